@@ -1,0 +1,94 @@
+package org.stationtrust.demo;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The module rules of DESIGN.md, held on the production classes of every module. */
+class ModuleRulesTest {
+
+    /** Root package of each module that has an internal API boundary. */
+    private static final List<String> MODULE_ROOTS = List.of(
+            "org.stationtrust.tpm",
+            "org.stationtrust.sbi.client",
+            "org.stationtrust.sbi.simulator",
+            "org.stationtrust.server",
+            "org.stationtrust.agent",
+            "org.stationtrust.ctk");
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.stationtrust");
+    }
+
+    @Test
+    void everyModuleContributesClassesToTheCheck() {
+        for (String root : MODULE_ROOTS) {
+            boolean present = production.stream().anyMatch(c -> c.getPackageName().startsWith(root));
+            assertTrue(present, "no production class found under " + root
+                    + ": the rules below would pass vacuously for it");
+        }
+    }
+
+    @Test
+    void tpmDependsOnNothingOfOurs() {
+        noClasses().that().resideInAPackage("org.stationtrust.tpm..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.stationtrust.sbi..", "org.stationtrust.server..", "org.stationtrust.agent..",
+                        "org.stationtrust.ctk..", "org.stationtrust.demo..")
+                .check(production);
+    }
+
+    @Test
+    void sbiClientDependsOnNothingOfOurs() {
+        noClasses().that().resideInAPackage("org.stationtrust.sbi.client..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.stationtrust.tpm..", "org.stationtrust.sbi.simulator..", "org.stationtrust.server..",
+                        "org.stationtrust.agent..", "org.stationtrust.ctk..", "org.stationtrust.demo..")
+                .check(production);
+    }
+
+    @Test
+    void simulatorIsWrittenIndependentlyOfTheClient() {
+        noClasses().that().resideInAPackage("org.stationtrust.sbi.simulator..")
+                .should().dependOnClassesThat().resideInAPackage("org.stationtrust.sbi.client..")
+                .check(production);
+    }
+
+    @Test
+    void nothingButTheDemoDependsOnTheAgentOrTheServer() {
+        ArchRule agent = noClasses()
+                .that().resideOutsideOfPackages("org.stationtrust.agent..", "org.stationtrust.demo..")
+                .should().dependOnClassesThat().resideInAPackage("org.stationtrust.agent..");
+        ArchRule server = noClasses()
+                .that().resideOutsideOfPackages("org.stationtrust.server..", "org.stationtrust.demo..")
+                .should().dependOnClassesThat().resideInAPackage("org.stationtrust.server..");
+        agent.check(production);
+        server.check(production);
+    }
+
+    @ParameterizedTest(name = "internal packages of {0} are used only inside it")
+    @ValueSource(strings = {
+            "org.stationtrust.tpm", "org.stationtrust.sbi.client", "org.stationtrust.sbi.simulator",
+            "org.stationtrust.server", "org.stationtrust.agent", "org.stationtrust.ctk"})
+    void internalPackagesAreNotUsedAcrossModules(String root) {
+        noClasses().that().resideOutsideOfPackage(root + "..")
+                .should().dependOnClassesThat().resideInAPackage(root + "..internal..")
+                .allowEmptyShould(true)
+                .check(production);
+    }
+}
