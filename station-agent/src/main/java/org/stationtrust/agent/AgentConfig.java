@@ -1,0 +1,106 @@
+package org.stationtrust.agent;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The agent's configuration, loaded once from {@code agent.yaml} plus environment overrides and
+ * validated as a whole (see {@code station-agent config check}). An instance is always valid: the
+ * loader collects every bad key into {@link InvalidConfiguration} instead of building one.
+ */
+public record AgentConfig(
+        Mode mode,
+        Path stateDir,
+        String machineName,
+        Server server,
+        Tpm tpm,
+        Devices devices,
+        Api api,
+        Queue queue) {
+
+    /** Production fails closed on every missing trust anchor; development says so loudly at each start. */
+    public enum Mode { PRODUCTION, DEVELOPMENT }
+
+    /**
+     * The enrollment server. {@code url} is absent only in development mode (offline agent).
+     * {@code certificateSha256} is the pinned SHA-256 of the server's leaf certificate (DER), lowercase hex.
+     */
+    public record Server(Optional<URI> url, Optional<String> certificateSha256,
+                         Optional<Secret> enrollmentToken, Duration timeout, Duration attestationInterval) {
+        public Server {
+            Objects.requireNonNull(url);
+            Objects.requireNonNull(certificateSha256);
+            Objects.requireNonNull(enrollmentToken);
+            if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("server.timeout must be positive");
+            if (attestationInterval.isNegative() || attestationInterval.isZero()) {
+                throw new IllegalArgumentException("attestation interval must be positive");
+            }
+        }
+    }
+
+    /** How to reach the TPM: {@code device:/dev/tpmrm0}, {@code tbs:} or {@code swtpm:127.0.0.1:PORT}; absent only in development. */
+    public record Tpm(Optional<String> uri, List<Integer> pcrs) {
+        public Tpm {
+            Objects.requireNonNull(uri);
+            pcrs = List.copyOf(pcrs);
+        }
+    }
+
+    /** SBI devices: the directory of trusted device-provider CA certificates (PEM), the port range to scan, the allowed clock skew. */
+    public record Devices(Optional<Path> trustStore, int firstPort, int lastPort, Duration allowedSkew, String environment) {
+        public Devices {
+            Objects.requireNonNull(trustStore);
+            if (firstPort < 1 || lastPort > 65535 || firstPort > lastPort) {
+                throw new IllegalArgumentException("devices.ports must be an ascending range within 1-65535");
+            }
+        }
+    }
+
+    /** The local API for the registration application; it always binds to 127.0.0.1. Port 0 picks a free port. */
+    public record Api(int port, Optional<String> corsOrigin, int maxBodyBytes) {
+        public Api {
+            Objects.requireNonNull(corsOrigin);
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("api.port must be within 0-65535");
+        }
+    }
+
+    /** Retry schedule of the offline queue: exponential backoff from {@code initialBackoff} up to {@code maxBackoff}. */
+    public record Queue(Duration initialBackoff, Duration maxBackoff) {
+        public Queue {
+            if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("queue backoff must be positive and max >= initial");
+            }
+        }
+    }
+
+    /** A secret value that never prints itself. */
+    public record Secret(String value) {
+        public Secret {
+            if (value == null || value.isEmpty()) throw new IllegalArgumentException("secret must not be empty");
+        }
+
+        @Override
+        public String toString() {
+            return "Secret[redacted]";
+        }
+    }
+
+    public AgentConfig {
+        Objects.requireNonNull(mode);
+        Objects.requireNonNull(stateDir);
+        Objects.requireNonNull(machineName);
+        Objects.requireNonNull(server);
+        Objects.requireNonNull(tpm);
+        Objects.requireNonNull(devices);
+        Objects.requireNonNull(api);
+        Objects.requireNonNull(queue);
+    }
+
+    public boolean development() {
+        return mode == Mode.DEVELOPMENT;
+    }
+}

@@ -1,0 +1,259 @@
+package org.stationtrust.agent.internal.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.InvalidConfiguration;
+import org.stationtrust.agent.InvalidConfiguration.Problem;
+
+/**
+ * Reads {@code agent.yaml}, applies {@code STATION_AGENT_*} environment overrides, and builds an
+ * {@link AgentConfig}, collecting a {@link Problem} for every bad key so an operator fixes them all in one go.
+ */
+public final class ConfigLoader {
+    public static final Path DEFAULT_FILE = Path.of("/etc/station-agent/agent.yaml");
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/station-agent");
+    static final int MAX_FILE_BYTES = 64 * 1024;
+
+    /** Every key the agent understands; anything else in the file is a typo and refused. */
+    public static final Set<String> KEYS = Set.of(
+            "mode", "state_dir", "machine.name",
+            "server.url", "server.certificate_sha256", "server.timeout_seconds", "server.attestation_interval_seconds",
+            "tpm.uri", "tpm.pcrs",
+            "devices.trust_store", "devices.ports", "devices.allowed_skew_seconds", "devices.env",
+            "api.port", "api.cors_origin", "api.max_body_bytes",
+            "queue.initial_backoff_ms", "queue.max_backoff_seconds");
+    /** Secrets come only from the environment or a private file, never from agent.yaml or the command line. */
+    public static final Set<String> SECRET_KEYS = Set.of("server.enrollment_token");
+
+    private static final Pattern MACHINE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern TPM_URI = Pattern.compile("device:/.+|tbs:|swtpm:[A-Za-z0-9.\\-]+:\\d{1,5}");
+    private static final Set<String> SBI_ENVS = Set.of("Staging", "Developer", "Pre-Production", "Production");
+
+    private final Map<String, String> environment;
+    private final SecretFiles secretFiles = new SecretFiles();
+
+    public ConfigLoader(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The environment variable that overrides a key: {@code server.url} -> {@code STATION_AGENT_SERVER_URL}. */
+    public static String envName(String key) {
+        return "STATION_AGENT_" + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** Loads the file (which must exist) and the environment. */
+    public AgentConfig load(Path file) throws InvalidConfiguration {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, String> raw = readFile(file, problems);
+        for (String key : KEYS) {
+            String value = environment.get(envName(key));
+            if (value != null) raw.put(key, value.trim());
+        }
+        AgentConfig config = build(raw, problems);
+        if (!problems.isEmpty() || config == null) throw new InvalidConfiguration(problems);
+        return config;
+    }
+
+    private Map<String, String> readFile(Path file, List<Problem> problems) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        if (!Files.isRegularFile(file)) {
+            problems.add(new Problem("--config", "expected a YAML file at " + file + " but it does not exist;"
+                    + " create it (see station-agent/README.md) or pass --config PATH"));
+            return raw;
+        }
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                problems.add(new Problem("--config", file + " is larger than " + MAX_FILE_BYTES + " bytes; this is not an agent.yaml"));
+                return raw;
+            }
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            if (root == null || root.isMissingNode() || root.isNull()) return raw;
+            if (!root.isObject()) {
+                problems.add(new Problem("--config", "expected a YAML mapping at the top of " + file));
+                return raw;
+            }
+            flatten("", root, raw, problems);
+        } catch (IOException e) {
+            problems.add(new Problem("--config", "cannot parse " + file + " as YAML: " + firstLine(e.getMessage())));
+        }
+        return raw;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out, List<Problem> problems) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            JsonNode value = field.getValue();
+            if (SECRET_KEYS.contains(key)) {
+                problems.add(new Problem(key, "secrets are not read from agent.yaml; set " + envName(key)
+                        + " or " + envName(key) + "_FILE (a file readable only by the agent's user) and remove the key"));
+            } else if (value.isObject()) {
+                flatten(key, value, out, problems);
+            } else if (!KEYS.contains(key)) {
+                problems.add(new Problem(key, "unknown key; known keys are " + String.join(", ", new java.util.TreeSet<>(KEYS))));
+            } else if (value.isArray()) {
+                List<String> items = new ArrayList<>();
+                value.forEach(v -> items.add(v.asText()));
+                out.put(key, String.join(",", items));
+            } else if (!value.isNull()) {
+                out.put(key, value.asText().trim());
+            }
+        }
+    }
+
+    private AgentConfig build(Map<String, String> raw, List<Problem> problems) {
+        Values v = new Values(raw, problems);
+        AgentConfig.Mode mode = v.choice("mode", "production", Map.of(
+                "production", AgentConfig.Mode.PRODUCTION, "development", AgentConfig.Mode.DEVELOPMENT));
+        boolean dev = mode == AgentConfig.Mode.DEVELOPMENT;
+        Path stateDir = v.path("state_dir").orElse(DEFAULT_STATE_DIR);
+        if (!stateDir.isAbsolute()) problems.add(new Problem("state_dir", "expected an absolute path, saw " + stateDir));
+        String machineName = v.string("machine.name").orElseGet(ConfigLoader::hostName);
+        if (!MACHINE_NAME.matcher(machineName).matches()) {
+            problems.add(new Problem("machine.name", "expected 1-64 characters [A-Za-z0-9._-] starting with a letter or digit, saw '"
+                    + abbreviate(machineName) + "'"));
+        }
+
+        Optional<URI> url = serverUrl(v, dev, problems);
+        Optional<String> pin = v.string("server.certificate_sha256").map(s -> s.replace(":", "").toLowerCase(Locale.ROOT));
+        if (pin.isPresent() && !SHA256_HEX.matcher(pin.get()).matches()) {
+            problems.add(new Problem("server.certificate_sha256", "expected the SHA-256 of the server certificate as 64 hex digits"
+                    + " (colons allowed), saw " + pin.get().length() + " characters"));
+            pin = Optional.empty();
+        }
+        if (pin.isEmpty() && !dev && !problems.stream().anyMatch(p -> p.key().equals("server.certificate_sha256"))) {
+            problems.add(new Problem("server.certificate_sha256", "required in production: pin the server certificate"
+                    + " (openssl x509 -in server.crt -outform DER | sha256sum), or set mode: development"));
+        }
+        Optional<AgentConfig.Secret> token = secret("server.enrollment_token", problems);
+        int timeout = v.integer("server.timeout_seconds", 10, 1, 300);
+        int attestEvery = v.integer("server.attestation_interval_seconds", 3600, 5, 7 * 86400);
+
+        Optional<String> tpmUri = v.string("tpm.uri").or(() -> Optional.of("device:/dev/tpmrm0"));
+        if (tpmUri.get().equals("none")) {
+            if (!dev) problems.add(new Problem("tpm.uri", "a TPM is required in production (device:/dev/tpmrm0, tbs: or"
+                    + " swtpm:HOST:PORT); 'none' is allowed only with mode: development"));
+            tpmUri = Optional.empty();
+        } else if (!TPM_URI.matcher(tpmUri.get()).matches()) {
+            problems.add(new Problem("tpm.uri", "expected device:/dev/tpmrm0, tbs: or swtpm:HOST:PORT, saw '" + abbreviate(tpmUri.get()) + "'"));
+        }
+        List<Integer> pcrs = v.integerList("tpm.pcrs", List.of(0, 1, 2, 3, 4, 5, 6, 7), 0, 23);
+
+        Optional<Path> trustStore = v.path("devices.trust_store");
+        if (trustStore.isPresent() && !Files.isDirectory(trustStore.get())) {
+            problems.add(new Problem("devices.trust_store", "expected a directory of device-provider CA certificates (PEM), but "
+                    + trustStore.get() + " is not a directory"));
+        } else if (trustStore.isEmpty() && !dev) {
+            problems.add(new Problem("devices.trust_store", "required in production: the directory of trusted device-provider CA"
+                    + " certificates (PEM); without it no capture can be verified"));
+        }
+        int[] ports = v.portRange("devices.ports", 4501, 4600);
+        int skew = v.integer("devices.allowed_skew_seconds", 300, 0, 3600);
+        String sbiEnv = v.string("devices.env").orElse(dev ? "Developer" : "Production");
+        if (!SBI_ENVS.contains(sbiEnv)) problems.add(new Problem("devices.env", "expected one of " + SBI_ENVS + ", saw '" + abbreviate(sbiEnv) + "'"));
+
+        int apiPort = v.integer("api.port", 4800, 0, 65535);
+        Optional<String> cors = v.string("api.cors_origin");
+        if (cors.isPresent() && !cors.get().matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?")) {
+            problems.add(new Problem("api.cors_origin", "expected one origin such as http://127.0.0.1:3000 (scheme://host[:port],"
+                    + " no path, no wildcard), saw '" + abbreviate(cors.get()) + "'"));
+        }
+        int maxBody = v.integer("api.max_body_bytes", 64 * 1024, 1024, 1024 * 1024);
+        int initialBackoff = v.integer("queue.initial_backoff_ms", 500, 10, 60_000);
+        int maxBackoff = v.integer("queue.max_backoff_seconds", 300, 1, 86_400);
+        if (maxBackoff * 1000L < initialBackoff) {
+            problems.add(new Problem("queue.max_backoff_seconds", "must be at least queue.initial_backoff_ms"));
+        }
+        if (!problems.isEmpty()) return null;
+        return new AgentConfig(mode, stateDir, machineName,
+                new AgentConfig.Server(url, pin, token, Duration.ofSeconds(timeout), Duration.ofSeconds(attestEvery)),
+                new AgentConfig.Tpm(tpmUri, pcrs),
+                new AgentConfig.Devices(trustStore, ports[0], ports[1], Duration.ofSeconds(skew), sbiEnv),
+                new AgentConfig.Api(apiPort, cors, maxBody),
+                new AgentConfig.Queue(Duration.ofMillis(initialBackoff), Duration.ofSeconds(maxBackoff)));
+    }
+
+    private static Optional<URI> serverUrl(Values v, boolean dev, List<Problem> problems) {
+        Optional<String> text = v.string("server.url");
+        if (text.isEmpty()) {
+            if (!dev) problems.add(new Problem("server.url", "required in production: the enrollment server, e.g. https://enroll.example.org"));
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(text.get());
+            if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                problems.add(new Problem("server.url", "expected scheme://host[:port][/base], saw '" + abbreviate(text.get()) + "'"));
+                return Optional.empty();
+            }
+            if ("https".equals(uri.getScheme())) return Optional.of(uri);
+            if ("http".equals(uri.getScheme()) && dev && isLoopbackName(uri.getHost())) return Optional.of(uri);
+            problems.add(new Problem("server.url", "expected https:// (plain http is allowed only in mode: development and only"
+                    + " to 127.0.0.1/localhost), saw '" + abbreviate(text.get()) + "'"));
+        } catch (URISyntaxException e) {
+            problems.add(new Problem("server.url", "not a URL: " + e.getReason()));
+        }
+        return Optional.empty();
+    }
+
+    static boolean isLoopbackName(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1");
+    }
+
+    private Optional<AgentConfig.Secret> secret(String key, List<Problem> problems) {
+        String direct = environment.get(envName(key));
+        String fileName = environment.get(envName(key) + "_FILE");
+        if (direct != null && fileName != null) {
+            problems.add(new Problem(key, "set either " + envName(key) + " or " + envName(key) + "_FILE, not both"));
+            return Optional.empty();
+        }
+        if (direct != null) {
+            return direct.isBlank() ? Optional.empty() : Optional.of(new AgentConfig.Secret(direct.trim()));
+        }
+        if (fileName == null) return Optional.empty();
+        try {
+            return Optional.of(new AgentConfig.Secret(secretFiles.read(Path.of(fileName))));
+        } catch (SecretFiles.UnusableSecretFile e) {
+            problems.add(new Problem(key, e.getMessage() + " (from " + envName(key) + "_FILE)"));
+            return Optional.empty();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            String name = java.net.InetAddress.getLocalHost().getHostName();
+            return name.length() > 64 ? name.substring(0, 64) : name;
+        } catch (IOException e) {
+            return "station";
+        }
+    }
+
+    static String abbreviate(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "unknown error";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

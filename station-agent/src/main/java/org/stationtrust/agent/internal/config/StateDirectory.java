@@ -1,0 +1,78 @@
+package org.stationtrust.agent.internal.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The agent's private directory (0700). Created when missing; tightened to 0700 when found looser, since
+ * it holds the queue and the sealed data key. A directory owned by someone else is refused.
+ */
+public final class StateDirectory {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private final Path root;
+    private final boolean tightened;
+
+    /** The state directory is unusable (wrong owner, not a directory, cannot be created). */
+    public static final class UnusableStateDirectory extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnusableStateDirectory(String message) {
+            super(message);
+        }
+    }
+
+    private StateDirectory(Path root, boolean tightened) {
+        this.root = root;
+        this.tightened = tightened;
+    }
+
+    public static StateDirectory open(Path root) throws UnusableStateDirectory {
+        try {
+            if (!Files.exists(root)) {
+                Files.createDirectories(root.getParent());
+                Files.createDirectory(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                return new StateDirectory(root, false);
+            }
+            if (!Files.isDirectory(root) || Files.isSymbolicLink(root)) {
+                throw new UnusableStateDirectory("state_dir " + root + " exists but is not a plain directory; move it away");
+            }
+            String owner = Files.getOwner(root).getName();
+            String me = System.getProperty("user.name");
+            if (!owner.equals(me)) {
+                throw new UnusableStateDirectory("state_dir " + root + " is owned by " + owner + ", but the agent runs as " + me
+                        + "; run chown -R " + me + " " + root);
+            }
+            boolean tighten = !Files.getPosixFilePermissions(root).equals(OWNER_ONLY);
+            if (tighten) Files.setPosixFilePermissions(root, OWNER_ONLY);
+            return new StateDirectory(root, tighten);
+        } catch (IOException e) {
+            throw new UnusableStateDirectory("cannot prepare state_dir " + root + ": " + e.getMessage());
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** True when the directory was found with group/other permissions and was set back to 0700. */
+    public boolean wasTightened() {
+        return tightened;
+    }
+
+    public Path resolve(String name) {
+        return root.resolve(name);
+    }
+
+    /** Writes a file readable only by the owner, atomically (write to a temporary, then rename). */
+    public static void writePrivate(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,140 @@
+package org.stationtrust.agent.internal.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.InvalidConfiguration;
+
+class ConfigLoaderTest {
+    @TempDir Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("agent.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private String production() throws IOException {
+        Path trust = Files.createDirectories(dir.resolve("trust"));
+        return "state_dir: " + dir.resolve("state") + "\n"
+                + "machine:\n  name: station-7\n"
+                + "server:\n  url: https://enroll.example.org\n  certificate_sha256: " + "ab".repeat(32) + "\n"
+                + "tpm:\n  uri: swtpm:127.0.0.1:2321\n"
+                + "devices:\n  trust_store: " + trust + "\n";
+    }
+
+    private static Set<String> badKeys(InvalidConfiguration e) {
+        return e.problems().stream().map(InvalidConfiguration.Problem::key).collect(Collectors.toSet());
+    }
+
+    @Test
+    void loadsACompleteProductionFileWithSecureDefaults() throws Exception {
+        AgentConfig config = new ConfigLoader(Map.of()).load(yaml(production()));
+        assertEquals(AgentConfig.Mode.PRODUCTION, config.mode());
+        assertEquals("station-7", config.machineName());
+        assertEquals(URI.create("https://enroll.example.org"), config.server().url().orElseThrow());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7), config.tpm().pcrs());
+        assertEquals(4501, config.devices().firstPort());
+        assertTrue(config.api().corsOrigin().isEmpty(), "no CORS unless configured");
+    }
+
+    @Test
+    void refusesProductionWithoutPinTrustStoreOrTpmNamingEachKey() throws Exception {
+        Path file = yaml("state_dir: " + dir + "/s\nserver:\n  url: https://enroll.example.org\ntpm:\n  uri: none\n");
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));
+        assertEquals(Set.of("server.certificate_sha256", "devices.trust_store", "tpm.uri"), badKeys(e));
+        assertTrue(e.getMessage().contains("mode: development"), e.getMessage());
+    }
+
+    @Test
+    void namesEveryBadKeyInOneReport() throws Exception {
+        Path file = yaml(production() + "mode: testing\napi:\n  port: 70000\n  cors_origin: '*'\n"
+                + "queue:\n  initial_backoff_ms: fast\n" + "colour: blue\n");
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));
+        assertEquals(Set.of("mode", "api.port", "api.cors_origin", "queue.initial_backoff_ms", "colour"), badKeys(e));
+    }
+
+    @Test
+    void refusesPlainHttpServerInProductionButAllowsItOnLoopbackInDevelopment() throws Exception {
+        Map<String, String> env = Map.of("STATION_AGENT_SERVER_URL", "http://127.0.0.1:8080");
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(env).load(yaml(production())));
+        assertEquals(Set.of("server.url"), badKeys(e));
+
+        AgentConfig dev = new ConfigLoader(env).load(yaml("mode: development\nstate_dir: " + dir + "/s\ntpm:\n  uri: none\n"));
+        assertTrue(dev.development());
+        assertTrue(dev.tpm().uri().isEmpty());
+        Map<String, String> remote = Map.of("STATION_AGENT_SERVER_URL", "http://enroll.example.org");
+        InvalidConfiguration notLoopback = assertThrows(InvalidConfiguration.class,
+                () -> new ConfigLoader(remote).load(yaml("mode: development\nstate_dir: " + dir + "/s\n")));
+        assertEquals(Set.of("server.url"), badKeys(notLoopback));
+    }
+
+    @Test
+    void environmentVariablesOverrideEveryKeyOfTheFile() throws Exception {
+        Map<String, String> env = Map.of("STATION_AGENT_MACHINE_NAME", "from-env", "STATION_AGENT_API_PORT", "4900",
+                "STATION_AGENT_DEVICES_PORTS", "4510-4520", "STATION_AGENT_TPM_PCRS", "0,7");
+        AgentConfig config = new ConfigLoader(env).load(yaml(production()));
+        assertEquals("from-env", config.machineName());
+        assertEquals(4900, config.api().port());
+        assertEquals(4510, config.devices().firstPort());
+        assertEquals(4520, config.devices().lastPort());
+        assertEquals(List.of(0, 7), config.tpm().pcrs());
+        assertEquals("STATION_AGENT_SERVER_CERTIFICATE_SHA256", ConfigLoader.envName("server.certificate_sha256"));
+    }
+
+    @Test
+    void refusesASecretWrittenInTheYamlFile() throws Exception {
+        Path file = yaml(production().replace("server:\n", "server:\n  enrollment_token: abc\n"));
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));
+        assertEquals(Set.of("server.enrollment_token"), badKeys(e));
+        assertFalse(e.getMessage().contains("abc"), "the refused secret must not be echoed");
+    }
+
+    @Test
+    void readsTheEnrollmentTokenFromAPrivateFileAndRefusesAReadableOne() throws Exception {
+        Path secret = dir.resolve("token");
+        Files.writeString(secret, "one-time-token\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> env = new HashMap<>(Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN_FILE", secret.toString()));
+        AgentConfig config = new ConfigLoader(env).load(yaml(production()));
+        assertEquals("one-time-token", config.server().enrollmentToken().orElseThrow().value());
+        assertFalse(config.toString().contains("one-time-token"), "a secret never prints itself");
+
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(env).load(yaml(production())));
+        assertEquals(Set.of("server.enrollment_token"), badKeys(e));
+        assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+    }
+
+    @Test
+    void refusesAMissingOrMalformedFileNamingIt() throws Exception {
+        InvalidConfiguration missing = assertThrows(InvalidConfiguration.class,
+                () -> new ConfigLoader(Map.of()).load(dir.resolve("absent.yaml")));
+        assertTrue(missing.getMessage().contains("absent.yaml"));
+        InvalidConfiguration broken = assertThrows(InvalidConfiguration.class,
+                () -> new ConfigLoader(Map.of()).load(yaml("server: [unclosed\n")));
+        assertTrue(badKeys(broken).contains("--config"));
+    }
+
+    @Test
+    void refusesAMalformedPinWithoutEchoingIt() throws Exception {
+        Path file = yaml(production().replace("ab".repeat(32), "not-a-fingerprint"));
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));
+        assertEquals(Set.of("server.certificate_sha256"), badKeys(e));
+    }
+}
