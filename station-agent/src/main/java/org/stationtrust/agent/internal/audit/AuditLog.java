@@ -1,0 +1,120 @@
+package org.stationtrust.agent.internal.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The station's append-only audit log: one JSON object per line, each carrying the SHA-256 of the
+ * previous record, so an edit, a deletion or a reordering breaks the chain ({@link AuditChain#verify}).
+ * A head file holds the last sequence number and hash so a truncated tail is detected too. Fields pass
+ * through {@link Redaction} before they are written.
+ */
+public final class AuditLog implements AutoCloseable {
+    static final String GENESIS = "0".repeat(64);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final Path head;
+    private final Clock clock;
+    private final FileChannel channel;
+    private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
+    private long seq;
+    private String lastHash;
+
+    private AuditLog(Path file, Path head, Clock clock, FileChannel channel, long seq, String lastHash) {
+        this.file = file;
+        this.head = head;
+        this.clock = clock;
+        this.channel = channel;
+        this.seq = seq;
+        this.lastHash = lastHash;
+    }
+
+    /** Opens (or creates, 0600) the log in the state directory; refuses to extend a chain that does not verify. */
+    public static AuditLog open(Path stateDir, Clock clock) throws IOException, AuditChain.BrokenAuditChain {
+        Path file = stateDir.resolve("audit.jsonl");
+        Path head = stateDir.resolve("audit.head");
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        AuditChain.Verified verified = AuditChain.verify(file, head);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        return new AuditLog(file, head, clock, channel, verified.records(), verified.lastHash());
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Called with each appended record (already redacted), e.g. to queue it for the server. */
+    public void onAppend(Consumer<ObjectNode> listener) {
+        listeners.add(listener);
+    }
+
+    /** Appends one event; {@code fields} are redacted first. Returns the record as written. */
+    public synchronized ObjectNode append(String event, Map<String, ?> fields) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("seq", seq + 1);
+        record.put("time", clock.instant().toString());
+        record.put("event", event);
+        record.set("fields", JSON.valueToTree(Redaction.fields(fields)));
+        record.put("prev", lastHash);
+        String hash = hashOf(record);
+        record.put("hash", hash);
+        try {
+            byte[] line = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) channel.write(buffer);
+            channel.force(false);
+            StateFiles.writeHead(head, seq + 1, hash);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot append to the audit log " + file + "; check disk space and permissions", e);
+        }
+        seq++;
+        lastHash = hash;
+        listeners.forEach(l -> l.accept(record.deepCopy()));
+        return record;
+    }
+
+    /** SHA-256 (hex) of the record's JSON without its {@code hash} field, as written. */
+    static String hashOf(ObjectNode recordWithoutHash) {
+        try {
+            byte[] canonical = JSON.writeValueAsBytes(recordWithoutHash);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash an audit record", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        channel.close();
+    }
+
+    /** Head file writes, kept apart so the log and its verifier agree on the format. */
+    static final class StateFiles {
+        private StateFiles() {
+        }
+
+        static void writeHead(Path head, long seq, String hash) throws IOException {
+            org.stationtrust.agent.internal.config.StateDirectory.writePrivate(head,
+                    (seq + " " + hash + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+}
