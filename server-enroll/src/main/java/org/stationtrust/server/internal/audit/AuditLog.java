@@ -1,0 +1,141 @@
+package org.stationtrust.server.internal.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.stationtrust.server.internal.store.Database;
+
+/**
+ * Append-only audit log in the database, as a hash chain: each row carries the hash of the previous one,
+ * and {@code audit_head} holds the last sequence number and hash. Appends serialise on the head row
+ * (a row lock on PostgreSQL, the write lock on SQLite), so two instances extend one chain.
+ */
+public final class AuditLog {
+    public static final String GENESIS = "0".repeat(64);
+    private static final int MAX_FIELD = 1000;
+
+    private final Database db;
+
+    public AuditLog(Database db) {
+        this.db = db;
+    }
+
+    /** Appends in its own transaction. */
+    public AuditEvent append(String actor, String action, String subject, String outcome, String detail) {
+        return db.inTransaction(c -> append(c, actor, action, subject, outcome, detail));
+    }
+
+    /** Appends inside the caller's transaction, so a decision and its audit row commit together. */
+    public AuditEvent append(Connection c, String actor, String action, String subject, String outcome,
+                             String detail) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")) {
+            if (lock.executeUpdate() != 1) throw new SQLException("audit_head row is missing: database not migrated");
+        }
+        long seq;
+        String prev;
+        try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+             ResultSet rs = q.executeQuery()) {
+            rs.next();
+            seq = rs.getLong(1);
+            prev = rs.getString(2);
+        }
+        long at = System.currentTimeMillis();
+        String a = clip(actor, 128), act = clip(action, 64), s = clip(subject, 128), o = clip(outcome, 16),
+                d = clip(detail, MAX_FIELD);
+        String hash = AuditEvent.hashOf(seq, at, a, act, s, o, d, prev);
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_events (seq, at, actor, action, subject, "
+                + "outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ins.setLong(1, seq);
+            ins.setLong(2, at);
+            ins.setString(3, a);
+            ins.setString(4, act);
+            ins.setString(5, s);
+            ins.setString(6, o);
+            ins.setString(7, d);
+            ins.setString(8, prev);
+            ins.setString(9, hash);
+            ins.executeUpdate();
+        }
+        try (PreparedStatement head = c.prepareStatement("UPDATE audit_head SET hash = ? WHERE id = 1")) {
+            head.setString(1, hash);
+            head.executeUpdate();
+        }
+        return new AuditEvent(seq, at, a, act, s, o, d, prev, hash);
+    }
+
+    /** The newest events first, at most {@code limit}. */
+    public List<AuditEvent> recent(int limit) {
+        return db.withConnection(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events ORDER BY seq DESC LIMIT ?")) {
+                q.setInt(1, Math.max(1, Math.min(limit, 1000)));
+                return read(q);
+            }
+        });
+    }
+
+    /**
+     * Walks the whole chain: sequence numbers must run 1..n without gaps, each row's prev_hash must be the
+     * previous row's hash, each hash must match its content, and the head must point at the last row.
+     * Detects an edited, deleted (anywhere, including the last row) or reordered row.
+     */
+    public AuditChainReport verify() {
+        return db.withConnection(c -> {
+            List<String> problems = new ArrayList<>();
+            long expectedSeq = 1;
+            String prev = GENESIS;
+            long rows = 0;
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events ORDER BY seq ASC");
+                 ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    AuditEvent e = row(rs);
+                    rows++;
+                    if (e.seq() != expectedSeq) {
+                        problems.add("row " + e.seq() + ": expected sequence " + expectedSeq
+                                + " (a row is missing or was renumbered)");
+                    }
+                    if (!e.prevHash().equals(prev)) {
+                        problems.add("row " + e.seq() + ": previous-hash link broken (a row before it was "
+                                + "deleted, edited or moved)");
+                    }
+                    if (!e.recomputedHash().equals(e.hash())) {
+                        problems.add("row " + e.seq() + ": content does not match its hash (the row was edited)");
+                    }
+                    prev = e.hash();
+                    expectedSeq = e.seq() + 1;
+                }
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+                 ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    problems.add("audit head is missing");
+                } else if (rs.getLong(1) != expectedSeq - 1 || !rs.getString(2).equals(prev)) {
+                    problems.add("audit head points at row " + rs.getLong(1) + " but the chain ends at row "
+                            + (expectedSeq - 1) + " (rows at the end were deleted or edited)");
+                }
+            }
+            return new AuditChainReport(rows, problems);
+        });
+    }
+
+    private static List<AuditEvent> read(PreparedStatement q) throws SQLException {
+        List<AuditEvent> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) out.add(row(rs));
+        }
+        return out;
+    }
+
+    private static AuditEvent row(ResultSet rs) throws SQLException {
+        return new AuditEvent(rs.getLong("seq"), rs.getLong("at"), rs.getString("actor"), rs.getString("action"),
+                rs.getString("subject"), rs.getString("outcome"), rs.getString("detail"), rs.getString("prev_hash"),
+                rs.getString("hash"));
+    }
+
+    private static String clip(String s, int max) {
+        if (s == null) return "";
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

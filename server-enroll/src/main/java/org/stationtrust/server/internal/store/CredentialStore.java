@@ -1,0 +1,63 @@
+package org.stationtrust.server.internal.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.stationtrust.server.Role;
+
+/** Login sessions and API tokens; only SHA-256 digests of the bearer values are stored. */
+public final class CredentialStore {
+    private final Database db;
+
+    public CredentialStore(Database db) {
+        this.db = db;
+    }
+
+    public record Principal(String username, Role role, String csrfToken) {
+    }
+
+    public record ApiToken(String id, String username, String label, long createdAt, long expiresAt, Long revokedAt) {
+    }
+
+    public void createSession(String tokenHash, String username, String csrf, long expiresAt) {
+        db.withConnection(c -> Sql.update(c, "INSERT INTO sessions (token_hash, username, csrf_token, created_at, "
+                + "expires_at) VALUES (?, ?, ?, ?, ?)", tokenHash, username, csrf, System.currentTimeMillis(), expiresAt));
+    }
+
+    public Optional<Principal> session(String tokenHash, long now) {
+        return db.withConnection(c -> Sql.one(c, "SELECT u.username, u.role, s.csrf_token FROM sessions s JOIN users u "
+                + "ON u.username = s.username WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0",
+                rs -> new Principal(rs.getString(1), Role.parse(rs.getString(2)), rs.getString(3)), tokenHash, now));
+    }
+
+    public void deleteSession(String tokenHash) {
+        db.withConnection(c -> Sql.update(c, "DELETE FROM sessions WHERE token_hash = ?", tokenHash));
+    }
+
+    public void createApiToken(String id, String tokenHash, String username, String label, long expiresAt) {
+        db.withConnection(c -> Sql.update(c, "INSERT INTO api_tokens (id, token_hash, username, label, created_at, "
+                + "expires_at) VALUES (?, ?, ?, ?, ?, ?)", id, tokenHash, username, label, System.currentTimeMillis(),
+                expiresAt));
+    }
+
+    public Optional<Principal> apiToken(String tokenHash, long now) {
+        return db.withConnection(c -> Sql.one(c, "SELECT u.username, u.role FROM api_tokens t JOIN users u "
+                + "ON u.username = t.username WHERE t.token_hash = ? AND t.expires_at > ? AND t.revoked_at IS NULL "
+                + "AND u.disabled = 0", rs -> new Principal(rs.getString(1), Role.parse(rs.getString(2)), null),
+                tokenHash, now));
+    }
+
+    public List<ApiToken> apiTokens() {
+        return db.withConnection(c -> Sql.query(c, "SELECT * FROM api_tokens ORDER BY created_at DESC",
+                rs -> new ApiToken(rs.getString("id"), rs.getString("username"), rs.getString("label"),
+                        rs.getLong("created_at"), rs.getLong("expires_at"), Sql.nullableLong(rs, "revoked_at"))));
+    }
+
+    public boolean revokeApiToken(String id) {
+        return db.withConnection(c -> Sql.update(c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND "
+                + "revoked_at IS NULL", System.currentTimeMillis(), id) == 1);
+    }
+
+    public void purgeExpired(long now) {
+        db.withConnection(c -> Sql.update(c, "DELETE FROM sessions WHERE expires_at <= ?", now));
+    }
+}

@@ -1,0 +1,110 @@
+package org.stationtrust.server.internal.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The server's connection pool. SQLite (default) runs in WAL mode with foreign keys, a busy timeout
+ * and IMMEDIATE transactions (a transaction takes the write lock up front, so two writers never
+ * deadlock on a lock upgrade); PostgreSQL is chosen by a {@code jdbc:postgresql:} URL.
+ */
+public final class Database implements AutoCloseable {
+    public enum Kind { SQLITE, POSTGRESQL }
+
+    private final HikariDataSource pool;
+    private final Kind kind;
+
+    private Database(HikariDataSource pool, Kind kind) {
+        this.pool = pool;
+        this.kind = kind;
+    }
+
+    public static Database open(String jdbcUrl, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("server-enroll");
+        Kind kind;
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            kind = Kind.SQLITE;
+            SQLiteConfig sqlite = new SQLiteConfig();
+            sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            sqlite.enforceForeignKeys(true);
+            sqlite.setBusyTimeout(10_000);
+            sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            SQLiteDataSource ds = new SQLiteDataSource(sqlite);
+            ds.setUrl(jdbcUrl);
+            config.setDataSource(ds);
+            config.setMaximumPoolSize(8);
+        } else if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            kind = Kind.POSTGRESQL;
+            config.setJdbcUrl(jdbcUrl);
+            if (user != null) config.setUsername(user);
+            if (password != null) config.setPassword(password);
+            config.setMaximumPoolSize(16);
+        } else {
+            throw new IllegalArgumentException("Unsupported database URL: expected jdbc:sqlite:<file> or "
+                    + "jdbc:postgresql://host:port/db, saw a URL starting with '"
+                    + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)) + "'");
+        }
+        config.setConnectionTimeout(10_000);
+        return new Database(new HikariDataSource(config), kind);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    /** Runs work on a connection in auto-commit mode (one statement, one transaction). */
+    public <T> T withConnection(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StorageException(e);
+        }
+    }
+
+    public boolean isReachable() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+}

@@ -1,0 +1,52 @@
+package org.stationtrust.server.internal.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/** One-time enrollment tokens an admin hands to a station installer. */
+public final class EnrollmentTokenStore {
+    private final Database db;
+
+    public EnrollmentTokenStore(Database db) {
+        this.db = db;
+    }
+
+    public record EnrollmentToken(String id, String createdBy, String note, long createdAt, long expiresAt,
+                                  Long usedAt, String usedBy) {
+        public String status(long now) {
+            if (usedAt != null) return "USED";
+            return expiresAt <= now ? "EXPIRED" : "OPEN";
+        }
+    }
+
+    public void create(String id, String tokenHash, String createdBy, String note, long expiresAt) {
+        db.withConnection(c -> Sql.update(c, "INSERT INTO enrollment_tokens (id, token_hash, created_by, note, "
+                + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)", id, tokenHash, createdBy, note,
+                System.currentTimeMillis(), expiresAt));
+    }
+
+    /** Consumes an open token atomically; returns its id, or empty when unknown, used or expired. */
+    public Optional<String> consume(Connection c, String tokenHash, String machineId, long now) throws SQLException {
+        Optional<String> id = Sql.one(c, "SELECT id FROM enrollment_tokens WHERE token_hash = ?",
+                rs -> rs.getString(1), tokenHash);
+        if (id.isEmpty()) return id;
+        int n = Sql.update(c, "UPDATE enrollment_tokens SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL "
+                + "AND expires_at > ?", now, machineId, id.get(), now);
+        return n == 1 ? id : Optional.empty();
+    }
+
+    public boolean expire(String id) {
+        long now = System.currentTimeMillis();
+        return db.withConnection(c -> Sql.update(c, "UPDATE enrollment_tokens SET expires_at = ? WHERE id = ? AND "
+                + "used_at IS NULL AND expires_at > ?", now, id, now) == 1);
+    }
+
+    public List<EnrollmentToken> list() {
+        return db.withConnection(c -> Sql.query(c, "SELECT * FROM enrollment_tokens ORDER BY created_at DESC",
+                rs -> new EnrollmentToken(rs.getString("id"), rs.getString("created_by"), rs.getString("note"),
+                        rs.getLong("created_at"), rs.getLong("expires_at"), Sql.nullableLong(rs, "used_at"),
+                        rs.getString("used_by"))));
+    }
+}

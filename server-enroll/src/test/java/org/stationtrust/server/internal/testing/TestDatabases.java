@@ -1,0 +1,21 @@
+package org.stationtrust.server.internal.testing;
+
+import java.nio.file.Path;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.Migrations;
+
+/** Fresh, migrated SQLite databases in a test's temp dir. */
+public final class TestDatabases {
+    private TestDatabases() {
+    }
+
+    public static String sqliteUrl(Path dir) {
+        return "jdbc:sqlite:" + dir.resolve("server.db");
+    }
+
+    public static Database migratedSqlite(Path dir) {
+        Database db = Database.open(sqliteUrl(dir), null, null);
+        new Migrations(db).apply();
+        return db;
+    }
+}
