@@ -1,0 +1,58 @@
+package org.stationtrust.tpm.verify;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Optional;
+import org.stationtrust.tpm.verify.internal.TpmConstants;
+
+/** A TPM hash algorithm (TPM_ALG_ID) with its JCA name and digest size. */
+public enum HashAlgorithm {
+    SHA1(TpmConstants.ALG_SHA1, "SHA-1", 20),
+    SHA256(TpmConstants.ALG_SHA256, "SHA-256", 32),
+    SHA384(TpmConstants.ALG_SHA384, "SHA-384", 48),
+    SHA512(TpmConstants.ALG_SHA512, "SHA-512", 64);
+
+    private final int id;
+    private final String jcaName;
+    private final int digestLength;
+
+    HashAlgorithm(int id, String jcaName, int digestLength) {
+        this.id = id;
+        this.jcaName = jcaName;
+        this.digestLength = digestLength;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String jcaName() {
+        return jcaName;
+    }
+
+    public int digestLength() {
+        return digestLength;
+    }
+
+    /** JCA name without the dash, as used in "SHA256withECDSA" and "HmacSHA256". */
+    public String compactName() {
+        return jcaName.replace("-", "");
+    }
+
+    public static Optional<HashAlgorithm> fromId(int id) {
+        return Arrays.stream(values()).filter(h -> h.id == id).findFirst();
+    }
+
+    public MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance(jcaName);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks " + jcaName + ", which every Java 17 has", e);
+        }
+    }
+
+    public byte[] digest(byte[] data) {
+        return newDigest().digest(data);
+    }
+}

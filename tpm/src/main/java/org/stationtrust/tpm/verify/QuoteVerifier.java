@@ -1,0 +1,73 @@
+package org.stationtrust.tpm.verify;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Verifies a TPM2_Quote (TPM 2.0 Part 3 §18.4) in software: signature by the attestation key (JCA),
+ * magic, type, nonce, PCR selection and PCR digest. Each failure is its own exception type.
+ */
+public final class QuoteVerifier {
+    private QuoteVerifier() {
+    }
+
+    /**
+     * @param ak the attestation key's public area (restricted signing key)
+     * @param attest TPMS_ATTEST bytes as signed by the TPM
+     * @param signature TPMT_SIGNATURE bytes
+     * @param expectedNonce the nonce the verifier issued (compared in constant time)
+     * @param pcrs the SHA-256 PCR values sent with the quote
+     */
+    public static VerifiedQuote verify(TpmPublic ak, byte[] attest, byte[] signature, byte[] expectedNonce,
+            PcrValues pcrs) throws TpmVerificationException {
+        Objects.requireNonNull(expectedNonce, "expectedNonce");
+        Objects.requireNonNull(pcrs, "pcrs");
+        AttestationKeyCheck.requireRestrictedSigningKey(ak);
+        TpmSignature sig = TpmSignature.parse(signature);
+        Attestation attestation = Attestation.parse(attest);
+        // The signature first: nothing inside the attestation is worth reading until it is authentic.
+        Optional<String> problem = AttestationKeyCheck.signatureProblem(ak, sig, attestation.encoded());
+        if (problem.isPresent()) {
+            throw new QuoteSignatureInvalid("quote signature invalid: " + problem.get()
+                    + "; the quote was altered or made by another key: reject it");
+        }
+        if (!attestation.isTpmGenerated()) {
+            throw new NotTpmGenerated("expected magic TPM_GENERATED_VALUE 0xff544347, got 0x"
+                    + Long.toHexString(attestation.magic()) + "; the data was not produced by a TPM");
+        }
+        Attestation.QuoteInfo quote = attestation.quote().orElseThrow(() -> new NotAQuote(
+                "expected a TPM_ST_ATTEST_QUOTE (0x8018) attestation, got " + attestation.type()
+                        + "; ask the agent for TPM2_Quote output"));
+        if (!MessageDigest.isEqual(attestation.extraData(), expectedNonce)) {
+            throw new NonceMismatch("the quote's extraData is not the nonce issued for this attestation ("
+                    + attestation.extraData().length + " bytes seen, " + expectedNonce.length
+                    + " expected); it is a replay or answers another challenge: issue a fresh nonce");
+        }
+        requireSelectionMatches(quote.pcrSelection(), pcrs);
+        byte[] digest = pcrs.digest();
+        if (!MessageDigest.isEqual(quote.pcrDigest(), digest)) {
+            throw new PcrDigestMismatch("the quote signs PCR digest " + HexFormat.of().formatHex(quote.pcrDigest())
+                    + " but the PCR values sent hash to " + HexFormat.of().formatHex(digest)
+                    + "; the values sent are not the ones quoted: reject them");
+        }
+        return new VerifiedQuote(attestation, pcrs);
+    }
+
+    private static void requireSelectionMatches(List<PcrBankSelection> selection, PcrValues pcrs)
+            throws PcrSelectionMismatch {
+        List<PcrBankSelection> nonEmpty = selection.stream().filter(b -> !b.pcrs().isEmpty()).toList();
+        boolean matches = nonEmpty.size() == 1 && nonEmpty.get(0).hash() == pcrs.bank()
+                && nonEmpty.get(0).pcrs().equals(pcrs.indices());
+        if (!matches) {
+            throw new PcrSelectionMismatch("the quote selects " + describe(nonEmpty) + " but the PCR values sent are "
+                    + pcrs.bank() + ":" + pcrs.indices() + "; send exactly the PCRs quoted (one sha256 bank)");
+        }
+    }
+
+    private static String describe(List<PcrBankSelection> banks) {
+        return banks.isEmpty() ? "no PCR" : banks.stream().map(b -> b.hash() + ":" + b.pcrs()).toList().toString();
+    }
+}
