@@ -1,0 +1,81 @@
+package org.stationtrust.agent.internal.queue;
+
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The background loop that drains the {@link OutboundQueue} through a {@link Delivery}, one message at a time, in order. */
+public final class Courier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Courier.class);
+    private final OutboundQueue queue;
+    private final Delivery delivery;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public Courier(OutboundQueue queue, Delivery delivery) {
+        this.queue = queue;
+        this.delivery = delivery;
+        this.thread = new Thread(this::loop, "queue-courier");
+        this.thread.setDaemon(true);
+    }
+
+    public Courier start() {
+        thread.start();
+        return this;
+    }
+
+    /** Sends everything due now; returns how many messages were acknowledged. Used by the loop and by tests. */
+    public int drainDue() {
+        int delivered = 0;
+        Optional<OutboundItem> next;
+        while (running && (next = queue.nextDue()).isPresent()) {
+            OutboundItem item = next.get();
+            Delivery.Outcome outcome;
+            try {
+                outcome = delivery.deliver(item);
+            } catch (RuntimeException e) {
+                outcome = new Delivery.RetryLater(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            if (outcome instanceof Delivery.Delivered) {
+                queue.delivered(item.idempotencyKey());
+                delivered++;
+                LOG.info("event=queue.delivered kind={} idempotencyKey={} attempts={}", item.kind(), item.idempotencyKey(), item.attempts() + 1);
+            } else if (outcome instanceof Delivery.RetryLater retry) {
+                queue.retryLater(item.idempotencyKey(), retry.reason());
+                LOG.info("event=queue.retry kind={} idempotencyKey={} reason=\"{}\"", item.kind(), item.idempotencyKey(), retry.reason());
+            } else if (outcome instanceof Delivery.Refused refused) {
+                queue.park(item.idempotencyKey(), refused.reason());
+                LOG.warn("event=queue.parked kind={} idempotencyKey={} reason=\"{}\"", item.kind(), item.idempotencyKey(), refused.reason());
+            }
+        }
+        return delivered;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                drainDue();
+                long wait = queue.millisUntilNextDue().orElse(60_000L);
+                if (wait > 0) queue.awaitWork(Math.min(wait, 60_000L));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("event=queue.error reason=\"{}\"", e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        if (thread.isAlive()) thread.join(5000);
+    }
+}

@@ -1,0 +1,226 @@
+package org.stationtrust.agent.internal.queue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.stationtrust.agent.internal.atrest.PayloadCipher;
+
+/**
+ * The offline queue: every packet and audit event bound for the server is written here (encrypted)
+ * before any attempt to send it, and removed only once the server acknowledged it. Each row has an
+ * idempotency key chosen at enqueue time and reused on every retry, so a lost reply or a crash after
+ * sending leads to a resend the server recognises, never to a loss or a duplicate.
+ */
+public final class OutboundQueue implements AutoCloseable {
+    private final Connection db;
+    private final PayloadCipher cipher;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final Object signal = new Object();
+
+    private OutboundQueue(Connection db, PayloadCipher cipher, Clock clock, Backoff backoff) {
+        this.db = db;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.backoff = backoff;
+    }
+
+    public static OutboundQueue open(Path file, PayloadCipher cipher, Clock clock, Backoff backoff) throws IOException {
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        try {
+            Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=5000");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS outbox (
+                          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                          idempotency_key TEXT NOT NULL UNIQUE,
+                          kind TEXT NOT NULL,
+                          path TEXT NOT NULL,
+                          sealed BLOB NOT NULL,
+                          created_at INTEGER NOT NULL,
+                          attempts INTEGER NOT NULL DEFAULT 0,
+                          next_attempt_at INTEGER NOT NULL,
+                          last_error TEXT,
+                          parked INTEGER NOT NULL DEFAULT 0)""");
+            }
+            return new OutboundQueue(db, cipher, clock, backoff);
+        } catch (SQLException e) {
+            throw new IOException("cannot open the offline queue " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stores a message durably (committed before this returns) and returns its idempotency key. */
+    public String enqueue(String kind, String path, byte[] body) {
+        String key = UUID.randomUUID().toString();
+        byte[] sealed = cipher.seal(body, context(key, kind, path));
+        long now = clock.millis();
+        synchronized (this) {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT INTO outbox(idempotency_key, kind, path, sealed, created_at, next_attempt_at) VALUES (?,?,?,?,?,?)")) {
+                ps.setString(1, key);
+                ps.setString(2, kind);
+                ps.setString(3, path);
+                ps.setBytes(4, sealed);
+                ps.setLong(5, now);
+                ps.setLong(6, now);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new QueueUnavailable("cannot write to the offline queue", e);
+            }
+        }
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        return key;
+    }
+
+    /** The oldest message due now, decrypted; rows that no longer decrypt are parked, not lost. */
+    public synchronized Optional<OutboundItem> nextDue() {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT idempotency_key, kind, path, sealed, attempts FROM outbox"
+                        + " WHERE parked = 0 AND next_attempt_at <= ? ORDER BY seq LIMIT 1")) {
+            ps.setLong(1, clock.millis());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                String key = rs.getString(1);
+                String kind = rs.getString(2);
+                String path = rs.getString(3);
+                try {
+                    byte[] body = cipher.open(rs.getBytes(4), context(key, kind, path));
+                    return Optional.of(new OutboundItem(key, kind, path, body, rs.getInt(5)));
+                } catch (PayloadCipher.UnreadablePayload e) {
+                    park(key, e.getMessage());
+                    return nextDue();
+                }
+            }
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot read the offline queue", e);
+        }
+    }
+
+    /** The server acknowledged the message: delete it (delivered packets are not kept). */
+    public synchronized void delivered(String idempotencyKey) {
+        update("DELETE FROM outbox WHERE idempotency_key = ?", idempotencyKey);
+    }
+
+    /** A transient failure: retry later with backoff. */
+    public synchronized void retryLater(String idempotencyKey, String reason) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE idempotency_key = ?")) {
+            int attempts = attemptsOf(idempotencyKey) + 1;
+            ps.setString(1, truncate(reason));
+            ps.setLong(2, clock.millis() + backoff.after(attempts).toMillis());
+            ps.setString(3, idempotencyKey);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot update the offline queue", e);
+        }
+    }
+
+    /** The server refused the message for good (or it no longer decrypts): keep it aside for an operator, stop retrying. */
+    public synchronized void park(String idempotencyKey, String reason) {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE outbox SET parked = 1, last_error = ? WHERE idempotency_key = ?")) {
+            ps.setString(1, truncate(reason));
+            ps.setString(2, idempotencyKey);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot update the offline queue", e);
+        }
+    }
+
+    /** Counts for {@code status}: messages waiting and messages parked. */
+    public synchronized QueueCounts counts() {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(parked = 0), 0), COALESCE(SUM(parked = 1), 0) FROM outbox")) {
+            rs.next();
+            return new QueueCounts(rs.getLong(1), rs.getLong(2));
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot read the offline queue", e);
+        }
+    }
+
+    /** Counts of the queue. */
+    public record QueueCounts(long waiting, long parked) {
+    }
+
+    /** Milliseconds until the next message is due, or empty when none waits. */
+    public synchronized Optional<Long> millisUntilNextDue() {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT MIN(next_attempt_at) FROM outbox WHERE parked = 0")) {
+            rs.next();
+            long next = rs.getLong(1);
+            if (rs.wasNull()) return Optional.empty();
+            return Optional.of(Math.max(0, next - clock.millis()));
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot read the offline queue", e);
+        }
+    }
+
+    /** Waits until something is enqueued or {@code millis} pass. */
+    void awaitWork(long millis) throws InterruptedException {
+        synchronized (signal) {
+            signal.wait(Math.max(1, millis));
+        }
+    }
+
+    private int attemptsOf(String key) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT attempts FROM outbox WHERE idempotency_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    private void update(String sql, String key) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, key);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot update the offline queue", e);
+        }
+    }
+
+    private static byte[] context(String key, String kind, String path) {
+        return (key + "\n" + kind + "\n" + path).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String truncate(String reason) {
+        String r = reason == null ? "unknown" : reason;
+        return r.length() > 500 ? r.substring(0, 500) : r;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot close the offline queue", e);
+        }
+    }
+
+    /** The queue's database cannot be used (disk full, file removed). */
+    public static final class QueueUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        QueueUnavailable(String message, Throwable cause) {
+            super(message + ": " + cause.getMessage() + "; check the state directory's disk space and permissions", cause);
+        }
+    }
+}

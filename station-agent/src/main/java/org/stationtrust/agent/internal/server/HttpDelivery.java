@@ -1,0 +1,53 @@
+package org.stationtrust.agent.internal.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.stationtrust.agent.internal.queue.Delivery;
+import org.stationtrust.agent.internal.queue.OutboundItem;
+
+/**
+ * Delivers queued messages by POSTing them to the server with an {@code Idempotency-Key} header, so a
+ * resend after a lost reply is recognised by the server. 2xx and 409 (already received) count as delivered.
+ */
+public final class HttpDelivery implements Delivery {
+    private final HttpClient http;
+    private final URI base;
+    private final RequestSigning signing;
+    private final Duration timeout;
+
+    public HttpDelivery(HttpClient http, URI base, RequestSigning signing, Duration timeout) {
+        this.http = http;
+        this.base = base;
+        this.signing = signing;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Outcome deliver(OutboundItem item) {
+        String path = ServerPaths.join(base, item.path());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.getScheme() + "://" + base.getRawAuthority() + path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", item.idempotencyKey())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(item.body()));
+        signing.headers("POST", path, item.body()).forEach(request::header);
+        try {
+            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            int code = response.statusCode();
+            if (code / 100 == 2 || code == 409) return new Delivered();
+            if (code == 408 || code == 429 || code / 100 == 5) return new RetryLater("server answered HTTP " + code);
+            if (code == 401 || code == 403) return new RetryLater("server refused the station's signature (HTTP " + code
+                    + "); waiting for attestation or approval");
+            return new Refused("server refused the message with HTTP " + code);
+        } catch (IOException e) {
+            return new RetryLater("server unreachable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RetryLater("interrupted");
+        }
+    }
+}
