@@ -1,0 +1,24 @@
+package org.stationtrust.agent.internal.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/** What the local API exposes; the running agent implements it. Every failure is an {@link ApiRefusal} with a reason. */
+public interface AgentOperations {
+    Map<String, Object> status();
+
+    List<Map<String, Object>> devices() throws ApiRefusal;
+
+    /** Captures, verifies and packs one modality; the order is the parsed request body. */
+    Map<String, Object> capture(CaptureOrder order) throws ApiRefusal;
+
+    /** Writes the device preview to {@code out} as {@code multipart/x-mixed-replace} JPEG parts until it ends. */
+    void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) throws ApiRefusal;
+
+    /** Parses a JSON body that already passed the size limit. */
+    static CaptureOrder parse(JsonNode body) throws ApiRefusal {
+        return CaptureOrder.fromJson(body);
+    }
+}

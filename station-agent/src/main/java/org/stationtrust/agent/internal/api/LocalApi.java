@@ -1,0 +1,153 @@
+package org.stationtrust.agent.internal.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stationtrust.agent.AgentConfig;
+
+/**
+ * The local API for the registration application: bound to 127.0.0.1 only, every request authenticated
+ * by the bearer token, Host header checked against loopback names (no DNS rebinding from a browser),
+ * bodies bounded, no CORS unless one origin is configured. Refusals are JSON {@code {error, reason}}.
+ */
+public final class LocalApi implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Javalin app;
+
+    private LocalApi(Javalin app) {
+        this.app = app;
+    }
+
+    public static LocalApi start(AgentConfig.Api settings, ApiToken token, AgentOperations operations) {
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.http.generateEtags = false;
+            settings.corsOrigin().ifPresent(origin ->
+                    config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.allowHost(origin))));
+        });
+        app.before(ctx -> {
+            ctx.attribute("requestId", UUID.randomUUID().toString());
+            ctx.header("Cache-Control", "no-store");
+            ctx.header("X-Content-Type-Options", "nosniff");
+            guard(ctx, token, settings);
+        });
+        app.get("/v1/status", ctx -> ctx.json(operations.status()));
+        app.get("/v1/devices", ctx -> ctx.json(Map.of("devices", operations.devices())));
+        app.post("/v1/captures", ctx -> ctx.json(operations.capture(CaptureOrder.fromJson(body(ctx, settings)))));
+        app.get("/v1/devices/{id}/stream", ctx -> {
+            int subId = parseSubId(ctx.queryParam("deviceSubId"));
+            String boundary = "frame-" + UUID.randomUUID();
+            ctx.contentType("multipart/x-mixed-replace; boundary=" + boundary);
+            operations.stream(ctx.pathParam("id"), subId, ctx.res().getOutputStream(), boundary);
+        });
+        app.exception(ApiRefusal.class, (e, ctx) -> refuse(ctx, e.status(), e.code(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, e.getStatus(),
+                e.getStatus() == 413 ? "body_too_large" : "http_" + e.getStatus(),
+                e.getStatus() == 413 ? "request body larger than " + settings.maxBodyBytes() + " bytes" : e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("event=api.internal_error requestId={} type={} message=\"{}\"", (Object) ctx.attribute("requestId"),
+                    e.getClass().getSimpleName(), e.getMessage());
+            refuse(ctx, 500, "internal_error", "the agent failed unexpectedly (requestId " + ctx.attribute("requestId")
+                    + "); see the agent log");
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) refuse(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+        });
+        app.start(InetAddress.getLoopbackAddress().getHostAddress(), settings.port());
+        LOG.info("event=api.started address=127.0.0.1 port={} cors={}", app.port(), settings.corsOrigin().orElse("none"));
+        return new LocalApi(app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static void guard(Context ctx, ApiToken token, AgentConfig.Api settings) throws ApiRefusal {
+        if (!isLoopback(ctx.req().getRemoteAddr())) {
+            throw new ApiRefusal(403, "not_loopback", "the local API answers only on 127.0.0.1; the request came from another address");
+        }
+        String host = Optional.ofNullable(ctx.header("Host")).orElse("");
+        if (!isLoopbackHost(host)) {
+            throw new ApiRefusal(403, "bad_host", "the Host header must name 127.0.0.1 or localhost (DNS rebinding protection)");
+        }
+        if (ctx.method().name().equals("OPTIONS") && settings.corsOrigin().isPresent()) return;
+        String auth = ctx.header("Authorization");
+        if (auth == null || auth.isBlank()) {
+            throw new ApiRefusal(401, "missing_token", "send Authorization: Bearer <token>; the token is in the agent's state"
+                    + " directory (file " + ApiToken.FILE_NAME + ")");
+        }
+        if (!auth.startsWith("Bearer ") || !token.matches(auth.substring(7).trim())) {
+            throw new ApiRefusal(401, "wrong_token", "the bearer token does not match the agent's token; re-read the "
+                    + ApiToken.FILE_NAME + " file (it changes when the state directory is recreated)");
+        }
+    }
+
+    static boolean isLoopback(String address) {
+        try {
+            return address != null && InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static boolean isLoopbackHost(String hostHeader) {
+        String host = hostHeader.replaceFirst(":\\d{1,5}$", "");
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+    }
+
+    private static JsonNode body(Context ctx, AgentConfig.Api settings) throws ApiRefusal {
+        String type = Optional.ofNullable(ctx.contentType()).orElse("");
+        if (!type.startsWith("application/json")) {
+            throw new ApiRefusal(415, "not_json", "expected Content-Type: application/json, saw '" + type + "'");
+        }
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length > settings.maxBodyBytes()) {
+            throw new ApiRefusal(413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
+        }
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            if (node == null || !node.isObject()) throw new ApiRefusal(400, "malformed_json", "expected a JSON object");
+            return node;
+        } catch (java.io.IOException e) {
+            throw new ApiRefusal(400, "malformed_json", "the body is not valid JSON");
+        }
+    }
+
+    private static int parseSubId(String value) throws ApiRefusal {
+        if (value == null) return 0;
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 0 || n > 3) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ApiRefusal(400, "bad_device_sub_id", "deviceSubId must be 0-3");
+        }
+    }
+
+    private static void refuse(Context ctx, int status, String code, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("reason", reason);
+        body.put("requestId", ctx.attribute("requestId"));
+        ctx.status(status).json(body);
+        LOG.info("event=api.refused requestId={} method={} path={} status={} error={}", (Object) ctx.attribute("requestId"),
+                ctx.method(), ctx.path(), status, code);
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
