@@ -1,0 +1,73 @@
+package org.stationtrust.tpm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.tpm.simulator.SoftwareTpm;
+import org.stationtrust.tpm.simulator.SoftwareTpmExtension;
+import org.stationtrust.tpm.verify.EkCertificateUntrusted;
+import org.stationtrust.tpm.verify.EkCertificateValidator;
+import org.stationtrust.tpm.verify.KeyType;
+import org.stationtrust.tpm.verify.TrustAnchors;
+
+import tss.tpm.TPM_HANDLE;
+
+@ExtendWith(SoftwareTpmExtension.class)
+class EndorsementKeyTest {
+
+    @Test
+    void readsEveryEkCertificateSwtpmWroteAndEachHoldsTheRecreatedKey(SoftwareTpm tpm) throws Exception {
+        try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
+            List<EndorsementKey> all = EndorsementKey.readAll(connection);
+            assertEquals(List.of(EndorsementKey.Kind.RSA_2048, EndorsementKey.Kind.ECC_P384),
+                    all.stream().map(EndorsementKey::kind).toList());
+            for (EndorsementKey ek : all) {
+                assertEquals(ek.certificate().getPublicKey(), ek.publicArea().toPublicKey(), ek.kind().toString());
+                assertTrue(ek.certificate().getIssuerX500Principal().getName().contains("swtpm-localca"));
+            }
+            assertEquals(KeyType.RSA, EndorsementKey.read(connection).publicArea().type(), "RSA is preferred");
+        }
+    }
+
+    @Test
+    void theRecreatedEksHaveTheNamesOfSwtpmsPersistentEks(SoftwareTpm tpm) throws Exception {
+        try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
+            List<EndorsementKey> all = EndorsementKey.readAll(connection);
+            byte[] rsaName = connection.channel().call("TPM2_ReadPublic", t -> t.ReadPublic(new TPM_HANDLE(0x81010001))).name;
+            byte[] eccName = connection.channel().call("TPM2_ReadPublic", t -> t.ReadPublic(new TPM_HANDLE(0x81010016))).name;
+            assertArrayEquals(rsaName, all.get(0).name());
+            assertArrayEquals(eccName, all.get(1).name());
+        }
+    }
+
+    @Test
+    void recreatingTheEkLeavesNoObjectLoaded(SoftwareTpm tpm) throws Exception {
+        try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
+            EndorsementKey.readAll(connection);
+            assertEquals(List.of(), connection.channel().handles(0x80000000));
+        }
+    }
+
+    @Test
+    void theEkCertificateChainsToTheSimulatorsCaAndNotToAnotherCa(SoftwareTpm tpm, @TempDir Path otherDir) throws Exception {
+        EndorsementKey ek;
+        try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
+            ek = EndorsementKey.read(connection);
+        }
+        TrustAnchors own = TrustAnchors.fromPemDirectory(tpm.caDirectory());
+        assertEquals(ek.certificate(), new EkCertificateValidator(own).validate(ek.certificate(), List.of()).certificate());
+        try (SoftwareTpm other = SoftwareTpm.start(otherDir)) {
+            TrustAnchors foreign = TrustAnchors.fromPemDirectory(other.caDirectory());
+            assertThrows(EkCertificateUntrusted.class,
+                    () -> new EkCertificateValidator(foreign).validate(ek.certificate(), List.of()));
+        }
+    }
+}
