@@ -1,0 +1,205 @@
+package org.stationtrust.sbi.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import java.io.ByteArrayInputStream;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.stationtrust.sbi.client.internal.Json;
+
+/**
+ * Verifies a device's compact JWS (SBI 0.9.5 "Signature"): algorithm on the allow-list ({@code none}
+ * and HMAC never), x5c present and parseable, certificates valid now and chaining to the trust store,
+ * key type matching the algorithm family (no alg confusion), signature valid. Each failure has its own
+ * {@link RejectionReason}. Thread-safe.
+ */
+public final class DeviceJwsVerifier {
+    /** Asymmetric algorithms a policy may allow; RS256 is the SBI default. */
+    public static final Set<String> KNOWN_ALGORITHMS =
+            Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+    private static final int MAX_JWS_CHARS = 48 * 1024 * 1024;
+    private static final int CERT_CACHE_LIMIT = 1024;
+
+    private final DeviceTrustStore trustStore;
+    private final Set<String> allowedAlgorithms;
+    private final Clock clock;
+    private final Map<String, X509Certificate> parsedCertificates = new ConcurrentHashMap<>();
+
+    public DeviceJwsVerifier(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Clock clock) {
+        this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+        this.allowedAlgorithms = checkedAlgorithms(allowedAlgorithms);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    static Set<String> checkedAlgorithms(Set<String> algorithms) {
+        if (algorithms.isEmpty()) {
+            throw new IllegalArgumentException("allow at least one JWS algorithm (RS256 is the SBI default)");
+        }
+        for (String alg : algorithms) {
+            if (!KNOWN_ALGORITHMS.contains(alg)) {
+                throw new IllegalArgumentException("JWS algorithm '" + alg + "' cannot be allowed: only "
+                        + "asymmetric algorithms " + KNOWN_ALGORITHMS + " can verify a device ('none' and HMAC never)");
+            }
+        }
+        return Set.copyOf(algorithms);
+    }
+
+    /** True when {@code value} has the shape of a compact JWS (three dot-separated parts). */
+    public static boolean looksSigned(String value) {
+        int first = value.indexOf('.');
+        int second = first < 0 ? -1 : value.indexOf('.', first + 1);
+        return second > 0 && value.indexOf('.', second + 1) < 0;
+    }
+
+    /** Verifies {@code compact}; {@code what} names the object in messages (e.g. "deviceInfo"). */
+    public VerifiedJws verify(String compact, String what) throws DeviceAnswerRejected {
+        if (compact == null || compact.isEmpty() || compact.length() > MAX_JWS_CHARS) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " is empty or larger than "
+                    + MAX_JWS_CHARS + " characters");
+        }
+        String[] parts = compact.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " has " + parts.length
+                    + " dot-separated parts, expected 3 (header.payload.signature)");
+        }
+        JsonNode header = header(parts[0], what);
+        String alg = algorithm(header, what);
+        if (parts[2].isEmpty()) {
+            throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " has an empty signature");
+        }
+        List<X509Certificate> chain = certificates(header, what);
+        trustStore.check(chain, clock.instant());
+        PublicKey key = chain.get(0).getPublicKey();
+        JWSVerifier verifier = verifierFor(alg, key, what);
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(compact);
+        } catch (java.text.ParseException | RuntimeException e) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " cannot be parsed as a JWS ("
+                    + e.getMessage() + ")");
+        }
+        boolean valid;
+        try {
+            valid = jws.verify(verifier);
+        } catch (JOSEException | RuntimeException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " signature (" + alg
+                    + ") does not verify with the key of " + chain.get(0).getSubjectX500Principal().getName());
+        }
+        byte[] payload = Json.base64Url(parts[1], what + " payload");
+        return new VerifiedJws(alg, chain, payload);
+    }
+
+    private static JsonNode header(String encoded, String what) throws DeviceAnswerRejected {
+        byte[] bytes;
+        try {
+            bytes = Json.base64Url(encoded, what + " header");
+        } catch (DeviceAnswerRejected e) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, e.detail());
+        }
+        JsonNode header;
+        try {
+            header = Json.object(Json.parse(bytes, what + " header"), what + " header");
+        } catch (DeviceAnswerRejected e) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, e.detail());
+        }
+        return header;
+    }
+
+    private String algorithm(JsonNode header, String what) throws DeviceAnswerRejected {
+        JsonNode alg = header.get("alg");
+        if (alg == null || !alg.isTextual()) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " header has no 'alg' string");
+        }
+        String name = alg.asText();
+        if (name.toLowerCase(Locale.ROOT).equals("none")) {
+            throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what
+                    + " declares alg 'none' (unsigned); a device answer must be signed with one of " + allowedAlgorithms);
+        }
+        if (!allowedAlgorithms.contains(name)) {
+            throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what + " uses alg '"
+                    + abbreviate(name) + "', policy allows only " + allowedAlgorithms);
+        }
+        return name;
+    }
+
+    private List<X509Certificate> certificates(JsonNode header, String what) throws DeviceAnswerRejected {
+        JsonNode x5c = header.get("x5c");
+        if (x5c == null || x5c.isNull() || (x5c.isArray() && x5c.isEmpty())) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MISSING, what
+                    + " header has no x5c device certificate");
+        }
+        if (!x5c.isArray()) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, what
+                    + " header x5c must be an array of base64 DER certificates");
+        }
+        List<X509Certificate> chain = new ArrayList<>();
+        for (JsonNode entry : x5c) {
+            if (!entry.isTextual()) {
+                throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, what
+                        + " header x5c holds a non-string entry");
+            }
+            chain.add(certificate(entry.asText(), what));
+        }
+        return chain;
+    }
+
+    private X509Certificate certificate(String encoded, String what) throws DeviceAnswerRejected {
+        X509Certificate cached = parsedCertificates.get(encoded);
+        if (cached != null) {
+            return cached;
+        }
+        X509Certificate cert;
+        try {
+            byte[] der = Json.base64Either(encoded);
+            cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException | RuntimeException e) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, what
+                    + " x5c entry is not a base64 DER X.509 certificate (" + e.getMessage() + ")");
+        }
+        if (parsedCertificates.size() >= CERT_CACHE_LIMIT) {
+            parsedCertificates.clear();
+        }
+        parsedCertificates.put(encoded, cert);
+        return cert;
+    }
+
+    private static JWSVerifier verifierFor(String alg, PublicKey key, String what) throws DeviceAnswerRejected {
+        try {
+            if ((alg.startsWith("RS") || alg.startsWith("PS")) && key instanceof RSAPublicKey rsa) {
+                return new RSASSAVerifier(rsa);
+            }
+            if (alg.startsWith("ES") && key instanceof ECPublicKey ec) {
+                return new ECDSAVerifier(ec);
+            }
+        } catch (JOSEException | RuntimeException e) {
+            throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what + " key cannot verify "
+                    + alg + ": " + e.getMessage());
+        }
+        throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what + " declares " + alg
+                + " but the certificate holds a " + key.getAlgorithm() + " key (algorithm confusion)");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 20 ? s.substring(0, 20) + "..." : s;
+    }
+}

@@ -1,0 +1,52 @@
+package org.stationtrust.sbi.client;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The result of one discovery: devices that answered (trusted or Not Registered) and, per port, why an
+ * answering service was not accepted. Ports where nothing listens are not recorded.
+ */
+public final class DeviceRegistry {
+    private final List<Device> devices;
+    private final Map<Integer, DeviceAnswerRejected> rejections;
+
+    public DeviceRegistry(List<Device> devices, Map<Integer, DeviceAnswerRejected> rejections) {
+        this.devices = devices.stream()
+                .sorted(Comparator.comparingInt(Device::port).thenComparing(Device::deviceId)).toList();
+        this.rejections = Map.copyOf(new TreeMap<>(rejections));
+    }
+
+    /** Every device found, trusted or not, ordered by port. */
+    public List<Device> devices() {
+        return devices;
+    }
+
+    /** Devices whose device info verified against the trust store. */
+    public List<Device> trusted() {
+        return devices.stream().filter(Device::trusted).toList();
+    }
+
+    /** Trusted devices of one modality. */
+    public List<Device> ofType(Modality type) {
+        return trusted().stream().filter(d -> d.type() == type).toList();
+    }
+
+    /** The first trusted device of a modality, if any. */
+    public Optional<Device> first(Modality type) {
+        return ofType(type).stream().findFirst();
+    }
+
+    /** Why services on some ports were not accepted (not an SBI service, untrusted, timeout...). */
+    public Map<Integer, DeviceAnswerRejected> rejections() {
+        return rejections;
+    }
+
+    @Override
+    public String toString() {
+        return "DeviceRegistry[devices=" + devices + ", rejectedPorts=" + new TreeMap<>(rejections).keySet() + "]";
+    }
+}

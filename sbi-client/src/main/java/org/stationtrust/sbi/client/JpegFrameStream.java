@@ -1,0 +1,56 @@
+package org.stationtrust.sbi.client;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Optional;
+import okhttp3.Response;
+import org.stationtrust.sbi.client.internal.JpegFrameReader;
+
+/**
+ * A live STREAM of JPEG preview frames. Read with {@link #nextFrame()} until it is empty (the device
+ * ended the stream, usually when the matching RCAPTURE completed); always close it. Not thread-safe.
+ */
+public final class JpegFrameStream implements Closeable {
+    private final JpegFrameReader reader;
+    private final Response response;
+    private int frames;
+    private boolean closed;
+
+    JpegFrameStream(JpegFrameReader reader, Response response) {
+        this.reader = reader;
+        this.response = response;
+    }
+
+    /** The next JPEG frame (its bytes start with FF D8), or empty at the end of the stream. */
+    public Optional<byte[]> nextFrame() throws DeviceAnswerRejected {
+        if (closed) {
+            return Optional.empty();
+        }
+        try {
+            Optional<byte[]> frame = reader.next();
+            frame.ifPresent(f -> frames++);
+            return frame;
+        } catch (InterruptedIOException e) {
+            throw new DeviceAnswerRejected(RejectionReason.TIMEOUT, "the STREAM reached its deadline after "
+                    + frames + " frames");
+        } catch (IOException e) {
+            if (closed) {
+                return Optional.empty();
+            }
+            throw new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, "the STREAM broke after " + frames
+                    + " frames (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Frames read so far. */
+    public int framesRead() {
+        return frames;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        response.close();
+    }
+}

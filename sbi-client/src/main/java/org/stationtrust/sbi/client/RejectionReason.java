@@ -1,0 +1,73 @@
+package org.stationtrust.sbi.client;
+
+/**
+ * Why an SBI answer was not trusted. Each value is one check of sbi-notes.md "What the station must
+ * check"; each has a hint telling the operator what to do.
+ */
+public enum RejectionReason {
+    DEVICE_UNREACHABLE("nothing accepted the connection", "start the device service or check the port"),
+    TIMEOUT("the device did not finish its answer before the deadline",
+            "check the device is not hung; unplug and replug it"),
+    ANSWER_TOO_LARGE("the answer is larger than the configured cap",
+            "the device is faulty or not an SBI service; raise the cap only if a real device needs it"),
+    HTTP_STATUS("the service answered with an HTTP status other than 200",
+            "the port is probably held by another program or an SBI service of another version"),
+    MALFORMED_ANSWER("the answer is not a well-formed SBI 0.9.5 message (JSON, base64 or fields)",
+            "report the device to its vendor; do not use it"),
+    DEVICE_ERROR("the device reported an error", "follow the device error code; retry the capture"),
+    DEVICE_BUSY("the device is busy", "wait for the running capture to end and retry"),
+    DEVICE_NOT_READY("the device is not ready", "check the device is connected and idle, then retry"),
+    NOT_REGISTERED("the device is not registered (its answer is unsigned)",
+            "register the device with its provider before using it"),
+    JWS_MALFORMED("the signed object is not a well-formed compact JWS", "report the device to its vendor"),
+    ALGORITHM_NOT_ALLOWED("the JWS algorithm is not allowed by policy (alg none is never allowed)",
+            "do not use this device; ask the vendor for an RS256 firmware"),
+    CERTIFICATE_MISSING("the JWS header carries no x5c device certificate", "do not use this device"),
+    CERTIFICATE_MALFORMED("the x5c device certificate cannot be parsed", "do not use this device"),
+    CERTIFICATE_EXPIRED("the device certificate has expired", "have the device provider renew the device key"),
+    CERTIFICATE_NOT_YET_VALID("the device certificate is not valid yet",
+            "check the station clock, then the device provider"),
+    CERTIFICATE_UNTRUSTED("the device certificate does not chain to a trusted device-provider CA",
+            "add the provider CA to the trust store only if the provider is approved"),
+    SIGNATURE_INVALID("the JWS signature does not verify with the device certificate",
+            "the answer was altered or the device is faulty: do not use it"),
+    DIGITAL_ID_UNSIGNED("the digitalId is not signed", "do not use this device"),
+    DIGITAL_ID_MISMATCH("the digitalId does not describe the device found by discovery/info",
+            "another device answered; rediscover devices"),
+    DEVICE_MISMATCH("deviceId, deviceCode, certification or callbackId differ between answers",
+            "rediscover devices; report the device if it persists"),
+    PURPOSE_MISMATCH("the device or answer purpose is not the one requested", "use a device certified for this purpose"),
+    SPEC_VERSION_MISMATCH("the answer does not echo the spec version requested", "use a device supporting SBI 0.9.5"),
+    TRANSACTION_ID_MISMATCH("the answer does not echo the transactionId of the request",
+            "the answer belongs to another request: retry the capture"),
+    BIO_TYPE_MISMATCH("the answer carries another biometric type than requested", "retry with the right device"),
+    BIO_SUBTYPE_NOT_REQUESTED("the answer carries a bioSubType that was not requested (or was an exception)",
+            "retry the capture"),
+    BIO_SUBTYPE_DUPLICATE("the answer carries the same bioSubType twice", "retry the capture"),
+    COUNT_MISMATCH("the answer carries another number of biometrics than requested", "retry the capture"),
+    TIMESTAMP_TOO_OLD("the answer timestamp is older than the allowed skew",
+            "check the device and station clocks; a replayed answer looks like this"),
+    TIMESTAMP_IN_FUTURE("the answer timestamp is later than the allowed skew", "check the device and station clocks"),
+    QUALITY_MALFORMED("the quality score is not a number between 0 and 100", "report the device to its vendor"),
+    QUALITY_BELOW_THRESHOLD("the quality score is below the requested threshold", "clean the sensor and capture again"),
+    HASH_CHAIN_BROKEN("the hash chain over the biometrics does not recompute",
+            "an answer was altered, dropped or reordered: restart the registration");
+
+    private final String meaning;
+    private final String action;
+
+    RejectionReason(String meaning, String action) {
+        this.meaning = meaning;
+        this.action = action;
+    }
+
+    /** What this reason means, for an operator. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** What the operator should do. */
+    public String action() {
+        return action;
+    }
+}

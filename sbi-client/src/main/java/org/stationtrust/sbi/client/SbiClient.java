@@ -1,0 +1,199 @@
+package org.stationtrust.sbi.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The station's SBI 0.9.5 client: discovers devices on 127.0.0.1, captures, and accepts an answer only
+ * when every check passed. Create one per station, share it, close it at shutdown.
+ */
+public final class SbiClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SbiClient.class);
+
+    private final SbiClientConfig config;
+    private final SbiTransport transport;
+    private final DeviceJwsVerifier jwsVerifier;
+    private final DeviceInfoVerifier infoVerifier;
+    private final CaptureVerifier captureVerifier;
+    private final ExecutorService discoveryPool;
+
+    public SbiClient(SbiClientConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.transport = new SbiTransport(config.maxAnswerBytes());
+        this.jwsVerifier = new DeviceJwsVerifier(config.trustStore(), config.allowedAlgorithms(), config.clock());
+        this.infoVerifier = new DeviceInfoVerifier(jwsVerifier);
+        this.captureVerifier = new CaptureVerifier(jwsVerifier, config.allowedSkew(), config.clock());
+        AtomicInteger n = new AtomicInteger();
+        this.discoveryPool = Executors.newFixedThreadPool(config.discoveryThreads(), r -> {
+            Thread t = new Thread(r, "sbi-discovery-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public SbiClientConfig config() {
+        return config;
+    }
+
+    /** The bounded transport this client uses (for compliance tooling). */
+    public SbiTransport transport() {
+        return transport;
+    }
+
+    public DeviceJwsVerifier jwsVerifier() {
+        return jwsVerifier;
+    }
+
+    public DeviceInfoVerifier deviceInfoVerifier() {
+        return infoVerifier;
+    }
+
+    public CaptureVerifier captureVerifier() {
+        return captureVerifier;
+    }
+
+    /**
+     * Scans the configured port range concurrently (MOSIPDISC then MOSIPDINFO on each answering port).
+     * Bounded in time: a port that never answers costs one discovery deadline, in parallel with others.
+     */
+    public DeviceRegistry discover() {
+        long start = System.nanoTime();
+        Map<Integer, Future<List<Device>>> probes = new LinkedHashMap<>();
+        for (int port = config.firstPort(); port <= config.lastPort(); port++) {
+            int p = port;
+            probes.put(port, discoveryPool.submit(() -> probe(p)));
+        }
+        long waitUntil = System.nanoTime() + config.discoveryDeadline().multipliedBy(2).plusSeconds(1).toNanos()
+                * (1 + (probes.size() - 1) / config.discoveryThreads());
+        List<Device> devices = new ArrayList<>();
+        Map<Integer, DeviceAnswerRejected> rejections = new HashMap<>();
+        for (Map.Entry<Integer, Future<List<Device>>> e : probes.entrySet()) {
+            try {
+                devices.addAll(e.getValue().get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException ex) {
+                Throwable cause = ex.getCause();
+                DeviceAnswerRejected r = cause instanceof DeviceAnswerRejected d ? d
+                        : new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, "probing failed: " + cause, cause);
+                if (r.reason() != RejectionReason.DEVICE_UNREACHABLE) {
+                    rejections.put(e.getKey(), r);
+                }
+            } catch (TimeoutException ex) {
+                e.getValue().cancel(true);
+                rejections.put(e.getKey(), new DeviceAnswerRejected(RejectionReason.TIMEOUT,
+                        "port " + e.getKey() + " did not complete discovery in time"));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                probes.values().forEach(f -> f.cancel(true));
+                break;
+            }
+        }
+        DeviceRegistry registry = new DeviceRegistry(devices, rejections);
+        LOG.info("sbi discovery ports={}-{} devices={} trusted={} rejectedPorts={} ms={}", config.firstPort(),
+                config.lastPort(), registry.devices().size(), registry.trusted().size(),
+                registry.rejections().keySet(), (System.nanoTime() - start) / 1_000_000);
+        return registry;
+    }
+
+    /** Discovers and describes the device(s) of one port. */
+    public List<Device> probe(int port) throws DeviceAnswerRejected {
+        Duration deadline = config.discoveryDeadline();
+        SbiHttpAnswer disc = transport.exchange(port, SbiVerb.MOSIPDISC,
+                SbiRequests.discovery("Biometric Device"), deadline);
+        List<DeviceInfoVerifier.DiscoveredDevice> discovered = DeviceInfoVerifier.parseDiscovery(disc.bodyUnsafe());
+        SbiHttpAnswer info = transport.exchange(port, SbiVerb.MOSIPDINFO, null, deadline);
+        return infoVerifier.verify(port, discovered, info.bodyUnsafe());
+    }
+
+    /** Asks a known device for its info again (status, certificate) and re-verifies it. */
+    public Device refresh(Device device) throws DeviceAnswerRejected {
+        DeviceInfoVerifier.DiscoveredDevice known = new DeviceInfoVerifier.DiscoveredDevice(device.deviceId(),
+                device.status().wireName(), device.certification(), device.serviceVersion(), device.deviceSubIds(),
+                device.callbackId(), device.digitalId(), device.deviceCode(), device.specVersions(), device.purpose());
+        SbiHttpAnswer info = transport.exchange(device.port(), SbiVerb.MOSIPDINFO, null, config.discoveryDeadline());
+        for (Device d : infoVerifier.verify(device.port(), List.of(known), info.bodyUnsafe())) {
+            if (d.deviceId().equals(device.deviceId())) {
+                return d;
+            }
+        }
+        throw new DeviceAnswerRejected(RejectionReason.DEVICE_MISMATCH, "device info no longer lists deviceId "
+                + device.deviceId());
+    }
+
+    /** Starts a registration session (a fresh hash chain). */
+    public Registration newRegistration() {
+        return new Registration(this);
+    }
+
+    /** One verified RCAPTURE continuing {@code previous}; prefer {@link Registration#capture}. */
+    public CaptureResult registrationCapture(Device device, CaptureRequest request, HashChain previous)
+            throws DeviceAnswerRejected {
+        return capture(device, request, CaptureVerifier.Purpose.REGISTRATION, previous, null);
+    }
+
+    /**
+     * One verified authentication CAPTURE: the bioValues stay encrypted to the server key named by
+     * {@code domainUri}'s deployment; the hash chain over them can only be checked after decryption.
+     */
+    public CaptureResult authenticationCapture(Device device, CaptureRequest request, String domainUri)
+            throws DeviceAnswerRejected {
+        Objects.requireNonNull(domainUri, "domainUri");
+        return capture(device, request, CaptureVerifier.Purpose.AUTHENTICATION, HashChain.start(), domainUri);
+    }
+
+    private CaptureResult capture(Device device, CaptureRequest request, CaptureVerifier.Purpose purpose,
+                                  HashChain previous, String domainUri) throws DeviceAnswerRejected {
+        String tx = SbiRequests.newTransactionId();
+        long start = System.nanoTime();
+        try {
+            CaptureVerifier.requireCapturable(device, request, purpose);
+            byte[] body = purpose == CaptureVerifier.Purpose.REGISTRATION
+                    ? SbiRequests.registrationCapture(device, request, config.env(), tx, config.clock().instant(),
+                            previous.hex())
+                    : SbiRequests.authenticationCapture(device, request, config.env(), domainUri, tx,
+                            config.clock().instant(), previous.hex());
+            LOG.info("sbi capture start transactionId={} port={} deviceId={} type={} deviceSubId={} count={} purpose={}",
+                    tx, device.port(), device.deviceId(), request.type().wireName(), request.deviceSubId(),
+                    request.count(), purpose.wireName());
+            SbiVerb verb = purpose == CaptureVerifier.Purpose.REGISTRATION ? SbiVerb.RCAPTURE : SbiVerb.CAPTURE;
+            SbiHttpAnswer answer = transport.exchange(device.port(), verb, body,
+                    request.timeout().plus(config.captureMargin()));
+            CaptureResult result = captureVerifier.verify(device, request, purpose, tx, previous, answer.bodyUnsafe());
+            LOG.info("sbi capture verified transactionId={} samples={} ms={}", tx, result.samples().size(),
+                    (System.nanoTime() - start) / 1_000_000);
+            return result;
+        } catch (DeviceAnswerRejected e) {
+            DeviceAnswerRejected tagged = e.transactionId().isPresent() ? e : e.forTransaction(tx);
+            LOG.warn("sbi capture rejected transactionId={} port={} reason={} detail={}", tx, device.port(),
+                    tagged.reason(), tagged.detail());
+            throw tagged;
+        }
+    }
+
+    /** Opens the preview STREAM of a trusted device; read frames, then close it. */
+    public JpegFrameStream stream(Device device, int deviceSubId, Duration timeout) throws DeviceAnswerRejected {
+        if (!device.trusted()) {
+            throw new DeviceAnswerRejected(RejectionReason.NOT_REGISTERED, device + " has no verified certificate");
+        }
+        return transport.openStream(device.port(), SbiRequests.stream(device, deviceSubId, timeout),
+                timeout.plus(config.captureMargin()), config.maxFrameBytes());
+    }
+
+    @Override
+    public void close() {
+        discoveryPool.shutdownNow();
+    }
+}
