@@ -518,7 +518,7 @@ ROBUST = [
      "A body nested 10,000 levels deep must be refused without exhausting the service's stack."),
     ("ROBUST-OVERSIZED-BODY", "Oversized body", "RCAPTURE", {"probe": "oversized", "bytes": 4194304},
      "A 4 MiB request body must be refused or cut off quickly, and the service must keep running."),
-    ("ROBUST-UNKNOWN-VERB", "Unknown HTTP verb", "FOO", {"probe": "unknown-verb"},
+    ("ROBUST-UNKNOWN-VERB", "Unknown HTTP verb", "MOSIPDINFO", {"probe": "unknown-verb"},
      "An unknown custom verb must be answered with an error status (e.g. 405), not silence."),
     ("ROBUST-WRONG-PATH", "Verb on the wrong path", "RCAPTURE", {"probe": "wrong-path"},
      "RCAPTURE sent to /info (out of order with the protocol's routing) must be refused."),
@@ -537,7 +537,7 @@ for cid, name, verb, req, desc in ROBUST:
     req["timeoutMs"] = 5000
     case(cid, f"Robustness: {name.lower()}", desc + " Afterwards MOSIPDINFO must still answer.",
          "Any", "robustness", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
-         [verb, "MOSIPDINFO"], ["robust-answer", "liveness", "response-time"], request=req,
+         sorted({verb, "MOSIPDINFO"}), ["robust-answer", "liveness", "response-time"], request=req,
          expect={"errorCode": "nonzero"})
 
 # ---------------------------------------------------------------- checks and write

@@ -1,0 +1,41 @@
+package org.stationtrust.ctk.internal.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the x5c chain out of a compact JWS header. */
+public final class Certificates {
+    private Certificates() {
+    }
+
+    /** The JWS header, decoded without verification. */
+    public static Optional<JsonNode> header(String compact) {
+        if (compact == null) {
+            return Optional.empty();
+        }
+        int dot = compact.indexOf('.');
+        return dot <= 0 ? Optional.empty() : JsonFacts.base64Json(compact.substring(0, dot));
+    }
+
+    /** The x5c chain (leaf first); throws with a readable reason when absent or malformed. */
+    public static List<X509Certificate> chain(JsonNode header) throws CertificateException {
+        JsonNode x5c = header.path("x5c");
+        if (!x5c.isArray() || x5c.isEmpty()) {
+            throw new CertificateException("header has no x5c certificate");
+        }
+        List<X509Certificate> chain = new ArrayList<>();
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        for (JsonNode entry : x5c) {
+            byte[] der = JsonFacts.base64(entry.asText(""))
+                    .orElseThrow(() -> new CertificateException("x5c entry is not base64"));
+            chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+        }
+        return chain;
+    }
+}

@@ -1,0 +1,61 @@
+package org.stationtrust.ctk.internal.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.stationtrust.sbi.client.HashChain;
+
+/**
+ * Recomputes the SBI hash chain (sbi-client's HashChain): from each request's previousHash, element
+ * by element, and across the requests of one case, and compares with every element's hash.
+ */
+public final class HashChainCheck implements Check {
+
+    @Override
+    public String name() {
+        return "hash-chain";
+    }
+
+    @Override
+    public Finding judge(Observation o, JudgingRules rules) {
+        List<String> problems = new ArrayList<>();
+        int links = 0;
+        String lastHash = null;
+        for (Observation.SentCapture sent : o.sent) {
+            List<Observation.CaptureElement> mine = o.elements.stream()
+                    .filter(e -> e.request() == sent.index() && e.success()).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            if (lastHash != null && !lastHash.equalsIgnoreCase(sent.previousHash())) {
+                problems.add("harness error: capture " + (sent.index() + 1) + " did not send the previous hash");
+            }
+            HashChain chain;
+            try {
+                chain = HashChain.continueFrom(sent.previousHash());
+            } catch (IllegalArgumentException e) {
+                problems.add("capture " + (sent.index() + 1) + " previousHash unusable: " + e.getMessage());
+                continue;
+            }
+            for (Observation.CaptureElement e : mine) {
+                String where = "capture " + (sent.index() + 1) + " biometrics[" + e.index() + "]";
+                if (e.bioValue() == null) {
+                    problems.add(where + " hash cannot be recomputed: " + e.bioValueProblem());
+                    break;
+                }
+                chain = chain.next(e.bioValue());
+                links++;
+                if (!chain.matches(e.hash())) {
+                    problems.add(where + " hash " + SchemaCheck.abbreviate(String.valueOf(e.hash()))
+                            + " differs from the recomputed " + chain.hex().substring(0, 16)
+                            + "... (broken hash chain)");
+                    chain = e.hash() != null && e.hash().length() == 64 ? HashChain.continueFrom(e.hash()) : chain;
+                }
+                lastHash = e.hash();
+            }
+        }
+        if (links == 0 && problems.isEmpty()) {
+            return Finding.notEvaluated(name(), "no successful capture element to chain");
+        }
+        return Finding.of(name(), problems, links + " hash links recomputed and equal");
+    }
+}

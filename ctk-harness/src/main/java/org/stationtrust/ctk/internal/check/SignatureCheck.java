@@ -1,0 +1,82 @@
+package org.stationtrust.ctk.internal.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every signed part is a compact JWS with an allowed algorithm (never none), an x5c device
+ * certificate, and a signature that verifies with that certificate's key (SBI 0.9.5 §Signature).
+ * Whether the certificate is trusted is the trust check's concern.
+ */
+public final class SignatureCheck implements Check {
+
+    @Override
+    public String name() {
+        return "signature";
+    }
+
+    @Override
+    public Finding judge(Observation o, JudgingRules rules) {
+        if (o.signed.isEmpty()) {
+            return Finding.notEvaluated(name(), "no signed part in the answers");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Observation.SignedPart part : o.signed) {
+            problem(part, rules).ifPresent(problems::add);
+        }
+        return Finding.of(name(), problems, o.signed.size() + " signed parts verify with their x5c key");
+    }
+
+    static Optional<String> problem(Observation.SignedPart part, JudgingRules rules) {
+        String what = part.what();
+        String[] parts = part.compact() == null ? new String[0] : part.compact().split("\\.", -1);
+        if (parts.length != 3) {
+            return Optional.of(what + " is not a compact JWS (" + parts.length + " parts, expected 3)");
+        }
+        Optional<JsonNode> header = Certificates.header(part.compact());
+        if (header.isEmpty()) {
+            return Optional.of(what + " header is not base64url JSON");
+        }
+        String alg = header.get().path("alg").asText("");
+        if (alg.equalsIgnoreCase("none") || parts[2].isEmpty()) {
+            return Optional.of(what + " is unsigned (alg '" + alg + "', signature empty); expected one of "
+                    + rules.allowedAlgorithms());
+        }
+        if (!rules.allowedAlgorithms().contains(alg)) {
+            return Optional.of(what + " uses alg '" + SchemaCheck.abbreviate(alg) + "', allowed: "
+                    + rules.allowedAlgorithms());
+        }
+        PublicKey key;
+        try {
+            key = Certificates.chain(header.get()).get(0).getPublicKey();
+        } catch (CertificateException e) {
+            return Optional.of(what + " x5c problem: " + e.getMessage());
+        }
+        try {
+            JWSObject jws = JWSObject.parse(part.compact());
+            boolean ok;
+            if (alg.startsWith("ES") && key instanceof ECPublicKey ec) {
+                ok = jws.verify(new ECDSAVerifier(ec));
+            } else if ((alg.startsWith("RS") || alg.startsWith("PS")) && key instanceof RSAPublicKey rsa) {
+                ok = jws.verify(new RSASSAVerifier(rsa));
+            } else {
+                return Optional.of(what + " declares " + alg + " but x5c holds a " + key.getAlgorithm() + " key");
+            }
+            return ok ? Optional.empty()
+                    : Optional.of(what + " signature does not verify with the x5c certificate key (bad signature)");
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            return Optional.of(what + " cannot be verified: " + e.getMessage());
+        }
+    }
+}

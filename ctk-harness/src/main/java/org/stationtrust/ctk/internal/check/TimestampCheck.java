@@ -1,0 +1,80 @@
+package org.stationtrust.ctk.internal.check;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Capture timestamps and signed digitalId dateTimes are valid ISO 8601 UTC (with or without
+ * fractions of a second) and lie between the request and the answer, give or take the allowed skew,
+ * in both directions (MOSIP's toolkit checks one direction and one format).
+ */
+public final class TimestampCheck implements Check {
+
+    @Override
+    public String name() {
+        return "timestamp";
+    }
+
+    /** Parses any ISO 8601 date-time whose offset is UTC ("Z", "+00:00", "+0000"). */
+    public static Optional<Instant> parseUtc(String text) {
+        if (text == null || text.length() > 64) {
+            return Optional.empty();
+        }
+        String t = text.trim();
+        if (t.matches(".*[+-]\\d{4}$")) {
+            t = t.substring(0, t.length() - 2) + ":" + t.substring(t.length() - 2);
+        }
+        try {
+            OffsetDateTime odt = OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            return odt.getOffset().equals(ZoneOffset.UTC) ? Optional.of(odt.toInstant()) : Optional.empty();
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Finding judge(Observation o, JudgingRules rules) {
+        List<Observation.CaptureElement> elements = o.successfulElements();
+        if (elements.isEmpty()) {
+            return Finding.notEvaluated(name(), "no successful capture element with a timestamp");
+        }
+        List<String> problems = new ArrayList<>();
+        Duration skew = rules.allowedSkew();
+        for (Observation.CaptureElement e : elements) {
+            if (e.payload() == null || e.request() >= o.sent.size()) {
+                continue;
+            }
+            Observation.SentCapture sent = o.sent.get(e.request());
+            String where = "biometrics[" + e.index() + "]";
+            judge(where + ".timestamp", e.payload().path("timestamp").asText(null), sent, skew, problems);
+            JsonFacts.digitalId(e.payload().path("digitalId").asText(null)).ifPresent(id ->
+                    judge(where + ".digitalId.dateTime", id.path("dateTime").asText(null), sent, skew, problems));
+        }
+        return Finding.of(name(), problems, "timestamps are UTC and within ±" + skew.toSeconds() + " s of the exchange");
+    }
+
+    private static void judge(String where, String value, Observation.SentCapture sent, Duration skew, List<String> problems) {
+        Optional<Instant> ts = parseUtc(value);
+        if (ts.isEmpty()) {
+            problems.add(where + " '" + (value == null ? "missing" : SchemaCheck.abbreviate(value))
+                    + "' is not an ISO 8601 UTC date-time");
+            return;
+        }
+        Instant earliest = sent.sentAt().minus(skew).minusSeconds(1); // whole-second stamps round down
+        Instant latest = sent.answeredAt().plus(skew);
+        if (ts.get().isBefore(earliest)) {
+            problems.add(where + " " + value + " is " + Duration.between(ts.get(), sent.sentAt()).toSeconds()
+                    + " s before the request (stale timestamp, allowed skew " + skew.toSeconds() + " s)");
+        } else if (ts.get().isAfter(latest)) {
+            problems.add(where + " " + value + " is " + Duration.between(sent.answeredAt(), ts.get()).toSeconds()
+                    + " s after the answer (future timestamp, allowed skew " + skew.toSeconds() + " s)");
+        }
+    }
+}
