@@ -104,6 +104,11 @@ public final class DeviceTrustStore {
         return anchors;
     }
 
+    /** How many distinct chains passed path validation and are cached (validity is still checked per call). */
+    public int cachedChains() {
+        return validatedChains.size();
+    }
+
     /**
      * Checks that {@code chain} (leaf first, as in x5c) is valid at {@code now} and chains to a trusted
      * CA. Throws with CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID or CERTIFICATE_UNTRUSTED.
