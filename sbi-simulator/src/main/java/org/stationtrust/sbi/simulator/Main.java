@@ -1,0 +1,140 @@
+package org.stationtrust.sbi.simulator;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.stationtrust.sbi.simulator.internal.CertificateIssuer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line: runs simulated SBI devices on 127.0.0.1 until Ctrl-C. See README.md. */
+@Command(name = "sbi-simulator", mixinStandardHelpOptions = true, version = "sbi-simulator 0.1.0 (SBI 0.9.5)",
+        description = "Reference SBI 0.9.5 device service: finger slap, iris double and face on 127.0.0.1,"
+                + " with fault modes for testing clients.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--devices", split = ",", defaultValue = "finger,iris,face",
+            description = "Devices to start, comma-separated: finger, iris, face (default: ${DEFAULT-VALUE}).")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--port", description = "First port: devices use consecutive free ports from here"
+            + " (default: first free in 4501-4600; 0 = any free port).")
+    Integer port;
+
+    @Option(names = "--fault", defaultValue = "NONE", description = "Fault mode at start, one of: ${COMPLETION-CANDIDATES}.")
+    FaultMode fault = FaultMode.NONE;
+
+    @Option(names = "--status", defaultValue = "Ready", description = "Status at start: Ready, Busy, Not Ready, Not Registered.")
+    String status = "Ready";
+
+    @Option(names = "--quality", defaultValue = "80", description = "qualityScore of captures, 0-100.")
+    int quality = 80;
+
+    @Option(names = "--no-biometric", description = "Start with nothing presented: captures end with 101 at their timeout.")
+    boolean noBiometric;
+
+    @Option(names = "--capture-delay-ms", defaultValue = "300", description = "How long a capture takes (ms).")
+    long captureDelayMs = 300;
+
+    @Option(names = "--ca-out", description = "Write the device-provider CA certificate (PEM) here.")
+    Path caOut;
+
+    @Option(names = "--ca-p12", description = "Load the device-provider CA (key + certificate) from this PKCS12 file."
+            + " Password from env SBI_SIM_CA_PASSWORD or --ca-password-file.")
+    Path caP12;
+
+    @Option(names = "--ca-password-file", description = "File holding the PKCS12 password (one line).")
+    Path caPasswordFile;
+
+    @Option(names = {"--ca-cert-pem"}, description = "Load the CA certificate from PEM (with --ca-key-pem).")
+    Path caCertPem;
+
+    @Option(names = {"--ca-key-pem"}, description = "Load the CA private key from PEM (unencrypted PKCS#8 or RSA).")
+    Path caKeyPem;
+
+    @Option(names = "--encryption-cert", description = "PEM certificate authentication CAPTURE encrypts to.")
+    Path encryptionCert;
+
+    @Option(names = "--purpose", defaultValue = "Registration", description = "Registration or Auth.")
+    String purpose = "Registration";
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SimulatorConfig.Builder b = SimulatorConfig.builder(DeviceKind.FINGER_SLAP)
+                .fault(fault)
+                .status(DeviceStatus.parse(status))
+                .quality(quality)
+                .biometricPresented(!noBiometric)
+                .captureDelay(Duration.ofMillis(captureDelayMs))
+                .purpose(purpose)
+                .ca(loadCa());
+        if (port != null) {
+            if (port == 0) {
+                b.anyFreePort();
+            } else {
+                b.firstFreePortIn(port, Math.max(port, SimulatorConfig.SBI_LAST_PORT));
+            }
+        }
+        if (encryptionCert != null) {
+            b.encryptionCertificate(CertificateIssuer.parseCertificate(Files.readAllBytes(encryptionCert)));
+        }
+        List<DeviceKind> kinds = devices.stream().map(DeviceKind::parse).toList();
+        SimulatedDevices running = SimulatedDevices.start(b.build(), kinds);
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        if (caOut != null) {
+            running.ca().writeCertificatePem(caOut);
+            out.println("device-provider CA certificate written to " + caOut.toAbsolutePath());
+        }
+        for (SimulatedDevice d : running.all()) {
+            out.println("started " + d.kind() + " deviceId=" + d.deviceId() + " serial=" + d.serialNumber()
+                    + " at " + d.callbackUrl() + " (admin: " + d.callbackUrl() + "admin/state)"
+                    + " status=" + d.status().wire() + " fault=" + d.fault());
+        }
+        out.println("Ctrl-C to stop.");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "sbi-simulator-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private DeviceProviderCa loadCa() throws IOException {
+        if (caP12 != null) {
+            return DeviceProviderCa.fromPkcs12(caP12, password());
+        }
+        if (caCertPem != null || caKeyPem != null) {
+            if (caCertPem == null || caKeyPem == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--ca-cert-pem and --ca-key-pem go together");
+            }
+            return DeviceProviderCa.fromPem(caCertPem, caKeyPem);
+        }
+        return DeviceProviderCa.generate("Simulated Device Provider CA");
+    }
+
+    /** Secrets come from the environment or a file, never from the command line. */
+    private char[] password() throws IOException {
+        if (caPasswordFile != null) {
+            return Files.readString(caPasswordFile, StandardCharsets.UTF_8).strip().toCharArray();
+        }
+        String env = System.getenv("SBI_SIM_CA_PASSWORD");
+        if (env == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--ca-p12 needs a password: set SBI_SIM_CA_PASSWORD or pass --ca-password-file");
+        }
+        return env.toCharArray();
+    }
+}

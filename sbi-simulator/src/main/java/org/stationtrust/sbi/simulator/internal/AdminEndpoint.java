@@ -1,0 +1,154 @@
+package org.stationtrust.sbi.simulator.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import org.stationtrust.sbi.simulator.DeviceStatus;
+import org.stationtrust.sbi.simulator.FaultMode;
+
+/**
+ * The local admin endpoint under {@code /admin/}: lets a test or an operator switch status, fault,
+ * quality and presentation, rotate the device key, and fetch the CA certificate. Answers only
+ * loopback clients and is never subject to fault modes. README.md documents every route.
+ */
+public final class AdminEndpoint {
+    private static final System.Logger LOG = System.getLogger(AdminEndpoint.class.getName());
+
+    private final DeviceService device;
+
+    public AdminEndpoint(DeviceService device) {
+        this.device = device;
+    }
+
+    public void handle(HttpExchange ex, String path, byte[] body) throws IOException {
+        if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
+            Transport.sendPlain(ex, 403, "application/json", problem("admin endpoint answers loopback clients only"));
+            return;
+        }
+        String method = ex.getRequestMethod();
+        try {
+            switch (path) {
+                case "/admin/state" -> requireMethod(method, "GET");
+                case "/admin/ca.pem" -> {
+                    requireMethod(method, "GET");
+                    Transport.sendPlain(ex, 200, "application/x-pem-file", device.credentials().ca().certificatePem());
+                    return;
+                }
+                case "/admin/status" -> {
+                    requireMethod(method, "POST");
+                    device.state().setStatus(DeviceStatus.parse(field(body, "status").asText()));
+                }
+                case "/admin/fault" -> {
+                    requireMethod(method, "POST");
+                    device.state().setFault(FaultMode.parse(field(body, "fault").asText()));
+                }
+                case "/admin/quality" -> {
+                    requireMethod(method, "POST");
+                    JsonNode q = field(body, "quality");
+                    if (!q.canConvertToInt() && !q.asText().matches("[0-9]{1,3}")) {
+                        throw new IllegalArgumentException("quality must be an integer 0-100, was " + q);
+                    }
+                    device.state().setQuality(q.isNumber() ? q.intValue() : Integer.parseInt(q.asText()));
+                }
+                case "/admin/biometric-presented" -> {
+                    requireMethod(method, "POST");
+                    JsonNode p = field(body, "presented");
+                    if (!p.isBoolean()) {
+                        throw new IllegalArgumentException("presented must be true or false, was " + p);
+                    }
+                    device.state().setBiometricPresented(p.booleanValue());
+                }
+                case "/admin/rotate-key" -> {
+                    requireMethod(method, "POST");
+                    device.credentials().rotate();
+                }
+                case "/admin/encryption-certificate" -> {
+                    requireMethod(method, "POST");
+                    device.state().setEncryptionCertificate(CertificateIssuer.parseCertificate(field(body, "pem").asText()));
+                }
+                case "/admin/reset" -> {
+                    requireMethod(method, "POST");
+                    device.reset();
+                }
+                default -> {
+                    Transport.sendPlain(ex, 404, "application/json", problem("no admin route " + path
+                            + "; see sbi-simulator/README.md"));
+                    return;
+                }
+            }
+        } catch (MethodNotAllowed e) {
+            ex.getResponseHeaders().set("Allow", e.getMessage());
+            Transport.sendPlain(ex, 405, "application/json", problem(path + " accepts " + e.getMessage()));
+            return;
+        } catch (IllegalArgumentException e) {
+            Transport.sendPlain(ex, 400, "application/json", problem(e.getMessage()));
+            return;
+        }
+        if (method.equals("POST")) {
+            LOG.log(System.Logger.Level.INFO, "admin={0} serial={1} status={2} fault={3}", path,
+                    device.profile().serialNo(), device.state().status().wire(), device.state().fault());
+        }
+        Transport.sendPlain(ex, 200, "application/json", stateJson().toString());
+    }
+
+    /** The device's current state as the admin endpoint reports it. */
+    public ObjectNode stateJson() {
+        ObjectNode s = Wire.JSON.createObjectNode();
+        DeviceState st = device.state();
+        s.put("kind", device.profile().kind().name());
+        s.put("port", device.port());
+        s.put("callbackId", device.callbackId());
+        s.put("deviceId", device.profile().kind().deviceId());
+        s.put("serialNo", device.profile().serialNo());
+        s.put("status", st.status().wire());
+        s.put("fault", st.fault().name());
+        s.put("quality", st.quality());
+        s.put("biometricPresented", st.biometricPresented());
+        X509Certificate cert = device.credentials().current().certificate();
+        s.put("deviceCertificateSerial", cert.getSerialNumber().toString(16));
+        try {
+            s.put("deviceCertificateSha256", Wire.upperHex(Wire.sha256(cert.getEncoded())));
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        s.put("encryptionCertificateConfigured", st.encryptionCertificate() != null);
+        return s;
+    }
+
+    private static JsonNode field(byte[] body, String name) {
+        JsonNode root;
+        try {
+            root = Wire.JSON.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("admin body must be JSON like {\"" + name + "\": ...}");
+        }
+        JsonNode v = root == null ? null : root.get(name);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("admin body must carry \"" + name + "\"");
+        }
+        return v;
+    }
+
+    private static void requireMethod(String method, String allowed) throws MethodNotAllowed {
+        if (!allowed.equals(method)) {
+            throw new MethodNotAllowed(allowed);
+        }
+    }
+
+    private static String problem(String message) {
+        ObjectNode p = Wire.JSON.createObjectNode();
+        p.put("error", message);
+        return p.toString();
+    }
+
+    private static final class MethodNotAllowed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MethodNotAllowed(String allowed) {
+            super(allowed, null, false, false);
+        }
+    }
+}

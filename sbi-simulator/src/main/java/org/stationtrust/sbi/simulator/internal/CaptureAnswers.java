@@ -1,0 +1,210 @@
+package org.stationtrust.sbi.simulator.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.stationtrust.sbi.simulator.DeviceKind;
+import org.stationtrust.sbi.simulator.DeviceStatus;
+import org.stationtrust.sbi.simulator.FaultMode;
+
+/**
+ * RCAPTURE and CAPTURE (SBI 0.9.5 §Capture, §Registration Capture): validates the request, waits
+ * like a sensor, builds ISO records, chains their hashes and signs each element. Capture-level
+ * fault modes are applied here.
+ */
+public final class CaptureAnswers {
+    private static final System.Logger LOG = System.getLogger(CaptureAnswers.class.getName());
+
+    private final DeviceProfile profile;
+    private final DeviceState state;
+    private final DeviceSigner signer;
+    private final long captureDelayMillis;
+
+    public CaptureAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, long captureDelayMillis) {
+        this.profile = profile;
+        this.state = state;
+        this.signer = signer;
+        this.captureDelayMillis = captureDelayMillis;
+    }
+
+    /** Answers a capture; SBI errors come back as HTTP 200 with an error element, never as an exception. */
+    public ObjectNode capture(byte[] body, boolean authentication) {
+        String verb = authentication ? "CAPTURE" : "RCAPTURE";
+        String transactionId = "-";
+        try {
+            checkStatus();
+            CaptureRequest req = CaptureRequest.parse(body);
+            transactionId = req.transactionId();
+            List<String> subTypes = validate(req, authentication);
+            if (!state.firstUseOf(req.transactionId())) {
+                throw new DeviceError(DeviceError.INVALID_TRANSACTION_ID,
+                        "transactionId " + req.transactionId() + " was already used; send a new one per request");
+            }
+            if (state.fault() == FaultMode.BUSY || !state.startCapture()) {
+                throw new DeviceError(DeviceError.BUSY, "Device is busy with another capture");
+            }
+            try {
+                if (!state.biometricPresented()) {
+                    state.sleepUnlessClosed(req.timeout().toMillis());
+                    throw new DeviceError(DeviceError.NO_BIOMETRIC,
+                            "No biometric object was detected before the timeout of " + req.timeout().toMillis() + " ms");
+                }
+                if (captureDelayMillis > 0) {
+                    state.sleepUnlessClosed(captureDelayMillis);
+                }
+                ObjectNode answer = elements(req, subTypes, authentication);
+                LOG.log(System.Logger.Level.INFO, "verb={0} serial={1} transactionId={2} deviceSubId={3} result=0 elements={4} fault={5}",
+                        verb, profile.serialNo(), transactionId, String.valueOf(req.deviceSubId()),
+                        String.valueOf(answer.get("biometrics").size()), state.fault());
+                return answer;
+            } finally {
+                state.endCapture(req.deviceSubId());
+            }
+        } catch (DeviceError e) {
+            LOG.log(System.Logger.Level.INFO, "verb={0} serial={1} transactionId={2} result={3} info=\"{4}\"",
+                    verb, profile.serialNo(), transactionId, e.code(), e.info());
+            return errorAnswer(e);
+        }
+    }
+
+    private void checkStatus() throws DeviceError {
+        DeviceStatus s = state.status();
+        switch (s) {
+            case NOT_REGISTERED -> throw new DeviceError(DeviceError.NOT_REGISTERED, "Device not registered");
+            case NOT_READY -> throw new DeviceError(DeviceError.NOT_READY, "Device not ready");
+            case BUSY -> throw new DeviceError(DeviceError.BUSY, "Device busy");
+            default -> { }
+        }
+    }
+
+    private List<String> validate(CaptureRequest req, boolean authentication) throws DeviceError {
+        DeviceKind kind = profile.kind();
+        if (!kind.bioType().equals(req.bioType())) {
+            throw new DeviceError(DeviceError.DEVICE_NOT_FOUND, "This device captures " + kind.bioType()
+                    + ", the request asks for '" + req.bioType() + "'");
+        }
+        if (!kind.deviceId().equals(req.deviceId()) || !kind.deviceSubIds().contains(req.deviceSubId())) {
+            throw new DeviceError(DeviceError.DEVICE_NOT_FOUND, "No device with deviceId " + req.deviceId()
+                    + " and deviceSubId " + req.deviceSubId() + "; this service has deviceId " + kind.deviceId()
+                    + " with deviceSubIds " + kind.deviceSubIds());
+        }
+        if (authentication && state.encryptionCertificate() == null) {
+            throw new DeviceError(DeviceError.DOMAIN_KEY_MISSING,
+                    "No encryption certificate is configured for authentication captures");
+        }
+        return SensorLayout.select(kind, req.deviceSubId(), req.bioSubTypes(), req.exceptions(), req.count(),
+                !authentication);
+    }
+
+    private ObjectNode elements(CaptureRequest req, List<String> subTypes, boolean authentication) {
+        FaultMode fault = state.fault();
+        Instant now = Instant.now();
+        String timestamp = Wire.timestamp(now.plus(DeviceAnswers.timestampShift(fault)));
+        int quality = fault == FaultMode.LOW_QUALITY ? Math.max(0, req.requestedScore() - 25) : state.quality();
+        String echoedTransactionId = fault == FaultMode.WRONG_TRANSACTION_ID
+                ? "other-" + UUID.randomUUID() : req.transactionId();
+        DeviceProfile shown = fault == FaultMode.FOREIGN_DIGITAL_ID ? profile.foreign() : profile;
+        String digitalId = signer.sign(DeviceAnswers.json(shown.digitalId(now.plus(DeviceAnswers.timestampShift(fault)))), fault);
+        boolean exceptionPhoto = profile.kind() == DeviceKind.FACE && !req.exceptions().isEmpty();
+        X509Certificate serverCert = state.encryptionCertificate();
+
+        List<String> reported = misreport(subTypes, req.deviceSubId(), fault);
+        // SBI 0.9.5 hash chain: hash = SHA-256(previous hash bytes || SHA-256(ISO record)).
+        byte[] previous = fault == FaultMode.BROKEN_HASH_CHAIN ? new byte[32] : req.previousHash();
+        ObjectNode answer = Wire.JSON.createObjectNode();
+        ArrayNode biometrics = answer.putArray("biometrics");
+        long seed = req.transactionId().hashCode();
+        for (int i = 0; i < reported.size(); i++) {
+            String subType = reported.get(i);
+            byte[] iso = isoRecord(subType, quality, now, seed + i, exceptionPhoto);
+            byte[] hash = Wire.sha256(previous, Wire.sha256(iso));
+            previous = hash;
+
+            ObjectNode data = Wire.JSON.createObjectNode();
+            data.put("digitalId", digitalId);
+            data.put("deviceCode", profile.serialNo());
+            data.put("deviceServiceVersion", Wire.SERVICE_VERSION);
+            data.put("bioType", profile.kind().bioType());
+            if (!subType.equals(SensorLayout.FACE)) {
+                data.put("bioSubType", subType);
+            }
+            data.put("purpose", authentication ? "Auth" : "Registration");
+            data.put("env", req.env());
+            if (authentication) {
+                data.put("domainUri", req.domainUri());
+            }
+            AuthEncryption.Encrypted enc = authentication
+                    ? AuthEncryption.encrypt(serverCert, iso, timestamp, echoedTransactionId) : null;
+            data.put("bioValue", enc != null ? enc.bioValue() : Wire.base64Url(iso));
+            data.put("transactionId", echoedTransactionId);
+            data.put("timestamp", timestamp);
+            data.put("requestedScore", String.valueOf(req.requestedScore()));
+            data.put("qualityScore", String.valueOf(quality));
+
+            ObjectNode element = biometrics.addObject();
+            element.put("specVersion", Wire.SPEC_VERSION);
+            element.put("data", signer.sign(data.toString().getBytes(StandardCharsets.UTF_8), fault));
+            element.put("hash", Wire.upperHex(hash));
+            if (enc != null) {
+                element.put("sessionKey", enc.sessionKey());
+                element.put("thumbprint", enc.thumbprint());
+            }
+            DeviceAnswers.error(element, "0", "Success");
+        }
+        return answer;
+    }
+
+    /** Applies the bioSubType / count faults to the list of subtypes the answer reports. */
+    private List<String> misreport(List<String> subTypes, int deviceSubId, FaultMode fault) {
+        List<String> out = new ArrayList<>(subTypes);
+        switch (fault) {
+            case WRONG_BIO_SUBTYPE -> out.set(0, outsider(deviceSubId));
+            case DUPLICATE_BIO_SUBTYPE -> {
+                if (out.size() >= 2) {
+                    out.set(1, out.get(0));
+                } else {
+                    out.add(out.get(0));
+                }
+            }
+            case WRONG_COUNT -> out.remove(out.size() - 1);
+            default -> { }
+        }
+        return out;
+    }
+
+    /** A bioSubType this sensor cannot have produced. */
+    private String outsider(int deviceSubId) {
+        List<String> sensor = SensorLayout.sensorSubTypes(profile.kind(), deviceSubId);
+        List<String> pool = profile.kind() == DeviceKind.IRIS_DOUBLE ? SensorLayout.IRISES : SensorLayout.FINGERS;
+        return pool.stream().filter(n -> !sensor.contains(n)).findFirst().orElse(SensorLayout.UNKNOWN);
+    }
+
+    private byte[] isoRecord(String subType, int quality, Instant at, long seed, boolean exceptionPhoto) {
+        return switch (profile.kind()) {
+            case FINGER_SLAP -> IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at,
+                    SyntheticImages.rawGray(SyntheticImages.fingerprint(seed)),
+                    SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT);
+            case IRIS_DOUBLE -> IsoRecords.iris(SensorLayout.eyeLabel(subType), quality, at,
+                    SyntheticImages.rawGray(SyntheticImages.iris(seed)),
+                    SyntheticImages.IRIS_WIDTH, SyntheticImages.IRIS_HEIGHT);
+            case FACE -> IsoRecords.face(quality, at,
+                    SyntheticImages.jpeg(SyntheticImages.face(seed, exceptionPhoto), 0.8f),
+                    SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT);
+        };
+    }
+
+    private static ObjectNode errorAnswer(DeviceError e) {
+        ObjectNode answer = Wire.JSON.createObjectNode();
+        ObjectNode element = answer.putArray("biometrics").addObject();
+        element.put("specVersion", Wire.SPEC_VERSION);
+        element.put("data", "");
+        element.put("hash", "");
+        DeviceAnswers.error(element, e.code(), e.info());
+        return answer;
+    }
+}

@@ -1,0 +1,119 @@
+package org.stationtrust.sbi.simulator.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.stationtrust.sbi.simulator.DeviceStatus;
+import org.stationtrust.sbi.simulator.FaultMode;
+
+/** Builds the MOSIPDISC and MOSIPDINFO answers (SBI 0.9.5 §Device Discovery, §Device Info). */
+public final class DeviceAnswers {
+    private final DeviceProfile profile;
+    private final DeviceState state;
+    private final DeviceSigner signer;
+    private final String callbackId;
+
+    public DeviceAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, int port) {
+        this.profile = profile;
+        this.state = state;
+        this.signer = signer;
+        this.callbackId = "http://127.0.0.1:" + port + "/";
+    }
+
+    public String callbackId() {
+        return callbackId;
+    }
+
+    /** MOSIPDISC: one entry when {@code type} is this device's type or "Biometric Device", else none. */
+    public ArrayNode discovery(byte[] requestBody) {
+        ArrayNode out = Wire.JSON.createArrayNode();
+        String type = requestedType(requestBody);
+        if (type == null || !(type.equalsIgnoreCase("Biometric Device") || type.equalsIgnoreCase(profile.kind().bioType()))) {
+            return out;
+        }
+        DeviceStatus status = state.status();
+        ObjectNode e = out.addObject();
+        e.put("deviceId", profile.kind().deviceId());
+        e.put("deviceStatus", status.wire());
+        e.put("certification", profile.certification());
+        e.put("serviceVersion", Wire.SERVICE_VERSION);
+        ArrayNode subIds = e.putArray("deviceSubId");
+        profile.kind().deviceSubIds().forEach(i -> subIds.add(String.valueOf(i)));
+        e.put("callbackId", callbackId);
+        // Discovery carries the digitalId unsigned: base64url of its JSON.
+        e.put("digitalId", Wire.base64Url(json(profile.digitalId(Instant.now()))));
+        e.put("deviceCode", profile.serialNo());
+        e.putArray("specVersion").add(Wire.SPEC_VERSION);
+        e.put("purpose", status == DeviceStatus.NOT_REGISTERED ? "" : profile.purpose());
+        error(e, "0", "Success");
+        return out;
+    }
+
+    /** MOSIPDINFO: deviceInfo signed by the device; unsigned with error 100 when Not Registered. */
+    public ArrayNode info() {
+        DeviceStatus status = state.status();
+        FaultMode fault = state.fault();
+        boolean registered = status != DeviceStatus.NOT_REGISTERED;
+        DeviceProfile shown = fault == FaultMode.FOREIGN_DIGITAL_ID ? profile.foreign() : profile;
+        byte[] digitalIdJson = json(shown.digitalId(Instant.now().plus(timestampShift(fault))));
+
+        ObjectNode info = Wire.JSON.createObjectNode();
+        info.put("deviceStatus", status.wire());
+        info.put("deviceId", profile.kind().deviceId());
+        info.put("firmware", profile.firmware());
+        info.put("certification", profile.certification());
+        info.put("serviceVersion", Wire.SERVICE_VERSION);
+        ArrayNode subIds = info.putArray("deviceSubId");
+        profile.kind().deviceSubIds().forEach(i -> subIds.add(String.valueOf(i)));
+        info.put("callbackId", callbackId);
+        info.put("digitalId", registered ? signer.sign(digitalIdJson, fault) : Wire.base64Url(digitalIdJson));
+        info.put("deviceCode", profile.serialNo());
+        info.put("env", "Staging");
+        info.put("purpose", registered ? profile.purpose() : "");
+        info.putArray("specVersion").add(Wire.SPEC_VERSION);
+
+        ArrayNode out = Wire.JSON.createArrayNode();
+        ObjectNode e = out.addObject();
+        if (registered) {
+            e.put("deviceInfo", signer.sign(json(info), fault));
+            error(e, "0", "Success");
+        } else {
+            e.put("deviceInfo", Wire.base64Url(json(info)));
+            error(e, DeviceError.NOT_REGISTERED, "Device not registered");
+        }
+        return out;
+    }
+
+    /** The clock offset a timestamp fault applies. */
+    public static Duration timestampShift(FaultMode fault) {
+        return switch (fault) {
+            case STALE_TIMESTAMP -> Duration.ofHours(-1);
+            case FUTURE_TIMESTAMP -> Duration.ofHours(1);
+            default -> Duration.ZERO;
+        };
+    }
+
+    public static void error(ObjectNode node, String code, String info) {
+        ObjectNode err = node.putObject("error");
+        err.put("errorCode", code);
+        err.put("errorInfo", info);
+    }
+
+    static byte[] json(JsonNode node) {
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String requestedType(byte[] body) {
+        try {
+            JsonNode n = Wire.JSON.readTree(body);
+            JsonNode t = n == null ? null : n.get("type");
+            return t != null && t.isTextual() ? t.asText().trim() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

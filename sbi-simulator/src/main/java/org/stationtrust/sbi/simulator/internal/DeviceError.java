@@ -1,0 +1,33 @@
+package org.stationtrust.sbi.simulator.internal;
+
+/** An SBI error the device answers with ({@code error.errorCode} / {@code errorInfo}), SBI 0.9.5 §Error Codes. */
+public final class DeviceError extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public static final String NOT_REGISTERED = "100";
+    public static final String NO_BIOMETRIC = "101";
+    public static final String DEVICE_NOT_FOUND = "106";
+    public static final String DOMAIN_KEY_MISSING = "108";
+    public static final String COUNT_NOT_SUPPORTED = "109";
+    public static final String NOT_READY = "110";
+    public static final String BUSY = "111";
+    public static final String INVALID_TRANSACTION_ID = "112";
+    public static final String NO_STREAM_DEVICE = "202";
+    /** Vendor-specific range (5xx): the request breaks an interop rule of sbi-notes.md. */
+    public static final String MALFORMED_REQUEST = "501";
+
+    private final String code;
+
+    public DeviceError(String code, String info) {
+        super(info, null, false, false);
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String info() {
+        return getMessage();
+    }
+}

@@ -1,0 +1,209 @@
+package org.stationtrust.sbi.simulator.internal;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.stationtrust.sbi.simulator.DeviceProviderCa;
+import org.stationtrust.sbi.simulator.DeviceStatus;
+import org.stationtrust.sbi.simulator.FaultMode;
+import org.stationtrust.sbi.simulator.SimulatorConfig;
+import org.stationtrust.sbi.simulator.SimulatorException;
+
+/**
+ * One simulated device on one port of 127.0.0.1: the JDK HTTP server (it accepts SBI's custom
+ * verbs) routing MOSIPDISC /device, MOSIPDINFO /info, RCAPTURE|CAPTURE /capture, STREAM /stream
+ * and the admin endpoint /admin/*.
+ */
+public final class DeviceService implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DeviceService.class.getName());
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final SimulatorConfig config;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final int port;
+    private final DeviceProfile profile;
+    private final DeviceState state;
+    private final DeviceCredentials credentials;
+    private final DeviceAnswers answers;
+    private final CaptureAnswers captures;
+    private final StreamAnswers streams;
+    private final Transport transport;
+    private final AdminEndpoint admin;
+
+    private DeviceService(SimulatorConfig config, DeviceProviderCa ca, HttpServer server) {
+        this.config = config;
+        this.server = server;
+        this.port = server.getAddress().getPort();
+        String serial = config.serialNumber().orElseGet(() -> defaultSerial(config));
+        this.profile = DeviceProfile.of(config.kind(), serial, config.purpose());
+        this.state = new DeviceState(config.status(), config.fault(), config.quality(), config.biometricPresented(),
+                config.encryptionCertificate().orElse(null));
+        this.credentials = new DeviceCredentials(ca, "Simulated " + config.kind().bioType() + " device " + serial);
+        DeviceSigner signer = new DeviceSigner(credentials);
+        this.answers = new DeviceAnswers(profile, state, signer, port);
+        this.captures = new CaptureAnswers(profile, state, signer, config.captureDelay().toMillis());
+        this.streams = new StreamAnswers(config.kind(), state, config.streamFrameInterval().toMillis());
+        this.transport = new Transport(state, config.slowDripInterval().toMillis(), config.oversizedBodyBytes(), port);
+        this.admin = new AdminEndpoint(this);
+        this.executor = Executors.newCachedThreadPool(daemonThreads("sbi-sim-" + port));
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        LOG.log(System.Logger.Level.INFO, "event=started kind={0} port={1} serial={2} status={3} fault={4}",
+                config.kind(), String.valueOf(port), serial, config.status().wire(), config.fault());
+    }
+
+    /** Starts a device on a server that {@link #bind} already bound. */
+    public static DeviceService start(SimulatorConfig config, DeviceProviderCa ca, HttpServer boundServer) {
+        return new DeviceService(config, ca, boundServer);
+    }
+
+    /** Binds 127.0.0.1 on any free port (from = to = 0) or the first free port of {@code from..to}. */
+    public static HttpServer bind(int from, int to) {
+        try {
+            if (from == 0) {
+                return HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 64);
+            }
+            for (int p = from; p <= to; p++) {
+                try {
+                    return HttpServer.create(new InetSocketAddress(LOOPBACK, p), 64);
+                } catch (BindException e) {
+                    // taken: try the next port
+                }
+            }
+        } catch (IOException e) {
+            throw new SimulatorException("Could not open a server socket on 127.0.0.1: " + e.getMessage(), e);
+        }
+        throw new SimulatorException("No free port on 127.0.0.1 in " + from + "-" + to
+                + "; stop other SBI services or choose another range (--port)");
+    }
+
+    public int port() { return port; }
+    public String callbackId() { return answers.callbackId(); }
+    public DeviceProfile profile() { return profile; }
+    public DeviceState state() { return state; }
+    public DeviceCredentials credentials() { return credentials; }
+    public AdminEndpoint admin() { return admin; }
+
+    /** Back to the configured start state, with fault NONE and status Ready. */
+    public void reset() {
+        state.setStatus(DeviceStatus.READY);
+        state.setFault(FaultMode.NONE);
+        state.setQuality(config.quality());
+        state.setBiometricPresented(true);
+    }
+
+    @Override
+    public void close() {
+        state.markClosed();
+        server.stop(0);
+        executor.shutdownNow();
+        LOG.log(System.Logger.Level.INFO, "event=stopped port={0} serial={1}", String.valueOf(port), profile.serialNo());
+    }
+
+    private void handle(HttpExchange ex) {
+        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+        String path = ex.getRequestURI().getPath();
+        try {
+            byte[] body;
+            try {
+                body = Transport.readBody(ex);
+            } catch (IOException e) {
+                Transport.sendPlain(ex, 413, "text/plain", "Request body too large or unreadable: " + e.getMessage());
+                return;
+            }
+            if (path.startsWith("/admin/")) {
+                admin.handle(ex, path, body);
+                return;
+            }
+            route(ex, method, path, body);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "verb={0} path={1} event=client-gone", method, path);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "verb=" + method + " path=" + path + " event=internal-error", e);
+            try {
+                Transport.sendPlain(ex, 500, "text/plain", "Simulator internal error: " + e.getClass().getSimpleName());
+            } catch (IOException | RuntimeException ignored) {
+                // headers were already sent; the client sees a cut answer
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private void route(HttpExchange ex, String method, String path, byte[] body) throws IOException {
+        if (method.equals("OPTIONS")) {
+            // Browser-based registration clients preflight the custom verbs.
+            ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+            ex.getResponseHeaders().set("Access-Control-Allow-Methods",
+                    "MOSIPDISC, MOSIPDINFO, RCAPTURE, CAPTURE, STREAM, OPTIONS");
+            ex.getResponseHeaders().set("Access-Control-Allow-Headers", "Content-Type");
+            Transport.sendPlain(ex, 200, "text/plain", "");
+            return;
+        }
+        switch (path) {
+            case "/device" -> {
+                if (!method.equals("MOSIPDISC") && !method.equals("SBIDISC")) {
+                    notAllowed(ex, "MOSIPDISC");
+                    return;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "verb={0} port={1}", method, String.valueOf(port));
+                transport.sendSbiJson(ex, answers.discovery(body).toString());
+            }
+            case "/info" -> {
+                if (!method.equals("MOSIPDINFO") && !method.equals("SBIINFO")) {
+                    notAllowed(ex, "MOSIPDINFO");
+                    return;
+                }
+                LOG.log(System.Logger.Level.DEBUG, "verb={0} port={1}", method, String.valueOf(port));
+                transport.sendSbiJson(ex, answers.info().toString());
+            }
+            case "/capture" -> {
+                if (!method.equals("RCAPTURE") && !method.equals("CAPTURE")) {
+                    notAllowed(ex, "RCAPTURE, CAPTURE");
+                    return;
+                }
+                transport.sendSbiJson(ex, captures.capture(body, method.equals("CAPTURE")).toString());
+            }
+            case "/stream" -> {
+                if (!method.equals("STREAM")) {
+                    notAllowed(ex, "STREAM");
+                    return;
+                }
+                streams.stream(ex, body);
+            }
+            default -> Transport.sendPlain(ex, 404, "text/plain", "No SBI resource at " + path);
+        }
+    }
+
+    private static void notAllowed(HttpExchange ex, String allowed) throws IOException {
+        ex.getResponseHeaders().set("Allow", allowed);
+        Transport.sendPlain(ex, 405, "text/plain", "Method not allowed here; use " + allowed);
+    }
+
+    private static String defaultSerial(SimulatorConfig config) {
+        byte[] r = new byte[4];
+        new SecureRandom().nextBytes(r);
+        return "SIM-" + config.kind().name().charAt(0) + "-" + HexFormat.of().withUpperCase().formatHex(r);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,181 @@
+package org.stationtrust.sbi.simulator.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+/**
+ * ISO/IEC 19794 biometric data interchange records, 2011 editions as MOSIP uses them: one
+ * representation per record, big-endian, with one quality block carrying the capture quality.
+ * Layouts (byte counts) are written out in each method so a reader can check them.
+ */
+public final class IsoRecords {
+    /** ISO/IEC 19794-4:2011 finger position codes. */
+    public static final int FINGER_UNKNOWN = 0;
+
+    private IsoRecords() {
+    }
+
+    /**
+     * ISO/IEC 19794-4:2011 finger image record: general header (16) "FIR\0" "020\0" length(4)
+     * representations(2)=1 certificationFlag(1)=0 positions(1)=1; representation header (41 + 5 per
+     * quality block) and uncompressed 8-bit pixels (compression 0).
+     */
+    public static byte[] finger(int fingerPosition, int quality, Instant captured, byte[] rawPixels, int width, int height) {
+        int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 1 + 1 + 1 + 2 + 2 + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 4 + rawPixels.length;
+        return write(out -> {
+            out.writeBytes("FIR\0");
+            out.writeBytes("020\0");
+            out.writeInt(16 + repLength);
+            out.writeShort(1);
+            out.writeByte(0);
+            out.writeByte(1);
+            // representation header
+            out.writeInt(repLength);
+            captureDateTime(out, captured);
+            out.writeByte(0);          // capture device technology: unknown
+            out.writeShort(0);         // vendor id: unreported
+            out.writeShort(0);         // device type id: unreported
+            qualityBlock(out, quality);
+            out.writeByte(fingerPosition);
+            out.writeByte(0);          // representation number
+            out.writeByte(1);          // scale units: pixels per inch
+            out.writeShort(500);       // capture device horizontal sampling rate
+            out.writeShort(500);       // capture device vertical sampling rate
+            out.writeShort(500);       // image horizontal sampling rate
+            out.writeShort(500);       // image vertical sampling rate
+            out.writeByte(8);          // bit depth
+            out.writeByte(0);          // compression: uncompressed, no bit packing
+            out.writeByte(0);          // impression: live-scan plain
+            out.writeShort(width);
+            out.writeShort(height);
+            out.writeInt(rawPixels.length);
+            out.write(rawPixels);
+        });
+    }
+
+    /**
+     * ISO/IEC 19794-6:2011 iris image record: general header (16) "IIR\0" "020\0" length(4)
+     * representations(2)=1 certificationFlag(1)=0 eyes(1)=1; representation header (4+9+1+2+2+1+5
+     * +2 representation number +27 image information) then image length(4) and MONO_RAW pixels.
+     *
+     * @param eyeLabel 0 unspecified, 1 right eye, 2 left eye
+     */
+    public static byte[] iris(int eyeLabel, int quality, Instant captured, byte[] rawPixels, int width, int height) {
+        int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 2 + 27 + 4 + rawPixels.length;
+        return write(out -> {
+            out.writeBytes("IIR\0");
+            out.writeBytes("020\0");
+            out.writeInt(16 + repLength);
+            out.writeShort(1);
+            out.writeByte(0);
+            out.writeByte(1);
+            out.writeInt(repLength);
+            captureDateTime(out, captured);
+            out.writeByte(0);
+            out.writeShort(0);
+            out.writeShort(0);
+            qualityBlock(out, quality);
+            out.writeShort(1);         // representation number
+            // image information (27)
+            out.writeByte(eyeLabel);
+            out.writeByte(7);          // image type: cropped and masked
+            out.writeByte(2);          // image format: MONO_RAW
+            out.writeByte(0);          // properties: orientation undefined, no compression history
+            out.writeShort(width);
+            out.writeShort(height);
+            out.writeByte(8);          // bit depth
+            out.writeShort(0);         // range: unassigned
+            out.writeShort(0xFFFF);    // roll angle: undefined
+            out.writeShort(0xFFFF);    // roll angle uncertainty: undefined
+            out.writeShort(width / 2 - 2);
+            out.writeShort(width / 2 + 2);
+            out.writeShort(height / 2 - 2);
+            out.writeShort(height / 2 + 2);
+            out.writeShort(56);        // iris diameter smallest
+            out.writeShort(60);        // iris diameter largest
+            out.writeInt(rawPixels.length);
+            out.write(rawPixels);
+        });
+    }
+
+    /**
+     * ISO/IEC 19794-5:2011 face image record: general header (17) "FAC\0" "030\0" length(4)
+     * representations(2)=1 certificationFlag(1)=0 temporalSemantics(2)=0; representation header
+     * (4+9+1+2+2+1+5 +17 facial information +11 image information) then image length(4) and JPEG.
+     */
+    public static byte[] face(int quality, Instant captured, byte[] jpeg, int width, int height) {
+        int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 17 + 11 + 4 + jpeg.length;
+        return write(out -> {
+            out.writeBytes("FAC\0");
+            out.writeBytes("030\0");
+            out.writeInt(17 + repLength);
+            out.writeShort(1);
+            out.writeByte(0);
+            out.writeShort(0);
+            out.writeInt(repLength);
+            captureDateTime(out, captured);
+            out.writeByte(0);
+            out.writeShort(0);
+            out.writeShort(0);
+            qualityBlock(out, quality);
+            // facial information (17)
+            out.writeShort(0);         // landmark points
+            out.writeByte(0);          // gender unspecified
+            out.writeByte(0);          // eye colour unspecified
+            out.writeByte(0);          // hair colour unspecified
+            out.writeByte(0);          // subject height unspecified
+            out.write(new byte[3]);    // property mask
+            out.writeShort(0);         // expression unspecified
+            out.write(new byte[3]);    // pose angle yaw/pitch/roll unspecified
+            out.write(new byte[3]);    // pose angle uncertainty
+            // image information (11)
+            out.writeByte(1);          // face image type: full frontal
+            out.writeByte(0);          // image data type: JPEG
+            out.writeShort(width);
+            out.writeShort(height);
+            out.writeByte(0);          // spatial sampling rate level unspecified
+            out.writeShort(0);         // post-acquisition processing
+            out.writeByte(0);          // cross reference
+            out.writeByte(3);          // image colour space: 8-bit greyscale
+            out.writeInt(jpeg.length);
+            out.write(jpeg);
+        });
+    }
+
+    private static void captureDateTime(DataOutputStream out, Instant at) throws IOException {
+        ZonedDateTime t = at.atZone(ZoneOffset.UTC);
+        out.writeShort(t.getYear());
+        out.writeByte(t.getMonthValue());
+        out.writeByte(t.getDayOfMonth());
+        out.writeByte(t.getHour());
+        out.writeByte(t.getMinute());
+        out.writeByte(t.getSecond());
+        out.writeShort(t.getNano() / 1_000_000);
+    }
+
+    private static void qualityBlock(DataOutputStream out, int quality) throws IOException {
+        out.writeByte(1);              // one quality block
+        out.writeByte(quality);
+        out.writeShort(0);             // quality algorithm vendor: unreported
+        out.writeShort(0);             // quality algorithm: unreported
+    }
+
+    private interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            body.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+}
