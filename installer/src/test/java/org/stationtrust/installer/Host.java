@@ -1,0 +1,75 @@
+package org.stationtrust.installer;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The machine the tests install on. Tests that change it run only as root with dpkg present, and
+ * put it back: {@link #purgeAgent()} is called from {@code @AfterAll} whatever happened.
+ */
+final class Host {
+    private Host() {
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    static boolean hasCommand(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, name))) return true;
+        }
+        return Files.isExecutable(Path.of("/usr/sbin", name)) || Files.isExecutable(Path.of("/sbin", name));
+    }
+
+    /** Skips (with the reason) on a machine where packages cannot be installed by these tests. */
+    static void assumeCanInstallPackages() {
+        assumeTrue(hasCommand("dpkg"), "dpkg is absent: the install tests need a Debian machine");
+        assumeTrue(isRoot(), "not root: dpkg -i needs root (CI runs as root); run the installer tests as root to cover install, upgrade and purge");
+    }
+
+    /** The dpkg status of station-agent ("install ok installed", "deinstall ok config-files"), if dpkg knows it. */
+    static Optional<String> agentStatus() {
+        Command.Result r = Command.of("dpkg-query", "-W", "-f=${Status}", AgentPackages.PACKAGE).run();
+        return r.succeeded() && !r.stdout().isBlank() && !r.stdout().contains("not-installed")
+                ? Optional.of(r.stdout().trim()) : Optional.empty();
+    }
+
+    static Optional<String> installedVersion() {
+        Command.Result r = Command.of("dpkg-query", "-W", "-f=${Version}", AgentPackages.PACKAGE).run();
+        return agentStatus().filter(s -> s.endsWith(" installed")).map(s -> r.stdout().trim());
+    }
+
+    /**
+     * These tests own the station-agent package while they run; a machine that already has it (a real
+     * station, or a developer's install) is not touched.
+     */
+    static void requireAgentAbsent() {
+        Optional<String> status = agentStatus();
+        if (status.isPresent()) {
+            throw new IllegalStateException("station-agent is already known to dpkg here (" + status.get()
+                    + "); these tests install and purge it, so they refuse to run over an existing install."
+                    + " If it is a leftover of an interrupted test run, remove it with: dpkg --purge station-agent");
+        }
+    }
+
+    /** Purges station-agent if dpkg knows it; the maintainer scripts remove state, config and the unit state. */
+    static void purgeAgent() {
+        if (agentStatus().isPresent()) {
+            Command.of("dpkg", "--purge", AgentPackages.PACKAGE).run().requireSuccess();
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
