@@ -10,6 +10,7 @@ public final class RecordingDevice extends TpmDevice {
     private final TpmDevice inner;
     private byte[] lastCommand = new byte[0];
     private byte[] lastResponse = new byte[0];
+    private long commands;
 
     public RecordingDevice(TpmDevice inner) {
         this.inner = inner;
@@ -27,6 +28,7 @@ public final class RecordingDevice extends TpmDevice {
     @Override
     public void dispatchCommand(byte[] command) {
         lastCommand = command;
+        commands++;
         lastResponse = new byte[0];
         inner.dispatchCommand(command);
     }
@@ -54,6 +56,11 @@ public final class RecordingDevice extends TpmDevice {
             return -1;
         }
         return ((r[6] & 0xFF) << 24) | ((r[7] & 0xFF) << 16) | ((r[8] & 0xFF) << 8) | (r[9] & 0xFF);
+    }
+
+    /** How many commands were sent: tests use it to prove one TPM command per signature. */
+    public long commandCount() {
+        return commands;
     }
 
     public byte[] lastCommand() {

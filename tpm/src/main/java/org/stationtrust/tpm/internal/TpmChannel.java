@@ -63,6 +63,27 @@ public final class TpmChannel implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Runs one TPM command that has no response handles and returns its raw response parameter area,
+     * exactly as the TPM produced it (signed structures must not go through a re-encoding).
+     */
+    public synchronized byte[] callForParameters(String command, Consumer<Tpm> operation) throws TpmException {
+        run(command, operation);
+        byte[] r = device.lastResponse();
+        int tag = ((r[0] & 0xFF) << 8) | (r[1] & 0xFF);
+        if (tag != 0x8002) {
+            return java.util.Arrays.copyOfRange(r, 10, r.length);
+        }
+        if (r.length < 14) {
+            throw new TpmProtocolError(command + " returned a " + r.length + "-byte response without a parameter size");
+        }
+        int size = ((r[10] & 0xFF) << 24) | ((r[11] & 0xFF) << 16) | ((r[12] & 0xFF) << 8) | (r[13] & 0xFF);
+        if (size < 0 || size > r.length - 14) {
+            throw new TpmProtocolError(command + " returned parameter size " + size + " in a " + r.length + "-byte response");
+        }
+        return java.util.Arrays.copyOfRange(r, 14, 14 + size);
+    }
+
     /** Runs one TPM command that returns nothing. */
     public void run(String command, Consumer<Tpm> operation) throws TpmException {
         call(command, t -> {
