@@ -1,0 +1,193 @@
+package org.stationtrust.server;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.stationtrust.server.internal.api.AdminApi;
+import org.stationtrust.server.internal.api.Components;
+import org.stationtrust.server.internal.api.ErrorResponses;
+import org.stationtrust.server.internal.api.StationApi;
+import org.stationtrust.server.internal.auth.AdminRoute;
+import org.stationtrust.server.internal.auth.RouteGuard;
+import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.server.internal.http.TlsIdentity;
+import org.stationtrust.server.internal.store.Database;
+
+/**
+ * A running enrollment server: HTTPS (or dev self-signed, or plain HTTP for tests), the station API, the
+ * operator API, the admin page, health and readiness. {@link #start} migrates nothing: run {@code migrate}
+ * first (or {@link #migrate}).
+ */
+public final class EnrollmentServer implements AutoCloseable {
+    private static final JsonLog LOG = new JsonLog(EnrollmentServer.class);
+
+    private final Javalin app;
+    private final Components components;
+    private final Optional<TlsIdentity> tls;
+    private final ScheduledExecutorService janitor;
+
+    private EnrollmentServer(Javalin app, Components components, Optional<TlsIdentity> tls,
+                             ScheduledExecutorService janitor) {
+        this.app = app;
+        this.components = components;
+        this.tls = tls;
+        this.janitor = janitor;
+    }
+
+    /** Applies pending database migrations; returns the versions applied. */
+    public static List<Integer> migrate(ServerConfig config) {
+        try (Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword())) {
+            return new org.stationtrust.server.internal.store.Migrations(db).apply();
+        }
+    }
+
+    public static EnrollmentServer start(ServerConfig config) {
+        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        try {
+            Components c = Components.create(config, db);
+            int current = c.migrations().currentVersion();
+            if (current != c.migrations().latestVersion()) {
+                throw new IllegalStateException("Database schema is at version " + current + " but this server needs "
+                        + c.migrations().latestVersion() + "; run: server-enroll migrate");
+            }
+            Optional<TlsIdentity> tls = switch (config.tlsMode()) {
+                case KEYSTORE -> Optional.of(TlsIdentity.fromKeystore(config.keystore(), config.keystorePassword()));
+                case DEV_SELF_SIGNED -> Optional.of(TlsIdentity.selfSigned());
+                case PLAINTEXT -> Optional.empty();
+            };
+            Javalin app = Javalin.create(cfg -> {
+                cfg.showJavalinBanner = false;
+                cfg.http.maxRequestSize = 9L * 1024 * 1024;
+                cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
+                cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
+            });
+            new ErrorResponses(c).register(app);
+            pipeline(app, tls.isPresent());
+            app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            app.get("/ready", ctx -> {
+                boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
+                ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
+            });
+            new StationApi(c).register(app);
+            org.stationtrust.server.internal.web.AdminPage page =
+                    new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
+            page.registerPublic(app);
+            new RouteGuard(c.auth()).register(app, routeTable(c, page));
+            app.start();
+            ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "server-enroll-janitor");
+                t.setDaemon(true);
+                return t;
+            });
+            janitor.scheduleWithFixedDelay(() -> {
+                try {
+                    long now = System.currentTimeMillis();
+                    c.nonces().purgeExpired(now);
+                    c.credentials().purgeExpired(now);
+                } catch (RuntimeException e) {
+                    LOG.warn("purge_failed", "error", e.getMessage());
+                }
+            }, 1, 5, TimeUnit.MINUTES);
+            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor);
+            if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT) {
+                LOG.warn("plaintext_http", "message", "TLS is OFF: use only behind a local TLS proxy or in tests");
+            }
+            LOG.info("started", "url", s.baseUrl(), "tls", config.tlsMode().name(), "database", db.kind().name(),
+                    "ekTrustStore", config.ekTrustStore() == null ? "none (EK certificates cannot be verified)"
+                            : config.ekTrustStore().toString());
+            tls.ifPresent(t -> LOG.info("tls_fingerprint", "sha256", t.fingerprint()));
+            return s;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Every operator route, API and page: the single table the access test walks. */
+    static List<AdminRoute> routeTable(Components c, org.stationtrust.server.internal.web.AdminPage page) {
+        List<AdminRoute> all = new ArrayList<>(new AdminApi(c).routes());
+        all.addAll(page.routes());
+        return all;
+    }
+
+    private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
+                                             ServerConfig config, Optional<TlsIdentity> tls) {
+        ServerConnector connector;
+        if (tls.isPresent()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStore(tls.get().keyStore());
+            ssl.setKeyStorePassword(new String(tls.get().password()));
+            ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            HttpConfiguration https = new HttpConfiguration(httpConfig);
+            SecureRequestCustomizer src = new SecureRequestCustomizer();
+            src.setSniHostCheck(false);
+            https.addCustomizer(src);
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(https));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+        }
+        connector.setHost(config.bindHost());
+        connector.setPort(config.port());
+        return connector;
+    }
+
+    private static void pipeline(Javalin app, boolean https) {
+        JsonLog access = new JsonLog(EnrollmentServer.class);
+        app.before(ctx -> {
+            ctx.attribute("requestId", Secrets.newId().substring(0, 16));
+            ctx.attribute("startNanos", System.nanoTime());
+            ctx.header("X-Request-Id", ctx.attribute("requestId"));
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Referrer-Policy", "no-referrer");
+            ctx.header("Cache-Control", "no-store");
+            ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                    + "frame-ancestors 'none'");
+            if (https) ctx.header("Strict-Transport-Security", "max-age=31536000");
+        });
+        app.after(ctx -> {
+            Long start = ctx.attribute("startNanos");
+            access.info("request", "requestId", ctx.attribute("requestId"), "method", ctx.method().name(),
+                    "route", ctx.endpointHandlerPath(), "status", ctx.statusCode(), "client", ctx.ip(),
+                    "ms", start == null ? -1 : (System.nanoTime() - start) / 1_000_000);
+        });
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String baseUrl() {
+        return (tls.isPresent() ? "https" : "http") + "://" + components.config().bindHost() + ":" + port();
+    }
+
+    /** The SHA-256 fingerprint of the TLS certificate (what stations pin), when TLS is on. */
+    public Optional<String> tlsFingerprint() {
+        return tls.map(TlsIdentity::fingerprint);
+    }
+
+    public Optional<java.security.cert.X509Certificate> tlsCertificate() {
+        return tls.map(TlsIdentity::certificate);
+    }
+
+    @Override
+    public void close() {
+        janitor.shutdownNow();
+        app.stop();
+        components.db().close();
+    }
+}

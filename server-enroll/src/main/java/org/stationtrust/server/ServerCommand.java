@@ -1,0 +1,227 @@
+package org.stationtrust.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.stationtrust.server.internal.audit.AuditChainReport;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.auth.Authenticator;
+import org.stationtrust.server.internal.auth.PasswordHasher;
+import org.stationtrust.server.internal.auth.SecretSource;
+import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.store.CredentialStore;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.EnrollmentTokenStore;
+import org.stationtrust.server.internal.store.UserStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: serve, migrate, user add, token issue, audit verify (server-enroll/README.md). */
+@Command(name = "server-enroll", mixinStandardHelpOptions = true, version = "server-enroll 0.1.0",
+        description = "station-trust enrollment server",
+        subcommands = {ServerCommand.Serve.class, ServerCommand.Migrate.class, ServerCommand.User.class,
+                ServerCommand.Token.class, ServerCommand.Audit.class})
+public final class ServerCommand {
+    static Map<String, String> environment = System.getenv();
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new ServerCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 2;
+        }).execute(args);
+    }
+
+    /** Database options shared by every command. Password from SERVER_DB_PASSWORD or SERVER_DB_PASSWORD_FILE. */
+    static final class DbOptions {
+        @Option(names = "--db", defaultValue = "jdbc:sqlite:server-enroll.db",
+                description = "JDBC URL: jdbc:sqlite:<file> (default) or jdbc:postgresql://host:port/db")
+        String url;
+        @Option(names = "--db-user", description = "PostgreSQL user")
+        String user;
+
+        Database open() {
+            return Database.open(url, user, password());
+        }
+
+        String password() {
+            return new SecretSource(environment).read("SERVER_DB_PASSWORD").map(String::new).orElse(null);
+        }
+    }
+
+    @Command(name = "migrate", description = "Create or upgrade the database schema")
+    static final class Migrate implements Callable<Integer> {
+        @Mixin
+        DbOptions db;
+
+        @Override
+        public Integer call() {
+            try (Database d = db.open()) {
+                var migrations = new org.stationtrust.server.internal.store.Migrations(d);
+                var applied = migrations.apply();
+                System.out.println("schema at version " + migrations.currentVersion() + " (applied now: " + applied + ")");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "serve", description = "Run the server")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        DbOptions db;
+        @Option(names = "--bind", defaultValue = "127.0.0.1")
+        String bind;
+        @Option(names = "--port", defaultValue = "8443")
+        int port;
+        @Option(names = "--keystore", description = "PKCS#12 keystore with the TLS key; password from "
+                + "SERVER_KEYSTORE_PASSWORD or SERVER_KEYSTORE_PASSWORD_FILE")
+        Path keystore;
+        @Option(names = "--dev", description = "Development: generate a self-signed certificate, print its SHA-256")
+        boolean dev;
+        @Option(names = "--insecure-plaintext-http", description = "Plain HTTP (only behind a local TLS proxy)")
+        boolean plaintext;
+        @Option(names = "--ek-trust-store", description = "Directory of TPM manufacturer CA certificates (PEM)")
+        Path ekTrustStore;
+        @Option(names = "--attestation-interval", defaultValue = "PT24H", description = "ISO-8601 duration")
+        Duration interval;
+        @Option(names = "--require-enrollment-token")
+        boolean requireToken;
+        @Option(names = "--migrate", description = "Apply pending migrations before starting")
+        boolean migrate;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ServerConfig.TlsMode mode = dev ? ServerConfig.TlsMode.DEV_SELF_SIGNED
+                    : plaintext ? ServerConfig.TlsMode.PLAINTEXT : ServerConfig.TlsMode.KEYSTORE;
+            if (dev && plaintext) throw new IllegalArgumentException("--dev and --insecure-plaintext-http exclude each other");
+            ServerConfig.Builder b = ServerConfig.builder(db.url).database(db.user, db.password()).bind(bind, port)
+                    .tls(mode).ekTrustStore(ekTrustStore).attestationInterval(interval).requireEnrollmentToken(requireToken);
+            if (mode == ServerConfig.TlsMode.KEYSTORE) {
+                if (keystore == null) {
+                    throw new IllegalArgumentException("TLS needs --keystore <file.p12> (or --dev for a self-signed "
+                            + "development certificate)");
+                }
+                b.keystore(keystore, new SecretSource(environment).read("SERVER_KEYSTORE_PASSWORD").orElseThrow(() ->
+                        new IllegalArgumentException("Set SERVER_KEYSTORE_PASSWORD or SERVER_KEYSTORE_PASSWORD_FILE")));
+            }
+            ServerConfig config = b.build();
+            if (migrate) EnrollmentServer.migrate(config);
+            EnrollmentServer server = EnrollmentServer.start(config);
+            server.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
+            System.out.println("listening on " + server.baseUrl());
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stop.countDown();
+            }));
+            stop.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "user", description = "Manage operators", subcommands = User.Add.class)
+    static final class User {
+        @Command(name = "add", description = "Add an operator; password from SERVER_USER_PASSWORD, "
+                + "SERVER_USER_PASSWORD_FILE or --password-file (mode 0600)")
+        static final class Add implements Callable<Integer> {
+            @Mixin
+            DbOptions db;
+            @Parameters(index = "0", description = "user name")
+            String username;
+            @Option(names = "--role", required = true, description = "auditor, approver or admin")
+            String role;
+            @Option(names = "--password-file", description = "file holding the password (mode 0600)")
+            Path passwordFile;
+
+            @Override
+            public Integer call() {
+                char[] password = passwordFile != null ? SecretSource.fromFile(passwordFile, "--password-file")
+                        : new SecretSource(environment).read("SERVER_USER_PASSWORD").orElseThrow(() ->
+                        new IllegalArgumentException("No password given: set SERVER_USER_PASSWORD or "
+                                + "SERVER_USER_PASSWORD_FILE, or pass --password-file (never on the command line)"));
+                Role r = Role.parse(role);
+                try (Database d = db.open()) {
+                    UserStore users = new UserStore(d);
+                    if (!users.create(UserStore.requireValidUsername(username), new PasswordHasher().hash(password), r)) {
+                        throw new IllegalArgumentException("User '" + username + "' already exists");
+                    }
+                    new AuditLog(d).append("cli", "user.add", username, "OK", "role " + r);
+                    System.out.println("added " + username + " (" + r.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    return 0;
+                }
+            }
+        }
+    }
+
+    @Command(name = "token", description = "Issue tokens", subcommands = Token.Issue.class)
+    static final class Token {
+        @Command(name = "issue", description = "Issue an API token for --user, or a one-time --enrollment token")
+        static final class Issue implements Callable<Integer> {
+            @Mixin
+            DbOptions db;
+            @Option(names = "--user", description = "operator the API token acts as")
+            String user;
+            @Option(names = "--enrollment", description = "issue a one-time station enrollment token instead")
+            boolean enrollment;
+            @Option(names = "--ttl", defaultValue = "PT8H", description = "lifetime, ISO-8601 (default PT8H)")
+            Duration ttl;
+            @Option(names = "--label", defaultValue = "cli", description = "label or note")
+            String label;
+
+            @Override
+            public Integer call() {
+                if (enrollment == (user != null)) {
+                    throw new IllegalArgumentException("Give exactly one of --user <name> or --enrollment");
+                }
+                try (Database d = db.open()) {
+                    if (enrollment) {
+                        String token = Secrets.newToken("ste_");
+                        String id = Secrets.newId();
+                        new EnrollmentTokenStore(d).create(id, Secrets.digest(token), "cli", label,
+                                System.currentTimeMillis() + ttl.toMillis());
+                        new AuditLog(d).append("cli", "enrollment_token.issue", id, "OK", "note '" + label + "'");
+                        System.out.println(token);
+                    } else {
+                        Authenticator auth = new Authenticator(new UserStore(d), new CredentialStore(d),
+                                new PasswordHasher(), Duration.ofMinutes(1));
+                        String token = auth.issueApiToken(user, label, ttl);
+                        new AuditLog(d).append("cli", "api_token.issue", user, "OK", "label '" + label + "'");
+                        System.out.println(token);
+                    }
+                    return 0;
+                }
+            }
+        }
+    }
+
+    @Command(name = "audit", description = "Audit log", subcommands = Audit.Verify.class)
+    static final class Audit {
+        @Command(name = "verify", description = "Check the audit hash chain; exit 1 when broken")
+        static final class Verify implements Callable<Integer> {
+            @Mixin
+            DbOptions db;
+
+            @Override
+            public Integer call() {
+                try (Database d = db.open()) {
+                    AuditChainReport r = new AuditLog(d).verify();
+                    if (r.intact()) {
+                        System.out.println("audit chain intact: " + r.rows() + " events");
+                        return 0;
+                    }
+                    System.out.println("audit chain BROKEN (" + r.rows() + " events):");
+                    r.problems().forEach(p -> System.out.println("  " + p));
+                    return 1;
+                }
+            }
+        }
+    }
+}

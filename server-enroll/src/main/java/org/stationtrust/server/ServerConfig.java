@@ -1,0 +1,134 @@
+package org.stationtrust.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Validated server configuration, loaded once. Defaults are the secure choice: TLS on, loopback bind,
+ * short nonces and sessions, fail-closed attestation. Build with {@link #builder(String)}.
+ */
+public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, String bindHost, int port,
+                           TlsMode tlsMode, Path keystore, char[] keystorePassword, Path ekTrustStore,
+                           Duration attestationInterval, Duration nonceTtl, Duration requestSkew,
+                           Duration sessionTtl, int loginPerMinute, int enrollPerMinute, int noncePerMinute,
+                           boolean requireEnrollmentToken, int maxBodyBytes) {
+
+    /** How the listener speaks: TLS from a keystore, TLS with a generated dev certificate, or plain HTTP. */
+    public enum TlsMode {
+        KEYSTORE, DEV_SELF_SIGNED,
+        /** Plain HTTP: only behind a TLS-terminating proxy on the same host, or in tests. Logged loudly. */
+        PLAINTEXT
+    }
+
+    public ServerConfig {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(tlsMode, "tlsMode");
+        if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("Database URL must start with jdbc:sqlite: or jdbc:postgresql:");
+        }
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        if (tlsMode == TlsMode.KEYSTORE && (keystore == null || keystorePassword == null)) {
+            throw new IllegalArgumentException("TLS mode KEYSTORE needs --keystore and SERVER_KEYSTORE_PASSWORD "
+                    + "(or SERVER_KEYSTORE_PASSWORD_FILE)");
+        }
+        requirePositive("attestationInterval", attestationInterval);
+        requirePositive("nonceTtl", nonceTtl);
+        requirePositive("requestSkew", requestSkew);
+        requirePositive("sessionTtl", sessionTtl);
+        if (requestSkew.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("requestSkew above 10 minutes weakens replay protection");
+        }
+        if (loginPerMinute < 1 || enrollPerMinute < 1 || noncePerMinute < 1) {
+            throw new IllegalArgumentException("rate limits must be at least 1 per minute");
+        }
+        if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
+            throw new IllegalArgumentException("maxBodyBytes must be 1 KiB .. 1 MiB");
+        }
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive");
+    }
+
+    public static Builder builder(String jdbcUrl) {
+        return new Builder(jdbcUrl);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(jdbcUrl);
+        b.dbUser = dbUser;
+        b.dbPassword = dbPassword;
+        b.bindHost = bindHost;
+        b.port = port;
+        b.tlsMode = tlsMode;
+        b.keystore = keystore;
+        b.keystorePassword = keystorePassword;
+        b.ekTrustStore = ekTrustStore;
+        b.attestationInterval = attestationInterval;
+        b.nonceTtl = nonceTtl;
+        b.requestSkew = requestSkew;
+        b.sessionTtl = sessionTtl;
+        b.loginPerMinute = loginPerMinute;
+        b.enrollPerMinute = enrollPerMinute;
+        b.noncePerMinute = noncePerMinute;
+        b.requireEnrollmentToken = requireEnrollmentToken;
+        b.maxBodyBytes = maxBodyBytes;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[db=" + jdbcUrl.replaceAll("password=[^&]*", "password=***") + ", bind=" + bindHost + ":"
+                + port + ", tls=" + tlsMode + ", ekTrustStore=" + ekTrustStore + "]";
+    }
+
+    public static final class Builder {
+        private final String jdbcUrl;
+        private String dbUser;
+        private String dbPassword;
+        private String bindHost = "127.0.0.1";
+        private int port = 8443;
+        private TlsMode tlsMode = TlsMode.KEYSTORE;
+        private Path keystore;
+        private char[] keystorePassword;
+        private Path ekTrustStore;
+        private Duration attestationInterval = Duration.ofHours(24);
+        private Duration nonceTtl = Duration.ofMinutes(2);
+        private Duration requestSkew = Duration.ofSeconds(60);
+        private Duration sessionTtl = Duration.ofMinutes(30);
+        private int loginPerMinute = 10;
+        private int enrollPerMinute = 20;
+        private int noncePerMinute = 60;
+        private boolean requireEnrollmentToken;
+        private int maxBodyBytes = 64 * 1024;
+
+        private Builder(String jdbcUrl) {
+            this.jdbcUrl = jdbcUrl;
+        }
+
+        public Builder database(String user, String password) { dbUser = user; dbPassword = password; return this; }
+        public Builder bind(String host, int p) { bindHost = host; port = p; return this; }
+        public Builder tls(TlsMode mode) { tlsMode = mode; return this; }
+        public Builder keystore(Path file, char[] password) { keystore = file; keystorePassword = password; return this; }
+        public Builder ekTrustStore(Path dir) { ekTrustStore = dir; return this; }
+        public Builder attestationInterval(Duration d) { attestationInterval = d; return this; }
+        public Builder nonceTtl(Duration d) { nonceTtl = d; return this; }
+        public Builder requestSkew(Duration d) { requestSkew = d; return this; }
+        public Builder sessionTtl(Duration d) { sessionTtl = d; return this; }
+        public Builder rateLimits(int login, int enroll, int nonce) {
+            loginPerMinute = login;
+            enrollPerMinute = enroll;
+            noncePerMinute = nonce;
+            return this;
+        }
+        public Builder requireEnrollmentToken(boolean required) { requireEnrollmentToken = required; return this; }
+        public Builder maxBodyBytes(int n) { maxBodyBytes = n; return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(jdbcUrl, dbUser, dbPassword, bindHost, port, tlsMode, keystore, keystorePassword,
+                    ekTrustStore, attestationInterval, nonceTtl, requestSkew, sessionTtl, loginPerMinute,
+                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package org.stationtrust.server.internal.api;
+
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+import static io.javalin.http.HandlerType.PUT;
+
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.audit.AuditChainReport;
+import org.stationtrust.server.internal.auth.AdminRoute;
+import org.stationtrust.server.internal.auth.AdminRoute.Surface;
+import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.Bodies;
+import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.UserStore;
+
+/** The operator JSON API (bearer API tokens). Every route is in {@link #routes()}: the route table. */
+public final class AdminApi {
+    private final Components c;
+
+    public AdminApi(Components c) {
+        this.c = c;
+    }
+
+    record Decision(String reason) {
+    }
+
+    record GoldenPcrs(Map<String, String> pcrs, String reason) {
+    }
+
+    record NewEnrollmentToken(String note, Long ttlSeconds) {
+    }
+
+    record NewUser(String username, String password, String role) {
+    }
+
+    record NewApiToken(String username, String label, Long ttlSeconds) {
+    }
+
+    record Packet(String packet) {
+    }
+
+    public List<AdminRoute> routes() {
+        List<AdminRoute> r = new ArrayList<>();
+        r.add(api(GET, "/api/v1/admin/enrollments", Role.AUDITOR, this::listEnrollments));
+        r.add(api(GET, "/api/v1/admin/machines", Role.AUDITOR, this::listMachines));
+        r.add(api(GET, "/api/v1/admin/machines/{id}", Role.AUDITOR, this::machine));
+        r.add(api(GET, "/api/v1/admin/machines/{id}/attestations", Role.AUDITOR, this::history));
+        r.add(api(POST, "/api/v1/admin/machines/{id}/approve", Role.APPROVER, (ctx, who) -> ctx.json(view(
+                c.approvals().approve(who, ctx.pathParam("id"), decision(ctx).reason())))));
+        r.add(api(POST, "/api/v1/admin/machines/{id}/reject", Role.APPROVER, (ctx, who) -> ctx.json(view(
+                c.approvals().reject(who, ctx.pathParam("id"), decision(ctx).reason())))));
+        r.add(api(POST, "/api/v1/admin/machines/{id}/revoke", Role.ADMIN, (ctx, who) -> ctx.json(view(
+                c.approvals().revoke(who, ctx.pathParam("id"), decision(ctx).reason())))));
+        r.add(api(PUT, "/api/v1/admin/machines/{id}/golden-pcrs", Role.ADMIN, this::golden));
+        r.add(api(GET, "/api/v1/admin/enrollment-tokens", Role.APPROVER, this::listTokens));
+        r.add(api(POST, "/api/v1/admin/enrollment-tokens", Role.ADMIN, this::issueToken));
+        r.add(api(POST, "/api/v1/admin/enrollment-tokens/{id}/expire", Role.ADMIN, this::expireToken));
+        r.add(api(GET, "/api/v1/admin/audit", Role.AUDITOR, this::audit));
+        r.add(api(GET, "/api/v1/admin/audit/verify", Role.AUDITOR, this::verifyAudit));
+        r.add(api(GET, "/api/v1/admin/users", Role.ADMIN, (ctx, who) -> ctx.json(users())));
+        r.add(api(POST, "/api/v1/admin/users", Role.ADMIN, this::addUser));
+        r.add(api(POST, "/api/v1/admin/api-tokens", Role.ADMIN, this::issueApiToken));
+        r.add(api(POST, "/api/v1/packets/verify", Role.AUDITOR, this::verifyPacket));
+        return r;
+    }
+
+    private static AdminRoute api(io.javalin.http.HandlerType m, String path, Role role, AdminRoute.Action a) {
+        return new AdminRoute(m, path, role, Surface.API, a);
+    }
+
+    private Map<String, Object> view(Machine m) {
+        return Views.machine(m, c.config().attestationInterval().toMillis());
+    }
+
+    private Decision decision(Context ctx) {
+        return JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), Decision.class);
+    }
+
+    private void listEnrollments(Context ctx, Caller who) {
+        String state = ctx.queryParam("state");
+        EnrollmentState s;
+        try {
+            s = state == null ? EnrollmentState.PENDING_APPROVAL : EnrollmentState.parse(state);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+        ctx.json(Map.of("enrollments", c.machines().list(s).stream().map(this::view).toList()));
+    }
+
+    private void listMachines(Context ctx, Caller who) {
+        ctx.json(Map.of("machines", c.machines().listAll().stream().map(this::view).toList()));
+    }
+
+    private Machine load(String id) {
+        Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
+        if (m == null) throw new ApiException(ErrorCode.NOT_FOUND, "No machine with that id");
+        return m;
+    }
+
+    private void machine(Context ctx, Caller who) {
+        ctx.json(view(load(ctx.pathParam("id"))));
+    }
+
+    private void history(Context ctx, Caller who) {
+        Machine m = load(ctx.pathParam("id"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machineId", m.id());
+        out.put("attestationStatus", Views.attestation(m, System.currentTimeMillis(),
+                c.config().attestationInterval().toMillis()));
+        out.put("lastAttempt", Views.time(m.lastAttemptAt()));
+        out.put("lastSuccess", Views.time(m.lastSuccessAt()));
+        out.put("history", c.machines().history(m.id(), 100).stream().map(Views::attestationRecord).toList());
+        ctx.json(out);
+    }
+
+    private void golden(Context ctx, Caller who) {
+        GoldenPcrs g = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), GoldenPcrs.class);
+        try {
+            ctx.json(view(c.approvals().setGoldenPcrs(who, ctx.pathParam("id"), PcrMap.fromHexJson(g.pcrs()),
+                    g.reason())));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+    }
+
+    private void listTokens(Context ctx, Caller who) {
+        long now = System.currentTimeMillis();
+        ctx.json(Map.of("enrollmentTokens", c.enrollmentTokens().list().stream().map(t -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("id", t.id());
+            v.put("note", t.note());
+            v.put("createdBy", t.createdBy());
+            v.put("createdAt", Views.time(t.createdAt()));
+            v.put("expiresAt", Views.time(t.expiresAt()));
+            v.put("status", t.status(now));
+            v.put("usedBy", t.usedBy());
+            return v;
+        }).toList()));
+    }
+
+    private void issueToken(Context ctx, Caller who) {
+        NewEnrollmentToken t = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), NewEnrollmentToken.class);
+        ctx.status(201).json(issueEnrollmentToken(c, who, t.note(), t.ttlSeconds() == null ? Duration.ofDays(1)
+                : Duration.ofSeconds(t.ttlSeconds())));
+    }
+
+    /** Shared with the admin page and the CLI: the plain token is shown once. */
+    public static Map<String, Object> issueEnrollmentToken(Components c, Caller who, String note, Duration ttl) {
+        String n;
+        try {
+            n = note == null ? "" : JsonBodies.requireText("note", note, 200);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(30)) > 0) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "ttlSeconds must be between 1 and 30 days");
+        }
+        String token = Secrets.newToken("ste_");
+        String id = Secrets.newId();
+        long expires = System.currentTimeMillis() + ttl.toMillis();
+        c.enrollmentTokens().create(id, Secrets.digest(token), who.username(), n, expires);
+        c.audit().append(who.username(), "enrollment_token.issue", id, "OK", "note '" + n + "', expires "
+                + Views.time(expires));
+        return Map.of("id", id, "token", token, "expiresAt", Views.time(expires));
+    }
+
+    private void expireToken(Context ctx, Caller who) {
+        String id = ctx.pathParam("id");
+        if (!c.enrollmentTokens().expire(id)) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No open enrollment token with that id");
+        }
+        c.audit().append(who.username(), "enrollment_token.expire", id, "OK", "expired by operator");
+        ctx.json(Map.of("id", id, "status", "EXPIRED"));
+    }
+
+    private void audit(Context ctx, Caller who) {
+        int limit = 200;
+        String l = ctx.queryParam("limit");
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be a number 1..1000");
+            }
+        }
+        ctx.json(Map.of("events", c.audit().recent(limit).stream().map(e -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("seq", e.seq());
+            v.put("at", Views.time(e.at()));
+            v.put("actor", e.actor());
+            v.put("action", e.action());
+            v.put("subject", e.subject());
+            v.put("outcome", e.outcome());
+            v.put("detail", e.detail());
+            v.put("hash", e.hash());
+            return v;
+        }).toList()));
+    }
+
+    private void verifyAudit(Context ctx, Caller who) {
+        AuditChainReport r = c.audit().verify();
+        ctx.json(Map.of("intact", r.intact(), "rows", r.rows(), "problems", r.problems()));
+    }
+
+    private List<Map<String, Object>> users() {
+        return c.users().list().stream().map(u -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("username", u.username());
+            v.put("role", u.role().name().toLowerCase(java.util.Locale.ROOT));
+            v.put("createdAt", Views.time(u.createdAt()));
+            v.put("disabled", u.disabled());
+            return v;
+        }).toList();
+    }
+
+    private void addUser(Context ctx, Caller who) {
+        NewUser u = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), NewUser.class);
+        try {
+            UserStore.requireValidUsername(u.username());
+            Role role = Role.parse(u.role());
+            if (u.password() == null) throw new IllegalArgumentException("password is required");
+            if (!c.auth().createUser(u.username(), u.password().toCharArray(), role)) {
+                throw new ApiException(ErrorCode.CONFLICT, "User '" + u.username() + "' already exists");
+            }
+            c.audit().append(who.username(), "user.add", u.username(), "OK", "role " + role);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+        ctx.status(201).json(Map.of("username", u.username()));
+    }
+
+    private void issueApiToken(Context ctx, Caller who) {
+        NewApiToken t = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), NewApiToken.class);
+        String token;
+        try {
+            String label = t.label() == null ? "" : JsonBodies.requireText("label", t.label(), 200);
+            token = c.auth().issueApiToken(t.username(), label, Duration.ofSeconds(t.ttlSeconds() == null ? 28_800
+                    : t.ttlSeconds()));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+        c.audit().append(who.username(), "api_token.issue", t.username(), "OK", "label '" + t.label() + "'");
+        ctx.status(201).json(Map.of("token", token));
+    }
+
+    private void verifyPacket(Context ctx, Caller who) {
+        Packet p = JsonBodies.parse(Bodies.json(ctx, 8 * 1024 * 1024 + 1024), Packet.class);
+        var v = c.packets().verify(p.packet());
+        ctx.json(Map.of("valid", true, "machineId", v.machineId(), "machineName", v.machineName(), "keyId", v.keyId(),
+                "keyStatus", v.currentKey() ? "current" : "retired"));
+    }
+}

@@ -1,0 +1,65 @@
+package org.stationtrust.server.internal.api;
+
+import java.io.IOException;
+import java.util.Optional;
+import org.stationtrust.server.ServerConfig;
+import org.stationtrust.server.internal.attest.AttestationService;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.auth.Authenticator;
+import org.stationtrust.server.internal.auth.PasswordHasher;
+import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
+import org.stationtrust.server.internal.enroll.EnrollmentService;
+import org.stationtrust.server.internal.http.RateLimiter;
+import org.stationtrust.server.internal.station.KeyRotation;
+import org.stationtrust.server.internal.station.PacketVerifier;
+import org.stationtrust.server.internal.station.SignedRequestVerifier;
+import org.stationtrust.server.internal.station.StationKeys;
+import org.stationtrust.server.internal.store.CredentialStore;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.EnrollmentTokenStore;
+import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.Migrations;
+import org.stationtrust.server.internal.store.NonceStore;
+import org.stationtrust.server.internal.store.UserStore;
+import org.stationtrust.tpm.verify.EkCertificateValidator;
+import org.stationtrust.tpm.verify.MalformedCertificate;
+import org.stationtrust.tpm.verify.TrustAnchors;
+
+/** Everything a running server holds, wired once from the configuration. */
+public record Components(ServerConfig config, Database db, Migrations migrations, AuditLog audit, UserStore users,
+                         CredentialStore credentials, EnrollmentTokenStore enrollmentTokens, MachineStore machines,
+                         NonceStore nonces, Authenticator auth, ApprovalWorkflow approvals,
+                         EnrollmentService enrollment, AttestationService attestation, SignedRequestVerifier signed,
+                         KeyRotation rotation, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
+                         RateLimiter nonceLimit) {
+
+    public static Components create(ServerConfig config, Database db) {
+        AuditLog audit = new AuditLog(db);
+        UserStore users = new UserStore(db);
+        CredentialStore credentials = new CredentialStore(db);
+        EnrollmentTokenStore tokens = new EnrollmentTokenStore(db);
+        MachineStore machines = new MachineStore(db);
+        NonceStore nonces = new NonceStore(db);
+        StationKeys keys = new StationKeys();
+        Authenticator auth = new Authenticator(users, credentials, new PasswordHasher(), config.sessionTtl());
+        AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl());
+        return new Components(config, db, new Migrations(db), audit, users, credentials, tokens, machines, nonces, auth,
+                new ApprovalWorkflow(db, machines, audit),
+                new EnrollmentService(db, machines, tokens, audit, ekValidator(config), config.requireEnrollmentToken()),
+                attestation,
+                new SignedRequestVerifier(machines, nonces, keys, config.requestSkew(), config.attestationInterval()),
+                new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys),
+                new RateLimiter(config.loginPerMinute()), new RateLimiter(config.enrollPerMinute()),
+                new RateLimiter(config.noncePerMinute()));
+    }
+
+    private static Optional<EkCertificateValidator> ekValidator(ServerConfig config) {
+        if (config.ekTrustStore() == null) return Optional.empty();
+        try {
+            return Optional.of(new EkCertificateValidator(TrustAnchors.fromPemDirectory(config.ekTrustStore())));
+        } catch (IOException | MalformedCertificate e) {
+            throw new IllegalArgumentException("Cannot load the TPM manufacturer trust store from "
+                    + config.ekTrustStore() + " (a directory of PEM CA certificates): " + e.getMessage(), e);
+        }
+    }
+}

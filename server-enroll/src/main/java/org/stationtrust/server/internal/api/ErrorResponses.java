@@ -1,0 +1,98 @@
+package org.stationtrust.server.internal.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.auth.RouteGuard;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.server.internal.http.Redaction;
+import org.stationtrust.server.internal.store.StorageException;
+
+/** Turns every failure into a JSON error with a stable code (HTML on the admin page), and audits refusals. */
+public final class ErrorResponses {
+    private static final JsonLog LOG = new JsonLog(ErrorResponses.class);
+    private final Components c;
+
+    public ErrorResponses(Components c) {
+        this.c = c;
+    }
+
+    public void register(Javalin app) {
+        app.exception(RouteGuard.LoginRedirect.class, (e, ctx) -> { });
+        app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, switch (e.getStatus()) {
+            case 404, 405 -> ErrorCode.NOT_FOUND;
+            case 413 -> ErrorCode.BODY_TOO_LARGE;
+            case 400 -> ErrorCode.MALFORMED_JSON;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            default -> ErrorCode.INTERNAL;
+        }, e.getStatus() == 404 || e.getStatus() == 405 ? "No such route: " + ctx.method() + " " + ctx.path()
+                : e.getMessage()));
+        app.exception(StorageException.class, (e, ctx) -> {
+            LOG.error("storage_failure", "requestId", ctx.attribute("requestId"), "error", e.getMessage());
+            send(ctx, ErrorCode.STORAGE_UNAVAILABLE, "The database is unavailable; retry later");
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("internal_error", "requestId", ctx.attribute("requestId"), "type", e.getClass().getName(),
+                    "error", e.getMessage());
+            send(ctx, ErrorCode.INTERNAL, "Internal error; quote request id " + ctx.attribute("requestId"));
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
+                refuse(ctx, ErrorCode.NOT_FOUND, "No such route: " + ctx.method() + " " + ctx.path());
+            }
+        });
+    }
+
+    private void refuse(Context ctx, ErrorCode code, String message) {
+        Caller caller = ctx.attribute(RouteGuard.CALLER_ATTRIBUTE);
+        String station = ctx.attribute("station");
+        String actor = caller != null ? caller.username() : station != null ? "machine:" + station
+                : "anonymous@" + ctx.ip();
+        if (code != ErrorCode.NOT_FOUND || ctx.path().startsWith("/api/v1/admin")) {
+            try {
+                c.audit().append(actor, "refused " + ctx.method() + " " + route(ctx), clip(ctx.path()), "REFUSED",
+                        code.wire() + ": " + Redaction.text(message));
+            } catch (RuntimeException auditFailure) {
+                LOG.error("audit_append_failed", "requestId", ctx.attribute("requestId"));
+            }
+        }
+        send(ctx, code, message);
+    }
+
+    private static String route(Context ctx) {
+        String m = ctx.endpointHandlerPath();
+        return m == null || m.isEmpty() || m.equals("*") ? "(unmatched)" : m;
+    }
+
+    private static void send(Context ctx, ErrorCode code, String message) {
+        ctx.status(code.status());
+        if (ctx.path().startsWith("/admin")) {
+            ctx.html("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Refused</title></head><body><h1>"
+                    + code.status() + " " + code.wire() + "</h1><p id=\"error\">" + escape(message)
+                    + "</p><p><a href=\"/admin\">Back</a></p></body></html>");
+            return;
+        }
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("code", code.wire());
+        err.put("message", message);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", err);
+        body.put("requestId", ctx.attribute("requestId"));
+        ctx.json(body);
+    }
+
+    private static String clip(String s) {
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
+    private static String escape(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,119 @@
+package org.stationtrust.server.internal.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import org.stationtrust.server.internal.attest.QuoteSubmission;
+import org.stationtrust.server.internal.enroll.EnrollmentRequest;
+import org.stationtrust.server.internal.enroll.EnrollmentService;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.Bodies;
+import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.station.KeyRotation;
+import org.stationtrust.server.internal.station.SignedRequestVerifier;
+import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
+import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
+import org.stationtrust.server.internal.store.Machine;
+
+/** Routes stations call: enrollment (anonymous, rate-limited) and signed calls after enrollment. */
+public final class StationApi {
+    private final Components c;
+
+    public StationApi(Components c) {
+        this.c = c;
+    }
+
+    record NonceRequest(String purpose) {
+    }
+
+    public void register(Javalin app) {
+        app.post("/api/v1/enrollments", this::begin);
+        app.get("/api/v1/enrollments/{id}", this::status);
+        app.post("/api/v1/enrollments/{id}/activation", this::activate);
+        app.post("/api/v1/attestation/nonces", this::nonce);
+        app.post("/api/v1/attestation/quotes", this::quote);
+        app.post("/api/v1/stations/key-rotation", this::rotate);
+        app.get("/api/v1/stations/me", this::me);
+    }
+
+    private void begin(Context ctx) {
+        c.enrollLimit().acquire("ip:" + ctx.ip());
+        EnrollmentRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), EnrollmentRequest.class);
+        EnrollmentService.Challenge ch = c.enrollment().begin(r, ctx.ip());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machineId", ch.machineId());
+        out.put("state", ch.state().name());
+        out.put("ekVerified", ch.ekVerified());
+        out.put("reenrollmentOf", ch.reenrollmentOf());
+        out.put("credentialBlob", b64(ch.credentialBlob()));
+        out.put("encryptedSecret", b64(ch.encryptedSecret()));
+        out.put("quoteNonce", b64(ch.quoteNonce()));
+        ctx.status(201).json(out);
+    }
+
+    private void status(Context ctx) {
+        String id = ctx.pathParam("id");
+        Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
+        if (m == null) throw new ApiException(ErrorCode.NOT_FOUND, "No enrollment with that id");
+        ctx.json(Map.of("machineId", m.id(), "state", m.state().name(), "ekVerified", m.ekVerified()));
+    }
+
+    private void activate(Context ctx) {
+        c.enrollLimit().acquire("ip:" + ctx.ip());
+        EnrollmentService.ActivationProof proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()),
+                EnrollmentService.ActivationProof.class);
+        if (proof.secret() == null || proof.quote() == null) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "secret and quote are required");
+        }
+        Machine m = c.enrollment().activate(ctx.pathParam("id"), proof, ctx.ip());
+        ctx.json(Map.of("machineId", m.id(), "state", m.state().name()));
+    }
+
+    private void nonce(Context ctx) {
+        StationCaller s = signed(ctx, Requirement.ACTIVE);
+        c.nonceLimit().acquire("machine:" + s.machine().id());
+        byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
+        String purpose = body.length == 0 ? "quote" : JsonBodies.parse(body, NonceRequest.class).purpose();
+        var issued = c.attestation().issueNonce(s, purpose == null ? "quote" : purpose);
+        ctx.status(201).json(Map.of("nonce", issued.nonce(), "purpose", issued.purpose(),
+                "expiresAt", Views.time(issued.expiresAt())));
+    }
+
+    private void quote(Context ctx) {
+        StationCaller s = signed(ctx, Requirement.ACTIVE);
+        QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
+        SortedMap<Integer, byte[]> pcrs = c.attestation().attest(s, q);
+        ctx.json(Map.of("result", "PASSED", "machineId", s.machine().id(), "pcrs", pcrs.keySet()));
+    }
+
+    private void rotate(Context ctx) {
+        StationCaller s = signed(ctx, Requirement.ATTESTED);
+        KeyRotation.Request r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), KeyRotation.Request.class);
+        String keyId = c.rotation().rotate(s, r);
+        ctx.json(Map.of("machineId", s.machine().id(), "keyId", keyId));
+    }
+
+    private void me(Context ctx) {
+        StationCaller s = signed(ctx, Requirement.ATTESTED);
+        Machine m = s.machine();
+        ctx.json(Map.of("machineId", m.id(), "machineName", m.name(), "state", m.state().name(),
+                "attestationStatus", Views.attestation(m, System.currentTimeMillis(),
+                        c.config().attestationInterval().toMillis()), "keyId", s.key().id()));
+    }
+
+    private StationCaller signed(Context ctx, Requirement requirement) {
+        byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
+        StationCaller s = c.signed().verify(ctx.method().name(), ctx.path(), body,
+                ctx.header(SignedRequestVerifier.HEADER), requirement);
+        ctx.attribute("station", s.machine().id());
+        return s;
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+}

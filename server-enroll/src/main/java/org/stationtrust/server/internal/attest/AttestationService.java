@@ -1,0 +1,103 @@
+package org.stationtrust.server.internal.attest;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.SortedMap;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.NonceStore;
+import org.stationtrust.tpm.verify.MalformedTpmStructure;
+import org.stationtrust.tpm.verify.TpmPublic;
+
+/**
+ * Periodic attestation (DESIGN.md, "Attestation"): single-use nonces, quote verification, PCR policy,
+ * history. Every attempt is recorded; a failure flags the machine, which then fails closed.
+ */
+public final class AttestationService {
+    public static final String PURPOSE_QUOTE = "quote";
+    public static final String PURPOSE_KEY_ROTATION = "key-rotation";
+
+    private final Database db;
+    private final MachineStore machines;
+    private final NonceStore nonces;
+    private final AuditLog audit;
+    private final Duration nonceTtl;
+
+    public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl) {
+        this.db = db;
+        this.machines = machines;
+        this.nonces = nonces;
+        this.audit = audit;
+        this.nonceTtl = nonceTtl;
+    }
+
+    public record IssuedNonce(String nonce, String purpose, long expiresAt) {
+    }
+
+    public IssuedNonce issueNonce(StationCaller station, String purpose) {
+        if (!PURPOSE_QUOTE.equals(purpose) && !PURPOSE_KEY_ROTATION.equals(purpose)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "purpose must be 'quote' or 'key-rotation'");
+        }
+        byte[] n = Secrets.randomBytes(32);
+        long expires = System.currentTimeMillis() + nonceTtl.toMillis();
+        nonces.issue(HexFormat.of().formatHex(n), station.machine().id(), purpose, expires);
+        return new IssuedNonce(Base64.getEncoder().encodeToString(n), purpose, expires);
+    }
+
+    /** Consumes a nonce issued to this machine for this purpose, or refuses (reused, expired, foreign). */
+    public byte[] consumeNonce(String machineId, String nonceB64, String purpose) {
+        byte[] nonce = QuoteCheck.decodeNonce(nonceB64);
+        if (!nonces.consume(HexFormat.of().formatHex(nonce), machineId, purpose, System.currentTimeMillis())) {
+            throw new ApiException(ErrorCode.NONCE_INVALID, "The nonce is unknown, already used, expired or was issued "
+                    + "to another machine; request a fresh one");
+        }
+        return nonce;
+    }
+
+    /** Verifies a quote against the machine's policy and records the result either way. */
+    public SortedMap<Integer, byte[]> attest(StationCaller station, QuoteSubmission q) {
+        Machine m = station.machine();
+        try {
+            byte[] nonce = consumeNonce(m.id(), q.nonce(), PURPOSE_QUOTE);
+            TpmPublic ak = parseStored(m.akPublic());
+            SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(ak, nonce, q);
+            QuoteCheck.requireMatchesPolicy(PcrMap.fromJson(m.policyPcrs()), pcrs);
+            boolean recovered = !"OK".equals(m.attestationStatus());
+            db.inTransaction(c -> {
+                machines.recordAttestation(c, m.id(), true, "quote verified against "
+                        + (m.goldenPcrs() != null ? "golden values" : "baseline"), PcrMap.toJson(pcrs));
+                if (recovered) {
+                    audit.append(c, "machine:" + m.id(), "attestation.pass", m.id(), "OK",
+                            "status " + m.attestationStatus() + " -> OK");
+                }
+                return null;
+            });
+            return pcrs;
+        } catch (ApiException e) {
+            db.inTransaction(c -> {
+                machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
+                return null;
+            });
+            throw e;
+        }
+    }
+
+    public static TpmPublic parseStored(String base64) {
+        try {
+            return TpmPublic.parse(Base64.getDecoder().decode(base64));
+        } catch (MalformedTpmStructure e) {
+            throw new IllegalStateException("Stored TPM public area does not parse", e);
+        }
+    }
+
+    private static String clip(String s) {
+        return s == null ? "" : s.length() > 250 ? s.substring(0, 250) : s;
+    }
+}

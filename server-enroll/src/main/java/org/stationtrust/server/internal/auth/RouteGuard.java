@@ -1,0 +1,62 @@
+package org.stationtrust.server.internal.auth;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.List;
+import java.util.Optional;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.ErrorCode;
+
+/** Registers admin routes behind authentication, role and CSRF checks: one place for access control. */
+public final class RouteGuard {
+    public static final String CALLER_ATTRIBUTE = "caller";
+    private final Authenticator auth;
+
+    public RouteGuard(Authenticator auth) {
+        this.auth = auth;
+    }
+
+    public void register(Javalin app, List<AdminRoute> routes) {
+        for (AdminRoute route : routes) {
+            app.addHttpHandler(route.method(), route.path(), ctx -> {
+                Caller caller = authenticate(ctx, route);
+                ctx.attribute(CALLER_ATTRIBUTE, caller);
+                if (!caller.role().includes(route.role())) {
+                    throw new ApiException(ErrorCode.FORBIDDEN, "This action needs the " + route.role().name()
+                            .toLowerCase(java.util.Locale.ROOT) + " role; you are " + caller.role().name()
+                            .toLowerCase(java.util.Locale.ROOT));
+                }
+                if (route.surface() == AdminRoute.Surface.PAGE && route.method() == HandlerType.POST
+                        && !Authenticator.csrfMatches(caller, ctx.formParam("csrf"))) {
+                    throw new ApiException(ErrorCode.CSRF_TOKEN_INVALID, "The form's CSRF token is missing or stale: "
+                            + "reload the page and submit again");
+                }
+                route.action().handle(ctx, caller);
+            });
+        }
+    }
+
+    private Caller authenticate(Context ctx, AdminRoute route) {
+        Optional<Caller> caller = route.surface() == AdminRoute.Surface.API
+                ? auth.fromAuthorizationHeader(ctx.header("Authorization"))
+                : auth.fromSession(ctx.cookie(Authenticator.SESSION_COOKIE));
+        if (caller.isPresent()) return caller.get();
+        if (route.surface() == AdminRoute.Surface.PAGE && route.method() == HandlerType.GET) {
+            ctx.redirect("/admin/login", io.javalin.http.HttpStatus.SEE_OTHER);
+            throw new LoginRedirect();
+        }
+        throw new ApiException(ErrorCode.UNAUTHENTICATED, route.surface() == AdminRoute.Surface.API
+                ? "Send 'Authorization: Bearer <API token>' (issue one with: token issue --user <name>)"
+                : "Log in at /admin/login first");
+    }
+
+    /** Ends handling after a redirect to the login page has been set on the response. */
+    public static final class LoginRedirect extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LoginRedirect() {
+            super("redirect to login", null, false, false);
+        }
+    }
+}

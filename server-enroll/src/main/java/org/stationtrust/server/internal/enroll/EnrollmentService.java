@@ -1,0 +1,231 @@
+package org.stationtrust.server.internal.enroll;
+
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.internal.attest.AttestationService;
+import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.attest.QuoteCheck;
+import org.stationtrust.server.internal.attest.QuoteSubmission;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.EnrollmentTokenStore;
+import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.tpm.verify.CertifyVerifier;
+import org.stationtrust.tpm.verify.CredentialChallenge;
+import org.stationtrust.tpm.verify.EkCertificateUntrusted;
+import org.stationtrust.tpm.verify.EkCertificateValidator;
+import org.stationtrust.tpm.verify.EkKeyMismatch;
+import org.stationtrust.tpm.verify.MalformedCertificate;
+import org.stationtrust.tpm.verify.MalformedTpmStructure;
+import org.stationtrust.tpm.verify.TpmPublic;
+import org.stationtrust.tpm.verify.TpmVerificationException;
+import org.stationtrust.tpm.verify.UnsuitableEndorsementKey;
+import org.stationtrust.tpm.verify.ValidatedEkCertificate;
+
+/**
+ * The enrollment protocol, server side (DESIGN.md, "Enrollment" steps 2-5): check the EK, AK and machine key
+ * and the AK's certification of the machine key, answer with a credential challenge to the EK for the AK's
+ * Name, and accept the proof (the recovered secret) with a first quote, moving the machine to
+ * PENDING_APPROVAL.
+ */
+public final class EnrollmentService {
+    public static final int MAX_ACTIVATION_ATTEMPTS = 3;
+
+    private final Database db;
+    private final MachineStore machines;
+    private final EnrollmentTokenStore tokens;
+    private final AuditLog audit;
+    private final Optional<EkCertificateValidator> ekValidator;
+    private final boolean requireToken;
+
+    public EnrollmentService(Database db, MachineStore machines, EnrollmentTokenStore tokens, AuditLog audit,
+                             Optional<EkCertificateValidator> ekValidator, boolean requireToken) {
+        this.db = db;
+        this.machines = machines;
+        this.tokens = tokens;
+        this.audit = audit;
+        this.ekValidator = ekValidator;
+        this.requireToken = requireToken;
+    }
+
+    /** The answer to an enrollment request: the challenge and the nonce for the first quote. */
+    public record Challenge(String machineId, EnrollmentState state, boolean ekVerified, String reenrollmentOf,
+                            byte[] credentialBlob, byte[] encryptedSecret, byte[] quoteNonce) {
+    }
+
+    public record ActivationProof(String secret, QuoteSubmission quote) {
+    }
+
+    private record CheckedEk(TpmPublic ekPublic, String certificateB64, boolean verified, String subject, String issuer,
+                             String serial, String manufacturer) {
+    }
+
+    public Challenge begin(EnrollmentRequest r, String requestSource) {
+        if (requireToken && r.enrollmentToken() == null) {
+            throw new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "This server requires a one-time enrollment "
+                    + "token; ask an admin to issue one");
+        }
+        CheckedEk ek = checkEndorsementKey(r);
+        TpmPublic ak = parsePublic("akPublic", r.akPublic());
+        TpmPublic machineKey = parsePublic("machineKeyPublic", r.machineKeyPublic());
+        KeyRules.requireAttestationKey(ak);
+        KeyRules.requireMachineKey(machineKey);
+        try {
+            CertifyVerifier.verify(ak, decode("machineKeyCertifyInfo", r.machineKeyCertifyInfo(), 1024),
+                    decode("machineKeyCertifySignature", r.machineKeyCertifySignature(), 1024), machineKey,
+                    EnrollmentRequest.certifyQualifyingData(r.machineName()));
+        } catch (TpmVerificationException e) {
+            throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the machine key was "
+                    + "refused (" + e.getClass().getSimpleName() + "): " + e.getMessage());
+        }
+        byte[] secret = Secrets.randomBytes(32);
+        CredentialChallenge challenge;
+        try {
+            challenge = CredentialChallenge.make(ek.ekPublic(), ak.name(), secret);
+        } catch (UnsuitableEndorsementKey e) {
+            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The EK cannot receive a credential: "
+                    + e.getMessage());
+        } catch (TpmVerificationException e) {
+            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "Cannot make a credential for this EK: "
+                    + e.getMessage());
+        }
+        byte[] quoteNonce = Secrets.randomBytes(32);
+        String machineId = Secrets.newId();
+        String ekName = HexFormat.of().formatHex(ek.ekPublic().name());
+        String replaced = db.inTransaction(c -> {
+            String tokenId = null;
+            if (r.enrollmentToken() != null) {
+                tokenId = tokens.consume(c, Secrets.digest(r.enrollmentToken()), machineId, System.currentTimeMillis())
+                        .orElseThrow(() -> new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "The enrollment token "
+                                + "is unknown, already used or expired; ask an admin for a new one"));
+            }
+            String previous = null;
+            for (Machine old : machines.findByEkName(c, ekName)) {
+                if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
+                    machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);
+                    machines.recordDecision(c, old.id(), "server", "superseded by enrollment " + machineId, null);
+                    audit.append(c, "server", "enrollment.supersede", old.id(), "OK",
+                            "a newer enrollment " + machineId + " with the same EK replaced this pending one");
+                } else if (previous == null && old.state() != EnrollmentState.REJECTED) {
+                    previous = old.id();
+                }
+            }
+            machines.insert(c, new MachineStore.NewMachine(machineId, r.machineName(), ek.ekPublic().encoded() == null
+                            ? null : Base64.getEncoder().encodeToString(ek.ekPublic().encoded()), ekName,
+                            ek.certificateB64(), ek.verified(), ek.subject(), ek.issuer(), ek.serial(), ek.manufacturer(),
+                            Base64.getEncoder().encodeToString(ak.encoded()), previous, requestSource,
+                            HexFormat.of().formatHex(Secrets.sha256(secret)), HexFormat.of().formatHex(quoteNonce)),
+                    tokenId, Base64.getEncoder().encodeToString(machineKey.encoded()),
+                    Base64.getEncoder().encodeToString(machineKey.toPublicKey().getEncoded()));
+            audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, "OK", "machine '"
+                    + r.machineName() + "', EK " + (ek.verified() ? "verified (" + ek.issuer() + ")" : "UNVERIFIED")
+                    + (previous != null ? ", RE-ENROLLMENT of known EK (previous machine " + previous + ")" : "")
+                    + (tokenId != null ? ", token " + tokenId : ""));
+            return previous;
+        });
+        return new Challenge(machineId, EnrollmentState.PENDING_ACTIVATION, ek.verified(), replaced,
+                challenge.credentialBlob(), challenge.encryptedSecret(), quoteNonce);
+    }
+
+    /** Checks the proof of TPM residency (the recovered secret) and the first quote. */
+    public Machine activate(String machineId, ActivationProof proof, String requestSource) {
+        Machine m = machines.find(machineId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
+                "No enrollment with id '" + machineId + "'"));
+        if (m.state() != EnrollmentState.PENDING_ACTIVATION || m.activationSecretHash() == null) {
+            throw new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Enrollment " + machineId + " is " + m.state()
+                    + "; only PENDING_ACTIVATION enrollments accept an activation proof");
+        }
+        byte[] secret = decode("secret", proof.secret(), 64);
+        byte[] expected = HexFormat.of().parseHex(m.activationSecretHash());
+        if (!MessageDigest.isEqual(expected, Secrets.sha256(secret))) {
+            int attempts = db.inTransaction(c -> {
+                int n = machines.recordActivationFailure(c, machineId);
+                if (n >= MAX_ACTIVATION_ATTEMPTS
+                        && machines.transition(c, machineId, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.REJECTED)) {
+                    machines.recordDecision(c, machineId, "server", "activation proof wrong " + n + " times", null);
+                    audit.append(c, "server", "enrollment.reject", machineId, "OK", "activation proof wrong " + n
+                            + " times");
+                }
+                return n;
+            });
+            throw new ApiException(ErrorCode.ACTIVATION_FAILED, "The activation secret is wrong (attempt " + attempts
+                    + " of " + MAX_ACTIVATION_ATTEMPTS + "): only the TPM holding the EK can recover it with "
+                    + "ActivateCredential for this AK");
+        }
+        byte[] nonce = HexFormat.of().parseHex(m.firstQuoteNonce());
+        SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(AttestationService.parseStored(m.akPublic()), nonce,
+                proof.quote());
+        return db.inTransaction(c -> {
+            if (!machines.transition(c, machineId, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.PENDING_APPROVAL)) {
+                throw new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Enrollment " + machineId + " changed state "
+                        + "meanwhile");
+            }
+            machines.recordFirstQuote(c, machineId, PcrMap.toJson(pcrs));
+            audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, "OK",
+                    "credential activated, first quote over PCRs " + pcrs.keySet() + "; awaiting approval");
+            return machines.find(c, machineId).orElseThrow();
+        });
+    }
+
+    private CheckedEk checkEndorsementKey(EnrollmentRequest r) {
+        TpmPublic ekPublic = parsePublic("ekPublic", r.ekPublic());
+        KeyRules.requireEndorsementKey(ekPublic);
+        if (r.ekCertificate() == null) {
+            return new CheckedEk(ekPublic, null, false, null, null, null, null);
+        }
+        try {
+            X509Certificate cert = EkCertificateValidator.parseCertificate(decode("ekCertificate", r.ekCertificate(),
+                    EkCertificateValidator.MAX_CERTIFICATE_BYTES));
+            List<X509Certificate> chain = new ArrayList<>();
+            for (String c : r.ekCertificateChain()) {
+                chain.add(EkCertificateValidator.parseCertificate(decode("ekCertificateChain", c,
+                        EkCertificateValidator.MAX_CERTIFICATE_BYTES)));
+            }
+            EkCertificateValidator validator = ekValidator.orElseThrow(() -> new ApiException(
+                    ErrorCode.EK_CERTIFICATE_UNTRUSTED, "This server has no TPM manufacturer trust store configured "
+                    + "(--ek-trust-store), so no EK certificate can be verified"));
+            ValidatedEkCertificate valid = validator.validate(cert, chain);
+            EkCertificateValidator.requireSameKey(cert, ekPublic);
+            String manufacturer = valid.tpm().map(t -> t.manufacturer() + " " + t.model() + " " + t.version())
+                    .orElse(null);
+            return new CheckedEk(ekPublic, r.ekCertificate(), true, cert.getSubjectX500Principal().getName(),
+                    cert.getIssuerX500Principal().getName(), cert.getSerialNumber().toString(16), manufacturer);
+        } catch (MalformedCertificate e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "EK certificate is not a DER X.509 certificate: "
+                    + e.getMessage());
+        } catch (EkCertificateUntrusted e) {
+            throw new ApiException(ErrorCode.EK_CERTIFICATE_UNTRUSTED, e.getMessage());
+        } catch (EkKeyMismatch e) {
+            throw new ApiException(ErrorCode.EK_MISMATCH, e.getMessage());
+        }
+    }
+
+    static TpmPublic parsePublic(String field, String b64) {
+        try {
+            return TpmPublic.parse(decode(field, b64, TpmPublic.MAX_SIZE));
+        } catch (MalformedTpmStructure e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "Field '" + field + "' is not a valid TPMT_PUBLIC: "
+                    + e.getMessage());
+        }
+    }
+
+    static byte[] decode(String field, String b64, int max) {
+        try {
+            return JsonBodies.base64(field, b64, max);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+    }
+}

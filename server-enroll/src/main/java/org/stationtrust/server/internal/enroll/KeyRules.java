@@ -1,0 +1,44 @@
+package org.stationtrust.server.internal.enroll;
+
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.tpm.verify.EccCurve;
+import org.stationtrust.tpm.verify.TpmPublic;
+
+/** The key attributes the server insists on (DESIGN.md, "Enrollment" step 1), checked in one place. */
+public final class KeyRules {
+    private static final int RESIDENT = TpmPublic.FIXED_TPM | TpmPublic.FIXED_PARENT | TpmPublic.SENSITIVE_DATA_ORIGIN;
+
+    private KeyRules() {
+    }
+
+    /** AK: a restricted signing key generated in and bound to the TPM. */
+    public static void requireAttestationKey(TpmPublic ak) {
+        if (!ak.hasAttributes(RESIDENT | TpmPublic.RESTRICTED | TpmPublic.SIGN) || ak.isDecrypt()) {
+            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The attestation key must be restricted, sign-only, "
+                    + "fixedTPM, fixedParent and sensitiveDataOrigin; attributes were 0x"
+                    + Integer.toHexString(ak.attributes()));
+        }
+    }
+
+    /** Machine key: a non-restricted ECC P-256 signing key that cannot leave the TPM. */
+    public static void requireMachineKey(TpmPublic key) {
+        if (!(key.parameters() instanceof TpmPublic.EccParameters ecc) || ecc.curve() != EccCurve.NIST_P256) {
+            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The machine key must be ECC P-256 (ES256)");
+        }
+        if (!key.hasAttributes(RESIDENT | TpmPublic.SIGN) || key.isRestricted() || key.isDecrypt()) {
+            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The machine key must be a non-restricted "
+                    + "sign-only key with fixedTPM, fixedParent and sensitiveDataOrigin; attributes were 0x"
+                    + Integer.toHexString(key.attributes()));
+        }
+    }
+
+    /** EK: a restricted decryption key (what MakeCredential needs). */
+    public static void requireEndorsementKey(TpmPublic ek) {
+        if (!ek.hasAttributes(TpmPublic.FIXED_TPM | TpmPublic.FIXED_PARENT | TpmPublic.RESTRICTED | TpmPublic.DECRYPT)
+                || ek.isSign()) {
+            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The EK must be a restricted decryption key with "
+                    + "fixedTPM and fixedParent; attributes were 0x" + Integer.toHexString(ek.attributes()));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.stationtrust.server.internal.http;
+
+/** Stable error codes of the API (docs/server-api.md lists them); the HTTP status goes with the code. */
+public enum ErrorCode {
+    MALFORMED_JSON(400), INVALID_FIELD(400), BODY_TOO_LARGE(413), UNSUPPORTED_MEDIA_TYPE(415),
+    UNAUTHENTICATED(401), FORBIDDEN(403), CSRF_TOKEN_INVALID(403), NOT_FOUND(404), CONFLICT(409),
+    RATE_LIMITED(429),
+    ENROLLMENT_TOKEN_INVALID(403), EK_CERTIFICATE_UNTRUSTED(422), EK_MISMATCH(422), KEY_ATTRIBUTES_INVALID(422),
+    CERTIFICATION_INVALID(422), ACTIVATION_FAILED(403), ENROLLMENT_NOT_PENDING(409),
+    NONCE_INVALID(403), QUOTE_INVALID(422), PCR_POLICY_VIOLATION(403),
+    SIGNATURE_MISSING(401), SIGNATURE_INVALID(401), TIMESTAMP_OUT_OF_RANGE(401), REQUEST_REPLAYED(401),
+    MACHINE_UNKNOWN(401), MACHINE_NOT_ACTIVE(403), MACHINE_UNATTESTED(403),
+    PACKET_INVALID(422), STORAGE_UNAVAILABLE(503), INTERNAL(500);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The wire form: lower snake case, e.g. {@code request_replayed}. */
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

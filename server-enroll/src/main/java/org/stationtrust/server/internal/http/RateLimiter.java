@@ -1,0 +1,48 @@
+package org.stationtrust.server.internal.http;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per (bucket name, client key), per server instance. Behind a load balancer each
+ * instance limits on its own, which bounds the total at N times the limit.
+ */
+public final class RateLimiter {
+    private final int perMinute;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    public RateLimiter(int perMinute) {
+        if (perMinute < 1) throw new IllegalArgumentException("rate limit must be at least 1 per minute");
+        this.perMinute = perMinute;
+    }
+
+    private static final class Bucket {
+        double tokens;
+        long lastNanos;
+    }
+
+    /** Takes one token for the key, or throws RATE_LIMITED. */
+    public void acquire(String key) {
+        if (!tryAcquire(key, System.nanoTime())) {
+            throw new ApiException(ErrorCode.RATE_LIMITED, "Too many requests from this client: the limit is "
+                    + perMinute + " per minute; wait and retry");
+        }
+    }
+
+    boolean tryAcquire(String key, long nowNanos) {
+        if (buckets.size() > 100_000) buckets.clear();
+        Bucket b = buckets.computeIfAbsent(key, k -> {
+            Bucket nb = new Bucket();
+            nb.tokens = perMinute;
+            nb.lastNanos = nowNanos;
+            return nb;
+        });
+        synchronized (b) {
+            double refill = (nowNanos - b.lastNanos) / 60e9 * perMinute;
+            b.tokens = Math.min(perMinute, b.tokens + refill);
+            b.lastNanos = nowNanos;
+            if (b.tokens < 1) return false;
+            b.tokens -= 1;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.stationtrust.server.internal.station;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.NonceStore;
+
+/**
+ * Checks the {@code X-Station-Signature} header (docs/server-api.md, "Signed station requests"): a compact
+ * ES256 JWS by the machine's current TPM key over method, path, body hash, timestamp and nonce. Order:
+ * parse, find the machine, verify the signature, bind to this request, check time, record the nonce
+ * (only after the signature holds, so strangers cannot burn nonces), then the machine's state.
+ */
+public final class SignedRequestVerifier {
+    public static final String HEADER = "X-Station-Signature";
+    public static final String TYP = "station-request+jws";
+    private static final int MAX_JWS = 4096;
+    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+
+    private final MachineStore machines;
+    private final NonceStore nonces;
+    private final StationKeys keys;
+    private final Duration skew;
+    private final Duration attestationInterval;
+
+    public SignedRequestVerifier(MachineStore machines, NonceStore nonces, StationKeys keys, Duration skew,
+                                 Duration attestationInterval) {
+        this.machines = machines;
+        this.nonces = nonces;
+        this.keys = keys;
+        this.skew = skew;
+        this.attestationInterval = attestationInterval;
+    }
+
+    /** The signed payload; every field required, no others. */
+    record Payload(@JsonProperty(value = "method", required = true) String method,
+                   @JsonProperty(value = "path", required = true) String path,
+                   @JsonProperty(value = "bodySha256", required = true) String bodySha256,
+                   @JsonProperty(value = "timestamp", required = true) long timestamp,
+                   @JsonProperty(value = "nonce", required = true) String nonce) {
+    }
+
+    /** What a station may do: business calls need a fresh attestation; attestation calls do not. */
+    public enum Requirement { ATTESTED, ACTIVE }
+
+    /** A verified station request: the machine (state checked) and the key that signed it. */
+    public record StationCaller(Machine machine, MachineStore.MachineKey key) {
+    }
+
+    public StationCaller verify(String method, String path, byte[] body, String header, Requirement requirement) {
+        if (header == null || header.isBlank()) {
+            throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Station calls must carry the " + HEADER
+                    + " header (a compact JWS by the machine key)");
+        }
+        CompactJws jws = CompactJws.parse(header, MAX_JWS, TYP, ErrorCode.SIGNATURE_INVALID);
+        Machine machine = machines.find(jws.kid()).orElseThrow(() -> new ApiException(ErrorCode.MACHINE_UNKNOWN,
+                "No enrolled machine with id '" + jws.kid() + "'; enroll this station first"));
+        MachineStore.MachineKey key = machines.currentKey(machine.id()).orElseThrow(() -> new ApiException(
+                ErrorCode.MACHINE_UNKNOWN, "Machine " + machine.id() + " has no signing key"));
+        if (!jws.verifies(keys.publicKey(key))) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "The request signature does not verify with machine "
+                    + machine.id() + "'s current key (was the key rotated?)");
+        }
+        Payload p = parsePayload(jws.payload());
+        if (!p.method().equals(method) || !p.path().equals(path)) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "The signature is for " + clip(p.method()) + " "
+                    + clip(p.path()) + ", not for this request " + method + " " + path);
+        }
+        String bodyHash = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(body));
+        if (!MessageDigest.isEqual(bodyHash.getBytes(StandardCharsets.US_ASCII),
+                p.bodySha256().getBytes(StandardCharsets.US_ASCII))) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "bodySha256 does not match the body sent "
+                    + "(base64url SHA-256 of the exact body bytes expected)");
+        }
+        long now = System.currentTimeMillis() / 1000;
+        if (Math.abs(now - p.timestamp()) > skew.toSeconds()) {
+            throw new ApiException(ErrorCode.TIMESTAMP_OUT_OF_RANGE, "Request timestamp " + p.timestamp()
+                    + " is more than " + skew.toSeconds() + " s from server time " + now + "; check the station clock");
+        }
+        if (!NONCE.matcher(p.nonce()).matches()) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "nonce must be 16-128 base64url characters");
+        }
+        long keepUntil = (p.timestamp() + skew.toSeconds() + 60) * 1000;
+        if (!nonces.recordRequestNonce(machine.id(), p.nonce(), keepUntil)) {
+            throw new ApiException(ErrorCode.REQUEST_REPLAYED, "This request nonce was already used by machine "
+                    + machine.id() + ": a replayed request; sign each request with a fresh nonce");
+        }
+        requireState(machine, requirement);
+        return new StationCaller(machine, key);
+    }
+
+    private void requireState(Machine machine, Requirement requirement) {
+        if (machine.state() != EnrollmentState.ACTIVE) {
+            throw new ApiException(ErrorCode.MACHINE_NOT_ACTIVE, "Machine " + machine.id() + " is " + machine.state()
+                    + "; only ACTIVE (approved, not revoked) machines may call this");
+        }
+        if (requirement == Requirement.ATTESTED) {
+            if (!"OK".equals(machine.attestationStatus())) {
+                throw new ApiException(ErrorCode.MACHINE_UNATTESTED, "Machine " + machine.id() + " has no passing "
+                        + "attestation (status " + machine.attestationStatus() + "); attest first");
+            }
+            if (machine.overdue(System.currentTimeMillis(), attestationInterval.toMillis())) {
+                throw new ApiException(ErrorCode.MACHINE_UNATTESTED, "Machine " + machine.id() + "'s last successful "
+                        + "attestation is older than " + attestationInterval + "; attest again");
+            }
+        }
+    }
+
+    private static Payload parsePayload(byte[] json) {
+        try {
+            return JsonBodies.parse(json, Payload.class);
+        } catch (ApiException e) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "Signed payload is not the expected JSON object "
+                    + "{method, path, bodySha256, timestamp, nonce}: " + e.getMessage());
+        }
+    }
+
+    static byte[] sha256(byte[] data) {
+        return org.stationtrust.server.internal.auth.Secrets.sha256(data);
+    }
+
+    private static String clip(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    static final Set<String> ALLOWED_ALGS = Set.of("ES256");
+}
