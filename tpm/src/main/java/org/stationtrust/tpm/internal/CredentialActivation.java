@@ -1,6 +1,8 @@
 package org.stationtrust.tpm.internal;
 
+import org.stationtrust.tpm.TpmCommandFailed;
 import org.stationtrust.tpm.TpmException;
+import org.stationtrust.tpm.TpmIntegrityCheckFailed;
 import org.stationtrust.tpm.TpmProtocolError;
 
 import tss.tpm.TPMS_ID_OBJECT;
@@ -18,6 +20,9 @@ public final class CredentialActivation {
     private static final int MAX_BLOB = 1024;
     private static final int MAX_SECRET = 1024;
     private static final int USER_WITH_AUTH = 0x40;
+    private static final int VALUE = 0x084;
+    private static final int SIZE = 0x095;
+    private static final int FAILURE = 0x101;
 
     private CredentialActivation() {
     }
@@ -29,7 +34,24 @@ public final class CredentialActivation {
             throw new IllegalArgumentException("encryptedSecret must be 1.." + MAX_SECRET + " bytes, got "
                     + (encryptedSecret == null ? "none" : encryptedSecret.length));
         }
-        TPM_HANDLE ak = new TPM_HANDLE(akHandle);
+        try {
+            return activateWithEk(channel, new TPM_HANDLE(akHandle), ekTemplate, idObject, encryptedSecret);
+        } catch (TpmCommandFailed e) {
+            int base = ResponseCodes.baseCode(e.responseCode());
+            boolean seedRejected = e.command().equals("TPM2_ActivateCredential")
+                    && (base == VALUE || base == SIZE || base == FAILURE);
+            if (!seedRejected) {
+                throw e;
+            }
+            // The EK could not decrypt the seed: made for another EK. (libtpms reports TPM_RC_FAILURE here.)
+            throw new TpmIntegrityCheckFailed(e.command(), e.responseCode(), e.codeName(), e.command() + " failed with "
+                    + e.codeName() + ": this TPM's EK cannot decrypt the challenge's seed, so it was made for another EK; "
+                    + "ask the server for a challenge made for this machine's EK public area");
+        }
+    }
+
+    private static byte[] activateWithEk(TpmChannel channel, TPM_HANDLE ak, TPMT_PUBLIC ekTemplate,
+                                         TPMS_ID_OBJECT idObject, byte[] encryptedSecret) throws TpmException {
         Objects.Primary ek = Objects.createPrimary(channel, TPM_HANDLE.ENDORSEMENT, ekTemplate);
         TPM_HANDLE session = null;
         try {
