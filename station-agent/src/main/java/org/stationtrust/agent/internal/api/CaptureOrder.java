@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
  */
 public record CaptureOrder(String modality, int deviceSubId, List<String> subtypes, List<String> exceptions,
                            int requestedScore, Duration timeout, String consentReference, String registrationId,
-                           String operator) {
+                           String operator, java.util.Optional<String> deviceId) {
     private static final Set<String> FIELDS = Set.of("modality", "deviceSubId", "subtypes", "exceptions", "requestedScore",
-            "timeoutMs", "consentReference", "registrationId", "operator");
+            "timeoutMs", "consentReference", "registrationId", "operator", "deviceId");
     private static final Set<String> MODALITIES = Set.of("Finger", "Iris", "Face");
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
     private static final Pattern REGISTRATION = Pattern.compile("[A-Za-z0-9-]{1,64}");
@@ -32,6 +32,7 @@ public record CaptureOrder(String modality, int deviceSubId, List<String> subtyp
         Objects.requireNonNull(consentReference);
         Objects.requireNonNull(registrationId);
         Objects.requireNonNull(operator);
+        Objects.requireNonNull(deviceId);
     }
 
     static CaptureOrder fromJson(JsonNode body) throws ApiRefusal {
@@ -52,8 +53,10 @@ public record CaptureOrder(String modality, int deviceSubId, List<String> subtyp
         String registration = text(body, "registrationId", REGISTRATION, null);
         if (registration == null) throw bad("registrationId is required (1-64 characters [A-Za-z0-9-]); it chains the captures of one registration");
         String operator = text(body, "operator", OPERATOR, "unknown");
+        String deviceId = text(body, "deviceId", Pattern.compile("[0-9]{1,5}-[A-Za-z0-9._-]{1,64}"), null);
         return new CaptureOrder(modality, subId, names(body, "subtypes"), names(body, "exceptions"), score,
-                Duration.ofMillis(timeoutMs), consent, registration, operator);
+                Duration.ofMillis(timeoutMs), consent, registration, operator,
+                java.util.Optional.ofNullable(deviceId));
     }
 
     private static String text(JsonNode body, String field, Pattern pattern, String fallback) throws ApiRefusal {

@@ -1,0 +1,175 @@
+package org.stationtrust.agent.internal.capture;
+
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import org.stationtrust.agent.internal.api.ApiRefusal;
+import org.stationtrust.agent.internal.api.CaptureOrder;
+import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.agent.internal.identity.CompactJws;
+import org.stationtrust.agent.internal.identity.MachineSigner;
+import org.stationtrust.sbi.client.BiometricSample;
+import org.stationtrust.sbi.client.CaptureRequest;
+import org.stationtrust.sbi.client.CaptureResult;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.Modality;
+import org.stationtrust.sbi.client.Registration;
+import org.stationtrust.sbi.client.SbiClient;
+
+/**
+ * One capture from order to signed packet: pick a trusted device, capture and verify through sbi-client
+ * (the hash chain continues across the captures of one registration), build the packet, sign it once
+ * with the TPM machine key, hand it to the outbound queue, and audit it with its consent reference.
+ */
+public final class CaptureFlow {
+    private static final int MAX_OPEN_REGISTRATIONS = 1000;
+    private final SbiClient sbi;
+    private final DeviceDirectory devices;
+    private final MachineSigner signer;
+    private final AuditLog audit;
+    private final BiConsumer<String, String> packetSink;
+    private final Clock clock;
+    private final String machineName;
+    private final Map<String, Registration> registrations = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Registration> eldest) {
+            return size() > MAX_OPEN_REGISTRATIONS;
+        }
+    };
+
+    /** {@code packetSink} receives (packetId, compact JWS) to deliver to the server. */
+    public CaptureFlow(SbiClient sbi, DeviceDirectory devices, MachineSigner signer, AuditLog audit,
+                       BiConsumer<String, String> packetSink, Clock clock, String machineName) {
+        this.sbi = sbi;
+        this.devices = devices;
+        this.signer = signer;
+        this.audit = audit;
+        this.packetSink = packetSink;
+        this.clock = clock;
+        this.machineName = machineName;
+    }
+
+    public Map<String, Object> capture(CaptureOrder order) throws ApiRefusal {
+        Modality modality = Modality.fromWire(order.modality());
+        Device device = chooseDevice(order, modality);
+        CaptureRequest request = request(order, modality);
+        Registration registration = registration(order.registrationId());
+        String previousHash = registration.previousHash();
+        CaptureResult result;
+        try {
+            result = registration.capture(device, request);
+        } catch (DeviceAnswerRejected e) {
+            refuse(order, e.reason().name(), device);
+            throw DeviceFailures.refusal(e);
+        }
+        CapturePacket packet = new CapturePacket(UUID.randomUUID().toString(), machineName, order, result, previousHash, clock.instant());
+        String jws;
+        try {
+            jws = CompactJws.sign(signer, CapturePacket.TYP, packet.payload(signer.keyId()));
+        } catch (MachineSigner.SigningUnavailable e) {
+            refuse(order, "TPM_SIGNING_FAILED", device);
+            throw new ApiRefusal(503, "tpm_unavailable", "the capture was verified but the TPM could not sign the packet: "
+                    + e.getMessage());
+        }
+        packetSink.accept(packet.packetId(), jws);
+        Map<String, Object> auditFields = new LinkedHashMap<>();
+        auditFields.put("packetId", packet.packetId());
+        auditFields.put("registrationId", order.registrationId());
+        auditFields.put("consentReference", order.consentReference());
+        auditFields.put("operator", order.operator());
+        auditFields.put("modality", modality.wireName());
+        auditFields.put("deviceSerialNo", device.serialNo());
+        auditFields.put("transactionId", result.transactionId());
+        auditFields.put("bioSubTypes", CapturePacket.subTypes(result));
+        auditFields.put("packetSha256", sha256Hex(jws));
+        audit.append("capture.completed", auditFields);
+        return response(packet, result, jws);
+    }
+
+    private Device chooseDevice(CaptureOrder order, Modality modality) throws ApiRefusal {
+        if (order.deviceId().isPresent()) {
+            Device d = devices.byAgentId(order.deviceId().get()).orElseThrow(() -> refusal(order, 404, "device_not_found",
+                    "no device with id " + order.deviceId().get() + "; list devices with GET /v1/devices"));
+            if (d.type() != modality) {
+                throw refusal(order, 400, "bad_capture_request", "device " + order.deviceId().get() + " is a "
+                        + d.type().wireName() + " device, the order asks for " + modality.wireName());
+            }
+            return d;
+        }
+        return devices.forCapture(modality, order.deviceSubId()).orElseThrow(() -> refusal(order, 503, "no_trusted_device",
+                "no trusted " + modality.wireName() + " device with deviceSubId " + order.deviceSubId()
+                        + " was found on 127.0.0.1; connect the device, start its SBI service, and check GET /v1/devices"));
+    }
+
+    private CaptureRequest request(CaptureOrder order, Modality modality) throws ApiRefusal {
+        try {
+            int count = modality.sensorCount(order.deviceSubId()) - order.exceptions().size();
+            return new CaptureRequest(modality, order.deviceSubId(), count, order.subtypes(), order.exceptions(),
+                    order.requestedScore(), order.timeout(), false);
+        } catch (IllegalArgumentException e) {
+            throw refusal(order, 400, "bad_capture_request", e.getMessage());
+        }
+    }
+
+    private Registration registration(String registrationId) {
+        synchronized (registrations) {
+            return registrations.computeIfAbsent(registrationId, id -> sbi.newRegistration());
+        }
+    }
+
+    private ApiRefusal refusal(CaptureOrder order, int status, String code, String reason) {
+        refuse(order, code, null);
+        return new ApiRefusal(status, code, reason);
+    }
+
+    private void refuse(CaptureOrder order, String code, Device device) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("registrationId", order.registrationId());
+        fields.put("consentReference", order.consentReference());
+        fields.put("operator", order.operator());
+        fields.put("modality", order.modality());
+        fields.put("reason", code);
+        if (device != null) fields.put("deviceSerialNo", device.serialNo());
+        audit.append("capture.refused", fields);
+    }
+
+    private static Map<String, Object> response(CapturePacket packet, CaptureResult result, String jws) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("packetId", packet.packetId());
+        out.put("transactionId", result.transactionId());
+        out.put("deviceId", DeviceDirectory.agentId(result.device()));
+        out.put("previousHash", packet.previousHash());
+        out.put("lastHash", result.lastHash());
+        List<Map<String, Object>> biometrics = new ArrayList<>();
+        for (BiometricSample s : result.samples()) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("bioType", s.bioType().wireName());
+            b.put("bioSubType", s.bioSubType());
+            b.put("qualityScore", s.qualityScore());
+            b.put("hash", s.hash());
+            b.put("bioValue", Base64.getUrlEncoder().withoutPadding().encodeToString(s.bioValue()));
+            biometrics.add(b);
+        }
+        out.put("biometrics", biometrics);
+        out.put("packet", jws);
+        return out;
+    }
+
+    static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.stationtrust.agent.internal.capture;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceRegistry;
+import org.stationtrust.sbi.client.Modality;
+import org.stationtrust.sbi.client.SbiClient;
+
+/**
+ * The devices the agent knows, from the last discovery. Each gets an agent id {@code <port>-<deviceId>},
+ * unique on the station even when two services reuse the same SBI deviceId.
+ */
+public final class DeviceDirectory {
+    private final SbiClient sbi;
+    private volatile DeviceRegistry registry;
+
+    public DeviceDirectory(SbiClient sbi) {
+        this.sbi = sbi;
+    }
+
+    public static String agentId(Device device) {
+        return device.port() + "-" + device.deviceId();
+    }
+
+    /** Runs discovery over the configured port range and remembers the result. */
+    public DeviceRegistry rediscover() {
+        registry = sbi.discover();
+        return registry;
+    }
+
+    public DeviceRegistry current() {
+        DeviceRegistry r = registry;
+        return r == null ? rediscover() : r;
+    }
+
+    public Optional<Device> byAgentId(String id) {
+        Optional<Device> found = find(current(), id);
+        return found.isPresent() ? found : find(rediscover(), id);
+    }
+
+    /** A trusted device for the modality and sub-device, rediscovering once when none is known. */
+    public Optional<Device> forCapture(Modality modality, int deviceSubId) {
+        Optional<Device> found = pick(current(), modality, deviceSubId);
+        return found.isPresent() ? found : pick(rediscover(), modality, deviceSubId);
+    }
+
+    private static Optional<Device> find(DeviceRegistry registry, String id) {
+        return registry.devices().stream().filter(d -> agentId(d).equals(id)).findFirst();
+    }
+
+    private static Optional<Device> pick(DeviceRegistry registry, Modality modality, int deviceSubId) {
+        return registry.ofType(modality).stream().filter(Device::trusted)
+                .filter(d -> d.deviceSubIds().contains(deviceSubId) || (deviceSubId == 0 && d.deviceSubIds().isEmpty()))
+                .findFirst();
+    }
+
+    /** The device list as the local API shows it, with the reason for each port whose answer was rejected. */
+    public static List<Map<String, Object>> describe(DeviceRegistry registry) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Device d : registry.devices()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", agentId(d));
+            m.put("port", d.port());
+            m.put("deviceId", d.deviceId());
+            m.put("type", d.type().wireName());
+            m.put("subType", d.subType());
+            m.put("deviceSubIds", d.deviceSubIds());
+            m.put("status", d.status().wireName());
+            m.put("trusted", d.trusted());
+            m.put("make", d.make());
+            m.put("model", d.model());
+            m.put("serialNo", d.serialNo());
+            m.put("provider", d.provider());
+            m.put("certification", d.certification());
+            m.put("purpose", d.purpose());
+            out.add(m);
+        }
+        for (Map.Entry<Integer, DeviceAnswerRejected> e : registry.rejections().entrySet()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("port", e.getKey());
+            m.put("trusted", false);
+            m.put("rejected", e.getValue().reason().name());
+            m.put("reason", DeviceFailures.reasonText(e.getValue()));
+            out.add(m);
+        }
+        return out;
+    }
+}

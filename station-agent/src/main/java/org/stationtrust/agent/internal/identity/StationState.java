@@ -1,0 +1,71 @@
+package org.stationtrust.agent.internal.identity;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.stationtrust.agent.internal.config.StateDirectory;
+
+/**
+ * What the agent remembers about its identity between starts ({@code station.json}, 0600): the server's
+ * machine id, the enrollment state, and the EK name it enrolled with, so a cleared TPM or a new EK is
+ * noticed and reported instead of failing silently. No key material: keys stay in the TPM.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StationState(String serverUrl, String machineId, EnrollmentPhase phase, String ekNameHex,
+                           String machineKeyNameHex, String lastAttestation, String lastAttestationResult,
+                           String detail) {
+    public static final String FILE = "station.json";
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final long MAX_BYTES = 64 * 1024;
+
+    /** Where the station stands with the server, as {@code status} shows it. */
+    public enum EnrollmentPhase {
+        NOT_ENROLLED, PENDING_ACTIVATION, PENDING_APPROVAL, ACTIVE, REJECTED, REVOKED,
+        /** The TPM's EK differs from the enrolled one (TPM cleared or replaced): enroll again. */
+        REENROLLMENT_REQUIRED
+    }
+
+    public StationState {
+        Objects.requireNonNull(phase);
+    }
+
+    public static StationState fresh() {
+        return new StationState(null, null, EnrollmentPhase.NOT_ENROLLED, null, null, null, null, null);
+    }
+
+    public static StationState load(Path stateDir) throws IOException {
+        Path file = stateDir.resolve(FILE);
+        if (!Files.exists(file)) return fresh();
+        if (Files.size(file) > MAX_BYTES) throw new IOException(file + " is larger than " + MAX_BYTES + " bytes; it is not the agent's state");
+        try {
+            return JSON.readValue(file.toFile(), StationState.class);
+        } catch (IOException e) {
+            throw new IOException("cannot read the station state " + file + " (" + e.getClass().getSimpleName()
+                    + "); move it away to start over with a new enrollment", e);
+        }
+    }
+
+    public void save(Path stateDir) throws IOException {
+        StateDirectory.writePrivate(stateDir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+    }
+
+    public StationState withPhase(EnrollmentPhase newPhase, String newDetail) {
+        return new StationState(serverUrl, machineId, newPhase, ekNameHex, machineKeyNameHex, lastAttestation, lastAttestationResult, newDetail);
+    }
+
+    public StationState withEnrollment(String url, String id, EnrollmentPhase newPhase, String ekName, String keyName) {
+        return new StationState(url, id, newPhase, ekName, keyName, lastAttestation, lastAttestationResult, null);
+    }
+
+    public StationState withAttestation(String when, String result) {
+        return new StationState(serverUrl, machineId, phase, ekNameHex, machineKeyNameHex, when, result, detail);
+    }
+
+    public StationState withMachineKeyName(String keyName) {
+        return new StationState(serverUrl, machineId, phase, ekNameHex, keyName, lastAttestation, lastAttestationResult, detail);
+    }
+}

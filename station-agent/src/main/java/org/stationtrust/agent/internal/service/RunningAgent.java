@@ -1,0 +1,266 @@
+package org.stationtrust.agent.internal.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.internal.api.AgentOperations;
+import org.stationtrust.agent.internal.api.ApiRefusal;
+import org.stationtrust.agent.internal.api.ApiToken;
+import org.stationtrust.agent.internal.api.CaptureOrder;
+import org.stationtrust.agent.internal.api.LocalApi;
+import org.stationtrust.agent.internal.atrest.AesGcmCipher;
+import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.agent.internal.capture.CaptureFlow;
+import org.stationtrust.agent.internal.capture.DeviceDirectory;
+import org.stationtrust.agent.internal.capture.DeviceFailures;
+import org.stationtrust.agent.internal.config.StateDirectory;
+import org.stationtrust.agent.internal.identity.StationState;
+import org.stationtrust.agent.internal.queue.Backoff;
+import org.stationtrust.agent.internal.queue.Courier;
+import org.stationtrust.agent.internal.queue.OutboundQueue;
+import org.stationtrust.agent.internal.server.HttpDelivery;
+import org.stationtrust.agent.internal.server.ServerHttp;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceTrustStore;
+import org.stationtrust.sbi.client.JpegFrameStream;
+import org.stationtrust.sbi.client.SbiClient;
+import org.stationtrust.sbi.client.SbiClientConfig;
+
+/**
+ * The agent while it runs: state directory, audit log, TPM identity, offline queue and its courier,
+ * SBI client, capture flow, enrollment and attestation, and the local API, started in that order and
+ * closed in reverse. It implements what the local API exposes.
+ */
+public final class RunningAgent implements AgentOperations, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningAgent.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String PACKETS_PATH = "/api/v1/packets";
+
+    private final AgentConfig config;
+    private final StateDirectory state;
+    private final AuditLog audit;
+    private final StationIdentity identity;
+    private final OutboundQueue queue;
+    private final Optional<Courier> courier;
+    private final Optional<SbiClient> sbi;
+    private final Optional<DeviceDirectory> devices;
+    private final Optional<CaptureFlow> captures;
+    private final Optional<ServerSession> server;
+    private volatile LocalApi api;
+    private final ApiToken token;
+
+    private RunningAgent(Builder b) {
+        this.config = b.config;
+        this.state = b.state;
+        this.audit = b.audit;
+        this.identity = b.identity;
+        this.queue = b.queue;
+        this.courier = Optional.ofNullable(b.courier);
+        this.sbi = Optional.ofNullable(b.sbi);
+        this.devices = Optional.ofNullable(b.devices);
+        this.captures = Optional.ofNullable(b.captures);
+        this.server = Optional.ofNullable(b.server);
+        this.api = b.api;
+        this.token = b.token;
+    }
+
+    /** Everything built so far, so a failure half-way closes what was opened. */
+    private static final class Builder {
+        AgentConfig config;
+        StateDirectory state;
+        AuditLog audit;
+        StationIdentity identity;
+        OutboundQueue queue;
+        Courier courier;
+        SbiClient sbi;
+        DeviceDirectory devices;
+        CaptureFlow captures;
+        ServerSession server;
+        LocalApi api;
+        ApiToken token;
+
+        void closeQuietly() {
+            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, sbi, queue, identity, audit}) {
+                if (c == null) continue;
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("event=agent.close_failed component={} reason=\"{}\"", c.getClass().getSimpleName(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    public static RunningAgent start(AgentConfig config, Clock clock) throws AgentStartFailure {
+        if (config.development()) {
+            LOG.warn("event=agent.development_mode message=\"DEVELOPMENT MODE: trust checks that production enforces"
+                    + " (server pin, device trust store, TPM) may be missing; never use this on a registration station\"");
+        }
+        Builder b = new Builder();
+        b.config = config;
+        try {
+            b.state = StateDirectory.open(config.stateDir());
+            b.audit = AuditLog.open(b.state.root(), clock);
+            if (b.state.wasTightened()) {
+                LOG.warn("event=state_dir.tightened path={} message=\"state directory had group/other permissions; set to 0700\"", b.state.root());
+                b.audit.append("state_dir.tightened", Map.of("path", b.state.root().toString()));
+            }
+            b.audit.append("agent.started", Map.of("mode", config.mode().name().toLowerCase(java.util.Locale.ROOT),
+                    "machineName", config.machineName()));
+            ConfigFingerprint.recordChange(config, b.state, b.audit);
+            b.identity = StationIdentity.open(config, b.state, b.audit);
+            b.queue = OutboundQueue.open(b.state.resolve("queue.db"), new AesGcmCipher(b.identity.dataKey().dataKey()), clock,
+                    new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()));
+            if (config.server().url().isPresent()) {
+                var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
+                b.server = ServerSession.start(config, http, b.identity, b.state, b.audit, clock);
+                b.courier = new Courier(b.queue, new HttpDelivery(http, config.server().url().get(),
+                        b.identity.requestSigning(clock), config.server().timeout())).start();
+            } else {
+                LOG.warn("event=agent.offline message=\"no server.url (development): the agent neither enrolls nor delivers packets\"");
+            }
+            if (config.devices().trustStore().isPresent()) {
+                DeviceTrustStore trust = DeviceTrustStore.fromPemDirectory(config.devices().trustStore().get());
+                b.sbi = new SbiClient(SbiClientConfig.builder(trust).ports(config.devices().firstPort(), config.devices().lastPort())
+                        .allowedSkew(config.devices().allowedSkew()).env(config.devices().environment()).clock(clock).build());
+                b.devices = new DeviceDirectory(b.sbi);
+                if (b.identity.signer().isPresent()) {
+                    OutboundQueue queue = b.queue;
+                    boolean deliver = config.server().url().isPresent();
+                    b.captures = new CaptureFlow(b.sbi, b.devices, b.identity.signer().get(), b.audit,
+                            (packetId, jws) -> {
+                                if (deliver) queue.enqueue("packet", PACKETS_PATH, packetBody(packetId, jws));
+                            }, clock, config.machineName());
+                }
+            } else {
+                LOG.warn("event=devices.no_trust_store message=\"no devices.trust_store (development): every device is refused\"");
+            }
+            b.token = ApiToken.loadOrCreate(b.state.root());
+            RunningAgent agent = new RunningAgent(b);
+            b.api = LocalApi.start(config.api(), b.token, agent);
+            agent.api = b.api;
+            LOG.info("event=agent.ready api=127.0.0.1:{} phase={}", b.api.port(), b.identity.state().phase());
+            return agent;
+        } catch (AgentStartFailure e) {
+            b.closeQuietly();
+            throw e;
+        } catch (Exception e) {
+            b.closeQuietly();
+            throw new AgentStartFailure("the agent cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] packetBody(String packetId, String jws) {
+        return ("{\"packetId\":\"" + packetId + "\",\"packet\":\"" + jws + "\"}").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public ApiToken apiToken() {
+        return token;
+    }
+
+    /** The state directory (tests and the CLI read the audit log there). */
+    public java.nio.file.Path stateDirectoryForTests() {
+        return state.root();
+    }
+
+    public StationIdentity identity() {
+        return identity;
+    }
+
+    public OutboundQueue queue() {
+        return queue;
+    }
+
+    public Optional<Courier> courier() {
+        return courier;
+    }
+
+    public Optional<ServerSession> server() {
+        return server;
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        StationState s = identity.state();
+        out.put("mode", config.mode().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("machineName", config.machineName());
+        out.put("machineId", s.machineId());
+        out.put("enrollment", s.phase().name());
+        if (s.detail() != null) out.put("detail", s.detail());
+        out.put("lastAttestation", s.lastAttestation());
+        out.put("lastAttestationResult", s.lastAttestationResult());
+        out.put("tpm", identity.signer().isPresent() ? "ready" : "absent");
+        out.put("tpmSignatures", identity.signer().map(x -> x.signatures()).orElse(0L));
+        out.put("deviceTrustStore", config.devices().trustStore().isPresent());
+        OutboundQueue.QueueCounts counts = queue.counts();
+        out.put("queue", Map.of("waiting", counts.waiting(), "parked", counts.parked()));
+        return out;
+    }
+
+    @Override
+    public List<Map<String, Object>> devices() throws ApiRefusal {
+        DeviceDirectory directory = devices.orElseThrow(RunningAgent::noTrustStore);
+        return DeviceDirectory.describe(directory.rediscover());
+    }
+
+    @Override
+    public Map<String, Object> capture(CaptureOrder order) throws ApiRefusal {
+        if (devices.isEmpty()) throw noTrustStore();
+        CaptureFlow flow = captures.orElseThrow(() -> new ApiRefusal(503, "tpm_unavailable",
+                "captures need the TPM machine key to sign packets, and this agent runs without a TPM (tpm.uri: none)"));
+        if (!config.development() && identity.state().phase() != StationState.EnrollmentPhase.ACTIVE) {
+            throw new ApiRefusal(409, "station_not_active", "this station is " + identity.state().phase()
+                    + "; captures are allowed once the server approved its enrollment (see station-agent status)");
+        }
+        return flow.capture(order);
+    }
+
+    @Override
+    public void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) throws ApiRefusal {
+        DeviceDirectory directory = devices.orElseThrow(RunningAgent::noTrustStore);
+        Device device = directory.byAgentId(deviceId).orElseThrow(() -> new ApiRefusal(404, "device_not_found",
+                "no device with id " + deviceId + "; list devices with GET /v1/devices"));
+        try (JpegFrameStream frames = sbi.orElseThrow().stream(device, deviceSubId, Duration.ofSeconds(60))) {
+            FrameRelay.relay(frames, out, boundary);
+        } catch (DeviceAnswerRejected e) {
+            throw DeviceFailures.refusal(e);
+        } catch (IOException e) {
+            LOG.info("event=stream.client_gone deviceId={}", deviceId);
+        }
+    }
+
+    private static ApiRefusal noTrustStore() {
+        return new ApiRefusal(503, "no_device_trust_store", "no devices.trust_store is configured, so no device can be"
+                + " trusted; put the device providers' CA certificates (PEM) in a directory and set devices.trust_store");
+    }
+
+    @Override
+    public void close() {
+        Builder b = new Builder();
+        b.api = api;
+        b.server = server.orElse(null);
+        b.courier = courier.orElse(null);
+        b.sbi = sbi.orElse(null);
+        b.queue = queue;
+        b.identity = identity;
+        b.audit = audit;
+        audit.append("agent.stopped", Map.of());
+        b.closeQuietly();
+    }
+}

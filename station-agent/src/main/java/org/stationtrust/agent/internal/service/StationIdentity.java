@@ -1,0 +1,144 @@
+package org.stationtrust.agent.internal.service;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.internal.atrest.DataKeySource;
+import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.agent.internal.config.StateDirectory;
+import org.stationtrust.agent.internal.identity.MachineSigner;
+import org.stationtrust.agent.internal.identity.SignedRequests;
+import org.stationtrust.agent.internal.identity.StationState;
+import org.stationtrust.agent.internal.identity.TpmMachineSigner;
+import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.tpm.IdentityConfig;
+import org.stationtrust.tpm.MachineIdentity;
+import org.stationtrust.tpm.TpmConnection;
+import org.stationtrust.tpm.TpmException;
+
+/**
+ * The station's identity: the TPM connection and its provisioned keys (EK, AK, machine key), the state
+ * remembered in {@code station.json}, and the TPM-sealed data key. On start it compares the TPM's EK
+ * with the enrolled one: a cleared or replaced TPM is reported as {@code REENROLLMENT_REQUIRED}.
+ */
+public final class StationIdentity implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StationIdentity.class);
+    private final StateDirectory stateDir;
+    private final AuditLog audit;
+    private final TpmConnection connection;
+    private final MachineIdentity machine;
+    private final MachineSigner signer;
+    private final DataKeySource dataKey;
+    private volatile StationState state;
+
+    private StationIdentity(StateDirectory stateDir, AuditLog audit, TpmConnection connection, MachineIdentity machine,
+                            DataKeySource dataKey, StationState state) {
+        this.stateDir = stateDir;
+        this.audit = audit;
+        this.connection = connection;
+        this.machine = machine;
+        this.dataKey = dataKey;
+        this.state = state;
+        this.signer = machine == null ? null : new TpmMachineSigner(machine, () -> this.state.machineId());
+    }
+
+    public static StationIdentity open(AgentConfig config, StateDirectory stateDir, AuditLog audit) throws AgentStartFailure {
+        StationState state;
+        try {
+            state = StationState.load(stateDir.root());
+        } catch (IOException e) {
+            throw new AgentStartFailure(e.getMessage(), e);
+        }
+        if (config.tpm().uri().isEmpty()) {
+            LOG.warn("event=tpm.absent message=\"DEVELOPMENT: no TPM; no machine identity, no signed packets, queue key unsealed on disk\"");
+            return new StationIdentity(stateDir, audit, null, null, DataKeySource.unsealedFile(stateDir.root()), state);
+        }
+        String uri = config.tpm().uri().get();
+        TpmConnection connection = null;
+        try {
+            connection = TpmConnection.open(uri);
+            MachineIdentity machine = MachineIdentity.provision(connection, IdentityConfig.defaults());
+            StationIdentity identity = new StationIdentity(stateDir, audit, connection, machine,
+                    DataKeySource.unsealedFile(stateDir.root()) /* PENDING: tpm SealedDataKey */, state);
+            identity.checkSameTpm();
+            audit.append("tpm.provisioned", Map.of("uri", uri, "ekKind", machine.endorsementKey().kind().name(),
+                    "machineKeyName", hex(machine.machineKey().name())));
+            return identity;
+        } catch (TpmException e) {
+            if (connection != null) connection.close();
+            audit.append("tpm.unavailable", Map.of("uri", uri, "reason", e.getClass().getSimpleName()));
+            throw new AgentStartFailure("cannot use the TPM at " + uri + ": " + e.getMessage()
+                    + " (check that the device exists and the agent's user is in group tss; station-agent doctor explains)", e);
+        }
+    }
+
+    /** A cleared TPM has a new EK (or no longer holds our keys): the server's record no longer matches this machine. */
+    private void checkSameTpm() {
+        String ek = hex(machine.endorsementKey().name());
+        String key = hex(machine.machineKey().name());
+        StationState s = state;
+        if (s.ekNameHex() != null && !s.ekNameHex().equals(ek)) {
+            update(s.withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
+                    "the TPM's endorsement key changed (TPM cleared or replaced): enroll this station again"));
+            audit.append("tpm.endorsement_key_changed", Map.of("enrolledEkName", s.ekNameHex(), "currentEkName", ek));
+            LOG.error("event=tpm.endorsement_key_changed message=\"this TPM is not the one enrolled; run station-agent enroll\"");
+        } else if (s.machineKeyNameHex() != null && !s.machineKeyNameHex().equals(key)
+                && s.phase() != StationState.EnrollmentPhase.NOT_ENROLLED) {
+            update(s.withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
+                    "the machine key in the TPM is not the enrolled one (keys evicted or TPM cleared): enroll this station again"));
+            audit.append("tpm.machine_key_changed", Map.of("enrolledKeyName", s.machineKeyNameHex(), "currentKeyName", key));
+        }
+    }
+
+    public Optional<MachineIdentity> machine() {
+        return Optional.ofNullable(machine);
+    }
+
+    public Optional<MachineSigner> signer() {
+        return Optional.ofNullable(signer);
+    }
+
+    public DataKeySource dataKey() {
+        return dataKey;
+    }
+
+    public RequestSigning requestSigning(Clock clock) {
+        return signer == null ? RequestSigning.NONE : new SignedRequests(signer, clock);
+    }
+
+    public StationState state() {
+        return state;
+    }
+
+    public String ekNameHex() {
+        return hex(machine.endorsementKey().name());
+    }
+
+    public String machineKeyNameHex() {
+        return hex(machine.machineKey().name());
+    }
+
+    /** Persists a new state (0600, atomic rename). */
+    public synchronized void update(StationState next) {
+        try {
+            next.save(stateDir.root());
+            state = next;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot save the station state in " + stateDir.root(), e);
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) connection.close();
+    }
+}

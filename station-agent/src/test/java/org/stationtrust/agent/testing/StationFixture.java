@@ -1,0 +1,77 @@
+package org.stationtrust.agent.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.internal.config.ConfigLoader;
+import org.stationtrust.agent.internal.service.RunningAgent;
+import org.stationtrust.sbi.simulator.SimulatedDevices;
+import org.stationtrust.sbi.simulator.SimulatorConfig;
+import org.stationtrust.tpm.simulator.SoftwareTpm;
+import org.stationtrust.sbi.simulator.DeviceKind;
+
+/**
+ * The real parts a station test needs, in one place: a software TPM (swtpm), the three simulated SBI
+ * devices on consecutive free ports, and an agent.yaml pointing at them.
+ */
+public final class StationFixture implements AutoCloseable {
+    private final Path dir;
+    private final SoftwareTpm tpm;
+    private final SimulatedDevices devices;
+    private final Path trustStore;
+    private final int firstPort;
+    private final int lastPort;
+
+    public StationFixture(Path dir) throws IOException {
+        this.dir = dir;
+        this.tpm = SoftwareTpm.start(dir.resolve("tpm"));
+        int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
+        this.devices = SimulatedDevices.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).firstFreePortIn(base, base + 200).build());
+        this.trustStore = Files.createDirectories(dir.resolve("device-ca"));
+        devices.all().get(0).writeDeviceProviderCaPem(trustStore.resolve("provider.pem"));
+        this.firstPort = devices.all().stream().mapToInt(d -> d.port()).min().orElseThrow();
+        this.lastPort = devices.all().stream().mapToInt(d -> d.port()).max().orElseThrow();
+    }
+
+    public SoftwareTpm tpm() {
+        return tpm;
+    }
+
+    public SimulatedDevices devices() {
+        return devices;
+    }
+
+    public Path trustStore() {
+        return trustStore;
+    }
+
+    /** A development-mode agent.yaml (no server unless given) using this TPM and these devices. */
+    public Path writeConfig(String name, String extraYaml) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, "mode: development\n"
+                + "state_dir: " + dir.resolve(name + "-state") + "\n"
+                + "machine:\n  name: " + name + "\n"
+                + "tpm:\n  uri: " + tpm.uri() + "\n"
+                + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n"
+                + "api:\n  port: 0\n" + extraYaml);
+        return file;
+    }
+
+    public AgentConfig config(String name, String extraYaml, Map<String, String> env) throws Exception {
+        return new ConfigLoader(env).load(writeConfig(name, extraYaml));
+    }
+
+    public RunningAgent startAgent(String name) throws Exception {
+        return RunningAgent.start(config(name, "", Map.of()), Clock.systemUTC());
+    }
+
+    @Override
+    public void close() {
+        devices.close();
+        tpm.close();
+    }
+}
