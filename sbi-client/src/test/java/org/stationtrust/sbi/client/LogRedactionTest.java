@@ -1,0 +1,67 @@
+package org.stationtrust.sbi.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.stationtrust.sbi.client.internal.Redaction;
+import org.stationtrust.sbi.client.testing.SimulatorRig;
+import org.stationtrust.sbi.simulator.DeviceKind;
+import org.stationtrust.sbi.simulator.FaultMode;
+
+/** Logs name captures by transactionId and never carry bioValue, certificates, keys or images. */
+class LogRedactionTest {
+
+    @Test
+    void capturesAreLoggedByTransactionIdWithoutBiometricsOrCertificates() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger("org.stationtrust.sbi.client");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        root.addAppender(appender);
+        ch.qos.logback.classic.Level before = root.getLevel();
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (SimulatorRig rig = SimulatorRig.start()) {
+            Device slap = rig.device(DeviceKind.FINGER_SLAP);
+            CaptureResult ok = rig.client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+            rig.simulated(DeviceKind.FINGER_SLAP).setFault(FaultMode.BROKEN_HASH_CHAIN);
+            DeviceAnswerRejected rejected = assertThrows(DeviceAnswerRejected.class,
+                    () -> rig.client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of())));
+
+            String logs = appender.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
+            assertTrue(logs.contains("transactionId=" + ok.transactionId()));
+            assertTrue(logs.contains("transactionId=" + rejected.transactionId().orElseThrow()));
+            assertTrue(logs.contains("reason=HASH_CHAIN_BROKEN"));
+            for (BiometricSample s : ok.samples()) {
+                String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(s.bioValue());
+                assertFalse(logs.contains(b64.substring(0, 40)), "bioValue reached a log line");
+                assertFalse(logs.contains(s.signedData().substring(0, 40)), "a JWS reached a log line");
+                assertFalse(s.toString().contains(b64.substring(0, 40)));
+            }
+            String cert = Base64.getEncoder().encodeToString(slap.certificate().orElseThrow().getEncoded());
+            assertFalse(logs.contains(cert.substring(0, 40)), "a certificate reached a log line");
+            assertFalse(rejected.getMessage().contains(Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(ok.samples().get(0).bioValue()).substring(0, 40)));
+        } finally {
+            root.detachAppender(appender);
+            root.setLevel(before);
+        }
+    }
+
+    @Test
+    void deviceTextIsCutAndStrippedOfControlCharacters() {
+        String hostile = "ok\r\nFAKE LOG LINE " + "A".repeat(10_000);
+        String safe = Redaction.deviceText(hostile);
+        assertFalse(safe.contains("\n"));
+        assertTrue(safe.length() < 120, safe);
+        assertEquals("(none)", Redaction.deviceText(null));
+    }
+}
