@@ -442,7 +442,8 @@ def qa(cid, mid, purpose, typ, sub, sid, count, subtypes, cohort, step):
          f"{verb} for ten different people of the cohort ({label}); every capture must meet the "
          f"requested score and the report lists the score distribution for the cohort.",
          purpose, "quality-assessment", [typ], [sub], [verb], checks,
-         request=capture_request(sid, count, subtypes, repeat=10, cohort=cohort),
+         request=capture_request(sid, count, subtypes, repeat=10,
+                                 cohort={k: v for k, v in cohort.items() if v}),
          operator=True, steps=[step, "Press Enter for each of the ten people."], mosip=[mid])
 
 

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * The general record header of each bioValue: ISO/IEC 19794-4:2011 (finger, "FIR", version "020"),
- * 19794-6:2011 (iris, "IIR", "020") or 19794-5:2011 (face, "FAC", "030"); record length equal to the
+ * 19794-6:2011 (iris, "IIR", "020") or 19794-5:2011 (face, "FAC", "030", with the 2011 edition's
+ * temporal semantics field: a 17-byte general header); record length equal to the
  * bytes received, at least one representation, and the first representation's length within the record.
  */
 public final class Iso19794Check implements Check {
@@ -21,7 +22,7 @@ public final class Iso19794Check implements Check {
         return switch (bioType) {
             case "Finger" -> Optional.of(new Format("FIR", "020", 16, "ISO/IEC 19794-4:2011"));
             case "Iris" -> Optional.of(new Format("IIR", "020", 16, "ISO/IEC 19794-6:2011"));
-            case "Face" -> Optional.of(new Format("FAC", "030", 15, "ISO/IEC 19794-5:2011"));
+            case "Face" -> Optional.of(new Format("FAC", "030", 17, "ISO/IEC 19794-5:2011"));
             default -> Optional.empty();
         };
     }

@@ -1,6 +1,5 @@
 package org.stationtrust.ctk.internal.check;
 
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +16,7 @@ import org.stationtrust.sbi.client.DeviceTrustStore;
  * @param allowedSkew       timestamp skew accepted in both directions
  * @param grace             how late after its timeout a device may answer
  * @param responseLimit     longest acceptable answer for verbs without a timeout (discovery, info)
- * @param harnessKey        the key auth captures are encrypted to, when configured
- * @param harnessCertificate the certificate of that key
+ * @param harnessCertificate the certificate auth captures are encrypted to, when configured
  */
 public record JudgingRules(
         DeviceTrustStore trustStore,
@@ -26,7 +24,6 @@ public record JudgingRules(
         Duration allowedSkew,
         Duration grace,
         Duration responseLimit,
-        Optional<PrivateKey> harnessKey,
         Optional<X509Certificate> harnessCertificate,
         Clock clock) {
 
@@ -42,7 +39,6 @@ public record JudgingRules(
         if (grace.isNegative() || responseLimit.isNegative() || responseLimit.isZero()) {
             throw new IllegalArgumentException("grace must be >= 0 and the response limit > 0");
         }
-        Objects.requireNonNull(harnessKey, "harnessKey");
         Objects.requireNonNull(harnessCertificate, "harnessCertificate");
         Objects.requireNonNull(clock, "clock");
     }

@@ -1,0 +1,50 @@
+package org.stationtrust.ctk;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The verdict on one case, with what was expected, what was seen, every check's finding and the
+ * exchanges (biometric values elided).
+ */
+public record CaseResult(
+        String id,
+        String name,
+        String category,
+        String purpose,
+        List<String> mosipIds,
+        Outcome outcome,
+        String reason,
+        String expected,
+        String actual,
+        List<CheckResult> checks,
+        List<ExchangeRecord> exchanges,
+        double durationMs) {
+
+    public enum Outcome { PASSED, FAILED, SKIPPED }
+
+    /** One check's finding: status PASS, FAIL or NOT_EVALUATED. */
+    public record CheckResult(String check, String status, String message) {
+    }
+
+    /** One HTTP exchange as shown in reports; request and response have biometric values elided. */
+    public record ExchangeRecord(String verb, String path, int status, double elapsedMs, String request,
+                                 String response, String transportError) {
+    }
+
+    public CaseResult {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(outcome, "outcome");
+        mosipIds = List.copyOf(mosipIds);
+        checks = List.copyOf(checks);
+        exchanges = List.copyOf(exchanges);
+        reason = reason == null ? "" : reason;
+        expected = expected == null ? "" : expected;
+        actual = actual == null ? "" : actual;
+    }
+
+    static CaseResult skipped(TestCase c, String reason) {
+        return new CaseResult(c.id(), c.name(), c.category(), c.purpose(), c.mosipIds(), Outcome.SKIPPED, reason,
+                "", "", List.of(), List.of(), 0);
+    }
+}

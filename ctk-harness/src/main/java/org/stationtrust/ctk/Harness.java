@@ -1,0 +1,266 @@
+package org.stationtrust.ctk;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.stationtrust.ctk.internal.check.JudgingRules;
+import org.stationtrust.ctk.internal.check.Observation;
+import org.stationtrust.ctk.internal.device.DeviceChannel;
+import org.stationtrust.ctk.internal.device.DeviceProfile;
+import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.run.CaseExecution;
+import org.stationtrust.ctk.internal.run.DeviceLocator;
+import org.stationtrust.ctk.internal.run.LatencyStats;
+import org.stationtrust.ctk.internal.run.Verdicts;
+import org.stationtrust.sbi.client.DeviceTrustStore;
+
+/**
+ * Runs catalogue cases against one device and judges them. Configure once with {@link #builder},
+ * then {@link #run}; {@link #snapshot} gives the partial report while a run is going (Ctrl-C).
+ */
+public final class Harness {
+
+    /** Told about progress; called from the running thread. */
+    public interface Listener {
+        void started(int total);
+
+        void caseStarted(int index, int total, TestCase testCase);
+
+        void caseFinished(int index, int total, CaseResult result);
+    }
+
+    private final int port;
+    private final String deviceId;
+    private final JudgingRules rules;
+    private final HarnessKey harnessKey;
+    private final String env;
+    private final Operator operator;
+    private final boolean interactive;
+    private final Duration caseTimeout;
+    private final Listener listener;
+
+    private final List<CaseResult> results = Collections.synchronizedList(new ArrayList<>());
+    private final LatencyStats latency = new LatencyStats();
+    private volatile Instant startedAt;
+    private volatile long startedNanos;
+    private volatile long deviceNanos;
+    private volatile long operatorNanos;
+    private volatile DeviceProfile device;
+
+    private Harness(Builder b) {
+        this.port = b.port;
+        this.deviceId = b.deviceId;
+        this.harnessKey = b.harnessKey;
+        this.env = b.env;
+        this.operator = b.operator;
+        this.interactive = b.interactive;
+        this.caseTimeout = b.caseTimeout;
+        this.listener = b.listener;
+        this.rules = new JudgingRules(b.trustStore, b.algorithms, b.skew, b.grace, b.responseLimit,
+                Optional.ofNullable(b.harnessKey).map(HarnessKey::certificate), b.clock);
+    }
+
+    public static Builder builder(int port, DeviceTrustStore vendorCa) {
+        return new Builder(port, vendorCa);
+    }
+
+    /** Finds the devices answering discovery on the SBI ports {@code first..last}: "port type/subtype deviceId". */
+    public static List<String> discover(int first, int last) throws InterruptedException {
+        return DeviceLocator.scan(first, last, Duration.ofSeconds(2)).stream()
+                .map(DeviceProfile::describe).toList();
+    }
+
+    /** Ports of devices found by {@link #discover}, optionally only of one modality. */
+    public static List<Integer> discoverPorts(int first, int last, String type) throws InterruptedException {
+        return DeviceLocator.scan(first, last, Duration.ofSeconds(2)).stream()
+                .filter(d -> type == null || d.type().equalsIgnoreCase(type)).map(DeviceProfile::port).toList();
+    }
+
+    /** Runs {@code cases} in order and returns the report. */
+    public RunReport run(List<TestCase> cases) throws InterruptedException {
+        startedAt = Instant.now();
+        startedNanos = System.nanoTime();
+        device = DeviceLocator.onPort(port, deviceId, rules.responseLimit()).orElseThrow(() -> new IllegalStateException(
+                "no SBI device answers MOSIPDISC on 127.0.0.1:" + port + (deviceId == null ? "" : " with deviceId " + deviceId)
+                        + "; start the device service or pass the right --port / --discover"));
+        CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, operator,
+                rules.grace(), rules.responseLimit());
+        listener.started(cases.size());
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ctk-case");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int i = 0; i < cases.size(); i++) {
+                TestCase c = cases.get(i);
+                listener.caseStarted(i + 1, cases.size(), c);
+                CaseResult r = runOne(c, execution, worker);
+                results.add(r);
+                listener.caseFinished(i + 1, cases.size(), r);
+            }
+        } finally {
+            worker.shutdownNow();
+        }
+        return report(true);
+    }
+
+    private CaseResult runOne(TestCase c, CaseExecution execution, ExecutorService worker) throws InterruptedException {
+        if (!c.appliesTo(device.type(), device.subType(), device.purpose())) {
+            return CaseResult.skipped(c, "skipped: not applicable to " + device.type() + "/" + device.subType()
+                    + " " + device.purpose() + " devices");
+        }
+        if (c.needsOperator() && !interactive) {
+            return CaseResult.skipped(c, "skipped: needs operator");
+        }
+        long opStart = System.nanoTime();
+        boolean ready = operator.prepare(c);
+        operatorNanos += System.nanoTime() - opStart;
+        if (!ready) {
+            return CaseResult.skipped(c, "skipped: the operator declined");
+        }
+        long start = System.nanoTime();
+        Observation[] seen = new Observation[1];
+        Future<Observation> f = worker.submit(() -> seen[0] = execution.run(c));
+        long limit = caseTimeout.toMillis() * Math.max(1, c.request().repeat() == null ? 1 : c.request().repeat());
+        CaseResult result;
+        try {
+            Observation o = f.get(limit, TimeUnit.MILLISECONDS);
+            account(o);
+            result = Verdicts.judge(o, rules, (System.nanoTime() - start) / 1e6);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            result = Verdicts.crashed(c, seen[0], "the case did not finish within its " + limit + " ms timeout "
+                    + "(device hangs?)", (System.nanoTime() - start) / 1e6);
+        } catch (ExecutionException e) {
+            result = Verdicts.crashed(c, seen[0], "the case could not run: " + e.getCause(), (System.nanoTime() - start) / 1e6);
+        } finally {
+            long restoreStart = System.nanoTime();
+            operator.restore(c);
+            operatorNanos += System.nanoTime() - restoreStart;
+        }
+        return result;
+    }
+
+    private void account(Observation o) {
+        for (Exchange e : o.exchanges) {
+            deviceNanos += e.elapsedNanos();
+            if (e.answered()) {
+                latency.add(e.verb(), e.elapsedMillis());
+            }
+        }
+    }
+
+    /** The report so far (the whole report once {@link #run} returned). */
+    public RunReport snapshot() {
+        return report(false);
+    }
+
+    private RunReport report(boolean complete) {
+        Instant started = startedAt == null ? Instant.now() : startedAt;
+        double wall = startedAt == null ? 0 : (System.nanoTime() - startedNanos) / 1e6;
+        double deviceMs = deviceNanos / 1e6;
+        double operatorMs = operatorNanos / 1e6;
+        double harnessMs = Math.max(0, wall - deviceMs - operatorMs);
+        Map<String, String> d = new LinkedHashMap<>();
+        DeviceProfile p = device;
+        if (p != null) {
+            d.put("port", String.valueOf(p.port()));
+            d.put("deviceId", p.deviceId());
+            d.put("type", p.type());
+            d.put("subType", p.subType());
+            d.put("purpose", p.purpose());
+            d.put("serialNo", p.digitalId().path("serialNo").asText(""));
+            d.put("make", p.digitalId().path("make").asText(""));
+            d.put("model", p.digitalId().path("model").asText(""));
+            d.put("deviceProvider", p.digitalId().path("deviceProvider").asText(""));
+        }
+        List<CaseResult> copy;
+        synchronized (results) {
+            copy = List.copyOf(results);
+        }
+        return new RunReport("station-trust ctk-harness", "0.9.5", started, Instant.now(), complete, d, copy,
+                latency.summary(), new RunReport.Timing(round(wall), round(deviceMs), round(operatorMs), round(harnessMs),
+                wall <= 0 ? 0 : round(100.0 * harnessMs / wall)));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    /** Settings with safe defaults: RS256 only, ±5 min skew, 2 s grace, 5 s limit for discovery/info. */
+    public static final class Builder {
+        private final int port;
+        private final DeviceTrustStore trustStore;
+        private String deviceId;
+        private Set<String> algorithms = Set.of("RS256");
+        private Duration skew = Duration.ofMinutes(5);
+        private Duration grace = Duration.ofSeconds(2);
+        private Duration responseLimit = Duration.ofSeconds(5);
+        private Duration caseTimeout = Duration.ofSeconds(120);
+        private HarnessKey harnessKey;
+        private String env = "Staging";
+        private Operator operator = Operator.automatic();
+        private boolean interactive;
+        private Listener listener = new Listener() {
+            @Override
+            public void started(int total) {
+            }
+
+            @Override
+            public void caseStarted(int index, int total, TestCase testCase) {
+            }
+
+            @Override
+            public void caseFinished(int index, int total, CaseResult result) {
+            }
+        };
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(int port, DeviceTrustStore trustStore) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be 1-65535, was " + port);
+            }
+            this.port = port;
+            this.trustStore = Objects.requireNonNull(trustStore, "the vendor CA trust store is required");
+        }
+
+        public Builder deviceId(String id) { this.deviceId = id; return this; }
+        public Builder allowedAlgorithms(Set<String> a) { this.algorithms = Set.copyOf(a); return this; }
+        public Builder allowedSkew(Duration d) { this.skew = d; return this; }
+        public Builder grace(Duration d) { this.grace = d; return this; }
+        public Builder responseLimit(Duration d) { this.responseLimit = d; return this; }
+        public Builder caseTimeout(Duration d) { this.caseTimeout = d; return this; }
+        public Builder harnessKey(HarnessKey k) { this.harnessKey = k; return this; }
+        public Builder env(String e) { this.env = Objects.requireNonNull(e); return this; }
+        /** An interactive run uses this operator for "needs operator" cases; otherwise they are skipped. */
+        public Builder operator(Operator o, boolean interactive) {
+            this.operator = Objects.requireNonNull(o);
+            this.interactive = interactive;
+            return this;
+        }
+        public Builder listener(Listener l) { this.listener = Objects.requireNonNull(l); return this; }
+        public Builder clock(Clock c) { this.clock = Objects.requireNonNull(c); return this; }
+
+        public Harness build() {
+            if (caseTimeout.toMillis() < 1000) {
+                throw new IllegalArgumentException("case timeout must be at least 1 s, was " + caseTimeout);
+            }
+            return new Harness(this);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package org.stationtrust.ctk.internal.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import org.stationtrust.ctk.Operator;
+import org.stationtrust.ctk.TestCase;
+import org.stationtrust.ctk.internal.check.Certificates;
+import org.stationtrust.ctk.internal.check.JsonFacts;
+import org.stationtrust.ctk.internal.check.Observation;
+import org.stationtrust.ctk.internal.device.DeviceChannel;
+import org.stationtrust.ctk.internal.device.DeviceProfile;
+import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.device.PreviewStream;
+import org.stationtrust.sbi.client.HashChain;
+
+/** Runs one case against the device and collects what it saw into an {@link Observation}. */
+public final class CaseExecution {
+    private final DeviceChannel channel;
+    private final DeviceProfile device;
+    private final AnswerReader reader;
+    private final CaptureRequests requests;
+    private final Operator operator;
+    private final Duration grace;
+    private final Duration responseLimit;
+    /** The last hash of the registration so far: captures chain across cases as at a real station. */
+    private String registrationHash = HashChain.START_HEX;
+
+    public CaseExecution(DeviceChannel channel, DeviceProfile device, org.stationtrust.ctk.HarnessKey key,
+                         String env, Operator operator, Duration grace, Duration responseLimit) {
+        this.channel = channel;
+        this.device = device;
+        this.reader = new AnswerReader(key);
+        this.requests = new CaptureRequests(env);
+        this.operator = operator;
+        this.grace = grace;
+        this.responseLimit = responseLimit;
+    }
+
+    public Observation run(TestCase c) throws InterruptedException {
+        Observation o = new Observation(c, device);
+        switch (c.category()) {
+            case "discovery" -> discovery(c, o);
+            case "device-info", "device-status" -> info(o, !"Not Registered".equals(c.expect().deviceStatus()));
+            case "key-rotation" -> keyRotation(c, o);
+            case "stream" -> stream(c, o);
+            case "stream-with-capture" -> streamWithCapture(c, o);
+            case "robustness" -> robustness(c, o);
+            default -> captures(c, o);
+        }
+        return o;
+    }
+
+    private void discovery(TestCase c, Observation o) {
+        String type = c.request().discoveryType();
+        String asked = type == null || "own".equals(type) ? device.type() : type;
+        byte[] body = ("{\"type\":\"" + asked + "\"}").getBytes(StandardCharsets.UTF_8);
+        reader.discovery(o, o.record(channel.send("MOSIPDISC", "/device", body, responseLimit), responseLimit));
+    }
+
+    private Exchange info(Observation o, boolean signed) {
+        Exchange e = o.record(channel.send("MOSIPDINFO", "/info", new byte[0], responseLimit), responseLimit);
+        reader.info(o, e, signed);
+        return e;
+    }
+
+    private void keyRotation(TestCase c, Observation o) {
+        info(o, true);
+        o.certificateBefore = signerOf(o);
+        if (!operator.midway(c, c.humanSteps().isEmpty() ? "rotate the device key" : c.humanSteps().get(0), 1)) {
+            o.notes.add("operator did not rotate the key");
+            return;
+        }
+        int before = o.infos.size();
+        info(o, true);
+        o.certificateAfter = o.infos.size() > before ? certificateOf(o.infos.get(o.infos.size() - 1).deviceInfo()) : null;
+    }
+
+    private X509Certificate signerOf(Observation o) {
+        return o.infos.isEmpty() ? null : certificateOf(o.infos.get(o.infos.size() - 1).deviceInfo());
+    }
+
+    private static X509Certificate certificateOf(String jws) {
+        try {
+            var header = Certificates.header(jws);
+            return header.isPresent() ? Certificates.chain(header.get()).get(0) : null;
+        } catch (CertificateException e) {
+            return null;
+        }
+    }
+
+    private void captures(TestCase c, Observation o) throws InterruptedException {
+        int rounds = c.request().repeat() == null ? 1 : c.request().repeat();
+        int captures = c.request().capturesOrOne();
+        boolean reuse = Boolean.TRUE.equals(c.request().reuseTransactionId());
+        String reused = null;
+        for (int round = 1; round <= rounds; round++) {
+            if (rounds > 1 && !operator.midway(c, "next person of the cohort", round)) {
+                o.notes.add("operator stopped after " + (round - 1) + " people");
+                break;
+            }
+            for (int i = 0; i < captures; i++) {
+                String txn = c.request().transactionId() != null ? c.request().transactionId()
+                        : reused != null ? reused : CaptureRequests.newTransactionId();
+                if (reuse && reused == null) {
+                    reused = txn;
+                    // The first capture only consumes the transaction id; the second is judged.
+                    sendCapture(c, new Observation(c, device), txn, true);
+                    i--;
+                    continue;
+                }
+                sendCapture(c, o, txn, false);
+            }
+        }
+    }
+
+    private void sendCapture(TestCase c, Observation o, String txn, boolean setupOnly) {
+        ObjectNode body = requests.build(c, device, txn, registrationHash);
+        String verb = c.methods().contains("CAPTURE") ? "CAPTURE" : "RCAPTURE";
+        Duration limit = Duration.ofMillis(c.request().timeoutOr(CaptureRequests.DEFAULT_TIMEOUT_MS)).plus(grace);
+        Instant sentAt = Instant.now();
+        Exchange e = o.record(channel.send(verb, "/capture", json(body), limit), limit);
+        Instant answeredAt = Instant.now();
+        int index = o.sent.size();
+        o.sent.add(new Observation.SentCapture(index, body, txn, registrationHash, sentAt, answeredAt, e));
+        reader.capture(o, index, e, "CAPTURE".equals(verb));
+        for (Observation.CaptureElement el : o.elements) {
+            if (el.request() == index && el.success() && el.hash() != null && el.hash().matches("[0-9A-Fa-f]{64}")) {
+                registrationHash = el.hash();
+            }
+        }
+        if (setupOnly) {
+            o.notes.add("setup capture " + txn);
+        }
+    }
+
+    private void stream(TestCase c, Observation o) throws InterruptedException {
+        if (c.methods().contains("RCAPTURE")) {
+            streamWithCapture(c, o);
+            return;
+        }
+        String sid = CaptureRequests.deviceSubId(c, device);
+        String deviceId = c.request().deviceId() == null ? device.deviceId() : c.request().deviceId();
+        Duration wait = Duration.ofMillis(c.request().timeoutOr(5000));
+        byte[] body = ("{\"deviceId\":\"" + deviceId + "\",\"deviceSubId\":\"" + sid + "\",\"timeout\":\""
+                + wait.toMillis() + "\"}").getBytes(StandardCharsets.UTF_8);
+        long start = System.nanoTime();
+        try (PreviewStream s = PreviewStream.open(channel, body, wait)) {
+            if (!s.isMultipart() || c.request().deviceId() != null) {
+                byte[] err = s.isMultipart() ? new byte[0] : s.errorBody(64 * 1024);
+                Exchange e = new Exchange("STREAM", "/stream", body, s.status(), null, err, false,
+                        System.nanoTime() - start, null);
+                o.record(e, wait.plus(grace));
+                if (s.isMultipart()) {
+                    s.awaitFrames(1, Duration.ofSeconds(1));
+                    o.notes.add("stream for an unknown device answered 200 with " + s.frames() + " frames");
+                } else {
+                    reader.json(o, Observation.Kind.CAPTURE, e).ifPresent(j -> collectErrors(o, j));
+                }
+                o.stream = new Observation.StreamRecord(s.status(), s.contentType(), 0, 0, 0, false, "HTTP " + s.status());
+                return;
+            }
+            int want = c.request().frames() == null ? 6 : c.request().frames();
+            s.awaitFrames(want, wait);
+            o.stream = new Observation.StreamRecord(s.status(), s.contentType(), s.frames(), s.validJpegFrames(),
+                    s.framesPerSecond(), false, s.problem());
+            o.record(new Exchange("STREAM", "/stream", body, s.status(), null, null, false,
+                    System.nanoTime() - start, null), null);
+        } catch (IOException e) {
+            o.record(new Exchange("STREAM", "/stream", body, -1, null, null, false, System.nanoTime() - start,
+                    e.getMessage()), wait.plus(grace));
+            o.stream = new Observation.StreamRecord(-1, null, 0, 0, 0, false, e.getMessage());
+        }
+    }
+
+    private static void collectErrors(Observation o, JsonNode j) {
+        JsonNode first = j.isArray() ? j.path(0) : j.has("biometrics") ? j.path("biometrics").path(0) : j;
+        String code = first.path("error").path("errorCode").asText(first.path("errorCode").asText(""));
+        if (!code.isEmpty()) {
+            o.errorCodes.add(code);
+        }
+    }
+
+    private void streamWithCapture(TestCase c, Observation o) throws InterruptedException {
+        String sid = CaptureRequests.deviceSubId(c, device);
+        Duration wait = Duration.ofMillis(c.request().timeoutOr(CaptureRequests.DEFAULT_TIMEOUT_MS));
+        byte[] body = ("{\"deviceId\":\"" + device.deviceId() + "\",\"deviceSubId\":\"" + sid + "\",\"timeout\":\""
+                + wait.toMillis() + "\"}").getBytes(StandardCharsets.UTF_8);
+        long start = System.nanoTime();
+        try (PreviewStream s = PreviewStream.open(channel, body, wait.plus(grace))) {
+            s.awaitFrames(4, Duration.ofSeconds(3));
+            sendCapture(c, o, CaptureRequests.newTransactionId(), false);
+            boolean ended = s.status() == 200 && s.awaitEnd(grace.plus(Duration.ofSeconds(1)));
+            o.stream = new Observation.StreamRecord(s.status(), s.contentType(), s.frames(), s.validJpegFrames(),
+                    s.framesPerSecond(), ended, s.problem());
+            o.record(new Exchange("STREAM", "/stream", body, s.status(), null, null, false,
+                    System.nanoTime() - start, null), null);
+        } catch (IOException e) {
+            o.stream = new Observation.StreamRecord(-1, null, 0, 0, 0, false, e.getMessage());
+            o.record(new Exchange("STREAM", "/stream", body, -1, null, null, false, System.nanoTime() - start,
+                    e.getMessage()), wait);
+        }
+    }
+
+    private void robustness(TestCase c, Observation o) throws InterruptedException {
+        Duration limit = Duration.ofMillis(c.request().timeoutOr(5000)).plus(grace);
+        TestCase asCapture = c;
+        byte[] valid = json(requests.build(asCapture, device, CaptureRequests.newTransactionId(), registrationHash));
+        Probes.run(c.request().probe(), o, channel, valid, limit, reader);
+        Thread.sleep(20);
+        Exchange alive = channel.send("MOSIPDINFO", "/info", new byte[0], responseLimit);
+        o.record(alive, responseLimit);
+        o.aliveAfterwards = alive.answered() && alive.status() == 200
+                && JsonFacts.parse(alive.responseBody()).map(JsonNode::isArray).orElse(false);
+    }
+
+    private static byte[] json(ObjectNode body) {
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

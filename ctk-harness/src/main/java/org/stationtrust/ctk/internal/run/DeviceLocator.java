@@ -1,0 +1,83 @@
+package org.stationtrust.ctk.internal.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.stationtrust.ctk.internal.check.JsonFacts;
+import org.stationtrust.ctk.internal.device.DeviceChannel;
+import org.stationtrust.ctk.internal.device.DeviceProfile;
+import org.stationtrust.ctk.internal.device.Exchange;
+
+/** Finds the device under test: on one port, or by scanning the SBI range concurrently. */
+public final class DeviceLocator {
+    private static final byte[] ANY = "{\"type\":\"Biometric Device\"}".getBytes(StandardCharsets.UTF_8);
+
+    private DeviceLocator() {
+    }
+
+    /** The first device (or the one with {@code deviceId}) the service on {@code port} lists. */
+    public static Optional<DeviceProfile> onPort(int port, String deviceId, Duration timeout) {
+        Exchange e = new DeviceChannel(port).send("MOSIPDISC", "/device", ANY, timeout);
+        if (!e.answered() || e.status() != 200) {
+            return Optional.empty();
+        }
+        JsonNode list = JsonFacts.parse(e.responseBody()).orElse(null);
+        if (list == null || !list.isArray()) {
+            return Optional.empty();
+        }
+        for (JsonNode d : list) {
+            String id = d.path("deviceId").asText(null);
+            if (id == null || (deviceId != null && !deviceId.equals(id))) {
+                continue;
+            }
+            JsonNode digitalId = JsonFacts.digitalId(d.path("digitalId").asText(null)).orElse(null);
+            String type = digitalId == null ? null : digitalId.path("type").asText(null);
+            String subType = digitalId == null ? null : digitalId.path("deviceSubType").asText(null);
+            if (type == null || subType == null) {
+                continue;
+            }
+            List<String> subIds = new ArrayList<>();
+            d.path("deviceSubId").forEach(n -> subIds.add(n.asText()));
+            List<String> specs = new ArrayList<>();
+            d.path("specVersion").forEach(n -> specs.add(n.asText()));
+            return Optional.of(new DeviceProfile(port, id, subIds, type, subType, d.path("purpose").asText(""),
+                    d.path("deviceStatus").asText(""), specs, digitalId, d.path("deviceCode").asText(null),
+                    d.path("certification").asText(null), d.path("serviceVersion").asText(null)));
+        }
+        return Optional.empty();
+    }
+
+    /** Every device found on ports {@code first..last}, scanned concurrently (refused ports fail fast). */
+    public static List<DeviceProfile> scan(int first, int last, Duration timeout) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "ctk-discovery");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Optional<DeviceProfile>>> futures = new ArrayList<>();
+            for (int p = first; p <= last; p++) {
+                int port = p;
+                futures.add(pool.submit(() -> onPort(port, null, timeout)));
+            }
+            List<DeviceProfile> found = new ArrayList<>();
+            for (Future<Optional<DeviceProfile>> f : futures) {
+                try {
+                    f.get().ifPresent(found::add);
+                } catch (ExecutionException e) {
+                    // A port that misbehaves during discovery is simply not a device we can test.
+                }
+            }
+            return found;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
