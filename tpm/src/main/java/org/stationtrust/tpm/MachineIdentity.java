@@ -50,7 +50,7 @@ public final class MachineIdentity {
     public static MachineIdentity provision(TpmConnection connection, IdentityConfig config) throws TpmException {
         TpmChannel channel = connection.channel();
         EndorsementKey ek = EndorsementKey.read(connection);
-        ensureStorageRoot(channel, config.storageRootHandle());
+        PersistentObjects.ensureStorageRoot(channel, config.storageRootHandle());
         TpmPublic ak = ensureKey(channel, config.attestationKeyHandle(), "attestation key",
                 () -> attestationKeyTemplate(channel, config), config, MachineIdentity::isAttestationKey);
         TpmPublic mk = ensureKey(channel, config.machineKeyHandle(), "machine key", Templates::machineSigningKey,
@@ -130,18 +130,6 @@ public final class MachineIdentity {
         }
     }
 
-    private static void ensureStorageRoot(TpmChannel channel, int handle) throws TpmException {
-        Optional<TPMT_PUBLIC> existing = PersistentObjects.read(channel, handle);
-        if (existing.isEmpty()) {
-            PersistentObjects.createStorageRoot(channel, handle);
-            return;
-        }
-        TpmPublic srk = org.stationtrust.tpm.internal.Objects.toTpmPublic(existing.get());
-        if (!(srk.isRestricted() && srk.isDecrypt() && !srk.isSign() && srk.isFixedTpm() && srk.isFixedParent())) {
-            throw conflict(handle, "storage root key", srk);
-        }
-    }
-
     private interface TemplateSource {
         TPMT_PUBLIC get() throws TpmException;
     }
@@ -195,9 +183,7 @@ public final class MachineIdentity {
     }
 
     private static PersistentHandleConflict conflict(int handle, String role, TpmPublic found) {
-        return new PersistentHandleConflict(String.format("persistent handle 0x%08X should hold our %s but holds "
-                + "another object (%s); configure a free handle or, if that object is unused, evict it with "
-                + "`tpm2_evictcontrol -C o -c 0x%08X`", handle, role, found, handle));
+        return PersistentObjects.conflict(handle, role, found.toString());
     }
 
     private static void requireQualifyingData(String what, byte[] data) {

@@ -2,7 +2,9 @@ package org.stationtrust.tpm.internal;
 
 import java.util.Optional;
 
+import org.stationtrust.tpm.PersistentHandleConflict;
 import org.stationtrust.tpm.TpmException;
+import org.stationtrust.tpm.verify.TpmPublic;
 
 import tss.tpm.CreateResponse;
 import tss.tpm.TPMS_PCR_SELECTION;
@@ -21,6 +23,25 @@ public final class PersistentObjects {
     /** The public area at a persistent handle, if something is there. */
     public static Optional<TPMT_PUBLIC> read(TpmChannel channel, int handle) throws TpmException {
         return Objects.readPublic(channel, handle);
+    }
+
+    /** Makes sure a storage root key (restricted decryption parent) is persistent at {@code handle}. */
+    public static void ensureStorageRoot(TpmChannel channel, int handle) throws TpmException {
+        Optional<TPMT_PUBLIC> existing = read(channel, handle);
+        if (existing.isEmpty()) {
+            createStorageRoot(channel, handle);
+            return;
+        }
+        TpmPublic srk = Objects.toTpmPublic(existing.get());
+        if (!(srk.isRestricted() && srk.isDecrypt() && !srk.isSign() && srk.isFixedTpm() && srk.isFixedParent())) {
+            throw conflict(handle, "storage root key", srk.toString());
+        }
+    }
+
+    public static PersistentHandleConflict conflict(int handle, String role, String found) {
+        return new PersistentHandleConflict(String.format("persistent handle 0x%08X should hold our %s but holds "
+                + "another object (%s); configure a free handle or, if that object is unused, evict it with "
+                + "`tpm2_evictcontrol -C o -c 0x%08X`", handle, role, found, handle));
     }
 
     /** Creates the storage root key from the SRK template and persists it at {@code handle}. */
