@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import org.bouncycastle.asn1.x509.Extension;
 import org.stationtrust.tpm.verify.internal.TcgEkExtensionChecker;
 
 /**
@@ -85,8 +86,9 @@ public final class EkCertificateValidator {
             throw new EkCertificateUntrusted("expected at most " + MAX_CHAIN + " intermediate certificates, got "
                     + chain.size());
         }
-        requireEndEntityWithEkKeyUsage(ek);
+        requireEkShape(ek);
         List<X509Certificate> candidates = new ArrayList<>(chain);
+        candidates.add(ek);
         candidates.addAll(trustAnchors.intermediates());
         try {
             X509CertSelector target = new X509CertSelector();
@@ -133,8 +135,8 @@ public final class EkCertificateValidator {
         return e.getMessage();
     }
 
-    /** TCG EK Credential Profile §3.2.8: an EK is an end entity used for key encipherment or agreement. */
-    private static void requireEndEntityWithEkKeyUsage(X509Certificate ek) throws EkCertificateUntrusted {
+    /** TCG EK Credential Profile §3.2: an end entity for key encipherment or agreement, named by its TPM. */
+    private static void requireEkShape(X509Certificate ek) throws EkCertificateUntrusted {
         if (ek.getBasicConstraints() >= 0) {
             throw new EkCertificateUntrusted("EK certificate " + describe(ek) + " is a CA certificate"
                     + " (basicConstraints cA=true); an EK certificate must be an end entity");
@@ -146,6 +148,12 @@ public final class EkCertificateValidator {
             throw new EkCertificateUntrusted("EK certificate " + describe(ek) + " lacks key usage "
                     + (rsa ? "keyEncipherment" : "keyAgreement") + " required for an " + (rsa ? "RSA" : "ECC")
                     + " endorsement key");
+        }
+        // The JDK accepts any critical SubjectAltName; an EK's names only the TPM (EK profile §3.2.9).
+        byte[] san = ek.getExtensionValue(Extension.subjectAlternativeName.getId());
+        if (san != null && !TcgEkExtensionChecker.isTpmDirectoryName(san)) {
+            throw new EkCertificateUntrusted("EK certificate " + describe(ek) + " has a SubjectAltName with other"
+                    + " names than the TPM manufacturer, model and version directoryName; not an EK certificate");
         }
     }
 

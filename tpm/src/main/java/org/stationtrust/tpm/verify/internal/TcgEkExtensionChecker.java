@@ -43,14 +43,19 @@ public final class TcgEkExtensionChecker extends PKIXCertPathChecker {
         // Stateless: each certificate is judged on its own.
     }
 
+    /**
+     * Not forward: the JDK's path builder then only consults {@link #getSupportedExtensions()} while
+     * searching, and runs {@link #check} on the path it found; EkCertificateValidator validates that
+     * path once more with CertPathValidator, which calls {@link #check} too.
+     */
     @Override
     public boolean isForwardCheckingSupported() {
-        return true;
+        return false;
     }
 
     @Override
     public Set<String> getSupportedExtensions() {
-        return null; // only answers for the EK certificate, so it claims no extension globally
+        return Set.of(Extension.subjectAlternativeName.getId(), Extension.subjectDirectoryAttributes.getId());
     }
 
     @Override
