@@ -38,13 +38,17 @@ public final class EnrollmentServer implements AutoCloseable {
     private final Components components;
     private final Optional<TlsIdentity> tls;
     private final ScheduledExecutorService janitor;
+    private final List<String> registeredRoutes;
+    private final List<AdminRoute> adminRoutes;
 
     private EnrollmentServer(Javalin app, Components components, Optional<TlsIdentity> tls,
-                             ScheduledExecutorService janitor) {
+                             ScheduledExecutorService janitor, List<String> registeredRoutes, List<AdminRoute> adminRoutes) {
         this.app = app;
         this.components = components;
         this.tls = tls;
         this.janitor = janitor;
+        this.registeredRoutes = registeredRoutes;
+        this.adminRoutes = adminRoutes;
     }
 
     /** Applies pending database migrations; returns the versions applied. */
@@ -68,8 +72,10 @@ public final class EnrollmentServer implements AutoCloseable {
                 case DEV_SELF_SIGNED -> Optional.of(TlsIdentity.selfSigned());
                 case PLAINTEXT -> Optional.empty();
             };
+            List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
             Javalin app = Javalin.create(cfg -> {
                 cfg.showJavalinBanner = false;
+                cfg.events(e -> e.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath())));
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
                 cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
@@ -85,7 +91,8 @@ public final class EnrollmentServer implements AutoCloseable {
             org.stationtrust.server.internal.web.AdminPage page =
                     new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
             page.registerPublic(app);
-            new RouteGuard(c.auth()).register(app, routeTable(c, page));
+            List<AdminRoute> adminRoutes = routeTable(c, page);
+            new RouteGuard(c.auth()).register(app, adminRoutes);
             app.start();
             ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "server-enroll-janitor");
@@ -101,7 +108,8 @@ public final class EnrollmentServer implements AutoCloseable {
                     LOG.warn("purge_failed", "error", e.getMessage());
                 }
             }, 1, 5, TimeUnit.MINUTES);
-            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor);
+            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, List.copyOf(registered),
+                    List.copyOf(adminRoutes));
             if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT) {
                 LOG.warn("plaintext_http", "message", "TLS is OFF: use only behind a local TLS proxy or in tests");
             }
@@ -165,6 +173,16 @@ public final class EnrollmentServer implements AutoCloseable {
                     "route", ctx.endpointHandlerPath(), "status", ctx.statusCode(), "client", ctx.ip(),
                     "ms", start == null ? -1 : (System.nanoTime() - start) / 1_000_000);
         });
+    }
+
+    /** Every HTTP route registered, as "METHOD /path" (for the OpenAPI and route-table tests). */
+    List<String> registeredRoutes() {
+        return registeredRoutes;
+    }
+
+    /** The operator route table in force. */
+    List<AdminRoute> adminRoutes() {
+        return adminRoutes;
     }
 
     public int port() {

@@ -1,0 +1,158 @@
+package org.stationtrust.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.server.internal.auth.AdminRoute;
+import org.stationtrust.server.internal.testing.TestServer;
+
+/**
+ * Generated from the route table the server registers: every operator route refuses anonymous callers
+ * and every role below the route's role, on the API (bearer) and on the page (session + CSRF).
+ */
+class RouteAccessTest {
+    @TempDir
+    static Path dir;
+    static TestServer server;
+    static final Map<Role, String> sessions = new EnumMap<>(Role.class);
+    static final Map<Role, String> csrf = new EnumMap<>(Role.class);
+    static final HttpClient noRedirects = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(dir, b -> b.rateLimits(1000, 1000, 1000));
+        loginAll();
+    }
+
+    /** Logs every role in (again): the logout route ends the session it is called with. */
+    static void loginAll() throws Exception {
+        for (Role r : Role.values()) {
+            HttpResponse<String> login = post("/admin/login", "username=" + r.name().toLowerCase() + "&password="
+                    + TestServer.PASSWORD.replace(" ", "+"), null);
+            assertEquals(303, login.statusCode(), login.body());
+            String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+            assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+            sessions.put(r, cookie.substring(0, cookie.indexOf(';')));
+            HttpResponse<String> page = get("/admin", sessions.get(r));
+            Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+            assertTrue(m.find(), page.body());
+            csrf.put(r, m.group(1));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> get(String path, String cookie) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url(path))).GET();
+        if (cookie != null) b.header("Cookie", cookie);
+        return noRedirects.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String form, String cookie) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url(path)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (cookie != null) b.header("Cookie", cookie);
+        return noRedirects.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String concrete(String path) {
+        return path.replace("{id}", "0123456789abcdef0123456789abcdef");
+    }
+
+    static HttpResponse<String> call(AdminRoute route, Role role, boolean withCsrf) throws Exception {
+        String path = concrete(route.path());
+        if (route.surface() == AdminRoute.Surface.API) {
+            return server.request(route.method().name(), path, route.method().name().equals("GET") ? null : "{}",
+                    role == null ? null : server.tokens.get(role));
+        }
+        String cookie = role == null ? null : sessions.get(role);
+        if (route.method().name().equals("GET")) return get(path, cookie);
+        HttpResponse<String> r = post(path, "reason=because&note=x" + (withCsrf && role != null ? "&csrf="
+                + csrf.get(role) : ""), cookie);
+        if (path.equals("/admin/logout")) loginAll();
+        return r;
+    }
+
+    @Test
+    void theRouteTableCoversEveryOperatorRouteTheServerRegisters() {
+        List<String> guarded = new ArrayList<>();
+        server.server.adminRoutes().forEach(r -> guarded.add(r.method().name() + " " + r.path()));
+        for (String route : server.server.registeredRoutes()) {
+            String path = route.substring(route.indexOf(' ') + 1);
+            boolean operator = path.startsWith("/api/v1/admin") || path.equals("/api/v1/packets/verify")
+                    || (path.startsWith("/admin") && !path.equals("/admin/login"));
+            if (operator) assertTrue(guarded.contains(route), route + " is registered outside the route table");
+        }
+        assertTrue(guarded.size() > 20, "route table: " + guarded);
+    }
+
+    @TestFactory
+    List<DynamicTest> everyOperatorRouteRefusesAnonymousAndUnderPrivilegedCallers() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (AdminRoute route : server.server.adminRoutes()) {
+            String name = route.surface() + " " + route.method() + " " + route.path();
+            tests.add(DynamicTest.dynamicTest(name + " refuses anonymous", () -> {
+                HttpResponse<String> r = call(route, null, true);
+                if (route.surface() == AdminRoute.Surface.PAGE && route.method().name().equals("GET")) {
+                    assertEquals(303, r.statusCode());
+                    assertEquals("/admin/login", r.headers().firstValue("Location").orElse(""));
+                } else {
+                    assertEquals(401, r.statusCode(), r.body());
+                    assertTrue(r.body().contains("unauthenticated"), r.body());
+                }
+            }));
+            for (Role role : Role.values()) {
+                if (role.includes(route.role())) {
+                    tests.add(DynamicTest.dynamicTest(name + " lets " + role + " past access control", () -> {
+                        HttpResponse<String> r = call(route, role, true);
+                        assertFalse(r.statusCode() == 401 || r.statusCode() == 403, r.statusCode() + " "
+                                + r.body().substring(0, Math.min(300, r.body().length())));
+                    }));
+                } else {
+                    tests.add(DynamicTest.dynamicTest(name + " refuses " + role, () -> {
+                        HttpResponse<String> r = call(route, role, true);
+                        assertEquals(403, r.statusCode(), r.body());
+                        assertTrue(r.body().contains("forbidden"), r.body());
+                    }));
+                }
+            }
+            if (route.surface() == AdminRoute.Surface.PAGE && route.method().name().equals("POST")) {
+                tests.add(DynamicTest.dynamicTest(name + " refuses a form without the CSRF token", () -> {
+                    HttpResponse<String> r = call(route, Role.ADMIN, false);
+                    assertEquals(403, r.statusCode(), r.body());
+                    assertTrue(r.body().contains("csrf_token_invalid"), r.body());
+                }));
+            }
+        }
+        return tests;
+    }
+
+    @Test
+    void refusedRequestsAreAudited() throws Exception {
+        server.request("GET", "/api/v1/admin/machines", null, null);
+        HttpResponse<String> audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=50", null);
+        assertTrue(audit.body().contains("REFUSED") && audit.body().contains("unauthenticated"), audit.body());
+    }
+}

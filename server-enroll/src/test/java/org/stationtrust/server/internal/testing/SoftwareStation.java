@@ -1,0 +1,192 @@
+package org.stationtrust.server.internal.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Test-only stand-in for a station's TPM keys with plain JCA P-256 keys: it produces TPM-format
+ * structures (TPMT_PUBLIC, TPMS_ATTEST quotes, TPMT_SIGNATURE) so the load generator and the tests of
+ * signed requests can run thousands of "stations" without a TPM. The protocol tests use a real swtpm.
+ */
+public final class SoftwareStation {
+    public static final int ATTR_FIXED_TPM = 1 << 1, ATTR_FIXED_PARENT = 1 << 4, ATTR_SENSITIVE_DATA_ORIGIN = 1 << 5,
+            ATTR_USER_WITH_AUTH = 1 << 6, ATTR_RESTRICTED = 1 << 16, ATTR_SIGN = 1 << 18;
+
+    private final KeyPair ak;
+    private KeyPair machineKey;
+    private final SortedMap<Integer, byte[]> pcrs = new TreeMap<>();
+
+    public SoftwareStation() {
+        ak = p256();
+        machineKey = p256();
+        for (int i = 0; i < 8; i++) pcrs.put(i, sha256(("pcr" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static KeyPair p256() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public KeyPair machineKey() {
+        return machineKey;
+    }
+
+    public void machineKey(KeyPair k) {
+        machineKey = k;
+    }
+
+    public SortedMap<Integer, byte[]> pcrs() {
+        return pcrs;
+    }
+
+    public byte[] akPublic() {
+        return tpmtPublic((ECPublicKey) ak.getPublic(),
+                ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_USER_WITH_AUTH | ATTR_RESTRICTED
+                        | ATTR_SIGN, true);
+    }
+
+    public byte[] machineKeyPublic() {
+        return tpmtPublic((ECPublicKey) machineKey.getPublic(),
+                ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_USER_WITH_AUTH | ATTR_SIGN, false);
+    }
+
+    /** TPMT_PUBLIC of an ECC P-256 key (TPM 2.0 Part 2 §12.2.4). */
+    static byte[] tpmtPublic(ECPublicKey key, int attributes, boolean ecdsaScheme) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        u16(o, 0x0023);
+        u16(o, 0x000B);
+        u32(o, attributes);
+        u16(o, 0);
+        u16(o, 0x0010);
+        if (ecdsaScheme) {
+            u16(o, 0x0018);
+            u16(o, 0x000B);
+        } else {
+            u16(o, 0x0010);
+        }
+        u16(o, 0x0003);
+        u16(o, 0x0010);
+        tpm2b(o, fixed(key.getW().getAffineX()));
+        tpm2b(o, fixed(key.getW().getAffineY()));
+        return o.toByteArray();
+    }
+
+    /** A TPM2_Quote result over all PCRs held: TPMS_ATTEST and TPMT_SIGNATURE by the AK. */
+    public byte[][] quote(byte[] nonce) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        u32(o, 0xff544347);
+        u16(o, 0x8018);
+        byte[] name = new byte[34];
+        name[1] = 0x0B;
+        tpm2b(o, name);
+        tpm2b(o, nonce);
+        u64(o, 123456);
+        u32(o, 1);
+        u32(o, 0);
+        o.write(1);
+        u64(o, 0x2020_0101L);
+        u32(o, 1);
+        u16(o, 0x000B);
+        o.write(3);
+        byte[] select = new byte[3];
+        ByteArrayOutputStream concat = new ByteArrayOutputStream();
+        for (Map.Entry<Integer, byte[]> e : pcrs.entrySet()) {
+            select[e.getKey() / 8] |= (byte) (1 << (e.getKey() % 8));
+            concat.writeBytes(e.getValue());
+        }
+        o.writeBytes(select);
+        tpm2b(o, sha256(concat.toByteArray()));
+        byte[] attest = o.toByteArray();
+        return new byte[][] {attest, tpmtSignature(sign(ak, attest))};
+    }
+
+    static byte[] tpmtSignature(byte[] p1363) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        u16(o, 0x0018);
+        u16(o, 0x000B);
+        tpm2b(o, java.util.Arrays.copyOfRange(p1363, 0, 32));
+        tpm2b(o, java.util.Arrays.copyOfRange(p1363, 32, 64));
+        return o.toByteArray();
+    }
+
+    public static byte[] sign(KeyPair k, byte[] data) {
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+            s.initSign(k.getPrivate());
+            s.update(data);
+            return s.sign();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Compact JWS with the given protected header fields, signed by the machine key (ES256, r||s). */
+    public String jws(String typ, String kid, byte[] payload) {
+        return jws(machineKey, typ, kid, payload);
+    }
+
+    public static String jws(KeyPair key, String typ, String kid, byte[] payload) {
+        Base64.Encoder b = Base64.getUrlEncoder().withoutPadding();
+        String header = "{\"alg\":\"ES256\",\"kid\":\"" + kid + "\",\"typ\":\"" + typ + "\"}";
+        String input = b.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "." + b.encodeToString(payload);
+        return input + "." + b.encodeToString(sign(key, input.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    public Map<String, String> pcrsWire() {
+        Map<String, String> m = new TreeMap<>();
+        pcrs.forEach((k, v) -> m.put(Integer.toString(k), Base64.getEncoder().encodeToString(v)));
+        return m;
+    }
+
+    public static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] fixed(BigInteger v) {
+        byte[] b = v.toByteArray();
+        byte[] out = new byte[32];
+        int n = Math.min(b.length, 32);
+        System.arraycopy(b, b.length - n, out, 32 - n, n);
+        return out;
+    }
+
+    private static void u16(ByteArrayOutputStream o, int v) {
+        o.write(v >>> 8);
+        o.write(v);
+    }
+
+    private static void u32(ByteArrayOutputStream o, int v) {
+        u16(o, v >>> 16);
+        u16(o, v);
+    }
+
+    private static void u64(ByteArrayOutputStream o, long v) {
+        u32(o, (int) (v >>> 32));
+        u32(o, (int) v);
+    }
+
+    private static void tpm2b(ByteArrayOutputStream o, byte[] b) {
+        u16(o, b.length);
+        o.writeBytes(b);
+    }
+}

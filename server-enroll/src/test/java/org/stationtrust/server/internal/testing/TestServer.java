@@ -1,0 +1,167 @@
+package org.stationtrust.server.internal.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.stationtrust.server.EnrollmentServer;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.ServerConfig;
+import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.auth.Authenticator;
+import org.stationtrust.server.internal.auth.PasswordHasher;
+import org.stationtrust.server.internal.store.CredentialStore;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.Migrations;
+import org.stationtrust.server.internal.store.UserStore;
+
+/**
+ * A real server on a free loopback port (plain HTTP, fresh database), with one operator per role and an
+ * API token for each. The fixture keeps its own database handle to seed rows and look at the result.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String PASSWORD = "correct horse battery staple";
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    public final EnrollmentServer server;
+    public final Database db;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    public final Map<Role, String> tokens;
+    public final StationClient stations;
+
+    private TestServer(EnrollmentServer server, Database db, Map<Role, String> tokens) {
+        this.server = server;
+        this.db = db;
+        this.tokens = tokens;
+        this.stations = new StationClient(http, server.baseUrl());
+    }
+
+    public static TestServer start(Path dir) {
+        return start(TestDatabases.sqliteUrl(dir), null, null, b -> b);
+    }
+
+    public static TestServer start(Path dir, UnaryOperator<ServerConfig.Builder> tweak) {
+        return start(TestDatabases.sqliteUrl(dir), null, null, tweak);
+    }
+
+    public static TestServer start(String jdbcUrl, String user, String password, UnaryOperator<ServerConfig.Builder> tweak) {
+        ServerConfig config = tweak.apply(ServerConfig.builder(jdbcUrl).database(user, password).bind("127.0.0.1", 0)
+                .tls(ServerConfig.TlsMode.PLAINTEXT)).build();
+        Database db = Database.open(jdbcUrl, user, password);
+        new Migrations(db).apply();
+        Map<Role, String> tokens = seedOperators(db);
+        return new TestServer(EnrollmentServer.start(config), db, tokens);
+    }
+
+    /** Starts another instance on the same database (already migrated and seeded). */
+    public static TestServer second(String jdbcUrl, String user, String password, Map<Role, String> tokens,
+                                    UnaryOperator<ServerConfig.Builder> tweak) {
+        ServerConfig config = tweak.apply(ServerConfig.builder(jdbcUrl).database(user, password).bind("127.0.0.1", 0)
+                .tls(ServerConfig.TlsMode.PLAINTEXT)).build();
+        return new TestServer(EnrollmentServer.start(config), Database.open(jdbcUrl, user, password), tokens);
+    }
+
+    private static Map<Role, String> seedOperators(Database db) {
+        UserStore users = new UserStore(db);
+        if (users.find("admin").isPresent()) {
+            throw new IllegalStateException("database already seeded");
+        }
+        Authenticator auth = new Authenticator(users, new CredentialStore(db), new PasswordHasher(), Duration.ofMinutes(5));
+        java.util.EnumMap<Role, String> tokens = new java.util.EnumMap<>(Role.class);
+        for (Role r : Role.values()) {
+            String name = r.name().toLowerCase(java.util.Locale.ROOT);
+            auth.createUser(name, PASSWORD.toCharArray(), r);
+            tokens.put(r, auth.issueApiToken(name, "test", Duration.ofHours(1)));
+        }
+        return tokens;
+    }
+
+    public String url(String path) {
+        return server.baseUrl() + path;
+    }
+
+    public HttpResponse<String> request(String method, String path, String body, String bearer) {
+        try {
+            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+            if (bearer != null) r.header("Authorization", "Bearer " + bearer);
+            if (body != null) {
+                r.header("Content-Type", "application/json");
+                r.method(method, HttpRequest.BodyPublishers.ofString(body));
+            } else {
+                r.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> as(Role role, String method, String path, String body) {
+        return request(method, path, body, tokens.get(role));
+    }
+
+    public static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (Exception e) {
+            throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body());
+        }
+    }
+
+    public static String errorCode(HttpResponse<String> r) {
+        return json(r).path("error").path("code").asText();
+    }
+
+    /**
+     * Seeds a machine enrolled with software keys, in the given state; its baseline is the station's PCRs and,
+     * when attested, it has a passing attestation now. For tests of signed requests and for the load generator.
+     */
+    public String seedMachine(SoftwareStation s, EnrollmentState state, boolean attested) {
+        return seedMachine(db, s, state, attested);
+    }
+
+    public static String seedMachine(Database db, SoftwareStation s, EnrollmentState state, boolean attested) {
+        MachineStore machines = new MachineStore(db);
+        String id = java.util.UUID.randomUUID().toString().replace("-", "");
+        Base64.Encoder b64 = Base64.getEncoder();
+        return db.inTransaction(c -> {
+            machines.insert(c, new MachineStore.NewMachine(id, "soft-" + id.substring(0, 6), b64.encodeToString(new byte[8]),
+                    "ek-" + id, null, false, null, null, null, null, b64.encodeToString(s.akPublic()), null, "test",
+                    null, null), null, b64.encodeToString(s.machineKeyPublic()),
+                    b64.encodeToString(s.machineKey().getPublic().getEncoded()));
+            machines.recordFirstQuote(c, id, PcrMap.toJson(s.pcrs()));
+            if (state != EnrollmentState.PENDING_ACTIVATION) {
+                machines.transition(c, id, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.PENDING_APPROVAL);
+            }
+            if (state == EnrollmentState.ACTIVE || state == EnrollmentState.REVOKED) {
+                machines.transition(c, id, EnrollmentState.PENDING_APPROVAL, EnrollmentState.ACTIVE);
+                machines.recordDecision(c, id, "fixture", "seeded", PcrMap.toJson(s.pcrs()));
+                if (attested) machines.recordAttestation(c, id, true, "seeded", PcrMap.toJson(s.pcrs()));
+            }
+            if (state == EnrollmentState.REVOKED) machines.transition(c, id, EnrollmentState.ACTIVE, EnrollmentState.REVOKED);
+            if (state == EnrollmentState.REJECTED) {
+                machines.transition(c, id, EnrollmentState.PENDING_APPROVAL, EnrollmentState.REJECTED);
+            }
+            return id;
+        });
+    }
+
+    public EnrollmentState state(String machineId) {
+        return new MachineStore(db).find(machineId).orElseThrow().state();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        db.close();
+    }
+}
