@@ -62,6 +62,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--encryption-cert", description = "PEM certificate authentication CAPTURE encrypts to.")
     Path encryptionCert;
 
+    @Option(names = "--keep-alive", description = "Keep connections open (default: close after each answer, as deployed devices do).")
+    boolean keepAlive;
+
     @Option(names = "--purpose", defaultValue = "Registration", description = "Registration or Auth.")
     String purpose = "Registration";
 
@@ -78,6 +81,7 @@ public final class Main implements Callable<Integer> {
                 .biometricPresented(!noBiometric)
                 .captureDelay(Duration.ofMillis(captureDelayMs))
                 .purpose(purpose)
+                .closeConnections(!keepAlive)
                 .ca(loadCa());
         if (port != null) {
             if (port == 0) {

@@ -32,6 +32,11 @@ public final class SimulatedDevice implements AutoCloseable {
         return URI.create(service.callbackId());
     }
 
+    /** Base URL of the admin endpoint: {@code http://127.0.0.1:<port>/admin/} (README.md). */
+    public URI adminUrl() {
+        return callbackUrl().resolve("/admin/");
+    }
+
     /** {@code deviceId} of the device (see {@link DeviceKind#deviceId()}). */
     public String deviceId() {
         return kind.deviceId();

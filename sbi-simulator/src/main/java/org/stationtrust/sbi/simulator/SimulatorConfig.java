@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param streamFrameInterval   pause between STREAM frames (at most 333 ms, i.e. at least 3 fps)
  * @param slowDripInterval      pause between bytes under {@link FaultMode#SLOW_DRIP}
  * @param oversizedBodyBytes    body size under {@link FaultMode#OVERSIZED_BODY}
+ * @param closeConnections      answer with {@code Connection: close} and close, as deployed devices do
  */
 public record SimulatorConfig(
         DeviceKind kind,
@@ -40,7 +41,8 @@ public record SimulatorConfig(
         Duration captureDelay,
         Duration streamFrameInterval,
         Duration slowDripInterval,
-        long oversizedBodyBytes) {
+        long oversizedBodyBytes,
+        boolean closeConnections) {
 
     /** The SBI port range of SBI 0.9.5 §Device Discovery. */
     public static final int SBI_FIRST_PORT = 4501;
@@ -107,6 +109,7 @@ public record SimulatorConfig(
         b.streamFrameInterval = streamFrameInterval;
         b.slowDripInterval = slowDripInterval;
         b.oversizedBodyBytes = oversizedBodyBytes;
+        b.closeConnections = closeConnections;
         return b;
     }
 
@@ -127,6 +130,7 @@ public record SimulatorConfig(
         private Duration streamFrameInterval = Duration.ofMillis(100);
         private Duration slowDripInterval = Duration.ofMillis(200);
         private long oversizedBodyBytes = 64L << 20;
+        private boolean closeConnections = true;
 
         private Builder(DeviceKind kind) {
             this.kind = kind;
@@ -151,11 +155,13 @@ public record SimulatorConfig(
         public Builder streamFrameInterval(Duration interval) { this.streamFrameInterval = interval; return this; }
         public Builder slowDripInterval(Duration interval) { this.slowDripInterval = interval; return this; }
         public Builder oversizedBodyBytes(long bytes) { this.oversizedBodyBytes = bytes; return this; }
+        /** true (default): close the connection after each SBI answer; false: keep-alive. */
+        public Builder closeConnections(boolean close) { this.closeConnections = close; return this; }
 
         public SimulatorConfig build() {
             return new SimulatorConfig(kind, portFrom, portTo, Optional.ofNullable(ca), Optional.ofNullable(serialNumber),
                     fault, status, quality, biometricPresented, Optional.ofNullable(encryptionCertificate), purpose,
-                    captureDelay, streamFrameInterval, slowDripInterval, oversizedBodyBytes);
+                    captureDelay, streamFrameInterval, slowDripInterval, oversizedBodyBytes, closeConnections);
         }
     }
 }

@@ -126,6 +126,18 @@ class DiscoveryAndInfoTest {
     }
 
     @Test
+    void answersCloseTheConnectionLikeDeployedDevicesUnlessKeepAliveIsAsked() throws Exception {
+        HttpResponse<byte[]> r = TestDevices.send(iris, "MOSIPDINFO", "/info", null, Duration.ofSeconds(5));
+        assertEquals("close", r.headers().firstValue("Connection").orElse(""));
+        assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""));
+        try (SimulatedDevice keep = SbiSimulator.start(TestDevices.config(DeviceKind.FACE).closeConnections(false).build())) {
+            HttpResponse<byte[]> k = TestDevices.send(keep, "MOSIPDINFO", "/info", null, Duration.ofSeconds(5));
+            assertTrue(k.headers().firstValue("Connection").isEmpty());
+            assertEquals(keep.callbackUrl().resolve("/admin/"), keep.adminUrl());
+        }
+    }
+
+    @Test
     void caCertificateCanBeExportedAsPem() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sbi-ca");
         java.nio.file.Path pem = iris.writeDeviceProviderCaPem(dir.resolve("ca.pem"));

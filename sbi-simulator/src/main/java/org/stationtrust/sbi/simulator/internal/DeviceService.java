@@ -55,7 +55,8 @@ public final class DeviceService implements AutoCloseable {
         this.answers = new DeviceAnswers(profile, state, signer, port);
         this.captures = new CaptureAnswers(profile, state, signer, config.captureDelay().toMillis());
         this.streams = new StreamAnswers(config.kind(), state, config.streamFrameInterval().toMillis());
-        this.transport = new Transport(state, config.slowDripInterval().toMillis(), config.oversizedBodyBytes(), port);
+        this.transport = new Transport(state, config.slowDripInterval().toMillis(), config.oversizedBodyBytes(), port,
+                config.closeConnections());
         this.admin = new AdminEndpoint(this);
         this.executor = Executors.newCachedThreadPool(daemonThreads("sbi-sim-" + port));
         server.setExecutor(executor);

@@ -20,9 +20,11 @@ public final class Transport {
     private final long slowDripMillis;
     private final long oversizedBytes;
     private final int port;
+    private final boolean closeConnections;
 
-    public Transport(DeviceState state, long slowDripMillis, long oversizedBytes, int port) {
+    public Transport(DeviceState state, long slowDripMillis, long oversizedBytes, int port, boolean closeConnections) {
         this.state = state;
+        this.closeConnections = closeConnections;
         this.slowDripMillis = slowDripMillis;
         this.oversizedBytes = oversizedBytes;
         this.port = port;
@@ -72,6 +74,10 @@ public final class Transport {
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.getResponseHeaders().set("Location", "http://127.0.0.1:" + port);
+        if (closeConnections) {
+            // Deployed services close after every answer; the JDK server closes when it sees this header.
+            ex.getResponseHeaders().set("Connection", "close");
+        }
     }
 
     private static void send(HttpExchange ex, byte[] body) throws IOException {
