@@ -17,6 +17,12 @@ public interface AgentOperations {
     /** Writes the device preview to {@code out} as {@code multipart/x-mixed-replace} JPEG parts until it ends. */
     void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) throws ApiRefusal;
 
+    /** Enrolls the station now with an optional one-time token; answers the resulting state. */
+    Map<String, Object> enroll(java.util.Optional<String> token) throws ApiRefusal;
+
+    /** Asks for an attestation now; answers at once (the result shows in status). */
+    Map<String, Object> attestNow() throws ApiRefusal;
+
     /** Parses a JSON body that already passed the size limit. */
     static CaptureOrder parse(JsonNode body) throws ApiRefusal {
         return CaptureOrder.fromJson(body);

@@ -46,6 +46,15 @@ public final class LocalApi implements AutoCloseable {
         app.get("/v1/status", ctx -> ctx.json(operations.status()));
         app.get("/v1/devices", ctx -> ctx.json(Map.of("devices", operations.devices())));
         app.post("/v1/captures", ctx -> ctx.json(operations.capture(CaptureOrder.fromJson(body(ctx, settings)))));
+        app.post("/v1/enrollment", ctx -> {
+            JsonNode body = body(ctx, settings);
+            JsonNode oneTime = body.get("token");
+            if (oneTime != null && (!oneTime.isTextual() || oneTime.asText().length() > 200)) {
+                throw new ApiRefusal(400, "bad_token", "token must be a string of at most 200 characters");
+            }
+            ctx.json(operations.enroll(java.util.Optional.ofNullable(oneTime).map(JsonNode::asText)));
+        });
+        app.post("/v1/attestations", ctx -> ctx.status(202).json(operations.attestNow()));
         app.get("/v1/devices/{id}/stream", ctx -> {
             int subId = parseSubId(ctx.queryParam("deviceSubId"));
             String boundary = "frame-" + UUID.randomUUID();

@@ -103,6 +103,11 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     }
 
     public static RunningAgent start(AgentConfig config, Clock clock) throws AgentStartFailure {
+        return start(config, clock, true);
+    }
+
+    /** {@code autoEnroll} false: a not-yet-enrolled station waits for an explicit enrollment (CLI enroll). */
+    public static RunningAgent start(AgentConfig config, Clock clock, boolean autoEnroll) throws AgentStartFailure {
         if (config.development()) {
             LOG.warn("event=agent.development_mode message=\"DEVELOPMENT MODE: trust checks that production enforces"
                     + " (server pin, device trust store, TPM) may be missing; never use this on a registration station\"");
@@ -124,7 +129,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                     new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()));
             if (config.server().url().isPresent()) {
                 var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
-                b.server = ServerSession.start(config, http, b.identity, b.state, b.audit, clock);
+                b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
                 b.courier = new Courier(b.queue, new HttpDelivery(http, config.server().url().get(),
                         b.identity.requestSigning(clock), config.server().timeout())).start();
             } else {
@@ -243,6 +248,34 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         } catch (IOException e) {
             LOG.info("event=stream.client_gone deviceId={}", deviceId);
         }
+    }
+
+    @Override
+    public Map<String, Object> enroll(Optional<String> enrollmentToken) throws ApiRefusal {
+        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
+        if (identity.machine().isEmpty()) throw new ApiRefusal(503, "tpm_unavailable", "enrollment needs a TPM");
+        try {
+            StationState.EnrollmentPhase phase = session.enrollNow(enrollmentToken);
+            return Map.of("machineId", identity.state().machineId(), "enrollment", phase.name());
+        } catch (IllegalStateException e) {
+            throw new ApiRefusal(409, "already_enrolled", e.getMessage());
+        } catch (org.stationtrust.agent.internal.server.ServerRefused e) {
+            throw new ApiRefusal(502, "server_refused", e.getMessage());
+        } catch (org.stationtrust.agent.internal.server.ServerUnreachable e) {
+            throw new ApiRefusal(503, "server_unreachable", e.getMessage());
+        } catch (org.stationtrust.tpm.TpmException e) {
+            throw new ApiRefusal(503, "tpm_unavailable", "the TPM failed during enrollment: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Map<String, Object> attestNow() throws ApiRefusal {
+        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
+        if (identity.state().phase() != StationState.EnrollmentPhase.ACTIVE) {
+            throw new ApiRefusal(409, "station_not_active", "only an ACTIVE station attests; this one is " + identity.state().phase());
+        }
+        session.requestAttestation();
+        return Map.of("attestation", "requested");
     }
 
     private static ApiRefusal noTrustStore() {

@@ -2,21 +2,231 @@ package org.stationtrust.agent.internal.service;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.audit.AuditLog;
-import org.stationtrust.agent.internal.config.StateDirectory;
+import org.stationtrust.agent.internal.identity.StationState;
+import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
+import org.stationtrust.agent.internal.queue.Backoff;
+import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.agent.internal.server.ServerRefused;
+import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.tpm.MachineIdentity;
+import org.stationtrust.tpm.Quote;
+import org.stationtrust.tpm.TpmException;
 
-/** Enrollment and attestation with the server, in the background (filled in as the server API lands). */
+/**
+ * The agent's life with the server, on one background thread: enroll when not enrolled (with the
+ * configured one-time token), wait for approval with backoff, then attest on schedule and on demand.
+ * A cleared TPM (REENROLLMENT_REQUIRED), a rejection or a revocation stops it until an operator acts.
+ */
 public final class ServerSession implements AutoCloseable {
-    private ServerSession() {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerSession.class);
+    private final AgentConfig config;
+    private final StationIdentity identity;
+    private final EnrollmentServer server;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final RequestSigning signing;
+    private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    private final Object wake = new Object();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean attestRequested;
+    private int failures;
+    private boolean autoEnroll;
+
+    private ServerSession(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock) {
+        this.config = config;
+        this.identity = identity;
+        this.server = new EnrollmentServer(http, config.server().url().orElseThrow(), config.server().timeout());
+        this.audit = audit;
+        this.clock = clock;
+        this.signing = identity.requestSigning(clock);
+        this.thread = new Thread(this::loop, "server-session");
+        this.thread.setDaemon(true);
     }
 
-    static ServerSession start(AgentConfig config, HttpClient http, StationIdentity identity, StateDirectory state,
-                               AuditLog audit, Clock clock) {
-        return new ServerSession();
+    static ServerSession start(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock,
+                               boolean autoEnroll) {
+        ServerSession session = new ServerSession(config, http, identity, audit, clock);
+        session.autoEnroll = autoEnroll;
+        if (identity.machine().isPresent()) session.thread.start();
+        return session;
+    }
+
+    public EnrollmentServer server() {
+        return server;
+    }
+
+    public RequestSigning signing() {
+        return signing;
+    }
+
+    /** Asks for an attestation now (on demand); returns at once. */
+    public void requestAttestation() {
+        attestRequested = true;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    private void loop() {
+        while (running) {
+            Duration wait;
+            try {
+                wait = step();
+                failures = 0;
+            } catch (ServerUnreachable e) {
+                failures++;
+                wait = backoff.after(failures);
+                LOG.warn("event=server.unreachable attempt={} retryInMs={} reason=\"{}\"", failures, wait.toMillis(), e.getMessage());
+            } catch (ServerRefused e) {
+                failures++;
+                wait = backoff.after(failures);
+                LOG.warn("event=server.refused attempt={} status={} code={} reason=\"{}\"", failures, e.status(), e.code(), e.getMessage());
+            } catch (TpmException e) {
+                failures++;
+                wait = backoff.after(failures);
+                LOG.error("event=tpm.error attempt={} reason=\"{}\"", failures, e.getMessage());
+            } catch (RuntimeException e) {
+                failures++;
+                wait = backoff.after(failures);
+                LOG.error("event=server_session.error reason=\"{}\"", e.toString());
+            }
+            synchronized (wake) {
+                if (running && !attestRequested) {
+                    try {
+                        wake.wait(Math.max(1, wait.toMillis()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One step of the state machine; returns how long to wait before the next. */
+    synchronized Duration step() throws ServerUnreachable, ServerRefused, TpmException {
+        StationState s = identity.state();
+        switch (s.phase()) {
+            case NOT_ENROLLED -> {
+                if (!autoEnroll) return Duration.ofMinutes(5);
+                new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs()).enroll(
+                        config.server().url().orElseThrow().toString(), config.machineName(),
+                        config.server().enrollmentToken().map(AgentConfig.Secret::value));
+                return Duration.ofMillis(200);
+            }
+            case PENDING_APPROVAL, PENDING_ACTIVATION -> {
+                return pollApproval(s);
+            }
+            case ACTIVE -> {
+                return attestIfDue(s);
+            }
+            default -> {
+                attestRequested = false;
+                return Duration.ofMinutes(5);
+            }
+        }
+    }
+
+    /**
+     * Enrolls now (CLI {@code enroll}, or re-enrollment after a cleared TPM, a rejection or a revocation).
+     * Refuses while an enrollment is active or pending, so a second key is never enrolled by accident.
+     */
+    public synchronized EnrollmentPhase enrollNow(Optional<String> token) throws ServerUnreachable, ServerRefused, TpmException {
+        StationState s = identity.state();
+        if (s.phase() == EnrollmentPhase.ACTIVE || s.phase() == EnrollmentPhase.PENDING_APPROVAL) {
+            throw new IllegalStateException("this station is already enrolled as " + s.machineId() + " (" + s.phase()
+                    + "); deprovision it first to enroll again");
+        }
+        if (s.phase() != EnrollmentPhase.NOT_ENROLLED) {
+            audit.append("enrollment.restarted", Map.of("previousMachineId", String.valueOf(s.machineId()), "previousPhase", s.phase().name()));
+            identity.update(StationState.fresh());
+        }
+        EnrollmentPhase phase = new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs()).enroll(
+                config.server().url().orElseThrow().toString(), config.machineName(),
+                token.or(() -> config.server().enrollmentToken().map(AgentConfig.Secret::value)));
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        return phase;
+    }
+
+    private Duration pollApproval(StationState s) throws ServerUnreachable, ServerRefused {
+        EnrollmentPhase phase = EnrollmentProcedure.phaseOf(server.enrollmentState(s.machineId()));
+        if (phase == s.phase()) {
+            failures++;
+            return backoff.after(Math.min(failures, 7));
+        }
+        identity.update(s.withPhase(phase, phase == EnrollmentPhase.ACTIVE ? null : "the server reports " + phase));
+        audit.append("enrollment.state_changed", Map.of("machineId", s.machineId(), "from", s.phase().name(), "to", phase.name()));
+        LOG.info("event=enrollment.state_changed machineId={} from={} to={}", s.machineId(), s.phase(), phase);
+        if (phase == EnrollmentPhase.ACTIVE) attestRequested = true;
+        return Duration.ofMillis(10);
+    }
+
+    private Duration attestIfDue(StationState s) throws ServerUnreachable, ServerRefused, TpmException {
+        Instant last = s.lastAttestation() == null ? Instant.EPOCH : Instant.parse(s.lastAttestation());
+        Duration interval = config.server().attestationInterval();
+        boolean due = attestRequested || !"PASSED".equals(s.lastAttestationResult())
+                || !clock.instant().isBefore(last.plus(interval));
+        if (!due) return Duration.between(clock.instant(), last.plus(interval));
+        attestRequested = false;
+        attest();
+        return interval;
+    }
+
+    /** One attestation: fresh nonce from the server, quote with the AK, server verifies. */
+    public void attest() throws ServerUnreachable, ServerRefused, TpmException {
+        MachineIdentity machine = identity.machine().orElseThrow();
+        try {
+            String nonce = server.nonce("quote", signing);
+            Quote quote;
+            synchronized (machine) {
+                quote = machine.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs()));
+            }
+            server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(), quote.pcrs().asMap()), signing);
+            identity.update(identity.state().withAttestation(clock.instant().toString(), "PASSED"));
+            audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
+        } catch (ServerRefused e) {
+            identity.update(identity.state().withAttestation(clock.instant().toString(), "REFUSED " + e.code()));
+            audit.append("attestation.refused", Map.of("status", e.status(), "code", e.code()));
+            if (e.code().contains("NOT_ACTIVE") || e.code().contains("not_active") || e.code().contains("UNKNOWN") || e.code().contains("unknown")) {
+                refreshEnrollmentState();
+            }
+            throw e;
+        }
+    }
+
+    private void refreshEnrollmentState() {
+        StationState s = identity.state();
+        try {
+            EnrollmentPhase phase = EnrollmentProcedure.phaseOf(server.enrollmentState(s.machineId()));
+            if (phase != s.phase()) {
+                identity.update(s.withPhase(phase, "the server reports " + phase));
+                audit.append("enrollment.state_changed", Map.of("machineId", s.machineId(), "from", s.phase().name(), "to", phase.name()));
+            }
+        } catch (ServerUnreachable | ServerRefused e) {
+            LOG.warn("event=enrollment.state_unknown reason=\"{}\"", e.getMessage());
+        }
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
+        running = false;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        thread.interrupt();
+        if (thread.isAlive()) thread.join(5000);
     }
 }

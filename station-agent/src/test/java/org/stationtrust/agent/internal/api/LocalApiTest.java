@@ -63,6 +63,16 @@ class LocalApiTest {
         @Override
         public void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) {
         }
+
+        @Override
+        public Map<String, Object> enroll(Optional<String> enrollmentToken) throws ApiRefusal {
+            throw new ApiRefusal(409, "no_server", "no server.url is configured");
+        }
+
+        @Override
+        public Map<String, Object> attestNow() {
+            return Map.of("attestation", "requested");
+        }
     };
 
     @BeforeEach

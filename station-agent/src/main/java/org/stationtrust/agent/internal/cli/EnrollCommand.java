@@ -1,0 +1,90 @@
+package org.stationtrust.agent.internal.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.internal.api.ApiRefusal;
+import org.stationtrust.agent.internal.config.SecretFiles;
+import org.stationtrust.agent.internal.service.AgentStartFailure;
+import org.stationtrust.agent.internal.service.RunningAgent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "enroll", description = "Enroll this machine with the enrollment server (EK, AK, certified machine key,"
+        + " credential challenge, first quote); the station then waits for an administrator's approval.")
+final class EnrollCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--server", paramLabel = "URL", description = "server URL (default: server.url of the configuration)")
+    URI server;
+
+    @Option(names = "--token", paramLabel = "T", description = "one-time enrollment token (visible in the process list;"
+            + " prefer --token-file or STATION_AGENT_SERVER_ENROLLMENT_TOKEN_FILE)")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "file (0600) holding the one-time enrollment token")
+    Path tokenFile;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig config = AgentCommand.loadConfig(AgentCommand.configOf(spec), spec.commandLine().getErr());
+        if (config == null) return AgentCommand.EXIT_CONFIG;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (server != null) {
+            boolean loopbackHttp = "http".equals(server.getScheme()) && config.development()
+                    && ("127.0.0.1".equals(server.getHost()) || "localhost".equals(server.getHost()));
+            if (!"https".equals(server.getScheme()) && !loopbackHttp) {
+                err.println("--server must be https:// (plain http only to 127.0.0.1 in mode: development)");
+                return AgentCommand.EXIT_CONFIG;
+            }
+            config = withServer(config, server);
+        }
+        if (config.server().url().isEmpty()) {
+            err.println("no server: pass --server URL or set server.url");
+            return AgentCommand.EXIT_CONFIG;
+        }
+        Optional<String> oneTime = Optional.ofNullable(token);
+        if (tokenFile != null) oneTime = Optional.of(new SecretFiles().read(tokenFile));
+        Optional<LocalAgent> running = LocalAgent.find(config);
+        if (running.isPresent()) {
+            ObjectNode body = JsonNodeFactory.instance.objectNode();
+            oneTime.ifPresent(t -> body.put("token", t));
+            LocalAgent.Answer a = running.get().call("POST", "/v1/enrollment", body.toString());
+            out.println(a.body());
+            return a.status() == 200 ? 0 : AgentCommand.EXIT_FAILED;
+        }
+        try (RunningAgent agent = RunningAgent.start(onAnyPort(config), Clock.systemUTC(), false)) {
+            Map<String, Object> result = agent.enroll(oneTime);
+            out.println("enrolled: machineId " + result.get("machineId") + ", state " + result.get("enrollment")
+                    + "; an administrator must now approve this station");
+            return 0;
+        } catch (ApiRefusal e) {
+            err.println("enrollment failed (" + e.code() + "): " + e.getMessage());
+            return AgentCommand.EXIT_FAILED;
+        } catch (AgentStartFailure e) {
+            err.println("station-agent: " + e.getMessage());
+            return AgentCommand.EXIT_FAILED;
+        }
+    }
+
+    private static AgentConfig onAnyPort(AgentConfig c) {
+        return new AgentConfig(c.mode(), c.stateDir(), c.machineName(), c.server(), c.tpm(), c.devices(),
+                new AgentConfig.Api(0, c.api().corsOrigin(), c.api().maxBodyBytes()), c.queue());
+    }
+
+    private static AgentConfig withServer(AgentConfig c, URI url) {
+        AgentConfig.Server s = c.server();
+        return new AgentConfig(c.mode(), c.stateDir(), c.machineName(), new AgentConfig.Server(Optional.of(url),
+                s.certificateSha256(), s.enrollmentToken(), s.timeout(), s.attestationInterval()), c.tpm(), c.devices(), c.api(), c.queue());
+    }
+}

@@ -1,0 +1,119 @@
+package org.stationtrust.agent.internal.service;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.CertificateEncodingException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
+import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.ServerRefused;
+import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.tpm.KeyCertification;
+import org.stationtrust.tpm.MachineIdentity;
+import org.stationtrust.tpm.PcrSelection;
+import org.stationtrust.tpm.Quote;
+import org.stationtrust.tpm.TpmException;
+
+/**
+ * Enrollment as DESIGN.md describes it: send EK certificate and public areas with the AK's certification of
+ * the machine key, answer the credential challenge with ActivateCredential, send the first quote, and
+ * leave the station PENDING_APPROVAL. Every step is audited.
+ */
+final class EnrollmentProcedure {
+    private final StationIdentity identity;
+    private final EnrollmentServer server;
+    private final AuditLog audit;
+    private final List<Integer> pcrs;
+
+    EnrollmentProcedure(StationIdentity identity, EnrollmentServer server, AuditLog audit, List<Integer> pcrs) {
+        this.identity = identity;
+        this.server = server;
+        this.audit = audit;
+        this.pcrs = pcrs;
+    }
+
+    /** Qualifying data of the enrollment certification, as server-enroll expects it. */
+    static byte[] certifyQualifyingData(String machineName) {
+        return sha256(("station-trust:enroll:" + machineName).getBytes(StandardCharsets.UTF_8));
+    }
+
+    EnrollmentPhase enroll(String serverUrl, String machineName, Optional<String> token)
+            throws ServerRefused, ServerUnreachable, TpmException {
+        MachineIdentity machine = identity.machine().orElseThrow(() -> new IllegalStateException(
+                "enrollment needs a TPM; this agent runs without one (tpm.uri: none)"));
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        Base64.Encoder b64 = Base64.getEncoder();
+        synchronized (machine) {
+            KeyCertification certification = machine.certifyMachineKey(certifyQualifyingData(machineName));
+            body.put("machineName", machineName);
+            try {
+                body.put("ekCertificate", b64.encodeToString(machine.endorsementKey().certificate().getEncoded()));
+            } catch (CertificateEncodingException e) {
+                throw new IllegalStateException("the EK certificate read from NV cannot be re-encoded", e);
+            }
+            body.put("ekPublic", b64.encodeToString(machine.endorsementKey().publicArea().encoded()));
+            body.put("akPublic", b64.encodeToString(machine.attestationKey().publicArea().encoded()));
+            body.put("machineKeyPublic", b64.encodeToString(machine.machineKey().publicArea().encoded()));
+            body.put("machineKeyCertifyInfo", b64.encodeToString(certification.attest()));
+            body.put("machineKeyCertifySignature", b64.encodeToString(certification.signature()));
+        }
+        token.ifPresent(t -> body.put("enrollmentToken", t));
+        audit.append("enrollment.submitting", Map.of("server", serverUrl, "machineName", machineName, "withToken", token.isPresent()));
+        EnrollmentServer.Challenge challenge;
+        try {
+            challenge = server.enroll(body);
+        } catch (ServerRefused e) {
+            audit.append("enrollment.refused", Map.of("status", e.status(), "code", e.code()));
+            throw e;
+        }
+        identity.update(identity.state().withEnrollment(serverUrl, challenge.machineId(), EnrollmentPhase.PENDING_ACTIVATION,
+                identity.ekNameHex(), identity.machineKeyNameHex()));
+        audit.append("enrollment.challenged", Map.of("machineId", challenge.machineId()));
+
+        byte[] secret;
+        Quote quote;
+        synchronized (machine) {
+            secret = machine.activateCredential(challenge.credentialBlob(), challenge.encryptedSecret());
+            quote = machine.quote(challenge.quoteNonce(), selection(pcrs));
+        }
+        String state;
+        try {
+            state = server.activate(challenge.machineId(), secret, new EnrollmentServer.QuoteEvidence(
+                    Base64.getEncoder().encodeToString(challenge.quoteNonce()), quote.attest(), quote.signature(), quote.pcrs().asMap()));
+        } catch (ServerRefused e) {
+            audit.append("enrollment.activation_refused", Map.of("machineId", challenge.machineId(), "code", e.code()));
+            throw e;
+        }
+        EnrollmentPhase phase = phaseOf(state);
+        identity.update(identity.state().withPhase(phase, phase == EnrollmentPhase.PENDING_APPROVAL
+                ? "credential activated; waiting for an administrator to approve this station" : null));
+        audit.append("enrollment.activated", Map.of("machineId", challenge.machineId(), "state", state));
+        return phase;
+    }
+
+    static PcrSelection selection(List<Integer> pcrs) {
+        return PcrSelection.of(pcrs.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    static EnrollmentPhase phaseOf(String serverState) throws ServerUnreachable {
+        try {
+            return EnrollmentPhase.valueOf(serverState);
+        } catch (IllegalArgumentException e) {
+            throw new ServerUnreachable("the server reports an unknown enrollment state '" + serverState + "'", e);
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
