@@ -94,9 +94,21 @@ public final class Harness {
     public RunReport run(List<TestCase> cases) throws InterruptedException {
         startedAt = Instant.now();
         startedNanos = System.nanoTime();
-        device = DeviceLocator.onPort(port, deviceId, rules.responseLimit()).orElseThrow(() -> new IllegalStateException(
-                "no SBI device answers MOSIPDISC on 127.0.0.1:" + port + (deviceId == null ? "" : " with deviceId " + deviceId)
-                        + "; start the device service or pass the right --port / --discover"));
+        DeviceLocator.Located located = DeviceLocator.locate(port, deviceId, rules.responseLimit());
+        if (located.profile().isEmpty()) {
+            String why = "the device could not be identified by discovery on 127.0.0.1:" + port + ": " + located.problem();
+            listener.started(cases.size());
+            for (int i = 0; i < cases.size(); i++) {
+                listener.caseStarted(i + 1, cases.size(), cases.get(i));
+                CaseResult r = Verdicts.crashed(cases.get(i), null, why, 0);
+                results.add(r);
+                listener.caseFinished(i + 1, cases.size(), r);
+            }
+            deviceNanos += located.elapsedNanos();
+            return report(true);
+        }
+        device = located.profile().get();
+        deviceNanos += located.elapsedNanos();
         CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, operator,
                 rules.grace(), rules.responseLimit());
         listener.started(cases.size());

@@ -40,8 +40,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Generated at run time into a directory (key file mode 0600), never shipped or committed.
  */
 public final class HarnessKey {
-    static final String KEY_FILE = "harness-key.pk8";
-    static final String CERT_FILE = "harness-cert.pem";
+    public static final String KEY_FILE = "harness-key.pk8";
+    public static final String CERT_FILE = "harness-cert.pem";
     private static final int MAX_FILE = 64 * 1024;
 
     private final PrivateKey privateKey;

@@ -22,36 +22,59 @@ public final class DeviceLocator {
     private DeviceLocator() {
     }
 
+    /** The outcome of identifying the device: its profile, or why discovery did not give one. */
+    public record Located(Optional<DeviceProfile> profile, String problem, long elapsedNanos) {
+    }
+
     /** The first device (or the one with {@code deviceId}) the service on {@code port} lists. */
     public static Optional<DeviceProfile> onPort(int port, String deviceId, Duration timeout) {
+        return locate(port, deviceId, timeout).profile();
+    }
+
+    /** Like {@link #onPort} but says why no device was identified. */
+    public static Located locate(int port, String deviceId, Duration timeout) {
         Exchange e = new DeviceChannel(port).send("MOSIPDISC", "/device", ANY, timeout);
-        if (!e.answered() || e.status() != 200) {
-            return Optional.empty();
+        if (!e.answered()) {
+            return new Located(Optional.empty(), "MOSIPDISC got no answer (" + e.transportError() + ")", e.elapsedNanos());
+        }
+        if (e.truncated()) {
+            return new Located(Optional.empty(), "MOSIPDISC answer exceeds the size limit (oversized body)", e.elapsedNanos());
+        }
+        if (e.status() != 200) {
+            return new Located(Optional.empty(), "MOSIPDISC answered HTTP " + e.status(), e.elapsedNanos());
         }
         JsonNode list = JsonFacts.parse(e.responseBody()).orElse(null);
         if (list == null || !list.isArray()) {
-            return Optional.empty();
+            return new Located(Optional.empty(), "MOSIPDISC answer is not a JSON array (malformed JSON)", e.elapsedNanos());
         }
         for (JsonNode d : list) {
-            String id = d.path("deviceId").asText(null);
-            if (id == null || (deviceId != null && !deviceId.equals(id))) {
-                continue;
+            Optional<DeviceProfile> p = profile(port, d, deviceId);
+            if (p.isPresent()) {
+                return new Located(p, null, e.elapsedNanos());
             }
-            JsonNode digitalId = JsonFacts.digitalId(d.path("digitalId").asText(null)).orElse(null);
-            String type = digitalId == null ? null : digitalId.path("type").asText(null);
-            String subType = digitalId == null ? null : digitalId.path("deviceSubType").asText(null);
-            if (type == null || subType == null) {
-                continue;
-            }
-            List<String> subIds = new ArrayList<>();
-            d.path("deviceSubId").forEach(n -> subIds.add(n.asText()));
-            List<String> specs = new ArrayList<>();
-            d.path("specVersion").forEach(n -> specs.add(n.asText()));
-            return Optional.of(new DeviceProfile(port, id, subIds, type, subType, d.path("purpose").asText(""),
-                    d.path("deviceStatus").asText(""), specs, digitalId, d.path("deviceCode").asText(null),
-                    d.path("certification").asText(null), d.path("serviceVersion").asText(null)));
         }
-        return Optional.empty();
+        return new Located(Optional.empty(), "MOSIPDISC listed no device with a readable digitalId"
+                + (deviceId == null ? "" : " and deviceId " + deviceId), e.elapsedNanos());
+    }
+
+    private static Optional<DeviceProfile> profile(int port, JsonNode d, String deviceId) {
+        String id = d.path("deviceId").asText(null);
+        if (id == null || (deviceId != null && !deviceId.equals(id))) {
+            return Optional.empty();
+        }
+        JsonNode digitalId = JsonFacts.digitalId(d.path("digitalId").asText(null)).orElse(null);
+        String type = digitalId == null ? null : digitalId.path("type").asText(null);
+        String subType = digitalId == null ? null : digitalId.path("deviceSubType").asText(null);
+        if (type == null || subType == null) {
+            return Optional.empty();
+        }
+        List<String> subIds = new ArrayList<>();
+        d.path("deviceSubId").forEach(n -> subIds.add(n.asText()));
+        List<String> specs = new ArrayList<>();
+        d.path("specVersion").forEach(n -> specs.add(n.asText()));
+        return Optional.of(new DeviceProfile(port, id, subIds, type, subType, d.path("purpose").asText(""),
+                d.path("deviceStatus").asText(""), specs, digitalId, d.path("deviceCode").asText(null),
+                d.path("certification").asText(null), d.path("serviceVersion").asText(null)));
     }
 
     /** Every device found on ports {@code first..last}, scanned concurrently (refused ports fail fast). */

@@ -1,0 +1,94 @@
+package org.stationtrust.ctk.internal.report;
+
+import java.util.Locale;
+import java.util.Map;
+import org.stationtrust.ctk.CaseResult;
+import org.stationtrust.ctk.RunReport;
+
+/**
+ * A self-contained report (inline CSS, no script, no external resource) a vendor can send to a
+ * certification lab. Written as well-formed XHTML so that any XML parser can read it back.
+ */
+public final class HtmlReport {
+    private static final String CSS = "body{font-family:sans-serif;margin:2em;color:#222}"
+            + "table{border-collapse:collapse;width:100%;margin-bottom:1.5em}th,td{border:1px solid #ccc;"
+            + "padding:4px 6px;vertical-align:top;text-align:left;font-size:13px}th{background:#eee}"
+            + ".PASSED{background:#e3f6e3}.FAILED{background:#fbe1e1}.SKIPPED{background:#f1f1f1;color:#666}"
+            + "pre{white-space:pre-wrap;word-break:break-all;font-size:12px;background:#fafafa;padding:6px;"
+            + "max-height:30em;overflow:auto}summary{cursor:pointer}";
+
+    private HtmlReport() {
+    }
+
+    public static String write(RunReport r) {
+        StringBuilder b = new StringBuilder();
+        b.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
+        b.append("<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"UTF-8\"/>");
+        b.append("<title>SBI compliance report</title><style>").append(CSS).append("</style></head><body>\n");
+        b.append("<h1>SBI ").append(Xml.esc(r.catalogueSpecVersion())).append(" compliance report</h1>\n");
+        if (!r.complete()) {
+            b.append("<p class=\"FAILED\"><strong>Partial report: the run was interrupted.</strong></p>\n");
+        }
+        b.append("<h2>Summary</h2><table><tbody>");
+        row(b, "Device", describe(r.device()));
+        row(b, "Started", r.startedAt().toString());
+        row(b, "Finished", r.finishedAt().toString());
+        row(b, "Cases", r.results().size() + " (" + r.count(CaseResult.Outcome.PASSED) + " passed, "
+                + r.count(CaseResult.Outcome.FAILED) + " failed, " + r.count(CaseResult.Outcome.SKIPPED) + " skipped)");
+        row(b, "Verdict", r.exitCode() == 0 ? "PASS: every selected case passed" : "FAIL (exit code " + r.exitCode() + ")");
+        row(b, "Time", String.format(Locale.ROOT, "%.1f s in all, %.1f s waiting on the device, %.1f s operator, "
+                + "%.1f s harness (%.1f%%)", r.timing().wallMs() / 1000, r.timing().deviceMs() / 1000,
+                r.timing().operatorMs() / 1000, r.timing().harnessMs() / 1000, r.timing().harnessPercent()));
+        b.append("</tbody></table>\n<h2>Latency per verb (ms)</h2><table><thead><tr><th>verb</th><th>count</th>"
+                + "<th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>");
+        r.latency().forEach((verb, l) -> b.append(String.format(Locale.ROOT,
+                "<tr><td>%s</td><td>%d</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>",
+                Xml.esc(verb), l.count(), l.p50(), l.p90(), l.p99(), l.max())));
+        b.append("</tbody></table>\n<h2>Cases</h2><table><thead><tr><th>case</th><th>MOSIP</th><th>outcome</th>"
+                + "<th>expected</th><th>actual</th></tr></thead><tbody>\n");
+        for (CaseResult c : r.results()) {
+            caseRow(b, c);
+        }
+        b.append("</tbody></table>\n<p>Biometric values (bioValue) and wrapped session keys are elided from the "
+                + "exchanges shown; signed parts are shown decoded.</p>\n</body></html>\n");
+        return b.toString();
+    }
+
+    private static void caseRow(StringBuilder b, CaseResult c) {
+        b.append("<tr class=\"").append(c.outcome().name()).append("\" id=\"").append(Xml.esc(c.id())).append("\">");
+        b.append("<td><strong>").append(Xml.esc(c.id())).append("</strong><br/>").append(Xml.esc(c.name())).append("</td>");
+        b.append("<td>").append(Xml.esc(String.join(", ", c.mosipIds()))).append("</td>");
+        b.append("<td>").append(c.outcome().name()).append("</td>");
+        b.append("<td>").append(Xml.esc(c.expected())).append("</td><td>").append(Xml.esc(c.actual()));
+        if (!c.reason().isEmpty()) {
+            b.append("<br/><em>").append(Xml.esc(c.reason())).append("</em>");
+        }
+        if (!c.checks().isEmpty() || !c.exchanges().isEmpty()) {
+            b.append("<details><summary>checks and exchanges</summary><ul>");
+            for (CaseResult.CheckResult k : c.checks()) {
+                b.append("<li>").append(Xml.esc(k.check())).append(" ").append(k.status()).append(": ")
+                        .append(Xml.esc(k.message())).append("</li>");
+            }
+            b.append("</ul>");
+            for (CaseResult.ExchangeRecord e : c.exchanges()) {
+                b.append("<p>").append(Xml.esc(e.verb() + " " + e.path())).append(" &#8594; ")
+                        .append(e.status() > 0 ? "HTTP " + e.status() : Xml.esc("no answer: " + e.transportError()))
+                        .append(String.format(Locale.ROOT, " in %.1f ms", e.elapsedMs())).append("</p>");
+                b.append("<pre>").append(Xml.esc(e.request().isEmpty() ? "(no body)" : e.request())).append("</pre>");
+                b.append("<pre>").append(Xml.esc(e.response().isEmpty() ? "(no body)" : e.response())).append("</pre>");
+            }
+            b.append("</details>");
+        }
+        b.append("</td></tr>\n");
+    }
+
+    private static void row(StringBuilder b, String key, String value) {
+        b.append("<tr><th>").append(Xml.esc(key)).append("</th><td>").append(Xml.esc(value)).append("</td></tr>");
+    }
+
+    private static String describe(Map<String, String> device) {
+        StringBuilder s = new StringBuilder();
+        device.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return s.toString();
+    }
+}
