@@ -13,13 +13,18 @@ import java.util.concurrent.CountDownLatch;
 import org.stationtrust.sbi.simulator.internal.CertificateIssuer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Command line: runs simulated SBI devices on 127.0.0.1 until Ctrl-C. See README.md. */
 @Command(name = "sbi-simulator", mixinStandardHelpOptions = true, version = "sbi-simulator 0.1.0 (SBI 0.9.5)",
         description = "Reference SBI 0.9.5 device service: finger slap, iris double and face on 127.0.0.1,"
                 + " with fault modes for testing clients.")
 public final class Main implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--devices", split = ",", defaultValue = "finger,iris,face",
             description = "Devices to start, comma-separated: finger, iris, face (default: ${DEFAULT-VALUE}).")
     List<String> devices = new ArrayList<>();
@@ -121,7 +126,7 @@ public final class Main implements Callable<Integer> {
         }
         if (caCertPem != null || caKeyPem != null) {
             if (caCertPem == null || caKeyPem == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
+                throw new CommandLine.ParameterException(spec.commandLine(),
                         "--ca-cert-pem and --ca-key-pem go together");
             }
             return DeviceProviderCa.fromPem(caCertPem, caKeyPem);
@@ -136,7 +141,7 @@ public final class Main implements Callable<Integer> {
         }
         String env = System.getenv("SBI_SIM_CA_PASSWORD");
         if (env == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--ca-p12 needs a password: set SBI_SIM_CA_PASSWORD or pass --ca-password-file");
         }
         return env.toCharArray();
