@@ -10,6 +10,11 @@ public final class TestDatabases {
     }
 
     public static String sqliteUrl(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
         return "jdbc:sqlite:" + dir.resolve("server.db");
     }
 

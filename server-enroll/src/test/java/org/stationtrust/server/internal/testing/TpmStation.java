@@ -1,0 +1,117 @@
+package org.stationtrust.server.internal.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.function.Function;
+import org.stationtrust.server.internal.enroll.EnrollmentRequest;
+import org.stationtrust.tpm.KeyCertification;
+import org.stationtrust.tpm.MachineIdentity;
+import org.stationtrust.tpm.Quote;
+import org.stationtrust.tpm.TpmException;
+
+/**
+ * The station side of the protocol in tests, driving a real (software) TPM through the tpm module:
+ * builds the enrollment request, activates the credential, quotes and signs requests with the TPM key.
+ */
+public final class TpmStation {
+    private static final Base64.Encoder B64 = Base64.getEncoder();
+    private final MachineIdentity identity;
+    private final StationClient client;
+    private final String name;
+    public String machineId;
+
+    public TpmStation(MachineIdentity identity, StationClient client, String name) {
+        this.identity = identity;
+        this.client = client;
+        this.name = name;
+    }
+
+    public MachineIdentity identity() {
+        return identity;
+    }
+
+    /** The enrollment body, as the agent sends it. */
+    public ObjectNode enrollmentBody() {
+        try {
+            KeyCertification cert = identity.certifyMachineKey(EnrollmentRequest.certifyQualifyingData(name));
+            ObjectNode b = TestServer.JSON.createObjectNode();
+            b.put("machineName", name);
+            b.put("ekCertificate", B64.encodeToString(identity.endorsementKey().certificate().getEncoded()));
+            b.put("ekPublic", B64.encodeToString(identity.endorsementKey().publicArea().encoded()));
+            b.put("akPublic", B64.encodeToString(identity.attestationKey().publicArea().encoded()));
+            b.put("machineKeyPublic", B64.encodeToString(identity.machineKey().publicArea().encoded()));
+            b.put("machineKeyCertifyInfo", B64.encodeToString(cert.attest()));
+            b.put("machineKeyCertifySignature", B64.encodeToString(cert.signature()));
+            return b;
+        } catch (TpmException | java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> enroll(ObjectNode body) {
+        HttpResponse<String> r = client.sendRaw("POST", "/api/v1/enrollments", body.toString(), null);
+        if (r.statusCode() == 201) machineId = TestServer.json(r).path("machineId").asText();
+        return r;
+    }
+
+    /** Recovers the secret with ActivateCredential and sends it with the first quote. */
+    public HttpResponse<String> activate(JsonNode challenge) {
+        try {
+            byte[] secret = identity.activateCredential(d(challenge.path("credentialBlob").asText()),
+                    d(challenge.path("encryptedSecret").asText()));
+            return activateWith(secret, d(challenge.path("quoteNonce").asText()));
+        } catch (TpmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> activateWith(byte[] secret, byte[] quoteNonce) {
+        ObjectNode b = TestServer.JSON.createObjectNode();
+        b.put("secret", B64.encodeToString(secret));
+        b.set("quote", quoteJson(quoteNonce, B64.encodeToString(quoteNonce)));
+        return client.sendRaw("POST", "/api/v1/enrollments/" + machineId + "/activation", b.toString(), null);
+    }
+
+    public ObjectNode quoteJson(byte[] nonce, String nonceField) {
+        try {
+            Quote q = identity.quote(nonce);
+            ObjectNode quote = TestServer.JSON.createObjectNode();
+            quote.put("nonce", nonceField);
+            quote.put("attest", B64.encodeToString(q.attest()));
+            quote.put("signature", B64.encodeToString(q.signature()));
+            ObjectNode pcrs = quote.putObject("pcrs");
+            q.pcrs().asMap().forEach((k, v) -> pcrs.put(Integer.toString(k), B64.encodeToString(v)));
+            return quote;
+        } catch (TpmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Function<byte[], byte[]> signer() {
+        return data -> {
+            try {
+                return identity.machineKey().signJose(data);
+            } catch (TpmException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    public HttpResponse<String> signed(String method, String path, String body) {
+        return client.send(method, path, body, machineId, signer());
+    }
+
+    /** Nonce, quote, submit: one periodic attestation. Returns the quote submission response. */
+    public HttpResponse<String> attest() {
+        HttpResponse<String> n = signed("POST", "/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}");
+        if (n.statusCode() != 201) return n;
+        String nonce = TestServer.json(n).path("nonce").asText();
+        return signed("POST", "/api/v1/attestation/quotes", quoteJson(d(nonce), nonce).toString());
+    }
+
+    public static byte[] d(String b64) {
+        return Base64.getDecoder().decode(b64);
+    }
+}
