@@ -1,0 +1,182 @@
+package org.stationtrust.installer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A release built with throwaway keys: the detached package signature and the jar signatures verify,
+ * and every way of breaking them is refused, both by the documented command and at install time
+ * (verify-release --install, and APT's pre-install hook once a release keyring is configured).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReleaseSigningTest {
+    private static final Path CONFIGURED_KEYRING = Path.of("/etc/station-agent/release-keyring.gpg");
+
+    @TempDir
+    static Path work;
+    static ReleaseKeys release;
+    static ReleaseKeys attacker;
+    static AgentPackages.Built signed;
+    static AgentPackages.Built signedUpgrade;
+    static Path verifyRelease;
+
+    @BeforeAll
+    static void buildSignedReleases() {
+        release = ReleaseKeys.generate(work.resolve("release-keys"), "station-trust test release");
+        attacker = ReleaseKeys.generate(work.resolve("attacker-keys"), "someone else");
+        signed = AgentPackages.build(work.resolve("v1"), AgentPackages.debianVersion(), release.buildEnvironment());
+        signedUpgrade = AgentPackages.build(work.resolve("v2"), AgentPackages.debianVersion() + "+upgrade1", release.buildEnvironment());
+        verifyRelease = Path.of(System.getProperty("installer.buildScript")).resolveSibling("verify-release");
+    }
+
+    @AfterAll
+    static void purgeWhateverHappened() {
+        if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+    }
+
+    @Test
+    @Order(1)
+    void aSignedBuildWritesAnArmoredDetachedSignatureAndSaysWhatItSigned() throws IOException {
+        assertTrue(Files.readString(signed.signature()).startsWith("-----BEGIN PGP SIGNATURE-----"));
+        assertTrue(signed.log().stdout().contains("signed " + signed.signature() + " (detached, ASCII-armored)"), signed.log().describe());
+        assertTrue(signed.log().stdout().contains("3 station-trust jars signed with jars.p12 alias release"), signed.log().describe());
+        Command.of("gpgv", "--keyring", release.keyring().toString(), signed.signature().toString(), signed.deb().toString())
+                .run().requireSuccess();
+    }
+
+    @Test
+    @Order(2)
+    void theDocumentedCommandVerifiesThePackageAndItsJars() {
+        Command.Result r = verify("--jar-cert", release.jarCertificate().toString(), signed.deb().toString());
+        assertEquals(0, r.exit(), r.describe());
+        assertTrue(r.stdout().contains("signature verified"), r.describe());
+        assertTrue(r.stdout().contains("the 3 station-trust jars are signed by"), r.describe());
+    }
+
+    @Test
+    @Order(3)
+    void librariesStayByteIdenticalToWhatMavenResolved() throws IOException {
+        Path root = AgentPackages.extract(signed, work.resolve("extracted"));
+        Path picocli;
+        try (var jars = Files.list(AgentPackages.agentLib())) {
+            picocli = jars.filter(p -> p.getFileName().toString().startsWith("picocli-")).findFirst().orElseThrow();
+        }
+        assertArrayEquals(Files.readAllBytes(picocli),
+                Files.readAllBytes(root.resolve("usr/share/station-agent/lib").resolve(picocli.getFileName())));
+    }
+
+    @Test
+    @Order(4)
+    void aPackageChangedAfterSigningIsRefused() throws IOException {
+        Path tampered = tamperedCopy(signed, "tampered");
+        Command.Result r = verify(tampered.toString());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.stderr().contains("REFUSED") && r.stderr().contains("does not verify"), r.describe());
+    }
+
+    @Test
+    @Order(5)
+    void aPackageSignedByAnotherKeyIsRefused() throws IOException {
+        Path copy = Files.copy(signed.deb(), Files.createDirectories(work.resolve("other-key")).resolve("station-agent.deb"));
+        attacker.signDetached(copy, Path.of(copy + ".asc"));
+        Command.Result r = verify(copy.toString());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.stderr().contains("does not verify"), r.describe());
+    }
+
+    @Test
+    @Order(6)
+    void aPackageWithoutItsSignatureIsRefused() throws IOException {
+        Path copy = Files.copy(signed.deb(), Files.createDirectories(work.resolve("no-signature")).resolve("station-agent.deb"));
+        Command.Result r = verify(copy.toString());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.stderr().contains("expected the detached signature " + copy + ".asc"), r.describe());
+    }
+
+    @Test
+    @Order(7)
+    void jarsNotSignedByTheExpectedCertificateAreRefused() {
+        Command.Result r = verify("--jar-cert", attacker.jarCertificate().toString(), signed.deb().toString());
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.stderr().contains("is not signed by " + attacker.jarCertificate()), r.describe());
+    }
+
+    @Test
+    @Order(8)
+    void installThroughTheVerifierRefusesATamperedPackageAndInstallsTheSignedOne() throws IOException {
+        Host.assumeCanInstallPackages();
+        Host.requireAgentAbsent();
+        Command.Result refused = verify("--install", tamperedCopy(signed, "install-tampered").toString());
+        assertEquals(1, refused.exit(), refused.describe());
+        assertTrue(Host.agentStatus().isEmpty(), "nothing was installed");
+
+        Command.Result installed = verify("--install", signed.deb().toString());
+        assertEquals(0, installed.exit(), installed.describe());
+        assertEquals(signed.version(), Host.installedVersion().orElseThrow());
+    }
+
+    @Test
+    @Order(9)
+    void onceAReleaseKeyringIsConfiguredAptRefusesAnUpgradeThatDoesNotVerify() throws IOException {
+        Host.assumeCanInstallPackages();
+        assertEquals(signed.version(), Host.installedVersion().orElseThrow(), "the previous step installed the signed release");
+        Files.copy(release.keyring(), CONFIGURED_KEYRING);
+
+        Command.Result tampered = aptInstall(tamperedCopy(signedUpgrade, "apt-tampered"));
+        assertTrue(tampered.exit() != 0 && tampered.output().contains("REFUSED"), tampered.describe());
+        assertEquals(signed.version(), Host.installedVersion().orElseThrow(), "the tampered upgrade was not installed");
+
+        Path unsigned = Files.copy(signedUpgrade.deb(), Files.createDirectories(work.resolve("apt-unsigned")).resolve("station-agent.deb"));
+        Command.Result withoutSignature = aptInstall(unsigned);
+        assertTrue(withoutSignature.exit() != 0 && withoutSignature.output().contains("expected the detached signature"),
+                withoutSignature.describe());
+        assertEquals(signed.version(), Host.installedVersion().orElseThrow());
+
+        Command.Result good = aptInstall(signedUpgrade.deb());
+        assertEquals(0, good.exit(), good.describe());
+        assertEquals(signedUpgrade.version(), Host.installedVersion().orElseThrow());
+        assertTrue(Files.isRegularFile(CONFIGURED_KEYRING), "the configured keyring survives the upgrade");
+    }
+
+    private static Command.Result verify(String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of("sh", verifyRelease.toString(), "--keyring", release.keyring().toString()));
+        argv.addAll(List.of(args));
+        return new Command(argv, Map.of(), false, null, Duration.ofMinutes(2)).run();
+    }
+
+    private static Command.Result aptInstall(Path deb) {
+        return Command.of("apt-get", "install", "-y", "-q", "--no-install-recommends", deb.toAbsolutePath().toString())
+                .withEnvironment(Map.of("DEBIAN_FRONTEND", "noninteractive")).timeout(Duration.ofMinutes(3)).run();
+    }
+
+    /**
+     * A well-formed package with one changed byte in the wrapper, next to the original signature: what
+     * a mirror or a USB stick could hand over. dpkg itself would install it.
+     */
+    private static Path tamperedCopy(AgentPackages.Built original, String name) throws IOException {
+        Path dir = Files.createDirectories(work.resolve(name));
+        Path tree = dir.resolve("tree");
+        Command.of("dpkg-deb", "--raw-extract", original.deb().toString(), tree.toString()).run().requireSuccess();
+        Files.writeString(tree.resolve("usr/bin/station-agent"), "# changed after signing\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path deb = dir.resolve(original.deb().getFileName());
+        Command.of("dpkg-deb", "--root-owner-group", "-Zgzip", "--build", tree.toString(), deb.toString()).run().requireSuccess();
+        Files.copy(original.signature(), Path.of(deb + ".asc"));
+        return deb;
+    }
+}
