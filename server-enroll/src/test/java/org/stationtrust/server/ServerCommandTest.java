@@ -1,0 +1,92 @@
+package org.stationtrust.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.server.internal.store.Database;
+
+/** The CLI: migrate, the first admin from an env var or a 0600 file (never a default), tokens, audit verify. */
+class ServerCommandTest {
+    @TempDir
+    Path dir;
+    private final PrintStream originalOut = System.out;
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        ServerCommand.environment = System.getenv();
+    }
+
+    private String run(int expectedExit, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        int code = ServerCommand.run(args);
+        System.setOut(originalOut);
+        assertEquals(expectedExit, code, String.join(" ", args) + " -> " + out);
+        return out.toString();
+    }
+
+    private String db() {
+        return "--db=jdbc:sqlite:" + dir.resolve("cli.db");
+    }
+
+    @Test
+    void createsTheFirstAdminFromTheEnvironmentAndIssuesTokens() {
+        run(0, "migrate", db());
+        ServerCommand.environment = Map.of();
+        run(2, "user", "add", "root", "--role", "admin", db());
+        ServerCommand.environment = Map.of("SERVER_USER_PASSWORD", "a long admin passphrase");
+        assertTrue(run(0, "user", "add", "root", "--role", "admin", db()).contains("added root"));
+        String token = run(0, "token", "issue", "--user", "root", db()).strip();
+        assertTrue(token.startsWith("sta_"), token);
+        String enrollment = run(0, "token", "issue", "--enrollment", "--label", "laptop 3", db()).strip();
+        assertTrue(enrollment.startsWith("ste_"), enrollment);
+        assertTrue(run(0, "audit", "verify", db()).contains("intact: 3 events"));
+    }
+
+    @Test
+    void readsThePasswordFromAnOwnerOnlyFileAndRefusesAReadableOne() throws Exception {
+        run(0, "migrate", db());
+        Path file = dir.resolve("pw");
+        Files.writeString(file, "another long passphrase\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        ServerCommand.environment = Map.of();
+        run(2, "user", "add", "ops", "--role", "approver", "--password-file", file.toString(), db());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        run(0, "user", "add", "ops", "--role", "approver", "--password-file", file.toString(), db());
+    }
+
+    @Test
+    void auditVerifyFailsOnATamperedChain() throws Exception {
+        run(0, "migrate", db());
+        ServerCommand.environment = Map.of("SERVER_USER_PASSWORD", "a long admin passphrase");
+        run(0, "user", "add", "a1", "--role", "admin", db());
+        run(0, "user", "add", "a2", "--role", "auditor", db());
+        try (Database d = Database.open("jdbc:sqlite:" + dir.resolve("cli.db"), null, null)) {
+            d.withConnection(c -> {
+                try (Statement s = c.createStatement()) {
+                    return s.executeUpdate("UPDATE audit_events SET actor = 'someone' WHERE seq = 1");
+                }
+            });
+        }
+        String out = run(1, "audit", "verify", db());
+        assertTrue(out.contains("BROKEN") && out.contains("row 1"), out);
+    }
+
+    @Test
+    void serveRefusesToStartWithoutTlsMaterial() {
+        run(0, "migrate", db());
+        assertNotEquals(0, ServerCommand.run("serve", db(), "--port", "0"));
+    }
+}

@@ -1,0 +1,179 @@
+package org.stationtrust.server.internal.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.internal.testing.TestServer;
+
+/** Malformed JSON, wrong types, oversized bodies and SQL metacharacters: a clear 4xx, database unchanged. */
+class BadInputTest {
+    static final String SQL = "x'); DROP TABLE machines; -- \" OR 1=1 --";
+    static final List<String> TABLES = List.of("users", "sessions", "api_tokens", "enrollment_tokens", "machines",
+            "machine_keys", "attestation_nonces", "attestations", "schema_version");
+
+    @TempDir
+    static Path dir;
+    static TestServer server;
+    static SoftwareStation station = new SoftwareStation();
+    static String machineId;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir, b -> b.rateLimits(1000, 1000, 1000));
+        machineId = server.seedMachine(station, EnrollmentState.ACTIVE, true);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Every row of every table except the audit log (refusals are audited on purpose). */
+    static String snapshot() {
+        return server.db.withConnection(c -> {
+            StringBuilder b = new StringBuilder();
+            for (String t : TABLES) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + t)) {
+                    ResultSetMetaData md = rs.getMetaData();
+                    while (rs.next()) {
+                        b.append(t).append(':');
+                        for (int i = 1; i <= md.getColumnCount(); i++) b.append(rs.getString(i)).append('|');
+                        b.append('\n');
+                    }
+                }
+            }
+            return b.toString();
+        });
+    }
+
+    static ObjectNode enrollment() {
+        ObjectNode b = TestServer.JSON.createObjectNode();
+        Base64.Encoder e = Base64.getEncoder();
+        b.put("machineName", "pc-1");
+        b.put("ekPublic", e.encodeToString(station.akPublic()));
+        b.put("akPublic", e.encodeToString(station.akPublic()));
+        b.put("machineKeyPublic", e.encodeToString(station.machineKeyPublic()));
+        b.put("machineKeyCertifyInfo", e.encodeToString(new byte[40]));
+        b.put("machineKeyCertifySignature", e.encodeToString(new byte[40]));
+        return b;
+    }
+
+    static void assertRefused(HttpResponse<String> r, int status, String code) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals(code, TestServer.errorCode(r), r.body());
+        assertTrue(!TestServer.json(r).path("error").path("message").asText().isBlank(), "a human message");
+    }
+
+    @Test
+    void refusesMalformedJsonWithoutTouchingTheDatabase() {
+        String before = snapshot();
+        for (String body : new String[] {"{", "{\"machineName\":", "[]", "null", "\"text\"", "{} {}", "{\"a\":1,}"}) {
+            HttpResponse<String> r = server.request("POST", "/api/v1/enrollments", body, null);
+            assertEquals(400, r.statusCode(), body + " -> " + r.body());
+        }
+        assertRefused(server.request("POST", "/api/v1/enrollments", "{", null), 400, "malformed_json");
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    void refusesWrongTypesAndUnknownFields() {
+        String before = snapshot();
+        ObjectNode b = enrollment();
+        b.put("machineName", 5);
+        assertRefused(server.request("POST", "/api/v1/enrollments", b.toString(), null), 400, "invalid_field");
+        b = enrollment();
+        b.putArray("akPublic");
+        assertRefused(server.request("POST", "/api/v1/enrollments", b.toString(), null), 400, "invalid_field");
+        b = enrollment();
+        b.put("isAdmin", true);
+        assertRefused(server.request("POST", "/api/v1/enrollments", b.toString(), null), 400, "invalid_field");
+        b = enrollment();
+        b.remove("akPublic");
+        assertRefused(server.request("POST", "/api/v1/enrollments", b.toString(), null), 400, "invalid_field");
+        assertRefused(server.as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + machineId + "/revoke",
+                "{\"reason\":[1,2]}"), 400, "invalid_field");
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    void refusesOversizedBodiesAndWrongContentType() throws Exception {
+        String before = snapshot();
+        String huge = "{\"machineName\":\"" + "a".repeat(70 * 1024) + "\"}";
+        assertRefused(server.request("POST", "/api/v1/enrollments", huge, null), 413, "body_too_large");
+        HttpResponse<String> r = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/api/v1/enrollments")))
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertRefused(r, 415, "unsupported_media_type");
+        String bigQuote = "{\"nonce\":\"" + "A".repeat(80 * 1024) + "\"}";
+        assertRefused(server.stations.send("POST", "/api/v1/attestation/quotes", bigQuote, machineId,
+                StationClient.jcaSigner(station.machineKey())), 413, "body_too_large");
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    void sqlMetacharactersInEveryStringFieldAreRefusedAsData() {
+        String before = snapshot();
+        for (String field : List.of("machineName", "ekCertificate", "ekPublic", "akPublic", "machineKeyPublic",
+                "machineKeyCertifyInfo", "machineKeyCertifySignature", "enrollmentToken")) {
+            ObjectNode b = enrollment();
+            b.put(field, SQL);
+            HttpResponse<String> r = server.request("POST", "/api/v1/enrollments", b.toString(), null);
+            assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, field + " -> " + r.body());
+        }
+        assertEquals(404, server.request("GET", "/api/v1/enrollments/" + "x'%20OR%20'1'='1", null, null).statusCode());
+        assertRefused(server.as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + "x'OR'1'='1" + "/revoke",
+                "{\"reason\":\"" + SQL.replace("\"", "\\\"") + "\"}"), 404, "not_found");
+        assertRefused(server.as(Role.ADMIN, "POST", "/api/v1/admin/users", "{\"username\":\"" + SQL.replace("\"", "")
+                + "\",\"password\":\"long enough password\",\"role\":\"admin\"}"), 400, "invalid_field");
+        assertRefused(server.as(Role.ADMIN, "POST", "/api/v1/admin/users", "{\"username\":\"bob\",\"password\":\"long "
+                + "enough password\",\"role\":\"admin' OR '1'='1\"}"), 400, "invalid_field");
+        assertRefused(server.stations.send("POST", "/api/v1/attestation/quotes", "{\"nonce\":\"" + SQL.replace("\"", "")
+                + "\",\"attest\":\"AA==\",\"signature\":\"AA==\",\"pcrs\":{\"0\":\"AA==\"}}", machineId,
+                StationClient.jcaSigner(station.machineKey())), 403, "nonce_invalid");
+        assertRefused(server.stations.send("POST", "/api/v1/attestation/nonces", "{\"purpose\":\"" + SQL.replace("\"", "")
+                + "\"}", machineId, StationClient.jcaSigner(station.machineKey())), 400, "invalid_field");
+        String after = snapshot();
+        // The refused quote is recorded in the machine's attestation history (fail closed); nothing else changed.
+        assertEquals(strip(before), strip(after));
+        int machines = server.db.withConnection(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM machines")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+        assertEquals(1, machines, "the machines table is intact and holds only the seeded machine");
+    }
+
+    private static String strip(String snapshot) {
+        StringBuilder b = new StringBuilder();
+        for (String line : snapshot.split("\n")) {
+            if (!line.startsWith("attestations:") && !line.startsWith("machines:") && !line.startsWith("request_nonces:")) {
+                b.append(line).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
+    void unknownRoutesAnswerWithAJsonError() {
+        assertRefused(server.request("GET", "/api/v1/nothing-here", null, null), 404, "not_found");
+    }
+}
