@@ -51,6 +51,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--ca-out", description = "Write the device-provider CA certificate (PEM) here.")
     Path caOut;
 
+    @Option(names = "--state-out", description = "After start, write a JSON array of the devices' admin state"
+            + " (kind, port, callbackId, serialNo, ...) here, for scripts and process-based tests.")
+    Path stateOut;
+
     @Option(names = "--ca-p12", description = "Load the device-provider CA (key + certificate) from this PKCS12 file."
             + " Password from env SBI_SIM_CA_PASSWORD or --ca-password-file.")
     Path caP12;
@@ -110,6 +114,10 @@ public final class Main implements Callable<Integer> {
                     + " at " + d.callbackUrl() + " (admin: " + d.callbackUrl() + "admin/state)"
                     + " status=" + d.status().wire() + " fault=" + d.fault());
         }
+        if (stateOut != null) {
+            writeState(running, stateOut);
+            out.println("device state written to " + stateOut.toAbsolutePath());
+        }
         out.println("Ctrl-C to stop.");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -118,6 +126,19 @@ public final class Main implements Callable<Integer> {
         }, "sbi-simulator-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static void writeState(SimulatedDevices running, Path file) throws IOException {
+        StringBuilder json = new StringBuilder("[");
+        for (SimulatedDevice d : running.all()) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append(d.stateJson());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, json.append("]\n").toString(), StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private DeviceProviderCa loadCa() throws IOException {

@@ -103,6 +103,11 @@ public final class SimulatedDevice implements AutoCloseable {
         service.state().setEncryptionCertificate(certificate);
     }
 
+    /** The state JSON the admin endpoint answers ({@code GET /admin/state}). */
+    public String stateJson() {
+        return service.admin().stateJson().toString();
+    }
+
     /** Status Ready, fault NONE, configured quality, biometric presented. */
     public void reset() {
         service.reset();
