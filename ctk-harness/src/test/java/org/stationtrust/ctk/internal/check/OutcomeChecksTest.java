@@ -1,0 +1,125 @@
+package org.stationtrust.ctk.internal.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.testing.TestDevice;
+
+/** Error code, response time, device status, stream, robustness and liveness checks. */
+class OutcomeChecksTest {
+    static TestDevice device;
+
+    @BeforeAll
+    static void createDevice() {
+        device = TestDevice.create();
+    }
+
+    private static Observation of(String caseId) {
+        return new Observation(TestDevice.testCase(caseId), device.profile());
+    }
+
+    private static Exchange answered(int status, long millis) {
+        return new Exchange("RCAPTURE", "/capture", null, status, null, null, false, millis * 1_000_000L, null);
+    }
+
+    @Test
+    void errorCodeAcceptsTheExactExpectedCode() {
+        Observation o = of("REG-LEFT-SLAP-COUNT-MISMATCH");
+        o.errorCodes.add("109");
+        assertEquals(Finding.Status.PASS, new ErrorCodeCheck().judge(o, device.rules()).status());
+    }
+
+    @Test
+    void errorCodeRejectsSuccessWhereAnErrorIsExpected() {
+        Observation o = of("REG-LEFT-SLAP-BAD-TRANSACTION-ID");
+        o.errorCodes.add("0");
+        Finding f = new ErrorCodeCheck().judge(o, device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("112 = invalid transaction id"), f.message());
+    }
+
+    @Test
+    void errorCodeNamesBusyWhenASuccessCaseGetsIt() {
+        Observation o = device.goodLeftSlap();
+        o.errorCodes.clear();
+        o.errorCodes.add("111");
+        Finding f = new ErrorCodeCheck().judge(o, device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("111 = device busy"), f.message());
+    }
+
+    @Test
+    void errorCodeCountsAnHttpErrorStatusAsAnError() {
+        Observation o = of("REG-LEFT-SLAP-INVALID-REQUEST");
+        o.record(answered(400, 3), Duration.ofSeconds(5));
+        assertEquals(Finding.Status.PASS, new ErrorCodeCheck().judge(o, device.rules()).status());
+    }
+
+    @Test
+    void responseTimeAcceptsAnEarlyAnswerInATimeoutCase() {
+        // A timeout-with-input case where the person was fast: answering well before the timeout passes.
+        Observation o = of("REG-LEFT-SLAP-TIMEOUT-WITH-INPUT");
+        o.record(answered(200, 40), Duration.ofMillis(12_000));
+        assertEquals(Finding.Status.PASS, new ResponseTimeCheck().judge(o, device.rules()).status());
+    }
+
+    @Test
+    void responseTimeRejectsAnAnswerAfterTheTimeoutAndGrace() {
+        Observation o = of("REG-LEFT-SLAP-TIMEOUT-NO-INPUT");
+        o.record(answered(200, 2_900), Duration.ofMillis(2_500));
+        Finding f = new ResponseTimeCheck().judge(o, device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("too slow"), f.message());
+    }
+
+    @Test
+    void responseTimeRejectsSilence() {
+        Observation o = of("INFO-SIGNED");
+        o.record(new Exchange("MOSIPDINFO", "/info", null, -1, null, null, false, 5_000_000_000L,
+                "no complete answer within 5000 ms"), Duration.ofSeconds(5));
+        Finding f = new ResponseTimeCheck().judge(o, device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("hangs"), f.message());
+    }
+
+    @Test
+    void deviceStatusComparesTheInfoPayload() {
+        Observation o = of("STATUS-BUSY");
+        var payload = TestDevice.JSON.createObjectNode().put("deviceStatus", "Ready");
+        o.infos.add(new Observation.InfoEntry(payload, "x", payload, "0"));
+        assertTrue(new DeviceStatusCheck().judge(o, device.rules()).failed());
+        payload.put("deviceStatus", "Busy");
+        assertEquals(Finding.Status.PASS, new DeviceStatusCheck().judge(o, device.rules()).status());
+    }
+
+    @Test
+    void streamNeedsCompleteJpegFramesAtThreeFramesPerSecond() {
+        Observation o = of("STREAM-FRAMES-FINGER");
+        o.stream = new Observation.StreamRecord(200, "multipart/x-mixed-replace; boundary=x", 6, 6, 9.5, false, null);
+        assertEquals(Finding.Status.PASS, new StreamCheck().judge(o, device.rules()).status());
+        o.stream = new Observation.StreamRecord(200, "multipart/x-mixed-replace; boundary=x", 6, 6, 2.0, false, null);
+        assertTrue(new StreamCheck().judge(o, device.rules()).failed());
+        o.stream = new Observation.StreamRecord(200, "multipart/x-mixed-replace; boundary=x", 6, 4, 9.5, false, null);
+        assertTrue(new StreamCheck().judge(o, device.rules()).failed());
+        o.stream = new Observation.StreamRecord(200, "image/jpeg", 6, 6, 9.5, false, null);
+        assertTrue(new StreamCheck().judge(o, device.rules()).failed());
+        assertTrue(new StreamEndsCheck().judge(o, device.rules()).failed());
+    }
+
+    @Test
+    void robustnessNeedsARefusalAndASurvivingService() {
+        Observation o = of("ROBUST-MALFORMED-JSON");
+        o.probeOutcome = "refused: HTTP 400";
+        o.aliveAfterwards = true;
+        assertEquals(Finding.Status.PASS, new RobustAnswerCheck().judge(o, device.rules()).status());
+        assertEquals(Finding.Status.PASS, new LivenessCheck().judge(o, device.rules()).status());
+        o.probeOutcome = "no answer within 5000 ms: the device hangs on this request";
+        o.aliveAfterwards = false;
+        assertTrue(new RobustAnswerCheck().judge(o, device.rules()).failed());
+        assertTrue(new LivenessCheck().judge(o, device.rules()).failed());
+    }
+}

@@ -1,0 +1,101 @@
+package org.stationtrust.ctk.internal.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.stationtrust.ctk.internal.testing.TestDevice;
+
+class SignatureAndTrustCheckTest {
+    static TestDevice device;
+
+    @BeforeAll
+    static void createDevice() {
+        device = TestDevice.create();
+    }
+
+    private static Observation withSignedPart(String compact) {
+        Observation o = new Observation(TestDevice.testCase("INFO-SIGNED"), device.profile());
+        o.signed.add(new Observation.SignedPart("deviceInfo", compact));
+        return o;
+    }
+
+    private static String b64(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes());
+    }
+
+    @Test
+    void acceptsAJwsSignedByTheDeviceKeyAndTrustsItsChain() {
+        Observation o = device.goodLeftSlap();
+        assertEquals(Finding.Status.PASS, new SignatureCheck().judge(o, device.rules()).status());
+        assertEquals(Finding.Status.PASS, new TrustCheck().judge(o, device.rules()).status());
+    }
+
+    @Test
+    void rejectsASignatureWithOneByteFlipped() {
+        String jws = device.sign(TestDevice.digitalId("X"));
+        char last = jws.charAt(jws.length() - 5);
+        String broken = jws.substring(0, jws.length() - 5) + (last == 'A' ? 'B' : 'A') + jws.substring(jws.length() - 4);
+        Finding f = new SignatureCheck().judge(withSignedPart(broken), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("bad signature"), f.message());
+    }
+
+    @Test
+    void rejectsAlgNoneEvenWithAPayload() {
+        String jws = b64("{\"alg\":\"none\"}") + "." + b64("{\"a\":1}") + ".";
+        Finding f = new SignatureCheck().judge(withSignedPart(jws), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("unsigned"), f.message());
+    }
+
+    @Test
+    void rejectsAnAlgorithmThePolicyDoesNotAllow() {
+        String jws = b64("{\"alg\":\"HS256\",\"x5c\":[]}") + "." + b64("{\"a\":1}") + ".c2ln";
+        Finding f = new SignatureCheck().judge(withSignedPart(jws), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("HS256"), f.message());
+    }
+
+    @Test
+    void rejectsAJwsWithoutX5c() {
+        String signed = device.sign(TestDevice.digitalId("X"));
+        String noX5c = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + signed.substring(signed.indexOf('.'));
+        Finding sig = new SignatureCheck().judge(withSignedPart(noX5c), device.rules());
+        Finding trust = new TrustCheck().judge(withSignedPart(noX5c), device.rules());
+        assertTrue(sig.failed() && sig.message().contains("x5c"), sig.message());
+        assertTrue(trust.failed() && trust.message().contains("x5c"), trust.message());
+    }
+
+    @Test
+    void distrustsAnExpiredDeviceCertificateThoughTheSignatureVerifies() {
+        Instant now = Instant.now();
+        TestDevice expired = TestDevice.create(now.minus(Duration.ofDays(10)), now.minus(Duration.ofDays(1)));
+        Observation o = withSignedPart(expired.sign(TestDevice.digitalId("X")));
+        assertEquals(Finding.Status.PASS, new SignatureCheck().judge(o, expired.rules()).status());
+        Finding f = new TrustCheck().judge(o, expired.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("CERTIFICATE_EXPIRED"), f.message());
+    }
+
+    @Test
+    void distrustsACertificateFromAnotherCa() {
+        TestDevice stranger = TestDevice.create();
+        Finding f = new TrustCheck().judge(withSignedPart(stranger.sign(TestDevice.digitalId("X"))), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("CERTIFICATE_UNTRUSTED"), f.message());
+    }
+
+    @Test
+    void saysNothingWhenThereIsNothingSigned() {
+        Observation o = withSignedPart("x.y.z");
+        o.signed.clear();
+        assertEquals(Finding.Status.NOT_EVALUATED, new SignatureCheck().judge(o, device.rules()).status());
+        assertEquals(List.of(), o.signed);
+    }
+}
