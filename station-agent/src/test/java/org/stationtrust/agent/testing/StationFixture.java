@@ -61,6 +61,20 @@ public final class StationFixture implements AutoCloseable {
         return file;
     }
 
+    /** A production-mode agent.yaml: everything pinned (server certificate, device CAs, TPM). */
+    public AgentConfig productionConfig(String name, String serverUrl, String pin, Map<String, String> env) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, "mode: production\n"
+                + "state_dir: " + dir.resolve(name + "-state") + "\n"
+                + "machine:\n  name: " + name + "\n"
+                + "server:\n  url: " + serverUrl + "\n  certificate_sha256: " + pin + "\n  timeout_seconds: 10\n"
+                + "tpm:\n  uri: " + tpm.uri() + "\n"
+                + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n"
+                + "api:\n  port: 0\n"
+                + "queue:\n  initial_backoff_ms: 50\n  max_backoff_seconds: 1\n");
+        return new ConfigLoader(env).load(file);
+    }
+
     public AgentConfig config(String name, String extraYaml, Map<String, String> env) throws Exception {
         return new ConfigLoader(env).load(writeConfig(name, extraYaml));
     }

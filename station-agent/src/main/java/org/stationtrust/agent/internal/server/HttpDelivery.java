@@ -40,6 +40,8 @@ public final class HttpDelivery implements Delivery {
             int code = response.statusCode();
             if (code / 100 == 2 || code == 409) return new Delivered();
             if (code == 408 || code == 429 || code / 100 == 5) return new RetryLater("server answered HTTP " + code);
+            // A server without this endpoint (older version) keeps the message waiting, never dropped or parked.
+            if (code == 404) return new RetryLater("the server has no " + path + " endpoint (HTTP 404); kept until it does");
             if (code == 401 || code == 403) return new RetryLater("server refused the station's signature (HTTP " + code
                     + "); waiting for attestation or approval");
             return new Refused("server refused the message with HTTP " + code);

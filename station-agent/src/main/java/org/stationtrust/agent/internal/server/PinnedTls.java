@@ -52,7 +52,8 @@ public final class PinnedTls {
         private final String pin;
 
         PinTrustManager(String pin) {
-            this.pin = pin;
+            this.pin = pin.replace(":", "").toLowerCase(java.util.Locale.ROOT);
+            if (!this.pin.matches("[0-9a-f]{64}")) throw new IllegalArgumentException("a certificate pin is 64 hex digits (SHA-256)");
         }
 
         private void check(X509Certificate[] chain) throws CertificateException {

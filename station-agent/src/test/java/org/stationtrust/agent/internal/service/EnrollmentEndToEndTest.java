@@ -1,0 +1,92 @@
+package org.stationtrust.agent.internal.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
+import org.stationtrust.agent.testing.AgentClient;
+import org.stationtrust.agent.testing.ServerFixture;
+import org.stationtrust.agent.testing.StationFixture;
+
+/**
+ * End to end on one machine, all real: swtpm, server-enroll (SQLite, TLS pinned by fingerprint), the SBI
+ * simulator, and the agent in production mode: enroll with a one-time token, approval through the server's
+ * operator API, attestation, a full registration through the local API, and the server verifies a packet.
+ */
+class EnrollmentEndToEndTest {
+    @TempDir static Path dir;
+    private static StationFixture station;
+    private static ServerFixture server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        station = new StationFixture(dir.resolve("station"));
+        server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(), Duration.ofHours(1));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+        if (station != null) station.close();
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(100);
+        }
+    }
+
+    private static String order(String modality, int subId, String registration) {
+        return "{\"modality\":\"" + modality + "\",\"deviceSubId\":" + subId + ",\"consentReference\":\"consent-e2e\","
+                + "\"registrationId\":\"" + registration + "\",\"operator\":\"op-1\"}";
+    }
+
+    @Test
+    void enrollsIsApprovedAttestsAndCapturesAFullRegistrationTheServerVerifies() throws Exception {
+        AgentConfig config = station.productionConfig("station-e2e", server.url(), server.pin(),
+                Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN", server.issueEnrollmentToken()));
+        try (RunningAgent agent = RunningAgent.start(config, Clock.systemUTC())) {
+            await("enrollment to reach PENDING_APPROVAL", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
+            String machineId = agent.identity().state().machineId();
+            AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
+            AgentClient.Answer early = client.post("/v1/captures", order("Face", 0, "R-E2E"));
+            assertEquals(409, early.status(), "no capture before approval: " + early.body());
+
+            server.admin("POST", "/api/v1/admin/machines/" + machineId + "/approve", "{\"reason\":\"e2e test\"}");
+            await("approval and a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
+                    && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+
+            String[][] registration = {{"Finger", "1"}, {"Finger", "2"}, {"Finger", "3"}, {"Iris", "3"}, {"Face", "0"}};
+            String lastPacket = null;
+            int biometrics = 0;
+            for (String[] step : registration) {
+                AgentClient.Answer a = client.post("/v1/captures", order(step[0], Integer.parseInt(step[1]), "R-E2E"));
+                assertEquals(200, a.status(), a.body().toString());
+                biometrics += a.body().path("biometrics").size();
+                lastPacket = a.body().path("packet").asText();
+            }
+            assertEquals(4 + 4 + 2 + 2 + 1, biometrics, "both slaps, thumbs, both irises, face");
+
+            JsonNode verdict = server.admin("POST", "/api/v1/packets/verify", "{\"packet\":\"" + lastPacket + "\"}");
+            assertTrue(verdict.path("valid").asBoolean(), verdict.toString());
+            assertEquals(machineId, verdict.path("machineId").asText());
+
+            JsonNode status = client.get("/v1/status").body();
+            assertEquals("ACTIVE", status.path("enrollment").asText());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.stationtrust.agent.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+import org.stationtrust.agent.internal.server.ServerHttp;
+import org.stationtrust.server.EnrollmentServer;
+import org.stationtrust.server.ServerCommand;
+import org.stationtrust.server.ServerConfig;
+
+/**
+ * A real server-enroll in this JVM: SQLite in a temp dir, TLS with its development self-signed certificate
+ * (the agent pins its fingerprint), the software TPM's CA as EK trust store, an admin operator with an API
+ * token, and one-time enrollment tokens on demand, all made through the server's own CLI.
+ */
+public final class ServerFixture implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final EnrollmentServer server;
+    private final String jdbcUrl;
+    private final String adminToken;
+    private final HttpClient http;
+
+    public ServerFixture(Path dir, Path ekTrustStore, Duration attestationInterval) throws Exception {
+        jdbcUrl = "jdbc:sqlite:" + dir.resolve("server.db");
+        ServerConfig config = ServerConfig.builder(jdbcUrl).bind("127.0.0.1", 0).tls(ServerConfig.TlsMode.DEV_SELF_SIGNED)
+                .ekTrustStore(ekTrustStore).attestationInterval(attestationInterval).requireEnrollmentToken(true).build();
+        EnrollmentServer.migrate(config);
+        Path password = dir.resolve("admin-password");
+        Files.writeString(password, "correct horse battery staple for tests");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        cli("user", "add", "admin", "--role", "admin", "--password-file", password.toString(), "--db", jdbcUrl);
+        adminToken = cli("token", "issue", "--user", "admin", "--db", jdbcUrl).strip();
+        server = EnrollmentServer.start(config);
+        http = ServerHttp.client(URI.create(url()), Optional.of(pin()), Duration.ofSeconds(5));
+    }
+
+    /** Runs the server's CLI and returns what it printed. */
+    private static String cli(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        synchronized (ServerFixture.class) {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                int code = ServerCommand.run(args);
+                if (code != 0) throw new IllegalStateException("server-enroll " + String.join(" ", args) + " exited " + code);
+            } finally {
+                System.setOut(saved);
+            }
+        }
+        String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    public String url() {
+        return server.baseUrl();
+    }
+
+    public String pin() {
+        return server.tlsFingerprint().orElseThrow();
+    }
+
+    public String issueEnrollmentToken() {
+        return cli("token", "issue", "--enrollment", "--db", jdbcUrl).strip();
+    }
+
+    /** An operator call with the admin's API token, over the pinned TLS connection. */
+    public JsonNode admin(String method, String path, String body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + adminToken);
+        if (body == null) {
+            r.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
