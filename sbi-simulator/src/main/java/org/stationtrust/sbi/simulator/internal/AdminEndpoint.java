@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.Set;
 import org.stationtrust.sbi.simulator.DeviceStatus;
 import org.stationtrust.sbi.simulator.FaultMode;
 
@@ -23,75 +24,69 @@ public final class AdminEndpoint {
         this.device = device;
     }
 
+    private static final Set<String> POST_ROUTES = Set.of("/admin/status", "/admin/fault", "/admin/quality",
+            "/admin/biometric-presented", "/admin/rotate-key", "/admin/encryption-certificate", "/admin/reset");
+
     public void handle(HttpExchange ex, String path, byte[] body) throws IOException {
         if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
             Transport.sendPlain(ex, 403, "application/json", problem("admin endpoint answers loopback clients only"));
             return;
         }
         String method = ex.getRequestMethod();
-        try {
-            switch (path) {
-                case "/admin/state" -> requireMethod(method, "GET");
-                case "/admin/ca.pem" -> {
-                    requireMethod(method, "GET");
-                    Transport.sendPlain(ex, 200, "application/x-pem-file", device.credentials().ca().certificatePem());
-                    return;
-                }
-                case "/admin/status" -> {
-                    requireMethod(method, "POST");
-                    device.state().setStatus(DeviceStatus.parse(field(body, "status").asText()));
-                }
-                case "/admin/fault" -> {
-                    requireMethod(method, "POST");
-                    device.state().setFault(FaultMode.parse(field(body, "fault").asText()));
-                }
-                case "/admin/quality" -> {
-                    requireMethod(method, "POST");
-                    JsonNode q = field(body, "quality");
-                    if (!q.canConvertToInt() && !q.asText().matches("[0-9]{1,3}")) {
-                        throw new IllegalArgumentException("quality must be an integer 0-100, was " + q);
-                    }
-                    device.state().setQuality(q.isNumber() ? q.intValue() : Integer.parseInt(q.asText()));
-                }
-                case "/admin/biometric-presented" -> {
-                    requireMethod(method, "POST");
-                    JsonNode p = field(body, "presented");
-                    if (!p.isBoolean()) {
-                        throw new IllegalArgumentException("presented must be true or false, was " + p);
-                    }
-                    device.state().setBiometricPresented(p.booleanValue());
-                }
-                case "/admin/rotate-key" -> {
-                    requireMethod(method, "POST");
-                    device.credentials().rotate();
-                }
-                case "/admin/encryption-certificate" -> {
-                    requireMethod(method, "POST");
-                    device.state().setEncryptionCertificate(CertificateIssuer.parseCertificate(field(body, "pem").asText()));
-                }
-                case "/admin/reset" -> {
-                    requireMethod(method, "POST");
-                    device.reset();
-                }
-                default -> {
-                    Transport.sendPlain(ex, 404, "application/json", problem("no admin route " + path
-                            + "; see sbi-simulator/README.md"));
-                    return;
-                }
-            }
-        } catch (MethodNotAllowed e) {
-            ex.getResponseHeaders().set("Allow", e.getMessage());
-            Transport.sendPlain(ex, 405, "application/json", problem(path + " accepts " + e.getMessage()));
+        String allowed = path.equals("/admin/state") || path.equals("/admin/ca.pem") ? "GET"
+                : POST_ROUTES.contains(path) ? "POST" : null;
+        if (allowed == null) {
+            Transport.sendPlain(ex, 404, "application/json", problem("no admin route " + path
+                    + "; see sbi-simulator/README.md"));
             return;
+        }
+        if (!allowed.equals(method)) {
+            ex.getResponseHeaders().set("Allow", allowed);
+            Transport.sendPlain(ex, 405, "application/json", problem(path + " accepts " + allowed));
+            return;
+        }
+        if (path.equals("/admin/ca.pem")) {
+            Transport.sendPlain(ex, 200, "application/x-pem-file", device.credentials().ca().certificatePem());
+            return;
+        }
+        try {
+            if (allowed.equals("POST")) {
+                apply(path, body);
+                LOG.log(System.Logger.Level.INFO, "admin={0} serial={1} status={2} fault={3}", path,
+                        device.profile().serialNo(), device.state().status().wire(), device.state().fault());
+            }
         } catch (IllegalArgumentException e) {
             Transport.sendPlain(ex, 400, "application/json", problem(e.getMessage()));
             return;
         }
-        if (method.equals("POST")) {
-            LOG.log(System.Logger.Level.INFO, "admin={0} serial={1} status={2} fault={3}", path,
-                    device.profile().serialNo(), device.state().status().wire(), device.state().fault());
-        }
         Transport.sendPlain(ex, 200, "application/json", stateJson().toString());
+    }
+
+    private void apply(String path, byte[] body) {
+        DeviceState st = device.state();
+        switch (path) {
+            case "/admin/status" -> st.setStatus(DeviceStatus.parse(field(body, "status").asText()));
+            case "/admin/fault" -> st.setFault(FaultMode.parse(field(body, "fault").asText()));
+            case "/admin/quality" -> {
+                JsonNode q = field(body, "quality");
+                if (!q.isIntegralNumber() && !q.asText().matches("[0-9]{1,3}")) {
+                    throw new IllegalArgumentException("quality must be an integer 0-100, was " + q);
+                }
+                st.setQuality(q.isNumber() ? q.intValue() : Integer.parseInt(q.asText()));
+            }
+            case "/admin/biometric-presented" -> {
+                JsonNode p = field(body, "presented");
+                if (!p.isBoolean()) {
+                    throw new IllegalArgumentException("presented must be true or false, was " + p);
+                }
+                st.setBiometricPresented(p.booleanValue());
+            }
+            case "/admin/rotate-key" -> device.credentials().rotate();
+            case "/admin/encryption-certificate" ->
+                    st.setEncryptionCertificate(CertificateIssuer.parseCertificate(field(body, "pem").asText()));
+            case "/admin/reset" -> device.reset();
+            default -> throw new IllegalStateException("route table and switch disagree on " + path);
+        }
     }
 
     /** The device's current state as the admin endpoint reports it. */
@@ -132,23 +127,9 @@ public final class AdminEndpoint {
         return v;
     }
 
-    private static void requireMethod(String method, String allowed) throws MethodNotAllowed {
-        if (!allowed.equals(method)) {
-            throw new MethodNotAllowed(allowed);
-        }
-    }
-
     private static String problem(String message) {
         ObjectNode p = Wire.JSON.createObjectNode();
         p.put("error", message);
         return p.toString();
-    }
-
-    private static final class MethodNotAllowed extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        MethodNotAllowed(String allowed) {
-            super(allowed, null, false, false);
-        }
     }
 }

@@ -101,62 +101,71 @@ public final class CaptureAnswers {
                 !authentication);
     }
 
+    /** What every element of one capture answer shares, faults applied. */
+    private record Capture(CaptureRequest request, boolean authentication, FaultMode fault, Instant at,
+                           String timestamp, int quality, String echoedTransactionId, String digitalId,
+                           X509Certificate serverCertificate) {
+    }
+
     private ObjectNode elements(CaptureRequest req, List<String> subTypes, boolean authentication) {
         FaultMode fault = state.fault();
         Instant now = Instant.now();
-        String timestamp = Wire.timestamp(now.plus(DeviceAnswers.timestampShift(fault)));
-        int quality = fault == FaultMode.LOW_QUALITY ? Math.max(0, req.requestedScore() - 25) : state.quality();
-        String echoedTransactionId = fault == FaultMode.WRONG_TRANSACTION_ID
-                ? "other-" + UUID.randomUUID() : req.transactionId();
+        Instant claimed = now.plus(DeviceAnswers.timestampShift(fault));
         DeviceProfile shown = fault == FaultMode.FOREIGN_DIGITAL_ID ? profile.foreign() : profile;
-        String digitalId = signer.sign(DeviceAnswers.json(shown.digitalId(now.plus(DeviceAnswers.timestampShift(fault)))), fault);
+        Capture c = new Capture(req, authentication, fault, now, Wire.timestamp(claimed),
+                fault == FaultMode.LOW_QUALITY ? Math.max(0, req.requestedScore() - 25) : state.quality(),
+                fault == FaultMode.WRONG_TRANSACTION_ID ? "other-" + UUID.randomUUID() : req.transactionId(),
+                signer.sign(DeviceAnswers.json(shown.digitalId(claimed)), fault),
+                state.encryptionCertificate());
         boolean exceptionPhoto = profile.kind() == DeviceKind.FACE && !req.exceptions().isEmpty();
-        X509Certificate serverCert = state.encryptionCertificate();
 
-        List<String> reported = misreport(subTypes, req.deviceSubId(), fault);
         // SBI 0.9.5 hash chain: hash = SHA-256(previous hash bytes || SHA-256(ISO record)).
         byte[] previous = fault == FaultMode.BROKEN_HASH_CHAIN ? new byte[32] : req.previousHash();
         ObjectNode answer = Wire.JSON.createObjectNode();
         ArrayNode biometrics = answer.putArray("biometrics");
+        List<String> reported = misreport(subTypes, req.deviceSubId(), fault);
         long seed = req.transactionId().hashCode();
         for (int i = 0; i < reported.size(); i++) {
-            String subType = reported.get(i);
-            byte[] iso = isoRecord(subType, quality, now, seed + i, exceptionPhoto);
+            byte[] iso = isoRecord(reported.get(i), c.quality(), now, seed + i, exceptionPhoto);
             byte[] hash = Wire.sha256(previous, Wire.sha256(iso));
             previous = hash;
-
-            ObjectNode data = Wire.JSON.createObjectNode();
-            data.put("digitalId", digitalId);
-            data.put("deviceCode", profile.serialNo());
-            data.put("deviceServiceVersion", Wire.SERVICE_VERSION);
-            data.put("bioType", profile.kind().bioType());
-            if (!subType.equals(SensorLayout.FACE)) {
-                data.put("bioSubType", subType);
-            }
-            data.put("purpose", authentication ? "Auth" : "Registration");
-            data.put("env", req.env());
-            if (authentication) {
-                data.put("domainUri", req.domainUri());
-            }
-            AuthEncryption.Encrypted enc = authentication
-                    ? AuthEncryption.encrypt(serverCert, iso, timestamp, echoedTransactionId) : null;
-            data.put("bioValue", enc != null ? enc.bioValue() : Wire.base64Url(iso));
-            data.put("transactionId", echoedTransactionId);
-            data.put("timestamp", timestamp);
-            data.put("requestedScore", String.valueOf(req.requestedScore()));
-            data.put("qualityScore", String.valueOf(quality));
-
-            ObjectNode element = biometrics.addObject();
-            element.put("specVersion", Wire.SPEC_VERSION);
-            element.put("data", signer.sign(data.toString().getBytes(StandardCharsets.UTF_8), fault));
-            element.put("hash", Wire.upperHex(hash));
-            if (enc != null) {
-                element.put("sessionKey", enc.sessionKey());
-                element.put("thumbprint", enc.thumbprint());
-            }
-            DeviceAnswers.error(element, "0", "Success");
+            biometrics.add(element(c, reported.get(i), iso, hash));
         }
         return answer;
+    }
+
+    private ObjectNode element(Capture c, String subType, byte[] iso, byte[] hash) {
+        AuthEncryption.Encrypted enc = c.authentication()
+                ? AuthEncryption.encrypt(c.serverCertificate(), iso, c.timestamp(), c.echoedTransactionId()) : null;
+        ObjectNode data = Wire.JSON.createObjectNode();
+        data.put("digitalId", c.digitalId());
+        data.put("deviceCode", profile.serialNo());
+        data.put("deviceServiceVersion", Wire.SERVICE_VERSION);
+        data.put("bioType", profile.kind().bioType());
+        if (!subType.equals(SensorLayout.FACE)) {
+            data.put("bioSubType", subType);
+        }
+        data.put("purpose", c.authentication() ? "Auth" : "Registration");
+        data.put("env", c.request().env());
+        if (c.authentication()) {
+            data.put("domainUri", c.request().domainUri());
+        }
+        data.put("bioValue", enc != null ? enc.bioValue() : Wire.base64Url(iso));
+        data.put("transactionId", c.echoedTransactionId());
+        data.put("timestamp", c.timestamp());
+        data.put("requestedScore", String.valueOf(c.request().requestedScore()));
+        data.put("qualityScore", String.valueOf(c.quality()));
+
+        ObjectNode element = Wire.JSON.createObjectNode();
+        element.put("specVersion", Wire.SPEC_VERSION);
+        element.put("data", signer.sign(data.toString().getBytes(StandardCharsets.UTF_8), c.fault()));
+        element.put("hash", Wire.upperHex(hash));
+        if (enc != null) {
+            element.put("sessionKey", enc.sessionKey());
+            element.put("thumbprint", enc.thumbprint());
+        }
+        DeviceAnswers.error(element, "0", "Success");
+        return element;
     }
 
     /** Applies the bioSubType / count faults to the list of subtypes the answer reports. */
