@@ -73,9 +73,13 @@ public final class Courier implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         thread.interrupt();
-        if (thread.isAlive()) thread.join(5000);
+        try {
+            if (thread.isAlive()) thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

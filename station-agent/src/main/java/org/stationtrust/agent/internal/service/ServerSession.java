@@ -221,12 +221,16 @@ public final class ServerSession implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         synchronized (wake) {
             wake.notifyAll();
         }
         thread.interrupt();
-        if (thread.isAlive()) thread.join(5000);
+        try {
+            if (thread.isAlive()) thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.atrest.DataKeySource;
+import org.stationtrust.agent.internal.atrest.TpmDataKey;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.config.StateDirectory;
 import org.stationtrust.agent.internal.identity.MachineSigner;
@@ -64,7 +65,7 @@ public final class StationIdentity implements AutoCloseable {
             connection = TpmConnection.open(uri);
             MachineIdentity machine = MachineIdentity.provision(connection, IdentityConfig.defaults());
             StationIdentity identity = new StationIdentity(stateDir, audit, connection, machine,
-                    DataKeySource.unsealedFile(stateDir.root()) /* PENDING: tpm SealedDataKey */, state);
+                    new TpmDataKey(connection, stateDir.root()), state);
             identity.checkSameTpm();
             audit.append("tpm.provisioned", Map.of("uri", uri, "ekKind", machine.endorsementKey().kind().name(),
                     "machineKeyName", hex(machine.machineKey().name())));
