@@ -237,8 +237,11 @@ class RegistrationCaptureTest {
             }
         });
         Thread.sleep(300);
+        assertEquals("Busy", TestDevices.discover(face, "Face").get(0).get("deviceStatus").asText(),
+                "discovery reports Busy during a capture");
         JsonNode second = capture(face, rcapture(DeviceKind.FACE, 0, 1, List.of(), EMPTY_SHA256_HEX));
         assertEquals("111", errorCode(second.get("biometrics").get(0)));
         assertEquals("101", errorCode(first.get().get("biometrics").get(0)));
+        assertEquals("Ready", TestDevices.discover(face, "Face").get(0).get("deviceStatus").asText());
     }
 }

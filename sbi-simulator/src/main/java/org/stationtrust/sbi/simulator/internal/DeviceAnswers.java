@@ -35,7 +35,7 @@ public final class DeviceAnswers {
         if (type == null || !(type.equalsIgnoreCase("Biometric Device") || type.equalsIgnoreCase(profile.kind().bioType()))) {
             return out;
         }
-        DeviceStatus status = state.status();
+        DeviceStatus status = state.reportedStatus();
         ObjectNode e = out.addObject();
         e.put("deviceId", profile.kind().deviceId());
         e.put("deviceStatus", status.wire());
@@ -55,7 +55,7 @@ public final class DeviceAnswers {
 
     /** MOSIPDINFO: deviceInfo signed by the device; unsigned with error 100 when Not Registered. */
     public ArrayNode info() {
-        DeviceStatus status = state.status();
+        DeviceStatus status = state.reportedStatus();
         FaultMode fault = state.fault();
         boolean registered = status != DeviceStatus.NOT_REGISTERED;
         DeviceProfile shown = fault == FaultMode.FOREIGN_DIGITAL_ID ? profile.foreign() : profile;

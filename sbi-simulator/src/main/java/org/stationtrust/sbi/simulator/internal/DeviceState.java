@@ -43,6 +43,15 @@ public final class DeviceState {
     }
 
     public DeviceStatus status() { return status; }
+
+    /**
+     * The status discovery and info report: a Ready device says Busy while a capture holds the sensor
+     * (SBI 0.9.5 §Capture: "in case of a parallel call, the device info details are sent with the status Busy").
+     */
+    public DeviceStatus reportedStatus() {
+        DeviceStatus s = status;
+        return s == DeviceStatus.READY && capturing.get() ? DeviceStatus.BUSY : s;
+    }
     public FaultMode fault() { return fault; }
     public int quality() { return quality; }
     public boolean biometricPresented() { return biometricPresented; }
