@@ -137,7 +137,7 @@ public final class DeviceInfoVerifier {
             throw new DeviceAnswerRejected(RejectionReason.DIGITAL_ID_UNSIGNED, what
                     + " is not a JWS; a registered device signs its digitalId");
         }
-        return DigitalIds.parse(jws.verify(value, what).payload(), what);
+        return DigitalIds.parse(jws.verifyRepeated(value, what).payload(), what);
     }
 
     private Device unregistered(int port, DiscoveredDevice d) throws DeviceAnswerRejected {

@@ -1,18 +1,11 @@
 package org.stationtrust.sbi.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import java.io.ByteArrayInputStream;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +28,13 @@ public final class DeviceJwsVerifier {
             Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
     private static final int MAX_JWS_CHARS = 48 * 1024 * 1024;
     private static final int CERT_CACHE_LIMIT = 1024;
+    private static final int REPEATED_MAX_CHARS = 16 * 1024;
 
     private final DeviceTrustStore trustStore;
     private final Set<String> allowedAlgorithms;
     private final Clock clock;
     private final Map<String, X509Certificate> parsedCertificates = new ConcurrentHashMap<>();
+    private final Map<String, VerifiedJws> repeated = new ConcurrentHashMap<>();
 
     public DeviceJwsVerifier(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Clock clock) {
         this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
@@ -73,48 +68,74 @@ public final class DeviceJwsVerifier {
             throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " is empty or larger than "
                     + MAX_JWS_CHARS + " characters");
         }
-        String[] parts = compact.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " has " + parts.length
-                    + " dot-separated parts, expected 3 (header.payload.signature)");
+        int first = compact.indexOf('.');
+        int last = compact.lastIndexOf('.');
+        if (first < 0 || first == last || compact.indexOf('.', first + 1) != last) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what
+                    + " is not three dot-separated parts (header.payload.signature)");
         }
-        JsonNode header = header(parts[0], what);
+        String encodedHeader = compact.substring(0, first);
+        String encodedPayload = compact.substring(first + 1, last);
+        String encodedSignature = compact.substring(last + 1);
+        JsonNode header = header(encodedHeader, what);
         String alg = algorithm(header, what);
-        if (parts[2].isEmpty()) {
+        if (encodedSignature.isEmpty()) {
             throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " has an empty signature");
         }
         List<X509Certificate> chain = certificates(header, what);
         trustStore.check(chain, clock.instant());
         PublicKey key = chain.get(0).getPublicKey();
-        JWSVerifier verifier = verifierFor(alg, key, what);
-        JWSObject jws;
-        try {
-            jws = JWSObject.parse(compact);
-        } catch (java.text.ParseException | RuntimeException e) {
-            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " cannot be parsed as a JWS ("
-                    + e.getMessage() + ")");
-        }
-        boolean valid;
-        try {
-            valid = jws.verify(verifier);
-        } catch (JOSEException | RuntimeException e) {
-            valid = false;
-        }
-        if (!valid) {
+        byte[] signature = strictBase64Url(encodedSignature, what + " signature", RejectionReason.JWS_MALFORMED);
+        byte[] payload = strictBase64Url(encodedPayload, what + " payload", RejectionReason.JWS_MALFORMED);
+        // RFC 7515 §5.2: the signing input is the ASCII of the first two parts as received; both were
+        // just checked to be strict base64url, so the ASCII conversion is exact.
+        if (!JwsSignatures.verify(alg, key, compact, last, signature, what)) {
             throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " signature (" + alg
                     + ") does not verify with the key of " + chain.get(0).getSubjectX500Principal().getName());
         }
-        byte[] payload = Json.base64Url(parts[1], what + " payload");
         return new VerifiedJws(alg, chain, payload);
     }
 
-    private static JsonNode header(String encoded, String what) throws DeviceAnswerRejected {
-        byte[] bytes;
-        try {
-            bytes = Json.base64Url(encoded, what + " header");
-        } catch (DeviceAnswerRejected e) {
-            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, e.detail());
+    /**
+     * As {@link #verify}, but remembers small objects that verified (a digitalId repeats in every
+     * element of every capture): the same exact string is not verified twice, yet its certificates'
+     * validity period is checked again on every call.
+     */
+    public VerifiedJws verifyRepeated(String compact, String what) throws DeviceAnswerRejected {
+        if (compact == null || compact.length() > REPEATED_MAX_CHARS) {
+            return verify(compact, what);
         }
+        VerifiedJws known = repeated.get(compact);
+        if (known != null) {
+            trustStore.check(known.chain(), clock.instant());
+            return known;
+        }
+        VerifiedJws verified = verify(compact, what);
+        if (repeated.size() >= CERT_CACHE_LIMIT) {
+            repeated.clear();
+        }
+        repeated.put(compact, verified);
+        return verified;
+    }
+
+    private static byte[] strictBase64Url(String part, String what, RejectionReason reason)
+            throws DeviceAnswerRejected {
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) {
+                throw new DeviceAnswerRejected(reason, what + " holds a character outside base64url at index " + i);
+            }
+        }
+        try {
+            return java.util.Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            throw new DeviceAnswerRejected(reason, what + " is not valid base64url (" + e.getMessage() + ")");
+        }
+    }
+
+    private static JsonNode header(String encoded, String what) throws DeviceAnswerRejected {
+        byte[] bytes = strictBase64Url(encoded, what + " header", RejectionReason.JWS_MALFORMED);
         JsonNode header;
         try {
             header = Json.object(Json.parse(bytes, what + " header"), what + " header");
@@ -181,22 +202,6 @@ public final class DeviceJwsVerifier {
         }
         parsedCertificates.put(encoded, cert);
         return cert;
-    }
-
-    private static JWSVerifier verifierFor(String alg, PublicKey key, String what) throws DeviceAnswerRejected {
-        try {
-            if ((alg.startsWith("RS") || alg.startsWith("PS")) && key instanceof RSAPublicKey rsa) {
-                return new RSASSAVerifier(rsa);
-            }
-            if (alg.startsWith("ES") && key instanceof ECPublicKey ec) {
-                return new ECDSAVerifier(ec);
-            }
-        } catch (JOSEException | RuntimeException e) {
-            throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what + " key cannot verify "
-                    + alg + ": " + e.getMessage());
-        }
-        throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what + " declares " + alg
-                + " but the certificate holds a " + key.getAlgorithm() + " key (algorithm confusion)");
     }
 
     private static String abbreviate(String s) {

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +36,7 @@ public final class DeviceTrustStore {
 
     private final List<X509Certificate> anchors;
     private final Set<TrustAnchor> trustAnchors;
-    private final Set<String> validatedChains = ConcurrentHashMap.newKeySet();
+    private final Set<List<X509Certificate>> validatedChains = ConcurrentHashMap.newKeySet();
 
     private DeviceTrustStore(List<X509Certificate> anchors) {
         if (anchors.isEmpty()) {
@@ -131,7 +129,7 @@ public final class DeviceTrustStore {
                         + c.getNotBefore().toInstant() + ", now is " + now);
             }
         }
-        String key = fingerprint(chain);
+        List<X509Certificate> key = List.copyOf(chain);
         if (validatedChains.contains(key)) {
             return;
         }
@@ -169,18 +167,6 @@ public final class DeviceTrustStore {
         } catch (GeneralSecurityException e) {
             throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_UNTRUSTED,
                     "the certificate path cannot be validated: " + e.getMessage(), e);
-        }
-    }
-
-    private static String fingerprint(List<X509Certificate> chain) throws DeviceAnswerRejected {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (X509Certificate c : chain) {
-                sha.update(c.getEncoded());
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (GeneralSecurityException e) {
-            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, "cannot encode certificate", e);
         }
     }
 }
