@@ -81,6 +81,12 @@ public record SimulatorConfig(
         if (oversizedBodyBytes < 1024 || oversizedBodyBytes > (1L << 34)) {
             throw new IllegalArgumentException("oversizedBodyBytes must be 1 KiB - 16 GiB, was " + oversizedBodyBytes);
         }
+        encryptionCertificate.ifPresent(c -> {
+            if (!"RSA".equals(c.getPublicKey().getAlgorithm())) {
+                throw new IllegalArgumentException("encryptionCertificate must hold an RSA key, it holds "
+                        + c.getPublicKey().getAlgorithm());
+            }
+        });
         serialNumber.ifPresent(s -> {
             if (!s.matches("[A-Za-z0-9._-]{1,64}")) {
                 throw new IllegalArgumentException("serialNumber must match [A-Za-z0-9._-]{1,64}, was '" + s + "'");

@@ -119,6 +119,22 @@ class AdminEndpointTest {
     }
 
     @Test
+    void anEcEncryptionCertificateIsRefusedBecauseSbiWrapsTheSessionKeyWithRsaOaep() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(256);
+        java.security.cert.X509Certificate ec = TestDevices.CA.issueDeviceCertificate(g.generateKeyPair().getPublic(),
+                "ec server", Instant.now().minusSeconds(5), Instant.now().plusSeconds(3600));
+        String pem = "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ec.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        JsonNode before = admin(slap, "state", null);
+        HttpResponse<String> r = raw("POST", "encryption-certificate", TestDevices.JSON.createObjectNode().put("pem", pem).toString());
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("RSA"), r.body());
+        assertEquals(before, admin(slap, "state", null), "state unchanged");
+    }
+
+    @Test
     void badValuesAreRefusedWith400AndTheStateIsUnchanged() throws Exception {
         HttpResponse<String> r = raw("POST", "fault", "{\"fault\":\"SOMETIMES\"}");
         assertEquals(400, r.statusCode());
@@ -126,6 +142,7 @@ class AdminEndpointTest {
         assertEquals(400, raw("POST", "quality", "{\"quality\":101}").statusCode());
         assertEquals(400, raw("POST", "status", "not json").statusCode());
         assertEquals(400, raw("POST", "biometric-presented", "{\"presented\":\"no\"}").statusCode());
+        assertEquals(400, raw("POST", "encryption-certificate", "{\"pem\":\"-----BEGIN CERTIFICATE-----\"}").statusCode());
         assertEquals("NONE", admin(slap, "state", null).get("fault").asText());
         assertEquals(80, admin(slap, "state", null).get("quality").asInt());
     }

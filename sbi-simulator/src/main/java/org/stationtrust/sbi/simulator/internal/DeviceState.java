@@ -39,7 +39,7 @@ public final class DeviceState {
         setFault(fault);
         setQuality(quality);
         this.biometricPresented = biometricPresented;
-        this.encryptionCertificate = encryptionCertificate;
+        setEncryptionCertificate(encryptionCertificate);
     }
 
     public DeviceStatus status() { return status; }
@@ -60,7 +60,14 @@ public final class DeviceState {
     public void setStatus(DeviceStatus status) { this.status = Objects.requireNonNull(status, "status"); }
     public void setFault(FaultMode fault) { this.fault = Objects.requireNonNull(fault, "fault"); }
     public void setBiometricPresented(boolean presented) { this.biometricPresented = presented; }
-    public void setEncryptionCertificate(X509Certificate certificate) { this.encryptionCertificate = certificate; }
+    /** SBI 0.9.5 encrypts the session key with RSA-OAEP, so only an RSA certificate (or none) fits. */
+    public void setEncryptionCertificate(X509Certificate certificate) {
+        if (certificate != null && !"RSA".equals(certificate.getPublicKey().getAlgorithm())) {
+            throw new IllegalArgumentException("the encryption certificate must hold an RSA key (RSA-OAEP session key),"
+                    + " it holds " + certificate.getPublicKey().getAlgorithm());
+        }
+        this.encryptionCertificate = certificate;
+    }
 
     public void setQuality(int quality) {
         if (quality < 0 || quality > 100) {
