@@ -1,0 +1,120 @@
+package org.stationtrust.server.internal.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.internal.testing.TpmStation;
+import org.stationtrust.tpm.IdentityConfig;
+import org.stationtrust.tpm.MachineIdentity;
+import org.stationtrust.tpm.TpmConnection;
+
+/**
+ * Two server instances on one database (behind a load balancer): the protocol spans both, and a nonce
+ * (attestation or request) accepted by one is refused by the other. Run on PostgreSQL and on SQLite.
+ */
+abstract class MultiInstanceSuite {
+    abstract TestServer first();
+
+    abstract TestServer second();
+
+    abstract TpmConnection tpm();
+
+    @Test
+    void anEnrollmentBegunOnOneInstanceCompletesOnTheOther() throws Exception {
+        MachineIdentity id = MachineIdentity.provision(tpm(), IdentityConfig.defaults()
+                .withHandles(IdentityConfig.DEFAULT_STORAGE_ROOT, 0x81000300, 0x81000301));
+        TpmStation onFirst = new TpmStation(id, first().stations, "lb-laptop");
+        TpmStation onSecond = new TpmStation(id, second().stations, "lb-laptop");
+        HttpResponse<String> begun = onFirst.enroll(onFirst.enrollmentBody());
+        assertEquals(201, begun.statusCode(), begun.body());
+        onSecond.machineId = onFirst.machineId;
+        HttpResponse<String> activated = onSecond.activate(TestServer.json(begun));
+        assertEquals(200, activated.statusCode(), activated.body());
+        HttpResponse<String> approved = first().as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + onFirst.machineId
+                + "/approve", "{\"reason\":\"verified EK, second instance\"}");
+        assertEquals(200, approved.statusCode(), approved.body());
+        HttpResponse<String> nonce = onFirst.signed("POST", "/api/v1/attestation/nonces", "{}");
+        String n = TestServer.json(nonce).path("nonce").asText();
+        HttpResponse<String> quote = onSecond.signed("POST", "/api/v1/attestation/quotes",
+                onSecond.quoteJson(TpmStation.d(n), n).toString());
+        assertEquals(200, quote.statusCode(), quote.body());
+        assertEquals(200, onFirst.signed("GET", "/api/v1/stations/me", null).statusCode());
+        var chain = TestServer.json(second().as(Role.AUDITOR, "GET", "/api/v1/admin/audit/verify", null));
+        assertTrue(chain.path("intact").asBoolean(), chain.toString());
+    }
+
+    @Test
+    void anAttestationNonceReplayedAcrossInstancesIsRefused() {
+        SoftwareStation s = new SoftwareStation();
+        String id = first().seedMachine(s, EnrollmentState.ACTIVE, true);
+        String quote = quote(first(), s, id);
+        assertEquals(200, first().stations.send("POST", "/api/v1/attestation/quotes", quote, id,
+                StationClient.jcaSigner(s.machineKey())).statusCode());
+        HttpResponse<String> replay = second().stations.send("POST", "/api/v1/attestation/quotes", quote, id,
+                StationClient.jcaSigner(s.machineKey()));
+        assertEquals("nonce_invalid", TestServer.errorCode(replay), replay.body());
+    }
+
+    @Test
+    void aSignedRequestReplayedAcrossInstancesIsRefused() {
+        SoftwareStation s = new SoftwareStation();
+        String id = first().seedMachine(s, EnrollmentState.ACTIVE, true);
+        String header = StationClient.header(id, StationClient.payload("GET", "/api/v1/stations/me", new byte[0],
+                System.currentTimeMillis() / 1000, StationClient.randomNonce()), StationClient.jcaSigner(s.machineKey()));
+        assertEquals(200, first().stations.sendRaw("GET", "/api/v1/stations/me", null, header).statusCode());
+        assertEquals("request_replayed", TestServer.errorCode(second().stations.sendRaw("GET", "/api/v1/stations/me",
+                null, header)));
+    }
+
+    @Test
+    void oneNonceSubmittedToBothInstancesAtOnceIsAcceptedExactlyOnce() throws Exception {
+        SoftwareStation s = new SoftwareStation();
+        String id = first().seedMachine(s, EnrollmentState.ACTIVE, true);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String quote = quote(first(), s, id);
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    TestServer target = i % 2 == 0 ? first() : second();
+                    results.add(pool.submit(() -> target.stations.send("POST", "/api/v1/attestation/quotes", quote, id,
+                            StationClient.jcaSigner(s.machineKey())).statusCode()));
+                }
+                int accepted = 0;
+                for (Future<Integer> f : results) if (f.get() == 200) accepted++;
+                assertEquals(1, accepted, "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static String quote(TestServer server, SoftwareStation s, String id) {
+        HttpResponse<String> n = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
+                StationClient.jcaSigner(s.machineKey()));
+        assertEquals(201, n.statusCode(), n.body());
+        String nonce = TestServer.json(n).path("nonce").asText();
+        byte[][] q = s.quote(java.util.Base64.getDecoder().decode(nonce));
+        var body = TestServer.JSON.createObjectNode();
+        body.put("nonce", nonce);
+        body.put("attest", java.util.Base64.getEncoder().encodeToString(q[0]));
+        body.put("signature", java.util.Base64.getEncoder().encodeToString(q[1]));
+        var pcrs = body.putObject("pcrs");
+        s.pcrsWire().forEach(pcrs::put);
+        return body.toString();
+    }
+
+}

@@ -1,0 +1,104 @@
+package org.stationtrust.server.internal.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throw-away PostgreSQL from the Debian packages: own data directory in a temp dir, a free loopback port,
+ * trust authentication for local test use only, stopped and deleted on close. As root it runs the server as
+ * the {@code postgres} user (PostgreSQL refuses to run as root).
+ */
+public final class TestPostgres implements AutoCloseable {
+    private final Path dataDir;
+    private final Path baseDir;
+    private final String bin;
+    private final int port;
+
+    private TestPostgres(Path baseDir, Path dataDir, String bin, int port) {
+        this.baseDir = baseDir;
+        this.dataDir = dataDir;
+        this.bin = bin;
+        this.port = port;
+    }
+
+    /** The newest installed server binaries, or null when PostgreSQL is not installed. */
+    public static String binaries() {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(root)) return null;
+        try (Stream<Path> versions = Files.list(root)) {
+            return versions.filter(p -> Files.isExecutable(p.resolve("bin/initdb")))
+                    .max(Comparator.comparing(p -> Integer.parseInt(p.getFileName().toString().replaceAll("\\D", "0"))))
+                    .map(p -> p.resolve("bin").toString()).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public static TestPostgres start() throws Exception {
+        String bin = binaries();
+        if (bin == null) throw new IllegalStateException("PostgreSQL is not installed: apt-get install -y postgresql");
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "server-enroll-pg-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path data = base.resolve("data");
+        Files.createDirectories(data);
+        if (isRoot()) run(List.of("chown", "-R", "postgres:postgres", base.toString()), false);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        TestPostgres pg = new TestPostgres(base, data, bin, port);
+        run(List.of(bin + "/initdb", "-D", data.toString(), "-U", "postgres", "--auth=trust", "--no-sync",
+                "-E", "UTF8"), true);
+        run(List.of(bin + "/pg_ctl", "-D", data.toString(), "-w", "-t", "60", "-l", base.resolve("log").toString(),
+                "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + base + " -c fsync=off", "start"), true);
+        return pg;
+    }
+
+    /** Creates a database and returns its JDBC URL. */
+    public String createDatabase(String name) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void run(List<String> command, boolean asPostgres) throws Exception {
+        List<String> full = new ArrayList<>();
+        if (asPostgres && isRoot()) full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        full.addAll(command);
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("command failed: " + String.join(" ", full) + "\n" + out);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            run(List.of(bin + "/pg_ctl", "-D", dataDir.toString(), "-w", "-m", "immediate", "stop"), true);
+        } catch (Exception e) {
+            throw new IOException("could not stop the test PostgreSQL: " + e.getMessage(), e);
+        } finally {
+            try (Stream<Path> files = Files.walk(baseDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+}
