@@ -4,7 +4,6 @@ import java.security.PublicKey;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmException;
 
 /**
@@ -12,36 +11,34 @@ import org.stationtrust.tpm.TpmException;
  * (the {@code kid} the server looks up), before that the hex Name of the machine key.
  */
 public final class TpmMachineSigner implements MachineSigner {
-    private final MachineIdentity identity;
+    private final TpmAccess tpm;
     private final Supplier<String> machineId;
     private final AtomicLong signatures = new AtomicLong();
 
-    public TpmMachineSigner(MachineIdentity identity, Supplier<String> machineId) {
-        this.identity = identity;
+    public TpmMachineSigner(TpmAccess tpm, Supplier<String> machineId) {
+        this.tpm = tpm;
         this.machineId = machineId;
     }
 
     @Override
     public String keyId() {
         String id = machineId.get();
-        return id != null ? id : HexFormat.of().formatHex(identity.machineKey().name());
+        return id != null ? id : HexFormat.of().formatHex(tpm.current().machineKey().name());
     }
 
     @Override
     public PublicKey publicKey() {
-        return identity.machineKey().publicKey();
+        return tpm.current().machineKey().publicKey();
     }
 
     @Override
     public byte[] signJose(byte[] data) throws SigningUnavailable {
-        synchronized (identity) {
-            try {
-                byte[] signature = identity.machineKey().signJose(data);
-                signatures.incrementAndGet();
-                return signature;
-            } catch (TpmException e) {
-                throw new SigningUnavailable("the TPM refused to sign with the machine key: " + e.getMessage(), e);
-            }
+        try {
+            byte[] signature = tpm.call(machine -> machine.machineKey().signJose(data));
+            signatures.incrementAndGet();
+            return signature;
+        } catch (TpmException e) {
+            throw new SigningUnavailable("the TPM refused to sign with the machine key: " + e.getMessage(), e);
         }
     }
 

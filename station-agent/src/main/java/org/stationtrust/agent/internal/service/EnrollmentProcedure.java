@@ -45,12 +45,14 @@ final class EnrollmentProcedure {
 
     EnrollmentPhase enroll(String serverUrl, String machineName, Optional<String> token)
             throws ServerRefused, ServerUnreachable, TpmException {
-        MachineIdentity machine = identity.machine().orElseThrow(() -> new IllegalStateException(
-                "enrollment needs a TPM; this agent runs without one (tpm.uri: none)"));
+        if (identity.machine().isEmpty()) {
+            throw new IllegalStateException("enrollment needs a TPM; this agent runs without one (tpm.uri: none)");
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         Base64.Encoder b64 = Base64.getEncoder();
-        synchronized (machine) {
-            KeyCertification certification = machine.certifyMachineKey(certifyQualifyingData(machineName));
+        KeyCertification certification = identity.call(m -> m.certifyMachineKey(certifyQualifyingData(machineName)));
+        MachineIdentity machine = identity.current();
+        {
             body.put("machineName", machineName);
             try {
                 body.put("ekCertificate", b64.encodeToString(machine.endorsementKey().certificate().getEncoded()));
@@ -76,12 +78,8 @@ final class EnrollmentProcedure {
                 identity.ekNameHex(), identity.machineKeyNameHex()));
         audit.append("enrollment.challenged", Map.of("machineId", challenge.machineId()));
 
-        byte[] secret;
-        Quote quote;
-        synchronized (machine) {
-            secret = machine.activateCredential(challenge.credentialBlob(), challenge.encryptedSecret());
-            quote = machine.quote(challenge.quoteNonce(), selection(pcrs));
-        }
+        byte[] secret = identity.call(m -> m.activateCredential(challenge.credentialBlob(), challenge.encryptedSecret()));
+        Quote quote = identity.call(m -> m.quote(challenge.quoteNonce(), selection(pcrs)));
         String state;
         try {
             state = server.activate(challenge.machineId(), secret, new EnrollmentServer.QuoteEvidence(

@@ -125,7 +125,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                     "machineName", config.machineName()));
             ConfigFingerprint.recordChange(config, b.state, b.audit);
             b.identity = StationIdentity.open(config, b.state, b.audit);
-            b.queue = OutboundQueue.open(b.state.resolve("queue.db"), new AesGcmCipher(b.identity.dataKey().dataKey()), clock,
+            b.queue = OutboundQueue.open(b.state.resolve("queue.db"), new AesGcmCipher(dataKey(b, clock)), clock,
                     new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()));
             if (config.server().url().isPresent()) {
                 var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
@@ -163,6 +163,29 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         } catch (Exception e) {
             b.closeQuietly();
             throw new AgentStartFailure("the agent cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The queue's key. When this TPM is not the enrolled one (new EK: TPM cleared, or a state directory
+     * copied from another machine) the old key cannot unseal: the unreadable queue is moved aside, kept as
+     * evidence, and the agent starts to report REENROLLMENT_REQUIRED instead of failing silently.
+     */
+    private static javax.crypto.SecretKey dataKey(Builder b, Clock clock) throws IOException, AgentStartFailure {
+        try {
+            return b.identity.dataKey().dataKey();
+        } catch (org.stationtrust.agent.internal.atrest.TpmDataKey.ForeignDataKey e) {
+            if (b.identity.state().phase() != StationState.EnrollmentPhase.REENROLLMENT_REQUIRED) {
+                throw new AgentStartFailure(e.getMessage(), e);
+            }
+            String suffix = ".foreign-" + clock.millis();
+            for (String name : new String[] {org.stationtrust.agent.internal.atrest.TpmDataKey.FILE, "queue.db", "queue.db-wal", "queue.db-shm"}) {
+                java.nio.file.Path f = b.state.resolve(name);
+                if (java.nio.file.Files.exists(f)) java.nio.file.Files.move(f, b.state.resolve(name + suffix));
+            }
+            b.audit.append("queue.quarantined", Map.of("suffix", suffix, "reason", "data key sealed by another TPM"));
+            LOG.error("event=queue.quarantined suffix={} message=\"queue sealed by another TPM moved aside; enroll this station again\"", suffix);
+            return b.identity.dataKey().dataKey();
         }
     }
 

@@ -18,7 +18,6 @@ import org.stationtrust.agent.internal.server.EnrollmentServer;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
-import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.Quote;
 import org.stationtrust.tpm.TpmException;
 
@@ -187,13 +186,9 @@ public final class ServerSession implements AutoCloseable {
 
     /** One attestation: fresh nonce from the server, quote with the AK, server verifies. */
     public void attest() throws ServerUnreachable, ServerRefused, TpmException {
-        MachineIdentity machine = identity.machine().orElseThrow();
         try {
             String nonce = server.nonce("quote", signing);
-            Quote quote;
-            synchronized (machine) {
-                quote = machine.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs()));
-            }
+            Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs())));
             server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(), quote.pcrs().asMap()), signing);
             identity.update(identity.state().withAttestation(clock.instant().toString(), "PASSED"));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));

@@ -15,7 +15,10 @@ import org.stationtrust.agent.internal.config.StateDirectory;
 import org.stationtrust.agent.internal.identity.MachineSigner;
 import org.stationtrust.agent.internal.identity.SignedRequests;
 import org.stationtrust.agent.internal.identity.StationState;
+import org.stationtrust.agent.internal.identity.TpmAccess;
 import org.stationtrust.agent.internal.identity.TpmMachineSigner;
+import org.stationtrust.tpm.TpmProtocolError;
+import org.stationtrust.tpm.TpmUnreachable;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
@@ -27,25 +30,27 @@ import org.stationtrust.tpm.TpmException;
  * remembered in {@code station.json}, and the TPM-sealed data key. On start it compares the TPM's EK
  * with the enrolled one: a cleared or replaced TPM is reported as {@code REENROLLMENT_REQUIRED}.
  */
-public final class StationIdentity implements AutoCloseable {
+public final class StationIdentity implements AutoCloseable, TpmAccess {
     private static final Logger LOG = LoggerFactory.getLogger(StationIdentity.class);
     private final StateDirectory stateDir;
     private final AuditLog audit;
-    private final TpmConnection connection;
-    private final MachineIdentity machine;
+    private final Optional<String> uri;
+    private volatile TpmConnection connection;
+    private volatile MachineIdentity machine;
     private final MachineSigner signer;
     private final DataKeySource dataKey;
     private volatile StationState state;
 
     private StationIdentity(StateDirectory stateDir, AuditLog audit, TpmConnection connection, MachineIdentity machine,
                             DataKeySource dataKey, StationState state) {
+        this.uri = connection == null ? Optional.empty() : Optional.of(connection.uri());
         this.stateDir = stateDir;
         this.audit = audit;
         this.connection = connection;
         this.machine = machine;
         this.dataKey = dataKey;
         this.state = state;
-        this.signer = machine == null ? null : new TpmMachineSigner(machine, () -> this.state.machineId());
+        this.signer = machine == null ? null : new TpmMachineSigner(this, () -> this.state.machineId());
     }
 
     public static StationIdentity open(AgentConfig config, StateDirectory stateDir, AuditLog audit) throws AgentStartFailure {
@@ -96,6 +101,38 @@ public final class StationIdentity implements AutoCloseable {
         }
     }
 
+    @Override
+    public <T> T call(TpmCall<T> call) throws TpmException {
+        synchronized (this) {
+            if (machine == null) throw new IllegalStateException("this agent runs without a TPM");
+            try {
+                return call.apply(machine);
+            } catch (TpmUnreachable | TpmProtocolError lost) {
+                LOG.warn("event=tpm.reconnecting reason=\"{}\"", lost.getMessage());
+                reconnect();
+                return call.apply(machine);
+            }
+        }
+    }
+
+    @Override
+    public MachineIdentity current() {
+        return machine;
+    }
+
+    /** Opens a new connection and reloads the (persisted) keys; a different EK is reported, not ignored. */
+    private void reconnect() throws TpmException {
+        try {
+            connection.close();
+        } catch (RuntimeException e) {
+            LOG.debug("event=tpm.close_failed reason=\"{}\"", e.getMessage());
+        }
+        connection = TpmConnection.open(uri.orElseThrow());
+        machine = MachineIdentity.provision(connection, IdentityConfig.defaults());
+        audit.append("tpm.reconnected", Map.of("uri", uri.get()));
+        checkSameTpm();
+    }
+
     public Optional<MachineIdentity> machine() {
         return Optional.ofNullable(machine);
     }
@@ -139,7 +176,7 @@ public final class StationIdentity implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (connection != null) connection.close();
     }
 }
