@@ -13,6 +13,9 @@ import java.util.Optional;
  * put it back: {@link #purgeAgent()} is called from {@code @AfterAll} whatever happened.
  */
 final class Host {
+    /** Set once a test class checked that station-agent was absent: only then may the tests purge it. */
+    private static boolean ownsAgentPackage;
+
     private Host() {
     }
 
@@ -49,18 +52,23 @@ final class Host {
      * These tests own the station-agent package while they run; a machine that already has it (a real
      * station, or a developer's install) is not touched.
      */
-    static void requireAgentAbsent() {
+    static synchronized void requireAgentAbsent() {
         Optional<String> status = agentStatus();
-        if (status.isPresent()) {
+        if (status.isPresent() && !ownsAgentPackage) {
             throw new IllegalStateException("station-agent is already known to dpkg here (" + status.get()
                     + "); these tests install and purge it, so they refuse to run over an existing install."
                     + " If it is a leftover of an interrupted test run, remove it with: dpkg --purge station-agent");
         }
+        if (status.isPresent()) purgeAgent();
+        ownsAgentPackage = true;
     }
 
-    /** Purges station-agent if dpkg knows it; the maintainer scripts remove state, config and the unit state. */
-    static void purgeAgent() {
-        if (agentStatus().isPresent()) {
+    /**
+     * Purges station-agent if these tests installed it (never an install that was there before); the
+     * maintainer scripts remove state, config and the unit's enablement state.
+     */
+    static synchronized void purgeAgent() {
+        if (ownsAgentPackage && agentStatus().isPresent()) {
             Command.of("dpkg", "--purge", AgentPackages.PACKAGE).run().requireSuccess();
         }
     }

@@ -2,7 +2,6 @@ package org.stationtrust.installer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,8 +11,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.tpm.simulator.SoftwareTpm;
 
 /**
  * One package's life on this machine, in order: install, run, reinstall, upgrade, remove, purge.
@@ -42,6 +48,10 @@ class PackageLifecycleTest {
     static AgentPackages.Built upgrade;
     static String installOutput;
     static String editedConfig;
+    static SoftwareTpm tpm;
+    /** The admin's first edit (step 1 of the printed next steps): the server and its pin, as STATION_AGENT_* would also allow. */
+    static final String SERVER = "https://127.0.0.1:9";
+    static final String PIN = "ab".repeat(32);
 
     @BeforeAll
     static void buildTwoVersions() {
@@ -54,7 +64,11 @@ class PackageLifecycleTest {
 
     @AfterAll
     static void purgeWhateverHappened() {
-        if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+        try {
+            if (tpm != null) tpm.close();
+        } finally {
+            if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+        }
     }
 
     @Test
@@ -92,17 +106,99 @@ class PackageLifecycleTest {
 
     @Test
     @Order(4)
-    void installedCommandAnswersAsRootAndAsTheService() {
+    void installedCommandAnswersTheSameAsRootAndAsTheService() {
         Command.Result asRoot = Command.of("/usr/bin/station-agent", "--help").run();
         assertEquals(0, asRoot.exit(), asRoot.describe());
-        assertTrue(asRoot.output().contains("run"), asRoot.describe());
+        for (String command : List.of("run", "status", "enroll", "doctor", "deprovision", "audit", "config")) {
+            assertTrue(asRoot.stdout().contains("\n  " + command + " "), "the installed CLI offers " + command + ":\n" + asRoot.stdout());
+        }
         Command.Result asService = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "--help")).run();
         assertEquals(0, asService.exit(), asService.describe());
         assertEquals(asRoot.stdout(), asService.stdout());
     }
 
     @Test
+    @Order(5)
+    void theShippedConfigFailsClosedUntilTheAdminNamesTheServer() throws IOException {
+        Command.Result check = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "config", "check")).run();
+        assertEquals(78, check.exit(), check.describe());
+        assertTrue(check.stderr().contains("server.url") && check.stderr().contains("server.certificate_sha256"), check.describe());
+
+        writeConfig(Files.readString(CONFIG).replace("  # url:", "  url: " + SERVER)
+                .replace("  # certificate_sha256:", "  certificate_sha256: " + PIN));
+        Command.Result fixed = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "config", "check")).run();
+        assertEquals(0, fixed.exit(), fixed.describe());
+        assertTrue(fixed.stdout().contains("configuration OK"), fixed.describe());
+    }
+
+    @Test
     @Order(6)
+    void doctorExplainsThatTheTpmDeviceIsMissing() {
+        // This machine has no TPM; on one that has, point the agent at a device that is certainly absent.
+        String device = Files.exists(Path.of("/dev/tpmrm0")) ? "/dev/absent-tpmrm0" : "/dev/tpmrm0";
+        Command.Result doctor = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "doctor"),
+                Map.of("STATION_AGENT_TPM_URI", "device:" + device)).run();
+        assertEquals(1, doctor.exit(), doctor.describe());
+        String tpmLine = doctor.stdout().lines().filter(l -> l.startsWith("[FAIL] tpm:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no failed tpm check:\n" + doctor.describe()));
+        assertTrue(tpmLine.contains(device), tpmLine);
+        assertTrue(doctor.stdout().contains("group tss"), "the fix names the tss group:\n" + doctor.stdout());
+        assertTrue(doctor.stdout().contains("[ ok ] state directory: /var/lib/station-agent (0700)"), doctor.stdout());
+    }
+
+    @Test
+    @Order(7)
+    void anInvalidConfigMakesTheServiceFailAtStartNamingTheKeyAndSystemdDoesNotRestartIt() throws IOException {
+        String good = Files.readString(CONFIG);
+        try {
+            writeConfig(good.replace("port: 4800", "port: 99999"));
+            ServiceUnit unit = ServiceUnit.installed();
+            Command.Result start = unit.start(Map.of()).run();
+            assertEquals(78, start.exit(), start.describe());
+            assertTrue(start.stderr().contains("api.port"), "the bad key is named:\n" + start.describe());
+            assertTrue(unit.restartPreventExitStatus().contains(start.exit()),
+                    "RestartPreventExitStatus= stops the restart loop for exit " + start.exit() + ": " + unit.restartPreventExitStatus());
+        } finally {
+            writeConfig(good);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void doctorAndTheServiceWorkAgainstASoftwareTpm() throws Exception {
+        tpm = SoftwareTpm.start(work.resolve("swtpm"));
+        // The admin adds the device providers' CAs; with no device attached, any CA certificate lets the
+        // agent start, so the software TPM's own root stands in for one.
+        try (Stream<Path> pems = Files.list(tpm.caDirectory())) {
+            Path ca = pems.filter(p -> p.toString().endsWith(".pem")).findFirst().orElseThrow();
+            Files.copy(ca, Path.of("/etc/station-agent/device-ca/provider-ca.pem"));
+        }
+        ServiceUnit unit = ServiceUnit.installed();
+        Map<String, String> env = Map.of("STATION_AGENT_TPM_URI", tpm.uri(), "STATION_AGENT_API_PORT", "0");
+        Command.Result doctor = unit.command(List.of("/usr/bin/station-agent", "doctor"), env).run();
+        assertTrue(doctor.stdout().contains("[ ok ] tpm: " + tpm.uri() + " reachable, EK"), doctor.describe());
+
+        Path log = work.resolve("service.log");
+        Process service = unit.launch(env, log);
+        try {
+            awaitLine(log, "station-agent running", service);
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the service stops on SIGTERM");
+        }
+        int exit = service.exitValue();
+        assertTrue(exit == 0 || unit.successExitStatus().contains(exit),
+                "exit " + exit + " after SIGTERM counts as a clean stop for systemd (SuccessExitStatus=):\n" + Files.readString(log));
+        try (Stream<Path> files = Files.list(STATE)) {
+            List<Path> state = files.toList();
+            assertFalse(state.isEmpty(), "the service wrote its state");
+            for (Path file : state) {
+                assertEquals("station-agent", Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName(), "owner of " + file);
+            }
+        }
+    }
+    @Test
+    @Order(9)
     void reinstallingTheSameVersionChangesNothing() throws IOException {
         String uid = passwdField("station-agent", 2);
         String before = Files.readString(CONFIG);
@@ -115,47 +211,50 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(7)
-    void upgradeKeepsStateKeysQueueAndTheEditedConfig() throws IOException {
+    @Order(10)
+    void upgradeKeepsStateKeysQueueAndTheEditedConfig() throws Exception {
         String uid = passwdField("station-agent", 2);
         editedConfig = Files.readString(CONFIG).replace("port: 4800", "port: 4811") + "# edited by the station admin\n";
-        Files.writeString(CONFIG, editedConfig);
-        // Files as the agent leaves them: written by the service user, 0600 inside the 0700 directory.
-        Map<String, String> state = Map.of("identity.json", "{\"machine\":\"m-1\"}", "keys.json", "{\"ak\":\"0x81010002\"}",
-                "queue.db", "queued packet");
-        for (Map.Entry<String, String> e : state.entrySet()) {
-            ServiceUnit.installed().command(List.of("/bin/sh", "-c", "printf %s \"$1\" > \"$2\"", "sh", e.getValue(),
-                    STATE.resolve(e.getKey()).toString())).run().requireSuccess();
-        }
+        writeConfig(editedConfig);
+        // Besides what the service wrote, a file written as the service writes them (0600 in the 0700 directory).
+        ServiceUnit.installed().command(List.of("/bin/sh", "-c", "printf %s queued > " + STATE.resolve("marker"))).run().requireSuccess();
+        Map<String, String> before = digests(STATE);
 
         dpkgInstall(upgrade);
 
         assertEquals(upgrade.version(), Host.installedVersion().orElseThrow());
         assertEquals(editedConfig, Files.readString(CONFIG), "dpkg kept the admin's config");
         assertOwnerAndMode(CONFIG, "root", "station-agent", "rw-r-----");
-        for (Map.Entry<String, String> e : state.entrySet()) {
-            assertEquals(e.getValue(), Files.readString(STATE.resolve(e.getKey())), e.getKey());
-            assertOwnerAndMode(STATE.resolve(e.getKey()), "station-agent", "station-agent", "rw-------");
-        }
+        assertEquals(before, digests(STATE), "every state file is unchanged");
+        assertOwnerAndMode(STATE.resolve("marker"), "station-agent", "station-agent", "rw-------");
         assertOwnerAndMode(STATE, "station-agent", "station-agent", "rwx------");
         assertEquals(uid, passwdField("station-agent", 2), "the same uid owns the state after the upgrade");
     }
 
     @Test
-    @Order(8)
+    @Order(11)
+    void theUpgradedAgentEvictsItsTpmKeysWithDeprovisionAsThePurgeMessageSays() {
+        Command.Result deprovision = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "deprovision", "--yes"),
+                Map.of("STATION_AGENT_TPM_URI", tpm.uri())).run();
+        assertEquals(0, deprovision.exit(), deprovision.describe());
+        assertTrue(deprovision.stdout().contains("evicted the attestation key"), deprovision.describe());
+    }
+
+    @Test
+    @Order(12)
     void removeTakesTheProgramAndKeepsStateAndConfig() {
         Command.Result remove = Command.of("dpkg", "--remove", AgentPackages.PACKAGE).run().requireSuccess();
         assertTrue(remove.output().contains("station-agent deprovision"), "says how to evict the TPM keys:\n" + remove.describe());
         assertFalse(Files.exists(Path.of("/usr/bin/station-agent")));
         assertFalse(Files.exists(Path.of("/usr/share/station-agent")));
-        assertTrue(Files.isRegularFile(STATE.resolve("identity.json")), "state kept");
+        assertTrue(Files.isRegularFile(STATE.resolve("marker")), "state kept");
         assertTrue(Files.isRegularFile(CONFIG), "config kept until purge");
         assertEquals("deinstall ok config-files", Host.agentStatus().orElseThrow());
         assertTrue(Files.isSymbolicLink(UNIT_MASK), "the unit is masked while only its config remains");
     }
 
     @Test
-    @Order(9)
+    @Order(13)
     void purgeSaysTheTpmKeysRemainThenLeavesTheMachineClean() {
         Command.Result purge = Command.of("dpkg", "--purge", AgentPackages.PACKAGE).run().requireSuccess();
         String said = purge.output();
@@ -197,7 +296,24 @@ class PackageLifecycleTest {
         Files.write(CONFIG, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    static void assertNonZero(Command.Result r) {
-        assertNotEquals(0, r.exit(), r.describe());
+    static Map<String, String> digests(Path dir) throws IOException, NoSuchAlgorithmException {
+        Map<String, String> result = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                result.put(file.getFileName().toString(),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+            }
+        }
+        return result;
+    }
+
+    static void awaitLine(Path log, String expected, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(expected)) return;
+            if (!process.isAlive()) throw new AssertionError("the service exited " + process.exitValue() + ":\n" + Files.readString(log));
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + expected + "' within 60 s:\n" + Files.readString(log));
     }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  * SystemCallFilter=): those need systemd itself.
  */
 record ServiceUnit(String user, String group, List<String> supplementaryGroups, String umask,
-                   Map<String, String> environment, List<String> execStart, String stateDirectory, String logsDirectory) {
+                   Map<String, String> environment, List<String> execStart, String stateDirectory, String logsDirectory,
+                   List<Integer> restartPreventExitStatus, List<Integer> successExitStatus) {
 
     static final Path INSTALLED = Path.of("/usr/lib/systemd/system/station-agent.service");
 
@@ -48,7 +49,13 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
                 List.of(settings.getOrDefault("SupplementaryGroups", "").split(" ")),
                 settings.getOrDefault("UMask", "0022"), environment,
                 List.of(require(settings, "ExecStart").split(" ")),
-                "/var/lib/" + require(settings, "StateDirectory"), "/var/log/" + require(settings, "LogsDirectory"));
+                "/var/lib/" + require(settings, "StateDirectory"), "/var/log/" + require(settings, "LogsDirectory"),
+                statuses(settings, "RestartPreventExitStatus"), statuses(settings, "SuccessExitStatus"));
+    }
+
+    private static List<Integer> statuses(Map<String, String> settings, String key) {
+        return java.util.Arrays.stream(settings.getOrDefault(key, "").split(" "))
+                .filter(v -> !v.isBlank()).map(Integer::valueOf).toList();
     }
 
     private static String require(Map<String, String> settings, String key) {
@@ -57,9 +64,20 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
         return value;
     }
 
-    /** The unit's own ExecStart, started the way the unit would start it. */
-    Command start() {
-        return command(execStart);
+    /** The unit's own ExecStart, started the way the unit would start it, run to its end. */
+    Command start(Map<String, String> extraEnvironment) {
+        return command(execStart, extraEnvironment);
+    }
+
+    /** The unit's ExecStart as a long-running process, both streams into {@code log}. */
+    Process launch(Map<String, String> extraEnvironment, Path log) throws java.io.IOException {
+        Command c = start(extraEnvironment);
+        ProcessBuilder builder = new ProcessBuilder(c.argv()).directory(c.directory().toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(c.environment());
+        return builder.start();
     }
 
     /** Another agent command (doctor, status...) with exactly the service's identity and environment. */
