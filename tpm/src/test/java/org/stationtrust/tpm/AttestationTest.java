@@ -125,6 +125,22 @@ class AttestationTest {
     }
 
     @Test
+    void aCredentialForTheEccP384EndorsementKeyActivatesWithItsPassword(SoftwareTpm tpm) throws Exception {
+        try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
+            MachineIdentity identity = MachineIdentity.provision(connection, IdentityConfig.defaults());
+            EndorsementKey p384 = EndorsementKey.readAll(connection).get(1);
+            assertEquals(EndorsementKey.Kind.ECC_P384, p384.kind());
+            byte[] secret = random(32);
+            CredentialChallenge challenge = CredentialChallenge.make(p384.publicArea(), identity.attestationKey().name(), secret);
+            byte[] recovered = org.stationtrust.tpm.internal.CredentialActivation.activate(TpmConnectionAccess.channel(connection),
+                    identity.attestationKey().handle(), org.stationtrust.tpm.internal.Templates.eccP384EndorsementKey(),
+                    challenge.credentialBlob(), challenge.encryptedSecret());
+            assertArrayEquals(secret, recovered);
+            assertEquals(List.of(), connection.channel().handles(0x80000000));
+        }
+    }
+
+    @Test
     void aCredentialForAnotherAttestationKeyNameDoesNotActivate(SoftwareTpm tpm) throws Exception {
         try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
             MachineIdentity identity = MachineIdentity.provision(connection, IdentityConfig.defaults());
