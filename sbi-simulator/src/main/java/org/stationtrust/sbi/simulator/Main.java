@@ -62,6 +62,13 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--ca-password-file", description = "File holding the PKCS12 password (one line).")
     Path caPasswordFile;
 
+    @Option(names = "--device-p12", description = "Sign with the device key + certificate of this PKCS12 file"
+            + " (one device only). Password from env SBI_SIM_DEVICE_PASSWORD or --device-password-file.")
+    Path deviceP12;
+
+    @Option(names = "--device-password-file", description = "File holding the device PKCS12 password (one line).")
+    Path devicePasswordFile;
+
     @Option(names = {"--ca-cert-pem"}, description = "Load the CA certificate from PEM (with --ca-key-pem).")
     Path caCertPem;
 
@@ -98,6 +105,13 @@ public final class Main implements Callable<Integer> {
             } else {
                 b.firstFreePortIn(port, Math.max(port, SimulatorConfig.SBI_LAST_PORT));
             }
+        }
+        if (deviceP12 != null) {
+            if (devices.size() != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--device-p12 signs for one device: pass exactly one of --devices finger|iris|face");
+            }
+            b.deviceKey(DeviceKey.fromPkcs12(deviceP12, password(devicePasswordFile, "SBI_SIM_DEVICE_PASSWORD", "--device-p12")));
         }
         if (encryptionCert != null) {
             b.encryptionCertificate(CertificateIssuer.parseCertificate(Files.readAllBytes(encryptionCert)));
@@ -143,7 +157,7 @@ public final class Main implements Callable<Integer> {
 
     private DeviceProviderCa loadCa() throws IOException {
         if (caP12 != null) {
-            return DeviceProviderCa.fromPkcs12(caP12, password());
+            return DeviceProviderCa.fromPkcs12(caP12, password(caPasswordFile, "SBI_SIM_CA_PASSWORD", "--ca-p12"));
         }
         if (caCertPem != null || caKeyPem != null) {
             if (caCertPem == null || caKeyPem == null) {
@@ -156,14 +170,14 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Secrets come from the environment or a file, never from the command line. */
-    private char[] password() throws IOException {
-        if (caPasswordFile != null) {
-            return Files.readString(caPasswordFile, StandardCharsets.UTF_8).strip().toCharArray();
+    private char[] password(Path file, String variable, String option) throws IOException {
+        if (file != null) {
+            return Files.readString(file, StandardCharsets.UTF_8).strip().toCharArray();
         }
-        String env = System.getenv("SBI_SIM_CA_PASSWORD");
+        String env = System.getenv(variable);
         if (env == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--ca-p12 needs a password: set SBI_SIM_CA_PASSWORD or pass --ca-password-file");
+                    option + " needs a password: set " + variable + " or pass " + option.replace("p12", "password-file"));
         }
         return env.toCharArray();
     }

@@ -31,11 +31,16 @@ public final class SimulatedDevices implements AutoCloseable {
         if (kinds.isEmpty()) {
             throw new IllegalArgumentException("kinds must name at least one device");
         }
+        if (template.deviceKey().isPresent() && kinds.size() > 1) {
+            throw new IllegalArgumentException("A device key belongs to one device; start one kind with it, not "
+                    + kinds.size());
+        }
         DeviceProviderCa ca = template.ca().orElseGet(() -> DeviceProviderCa.generate("Simulated Device Provider CA"));
         List<HttpServer> servers = bindConsecutive(template, kinds.size());
         List<SimulatedDevice> started = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
-            SimulatorConfig c = template.toBuilder().kind(kinds.get(i)).ca(ca).serialNumber(null).build();
+            SimulatorConfig c = template.toBuilder().kind(kinds.get(i)).ca(ca)
+                    .serialNumber(kinds.size() == 1 ? template.serialNumber().orElse(null) : null).build();
             started.add(new SimulatedDevice(DeviceService.start(c, ca, servers.get(i)), kinds.get(i)));
         }
         return new SimulatedDevices(started, ca);

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param slowDripInterval      pause between bytes under {@link FaultMode#SLOW_DRIP}
  * @param oversizedBodyBytes    body size under {@link FaultMode#OVERSIZED_BODY}
  * @param closeConnections      answer with {@code Connection: close} and close, as deployed devices do
+ * @param deviceKey             key and certificate to sign with at start; empty = issue one from the CA
  */
 public record SimulatorConfig(
         DeviceKind kind,
@@ -42,7 +43,8 @@ public record SimulatorConfig(
         Duration streamFrameInterval,
         Duration slowDripInterval,
         long oversizedBodyBytes,
-        boolean closeConnections) {
+        boolean closeConnections,
+        Optional<DeviceKey> deviceKey) {
 
     /** The SBI port range of SBI 0.9.5 §Device Discovery. */
     public static final int SBI_FIRST_PORT = 4501;
@@ -59,6 +61,7 @@ public record SimulatorConfig(
         Objects.requireNonNull(captureDelay, "captureDelay");
         Objects.requireNonNull(streamFrameInterval, "streamFrameInterval");
         Objects.requireNonNull(slowDripInterval, "slowDripInterval");
+        Objects.requireNonNull(deviceKey, "deviceKey");
         if (portFrom < 0 || portTo > 65535 || portFrom > portTo || (portFrom == 0) != (portTo == 0)) {
             throw new IllegalArgumentException("Port range " + portFrom + "-" + portTo
                     + " is invalid; expected 0-0 (any free port) or 1 <= from <= to <= 65535");
@@ -116,6 +119,7 @@ public record SimulatorConfig(
         b.slowDripInterval = slowDripInterval;
         b.oversizedBodyBytes = oversizedBodyBytes;
         b.closeConnections = closeConnections;
+        b.deviceKey = deviceKey.orElse(null);
         return b;
     }
 
@@ -137,6 +141,7 @@ public record SimulatorConfig(
         private Duration slowDripInterval = Duration.ofMillis(200);
         private long oversizedBodyBytes = 64L << 20;
         private boolean closeConnections = true;
+        private DeviceKey deviceKey;
 
         private Builder(DeviceKind kind) {
             this.kind = kind;
@@ -163,11 +168,14 @@ public record SimulatorConfig(
         public Builder oversizedBodyBytes(long bytes) { this.oversizedBodyBytes = bytes; return this; }
         /** true (default): close the connection after each SBI answer; false: keep-alive. */
         public Builder closeConnections(boolean close) { this.closeConnections = close; return this; }
+        /** Sign with this key and certificate instead of issuing a new one at start. */
+        public Builder deviceKey(DeviceKey key) { this.deviceKey = key; return this; }
 
         public SimulatorConfig build() {
             return new SimulatorConfig(kind, portFrom, portTo, Optional.ofNullable(ca), Optional.ofNullable(serialNumber),
                     fault, status, quality, biometricPresented, Optional.ofNullable(encryptionCertificate), purpose,
-                    captureDelay, streamFrameInterval, slowDripInterval, oversizedBodyBytes, closeConnections);
+                    captureDelay, streamFrameInterval, slowDripInterval, oversizedBodyBytes, closeConnections,
+                    Optional.ofNullable(deviceKey));
         }
     }
 }

@@ -31,6 +31,33 @@ class DeviceProviderCaTest {
     }
 
     @Test
+    void aDeviceSignsWithALoadedDeviceKeyUntilItRotates() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair keys = g.generateKeyPair();
+        X509Certificate cert = TestDevices.CA.issueDeviceCertificate(keys.getPublic(), "vendor device 42",
+                Instant.now().minusSeconds(60), Instant.now().plusSeconds(86_400));
+        char[] pw = "device-test".toCharArray();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("device", keys.getPrivate(), pw, new java.security.cert.Certificate[] {cert});
+        Path p12 = dir.resolve("device.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(p12)) {
+            ks.store(out, pw);
+        }
+        DeviceKey loaded = DeviceKey.fromPkcs12(p12, pw);
+        try (SimulatedDevice face = SbiSimulator.start(TestDevices.config(DeviceKind.FACE).deviceKey(loaded).build())) {
+            TestDevices.Jws info = TestDevices.Jws.parse(TestDevices.info(face).get(0).get("deviceInfo").asText());
+            assertEquals(cert, info.x5c());
+            assertTrue(info.verifiesWith(cert));
+            X509Certificate rotated = face.rotateKey();
+            assertTrue(!rotated.equals(cert) && TestDevices.chainsTo(rotated, TestDevices.CA.certificate()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> SimulatedDevices.start(
+                TestDevices.config(DeviceKind.FACE).deviceKey(loaded).build()), "one key cannot sign for three devices");
+    }
+
+    @Test
     void aCaLoadsFromPemCertificateAndKey() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);

@@ -27,10 +27,12 @@ public final class DeviceCredentials {
     private SigningIdentity expired;
     private SigningIdentity untrusted;
 
-    public DeviceCredentials(DeviceProviderCa ca, String commonName) {
+    /** Issues the first device key from {@code ca}, or starts with {@code initial} when given. */
+    public DeviceCredentials(DeviceProviderCa ca, String commonName, SigningIdentity initial) {
         this.ca = Objects.requireNonNull(ca, "ca");
         this.commonName = Objects.requireNonNull(commonName, "commonName");
-        this.current = issue(ca, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
+        this.current = initial != null ? initial
+                : issue(ca, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(365)));
     }
 
     public DeviceProviderCa ca() {

@@ -50,7 +50,8 @@ public final class DeviceService implements AutoCloseable {
         this.profile = DeviceProfile.of(config.kind(), serial, config.purpose());
         this.state = new DeviceState(config.status(), config.fault(), config.quality(), config.biometricPresented(),
                 config.encryptionCertificate().orElse(null));
-        this.credentials = new DeviceCredentials(ca, "Simulated " + config.kind().bioType() + " device " + serial);
+        this.credentials = new DeviceCredentials(ca, "Simulated " + config.kind().bioType() + " device " + serial,
+                config.deviceKey().map(k -> new DeviceCredentials.SigningIdentity(k.key(), k.certificate())).orElse(null));
         DeviceSigner signer = new DeviceSigner(credentials);
         this.answers = new DeviceAnswers(profile, state, signer, port);
         this.captures = new CaptureAnswers(profile, state, signer, config.captureDelay().toMillis());
