@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.stationtrust.sbi.client.internal.DeviceErrors;
 import org.stationtrust.sbi.client.internal.Json;
 import org.stationtrust.sbi.client.internal.Redaction;
@@ -104,12 +105,52 @@ public final class CaptureVerifier {
             throws DeviceAnswerRejected {
         JsonNode root = Json.object(Json.parse(body, "capture answer"), "capture answer");
         List<JsonNode> elements = Json.array(root.get("biometrics"), "capture answer 'biometrics'");
+        // Elements are independent until the hash chain: check them in parallel, report in order.
+        IntStream indexes = IntStream.range(0, elements.size());
+        List<Checked> checked = (elements.size() > 1 ? indexes.parallel() : indexes)
+                .mapToObj(i -> checkElement(i, elements.get(i), device, request, purpose, transactionId)).toList();
         List<BiometricSample> samples = new ArrayList<>();
         Set<String> seenSubTypes = new HashSet<>();
         HashChain chain = previous;
-        for (int i = 0; i < elements.size(); i++) {
+        for (int i = 0; i < checked.size(); i++) {
             String what = "biometrics[" + i + "]";
-            JsonNode element = Json.object(elements.get(i), what);
+            Checked c = checked.get(i);
+            if (c.rejection() != null) {
+                throw c.rejection();
+            }
+            BiometricSample sample = c.sample();
+            if (request.type() != Modality.FACE && !seenSubTypes.add(sample.bioSubType())) {
+                throw new DeviceAnswerRejected(RejectionReason.BIO_SUBTYPE_DUPLICATE, what + " repeats bioSubType '"
+                        + sample.bioSubType() + "'");
+            }
+            if (purpose == Purpose.REGISTRATION) {
+                chain = chain.next(c.bioValue());
+                if (!chain.matches(sample.hash())) {
+                    throw new DeviceAnswerRejected(RejectionReason.HASH_CHAIN_BROKEN, what + " hash is '"
+                            + Redaction.deviceText(sample.hash())
+                            + "', recomputed from the previous hash and the record: " + chain.hex());
+                }
+                chain = HashChain.continueFrom(sample.hash());
+            }
+            samples.add(sample);
+        }
+        if (elements.size() != request.count()) {
+            throw new DeviceAnswerRejected(RejectionReason.COUNT_MISMATCH, "the answer carries "
+                    + elements.size() + " biometrics, the request asked for " + request.count());
+        }
+        String lastHash = purpose == Purpose.REGISTRATION ? chain.hex() : samples.get(samples.size() - 1).hash();
+        return new CaptureResult(transactionId, device, samples, lastHash);
+    }
+
+    /** One element after its own checks: a sample, or the first rejection it earned. */
+    private record Checked(BiometricSample sample, byte[] bioValue, DeviceAnswerRejected rejection) {
+    }
+
+    private Checked checkElement(int i, JsonNode node, Device device, CaptureRequest request, Purpose purpose,
+                                 String transactionId) {
+        String what = "biometrics[" + i + "]";
+        try {
+            JsonNode element = Json.object(node, what);
             Optional<DeviceAnswerRejected> error = DeviceErrors.rejection(element, what);
             if (error.isPresent()) {
                 throw error.get();
@@ -124,32 +165,19 @@ public final class CaptureVerifier {
             JsonNode p = Json.object(Json.parse(verified.payload(), what + " data payload"), what + " data payload");
             checkDevice(device, p, what);
             checkEcho(p, purpose, transactionId, request, what);
-            String subType = checkSubType(request, p, seenSubTypes, what);
+            String subType = checkSubType(request, p, what);
             Instant timestamp = checkTimestamp(Json.text(p, "timestamp", what), what);
             double quality = checkQuality(Json.text(p, "qualityScore", what), request.requestedScore(), what);
             byte[] bioValue = Json.base64Url(Json.text(p, "bioValue", what), what + " bioValue");
             String hash = Json.text(element, "hash", what);
-            if (purpose == Purpose.REGISTRATION) {
-                chain = chain.next(bioValue);
-                if (!chain.matches(hash)) {
-                    throw new DeviceAnswerRejected(RejectionReason.HASH_CHAIN_BROKEN, what + " hash is '"
-                            + Redaction.deviceText(hash) + "', recomputed from the previous hash and the record: "
-                            + chain.hex());
-                }
-                chain = HashChain.continueFrom(hash);
-            }
             boolean encrypted = purpose == Purpose.AUTHENTICATION;
-            samples.add(new BiometricSample(request.type(), subType, bioValue, encrypted,
+            return new Checked(new BiometricSample(request.type(), subType, bioValue, encrypted,
                     encrypted ? Json.optText(element, "sessionKey", what) : Optional.empty(),
                     encrypted ? Json.optText(element, "thumbprint", what) : Optional.empty(),
-                    quality, timestamp, hash, data));
+                    quality, timestamp, hash, data), bioValue, null);
+        } catch (DeviceAnswerRejected e) {
+            return new Checked(null, null, e);
         }
-        if (elements.size() != request.count()) {
-            throw new DeviceAnswerRejected(RejectionReason.COUNT_MISMATCH, "the answer carries "
-                    + elements.size() + " biometrics, the request asked for " + request.count());
-        }
-        String lastHash = purpose == Purpose.REGISTRATION ? chain.hex() : samples.get(samples.size() - 1).hash();
-        return new CaptureResult(transactionId, device, samples, lastHash);
     }
 
     private void checkDevice(Device device, JsonNode p, String what) throws DeviceAnswerRejected {
@@ -186,7 +214,7 @@ public final class CaptureVerifier {
         }
     }
 
-    private static String checkSubType(CaptureRequest request, JsonNode p, Set<String> seen, String what)
+    private static String checkSubType(CaptureRequest request, JsonNode p, String what)
             throws DeviceAnswerRejected {
         String subType = Json.optText(p, "bioSubType", what).orElse("");
         if (request.type() == Modality.FACE) {
@@ -200,10 +228,6 @@ public final class CaptureVerifier {
         if (!acceptable.contains(subType)) {
             throw new DeviceAnswerRejected(RejectionReason.BIO_SUBTYPE_NOT_REQUESTED, what + " bioSubType is '"
                     + Redaction.deviceText(subType) + "', the request accepts " + acceptable);
-        }
-        if (!seen.add(subType)) {
-            throw new DeviceAnswerRejected(RejectionReason.BIO_SUBTYPE_DUPLICATE, what + " repeats bioSubType '"
-                    + subType + "'");
         }
         return subType;
     }

@@ -165,14 +165,15 @@ public final class SbiClient implements AutoCloseable {
                             previous.hex())
                     : SbiRequests.authenticationCapture(device, request, config.env(), domainUri, tx,
                             config.clock().instant(), previous.hex());
-            LOG.info("sbi capture start transactionId={} port={} deviceId={} type={} deviceSubId={} count={} purpose={}",
+            LOG.debug("sbi capture start transactionId={} port={} deviceId={} type={} deviceSubId={} count={} purpose={}",
                     tx, device.port(), device.deviceId(), request.type().wireName(), request.deviceSubId(),
                     request.count(), purpose.wireName());
             SbiVerb verb = purpose == CaptureVerifier.Purpose.REGISTRATION ? SbiVerb.RCAPTURE : SbiVerb.CAPTURE;
             SbiHttpAnswer answer = transport.exchange(device.port(), verb, body,
                     request.timeout().plus(config.captureMargin()));
             CaptureResult result = captureVerifier.verify(device, request, purpose, tx, previous, answer.bodyUnsafe());
-            LOG.info("sbi capture verified transactionId={} samples={} ms={}", tx, result.samples().size(),
+            LOG.info("sbi capture verified transactionId={} port={} type={} samples={} ms={}", tx, device.port(),
+                    request.type().wireName(), result.samples().size(),
                     (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (DeviceAnswerRejected e) {
