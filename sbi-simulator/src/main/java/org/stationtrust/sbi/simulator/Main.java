@@ -85,6 +85,11 @@ public final class Main implements Callable<Integer> {
     String purpose = "Registration";
 
     public static void main(String[] args) {
+        // One key=value line per event on stderr, unless the user configured JUL otherwise.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null
+                && System.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL%1$tz %4$s %5$s%6$s%n");
+        }
         System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 

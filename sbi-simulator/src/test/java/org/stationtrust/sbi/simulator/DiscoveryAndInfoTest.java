@@ -123,6 +123,9 @@ class DiscoveryAndInfoTest {
         assertEquals(405, r.statusCode());
         assertEquals("MOSIPDISC", r.headers().firstValue("Allow").orElse(""));
         assertEquals(404, TestDevices.send(iris, "MOSIPDISC", "/nothing", "{}", Duration.ofSeconds(5)).statusCode());
+        HttpResponse<byte[]> preflight = TestDevices.send(iris, "OPTIONS", "/capture", null, Duration.ofSeconds(5));
+        assertEquals(200, preflight.statusCode());
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("RCAPTURE"));
     }
 
     @Test
