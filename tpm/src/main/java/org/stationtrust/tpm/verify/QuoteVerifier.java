@@ -11,6 +11,10 @@ import java.util.Optional;
  * magic, type, nonce, PCR selection and PCR digest. Each failure is its own exception type.
  */
 public final class QuoteVerifier {
+    /** A nonce shorter than this could be guessed or replayed; TPM2B_DATA holds at most 64 bytes. */
+    public static final int MIN_NONCE = 16;
+    public static final int MAX_NONCE = 64;
+
     private QuoteVerifier() {
     }
 
@@ -18,13 +22,17 @@ public final class QuoteVerifier {
      * @param ak the attestation key's public area (restricted signing key)
      * @param attest TPMS_ATTEST bytes as signed by the TPM
      * @param signature TPMT_SIGNATURE bytes
-     * @param expectedNonce the nonce the verifier issued (compared in constant time)
+     * @param expectedNonce the nonce the verifier issued, 16..64 random bytes (compared in constant time)
      * @param pcrs the SHA-256 PCR values sent with the quote
      */
     public static VerifiedQuote verify(TpmPublic ak, byte[] attest, byte[] signature, byte[] expectedNonce,
             PcrValues pcrs) throws TpmVerificationException {
         Objects.requireNonNull(expectedNonce, "expectedNonce");
         Objects.requireNonNull(pcrs, "pcrs");
+        if (expectedNonce.length < MIN_NONCE || expectedNonce.length > MAX_NONCE) {
+            throw new IllegalArgumentException("the expected nonce must be " + MIN_NONCE + ".." + MAX_NONCE
+                    + " random bytes issued by the verifier, got " + expectedNonce.length);
+        }
         AttestationKeyCheck.requireRestrictedSigningKey(ak);
         TpmSignature sig = TpmSignature.parse(signature);
         Attestation attestation = Attestation.parse(attest);

@@ -44,6 +44,15 @@ class QuoteVerifierTest {
     }
 
     @Test
+    void refusesToCheckAgainstANonceTooShortToBeFresh() throws Exception {
+        byte[] empty = TpmStructures.quote(new byte[0], TpmStructures.selection(0, 1, 2, 7), PCRS.digest());
+        assertThrows(IllegalArgumentException.class, () -> QuoteVerifier.verify(ak.pub(), empty, ak.sign(empty),
+                new byte[0], PCRS));
+        assertThrows(IllegalArgumentException.class, () -> QuoteVerifier.verify(ak.pub(), attest, signature,
+                new byte[15], PCRS));
+    }
+
+    @Test
     void rejectsPcrValuesThatAreNotTheQuotedOnes() {
         java.util.SortedMap<Integer, byte[]> changed = PCRS.asMap();
         changed.get(7)[0] ^= 1;

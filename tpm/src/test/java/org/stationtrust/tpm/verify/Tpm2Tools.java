@@ -46,7 +46,13 @@ final class Tpm2Tools {
     Result tryRun(String... command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("TPM2TOOLS_TCTI", tpm.tcti());
-        Process p = pb.start();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new AssertionError(command[0] + " cannot run (" + e.getMessage() + "); install tpm2-tools:"
+                    + " apt-get install -y tpm2-tools", e);
+        }
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -185,7 +185,7 @@ class Tpm2ToolsQuoteAndCertifyTest {
                 () -> CertifyVerifier.verify(ak, attest, sig, tools.readPublic("ek.pub"),
                 TOOLS_QUALIFYING_DATA));
         assertThrows(NonceMismatch.class, () -> CertifyVerifier.verify(ak, attest, sig, key, new byte[] {1}));
-        assertThrows(NotAQuote.class, () -> QuoteVerifier.verify(ak, attest, sig, new byte[0],
+        assertThrows(NotAQuote.class, () -> QuoteVerifier.verify(ak, attest, sig, nonce(),
                 tools.pcrValues(PCR_INDICES)));
         for (int i = 0; i < attest.length; i++) {
             byte[] bad = attest.clone();
