@@ -89,9 +89,17 @@ public final class AttestationService {
         }
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<String, TpmPublic> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Parses a stored AK public area; cached, since a stored public area never changes. */
     public static TpmPublic parseStored(String base64) {
+        TpmPublic cached = PARSED.get(base64);
+        if (cached != null) return cached;
+        if (PARSED.size() > 100_000) PARSED.clear();
         try {
-            return TpmPublic.parse(Base64.getDecoder().decode(base64));
+            TpmPublic parsed = TpmPublic.parse(Base64.getDecoder().decode(base64));
+            PARSED.put(base64, parsed);
+            return parsed;
         } catch (MalformedTpmStructure e) {
             throw new IllegalStateException("Stored TPM public area does not parse", e);
         }

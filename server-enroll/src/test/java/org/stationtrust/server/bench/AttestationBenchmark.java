@@ -1,0 +1,233 @@
+package org.stationtrust.server.bench;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Signature;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.tpm.verify.PcrValues;
+import org.stationtrust.tpm.verify.QuoteVerifier;
+import org.stationtrust.tpm.verify.TpmPublic;
+
+/**
+ * Load generator (not part of the normal test run): software-key stations do nonce + quote against a running
+ * server on SQLite; prints attestations/s, p50/p99 at 64 concurrent stations, and the bare rate of the same
+ * verifications in a loop on this machine. Run: see server-enroll/README.md, "Benchmark".
+ */
+class AttestationBenchmark {
+    static final int STATIONS = Integer.getInteger("bench.stations", 1000);
+    static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
+    static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 5);
+
+    @Test
+    void attestationThroughputAgainstBareVerification() throws Exception {
+        Path dir = Files.createTempDirectory("server-enroll-bench");
+        try (TestServer server = TestServer.start(dir, b -> b.rateLimits(1_000_000, 1_000_000, 1_000_000))) {
+            List<SoftwareStation> stations = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < STATIONS; i++) {
+                SoftwareStation s = new SoftwareStation();
+                stations.add(s);
+                ids.add(server.seedMachine(s, EnrollmentState.ACTIVE, true));
+            }
+            run(server, stations, ids, WARMUP_SECONDS, new long[1 << 20]);
+            Bare before = bare(stations.get(0));
+            long[] latencies = new long[1 << 22];
+            long start = System.nanoTime();
+            int n = run(server, stations, ids, SECONDS, latencies);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long[] sorted = Arrays.copyOf(latencies, n);
+            Arrays.sort(sorted);
+            double rate = n / elapsed;
+            Bare after = bare(stations.get(0));
+            Bare bare = new Bare(before.threads, (before.quotesPerSecond + after.quotesPerSecond) / 2,
+                    (before.jwsPerSecond + after.jwsPerSecond) / 2);
+            double openRate = rate / 2;
+            long[] open = openLoop(server, stations, ids, openRate, SECONDS);
+            System.out.printf("%n=== attestation benchmark (SQLite, plain HTTP on loopback, %d stations, %d concurrent, %d s) ===%n",
+                    STATIONS, CONCURRENCY, SECONDS);
+            System.out.printf("machine: %d cores, load average at end %.1f%n", Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            System.out.printf("bare rates before / after the load run: quotes %.0f / %.0f, JWS %.0f / %.0f%n",
+                    before.quotesPerSecond, after.quotesPerSecond, before.jwsPerSecond, after.jwsPerSecond);
+            System.out.printf("open loop: %d stations attesting at %.0f /s in total: %d done, p50 %.1f ms, p99 %.1f ms%n",
+                    CONCURRENCY, openRate, open.length, open[open.length / 2] / 1e6, open[(int) (open.length * 0.99)] / 1e6);
+            System.out.printf("closed loop: attestations (nonce + quote, 2 signed requests): %d in %.1f s = %.0f /s%n", n, elapsed, rate);
+            System.out.printf("latency per attestation: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                    sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6, sorted[n - 1] / 1e6);
+            System.out.printf("bare quote verification (QuoteVerifier.verify), %d threads: %.0f /s%n", bare.threads,
+                    bare.quotesPerSecond);
+            System.out.printf("bare ES256 JWS verification (JCA), %d threads: %.0f /s%n", bare.threads, bare.jwsPerSecond);
+            double perAttestation = 1 / (1 / bare.quotesPerSecond + 2 / bare.jwsPerSecond);
+            System.out.printf("bare crypto of one attestation (1 quote + 2 JWS verifications): %.0f /s%n", perAttestation);
+            System.out.printf("ratio attestations / bare quote verifications: %.2f (target >= 0.3)%n",
+                    rate / bare.quotesPerSecond);
+            System.out.printf("ratio attestations / bare per-attestation crypto: %.2f%n", rate / perAttestation);
+            System.out.println("(the load generator's own signing and HTTP client share the same cores)");
+        }
+    }
+
+    /** Runs CONCURRENCY workers for the given time; returns the number of attestations, latencies filled. */
+    static int run(TestServer server, List<SoftwareStation> stations, List<String> ids, int seconds, long[] latencies)
+            throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        CountDownLatch finished = new CountDownLatch(CONCURRENCY);
+        for (int w = 0; w < CONCURRENCY; w++) {
+            int worker = w;
+            Thread t = new Thread(() -> {
+                int i = worker;
+                try {
+                    while (!stop.get()) {
+                        int k = i % stations.size();
+                        i += CONCURRENCY;
+                        long t0 = System.nanoTime();
+                        boolean ok = attest(server.stations, stations.get(k), ids.get(k));
+                        long dt = System.nanoTime() - t0;
+                        if (!ok) {
+                            failures.incrementAndGet();
+                            continue;
+                        }
+                        long slot = done.getAndIncrement();
+                        if (slot < latencies.length) latencies[(int) slot] = dt;
+                    }
+                } finally {
+                    finished.countDown();
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        finished.await();
+        if (failures.get() > 0) throw new AssertionError(failures.get() + " attestations failed");
+        return (int) Math.min(done.get(), latencies.length);
+    }
+
+    /** 64 stations each attesting on a fixed schedule (open loop): latency without self-inflicted queueing. */
+    static long[] openLoop(TestServer server, List<SoftwareStation> stations, List<String> ids, double totalRate,
+                           int seconds) throws Exception {
+        long periodNanos = (long) (CONCURRENCY / totalRate * 1e9);
+        long[] latencies = new long[1 << 20];
+        AtomicLong done = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < CONCURRENCY; w++) {
+            int worker = w;
+            Thread t = new Thread(() -> {
+                long next = System.nanoTime() + (long) (Math.random() * periodNanos);
+                int k = worker % stations.size();
+                while (next < end) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    long t0 = System.nanoTime();
+                    if (!attest(server.stations, stations.get(k), ids.get(k))) failures.incrementAndGet();
+                    long slot = done.getAndIncrement();
+                    if (slot < latencies.length) latencies[(int) slot] = System.nanoTime() - t0;
+                    next += periodNanos;
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) t.join();
+        if (failures.get() > 0) throw new AssertionError(failures.get() + " attestations failed");
+        long[] out = Arrays.copyOf(latencies, (int) Math.min(done.get(), latencies.length));
+        Arrays.sort(out);
+        return out;
+    }
+
+    static boolean attest(StationClient client, SoftwareStation s, String id) {
+        HttpResponse<String> n = client.send("POST", "/api/v1/attestation/nonces", "{}", id,
+                StationClient.jcaSigner(s.machineKey()));
+        if (n.statusCode() != 201) {
+            System.err.println(n.body());
+            return false;
+        }
+        String body = n.body();
+        int at = body.indexOf("\"nonce\":\"") + 9;
+        String nonce = body.substring(at, body.indexOf('"', at));
+        byte[][] q = s.quote(Base64.getDecoder().decode(nonce));
+        StringBuilder b = new StringBuilder("{\"nonce\":\"").append(nonce).append("\",\"attest\":\"")
+                .append(Base64.getEncoder().encodeToString(q[0])).append("\",\"signature\":\"")
+                .append(Base64.getEncoder().encodeToString(q[1])).append("\",\"pcrs\":{");
+        s.pcrsWire().forEach((k, v) -> b.append('"').append(k).append("\":\"").append(v).append("\","));
+        b.setLength(b.length() - 1);
+        b.append("}}");
+        HttpResponse<String> r = client.send("POST", "/api/v1/attestation/quotes", b.toString(), id,
+                StationClient.jcaSigner(s.machineKey()));
+        if (r.statusCode() != 200) System.err.println(r.body());
+        return r.statusCode() == 200;
+    }
+
+    record Bare(int threads, double quotesPerSecond, double jwsPerSecond) {
+    }
+
+    /** The same verifications in a bare loop, on as many threads as there are cores. */
+    static Bare bare(SoftwareStation s) throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        TpmPublic ak = TpmPublic.parse(s.akPublic());
+        byte[] nonce = new byte[32];
+        byte[][] q = s.quote(nonce);
+        PcrValues pcrs = PcrValues.sha256(s.pcrs());
+        String jws = s.jws("station-request+jws", "m", StationClient.payload("GET", "/x", new byte[0], 0, "n".repeat(24))
+                .getBytes(StandardCharsets.UTF_8));
+        byte[] input = jws.substring(0, jws.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+        byte[] sig = Base64.getUrlDecoder().decode(jws.substring(jws.lastIndexOf('.') + 1));
+        double quotes = loop(threads, () -> QuoteVerifier.verify(ak, q[0], q[1], nonce, pcrs));
+        double jwsRate = loop(threads, () -> {
+            Signature v = Signature.getInstance("SHA256withECDSAinP1363Format");
+            v.initVerify(s.machineKey().getPublic());
+            v.update(input);
+            if (!v.verify(sig)) throw new AssertionError();
+        });
+        return new Bare(threads, quotes, jwsRate);
+    }
+
+    interface Work {
+        void run() throws Exception;
+    }
+
+    static double loop(int threads, Work work) throws Exception {
+        for (int i = 0; i < 2000; i++) work.run();
+        AtomicLong count = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        work.run();
+                        count.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            th.start();
+            ts.add(th);
+        }
+        long t0 = System.nanoTime();
+        Thread.sleep(5000);
+        stop.set(true);
+        for (Thread th : ts) th.join();
+        return count.get() / ((System.nanoTime() - t0) / 1e9);
+    }
+}
