@@ -63,9 +63,12 @@ public record Device(int port, String deviceId, List<Integer> deviceSubIds, Devi
         return digitalId.deviceProvider();
     }
 
-    /** True when the device info was signed by a certificate chaining to the trust store. */
+    /**
+     * True when the device info was signed by a certificate chaining to the trust store and the device
+     * does not call itself Not Registered.
+     */
     public boolean trusted() {
-        return certificate.isPresent();
+        return certificate.isPresent() && status != DeviceStatus.NOT_REGISTERED;
     }
 
     /** The same device with a new status (after a device-info refresh). */
