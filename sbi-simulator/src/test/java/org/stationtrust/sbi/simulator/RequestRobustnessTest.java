@@ -78,6 +78,17 @@ class RequestRobustnessTest {
     }
 
     @Test
+    void requestTextQuotedInErrorInfoCannotForgeLinesOrGrowWithoutBound() throws Exception {
+        var req = TestDevices.rcapture(DeviceKind.FINGER_SLAP, 1, 4, List.of(), TestDevices.EMPTY_SHA256_HEX);
+        req.put("specVersion", "0.9.5\nverb=RCAPTURE result=0 forged=" + "x".repeat(5000));
+        JsonNode e = TestDevices.capture(slap, req).get("biometrics").get(0);
+        assertEquals("501", TestDevices.errorCode(e));
+        String info = e.get("error").get("errorInfo").asText();
+        assertFalse(info.contains("\n"), info);
+        assertTrue(info.length() < 400, "errorInfo is " + info.length() + " chars");
+    }
+
+    @Test
     void junkDiscoveryBodiesGetAnEmptyList() throws Exception {
         for (String body : new String[] {"", "null", "[]", "{\"type\":4}", "{\"type\":\"Finger\"", "\u0000\u0001"}) {
             HttpResponse<byte[]> r = TestDevices.send(slap, "MOSIPDISC", "/device", body, Duration.ofSeconds(5));

@@ -48,27 +48,32 @@ public final class CaptureAnswers {
             if (state.fault() == FaultMode.BUSY || !state.startCapture()) {
                 throw new DeviceError(DeviceError.BUSY, "Device is busy with another capture");
             }
-            try {
-                if (!state.biometricPresented()) {
-                    state.sleepUnlessClosed(req.timeout().toMillis());
-                    throw new DeviceError(DeviceError.NO_BIOMETRIC,
-                            "No biometric object was detected before the timeout of " + req.timeout().toMillis() + " ms");
-                }
-                if (captureDelayMillis > 0) {
-                    state.sleepUnlessClosed(captureDelayMillis);
-                }
-                ObjectNode answer = elements(req, subTypes, authentication);
-                LOG.log(System.Logger.Level.INFO, "verb={0} serial={1} transactionId={2} deviceSubId={3} result=0 elements={4} fault={5}",
-                        verb, profile.serialNo(), transactionId, String.valueOf(req.deviceSubId()),
-                        String.valueOf(answer.get("biometrics").size()), state.fault());
-                return answer;
-            } finally {
-                state.endCapture(req.deviceSubId());
-            }
+            ObjectNode answer = onSensor(req, subTypes, authentication);
+            LOG.log(System.Logger.Level.INFO, "verb={0} serial={1} transactionId={2} deviceSubId={3} result=0 elements={4} fault={5}",
+                    verb, profile.serialNo(), transactionId, String.valueOf(req.deviceSubId()),
+                    String.valueOf(answer.get("biometrics").size()), state.fault());
+            return answer;
         } catch (DeviceError e) {
             LOG.log(System.Logger.Level.INFO, "verb={0} serial={1} transactionId={2} result={3} info=\"{4}\"",
                     verb, profile.serialNo(), transactionId, e.code(), e.info());
             return errorAnswer(e);
+        }
+    }
+
+    /** Holds the sensor (claimed by the caller) while the capture runs, then releases it. */
+    private ObjectNode onSensor(CaptureRequest req, List<String> subTypes, boolean authentication) throws DeviceError {
+        try {
+            if (!state.biometricPresented()) {
+                state.sleepUnlessClosed(req.timeout().toMillis());
+                throw new DeviceError(DeviceError.NO_BIOMETRIC,
+                        "No biometric object was detected before the timeout of " + req.timeout().toMillis() + " ms");
+            }
+            if (captureDelayMillis > 0) {
+                state.sleepUnlessClosed(captureDelayMillis);
+            }
+            return elements(req, subTypes, authentication);
+        } finally {
+            state.endCapture(req.deviceSubId());
         }
     }
 
@@ -126,7 +131,7 @@ public final class CaptureAnswers {
         List<String> reported = misreport(subTypes, req.deviceSubId(), fault);
         long seed = req.transactionId().hashCode();
         for (int i = 0; i < reported.size(); i++) {
-            byte[] iso = isoRecord(reported.get(i), c.quality(), now, seed + i, exceptionPhoto);
+            byte[] iso = isoRecord(reported.get(i), c.quality(), c.at(), seed + i, exceptionPhoto);
             byte[] hash = Wire.sha256(previous, Wire.sha256(iso));
             previous = hash;
             biometrics.add(element(c, reported.get(i), iso, hash));

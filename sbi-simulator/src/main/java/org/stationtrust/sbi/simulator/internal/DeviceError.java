@@ -18,9 +18,18 @@ public final class DeviceError extends Exception {
 
     private final String code;
 
+    /** {@code info} may quote request fields: it is cut to 300 characters and control characters are replaced. */
     public DeviceError(String code, String info) {
-        super(info, null, false, false);
+        super(printable(info), null, false, false);
         this.code = code;
+    }
+
+    /** Keeps client-supplied text from forging log lines or bloating answers. */
+    static String printable(String text) {
+        String cut = text.length() > 300 ? text.substring(0, 300) + "..." : text;
+        StringBuilder out = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return out.toString();
     }
 
     public String code() {
