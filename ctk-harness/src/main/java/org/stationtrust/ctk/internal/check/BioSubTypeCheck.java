@@ -27,6 +27,14 @@ public final class BioSubTypeCheck implements Check {
         for (Observation.SentCapture sent : o.sent) {
             List<Observation.CaptureElement> mine = o.elements.stream()
                     .filter(e -> e.request() == sent.index()).toList();
+            int asked = sent.body().path("bio").path(0).path("count").asInt(-1);
+            if (mine.isEmpty() && o.testCase().expect().success() && asked > 0
+                    && o.answers.stream().anyMatch(a -> a.exchange() == sent.exchange() && a.json() != null)) {
+                judged++;
+                problems.add("capture " + (sent.index() + 1) + " asked for count " + asked
+                        + " but got 0 elements (wrong count)");
+                continue;
+            }
             if (mine.isEmpty() || mine.stream().noneMatch(Observation.CaptureElement::success)) {
                 continue;
             }

@@ -15,6 +15,7 @@ public final class LivenessCheck implements Check {
         }
         return o.aliveAfterwards
                 ? Finding.pass(name(), "MOSIPDINFO still answers")
-                : Finding.fail(name(), "MOSIPDINFO no longer answers after the probe (service crashed or wedged)");
+                : Finding.fail(name(), "MOSIPDINFO no longer answers properly after the probe"
+                        + (o.livenessProblem == null ? " (service crashed or wedged)" : ": " + o.livenessProblem));
     }
 }

@@ -74,6 +74,8 @@ public final class Observation {
     public final List<String> notes = new ArrayList<>();
     public StreamRecord stream;
     public Boolean aliveAfterwards;
+    /** Why the liveness probe's answer was not a proper info answer. */
+    public String livenessProblem;
     public X509Certificate certificateBefore;
     public X509Certificate certificateAfter;
     /** Whether a robustness probe got an error answer (status/code) rather than silence. */

@@ -215,8 +215,14 @@ public final class CaseExecution {
         Thread.sleep(20);
         Exchange alive = channel.send("MOSIPDINFO", "/info", new byte[0], responseLimit);
         o.record(alive, responseLimit);
-        o.aliveAfterwards = alive.answered() && alive.status() == 200
+        o.aliveAfterwards = alive.answered() && alive.status() == 200 && !alive.truncated()
                 && JsonFacts.parse(alive.responseBody()).map(JsonNode::isArray).orElse(false);
+        if (!o.aliveAfterwards) {
+            o.livenessProblem = !alive.answered() ? "no answer (" + alive.transportError() + ")"
+                    : alive.truncated() ? "the answer exceeds the size limit (oversized body)"
+                    : alive.status() != 200 ? "HTTP " + alive.status()
+                    : "the answer is not a JSON array (malformed JSON)";
+        }
     }
 
     private static byte[] json(ObjectNode body) {

@@ -70,7 +70,9 @@ final class Probes {
             o.errorCodes.add(code);
             o.probeOutcome = "refused: error code " + code;
         } else if (json.isEmpty()) {
-            o.probeOutcome = "HTTP " + e.status() + " with a body that is not JSON: expected an error status or error element";
+            o.probeOutcome = "HTTP " + e.status() + " with a body that is not JSON ("
+                    + (e.truncated() ? "cut at the size limit: oversized body" : "malformed JSON")
+                    + "): expected an error status or error element";
         } else {
             o.probeOutcome = "the device accepted the hostile request (HTTP " + e.status() + ", errorCode '" + code + "')";
         }
