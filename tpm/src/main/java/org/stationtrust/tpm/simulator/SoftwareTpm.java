@@ -1,16 +1,11 @@
 package org.stationtrust.tpm.simulator;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +22,6 @@ import java.util.concurrent.TimeUnit;
  * expects. Several instances can run side by side.
  */
 public final class SoftwareTpm implements AutoCloseable {
-    private static final String INSTALL_HINT =
-            "install it with `apt-get install -y swtpm swtpm-tools` (as root)";
-    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final int START_ATTEMPTS = 5;
@@ -55,15 +47,11 @@ public final class SoftwareTpm implements AutoCloseable {
      */
     public static SoftwareTpm start(Path workDir) {
         Path dir = requireUsableDirectory(workDir);
-        String swtpm = requireExecutable("swtpm");
-        String setup = requireExecutable("swtpm_setup");
-        String localca = requireExecutable("swtpm_localca");
+        String swtpm = Programs.require("swtpm");
+        String setup = Programs.require("swtpm_setup");
+        String localca = Programs.require("swtpm_localca");
         try {
-            Path state = Files.createDirectories(dir.resolve("state"));
-            Path ca = Files.createDirectories(dir.resolve("ca"));
-            Path setupConf = writeConfiguration(dir, ca, localca);
-            runSetup(dir, setup, state, setupConf);
-            List<X509Certificate> certificates = publishTrustAnchors(ca, dir.resolve("trust"));
+            List<X509Certificate> certificates = SwtpmManufacturer.manufacture(dir, setup, localca);
             SoftwareTpm tpm = new SoftwareTpm(dir, certificates);
             tpm.launch(swtpm);
             return tpm;
@@ -120,7 +108,7 @@ public final class SoftwareTpm implements AutoCloseable {
      * ports when they are still free.
      */
     public synchronized void restart() {
-        String swtpm = requireExecutable("swtpm");
+        String swtpm = Programs.require("swtpm");
         stopProcess();
         launch(swtpm);
     }
@@ -135,7 +123,7 @@ public final class SoftwareTpm implements AutoCloseable {
         List<String> failures = new ArrayList<>();
         int preferred = port;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-            int candidate = (attempt == 0 && preferred != 0 && portPairFree(preferred)) ? preferred : freePortPair();
+            int candidate = (attempt == 0 && preferred != 0 && LoopbackPorts.pairFree(preferred)) ? preferred : LoopbackPorts.freePair();
             Process started = spawn(swtpm, candidate);
             if (waitUntilListening(started, candidate)) {
                 this.process = started;
@@ -144,7 +132,7 @@ public final class SoftwareTpm implements AutoCloseable {
                 return;
             }
             started.destroyForcibly();
-            failures.add("port " + candidate + ": " + tail(workDir.resolve("swtpm.log")));
+            failures.add("port " + candidate + ": " + Programs.tail(workDir.resolve("swtpm.log")));
         }
         throw new SoftwareTpmException("swtpm did not start after " + START_ATTEMPTS + " attempts; "
                 + "see " + workDir.resolve("swtpm.log") + ". Last errors: " + failures);
@@ -166,7 +154,7 @@ public final class SoftwareTpm implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("swtpm.out").toFile()))
                     .start();
         } catch (IOException e) {
-            throw new SoftwareTpmException("could not run " + swtpm + ": " + e.getMessage() + "; " + INSTALL_HINT, e);
+            throw new SoftwareTpmException("could not run " + swtpm + ": " + e.getMessage() + "; " + Programs.INSTALL_HINT, e);
         }
     }
 
@@ -227,73 +215,6 @@ public final class SoftwareTpm implements AutoCloseable {
         }
     }
 
-    private static Path writeConfiguration(Path dir, Path ca, String localca) throws IOException {
-        Path localcaConf = dir.resolve("swtpm-localca.conf");
-        Files.writeString(localcaConf, String.join("\n",
-                "statedir = " + ca,
-                "signingkey = " + ca.resolve("signkey.pem"),
-                "issuercert = " + ca.resolve("issuercert.pem"),
-                "certserial = " + ca.resolve("certserial"),
-                ""), StandardCharsets.UTF_8);
-        Path localcaOptions = dir.resolve("swtpm-localca.options");
-        Files.writeString(localcaOptions, String.join("\n",
-                "--platform-manufacturer StationTrust",
-                "--platform-version 2.1",
-                "--platform-model SoftwareTpm",
-                ""), StandardCharsets.UTF_8);
-        Path setupConf = dir.resolve("swtpm_setup.conf");
-        Files.writeString(setupConf, String.join("\n",
-                "create_certs_tool = " + localca,
-                "create_certs_tool_config = " + localcaConf,
-                "create_certs_tool_options = " + localcaOptions,
-                "active_pcr_banks = sha256",
-                ""), StandardCharsets.UTF_8);
-        return setupConf;
-    }
-
-    private static void runSetup(Path dir, String setup, Path state, Path setupConf) throws IOException {
-        Path log = dir.resolve("swtpm_setup.log");
-        Process p = new ProcessBuilder(setup, "--tpm2",
-                "--tpmstate", state.toString(),
-                "--create-ek-cert", "--create-platform-cert",
-                "--config", setupConf.toString(), "--overwrite")
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        try {
-            if (!p.waitFor(SETUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new SoftwareTpmException("swtpm_setup did not finish within " + SETUP_TIMEOUT.toSeconds()
-                        + " s; see " + log);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new SoftwareTpmException("interrupted while swtpm_setup was running", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new SoftwareTpmException("swtpm_setup failed with exit code " + p.exitValue() + ": " + tail(log));
-        }
-    }
-
-    private static List<X509Certificate> publishTrustAnchors(Path ca, Path trust) throws IOException {
-        Files.createDirectories(trust);
-        Path root = ca.resolve("swtpm-localca-rootca-cert.pem");
-        Path issuer = ca.resolve("issuercert.pem");
-        Files.copy(root, trust.resolve("swtpm-localca-root.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(issuer, trust.resolve("swtpm-localca-intermediate.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        return List.of(readCertificate(root), readCertificate(issuer));
-    }
-
-    private static X509Certificate readCertificate(Path pem) throws IOException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (CertificateException e) {
-            throw new SoftwareTpmException("swtpm_localca wrote an unreadable certificate " + pem + ": " + e.getMessage(), e);
-        }
-    }
-
     private static Path requireUsableDirectory(Path workDir) {
         Path dir = workDir.toAbsolutePath().normalize();
         String text = dir.toString();
@@ -309,78 +230,23 @@ public final class SoftwareTpm implements AutoCloseable {
         }
     }
 
-    /** Finds a program on PATH, or fails with the command that installs it. */
-    static String requireExecutable(String name) {
-        String path = System.getenv().getOrDefault("PATH", "") + java.io.File.pathSeparator + "/usr/bin:/usr/local/bin";
-        for (String entry : path.split(java.io.File.pathSeparator)) {
-            if (entry.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(entry, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new SoftwareTpmException(name + " is not installed (not found on PATH); " + INSTALL_HINT);
-    }
-
-    /** Whether swtpm, swtpm_setup and swtpm_localca are installed. */
-    public static boolean isInstalled() {
-        try {
-            requireExecutable("swtpm");
-            requireExecutable("swtpm_setup");
-            requireExecutable("swtpm_localca");
-            return true;
-        } catch (SoftwareTpmException e) {
-            return false;
-        }
-    }
-
-    private static int freePortPair() {
-        for (int i = 0; i < 50; i++) {
-            try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int candidate = first.getLocalPort();
-                if (candidate < 65535 && portFree(candidate + 1)) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                // try another one
-            }
-        }
-        throw new SoftwareTpmException("found no two free consecutive TCP ports on 127.0.0.1");
-    }
-
-    private static boolean portPairFree(int candidate) {
-        return portFree(candidate) && portFree(candidate + 1);
-    }
-
-    private static boolean portFree(int candidate) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate), 1);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            if (!Files.exists(log)) {
-                return "(no log)";
-            }
-            String text = Files.readString(log, StandardCharsets.UTF_8).strip();
-            return text.length() <= 600 ? text : "..." + text.substring(text.length() - 600);
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether swtpm, swtpm_setup and swtpm_localca are installed. */
+    public static boolean isInstalled() {
+        try {
+            Programs.require("swtpm");
+            Programs.require("swtpm_setup");
+            Programs.require("swtpm_localca");
+            return true;
+        } catch (SoftwareTpmException e) {
+            return false;
         }
     }
 

@@ -62,6 +62,14 @@ class SoftwareTpmTest {
     }
 
     @Test
+    void aMissingProgramIsReportedWithTheCommandThatInstallsIt() {
+        SoftwareTpmException e = assertThrows(SoftwareTpmException.class,
+                () -> Programs.require("swtpm-that-is-not-installed"));
+        assertTrue(e.getMessage().contains("apt-get install -y swtpm swtpm-tools"), e.getMessage());
+        assertTrue(SoftwareTpm.isInstalled());
+    }
+
+    @Test
     void refusesAWorkDirectoryThatSwtpmOptionsCannotCarry(@TempDir Path dir) {
         SoftwareTpmException e = assertThrows(SoftwareTpmException.class,
                 () -> SoftwareTpm.start(dir.resolve("a,b")));
