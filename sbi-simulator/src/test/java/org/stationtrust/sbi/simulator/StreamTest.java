@@ -124,4 +124,16 @@ class StreamTest {
                 "{\"deviceId\":\"9\",\"deviceSubId\":\"0\"}", Duration.ofSeconds(5));
         assertEquals("202", TestDevices.JSON.readTree(r.body()).get("error").get("errorCode").asText());
     }
+
+    @Test
+    void aDeviceThatIsNotReadyDoesNotStream() throws Exception {
+        face.setStatus(DeviceStatus.NOT_READY);
+        try {
+            HttpResponse<byte[]> r = TestDevices.send(face, "STREAM", "/stream",
+                    "{\"deviceId\":\"3\",\"deviceSubId\":\"0\",\"timeout\":\"1000\"}", Duration.ofSeconds(5));
+            assertEquals("110", TestDevices.JSON.readTree(r.body()).get("error").get("errorCode").asText());
+        } finally {
+            face.reset();
+        }
+    }
 }

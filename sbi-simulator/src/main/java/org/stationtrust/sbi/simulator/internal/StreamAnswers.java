@@ -32,44 +32,56 @@ public final class StreamAnswers {
         this.frameIntervalMillis = frameIntervalMillis;
     }
 
+    /** A parsed STREAM request. */
+    private record StreamRequest(int deviceSubId, long timeoutMillis) {
+    }
+
     public void stream(HttpExchange ex, byte[] body) throws IOException {
         if (state.fault() == FaultMode.NEVER_ANSWERS) {
             state.sleepUnlessClosed(Long.MAX_VALUE / 2);
             ex.close();
             return;
         }
+        StreamRequest req;
+        try {
+            req = parse(body);
+        } catch (DeviceError e) {
+            sendError(ex, e);
+            return;
+        }
+        frames(ex, req.deviceSubId(), req.timeoutMillis());
+    }
+
+    private StreamRequest parse(byte[] body) throws DeviceError {
         int subId;
         long timeoutMs;
+        String deviceId;
         try {
             JsonNode req = Wire.JSON.readTree(body);
             if (req == null || !req.isObject()) {
                 throw new DeviceError(DeviceError.MALFORMED_REQUEST, "STREAM body must be a JSON object");
             }
-            String deviceId = req.path("deviceId").asText("");
+            deviceId = req.path("deviceId").asText("");
             subId = Integer.parseInt(req.path("deviceSubId").asText("-1"));
             timeoutMs = req.hasNonNull("timeout") ? Long.parseLong(req.get("timeout").asText()) : DEFAULT_TIMEOUT_MS;
-            if (!kind.deviceId().equals(deviceId) || !kind.deviceSubIds().contains(subId)) {
-                throw new DeviceError(DeviceError.NO_STREAM_DEVICE, "No device with deviceId " + deviceId
-                        + " and deviceSubId " + subId + " to stream from");
-            }
-            if (timeoutMs < 1 || timeoutMs > 600_000) {
-                throw new DeviceError(DeviceError.MALFORMED_REQUEST, "timeout must be 1-600000 ms, was " + timeoutMs);
-            }
-            if (state.status() == DeviceStatus.NOT_REGISTERED) {
-                throw new DeviceError(DeviceError.NOT_REGISTERED, "Device not registered");
-            }
-            if (state.status() == DeviceStatus.NOT_READY) {
-                throw new DeviceError(DeviceError.NOT_READY, "Device not ready");
-            }
         } catch (IOException | NumberFormatException e) {
-            sendError(ex, new DeviceError(DeviceError.MALFORMED_REQUEST,
-                    "STREAM body must be {\"deviceId\", \"deviceSubId\", \"timeout\"} with numeric strings"));
-            return;
-        } catch (DeviceError e) {
-            sendError(ex, e);
-            return;
+            throw new DeviceError(DeviceError.MALFORMED_REQUEST,
+                    "STREAM body must be {\"deviceId\", \"deviceSubId\", \"timeout\"} with numeric strings");
         }
-        frames(ex, subId, timeoutMs);
+        if (!kind.deviceId().equals(deviceId) || !kind.deviceSubIds().contains(subId)) {
+            throw new DeviceError(DeviceError.NO_STREAM_DEVICE, "No device with deviceId " + deviceId
+                    + " and deviceSubId " + subId + " to stream from");
+        }
+        if (timeoutMs < 1 || timeoutMs > 600_000) {
+            throw new DeviceError(DeviceError.MALFORMED_REQUEST, "timeout must be 1-600000 ms, was " + timeoutMs);
+        }
+        if (state.status() == DeviceStatus.NOT_REGISTERED) {
+            throw new DeviceError(DeviceError.NOT_REGISTERED, "Device not registered");
+        }
+        if (state.status() == DeviceStatus.NOT_READY) {
+            throw new DeviceError(DeviceError.NOT_READY, "Device not ready");
+        }
+        return new StreamRequest(subId, timeoutMs);
     }
 
     private void frames(HttpExchange ex, int subId, long timeoutMs) throws IOException {
