@@ -71,17 +71,26 @@ public final class AuditChain {
             }
         }
         long records = expectedSeq - 1;
-        if (Files.exists(head)) {
-            String[] parts = Files.readString(head, StandardCharsets.US_ASCII).trim().split(" ");
-            // A crash between appending a record and rewriting the head leaves the head one record behind.
-            boolean headOneBehind = parts.length == 2 && parts[0].equals(Long.toString(records - 1))
-                    && parts[1].equals(hashes.getOrDefault(records - 1, AuditLog.GENESIS));
-            if (!headOneBehind && (parts.length != 2 || !parts[0].equals(Long.toString(records)) || !parts[1].equals(prev))) {
-                throw new BrokenAuditChain(lineNo + 1, "the log ends at record " + records + " but its head file names record "
-                        + (parts.length > 0 ? parts[0] : "?") + " (records were deleted from the end)");
+        String headText = Files.exists(head) ? Files.readString(head, StandardCharsets.US_ASCII).trim() : "";
+        if (headText.isEmpty()) {
+            if (records > 1) throw new BrokenAuditChain(lineNo, "the head file " + head + " is missing or empty");
+        } else {
+            String[] parts = headText.split(" ");
+            long headSeq;
+            try {
+                headSeq = parts.length == 2 ? Long.parseLong(parts[0]) : -1;
+            } catch (NumberFormatException e) {
+                headSeq = -1;
             }
-        } else if (records > 1) {
-            throw new BrokenAuditChain(lineNo, "the head file " + head + " is missing");
+            // The head is written after the log is synced, so after a crash it may lag behind; it must never be
+            // ahead of the log, and the record it names must still carry the hash it recorded.
+            if (headSeq < 0 || headSeq > records) {
+                throw new BrokenAuditChain(lineNo + 1, "the log ends at record " + records + " but its head file names record "
+                        + (headSeq < 0 ? "?" : headSeq) + " (records were deleted from the end)");
+            }
+            if (headSeq > 0 && !parts[1].equals(hashes.get(headSeq))) {
+                throw new BrokenAuditChain(headSeq, "the record named by the head file has another hash (the log was rewritten)");
+            }
         }
         return new Verified(records, prev);
     }

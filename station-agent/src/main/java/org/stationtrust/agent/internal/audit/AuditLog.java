@@ -33,15 +33,17 @@ public final class AuditLog implements AutoCloseable {
     private final Path head;
     private final Clock clock;
     private final FileChannel channel;
+    private final FileChannel headChannel;
     private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
     private long seq;
     private String lastHash;
 
-    private AuditLog(Path file, Path head, Clock clock, FileChannel channel, long seq, String lastHash) {
+    private AuditLog(Path file, Path head, Clock clock, FileChannel channel, FileChannel headChannel, long seq, String lastHash) {
         this.file = file;
         this.head = head;
         this.clock = clock;
         this.channel = channel;
+        this.headChannel = headChannel;
         this.seq = seq;
         this.lastHash = lastHash;
     }
@@ -55,7 +57,11 @@ public final class AuditLog implements AutoCloseable {
         }
         AuditChain.Verified verified = AuditChain.verify(file, head);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        return new AuditLog(file, head, clock, channel, verified.records(), verified.lastHash());
+        if (!Files.exists(head)) {
+            Files.createFile(head, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        FileChannel headChannel = FileChannel.open(head, StandardOpenOption.WRITE);
+        return new AuditLog(file, head, clock, channel, headChannel, verified.records(), verified.lastHash());
     }
 
     public Path file() {
@@ -82,7 +88,7 @@ public final class AuditLog implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) channel.write(buffer);
             channel.force(false);
-            StateFiles.writeHead(head, seq + 1, hash);
+            writeHead(seq + 1, hash);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot append to the audit log " + file + "; check disk space and permissions", e);
         }
@@ -105,16 +111,18 @@ public final class AuditLog implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         channel.close();
+        headChannel.force(false);
+        headChannel.close();
     }
 
-    /** Head file writes, kept apart so the log and its verifier agree on the format. */
-    static final class StateFiles {
-        private StateFiles() {
-        }
-
-        static void writeHead(Path head, long seq, String hash) throws IOException {
-            org.stationtrust.agent.internal.config.StateDirectory.writePrivate(head,
-                    (seq + " " + hash + "\n").getBytes(StandardCharsets.US_ASCII));
-        }
+    /**
+     * The head is rewritten in place with a fixed width (no rename, no sync): the log itself is synced first,
+     * so after a crash the head may lag behind the log, never run ahead of it.
+     */
+    private void writeHead(long newSeq, String hash) throws IOException {
+        byte[] line = String.format(java.util.Locale.ROOT, "%020d %s\n", newSeq, hash).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer buffer = ByteBuffer.wrap(line);
+        long position = 0;
+        while (buffer.hasRemaining()) position += headChannel.write(buffer, position);
     }
 }

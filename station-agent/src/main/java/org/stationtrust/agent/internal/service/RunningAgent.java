@@ -140,6 +140,16 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 b.sbi = new SbiClient(SbiClientConfig.builder(trust).ports(config.devices().firstPort(), config.devices().lastPort())
                         .allowedSkew(config.devices().allowedSkew()).env(config.devices().environment()).clock(clock).build());
                 b.devices = new DeviceDirectory(b.sbi);
+                DeviceDirectory directory = b.devices;
+                Thread discovery = new Thread(() -> {
+                    try {
+                        directory.rediscover();
+                    } catch (RuntimeException e) {
+                        LOG.warn("event=devices.discovery_failed reason=\"{}\"", e.getMessage());
+                    }
+                }, "initial-discovery");
+                discovery.setDaemon(true);
+                discovery.start();
                 if (b.identity.signer().isPresent()) {
                     OutboundQueue queue = b.queue;
                     boolean deliver = config.server().url().isPresent();
