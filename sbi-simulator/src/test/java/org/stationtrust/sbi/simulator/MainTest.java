@@ -46,7 +46,7 @@ class MainTest {
                 "--state-out", state.toString(), "--ca-out", ca.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
         try {
-            long deadline = System.nanoTime() + 20_000_000_000L;
+            long deadline = System.nanoTime() + 60_000_000_000L;
             while (!Files.exists(state) && System.nanoTime() < deadline && p.isAlive()) {
                 Thread.sleep(100);
             }

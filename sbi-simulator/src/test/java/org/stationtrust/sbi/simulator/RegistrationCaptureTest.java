@@ -221,14 +221,14 @@ class RegistrationCaptureTest {
         JsonNode e = capture(face, req).get("biometrics").get(0);
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertEquals("101", errorCode(e));
-        assertTrue(elapsedMs >= 1100 && elapsedMs < 5000, "answered at the timeout, took " + elapsedMs + " ms");
+        assertTrue(elapsedMs >= 1100 && elapsedMs < 15_000, "answered at the timeout, took " + elapsedMs + " ms");
     }
 
     @Test
     void secondCaptureWhileTheFirstRunsIsBusy() throws Exception {
         face.setBiometricPresented(false);
         ObjectNode slow = rcapture(DeviceKind.FACE, 0, 1, List.of(), EMPTY_SHA256_HEX);
-        slow.put("timeout", "1500");
+        slow.put("timeout", "3000");
         CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> {
             try {
                 return capture(face, slow);
@@ -236,9 +236,13 @@ class RegistrationCaptureTest {
                 throw new IllegalStateException(ex);
             }
         });
-        Thread.sleep(300);
-        assertEquals("Busy", TestDevices.discover(face, "Face").get(0).get("deviceStatus").asText(),
-                "discovery reports Busy during a capture");
+        long deadline = System.nanoTime() + 2_500_000_000L;
+        String reported;
+        do {
+            Thread.sleep(50);
+            reported = TestDevices.discover(face, "Face").get(0).get("deviceStatus").asText();
+        } while (!reported.equals("Busy") && System.nanoTime() < deadline);
+        assertEquals("Busy", reported, "discovery reports Busy during a capture");
         JsonNode second = capture(face, rcapture(DeviceKind.FACE, 0, 1, List.of(), EMPTY_SHA256_HEX));
         assertEquals("111", errorCode(second.get("biometrics").get(0)));
         assertEquals("101", errorCode(first.get().get("biometrics").get(0)));

@@ -46,12 +46,25 @@ class SimulatedDevicesTest {
         }
     }
 
+    /** A listening socket on some port of the test range (retrying if that port is already in use). */
+    private static ServerSocket occupy() throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                return new ServerSocket(randomBase(), 1, InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
     @Test
     void aTakenPortIsSkipped() throws Exception {
-        int base = randomBase();
-        try (ServerSocket taken = new ServerSocket(base, 1, InetAddress.getLoopbackAddress());
+        try (ServerSocket taken = occupy();
              SimulatedDevice face = SbiSimulator.start(TestDevices.config(DeviceKind.FACE)
-                     .firstFreePortIn(base, base + 20).build())) {
+                     .firstFreePortIn(taken.getLocalPort(), taken.getLocalPort() + 20).build())) {
+            int base = taken.getLocalPort();
             assertTrue(face.port() > base && face.port() <= base + 20, "port " + face.port());
             assertEquals(1, TestDevices.discover(face, "Face").size());
         }

@@ -86,7 +86,8 @@ public final class StreamAnswers {
 
     private void frames(HttpExchange ex, int subId, long timeoutMs) throws IOException {
         long capturesAtStart = state.completedCaptures(subId);
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        long startNanos = System.nanoTime();
+        long deadline = startNanos + timeoutMs * 1_000_000L;
         ex.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace; boundary=" + BOUNDARY);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(200, 0);
@@ -107,7 +108,9 @@ public final class StreamAnswers {
                 out.write(jpeg);
                 out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                if (state.sleepUnlessClosed(frameIntervalMillis)) {
+                // Fixed rate: the next frame is due at start + n * interval, however long this one took.
+                long dueNanos = startNanos + frame * frameIntervalMillis * 1_000_000L;
+                if (state.sleepUnlessClosed(Math.max(0, (dueNanos - System.nanoTime()) / 1_000_000L))) {
                     end = "device-closed";
                     break;
                 }
