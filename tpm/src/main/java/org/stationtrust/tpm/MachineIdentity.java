@@ -111,8 +111,7 @@ public final class MachineIdentity {
     /** Replaces the machine key with a fresh one at the same handle; the old key is gone for good. */
     public MachineKey rotateMachineKey() throws TpmException {
         TpmChannel channel = connection.channel();
-        PersistentObjects.evict(channel, config.machineKeyHandle());
-        TPMT_PUBLIC created = PersistentObjects.createChild(channel, config.storageRootHandle(),
+        TPMT_PUBLIC created = PersistentObjects.replaceChild(channel, config.storageRootHandle(),
                 Templates.machineSigningKey(), config.machineKeyHandle());
         MachineKey fresh = new MachineKey(channel, config.machineKeyHandle(),
                 org.stationtrust.tpm.internal.Objects.toTpmPublic(created));

@@ -70,6 +70,27 @@ public final class PersistentObjects {
         }
     }
 
+    /**
+     * Creates a new key under {@code parent} and only then swaps it in at {@code handle}: if creation
+     * fails, the old key is still there.
+     */
+    public static TPMT_PUBLIC replaceChild(TpmChannel channel, int parent, TPMT_PUBLIC template, int handle)
+            throws TpmException {
+        TPM_HANDLE parentHandle = new TPM_HANDLE(parent);
+        CreateResponse created = channel.call("TPM2_Create", t -> t.Create(parentHandle,
+                new TPMS_SENSITIVE_CREATE(new byte[0], new byte[0]), template, new byte[0], new TPMS_PCR_SELECTION[0]));
+        TPM_HANDLE loaded = channel.call("TPM2_Load", t -> t.Load(parentHandle, created.outPrivate, created.outPublic));
+        try {
+            if (read(channel, handle).isPresent()) {
+                evict(channel, handle);
+            }
+            persist(channel, loaded, handle);
+            return created.outPublic;
+        } finally {
+            channel.flushQuietly(loaded);
+        }
+    }
+
     /** Removes a persistent object. */
     public static void evict(TpmChannel channel, int handle) throws TpmException {
         TPM_HANDLE persistent = new TPM_HANDLE(handle);
