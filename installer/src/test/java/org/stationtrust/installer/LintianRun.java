@@ -32,7 +32,12 @@ record LintianRun(String output) {
             throw new AssertionError("lintian is missing; install it with: sudo apt-get install -y lintian");
         }
         Map<String, String> quiet = Map.of("DEBIAN_FRONTEND", "noninteractive");
-        Command.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "lintian").withEnvironment(quiet)
-                .timeout(Duration.ofMinutes(5)).run().requireSuccess();
+        Command install = Command.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "lintian")
+                .withEnvironment(quiet).timeout(Duration.ofMinutes(5));
+        if (!install.run().succeeded()) {
+            // A fresh machine may have no package lists yet.
+            Command.of("apt-get", "update", "-qq").withEnvironment(quiet).timeout(Duration.ofMinutes(5)).run().requireSuccess();
+            install.run().requireSuccess();
+        }
     }
 }

@@ -99,6 +99,17 @@ class PackageContentsTest {
     }
 
     @Test
+    void theMainClassGivenToTheBuildIsTheOneTheAgentJarDeclares() throws IOException {
+        Path agentJar;
+        try (Stream<Path> jars = Files.list(AgentPackages.agentLib())) {
+            agentJar = jars.filter(p -> p.getFileName().toString().matches("station-agent-.*\\.jar")).findFirst().orElseThrow();
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(agentJar.toFile())) {
+            assertEquals(jar.getManifest().getMainAttributes().getValue("Main-Class"), System.getProperty("installer.mainClass"));
+        }
+    }
+
+    @Test
     void wrapperRunsTheAgentsMainClassOnTheJava17RuntimeAndDropsRootToTheServiceUser() {
         Path root = AgentPackages.extract(built, work.resolve("wrapper"));
         String wrapper = Host.read(root.resolve("usr/bin/station-agent"));
