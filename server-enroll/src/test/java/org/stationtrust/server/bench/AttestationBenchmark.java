@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -14,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.internal.station.Es256;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
@@ -39,7 +39,7 @@ class AttestationBenchmark {
             List<SoftwareStation> stations = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < STATIONS; i++) {
-                SoftwareStation s = new SoftwareStation();
+                SoftwareStation s = new SoftwareStation(true);
                 stations.add(s);
                 ids.add(server.seedMachine(s, EnrollmentState.ACTIVE, true));
             }
@@ -70,7 +70,7 @@ class AttestationBenchmark {
                     sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6, sorted[n - 1] / 1e6);
             System.out.printf("bare quote verification (QuoteVerifier.verify), %d threads: %.0f /s%n", bare.threads,
                     bare.quotesPerSecond);
-            System.out.printf("bare ES256 JWS verification (JCA), %d threads: %.0f /s%n", bare.threads, bare.jwsPerSecond);
+            System.out.printf("bare ES256 JWS verification (Es256, as the server), %d threads: %.0f /s%n", bare.threads, bare.jwsPerSecond);
             double perAttestation = 1 / (1 / bare.quotesPerSecond + 2 / bare.jwsPerSecond);
             System.out.printf("bare crypto of one attestation (1 quote + 2 JWS verifications): %.0f /s%n", perAttestation);
             System.out.printf("ratio attestations / bare quote verifications: %.2f (target >= 0.3)%n",
@@ -155,8 +155,7 @@ class AttestationBenchmark {
     }
 
     static boolean attest(StationClient client, SoftwareStation s, String id) {
-        HttpResponse<String> n = client.send("POST", "/api/v1/attestation/nonces", "{}", id,
-                StationClient.jcaSigner(s.machineKey()));
+        HttpResponse<String> n = client.send("POST", "/api/v1/attestation/nonces", "{}", id, s::signWithMachineKey);
         if (n.statusCode() != 201) {
             System.err.println(n.body());
             return false;
@@ -171,8 +170,7 @@ class AttestationBenchmark {
         s.pcrsWire().forEach((k, v) -> b.append('"').append(k).append("\":\"").append(v).append("\","));
         b.setLength(b.length() - 1);
         b.append("}}");
-        HttpResponse<String> r = client.send("POST", "/api/v1/attestation/quotes", b.toString(), id,
-                StationClient.jcaSigner(s.machineKey()));
+        HttpResponse<String> r = client.send("POST", "/api/v1/attestation/quotes", b.toString(), id, s::signWithMachineKey);
         if (r.statusCode() != 200) System.err.println(r.body());
         return r.statusCode() == 200;
     }
@@ -192,11 +190,10 @@ class AttestationBenchmark {
         byte[] input = jws.substring(0, jws.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
         byte[] sig = Base64.getUrlDecoder().decode(jws.substring(jws.lastIndexOf('.') + 1));
         double quotes = loop(threads, () -> QuoteVerifier.verify(ak, q[0], q[1], nonce, pcrs));
+        // The same ES256 check the server runs (Es256, BouncyCastle lightweight), key decoded once as the server caches it.
+        var key = Es256.key(s.machineKey().getPublic());
         double jwsRate = loop(threads, () -> {
-            Signature v = Signature.getInstance("SHA256withECDSAinP1363Format");
-            v.initVerify(s.machineKey().getPublic());
-            v.update(input);
-            if (!v.verify(sig)) throw new AssertionError();
+            if (!Es256.verify(key, input, sig)) throw new AssertionError();
         });
         return new Bare(threads, quotes, jwsRate);
     }

@@ -2,12 +2,10 @@ package org.stationtrust.server.internal.station;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
-import java.security.Signature;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Set;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
@@ -66,15 +64,8 @@ record CompactJws(String kid, byte[] signingInput, byte[] payload, byte[] signat
         return new CompactJws(kid, input, payload, signature);
     }
 
-    boolean verifies(PublicKey key) {
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-            s.initVerify(key);
-            s.update(signingInput);
-            return s.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+    boolean verifies(ECPublicKeyParameters key) {
+        return Es256.verify(key, signingInput, signature);
     }
 
     private static String text(JsonNode h, String field) {

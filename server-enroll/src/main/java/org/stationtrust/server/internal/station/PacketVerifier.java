@@ -36,7 +36,7 @@ public final class PacketVerifier {
                     + "; its packets are not accepted");
         }
         for (MachineStore.MachineKey k : machines.keys(m.id())) {
-            if (jws.verifies(keys.publicKey(k))) return new Verdict(m.id(), m.name(), k.id(), k.retiredAt() == null);
+            if (jws.verifies(keys.verificationKey(k))) return new Verdict(m.id(), m.name(), k.id(), k.retiredAt() == null);
         }
         throw new ApiException(ErrorCode.PACKET_INVALID, "The packet signature does not verify with any key machine "
                 + m.id() + " enrolled: it was altered or signed elsewhere");

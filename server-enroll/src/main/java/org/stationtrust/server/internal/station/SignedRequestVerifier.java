@@ -67,7 +67,7 @@ public final class SignedRequestVerifier {
                 "No enrolled machine with id '" + jws.kid() + "'; enroll this station first"));
         MachineStore.MachineKey key = machines.currentKey(machine.id()).orElseThrow(() -> new ApiException(
                 ErrorCode.MACHINE_UNKNOWN, "Machine " + machine.id() + " has no signing key"));
-        if (!jws.verifies(keys.publicKey(key))) {
+        if (!jws.verifies(keys.verificationKey(key))) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "The request signature does not verify with machine "
                     + machine.id() + "'s current key (was the key rotated?)");
         }

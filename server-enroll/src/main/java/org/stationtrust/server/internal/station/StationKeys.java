@@ -7,14 +7,17 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.stationtrust.server.internal.store.MachineStore;
 
 /** Decodes stored machine keys (SPKI, base64) to JCA keys, cached by key id (keys never change). */
 public final class StationKeys {
-    private final ConcurrentHashMap<String, PublicKey> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ECPublicKeyParameters> cache = new ConcurrentHashMap<>();
 
-    public PublicKey publicKey(MachineStore.MachineKey key) {
-        return cache.computeIfAbsent(key.id(), id -> decode(key.spki()));
+    /** The ES256 verification key of a stored machine key, decoded once per key id. */
+    public ECPublicKeyParameters verificationKey(MachineStore.MachineKey key) {
+        if (cache.size() > 100_000) cache.clear();
+        return cache.computeIfAbsent(key.id(), id -> Es256.key(decode(key.spki())));
     }
 
     public static PublicKey decode(String spkiBase64) {

@@ -26,8 +26,15 @@ public final class SoftwareStation {
     private final KeyPair ak;
     private KeyPair machineKey;
     private final SortedMap<Integer, byte[]> pcrs = new TreeMap<>();
+    private final boolean fast;
 
     public SoftwareStation() {
+        this(false);
+    }
+
+    /** fast: sign with BouncyCastle's lightweight ECDSA (the load generator shares the server's cores). */
+    public SoftwareStation(boolean fast) {
+        this.fast = fast;
         ak = p256();
         machineKey = p256();
         for (int i = 0; i < 8; i++) pcrs.put(i, sha256(("pcr" + i).getBytes(StandardCharsets.UTF_8)));
@@ -113,7 +120,7 @@ public final class SoftwareStation {
         o.writeBytes(select);
         tpm2b(o, sha256(concat.toByteArray()));
         byte[] attest = o.toByteArray();
-        return new byte[][] {attest, tpmtSignature(sign(ak, attest))};
+        return new byte[][] {attest, tpmtSignature(signWith(ak, attest))};
     }
 
     static byte[] tpmtSignature(byte[] p1363) {
@@ -139,6 +146,15 @@ public final class SoftwareStation {
     /** Compact JWS with the given protected header fields, signed by the machine key (ES256, r||s). */
     public String jws(String typ, String kid, byte[] payload) {
         return jws(machineKey, typ, kid, payload);
+    }
+
+    /** Signs with the machine key, r||s. */
+    public byte[] signWithMachineKey(byte[] data) {
+        return signWith(machineKey, data);
+    }
+
+    private byte[] signWith(KeyPair k, byte[] data) {
+        return fast ? FastSigner.sign(k, data) : sign(k, data);
     }
 
     public static String jws(KeyPair key, String typ, String kid, byte[] payload) {
