@@ -69,26 +69,33 @@ public final class EndorsementKey {
 
     /** The preferred EK (RSA 2048, then ECC P-256, then ECC P-384) whose certificate is present. */
     public static EndorsementKey read(TpmConnection connection) throws TpmException {
-        List<EndorsementKey> all = readAll(connection);
-        return all.get(0);
+        List<Kind> present = presentKinds(connection);
+        return read(connection.channel(), present.get(0));
     }
 
     /** Every EK with a certificate in NV, each proven to match its recreated key, in preference order. */
     public static List<EndorsementKey> readAll(TpmConnection connection) throws TpmException {
-        TpmChannel channel = connection.channel();
-        List<TPM_HANDLE> indices = channel.handles(0x01000000);
         List<EndorsementKey> found = new ArrayList<>();
+        for (Kind kind : presentKinds(connection)) {
+            found.add(read(connection.channel(), kind));
+        }
+        return List.copyOf(found);
+    }
+
+    private static List<Kind> presentKinds(TpmConnection connection) throws TpmException {
+        List<TPM_HANDLE> indices = connection.channel().handles(0x01000000);
+        List<Kind> present = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             if (indices.stream().anyMatch(h -> h.handle == kind.certificateIndex)) {
-                found.add(read(channel, kind));
+                present.add(kind);
             }
         }
-        if (found.isEmpty()) {
+        if (present.isEmpty()) {
             throw new EndorsementCertificateMissing("the TPM on " + connection.uri() + " holds no EK certificate at NV "
                     + "0x01C00002 (RSA), 0x01C0000A (ECC P-256) or 0x01C00016 (ECC P-384): some firmware TPMs ship "
                     + "without one; obtain it from the TPM vendor and enroll the machine out of band");
         }
-        return List.copyOf(found);
+        return present;
     }
 
     private static EndorsementKey read(TpmChannel channel, Kind kind) throws TpmException {
