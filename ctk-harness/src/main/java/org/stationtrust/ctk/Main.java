@@ -89,6 +89,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--mosip-map", description = "Print how each MOSIP id SBI1000-SBI1199 maps to our cases, then exit.")
     boolean mosipMap;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final PrintStream stdout;
     private final PrintStream stderr;
 
@@ -123,15 +126,15 @@ public final class Main implements Callable<Integer> {
             stdout.println(selected.size() + " cases selected; catalogue counts: " + catalogue.summary());
             return 0;
         }
+        if (vendorCa.isEmpty() && !exportCert) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--vendor-ca is required: the PEM certificate of the device-provider CA your device chains to");
+        }
         HarnessKey key = HarnessKey.loadOrCreate(keyDir);
         if (exportCert) {
             stdout.println("Harness certificate: " + keyDir.resolve(HarnessKey.CERT_FILE).toAbsolutePath());
             stdout.println("Configure it on the device as the server certificate that CAPTURE encrypts to.");
             return 0;
-        }
-        if (vendorCa.isEmpty()) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "--vendor-ca is required: the PEM certificate of the device-provider CA your device chains to");
         }
         int devicePort = devicePort();
         Harness harness = Harness.builder(devicePort, DeviceTrustStore.of(readCertificates(vendorCa)))
@@ -173,12 +176,12 @@ public final class Main implements Callable<Integer> {
             return port;
         }
         if (!discover) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "give --port N or --discover");
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --port N or --discover");
         }
         String[] range = portRange.split("-");
         List<Integer> ports = Harness.discoverPorts(Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()), type);
         if (ports.isEmpty()) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "no SBI device answered discovery on ports "
+            throw new CommandLine.ParameterException(spec.commandLine(), "no SBI device answered discovery on ports "
                     + portRange + (type == null ? "" : " for type " + type) + "; is the device service running?");
         }
         stderr.println("Testing the device on port " + ports.get(0) + (ports.size() > 1 ? " (also found: " + ports.subList(1, ports.size()) + ")" : ""));
