@@ -41,7 +41,7 @@ public record PcrBankSelection(HashAlgorithm hash, SortedSet<Integer> pcrs) {
         List<PcrBankSelection> list = new ArrayList<>();
         for (int b = 0; b < count; b++) {
             String f = field + "[" + b + "]";
-            HashAlgorithm hash = TpmPublic.hash(r, f + ".hash");
+            HashAlgorithm hash = TpmPublicParser.hash(r, f + ".hash");
             int sizeAt = r.offset();
             int size = r.u8(f + ".sizeofSelect");
             if (size < 1 || size > TpmConstants.MAX_PCR_SELECT) {

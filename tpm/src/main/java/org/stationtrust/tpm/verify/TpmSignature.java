@@ -57,7 +57,7 @@ public final class TpmSignature {
             default -> throw rd.failAt(algAt, "sigAlg", "TPM_ALG_ECDSA (0x0018), RSASSA (0x0014) or RSAPSS"
                     + " (0x0016)", TpmReader.hex16(alg) + (alg == TpmConstants.ALG_NULL ? " (unsigned)" : ""));
         };
-        HashAlgorithm hash = TpmPublic.hash(rd, "signature.hash");
+        HashAlgorithm hash = TpmPublicParser.hash(rd, "signature.hash");
         TpmSignature sig;
         if (algorithm == Algorithm.ECDSA) {
             byte[] r = nonEmpty(rd, "signature.signatureR", TpmConstants.MAX_ECC_BYTES);
