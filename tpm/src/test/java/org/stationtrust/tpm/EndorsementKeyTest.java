@@ -57,6 +57,21 @@ class EndorsementKeyTest {
     }
 
     @Test
+    void aTpmWithoutEkCertificatesIsReportedAsSuch(@TempDir Path dir) throws Exception {
+        try (SoftwareTpm bare = SoftwareTpm.start(dir); TpmConnection connection = TpmConnection.open(bare.uri())) {
+            for (int index : new int[] {0x01C00002, 0x01C00016}) {
+                TPM_HANDLE nv = new TPM_HANDLE(index);
+                connection.channel().run("TPM2_NV_UndefineSpace",
+                        t -> t.NV_UndefineSpace(TPM_HANDLE.from(tss.tpm.TPM_RH.PLATFORM), nv));
+            }
+            EndorsementCertificateMissing e = assertThrows(EndorsementCertificateMissing.class,
+                    () -> EndorsementKey.read(connection));
+            assertTrue(e.getMessage().contains("0x01C00002"), e.getMessage());
+            assertThrows(EndorsementCertificateMissing.class, () -> MachineIdentity.provision(connection, IdentityConfig.defaults()));
+        }
+    }
+
+    @Test
     void theEkCertificateChainsToTheSimulatorsCaAndNotToAnotherCa(SoftwareTpm tpm, @TempDir Path otherDir) throws Exception {
         EndorsementKey ek;
         try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
