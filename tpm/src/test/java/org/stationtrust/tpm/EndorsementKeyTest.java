@@ -72,6 +72,27 @@ class EndorsementKeyTest {
     }
 
     @Test
+    void aCertificateForAnotherKeyInTheRsaIndexIsAMismatch(@TempDir Path dir) throws Exception {
+        try (SoftwareTpm tampered = SoftwareTpm.start(dir); TpmConnection connection = TpmConnection.open(tampered.uri())) {
+            byte[] eccCertificate = EndorsementKey.readAll(connection).get(1).certificate().getEncoded();
+            TPM_HANDLE platform = TPM_HANDLE.from(tss.tpm.TPM_RH.PLATFORM);
+            TPM_HANDLE rsaIndex = new TPM_HANDLE(0x01C00002);
+            connection.channel().run("TPM2_NV_UndefineSpace", t -> t.NV_UndefineSpace(platform, rsaIndex));
+            // PPWRITE | PPREAD | OWNERREAD | AUTHREAD | NO_DA | PLATFORMCREATE, as swtpm defines EK certificate indices
+            tss.tpm.TPMA_NV attributes = tss.tpm.TPMA_NV.fromInt(0x1 | 0x10000 | 0x20000 | 0x40000 | 0x2000000 | 0x40000000);
+            connection.channel().run("TPM2_NV_DefineSpace", t -> t.NV_DefineSpace(platform, new byte[0],
+                    new tss.tpm.TPMS_NV_PUBLIC(rsaIndex, tss.tpm.TPM_ALG_ID.SHA256, attributes, new byte[0], eccCertificate.length)));
+            for (int offset = 0; offset < eccCertificate.length; offset += 512) {
+                byte[] chunk = java.util.Arrays.copyOfRange(eccCertificate, offset, Math.min(eccCertificate.length, offset + 512));
+                int at = offset;
+                connection.channel().run("TPM2_NV_Write", t -> t.NV_Write(platform, rsaIndex, chunk, at));
+            }
+            EndorsementKeyMismatch e = assertThrows(EndorsementKeyMismatch.class, () -> EndorsementKey.read(connection));
+            assertTrue(e.getMessage().contains("RSA_2048"), e.getMessage());
+        }
+    }
+
+    @Test
     void theEkCertificateChainsToTheSimulatorsCaAndNotToAnotherCa(SoftwareTpm tpm, @TempDir Path otherDir) throws Exception {
         EndorsementKey ek;
         try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
