@@ -86,6 +86,29 @@ class Tpm2ToolsCredentialActivationTest {
     }
 
     @Test
+    void theTpmActivatesACredentialForSwtpmsP384EkWithSha384AndAes256() throws Exception {
+        tools.run("tpm2_readpublic", "-c", "0x81010016", "-o", "p384-ek.pub");
+        tools.run("tpm2_createak", "-C", "0x81010016", "-c", "p384-ak.ctx", "-G", "ecc", "-g", "sha256", "-s", "ecdsa",
+                "-u", "p384-ak.pub", "-n", "p384-ak.name", "-r", "p384-ak.priv");
+        tools.flush();
+        TpmPublic ek = tools.readPublic("p384-ek.pub");
+        assertEquals(HashAlgorithm.SHA384, ek.nameAlg());
+        assertEquals(new TpmPublic.Symmetric(true, 256), ek.symmetric());
+        byte[] secret = secret();
+        CredentialChallenge c = CredentialChallenge.make(ek, tools.read("p384-ak.name"), secret);
+
+        writeCredentialFile(c);
+        Files.deleteIfExists(tools.file("out.bin"));
+        // the high-range EK template sets userWithAuth, so its (empty) password authorizes it
+        Tpm2Tools.Result r = tools.tryRun("tpm2_activatecredential", "-c", "p384-ak.ctx", "-C", "0x81010016",
+                "-i", "cred.bin", "-o", "out.bin");
+        tools.flush();
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertArrayEquals(secret, tools.read("out.bin"));
+    }
+
+    @Test
     void activationFailsWhenTheCredentialNamesAnotherAk() throws Exception {
         for (String type : new String[] {"rsa", "ecc"}) {
             byte[] otherName = tools.read(type + "-ak.name");
