@@ -45,6 +45,9 @@ public final class SbiTransport {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .proxy(Proxy.NO_PROXY)
+                .connectTimeout(Duration.ZERO)
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
                 .build();
     }
 
@@ -100,18 +103,15 @@ public final class SbiTransport {
     private Response call(int port, String verb, String path, byte[] jsonBody, Duration deadline)
             throws IOException {
         long ms = Math.max(1, deadline.toMillis());
-        OkHttpClient client = base.newBuilder()
-                .connectTimeout(ms, TimeUnit.MILLISECONDS)
-                .readTimeout(ms, TimeUnit.MILLISECONDS)
-                .writeTimeout(ms, TimeUnit.MILLISECONDS)
-                .callTimeout(ms, TimeUnit.MILLISECONDS)
-                .build();
         Request request = new Request.Builder()
                 .url("http://" + HOST + ":" + port + path)
                 .method(verb, jsonBody == null ? null : RequestBody.create(jsonBody, JSON))
                 .header("Connection", "close")
                 .build();
-        return client.newCall(request).execute();
+        okhttp3.Call call = base.newCall(request);
+        // The per-call total deadline (OkHttp call timeout) covers connect, write and the whole body.
+        call.timeout().timeout(ms, TimeUnit.MILLISECONDS);
+        return call.execute();
     }
 
     private static void requireOk(Response response, String verb) throws DeviceAnswerRejected {
