@@ -8,7 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -41,6 +43,7 @@ public final class DeviceService implements AutoCloseable {
     private final StreamAnswers streams;
     private final Transport transport;
     private final AdminEndpoint admin;
+    private final Map<String, Route> routes;
 
     private DeviceService(SimulatorConfig config, DeviceProviderCa ca, HttpServer server) {
         this.config = config;
@@ -59,6 +62,7 @@ public final class DeviceService implements AutoCloseable {
         this.transport = new Transport(state, config.slowDripInterval().toMillis(), config.oversizedBodyBytes(), port,
                 config.closeConnections());
         this.admin = new AdminEndpoint(this);
+        this.routes = routes();
         this.executor = Executors.newCachedThreadPool(daemonThreads("sbi-sim-" + port));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -145,6 +149,27 @@ public final class DeviceService implements AutoCloseable {
         }
     }
 
+    /** One SBI resource: the verbs it accepts, those it advertises in {@code Allow}, and its handler. */
+    private record Route(List<String> verbs, String allow, Handler handler) {
+    }
+
+    private interface Handler {
+        void handle(HttpExchange ex, String verb, byte[] body) throws IOException;
+    }
+
+    /** SBI 0.9.5 paths; the 2021 draft's SBIDISC / SBIINFO names are accepted as aliases. */
+    private Map<String, Route> routes() {
+        return Map.of(
+                "/device", new Route(List.of("MOSIPDISC", "SBIDISC"), "MOSIPDISC",
+                        (ex, verb, body) -> transport.sendSbiJson(ex, answers.discovery(body).toString())),
+                "/info", new Route(List.of("MOSIPDINFO", "SBIINFO"), "MOSIPDINFO",
+                        (ex, verb, body) -> transport.sendSbiJson(ex, answers.info().toString())),
+                "/capture", new Route(List.of("RCAPTURE", "CAPTURE"), "RCAPTURE, CAPTURE",
+                        (ex, verb, body) -> transport.sendSbiJson(ex,
+                                captures.capture(body, verb.equals("CAPTURE")).toString())),
+                "/stream", new Route(List.of("STREAM"), "STREAM", (ex, verb, body) -> streams.stream(ex, body)));
+    }
+
     private void route(HttpExchange ex, String method, String path, byte[] body) throws IOException {
         if (method.equals("OPTIONS")) {
             // Browser-based registration clients preflight the custom verbs.
@@ -155,38 +180,14 @@ public final class DeviceService implements AutoCloseable {
             Transport.sendPlain(ex, 200, "text/plain", "");
             return;
         }
-        switch (path) {
-            case "/device" -> {
-                if (!method.equals("MOSIPDISC") && !method.equals("SBIDISC")) {
-                    notAllowed(ex, "MOSIPDISC");
-                    return;
-                }
-                LOG.log(System.Logger.Level.DEBUG, "verb={0} port={1}", method, String.valueOf(port));
-                transport.sendSbiJson(ex, answers.discovery(body).toString());
-            }
-            case "/info" -> {
-                if (!method.equals("MOSIPDINFO") && !method.equals("SBIINFO")) {
-                    notAllowed(ex, "MOSIPDINFO");
-                    return;
-                }
-                LOG.log(System.Logger.Level.DEBUG, "verb={0} port={1}", method, String.valueOf(port));
-                transport.sendSbiJson(ex, answers.info().toString());
-            }
-            case "/capture" -> {
-                if (!method.equals("RCAPTURE") && !method.equals("CAPTURE")) {
-                    notAllowed(ex, "RCAPTURE, CAPTURE");
-                    return;
-                }
-                transport.sendSbiJson(ex, captures.capture(body, method.equals("CAPTURE")).toString());
-            }
-            case "/stream" -> {
-                if (!method.equals("STREAM")) {
-                    notAllowed(ex, "STREAM");
-                    return;
-                }
-                streams.stream(ex, body);
-            }
-            default -> Transport.sendPlain(ex, 404, "text/plain", "No SBI resource at " + path);
+        Route route = routes.get(path);
+        if (route == null) {
+            Transport.sendPlain(ex, 404, "text/plain", "No SBI resource at " + path);
+        } else if (!route.verbs().contains(method)) {
+            notAllowed(ex, route.allow());
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "verb={0} port={1}", method, String.valueOf(port));
+            route.handler().handle(ex, method, body);
         }
     }
 
