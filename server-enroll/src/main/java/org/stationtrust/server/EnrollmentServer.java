@@ -114,7 +114,7 @@ public final class EnrollmentServer implements AutoCloseable {
                 LOG.warn("plaintext_http", "message", "TLS is OFF: use only behind a local TLS proxy or in tests");
             }
             LOG.info("started", "url", s.baseUrl(), "tls", config.tlsMode().name(), "database", db.kind().name(),
-                    "ekTrustStore", config.ekTrustStore() == null ? "none (EK certificates cannot be verified)"
+                    "tpmCaDirectory", config.ekTrustStore() == null ? "none (EK certificates cannot be verified)"
                             : config.ekTrustStore().toString());
             tls.ifPresent(t -> LOG.info("tls_fingerprint", "sha256", t.fingerprint()));
             return s;
