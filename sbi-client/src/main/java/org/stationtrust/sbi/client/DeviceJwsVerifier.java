@@ -79,6 +79,11 @@ public final class DeviceJwsVerifier {
         String encodedSignature = compact.substring(last + 1);
         JsonNode header = header(encodedHeader, what);
         String alg = algorithm(header, what);
+        if (header.has("crit")) {
+            // RFC 7515 §4.1.11: an unknown critical extension (e.g. b64=false) must make the JWS invalid.
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what
+                    + " header declares critical extensions ('crit'), which SBI devices never use");
+        }
         if (encodedSignature.isEmpty()) {
             throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " has an empty signature");
         }

@@ -125,6 +125,17 @@ class DeviceJwsVerifierTest {
     }
 
     @Test
+    void rejectsCriticalHeaderExtensionsAndKeysFromOtherHeaders() {
+        String crit = TestPki.signWithHeader("{\"alg\":\"RS256\",\"crit\":[\"b64\"],\"b64\":false,\"x5c\":[\""
+                + TestPki.x5c(PKI.device) + "\"]}", PAYLOAD, PKI.deviceKeys.getPrivate());
+        assertEquals(RejectionReason.JWS_MALFORMED, reasonFor(crit));
+        // A jwk header naming the signer's own key does not replace a trusted x5c.
+        String jwkOnly = TestPki.signWithHeader("{\"alg\":\"RS256\",\"jwk\":{\"kty\":\"RSA\"}}", PAYLOAD,
+                OTHER.deviceKeys.getPrivate());
+        assertEquals(RejectionReason.CERTIFICATE_MISSING, reasonFor(jwkOnly));
+    }
+
+    @Test
     void rejectsTokensThatAreNotCompactJws() {
         assertEquals(RejectionReason.JWS_MALFORMED, reasonFor("abc.def"));
         assertEquals(RejectionReason.JWS_MALFORMED, reasonFor("!!!.e30.AAAA"));
