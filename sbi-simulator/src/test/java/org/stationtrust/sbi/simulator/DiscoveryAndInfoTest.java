@@ -122,6 +122,9 @@ class DiscoveryAndInfoTest {
         HttpResponse<byte[]> r = TestDevices.send(iris, "GET", "/device", null, Duration.ofSeconds(5));
         assertEquals(405, r.statusCode());
         assertEquals("MOSIPDISC", r.headers().firstValue("Allow").orElse(""));
+        HttpResponse<byte[]> c = TestDevices.send(iris, "POST", "/capture", "{}", Duration.ofSeconds(5));
+        assertEquals(405, c.statusCode());
+        assertEquals("RCAPTURE, CAPTURE", c.headers().firstValue("Allow").orElse(""));
         assertEquals(404, TestDevices.send(iris, "MOSIPDISC", "/nothing", "{}", Duration.ofSeconds(5)).statusCode());
         HttpResponse<byte[]> preflight = TestDevices.send(iris, "OPTIONS", "/capture", null, Duration.ofSeconds(5));
         assertEquals(200, preflight.statusCode());
