@@ -24,7 +24,8 @@ public final class MachineKey {
     private final TpmPublic publicArea;
     private final PublicKey publicKey;
     private final TPMS_NULL_SIG_SCHEME keyScheme = new TPMS_NULL_SIG_SCHEME();
-    private final TPMT_TK_HASHCHECK noTicket = TPMT_TK_HASHCHECK.nullTicket();
+    /** The NULL ticket (TPM_ST_HASHCHECK, TPM_RH_NULL, empty): TSS.Java's nullTicket() names the owner hierarchy. */
+    private final TPMT_TK_HASHCHECK noTicket = new TPMT_TK_HASHCHECK(TPM_HANDLE.NULL, new byte[0]);
 
     MachineKey(TpmChannel channel, int handle, TpmPublic publicArea) {
         this.channel = channel;

@@ -50,15 +50,22 @@ public final class TpmBenchmark {
                     api.run(); // warm-up: let the JIT compile the API path, and swtpm settle
                     replay.run();
                 }
-                // alternate short rounds so that drift in swtpm or the machine hits both sides alike
+                // alternate short rounds so that drift in swtpm or load on the machine hits both sides alike;
+                // the median of the per-round ratios resists load spikes better than the totals
                 long apiNanos = 0;
                 long rawNanos = 0;
-                int rounds = 20;
+                int rounds = 40;
                 int perRound = Math.max(1, n / rounds);
+                double[] ratios = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
-                    apiNanos += time(perRound, api);
-                    rawNanos += time(perRound, replay);
+                    long a = time(perRound, api);
+                    long b = time(perRound, replay);
+                    apiNanos += a;
+                    rawNanos += b;
+                    ratios[r] = (double) b / a;
                 }
+                java.util.Arrays.sort(ratios);
+                double medianRatio = (ratios[rounds / 2 - 1] + ratios[rounds / 2]) / 2;
                 double ours = rounds * perRound / (apiNanos / 1e9);
                 double raw = rounds * perRound / (rawNanos / 1e9);
 
@@ -72,8 +79,8 @@ public final class TpmBenchmark {
 
                 System.out.printf("signatures/s through the tpm API (signJose): %10.1f%n", ours);
                 System.out.printf("signatures/s raw (same TPM2_Sign bytes):     %10.1f%n", raw);
-                System.out.printf("ratio API/raw: %.3f (target >= %.1f: %s)%n", ours / raw, TARGET_RATIO,
-                        ours / raw >= TARGET_RATIO ? "met" : "NOT met");
+                System.out.printf("ratio API/raw: %.3f over all rounds, median of %d rounds %.3f (target >= %.1f: %s)%n",
+                        ours / raw, rounds, medianRatio, TARGET_RATIO, medianRatio >= TARGET_RATIO ? "met" : "NOT met");
                 System.out.printf("quotes/s (TPM2_Quote + TPM2_PCR_Read, sha256:0-7): %10.1f%n", quoteRate);
                 System.out.printf("Java-side cost per API signature (TPM answer replayed, no I/O): %.1f us, "
                         + "vs %.1f us per raw TPM round trip%n", javaSideMicros(channel, key), 1e6 / raw);
