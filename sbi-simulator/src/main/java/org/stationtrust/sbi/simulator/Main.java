@@ -29,8 +29,8 @@ public final class Main implements Callable<Integer> {
             description = "Devices to start, comma-separated: finger, iris, face (default: ${DEFAULT-VALUE}).")
     List<String> devices = new ArrayList<>();
 
-    @Option(names = "--port", description = "First port: devices use consecutive free ports from here"
-            + " (default: first free in 4501-4600; 0 = any free port).")
+    @Option(names = "--port", description = "First port: devices use consecutive free ports from here, up to 4600"
+            + " (or the next 100 ports above 4600). Default: first free in 4501-4600; 0 = any free port.")
     Integer port;
 
     @Option(names = "--fault", defaultValue = "NONE", description = "Fault mode at start, one of: ${COMPLETION-CANDIDATES}.")
@@ -108,7 +108,9 @@ public final class Main implements Callable<Integer> {
             if (port == 0) {
                 b.anyFreePort();
             } else {
-                b.firstFreePortIn(port, Math.max(port, SimulatorConfig.SBI_LAST_PORT));
+                // Inside the SBI range, stay in it; elsewhere, look through the next hundred ports.
+                b.firstFreePortIn(port, port <= SimulatorConfig.SBI_LAST_PORT ? SimulatorConfig.SBI_LAST_PORT
+                        : Math.min(65535, port + 99));
             }
         }
         if (deviceP12 != null) {

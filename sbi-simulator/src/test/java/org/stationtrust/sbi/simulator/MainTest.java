@@ -42,7 +42,8 @@ class MainTest {
         Path ca = dir.resolve("ca.pem");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--port", "0", "--devices", "face", "--fault", "WRONG_COUNT", "--capture-delay-ms", "0",
+                "--port", String.valueOf(20_000 + new java.util.Random().nextInt(30_000)),
+                "--devices", "face", "--fault", "WRONG_COUNT", "--capture-delay-ms", "0",
                 "--state-out", state.toString(), "--ca-out", ca.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
         try {
