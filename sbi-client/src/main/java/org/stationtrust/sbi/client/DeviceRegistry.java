@@ -17,7 +17,7 @@ public final class DeviceRegistry {
     public DeviceRegistry(List<Device> devices, Map<Integer, DeviceAnswerRejected> rejections) {
         this.devices = devices.stream()
                 .sorted(Comparator.comparingInt(Device::port).thenComparing(Device::deviceId)).toList();
-        this.rejections = Map.copyOf(new TreeMap<>(rejections));
+        this.rejections = java.util.Collections.unmodifiableMap(new TreeMap<>(rejections));
     }
 
     /** Every device found, trusted or not, ordered by port. */
@@ -47,6 +47,6 @@ public final class DeviceRegistry {
 
     @Override
     public String toString() {
-        return "DeviceRegistry[devices=" + devices + ", rejectedPorts=" + new TreeMap<>(rejections).keySet() + "]";
+        return "DeviceRegistry[devices=" + devices + ", rejectedPorts=" + rejections.keySet() + "]";
     }
 }

@@ -16,11 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.stationtrust.sbi.client.testing.SimulatorRig;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.DeviceProviderCa;
+import org.stationtrust.sbi.simulator.FaultMode;
+import org.stationtrust.sbi.simulator.SbiSimulator;
 import org.stationtrust.sbi.simulator.SimulatedDevice;
 import org.stationtrust.sbi.simulator.SimulatedDevices;
 import org.stationtrust.sbi.simulator.SimulatorConfig;
 
-/** Discovery with several simulators at once and ports held by things that are not SBI services. */
+/**
+ * Discovery with several simulators at once, ports held by things that are not SBI services, and
+ * devices that drip or flood their discovery answers.
+ */
 class DiscoveryRobustnessTest {
 
     /** A socket that accepts connections (the kernel completes the handshake) and never answers. */
@@ -65,7 +70,12 @@ class DiscoveryRobustnessTest {
              SimulatorRig second = SimulatorRig.start(ca);
              SimulatedDevices unapproved = SimulatedDevices.start(SimulatorConfig.builder(DeviceKind.FACE)
                      .firstFreePortIn(SimulatorRig.FIRST, SimulatorRig.LAST).ca(otherCa).build(),
-                     List.of(DeviceKind.FACE))) {
+                     List.of(DeviceKind.FACE));
+             SimulatedDevice dripping = SbiSimulator.start(SimulatorConfig.builder(DeviceKind.IRIS_DOUBLE)
+                     .firstFreePortIn(SimulatorRig.FIRST, SimulatorRig.LAST).ca(ca).fault(FaultMode.SLOW_DRIP).build());
+             SimulatedDevice flooding = SbiSimulator.start(SimulatorConfig.builder(DeviceKind.FACE)
+                     .firstFreePortIn(SimulatorRig.FIRST, SimulatorRig.LAST).ca(ca).fault(FaultMode.OVERSIZED_BODY)
+                     .build())) {
             long start = System.nanoTime();
             DeviceRegistry registry = first.client.discover();
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -83,6 +93,8 @@ class DiscoveryRobustnessTest {
             assertEquals(RejectionReason.TIMEOUT, registry.rejections().get(silent.getLocalPort()).reason());
             int unapprovedPort = unapproved.all().get(0).port();
             assertEquals(RejectionReason.CERTIFICATE_UNTRUSTED, registry.rejections().get(unapprovedPort).reason());
+            assertEquals(RejectionReason.TIMEOUT, registry.rejections().get(dripping.port()).reason());
+            assertEquals(RejectionReason.ANSWER_TOO_LARGE, registry.rejections().get(flooding.port()).reason());
             assertTrue(trustedPorts.stream().noneMatch(p -> p == plainPort || p == silent.getLocalPort()
                     || p == unapprovedPort));
         } finally {
