@@ -127,6 +127,18 @@ class EkCertificateValidatorTest {
     }
 
     @Test
+    void acceptsOtherTcgAttributesInTheSanButNoForeignOnes() throws Exception {
+        TestPki.Ek labelled = rsaEk();
+        labelled.tpmIdLabel = "serial-0042";
+        assertEquals("id:53544D20", validator.validate(labelled.issuedBy(intermediate), List.of(intermediate.cert()))
+                .tpm().orElseThrow().manufacturer());
+        TestPki.Ek foreign = rsaEk();
+        foreign.nonTcgAttributeInSan = "www.example.org";
+        X509Certificate ek = foreign.issuedBy(intermediate);
+        assertThrows(EkCertificateUntrusted.class, () -> validator.validate(ek, List.of(intermediate.cert())));
+    }
+
+    @Test
     void rejectsAChainThroughAnIntermediateThatIsNotACa() throws Exception {
         TestPki.Issued notCa = TestPki.intermediate(root, "Not a CA", false, KeyUsage.keyCertSign);
         X509Certificate ek = rsaEk().issuedBy(notCa);

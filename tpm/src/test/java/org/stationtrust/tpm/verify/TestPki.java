@@ -80,6 +80,8 @@ final class TestPki {
         Instant notAfter = Instant.now().plus(Duration.ofDays(3650));
         boolean emptySubject = true;
         boolean extraDnsNameInSan;
+        String tpmIdLabel;
+        String nonTcgAttributeInSan;
         boolean criticalTpmSpecification = true;
         ASN1ObjectIdentifier unknownCriticalExtension;
         boolean ca;
@@ -99,6 +101,17 @@ final class TestPki {
                     .addRDN(new ASN1ObjectIdentifier("2.23.133.2.1"), new DERUTF8String("id:53544D20"))
                     .addRDN(new ASN1ObjectIdentifier("2.23.133.2.2"), new DERUTF8String("TestModel"))
                     .addRDN(new ASN1ObjectIdentifier("2.23.133.2.3"), new DERUTF8String("id:00020008")).build()));
+            if (tpmIdLabel != null || nonTcgAttributeInSan != null) {
+                X500NameBuilder extra = new X500NameBuilder().addRDN(
+                        new ASN1ObjectIdentifier("2.23.133.2.1"), new DERUTF8String("id:53544D20"));
+                if (tpmIdLabel != null) {
+                    extra.addRDN(new ASN1ObjectIdentifier("2.23.133.2.15"), new DERUTF8String(tpmIdLabel));
+                }
+                if (nonTcgAttributeInSan != null) {
+                    extra.addRDN(new ASN1ObjectIdentifier("2.5.4.3"), new DERUTF8String(nonTcgAttributeInSan));
+                }
+                names.set(0, new GeneralName(extra.build()));
+            }
             if (extraDnsNameInSan) {
                 names.add(new GeneralName(GeneralName.dNSName, "attacker.example"));
             }

@@ -22,12 +22,13 @@ import org.bouncycastle.asn1.x509.SubjectDirectoryAttributes;
 /**
  * Recognises, on the EK certificate only, the critical extensions of the TCG EK Credential Profile
  * (2.0 §3.2) that the JDK's PKIX does not process: a SubjectAltName made only of a directoryName of
- * TPM manufacturer/model/version attributes (2.23.133.2.1-3), and SubjectDirectoryAttributes holding
- * only TCG attributes (2.23.133.*, e.g. TPM specification). Anything else stays unresolved, so PKIX
+ * TCG attributes naming the TPM (manufacturer/model/version, 2.23.133.2.1-3), and
+ * SubjectDirectoryAttributes holding only TCG attributes (2.23.133.*, e.g. TPM specification). Anything else stays unresolved, so PKIX
  * still rejects unknown critical extensions; validity, signatures, CA flags and key usage stay on.
  */
 public final class TcgEkExtensionChecker extends PKIXCertPathChecker {
     public static final String TCG_ARC = "2.23.133";
+    private static final String TCG_ATTRIBUTES = TCG_ARC + ".2.";
     public static final ASN1ObjectIdentifier TPM_MANUFACTURER = new ASN1ObjectIdentifier("2.23.133.2.1");
     public static final ASN1ObjectIdentifier TPM_MODEL = new ASN1ObjectIdentifier("2.23.133.2.2");
     public static final ASN1ObjectIdentifier TPM_VERSION = new ASN1ObjectIdentifier("2.23.133.2.3");
@@ -73,7 +74,10 @@ public final class TcgEkExtensionChecker extends PKIXCertPathChecker {
         }
     }
 
-    /** True when the SAN holds only directoryNames whose attributes are all TPM attributes. */
+    /**
+     * True when the SAN holds only directoryNames made of TCG attributes, each naming the TPM
+     * (manufacturer, model or version).
+     */
     public static boolean isTpmDirectoryName(byte[] extensionValue) {
         try {
             GeneralNames names = GeneralNames.getInstance(unwrap(extensionValue));
@@ -85,13 +89,19 @@ public final class TcgEkExtensionChecker extends PKIXCertPathChecker {
                 if (name.getTagNo() != GeneralName.directoryName) {
                     return false;
                 }
+                boolean namesTpm = false;
                 for (RDN rdn : X500Name.getInstance(name.getName()).getRDNs()) {
                     for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
                         ASN1ObjectIdentifier t = atv.getType();
-                        if (!t.equals(TPM_MANUFACTURER) && !t.equals(TPM_MODEL) && !t.equals(TPM_VERSION)) {
+                        // TCG attributes only (2.23.133.2.*, e.g. tpmIdLabel 2.23.133.2.15 besides the three)
+                        if (!t.getId().startsWith(TCG_ATTRIBUTES)) {
                             return false;
                         }
+                        namesTpm |= t.equals(TPM_MANUFACTURER) || t.equals(TPM_MODEL) || t.equals(TPM_VERSION);
                     }
+                }
+                if (!namesTpm) {
+                    return false;
                 }
             }
             return true;
