@@ -76,6 +76,33 @@ class TpmPublicTest {
     }
 
     @Test
+    void convertsEverySupportedRsaSizeAndCurveToAJcaKey() throws Exception {
+        java.util.Random random = new java.util.Random(1);
+        for (int bits : new int[] {2048, 3072, 4096}) {
+            // a public key only needs an odd modulus of the right size; no key generation needed
+            java.math.BigInteger modulus = new java.math.BigInteger(bits, random).setBit(bits - 1).setBit(0);
+            RSAPublicKey key = (RSAPublicKey) java.security.KeyFactory.getInstance("RSA").generatePublic(
+                    new java.security.spec.RSAPublicKeySpec(modulus, java.math.BigInteger.valueOf(65537)));
+            TpmPublic parsed = TpmPublic.parse(TpmStructures.rsaPublic(key, TpmStructures.AK_ATTRIBUTES,
+                    TpmConstants.ALG_RSASSA, false, new byte[0]));
+            assertEquals(bits, ((TpmPublic.RsaParameters) parsed.parameters()).keyBits());
+            assertEquals(modulus, ((RSAPublicKey) parsed.toPublicKey()).getModulus());
+        }
+        for (EccCurve curve : EccCurve.values()) {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+            g.initialize(new java.security.spec.ECGenParameterSpec(curve.jcaName()));
+            ECPublicKey key = (ECPublicKey) g.generateKeyPair().getPublic();
+            int n = curve.coordinateLength();
+            byte[] wire = new org.stationtrust.tpm.verify.internal.TpmWriter().u16(TpmConstants.ALG_ECC)
+                    .u16(TpmConstants.ALG_SHA256).u32(TpmPublic.SIGN).sized(new byte[0]).u16(TpmConstants.ALG_NULL)
+                    .u16(TpmConstants.ALG_NULL).u16(curve.id()).u16(TpmConstants.ALG_NULL)
+                    .sized(TpmStructures.fixed(key.getW().getAffineX(), n))
+                    .sized(TpmStructures.fixed(key.getW().getAffineY(), n)).toByteArray();
+            assertEquals(key.getW(), ((ECPublicKey) TpmPublic.parse(wire).toPublicKey()).getW(), curve.name());
+        }
+    }
+
+    @Test
     void rejectsEveryTruncationNamingTheFieldAndOffset() {
         for (byte[] valid : new byte[][] {eccAk, rsaEk}) {
             for (int len = 0; len < valid.length; len++) {
