@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +35,10 @@ import org.stationtrust.sbi.client.DeviceTrustStore;
  */
 public final class Harness {
 
-    /** Told about progress; called from the running thread. */
+    /**
+     * Told about progress: started and caseStarted on the running thread; caseFinished on one
+     * results thread, in case order, once the case is judged (judging overlaps the next case).
+     */
     public interface Listener {
         void started(int total);
 
@@ -112,54 +116,70 @@ public final class Harness {
         CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, operator,
                 rules.grace(), rules.responseLimit());
         listener.started(cases.size());
-        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ctk-case");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService worker = Executors.newSingleThreadExecutor(daemon("ctk-case"));
+        ExecutorService judges = Executors.newSingleThreadExecutor(daemon("ctk-judge"));
+        ExecutorService announcer = Executors.newSingleThreadExecutor(daemon("ctk-results"));
+        List<Future<?>> pending = new ArrayList<>();
         try {
             for (int i = 0; i < cases.size(); i++) {
                 TestCase c = cases.get(i);
-                listener.caseStarted(i + 1, cases.size(), c);
-                CaseResult r = runOne(c, execution, worker);
-                results.add(r);
-                listener.caseFinished(i + 1, cases.size(), r);
+                int index = i + 1;
+                listener.caseStarted(index, cases.size(), c);
+                Future<CaseResult> r = runOne(c, execution, worker, judges);
+                // Results are recorded and announced in case order, as their judgements complete.
+                pending.add(announcer.submit(() -> {
+                    CaseResult done = r.get();
+                    results.add(done);
+                    listener.caseFinished(index, cases.size(), done);
+                    return null;
+                }));
             }
+            for (Future<?> p : pending) {
+                p.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("judging a case failed: " + e.getCause(), e.getCause());
         } finally {
             worker.shutdownNow();
+            judges.shutdownNow();
+            announcer.shutdownNow();
         }
         return report(true);
     }
 
-    private CaseResult runOne(TestCase c, CaseExecution execution, ExecutorService worker) throws InterruptedException {
+    private Future<CaseResult> runOne(TestCase c, CaseExecution execution, ExecutorService worker,
+                                      ExecutorService judges) throws InterruptedException {
         if (!c.appliesTo(device.type(), device.subType(), device.purpose())) {
-            return CaseResult.skipped(c, "skipped: not applicable to " + device.type() + "/" + device.subType()
-                    + " " + device.purpose() + " devices");
+            return CompletableFuture.completedFuture(CaseResult.skipped(c, "skipped: not applicable to "
+                    + device.type() + "/" + device.subType() + " " + device.purpose() + " devices"));
         }
         if (c.needsOperator() && !interactive) {
-            return CaseResult.skipped(c, "skipped: needs operator");
+            return CompletableFuture.completedFuture(CaseResult.skipped(c, "skipped: needs operator"));
         }
         long opStart = System.nanoTime();
         boolean ready = operator.prepare(c);
         operatorNanos += System.nanoTime() - opStart;
         if (!ready) {
-            return CaseResult.skipped(c, "skipped: the operator declined");
+            return CompletableFuture.completedFuture(CaseResult.skipped(c, "skipped: the operator declined"));
         }
         long start = System.nanoTime();
         Observation[] seen = new Observation[1];
         Future<Observation> f = worker.submit(() -> seen[0] = execution.run(c));
         long limit = caseTimeout.toMillis() * Math.max(1, c.request().repeat() == null ? 1 : c.request().repeat());
-        CaseResult result;
+        Future<CaseResult> result;
         try {
             Observation o = f.get(limit, TimeUnit.MILLISECONDS);
             account(o);
-            result = Verdicts.judge(o, rules, (System.nanoTime() - start) / 1e6);
+            double ms = (System.nanoTime() - start) / 1e6;
+            // Judging runs on its own thread while the next case waits on the device.
+            result = judges.submit(() -> Verdicts.judge(o, rules, ms));
         } catch (TimeoutException e) {
             f.cancel(true);
-            result = Verdicts.crashed(c, seen[0], "the case did not finish within its " + limit + " ms timeout "
-                    + "(device hangs?)", (System.nanoTime() - start) / 1e6);
+            result = CompletableFuture.completedFuture(Verdicts.crashed(c, seen[0], "the case did not finish within its "
+                    + limit + " ms timeout (device hangs?)", (System.nanoTime() - start) / 1e6));
         } catch (ExecutionException e) {
-            result = Verdicts.crashed(c, seen[0], "the case could not run: " + e.getCause(), (System.nanoTime() - start) / 1e6);
+            result = CompletableFuture.completedFuture(Verdicts.crashed(c, seen[0], "the case could not run: "
+                    + e.getCause(), (System.nanoTime() - start) / 1e6));
         } finally {
             long restoreStart = System.nanoTime();
             operator.restore(c);
@@ -168,9 +188,17 @@ public final class Harness {
         return result;
     }
 
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     private void account(Observation o) {
+        deviceNanos += o.deviceNanos();
         for (Exchange e : o.exchanges) {
-            deviceNanos += e.elapsedNanos();
             if (e.answered()) {
                 latency.add(e.verb(), e.elapsedMillis());
             }

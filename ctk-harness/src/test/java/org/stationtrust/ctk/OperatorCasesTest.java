@@ -113,13 +113,13 @@ class OperatorCasesTest {
 
                 @Override
                 public void caseStarted(int index, int total, TestCase testCase) {
-                    if (index == 4) {
-                        partial[0] = harness[0].snapshot();
-                    }
                 }
 
                 @Override
                 public void caseFinished(int index, int total, CaseResult result) {
+                    if (index == 3) {
+                        partial[0] = harness[0].snapshot();
+                    }
                 }
             }).build();
             RunReport whole = harness[0].run(SimulatorFixture.automaticCases().subList(0, 8));

@@ -30,12 +30,27 @@ public final class Certificates {
             throw new CertificateException("header has no x5c certificate");
         }
         List<X509Certificate> chain = new ArrayList<>();
-        CertificateFactory factory = CertificateFactory.getInstance("X.509");
         for (JsonNode entry : x5c) {
-            byte[] der = JsonFacts.base64(entry.asText(""))
-                    .orElseThrow(() -> new CertificateException("x5c entry is not base64"));
-            chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+            chain.add(parse(entry.asText("")));
         }
         return chain;
     }
+
+    /** A device signs every answer with the same certificate: parse each distinct one once. */
+    private static X509Certificate parse(String base64) throws CertificateException {
+        X509Certificate cached = CACHE.get(base64);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] der = JsonFacts.base64(base64).orElseThrow(() -> new CertificateException("x5c entry is not base64"));
+        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(der));
+        if (CACHE.size() >= 256) {
+            CACHE.clear();
+        }
+        CACHE.put(base64, cert);
+        return cert;
+    }
+
+    private static final java.util.Map<String, X509Certificate> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -50,7 +50,7 @@ public final class Observation {
     }
 
     /** An exchange and the longest the device may take to answer it (null: not timed, e.g. abandoned probes). */
-    public record Timed(Exchange exchange, java.time.Duration limit) {
+    public record Timed(Exchange exchange, java.time.Duration limit, long endNanos) {
     }
 
     /** What reading a STREAM produced. */
@@ -89,8 +89,30 @@ public final class Observation {
     /** Records an exchange with its time limit. */
     public Exchange record(Exchange exchange, java.time.Duration limit) {
         exchanges.add(exchange);
-        timed.add(new Timed(exchange, limit));
+        timed.add(new Timed(exchange, limit, System.nanoTime()));
         return exchange;
+    }
+
+    /**
+     * Nanoseconds spent waiting on the device: the union of the exchanges' intervals, so that a
+     * capture made while a stream is open is not counted twice.
+     */
+    public long deviceNanos() {
+        long total = 0;
+        long coveredUntil = Long.MIN_VALUE;
+        List<long[]> spans = new ArrayList<>();
+        for (Timed t : timed) {
+            spans.add(new long[] {t.endNanos() - t.exchange().elapsedNanos(), t.endNanos()});
+        }
+        spans.sort((a, b) -> Long.compare(a[0], b[0]));
+        for (long[] s : spans) {
+            long from = Math.max(s[0], coveredUntil);
+            if (s[1] > from) {
+                total += s[1] - from;
+                coveredUntil = s[1];
+            }
+        }
+        return total;
     }
 
     public TestCase testCase() {

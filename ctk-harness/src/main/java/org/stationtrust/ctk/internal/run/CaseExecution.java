@@ -212,7 +212,6 @@ public final class CaseExecution {
         TestCase asCapture = c;
         byte[] valid = json(requests.build(asCapture, device, CaptureRequests.newTransactionId(), registrationHash));
         Probes.run(c.request().probe(), o, channel, valid, limit, reader);
-        Thread.sleep(20);
         Exchange alive = channel.send("MOSIPDINFO", "/info", new byte[0], responseLimit);
         o.record(alive, responseLimit);
         o.aliveAfterwards = alive.answered() && alive.status() == 200 && !alive.truncated()

@@ -18,17 +18,17 @@ public final class ProgressBar implements Harness.Listener {
     }
 
     @Override
-    public void started(int total) {
+    public synchronized void started(int total) {
         out.println("Running " + total + " cases");
     }
 
     @Override
-    public void caseStarted(int index, int total, TestCase c) {
+    public synchronized void caseStarted(int index, int total, TestCase c) {
         draw(index - 1, total, c.id());
     }
 
     @Override
-    public void caseFinished(int index, int total, CaseResult r) {
+    public synchronized void caseFinished(int index, int total, CaseResult r) {
         switch (r.outcome()) {
             case PASSED -> passed++;
             case FAILED -> failed++;

@@ -25,8 +25,14 @@ public final class SimulatorFixture {
     }
 
     public static SimulatedDevice start(DeviceKind kind, String purpose, FaultMode fault) {
+        return start(kind, purpose, fault, Duration.ZERO);
+    }
+
+    /** A simulator whose captures take {@code captureDelay}, like a sensor waiting for a good image. */
+    public static SimulatedDevice start(DeviceKind kind, String purpose, FaultMode fault, Duration captureDelay) {
         return SbiSimulator.start(SimulatorConfig.builder(kind).anyFreePort().purpose(purpose).fault(fault)
-                .encryptionCertificate(KEY.certificate()).slowDripInterval(Duration.ofMillis(50)).build());
+                .encryptionCertificate(KEY.certificate()).slowDripInterval(Duration.ofMillis(50))
+                .captureDelay(captureDelay).build());
     }
 
     public static Harness.Builder harness(SimulatedDevice device) {
