@@ -33,8 +33,28 @@ final class AgentPackages {
         return Path.of(property("installer.agentLib"));
     }
 
-    static Built build(Path outDir, String version) {
-        return build(outDir, version, Map.of());
+    private static final Map<String, Built> UNSIGNED = new java.util.HashMap<>();
+    private static Path unsignedDir;
+
+    /**
+     * An unsigned package of {@code version}, built once per test JVM and shared by the test classes
+     * (read-only: tests that change a package copy it first). Deleted when the JVM exits.
+     */
+    static synchronized Built unsigned(String version) {
+        Built built = UNSIGNED.get(version);
+        if (built != null) return built;
+        try {
+            if (unsignedDir == null) {
+                unsignedDir = Files.createTempDirectory("station-agent-debs-");
+                Path dir = unsignedDir;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> Command.of("rm", "-rf", dir.toString()).run()));
+            }
+            built = build(Files.createDirectories(unsignedDir.resolve(version)), version, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        UNSIGNED.put(version, built);
+        return built;
     }
 
     /** Builds into {@code outDir}; {@code environment} carries the signing keys, if any. */

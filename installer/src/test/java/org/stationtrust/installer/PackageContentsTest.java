@@ -32,7 +32,7 @@ class PackageContentsTest {
 
     @BeforeAll
     static void buildThePackage() {
-        built = AgentPackages.build(work.resolve("out"), AgentPackages.debianVersion());
+        built = AgentPackages.unsigned(AgentPackages.debianVersion());
         modes = new LinkedHashMap<>();
         owners = new LinkedHashMap<>();
         String listing = Command.of("dpkg-deb", "--contents", built.deb().toString()).run().requireSuccess().stdout();

@@ -57,8 +57,8 @@ class PackageLifecycleTest {
     static void buildTwoVersions() {
         Host.assumeCanInstallPackages();
         Host.requireAgentAbsent();
-        first = AgentPackages.build(work.resolve("v1"), AgentPackages.debianVersion());
-        upgrade = AgentPackages.build(work.resolve("v2"), AgentPackages.debianVersion() + "+upgrade1");
+        first = AgentPackages.unsigned(AgentPackages.debianVersion());
+        upgrade = AgentPackages.unsigned(AgentPackages.debianVersion() + "+upgrade1");
         Command.of("dpkg", "--compare-versions", upgrade.version(), "gt", first.version()).run().requireSuccess();
     }
 
