@@ -28,9 +28,9 @@ public record RunReport(
     }
 
     public RunReport {
-        device = Map.copyOf(device);
+        device = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(device));
         results = List.copyOf(results);
-        latency = Map.copyOf(latency);
+        latency = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(latency));
     }
 
     public long count(CaseResult.Outcome outcome) {
