@@ -49,7 +49,7 @@ class AdduserFallbackTest {
             Command.Result install = Command.of("unshare", "-m", "sh", "-c", HIDE_SYSTEMD_TOOLS, "sh",
                     "dpkg", "-i", built.deb().toString()).run();
             assertEquals(0, install.exit(), "round " + round + ": " + install.describe());
-            String expected = round == 1 ? "station-agent enroll --server URL --token T" : "upgraded from " + built.version();
+            String expected = round == 1 ? "station-agent enroll --server URL --token T" : "reinstalled " + built.version();
             assertTrue(install.output().contains(expected), install.describe());
         }
         String[] passwd = Command.of("getent", "passwd", "station-agent").run().requireSuccess().stdout().trim().split(":");

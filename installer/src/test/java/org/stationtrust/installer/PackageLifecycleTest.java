@@ -202,7 +202,8 @@ class PackageLifecycleTest {
     void reinstallingTheSameVersionChangesNothing() throws IOException {
         String uid = passwdField("station-agent", 2);
         String before = Files.readString(CONFIG);
-        dpkgInstall(first);
+        Command.Result reinstall = dpkgInstall(first);
+        assertTrue(reinstall.stdout().contains("reinstalled " + first.version() + "; the machine identity"), reinstall.describe());
         assertEquals(uid, passwdField("station-agent", 2), "the user is reused, not recreated");
         assertEquals(before, Files.readString(CONFIG));
         assertOwnerAndMode(STATE, "station-agent", "station-agent", "rwx------");
@@ -220,7 +221,8 @@ class PackageLifecycleTest {
         ServiceUnit.installed().command(List.of("/bin/sh", "-c", "printf %s queued > " + STATE.resolve("marker"))).run().requireSuccess();
         Map<String, String> before = digests(STATE);
 
-        dpkgInstall(upgrade);
+        Command.Result upgraded = dpkgInstall(upgrade);
+        assertTrue(upgraded.stdout().contains("upgraded from " + first.version()), upgraded.describe());
 
         assertEquals(upgrade.version(), Host.installedVersion().orElseThrow());
         assertEquals(editedConfig, Files.readString(CONFIG), "dpkg kept the admin's config");
