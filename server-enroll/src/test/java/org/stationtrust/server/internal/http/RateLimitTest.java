@@ -1,0 +1,60 @@
+package org.stationtrust.server.internal.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.internal.testing.TestServer;
+
+/** Login, enrollment and nonce requests are rate-limited; the bucket refills over time. */
+class RateLimitTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBucketRefusesWhenEmptyAndRefillsWithTime() {
+        RateLimiter limiter = new RateLimiter(2);
+        long t = 0;
+        assertTrue(limiter.tryAcquire("a", t));
+        assertTrue(limiter.tryAcquire("a", t));
+        assertFalse(limiter.tryAcquire("a", t));
+        assertTrue(limiter.tryAcquire("b", t), "buckets are per client");
+        assertTrue(limiter.tryAcquire("a", t + 30_000_000_000L), "one token back after half a minute at 2/min");
+    }
+
+    @Test
+    void loginEnrollmentAndNonceEndpointsAnswer429WhenTheLimitIsExceeded() throws Exception {
+        try (TestServer server = TestServer.start(dir, b -> b.rateLimits(2, 2, 2))) {
+            int[] login = new int[3];
+            for (int i = 0; i < 3; i++) {
+                login[i] = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/admin/login")))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("username=x&password=y")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode();
+            }
+            assertEquals(401, login[1]);
+            assertEquals(429, login[2]);
+            for (int i = 0; i < 2; i++) server.request("POST", "/api/v1/enrollments", "{}", null);
+            assertEquals("rate_limited", TestServer.errorCode(server.request("POST", "/api/v1/enrollments", "{}", null)));
+            SoftwareStation s = new SoftwareStation();
+            String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(201, server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
+                        StationClient.jcaSigner(s.machineKey())).statusCode());
+            }
+            HttpResponse<String> third = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
+                    StationClient.jcaSigner(s.machineKey()));
+            assertEquals(429, third.statusCode());
+            assertEquals("rate_limited", TestServer.errorCode(third));
+        }
+    }
+}
