@@ -29,7 +29,8 @@ public final class StationFixture implements AutoCloseable {
     public StationFixture(Path dir) throws IOException {
         this.dir = dir;
         this.tpm = SoftwareTpm.start(dir.resolve("tpm"));
-        int base = 20000 + ThreadLocalRandom.current().nextInt(20000);
+        // Below the kernel's ephemeral range (32768+), so no outgoing connection of another process holds these ports.
+        int base = 10000 + ThreadLocalRandom.current().nextInt(20000);
         this.devices = SimulatedDevices.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).firstFreePortIn(base, base + 200).build());
         this.trustStore = Files.createDirectories(dir.resolve("device-ca"));
         devices.all().get(0).writeDeviceProviderCaPem(trustStore.resolve("provider.pem"));

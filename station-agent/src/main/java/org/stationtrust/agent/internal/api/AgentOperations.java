@@ -23,6 +23,9 @@ public interface AgentOperations {
     /** Asks for an attestation now; answers at once (the result shows in status). */
     Map<String, Object> attestNow() throws ApiRefusal;
 
+    /** Rotates the TPM machine key with the server; answers the new key id. */
+    Map<String, Object> rotateKey() throws ApiRefusal;
+
     /** Parses a JSON body that already passed the size limit. */
     static CaptureOrder parse(JsonNode body) throws ApiRefusal {
         return CaptureOrder.fromJson(body);

@@ -55,6 +55,7 @@ public final class LocalApi implements AutoCloseable {
             ctx.json(operations.enroll(java.util.Optional.ofNullable(oneTime).map(JsonNode::asText)));
         });
         app.post("/v1/attestations", ctx -> ctx.status(202).json(operations.attestNow()));
+        app.post("/v1/key-rotation", ctx -> ctx.json(operations.rotateKey()));
         app.get("/v1/devices/{id}/stream", ctx -> {
             int subId = parseSubId(ctx.queryParam("deviceSubId"));
             String boundary = "frame-" + UUID.randomUUID();

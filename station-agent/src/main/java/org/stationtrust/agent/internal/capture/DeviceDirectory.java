@@ -16,6 +16,7 @@ import org.stationtrust.sbi.client.SbiClient;
  * unique on the station even when two services reuse the same SBI deviceId.
  */
 public final class DeviceDirectory {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceDirectory.class);
     private final SbiClient sbi;
     private volatile DeviceRegistry registry;
 
@@ -29,8 +30,11 @@ public final class DeviceDirectory {
 
     /** Runs discovery over the configured port range and remembers the result. */
     public DeviceRegistry rediscover() {
-        registry = sbi.discover();
-        return registry;
+        DeviceRegistry found = sbi.discover();
+        found.rejections().forEach((port, e) -> LOG.warn("event=device.rejected port={} reason={} detail=\"{}\"", port,
+                e.reason(), DeviceFailures.reasonText(e)));
+        registry = found;
+        return found;
     }
 
     public DeviceRegistry current() {

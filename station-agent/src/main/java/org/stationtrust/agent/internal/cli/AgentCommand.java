@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "station-agent", mixinStandardHelpOptions = true, version = "station-agent 0.1.0",
         description = "station-trust agent: TPM identity, enrollment, attestation, verified biometric captures.",
         subcommands = {RunCommand.class, StatusCommand.class, EnrollCommand.class, AttestCommand.class, DevicesCommand.class,
-                DeprovisionCommand.class, AuditCommand.class, ConfigCommand.class, DoctorCommand.class})
+                DeprovisionCommand.class, RotateKeyCommand.class, AuditCommand.class, ConfigCommand.class, DoctorCommand.class})
 public final class AgentCommand implements Runnable {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_CONFIG = 78;

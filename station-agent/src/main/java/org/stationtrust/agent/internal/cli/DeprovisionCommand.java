@@ -45,13 +45,18 @@ final class DeprovisionCommand implements Callable<Integer> {
         StationState before = StationState.load(state.root());
         try (TpmConnection tpm = TpmConnection.open(config.tpm().uri().get());
              AuditLog audit = AuditLog.open(state.root(), java.time.Clock.systemUTC())) {
-            MachineIdentity.provision(tpm, handles).deprovision();
+            // The machine key may sit at either rotation handle; evict both (provision is idempotent and
+            // recreates the AK evicted by the first pass, which the second pass evicts again).
+            for (int handle : org.stationtrust.agent.internal.service.StationIdentity.MACHINE_KEY_HANDLES) {
+                MachineIdentity.provision(tpm, handles.withHandles(handles.storageRootHandle(), handles.attestationKeyHandle(), handle)).deprovision();
+            }
             StationState.fresh().save(state.root());
             audit.append("tpm.deprovisioned", Map.of("attestationKeyHandle", hex(handles.attestationKeyHandle()),
                     "machineKeyHandle", hex(handles.machineKeyHandle()), "previousMachineId", String.valueOf(before.machineId())));
         }
-        out.println("evicted the attestation key (" + hex(handles.attestationKeyHandle()) + ") and the machine key ("
-                + hex(handles.machineKeyHandle()) + ") from the TPM; the storage root key stays (sealed data depends on it)");
+        out.println("evicted the attestation key (" + hex(handles.attestationKeyHandle()) + ") and the machine keys ("
+                + hex(org.stationtrust.agent.internal.service.StationIdentity.MACHINE_KEY_HANDLES.get(0)) + ", "
+                + hex(org.stationtrust.agent.internal.service.StationIdentity.MACHINE_KEY_HANDLES.get(1)) + ") from the TPM; the storage root key stays (sealed data depends on it)");
         if (before.machineId() != null) {
             out.println("the server still lists machine " + before.machineId() + ": ask an administrator to revoke it");
         }

@@ -17,7 +17,7 @@ import org.stationtrust.agent.internal.config.StateDirectory;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StationState(String serverUrl, String machineId, EnrollmentPhase phase, String ekNameHex,
                            String machineKeyNameHex, String lastAttestation, String lastAttestationResult,
-                           String detail) {
+                           String detail, Integer machineKeyHandle) {
     public static final String FILE = "station.json";
     private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final long MAX_BYTES = 64 * 1024;
@@ -34,7 +34,7 @@ public record StationState(String serverUrl, String machineId, EnrollmentPhase p
     }
 
     public static StationState fresh() {
-        return new StationState(null, null, EnrollmentPhase.NOT_ENROLLED, null, null, null, null, null);
+        return new StationState(null, null, EnrollmentPhase.NOT_ENROLLED, null, null, null, null, null, null);
     }
 
     public static StationState load(Path stateDir) throws IOException {
@@ -54,18 +54,24 @@ public record StationState(String serverUrl, String machineId, EnrollmentPhase p
     }
 
     public StationState withPhase(EnrollmentPhase newPhase, String newDetail) {
-        return new StationState(serverUrl, machineId, newPhase, ekNameHex, machineKeyNameHex, lastAttestation, lastAttestationResult, newDetail);
+        return new StationState(serverUrl, machineId, newPhase, ekNameHex, machineKeyNameHex, lastAttestation, lastAttestationResult, newDetail, machineKeyHandle);
     }
 
     public StationState withEnrollment(String url, String id, EnrollmentPhase newPhase, String ekName, String keyName) {
-        return new StationState(url, id, newPhase, ekName, keyName, lastAttestation, lastAttestationResult, null);
+        return new StationState(url, id, newPhase, ekName, keyName, lastAttestation, lastAttestationResult, null, machineKeyHandle);
     }
 
     public StationState withAttestation(String when, String result) {
-        return new StationState(serverUrl, machineId, phase, ekNameHex, machineKeyNameHex, when, result, detail);
+        return new StationState(serverUrl, machineId, phase, ekNameHex, machineKeyNameHex, when, result, detail, machineKeyHandle);
     }
 
-    public StationState withMachineKeyName(String keyName) {
-        return new StationState(serverUrl, machineId, phase, ekNameHex, keyName, lastAttestation, lastAttestationResult, detail);
+    /** After a key rotation: the new key's Name and the persistent handle it lives at. */
+    public StationState withMachineKey(String keyName, int handle) {
+        return new StationState(serverUrl, machineId, phase, ekNameHex, keyName, lastAttestation, lastAttestationResult, detail, handle);
+    }
+
+    /** A fresh state that keeps the handle of the current machine key (enrollment starts over with the same key). */
+    public StationState restarted() {
+        return new StationState(null, null, EnrollmentPhase.NOT_ENROLLED, null, null, null, null, null, machineKeyHandle);
     }
 }

@@ -77,6 +77,17 @@ public final class EnrollmentServer {
         return call("POST", "/api/v1/attestation/quotes", quote.toJson(), signing);
     }
 
+    /** Registers the new machine key (certified by the AK over a key-rotation nonce); signed by the old key. Returns the key id. */
+    public String rotateKey(String nonce, byte[] machineKeyPublic, org.stationtrust.tpm.KeyCertification certification,
+                            RequestSigning signedByOldKey) throws ServerRefused, ServerUnreachable {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("nonce", nonce);
+        body.put("machineKeyPublic", B64.encodeToString(machineKeyPublic));
+        body.put("certifyInfo", B64.encodeToString(certification.attest()));
+        body.put("certifySignature", B64.encodeToString(certification.signature()));
+        return text(call("POST", "/api/v1/stations/key-rotation", body, signedByOldKey), "keyId");
+    }
+
     public JsonNode me(RequestSigning signing) throws ServerRefused, ServerUnreachable {
         return call("GET", "/api/v1/stations/me", null, signing);
     }

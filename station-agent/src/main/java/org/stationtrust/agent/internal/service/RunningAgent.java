@@ -311,6 +311,23 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         return Map.of("attestation", "requested");
     }
 
+    @Override
+    public Map<String, Object> rotateKey() throws ApiRefusal {
+        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
+        try {
+            String keyId = session.rotateKey();
+            return Map.of("keyId", keyId, "machineKeyName", identity.machineKeyNameHex());
+        } catch (IllegalStateException e) {
+            throw new ApiRefusal(409, "station_not_active", e.getMessage());
+        } catch (org.stationtrust.agent.internal.server.ServerRefused e) {
+            throw new ApiRefusal(502, "server_refused", e.getMessage());
+        } catch (org.stationtrust.agent.internal.server.ServerUnreachable e) {
+            throw new ApiRefusal(503, "server_unreachable", e.getMessage());
+        } catch (org.stationtrust.tpm.TpmException e) {
+            throw new ApiRefusal(503, "tpm_unavailable", "the TPM failed during key rotation: " + e.getMessage());
+        }
+    }
+
     private static ApiRefusal noTrustStore() {
         return new ApiRefusal(503, "no_device_trust_store", "no devices.trust_store is configured, so no device can be"
                 + " trusted; put the device providers' CA certificates (PEM) in a directory and set devices.trust_store");

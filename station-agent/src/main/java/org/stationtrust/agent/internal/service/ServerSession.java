@@ -149,7 +149,7 @@ public final class ServerSession implements AutoCloseable {
         }
         if (s.phase() != EnrollmentPhase.NOT_ENROLLED) {
             audit.append("enrollment.restarted", Map.of("previousMachineId", String.valueOf(s.machineId()), "previousPhase", s.phase().name()));
-            identity.update(StationState.fresh());
+            identity.update(s.restarted());
         }
         EnrollmentPhase phase = new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs()).enroll(
                 config.server().url().orElseThrow().toString(), config.machineName(),
@@ -200,6 +200,25 @@ public final class ServerSession implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Rotates the machine key (when an operator or the registration application asks): new key certified by the AK, request signed by the old key. */
+    public synchronized String rotateKey() throws ServerUnreachable, ServerRefused, TpmException {
+        if (identity.state().phase() != EnrollmentPhase.ACTIVE) {
+            throw new IllegalStateException("only an ACTIVE station rotates its key; this one is " + identity.state().phase());
+        }
+        org.stationtrust.tpm.MachineIdentity next = identity.prepareNextKey();
+        String nonce = server.nonce("key-rotation", signing);
+        org.stationtrust.tpm.KeyCertification certification = identity.call(m -> next.certifyMachineKey(Base64.getDecoder().decode(nonce)));
+        String keyId;
+        try {
+            keyId = server.rotateKey(nonce, next.machineKey().publicArea().encoded(), certification, signing);
+        } catch (ServerRefused e) {
+            audit.append("machine_key.rotation_refused", Map.of("code", e.code()));
+            throw e;
+        }
+        identity.adoptKey(next);
+        return keyId;
     }
 
     private void refreshEnrollmentState() {

@@ -3,6 +3,7 @@ package org.stationtrust.agent.internal.service;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         TpmConnection connection = null;
         try {
             connection = TpmConnection.open(uri);
-            MachineIdentity machine = MachineIdentity.provision(connection, IdentityConfig.defaults());
+            MachineIdentity machine = MachineIdentity.provision(connection, handles(state));
             StationIdentity identity = new StationIdentity(stateDir, audit, connection, machine,
                     new TpmDataKey(connection, stateDir.root()), state);
             identity.checkSameTpm();
@@ -128,9 +129,41 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
             LOG.debug("event=tpm.close_failed reason=\"{}\"", e.getMessage());
         }
         connection = TpmConnection.open(uri.orElseThrow());
-        machine = MachineIdentity.provision(connection, IdentityConfig.defaults());
+        machine = MachineIdentity.provision(connection, machine.config());
         audit.append("tpm.reconnected", Map.of("uri", uri.get()));
         checkSameTpm();
+    }
+
+    /** The machine key lives at one of two persistent handles; a rotation moves it to the other. */
+    public static final List<Integer> MACHINE_KEY_HANDLES = List.of(IdentityConfig.DEFAULT_MACHINE_KEY, 0x81000004);
+
+    static IdentityConfig handles(StationState s) {
+        int handle = s.machineKeyHandle() == null ? IdentityConfig.DEFAULT_MACHINE_KEY : s.machineKeyHandle();
+        return IdentityConfig.defaults().withHandles(IdentityConfig.DEFAULT_STORAGE_ROOT, IdentityConfig.DEFAULT_ATTESTATION_KEY, handle);
+    }
+
+    /**
+     * Creates a fresh machine key at the other handle, next to the current one (docs/server-api.md "Key
+     * rotation": the request must be signed by the old key). A retired key left there by an earlier rotation
+     * is replaced, never reused.
+     */
+    public MachineIdentity prepareNextKey() throws TpmException {
+        return call(current -> {
+            int other = current.config().machineKeyHandle() == MACHINE_KEY_HANDLES.get(0) ? MACHINE_KEY_HANDLES.get(1) : MACHINE_KEY_HANDLES.get(0);
+            MachineIdentity next = MachineIdentity.provision(connection, current.config().withHandles(
+                    current.config().storageRootHandle(), current.config().attestationKeyHandle(), other));
+            next.rotateMachineKey();
+            return next;
+        });
+    }
+
+    /** The server accepted the new key: sign with it from now on. */
+    public synchronized void adoptKey(MachineIdentity next) {
+        String before = hex(machine.machineKey().name());
+        machine = next;
+        update(state.withMachineKey(hex(next.machineKey().name()), next.config().machineKeyHandle()));
+        audit.append("machine_key.rotated", Map.of("previousKeyName", before, "keyName", hex(next.machineKey().name()),
+                "handle", String.format("0x%08X", next.config().machineKeyHandle())));
     }
 
     public Optional<MachineIdentity> machine() {

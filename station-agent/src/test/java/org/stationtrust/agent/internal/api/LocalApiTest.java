@@ -70,6 +70,11 @@ class LocalApiTest {
         }
 
         @Override
+        public Map<String, Object> rotateKey() throws ApiRefusal {
+            throw new ApiRefusal(409, "no_server", "no server.url is configured");
+        }
+
+        @Override
         public Map<String, Object> attestNow() {
             return Map.of("attestation", "requested");
         }

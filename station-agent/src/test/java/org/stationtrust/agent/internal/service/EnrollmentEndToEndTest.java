@@ -75,7 +75,7 @@ class EnrollmentEndToEndTest {
             int biometrics = 0;
             for (String[] step : registration) {
                 AgentClient.Answer a = client.post("/v1/captures", order(step[0], Integer.parseInt(step[1]), "R-E2E"));
-                assertEquals(200, a.status(), a.body().toString());
+                if (a.status() != 200) throw new AssertionError(a.body() + "\ndevices: " + client.get("/v1/devices").body());
                 biometrics += a.body().path("biometrics").size();
                 lastPacket = a.body().path("packet").asText();
             }
@@ -87,6 +87,22 @@ class EnrollmentEndToEndTest {
 
             JsonNode status = client.get("/v1/status").body();
             assertEquals("ACTIVE", status.path("enrollment").asText());
+
+            // Key rotation: new key at the other handle, certified by the AK, announced with the old key's signature.
+            AgentClient.Answer rotated = client.post("/v1/key-rotation", "{}");
+            assertEquals(200, rotated.status(), rotated.body().toString());
+            AgentClient.Answer after = client.post("/v1/captures", order("Face", 0, "R-E2E-2"));
+            assertEquals(200, after.status(), after.body().toString());
+            JsonNode fresh = server.admin("POST", "/api/v1/packets/verify", "{\"packet\":\"" + after.body().path("packet").asText() + "\"}");
+            assertEquals("current", fresh.path("keyStatus").asText(), fresh.toString());
+            JsonNode old = server.admin("POST", "/api/v1/packets/verify", "{\"packet\":\"" + lastPacket + "\"}");
+            assertEquals("retired", old.path("keyStatus").asText(), old.toString());
+
+            // Signed calls keep working with the new key: an on-demand attestation passes.
+            String before = agent.identity().state().lastAttestation();
+            assertEquals(202, client.post("/v1/attestations", "{}").status());
+            await("a new passing attestation signed with the new key", () -> !before.equals(agent.identity().state().lastAttestation())
+                    && "PASSED".equals(agent.identity().state().lastAttestationResult()));
         }
     }
 }
