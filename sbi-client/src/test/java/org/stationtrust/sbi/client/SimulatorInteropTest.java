@@ -162,6 +162,34 @@ class SimulatorInteropTest {
     }
 
     @Test
+    void repeatedCapturesPayForTheTrustPathOnce() throws Exception {
+        Device slap = rig.device(DeviceKind.FINGER_SLAP);
+        Registration registration = rig.client.newRegistration();
+        registration.capture(slap, CaptureRequest.fingers(1, List.of()));
+        int chains = rig.client.config().trustStore().cachedChains();
+        assertTrue(chains >= 1, "the device chain was validated and cached");
+        for (int i = 0; i < 3; i++) {
+            registration.capture(slap, CaptureRequest.fingers(2, List.of()));
+        }
+        assertEquals(chains, rig.client.config().trustStore().cachedChains());
+        assertEquals(4, registration.captures());
+    }
+
+    @Test
+    void aStreamThatNeverAnswersEndsAtItsDeadline() throws Exception {
+        Device face = rig.device(DeviceKind.FACE);
+        rig.simulated(DeviceKind.FACE).setFault(org.stationtrust.sbi.simulator.FaultMode.NEVER_ANSWERS);
+        long start = System.nanoTime();
+        DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> {
+            try (JpegFrameStream stream = rig.client.stream(face, 0, Duration.ofSeconds(1))) {
+                stream.nextFrame();
+            }
+        });
+        assertEquals(RejectionReason.TIMEOUT, e.reason());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(6).toNanos());
+    }
+
+    @Test
     void theStreamDeliversJpegFramesUntilClosed() throws Exception {
         Device face = rig.device(DeviceKind.FACE);
         try (JpegFrameStream stream = rig.client.stream(face, 0, Duration.ofSeconds(5))) {
