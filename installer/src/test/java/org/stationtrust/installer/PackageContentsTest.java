@@ -77,6 +77,13 @@ class PackageContentsTest {
                 .filter(p -> p.startsWith("/usr/share/station-agent/lib/")).sorted().toList();
         assertEquals(resolved, shipped);
         assertTrue(shipped.stream().anyMatch(p -> p.matches(".*/station-agent-[^/]+\\.jar")), "the agent's own jar: " + shipped);
+        // One version per library: two would mean a stale jar from an earlier build, and the JVM would load either.
+        Map<String, List<String>> byArtifact = new java.util.TreeMap<>();
+        for (String jar : shipped) {
+            String name = jar.substring(jar.lastIndexOf('/') + 1);
+            byArtifact.computeIfAbsent(name.replaceFirst("-\\d[^-]*(-SNAPSHOT)?\\.jar$", ""), k -> new ArrayList<>()).add(name);
+        }
+        byArtifact.forEach((artifact, versions) -> assertEquals(1, versions.size(), "versions of " + artifact + ": " + versions));
         shipped.forEach(p -> assertEquals("-rw-r--r--", modes.get(p), "mode of " + p));
     }
 
