@@ -110,6 +110,10 @@ public final class EnrollmentServer implements AutoCloseable {
             }, 1, 5, TimeUnit.MINUTES);
             EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, List.copyOf(registered),
                     List.copyOf(adminRoutes));
+            if (config.tlsMode() == ServerConfig.TlsMode.DEV_SELF_SIGNED) {
+                LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
+                        + "development only; stations must pin the fingerprint below");
+            }
             if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT) {
                 LOG.warn("plaintext_http", "message", "TLS is OFF: use only behind a local TLS proxy or in tests");
             }

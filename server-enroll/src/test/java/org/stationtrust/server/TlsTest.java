@@ -60,6 +60,33 @@ class TlsTest {
     }
 
     @Test
+    void servesTheCertificateOfAConfiguredKeystore() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("ks.db");
+        try (Database db = Database.open(url, null, null)) {
+            new Migrations(db).apply();
+        }
+        var identity = org.stationtrust.server.internal.http.TlsIdentity.selfSigned();
+        Path file = dir.resolve("server.p12");
+        try (var out = java.nio.file.Files.newOutputStream(file)) {
+            identity.keyStore().store(out, identity.password());
+        }
+        try (EnrollmentServer server = EnrollmentServer.start(ServerConfig.builder(url).bind("127.0.0.1", 0)
+                .keystore(file, identity.password()).build())) {
+            assertEquals(identity.fingerprint(), server.tlsFingerprint().orElseThrow());
+            KeyStore pinned = KeyStore.getInstance("PKCS12");
+            pinned.load(null, null);
+            pinned.setCertificateEntry("server", identity.certificate());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(pinned);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            HttpResponse<String> r = HttpClient.newBuilder().sslContext(ssl).build().send(HttpRequest.newBuilder(
+                    URI.create(server.baseUrl() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+        }
+    }
+
+    @Test
     void refusesToStartOnAnUnmigratedDatabase() {
         String url = "jdbc:sqlite:" + dir.resolve("empty.db");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> EnrollmentServer.start(

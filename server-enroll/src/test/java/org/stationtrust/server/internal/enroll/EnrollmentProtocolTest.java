@@ -100,6 +100,7 @@ class EnrollmentProtocolTest {
         assertTrue(mine != null, pending.toString());
         assertTrue(mine.path("ekCertificateIssuer").asText().contains("swtpm"), mine.toString());
         assertFalse(mine.path("ekCertificateSerial").asText().isEmpty());
+        assertFalse(mine.path("tpmManufacturer").asText().isEmpty(), "from the EK certificate's SAN: " + mine);
         assertEquals(8, mine.path("firstQuotePcrs").size(), "first quote's PCRs 0-7 are shown");
         assertEquals("127.0.0.1", mine.path("requestSource").asText());
 
