@@ -30,6 +30,7 @@ public final class DroppingReceiver implements AutoCloseable {
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> accepted = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicInteger repliesToDrop = new AtomicInteger();
+    private volatile String dropPrefix = "/";
     private volatile int status = 200;
 
     public DroppingReceiver() throws IOException {
@@ -45,12 +46,23 @@ public final class DroppingReceiver implements AutoCloseable {
 
     /** The next {@code n} requests are recorded (and accepted) but get no reply. */
     public void dropNextReplies(int n) {
+        dropNextReplies(n, "/");
+    }
+
+    /** Only requests whose path starts with {@code prefix} lose their reply. */
+    public void dropNextReplies(int n, String prefix) {
+        dropPrefix = prefix;
         repliesToDrop.set(n);
     }
 
     /** Answer every request with this status without accepting it (e.g. 503 = server down). */
     public void answerWith(int status) {
         this.status = status;
+    }
+
+    /** Requests received on paths starting with {@code prefix}. */
+    public List<Received> received(String prefix) {
+        return received().stream().filter(r -> r.path().startsWith(prefix)).toList();
     }
 
     public List<Received> received() {
@@ -92,7 +104,7 @@ public final class DroppingReceiver implements AutoCloseable {
         received.add(new Received(key, path, body));
         int answer = status;
         if (answer / 100 == 2 && key != null) accepted.putIfAbsent(key, body);
-        if (repliesToDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return; // lost reply: close without answering
+        if (path.startsWith(dropPrefix) && repliesToDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) return; // lost reply
         OutputStream out = client.getOutputStream();
         out.write(("HTTP/1.1 " + answer + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
