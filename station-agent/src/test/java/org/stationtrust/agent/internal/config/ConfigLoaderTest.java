@@ -131,6 +131,25 @@ class ConfigLoaderTest {
         assertTrue(badKeys(broken).contains("--config"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} = {1} is refused by name")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "mode|paranoid", "state_dir|relative/path", "machine.name|-bad name-", "server.url|ftp://enroll.example.org",
+            "server.certificate_sha256|abc", "server.timeout_seconds|0", "server.attestation_interval_seconds|1",
+            "tpm.uri|serial:/dev/ttyS0", "tpm.pcrs|0,24", "devices.trust_store|/nonexistent/ca-dir", "devices.ports|4600-4501",
+            "devices.allowed_skew_seconds|-5", "devices.env|Testing", "api.port|65536", "api.cors_origin|*",
+            "api.max_body_bytes|10", "queue.initial_backoff_ms|0", "queue.max_backoff_seconds|0"})
+    void everyInvalidKeyGivesAnErrorThatNamesIt(String key, String value) throws Exception {
+        assertTrue(ConfigLoader.KEYS.contains(key));
+        Map<String, String> env = Map.of(ConfigLoader.envName(key), value);
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(env).load(yaml(production())));
+        assertEquals(Set.of(key), badKeys(e), e.getMessage());
+    }
+
+    @Test
+    void everyKeyIsCoveredByTheInvalidValueTest() {
+        assertEquals(18, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
+    }
+
     @Test
     void refusesAMalformedPinWithoutEchoingIt() throws Exception {
         Path file = yaml(production().replace("ab".repeat(32), "not-a-fingerprint"));
