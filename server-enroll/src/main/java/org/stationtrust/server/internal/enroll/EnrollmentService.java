@@ -1,6 +1,8 @@
 package org.stationtrust.server.internal.enroll;
 
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -82,6 +84,18 @@ public final class EnrollmentService {
         TpmPublic machineKey = parsePublic("machineKeyPublic", r.machineKeyPublic());
         KeyRules.requireAttestationKey(ak);
         KeyRules.requireMachineKey(machineKey);
+        checkCertification(r, ak, machineKey);
+        byte[] secret = Secrets.randomBytes(32);
+        CredentialChallenge challenge = challenge(ek.ekPublic(), ak, secret);
+        byte[] quoteNonce = Secrets.randomBytes(32);
+        String machineId = Secrets.newId();
+        String replaced = db.inTransaction(c -> record(c, r, requestSource, ek, ak, machineKey, machineId, secret,
+                quoteNonce));
+        return new Challenge(machineId, EnrollmentState.PENDING_ACTIVATION, ek.verified(), replaced,
+                challenge.credentialBlob(), challenge.encryptedSecret(), quoteNonce);
+    }
+
+    private static void checkCertification(EnrollmentRequest r, TpmPublic ak, TpmPublic machineKey) {
         try {
             CertifyVerifier.verify(ak, decode("machineKeyCertifyInfo", r.machineKeyCertifyInfo(), 1024),
                     decode("machineKeyCertifySignature", r.machineKeyCertifySignature(), 1024), machineKey,
@@ -90,10 +104,11 @@ public final class EnrollmentService {
             throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the machine key was "
                     + "refused (" + e.getClass().getSimpleName() + "): " + e.getMessage());
         }
-        byte[] secret = Secrets.randomBytes(32);
-        CredentialChallenge challenge;
+    }
+
+    private static CredentialChallenge challenge(TpmPublic ekPublic, TpmPublic ak, byte[] secret) {
         try {
-            challenge = CredentialChallenge.make(ek.ekPublic(), ak.name(), secret);
+            return CredentialChallenge.make(ekPublic, ak.name(), secret);
         } catch (UnsuitableEndorsementKey e) {
             throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The EK cannot receive a credential: "
                     + e.getMessage());
@@ -101,42 +116,44 @@ public final class EnrollmentService {
             throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "Cannot make a credential for this EK: "
                     + e.getMessage());
         }
-        byte[] quoteNonce = Secrets.randomBytes(32);
-        String machineId = Secrets.newId();
+    }
+
+    /**
+     * Stores the new machine in one transaction with its token use and the re-enrollment bookkeeping: a pending
+     * enrollment of the same EK is superseded (rejected, audited); an approved or revoked one is named as the
+     * machine this one would replace. Returns that machine's id, or null.
+     */
+    private String record(Connection c, EnrollmentRequest r, String requestSource, CheckedEk ek, TpmPublic ak,
+                          TpmPublic machineKey, String machineId, byte[] secret, byte[] quoteNonce) throws SQLException {
+        String tokenId = null;
+        if (r.enrollmentToken() != null) {
+            tokenId = tokens.consume(c, Secrets.digest(r.enrollmentToken()), machineId, System.currentTimeMillis())
+                    .orElseThrow(() -> new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "The enrollment token "
+                            + "is unknown, already used or expired; ask an admin for a new one"));
+        }
         String ekName = HexFormat.of().formatHex(ek.ekPublic().name());
-        String replaced = db.inTransaction(c -> {
-            String tokenId = null;
-            if (r.enrollmentToken() != null) {
-                tokenId = tokens.consume(c, Secrets.digest(r.enrollmentToken()), machineId, System.currentTimeMillis())
-                        .orElseThrow(() -> new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "The enrollment token "
-                                + "is unknown, already used or expired; ask an admin for a new one"));
+        String previous = null;
+        for (Machine old : machines.findByEkName(c, ekName)) {
+            if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
+                machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);
+                machines.recordDecision(c, old.id(), "server", "superseded by enrollment " + machineId, null);
+                audit.append(c, "server", "enrollment.supersede", old.id(), "OK",
+                        "a newer enrollment " + machineId + " with the same EK replaced this pending one");
+            } else if (previous == null && old.state() != EnrollmentState.REJECTED) {
+                previous = old.id();
             }
-            String previous = null;
-            for (Machine old : machines.findByEkName(c, ekName)) {
-                if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
-                    machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);
-                    machines.recordDecision(c, old.id(), "server", "superseded by enrollment " + machineId, null);
-                    audit.append(c, "server", "enrollment.supersede", old.id(), "OK",
-                            "a newer enrollment " + machineId + " with the same EK replaced this pending one");
-                } else if (previous == null && old.state() != EnrollmentState.REJECTED) {
-                    previous = old.id();
-                }
-            }
-            machines.insert(c, new MachineStore.NewMachine(machineId, r.machineName(), ek.ekPublic().encoded() == null
-                            ? null : Base64.getEncoder().encodeToString(ek.ekPublic().encoded()), ekName,
-                            ek.certificateB64(), ek.verified(), ek.subject(), ek.issuer(), ek.serial(), ek.manufacturer(),
-                            Base64.getEncoder().encodeToString(ak.encoded()), previous, requestSource,
-                            HexFormat.of().formatHex(Secrets.sha256(secret)), HexFormat.of().formatHex(quoteNonce)),
-                    tokenId, Base64.getEncoder().encodeToString(machineKey.encoded()),
-                    Base64.getEncoder().encodeToString(machineKey.toPublicKey().getEncoded()));
-            audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, "OK", "machine '"
-                    + r.machineName() + "', EK " + (ek.verified() ? "verified (" + ek.issuer() + ")" : "UNVERIFIED")
-                    + (previous != null ? ", RE-ENROLLMENT of known EK (previous machine " + previous + ")" : "")
-                    + (tokenId != null ? ", token " + tokenId : ""));
-            return previous;
-        });
-        return new Challenge(machineId, EnrollmentState.PENDING_ACTIVATION, ek.verified(), replaced,
-                challenge.credentialBlob(), challenge.encryptedSecret(), quoteNonce);
+        }
+        Base64.Encoder b64 = Base64.getEncoder();
+        machines.insert(c, new MachineStore.NewMachine(machineId, r.machineName(), b64.encodeToString(
+                        ek.ekPublic().encoded()), ekName, ek.certificateB64(), ek.verified(), ek.subject(), ek.issuer(),
+                        ek.serial(), ek.manufacturer(), b64.encodeToString(ak.encoded()), previous, requestSource,
+                        HexFormat.of().formatHex(Secrets.sha256(secret)), HexFormat.of().formatHex(quoteNonce)),
+                tokenId, b64.encodeToString(machineKey.encoded()), b64.encodeToString(machineKey.toPublicKey().getEncoded()));
+        audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, "OK", "machine '" + r.machineName()
+                + "', EK " + (ek.verified() ? "verified (" + ek.issuer() + ")" : "UNVERIFIED")
+                + (previous != null ? ", RE-ENROLLMENT of known EK (previous machine " + previous + ")" : "")
+                + (tokenId != null ? ", token " + tokenId : ""));
+        return previous;
     }
 
     /** Checks the proof of TPM residency (the recovered secret) and the first quote. */
