@@ -1,5 +1,6 @@
 package org.stationtrust.ctk.internal.device;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,7 +80,7 @@ public final class DeviceChannel {
             OutputStream out = socket.getOutputStream();
             out.write(requestBytes(verb, path, body));
             out.flush();
-            InputStream in = socket.getInputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
             Head head = readHead(in);
             return new OpenAnswer(socket, in, head.status, head.headers);
         } catch (IOException | RuntimeException e) {
@@ -111,9 +112,8 @@ public final class DeviceChannel {
                 // A device may refuse an oversized body mid-way and still answer: read what it said.
                 socket.shutdownOutput();
             }
-            InputStream in = socket.getInputStream();
+            InputStream in = new BufferedInputStream(new DeadlineInputStream(socket, deadline), 8192);
             Head head = readHead(in);
-            socket.setSoTimeout(remainingMillis(deadline));
             Body answer = readBody(in, head.headers);
             return new Exchange(verb, path, body, head.status, head.headers, answer.bytes, answer.truncated,
                     System.nanoTime() - start, null);
