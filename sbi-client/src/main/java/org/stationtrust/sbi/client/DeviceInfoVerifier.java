@@ -177,7 +177,7 @@ public final class DeviceInfoVerifier {
         try {
             return DeviceStatus.fromWire(value);
         } catch (IllegalArgumentException e) {
-            throw Json.malformed(e.getMessage());
+            throw Json.malformed(Redaction.deviceText(e.getMessage(), 160));
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.stationtrust.sbi.client.internal.Json;
+import org.stationtrust.sbi.client.internal.Redaction;
 
 /**
  * Verifies a device's compact JWS (SBI 0.9.5 "Signature"): algorithm on the allow-list ({@code none}
@@ -96,7 +97,7 @@ public final class DeviceJwsVerifier {
         // just checked to be strict base64url, so the ASCII conversion is exact.
         if (!JwsSignatures.verify(alg, key, compact, last, signature, what)) {
             throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " signature (" + alg
-                    + ") does not verify with the key of " + chain.get(0).getSubjectX500Principal().getName());
+                    + ") does not verify with the key of " + name(chain.get(0)));
         }
         return new VerifiedJws(alg, chain, payload);
     }
@@ -121,6 +122,10 @@ public final class DeviceJwsVerifier {
         }
         repeated.put(compact, verified);
         return verified;
+    }
+
+    static String name(X509Certificate c) {
+        return Redaction.deviceText(c.getSubjectX500Principal().getName(), 160);
     }
 
     private static byte[] strictBase64Url(String part, String what, RejectionReason reason)
@@ -160,7 +165,7 @@ public final class DeviceJwsVerifier {
         }
         if (!allowedAlgorithms.contains(name)) {
             throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what + " uses alg '"
-                    + abbreviate(name) + "', policy allows only " + allowedAlgorithms);
+                    + Redaction.deviceText(name, 20) + "', policy allows only " + allowedAlgorithms);
         }
         return name;
     }
@@ -198,7 +203,7 @@ public final class DeviceJwsVerifier {
                     .generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException | RuntimeException e) {
             throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, what
-                    + " x5c entry is not a base64 DER X.509 certificate (" + e.getMessage() + ")");
+                    + " x5c entry is not a base64 DER X.509 certificate (" + Redaction.deviceText(e.getMessage()) + ")");
         }
         if (parsedCertificates.size() >= CERT_CACHE_LIMIT) {
             parsedCertificates.clear();
@@ -207,7 +212,4 @@ public final class DeviceJwsVerifier {
         return cert;
     }
 
-    private static String abbreviate(String s) {
-        return s.length() > 20 ? s.substring(0, 20) + "..." : s;
-    }
 }

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.stationtrust.sbi.client.internal.Redaction;
 
 /**
  * The device-provider CAs the station trusts. {@link #check} validates a device certificate chain:
@@ -121,11 +122,11 @@ public final class DeviceTrustStore {
                 c.checkValidity(date);
             } catch (CertificateExpiredException e) {
                 throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_EXPIRED, "certificate "
-                        + c.getSubjectX500Principal().getName() + " expired at " + c.getNotAfter().toInstant()
+                        + DeviceJwsVerifier.name(c) + " expired at " + c.getNotAfter().toInstant()
                         + ", now is " + now);
             } catch (CertificateNotYetValidException e) {
                 throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_NOT_YET_VALID, "certificate "
-                        + c.getSubjectX500Principal().getName() + " is valid from "
+                        + DeviceJwsVerifier.name(c) + " is valid from "
                         + c.getNotBefore().toInstant() + ", now is " + now);
             }
         }
@@ -150,7 +151,7 @@ public final class DeviceTrustStore {
         X509Certificate leaf = chain.get(0);
         if (path.isEmpty()) {
             throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_UNTRUSTED,
-                    "the signer is a CA certificate itself (" + leaf.getSubjectX500Principal().getName()
+                    "the signer is a CA certificate itself (" + DeviceJwsVerifier.name(leaf)
                             + "), expected a device certificate issued by it");
         }
         try {
@@ -161,12 +162,12 @@ public final class DeviceTrustStore {
             CertPathValidator.getInstance("PKIX").validate(certPath, params);
         } catch (CertPathValidatorException e) {
             throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_UNTRUSTED, "certificate "
-                    + leaf.getSubjectX500Principal().getName() + " issued by "
-                    + leaf.getIssuerX500Principal().getName() + " does not chain to any of the "
-                    + anchors.size() + " trusted device-provider CAs (" + e.getMessage() + ")");
+                    + DeviceJwsVerifier.name(leaf) + " issued by "
+                    + Redaction.deviceText(leaf.getIssuerX500Principal().getName(), 160) + " does not chain to any of the "
+                    + anchors.size() + " trusted device-provider CAs (" + Redaction.deviceText(e.getMessage(), 160) + ")");
         } catch (GeneralSecurityException e) {
             throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_UNTRUSTED,
-                    "the certificate path cannot be validated: " + e.getMessage(), e);
+                    "the certificate path cannot be validated: " + Redaction.deviceText(e.getMessage(), 160), e);
         }
     }
 }

@@ -39,7 +39,7 @@ public final class JpegFrameStream implements Closeable {
                 return Optional.empty();
             }
             throw new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, "the STREAM broke after " + frames
-                    + " frames (" + e.getMessage() + ")", e);
+                    + " frames (" + org.stationtrust.sbi.client.internal.Redaction.deviceText(e.getMessage()) + ")", e);
         }
     }
 

@@ -16,6 +16,7 @@ import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
 import org.stationtrust.sbi.client.internal.JpegFrameReader;
+import org.stationtrust.sbi.client.internal.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +153,8 @@ public final class SbiTransport {
     private static DeviceAnswerRejected mapFailure(IOException e, int port, String verb, long start,
                                                    Duration deadline) {
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        LOG.debug("sbi exchange failed port={} verb={} ms={} error={}", port, verb, elapsedMs, e.toString());
+        LOG.debug("sbi exchange failed port={} verb={} ms={} error={}", port, verb, elapsedMs,
+                Redaction.deviceText(e.toString()));
         if (e instanceof ConnectException && elapsedMs < deadline.toMillis()) {
             return new DeviceAnswerRejected(RejectionReason.DEVICE_UNREACHABLE, "connection to " + HOST + ":"
                     + port + " was refused");
@@ -162,7 +164,7 @@ public final class SbiTransport {
                     + " did not complete within " + deadline.toMillis() + " ms");
         }
         return new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, verb + " on port " + port
-                + " did not get a valid HTTP answer (" + e.getMessage() + ")", e);
+                + " did not get a valid HTTP answer (" + Redaction.deviceText(e.getMessage()) + ")", e);
     }
 
     private static void closeQuietly(Response response) {

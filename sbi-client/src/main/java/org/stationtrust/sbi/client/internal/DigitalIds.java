@@ -25,7 +25,7 @@ public final class DigitalIds {
                     Json.text(o, "deviceProvider", what), Json.text(o, "deviceProviderId", what),
                     Json.optText(o, "dateTime", what).orElse(""));
         } catch (IllegalArgumentException e) {
-            throw Json.malformed(what + ": " + e.getMessage());
+            throw Json.malformed(what + ": " + Redaction.deviceText(e.getMessage(), 160));
         }
     }
 

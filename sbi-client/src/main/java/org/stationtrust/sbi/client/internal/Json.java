@@ -43,7 +43,7 @@ public final class Json {
             return node;
         } catch (IOException | RuntimeException e) {
             throw new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, what + " is not valid JSON ("
-                    + firstLine(e.getMessage()) + ")");
+                    + Redaction.deviceText(firstLine(e.getMessage()), 160) + ")");
         }
     }
 
@@ -108,7 +108,7 @@ public final class Json {
             }
             return Base64.getUrlDecoder().decode(v);
         } catch (IllegalArgumentException e) {
-            throw malformed(what + " is not valid base64url (" + e.getMessage() + ")");
+            throw malformed(what + " is not valid base64url (" + Redaction.deviceText(e.getMessage()) + ")");
         }
     }
 

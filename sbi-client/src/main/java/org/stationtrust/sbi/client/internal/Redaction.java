@@ -12,15 +12,20 @@ public final class Redaction {
     }
 
     public static String deviceText(String value) {
+        return deviceText(value, MAX_CHARS);
+    }
+
+    /** As {@link #deviceText(String)} with a larger budget, for certificate names. */
+    public static String deviceText(String value, int maxChars) {
         if (value == null) {
             return "(none)";
         }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_CHARS));
-        for (int i = 0; i < value.length() && out.length() < MAX_CHARS; i++) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), maxChars));
+        for (int i = 0; i < value.length() && out.length() < maxChars; i++) {
             char c = value.charAt(i);
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
-        if (value.length() > MAX_CHARS) {
+        if (value.length() > maxChars) {
             out.append("...(").append(value.length()).append(" chars)");
         }
         return out.toString();
