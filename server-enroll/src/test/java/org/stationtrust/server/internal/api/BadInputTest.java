@@ -131,6 +131,7 @@ class BadInputTest {
     @Test
     void sqlMetacharactersInEveryStringFieldAreRefusedAsData() {
         String before = snapshot();
+        int machinesBefore = machineCount();
         for (String field : List.of("machineName", "ekCertificate", "ekPublic", "akPublic", "machineKeyPublic",
                 "machineKeyCertifyInfo", "machineKeyCertifySignature", "enrollmentToken")) {
             ObjectNode b = enrollment();
@@ -153,13 +154,16 @@ class BadInputTest {
         String after = snapshot();
         // The refused quote is recorded in the machine's attestation history (fail closed); nothing else changed.
         assertEquals(strip(before), strip(after));
-        int machines = server.db.withConnection(c -> {
+        assertEquals(machinesBefore, machineCount(), "the machines table is intact");
+    }
+
+    private static int machineCount() {
+        return server.db.withConnection(c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM machines")) {
                 rs.next();
                 return rs.getInt(1);
             }
         });
-        assertEquals(1, machines, "the machines table is intact and holds only the seeded machine");
     }
 
     private static String strip(String snapshot) {
@@ -170,6 +174,17 @@ class BadInputTest {
             }
         }
         return b.toString();
+    }
+
+    @Test
+    void sqlMetacharactersInAValidReasonAreStoredAsPlainText() {
+        String pending = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        String reason = "ok'); DELETE FROM machines; --";
+        HttpResponse<String> r = server.as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + pending + "/approve",
+                "{\"reason\":\"" + reason + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(reason, TestServer.json(r).path("decisionReason").asText());
+        assertEquals(EnrollmentState.ACTIVE, server.state(machineId), "the other machine is untouched");
     }
 
     @Test
