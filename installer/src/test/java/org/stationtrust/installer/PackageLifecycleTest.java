@@ -3,6 +3,7 @@ package org.stationtrust.installer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import org.stationtrust.tpm.simulator.SoftwareTpm;
  * One package's life on this machine, in order: install, run, reinstall, upgrade, remove, purge.
  * Runs as root with dpkg (CI); the machine is purged in {@link #purgeWhateverHappened()} even when a
  * step fails. systemd is not PID 1 here, so the service is started the way its unit would start it
- * ({@link ServiceUnit}).
+ * ({@link ServiceUnit}: identity, environment and, where unshare -m works, the file-system sandbox).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackageLifecycleTest {
@@ -199,6 +200,26 @@ class PackageLifecycleTest {
     }
     @Test
     @Order(9)
+    void theServiceCanWriteOnlyItsStateLogsAndPrivateTmpUnderTheEmulatedSandbox() throws IOException {
+        assumeTrue(ServiceUnit.FILE_SYSTEM_SANDBOX, "this machine does not allow a private mount namespace (unshare -m);"
+                + " the other steps ran without the file-system sandbox");
+        // A directory the service user owns outside ReadWritePaths=: only ProtectSystem=strict stops the write.
+        Path owned = Files.createDirectories(Path.of("/var/cache/station-agent-sandbox-probe"));
+        try {
+            Command.of("chown", "station-agent:station-agent", owned.toString()).run().requireSuccess();
+            String probe = "for d in \"$@\"; do if touch \"$d/probe\" 2>/dev/null; then echo \"$d rw\"; rm \"$d/probe\";"
+                    + " else echo \"$d ro\"; fi; done";
+            Command.Result r = ServiceUnit.installed().command(List.of("/bin/sh", "-c", probe, "probe",
+                    "/var/lib/station-agent", "/var/log/station-agent", "/tmp", owned.toString())).run().requireSuccess();
+            assertEquals(List.of("/var/lib/station-agent rw", "/var/log/station-agent rw", "/tmp rw", owned + " ro"),
+                    r.stdout().lines().toList());
+        } finally {
+            Command.of("rm", "-rf", owned.toString()).run();
+        }
+    }
+
+    @Test
+    @Order(10)
     void reinstallingTheSameVersionChangesNothing() throws IOException {
         String uid = passwdField("station-agent", 2);
         String before = Files.readString(CONFIG);
@@ -212,7 +233,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void upgradeKeepsStateKeysQueueAndTheEditedConfig() throws Exception {
         String uid = passwdField("station-agent", 2);
         editedConfig = Files.readString(CONFIG).replace("port: 4800", "port: 4811") + "# edited by the station admin\n";
@@ -234,7 +255,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void theUpgradedAgentEvictsItsTpmKeysWithDeprovisionAsThePurgeMessageSays() {
         Command.Result deprovision = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "deprovision", "--yes"),
                 Map.of("STATION_AGENT_TPM_URI", tpm.uri())).run();
@@ -243,7 +264,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void removeTakesTheProgramAndKeepsStateAndConfig() {
         Command.Result remove = Command.of("dpkg", "--remove", AgentPackages.PACKAGE).run().requireSuccess();
         assertTrue(remove.output().contains("station-agent deprovision"), "says how to evict the TPM keys:\n" + remove.describe());
@@ -256,7 +277,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void purgeSaysTheTpmKeysRemainThenLeavesTheMachineClean() {
         Command.Result purge = Command.of("dpkg", "--purge", AgentPackages.PACKAGE).run().requireSuccess();
         String said = purge.output();

@@ -1,8 +1,11 @@
 package org.stationtrust.installer;
 
+import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,15 +14,22 @@ import java.util.Map;
  * The installed systemd unit, read from its file, and a way to start its command as systemd would
  * when systemd is not PID 1 (this sandbox, CI containers): as User= with Group= and
  * SupplementaryGroups=, no capabilities, no new privileges, UMask=, working directory /, and only the
- * environment systemd gives a service plus the unit's Environment= lines. What this cannot
- * reproduce is the mount, device and system-call sandbox (ProtectSystem=, DeviceAllow=,
- * SystemCallFilter=): those need systemd itself.
+ * environment systemd gives a service plus the unit's Environment= lines.
+ *
+ * <p>Where the machine allows a private mount namespace ({@code unshare -m}), the file-system part of
+ * the sandbox is reproduced too: ProtectSystem=strict (every mount read-only except /dev, /proc, /sys
+ * and ReadWritePaths=), ProtectHome=yes (empty read-only /home, /root, /run/user) and PrivateTmp=yes
+ * (fresh /tmp and /var/tmp). The device ACL and the system-call filter need systemd itself.
  */
 record ServiceUnit(String user, String group, List<String> supplementaryGroups, String umask,
                    Map<String, String> environment, List<String> execStart, String stateDirectory, String logsDirectory,
-                   List<Integer> restartPreventExitStatus, List<Integer> successExitStatus) {
+                   List<Integer> restartPreventExitStatus, List<Integer> successExitStatus,
+                   List<String> readWritePaths, boolean protectSystemStrict, boolean protectHome, boolean privateTmp) {
 
     static final Path INSTALLED = Path.of("/usr/lib/systemd/system/station-agent.service");
+
+    /** Whether this machine lets root make a private mount namespace; checked once. */
+    static final boolean FILE_SYSTEM_SANDBOX = Command.of("unshare", "-m", "true").run().succeeded();
 
     static ServiceUnit installed() {
         return parse(Host.read(INSTALLED));
@@ -46,22 +56,14 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
         }
         String user = require(settings, "User");
         return new ServiceUnit(user, settings.getOrDefault("Group", user),
-                List.of(settings.getOrDefault("SupplementaryGroups", "").split(" ")),
-                settings.getOrDefault("UMask", "0022"), environment,
-                List.of(require(settings, "ExecStart").split(" ")),
+                words(settings, "SupplementaryGroups"), settings.getOrDefault("UMask", "0022"), environment,
+                words(settings, "ExecStart"),
                 "/var/lib/" + require(settings, "StateDirectory"), "/var/log/" + require(settings, "LogsDirectory"),
-                statuses(settings, "RestartPreventExitStatus"), statuses(settings, "SuccessExitStatus"));
-    }
-
-    private static List<Integer> statuses(Map<String, String> settings, String key) {
-        return java.util.Arrays.stream(settings.getOrDefault(key, "").split(" "))
-                .filter(v -> !v.isBlank()).map(Integer::valueOf).toList();
-    }
-
-    private static String require(Map<String, String> settings, String key) {
-        String value = settings.get(key);
-        if (value == null || value.isBlank()) throw new AssertionError("the unit has no " + key + "=");
-        return value;
+                words(settings, "RestartPreventExitStatus").stream().map(Integer::valueOf).toList(),
+                words(settings, "SuccessExitStatus").stream().map(Integer::valueOf).toList(),
+                words(settings, "ReadWritePaths"),
+                "strict".equals(settings.get("ProtectSystem")), "yes".equals(settings.get("ProtectHome")),
+                "yes".equals(settings.get("PrivateTmp")));
     }
 
     /** The unit's own ExecStart, started the way the unit would start it, run to its end. */
@@ -70,11 +72,11 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
     }
 
     /** The unit's ExecStart as a long-running process, both streams into {@code log}. */
-    Process launch(Map<String, String> extraEnvironment, Path log) throws java.io.IOException {
+    Process launch(Map<String, String> extraEnvironment, Path log) throws IOException {
         Command c = start(extraEnvironment);
         ProcessBuilder builder = new ProcessBuilder(c.argv()).directory(c.directory().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(c.environment());
         return builder.start();
@@ -86,7 +88,9 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
     }
 
     Command command(List<String> argv, Map<String, String> extraEnvironment) {
-        List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + group,
+        List<String> full = new ArrayList<>();
+        if (FILE_SYSTEM_SANDBOX) full.addAll(List.of("unshare", "-m", "sh", "-c", fileSystemSandbox(), "sandbox"));
+        full.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + group,
                 "--groups=" + String.join(",", supplementaryGroups), "--no-new-privs", "--inh-caps=-all",
                 "--bounding-set=-all", "--", "/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
         full.addAll(argv);
@@ -103,5 +107,46 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
         env.putAll(environment);
         env.putAll(extraEnvironment);
         return new Command(full, env, true, Path.of("/"), Duration.ofSeconds(90));
+    }
+
+    /** Shell run as root in the new mount namespace before it drops to the service user. */
+    private String fileSystemSandbox() {
+        StringBuilder s = new StringBuilder("set -e\nmount --make-rprivate /\n");
+        List<String> keep = new ArrayList<>(List.of("/dev", "/proc", "/sys"));
+        if (protectSystemStrict) {
+            for (String rw : readWritePaths) {
+                s.append("mount --bind '").append(rw).append("' '").append(rw).append("'\n");
+                keep.add(rw);
+            }
+        }
+        if (privateTmp) {
+            for (String tmp : List.of("/tmp", "/var/tmp")) {
+                s.append("mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs ").append(tmp).append('\n');
+                keep.add(tmp);
+            }
+        }
+        if (protectHome) {
+            for (String home : List.of("/home", "/root", "/run/user")) {
+                s.append("if [ -d ").append(home).append(" ]; then mount -t tmpfs -o ro,mode=0755 tmpfs ").append(home).append("; fi\n");
+                keep.add(home);
+            }
+        }
+        if (protectSystemStrict) {
+            StringBuilder cases = new StringBuilder();
+            for (String k : keep) cases.append(cases.length() == 0 ? "" : "|").append(k).append('|').append(k).append("/*");
+            s.append("awk '{print $5}' /proc/self/mountinfo | while read -r m; do\n  case \"$m\" in\n    ")
+                    .append(cases).append(") ;;\n    *) mount -o remount,bind,ro \"$m\" ;;\n  esac\ndone\n");
+        }
+        return s.append("exec \"$@\"\n").toString();
+    }
+
+    private static List<String> words(Map<String, String> settings, String key) {
+        return Arrays.stream(settings.getOrDefault(key, "").split(" ")).filter(w -> !w.isBlank()).toList();
+    }
+
+    private static String require(Map<String, String> settings, String key) {
+        String value = settings.get(key);
+        if (value == null || value.isBlank()) throw new AssertionError("the unit has no " + key + "=");
+        return value;
     }
 }
