@@ -13,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.stationtrust.ctk.internal.run.ProgressBar;
@@ -214,7 +213,4 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    static Map<String, Map<String, Integer>> counts() {
-        return Catalogue.builtIn().summary();
-    }
 }

@@ -39,7 +39,7 @@ public final class SimulatorFixture {
         return Harness.builder(device.port(), DeviceTrustStore.of(List.of(device.ca().certificate())))
                 .harnessKey(KEY)
                 .grace(Duration.ofMillis(1500))
-                .responseLimit(Duration.ofSeconds(2))
+                .responseLimit(Duration.ofSeconds(3))
                 .caseTimeout(Duration.ofSeconds(20));
     }
 
