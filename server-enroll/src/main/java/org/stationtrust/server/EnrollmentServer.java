@@ -33,6 +33,8 @@ import org.stationtrust.server.internal.store.Database;
  */
 public final class EnrollmentServer implements AutoCloseable {
     private static final JsonLog LOG = new JsonLog(EnrollmentServer.class);
+    /** An enrollment whose credential is not activated within a day is rejected by the janitor. */
+    private static final long UNACTIVATED_LIFETIME_MILLIS = 24 * 3600 * 1000L;
 
     private final Javalin app;
     private final Components components;
@@ -104,6 +106,7 @@ public final class EnrollmentServer implements AutoCloseable {
                     long now = System.currentTimeMillis();
                     c.nonces().purgeExpired(now);
                     c.credentials().purgeExpired(now);
+                    c.enrollment().expireUnactivated(now - UNACTIVATED_LIFETIME_MILLIS);
                 } catch (RuntimeException e) {
                     LOG.warn("purge_failed", "error", e.getMessage());
                 }

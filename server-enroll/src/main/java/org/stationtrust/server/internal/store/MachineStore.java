@@ -60,6 +60,12 @@ public final class MachineStore {
         return Sql.query(c, "SELECT * FROM machines WHERE ek_name = ? ORDER BY created_at DESC", Machine::from, ekName);
     }
 
+    /** Ids of enrollments still waiting for activation that began before cutoff (at most 500 per call). */
+    public List<String> unactivatedBefore(Connection c, long cutoff) throws SQLException {
+        return Sql.query(c, "SELECT id FROM machines WHERE state = ? AND created_at < ? LIMIT 500",
+                rs -> rs.getString(1), EnrollmentState.PENDING_ACTIVATION.name(), cutoff);
+    }
+
     public List<Machine> list(EnrollmentState state) {
         return db.withConnection(c -> Sql.query(c, "SELECT * FROM machines WHERE state = ? ORDER BY created_at DESC",
                 Machine::from, state.name()));
