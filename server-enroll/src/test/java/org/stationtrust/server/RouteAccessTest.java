@@ -45,8 +45,7 @@ class RouteAccessTest {
     /** Logs every role in (again): the logout route ends the session it is called with. */
     static void loginAll() throws Exception {
         for (Role r : Role.values()) {
-            HttpResponse<String> login = post("/admin/login", "username=" + r.name().toLowerCase() + "&password="
-                    + TestServer.PASSWORD.replace(" ", "+"), null);
+            HttpResponse<String> login = server.login(noRedirects, r.name().toLowerCase(), TestServer.PASSWORD);
             assertEquals(303, login.statusCode(), login.body());
             String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
             assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
@@ -147,6 +146,15 @@ class RouteAccessTest {
             }
         }
         return tests;
+    }
+
+    @Test
+    void aLoginFormPostedWithoutItsTokenIsRefused() throws Exception {
+        HttpResponse<String> r = post("/admin/login", "username=admin&password=" + TestServer.PASSWORD.replace(" ", "+"),
+                null);
+        assertEquals(403, r.statusCode());
+        assertTrue(r.body().contains("csrf_token_invalid"), r.body());
+        assertTrue(r.headers().firstValue("Set-Cookie").isEmpty(), "no session");
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.stationtrust.server.internal.store.MachineStore;
 
 /** The server-rendered admin page: no JavaScript, forms with CSRF tokens, session cookie. */
 public final class AdminPage {
+    static final String LOGIN_COOKIE = "st_login";
     private final Components c;
     private final boolean secureCookies;
 
@@ -37,7 +38,7 @@ public final class AdminPage {
 
     /** The login form and its POST: the only page routes open to anonymous callers. */
     public void registerPublic(Javalin app) {
-        app.get("/admin/login", ctx -> ctx.html(Html.page("Sign in", null, loginForm(null))));
+        app.get("/admin/login", ctx -> ctx.html(Html.page("Sign in", null, loginForm(ctx, null))));
         app.post("/admin/login", this::login);
     }
 
@@ -84,9 +85,16 @@ public final class AdminPage {
                 + "; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "");
     }
 
-    private static String loginForm(String error) {
+    /**
+     * The login form carries a fresh token that must come back both as a form field and as a SameSite=Strict
+     * cookie (double submit), so another site cannot log a browser into an account of its choosing.
+     */
+    private String loginForm(Context ctx, String error) {
+        String token = org.stationtrust.server.internal.auth.Secrets.newToken("");
+        ctx.header("Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/admin/login; Max-Age=900; HttpOnly; "
+                + "SameSite=Strict" + (secureCookies ? "; Secure" : ""));
         return (error == null ? "" : "<p class=\"warn\" id=\"login-error\">" + Html.esc(error) + "</p>")
-                + "<form method=\"post\" action=\"/admin/login\"><p><label>User <input name=\"username\" id=\"username\" "
+                + "<form method=\"post\" action=\"/admin/login\">" + Html.hidden("login_csrf", token) + "<p><label>User <input name=\"username\" id=\"username\" "
                 + "autocomplete=\"username\" required maxlength=\"64\"></label></p><p><label>Password <input "
                 + "type=\"password\" name=\"password\" id=\"password\" autocomplete=\"current-password\" required "
                 + "maxlength=\"1024\"></label></p><button type=\"submit\" id=\"login\">Sign in</button></form>";
@@ -94,13 +102,22 @@ public final class AdminPage {
 
     private void login(Context ctx) {
         c.loginLimit().acquire("ip:" + ctx.ip());
+        String expected = ctx.cookie(LOGIN_COOKIE);
+        String presented = ctx.formParam("login_csrf");
+        if (expected == null || presented == null || !java.security.MessageDigest.isEqual(
+                expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            throw new org.stationtrust.server.internal.http.ApiException(
+                    org.stationtrust.server.internal.http.ErrorCode.CSRF_TOKEN_INVALID,
+                    "The sign-in form is stale or came from another site: reload /admin/login and sign in again");
+        }
         String user = ctx.formParam("username");
         String password = ctx.formParam("password");
         var session = (user == null || password == null || password.length() > 1024) ? java.util.Optional.<Authenticator.Session>empty()
                 : c.auth().login(user, password.toCharArray());
         if (session.isEmpty()) {
             c.audit().append("anonymous@" + ctx.ip(), "login", user == null ? "" : user, "REFUSED", "wrong user or password");
-            ctx.status(401).html(Html.page("Sign in", null, loginForm("Wrong user name or password.")));
+            ctx.status(401).html(Html.page("Sign in", null, loginForm(ctx, "Wrong user name or password.")));
             return;
         }
         c.audit().append(session.get().caller().username(), "login", session.get().caller().username(), "OK", "page session");

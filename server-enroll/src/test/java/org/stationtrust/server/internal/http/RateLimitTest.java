@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,10 +34,7 @@ class RateLimitTest {
         try (TestServer server = TestServer.start(dir, b -> b.rateLimits(2, 2, 2))) {
             int[] login = new int[3];
             for (int i = 0; i < 3; i++) {
-                login[i] = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/admin/login")))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("username=x&password=y")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode();
+                login[i] = server.login(server.http, "x", "wrong password").statusCode();
             }
             assertEquals(401, login[1]);
             assertEquals(429, login[2]);

@@ -85,6 +85,28 @@ public final class TestServer implements AutoCloseable {
         return tokens;
     }
 
+    /** POSTs the login form the way a browser does: fetch the form (token + cookie), then submit both. */
+    public HttpResponse<String> login(HttpClient client, String username, String password) {
+        try {
+            HttpResponse<String> form = client.send(HttpRequest.newBuilder(URI.create(url("/admin/login"))).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"login_csrf\" value=\"([^\"]+)\"")
+                    .matcher(form.body());
+            String token = m.find() ? m.group(1) : "";
+            String cookie = form.headers().firstValue("Set-Cookie").map(c -> c.substring(0, c.indexOf(';'))).orElse("");
+            return client.send(HttpRequest.newBuilder(URI.create(url("/admin/login")))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
+                    .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(username) + "&password=" + enc(password)
+                            + "&login_csrf=" + enc(token))).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public String url(String path) {
         return server.baseUrl() + path;
     }
