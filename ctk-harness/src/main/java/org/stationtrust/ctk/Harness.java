@@ -27,7 +27,11 @@ import org.stationtrust.ctk.internal.run.CaseExecution;
 import org.stationtrust.ctk.internal.run.DeviceLocator;
 import org.stationtrust.ctk.internal.run.LatencyStats;
 import org.stationtrust.ctk.internal.run.Verdicts;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.DeviceRegistry;
 import org.stationtrust.sbi.client.DeviceTrustStore;
+import org.stationtrust.sbi.client.SbiClient;
+import org.stationtrust.sbi.client.SbiClientConfig;
 
 /**
  * Runs catalogue cases against one device and judges them. Configure once with {@link #builder},
@@ -82,16 +86,31 @@ public final class Harness {
         return new Builder(port, vendorCa);
     }
 
-    /** Finds the devices answering discovery on the SBI ports {@code first..last}: "port type/subtype deviceId". */
-    public static List<String> discover(int first, int last) throws InterruptedException {
-        return DeviceLocator.scan(first, last, Duration.ofSeconds(2)).stream()
-                .map(DeviceProfile::describe).toList();
-    }
-
-    /** Ports of devices found by {@link #discover}, optionally only of one modality. */
-    public static List<Integer> discoverPorts(int first, int last, String type) throws InterruptedException {
-        return DeviceLocator.scan(first, last, Duration.ofSeconds(2)).stream()
-                .filter(d -> type == null || d.type().equalsIgnoreCase(type)).map(DeviceProfile::port).toList();
+    /**
+     * Ports to test, found with sbi-client's concurrent discovery over {@code first..last}: devices
+     * that verified against the vendor CA first (of {@code type} when given), then ports whose
+     * service answered but was rejected, since a device under test may well be the broken one; the
+     * reasons go to {@code notes}.
+     */
+    public static List<Integer> discoverPorts(int first, int last, String type, DeviceTrustStore vendorCa,
+                                              java.io.PrintStream notes) {
+        SbiClientConfig config = SbiClientConfig.builder(vendorCa).ports(first, last).build();
+        try (SbiClient client = new SbiClient(config)) {
+            DeviceRegistry registry = client.discover();
+            List<Integer> ports = new ArrayList<>();
+            for (Device d : registry.devices()) {
+                if ((type == null || d.type().wireName().equalsIgnoreCase(type)) && !ports.contains(d.port())) {
+                    ports.add(d.port());
+                }
+            }
+            registry.rejections().forEach((port, why) -> {
+                notes.println("port " + port + " answered but was rejected (" + why.reason() + "): " + why.detail());
+                if (!ports.contains(port)) {
+                    ports.add(port);
+                }
+            });
+            return ports;
+        }
     }
 
     /** Runs {@code cases} in order and returns the report. */

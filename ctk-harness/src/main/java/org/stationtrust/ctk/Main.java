@@ -135,8 +135,9 @@ public final class Main implements Callable<Integer> {
             stdout.println("Configure it on the device as the server certificate that CAPTURE encrypts to.");
             return 0;
         }
-        int devicePort = devicePort();
-        Harness harness = Harness.builder(devicePort, DeviceTrustStore.of(readCertificates(vendorCa)))
+        DeviceTrustStore trust = DeviceTrustStore.of(readCertificates(vendorCa));
+        int devicePort = devicePort(trust);
+        Harness harness = Harness.builder(devicePort, trust)
                 .deviceId(deviceId).harnessKey(key).env(env)
                 .caseTimeout(Duration.ofSeconds(caseTimeoutSeconds)).grace(Duration.ofMillis(graceMs))
                 .allowedSkew(Duration.ofSeconds(skewSeconds))
@@ -170,7 +171,7 @@ public final class Main implements Callable<Integer> {
                 && (tags.isEmpty() || c.tags().stream().anyMatch(tags::contains));
     }
 
-    private int devicePort() throws InterruptedException {
+    private int devicePort(DeviceTrustStore trust) {
         if (port != null) {
             return port;
         }
@@ -178,7 +179,8 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --port N or --discover");
         }
         String[] range = portRange.split("-");
-        List<Integer> ports = Harness.discoverPorts(Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()), type);
+        List<Integer> ports = Harness.discoverPorts(Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()),
+                type, trust, stderr);
         if (ports.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no SBI device answered discovery on ports "
                     + portRange + (type == null ? "" : " for type " + type) + "; is the device service running?");

@@ -49,6 +49,19 @@ class MainTest {
     }
 
     @Test
+    void findsTheDeviceByDiscovery(@TempDir Path dir) throws Exception {
+        try (SimulatedDevice device = SimulatorFixture.start(DeviceKind.IRIS_DOUBLE, "Registration", FaultMode.NONE)) {
+            device.writeDeviceProviderCaPem(dir.resolve("ca.pem"));
+            int p = device.port();
+            int code = run("--discover", "--port-range", p + "-" + p, "--type", "Iris", "--vendor-ca",
+                    dir.resolve("ca.pem").toString(), "--harness-key-dir", dir.resolve("key").toString(), "--out",
+                    dir.resolve("reports").toString(), "--non-interactive", "--case", "INFO-SIGNED");
+            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("Testing the device on port " + p));
+        }
+    }
+
+    @Test
     void exitsOneWhenACaseFails(@TempDir Path dir) throws Exception {
         try (SimulatedDevice device = SimulatorFixture.start(DeviceKind.FACE, "Registration", FaultMode.BROKEN_HASH_CHAIN)) {
             device.writeDeviceProviderCaPem(dir.resolve("ca.pem"));

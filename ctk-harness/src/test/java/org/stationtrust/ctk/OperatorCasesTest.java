@@ -77,6 +77,8 @@ class OperatorCasesTest {
             assertTrue(ran.containsAll(List.of("STATUS-BUSY", "STATUS-NOT-READY", "STATUS-NOT-REGISTERED",
                     "KEYROT-REG-LEFT-SLAP", "REG-LEFT-SLAP-TIMEOUT-NO-INPUT", "QA-REG-LEFT-SLAP-1112")), ran.toString());
             assertTrue(operator.steps.contains("QA-REG-LEFT-SLAP-1112 10"), "ten people were captured");
+            CaseResult qa = report.results().stream().filter(r -> r.id().equals("QA-REG-LEFT-SLAP-1112")).findFirst().orElseThrow();
+            assertTrue(qa.actual().contains("qualityScore min 80 median 80 max 80 over 40"), qa.actual());
         }
     }
 

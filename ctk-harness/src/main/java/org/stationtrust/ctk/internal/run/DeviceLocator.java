@@ -6,16 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.stationtrust.ctk.internal.check.JsonFacts;
 import org.stationtrust.ctk.internal.device.DeviceChannel;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
 import org.stationtrust.ctk.internal.device.Exchange;
 
-/** Finds the device under test: on one port, or by scanning the SBI range concurrently. */
+/** Identifies the device under test on its port (discovery across ports is sbi-client's job). */
 public final class DeviceLocator {
     private static final byte[] ANY = "{\"type\":\"Biometric Device\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -75,32 +71,5 @@ public final class DeviceLocator {
         return Optional.of(new DeviceProfile(port, id, subIds, type, subType, d.path("purpose").asText(""),
                 d.path("deviceStatus").asText(""), specs, digitalId, d.path("deviceCode").asText(null),
                 d.path("certification").asText(null), d.path("serviceVersion").asText(null)));
-    }
-
-    /** Every device found on ports {@code first..last}, scanned concurrently (refused ports fail fast). */
-    public static List<DeviceProfile> scan(int first, int last, Duration timeout) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "ctk-discovery");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Optional<DeviceProfile>>> futures = new ArrayList<>();
-            for (int p = first; p <= last; p++) {
-                int port = p;
-                futures.add(pool.submit(() -> onPort(port, null, timeout)));
-            }
-            List<DeviceProfile> found = new ArrayList<>();
-            for (Future<Optional<DeviceProfile>> f : futures) {
-                try {
-                    f.get().ifPresent(found::add);
-                } catch (ExecutionException e) {
-                    // A port that misbehaves during discovery is simply not a device we can test.
-                }
-            }
-            return found;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -10,6 +10,7 @@ import org.stationtrust.ctk.CaseResult.Outcome;
 import org.stationtrust.ctk.TestCase;
 import org.stationtrust.ctk.internal.check.Checks;
 import org.stationtrust.ctk.internal.check.Finding;
+import org.stationtrust.ctk.internal.check.JsonFacts;
 import org.stationtrust.ctk.internal.check.JudgingRules;
 import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.device.Exchange;
@@ -70,6 +71,13 @@ public final class Verdicts {
         }
         if (!o.elements.isEmpty()) {
             b.append(", ").append(o.elements.size()).append(" capture elements");
+            List<Double> scores = o.successfulElements().stream()
+                    .map(e -> JsonFacts.number(e.payload(), "qualityScore").orElse(Double.NaN))
+                    .filter(d -> !d.isNaN()).sorted().toList();
+            if (!scores.isEmpty() && (c(o).equals("quality-assessment") || c(o).equals("quality-check"))) {
+                b.append(String.format(java.util.Locale.ROOT, ", qualityScore min %.0f median %.0f max %.0f over %d",
+                        scores.get(0), scores.get(scores.size() / 2), scores.get(scores.size() - 1), scores.size()));
+            }
         }
         if (o.stream != null) {
             b.append(String.format(", stream %d frames %.1f fps", o.stream.frames(), o.stream.framesPerSecond()));
@@ -80,6 +88,10 @@ public final class Verdicts {
         o.exchanges.stream().filter(e -> !e.answered()).findFirst()
                 .ifPresent(e -> b.append(", ").append(e.verb()).append(" not answered: ").append(e.transportError()));
         return b.toString();
+    }
+
+    private static String c(Observation o) {
+        return o.testCase().category();
     }
 
     static List<ExchangeRecord> exchanges(Observation o) {
