@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** The top command; every subcommand shares {@code --config}. */
 @Command(name = "station-agent", mixinStandardHelpOptions = true, version = "station-agent 0.1.0",
         description = "station-trust agent: TPM identity, enrollment, attestation, verified biometric captures.",
-        subcommands = {RunCommand.class, StatusCommand.class, EnrollCommand.class, AttestCommand.class, DevicesCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, EnrollCommand.class, AttestCommand.class, DevicesCommand.class, CaptureCommand.class,
                 DeprovisionCommand.class, RotateKeyCommand.class, AuditCommand.class, ConfigCommand.class, DoctorCommand.class})
 public final class AgentCommand implements Runnable {
     public static final int EXIT_FAILED = 1;

@@ -285,47 +285,17 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
 
     @Override
     public Map<String, Object> enroll(Optional<String> enrollmentToken) throws ApiRefusal {
-        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
-        if (identity.machine().isEmpty()) throw new ApiRefusal(503, "tpm_unavailable", "enrollment needs a TPM");
-        try {
-            StationState.EnrollmentPhase phase = session.enrollNow(enrollmentToken);
-            return Map.of("machineId", identity.state().machineId(), "enrollment", phase.name());
-        } catch (IllegalStateException e) {
-            throw new ApiRefusal(409, "already_enrolled", e.getMessage());
-        } catch (org.stationtrust.agent.internal.server.ServerRefused e) {
-            throw new ApiRefusal(502, "server_refused", e.getMessage());
-        } catch (org.stationtrust.agent.internal.server.ServerUnreachable e) {
-            throw new ApiRefusal(503, "server_unreachable", e.getMessage());
-        } catch (org.stationtrust.tpm.TpmException e) {
-            throw new ApiRefusal(503, "tpm_unavailable", "the TPM failed during enrollment: " + e.getMessage());
-        }
+        return new ServerOperations(server, identity).enroll(enrollmentToken);
     }
 
     @Override
     public Map<String, Object> attestNow() throws ApiRefusal {
-        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
-        if (identity.state().phase() != StationState.EnrollmentPhase.ACTIVE) {
-            throw new ApiRefusal(409, "station_not_active", "only an ACTIVE station attests; this one is " + identity.state().phase());
-        }
-        session.requestAttestation();
-        return Map.of("attestation", "requested");
+        return new ServerOperations(server, identity).attestNow();
     }
 
     @Override
     public Map<String, Object> rotateKey() throws ApiRefusal {
-        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
-        try {
-            String keyId = session.rotateKey();
-            return Map.of("keyId", keyId, "machineKeyName", identity.machineKeyNameHex());
-        } catch (IllegalStateException e) {
-            throw new ApiRefusal(409, "station_not_active", e.getMessage());
-        } catch (org.stationtrust.agent.internal.server.ServerRefused e) {
-            throw new ApiRefusal(502, "server_refused", e.getMessage());
-        } catch (org.stationtrust.agent.internal.server.ServerUnreachable e) {
-            throw new ApiRefusal(503, "server_unreachable", e.getMessage());
-        } catch (org.stationtrust.tpm.TpmException e) {
-            throw new ApiRefusal(503, "tpm_unavailable", "the TPM failed during key rotation: " + e.getMessage());
-        }
+        return new ServerOperations(server, identity).rotateKey();
     }
 
     private static ApiRefusal noTrustStore() {

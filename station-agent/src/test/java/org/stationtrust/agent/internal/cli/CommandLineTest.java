@@ -73,7 +73,7 @@ class CommandLineTest {
     @Test
     void helpListsEveryCommand() {
         assertEquals(0, run("--help"));
-        for (String command : List.of("run", "status", "enroll", "attest", "devices", "deprovision", "audit", "config", "doctor")) {
+        for (String command : List.of("run", "status", "enroll", "attest", "devices", "capture", "rotate-key", "deprovision", "audit", "config", "doctor")) {
             assertTrue(out.toString().contains(command), command);
         }
     }
