@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
 
 /**
@@ -50,6 +51,7 @@ class PackageLifecycleTest {
     static String installOutput;
     static String editedConfig;
     static SoftwareTpm tpm;
+    static Map<String, String> keysAfterFirstRun;
     /** The admin's first edit (step 1 of the printed next steps): the server and its pin, as STATION_AGENT_* would also allow. */
     static final String SERVER = "https://127.0.0.1:9";
     static final String PIN = "ab".repeat(32);
@@ -179,17 +181,12 @@ class PackageLifecycleTest {
         Command.Result doctor = unit.command(List.of("/usr/bin/station-agent", "doctor"), env).run();
         assertTrue(doctor.stdout().contains("[ ok ] tpm: " + tpm.uri() + " reachable, EK"), doctor.describe());
 
-        Path log = work.resolve("service.log");
-        Process service = unit.launch(env, log);
-        try {
-            awaitLine(log, "station-agent running", service);
-        } finally {
-            service.destroy();
-            assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the service stops on SIGTERM");
+        runServiceUntilReadyThenStop(unit, env, work.resolve("service.log"));
+        keysAfterFirstRun = persistentKeyNames();
+        for (int handle : List.of(IdentityConfig.DEFAULT_ATTESTATION_KEY, IdentityConfig.DEFAULT_MACHINE_KEY)) {
+            assertTrue(keysAfterFirstRun.containsKey(handleText(handle)), "the service provisioned " + handleText(handle)
+                    + " in the TPM: " + keysAfterFirstRun);
         }
-        int exit = service.exitValue();
-        assertTrue(exit == 0 || unit.successExitStatus().contains(exit),
-                "exit " + exit + " after SIGTERM counts as a clean stop for systemd (SuccessExitStatus=):\n" + Files.readString(log));
         try (Stream<Path> files = Files.list(STATE)) {
             List<Path> state = files.toList();
             assertFalse(state.isEmpty(), "the service wrote its state");
@@ -252,6 +249,11 @@ class PackageLifecycleTest {
         assertOwnerAndMode(STATE.resolve("marker"), "station-agent", "station-agent", "rw-------");
         assertOwnerAndMode(STATE, "station-agent", "station-agent", "rwx------");
         assertEquals(uid, passwdField("station-agent", 2), "the same uid owns the state after the upgrade");
+
+        // The upgraded agent starts with the kept state and uses the same TPM keys: no second identity.
+        runServiceUntilReadyThenStop(ServiceUnit.installed(), Map.of("STATION_AGENT_TPM_URI", tpm.uri(),
+                "STATION_AGENT_API_PORT", "0"), work.resolve("service-after-upgrade.log"));
+        assertEquals(keysAfterFirstRun, persistentKeyNames(), "persistent TPM keys (handle -> name) after the upgraded agent ran");
     }
 
     @Test
@@ -284,6 +286,10 @@ class PackageLifecycleTest {
         int warning = said.indexOf("REMAIN");
         int deleting = said.indexOf("deleting /var/lib/station-agent");
         assertTrue(warning >= 0 && said.contains("station-agent deprovision"), said);
+        for (int handle : List.of(IdentityConfig.DEFAULT_STORAGE_ROOT, IdentityConfig.DEFAULT_ATTESTATION_KEY,
+                IdentityConfig.DEFAULT_MACHINE_KEY)) {
+            assertTrue(said.toLowerCase(java.util.Locale.ROOT).contains(handleText(handle)), "the warning names " + handleText(handle) + ":\n" + said);
+        }
         assertTrue(deleting > warning, "the TPM warning comes before the state is deleted:\n" + said);
 
         assertTrue(Host.agentStatus().isEmpty(), "dpkg no longer knows station-agent");
@@ -328,6 +334,36 @@ class PackageLifecycleTest {
             }
         }
         return result;
+    }
+
+    static void runServiceUntilReadyThenStop(ServiceUnit unit, Map<String, String> env, Path log) throws Exception {
+        Process service = unit.launch(env, log);
+        try {
+            awaitLine(log, "station-agent running", service);
+        } finally {
+            service.destroy();
+            assertTrue(service.waitFor(30, TimeUnit.SECONDS), "the service stops on SIGTERM");
+        }
+        int exit = service.exitValue();
+        assertTrue(exit == 0 || unit.successExitStatus().contains(exit),
+                "exit " + exit + " after SIGTERM counts as a clean stop for systemd (SuccessExitStatus=):\n" + Files.readString(log));
+    }
+
+    /** Persistent objects in the software TPM, read with tpm2-tools: handle (0x81...) to TPM name. */
+    static Map<String, String> persistentKeyNames() {
+        Map<String, String> names = new TreeMap<>();
+        String handles = Command.of("tpm2_getcap", "-T", tpm.tcti(), "handles-persistent").run().requireSuccess().stdout();
+        for (String line : handles.lines().toList()) {
+            String handle = line.replaceFirst("^- ", "").trim().toLowerCase(java.util.Locale.ROOT);
+            if (!handle.startsWith("0x81")) continue;
+            String pub = Command.of("tpm2_readpublic", "-T", tpm.tcti(), "-c", handle).run().requireSuccess().stdout();
+            names.put(handle, pub.lines().filter(l -> l.startsWith("name:")).findFirst().orElseThrow());
+        }
+        return names;
+    }
+
+    static String handleText(int handle) {
+        return String.format("0x%08x", handle);
     }
 
     static void awaitLine(Path log, String expected, Process process) throws IOException, InterruptedException {
