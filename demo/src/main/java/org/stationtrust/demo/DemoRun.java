@@ -1,0 +1,443 @@
+package org.stationtrust.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.stationtrust.sbi.simulator.DeviceKind;
+import org.stationtrust.sbi.simulator.SimulatedDevice;
+import org.stationtrust.sbi.simulator.SimulatedDevices;
+import org.stationtrust.sbi.simulator.SimulatorConfig;
+import org.stationtrust.tpm.EndorsementKey;
+import org.stationtrust.tpm.IdentityConfig;
+import org.stationtrust.tpm.MachineIdentity;
+import org.stationtrust.tpm.TpmConnection;
+import org.stationtrust.tpm.simulator.SoftwareTpm;
+
+/**
+ * The whole story on one machine: a software TPM, the enrollment server and the station agent as their own
+ * processes (started through their command lines), the simulated SBI devices, and the CTK. Every part is
+ * reached through its public API, its CLI or its HTTP API only. {@link #close} stops everything it started.
+ */
+final class DemoRun implements AutoCloseable {
+    static final String IDENTITY = "machine identity provisioned";
+    static final String SERVER = "enrollment server started";
+    static final String DEVICES = "SBI devices started";
+    static final String AGENT = "agent started";
+    static final String ENROLLMENT = "enrollment requested with a one-time token";
+    static final String ACTIVATION = "credential activated";
+    static final String APPROVAL = "approved by the admin";
+    static final String ATTESTATION = "attested (PCRs quoted)";
+    static final String DISCOVERY = "devices discovered";
+    static final String REGISTRATION = "full registration captured and verified";
+    static final String PACKETS = "packets signed by the TPM, verified by the server";
+    static final String CTK = "CTK catalogue run against the simulator";
+    static final String AUDIT = "audit logs verified";
+    static final List<String> STEPS = List.of(IDENTITY, SERVER, DEVICES, AGENT, ENROLLMENT, ACTIVATION, APPROVAL,
+            ATTESTATION, DISCOVERY, REGISTRATION, PACKETS, CTK, AUDIT);
+
+    private static final String SERVER_MAIN = "org.stationtrust.server.ServerCommand";
+    private static final String AGENT_MAIN = "org.stationtrust.agent.Main";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String[][] REGISTRATION_ORDERS = {
+        {"Finger", "1", "left slap"}, {"Finger", "2", "right slap"}, {"Finger", "3", "thumbs"},
+        {"Iris", "3", "both irises"}, {"Face", "0", "face"}};
+
+    private final Path work;
+    private final Story story;
+    private SoftwareTpm tpm;
+    private ChildJava server;
+    private SimulatedDevices devices;
+    private ChildJava agent;
+
+    private String jdbcUrl;
+    private String serverUrl;
+    private String serverPin;
+    private JsonHttp operator;
+    private Path agentConfig;
+    private Path stateDir;
+    private JsonHttp local;
+    private String machineId;
+    private final List<String> packets = new ArrayList<>();
+    private Path deviceCa;
+    long serverRssKb;
+    long agentRssKb;
+    final List<Path> ctkReports = new ArrayList<>();
+
+    DemoRun(Path work, Story story) {
+        this.work = work;
+        this.story = story;
+    }
+
+    void tell() throws Story.StepFailed {
+        story.step(IDENTITY, this::provisionIdentity);
+        story.step(SERVER, this::startServer);
+        story.step(DEVICES, this::startDevices);
+        story.step(AGENT, this::startAgent);
+        story.step(ENROLLMENT, this::awaitEnrollment);
+        story.step(ACTIVATION, this::awaitActivation);
+        story.step(APPROVAL, this::approve);
+        story.step(ATTESTATION, this::awaitAttestation);
+        story.step(DISCOVERY, this::discover);
+        story.step(REGISTRATION, this::register);
+        story.step(PACKETS, this::verifyPackets);
+        story.step(CTK, this::runCtk);
+        story.step(AUDIT, this::verifyAuditLogs);
+    }
+
+    private String provisionIdentity() throws Exception {
+        tpm = SoftwareTpm.start(Files.createDirectories(work.resolve("tpm")));
+        story.say("software TPM (swtpm) at %s, EK certificates from its local CA in %s", tpm.uri(), tpm.caDirectory());
+        try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
+            MachineIdentity identity = MachineIdentity.provision(connection, IdentityConfig.defaults());
+            EndorsementKey ek = identity.endorsementKey();
+            story.say("EK %s, certificate issued by %s", ek.kind(), ek.certificate().getIssuerX500Principal().getName());
+            story.say("attestation key   0x%08x  SHA-256 %s", identity.attestationKey().handle(),
+                    fingerprint(identity.attestationKey().publicKey()));
+            story.say("machine key       0x%08x  SHA-256 %s (ECC P-256, never leaves the TPM)",
+                    identity.machineKey().handle(), fingerprint(identity.machineKey().publicKey()));
+            return "EK certificate by " + ek.certificate().getIssuerX500Principal().getName() + ", AK and machine key persisted";
+        }
+    }
+
+    private String startServer() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("server"));
+        jdbcUrl = "jdbc:sqlite:" + dir.resolve("server.db");
+        cli(SERVER_MAIN, "migrate", "--db", jdbcUrl);
+        Path password = Secrets.writeOwnerOnly(dir.resolve("admin-password"), Secrets.random(24));
+        cli(SERVER_MAIN, "user", "add", "admin", "--role", "admin", "--password-file", password.toString(), "--db", jdbcUrl);
+        story.say("admin operator 'admin' created; its random password is in %s (0600), never printed", password);
+        String adminToken = cli(SERVER_MAIN, "token", "issue", "--user", "admin", "--ttl", "PT1H", "--label", "demo",
+                "--db", jdbcUrl).lastLine().strip();
+        server = ChildJava.start("server-enroll", dir.resolve("server.log"), Map.of(), SERVER_MAIN, "serve",
+                "--dev", "--bind", "127.0.0.1", "--port", "0", "--db", jdbcUrl, "--ek-trust-store",
+                tpm.caDirectory().toString(), "--require-enrollment-token", "--attestation-interval", "PT1H");
+        String pin = server.awaitLine(Pattern.compile("TLS certificate SHA-256 fingerprint: (\\S+)"), WAIT).group(1);
+        String url = server.awaitLine(Pattern.compile("listening on (https://\\S+)"), WAIT).group(1);
+        serverPin = pin;
+        serverUrl = url;
+        operator = JsonHttp.pinned(url, pin, adminToken);
+        JsonNode ready = operator.getOk("/ready");
+        story.say("server-enroll serve --dev (pid %d) on SQLite %s, log %s", server.pid(), dir.resolve("server.db"),
+                dir.resolve("server.log"));
+        story.say("TLS certificate SHA-256 %s (pinned in the agent's configuration)", pin);
+        return url + " " + ready.path("status").asText() + ", EK trust store = the TPM's local CA";
+    }
+
+    private String startDevices() throws Exception {
+        // below the kernel's ephemeral range (32768+), so no outgoing connection holds these ports
+        int base = 10000 + ThreadLocalRandom.current().nextInt(20000);
+        devices = SimulatedDevices.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).firstFreePortIn(base, base + 200)
+                .captureDelay(Duration.ofMillis(100)).build());
+        Path trust = Files.createDirectories(work.resolve("agent").resolve("device-cas"));
+        deviceCa = trust.resolve("provider.pem");
+        devices.all().get(0).writeDeviceProviderCaPem(deviceCa);
+        for (SimulatedDevice d : devices.all()) {
+            story.say("%-12s %s serial %s", d.deviceId().isEmpty() ? "" : kindName(d), d.callbackUrl(), d.serialNumber());
+        }
+        return devices.all().size() + " devices (finger slap, iris double, face), device-provider CA " + deviceCa;
+    }
+
+    private String startAgent() throws Exception {
+        Path dir = work.resolve("agent");
+        stateDir = dir.resolve("state");
+        Path token = Secrets.writeOwnerOnly(dir.resolve("enrollment-token"),
+                cli(SERVER_MAIN, "token", "issue", "--enrollment", "--ttl", "PT1H", "--label", "demo-station", "--db", jdbcUrl)
+                        .lastLine().strip());
+        story.say("one-time enrollment token issued by the server CLI, handed over in %s (0600)", token);
+        int first = devices.all().stream().mapToInt(SimulatedDevice::port).min().orElseThrow();
+        int last = devices.all().stream().mapToInt(SimulatedDevice::port).max().orElseThrow();
+        agentConfig = dir.resolve("agent.yaml");
+        Files.writeString(agentConfig, "mode: production\n"
+                + "state_dir: " + stateDir + "\n"
+                + "machine:\n  name: demo-station\n"
+                + "server:\n  url: " + serverUrl + "\n  certificate_sha256: " + serverPin + "\n"
+                + "tpm:\n  uri: " + tpm.uri() + "\n"
+                + "devices:\n  trust_store: " + deviceCa.getParent() + "\n  ports: " + first + "-" + last + "\n"
+                + "api:\n  port: 0\n"
+                + "queue:\n  initial_backoff_ms: 100\n  max_backoff_seconds: 2\n");
+        agent = ChildJava.start("station-agent", dir.resolve("agent.log"),
+                Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN_FILE", token.toString()), AGENT_MAIN, "--config",
+                agentConfig.toString(), "run");
+        Matcher m = agent.awaitLine(Pattern.compile("local API on 127\\.0\\.0\\.1:(\\d+), token in (\\S+)"), WAIT);
+        local = JsonHttp.loopback(Integer.parseInt(m.group(1)), Files.readString(Path.of(m.group(2))).strip());
+        JsonNode status = local.getOk("/v1/status");
+        story.say("station-agent run (pid %d), production mode, config %s, log %s", agent.pid(), agentConfig,
+                dir.resolve("agent.log"));
+        return "local API on 127.0.0.1:" + m.group(1) + ", mode " + status.path("mode").asText()
+                + ", TPM " + status.path("tpm").asText();
+    }
+
+    private String awaitEnrollment() throws Exception {
+        awaitAudit("enrollment.submitting", r -> true);
+        story.say("agent sent EK certificate, EK/AK/machine-key public areas, the AK's certification and the token");
+        JsonNode challenged = awaitAudit("enrollment.challenged", r -> true);
+        machineId = challenged.path("fields").path("machineId").asText();
+        story.say("server (started with --require-enrollment-token) took the one-time token, checked the EK chain and");
+        story.say("the certification, and answered a credential challenge (MakeCredential to the EK for the AK's name)");
+        return "machine id " + machineId;
+    }
+
+    private String awaitActivation() throws Exception {
+        JsonNode activated = awaitAudit("enrollment.activated", r -> true);
+        story.say("TPM2_ActivateCredential recovered the secret: only this TPM's EK could");
+        return "state " + activated.path("fields").path("state").asText() + " (first quote sent as the PCR baseline)";
+    }
+
+    private String approve() throws Exception {
+        JsonNode pending = operator.getOk("/api/v1/admin/enrollments");
+        story.say("operator API (bearer token, pinned TLS): %d enrollment(s) waiting", count(pending));
+        JsonNode answer = operator.postOk("/api/v1/admin/machines/" + machineId + "/approve",
+                "{\"reason\":\"demo: EK certificate from the software TPM's CA, machine on the registration desk\"}");
+        return "machine " + machineId + " -> " + answer.path("state").asText(answer.toString());
+    }
+
+    private String awaitAttestation() throws Exception {
+        JsonNode status = awaitStatus(s -> "ACTIVE".equals(s.path("enrollment").asText())
+                && "PASSED".equals(s.path("lastAttestationResult").asText()));
+        JsonNode history = operator.getOk("/api/v1/admin/machines/" + machineId + "/attestations");
+        story.say("agent quoted PCRs 0-7 (sha256) with the AK over a fresh server nonce; server verified signature, "
+                + "nonce and PCR digest against the baseline");
+        return "agent " + status.path("enrollment").asText() + ", last attestation " + status.path("lastAttestationResult")
+                .asText() + "; server: " + history.path("attestationStatus").asText() + ", "
+                + history.path("history").size() + " attestation(s) recorded";
+    }
+
+    private String discover() throws Exception {
+        JsonNode found = local.getOk("/v1/devices").path("devices");
+        int trusted = 0;
+        for (JsonNode d : found) {
+            if (d.path("trusted").asBoolean()) {
+                trusted++;
+                story.say("%-6s %-8s port %d serial %s, %s", d.path("type").asText(), d.path("subType").asText(),
+                        d.path("port").asInt(), d.path("serialNo").asText(), d.path("status").asText());
+            } else {
+                story.say("port %d refused: %s", d.path("port").asInt(), d.path("reason").asText());
+            }
+        }
+        if (trusted != 3) {
+            throw new IllegalStateException("expected 3 trusted devices (finger, iris, face), found " + trusted + ": " + found);
+        }
+        return trusted + " trusted devices, signatures chain to the device-provider CA";
+    }
+
+    private String register() throws Exception {
+        String registration = "REG-DEMO-" + HexFormat.of().formatHex(Secrets.random(4));
+        int biometrics = 0;
+        for (String[] order : REGISTRATION_ORDERS) {
+            JsonHttp.Answer a = local.post("/v1/captures", "{\"modality\":\"" + order[0] + "\",\"deviceSubId\":" + order[1]
+                    + ",\"consentReference\":\"consent-demo\",\"registrationId\":\"" + registration
+                    + "\",\"operator\":\"operator-demo\"}");
+            if (!a.ok()) {
+                throw new IllegalStateException(order[2] + " refused (" + a.status() + "): " + a.body());
+            }
+            List<String> parts = new ArrayList<>();
+            for (JsonNode b : a.body().path("biometrics")) {
+                String subType = b.path("bioSubType").asText();
+                parts.add((subType.isEmpty() ? b.path("bioType").asText() : subType) + " q" + b.path("qualityScore").asText());
+            }
+            biometrics += parts.size();
+            packets.add(a.body().path("packet").asText());
+            story.say("%-11s %s  chain ..%s", order[2], String.join(", ", parts), tail(a.body().path("lastHash").asText()));
+        }
+        if (biometrics != 13) {
+            throw new IllegalStateException("expected 13 biometrics (4 + 4 + 2 + 2 + 1), got " + biometrics);
+        }
+        return biometrics + " biometrics in registration " + registration + ", every device answer verified by sbi-client";
+    }
+
+    private String verifyPackets() throws Exception {
+        String header = new String(Base64.getUrlDecoder().decode(packets.get(0).substring(0, packets.get(0).indexOf('.'))),
+                StandardCharsets.UTF_8);
+        story.say("packet header %s", header);
+        for (String packet : packets) {
+            JsonNode verdict = operator.postOk("/api/v1/packets/verify", "{\"packet\":\"" + packet + "\"}");
+            if (!verdict.path("valid").asBoolean() || !machineId.equals(verdict.path("machineId").asText())) {
+                throw new IllegalStateException("the server did not accept a packet: " + verdict);
+            }
+        }
+        JsonNode status = local.getOk("/v1/status");
+        serverRssKb = server.residentKb();
+        agentRssKb = agent.residentKb();
+        return packets.size() + " packets, one TPM signature each, valid for machine " + machineId
+                + " (POST /api/v1/packets/verify); TPM signatures so far " + status.path("tpmSignatures").asLong();
+    }
+
+    private String runCtk() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("ctk"));
+        List<String> lines = new ArrayList<>();
+        for (SimulatedDevice d : devices.all()) {
+            Path out = dir.resolve(kindName(d).replaceFirst(" .*", ""));
+            ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            int exit = org.stationtrust.ctk.Main.execute(new String[] {"--port", Integer.toString(d.port()), "--vendor-ca",
+                deviceCa.toString(), "--non-interactive", "--harness-key-dir", dir.resolve("harness-key").toString(),
+                "--out", out.toString()}, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                    new PrintStream(progress, true, StandardCharsets.UTF_8));
+            Files.write(out.resolve("ctk-progress.log"), progress.toByteArray());
+            String summary = stdout.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("(no output)");
+            Path html = out.resolve("ctk-report.html");
+            story.say("%-12s %s", kindName(d), summary);
+            story.say("%-12s report %s", "", html);
+            if (exit != 0 || !Files.isRegularFile(html)) {
+                throw new IllegalStateException("ctk-harness against the " + kindName(d) + " exited " + exit + ": " + summary);
+            }
+            ctkReports.add(html);
+            lines.add(kindName(d) + " " + summary.replaceFirst(";.*", ""));
+        }
+        return String.join("; ", lines) + " (cases needing an operator skipped); HTML " + ctkReports.get(0);
+    }
+
+    private String verifyAuditLogs() throws Exception {
+        int agentExit = agent.stopGracefully();
+        story.say("agent stopped with SIGTERM as systemd stops it (exit %d)", agentExit);
+        ChildJava.Outcome serverAudit = ChildJava.run(WAIT, Map.of(), SERVER_MAIN, "audit", "verify", "--db", jdbcUrl);
+        story.say("server-enroll audit verify: %s", serverAudit.lastLine());
+        ChildJava.Outcome agentAudit = ChildJava.run(WAIT, Map.of(), AGENT_MAIN, "--config", agentConfig.toString(),
+                "audit", "verify");
+        story.say("station-agent audit verify: %s", agentAudit.lastLine());
+        if (serverAudit.exitCode() != 0 || agentAudit.exitCode() != 0) {
+            throw new IllegalStateException("an audit chain does not verify: server exit " + serverAudit.exitCode()
+                    + ", agent exit " + agentAudit.exitCode());
+        }
+        return "server hash chain intact, agent hash chain intact";
+    }
+
+    /** Runs one of our command lines to its end; a non-zero exit is an error naming its output. */
+    private static ChildJava.Outcome cli(String mainClass, String... args) throws Exception {
+        ChildJava.Outcome o = ChildJava.run(WAIT, Map.of(), mainClass, args);
+        if (o.exitCode() != 0) {
+            // the output of a failing command holds no token (tokens are printed only on success)
+            throw new IllegalStateException(args[0] + " " + (args.length > 1 ? args[1] : "") + " exited " + o.exitCode()
+                    + ": " + String.join(" | ", o.lines().subList(0, Math.min(3, o.lines().size()))));
+        }
+        return o;
+    }
+
+    private JsonNode awaitAudit(String event, Predicate<JsonNode> match) throws Exception {
+        Path log = stateDir.resolve("audit.jsonl");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log)) {
+                    JsonNode r = JsonHttp.JSON.readTree(line);
+                    if (event.equals(r.path("event").asText()) && match.test(r)) {
+                        return r;
+                    }
+                    if ("enrollment.refused".equals(r.path("event").asText())
+                            || "enrollment.activation_refused".equals(r.path("event").asText())) {
+                        throw new IllegalStateException("the server refused the enrollment: " + r.path("fields"));
+                    }
+                }
+            }
+            if (!agent.isAlive()) {
+                throw new IllegalStateException("the agent stopped; see " + work.resolve("agent").resolve("agent.log"));
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no '" + event + "' in the agent's audit log " + log + " within " + WAIT.toSeconds() + " s");
+    }
+
+    private JsonNode awaitStatus(Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = local.getOk("/v1/status");
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the agent did not reach the expected state within " + WAIT.toSeconds()
+                + " s; last status " + last);
+    }
+
+    private static int count(JsonNode node) {
+        if (node.isArray()) {
+            return node.size();
+        }
+        for (JsonNode child : node) {
+            if (child.isArray()) {
+                return child.size();
+            }
+        }
+        return 0;
+    }
+
+    private static String kindName(SimulatedDevice d) {
+        String serial = d.serialNumber();
+        return switch (d.deviceId()) {
+            case "1" -> "finger slap";
+            case "2" -> "iris double";
+            case "3" -> "face";
+            default -> serial;
+        };
+    }
+
+    private static String tail(String hex) {
+        return hex.length() > 12 ? hex.substring(hex.length() - 12) : hex;
+    }
+
+    static String fingerprint(PublicKey key) throws Exception {
+        String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
+        return hex.substring(0, 32) + "..";
+    }
+
+    @Override
+    public void close() {
+        if (agent != null) {
+            agent.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (devices != null) {
+            devices.close();
+        }
+        if (tpm != null) {
+            tpm.close();
+        }
+    }
+
+    /** Secrets made by the demo: random, written to files only their owner can read, never printed. */
+    static final class Secrets {
+        private static final SecureRandom RANDOM = new SecureRandom();
+
+        private Secrets() {
+        }
+
+        static byte[] random(int bytes) {
+            byte[] b = new byte[bytes];
+            RANDOM.nextBytes(b);
+            return b;
+        }
+
+        static Path writeOwnerOnly(Path file, byte[] secret) throws IOException {
+            return writeOwnerOnly(file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+        }
+
+        static Path writeOwnerOnly(Path file, String secret) throws IOException {
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, secret);
+            return file;
+        }
+    }
+}
