@@ -30,6 +30,7 @@ import org.stationtrust.sbi.client.SbiClient;
  * with the TPM machine key, hand it to the outbound queue, and audit it with its consent reference.
  */
 public final class CaptureFlow {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaptureFlow.class);
     private static final int MAX_OPEN_REGISTRATIONS = 1000;
     private final SbiClient sbi;
     private final DeviceDirectory devices;
@@ -66,12 +67,14 @@ public final class CaptureFlow {
         Registration registration = registration(order.registrationId());
         String previousHash = registration.previousHash();
         CaptureResult result;
+        long started = System.nanoTime();
         try {
             result = registration.capture(device, request);
         } catch (DeviceAnswerRejected e) {
             refuse(order, e.reason().name(), device);
             throw DeviceFailures.refusal(e);
         }
+        long captured = System.nanoTime();
         CapturePacket packet = new CapturePacket(UUID.randomUUID().toString(), machineName, order, result, previousHash, clock.instant());
         String jws;
         try {
@@ -81,7 +84,9 @@ public final class CaptureFlow {
             throw new ApiRefusal(503, "tpm_unavailable", "the capture was verified but the TPM could not sign the packet: "
                     + e.getMessage());
         }
+        long signed = System.nanoTime();
         packetSink.accept(packet.packetId(), jws);
+        long queued = System.nanoTime();
         Map<String, Object> auditFields = new LinkedHashMap<>();
         auditFields.put("packetId", packet.packetId());
         auditFields.put("registrationId", order.registrationId());
@@ -93,6 +98,10 @@ public final class CaptureFlow {
         auditFields.put("bioSubTypes", CapturePacket.subTypes(result));
         auditFields.put("packetSha256", sha256Hex(jws));
         audit.append("capture.completed", auditFields);
+        long audited = System.nanoTime();
+        LOG.info("event=capture.packet packetId={} transactionId={} samples={} captureMs={} packMs={} queueMs={} auditMs={}",
+                packet.packetId(), result.transactionId(), result.samples().size(), ms(captured - started), ms(signed - captured),
+                ms(queued - signed), ms(audited - queued));
         return response(packet, result, jws);
     }
 
@@ -163,6 +172,10 @@ public final class CaptureFlow {
         out.put("biometrics", biometrics);
         out.put("packet", jws);
         return out;
+    }
+
+    private static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     static String sha256Hex(String text) {
