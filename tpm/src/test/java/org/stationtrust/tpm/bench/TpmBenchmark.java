@@ -84,6 +84,13 @@ public final class TpmBenchmark {
                 System.out.printf("quotes/s (TPM2_Quote + TPM2_PCR_Read, sha256:0-7): %10.1f%n", quoteRate);
                 System.out.printf("Java-side cost per API signature (TPM answer replayed, no I/O): %.1f us, "
                         + "vs %.1f us per raw TPM round trip%n", javaSideMicros(channel, key), 1e6 / raw);
+                writeBenchFigures("tpm",
+                        benchFigure("TPM signatures/s through MachineKey.signJose", ours, raw, "signatures/s", medianRatio,
+                                "ratio >= " + TARGET_RATIO, medianRatio >= TARGET_RATIO, "limit: the same TPM2_Sign bytes "
+                                + "replayed on the same swtpm socket; ratio = median of " + rounds + " alternating rounds ("
+                                + String.format(java.util.Locale.ROOT, "%.3f", ours / raw) + " over all rounds)"),
+                        benchFigure("TPM quotes/s (TPM2_Quote + TPM2_PCR_Read, sha256:0-7)", quoteRate, null, "quotes/s",
+                                null, "reported", null, "two TPM commands per quote"));
             }
             // swtpm serves one client at a time: our connection is closed before tpm2-tools connects
             tpm2Sign(tpm, dir, machineKeyHandle, Math.max(20, Math.min(200, n / 20)));
@@ -164,6 +171,33 @@ public final class TpmBenchmark {
             return false;
         }
         return p.exitValue() == 0;
+    }
+
+    /** One figure in the common schema scripts/bench aggregates (docs/performance.md); null = not applicable. */
+    static String benchFigure(String figure, double ours, Double limit, String unit, Double ratio, String target,
+                              Boolean met, String note) {
+        return "{\"figure\":" + jsonString(figure) + ",\"ours\":" + jsonNumber(ours) + ",\"limit\":" + jsonNumber(limit)
+                + ",\"unit\":" + jsonString(unit) + ",\"ratio\":" + jsonNumber(ratio) + ",\"target\":" + jsonString(target)
+                + ",\"met\":" + met + ",\"note\":" + jsonString(note) + "}";
+    }
+
+    /** Writes {@code <bench.out>/<module>.json} (default target/bench) for scripts/bench. */
+    static void writeBenchFigures(String module, String... figures) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("bench.out", "target/bench"));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path file = dir.resolve(module + ".json");
+        java.nio.file.Files.writeString(file, "{\"module\":" + jsonString(module) + ",\"figures\":[\n  "
+                + String.join(",\n  ", figures) + "\n]}\n");
+        System.out.println("figures written to " + file.toAbsolutePath());
+    }
+
+    private static String jsonNumber(Double value) {
+        return value == null || value.isNaN() || value.isInfinite() ? "null"
+                : String.format(java.util.Locale.ROOT, "%.4f", value);
+    }
+
+    private static String jsonString(String value) {
+        return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static void deleteQuietly(Path dir) {
