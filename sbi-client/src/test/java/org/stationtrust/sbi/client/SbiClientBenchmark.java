@@ -90,6 +90,14 @@ public final class SbiClientBenchmark {
             System.out.printf(Locale.ROOT, "  discovery 4501-4600, %d devices            : %8.1f ms median, %.1f ms max"
                     + "   (limit %.0f ms) %s%n", found, discoveryMs, discoveryMax, DISCOVERY_LIMIT_MS,
                     discoveryMs < DISCOVERY_LIMIT_MS ? "OK" : "OVER LIMIT");
+            writeBenchFigures("sbi-client",
+                    benchFigure("verified 4-finger RCAPTURE through sbi-client", oursMs, bareMs, "ms", ratio,
+                            "ratio <= " + RATIO_LIMIT, ratio <= RATIO_LIMIT, "limit: the same request by a bare OkHttp "
+                            + "client, no checks; ratio = median of " + rounds + " paired rounds; CPU-time ratio "
+                            + String.format(Locale.ROOT, "%.3f", cpuRatio)),
+                    benchFigure("discovery of 4501-4600 with " + found + " devices", discoveryMs, null, "ms", null,
+                            "ours < " + (int) DISCOVERY_LIMIT_MS + " ms", discoveryMs < DISCOVERY_LIMIT_MS,
+                            "median of 15; max " + String.format(Locale.ROOT, "%.1f", discoveryMax) + " ms"));
         }
     }
 
@@ -110,6 +118,33 @@ public final class SbiClientBenchmark {
                 throw new IllegalStateException("short answer");
             }
         }
+    }
+
+    /** One figure in the common schema scripts/bench aggregates (docs/performance.md); null = not applicable. */
+    static String benchFigure(String figure, double ours, Double limit, String unit, Double ratio, String target,
+                              Boolean met, String note) {
+        return "{\"figure\":" + jsonString(figure) + ",\"ours\":" + jsonNumber(ours) + ",\"limit\":" + jsonNumber(limit)
+                + ",\"unit\":" + jsonString(unit) + ",\"ratio\":" + jsonNumber(ratio) + ",\"target\":" + jsonString(target)
+                + ",\"met\":" + met + ",\"note\":" + jsonString(note) + "}";
+    }
+
+    /** Writes {@code <bench.out>/<module>.json} (default target/bench) for scripts/bench. */
+    static void writeBenchFigures(String module, String... figures) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("bench.out", "target/bench"));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path file = dir.resolve(module + ".json");
+        java.nio.file.Files.writeString(file, "{\"module\":" + jsonString(module) + ",\"figures\":[\n  "
+                + String.join(",\n  ", figures) + "\n]}\n");
+        System.out.println("figures written to " + file.toAbsolutePath());
+    }
+
+    private static String jsonNumber(Double value) {
+        return value == null || value.isNaN() || value.isInfinite() ? "null"
+                : String.format(java.util.Locale.ROOT, "%.4f", value);
+    }
+
+    private static String jsonString(String value) {
+        return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private interface Call {
