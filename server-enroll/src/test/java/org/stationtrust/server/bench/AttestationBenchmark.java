@@ -47,14 +47,17 @@ class AttestationBenchmark {
             Bare before = bare(stations.get(0));
             long[] latencies = new long[1 << 22];
             long start = System.nanoTime();
+            double cpuStart = processCpuSeconds();
             int n = run(server, stations, ids, SECONDS, latencies);
+            double cpu = processCpuSeconds() - cpuStart;
             double elapsed = (System.nanoTime() - start) / 1e9;
             long[] sorted = Arrays.copyOf(latencies, n);
             Arrays.sort(sorted);
             double rate = n / elapsed;
             Bare after = bare(stations.get(0));
             Bare bare = new Bare(before.threads, (before.quotesPerSecond + after.quotesPerSecond) / 2,
-                    (before.jwsPerSecond + after.jwsPerSecond) / 2);
+                    (before.jwsPerSecond + after.jwsPerSecond) / 2, (before.quotesPerCpuSecond + after.quotesPerCpuSecond)
+                    / 2, (before.jwsPerCpuSecond + after.jwsPerCpuSecond) / 2);
             double openRate = rate / 2;
             long[] open = openLoop(server, stations, ids, openRate, SECONDS);
             System.out.printf("%n=== attestation benchmark (SQLite, plain HTTP on loopback, %d stations, %d concurrent, %d s) ===%n",
@@ -76,8 +79,54 @@ class AttestationBenchmark {
             System.out.printf("ratio attestations / bare quote verifications: %.2f (target >= 0.3)%n",
                     rate / bare.quotesPerSecond);
             System.out.printf("ratio attestations / bare per-attestation crypto: %.2f%n", rate / perAttestation);
-            System.out.println("(the load generator's own signing and HTTP client share the same cores)");
+            double openP99 = open[(int) (open.length * 0.99)] / 1e6;
+            writeBenchFigures("server-enroll",
+                    benchFigure("server attestations/s (nonce + quote, " + CONCURRENCY + " concurrent, SQLite)", rate,
+                            bare.quotesPerSecond, "attestations/s", rate / bare.quotesPerSecond, "ratio >= 0.3",
+                            rate / bare.quotesPerSecond >= 0.3, "limit: bare QuoteVerifier.verify on " + bare.threads
+                            + " threads in the same JVM; the load generator shares the cores"),
+                    benchFigure("server attestations/s vs bare crypto of one attestation (1 quote + 2 ES256)", rate,
+                            perAttestation, "attestations/s", rate / perAttestation, "reported", null,
+                            "the rest is HTTP, JSON, SQLite (nonce consumed, result recorded) and the load generator"),
+                    benchFigure("attestation p99 latency, open loop at half the closed-loop rate", openP99, null, "ms",
+                            null, "ours < 50 ms", openP99 < 50, CONCURRENCY + " stations; closed-loop p99 "
+                            + String.format(java.util.Locale.ROOT, "%.1f", sorted[(int) (n * 0.99)] / 1e6) + " ms"));
+            double perCpu = n / cpu;
+            double barePerAttestationCpu = 1 / (1 / bare.quotesPerCpuSecond + 2 / bare.jwsPerCpuSecond);
+            System.out.printf("per CPU-second of this process (robust to other load on the machine): attestations %.0f,"
+                    + " bare quote verifications %.0f, bare JWS verifications %.0f%n", perCpu, bare.quotesPerCpuSecond,
+                    bare.jwsPerCpuSecond);
+            System.out.printf("CPU-normalised ratio attestations / bare quote verifications: %.2f; / bare per-attestation"
+                    + " crypto: %.2f%n", perCpu / bare.quotesPerCpuSecond, perCpu / barePerAttestationCpu);
+            System.out.println("(the load generator's own signing and HTTP client run in the same process and cores)");
         }
+    }
+
+    /** One figure in the common schema scripts/bench aggregates (docs/performance.md); null = not applicable. */
+    static String benchFigure(String figure, double ours, Double limit, String unit, Double ratio, String target,
+                              Boolean met, String note) {
+        return "{\"figure\":" + jsonString(figure) + ",\"ours\":" + jsonNumber(ours) + ",\"limit\":" + jsonNumber(limit)
+                + ",\"unit\":" + jsonString(unit) + ",\"ratio\":" + jsonNumber(ratio) + ",\"target\":" + jsonString(target)
+                + ",\"met\":" + met + ",\"note\":" + jsonString(note) + "}";
+    }
+
+    /** Writes {@code <bench.out>/<module>.json} (default target/bench) for scripts/bench. */
+    static void writeBenchFigures(String module, String... figures) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("bench.out", "target/bench"));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path file = dir.resolve(module + ".json");
+        java.nio.file.Files.writeString(file, "{\"module\":" + jsonString(module) + ",\"figures\":[\n  "
+                + String.join(",\n  ", figures) + "\n]}\n");
+        System.out.println("figures written to " + file.toAbsolutePath());
+    }
+
+    private static String jsonNumber(Double value) {
+        return value == null || value.isNaN() || value.isInfinite() ? "null"
+                : String.format(java.util.Locale.ROOT, "%.4f", value);
+    }
+
+    private static String jsonString(String value) {
+        return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** Runs CONCURRENCY workers for the given time; returns the number of attestations, latencies filled. */
@@ -175,7 +224,8 @@ class AttestationBenchmark {
         return r.statusCode() == 200;
     }
 
-    record Bare(int threads, double quotesPerSecond, double jwsPerSecond) {
+    record Bare(int threads, double quotesPerSecond, double jwsPerSecond, double quotesPerCpuSecond,
+                double jwsPerCpuSecond) {
     }
 
     /** The same verifications in a bare loop, on as many threads as there are cores. */
@@ -189,20 +239,27 @@ class AttestationBenchmark {
                 .getBytes(StandardCharsets.UTF_8));
         byte[] input = jws.substring(0, jws.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
         byte[] sig = Base64.getUrlDecoder().decode(jws.substring(jws.lastIndexOf('.') + 1));
-        double quotes = loop(threads, () -> QuoteVerifier.verify(ak, q[0], q[1], nonce, pcrs));
+        double[] quotes = loop(threads, () -> QuoteVerifier.verify(ak, q[0], q[1], nonce, pcrs));
         // The same ES256 check the server runs (Es256, BouncyCastle lightweight), key decoded once as the server caches it.
         var key = Es256.key(s.machineKey().getPublic());
-        double jwsRate = loop(threads, () -> {
+        double[] jwsRate = loop(threads, () -> {
             if (!Es256.verify(key, input, sig)) throw new AssertionError();
         });
-        return new Bare(threads, quotes, jwsRate);
+        return new Bare(threads, quotes[0], jwsRate[0], quotes[1], jwsRate[1]);
+    }
+
+    /** CPU time of this whole process (server, load generator and all), in seconds. */
+    static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     interface Work {
         void run() throws Exception;
     }
 
-    static double loop(int threads, Work work) throws Exception {
+    /** Returns {operations per wall-clock second, operations per CPU-second of the process}. */
+    static double[] loop(int threads, Work work) throws Exception {
         for (int i = 0; i < 2000; i++) work.run();
         AtomicLong count = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
@@ -221,10 +278,14 @@ class AttestationBenchmark {
             th.start();
             ts.add(th);
         }
+        Thread.sleep(200);
         long t0 = System.nanoTime();
+        double cpu0 = processCpuSeconds();
+        count.set(0);
         Thread.sleep(5000);
         stop.set(true);
         for (Thread th : ts) th.join();
-        return count.get() / ((System.nanoTime() - t0) / 1e9);
+        double cpu = processCpuSeconds() - cpu0;
+        return new double[] {count.get() / ((System.nanoTime() - t0) / 1e9), count.get() / cpu};
     }
 }
