@@ -94,6 +94,22 @@ class CaptureBenchmark {
                 report.add(String.format(Locale.ROOT, "agent cold start to ready      %.0f ms (JVM start, TPM provision/unseal, API up)", coldStart));
                 report.add(String.format(Locale.ROOT, "agent resident memory          idle %d MB, during captures %d MB (target < 256 MB)",
                         idleRss / 1024, peakRss / 1024));
+                double via = median(viaAgent);
+                double direct = median(bare);
+                double tpmSign = median(sign);
+                double perPacket = signatures / (double) (WARMUP + ROUNDS);
+                writeBenchFigures("station-agent",
+                        benchFigure("capture-to-signed-packet through the agent (Face)", via, direct, "ms", via / direct,
+                                "ours - limit <= 1 TPM signature + 5 ms", via - direct <= tpmSign + 5,
+                                String.format(Locale.ROOT, "limit: the same capture by sbi-client directly; overhead %.1f ms "
+                                        + "= TPM signature %.1f ms + %.1f ms other (HTTP hop, JSON, audit fdatasync)",
+                                        via - direct, tpmSign, via - direct - tpmSign)),
+                        benchFigure("TPM signatures per packet", perPacket, 1.0, "signatures", perPacket, "ours = 1",
+                                Math.abs(perPacket - 1) < 1e-9, "from the agent's own TPM signature counter"),
+                        benchFigure("agent resident memory during captures", peakRss / 1024.0, null, "MB", null,
+                                "ours < 256 MB", peakRss / 1024.0 < 256, "idle " + idleRss / 1024 + " MB (VmRSS)"),
+                        benchFigure("agent cold start to ready", coldStart, null, "ms", null, "reported", null,
+                                "JVM start, TPM provisioning and unseal, local API up"));
             } finally {
                 agent.destroy();
                 agent.waitFor();
@@ -103,6 +119,33 @@ class CaptureBenchmark {
         Path out = Path.of("target", "benchmark.txt");
         Files.write(out, report);
         report.forEach(System.out::println);
+    }
+
+    /** One figure in the common schema scripts/bench aggregates (docs/performance.md); null = not applicable. */
+    static String benchFigure(String figure, double ours, Double limit, String unit, Double ratio, String target,
+                              Boolean met, String note) {
+        return "{\"figure\":" + jsonString(figure) + ",\"ours\":" + jsonNumber(ours) + ",\"limit\":" + jsonNumber(limit)
+                + ",\"unit\":" + jsonString(unit) + ",\"ratio\":" + jsonNumber(ratio) + ",\"target\":" + jsonString(target)
+                + ",\"met\":" + met + ",\"note\":" + jsonString(note) + "}";
+    }
+
+    /** Writes {@code <bench.out>/<module>.json} (default target/bench) for scripts/bench. */
+    static void writeBenchFigures(String module, String... figures) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("bench.out", "target/bench"));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path file = dir.resolve(module + ".json");
+        java.nio.file.Files.writeString(file, "{\"module\":" + jsonString(module) + ",\"figures\":[\n  "
+                + String.join(",\n  ", figures) + "\n]}\n");
+        System.out.println("figures written to " + file.toAbsolutePath());
+    }
+
+    private static String jsonNumber(Double value) {
+        return value == null || value.isNaN() || value.isInfinite() ? "null"
+                : String.format(java.util.Locale.ROOT, "%.4f", value);
+    }
+
+    private static String jsonString(String value) {
+        return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static AgentClient awaitReady(Process agent, Path stateDir, int port) throws Exception {

@@ -35,11 +35,14 @@ public final class ServerSession implements AutoCloseable {
     private final Clock clock;
     private final RequestSigning signing;
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    private static final Backoff APPROVAL_POLL = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private final Object wake = new Object();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean attestRequested;
     private int failures;
+    /** Polls for approval so far: the wait grows from 1 s to 30 s while an administrator has not decided. */
+    private int approvalPolls;
     private boolean autoEnroll;
 
     private ServerSession(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock) {
@@ -119,9 +122,21 @@ public final class ServerSession implements AutoCloseable {
         switch (s.phase()) {
             case NOT_ENROLLED -> {
                 if (!autoEnroll) return Duration.ofMinutes(5);
-                new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs()).enroll(
-                        config.server().url().orElseThrow().toString(), config.machineName(),
-                        config.server().enrollmentToken().map(AgentConfig.Secret::value));
+                try {
+                    new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs()).enroll(
+                            config.server().url().orElseThrow().toString(), config.machineName(),
+                            config.server().enrollmentToken().map(AgentConfig.Secret::value));
+                } catch (ServerRefused e) {
+                    if (e.status() / 100 == 4 && e.status() != 429 && e.status() != 408) {
+                        // A refusal for good (bad token, untrusted EK, ...): retrying changes nothing, an operator must act.
+                        autoEnroll = false;
+                        identity.update(identity.state().withPhase(EnrollmentPhase.NOT_ENROLLED, "the server refused the"
+                                + " enrollment (" + e.code() + "); fix the cause, then run station-agent enroll"));
+                        LOG.error("event=enrollment.refused code={} message=\"automatic enrollment stopped; run station-agent enroll\"", e.code());
+                        return Duration.ofMinutes(5);
+                    }
+                    throw e;
+                }
                 return Duration.ofMillis(200);
             }
             case PENDING_APPROVAL, PENDING_ACTIVATION -> {
@@ -163,9 +178,10 @@ public final class ServerSession implements AutoCloseable {
     private Duration pollApproval(StationState s) throws ServerUnreachable, ServerRefused {
         EnrollmentPhase phase = EnrollmentProcedure.phaseOf(server.enrollmentState(s.machineId()));
         if (phase == s.phase()) {
-            failures++;
-            return backoff.after(Math.min(failures, 7));
+            approvalPolls++;
+            return APPROVAL_POLL.after(approvalPolls);
         }
+        approvalPolls = 0;
         identity.update(s.withPhase(phase, phase == EnrollmentPhase.ACTIVE ? null : "the server reports " + phase));
         audit.append("enrollment.state_changed", Map.of("machineId", s.machineId(), "from", s.phase().name(), "to", phase.name()));
         LOG.info("event=enrollment.state_changed machineId={} from={} to={}", s.machineId(), s.phase(), phase);

@@ -105,4 +105,24 @@ class EnrollmentEndToEndTest {
                     && "PASSED".equals(agent.identity().state().lastAttestationResult()));
         }
     }
+
+    @Test
+    void stopsEnrollingOnARefusedTokenSaysWhyAndEnrollsWhenGivenAGoodOne() throws Exception {
+        AgentConfig config = station.productionConfig("station-token", server.url(), server.pin(),
+                Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN", "ste_not-a-token-the-server-issued"));
+        try (RunningAgent agent = RunningAgent.start(config, Clock.systemUTC())) {
+            AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
+            await("the refusal to show in status", () -> agent.identity().state().detail() != null);
+            JsonNode status = client.get("/v1/status").body();
+            assertEquals("NOT_ENROLLED", status.path("enrollment").asText());
+            assertTrue(status.path("detail").asText().contains("enrollment_token_invalid"), status.toString());
+
+            AgentClient.Answer enrolled = client.post("/v1/enrollment", "{\"token\":\"" + server.issueEnrollmentToken() + "\"}");
+            assertEquals(200, enrolled.status(), enrolled.body().toString());
+            assertEquals("PENDING_APPROVAL", enrolled.body().path("enrollment").asText());
+            String audit = Files.readString(agent.stateDirectoryForTests().resolve("audit.jsonl"));
+            assertTrue(audit.contains("enrollment.refused") && audit.contains("enrollment.activated"));
+            assertTrue(!audit.contains("ste_"), "no enrollment token in the audit log");
+        }
+    }
 }
