@@ -135,7 +135,7 @@ public final class Harness {
         CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, operator,
                 rules.grace(), rules.responseLimit());
         listener.started(cases.size());
-        ExecutorService worker = Executors.newSingleThreadExecutor(daemon("ctk-case"));
+        ExecutorService[] worker = {Executors.newSingleThreadExecutor(daemon("ctk-case"))};
         ExecutorService judges = Executors.newSingleThreadExecutor(daemon("ctk-judge"));
         ExecutorService announcer = Executors.newSingleThreadExecutor(daemon("ctk-results"));
         List<Future<?>> pending = new ArrayList<>();
@@ -159,14 +159,14 @@ public final class Harness {
         } catch (ExecutionException e) {
             throw new IllegalStateException("judging a case failed: " + e.getCause(), e.getCause());
         } finally {
-            worker.shutdownNow();
+            worker[0].shutdownNow();
             judges.shutdownNow();
             announcer.shutdownNow();
         }
         return report(true);
     }
 
-    private Future<CaseResult> runOne(TestCase c, CaseExecution execution, ExecutorService worker,
+    private Future<CaseResult> runOne(TestCase c, CaseExecution execution, ExecutorService[] worker,
                                       ExecutorService judges) throws InterruptedException {
         if (!c.appliesTo(device.type(), device.subType(), device.purpose())) {
             return CompletableFuture.completedFuture(CaseResult.skipped(c, "skipped: not applicable to "
@@ -183,7 +183,7 @@ public final class Harness {
         }
         long start = System.nanoTime();
         Observation[] seen = new Observation[1];
-        Future<Observation> f = worker.submit(() -> seen[0] = execution.run(c));
+        Future<Observation> f = worker[0].submit(() -> seen[0] = execution.run(c));
         long limit = caseTimeout.toMillis() * Math.max(1, c.request().repeat() == null ? 1 : c.request().repeat());
         Future<CaseResult> result;
         try {
@@ -194,6 +194,10 @@ public final class Harness {
             result = judges.submit(() -> Verdicts.judge(o, rules, ms));
         } catch (TimeoutException e) {
             f.cancel(true);
+            // A socket read ignores interrupts: give the next case a fresh thread rather than queue
+            // it behind the stuck one.
+            worker[0].shutdownNow();
+            worker[0] = Executors.newSingleThreadExecutor(daemon("ctk-case"));
             result = CompletableFuture.completedFuture(Verdicts.crashed(c, seen[0], "the case did not finish within its "
                     + limit + " ms timeout (device hangs?)", (System.nanoTime() - start) / 1e6));
         } catch (ExecutionException e) {

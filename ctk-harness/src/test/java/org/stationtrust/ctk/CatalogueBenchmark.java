@@ -52,6 +52,39 @@ class CatalogueBenchmark {
                     round, delay.toMillis(), cases, wall, device, harness, 100 * harness / wall);
             latency.forEach((verb, l) -> System.out.printf("BENCHMARK   %-10s worst setup: n=%d p50 %.1f p90 %.1f p99 %.1f max %.1f ms%n",
                     verb, l.count(), l.p50(), l.p90(), l.p99(), l.max()));
+            if (round == rounds) {
+                writeBenchFigures("ctk-harness",
+                        benchFigure("CTK harness time in the whole non-interactive catalogue", harness, wall, "ms",
+                                harness / wall, "ratio < 0.10", harness / wall < 0.10, cases + " cases over the 4 simulator "
+                                + "setups (finger, iris, face, face Auth), round " + round + " of " + rounds
+                                + "; limit: the run's wall time, of which " + Math.round(device) + " ms waiting on the device"));
+            }
         }
+    }
+    /** One figure in the common schema scripts/bench aggregates (docs/performance.md); null = not applicable. */
+    static String benchFigure(String figure, double ours, Double limit, String unit, Double ratio, String target,
+                              Boolean met, String note) {
+        return "{\"figure\":" + jsonString(figure) + ",\"ours\":" + jsonNumber(ours) + ",\"limit\":" + jsonNumber(limit)
+                + ",\"unit\":" + jsonString(unit) + ",\"ratio\":" + jsonNumber(ratio) + ",\"target\":" + jsonString(target)
+                + ",\"met\":" + met + ",\"note\":" + jsonString(note) + "}";
+    }
+
+    /** Writes {@code <bench.out>/<module>.json} (default target/bench) for scripts/bench. */
+    static void writeBenchFigures(String module, String... figures) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("bench.out", "target/bench"));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path file = dir.resolve(module + ".json");
+        java.nio.file.Files.writeString(file, "{\"module\":" + jsonString(module) + ",\"figures\":[\n  "
+                + String.join(",\n  ", figures) + "\n]}\n");
+        System.out.println("figures written to " + file.toAbsolutePath());
+    }
+
+    private static String jsonNumber(Double value) {
+        return value == null || value.isNaN() || value.isInfinite() ? "null"
+                : String.format(java.util.Locale.ROOT, "%.4f", value);
+    }
+
+    private static String jsonString(String value) {
+        return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -122,6 +122,36 @@ class FaultModeTest {
         }
     }
 
+    @Test
+    void aCaseThatOverrunsItsTimeoutFailsAndDoesNotHoldUpTheNextOne() throws Exception {
+        try (SimulatedDevice device = SimulatorFixture.start(DeviceKind.FINGER_SLAP, "Registration", FaultMode.NONE)) {
+            Harness harness = SimulatorFixture.harness(device).caseTimeout(java.time.Duration.ofSeconds(1))
+                    .listener(new Harness.Listener() {
+                        @Override
+                        public void started(int total) {
+                            device.setFault(FaultMode.NEVER_ANSWERS);
+                        }
+
+                        @Override
+                        public void caseStarted(int index, int total, TestCase testCase) {
+                            if (index == 2) {
+                                device.setFault(FaultMode.NONE);
+                            }
+                        }
+
+                        @Override
+                        public void caseFinished(int index, int total, CaseResult result) {
+                        }
+                    }).build();
+            RunReport report = harness.run(List.of(SimulatorFixture.CATALOGUE.byId("REG-LEFT-SLAP"),
+                    SimulatorFixture.CATALOGUE.byId("INFO-SIGNED")));
+            CaseResult stuck = report.results().get(0);
+            assertEquals(CaseResult.Outcome.FAILED, stuck.outcome());
+            assertTrue(stuck.reason().contains("did not finish within its 1000 ms timeout"), stuck.reason());
+            assertEquals(CaseResult.Outcome.PASSED, report.results().get(1).outcome(), report.results().get(1).reason());
+        }
+    }
+
     private static Harness.Listener switchOn(SimulatedDevice device, FaultMode fault) {
         return new Harness.Listener() {
             @Override
