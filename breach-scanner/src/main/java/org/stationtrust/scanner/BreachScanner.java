@@ -65,7 +65,7 @@ public final class BreachScanner {
             scanSqliteFile(f, run);
         }
         for (ScanTargets.Database db : targets.databases()) scanDatabase(db, run);
-        for (Path d : targets.directories()) scanDirectory(d, run);
+        for (Path d : targets.directories()) scanDirectory(d, targets.excludedFileNames(), run);
         for (Path log : targets.logs()) {
             requireRegularFile(log, "--log");
             scanFile(log, run);
@@ -127,7 +127,7 @@ public final class BreachScanner {
         }
     }
 
-    private void scanDirectory(Path dir, Run run) throws ScanFailed {
+    private void scanDirectory(Path dir, List<String> excluded, Run run) throws ScanFailed {
         if (!Files.isDirectory(dir)) throw new ScanFailed("--dir " + dir + ": expected a directory, found " + (Files.exists(dir) ? "a file" : "nothing"));
         List<Path> files = new ArrayList<>();
         try {
@@ -135,7 +135,9 @@ public final class BreachScanner {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) {
+                    if (excluded.contains(file.getFileName().toString())) {
+                        run.skipped.add("excluded by name: " + file);
+                    } else if (attrs.isRegularFile()) {
                         files.add(file);
                     } else {
                         run.skipped.add((attrs.isSymbolicLink() ? "symbolic link (not followed): " : "not a regular file: ") + file);

@@ -75,6 +75,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--log", paramLabel = "FILE", arity = "1..*", description = "log file (.gz is decompressed)")
         List<Path> logs = new ArrayList<>();
 
+        @Option(names = "--exclude", paramLabel = "NAME", arity = "1..*",
+                description = "file name to skip inside --dir (a secret kept there by design, e.g. api-token); listed as skipped")
+        List<String> excluded = new ArrayList<>();
+
         @Option(names = "--secrets-file", paramLabel = "FILE", description = "passwords and personal data to look for, one per line")
         Path secretsFile;
 
@@ -88,7 +92,7 @@ public final class Main implements Callable<Integer> {
                     databases.add(new ScanTargets.Database(url, Optional.ofNullable(jdbcUser),
                             Optional.ofNullable(env.get("BREACH_SCANNER_DB_PASSWORD"))));
                 }
-                ScanTargets targets = new ScanTargets(sqlite, databases, dirs, logs);
+                ScanTargets targets = new ScanTargets(sqlite, databases, dirs, logs, excluded);
                 ScanReport report = BreachScanner.withListedSecrets(listedSecrets()).scan(targets);
                 out.print(report.render());
                 out.flush();

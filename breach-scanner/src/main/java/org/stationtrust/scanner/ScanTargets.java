@@ -8,9 +8,18 @@ import java.util.Optional;
 /**
  * What to scan: SQLite files (raw bytes, their -wal/-journal files, and every cell), databases reachable by
  * JDBC (every cell), directories (every regular file, recursively, SQLite files also cell by cell) and logs.
+ * {@code excludedFileNames} are file names skipped inside directories, for secrets stored there by design
+ * (the agent's {@code api-token}); each skip is listed in the report.
  */
-public record ScanTargets(List<Path> sqliteFiles, List<Database> databases, List<Path> directories, List<Path> logs) {
+public record ScanTargets(List<Path> sqliteFiles, List<Database> databases, List<Path> directories, List<Path> logs,
+                          List<String> excludedFileNames) {
     public ScanTargets {
+        excludedFileNames = List.copyOf(excludedFileNames);
+        for (String name : excludedFileNames) {
+            if (name.isEmpty() || name.contains("/") || name.equals("..") || name.equals(".")) {
+                throw new IllegalArgumentException("--exclude takes a plain file name (no '/'), saw '" + name + "'");
+            }
+        }
         sqliteFiles = List.copyOf(sqliteFiles);
         databases = List.copyOf(databases);
         directories = List.copyOf(directories);
@@ -18,6 +27,11 @@ public record ScanTargets(List<Path> sqliteFiles, List<Database> databases, List
         if (sqliteFiles.isEmpty() && databases.isEmpty() && directories.isEmpty() && logs.isEmpty()) {
             throw new IllegalArgumentException("nothing to scan: give at least one --sqlite, --jdbc, --dir or --log");
         }
+    }
+
+    /** Targets without exclusions. */
+    public ScanTargets(List<Path> sqliteFiles, List<Database> databases, List<Path> directories, List<Path> logs) {
+        this(sqliteFiles, databases, directories, logs, List.of());
     }
 
     /** A JDBC database; the password never prints. */

@@ -171,12 +171,14 @@ class BreachScannerTest {
         Files.writeString(state.resolve("station.json"), "{\"machineId\":\"0123456789abcdef0123456789abcdef\"}");
         Files.createSymbolicLink(state.resolve("link"), outside);
         Files.createSymbolicLink(state.resolve("up"), dir);
+        Files.writeString(state.resolve("api-token"), "Bearer " + Samples.b64url(Samples.random(32)));
 
-        ScanReport report = scanner.scan(new ScanTargets(List.of(), List.of(), List.of(state), List.of()));
+        ScanReport report = scanner.scan(new ScanTargets(List.of(), List.of(), List.of(state), List.of(), List.of("api-token")));
 
         assertTrue(report.clean(), report.render());
         assertEquals(1, report.sources());
-        assertEquals(2, report.skipped().size(), report.render());
+        assertEquals(3, report.skipped().size(), report.render());
+        assertTrue(report.render().contains("SKIPPED excluded by name: " + state.resolve("api-token")), report.render());
         assertTrue(report.render().contains("SKIPPED symbolic link (not followed): " + state.resolve("link")));
     }
 
@@ -189,5 +191,8 @@ class BreachScannerTest {
         assertTrue(shortValue.getMessage().contains("#2"), shortValue.getMessage());
         assertFalse(shortValue.getMessage().contains("abc"), "the message must not repeat the value");
         assertThrows(IllegalArgumentException.class, () -> new ScanTargets(List.of(), List.of(), List.of(), List.of()));
+        IllegalArgumentException traversal = assertThrows(IllegalArgumentException.class,
+                () -> new ScanTargets(List.of(), List.of(), List.of(dir), List.of(), List.of("../etc")));
+        assertTrue(traversal.getMessage().contains("plain file name"), traversal.getMessage());
     }
 }
