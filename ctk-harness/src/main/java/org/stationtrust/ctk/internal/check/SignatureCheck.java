@@ -1,15 +1,15 @@
 package org.stationtrust.ctk.internal.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.text.ParseException;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,20 +63,40 @@ public final class SignatureCheck implements Check {
         } catch (CertificateException e) {
             return Optional.of(what + " x5c problem: " + e.getMessage());
         }
+        byte[] signature = JsonFacts.base64(parts[2]).orElse(null);
+        if (signature == null) {
+            return Optional.of(what + " signature part is not base64url");
+        }
         try {
-            JWSObject jws = JWSObject.parse(part.compact());
-            boolean ok;
-            if (alg.startsWith("ES") && key instanceof ECPublicKey ec) {
-                ok = jws.verify(new ECDSAVerifier(ec));
-            } else if ((alg.startsWith("RS") || alg.startsWith("PS")) && key instanceof RSAPublicKey rsa) {
-                ok = jws.verify(new RSASSAVerifier(rsa));
-            } else {
+            Signature verifier = verifierFor(alg, key);
+            if (verifier == null) {
                 return Optional.of(what + " declares " + alg + " but x5c holds a " + key.getAlgorithm() + " key");
             }
-            return ok ? Optional.empty()
+            verifier.initVerify(key);
+            verifier.update(part.compact().substring(0, part.compact().lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII));
+            return verifier.verify(signature) ? Optional.empty()
                     : Optional.of(what + " signature does not verify with the x5c certificate key (bad signature)");
-        } catch (ParseException | JOSEException | RuntimeException e) {
-            return Optional.of(what + " cannot be verified: " + e.getMessage());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return Optional.of(what + " signature does not verify with the x5c certificate key (bad signature: "
+                    + e.getMessage() + ")");
         }
+    }
+
+    /** RFC 7518 §3 with the JDK providers: RS* PKCS#1 v1.5, PS* RSASSA-PSS, ES* ECDSA in R||S form. */
+    private static Signature verifierFor(String alg, PublicKey key) throws GeneralSecurityException {
+        String bits = alg.substring(2);
+        if (alg.startsWith("RS") && key instanceof RSAPublicKey) {
+            return Signature.getInstance("SHA" + bits + "withRSA");
+        }
+        if (alg.startsWith("PS") && key instanceof RSAPublicKey) {
+            Signature s = Signature.getInstance("RSASSA-PSS");
+            s.setParameter(new PSSParameterSpec("SHA-" + bits, "MGF1", new MGF1ParameterSpec("SHA-" + bits),
+                    Integer.parseInt(bits) / 8, 1));
+            return s;
+        }
+        if (alg.startsWith("ES") && key instanceof ECPublicKey) {
+            return Signature.getInstance("SHA" + bits + "withECDSAinP1363Format");
+        }
+        return null;
     }
 }
