@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * then SIGKILL) together with anything it started.
  */
 final class ChildJava implements AutoCloseable {
-    private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xss512k");
+    static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xss512k");
     private static final String END = "\u0000end";
 
     private final String name;
@@ -47,7 +47,8 @@ final class ChildJava implements AutoCloseable {
     /** Runs a command to its end; its output is returned, never logged (it may hold a token). */
     static Outcome run(Duration timeout, Map<String, String> env, String mainClass, String... args)
             throws IOException, InterruptedException {
-        Process p = builder(env, mainClass, args).redirectErrorStream(true).start();
+        // a short command: the quick JIT tier starts faster and is enough for it
+        Process p = builder(List.of("-XX:TieredStopAtLevel=1"), env, mainClass, args).redirectErrorStream(true).start();
         Demo.CHILDREN.add(p.toHandle());
         try {
             List<String> out = new ArrayList<>();
@@ -70,7 +71,7 @@ final class ChildJava implements AutoCloseable {
     /** Starts a long-running program; its output is written to {@code log}. */
     static ChildJava start(String name, Path log, Map<String, String> env, String mainClass, String... args)
             throws IOException {
-        Process p = builder(env, mainClass, args).redirectErrorStream(true).start();
+        Process p = builder(List.of(), env, mainClass, args).redirectErrorStream(true).start();
         Demo.CHILDREN.add(p.toHandle());
         ChildJava child = new ChildJava(name, p, log);
         Writer writer = Files.newBufferedWriter(log, StandardCharsets.UTF_8);
@@ -100,10 +101,11 @@ final class ChildJava implements AutoCloseable {
         return child;
     }
 
-    private static ProcessBuilder builder(Map<String, String> env, String mainClass, String... args) {
+    private static ProcessBuilder builder(List<String> extraFlags, Map<String, String> env, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        command.addAll(extraFlags);
         command.add("-cp");
         command.add(classpathFor(mainClass));
         command.add(mainClass);
