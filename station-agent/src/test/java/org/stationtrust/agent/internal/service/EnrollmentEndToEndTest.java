@@ -103,6 +103,14 @@ class EnrollmentEndToEndTest {
             assertEquals(202, client.post("/v1/attestations", "{}").status());
             await("a new passing attestation signed with the new key", () -> !before.equals(agent.identity().state().lastAttestation())
                     && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+
+            // Revocation: the next attestation is refused, the agent learns it is REVOKED and stops capturing.
+            server.admin("POST", "/api/v1/admin/machines/" + machineId + "/revoke", "{\"reason\":\"e2e revocation\"}");
+            assertEquals(202, client.post("/v1/attestations", "{}").status());
+            await("the agent to see its revocation", () -> agent.identity().state().phase() == EnrollmentPhase.REVOKED);
+            AgentClient.Answer refused = client.post("/v1/captures", order("Face", 0, "R-E2E-3"));
+            assertEquals(409, refused.status(), refused.body().toString());
+            assertEquals("station_not_active", refused.body().path("error").asText());
         }
     }
 
