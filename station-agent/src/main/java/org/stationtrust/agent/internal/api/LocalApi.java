@@ -63,17 +63,19 @@ public final class LocalApi implements AutoCloseable {
             operations.stream(ctx.pathParam("id"), subId, ctx.res().getOutputStream(), boundary);
         });
         app.exception(ApiRefusal.class, (e, ctx) -> refuse(ctx, e.status(), e.code(), e.getMessage()));
-        app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, e.getStatus(),
-                e.getStatus() == 413 ? "body_too_large" : "http_" + e.getStatus(),
-                e.getStatus() == 413 ? "request body larger than " + settings.maxBodyBytes() + " bytes" : e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            switch (e.getStatus()) {
+                case 404 -> refuse(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+                case 405 -> refuse(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+                case 413 -> refuse(ctx, 413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
+                default -> refuse(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+            }
+        });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("event=api.internal_error requestId={} type={} message=\"{}\"", (Object) ctx.attribute("requestId"),
                     e.getClass().getSimpleName(), e.getMessage());
             refuse(ctx, 500, "internal_error", "the agent failed unexpectedly (requestId " + ctx.attribute("requestId")
                     + "); see the agent log");
-        });
-        app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) refuse(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
         });
         app.start(InetAddress.getLoopbackAddress().getHostAddress(), settings.port());
         LOG.info("event=api.started address=127.0.0.1 port={} cors={}", app.port(), settings.corsOrigin().orElse("none"));

@@ -195,6 +195,15 @@ class LocalApiTest {
     }
 
     @Test
+    void answersAnUnknownRouteWithAJsonReason() throws Exception {
+        HttpResponse<String> response = get("/v1/nothing-here", token.reveal());
+        assertEquals(404, response.statusCode());
+        assertEquals("not_found", error(response));
+        HttpResponse<String> unauthenticated = get("/v1/nothing-here", null);
+        assertEquals(401, unauthenticated.statusCode(), "routes are not revealed without the token");
+    }
+
+    @Test
     void sendsNoCorsHeadersUnlessAnOriginIsConfigured() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/status"))
                 .header("Authorization", "Bearer " + token.reveal()).header("Origin", "http://evil.example").GET().build(),
