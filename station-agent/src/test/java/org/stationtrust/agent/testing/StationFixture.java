@@ -64,6 +64,11 @@ public final class StationFixture implements AutoCloseable {
 
     /** A production-mode agent.yaml: everything pinned (server certificate, device CAs, TPM). */
     public AgentConfig productionConfig(String name, String serverUrl, String pin, Map<String, String> env) throws Exception {
+        return new ConfigLoader(env).load(productionConfigFile(name, serverUrl, pin));
+    }
+
+    /** The production-mode agent.yaml itself (for the command line). */
+    public Path productionConfigFile(String name, String serverUrl, String pin) throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "mode: production\n"
                 + "state_dir: " + dir.resolve(name + "-state") + "\n"
@@ -73,7 +78,7 @@ public final class StationFixture implements AutoCloseable {
                 + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n"
                 + "api:\n  port: 0\n"
                 + "queue:\n  initial_backoff_ms: 50\n  max_backoff_seconds: 1\n");
-        return new ConfigLoader(env).load(file);
+        return file;
     }
 
     public AgentConfig config(String name, String extraYaml, Map<String, String> env) throws Exception {

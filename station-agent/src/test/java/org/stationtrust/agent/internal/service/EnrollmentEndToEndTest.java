@@ -133,4 +133,22 @@ class EnrollmentEndToEndTest {
             assertTrue(!audit.contains("ste_"), "no enrollment token in the audit log");
         }
     }
+
+    @Test
+    void enrollsFromTheCommandLineWithATokenFileWhenNoAgentRuns() throws Exception {
+        Path config = station.productionConfigFile("station-cli", server.url(), server.pin());
+        Path token = dir.resolve("enrollment-token");
+        Files.writeString(token, server.issueEnrollmentToken());
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = org.stationtrust.agent.Main.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                "--config", config.toString(), "enroll", "--token-file", token.toString());
+        assertEquals(0, code, out + "\n" + err);
+        assertTrue(out.toString().contains("state PENDING_APPROVAL"), out.toString());
+        java.io.StringWriter status = new java.io.StringWriter();
+        assertEquals(0, org.stationtrust.agent.Main.run(new java.io.PrintWriter(status, true), new java.io.PrintWriter(err, true),
+                "--config", config.toString(), "status"));
+        assertTrue(status.toString().contains("enrollment: PENDING_APPROVAL"), status.toString());
+    }
 }
