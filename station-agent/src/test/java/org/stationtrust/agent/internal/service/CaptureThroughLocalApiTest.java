@@ -128,6 +128,34 @@ class CaptureThroughLocalApiTest {
     }
 
     @Test
+    void logsNeitherBiometricsNorPacketsNorTheApiToken() throws Exception {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> raw = new ch.qos.logback.core.read.ListAppender<>();
+        raw.setContext(context);
+        raw.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(raw);
+        AgentClient.Answer answer;
+        try {
+            answer = client.post("/v1/captures", order("Finger", 2, "[]", "R-400"));
+            client.post("/v1/captures", "{\"modality\":\"Face\",\"registrationId\":\"R-401\"}");
+            new AgentClient(agent.apiPort(), "wrong-" + agent.apiToken().reveal()).get("/v1/status");
+        } finally {
+            root.detachAppender(raw);
+        }
+        assertEquals(200, answer.status(), answer.body().toString());
+        String logged = String.join("\n", raw.list.stream().map(e -> e.getFormattedMessage()
+                + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).toList());
+        assertTrue(raw.list.size() >= 3, "the capture and the refusals were logged: " + logged);
+        for (JsonNode b : answer.body().path("biometrics")) {
+            assertTrue(!logged.contains(b.path("bioValue").asText().substring(0, 40)), "a bioValue reached the log");
+        }
+        String packet = answer.body().path("packet").asText();
+        assertTrue(!logged.contains(packet.substring(packet.lastIndexOf('.') + 1)), "the packet signature reached the log");
+        assertTrue(!logged.contains(agent.apiToken().reveal()), "the API token reached the log");
+    }
+
+    @Test
     void refusesACaptureWithoutConsent() throws Exception {
         AgentClient.Answer answer = client.post("/v1/captures", "{\"modality\":\"Face\",\"registrationId\":\"R-9\"}");
         assertEquals(400, answer.status());
