@@ -158,6 +158,7 @@ class AttestationBenchmark {
                     finished.countDown();
                 }
             });
+            t.setName("bench-closed-" + w);
             t.setDaemon(true);
             t.start();
         }
@@ -192,6 +193,7 @@ class AttestationBenchmark {
                     next += periodNanos;
                 }
             });
+            t.setName("bench-open-" + w);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -275,6 +277,7 @@ class AttestationBenchmark {
                     throw new IllegalStateException(e);
                 }
             });
+            th.setName("bench-bare-" + t);
             th.start();
             ts.add(th);
         }

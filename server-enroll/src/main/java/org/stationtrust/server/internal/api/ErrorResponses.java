@@ -16,6 +16,10 @@ import org.stationtrust.server.internal.store.StorageException;
 /** Turns every failure into a JSON error with a stable code (HTML on the admin page), and audits refusals. */
 public final class ErrorResponses {
     private static final JsonLog LOG = new JsonLog(ErrorResponses.class);
+    /** Rate-limit refusals are audited once per client per minute, so a flood cannot turn into a write flood. */
+    private static final long RATE_LIMIT_AUDIT_INTERVAL_MILLIS = 60_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> rateLimitAudited =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Components c;
 
     public ErrorResponses(Components c) {
@@ -55,7 +59,7 @@ public final class ErrorResponses {
         String station = ctx.attribute("station");
         String actor = caller != null ? caller.username() : station != null ? "machine:" + station
                 : "anonymous@" + ctx.ip();
-        if (code != ErrorCode.NOT_FOUND || ctx.path().startsWith("/api/v1/admin")) {
+        if ((code != ErrorCode.NOT_FOUND || ctx.path().startsWith("/api/v1/admin")) && shouldAudit(code, actor)) {
             try {
                 c.audit().append(actor, "refused " + ctx.method() + " " + route(ctx), clip(ctx.path()), "REFUSED",
                         code.wire() + ": " + Redaction.text(message));
@@ -64,6 +68,16 @@ public final class ErrorResponses {
             }
         }
         send(ctx, code, message);
+    }
+
+    private boolean shouldAudit(ErrorCode code, String actor) {
+        if (code != ErrorCode.RATE_LIMITED) return true;
+        long now = System.currentTimeMillis();
+        if (rateLimitAudited.size() > 10_000) rateLimitAudited.clear();
+        Long last = rateLimitAudited.get(actor);
+        if (last != null && now - last < RATE_LIMIT_AUDIT_INTERVAL_MILLIS) return false;
+        rateLimitAudited.put(actor, now);
+        return true;
     }
 
     private static String route(Context ctx) {

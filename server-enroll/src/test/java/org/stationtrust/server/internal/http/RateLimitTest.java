@@ -50,6 +50,12 @@ class RateLimitTest {
                     StationClient.jcaSigner(s.machineKey()));
             assertEquals(429, third.statusCode());
             assertEquals("rate_limited", TestServer.errorCode(third));
+            for (int i = 0; i < 5; i++) {
+                server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id, StationClient.jcaSigner(s.machineKey()));
+            }
+            String audit = server.as(org.stationtrust.server.Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=1000", null)
+                    .body();
+            assertEquals(1, audit.split("machine:" + id).length - 1, "a flood of refusals is audited once per minute");
         }
     }
 }
