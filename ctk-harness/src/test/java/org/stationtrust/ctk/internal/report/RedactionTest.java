@@ -1,0 +1,43 @@
+package org.stationtrust.ctk.internal.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.stationtrust.ctk.internal.testing.Iso;
+import org.stationtrust.ctk.internal.testing.TestDevice;
+
+class RedactionTest {
+    @Test
+    void elidesBioValueAndSessionKeyInsideSignedDataButKeepsTheRest() {
+        TestDevice device = TestDevice.create();
+        ObjectNode payload = device.payload("CTK-txn-1", "Left Thumb", Iso.fingerRecord(500), Instant.now());
+        String bioValue = payload.path("bioValue").asText();
+        ObjectNode answer = TestDevice.JSON.createObjectNode();
+        ObjectNode element = answer.putArray("biometrics").addObject();
+        element.put("data", device.sign(payload));
+        element.put("sessionKey", "c2Vzc2lvbi1rZXktYnl0ZXM");
+        element.put("hash", "ABCDEF");
+        String shown = Redaction.body(answer.toString().getBytes(StandardCharsets.UTF_8));
+        assertFalse(shown.contains(bioValue), "the biometric record must not appear");
+        assertFalse(shown.contains("c2Vzc2lvbi1rZXktYnl0ZXM"));
+        assertTrue(shown.contains("<bioValue elided: " + bioValue.length() + " characters>"), shown);
+        assertTrue(shown.contains("CTK-txn-1") && shown.contains("Left Thumb") && shown.contains("ABCDEF"), shown);
+        assertTrue(shown.contains("jwsSignature"), "signed parts are shown decoded");
+    }
+
+    @Test
+    void scrubsBioValueFromTextThatIsNotJson() {
+        String shown = Redaction.body("{\"bioValue\":\"QUJDREVG\", \"x\": [1,2".getBytes(StandardCharsets.UTF_8));
+        assertFalse(shown.contains("QUJDREVG"), shown);
+    }
+
+    @Test
+    void showsBinaryAsAByteCount() {
+        assertEquals("<4 bytes, not UTF-8 text>", Redaction.body(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, (byte) 0xC3}));
+    }
+}

@@ -1,0 +1,33 @@
+package org.stationtrust.ctk.internal.run;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.stationtrust.ctk.internal.testing.TestDevice;
+
+class TerminalOperatorTest {
+    @Test
+    void showsTheStepsAndGoesOnWithEnterOrSkipsWithS() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TerminalOperator operator = new TerminalOperator(new BufferedReader(new StringReader("\ns\n")),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertTrue(operator.prepare(TestDevice.testCase("STATUS-BUSY")));
+        assertFalse(operator.prepare(TestDevice.testCase("REG-LEFT-SLAP")));
+        String shown = out.toString(StandardCharsets.UTF_8);
+        assertTrue(shown.contains("Make the device busy"), shown);
+        assertTrue(shown.contains("Place the four fingers of the left hand"), shown);
+    }
+
+    @Test
+    void treatsTheEndOfInputAsASkip() {
+        TerminalOperator operator = new TerminalOperator(new BufferedReader(new StringReader("")),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertFalse(operator.midway(TestDevice.testCase("KEYROT-REG-FACE"), "Rotate the device key", 1));
+    }
+}
