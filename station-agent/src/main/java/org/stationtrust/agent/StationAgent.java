@@ -32,7 +32,7 @@ public final class StationAgent implements AutoCloseable {
 
     /** The file holding the local API's bearer token (0600). */
     public Path apiTokenFile() {
-        return running.stateDirectoryForTests().resolve(org.stationtrust.agent.internal.api.ApiToken.FILE_NAME);
+        return running.stateDirectory().resolve(org.stationtrust.agent.internal.api.ApiToken.FILE_NAME);
     }
 
     @Override

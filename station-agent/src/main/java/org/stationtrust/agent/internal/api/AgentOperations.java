@@ -1,6 +1,5 @@
 package org.stationtrust.agent.internal.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,4 @@ public interface AgentOperations {
 
     /** Rotates the TPM machine key with the server; answers the new key id. */
     Map<String, Object> rotateKey() throws ApiRefusal;
-
-    /** Parses a JSON body that already passed the size limit. */
-    static CaptureOrder parse(JsonNode body) throws ApiRefusal {
-        return CaptureOrder.fromJson(body);
-    }
 }

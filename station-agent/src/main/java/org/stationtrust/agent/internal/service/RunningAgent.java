@@ -211,8 +211,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         return token;
     }
 
-    /** The state directory (tests and the CLI read the audit log there). */
-    public java.nio.file.Path stateDirectoryForTests() {
+    /** The state directory (audit log, token, queue). */
+    public java.nio.file.Path stateDirectory() {
         return state.root();
     }
 

@@ -73,7 +73,7 @@ class CaptureThroughLocalApiTest {
         assertEquals("consent-42", packet.path("consentReference").asText());
         assertEquals("R-100", packet.path("registrationId").asText());
         assertEquals(3, packet.path("biometrics").size());
-        String audit = Files.readString(agent.stateDirectoryForTests().resolve("audit.jsonl"));
+        String audit = Files.readString(agent.stateDirectory().resolve("audit.jsonl"));
         assertTrue(audit.contains("\"capture.completed\"") && audit.contains("consent-42"), "the consent is in the audit log");
         assertTrue(!audit.contains(answer.body().path("biometrics").get(0).path("bioValue").asText()), "no biometric in the audit log");
     }

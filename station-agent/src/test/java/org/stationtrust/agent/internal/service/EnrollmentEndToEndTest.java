@@ -128,7 +128,7 @@ class EnrollmentEndToEndTest {
             AgentClient.Answer enrolled = client.post("/v1/enrollment", "{\"token\":\"" + server.issueEnrollmentToken() + "\"}");
             assertEquals(200, enrolled.status(), enrolled.body().toString());
             assertEquals("PENDING_APPROVAL", enrolled.body().path("enrollment").asText());
-            String audit = Files.readString(agent.stateDirectoryForTests().resolve("audit.jsonl"));
+            String audit = Files.readString(agent.stateDirectory().resolve("audit.jsonl"));
             assertTrue(audit.contains("enrollment.refused") && audit.contains("enrollment.activated"));
             assertTrue(!audit.contains("ste_"), "no enrollment token in the audit log");
         }

@@ -46,7 +46,7 @@ class TpmLifecycleTest {
             AgentClient.Answer after = client.post("/v1/captures", faceOrder("R-2"));
             assertEquals(200, after.status(), after.body().toString());
             assertEquals("ready", client.get("/v1/status").body().path("tpm").asText());
-            assertTrue(Files.readString(agent.stateDirectoryForTests().resolve("audit.jsonl")).contains("tpm.reconnected"));
+            assertTrue(Files.readString(agent.stateDirectory().resolve("audit.jsonl")).contains("tpm.reconnected"));
         }
     }
 
@@ -64,7 +64,7 @@ class TpmLifecycleTest {
                 assertEquals(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED, agent.identity().state().phase());
                 AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
                 assertEquals("REENROLLMENT_REQUIRED", client.get("/v1/status").body().path("enrollment").asText());
-                String audit = Files.readString(agent.stateDirectoryForTests().resolve("audit.jsonl"));
+                String audit = Files.readString(agent.stateDirectory().resolve("audit.jsonl"));
                 assertTrue(audit.contains("tpm.endorsement_key_changed"), "the EK change is audited");
                 assertTrue(audit.contains("queue.quarantined"), "the queue sealed by the old TPM is moved aside, not read");
             }
