@@ -100,8 +100,7 @@ class RouteAccessTest {
         server.server.adminRoutes().forEach(r -> guarded.add(r.method().name() + " " + r.path()));
         for (String route : server.server.registeredRoutes()) {
             String path = route.substring(route.indexOf(' ') + 1);
-            boolean operator = path.startsWith("/api/v1/admin") || path.equals("/api/v1/packets/verify")
-                    || (path.startsWith("/admin") && !path.equals("/admin/login"));
+            boolean operator = path.startsWith("/api/v1/admin") || (path.startsWith("/admin") && !path.equals("/admin/login"));
             if (operator) assertTrue(guarded.contains(route), route + " is registered outside the route table");
         }
         assertTrue(guarded.size() > 20, "route table: " + guarded);
@@ -146,6 +145,24 @@ class RouteAccessTest {
             }
         }
         return tests;
+    }
+
+    @Test
+    void packetVerificationNeedsAnAuditorTokenOrTheSigningStationItself() {
+        var s = new org.stationtrust.server.internal.testing.SoftwareStation();
+        String own = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        var other = new org.stationtrust.server.internal.testing.SoftwareStation();
+        String otherId = server.seedMachine(other, EnrollmentState.ACTIVE, true);
+        String body = "{\"packet\":\"" + s.jws("capture-packet+jws", own, "{\"op\":1}".getBytes()) + "\"}";
+        String foreign = "{\"packet\":\"" + other.jws("capture-packet+jws", otherId, "{\"op\":1}".getBytes()) + "\"}";
+        assertEquals(401, server.request("POST", "/api/v1/packets/verify", body, null).statusCode());
+        assertEquals(401, server.request("POST", "/api/v1/packets/verify", body, "sta_notatoken").statusCode());
+        assertEquals(200, server.as(Role.AUDITOR, "POST", "/api/v1/packets/verify", foreign).statusCode());
+        var signer = org.stationtrust.server.internal.testing.StationClient.jcaSigner(s.machineKey());
+        assertEquals(200, server.stations.send("POST", "/api/v1/packets/verify", body, own, signer).statusCode());
+        var r = server.stations.send("POST", "/api/v1/packets/verify", foreign, own, signer);
+        assertEquals(403, r.statusCode(), r.body());
+        assertEquals("forbidden", TestServer.errorCode(r));
     }
 
     @Test

@@ -48,9 +48,6 @@ public final class AdminApi {
     record NewApiToken(String username, String label, Long ttlSeconds) {
     }
 
-    record Packet(String packet) {
-    }
-
     public List<AdminRoute> routes() {
         List<AdminRoute> r = new ArrayList<>();
         r.add(api(GET, "/api/v1/admin/enrollments", Role.AUDITOR, this::listEnrollments));
@@ -72,7 +69,6 @@ public final class AdminApi {
         r.add(api(GET, "/api/v1/admin/users", Role.ADMIN, (ctx, who) -> ctx.json(users())));
         r.add(api(POST, "/api/v1/admin/users", Role.ADMIN, this::addUser));
         r.add(api(POST, "/api/v1/admin/api-tokens", Role.ADMIN, this::issueApiToken));
-        r.add(api(POST, "/api/v1/packets/verify", Role.AUDITOR, this::verifyPacket));
         return r;
     }
 
@@ -253,12 +249,5 @@ public final class AdminApi {
         }
         c.audit().append(who.username(), "api_token.issue", t.username(), "OK", "label '" + t.label() + "'");
         ctx.status(201).json(Map.of("token", token));
-    }
-
-    private void verifyPacket(Context ctx, Caller who) {
-        Packet p = JsonBodies.parse(Bodies.json(ctx, 8 * 1024 * 1024 + 1024), Packet.class);
-        var v = c.packets().verify(p.packet());
-        ctx.json(Map.of("valid", true, "machineId", v.machineId(), "machineName", v.machineName(), "keyId", v.keyId(),
-                "keyStatus", v.currentKey() ? "current" : "retired"));
     }
 }

@@ -13,7 +13,11 @@ import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.station.KeyRotation;
+import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
@@ -21,6 +25,8 @@ import org.stationtrust.server.internal.store.Machine;
 
 /** Routes stations call: enrollment (anonymous, rate-limited) and signed calls after enrollment. */
 public final class StationApi {
+    private static final String PACKETS_VERIFY = "/api/v1/packets/verify";
+    private static final int PACKET_BODY_LIMIT = PacketVerifier.MAX_PACKET_CHARS + 1024;
     private final Components c;
 
     public StationApi(Components c) {
@@ -38,6 +44,39 @@ public final class StationApi {
         app.post("/api/v1/attestation/quotes", this::quote);
         app.post("/api/v1/stations/key-rotation", this::rotate);
         app.get("/api/v1/stations/me", this::me);
+        app.post(PACKETS_VERIFY, this::verifyPacket);
+    }
+
+    record Packet(String packet) {
+    }
+
+    /**
+     * Operators (auditor and above, bearer token) may check any packet; a station (signed request, attested)
+     * only its own, e.g. before uploading it.
+     */
+    private void verifyPacket(Context ctx) {
+        byte[] body = Bodies.json(ctx, PACKET_BODY_LIMIT);
+        String stationId = null;
+        if (ctx.header("Authorization") != null) {
+            Caller caller = c.auth().fromAuthorizationHeader(ctx.header("Authorization")).orElseThrow(() ->
+                    new ApiException(ErrorCode.UNAUTHENTICATED, "The API token is unknown, expired or revoked"));
+            ctx.attribute(RouteGuard.CALLER_ATTRIBUTE, caller);
+            if (!caller.role().includes(Role.AUDITOR)) {
+                throw new ApiException(ErrorCode.FORBIDDEN, "Checking packets needs the auditor role");
+            }
+        } else if (ctx.header(SignedRequestVerifier.HEADER) != null) {
+            stationId = signed(ctx, Requirement.ATTESTED).machine().id();
+        } else {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) or "
+                    + "sign the request as a station (" + SignedRequestVerifier.HEADER + ")");
+        }
+        Packet p = JsonBodies.parse(body, Packet.class);
+        PacketVerifier.Verdict v = c.packets().verify(p.packet());
+        if (stationId != null && !stationId.equals(v.machineId())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "A station may check only its own packets");
+        }
+        ctx.json(Map.of("valid", true, "machineId", v.machineId(), "machineName", v.machineName(), "keyId", v.keyId(),
+                "keyStatus", v.currentKey() ? "current" : "retired"));
     }
 
     private void begin(Context ctx) {
@@ -106,7 +145,7 @@ public final class StationApi {
     }
 
     private StationCaller signed(Context ctx, Requirement requirement) {
-        byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
+        byte[] body = Bodies.bytes(ctx, ctx.path().equals(PACKETS_VERIFY) ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
         StationCaller s = c.signed().verify(ctx.method().name(), ctx.path(), body,
                 ctx.header(SignedRequestVerifier.HEADER), requirement);
         ctx.attribute("station", s.machine().id());
