@@ -1,5 +1,6 @@
 package org.stationtrust.ctk;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.stationtrust.ctk.internal.check.JudgingRules;
 import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.device.DeviceChannel;
@@ -66,7 +69,7 @@ public final class Harness {
     private volatile Instant startedAt;
     private volatile long startedNanos;
     private volatile long deviceNanos;
-    private volatile long operatorNanos;
+    private final AtomicLong operatorNanos = new AtomicLong();
     private volatile DeviceProfile device;
 
     private Harness(Builder b) {
@@ -93,7 +96,7 @@ public final class Harness {
      * reasons go to {@code notes}.
      */
     public static List<Integer> discoverPorts(int first, int last, String type, DeviceTrustStore vendorCa,
-                                              java.io.PrintStream notes) {
+                                              PrintStream notes) {
         SbiClientConfig config = SbiClientConfig.builder(vendorCa).ports(first, last).build();
         try (SbiClient client = new SbiClient(config)) {
             DeviceRegistry registry = client.discover();
@@ -132,7 +135,7 @@ public final class Harness {
         }
         device = located.profile().get();
         deviceNanos += located.elapsedNanos();
-        CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, operator,
+        CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, timedOperator(),
                 rules.grace(), rules.responseLimit());
         listener.started(cases.size());
         ExecutorService[] worker = {Executors.newSingleThreadExecutor(daemon("ctk-case"))};
@@ -177,7 +180,7 @@ public final class Harness {
         }
         long opStart = System.nanoTime();
         boolean ready = operator.prepare(c);
-        operatorNanos += System.nanoTime() - opStart;
+        operatorNanos.addAndGet(System.nanoTime() - opStart);
         if (!ready) {
             return CompletableFuture.completedFuture(CaseResult.skipped(c, "skipped: the operator declined"));
         }
@@ -206,12 +209,37 @@ public final class Harness {
         } finally {
             long restoreStart = System.nanoTime();
             operator.restore(c);
-            operatorNanos += System.nanoTime() - restoreStart;
+            operatorNanos.addAndGet(System.nanoTime() - restoreStart);
         }
         return result;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    /** The operator as seen from inside a case: time spent on its mid-case steps is the operator's, not ours. */
+    private Operator timedOperator() {
+        return new Operator() {
+            @Override
+            public boolean prepare(TestCase c) {
+                return operator.prepare(c);
+            }
+
+            @Override
+            public boolean midway(TestCase c, String step, int round) {
+                long start = System.nanoTime();
+                try {
+                    return operator.midway(c, step, round);
+                } finally {
+                    operatorNanos.addAndGet(System.nanoTime() - start);
+                }
+            }
+
+            @Override
+            public void restore(TestCase c) {
+                operator.restore(c);
+            }
+        };
+    }
+
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -237,7 +265,7 @@ public final class Harness {
         Instant started = startedAt == null ? Instant.now() : startedAt;
         double wall = startedAt == null ? 0 : (System.nanoTime() - startedNanos) / 1e6;
         double deviceMs = deviceNanos / 1e6;
-        double operatorMs = operatorNanos / 1e6;
+        double operatorMs = operatorNanos.get() / 1e6;
         double harnessMs = Math.max(0, wall - deviceMs - operatorMs);
         Map<String, String> d = new LinkedHashMap<>();
         DeviceProfile p = device;
