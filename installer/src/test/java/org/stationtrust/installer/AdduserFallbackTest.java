@@ -27,6 +27,7 @@ class AdduserFallbackTest {
         Host.assumeCanInstallPackages();
         assumeTrue(Command.of("unshare", "-m", "true").run().succeeded(),
                 "this machine does not allow a private mount namespace (unshare -m), which hides the systemd tools here");
+        Host.takeMachine();
         Host.requireAgentAbsent();
         built = AgentPackages.unsigned(AgentPackages.debianVersion());
         // An earlier purge leaves the user, as policy asks; remove it so that postinst has to create it.
@@ -40,7 +41,11 @@ class AdduserFallbackTest {
 
     @AfterAll
     static void purge() {
-        if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+        try {
+            if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+        } finally {
+            Host.releaseMachine();
+        }
     }
 
     @Test

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -15,6 +18,10 @@ import java.util.Optional;
 final class Host {
     /** Set once a test class checked that station-agent was absent: only then may the tests purge it. */
     private static boolean ownsAgentPackage;
+    private static final Path MACHINE_LOCK = Path.of(Files.isDirectory(Path.of("/run/lock")) ? "/run/lock" : "/tmp",
+            "station-agent-installer-tests.lock");
+    private static FileChannel lockChannel;
+    private static FileLock machineLock;
 
     private Host() {
     }
@@ -34,6 +41,42 @@ final class Host {
     static void assumeCanInstallPackages() {
         assumeTrue(hasCommand("dpkg"), "dpkg is absent: the install tests need a Debian machine");
         assumeTrue(isRoot(), "not root: dpkg -i needs root (CI runs as root); run the installer tests as root to cover install, upgrade and purge");
+    }
+
+    /**
+     * Takes the machine for one test class that installs packages: another run of these tests on the
+     * same machine (a second build, a CI check) waits here instead of fighting over dpkg's lock and
+     * the station-agent user. Released by {@link #releaseMachine()}.
+     */
+    static synchronized void takeMachine() {
+        try {
+            lockChannel = FileChannel.open(MACHINE_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+            while ((machineLock = lockChannel.tryLock()) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("another run of the installer tests has held " + MACHINE_LOCK
+                            + " for 10 minutes; wait for it to finish");
+                }
+                Thread.sleep(500);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + MACHINE_LOCK, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + MACHINE_LOCK, e);
+        }
+    }
+
+    static synchronized void releaseMachine() {
+        try {
+            if (machineLock != null) machineLock.release();
+            if (lockChannel != null) lockChannel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            machineLock = null;
+            lockChannel = null;
+        }
     }
 
     /** The dpkg status of station-agent ("install ok installed", "deinstall ok config-files"), if dpkg knows it. */

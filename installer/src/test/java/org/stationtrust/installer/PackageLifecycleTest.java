@@ -59,6 +59,7 @@ class PackageLifecycleTest {
     @BeforeAll
     static void buildTwoVersions() {
         Host.assumeCanInstallPackages();
+        Host.takeMachine();
         Host.requireAgentAbsent();
         first = AgentPackages.unsigned(AgentPackages.debianVersion());
         upgrade = AgentPackages.unsigned(AgentPackages.debianVersion() + "+upgrade1");
@@ -70,7 +71,11 @@ class PackageLifecycleTest {
         try {
             if (tpm != null) tpm.close();
         } finally {
-            if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+            try {
+                if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+            } finally {
+                Host.releaseMachine();
+            }
         }
     }
 
@@ -238,6 +243,10 @@ class PackageLifecycleTest {
         // Besides what the service wrote, a file written as the service writes them (0600 in the 0700 directory).
         ServiceUnit.installed().command(List.of("/bin/sh", "-c", "printf %s queued > " + STATE.resolve("marker"))).run().requireSuccess();
         Map<String, String> before = digests(STATE);
+        // What the agent wrote there (station-agent/README.md, "State directory"): the sealed data key, the
+        // queue, the audit log (station.json appears only once the machine is enrolled).
+        assertTrue(before.keySet().containsAll(List.of("data-key.sealed", "queue.db", "audit.jsonl", "api-token", "marker")),
+                "state written by the service: " + before.keySet());
 
         Command.Result upgraded = dpkgInstall(upgrade);
         assertTrue(upgraded.stdout().contains("upgraded from " + first.version()), upgraded.describe());

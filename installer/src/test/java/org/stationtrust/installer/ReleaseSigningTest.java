@@ -37,6 +37,7 @@ class ReleaseSigningTest {
 
     @BeforeAll
     static void buildSignedReleases() {
+        if (Host.isRoot() && Host.hasCommand("dpkg")) Host.takeMachine();
         release = ReleaseKeys.generate(work.resolve("release-keys"), "station-trust test release");
         attacker = ReleaseKeys.generate(work.resolve("attacker-keys"), "someone else");
         signed = AgentPackages.build(work.resolve("v1"), AgentPackages.debianVersion(), release.buildEnvironment());
@@ -46,7 +47,11 @@ class ReleaseSigningTest {
 
     @AfterAll
     static void purgeWhateverHappened() {
-        if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+        try {
+            if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+        } finally {
+            Host.releaseMachine();
+        }
     }
 
     @Test
