@@ -30,11 +30,7 @@ import org.stationtrust.ctk.internal.run.CaseExecution;
 import org.stationtrust.ctk.internal.run.DeviceLocator;
 import org.stationtrust.ctk.internal.run.LatencyStats;
 import org.stationtrust.ctk.internal.run.Verdicts;
-import org.stationtrust.sbi.client.Device;
-import org.stationtrust.sbi.client.DeviceRegistry;
 import org.stationtrust.sbi.client.DeviceTrustStore;
-import org.stationtrust.sbi.client.SbiClient;
-import org.stationtrust.sbi.client.SbiClientConfig;
 
 /**
  * Runs catalogue cases against one device and judges them. Configure once with {@link #builder},
@@ -97,23 +93,7 @@ public final class Harness {
      */
     public static List<Integer> discoverPorts(int first, int last, String type, DeviceTrustStore vendorCa,
                                               PrintStream notes) {
-        SbiClientConfig config = SbiClientConfig.builder(vendorCa).ports(first, last).build();
-        try (SbiClient client = new SbiClient(config)) {
-            DeviceRegistry registry = client.discover();
-            List<Integer> ports = new ArrayList<>();
-            for (Device d : registry.devices()) {
-                if ((type == null || d.type().wireName().equalsIgnoreCase(type)) && !ports.contains(d.port())) {
-                    ports.add(d.port());
-                }
-            }
-            registry.rejections().forEach((port, why) -> {
-                notes.println("port " + port + " answered but was rejected (" + why.reason() + "): " + why.detail());
-                if (!ports.contains(port)) {
-                    ports.add(port);
-                }
-            });
-            return ports;
-        }
+        return DeviceLocator.discoverPorts(first, last, type, vendorCa, notes);
     }
 
     /** Runs {@code cases} in order and returns the report. */

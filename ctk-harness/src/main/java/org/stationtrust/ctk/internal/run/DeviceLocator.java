@@ -1,6 +1,7 @@
 package org.stationtrust.ctk.internal.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +11,13 @@ import org.stationtrust.ctk.internal.check.JsonFacts;
 import org.stationtrust.ctk.internal.device.DeviceChannel;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
 import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.DeviceRegistry;
+import org.stationtrust.sbi.client.DeviceTrustStore;
+import org.stationtrust.sbi.client.SbiClient;
+import org.stationtrust.sbi.client.SbiClientConfig;
 
-/** Identifies the device under test on its port (discovery across ports is sbi-client's job). */
+/** Identifies the device under test on its port; across ports, sbi-client's discovery finds it. */
 public final class DeviceLocator {
     private static final byte[] ANY = "{\"type\":\"Biometric Device\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -71,5 +77,27 @@ public final class DeviceLocator {
         return Optional.of(new DeviceProfile(port, id, subIds, type, subType, d.path("purpose").asText(""),
                 d.path("deviceStatus").asText(""), specs, digitalId, d.path("deviceCode").asText(null),
                 d.path("certification").asText(null), d.path("serviceVersion").asText(null)));
+    }
+
+    /** Ports to test, found with sbi-client's discovery: verified devices first, then rejected ones (see Harness). */
+    public static List<Integer> discoverPorts(int first, int last, String type, DeviceTrustStore vendorCa,
+                                              PrintStream notes) {
+        SbiClientConfig config = SbiClientConfig.builder(vendorCa).ports(first, last).build();
+        try (SbiClient client = new SbiClient(config)) {
+            DeviceRegistry registry = client.discover();
+            List<Integer> ports = new ArrayList<>();
+            for (Device d : registry.devices()) {
+                if ((type == null || d.type().wireName().equalsIgnoreCase(type)) && !ports.contains(d.port())) {
+                    ports.add(d.port());
+                }
+            }
+            registry.rejections().forEach((port, why) -> {
+                notes.println("port " + port + " answered but was rejected (" + why.reason() + "): " + why.detail());
+                if (!ports.contains(port)) {
+                    ports.add(port);
+                }
+            });
+            return ports;
+        }
     }
 }
