@@ -24,13 +24,12 @@ record LintianRun(String output) {
 
     /**
      * lintian is a Debian package like dpkg-deb; CI (root) gets it the way scripts/setup gets the other
-     * tools, with apt-get. Elsewhere the test says what to install.
+     * tools, with apt-get. A non-root run without it skips the check and says what to install.
      */
     private static void ensureInstalled() {
         if (Host.hasCommand("lintian")) return;
-        if (!Host.isRoot()) {
-            throw new AssertionError("lintian is missing; install it with: sudo apt-get install -y lintian");
-        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(Host.isRoot(),
+                "lintian is missing and only root can install it: sudo apt-get install -y lintian (CI, as root, installs it)");
         Map<String, String> quiet = Map.of("DEBIAN_FRONTEND", "noninteractive");
         Command install = Command.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "lintian")
                 .withEnvironment(quiet).timeout(Duration.ofMinutes(5));
