@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,9 +48,7 @@ public final class Redaction {
     public static JsonNode redact(JsonNode node) {
         if (node.isObject()) {
             ObjectNode out = F.objectNode();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 if (ELIDED.contains(e.getKey()) && e.getValue().isTextual()) {
                     out.put(e.getKey(), "<" + e.getKey() + " elided: " + e.getValue().asText().length() + " characters>");
                 } else {

@@ -209,8 +209,7 @@ public final class CaseExecution {
 
     private void robustness(TestCase c, Observation o) throws InterruptedException {
         Duration limit = Duration.ofMillis(c.request().timeoutOr(5000)).plus(grace);
-        TestCase asCapture = c;
-        byte[] valid = json(requests.build(asCapture, device, CaptureRequests.newTransactionId(), registrationHash));
+        byte[] valid = json(requests.build(c, device, CaptureRequests.newTransactionId(), registrationHash));
         Probes.run(c.request().probe(), o, channel, valid, limit, reader);
         Exchange alive = channel.send("MOSIPDINFO", "/info", new byte[0], responseLimit);
         o.record(alive, responseLimit);

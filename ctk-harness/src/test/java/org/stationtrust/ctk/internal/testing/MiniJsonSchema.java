@@ -2,7 +2,6 @@ package org.stationtrust.ctk.internal.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -45,9 +44,7 @@ public final class MiniJsonSchema {
             }
             JsonNode props = schema.path("properties");
             JsonNode additional = schema.get("additionalProperties");
-            Iterator<Map.Entry<String, JsonNode>> fields = v.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> f = fields.next();
+            for (Map.Entry<String, JsonNode> f : v.properties()) {
                 if (props.has(f.getKey())) {
                     check(props.get(f.getKey()), f.getValue(), at + "." + f.getKey(), problems);
                 } else if (additional != null && additional.isBoolean() && !additional.asBoolean()) {
