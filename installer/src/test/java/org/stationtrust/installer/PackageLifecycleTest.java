@@ -202,6 +202,32 @@ class PackageLifecycleTest {
     }
     @Test
     @Order(9)
+    void runAsRootTheCommandDropsToTheServiceUserAndItsTssGroup() throws Exception {
+        Path log = work.resolve("as-root.log");
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/station-agent", "run").redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(Map.of("STATION_AGENT_TPM_URI", tpm.uri(), "STATION_AGENT_API_PORT", "0"));
+        Process agent = builder.start();
+        String status;
+        try {
+            awaitLine(log, "station-agent running", agent);
+            status = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "status"));
+        } finally {
+            agent.destroy();
+            assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "the agent stops on SIGTERM");
+        }
+        String uid = passwdField("station-agent", 2);
+        String tssGid = Command.of("getent", "group", "tss").run().requireSuccess().stdout().split(":")[2];
+        String uids = status.lines().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+        assertEquals(List.of(uid, uid, uid, uid), List.of(uids.substring(4).trim().split("\\s+")), "real, effective, saved, fs uid");
+        String groups = status.lines().filter(l -> l.startsWith("Groups:")).findFirst().orElseThrow();
+        assertTrue(List.of(groups.substring(7).trim().split("\\s+")).contains(tssGid), groups);
+        assertTrue(status.contains("\nNoNewPrivs:\t1\n"), "no new privileges");
+        assertTrue(status.contains("\nCapEff:\t0000000000000000\n"), "no capabilities");
+    }
+
+    @Test
+    @Order(10)
     void theServiceCanWriteOnlyItsStateLogsAndPrivateTmpUnderTheEmulatedSandbox() throws IOException {
         assumeTrue(ServiceUnit.FILE_SYSTEM_SANDBOX, "this machine does not allow a private mount namespace (unshare -m);"
                 + " the other steps ran without the file-system sandbox");
@@ -221,7 +247,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void reinstallingTheSameVersionChangesNothing() throws IOException {
         String uid = passwdField("station-agent", 2);
         String before = Files.readString(CONFIG);
@@ -235,7 +261,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void upgradeKeepsStateKeysQueueAndTheEditedConfig() throws Exception {
         String uid = passwdField("station-agent", 2);
         editedConfig = Files.readString(CONFIG).replace("port: 4800", "port: 4811") + "# edited by the station admin\n";
@@ -266,7 +292,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void theUpgradedAgentEvictsItsTpmKeysWithDeprovisionAsThePurgeMessageSays() {
         Command.Result deprovision = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "deprovision", "--yes"),
                 Map.of("STATION_AGENT_TPM_URI", tpm.uri())).run();
@@ -275,7 +301,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void removeTakesTheProgramAndKeepsStateAndConfig() {
         Command.Result remove = Command.of("dpkg", "--remove", AgentPackages.PACKAGE).run().requireSuccess();
         assertTrue(remove.output().contains("station-agent deprovision"), "says how to evict the TPM keys:\n" + remove.describe());
@@ -288,7 +314,7 @@ class PackageLifecycleTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void purgeSaysTheTpmKeysRemainThenLeavesTheMachineClean() {
         Command.Result purge = Command.of("dpkg", "--purge", AgentPackages.PACKAGE).run().requireSuccess();
         String said = purge.output();
