@@ -13,6 +13,9 @@ public interface AgentOperations {
     /** Captures, verifies and packs one modality; the order is the parsed request body. */
     Map<String, Object> capture(CaptureOrder order) throws ApiRefusal;
 
+    /** A capture order was refused before reaching a device (no consent, malformed): audited with its reason. */
+    void orderRefused(String code);
+
     /** Writes the device preview to {@code out} as {@code multipart/x-mixed-replace} JPEG parts until it ends. */
     void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) throws ApiRefusal;
 

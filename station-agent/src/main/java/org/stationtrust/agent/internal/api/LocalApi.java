@@ -45,7 +45,16 @@ public final class LocalApi implements AutoCloseable {
         });
         app.get("/v1/status", ctx -> ctx.json(operations.status()));
         app.get("/v1/devices", ctx -> ctx.json(Map.of("devices", operations.devices())));
-        app.post("/v1/captures", ctx -> ctx.json(operations.capture(CaptureOrder.fromJson(body(ctx, settings)))));
+        app.post("/v1/captures", ctx -> {
+            CaptureOrder order;
+            try {
+                order = CaptureOrder.fromJson(body(ctx, settings));
+            } catch (ApiRefusal e) {
+                operations.orderRefused(e.code());
+                throw e;
+            }
+            ctx.json(operations.capture(order));
+        });
         app.post("/v1/enrollment", ctx -> {
             JsonNode body = body(ctx, settings);
             JsonNode oneTime = body.get("token");
@@ -124,7 +133,13 @@ public final class LocalApi implements AutoCloseable {
         if (!type.startsWith("application/json")) {
             throw new ApiRefusal(415, "not_json", "expected Content-Type: application/json, saw '" + type + "'");
         }
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes;
+        try {
+            bytes = ctx.bodyAsBytes();
+        } catch (HttpResponseException e) {
+            if (e.getStatus() != 413) throw e;
+            throw new ApiRefusal(413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
+        }
         if (bytes.length > settings.maxBodyBytes()) {
             throw new ApiRefusal(413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
         }

@@ -270,6 +270,11 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     }
 
     @Override
+    public void orderRefused(String code) {
+        audit.append("capture.refused", Map.of("reason", code));
+    }
+
+    @Override
     public void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) throws ApiRefusal {
         DeviceDirectory directory = devices.orElseThrow(RunningAgent::noTrustStore);
         Device device = directory.byAgentId(deviceId).orElseThrow(() -> new ApiRefusal(404, "device_not_found",

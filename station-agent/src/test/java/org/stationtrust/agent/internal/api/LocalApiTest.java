@@ -41,6 +41,7 @@ class LocalApiTest {
     private ApiToken token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private CaptureOrder lastOrder;
+    private final java.util.List<String> refusedOrders = new java.util.ArrayList<>();
 
     /** Records what the API passes inward; the capture path against real devices is proven in CaptureThroughLocalApiTest. */
     private final AgentOperations operations = new AgentOperations() {
@@ -58,6 +59,11 @@ class LocalApiTest {
         public Map<String, Object> capture(CaptureOrder order) {
             lastOrder = order;
             return Map.of("accepted", true);
+        }
+
+        @Override
+        public void orderRefused(String code) {
+            refusedOrders.add(code);
         }
 
         @Override
@@ -173,6 +179,8 @@ class LocalApiTest {
         assertEquals(400, unknown.statusCode());
         assertEquals("bad_capture_request", error(unknown));
         assertEquals(null, lastOrder, "nothing refused reached the agent");
+        assertEquals(List.of("body_too_large", "malformed_json", "consent_required", "bad_capture_request"), refusedOrders,
+                "each refused order is reported for the audit log");
     }
 
     @Test

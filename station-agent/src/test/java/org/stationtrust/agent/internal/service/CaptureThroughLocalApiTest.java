@@ -160,5 +160,7 @@ class CaptureThroughLocalApiTest {
         AgentClient.Answer answer = client.post("/v1/captures", "{\"modality\":\"Face\",\"registrationId\":\"R-9\"}");
         assertEquals(400, answer.status());
         assertEquals("consent_required", answer.body().path("error").asText());
+        String audit = Files.readString(agent.stateDirectory().resolve("audit.jsonl"));
+        assertTrue(audit.contains("\"capture.refused\"") && audit.contains("consent_required"), "the refusal is audited");
     }
 }
