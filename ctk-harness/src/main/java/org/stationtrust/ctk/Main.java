@@ -76,6 +76,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--skew-seconds", defaultValue = "300", description = "Allowed timestamp skew, both directions (default ${DEFAULT-VALUE}).")
     int skewSeconds;
 
+    @Option(names = "--allowed-alg", description = "JWS algorithms accepted from the device (repeatable; default RS256, never none).")
+    List<String> allowedAlgorithms = new ArrayList<>(List.of("RS256"));
+
     @Option(names = "--env", defaultValue = "Staging", description = "env sent in capture requests (default ${DEFAULT-VALUE}).")
     String env;
 
@@ -140,7 +143,7 @@ public final class Main implements Callable<Integer> {
         Harness harness = Harness.builder(devicePort, trust)
                 .deviceId(deviceId).harnessKey(key).env(env)
                 .caseTimeout(Duration.ofSeconds(caseTimeoutSeconds)).grace(Duration.ofMillis(graceMs))
-                .allowedSkew(Duration.ofSeconds(skewSeconds))
+                .allowedSkew(Duration.ofSeconds(skewSeconds)).allowedAlgorithms(java.util.Set.copyOf(allowedAlgorithms))
                 .operator(nonInteractive ? Operator.automatic() : new TerminalOperator(
                         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), stderr), !nonInteractive)
                 .listener(new ProgressBar(stderr)).build();
