@@ -48,23 +48,8 @@ final class EnrollmentProcedure {
         if (identity.machine().isEmpty()) {
             throw new IllegalStateException("enrollment needs a TPM; this agent runs without one (tpm.uri: none)");
         }
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        Base64.Encoder b64 = Base64.getEncoder();
         KeyCertification certification = identity.call(m -> m.certifyMachineKey(certifyQualifyingData(machineName)));
-        MachineIdentity machine = identity.current();
-        {
-            body.put("machineName", machineName);
-            try {
-                body.put("ekCertificate", b64.encodeToString(machine.endorsementKey().certificate().getEncoded()));
-            } catch (CertificateEncodingException e) {
-                throw new IllegalStateException("the EK certificate read from NV cannot be re-encoded", e);
-            }
-            body.put("ekPublic", b64.encodeToString(machine.endorsementKey().publicArea().encoded()));
-            body.put("akPublic", b64.encodeToString(machine.attestationKey().publicArea().encoded()));
-            body.put("machineKeyPublic", b64.encodeToString(machine.machineKey().publicArea().encoded()));
-            body.put("machineKeyCertifyInfo", b64.encodeToString(certification.attest()));
-            body.put("machineKeyCertifySignature", b64.encodeToString(certification.signature()));
-        }
+        ObjectNode body = enrollmentBody(identity.current(), machineName, certification);
         token.ifPresent(t -> body.put("enrollmentToken", t));
         audit.append("enrollment.submitting", Map.of("server", serverUrl, "machineName", machineName, "withToken", token.isPresent()));
         EnrollmentServer.Challenge challenge;
@@ -93,6 +78,24 @@ final class EnrollmentProcedure {
                 ? "credential activated; waiting for an administrator to approve this station" : null));
         audit.append("enrollment.activated", Map.of("machineId", challenge.machineId(), "state", state));
         return phase;
+    }
+
+    /** POST /api/v1/enrollments body (docs/server-api.md): TPM structures and the EK certificate, standard base64. */
+    private static ObjectNode enrollmentBody(MachineIdentity machine, String machineName, KeyCertification certification) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("machineName", machineName);
+        try {
+            body.put("ekCertificate", b64.encodeToString(machine.endorsementKey().certificate().getEncoded()));
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("the EK certificate read from NV cannot be re-encoded", e);
+        }
+        body.put("ekPublic", b64.encodeToString(machine.endorsementKey().publicArea().encoded()));
+        body.put("akPublic", b64.encodeToString(machine.attestationKey().publicArea().encoded()));
+        body.put("machineKeyPublic", b64.encodeToString(machine.machineKey().publicArea().encoded()));
+        body.put("machineKeyCertifyInfo", b64.encodeToString(certification.attest()));
+        body.put("machineKeyCertifySignature", b64.encodeToString(certification.signature()));
+        return body;
     }
 
     static PcrSelection selection(List<Integer> pcrs) {
