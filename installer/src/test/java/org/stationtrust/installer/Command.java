@@ -12,7 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** One host command run to completion (dpkg, lintian, gpg, the installed station-agent...), with a timeout. */
-record Command(List<String> argv, Map<String, String> environment, boolean clearEnvironment, Path directory, Duration timeout) {
+record Command(List<String> argv, Map<String, String> environment, boolean clearEnvironment, Path directory, Duration timeout,
+               String input) {
+
+    Command(List<String> argv, Map<String, String> environment, boolean clearEnvironment, Path directory, Duration timeout) {
+        this(argv, environment, clearEnvironment, directory, timeout, null);
+    }
 
     /** What the command did: exit status and both streams, whole. */
     record Result(List<String> argv, int exit, String stdout, String stderr) {
@@ -40,20 +45,25 @@ record Command(List<String> argv, Map<String, String> environment, boolean clear
     }
 
     Command withEnvironment(Map<String, String> extra) {
-        return new Command(argv, extra, clearEnvironment, directory, timeout);
+        return new Command(argv, extra, clearEnvironment, directory, timeout, input);
+    }
+
+    /** Text on the command's standard input (otherwise it reads /dev/null). */
+    Command withInput(String text) {
+        return new Command(argv, environment, clearEnvironment, directory, timeout, text);
     }
 
     /** Starts from an empty environment, as systemd does for a service, plus {@link #environment()}. */
     Command withOnlyEnvironment(Map<String, String> only) {
-        return new Command(argv, only, true, directory, timeout);
+        return new Command(argv, only, true, directory, timeout, input);
     }
 
     Command in(Path dir) {
-        return new Command(argv, environment, clearEnvironment, dir, timeout);
+        return new Command(argv, environment, clearEnvironment, dir, timeout, input);
     }
 
     Command timeout(Duration limit) {
-        return new Command(argv, environment, clearEnvironment, directory, limit);
+        return new Command(argv, environment, clearEnvironment, directory, limit, input);
     }
 
     Result run() {
@@ -61,9 +71,14 @@ record Command(List<String> argv, Map<String, String> environment, boolean clear
         if (clearEnvironment) builder.environment().clear();
         builder.environment().putAll(environment);
         if (directory != null) builder.directory(directory.toFile());
-        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (input == null) builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         try {
             Process process = builder.start();
+            if (input != null) {
+                try (var stdin = process.getOutputStream()) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             CompletableFuture<String> out = drain(process.getInputStream());
             CompletableFuture<String> err = drain(process.getErrorStream());
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

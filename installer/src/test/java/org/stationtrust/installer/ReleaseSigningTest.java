@@ -123,6 +123,22 @@ class ReleaseSigningTest {
 
     @Test
     @Order(8)
+    void theAptHookChecksOnlyStationAgentArchivesAndOnlyOnceAKeyringIsConfigured() throws IOException {
+        Path tampered = tamperedCopy(signed, "hook");
+        Command.Result notConfigured = hook(work.resolve("no-such-keyring.gpg"), tampered + "\n");
+        assertEquals(0, notConfigured.exit(), "without a keyring the hook does nothing: " + notConfigured.describe());
+
+        Command.Result configured = hook(release.keyring(), "/var/cache/apt/archives/other.deb\n" + tampered + "\n");
+        assertEquals(1, configured.exit(), configured.describe());
+        assertTrue(configured.stderr().contains("REFUSED " + tampered), configured.describe());
+
+        Path otherPackage = otherPackage();
+        Command.Result unrelated = hook(release.keyring(), otherPackage + "\n" + signed.deb() + "\n");
+        assertEquals(0, unrelated.exit(), "another package, and a station-agent archive with a good signature: " + unrelated.describe());
+    }
+
+    @Test
+    @Order(9)
     void installThroughTheVerifierRefusesATamperedPackageAndInstallsTheSignedOne() throws IOException {
         Host.assumeCanInstallPackages();
         Host.requireAgentAbsent();
@@ -136,7 +152,7 @@ class ReleaseSigningTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void onceAReleaseKeyringIsConfiguredAptRefusesAnUpgradeThatDoesNotVerify() throws IOException {
         Host.assumeCanInstallPackages();
         assertEquals(signed.version(), Host.installedVersion().orElseThrow(), "the previous step installed the signed release");
@@ -162,6 +178,20 @@ class ReleaseSigningTest {
         List<String> argv = new java.util.ArrayList<>(List.of("sh", verifyRelease.toString(), "--keyring", release.keyring().toString()));
         argv.addAll(List.of(args));
         return new Command(argv, Map.of(), false, null, Duration.ofMinutes(2)).run();
+    }
+
+    private static Command.Result hook(Path keyring, String archives) {
+        return Command.of("sh", verifyRelease.toString(), "--keyring", keyring.toString(), "--apt-hook").withInput(archives).run();
+    }
+
+    /** A minimal package that is not station-agent, as APT hands the hook other archives too. */
+    private static Path otherPackage() throws IOException {
+        Path tree = Files.createDirectories(work.resolve("other/tree/DEBIAN"));
+        Files.writeString(tree.resolve("control"), "Package: other-package\nVersion: 1.0\nArchitecture: all\n"
+                + "Maintainer: test <test@test.invalid>\nDescription: not station-agent\n");
+        Path deb = work.resolve("other/other-package_1.0_all.deb");
+        Command.of("dpkg-deb", "--root-owner-group", "--build", tree.getParent().toString(), deb.toString()).run().requireSuccess();
+        return deb;
     }
 
     private static Command.Result aptInstall(Path deb) {
