@@ -51,6 +51,29 @@ class TpmLifecycleTest {
     }
 
     @Test
+    void saysDevelopmentModeLoudlyAtEveryStart() throws Exception {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
+        events.setContext(context);
+        events.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(events);
+        try {
+            for (int start = 0; start < 2; start++) {
+                try (RunningAgent agent = station.startAgent("devmode")) {
+                    assertEquals("development", new AgentClient(agent.apiPort(), agent.apiToken().reveal()).get("/v1/status")
+                            .body().path("mode").asText());
+                }
+            }
+        } finally {
+            root.detachAppender(events);
+        }
+        long warnings = events.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                && e.getFormattedMessage().contains("DEVELOPMENT MODE")).count();
+        assertEquals(2, warnings, "one loud warning per start");
+    }
+
+    @Test
     void reportsReenrollmentWhenTheTpmHasAnotherEndorsementKey() throws Exception {
         AgentConfig first = station.config("swapped", "", Map.of());
         try (RunningAgent agent = RunningAgent.start(first, Clock.systemUTC())) {
