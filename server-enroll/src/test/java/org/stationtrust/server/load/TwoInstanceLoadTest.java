@@ -96,16 +96,19 @@ class TwoInstanceLoadTest {
         long consumed = count(a, "SELECT COUNT(*) FROM attestation_nonces WHERE consumed_at IS NOT NULL");
         AuditChainReport audit = new AuditLog(a.db).verify();
 
-        System.out.printf("=== load: %d stations, 2 instances, PostgreSQL, %d concurrent ===%n", STATIONS, CONCURRENCY);
-        System.out.printf("wall time %.1f s, %.1f stations/s, %.0f requests/s%n", seconds, STATIONS / seconds,
-                latencies.values().stream().mapToInt(ConcurrentLinkedQueue::size).sum() / seconds);
-        latencies.forEach((op, q) -> System.out.println(op + " " + percentiles(q)));
+        StringBuilder report = new StringBuilder();
+        report.append(String.format("=== load: %d stations, 2 instances, PostgreSQL, %d concurrent ===%n", STATIONS, CONCURRENCY));
+        report.append(String.format("wall time %.1f s, %.1f stations/s, %.0f requests/s%n", seconds, STATIONS / seconds,
+                latencies.values().stream().mapToInt(ConcurrentLinkedQueue::size).sum() / seconds));
+        latencies.forEach((op, q) -> report.append(op).append(' ').append(percentiles(q)).append('\n'));
         List<Long> all = new ArrayList<>();
         latencies.values().forEach(all::addAll);
-        System.out.println("all requests " + percentiles(all));
-        System.out.printf("machines %d (distinct names %d, ACTIVE %d), passing attestations %d, consumed nonces %d,"
+        report.append("all requests ").append(percentiles(all)).append('\n');
+        report.append(String.format("machines %d (distinct names %d, ACTIVE %d), passing attestations %d, consumed nonces %d,"
                 + " replays accepted %d, audit rows %d intact=%s%n", machines, distinctNames, active, passed, consumed,
-                replaysAccepted, audit.rows(), audit.intact());
+                replaysAccepted, audit.rows(), audit.intact()));
+        System.out.print(report);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "load-" + STATIONS + ".txt"), report);
 
         assertEquals(STATIONS, machines, "an enrollment was lost or duplicated");
         assertEquals(STATIONS, distinctNames);
