@@ -2,24 +2,18 @@ package org.stationtrust.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.SimulatedDevice;
 import org.stationtrust.sbi.simulator.SimulatedDevices;
@@ -52,9 +46,6 @@ final class DemoRun implements AutoCloseable {
     static final List<String> STEPS = List.of(IDENTITY, SERVER, DEVICES, AGENT, ENROLLMENT, ACTIVATION, APPROVAL,
             ATTESTATION, DISCOVERY, REGISTRATION, PACKETS, CTK, AUDIT);
 
-    private static final String SERVER_MAIN = "org.stationtrust.server.ServerCommand";
-    private static final String AGENT_MAIN = "org.stationtrust.agent.Main";
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String[][] REGISTRATION_ORDERS = {
         {"Finger", "1", "left slap"}, {"Finger", "2", "right slap"}, {"Finger", "3", "thumbs"},
         {"Iris", "3", "both irises"}, {"Face", "0", "face"}};
@@ -62,16 +53,11 @@ final class DemoRun implements AutoCloseable {
     private final Path work;
     private final Story story;
     private SoftwareTpm tpm;
-    private ChildJava server;
+    private ServerProcess server;
     private SimulatedDevices devices;
-    private ChildJava agent;
+    private AgentProcess agent;
 
-    private String jdbcUrl;
-    private String serverUrl;
-    private String serverPin;
     private JsonHttp operator;
-    private Path agentConfig;
-    private Path stateDir;
     private JsonHttp local;
     private String machineId;
     private final List<String> packets = new ArrayList<>();
@@ -117,27 +103,12 @@ final class DemoRun implements AutoCloseable {
     }
 
     private String startServer() throws Exception {
-        Path dir = Files.createDirectories(work.resolve("server"));
-        jdbcUrl = "jdbc:sqlite:" + dir.resolve("server.db");
-        cli(SERVER_MAIN, "migrate", "--db", jdbcUrl);
-        Path password = Secrets.writeOwnerOnly(dir.resolve("admin-password"), Secrets.random(24));
-        cli(SERVER_MAIN, "user", "add", "admin", "--role", "admin", "--password-file", password.toString(), "--db", jdbcUrl);
-        story.say("admin operator 'admin' created; its random password is in %s (0600), never printed", password);
-        String adminToken = cli(SERVER_MAIN, "token", "issue", "--user", "admin", "--ttl", "PT1H", "--label", "demo",
-                "--db", jdbcUrl).lastLine().strip();
-        server = ChildJava.start("server-enroll", dir.resolve("server.log"), Map.of(), SERVER_MAIN, "serve",
-                "--dev", "--bind", "127.0.0.1", "--port", "0", "--db", jdbcUrl, "--ek-trust-store",
-                tpm.caDirectory().toString(), "--require-enrollment-token", "--attestation-interval", "PT1H");
-        String pin = server.awaitLine(Pattern.compile("TLS certificate SHA-256 fingerprint: (\\S+)"), WAIT).group(1);
-        String url = server.awaitLine(Pattern.compile("listening on (https://\\S+)"), WAIT).group(1);
-        serverPin = pin;
-        serverUrl = url;
-        operator = JsonHttp.pinned(url, pin, adminToken);
+        server = ServerProcess.start(work.resolve("server"), tpm.caDirectory(), story);
+        operator = server.operator();
         JsonNode ready = operator.getOk("/ready");
-        story.say("server-enroll serve --dev (pid %d) on SQLite %s, log %s", server.pid(), dir.resolve("server.db"),
-                dir.resolve("server.log"));
-        story.say("TLS certificate SHA-256 %s (pinned in the agent's configuration)", pin);
-        return url + " " + ready.path("status").asText() + ", EK trust store = the TPM's local CA";
+        story.say("server-enroll serve --dev (pid %d) on SQLite %s, log %s", server.pid(), server.database(), server.log());
+        story.say("TLS certificate SHA-256 %s (pinned in the agent's configuration)", server.pin());
+        return server.url() + " " + ready.path("status").asText() + ", EK trust store = the TPM's local CA";
     }
 
     private String startDevices() throws Exception {
@@ -156,38 +127,30 @@ final class DemoRun implements AutoCloseable {
 
     private String startAgent() throws Exception {
         Path dir = work.resolve("agent");
-        stateDir = dir.resolve("state");
-        Path token = Secrets.writeOwnerOnly(dir.resolve("enrollment-token"),
-                cli(SERVER_MAIN, "token", "issue", "--enrollment", "--ttl", "PT1H", "--label", "demo-station", "--db", jdbcUrl)
-                        .lastLine().strip());
+        Path token = server.issueEnrollmentToken(dir.resolve("enrollment-token"));
         story.say("one-time enrollment token issued by the server CLI, handed over in %s (0600)", token);
         int first = devices.all().stream().mapToInt(SimulatedDevice::port).min().orElseThrow();
         int last = devices.all().stream().mapToInt(SimulatedDevice::port).max().orElseThrow();
-        agentConfig = dir.resolve("agent.yaml");
-        Files.writeString(agentConfig, "mode: production\n"
-                + "state_dir: " + stateDir + "\n"
+        Path config = dir.resolve("agent.yaml");
+        Files.writeString(config, "mode: production\n"
+                + "state_dir: " + dir.resolve("state") + "\n"
                 + "machine:\n  name: demo-station\n"
-                + "server:\n  url: " + serverUrl + "\n  certificate_sha256: " + serverPin + "\n"
+                + "server:\n  url: " + server.url() + "\n  certificate_sha256: " + server.pin() + "\n"
                 + "tpm:\n  uri: " + tpm.uri() + "\n"
                 + "devices:\n  trust_store: " + deviceCa.getParent() + "\n  ports: " + first + "-" + last + "\n"
                 + "api:\n  port: 0\n"
                 + "queue:\n  initial_backoff_ms: 100\n  max_backoff_seconds: 2\n");
-        agent = ChildJava.start("station-agent", dir.resolve("agent.log"),
-                Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN_FILE", token.toString()), AGENT_MAIN, "--config",
-                agentConfig.toString(), "run");
-        Matcher m = agent.awaitLine(Pattern.compile("local API on 127\\.0\\.0\\.1:(\\d+), token in (\\S+)"), WAIT);
-        local = JsonHttp.loopback(Integer.parseInt(m.group(1)), Files.readString(Path.of(m.group(2))).strip());
+        agent = AgentProcess.start(config, dir.resolve("state"), token, dir.resolve("agent.log"));
+        local = agent.api();
         JsonNode status = local.getOk("/v1/status");
-        story.say("station-agent run (pid %d), production mode, config %s, log %s", agent.pid(), agentConfig,
-                dir.resolve("agent.log"));
-        return "local API on 127.0.0.1:" + m.group(1) + ", mode " + status.path("mode").asText()
-                + ", TPM " + status.path("tpm").asText();
+        story.say("station-agent run (pid %d), config %s, log %s", agent.pid(), config, dir.resolve("agent.log"));
+        return "local API on 127.0.0.1, mode " + status.path("mode").asText() + ", TPM " + status.path("tpm").asText();
     }
 
     private String awaitEnrollment() throws Exception {
-        awaitAudit("enrollment.submitting", r -> true);
+        agent.awaitAudit("enrollment.submitting");
         story.say("agent sent EK certificate, EK/AK/machine-key public areas, the AK's certification and the token");
-        JsonNode challenged = awaitAudit("enrollment.challenged", r -> true);
+        JsonNode challenged = agent.awaitAudit("enrollment.challenged");
         machineId = challenged.path("fields").path("machineId").asText();
         story.say("server (started with --require-enrollment-token) took the one-time token, checked the EK chain and");
         story.say("the certification, and answered a credential challenge (MakeCredential to the EK for the AK's name)");
@@ -195,7 +158,7 @@ final class DemoRun implements AutoCloseable {
     }
 
     private String awaitActivation() throws Exception {
-        JsonNode activated = awaitAudit("enrollment.activated", r -> true);
+        JsonNode activated = agent.awaitAudit("enrollment.activated");
         story.say("TPM2_ActivateCredential recovered the secret: only this TPM's EK could");
         return "state " + activated.path("fields").path("state").asText() + " (first quote sent as the PCR baseline)";
     }
@@ -209,7 +172,7 @@ final class DemoRun implements AutoCloseable {
     }
 
     private String awaitAttestation() throws Exception {
-        JsonNode status = awaitStatus(s -> "ACTIVE".equals(s.path("enrollment").asText())
+        JsonNode status = agent.awaitStatus(s -> "ACTIVE".equals(s.path("enrollment").asText())
                 && "PASSED".equals(s.path("lastAttestationResult").asText()));
         JsonNode history = operator.getOk("/api/v1/admin/machines/" + machineId + "/attestations");
         story.say("agent quoted PCRs 0-7 (sha256) with the AK over a fresh server nonce; server verified signature, "
@@ -238,7 +201,7 @@ final class DemoRun implements AutoCloseable {
     }
 
     private String register() throws Exception {
-        String registration = "REG-DEMO-" + HexFormat.of().formatHex(Secrets.random(4));
+        String registration = "REG-DEMO-" + HexFormat.of().formatHex(DemoSecrets.random(4));
         int biometrics = 0;
         for (String[] order : REGISTRATION_ORDERS) {
             JsonHttp.Answer a = local.post("/v1/captures", "{\"modality\":\"" + order[0] + "\",\"deviceSubId\":" + order[1]
@@ -305,67 +268,17 @@ final class DemoRun implements AutoCloseable {
     }
 
     private String verifyAuditLogs() throws Exception {
-        int agentExit = agent.stopGracefully();
+        int agentExit = agent.stop();
         story.say("agent stopped with SIGTERM as systemd stops it (exit %d)", agentExit);
-        ChildJava.Outcome serverAudit = ChildJava.run(WAIT, Map.of(), SERVER_MAIN, "audit", "verify", "--db", jdbcUrl);
+        ChildJava.Outcome serverAudit = server.auditVerify();
         story.say("server-enroll audit verify: %s", serverAudit.lastLine());
-        ChildJava.Outcome agentAudit = ChildJava.run(WAIT, Map.of(), AGENT_MAIN, "--config", agentConfig.toString(),
-                "audit", "verify");
+        ChildJava.Outcome agentAudit = agent.auditVerify();
         story.say("station-agent audit verify: %s", agentAudit.lastLine());
         if (serverAudit.exitCode() != 0 || agentAudit.exitCode() != 0) {
             throw new IllegalStateException("an audit chain does not verify: server exit " + serverAudit.exitCode()
                     + ", agent exit " + agentAudit.exitCode());
         }
         return "server hash chain intact, agent hash chain intact";
-    }
-
-    /** Runs one of our command lines to its end; a non-zero exit is an error naming its output. */
-    private static ChildJava.Outcome cli(String mainClass, String... args) throws Exception {
-        ChildJava.Outcome o = ChildJava.run(WAIT, Map.of(), mainClass, args);
-        if (o.exitCode() != 0) {
-            // the output of a failing command holds no token (tokens are printed only on success)
-            throw new IllegalStateException(args[0] + " " + (args.length > 1 ? args[1] : "") + " exited " + o.exitCode()
-                    + ": " + String.join(" | ", o.lines().subList(0, Math.min(3, o.lines().size()))));
-        }
-        return o;
-    }
-
-    private JsonNode awaitAudit(String event, Predicate<JsonNode> match) throws Exception {
-        Path log = stateDir.resolve("audit.jsonl");
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log)) {
-                for (String line : Files.readAllLines(log)) {
-                    JsonNode r = JsonHttp.JSON.readTree(line);
-                    if (event.equals(r.path("event").asText()) && match.test(r)) {
-                        return r;
-                    }
-                    if ("enrollment.refused".equals(r.path("event").asText())
-                            || "enrollment.activation_refused".equals(r.path("event").asText())) {
-                        throw new IllegalStateException("the server refused the enrollment: " + r.path("fields"));
-                    }
-                }
-            }
-            if (!agent.isAlive()) {
-                throw new IllegalStateException("the agent stopped; see " + work.resolve("agent").resolve("agent.log"));
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("no '" + event + "' in the agent's audit log " + log + " within " + WAIT.toSeconds() + " s");
-    }
-
-    private JsonNode awaitStatus(Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = local.getOk("/v1/status");
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the agent did not reach the expected state within " + WAIT.toSeconds()
-                + " s; last status " + last);
     }
 
     private static int count(JsonNode node) {
@@ -412,32 +325,6 @@ final class DemoRun implements AutoCloseable {
         }
         if (tpm != null) {
             tpm.close();
-        }
-    }
-
-    /** Secrets made by the demo: random, written to files only their owner can read, never printed. */
-    static final class Secrets {
-        private static final SecureRandom RANDOM = new SecureRandom();
-
-        private Secrets() {
-        }
-
-        static byte[] random(int bytes) {
-            byte[] b = new byte[bytes];
-            RANDOM.nextBytes(b);
-            return b;
-        }
-
-        static Path writeOwnerOnly(Path file, byte[] secret) throws IOException {
-            return writeOwnerOnly(file, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
-        }
-
-        static Path writeOwnerOnly(Path file, String secret) throws IOException {
-            Files.deleteIfExists(file);
-            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, secret);
-            return file;
         }
     }
 }

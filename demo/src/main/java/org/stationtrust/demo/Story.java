@@ -52,7 +52,7 @@ final class Story {
             long ms = (System.nanoTime() - start) / 1_000_000;
             done.add(new Step(name, Outcome.PASSED, result, ms));
             out.printf("      ok (%d ms): %s%n", ms, result);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) { // LinkageError: a part missing from the classpath is a failed step too
             long ms = (System.nanoTime() - start) / 1_000_000;
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             done.add(new Step(name, Outcome.FAILED, reason, ms));
