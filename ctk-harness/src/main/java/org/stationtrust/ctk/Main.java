@@ -76,8 +76,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--skew-seconds", defaultValue = "300", description = "Allowed timestamp skew, both directions (default ${DEFAULT-VALUE}).")
     int skewSeconds;
 
-    @Option(names = "--allowed-alg", description = "JWS algorithms accepted from the device (repeatable; default RS256, never none).")
-    List<String> allowedAlgorithms = new ArrayList<>(List.of("RS256"));
+    @Option(names = "--allowed-alg", defaultValue = "RS256",
+            description = "JWS algorithms accepted from the device (repeatable; default ${DEFAULT-VALUE}, never none).")
+    List<String> allowedAlgorithms;
 
     @Option(names = "--env", defaultValue = "Staging", description = "env sent in capture requests (default ${DEFAULT-VALUE}).")
     String env;

@@ -71,6 +71,15 @@ class MainTest {
     }
 
     @Test
+    void refusesRs256SignaturesWhenOnlyPs256IsAllowed(@TempDir Path dir) throws Exception {
+        try (SimulatedDevice device = SimulatorFixture.start(DeviceKind.FACE, "Registration", FaultMode.NONE)) {
+            device.writeDeviceProviderCaPem(dir.resolve("ca.pem"));
+            assertEquals(1, run(args(device, dir, "--case", "INFO-SIGNED", "--allowed-alg", "PS256")));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("allowed: [PS256]"), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void refusesToRunWithoutTheVendorCa(@TempDir Path dir) {
         assertEquals(2, run("--port", "4501", "--non-interactive", "--harness-key-dir", dir.resolve("key").toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--vendor-ca is required"));
