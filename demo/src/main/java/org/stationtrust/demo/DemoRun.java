@@ -177,6 +177,9 @@ final class DemoRun implements AutoCloseable {
         JsonNode history = operator.getOk("/api/v1/admin/machines/" + machineId + "/attestations");
         story.say("agent quoted PCRs 0-7 (sha256) with the AK over a fresh server nonce; server verified signature, "
                 + "nonce and PCR digest against the baseline");
+        JsonNode first = history.path("history").path(0);
+        story.say("server's record: %s %s at %s", first.path("outcome").asText(), first.path("detail").asText(""),
+                first.path("at").asText());
         return "agent " + status.path("enrollment").asText() + ", last attestation " + status.path("lastAttestationResult")
                 .asText() + "; server: " + history.path("attestationStatus").asText() + ", "
                 + history.path("history").size() + " attestation(s) recorded";
