@@ -19,7 +19,7 @@ public final class CredentialStore {
     }
 
     public void createSession(String tokenHash, String username, String csrf, long expiresAt) {
-        db.withConnection(c -> Sql.update(c, "INSERT INTO sessions (token_hash, username, csrf_token, created_at, "
+        db.write(c -> Sql.update(c, "INSERT INTO sessions (token_hash, username, csrf_token, created_at, "
                 + "expires_at) VALUES (?, ?, ?, ?, ?)", tokenHash, username, csrf, System.currentTimeMillis(), expiresAt));
     }
 
@@ -30,11 +30,11 @@ public final class CredentialStore {
     }
 
     public void deleteSession(String tokenHash) {
-        db.withConnection(c -> Sql.update(c, "DELETE FROM sessions WHERE token_hash = ?", tokenHash));
+        db.write(c -> Sql.update(c, "DELETE FROM sessions WHERE token_hash = ?", tokenHash));
     }
 
     public void createApiToken(String id, String tokenHash, String username, String label, long expiresAt) {
-        db.withConnection(c -> Sql.update(c, "INSERT INTO api_tokens (id, token_hash, username, label, created_at, "
+        db.write(c -> Sql.update(c, "INSERT INTO api_tokens (id, token_hash, username, label, created_at, "
                 + "expires_at) VALUES (?, ?, ?, ?, ?, ?)", id, tokenHash, username, label, System.currentTimeMillis(),
                 expiresAt));
     }
@@ -53,11 +53,11 @@ public final class CredentialStore {
     }
 
     public boolean revokeApiToken(String id) {
-        return db.withConnection(c -> Sql.update(c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND "
+        return db.write(c -> Sql.update(c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND "
                 + "revoked_at IS NULL", System.currentTimeMillis(), id) == 1);
     }
 
     public void purgeExpired(long now) {
-        db.withConnection(c -> Sql.update(c, "DELETE FROM sessions WHERE expires_at <= ?", now));
+        db.write(c -> Sql.update(c, "DELETE FROM sessions WHERE expires_at <= ?", now));
     }
 }

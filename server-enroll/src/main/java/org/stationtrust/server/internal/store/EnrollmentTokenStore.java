@@ -22,7 +22,7 @@ public final class EnrollmentTokenStore {
     }
 
     public void create(String id, String tokenHash, String createdBy, String note, long expiresAt) {
-        db.withConnection(c -> Sql.update(c, "INSERT INTO enrollment_tokens (id, token_hash, created_by, note, "
+        db.write(c -> Sql.update(c, "INSERT INTO enrollment_tokens (id, token_hash, created_by, note, "
                 + "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)", id, tokenHash, createdBy, note,
                 System.currentTimeMillis(), expiresAt));
     }
@@ -39,7 +39,7 @@ public final class EnrollmentTokenStore {
 
     public boolean expire(String id) {
         long now = System.currentTimeMillis();
-        return db.withConnection(c -> Sql.update(c, "UPDATE enrollment_tokens SET expires_at = ? WHERE id = ? AND "
+        return db.write(c -> Sql.update(c, "UPDATE enrollment_tokens SET expires_at = ? WHERE id = ? AND "
                 + "used_at IS NULL AND expires_at > ?", now, id, now) == 1);
     }
 

@@ -28,7 +28,7 @@ public final class UserStore {
 
     public boolean create(String username, String passwordHash, Role role) {
         requireValidUsername(username);
-        return db.withConnection(c -> Sql.update(c, "INSERT INTO users (username, password_hash, role, created_at, "
+        return db.write(c -> Sql.update(c, "INSERT INTO users (username, password_hash, role, created_at, "
                 + "disabled) VALUES (?, ?, ?, ?, 0) ON CONFLICT (username) DO NOTHING", username, passwordHash,
                 role.name(), System.currentTimeMillis()) == 1);
     }

@@ -74,6 +74,23 @@ public final class TestPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
     }
 
+    /** Stops the server (fast shutdown: sessions are cut) and starts it again on the same port and data. */
+    public void restart() throws Exception {
+        run(List.of(bin + "/pg_ctl", "-D", dataDir.toString(), "-w", "-m", "fast", "stop"), true);
+        run(List.of(bin + "/pg_ctl", "-D", dataDir.toString(), "-w", "-t", "60", "-l", baseDir.resolve("log").toString(),
+                "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + baseDir + " -c fsync=off", "start"), true);
+    }
+
+    /** Stops the server until {@link #startAgain()}. */
+    public void stop() throws Exception {
+        run(List.of(bin + "/pg_ctl", "-D", dataDir.toString(), "-w", "-m", "fast", "stop"), true);
+    }
+
+    public void startAgain() throws Exception {
+        run(List.of(bin + "/pg_ctl", "-D", dataDir.toString(), "-w", "-t", "60", "-l", baseDir.resolve("log").toString(),
+                "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + baseDir + " -c fsync=off", "start"), true);
+    }
+
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
     }
