@@ -160,6 +160,13 @@ final class DemoRun implements AutoCloseable {
     private String awaitActivation() throws Exception {
         JsonNode activated = agent.awaitAudit("enrollment.activated");
         story.say("TPM2_ActivateCredential recovered the secret: only this TPM's EK could");
+        // fail closed: until an admin approves, the station captures nothing
+        JsonHttp.Answer early = local.post("/v1/captures", "{\"modality\":\"Face\",\"deviceSubId\":0,"
+                + "\"consentReference\":\"consent-demo\",\"registrationId\":\"REG-EARLY\"}");
+        if (early.ok()) {
+            throw new IllegalStateException("the agent captured before its enrollment was approved: " + early.body());
+        }
+        story.say("a capture now is refused: %d %s", early.status(), early.body().path("error").asText());
         return "state " + activated.path("fields").path("state").asText() + " (first quote sent as the PCR baseline)";
     }
 
