@@ -77,9 +77,10 @@ case("DISC-UNKNOWN-TYPE", "Discovery with an unknown modality",
      mosip=["SBI1196"])
 case("INFO-SIGNED", "Device info is signed and trusted",
      "MOSIPDINFO must answer a JWS signed by the device key whose certificate chains to the vendor "
-     "CA, with a signed digitalId describing the same device as discovery.",
+     "CA, with a signed digitalId describing the same device as discovery and dated by a clock "
+     "within the allowed skew.",
      "Any", "device-info", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
-     ["MOSIPDINFO"], ["schema", "signature", "trust", "digital-id", "response-time", "error-code"],
+     ["MOSIPDINFO"], ["schema", "signature", "trust", "digital-id", "timestamp", "response-time", "error-code"],
      mosip=["SBI1001"])
 case("STATUS-READY", "Device reports Ready",
      "A connected, registered, idle device must report deviceStatus Ready in its signed info.",

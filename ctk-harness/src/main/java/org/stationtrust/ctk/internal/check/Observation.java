@@ -50,7 +50,10 @@ public final class Observation {
     }
 
     /** An exchange and the longest the device may take to answer it (null: not timed, e.g. abandoned probes). */
-    public record Timed(Exchange exchange, java.time.Duration limit, long endNanos) {
+    public record Timed(Exchange exchange, java.time.Duration limit, long endNanos, Instant endedAt) {
+        public Instant startedAt() {
+            return endedAt.minusNanos(exchange.elapsedNanos());
+        }
     }
 
     /** What reading a STREAM produced. */
@@ -89,7 +92,7 @@ public final class Observation {
     /** Records an exchange with its time limit. */
     public Exchange record(Exchange exchange, java.time.Duration limit) {
         exchanges.add(exchange);
-        timed.add(new Timed(exchange, limit, System.nanoTime()));
+        timed.add(new Timed(exchange, limit, System.nanoTime(), Instant.now()));
         return exchange;
     }
 

@@ -42,11 +42,25 @@ public final class TimestampCheck implements Check {
     @Override
     public Finding judge(Observation o, JudgingRules rules) {
         List<Observation.CaptureElement> elements = o.successfulElements();
-        if (elements.isEmpty()) {
-            return Finding.notEvaluated(name(), "no successful capture element with a timestamp");
-        }
         List<String> problems = new ArrayList<>();
         Duration skew = rules.allowedSkew();
+        int judged = elements.size();
+        // Device info carries the device clock too: its signed digitalId's dateTime.
+        List<Observation.Timed> infoExchanges = o.timed.stream().filter(t -> t.exchange().verb().equals("MOSIPDINFO")).toList();
+        for (int i = 0; i < o.infos.size() && i < infoExchanges.size(); i++) {
+            Observation.InfoEntry info = o.infos.get(i);
+            if (info.payload() == null || !"0".equals(info.errorCode())) {
+                continue;
+            }
+            Observation.Timed t = infoExchanges.get(i);
+            var window = new Observation.SentCapture(-1, null, null, null, t.startedAt(), t.endedAt(), t.exchange());
+            JsonFacts.digitalId(info.payload().path("digitalId").asText(null)).ifPresent(id ->
+                    judge("deviceInfo.digitalId.dateTime", id.path("dateTime").asText(null), window, skew, problems));
+            judged++;
+        }
+        if (judged == 0) {
+            return Finding.notEvaluated(name(), "no answer with a timestamp");
+        }
         for (Observation.CaptureElement e : elements) {
             if (e.payload() == null || e.request() >= o.sent.size()) {
                 continue;
@@ -57,7 +71,7 @@ public final class TimestampCheck implements Check {
             JsonFacts.digitalId(e.payload().path("digitalId").asText(null)).ifPresent(id ->
                     judge(where + ".digitalId.dateTime", id.path("dateTime").asText(null), sent, skew, problems));
         }
-        return Finding.of(name(), problems, "timestamps are UTC and within ±" + skew.toSeconds() + " s of the exchange");
+        return Finding.of(name(), problems, "timestamps are UTC and within +/-" + skew.toSeconds() + " s of the exchange");
     }
 
     private static void judge(String where, String value, Observation.SentCapture sent, Duration skew, List<String> problems) {

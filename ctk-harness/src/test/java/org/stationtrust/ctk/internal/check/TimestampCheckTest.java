@@ -48,6 +48,25 @@ class TimestampCheckTest {
         assertEquals(Finding.Status.PASS, judgeShiftedBy(Duration.ofMinutes(4)).status());
     }
 
+    private static Observation infoDated(Instant dateTime) {
+        Observation o = new Observation(TestDevice.testCase("INFO-SIGNED"), device.profile());
+        var id = TestDevice.digitalId("SLAP-0001");
+        id.put("dateTime", dateTime.toString());
+        var payload = TestDevice.JSON.createObjectNode().put("deviceStatus", "Ready").put("digitalId", device.sign(id));
+        o.record(new org.stationtrust.ctk.internal.device.Exchange("MOSIPDINFO", "/info", null, 200, null, null, false,
+                3_000_000L, null), Duration.ofSeconds(5));
+        o.infos.add(new Observation.InfoEntry(payload, device.sign(payload), payload, "0"));
+        return o;
+    }
+
+    @Test
+    void judgesTheDeviceClockInDeviceInfoToo() {
+        assertEquals(Finding.Status.PASS, new TimestampCheck().judge(infoDated(Instant.now()), device.rules()).status());
+        Finding f = new TimestampCheck().judge(infoDated(Instant.now().minus(Duration.ofHours(1))), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("deviceInfo.digitalId.dateTime") && f.message().contains("stale timestamp"), f.message());
+    }
+
     @Test
     void rejectsATimestampAnHourOld() {
         Finding f = judgeShiftedBy(Duration.ofHours(-1));
