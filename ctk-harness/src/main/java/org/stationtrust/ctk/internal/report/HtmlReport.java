@@ -39,6 +39,14 @@ public final class HtmlReport {
         row(b, "Time", String.format(Locale.ROOT, "%.1f s in all, %.1f s waiting on the device, %.1f s operator, "
                 + "%.1f s harness (%.1f%%)", r.timing().wallMs() / 1000, r.timing().deviceMs() / 1000,
                 r.timing().operatorMs() / 1000, r.timing().harnessMs() / 1000, r.timing().harnessPercent()));
+        b.append("</tbody></table>\n<h2>By category</h2><table><thead><tr><th>category</th><th>passed</th>"
+                + "<th>failed</th><th>skipped</th></tr></thead><tbody>");
+        Map<String, long[]> byCategory = new java.util.TreeMap<>();
+        for (CaseResult c : r.results()) {
+            byCategory.computeIfAbsent(c.category(), k -> new long[3])[c.outcome().ordinal()]++;
+        }
+        byCategory.forEach((category, n) -> b.append(String.format(Locale.ROOT,
+                "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td></tr>", Xml.esc(category), n[0], n[1], n[2])));
         b.append("</tbody></table>\n<h2>Latency per verb (ms)</h2><table><thead><tr><th>verb</th><th>count</th>"
                 + "<th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>");
         r.latency().forEach((verb, l) -> b.append(String.format(Locale.ROOT,
