@@ -102,6 +102,37 @@ abstract class MultiInstanceSuite {
         }
     }
 
+    @Test
+    void everyOperatorReadAndDecisionWorksOnThisDatabase() {
+        SoftwareStation s = new SoftwareStation();
+        String pending = first().seedMachine(s, EnrollmentState.PENDING_APPROVAL, false);
+        String active = first().seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
+        for (String path : new String[] {"/api/v1/admin/enrollments", "/api/v1/admin/enrollments?state=ACTIVE",
+                "/api/v1/admin/machines", "/api/v1/admin/machines/" + active, "/api/v1/admin/machines/" + active
+                + "/attestations", "/api/v1/admin/enrollment-tokens", "/api/v1/admin/audit?limit=5",
+                "/api/v1/admin/audit/verify", "/api/v1/admin/users"}) {
+            HttpResponse<String> r = second().as(Role.ADMIN, "GET", path, null);
+            assertEquals(200, r.statusCode(), path + " -> " + r.body());
+        }
+        var token = TestServer.json(second().as(Role.ADMIN, "POST", "/api/v1/admin/enrollment-tokens",
+                "{\"note\":\"pg\",\"ttlSeconds\":600}"));
+        assertEquals(200, first().as(Role.ADMIN, "POST", "/api/v1/admin/enrollment-tokens/" + token.path("id").asText()
+                + "/expire", null).statusCode());
+        assertEquals(201, first().as(Role.ADMIN, "POST", "/api/v1/admin/users", "{\"username\":\"op-"
+                + pending.substring(0, 6) + "\",\"password\":\"a long enough password\",\"role\":\"auditor\"}")
+                .statusCode());
+        assertEquals(201, first().as(Role.ADMIN, "POST", "/api/v1/admin/api-tokens", "{\"username\":\"auditor\"}")
+                .statusCode());
+        assertEquals(200, second().as(Role.ADMIN, "PUT", "/api/v1/admin/machines/" + active + "/golden-pcrs",
+                "{\"pcrs\":{\"7\":\"" + "00".repeat(32) + "\"},\"reason\":\"secure boot db update\"}").statusCode());
+        assertEquals(200, first().as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + pending + "/reject",
+                "{\"reason\":\"unknown laptop\"}").statusCode());
+        assertEquals(200, second().as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + active + "/revoke",
+                "{\"reason\":\"decommissioned\"}").statusCode());
+        var chain = TestServer.json(first().as(Role.AUDITOR, "GET", "/api/v1/admin/audit/verify", null));
+        assertTrue(chain.path("intact").asBoolean(), chain.toString());
+    }
+
     static String quote(TestServer server, SoftwareStation s, String id) {
         HttpResponse<String> n = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
                 StationClient.jcaSigner(s.machineKey()));
