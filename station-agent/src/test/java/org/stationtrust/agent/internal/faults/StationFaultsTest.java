@@ -1,0 +1,100 @@
+package org.stationtrust.agent.internal.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.agent.internal.service.RunningAgent;
+import org.stationtrust.agent.testing.AgentClient;
+import org.stationtrust.agent.testing.StationFixture;
+import org.stationtrust.sbi.simulator.DeviceKind;
+
+/**
+ * Faults under a running agent (development mode, real swtpm and SBI simulator): the TPM process killed
+ * while captures are being signed, and a device unplugged in the middle of a capture. Each gives the
+ * operator a clear refusal (never a 500, never a hang), leaves the audit log intact, and the agent works
+ * again once the part is back.
+ */
+class StationFaultsTest {
+    @TempDir Path dir;
+
+    private static String order(String modality, int subId, String registration) {
+        return "{\"modality\":\"" + modality + "\",\"deviceSubId\":" + subId + ",\"consentReference\":\"c-1\",\"registrationId\":\""
+                + registration + "\"}";
+    }
+
+    @Test
+    void aTpmKilledWhileCapturesAreSignedGivesAClearErrorAndTheAgentRecoversAfterItRestarts() throws Exception {
+        try (StationFixture station = new StationFixture(dir.resolve("station"));
+             RunningAgent agent = station.startAgent("tpm-killed")) {
+            AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            List<AgentClient.Answer> answers = new ArrayList<>();
+            Future<?> captures = pool.submit(() -> {
+                for (int i = 0; i < 12; i++) answers.add(client.post("/v1/captures", order("Face", 0, "R-" + i)));
+                return null;
+            });
+            while (answers.size() < 3) Thread.sleep(5);
+            long pid = Long.parseLong(Files.readString(station.tpm().workDirectory().resolve("swtpm.pid")).strip());
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL, possibly in the middle of TPM2_Sign
+            captures.get(120, TimeUnit.SECONDS);
+            pool.shutdown();
+
+            List<AgentClient.Answer> refused = answers.stream().filter(a -> a.status() != 200).toList();
+            System.out.println("after the kill: " + refused.stream().map(a -> a.status() + " " + a.body()).toList());
+            assertTrue(!refused.isEmpty(), "captures after the kill cannot be signed");
+            for (AgentClient.Answer a : refused) {
+                assertNotEquals(500, a.status(), a.body().toString());
+                assertTrue(a.body().toString().toLowerCase(java.util.Locale.ROOT).contains("tpm"), "the reason names the TPM: " + a.body());
+            }
+
+            station.tpm().restart();
+            AgentClient.Answer after = client.post("/v1/captures", order("Face", 0, "R-after"));
+            assertEquals(200, after.status(), after.body().toString());
+            assertEquals("ready", client.get("/v1/status").body().path("tpm").asText());
+            assertAuditIntact(agent);
+        }
+    }
+
+    @Test
+    void aDeviceUnpluggedDuringACaptureIsReportedAndTheOtherDevicesKeepWorking() throws Exception {
+        try (StationFixture station = new StationFixture(dir.resolve("station"));
+             RunningAgent agent = station.startAgent("unplugged")) {
+            AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
+            assertEquals(200, client.post("/v1/captures", order("Iris", 3, "R-1")).status());
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            Future<AgentClient.Answer> capture = pool.submit(() -> client.post("/v1/captures", order("Iris", 3, "R-2")));
+            Thread.sleep(15);
+            station.devices().device(DeviceKind.IRIS_DOUBLE).close();
+            AgentClient.Answer during = capture.get(120, TimeUnit.SECONDS);
+            AgentClient.Answer later = client.post("/v1/captures", order("Iris", 3, "R-3"));
+            pool.shutdown();
+            System.out.println("during: " + during.status() + " " + during.body() + "\nlater: " + later.status() + " " + later.body());
+
+            for (AgentClient.Answer a : List.of(during, later)) {
+                if (a.status() == 200) continue; // the capture finished before the unplug
+                assertNotEquals(500, a.status(), a.body().toString());
+                assertTrue(a.body().path("reason").asText().length() > 10, "a reason the operator can read: " + a.body());
+            }
+            assertNotEquals(200, later.status(), "an unplugged device cannot capture: " + later.body());
+            assertEquals(200, client.post("/v1/captures", order("Finger", 1, "R-4")).status(), "the finger device still works");
+            assertAuditIntact(agent);
+        }
+    }
+
+    static void assertAuditIntact(RunningAgent agent) throws Exception {
+        org.stationtrust.agent.internal.audit.AuditChain.Verified chain = org.stationtrust.agent.internal.audit.AuditChain.verify(
+                agent.stateDirectory().resolve("audit.jsonl"), agent.stateDirectory().resolve("audit.head"));
+        assertTrue(chain.records() > 0, "audit records: " + chain);
+    }
+}
