@@ -166,6 +166,21 @@ class RouteAccessTest {
     }
 
     @Test
+    void aRevokedApiTokenStopsWorking() {
+        String token = TestServer.json(server.as(Role.ADMIN, "POST", "/api/v1/admin/api-tokens",
+                "{\"username\":\"auditor\",\"label\":\"ci\"}")).path("token").asText();
+        assertEquals(200, server.request("GET", "/api/v1/admin/machines", null, token).statusCode());
+        String id = null;
+        for (var t : TestServer.json(server.as(Role.ADMIN, "GET", "/api/v1/admin/api-tokens", null)).path("apiTokens")) {
+            if (t.path("label").asText().equals("ci")) id = t.path("id").asText();
+        }
+        assertFalse(server.as(Role.ADMIN, "GET", "/api/v1/admin/api-tokens", null).body().contains(token),
+                "tokens are never listed");
+        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/api-tokens/" + id + "/revoke", null).statusCode());
+        assertEquals(401, server.request("GET", "/api/v1/admin/machines", null, token).statusCode());
+    }
+
+    @Test
     void aLoginFormPostedWithoutItsTokenIsRefused() throws Exception {
         HttpResponse<String> r = post("/admin/login", "username=admin&password=" + TestServer.PASSWORD.replace(" ", "+"),
                 null);

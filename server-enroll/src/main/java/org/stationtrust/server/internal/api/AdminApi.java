@@ -69,6 +69,8 @@ public final class AdminApi {
         r.add(api(GET, "/api/v1/admin/users", Role.ADMIN, (ctx, who) -> ctx.json(users())));
         r.add(api(POST, "/api/v1/admin/users", Role.ADMIN, this::addUser));
         r.add(api(POST, "/api/v1/admin/api-tokens", Role.ADMIN, this::issueApiToken));
+        r.add(api(GET, "/api/v1/admin/api-tokens", Role.ADMIN, this::listApiTokens));
+        r.add(api(POST, "/api/v1/admin/api-tokens/{id}/revoke", Role.ADMIN, this::revokeApiToken));
         return r;
     }
 
@@ -235,6 +237,29 @@ public final class AdminApi {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
         ctx.status(201).json(Map.of("username", u.username()));
+    }
+
+    private void listApiTokens(Context ctx, Caller who) {
+        long now = System.currentTimeMillis();
+        ctx.json(Map.of("apiTokens", c.credentials().apiTokens().stream().map(t -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("id", t.id());
+            v.put("username", t.username());
+            v.put("label", t.label());
+            v.put("createdAt", Views.time(t.createdAt()));
+            v.put("expiresAt", Views.time(t.expiresAt()));
+            v.put("status", t.revokedAt() != null ? "REVOKED" : t.expiresAt() <= now ? "EXPIRED" : "ACTIVE");
+            return v;
+        }).toList()));
+    }
+
+    private void revokeApiToken(Context ctx, Caller who) {
+        String id = ctx.pathParam("id");
+        if (!c.credentials().revokeApiToken(id)) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
+        }
+        c.audit().append(who.username(), "api_token.revoke", id, "OK", "revoked by operator");
+        ctx.json(Map.of("id", id, "status", "REVOKED"));
     }
 
     private void issueApiToken(Context ctx, Caller who) {
