@@ -46,7 +46,7 @@ class AdminPageBrowserTest {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
+        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(15));
     }
 
     @AfterEach
