@@ -123,6 +123,7 @@ public final class BenchReport {
         ObjectNode json = JsonHttp.JSON.createObjectNode();
         json.put("generated", Instant.now().toString());
         json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         json.set("figures", rows);
         json.set("missing", JsonHttp.JSON.valueToTree(missing));
         Files.writeString(dir.resolve("report.json"), JsonHttp.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
@@ -138,8 +139,10 @@ public final class BenchReport {
 
     static String markdown(ArrayNode rows, List<String> missing) {
         StringBuilder b = new StringBuilder("# station-trust benchmark report\n\n");
-        b.append(String.format(Locale.ROOT, "Generated %s on %d cores by `bash scripts/bench`. The limit of each figure is "
-                + "measured in the same run; ratio = ours / limit.%n%n", Instant.now(), Runtime.getRuntime().availableProcessors()));
+        b.append(String.format(Locale.ROOT, "Generated %s on %d cores (load average %.1f at the end) by `bash scripts/bench`. "
+                + "The limit of each figure is measured in the same run; ratio = ours / limit unless the note says "
+                + "otherwise.%n%n", Instant.now(), Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         b.append("| module | figure | ours | limit (same run) | ratio | target | met | note |\n");
         b.append("|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : rows) {

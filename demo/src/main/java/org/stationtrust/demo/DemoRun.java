@@ -98,6 +98,7 @@ final class DemoRun implements AutoCloseable {
                     fingerprint(identity.attestationKey().publicKey()));
             story.say("machine key       0x%08x  SHA-256 %s (ECC P-256, never leaves the TPM)",
                     identity.machineKey().handle(), fingerprint(identity.machineKey().publicKey()));
+            story.say("(keys at persistent handles: the agent, started below, finds and uses these same keys)");
             return "EK certificate by " + ek.certificate().getIssuerX500Principal().getName() + ", AK and machine key persisted";
         }
     }
