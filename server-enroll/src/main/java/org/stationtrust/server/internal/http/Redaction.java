@@ -1,6 +1,5 @@
 package org.stationtrust.server.internal.http;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -37,9 +36,5 @@ public final class Redaction {
         out = TOKEN_PREFIXED.matcher(out).replaceAll(REDACTED);
         out = LONG_BASE64.matcher(out).replaceAll(REDACTED);
         return out.length() > 500 ? out.substring(0, 500) + "..." : out;
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.stationtrust.server.EnrollmentState;
 import org.stationtrust.server.internal.http.ApiException;
@@ -132,6 +131,4 @@ public final class SignedRequestVerifier {
     private static String clip(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
-
-    static final Set<String> ALLOWED_ALGS = Set.of("ES256");
 }
