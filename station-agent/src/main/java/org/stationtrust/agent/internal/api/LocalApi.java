@@ -80,6 +80,11 @@ public final class LocalApi implements AutoCloseable {
                 default -> refuse(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
             }
         });
+        // The state directory failing a write (disk full, read-only, permissions) is the operator's to fix, not a crash.
+        app.exception(java.io.UncheckedIOException.class, (e, ctx) -> {
+            LOG.error("event=api.storage_error requestId={} message=\"{}\"", (Object) ctx.attribute("requestId"), e.getMessage());
+            refuse(ctx, 507, "storage_unavailable", "the agent could not write to its state directory: " + e.getMessage());
+        });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("event=api.internal_error requestId={} type={} message=\"{}\"", (Object) ctx.attribute("requestId"),
                     e.getClass().getSimpleName(), e.getMessage());

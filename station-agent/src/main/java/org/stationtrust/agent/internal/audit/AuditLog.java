@@ -83,13 +83,25 @@ public final class AuditLog implements AutoCloseable {
         record.put("prev", lastHash);
         String hash = hashOf(record);
         record.put("hash", hash);
+        long sizeBefore = -1;
         try {
             byte[] line = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+            sizeBefore = channel.size();
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) channel.write(buffer);
             channel.force(false);
             writeHead(seq + 1, hash);
         } catch (IOException e) {
+            // A failed append (disk full) must not leave part of a record behind: the next append would break the chain.
+            if (sizeBefore >= 0) {
+                try {
+                    channel.truncate(sizeBefore);
+                    channel.force(false);
+                    writeHead(seq, lastHash);
+                } catch (IOException rollback) {
+                    e.addSuppressed(rollback);
+                }
+            }
             throw new java.io.UncheckedIOException("cannot append to the audit log " + file + "; check disk space and permissions", e);
         }
         seq++;
