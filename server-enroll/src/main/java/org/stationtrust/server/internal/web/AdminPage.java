@@ -59,6 +59,31 @@ public final class AdminPage {
             c.approvals().revoke(who, ctx.pathParam("id"), ctx.formParam("reason"));
             ctx.redirect("/admin/machines/" + ctx.pathParam("id"), HttpStatus.SEE_OTHER);
         }));
+        r.add(page(POST, "/admin/machines/{id}/golden-pcrs", Role.ADMIN, (ctx, who) -> {
+            java.util.Map<String, String> hex = new java.util.LinkedHashMap<>();
+            String text = ctx.formParam("pcrs") == null ? "" : ctx.formParam("pcrs");
+            if (text.length() > 4096) {
+                throw new org.stationtrust.server.internal.http.ApiException(
+                        org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD, "Too much PCR text");
+            }
+            for (String line : text.split("\\R")) {
+                if (line.isBlank()) continue;
+                String[] kv = line.split("=", 2);
+                if (kv.length != 2) {
+                    throw new org.stationtrust.server.internal.http.ApiException(
+                            org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD,
+                            "Write one PCR per line as index=hex, e.g. 7=ab12...");
+                }
+                hex.put(kv[0].strip(), kv[1].strip());
+            }
+            try {
+                c.approvals().setGoldenPcrs(who, ctx.pathParam("id"), PcrMap.fromHexJson(hex), ctx.formParam("reason"));
+            } catch (IllegalArgumentException e) {
+                throw new org.stationtrust.server.internal.http.ApiException(
+                        org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD, e.getMessage());
+            }
+            ctx.redirect("/admin/machines/" + ctx.pathParam("id"), HttpStatus.SEE_OTHER);
+        }));
         r.add(page(GET, "/admin/tokens", Role.APPROVER, this::tokens));
         r.add(page(POST, "/admin/tokens", Role.ADMIN, this::issueToken));
         r.add(page(POST, "/admin/tokens/{id}/expire", Role.ADMIN, (ctx, who) -> {
@@ -219,6 +244,14 @@ public final class AdminPage {
         if (m.state() == EnrollmentState.ACTIVE && who.role().includes(Role.ADMIN)) {
             b.append("<h2>Revoke</h2>").append(Html.reasonForm("/admin/machines/" + m.id() + "/revoke", who.csrfToken(),
                     "Revoke", "revoke"));
+            b.append("<h2>PCR policy</h2><p>In force: ").append(m.goldenPcrs() != null ? "golden values" : "baseline from "
+                    + "approval").append("</p>").append(pcrList(m.policyPcrs()))
+                    .append("<form method=\"post\" action=\"/admin/machines/").append(Html.esc(m.id()))
+                    .append("/golden-pcrs\">").append(Html.hidden("csrf", who.csrfToken()))
+                    .append("<textarea name=\"pcrs\" id=\"golden-pcrs\" rows=\"4\" cols=\"80\" placeholder=\"7=<64 hex "
+                            + "digits>, one PCR per line\"></textarea><br><input name=\"reason\" id=\"golden-reason\" "
+                            + "placeholder=\"reason (required)\" required minlength=\"3\" maxlength=\"500\"> <button "
+                            + "type=\"submit\" id=\"set-golden\">Set golden values</button></form>");
         }
         b.append("<h2>Attestation history</h2><table id=\"history\"><tr><th>At</th><th>Outcome</th><th>Detail</th></tr>");
         for (MachineStore.AttestationRecord r : c.machines().history(m.id(), 50)) {

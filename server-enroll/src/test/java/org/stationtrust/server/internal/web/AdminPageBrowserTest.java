@@ -81,6 +81,11 @@ class AdminPageBrowserTest {
         assertEquals("admin", browser.findElement(By.id("f-decidedBy")).getText());
         assertEquals(EnrollmentState.ACTIVE, server.state(machineId));
 
+        browser.findElement(By.id("golden-pcrs")).sendKeys("7=" + "ab".repeat(32));
+        browser.findElement(By.id("golden-reason")).sendKeys("new secure boot database");
+        browser.findElement(By.id("set-golden")).click();
+        assertEquals("golden", browser.findElement(By.id("f-policy")).getText());
+
         browser.get(server.url("/admin/machines"));
         var machineRow = browser.findElement(By.cssSelector("#machines tr[data-machine='" + machineId + "']"));
         assertEquals("ACTIVE", machineRow.findElement(By.className("state")).getText());
