@@ -60,18 +60,18 @@ def capture_request(sub_id, count, subtypes, exceptions=None, score="40", timeou
 case("DISC-OWN-TYPE", "Discovery by the device's own modality",
      "MOSIPDISC with the device's modality must list the device with an unsigned digitalId, "
      "a callbackId on 127.0.0.1 and the spec versions it speaks.",
-     "Any", "discovery", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+     "Any", "discovery", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
      ["MOSIPDISC"], ["schema", "digital-id", "response-time"],
      request={"discoveryType": "own"}, expect={"errorCode": "0"}, mosip=["SBI1000"])
 case("DISC-ANY-DEVICE", "Discovery with the generic type",
      "MOSIPDISC with type \"Biometric Device\" must list the device too.",
-     "Any", "discovery", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+     "Any", "discovery", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
      ["MOSIPDISC"], ["schema", "digital-id", "response-time"],
      request={"discoveryType": "Biometric Device"})
 case("DISC-UNKNOWN-TYPE", "Discovery with an unknown modality",
      "MOSIPDISC with a type that is not a modality must not list the device as if it matched: "
      "an empty list or an error element is expected.",
-     "Any", "discovery", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+     "Any", "discovery", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
      ["MOSIPDISC"], ["schema", "error-code", "response-time"],
      request={"discoveryType": "Palm Vein"}, expect={"errorCode": "nonzero-or-empty"},
      mosip=["SBI1196"])
@@ -79,24 +79,24 @@ case("INFO-SIGNED", "Device info is signed and trusted",
      "MOSIPDINFO must answer a JWS signed by the device key whose certificate chains to the vendor "
      "CA, with a signed digitalId describing the same device as discovery and dated by a clock "
      "within the allowed skew.",
-     "Any", "device-info", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+     "Any", "device-info", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
      ["MOSIPDINFO"], ["schema", "signature", "trust", "digital-id", "timestamp", "response-time", "error-code"],
      mosip=["SBI1001"])
 case("STATUS-READY", "Device reports Ready",
      "A connected, registered, idle device must report deviceStatus Ready in its signed info.",
-     "Any", "device-status", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+     "Any", "device-status", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
      ["MOSIPDINFO"], ["schema", "signature", "trust", "device-status", "error-code"],
      expect={"errorCode": "0", "deviceStatus": "Ready"}, mosip=["SBI1026"])
 case("STATUS-BUSY", "Device reports Busy",
      "While the device is held busy by another client, info must report deviceStatus Busy.",
-     "Any", "device-status", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+     "Any", "device-status", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
      ["MOSIPDINFO"], ["schema", "device-status"],
      expect={"deviceStatus": "Busy"}, operator=True,
      steps=["Make the device busy (start a capture from another client), then press Enter.",
             "After the case, release the device."], mosip=["SBI1027"])
 case("STATUS-NOT-READY", "Device reports Not Ready",
      "With the sensor disconnected, info must report deviceStatus Not Ready.",
-     "Any", "device-status", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+     "Any", "device-status", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
      ["MOSIPDINFO"], ["schema", "device-status"],
      expect={"deviceStatus": "Not Ready"}, operator=True,
      steps=["Disconnect the sensor from the host, then press Enter.",
@@ -104,7 +104,7 @@ case("STATUS-NOT-READY", "Device reports Not Ready",
 case("STATUS-NOT-REGISTERED", "Device reports Not Registered",
      "An unregistered device must answer deviceStatus Not Registered, an unsigned deviceInfo "
      "and error 100.",
-     "Any", "device-status", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+     "Any", "device-status", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
      ["MOSIPDINFO"], ["schema", "device-status", "error-code"],
      expect={"deviceStatus": "Not Registered", "errorCode": "100"}, operator=True,
      steps=["Use a device that is not registered, then press Enter.",
@@ -538,7 +538,7 @@ for cid, name, verb, req, desc in ROBUST:
     req = dict(req)
     req["timeoutMs"] = 5000
     case(cid, f"Robustness: {name.lower()}", desc + " Afterwards MOSIPDINFO must still answer.",
-         "Any", "robustness", ["Finger", "Iris", "Face"], ["Slap", "Single", "Double", "Full face"],
+         "Any", "robustness", ["Finger", "Iris", "Face"], ["Slap", "Single", "Touchless", "Double", "Full face"],
          sorted({verb, "MOSIPDINFO"}), ["robust-answer", "liveness", "response-time"], request=req,
          expect={"errorCode": "nonzero"})
 
