@@ -23,12 +23,14 @@ final class AgentProcess implements AutoCloseable {
     private final Path stateDir;
     private final ChildJava process;
     private final JsonHttp local;
+    private final int apiPort;
 
-    private AgentProcess(Path config, Path stateDir, ChildJava process, JsonHttp local) {
+    private AgentProcess(Path config, Path stateDir, ChildJava process, JsonHttp local, int apiPort) {
         this.config = config;
         this.stateDir = stateDir;
         this.process = process;
         this.local = local;
+        this.apiPort = apiPort;
     }
 
     static AgentProcess start(Path config, Path stateDir, Path enrollmentToken, Path log) throws Exception {
@@ -37,12 +39,17 @@ final class AgentProcess implements AutoCloseable {
                 config.toString(), "run");
         try {
             Matcher m = p.awaitLine(Pattern.compile("local API on 127\\.0\\.0\\.1:(\\d+), token in (\\S+)"), WAIT);
-            JsonHttp local = JsonHttp.loopback(Integer.parseInt(m.group(1)), Files.readString(Path.of(m.group(2))).strip());
-            return new AgentProcess(config, stateDir, p, local);
+            int port = Integer.parseInt(m.group(1));
+            JsonHttp local = JsonHttp.loopback(port, Files.readString(Path.of(m.group(2))).strip());
+            return new AgentProcess(config, stateDir, p, local, port);
         } catch (Exception | Error e) {
             p.close();
             throw e;
         }
+    }
+
+    int apiPort() {
+        return apiPort;
     }
 
     /** The local API, as the registration application calls it. */

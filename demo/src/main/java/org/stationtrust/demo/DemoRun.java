@@ -145,7 +145,7 @@ final class DemoRun implements AutoCloseable {
         local = agent.api();
         JsonNode status = local.getOk("/v1/status");
         story.say("station-agent run (pid %d), config %s, log %s", agent.pid(), config, dir.resolve("agent.log"));
-        return "local API on 127.0.0.1, mode " + status.path("mode").asText() + ", TPM " + status.path("tpm").asText();
+        return "local API on 127.0.0.1:" + agent.apiPort() + ", mode " + status.path("mode").asText() + ", TPM " + status.path("tpm").asText();
     }
 
     private String awaitEnrollment() throws Exception {
