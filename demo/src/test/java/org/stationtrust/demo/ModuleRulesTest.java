@@ -24,7 +24,8 @@ class ModuleRulesTest {
             "org.stationtrust.sbi.simulator",
             "org.stationtrust.server",
             "org.stationtrust.agent",
-            "org.stationtrust.ctk");
+            "org.stationtrust.ctk",
+            "org.stationtrust.scanner");
 
     private static JavaClasses production;
 
@@ -84,7 +85,7 @@ class ModuleRulesTest {
     @ParameterizedTest(name = "internal packages of {0} are used only inside it")
     @ValueSource(strings = {
             "org.stationtrust.tpm", "org.stationtrust.sbi.client", "org.stationtrust.sbi.simulator",
-            "org.stationtrust.server", "org.stationtrust.agent", "org.stationtrust.ctk"})
+            "org.stationtrust.server", "org.stationtrust.agent", "org.stationtrust.ctk", "org.stationtrust.scanner"})
     void internalPackagesAreNotUsedAcrossModules(String root) {
         noClasses().that().resideOutsideOfPackage(root + "..")
                 .should().dependOnClassesThat().resideInAPackage(root + "..internal..")
