@@ -51,7 +51,7 @@ final class ChildJava implements AutoCloseable {
         Process p = builder(List.of("-XX:TieredStopAtLevel=1"), env, mainClass, args).redirectErrorStream(true).start();
         Demo.CHILDREN.add(p.toHandle());
         try {
-            List<String> out = new ArrayList<>();
+            List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
             Thread reader = new Thread(() -> readLines(p, out::add), "child-output");
             reader.setDaemon(true);
             reader.start();

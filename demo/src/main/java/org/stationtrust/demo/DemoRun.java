@@ -324,7 +324,7 @@ final class DemoRun implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (agent != null) {
             agent.close();
         }
