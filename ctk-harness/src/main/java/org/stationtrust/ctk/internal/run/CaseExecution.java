@@ -109,8 +109,11 @@ public final class CaseExecution {
                         : reused != null ? reused : CaptureRequests.newTransactionId();
                 if (reuse && reused == null) {
                     reused = txn;
-                    // The first capture only consumes the transaction id; the second is judged.
-                    sendCapture(c, new Observation(c, device), txn, true);
+                    // The first capture only consumes the transaction id; the second is judged. Its
+                    // exchange is kept (shown and timed) but its answer is not judged.
+                    Observation setup = new Observation(c, device);
+                    sendCapture(c, setup, txn, true);
+                    setup.timed.forEach(t -> o.record(t.exchange(), t.limit()));
                     i--;
                     continue;
                 }
