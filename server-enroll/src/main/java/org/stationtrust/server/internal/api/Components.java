@@ -20,6 +20,7 @@ import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.Migrations;
 import org.stationtrust.server.internal.store.NonceStore;
+import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.UserStore;
 import org.stationtrust.tpm.verify.EkCertificateValidator;
 import org.stationtrust.tpm.verify.MalformedCertificate;
@@ -31,7 +32,7 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                          NonceStore nonces, Authenticator auth, ApprovalWorkflow approvals,
                          EnrollmentService enrollment, AttestationService attestation, SignedRequestVerifier signed,
                          KeyRotation rotation, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
-                         RateLimiter nonceLimit) {
+                         RateLimiter nonceLimit, PacketReceiptStore packetReceipts) {
 
     public static Components create(ServerConfig config, Database db) {
         AuditLog audit = new AuditLog(db);
@@ -50,7 +51,7 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 new SignedRequestVerifier(machines, nonces, keys, config.requestSkew(), config.attestationInterval()),
                 new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys),
                 new RateLimiter(config.loginPerMinute()), new RateLimiter(config.enrollPerMinute()),
-                new RateLimiter(config.noncePerMinute()));
+                new RateLimiter(config.noncePerMinute()), new PacketReceiptStore(db));
     }
 
     private static Optional<EkCertificateValidator> ekValidator(ServerConfig config) {

@@ -45,6 +45,41 @@ public final class StationApi {
         app.post("/api/v1/stations/key-rotation", this::rotate);
         app.get("/api/v1/stations/me", this::me);
         app.post(PACKETS_VERIFY, this::verifyPacket);
+        app.post("/api/v1/packets", this::receivePacket);
+    }
+
+    record PacketDelivery(String packetId, String packet) {
+        PacketDelivery {
+            if (packetId == null || !packetId.matches("[A-Za-z0-9_.:-]{1,64}")) {
+                throw new IllegalArgumentException("packetId must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+            }
+            if (packet == null) throw new IllegalArgumentException("packet (compact JWS) is required");
+        }
+    }
+
+    /**
+     * A station delivers a capture packet it signed: verified against its enrolled keys, and only a receipt
+     * (id, digest, key) is recorded; a resend of the same packet is acknowledged again (idempotent).
+     */
+    private void receivePacket(Context ctx) {
+        StationCaller s = signed(ctx, Requirement.ATTESTED);
+        PacketDelivery d = JsonBodies.parse(Bodies.json(ctx, PACKET_BODY_LIMIT), PacketDelivery.class);
+        PacketVerifier.Verdict v = c.packets().verify(d.packet());
+        if (!v.machineId().equals(s.machine().id())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "A station may deliver only packets it signed itself");
+        }
+        String digest = java.util.HexFormat.of().formatHex(org.stationtrust.server.internal.auth.Secrets.sha256(
+                d.packet().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        boolean fresh = c.packetReceipts().record(s.machine().id(), d.packetId(), digest, v.keyId());
+        if (!fresh) {
+            var earlier = c.packetReceipts().find(s.machine().id(), d.packetId()).orElseThrow();
+            if (!earlier.sha256().equals(digest)) {
+                throw new ApiException(ErrorCode.CONFLICT, "Packet id " + d.packetId() + " was already delivered with "
+                        + "different content");
+            }
+        }
+        ctx.status(fresh ? 201 : 200).json(Map.of("packetId", d.packetId(), "received", true, "duplicate", !fresh,
+                "sha256", digest, "keyStatus", v.currentKey() ? "current" : "retired"));
     }
 
     record Packet(String packet) {
@@ -145,7 +180,8 @@ public final class StationApi {
     }
 
     private StationCaller signed(Context ctx, Requirement requirement) {
-        byte[] body = Bodies.bytes(ctx, ctx.path().equals(PACKETS_VERIFY) ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
+        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
+        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
         StationCaller s = c.signed().verify(ctx.method().name(), ctx.path(), body,
                 ctx.header(SignedRequestVerifier.HEADER), requirement);
         ctx.attribute("station", s.machine().id());

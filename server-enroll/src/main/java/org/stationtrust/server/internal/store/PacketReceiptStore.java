@@ -1,0 +1,28 @@
+package org.stationtrust.server.internal.store;
+
+import java.util.Optional;
+
+/** Which capture packets a station delivered (id and digest), so a resend is recognised. No content is kept. */
+public final class PacketReceiptStore {
+    private final Database db;
+
+    public PacketReceiptStore(Database db) {
+        this.db = db;
+    }
+
+    public record Receipt(String machineId, String packetId, String sha256, String keyId, long receivedAt) {
+    }
+
+    /** Records a receipt; false when this machine already delivered a packet with this id. */
+    public boolean record(String machineId, String packetId, String sha256, String keyId) {
+        return db.write(c -> Sql.update(c, "INSERT INTO packet_receipts (machine_id, packet_id, sha256, key_id, received_at) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (machine_id, packet_id) DO NOTHING", machineId, packetId, sha256, keyId,
+                System.currentTimeMillis()) == 1);
+    }
+
+    public Optional<Receipt> find(String machineId, String packetId) {
+        return db.withConnection(c -> Sql.one(c, "SELECT * FROM packet_receipts WHERE machine_id = ? AND packet_id = ?",
+                rs -> new Receipt(rs.getString("machine_id"), rs.getString("packet_id"), rs.getString("sha256"),
+                        rs.getString("key_id"), rs.getLong("received_at")), machineId, packetId));
+    }
+}

@@ -1,0 +1,82 @@
+package org.stationtrust.server.internal.station;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.internal.testing.TestServer;
+
+/** Stations deliver signed capture packets: verified, acknowledged idempotently, only a receipt kept. */
+class PacketDeliveryTest {
+    @TempDir
+    static Path dir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static String delivery(String packetId, String jws) {
+        return "{\"packetId\":\"" + packetId + "\",\"packet\":\"" + jws + "\"}";
+    }
+
+    static HttpResponse<String> deliver(SoftwareStation s, String id, String body) {
+        return server.stations.send("POST", "/api/v1/packets", body, id, StationClient.jcaSigner(s.machineKey()));
+    }
+
+    @Test
+    void aSignedPacketIsAcknowledgedOnceAndAResendAgain() {
+        SoftwareStation s = new SoftwareStation();
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        String jws = s.jws("capture-packet+jws", id, "{\"biometrics\":\"secret-template\"}".getBytes());
+        HttpResponse<String> first = deliver(s, id, delivery("p-1", jws));
+        assertEquals(201, first.statusCode(), first.body());
+        HttpResponse<String> again = deliver(s, id, delivery("p-1", jws));
+        assertEquals(200, again.statusCode(), again.body());
+        assertTrue(TestServer.json(again).path("duplicate").asBoolean());
+        String other = s.jws("capture-packet+jws", id, "{\"biometrics\":\"another\"}".getBytes());
+        assertEquals("conflict", TestServer.errorCode(deliver(s, id, delivery("p-1", other))));
+        String stored = server.db.withConnection(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM packet_receipts")) {
+                StringBuilder b = new StringBuilder();
+                while (rs.next()) for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) b.append(rs.getString(i));
+                return b.toString();
+            }
+        });
+        assertTrue(!stored.contains("secret-template") && !stored.contains(jws.substring(0, 40)), "only a receipt is kept");
+    }
+
+    @Test
+    void refusesTamperedForeignAndUnattestedDeliveries() {
+        SoftwareStation s = new SoftwareStation();
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        String jws = s.jws("capture-packet+jws", id, "{\"op\":1}".getBytes());
+        String tampered = jws.substring(0, jws.indexOf('.') + 1) + "eyJvcCI6Mn0" + jws.substring(jws.lastIndexOf('.'));
+        assertEquals("packet_invalid", TestServer.errorCode(deliver(s, id, delivery("p-2", tampered))));
+        SoftwareStation t = new SoftwareStation();
+        String other = server.seedMachine(t, EnrollmentState.ACTIVE, true);
+        String foreign = t.jws("capture-packet+jws", other, "{\"op\":1}".getBytes());
+        assertEquals("forbidden", TestServer.errorCode(deliver(s, id, delivery("p-3", foreign))));
+        assertEquals("invalid_field", TestServer.errorCode(deliver(s, id, delivery("bad id with spaces", jws))));
+        SoftwareStation u = new SoftwareStation();
+        String unattested = server.seedMachine(u, EnrollmentState.ACTIVE, false);
+        assertEquals("machine_unattested", TestServer.errorCode(deliver(u, unattested, delivery("p-4",
+                u.jws("capture-packet+jws", unattested, "{}".getBytes())))));
+    }
+}
