@@ -154,6 +154,16 @@ public final class DeviceTrustStore {
                     "the signer is a CA certificate itself (" + DeviceJwsVerifier.name(leaf)
                             + "), expected a device certificate issued by it");
         }
+        // PKIX checks the CAs on the path, not what the signer itself may do (RFC 5280 §4.2.1.3, §4.2.1.9).
+        boolean[] usage = leaf.getKeyUsage();
+        if (usage != null && !usage[0]) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_UNTRUSTED, "certificate " + DeviceJwsVerifier.name(leaf)
+                    + " lacks the digitalSignature key usage, so it may not sign device answers; ask the provider for a signing certificate");
+        }
+        if (leaf.getBasicConstraints() >= 0) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_UNTRUSTED, "certificate " + DeviceJwsVerifier.name(leaf)
+                    + " is a CA certificate; device answers must be signed by an end-entity device certificate");
+        }
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(trustAnchors);
