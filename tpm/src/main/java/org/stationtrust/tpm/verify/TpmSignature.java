@@ -3,6 +3,7 @@ package org.stationtrust.tpm.verify;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
@@ -13,14 +14,18 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.stationtrust.tpm.verify.internal.TpmConstants;
 import org.stationtrust.tpm.verify.internal.TpmReader;
 
 /**
  * A parsed TPMT_SIGNATURE (TPM 2.0 Part 2 §11.3.4): ECDSA (r, s), RSASSA-PKCS1-v1_5 or RSA-PSS.
- * Verification uses java.security only.
+ * Verification uses java.security only: ECDSA through BouncyCastle's JCA provider (a private
+ * instance, not registered globally), which verifies P-256 several times faster than SunEC on Java 17
+ * and so bounds the server's attestation rate less; RSA through the JDK's providers.
  */
 public final class TpmSignature {
+    private static final Provider ECDSA_PROVIDER = new BouncyCastleProvider();
     public static final int MAX_SIZE = 2 + 2 + 2 + TpmConstants.MAX_RSA_BYTES;
 
     /** The signature algorithms accepted (TPMI_ALG_SIG_SCHEME); others are rejected at parse. */
@@ -149,10 +154,10 @@ public final class TpmSignature {
         try {
             switch (algorithm) {
                 case ECDSA:
-                    return key instanceof ECPublicKey && check(hash.compactName() + "withECDSA", null, key,
-                            signedData, toDer());
+                    return key instanceof ECPublicKey && check(hash.compactName() + "withECDSA", ECDSA_PROVIDER,
+                            null, key, signedData, toDer());
                 case RSASSA:
-                    return key instanceof RSAPublicKey && check(hash.compactName() + "withRSA", null, key,
+                    return key instanceof RSAPublicKey && check(hash.compactName() + "withRSA", null, null, key,
                             signedData, rsaSignature);
                 default:
                     return key instanceof RSAPublicKey rsa && verifyPss(rsa, signedData);
@@ -170,16 +175,16 @@ public final class TpmSignature {
         for (int salt : new int[] {Math.min(hLen, k - hLen - 2), k - hLen - 2}) {
             PSSParameterSpec spec = new PSSParameterSpec(hash.jcaName(), "MGF1",
                     new MGF1ParameterSpec(hash.jcaName()), salt, 1);
-            if (check("RSASSA-PSS", spec, key, signedData, rsaSignature)) {
+            if (check("RSASSA-PSS", null, spec, key, signedData, rsaSignature)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean check(String alg, PSSParameterSpec spec, PublicKey key, byte[] data, byte[] sig)
-            throws GeneralSecurityException {
-        Signature v = Signature.getInstance(alg);
+    private static boolean check(String alg, Provider provider, PSSParameterSpec spec, PublicKey key, byte[] data,
+            byte[] sig) throws GeneralSecurityException {
+        Signature v = provider == null ? Signature.getInstance(alg) : Signature.getInstance(alg, provider);
         if (spec != null) {
             v.setParameter(spec);
         }
