@@ -26,15 +26,31 @@ import org.stationtrust.server.ServerConfig;
  */
 public final class ServerFixture implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final EnrollmentServer server;
+    private volatile EnrollmentServer server;
+    private final ServerConfig config;
     private final String jdbcUrl;
     private final String adminToken;
     private final HttpClient http;
 
     public ServerFixture(Path dir, Path ekTrustStore, Duration attestationInterval) throws Exception {
+        this(dir, ekTrustStore, attestationInterval, false);
+    }
+
+    /**
+     * {@code restartable}: TLS from a PKCS#12 keystore made here with the JDK's keytool, so the server can be
+     * stopped and started again on the same port with the same certificate (the agent's pin still holds).
+     */
+    public ServerFixture(Path dir, Path ekTrustStore, Duration attestationInterval, boolean restartable) throws Exception {
         jdbcUrl = "jdbc:sqlite:" + dir.resolve("server.db");
-        ServerConfig config = ServerConfig.builder(jdbcUrl).bind("127.0.0.1", 0).tls(ServerConfig.TlsMode.DEV_SELF_SIGNED)
-                .ekTrustStore(ekTrustStore).attestationInterval(attestationInterval).requireEnrollmentToken(true).build();
+        ServerConfig.Builder builder = ServerConfig.builder(jdbcUrl).bind("127.0.0.1", 0).ekTrustStore(ekTrustStore)
+                .attestationInterval(attestationInterval).requireEnrollmentToken(true);
+        if (restartable) {
+            char[] password = "test-keystore-password".toCharArray();
+            builder.tls(ServerConfig.TlsMode.KEYSTORE).keystore(keystore(dir, password), password);
+        } else {
+            builder.tls(ServerConfig.TlsMode.DEV_SELF_SIGNED);
+        }
+        ServerConfig config = builder.build();
         EnrollmentServer.migrate(config);
         Path password = dir.resolve("admin-password");
         Files.writeString(password, "correct horse battery staple for tests");
@@ -42,7 +58,32 @@ public final class ServerFixture implements AutoCloseable {
         cli("user", "add", "admin", "--role", "admin", "--password-file", password.toString(), "--db", jdbcUrl);
         adminToken = cli("token", "issue", "--user", "admin", "--db", jdbcUrl).strip();
         server = EnrollmentServer.start(config);
+        this.config = config.toBuilder().bind("127.0.0.1", server.port()).build();
         http = ServerHttp.client(URI.create(url()), Optional.of(pin()), Duration.ofSeconds(5));
+    }
+
+    private static Path keystore(Path dir, char[] password) throws Exception {
+        Path file = dir.resolve("server.p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-alias", "server", "-dname", "CN=127.0.0.1",
+                "-ext", "SAN=IP:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(),
+                "-storepass", new String(password)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException("keytool failed: " + out);
+        return file;
+    }
+
+    /** Stops the server (its port refuses connections) until {@link #restart}. */
+    public void stop() {
+        server.close();
+    }
+
+    /** Starts the server again on the same port, database and certificate (restartable fixtures only). */
+    public void restart() {
+        if (config.tlsMode() != ServerConfig.TlsMode.KEYSTORE) {
+            throw new IllegalStateException("this fixture has a generated certificate: build it restartable");
+        }
+        server = EnrollmentServer.start(config);
     }
 
     /** Runs the server's CLI and returns what it printed. */

@@ -54,6 +54,7 @@ public final class AdminApi {
         r.add(api(GET, "/api/v1/admin/machines", Role.AUDITOR, this::listMachines));
         r.add(api(GET, "/api/v1/admin/machines/{id}", Role.AUDITOR, this::machine));
         r.add(api(GET, "/api/v1/admin/machines/{id}/attestations", Role.AUDITOR, this::history));
+        r.add(api(GET, "/api/v1/admin/machines/{id}/packets", Role.AUDITOR, this::packets));
         r.add(api(POST, "/api/v1/admin/machines/{id}/approve", Role.APPROVER, (ctx, who) -> ctx.json(view(
                 c.approvals().approve(who, ctx.pathParam("id"), decision(ctx).reason())))));
         r.add(api(POST, "/api/v1/admin/machines/{id}/reject", Role.APPROVER, (ctx, who) -> ctx.json(view(
@@ -121,6 +122,38 @@ public final class AdminApi {
         out.put("lastSuccess", Views.time(m.lastSuccessAt()));
         out.put("history", c.machines().history(m.id(), 100).stream().map(Views::attestationRecord).toList());
         ctx.json(out);
+    }
+
+    /** Receipts of the capture packets a machine delivered (never their content), newest first. */
+    private void packets(Context ctx, Caller who) {
+        Machine m = load(ctx.pathParam("id"));
+        int limit = limit(ctx, 1000);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machineId", m.id());
+        out.put("total", c.packetReceipts().count(m.id()));
+        out.put("packets", c.packetReceipts().list(m.id(), limit).stream().map(p -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("packetId", p.packetId());
+            v.put("sha256", p.sha256());
+            v.put("keyId", p.keyId());
+            v.put("receivedAt", Views.time(p.receivedAt()));
+            return v;
+        }).toList());
+        ctx.json(out);
+    }
+
+    /** The {@code limit} query parameter, 1..1000. */
+    static int limit(Context ctx, int fallback) {
+        String l = ctx.queryParam("limit");
+        if (l == null) return fallback;
+        try {
+            int n = Integer.parseInt(l);
+            if (n >= 1 && n <= 1000) return n;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be a number 1..1000, got '"
+                + (l.length() > 20 ? l.substring(0, 20) + "..." : l) + "'");
     }
 
     private void golden(Context ctx, Caller who) {

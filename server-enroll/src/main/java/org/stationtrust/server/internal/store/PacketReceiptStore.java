@@ -20,9 +20,26 @@ public final class PacketReceiptStore {
                 System.currentTimeMillis()) == 1);
     }
 
+    /** The newest receipts of one machine first, at most {@code limit} (1..1000). */
+    public java.util.List<Receipt> list(String machineId, int limit) {
+        return db.withConnection(c -> Sql.query(c, "SELECT * FROM packet_receipts WHERE machine_id = ? "
+                + "ORDER BY received_at DESC, packet_id LIMIT ?", PacketReceiptStore::receipt, machineId,
+                Math.max(1, Math.min(limit, 1000))));
+    }
+
+    /** How many packets one machine delivered. */
+    public long count(String machineId) {
+        return db.withConnection(c -> Sql.one(c, "SELECT COUNT(*) AS n FROM packet_receipts WHERE machine_id = ?",
+                rs -> rs.getLong("n"), machineId).orElse(0L));
+    }
+
+    private static Receipt receipt(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Receipt(rs.getString("machine_id"), rs.getString("packet_id"), rs.getString("sha256"),
+                rs.getString("key_id"), rs.getLong("received_at"));
+    }
+
     public Optional<Receipt> find(String machineId, String packetId) {
         return db.withConnection(c -> Sql.one(c, "SELECT * FROM packet_receipts WHERE machine_id = ? AND packet_id = ?",
-                rs -> new Receipt(rs.getString("machine_id"), rs.getString("packet_id"), rs.getString("sha256"),
-                        rs.getString("key_id"), rs.getLong("received_at")), machineId, packetId));
+                PacketReceiptStore::receipt, machineId, packetId));
     }
 }

@@ -63,6 +63,32 @@ class PacketDeliveryTest {
     }
 
     @Test
+    void auditorsListOneReceiptPerDeliveredPacketAndNeverItsContent() {
+        SoftwareStation s = new SoftwareStation();
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        for (int i = 0; i < 3; i++) {
+            String jws = s.jws("capture-packet+jws", id, ("{\"biometrics\":\"template-" + i + "\"}").getBytes());
+            assertEquals(201, deliver(s, id, delivery("list-" + i, jws)).statusCode());
+            assertEquals(200, deliver(s, id, delivery("list-" + i, jws)).statusCode(), "a resend is acknowledged again");
+        }
+        HttpResponse<String> listed = server.as(org.stationtrust.server.Role.AUDITOR, "GET",
+                "/api/v1/admin/machines/" + id + "/packets", null);
+        assertEquals(200, listed.statusCode(), listed.body());
+        var body = TestServer.json(listed);
+        assertEquals(3, body.path("total").asLong());
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        body.path("packets").forEach(p -> ids.add(p.path("packetId").asText()));
+        assertEquals(java.util.Set.of("list-0", "list-1", "list-2"), ids);
+        assertTrue(!listed.body().contains("template-"), "receipts only");
+        assertEquals(1, TestServer.json(server.as(org.stationtrust.server.Role.AUDITOR, "GET",
+                "/api/v1/admin/machines/" + id + "/packets?limit=1", null)).path("packets").size());
+        assertEquals("invalid_field", TestServer.errorCode(server.as(org.stationtrust.server.Role.AUDITOR, "GET",
+                "/api/v1/admin/machines/" + id + "/packets?limit=0", null)));
+        assertEquals("not_found", TestServer.errorCode(server.as(org.stationtrust.server.Role.AUDITOR, "GET",
+                "/api/v1/admin/machines/" + "f".repeat(32) + "/packets", null)));
+    }
+
+    @Test
     void refusesTamperedForeignAndUnattestedDeliveries() {
         SoftwareStation s = new SoftwareStation();
         String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
