@@ -53,15 +53,6 @@ record Command(List<String> argv, Map<String, String> environment, boolean clear
         return new Command(argv, environment, clearEnvironment, directory, timeout, text);
     }
 
-    /** Starts from an empty environment, as systemd does for a service, plus {@link #environment()}. */
-    Command withOnlyEnvironment(Map<String, String> only) {
-        return new Command(argv, only, true, directory, timeout, input);
-    }
-
-    Command in(Path dir) {
-        return new Command(argv, environment, clearEnvironment, dir, timeout, input);
-    }
-
     Command timeout(Duration limit) {
         return new Command(argv, environment, clearEnvironment, directory, limit, input);
     }
