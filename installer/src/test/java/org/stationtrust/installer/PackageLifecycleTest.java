@@ -48,8 +48,6 @@ class PackageLifecycleTest {
     static Path work;
     static AgentPackages.Built first;
     static AgentPackages.Built upgrade;
-    static String installOutput;
-    static String editedConfig;
     static SoftwareTpm tpm;
     static Map<String, String> keysAfterFirstRun;
     /** The admin's first edit (step 1 of the printed next steps): the server and its pin, as STATION_AGENT_* would also allow. */
@@ -83,7 +81,7 @@ class PackageLifecycleTest {
     @Order(1)
     void installSucceedsOnAMachineWithoutATpmAndPrintsTheNextStep() {
         Command.Result install = dpkgInstall(first);
-        installOutput = install.output();
+        String installOutput = install.output();
         assertEquals(first.version(), Host.installedVersion().orElseThrow());
         assertTrue(installOutput.contains("station-agent enroll --server URL --token T"), installOutput);
         if (!Files.exists(Path.of("/dev/tpmrm0"))) {
@@ -264,7 +262,7 @@ class PackageLifecycleTest {
     @Order(12)
     void upgradeKeepsStateKeysQueueAndTheEditedConfig() throws Exception {
         String uid = passwdField("station-agent", 2);
-        editedConfig = Files.readString(CONFIG).replace("port: 4800", "port: 4811") + "# edited by the station admin\n";
+        String editedConfig = Files.readString(CONFIG).replace("port: 4800", "port: 4811") + "# edited by the station admin\n";
         writeConfig(editedConfig);
         // Besides what the service wrote, a file written as the service writes them (0600 in the 0700 directory).
         ServiceUnit.installed().command(List.of("/bin/sh", "-c", "printf %s queued > " + STATE.resolve("marker"))).run().requireSuccess();
