@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import org.stationtrust.tpm.internal.KernelTpmDevice;
 import org.stationtrust.tpm.internal.RecordingDevice;
 import org.stationtrust.tpm.internal.SwtpmSocketDevice;
 import org.stationtrust.tpm.internal.TpmChannel;
 
 import tss.TpmDevice;
-import tss.TpmDeviceLinux;
 import tss.TpmDeviceTbs;
 
 /**
@@ -100,22 +100,38 @@ public final class TpmConnection implements AutoCloseable {
             throw new IllegalArgumentException("TPM setting '" + setting + "' names " + path + "; only " + LINUX_DEVICE
                     + " (the kernel resource manager) is supported: use device:" + LINUX_DEVICE);
         }
-        Path device = Path.of(path);
+        return openKernelDevice(setting, Path.of(path));
+    }
+
+    /** Opens a Linux TPM character device at exactly {@code device} (no fallback to /dev/tpm0) and probes it. */
+    static TpmConnection openKernelDevice(String setting, Path device) throws TpmException {
+        String user = System.getProperty("user.name");
         if (!Files.exists(device)) {
-            throw new TpmNotFound("no TPM device at " + path + ": enable the TPM 2.0 in the firmware settings and check "
+            throw new TpmNotFound("no TPM device at " + device + ": enable the TPM 2.0 in the firmware settings and check "
                     + "that the kernel driver is loaded (ls -l /dev/tpm*; dmesg | grep -i tpm)");
         }
+        if (Files.isDirectory(device)) {
+            throw new TpmNotFound(device + " is a directory, not a TPM device: check the setting '" + setting + "'");
+        }
         if (!Files.isReadable(device) || !Files.isWritable(device)) {
-            throw new TpmAccessDenied("permission denied on " + path + " for user " + System.getProperty("user.name")
-                    + ": add the service user to the tss group (usermod -aG tss " + System.getProperty("user.name")
-                    + ") and restart the service");
+            throw new TpmAccessDenied("permission denied on " + device + " for user " + user
+                    + ": add the service user to the tss group (usermod -aG tss " + user + ") and restart the service");
         }
-        TpmDevice linux = new TpmDeviceLinux();
-        if (!linux.connect()) {
-            throw new TpmAccessDenied("could not open " + path + " for reading and writing: add the service user to "
-                    + "the tss group (usermod -aG tss " + System.getProperty("user.name") + ")");
+        KernelTpmDevice kernel;
+        try {
+            kernel = KernelTpmDevice.open(device);
+        } catch (IOException e) {
+            throw new TpmAccessDenied("could not open " + device + " for reading and writing (" + e.getMessage()
+                    + "): add the service user to the tss group (usermod -aG tss " + user + ")", e);
         }
-        return new TpmConnection(setting, new TpmChannel(new RecordingDevice(linux), "TPM at " + path));
+        TpmChannel channel = new TpmChannel(new RecordingDevice(kernel), "TPM at " + device);
+        try {
+            channel.handles(0x80000000); // proves the device answers as a TPM before anyone relies on it
+        } catch (TpmException e) {
+            channel.close();
+            throw e;
+        }
+        return new TpmConnection(setting, channel);
     }
 
     private static TpmConnection openWindowsTbs(String setting) throws TpmException {
