@@ -122,7 +122,7 @@ final class ChildJava implements AutoCloseable {
      * agent's logback.xml redacts every line), and the first logback.xml on the classpath is the one used.
      */
     static String classpathFor(String mainClass) {
-        String classpath = System.getProperty("java.class.path");
+        String classpath = demoClasspath();
         try {
             var source = Class.forName(mainClass, false, ChildJava.class.getClassLoader()).getProtectionDomain().getCodeSource();
             if (source == null) {
@@ -137,6 +137,25 @@ final class ChildJava implements AutoCloseable {
             throw new IllegalStateException(mainClass + " is not on the demo's classpath; rebuild with "
                     + "mvn -B -q install -DskipTests", e);
         }
+    }
+
+    /**
+     * The classpath the demo itself was loaded from: {@code java.class.path} when started with {@code java -cp}
+     * (or by surefire), the class loader's URLs when a launcher loaded it ({@code mvn exec:java}).
+     */
+    private static String demoClasspath() {
+        if (ChildJava.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    throw new IllegalStateException("cannot use classpath entry " + url + " for a child process", e);
+                }
+            }
+            return String.join(java.io.File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     private static void readLines(Process p, java.util.function.Consumer<String> sink) {
