@@ -121,7 +121,7 @@ final class DemoRun implements AutoCloseable {
         deviceCa = trust.resolve("provider.pem");
         devices.all().get(0).writeDeviceProviderCaPem(deviceCa);
         for (SimulatedDevice d : devices.all()) {
-            story.say("%-12s %s serial %s", d.deviceId().isEmpty() ? "" : kindName(d), d.callbackUrl(), d.serialNumber());
+            story.say("%-12s %s serial %s", kindName(d), d.callbackUrl(), d.serialNumber());
         }
         return devices.all().size() + " devices (finger slap, iris double, face), device-provider CA " + deviceCa;
     }
@@ -304,13 +304,13 @@ final class DemoRun implements AutoCloseable {
         return 0;
     }
 
+    /** The simulator's deviceIds (sbi-simulator/README.md): 1 finger slap, 2 iris double, 3 face. */
     private static String kindName(SimulatedDevice d) {
-        String serial = d.serialNumber();
         return switch (d.deviceId()) {
             case "1" -> "finger slap";
             case "2" -> "iris double";
             case "3" -> "face";
-            default -> serial;
+            default -> "device " + d.serialNumber();
         };
     }
 
