@@ -112,6 +112,15 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(stdout, stderr));
         cl.setOut(new java.io.PrintWriter(stdout, true));
         cl.setErr(new java.io.PrintWriter(stderr, true));
+        cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            // A file the vendor named cannot be read: a usage problem (exit 2), never "a case failed" (exit 1).
+            if (e instanceof IOException || e instanceof java.security.GeneralSecurityException
+                    || e instanceof IllegalArgumentException) {
+                stderr.println("ctk-harness: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
         return cl.execute(args);
     }
 
@@ -122,7 +131,16 @@ public final class Main implements Callable<Integer> {
             catalogue.mosipMapping().forEach((k, v) -> stdout.println(k + " -> " + v));
             return 0;
         }
+        List<String> unknown = caseIds.stream().filter(id -> catalogue.cases().stream().noneMatch(c -> c.id().equals(id))).toList();
+        if (!unknown.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown case id(s) " + unknown
+                    + "; --list shows the catalogue's ids");
+        }
         List<TestCase> selected = catalogue.select(this::selected);
+        if (selected.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no case matches the selection (--purpose, "
+                    + "--type, --case, --tag); a run of nothing would pass vacuously: --list shows what exists");
+        }
         if (list) {
             selected.forEach(c -> stdout.printf("%-40s %-13s %-22s %s%s%n", c.id(), c.purpose(), c.category(),
                     c.name(), c.needsOperator() ? " [needs operator]" : ""));
@@ -182,9 +200,14 @@ public final class Main implements Callable<Integer> {
         if (!discover) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --port N or --discover");
         }
-        String[] range = portRange.split("-");
-        List<Integer> ports = Harness.discoverPorts(Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()),
-                type, trust, stderr);
+        java.util.regex.Matcher range = java.util.regex.Pattern.compile("\\s*(\\d{1,5})\\s*-\\s*(\\d{1,5})\\s*").matcher(portRange);
+        int first = range.matches() ? Integer.parseInt(range.group(1)) : -1;
+        int last = range.matches() ? Integer.parseInt(range.group(2)) : -1;
+        if (first < 1 || last > 65535 || first > last) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port-range '" + portRange
+                    + "' is not FIRST-LAST with 1 <= FIRST <= LAST <= 65535, e.g. 4501-4600");
+        }
+        List<Integer> ports = Harness.discoverPorts(first, last, type, trust, stderr);
         if (ports.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no SBI device answered discovery on ports "
                     + portRange + (type == null ? "" : " for type " + type) + "; is the device service running?");
@@ -197,11 +220,18 @@ public final class Main implements Callable<Integer> {
         List<X509Certificate> certs = new ArrayList<>();
         CertificateFactory f = CertificateFactory.getInstance("X.509");
         for (Path p : files) {
+            if (!Files.isRegularFile(p)) {
+                throw new IOException("--vendor-ca " + p + " is not a readable file; give the device-provider CA "
+                        + "certificate (PEM)");
+            }
             if (Files.size(p) > 1024 * 1024) {
                 throw new IOException(p + " is larger than 1 MiB; expected a PEM CA certificate");
             }
             try (var in = Files.newInputStream(p)) {
                 f.generateCertificates(in).forEach(c -> certs.add((X509Certificate) c));
+            } catch (CertificateException e) {
+                throw new CertificateException("--vendor-ca " + p + " is not a PEM X.509 certificate (" + e.getMessage()
+                        + "); export the device-provider CA certificate as PEM", e);
             }
         }
         if (certs.isEmpty()) {

@@ -86,6 +86,51 @@ class MainTest {
     }
 
     @Test
+    void refusesAnUnknownCaseIdOrASelectionOfNothingInsteadOfPassingVacuously(@TempDir Path dir) {
+        String[] common = {"--port", "4501", "--non-interactive", "--harness-key-dir", dir.resolve("key").toString(),
+                "--vendor-ca", dir.resolve("absent.pem").toString()};
+        assertEquals(2, run(concat(common, "--case", "INFO-SIGNED", "--case", "INFO-SIGNDE")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown case id(s) [INFO-SIGNDE]"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run(concat(common, "--type", "Fingr")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no case matches the selection"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aVendorCaThatIsMissingOrNotPemIsAUsageErrorNamingTheFile(@TempDir Path dir) throws Exception {
+        String[] common = {"--port", "4501", "--non-interactive", "--harness-key-dir", dir.resolve("key").toString()};
+        Path absent = dir.resolve("absent.pem");
+        assertEquals(2, run(concat(common, "--vendor-ca", absent.toString())));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--vendor-ca " + absent + " is not a readable file"),
+                err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        Path garbage = Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+        assertEquals(2, run(concat(common, "--vendor-ca", garbage.toString())));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--vendor-ca " + garbage + " is not a PEM X.509 certificate"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMalformedPortRangeIsAUsageErrorSayingWhatIsExpected(@TempDir Path dir) throws Exception {
+        try (SimulatedDevice device = SimulatorFixture.start(DeviceKind.FACE, "Registration", FaultMode.NONE)) {
+            device.writeDeviceProviderCaPem(dir.resolve("ca.pem"));
+            for (String range : new String[] {"4501", "4600-4501", "a-b", "0-70000"}) {
+                err.reset();
+                assertEquals(2, run("--discover", "--port-range", range, "--vendor-ca", dir.resolve("ca.pem").toString(),
+                        "--harness-key-dir", dir.resolve("key").toString(), "--non-interactive"), range);
+                assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not FIRST-LAST"), err.toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void listsCasesAndPrintsTheMosipMap() {
         assertEquals(0, run("--list", "--tag", "stream"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("STREAM-FRAMES-FINGER"));
