@@ -133,10 +133,14 @@ class CaptureVerificationTest {
 
     @Test
     void acceptsTimestampsWithAndWithoutMillis() throws Exception {
-        fixture.editPayload = p -> p.put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
-        fixture.editPayload = p -> p.put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1).toString());
-        client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+        Instant seconds = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        fixture.editPayload = p -> p.put("timestamp", seconds.toString());
+        CaptureResult whole = client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+        assertTrue(whole.samples().stream().allMatch(s -> s.timestamp().equals(seconds)), "parsed without millis");
+        Instant millis = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
+        fixture.editPayload = p -> p.put("timestamp", millis.toString());
+        CaptureResult precise = client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+        assertTrue(precise.samples().stream().allMatch(s -> s.timestamp().equals(millis)), "parsed with millis");
     }
 
     @Test
