@@ -15,22 +15,40 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Runs the whole demo once, end to end, with real parts (swtpm, server and agent processes, devices, CTK). */
+/**
+ * Runs the whole demo end to end with real parts (swtpm, server and agent processes, devices, CTK), then once
+ * more right after it in a fresh work directory, as a newcomer trying it twice would.
+ */
 class DemoTest {
     /** Kept after the run (under target/, cleaned by mvn clean) so that its logs and reports can be read. */
     private static Path work;
     private static DemoResult result;
     private static String printed;
+    private static DemoResult second;
 
     @BeforeAll
-    static void runTheDemoOnce() throws Exception {
-        work = Files.createDirectories(Path.of("target", "demo-runs")).toAbsolutePath()
-                .resolve("test-" + System.currentTimeMillis());
-        Files.createDirectories(work);
+    static void runTheDemoTwice() throws Exception {
+        work = freshWorkDir("test-");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         result = Demo.run(work, new PrintStream(out, true, StandardCharsets.UTF_8));
         printed = out.toString(StandardCharsets.UTF_8);
         System.out.println(printed);
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        second = Demo.run(freshWorkDir("test-again-"), new PrintStream(again, true, StandardCharsets.UTF_8));
+        System.out.println(again.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Path freshWorkDir(String prefix) throws Exception {
+        return Files.createDirectories(Path.of("target", "demo-runs").toAbsolutePath()
+                .resolve(prefix + System.currentTimeMillis()));
+    }
+
+    @Test
+    void aSecondRunRightAfterTheFirstPassesToo() {
+        assertTrue(second.passed(), "second run: " + second.steps().stream().filter(s -> !s.passed())
+                .map(s -> s.name() + ": " + s.detail()).toList());
+        assertFalse(second.workDir().equals(result.workDir()), "each run has its own work directory");
+        assertEquals(List.of(), second.leftoverProcesses());
     }
 
     @Test
