@@ -131,16 +131,7 @@ public final class Main implements Callable<Integer> {
             catalogue.mosipMapping().forEach((k, v) -> stdout.println(k + " -> " + v));
             return 0;
         }
-        List<String> unknown = caseIds.stream().filter(id -> catalogue.cases().stream().noneMatch(c -> c.id().equals(id))).toList();
-        if (!unknown.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown case id(s) " + unknown
-                    + "; --list shows the catalogue's ids");
-        }
-        List<TestCase> selected = catalogue.select(this::selected);
-        if (selected.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "no case matches the selection (--purpose, "
-                    + "--type, --case, --tag); a run of nothing would pass vacuously: --list shows what exists");
-        }
+        List<TestCase> selected = selectedCases(catalogue);
         if (list) {
             selected.forEach(c -> stdout.printf("%-40s %-13s %-22s %s%s%n", c.id(), c.purpose(), c.category(),
                     c.name(), c.needsOperator() ? " [needs operator]" : ""));
@@ -184,6 +175,21 @@ public final class Main implements Callable<Integer> {
         report.latency().forEach((verb, l) -> stdout.printf("  %-10s n=%-4d p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                 verb, l.count(), l.p50(), l.p90(), l.p99(), l.max()));
         return report.exitCode();
+    }
+
+    /** The cases the options select; a typo must not shrink the run to nothing that then passes. */
+    private List<TestCase> selectedCases(Catalogue catalogue) {
+        List<String> unknown = caseIds.stream().filter(id -> catalogue.cases().stream().noneMatch(c -> c.id().equals(id))).toList();
+        if (!unknown.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown case id(s) " + unknown
+                    + "; --list shows the catalogue's ids");
+        }
+        List<TestCase> selected = catalogue.select(this::selected);
+        if (selected.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no case matches the selection (--purpose, "
+                    + "--type, --case, --tag); a run of nothing would pass vacuously: --list shows what exists");
+        }
+        return selected;
     }
 
     private boolean selected(TestCase c) {
