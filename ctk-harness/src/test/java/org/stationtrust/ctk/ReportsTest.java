@@ -115,4 +115,28 @@ class ReportsTest {
         }
         assertTrue(Files.readString(dir.resolve(Reports.JSON)).contains("bioValue elided"));
     }
+
+    @Test
+    void markupAndControlCharactersFromAHostileDeviceStayTextInHtmlAndJunitXml(@TempDir Path out) throws Exception {
+        String hostile = "</pre><script>alert(1)</script><![CDATA[ ]]> \u0000\u0007 & \"'";
+        CaseResult first = report.results().get(0);
+        CaseResult bent = new CaseResult(first.id(), first.name(), first.category(), first.purpose(), first.mosipIds(),
+                CaseResult.Outcome.FAILED, "device said " + hostile, "expected", hostile, List.of(
+                        new CaseResult.CheckResult("schema", "FAIL", hostile)), List.of(new CaseResult.ExchangeRecord(
+                        "MOSIPDINFO", "/info", 200, 1.0, hostile, hostile, null)), 1.0);
+        List<CaseResult> results = new ArrayList<>(report.results());
+        results.set(0, bent);
+        RunReport hostileRun = new RunReport(report.tool(), report.catalogueSpecVersion(), report.startedAt(),
+                report.finishedAt(), report.complete(), java.util.Map.of("type", hostile), results, report.latency(),
+                report.timing());
+        Reports.writeAll(hostileRun, out);
+
+        Document html = parseXml(out.resolve(Reports.HTML));
+        assertEquals(0, html.getElementsByTagNameNS("http://www.w3.org/1999/xhtml", "script").getLength());
+        assertTrue(html.getDocumentElement().getTextContent().contains("<script>alert(1)</script>"),
+                "the device's text is shown as text");
+        Document junit = parseXml(out.resolve(Reports.JUNIT));
+        assertEquals(0, junit.getElementsByTagName("script").getLength());
+        assertTrue(junit.getDocumentElement().getTextContent().contains("device said </pre><script>"));
+    }
 }
