@@ -48,6 +48,17 @@ class AdminEndpointTest {
     }
 
     @Test
+    void refusesRequestsThatABrowserPageSentAndKeepsTheState() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(slap.callbackUrl().resolve("/admin/fault"))
+                .timeout(Duration.ofSeconds(5)).header("Origin", "http://rebound.example:" + slap.port())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"fault\":\"ALG_NONE\"}")).build();
+        HttpResponse<String> r = TestDevices.HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode(), r.body());
+        assertTrue(r.body().contains("refuses browser requests"), r.body());
+        assertEquals("NONE", admin(slap, "state", null).get("fault").asText());
+    }
+
+    @Test
     void stateReportsTheDevice() throws Exception {
         JsonNode s = admin(slap, "state", null);
         assertEquals("FINGER_SLAP", s.get("kind").asText());

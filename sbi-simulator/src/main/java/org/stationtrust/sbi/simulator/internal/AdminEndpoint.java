@@ -32,6 +32,14 @@ public final class AdminEndpoint {
             Transport.sendPlain(ex, 403, "application/json", problem("admin endpoint answers loopback clients only"));
             return;
         }
+        // A web page (or a DNS-rebound name) could otherwise flip faults of a device the operator's browser
+        // talks to; browsers always send Origin on such requests, curl and test clients never do.
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        if (origin != null) {
+            Transport.sendPlain(ex, 403, "application/json", problem("admin endpoint refuses browser requests (Origin "
+                    + origin.replaceAll("[^\\x20-\\x7e]", "?") + "); call it from curl or a test client"));
+            return;
+        }
         String method = ex.getRequestMethod();
         String allowed = path.equals("/admin/state") || path.equals("/admin/ca.pem") ? "GET"
                 : POST_ROUTES.contains(path) ? "POST" : null;
