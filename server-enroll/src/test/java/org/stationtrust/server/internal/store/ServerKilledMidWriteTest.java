@@ -48,6 +48,9 @@ class ServerKilledMidWriteTest {
     @TempDir Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String url;
+    /** "--db URL" plus "--db-user postgres" on PostgreSQL. */
+    private String[] db;
+    private String dbUser;
     private String adminToken;
     private Process server;
     private String base;
@@ -55,13 +58,36 @@ class ServerKilledMidWriteTest {
     private volatile CountDownLatch progress = new CountDownLatch(0);
 
     @Test
-    void killedDuringEnrollmentApprovalAndAttestationItLosesNothingAcknowledgedAndStaysConsistent() throws Exception {
+    void killedOnSqliteItLosesNothingAcknowledgedAndStaysConsistent() throws Exception {
         url = "jdbc:sqlite:" + dir.resolve("server.db");
-        assertEquals(0, ServerCommand.run("migrate", "--db", url));
+        db = new String[] {"--db", url};
+        killDuringEnrollmentApprovalAndAttestation();
+    }
+
+    @Test
+    void killedOnPostgresItLosesNothingAcknowledgedAndStaysConsistent() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.stationtrust.server.internal.testing.TestPostgres.binaries() != null,
+                "PostgreSQL is not installed (apt-get install -y postgresql)");
+        try (org.stationtrust.server.internal.testing.TestPostgres pg = org.stationtrust.server.internal.testing.TestPostgres.start()) {
+            url = pg.createDatabase("killed");
+            dbUser = "postgres";
+            db = new String[] {"--db", url, "--db-user", dbUser};
+            killDuringEnrollmentApprovalAndAttestation();
+        }
+    }
+
+    private String[] withDb(String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + db.length);
+        System.arraycopy(db, 0, all, args.length, db.length);
+        return all;
+    }
+
+    private void killDuringEnrollmentApprovalAndAttestation() throws Exception {
+        assertEquals(0, ServerCommand.run(withDb("migrate")));
         Path pw = Files.writeString(dir.resolve("pw"), PASSWORD);
         Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
-        assertEquals(0, ServerCommand.run("user", "add", "admin", "--role", "admin", "--password-file", pw.toString(), "--db", url));
-        adminToken = cli("token", "issue", "--user", "admin", "--db", url);
+        assertEquals(0, ServerCommand.run(withDb("user", "add", "admin", "--role", "admin", "--password-file", pw.toString())));
+        adminToken = cli(withDb("token", "issue", "--user", "admin"));
         List<SoftwareEnrollee> stations = new ArrayList<>();
         for (int i = 0; i < STATIONS; i++) stations.add(new SoftwareEnrollee("killed-" + i));
         Map<String, JsonNode> challenges = new ConcurrentHashMap<>();
@@ -105,10 +131,10 @@ class ServerKilledMidWriteTest {
         assertEquals(STATIONS, count("SELECT COUNT(*) FROM machines WHERE state = 'ACTIVE'"), "one active machine per station");
         assertEquals(0, count("SELECT COUNT(*) FROM machines WHERE state NOT IN ('ACTIVE', 'REJECTED')"),
                 "no half-enrolled machine is left pending");
-        try (Database db = Database.open(url, null, null)) {
+        try (Database db = Database.open(url, dbUser, null)) {
             assertTrue(new AuditLog(db).verify().intact());
         }
-        assertEquals(0, ServerCommand.run("audit", "verify", "--db", url));
+        assertEquals(0, ServerCommand.run(withDb("audit", "verify")));
     }
 
     /** A station task; throws when the server goes away. */
@@ -153,7 +179,7 @@ class ServerKilledMidWriteTest {
                 + " OR NOT EXISTS (SELECT 1 FROM machine_keys k WHERE k.machine_id = m.id))"), phase + ": a half-approved machine is active");
         assertEquals(0, count("SELECT COUNT(*) FROM machines WHERE state = 'PENDING_APPROVAL' AND first_quote_pcrs IS NULL"),
                 phase + ": a half-activated machine awaits approval");
-        assertEquals(0, ServerCommand.run("audit", "verify", "--db", url), phase + ": the audit chain is broken");
+        assertEquals(0, ServerCommand.run(withDb("audit", "verify")), phase + ": the audit chain is broken");
     }
 
     /** After a restart, each station completes what the kill interrupted, from the state the server reports. */
@@ -219,8 +245,10 @@ class ServerKilledMidWriteTest {
             port = s.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.stationtrust.server.ServerCommand",
-                "serve", "--db", url, "--bind", "127.0.0.1", "--port", Integer.toString(port), "--insecure-plaintext-http")
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "org.stationtrust.server.ServerCommand",
+                "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port), "--insecure-plaintext-http"));
+        command.addAll(List.of(db));
+        server = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server-" + port + ".log").toFile()).start();
         base = "http://127.0.0.1:" + port;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -237,7 +265,7 @@ class ServerKilledMidWriteTest {
     }
 
     private String states() {
-        try (Database db = Database.open(url, null, null)) {
+        try (Database db = Database.open(url, dbUser, null)) {
             return db.withConnection(c -> {
                 StringBuilder out = new StringBuilder();
                 try (ResultSet rs = c.createStatement().executeQuery("SELECT state, COUNT(*) FROM machines GROUP BY state ORDER BY state")) {
@@ -253,7 +281,7 @@ class ServerKilledMidWriteTest {
     }
 
     private String one(String sql) {
-        try (Database db = Database.open(url, null, null)) {
+        try (Database db = Database.open(url, dbUser, null)) {
             return db.withConnection(c -> {
                 try (ResultSet rs = c.createStatement().executeQuery(sql)) {
                     return rs.next() ? rs.getString(1) : null;
