@@ -55,6 +55,11 @@ public record CaptureRequest(Modality type, int deviceSubId, int count, List<Str
                             + sensor + ", exceptions " + exceptions + ")");
                 }
             }
+            // Each answer element must carry a distinct requested bioSubType: fewer names than count can never verify.
+            if (!bioSubTypes.isEmpty() && bioSubTypes.size() < count) {
+                throw new IllegalArgumentException("requests " + bioSubTypes.size() + " bioSubTypes " + bioSubTypes
+                        + " but count " + count + ": name every biometric expected, or put the others in exceptions");
+            }
         }
     }
 

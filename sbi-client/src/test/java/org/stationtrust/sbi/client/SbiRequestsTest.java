@@ -69,6 +69,17 @@ class SbiRequestsTest {
     }
 
     @Test
+    void requestedBioSubTypesMustNameEveryBiometricTheCountExpects() {
+        CaptureRequest thumbs = CaptureRequest.fingers(3, List.of()).withBioSubTypes(List.of("Left Thumb", "Right Thumb"));
+        assertEquals(List.of("Left Thumb", "Right Thumb"), thumbs.acceptableSubTypes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CaptureRequest.fingers(1, List.of()).withBioSubTypes(List.of("Left IndexFinger")));
+        assertTrue(e.getMessage().contains("but count 4"), e.getMessage());
+        assertEquals(List.of("Left IndexFinger"), CaptureRequest.fingers(1, List.of("Left MiddleFinger", "Left RingFinger",
+                "Left LittleFinger")).withBioSubTypes(List.of("Left IndexFinger")).acceptableSubTypes());
+    }
+
+    @Test
     void theFaceExceptionPhotoNamesTheMissingBiometrics() throws Exception {
         CaptureRequest photo = CaptureRequest.exceptionPhoto(List.of("Left Thumb", "Right"));
         assertEquals(Modality.FACE, photo.type());
