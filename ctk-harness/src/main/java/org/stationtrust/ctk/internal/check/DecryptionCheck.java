@@ -36,7 +36,10 @@ public final class DecryptionCheck implements Check {
         for (Observation.CaptureElement e : elements) {
             String where = "biometrics[" + e.index() + "]";
             String thumb = e.element().path("thumbprint").asText(null);
-            if (thumb == null || thumbprints.stream().noneMatch(t -> t.equalsIgnoreCase(thumb))) {
+            // Hex in either case; base64 and base64url are case-sensitive encodings of the digest.
+            boolean names = thumb != null && (thumbprints.get(0).equalsIgnoreCase(thumb)
+                    || thumbprints.subList(1, thumbprints.size()).contains(thumb));
+            if (!names) {
                 problems.add(where + ".thumbprint " + (thumb == null ? "is missing" : "'" + SchemaCheck.abbreviate(thumb) + "'")
                         + " does not name the harness certificate (SHA-256 " + thumbprints.get(0) + ")");
             }

@@ -62,6 +62,17 @@ class DecryptionCheckTest {
     }
 
     @Test
+    void comparesBase64ThumbprintsCaseSensitively() throws Exception {
+        String b64url = Base64.getUrlEncoder().withoutPadding().encodeToString(harnessDigest());
+        String swapped = b64url.chars().mapToObj(c -> String.valueOf((char) (Character.isUpperCase(c)
+                ? Character.toLowerCase(c) : Character.toUpperCase(c)))).collect(java.util.stream.Collectors.joining());
+        Finding f = new DecryptionCheck().judge(withThumbprint(swapped), rulesWithHarnessCertificate());
+        assertTrue(f.failed(), f.message());
+        String hexLower = HexFormat.of().formatHex(harnessDigest());
+        assertEquals(Finding.Status.PASS, new DecryptionCheck().judge(withThumbprint(hexLower), rulesWithHarnessCertificate()).status());
+    }
+
+    @Test
     void failsWhenTheThumbprintIsMissing() {
         Finding f = new DecryptionCheck().judge(device.goodLeftSlap(), rulesWithHarnessCertificate());
         assertTrue(f.failed());
