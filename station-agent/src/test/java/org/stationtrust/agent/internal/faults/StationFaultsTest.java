@@ -39,18 +39,26 @@ class StationFaultsTest {
              RunningAgent agent = station.startAgent("tpm-killed")) {
             AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
             ExecutorService pool = Executors.newSingleThreadExecutor();
-            List<AgentClient.Answer> answers = new ArrayList<>();
+            List<AgentClient.Answer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
             Future<?> captures = pool.submit(() -> {
-                for (int i = 0; i < 12; i++) answers.add(client.post("/v1/captures", order("Face", 0, "R-" + i)));
+                for (int i = 0; i < 20; i++) answers.add(client.post("/v1/captures", order("Face", 0, "R-" + i)));
                 return null;
             });
-            while (answers.size() < 3) Thread.sleep(5);
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (answers.size() < 3 && !captures.isDone()) {
+                if (System.nanoTime() > deadline) throw new AssertionError("no capture answered within 60 s");
+                Thread.sleep(5);
+            }
+            assertEquals(3, answers.stream().limit(3).filter(a -> a.status() == 200).count(), "captures work before the kill");
             long pid = Long.parseLong(Files.readString(station.tpm().workDirectory().resolve("swtpm.pid")).strip());
             ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL, possibly in the middle of TPM2_Sign
             captures.get(120, TimeUnit.SECONDS);
             pool.shutdown();
 
-            List<AgentClient.Answer> refused = answers.stream().filter(a -> a.status() != 200).toList();
+            List<AgentClient.Answer> refused;
+            synchronized (answers) {
+                refused = answers.stream().filter(a -> a.status() != 200).toList();
+            }
             System.out.println("after the kill: " + refused.stream().map(a -> a.status() + " " + a.body()).toList());
             assertTrue(!refused.isEmpty(), "captures after the kill cannot be signed");
             for (AgentClient.Answer a : refused) {
