@@ -55,6 +55,7 @@ public final class AdminApi {
         r.add(api(GET, "/api/v1/admin/machines/{id}", Role.AUDITOR, this::machine));
         r.add(api(GET, "/api/v1/admin/machines/{id}/attestations", Role.AUDITOR, this::history));
         r.add(api(GET, "/api/v1/admin/machines/{id}/packets", Role.AUDITOR, this::packets));
+        r.add(api(GET, "/api/v1/admin/machines/{id}/audit-events", Role.AUDITOR, this::stationAudit));
         r.add(api(POST, "/api/v1/admin/machines/{id}/approve", Role.APPROVER, (ctx, who) -> ctx.json(view(
                 c.approvals().approve(who, ctx.pathParam("id"), decision(ctx).reason())))));
         r.add(api(POST, "/api/v1/admin/machines/{id}/reject", Role.APPROVER, (ctx, who) -> ctx.json(view(
@@ -137,6 +138,29 @@ public final class AdminApi {
             v.put("sha256", p.sha256());
             v.put("keyId", p.keyId());
             v.put("receivedAt", Views.time(p.receivedAt()));
+            return v;
+        }).toList());
+        ctx.json(out);
+    }
+
+    /** Audit events the machine delivered from its own log, newest first (by the station's clock). */
+    private void stationAudit(Context ctx, Caller who) {
+        Machine m = load(ctx.pathParam("id"));
+        int limit = limit(ctx, 200);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("machineId", m.id());
+        out.put("total", c.stationAudit().count(m.id()));
+        out.put("events", c.stationAudit().list(m.id(), limit).stream().map(e -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("eventId", e.event().eventId());
+            v.put("time", e.event().occurredAt());
+            v.put("event", e.event().event());
+            try {
+                v.put("fields", JsonBodies.MAPPER.readTree(e.event().fields()));
+            } catch (java.io.IOException ex) {
+                throw new IllegalStateException("stored station event " + e.event().eventId() + " is not JSON", ex);
+            }
+            v.put("receivedAt", Views.time(e.receivedAt()));
             return v;
         }).toList());
         ctx.json(out);

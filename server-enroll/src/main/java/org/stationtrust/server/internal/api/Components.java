@@ -21,6 +21,7 @@ import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.Migrations;
 import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
+import org.stationtrust.server.internal.store.StationAuditStore;
 import org.stationtrust.server.internal.store.UserStore;
 import org.stationtrust.tpm.verify.EkCertificateValidator;
 import org.stationtrust.tpm.verify.MalformedCertificate;
@@ -32,7 +33,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                          NonceStore nonces, Authenticator auth, ApprovalWorkflow approvals,
                          EnrollmentService enrollment, AttestationService attestation, SignedRequestVerifier signed,
                          KeyRotation rotation, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
-                         RateLimiter nonceLimit, PacketReceiptStore packetReceipts) {
+                         RateLimiter nonceLimit, PacketReceiptStore packetReceipts,
+                         StationAuditStore stationAudit) {
 
     public static Components create(ServerConfig config, Database db) {
         AuditLog audit = new AuditLog(db);
@@ -51,7 +53,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 new SignedRequestVerifier(machines, nonces, keys, config.requestSkew(), config.attestationInterval()),
                 new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys),
                 new RateLimiter(config.loginPerMinute()), new RateLimiter(config.enrollPerMinute()),
-                new RateLimiter(config.noncePerMinute()), new PacketReceiptStore(db));
+                new RateLimiter(config.noncePerMinute()), new PacketReceiptStore(db),
+                new StationAuditStore(db));
     }
 
     private static Optional<EkCertificateValidator> ekValidator(ServerConfig config) {

@@ -46,6 +46,26 @@ public final class StationApi {
         app.get("/api/v1/stations/me", this::me);
         app.post(PACKETS_VERIFY, this::verifyPacket);
         app.post("/api/v1/packets", this::receivePacket);
+        app.post("/api/v1/stations/audit-events", this::receiveAuditEvents);
+    }
+
+    /**
+     * A station delivers events of its own audit log (signed, attested): stored once per (machine, eventId),
+     * summarised in the server's audit chain; a resend is acknowledged again, other content under a known id is a
+     * conflict and nothing of that batch is stored.
+     */
+    private void receiveAuditEvents(Context ctx) {
+        StationCaller s = signed(ctx, Requirement.ATTESTED);
+        org.stationtrust.server.internal.station.StationAuditBatch batch = JsonBodies.parse(
+                Bodies.json(ctx, c.config().maxBodyBytes()), org.stationtrust.server.internal.station.StationAuditBatch.class);
+        var outcome = c.stationAudit().receive(s.machine().id(), batch.events().stream()
+                .map(org.stationtrust.server.internal.station.StationAuditBatch.Event::stored).toList(), c.audit());
+        if (!outcome.conflicts().isEmpty()) {
+            throw new ApiException(ErrorCode.CONFLICT, "Event id(s) " + outcome.conflicts() + " were already delivered "
+                    + "with different content; nothing of this batch was stored");
+        }
+        ctx.status(outcome.received() > 0 ? 201 : 200).json(Map.of("received", outcome.received(),
+                "duplicates", outcome.duplicates()));
     }
 
     record PacketDelivery(String packetId, String packet) {

@@ -117,6 +117,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         try {
             b.state = StateDirectory.open(config.stateDir());
             b.audit = AuditLog.open(b.state.root(), clock);
+            AuditForwarding forwarding = new AuditForwarding();
+            b.audit.onAppend(forwarding);
             if (b.state.wasTightened()) {
                 LOG.warn("event=state_dir.tightened path={} message=\"state directory had group/other permissions; set to 0700\"", b.state.root());
                 b.audit.append("state_dir.tightened", Map.of("path", b.state.root().toString()));
@@ -130,9 +132,11 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             if (config.server().url().isPresent()) {
                 var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
                 b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
+                forwarding.deliverTo(b.queue);
                 b.courier = new Courier(b.queue, new HttpDelivery(http, config.server().url().get(),
                         b.identity.requestSigning(clock), config.server().timeout())).start();
             } else {
+                forwarding.discard();
                 LOG.warn("event=agent.offline message=\"no server.url (development): the agent neither enrolls nor delivers packets\"");
             }
             if (config.devices().trustStore().isPresent()) {

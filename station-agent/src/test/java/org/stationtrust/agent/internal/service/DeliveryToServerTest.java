@@ -112,4 +112,39 @@ class DeliveryToServerTest {
             assertEquals(5, after.path("total").asLong(), "still exactly one receipt per packet");
         }
     }
+
+    @Test
+    void theStationsAuditEventsReachTheServerOnceEachWithoutSecrets() throws Exception {
+        try (RunningAgent agent = activeAgent("station-audit")) {
+            String machineId = agent.identity().state().machineId();
+            AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
+            AgentClient.Answer a = client.post("/v1/captures", "{\"modality\":\"Face\",\"deviceSubId\":0,"
+                    + "\"consentReference\":\"consent-audit\",\"registrationId\":\"R-AUDIT\"}");
+            assertEquals(200, a.status(), a.body().toString());
+            String packetId = a.body().path("packetId").asText();
+            String bioValue = a.body().path("biometrics").get(0).path("bioValue").asText();
+            awaitEmptyQueue(agent);
+
+            JsonNode events = server.admin("GET", "/api/v1/admin/machines/" + machineId + "/audit-events?limit=1000", null);
+            java.util.List<String> lines = Files.readAllLines(agent.stateDirectory().resolve("audit.jsonl"));
+            assertEquals(lines.size(), events.path("total").asLong(), "every record of the station's log, once each");
+            Set<String> names = new TreeSet<>();
+            events.path("events").forEach(e -> names.add(e.path("event").asText()));
+            assertTrue(names.containsAll(Set.of("agent.started", "enrollment.activated", "attestation.passed",
+                    "capture.completed")), names.toString());
+            boolean captureSeen = false;
+            for (JsonNode e : events.path("events")) {
+                if (e.path("event").asText().equals("capture.completed")) {
+                    captureSeen |= packetId.equals(e.path("fields").path("packetId").asText())
+                            && "consent-audit".equals(e.path("fields").path("consentReference").asText());
+                }
+            }
+            assertTrue(captureSeen, "the capture's record names its packet and consent: " + events);
+            String text = events.toString();
+            assertTrue(bioValue.length() > 100 && !text.contains(bioValue.substring(0, 100)), "no biometric value");
+            assertTrue(!text.contains(agent.apiToken().reveal()), "no local API token");
+            JsonNode serverAudit = server.admin("GET", "/api/v1/admin/audit?limit=200", null);
+            assertTrue(serverAudit.toString().contains("station_audit.received"), "the server's chain records a summary");
+        }
+    }
 }
