@@ -61,10 +61,19 @@ public record AgentConfig(
     }
 
     /** The local API for the registration application; it always binds to 127.0.0.1. Port 0 picks a free port. */
-    public record Api(int port, Optional<String> corsOrigin, int maxBodyBytes) {
+    /**
+     * The local API. {@code tokenGroup}: the group of the registration application, allowed to read the token file
+     * (0640, and the state directory 0710 so the group can reach that one file but list nothing); none: 0600.
+     */
+    public record Api(int port, Optional<String> corsOrigin, int maxBodyBytes, Optional<String> tokenGroup) {
         public Api {
             Objects.requireNonNull(corsOrigin);
+            Objects.requireNonNull(tokenGroup);
             if (port < 0 || port > 65535) throw new IllegalArgumentException("api.port must be within 0-65535");
+        }
+
+        public Api(int port, Optional<String> corsOrigin, int maxBodyBytes) {
+            this(port, corsOrigin, maxBodyBytes, Optional.empty());
         }
     }
 

@@ -41,7 +41,7 @@ final class DeprovisionCommand implements Callable<Integer> {
             return AgentCommand.EXIT_FAILED;
         }
         IdentityConfig handles = IdentityConfig.defaults();
-        StateDirectory state = StateDirectory.open(config.stateDir());
+        StateDirectory state = StateDirectory.open(config.stateDir(), config.api().tokenGroup());
         StationState before = StationState.load(state.root());
         try (TpmConnection tpm = TpmConnection.open(config.tpm().uri().get());
              AuditLog audit = AuditLog.open(state.root(), java.time.Clock.systemUTC())) {

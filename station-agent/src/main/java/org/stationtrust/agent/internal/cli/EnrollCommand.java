@@ -79,7 +79,7 @@ final class EnrollCommand implements Callable<Integer> {
 
     private static AgentConfig onAnyPort(AgentConfig c) {
         return new AgentConfig(c.mode(), c.stateDir(), c.machineName(), c.server(), c.tpm(), c.devices(),
-                new AgentConfig.Api(0, c.api().corsOrigin(), c.api().maxBodyBytes()), c.queue());
+                new AgentConfig.Api(0, c.api().corsOrigin(), c.api().maxBodyBytes(), c.api().tokenGroup()), c.queue());
     }
 
     private static AgentConfig withServer(AgentConfig c, URI url) {

@@ -33,7 +33,7 @@ final class LocalAgent {
     static Optional<LocalAgent> find(AgentConfig config) {
         if (config.api().port() == 0 || !Files.exists(config.stateDir().resolve(ApiToken.FILE_NAME))) return Optional.empty();
         try {
-            LocalAgent agent = new LocalAgent(config.api().port(), ApiToken.loadOrCreate(config.stateDir()).reveal());
+            LocalAgent agent = new LocalAgent(config.api().port(), ApiToken.loadOrCreate(config.stateDir(), config.api().tokenGroup()).reveal());
             return agent.call("GET", "/v1/status", null).status() == 200 ? Optional.of(agent) : Optional.empty();
         } catch (IOException | InterruptedException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();

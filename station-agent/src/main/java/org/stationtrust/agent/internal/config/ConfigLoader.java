@@ -37,7 +37,7 @@ public final class ConfigLoader {
             "server.url", "server.certificate_sha256", "server.timeout_seconds", "server.attestation_interval_seconds",
             "tpm.uri", "tpm.pcrs",
             "devices.trust_store", "devices.ports", "devices.allowed_skew_seconds", "devices.env",
-            "api.port", "api.cors_origin", "api.max_body_bytes",
+            "api.port", "api.cors_origin", "api.max_body_bytes", "api.token_group",
             "queue.initial_backoff_ms", "queue.max_backoff_seconds");
     /** Secrets come only from the environment or a private file, never from agent.yaml or the command line. */
     public static final Set<String> SECRET_KEYS = Set.of("server.enrollment_token");
@@ -178,6 +178,11 @@ public final class ConfigLoader {
                     + " no path, no wildcard), saw '" + abbreviate(cors.get()) + "'"));
         }
         int maxBody = v.integer("api.max_body_bytes", 64 * 1024, 1024, 1024 * 1024);
+        Optional<String> tokenGroup = v.string("api.token_group");
+        if (tokenGroup.isPresent()) {
+            Optional<String> problem = GroupNames.problem(tokenGroup.get());
+            problem.ifPresent(text -> problems.add(new Problem("api.token_group", text)));
+        }
         int initialBackoff = v.integer("queue.initial_backoff_ms", 500, 10, 60_000);
         int maxBackoff = v.integer("queue.max_backoff_seconds", 300, 1, 86_400);
         if (maxBackoff * 1000L < initialBackoff) {
@@ -188,7 +193,7 @@ public final class ConfigLoader {
                 new AgentConfig.Server(url, pin, token, Duration.ofSeconds(timeout), Duration.ofSeconds(attestEvery)),
                 new AgentConfig.Tpm(tpmUri, pcrs),
                 new AgentConfig.Devices(trustStore, ports[0], ports[1], Duration.ofSeconds(skew), sbiEnv),
-                new AgentConfig.Api(apiPort, cors, maxBody),
+                new AgentConfig.Api(apiPort, cors, maxBody, tokenGroup),
                 new AgentConfig.Queue(Duration.ofMillis(initialBackoff), Duration.ofSeconds(maxBackoff)));
     }
 

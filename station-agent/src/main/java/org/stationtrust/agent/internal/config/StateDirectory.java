@@ -9,10 +9,13 @@ import java.util.Set;
 
 /**
  * The agent's private directory (0700). Created when missing; tightened to 0700 when found looser, since
- * it holds the queue and the sealed data key. A directory owned by someone else is refused.
+ * it holds the queue and the sealed data key. A directory owned by someone else is refused. With a token
+ * group (api.token_group) it is 0710 with that group: members can reach the API token file by name, but can
+ * neither list the directory nor read anything else in it (every other file is 0600).
  */
 public final class StateDirectory {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> GROUP_TRAVERSE = PosixFilePermissions.fromString("rwx--x---");
     private final Path root;
     private final boolean tightened;
 
@@ -31,10 +34,21 @@ public final class StateDirectory {
     }
 
     public static StateDirectory open(Path root) throws UnusableStateDirectory {
+        return open(root, java.util.Optional.empty());
+    }
+
+    /** {@code tokenGroup}: the group that may reach the API token file (0710 and that group), else 0700. */
+    public static StateDirectory open(Path root, java.util.Optional<String> tokenGroup) throws UnusableStateDirectory {
+        Set<PosixFilePermission> wanted = tokenGroup.isPresent() ? GROUP_TRAVERSE : OWNER_ONLY;
         try {
             if (!Files.exists(root)) {
                 Files.createDirectories(root.getParent());
                 Files.createDirectory(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                if (tokenGroup.isPresent()) {
+                    Files.getFileAttributeView(root, java.nio.file.attribute.PosixFileAttributeView.class)
+                            .setGroup(GroupNames.lookup(tokenGroup.get()));
+                    Files.setPosixFilePermissions(root, wanted);
+                }
                 return new StateDirectory(root, false);
             }
             if (!Files.isDirectory(root) || Files.isSymbolicLink(root)) {
@@ -46,8 +60,13 @@ public final class StateDirectory {
                 throw new UnusableStateDirectory("state_dir " + root + " is owned by " + owner + ", but the agent runs as " + me
                         + "; run chown -R " + me + " " + root);
             }
-            boolean tighten = !Files.getPosixFilePermissions(root).equals(OWNER_ONLY);
-            if (tighten) Files.setPosixFilePermissions(root, OWNER_ONLY);
+            Set<PosixFilePermission> found = Files.getPosixFilePermissions(root);
+            boolean tighten = !wanted.containsAll(found);
+            if (tokenGroup.isPresent()) {
+                Files.getFileAttributeView(root, java.nio.file.attribute.PosixFileAttributeView.class)
+                        .setGroup(GroupNames.lookup(tokenGroup.get()));
+            }
+            if (!found.equals(wanted)) Files.setPosixFilePermissions(root, wanted);
             return new StateDirectory(root, tighten);
         } catch (IOException e) {
             throw new UnusableStateDirectory("cannot prepare state_dir " + root + ": " + e.getMessage());

@@ -115,7 +115,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         Builder b = new Builder();
         b.config = config;
         try {
-            b.state = StateDirectory.open(config.stateDir());
+            b.state = StateDirectory.open(config.stateDir(), config.api().tokenGroup());
             b.audit = AuditLog.open(b.state.root(), clock);
             AuditForwarding forwarding = new AuditForwarding();
             b.audit.onAppend(forwarding);
@@ -165,7 +165,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             } else {
                 LOG.warn("event=devices.no_trust_store message=\"no devices.trust_store (development): every device is refused\"");
             }
-            b.token = ApiToken.loadOrCreate(b.state.root());
+            b.token = ApiToken.loadOrCreate(b.state.root(), config.api().tokenGroup());
             RunningAgent agent = new RunningAgent(b);
             b.api = LocalApi.start(config.api(), b.token, agent);
             agent.api = b.api;

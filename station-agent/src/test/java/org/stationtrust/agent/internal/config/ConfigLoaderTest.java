@@ -137,7 +137,8 @@ class ConfigLoaderTest {
             "server.certificate_sha256|abc", "server.timeout_seconds|0", "server.attestation_interval_seconds|1",
             "tpm.uri|serial:/dev/ttyS0", "tpm.pcrs|0,24", "devices.trust_store|/nonexistent/ca-dir", "devices.ports|4600-4501",
             "devices.allowed_skew_seconds|-5", "devices.env|Testing", "api.port|65536", "api.cors_origin|*",
-            "api.max_body_bytes|10", "queue.initial_backoff_ms|0", "queue.max_backoff_seconds|0"})
+            "api.max_body_bytes|10", "api.token_group|no-such-group-here", "queue.initial_backoff_ms|0",
+            "queue.max_backoff_seconds|0"})
     void everyInvalidKeyGivesAnErrorThatNamesIt(String key, String value) throws Exception {
         assertTrue(ConfigLoader.KEYS.contains(key));
         Map<String, String> env = Map.of(ConfigLoader.envName(key), value);
@@ -147,7 +148,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyKeyIsCoveredByTheInvalidValueTest() {
-        assertEquals(18, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
+        assertEquals(19, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
     }
 
     @Test
