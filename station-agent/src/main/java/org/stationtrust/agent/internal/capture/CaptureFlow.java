@@ -21,7 +21,7 @@ import org.stationtrust.sbi.client.CaptureResult;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.Modality;
-import org.stationtrust.sbi.client.Registration;
+import org.stationtrust.sbi.client.HashChain;
 import org.stationtrust.sbi.client.SbiClient;
 
 /**
@@ -31,7 +31,6 @@ import org.stationtrust.sbi.client.SbiClient;
  */
 public final class CaptureFlow {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaptureFlow.class);
-    private static final int MAX_OPEN_REGISTRATIONS = 1000;
     private final SbiClient sbi;
     private final DeviceDirectory devices;
     private final MachineSigner signer;
@@ -39,18 +38,15 @@ public final class CaptureFlow {
     private final BiConsumer<String, String> packetSink;
     private final Clock clock;
     private final String machineName;
-    private final Map<String, Registration> registrations = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+    private final RegistrationChains chains;
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Registration> eldest) {
-            return size() > MAX_OPEN_REGISTRATIONS;
-        }
-    };
-
-    /** {@code packetSink} receives (packetId, compact JWS) to deliver to the server. */
+    /**
+     * {@code packetSink} receives (packetId, compact JWS) to deliver to the server; {@code chains} keeps each
+     * registration's hash chain across agent restarts.
+     */
     public CaptureFlow(SbiClient sbi, DeviceDirectory devices, MachineSigner signer, AuditLog audit,
-                       BiConsumer<String, String> packetSink, Clock clock, String machineName) {
+                       BiConsumer<String, String> packetSink, Clock clock, String machineName, RegistrationChains chains) {
+        this.chains = chains;
         this.sbi = sbi;
         this.devices = devices;
         this.signer = signer;
@@ -64,15 +60,20 @@ public final class CaptureFlow {
         Modality modality = Modality.fromWire(order.modality());
         Device device = chooseDevice(order, modality);
         CaptureRequest request = request(order, modality);
-        Registration registration = registration(order.registrationId());
-        String previousHash = registration.previousHash();
+        String previousHash;
         CaptureResult result;
         long started = System.nanoTime();
-        try {
-            result = registration.capture(device, request);
-        } catch (DeviceAnswerRejected e) {
-            refuse(order, e.reason().name(), device);
-            throw DeviceFailures.refusal(e);
+        // One capture of a registration at a time: each continues the chain where the previous verified one ended.
+        synchronized (chains.lockFor(order.registrationId())) {
+            HashChain chain = chains.current(order.registrationId());
+            previousHash = chain.hex();
+            try {
+                result = sbi.registrationCapture(device, request, chain);
+            } catch (DeviceAnswerRejected e) {
+                refuse(order, e.reason().name(), device);
+                throw DeviceFailures.refusal(e);
+            }
+            chains.advance(order.registrationId(), result.lastHash());
         }
         long captured = System.nanoTime();
         CapturePacket packet = new CapturePacket(UUID.randomUUID().toString(), machineName, order, result, previousHash, clock.instant());
@@ -127,12 +128,6 @@ public final class CaptureFlow {
                     order.requestedScore(), order.timeout(), false);
         } catch (IllegalArgumentException e) {
             throw refusal(order, 400, "bad_capture_request", e.getMessage());
-        }
-    }
-
-    private Registration registration(String registrationId) {
-        synchronized (registrations) {
-            return registrations.computeIfAbsent(registrationId, id -> sbi.newRegistration());
         }
     }
 

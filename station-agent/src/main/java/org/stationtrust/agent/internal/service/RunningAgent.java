@@ -56,6 +56,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     private final Optional<SbiClient> sbi;
     private final Optional<DeviceDirectory> devices;
     private final Optional<CaptureFlow> captures;
+    private final org.stationtrust.agent.internal.capture.RegistrationChains chains;
     private final Optional<ServerSession> server;
     private volatile LocalApi api;
     private final ApiToken token;
@@ -70,6 +71,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         this.sbi = Optional.ofNullable(b.sbi);
         this.devices = Optional.ofNullable(b.devices);
         this.captures = Optional.ofNullable(b.captures);
+        this.chains = b.chains;
         this.server = Optional.ofNullable(b.server);
         this.api = b.api;
         this.token = b.token;
@@ -86,12 +88,13 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         SbiClient sbi;
         DeviceDirectory devices;
         CaptureFlow captures;
+        org.stationtrust.agent.internal.capture.RegistrationChains chains;
         ServerSession server;
         LocalApi api;
         ApiToken token;
 
         void closeQuietly() {
-            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, sbi, queue, identity, audit}) {
+            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, sbi, chains, queue, identity, audit}) {
                 if (c == null) continue;
                 try {
                     c.close();
@@ -127,8 +130,12 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                     "machineName", config.machineName()));
             ConfigFingerprint.recordChange(config, b.state, b.audit);
             b.identity = StationIdentity.open(config, b.state, b.audit);
-            b.queue = OutboundQueue.open(b.state.resolve("queue.db"), new AesGcmCipher(dataKey(b, clock)), clock,
+            AesGcmCipher cipher = new AesGcmCipher(dataKey(b, clock));
+            b.queue = OutboundQueue.open(b.state.resolve("queue.db"), cipher, clock,
                     new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()));
+            b.chains = org.stationtrust.agent.internal.capture.RegistrationChains.open(
+                    b.state.resolve(org.stationtrust.agent.internal.capture.RegistrationChains.FILE), cipher, clock,
+                    org.stationtrust.agent.internal.capture.RegistrationChains.DEFAULT_LIFETIME);
             if (config.server().url().isPresent()) {
                 var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
                 b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
@@ -160,7 +167,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                     b.captures = new CaptureFlow(b.sbi, b.devices, b.identity.signer().get(), b.audit,
                             (packetId, jws) -> {
                                 if (deliver) queue.enqueue("packet", PACKETS_PATH, packetBody(packetId, jws));
-                            }, clock, config.machineName());
+                            }, clock, config.machineName(), b.chains);
                 }
             } else {
                 LOG.warn("event=devices.no_trust_store message=\"no devices.trust_store (development): every device is refused\"");
@@ -319,6 +326,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         b.server = server.orElse(null);
         b.courier = courier.orElse(null);
         b.sbi = sbi.orElse(null);
+        b.chains = chains;
         b.queue = queue;
         b.identity = identity;
         b.audit = audit;
