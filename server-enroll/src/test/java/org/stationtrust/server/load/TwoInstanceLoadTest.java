@@ -33,10 +33,10 @@ import org.stationtrust.server.internal.testing.TestServer;
  * PostgreSQL, every step of a station alternating between the instances. Checks: no enrollment lost or
  * duplicated, every nonce accepted at most once (each quote is replayed at the other instance), the audit
  * chain intact; prints counts, throughput and p50/p99 latencies. Bounded: {@code -Dload.stations=N}
- * (default 200 in the normal run; 2000 on demand, see docs/reliability.md), 16 concurrent stations, loopback only.
+ * (default 2000, about a minute on 2 cores; see docs/reliability.md), 16 concurrent stations, loopback only.
  */
 class TwoInstanceLoadTest {
-    private static final int STATIONS = Integer.getInteger("load.stations", 200);
+    private static final int STATIONS = Integer.getInteger("load.stations", 2000);
     private static final int CONCURRENCY = Integer.getInteger("load.concurrency", 16);
     private static final Duration LIMIT = Duration.ofSeconds(Long.getLong("load.seconds", 600));
     private final Map<String, ConcurrentLinkedQueue<Long>> latencies = new ConcurrentHashMap<>();
