@@ -57,6 +57,21 @@ class LogRedactionTest {
     }
 
     @Test
+    void aMalformedAnswerIsDescribedWithoutQuotingTheDevicesBytes() {
+        String record = Base64.getUrlEncoder().withoutPadding().encodeToString("FIR\0020\0 synthetic record bytes".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1));
+        for (String body : List.of("{\"bioValue\": " + record + "}", "[" + record + "]", record,
+                "{\"bioValue\": \"" + record + "\" \"x\"}")) {
+            DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> org.stationtrust.sbi.client.internal.Json
+                    .parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), "capture answer"));
+            assertEquals(RejectionReason.MALFORMED_ANSWER, e.reason());
+            assertFalse(e.getMessage().contains(record.substring(0, 12)), e.getMessage());
+            assertTrue(e.getMessage().contains("capture answer is not valid JSON") && e.getMessage().contains("column"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void deviceTextIsCutAndStrippedOfControlCharacters() {
         String hostile = "ok\r\nFAKE LOG LINE " + "A".repeat(10_000);
         String safe = Redaction.deviceText(hostile);

@@ -1,6 +1,7 @@
 package org.stationtrust.sbi.client.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,7 @@ public final class Json {
             return node;
         } catch (IOException | RuntimeException e) {
             throw new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, what + " is not valid JSON ("
-                    + Redaction.deviceText(firstLine(e.getMessage()), 160) + ")");
+                    + describe(e) + ")");
         }
     }
 
@@ -129,11 +130,18 @@ public final class Json {
         return node == null ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
+    /**
+     * The parser's complaint up to the first quoted excerpt, plus where: Jackson quotes the offending
+     * token, which can be a piece of an unquoted bioValue, and this message reaches logs.
+     */
+    private static String describe(Exception e) {
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        String line = message == null ? "" : message.lines().findFirst().orElse("");
+        String kind = line.split("['\"(]", 2)[0].strip();
+        kind = Redaction.deviceText(kind.isEmpty() ? e.getClass().getSimpleName() : kind, 80);
+        if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+            return kind + " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
         }
-        String line = message.lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+        return kind;
     }
 }
