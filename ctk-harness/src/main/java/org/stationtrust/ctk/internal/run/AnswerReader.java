@@ -29,6 +29,18 @@ final class AnswerReader {
         this.harnessKey = harnessKey;
     }
 
+    /**
+     * Jackson's complaint up to its first quoted excerpt, plus where: the excerpt is device bytes
+     * (possibly part of an unquoted bioValue) and findings are not redacted like exchanges are.
+     */
+    static String parseComplaint(JsonProcessingException ex) {
+        String message = ex.getOriginalMessage() == null ? "" : ex.getOriginalMessage().lines().findFirst().orElse("");
+        String kind = message.split("['\"(]", 2)[0].strip();
+        kind = kind.isEmpty() ? ex.getClass().getSimpleName() : kind.length() > 80 ? kind.substring(0, 80) : kind;
+        return ex.getLocation() == null ? kind
+                : kind + " at line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr();
+    }
+
     /** Parses the body of {@code e} as JSON into the observation; returns the JSON when it parsed. */
     Optional<JsonNode> json(Observation o, Kind kind, Exchange e) {
         if (!e.answered()) {
@@ -48,7 +60,7 @@ final class AnswerReader {
             o.answers.add(new Observation.Answer(kind, e, n, null));
             return Optional.of(n);
         } catch (JsonProcessingException ex) {
-            o.answers.add(new Observation.Answer(kind, e, null, ex.getOriginalMessage() + " (malformed JSON, HTTP "
+            o.answers.add(new Observation.Answer(kind, e, null, parseComplaint(ex) + " (malformed JSON, HTTP "
                     + e.status() + ")"));
         } catch (IOException ex) {
             o.answers.add(new Observation.Answer(kind, e, null, ex.getMessage()));
