@@ -18,6 +18,8 @@ import org.stationtrust.agent.internal.service.RunningAgent;
 import org.stationtrust.agent.testing.AgentClient;
 import org.stationtrust.agent.testing.StationFixture;
 import org.stationtrust.sbi.simulator.DeviceKind;
+import org.stationtrust.sbi.simulator.SimulatedDevices;
+import org.stationtrust.sbi.simulator.SimulatorConfig;
 
 /**
  * Faults under a running agent (development mode, real swtpm and SBI simulator): the TPM process killed
@@ -75,7 +77,7 @@ class StationFaultsTest {
     }
 
     @Test
-    void aDeviceUnpluggedDuringACaptureIsReportedAndTheOtherDevicesKeepWorking() throws Exception {
+    void aDeviceUnpluggedDuringACaptureIsReportedTheOthersKeepWorkingAndItWorksWhenReplugged() throws Exception {
         try (StationFixture station = new StationFixture(dir.resolve("station"));
              RunningAgent agent = station.startAgent("unplugged")) {
             AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
@@ -83,6 +85,8 @@ class StationFaultsTest {
             ExecutorService pool = Executors.newSingleThreadExecutor();
             Future<AgentClient.Answer> capture = pool.submit(() -> client.post("/v1/captures", order("Iris", 3, "R-2")));
             Thread.sleep(15);
+            int irisPort = station.devices().device(DeviceKind.IRIS_DOUBLE).port();
+            String irisSerial = station.devices().device(DeviceKind.IRIS_DOUBLE).serialNumber();
             station.devices().device(DeviceKind.IRIS_DOUBLE).close();
             AgentClient.Answer during = capture.get(120, TimeUnit.SECONDS);
             AgentClient.Answer later = client.post("/v1/captures", order("Iris", 3, "R-3"));
@@ -98,6 +102,18 @@ class StationFaultsTest {
             }
             assertNotEquals(200, later.status(), "an unplugged device cannot capture: " + later.body());
             assertEquals(200, client.post("/v1/captures", order("Finger", 1, "R-4")).status(), "the finger device still works");
+
+            // The same device plugged in again (provider CA, serial number, port): captures work again without
+            // restarting the agent.
+            try (SimulatedDevices replugged = SimulatedDevices.start(SimulatorConfig.builder(DeviceKind.IRIS_DOUBLE)
+                    .ca(station.devices().ca()).port(irisPort).serialNumber(irisSerial).build(), List.of(DeviceKind.IRIS_DOUBLE))) {
+                AgentClient.Answer back = null;
+                for (int i = 0; i < 20 && (back == null || back.status() != 200); i++) {
+                    back = client.post("/v1/captures", order("Iris", 3, "R-5-" + i));
+                    if (back.status() != 200) Thread.sleep(250);
+                }
+                assertEquals(200, back.status(), "the replugged device captures again: " + back.body().path("error").asText());
+            }
             assertAuditIntact(agent);
         }
     }
