@@ -181,7 +181,9 @@ public final class StationApi {
         StationCaller s = signed(ctx, Requirement.ACTIVE);
         QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
         SortedMap<Integer, byte[]> pcrs = c.attestation().attest(s, q);
-        ctx.json(Map.of("result", "PASSED", "machineId", s.machine().id(), "pcrs", pcrs.keySet()));
+        // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
+        ctx.json(Map.of("result", "PASSED", "machineId", s.machine().id(), "pcrs", pcrs.keySet(),
+                "attestationIntervalSeconds", c.config().attestationInterval().toSeconds()));
     }
 
     private void rotate(Context ctx) {
@@ -196,7 +198,8 @@ public final class StationApi {
         Machine m = s.machine();
         ctx.json(Map.of("machineId", m.id(), "machineName", m.name(), "state", m.state().name(),
                 "attestationStatus", Views.attestation(m, System.currentTimeMillis(),
-                        c.config().attestationInterval().toMillis()), "keyId", s.key().id()));
+                        c.config().attestationInterval().toMillis()), "keyId", s.key().id(),
+                "attestationIntervalSeconds", c.config().attestationInterval().toSeconds()));
     }
 
     private StationCaller signed(Context ctx, Requirement requirement) {

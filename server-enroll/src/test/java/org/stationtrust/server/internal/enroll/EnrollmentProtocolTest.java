@@ -117,6 +117,11 @@ class EnrollmentProtocolTest {
         HttpResponse<String> me = s.signed("GET", "/api/v1/stations/me", null);
         assertEquals(200, me.statusCode(), me.body());
         assertEquals("OK", TestServer.json(me).path("attestationStatus").asText());
+        long interval = org.stationtrust.server.ServerConfig.builder("jdbc:sqlite:unused")
+                .tls(org.stationtrust.server.ServerConfig.TlsMode.PLAINTEXT).build().attestationInterval().toSeconds();
+        assertEquals(interval, TestServer.json(att).path("attestationIntervalSeconds").asLong(),
+                "the quote's answer tells the station the server's attestation interval");
+        assertEquals(interval, TestServer.json(me).path("attestationIntervalSeconds").asLong());
 
         // Capture packet signed once by the TPM key, verified by the server against the enrolled key.
         String packetJws = packetJws(s, "{\"operator\":\"op1\",\"biometrics\":[]}");

@@ -254,6 +254,12 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         if (s.detail() != null) out.put("detail", s.detail());
         out.put("lastAttestation", s.lastAttestation());
         out.put("lastAttestationResult", s.lastAttestationResult());
+        server.ifPresent(session -> {
+            Map<String, Object> schedule = new LinkedHashMap<>();
+            schedule.put("serverIntervalSeconds", session.serverInterval().map(Duration::toSeconds).orElse(null));
+            schedule.put("everySeconds", session.schedule().toSeconds());
+            out.put("attestationSchedule", schedule);
+        });
         out.put("tpm", identity.signer().isPresent() ? "ready" : "absent");
         out.put("tpmSignatures", identity.signer().map(x -> x.signatures()).orElse(0L));
         out.put("deviceTrustStore", config.devices().trustStore().isPresent());

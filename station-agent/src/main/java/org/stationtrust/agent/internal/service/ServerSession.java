@@ -44,6 +44,8 @@ public final class ServerSession implements AutoCloseable {
     /** Polls for approval so far: the wait grows from 1 s to 30 s while an administrator has not decided. */
     private int approvalPolls;
     private boolean autoEnroll;
+    /** The server's attestation interval, from its last answer to a quote; empty until the first one this run. */
+    private volatile Optional<Duration> serverInterval = Optional.empty();
 
     private ServerSession(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock) {
         this.config = config;
@@ -191,13 +193,13 @@ public final class ServerSession implements AutoCloseable {
 
     private Duration attestIfDue(StationState s) throws ServerUnreachable, ServerRefused, TpmException {
         Instant last = s.lastAttestation() == null ? Instant.EPOCH : Instant.parse(s.lastAttestation());
-        Duration interval = config.server().attestationInterval();
-        boolean due = attestRequested || !"PASSED".equals(s.lastAttestationResult())
-                || !clock.instant().isBefore(last.plus(interval));
-        if (!due) return Duration.between(clock.instant(), last.plus(interval));
+        // Until the server has told this run its interval, attest now: the configured value may be longer than the server's.
+        boolean due = attestRequested || serverInterval.isEmpty() || !"PASSED".equals(s.lastAttestationResult())
+                || !clock.instant().isBefore(last.plus(schedule()));
+        if (!due) return Duration.between(clock.instant(), last.plus(schedule()));
         attestRequested = false;
         attest();
-        return interval;
+        return schedule();
     }
 
     /** One attestation: fresh nonce from the server, quote with the AK, server verifies. */
@@ -205,7 +207,9 @@ public final class ServerSession implements AutoCloseable {
         try {
             String nonce = server.nonce("quote", signing);
             Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs())));
-            server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(), quote.pcrs().asMap()), signing);
+            com.fasterxml.jackson.databind.JsonNode answer = server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce,
+                    quote.attest(), quote.signature(), quote.pcrs().asMap()), signing);
+            learnInterval(answer.path("attestationIntervalSeconds"));
             identity.update(identity.state().withAttestation(clock.instant().toString(), "PASSED"));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
         } catch (ServerRefused e) {
@@ -215,6 +219,35 @@ public final class ServerSession implements AutoCloseable {
                 refreshEnrollmentState();
             }
             throw e;
+        }
+    }
+
+    /**
+     * The time between attestations: three quarters of the server's interval (so a slow network or a retry does not
+     * make the station overdue), or the configured interval when that is shorter or the server has not said.
+     */
+    public Duration schedule() {
+        Duration configured = config.server().attestationInterval();
+        return serverInterval.map(d -> d.multipliedBy(3).dividedBy(4)).filter(d -> d.compareTo(configured) < 0)
+                .map(d -> d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d).orElse(configured);
+    }
+
+    /** The server's attestation interval as last learned, if any. */
+    public Optional<Duration> serverInterval() {
+        return serverInterval;
+    }
+
+    private void learnInterval(com.fasterxml.jackson.databind.JsonNode seconds) {
+        // An older server does not send it; a nonsensical value is ignored rather than trusted.
+        if (!seconds.canConvertToLong() || !seconds.isIntegralNumber() || seconds.asLong() < 1 || seconds.asLong() > 366L * 86_400) {
+            LOG.warn("event=attestation.interval_unknown message=\"the server did not send a usable attestationIntervalSeconds;"
+                    + " using server.attestation_interval_seconds\"");
+            return;
+        }
+        Duration learned = Duration.ofSeconds(seconds.asLong());
+        if (!serverInterval.equals(Optional.of(learned))) {
+            serverInterval = Optional.of(learned);
+            LOG.info("event=attestation.interval_learned seconds={} scheduleSeconds={}", learned.toSeconds(), schedule().toSeconds());
         }
     }
 

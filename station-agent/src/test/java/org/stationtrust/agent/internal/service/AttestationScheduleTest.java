@@ -1,0 +1,74 @@
+package org.stationtrust.agent.internal.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
+import org.stationtrust.agent.testing.AgentClient;
+import org.stationtrust.agent.testing.ServerFixture;
+import org.stationtrust.agent.testing.StationFixture;
+
+/**
+ * The agent attests on the server's schedule, learned from the server's answer to a quote, not on its own
+ * configured value: a server with an 8 s interval and an agent configured for an hour (swtpm, real server).
+ */
+class AttestationScheduleTest {
+    @TempDir static Path dir;
+    private static StationFixture station;
+    private static ServerFixture server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        station = new StationFixture(dir.resolve("station"));
+        server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(), Duration.ofSeconds(8));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+        if (station != null) station.close();
+    }
+
+    @Test
+    void attestsWithinTheServersIntervalThoughItsOwnSettingIsAnHour() throws Exception {
+        AgentConfig config = station.productionConfig("station-schedule", server.url(), server.pin(),
+                Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN", server.issueEnrollmentToken()));
+        assertEquals(Duration.ofHours(1), config.server().attestationInterval(), "the agent's own setting");
+        try (RunningAgent agent = RunningAgent.start(config, Clock.systemUTC())) {
+            EnrollmentEndToEndTest.await("enrollment", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
+            String machineId = agent.identity().state().machineId();
+            server.admin("POST", "/api/v1/admin/machines/" + machineId + "/approve", "{\"reason\":\"schedule test\"}");
+            EnrollmentEndToEndTest.await("a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
+                    && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+
+            JsonNode schedule = new AgentClient(agent.apiPort(), agent.apiToken().reveal()).get("/v1/status").body()
+                    .path("attestationSchedule");
+            assertEquals(8, schedule.path("serverIntervalSeconds").asLong(), schedule.toString());
+            assertEquals(6, schedule.path("everySeconds").asLong(), "three quarters of the server's interval");
+
+            // Two more attestations arrive unasked, each before the server's 8 s run out.
+            for (int i = 0; i < 2; i++) {
+                Instant before = Instant.parse(agent.identity().state().lastAttestation());
+                EnrollmentEndToEndTest.await("an attestation on the server's schedule", () ->
+                        Instant.parse(agent.identity().state().lastAttestation()).isAfter(before)
+                                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+                long gap = Duration.between(before, Instant.parse(agent.identity().state().lastAttestation())).toMillis();
+                assertTrue(gap < 8_000, "attested " + gap + " ms after the previous one");
+            }
+            JsonNode machine = server.admin("GET", "/api/v1/admin/machines/" + machineId, null);
+            assertEquals("OK", machine.path("attestationStatus").asText(), "never overdue: " + machine);
+        }
+    }
+}
