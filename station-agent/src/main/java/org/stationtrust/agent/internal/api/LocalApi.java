@@ -86,6 +86,13 @@ public final class LocalApi implements AutoCloseable {
             refuse(ctx, 507, "storage_unavailable", "the agent could not write to its state directory: " + e.getMessage());
         });
         app.exception(Exception.class, (e, ctx) -> {
+            if (causedBySqlite(e)) {
+                // The queue or the registration chains (SQLite) could not be written: disk full or read-only.
+                LOG.error("event=api.storage_error requestId={} message=\"{}\"", (Object) ctx.attribute("requestId"), e.getMessage());
+                refuse(ctx, 507, "storage_unavailable", "the agent could not write to its state directory: " + e.getMessage()
+                        + "; check disk space and permissions");
+                return;
+            }
             LOG.error("event=api.internal_error requestId={} type={} message=\"{}\"", (Object) ctx.attribute("requestId"),
                     e.getClass().getSimpleName(), e.getMessage());
             refuse(ctx, 500, "internal_error", "the agent failed unexpectedly (requestId " + ctx.attribute("requestId")
@@ -94,6 +101,13 @@ public final class LocalApi implements AutoCloseable {
         app.start(InetAddress.getLoopbackAddress().getHostAddress(), settings.port());
         LOG.info("event=api.started address=127.0.0.1 port={} cors={}", app.port(), settings.corsOrigin().orElse("none"));
         return new LocalApi(app);
+    }
+
+    private static boolean causedBySqlite(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException) return true;
+        }
+        return false;
     }
 
     public int port() {

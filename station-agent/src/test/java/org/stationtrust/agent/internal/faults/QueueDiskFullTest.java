@@ -61,7 +61,7 @@ class QueueDiskFullTest {
             assertTrue(refused != null, "captures cannot go on being stored on a full disk");
             assertEquals(507, refused.status(), refused.body().toString());
             assertEquals("storage_unavailable", refused.body().path("error").asText());
-            assertTrue(refused.body().path("reason").asText().contains("disk space"), "a reason the operator can act on: " + refused.body());
+            assertTrue(refused.body().path("reason").asText().contains("disk"), "a reason the operator can act on: " + refused.body());
             String audit = Files.readString(state.resolve("audit.jsonl"));
             for (String packetId : acknowledged) assertTrue(audit.contains(packetId), "acknowledged capture " + packetId + " is audited");
 
