@@ -63,12 +63,13 @@ public final class BioSubTypeCheck implements Check {
                 String sub = e.payload().path("bioSubType").asText(null);
                 if ("Face".equals(type)) {
                     if (sub != null && !sub.isEmpty() && !"UNKNOWN".equals(sub)) {
-                        problems.add(where + " face element names bioSubType '" + sub + "' (face has none)");
+                        problems.add(where + " face element names bioSubType '" + SchemaCheck.abbreviate(sub) + "' (face has none)");
                     }
                     continue;
                 }
                 if (sub == null || !allowed.contains(sub)) {
-                    problems.add(where + " element " + e.index() + " bioSubType '" + sub + "' was not requested "
+                    problems.add(where + " element " + e.index() + " bioSubType '" + (sub == null ? null : SchemaCheck.abbreviate(sub))
+                            + "' was not requested "
                             + "(allowed " + allowed + ", wrong bioSubType)");
                 } else if (!"UNKNOWN".equals(sub) && !seen.add(sub)) {
                     problems.add(where + " bioSubType '" + sub + "' appears twice (duplicate bioSubType)");

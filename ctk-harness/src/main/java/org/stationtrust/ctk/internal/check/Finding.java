@@ -12,7 +12,14 @@ public record Finding(String check, Status status, String message) {
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(status, "status");
         message = message == null ? "" : message;
+        // Findings quote device text; a device must not be able to grow the reports without bound.
+        if (message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE) + "... (" + (message.length() - MAX_MESSAGE) + " more chars cut)";
+        }
     }
+
+    /** Longest message a finding keeps. */
+    public static final int MAX_MESSAGE = 2_000;
 
     public static Finding pass(String check, String message) {
         return new Finding(check, Status.PASS, message);

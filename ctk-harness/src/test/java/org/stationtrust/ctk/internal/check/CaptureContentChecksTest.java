@@ -56,6 +56,13 @@ class CaptureContentChecksTest {
     }
 
     @Test
+    void bioSubTypeQuotesAHugeDeviceValueOnlyInPart() {
+        Finding f = new BioSubTypeCheck().judge(withPayloadChange(0, "bioSubType", "Q".repeat(100_000)), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("wrong bioSubType") && f.message().length() < 1_000, f.message().length() + " chars");
+    }
+
+    @Test
     void bioSubTypeRejectsTheSameFingerTwice() {
         Finding f = new BioSubTypeCheck().judge(withPayloadChange(1, "bioSubType", "Left IndexFinger"), device.rules());
         assertTrue(f.failed());
