@@ -48,8 +48,7 @@ public final class ApiToken {
         }
         var shared = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
         if (Files.getOwner(file).getName().equals(System.getProperty("user.name"))) {
-            Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS).setGroup(org.stationtrust.agent.internal.config.GroupNames.lookup(group));
+            org.stationtrust.agent.internal.config.GroupNames.assign(file, group);
             Files.setPosixFilePermissions(file, shared);
         } else if (!shared.containsAll(Files.getPosixFilePermissions(file))) {
             // A reader in the group (the CLI run by the application's user) never loosens or accepts a loose file.

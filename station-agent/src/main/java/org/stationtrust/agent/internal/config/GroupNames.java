@@ -28,6 +28,20 @@ public final class GroupNames {
         }
     }
 
+    /**
+     * Gives {@code file} to {@code group}. A process may do that only for a group it belongs to (or as root): the
+     * agent's service user must be a member (systemd: {@code SupplementaryGroups=}).
+     */
+    public static void assign(java.nio.file.Path file, String group) throws IOException {
+        try {
+            java.nio.file.Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).setGroup(lookup(group));
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException("cannot give " + file + " to group '" + group + "' (api.token_group): " + e.getReason()
+                    + "; the agent's user must be a member of that group (systemd: SupplementaryGroups=" + group + ")", e);
+        }
+    }
+
     public static GroupPrincipal lookup(String name) throws IOException {
         return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
     }

@@ -45,8 +45,7 @@ public final class StateDirectory {
                 Files.createDirectories(root.getParent());
                 Files.createDirectory(root, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                 if (tokenGroup.isPresent()) {
-                    Files.getFileAttributeView(root, java.nio.file.attribute.PosixFileAttributeView.class)
-                            .setGroup(GroupNames.lookup(tokenGroup.get()));
+                    GroupNames.assign(root, tokenGroup.get());
                     Files.setPosixFilePermissions(root, wanted);
                 }
                 return new StateDirectory(root, false);
@@ -63,8 +62,7 @@ public final class StateDirectory {
             Set<PosixFilePermission> found = Files.getPosixFilePermissions(root);
             boolean tighten = !wanted.containsAll(found);
             if (tokenGroup.isPresent()) {
-                Files.getFileAttributeView(root, java.nio.file.attribute.PosixFileAttributeView.class)
-                        .setGroup(GroupNames.lookup(tokenGroup.get()));
+                GroupNames.assign(root, tokenGroup.get());
             }
             if (!found.equals(wanted)) Files.setPosixFilePermissions(root, wanted);
             return new StateDirectory(root, tighten);
