@@ -25,6 +25,8 @@ class LogRedactionTest {
     void capturesAreLoggedByTransactionIdWithoutBiometricsOrCertificates() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger("org.stationtrust.sbi.client");
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        // Appended from the code's own threads while the test reads it.
+        appender.list = new java.util.concurrent.CopyOnWriteArrayList<>();
         appender.start();
         root.addAppender(appender);
         ch.qos.logback.classic.Level before = root.getLevel();

@@ -26,6 +26,8 @@ class LogContentTest {
     void nothingSecretReachesTheLogs() {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        // Appended from the code's own threads while the test reads it.
+        captured.list = new java.util.concurrent.CopyOnWriteArrayList<>();
         captured.start();
         root.addAppender(captured);
         try (TestServer server = TestServer.start(dir)) {

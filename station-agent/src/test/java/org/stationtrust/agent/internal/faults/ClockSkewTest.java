@@ -59,6 +59,8 @@ class ClockSkewTest {
     void aStationClockBeyondTheLimitIsRefusedWithAMessageThatSaysSoAndRecoversWhenCorrected() throws Exception {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         ListAppender<ILoggingEvent> events = new ListAppender<>();
+        // Appended from the code's own threads while the test reads it.
+        events.list = new java.util.concurrent.CopyOnWriteArrayList<>();
         events.setContext(context);
         events.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
