@@ -110,8 +110,8 @@ public final class Main implements Callable<Integer> {
     /** Runs the command and returns its exit code (for tests and {@link #main}). */
     public static int execute(String[] args, PrintStream stdout, PrintStream stderr) {
         CommandLine cl = new CommandLine(new Main(stdout, stderr));
-        cl.setOut(new java.io.PrintWriter(stdout, true));
-        cl.setErr(new java.io.PrintWriter(stderr, true));
+        cl.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
+        cl.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             // A file the vendor named cannot be read: a usage problem (exit 2), never "a case failed" (exit 1).
             if (e instanceof IOException || e instanceof java.security.GeneralSecurityException

@@ -115,7 +115,8 @@ final class JsonHttp {
             }
             try {
                 String seen = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded()));
-                if (!MessageDigest.isEqual(seen.getBytes(), pin.getBytes())) {
+                if (!MessageDigest.isEqual(seen.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        pin.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
                     throw new CertificateException("the server presented certificate SHA-256 " + seen
                             + " but the demo pinned " + pin);
                 }
