@@ -14,9 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.stationtrust.server.EnrollmentState;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.TestServer;
@@ -55,6 +58,16 @@ class AdminPageBrowserTest {
         if (server != null) server.close();
     }
 
+    /**
+     * Every admin form is a full-page POST followed by a redirect. Reading the next page's fields right after the
+     * click can race the navigation and hit the old page's elements, so wait until the old document is gone.
+     */
+    private void submitAndWaitForNextPage(By button) {
+        WebElement oldPage = browser.findElement(By.tagName("html"));
+        browser.findElement(button).click();
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(oldPage));
+    }
+
     @Test
     void anAdminLogsInApprovesAPendingEnrollmentAndSeesItActive() {
         String machineId = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
@@ -63,19 +76,19 @@ class AdminPageBrowserTest {
         assertTrue(browser.getCurrentUrl().endsWith("/admin/login"), "anonymous visitors are sent to the login");
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys("not the password");
-        browser.findElement(By.id("login")).click();
+        submitAndWaitForNextPage(By.id("login"));
         assertTrue(browser.findElement(By.id("login-error")).getText().contains("Wrong"));
 
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
-        browser.findElement(By.id("login")).click();
+        submitAndWaitForNextPage(By.id("login"));
         assertEquals("admin", browser.findElement(By.id("who")).getText());
 
         var row = browser.findElement(By.cssSelector("tr.enrollment[data-machine='" + machineId + "']"));
         assertTrue(row.getText().contains("EK unverified"), row.getText());
         assertTrue(row.getText().contains("PCR 0"), "the first quote's PCRs are shown: " + row.getText());
         browser.findElement(By.id("approve-" + machineId + "-reason")).sendKeys("asset tag 4711, checked by phone");
-        browser.findElement(By.id("approve-" + machineId)).click();
+        submitAndWaitForNextPage(By.id("approve-" + machineId));
 
         assertEquals("ACTIVE", browser.findElement(By.id("f-state")).getText());
         assertEquals("admin", browser.findElement(By.id("f-decidedBy")).getText());
@@ -83,7 +96,7 @@ class AdminPageBrowserTest {
 
         browser.findElement(By.id("golden-pcrs")).sendKeys("7=" + "ab".repeat(32));
         browser.findElement(By.id("golden-reason")).sendKeys("new secure boot database");
-        browser.findElement(By.id("set-golden")).click();
+        submitAndWaitForNextPage(By.id("set-golden"));
         assertEquals("golden", browser.findElement(By.id("f-policy")).getText());
 
         browser.get(server.url("/admin/machines"));
