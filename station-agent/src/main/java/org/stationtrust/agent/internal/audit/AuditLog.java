@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 public final class AuditLog implements AutoCloseable {
     static final String GENESIS = "0".repeat(64);
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
 
     private final Path file;
     private final Path head;
@@ -75,6 +76,17 @@ public final class AuditLog implements AutoCloseable {
 
     /** Appends one event; {@code fields} are redacted first. Returns the record as written. */
     public synchronized ObjectNode append(String event, Map<String, ?> fields) {
+        return appendTogetherWith(event, fields, () -> { });
+    }
+
+    /**
+     * Appends one event and stores something that belongs with it ({@code alongside}, e.g. queuing the packet
+     * the record describes), so that both are kept or neither is: the record is written and synced first, then
+     * {@code alongside} runs; if it throws, the record is cut off the log again (truncation needs no free space)
+     * and the exception propagates. If the record cannot be written, {@code alongside} never runs. Listeners see
+     * the record only once both are stored.
+     */
+    public synchronized ObjectNode appendTogetherWith(String event, Map<String, ?> fields, Runnable alongside) {
         ObjectNode record = JSON.createObjectNode();
         record.put("seq", seq + 1);
         record.put("time", clock.instant().toString());
@@ -90,24 +102,39 @@ public final class AuditLog implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) channel.write(buffer);
             channel.force(false);
-            writeHead(seq + 1, hash);
         } catch (IOException e) {
             // A failed append (disk full) must not leave part of a record behind: the next append would break the chain.
-            if (sizeBefore >= 0) {
-                try {
-                    channel.truncate(sizeBefore);
-                    channel.force(false);
-                    writeHead(seq, lastHash);
-                } catch (IOException rollback) {
-                    e.addSuppressed(rollback);
-                }
-            }
+            rollBack(sizeBefore, e);
             throw new java.io.UncheckedIOException("cannot append to the audit log " + file + "; check disk space and permissions", e);
+        }
+        try {
+            alongside.run();
+        } catch (RuntimeException e) {
+            rollBack(sizeBefore, e);
+            throw e;
+        }
+        try {
+            writeHead(seq + 1, hash);
+        } catch (IOException e) {
+            // The record is synced and what it describes is stored: keep both. A head that lags is what a crash
+            // leaves too, and AuditChain.verify accepts it; the next successful append moves it on.
+            LOG.warn("event=audit.head_lagging seq={} reason=\"{}\"", seq + 1, e.getMessage());
         }
         seq++;
         lastHash = hash;
         listeners.forEach(l -> l.accept(record.deepCopy()));
         return record;
+    }
+
+    private void rollBack(long sizeBefore, Exception cause) {
+        if (sizeBefore < 0) return;
+        try {
+            channel.truncate(sizeBefore);
+            channel.force(false);
+            writeHead(seq, lastHash);
+        } catch (IOException rollback) {
+            cause.addSuppressed(rollback);
+        }
     }
 
     /** SHA-256 (hex) of the record's JSON without its {@code hash} field, as written. */

@@ -15,6 +15,7 @@ import org.stationtrust.agent.internal.api.CaptureOrder;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.CompactJws;
 import org.stationtrust.agent.internal.identity.MachineSigner;
+import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.sbi.client.BiometricSample;
 import org.stationtrust.sbi.client.CaptureRequest;
 import org.stationtrust.sbi.client.CaptureResult;
@@ -27,7 +28,8 @@ import org.stationtrust.sbi.client.SbiClient;
 /**
  * One capture from order to signed packet: pick a trusted device, capture and verify through sbi-client
  * (the hash chain continues across the captures of one registration), build the packet, sign it once
- * with the TPM machine key, hand it to the outbound queue, and audit it with its consent reference.
+ * with the TPM machine key, and hand it to the outbound queue together with its audit record (consent reference
+ * included): both are stored or neither is.
  */
 public final class CaptureFlow {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaptureFlow.class);
@@ -86,8 +88,6 @@ public final class CaptureFlow {
                     + e.getMessage());
         }
         long signed = System.nanoTime();
-        packetSink.accept(packet.packetId(), jws);
-        long queued = System.nanoTime();
         Map<String, Object> auditFields = new LinkedHashMap<>();
         auditFields.put("packetId", packet.packetId());
         auditFields.put("registrationId", order.registrationId());
@@ -98,12 +98,36 @@ public final class CaptureFlow {
         auditFields.put("transactionId", result.transactionId());
         auditFields.put("bioSubTypes", CapturePacket.subTypes(result));
         auditFields.put("packetSha256", sha256Hex(jws));
-        audit.append("capture.completed", auditFields);
-        long audited = System.nanoTime();
-        LOG.info("event=capture.packet packetId={} transactionId={} samples={} captureMs={} packMs={} queueMs={} auditMs={}",
+        // The packet is queued only together with its audit record: a capture that cannot be stored whole leaves
+        // neither, so the operator's capture again is the only packet the server gets.
+        try {
+            audit.appendTogetherWith("capture.completed", auditFields, () -> packetSink.accept(packet.packetId(), jws));
+        } catch (java.io.UncheckedIOException | OutboundQueue.QueueUnavailable e) {
+            withdraw(order, device, previousHash, result.lastHash());
+            throw new ApiRefusal(507, "storage_unavailable", "the capture was verified but could not be stored, so nothing"
+                    + " of it will be sent; free space in the agent's state directory and capture again: " + e.getMessage());
+        }
+        long stored = System.nanoTime();
+        LOG.info("event=capture.packet packetId={} transactionId={} samples={} captureMs={} packMs={} storeMs={}",
                 packet.packetId(), result.transactionId(), result.samples().size(), ms(captured - started), ms(signed - captured),
-                ms(queued - signed), ms(audited - queued));
+                ms(stored - signed));
         return response(packet, result, jws);
+    }
+
+    /** A capture that could not be stored: its chain step is undone and the refusal audited, both as far as the disk allows. */
+    private void withdraw(CaptureOrder order, Device device, String previousHash, String withdrawnHash) {
+        try {
+            synchronized (chains.lockFor(order.registrationId())) {
+                chains.rewind(order.registrationId(), withdrawnHash, previousHash);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("event=capture.chain_not_rewound registrationId={} reason=\"{}\"", order.registrationId(), e.getMessage());
+        }
+        try {
+            refuse(order, "STORAGE_UNAVAILABLE", device);
+        } catch (RuntimeException e) {
+            LOG.warn("event=capture.refusal_not_audited registrationId={} reason=\"{}\"", order.registrationId(), e.getMessage());
+        }
     }
 
     private Device chooseDevice(CaptureOrder order, Modality modality) throws ApiRefusal {

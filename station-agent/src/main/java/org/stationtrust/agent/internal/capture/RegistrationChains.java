@@ -99,6 +99,15 @@ public final class RegistrationChains implements AutoCloseable {
         forgetExpired();
     }
 
+    /**
+     * Undoes {@link #advance} for a capture that was withdrawn (it could not be stored), so the next capture of the
+     * registration continues from {@code previousHex}; does nothing if the chain no longer stands at
+     * {@code withdrawnHex} (another capture of the registration moved it on).
+     */
+    public synchronized void rewind(String registrationId, String withdrawnHex, String previousHex) {
+        if (current(registrationId).matches(withdrawnHex)) advance(registrationId, previousHex);
+    }
+
     /** Registrations whose chain is still kept. */
     public synchronized long size() {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM chains")) {

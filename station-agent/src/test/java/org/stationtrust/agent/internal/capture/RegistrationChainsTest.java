@@ -69,6 +69,22 @@ class RegistrationChainsTest {
     }
 
     @Test
+    void aWithdrawnCaptureIsRewoundUnlessTheChainMovedOnSince() throws Exception {
+        String next = "9B" + "1".repeat(62);
+        String later = "C3" + "2".repeat(62);
+        try (RegistrationChains chains = RegistrationChains.open(dir.resolve(RegistrationChains.FILE), new AesGcmCipher(key()),
+                Clock.systemUTC(), Duration.ofHours(24))) {
+            chains.advance("R-1", HASH);
+            chains.advance("R-1", next);
+            chains.rewind("R-1", next, HASH);
+            assertEquals(HASH, chains.current("R-1").hex(), "back where the withdrawn capture started");
+            chains.advance("R-1", later);
+            chains.rewind("R-1", next, HASH);
+            assertEquals(later, chains.current("R-1").hex(), "a chain that moved on is left alone");
+        }
+    }
+
+    @Test
     void aChainSealedWithAnotherKeyStartsANewChain() throws Exception {
         MovableClock clock = new MovableClock();
         Path file = dir.resolve(RegistrationChains.FILE);
