@@ -10,8 +10,8 @@ public interface AgentOperations {
 
     List<Map<String, Object>> devices() throws ApiRefusal;
 
-    /** Captures, verifies and packs one modality; the order is the parsed request body. */
-    Map<String, Object> capture(CaptureOrder order) throws ApiRefusal;
+    /** Captures, verifies and packs one modality; the order is the parsed request body. Each step is timed in {@code steps}. */
+    Map<String, Object> capture(CaptureOrder order, CaptureSteps steps) throws ApiRefusal;
 
     /** A capture order was refused before reaching a device (no consent, malformed): audited with its reason. */
     void orderRefused(String code);

@@ -23,6 +23,7 @@ import org.stationtrust.agent.AgentConfig;
 public final class LocalApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STEPS = "captureSteps";
     private final Javalin app;
 
     private LocalApi(Javalin app) {
@@ -34,18 +35,24 @@ public final class LocalApi implements AutoCloseable {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.generateEtags = false;
+            // Answers are mostly base64 of biometric images and signatures: compressing them costs CPU and saves little.
+            config.http.disableCompression();
             settings.corsOrigin().ifPresent(origin ->
                     config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.allowHost(origin))));
         });
         app.before(ctx -> {
+            CaptureSteps steps = new CaptureSteps();
+            ctx.attribute(STEPS, steps);
             ctx.attribute("requestId", UUID.randomUUID().toString());
             ctx.header("Cache-Control", "no-store");
             ctx.header("X-Content-Type-Options", "nosniff");
             guard(ctx, token, settings);
+            steps.mark("guard");
         });
         app.get("/v1/status", ctx -> ctx.json(operations.status()));
         app.get("/v1/devices", ctx -> ctx.json(Map.of("devices", operations.devices())));
         app.post("/v1/captures", ctx -> {
+            CaptureSteps steps = java.util.Objects.requireNonNull(ctx.attribute(STEPS));
             CaptureOrder order;
             try {
                 order = CaptureOrder.fromJson(body(ctx, settings));
@@ -53,7 +60,9 @@ public final class LocalApi implements AutoCloseable {
                 operations.orderRefused(e.code());
                 throw e;
             }
-            ctx.json(operations.capture(order));
+            steps.mark("parse");
+            Map<String, Object> answer = operations.capture(order, steps);
+            writeJson(ctx, answer, steps);
         });
         app.post("/v1/enrollment", ctx -> {
             JsonNode body = body(ctx, settings);
@@ -169,6 +178,28 @@ public final class LocalApi implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new ApiRefusal(400, "malformed_json", "the body is not valid JSON");
         }
+    }
+
+    /**
+     * Writes a capture's answer straight to the connection: serialised once into bytes (no intermediate String),
+     * with its length, and the steps' timings in a {@code Server-Timing} header; the write itself is logged.
+     */
+    private static void writeJson(Context ctx, Map<String, Object> answer, CaptureSteps steps) throws java.io.IOException {
+        byte[] json = JSON.writeValueAsBytes(answer);
+        steps.mark("json");
+        ctx.status(200);
+        ctx.header("Server-Timing", steps.serverTiming());
+        jakarta.servlet.http.HttpServletResponse response = ctx.res();
+        response.setContentType("application/json");
+        response.setContentLength(json.length);
+        long started = System.nanoTime();
+        java.io.OutputStream out = response.getOutputStream();
+        out.write(json);
+        out.flush();
+        steps.mark("write");
+        LOG.debug("event=capture.answered requestId={} bytes={} writeMs={} totalMs={}", (Object) ctx.attribute("requestId"),
+                json.length, String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e6),
+                String.format(java.util.Locale.ROOT, "%.3f", steps.totalMillis()));
     }
 
     private static int parseSubId(String value) throws ApiRefusal {

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * through {@link Redaction} before they are written.
  */
 public final class AuditLog implements AutoCloseable {
-    static final String GENESIS = "0".repeat(64);
+    public static final String GENESIS = "0".repeat(64);
     static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
 
@@ -35,11 +35,18 @@ public final class AuditLog implements AutoCloseable {
     private final Clock clock;
     private final FileChannel channel;
     private final FileChannel headChannel;
-    private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Appended>> listeners = new CopyOnWriteArrayList<>();
     private long seq;
     private String lastHash;
+    /** End of the last record known to be on disk (synced): readers never see a record an append may still roll back. */
+    private volatile long committedEnd;
 
-    private AuditLog(Path file, Path head, Clock clock, FileChannel channel, FileChannel headChannel, long seq, String lastHash) {
+    /** One record as written (redacted), and the file offset just after it. */
+    public record Appended(ObjectNode record, long endOffset) {
+    }
+
+    private AuditLog(Path file, Path head, Clock clock, FileChannel channel, FileChannel headChannel, long seq, String lastHash)
+            throws IOException {
         this.file = file;
         this.head = head;
         this.clock = clock;
@@ -47,6 +54,7 @@ public final class AuditLog implements AutoCloseable {
         this.headChannel = headChannel;
         this.seq = seq;
         this.lastHash = lastHash;
+        this.committedEnd = channel.size();
     }
 
     /** Opens (or creates, 0600) the log in the state directory; refuses to extend a chain that does not verify. */
@@ -69,9 +77,50 @@ public final class AuditLog implements AutoCloseable {
         return file;
     }
 
-    /** Called with each appended record (already redacted), e.g. to queue it for the server. */
-    public void onAppend(Consumer<ObjectNode> listener) {
+    /** Called with each appended record (already redacted, synced, stored with what belongs to it), e.g. to send it. */
+    public void onAppend(Consumer<Appended> listener) {
         listeners.add(listener);
+    }
+
+    /** Sequence number of the last record (0 for an empty log). */
+    public synchronized long lastSeq() {
+        return seq;
+    }
+
+    /**
+     * Up to {@code max} records that start at byte {@code offset}, each with the offset after it, reading only what
+     * is synced and kept. A line that is not a JSON object ends the read (the chain is verified when the log opens).
+     */
+    public List<Appended> readFrom(long offset, int max) throws IOException {
+        long end = committedEnd;
+        List<Appended> out = new java.util.ArrayList<>();
+        if (offset >= end || max <= 0) return out;
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+            long position = offset;
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(end - offset, 256 * 1024));
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            while (position < end) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), end - position));
+                int n = reader.read(buffer, position);
+                if (n <= 0) break;
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer.get(i);
+                    if (b != '\n') {
+                        line.write(b);
+                        if (line.size() > AuditChain.MAX_LINE) return out;
+                        continue;
+                    }
+                    com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(line.toByteArray());
+                    if (!(node instanceof ObjectNode record)) return out;
+                    out.add(new Appended(record, position + i + 1));
+                    if (out.size() >= max) return out;
+                    line.reset();
+                }
+                position += n;
+            }
+        }
+        return out;
     }
 
     /** Appends one event; {@code fields} are redacted first. Returns the record as written. */
@@ -96,8 +145,10 @@ public final class AuditLog implements AutoCloseable {
         String hash = hashOf(record);
         record.put("hash", hash);
         long sizeBefore = -1;
+        long lineLength;
         try {
             byte[] line = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+            lineLength = line.length;
             sizeBefore = channel.size();
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) channel.write(buffer);
@@ -122,7 +173,9 @@ public final class AuditLog implements AutoCloseable {
         }
         seq++;
         lastHash = hash;
-        listeners.forEach(l -> l.accept(record.deepCopy()));
+        committedEnd = sizeBefore + lineLength;
+        Appended appended = new Appended(record.deepCopy(), committedEnd);
+        listeners.forEach(l -> l.accept(appended));
         return record;
     }
 

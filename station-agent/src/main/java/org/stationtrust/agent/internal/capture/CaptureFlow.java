@@ -12,9 +12,11 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.api.CaptureOrder;
+import org.stationtrust.agent.internal.api.CaptureSteps;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.CompactJws;
 import org.stationtrust.agent.internal.identity.MachineSigner;
+import org.stationtrust.agent.internal.identity.TpmCallCounter;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.sbi.client.BiometricSample;
 import org.stationtrust.sbi.client.CaptureRequest;
@@ -31,7 +33,7 @@ import org.stationtrust.sbi.client.SbiClient;
  * with the TPM machine key, and hand it to the outbound queue together with its audit record (consent reference
  * included): both are stored or neither is.
  */
-public final class CaptureFlow {
+public final class CaptureFlow implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaptureFlow.class);
     private final SbiClient sbi;
     private final DeviceDirectory devices;
@@ -41,6 +43,9 @@ public final class CaptureFlow {
     private final Clock clock;
     private final String machineName;
     private final RegistrationChains chains;
+    private final ConcurrentWrites writes = new ConcurrentWrites(4);
+    private final java.util.concurrent.atomic.AtomicLong packets = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong tpmCalls = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * {@code packetSink} receives (packetId, compact JWS) to deliver to the server; {@code chains} keeps each
@@ -58,68 +63,100 @@ public final class CaptureFlow {
         this.machineName = machineName;
     }
 
-    public Map<String, Object> capture(CaptureOrder order) throws ApiRefusal {
+    public Map<String, Object> capture(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
         Modality modality = Modality.fromWire(order.modality());
         Device device = chooseDevice(order, modality);
         CaptureRequest request = request(order, modality);
-        String previousHash;
-        CaptureResult result;
-        long started = System.nanoTime();
-        // One capture of a registration at a time: each continues the chain where the previous verified one ended.
+        long tpmCallsBefore = TpmCallCounter.onThisThread();
+        steps.mark("prepare");
+        // One capture of a registration at a time: each continues the chain where the previous verified one ended,
+        // and the chain's new end is durable before the next capture of that registration reads it.
         synchronized (chains.lockFor(order.registrationId())) {
             HashChain chain = chains.current(order.registrationId());
-            previousHash = chain.hex();
+            String previousHash = chain.hex();
+            steps.mark("chainRead");
+            CaptureResult result;
             try {
                 result = sbi.registrationCapture(device, request, chain);
             } catch (DeviceAnswerRejected e) {
                 refuse(order, e.reason().name(), device);
                 throw DeviceFailures.refusal(e);
             }
-            chains.advance(order.registrationId(), result.lastHash());
+            steps.mark("sbiCapture");
+            ConcurrentWrites.Pending chainWrite = writes.start("bg.chainCommit",
+                    () -> chains.advance(order.registrationId(), result.lastHash()));
+            CapturePacket packet = new CapturePacket(UUID.randomUUID().toString(), machineName, order, result, previousHash,
+                    clock.instant());
+            String jws;
+            try {
+                byte[] payload = packet.payload(signer.keyId());
+                steps.mark("packetBuild");
+                jws = CompactJws.sign(signer, CapturePacket.TYP, payload);
+                steps.mark("tpmSign");
+            } catch (MachineSigner.SigningUnavailable e) {
+                RuntimeException chainFailure = chainWrite.await(steps);
+                if (chainFailure != null) throw chainFailure;
+                refuse(order, "TPM_SIGNING_FAILED", device);
+                throw new ApiRefusal(503, "tpm_unavailable", "the capture was verified but the TPM could not sign the packet: "
+                        + e.getMessage());
+            }
+            long tpmCalls = TpmCallCounter.onThisThread() - tpmCallsBefore;
+            // The packet is queued only together with its audit record, after the record is synced and the chain's
+            // step is committed (that commit ran while the packet was built and signed): a capture that cannot be
+            // stored whole leaves neither, so the operator's capture again is the only packet the server gets.
+            try {
+                audit.appendTogetherWith("capture.completed", auditFields(order, modality, device, result, packet, jws), () -> {
+                    long waiting = System.nanoTime();
+                    RuntimeException chainFailure = chainWrite.await(steps);
+                    steps.add("store.chainWait", System.nanoTime() - waiting);
+                    if (chainFailure != null) throw chainFailure;
+                    long queueing = System.nanoTime();
+                    packetSink.accept(packet.packetId(), jws);
+                    steps.add("store.queueWrite", System.nanoTime() - queueing);
+                });
+            } catch (java.io.UncheckedIOException | OutboundQueue.QueueUnavailable e) {
+                withdraw(order, device, previousHash, result.lastHash(), chainWrite, steps);
+                throw new ApiRefusal(507, "storage_unavailable", "the capture was verified but could not be stored, so nothing"
+                        + " of it will be sent; free space in the agent's state directory and capture again: " + e.getMessage());
+            } catch (RuntimeException e) {
+                withdraw(order, device, previousHash, result.lastHash(), chainWrite, steps);
+                throw e;
+            }
+            steps.mark("store");
+            LOG.info("event=capture.packet packetId={} transactionId={} samples={} {}", packet.packetId(), result.transactionId(),
+                    result.samples().size(), steps.logFields());
+            packets.incrementAndGet();
+            this.tpmCalls.addAndGet(tpmCalls);
+            Map<String, Object> answer = response(packet, result, jws);
+            steps.mark("answer");
+            return answer;
         }
-        long captured = System.nanoTime();
-        CapturePacket packet = new CapturePacket(UUID.randomUUID().toString(), machineName, order, result, previousHash, clock.instant());
-        String jws;
-        try {
-            jws = CompactJws.sign(signer, CapturePacket.TYP, packet.payload(signer.keyId()));
-        } catch (MachineSigner.SigningUnavailable e) {
-            refuse(order, "TPM_SIGNING_FAILED", device);
-            throw new ApiRefusal(503, "tpm_unavailable", "the capture was verified but the TPM could not sign the packet: "
-                    + e.getMessage());
-        }
-        long signed = System.nanoTime();
-        Map<String, Object> auditFields = new LinkedHashMap<>();
-        auditFields.put("packetId", packet.packetId());
-        auditFields.put("registrationId", order.registrationId());
-        auditFields.put("consentReference", order.consentReference());
-        auditFields.put("operator", order.operator());
-        auditFields.put("modality", modality.wireName());
-        auditFields.put("deviceSerialNo", device.serialNo());
-        auditFields.put("transactionId", result.transactionId());
-        auditFields.put("bioSubTypes", CapturePacket.subTypes(result));
-        auditFields.put("packetSha256", sha256Hex(jws));
-        // The packet is queued only together with its audit record: a capture that cannot be stored whole leaves
-        // neither, so the operator's capture again is the only packet the server gets.
-        try {
-            audit.appendTogetherWith("capture.completed", auditFields, () -> packetSink.accept(packet.packetId(), jws));
-        } catch (java.io.UncheckedIOException | OutboundQueue.QueueUnavailable e) {
-            withdraw(order, device, previousHash, result.lastHash());
-            throw new ApiRefusal(507, "storage_unavailable", "the capture was verified but could not be stored, so nothing"
-                    + " of it will be sent; free space in the agent's state directory and capture again: " + e.getMessage());
-        }
-        long stored = System.nanoTime();
-        LOG.info("event=capture.packet packetId={} transactionId={} samples={} captureMs={} packMs={} storeMs={}",
-                packet.packetId(), result.transactionId(), result.samples().size(), ms(captured - started), ms(signed - captured),
-                ms(stored - signed));
-        return response(packet, result, jws);
     }
 
-    /** A capture that could not be stored: its chain step is undone and the refusal audited, both as far as the disk allows. */
-    private void withdraw(CaptureOrder order, Device device, String previousHash, String withdrawnHash) {
+    private static Map<String, Object> auditFields(CaptureOrder order, Modality modality, Device device, CaptureResult result,
+                                                   CapturePacket packet, String jws) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("packetId", packet.packetId());
+        fields.put("registrationId", order.registrationId());
+        fields.put("consentReference", order.consentReference());
+        fields.put("operator", order.operator());
+        fields.put("modality", modality.wireName());
+        fields.put("deviceSerialNo", device.serialNo());
+        fields.put("transactionId", result.transactionId());
+        fields.put("bioSubTypes", CapturePacket.subTypes(result));
+        fields.put("packetSha256", sha256Hex(jws));
+        return fields;
+    }
+
+    /**
+     * A capture that could not be stored: once its chain commit has finished, its chain step is undone and the
+     * refusal audited, both as far as the disk allows.
+     */
+    private void withdraw(CaptureOrder order, Device device, String previousHash, String withdrawnHash,
+                          ConcurrentWrites.Pending chainWrite, CaptureSteps steps) {
+        chainWrite.await(steps);
         try {
-            synchronized (chains.lockFor(order.registrationId())) {
-                chains.rewind(order.registrationId(), withdrawnHash, previousHash);
-            }
+            chains.rewind(order.registrationId(), withdrawnHash, previousHash);
         } catch (RuntimeException e) {
             LOG.warn("event=capture.chain_not_rewound registrationId={} reason=\"{}\"", order.registrationId(), e.getMessage());
         }
@@ -128,6 +165,20 @@ public final class CaptureFlow {
         } catch (RuntimeException e) {
             LOG.warn("event=capture.refusal_not_audited registrationId={} reason=\"{}\"", order.registrationId(), e.getMessage());
         }
+    }
+
+    /** Stops the writers' threads (after the local API stopped taking captures). */
+    @Override
+    public void close() {
+        writes.close();
+    }
+
+    /** Packets made so far and the TPM calls their request threads made (must be one per packet: the signature). */
+    public Map<String, Long> packetPathCounts() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("packets", packets.get());
+        out.put("tpmOperations", tpmCalls.get());
+        return out;
     }
 
     private Device chooseDevice(CaptureOrder order, Modality modality) throws ApiRefusal {
@@ -191,10 +242,6 @@ public final class CaptureFlow {
         out.put("biometrics", biometrics);
         out.put("packet", jws);
         return out;
-    }
-
-    private static String ms(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     static String sha256Hex(String text) {

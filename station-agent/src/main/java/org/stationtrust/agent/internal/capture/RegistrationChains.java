@@ -27,12 +27,15 @@ public final class RegistrationChains implements AutoCloseable {
     public static final String FILE = "chains.db";
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(24);
     private static final int LOCK_STRIPES = 64;
+    private static final long SWEEP_EVERY_MILLIS = 60_000;
 
     private final Connection db;
     private final PayloadCipher cipher;
     private final Clock clock;
     private final Duration lifetime;
     private final Object[] locks = new Object[LOCK_STRIPES];
+    /** When expired chains were last forgotten: a sweep per minute is enough for a 24-hour lifetime. */
+    private long lastSweep = Long.MIN_VALUE;
 
     private RegistrationChains(Connection db, PayloadCipher cipher, Clock clock, Duration lifetime) {
         this.db = db;
@@ -96,7 +99,7 @@ public final class RegistrationChains implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the registration chain: " + e.getMessage(), e);
         }
-        forgetExpired();
+        if (clock.millis() - lastSweep >= SWEEP_EVERY_MILLIS) forgetExpired();
     }
 
     /**
@@ -119,6 +122,7 @@ public final class RegistrationChains implements AutoCloseable {
     }
 
     private synchronized void forgetExpired() {
+        lastSweep = clock.millis();
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM chains WHERE updated_at < ?")) {
             ps.setLong(1, clock.millis() - lifetime.toMillis());
             ps.executeUpdate();

@@ -4,17 +4,22 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The background loop that drains the {@link OutboundQueue} through a {@link Delivery}, one message at a time, in order. */
+/**
+ * The background loop that drains the {@link OutboundQueue} through a {@link Delivery}, one message at a time, in order,
+ * then any {@link Shipment} (the audit log's batches).
+ */
 public final class Courier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Courier.class);
     private final OutboundQueue queue;
     private final Delivery delivery;
+    private final java.util.List<Shipment> shipments;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public Courier(OutboundQueue queue, Delivery delivery) {
+    public Courier(OutboundQueue queue, Delivery delivery, Shipment... shipments) {
         this.queue = queue;
         this.delivery = delivery;
+        this.shipments = java.util.List.of(shipments);
         this.thread = new Thread(this::loop, "queue-courier");
         this.thread.setDaemon(true);
     }
@@ -36,6 +41,12 @@ public final class Courier implements AutoCloseable {
             } catch (RuntimeException e) {
                 outcome = new Delivery.RetryLater(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
+            if (outcome instanceof Delivery.Conflict conflict) {
+                LOG.warn("event=queue.conflict kind={} idempotencyKey={} reason=\"{}\"", item.kind(), item.idempotencyKey(), conflict.reason());
+                outcome = new Delivery.Delivered();
+            } else if (outcome instanceof Delivery.TooLarge tooLarge) {
+                outcome = new Delivery.Refused(tooLarge.reason());
+            }
             if (outcome instanceof Delivery.Delivered) {
                 queue.delivered(item.idempotencyKey());
                 delivered++;
@@ -48,14 +59,23 @@ public final class Courier implements AutoCloseable {
                 LOG.warn("event=queue.parked kind={} idempotencyKey={} reason=\"{}\"", item.kind(), item.idempotencyKey(), refused.reason());
             }
         }
+        for (Shipment shipment : shipments) {
+            if (running) delivered += shipment.shipDue();
+        }
         return delivered;
+    }
+
+    private long millisUntilNextDue() {
+        long wait = queue.millisUntilNextDue().orElse(60_000L);
+        for (Shipment shipment : shipments) wait = Math.min(wait, shipment.millisUntilDue().orElse(60_000L));
+        return wait;
     }
 
     private void loop() {
         while (running) {
             try {
                 drainDue();
-                long wait = queue.millisUntilNextDue().orElse(60_000L);
+                long wait = millisUntilNextDue();
                 if (wait > 0) queue.awaitWork(Math.min(wait, 60_000L));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

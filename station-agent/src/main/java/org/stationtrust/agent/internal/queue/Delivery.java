@@ -6,7 +6,7 @@ public interface Delivery {
     Outcome deliver(OutboundItem item);
 
     /** What the server said about one attempt. */
-    sealed interface Outcome permits Delivered, RetryLater, Refused {
+    sealed interface Outcome permits Delivered, RetryLater, Refused, Conflict, TooLarge {
     }
 
     /** Acknowledged (2xx, or "already have it" for a resent idempotency key). */
@@ -19,5 +19,16 @@ public interface Delivery {
 
     /** The server refuses this message for good (4xx): park it for an operator, never drop it silently. */
     record Refused(String reason) implements Outcome {
+    }
+
+    /**
+     * 409: the server already has this message (or one of a batch's events) under its id. For a single message
+     * that is an acknowledgement; a batch answered 409 stored nothing and must be split.
+     */
+    record Conflict(String reason) implements Outcome {
+    }
+
+    /** 413: the body is larger than the server accepts; a single message is parked, a batch is split. */
+    record TooLarge(String reason) implements Outcome {
     }
 }

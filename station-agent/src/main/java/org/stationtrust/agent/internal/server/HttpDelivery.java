@@ -11,7 +11,8 @@ import org.stationtrust.agent.internal.queue.OutboundItem;
 
 /**
  * Delivers queued messages by POSTing them to the server with an {@code Idempotency-Key} header, so a
- * resend after a lost reply is recognised by the server. 2xx and 409 (already received) count as delivered.
+ * resend after a lost reply is recognised by the server. 2xx is delivered; 409 (already received) and 413 are
+ * told apart so a batch can be split.
  */
 public final class HttpDelivery implements Delivery {
     private final HttpClient http;
@@ -38,7 +39,9 @@ public final class HttpDelivery implements Delivery {
         try {
             HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
             int code = response.statusCode();
-            if (code / 100 == 2 || code == 409) return new Delivered();
+            if (code / 100 == 2) return new Delivered();
+            if (code == 409) return new Conflict("server answered HTTP 409: already received under this id");
+            if (code == 413) return new TooLarge("server answered HTTP 413: the body is larger than it accepts");
             if (code == 408 || code == 429 || code / 100 == 5) return new RetryLater("server answered HTTP " + code);
             // A server without this endpoint (older version) keeps the message waiting, never dropped or parked.
             if (code == 404) return new RetryLater("the server has no " + path + " endpoint (HTTP 404); kept until it does");

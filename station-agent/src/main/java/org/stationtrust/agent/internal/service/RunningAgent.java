@@ -58,6 +58,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     private final Optional<CaptureFlow> captures;
     private final org.stationtrust.agent.internal.capture.RegistrationChains chains;
     private final Optional<ServerSession> server;
+    private final Optional<AuditShipper> shipper;
     private volatile LocalApi api;
     private final ApiToken token;
 
@@ -73,6 +74,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         this.captures = Optional.ofNullable(b.captures);
         this.chains = b.chains;
         this.server = Optional.ofNullable(b.server);
+        this.shipper = Optional.ofNullable(b.shipper);
         this.api = b.api;
         this.token = b.token;
     }
@@ -90,11 +92,12 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         CaptureFlow captures;
         org.stationtrust.agent.internal.capture.RegistrationChains chains;
         ServerSession server;
+        AuditShipper shipper;
         LocalApi api;
         ApiToken token;
 
         void closeQuietly() {
-            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, sbi, chains, queue, identity, audit}) {
+            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, captures, sbi, chains, queue, identity, audit}) {
                 if (c == null) continue;
                 try {
                     c.close();
@@ -120,8 +123,6 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         try {
             b.state = StateDirectory.open(config.stateDir(), config.api().tokenGroup());
             b.audit = AuditLog.open(b.state.root(), clock);
-            AuditForwarding forwarding = new AuditForwarding();
-            b.audit.onAppend(forwarding);
             if (b.state.wasTightened()) {
                 LOG.warn("event=state_dir.tightened path={} message=\"state directory had group/other permissions; set to 0700\"", b.state.root());
                 b.audit.append("state_dir.tightened", Map.of("path", b.state.root().toString()));
@@ -139,11 +140,13 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             if (config.server().url().isPresent()) {
                 var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
                 b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
-                forwarding.deliverTo(b.queue);
-                b.courier = new Courier(b.queue, new HttpDelivery(http, config.server().url().get(),
-                        b.identity.requestSigning(clock), config.server().timeout())).start();
+                HttpDelivery delivery = new HttpDelivery(http, config.server().url().get(), b.identity.requestSigning(clock),
+                        config.server().timeout());
+                b.shipper = new AuditShipper(b.audit, b.queue, delivery,
+                        new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()), clock);
+                b.audit.onAppend(b.shipper);
+                b.courier = new Courier(b.queue, delivery, b.shipper).start();
             } else {
-                forwarding.discard();
                 LOG.warn("event=agent.offline message=\"no server.url (development): the agent neither enrolls nor delivers packets\"");
             }
             if (config.devices().trustStore().isPresent()) {
@@ -235,6 +238,15 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         return queue;
     }
 
+    /**
+     * Everything bound for the server: queued messages plus audit records the server has not acknowledged yet
+     * (those wait in the audit log itself), and what is parked.
+     */
+    public OutboundQueue.QueueCounts outbound() {
+        OutboundQueue.QueueCounts rows = queue.counts();
+        return new OutboundQueue.QueueCounts(rows.waiting() + shipper.map(AuditShipper::waiting).orElse(0L), rows.parked());
+    }
+
     public Optional<Courier> courier() {
         return courier;
     }
@@ -262,9 +274,17 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         });
         out.put("tpm", identity.signer().isPresent() ? "ready" : "absent");
         out.put("tpmSignatures", identity.signer().map(x -> x.signatures()).orElse(0L));
+        captures.ifPresent(flow -> out.put("packetPath", flow.packetPathCounts()));
         out.put("deviceTrustStore", config.devices().trustStore().isPresent());
-        OutboundQueue.QueueCounts counts = queue.counts();
-        out.put("queue", Map.of("waiting", counts.waiting(), "parked", counts.parked()));
+        OutboundQueue.QueueCounts counts = outbound();
+        long auditEvents = shipper.map(AuditShipper::waiting).orElse(0L);
+        Map<String, Object> queueCounts = new LinkedHashMap<>();
+        queueCounts.put("waiting", counts.waiting());
+        queueCounts.put("parked", counts.parked());
+        queueCounts.put("queued", counts.waiting() - auditEvents);
+        queueCounts.put("auditEvents", auditEvents);
+        queueCounts.put("auditRequests", shipper.map(AuditShipper::requests).orElse(0L));
+        out.put("queue", queueCounts);
         return out;
     }
 
@@ -275,7 +295,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     }
 
     @Override
-    public Map<String, Object> capture(CaptureOrder order) throws ApiRefusal {
+    public Map<String, Object> capture(CaptureOrder order, org.stationtrust.agent.internal.api.CaptureSteps steps) throws ApiRefusal {
         if (devices.isEmpty()) throw noTrustStore();
         CaptureFlow flow = captures.orElseThrow(() -> new ApiRefusal(503, "tpm_unavailable",
                 "captures need the TPM machine key to sign packets, and this agent runs without a TPM (tpm.uri: none)"));
@@ -283,7 +303,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             throw new ApiRefusal(409, "station_not_active", "this station is " + identity.state().phase()
                     + "; captures are allowed once the server approved its enrollment (see station-agent status)");
         }
-        return flow.capture(order);
+        return flow.capture(order, steps);
     }
 
     @Override
@@ -332,6 +352,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         b.server = server.orElse(null);
         b.courier = courier.orElse(null);
         b.sbi = sbi.orElse(null);
+        b.captures = captures.orElse(null);
         b.chains = chains;
         b.queue = queue;
         b.identity = identity;

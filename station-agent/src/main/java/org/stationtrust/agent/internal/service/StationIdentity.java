@@ -106,6 +106,7 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
     public <T> T call(TpmCall<T> call) throws TpmException {
         synchronized (this) {
             if (machine == null) throw new IllegalStateException("this agent runs without a TPM");
+            org.stationtrust.agent.internal.identity.TpmCallCounter.record();
             try {
                 return call.apply(machine);
             } catch (TpmUnreachable | TpmProtocolError lost) {

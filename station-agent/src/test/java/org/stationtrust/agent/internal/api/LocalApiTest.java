@@ -56,7 +56,7 @@ class LocalApiTest {
         }
 
         @Override
-        public Map<String, Object> capture(CaptureOrder order) {
+        public Map<String, Object> capture(CaptureOrder order, CaptureSteps steps) {
             lastOrder = order;
             return Map.of("accepted", true);
         }

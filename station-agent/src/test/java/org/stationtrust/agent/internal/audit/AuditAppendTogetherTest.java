@@ -27,7 +27,7 @@ class AuditAppendTogetherTest {
     void whenTheOtherWriteFailsTheRecordIsRemovedNobodyHearsOfItAndTheChainGoesOn() throws Exception {
         List<ObjectNode> heard = new ArrayList<>();
         try (AuditLog log = AuditLog.open(dir, Clock.systemUTC())) {
-            log.onAppend(heard::add);
+            log.onAppend(appended -> heard.add(appended.record()));
             log.append("agent.started", Map.of("n", 1));
             long sizeBefore = Files.size(dir.resolve("audit.jsonl"));
             IllegalStateException queueFull = new IllegalStateException("queue full");

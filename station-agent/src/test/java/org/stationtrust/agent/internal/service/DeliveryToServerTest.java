@@ -85,8 +85,8 @@ class DeliveryToServerTest {
     }
 
     static void awaitEmptyQueue(RunningAgent agent) throws InterruptedException {
-        await("the queue to drain", () -> agent.queue().counts().waiting() == 0);
-        assertEquals(0, agent.queue().counts().parked(), "nothing parked");
+        await("the queue to drain", () -> agent.outbound().waiting() == 0);
+        assertEquals(0, agent.outbound().parked(), "nothing parked");
     }
 
     @Test
@@ -104,7 +104,7 @@ class DeliveryToServerTest {
             server.stop();
             for (int i = 3; i < 5; i++) captured.add(capture(client, "R-D-" + i));
             Thread.sleep(1500); // several delivery attempts fail against the closed port
-            assertTrue(agent.queue().counts().waiting() >= 2, "the packets wait while the server is down");
+            assertTrue(agent.outbound().waiting() >= 2, "the packets wait while the server is down");
             server.restart();
             awaitEmptyQueue(agent);
             JsonNode after = receipts(machineId);

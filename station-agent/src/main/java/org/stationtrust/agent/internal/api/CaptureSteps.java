@@ -1,0 +1,59 @@
+package org.stationtrust.agent.internal.api;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Where the time of one {@code POST /v1/captures} goes, step by step (request parse, device capture, packet build,
+ * TPM signature, durable writes, JSON). The local API answers it in a {@code Server-Timing} header (durations in
+ * ms) so a client can see the agent's share of its latency; nothing in it is secret. Used by one request thread;
+ * steps measured on other threads are added with {@link #add}.
+ */
+public final class CaptureSteps {
+    private final long started = System.nanoTime();
+    private final Map<String, Long> nanos = new LinkedHashMap<>();
+    private long last = started;
+
+    /** Ends the step running since the previous mark (or the start) and names it. */
+    public synchronized void mark(String step) {
+        long now = System.nanoTime();
+        nanos.merge(step, now - last, Long::sum);
+        last = now;
+    }
+
+    /** Adds a step measured elsewhere (e.g. a write done concurrently); does not move the mark. */
+    public synchronized void add(String step, long durationNanos) {
+        nanos.merge(step, durationNanos, Long::sum);
+    }
+
+    /** Restarts the running step here without naming the time since the last mark (it was accounted elsewhere). */
+    public synchronized void skipTo(long nanoTime) {
+        last = nanoTime;
+    }
+
+    /** Milliseconds since this request's steps started. */
+    public synchronized double totalMillis() {
+        return (System.nanoTime() - started) / 1e6;
+    }
+
+    /** The steps so far and {@code total}, as a {@code Server-Timing} header value. */
+    public synchronized String serverTiming() {
+        StringJoiner out = new StringJoiner(", ");
+        nanos.forEach((step, n) -> out.add(step + ";dur=" + millis(n)));
+        out.add("total;dur=" + millis(System.nanoTime() - started));
+        return out.toString();
+    }
+
+    /** The steps as {@code stepMs=1.2} pairs for a log line. */
+    public synchronized String logFields() {
+        StringJoiner out = new StringJoiner(" ");
+        nanos.forEach((step, n) -> out.add(step + "Ms=" + millis(n)));
+        return out.toString();
+    }
+
+    private static String millis(long n) {
+        return String.format(Locale.ROOT, "%.3f", n / 1e6);
+    }
+}
