@@ -163,7 +163,7 @@ class CaptureBenchmark {
                 report.add(String.format(Locale.ROOT, "agent cold start to ready      %.0f ms (JVM start, TPM provision/unseal, API up)", coldStart));
                 report.add(String.format(Locale.ROOT, "agent resident memory          idle %d MB, during captures %d MB (target < 256 MB)",
                         idleRss / 1024, peakRss / 1024));
-                report.add("step breakdown, OkHttp client (p50 / mean ms over the measured rounds; bg.* run concurrently with audit):");
+                report.add("step breakdown, OkHttp client (p50 / mean ms over the measured rounds; bg.* and store.* overlap the other steps):");
                 report.addAll(breakdown(viaOk, direct));
                 report.add("step breakdown, JDK HttpClient:");
                 report.addAll(breakdown(viaJdk, direct));
@@ -254,7 +254,16 @@ class CaptureBenchmark {
         List<String> lines = new ArrayList<>();
         Map<String, List<Double>> steps = new LinkedHashMap<>();
         for (ViaAgent v : via) v.agentSteps().forEach((k, x) -> steps.computeIfAbsent(k, n -> new ArrayList<>()).add(x));
-        steps.forEach((k, xs) -> lines.add(String.format(Locale.ROOT, "  agent %-22s %7.3f / %7.3f", k, median(xs), mean(xs))));
+        steps.forEach((k, xs) -> {
+            if (!k.startsWith("cpu")) lines.add(String.format(Locale.ROOT, "  agent %-22s %7.3f / %7.3f", k, median(xs), mean(xs)));
+        });
+        List<Double> cpu = steps.getOrDefault("cpu", List.of(0.0));
+        List<Double> cpuOutside = new ArrayList<>();
+        for (ViaAgent v : via) {
+            cpuOutside.add(v.agentSteps().getOrDefault("cpu", 0.0) - v.agentSteps().getOrDefault("cpu.sbiCapture", 0.0));
+        }
+        lines.add(String.format(Locale.ROOT, "  agent request-thread CPU       %7.3f / %7.3f  (of which outside the device capture %.3f / %.3f)",
+                median(cpu), mean(cpu), median(cpuOutside), mean(cpuOutside)));
         List<Double> hop = new ArrayList<>();
         for (ViaAgent v : via) hop.add(v.headersMs() - v.agentSteps().getOrDefault("total", 0.0));
         lines.add(String.format(Locale.ROOT, "  client send to headers         %7.3f / %7.3f  (agent total plus the HTTP hop)",

@@ -12,15 +12,26 @@ import java.util.StringJoiner;
  * steps measured on other threads are added with {@link #add}.
  */
 public final class CaptureSteps {
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private final long started = System.nanoTime();
+    private final long cpuStarted = cpu();
     private final Map<String, Long> nanos = new LinkedHashMap<>();
+    private final Map<String, Long> cpuNanos = new LinkedHashMap<>();
     private long last = started;
+    private long lastCpu = cpuStarted;
 
-    /** Ends the step running since the previous mark (or the start) and names it. */
+    /** Ends the step running since the previous mark (or the start) and names it; also its CPU time on this thread. */
     public synchronized void mark(String step) {
         long now = System.nanoTime();
+        long cpu = cpu();
         nanos.merge(step, now - last, Long::sum);
+        cpuNanos.merge(step, cpu - lastCpu, Long::sum);
         last = now;
+        lastCpu = cpu;
+    }
+
+    private static long cpu() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
     }
 
     /** Adds a step measured elsewhere (e.g. a write done concurrently); does not move the mark. */
@@ -38,11 +49,16 @@ public final class CaptureSteps {
         return (System.nanoTime() - started) / 1e6;
     }
 
-    /** The steps so far and {@code total}, as a {@code Server-Timing} header value. */
+    /**
+     * The steps so far and {@code total}, as a {@code Server-Timing} header value; then the request thread's CPU time
+     * ({@code cpu}) and that of each step ({@code cpu.<step>}).
+     */
     public synchronized String serverTiming() {
         StringJoiner out = new StringJoiner(", ");
         nanos.forEach((step, n) -> out.add(step + ";dur=" + millis(n)));
         out.add("total;dur=" + millis(System.nanoTime() - started));
+        out.add("cpu;dur=" + millis(lastCpu - cpuStarted));
+        cpuNanos.forEach((step, n) -> out.add("cpu." + step + ";dur=" + millis(n)));
         return out.toString();
     }
 

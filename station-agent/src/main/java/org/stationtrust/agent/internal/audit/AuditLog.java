@@ -136,6 +136,24 @@ public final class AuditLog implements AutoCloseable {
      * the record only once both are stored.
      */
     public synchronized ObjectNode appendTogetherWith(String event, Map<String, ?> fields, Runnable alongside) {
+        return append(event, fields, alongside, null, () -> { });
+    }
+
+    /**
+     * As {@link #appendTogetherWith(String, Map, Runnable)}, but {@code alongside} (a write to another store that syncs
+     * on its own) runs on {@code executor} while the record syncs, so the caller waits for the slower sync instead of
+     * both. The record is written before {@code alongside} starts, so a full disk stops the append before anything
+     * else is stored. When {@code alongside} fails the record is cut off again; when the record's sync fails after
+     * {@code alongside} succeeded, {@code undo} takes that write back. Only a power cut between the two syncs can
+     * leave the other write without its record; the caller removes such leftovers at the next start.
+     */
+    public synchronized ObjectNode appendConcurrentlyWith(String event, Map<String, ?> fields, Runnable alongside,
+                                                          java.util.concurrent.Executor executor, Runnable undo) {
+        return append(event, fields, alongside, java.util.Objects.requireNonNull(executor), undo);
+    }
+
+    private ObjectNode append(String event, Map<String, ?> fields, Runnable alongside, java.util.concurrent.Executor executor,
+                              Runnable undo) {
         ObjectNode record = JSON.createObjectNode();
         record.put("seq", seq + 1);
         record.put("time", clock.instant().toString());
@@ -146,23 +164,46 @@ public final class AuditLog implements AutoCloseable {
         record.put("hash", hash);
         long sizeBefore = -1;
         long lineLength;
+        java.util.concurrent.CompletableFuture<Void> other = null;
         try {
             byte[] line = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
             lineLength = line.length;
             sizeBefore = channel.size();
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) channel.write(buffer);
+            if (executor != null) other = java.util.concurrent.CompletableFuture.runAsync(alongside, executor);
             channel.force(false);
         } catch (IOException e) {
             // A failed append (disk full) must not leave part of a record behind: the next append would break the chain.
+            if (other != null) {
+                RuntimeException otherFailure = outcome(other);
+                if (otherFailure != null) {
+                    e.addSuppressed(otherFailure);
+                } else {
+                    try {
+                        undo.run();
+                    } catch (RuntimeException undoFailure) {
+                        e.addSuppressed(undoFailure);
+                    }
+                }
+            }
             rollBack(sizeBefore, e);
             throw new java.io.UncheckedIOException("cannot append to the audit log " + file + "; check disk space and permissions", e);
         }
-        try {
-            alongside.run();
-        } catch (RuntimeException e) {
-            rollBack(sizeBefore, e);
-            throw e;
+        RuntimeException otherFailure;
+        if (other != null) {
+            otherFailure = outcome(other);
+        } else {
+            try {
+                alongside.run();
+                otherFailure = null;
+            } catch (RuntimeException e) {
+                otherFailure = e;
+            }
+        }
+        if (otherFailure != null) {
+            rollBack(sizeBefore, otherFailure);
+            throw otherFailure;
         }
         try {
             writeHead(seq + 1, hash);
@@ -177,6 +218,28 @@ public final class AuditLog implements AutoCloseable {
         Appended appended = new Appended(record.deepCopy(), committedEnd);
         listeners.forEach(l -> l.accept(appended));
         return record;
+    }
+
+    /** Waits for the concurrent write (not interruptibly: its outcome decides the record's); its failure or null. */
+    private static RuntimeException outcome(java.util.concurrent.CompletableFuture<Void> other) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    other.get();
+                    return null;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException r) return r;
+                    if (cause instanceof Error err) throw err;
+                    return new IllegalStateException(String.valueOf(cause), cause);
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     private void rollBack(long sizeBefore, Exception cause) {

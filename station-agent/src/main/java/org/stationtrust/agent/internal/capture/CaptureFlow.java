@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BiConsumer;
 import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.api.CaptureOrder;
 import org.stationtrust.agent.internal.api.CaptureSteps;
@@ -17,6 +16,7 @@ import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.CompactJws;
 import org.stationtrust.agent.internal.identity.MachineSigner;
 import org.stationtrust.agent.internal.identity.TpmCallCounter;
+import org.stationtrust.agent.internal.queue.Foreground;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.sbi.client.BiometricSample;
 import org.stationtrust.sbi.client.CaptureRequest;
@@ -39,31 +39,43 @@ public final class CaptureFlow implements AutoCloseable {
     private final DeviceDirectory devices;
     private final MachineSigner signer;
     private final AuditLog audit;
-    private final BiConsumer<String, String> packetSink;
+    private final PacketOutbox outbox;
     private final Clock clock;
     private final String machineName;
     private final RegistrationChains chains;
     private final ConcurrentWrites writes = new ConcurrentWrites(4);
+    private final Foreground foreground;
     private final java.util.concurrent.atomic.AtomicLong packets = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong tpmCalls = new java.util.concurrent.atomic.AtomicLong();
 
     /**
-     * {@code packetSink} receives (packetId, compact JWS) to deliver to the server; {@code chains} keeps each
+     * {@code outbox} keeps each packet (packetId, compact JWS) until it is delivered to the server; {@code chains} keeps each
      * registration's hash chain across agent restarts.
      */
     public CaptureFlow(SbiClient sbi, DeviceDirectory devices, MachineSigner signer, AuditLog audit,
-                       BiConsumer<String, String> packetSink, Clock clock, String machineName, RegistrationChains chains) {
+                       PacketOutbox outbox, Clock clock, String machineName, RegistrationChains chains,
+                       Foreground foreground) {
         this.chains = chains;
+        this.foreground = foreground;
         this.sbi = sbi;
         this.devices = devices;
         this.signer = signer;
         this.audit = audit;
-        this.packetSink = packetSink;
+        this.outbox = outbox;
         this.clock = clock;
         this.machineName = machineName;
     }
 
     public Map<String, Object> capture(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
+        foreground.enter();
+        try {
+            return captureOnce(order, steps);
+        } finally {
+            foreground.exit();
+        }
+    }
+
+    private Map<String, Object> captureOnce(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
         Modality modality = Modality.fromWire(order.modality());
         Device device = chooseDevice(order, modality);
         CaptureRequest request = request(order, modality);
@@ -101,19 +113,19 @@ public final class CaptureFlow implements AutoCloseable {
                         + e.getMessage());
             }
             long tpmCalls = TpmCallCounter.onThisThread() - tpmCallsBefore;
-            // The packet is queued only together with its audit record, after the record is synced and the chain's
-            // step is committed (that commit ran while the packet was built and signed): a capture that cannot be
-            // stored whole leaves neither, so the operator's capture again is the only packet the server gets.
+            // The packet is queued only together with its audit record, once the chain's step is committed (that commit
+            // ran while the packet was built and signed); the queue's commit runs while the record syncs. A capture that
+            // cannot be stored whole leaves neither, so the operator's capture again is the only packet the server gets.
             try {
-                audit.appendTogetherWith("capture.completed", auditFields(order, modality, device, result, packet, jws), () -> {
+                audit.appendConcurrentlyWith("capture.completed", auditFields(order, modality, device, result, packet, jws), () -> {
                     long waiting = System.nanoTime();
                     RuntimeException chainFailure = chainWrite.await(steps);
                     steps.add("store.chainWait", System.nanoTime() - waiting);
                     if (chainFailure != null) throw chainFailure;
                     long queueing = System.nanoTime();
-                    packetSink.accept(packet.packetId(), jws);
+                    outbox.store(packet.packetId(), jws);
                     steps.add("store.queueWrite", System.nanoTime() - queueing);
-                });
+                }, writes.executor(), () -> outbox.withdraw(packet.packetId()));
             } catch (java.io.UncheckedIOException | OutboundQueue.QueueUnavailable e) {
                 withdraw(order, device, previousHash, result.lastHash(), chainWrite, steps);
                 throw new ApiRefusal(507, "storage_unavailable", "the capture was verified but could not be stored, so nothing"

@@ -22,6 +22,11 @@ final class ConcurrentWrites implements AutoCloseable {
         });
     }
 
+    /** The writers, for a write whose outcome is handled by its caller. */
+    java.util.concurrent.Executor executor() {
+        return pool;
+    }
+
     /** Starts {@code write}; its duration is reported as {@code step} when awaited. */
     Pending start(String step, Runnable write) {
         Future<Long> future = pool.submit(() -> {

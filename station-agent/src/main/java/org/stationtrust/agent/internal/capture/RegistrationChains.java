@@ -34,6 +34,13 @@ public final class RegistrationChains implements AutoCloseable {
     private final Clock clock;
     private final Duration lifetime;
     private final Object[] locks = new Object[LOCK_STRIPES];
+    /** Chains advanced by this agent, as committed: a capture reads its chain without a query and a decryption. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Recent> recent = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int RECENT = 4096;
+
+    private record Recent(String hex, long updatedAt) {
+    }
+
     /** When expired chains were last forgotten: a sweep per minute is enough for a 24-hour lifetime. */
     private long lastSweep = Long.MIN_VALUE;
 
@@ -72,7 +79,13 @@ public final class RegistrationChains implements AutoCloseable {
     }
 
     /** Where the registration's chain stands: its last verified hash, or the start of a new chain. */
-    public synchronized HashChain current(String registrationId) {
+    public HashChain current(String registrationId) {
+        Recent recent = this.recent.get(registrationId);
+        if (recent != null && recent.updatedAt() >= clock.millis() - lifetime.toMillis()) return HashChain.continueFrom(recent.hex());
+        return stored(registrationId);
+    }
+
+    private synchronized HashChain stored(String registrationId) {
         try (PreparedStatement ps = db.prepareStatement("SELECT sealed_hash FROM chains WHERE registration_id = ? AND updated_at >= ?")) {
             ps.setString(1, registrationId);
             ps.setLong(2, clock.millis() - lifetime.toMillis());
@@ -99,6 +112,8 @@ public final class RegistrationChains implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot record the registration chain: " + e.getMessage(), e);
         }
+        if (recent.size() >= RECENT) recent.clear();
+        recent.put(registrationId, new Recent(lastHashHex, clock.millis()));
         if (clock.millis() - lastSweep >= SWEEP_EVERY_MILLIS) forgetExpired();
     }
 

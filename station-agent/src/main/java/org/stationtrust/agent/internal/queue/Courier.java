@@ -13,6 +13,9 @@ public final class Courier implements AutoCloseable {
     private final OutboundQueue queue;
     private final Delivery delivery;
     private final java.util.List<Shipment> shipments;
+    private volatile Foreground foreground = new Foreground();
+    /** Longest a delivery waits for a capture in progress to end. */
+    private static final long YIELD_MILLIS = 1000;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -22,6 +25,12 @@ public final class Courier implements AutoCloseable {
         this.shipments = java.util.List.of(shipments);
         this.thread = new Thread(this::loop, "queue-courier");
         this.thread.setDaemon(true);
+    }
+
+    /** Deliveries wait for the captures counted here to end (bounded), so they do not compete with them. */
+    public Courier yieldingTo(Foreground captures) {
+        this.foreground = captures;
+        return this;
     }
 
     public Courier start() {
@@ -35,6 +44,7 @@ public final class Courier implements AutoCloseable {
         Optional<OutboundItem> next;
         while (running && (next = queue.nextDue()).isPresent()) {
             OutboundItem item = next.get();
+            yieldToCaptures();
             Delivery.Outcome outcome;
             try {
                 outcome = delivery.deliver(item);
@@ -60,9 +70,20 @@ public final class Courier implements AutoCloseable {
             }
         }
         for (Shipment shipment : shipments) {
-            if (running) delivered += shipment.shipDue();
+            if (!running) break;
+            if (shipment.millisUntilDue().orElse(1L) == 0) yieldToCaptures();
+            delivered += shipment.shipDue();
         }
         return delivered;
+    }
+
+    private void yieldToCaptures() {
+        try {
+            foreground.awaitQuiet(YIELD_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
     }
 
     private long millisUntilNextDue() {

@@ -75,7 +75,12 @@ public final class OutboundQueue implements AutoCloseable {
 
     /** Stores a message durably (committed before this returns) and returns its idempotency key. */
     public String enqueue(String kind, String path, byte[] body) {
-        String key = UUID.randomUUID().toString();
+        return enqueue(kind, path, body, UUID.randomUUID().toString());
+    }
+
+    /** As {@link #enqueue(String, String, byte[])} with the caller's idempotency key (unique, at most 200 characters). */
+    public String enqueue(String kind, String path, byte[] body, String key) {
+        if (key.isEmpty() || key.length() > 200) throw new IllegalArgumentException("idempotency key of 1..200 characters");
         byte[] sealed = cipher.seal(body, context(key, kind, path));
         long now = clock.millis();
         synchronized (this) {
@@ -127,6 +132,26 @@ public final class OutboundQueue implements AutoCloseable {
      */
     public synchronized void delivered(String idempotencyKey) {
         relaxed(() -> update("DELETE FROM outbox WHERE idempotency_key = ?", idempotencyKey));
+    }
+
+    /** Removes a message that must not be sent (it was never handed out); synced. */
+    public synchronized void discard(String idempotencyKey) {
+        update("DELETE FROM outbox WHERE idempotency_key = ?", idempotencyKey);
+    }
+
+    /** Idempotency keys of waiting (not parked) messages that start with {@code prefix}. */
+    public synchronized java.util.List<String> keysStartingWith(String prefix) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT idempotency_key FROM outbox WHERE substr(idempotency_key, 1, ?) = ?")) {
+            ps.setInt(1, prefix.length());
+            ps.setString(2, prefix);
+            java.util.List<String> out = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot read the offline queue", e);
+        }
     }
 
     /** A transient failure: retry later with backoff. */

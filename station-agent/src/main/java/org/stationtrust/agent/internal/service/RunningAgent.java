@@ -21,12 +21,14 @@ import org.stationtrust.agent.internal.api.LocalApi;
 import org.stationtrust.agent.internal.atrest.AesGcmCipher;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.capture.CaptureFlow;
+import org.stationtrust.agent.internal.capture.PacketOutbox;
 import org.stationtrust.agent.internal.capture.DeviceDirectory;
 import org.stationtrust.agent.internal.capture.DeviceFailures;
 import org.stationtrust.agent.internal.config.StateDirectory;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.queue.Backoff;
 import org.stationtrust.agent.internal.queue.Courier;
+import org.stationtrust.agent.internal.queue.Foreground;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.server.HttpDelivery;
 import org.stationtrust.agent.internal.server.ServerHttp;
@@ -137,6 +139,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             b.chains = org.stationtrust.agent.internal.capture.RegistrationChains.open(
                     b.state.resolve(org.stationtrust.agent.internal.capture.RegistrationChains.FILE), cipher, clock,
                     org.stationtrust.agent.internal.capture.RegistrationChains.DEFAULT_LIFETIME);
+            Foreground foreground = new Foreground();
+            QueuedPackets.discardOrphans(b.queue, b.audit);
             if (config.server().url().isPresent()) {
                 var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
                 b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
@@ -145,7 +149,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 b.shipper = new AuditShipper(b.audit, b.queue, delivery,
                         new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()), clock);
                 b.audit.onAppend(b.shipper);
-                b.courier = new Courier(b.queue, delivery, b.shipper).start();
+                b.courier = new Courier(b.queue, delivery, b.shipper).yieldingTo(foreground).start();
             } else {
                 LOG.warn("event=agent.offline message=\"no server.url (development): the agent neither enrolls nor delivers packets\"");
             }
@@ -165,12 +169,9 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 discovery.setDaemon(true);
                 discovery.start();
                 if (b.identity.signer().isPresent()) {
-                    OutboundQueue queue = b.queue;
-                    boolean deliver = config.server().url().isPresent();
                     b.captures = new CaptureFlow(b.sbi, b.devices, b.identity.signer().get(), b.audit,
-                            (packetId, jws) -> {
-                                if (deliver) queue.enqueue("packet", PACKETS_PATH, packetBody(packetId, jws));
-                            }, clock, config.machineName(), b.chains);
+                            config.server().url().isPresent() ? new QueuedPackets(b.queue) : PacketOutbox.NONE,
+                            clock, config.machineName(), b.chains, foreground);
                 }
             } else {
                 LOG.warn("event=devices.no_trust_store message=\"no devices.trust_store (development): every device is refused\"");
@@ -213,9 +214,6 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         }
     }
 
-    static byte[] packetBody(String packetId, String jws) {
-        return ("{\"packetId\":\"" + packetId + "\",\"packet\":\"" + jws + "\"}").getBytes(StandardCharsets.US_ASCII);
-    }
 
     public int apiPort() {
         return api.port();

@@ -56,6 +56,31 @@ class AuditAppendTogetherTest {
         assertEquals(1, verify().records());
     }
 
+    @Test
+    void aWriteRunConcurrentlyWithTheSyncThatFailsCutsTheRecordOffAndOneThatSucceedsKeepsIt() throws Exception {
+        java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        List<String> undone = new ArrayList<>();
+        try (AuditLog log = AuditLog.open(dir, Clock.systemUTC())) {
+            List<ObjectNode> heard = new ArrayList<>();
+            log.onAppend(appended -> heard.add(appended.record()));
+            IllegalStateException queueFull = new IllegalStateException("queue full");
+            assertSame(queueFull, assertThrows(IllegalStateException.class, () -> log.appendConcurrentlyWith("capture.completed",
+                    Map.of("packetId", "P-4"), () -> {
+                        throw queueFull;
+                    }, writer, () -> undone.add("P-4"))));
+            assertFalse(Files.readString(dir.resolve("audit.jsonl")).contains("P-4"), "the record was cut off again");
+            List<Boolean> recordWrittenFirst = new ArrayList<>();
+            log.appendConcurrentlyWith("capture.completed", Map.of("packetId", "P-5"),
+                    () -> recordWrittenFirst.add(readQuietly(dir.resolve("audit.jsonl")).contains("P-5")), writer, () -> undone.add("P-5"));
+            assertEquals(List.of(true), recordWrittenFirst, "the record is written before the other write starts");
+            assertEquals(1, heard.size(), "listeners heard only the record kept with its write");
+            assertEquals(List.of(), undone, "nothing to undo when the record's sync succeeds");
+        } finally {
+            writer.shutdown();
+        }
+        assertEquals(1, verify().records());
+    }
+
     private static String readQuietly(Path file) {
         try {
             return Files.readString(file);

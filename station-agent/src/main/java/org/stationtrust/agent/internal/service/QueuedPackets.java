@@ -1,0 +1,74 @@
+package org.stationtrust.agent.internal.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.agent.internal.capture.PacketOutbox;
+import org.stationtrust.agent.internal.queue.OutboundQueue;
+
+/**
+ * Capture packets in the offline queue, bound for {@code POST /api/v1/packets}. A packet's row is keyed by its
+ * packet id, so a capture withdrawn after its packet was queued (its audit record could not be synced) takes the
+ * row back, and at start a packet whose {@code capture.completed} record is not in the audit log (a power cut
+ * between the two syncs; its capture was never answered) is removed before anything is delivered.
+ */
+final class QueuedPackets implements PacketOutbox {
+    static final String PATH = "/api/v1/packets";
+    static final String KEY_PREFIX = "packet:";
+    private static final Logger LOG = LoggerFactory.getLogger(QueuedPackets.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final OutboundQueue queue;
+
+    QueuedPackets(OutboundQueue queue) {
+        this.queue = queue;
+    }
+
+    @Override
+    public void store(String packetId, String jws) {
+        queue.enqueue("packet", PATH, body(packetId, jws), KEY_PREFIX + packetId);
+    }
+
+    @Override
+    public void withdraw(String packetId) {
+        queue.discard(KEY_PREFIX + packetId);
+    }
+
+    static byte[] body(String packetId, String jws) {
+        return ("{\"packetId\":\"" + packetId + "\",\"packet\":\"" + jws + "\"}").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Removes queued packets whose capture has no {@code capture.completed} record; returns how many. */
+    static int discardOrphans(OutboundQueue queue, AuditLog audit) throws IOException {
+        List<String> keys = queue.keysStartingWith(KEY_PREFIX);
+        if (keys.isEmpty()) return 0;
+        Set<String> waiting = new HashSet<>();
+        for (String key : keys) waiting.add(key.substring(KEY_PREFIX.length()));
+        try (BufferedReader reader = Files.newBufferedReader(audit.file(), StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = reader.readLine()) != null && !waiting.isEmpty()) {
+                if (!line.contains("\"capture.completed\"")) continue;
+                JsonNode record = JSON.readTree(line);
+                if ("capture.completed".equals(record.path("event").asText())) {
+                    waiting.remove(record.path("fields").path("packetId").asText());
+                }
+            }
+        }
+        for (String packetId : waiting) {
+            queue.discard(KEY_PREFIX + packetId);
+            audit.append("capture.orphan_discarded", Map.of("packetId", packetId,
+                    "reason", "queued packet without its capture.completed record (interrupted capture, never answered)"));
+            LOG.warn("event=capture.orphan_discarded packetId={}", packetId);
+        }
+        return waiting.size();
+    }
+}
