@@ -101,6 +101,12 @@ public final class ConfigLoader {
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getKey().isBlank()) {
+                // Found by ConfigLoaderFuzzTest: the problem named no key at all (": x" or '"": x').
+                problems.add(new Problem(prefix.isEmpty() ? "(top level)" : prefix, "a key without a name (a line starting"
+                        + " with ':' or an empty quoted key); name the key or remove the line"));
+                continue;
+            }
             String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode value = field.getValue();
             if (SECRET_KEYS.contains(key)) {

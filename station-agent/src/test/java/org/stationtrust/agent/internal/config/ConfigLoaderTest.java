@@ -70,6 +70,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyWithoutANameIsReportedUnderItsParentInsteadOfAnEmptyName() throws Exception {
+        // Found by ConfigLoaderFuzzTest (kept in its inputs as empty-yaml-key): the problem named no key.
+        Path file = yaml(production() + "\"\": 1\napi:\n  \"\": 2\n");
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));
+        assertEquals(Set.of("(top level)", "api"), badKeys(e));
+        assertTrue(e.getMessage().contains("a key without a name"), e.getMessage());
+    }
+
+    @Test
     void refusesPlainHttpServerInProductionButAllowsItOnLoopbackInDevelopment() throws Exception {
         Map<String, String> env = Map.of("STATION_AGENT_SERVER_URL", "http://127.0.0.1:8080");
         InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(env).load(yaml(production())));
