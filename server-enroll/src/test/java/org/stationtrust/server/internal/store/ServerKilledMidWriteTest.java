@@ -16,11 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,10 +39,11 @@ import org.stationtrust.server.internal.testing.TestServer;
 
 /**
  * The server as its own process (the real {@code serve} command on SQLite), killed with SIGKILL while
- * stations enroll, while an admin approves, and while stations attest. After each restart: every write the
- * server acknowledged is there, no machine is ACTIVE without an approval, its key and its baseline, no
- * machine is PENDING_APPROVAL without its first quote, the audit chain verifies, and every station can
- * finish its enrollment and attest without manual steps.
+ * stations enroll, while an admin approves, while stations attest, while stations rotate their machine keys
+ * and while an admin revokes the machines. After each restart: every write the server acknowledged is there,
+ * no machine is ACTIVE without an approval, its key and its baseline, no machine is PENDING_APPROVAL without
+ * its first quote, every machine has exactly one current key which alone signs, revocations are whole and
+ * refuse the machine, the audit chain verifies, and every station can go on without manual steps.
  */
 class ServerKilledMidWriteTest {
     private static final int STATIONS = 8; // enrollment + activation share a 20/min limit per client address
@@ -126,15 +129,130 @@ class ServerKilledMidWriteTest {
         assertTrue(passedBefore >= attested.get(), "every acknowledged attestation was recorded: " + passedBefore + " < " + attested.get());
         restartAndCheck(acked, "attestation");
         for (SoftwareEnrollee s : stations) attest(s);
-        server.destroyForcibly().waitFor();
 
         assertEquals(STATIONS, count("SELECT COUNT(*) FROM machines WHERE state = 'ACTIVE'"), "one active machine per station");
         assertEquals(0, count("SELECT COUNT(*) FROM machines WHERE state NOT IN ('ACTIVE', 'REJECTED')"),
                 "no half-enrolled machine is left pending");
+
+        // 4. Killed while every station rotates its machine key in a loop (after 12 acknowledged writes: nonces and rotations).
+        Map<String, KeyPair> inFlight = new ConcurrentHashMap<>();
+        AtomicInteger rotated = new AtomicInteger();
+        concurrently(stations, 12, s -> {
+            while (true) {
+                rotate(s, inFlight);
+                rotated.incrementAndGet();
+            }
+        });
+        restartAndCheck(acked, "key rotation");
+        checkKeysAfterKill(stations, inFlight, rotated.get());
+        for (SoftwareEnrollee s : stations) {
+            rotate(s, inFlight);
+            attest(s);
+        }
+
+        // 5. Killed while an admin revokes every machine at once (after 2 acknowledged revocations).
+        Set<String> revoked = ConcurrentHashMap.newKeySet();
+        concurrently(stations, 2, s -> {
+            json(post("/api/v1/admin/machines/" + s.machineId + "/revoke", "{\"reason\":\"kill test\"}", adminToken, null), 200);
+            revoked.add(s.machineId);
+            acked.put(s.machineId, "REVOKED");
+        });
+        restartAndCheck(acked, "revocation");
+        checkRevocationsAfterKill(stations, revoked);
+        for (SoftwareEnrollee s : stations) {
+            if (one("SELECT state FROM machines WHERE id = '" + s.machineId + "'").equals("ACTIVE")) {
+                json(post("/api/v1/admin/machines/" + s.machineId + "/revoke", "{\"reason\":\"after restart\"}", adminToken, null), 200);
+            }
+            revoked.add(s.machineId); // now revoked, with or without an answer before the kill
+        }
+        server.destroyForcibly().waitFor();
+        start();
+        checkRevocationsAfterKill(stations, revoked); // a revoked machine stays revoked across another kill
+        assertEquals(STATIONS, count("SELECT COUNT(*) FROM machines WHERE state = 'REVOKED'"));
+        server.destroyForcibly().waitFor();
+
         try (Database db = Database.open(url, dbUser, null)) {
             assertTrue(new AuditLog(db).verify().intact());
         }
         assertEquals(0, ServerCommand.run(withDb("audit", "verify")));
+    }
+
+    /** One key rotation with a fresh key: nonce and rotation signed by the current key, then the station switches. */
+    private void rotate(SoftwareEnrollee s, Map<String, KeyPair> inFlight) throws Exception {
+        JsonNode n = json(post("/api/v1/attestation/nonces", "{\"purpose\":\"key-rotation\"}", null, s), 201);
+        KeyPair next = org.stationtrust.server.internal.testing.SoftwareStation.p256();
+        inFlight.put(s.name(), next);
+        json(post("/api/v1/stations/key-rotation", s.rotationBody(n.path("nonce").asText(), next), null, s), 200);
+        s.useMachineKey(next);
+        inFlight.remove(s.name());
+    }
+
+    /**
+     * After a kill during rotations every machine has exactly one current key (none in limbo), and it is either the
+     * key the station last had acknowledged or the one whose rotation was sent but not answered. Exactly that key
+     * signs; the other is refused. A station whose unanswered rotation was committed switches to the new key.
+     */
+    private void checkKeysAfterKill(List<SoftwareEnrollee> stations, Map<String, KeyPair> inFlight, int acknowledged) throws Exception {
+        int committedUnanswered = 0;
+        int notCommitted = 0;
+        for (SoftwareEnrollee s : stations) {
+            assertEquals(1, count("SELECT COUNT(*) FROM machine_keys WHERE machine_id = '" + s.machineId + "' AND retired_at IS NULL"),
+                    s.name() + ": exactly one current key after the kill");
+            java.security.interfaces.ECPublicKey current = (java.security.interfaces.ECPublicKey) java.security.KeyFactory.getInstance("EC")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(
+                            one("SELECT spki FROM machine_keys WHERE machine_id = '" + s.machineId + "' AND retired_at IS NULL"))));
+            KeyPair old = s.machineKey();
+            KeyPair pending = inFlight.get(s.name());
+            boolean isOld = current.getW().equals(((java.security.interfaces.ECPublicKey) old.getPublic()).getW());
+            boolean isPending = pending != null && current.getW().equals(((java.security.interfaces.ECPublicKey) pending.getPublic()).getW());
+            assertTrue(isOld || isPending, s.name() + ": the current key is neither the acknowledged nor the one in flight");
+            if (isPending) {
+                committedUnanswered++;
+                assertEquals("signature_invalid", TestServer.errorCode(post("/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}", null, s)),
+                        s.name() + ": the retired key is refused once the rotation committed");
+                s.useMachineKey(pending);
+            } else if (pending != null) {
+                notCommitted++;
+                KeyPair acknowledgedKey = s.machineKey();
+                s.useMachineKey(pending);
+                assertEquals("signature_invalid", TestServer.errorCode(post("/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}", null, s)),
+                        s.name() + ": the key of a rotation that did not commit is refused");
+                s.useMachineKey(acknowledgedKey);
+            }
+            inFlight.remove(s.name());
+            assertEquals(201, post("/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}", null, s).statusCode(),
+                    s.name() + ": the current key signs");
+        }
+        System.out.printf("killed during key rotation: %d rotations acknowledged; of the unanswered ones %d committed (new key"
+                + " current, old refused), %d not (old key current, new refused)%n", acknowledged, committedUnanswered, notCommitted);
+    }
+
+    /**
+     * After a kill during revocations every machine is ACTIVE or fully REVOKED (who, when, why, audited); every
+     * acknowledged revocation holds, and a revoked machine is refused for signed requests and attestation.
+     */
+    private void checkRevocationsAfterKill(List<SoftwareEnrollee> stations, Set<String> acknowledged) throws Exception {
+        int revokedUnanswered = 0;
+        for (SoftwareEnrollee s : stations) {
+            String state = one("SELECT state FROM machines WHERE id = '" + s.machineId + "'");
+            assertTrue(state.equals("ACTIVE") || state.equals("REVOKED"), s.name() + " is " + state);
+            if (acknowledged.contains(s.machineId)) assertEquals("REVOKED", state, s.name() + ": an acknowledged revocation was lost");
+            if (state.equals("REVOKED")) {
+                if (!acknowledged.contains(s.machineId)) revokedUnanswered++;
+                assertEquals(1, count("SELECT COUNT(*) FROM machines WHERE id = '" + s.machineId + "' AND revoked_at IS NOT NULL"
+                        + " AND revoked_by IS NOT NULL AND revoke_reason IS NOT NULL"), s.name() + ": revoked without who, when and why");
+                assertEquals(1, count("SELECT COUNT(*) FROM audit_events WHERE action = 'machine.revoke' AND subject = '" + s.machineId + "'"),
+                        s.name() + ": one audited revocation");
+                assertEquals("machine_not_active", TestServer.errorCode(post("/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}", null, s)),
+                        s.name() + ": a revoked machine is refused");
+            } else {
+                assertEquals(1, count("SELECT COUNT(*) FROM machines WHERE id = '" + s.machineId + "' AND revoked_at IS NULL"),
+                        s.name() + ": active but marked revoked");
+                attest(s);
+            }
+        }
+        System.out.printf("killed during revocation: %d acknowledged, %d more committed without an answer%n",
+                acknowledged.size(), revokedUnanswered);
     }
 
     /** A station task; throws when the server goes away. */

@@ -36,7 +36,7 @@ public final class SoftwareEnrollee {
     private final String name;
     private final KeyPair ek = SoftwareStation.p256();
     private final KeyPair ak = SoftwareStation.p256();
-    private final KeyPair machineKey = SoftwareStation.p256();
+    private volatile KeyPair machineKey = SoftwareStation.p256();
     private final SortedMap<Integer, byte[]> pcrs = new TreeMap<>();
     public String machineId;
 
@@ -78,7 +78,11 @@ public final class SoftwareEnrollee {
     }
 
     public byte[] machineKeyPublic() {
-        return SoftwareStation.tpmtPublic((ECPublicKey) machineKey.getPublic(), SoftwareStation.ATTR_FIXED_TPM
+        return machineKeyPublic(machineKey);
+    }
+
+    static byte[] machineKeyPublic(KeyPair key) {
+        return SoftwareStation.tpmtPublic((ECPublicKey) key.getPublic(), SoftwareStation.ATTR_FIXED_TPM
                 | SoftwareStation.ATTR_FIXED_PARENT | SoftwareStation.ATTR_SENSITIVE_DATA_ORIGIN | SoftwareStation.ATTR_USER_WITH_AUTH
                 | SoftwareStation.ATTR_SIGN, false);
     }
@@ -105,16 +109,40 @@ public final class SoftwareEnrollee {
 
     /** TPM2_Certify of the machine key by the AK: TPMS_ATTEST (TPM_ST_ATTEST_CERTIFY) and its signature. */
     byte[][] certify(byte[] qualifyingData) {
+        return certify(qualifyingData, machineKeyPublic());
+    }
+
+    private byte[][] certify(byte[] qualifyingData, byte[] keyPublic) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         u32(o, 0xff544347);
         u16(o, 0x8017);
         tpm2b(o, name(akPublic()));
         tpm2b(o, qualifyingData);
         clockAndFirmware(o);
-        tpm2b(o, name(machineKeyPublic()));
-        tpm2b(o, name(machineKeyPublic()));
+        tpm2b(o, name(keyPublic));
+        tpm2b(o, name(keyPublic));
         byte[] attest = o.toByteArray();
         return new byte[][] {attest, SoftwareStation.tpmtSignature(SoftwareStation.sign(ak, attest))};
+    }
+
+    /**
+     * POST /api/v1/stations/key-rotation body for {@code next}: its public area certified by the enrolled AK over the
+     * rotation nonce. The request must still be signed with the current key; {@link #useMachineKey} switches after.
+     */
+    public String rotationBody(String nonceB64, KeyPair next) {
+        byte[] keyPublic = machineKeyPublic(next);
+        byte[][] certify = certify(d(nonceB64), keyPublic);
+        ObjectNode b = TestServer.JSON.createObjectNode();
+        b.put("nonce", nonceB64);
+        b.put("machineKeyPublic", B64.encodeToString(keyPublic));
+        b.put("certifyInfo", B64.encodeToString(certify[0]));
+        b.put("certifySignature", B64.encodeToString(certify[1]));
+        return b.toString();
+    }
+
+    /** From now on requests are signed with {@code key} (after the server accepted its rotation). */
+    public void useMachineKey(KeyPair key) {
+        machineKey = key;
     }
 
     /** The activation body: the secret recovered from the challenge, and the first quote over its nonce. */
