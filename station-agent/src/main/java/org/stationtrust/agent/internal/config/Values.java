@@ -72,7 +72,8 @@ final class Values {
     int[] portRange(String key, int first, int last) {
         Optional<String> value = string(key);
         if (value.isEmpty()) return new int[] {first, last};
-        String[] parts = value.get().split("-");
+        // limit -1: "-" must give two empty parts (refused below), not an empty array (found by ConfigLoaderFuzzTest)
+        String[] parts = value.get().split("-", -1);
         try {
             int a = Integer.parseInt(parts[0].trim());
             int b = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : a;

@@ -70,6 +70,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPortRangeOfOnlyDashesIsRefusedNamingTheKey() throws Exception {
+        // Found by ConfigLoaderFuzzTest (kept in its inputs as port-range-dash): "-" crashed the loader.
+        for (String ports : new String[] {"-", "--", "4501-", "-4600"}) {
+            InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(
+                    Map.of("STATION_AGENT_DEVICES_PORTS", ports)).load(yaml(production())), ports);
+            assertEquals(Set.of("devices.ports"), badKeys(e), ports);
+        }
+    }
+
+    @Test
     void aKeyWithoutANameIsReportedUnderItsParentInsteadOfAnEmptyName() throws Exception {
         // Found by ConfigLoaderFuzzTest (kept in its inputs as empty-yaml-key): the problem named no key.
         Path file = yaml(production() + "\"\": 1\napi:\n  \"\": 2\n");
