@@ -86,6 +86,30 @@ public final class TestPostgres implements AutoCloseable {
         run(List.of(bin + "/pg_ctl", "-D", dataDir.toString(), "-w", "-m", "fast", "stop"), true);
     }
 
+    /**
+     * Crashes the server: SIGKILL to the postmaster and then to every process it had started (backends, WAL
+     * writer, checkpointer), as an OOM kill or a power cut would leave it; no shutdown checkpoint is written, so
+     * {@link #startAgain()} runs crash recovery from the WAL. Returns how many processes were killed.
+     */
+    public int crash() throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no postmaster " + pid));
+        List<ProcessHandle> children = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (postmaster.isAlive() || children.stream().anyMatch(ProcessHandle::isAlive)) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("PostgreSQL processes survived SIGKILL");
+            Thread.sleep(50);
+        }
+        return 1 + children.size();
+    }
+
+    /** The server's log so far (start-ups, recovery, errors). */
+    public String log() throws IOException {
+        return Files.readString(baseDir.resolve("log"));
+    }
+
     public void startAgain() throws Exception {
         run(List.of(bin + "/pg_ctl", "-D", dataDir.toString(), "-w", "-t", "60", "-l", baseDir.resolve("log").toString(),
                 "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + baseDir + " -c fsync=off", "start"), true);
