@@ -272,7 +272,7 @@ final class LocalApiTarget {
         }
 
         @Override
-        public Map<String, Object> capture(CaptureOrder order) {
+        public Map<String, Object> capture(CaptureOrder order, org.stationtrust.agent.internal.api.CaptureSteps steps) {
             if (order.consentReference().isBlank() || order.registrationId().isBlank()) {
                 throw new FuzzFinding("a capture order without consent reference or registration passed the parser");
             }
