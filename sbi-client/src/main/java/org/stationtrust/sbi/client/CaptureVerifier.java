@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -218,7 +217,7 @@ public final class CaptureVerifier {
             throws DeviceAnswerRejected {
         String subType = Json.optText(p, "bioSubType", what).orElse("");
         if (request.type() == Modality.FACE) {
-            if (!(subType.isEmpty() || subType.equals("UNKNOWN") || subType.equalsIgnoreCase("Face"))) {
+            if (!Modality.isNoFaceSubType(subType)) {
                 throw new DeviceAnswerRejected(RejectionReason.BIO_SUBTYPE_NOT_REQUESTED, what + " bioSubType is '"
                         + Redaction.deviceText(subType) + "', a face has none");
             }
@@ -233,13 +232,8 @@ public final class CaptureVerifier {
     }
 
     private Instant checkTimestamp(String value, String what) throws DeviceAnswerRejected {
-        Instant ts;
-        try {
-            ts = Instant.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw Json.malformed(what + " timestamp '" + Redaction.deviceText(value)
-                    + "' is not ISO 8601 UTC (yyyy-MM-ddTHH:mm:ss[.SSS]Z)");
-        }
+        Instant ts = SbiTimestamp.parseUtc(value).orElseThrow(() -> Json.malformed(what + " timestamp '"
+                + Redaction.deviceText(value) + "' is not " + SbiTimestamp.expectedForm()));
         Instant now = clock.instant();
         if (ts.isBefore(now.minus(allowedSkew))) {
             throw new DeviceAnswerRejected(RejectionReason.TIMESTAMP_TOO_OLD, what + " timestamp " + ts

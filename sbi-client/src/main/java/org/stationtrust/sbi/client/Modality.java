@@ -66,6 +66,15 @@ public enum Modality {
                 + " (finger/iris: 0-3, face: 0)");
     }
 
+    /**
+     * Whether a face element's bioSubType says "no subtype", the only thing a face may say: absent or empty,
+     * {@code UNKNOWN}, or the modality's own name ({@code Face}, any case, as some deployed services send).
+     * The station and the compliance harness both judge a face element by this one rule.
+     */
+    public static boolean isNoFaceSubType(String subType) {
+        return subType == null || subType.isEmpty() || subType.equals("UNKNOWN") || subType.equalsIgnoreCase(FACE.wireName);
+    }
+
     /** How many biometrics one capture of this sensor yields: count + exceptions must equal it. */
     public int sensorCount(int deviceSubId) {
         if (this == FACE || deviceSubId == 0) {

@@ -144,6 +144,21 @@ class CaptureVerificationTest {
     }
 
     @Test
+    void acceptsAUtcOffsetWrittenAsDigitsAsTheComplianceHarnessDoes() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String digits = now.toString().replace("Z", "+0000");
+        fixture.editPayload = p -> p.put("timestamp", digits);
+        CaptureResult result = client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+        assertTrue(result.samples().stream().allMatch(s -> s.timestamp().equals(now)), "parsed " + digits);
+    }
+
+    @Test
+    void rejectsALocalOffsetEvenWhenTheInstantIsCurrent() {
+        String local = java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHoursMinutes(5, 30)).toString();
+        assertEquals(RejectionReason.MALFORMED_ANSWER, rejectedWith(p -> p.put("timestamp", local)));
+    }
+
+    @Test
     void rejectsAMalformedTimestamp() {
         assertEquals(RejectionReason.MALFORMED_ANSWER, rejectedWith(p -> p.put("timestamp", "yesterday")));
     }

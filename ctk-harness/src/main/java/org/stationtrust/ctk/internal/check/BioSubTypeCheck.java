@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.stationtrust.sbi.client.Modality;
 
 /**
  * Per request: as many elements as the requested count, each bioSubType within the requested set
@@ -62,7 +63,7 @@ public final class BioSubTypeCheck implements Check {
                 }
                 String sub = e.payload().path("bioSubType").asText(null);
                 if ("Face".equals(type)) {
-                    if (sub != null && !sub.isEmpty() && !"UNKNOWN".equals(sub)) {
+                    if (!Modality.isNoFaceSubType(sub)) {
                         problems.add(where + " face element names bioSubType '" + SchemaCheck.abbreviate(sub) + "' (face has none)");
                     }
                     continue;

@@ -2,13 +2,10 @@ package org.stationtrust.ctk.internal.check;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.stationtrust.sbi.client.SbiTimestamp;
 
 /**
  * Capture timestamps and signed digitalId dateTimes are valid ISO 8601 UTC (with or without
@@ -22,21 +19,9 @@ public final class TimestampCheck implements Check {
         return "timestamp";
     }
 
-    /** Parses any ISO 8601 date-time whose offset is UTC ("Z", "+00:00", "+0000"). */
+    /** The station's own reading of an SBI timestamp (sbi-client), so both sides judge a clock alike. */
     public static Optional<Instant> parseUtc(String text) {
-        if (text == null || text.length() > 64) {
-            return Optional.empty();
-        }
-        String t = text.trim();
-        if (t.matches(".*[+-]\\d{4}$")) {
-            t = t.substring(0, t.length() - 2) + ":" + t.substring(t.length() - 2);
-        }
-        try {
-            OffsetDateTime odt = OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-            return odt.getOffset().equals(ZoneOffset.UTC) ? Optional.of(odt.toInstant()) : Optional.empty();
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return SbiTimestamp.parseUtc(text);
     }
 
     @Override

@@ -62,6 +62,27 @@ class CaptureContentChecksTest {
         assertTrue(f.message().contains("wrong bioSubType") && f.message().length() < 1_000, f.message().length() + " chars");
     }
 
+    /** The left slap's request and elements relabelled as a face, each element naming the given bioSubType. */
+    private static Observation faceAnswering(String... subTypes) {
+        Observation o = device.goodLeftSlap();
+        ((ObjectNode) o.sent.get(0).body().path("bio").path(0)).put("type", "Face");
+        for (int i = 0; i < subTypes.length; i++) {
+            ObjectNode p = (ObjectNode) o.elements.get(i).payload().deepCopy();
+            p.put("bioSubType", subTypes[i]);
+            device.replace(o, i, p, o.elements.get(i).hash());
+        }
+        return o;
+    }
+
+    @Test
+    void bioSubTypeJudgesAFaceByTheStationsOwnRule() {
+        Finding none = new BioSubTypeCheck().judge(faceAnswering("Face", "face", "UNKNOWN", ""), device.rules());
+        assertTrue(!none.failed(), "the station accepts these for a face, so must the harness: " + none.message());
+        Finding named = new BioSubTypeCheck().judge(faceAnswering("Face", "Left", "UNKNOWN", ""), device.rules());
+        assertTrue(named.failed());
+        assertTrue(named.message().contains("face has none"), named.message());
+    }
+
     @Test
     void bioSubTypeRejectsTheSameFingerTwice() {
         Finding f = new BioSubTypeCheck().judge(withPayloadChange(1, "bioSubType", "Left IndexFinger"), device.rules());
