@@ -57,7 +57,8 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
     private int cap = MAX_EVENTS;
     private int failures;
     private long nextAttemptAt;
-    private long requests;
+    /** Read by status while a delivery may hold this shipper's lock (up to the server timeout): not guarded by it. */
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
     /** When records were first seen waiting since the last delivery (0: none seen). */
     private long waitingSince;
 
@@ -85,8 +86,8 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
     }
 
     /** Signed requests made so far (one per batch, resends included). */
-    synchronized long requests() {
-        return requests;
+    long requests() {
+        return requests.get();
     }
 
     @Override
@@ -121,7 +122,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
             Batch b = encode(batch);
             Delivery.Outcome outcome;
             try {
-                requests++;
+                requests.incrementAndGet();
                 outcome = delivery.deliver(new OutboundItem(b.key(), "audit", PATH, b.body(), failures));
             } catch (RuntimeException e) {
                 outcome = new Delivery.RetryLater(e.getClass().getSimpleName() + ": " + e.getMessage());
