@@ -44,14 +44,20 @@ final class Sql {
 
     private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < params.length; i++) {
-            Object p = params[i];
-            if (p == null) ps.setNull(i + 1, Types.NULL);
-            else if (p instanceof Long l) ps.setLong(i + 1, l);
-            else if (p instanceof Integer n) ps.setInt(i + 1, n);
-            else if (p instanceof Boolean b) ps.setInt(i + 1, b ? 1 : 0);
-            else ps.setString(i + 1, p.toString());
+        try {
+            for (int i = 0; i < params.length; i++) {
+                Object p = params[i];
+                if (p == null) ps.setNull(i + 1, Types.NULL);
+                else if (p instanceof Long l) ps.setLong(i + 1, l);
+                else if (p instanceof Integer n) ps.setInt(i + 1, n);
+                else if (p instanceof Boolean b) ps.setInt(i + 1, b ? 1 : 0);
+                else ps.setString(i + 1, p.toString());
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            // SpotBugs OBL_UNSATISFIED_OBLIGATION_EXCEPTION_EDGE: a failed bind must not leak the statement
+            ps.close();
+            throw e;
         }
-        return ps;
     }
 }

@@ -24,6 +24,9 @@ public final class StationAuditStore {
 
     /** What a batch did: new rows, resends recognised, and ids already held with other content. */
     public record Outcome(int received, int duplicates, List<String> conflicts) {
+        public Outcome {
+            conflicts = List.copyOf(conflicts); // SpotBugs EI_EXPOSE_REP: the caller's list is not kept
+        }
     }
 
     /**
