@@ -120,6 +120,11 @@ public final class EnrollmentServer implements AutoCloseable {
             if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT) {
                 LOG.warn("plaintext_http", "message", "TLS is OFF: use only behind a local TLS proxy or in tests");
             }
+            if (config.nonceKey() == null) {
+                LOG.warn("nonce_key_random", "message", "SERVER_NONCE_KEY is not set: attestation nonces are MACed "
+                        + "with a random key of this process, so they hold only on this instance and not across a "
+                        + "restart; for several instances set SERVER_NONCE_KEY or SERVER_NONCE_KEY_FILE, the same on each");
+            }
             LOG.info("started", "url", s.baseUrl(), "tls", config.tlsMode().name(), "database", db.kind().name(),
                     "tpmCaDirectory", config.ekTrustStore() == null ? "none (EK certificates cannot be verified)"
                             : config.ekTrustStore().toString());

@@ -112,6 +112,7 @@ public final class ServerCommand {
                 b.keystore(keystore, new SecretSource(environment).read("SERVER_KEYSTORE_PASSWORD").orElseThrow(() ->
                         new IllegalArgumentException("Set SERVER_KEYSTORE_PASSWORD or SERVER_KEYSTORE_PASSWORD_FILE")));
             }
+            new SecretSource(environment).read("SERVER_NONCE_KEY").ifPresent(b::nonceKey);
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);

@@ -12,7 +12,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                            TlsMode tlsMode, Path keystore, char[] keystorePassword, Path ekTrustStore,
                            Duration attestationInterval, Duration nonceTtl, Duration requestSkew,
                            Duration sessionTtl, int loginPerMinute, int enrollPerMinute, int noncePerMinute,
-                           boolean requireEnrollmentToken, int maxBodyBytes) {
+                           boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey) {
 
     /** How the listener speaks: TLS from a keystore, TLS with a generated dev certificate, or plain HTTP. */
     public enum TlsMode {
@@ -45,6 +45,10 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be 1 KiB .. 1 MiB");
         }
+        if (nonceKey != null && nonceKey.length < 32) {
+            throw new IllegalArgumentException("SERVER_NONCE_KEY must be at least 32 characters (e.g. the output of "
+                    + "'openssl rand -base64 33'), was " + nonceKey.length);
+        }
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -74,6 +78,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         b.noncePerMinute = noncePerMinute;
         b.requireEnrollmentToken = requireEnrollmentToken;
         b.maxBodyBytes = maxBodyBytes;
+        b.nonceKey = nonceKey;
         return b;
     }
 
@@ -102,6 +107,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         private int noncePerMinute = 60;
         private boolean requireEnrollmentToken;
         private int maxBodyBytes = 64 * 1024;
+        private char[] nonceKey;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -124,11 +130,16 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         }
         public Builder requireEnrollmentToken(boolean required) { requireEnrollmentToken = required; return this; }
         public Builder maxBodyBytes(int n) { maxBodyBytes = n; return this; }
+        /**
+         * The secret attestation nonces are MACed with (SERVER_NONCE_KEY or SERVER_NONCE_KEY_FILE); every instance
+         * on one database needs the same. Null: a random key per process, so nonces hold only on this instance.
+         */
+        public Builder nonceKey(char[] key) { nonceKey = key; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(jdbcUrl, dbUser, dbPassword, bindHost, port, tlsMode, keystore, keystorePassword,
                     ekTrustStore, attestationInterval, nonceTtl, requestSkew, sessionTtl, loginPerMinute,
-                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes);
+                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey);
         }
     }
 }

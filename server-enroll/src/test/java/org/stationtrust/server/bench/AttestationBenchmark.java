@@ -48,7 +48,10 @@ class AttestationBenchmark {
             long[] latencies = new long[1 << 22];
             long start = System.nanoTime();
             double cpuStart = processCpuSeconds();
+            ThreadCpu threadsAtStart = ThreadCpu.now();
+            WORKER_CPU_NANOS.reset();
             int n = run(server, stations, ids, SECONDS, latencies);
+            java.util.Map<String, Double> cpuSplit = ThreadCpu.now().since(threadsAtStart, WORKER_CPU_NANOS.sum() / 1e9);
             double cpu = processCpuSeconds() - cpuStart;
             double elapsed = (System.nanoTime() - start) / 1e9;
             long[] sorted = Arrays.copyOf(latencies, n);
@@ -87,6 +90,11 @@ class AttestationBenchmark {
             System.out.printf("CPU-normalised ratio attestations / bare quote verifications: %.2f; / bare per-attestation"
                     + " crypto: %.2f%n", perCpu / bare.quotesPerCpuSecond, perCpu / barePerAttestationCpu);
             System.out.println("(the load generator's own signing and HTTP client run in the same process and cores)");
+            System.out.printf("CPU per attestation in the closed loop: %.0f us in all, of which%n", cpu / n * 1e6);
+            cpuSplit.forEach((group, seconds) -> System.out.printf("  %-40s %6.0f us (%4.1f %%)%n", group,
+                    seconds / n * 1e6, 100 * seconds / cpu));
+            System.out.printf("bare crypto of one attestation costs %.0f us of CPU (1 quote + 2 JWS verifications)%n",
+                    1e6 / (1 / (1 / bare.quotesPerCpuSecond + 2 / bare.jwsPerCpuSecond)));
             double openP99 = open[(int) (open.length * 0.99)] / 1e6;
             writeBenchFigures("server-enroll",
                     benchFigure("server attestations/s (nonce + quote, " + CONCURRENCY + " concurrent, SQLite)", rate,
@@ -130,6 +138,13 @@ class AttestationBenchmark {
         return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /** CPU time of closed-loop workers that have finished (their threads are gone before a snapshot sees them). */
+    static final java.util.concurrent.atomic.LongAdder WORKER_CPU_NANOS = new java.util.concurrent.atomic.LongAdder();
+
+    static final class ManagementFactoryHolder {
+        static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    }
+
     /** Runs CONCURRENCY workers for the given time; returns the number of attestations, latencies filled. */
     static int run(TestServer server, List<SoftwareStation> stations, List<String> ids, int seconds, long[] latencies)
             throws Exception {
@@ -141,12 +156,14 @@ class AttestationBenchmark {
             int worker = w;
             Thread t = new Thread(() -> {
                 int i = worker;
+                Transport transport = transport(server);
+                long cpu0 = ManagementFactoryHolder.THREADS.getCurrentThreadCpuTime();
                 try {
                     while (!stop.get()) {
                         int k = i % stations.size();
                         i += CONCURRENCY;
                         long t0 = System.nanoTime();
-                        boolean ok = attest(server.stations, stations.get(k), ids.get(k));
+                        boolean ok = attest(transport, stations.get(k), ids.get(k));
                         long dt = System.nanoTime() - t0;
                         if (!ok) {
                             failures.incrementAndGet();
@@ -156,6 +173,7 @@ class AttestationBenchmark {
                         if (slot < latencies.length) latencies[(int) slot] = dt;
                     }
                 } finally {
+                    WORKER_CPU_NANOS.add(ManagementFactoryHolder.THREADS.getCurrentThreadCpuTime() - cpu0);
                     finished.countDown();
                 }
             });
@@ -184,11 +202,12 @@ class AttestationBenchmark {
             Thread t = new Thread(() -> {
                 long next = System.nanoTime() + (long) (Math.random() * periodNanos);
                 int k = worker % stations.size();
+                Transport transport = transport(server);
                 while (next < end) {
                     long wait = next - System.nanoTime();
                     if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
                     long t0 = System.nanoTime();
-                    if (!attest(server.stations, stations.get(k), ids.get(k))) failures.incrementAndGet();
+                    if (!attest(transport, stations.get(k), ids.get(k))) failures.incrementAndGet();
                     long slot = done.getAndIncrement();
                     if (slot < latencies.length) latencies[(int) slot] = System.nanoTime() - t0;
                     next += periodNanos;
@@ -206,9 +225,36 @@ class AttestationBenchmark {
         return out;
     }
 
-    static boolean attest(StationClient client, SoftwareStation s, String id) {
-        HttpResponse<String> n = client.send("POST", "/api/v1/attestation/nonces", "{}", id, s::signWithMachineKey);
-        if (n.statusCode() != 201) {
+    /** How a worker sends one signed station request: the lean keep-alive client or the JDK HttpClient. */
+    interface Transport {
+        KeepAliveClient.Response send(String method, String path, String body, String signatureHeader);
+    }
+
+    static final String CLIENT = System.getProperty("bench.client", "lean");
+
+    /** A transport for one worker thread (the lean client keeps one connection per worker). */
+    static Transport transport(TestServer server) {
+        if (CLIENT.equals("jdk")) {
+            return (method, path, body, header) -> {
+                HttpResponse<String> r = server.stations.sendRaw(method, path, body, header);
+                return new KeepAliveClient.Response(r.statusCode(), r.body());
+            };
+        }
+        java.net.URI base = java.net.URI.create(server.server.baseUrl());
+        KeepAliveClient client = new KeepAliveClient(base.getHost(), base.getPort());
+        return client::send;
+    }
+
+    static KeepAliveClient.Response signed(Transport t, String path, String body, String id, SoftwareStation s) {
+        long ts = System.currentTimeMillis() / 1000;
+        String header = StationClient.header(id, StationClient.payload("POST", path, StationClient.bytes(body), ts,
+                StationClient.randomNonce()), s::signWithMachineKey);
+        return t.send("POST", path, body, header);
+    }
+
+    static boolean attest(Transport client, SoftwareStation s, String id) {
+        KeepAliveClient.Response n = signed(client, "/api/v1/attestation/nonces", "{}", id, s);
+        if (n.status() != 201) {
             System.err.println(n.body());
             return false;
         }
@@ -222,9 +268,9 @@ class AttestationBenchmark {
         s.pcrsWire().forEach((k, v) -> b.append('"').append(k).append("\":\"").append(v).append("\","));
         b.setLength(b.length() - 1);
         b.append("}}");
-        HttpResponse<String> r = client.send("POST", "/api/v1/attestation/quotes", b.toString(), id, s::signWithMachineKey);
-        if (r.statusCode() != 200) System.err.println(r.body());
-        return r.statusCode() == 200;
+        KeepAliveClient.Response r = signed(client, "/api/v1/attestation/quotes", b.toString(), id, s);
+        if (r.status() != 200) System.err.println(r.body());
+        return r.status() == 200;
     }
 
     record Bare(int threads, double quotesPerSecond, double jwsPerSecond, double quotesPerCpuSecond,
@@ -282,7 +328,7 @@ class AttestationBenchmark {
             th.start();
             ts.add(th);
         }
-        Thread.sleep(200);
+        Thread.sleep(1500); // JIT warm on every thread before the measured window
         long t0 = System.nanoTime();
         double cpu0 = processCpuSeconds();
         count.set(0);

@@ -45,7 +45,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
         NonceStore nonces = new NonceStore(db);
         StationKeys keys = new StationKeys();
         Authenticator auth = new Authenticator(users, credentials, new PasswordHasher(), config.sessionTtl());
-        AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl());
+        AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl(),
+                new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()));
         return new Components(config, db, new Migrations(db), audit, users, credentials, tokens, machines, nonces, auth,
                 new ApprovalWorkflow(db, machines, audit),
                 new EnrollmentService(db, machines, tokens, audit, ekValidator(config), config.requireEnrollmentToken()),

@@ -5,7 +5,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.SortedMap;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
@@ -29,13 +28,16 @@ public final class AttestationService {
     private final NonceStore nonces;
     private final AuditLog audit;
     private final Duration nonceTtl;
+    private final NonceTokens tokens;
 
-    public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl) {
+    public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
+                              NonceTokens tokens) {
         this.db = db;
         this.machines = machines;
         this.nonces = nonces;
         this.audit = audit;
         this.nonceTtl = nonceTtl;
+        this.tokens = tokens;
     }
 
     public record IssuedNonce(String nonce, String purpose, long expiresAt) {
@@ -45,32 +47,48 @@ public final class AttestationService {
         if (!PURPOSE_QUOTE.equals(purpose) && !PURPOSE_KEY_ROTATION.equals(purpose)) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "purpose must be 'quote' or 'key-rotation'");
         }
-        byte[] n = Secrets.randomBytes(32);
-        long expires = System.currentTimeMillis() + nonceTtl.toMillis();
-        nonces.issue(HexFormat.of().formatHex(n), station.machine().id(), purpose, expires);
+        long expires = (System.currentTimeMillis() + nonceTtl.toMillis()) / 1000 * 1000;
+        byte[] n = tokens.issue(station.machine().id(), purpose, expires);
         return new IssuedNonce(Base64.getEncoder().encodeToString(n), purpose, expires);
     }
 
-    /** Consumes a nonce issued to this machine for this purpose, or refuses (reused, expired, foreign). */
+    /** Consumes a nonce issued to this machine for this purpose, or refuses (reused, expired, foreign, forged). */
     public byte[] consumeNonce(String machineId, String nonceB64, String purpose) {
         byte[] nonce = QuoteCheck.decodeNonce(nonceB64);
-        if (!nonces.consume(HexFormat.of().formatHex(nonce), machineId, purpose, System.currentTimeMillis())) {
-            throw new ApiException(ErrorCode.NONCE_INVALID, "The nonce is unknown, already used, expired or was issued "
-                    + "to another machine; request a fresh one");
+        long now = System.currentTimeMillis();
+        NonceTokens.Verified v = tokens.verify(nonce, machineId, purpose, now);
+        if (!db.batched(c -> nonces.consume(c, HexFormat.of().formatHex(nonce), machineId, purpose,
+                v.expiresAtMillis(), now))) {
+            throw alreadyUsed();
         }
         return nonce;
     }
 
-    /** Verifies a quote against the machine's policy and records the result either way. */
+    private static ApiException alreadyUsed() {
+        return new ApiException(ErrorCode.NONCE_INVALID, "Nonce refused: it was already used (on this or another "
+                + "server instance); request a fresh one");
+    }
+
+    /**
+     * Verifies a quote against the machine's policy and records the result either way. The nonce is spent and the
+     * result recorded in one transaction; a nonce this server issued to the machine is spent by a failed attempt too.
+     */
     public SortedMap<Integer, byte[]> attest(StationCaller station, QuoteSubmission q) {
         Machine m = station.machine();
+        long now = System.currentTimeMillis();
+        String[] spent = new String[1];
+        long[] spentExpiry = new long[1];
         try {
-            byte[] nonce = consumeNonce(m.id(), q.nonce(), PURPOSE_QUOTE);
+            byte[] nonce = QuoteCheck.decodeNonce(q.nonce());
+            NonceTokens.Verified v = tokens.verify(nonce, m.id(), PURPOSE_QUOTE, now);
+            spent[0] = HexFormat.of().formatHex(nonce);
+            spentExpiry[0] = v.expiresAtMillis();
             TpmPublic ak = parseStored(m.akPublic());
             SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(ak, nonce, q);
             QuoteCheck.requireMatchesPolicy(PcrMap.fromJson(m.policyPcrs()), pcrs);
             boolean recovered = !"OK".equals(m.attestationStatus());
-            db.inTransaction(c -> {
+            db.batched(c -> {
+                if (!nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now)) throw alreadyUsed();
                 machines.recordAttestation(c, m.id(), true, "quote verified against "
                         + (m.goldenPcrs() != null ? "golden values" : "baseline"), PcrMap.toJson(pcrs));
                 if (recovered) {
@@ -81,7 +99,8 @@ public final class AttestationService {
             });
             return pcrs;
         } catch (ApiException e) {
-            db.inTransaction(c -> {
+            db.batched(c -> {
+                if (spent[0] != null) nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now);
                 machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
                 return null;
             });

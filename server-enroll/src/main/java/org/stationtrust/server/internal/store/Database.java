@@ -24,10 +24,13 @@ public final class Database implements AutoCloseable {
      * processes on the same file still meet the busy timeout). PostgreSQL needs no such lock.
      */
     private final ReentrantLock sqliteWriter = new ReentrantLock(true);
+    /** SQLite only: the single writer that commits concurrent small writes together (see {@link #batched}). */
+    private final GroupCommit groupCommit;
 
     private Database(HikariDataSource pool, Kind kind) {
         this.pool = pool;
         this.kind = kind;
+        this.groupCommit = kind == Kind.SQLITE ? new GroupCommit(pool, this::lockWriter, this::unlockWriter) : null;
     }
 
     public static Database open(String jdbcUrl, String user, String password) {
@@ -91,6 +94,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs work in a transaction and returns once it committed, like {@link #inTransaction}; on SQLite the work
+     * may share its transaction with other requests' writes waiting at the same moment (group commit: one commit,
+     * one WAL append, one lock round for many small writes). The work must only touch the database through
+     * {@code c}; if it throws, its own writes are rolled back and the others' still commit. On PostgreSQL, which
+     * has many writers, it is simply its own transaction.
+     */
+    public <T> T batched(SqlWork<T> work) {
+        return groupCommit == null ? inTransaction(work) : groupCommit.submit(work);
+    }
+
     /** Runs one writing statement (auto-commit), queued behind this process's other writers on SQLite. */
     public <T> T write(SqlWork<T> work) {
         lockWriter();
@@ -128,6 +142,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (groupCommit != null) groupCommit.close();
         pool.close();
     }
 

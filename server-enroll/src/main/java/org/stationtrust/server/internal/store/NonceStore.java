@@ -1,9 +1,9 @@
 package org.stationtrust.server.internal.store;
 
 /**
- * Single-use server nonces (attestation, key rotation) and the replay store for signed-request nonces.
- * Consumption is one conditional UPDATE / one INSERT .. ON CONFLICT DO NOTHING: the database decides,
- * so two server instances can never both accept the same nonce.
+ * Spent server nonces (attestation, key rotation; issued statelessly, see {@code NonceTokens}) and the replay
+ * store for signed-request nonces. Consumption is one INSERT .. ON CONFLICT DO NOTHING under a unique key: the
+ * database decides, so two server instances can never both accept the same nonce.
  */
 public final class NonceStore {
     private final Database db;
@@ -12,22 +12,20 @@ public final class NonceStore {
         this.db = db;
     }
 
-    public void issue(String nonceHex, String machineId, String purpose, long expiresAt) {
-        db.write(c -> Sql.update(c, "INSERT INTO attestation_nonces (nonce, machine_id, purpose, created_at, "
-                + "expires_at) VALUES (?, ?, ?, ?, ?)", nonceHex, machineId, purpose, System.currentTimeMillis(),
-                expiresAt));
-    }
-
-    /** True exactly once for an issued, unexpired nonce of this machine and purpose. */
-    public boolean consume(String nonceHex, String machineId, String purpose, long now) {
-        return db.write(c -> Sql.update(c, "UPDATE attestation_nonces SET consumed_at = ? WHERE nonce = ? AND "
-                + "machine_id = ? AND purpose = ? AND consumed_at IS NULL AND expires_at > ?", now, nonceHex, machineId,
-                purpose, now) == 1);
+    /**
+     * Marks a verified nonce spent, in the caller's transaction: true the first time, false ever after (on any
+     * instance). The row is kept until a day after the nonce expired; by then its expiry alone refuses it.
+     */
+    public boolean consume(java.sql.Connection c, String nonceHex, String machineId, String purpose, long expiresAt,
+                           long now) throws java.sql.SQLException {
+        return Sql.update(c, "INSERT INTO attestation_nonces (nonce, machine_id, purpose, created_at, expires_at, "
+                + "consumed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING", nonceHex, machineId, purpose,
+                now, expiresAt, now) == 1;
     }
 
     /** Records a signed request's nonce; false when this machine already used it (a replay). */
     public boolean recordRequestNonce(String machineId, String nonce, long expiresAt) {
-        return db.write(c -> Sql.update(c, "INSERT INTO request_nonces (machine_id, nonce, expires_at) VALUES "
+        return db.batched(c -> Sql.update(c, "INSERT INTO request_nonces (machine_id, nonce, expires_at) VALUES "
                 + "(?, ?, ?) ON CONFLICT (machine_id, nonce) DO NOTHING", machineId, nonce, expiresAt) == 1);
     }
 

@@ -32,7 +32,7 @@ class MigrationsTest {
     }
 
     @Test
-    void nonceIsConsumedExactlyOnceAndNotAfterExpiry() {
+    void aNonceIsSpentExactlyOnceAndARequestNonceRecordedOnce() {
         try (Database db = TestDatabases.migratedSqlite(dir)) {
             db.withConnection(c -> {
                 new MachineStore(db).insert(c, new MachineStore.NewMachine("m1", "pc", "ek", "ekname", null, false,
@@ -41,13 +41,10 @@ class MigrationsTest {
             });
             NonceStore nonces = new NonceStore(db);
             long now = System.currentTimeMillis();
-            nonces.issue("aa", "m1", "quote", now + 60_000);
-            nonces.issue("bb", "m1", "quote", now - 1);
-            assertTrue(!nonces.consume("aa", "m2", "quote", now), "another machine cannot use it");
-            assertTrue(!nonces.consume("aa", "m1", "rotate", now), "another purpose cannot use it");
-            assertTrue(nonces.consume("aa", "m1", "quote", now));
-            assertTrue(!nonces.consume("aa", "m1", "quote", now), "second use refused");
-            assertTrue(!nonces.consume("bb", "m1", "quote", now), "expired nonce refused");
+            assertTrue(db.<Boolean>batched(c -> nonces.consume(c, "aa", "m1", "quote", now + 60_000, now)));
+            assertTrue(!db.<Boolean>batched(c -> nonces.consume(c, "aa", "m1", "quote", now + 60_000, now)), "second use refused");
+            assertTrue(!db.<Boolean>batched(c -> nonces.consume(c, "aa", "m1", "key-rotation", now + 60_000, now)),
+                    "spent for every purpose");
             assertTrue(nonces.recordRequestNonce("m1", "n1", now + 1000));
             assertTrue(!nonces.recordRequestNonce("m1", "n1", now + 1000), "replayed request nonce refused");
         }

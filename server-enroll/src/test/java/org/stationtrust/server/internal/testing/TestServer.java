@@ -31,6 +31,9 @@ import org.stationtrust.server.internal.store.UserStore;
 public final class TestServer implements AutoCloseable {
     public static final String PASSWORD = "correct horse battery staple";
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** The nonce MAC key every instance of this test JVM shares (as instances behind one load balancer must). */
+    public static final char[] NONCE_KEY = Base64.getEncoder().encodeToString(
+            org.stationtrust.server.internal.auth.Secrets.randomBytes(33)).toCharArray();
 
     public final EnrollmentServer server;
     public final Database db;
@@ -55,7 +58,7 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(String jdbcUrl, String user, String password, UnaryOperator<ServerConfig.Builder> tweak) {
         ServerConfig config = tweak.apply(ServerConfig.builder(jdbcUrl).database(user, password).bind("127.0.0.1", 0)
-                .tls(ServerConfig.TlsMode.PLAINTEXT)).build();
+                .tls(ServerConfig.TlsMode.PLAINTEXT).nonceKey(NONCE_KEY)).build();
         Database db = Database.open(jdbcUrl, user, password);
         new Migrations(db).apply();
         Map<Role, String> tokens = seedOperators(db);
@@ -66,7 +69,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer second(String jdbcUrl, String user, String password, Map<Role, String> tokens,
                                     UnaryOperator<ServerConfig.Builder> tweak) {
         ServerConfig config = tweak.apply(ServerConfig.builder(jdbcUrl).database(user, password).bind("127.0.0.1", 0)
-                .tls(ServerConfig.TlsMode.PLAINTEXT)).build();
+                .tls(ServerConfig.TlsMode.PLAINTEXT).nonceKey(NONCE_KEY)).build();
         return new TestServer(EnrollmentServer.start(config), Database.open(jdbcUrl, user, password), tokens);
     }
 

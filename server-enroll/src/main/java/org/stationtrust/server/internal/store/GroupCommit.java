@@ -1,0 +1,157 @@
+package org.stationtrust.server.internal.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+
+/**
+ * Group commit for SQLite's single writer: one thread takes the small writes that request threads hand it, runs
+ * those waiting together in one transaction, commits once, and only then answers each request. A request never
+ * learns of a write that was not committed. When one write of a batch fails, the whole transaction is rolled back
+ * and every write of that batch runs again alone, in its own transaction: the failure stays with its own request
+ * and the others are neither lost nor accepted without being committed.
+ */
+final class GroupCommit implements AutoCloseable {
+    static final int MAX_BATCH = 128;
+    private static final long ANSWER_TIMEOUT_SECONDS = 60;
+
+    private final DataSource pool;
+    private final Runnable lock;
+    private final Runnable unlock;
+    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    private static final class Pending<T> {
+        final Database.SqlWork<T> work;
+        final CompletableFuture<T> answer = new CompletableFuture<>();
+        T result;
+
+        Pending(Database.SqlWork<T> work) {
+            this.work = work;
+        }
+
+        void run(Connection c) throws SQLException {
+            result = work.run(c);
+        }
+
+        void complete() {
+            answer.complete(result);
+        }
+    }
+
+    GroupCommit(DataSource pool, Runnable lock, Runnable unlock) {
+        this.pool = pool;
+        this.lock = lock;
+        this.unlock = unlock;
+        writer = new Thread(this::loop, "sqlite-group-commit");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Runs work in a transaction shared with other waiting writes; returns once that transaction committed. */
+    <T> T submit(Database.SqlWork<T> work) {
+        if (closed) throw new StorageException(new SQLException("database closed"));
+        Pending<T> p = new Pending<>(work);
+        queue.add(p);
+        try {
+            return p.answer.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException ce ? ce.getCause() : e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof SQLException s) throw new StorageException(s);
+            throw new StorageException(new SQLException("group commit failed", cause));
+        } catch (TimeoutException e) {
+            throw new StorageException(new SQLException("no commit within " + ANSWER_TIMEOUT_SECONDS + " s"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(new SQLException("interrupted while waiting for the commit"));
+        }
+    }
+
+    private void loop() {
+        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                closed = true;
+            } catch (RuntimeException | Error e) {
+                for (Pending<?> p : batch) p.answer.completeExceptionally(e);
+            } finally {
+                batch.clear();
+            }
+        }
+        for (Pending<?> p; (p = queue.poll()) != null; ) {
+            p.answer.completeExceptionally(new SQLException("database closed before the write ran"));
+        }
+    }
+
+    /** One transaction for the batch; on any failure, each write again alone. */
+    private void commit(List<Pending<?>> batch) {
+        lock.run();
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (runTogether(c, batch)) {
+                    for (Pending<?> p : batch) p.complete();
+                    return;
+                }
+                for (Pending<?> p : batch) runAlone(c, p);
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            for (Pending<?> p : batch) p.answer.completeExceptionally(e);
+        } finally {
+            unlock.run();
+        }
+    }
+
+    private static boolean runTogether(Connection c, List<Pending<?>> batch) throws SQLException {
+        try {
+            for (Pending<?> p : batch) p.run(c);
+            c.commit();
+            return true;
+        } catch (RuntimeException | SQLException e) {
+            c.rollback();
+            if (batch.size() == 1) {
+                batch.get(0).answer.completeExceptionally(e);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static void runAlone(Connection c, Pending<?> p) throws SQLException {
+        try {
+            p.run(c);
+            c.commit();
+            p.complete();
+        } catch (RuntimeException | SQLException e) {
+            c.rollback();
+            p.answer.completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
