@@ -19,8 +19,17 @@ public final class Redaction {
     private Redaction() {
     }
 
+    /** Log keys are a small set of names in our code; the verdict for each is remembered (bounded). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> KEY_VERDICTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public static boolean isSensitiveKey(String key) {
-        return key != null && SENSITIVE_KEY.matcher(key).matches();
+        if (key == null) return false;
+        Boolean known = KEY_VERDICTS.get(key);
+        if (known != null) return known;
+        boolean sensitive = SENSITIVE_KEY.matcher(key).matches();
+        if (KEY_VERDICTS.size() < 1024) KEY_VERDICTS.put(key, sensitive);
+        return sensitive;
     }
 
     public static String value(String key, Object value) {
@@ -31,6 +40,8 @@ public final class Redaction {
 
     public static String text(String s) {
         if (s == null) return null;
+        // Nothing shorter than "eyJ.." can match any pattern below.
+        if (s.length() < 5) return s;
         String out = JWS.matcher(s).replaceAll(REDACTED);
         out = BEARER.matcher(out).replaceAll("Bearer " + REDACTED);
         out = TOKEN_PREFIXED.matcher(out).replaceAll(REDACTED);

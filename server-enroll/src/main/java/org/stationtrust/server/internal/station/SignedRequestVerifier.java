@@ -62,9 +62,10 @@ public final class SignedRequestVerifier {
                     + " header (a compact JWS by the machine key)");
         }
         CompactJws jws = CompactJws.parse(header, MAX_JWS, TYP, ErrorCode.SIGNATURE_INVALID);
-        Machine machine = machines.find(jws.kid()).orElseThrow(() -> new ApiException(ErrorCode.MACHINE_UNKNOWN,
-                "No enrolled machine with id '" + jws.kid() + "'; enroll this station first"));
-        MachineStore.MachineKey key = machines.currentKey(machine.id()).orElseThrow(() -> new ApiException(
+        MachineStore.WithKey found = machines.findWithCurrentKey(jws.kid()).orElseThrow(() -> new ApiException(
+                ErrorCode.MACHINE_UNKNOWN, "No enrolled machine with id '" + jws.kid() + "'; enroll this station first"));
+        Machine machine = found.machine();
+        MachineStore.MachineKey key = found.key().orElseThrow(() -> new ApiException(
                 ErrorCode.MACHINE_UNKNOWN, "Machine " + machine.id() + " has no signing key"));
         if (!jws.verifies(keys.verificationKey(key))) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "The request signature does not verify with machine "

@@ -105,6 +105,11 @@ public final class Database implements AutoCloseable {
         return groupCommit == null ? inTransaction(work) : groupCommit.submit(work);
     }
 
+    /** Writes waiting for the group-commit writer (0 on PostgreSQL); for tests. */
+    int writesWaiting() {
+        return groupCommit == null ? 0 : groupCommit.waiting();
+    }
+
     /** Runs one writing statement (auto-commit), queued behind this process's other writers on SQLite. */
     public <T> T write(SqlWork<T> work) {
         lockWriter();

@@ -76,6 +76,11 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** Writes handed over and not yet taken into a batch. */
+    int waiting() {
+        return queue.size();
+    }
+
     private void loop() {
         List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
         while (!closed || !queue.isEmpty()) {

@@ -82,6 +82,26 @@ public final class MachineStore {
                 + "DESC", MachineStore::key, machineId);
     }
 
+    /** A machine with its current signing key (empty key when it has none). */
+    public record WithKey(Machine machine, Optional<MachineKey> key) {
+    }
+
+    /**
+     * The machine and its current signing key in one query: what every signed station request needs first, read
+     * fresh each time (a revocation or rotation on any instance applies to the next request).
+     */
+    public Optional<WithKey> findWithCurrentKey(String id) {
+        return db.withConnection(c -> Sql.one(c, "SELECT m.*, k.id AS key_id, k.tpm_public AS key_tpm_public, k.spki AS "
+                + "key_spki, k.created_at AS key_created_at FROM machines m LEFT JOIN machine_keys k ON k.machine_id = m.id "
+                + "AND k.retired_at IS NULL WHERE m.id = ? ORDER BY k.created_at DESC LIMIT 1", rs -> {
+                    Machine m = Machine.from(rs);
+                    String keyId = rs.getString("key_id");
+                    return new WithKey(m, keyId == null ? Optional.empty() : Optional.of(new MachineKey(keyId, m.id(),
+                            rs.getString("key_tpm_public"), rs.getString("key_spki"), rs.getLong("key_created_at"),
+                            null)));
+                }, id));
+    }
+
     public Optional<MachineKey> currentKey(String machineId) {
         return db.withConnection(c -> currentKey(c, machineId));
     }
