@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,14 +24,16 @@ import org.stationtrust.tpm.verify.TpmPublic;
 
 /**
  * Load generator (not part of the normal test run): software-key stations do nonce + quote against a running
- * server on SQLite; prints attestations/s, p50/p99 at 64 concurrent stations, and the bare rate of the same
- * verifications in a loop on this machine. Run: see server-enroll/README.md, "Benchmark".
+ * server on SQLite through one keep-alive connection each; prints attestations/s, p50/p99 closed and open loop at
+ * 64 concurrent stations, the bare rate of the same verifications in a loop on this machine (the limit of issue 4's
+ * ratio), CPU-normalised ratios and where the CPU of one attestation goes. Run: see server-enroll/README.md,
+ * "Benchmark"; -Dbench.client=jdk drives the server with the JDK HttpClient instead.
  */
 class AttestationBenchmark {
     static final int STATIONS = Integer.getInteger("bench.stations", 1000);
     static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 64);
     static final int SECONDS = Integer.getInteger("bench.seconds", 20);
-    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 5);
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 20);
 
     @Test
     void attestationThroughputAgainstBareVerification() throws Exception {
@@ -45,7 +48,10 @@ class AttestationBenchmark {
             }
             run(server, stations, ids, WARMUP_SECONDS, new long[1 << 20]);
             Bare before = bare(stations.get(0));
+            // The bare loops leave the JIT with other profiles; let it settle on the server path again first.
+            run(server, stations, ids, Math.max(1, WARMUP_SECONDS / 2), new long[1 << 20]);
             long[] latencies = new long[1 << 22];
+            double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             long start = System.nanoTime();
             double cpuStart = processCpuSeconds();
             ThreadCpu threadsAtStart = ThreadCpu.now();
@@ -63,51 +69,70 @@ class AttestationBenchmark {
                     / 2, (before.jwsPerCpuSecond + after.jwsPerCpuSecond) / 2);
             double openRate = rate / 2;
             long[] open = openLoop(server, stations, ids, openRate, SECONDS);
-            System.out.printf("%n=== attestation benchmark (SQLite, plain HTTP on loopback, %d stations, %d concurrent, %d s) ===%n",
-                    STATIONS, CONCURRENCY, SECONDS);
-            System.out.printf("machine: %d cores, load average at end %.1f%n", Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            System.out.printf("bare rates before / after the load run: quotes %.0f / %.0f, JWS %.0f / %.0f%n",
+            double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            Locale r = Locale.ROOT;
+            System.out.printf(r, "%n=== attestation benchmark (SQLite, plain HTTP on loopback, %d stations, %d concurrent, %d s,"
+                    + " %s client) ===%n", STATIONS, CONCURRENCY, SECONDS, CLIENT);
+            System.out.printf(r, "machine: %d cores, load average (1 min) %.1f at the start of the measured run, %.1f at the"
+                    + " end%n", Runtime.getRuntime().availableProcessors(), loadAtStart, loadAtEnd);
+            System.out.printf(r, "bare rates before / after the load run: quotes %.0f / %.0f, JWS %.0f / %.0f%n",
                     before.quotesPerSecond, after.quotesPerSecond, before.jwsPerSecond, after.jwsPerSecond);
-            System.out.printf("open loop: %d stations attesting at %.0f /s in total: %d done, p50 %.1f ms, p99 %.1f ms%n",
-                    CONCURRENCY, openRate, open.length, open[open.length / 2] / 1e6, open[(int) (open.length * 0.99)] / 1e6);
-            System.out.printf("closed loop: attestations (nonce + quote, 2 signed requests): %d in %.1f s = %.0f /s%n", n, elapsed, rate);
-            System.out.printf("latency per attestation: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                    sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6, sorted[n - 1] / 1e6);
-            System.out.printf("bare quote verification (QuoteVerifier.verify), %d threads: %.0f /s%n", bare.threads,
+            double closedP50 = sorted[n / 2] / 1e6;
+            double closedP99 = sorted[(int) (n * 0.99)] / 1e6;
+            double openP50 = open[open.length / 2] / 1e6;
+            double openP99 = open[(int) (open.length * 0.99)] / 1e6;
+            System.out.printf(r, "closed loop: attestations (nonce + quote, 2 signed requests): %d in %.1f s = %.0f /s;"
+                    + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", n, elapsed, rate, closedP50, closedP99, sorted[n - 1] / 1e6);
+            System.out.printf(r, "open loop: %d stations attesting at %.0f /s in total (half the closed-loop rate): %d done,"
+                    + " p50 %.1f ms, p99 %.1f ms (target p99 < 50 ms)%n", CONCURRENCY, openRate, open.length, openP50, openP99);
+            System.out.printf(r, "bare quote verification (QuoteVerifier.verify), %d threads: %.0f /s%n", bare.threads,
                     bare.quotesPerSecond);
-            System.out.printf("bare ES256 JWS verification (Es256, as the server), %d threads: %.0f /s%n", bare.threads, bare.jwsPerSecond);
+            System.out.printf(r, "bare ES256 JWS verification (Es256, as the server), %d threads: %.0f /s%n", bare.threads,
+                    bare.jwsPerSecond);
             double perAttestation = 1 / (1 / bare.quotesPerSecond + 2 / bare.jwsPerSecond);
-            System.out.printf("bare crypto of one attestation (1 quote + 2 JWS verifications): %.0f /s%n", perAttestation);
-            System.out.printf("ratio attestations / bare quote verifications: %.2f (target >= 0.3)%n",
-                    rate / bare.quotesPerSecond);
-            System.out.printf("ratio attestations / bare per-attestation crypto: %.2f%n", rate / perAttestation);
+            double ratio = rate / perAttestation;
+            System.out.printf(r, "bare crypto of one attestation (1 quote + 2 JWS verifications): %.0f /s%n", perAttestation);
+            System.out.printf(r, "ratio attestations / bare crypto of one attestation: %.2f (target >= 0.3)%n", ratio);
+            System.out.printf(r, "ratio attestations / bare quote verifications alone: %.2f%n", rate / bare.quotesPerSecond);
             double perCpu = n / cpu;
             double barePerAttestationCpu = 1 / (1 / bare.quotesPerCpuSecond + 2 / bare.jwsPerCpuSecond);
-            System.out.printf("per CPU-second of this process (robust to other load on the machine): attestations %.0f,"
-                    + " bare quote verifications %.0f, bare JWS verifications %.0f%n", perCpu, bare.quotesPerCpuSecond,
-                    bare.jwsPerCpuSecond);
-            System.out.printf("CPU-normalised ratio attestations / bare quote verifications: %.2f; / bare per-attestation"
-                    + " crypto: %.2f%n", perCpu / bare.quotesPerCpuSecond, perCpu / barePerAttestationCpu);
+            double cpuRatio = perCpu / barePerAttestationCpu;
+            System.out.printf(r, "per CPU-second of this process (robust to other load on the machine): attestations %.0f,"
+                    + " bare quote verifications %.0f, bare JWS verifications %.0f, bare crypto of one attestation %.0f%n",
+                    perCpu, bare.quotesPerCpuSecond, bare.jwsPerCpuSecond, barePerAttestationCpu);
+            System.out.printf(r, "CPU-normalised ratio attestations / bare crypto of one attestation: %.2f; / bare quote"
+                    + " verifications alone: %.2f%n", cpuRatio, perCpu / bare.quotesPerCpuSecond);
             System.out.println("(the load generator's own signing and HTTP client run in the same process and cores)");
-            System.out.printf("CPU per attestation in the closed loop: %.0f us in all, of which%n", cpu / n * 1e6);
-            cpuSplit.forEach((group, seconds) -> System.out.printf("  %-40s %6.0f us (%4.1f %%)%n", group,
+            // Other processes starve the bare loops and the load run differently, so a wall-clock ratio alone can pass
+            // or fail by accident: the target counts as met only when the CPU-normalised ratio agrees.
+            boolean met = ratio >= 0.3 && cpuRatio >= 0.3;
+            System.out.printf(r, "TARGET attestations >= 0.3 x bare crypto of one attestation, wall clock and per CPU-second:"
+                    + " %.2f and %.2f: %s%n", ratio, cpuRatio, met ? "met" : "not met");
+            if (Math.max(loadAtStart, loadAtEnd) > Runtime.getRuntime().availableProcessors() + 1) {
+                System.out.println("WARNING: other processes loaded the machine during the run; wall-clock rates and"
+                        + " ratios are unreliable, read the per-CPU-second figures");
+            }
+            System.out.printf(r, "CPU per attestation in the closed loop: %.0f us in all, of which%n", cpu / n * 1e6);
+            cpuSplit.forEach((group, seconds) -> System.out.printf(r, "  %-55s %6.0f us (%4.1f %%)%n", group,
                     seconds / n * 1e6, 100 * seconds / cpu));
-            System.out.printf("bare crypto of one attestation costs %.0f us of CPU (1 quote + 2 JWS verifications)%n",
-                    1e6 / (1 / (1 / bare.quotesPerCpuSecond + 2 / bare.jwsPerCpuSecond)));
-            double openP99 = open[(int) (open.length * 0.99)] / 1e6;
+            System.out.printf(r, "bare crypto of one attestation costs %.0f us of CPU (1 quote + 2 JWS verifications)%n",
+                    1e6 / barePerAttestationCpu);
+            String load = String.format(r, "load average %.1f-%.1f", loadAtStart, loadAtEnd);
             writeBenchFigures("server-enroll",
-                    benchFigure("server attestations/s (nonce + quote, " + CONCURRENCY + " concurrent, SQLite)", rate,
-                            bare.quotesPerSecond, "attestations/s", rate / bare.quotesPerSecond, "ratio >= 0.3",
-                            rate / bare.quotesPerSecond >= 0.3, "limit: bare QuoteVerifier.verify on " + bare.threads
-                            + " threads in the same JVM; the load generator shares the cores; per CPU-second ratio "
-                            + String.format(java.util.Locale.ROOT, "%.2f", perCpu / bare.quotesPerCpuSecond)),
-                    benchFigure("server attestations/s vs bare crypto of one attestation (1 quote + 2 ES256)", rate,
-                            perAttestation, "attestations/s", rate / perAttestation, "reported", null,
-                            "the rest is HTTP, JSON, SQLite (nonce consumed, result recorded) and the load generator"),
+                    benchFigure("server attestations/s (nonce + quote, " + CONCURRENCY + " concurrent, SQLite) / bare crypto"
+                            + " of one attestation (1 quote + 2 ES256)", rate, perAttestation, "attestations/s", ratio,
+                            "ratio >= 0.3", met, "issue 4's target: the limit is the raw rate of the same"
+                            + " signature verifications one attestation does (1 quote + 2 ES256 JWS), in a bare loop on "
+                            + bare.threads + " threads in the same JVM before and after the run; the load generator shares"
+                            + " the cores; met only when the per CPU-second ratio (" + String.format(r, "%.2f", cpuRatio)
+                            + ") is >= 0.3 too, since load from other processes skews wall-clock ratios; " + load),
+                    benchFigure("the same / bare quote verification alone", rate, bare.quotesPerSecond, "attestations/s",
+                            rate / bare.quotesPerSecond, "reported", null, "per CPU-second ratio "
+                            + String.format(r, "%.2f", perCpu / bare.quotesPerCpuSecond) + "; " + load),
                     benchFigure("attestation p99 latency, open loop at half the closed-loop rate", openP99, null, "ms",
-                            null, "ours < 50 ms", openP99 < 50, CONCURRENCY + " stations; closed-loop p99 "
-                            + String.format(java.util.Locale.ROOT, "%.1f", sorted[(int) (n * 0.99)] / 1e6) + " ms"));
+                            null, "ours < 50 ms", openP99 < 50, CONCURRENCY + " stations; open-loop p50 "
+                            + String.format(r, "%.1f", openP50) + " ms; closed-loop p50 / p99 "
+                            + String.format(r, "%.1f / %.1f", closedP50, closedP99) + " ms; " + load));
         }
     }
 
@@ -279,22 +304,45 @@ class AttestationBenchmark {
 
     /** The same verifications in a bare loop, on as many threads as there are cores. */
     static Bare bare(SoftwareStation s) throws Exception {
+        return bare(List.of(s));
+    }
+
+    /**
+     * The same verifications in a bare loop, on as many threads as there are cores, cycling through the keys of
+     * the given stations (one station: its keys stay hot in the caches; all: the keys the server meets).
+     */
+    static Bare bare(List<SoftwareStation> stations) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
-        TpmPublic ak = TpmPublic.parse(s.akPublic());
+        int n = stations.size();
+        TpmPublic[] aks = new TpmPublic[n];
+        byte[][][] quotes = new byte[n][][];
+        PcrValues[] pcrs = new PcrValues[n];
+        byte[][] inputs = new byte[n][];
+        byte[][] sigs = new byte[n][];
+        org.bouncycastle.crypto.params.ECPublicKeyParameters[] keys = new org.bouncycastle.crypto.params.ECPublicKeyParameters[n];
         byte[] nonce = new byte[32];
-        byte[][] q = s.quote(nonce);
-        PcrValues pcrs = PcrValues.sha256(s.pcrs());
-        String jws = s.jws("station-request+jws", "m", StationClient.payload("GET", "/x", new byte[0], 0, "n".repeat(24))
-                .getBytes(StandardCharsets.UTF_8));
-        byte[] input = jws.substring(0, jws.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
-        byte[] sig = Base64.getUrlDecoder().decode(jws.substring(jws.lastIndexOf('.') + 1));
-        double[] quotes = loop(threads, () -> QuoteVerifier.verify(ak, q[0], q[1], nonce, pcrs));
-        // The same ES256 check the server runs (Es256, BouncyCastle lightweight), key decoded once as the server caches it.
-        var key = Es256.key(s.machineKey().getPublic());
-        double[] jwsRate = loop(threads, () -> {
-            if (!Es256.verify(key, input, sig)) throw new AssertionError();
+        for (int i = 0; i < n; i++) {
+            SoftwareStation s = stations.get(i);
+            aks[i] = TpmPublic.parse(s.akPublic());
+            quotes[i] = s.quote(nonce);
+            pcrs[i] = PcrValues.sha256(s.pcrs());
+            String jws = s.jws("station-request+jws", "m", StationClient.payload("GET", "/x", new byte[0], 0,
+                    "n".repeat(24)).getBytes(StandardCharsets.UTF_8));
+            inputs[i] = jws.substring(0, jws.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
+            sigs[i] = Base64.getUrlDecoder().decode(jws.substring(jws.lastIndexOf('.') + 1));
+            // The same ES256 check the server runs (Es256, BouncyCastle lightweight), key decoded once as the server caches it.
+            keys[i] = Es256.key(s.machineKey().getPublic());
+        }
+        ThreadLocal<int[]> next = ThreadLocal.withInitial(() -> new int[1]);
+        double[] quoteRate = loop(threads, () -> {
+            int i = next.get()[0]++ % n;
+            QuoteVerifier.verify(aks[i], quotes[i][0], quotes[i][1], nonce, pcrs[i]);
         });
-        return new Bare(threads, quotes[0], jwsRate[0], quotes[1], jwsRate[1]);
+        double[] jwsRate = loop(threads, () -> {
+            int i = next.get()[0]++ % n;
+            if (!Es256.verify(keys[i], inputs[i], sigs[i])) throw new AssertionError();
+        });
+        return new Bare(threads, quoteRate[0], jwsRate[0], quoteRate[1], jwsRate[1]);
     }
 
     /** CPU time of this whole process (server, load generator and all), in seconds. */
