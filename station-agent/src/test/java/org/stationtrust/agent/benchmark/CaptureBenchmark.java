@@ -67,9 +67,14 @@ class CaptureBenchmark {
                     + "queue:\n  initial_backoff_ms: 100\n  max_backoff_seconds: 5\n");
             Files.writeString(config, Files.readString(config).replace("port: 0", "port: " + port));
             long launched = System.nanoTime();
-            Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "org.stationtrust.agent.Main", "--config", config.toString(), "run")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            // The agent's JVM options as the installer's STATION_AGENT_JVM_OPTIONS would give them (none by default).
+            for (String option : System.getProperty("station.benchmark.agentJvmOptions", "").trim().split("\\s+")) {
+                if (!option.isEmpty()) command.add(option);
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.stationtrust.agent.Main", "--config",
+                    config.toString(), "run"));
+            Process agent = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
             try (SbiClient sbi = new SbiClient(SbiClientConfig.builder(DeviceTrustStore.fromPemDirectory(station.trustStore()))
                     .ports(station.devices().all().get(0).port(), station.devices().all().get(2).port()).build())) {
                 AgentClient client = awaitReady(agent, dir.resolve("bench-state"), port);
@@ -146,6 +151,7 @@ class CaptureBenchmark {
                 report.add(String.format(Locale.ROOT, "rounds                         %d after %d warm-up; each round: one Face capture directly, one"
                         + " through the agent with each client (order rotated); answer %d bytes", ROUNDS, WARMUP, viaOk.get(0).bytes()));
                 report.add("load average                   before " + loadBefore + ", after " + loadAfter);
+                report.add("agent JVM options              " + System.getProperty("station.benchmark.agentJvmOptions", "(none)"));
                 report.add(String.format(Locale.ROOT, "TPM machine-key signature      p50 %.2f ms  mean %.2f ms  (swtpm, this run)", tpmSign, mean(sign)));
                 report.add(String.format(Locale.ROOT, "bare sbi-client capture        p50 %.2f ms  mean %.2f ms  p95 %.2f ms", median(direct), mean(direct), p95(direct)));
                 report.add(String.format(Locale.ROOT, "via agent, OkHttp client       p50 %.2f ms  mean %.2f ms  p95 %.2f ms  (sbi-client's HTTP library)",
