@@ -119,6 +119,17 @@ public final class MachineIdentity {
         return fresh;
     }
 
+    /**
+     * Evicts only the machine key at this identity's handle (the loser of a key rotation); the AK and the
+     * storage root stay. Nothing happens when the handle is already empty.
+     */
+    public void evictMachineKey() throws TpmException {
+        TpmChannel channel = connection.channel();
+        if (PersistentObjects.read(channel, config.machineKeyHandle()).isPresent()) {
+            PersistentObjects.evict(channel, config.machineKeyHandle());
+        }
+    }
+
     /** Evicts the AK and the machine key (the storage root stays: sealed data depends on it). */
     public void deprovision() throws TpmException {
         TpmChannel channel = connection.channel();

@@ -264,6 +264,14 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         if (s.detail() != null) out.put("detail", s.detail());
         out.put("lastAttestation", s.lastAttestation());
         out.put("lastAttestationResult", s.lastAttestationResult());
+        if (s.rotationPending()) {
+            Map<String, Object> rotation = new LinkedHashMap<>();
+            rotation.put("pendingKeyName", s.pendingMachineKeyNameHex());
+            rotation.put("pendingHandle", String.format("0x%08X", s.pendingMachineKeyHandle()));
+            rotation.put("detail", "a key rotation was sent and its answer not received yet; the agent asks the server which"
+                    + " key it accepts on its next call");
+            out.put("keyRotation", rotation);
+        }
         server.ifPresent(session -> {
             Map<String, Object> schedule = new LinkedHashMap<>();
             schedule.put("serverIntervalSeconds", session.serverInterval().map(Duration::toSeconds).orElse(null));

@@ -34,6 +34,7 @@ public final class ServerSession implements AutoCloseable {
     private final AuditLog audit;
     private final Clock clock;
     private final RequestSigning signing;
+    private final RotationRecovery recovery;
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
     private static final Backoff APPROVAL_POLL = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private final Object wake = new Object();
@@ -54,6 +55,7 @@ public final class ServerSession implements AutoCloseable {
         this.audit = audit;
         this.clock = clock;
         this.signing = identity.requestSigning(clock);
+        this.recovery = new RotationRecovery(identity, server, audit, clock);
         this.thread = new Thread(this::loop, "server-session");
         this.thread.setDaemon(true);
     }
@@ -120,6 +122,7 @@ public final class ServerSession implements AutoCloseable {
 
     /** One step of the state machine; returns how long to wait before the next. */
     synchronized Duration step() throws ServerUnreachable, ServerRefused, TpmException {
+        settlePendingRotation();
         StationState s = identity.state();
         switch (s.phase()) {
             case NOT_ENROLLED -> {
@@ -251,23 +254,74 @@ public final class ServerSession implements AutoCloseable {
         }
     }
 
-    /** Rotates the machine key (when an operator or the registration application asks): new key certified by the AK, request signed by the old key. */
+    /**
+     * A rotation whose answer was lost (this run or before a crash) is settled before any other signed call, so the
+     * agent never keeps signing with a key the server retired. Still unknown (server unreachable): retried later.
+     */
+    private void settlePendingRotation() throws ServerUnreachable, TpmException {
+        if (!identity.state().rotationPending()) return;
+        if (recovery.resolve() == RotationRecovery.Outcome.STILL_UNKNOWN) {
+            throw new ServerUnreachable("the outcome of an interrupted key rotation is still unknown (the server did not"
+                    + " answer which key it accepts); the agent asks again", null);
+        }
+    }
+
+    /**
+     * Rotates the machine key (when an operator or the registration application asks): new key certified by the AK,
+     * request signed by the old key. The new key is recorded as pending before the request leaves; a clear answer
+     * settles it at once, a lost one is settled by {@link RotationRecovery} (right away if the server answers, else
+     * on the next signed call or the next start).
+     */
     public synchronized String rotateKey() throws ServerUnreachable, ServerRefused, TpmException {
+        settlePendingRotation();
         if (identity.state().phase() != EnrollmentPhase.ACTIVE) {
             throw new IllegalStateException("only an ACTIVE station rotates its key; this one is " + identity.state().phase());
         }
         org.stationtrust.tpm.MachineIdentity next = identity.prepareNextKey();
-        String nonce = server.nonce("key-rotation", signing);
-        org.stationtrust.tpm.KeyCertification certification = identity.call(m -> next.certifyMachineKey(Base64.getDecoder().decode(nonce)));
+        identity.recordPendingRotation(next);
         String keyId;
         try {
+            String nonce = server.nonce("key-rotation", signing);
+            org.stationtrust.tpm.KeyCertification certification = identity.call(m -> next.certifyMachineKey(Base64.getDecoder().decode(nonce)));
             keyId = server.rotateKey(nonce, next.machineKey().publicArea().encoded(), certification, signing);
         } catch (ServerRefused e) {
-            audit.append("machine_key.rotation_refused", Map.of("code", e.code()));
-            throw e;
+            if (e.status() / 100 == 4 && e.status() != 408) {
+                // A clear refusal: the server did not take the new key.
+                audit.append("machine_key.rotation_refused", Map.of("status", e.status(), "code", e.code()));
+                identity.discardPendingKey(Optional.of(next), "the server refused the rotation (" + e.code() + ")");
+                throw e;
+            }
+            return afterLostAnswer(e.getMessage());
+        } catch (ServerUnreachable e) {
+            return afterLostAnswer(e.getMessage());
         }
-        identity.adoptKey(next);
+        identity.adoptKey(next, "the server confirmed the rotation");
         return keyId;
+    }
+
+    /**
+     * No clear answer to the rotation: ask the server once now which key it accepts. Returns the server's key id when
+     * the new key turned out to be accepted; otherwise throws, the rotation left pending or settled as not applied.
+     */
+    private String afterLostAnswer(String reason) throws ServerUnreachable, ServerRefused, TpmException {
+        audit.append("machine_key.rotation_unanswered", Map.of("reason", reason.length() > 200 ? reason.substring(0, 200) : reason));
+        RotationRecovery.Outcome outcome = recovery.resolve();
+        if (outcome == RotationRecovery.Outcome.ADOPTED_NEW_KEY) {
+            try {
+                return server.me(signing).path("keyId").asText(identity.machineKeyNameHex());
+            } catch (ServerRefused | ServerUnreachable e) {
+                return identity.machineKeyNameHex();
+            }
+        }
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        throw new ServerUnreachable(switch (outcome) {
+            case KEPT_CURRENT_KEY -> "the key rotation did not take effect (" + reason + "); the station keeps its current key; retry the rotation";
+            case NEITHER_KEY_ACCEPTED -> "the key rotation was interrupted and the server accepts neither key: enroll this station again";
+            default -> "the outcome of the key rotation is unknown (" + reason + "); the agent settles it on its next call"
+                    + " to the server (see station-agent status)";
+        }, null);
     }
 
     private void refreshEnrollmentState() {

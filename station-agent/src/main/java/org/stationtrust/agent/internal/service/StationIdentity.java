@@ -158,13 +158,119 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         });
     }
 
-    /** The server accepted the new key: sign with it from now on. */
-    public synchronized void adoptKey(MachineIdentity next) {
-        String before = hex(machine.machineKey().name());
+    /**
+     * Remembers, durably (atomic 0600 write), that a rotation to {@code next} is about to be sent. From here until
+     * {@link #adoptKey} or {@link #discardPendingKey}, a lost answer is resolved by asking the server which key it accepts.
+     */
+    public synchronized void recordPendingRotation(MachineIdentity next) {
+        String name = hex(next.machineKey().name());
+        int handle = next.config().machineKeyHandle();
+        update(state.withPendingRotation(handle, name));
+        audit.append("machine_key.rotation_pending", Map.of("keyName", name, "handle", handleText(handle),
+                "currentKeyName", hex(machine.machineKey().name())));
+    }
+
+    /**
+     * The server accepts the new key: sign with it from now on, forget the pending mark, then evict the retired key
+     * from the TPM (the server refuses it anyway; a failed eviction is reported, the next rotation replaces it).
+     */
+    public synchronized void adoptKey(MachineIdentity next, String how) {
+        MachineIdentity previous = machine;
+        String before = hex(previous.machineKey().name());
         machine = next;
         update(state.withMachineKey(hex(next.machineKey().name()), next.config().machineKeyHandle()));
         audit.append("machine_key.rotated", Map.of("previousKeyName", before, "keyName", hex(next.machineKey().name()),
-                "handle", String.format("0x%08X", next.config().machineKeyHandle())));
+                "handle", handleText(next.config().machineKeyHandle()), "how", how));
+        evict(previous, "retired");
+    }
+
+    /**
+     * The rotation did not take effect (refused, never sent, or the server still accepts the current key): evict the
+     * pending key from its handle and forget the mark. {@code pending} is the key object if at hand, else the handle
+     * recorded in the state is used.
+     */
+    public synchronized void discardPendingKey(Optional<MachineIdentity> pending, String why) {
+        StationState s = state;
+        if (!s.rotationPending()) return;
+        Optional<MachineIdentity> key = pending;
+        if (key.isEmpty()) {
+            key = loadPendingKeyQuietly(s);
+        }
+        key.ifPresent(k -> evict(k, "discarded"));
+        update(s.withoutPendingRotation());
+        audit.append("machine_key.rotation_discarded", Map.of("keyName", s.pendingMachineKeyNameHex(),
+                "handle", handleText(s.pendingMachineKeyHandle()), "reason", why));
+    }
+
+    /**
+     * The pending key as it sits in the TPM, if it is the one recorded. Loading an empty handle creates a key there;
+     * such a stranger is evicted again and the answer is empty (the pending key is lost).
+     */
+    public synchronized Optional<MachineIdentity> loadPendingKey() throws TpmException {
+        StationState s = state;
+        if (!s.rotationPending() || machine == null) return Optional.empty();
+        MachineIdentity found = call(current -> MachineIdentity.provision(connection, current.config().withHandles(
+                current.config().storageRootHandle(), current.config().attestationKeyHandle(), s.pendingMachineKeyHandle())));
+        if (hex(found.machineKey().name()).equals(s.pendingMachineKeyNameHex())) return Optional.of(found);
+        LOG.warn("event=machine_key.pending_missing handle={} message=\"the pending rotation's key is no longer in the TPM\"",
+                handleText(s.pendingMachineKeyHandle()));
+        evict(found, "stranger");
+        return Optional.empty();
+    }
+
+    private Optional<MachineIdentity> loadPendingKeyQuietly(StationState s) {
+        try {
+            return loadPendingKey();
+        } catch (TpmException | RuntimeException e) {
+            LOG.warn("event=machine_key.pending_unreadable handle={} reason=\"{}\"", handleText(s.pendingMachineKeyHandle()), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Neither key is accepted by the server: stop, keep both keys for inspection, say that re-enrollment is the fix. */
+    public synchronized void rotationUnresolvable(String why) {
+        StationState s = state;
+        audit.append("machine_key.rotation_unresolved", Map.of("currentKeyName", String.valueOf(s.machineKeyNameHex()),
+                "pendingKeyName", String.valueOf(s.pendingMachineKeyNameHex()), "reason", why));
+        update(s.withoutPendingRotation().withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
+                "after an interrupted key rotation the server accepts neither the current nor the new machine key ("
+                        + why + "): enroll this station again (station-agent deprovision, then station-agent enroll)"));
+        LOG.error("event=machine_key.rotation_unresolved message=\"the server accepts neither machine key; enroll this station again\"");
+    }
+
+    /** Signs server requests with {@code key} (not necessarily the current one): used to ask the server which key it accepts. */
+    public RequestSigning requestSigningWith(MachineIdentity key, Clock clock) {
+        TpmAccess pinned = new TpmAccess() {
+            @Override
+            public <T> T call(TpmCall<T> call) throws TpmException {
+                synchronized (StationIdentity.this) {
+                    org.stationtrust.agent.internal.identity.TpmCallCounter.record();
+                    return call.apply(key);
+                }
+            }
+
+            @Override
+            public MachineIdentity current() {
+                return key;
+            }
+        };
+        return new SignedRequests(new TpmMachineSigner(pinned, () -> this.state.machineId()), clock);
+    }
+
+    private void evict(MachineIdentity key, String what) {
+        try {
+            key.evictMachineKey();
+            audit.append("machine_key.evicted", Map.of("keyName", hex(key.machineKey().name()),
+                    "handle", handleText(key.config().machineKeyHandle()), "what", what));
+        } catch (TpmException | RuntimeException e) {
+            LOG.warn("event=machine_key.evict_failed handle={} reason=\"{}\"", handleText(key.config().machineKeyHandle()), e.getMessage());
+            audit.append("machine_key.evict_failed", Map.of("handle", handleText(key.config().machineKeyHandle()),
+                    "reason", e.getClass().getSimpleName()));
+        }
+    }
+
+    private static String handleText(int handle) {
+        return String.format("0x%08X", handle);
     }
 
     public Optional<MachineIdentity> machine() {
