@@ -31,6 +31,8 @@ public final class ServerFixture implements AutoCloseable {
     private final String jdbcUrl;
     private final String adminToken;
     private final HttpClient http;
+    private final Path dir;
+    private static final String KEYSTORE_PASSWORD = "test-keystore-password";
 
     public ServerFixture(Path dir, Path ekTrustStore, Duration attestationInterval) throws Exception {
         this(dir, ekTrustStore, attestationInterval, false);
@@ -41,11 +43,12 @@ public final class ServerFixture implements AutoCloseable {
      * stopped and started again on the same port with the same certificate (the agent's pin still holds).
      */
     public ServerFixture(Path dir, Path ekTrustStore, Duration attestationInterval, boolean restartable) throws Exception {
+        this.dir = dir;
         jdbcUrl = "jdbc:sqlite:" + dir.resolve("server.db");
         ServerConfig.Builder builder = ServerConfig.builder(jdbcUrl).bind("127.0.0.1", 0).ekTrustStore(ekTrustStore)
                 .attestationInterval(attestationInterval).requireEnrollmentToken(true);
         if (restartable) {
-            char[] password = "test-keystore-password".toCharArray();
+            char[] password = KEYSTORE_PASSWORD.toCharArray();
             builder.tls(ServerConfig.TlsMode.KEYSTORE).keystore(keystore(dir, password), password);
         } else {
             builder.tls(ServerConfig.TlsMode.DEV_SELF_SIGNED);
@@ -71,6 +74,16 @@ public final class ServerFixture implements AutoCloseable {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new IllegalStateException("keytool failed: " + out);
         return file;
+    }
+
+    /** The PKCS#12 keystore with the server's certificate and key (restartable fixtures only), e.g. for a proxy posing as it. */
+    public Path keystore() {
+        if (config.tlsMode() != ServerConfig.TlsMode.KEYSTORE) throw new IllegalStateException("build the fixture restartable");
+        return dir.resolve("server.p12");
+    }
+
+    public char[] keystorePassword() {
+        return KEYSTORE_PASSWORD.toCharArray();
     }
 
     /** Stops the server (its port refuses connections) until {@link #restart}. */

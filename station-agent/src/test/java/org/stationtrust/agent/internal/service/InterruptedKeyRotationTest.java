@@ -1,0 +1,265 @@
+package org.stationtrust.agent.internal.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.internal.config.ConfigLoader;
+import org.stationtrust.agent.internal.identity.StationState;
+import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
+import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.agent.internal.server.ServerHttp;
+import org.stationtrust.agent.internal.server.ServerRefused;
+import org.stationtrust.agent.testing.AgentClient;
+import org.stationtrust.agent.testing.AgentProcess;
+import org.stationtrust.agent.testing.RotationProxy;
+import org.stationtrust.agent.testing.ServerFixture;
+import org.stationtrust.agent.testing.StationFixture;
+
+/**
+ * Key rotations whose answer is lost, with real parts: swtpm, server-enroll on SQLite, and a real HTTPS proxy
+ * between them (posing with the server's certificate, so the agent's pin holds) that loses the rotation request or
+ * its answer. The agent must end on the key the server accepts, without re-enrollment.
+ */
+class InterruptedKeyRotationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ME = "/api/v1/stations/me";
+    @TempDir Path dir;
+    private StationFixture station;
+    private ServerFixture server;
+    private RotationProxy proxy;
+    private EnrollmentServer direct;
+
+    @BeforeEach
+    void start() throws Exception {
+        station = new StationFixture(dir.resolve("station"));
+        server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(), Duration.ofHours(1), true);
+        proxy = new RotationProxy(server.url(), server.keystore(), server.keystorePassword());
+        direct = new EnrollmentServer(ServerHttp.client(URI.create(server.url()), Optional.of(server.pin()), Duration.ofSeconds(10)),
+                URI.create(server.url()), Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) proxy.close();
+        if (server != null) server.close();
+        if (station != null) station.close();
+    }
+
+    @Test
+    void recoversToTheNewKeyWhenTheServerCommittedTheRotationButItsAnswerWasLost() throws Exception {
+        try (RunningAgent agent = RunningAgent.start(enrollingConfig("lost-answer"), Clock.systemUTC())) {
+            awaitActive(agent);
+            AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
+            String oldKeyName = agent.identity().machineKeyNameHex();
+            Integer oldHandle = agent.identity().current().config().machineKeyHandle();
+            String oldPacket = capture(client, "R-LOST-1");
+            Map<String, String> signedByOldKey = presign(agent);
+            // Control: the same kind of request, signed by the same key, is accepted before the rotation.
+            assertEquals(agent.identity().state().machineId(), direct.me(fixed(presign(agent))).path("machineId").asText());
+
+            proxy.mode(RotationProxy.Mode.DROP_AFTER_COMMIT);
+            client.post("/v1/key-rotation", "{}");
+            proxy.mode(RotationProxy.Mode.PASS);
+            assertEquals(1, proxy.rotationsCommitted(), "the server committed the rotation (HTTP " + proxy.lastRotationStatus() + ")");
+
+            await("the agent to settle the rotation", () -> !agent.identity().state().rotationPending());
+            StationState after = agent.identity().state();
+            assertEquals(EnrollmentPhase.ACTIVE, after.phase(), String.valueOf(after.detail()));
+            assertNotEquals(oldKeyName, after.machineKeyNameHex(), "the agent signs with the new key");
+            assertNotEquals(oldHandle, after.machineKeyHandle(), "the new key lives at the other handle");
+            assertEquals(after.machineKeyNameHex(), agent.identity().machineKeyNameHex());
+            List<JsonNode> audit = audit(dir.resolve("station/lost-answer-state"));
+            assertTrue(has(audit, "machine_key.rotation_resolved", "ADOPTED_NEW_KEY"), "the resolution is in the station audit log");
+
+            // The server refuses the old key: a fresh request it signed before, never sent, is refused now.
+            ServerRefused refused = assertThrows(ServerRefused.class, () -> direct.me(fixed(signedByOldKey)));
+            assertEquals("signature_invalid", refused.code());
+            // Signed calls work with the new key: an attestation passes, a new packet verifies as signed by the current key.
+            attestAgain(agent, client);
+            assertEquals("current", verify(capture(client, "R-LOST-2")).path("keyStatus").asText());
+            assertEquals("retired", verify(oldPacket).path("keyStatus").asText());
+        }
+    }
+
+    @Test
+    void keepsTheOldKeyAndDiscardsTheNewOneWhenTheRotationRequestNeverReachesTheServer() throws Exception {
+        try (RunningAgent agent = RunningAgent.start(enrollingConfig("never-sent"), Clock.systemUTC())) {
+            awaitActive(agent);
+            AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
+            String oldKeyName = agent.identity().machineKeyNameHex();
+            Integer oldHandle = agent.identity().current().config().machineKeyHandle();
+
+            proxy.mode(RotationProxy.Mode.DROP_BEFORE_SERVER);
+            AgentClient.Answer lost = client.post("/v1/key-rotation", "{}");
+            proxy.mode(RotationProxy.Mode.PASS);
+            assertNotEquals(200, lost.status(), lost.body().toString());
+            assertEquals(1, proxy.rotationsSeen());
+            assertEquals(0, proxy.rotationsCommitted());
+
+            await("the agent to settle the rotation", () -> !agent.identity().state().rotationPending());
+            StationState after = agent.identity().state();
+            assertEquals(EnrollmentPhase.ACTIVE, after.phase());
+            assertEquals(oldKeyName, after.machineKeyNameHex(), "still the old key");
+            assertEquals(oldKeyName, agent.identity().machineKeyNameHex());
+            assertEquals(oldHandle, agent.identity().current().config().machineKeyHandle());
+            List<JsonNode> audit = audit(dir.resolve("station/never-sent-state"));
+            assertTrue(has(audit, "machine_key.rotation_resolved", "KEPT_CURRENT_KEY"), "the resolution is in the station audit log");
+            assertTrue(has(audit, "machine_key.rotation_discarded", null), "the pending key is discarded");
+            assertTrue(has(audit, "machine_key.evicted", "discarded"), "the pending key is evicted from the TPM");
+
+            assertEquals(after.machineId(), direct.me(fixed(presign(agent))).path("machineId").asText(), "the server accepts the old key");
+            attestAgain(agent, client);
+            assertEquals("current", verify(capture(client, "R-NEVER-1")).path("keyStatus").asText());
+
+            // Nothing is left half-done: the next rotation goes through normally.
+            AgentClient.Answer rotated = client.post("/v1/key-rotation", "{}");
+            assertEquals(200, rotated.status(), rotated.body().toString());
+            assertNotEquals(oldKeyName, agent.identity().machineKeyNameHex());
+            assertFalse(agent.identity().state().rotationPending());
+        }
+    }
+
+    @Test
+    void settlesARotationInterruptedByKillingTheAgentProcessWhenItStartsAgain() throws Exception {
+        int port = freePort();
+        Path config = station.productionConfigFile("killed", proxy.url(), server.pin());
+        Files.writeString(config, Files.readString(config).replace("port: 0", "port: " + port));
+        Path state = dir.resolve("station/killed-state");
+        String oldKeyName;
+        try (RunningAgent enrolling = RunningAgent.start(new ConfigLoader(Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN",
+                server.issueEnrollmentToken())).load(config), Clock.systemUTC())) {
+            awaitActive(enrolling);
+            oldKeyName = enrolling.identity().machineKeyNameHex();
+        }
+
+        String pendingKeyName;
+        try (AgentProcess agent = AgentProcess.start(config, dir.resolve("agent-1.log"))) {
+            AgentClient client = agent.awaitReady(state, port);
+            await("the process to be active", () -> "ACTIVE".equals(client.get("/v1/status").body().path("enrollment").asText()));
+            proxy.mode(RotationProxy.Mode.HOLD_AFTER_COMMIT);
+            CompletableFuture<Void> asked = CompletableFuture.runAsync(() -> {
+                try {
+                    client.post("/v1/key-rotation", "{}");
+                } catch (Exception expected) {
+                    // the agent dies before it answers
+                }
+            });
+            await("the server to commit the rotation", () -> proxy.rotationsCommitted() == 1);
+            StationState marked = StationState.load(state);
+            assertTrue(marked.rotationPending(), "the pending rotation is on disk before the answer");
+            assertEquals(oldKeyName, marked.machineKeyNameHex());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(StationState.FILE))));
+            pendingKeyName = marked.pendingMachineKeyNameHex();
+            agent.kill();
+            asked.handle((v, e) -> null).get();
+        }
+        proxy.mode(RotationProxy.Mode.PASS);
+        proxy.release();
+
+        try (AgentProcess agent = AgentProcess.start(config, dir.resolve("agent-2.log"))) {
+            AgentClient client = agent.awaitReady(state, port);
+            await("the restarted agent to settle the rotation", () -> !StationState.load(state).rotationPending());
+            StationState after = StationState.load(state);
+            assertEquals(EnrollmentPhase.ACTIVE, after.phase(), String.valueOf(after.detail()));
+            assertEquals(pendingKeyName, after.machineKeyNameHex(), "the restarted agent signs with the key the server accepted");
+            assertNull(after.pendingMachineKeyHandle());
+            assertTrue(has(audit(state), "machine_key.rotation_resolved", "ADOPTED_NEW_KEY"));
+            await("a passing attestation signed with the new key", () -> {
+                JsonNode status = client.get("/v1/status").body();
+                return "PASSED".equals(status.path("lastAttestationResult").asText()) && !status.has("keyRotation");
+            });
+            assertEquals("current", verify(capture(client, "R-KILL-1")).path("keyStatus").asText());
+        }
+    }
+
+    private AgentConfig enrollingConfig(String name) throws Exception {
+        return station.productionConfig(name, proxy.url(), server.pin(),
+                Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN", server.issueEnrollmentToken()));
+    }
+
+    private void awaitActive(RunningAgent agent) throws Exception {
+        await("enrollment to reach PENDING_APPROVAL", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
+        server.admin("POST", "/api/v1/admin/machines/" + agent.identity().state().machineId() + "/approve", "{\"reason\":\"rotation test\"}");
+        await("approval and a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
+                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+    }
+
+    private static void attestAgain(RunningAgent agent, AgentClient client) throws Exception {
+        String before = agent.identity().state().lastAttestation();
+        assertEquals(202, client.post("/v1/attestations", "{}").status());
+        await("a new passing attestation", () -> !before.equals(agent.identity().state().lastAttestation())
+                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+    }
+
+    /** Headers for GET /api/v1/stations/me signed now by the agent's current key, to be sent later. */
+    private static Map<String, String> presign(RunningAgent agent) {
+        return agent.identity().requestSigning(Clock.systemUTC()).headers("GET", ME, new byte[0]);
+    }
+
+    private static RequestSigning fixed(Map<String, String> headers) {
+        return (method, path, body) -> headers;
+    }
+
+    private static String capture(AgentClient client, String registration) throws Exception {
+        AgentClient.Answer a = client.post("/v1/captures", "{\"modality\":\"Face\",\"deviceSubId\":0,\"consentReference\":\"consent-rot\","
+                + "\"registrationId\":\"" + registration + "\",\"operator\":\"op-1\"}");
+        assertEquals(200, a.status(), a.body().toString());
+        return a.body().path("packet").asText();
+    }
+
+    private JsonNode verify(String packet) throws Exception {
+        return server.admin("POST", "/api/v1/packets/verify", "{\"packet\":\"" + packet + "\"}");
+    }
+
+    private static List<JsonNode> audit(Path stateDir) throws Exception {
+        List<JsonNode> records = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(stateDir.resolve("audit.jsonl"))) {
+            if (!line.isBlank()) records.add(JSON.readTree(line));
+        }
+        return records;
+    }
+
+    private static boolean has(List<JsonNode> audit, String event, String containing) {
+        return audit.stream().anyMatch(r -> event.equals(r.path("event").asText())
+                && (containing == null || r.toString().contains(containing)));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void await(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(100);
+        }
+    }
+}

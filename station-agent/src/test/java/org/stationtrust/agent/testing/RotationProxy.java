@@ -1,0 +1,179 @@
+package org.stationtrust.agent.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A real HTTPS reverse proxy between the agent and server-enroll. It presents the server's own certificate (from
+ * the restartable fixture's keystore), so the agent's pin holds, and forwards every request unchanged, except that
+ * a key-rotation request can be lost: before it reaches the server, or after the server committed it (the answer
+ * is thrown away and the connection closed), or held after the commit until the test lets go.
+ */
+public final class RotationProxy implements AutoCloseable {
+    public static final String ROTATION_PATH = "/api/v1/stations/key-rotation";
+    private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "connection", "upgrade", "expect",
+            "keep-alive", "transfer-encoding", "te", "trailer", "http2-settings");
+
+    /** What happens to the next key-rotation request. */
+    public enum Mode {
+        /** Forwarded, answer relayed. */
+        PASS,
+        /** Connection closed before anything reaches the server. */
+        DROP_BEFORE_SERVER,
+        /** Forwarded; the server commits; its answer is discarded and the connection closed. */
+        DROP_AFTER_COMMIT,
+        /** Forwarded; the server commits; the answer is held until {@link #release()}, then the connection closed. */
+        HOLD_AFTER_COMMIT
+    }
+
+    private final HttpsServer https;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rotation-proxy");
+        t.setDaemon(true);
+        return t;
+    });
+    private final HttpClient upstream;
+    private final String target;
+    private volatile Mode mode = Mode.PASS;
+    private final AtomicInteger rotationsSeen = new AtomicInteger();
+    private final AtomicInteger rotationsCommitted = new AtomicInteger();
+    private final AtomicInteger lastRotationStatus = new AtomicInteger();
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    public RotationProxy(String serverUrl, Path keystore, char[] password) throws Exception {
+        this.target = serverUrl;
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            ks.load(in, password);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext serverSide = SSLContext.getInstance("TLS");
+        serverSide.init(kmf.getKeyManagers(), null, null);
+        SSLContext clientSide = SSLContext.getInstance("TLS");
+        clientSide.init(null, tmf.getTrustManagers(), null);
+        upstream = HttpClient.newBuilder().sslContext(clientSide).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverSide));
+        https.createContext("/", this::handle);
+        https.setExecutor(executor);
+        https.start();
+    }
+
+    public String url() {
+        return "https://127.0.0.1:" + https.getAddress().getPort();
+    }
+
+    public void mode(Mode next) {
+        mode = next;
+    }
+
+    /** Key-rotation requests that arrived here. */
+    public int rotationsSeen() {
+        return rotationsSeen.get();
+    }
+
+    /** Key-rotation requests the server answered with 2xx (committed), whether or not the answer was relayed. */
+    public int rotationsCommitted() {
+        return rotationsCommitted.get();
+    }
+
+    public int lastRotationStatus() {
+        return lastRotationStatus.get();
+    }
+
+    /** Lets a held answer go (the connection is then closed without it). */
+    public void release() {
+        released.countDown();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            boolean rotation = ROTATION_PATH.equals(exchange.getRequestURI().getRawPath());
+            Mode now = rotation ? mode : Mode.PASS;
+            if (rotation) rotationsSeen.incrementAndGet();
+            if (now == Mode.DROP_BEFORE_SERVER) throw new LostOnPurpose("rotation request dropped before the server");
+            HttpResponse<byte[]> answer = forward(exchange, body);
+            if (rotation) {
+                lastRotationStatus.set(answer.statusCode());
+                if (answer.statusCode() / 100 == 2) rotationsCommitted.incrementAndGet();
+            }
+            if (now == Mode.DROP_AFTER_COMMIT) throw new LostOnPurpose("rotation answer dropped after the server answered");
+            if (now == Mode.HOLD_AFTER_COMMIT) {
+                awaitRelease();
+                throw new LostOnPurpose("rotation answer held, then dropped");
+            }
+            answer.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
+            exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+            exchange.getResponseBody().write(answer.body());
+        }
+    }
+
+    private void awaitRelease() {
+        try {
+            released.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI().toString()))
+                .timeout(Duration.ofSeconds(30))
+                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) return;
+            for (String v : List.copyOf(values)) r.header(name, v);
+        });
+        try {
+            return upstream.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while forwarding", e);
+        }
+    }
+
+    /** Thrown out of the handler: the HTTP server then closes the connection without an answer. */
+    private static final class LostOnPurpose extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LostOnPurpose(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        released.countDown();
+        https.stop(0);
+        executor.shutdownNow();
+    }
+}
