@@ -294,6 +294,10 @@ public final class ServerSession implements AutoCloseable {
             return afterLostAnswer(e.getMessage());
         } catch (ServerUnreachable e) {
             return afterLostAnswer(e.getMessage());
+        } catch (TpmException e) {
+            // Only the certification can fail here, before the request is sent: the server never saw the new key.
+            identity.discardPendingKey(Optional.of(next), "the TPM failed to certify the new key (" + e.getClass().getSimpleName() + ")");
+            throw e;
         }
         identity.adoptKey(next, "the server confirmed the rotation");
         return keyId;
