@@ -1,5 +1,7 @@
 package org.stationtrust.server.bench;
 
+import static org.stationtrust.bench.BenchFigures.benchFigure;
+import static org.stationtrust.bench.BenchFigures.writeBenchFigures;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,33 +136,6 @@ class AttestationBenchmark {
                             + String.format(r, "%.1f", openP50) + " ms; closed-loop p50 / p99 "
                             + String.format(r, "%.1f / %.1f", closedP50, closedP99) + " ms; " + load));
         }
-    }
-
-    /** One figure in the common schema scripts/bench aggregates (docs/performance.md); null = not applicable. */
-    static String benchFigure(String figure, double ours, Double limit, String unit, Double ratio, String target,
-                              Boolean met, String note) {
-        return "{\"figure\":" + jsonString(figure) + ",\"ours\":" + jsonNumber(ours) + ",\"limit\":" + jsonNumber(limit)
-                + ",\"unit\":" + jsonString(unit) + ",\"ratio\":" + jsonNumber(ratio) + ",\"target\":" + jsonString(target)
-                + ",\"met\":" + met + ",\"note\":" + jsonString(note) + "}";
-    }
-
-    /** Writes {@code <bench.out>/<module>.json} (default target/bench) for scripts/bench. */
-    static void writeBenchFigures(String module, String... figures) throws java.io.IOException {
-        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("bench.out", "target/bench"));
-        java.nio.file.Files.createDirectories(dir);
-        java.nio.file.Path file = dir.resolve(module + ".json");
-        java.nio.file.Files.writeString(file, "{\"module\":" + jsonString(module) + ",\"figures\":[\n  "
-                + String.join(",\n  ", figures) + "\n]}\n");
-        System.out.println("figures written to " + file.toAbsolutePath());
-    }
-
-    private static String jsonNumber(Double value) {
-        return value == null || value.isNaN() || value.isInfinite() ? "null"
-                : String.format(java.util.Locale.ROOT, "%.4f", value);
-    }
-
-    private static String jsonString(String value) {
-        return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** CPU time of closed-loop workers that have finished (their threads are gone before a snapshot sees them). */

@@ -1,5 +1,7 @@
 package org.stationtrust.agent.benchmark;
 
+import static org.stationtrust.bench.BenchFigures.benchFigure;
+import static org.stationtrust.bench.BenchFigures.writeBenchFigures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,7 +71,7 @@ class CaptureBenchmark {
             long launched = System.nanoTime();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             // The agent's JVM options as the installer's STATION_AGENT_JVM_OPTIONS would give them (none by default).
-            for (String option : System.getProperty("station.benchmark.agentJvmOptions", "").trim().split("\\s+")) {
+            for (String option : agentJvmOptions().trim().split("\\s+")) {
                 if (!option.isEmpty()) command.add(option);
             }
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.stationtrust.agent.Main", "--config",
@@ -151,7 +153,7 @@ class CaptureBenchmark {
                 report.add(String.format(Locale.ROOT, "rounds                         %d after %d warm-up; each round: one Face capture directly, one"
                         + " through the agent with each client (order rotated); answer %d bytes", ROUNDS, WARMUP, viaOk.get(0).bytes()));
                 report.add("load average                   before " + loadBefore + ", after " + loadAfter);
-                report.add("agent JVM options              " + System.getProperty("station.benchmark.agentJvmOptions", "(none)"));
+                report.add("agent JVM options              " + agentJvmOptions());
                 report.add(String.format(Locale.ROOT, "TPM machine-key signature      p50 %.2f ms  mean %.2f ms  (swtpm, this run)", tpmSign, mean(sign)));
                 report.add(String.format(Locale.ROOT, "bare sbi-client capture        p50 %.2f ms  mean %.2f ms  p95 %.2f ms", median(direct), mean(direct), p95(direct)));
                 report.add(String.format(Locale.ROOT, "via agent, OkHttp client       p50 %.2f ms  mean %.2f ms  p95 %.2f ms  (sbi-client's HTTP library)",
@@ -300,33 +302,6 @@ class CaptureBenchmark {
         return out;
     }
 
-    /** One figure in the common schema scripts/bench aggregates (docs/performance.md); null = not applicable. */
-    static String benchFigure(String figure, double ours, Double limit, String unit, Double ratio, String target,
-                              Boolean met, String note) {
-        return "{\"figure\":" + jsonString(figure) + ",\"ours\":" + jsonNumber(ours) + ",\"limit\":" + jsonNumber(limit)
-                + ",\"unit\":" + jsonString(unit) + ",\"ratio\":" + jsonNumber(ratio) + ",\"target\":" + jsonString(target)
-                + ",\"met\":" + met + ",\"note\":" + jsonString(note) + "}";
-    }
-
-    /** Writes {@code <bench.out>/<module>.json} (default target/bench) for scripts/bench. */
-    static void writeBenchFigures(String module, String... figures) throws java.io.IOException {
-        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("bench.out", "target/bench"));
-        java.nio.file.Files.createDirectories(dir);
-        java.nio.file.Path file = dir.resolve(module + ".json");
-        java.nio.file.Files.writeString(file, "{\"module\":" + jsonString(module) + ",\"figures\":[\n  "
-                + String.join(",\n  ", figures) + "\n]}\n");
-        System.out.println("figures written to " + file.toAbsolutePath());
-    }
-
-    private static String jsonNumber(Double value) {
-        return value == null || value.isNaN() || value.isInfinite() ? "null"
-                : String.format(java.util.Locale.ROOT, "%.4f", value);
-    }
-
-    private static String jsonString(String value) {
-        return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
     private static AgentClient awaitReady(Process agent, Path stateDir, int port) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
@@ -392,4 +367,26 @@ class CaptureBenchmark {
         Collections.sort(sorted);
         return sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1);
     }
+
+    /**
+     * The agent's JVM options for the run: -Dstation.benchmark.agentJvmOptions, else the defaults the Debian
+     * package's launcher starts the service with (installer/src/deb/station-agent), so the figures are those
+     * of the agent as installed.
+     */
+    static String agentJvmOptions() {
+        String chosen = System.getProperty("station.benchmark.agentJvmOptions");
+        if (chosen != null) return chosen;
+        java.nio.file.Path launcher = java.nio.file.Path.of("..", "installer", "src", "deb", "station-agent");
+        try {
+            for (String line : java.nio.file.Files.readAllLines(launcher)) {
+                if (line.startsWith("defaults=\"") && line.endsWith("\"")) {
+                    return line.substring("defaults=\"".length(), line.length() - 1);
+                }
+            }
+        } catch (java.io.IOException e) {
+            System.out.println("no package launcher at " + launcher.toAbsolutePath() + ": agent runs with JVM defaults");
+        }
+        return "";
+    }
+
 }
