@@ -105,6 +105,13 @@ class AttestationBenchmark {
             System.out.printf(r, "CPU-normalised ratio attestations / bare crypto of one attestation: %.2f; / bare quote"
                     + " verifications alone: %.2f%n", cpuRatio, perCpu / bare.quotesPerCpuSecond);
             System.out.println("(the load generator's own signing and HTTP client run in the same process and cores)");
+            // In the field the stations are other machines: the server's own cost is the process CPU less the load
+            // generator's threads (GC and JIT stay on the server's side, though part of them is the generator's).
+            double serverCpu = cpu - cpuSplit.getOrDefault("load generator", 0.0);
+            double perServerCpu = n / serverCpu;
+            double serverCpuRatio = perServerCpu / barePerAttestationCpu;
+            System.out.printf(r, "per CPU-second of the server alone (process CPU less the load generator's threads):"
+                    + " attestations %.0f; ratio / bare crypto of one attestation: %.2f%n", perServerCpu, serverCpuRatio);
             // Other processes starve the bare loops and the load run differently, so a wall-clock ratio alone can pass
             // or fail by accident: the target counts as met only when the CPU-normalised ratio agrees.
             boolean met = ratio >= 0.3 && cpuRatio >= 0.3;
@@ -128,6 +135,11 @@ class AttestationBenchmark {
                             + bare.threads + " threads in the same JVM before and after the run; the load generator shares"
                             + " the cores; met only when the per CPU-second ratio (" + String.format(r, "%.2f", cpuRatio)
                             + ") is >= 0.3 too, since load from other processes skews wall-clock ratios; " + load),
+                    benchFigure("server attestations per CPU-second of the server alone / bare crypto of one attestation"
+                            + " per CPU-second", perServerCpu, barePerAttestationCpu, "attestations/CPU-s", serverCpuRatio,
+                            "reported", null, "the process's CPU less the load generator's threads (which sign and send"
+                            + " for the stations, other machines in the field); GC and JIT counted as the server's; "
+                            + load),
                     benchFigure("the same / bare quote verification alone", rate, bare.quotesPerSecond, "attestations/s",
                             rate / bare.quotesPerSecond, "reported", null, "per CPU-second ratio "
                             + String.format(r, "%.2f", perCpu / bare.quotesPerCpuSecond) + "; " + load),
