@@ -62,6 +62,7 @@ public final class RotationProxy implements AutoCloseable {
     private final AtomicInteger rotationsCommitted = new AtomicInteger();
     private final AtomicInteger lastRotationStatus = new AtomicInteger();
     private final CountDownLatch released = new CountDownLatch(1);
+    private final java.util.Map<String, AtomicInteger> requests = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RotationProxy(String serverUrl, Path keystore, char[] password) throws Exception {
         this.target = serverUrl;
@@ -108,6 +109,12 @@ public final class RotationProxy implements AutoCloseable {
         return lastRotationStatus.get();
     }
 
+    /** Requests that arrived here for {@code path} (any method). */
+    public int requests(String path) {
+        AtomicInteger n = requests.get(path);
+        return n == null ? 0 : n.get();
+    }
+
     /** Lets a held answer go (the connection is then closed without it). */
     public void release() {
         released.countDown();
@@ -117,6 +124,7 @@ public final class RotationProxy implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             boolean rotation = ROTATION_PATH.equals(exchange.getRequestURI().getRawPath());
+            requests.computeIfAbsent(exchange.getRequestURI().getRawPath(), k -> new AtomicInteger()).incrementAndGet();
             Mode now = rotation ? mode : Mode.PASS;
             if (rotation) rotationsSeen.incrementAndGet();
             if (now == Mode.DROP_BEFORE_SERVER) throw new LostOnPurpose("rotation request dropped before the server");

@@ -39,6 +39,9 @@ import org.stationtrust.agent.testing.AgentProcess;
 import org.stationtrust.agent.testing.RotationProxy;
 import org.stationtrust.agent.testing.ServerFixture;
 import org.stationtrust.agent.testing.StationFixture;
+import org.stationtrust.tpm.IdentityConfig;
+import org.stationtrust.tpm.MachineIdentity;
+import org.stationtrust.tpm.TpmConnection;
 
 /**
  * Key rotations whose answer is lost, with real parts: swtpm, server-enroll on SQLite, and a real HTTPS proxy
@@ -146,19 +149,65 @@ class InterruptedKeyRotationTest {
 
     @Test
     void settlesARotationInterruptedByKillingTheAgentProcessWhenItStartsAgain() throws Exception {
+        KilledMidRotation killed = killMidRotation("killed");
+        try (AgentProcess agent = AgentProcess.start(killed.config(), dir.resolve("killed-2.log"))) {
+            AgentClient client = agent.awaitReady(killed.state(), killed.port());
+            await("the restarted agent to settle the rotation", () -> !StationState.load(killed.state()).rotationPending());
+            StationState after = StationState.load(killed.state());
+            assertEquals(EnrollmentPhase.ACTIVE, after.phase(), String.valueOf(after.detail()));
+            assertEquals(killed.pendingKeyName(), after.machineKeyNameHex(), "the restarted agent signs with the key the server accepted");
+            assertNull(after.pendingMachineKeyHandle());
+            assertTrue(has(audit(killed.state()), "machine_key.rotation_resolved", "ADOPTED_NEW_KEY"));
+            await("a passing attestation signed with the new key", () -> {
+                JsonNode status = client.get("/v1/status").body();
+                return "PASSED".equals(status.path("lastAttestationResult").asText()) && !status.has("keyRotation");
+            });
+            assertEquals("current", verify(capture(client, "R-KILL-1")).path("keyStatus").asText());
+        }
+    }
+
+    @Test
+    void asksOnceForReEnrollmentWhenTheServerRefusesTheCurrentKeyAndTheNewOneIsGoneFromTheTpm() throws Exception {
+        KilledMidRotation killed = killMidRotation("lost-key");
+        // While the agent is down, the committed new key disappears from the TPM (an administrator's tpm2_evictcontrol).
+        try (TpmConnection tpm = TpmConnection.open(station.tpm().uri())) {
+            MachineIdentity.provision(tpm, IdentityConfig.defaults().withHandles(IdentityConfig.DEFAULT_STORAGE_ROOT,
+                    IdentityConfig.DEFAULT_ATTESTATION_KEY, killed.pendingHandle())).evictMachineKey();
+        }
+        int probesBefore = proxy.requests(ME);
+        try (AgentProcess agent = AgentProcess.start(killed.config(), dir.resolve("lost-key-2.log"))) {
+            AgentClient client = agent.awaitReady(killed.state(), killed.port());
+            await("the agent to give up on the rotation", () -> "REENROLLMENT_REQUIRED".equals(
+                    client.get("/v1/status").body().path("enrollment").asText()));
+            JsonNode status = client.get("/v1/status").body();
+            assertTrue(status.path("detail").asText().contains("enroll this station again"), status.toString());
+            assertFalse(status.has("keyRotation"), status.toString());
+            assertFalse(StationState.load(killed.state()).rotationPending());
+            List<JsonNode> audit = audit(killed.state());
+            assertEquals(1, audit.stream().filter(r -> "machine_key.rotation_unresolved".equals(r.path("event").asText())).count());
+            assertTrue(has(audit, "machine_key.rotation_resolved", "NEITHER_KEY_ACCEPTED"));
+            assertEquals(1, proxy.requests(ME) - probesBefore, "one probe with the current key; the missing key is not tried");
+            assertEquals(409, client.post("/v1/key-rotation", "{}").status(), "no rotation from a station that must re-enroll");
+        }
+    }
+
+    /** An enrolled agent process, SIGKILLed after the server committed its rotation and before it got the answer. */
+    private record KilledMidRotation(Path config, Path state, int port, String pendingKeyName, int pendingHandle) {
+    }
+
+    private KilledMidRotation killMidRotation(String name) throws Exception {
         int port = freePort();
-        Path config = station.productionConfigFile("killed", proxy.url(), server.pin());
+        Path config = station.productionConfigFile(name, proxy.url(), server.pin());
         Files.writeString(config, Files.readString(config).replace("port: 0", "port: " + port));
-        Path state = dir.resolve("station/killed-state");
+        Path state = dir.resolve("station/" + name + "-state");
         String oldKeyName;
         try (RunningAgent enrolling = RunningAgent.start(new ConfigLoader(Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN",
                 server.issueEnrollmentToken())).load(config), Clock.systemUTC())) {
             awaitActive(enrolling);
             oldKeyName = enrolling.identity().machineKeyNameHex();
         }
-
-        String pendingKeyName;
-        try (AgentProcess agent = AgentProcess.start(config, dir.resolve("agent-1.log"))) {
+        StationState marked;
+        try (AgentProcess agent = AgentProcess.start(config, dir.resolve(name + "-1.log"))) {
             AgentClient client = agent.awaitReady(state, port);
             await("the process to be active", () -> "ACTIVE".equals(client.get("/v1/status").body().path("enrollment").asText()));
             proxy.mode(RotationProxy.Mode.HOLD_AFTER_COMMIT);
@@ -170,31 +219,16 @@ class InterruptedKeyRotationTest {
                 }
             });
             await("the server to commit the rotation", () -> proxy.rotationsCommitted() == 1);
-            StationState marked = StationState.load(state);
+            marked = StationState.load(state);
             assertTrue(marked.rotationPending(), "the pending rotation is on disk before the answer");
             assertEquals(oldKeyName, marked.machineKeyNameHex());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(StationState.FILE))));
-            pendingKeyName = marked.pendingMachineKeyNameHex();
             agent.kill();
             asked.handle((v, e) -> null).get();
         }
         proxy.mode(RotationProxy.Mode.PASS);
         proxy.release();
-
-        try (AgentProcess agent = AgentProcess.start(config, dir.resolve("agent-2.log"))) {
-            AgentClient client = agent.awaitReady(state, port);
-            await("the restarted agent to settle the rotation", () -> !StationState.load(state).rotationPending());
-            StationState after = StationState.load(state);
-            assertEquals(EnrollmentPhase.ACTIVE, after.phase(), String.valueOf(after.detail()));
-            assertEquals(pendingKeyName, after.machineKeyNameHex(), "the restarted agent signs with the key the server accepted");
-            assertNull(after.pendingMachineKeyHandle());
-            assertTrue(has(audit(state), "machine_key.rotation_resolved", "ADOPTED_NEW_KEY"));
-            await("a passing attestation signed with the new key", () -> {
-                JsonNode status = client.get("/v1/status").body();
-                return "PASSED".equals(status.path("lastAttestationResult").asText()) && !status.has("keyRotation");
-            });
-            assertEquals("current", verify(capture(client, "R-KILL-1")).path("keyStatus").asText());
-        }
+        return new KilledMidRotation(config, state, port, marked.pendingMachineKeyNameHex(), marked.pendingMachineKeyHandle());
     }
 
     private AgentConfig enrollingConfig(String name) throws Exception {
