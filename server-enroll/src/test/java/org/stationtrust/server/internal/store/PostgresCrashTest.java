@@ -21,10 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
 
@@ -49,7 +47,7 @@ class PostgresCrashTest {
                 List<SoftwareEnrollee> stations = new ArrayList<>();
                 for (int i = 0; i < STATIONS; i++) {
                     SoftwareEnrollee s = new SoftwareEnrollee("pg-crash-" + i);
-                    enroll(i % 2 == 0 ? a : b, i % 2 == 0 ? b : a, s);
+                    (i % 2 == 0 ? a : b).enrollAcross(i % 2 == 0 ? b : a, s, "pg crash");
                     stations.add(s);
                 }
                 Map<String, AtomicInteger> acknowledged = new ConcurrentHashMap<>();
@@ -108,11 +106,11 @@ class PostgresCrashTest {
                             + stored + " stored, " + e.getValue().get() + " acknowledged");
                 }
                 for (SoftwareEnrollee s : stations) {
-                    HttpResponse<String> replay = signed(b, s, "POST", "/api/v1/attestation/quotes", s.quoteJson(lastNonce.get(s.machineId)).toString());
+                    HttpResponse<String> replay = b.signedBy(s, "POST", "/api/v1/attestation/quotes", s.quoteJson(lastNonce.get(s.machineId)).toString());
                     assertTrue(replay.statusCode() >= 400 && replay.statusCode() < 500, "a used nonce is refused after the crash: " + replay.body());
                 }
                 SoftwareEnrollee after = new SoftwareEnrollee("pg-crash-after");
-                enroll(b, a, after);
+                b.enrollAcross(a, after, "pg crash");
                 assertTrue(attestOnce(a, b, after, new AtomicInteger(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
                 assertTrue(new AuditLog(a.db).verify().intact(), "audit chain after the crash");
             }
@@ -122,11 +120,11 @@ class PostgresCrashTest {
     /** One nonce and quote; counts answers; true (and counted) when both were acknowledged and the quote passed. */
     private static boolean attestOnce(TestServer nonceFrom, TestServer quoteTo, SoftwareEnrollee s, AtomicInteger acknowledged,
                                       Map<String, Integer> answers, Map<String, String> lastNonce) {
-        HttpResponse<String> n = signed(nonceFrom, s, "POST", "/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}");
+        HttpResponse<String> n = nonceFrom.signedBy(s, "POST", "/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}");
         answers.merge(label(n), 1, Integer::sum);
         if (n.statusCode() != 201) return false;
         String nonce = TestServer.json(n).path("nonce").asText();
-        HttpResponse<String> q = signed(quoteTo, s, "POST", "/api/v1/attestation/quotes", s.quoteJson(nonce).toString());
+        HttpResponse<String> q = quoteTo.signedBy(s, "POST", "/api/v1/attestation/quotes", s.quoteJson(nonce).toString());
         answers.merge(label(q), 1, Integer::sum);
         if (q.statusCode() != 200) return false;
         assertEquals("PASSED", TestServer.json(q).path("result").asText(), q.body());
@@ -137,21 +135,6 @@ class PostgresCrashTest {
 
     private static String label(HttpResponse<String> r) {
         return r.statusCode() < 400 ? Integer.toString(r.statusCode()) : r.statusCode() + " " + TestServer.errorCode(r);
-    }
-
-    private static void enroll(TestServer first, TestServer other, SoftwareEnrollee s) {
-        HttpResponse<String> e = first.stations.sendRaw("POST", "/api/v1/enrollments", s.enrollmentBody(), null);
-        assertEquals(201, e.statusCode(), e.body());
-        s.machineId = TestServer.json(e).path("machineId").asText();
-        HttpResponse<String> act = other.stations.sendRaw("POST", "/api/v1/enrollments/" + s.machineId + "/activation",
-                s.activationBody(TestServer.json(e)), null);
-        assertEquals(200, act.statusCode(), act.body());
-        assertEquals(200, first.as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + s.machineId + "/approve", "{\"reason\":\"pg crash\"}")
-                .statusCode());
-    }
-
-    private static HttpResponse<String> signed(TestServer t, SoftwareEnrollee s, String method, String path, String body) {
-        return t.stations.send(method, path, body, s.machineId, StationClient.jcaSigner(s.machineKey()));
     }
 
     private static int total(Map<String, AtomicInteger> counts) {

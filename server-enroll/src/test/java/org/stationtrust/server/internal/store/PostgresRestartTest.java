@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
 
@@ -31,13 +30,13 @@ class PostgresRestartTest {
             try (TestServer a = TestServer.start(url, "postgres", "", b -> b);
                  TestServer b = TestServer.second(url, "postgres", "", a.tokens, x -> x)) {
                 SoftwareEnrollee s = new SoftwareEnrollee("pg-restart");
-                enroll(a, b, s);
+                a.enrollAcross(b, s, "pg restart");
                 assertEquals("PASSED", attest(a, b, s));
 
                 pg.stop();
                 assertEquals(503, ready(a), "not ready while the database is down");
                 assertEquals(503, ready(b), "not ready while the database is down");
-                HttpResponse<String> refused = signed(b, s, "POST", "/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}");
+                HttpResponse<String> refused = b.signedBy(s, "POST", "/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}");
                 assertEquals(503, refused.statusCode(), refused.body());
                 assertEquals("storage_unavailable", TestServer.errorCode(refused));
                 pg.startAgain();
@@ -46,7 +45,7 @@ class PostgresRestartTest {
                 assertEquals("PASSED", attest(a, b, s), "nonce from one instance, quote to the other");
                 assertEquals("PASSED", attest(b, a, s));
                 SoftwareEnrollee after = new SoftwareEnrollee("pg-restart-after");
-                enroll(b, a, after);
+                b.enrollAcross(a, after, "pg restart");
                 assertEquals("PASSED", attest(b, a, after));
                 assertTrue(new AuditLog(a.db).verify().intact(), "audit chain after the restart");
                 assertEquals("ACTIVE", TestServer.json(a.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + s.machineId, null))
@@ -55,28 +54,13 @@ class PostgresRestartTest {
         }
     }
 
-    private static void enroll(TestServer first, TestServer other, SoftwareEnrollee s) {
-        HttpResponse<String> e = first.stations.sendRaw("POST", "/api/v1/enrollments", s.enrollmentBody(), null);
-        assertEquals(201, e.statusCode(), e.body());
-        s.machineId = TestServer.json(e).path("machineId").asText();
-        HttpResponse<String> a = other.stations.sendRaw("POST", "/api/v1/enrollments/" + s.machineId + "/activation",
-                s.activationBody(TestServer.json(e)), null);
-        assertEquals(200, a.statusCode(), a.body());
-        assertEquals(200, first.as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + s.machineId + "/approve", "{\"reason\":\"pg restart\"}")
-                .statusCode());
-    }
-
     private static String attest(TestServer nonceFrom, TestServer quoteTo, SoftwareEnrollee s) {
-        HttpResponse<String> n = signed(nonceFrom, s, "POST", "/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}");
+        HttpResponse<String> n = nonceFrom.signedBy(s, "POST", "/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}");
         assertEquals(201, n.statusCode(), n.body());
-        HttpResponse<String> q = signed(quoteTo, s, "POST", "/api/v1/attestation/quotes",
+        HttpResponse<String> q = quoteTo.signedBy(s, "POST", "/api/v1/attestation/quotes",
                 s.quoteJson(TestServer.json(n).path("nonce").asText()).toString());
         assertEquals(200, q.statusCode(), q.body());
         return TestServer.json(q).path("result").asText();
-    }
-
-    private static HttpResponse<String> signed(TestServer t, SoftwareEnrollee s, String method, String path, String body) {
-        return t.stations.send(method, path, body, s.machineId, StationClient.jcaSigner(s.machineKey()));
     }
 
     private static int ready(TestServer t) throws Exception {

@@ -134,6 +134,31 @@ public final class TestServer implements AutoCloseable {
         return request(method, path, body, tokens.get(role));
     }
 
+    /**
+     * A whole enrollment across two instances on one database: begun here, the credential challenge answered on
+     * {@code other}, approved here by an admin with {@code reason}; sets the enrollee's machine id.
+     */
+    public void enrollAcross(TestServer other, SoftwareEnrollee s, String reason) {
+        HttpResponse<String> begun = stations.sendRaw("POST", "/api/v1/enrollments", s.enrollmentBody(), null);
+        expect(201, begun, "enrollment");
+        s.machineId = json(begun).path("machineId").asText();
+        expect(200, other.stations.sendRaw("POST", "/api/v1/enrollments/" + s.machineId + "/activation",
+                s.activationBody(json(begun)), null), "activation on the other instance");
+        expect(200, as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + s.machineId + "/approve",
+                "{\"reason\":" + JSON.valueToTree(reason) + "}"), "approval");
+    }
+
+    /** A station call signed by the enrollee's machine key (software key, as {@link StationClient#jcaSigner}). */
+    public HttpResponse<String> signedBy(SoftwareEnrollee s, String method, String path, String body) {
+        return stations.send(method, path, body, s.machineId, StationClient.jcaSigner(s.machineKey()));
+    }
+
+    private static void expect(int status, HttpResponse<String> r, String step) {
+        if (r.statusCode() != status) {
+            throw new AssertionError(step + ": expected HTTP " + status + " but got " + r.statusCode() + ": " + r.body());
+        }
+    }
+
     public static JsonNode json(HttpResponse<String> r) {
         try {
             return JSON.readTree(r.body());
