@@ -108,7 +108,7 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (IOException e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof org.stationtrust.agent.internal.server.PinnedTls.ServerCertificateNotPinned) reason = t.getMessage();
+                if (t instanceof org.stationtrust.agent.PinnedTls.ServerCertificateNotPinned) reason = t.getMessage();
             }
             fail("server", url + ": " + reason, "check the network, server.url, and server.certificate_sha256");
         } catch (InterruptedException e) {

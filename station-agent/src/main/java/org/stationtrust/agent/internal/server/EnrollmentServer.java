@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import org.stationtrust.agent.PinnedTls;
 
 /**
  * The server-enroll HTTP API as the station calls it (docs/server-api.md): enrollment and activation

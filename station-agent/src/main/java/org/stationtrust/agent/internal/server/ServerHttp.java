@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Optional;
+import org.stationtrust.agent.PinnedTls;
 
 /** Builds the one HTTP client the agent uses for the server: TLS pinned, or plain http to loopback in development only. */
 public final class ServerHttp {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.agent.PinnedTls;
 import org.stationtrust.agent.testing.SelfSignedServer;
 
 class PinnedTlsTest {

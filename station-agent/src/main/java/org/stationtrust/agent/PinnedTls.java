@@ -1,4 +1,4 @@
-package org.stationtrust.agent.internal.server;
+package org.stationtrust.agent;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
