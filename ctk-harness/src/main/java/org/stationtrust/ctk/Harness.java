@@ -64,7 +64,7 @@ public final class Harness {
     private final LatencyStats latency = new LatencyStats();
     private volatile Instant startedAt;
     private volatile long startedNanos;
-    private volatile long deviceNanos;
+    private final AtomicLong deviceNanos = new AtomicLong();
     private final AtomicLong operatorNanos = new AtomicLong();
     private volatile DeviceProfile device;
 
@@ -110,11 +110,11 @@ public final class Harness {
                 results.add(r);
                 listener.caseFinished(i + 1, cases.size(), r);
             }
-            deviceNanos += located.elapsedNanos();
+            deviceNanos.addAndGet(located.elapsedNanos());
             return report(true);
         }
         device = located.profile().get();
-        deviceNanos += located.elapsedNanos();
+        deviceNanos.addAndGet(located.elapsedNanos());
         CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, timedOperator(),
                 rules.grace(), rules.responseLimit());
         listener.started(cases.size());
@@ -228,7 +228,7 @@ public final class Harness {
     }
 
     private void account(Observation o) {
-        deviceNanos += o.deviceNanos();
+        deviceNanos.addAndGet(o.deviceNanos());
         for (Exchange e : o.exchanges) {
             if (e.answered()) {
                 latency.add(e.verb(), e.elapsedMillis());
@@ -244,7 +244,7 @@ public final class Harness {
     private RunReport report(boolean complete) {
         Instant started = startedAt == null ? Instant.now() : startedAt;
         double wall = startedAt == null ? 0 : (System.nanoTime() - startedNanos) / 1e6;
-        double deviceMs = deviceNanos / 1e6;
+        double deviceMs = deviceNanos.get() / 1e6;
         double operatorMs = operatorNanos.get() / 1e6;
         double harnessMs = Math.max(0, wall - deviceMs - operatorMs);
         Map<String, String> d = new LinkedHashMap<>();

@@ -119,7 +119,7 @@ public final class SoftwareTpm implements AutoCloseable {
         stopProcess();
     }
 
-    private void launch(String swtpm) {
+    private synchronized void launch(String swtpm) {
         List<String> failures = new ArrayList<>();
         int preferred = port;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
