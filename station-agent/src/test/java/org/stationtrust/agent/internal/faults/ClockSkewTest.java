@@ -10,11 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -26,6 +22,7 @@ import org.stationtrust.agent.internal.service.RunningAgent;
 import org.stationtrust.agent.testing.AgentClient;
 import org.stationtrust.agent.testing.ServerFixture;
 import org.stationtrust.agent.testing.StationFixture;
+import org.stationtrust.agent.testing.MovableClock;
 
 /**
  * A station whose clock is 5 minutes ahead of the server's (the limit is 60 s): its signed requests are
@@ -34,26 +31,6 @@ import org.stationtrust.agent.testing.StationFixture;
  */
 class ClockSkewTest {
     @TempDir Path dir;
-
-    /** A clock that can be set wrong and right again under a running agent. */
-    static final class SkewedClock extends Clock {
-        volatile Duration offset = Duration.ZERO;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset);
-        }
-    }
 
     @Test
     void aStationClockBeyondTheLimitIsRefusedWithAMessageThatSaysSoAndRecoversWhenCorrected() throws Exception {
@@ -65,8 +42,8 @@ class ClockSkewTest {
         events.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(events);
-        SkewedClock clock = new SkewedClock();
-        clock.offset = Duration.ofMinutes(5);
+        MovableClock clock = MovableClock.realTime();
+        clock.shiftTo(Duration.ofMinutes(5));
         try (StationFixture station = new StationFixture(dir.resolve("station"));
              ServerFixture server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(),
                      Duration.ofHours(1))) {
@@ -82,7 +59,7 @@ class ClockSkewTest {
                 assertTrue(refusal.getFormattedMessage().contains("check the station clock"), refusal.getFormattedMessage());
                 assertNotEquals("PASSED", agent.identity().state().lastAttestationResult(), "no attestation passes with a wrong clock");
 
-                clock.offset = Duration.ZERO;
+                clock.shiftTo(Duration.ZERO);
                 AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
                 client.post("/v1/attestations", "{}");
                 await("a passing attestation once the clock is right", () -> "PASSED".equals(agent.identity().state().lastAttestationResult()));

@@ -9,11 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +28,7 @@ import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.server.HttpDelivery;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.testing.DroppingReceiver;
+import org.stationtrust.agent.testing.MovableClock;
 
 /**
  * The station's audit log reaches the server in batches (real HTTP receiver, real SQLite queue, real log file): many
@@ -42,32 +40,9 @@ class AuditShipperTest {
     @TempDir Path dir;
     private DroppingReceiver receiver;
     private AesGcmCipher cipher;
-    private final SteppingClock clock = new SteppingClock();
+    /** Moved by the test: the batch's linger and the retry backoff pass without sleeping. */
+    private final MovableClock clock = MovableClock.frozenAt(Instant.parse("2026-11-25T09:00:00Z"));
     private final Backoff backoff = new Backoff(Duration.ofMillis(10), Duration.ofMillis(40));
-
-    /** A clock the test moves: the batch's linger and the retry backoff pass without sleeping. */
-    static final class SteppingClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-25T09:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
