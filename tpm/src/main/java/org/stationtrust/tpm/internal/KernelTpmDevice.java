@@ -2,22 +2,16 @@ package org.stationtrust.tpm.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-
-import tss.TpmDevice;
 
 /**
  * A Linux TPM character device opened at exactly the path given. TSS.Java's TpmDeviceLinux is not
  * used: it falls back to /dev/tpm0 (no resource manager) when /dev/tpmrm0 fails to open, throws an
  * unchecked exception from its constructor, and polls reads with 200 ms sleeps.
  */
-public final class KernelTpmDevice extends TpmDevice {
-    private static final int HEADER = 10;
-
+public final class KernelTpmDevice extends SynchronousTpmDevice {
     private final Path path;
     private final RandomAccessFile file;
-    private byte[] response;
 
     private KernelTpmDevice(Path path, RandomAccessFile file) {
         this.path = path;
@@ -30,9 +24,10 @@ public final class KernelTpmDevice extends TpmDevice {
     }
 
     /** Sends one command; the kernel answers a read with the whole response (TPM 2.0 Part 1, command/response framing). */
-    byte[] transact(byte[] command) throws IOException {
+    @Override
+    public byte[] transact(byte[] command) throws IOException {
         file.write(command);
-        byte[] buffer = new byte[SwtpmSocketDevice.MAX_RESPONSE];
+        byte[] buffer = new byte[MAX_RESPONSE];
         int filled = 0;
         int size = Integer.MAX_VALUE;
         while (filled < size) {
@@ -42,11 +37,7 @@ public final class KernelTpmDevice extends TpmDevice {
             }
             filled += n;
             if (size == Integer.MAX_VALUE && filled >= HEADER) {
-                size = ((buffer[2] & 0xFF) << 24) | ((buffer[3] & 0xFF) << 16) | ((buffer[4] & 0xFF) << 8) | (buffer[5] & 0xFF);
-                if (size < HEADER || size > buffer.length) {
-                    throw new IOException(path + " sent a response header with size " + size + " (expected 10.."
-                            + buffer.length + ")");
-                }
+                size = announcedSize(buffer, buffer.length);
             }
         }
         if (filled != size) {
@@ -56,32 +47,12 @@ public final class KernelTpmDevice extends TpmDevice {
     }
 
     @Override
+    String peer() {
+        return path.toString();
+    }
+
+    @Override
     public boolean connect() {
-        return true;
-    }
-
-    @Override
-    public void dispatchCommand(byte[] command) {
-        try {
-            response = transact(command);
-        } catch (IOException e) {
-            response = null;
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public byte[] getResponse() {
-        byte[] r = response;
-        response = null;
-        if (r == null) {
-            throw new UncheckedIOException(new IOException("no response from " + path));
-        }
-        return r;
-    }
-
-    @Override
-    public boolean responseReady() {
         return true;
     }
 

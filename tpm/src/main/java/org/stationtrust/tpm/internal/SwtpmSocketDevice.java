@@ -3,25 +3,17 @@ package org.stationtrust.tpm.internal;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-
-import tss.TpmDevice;
 
 /**
  * swtpm's TCP command channel: raw TPM command bytes in, raw response bytes out. (TSS.Java's
  * TpmDeviceTcp speaks the Microsoft simulator framing, which swtpm does not.)
  */
-public final class SwtpmSocketDevice extends TpmDevice {
-    /** Larger than any TPM 2.0 response (TPM_PT_MAX_RESPONSE_SIZE is typically 4 KiB). */
-    static final int MAX_RESPONSE = 64 * 1024;
-    private static final int HEADER = 10;
-
+public final class SwtpmSocketDevice extends SynchronousTpmDevice {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
-    private byte[] response;
 
     private SwtpmSocketDevice(Socket socket) throws IOException {
         this.socket = socket;
@@ -44,15 +36,13 @@ public final class SwtpmSocketDevice extends TpmDevice {
     }
 
     /** Sends one command and returns the whole response: the raw path the benchmark measures. */
+    @Override
     public byte[] transact(byte[] command) throws IOException {
         out.write(command);
         out.flush();
         byte[] header = new byte[HEADER];
         in.readFully(header);
-        int size = ((header[2] & 0xFF) << 24) | ((header[3] & 0xFF) << 16) | ((header[4] & 0xFF) << 8) | (header[5] & 0xFF);
-        if (size < HEADER || size > MAX_RESPONSE) {
-            throw new IOException("swtpm sent a response header with size " + size + " (expected 10.." + MAX_RESPONSE + ")");
-        }
+        int size = announcedSize(header, MAX_RESPONSE);
         byte[] whole = new byte[size];
         System.arraycopy(header, 0, whole, 0, HEADER);
         in.readFully(whole, HEADER, size - HEADER);
@@ -60,33 +50,13 @@ public final class SwtpmSocketDevice extends TpmDevice {
     }
 
     @Override
+    String peer() {
+        return "swtpm";
+    }
+
+    @Override
     public boolean connect() {
         return socket.isConnected();
-    }
-
-    @Override
-    public void dispatchCommand(byte[] command) {
-        try {
-            response = transact(command);
-        } catch (IOException e) {
-            response = null;
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public byte[] getResponse() {
-        byte[] r = response;
-        response = null;
-        if (r == null) {
-            throw new UncheckedIOException(new IOException("no response from swtpm"));
-        }
-        return r;
-    }
-
-    @Override
-    public boolean responseReady() {
-        return true;
     }
 
     @Override
