@@ -1,5 +1,6 @@
 package org.stationtrust.agent.internal.faults;
 
+import static org.stationtrust.agent.testing.Commands.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.agent.internal.audit.AuditChain;
@@ -23,12 +23,6 @@ import org.stationtrust.agent.internal.audit.AuditLog;
  */
 class AuditAppendOnFullDiskTest {
     @TempDir Path dir;
-
-    private static int run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    }
 
     @Test
     void aFailedAppendLeavesNoTornRecordAndTheChainContinuesAfterSpaceIsFreed() throws Exception {

@@ -1,5 +1,6 @@
 package org.stationtrust.agent.internal.faults;
 
+import static org.stationtrust.agent.testing.Commands.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.agent.internal.service.RunningAgent;
@@ -27,12 +27,6 @@ import org.stationtrust.agent.testing.StationFixture;
  */
 class QueueDiskFullTest {
     @TempDir Path dir;
-
-    private static int run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    }
 
     @Test
     void aFullDiskRefusesCapturesClearlyDamagesNothingAndRecoversWhenSpaceIsFreed() throws Exception {
