@@ -22,6 +22,7 @@ import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.StationMachine;
 
 /** Routes stations call: enrollment (anonymous, rate-limited) and signed calls after enrollment. */
 public final class StationApi {
@@ -198,7 +199,7 @@ public final class StationApi {
 
     private void me(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ATTESTED);
-        Machine m = s.machine();
+        StationMachine m = s.machine();
         ctx.json(Map.of("machineId", m.id(), "machineName", m.name(), "state", m.state().name(),
                 "attestationStatus", Views.attestation(m, System.currentTimeMillis(),
                         c.config().attestationInterval().toMillis()), "keyId", s.key().id(),

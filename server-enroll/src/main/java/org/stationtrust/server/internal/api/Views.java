@@ -6,6 +6,7 @@ import java.util.Map;
 import org.stationtrust.server.internal.attest.PcrMap;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.StationMachine;
 
 /** JSON shapes of the admin API (docs/server-api.md). */
 public final class Views {
@@ -18,8 +19,16 @@ public final class Views {
 
     /** Attestation status as shown to operators: OK, FAILED, NONE, or OVERDUE when OK but too old. */
     public static String attestation(Machine m, long now, long intervalMillis) {
-        if ("OK".equals(m.attestationStatus()) && m.overdue(now, intervalMillis)) return "OVERDUE";
-        return m.attestationStatus();
+        return attestation(m.attestationStatus(), m.overdue(now, intervalMillis));
+    }
+
+    /** The same for the machine a signed station request carries. */
+    public static String attestation(StationMachine m, long now, long intervalMillis) {
+        return attestation(m.attestationStatus(), m.overdue(now, intervalMillis));
+    }
+
+    private static String attestation(String status, boolean overdue) {
+        return "OK".equals(status) && overdue ? "OVERDUE" : status;
     }
 
     public static Map<String, Object> machine(Machine m, long intervalMillis) {

@@ -9,7 +9,7 @@ import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
-import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.StationMachine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.tpm.verify.MalformedTpmStructure;
@@ -74,7 +74,7 @@ public final class AttestationService {
      * result recorded in one transaction; a nonce this server issued to the machine is spent by a failed attempt too.
      */
     public SortedMap<Integer, byte[]> attest(StationCaller station, QuoteSubmission q) {
-        Machine m = station.machine();
+        StationMachine m = station.machine();
         long now = System.currentTimeMillis();
         String[] spent = new String[1];
         long[] spentExpiry = new long[1];

@@ -10,7 +10,7 @@ import org.stationtrust.server.EnrollmentState;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
-import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.StationMachine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
 
@@ -53,7 +53,7 @@ public final class SignedRequestVerifier {
     public enum Requirement { ATTESTED, ACTIVE }
 
     /** A verified station request: the machine (state checked) and the key that signed it. */
-    public record StationCaller(Machine machine, MachineStore.MachineKey key) {
+    public record StationCaller(StationMachine machine, MachineStore.MachineKey key) {
     }
 
     public StationCaller verify(String method, String path, byte[] body, String header, Requirement requirement) {
@@ -64,7 +64,7 @@ public final class SignedRequestVerifier {
         CompactJws jws = CompactJws.parse(header, MAX_JWS, TYP, ErrorCode.SIGNATURE_INVALID);
         MachineStore.WithKey found = machines.findWithCurrentKey(jws.kid()).orElseThrow(() -> new ApiException(
                 ErrorCode.MACHINE_UNKNOWN, "No enrolled machine with id '" + jws.kid() + "'; enroll this station first"));
-        Machine machine = found.machine();
+        StationMachine machine = found.machine();
         MachineStore.MachineKey key = found.key().orElseThrow(() -> new ApiException(
                 ErrorCode.MACHINE_UNKNOWN, "Machine " + machine.id() + " has no signing key"));
         if (!jws.verifies(keys.verificationKey(key))) {
@@ -99,7 +99,7 @@ public final class SignedRequestVerifier {
         return new StationCaller(machine, key);
     }
 
-    private void requireState(Machine machine, Requirement requirement) {
+    private void requireState(StationMachine machine, Requirement requirement) {
         if (machine.state() != EnrollmentState.ACTIVE) {
             throw new ApiException(ErrorCode.MACHINE_NOT_ACTIVE, "Machine " + machine.id() + " is " + machine.state()
                     + "; only ACTIVE (approved, not revoked) machines may call this");

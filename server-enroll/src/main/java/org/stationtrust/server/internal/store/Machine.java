@@ -35,6 +35,10 @@ public record Machine(String id, String name, EnrollmentState state, String ekPu
 
     /** Overdue when the last successful attestation is older than the interval (or never happened). */
     public boolean overdue(long now, long intervalMillis) {
+        return overdue(state, lastSuccessAt, now, intervalMillis);
+    }
+
+    static boolean overdue(EnrollmentState state, Long lastSuccessAt, long now, long intervalMillis) {
         return state == EnrollmentState.ACTIVE && (lastSuccessAt == null || now - lastSuccessAt > intervalMillis);
     }
 }

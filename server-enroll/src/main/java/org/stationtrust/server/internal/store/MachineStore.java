@@ -82,23 +82,23 @@ public final class MachineStore {
                 + "DESC", MachineStore::key, machineId);
     }
 
-    /** A machine with its current signing key (empty key when it has none). */
-    public record WithKey(Machine machine, Optional<MachineKey> key) {
+    /** A machine as a signed request sees it, with its current signing key (empty key when it has none). */
+    public record WithKey(StationMachine machine, Optional<MachineKey> key) {
     }
 
     /**
      * The machine and its current signing key in one query: what every signed station request needs first, read
-     * fresh each time (a revocation or rotation on any instance applies to the next request).
+     * fresh each time (a revocation or rotation on any instance applies to the next request). Only the columns a
+     * station request uses are read.
      */
     public Optional<WithKey> findWithCurrentKey(String id) {
-        return db.withConnection(c -> Sql.one(c, "SELECT m.*, k.id AS key_id, k.tpm_public AS key_tpm_public, k.spki AS "
-                + "key_spki, k.created_at AS key_created_at FROM machines m LEFT JOIN machine_keys k ON k.machine_id = m.id "
-                + "AND k.retired_at IS NULL WHERE m.id = ? ORDER BY k.created_at DESC LIMIT 1", rs -> {
-                    Machine m = Machine.from(rs);
-                    String keyId = rs.getString("key_id");
+        return db.withConnection(c -> Sql.one(c, "SELECT " + StationMachine.COLUMNS + ", k.id, k.tpm_public, k.spki, "
+                + "k.created_at FROM machines m LEFT JOIN machine_keys k ON k.machine_id = m.id AND k.retired_at IS "
+                + "NULL WHERE m.id = ? ORDER BY k.created_at DESC LIMIT 1", rs -> {
+                    StationMachine m = StationMachine.from(rs);
+                    String keyId = rs.getString(9);
                     return new WithKey(m, keyId == null ? Optional.empty() : Optional.of(new MachineKey(keyId, m.id(),
-                            rs.getString("key_tpm_public"), rs.getString("key_spki"), rs.getLong("key_created_at"),
-                            null)));
+                            rs.getString(10), rs.getString(11), rs.getLong(12), null)));
                 }, id));
     }
 

@@ -19,16 +19,26 @@ final class Sql {
     }
 
     static int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, params)) {
-            return ps.executeUpdate();
+        try (Prepared p = prepare(c, sql, params)) {
+            try {
+                return p.statement().executeUpdate();
+            } catch (SQLException | RuntimeException e) {
+                p.failed();
+                throw e;
+            }
         }
     }
 
     static <T> List<T> query(Connection c, String sql, Row<T> row, Object... params) throws SQLException {
-        try (PreparedStatement ps = prepare(c, sql, params); ResultSet rs = ps.executeQuery()) {
-            List<T> out = new ArrayList<>();
-            while (rs.next()) out.add(row.map(rs));
-            return out;
+        try (Prepared p = prepare(c, sql, params)) {
+            try (ResultSet rs = p.statement().executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) out.add(row.map(rs));
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                p.failed();
+                throw e;
+            }
         }
     }
 
@@ -42,21 +52,23 @@ final class Sql {
         return rs.wasNull() ? null : v;
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
+    private static Prepared prepare(Connection c, String sql, Object... params) throws SQLException {
+        Prepared p = StatementCache.prepare(c, sql);
         try {
+            PreparedStatement ps = p.statement();
             for (int i = 0; i < params.length; i++) {
-                Object p = params[i];
-                if (p == null) ps.setNull(i + 1, Types.NULL);
-                else if (p instanceof Long l) ps.setLong(i + 1, l);
-                else if (p instanceof Integer n) ps.setInt(i + 1, n);
-                else if (p instanceof Boolean b) ps.setInt(i + 1, b ? 1 : 0);
-                else ps.setString(i + 1, p.toString());
+                Object v = params[i];
+                if (v == null) ps.setNull(i + 1, Types.NULL);
+                else if (v instanceof Long l) ps.setLong(i + 1, l);
+                else if (v instanceof Integer n) ps.setInt(i + 1, n);
+                else if (v instanceof Boolean b) ps.setInt(i + 1, b ? 1 : 0);
+                else ps.setString(i + 1, v.toString());
             }
-            return ps;
+            return p;
         } catch (SQLException | RuntimeException e) {
             // SpotBugs OBL_UNSATISFIED_OBLIGATION_EXCEPTION_EDGE: a failed bind must not leak the statement
-            ps.close();
+            p.failed();
+            p.close();
             throw e;
         }
     }
