@@ -182,7 +182,8 @@ public final class StationApi {
     }
 
     private void quote(Context ctx) {
-        StationCaller s = signed(ctx, Requirement.ACTIVE);
+        // The request's nonce is recorded in the attestation's own transaction (one commit for the request).
+        StationCaller s = signedLeavingNonce(ctx, Requirement.ACTIVE);
         QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
         SortedMap<Integer, byte[]> pcrs = c.attestation().attest(s, q);
         // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
@@ -210,6 +211,14 @@ public final class StationApi {
         boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
         byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
         StationCaller s = c.signed().verify(ctx.method().name(), ctx.path(), body,
+                ctx.header(SignedRequestVerifier.HEADER), requirement);
+        ctx.attribute("station", s.machine().id());
+        return s;
+    }
+
+    private StationCaller signedLeavingNonce(Context ctx, Requirement requirement) {
+        byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
+        StationCaller s = c.signed().verifyLeavingNonce(ctx.method().name(), ctx.path(), body,
                 ctx.header(SignedRequestVerifier.HEADER), requirement);
         ctx.attribute("station", s.machine().id());
         return s;

@@ -72,6 +72,8 @@ public final class AttestationService {
     /**
      * Verifies a quote against the machine's policy and records the result either way. The nonce is spent and the
      * result recorded in one transaction; a nonce this server issued to the machine is spent by a failed attempt too.
+     * When the signed request's own nonce was left unrecorded, it is recorded first in that transaction: a replayed
+     * request is refused and records nothing.
      */
     public SortedMap<Integer, byte[]> attest(StationCaller station, QuoteSubmission q) {
         StationMachine m = station.machine();
@@ -88,6 +90,7 @@ public final class AttestationService {
             QuoteCheck.requireMatchesPolicy(PcrMap.fromJson(m.policyPcrs()), pcrs);
             boolean recovered = !"OK".equals(m.attestationStatus());
             db.batched(c -> {
+                station.recordNonce(c, nonces);
                 if (!nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now)) throw alreadyUsed();
                 machines.recordAttestation(c, m.id(), true, "quote verified against "
                         + (m.goldenPcrs() != null ? "golden values" : "baseline"), PcrMap.toJson(pcrs));
@@ -99,7 +102,9 @@ public final class AttestationService {
             });
             return pcrs;
         } catch (ApiException e) {
+            if (e.code() == ErrorCode.REQUEST_REPLAYED) throw e;
             db.batched(c -> {
+                station.recordNonce(c, nonces);
                 if (spent[0] != null) nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now);
                 machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
                 return null;

@@ -52,11 +52,44 @@ public final class SignedRequestVerifier {
     /** What a station may do: business calls need a fresh attestation; attestation calls do not. */
     public enum Requirement { ATTESTED, ACTIVE }
 
-    /** A verified station request: the machine (state checked) and the key that signed it. */
-    public record StationCaller(StationMachine machine, MachineStore.MachineKey key) {
+    /**
+     * A verified station request: the machine (state checked) and the key that signed it; {@code unrecordedNonce}
+     * is the request's nonce when {@link #verifyLeavingNonce} left it for the caller's own transaction, else null.
+     */
+    public record StationCaller(StationMachine machine, MachineStore.MachineKey key, RequestNonce unrecordedNonce) {
+        /**
+         * Records the request's nonce in the caller's transaction, when it was left to the caller; throws
+         * REQUEST_REPLAYED, so that the transaction rolls back, when the machine already used it.
+         */
+        public void recordNonce(java.sql.Connection c, NonceStore nonces) throws java.sql.SQLException {
+            if (unrecordedNonce != null && !nonces.recordRequestNonce(c, machine.id(), unrecordedNonce.nonce(),
+                    unrecordedNonce.keepUntil())) {
+                throw replayed(machine.id());
+            }
+        }
     }
 
+    /** A signed request's nonce and how long its record must be kept to refuse a replay. */
+    public record RequestNonce(String nonce, long keepUntil) {
+    }
+
+    /** Verifies a station request and records its nonce (a replay is refused here). */
     public StationCaller verify(String method, String path, byte[] body, String header, Requirement requirement) {
+        StationCaller caller = verifyLeavingNonce(method, path, body, header, requirement);
+        if (!nonces.recordRequestNonce(caller.machine().id(), caller.unrecordedNonce().nonce(),
+                caller.unrecordedNonce().keepUntil())) {
+            throw replayed(caller.machine().id());
+        }
+        return new StationCaller(caller.machine(), caller.key(), null);
+    }
+
+    /**
+     * Verifies a station request like {@link #verify} but leaves its nonce unrecorded: for a handler whose own
+     * write records it in the same transaction ({@link StationCaller#recordNonce}), one commit instead of two. The
+     * handler must record it before it acts, and refuse the request when that fails.
+     */
+    public StationCaller verifyLeavingNonce(String method, String path, byte[] body, String header,
+                                            Requirement requirement) {
         if (header == null || header.isBlank()) {
             throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Station calls must carry the " + HEADER
                     + " header (a compact JWS by the machine key)");
@@ -91,12 +124,13 @@ public final class SignedRequestVerifier {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "nonce must be 16-128 base64url characters");
         }
         long keepUntil = (p.timestamp() + skew.toSeconds() + 60) * 1000;
-        if (!nonces.recordRequestNonce(machine.id(), p.nonce(), keepUntil)) {
-            throw new ApiException(ErrorCode.REQUEST_REPLAYED, "This request nonce was already used by machine "
-                    + machine.id() + ": a replayed request; sign each request with a fresh nonce");
-        }
         requireState(machine, requirement);
-        return new StationCaller(machine, key);
+        return new StationCaller(machine, key, new RequestNonce(p.nonce(), keepUntil));
+    }
+
+    private static ApiException replayed(String machineId) {
+        return new ApiException(ErrorCode.REQUEST_REPLAYED, "This request nonce was already used by machine "
+                + machineId + ": a replayed request; sign each request with a fresh nonce");
     }
 
     private void requireState(StationMachine machine, Requirement requirement) {

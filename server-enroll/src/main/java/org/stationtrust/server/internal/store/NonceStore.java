@@ -25,8 +25,14 @@ public final class NonceStore {
 
     /** Records a signed request's nonce; false when this machine already used it (a replay). */
     public boolean recordRequestNonce(String machineId, String nonce, long expiresAt) {
-        return db.batched(c -> Sql.update(c, "INSERT INTO request_nonces (machine_id, nonce, expires_at) VALUES "
-                + "(?, ?, ?) ON CONFLICT (machine_id, nonce) DO NOTHING", machineId, nonce, expiresAt) == 1);
+        return db.batched(c -> recordRequestNonce(c, machineId, nonce, expiresAt));
+    }
+
+    /** The same in the caller's transaction. */
+    public boolean recordRequestNonce(java.sql.Connection c, String machineId, String nonce, long expiresAt)
+            throws java.sql.SQLException {
+        return Sql.update(c, "INSERT INTO request_nonces (machine_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT "
+                + "(machine_id, nonce) DO NOTHING", machineId, nonce, expiresAt) == 1;
     }
 
     /** Deletes nonces past their expiry; a request nonce outlives the timestamp window, so no replay slips in. */

@@ -89,6 +89,68 @@ class SignedRequestTest {
         assertEquals("request_replayed", TestServer.errorCode(replay));
     }
 
+    /** A quote body for the software station over a nonce the server issued (as a station sends it). */
+    private static String quoteBody(SoftwareStation s, String nonce) {
+        byte[][] q = s.quote(java.util.Base64.getDecoder().decode(nonce));
+        StringBuilder b = new StringBuilder("{\"nonce\":\"").append(nonce).append("\",\"attest\":\"")
+                .append(java.util.Base64.getEncoder().encodeToString(q[0])).append("\",\"signature\":\"")
+                .append(java.util.Base64.getEncoder().encodeToString(q[1])).append("\",\"pcrs\":{");
+        s.pcrsWire().forEach((k, v) -> b.append('"').append(k).append("\":\"").append(v).append("\","));
+        b.setLength(b.length() - 1);
+        return b.append("}}").toString();
+    }
+
+    private static String issuedNonce(String id, SoftwareStation s) {
+        HttpResponse<String> n = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
+                StationClient.jcaSigner(s.machineKey()));
+        assertEquals(201, n.statusCode(), n.body());
+        return TestServer.json(n).path("nonce").asText();
+    }
+
+    private static int attestationRows(String id) {
+        return new org.stationtrust.server.internal.store.MachineStore(server.db).history(id, 100).size();
+    }
+
+    @Test
+    void aReplayedQuoteRequestIsRefusedAsAReplayAndRecordsNoSecondAttestation() {
+        SoftwareStation s = new SoftwareStation();
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        String body = quoteBody(s, issuedNonce(id, s));
+        String p = StationClient.payload("POST", "/api/v1/attestation/quotes", StationClient.bytes(body), now(),
+                StationClient.randomNonce());
+        String header = StationClient.header(id, p, StationClient.jcaSigner(s.machineKey()));
+        int before = attestationRows(id);
+        HttpResponse<String> first = server.stations.sendRaw("POST", "/api/v1/attestation/quotes", body, header);
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(before + 1, attestationRows(id));
+        HttpResponse<String> replay = server.stations.sendRaw("POST", "/api/v1/attestation/quotes", body, header);
+        assertEquals("request_replayed", TestServer.errorCode(replay), replay.body());
+        assertEquals(before + 1, attestationRows(id), "a replay records neither a pass nor a failure");
+    }
+
+    @Test
+    void aQuoteRequestReusingAnotherRequestsNonceIsRefusedAndLeavesTheAttestationNonceUnspent() {
+        SoftwareStation s = new SoftwareStation();
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        String requestNonce = StationClient.randomNonce();
+        String me = StationClient.payload("GET", "/api/v1/stations/me", new byte[0], now(), requestNonce);
+        assertEquals(200, server.stations.sendRaw("GET", "/api/v1/stations/me", null,
+                StationClient.header(id, me, StationClient.jcaSigner(s.machineKey()))).statusCode());
+        String body = quoteBody(s, issuedNonce(id, s));
+        int before = attestationRows(id);
+        String reused = StationClient.payload("POST", "/api/v1/attestation/quotes", StationClient.bytes(body), now(),
+                requestNonce);
+        HttpResponse<String> refused = server.stations.sendRaw("POST", "/api/v1/attestation/quotes", body,
+                StationClient.header(id, reused, StationClient.jcaSigner(s.machineKey())));
+        assertEquals("request_replayed", TestServer.errorCode(refused), refused.body());
+        assertEquals(before, attestationRows(id), "nothing recorded for the refused request");
+        // Its transaction rolled back whole: the server's attestation nonce is still unspent and works once.
+        HttpResponse<String> fresh = server.stations.send("POST", "/api/v1/attestation/quotes", body, id,
+                StationClient.jcaSigner(s.machineKey()));
+        assertEquals(200, fresh.statusCode(), fresh.body());
+        assertEquals(before + 1, attestationRows(id));
+    }
+
     @Test
     void refusesASignatureMadeForAnotherPathOrBody() {
         SoftwareStation s = new SoftwareStation();

@@ -40,6 +40,19 @@ public final class SoftwareStation {
         for (int i = 0; i < 8; i++) pcrs.put(i, sha256(("pcr" + i).getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * Load generator only: prepares count one-time ECDSA values for fast stations, so that their signatures during a
+     * measured run cost little CPU on the cores they share with the server (see FastSigner).
+     */
+    public static void prepareFastSignatures(int count) throws InterruptedException {
+        FastSigner.prepare(count);
+    }
+
+    /** Fast-station signatures made in full because the prepared values ran out. */
+    public static long fastSignaturesSignedOnline() {
+        return FastSigner.signedOnline();
+    }
+
     public static KeyPair p256() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
