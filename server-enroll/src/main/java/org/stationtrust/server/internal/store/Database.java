@@ -26,11 +26,14 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock sqliteWriter = new ReentrantLock(true);
     /** SQLite only: the single writer that commits concurrent small writes together (see {@link #batched}). */
     private final GroupCommit groupCommit;
+    /** SQLite only: copies the write-ahead log into the database file off the writer's path. */
+    private final Checkpointer checkpointer;
 
     private Database(HikariDataSource pool, Kind kind) {
         this.pool = pool;
         this.kind = kind;
         this.groupCommit = kind == Kind.SQLITE ? new GroupCommit(pool, this::lockWriter, this::unlockWriter) : null;
+        this.checkpointer = kind == Kind.SQLITE ? new Checkpointer(pool) : null;
     }
 
     public static Database open(String jdbcUrl, String user, String password) {
@@ -45,6 +48,9 @@ public final class Database implements AutoCloseable {
             sqlite.enforceForeignKeys(true);
             sqlite.setBusyTimeout(10_000);
             sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            // The committing connection checkpoints only past 10,000 log pages (SQLite's default is 1,000); the
+            // Checkpointer thread copies most pages before that, off the writer's path (see there).
+            sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(Checkpointer.WRITER_CHECKPOINT_PAGES));
             SQLiteDataSource ds = new SQLiteDataSource(sqlite);
             ds.setUrl(jdbcUrl);
             config.setDataSource(ds);
@@ -105,6 +111,11 @@ public final class Database implements AutoCloseable {
         return groupCommit == null ? inTransaction(work) : groupCommit.submit(work);
     }
 
+    /** Log pages the background checkpointer has copied into the database file (0 on PostgreSQL); for tests. */
+    long walPagesCheckpointed() {
+        return checkpointer == null ? 0 : checkpointer.pagesCopied();
+    }
+
     /** Writes waiting for the group-commit writer (0 on PostgreSQL); for tests. */
     int writesWaiting() {
         return groupCommit == null ? 0 : groupCommit.waiting();
@@ -148,6 +159,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         if (groupCommit != null) groupCommit.close();
+        if (checkpointer != null) checkpointer.close();
         pool.close();
     }
 

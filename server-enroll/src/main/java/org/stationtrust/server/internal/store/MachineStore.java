@@ -158,7 +158,7 @@ public final class MachineStore {
             throws SQLException {
         long now = System.currentTimeMillis();
         Sql.update(c, "INSERT INTO attestations (id, machine_id, at, outcome, detail, pcrs) VALUES (?, ?, ?, ?, ?, ?)",
-                org.stationtrust.server.internal.auth.Secrets.newId(), machineId, now, passed ? "PASSED" : "FAILED",
+                org.stationtrust.server.internal.auth.Secrets.newTimeOrderedId(), machineId, now, passed ? "PASSED" : "FAILED",
                 detail, pcrsJson);
         if (passed) {
             Sql.update(c, "UPDATE machines SET attestation_status = 'OK', attestation_failure = NULL, "

@@ -18,9 +18,10 @@ public final class NonceStore {
      */
     public boolean consume(java.sql.Connection c, String nonceHex, String machineId, String purpose, long expiresAt,
                            long now) throws java.sql.SQLException {
-        return Sql.update(c, "INSERT INTO attestation_nonces (nonce, machine_id, purpose, created_at, expires_at, "
-                + "consumed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING", nonceHex, machineId, purpose,
-                now, expiresAt, now) == 1;
+        // Keyed by (expires_at, nonce): expiresAt is the one MACed inside the nonce, so the key is the nonce's own.
+        return Sql.update(c, "INSERT INTO attestation_nonces (expires_at, nonce, machine_id, purpose, created_at, "
+                + "consumed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (expires_at, nonce) DO NOTHING", expiresAt, nonceHex,
+                machineId, purpose, now, now) == 1;
     }
 
     /** Records a signed request's nonce; false when this machine already used it (a replay). */

@@ -49,4 +49,46 @@ class MigrationsTest {
             assertTrue(!nonces.recordRequestNonce("m1", "n1", now + 1000), "replayed request nonce refused");
         }
     }
+
+    @Test
+    void nonceSpentBeforeTheV4RekeyingIsStillRefusedAfterIt() {
+        try (Database db = Database.open(TestDatabases.sqliteUrl(dir), null, null)) {
+            long now = System.currentTimeMillis();
+            db.inTransaction(c -> {
+                // The schema as V3 left it, with one nonce spent under the old key (nonce alone).
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, "
+                            + "applied_at BIGINT NOT NULL)");
+                    for (Migrations.Migration m : Migrations.load().subList(0, 3)) {
+                        for (String statement : Migrations.statements(m.sql())) st.execute(statement);
+                        Sql.update(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                                m.version(), m.name(), now);
+                    }
+                }
+                new MachineStore(db).insert(c, new MachineStore.NewMachine("m1", "pc", "ek", "ekname", null, false,
+                        null, null, null, null, "ak", null, "127.0.0.1", null, null), null, "k", "spki");
+                Sql.update(c, "INSERT INTO attestation_nonces (nonce, machine_id, purpose, created_at, expires_at, "
+                        + "consumed_at) VALUES ('bb', 'm1', 'quote', ?, ?, ?)", now, now + 60_000, now);
+                return null;
+            });
+            assertEquals(List.of(4), new Migrations(db).apply().stream().filter(v -> v == 4).toList());
+            NonceStore nonces = new NonceStore(db);
+            assertTrue(!db.<Boolean>batched(c -> nonces.consume(c, "bb", "m1", "quote", now + 60_000, now)),
+                    "the nonce spent before the migration stays spent");
+            assertTrue(db.<Boolean>batched(c -> nonces.consume(c, "cc", "m1", "quote", now + 60_000, now)));
+            assertEquals(2, (int) db.<Integer>withConnection(c -> Sql.one(c, "SELECT COUNT(*) FROM attestation_nonces",
+                    rs -> rs.getInt(1)).orElseThrow()));
+        }
+    }
+
+    @Test
+    void timeOrderedIdsSortByCreationAndKeepTheShapeOfOtherIds() throws Exception {
+        String first = org.stationtrust.server.internal.auth.Secrets.newTimeOrderedId();
+        Thread.sleep(2);
+        String second = org.stationtrust.server.internal.auth.Secrets.newTimeOrderedId();
+        assertTrue(first.compareTo(second) < 0, first + " sorts before " + second);
+        assertTrue(first.matches("[0-9a-f]{32}"), first);
+        assertEquals(org.stationtrust.server.internal.auth.Secrets.newId().length(), first.length());
+        assertTrue(!first.substring(12).equals(second.substring(12)), "the random part differs");
+    }
 }
