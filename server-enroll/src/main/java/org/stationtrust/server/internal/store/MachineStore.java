@@ -94,7 +94,7 @@ public final class MachineStore {
     public Optional<WithKey> findWithCurrentKey(String id) {
         return db.withConnection(c -> Sql.one(c, "SELECT " + StationMachine.COLUMNS + ", k.id, k.tpm_public, k.spki, "
                 + "k.created_at FROM machines m LEFT JOIN machine_keys k ON k.machine_id = m.id AND k.retired_at IS "
-                + "NULL WHERE m.id = ? ORDER BY k.created_at DESC LIMIT 1", rs -> {
+                + "NULL WHERE m.id = ?", rs -> { // one row at most: the unique index machine_keys_current (V5)
                     StationMachine m = StationMachine.from(rs);
                     String keyId = rs.getString(9);
                     return new WithKey(m, keyId == null ? Optional.empty() : Optional.of(new MachineKey(keyId, m.id(),

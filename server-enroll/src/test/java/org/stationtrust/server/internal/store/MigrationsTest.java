@@ -91,4 +91,26 @@ class MigrationsTest {
         assertEquals(org.stationtrust.server.internal.auth.Secrets.newId().length(), first.length());
         assertTrue(!first.substring(12).equals(second.substring(12)), "the random part differs");
     }
+
+    @Test
+    void theDatabaseRefusesASecondCurrentKeyForOneMachine() {
+        try (Database db = TestDatabases.migratedSqlite(dir)) {
+            MachineStore machines = new MachineStore(db);
+            db.inTransaction(c -> {
+                machines.insert(c, new MachineStore.NewMachine("m1", "pc", "ek", "ekname", null, false, null, null,
+                        null, null, "ak", null, "127.0.0.1", null, null), null, "k1", "spki1");
+                return null;
+            });
+            StorageException refused = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+                    () -> db.inTransaction(c -> {
+                        machines.insertKey(c, "m1", "k2", "spki2", System.currentTimeMillis());
+                        return null;
+                    }));
+            assertTrue(String.valueOf(refused.getCause()).contains("UNIQUE"), String.valueOf(refused.getCause()));
+            String current = machines.currentKey("m1").orElseThrow().id();
+            assertTrue(db.<Boolean>inTransaction(c -> machines.rotateKey(c, "m1", current, "k3", "spki3")),
+                    "a rotation (retire, then insert) is still one current key at a time");
+            assertEquals("k3", machines.findWithCurrentKey("m1").orElseThrow().key().orElseThrow().tpmPublic());
+        }
+    }
 }
