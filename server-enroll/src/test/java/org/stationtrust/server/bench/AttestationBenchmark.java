@@ -145,7 +145,7 @@ class AttestationBenchmark {
                             "ratio >= 0.3", met, "issue 4's target: the limit is the raw rate of the same"
                             + " signature verifications one attestation does (1 quote + 2 ES256 JWS), in a bare loop on "
                             + bare.threads + " threads in the same JVM before and after the run; the load generator shares"
-                            + " the cores; met only when the per CPU-second ratio (" + String.format(r, "%.2f", cpuRatio)
+                            + " the cores (its signatures use one-time ECDSA values prepared before the runs); met only when the per CPU-second ratio (" + String.format(r, "%.2f", cpuRatio)
                             + ") is >= 0.3 too, since load from other processes skews wall-clock ratios; " + load),
                     benchFigure("server attestations per CPU-second of the server alone / bare crypto of one attestation"
                             + " per CPU-second", perServerCpu, barePerAttestationCpu, "attestations/CPU-s", serverCpuRatio,
