@@ -86,6 +86,9 @@ class AttestationBenchmark {
                     + " %s client) ===%n", STATIONS, CONCURRENCY, SECONDS, CLIENT);
             System.out.printf(r, "machine: %d cores, load average (1 min) %.1f at the start of the measured run, %.1f at the"
                     + " end%n", Runtime.getRuntime().availableProcessors(), loadAtStart, loadAtEnd);
+            String arenas = System.getenv("MALLOC_ARENA_MAX");
+            System.out.printf(r, "MALLOC_ARENA_MAX=%s%s%n", arenas == null ? "(unset)" : arenas, "2".equals(arenas) ? ""
+                    : " - WARNING: the server is deployed with 2 (README, \"Run it\"); glibc's default costs it more CPU");
             System.out.printf(r, "bare rates before / after the load run: quotes %.0f / %.0f, JWS %.0f / %.0f%n",
                     before.quotesPerSecond, after.quotesPerSecond, before.jwsPerSecond, after.jwsPerSecond);
             double closedP50 = sorted[n / 2] / 1e6;
