@@ -17,8 +17,9 @@ import org.stationtrust.server.internal.store.NonceStore;
 /**
  * Checks the {@code X-Station-Signature} header (docs/server-api.md, "Signed station requests"): a compact
  * ES256 JWS by the machine's current TPM key over method, path, body hash, timestamp and nonce. Order:
- * parse, find the machine, verify the signature, bind to this request, check time, record the nonce
- * (only after the signature holds, so strangers cannot burn nonces), then the machine's state.
+ * parse, find the machine, verify the signature, bind to this request, check time, the machine's state, and
+ * last record the nonce (only after the signature holds, so strangers cannot burn nonces), here or, for the
+ * quote call, in the handler's own transaction ({@link #verifyLeavingNonce}).
  */
 public final class SignedRequestVerifier {
     public static final String HEADER = "X-Station-Signature";
