@@ -298,14 +298,7 @@ class AttestationBenchmark {
         String body = n.body();
         int at = body.indexOf("\"nonce\":\"") + 9;
         String nonce = body.substring(at, body.indexOf('"', at));
-        byte[][] q = s.quote(Base64.getDecoder().decode(nonce));
-        StringBuilder b = new StringBuilder("{\"nonce\":\"").append(nonce).append("\",\"attest\":\"")
-                .append(Base64.getEncoder().encodeToString(q[0])).append("\",\"signature\":\"")
-                .append(Base64.getEncoder().encodeToString(q[1])).append("\",\"pcrs\":{");
-        s.pcrsWire().forEach((k, v) -> b.append('"').append(k).append("\":\"").append(v).append("\","));
-        b.setLength(b.length() - 1);
-        b.append("}}");
-        KeepAliveClient.Response r = signed(client, "/api/v1/attestation/quotes", b.toString(), id, s);
+        KeepAliveClient.Response r = signed(client, "/api/v1/attestation/quotes", s.quoteBody(nonce), id, s);
         if (r.status() != 200) System.err.println(r.body());
         return r.status() == 200;
     }

@@ -89,17 +89,6 @@ class SignedRequestTest {
         assertEquals("request_replayed", TestServer.errorCode(replay));
     }
 
-    /** A quote body for the software station over a nonce the server issued (as a station sends it). */
-    private static String quoteBody(SoftwareStation s, String nonce) {
-        byte[][] q = s.quote(java.util.Base64.getDecoder().decode(nonce));
-        StringBuilder b = new StringBuilder("{\"nonce\":\"").append(nonce).append("\",\"attest\":\"")
-                .append(java.util.Base64.getEncoder().encodeToString(q[0])).append("\",\"signature\":\"")
-                .append(java.util.Base64.getEncoder().encodeToString(q[1])).append("\",\"pcrs\":{");
-        s.pcrsWire().forEach((k, v) -> b.append('"').append(k).append("\":\"").append(v).append("\","));
-        b.setLength(b.length() - 1);
-        return b.append("}}").toString();
-    }
-
     private static String issuedNonce(String id, SoftwareStation s) {
         HttpResponse<String> n = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
                 StationClient.jcaSigner(s.machineKey()));
@@ -115,7 +104,7 @@ class SignedRequestTest {
     void aReplayedQuoteRequestIsRefusedAsAReplayAndRecordsNoSecondAttestation() {
         SoftwareStation s = new SoftwareStation();
         String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
-        String body = quoteBody(s, issuedNonce(id, s));
+        String body = s.quoteBody(issuedNonce(id, s));
         String p = StationClient.payload("POST", "/api/v1/attestation/quotes", StationClient.bytes(body), now(),
                 StationClient.randomNonce());
         String header = StationClient.header(id, p, StationClient.jcaSigner(s.machineKey()));
@@ -136,7 +125,7 @@ class SignedRequestTest {
         String me = StationClient.payload("GET", "/api/v1/stations/me", new byte[0], now(), requestNonce);
         assertEquals(200, server.stations.sendRaw("GET", "/api/v1/stations/me", null,
                 StationClient.header(id, me, StationClient.jcaSigner(s.machineKey()))).statusCode());
-        String body = quoteBody(s, issuedNonce(id, s));
+        String body = s.quoteBody(issuedNonce(id, s));
         int before = attestationRows(id);
         String reused = StationClient.payload("POST", "/api/v1/attestation/quotes", StationClient.bytes(body), now(),
                 requestNonce);

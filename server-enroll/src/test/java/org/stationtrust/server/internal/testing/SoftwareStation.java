@@ -177,6 +177,20 @@ public final class SoftwareStation {
         return input + "." + b.encodeToString(sign(key, input.getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /**
+     * The body of {@code POST /api/v1/attestation/quotes} over a nonce the server issued (base64), as a station
+     * sends it; built as text, since the load generator sends thousands of these a second.
+     */
+    public String quoteBody(String nonceB64) {
+        byte[][] q = quote(Base64.getDecoder().decode(nonceB64));
+        StringBuilder b = new StringBuilder("{\"nonce\":\"").append(nonceB64).append("\",\"attest\":\"")
+                .append(Base64.getEncoder().encodeToString(q[0])).append("\",\"signature\":\"")
+                .append(Base64.getEncoder().encodeToString(q[1])).append("\",\"pcrs\":{");
+        pcrsWire().forEach((k, v) -> b.append('"').append(k).append("\":\"").append(v).append("\","));
+        b.setLength(b.length() - 1);
+        return b.append("}}").toString();
+    }
+
     public Map<String, String> pcrsWire() {
         Map<String, String> m = new TreeMap<>();
         pcrs.forEach((k, v) -> m.put(Integer.toString(k), Base64.getEncoder().encodeToString(v)));
