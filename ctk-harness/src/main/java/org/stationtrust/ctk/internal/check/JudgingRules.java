@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.stationtrust.ctk.Profile;
 import org.stationtrust.sbi.client.DeviceTrustStore;
 
 /**
@@ -17,6 +18,7 @@ import org.stationtrust.sbi.client.DeviceTrustStore;
  * @param grace             how late after its timeout a device may answer
  * @param responseLimit     longest acceptable answer for verbs without a timeout (discovery, info)
  * @param harnessCertificate the certificate auth captures are encrypted to, when configured
+ * @param profile           the rule book ({@link Profile#SPEC} or {@link Profile#MOSIP})
  */
 public record JudgingRules(
         DeviceTrustStore trustStore,
@@ -25,7 +27,18 @@ public record JudgingRules(
         Duration grace,
         Duration responseLimit,
         Optional<X509Certificate> harnessCertificate,
-        Clock clock) {
+        Clock clock,
+        Profile profile) {
+
+    /** Rules of the {@link Profile#SPEC} profile. */
+    public JudgingRules(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Duration allowedSkew, Duration grace,
+                        Duration responseLimit, Optional<X509Certificate> harnessCertificate, Clock clock) {
+        this(trustStore, allowedAlgorithms, allowedSkew, grace, responseLimit, harnessCertificate, clock, Profile.SPEC);
+    }
+
+    public boolean mosip() {
+        return profile == Profile.MOSIP;
+    }
 
     public JudgingRules {
         Objects.requireNonNull(trustStore, "trustStore");
@@ -41,5 +54,6 @@ public record JudgingRules(
         }
         Objects.requireNonNull(harnessCertificate, "harnessCertificate");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(profile, "profile");
     }
 }

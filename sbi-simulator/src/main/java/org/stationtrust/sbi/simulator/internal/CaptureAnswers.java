@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.DeviceStatus;
 import org.stationtrust.sbi.simulator.FaultMode;
+import org.stationtrust.sbi.simulator.SbiFormat;
 
 /**
  * RCAPTURE and CAPTURE (SBI 0.9.5 §Capture, §Registration Capture): validates the request, waits
@@ -24,8 +25,11 @@ public final class CaptureAnswers {
     private final DeviceState state;
     private final DeviceSigner signer;
     private final long captureDelayMillis;
+    private final SbiFormat format;
 
-    public CaptureAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, long captureDelayMillis) {
+    public CaptureAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, long captureDelayMillis,
+                          SbiFormat format) {
+        this.format = format;
         this.profile = profile;
         this.state = state;
         this.signer = signer;
@@ -63,13 +67,19 @@ public final class CaptureAnswers {
     /** Holds the sensor (claimed by the caller) while the capture runs, then releases it. */
     private ObjectNode onSensor(CaptureRequest req, List<String> subTypes, boolean authentication) throws DeviceError {
         try {
+            boolean ignoresTimeout = state.fault() == FaultMode.IGNORES_TIMEOUT;
             if (!state.biometricPresented()) {
-                state.sleepUnlessClosed(req.timeout().toMillis());
+                state.sleepUnlessClosed(ignoresTimeout ? 0 : req.timeout().toMillis());
                 throw new DeviceError(DeviceError.NO_BIOMETRIC,
                         "No biometric object was detected before the timeout of " + req.timeout().toMillis() + " ms");
             }
             if (captureDelayMillis > 0) {
                 state.sleepUnlessClosed(captureDelayMillis);
+            }
+            if (format.followsSpecTiming() && !ignoresTimeout && state.quality() < req.requestedScore()) {
+                // SBI 0.9.5 §Capture: the device keeps trying until the requested score or the timeout,
+                // then returns its best frame.
+                state.sleepUnlessClosed(Math.max(0, req.timeout().toMillis() - captureDelayMillis));
             }
             return elements(req, subTypes, authentication);
         } finally {
@@ -117,7 +127,7 @@ public final class CaptureAnswers {
         Instant now = Instant.now();
         Instant claimed = now.plus(DeviceAnswers.timestampShift(fault));
         DeviceProfile shown = fault == FaultMode.FOREIGN_DIGITAL_ID ? profile.foreign() : profile;
-        Capture c = new Capture(req, authentication, fault, now, Wire.timestamp(claimed),
+        Capture c = new Capture(req, authentication, fault, now, DeviceAnswers.timestamp(claimed, fault),
                 fault == FaultMode.LOW_QUALITY ? Math.max(0, req.requestedScore() - 25) : state.quality(),
                 fault == FaultMode.WRONG_TRANSACTION_ID ? "other-" + UUID.randomUUID() : req.transactionId(),
                 signer.sign(DeviceAnswers.json(shown.digitalId(claimed)), fault),
@@ -152,24 +162,36 @@ public final class CaptureAnswers {
         }
         data.put("purpose", c.authentication() ? "Auth" : "Registration");
         data.put("env", c.request().env());
-        if (c.authentication()) {
+        boolean loose = format == SbiFormat.LOOSE;
+        if (c.authentication() && !loose) {
             data.put("domainUri", c.request().domainUri());
         }
         data.put("bioValue", enc != null ? enc.bioValue() : Wire.base64Url(iso));
         data.put("transactionId", c.echoedTransactionId());
         data.put("timestamp", c.timestamp());
-        data.put("requestedScore", String.valueOf(c.request().requestedScore()));
-        data.put("qualityScore", String.valueOf(c.quality()));
+        if (loose) {
+            // Numbers where MOSIP's schema wants strings, and a property its schema does not allow.
+            data.put("requestedScore", c.request().requestedScore());
+            data.put("qualityScore", c.quality());
+            data.put("vendorNote", "simulated");
+        } else {
+            data.put("requestedScore", String.valueOf(c.request().requestedScore()));
+            data.put("qualityScore", String.valueOf(c.quality()));
+        }
 
         ObjectNode element = Wire.JSON.createObjectNode();
         element.put("specVersion", Wire.SPEC_VERSION);
         element.put("data", signer.sign(data.toString().getBytes(StandardCharsets.UTF_8), c.fault()));
-        element.put("hash", Wire.upperHex(hash));
+        element.put("hash", loose ? Wire.upperHex(hash).toLowerCase(java.util.Locale.ROOT) : Wire.upperHex(hash));
         if (enc != null) {
             element.put("sessionKey", enc.sessionKey());
             element.put("thumbprint", enc.thumbprint());
         }
-        DeviceAnswers.error(element, "0", "Success");
+        if (loose) {
+            element.putObject("error").put("errorCode", "0");
+        } else {
+            DeviceAnswers.error(element, "0", "Success");
+        }
         return element;
     }
 
