@@ -18,7 +18,7 @@ public enum SbiFormat {
     MOSIP_STRICT,
     /**
      * Spec-tolerated but refused by MOSIP's schemas: numeric requestedScore/qualityScore, lower-case
-     * hash, an extra property in the capture data, no errorInfo, no domainUri on authentication captures.
+     * hash, an extra property in the capture data, an empty errorInfo, no domainUri on authentication captures.
      * Otherwise behaves like {@link #MOSIP_STRICT}.
      */
     LOOSE;

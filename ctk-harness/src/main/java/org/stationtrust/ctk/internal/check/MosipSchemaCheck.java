@@ -74,6 +74,9 @@ public final class MosipSchemaCheck implements Check {
             if (!e.success()) {
                 continue;
             }
+            if (auth && e.payload() != null && !e.payload().path("domainUri").isTextual()) {
+                problems.add(where + ".data.domainUri is missing (required on authentication captures)");
+            }
             keys(e.element(), auth ? AUTH_ELEMENT_KEYS : ELEMENT_KEYS, where, problems);
             if (e.hash() != null && !e.hash().matches("[0-9A-F]{64}")) {
                 problems.add(where + ".hash '" + SchemaCheck.abbreviate(e.hash()) + "' is not upper-case hex");
@@ -88,9 +91,6 @@ public final class MosipSchemaCheck implements Check {
                     problems.add(where + ".data." + score + " must be a string of 1-3 digits, was "
                             + (v.isMissingNode() ? "missing" : v.getNodeType() + " " + SchemaCheck.abbreviate(v.toString())));
                 }
-            }
-            if (auth && !e.payload().path("domainUri").isTextual()) {
-                problems.add(where + ".data.domainUri is missing (required on authentication captures)");
             }
         }
         if (judged == 0) {

@@ -18,6 +18,13 @@ public final class StreamCheck implements Check {
         if (s == null) {
             return Finding.fail(name(), "no stream was read");
         }
+        boolean multipart = s.contentType() != null
+                && s.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/x-mixed-replace");
+        if (!multipart && !o.errorCodes.isEmpty()) {
+            // A JSON error instead of a stream: name the device's answer (e.g. 111 = still busy).
+            return Finding.fail(name(), "STREAM answered error " + o.errorCodes
+                    + ErrorCodeCheck.describe(o.errorCodes) + " instead of a stream");
+        }
         if (s.problem() != null && s.frames() == 0) {
             return Finding.fail(name(), "stream failed: " + s.problem());
         }
@@ -25,11 +32,6 @@ public final class StreamCheck implements Check {
             return Finding.fail(name(), "STREAM answered HTTP " + s.status() + ", expected 200");
         }
         if (s.contentType() == null || !s.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/x-mixed-replace")) {
-            // A JSON error instead of a stream: name the device's answer (e.g. 111 = still busy).
-            if (!o.errorCodes.isEmpty()) {
-                return Finding.fail(name(), "STREAM answered error " + o.errorCodes
-                        + ErrorCodeCheck.describe(o.errorCodes) + " instead of a stream");
-            }
             return Finding.fail(name(), "STREAM Content-Type is '" + s.contentType() + "', expected multipart/x-mixed-replace");
         }
         if (s.frames() == 0 || s.validJpegFrames() < s.frames()) {

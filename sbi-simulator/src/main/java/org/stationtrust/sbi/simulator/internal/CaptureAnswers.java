@@ -188,7 +188,7 @@ public final class CaptureAnswers {
             element.put("thumbprint", enc.thumbprint());
         }
         if (loose) {
-            element.putObject("error").put("errorCode", "0");
+            DeviceAnswers.error(element, "0", ""); // a string, but empty: MOSIP's schema wants it non-empty
         } else {
             DeviceAnswers.error(element, "0", "Success");
         }
