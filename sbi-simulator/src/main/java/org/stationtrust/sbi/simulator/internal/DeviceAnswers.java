@@ -69,7 +69,7 @@ public final class DeviceAnswers {
         FaultMode fault = state.fault();
         boolean registered = status != DeviceStatus.NOT_REGISTERED;
         DeviceProfile shown = fault == FaultMode.FOREIGN_DIGITAL_ID ? profile.foreign() : profile;
-        byte[] digitalIdJson = json(shown.digitalId(Instant.now().plus(timestampShift(fault))));
+        byte[] digitalIdJson = json(signedDigitalId(shown, Instant.now().plus(timestampShift(fault)), fault));
 
         ObjectNode info = Wire.JSON.createObjectNode();
         info.put("deviceStatus", status.wire());
@@ -96,6 +96,15 @@ public final class DeviceAnswers {
             error(e, DeviceError.NOT_REGISTERED, "Device not registered");
         }
         return out;
+    }
+
+    /** The digitalId a device signs, its dateTime written as {@code fault} has it. */
+    public static ObjectNode signedDigitalId(DeviceProfile shown, Instant at, FaultMode fault) {
+        ObjectNode id = shown.digitalId(at);
+        if (fault == FaultMode.FRACTIONAL_TIMESTAMP) {
+            id.put("dateTime", timestamp(at, fault));
+        }
+        return id;
     }
 
     /** The clock offset a timestamp fault applies. */
