@@ -310,8 +310,10 @@ for cid, purpose, typ, sub, sid, count, subtypes, std, mid in ISO:
     verb = "RCAPTURE" if purpose == "Registration" else "CAPTURE"
     checks = (AUTH_CHECKS if purpose == "Auth" else CAPTURE_CHECKS) + ["iso-19794"]
     case(cid, f"{verb} bioValue is an {std} record ({typ.lower()} {sub.lower()})",
-         f"Each bioValue must decode to an {std} record: format identifier, version, and record "
-         f"lengths consistent with the bytes received.",
+         f"Each bioValue must be an {std} record read field by field (header, lengths, capture time, quality "
+         f"blocks, position/eye label matching the bioSubType, sampling, bit depth, encoding), its image must "
+         f"decode (JPEG 2000, WSQ, JPEG, PNG or raw) to the declared size, lossless or lossy as declared and not "
+         f"blank; the mosip profile also wants one representation and the compression MOSIP requires for the purpose.",
          purpose, "iso-19794", [typ], [sub], [verb], checks,
          request=capture_request(sid, count, subtypes), steps=["Present the biometric asked for."],
          mosip=[mid])

@@ -18,6 +18,14 @@ public record LabContext(String toolVersion, String toolBuild, String catalogueV
         deviceCertificates = List.copyOf(deviceCertificates);
     }
 
+    /** What the harness judges about biometric quality without an SDK (stated in every report). */
+    public static final String ASSESSED = "the device's own qualityScore against the requested score; every ISO 19794 "
+            + "record read field by field; every image decoded (JPEG 2000, WSQ, JPEG, PNG, raw) to its declared size, "
+            + "lossless or lossy as declared, grey-level range, blank or constant image";
+    /** What it does not judge. */
+    public static final String NOT_ASSESSED = "MOSIP's re-scoring of images with a biometric SDK (NFIQ, ISO/IEC 29794 "
+            + "quality algorithms, ICAO face checks), liveness, and matching accuracy: these need MOSIP's SDK services";
+
     /** The version and build time Maven wrote into ctk-build.properties; "unknown" when run from sources. */
     public static String[] buildFacts() {
         Properties p = new Properties();

@@ -61,6 +61,8 @@ public final class HtmlReport {
                 set.deviceId() == null ? "(first listed)" : set.deviceId(), set.deviceType() == null ? "(any)" : set.deviceType(),
                 set.env(), set.algorithms(), set.skew().toSeconds(), set.grace().toMillis(), set.responseLimit().toMillis(),
                 set.caseTimeout().toSeconds(), set.readyWait().toSeconds(), set.interactive() ? "interactive" : "non-interactive"));
+        row(b, "Quality assessed", LabContext.ASSESSED);
+        row(b, "Not assessed", LabContext.NOT_ASSESSED);
         row(b, "Report signature", signatureFingerprint == null ? "unsigned"
                 : "ctk-report.json is signed (detached JWS ctk-report.json.jws, RS256) by the harness key with "
                 + "certificate SHA-256 " + signatureFingerprint + "; check with: ctk-harness verify-report ctk-report.json");

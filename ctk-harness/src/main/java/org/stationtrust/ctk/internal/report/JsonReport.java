@@ -37,6 +37,9 @@ public final class JsonReport {
         ArrayNode certs = root.putArray("certificates");
         java.util.stream.Stream.concat(r.lab().deviceCertificates().stream(), r.lab().settings().vendorCas().stream())
                 .forEach(c -> certificate(certs.addObject(), c));
+        ObjectNode assessment = root.putObject("assessment");
+        assessment.put("assessed", org.stationtrust.ctk.LabContext.ASSESSED);
+        assessment.put("notAssessed", org.stationtrust.ctk.LabContext.NOT_ASSESSED);
         ArrayNode person = root.putArray("needsPerson");
         for (CaseResult c : r.needingPerson()) {
             ObjectNode n = person.addObject();

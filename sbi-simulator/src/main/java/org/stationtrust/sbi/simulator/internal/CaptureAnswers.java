@@ -141,7 +141,7 @@ public final class CaptureAnswers {
         List<String> reported = misreport(subTypes, req.deviceSubId(), fault);
         long seed = req.transactionId().hashCode();
         for (int i = 0; i < reported.size(); i++) {
-            byte[] iso = isoRecord(reported.get(i), c.quality(), c.at(), seed + i, exceptionPhoto);
+            byte[] iso = isoRecord(reported.get(i), c.quality(), c.at(), seed + i, exceptionPhoto, authentication);
             byte[] hash = Wire.sha256(previous, Wire.sha256(iso));
             previous = hash;
             biometrics.add(element(c, reported.get(i), iso, hash));
@@ -220,17 +220,40 @@ public final class CaptureAnswers {
         return pool.stream().filter(n -> !sensor.contains(n)).findFirst().orElse(SensorLayout.UNKNOWN);
     }
 
-    private byte[] isoRecord(String subType, int quality, Instant at, long seed, boolean exceptionPhoto) {
+    /**
+     * The ISO record of one element. The default format keeps raw/JPEG images; the strict and loose
+     * formats write JPEG 2000 compressed as MOSIP wants by purpose: lossless for registration, lossy
+     * for authentication (ISO/IEC 19794-4 compression 5/4, 19794-6 MONO_JPEG2000 with compression
+     * history 1/2 and image type cropped / cropped and masked, 19794-5 image data type 2/1).
+     */
+    private byte[] isoRecord(String subType, int quality, Instant at, long seed, boolean exceptionPhoto,
+                             boolean authentication) {
+        boolean j2k = format.followsSpecTiming();
+        boolean lossless = !authentication;
         return switch (profile.kind()) {
-            case FINGER_SLAP -> IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at,
-                    SyntheticImages.rawGray(SyntheticImages.fingerprint(seed)),
-                    SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT);
-            case IRIS_DOUBLE -> IsoRecords.iris(SensorLayout.eyeLabel(subType), quality, at,
-                    SyntheticImages.rawGray(SyntheticImages.iris(seed)),
-                    SyntheticImages.IRIS_WIDTH, SyntheticImages.IRIS_HEIGHT);
-            case FACE -> IsoRecords.face(quality, at,
-                    SyntheticImages.jpeg(SyntheticImages.face(seed, exceptionPhoto), 0.8f),
-                    SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT);
+            case FINGER_SLAP -> {
+                java.awt.image.BufferedImage img = SyntheticImages.fingerprint(seed);
+                yield j2k ? IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at,
+                        SyntheticImages.jpeg2000(img, lossless), SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT,
+                        lossless ? 5 : 4)
+                        : IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at, SyntheticImages.rawGray(img),
+                        SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT);
+            }
+            case IRIS_DOUBLE -> {
+                java.awt.image.BufferedImage img = SyntheticImages.iris(seed);
+                yield j2k ? IsoRecords.iris(SensorLayout.eyeLabel(subType), quality, at,
+                        SyntheticImages.jpeg2000(img, lossless), SyntheticImages.IRIS_WIDTH, SyntheticImages.IRIS_HEIGHT,
+                        lossless ? 3 : 7, 0x0A, lossless ? 1 : 2)
+                        : IsoRecords.iris(SensorLayout.eyeLabel(subType), quality, at, SyntheticImages.rawGray(img),
+                        SyntheticImages.IRIS_WIDTH, SyntheticImages.IRIS_HEIGHT);
+            }
+            case FACE -> {
+                java.awt.image.BufferedImage img = SyntheticImages.face(seed, exceptionPhoto);
+                yield j2k ? IsoRecords.face(quality, at, SyntheticImages.jpeg2000(img, lossless),
+                        SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT, lossless ? 2 : 1)
+                        : IsoRecords.face(quality, at, SyntheticImages.jpeg(img, 0.8f),
+                        SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT);
+            }
         };
     }
 
