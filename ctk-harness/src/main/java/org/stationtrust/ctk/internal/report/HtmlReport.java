@@ -89,7 +89,21 @@ public final class HtmlReport {
         }
         byCategory.forEach((category, n) -> b.append(String.format(Locale.ROOT,
                 "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td></tr>", Xml.esc(category), n[0], n[1], n[2])));
-        b.append("</tbody></table>\n<h2>Latency per verb (ms)</h2><table><thead><tr><th>verb</th><th>count</th>"
+        b.append("</tbody></table>\n");
+        List<CaseResult> cohorts = r.results().stream().filter(c -> "quality-assessment".equals(c.category())
+                && c.outcome() != CaseResult.Outcome.SKIPPED).toList();
+        if (!cohorts.isEmpty()) {
+            // MOSIP's quality-assessment report lists the scores per cohort; ours are the device's own scores.
+            b.append("<h2>Quality assessment by cohort (device scores)</h2><table id=\"cohorts\"><thead><tr><th>case</th>"
+                    + "<th>MOSIP</th><th>cohort</th><th>outcome</th><th>scores</th></tr></thead><tbody>");
+            for (CaseResult c : cohorts) {
+                b.append("<tr><td>").append(Xml.esc(c.id())).append("</td><td>").append(Xml.esc(String.join(", ", c.mosipIds())))
+                        .append("</td><td>").append(Xml.esc(c.name())).append("</td><td>").append(c.outcome().name())
+                        .append("</td><td>").append(Xml.esc(c.actual())).append("</td></tr>");
+            }
+            b.append("</tbody></table>\n");
+        }
+        b.append("<h2>Latency per verb (ms)</h2><table><thead><tr><th>verb</th><th>count</th>"
                 + "<th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>");
         r.latency().forEach((verb, l) -> b.append(String.format(Locale.ROOT,
                 "<tr><td>%s</td><td>%d</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>",
