@@ -73,15 +73,18 @@ public final class CaptureAnswers {
                 throw new DeviceError(DeviceError.NO_BIOMETRIC,
                         "No biometric object was detected before the timeout of " + req.timeout().toMillis() + " ms");
             }
+            long start = System.nanoTime();
             if (captureDelayMillis > 0) {
                 state.sleepUnlessClosed(captureDelayMillis);
             }
+            ObjectNode answer = elements(req, subTypes, authentication);
             if (format.followsSpecTiming() && !ignoresTimeout && state.quality() < req.requestedScore()) {
                 // SBI 0.9.5 §Capture: the device keeps trying until the requested score or the timeout,
-                // then returns its best frame.
-                state.sleepUnlessClosed(Math.max(0, req.timeout().toMillis() - captureDelayMillis));
+                // then returns its best frame (encoded already, so the answer leaves at the timeout).
+                long spent = (System.nanoTime() - start) / 1_000_000;
+                state.sleepUnlessClosed(Math.max(0, req.timeout().toMillis() - spent));
             }
-            return elements(req, subTypes, authentication);
+            return answer;
         } finally {
             state.endCapture(req.deviceSubId());
         }
