@@ -87,10 +87,13 @@ public final class Harness {
         this.readyWait = b.readyWait;
         Duration skew = b.skew == null ? b.profile.defaultSkew() : b.skew;
         this.rules = new JudgingRules(b.trustStore, b.algorithms, skew, b.grace, b.responseLimit,
-                Optional.ofNullable(b.harnessKey).map(HarnessKey::certificate), b.clock, b.profile);
+                Optional.ofNullable(b.harnessKey).map(HarnessKey::certificate), b.clock, b.profile,
+                b.ftmCas.isEmpty() ? Optional.empty() : Optional.of(DeviceTrustStore.of(b.ftmCas)),
+                Optional.ofNullable(b.organisation));
         this.settings = new RunSettings(b.profile, port, b.deviceId, b.deviceType, new java.util.TreeSet<>(b.algorithms),
                 skew, b.grace, b.responseLimit, b.caseTimeout, b.readyWait, b.env, b.interactive, b.lab, b.operatorName,
-                b.vendorCas.stream().map(c -> CertificateFacts.of("vendor CA", c)).toList());
+                b.vendorCas.stream().map(c -> CertificateFacts.of("vendor CA", c)).toList(), b.organisation,
+                b.ftmCas.stream().map(c -> CertificateFacts.of("FTM CA", c)).toList());
         this.catalogue = b.catalogue == null ? Catalogue.builtIn() : b.catalogue;
     }
 
@@ -313,6 +316,8 @@ public final class Harness {
         private String operatorName = "";
         private List<java.security.cert.X509Certificate> vendorCas = List.of();
         private Catalogue catalogue;
+        private List<java.security.cert.X509Certificate> ftmCas = List.of();
+        private String organisation;
         private Duration grace = Duration.ofSeconds(2);
         private Duration responseLimit = Duration.ofSeconds(5);
         private Duration caseTimeout = Duration.ofSeconds(120);
@@ -358,6 +363,10 @@ public final class Harness {
             this.operatorName = operatorName == null ? "" : operatorName;
             return this;
         }
+        /** L1 devices: the FTM provider CA(s) their chip key (which signs digitalId) chains to. */
+        public Builder ftmCaCertificates(List<java.security.cert.X509Certificate> cas) { this.ftmCas = List.copyOf(cas); return this; }
+        /** The organisation (subject O) every device signing certificate must name; null: not checked. */
+        public Builder organisation(String o) { this.organisation = o; return this; }
         /** The vendor CA certificates, listed with their fingerprints in the reports. */
         public Builder vendorCaCertificates(List<java.security.cert.X509Certificate> cas) { this.vendorCas = List.copyOf(cas); return this; }
         public Builder allowedAlgorithms(Set<String> a) { this.algorithms = Set.copyOf(a); return this; }

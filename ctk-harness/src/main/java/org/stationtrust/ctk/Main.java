@@ -84,6 +84,12 @@ public final class Main implements Callable<Integer> {
             description = "Between cases, how long to wait for a Busy device to report Ready (default ${DEFAULT-VALUE}).")
     int readyWaitSeconds;
 
+    @Option(names = "--ftm-ca", description = "PEM file(s) of the FTM provider CA that L1 devices' chip keys (signing digitalId) chain to.")
+    List<Path> ftmCa = new ArrayList<>();
+
+    @Option(names = "--organisation", description = "The device provider's organisation: the subject O every device signing certificate must name.")
+    String organisation;
+
     @Option(names = "--lab", defaultValue = "", description = "The certification lab, named in the reports.")
     String lab;
 
@@ -169,6 +175,7 @@ public final class Main implements Callable<Integer> {
         Harness.Builder builder = Harness.builder(devicePort, trust)
                 .deviceId(deviceId).deviceType(type).harnessKey(key).env(env).profile(rules)
                 .readyWait(Duration.ofSeconds(readyWaitSeconds)).lab(lab, operatorName).vendorCaCertificates(cas)
+                .ftmCaCertificates(ftmCa.isEmpty() ? List.of() : readCertificates(ftmCa)).organisation(organisation)
                 .catalogue(catalogue)
                 .caseTimeout(Duration.ofSeconds(caseTimeoutSeconds)).grace(Duration.ofMillis(graceMs))
                 .allowedAlgorithms(java.util.Set.copyOf(allowedAlgorithms));

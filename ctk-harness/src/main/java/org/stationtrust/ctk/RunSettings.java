@@ -13,7 +13,7 @@ import java.util.TreeSet;
 public record RunSettings(Profile profile, int port, String deviceId, String deviceType, SortedSet<String> algorithms,
                           Duration skew, Duration grace, Duration responseLimit, Duration caseTimeout,
                           Duration readyWait, String env, boolean interactive, String lab, String operator,
-                          List<CertificateFacts> vendorCas) {
+                          List<CertificateFacts> vendorCas, String organisation, List<CertificateFacts> ftmCas) {
 
     public RunSettings {
         Objects.requireNonNull(profile, "profile");
@@ -21,5 +21,7 @@ public record RunSettings(Profile profile, int port, String deviceId, String dev
         lab = lab == null ? "" : lab;
         operator = operator == null ? "" : operator;
         vendorCas = List.copyOf(vendorCas);
+        organisation = organisation == null ? "" : organisation;
+        ftmCas = List.copyOf(ftmCas);
     }
 }

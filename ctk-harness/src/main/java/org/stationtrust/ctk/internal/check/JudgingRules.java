@@ -19,6 +19,8 @@ import org.stationtrust.sbi.client.DeviceTrustStore;
  * @param responseLimit     longest acceptable answer for verbs without a timeout (discovery, info)
  * @param harnessCertificate the certificate auth captures are encrypted to, when configured
  * @param profile           the rule book ({@link Profile#SPEC} or {@link Profile#MOSIP})
+ * @param ftmTrust          L1 devices: the FTM provider CA(s) the chip key that signs digitalId chains to
+ * @param organisation      the device provider's organisation, which the device certificate's O must name
  */
 public record JudgingRules(
         DeviceTrustStore trustStore,
@@ -28,12 +30,21 @@ public record JudgingRules(
         Duration responseLimit,
         Optional<X509Certificate> harnessCertificate,
         Clock clock,
-        Profile profile) {
+        Profile profile,
+        Optional<DeviceTrustStore> ftmTrust,
+        Optional<String> organisation) {
 
     /** Rules of the {@link Profile#SPEC} profile. */
     public JudgingRules(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Duration allowedSkew, Duration grace,
                         Duration responseLimit, Optional<X509Certificate> harnessCertificate, Clock clock) {
         this(trustStore, allowedAlgorithms, allowedSkew, grace, responseLimit, harnessCertificate, clock, Profile.SPEC);
+    }
+
+    /** Rules without an FTM CA or organisation to check. */
+    public JudgingRules(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Duration allowedSkew, Duration grace,
+                        Duration responseLimit, Optional<X509Certificate> harnessCertificate, Clock clock, Profile profile) {
+        this(trustStore, allowedAlgorithms, allowedSkew, grace, responseLimit, harnessCertificate, clock, profile,
+                Optional.empty(), Optional.empty());
     }
 
     public boolean mosip() {
@@ -55,5 +66,7 @@ public record JudgingRules(
         Objects.requireNonNull(harnessCertificate, "harnessCertificate");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(ftmTrust, "ftmTrust");
+        Objects.requireNonNull(organisation, "organisation");
     }
 }

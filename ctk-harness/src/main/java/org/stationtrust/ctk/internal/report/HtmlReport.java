@@ -60,7 +60,8 @@ public final class HtmlReport {
                 + "grace %d ms, info limit %d ms, case timeout %d s, ready wait %d s, %s", set.port(),
                 set.deviceId() == null ? "(first listed)" : set.deviceId(), set.deviceType() == null ? "(any)" : set.deviceType(),
                 set.env(), set.algorithms(), set.skew().toSeconds(), set.grace().toMillis(), set.responseLimit().toMillis(),
-                set.caseTimeout().toSeconds(), set.readyWait().toSeconds(), set.interactive() ? "interactive" : "non-interactive"));
+                set.caseTimeout().toSeconds(), set.readyWait().toSeconds(), set.interactive() ? "interactive" : "non-interactive")
+                + (set.organisation().isEmpty() ? "" : ", organisation " + set.organisation()));
         row(b, "Quality assessed", LabContext.ASSESSED);
         row(b, "Not assessed", LabContext.NOT_ASSESSED);
         row(b, "Report signature", signatureFingerprint == null ? "unsigned"
@@ -76,7 +77,7 @@ public final class HtmlReport {
                 r.timing().operatorMs() / 1000, r.timing().harnessMs() / 1000, r.timing().harnessPercent()));
         b.append("</tbody></table>\n<h2>Certificates</h2><table id=\"certificates\"><thead><tr><th>role</th><th>subject</th>"
                 + "<th>issuer</th><th>serial</th><th>valid from</th><th>valid until</th><th>SHA-256</th></tr></thead><tbody>");
-        java.util.stream.Stream.concat(lab.deviceCertificates().stream(), set.vendorCas().stream()).forEach(c ->
+        java.util.stream.Stream.of(lab.deviceCertificates(), set.vendorCas(), set.ftmCas()).flatMap(List::stream).forEach(c ->
                 b.append("<tr><td>").append(Xml.esc(c.role())).append("</td><td>").append(Xml.esc(c.subject()))
                         .append("</td><td>").append(Xml.esc(c.issuer())).append("</td><td>").append(Xml.esc(c.serial()))
                         .append("</td><td>").append(c.notBefore()).append("</td><td>").append(c.notAfter())

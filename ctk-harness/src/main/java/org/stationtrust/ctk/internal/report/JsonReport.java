@@ -35,8 +35,8 @@ public final class JsonReport {
         lab.put("lab", r.lab().settings().lab());
         lab.put("operator", r.lab().settings().operator());
         ArrayNode certs = root.putArray("certificates");
-        java.util.stream.Stream.concat(r.lab().deviceCertificates().stream(), r.lab().settings().vendorCas().stream())
-                .forEach(c -> certificate(certs.addObject(), c));
+        java.util.stream.Stream.of(r.lab().deviceCertificates(), r.lab().settings().vendorCas(), r.lab().settings().ftmCas())
+                .flatMap(java.util.List::stream).forEach(c -> certificate(certs.addObject(), c));
         ObjectNode assessment = root.putObject("assessment");
         assessment.put("assessed", org.stationtrust.ctk.LabContext.ASSESSED);
         assessment.put("notAssessed", org.stationtrust.ctk.LabContext.NOT_ASSESSED);
@@ -125,6 +125,7 @@ public final class JsonReport {
         n.put("readyWaitSeconds", s.readyWait().toSeconds());
         n.put("env", s.env());
         n.put("interactive", s.interactive());
+        n.put("organisation", s.organisation());
     }
 
     private static void certificate(ObjectNode n, org.stationtrust.ctk.CertificateFacts c) {
