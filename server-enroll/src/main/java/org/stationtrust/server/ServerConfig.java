@@ -12,13 +12,24 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                            TlsMode tlsMode, Path keystore, char[] keystorePassword, Path ekTrustStore,
                            Duration attestationInterval, Duration nonceTtl, Duration requestSkew,
                            Duration sessionTtl, int loginPerMinute, int enrollPerMinute, int noncePerMinute,
-                           boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey) {
+                           boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey,
+                           ClientLimits clientLimits) {
 
     /** How the listener speaks: TLS from a keystore, TLS with a generated dev certificate, or plain HTTP. */
     public enum TlsMode {
         KEYSTORE, DEV_SELF_SIGNED,
         /** Plain HTTP: only behind a TLS-terminating proxy on the same host, or in tests. Logged loudly. */
-        PLAINTEXT
+        PLAINTEXT,
+        /**
+         * Plain HTTP to a TLS-terminating proxy on the same host, which speaks HTTPS to every client: the session
+         * cookies are marked Secure and HSTS is sent, as under TLS.
+         */
+        PLAINTEXT_BEHIND_TLS_PROXY;
+
+        /** Whether clients reach the server over HTTPS (directly or through the proxy). */
+        public boolean clientsUseHttps() {
+            return this != PLAINTEXT;
+        }
     }
 
     public ServerConfig {
@@ -45,6 +56,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be 1 KiB .. 1 MiB");
         }
+        Objects.requireNonNull(clientLimits, "clientLimits");
         if (nonceKey != null && nonceKey.length < 32) {
             throw new IllegalArgumentException("SERVER_NONCE_KEY must be at least 32 characters (e.g. the output of "
                     + "'openssl rand -base64 33'), was " + nonceKey.length);
@@ -79,6 +91,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         b.requireEnrollmentToken = requireEnrollmentToken;
         b.maxBodyBytes = maxBodyBytes;
         b.nonceKey = nonceKey;
+        b.clientLimits = clientLimits;
         return b;
     }
 
@@ -108,6 +121,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         private boolean requireEnrollmentToken;
         private int maxBodyBytes = 64 * 1024;
         private char[] nonceKey;
+        private ClientLimits clientLimits = ClientLimits.DEFAULTS;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -135,11 +149,12 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
          * on one database needs the same. Null: a random key per process, so nonces hold only on this instance.
          */
         public Builder nonceKey(char[] key) { nonceKey = key; return this; }
+        public Builder clientLimits(ClientLimits limits) { clientLimits = limits; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(jdbcUrl, dbUser, dbPassword, bindHost, port, tlsMode, keystore, keystorePassword,
                     ekTrustStore, attestationInterval, nonceTtl, requestSkew, sessionTtl, loginPerMinute,
-                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey);
+                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey, clientLimits);
         }
     }
 }

@@ -34,7 +34,9 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                          EnrollmentService enrollment, AttestationService attestation, SignedRequestVerifier signed,
                          KeyRotation rotation, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
                          RateLimiter nonceLimit, PacketReceiptStore packetReceipts,
-                         StationAuditStore stationAudit) {
+                         StationAuditStore stationAudit, org.stationtrust.server.internal.audit.RefusalAudit refusals,
+                         org.stationtrust.server.internal.auth.LoginThrottle loginThrottle,
+                         org.stationtrust.server.internal.auth.OperatorAccounts operators) {
 
     public static Components create(ServerConfig config, Database db) {
         AuditLog audit = new AuditLog(db);
@@ -44,7 +46,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
         MachineStore machines = new MachineStore(db);
         NonceStore nonces = new NonceStore(db);
         StationKeys keys = new StationKeys();
-        Authenticator auth = new Authenticator(users, credentials, new PasswordHasher(), config.sessionTtl());
+        PasswordHasher hasher = new PasswordHasher();
+        Authenticator auth = new Authenticator(users, credentials, hasher, config.sessionTtl());
         AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl(),
                 new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()));
         return new Components(config, db, new Migrations(db), audit, users, credentials, tokens, machines, nonces, auth,
@@ -55,7 +58,19 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys),
                 new RateLimiter(config.loginPerMinute()), new RateLimiter(config.enrollPerMinute()),
                 new RateLimiter(config.noncePerMinute()), new PacketReceiptStore(db),
-                new StationAuditStore(db));
+                new StationAuditStore(db), new org.stationtrust.server.internal.audit.RefusalAudit(audit),
+                new org.stationtrust.server.internal.auth.LoginThrottle(usernameKey(config)),
+                new org.stationtrust.server.internal.auth.OperatorAccounts(db, users, credentials, hasher, audit));
+    }
+
+    /**
+     * The key of the failed-login user name digests: derived from the server secret when one is set (stable across
+     * restarts and instances), else random per process.
+     */
+    private static byte[] usernameKey(ServerConfig config) {
+        if (config.nonceKey() == null) return org.stationtrust.server.internal.auth.Secrets.randomBytes(32);
+        return org.stationtrust.server.internal.auth.Secrets.sha256(("station-trust:failed-login-usernames:"
+                + new String(config.nonceKey())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static Optional<EkCertificateValidator> ekValidator(ServerConfig config) {
