@@ -64,8 +64,8 @@ class AdduserFallbackTest {
         assertTrue(Integer.parseInt(passwd[2]) < 1000, "a system uid: " + passwd[2]);
         List<String> groups = List.of(Command.of("id", "-nG", "station-agent").run().requireSuccess().stdout().trim().split(" "));
         assertEquals(List.of("station-agent", "tss"), groups.stream().sorted().toList());
-        PackageLifecycleTest.assertOwnerAndMode(Path.of("/var/lib/station-agent"), "station-agent", "station-agent", "rwx------");
-        PackageLifecycleTest.assertOwnerAndMode(Path.of("/var/log/station-agent"), "station-agent", "station-agent", "rwx------");
-        PackageLifecycleTest.assertOwnerAndMode(Path.of("/etc/station-agent/agent.yaml"), "root", "station-agent", "rw-r-----");
+        Host.assertOwnerAndMode(Path.of("/var/lib/station-agent"), "station-agent", "station-agent", "rwx------");
+        Host.assertOwnerAndMode(Path.of("/var/log/station-agent"), "station-agent", "station-agent", "rwx------");
+        Host.assertOwnerAndMode(Path.of("/etc/station-agent/agent.yaml"), "root", "station-agent", "rw-r-----");
     }
 }

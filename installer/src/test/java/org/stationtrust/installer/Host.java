@@ -1,5 +1,6 @@
 package org.stationtrust.installer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -9,7 +10,18 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * The machine the tests install on. Tests that change it run only as root with dpkg present, and
@@ -114,6 +126,42 @@ final class Host {
         if (owned.contains(program) && status(program).isPresent()) {
             Command.of("dpkg", "--purge", program.name).run().requireSuccess();
         }
+    }
+
+    static Command.Result dpkgInstall(Packages.Built built) {
+        return Command.of("dpkg", "-i", built.deb().toString()).run().requireSuccess();
+    }
+
+    static String passwdField(String user, int field) {
+        return Command.of("getent", "passwd", user).run().requireSuccess().stdout().trim().split(":")[field];
+    }
+
+    static void assertOwnerAndMode(Path path, String owner, String group, String mode) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        assertEquals(owner, attributes.owner().getName(), "owner of " + path);
+        assertEquals(group, attributes.group().getName(), "group of " + path);
+        assertEquals(mode, PosixFilePermissions.toString(attributes.permissions()), "mode of " + path);
+    }
+
+    static Map<String, String> digests(Path dir) throws IOException, NoSuchAlgorithmException {
+        Map<String, String> result = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                result.put(file.getFileName().toString(),
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+            }
+        }
+        return result;
+    }
+
+    static void awaitLine(Path log, String expected, Process process) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(expected)) return;
+            if (!process.isAlive()) throw new AssertionError("the service exited " + process.exitValue() + ":\n" + Files.readString(log));
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + expected + "' within 60 s:\n" + Files.readString(log));
     }
 
     static String read(Path file) {

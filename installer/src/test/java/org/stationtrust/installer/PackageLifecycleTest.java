@@ -1,5 +1,10 @@
 package org.stationtrust.installer;
 
+import static org.stationtrust.installer.Host.assertOwnerAndMode;
+import static org.stationtrust.installer.Host.awaitLine;
+import static org.stationtrust.installer.Host.digests;
+import static org.stationtrust.installer.Host.dpkgInstall;
+import static org.stationtrust.installer.Host.passwdField;
 import static org.stationtrust.installer.Packages.Program.STATION_AGENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -340,34 +345,8 @@ class PackageLifecycleTest {
         assertTrue(Command.of("getent", "passwd", "station-agent").run().succeeded(), "the system user stays, as policy asks");
     }
 
-    static Command.Result dpkgInstall(Packages.Built built) {
-        return Command.of("dpkg", "-i", built.deb().toString()).run().requireSuccess();
-    }
-
-    static String passwdField(String user, int field) {
-        return Command.of("getent", "passwd", user).run().requireSuccess().stdout().trim().split(":")[field];
-    }
-
-    static void assertOwnerAndMode(Path path, String owner, String group, String mode) throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        assertEquals(owner, attributes.owner().getName(), "owner of " + path);
-        assertEquals(group, attributes.group().getName(), "group of " + path);
-        assertEquals(mode, PosixFilePermissions.toString(attributes.permissions()), "mode of " + path);
-    }
-
     static void writeConfig(String text) throws IOException {
         Files.write(CONFIG, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Map<String, String> digests(Path dir) throws IOException, NoSuchAlgorithmException {
-        Map<String, String> result = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                result.put(file.getFileName().toString(),
-                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
-            }
-        }
-        return result;
     }
 
     static void runServiceUntilReadyThenStop(ServiceUnit unit, Map<String, String> env, Path log) throws Exception {
@@ -398,15 +377,5 @@ class PackageLifecycleTest {
 
     static String handleText(int handle) {
         return String.format("0x%08x", handle);
-    }
-
-    static void awaitLine(Path log, String expected, Process process) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(expected)) return;
-            if (!process.isAlive()) throw new AssertionError("the service exited " + process.exitValue() + ":\n" + Files.readString(log));
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no '" + expected + "' within 60 s:\n" + Files.readString(log));
     }
 }

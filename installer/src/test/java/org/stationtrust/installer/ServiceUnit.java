@@ -90,7 +90,7 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
         List<String> full = new ArrayList<>();
         if (FILE_SYSTEM_SANDBOX) full.addAll(List.of("unshare", "-m", "sh", "-c", fileSystemSandbox(), "sandbox"));
         full.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + group,
-                "--groups=" + String.join(",", supplementaryGroups), "--no-new-privs", "--inh-caps=-all",
+                supplementaryGroups.isEmpty() ? "--clear-groups" : "--groups=" + String.join(",", supplementaryGroups), "--no-new-privs", "--inh-caps=-all",
                 "--bounding-set=-all", "--", "/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
         full.addAll(argv);
         Map<String, String> env = new LinkedHashMap<>();
