@@ -24,6 +24,9 @@ import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.JsonLog;
 import org.stationtrust.server.internal.http.TlsIdentity;
+import org.stationtrust.server.internal.metrics.MetricsEndpoint;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
+import org.stationtrust.server.internal.store.FleetCounts;
 import org.stationtrust.server.internal.store.Database;
 
 /**
@@ -61,9 +64,11 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     public static EnrollmentServer start(ServerConfig config) {
-        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        ServerMetrics metrics = ServerMetrics.create();
+        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), metrics.registry(),
+                metrics.groupCommitObserver());
         try {
-            Components c = Components.create(config, db);
+            Components c = Components.create(config, db, metrics);
             int current = c.migrations().currentVersion();
             if (current != c.migrations().latestVersion()) {
                 throw new IllegalStateException("Database schema is at version " + current + " but this server needs "
@@ -90,6 +95,7 @@ public final class EnrollmentServer implements AutoCloseable {
                 ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
             });
             new StationApi(c).register(app);
+            new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(app);
             org.stationtrust.server.internal.web.AdminPage page =
                     new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
             page.registerPublic(app);

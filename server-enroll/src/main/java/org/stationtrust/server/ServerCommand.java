@@ -96,6 +96,12 @@ public final class ServerCommand {
         boolean requireToken;
         @Option(names = "--migrate", description = "Apply pending migrations before starting")
         boolean migrate;
+        @Option(names = "--overdue-sweep-every", defaultValue = "PT1M", description = "How often machines past the "
+                + "attestation interval are marked OVERDUE (ISO-8601)")
+        java.time.Duration overdueSweepEvery;
+        @Option(names = "--webhook-allow-private-targets", description = "Allow webhook URLs on loopback and private "
+                + "addresses (SSRF risk: see README, Webhooks)")
+        boolean webhookPrivateTargets;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -113,6 +119,8 @@ public final class ServerCommand {
                         new IllegalArgumentException("Set SERVER_KEYSTORE_PASSWORD or SERVER_KEYSTORE_PASSWORD_FILE")));
             }
             new SecretSource(environment).read("SERVER_NONCE_KEY").ifPresent(b::nonceKey);
+            new SecretSource(environment).read("SERVER_METRICS_TOKEN").ifPresent(b::metricsToken);
+            b.overdueSweepEvery(overdueSweepEvery).webhookPrivateTargets(webhookPrivateTargets);
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);

@@ -12,7 +12,8 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                            TlsMode tlsMode, Path keystore, char[] keystorePassword, Path ekTrustStore,
                            Duration attestationInterval, Duration nonceTtl, Duration requestSkew,
                            Duration sessionTtl, int loginPerMinute, int enrollPerMinute, int noncePerMinute,
-                           boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey) {
+                           boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey, char[] metricsToken,
+                           Duration overdueSweepEvery, boolean webhookPrivateTargets) {
 
     /** How the listener speaks: TLS from a keystore, TLS with a generated dev certificate, or plain HTTP. */
     public enum TlsMode {
@@ -49,6 +50,11 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
             throw new IllegalArgumentException("SERVER_NONCE_KEY must be at least 32 characters (e.g. the output of "
                     + "'openssl rand -base64 33'), was " + nonceKey.length);
         }
+        if (metricsToken != null && metricsToken.length < 32) {
+            throw new IllegalArgumentException("SERVER_METRICS_TOKEN must be at least 32 characters (e.g. the output of "
+                    + "'openssl rand -base64 33'), was " + metricsToken.length);
+        }
+        requirePositive("overdueSweepEvery", overdueSweepEvery);
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -79,6 +85,9 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         b.requireEnrollmentToken = requireEnrollmentToken;
         b.maxBodyBytes = maxBodyBytes;
         b.nonceKey = nonceKey;
+        b.metricsToken = metricsToken;
+        b.overdueSweepEvery = overdueSweepEvery;
+        b.webhookPrivateTargets = webhookPrivateTargets;
         return b;
     }
 
@@ -108,6 +117,9 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         private boolean requireEnrollmentToken;
         private int maxBodyBytes = 64 * 1024;
         private char[] nonceKey;
+        private char[] metricsToken;
+        private Duration overdueSweepEvery = Duration.ofMinutes(1);
+        private boolean webhookPrivateTargets;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -135,11 +147,21 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
          * on one database needs the same. Null: a random key per process, so nonces hold only on this instance.
          */
         public Builder nonceKey(char[] key) { nonceKey = key; return this; }
+        /** A bearer token only for {@code GET /metrics} (SERVER_METRICS_TOKEN or _FILE); null: auditors' tokens only. */
+        public Builder metricsToken(char[] token) { metricsToken = token; return this; }
+        /** How often the overdue sweep looks for machines whose last success is older than the interval. */
+        public Builder overdueSweepEvery(Duration d) { overdueSweepEvery = d; return this; }
+        /**
+         * Allows webhook URLs on loopback, private, link-local and other non-public addresses (off by default: an
+         * admin could otherwise make the server call internal services, SSRF).
+         */
+        public Builder webhookPrivateTargets(boolean allowed) { webhookPrivateTargets = allowed; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(jdbcUrl, dbUser, dbPassword, bindHost, port, tlsMode, keystore, keystorePassword,
                     ekTrustStore, attestationInterval, nonceTtl, requestSkew, sessionTtl, loginPerMinute,
-                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey);
+                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey, metricsToken,
+                    overdueSweepEvery, webhookPrivateTargets);
         }
     }
 }

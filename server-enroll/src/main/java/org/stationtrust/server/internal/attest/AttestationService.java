@@ -7,6 +7,7 @@ import java.util.SortedMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.StationMachine;
@@ -29,9 +30,11 @@ public final class AttestationService {
     private final AuditLog audit;
     private final Duration nonceTtl;
     private final NonceTokens tokens;
+    private final ServerMetrics metrics;
 
     public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
-                              NonceTokens tokens) {
+                              NonceTokens tokens, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.db = db;
         this.machines = machines;
         this.nonces = nonces;
@@ -76,6 +79,18 @@ public final class AttestationService {
      * request is refused and records nothing.
      */
     public SortedMap<Integer, byte[]> attest(StationCaller station, QuoteSubmission q) {
+        long start = System.nanoTime();
+        try {
+            SortedMap<Integer, byte[]> pcrs = verifyAndRecord(station, q);
+            metrics.attestation(null, System.nanoTime() - start);
+            return pcrs;
+        } catch (ApiException e) {
+            metrics.attestation(e.code(), System.nanoTime() - start);
+            throw e;
+        }
+    }
+
+    private SortedMap<Integer, byte[]> verifyAndRecord(StationCaller station, QuoteSubmission q) {
         StationMachine m = station.machine();
         long now = System.currentTimeMillis();
         String[] spent = new String[1];
