@@ -131,18 +131,18 @@ public final class ServerMetrics {
         for (EnrollmentState s : EnrollmentState.values()) {
             Gauge.builder("stationtrust.machines", counts, c -> c.inState(s))
                     .description("Machines by enrollment state (whole database: the same on every instance)")
-                    .tag("state", s.name().toLowerCase(Locale.ROOT)).register(registry);
+                    .tag("state", s.name().toLowerCase(Locale.ROOT)).strongReference(true).register(registry);
         }
         for (String status : FleetCounts.ATTESTATION_STATUSES) {
             Gauge.builder("stationtrust.machines.active.attestation", counts, c -> c.activeWithStatus(status))
                     .description("ACTIVE machines by attestation status")
-                    .tag("status", status.toLowerCase(Locale.ROOT)).register(registry);
+                    .tag("status", status.toLowerCase(Locale.ROOT)).strongReference(true).register(registry);
         }
         Gauge.builder("stationtrust.machines.pending.approval", counts, c -> c.inState(EnrollmentState.PENDING_APPROVAL))
-                .description("Enrollments waiting for an approver").register(registry);
+                .description("Enrollments waiting for an approver").strongReference(true).register(registry);
         Gauge.builder("stationtrust.machines.overdue", counts, c -> c.activeWithStatus("OVERDUE"))
                 .description("ACTIVE machines the overdue sweep marked: no successful attestation within the interval")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     /** The registry in the Prometheus text exposition format (version 0.0.4). */

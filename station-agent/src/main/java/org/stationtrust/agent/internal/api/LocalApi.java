@@ -51,6 +51,7 @@ public final class LocalApi implements AutoCloseable {
         });
         app.get("/v1/status", ctx -> ctx.json(operations.status()));
         app.get("/v1/devices", ctx -> ctx.json(Map.of("devices", operations.devices())));
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(operations.metrics()));
         app.post("/v1/captures", ctx -> {
             CaptureSteps steps = java.util.Objects.requireNonNull(ctx.attribute(STEPS));
             CaptureOrder order;
