@@ -24,7 +24,9 @@ import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.JsonLog;
 import org.stationtrust.server.internal.http.TlsIdentity;
+import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.metrics.MetricsEndpoint;
+import org.stationtrust.server.internal.notify.WebhookCourier;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.store.FleetCounts;
 import org.stationtrust.server.internal.store.Database;
@@ -43,11 +45,14 @@ public final class EnrollmentServer implements AutoCloseable {
     private final Components components;
     private final Optional<TlsIdentity> tls;
     private final ScheduledExecutorService janitor;
+    private final WebhookCourier courier;
     private final List<String> registeredRoutes;
     private final List<AdminRoute> adminRoutes;
 
     private EnrollmentServer(Javalin app, Components components, Optional<TlsIdentity> tls,
-                             ScheduledExecutorService janitor, List<String> registeredRoutes, List<AdminRoute> adminRoutes) {
+                             ScheduledExecutorService janitor, WebhookCourier courier, List<String> registeredRoutes,
+                             List<AdminRoute> adminRoutes) {
+        this.courier = courier;
         this.app = app;
         this.components = components;
         this.tls = tls;
@@ -117,7 +122,13 @@ public final class EnrollmentServer implements AutoCloseable {
                     LOG.warn("purge_failed", "error", e.getMessage());
                 }
             }, 1, 5, TimeUnit.MINUTES);
-            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, List.copyOf(registered),
+            OverdueSweep sweep = new OverdueSweep(db, c.machines(), c.audit(), c.webhooks(), config.attestationInterval(),
+                    java.time.Clock.systemUTC());
+            long every = config.overdueSweepEvery().toMillis();
+            janitor.scheduleWithFixedDelay(sweep::runLogged, every, every, TimeUnit.MILLISECONDS);
+            WebhookCourier courier = new WebhookCourier(c.webhooks().store(), c.audit(), metrics, config.webhooks())
+                    .start();
+            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, courier, List.copyOf(registered),
                     List.copyOf(adminRoutes));
             if (config.tlsMode() == ServerConfig.TlsMode.DEV_SELF_SIGNED) {
                 LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
@@ -223,6 +234,7 @@ public final class EnrollmentServer implements AutoCloseable {
     @Override
     public void close() {
         janitor.shutdownNow();
+        courier.close();
         app.stop();
         components.db().close();
     }

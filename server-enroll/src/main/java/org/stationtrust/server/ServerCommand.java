@@ -120,7 +120,8 @@ public final class ServerCommand {
             }
             new SecretSource(environment).read("SERVER_NONCE_KEY").ifPresent(b::nonceKey);
             new SecretSource(environment).read("SERVER_METRICS_TOKEN").ifPresent(b::metricsToken);
-            b.overdueSweepEvery(overdueSweepEvery).webhookPrivateTargets(webhookPrivateTargets);
+            b.overdueSweepEvery(overdueSweepEvery)
+                    .webhooks(ServerConfig.WebhookPolicy.DEFAULT.allowingPrivateTargets(webhookPrivateTargets));
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);

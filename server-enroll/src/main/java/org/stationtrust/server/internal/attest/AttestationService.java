@@ -7,6 +7,9 @@ import java.util.SortedMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
@@ -31,9 +34,11 @@ public final class AttestationService {
     private final Duration nonceTtl;
     private final NonceTokens tokens;
     private final ServerMetrics metrics;
+    private final FleetEvents events;
 
     public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
-                              NonceTokens tokens, ServerMetrics metrics) {
+                              NonceTokens tokens, ServerMetrics metrics, FleetEvents events) {
+        this.events = events;
         this.metrics = metrics;
         this.db = db;
         this.machines = machines;
@@ -122,6 +127,10 @@ public final class AttestationService {
                 station.recordNonce(c, nonces);
                 if (spent[0] != null) nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now);
                 machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
+                if (!"FAILED".equals(m.attestationStatus())) {
+                    events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
+                            e.code().wire() + ": " + clip(e.getMessage())));
+                }
                 return null;
             });
             throw e;
