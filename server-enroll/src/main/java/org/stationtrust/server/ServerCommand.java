@@ -102,6 +102,9 @@ public final class ServerCommand {
         @Option(names = "--webhook-allow-private-targets", description = "Allow webhook URLs on loopback and private "
                 + "addresses (SSRF risk: see README, Webhooks)")
         boolean webhookPrivateTargets;
+        @Option(names = "--webhook-timeout", defaultValue = "PT10S", description = "Time one webhook delivery attempt "
+                + "may take (connect and answer); a delivery lease lasts three times this plus 5 s")
+        java.time.Duration webhookTimeout;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -121,7 +124,9 @@ public final class ServerCommand {
             new SecretSource(environment).read("SERVER_NONCE_KEY").ifPresent(b::nonceKey);
             new SecretSource(environment).read("SERVER_METRICS_TOKEN").ifPresent(b::metricsToken);
             b.overdueSweepEvery(overdueSweepEvery)
-                    .webhooks(ServerConfig.WebhookPolicy.DEFAULT.allowingPrivateTargets(webhookPrivateTargets));
+                    .webhooks(new ServerConfig.WebhookPolicy(webhookPrivateTargets,
+                            ServerConfig.WebhookPolicy.DEFAULT.firstRetry(), ServerConfig.WebhookPolicy.DEFAULT.maxRetry(),
+                            ServerConfig.WebhookPolicy.DEFAULT.maxAttempts(), webhookTimeout));
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);

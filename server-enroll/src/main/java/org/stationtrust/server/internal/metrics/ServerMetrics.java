@@ -143,6 +143,9 @@ public final class ServerMetrics {
         Gauge.builder("stationtrust.machines.overdue", counts, c -> c.activeWithStatus("OVERDUE"))
                 .description("ACTIVE machines the overdue sweep marked: no successful attestation within the interval")
                 .strongReference(true).register(registry);
+        Gauge.builder("stationtrust.webhook.outbox.pending", counts, FleetCounts::webhooksPending)
+                .description("Webhook deliveries waiting in the outbox (neither delivered nor given up)")
+                .strongReference(true).register(registry);
     }
 
     /** The registry in the Prometheus text exposition format (version 0.0.4). */

@@ -14,12 +14,12 @@ public final class FleetCounts {
     /** The attestation statuses a machine row can carry (NONE before the first quote). */
     public static final List<String> ATTESTATION_STATUSES = List.of("OK", "FAILED", "NONE", "OVERDUE");
 
-    private record Snapshot(long readAtMillis, Map<String, Long> byStateAndStatus) {
+    private record Snapshot(long readAtMillis, Map<String, Long> byStateAndStatus, long webhooksPending) {
     }
 
     private final Database db;
     private final long minAgeMillis;
-    private final AtomicReference<Snapshot> last = new AtomicReference<>(new Snapshot(Long.MIN_VALUE / 2, Map.of()));
+    private final AtomicReference<Snapshot> last = new AtomicReference<>(new Snapshot(Long.MIN_VALUE / 2, Map.of(), 0));
 
     public FleetCounts(Database db, long minAgeMillis) {
         this.db = db;
@@ -32,13 +32,19 @@ public final class FleetCounts {
         Map<String, Long> counts = new java.util.HashMap<>();
         db.withConnection(c -> Sql.query(c, "SELECT state, attestation_status, COUNT(*) FROM machines GROUP BY state, "
                 + "attestation_status", rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3))));
-        last.set(new Snapshot(nowMillis, Map.copyOf(counts)));
+        long pending = db.withConnection(c -> Sql.one(c, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = ?",
+                rs -> rs.getLong(1), WebhookStore.PENDING).orElse(0L));
+        last.set(new Snapshot(nowMillis, Map.copyOf(counts), pending));
     }
 
     public double inState(EnrollmentState state) {
         String prefix = state.name() + "/";
         return last.get().byStateAndStatus().entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    public double webhooksPending() {
+        return last.get().webhooksPending();
     }
 
     public double activeWithStatus(String attestationStatus) {
