@@ -1,6 +1,7 @@
 package org.stationtrust.server;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
 import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.metrics.MetricsEndpoint;
@@ -85,27 +87,33 @@ public final class EnrollmentServer implements AutoCloseable {
                 case PLAINTEXT -> Optional.empty();
             };
             List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
+            org.stationtrust.server.internal.web.AdminPage page =
+                    new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
+            List<AdminRoute> adminRoutes = routeTable(c, page);
+            // Javalin 7 takes every route at configuration time (cfg.routes), before the server is built.
             Javalin app = Javalin.create(cfg -> {
-                cfg.showJavalinBanner = false;
-                cfg.events(e -> e.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath())));
+                cfg.startup.showJavalinBanner = false;
+                cfg.events.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath()));
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
                 cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
+                // Request counts and latency by method, status and outcome only (no path: bounded labels); Javalin
+                // places its servlet handler inside this wrapper.
+                cfg.jetty.modifyServer(server -> server.setHandler(new io.micrometer.jetty12.server.TimedHandler(
+                        metrics.registry(), io.micrometer.core.instrument.Tags.empty())));
+                RoutesConfig routes = cfg.routes;
+                new ErrorResponses(c).register(routes);
+                pipeline(routes, tls.isPresent());
+                routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+                routes.get("/ready", ctx -> {
+                    boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
+                    ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
+                });
+                new StationApi(c).register(routes);
+                new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(routes);
+                page.registerPublic(routes);
+                new RouteGuard(c.auth()).register(routes, adminRoutes);
             });
-            new ErrorResponses(c).register(app);
-            pipeline(app, tls.isPresent());
-            app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
-            app.get("/ready", ctx -> {
-                boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
-                ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
-            });
-            new StationApi(c).register(app);
-            new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(app);
-            org.stationtrust.server.internal.web.AdminPage page =
-                    new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
-            page.registerPublic(app);
-            List<AdminRoute> adminRoutes = routeTable(c, page);
-            new RouteGuard(c.auth()).register(app, adminRoutes);
             app.start();
             ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "server-enroll-janitor");
@@ -184,7 +192,7 @@ public final class EnrollmentServer implements AutoCloseable {
         return connector;
     }
 
-    private static void pipeline(Javalin app, boolean https) {
+    private static void pipeline(RoutesConfig app, boolean https) {
         JsonLog access = new JsonLog(EnrollmentServer.class);
         app.before(ctx -> {
             ctx.attribute("requestId", Secrets.newId().substring(0, 16));
@@ -201,7 +209,7 @@ public final class EnrollmentServer implements AutoCloseable {
         app.after(ctx -> {
             Long start = ctx.attribute("startNanos");
             access.info("request", "requestId", ctx.attribute("requestId"), "method", ctx.method().name(),
-                    "route", ctx.endpointHandlerPath(), "status", ctx.statusCode(), "client", ctx.ip(),
+                    "route", Routes.matchedPath(ctx), "status", ctx.statusCode(), "client", ctx.ip(),
                     "ms", start == null ? -1 : (System.nanoTime() - start) / 1_000_000);
         });
     }

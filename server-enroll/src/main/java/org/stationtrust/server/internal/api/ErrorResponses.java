@@ -1,6 +1,6 @@
 package org.stationtrust.server.internal.api;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ public final class ErrorResponses {
         this.c = c;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.exception(RouteGuard.LoginRedirect.class, (e, ctx) -> { });
         app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, switch (e.getStatus()) {
@@ -84,8 +84,7 @@ public final class ErrorResponses {
     }
 
     private static String route(Context ctx) {
-        String m = ctx.endpointHandlerPath();
-        return m == null || m.isEmpty() || m.equals("*") ? "(unmatched)" : m;
+        return org.stationtrust.server.internal.http.Routes.matchedPath(ctx);
     }
 
     private static void send(Context ctx, ErrorCode code, String message) {

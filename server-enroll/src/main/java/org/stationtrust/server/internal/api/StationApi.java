@@ -1,6 +1,6 @@
 package org.stationtrust.server.internal.api;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ public final class StationApi {
     record NonceRequest(String purpose) {
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.post("/api/v1/enrollments", ctx -> counted(EnrollmentStep.BEGIN, ctx, this::begin));
         app.get("/api/v1/enrollments/{id}", this::status);
         app.post("/api/v1/enrollments/{id}/activation", ctx -> counted(EnrollmentStep.ACTIVATE, ctx, this::activate));

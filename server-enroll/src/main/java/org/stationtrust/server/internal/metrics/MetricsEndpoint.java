@@ -1,6 +1,6 @@
 package org.stationtrust.server.internal.metrics;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,7 +37,7 @@ public final class MetricsEndpoint {
         metrics.fleet(counts);
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get(PATH, this::scrape);
     }
 

@@ -79,6 +79,8 @@ class MetricsEndpointTest {
         assertEquals("histogram", m.family("stationtrust_attestation_verify_seconds").orElseThrow().type());
         assertTrue(m.value("stationtrust_db_group_commit_batch_size_count", Map.of()) >= 3);
         assertTrue(m.value("stationtrust_http_refused_requests_total", Map.of("code", "nonce_invalid")) >= 1);
+        assertTrue(m.value("jetty_server_requests_seconds_count", Map.of("method", "POST", "status", "200",
+                "outcome", "SUCCESS")) >= 2, "Jetty 12 request timings (Micrometer's TimedHandler)");
     }
 
     @Test
