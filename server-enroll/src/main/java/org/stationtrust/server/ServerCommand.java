@@ -113,6 +113,15 @@ public final class ServerCommand {
         boolean requireToken;
         @Option(names = "--migrate", description = "Apply pending migrations before starting")
         boolean migrate;
+        @Option(names = "--overdue-sweep-every", defaultValue = "PT1M", description = "How often machines past the "
+                + "attestation interval are marked OVERDUE (ISO-8601)")
+        java.time.Duration overdueSweepEvery;
+        @Option(names = "--webhook-allow-private-targets", description = "Allow webhook URLs on loopback and private "
+                + "addresses (SSRF risk: see README, Webhooks)")
+        boolean webhookPrivateTargets;
+        @Option(names = "--webhook-timeout", defaultValue = "PT10S", description = "Time one webhook delivery attempt "
+                + "may take (connect and answer); a delivery lease lasts three times this plus 5 s")
+        java.time.Duration webhookTimeout;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -130,6 +139,11 @@ public final class ServerCommand {
                         new IllegalArgumentException("Set SERVER_KEYSTORE_PASSWORD or SERVER_KEYSTORE_PASSWORD_FILE")));
             }
             new SecretSource(environment).read("SERVER_NONCE_KEY").ifPresent(b::nonceKey);
+            new SecretSource(environment).read("SERVER_METRICS_TOKEN").ifPresent(b::metricsToken);
+            b.overdueSweepEvery(overdueSweepEvery)
+                    .webhooks(new ServerConfig.WebhookPolicy(webhookPrivateTargets,
+                            ServerConfig.WebhookPolicy.DEFAULT.firstRetry(), ServerConfig.WebhookPolicy.DEFAULT.maxRetry(),
+                            ServerConfig.WebhookPolicy.DEFAULT.maxAttempts(), webhookTimeout));
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);
