@@ -29,6 +29,11 @@ import org.stationtrust.server.internal.http.JsonLog;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
+import org.stationtrust.server.internal.attest.OverdueSweep;
+import org.stationtrust.server.internal.metrics.MetricsEndpoint;
+import org.stationtrust.server.internal.notify.WebhookCourier;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
+import org.stationtrust.server.internal.store.FleetCounts;
 import org.stationtrust.server.internal.store.Database;
 
 /**
@@ -45,11 +50,14 @@ public final class EnrollmentServer implements AutoCloseable {
     private final Components components;
     private final Optional<TlsIdentity> tls;
     private final ScheduledExecutorService janitor;
+    private final WebhookCourier courier;
     private final List<String> registeredRoutes;
     private final List<AdminRoute> adminRoutes;
 
     private EnrollmentServer(Javalin app, Components components, Optional<TlsIdentity> tls,
-                             ScheduledExecutorService janitor, List<String> registeredRoutes, List<AdminRoute> adminRoutes) {
+                             ScheduledExecutorService janitor, WebhookCourier courier, List<String> registeredRoutes,
+                             List<AdminRoute> adminRoutes) {
+        this.courier = courier;
         this.app = app;
         this.components = components;
         this.tls = tls;
@@ -66,9 +74,11 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     public static EnrollmentServer start(ServerConfig config) {
-        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        ServerMetrics metrics = ServerMetrics.create();
+        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), metrics.registry(),
+                metrics.groupCommitObserver());
         try {
-            Components c = Components.create(config, db);
+            Components c = Components.create(config, db, metrics);
             int current = c.migrations().currentVersion();
             if (current != c.migrations().latestVersion()) {
                 throw new IllegalStateException("Database schema is at version " + current + " but this server needs "
@@ -94,12 +104,18 @@ public final class EnrollmentServer implements AutoCloseable {
                 QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
                 threads.setName("server-enroll-http");
                 cfg.jetty.threadPool = threads;
-                // The gate is the outermost handler: Javalin puts its servlet context inside it.
-                cfg.jetty.modifyServer(server -> server.setHandler(gate));
                 cfg.events.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath()));
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
                 cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls, connections));
+                // Request counts and latency by method, status and outcome only (no path: bounded labels), gate refusals
+                // included; the request gate inside it; Javalin places its servlet handler inside the gate.
+                cfg.jetty.modifyServer(server -> {
+                    var timed = new io.micrometer.jetty12.server.TimedHandler(metrics.registry(),
+                            io.micrometer.core.instrument.Tags.empty());
+                    timed.setHandler(gate);
+                    server.setHandler(timed);
+                });
                 RoutesConfig routes = cfg.routes;
                 errors.register(routes);
                 pipeline(routes, config.tlsMode().clientsUseHttps());
@@ -109,6 +125,7 @@ public final class EnrollmentServer implements AutoCloseable {
                     ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
                 });
                 stationApi.register(routes);
+                new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(routes);
                 page.registerPublic(routes);
                 new org.stationtrust.server.internal.api.AdminApi(c).registerPublic(routes);
                 new RouteGuard(c.auth()).register(routes, adminRoutes);
@@ -136,7 +153,13 @@ public final class EnrollmentServer implements AutoCloseable {
                     LOG.warn("refusal_audit_flush_failed", "error", e.getMessage());
                 }
             }, 10, 10, TimeUnit.SECONDS);
-            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, List.copyOf(registered),
+            OverdueSweep sweep = new OverdueSweep(db, c.machines(), c.audit(), c.webhooks(), config.attestationInterval(),
+                    java.time.Clock.systemUTC());
+            long every = config.overdueSweepEvery().toMillis();
+            janitor.scheduleWithFixedDelay(sweep::runLogged, every, every, TimeUnit.MILLISECONDS);
+            WebhookCourier courier = new WebhookCourier(c.webhooks().store(), c.audit(), metrics, config.webhooks())
+                    .start();
+            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, courier, List.copyOf(registered),
                     List.copyOf(adminRoutes));
             if (config.tlsMode() == ServerConfig.TlsMode.DEV_SELF_SIGNED) {
                 LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
@@ -165,7 +188,9 @@ public final class EnrollmentServer implements AutoCloseable {
     /** Every operator route, API and page: the single table the access test walks. */
     static List<AdminRoute> routeTable(Components c, org.stationtrust.server.internal.web.AdminPage page) {
         List<AdminRoute> all = new ArrayList<>(new AdminApi(c).routes());
+        all.addAll(new org.stationtrust.server.internal.api.WebhookApi(c).routes());
         all.addAll(page.routes());
+        all.addAll(new org.stationtrust.server.internal.web.WebhookPage(c).routes());
         return all;
     }
 
@@ -255,6 +280,7 @@ public final class EnrollmentServer implements AutoCloseable {
     @Override
     public void close() {
         janitor.shutdownNow();
+        courier.close();
         app.stop();
         try {
             components.refusals().flush(true);

@@ -36,11 +36,13 @@ public final class ErrorResponses {
                 : e.getMessage()));
         app.exception(StorageException.class, (e, ctx) -> {
             LOG.error("storage_failure", "requestId", ctx.attribute("requestId"), "error", e.getMessage());
+            c.metrics().refused(ErrorCode.STORAGE_UNAVAILABLE);
             send(ctx, ErrorCode.STORAGE_UNAVAILABLE, "The database is unavailable; retry later");
         });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal_error", "requestId", ctx.attribute("requestId"), "type", e.getClass().getName(),
                     "error", e.getMessage());
+            c.metrics().refused(ErrorCode.INTERNAL);
             send(ctx, ErrorCode.INTERNAL, "Internal error; quote request id " + ctx.attribute("requestId"));
         });
         app.error(404, ctx -> {
@@ -51,6 +53,7 @@ public final class ErrorResponses {
     }
 
     private void refuse(Context ctx, ErrorCode code, String message) {
+        c.metrics().refused(code);
         Caller caller = ctx.attribute(RouteGuard.CALLER_ATTRIBUTE);
         String station = ctx.attribute("station");
         if (code != ErrorCode.NOT_FOUND || ctx.path().startsWith("/api/v1/admin")) {

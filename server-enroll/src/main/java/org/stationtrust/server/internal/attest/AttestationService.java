@@ -7,6 +7,10 @@ import java.util.SortedMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.StationMachine;
@@ -16,7 +20,7 @@ import org.stationtrust.tpm.verify.MalformedTpmStructure;
 import org.stationtrust.tpm.verify.TpmPublic;
 
 /**
- * Periodic attestation (DESIGN.md, "Attestation"): single-use nonces, quote verification, PCR policy,
+ * Periodic attestation (docs/design.md, "Attestation"): single-use nonces, quote verification, PCR policy,
  * history. Every attempt is recorded; a failure flags the machine, which then fails closed.
  */
 public final class AttestationService {
@@ -29,9 +33,13 @@ public final class AttestationService {
     private final AuditLog audit;
     private final Duration nonceTtl;
     private final NonceTokens tokens;
+    private final ServerMetrics metrics;
+    private final FleetEvents events;
 
     public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
-                              NonceTokens tokens) {
+                              NonceTokens tokens, ServerMetrics metrics, FleetEvents events) {
+        this.events = events;
+        this.metrics = metrics;
         this.db = db;
         this.machines = machines;
         this.nonces = nonces;
@@ -76,6 +84,18 @@ public final class AttestationService {
      * request is refused and records nothing.
      */
     public SortedMap<Integer, byte[]> attest(StationCaller station, QuoteSubmission q) {
+        long start = System.nanoTime();
+        try {
+            SortedMap<Integer, byte[]> pcrs = verifyAndRecord(station, q);
+            metrics.attestation(null, System.nanoTime() - start);
+            return pcrs;
+        } catch (ApiException e) {
+            metrics.attestation(e.code(), System.nanoTime() - start);
+            throw e;
+        }
+    }
+
+    private SortedMap<Integer, byte[]> verifyAndRecord(StationCaller station, QuoteSubmission q) {
         StationMachine m = station.machine();
         long now = System.currentTimeMillis();
         String[] spent = new String[1];
@@ -107,6 +127,10 @@ public final class AttestationService {
                 station.recordNonce(c, nonces);
                 if (spent[0] != null) nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now);
                 machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
+                if (!"FAILED".equals(m.attestationStatus())) {
+                    events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
+                            e.code().wire() + ": " + clip(e.getMessage())));
+                }
                 return null;
             });
             throw e;

@@ -19,6 +19,9 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
@@ -37,7 +40,7 @@ import org.stationtrust.tpm.verify.UnsuitableEndorsementKey;
 import org.stationtrust.tpm.verify.ValidatedEkCertificate;
 
 /**
- * The enrollment protocol, server side (DESIGN.md, "Enrollment" steps 2-5): check the EK, AK and machine key
+ * The enrollment protocol, server side (docs/design.md, "Enrollment" steps 2-5): check the EK, AK and machine key
  * and the AK's certification of the machine key, answer with a credential challenge to the EK for the AK's
  * Name, and accept the proof (the recovered secret) with a first quote, moving the machine to
  * PENDING_APPROVAL.
@@ -54,9 +57,11 @@ public final class EnrollmentService {
     /** Wrong activation secrets per (enrollment, source address), per server instance. */
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> activationFailures =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final FleetEvents events;
 
     public EnrollmentService(Database db, MachineStore machines, EnrollmentTokenStore tokens, AuditLog audit,
-                             Optional<EkCertificateValidator> ekValidator, boolean requireToken) {
+                             Optional<EkCertificateValidator> ekValidator, boolean requireToken, FleetEvents events) {
+        this.events = events;
         this.db = db;
         this.machines = machines;
         this.tokens = tokens;
@@ -192,7 +197,10 @@ public final class EnrollmentService {
             audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, "OK",
                     "credential activated, first quote over PCRs " + pcrs.keySet() + "; awaiting approval");
             supersedeOthers(c, m);
-            return machines.find(c, machineId).orElseThrow();
+            Machine pending = machines.find(c, machineId).orElseThrow();
+            events.emit(c, FleetEvent.of(FleetEventType.ENROLLMENT_PENDING_APPROVAL, machineId, pending.name(),
+                    pending.ekVerified() ? "EK certificate verified" : "EK unverified: only an admin may approve"));
+            return pending;
         });
     }
 
@@ -214,6 +222,8 @@ public final class EnrollmentService {
                         + " times from the enrolling address", null);
                 audit.append(c, "server", "enrollment.reject", m.id(), "OK", "activation proof wrong " + fromSource
                         + " times from the enrolling address " + requestSource);
+                events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REJECTED, m.id(), m.name(), "activation proof wrong "
+                        + fromSource + " times (not the TPM that holds the EK)"));
             } else if (!enrollingSource && fromSource == MAX_ACTIVATION_ATTEMPTS) {
                 audit.append(c, "anonymous@" + requestSource, "enrollment.activation_blocked", m.id(), "REFUSED",
                         MAX_ACTIVATION_ATTEMPTS + " wrong activation secrets from an address other than the enrolling "

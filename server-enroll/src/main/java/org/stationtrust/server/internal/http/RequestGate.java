@@ -75,9 +75,10 @@ public final class RequestGate extends Handler.Wrapper {
         this.stationThreads = new Semaphore(limits.stationThreads());
     }
 
-    /** Operator, health and readiness routes: they use the reserved threads. */
+    /** Operator, health, readiness and metrics routes: they use the reserved threads. */
     public static boolean operatorRoute(String path) {
-        return path.equals("/health") || path.equals("/ready") || path.equals("/admin") || path.startsWith("/admin/")
+        return path.equals("/health") || path.equals("/ready") || path.equals("/metrics") || path.equals("/admin")
+                || path.startsWith("/admin/")
                 || path.startsWith("/api/v1/admin/");
     }
 
