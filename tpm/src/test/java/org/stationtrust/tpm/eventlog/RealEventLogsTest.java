@@ -50,7 +50,13 @@ class RealEventLogsTest {
         if (RealEventLogs.UNREADABLE_BY_TPM2_TOOLS.contains(name)) {
             return;
         }
-        Map<HashAlgorithm, SortedMap<Integer, String>> expected = tpm2Eventlog(bytes);
+        String yaml = tpm2Eventlog(bytes);
+        Map<HashAlgorithm, SortedMap<Integer, String>> expected = pcrsOf(yaml);
+        // an empty SecureBoot variable (VariableDataLength 0) is measured, and means off
+        HashAlgorithm any = log.banks().iterator().next();
+        SecureBoot expectedSecureBoot = !yaml.contains("UnicodeName: SecureBoot\n") ? SecureBoot.NOT_MEASURED
+                : yaml.contains("UnicodeName: SecureBoot\n    VariableData: \"01\"") ? SecureBoot.ON : SecureBoot.OFF;
+        assertEquals(expectedSecureBoot, BootState.claimedBy(log, any).secureBoot(), name + ": SecureBoot");
         assertFalse(expected.isEmpty() && !replayed.touched(log.banks().iterator().next()).isEmpty(),
                 name + ": tpm2_eventlog printed no PCR values");
         assertEquals(expected.keySet(), log.banks(), name + ": banks");
@@ -153,9 +159,8 @@ class RealEventLogsTest {
         return pcrs;
     }
 
-    /** Runs tpm2_eventlog on the log and reads the "pcrs:" section it prints. */
-    private Map<HashAlgorithm, SortedMap<Integer, String>> tpm2Eventlog(byte[] log) throws IOException,
-            InterruptedException {
+    /** Runs tpm2_eventlog on the log: its YAML output. */
+    private String tpm2Eventlog(byte[] log) throws IOException, InterruptedException {
         Path file = dir.resolve("log.bin");
         Files.write(file, log);
         Process p = new ProcessBuilder("tpm2_eventlog", file.toString()).redirectErrorStream(false)
@@ -163,6 +168,11 @@ class RealEventLogsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), "tpm2_eventlog (apt-get install tpm2-tools) failed: " + out);
+        return out;
+    }
+
+    /** The "pcrs:" section tpm2_eventlog prints. */
+    private static Map<HashAlgorithm, SortedMap<Integer, String>> pcrsOf(String out) {
         Map<HashAlgorithm, SortedMap<Integer, String>> banks = new EnumMap<>(HashAlgorithm.class);
         SortedMap<Integer, String> current = null;
         boolean inPcrs = false;
