@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /** The boot state comes from trusted events only, whatever their (unsigned) type says. */
@@ -32,20 +34,20 @@ class BootStateTest {
         SyntheticBoot boot = SyntheticBoot.typical();
         BootState s = stateOf(boot.log(HashAlgorithm.SHA1, SHA256));
         assertEquals(SecureBoot.ON, s.secureBoot());
-        assertEquals(sha256(boot.platformKey), s.pk().get(0).sha256());
+        assertEquals(sha256(boot.platformKey()), s.pk().get(0).sha256());
         assertEquals("CN=Station KEK CA,O=Station Trust Test", s.kek().get(0).subject());
         assertEquals(2, s.db().size());
-        assertEquals(HexFormat.of().formatHex(boot.dbx.get(0)), s.dbx().get(0).sha256());
+        assertEquals(HexFormat.of().formatHex(boot.dbx().get(0)), s.dbx().get(0).sha256());
         assertEquals(SignatureEntry.Kind.SHA256, s.dbx().get(0).kind());
         assertEquals(1, s.authorities().size());
         assertEquals("db", s.authorities().get(0).source());
         assertEquals("CN=Station UEFI CA 2023,O=Station Trust Test", s.authorities().get(0).entry().subject());
-        assertEquals(sha256(boot.db.get(0)), s.authorities().get(0).entry().sha256());
+        assertEquals(sha256(boot.db().get(0)), s.authorities().get(0).entry().sha256());
         assertEquals(1, s.bootApplications().size());
-        assertEquals(sha256(boot.bootApplication), s.bootApplications().get(0).digest());
+        assertEquals(sha256(boot.bootApplication()), s.bootApplications().get(0).digest());
         assertEquals("\\EFI\\station\\bootx64.efi", s.bootApplications().get(0).path());
         assertEquals(List.of("StationBIOS 1.00"), s.firmwareVersions());
-        assertEquals(List.of(sha256(boot.firmwareImage)), s.firmwareBlobs());
+        assertEquals(List.of(sha256(boot.firmwareImage())), s.firmwareBlobs());
         assertEquals(8, s.separators().size());
         assertTrue(s.exitBootServices());
         assertTrue(s.notes().isEmpty(), s.notes().toString());
@@ -64,7 +66,7 @@ class BootStateTest {
     @Test
     void secureBootOffIsReadAsOff() throws Exception {
         SyntheticBoot boot = SyntheticBoot.typical();
-        boot.secureBoot = false;
+        boot.secureBoot(false);
         assertEquals(SecureBoot.OFF, stateOf(boot.log(SHA256)).secureBoot());
     }
 
@@ -84,7 +86,7 @@ class BootStateTest {
     @Test
     void aSecureBootVariableMeasuredAfterTheSeparatorByTheOsIsIgnored() throws Exception {
         SyntheticBoot boot = SyntheticBoot.typical();
-        boot.secureBoot = false;
+        boot.secureBoot(false);
         SyntheticEventLog s = boot.log(SHA256);
         s.variable(7, EventType.EV_EFI_VARIABLE_DRIVER_CONFIG, SyntheticEventLog.EFI_GLOBAL_VARIABLE, "SecureBoot",
                 new byte[] {1});

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /** Each malformed input fails with MalformedEventLog naming the offset; nothing else escapes. */

@@ -15,6 +15,8 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
@@ -107,7 +109,7 @@ class EventLogReplayTest {
     void unloggedExitBootServicesAreToleratedOnlyWhenAllowedAndThenRecorded() throws Exception {
         SyntheticBoot b = SyntheticBoot.typical();
         SyntheticEventLog logged = b.log(SHA256);
-        b.logExitBootServices = false;
+        b.logExitBootServices(false);
         SyntheticEventLog unlogged = b.log(SHA256);
         quoted = new TreeMap<>(logged.pcrs(SHA256)); // the TPM saw both actions
         EventLog log = EventLog.parse(unlogged.bytes());

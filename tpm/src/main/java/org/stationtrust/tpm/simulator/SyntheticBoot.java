@@ -1,4 +1,4 @@
-package org.stationtrust.tpm.eventlog;
+package org.stationtrust.tpm.simulator;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -15,29 +15,93 @@ import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.stationtrust.tpm.eventlog.EventType;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /**
  * A typical UEFI Secure Boot (PC Client PFP §3.3.4): firmware in PCR 0, boot variables in PCR 1, the
  * Secure Boot configuration in PCR 7, separators in PCRs 0-7, the authority that verified the boot
  * application, the application in PCR 4 and Exit Boot Services in PCR 5. Certificates are generated
- * at run time. Every field can be changed to build the boots a policy must reject.
+ * at run time. Each part can be changed to build the boots a policy must reject.
  */
 public final class SyntheticBoot {
     public static final String OWNER = "77fa9abd-0359-4d32-bd60-28f4e78f784b";
 
-    public boolean secureBoot = true;
-    public String firmwareVersion = "StationBIOS 1.00";
-    public byte[] firmwareImage = "firmware image 1.00".getBytes(StandardCharsets.US_ASCII);
-    public byte[] platformKey;
-    public byte[] keyExchangeKey;
-    public List<byte[]> db = new ArrayList<>();
-    public List<byte[]> dbx = new ArrayList<>();
-    /** The db certificate logged as having verified the boot application. */
-    public byte[] authority;
-    public byte[] bootApplication = "bootloader image v1".getBytes(StandardCharsets.US_ASCII);
-    public String bootApplicationPath = "\\EFI\\station\\bootx64.efi";
-    public boolean logExitBootServices = true;
+    private boolean secureBoot = true;
+    private String firmwareVersion = "StationBIOS 1.00";
+    private byte[] firmwareImage = "firmware image 1.00".getBytes(StandardCharsets.US_ASCII);
+    private byte[] platformKey;
+    private byte[] keyExchangeKey;
+    private final List<byte[]> db = new ArrayList<>();
+    private final List<byte[]> dbx = new ArrayList<>();
+    private byte[] authority;
+    private byte[] bootApplication = "bootloader image v1".getBytes(StandardCharsets.US_ASCII);
+    private String bootApplicationPath = "\\EFI\\station\\bootx64.efi";
+    private boolean logExitBootServices = true;
+
+    private SyntheticBoot() {
+    }
+
+    public SyntheticBoot secureBoot(boolean on) {
+        this.secureBoot = on;
+        return this;
+    }
+
+    /** A firmware update: another version string and another measured image. */
+    public SyntheticBoot firmware(String version, byte[] image) {
+        this.firmwareVersion = version;
+        this.firmwareImage = image.clone();
+        return this;
+    }
+
+    public SyntheticBoot bootApplication(String path, byte[] image) {
+        this.bootApplicationPath = path;
+        this.bootApplication = image.clone();
+        return this;
+    }
+
+    /** The certificate logged as having verified the boot application (EV_EFI_VARIABLE_AUTHORITY). */
+    public SyntheticBoot authority(byte[] der) {
+        this.authority = der.clone();
+        return this;
+    }
+
+    public SyntheticBoot addDb(byte[] der) {
+        db.add(der.clone());
+        return this;
+    }
+
+    public SyntheticBoot dbx(List<byte[]> hashes) {
+        dbx.clear();
+        hashes.forEach(h -> dbx.add(h.clone()));
+        return this;
+    }
+
+    /** Some firmware extends PCR 5 with the Exit Boot Services actions without logging them. */
+    public SyntheticBoot logExitBootServices(boolean logged) {
+        this.logExitBootServices = logged;
+        return this;
+    }
+
+    public byte[] platformKey() {
+        return platformKey.clone();
+    }
+
+    public List<byte[]> db() {
+        return db.stream().map(byte[]::clone).toList();
+    }
+
+    public List<byte[]> dbx() {
+        return dbx.stream().map(byte[]::clone).toList();
+    }
+
+    public byte[] bootApplication() {
+        return bootApplication.clone();
+    }
+
+    public byte[] firmwareImage() {
+        return firmwareImage.clone();
+    }
 
     /** A boot with PK, KEK and db generated and the first db certificate as the authority. */
     public static SyntheticBoot typical() throws Exception {

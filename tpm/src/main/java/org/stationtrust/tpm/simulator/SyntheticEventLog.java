@@ -1,4 +1,4 @@
-package org.stationtrust.tpm.eventlog;
+package org.stationtrust.tpm.simulator;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.stationtrust.tpm.eventlog.EventType;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /**
- * Writes a crypto-agile boot event log byte by byte as firmware would (PC Client PFP §10.2.2), and
+ * For tests and the demo (swtpm has no firmware): writes a crypto-agile boot event log as firmware would (PC Client PFP §10.2.2), and
  * keeps the digests it logged so that a test can extend the same ones into a software TPM (swtpm has
  * no firmware) or compute the PCR values on its own. Written independently of the parser.
  */
