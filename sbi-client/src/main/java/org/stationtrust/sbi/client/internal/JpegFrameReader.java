@@ -12,7 +12,7 @@ import org.stationtrust.sbi.client.RejectionReason;
 /**
  * Reads JPEG frames from an SBI STREAM body. Deployed services delimit multipart parts loosely
  * (boundaries with or without leading dashes), so each part is read by its Content-Length header
- * (sbi-notes.md "STREAM"); any line that is not a header is taken as a boundary.
+ * (docs/sbi-protocol.md "STREAM"); any line that is not a header is taken as a boundary.
  */
 public final class JpegFrameReader {
     private static final int MAX_LINE = 8 * 1024;

@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.JpegFrameStream;
 
-/** Relays a device preview as {@code multipart/x-mixed-replace} with a Content-Length per part (sbi-notes.md, STREAM). */
+/** Relays a device preview as {@code multipart/x-mixed-replace} with a Content-Length per part (docs/sbi-protocol.md, STREAM). */
 final class FrameRelay {
     private FrameRelay() {
     }
