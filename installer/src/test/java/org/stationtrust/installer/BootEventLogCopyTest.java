@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * reports size 0; a FIFO stands in for it), 0400, owned by the agent; and the unit gains nothing else.
  */
 class BootEventLogCopyTest {
-    private static final Path SCRIPT = Path.of("src/deb/copy-boot-event-log");
-    private static final Path UNIT = Path.of("src/deb/station-agent.service");
+    private static final Path SCRIPT = Path.of("src/deb/station-agent/copy-boot-event-log");
+    private static final Path UNIT = Path.of("src/deb/station-agent/station-agent.service");
 
     @TempDir
     Path dir;

@@ -1,6 +1,7 @@
 package org.stationtrust.server;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,13 @@ import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
+import org.stationtrust.server.internal.attest.OverdueSweep;
+import org.stationtrust.server.internal.metrics.MetricsEndpoint;
+import org.stationtrust.server.internal.notify.WebhookCourier;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
+import org.stationtrust.server.internal.store.FleetCounts;
 import org.stationtrust.server.internal.store.Database;
 
 /**
@@ -40,11 +47,14 @@ public final class EnrollmentServer implements AutoCloseable {
     private final Components components;
     private final Optional<TlsIdentity> tls;
     private final ScheduledExecutorService janitor;
+    private final WebhookCourier courier;
     private final List<String> registeredRoutes;
     private final List<AdminRoute> adminRoutes;
 
     private EnrollmentServer(Javalin app, Components components, Optional<TlsIdentity> tls,
-                             ScheduledExecutorService janitor, List<String> registeredRoutes, List<AdminRoute> adminRoutes) {
+                             ScheduledExecutorService janitor, WebhookCourier courier, List<String> registeredRoutes,
+                             List<AdminRoute> adminRoutes) {
+        this.courier = courier;
         this.app = app;
         this.components = components;
         this.tls = tls;
@@ -61,9 +71,11 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     public static EnrollmentServer start(ServerConfig config) {
-        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        ServerMetrics metrics = ServerMetrics.create();
+        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), metrics.registry(),
+                metrics.groupCommitObserver());
         try {
-            Components c = Components.create(config, db);
+            Components c = Components.create(config, db, metrics);
             int current = c.migrations().currentVersion();
             if (current != c.migrations().latestVersion()) {
                 throw new IllegalStateException("Database schema is at version " + current + " but this server needs "
@@ -75,26 +87,33 @@ public final class EnrollmentServer implements AutoCloseable {
                 case PLAINTEXT -> Optional.empty();
             };
             List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
+            org.stationtrust.server.internal.web.AdminPage page =
+                    new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
+            List<AdminRoute> adminRoutes = routeTable(c, page);
+            // Javalin 7 takes every route at configuration time (cfg.routes), before the server is built.
             Javalin app = Javalin.create(cfg -> {
-                cfg.showJavalinBanner = false;
-                cfg.events(e -> e.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath())));
+                cfg.startup.showJavalinBanner = false;
+                cfg.events.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath()));
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
                 cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
+                // Request counts and latency by method, status and outcome only (no path: bounded labels); Javalin
+                // places its servlet handler inside this wrapper.
+                cfg.jetty.modifyServer(server -> server.setHandler(new io.micrometer.jetty12.server.TimedHandler(
+                        metrics.registry(), io.micrometer.core.instrument.Tags.empty())));
+                RoutesConfig routes = cfg.routes;
+                new ErrorResponses(c).register(routes);
+                pipeline(routes, tls.isPresent());
+                routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+                routes.get("/ready", ctx -> {
+                    boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
+                    ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
+                });
+                new StationApi(c).register(routes);
+                new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(routes);
+                page.registerPublic(routes);
+                new RouteGuard(c.auth()).register(routes, adminRoutes);
             });
-            new ErrorResponses(c).register(app);
-            pipeline(app, tls.isPresent());
-            app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
-            app.get("/ready", ctx -> {
-                boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
-                ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
-            });
-            new StationApi(c).register(app);
-            org.stationtrust.server.internal.web.AdminPage page =
-                    new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
-            page.registerPublic(app);
-            List<AdminRoute> adminRoutes = routeTable(c, page);
-            new RouteGuard(c.auth()).register(app, adminRoutes);
             app.start();
             ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "server-enroll-janitor");
@@ -111,7 +130,13 @@ public final class EnrollmentServer implements AutoCloseable {
                     LOG.warn("purge_failed", "error", e.getMessage());
                 }
             }, 1, 5, TimeUnit.MINUTES);
-            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, List.copyOf(registered),
+            OverdueSweep sweep = new OverdueSweep(db, c.machines(), c.audit(), c.webhooks(), config.attestationInterval(),
+                    java.time.Clock.systemUTC());
+            long every = config.overdueSweepEvery().toMillis();
+            janitor.scheduleWithFixedDelay(sweep::runLogged, every, every, TimeUnit.MILLISECONDS);
+            WebhookCourier courier = new WebhookCourier(c.webhooks().store(), c.audit(), metrics, config.webhooks())
+                    .start();
+            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, courier, List.copyOf(registered),
                     List.copyOf(adminRoutes));
             if (config.tlsMode() == ServerConfig.TlsMode.DEV_SELF_SIGNED) {
                 LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
@@ -140,7 +165,9 @@ public final class EnrollmentServer implements AutoCloseable {
     static List<AdminRoute> routeTable(Components c, org.stationtrust.server.internal.web.AdminPage page) {
         List<AdminRoute> all = new ArrayList<>(new AdminApi(c).routes());
         all.addAll(new org.stationtrust.server.internal.api.BootApi(c).routes());
+        all.addAll(new org.stationtrust.server.internal.api.WebhookApi(c).routes());
         all.addAll(page.routes());
+        all.addAll(new org.stationtrust.server.internal.web.WebhookPage(c).routes());
         return all;
     }
 
@@ -166,7 +193,7 @@ public final class EnrollmentServer implements AutoCloseable {
         return connector;
     }
 
-    private static void pipeline(Javalin app, boolean https) {
+    private static void pipeline(RoutesConfig app, boolean https) {
         JsonLog access = new JsonLog(EnrollmentServer.class);
         app.before(ctx -> {
             ctx.attribute("requestId", Secrets.newId().substring(0, 16));
@@ -183,7 +210,7 @@ public final class EnrollmentServer implements AutoCloseable {
         app.after(ctx -> {
             Long start = ctx.attribute("startNanos");
             access.info("request", "requestId", ctx.attribute("requestId"), "method", ctx.method().name(),
-                    "route", ctx.endpointHandlerPath(), "status", ctx.statusCode(), "client", ctx.ip(),
+                    "route", Routes.matchedPath(ctx), "status", ctx.statusCode(), "client", ctx.ip(),
                     "ms", start == null ? -1 : (System.nanoTime() - start) / 1_000_000);
         });
     }
@@ -218,6 +245,7 @@ public final class EnrollmentServer implements AutoCloseable {
     @Override
     public void close() {
         janitor.shutdownNow();
+        courier.close();
         app.stop();
         components.db().close();
     }

@@ -22,7 +22,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The command line: serve, migrate, user add, token issue, audit verify, eventlog (server-enroll/README.md). */
+/**
+ * The command line: serve, migrate, user add, token issue, audit verify, eventlog (server-enroll/README.md).
+ * Option defaults may come from the file named by SERVER_ENROLL_CONFIG ({@link ConfigFile}).
+ */
 @Command(name = "server-enroll", mixinStandardHelpOptions = true, version = "server-enroll 0.1.0",
         description = "station-trust enrollment server",
         subcommands = {ServerCommand.Serve.class, ServerCommand.Migrate.class, ServerCommand.User.class,
@@ -34,11 +37,25 @@ public final class ServerCommand {
         System.exit(run(args));
     }
 
+    /** sysexits.h EX_CONFIG: the configuration file is invalid (the package's unit does not restart on it). */
+    static final int EXIT_CONFIG = 78;
+
     public static int run(String... args) {
-        return new CommandLine(new ServerCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        CommandLine cli = new CommandLine(new ServerCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;
-        }).execute(args);
+        });
+        String configFile = environment.get(ConfigFile.ENVIRONMENT_VARIABLE);
+        if (configFile != null && !configFile.isBlank()) {
+            try {
+                cli.setDefaultValueProvider(ConfigFile.read(Path.of(configFile),
+                        ConfigFile.optionNames(cli.getSubcommands().get("serve").getCommandSpec())));
+            } catch (IllegalArgumentException e) {
+                cli.getErr().println("error: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+        }
+        return cli.execute(args);
     }
 
     /** Database options shared by every command. Password from SERVER_DB_PASSWORD or SERVER_DB_PASSWORD_FILE. */
@@ -97,6 +114,15 @@ public final class ServerCommand {
         boolean requireToken;
         @Option(names = "--migrate", description = "Apply pending migrations before starting")
         boolean migrate;
+        @Option(names = "--overdue-sweep-every", defaultValue = "PT1M", description = "How often machines past the "
+                + "attestation interval are marked OVERDUE (ISO-8601)")
+        java.time.Duration overdueSweepEvery;
+        @Option(names = "--webhook-allow-private-targets", description = "Allow webhook URLs on loopback and private "
+                + "addresses (SSRF risk: see README, Webhooks)")
+        boolean webhookPrivateTargets;
+        @Option(names = "--webhook-timeout", defaultValue = "PT10S", description = "Time one webhook delivery attempt "
+                + "may take (connect and answer); a delivery lease lasts three times this plus 5 s")
+        java.time.Duration webhookTimeout;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -114,6 +140,11 @@ public final class ServerCommand {
                         new IllegalArgumentException("Set SERVER_KEYSTORE_PASSWORD or SERVER_KEYSTORE_PASSWORD_FILE")));
             }
             new SecretSource(environment).read("SERVER_NONCE_KEY").ifPresent(b::nonceKey);
+            new SecretSource(environment).read("SERVER_METRICS_TOKEN").ifPresent(b::metricsToken);
+            b.overdueSweepEvery(overdueSweepEvery)
+                    .webhooks(new ServerConfig.WebhookPolicy(webhookPrivateTargets,
+                            ServerConfig.WebhookPolicy.DEFAULT.firstRetry(), ServerConfig.WebhookPolicy.DEFAULT.maxRetry(),
+                            ServerConfig.WebhookPolicy.DEFAULT.maxAttempts(), webhookTimeout));
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);

@@ -1,6 +1,6 @@
 package org.stationtrust.server.internal.api;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ public final class ErrorResponses {
         this.c = c;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.exception(RouteGuard.LoginRedirect.class, (e, ctx) -> { });
         app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, switch (e.getStatus()) {
@@ -40,11 +40,13 @@ public final class ErrorResponses {
                 : e.getMessage()));
         app.exception(StorageException.class, (e, ctx) -> {
             LOG.error("storage_failure", "requestId", ctx.attribute("requestId"), "error", e.getMessage());
+            c.metrics().refused(ErrorCode.STORAGE_UNAVAILABLE);
             send(ctx, ErrorCode.STORAGE_UNAVAILABLE, "The database is unavailable; retry later");
         });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal_error", "requestId", ctx.attribute("requestId"), "type", e.getClass().getName(),
                     "error", e.getMessage());
+            c.metrics().refused(ErrorCode.INTERNAL);
             send(ctx, ErrorCode.INTERNAL, "Internal error; quote request id " + ctx.attribute("requestId"));
         });
         app.error(404, ctx -> {
@@ -55,6 +57,7 @@ public final class ErrorResponses {
     }
 
     private void refuse(Context ctx, ErrorCode code, String message) {
+        c.metrics().refused(code);
         Caller caller = ctx.attribute(RouteGuard.CALLER_ATTRIBUTE);
         String station = ctx.attribute("station");
         String actor = caller != null ? caller.username() : station != null ? "machine:" + station
@@ -81,8 +84,7 @@ public final class ErrorResponses {
     }
 
     private static String route(Context ctx) {
-        String m = ctx.endpointHandlerPath();
-        return m == null || m.isEmpty() || m.equals("*") ? "(unmatched)" : m;
+        return org.stationtrust.server.internal.http.Routes.matchedPath(ctx);
     }
 
     private static void send(Context ctx, ErrorCode code, String message) {

@@ -1,6 +1,6 @@
 package org.stationtrust.server.internal.api;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -14,6 +14,7 @@ import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
@@ -38,10 +39,10 @@ public final class StationApi {
     record NonceRequest(String purpose) {
     }
 
-    public void register(Javalin app) {
-        app.post("/api/v1/enrollments", this::begin);
+    public void register(RoutesConfig app) {
+        app.post("/api/v1/enrollments", ctx -> counted(EnrollmentStep.BEGIN, ctx, this::begin));
         app.get("/api/v1/enrollments/{id}", this::status);
-        app.post("/api/v1/enrollments/{id}/activation", this::activate);
+        app.post("/api/v1/enrollments/{id}/activation", ctx -> counted(EnrollmentStep.ACTIVATE, ctx, this::activate));
         app.post("/api/v1/attestation/nonces", this::nonce);
         app.post("/api/v1/attestation/quotes", this::quote);
         app.post("/api/v1/stations/key-rotation", this::rotate);
@@ -137,6 +138,17 @@ public final class StationApi {
         }
         ctx.json(Map.of("valid", true, "machineId", v.machineId(), "machineName", v.machineName(), "keyId", v.keyId(),
                 "keyStatus", v.currentKey() ? "current" : "retired"));
+    }
+
+    /** Runs an enrollment step and counts its result (accepted, or the error code it was refused with). */
+    private void counted(EnrollmentStep step, Context ctx, io.javalin.http.Handler handler) throws Exception {
+        try {
+            handler.handle(ctx);
+            c.metrics().enrollment(step, null);
+        } catch (ApiException e) {
+            c.metrics().enrollment(step, e.code());
+            throw e;
+        }
     }
 
     private void begin(Context ctx) {

@@ -9,6 +9,10 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.StationMachine;
@@ -31,10 +35,14 @@ public final class AttestationService {
     private final AuditLog audit;
     private final Duration nonceTtl;
     private final NonceTokens tokens;
+    private final ServerMetrics metrics;
+    private final FleetEvents events;
     private final MeasuredBoot measuredBoot;
 
     public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
-                              NonceTokens tokens) {
+                              NonceTokens tokens, ServerMetrics metrics, FleetEvents events) {
+        this.events = events;
+        this.metrics = metrics;
         this.db = db;
         this.machines = machines;
         this.nonces = nonces;
@@ -88,6 +96,18 @@ public final class AttestationService {
      * request is refused and records nothing.
      */
     public Attested attest(StationCaller station, QuoteSubmission q) {
+        long start = System.nanoTime();
+        try {
+            Attested attested = verifyAndRecord(station, q);
+            metrics.attestation(null, System.nanoTime() - start);
+            return attested;
+        } catch (ApiException e) {
+            metrics.attestation(e.code(), System.nanoTime() - start);
+            throw e;
+        }
+    }
+
+    private Attested verifyAndRecord(StationCaller station, QuoteSubmission q) {
         StationMachine m = station.machine();
         long now = System.currentTimeMillis();
         String[] spent = new String[1];
@@ -132,6 +152,10 @@ public final class AttestationService {
                 if (spent[0] != null) nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now);
                 machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
                 if (judged[0] != null) measuredBoot.record(c, m.id(), judged[0], pcrsOf(quoted[0]));
+                if (!"FAILED".equals(m.attestationStatus())) {
+                    events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
+                            e.code().wire() + ": " + clip(e.getMessage())));
+                }
                 return null;
             });
             throw e;

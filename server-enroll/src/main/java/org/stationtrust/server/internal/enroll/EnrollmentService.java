@@ -19,6 +19,9 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
@@ -51,9 +54,11 @@ public final class EnrollmentService {
     private final AuditLog audit;
     private final Optional<EkCertificateValidator> ekValidator;
     private final boolean requireToken;
+    private final FleetEvents events;
 
     public EnrollmentService(Database db, MachineStore machines, EnrollmentTokenStore tokens, AuditLog audit,
-                             Optional<EkCertificateValidator> ekValidator, boolean requireToken) {
+                             Optional<EkCertificateValidator> ekValidator, boolean requireToken, FleetEvents events) {
+        this.events = events;
         this.db = db;
         this.machines = machines;
         this.tokens = tokens;
@@ -174,6 +179,8 @@ public final class EnrollmentService {
                     machines.recordDecision(c, machineId, "server", "activation proof wrong " + n + " times", null);
                     audit.append(c, "server", "enrollment.reject", machineId, "OK", "activation proof wrong " + n
                             + " times");
+                    events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REJECTED, machineId, m.name(),
+                            "activation proof wrong " + n + " times (not the TPM that holds the EK)"));
                 }
                 return n;
             });
@@ -192,7 +199,10 @@ public final class EnrollmentService {
             machines.recordFirstQuote(c, machineId, PcrMap.toJson(pcrs));
             audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, "OK",
                     "credential activated, first quote over PCRs " + pcrs.keySet() + "; awaiting approval");
-            return machines.find(c, machineId).orElseThrow();
+            Machine pending = machines.find(c, machineId).orElseThrow();
+            events.emit(c, FleetEvent.of(FleetEventType.ENROLLMENT_PENDING_APPROVAL, machineId, pending.name(),
+                    pending.ekVerified() ? "EK certificate verified" : "EK unverified: only an admin may approve"));
+            return pending;
         });
     }
 

@@ -29,15 +29,26 @@ public final class Database implements AutoCloseable {
     /** SQLite only: copies the write-ahead log into the database file off the writer's path. */
     private final Checkpointer checkpointer;
 
-    private Database(HikariDataSource pool, Kind kind) {
+    private Database(HikariDataSource pool, Kind kind, GroupCommitObserver observer) {
         this.pool = pool;
         this.kind = kind;
-        this.groupCommit = kind == Kind.SQLITE ? new GroupCommit(pool, this::lockWriter, this::unlockWriter) : null;
+        this.groupCommit = kind == Kind.SQLITE
+                ? new GroupCommit(pool, this::lockWriter, this::unlockWriter, observer) : null;
         this.checkpointer = kind == Kind.SQLITE ? new Checkpointer(pool) : null;
     }
 
     public static Database open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, null, GroupCommitObserver.NONE);
+    }
+
+    /**
+     * Opens the pool with its meters (HikariCP's own {@code hikaricp_connections_*} on {@code registry}, when given)
+     * and tells {@code observer} of each group-commit batch.
+     */
+    public static Database open(String jdbcUrl, String user, String password,
+                                io.micrometer.core.instrument.MeterRegistry registry, GroupCommitObserver observer) {
         HikariConfig config = new HikariConfig();
+        if (registry != null) config.setMetricRegistry(registry);
         config.setPoolName("server-enroll");
         Kind kind;
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
@@ -67,7 +78,7 @@ public final class Database implements AutoCloseable {
                     + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)) + "'");
         }
         config.setConnectionTimeout(10_000);
-        return new Database(new HikariDataSource(config), kind);
+        return new Database(new HikariDataSource(config), kind, observer);
     }
 
     public Kind kind() {

@@ -3,7 +3,7 @@ package org.stationtrust.server.internal.web;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
@@ -37,7 +37,7 @@ public final class AdminPage {
     }
 
     /** The login form and its POST: the only page routes open to anonymous callers. */
-    public void registerPublic(Javalin app) {
+    public void registerPublic(RoutesConfig app) {
         app.get("/admin/login", ctx -> ctx.html(Html.page("Sign in", null, loginForm(ctx, null))));
         app.post("/admin/login", this::login);
     }
