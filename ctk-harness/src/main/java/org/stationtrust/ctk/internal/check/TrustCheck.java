@@ -17,6 +17,18 @@ import org.stationtrust.sbi.client.DeviceAnswerRejected;
  */
 public final class TrustCheck implements Check {
 
+    /** L0: the digitalId is signed by the key of the answer carrying it; L1: by another key (the FTM chip's). */
+    private static void split(String level, java.security.PublicKey idKey, java.security.PublicKey deviceKey,
+                              List<String> problems) {
+        String p = "L0".equals(level) && !idKey.equals(deviceKey)
+                ? "certification L0 but the digitalId is signed by another key than the device key"
+                : "L1".equals(level) && idKey.equals(deviceKey)
+                ? "certification L1 but the digitalId is signed by the device key, not by an FTM chip key" : null;
+        if (p != null && !problems.contains(p)) {
+            problems.add(p);
+        }
+    }
+
     private static void organisation(String what, java.security.cert.X509Certificate cert, String expected,
                                      List<String> problems) {
         String o = null;
@@ -48,7 +60,6 @@ public final class TrustCheck implements Check {
         List<String> problems = new ArrayList<>();
         String level = o.device() == null || o.device().certification() == null ? "L0" : o.device().certification();
         java.security.PublicKey deviceKey = null;
-        List<java.security.PublicKey> digitalIdKeys = new ArrayList<>();
         for (Observation.SignedPart part : o.signed) {
             Optional<JsonNode> header = Certificates.header(part.compact());
             if (header.isEmpty()) {
@@ -61,28 +72,15 @@ public final class TrustCheck implements Check {
                 boolean chip = digitalId && "L1".equals(level) && rules.ftmTrust().isPresent();
                 (chip ? rules.ftmTrust().get() : rules.trustStore()).check(chain, rules.clock().instant());
                 rules.organisation().ifPresent(org -> organisation(part.what(), chain.get(0), org, problems));
-                if (digitalId) {
-                    digitalIdKeys.add(chain.get(0).getPublicKey());
-                } else if (deviceKey == null) {
-                    deviceKey = chain.get(0).getPublicKey();
+                if (!digitalId) {
+                    deviceKey = chain.get(0).getPublicKey(); // the answer that carries the next digitalId
+                } else if (deviceKey != null) {
+                    split(level, chain.get(0).getPublicKey(), deviceKey, problems);
                 }
             } catch (CertificateException e) {
                 problems.add(part.what() + ": " + e.getMessage());
             } catch (DeviceAnswerRejected e) {
                 problems.add(part.what() + " certificate not trusted (" + e.reason() + "): " + e.detail());
-            }
-        }
-        for (java.security.PublicKey k : digitalIdKeys) {
-            if (deviceKey == null) {
-                break;
-            }
-            if ("L0".equals(level) && !k.equals(deviceKey)) {
-                problems.add("certification L0 but the digitalId is signed by another key than the device key");
-                break;
-            }
-            if ("L1".equals(level) && k.equals(deviceKey)) {
-                problems.add("certification L1 but the digitalId is signed by the device key, not by an FTM chip key");
-                break;
             }
         }
         return Finding.of(name(), problems, "every signing certificate is valid now and chains to the vendor CA"
