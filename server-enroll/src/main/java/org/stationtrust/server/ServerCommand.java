@@ -21,7 +21,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The command line: serve, migrate, user add, token issue, audit verify (server-enroll/README.md). */
+/**
+ * The command line: serve, migrate, user add, token issue, audit verify (server-enroll/README.md). Option
+ * defaults may come from the file named by SERVER_ENROLL_CONFIG ({@link ConfigFile}).
+ */
 @Command(name = "server-enroll", mixinStandardHelpOptions = true, version = "server-enroll 0.1.0",
         description = "station-trust enrollment server",
         subcommands = {ServerCommand.Serve.class, ServerCommand.Migrate.class, ServerCommand.User.class,
@@ -33,11 +36,25 @@ public final class ServerCommand {
         System.exit(run(args));
     }
 
+    /** sysexits.h EX_CONFIG: the configuration file is invalid (the package's unit does not restart on it). */
+    static final int EXIT_CONFIG = 78;
+
     public static int run(String... args) {
-        return new CommandLine(new ServerCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        CommandLine cli = new CommandLine(new ServerCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;
-        }).execute(args);
+        });
+        String configFile = environment.get(ConfigFile.ENVIRONMENT_VARIABLE);
+        if (configFile != null && !configFile.isBlank()) {
+            try {
+                cli.setDefaultValueProvider(ConfigFile.read(Path.of(configFile),
+                        ConfigFile.optionNames(cli.getSubcommands().get("serve").getCommandSpec())));
+            } catch (IllegalArgumentException e) {
+                cli.getErr().println("error: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+        }
+        return cli.execute(args);
     }
 
     /** Database options shared by every command. Password from SERVER_DB_PASSWORD or SERVER_DB_PASSWORD_FILE. */
