@@ -5,14 +5,16 @@ import io.javalin.http.Context;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SortedMap;
 import org.stationtrust.server.internal.attest.QuoteSubmission;
+import org.stationtrust.server.internal.boot.BootViews;
+import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.enroll.EnrollmentRequest;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
@@ -26,7 +28,7 @@ import org.stationtrust.server.internal.store.StationMachine;
 
 /** Routes stations call: enrollment (anonymous, rate-limited) and signed calls after enrollment. */
 public final class StationApi {
-    private static final String PACKETS_VERIFY = "/api/v1/packets/verify";
+    private static final String PACKETS_VERIFY = StationPrechecks.PACKETS_VERIFY;
     private static final int PACKET_BODY_LIMIT = PacketVerifier.MAX_PACKET_CHARS + 1024;
     private final Components c;
 
@@ -37,10 +39,15 @@ public final class StationApi {
     record NonceRequest(String purpose) {
     }
 
+    /** The cheap checks the request gate runs for these routes before their bodies are read. */
+    public org.stationtrust.server.internal.http.RequestGate.Precheck prechecks() {
+        return new StationPrechecks(c, PACKET_BODY_LIMIT, quoteBodyLimit());
+    }
+
     public void register(RoutesConfig app) {
-        app.post("/api/v1/enrollments", this::begin);
+        app.post("/api/v1/enrollments", ctx -> counted(EnrollmentStep.BEGIN, ctx, this::begin));
         app.get("/api/v1/enrollments/{id}", this::status);
-        app.post("/api/v1/enrollments/{id}/activation", this::activate);
+        app.post("/api/v1/enrollments/{id}/activation", ctx -> counted(EnrollmentStep.ACTIVATE, ctx, this::activate));
         app.post("/api/v1/attestation/nonces", this::nonce);
         app.post("/api/v1/attestation/quotes", this::quote);
         app.post("/api/v1/stations/key-rotation", this::rotate);
@@ -114,9 +121,12 @@ public final class StationApi {
      * only its own, e.g. before uploading it.
      */
     private void verifyPacket(Context ctx) {
-        byte[] body = Bodies.json(ctx, PACKET_BODY_LIMIT);
         String stationId = null;
-        if (ctx.header("Authorization") != null) {
+        Object prechecked = ctx.attribute(org.stationtrust.server.internal.http.RequestGate.PRECHECKED);
+        if (prechecked instanceof Caller caller) {
+            // The gate checked the operator's token and role before it let a packet-sized body in.
+            ctx.attribute(RouteGuard.CALLER_ATTRIBUTE, caller);
+        } else if (ctx.header("Authorization") != null) {
             Caller caller = c.auth().fromAuthorizationHeader(ctx.header("Authorization")).orElseThrow(() ->
                     new ApiException(ErrorCode.UNAUTHENTICATED, "The API token is unknown, expired or revoked"));
             ctx.attribute(RouteGuard.CALLER_ATTRIBUTE, caller);
@@ -129,6 +139,7 @@ public final class StationApi {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) or "
                     + "sign the request as a station (" + SignedRequestVerifier.HEADER + ")");
         }
+        byte[] body = Bodies.json(ctx, PACKET_BODY_LIMIT);
         Packet p = JsonBodies.parse(body, Packet.class);
         PacketVerifier.Verdict v = c.packets().verify(p.packet());
         if (stationId != null && !stationId.equals(v.machineId())) {
@@ -138,8 +149,19 @@ public final class StationApi {
                 "keyStatus", v.currentKey() ? "current" : "retired"));
     }
 
+    /** Runs an enrollment step and counts its result (accepted, or the error code it was refused with). */
+    private void counted(EnrollmentStep step, Context ctx, io.javalin.http.Handler handler) throws Exception {
+        try {
+            handler.handle(ctx);
+            c.metrics().enrollment(step, null);
+        } catch (ApiException e) {
+            c.metrics().enrollment(step, e.code());
+            throw e;
+        }
+    }
+
     private void begin(Context ctx) {
-        c.enrollLimit().acquire("ip:" + ctx.ip());
+        // The enrollment rate limit was taken by the request gate, before the body was read (StationPrechecks).
         EnrollmentRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), EnrollmentRequest.class);
         EnrollmentService.Challenge ch = c.enrollment().begin(r, ctx.ip());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -161,7 +183,6 @@ public final class StationApi {
     }
 
     private void activate(Context ctx) {
-        c.enrollLimit().acquire("ip:" + ctx.ip());
         EnrollmentService.ActivationProof proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()),
                 EnrollmentService.ActivationProof.class);
         if (proof.secret() == null || proof.quote() == null) {
@@ -177,18 +198,24 @@ public final class StationApi {
         byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
         String purpose = body.length == 0 ? "quote" : JsonBodies.parse(body, NonceRequest.class).purpose();
         var issued = c.attestation().issueNonce(s, purpose == null ? "quote" : purpose);
-        ctx.status(201).json(Map.of("nonce", issued.nonce(), "purpose", issued.purpose(),
-                "expiresAt", Views.time(issued.expiresAt())));
+        Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("nonce", issued.nonce(),
+                "purpose", issued.purpose(), "expiresAt", Views.time(issued.expiresAt())));
+        // the digest of the boot event log the server holds: a station whose log is unchanged sends only that
+        c.attestation().measuredBoot().heldDigest(s.machine().id()).ifPresent(d -> out.put("eventLogSha256", d));
+        ctx.status(201).json(out);
     }
 
     private void quote(Context ctx) {
         // The request's nonce is recorded in the attestation's own transaction (one commit for the request).
         StationCaller s = signedLeavingNonce(ctx, Requirement.ACTIVE);
-        QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
-        SortedMap<Integer, byte[]> pcrs = c.attestation().attest(s, q);
+        QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, quoteBodyLimit()), QuoteSubmission.class);
+        var attested = c.attestation().attest(s, q);
         // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
-        ctx.json(Map.of("result", "PASSED", "machineId", s.machine().id(), "pcrs", pcrs.keySet(),
+        Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("result", "PASSED", "machineId", s.machine().id(),
+                "pcrs", attested.pcrs().keySet(),
                 "attestationIntervalSeconds", c.config().attestationInterval().toSeconds()));
+        attested.boot().ifPresent(b -> out.putAll(BootViews.quoteAnswer(b)));
+        ctx.json(out);
     }
 
     private void rotate(Context ctx) {
@@ -208,18 +235,28 @@ public final class StationApi {
     }
 
     private StationCaller signed(Context ctx, Requirement requirement) {
-        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
-        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
-        StationCaller s = c.signed().verify(ctx.method().name(), ctx.path(), body,
-                ctx.header(SignedRequestVerifier.HEADER), requirement);
-        ctx.attribute("station", s.machine().id());
+        StationCaller s = signedLeavingNonce(ctx, requirement);
+        s = c.signed().recordNonce(s);
         return s;
     }
 
+    /** A quote may carry a boot event log of up to 1 MiB (base64). */
+    private int quoteBodyLimit() {
+        return Math.max(c.config().maxBodyBytes(), MeasuredBoot.MAX_QUOTE_BODY);
+    }
+
+    /**
+     * The signature header was checked by the request gate before the body was read (StationPrechecks); here the
+     * body is bound to it and the machine's state checked. The nonce is left to the caller's transaction.
+     */
     private StationCaller signedLeavingNonce(Context ctx, Requirement requirement) {
-        byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
-        StationCaller s = c.signed().verifyLeavingNonce(ctx.method().name(), ctx.path(), body,
-                ctx.header(SignedRequestVerifier.HEADER), requirement);
+        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
+        boolean quote = ctx.path().equals(StationPrechecks.QUOTES);
+        Object prechecked = ctx.attribute(org.stationtrust.server.internal.http.RequestGate.PRECHECKED);
+        SignedRequestVerifier.Authenticated a = prechecked instanceof SignedRequestVerifier.Authenticated done ? done
+                : c.signed().authenticate(ctx.method().name(), ctx.path(), ctx.header(SignedRequestVerifier.HEADER));
+        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : quote ? quoteBodyLimit() : c.config().maxBodyBytes());
+        StationCaller s = c.signed().complete(a, body, requirement);
         ctx.attribute("station", s.machine().id());
         return s;
     }

@@ -52,6 +52,8 @@ public final class LocalApi implements AutoCloseable {
             });
             routes.get("/v1/status", ctx -> ctx.json(operations.status()));
             routes.get("/v1/devices", ctx -> ctx.json(Map.of("devices", operations.devices())));
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(operations.metrics()));
             routes.post("/v1/captures", ctx -> {
                 CaptureSteps steps = java.util.Objects.requireNonNull(ctx.attribute(STEPS));
                 CaptureOrder order;

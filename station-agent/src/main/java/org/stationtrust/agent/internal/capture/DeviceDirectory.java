@@ -37,6 +37,11 @@ public final class DeviceDirectory {
         return found;
     }
 
+    /** The devices of the last discovery, without discovering again (empty before the first one ended). */
+    public Optional<DeviceRegistry> lastKnown() {
+        return Optional.ofNullable(registry);
+    }
+
     public DeviceRegistry current() {
         DeviceRegistry r = registry;
         return r == null ? rediscover() : r;
