@@ -39,7 +39,14 @@ final class StationPrechecks implements RequestGate.Precheck {
         String path = h.path();
         if (!h.method().equals("POST")) return new RequestGate.Admission(standard, null);
         if (path.equals("/api/v1/enrollments") || ACTIVATION.matcher(path).matches()) {
-            c.enrollLimit().acquire("ip:" + h.client());
+            try {
+                c.enrollLimit().acquire("ip:" + h.client());
+            } catch (ApiException e) {
+                c.metrics().enrollment(path.equals("/api/v1/enrollments")
+                        ? org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep.BEGIN
+                        : org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep.ACTIVATE, e.code());
+                throw e;
+            }
             return new RequestGate.Admission(standard, null);
         }
         if (path.equals(PACKETS_VERIFY) && h.header().apply("Authorization") != null) {
