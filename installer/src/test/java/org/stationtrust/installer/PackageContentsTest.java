@@ -43,6 +43,7 @@ class PackageContentsTest {
         expected.put("/usr/bin/station-agent", "-rwxr-xr-x");
         expected.put("/usr/share/station-agent/lib", "drwxr-xr-x");
         expected.put("/usr/share/station-agent/verify-release", "-rwxr-xr-x");
+        expected.put("/usr/share/station-agent/copy-boot-event-log", "-rwxr-xr-x");
         expected.put("/usr/lib/systemd/system/station-agent.service", "-rw-r--r--");
         expected.put("/usr/lib/sysusers.d/station-agent.conf", "-rw-r--r--");
         expected.put("/usr/lib/tmpfiles.d/station-agent.conf", "-rw-r--r--");

@@ -74,7 +74,7 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     public static EnrollmentServer start(ServerConfig config) {
-        ServerMetrics metrics = ServerMetrics.create();
+        ServerMetrics metrics = ServerMetrics.create(config.metricsRecorded());
         Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), metrics.registry(),
                 metrics.groupCommitObserver());
         try {
@@ -188,6 +188,7 @@ public final class EnrollmentServer implements AutoCloseable {
     /** Every operator route, API and page: the single table the access test walks. */
     static List<AdminRoute> routeTable(Components c, org.stationtrust.server.internal.web.AdminPage page) {
         List<AdminRoute> all = new ArrayList<>(new AdminApi(c).routes());
+        all.addAll(new org.stationtrust.server.internal.api.BootApi(c).routes());
         all.addAll(new org.stationtrust.server.internal.api.WebhookApi(c).routes());
         all.addAll(page.routes());
         all.addAll(new org.stationtrust.server.internal.web.WebhookPage(c).routes());

@@ -10,6 +10,7 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.PasswordHasher;
 import org.stationtrust.server.internal.auth.SecretSource;
+import org.stationtrust.server.internal.boot.EventLogCommand;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
@@ -22,13 +23,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The command line: serve, migrate, user add, token issue, audit verify (server-enroll/README.md). Option
- * defaults may come from the file named by SERVER_ENROLL_CONFIG ({@link ConfigFile}).
+ * The command line: serve, migrate, user add, token issue, audit verify, eventlog (server-enroll/README.md).
+ * Option defaults may come from the file named by SERVER_ENROLL_CONFIG ({@link ConfigFile}).
  */
 @Command(name = "server-enroll", mixinStandardHelpOptions = true, version = "server-enroll 0.1.0",
         description = "station-trust enrollment server",
         subcommands = {ServerCommand.Serve.class, ServerCommand.Migrate.class, ServerCommand.User.class,
-                ServerCommand.Token.class, ServerCommand.Audit.class})
+                ServerCommand.Token.class, ServerCommand.Audit.class, EventLogCommand.class})
 public final class ServerCommand {
     static Map<String, String> environment = System.getenv();
 

@@ -77,7 +77,7 @@ class RouteAccessTest {
     }
 
     static String concrete(String path) {
-        return path.replace("{id}", "0123456789abcdef0123456789abcdef");
+        return path.replace("{id}", "0123456789abcdef0123456789abcdef").replace("{name}", "fleet");
     }
 
     static HttpResponse<String> call(AdminRoute route, Role role, boolean withCsrf) throws Exception {

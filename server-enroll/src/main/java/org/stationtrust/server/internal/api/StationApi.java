@@ -5,8 +5,9 @@ import io.javalin.http.Context;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SortedMap;
 import org.stationtrust.server.internal.attest.QuoteSubmission;
+import org.stationtrust.server.internal.boot.BootViews;
+import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.enroll.EnrollmentRequest;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
 import org.stationtrust.server.internal.http.ApiException;
@@ -40,7 +41,7 @@ public final class StationApi {
 
     /** The cheap checks the request gate runs for these routes before their bodies are read. */
     public org.stationtrust.server.internal.http.RequestGate.Precheck prechecks() {
-        return new StationPrechecks(c, PACKET_BODY_LIMIT);
+        return new StationPrechecks(c, PACKET_BODY_LIMIT, quoteBodyLimit());
     }
 
     public void register(RoutesConfig app) {
@@ -197,18 +198,24 @@ public final class StationApi {
         byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
         String purpose = body.length == 0 ? "quote" : JsonBodies.parse(body, NonceRequest.class).purpose();
         var issued = c.attestation().issueNonce(s, purpose == null ? "quote" : purpose);
-        ctx.status(201).json(Map.of("nonce", issued.nonce(), "purpose", issued.purpose(),
-                "expiresAt", Views.time(issued.expiresAt())));
+        Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("nonce", issued.nonce(),
+                "purpose", issued.purpose(), "expiresAt", Views.time(issued.expiresAt())));
+        // the digest of the boot event log the server holds: a station whose log is unchanged sends only that
+        c.attestation().measuredBoot().heldDigest(s.machine().id()).ifPresent(d -> out.put("eventLogSha256", d));
+        ctx.status(201).json(out);
     }
 
     private void quote(Context ctx) {
         // The request's nonce is recorded in the attestation's own transaction (one commit for the request).
         StationCaller s = signedLeavingNonce(ctx, Requirement.ACTIVE);
-        QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
-        SortedMap<Integer, byte[]> pcrs = c.attestation().attest(s, q);
+        QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, quoteBodyLimit()), QuoteSubmission.class);
+        var attested = c.attestation().attest(s, q);
         // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
-        ctx.json(Map.of("result", "PASSED", "machineId", s.machine().id(), "pcrs", pcrs.keySet(),
+        Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("result", "PASSED", "machineId", s.machine().id(),
+                "pcrs", attested.pcrs().keySet(),
                 "attestationIntervalSeconds", c.config().attestationInterval().toSeconds()));
+        attested.boot().ifPresent(b -> out.putAll(BootViews.quoteAnswer(b)));
+        ctx.json(out);
     }
 
     private void rotate(Context ctx) {
@@ -233,16 +240,22 @@ public final class StationApi {
         return s;
     }
 
+    /** A quote may carry a boot event log of up to 1 MiB (base64). */
+    private int quoteBodyLimit() {
+        return Math.max(c.config().maxBodyBytes(), MeasuredBoot.MAX_QUOTE_BODY);
+    }
+
     /**
      * The signature header was checked by the request gate before the body was read (StationPrechecks); here the
      * body is bound to it and the machine's state checked. The nonce is left to the caller's transaction.
      */
     private StationCaller signedLeavingNonce(Context ctx, Requirement requirement) {
         boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
+        boolean quote = ctx.path().equals(StationPrechecks.QUOTES);
         Object prechecked = ctx.attribute(org.stationtrust.server.internal.http.RequestGate.PRECHECKED);
         SignedRequestVerifier.Authenticated a = prechecked instanceof SignedRequestVerifier.Authenticated done ? done
                 : c.signed().authenticate(ctx.method().name(), ctx.path(), ctx.header(SignedRequestVerifier.HEADER));
-        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
+        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : quote ? quoteBodyLimit() : c.config().maxBodyBytes());
         StationCaller s = c.signed().complete(a, body, requirement);
         ctx.attribute("station", s.machine().id());
         return s;

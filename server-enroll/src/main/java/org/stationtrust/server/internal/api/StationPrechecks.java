@@ -6,23 +6,29 @@ import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.RequestGate;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
 
 /**
  * The cheap checks each route gets before its body is read ({@link RequestGate}): a station's signature header,
  * key and timestamp; the operator token on the packet check; the enrollment rate limit. Only a request that passed
- * them may send a packet-sized body; every other body is bounded by {@code maxBodyBytes}.
+ * them may send a packet-sized body (or, on the quote route, a quote with its boot event log); every other body is
+ * bounded by {@code maxBodyBytes}.
  */
 final class StationPrechecks implements RequestGate.Precheck {
     static final String PACKETS_VERIFY = "/api/v1/packets/verify";
     static final String PACKETS = "/api/v1/packets";
+    /** A quote may carry the boot event log, so an authenticated station may send it a larger body. */
+    static final String QUOTES = "/api/v1/attestation/quotes";
     private static final Pattern ACTIVATION = Pattern.compile("/api/v1/enrollments/[^/]{1,64}/activation");
     private final Components c;
     private final int packetLimit;
+    private final int quoteLimit;
 
-    StationPrechecks(Components c, int packetLimit) {
+    StationPrechecks(Components c, int packetLimit, int quoteLimit) {
         this.c = c;
         this.packetLimit = packetLimit;
+        this.quoteLimit = quoteLimit;
     }
 
     @Override
@@ -42,9 +48,9 @@ final class StationPrechecks implements RequestGate.Precheck {
             try {
                 c.enrollLimit().acquire("ip:" + h.client());
             } catch (ApiException e) {
-                c.metrics().enrollment(path.equals("/api/v1/enrollments")
-                        ? org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep.BEGIN
-                        : org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep.ACTIVATE, e.code());
+                // Refused before the route runs, so the route's own count of enrollment results never sees it.
+                c.metrics().enrollment(path.equals("/api/v1/enrollments") ? ServerMetrics.EnrollmentStep.BEGIN
+                        : ServerMetrics.EnrollmentStep.ACTIVATE, e.code());
                 throw e;
             }
             return new RequestGate.Admission(standard, null);
@@ -66,7 +72,7 @@ final class StationPrechecks implements RequestGate.Precheck {
             }
             SignedRequestVerifier.Authenticated a = c.signed().authenticate(h.method(), path, header);
             boolean packet = path.equals(PACKETS_VERIFY) || path.equals(PACKETS);
-            return new RequestGate.Admission(packet ? packetLimit : standard, a);
+            return new RequestGate.Admission(packet ? packetLimit : path.equals(QUOTES) ? quoteLimit : standard, a);
         }
         return new RequestGate.Admission(standard, null);
     }

@@ -441,6 +441,7 @@ public final class AdminPage {
                             + "placeholder=\"reason (required)\" required minlength=\"3\" maxlength=\"500\"> <button "
                             + "type=\"submit\" id=\"set-golden\">Set golden values</button></form>");
         }
+        b.append(BootSection.html(c.attestation().measuredBoot(), m.id()));
         b.append("<h2>Attestation history</h2><table id=\"history\"><tr><th>At</th><th>Outcome</th><th>Detail</th></tr>");
         for (MachineStore.AttestationRecord r : c.machines().history(m.id(), 50)) {
             b.append("<tr><td>").append(Views.time(r.at())).append("</td><td>").append(Html.esc(r.outcome()))

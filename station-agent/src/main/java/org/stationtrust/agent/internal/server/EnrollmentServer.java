@@ -36,8 +36,16 @@ public final class EnrollmentServer {
     public record Challenge(String machineId, String state, byte[] credentialBlob, byte[] encryptedSecret, byte[] quoteNonce) {
     }
 
-    /** A quote as the server wants it: nonce (as issued), TPMS_ATTEST, TPMT_SIGNATURE, SHA-256 PCR values by index. */
-    public record QuoteEvidence(String nonce, byte[] attest, byte[] signature, Map<Integer, byte[]> pcrs) {
+    /**
+     * A quote as the server wants it: nonce (as issued), TPMS_ATTEST, TPMT_SIGNATURE, SHA-256 PCR values by index,
+     * and the boot event log (null: none) or only its SHA-256 (hex, null: none) when the server holds that log.
+     */
+    public record QuoteEvidence(String nonce, byte[] attest, byte[] signature, Map<Integer, byte[]> pcrs,
+                                byte[] eventLog, String eventLogSha256) {
+        public QuoteEvidence(String nonce, byte[] attest, byte[] signature, Map<Integer, byte[]> pcrs) {
+            this(nonce, attest, signature, pcrs, null, null);
+        }
+
         ObjectNode toJson() {
             ObjectNode q = JSON.createObjectNode();
             q.put("nonce", nonce);
@@ -45,8 +53,14 @@ public final class EnrollmentServer {
             q.put("signature", B64.encodeToString(signature));
             ObjectNode values = q.putObject("pcrs");
             pcrs.forEach((i, v) -> values.put(Integer.toString(i), B64.encodeToString(v)));
+            if (eventLog != null) q.put("eventLog", B64.encodeToString(eventLog));
+            if (eventLogSha256 != null) q.put("eventLogSha256", eventLogSha256);
             return q;
         }
+    }
+
+    /** A quote nonce, and the SHA-256 of the boot event log the server holds for this machine, if any. */
+    public record QuoteNonce(String nonce, java.util.Optional<String> heldEventLogSha256) {
     }
 
     public Challenge enroll(ObjectNode request) throws ServerRefused, ServerUnreachable {
@@ -72,6 +86,16 @@ public final class EnrollmentServer {
         ObjectNode body = JSON.createObjectNode();
         body.put("purpose", purpose);
         return text(call("POST", "/api/v1/attestation/nonces", body, signing), "nonce");
+    }
+
+    /** A quote nonce; the answer also says which event log digest the server holds (docs/server-api.md). */
+    public QuoteNonce quoteNonce(RequestSigning signing) throws ServerRefused, ServerUnreachable {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("purpose", "quote");
+        JsonNode a = call("POST", "/api/v1/attestation/nonces", body, signing);
+        JsonNode held = a.path("eventLogSha256");
+        return new QuoteNonce(text(a, "nonce"), held.isTextual() ? java.util.Optional.of(held.asText())
+                : java.util.Optional.empty());
     }
 
     public JsonNode submitQuote(QuoteEvidence quote, RequestSigning signing) throws ServerRefused, ServerUnreachable {
