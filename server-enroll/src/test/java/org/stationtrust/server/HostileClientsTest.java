@@ -349,8 +349,12 @@ class HostileClientsTest {
     @Test
     @Timeout(120)
     void passwordGuessingFromRotatingAddressesMakesTheAccountBackOffButNotItsOperatorsBrowser() throws Exception {
-        try (TestServer server = TestServer.start(dir)) {
+        try (TestServer server = TestServer.start(dir, b -> b.webhooks(
+                ServerConfig.WebhookPolicy.DEFAULT.allowingPrivateTargets(true)))) {
             int port = server.server.port();
+            HttpResponse<String> hook = server.as(Role.ADMIN, "POST", "/api/v1/admin/webhooks",
+                    "{\"url\":\"http://127.0.0.1:9/alerts\",\"events\":[\"operator.login_backoff\"]}");
+            assertEquals(201, hook.statusCode(), hook.body());
             RawHttp.Answer first = login("127.0.0.1", port, "admin", TestServer.PASSWORD, null);
             assertEquals(303, first.status(), first.body());
             String device = cookie(first.headers(), "st_device");
@@ -376,6 +380,8 @@ class HostileClientsTest {
             assertEquals(303, login("127.0.0.1", port, "admin", TestServer.PASSWORD, device).status());
             String audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=200", null).body();
             assertTrue(audit.contains("login.backoff"), "repeated failures raise an audit alert");
+            String deliveries = server.as(Role.AUDITOR, "GET", "/api/v1/admin/webhooks/deliveries", null).body();
+            assertTrue(deliveries.contains("operator.login_backoff"), "and a webhook notification: " + deliveries);
             assertFalse(audit.contains("guess number"), "no typed password reaches the audit log");
         }
     }

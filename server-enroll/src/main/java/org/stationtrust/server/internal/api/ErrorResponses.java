@@ -83,12 +83,13 @@ public final class ErrorResponses {
         return true;
     }
 
-    /** Refusals the request gate makes before any route runs: all of them anonymous. */
+    /**
+     * Refusals the request gate makes before any route runs: all of them anonymous. Counted (metrics, aggregated
+     * audit rows), not logged one by one: a flood must not turn into a flood of log lines.
+     */
     public void gateRefused(org.stationtrust.server.internal.http.RequestGate.Head head, ErrorCode code, String message) {
         c.metrics().refused(code);
         c.refusals().refused(head.client(), code.wire(), head.method() + " " + clip(head.path()));
-        LOG.info("refused_at_gate", "client", head.client(), "method", head.method(), "path", clip(head.path()),
-                "code", code.wire());
     }
 
     private static String route(Context ctx) {

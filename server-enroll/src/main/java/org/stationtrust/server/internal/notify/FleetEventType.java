@@ -13,7 +13,12 @@ public enum FleetEventType {
     /** The overdue sweep found no successful attestation within the interval. */
     MACHINE_OVERDUE("machine.overdue"),
     /** Measured boot: the machine's verified boot state changed (emitted once boot-state verification lands). */
-    BOOT_STATE_CHANGED("machine.boot_state_changed");
+    BOOT_STATE_CHANGED("machine.boot_state_changed"),
+    /**
+     * Sign-ins to one operator account failed repeatedly and the account now backs off (LoginThrottle); not about a
+     * machine: the body's machine id and name are empty and {@code detail} names the account (or its digest).
+     */
+    OPERATOR_LOGIN_BACKOFF("operator.login_backoff");
 
     private final String wire;
 

@@ -270,10 +270,17 @@ public final class AdminPage {
             c.refusals().refused(ctx.ip(), "login_failed", "POST /admin/login as " + c.loginThrottle().usernameDigest(user));
         }
         if (f.alert()) {
-            c.audit().append("server", "login.backoff", known ? user : c.loginThrottle().usernameDigest(user), "ALERT",
-                    f.failures() + " failed sign-ins in a row for this account, the last from " + ctx.ip()
-                            + "; further attempts wait " + (f.blockedForMillis() / 1000) + " s unless they come from a "
-                            + "browser that signed in before");
+            String account = known ? user : c.loginThrottle().usernameDigest(user);
+            String detail = f.failures() + " failed sign-ins in a row for account " + account + ", the last from "
+                    + ctx.ip() + "; further attempts wait " + (f.blockedForMillis() / 1000) + " s unless they come from "
+                    + "a browser that signed in before";
+            // The alert and its webhook notification (operator.login_backoff) commit together.
+            c.db().inTransaction(conn -> {
+                c.audit().append(conn, "server", "login.backoff", account, "ALERT", detail);
+                c.webhooks().emit(conn, org.stationtrust.server.internal.notify.FleetEvent.of(
+                        org.stationtrust.server.internal.notify.FleetEventType.OPERATOR_LOGIN_BACKOFF, "", "", detail));
+                return null;
+            });
         }
     }
 

@@ -87,4 +87,29 @@ class AuditLogTest {
         assertFalse(report.intact());
         assertTrue(report.problems().toString().contains("row 4"), report.problems().toString());
     }
+
+    @Test
+    void incrementalVerificationStartsAtTheCheckpointAndStillSeesTheCheckpointRowAndEverythingAfter() {
+        AuditChainReport full = log.verify();
+        assertTrue(full.intact() && full.full());
+        for (int i = 6; i <= 8; i++) log.append("bob", "machine.revoke", "m" + i, "OK", "reason " + i);
+        AuditChainReport incremental = log.verifyFromCheckpoint();
+        assertTrue(incremental.intact(), incremental.problems().toString());
+        assertEquals(5, incremental.fromSeq(), "walks from the last verified row");
+        assertEquals(8, incremental.rows());
+        for (int i = 9; i <= 10; i++) log.append("bob", "machine.revoke", "m" + i, "OK", "reason " + i);
+        sql("UPDATE audit_events SET detail = 'changed later' WHERE seq = 9");
+        AuditChainReport edited = log.verifyFromCheckpoint();
+        assertFalse(edited.intact(), "an edit after the checkpoint");
+        assertEquals(8, edited.fromSeq());
+        sql("UPDATE audit_events SET detail = 'reason 9' WHERE seq = 9");
+        assertTrue(log.verifyFromCheckpoint().intact());
+        sql("UPDATE audit_events SET detail = 'edited before the checkpoint' WHERE seq = 2");
+        assertTrue(log.verifyFromCheckpoint().intact(), "rows before the checkpoint are the full verification's job");
+        AuditChainReport again = log.verify();
+        assertFalse(again.intact(), "the full verification on demand finds it");
+        assertTrue(again.problems().get(0).contains("row 2"), again.problems().toString());
+        sql("UPDATE audit_events SET detail = 'x' WHERE seq = 10");
+        assertFalse(log.verifyFromCheckpoint().intact(), "the checkpoint row itself is checked");
+    }
 }
