@@ -23,7 +23,10 @@ import org.stationtrust.server.internal.api.StationApi;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.auth.Secrets;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.stationtrust.server.internal.http.ConnectionLimiter;
 import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
 import org.stationtrust.server.internal.attest.OverdueSweep;
@@ -71,7 +74,7 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     public static EnrollmentServer start(ServerConfig config) {
-        ServerMetrics metrics = ServerMetrics.create();
+        ServerMetrics metrics = ServerMetrics.create(config.metricsRecorded());
         Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), metrics.registry(),
                 metrics.groupCommitObserver());
         try {
@@ -84,34 +87,47 @@ public final class EnrollmentServer implements AutoCloseable {
             Optional<TlsIdentity> tls = switch (config.tlsMode()) {
                 case KEYSTORE -> Optional.of(TlsIdentity.fromKeystore(config.keystore(), config.keystorePassword()));
                 case DEV_SELF_SIGNED -> Optional.of(TlsIdentity.selfSigned());
-                case PLAINTEXT -> Optional.empty();
+                case PLAINTEXT, PLAINTEXT_BEHIND_TLS_PROXY -> Optional.empty();
             };
             List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
             org.stationtrust.server.internal.web.AdminPage page =
-                    new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
+                    new org.stationtrust.server.internal.web.AdminPage(c, config.tlsMode().clientsUseHttps());
             List<AdminRoute> adminRoutes = routeTable(c, page);
             // Javalin 7 takes every route at configuration time (cfg.routes), before the server is built.
+            ErrorResponses errors = new ErrorResponses(c);
+            StationApi stationApi = new StationApi(c);
+            ClientLimits limits = config.clientLimits();
+            RequestGate gate = new RequestGate(limits, stationApi.prechecks(), errors::gateRefused);
+            ConnectionLimiter connections = new ConnectionLimiter(limits.connectionsPerClient());
             Javalin app = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
+                QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
+                threads.setName("server-enroll-http");
+                cfg.jetty.threadPool = threads;
                 cfg.events.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath()));
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
-                cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
-                // Request counts and latency by method, status and outcome only (no path: bounded labels); Javalin
-                // places its servlet handler inside this wrapper.
-                cfg.jetty.modifyServer(server -> server.setHandler(new io.micrometer.jetty12.server.TimedHandler(
-                        metrics.registry(), io.micrometer.core.instrument.Tags.empty())));
+                cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls, connections));
+                // Request counts and latency by method, status and outcome only (no path: bounded labels), gate refusals
+                // included; the request gate inside it; Javalin places its servlet handler inside the gate.
+                cfg.jetty.modifyServer(server -> {
+                    var timed = new io.micrometer.jetty12.server.TimedHandler(metrics.registry(),
+                            io.micrometer.core.instrument.Tags.empty());
+                    timed.setHandler(gate);
+                    server.setHandler(timed);
+                });
                 RoutesConfig routes = cfg.routes;
-                new ErrorResponses(c).register(routes);
-                pipeline(routes, tls.isPresent());
+                errors.register(routes);
+                pipeline(routes, config.tlsMode().clientsUseHttps());
                 routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
                 routes.get("/ready", ctx -> {
                     boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
                     ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
                 });
-                new StationApi(c).register(routes);
+                stationApi.register(routes);
                 new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(routes);
                 page.registerPublic(routes);
+                new org.stationtrust.server.internal.api.AdminApi(c).registerPublic(routes);
                 new RouteGuard(c.auth()).register(routes, adminRoutes);
             });
             app.start();
@@ -130,6 +146,13 @@ public final class EnrollmentServer implements AutoCloseable {
                     LOG.warn("purge_failed", "error", e.getMessage());
                 }
             }, 1, 5, TimeUnit.MINUTES);
+            janitor.scheduleWithFixedDelay(() -> {
+                try {
+                    c.refusals().flush(false);
+                } catch (RuntimeException e) {
+                    LOG.warn("refusal_audit_flush_failed", "error", e.getMessage());
+                }
+            }, 10, 10, TimeUnit.SECONDS);
             OverdueSweep sweep = new OverdueSweep(db, c.machines(), c.audit(), c.webhooks(), config.attestationInterval(),
                     java.time.Clock.systemUTC());
             long every = config.overdueSweepEvery().toMillis();
@@ -142,7 +165,8 @@ public final class EnrollmentServer implements AutoCloseable {
                 LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
                         + "development only; stations must pin the fingerprint below");
             }
-            if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT) {
+            if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT
+                    || config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT_BEHIND_TLS_PROXY) {
                 LOG.warn("plaintext_http", "message", "TLS is OFF: use only behind a local TLS proxy or in tests");
             }
             if (config.nonceKey() == null) {
@@ -172,13 +196,16 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
-                                             ServerConfig config, Optional<TlsIdentity> tls) {
+                                             ServerConfig config, Optional<TlsIdentity> tls,
+                                             ConnectionLimiter connections) {
         ServerConnector connector;
         if (tls.isPresent()) {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setKeyStore(tls.get().keyStore());
             ssl.setKeyStorePassword(new String(tls.get().password()));
             ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            // TLS 1.2 only with AEAD suites (GCM, ChaCha20-Poly1305): no CBC (Lucky13-style padding oracles).
+            ssl.addExcludeCipherSuites("^.*_CBC_.*$");
             HttpConfiguration https = new HttpConfiguration(httpConfig);
             SecureRequestCustomizer src = new SecureRequestCustomizer();
             src.setSniHostCheck(false);
@@ -188,6 +215,7 @@ public final class EnrollmentServer implements AutoCloseable {
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         }
+        connector.addEventListener(connections);
         connector.setHost(config.bindHost());
         connector.setPort(config.port());
         return connector;
@@ -225,6 +253,14 @@ public final class EnrollmentServer implements AutoCloseable {
         return adminRoutes;
     }
 
+    /**
+     * Writes the anonymous refusals counted so far to the audit chain now, one row per (reason, source, minute),
+     * instead of waiting for their minute to end; returns the rows written (shutdown does this too).
+     */
+    public int flushAnonymousRefusals() {
+        return components.refusals().flush(true);
+    }
+
     public int port() {
         return app.port();
     }
@@ -247,6 +283,11 @@ public final class EnrollmentServer implements AutoCloseable {
         janitor.shutdownNow();
         courier.close();
         app.stop();
+        try {
+            components.refusals().flush(true);
+        } catch (RuntimeException e) {
+            LOG.warn("refusal_audit_flush_failed", "error", e.getMessage());
+        }
         components.db().close();
     }
 }

@@ -114,6 +114,18 @@ public final class ServerCommand {
         boolean requireToken;
         @Option(names = "--migrate", description = "Apply pending migrations before starting")
         boolean migrate;
+        @Option(names = "--behind-tls-proxy", description = "With --insecure-plaintext-http: a local TLS proxy serves "
+                + "HTTPS to every client, so session cookies are Secure and HSTS is sent")
+        boolean behindTlsProxy;
+        @Option(names = "--connections-per-client", defaultValue = "64",
+                description = "open connections one client address may hold (raise it behind a reverse proxy)")
+        int connectionsPerClient;
+        @Option(names = "--requests-per-client", defaultValue = "32",
+                description = "requests of one client address in progress at once (raise it behind a reverse proxy)")
+        int requestsPerClient;
+        @Option(names = "--body-memory", defaultValue = "67108864",
+                description = "bytes of request bodies all requests together may hold in memory")
+        long bodyMemory;
         @Option(names = "--overdue-sweep-every", defaultValue = "PT1M", description = "How often machines past the "
                 + "attestation interval are marked OVERDUE (ISO-8601)")
         java.time.Duration overdueSweepEvery;
@@ -126,11 +138,18 @@ public final class ServerCommand {
 
         @Override
         public Integer call() throws InterruptedException {
+            if (behindTlsProxy && !plaintext) {
+                throw new IllegalArgumentException("--behind-tls-proxy goes with --insecure-plaintext-http");
+            }
             ServerConfig.TlsMode mode = dev ? ServerConfig.TlsMode.DEV_SELF_SIGNED
-                    : plaintext ? ServerConfig.TlsMode.PLAINTEXT : ServerConfig.TlsMode.KEYSTORE;
+                    : plaintext ? (behindTlsProxy ? ServerConfig.TlsMode.PLAINTEXT_BEHIND_TLS_PROXY
+                    : ServerConfig.TlsMode.PLAINTEXT) : ServerConfig.TlsMode.KEYSTORE;
             if (dev && plaintext) throw new IllegalArgumentException("--dev and --insecure-plaintext-http exclude each other");
             ServerConfig.Builder b = ServerConfig.builder(db.url).database(db.user, db.password()).bind(bind, port)
                     .tls(mode).ekTrustStore(ekTrustStore).attestationInterval(interval).requireEnrollmentToken(requireToken);
+            ClientLimits d = ClientLimits.DEFAULTS;
+            b.clientLimits(new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemory, d.bodyTimeout(),
+                    d.minBodyBytesPerSecond(), d.threads(), d.operatorThreads()));
             if (mode == ServerConfig.TlsMode.KEYSTORE) {
                 if (keystore == null) {
                     throw new IllegalArgumentException("TLS needs --keystore <file.p12> (or --dev for a self-signed "
@@ -160,8 +179,82 @@ public final class ServerCommand {
         }
     }
 
-    @Command(name = "user", description = "Manage operators", subcommands = User.Add.class)
+    @Command(name = "user", description = "Manage operators", subcommands = {User.Add.class, User.Disable.class,
+            User.Enable.class, User.Remove.class, User.ResetPassword.class})
     static final class User {
+        /** disable, enable, remove: the same shape; audited with actor "cli". */
+        abstract static class Change implements Callable<Integer> {
+            @Mixin
+            DbOptions db;
+            @Parameters(index = "0", description = "user name")
+            String username;
+            @Option(names = "--reason", required = true, description = "why (3-500 characters, audited)")
+            String reason;
+
+            abstract void apply(org.stationtrust.server.internal.auth.OperatorAccounts accounts);
+
+            @Override
+            public Integer call() {
+                try (Database d = db.open()) {
+                    apply(accounts(d));
+                    System.out.println(getClass().getAnnotation(Command.class).name() + "d " + username);
+                    return 0;
+                } catch (org.stationtrust.server.internal.http.ApiException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+        }
+
+        static org.stationtrust.server.internal.auth.OperatorAccounts accounts(Database d) {
+            return new org.stationtrust.server.internal.auth.OperatorAccounts(d, new UserStore(d), new CredentialStore(d),
+                    new PasswordHasher(), new AuditLog(d));
+        }
+
+        @Command(name = "disable", description = "Disable an operator: sessions end, API tokens are revoked")
+        static final class Disable extends Change {
+            @Override
+            void apply(org.stationtrust.server.internal.auth.OperatorAccounts a) {
+                a.disable("cli", null, username, reason);
+            }
+        }
+
+        @Command(name = "enable", description = "Enable a disabled operator")
+        static final class Enable extends Change {
+            @Override
+            void apply(org.stationtrust.server.internal.auth.OperatorAccounts a) {
+                a.enable("cli", username, reason);
+            }
+        }
+
+        @Command(name = "remove", description = "Remove an operator with their sessions and tokens")
+        static final class Remove extends Change {
+            @Override
+            void apply(org.stationtrust.server.internal.auth.OperatorAccounts a) {
+                a.remove("cli", null, username, reason);
+            }
+        }
+
+        @Command(name = "reset-password", description = "Print a one-time password reset token (1 h), to be used at "
+                + "/reset-password or POST /api/v1/password-resets")
+        static final class ResetPassword implements Callable<Integer> {
+            @Mixin
+            DbOptions db;
+            @Parameters(index = "0", description = "user name")
+            String username;
+
+            @Override
+            public Integer call() {
+                try (Database d = db.open()) {
+                    var reset = accounts(d).issueReset("cli", username);
+                    System.out.println("one-time reset token for " + username + ", valid until " + reset.expiresAt() + ":");
+                    System.out.println(reset.token());
+                    return 0;
+                } catch (org.stationtrust.server.internal.http.ApiException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+        }
+
         @Command(name = "add", description = "Add an operator; password from SERVER_USER_PASSWORD, "
                 + "SERVER_USER_PASSWORD_FILE or --password-file (mode 0600)")
         static final class Add implements Callable<Integer> {

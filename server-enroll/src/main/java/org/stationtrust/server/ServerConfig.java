@@ -13,13 +13,24 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                            Duration attestationInterval, Duration nonceTtl, Duration requestSkew,
                            Duration sessionTtl, int loginPerMinute, int enrollPerMinute, int noncePerMinute,
                            boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey, char[] metricsToken,
-                           Duration overdueSweepEvery, WebhookPolicy webhooks) {
+                           Duration overdueSweepEvery, WebhookPolicy webhooks, ClientLimits clientLimits,
+                           boolean metricsRecorded) {
 
     /** How the listener speaks: TLS from a keystore, TLS with a generated dev certificate, or plain HTTP. */
     public enum TlsMode {
         KEYSTORE, DEV_SELF_SIGNED,
         /** Plain HTTP: only behind a TLS-terminating proxy on the same host, or in tests. Logged loudly. */
-        PLAINTEXT
+        PLAINTEXT,
+        /**
+         * Plain HTTP to a TLS-terminating proxy on the same host, which speaks HTTPS to every client: the session
+         * cookies are marked Secure and HSTS is sent, as under TLS.
+         */
+        PLAINTEXT_BEHIND_TLS_PROXY;
+
+        /** Whether clients reach the server over HTTPS (directly or through the proxy). */
+        public boolean clientsUseHttps() {
+            return this != PLAINTEXT;
+        }
     }
 
     /**
@@ -73,6 +84,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be 1 KiB .. 1 MiB");
         }
+        Objects.requireNonNull(clientLimits, "clientLimits");
         if (nonceKey != null && nonceKey.length < 32) {
             throw new IllegalArgumentException("SERVER_NONCE_KEY must be at least 32 characters (e.g. the output of "
                     + "'openssl rand -base64 33'), was " + nonceKey.length);
@@ -112,9 +124,11 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         b.requireEnrollmentToken = requireEnrollmentToken;
         b.maxBodyBytes = maxBodyBytes;
         b.nonceKey = nonceKey;
+        b.clientLimits = clientLimits;
         b.metricsToken = metricsToken;
         b.overdueSweepEvery = overdueSweepEvery;
         b.webhooks = webhooks;
+        b.metricsRecorded = metricsRecorded;
         return b;
     }
 
@@ -144,9 +158,11 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         private boolean requireEnrollmentToken;
         private int maxBodyBytes = 64 * 1024;
         private char[] nonceKey;
+        private ClientLimits clientLimits = ClientLimits.DEFAULTS;
         private char[] metricsToken;
         private Duration overdueSweepEvery = Duration.ofMinutes(1);
         private WebhookPolicy webhooks = WebhookPolicy.DEFAULT;
+        private boolean metricsRecorded = true;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -174,18 +190,24 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
          * on one database needs the same. Null: a random key per process, so nonces hold only on this instance.
          */
         public Builder nonceKey(char[] key) { nonceKey = key; return this; }
+        public Builder clientLimits(ClientLimits limits) { clientLimits = limits; return this; }
         /** A bearer token only for {@code GET /metrics} (SERVER_METRICS_TOKEN or _FILE); null: auditors' tokens only. */
         public Builder metricsToken(char[] token) { metricsToken = token; return this; }
         /** How often the overdue sweep looks for machines whose last success is older than the interval. */
         public Builder overdueSweepEvery(Duration d) { overdueSweepEvery = d; return this; }
         /** Webhook delivery policy; private (loopback, RFC 1918...) targets are refused unless it allows them (SSRF). */
         public Builder webhooks(WebhookPolicy policy) { webhooks = policy; return this; }
+        /**
+         * False turns every meter into a no-op (GET /metrics then answers an empty page): only for the benchmark that
+         * measures what recording metrics costs an attestation. Not a command-line option.
+         */
+        public Builder metricsRecorded(boolean recorded) { metricsRecorded = recorded; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(jdbcUrl, dbUser, dbPassword, bindHost, port, tlsMode, keystore, keystorePassword,
                     ekTrustStore, attestationInterval, nonceTtl, requestSkew, sessionTtl, loginPerMinute,
                     enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey, metricsToken,
-                    overdueSweepEvery, webhooks);
+                    overdueSweepEvery, webhooks, clientLimits, metricsRecorded);
         }
     }
 }

@@ -192,7 +192,10 @@ class RouteAccessTest {
     @Test
     void refusedRequestsAreAudited() throws Exception {
         server.request("GET", "/api/v1/admin/machines", null, null);
+        // Anonymous refusals are counted and written as one row per reason, source and minute (RefusalAudit).
+        assertTrue(server.server.flushAnonymousRefusals() >= 1);
         HttpResponse<String> audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=50", null);
-        assertTrue(audit.body().contains("REFUSED") && audit.body().contains("unauthenticated"), audit.body());
+        assertTrue(audit.body().contains("REFUSED") && audit.body().contains("unauthenticated")
+                && audit.body().contains("refused.anonymous"), audit.body());
     }
 }

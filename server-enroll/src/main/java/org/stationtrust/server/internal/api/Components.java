@@ -37,7 +37,10 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                          EnrollmentService enrollment, AttestationService attestation, SignedRequestVerifier signed,
                          KeyRotation rotation, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
                          RateLimiter nonceLimit, PacketReceiptStore packetReceipts,
-                         StationAuditStore stationAudit, ServerMetrics metrics, Webhooks webhooks) {
+                         StationAuditStore stationAudit, ServerMetrics metrics, Webhooks webhooks,
+                         org.stationtrust.server.internal.audit.RefusalAudit refusals,
+                         org.stationtrust.server.internal.auth.LoginThrottle loginThrottle,
+                         org.stationtrust.server.internal.auth.OperatorAccounts operators) {
 
     /** Components with a registry of their own (tests, the CLI). */
     public static Components create(ServerConfig config, Database db) {
@@ -53,7 +56,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
         NonceStore nonces = new NonceStore(db);
         StationKeys keys = new StationKeys();
         Webhooks webhooks = new Webhooks(new WebhookStore(db), audit, config.webhooks());
-        Authenticator auth = new Authenticator(users, credentials, new PasswordHasher(), config.sessionTtl());
+        PasswordHasher hasher = new PasswordHasher();
+        Authenticator auth = new Authenticator(users, credentials, hasher, config.sessionTtl());
         AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl(),
                 new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()), metrics, webhooks);
         return new Components(config, db, new Migrations(db), audit, users, credentials, tokens, machines, nonces, auth,
@@ -66,7 +70,19 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 new RateLimiter(config.loginPerMinute(), () -> metrics.rateLimited("login")),
                 new RateLimiter(config.enrollPerMinute(), () -> metrics.rateLimited("enroll")),
                 new RateLimiter(config.noncePerMinute(), () -> metrics.rateLimited("nonce")), new PacketReceiptStore(db),
-                new StationAuditStore(db), metrics, webhooks);
+                new StationAuditStore(db), metrics, webhooks, new org.stationtrust.server.internal.audit.RefusalAudit(audit),
+                new org.stationtrust.server.internal.auth.LoginThrottle(usernameKey(config)),
+                new org.stationtrust.server.internal.auth.OperatorAccounts(db, users, credentials, hasher, audit));
+    }
+
+    /**
+     * The key of the failed-login user name digests: derived from the server secret when one is set (stable across
+     * restarts and instances), else random per process.
+     */
+    private static byte[] usernameKey(ServerConfig config) {
+        if (config.nonceKey() == null) return org.stationtrust.server.internal.auth.Secrets.randomBytes(32);
+        return org.stationtrust.server.internal.auth.Secrets.sha256(("station-trust:failed-login-usernames:"
+                + new String(config.nonceKey())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static Optional<EkCertificateValidator> ekValidator(ServerConfig config) {

@@ -28,7 +28,7 @@ import org.stationtrust.server.internal.store.StationMachine;
 
 /** Routes stations call: enrollment (anonymous, rate-limited) and signed calls after enrollment. */
 public final class StationApi {
-    private static final String PACKETS_VERIFY = "/api/v1/packets/verify";
+    private static final String PACKETS_VERIFY = StationPrechecks.PACKETS_VERIFY;
     private static final int PACKET_BODY_LIMIT = PacketVerifier.MAX_PACKET_CHARS + 1024;
     private final Components c;
 
@@ -37,6 +37,11 @@ public final class StationApi {
     }
 
     record NonceRequest(String purpose) {
+    }
+
+    /** The cheap checks the request gate runs for these routes before their bodies are read. */
+    public org.stationtrust.server.internal.http.RequestGate.Precheck prechecks() {
+        return new StationPrechecks(c, PACKET_BODY_LIMIT, quoteBodyLimit());
     }
 
     public void register(RoutesConfig app) {
@@ -116,9 +121,12 @@ public final class StationApi {
      * only its own, e.g. before uploading it.
      */
     private void verifyPacket(Context ctx) {
-        byte[] body = Bodies.json(ctx, PACKET_BODY_LIMIT);
         String stationId = null;
-        if (ctx.header("Authorization") != null) {
+        Object prechecked = ctx.attribute(org.stationtrust.server.internal.http.RequestGate.PRECHECKED);
+        if (prechecked instanceof Caller caller) {
+            // The gate checked the operator's token and role before it let a packet-sized body in.
+            ctx.attribute(RouteGuard.CALLER_ATTRIBUTE, caller);
+        } else if (ctx.header("Authorization") != null) {
             Caller caller = c.auth().fromAuthorizationHeader(ctx.header("Authorization")).orElseThrow(() ->
                     new ApiException(ErrorCode.UNAUTHENTICATED, "The API token is unknown, expired or revoked"));
             ctx.attribute(RouteGuard.CALLER_ATTRIBUTE, caller);
@@ -131,6 +139,7 @@ public final class StationApi {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) or "
                     + "sign the request as a station (" + SignedRequestVerifier.HEADER + ")");
         }
+        byte[] body = Bodies.json(ctx, PACKET_BODY_LIMIT);
         Packet p = JsonBodies.parse(body, Packet.class);
         PacketVerifier.Verdict v = c.packets().verify(p.packet());
         if (stationId != null && !stationId.equals(v.machineId())) {
@@ -152,7 +161,7 @@ public final class StationApi {
     }
 
     private void begin(Context ctx) {
-        c.enrollLimit().acquire("ip:" + ctx.ip());
+        // The enrollment rate limit was taken by the request gate, before the body was read (StationPrechecks).
         EnrollmentRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), EnrollmentRequest.class);
         EnrollmentService.Challenge ch = c.enrollment().begin(r, ctx.ip());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -174,7 +183,6 @@ public final class StationApi {
     }
 
     private void activate(Context ctx) {
-        c.enrollLimit().acquire("ip:" + ctx.ip());
         EnrollmentService.ActivationProof proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()),
                 EnrollmentService.ActivationProof.class);
         if (proof.secret() == null || proof.quote() == null) {
@@ -227,11 +235,8 @@ public final class StationApi {
     }
 
     private StationCaller signed(Context ctx, Requirement requirement) {
-        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
-        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
-        StationCaller s = c.signed().verify(ctx.method().name(), ctx.path(), body,
-                ctx.header(SignedRequestVerifier.HEADER), requirement);
-        ctx.attribute("station", s.machine().id());
+        StationCaller s = signedLeavingNonce(ctx, requirement);
+        s = c.signed().recordNonce(s);
         return s;
     }
 
@@ -240,10 +245,18 @@ public final class StationApi {
         return Math.max(c.config().maxBodyBytes(), MeasuredBoot.MAX_QUOTE_BODY);
     }
 
+    /**
+     * The signature header was checked by the request gate before the body was read (StationPrechecks); here the
+     * body is bound to it and the machine's state checked. The nonce is left to the caller's transaction.
+     */
     private StationCaller signedLeavingNonce(Context ctx, Requirement requirement) {
-        byte[] body = Bodies.bytes(ctx, quoteBodyLimit());
-        StationCaller s = c.signed().verifyLeavingNonce(ctx.method().name(), ctx.path(), body,
-                ctx.header(SignedRequestVerifier.HEADER), requirement);
+        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
+        boolean quote = ctx.path().equals(StationPrechecks.QUOTES);
+        Object prechecked = ctx.attribute(org.stationtrust.server.internal.http.RequestGate.PRECHECKED);
+        SignedRequestVerifier.Authenticated a = prechecked instanceof SignedRequestVerifier.Authenticated done ? done
+                : c.signed().authenticate(ctx.method().name(), ctx.path(), ctx.header(SignedRequestVerifier.HEADER));
+        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : quote ? quoteBodyLimit() : c.config().maxBodyBytes());
+        StationCaller s = c.signed().complete(a, body, requirement);
         ctx.attribute("station", s.machine().id());
         return s;
     }
