@@ -113,7 +113,8 @@ public final class AttestationService {
         String[] spent = new String[1];
         long[] spentExpiry = new long[1];
         MeasuredBoot.Judgement[] judged = new MeasuredBoot.Judgement[1];
-        Object[] quoted = new Object[1];
+        java.util.concurrent.atomic.AtomicReference<SortedMap<Integer, byte[]>> quoted =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
             byte[] nonce = QuoteCheck.decodeNonce(q.nonce());
             NonceTokens.Verified v = tokens.verify(nonce, m.id(), PURPOSE_QUOTE, now);
@@ -121,7 +122,7 @@ public final class AttestationService {
             spentExpiry[0] = v.expiresAtMillis();
             TpmPublic ak = parseStored(m.akPublic());
             SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(ak, nonce, q);
-            quoted[0] = pcrs;
+            quoted.set(pcrs);
             // under a boot policy the event log decides (docs/measured-boot.md); else the exact PCR values
             SortedMap<Integer, byte[]> baseline = PcrMap.fromJson(m.policyPcrs());
             judged[0] = measuredBoot.judge(m.id(), q.eventLog(), q.eventLogSha256(), pcrs, baseline).orElse(null);
@@ -151,7 +152,7 @@ public final class AttestationService {
                 station.recordNonce(c, nonces);
                 if (spent[0] != null) nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now);
                 machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
-                if (judged[0] != null) measuredBoot.record(c, m.id(), judged[0], pcrsOf(quoted[0]));
+                if (judged[0] != null) measuredBoot.record(c, m.id(), judged[0], quoted.get());
                 if (!"FAILED".equals(m.attestationStatus())) {
                     events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
                             e.code().wire() + ": " + clip(e.getMessage())));
@@ -176,11 +177,6 @@ public final class AttestationService {
         } catch (MalformedTpmStructure e) {
             throw new IllegalStateException("Stored TPM public area does not parse", e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static SortedMap<Integer, byte[]> pcrsOf(Object quoted) {
-        return (SortedMap<Integer, byte[]>) quoted;
     }
 
     private static String clip(String s) {
