@@ -323,7 +323,14 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         Device device = directory.byAgentId(deviceId).orElseThrow(() -> new ApiRefusal(404, "device_not_found",
                 "no device with id " + deviceId + "; list devices with GET /v1/devices"));
         try (JpegFrameStream frames = sbi.orElseThrow().stream(device, deviceSubId, Duration.ofSeconds(60))) {
-            FrameRelay.relay(frames, out, boundary);
+            FrameRelay.Outcome outcome = FrameRelay.relay(frames, out, boundary);
+            Optional<DeviceAnswerRejected> problem = outcome.failure().or(outcome::trailingBytes);
+            if (problem.isEmpty()) {
+                LOG.info("event=stream.ended deviceId={} frames={} outcome=complete", deviceId, outcome.frames());
+            } else {
+                LOG.warn("event=stream.ended deviceId={} frames={} outcome={} reason={} detail=\"{}\"", deviceId,
+                        outcome.frames(), outcome.kind(), problem.get().reason(), DeviceFailures.reasonText(problem.get()));
+            }
         } catch (DeviceAnswerRejected e) {
             throw DeviceFailures.refusal(e);
         } catch (IOException e) {
