@@ -70,8 +70,9 @@ public final class EnrollmentService {
     public record ActivationProof(String secret, QuoteSubmission quote) {
     }
 
+    /** {@code paddingBytes}: bytes that followed the certificate's DER (NV index padding), recorded in the audit. */
     private record CheckedEk(TpmPublic ekPublic, String certificateB64, boolean verified, String subject, String issuer,
-                             String serial, String manufacturer) {
+                             String serial, String manufacturer, int paddingBytes) {
     }
 
     public Challenge begin(EnrollmentRequest r, String requestSource) {
@@ -151,6 +152,8 @@ public final class EnrollmentService {
                 tokenId, b64.encodeToString(machineKey.encoded()), b64.encodeToString(machineKey.toPublicKey().getEncoded()));
         audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, "OK", "machine '" + r.machineName()
                 + "', EK " + (ek.verified() ? "verified (" + ek.issuer() + ")" : "UNVERIFIED")
+                + (ek.paddingBytes() > 0 ? ", EK certificate followed by " + ek.paddingBytes()
+                        + " bytes of NV padding (ignored)" : "")
                 + (previous != null ? ", RE-ENROLLMENT of known EK (previous machine " + previous + ")" : "")
                 + (tokenId != null ? ", token " + tokenId : ""));
         return previous;
@@ -182,6 +185,11 @@ public final class EnrollmentService {
                     + "ActivateCredential for this AK");
         }
         byte[] nonce = HexFormat.of().parseHex(m.firstQuoteNonce());
+        // The quote's extraData is checked against the issued nonce below; the field must say the same thing.
+        if (!MessageDigest.isEqual(nonce, QuoteCheck.decodeNonce(proof.quote().nonce()))) {
+            throw new ApiException(ErrorCode.NONCE_INVALID, "The activation quote's nonce is not the quoteNonce this "
+                    + "enrollment was issued; quote over that value and send it unchanged");
+        }
         SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(AttestationService.parseStored(m.akPublic()), nonce,
                 proof.quote());
         return db.inTransaction(c -> {
@@ -218,11 +226,13 @@ public final class EnrollmentService {
         TpmPublic ekPublic = parsePublic("ekPublic", r.ekPublic());
         KeyRules.requireEndorsementKey(ekPublic);
         if (r.ekCertificate() == null) {
-            return new CheckedEk(ekPublic, null, false, null, null, null, null);
+            return new CheckedEk(ekPublic, null, false, null, null, null, null, 0);
         }
         try {
-            X509Certificate cert = EkCertificateValidator.parseCertificate(decode("ekCertificate", r.ekCertificate(),
-                    EkCertificateValidator.MAX_CERTIFICATE_BYTES));
+            // Read with tpm2_nvread, the certificate keeps its NV index's padding: take exactly the DER SEQUENCE.
+            EkCertificateValidator.NvCertificate nv = EkCertificateValidator.parseNvCertificate(decode("ekCertificate",
+                    r.ekCertificate(), EkCertificateValidator.MAX_CERTIFICATE_BYTES));
+            X509Certificate cert = nv.certificate();
             List<X509Certificate> chain = new ArrayList<>();
             for (String c : r.ekCertificateChain()) {
                 chain.add(EkCertificateValidator.parseCertificate(decode("ekCertificateChain", c,
@@ -235,8 +245,9 @@ public final class EnrollmentService {
             EkCertificateValidator.requireSameKey(cert, ekPublic);
             String manufacturer = valid.tpm().map(t -> t.manufacturer() + " " + t.model() + " " + t.version())
                     .orElse(null);
-            return new CheckedEk(ekPublic, r.ekCertificate(), true, cert.getSubjectX500Principal().getName(),
-                    cert.getIssuerX500Principal().getName(), cert.getSerialNumber().toString(16), manufacturer);
+            return new CheckedEk(ekPublic, Base64.getEncoder().encodeToString(cert.getEncoded()), true,
+                    cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(),
+                    cert.getSerialNumber().toString(16), manufacturer, nv.paddingBytes());
         } catch (MalformedCertificate e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "EK certificate is not a DER X.509 certificate: "
                     + e.getMessage());
@@ -244,6 +255,8 @@ public final class EnrollmentService {
             throw new ApiException(ErrorCode.EK_CERTIFICATE_UNTRUSTED, e.getMessage());
         } catch (EkKeyMismatch e) {
             throw new ApiException(ErrorCode.EK_MISMATCH, e.getMessage());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "EK certificate cannot be re-encoded: " + e.getMessage());
         }
     }
 

@@ -182,6 +182,51 @@ class EnrollmentProtocolTest {
     }
 
     @Test
+    void acceptsAnEkCertificateFollowedByNvPaddingAndRecordsThePadding() throws Exception {
+        TpmStation s = station(connection, "padded-ek");
+        ObjectNode body = s.enrollmentBody();
+        byte[] der = Base64.getDecoder().decode(body.path("ekCertificate").asText());
+        byte[] padded = java.util.Arrays.copyOf(der, der.length + 37);
+        java.util.Arrays.fill(padded, der.length, padded.length, (byte) 0xFF);
+        body.put("ekCertificate", Base64.getEncoder().encodeToString(padded));
+
+        HttpResponse<String> r = s.enroll(body);
+
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(TestServer.json(r).path("ekVerified").asBoolean());
+        String audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=50", null).body();
+        assertTrue(audit.contains(s.machineId) && audit.contains("followed by 37 bytes of NV padding"), audit);
+    }
+
+    @Test
+    void refusesAnEkCertificateThatIsCutShort() throws Exception {
+        TpmStation s = station(connection, "cut-ek");
+        ObjectNode body = s.enrollmentBody();
+        byte[] der = Base64.getDecoder().decode(body.path("ekCertificate").asText());
+        body.put("ekCertificate", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(der, der.length - 10)));
+
+        HttpResponse<String> r = s.enroll(body);
+
+        assertEquals("invalid_field", TestServer.errorCode(r), r.body());
+    }
+
+    @Test
+    void refusesAnActivationQuoteWhoseNonceFieldIsNotTheIssuedNonce() throws Exception {
+        TpmStation s = station(connection, "nonce-field");
+        HttpResponse<String> r = s.enroll(s.enrollmentBody());
+        JsonNode challenge = TestServer.json(r);
+        byte[] issued = TpmStation.d(challenge.path("quoteNonce").asText());
+
+        HttpResponse<String> a = s.activateWith(s.recoverSecret(challenge), issued,
+                Base64.getEncoder().encodeToString(new byte[32]));
+
+        assertEquals("nonce_invalid", TestServer.errorCode(a), a.body());
+        assertEquals(EnrollmentState.PENDING_ACTIVATION, server.state(s.machineId));
+        assertEquals(200, s.activateWith(s.recoverSecret(challenge), issued).statusCode(),
+                "the same proof with the issued nonce still activates");
+    }
+
+    @Test
     void refusesAnEkCertificateFromAnUntrustedCa() throws Exception {
         TpmStation s = station(otherConnection, "foreign-tpm");
         HttpResponse<String> r = s.enroll(s.enrollmentBody());
