@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The module rules of DESIGN.md, held on the production classes of every module. */
+/** The module rules of docs/design.md, held on the production classes of every module. */
 class ModuleRulesTest {
 
     /** Root package of each module that has an internal API boundary. */

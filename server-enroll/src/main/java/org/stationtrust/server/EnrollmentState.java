@@ -1,7 +1,7 @@
 package org.stationtrust.server;
 
 /**
- * A machine's enrollment state (DESIGN.md, "Enrollment"):
+ * A machine's enrollment state (docs/design.md, "Enrollment"):
  * PENDING_ACTIVATION → PENDING_APPROVAL → ACTIVE → REVOKED, plus REJECTED.
  */
 public enum EnrollmentState {

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md: the server uses only the tpm module's pure-software verify package, never a TPM. */
+/** docs/design.md: the server uses only the tpm module's pure-software verify package, never a TPM. */
 class ModuleBoundariesTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.stationtrust.server");

@@ -16,7 +16,7 @@ import org.stationtrust.sbi.client.internal.Json;
 import org.stationtrust.sbi.client.internal.Redaction;
 
 /**
- * Checks an RCAPTURE or CAPTURE answer (sbi-notes.md "What the station must check"), element by
+ * Checks an RCAPTURE or CAPTURE answer (docs/sbi-protocol.md "What the station checks on every answer"), element by
  * element: device error, specVersion echo, JWS, inner digitalId signed and the same device, deviceCode,
  * purpose, transactionId echo, bioType, bioSubType requested and not repeated, timestamp within the
  * skew, quality 0-100 and at least the requested score, hash chain (registration only: an

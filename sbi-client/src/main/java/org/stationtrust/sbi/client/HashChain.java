@@ -6,7 +6,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * The SBI 0.9.5 registration hash chain (sbi-notes.md "Hash chain"): {@code prev = SHA-256("")} at the
+ * The SBI 0.9.5 registration hash chain (docs/sbi-protocol.md "Hash chain"): {@code prev = SHA-256("")} at the
  * start, then {@code hash = UPPER_HEX(SHA-256(prev || SHA-256(isoRecord)))} where {@code prev} is the
  * raw 32 bytes of the previous hash. Immutable: {@link #next} returns the following link.
  */

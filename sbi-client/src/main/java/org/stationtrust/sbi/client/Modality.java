@@ -30,7 +30,7 @@ public enum Modality {
 
     /**
      * The bioSubType names a sensor of this modality captures for a deviceSubId
-     * (sbi-notes.md "deviceSubId": 1 left, 2 right, 3 thumbs / both irises, 0 single or face).
+     * (docs/sbi-protocol.md "Objects": 1 left, 2 right, 3 thumbs / both irises, 0 single or face).
      */
     public List<String> sensorSubTypes(int deviceSubId) {
         switch (this) {

@@ -3,7 +3,7 @@ package org.stationtrust.sbi.client;
 import java.util.Objects;
 
 /**
- * One person's registration session: carries the hash chain across its captures (sbi-notes.md "Hash
+ * One person's registration session: carries the hash chain across its captures (docs/sbi-protocol.md "Hash
  * chain"). The first capture sends SHA-256(""); each verified capture moves the chain to its last
  * hash. A rejected capture leaves the chain where it was, so the operator can simply retry.
  * Thread-safe; captures of one registration are serialised.

@@ -1,8 +1,8 @@
 package org.stationtrust.sbi.client;
 
 /**
- * Why an SBI answer was not trusted. Each value is one check of sbi-notes.md "What the station must
- * check"; each has a hint telling the operator what to do.
+ * Why an SBI answer was not trusted. Each value is one check of docs/sbi-protocol.md "What the station checks on every
+ * answer"; each has a hint telling the operator what to do.
  */
 public enum RejectionReason {
     DEVICE_UNREACHABLE("nothing accepted the connection", "start the device service or check the port"),

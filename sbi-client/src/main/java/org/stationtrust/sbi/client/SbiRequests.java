@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.stationtrust.sbi.client.internal.Json;
 
 /**
- * Request bodies as deployed devices accept them (sbi-notes.md "Interop rules"): numbers as JSON
+ * Request bodies as deployed devices accept them (docs/sbi-protocol.md "Interop rules"): numbers as JSON
  * strings, previousHash always present, transactionId matching {@code [A-Za-z0-9-]{4,50}}, captureTime
  * in UTC {@code yyyy-MM-dd'T'HH:mm:ss'Z'}, one modality per request.
  */

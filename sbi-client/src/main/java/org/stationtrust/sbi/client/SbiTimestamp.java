@@ -11,7 +11,7 @@ import java.util.Optional;
  * The one reading of an SBI timestamp (capture {@code timestamp}, digitalId {@code dateTime}) shared by the
  * station and the compliance harness, so a device the harness passes is never refused by a station for its
  * clock format, and the reverse: ISO 8601 with seconds, optional fraction, and a UTC offset written as
- * {@code Z}, {@code +00:00} or {@code +0000}. Any other offset is refused: sbi-notes.md asks for UTC, and a
+ * {@code Z}, {@code +00:00} or {@code +0000}. Any other offset is refused: docs/sbi-protocol.md asks for UTC, and a
  * local offset is the classic sign of a device clock set by hand.
  */
 public final class SbiTimestamp {

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class SbiTransport {
     private static final Logger LOG = LoggerFactory.getLogger(SbiTransport.class);
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-    /** SBI services listen on the loopback address, not "localhost" (sbi-notes.md "Transport"). */
+    /** SBI services listen on the loopback address, not "localhost" (docs/sbi-protocol.md "Transport"). */
     public static final String HOST = "127.0.0.1";
 
     private final OkHttpClient base;

@@ -1,6 +1,6 @@
 package org.stationtrust.sbi.client;
 
-/** The SBI 0.9.5 HTTP verbs and their exact paths (sbi-notes.md "Transport"). */
+/** The SBI 0.9.5 HTTP verbs and their exact paths (docs/sbi-protocol.md "Transport"). */
 public enum SbiVerb {
     MOSIPDISC("/device"),
     MOSIPDINFO("/info"),

@@ -87,7 +87,7 @@ final class TestDevices {
         return JSON.readTree(r.body());
     }
 
-    /** A registration capture request following the interop rules of sbi-notes.md. */
+    /** A registration capture request following the interop rules of docs/sbi-protocol.md. */
     static ObjectNode rcapture(DeviceKind kind, int deviceSubId, int count, List<String> exceptions,
                                String previousHash) {
         ObjectNode req = JSON.createObjectNode();
@@ -172,7 +172,7 @@ final class TestDevices {
         return md.digest();
     }
 
-    /** sbi-notes.md §Hash chain, recomputed from the bioValues independently of the simulator. */
+    /** docs/sbi-protocol.md §Hash chain, recomputed from the bioValues independently of the simulator. */
     static String chainHash(String previousHashHex, byte[] isoRecord) throws GeneralSecurityException {
         byte[] prev = HexFormat.of().parseHex(previousHashHex);
         return HexFormat.of().withUpperCase().formatHex(sha256(prev, sha256(isoRecord)));

@@ -210,7 +210,7 @@ public final class DeviceChannel {
             } catch (NumberFormatException e) {
                 throw new IOException("Content-Length is not a number: " + abbreviate(length), e);
             }
-            // Devices may send stray bytes after the body: read exactly Content-Length (sbi-notes).
+            // Devices may send stray bytes after the body: read exactly Content-Length (docs/sbi-protocol.md).
             return readUpTo(in, n);
         }
         return readUpTo(in, Long.MAX_VALUE);

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads a STREAM answer in the background: each part is taken by its Content-Length header, not by
- * a strict multipart parser, because deployed services delimit parts loosely (sbi-notes "STREAM").
+ * a strict multipart parser, because deployed services delimit parts loosely (docs/sbi-protocol.md "STREAM").
  */
 public final class PreviewStream implements AutoCloseable {
     private static final int MAX_FRAME = 8 * 1024 * 1024;

@@ -13,7 +13,7 @@ import org.stationtrust.ctk.internal.check.Segments;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
 
 /**
- * Builds RCAPTURE/CAPTURE bodies the way deployed devices expect them (sbi-notes "Interop rules"):
+ * Builds RCAPTURE/CAPTURE bodies the way deployed devices expect them (docs/sbi-protocol.md "Interop rules"):
  * count, timeout, requestedScore and deviceSubId as strings, previousHash always sent, a fresh
  * transactionId per request, captureTime in whole UTC seconds, one modality per request.
  */

@@ -12,7 +12,7 @@ import org.stationtrust.sbi.client.RejectionReason;
 /**
  * Reads JPEG frames from an SBI STREAM body. Deployed services delimit multipart parts loosely
  * (boundaries with or without leading dashes), so each part is read by its Content-Length header
- * (sbi-notes.md "STREAM"); any line that is not a header is taken as a boundary. Bytes after the last
+ * (docs/sbi-protocol.md "STREAM"); any line that is not a header is taken as a boundary. Bytes after the last
  * complete frame that do not form a part end the stream and are reported as a defect, not as a broken stream.
  */
 public final class JpegFrameReader {

@@ -18,7 +18,7 @@ import org.stationtrust.sbi.client.testing.RawHttpServer.RawRequest;
 
 /**
  * The client's own recorded-style SBI 0.9.5 finger slap (deviceId "1", subIds 1, 2, 3), written from
- * sbi-notes.md, that answers MOSIPDISC, MOSIPDINFO and RCAPTURE with valid signed answers. Tests bend
+ * docs/sbi-protocol.md, that answers MOSIPDISC, MOSIPDINFO and RCAPTURE with valid signed answers. Tests bend
  * single fields through {@link #editPayload} / {@link #editAnswer}. Serve it with {@link #serve()}.
  */
 public final class FixtureDevice implements RawHttpServer.Handler {

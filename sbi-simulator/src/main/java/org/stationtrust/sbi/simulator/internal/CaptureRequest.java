@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed RCAPTURE / CAPTURE request. Parsing enforces the interop rules deployed devices enforce
- * (sbi-notes.md §Registration capture): numbers as JSON strings, previousHash present, transactionId
+ * (docs/sbi-protocol.md §Registration capture): numbers as JSON strings, previousHash present, transactionId
  * pattern, UTC captureTime, one modality.
  */
 public record CaptureRequest(
@@ -108,7 +108,7 @@ public record CaptureRequest(
         return v;
     }
 
-    /** Numbers travel as JSON strings (sbi-notes.md interop rules); a JSON number is refused. */
+    /** Numbers travel as JSON strings (docs/sbi-protocol.md interop rules); a JSON number is refused. */
     private static int number(JsonNode node, String field, int min, int max) throws DeviceError {
         JsonNode v = node.get(field);
         if (v == null || !v.isTextual() || !DIGITS.matcher(v.asText()).matches()) {

@@ -13,7 +13,7 @@ public final class DeviceError extends Exception {
     public static final String BUSY = "111";
     public static final String INVALID_TRANSACTION_ID = "112";
     public static final String NO_STREAM_DEVICE = "202";
-    /** Vendor-specific range (5xx): the request breaks an interop rule of sbi-notes.md. */
+    /** Vendor-specific range (5xx): the request breaks an interop rule of docs/sbi-protocol.md. */
     public static final String MALFORMED_REQUEST = "501";
 
     private final String code;

@@ -16,7 +16,7 @@ import org.stationtrust.tpm.verify.MalformedTpmStructure;
 import org.stationtrust.tpm.verify.TpmPublic;
 
 /**
- * Periodic attestation (DESIGN.md, "Attestation"): single-use nonces, quote verification, PCR policy,
+ * Periodic attestation (docs/design.md, "Attestation"): single-use nonces, quote verification, PCR policy,
  * history. Every attempt is recorded; a failure flags the machine, which then fails closed.
  */
 public final class AttestationService {

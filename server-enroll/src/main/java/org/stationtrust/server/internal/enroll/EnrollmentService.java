@@ -37,7 +37,7 @@ import org.stationtrust.tpm.verify.UnsuitableEndorsementKey;
 import org.stationtrust.tpm.verify.ValidatedEkCertificate;
 
 /**
- * The enrollment protocol, server side (DESIGN.md, "Enrollment" steps 2-5): check the EK, AK and machine key
+ * The enrollment protocol, server side (docs/design.md, "Enrollment" steps 2-5): check the EK, AK and machine key
  * and the AK's certification of the machine key, answer with a credential challenge to the EK for the AK's
  * Name, and accept the proof (the recovered secret) with a first quote, moving the machine to
  * PENDING_APPROVAL.

@@ -5,7 +5,7 @@ import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.tpm.verify.EccCurve;
 import org.stationtrust.tpm.verify.TpmPublic;
 
-/** The key attributes the server insists on (DESIGN.md, "Enrollment" step 1), checked in one place. */
+/** The key attributes the server insists on (docs/design.md, "Enrollment" step 1), checked in one place. */
 public final class KeyRules {
     private static final int RESIDENT = TpmPublic.FIXED_TPM | TpmPublic.FIXED_PARENT | TpmPublic.SENSITIVE_DATA_ORIGIN;
 

@@ -18,7 +18,7 @@ import org.stationtrust.agent.internal.atrest.PayloadCipher;
 import org.stationtrust.sbi.client.HashChain;
 
 /**
- * Where each open registration's hash chain stands (sbi-notes.md "Hash chain"), kept in SQLite in the state
+ * Where each open registration's hash chain stands (docs/sbi-protocol.md "Hash chain"), kept in SQLite in the state
  * directory so a registration continues its chain after an agent restart. The last hash is derived from
  * biometric records, so it is stored AES-GCM sealed with the queue's TPM-sealed data key, bound to its
  * registration id. A chain not advanced for {@code lifetime} is forgotten: the next capture starts a new one.

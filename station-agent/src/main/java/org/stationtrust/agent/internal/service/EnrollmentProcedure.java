@@ -21,7 +21,7 @@ import org.stationtrust.tpm.Quote;
 import org.stationtrust.tpm.TpmException;
 
 /**
- * Enrollment as DESIGN.md describes it: send EK certificate and public areas with the AK's certification of
+ * Enrollment as docs/design.md describes it: send EK certificate and public areas with the AK's certification of
  * the machine key, answer the credential challenge with ActivateCredential, send the first quote, and
  * leave the station PENDING_APPROVAL. Every step is audited.
  */

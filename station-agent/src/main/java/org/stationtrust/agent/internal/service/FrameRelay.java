@@ -8,7 +8,7 @@ import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.JpegFrameStream;
 
 /**
- * Relays a device preview as {@code multipart/x-mixed-replace} with a Content-Length per part (sbi-notes.md,
+ * Relays a device preview as {@code multipart/x-mixed-replace} with a Content-Length per part (docs/sbi-protocol.md,
  * STREAM). Once a part is written the answer is a 200 multipart body, so a later device failure can no longer
  * become an error status: the body is ended with its final boundary (RFC 2046 §5.1.1) and the failure is
  * returned for the log.
