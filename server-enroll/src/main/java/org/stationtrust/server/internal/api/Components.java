@@ -52,7 +52,7 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 new EnrollmentService(db, machines, tokens, audit, ekValidator(config), config.requireEnrollmentToken()),
                 attestation,
                 new SignedRequestVerifier(machines, nonces, keys, config.requestSkew(), config.attestationInterval()),
-                new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys),
+                new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys, config.attestationInterval()),
                 new RateLimiter(config.loginPerMinute()), new RateLimiter(config.enrollPerMinute()),
                 new RateLimiter(config.noncePerMinute()), new PacketReceiptStore(db),
                 new StationAuditStore(db));

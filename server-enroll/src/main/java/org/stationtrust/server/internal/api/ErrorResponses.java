@@ -8,7 +8,7 @@ import java.util.Map;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.JsonLog;
 import org.stationtrust.server.internal.http.Redaction;
 import org.stationtrust.server.internal.store.StorageException;

@@ -6,12 +6,29 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
-import org.stationtrust.server.internal.attest.QuoteSubmission;
-import org.stationtrust.server.internal.enroll.EnrollmentRequest;
+import org.stationtrust.protocol.QuoteSubmission;
+import org.stationtrust.protocol.ActivationRequest;
+import org.stationtrust.protocol.EnrollmentChallenge;
+import org.stationtrust.protocol.EnrollmentStatus;
+import org.stationtrust.protocol.KeyRotationRequest;
+import org.stationtrust.protocol.KeyRotationResult;
+import org.stationtrust.protocol.NonceIssued;
+import org.stationtrust.protocol.NoncePurpose;
+import org.stationtrust.protocol.NonceRequest;
+import org.stationtrust.protocol.PacketCheck;
+import org.stationtrust.protocol.PacketDelivery;
+import org.stationtrust.protocol.PacketReceipt;
+import org.stationtrust.protocol.PacketVerdict;
+import org.stationtrust.protocol.QuoteResult;
+import org.stationtrust.protocol.StationHeaders;
+import org.stationtrust.protocol.StationRoute;
+import org.stationtrust.protocol.StationStatus;
+import java.util.List;
+import org.stationtrust.protocol.EnrollmentRequest;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
-import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.auth.Caller;
@@ -26,7 +43,6 @@ import org.stationtrust.server.internal.store.StationMachine;
 
 /** Routes stations call: enrollment (anonymous, rate-limited) and signed calls after enrollment. */
 public final class StationApi {
-    private static final String PACKETS_VERIFY = "/api/v1/packets/verify";
     private static final int PACKET_BODY_LIMIT = PacketVerifier.MAX_PACKET_CHARS + 1024;
     private final Components c;
 
@@ -34,20 +50,17 @@ public final class StationApi {
         this.c = c;
     }
 
-    record NonceRequest(String purpose) {
-    }
-
     public void register(Javalin app) {
-        app.post("/api/v1/enrollments", this::begin);
-        app.get("/api/v1/enrollments/{id}", this::status);
-        app.post("/api/v1/enrollments/{id}/activation", this::activate);
-        app.post("/api/v1/attestation/nonces", this::nonce);
-        app.post("/api/v1/attestation/quotes", this::quote);
-        app.post("/api/v1/stations/key-rotation", this::rotate);
-        app.get("/api/v1/stations/me", this::me);
-        app.post(PACKETS_VERIFY, this::verifyPacket);
-        app.post("/api/v1/packets", this::receivePacket);
-        app.post("/api/v1/stations/audit-events", this::receiveAuditEvents);
+        app.post(StationRoute.ENROLL.template(), this::begin);
+        app.get(StationRoute.ENROLLMENT_STATUS.template(), this::status);
+        app.post(StationRoute.ACTIVATE.template(), this::activate);
+        app.post(StationRoute.NONCE.template(), this::nonce);
+        app.post(StationRoute.QUOTE.template(), this::quote);
+        app.post(StationRoute.KEY_ROTATION.template(), this::rotate);
+        app.get(StationRoute.ME.template(), this::me);
+        app.post(StationRoute.PACKETS_VERIFY.template(), this::verifyPacket);
+        app.post(StationRoute.PACKETS.template(), this::receivePacket);
+        app.post(StationRoute.AUDIT_EVENTS.template(), this::receiveAuditEvents);
     }
 
     /**
@@ -67,15 +80,6 @@ public final class StationApi {
         }
         ctx.status(outcome.received() > 0 ? 201 : 200).json(Map.of("received", outcome.received(),
                 "duplicates", outcome.duplicates()));
-    }
-
-    record PacketDelivery(String packetId, String packet) {
-        PacketDelivery {
-            if (packetId == null || !packetId.matches("[A-Za-z0-9_.:-]{1,64}")) {
-                throw new IllegalArgumentException("packetId must be 1-64 characters of A-Z a-z 0-9 _ . : -");
-            }
-            if (packet == null) throw new IllegalArgumentException("packet (compact JWS) is required");
-        }
     }
 
     /**
@@ -102,11 +106,8 @@ public final class StationApi {
                         + "different content");
             }
         }
-        ctx.status(fresh ? 201 : 200).json(Map.of("packetId", d.packetId(), "received", true, "duplicate", !fresh,
-                "sha256", digest, "keyStatus", v.currentKey() ? "current" : "retired"));
-    }
-
-    record Packet(String packet) {
+        ctx.status(fresh ? 201 : 200).json(new PacketReceipt(d.packetId(), true, !fresh, digest,
+                v.currentKey() ? "current" : "retired"));
     }
 
     /**
@@ -123,62 +124,51 @@ public final class StationApi {
             if (!caller.role().includes(Role.AUDITOR)) {
                 throw new ApiException(ErrorCode.FORBIDDEN, "Checking packets needs the auditor role");
             }
-        } else if (ctx.header(SignedRequestVerifier.HEADER) != null) {
+        } else if (ctx.header(StationHeaders.SIGNATURE) != null) {
             stationId = signed(ctx, Requirement.ATTESTED).machine().id();
         } else {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) or "
-                    + "sign the request as a station (" + SignedRequestVerifier.HEADER + ")");
+                    + "sign the request as a station (" + StationHeaders.SIGNATURE + ")");
         }
-        Packet p = JsonBodies.parse(body, Packet.class);
+        PacketCheck p = JsonBodies.parse(body, PacketCheck.class);
         PacketVerifier.Verdict v = c.packets().verify(p.packet());
         if (stationId != null && !stationId.equals(v.machineId())) {
             throw new ApiException(ErrorCode.FORBIDDEN, "A station may check only its own packets");
         }
-        ctx.json(Map.of("valid", true, "machineId", v.machineId(), "machineName", v.machineName(), "keyId", v.keyId(),
-                "keyStatus", v.currentKey() ? "current" : "retired"));
+        ctx.json(new PacketVerdict(true, v.machineId(), v.machineName(), v.keyId(), v.currentKey() ? "current" : "retired",
+                v.machineState(), v.attestationStatus(), v.packet().packetId()));
     }
 
     private void begin(Context ctx) {
         c.enrollLimit().acquire("ip:" + ctx.ip());
         EnrollmentRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), EnrollmentRequest.class);
         EnrollmentService.Challenge ch = c.enrollment().begin(r, ctx.ip());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machineId", ch.machineId());
-        out.put("state", ch.state().name());
-        out.put("ekVerified", ch.ekVerified());
-        out.put("reenrollmentOf", ch.reenrollmentOf());
-        out.put("credentialBlob", b64(ch.credentialBlob()));
-        out.put("encryptedSecret", b64(ch.encryptedSecret()));
-        out.put("quoteNonce", b64(ch.quoteNonce()));
-        ctx.status(201).json(out);
+        ctx.status(201).json(new EnrollmentChallenge(ch.machineId(), ch.state(), ch.ekVerified(), ch.reenrollmentOf(),
+                b64(ch.credentialBlob()), b64(ch.encryptedSecret()), b64(ch.quoteNonce())));
     }
 
     private void status(Context ctx) {
         String id = ctx.pathParam("id");
         Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
         if (m == null) throw new ApiException(ErrorCode.NOT_FOUND, "No enrollment with that id");
-        ctx.json(Map.of("machineId", m.id(), "state", m.state().name(), "ekVerified", m.ekVerified()));
+        ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
     }
 
     private void activate(Context ctx) {
         c.enrollLimit().acquire("ip:" + ctx.ip());
-        EnrollmentService.ActivationProof proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()),
-                EnrollmentService.ActivationProof.class);
-        if (proof.secret() == null || proof.quote() == null) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "secret and quote are required");
-        }
+        ActivationRequest proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), ActivationRequest.class);
         Machine m = c.enrollment().activate(ctx.pathParam("id"), proof, ctx.ip());
-        ctx.json(Map.of("machineId", m.id(), "state", m.state().name()));
+        ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
     }
 
     private void nonce(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ACTIVE);
         c.nonceLimit().acquire("machine:" + s.machine().id());
         byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
-        String purpose = body.length == 0 ? "quote" : JsonBodies.parse(body, NonceRequest.class).purpose();
-        var issued = c.attestation().issueNonce(s, purpose == null ? "quote" : purpose);
-        ctx.status(201).json(Map.of("nonce", issued.nonce(), "purpose", issued.purpose(),
-                "expiresAt", Views.time(issued.expiresAt())));
+        NoncePurpose purpose = body.length == 0 ? NoncePurpose.QUOTE : JsonBodies.parse(body, NonceRequest.class).purpose();
+        var issued = c.attestation().issueNonce(s, purpose.wire());
+        ctx.status(201).json(new NonceIssued(issued.nonce(), NoncePurpose.fromWire(issued.purpose()),
+                Views.time(issued.expiresAt())));
     }
 
     private void quote(Context ctx) {
@@ -187,31 +177,29 @@ public final class StationApi {
         QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
         SortedMap<Integer, byte[]> pcrs = c.attestation().attest(s, q);
         // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
-        ctx.json(Map.of("result", "PASSED", "machineId", s.machine().id(), "pcrs", pcrs.keySet(),
-                "attestationIntervalSeconds", c.config().attestationInterval().toSeconds()));
+        ctx.json(new QuoteResult("PASSED", s.machine().id(), List.copyOf(pcrs.keySet()),
+                c.config().attestationInterval().toSeconds()));
     }
 
     private void rotate(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ATTESTED);
-        KeyRotation.Request r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), KeyRotation.Request.class);
+        KeyRotationRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), KeyRotationRequest.class);
         String keyId = c.rotation().rotate(s, r);
-        ctx.json(Map.of("machineId", s.machine().id(), "keyId", keyId));
+        ctx.json(new KeyRotationResult(s.machine().id(), keyId));
     }
 
     private void me(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ATTESTED);
         StationMachine m = s.machine();
-        ctx.json(Map.of("machineId", m.id(), "machineName", m.name(), "state", m.state().name(),
-                "attestationStatus", Views.attestation(m, System.currentTimeMillis(),
-                        c.config().attestationInterval().toMillis()), "keyId", s.key().id(),
-                "attestationIntervalSeconds", c.config().attestationInterval().toSeconds()));
+        ctx.json(new StationStatus(m.id(), m.name(), m.state(), Views.attestation(m, System.currentTimeMillis(),
+                c.config().attestationInterval().toMillis()), s.key().id(), c.config().attestationInterval().toSeconds()));
     }
 
     private StationCaller signed(Context ctx, Requirement requirement) {
-        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
+        boolean packet = ctx.path().equals(StationRoute.PACKETS_VERIFY.path()) || ctx.path().equals(StationRoute.PACKETS.path());
         byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
         StationCaller s = c.signed().verify(ctx.method().name(), ctx.path(), body,
-                ctx.header(SignedRequestVerifier.HEADER), requirement);
+                ctx.header(StationHeaders.SIGNATURE), requirement);
         ctx.attribute("station", s.machine().id());
         return s;
     }
@@ -219,7 +207,7 @@ public final class StationApi {
     private StationCaller signedLeavingNonce(Context ctx, Requirement requirement) {
         byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
         StationCaller s = c.signed().verifyLeavingNonce(ctx.method().name(), ctx.path(), body,
-                ctx.header(SignedRequestVerifier.HEADER), requirement);
+                ctx.header(StationHeaders.SIGNATURE), requirement);
         ctx.attribute("station", s.machine().id());
         return s;
     }

@@ -6,7 +6,7 @@ import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Optional;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.protocol.ErrorCode;
 
 /** Registers admin routes behind authentication, role and CSRF checks: one place for access control. */
 public final class RouteGuard {

@@ -1,5 +1,6 @@
 package org.stationtrust.server.internal.enroll;
 
+import org.stationtrust.protocol.EnrollmentRequest;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,15 +11,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.attest.PcrMap;
 import org.stationtrust.server.internal.attest.QuoteCheck;
-import org.stationtrust.server.internal.attest.QuoteSubmission;
+import org.stationtrust.protocol.ActivationRequest;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
@@ -67,9 +68,6 @@ public final class EnrollmentService {
                             byte[] credentialBlob, byte[] encryptedSecret, byte[] quoteNonce) {
     }
 
-    public record ActivationProof(String secret, QuoteSubmission quote) {
-    }
-
     /** {@code paddingBytes}: bytes that followed the certificate's DER (NV index padding), recorded in the audit. */
     private record CheckedEk(TpmPublic ekPublic, String certificateB64, boolean verified, String subject, String issuer,
                              String serial, String manufacturer, int paddingBytes) {
@@ -100,7 +98,7 @@ public final class EnrollmentService {
         try {
             CertifyVerifier.verify(ak, decode("machineKeyCertifyInfo", r.machineKeyCertifyInfo(), 1024),
                     decode("machineKeyCertifySignature", r.machineKeyCertifySignature(), 1024), machineKey,
-                    EnrollmentRequest.certifyQualifyingData(r.machineName()));
+                    org.stationtrust.protocol.QualifyingData.enrollment(r.machineName()));
         } catch (TpmVerificationException e) {
             throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the machine key was "
                     + "refused (" + e.getClass().getSimpleName() + "): " + e.getMessage());
@@ -160,7 +158,7 @@ public final class EnrollmentService {
     }
 
     /** Checks the proof of TPM residency (the recovered secret) and the first quote. */
-    public Machine activate(String machineId, ActivationProof proof, String requestSource) {
+    public Machine activate(String machineId, ActivationRequest proof, String requestSource) {
         Machine m = machines.find(machineId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                 "No enrollment with id '" + machineId + "'"));
         if (m.state() != EnrollmentState.PENDING_ACTIVATION || m.activationSecretHash() == null) {

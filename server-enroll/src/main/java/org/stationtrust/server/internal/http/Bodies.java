@@ -1,5 +1,6 @@
 package org.stationtrust.server.internal.http;
 
+import org.stationtrust.protocol.ErrorCode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;

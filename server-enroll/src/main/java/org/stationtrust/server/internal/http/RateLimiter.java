@@ -1,5 +1,6 @@
 package org.stationtrust.server.internal.http;
 
+import org.stationtrust.protocol.ErrorCode;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**

@@ -51,7 +51,7 @@ public record StationAuditBatch(List<Event> events) {
         public StationEvent stored() {
             String json;
             try {
-                json = fields == null ? "{}" : JsonBodies.MAPPER.writeValueAsString(fields);
+                json = fields == null ? "{}" : org.stationtrust.protocol.WireJson.strict().writeValueAsString(fields);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("fields cannot be written back as JSON", e);
             }

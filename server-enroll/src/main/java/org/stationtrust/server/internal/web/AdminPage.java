@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.api.AdminApi;
 import org.stationtrust.server.internal.api.Components;
@@ -64,14 +64,14 @@ public final class AdminPage {
             String text = ctx.formParam("pcrs") == null ? "" : ctx.formParam("pcrs");
             if (text.length() > 4096) {
                 throw new org.stationtrust.server.internal.http.ApiException(
-                        org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD, "Too much PCR text");
+                        org.stationtrust.protocol.ErrorCode.INVALID_FIELD, "Too much PCR text");
             }
             for (String line : text.split("\\R")) {
                 if (line.isBlank()) continue;
                 String[] kv = line.split("=", 2);
                 if (kv.length != 2) {
                     throw new org.stationtrust.server.internal.http.ApiException(
-                            org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD,
+                            org.stationtrust.protocol.ErrorCode.INVALID_FIELD,
                             "Write one PCR per line as index=hex, e.g. 7=ab12...");
                 }
                 hex.put(kv[0].strip(), kv[1].strip());
@@ -80,7 +80,7 @@ public final class AdminPage {
                 c.approvals().setGoldenPcrs(who, ctx.pathParam("id"), PcrMap.fromHexJson(hex), ctx.formParam("reason"));
             } catch (IllegalArgumentException e) {
                 throw new org.stationtrust.server.internal.http.ApiException(
-                        org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD, e.getMessage());
+                        org.stationtrust.protocol.ErrorCode.INVALID_FIELD, e.getMessage());
             }
             ctx.redirect("/admin/machines/" + ctx.pathParam("id"), HttpStatus.SEE_OTHER);
         }));
@@ -133,7 +133,7 @@ public final class AdminPage {
                 expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             throw new org.stationtrust.server.internal.http.ApiException(
-                    org.stationtrust.server.internal.http.ErrorCode.CSRF_TOKEN_INVALID,
+                    org.stationtrust.protocol.ErrorCode.CSRF_TOKEN_INVALID,
                     "The sign-in form is stale or came from another site: reload /admin/login and sign in again");
         }
         String user = ctx.formParam("username");

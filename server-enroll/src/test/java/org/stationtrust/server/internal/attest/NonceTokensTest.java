@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.protocol.ErrorCode;
 
 class NonceTokensTest {
     private static final char[] KEY = "a shared nonce key of at least thirty-two characters".toCharArray();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
@@ -124,7 +124,8 @@ class EnrollmentProtocolTest {
         assertEquals(interval, TestServer.json(me).path("attestationIntervalSeconds").asLong());
 
         // Capture packet signed once by the TPM key, verified by the server against the enrolled key.
-        String packetJws = packetJws(s, "{\"operator\":\"op1\",\"biometrics\":[]}");
+        String packetJws = packetJws(s, new String(org.stationtrust.server.internal.testing.TestPackets.payload(s.machineId,
+                "packet-1", "op1"), java.nio.charset.StandardCharsets.UTF_8));
         HttpResponse<String> pv = server.as(Role.AUDITOR, "POST", "/api/v1/packets/verify",
                 "{\"packet\":\"" + packetJws + "\"}");
         assertEquals(200, pv.statusCode(), pv.body());

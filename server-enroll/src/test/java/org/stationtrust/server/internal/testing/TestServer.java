@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.stationtrust.server.EnrollmentServer;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.attest.PcrMap;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.function.Function;
-import org.stationtrust.server.internal.enroll.EnrollmentRequest;
+import org.stationtrust.protocol.EnrollmentRequest;
 import org.stationtrust.tpm.KeyCertification;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.Quote;
@@ -35,7 +35,7 @@ public final class TpmStation {
     /** The enrollment body, as the agent sends it. */
     public ObjectNode enrollmentBody() {
         try {
-            KeyCertification cert = identity.certifyMachineKey(EnrollmentRequest.certifyQualifyingData(name));
+            KeyCertification cert = identity.certifyMachineKey(org.stationtrust.protocol.QualifyingData.enrollment(name));
             ObjectNode b = TestServer.JSON.createObjectNode();
             b.put("machineName", name);
             b.put("ekCertificate", B64.encodeToString(identity.endorsementKey().certificate().getEncoded()));

@@ -1,5 +1,6 @@
 package org.stationtrust.agent.internal.capture;
 
+import org.stationtrust.protocol.JwsType;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.api.CaptureOrder;
 import org.stationtrust.agent.internal.api.CaptureSteps;
 import org.stationtrust.agent.internal.audit.AuditLog;
-import org.stationtrust.agent.internal.identity.CompactJws;
+import org.stationtrust.agent.internal.identity.MachineJws;
 import org.stationtrust.agent.internal.identity.MachineSigner;
 import org.stationtrust.agent.internal.identity.TpmCallCounter;
 import org.stationtrust.agent.internal.queue.Foreground;
@@ -103,7 +104,7 @@ public final class CaptureFlow implements AutoCloseable {
             try {
                 byte[] payload = packet.payload(signer.keyId());
                 steps.mark("packetBuild");
-                jws = CompactJws.sign(signer, CapturePacket.TYP, payload);
+                jws = MachineJws.sign(signer, JwsType.CAPTURE_PACKET, payload);
                 steps.mark("tpmSign");
             } catch (MachineSigner.SigningUnavailable e) {
                 RuntimeException chainFailure = chainWrite.await(steps);

@@ -91,7 +91,7 @@ final class DoctorCommand implements Callable<Integer> {
         URI url = c.server().url().get();
         HttpClient http = ServerHttp.client(url, c.server().certificateSha256(), Duration.ofSeconds(5));
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/enrollments/doctor-probe"))
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve(org.stationtrust.protocol.StationRoute.ENROLLMENT_STATUS.path("doctor-probe")))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
             ok("server", url + " answered (HTTP " + r.statusCode() + ")"
                     + (c.server().certificateSha256().isPresent() ? ", certificate matches the pin" : ""));

@@ -1,5 +1,6 @@
 package org.stationtrust.agent.internal.service;
 
+import org.stationtrust.protocol.StationRoute;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,7 @@ import org.stationtrust.agent.internal.queue.Shipment;
  * parked by id, never silently dropped.
  */
 final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
-    static final String PATH = "/api/v1/stations/audit-events";
+    static final String PATH = StationRoute.AUDIT_EVENTS.path();
     /** StationAuditBatch.MAX_EVENTS on the server. */
     static final int MAX_EVENTS = 100;
     /** Below the server's default request body limit (64 KiB). */

@@ -47,7 +47,6 @@ import org.stationtrust.sbi.client.SbiClientConfig;
 public final class RunningAgent implements AgentOperations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningAgent.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final String PACKETS_PATH = "/api/v1/packets";
 
     private final AgentConfig config;
     private final StateDirectory state;

@@ -1,5 +1,8 @@
 package org.stationtrust.agent.internal.service;
 
+import org.stationtrust.protocol.QuoteResult;
+import org.stationtrust.protocol.NoncePurpose;
+import org.stationtrust.protocol.ErrorCode;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -208,17 +211,17 @@ public final class ServerSession implements AutoCloseable {
     /** One attestation: fresh nonce from the server, quote with the AK, server verifies. */
     public void attest() throws ServerUnreachable, ServerRefused, TpmException {
         try {
-            String nonce = server.nonce("quote", signing);
+            String nonce = server.nonce(NoncePurpose.QUOTE, signing);
             Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs())));
-            com.fasterxml.jackson.databind.JsonNode answer = server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce,
+            QuoteResult answer = server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce,
                     quote.attest(), quote.signature(), quote.pcrs().asMap()), signing);
-            learnInterval(answer.path("attestationIntervalSeconds"));
+            learnInterval(answer.attestationIntervalSeconds());
             identity.update(identity.state().withAttestation(clock.instant().toString(), "PASSED"));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
         } catch (ServerRefused e) {
             identity.update(identity.state().withAttestation(clock.instant().toString(), "REFUSED " + e.code()));
             audit.append("attestation.refused", Map.of("status", e.status(), "code", e.code()));
-            if (e.code().contains("NOT_ACTIVE") || e.code().contains("not_active") || e.code().contains("UNKNOWN") || e.code().contains("unknown")) {
+            if (e.is(ErrorCode.MACHINE_NOT_ACTIVE) || e.is(ErrorCode.MACHINE_UNKNOWN)) {
                 refreshEnrollmentState();
             }
             throw e;
@@ -240,14 +243,14 @@ public final class ServerSession implements AutoCloseable {
         return serverInterval;
     }
 
-    private void learnInterval(com.fasterxml.jackson.databind.JsonNode seconds) {
-        // An older server does not send it; a nonsensical value is ignored rather than trusted.
-        if (!seconds.canConvertToLong() || !seconds.isIntegralNumber() || seconds.asLong() < 1 || seconds.asLong() > 366L * 86_400) {
+    private void learnInterval(long seconds) {
+        // An older server does not send it (read as 0); a nonsensical value is ignored rather than trusted.
+        if (seconds < 1 || seconds > 366L * 86_400) {
             LOG.warn("event=attestation.interval_unknown message=\"the server did not send a usable attestationIntervalSeconds;"
                     + " using server.attestation_interval_seconds\"");
             return;
         }
-        Duration learned = Duration.ofSeconds(seconds.asLong());
+        Duration learned = Duration.ofSeconds(seconds);
         if (!serverInterval.equals(Optional.of(learned))) {
             serverInterval = Optional.of(learned);
             LOG.info("event=attestation.interval_learned seconds={} scheduleSeconds={}", learned.toSeconds(), schedule().toSeconds());
@@ -281,7 +284,7 @@ public final class ServerSession implements AutoCloseable {
         identity.recordPendingRotation(next);
         String keyId;
         try {
-            String nonce = server.nonce("key-rotation", signing);
+            String nonce = server.nonce(NoncePurpose.KEY_ROTATION, signing);
             org.stationtrust.tpm.KeyCertification certification = identity.call(m -> next.certifyMachineKey(Base64.getDecoder().decode(nonce)));
             keyId = server.rotateKey(nonce, next.machineKey().publicArea().encoded(), certification, signing);
         } catch (ServerRefused e) {
@@ -312,7 +315,7 @@ public final class ServerSession implements AutoCloseable {
         RotationRecovery.Outcome outcome = recovery.resolve();
         if (outcome == RotationRecovery.Outcome.ADOPTED_NEW_KEY) {
             try {
-                return server.me(signing).path("keyId").asText(identity.machineKeyNameHex());
+                return server.me(signing).keyId();
             } catch (ServerRefused | ServerUnreachable e) {
                 return identity.machineKeyNameHex();
             }

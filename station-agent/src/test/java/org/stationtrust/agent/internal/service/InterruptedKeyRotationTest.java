@@ -83,7 +83,7 @@ class InterruptedKeyRotationTest {
             String oldPacket = capture(client, "R-LOST-1");
             Map<String, String> signedByOldKey = presign(agent);
             // Control: the same kind of request, signed by the same key, is accepted before the rotation.
-            assertEquals(agent.identity().state().machineId(), direct.me(fixed(presign(agent))).path("machineId").asText());
+            assertEquals(agent.identity().state().machineId(), direct.me(fixed(presign(agent))).machineId());
 
             proxy.mode(RotationProxy.Mode.DROP_AFTER_COMMIT);
             client.post("/v1/key-rotation", "{}");
@@ -135,7 +135,7 @@ class InterruptedKeyRotationTest {
             assertTrue(has(audit, "machine_key.rotation_discarded", null), "the pending key is discarded");
             assertTrue(has(audit, "machine_key.evicted", "discarded"), "the pending key is evicted from the TPM");
 
-            assertEquals(after.machineId(), direct.me(fixed(presign(agent))).path("machineId").asText(), "the server accepts the old key");
+            assertEquals(after.machineId(), direct.me(fixed(presign(agent))).machineId(), "the server accepts the old key");
             attestAgain(agent, client);
             assertEquals("current", verify(capture(client, "R-NEVER-1")).path("keyStatus").asText());
 

@@ -1,9 +1,12 @@
-package org.stationtrust.server.internal.attest;
+package org.stationtrust.protocol;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
-/** A TPM quote as sent by a station: TPMS_ATTEST, TPMT_SIGNATURE, nonce and SHA-256 PCR values (base64). */
+/**
+ * A TPM quote as a station sends it (docs/server-api.md, "Attestation"): the nonce as issued, TPMS_ATTEST,
+ * TPMT_SIGNATURE and the SHA-256 PCR values by index, all standard base64.
+ */
 public record QuoteSubmission(@JsonProperty(value = "nonce", required = true) String nonce,
                               @JsonProperty(value = "attest", required = true) String attest,
                               @JsonProperty(value = "signature", required = true) String signature,
@@ -12,8 +15,10 @@ public record QuoteSubmission(@JsonProperty(value = "nonce", required = true) St
         if (nonce == null || attest == null || signature == null || pcrs == null) {
             throw new IllegalArgumentException("nonce, attest, signature and pcrs are required");
         }
-        if (pcrs.containsKey(null) || pcrs.containsValue(null)) {
-            throw new IllegalArgumentException("pcrs values must be base64 strings");
+        for (Map.Entry<String, String> e : pcrs.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new IllegalArgumentException("pcrs values must be base64 strings");
+            }
         }
         pcrs = Map.copyOf(pcrs);
     }
