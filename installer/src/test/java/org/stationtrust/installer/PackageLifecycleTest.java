@@ -52,7 +52,7 @@ class PackageLifecycleTest {
     static Map<String, String> keysAfterFirstRun;
     /** The admin's first edit (step 1 of the printed next steps): the server and its pin, as STATION_AGENT_* would also allow. */
     static final String SERVER = "https://127.0.0.1:9";
-    static final String PIN = "ab".repeat(32);
+    static final String PIN = "sha256/" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
     @BeforeAll
     static void buildTwoVersions() {
@@ -128,10 +128,10 @@ class PackageLifecycleTest {
     void theShippedConfigFailsClosedUntilTheAdminNamesTheServer() throws IOException {
         Command.Result check = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "config", "check")).run();
         assertEquals(78, check.exit(), check.describe());
-        assertTrue(check.stderr().contains("server.url") && check.stderr().contains("server.certificate_sha256"), check.describe());
+        assertTrue(check.stderr().contains("server.url") && check.stderr().contains("server.public_key_pins"), check.describe());
 
         writeConfig(Files.readString(CONFIG).replace("  # url:", "  url: " + SERVER)
-                .replace("  # certificate_sha256:", "  certificate_sha256: " + PIN));
+                .replace("  # public_key_pins:", "  public_key_pins: [\"" + PIN + "\"]"));
         Command.Result fixed = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "config", "check")).run();
         assertEquals(0, fixed.exit(), fixed.describe());
         assertTrue(fixed.stdout().contains("configuration OK"), fixed.describe());

@@ -115,7 +115,7 @@ public final class EnrollmentServer implements AutoCloseable {
                     List.copyOf(adminRoutes));
             if (config.tlsMode() == ServerConfig.TlsMode.DEV_SELF_SIGNED) {
                 LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
-                        + "development only; stations must pin the fingerprint below");
+                        + "development only; stations must pin the public key pin below");
             }
             if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT) {
                 LOG.warn("plaintext_http", "message", "TLS is OFF: use only behind a local TLS proxy or in tests");
@@ -128,7 +128,7 @@ public final class EnrollmentServer implements AutoCloseable {
             LOG.info("started", "url", s.baseUrl(), "tls", config.tlsMode().name(), "database", db.kind().name(),
                     "tpmCaDirectory", config.ekTrustStore() == null ? "none (EK certificates cannot be verified)"
                             : config.ekTrustStore().toString());
-            tls.ifPresent(t -> LOG.info("tls_fingerprint", "sha256", t.fingerprint()));
+            tls.ifPresent(t -> LOG.info("tls_identity", "publicKeyPin", t.publicKeyPin(), "certificateSha256", t.fingerprint()));
             return s;
         } catch (RuntimeException e) {
             db.close();
@@ -205,9 +205,14 @@ public final class EnrollmentServer implements AutoCloseable {
         return (tls.isPresent() ? "https" : "http") + "://" + components.config().bindHost() + ":" + port();
     }
 
-    /** The SHA-256 fingerprint of the TLS certificate (what stations pin), when TLS is on. */
+    /** The SHA-256 fingerprint of the TLS certificate, when TLS is on. */
     public Optional<String> tlsFingerprint() {
         return tls.map(TlsIdentity::fingerprint);
+    }
+
+    /** What stations pin ({@code sha256/<base64>} of the TLS key's SubjectPublicKeyInfo), when TLS is on. */
+    public Optional<String> tlsPublicKeyPin() {
+        return tls.map(TlsIdentity::publicKeyPin);
     }
 
     public Optional<java.security.cert.X509Certificate> tlsCertificate() {

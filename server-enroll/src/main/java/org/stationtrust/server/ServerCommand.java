@@ -116,6 +116,7 @@ public final class ServerCommand {
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);
+            server.tlsPublicKeyPin().ifPresent(p -> System.out.println("TLS public key pin (server.public_key_pins): " + p));
             server.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
             System.out.println("listening on " + server.baseUrl());
             CountDownLatch stop = new CountDownLatch(1);

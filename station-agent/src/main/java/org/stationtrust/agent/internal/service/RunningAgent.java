@@ -141,7 +141,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             Foreground foreground = new Foreground();
             QueuedPackets.discardOrphans(b.queue, b.audit);
             if (config.server().url().isPresent()) {
-                var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
+                var http = ServerHttp.client(config.server().url().get(), config.server().publicKeyPins(), config.server().timeout());
                 b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
                 HttpDelivery delivery = new HttpDelivery(http, config.server().url().get(), b.identity.requestSigning(clock),
                         config.server().timeout());

@@ -62,7 +62,7 @@ class InterruptedKeyRotationTest {
         station = new StationFixture(dir.resolve("station"));
         server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(), Duration.ofHours(1), true);
         proxy = new RotationProxy(server.url(), server.keystore(), server.keystorePassword());
-        direct = new EnrollmentServer(ServerHttp.client(URI.create(server.url()), Optional.of(server.pin()), Duration.ofSeconds(10)),
+        direct = new EnrollmentServer(ServerHttp.client(URI.create(server.url()), java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(server.pin())), Duration.ofSeconds(10)),
                 URI.create(server.url()), Duration.ofSeconds(30));
     }
 
