@@ -15,11 +15,11 @@ import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.UserStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** The command line: serve, migrate, user add, token issue, audit verify (server-enroll/README.md). */
 @Command(name = "server-enroll", mixinStandardHelpOptions = true, version = "server-enroll 0.1.0",

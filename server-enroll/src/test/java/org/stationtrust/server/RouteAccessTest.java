@@ -1,6 +1,5 @@
 package org.stationtrust.server;
 
-import org.stationtrust.protocol.EnrollmentState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.testing.TestServer;
 

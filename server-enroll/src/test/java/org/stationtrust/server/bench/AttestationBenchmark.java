@@ -2,6 +2,7 @@ package org.stationtrust.server.bench;
 
 import static org.stationtrust.bench.BenchFigures.benchFigure;
 import static org.stationtrust.bench.BenchFigures.writeBenchFigures;
+
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

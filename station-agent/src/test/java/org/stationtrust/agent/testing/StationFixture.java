@@ -9,10 +9,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.config.ConfigLoader;
 import org.stationtrust.agent.internal.service.RunningAgent;
+import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.SimulatedDevices;
 import org.stationtrust.sbi.simulator.SimulatorConfig;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
-import org.stationtrust.sbi.simulator.DeviceKind;
 
 /**
  * The real parts a station test needs, in one place: a software TPM (swtpm), the three simulated SBI

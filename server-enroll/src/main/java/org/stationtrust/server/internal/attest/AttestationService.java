@@ -1,18 +1,18 @@
 package org.stationtrust.server.internal.attest;
 
-import org.stationtrust.protocol.QuoteSubmission;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.SortedMap;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.QuoteSubmission;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
-import org.stationtrust.server.internal.store.StationMachine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
+import org.stationtrust.server.internal.store.StationMachine;
 import org.stationtrust.tpm.verify.MalformedTpmStructure;
 import org.stationtrust.tpm.verify.TpmPublic;
 

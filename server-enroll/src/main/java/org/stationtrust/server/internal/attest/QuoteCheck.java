@@ -1,12 +1,12 @@
 package org.stationtrust.server.internal.attest;
 
-import org.stationtrust.protocol.QuoteSubmission;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
-import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.QuoteSubmission;
+import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.tpm.verify.Attestation;
 import org.stationtrust.tpm.verify.PcrValues;

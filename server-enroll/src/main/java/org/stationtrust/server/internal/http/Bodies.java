@@ -1,10 +1,10 @@
 package org.stationtrust.server.internal.http;
 
-import org.stationtrust.protocol.ErrorCode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import org.stationtrust.protocol.ErrorCode;
 
 /** Reads request bodies with a hard size bound, before any parsing. */
 public final class Bodies {

@@ -1,13 +1,13 @@
 package org.stationtrust.server.internal.http;
 
-import org.stationtrust.protocol.WireJson;
-import org.stationtrust.protocol.ErrorCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.util.Base64;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.WireJson;
 
 /** Strict JSON ({@link WireJson#strict()}): unknown fields, type coercions and trailing data are refused at the edge. */
 public final class JsonBodies {

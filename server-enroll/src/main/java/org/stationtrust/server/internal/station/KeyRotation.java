@@ -1,13 +1,12 @@
 package org.stationtrust.server.internal.station;
 
-import org.stationtrust.protocol.KeyRotationRequest;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Base64;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.KeyRotationRequest;
 import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.enroll.KeyRules;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;

@@ -1,23 +1,18 @@
 package org.stationtrust.server.internal.station;
 
-import org.stationtrust.protocol.StationHeaders;
-import org.stationtrust.protocol.SignedRequestClaims;
-import org.stationtrust.protocol.MalformedJws;
-import org.stationtrust.protocol.JwsType;
-import org.stationtrust.protocol.Es256Jws;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.regex.Pattern;
 import org.stationtrust.protocol.EnrollmentState;
-import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.Es256Jws;
+import org.stationtrust.protocol.JwsType;
+import org.stationtrust.protocol.MalformedJws;
+import org.stationtrust.protocol.SignedRequestClaims;
+import org.stationtrust.protocol.StationHeaders;
+import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.JsonBodies;
-import org.stationtrust.server.internal.store.StationMachine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
+import org.stationtrust.server.internal.store.StationMachine;
 
 /**
  * Checks the {@code X-Station-Signature} header (docs/server-api.md, "Signed station requests"): a compact

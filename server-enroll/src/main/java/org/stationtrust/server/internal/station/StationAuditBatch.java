@@ -8,7 +8,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import org.stationtrust.server.internal.auth.Secrets;
-import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.store.StationAuditStore.StationEvent;
 
 /** A batch of audit events a station sends from its own log, validated at the edge (sizes, names, shapes). */

@@ -21,7 +21,6 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.stationtrust.protocol.EnrollmentRequest;
 
 /**
  * A software station that goes through the whole enrollment protocol over HTTP, without a TPM: an ECC

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.function.Function;
-import org.stationtrust.protocol.EnrollmentRequest;
 import org.stationtrust.tpm.KeyCertification;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.Quote;

@@ -1,6 +1,5 @@
 package org.stationtrust.agent.internal.capture;
 
-import org.stationtrust.protocol.JwsType;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,13 +18,14 @@ import org.stationtrust.agent.internal.identity.MachineSigner;
 import org.stationtrust.agent.internal.identity.TpmCallCounter;
 import org.stationtrust.agent.internal.queue.Foreground;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
+import org.stationtrust.protocol.JwsType;
 import org.stationtrust.sbi.client.BiometricSample;
 import org.stationtrust.sbi.client.CaptureRequest;
 import org.stationtrust.sbi.client.CaptureResult;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
-import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.HashChain;
+import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.SbiClient;
 
 /**

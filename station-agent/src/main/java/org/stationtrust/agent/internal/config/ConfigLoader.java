@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.stationtrust.agent.AgentConfig;
-import org.stationtrust.agent.PublicKeyPin;
-import org.stationtrust.agent.InvalidConfiguration;
 import org.stationtrust.agent.InvalidConfiguration.Problem;
+import org.stationtrust.agent.InvalidConfiguration;
+import org.stationtrust.agent.PublicKeyPin;
 
 /**
  * Reads {@code agent.yaml}, applies {@code STATION_AGENT_*} environment overrides, and builds an

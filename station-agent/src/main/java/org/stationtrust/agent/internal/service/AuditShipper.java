@@ -1,6 +1,5 @@
 package org.stationtrust.agent.internal.service;
 
-import org.stationtrust.protocol.StationRoute;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -17,9 +16,10 @@ import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.queue.Backoff;
 import org.stationtrust.agent.internal.queue.Delivery;
 import org.stationtrust.agent.internal.queue.OutboundItem;
-import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.queue.OutboundQueue.AuditCursor;
+import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.queue.Shipment;
+import org.stationtrust.protocol.StationRoute;
 
 /**
  * Sends the station's audit log to the server ({@code POST /api/v1/stations/audit-events}) in batches of up to

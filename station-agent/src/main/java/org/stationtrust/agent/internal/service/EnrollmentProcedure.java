@@ -1,12 +1,5 @@
 package org.stationtrust.agent.internal.service;
 
-import org.stationtrust.protocol.QualifyingData;
-import org.stationtrust.protocol.EnrollmentState;
-import org.stationtrust.protocol.EnrollmentRequest;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.util.Base64;
 import java.util.List;
@@ -17,6 +10,9 @@ import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
 import org.stationtrust.agent.internal.server.EnrollmentServer;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.protocol.EnrollmentRequest;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.QualifyingData;
 import org.stationtrust.tpm.KeyCertification;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.PcrSelection;

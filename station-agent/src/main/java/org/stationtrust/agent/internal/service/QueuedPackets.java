@@ -1,8 +1,5 @@
 package org.stationtrust.agent.internal.service;
 
-import org.stationtrust.protocol.PacketDelivery;
-import org.stationtrust.protocol.WireJson;
-import org.stationtrust.protocol.StationRoute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -18,6 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.capture.PacketOutbox;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
+import org.stationtrust.protocol.PacketDelivery;
+import org.stationtrust.protocol.StationRoute;
+import org.stationtrust.protocol.WireJson;
 
 /**
  * Capture packets in the offline queue, bound for {@code POST /api/v1/packets}. A packet's row is keyed by its

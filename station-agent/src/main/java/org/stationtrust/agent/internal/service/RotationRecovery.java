@@ -1,6 +1,5 @@
 package org.stationtrust.agent.internal.service;
 
-import org.stationtrust.protocol.ErrorCode;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +12,7 @@ import org.stationtrust.agent.internal.server.EnrollmentServer;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmException;
 

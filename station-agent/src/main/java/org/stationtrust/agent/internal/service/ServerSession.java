@@ -1,8 +1,5 @@
 package org.stationtrust.agent.internal.service;
 
-import org.stationtrust.protocol.QuoteResult;
-import org.stationtrust.protocol.NoncePurpose;
-import org.stationtrust.protocol.ErrorCode;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,13 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.audit.AuditLog;
-import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
+import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.queue.Backoff;
 import org.stationtrust.agent.internal.server.EnrollmentServer;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.NoncePurpose;
+import org.stationtrust.protocol.QuoteResult;
 import org.stationtrust.tpm.Quote;
 import org.stationtrust.tpm.TpmException;
 
