@@ -3,6 +3,7 @@ package org.stationtrust.installer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.stationtrust.installer.Packages.Program.STATION_AGENT;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class AdduserFallbackTest {
     private static final String HIDE_SYSTEMD_TOOLS = "mount --bind /dev/null /usr/bin/systemd-sysusers"
             + " && mount --bind /dev/null /usr/bin/systemd-tmpfiles && exec \"$@\"";
 
-    static AgentPackages.Built built;
+    static Packages.Built built;
 
     @BeforeAll
     static void buildAndForgetTheServiceUser() {
@@ -28,8 +29,8 @@ class AdduserFallbackTest {
         assumeTrue(Command.of("unshare", "-m", "true").run().succeeded(),
                 "this machine does not allow a private mount namespace (unshare -m), which hides the systemd tools here");
         Host.takeMachine();
-        Host.requireAgentAbsent();
-        built = AgentPackages.unsigned(AgentPackages.debianVersion());
+        Host.requireAbsent(STATION_AGENT);
+        built = Packages.unsigned(STATION_AGENT, Packages.debianVersion());
         // An earlier purge leaves the user, as policy asks; remove it so that postinst has to create it.
         if (Command.of("getent", "passwd", "station-agent").run().succeeded()) {
             Command.of("userdel", "station-agent").run().requireSuccess();
@@ -42,7 +43,7 @@ class AdduserFallbackTest {
     @AfterAll
     static void purge() {
         try {
-            if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+            if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purge(STATION_AGENT);
         } finally {
             Host.releaseMachine();
         }
@@ -63,8 +64,8 @@ class AdduserFallbackTest {
         assertTrue(Integer.parseInt(passwd[2]) < 1000, "a system uid: " + passwd[2]);
         List<String> groups = List.of(Command.of("id", "-nG", "station-agent").run().requireSuccess().stdout().trim().split(" "));
         assertEquals(List.of("station-agent", "tss"), groups.stream().sorted().toList());
-        PackageLifecycleTest.assertOwnerAndMode(Path.of("/var/lib/station-agent"), "station-agent", "station-agent", "rwx------");
-        PackageLifecycleTest.assertOwnerAndMode(Path.of("/var/log/station-agent"), "station-agent", "station-agent", "rwx------");
-        PackageLifecycleTest.assertOwnerAndMode(Path.of("/etc/station-agent/agent.yaml"), "root", "station-agent", "rw-r-----");
+        Host.assertOwnerAndMode(Path.of("/var/lib/station-agent"), "station-agent", "station-agent", "rwx------");
+        Host.assertOwnerAndMode(Path.of("/var/log/station-agent"), "station-agent", "station-agent", "rwx------");
+        Host.assertOwnerAndMode(Path.of("/etc/station-agent/agent.yaml"), "root", "station-agent", "rw-r-----");
     }
 }

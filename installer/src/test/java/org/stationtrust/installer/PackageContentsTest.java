@@ -2,47 +2,35 @@ package org.stationtrust.installer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.stationtrust.installer.Packages.Program.STATION_AGENT;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Builds the package once with the real build script and inspects it as dpkg, lintian and systemd see it. */
+/** Builds the agent's package once with the real build script and inspects it as dpkg, lintian and systemd see it. */
 class PackageContentsTest {
-    private static final Pattern CONTENTS_LINE = Pattern.compile("^([-dlrwxs]{10}) (\\S+)/(\\S+)\\s+\\d+ \\S+ \\S+ \\./(.*)$");
-    private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for station-agent\\.service: (\\d+\\.\\d+)");
-
     @TempDir
     static Path work;
-    static AgentPackages.Built built;
+    static Packages.Built built;
+    static PackageInspection inspection;
     static Map<String, String> modes;
     static Map<String, String> owners;
 
     @BeforeAll
     static void buildThePackage() {
-        built = AgentPackages.unsigned(AgentPackages.debianVersion());
-        modes = new LinkedHashMap<>();
-        owners = new LinkedHashMap<>();
-        String listing = Command.of("dpkg-deb", "--contents", built.deb().toString()).run().requireSuccess().stdout();
-        for (String line : listing.split("\n")) {
-            Matcher m = CONTENTS_LINE.matcher(line);
-            if (!m.matches()) throw new AssertionError("unexpected dpkg-deb --contents line: " + line);
-            String path = "/" + m.group(4).replaceAll("/$", "");
-            modes.put(path, m.group(1));
-            owners.put(path, m.group(2) + ":" + m.group(3));
-        }
+        built = Packages.unsigned(STATION_AGENT, Packages.debianVersion());
+        inspection = new PackageInspection(built);
+        modes = inspection.modes;
+        owners = inspection.owners;
     }
 
     @Test
@@ -51,6 +39,7 @@ class PackageContentsTest {
         expected.put("/usr/bin/station-agent", "-rwxr-xr-x");
         expected.put("/usr/share/station-agent/lib", "drwxr-xr-x");
         expected.put("/usr/share/station-agent/verify-release", "-rwxr-xr-x");
+        expected.put("/usr/share/station-agent/copy-boot-event-log", "-rwxr-xr-x");
         expected.put("/usr/lib/systemd/system/station-agent.service", "-rw-r--r--");
         expected.put("/usr/lib/sysusers.d/station-agent.conf", "-rw-r--r--");
         expected.put("/usr/lib/tmpfiles.d/station-agent.conf", "-rw-r--r--");
@@ -68,23 +57,16 @@ class PackageContentsTest {
     }
 
     @Test
-    void shipsExactlyTheJarsMavenResolvedForTheAgent() throws IOException {
-        List<String> resolved;
-        try (Stream<Path> jars = Files.list(AgentPackages.agentLib())) {
-            resolved = jars.map(p -> "/usr/share/station-agent/lib/" + p.getFileName()).sorted().toList();
-        }
-        List<String> shipped = modes.keySet().stream()
-                .filter(p -> p.startsWith("/usr/share/station-agent/lib/")).sorted().toList();
-        assertEquals(resolved, shipped);
-        assertTrue(shipped.stream().anyMatch(p -> p.matches(".*/station-agent-[^/]+\\.jar")), "the agent's own jar: " + shipped);
-        // One version per library: two would mean a stale jar from an earlier build, and the JVM would load either.
-        Map<String, List<String>> byArtifact = new java.util.TreeMap<>();
-        for (String jar : shipped) {
-            String name = jar.substring(jar.lastIndexOf('/') + 1);
-            byArtifact.computeIfAbsent(name.replaceFirst("-\\d[^-]*(-SNAPSHOT)?\\.jar$", ""), k -> new ArrayList<>()).add(name);
-        }
-        byArtifact.forEach((artifact, versions) -> assertEquals(1, versions.size(), "versions of " + artifact + ": " + versions));
-        shipped.forEach(p -> assertEquals("-rw-r--r--", modes.get(p), "mode of " + p));
+    void shipsExactlyTheJarsOfTheAgentsSbomAsMavenResolvedThem() throws IOException {
+        inspection.assertShipsExactlyTheSbomsJars(work);
+        assertTrue(inspection.shippedJars().stream().anyMatch(j -> j.startsWith("sbi-client-")), inspection.shippedJars().toString());
+    }
+
+    @Test
+    void shipsItsSbomAndTheLicenceOfEveryJar() throws IOException {
+        assertEquals("-rw-r--r--", modes.get("/usr/share/doc/station-agent/sbom.cdx.xml"));
+        assertEquals("-rw-r--r--", modes.get("/usr/share/doc/station-agent/licences.txt"));
+        inspection.assertShipsItsSbomAndALicenceForEveryJar(work);
     }
 
     @Test
@@ -98,7 +80,7 @@ class PackageContentsTest {
     void dependsOnDebiansJava17RuntimeAndTheTssGroupsPackage() {
         String control = Command.of("dpkg-deb", "--field", built.deb().toString()).run().requireSuccess().stdout();
         assertTrue(control.contains("Package: station-agent\n"), control);
-        assertTrue(control.contains("Version: " + AgentPackages.debianVersion() + "\n"), control);
+        assertTrue(control.contains("Version: " + Packages.debianVersion() + "\n"), control);
         assertTrue(control.contains("Architecture: amd64\n"), control);
         String depends = control.lines().filter(l -> l.startsWith("Depends: ")).findFirst().orElseThrow();
         assertTrue(depends.contains("openjdk-17-jre-headless"), depends);
@@ -108,19 +90,19 @@ class PackageContentsTest {
     @Test
     void theMainClassGivenToTheBuildIsTheOneTheAgentJarDeclares() throws IOException {
         Path agentJar;
-        try (Stream<Path> jars = Files.list(AgentPackages.agentLib())) {
+        try (Stream<Path> jars = Files.list(Packages.jars())) {
             agentJar = jars.filter(p -> p.getFileName().toString().matches("station-agent-.*\\.jar")).findFirst().orElseThrow();
         }
         try (java.util.jar.JarFile jar = new java.util.jar.JarFile(agentJar.toFile())) {
-            assertEquals(jar.getManifest().getMainAttributes().getValue("Main-Class"), System.getProperty("installer.mainClass"));
+            assertEquals(jar.getManifest().getMainAttributes().getValue("Main-Class"), STATION_AGENT.mainClass());
         }
     }
 
     @Test
     void wrapperRunsTheAgentsMainClassOnTheJava17RuntimeAndDropsRootToTheServiceUser() {
-        Path root = AgentPackages.extract(built, work.resolve("wrapper"));
+        Path root = Packages.extract(built, work.resolve("wrapper"));
         String wrapper = Host.read(root.resolve("usr/bin/station-agent"));
-        assertTrue(wrapper.contains(" " + System.getProperty("installer.mainClass") + " \"$@\""), wrapper);
+        assertTrue(wrapper.contains(" " + STATION_AGENT.mainClass() + " \"$@\""), wrapper);
         assertTrue(wrapper.contains("/usr/lib/jvm/java-17-openjdk-amd64/bin/java"), wrapper);
         assertTrue(wrapper.contains("setpriv --reuid=\"$user\" --regid=\"$user\" --init-groups --no-new-privs"), wrapper);
         Command.of("sh", "-n", root.resolve("usr/bin/station-agent").toString()).run().requireSuccess();
@@ -128,57 +110,28 @@ class PackageContentsTest {
 
     @Test
     void maintainerScriptsAreValidShellThatStopsAtTheFirstError() {
-        Path control = work.resolve("control");
-        Command.of("dpkg-deb", "--control", built.deb().toString(), control.toString()).run().requireSuccess();
-        for (String script : List.of("postinst", "prerm", "postrm")) {
-            Path file = control.resolve(script);
-            assertTrue(Files.isExecutable(file), script + " is executable");
-            assertTrue(Host.read(file).startsWith("#!/bin/sh\n"), script + " starts with #!/bin/sh");
-            assertTrue(Host.read(file).contains("\nset -e\n"), script + " runs with set -e");
-            Command.of("sh", "-n", file.toString()).run().requireSuccess();
-        }
+        inspection.assertMaintainerScriptsAreValidShellThatStopsAtTheFirstError(work.resolve("control"));
     }
 
     @Test
     void lintianFindsNoErrorsAndNoUnexplainedWarnings() {
-        LintianRun lintian = LintianRun.of(built.deb());
-        assertEquals(List.of(), lintian.tagsOfSeverity("E"), "lintian errors:\n" + lintian.output());
-        assertEquals(List.of(), lintian.tagsOfSeverity("W"),
-                "lintian warnings (explain each in src/deb/lintian-overrides or fix it):\n" + lintian.output());
+        inspection.assertLintianFindsNoErrorsAndNoWarnings();
     }
 
     @Test
     void systemdAcceptsTheUnitWithTheInstalledPathsInPlace() throws IOException {
-        Path root = unitRoot("verify");
-        Command.Result verify = Command.of("systemd-analyze", "verify", "--man=no", "--root=" + root,
-                "station-agent.service").run();
-        assertEquals(0, verify.exit(), verify.describe());
-        assertEquals("", verify.output().trim(), "systemd-analyze verify printed warnings:\n" + verify.describe());
-
-        // The same check fails when the command the unit starts is not there: it is not a rubber stamp.
-        Files.delete(root.resolve("usr/bin/station-agent"));
-        Command.Result broken = Command.of("systemd-analyze", "verify", "--man=no", "--root=" + root,
-                "station-agent.service").run();
-        assertNotEquals(0, broken.exit(), broken.describe());
-        assertTrue(broken.output().contains("/usr/bin/station-agent"), broken.describe());
+        inspection.assertSystemdAcceptsTheUnitAndNoticesAMissingCommand(work.resolve("verify"));
     }
 
     @Test
     void systemdRatesTheUnitsExposureAtMostTwoOutOfTen() throws IOException {
-        Path root = unitRoot("security");
-        Command.Result security = Command.of("systemd-analyze", "security", "--offline=yes", "--no-pager",
-                "--root=" + root, "station-agent.service").run();
-        Matcher m = EXPOSURE.matcher(security.output());
-        assertTrue(m.find(), security.describe());
-        double exposure = Double.parseDouble(m.group(1));
-        assertTrue(exposure <= 2.0, "exposure " + exposure + " (0 = fully sandboxed, 10 = unprotected):\n" + security.output());
-        List<String> open = new ArrayList<>();
-        security.output().lines().filter(l -> l.startsWith("✗")).forEach(l -> open.add(l.split("\\s+")[1]));
+        PackageInspection.Exposure exposure = inspection.exposure(work.resolve("security"));
+        assertTrue(exposure.score() <= 2.0, "exposure " + exposure.score() + " (0 = fully sandboxed, 10 = unprotected):\n" + exposure.output());
         // Each of these is explained in installer/README.md; a new one means the unit lost a protection.
         List<String> explained = List.of("RootDirectory=/RootImage=", "SupplementaryGroups=", "PrivateDevices=",
                 "MemoryDenyWriteExecute=", "RestrictAddressFamilies=~AF_UNIX", "RestrictAddressFamilies=~AF_(INET|INET6)",
                 "ProcSubset=", "PrivateNetwork=", "PrivateUsers=", "DeviceAllow=", "IPAddressDeny=");
-        assertEquals(List.of(), open.stream().filter(o -> !explained.contains(o)).toList(), security.output());
+        assertEquals(List.of(), exposure.open().stream().filter(o -> !explained.contains(o)).toList(), exposure.output());
     }
 
     @Test
@@ -191,37 +144,41 @@ class PackageContentsTest {
     @Test
     void refusesToBuildWithoutTheAgentsJars() throws IOException {
         Path empty = Files.createDirectories(work.resolve("no-jars"));
-        Command.Result r = AgentPackages.buildCommand(work.resolve("out-empty"), "1.0.0", empty).run();
+        Command.Result r = Packages.buildCommand(STATION_AGENT, work.resolve("out-empty"), "1.0.0", empty).run();
         assertEquals(2, r.exit(), r.describe());
         assertTrue(r.stderr().contains("no jars in '" + empty + "'"), r.describe());
     }
 
     @Test
     void refusesAVersionDpkgCouldNotOrder() {
-        Command.Result r = AgentPackages.buildCommand(work.resolve("out-bad"), "1.0 beta", AgentPackages.agentLib()).run();
+        Command.Result r = Packages.buildCommand(STATION_AGENT, work.resolve("out-bad"), "1.0 beta", Packages.jars()).run();
         assertEquals(2, r.exit(), r.describe());
         assertTrue(r.stderr().contains("expected a version such as 1.2.3"), r.describe());
     }
 
-    /** The package's files plus the host's own units, so systemd-analyze resolves the unit as it would once installed. */
-    private static Path unitRoot(String name) throws IOException {
-        Path root = AgentPackages.extract(built, work.resolve(name));
-        Path units = root.resolve("usr/lib/systemd/system");
-        // Regular files only (the host's masked units are symlinks to /dev/null), never a station-agent
-        // file (ours is the package's), and a file dpkg renames away meanwhile is simply skipped.
-        try (Stream<Path> host = Files.list(Path.of("/usr/lib/systemd/system"))) {
-            for (Path unit : host.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
-                String unitName = unit.getFileName().toString();
-                Path target = units.resolve(unitName);
-                if (unitName.startsWith("station-agent") || Files.exists(target)) continue;
-                try {
-                    Files.copy(unit, target);
-                } catch (java.nio.file.NoSuchFileException vanished) {
-                    // renamed by a package operation running at the same time
-                }
-            }
-        }
-        Files.createDirectories(root.resolve("etc/systemd/system"));
-        return root;
+    @Test
+    void theBuildFailsOnAJarWhoseOnlyLicenceIsOutsideTheAllowList() throws IOException {
+        // The agent's SBOM with slf4j-api's one licence (MIT) changed to a strong copyleft one.
+        String sbom = Files.readString(STATION_AGENT.sbom());
+        int component = sbom.indexOf("<name>slf4j-api</name>");
+        int licence = sbom.indexOf("<id>MIT</id>", component);
+        assertTrue(component > 0 && licence > component, "slf4j-api with MIT in the agent's SBOM");
+        Path changed = work.resolve("gpl-bom.xml");
+        Files.writeString(changed, sbom.substring(0, licence) + "<id>GPL-3.0-only</id>" + sbom.substring(licence + "<id>MIT</id>".length()));
+        Command.Result r = Packages.buildCommand(STATION_AGENT, work.resolve("out-gpl"), "1.0.0", Packages.jars(), changed).run();
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.stderr().contains("slf4j-api-") && r.stderr().contains("[GPL-3.0-only] is not in the allow-list"), r.describe());
+        assertFalse(Files.exists(work.resolve("out-gpl").resolve(STATION_AGENT.debFileName("1.0.0"))), "no package was made");
+    }
+
+    @Test
+    void theBuildFailsWhenAJarOfTheSbomWasNotResolved() throws IOException {
+        String sbom = Files.readString(STATION_AGENT.sbom());
+        Path changed = work.resolve("unknown-bom.xml");
+        Files.writeString(changed, sbom.replaceFirst("<version>2\\.0\\.\\d+</version>", "<version>9.9.9</version>"));
+        assertTrue(Files.readString(changed).contains("<version>9.9.9</version>"), "slf4j-api's 2.0.x version replaced");
+        Command.Result r = Packages.buildCommand(STATION_AGENT, work.resolve("out-unknown"), "1.0.0", Packages.jars(), changed).run();
+        assertEquals(1, r.exit(), r.describe());
+        assertTrue(r.stderr().contains("-9.9.9.jar is in the SBOM"), r.describe());
     }
 }

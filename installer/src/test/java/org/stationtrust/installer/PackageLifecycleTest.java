@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.stationtrust.installer.Host.assertOwnerAndMode;
+import static org.stationtrust.installer.Host.awaitLine;
+import static org.stationtrust.installer.Host.digests;
+import static org.stationtrust.installer.Host.dpkgInstall;
+import static org.stationtrust.installer.Host.passwdField;
+import static org.stationtrust.installer.Packages.Program.STATION_AGENT;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,8 +47,8 @@ class PackageLifecycleTest {
 
     @TempDir
     static Path work;
-    static AgentPackages.Built first;
-    static AgentPackages.Built upgrade;
+    static Packages.Built first;
+    static Packages.Built upgrade;
     static SoftwareTpm tpm;
     static Map<String, String> keysAfterFirstRun;
     /** The admin's first edit (step 1 of the printed next steps): the server and its pin, as STATION_AGENT_* would also allow. */
@@ -58,9 +59,9 @@ class PackageLifecycleTest {
     static void buildTwoVersions() {
         Host.assumeCanInstallPackages();
         Host.takeMachine();
-        Host.requireAgentAbsent();
-        first = AgentPackages.unsigned(AgentPackages.debianVersion());
-        upgrade = AgentPackages.unsigned(AgentPackages.debianVersion() + "+upgrade1");
+        Host.requireAbsent(STATION_AGENT);
+        first = Packages.unsigned(STATION_AGENT, Packages.debianVersion());
+        upgrade = Packages.unsigned(STATION_AGENT, Packages.debianVersion() + "+upgrade1");
         Command.of("dpkg", "--compare-versions", upgrade.version(), "gt", first.version()).run().requireSuccess();
     }
 
@@ -70,7 +71,7 @@ class PackageLifecycleTest {
             if (tpm != null) tpm.close();
         } finally {
             try {
-                if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+                if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purge(STATION_AGENT);
             } finally {
                 Host.releaseMachine();
             }
@@ -82,7 +83,7 @@ class PackageLifecycleTest {
     void installSucceedsOnAMachineWithoutATpmAndPrintsTheNextStep() {
         Command.Result install = dpkgInstall(first);
         String installOutput = install.output();
-        assertEquals(first.version(), Host.installedVersion().orElseThrow());
+        assertEquals(first.version(), Host.installedVersion(STATION_AGENT).orElseThrow());
         assertTrue(installOutput.contains("station-agent enroll --server URL --token T"), installOutput);
         if (!Files.exists(Path.of("/dev/tpmrm0"))) {
             assertTrue(installOutput.contains("no /dev/tpmrm0; 'station-agent doctor' explains"), installOutput);
@@ -105,7 +106,7 @@ class PackageLifecycleTest {
     @Test
     @Order(3)
     void systemdAcceptsTheInstalledUnit() {
-        Command.Result verify = Command.of("systemd-analyze", "verify", ServiceUnit.INSTALLED.toString()).run();
+        Command.Result verify = Command.of("systemd-analyze", "verify", STATION_AGENT.unitFile().toString()).run();
         assertEquals(0, verify.exit(), verify.describe());
         assertEquals("", verify.output().trim(), verify.describe());
     }
@@ -118,7 +119,7 @@ class PackageLifecycleTest {
         for (String command : List.of("run", "status", "enroll", "doctor", "deprovision", "audit", "config")) {
             assertTrue(asRoot.stdout().contains("\n  " + command + " "), "the installed CLI offers " + command + ":\n" + asRoot.stdout());
         }
-        Command.Result asService = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "--help")).run();
+        Command.Result asService = ServiceUnit.installed(STATION_AGENT).command(List.of("/usr/bin/station-agent", "--help")).run();
         assertEquals(0, asService.exit(), asService.describe());
         assertEquals(asRoot.stdout(), asService.stdout());
     }
@@ -126,13 +127,13 @@ class PackageLifecycleTest {
     @Test
     @Order(5)
     void theShippedConfigFailsClosedUntilTheAdminNamesTheServer() throws IOException {
-        Command.Result check = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "config", "check")).run();
+        Command.Result check = ServiceUnit.installed(STATION_AGENT).command(List.of("/usr/bin/station-agent", "config", "check")).run();
         assertEquals(78, check.exit(), check.describe());
         assertTrue(check.stderr().contains("server.url") && check.stderr().contains("server.public_key_pins"), check.describe());
 
         writeConfig(Files.readString(CONFIG).replace("  # url:", "  url: " + SERVER)
                 .replace("  # public_key_pins:", "  public_key_pins: [\"" + PIN + "\"]"));
-        Command.Result fixed = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "config", "check")).run();
+        Command.Result fixed = ServiceUnit.installed(STATION_AGENT).command(List.of("/usr/bin/station-agent", "config", "check")).run();
         assertEquals(0, fixed.exit(), fixed.describe());
         assertTrue(fixed.stdout().contains("configuration OK"), fixed.describe());
     }
@@ -142,7 +143,7 @@ class PackageLifecycleTest {
     void doctorExplainsThatTheTpmDeviceIsMissing() {
         // This machine has no TPM; on one that has, point the agent at a device that is certainly absent.
         String device = Files.exists(Path.of("/dev/tpmrm0")) ? "/dev/absent-tpmrm0" : "/dev/tpmrm0";
-        Command.Result doctor = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "doctor"),
+        Command.Result doctor = ServiceUnit.installed(STATION_AGENT).command(List.of("/usr/bin/station-agent", "doctor"),
                 Map.of("STATION_AGENT_TPM_URI", "device:" + device)).run();
         assertEquals(1, doctor.exit(), doctor.describe());
         String tpmLine = doctor.stdout().lines().filter(l -> l.startsWith("[FAIL] tpm:")).findFirst()
@@ -158,7 +159,7 @@ class PackageLifecycleTest {
         String good = Files.readString(CONFIG);
         try {
             writeConfig(good.replace("port: 4800", "port: 99999"));
-            ServiceUnit unit = ServiceUnit.installed();
+            ServiceUnit unit = ServiceUnit.installed(STATION_AGENT);
             Command.Result start = unit.start(Map.of()).run();
             assertEquals(78, start.exit(), start.describe());
             assertTrue(start.stderr().contains("api.port"), "the bad key is named:\n" + start.describe());
@@ -179,7 +180,7 @@ class PackageLifecycleTest {
             Path ca = pems.filter(p -> p.toString().endsWith(".pem")).findFirst().orElseThrow();
             Files.copy(ca, Path.of("/etc/station-agent/device-ca/provider-ca.pem"));
         }
-        ServiceUnit unit = ServiceUnit.installed();
+        ServiceUnit unit = ServiceUnit.installed(STATION_AGENT);
         Map<String, String> env = Map.of("STATION_AGENT_TPM_URI", tpm.uri(), "STATION_AGENT_API_PORT", "0");
         Command.Result doctor = unit.command(List.of("/usr/bin/station-agent", "doctor"), env).run();
         assertTrue(doctor.stdout().contains("[ ok ] tpm: " + tpm.uri() + " reachable, EK"), doctor.describe());
@@ -235,7 +236,7 @@ class PackageLifecycleTest {
             Command.of("chown", "station-agent:station-agent", owned.toString()).run().requireSuccess();
             String probe = "for d in \"$@\"; do if touch \"$d/probe\" 2>/dev/null; then echo \"$d rw\"; rm \"$d/probe\";"
                     + " else echo \"$d ro\"; fi; done";
-            Command.Result r = ServiceUnit.installed().command(List.of("/bin/sh", "-c", probe, "probe",
+            Command.Result r = ServiceUnit.installed(STATION_AGENT).command(List.of("/bin/sh", "-c", probe, "probe",
                     "/var/lib/station-agent", "/var/log/station-agent", "/tmp", owned.toString())).run().requireSuccess();
             assertEquals(List.of("/var/lib/station-agent rw", "/var/log/station-agent rw", "/tmp rw", owned + " ro"),
                     r.stdout().lines().toList());
@@ -265,7 +266,7 @@ class PackageLifecycleTest {
         String editedConfig = Files.readString(CONFIG).replace("port: 4800", "port: 4811") + "# edited by the station admin\n";
         writeConfig(editedConfig);
         // Besides what the service wrote, a file written as the service writes them (0600 in the 0700 directory).
-        ServiceUnit.installed().command(List.of("/bin/sh", "-c", "printf %s queued > " + STATE.resolve("marker"))).run().requireSuccess();
+        ServiceUnit.installed(STATION_AGENT).command(List.of("/bin/sh", "-c", "printf %s queued > " + STATE.resolve("marker"))).run().requireSuccess();
         Map<String, String> before = digests(STATE);
         // What the agent wrote there (station-agent/README.md, "State directory"): the sealed data key, the
         // queue, the audit log (station.json appears only once the machine is enrolled).
@@ -275,7 +276,7 @@ class PackageLifecycleTest {
         Command.Result upgraded = dpkgInstall(upgrade);
         assertTrue(upgraded.stdout().contains("upgraded from " + first.version()), upgraded.describe());
 
-        assertEquals(upgrade.version(), Host.installedVersion().orElseThrow());
+        assertEquals(upgrade.version(), Host.installedVersion(STATION_AGENT).orElseThrow());
         assertEquals(editedConfig, Files.readString(CONFIG), "dpkg kept the admin's config");
         assertOwnerAndMode(CONFIG, "root", "station-agent", "rw-r-----");
         assertEquals(before, digests(STATE), "every state file is unchanged");
@@ -284,7 +285,7 @@ class PackageLifecycleTest {
         assertEquals(uid, passwdField("station-agent", 2), "the same uid owns the state after the upgrade");
 
         // The upgraded agent starts with the kept state and uses the same TPM keys: no second identity.
-        runServiceUntilReadyThenStop(ServiceUnit.installed(), Map.of("STATION_AGENT_TPM_URI", tpm.uri(),
+        runServiceUntilReadyThenStop(ServiceUnit.installed(STATION_AGENT), Map.of("STATION_AGENT_TPM_URI", tpm.uri(),
                 "STATION_AGENT_API_PORT", "0"), work.resolve("service-after-upgrade.log"));
         assertEquals(keysAfterFirstRun, persistentKeyNames(), "persistent TPM keys (handle -> name) after the upgraded agent ran");
     }
@@ -292,7 +293,7 @@ class PackageLifecycleTest {
     @Test
     @Order(13)
     void theUpgradedAgentEvictsItsTpmKeysWithDeprovisionAsThePurgeMessageSays() {
-        Command.Result deprovision = ServiceUnit.installed().command(List.of("/usr/bin/station-agent", "deprovision", "--yes"),
+        Command.Result deprovision = ServiceUnit.installed(STATION_AGENT).command(List.of("/usr/bin/station-agent", "deprovision", "--yes"),
                 Map.of("STATION_AGENT_TPM_URI", tpm.uri())).run();
         assertEquals(0, deprovision.exit(), deprovision.describe());
         assertTrue(deprovision.stdout().contains("evicted the attestation key"), deprovision.describe());
@@ -301,20 +302,20 @@ class PackageLifecycleTest {
     @Test
     @Order(14)
     void removeTakesTheProgramAndKeepsStateAndConfig() {
-        Command.Result remove = Command.of("dpkg", "--remove", AgentPackages.PACKAGE).run().requireSuccess();
+        Command.Result remove = Command.of("dpkg", "--remove", STATION_AGENT.name).run().requireSuccess();
         assertTrue(remove.output().contains("station-agent deprovision"), "says how to evict the TPM keys:\n" + remove.describe());
         assertFalse(Files.exists(Path.of("/usr/bin/station-agent")));
         assertFalse(Files.exists(Path.of("/usr/share/station-agent")));
         assertTrue(Files.isRegularFile(STATE.resolve("marker")), "state kept");
         assertTrue(Files.isRegularFile(CONFIG), "config kept until purge");
-        assertEquals("deinstall ok config-files", Host.agentStatus().orElseThrow());
+        assertEquals("deinstall ok config-files", Host.status(STATION_AGENT).orElseThrow());
         assertTrue(Files.isSymbolicLink(UNIT_MASK), "the unit is masked while only its config remains");
     }
 
     @Test
     @Order(15)
     void purgeSaysTheTpmKeysRemainThenLeavesTheMachineClean() {
-        Command.Result purge = Command.of("dpkg", "--purge", AgentPackages.PACKAGE).run().requireSuccess();
+        Command.Result purge = Command.of("dpkg", "--purge", STATION_AGENT.name).run().requireSuccess();
         String said = purge.output();
         int warning = said.indexOf("REMAIN");
         int deleting = said.indexOf("deleting /var/lib/station-agent");
@@ -325,7 +326,7 @@ class PackageLifecycleTest {
         }
         assertTrue(deleting > warning, "the TPM warning comes before the state is deleted:\n" + said);
 
-        assertTrue(Host.agentStatus().isEmpty(), "dpkg no longer knows station-agent");
+        assertTrue(Host.status(STATION_AGENT).isEmpty(), "dpkg no longer knows station-agent");
         for (String path : List.of("/etc/station-agent", "/var/lib/station-agent", "/var/log/station-agent",
                 "/usr/share/station-agent", "/usr/share/doc/station-agent", "/usr/bin/station-agent",
                 "/usr/lib/systemd/system/station-agent.service", "/etc/apt/apt.conf.d/20station-agent-verify",
@@ -339,34 +340,8 @@ class PackageLifecycleTest {
         assertTrue(Command.of("getent", "passwd", "station-agent").run().succeeded(), "the system user stays, as policy asks");
     }
 
-    static Command.Result dpkgInstall(AgentPackages.Built built) {
-        return Command.of("dpkg", "-i", built.deb().toString()).run().requireSuccess();
-    }
-
-    static String passwdField(String user, int field) {
-        return Command.of("getent", "passwd", user).run().requireSuccess().stdout().trim().split(":")[field];
-    }
-
-    static void assertOwnerAndMode(Path path, String owner, String group, String mode) throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        assertEquals(owner, attributes.owner().getName(), "owner of " + path);
-        assertEquals(group, attributes.group().getName(), "group of " + path);
-        assertEquals(mode, PosixFilePermissions.toString(attributes.permissions()), "mode of " + path);
-    }
-
     static void writeConfig(String text) throws IOException {
         Files.write(CONFIG, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static Map<String, String> digests(Path dir) throws IOException, NoSuchAlgorithmException {
-        Map<String, String> result = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                result.put(file.getFileName().toString(),
-                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
-            }
-        }
-        return result;
     }
 
     static void runServiceUntilReadyThenStop(ServiceUnit unit, Map<String, String> env, Path log) throws Exception {
@@ -397,15 +372,5 @@ class PackageLifecycleTest {
 
     static String handleText(int handle) {
         return String.format("0x%08x", handle);
-    }
-
-    static void awaitLine(Path log, String expected, Process process) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(expected)) return;
-            if (!process.isAlive()) throw new AssertionError("the service exited " + process.exitValue() + ":\n" + Files.readString(log));
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no '" + expected + "' within 60 s:\n" + Files.readString(log));
     }
 }

@@ -3,6 +3,7 @@ package org.stationtrust.installer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.stationtrust.installer.Packages.Program.STATION_AGENT;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,8 +32,8 @@ class ReleaseSigningTest {
     static Path work;
     static ReleaseKeys release;
     static ReleaseKeys attacker;
-    static AgentPackages.Built signed;
-    static AgentPackages.Built signedUpgrade;
+    static Packages.Built signed;
+    static Packages.Built signedUpgrade;
     static Path verifyRelease;
 
     @BeforeAll
@@ -40,15 +41,15 @@ class ReleaseSigningTest {
         if (Host.isRoot() && Host.hasCommand("dpkg")) Host.takeMachine();
         release = ReleaseKeys.generate(work.resolve("release-keys"), "station-trust test release");
         attacker = ReleaseKeys.generate(work.resolve("attacker-keys"), "someone else");
-        signed = AgentPackages.build(work.resolve("v1"), AgentPackages.debianVersion(), release.buildEnvironment());
-        signedUpgrade = AgentPackages.build(work.resolve("v2"), AgentPackages.debianVersion() + "+upgrade1", release.buildEnvironment());
-        verifyRelease = Path.of(System.getProperty("installer.buildScript")).resolveSibling("verify-release");
+        signed = Packages.build(STATION_AGENT, work.resolve("v1"), Packages.debianVersion(), release.buildEnvironment());
+        signedUpgrade = Packages.build(STATION_AGENT, work.resolve("v2"), Packages.debianVersion() + "+upgrade1", release.buildEnvironment());
+        verifyRelease = Path.of(System.getProperty("installer.buildScript")).resolveSibling("station-agent").resolve("verify-release");
     }
 
     @AfterAll
     static void purgeWhateverHappened() {
         try {
-            if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purgeAgent();
+            if (Host.isRoot() && Host.hasCommand("dpkg")) Host.purge(STATION_AGENT);
         } finally {
             Host.releaseMachine();
         }
@@ -76,9 +77,9 @@ class ReleaseSigningTest {
     @Test
     @Order(3)
     void librariesStayByteIdenticalToWhatMavenResolved() throws IOException {
-        Path root = AgentPackages.extract(signed, work.resolve("extracted"));
+        Path root = Packages.extract(signed, work.resolve("extracted"));
         Path picocli;
-        try (var jars = Files.list(AgentPackages.agentLib())) {
+        try (var jars = Files.list(Packages.jars())) {
             picocli = jars.filter(p -> p.getFileName().toString().startsWith("picocli-")).findFirst().orElseThrow();
         }
         assertArrayEquals(Files.readAllBytes(picocli),
@@ -141,36 +142,36 @@ class ReleaseSigningTest {
     @Order(9)
     void installThroughTheVerifierRefusesATamperedPackageAndInstallsTheSignedOne() throws IOException {
         Host.assumeCanInstallPackages();
-        Host.requireAgentAbsent();
+        Host.requireAbsent(STATION_AGENT);
         Command.Result refused = verify("--install", tamperedCopy(signed, "install-tampered").toString());
         assertEquals(1, refused.exit(), refused.describe());
-        assertTrue(Host.agentStatus().isEmpty(), "nothing was installed");
+        assertTrue(Host.status(STATION_AGENT).isEmpty(), "nothing was installed");
 
         Command.Result installed = verify("--install", signed.deb().toString());
         assertEquals(0, installed.exit(), installed.describe());
-        assertEquals(signed.version(), Host.installedVersion().orElseThrow());
+        assertEquals(signed.version(), Host.installedVersion(STATION_AGENT).orElseThrow());
     }
 
     @Test
     @Order(10)
     void onceAReleaseKeyringIsConfiguredAptRefusesAnUpgradeThatDoesNotVerify() throws IOException {
         Host.assumeCanInstallPackages();
-        assertEquals(signed.version(), Host.installedVersion().orElseThrow(), "the previous step installed the signed release");
+        assertEquals(signed.version(), Host.installedVersion(STATION_AGENT).orElseThrow(), "the previous step installed the signed release");
         Files.copy(release.keyring(), CONFIGURED_KEYRING);
 
         Command.Result tampered = aptInstall(tamperedCopy(signedUpgrade, "apt-tampered"));
         assertTrue(tampered.exit() != 0 && tampered.output().contains("REFUSED"), tampered.describe());
-        assertEquals(signed.version(), Host.installedVersion().orElseThrow(), "the tampered upgrade was not installed");
+        assertEquals(signed.version(), Host.installedVersion(STATION_AGENT).orElseThrow(), "the tampered upgrade was not installed");
 
         Path unsigned = Files.copy(signedUpgrade.deb(), Files.createDirectories(work.resolve("apt-unsigned")).resolve("station-agent.deb"));
         Command.Result withoutSignature = aptInstall(unsigned);
         assertTrue(withoutSignature.exit() != 0 && withoutSignature.output().contains("expected the detached signature"),
                 withoutSignature.describe());
-        assertEquals(signed.version(), Host.installedVersion().orElseThrow());
+        assertEquals(signed.version(), Host.installedVersion(STATION_AGENT).orElseThrow());
 
         Command.Result good = aptInstall(signedUpgrade.deb());
         assertEquals(0, good.exit(), good.describe());
-        assertEquals(signedUpgrade.version(), Host.installedVersion().orElseThrow());
+        assertEquals(signedUpgrade.version(), Host.installedVersion(STATION_AGENT).orElseThrow());
         assertTrue(Files.isRegularFile(CONFIGURED_KEYRING), "the configured keyring survives the upgrade");
     }
 
@@ -203,7 +204,7 @@ class ReleaseSigningTest {
      * A well-formed package with one changed byte in the wrapper, next to the original signature: what
      * a mirror or a USB stick could hand over. dpkg itself would install it.
      */
-    private static Path tamperedCopy(AgentPackages.Built original, String name) throws IOException {
+    private static Path tamperedCopy(Packages.Built original, String name) throws IOException {
         Path dir = Files.createDirectories(work.resolve(name));
         Path tree = dir.resolve("tree");
         Command.of("dpkg-deb", "--raw-extract", original.deb().toString(), tree.toString()).run().requireSuccess();

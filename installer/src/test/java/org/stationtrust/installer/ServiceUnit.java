@@ -26,13 +26,11 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
                    List<Integer> restartPreventExitStatus, List<Integer> successExitStatus,
                    List<String> readWritePaths, boolean protectSystemStrict, boolean protectHome, boolean privateTmp) {
 
-    static final Path INSTALLED = Path.of("/usr/lib/systemd/system/station-agent.service");
-
     /** Whether this machine lets root make a private mount namespace; checked once. */
     static final boolean FILE_SYSTEM_SANDBOX = Command.of("unshare", "-m", "true").run().succeeded();
 
-    static ServiceUnit installed() {
-        return parse(Host.read(INSTALLED));
+    static ServiceUnit installed(Packages.Program program) {
+        return parse(Host.read(program.unitFile()));
     }
 
     static ServiceUnit parse(String text) {
@@ -58,7 +56,8 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
         return new ServiceUnit(user, settings.getOrDefault("Group", user),
                 words(settings, "SupplementaryGroups"), settings.getOrDefault("UMask", "0022"), environment,
                 words(settings, "ExecStart"),
-                "/var/lib/" + require(settings, "StateDirectory"), "/var/log/" + require(settings, "LogsDirectory"),
+                "/var/lib/" + require(settings, "StateDirectory"),
+                settings.containsKey("LogsDirectory") ? "/var/log/" + settings.get("LogsDirectory") : null,
                 words(settings, "RestartPreventExitStatus").stream().map(Integer::valueOf).toList(),
                 words(settings, "SuccessExitStatus").stream().map(Integer::valueOf).toList(),
                 words(settings, "ReadWritePaths"),
@@ -91,7 +90,7 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
         List<String> full = new ArrayList<>();
         if (FILE_SYSTEM_SANDBOX) full.addAll(List.of("unshare", "-m", "sh", "-c", fileSystemSandbox(), "sandbox"));
         full.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + group,
-                "--groups=" + String.join(",", supplementaryGroups), "--no-new-privs", "--inh-caps=-all",
+                supplementaryGroups.isEmpty() ? "--clear-groups" : "--groups=" + String.join(",", supplementaryGroups), "--no-new-privs", "--inh-caps=-all",
                 "--bounding-set=-all", "--", "/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
         full.addAll(argv);
         Map<String, String> env = new LinkedHashMap<>();
@@ -103,7 +102,7 @@ record ServiceUnit(String user, String group, List<String> supplementaryGroups, 
         env.put("HOME", stateDirectory);
         env.put("SHELL", "/usr/sbin/nologin");
         env.put("STATE_DIRECTORY", stateDirectory);
-        env.put("LOGS_DIRECTORY", logsDirectory);
+        if (logsDirectory != null) env.put("LOGS_DIRECTORY", logsDirectory);
         env.putAll(environment);
         env.putAll(extraEnvironment);
         return new Command(full, env, true, Path.of("/"), Duration.ofSeconds(90));

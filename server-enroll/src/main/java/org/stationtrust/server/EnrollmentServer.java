@@ -1,6 +1,7 @@
 package org.stationtrust.server;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,16 +16,25 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.stationtrust.server.internal.api.AdminApi;
 import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.ErrorResponses;
 import org.stationtrust.server.internal.api.StationApi;
+import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.http.ConnectionLimiter;
 import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.server.internal.http.RequestGate;
+import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
+import org.stationtrust.server.internal.metrics.MetricsEndpoint;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
+import org.stationtrust.server.internal.notify.WebhookCourier;
 import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.FleetCounts;
 
 /**
  * A running enrollment server: HTTPS (or dev self-signed, or plain HTTP for tests), the station API, the
@@ -40,11 +50,14 @@ public final class EnrollmentServer implements AutoCloseable {
     private final Components components;
     private final Optional<TlsIdentity> tls;
     private final ScheduledExecutorService janitor;
+    private final WebhookCourier courier;
     private final List<String> registeredRoutes;
     private final List<AdminRoute> adminRoutes;
 
     private EnrollmentServer(Javalin app, Components components, Optional<TlsIdentity> tls,
-                             ScheduledExecutorService janitor, List<String> registeredRoutes, List<AdminRoute> adminRoutes) {
+                             ScheduledExecutorService janitor, WebhookCourier courier, List<String> registeredRoutes,
+                             List<AdminRoute> adminRoutes) {
+        this.courier = courier;
         this.app = app;
         this.components = components;
         this.tls = tls;
@@ -61,9 +74,11 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     public static EnrollmentServer start(ServerConfig config) {
-        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword());
+        ServerMetrics metrics = ServerMetrics.create();
+        Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), metrics.registry(),
+                metrics.groupCommitObserver());
         try {
-            Components c = Components.create(config, db);
+            Components c = Components.create(config, db, metrics);
             int current = c.migrations().currentVersion();
             if (current != c.migrations().latestVersion()) {
                 throw new IllegalStateException("Database schema is at version " + current + " but this server needs "
@@ -72,29 +87,49 @@ public final class EnrollmentServer implements AutoCloseable {
             Optional<TlsIdentity> tls = switch (config.tlsMode()) {
                 case KEYSTORE -> Optional.of(TlsIdentity.fromKeystore(config.keystore(), config.keystorePassword()));
                 case DEV_SELF_SIGNED -> Optional.of(TlsIdentity.selfSigned());
-                case PLAINTEXT -> Optional.empty();
+                case PLAINTEXT, PLAINTEXT_BEHIND_TLS_PROXY -> Optional.empty();
             };
             List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
+            org.stationtrust.server.internal.web.AdminPage page =
+                    new org.stationtrust.server.internal.web.AdminPage(c, config.tlsMode().clientsUseHttps());
+            List<AdminRoute> adminRoutes = routeTable(c, page);
+            // Javalin 7 takes every route at configuration time (cfg.routes), before the server is built.
+            ErrorResponses errors = new ErrorResponses(c);
+            StationApi stationApi = new StationApi(c);
+            ClientLimits limits = config.clientLimits();
+            RequestGate gate = new RequestGate(limits, stationApi.prechecks(), errors::gateRefused);
+            ConnectionLimiter connections = new ConnectionLimiter(limits.connectionsPerClient());
             Javalin app = Javalin.create(cfg -> {
-                cfg.showJavalinBanner = false;
-                cfg.events(e -> e.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath())));
+                cfg.startup.showJavalinBanner = false;
+                QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
+                threads.setName("server-enroll-http");
+                cfg.jetty.threadPool = threads;
+                cfg.events.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath()));
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
-                cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls));
+                cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls, connections));
+                // Request counts and latency by method, status and outcome only (no path: bounded labels), gate refusals
+                // included; the request gate inside it; Javalin places its servlet handler inside the gate.
+                cfg.jetty.modifyServer(server -> {
+                    var timed = new io.micrometer.jetty12.server.TimedHandler(metrics.registry(),
+                            io.micrometer.core.instrument.Tags.empty());
+                    timed.setHandler(gate);
+                    server.setHandler(timed);
+                });
+                RoutesConfig routes = cfg.routes;
+                errors.register(routes);
+                pipeline(routes, config.tlsMode().clientsUseHttps());
+                routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+                routes.get("/ready", ctx -> {
+                    boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
+                    ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
+                });
+                stationApi.register(routes);
+                new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(routes);
+                page.registerPublic(routes);
+                new org.stationtrust.server.internal.api.AdminApi(c).registerPublic(routes);
+                new RouteGuard(c.auth()).register(routes, adminRoutes);
             });
-            new ErrorResponses(c).register(app);
-            pipeline(app, tls.isPresent());
-            app.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
-            app.get("/ready", ctx -> {
-                boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
-                ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
-            });
-            new StationApi(c).register(app);
-            org.stationtrust.server.internal.web.AdminPage page =
-                    new org.stationtrust.server.internal.web.AdminPage(c, tls.isPresent());
-            page.registerPublic(app);
-            List<AdminRoute> adminRoutes = routeTable(c, page);
-            new RouteGuard(c.auth()).register(app, adminRoutes);
             app.start();
             ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "server-enroll-janitor");
@@ -111,13 +146,27 @@ public final class EnrollmentServer implements AutoCloseable {
                     LOG.warn("purge_failed", "error", e.getMessage());
                 }
             }, 1, 5, TimeUnit.MINUTES);
-            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, List.copyOf(registered),
+            janitor.scheduleWithFixedDelay(() -> {
+                try {
+                    c.refusals().flush(false);
+                } catch (RuntimeException e) {
+                    LOG.warn("refusal_audit_flush_failed", "error", e.getMessage());
+                }
+            }, 10, 10, TimeUnit.SECONDS);
+            OverdueSweep sweep = new OverdueSweep(db, c.machines(), c.audit(), c.webhooks(), config.attestationInterval(),
+                    java.time.Clock.systemUTC());
+            long every = config.overdueSweepEvery().toMillis();
+            janitor.scheduleWithFixedDelay(sweep::runLogged, every, every, TimeUnit.MILLISECONDS);
+            WebhookCourier courier = new WebhookCourier(c.webhooks().store(), c.audit(), metrics, config.webhooks())
+                    .start();
+            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, courier, List.copyOf(registered),
                     List.copyOf(adminRoutes));
             if (config.tlsMode() == ServerConfig.TlsMode.DEV_SELF_SIGNED) {
                 LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
                         + "development only; stations must pin the public key pin below");
             }
-            if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT) {
+            if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT
+                    || config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT_BEHIND_TLS_PROXY) {
                 LOG.warn("plaintext_http", "message", "TLS is OFF: use only behind a local TLS proxy or in tests");
             }
             if (config.nonceKey() == null) {
@@ -139,18 +188,24 @@ public final class EnrollmentServer implements AutoCloseable {
     /** Every operator route, API and page: the single table the access test walks. */
     static List<AdminRoute> routeTable(Components c, org.stationtrust.server.internal.web.AdminPage page) {
         List<AdminRoute> all = new ArrayList<>(new AdminApi(c).routes());
+        all.addAll(new org.stationtrust.server.internal.api.BootApi(c).routes());
+        all.addAll(new org.stationtrust.server.internal.api.WebhookApi(c).routes());
         all.addAll(page.routes());
+        all.addAll(new org.stationtrust.server.internal.web.WebhookPage(c).routes());
         return all;
     }
 
     private static ServerConnector connector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
-                                             ServerConfig config, Optional<TlsIdentity> tls) {
+                                             ServerConfig config, Optional<TlsIdentity> tls,
+                                             ConnectionLimiter connections) {
         ServerConnector connector;
         if (tls.isPresent()) {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setKeyStore(tls.get().keyStore());
             ssl.setKeyStorePassword(new String(tls.get().password()));
             ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+            // TLS 1.2 only with AEAD suites (GCM, ChaCha20-Poly1305): no CBC (Lucky13-style padding oracles).
+            ssl.addExcludeCipherSuites("^.*_CBC_.*$");
             HttpConfiguration https = new HttpConfiguration(httpConfig);
             SecureRequestCustomizer src = new SecureRequestCustomizer();
             src.setSniHostCheck(false);
@@ -160,12 +215,13 @@ public final class EnrollmentServer implements AutoCloseable {
         } else {
             connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         }
+        connector.addEventListener(connections);
         connector.setHost(config.bindHost());
         connector.setPort(config.port());
         return connector;
     }
 
-    private static void pipeline(Javalin app, boolean https) {
+    private static void pipeline(RoutesConfig app, boolean https) {
         JsonLog access = new JsonLog(EnrollmentServer.class);
         app.before(ctx -> {
             ctx.attribute("requestId", Secrets.newId().substring(0, 16));
@@ -182,7 +238,7 @@ public final class EnrollmentServer implements AutoCloseable {
         app.after(ctx -> {
             Long start = ctx.attribute("startNanos");
             access.info("request", "requestId", ctx.attribute("requestId"), "method", ctx.method().name(),
-                    "route", ctx.endpointHandlerPath(), "status", ctx.statusCode(), "client", ctx.ip(),
+                    "route", Routes.matchedPath(ctx), "status", ctx.statusCode(), "client", ctx.ip(),
                     "ms", start == null ? -1 : (System.nanoTime() - start) / 1_000_000);
         });
     }
@@ -195,6 +251,14 @@ public final class EnrollmentServer implements AutoCloseable {
     /** The operator route table in force. */
     List<AdminRoute> adminRoutes() {
         return adminRoutes;
+    }
+
+    /**
+     * Writes the anonymous refusals counted so far to the audit chain now, one row per (reason, source, minute),
+     * instead of waiting for their minute to end; returns the rows written (shutdown does this too).
+     */
+    public int flushAnonymousRefusals() {
+        return components.refusals().flush(true);
     }
 
     public int port() {
@@ -222,7 +286,13 @@ public final class EnrollmentServer implements AutoCloseable {
     @Override
     public void close() {
         janitor.shutdownNow();
+        courier.close();
         app.stop();
+        try {
+            components.refusals().flush(true);
+        } catch (RuntimeException e) {
+            LOG.warn("refusal_audit_flush_failed", "error", e.getMessage());
+        }
         components.db().close();
     }
 }

@@ -11,6 +11,7 @@ import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.PasswordHasher;
 import org.stationtrust.server.internal.auth.SecretSource;
 import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.boot.EventLogCommand;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
@@ -21,11 +22,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
-/** The command line: serve, migrate, user add, token issue, audit verify (server-enroll/README.md). */
+/**
+ * The command line: serve, migrate, user add, token issue, audit verify, eventlog (server-enroll/README.md).
+ * Option defaults may come from the file named by SERVER_ENROLL_CONFIG ({@link ConfigFile}).
+ */
 @Command(name = "server-enroll", mixinStandardHelpOptions = true, version = "server-enroll 0.1.0",
         description = "station-trust enrollment server",
         subcommands = {ServerCommand.Serve.class, ServerCommand.Migrate.class, ServerCommand.User.class,
-                ServerCommand.Token.class, ServerCommand.Audit.class})
+                ServerCommand.Token.class, ServerCommand.Audit.class, EventLogCommand.class})
 public final class ServerCommand {
     static Map<String, String> environment = System.getenv();
 
@@ -33,11 +37,25 @@ public final class ServerCommand {
         System.exit(run(args));
     }
 
+    /** sysexits.h EX_CONFIG: the configuration file is invalid (the package's unit does not restart on it). */
+    static final int EXIT_CONFIG = 78;
+
     public static int run(String... args) {
-        return new CommandLine(new ServerCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        CommandLine cli = new CommandLine(new ServerCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;
-        }).execute(args);
+        });
+        String configFile = environment.get(ConfigFile.ENVIRONMENT_VARIABLE);
+        if (configFile != null && !configFile.isBlank()) {
+            try {
+                cli.setDefaultValueProvider(ConfigFile.read(Path.of(configFile),
+                        ConfigFile.optionNames(cli.getSubcommands().get("serve").getCommandSpec())));
+            } catch (IllegalArgumentException e) {
+                cli.getErr().println("error: " + e.getMessage());
+                return EXIT_CONFIG;
+            }
+        }
+        return cli.execute(args);
     }
 
     /** Database options shared by every command. Password from SERVER_DB_PASSWORD or SERVER_DB_PASSWORD_FILE. */
@@ -96,14 +114,42 @@ public final class ServerCommand {
         boolean requireToken;
         @Option(names = "--migrate", description = "Apply pending migrations before starting")
         boolean migrate;
+        @Option(names = "--behind-tls-proxy", description = "With --insecure-plaintext-http: a local TLS proxy serves "
+                + "HTTPS to every client, so session cookies are Secure and HSTS is sent")
+        boolean behindTlsProxy;
+        @Option(names = "--connections-per-client", defaultValue = "64",
+                description = "open connections one client address may hold (raise it behind a reverse proxy)")
+        int connectionsPerClient;
+        @Option(names = "--requests-per-client", defaultValue = "32",
+                description = "requests of one client address in progress at once (raise it behind a reverse proxy)")
+        int requestsPerClient;
+        @Option(names = "--body-memory", defaultValue = "67108864",
+                description = "bytes of request bodies all requests together may hold in memory")
+        long bodyMemory;
+        @Option(names = "--overdue-sweep-every", defaultValue = "PT1M", description = "How often machines past the "
+                + "attestation interval are marked OVERDUE (ISO-8601)")
+        java.time.Duration overdueSweepEvery;
+        @Option(names = "--webhook-allow-private-targets", description = "Allow webhook URLs on loopback and private "
+                + "addresses (SSRF risk: see README, Webhooks)")
+        boolean webhookPrivateTargets;
+        @Option(names = "--webhook-timeout", defaultValue = "PT10S", description = "Time one webhook delivery attempt "
+                + "may take (connect and answer); a delivery lease lasts three times this plus 5 s")
+        java.time.Duration webhookTimeout;
 
         @Override
         public Integer call() throws InterruptedException {
+            if (behindTlsProxy && !plaintext) {
+                throw new IllegalArgumentException("--behind-tls-proxy goes with --insecure-plaintext-http");
+            }
             ServerConfig.TlsMode mode = dev ? ServerConfig.TlsMode.DEV_SELF_SIGNED
-                    : plaintext ? ServerConfig.TlsMode.PLAINTEXT : ServerConfig.TlsMode.KEYSTORE;
+                    : plaintext ? (behindTlsProxy ? ServerConfig.TlsMode.PLAINTEXT_BEHIND_TLS_PROXY
+                    : ServerConfig.TlsMode.PLAINTEXT) : ServerConfig.TlsMode.KEYSTORE;
             if (dev && plaintext) throw new IllegalArgumentException("--dev and --insecure-plaintext-http exclude each other");
             ServerConfig.Builder b = ServerConfig.builder(db.url).database(db.user, db.password()).bind(bind, port)
                     .tls(mode).ekTrustStore(ekTrustStore).attestationInterval(interval).requireEnrollmentToken(requireToken);
+            ClientLimits d = ClientLimits.DEFAULTS;
+            b.clientLimits(new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemory, d.bodyTimeout(),
+                    d.minBodyBytesPerSecond(), d.threads(), d.operatorThreads()));
             if (mode == ServerConfig.TlsMode.KEYSTORE) {
                 if (keystore == null) {
                     throw new IllegalArgumentException("TLS needs --keystore <file.p12> (or --dev for a self-signed "
@@ -113,6 +159,11 @@ public final class ServerCommand {
                         new IllegalArgumentException("Set SERVER_KEYSTORE_PASSWORD or SERVER_KEYSTORE_PASSWORD_FILE")));
             }
             new SecretSource(environment).read("SERVER_NONCE_KEY").ifPresent(b::nonceKey);
+            new SecretSource(environment).read("SERVER_METRICS_TOKEN").ifPresent(b::metricsToken);
+            b.overdueSweepEvery(overdueSweepEvery)
+                    .webhooks(new ServerConfig.WebhookPolicy(webhookPrivateTargets,
+                            ServerConfig.WebhookPolicy.DEFAULT.firstRetry(), ServerConfig.WebhookPolicy.DEFAULT.maxRetry(),
+                            ServerConfig.WebhookPolicy.DEFAULT.maxAttempts(), webhookTimeout));
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);
@@ -129,8 +180,82 @@ public final class ServerCommand {
         }
     }
 
-    @Command(name = "user", description = "Manage operators", subcommands = User.Add.class)
+    @Command(name = "user", description = "Manage operators", subcommands = {User.Add.class, User.Disable.class,
+            User.Enable.class, User.Remove.class, User.ResetPassword.class})
     static final class User {
+        /** disable, enable, remove: the same shape; audited with actor "cli". */
+        abstract static class Change implements Callable<Integer> {
+            @Mixin
+            DbOptions db;
+            @Parameters(index = "0", description = "user name")
+            String username;
+            @Option(names = "--reason", required = true, description = "why (3-500 characters, audited)")
+            String reason;
+
+            abstract void apply(org.stationtrust.server.internal.auth.OperatorAccounts accounts);
+
+            @Override
+            public Integer call() {
+                try (Database d = db.open()) {
+                    apply(accounts(d));
+                    System.out.println(getClass().getAnnotation(Command.class).name() + "d " + username);
+                    return 0;
+                } catch (org.stationtrust.server.internal.http.ApiException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+        }
+
+        static org.stationtrust.server.internal.auth.OperatorAccounts accounts(Database d) {
+            return new org.stationtrust.server.internal.auth.OperatorAccounts(d, new UserStore(d), new CredentialStore(d),
+                    new PasswordHasher(), new AuditLog(d));
+        }
+
+        @Command(name = "disable", description = "Disable an operator: sessions end, API tokens are revoked")
+        static final class Disable extends Change {
+            @Override
+            void apply(org.stationtrust.server.internal.auth.OperatorAccounts a) {
+                a.disable("cli", null, username, reason);
+            }
+        }
+
+        @Command(name = "enable", description = "Enable a disabled operator")
+        static final class Enable extends Change {
+            @Override
+            void apply(org.stationtrust.server.internal.auth.OperatorAccounts a) {
+                a.enable("cli", username, reason);
+            }
+        }
+
+        @Command(name = "remove", description = "Remove an operator with their sessions and tokens")
+        static final class Remove extends Change {
+            @Override
+            void apply(org.stationtrust.server.internal.auth.OperatorAccounts a) {
+                a.remove("cli", null, username, reason);
+            }
+        }
+
+        @Command(name = "reset-password", description = "Print a one-time password reset token (1 h), to be used at "
+                + "/reset-password or POST /api/v1/password-resets")
+        static final class ResetPassword implements Callable<Integer> {
+            @Mixin
+            DbOptions db;
+            @Parameters(index = "0", description = "user name")
+            String username;
+
+            @Override
+            public Integer call() {
+                try (Database d = db.open()) {
+                    var reset = accounts(d).issueReset("cli", username);
+                    System.out.println("one-time reset token for " + username + ", valid until " + reset.expiresAt() + ":");
+                    System.out.println(reset.token());
+                    return 0;
+                } catch (org.stationtrust.server.internal.http.ApiException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+        }
+
         @Command(name = "add", description = "Add an operator; password from SERVER_USER_PASSWORD, "
                 + "SERVER_USER_PASSWORD_FILE or --password-file (mode 0600)")
         static final class Add implements Callable<Integer> {

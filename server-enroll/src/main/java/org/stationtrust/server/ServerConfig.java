@@ -12,17 +12,55 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                            TlsMode tlsMode, Path keystore, char[] keystorePassword, Path ekTrustStore,
                            Duration attestationInterval, Duration nonceTtl, Duration requestSkew,
                            Duration sessionTtl, int loginPerMinute, int enrollPerMinute, int noncePerMinute,
-                           boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey) {
+                           boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey, char[] metricsToken,
+                           Duration overdueSweepEvery, WebhookPolicy webhooks, ClientLimits clientLimits) {
 
     /** How the listener speaks: TLS from a keystore, TLS with a generated dev certificate, or plain HTTP. */
     public enum TlsMode {
         KEYSTORE, DEV_SELF_SIGNED,
         /** Plain HTTP: only behind a TLS-terminating proxy on the same host, or in tests. Logged loudly. */
-        PLAINTEXT
+        PLAINTEXT,
+        /**
+         * Plain HTTP to a TLS-terminating proxy on the same host, which speaks HTTPS to every client: the session
+         * cookies are marked Secure and HSTS is sent, as under TLS.
+         */
+        PLAINTEXT_BEHIND_TLS_PROXY;
+
+        /** Whether clients reach the server over HTTPS (directly or through the proxy). */
+        public boolean clientsUseHttps() {
+            return this != PLAINTEXT;
+        }
+    }
+
+    /**
+     * How webhooks are delivered: whether their URLs may name loopback and private addresses (off: SSRF), the first
+     * retry delay and its cap (doubling in between), the attempts before a delivery is given up, and the timeout of
+     * one attempt (connection and answer).
+     */
+    public record WebhookPolicy(boolean allowPrivateTargets, Duration firstRetry, Duration maxRetry, int maxAttempts,
+                                Duration timeout) {
+        public static final WebhookPolicy DEFAULT = new WebhookPolicy(false, Duration.ofSeconds(10),
+                Duration.ofMinutes(30), 30, Duration.ofSeconds(10));
+
+        public WebhookPolicy {
+            requirePositive("webhook firstRetry", firstRetry);
+            requirePositive("webhook maxRetry", maxRetry);
+            requirePositive("webhook timeout", timeout);
+            if (maxRetry.compareTo(firstRetry) < 0) throw new IllegalArgumentException("webhook maxRetry < firstRetry");
+            if (maxAttempts < 1 || maxAttempts > 1000) throw new IllegalArgumentException("webhook maxAttempts 1..1000");
+            if (timeout.compareTo(Duration.ofMinutes(2)) > 0) {
+                throw new IllegalArgumentException("webhook timeout above 2 minutes holds a delivery lease too long");
+            }
+        }
+
+        public WebhookPolicy allowingPrivateTargets(boolean allowed) {
+            return new WebhookPolicy(allowed, firstRetry, maxRetry, maxAttempts, timeout);
+        }
     }
 
     public ServerConfig {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(tlsMode, "tlsMode");
         if (!jdbcUrl.startsWith("jdbc:sqlite:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("Database URL must start with jdbc:sqlite: or jdbc:postgresql:");
@@ -45,10 +83,16 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
             throw new IllegalArgumentException("maxBodyBytes must be 1 KiB .. 1 MiB");
         }
+        Objects.requireNonNull(clientLimits, "clientLimits");
         if (nonceKey != null && nonceKey.length < 32) {
             throw new IllegalArgumentException("SERVER_NONCE_KEY must be at least 32 characters (e.g. the output of "
                     + "'openssl rand -base64 33'), was " + nonceKey.length);
         }
+        if (metricsToken != null && metricsToken.length < 32) {
+            throw new IllegalArgumentException("SERVER_METRICS_TOKEN must be at least 32 characters (e.g. the output of "
+                    + "'openssl rand -base64 33'), was " + metricsToken.length);
+        }
+        requirePositive("overdueSweepEvery", overdueSweepEvery);
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -79,6 +123,10 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         b.requireEnrollmentToken = requireEnrollmentToken;
         b.maxBodyBytes = maxBodyBytes;
         b.nonceKey = nonceKey;
+        b.clientLimits = clientLimits;
+        b.metricsToken = metricsToken;
+        b.overdueSweepEvery = overdueSweepEvery;
+        b.webhooks = webhooks;
         return b;
     }
 
@@ -108,6 +156,10 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         private boolean requireEnrollmentToken;
         private int maxBodyBytes = 64 * 1024;
         private char[] nonceKey;
+        private ClientLimits clientLimits = ClientLimits.DEFAULTS;
+        private char[] metricsToken;
+        private Duration overdueSweepEvery = Duration.ofMinutes(1);
+        private WebhookPolicy webhooks = WebhookPolicy.DEFAULT;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -135,11 +187,19 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
          * on one database needs the same. Null: a random key per process, so nonces hold only on this instance.
          */
         public Builder nonceKey(char[] key) { nonceKey = key; return this; }
+        public Builder clientLimits(ClientLimits limits) { clientLimits = limits; return this; }
+        /** A bearer token only for {@code GET /metrics} (SERVER_METRICS_TOKEN or _FILE); null: auditors' tokens only. */
+        public Builder metricsToken(char[] token) { metricsToken = token; return this; }
+        /** How often the overdue sweep looks for machines whose last success is older than the interval. */
+        public Builder overdueSweepEvery(Duration d) { overdueSweepEvery = d; return this; }
+        /** Webhook delivery policy; private (loopback, RFC 1918...) targets are refused unless it allows them (SSRF). */
+        public Builder webhooks(WebhookPolicy policy) { webhooks = policy; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(jdbcUrl, dbUser, dbPassword, bindHost, port, tlsMode, keystore, keystorePassword,
                     ekTrustStore, attestationInterval, nonceTtl, requestSkew, sessionTtl, loginPerMinute,
-                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey);
+                    enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey, metricsToken,
+                    overdueSweepEvery, webhooks, clientLimits);
         }
     }
 }

@@ -78,7 +78,7 @@ class RouteAccessTest {
     }
 
     static String concrete(String path) {
-        return path.replace("{id}", "0123456789abcdef0123456789abcdef");
+        return path.replace("{id}", "0123456789abcdef0123456789abcdef").replace("{name}", "fleet");
     }
 
     static HttpResponse<String> call(AdminRoute route, Role role, boolean withCsrf) throws Exception {
@@ -193,7 +193,10 @@ class RouteAccessTest {
     @Test
     void refusedRequestsAreAudited() throws Exception {
         server.request("GET", "/api/v1/admin/machines", null, null);
+        // Anonymous refusals are counted and written as one row per reason, source and minute (RefusalAudit).
+        assertTrue(server.server.flushAnonymousRefusals() >= 1);
         HttpResponse<String> audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=50", null);
-        assertTrue(audit.body().contains("REFUSED") && audit.body().contains("unauthenticated"), audit.body());
+        assertTrue(audit.body().contains("REFUSED") && audit.body().contains("unauthenticated")
+                && audit.body().contains("refused.anonymous"), audit.body());
     }
 }

@@ -89,4 +89,42 @@ class ServerCommandTest {
         run(0, "migrate", db());
         assertNotEquals(0, ServerCommand.run("serve", db(), "--port", "0"));
     }
+
+    @Test
+    void takesOptionDefaultsFromTheConfigFileAndLetsTheCommandLineOverrideThem() throws Exception {
+        Path config = dir.resolve("server-enroll.conf");
+        Files.writeString(config, "# as in /etc/server-enroll\ndb = jdbc:sqlite:" + dir.resolve("from-file.db")
+                + "\nport = 8443\nmigrate = true\n");
+        ServerCommand.environment = Map.of("SERVER_ENROLL_CONFIG", config.toString());
+        assertTrue(run(0, "migrate").contains("schema at version"));
+        assertTrue(Files.exists(dir.resolve("from-file.db")), "migrate used the file's db");
+        run(0, "migrate", db());
+        assertTrue(Files.exists(dir.resolve("cli.db")), "--db on the command line wins over the file");
+    }
+
+    @Test
+    void refusesAConfigFileWithAnUnknownOrEmptySettingAsAConfigurationError() throws Exception {
+        Path config = dir.resolve("server-enroll.conf");
+        ServerCommand.environment = Map.of("SERVER_ENROLL_CONFIG", config.toString());
+        Files.writeString(config, "db = jdbc:sqlite:" + dir.resolve("x.db") + "\nekTrustStore = /etc/cas\n");
+        String err = runCapturingErr(78, "migrate");
+        assertTrue(err.contains("unknown setting(s) [ekTrustStore]") && err.contains("ek-trust-store"), err);
+        Files.writeString(config, "db-user =\n");
+        assertTrue(runCapturingErr(78, "migrate").contains("'db-user' has no value"));
+        Files.delete(config);
+        assertTrue(runCapturingErr(78, "migrate").contains("cannot read the configuration " + config));
+        assertTrue(!Files.exists(dir.resolve("x.db")), "nothing was done with a refused configuration");
+    }
+
+    private String runCapturingErr(int expectedExit, String... args) {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true));
+        try {
+            run(expectedExit, args);
+        } finally {
+            System.setErr(originalErr);
+        }
+        return err.toString();
+    }
 }

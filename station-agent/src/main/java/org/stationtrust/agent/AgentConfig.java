@@ -43,11 +43,22 @@ public record AgentConfig(
         }
     }
 
-    /** How to reach the TPM: {@code device:/dev/tpmrm0}, {@code tbs:} or {@code swtpm:127.0.0.1:PORT}; absent only in development. */
-    public record Tpm(Optional<String> uri, List<Integer> pcrs) {
+    /**
+     * How to reach the TPM: {@code device:/dev/tpmrm0}, {@code tbs:} or {@code swtpm:127.0.0.1:PORT}; absent only in
+     * development. {@code eventLog}: where the boot event log sent with quotes comes from: a file, {@code tbs} or
+     * {@code none}.
+     */
+    public record Tpm(Optional<String> uri, List<Integer> pcrs, String eventLog) {
         public Tpm {
             Objects.requireNonNull(uri);
             pcrs = List.copyOf(pcrs);
+            Objects.requireNonNull(eventLog);
+        }
+
+        /** The default event log: the unit's copy of the kernel's log, or TBS on Windows. */
+        public Tpm(Optional<String> uri, List<Integer> pcrs) {
+            this(uri, pcrs, uri.filter(u -> u.equals("tbs:")).map(u -> "tbs")
+                    .orElse("/run/station-agent/binary_bios_measurements"));
         }
     }
 

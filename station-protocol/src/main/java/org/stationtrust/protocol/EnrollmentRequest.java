@@ -19,8 +19,18 @@ public record EnrollmentRequest(
         @JsonProperty("enrollmentToken") String enrollmentToken) {
     public static final int MAX_CHAIN = 4;
 
+    private static final java.util.regex.Pattern NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._()-]| (?! )){0,127}(?<! )");
+
     public EnrollmentRequest {
         Fields.requireText("machineName", machineName, 128);
+        if (!NAME.matcher(machineName).matches()) {
+            // Operators tell stations apart by name: no direction overrides, zero-width or look-alike letters from
+            // other scripts, no leading, trailing or doubled spaces (docs/server-api.md, "Enrollment").
+            throw new IllegalArgumentException("Field 'machineName' must be 1-128 characters of A-Z a-z 0-9, space, "
+                    + "'.', '_', '-', '(' or ')', starting with a letter or digit, without leading, trailing or doubled "
+                    + "spaces");
+        }
         for (String f : new String[] {ekPublic, akPublic, machineKeyPublic, machineKeyCertifyInfo,
                 machineKeyCertifySignature}) {
             if (f == null) throw new IllegalArgumentException("ekPublic, akPublic, machineKeyPublic, "

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
- * The JSON readers of the protocol. Requests are read strictly (unknown fields, duplicate keys in trees, type
+ * The JSON readers of the protocol. Requests are read strictly (unknown fields, duplicate keys, type
  * coercions and trailing data refused); answers the same way except that unknown fields are skipped, so a
  * station keeps working when a newer server adds a field.
  */
@@ -36,6 +36,8 @@ public final class WireJson {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                // docs/server-api.md: duplicate keys are refused, also when binding to records (not only trees).
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
         b = failOnUnknown ? b.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 : b.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

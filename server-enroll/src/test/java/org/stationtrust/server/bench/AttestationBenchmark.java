@@ -47,7 +47,8 @@ class AttestationBenchmark {
     @Test
     void attestationThroughputAgainstBareVerification() throws Exception {
         Path dir = Files.createTempDirectory("server-enroll-bench");
-        try (TestServer server = TestServer.start(dir, b -> b.rateLimits(1_000_000, 1_000_000, 1_000_000))) {
+        try (TestServer server = TestServer.start(dir, b -> b.rateLimits(1_000_000, 1_000_000, 1_000_000)
+                .clientLimits(TestServer.UNLIMITED_CLIENTS))) {
             List<SoftwareStation> stations = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < STATIONS; i++) {

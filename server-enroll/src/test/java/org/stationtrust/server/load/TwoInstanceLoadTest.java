@@ -46,8 +46,10 @@ class TwoInstanceLoadTest {
         assumeTrue(TestPostgres.binaries() != null, "PostgreSQL is not installed (apt-get install -y postgresql)");
         try (TestPostgres pg = TestPostgres.start()) {
             String url = pg.createDatabase("load");
-            try (TestServer a = TestServer.start(url, "postgres", "", b -> b.rateLimits(1_000_000, 1_000_000, 1_000_000));
-                 TestServer b = TestServer.second(url, "postgres", "", a.tokens, x -> x.rateLimits(1_000_000, 1_000_000, 1_000_000))) {
+            try (TestServer a = TestServer.start(url, "postgres", "", b -> b.rateLimits(1_000_000, 1_000_000, 1_000_000)
+                    .clientLimits(TestServer.UNLIMITED_CLIENTS));
+                 TestServer b = TestServer.second(url, "postgres", "", a.tokens, x -> x.rateLimits(1_000_000, 1_000_000, 1_000_000)
+                         .clientLimits(TestServer.UNLIMITED_CLIENTS))) {
                 run(a, b);
             }
         }

@@ -38,6 +38,14 @@ public final class AgentClient {
         return new Answer(r.statusCode(), JSON.readTree(r.body()));
     }
 
+    /** A GET answered in text (e.g. /metrics), with or without the token. */
+    public HttpResponse<String> text(String path, boolean withToken) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60)).GET();
+        if (withToken) r.header("Authorization", "Bearer " + token);
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<java.io.InputStream> stream(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());

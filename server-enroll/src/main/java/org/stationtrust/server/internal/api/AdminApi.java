@@ -48,6 +48,13 @@ public final class AdminApi {
     record NewApiToken(String username, String label, Long ttlSeconds) {
     }
 
+    record PasswordChange(String currentPassword, String newPassword) {
+    }
+
+    /** The anonymous redemption of a one-time reset token (POST /api/v1/password-resets). */
+    public record PasswordReset(String token, String newPassword) {
+    }
+
     public List<AdminRoute> routes() {
         List<AdminRoute> r = new ArrayList<>();
         r.add(api(GET, "/api/v1/admin/enrollments", Role.AUDITOR, this::listEnrollments));
@@ -73,7 +80,44 @@ public final class AdminApi {
         r.add(api(POST, "/api/v1/admin/api-tokens", Role.ADMIN, this::issueApiToken));
         r.add(api(GET, "/api/v1/admin/api-tokens", Role.ADMIN, this::listApiTokens));
         r.add(api(POST, "/api/v1/admin/api-tokens/{id}/revoke", Role.ADMIN, this::revokeApiToken));
+        r.add(api(POST, "/api/v1/admin/users/{id}/disable", Role.ADMIN, (ctx, who) -> {
+            c.operators().disable(who.username(), who.username(), ctx.pathParam("id"), decision(ctx).reason());
+            ctx.json(Map.of("username", ctx.pathParam("id"), "disabled", true));
+        }));
+        r.add(api(POST, "/api/v1/admin/users/{id}/enable", Role.ADMIN, (ctx, who) -> {
+            c.operators().enable(who.username(), ctx.pathParam("id"), decision(ctx).reason());
+            ctx.json(Map.of("username", ctx.pathParam("id"), "disabled", false));
+        }));
+        r.add(api(POST, "/api/v1/admin/users/{id}/remove", Role.ADMIN, (ctx, who) -> {
+            c.operators().remove(who.username(), who.username(), ctx.pathParam("id"), decision(ctx).reason());
+            ctx.json(Map.of("username", ctx.pathParam("id"), "removed", true));
+        }));
+        r.add(api(POST, "/api/v1/admin/users/{id}/password-reset", Role.ADMIN, (ctx, who) -> {
+            var reset = c.operators().issueReset(who.username(), ctx.pathParam("id"));
+            ctx.status(201).json(Map.of("username", reset.username(), "token", reset.token(), "expiresAt",
+                    reset.expiresAt().toString()));
+        }));
+        r.add(api(POST, "/api/v1/admin/me/password", Role.AUDITOR, (ctx, who) -> {
+            PasswordChange p = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), PasswordChange.class);
+            if (p.currentPassword() == null || p.newPassword() == null) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "currentPassword and newPassword are required");
+            }
+            c.operators().changeOwnPassword(who.username(), p.currentPassword().toCharArray(),
+                    p.newPassword().toCharArray(), null);
+            ctx.json(Map.of("username", who.username(), "changed", true));
+        }));
         return r;
+    }
+
+    /** The anonymous redemption of a one-time password reset token (the token is the credential). */
+    public void registerPublic(io.javalin.config.RoutesConfig app) {
+        app.post("/api/v1/password-resets", ctx -> {
+            c.loginLimit().acquire("ip:" + ctx.ip());
+            PasswordReset r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), PasswordReset.class);
+            String who = c.operators().redeemReset(r.token(), r.newPassword() == null ? null : r.newPassword().toCharArray(),
+                    ctx.ip());
+            ctx.json(Map.of("username", who, "changed", true));
+        });
     }
 
     private static AdminRoute api(io.javalin.http.HandlerType m, String path, Role role, AdminRoute.Action a) {
@@ -264,9 +308,12 @@ public final class AdminApi {
         }).toList()));
     }
 
+    /** Incremental from the last verified row by default; {@code ?full=true} walks the whole chain. */
     private void verifyAudit(Context ctx, Caller who) {
-        AuditChainReport r = c.audit().verify();
-        ctx.json(Map.of("intact", r.intact(), "rows", r.rows(), "problems", r.problems()));
+        boolean full = "true".equals(ctx.queryParam("full"));
+        AuditChainReport r = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
+        ctx.json(Map.of("intact", r.intact(), "rows", r.rows(), "problems", r.problems(), "full", r.full(),
+                "verifiedFrom", r.fromSeq()));
     }
 
     private List<Map<String, Object>> users() {

@@ -10,6 +10,8 @@ import org.stationtrust.server.internal.auth.PasswordHasher;
 import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
 import org.stationtrust.server.internal.http.RateLimiter;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
+import org.stationtrust.server.internal.notify.Webhooks;
 import org.stationtrust.server.internal.station.KeyRotation;
 import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
@@ -23,6 +25,7 @@ import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.StationAuditStore;
 import org.stationtrust.server.internal.store.UserStore;
+import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.tpm.verify.EkCertificateValidator;
 import org.stationtrust.tpm.verify.MalformedCertificate;
 import org.stationtrust.tpm.verify.TrustAnchors;
@@ -34,9 +37,17 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                          EnrollmentService enrollment, AttestationService attestation, SignedRequestVerifier signed,
                          KeyRotation rotation, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
                          RateLimiter nonceLimit, PacketReceiptStore packetReceipts,
-                         StationAuditStore stationAudit) {
+                         StationAuditStore stationAudit, ServerMetrics metrics, Webhooks webhooks,
+                         org.stationtrust.server.internal.audit.RefusalAudit refusals,
+                         org.stationtrust.server.internal.auth.LoginThrottle loginThrottle,
+                         org.stationtrust.server.internal.auth.OperatorAccounts operators) {
 
+    /** Components with a registry of their own (tests, the CLI). */
     public static Components create(ServerConfig config, Database db) {
+        return create(config, db, ServerMetrics.create());
+    }
+
+    public static Components create(ServerConfig config, Database db, ServerMetrics metrics) {
         AuditLog audit = new AuditLog(db);
         UserStore users = new UserStore(db);
         CredentialStore credentials = new CredentialStore(db);
@@ -44,18 +55,34 @@ public record Components(ServerConfig config, Database db, Migrations migrations
         MachineStore machines = new MachineStore(db);
         NonceStore nonces = new NonceStore(db);
         StationKeys keys = new StationKeys();
-        Authenticator auth = new Authenticator(users, credentials, new PasswordHasher(), config.sessionTtl());
+        Webhooks webhooks = new Webhooks(new WebhookStore(db), audit, config.webhooks());
+        PasswordHasher hasher = new PasswordHasher();
+        Authenticator auth = new Authenticator(users, credentials, hasher, config.sessionTtl());
         AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl(),
-                new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()));
+                new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()), metrics, webhooks);
         return new Components(config, db, new Migrations(db), audit, users, credentials, tokens, machines, nonces, auth,
-                new ApprovalWorkflow(db, machines, audit),
-                new EnrollmentService(db, machines, tokens, audit, ekValidator(config), config.requireEnrollmentToken()),
+                new ApprovalWorkflow(db, machines, audit, webhooks),
+                new EnrollmentService(db, machines, tokens, audit, ekValidator(config), config.requireEnrollmentToken(),
+                        webhooks),
                 attestation,
                 new SignedRequestVerifier(machines, nonces, keys, config.requestSkew(), config.attestationInterval()),
                 new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys, config.attestationInterval()),
-                new RateLimiter(config.loginPerMinute()), new RateLimiter(config.enrollPerMinute()),
-                new RateLimiter(config.noncePerMinute()), new PacketReceiptStore(db),
-                new StationAuditStore(db));
+                new RateLimiter(config.loginPerMinute(), () -> metrics.rateLimited("login")),
+                new RateLimiter(config.enrollPerMinute(), () -> metrics.rateLimited("enroll")),
+                new RateLimiter(config.noncePerMinute(), () -> metrics.rateLimited("nonce")), new PacketReceiptStore(db),
+                new StationAuditStore(db), metrics, webhooks, new org.stationtrust.server.internal.audit.RefusalAudit(audit),
+                new org.stationtrust.server.internal.auth.LoginThrottle(usernameKey(config)),
+                new org.stationtrust.server.internal.auth.OperatorAccounts(db, users, credentials, hasher, audit));
+    }
+
+    /**
+     * The key of the failed-login user name digests: derived from the server secret when one is set (stable across
+     * restarts and instances), else random per process.
+     */
+    private static byte[] usernameKey(ServerConfig config) {
+        if (config.nonceKey() == null) return org.stationtrust.server.internal.auth.Secrets.randomBytes(32);
+        return org.stationtrust.server.internal.auth.Secrets.sha256(("station-trust:failed-login-usernames:"
+                + new String(config.nonceKey())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static Optional<EkCertificateValidator> ekValidator(ServerConfig config) {

@@ -1,10 +1,8 @@
 package org.stationtrust.server.internal.api;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
@@ -16,17 +14,15 @@ import org.stationtrust.server.internal.store.StorageException;
 /** Turns every failure into a JSON error with a stable code (HTML on the admin page), and audits refusals. */
 public final class ErrorResponses {
     private static final JsonLog LOG = new JsonLog(ErrorResponses.class);
-    /** Rate-limit refusals are audited once per client per minute, so a flood cannot turn into a write flood. */
-    private static final long RATE_LIMIT_AUDIT_INTERVAL_MILLIS = 60_000;
+    private final Components c;
     private final java.util.concurrent.ConcurrentHashMap<String, Long> rateLimitAudited =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final Components c;
 
     public ErrorResponses(Components c) {
         this.c = c;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.exception(RouteGuard.LoginRedirect.class, (e, ctx) -> { });
         app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, switch (e.getStatus()) {
@@ -40,11 +36,13 @@ public final class ErrorResponses {
                 : e.getMessage()));
         app.exception(StorageException.class, (e, ctx) -> {
             LOG.error("storage_failure", "requestId", ctx.attribute("requestId"), "error", e.getMessage());
+            c.metrics().refused(ErrorCode.STORAGE_UNAVAILABLE);
             send(ctx, ErrorCode.STORAGE_UNAVAILABLE, "The database is unavailable; retry later");
         });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal_error", "requestId", ctx.attribute("requestId"), "type", e.getClass().getName(),
                     "error", e.getMessage());
+            c.metrics().refused(ErrorCode.INTERNAL);
             send(ctx, ErrorCode.INTERNAL, "Internal error; quote request id " + ctx.attribute("requestId"));
         });
         app.error(404, ctx -> {
@@ -55,14 +53,18 @@ public final class ErrorResponses {
     }
 
     private void refuse(Context ctx, ErrorCode code, String message) {
+        c.metrics().refused(code);
         Caller caller = ctx.attribute(RouteGuard.CALLER_ATTRIBUTE);
         String station = ctx.attribute("station");
-        String actor = caller != null ? caller.username() : station != null ? "machine:" + station
-                : "anonymous@" + ctx.ip();
-        if ((code != ErrorCode.NOT_FOUND || ctx.path().startsWith("/api/v1/admin")) && shouldAudit(code, actor)) {
+        if (code != ErrorCode.NOT_FOUND || ctx.path().startsWith("/api/v1/admin")) {
             try {
-                c.audit().append(actor, "refused " + ctx.method() + " " + route(ctx), clip(ctx.path()), "REFUSED",
-                        code.wire() + ": " + Redaction.text(message));
+                if (caller == null && station == null) {
+                    c.refusals().refused(ctx.ip(), code.wire(), ctx.method().name() + " " + route(ctx));
+                } else if (shouldAudit(code, caller != null ? caller.username() : "machine:" + station)) {
+                    c.audit().append(caller != null ? caller.username() : "machine:" + station, "refused "
+                            + ctx.method() + " " + route(ctx), clip(ctx.path()), "REFUSED",
+                            code.wire() + ": " + Redaction.text(message));
+                }
             } catch (RuntimeException auditFailure) {
                 LOG.error("audit_append_failed", "requestId", ctx.attribute("requestId"));
             }
@@ -70,19 +72,26 @@ public final class ErrorResponses {
         send(ctx, code, message);
     }
 
+    /** An authenticated caller's rate-limit refusals are audited once per minute, so a flood is not a write flood. */
     private boolean shouldAudit(ErrorCode code, String actor) {
         if (code != ErrorCode.RATE_LIMITED) return true;
         long now = System.currentTimeMillis();
         if (rateLimitAudited.size() > 10_000) rateLimitAudited.clear();
         Long last = rateLimitAudited.get(actor);
-        if (last != null && now - last < RATE_LIMIT_AUDIT_INTERVAL_MILLIS) return false;
+        if (last != null && now - last < 60_000) return false;
         rateLimitAudited.put(actor, now);
         return true;
     }
 
+    /** Refusals the request gate makes before any route runs: all of them anonymous. */
+    public void gateRefused(org.stationtrust.server.internal.http.RequestGate.Head head, ErrorCode code, String message) {
+        c.refusals().refused(head.client(), code.wire(), head.method() + " " + clip(head.path()));
+        LOG.info("refused_at_gate", "client", head.client(), "method", head.method(), "path", clip(head.path()),
+                "code", code.wire());
+    }
+
     private static String route(Context ctx) {
-        String m = ctx.endpointHandlerPath();
-        return m == null || m.isEmpty() || m.equals("*") ? "(unmatched)" : m;
+        return org.stationtrust.server.internal.http.Routes.matchedPath(ctx);
     }
 
     private static void send(Context ctx, ErrorCode code, String message) {
@@ -93,13 +102,7 @@ public final class ErrorResponses {
                     + "</p><p><a href=\"/admin\">Back</a></p></body></html>");
             return;
         }
-        Map<String, Object> err = new LinkedHashMap<>();
-        err.put("code", code.wire());
-        err.put("message", message);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", err);
-        body.put("requestId", ctx.attribute("requestId"));
-        ctx.json(body);
+        ctx.json(org.stationtrust.server.internal.http.ErrorBodies.map(code, message, ctx.attribute("requestId")));
     }
 
     private static String clip(String s) {

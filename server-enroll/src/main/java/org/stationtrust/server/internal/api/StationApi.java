@@ -1,11 +1,10 @@
 package org.stationtrust.server.internal.api;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import org.stationtrust.protocol.ActivationRequest;
 import org.stationtrust.protocol.EnrollmentChallenge;
 import org.stationtrust.protocol.EnrollmentRequest;
@@ -22,24 +21,28 @@ import org.stationtrust.protocol.PacketReceipt;
 import org.stationtrust.protocol.PacketVerdict;
 import org.stationtrust.protocol.QuoteResult;
 import org.stationtrust.protocol.QuoteSubmission;
-import org.stationtrust.protocol.StationHeaders;
 import org.stationtrust.protocol.StationRoute;
 import org.stationtrust.protocol.StationStatus;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
+import org.stationtrust.server.internal.boot.BootViews;
+import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep;
 import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
+import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.StationMachine;
 
 /** Routes stations call: enrollment (anonymous, rate-limited) and signed calls after enrollment. */
 public final class StationApi {
+    private static final String PACKETS_VERIFY = StationPrechecks.PACKETS_VERIFY;
     private static final int PACKET_BODY_LIMIT = PacketVerifier.MAX_PACKET_CHARS + 1024;
     private final Components c;
 
@@ -47,10 +50,15 @@ public final class StationApi {
         this.c = c;
     }
 
-    public void register(Javalin app) {
-        app.post(StationRoute.ENROLL.template(), this::begin);
+    /** The cheap checks the request gate runs for these routes before their bodies are read. */
+    public org.stationtrust.server.internal.http.RequestGate.Precheck prechecks() {
+        return new StationPrechecks(c, PACKET_BODY_LIMIT, quoteBodyLimit());
+    }
+
+    public void register(RoutesConfig app) {
+        app.post(StationRoute.ENROLL.template(), ctx -> counted(EnrollmentStep.BEGIN, ctx, this::begin));
         app.get(StationRoute.ENROLLMENT_STATUS.template(), this::status);
-        app.post(StationRoute.ACTIVATE.template(), this::activate);
+        app.post(StationRoute.ACTIVATE.template(), ctx -> counted(EnrollmentStep.ACTIVATE, ctx, this::activate));
         app.post(StationRoute.NONCE.template(), this::nonce);
         app.post(StationRoute.QUOTE.template(), this::quote);
         app.post(StationRoute.KEY_ROTATION.template(), this::rotate);
@@ -112,21 +120,25 @@ public final class StationApi {
      * only its own, e.g. before uploading it.
      */
     private void verifyPacket(Context ctx) {
-        byte[] body = Bodies.json(ctx, PACKET_BODY_LIMIT);
         String stationId = null;
-        if (ctx.header("Authorization") != null) {
+        Object prechecked = ctx.attribute(org.stationtrust.server.internal.http.RequestGate.PRECHECKED);
+        if (prechecked instanceof Caller caller) {
+            // The gate checked the operator's token and role before it let a packet-sized body in.
+            ctx.attribute(RouteGuard.CALLER_ATTRIBUTE, caller);
+        } else if (ctx.header("Authorization") != null) {
             Caller caller = c.auth().fromAuthorizationHeader(ctx.header("Authorization")).orElseThrow(() ->
                     new ApiException(ErrorCode.UNAUTHENTICATED, "The API token is unknown, expired or revoked"));
             ctx.attribute(RouteGuard.CALLER_ATTRIBUTE, caller);
             if (!caller.role().includes(Role.AUDITOR)) {
                 throw new ApiException(ErrorCode.FORBIDDEN, "Checking packets needs the auditor role");
             }
-        } else if (ctx.header(StationHeaders.SIGNATURE) != null) {
+        } else if (ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE) != null) {
             stationId = signed(ctx, Requirement.ATTESTED).machine().id();
         } else {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) or "
-                    + "sign the request as a station (" + StationHeaders.SIGNATURE + ")");
+                    + "sign the request as a station (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ")");
         }
+        byte[] body = Bodies.json(ctx, PACKET_BODY_LIMIT);
         PacketCheck p = JsonBodies.parse(body, PacketCheck.class);
         PacketVerifier.Verdict v = c.packets().verify(p.packet());
         if (stationId != null && !stationId.equals(v.machineId())) {
@@ -136,8 +148,19 @@ public final class StationApi {
                 v.machineState(), v.attestationStatus(), v.packet().packetId()));
     }
 
+    /** Runs an enrollment step and counts its result (accepted, or the error code it was refused with). */
+    private void counted(EnrollmentStep step, Context ctx, io.javalin.http.Handler handler) throws Exception {
+        try {
+            handler.handle(ctx);
+            c.metrics().enrollment(step, null);
+        } catch (ApiException e) {
+            c.metrics().enrollment(step, e.code());
+            throw e;
+        }
+    }
+
     private void begin(Context ctx) {
-        c.enrollLimit().acquire("ip:" + ctx.ip());
+        // The enrollment rate limit was taken by the request gate, before the body was read (StationPrechecks).
         EnrollmentRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), EnrollmentRequest.class);
         EnrollmentService.Challenge ch = c.enrollment().begin(r, ctx.ip());
         ctx.status(201).json(new EnrollmentChallenge(ch.machineId(), ch.state(), ch.ekVerified(), ch.reenrollmentOf(),
@@ -152,7 +175,6 @@ public final class StationApi {
     }
 
     private void activate(Context ctx) {
-        c.enrollLimit().acquire("ip:" + ctx.ip());
         ActivationRequest proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), ActivationRequest.class);
         Machine m = c.enrollment().activate(ctx.pathParam("id"), proof, ctx.ip());
         ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
@@ -164,18 +186,20 @@ public final class StationApi {
         byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
         NoncePurpose purpose = body.length == 0 ? NoncePurpose.QUOTE : JsonBodies.parse(body, NonceRequest.class).purpose();
         var issued = c.attestation().issueNonce(s, purpose.wire());
-        ctx.status(201).json(new NonceIssued(issued.nonce(), NoncePurpose.fromWire(issued.purpose()),
-                Views.time(issued.expiresAt())));
+        // the digest of the boot event log the server holds: a station whose log is unchanged sends only that
+        String held = c.attestation().measuredBoot().heldDigest(s.machine().id()).orElse(null);
+        ctx.status(201).json(new NonceIssued(issued.nonce(), purpose, Views.time(issued.expiresAt()), held));
     }
 
     private void quote(Context ctx) {
         // The request's nonce is recorded in the attestation's own transaction (one commit for the request).
         StationCaller s = signedLeavingNonce(ctx, Requirement.ACTIVE);
-        QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
-        SortedMap<Integer, byte[]> pcrs = c.attestation().attest(s, q);
+        QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, quoteBodyLimit()), QuoteSubmission.class);
+        var attested = c.attestation().attest(s, q);
         // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
-        ctx.json(new QuoteResult("PASSED", s.machine().id(), List.copyOf(pcrs.keySet()),
-                c.config().attestationInterval().toSeconds()));
+        ctx.json(new QuoteResult("PASSED", s.machine().id(), List.copyOf(attested.pcrs().keySet()),
+                c.config().attestationInterval().toSeconds(), attested.boot().map(BootViews::quoteBoot).orElse(null),
+                attested.boot().map(MeasuredBoot.Judgement::logSha256).orElse(null)));
     }
 
     private void rotate(Context ctx) {
@@ -193,18 +217,28 @@ public final class StationApi {
     }
 
     private StationCaller signed(Context ctx, Requirement requirement) {
-        boolean packet = ctx.path().equals(StationRoute.PACKETS_VERIFY.path()) || ctx.path().equals(StationRoute.PACKETS.path());
-        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : c.config().maxBodyBytes());
-        StationCaller s = c.signed().verify(ctx.method().name(), ctx.path(), body,
-                ctx.header(StationHeaders.SIGNATURE), requirement);
-        ctx.attribute("station", s.machine().id());
+        StationCaller s = signedLeavingNonce(ctx, requirement);
+        s = c.signed().recordNonce(s);
         return s;
     }
 
+    /** A quote may carry a boot event log of up to 1 MiB (base64). */
+    private int quoteBodyLimit() {
+        return Math.max(c.config().maxBodyBytes(), MeasuredBoot.MAX_QUOTE_BODY);
+    }
+
+    /**
+     * The signature header was checked by the request gate before the body was read (StationPrechecks); here the
+     * body is bound to it and the machine's state checked. The nonce is left to the caller's transaction.
+     */
     private StationCaller signedLeavingNonce(Context ctx, Requirement requirement) {
-        byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
-        StationCaller s = c.signed().verifyLeavingNonce(ctx.method().name(), ctx.path(), body,
-                ctx.header(StationHeaders.SIGNATURE), requirement);
+        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals(StationPrechecks.PACKETS);
+        boolean quote = ctx.path().equals(StationPrechecks.QUOTES);
+        Object prechecked = ctx.attribute(org.stationtrust.server.internal.http.RequestGate.PRECHECKED);
+        SignedRequestVerifier.Authenticated a = prechecked instanceof SignedRequestVerifier.Authenticated done ? done
+                : c.signed().authenticate(ctx.method().name(), ctx.path(), ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE));
+        byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : quote ? quoteBodyLimit() : c.config().maxBodyBytes());
+        StationCaller s = c.signed().complete(a, body, requirement);
         ctx.attribute("station", s.machine().id());
         return s;
     }

@@ -3,11 +3,17 @@ package org.stationtrust.server.internal.attest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.SortedMap;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.QuoteSubmission;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
@@ -30,15 +36,29 @@ public final class AttestationService {
     private final AuditLog audit;
     private final Duration nonceTtl;
     private final NonceTokens tokens;
+    private final ServerMetrics metrics;
+    private final FleetEvents events;
+    private final MeasuredBoot measuredBoot;
 
     public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
-                              NonceTokens tokens) {
+                              NonceTokens tokens, ServerMetrics metrics, FleetEvents events) {
+        this.events = events;
+        this.metrics = metrics;
         this.db = db;
         this.machines = machines;
         this.nonces = nonces;
         this.audit = audit;
         this.nonceTtl = nonceTtl;
         this.tokens = tokens;
+        this.measuredBoot = new MeasuredBoot(db, audit);
+    }
+
+    public MeasuredBoot measuredBoot() {
+        return measuredBoot;
+    }
+
+    /** What a passing attestation vouches for: the quoted PCRs and, under a boot policy, the boot's verdict. */
+    public record Attested(SortedMap<Integer, byte[]> pcrs, Optional<MeasuredBoot.Judgement> boot) {
     }
 
     public record IssuedNonce(String nonce, String purpose, long expiresAt) {
@@ -76,11 +96,25 @@ public final class AttestationService {
      * When the signed request's own nonce was left unrecorded, it is recorded first in that transaction: a replayed
      * request is refused and records nothing.
      */
-    public SortedMap<Integer, byte[]> attest(StationCaller station, QuoteSubmission q) {
+    public Attested attest(StationCaller station, QuoteSubmission q) {
+        long start = System.nanoTime();
+        try {
+            Attested attested = verifyAndRecord(station, q);
+            metrics.attestation(null, System.nanoTime() - start);
+            return attested;
+        } catch (ApiException e) {
+            metrics.attestation(e.code(), System.nanoTime() - start);
+            throw e;
+        }
+    }
+
+    private Attested verifyAndRecord(StationCaller station, QuoteSubmission q) {
         StationMachine m = station.machine();
         long now = System.currentTimeMillis();
         String[] spent = new String[1];
         long[] spentExpiry = new long[1];
+        MeasuredBoot.Judgement[] judged = new MeasuredBoot.Judgement[1];
+        Object[] quoted = new Object[1];
         try {
             byte[] nonce = QuoteCheck.decodeNonce(q.nonce());
             NonceTokens.Verified v = tokens.verify(nonce, m.id(), PURPOSE_QUOTE, now);
@@ -88,26 +122,41 @@ public final class AttestationService {
             spentExpiry[0] = v.expiresAtMillis();
             TpmPublic ak = parseStored(m.akPublic());
             SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(ak, nonce, q);
-            QuoteCheck.requireMatchesPolicy(PcrMap.fromJson(m.policyPcrs()), pcrs);
+            quoted[0] = pcrs;
+            // under a boot policy the event log decides (docs/measured-boot.md); else the exact PCR values
+            SortedMap<Integer, byte[]> baseline = PcrMap.fromJson(m.policyPcrs());
+            judged[0] = measuredBoot.judge(m.id(), q.eventLog(), q.eventLogSha256(), pcrs, baseline).orElse(null);
+            if (judged[0] == null) {
+                QuoteCheck.requireMatchesPolicy(baseline, pcrs);
+            } else if (!judged[0].verdict().result().passed()) {
+                throw MeasuredBoot.failure(judged[0].verdict());
+            }
             boolean recovered = !"OK".equals(m.attestationStatus());
             db.batched(c -> {
                 station.recordNonce(c, nonces);
                 if (!nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now)) throw alreadyUsed();
-                machines.recordAttestation(c, m.id(), true, "quote verified against "
+                machines.recordAttestation(c, m.id(), true, judged[0] != null ? "quote verified, boot "
+                        + judged[0].verdict().result().wire() : "quote verified against "
                         + (m.goldenPcrs() != null ? "golden values" : "baseline"), PcrMap.toJson(pcrs));
+                if (judged[0] != null) measuredBoot.record(c, m.id(), judged[0], pcrs);
                 if (recovered) {
                     audit.append(c, "machine:" + m.id(), "attestation.pass", m.id(), "OK",
                             "status " + m.attestationStatus() + " -> OK");
                 }
                 return null;
             });
-            return pcrs;
+            return new Attested(pcrs, Optional.ofNullable(judged[0]));
         } catch (ApiException e) {
             if (e.code() == ErrorCode.REQUEST_REPLAYED) throw e;
             db.batched(c -> {
                 station.recordNonce(c, nonces);
                 if (spent[0] != null) nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now);
                 machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
+                if (judged[0] != null) measuredBoot.record(c, m.id(), judged[0], pcrsOf(quoted[0]));
+                if (!"FAILED".equals(m.attestationStatus())) {
+                    events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
+                            e.code().wire() + ": " + clip(e.getMessage())));
+                }
                 return null;
             });
             throw e;
@@ -128,6 +177,11 @@ public final class AttestationService {
         } catch (MalformedTpmStructure e) {
             throw new IllegalStateException("Stored TPM public area does not parse", e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SortedMap<Integer, byte[]> pcrsOf(Object quoted) {
+        return (SortedMap<Integer, byte[]>) quoted;
     }
 
     private static String clip(String s) {

@@ -35,7 +35,7 @@ public final class QuoteCheck {
             QuoteVerifier.verify(ak, attest, signature, expectedNonce, PcrValues.sha256(pcrs));
             return pcrs;
         } catch (TpmVerificationException e) {
-            throw new ApiException(ErrorCode.QUOTE_INVALID, "Quote refused (" + e.getClass().getSimpleName() + "): "
+            throw new ApiException(ErrorCode.QUOTE_INVALID, "Quote refused: "
                     + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.QUOTE_INVALID, "Quote refused: " + e.getMessage());

@@ -79,32 +79,59 @@ public final class AuditLog {
     /**
      * Walks the whole chain: sequence numbers must run 1..n without gaps, each row's prev_hash must be the
      * previous row's hash, each hash must match its content, and the head must point at the last row.
-     * Detects an edited, deleted (anywhere, including the last row) or reordered row.
+     * Detects an edited, deleted (anywhere, including the last row) or reordered row. When intact, the last row
+     * becomes the checkpoint {@link #verifyFromCheckpoint} starts from.
      */
     public AuditChainReport verify() {
-        return db.withConnection(c -> {
+        return walk(false);
+    }
+
+    /**
+     * Verifies the rows appended since the last intact verification (the checkpoint), and that the checkpoint row
+     * itself still holds its recorded hash; costs the rows added since, not the whole chain. Rows before the
+     * checkpoint are only covered by a full {@link #verify}: run it on demand and regularly (CLI, API ?full=true).
+     */
+    public AuditChainReport verifyFromCheckpoint() {
+        return walk(true);
+    }
+
+    private AuditChainReport walk(boolean fromCheckpoint) {
+        String[] last = new String[1];
+        AuditChainReport report = db.withConnection(c -> {
             List<String> problems = new ArrayList<>();
             long expectedSeq = 1;
             String prev = GENESIS;
-            long rows = 0;
-            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events ORDER BY seq ASC");
-                 ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    AuditEvent e = row(rs);
-                    rows++;
-                    if (e.seq() != expectedSeq) {
-                        problems.add("row " + e.seq() + ": expected sequence " + expectedSeq
-                                + " (a row is missing or was renumbered)");
+            long from = 1;
+            if (fromCheckpoint) {
+                try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_checkpoint WHERE id = 1");
+                     ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        from = rs.getLong(1);
+                        prev = rs.getString(2);
+                        expectedSeq = from + 1;
                     }
-                    if (!e.prevHash().equals(prev)) {
-                        problems.add("row " + e.seq() + ": previous-hash link broken (a row before it was "
-                                + "deleted, edited or moved)");
+                }
+                if (from > 1 || expectedSeq > 1) checkCheckpointRow(c, from, prev, problems);
+            }
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq ASC")) {
+                q.setLong(1, expectedSeq);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        AuditEvent e = row(rs);
+                        if (e.seq() != expectedSeq) {
+                            problems.add("row " + e.seq() + ": expected sequence " + expectedSeq
+                                    + " (a row is missing or was renumbered)");
+                        }
+                        if (!e.prevHash().equals(prev)) {
+                            problems.add("row " + e.seq() + ": previous-hash link broken (a row before it was "
+                                    + "deleted, edited or moved)");
+                        }
+                        if (!e.recomputedHash().equals(e.hash())) {
+                            problems.add("row " + e.seq() + ": content does not match its hash (the row was edited)");
+                        }
+                        prev = e.hash();
+                        expectedSeq = e.seq() + 1;
                     }
-                    if (!e.recomputedHash().equals(e.hash())) {
-                        problems.add("row " + e.seq() + ": content does not match its hash (the row was edited)");
-                    }
-                    prev = e.hash();
-                    expectedSeq = e.seq() + 1;
                 }
             }
             try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
@@ -116,8 +143,61 @@ public final class AuditLog {
                             + (expectedSeq - 1) + " (rows at the end were deleted or edited)");
                 }
             }
-            return new AuditChainReport(rows, problems);
+            last[0] = prev;
+            return new AuditChainReport(expectedSeq - 1, problems, from);
         });
+        if (report.intact() && report.rows() > 0) {
+            // Writes queue behind the process's other writers (SQLite has one).
+            db.write(c -> {
+                saveCheckpoint(c, report.rows(), last[0]);
+                return null;
+            });
+        }
+        return report;
+    }
+
+    private static void checkCheckpointRow(Connection c, long seq, String hash, List<String> problems)
+            throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events WHERE seq = ?")) {
+            q.setLong(1, seq);
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    problems.add("row " + seq + " (the last verified one) is missing");
+                    return;
+                }
+                AuditEvent e = row(rs);
+                if (!e.hash().equals(hash) || !e.recomputedHash().equals(hash)) {
+                    problems.add("row " + seq + " (the last verified one) changed since it was verified; run a full "
+                            + "verification");
+                }
+            }
+        }
+    }
+
+    /**
+     * Moves the checkpoint forward (never back: a concurrent verification of fewer rows does not undo a longer one).
+     * Best effort: a read-only moment (e.g. the database busy) leaves the old checkpoint, which is still correct.
+     */
+    private static void saveCheckpoint(Connection c, long seq, String hash) {
+        try (PreparedStatement up = c.prepareStatement("UPDATE audit_checkpoint SET seq = ?, hash = ?, verified_at = ? "
+                + "WHERE id = 1 AND seq < ?")) {
+            up.setLong(1, seq);
+            up.setString(2, hash);
+            up.setLong(3, System.currentTimeMillis());
+            up.setLong(4, seq);
+            if (up.executeUpdate() == 1) return;
+        } catch (SQLException e) {
+            return;
+        }
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_checkpoint (id, seq, hash, verified_at) "
+                + "SELECT 1, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM audit_checkpoint WHERE id = 1)")) {
+            ins.setLong(1, seq);
+            ins.setString(2, hash);
+            ins.setLong(3, System.currentTimeMillis());
+            ins.executeUpdate();
+        } catch (SQLException e) {
+            // keep the old checkpoint
+        }
     }
 
     private static List<AuditEvent> read(PreparedStatement q) throws SQLException {

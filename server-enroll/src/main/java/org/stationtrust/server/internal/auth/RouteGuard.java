@@ -1,6 +1,6 @@
 package org.stationtrust.server.internal.auth;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.List;
@@ -17,7 +17,7 @@ public final class RouteGuard {
         this.auth = auth;
     }
 
-    public void register(Javalin app, List<AdminRoute> routes) {
+    public void register(RoutesConfig app, List<AdminRoute> routes) {
         for (AdminRoute route : routes) {
             app.addHttpHandler(route.method(), route.path(), ctx -> {
                 Caller caller = authenticate(ctx, route);
@@ -27,7 +27,7 @@ public final class RouteGuard {
                             .toLowerCase(java.util.Locale.ROOT) + " role; you are " + caller.role().name()
                             .toLowerCase(java.util.Locale.ROOT));
                 }
-                if (route.surface() == AdminRoute.Surface.PAGE && route.method() == HandlerType.POST
+                if (route.surface() == AdminRoute.Surface.PAGE && route.method().equals(HandlerType.POST)
                         && !Authenticator.csrfMatches(caller, ctx.formParam("csrf"))) {
                     throw new ApiException(ErrorCode.CSRF_TOKEN_INVALID, "The form's CSRF token is missing or stale: "
                             + "reload the page and submit again");
@@ -42,7 +42,7 @@ public final class RouteGuard {
                 ? auth.fromAuthorizationHeader(ctx.header("Authorization"))
                 : auth.fromSession(ctx.cookie(Authenticator.SESSION_COOKIE));
         if (caller.isPresent()) return caller.get();
-        if (route.surface() == AdminRoute.Surface.PAGE && route.method() == HandlerType.GET) {
+        if (route.surface() == AdminRoute.Surface.PAGE && route.method().equals(HandlerType.GET)) {
             ctx.redirect("/admin/login", io.javalin.http.HttpStatus.SEE_OTHER);
             throw new LoginRedirect();
         }

@@ -10,6 +10,9 @@ import org.stationtrust.server.internal.attest.PcrMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
@@ -19,8 +22,10 @@ public final class ApprovalWorkflow {
     private final Database db;
     private final MachineStore machines;
     private final AuditLog audit;
+    private final FleetEvents events;
 
-    public ApprovalWorkflow(Database db, MachineStore machines, AuditLog audit) {
+    public ApprovalWorkflow(Database db, MachineStore machines, AuditLog audit, FleetEvents events) {
+        this.events = events;
         this.db = db;
         this.machines = machines;
         this.audit = audit;
@@ -50,12 +55,16 @@ public final class ApprovalWorkflow {
             machines.recordDecision(c, m.id(), caller.username(), why, m.firstQuotePcrs());
             audit.append(c, caller.username(), "enrollment.approve", m.id(), "OK", "machine '" + m.name() + "'"
                     + (m.ekVerified() ? "" : " (EK unverified)") + ": " + why);
+            events.emit(c, FleetEvent.of(FleetEventType.MACHINE_APPROVED, m.id(), m.name(), "approved by "
+                    + caller.username() + ": " + why));
             if (m.replacesMachine() != null) {
                 Machine old = machines.find(c, m.replacesMachine()).orElse(null);
                 if (old != null && machines.transition(c, old.id(), EnrollmentState.ACTIVE, EnrollmentState.REVOKED)) {
                     machines.recordRevocation(c, old.id(), caller.username(), "superseded by re-enrollment " + m.id());
                     audit.append(c, caller.username(), "machine.revoke", old.id(), "OK",
                             "superseded by re-enrollment " + m.id());
+                    events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REVOKED, old.id(), old.name(),
+                            "superseded by re-enrollment " + m.id()));
                 }
             }
             return machines.find(c, m.id()).orElseThrow();
@@ -72,6 +81,8 @@ public final class ApprovalWorkflow {
             requireTransition(c, m, m.state(), EnrollmentState.REJECTED);
             machines.recordDecision(c, m.id(), caller.username(), why, null);
             audit.append(c, caller.username(), "enrollment.reject", m.id(), "OK", "machine '" + m.name() + "': " + why);
+            events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REJECTED, m.id(), m.name(), "rejected by "
+                    + caller.username() + ": " + why));
             return machines.find(c, m.id()).orElseThrow();
         });
     }
@@ -83,6 +94,8 @@ public final class ApprovalWorkflow {
             requireTransition(c, m, EnrollmentState.ACTIVE, EnrollmentState.REVOKED);
             machines.recordRevocation(c, m.id(), caller.username(), why);
             audit.append(c, caller.username(), "machine.revoke", m.id(), "OK", "machine '" + m.name() + "': " + why);
+            events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REVOKED, m.id(), m.name(), "revoked by "
+                    + caller.username() + ": " + why));
             return machines.find(c, m.id()).orElseThrow();
         });
     }

@@ -21,6 +21,9 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.Machine;
@@ -52,9 +55,14 @@ public final class EnrollmentService {
     private final AuditLog audit;
     private final Optional<EkCertificateValidator> ekValidator;
     private final boolean requireToken;
+    /** Wrong activation secrets per (enrollment, source address), per server instance. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> activationFailures =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final FleetEvents events;
 
     public EnrollmentService(Database db, MachineStore machines, EnrollmentTokenStore tokens, AuditLog audit,
-                             Optional<EkCertificateValidator> ekValidator, boolean requireToken) {
+                             Optional<EkCertificateValidator> ekValidator, boolean requireToken, FleetEvents events) {
+        this.events = events;
         this.db = db;
         this.machines = machines;
         this.tokens = tokens;
@@ -101,7 +109,7 @@ public final class EnrollmentService {
                     org.stationtrust.protocol.QualifyingData.enrollment(r.machineName()));
         } catch (TpmVerificationException e) {
             throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the machine key was "
-                    + "refused (" + e.getClass().getSimpleName() + "): " + e.getMessage());
+                    + "refused: " + e.getMessage());
         }
     }
 
@@ -118,9 +126,9 @@ public final class EnrollmentService {
     }
 
     /**
-     * Stores the new machine in one transaction with its token use and the re-enrollment bookkeeping: a pending
-     * enrollment of the same EK is superseded (rejected, audited); an approved or revoked one is named as the
-     * machine this one would replace. Returns that machine's id, or null.
+     * Stores the new machine in one transaction with its token use and the re-enrollment bookkeeping: an approved
+     * or revoked machine of the same EK is named as the one this would replace; pending ones of the same EK are
+     * left as they are (until one of them activates). Returns the replaced machine's id, or null.
      */
     private String record(Connection c, EnrollmentRequest r, String requestSource, CheckedEk ek, TpmPublic ak,
                           TpmPublic machineKey, String machineId, byte[] secret, byte[] quoteNonce) throws SQLException {
@@ -132,12 +140,12 @@ public final class EnrollmentService {
         }
         String ekName = HexFormat.of().formatHex(ek.ekPublic().name());
         String previous = null;
+        List<String> pendingSameEk = new ArrayList<>();
+        // Nothing is superseded here: anyone holding the (public) EK certificate can get this far. A pending
+        // enrollment of the same EK is superseded only when this one proves possession of the EK (activate).
         for (Machine old : machines.findByEkName(c, ekName)) {
             if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
-                machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);
-                machines.recordDecision(c, old.id(), "server", "superseded by enrollment " + machineId, null);
-                audit.append(c, "server", "enrollment.supersede", old.id(), "OK",
-                        "a newer enrollment " + machineId + " with the same EK replaced this pending one");
+                pendingSameEk.add(old.id());
             } else if (previous == null && old.state() != EnrollmentState.REJECTED) {
                 previous = old.id();
             }
@@ -153,6 +161,8 @@ public final class EnrollmentService {
                 + (ek.paddingBytes() > 0 ? ", EK certificate followed by " + ek.paddingBytes()
                         + " bytes of NV padding (ignored)" : "")
                 + (previous != null ? ", RE-ENROLLMENT of known EK (previous machine " + previous + ")" : "")
+                + (pendingSameEk.isEmpty() ? "" : ", same EK as pending enrollment(s) " + pendingSameEk
+                        + " (the one that activates supersedes the others)")
                 + (tokenId != null ? ", token " + tokenId : ""));
         return previous;
     }
@@ -167,20 +177,14 @@ public final class EnrollmentService {
         }
         byte[] secret = decode("secret", proof.secret(), 64);
         byte[] expected = HexFormat.of().parseHex(m.activationSecretHash());
+        String attemptKey = machineId + "|" + requestSource;
+        Integer failedBefore = activationFailures.get(attemptKey);
+        if (failedBefore != null && failedBefore >= MAX_ACTIVATION_ATTEMPTS) {
+            throw new ApiException(ErrorCode.ACTIVATION_FAILED, "This address already sent " + MAX_ACTIVATION_ATTEMPTS
+                    + " wrong activation secrets for this enrollment; no further attempts are accepted from it");
+        }
         if (!MessageDigest.isEqual(expected, Secrets.sha256(secret))) {
-            int attempts = db.inTransaction(c -> {
-                int n = machines.recordActivationFailure(c, machineId);
-                if (n >= MAX_ACTIVATION_ATTEMPTS
-                        && machines.transition(c, machineId, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.REJECTED)) {
-                    machines.recordDecision(c, machineId, "server", "activation proof wrong " + n + " times", null);
-                    audit.append(c, "server", "enrollment.reject", machineId, "OK", "activation proof wrong " + n
-                            + " times");
-                }
-                return n;
-            });
-            throw new ApiException(ErrorCode.ACTIVATION_FAILED, "The activation secret is wrong (attempt " + attempts
-                    + " of " + MAX_ACTIVATION_ATTEMPTS + "): only the TPM holding the EK can recover it with "
-                    + "ActivateCredential for this AK");
+            return refuseWrongSecret(m, attemptKey, requestSource);
         }
         byte[] nonce = HexFormat.of().parseHex(m.firstQuoteNonce());
         // The quote's extraData is checked against the issued nonce below; the field must say the same thing.
@@ -198,8 +202,61 @@ public final class EnrollmentService {
             machines.recordFirstQuote(c, machineId, PcrMap.toJson(pcrs));
             audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, "OK",
                     "credential activated, first quote over PCRs " + pcrs.keySet() + "; awaiting approval");
-            return machines.find(c, machineId).orElseThrow();
+            supersedeOthers(c, m);
+            Machine pending = machines.find(c, machineId).orElseThrow();
+            events.emit(c, FleetEvent.of(FleetEventType.ENROLLMENT_PENDING_APPROVAL, machineId, pending.name(),
+                    pending.ekVerified() ? "EK certificate verified" : "EK unverified: only an admin may approve"));
+            return pending;
         });
+    }
+
+    /**
+     * A wrong secret counts against the enrollment and the address it came from. Only the address that began the
+     * enrollment can get it rejected (after {@link #MAX_ACTIVATION_ATTEMPTS} wrong secrets: the station itself is
+     * failing); any other address is merely refused further attempts for it, so nobody who merely knows a machine id
+     * can cancel another's enrollment. The secret is 32 random bytes: guessing it is not the threat, denial is.
+     */
+    private Machine refuseWrongSecret(Machine m, String attemptKey, String requestSource) {
+        if (activationFailures.size() > 100_000) activationFailures.clear();
+        int fromSource = activationFailures.merge(attemptKey, 1, Integer::sum);
+        boolean enrollingSource = requestSource.equals(m.requestSource());
+        int attempts = db.inTransaction(c -> {
+            int n = machines.recordActivationFailure(c, m.id());
+            if (enrollingSource && fromSource >= MAX_ACTIVATION_ATTEMPTS
+                    && machines.transition(c, m.id(), EnrollmentState.PENDING_ACTIVATION, EnrollmentState.REJECTED)) {
+                machines.recordDecision(c, m.id(), "server", "activation proof wrong " + fromSource
+                        + " times from the enrolling address", null);
+                audit.append(c, "server", "enrollment.reject", m.id(), "OK", "activation proof wrong " + fromSource
+                        + " times from the enrolling address " + requestSource);
+                events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REJECTED, m.id(), m.name(), "activation proof wrong "
+                        + fromSource + " times (not the TPM that holds the EK)"));
+            } else if (!enrollingSource && fromSource == MAX_ACTIVATION_ATTEMPTS) {
+                audit.append(c, "anonymous@" + requestSource, "enrollment.activation_blocked", m.id(), "REFUSED",
+                        MAX_ACTIVATION_ATTEMPTS + " wrong activation secrets from an address other than the enrolling "
+                                + "one; further attempts from it are refused, the enrollment stays pending");
+            }
+            return n;
+        });
+        throw new ApiException(ErrorCode.ACTIVATION_FAILED, "The activation secret is wrong (attempt " + fromSource
+                + " of " + MAX_ACTIVATION_ATTEMPTS + " from this address; " + attempts + " in all): only the TPM "
+                + "holding the EK can recover it with ActivateCredential for this AK");
+    }
+
+    /**
+     * The enrollment {@code m} has just proven possession of its EK: other pending enrollments of the same EK (an
+     * earlier attempt of the same station, or someone else's replay of its public EK) are superseded now.
+     */
+    private void supersedeOthers(Connection c, Machine m) throws SQLException {
+        for (Machine old : machines.findByEkName(c, m.ekName())) {
+            if (old.id().equals(m.id())) continue;
+            if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
+                machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);
+                machines.recordDecision(c, old.id(), "server", "superseded by enrollment " + m.id()
+                        + ", which proved possession of the same EK", null);
+                audit.append(c, "server", "enrollment.supersede", old.id(), "OK", "enrollment " + m.id()
+                        + " with the same EK activated (proof of possession) and replaced this pending one");
+            }
+        }
     }
 
     /**

@@ -25,19 +25,47 @@ public final class JsonBodies {
             return value;
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ApiException(ErrorCode.INVALID_FIELD, cause.getMessage());
+            throw new ApiException(ErrorCode.INVALID_FIELD, withoutTypeNames(cause.getMessage()));
         } catch (UnrecognizedPropertyException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "Unknown field '" + e.getPropertyName()
                     + "'; expected only " + e.getKnownPropertyIds());
         } catch (MismatchedInputException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "Field '" + path(e) + "' has the wrong type or shape: "
-                    + e.getOriginalMessage().split("\n")[0]);
+                    + withoutTypeNames(e.getOriginalMessage().split("\n")[0]));
         } catch (JsonProcessingException e) {
             throw new ApiException(ErrorCode.MALFORMED_JSON, "Body is not well-formed JSON: "
-                    + e.getOriginalMessage().split("\n")[0]);
+                    + withoutTypeNames(e.getOriginalMessage().split("\n")[0]));
         } catch (IOException e) {
             throw new ApiException(ErrorCode.MALFORMED_JSON, "Body could not be read");
         }
+    }
+
+    private static final java.util.regex.Pattern QUALIFIED_TYPE =
+            java.util.regex.Pattern.compile("`?\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)(?:\\[\\])?`?");
+
+    /**
+     * Jackson's messages name Java types ("`java.lang.String`", "`org.stationtrust...Quote`"): the client is told
+     * the JSON shape instead, never an internal class name.
+     */
+    static String withoutTypeNames(String message) {
+        if (message == null) return "";
+        java.util.regex.Matcher m = QUALIFIED_TYPE.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String simple = m.group(1);
+            String shape = switch (simple) {
+                case "String", "Character" -> "a string";
+                case "Integer", "Long", "Short", "Byte", "BigInteger" -> "an integer";
+                case "Double", "Float", "BigDecimal" -> "a number";
+                case "Boolean" -> "a boolean";
+                case "List", "ArrayList", "Set" -> "an array";
+                case "Map", "LinkedHashMap", "HashMap" -> "an object";
+                default -> "the expected JSON value";
+            };
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(shape));
+        }
+        m.appendTail(out);
+        return out.toString().replaceAll("`(int|long|boolean|double)`", "$1");
     }
 
     private static String path(MismatchedInputException e) {

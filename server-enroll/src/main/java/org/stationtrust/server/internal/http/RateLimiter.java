@@ -9,11 +9,18 @@ import org.stationtrust.protocol.ErrorCode;
  */
 public final class RateLimiter {
     private final int perMinute;
+    private final Runnable onRefusal;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     public RateLimiter(int perMinute) {
+        this(perMinute, () -> { });
+    }
+
+    /** A limiter that runs {@code onRefusal} (a metric) each time it refuses a request. */
+    public RateLimiter(int perMinute, Runnable onRefusal) {
         if (perMinute < 1) throw new IllegalArgumentException("rate limit must be at least 1 per minute");
         this.perMinute = perMinute;
+        this.onRefusal = onRefusal;
     }
 
     private static final class Bucket {
@@ -24,6 +31,7 @@ public final class RateLimiter {
     /** Takes one token for the key, or throws RATE_LIMITED. */
     public void acquire(String key) {
         if (!tryAcquire(key, System.nanoTime())) {
+            onRefusal.run();
             throw new ApiException(ErrorCode.RATE_LIMITED, "Too many requests from this client: the limit is "
                     + perMinute + " per minute; wait and retry");
         }

@@ -48,8 +48,8 @@ public final class KeyRotation {
         try {
             CertifyVerifier.verify(AttestationService.parseStored(station.machine().akPublic()), info, sig, newKey, nonce);
         } catch (TpmVerificationException e) {
-            throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the new key was refused ("
-                    + e.getClass().getSimpleName() + "): " + e.getMessage());
+            throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the new key was refused: "
+                    + e.getMessage());
         }
         String spki = Base64.getEncoder().encodeToString(newKey.toPublicKey().getEncoded());
         return db.inTransaction(c -> {

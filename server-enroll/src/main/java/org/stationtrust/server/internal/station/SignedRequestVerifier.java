@@ -1,5 +1,7 @@
 package org.stationtrust.server.internal.station;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
@@ -38,6 +40,8 @@ public final class SignedRequestVerifier {
         this.attestationInterval = attestationInterval;
     }
 
+    /** The signed payload; every field required, no others. */
+
     /** What a station may do: business calls need a fresh attestation; attestation calls do not. */
     public enum Requirement { ATTESTED, ACTIVE }
 
@@ -64,7 +68,11 @@ public final class SignedRequestVerifier {
 
     /** Verifies a station request and records its nonce (a replay is refused here). */
     public StationCaller verify(String method, String path, byte[] body, String header, Requirement requirement) {
-        StationCaller caller = verifyLeavingNonce(method, path, body, header, requirement);
+        return recordNonce(verifyLeavingNonce(method, path, body, header, requirement));
+    }
+
+    /** Records the nonce a verified request left unrecorded, in its own write; a replay is refused here. */
+    public StationCaller recordNonce(StationCaller caller) {
         if (!nonces.recordRequestNonce(caller.machine().id(), caller.unrecordedNonce().nonce(),
                 caller.unrecordedNonce().keepUntil())) {
             throw replayed(caller.machine().id());
@@ -79,6 +87,15 @@ public final class SignedRequestVerifier {
      */
     public StationCaller verifyLeavingNonce(String method, String path, byte[] body, String header,
                                             Requirement requirement) {
+        return complete(authenticate(method, path, header), body, requirement);
+    }
+
+    /**
+     * What can be checked before the body is read (docs/server-api.md, "Signed station requests"): the header
+     * parses, names a known machine, verifies with its current key, is for this method and path, and its timestamp
+     * is within the window. Costs one key lookup and one signature check; the body is bound by {@link #complete}.
+     */
+    public Authenticated authenticate(String method, String path, String header) {
         if (header == null || header.isBlank()) {
             throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Station calls must carry the " + StationHeaders.SIGNATURE
                     + " header (a compact JWS by the machine key)");
@@ -101,11 +118,7 @@ public final class SignedRequestVerifier {
         SignedRequestClaims p = parsePayload(jws.payload());
         if (!p.method().equals(method) || !p.path().equals(path)) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "The signature is for " + clip(p.method()) + " "
-                    + clip(p.path()) + ", not for this request " + method + " " + path);
-        }
-        if (!p.coversBody(body)) {
-            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "bodySha256 does not match the body sent "
-                    + "(base64url SHA-256 of the exact body bytes expected)");
+                    + clip(p.path()) + ", not for this request " + method + " " + clip(path));
         }
         long now = System.currentTimeMillis() / 1000;
         if (Math.abs(now - p.timestamp()) > skew.toSeconds()) {
@@ -115,9 +128,42 @@ public final class SignedRequestVerifier {
         if (!SignedRequestClaims.NONCE.matcher(p.nonce()).matches()) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "nonce must be 16-128 base64url characters");
         }
-        long keepUntil = (p.timestamp() + skew.toSeconds() + 60) * 1000;
+        return new Authenticated(machine, key, p.bodySha256(), new RequestNonce(p.nonce(),
+                (p.timestamp() + skew.toSeconds() + 60) * 1000), System.nanoTime());
+    }
+
+    /**
+     * A request whose signature header held ({@link #authenticate}); its body is not yet bound. {@code checkedAt}
+     * (System.nanoTime) dates the machine's state as it was read.
+     */
+    public record Authenticated(StationMachine machine, MachineStore.MachineKey key, String bodySha256,
+                                RequestNonce nonce, long checkedAt) {
+    }
+
+    /**
+     * Binds the body to an authenticated request and checks the machine's state; the nonce is left to the caller
+     * ({@link StationCaller#recordNonce}) or {@link #verify}. A body that took longer than a second to arrive gets
+     * the machine's state read again, so a revocation meanwhile holds.
+     */
+    public StationCaller complete(Authenticated a, byte[] body, Requirement requirement) {
+        String bodyHash = SignedRequestClaims.bodyHash(body);
+        if (!MessageDigest.isEqual(bodyHash.getBytes(StandardCharsets.US_ASCII),
+                a.bodySha256().getBytes(StandardCharsets.US_ASCII))) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, "bodySha256 does not match the body sent "
+                    + "(base64url SHA-256 of the exact body bytes expected)");
+        }
+        StationMachine machine = a.machine();
+        if (System.nanoTime() - a.checkedAt() > 1_000_000_000L) {
+            MachineStore.WithKey now = machines.findWithCurrentKey(machine.id()).orElseThrow(() -> new ApiException(
+                    ErrorCode.MACHINE_UNKNOWN, "Machine " + a.machine().id() + " is no longer enrolled"));
+            if (now.key().isEmpty() || !now.key().get().id().equals(a.key().id())) {
+                throw new ApiException(ErrorCode.SIGNATURE_INVALID, "Machine " + machine.id() + "'s key changed while "
+                        + "the request body arrived");
+            }
+            machine = now.machine();
+        }
         requireState(machine, requirement);
-        return new StationCaller(machine, key, new RequestNonce(p.nonce(), keepUntil));
+        return new StationCaller(machine, a.key(), a.nonce());
     }
 
     private static ApiException replayed(String machineId) {

@@ -60,4 +60,31 @@ public final class CredentialStore {
     public void purgeExpired(long now) {
         db.write(c -> Sql.update(c, "DELETE FROM sessions WHERE expires_at <= ?", now));
     }
+
+    /** Ends the operator's sessions (all, or all but {@code keepTokenHash}); returns how many. */
+    public int endSessions(java.sql.Connection c, String username, String keepTokenHash) throws java.sql.SQLException {
+        return keepTokenHash == null ? Sql.update(c, "DELETE FROM sessions WHERE username = ?", username)
+                : Sql.update(c, "DELETE FROM sessions WHERE username = ? AND token_hash <> ?", username, keepTokenHash);
+    }
+
+    public int revokeApiTokensOf(java.sql.Connection c, String username, long now) throws java.sql.SQLException {
+        return Sql.update(c, "UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL", now,
+                username);
+    }
+
+    public void createPasswordReset(java.sql.Connection c, String tokenHash, String username, String createdBy,
+                                    long now, long expiresAt) throws java.sql.SQLException {
+        Sql.update(c, "INSERT INTO password_resets (token_hash, username, created_by, created_at, expires_at) VALUES "
+                + "(?, ?, ?, ?, ?)", tokenHash, username, createdBy, now, expiresAt);
+    }
+
+    /** Spends a reset token: the operator it was issued for, if it is known, unused and not expired. */
+    public Optional<String> consumePasswordReset(java.sql.Connection c, String tokenHash, long now)
+            throws java.sql.SQLException {
+        if (Sql.update(c, "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND "
+                + "expires_at > ?", now, tokenHash, now) != 1) {
+            return Optional.empty();
+        }
+        return Sql.one(c, "SELECT username FROM password_resets WHERE token_hash = ?", rs -> rs.getString(1), tokenHash);
+    }
 }

@@ -29,15 +29,26 @@ public final class Database implements AutoCloseable {
     /** SQLite only: copies the write-ahead log into the database file off the writer's path. */
     private final Checkpointer checkpointer;
 
-    private Database(HikariDataSource pool, Kind kind) {
+    private Database(HikariDataSource pool, Kind kind, GroupCommitObserver observer) {
         this.pool = pool;
         this.kind = kind;
-        this.groupCommit = kind == Kind.SQLITE ? new GroupCommit(pool, this::lockWriter, this::unlockWriter) : null;
+        this.groupCommit = kind == Kind.SQLITE
+                ? new GroupCommit(pool, this::lockWriter, this::unlockWriter, observer) : null;
         this.checkpointer = kind == Kind.SQLITE ? new Checkpointer(pool) : null;
     }
 
     public static Database open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, null, GroupCommitObserver.NONE);
+    }
+
+    /**
+     * Opens the pool with its meters (HikariCP's own {@code hikaricp_connections_*} on {@code registry}, when given)
+     * and tells {@code observer} of each group-commit batch.
+     */
+    public static Database open(String jdbcUrl, String user, String password,
+                                io.micrometer.core.instrument.MeterRegistry registry, GroupCommitObserver observer) {
         HikariConfig config = new HikariConfig();
+        if (registry != null) config.setMetricRegistry(registry);
         config.setPoolName("server-enroll");
         Kind kind;
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
@@ -51,6 +62,7 @@ public final class Database implements AutoCloseable {
             // The committing connection checkpoints only past 10,000 log pages (SQLite's default is 1,000); the
             // Checkpointer thread copies most pages before that, off the writer's path (see there).
             sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(Checkpointer.WRITER_CHECKPOINT_PAGES));
+            ownerOnly(jdbcUrl);
             SQLiteDataSource ds = new SQLiteDataSource(sqlite);
             ds.setUrl(jdbcUrl);
             config.setDataSource(ds);
@@ -67,7 +79,34 @@ public final class Database implements AutoCloseable {
                     + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)) + "'");
         }
         config.setConnectionTimeout(10_000);
-        return new Database(new HikariDataSource(config), kind);
+        return new Database(new HikariDataSource(config), kind, observer);
+    }
+
+    /**
+     * The database holds the operators' password hashes and token digests: its file is created readable by the owner
+     * only (0600), and an existing one is narrowed to that. SQLite creates the -wal and -shm files with the mode of
+     * the database file, so they follow.
+     */
+    private static void ownerOnly(String jdbcUrl) {
+        String file = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        if (query >= 0) file = file.substring(0, query);
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) return;
+        java.nio.file.Path path = java.nio.file.Path.of(file);
+        if (!java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) return;
+        var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        try {
+            if (java.nio.file.Files.notExists(path)) {
+                java.nio.file.Files.createFile(path, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(mode));
+            }
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                java.nio.file.Path p = java.nio.file.Path.of(file + suffix);
+                if (java.nio.file.Files.exists(p)) java.nio.file.Files.setPosixFilePermissions(p, mode);
+            }
+        } catch (java.io.IOException e) {
+            throw new StorageException("Cannot create or restrict the database file " + file + " to mode 0600: "
+                    + e.getMessage());
+        }
     }
 
     public Kind kind() {

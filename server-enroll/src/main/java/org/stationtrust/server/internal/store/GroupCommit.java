@@ -27,6 +27,7 @@ final class GroupCommit implements AutoCloseable {
     private final Runnable unlock;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final GroupCommitObserver observer;
     private volatile boolean closed;
 
     private static final class Pending<T> {
@@ -47,8 +48,9 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    GroupCommit(DataSource pool, Runnable lock, Runnable unlock) {
+    GroupCommit(DataSource pool, Runnable lock, Runnable unlock, GroupCommitObserver observer) {
         this.pool = pool;
+        this.observer = observer;
         this.lock = lock;
         this.unlock = unlock;
         writer = new Thread(this::loop, "sqlite-group-commit");
@@ -105,6 +107,7 @@ final class GroupCommit implements AutoCloseable {
 
     /** One transaction for the batch; on any failure, each write again alone. */
     private void commit(List<Pending<?>> batch) {
+        long start = System.nanoTime();
         lock.run();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
@@ -121,6 +124,7 @@ final class GroupCommit implements AutoCloseable {
             for (Pending<?> p : batch) p.answer.completeExceptionally(e);
         } finally {
             unlock.run();
+            observer.committed(batch.size(), System.nanoTime() - start);
         }
     }
 

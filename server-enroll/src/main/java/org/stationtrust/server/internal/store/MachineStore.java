@@ -169,6 +169,33 @@ public final class MachineStore {
         }
     }
 
+    /** An ACTIVE machine the overdue sweep looks at. */
+    public record OverdueCandidate(String id, String name, String attestationStatus, Long lastSuccessAt) {
+    }
+
+    /**
+     * ACTIVE machines still OK (or never attested) whose last success, or approval when there was none, is before
+     * {@code cutoff}. A FAILED machine keeps FAILED: it is refused already and its failure was reported.
+     */
+    public List<OverdueCandidate> overdueCandidates(Connection c, long cutoff, int limit) throws SQLException {
+        return Sql.query(c, "SELECT id, name, attestation_status, last_success_at FROM machines WHERE state = ? AND "
+                + "attestation_status IN ('OK', 'NONE') AND COALESCE(last_success_at, decided_at, created_at) < ? "
+                + "LIMIT ?", rs -> new OverdueCandidate(rs.getString(1), rs.getString(2), rs.getString(3),
+                Sql.nullableLong(rs, "last_success_at")), EnrollmentState.ACTIVE.name(), cutoff, limit);
+    }
+
+    /** Sets OVERDUE only if the status and age are still what the sweep saw (a quote may have landed meanwhile). */
+    public boolean markOverdue(Connection c, String id, String seenStatus, long cutoff) throws SQLException {
+        return Sql.update(c, "UPDATE machines SET attestation_status = 'OVERDUE' WHERE id = ? AND state = ? AND "
+                + "attestation_status = ? AND COALESCE(last_success_at, decided_at, created_at) < ?", id,
+                EnrollmentState.ACTIVE.name(), seenStatus, cutoff) == 1;
+    }
+
+    /** PostgreSQL: takes the transaction-scoped advisory lock {@code key}, or answers false when another holds it. */
+    public boolean tryAdvisoryLock(Connection c, long key) throws SQLException {
+        return Sql.one(c, "SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), key).orElse(false);
+    }
+
     public List<AttestationRecord> history(String machineId, int limit) {
         return db.withConnection(c -> Sql.query(c, "SELECT * FROM attestations WHERE machine_id = ? ORDER BY at DESC "
                 + "LIMIT ?", rs -> new AttestationRecord(rs.getString("id"), rs.getString("machine_id"),

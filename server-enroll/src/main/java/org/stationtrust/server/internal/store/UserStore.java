@@ -48,4 +48,31 @@ public final class UserStore {
     public long count() {
         return db.withConnection(c -> Sql.one(c, "SELECT COUNT(*) AS n FROM users", rs -> rs.getLong("n")).orElse(0L));
     }
+
+    public Optional<User> find(java.sql.Connection c, String username) throws java.sql.SQLException {
+        return Sql.one(c, "SELECT * FROM users WHERE username = ?", rs -> new User(rs.getString("username"),
+                rs.getString("password_hash"), Role.parse(rs.getString("role")), rs.getLong("created_at"),
+                rs.getInt("disabled") != 0), username);
+    }
+
+    public boolean setDisabled(java.sql.Connection c, String username, boolean disabled) throws java.sql.SQLException {
+        return Sql.update(c, "UPDATE users SET disabled = ? WHERE username = ?", disabled ? 1 : 0, username) == 1;
+    }
+
+    public boolean setPasswordHash(java.sql.Connection c, String username, String hash) throws java.sql.SQLException {
+        return Sql.update(c, "UPDATE users SET password_hash = ? WHERE username = ?", hash, username) == 1;
+    }
+
+    /** Removes the operator with its sessions, API tokens and reset tokens (the audit log keeps its history). */
+    public boolean delete(java.sql.Connection c, String username) throws java.sql.SQLException {
+        Sql.update(c, "DELETE FROM sessions WHERE username = ?", username);
+        Sql.update(c, "DELETE FROM api_tokens WHERE username = ?", username);
+        Sql.update(c, "DELETE FROM password_resets WHERE username = ?", username);
+        return Sql.update(c, "DELETE FROM users WHERE username = ?", username) == 1;
+    }
+
+    public long enabledAdmins(java.sql.Connection c) throws java.sql.SQLException {
+        return Sql.one(c, "SELECT COUNT(*) AS n FROM users WHERE role = ? AND disabled = 0", rs -> rs.getLong("n"),
+                Role.ADMIN.name()).orElse(0L);
+    }
 }

@@ -3,7 +3,7 @@ package org.stationtrust.server.internal.web;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
@@ -21,6 +21,7 @@ import org.stationtrust.server.internal.audit.AuditEvent;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.auth.LoginThrottle;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
@@ -37,9 +38,81 @@ public final class AdminPage {
     }
 
     /** The login form and its POST: the only page routes open to anonymous callers. */
-    public void registerPublic(Javalin app) {
+    public void registerPublic(RoutesConfig app) {
         app.get("/admin/login", ctx -> ctx.html(Html.page("Sign in", null, loginForm(ctx, null))));
         app.post("/admin/login", this::login);
+        // The one-time reset token is the credential here (an admin issued it); outside /admin, no session.
+        app.get(RESET_PAGE, ctx -> ctx.html(Html.page("Set a new password", null, resetForm(null))));
+        app.post(RESET_PAGE, ctx -> {
+            c.loginLimit().acquire("ip:" + ctx.ip());
+            String next = ctx.formParam("password");
+            c.operators().redeemReset(ctx.formParam("token"), next == null ? null : next.toCharArray(), ctx.ip());
+            ctx.redirect("/admin/login", HttpStatus.SEE_OTHER);
+        });
+    }
+
+    static final String RESET_PAGE = "/reset-password";
+
+    private static String resetForm(String error) {
+        return (error == null ? "" : "<p class=\"warn\">" + Html.esc(error) + "</p>") + "<form method=\"post\" action=\""
+                + RESET_PAGE + "\"><p><label>Reset token <input name=\"token\" id=\"token\" required maxlength=\"100\">"
+                + "</label></p><p><label>New password <input type=\"password\" name=\"password\" id=\"password\" required "
+                + "minlength=\"12\" maxlength=\"1024\" autocomplete=\"new-password\"></label></p><button type=\"submit\" "
+                + "id=\"reset\">Set password</button></form>";
+    }
+
+    /** Operators: disable, enable, remove, issue a one-time password reset (admins). */
+    private void users(Context ctx, Caller who) {
+        StringBuilder b = new StringBuilder("<table id=\"operators\"><tr><th>Operator</th><th>Role</th><th>State</th>"
+                + "<th>Actions</th></tr>");
+        for (var u : c.users().list()) {
+            String n = u.username();
+            b.append("<tr data-user=\"").append(Html.esc(n)).append("\"><td>").append(Html.esc(n)).append("</td><td>")
+                    .append(Html.esc(u.role().name().toLowerCase(java.util.Locale.ROOT))).append("</td><td>")
+                    .append(u.disabled() ? "<span class=\"warn\">disabled</span>" : "enabled").append("</td><td>");
+            if (!n.equals(who.username())) {
+                b.append(u.disabled() ? Html.reasonForm("/admin/users/" + n + "/enable", who.csrfToken(), "Enable",
+                        "enable-" + n) : Html.reasonForm("/admin/users/" + n + "/disable", who.csrfToken(), "Disable",
+                        "disable-" + n));
+                b.append(Html.reasonForm("/admin/users/" + n + "/remove", who.csrfToken(), "Remove", "remove-" + n));
+                b.append("<form class=\"inline\" method=\"post\" action=\"/admin/users/").append(Html.esc(n))
+                        .append("/password-reset\">").append(Html.hidden("csrf", who.csrfToken()))
+                        .append("<button type=\"submit\" id=\"reset-").append(Html.esc(n))
+                        .append("\">Password reset token</button></form>");
+            }
+            b.append("</td></tr>");
+        }
+        ctx.html(Html.page("Operators", who.username(), b.append("</table>").toString()));
+    }
+
+    private void issueReset(Context ctx, Caller who) {
+        var reset = c.operators().issueReset(who.username(), ctx.pathParam("id"));
+        ctx.html(Html.page("Password reset token", who.username(), "<p>Give this one-time token to "
+                + Html.esc(reset.username()) + " over a trusted channel. It works once, until " + Html.esc(
+                reset.expiresAt().toString()) + ", at <code>" + RESET_PAGE + "</code>:</p><p><code id=\"reset-token\">"
+                + Html.esc(reset.token()) + "</code></p><p><a href=\"/admin/users\">Back to operators</a></p>"));
+    }
+
+    private void passwordForm(Context ctx, Caller who) {
+        ctx.html(Html.page("Change my password", who.username(), "<form method=\"post\" action=\"/admin/password\">"
+                + Html.hidden("csrf", who.csrfToken()) + "<p><label>Current password <input type=\"password\" "
+                + "name=\"current\" id=\"current\" required maxlength=\"1024\" autocomplete=\"current-password\"></label>"
+                + "</p><p><label>New password <input type=\"password\" name=\"password\" id=\"password\" required "
+                + "minlength=\"12\" maxlength=\"1024\" autocomplete=\"new-password\"></label></p><button type=\"submit\" "
+                + "id=\"change\">Change</button></form>"));
+    }
+
+    private void changePassword(Context ctx, Caller who) {
+        String current = ctx.formParam("current");
+        String next = ctx.formParam("password");
+        if (current == null || next == null) {
+            throw new org.stationtrust.server.internal.http.ApiException(
+                    org.stationtrust.protocol.ErrorCode.INVALID_FIELD, "Current and new password are required");
+        }
+        String session = ctx.cookie(Authenticator.SESSION_COOKIE);
+        c.operators().changeOwnPassword(who.username(), current.toCharArray(), next.toCharArray(),
+                session == null ? null : org.stationtrust.server.internal.auth.Secrets.digest(session));
+        ctx.redirect("/admin", HttpStatus.SEE_OTHER);
     }
 
     public List<AdminRoute> routes() {
@@ -93,6 +166,22 @@ public final class AdminPage {
             ctx.redirect("/admin/tokens", HttpStatus.SEE_OTHER);
         }));
         r.add(page(GET, "/admin/audit", Role.AUDITOR, this::audit));
+        r.add(page(GET, "/admin/users", Role.ADMIN, this::users));
+        r.add(page(POST, "/admin/users/{id}/disable", Role.ADMIN, (ctx, who) -> {
+            c.operators().disable(who.username(), who.username(), ctx.pathParam("id"), ctx.formParam("reason"));
+            ctx.redirect("/admin/users", HttpStatus.SEE_OTHER);
+        }));
+        r.add(page(POST, "/admin/users/{id}/enable", Role.ADMIN, (ctx, who) -> {
+            c.operators().enable(who.username(), ctx.pathParam("id"), ctx.formParam("reason"));
+            ctx.redirect("/admin/users", HttpStatus.SEE_OTHER);
+        }));
+        r.add(page(POST, "/admin/users/{id}/remove", Role.ADMIN, (ctx, who) -> {
+            c.operators().remove(who.username(), who.username(), ctx.pathParam("id"), ctx.formParam("reason"));
+            ctx.redirect("/admin/users", HttpStatus.SEE_OTHER);
+        }));
+        r.add(page(POST, "/admin/users/{id}/password-reset", Role.ADMIN, this::issueReset));
+        r.add(page(GET, "/admin/password", Role.AUDITOR, this::passwordForm));
+        r.add(page(POST, "/admin/password", Role.AUDITOR, this::changePassword));
         r.add(page(POST, "/admin/logout", Role.AUDITOR, (ctx, who) -> {
             c.auth().logout(ctx.cookie(Authenticator.SESSION_COOKIE));
             ctx.header("Set-Cookie", cookie("", 0));
@@ -126,28 +215,66 @@ public final class AdminPage {
     }
 
     private void login(Context ctx) {
-        c.loginLimit().acquire("ip:" + ctx.ip());
         String expected = ctx.cookie(LOGIN_COOKIE);
         String presented = ctx.formParam("login_csrf");
         if (expected == null || presented == null || !java.security.MessageDigest.isEqual(
                 expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            c.loginLimit().acquire("ip:" + ctx.ip());
             throw new org.stationtrust.server.internal.http.ApiException(
                     org.stationtrust.protocol.ErrorCode.CSRF_TOKEN_INVALID,
                     "The sign-in form is stale or came from another site: reload /admin/login and sign in again");
         }
         String user = ctx.formParam("username");
         String password = ctx.formParam("password");
-        var session = (user == null || password == null || password.length() > 1024) ? java.util.Optional.<Authenticator.Session>empty()
-                : c.auth().login(user, password.toCharArray());
-        if (session.isEmpty()) {
-            c.audit().append("anonymous@" + ctx.ip(), "login", user == null ? "" : user, "REFUSED", "wrong user or password");
+        if (user == null || password == null || user.length() > 64 || password.length() > 1024) {
+            c.loginLimit().acquire("ip:" + ctx.ip());
             ctx.status(401).html(Html.page("Sign in", null, loginForm(ctx, "Wrong user name or password.")));
             return;
         }
-        c.audit().append(session.get().caller().username(), "login", session.get().caller().username(), "OK", "page session");
+        LoginThrottle throttle = c.loginThrottle();
+        String device = ctx.cookie(LoginThrottle.DEVICE_COOKIE);
+        boolean trusted = throttle.trustedDevice(user, device);
+        long now = System.currentTimeMillis();
+        if (!trusted) {
+            // Per address, then per account (whatever the address): a browser that signed in before passes both.
+            c.loginLimit().acquire("ip:" + ctx.ip());
+            throttle.admit(user, now);
+        }
+        var session = c.auth().login(user, password.toCharArray());
+        if (session.isEmpty()) {
+            refusedLogin(ctx, user, throttle.failed(user, trusted ? device : null, now));
+            ctx.status(401).html(Html.page("Sign in", null, loginForm(ctx, "Wrong user name or password.")));
+            return;
+        }
+        String who = session.get().caller().username();
+        c.audit().append(who, "login", who, "OK", "page session" + (trusted ? " (known browser)" : ""));
         ctx.header("Set-Cookie", cookie(session.get().token(), c.config().sessionTtl().toSeconds()));
+        ctx.res().addHeader("Set-Cookie", LoginThrottle.DEVICE_COOKIE + "=" + throttle.succeeded(who)
+                + "; Path=/admin/login; Max-Age=31536000; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
         ctx.redirect("/admin", HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * Audits a failed sign-in: under the account's name when the account exists, else under a keyed digest of what
+     * was typed (it may be a password typed into the wrong field), counted with the other anonymous refusals.
+     * When the account starts backing off (and each time the back-off doubles) one {@code login.backoff} row
+     * says so.
+     */
+    private void refusedLogin(Context ctx, String user, LoginThrottle.Failure f) {
+        boolean known = c.users().find(user).isPresent();
+        if (known) {
+            c.audit().append("anonymous@" + ctx.ip(), "login", user, "REFUSED", "wrong password (failure " + f.failures()
+                    + " in a row for this account)");
+        } else {
+            c.refusals().refused(ctx.ip(), "login_failed", "POST /admin/login as " + c.loginThrottle().usernameDigest(user));
+        }
+        if (f.alert()) {
+            c.audit().append("server", "login.backoff", known ? user : c.loginThrottle().usernameDigest(user), "ALERT",
+                    f.failures() + " failed sign-ins in a row for this account, the last from " + ctx.ip()
+                            + "; further attempts wait " + (f.blockedForMillis() / 1000) + " s unless they come from a "
+                            + "browser that signed in before");
+        }
     }
 
     private long interval() {
@@ -157,6 +284,8 @@ public final class AdminPage {
     private void pending(Context ctx, Caller who) {
         StringBuilder b = new StringBuilder();
         List<Machine> pending = c.machines().list(EnrollmentState.PENDING_APPROVAL);
+        List<Machine> unactivated = c.machines().list(EnrollmentState.PENDING_ACTIVATION);
+        List<Machine> all = pending.isEmpty() ? List.of() : c.machines().listAll();
         if (pending.isEmpty()) b.append("<p id=\"no-pending\">No enrollment awaits approval.</p>");
         else b.append("<table id=\"pending\"><tr><th>Machine</th><th>EK certificate</th><th>TPM</th><th>First quote PCRs"
                 + "</th><th>Source / time</th><th>Decision</th></tr>");
@@ -168,6 +297,7 @@ public final class AdminPage {
                 b.append("<br><span class=\"warn\">Re-enrollment of a known EK (previous machine ")
                         .append(Html.esc(m.replacesMachine())).append("): TPM cleared or new disk image?</span>");
             }
+            b.append(sameEkWarning(m, pending, unactivated)).append(sameNameWarning(m, all));
             b.append("</td><td>");
             if (m.ekVerified()) {
                 b.append("subject: ").append(Html.esc(m.ekSubject())).append("<br>issuer: ").append(Html.esc(m.ekIssuer()))
@@ -189,7 +319,58 @@ public final class AdminPage {
             b.append("</td></tr>");
         }
         if (!pending.isEmpty()) b.append("</table>");
+        b.append(unactivatedTable(unactivated, pending));
         ctx.html(Html.page("Pending enrollments", who.username(), b.toString() + logout(who)));
+    }
+
+    /**
+     * Enrollments still waiting for their TPM to prove possession of the EK (activation). One that shares its EK
+     * with another pending enrollment is shown beside it: only the one that activates supersedes the others, so a
+     * replay of a public EK certificate cannot cancel the real station's enrollment.
+     */
+    private static String unactivatedTable(List<Machine> unactivated, List<Machine> pending) {
+        if (unactivated.isEmpty()) return "";
+        StringBuilder b = new StringBuilder("<h2>Waiting for activation</h2><table id=\"unactivated\"><tr><th>Machine"
+                + "</th><th>EK</th><th>Source / time</th></tr>");
+        int shown = 0;
+        for (Machine m : unactivated) {
+            if (++shown > 100) {
+                b.append("<tr><td colspan=\"3\">").append(unactivated.size() - 100).append(" more not shown</td></tr>");
+                break;
+            }
+            b.append("<tr class=\"unactivated\" data-machine=\"").append(Html.esc(m.id())).append("\"><td>")
+                    .append(Html.esc(m.name())).append("<br><code>").append(Html.esc(m.id())).append("</code>")
+                    .append(sameEkWarning(m, pending, unactivated)).append("</td><td>")
+                    .append(m.ekVerified() ? Html.esc(m.ekSubject()) : "unverified").append("</td><td>")
+                    .append(Html.esc(m.requestSource())).append("<br>").append(Views.time(m.createdAt()))
+                    .append("</td></tr>");
+        }
+        return b.append("</table>").toString();
+    }
+
+    /** One station can be named like another: the approver is told which machines already carry the name. */
+    private static String sameNameWarning(Machine m, List<Machine> all) {
+        List<String> others = new ArrayList<>();
+        for (Machine o : all) {
+            if (!o.id().equals(m.id()) && o.name().equalsIgnoreCase(m.name()) && o.state() != EnrollmentState.REJECTED) {
+                others.add(o.id() + " (" + o.state() + ")");
+            }
+        }
+        if (others.isEmpty()) return "";
+        return "<br><span class=\"warn same-name\">Another machine already has this name: " + Html.esc(String.join(", ",
+                others)) + "</span>";
+    }
+
+    private static String sameEkWarning(Machine m, List<Machine> pending, List<Machine> unactivated) {
+        List<String> others = new ArrayList<>();
+        for (List<Machine> list : List.of(pending, unactivated)) {
+            for (Machine o : list) {
+                if (!o.id().equals(m.id()) && o.ekName() != null && o.ekName().equals(m.ekName())) others.add(o.id());
+            }
+        }
+        if (others.isEmpty()) return "";
+        return "<br><span class=\"warn same-ek\">Same EK as other pending enrollment(s) " + Html.esc(String.join(", ",
+                others)) + ": only the one whose TPM activates supersedes the others</span>";
     }
 
     private static String pcrList(String json) {
@@ -253,6 +434,7 @@ public final class AdminPage {
                             + "placeholder=\"reason (required)\" required minlength=\"3\" maxlength=\"500\"> <button "
                             + "type=\"submit\" id=\"set-golden\">Set golden values</button></form>");
         }
+        b.append(BootSection.html(c.attestation().measuredBoot(), m.id()));
         b.append("<h2>Attestation history</h2><table id=\"history\"><tr><th>At</th><th>Outcome</th><th>Detail</th></tr>");
         for (MachineStore.AttestationRecord r : c.machines().history(m.id(), 50)) {
             b.append("<tr><td>").append(Views.time(r.at())).append("</td><td>").append(Html.esc(r.outcome()))
@@ -293,9 +475,12 @@ public final class AdminPage {
     }
 
     private void audit(Context ctx, Caller who) {
-        AuditChainReport report = c.audit().verify();
+        boolean full = "1".equals(ctx.queryParam("full"));
+        AuditChainReport report = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
         StringBuilder b = new StringBuilder("<p id=\"chain\">").append(report.intact()
-                ? "Hash chain intact (" + report.rows() + " events)."
+                ? "Hash chain intact (" + report.rows() + " events; " + (report.full() ? "all verified now"
+                        : "verified from event " + report.fromSeq() + ", earlier ones at an earlier verification: "
+                        + "<a href=\"/admin/audit?full=1\">verify all</a>") + ")."
                 : "<span class=\"warn\">Hash chain BROKEN: " + Html.esc(String.join("; ", report.problems())) + "</span>")
                 .append("</p><table id=\"audit\"><tr><th>#</th><th>At</th><th>Actor</th><th>Action</th><th>Subject</th>"
                         + "<th>Outcome</th><th>Detail</th></tr>");

@@ -31,7 +31,9 @@ final class Html {
                 + "nav a{margin-right:1em}.warn{color:#a00;font-weight:bold}code{font-size:.85em;word-break:break-all}"
                 + "form.inline{display:inline-block;margin:.2em 0}</style></head><body>"
                 + (user == null ? "" : "<nav><a href=\"/admin\">Pending</a><a href=\"/admin/machines\">Machines</a>"
-                + "<a href=\"/admin/tokens\">Tokens</a><a href=\"/admin/audit\">Audit log</a> signed in as <b id=\"who\">"
+                + "<a href=\"/admin/tokens\">Tokens</a><a href=\"/admin/audit\">Audit log</a>"
+                + "<a href=\"/admin/webhooks\">Webhooks</a><a href=\"/admin/users\">Operators</a>"
+                + "<a href=\"/admin/password\">My password</a> signed in as <b id=\"who\">"
                 + esc(user) + "</b></nav>")
                 + "<h1>" + esc(title) + "</h1>" + body + "</body></html>";
     }

@@ -122,7 +122,9 @@ class BadInputTest {
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertRefused(r, 415, "unsupported_media_type");
-        String bigQuote = "{\"nonce\":\"" + "A".repeat(80 * 1024) + "\"}";
+        // a quote may carry a boot event log of up to 1 MiB (base64), so its bound is larger than the others'
+        String bigQuote = "{\"nonce\":\"" + "A".repeat(org.stationtrust.server.internal.boot.MeasuredBoot.MAX_QUOTE_BODY)
+                + "\"}";
         assertRefused(server.stations.send("POST", "/api/v1/attestation/quotes", bigQuote, machineId,
                 StationClient.jcaSigner(station.machineKey())), 413, "body_too_large");
         assertEquals(before, snapshot());

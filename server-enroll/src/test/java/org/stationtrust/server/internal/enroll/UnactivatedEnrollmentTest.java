@@ -26,7 +26,9 @@ class UnactivatedEnrollmentTest {
             String pending = TestServer.seedMachine(db, new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
             MachineStore machines = new MachineStore(db);
             EnrollmentService service = new EnrollmentService(db, machines, new EnrollmentTokenStore(db), new AuditLog(db),
-                    Optional.empty(), false);
+                    Optional.empty(), false, (c, event) -> {
+                        throw new AssertionError("expiring an unactivated enrollment is not a webhook event: " + event);
+                    });
             assertEquals(0, service.expireUnactivated(System.currentTimeMillis() - 60_000), "not old enough yet");
             assertEquals(1, service.expireUnactivated(System.currentTimeMillis() + 1));
             assertEquals(EnrollmentState.REJECTED, machines.find(stale).orElseThrow().state());

@@ -33,14 +33,27 @@ public final class SoftwareEnrollee {
     private static final int EK_ATTRIBUTES = SoftwareStation.ATTR_FIXED_TPM | SoftwareStation.ATTR_FIXED_PARENT
             | SoftwareStation.ATTR_SENSITIVE_DATA_ORIGIN | (1 << 7) | SoftwareStation.ATTR_RESTRICTED | (1 << 17);
     private final String name;
-    private final KeyPair ek = SoftwareStation.p256();
+    private final KeyPair ek;
     private final KeyPair ak = SoftwareStation.p256();
     private volatile KeyPair machineKey = SoftwareStation.p256();
     private final SortedMap<Integer, byte[]> pcrs = new TreeMap<>();
     public String machineId;
 
     public SoftwareEnrollee(String name) {
+        this(name, SoftwareStation.p256());
+    }
+
+    /**
+     * An enrollee presenting {@code other}'s EK (public part) with its own AK and machine key: what anyone who read
+     * a station's EK certificate can send. It cannot answer the credential challenge: that needs the EK's private key.
+     */
+    public static SoftwareEnrollee withEkOf(String name, SoftwareEnrollee other) {
+        return new SoftwareEnrollee(name, other.ek);
+    }
+
+    private SoftwareEnrollee(String name, KeyPair ek) {
         this.name = name;
+        this.ek = ek;
         for (int i = 0; i < 8; i++) pcrs.put(i, SoftwareStation.sha256(("pcr" + i).getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -147,6 +160,14 @@ public final class SoftwareEnrollee {
     /** The activation body: the secret recovered from the challenge, and the first quote over its nonce. */
     public String activationBody(JsonNode challenge) {
         byte[] secret = activateCredential(d(challenge.path("credentialBlob").asText()), d(challenge.path("encryptedSecret").asText()));
+        ObjectNode b = TestServer.JSON.createObjectNode();
+        b.put("secret", B64.encodeToString(secret));
+        b.set("quote", quoteJson(challenge.path("quoteNonce").asText()));
+        return b.toString();
+    }
+
+    /** An activation body with the given secret instead of the recovered one (what a party without the EK sends). */
+    public String activationBodyWithSecret(byte[] secret, JsonNode challenge) {
         ObjectNode b = TestServer.JSON.createObjectNode();
         b.put("secret", B64.encodeToString(secret));
         b.set("quote", quoteJson(challenge.path("quoteNonce").asText()));

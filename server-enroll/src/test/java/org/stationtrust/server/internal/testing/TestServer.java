@@ -35,6 +35,12 @@ public final class TestServer implements AutoCloseable {
     public static final char[] NONCE_KEY = Base64.getEncoder().encodeToString(
             org.stationtrust.server.internal.auth.Secrets.randomBytes(33)).toCharArray();
 
+    /**
+     * Per-client limits for load tests and the benchmark, whose many workers all come from 127.0.0.1 (a deployment
+     * sees one address per station).
+     */
+    public static final org.stationtrust.server.ClientLimits UNLIMITED_CLIENTS = new org.stationtrust.server.ClientLimits(
+            100_000, 100_000, 256L * 1024 * 1024, java.time.Duration.ofSeconds(20), 2048, 200, 24);
     public final EnrollmentServer server;
     public final Database db;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -164,6 +170,14 @@ public final class TestServer implements AutoCloseable {
             return JSON.readTree(r.body());
         } catch (Exception e) {
             throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body());
+        }
+    }
+
+    public static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + body);
         }
     }
 

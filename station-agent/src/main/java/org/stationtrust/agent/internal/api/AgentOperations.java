@@ -25,6 +25,9 @@ public interface AgentOperations {
     /** Asks for an attestation now; answers at once (the result shows in status). */
     Map<String, Object> attestNow() throws ApiRefusal;
 
+    /** The agent's metrics in the Prometheus text format 0.0.4. */
+    String metrics();
+
     /** Rotates the TPM machine key with the server; answers the new key id. */
     Map<String, Object> rotateKey() throws ApiRefusal;
 }

@@ -62,6 +62,11 @@ public final class CaptureSteps {
         return out.toString();
     }
 
+    /** Each step measured so far with its duration in nanoseconds, in order. */
+    public synchronized void forEachStep(java.util.function.ObjLongConsumer<String> each) {
+        nanos.forEach(each::accept);
+    }
+
     /** The steps as {@code stepMs=1.2} pairs for a log line. */
     public synchronized String logFields() {
         StringJoiner out = new StringJoiner(" ");

@@ -32,80 +32,84 @@ public final class LocalApi implements AutoCloseable {
 
     public static LocalApi start(AgentConfig.Api settings, ApiToken token, AgentOperations operations) {
         Javalin app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
+            config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.http.generateEtags = false;
             // Answers are mostly base64 of biometric images and signatures: compressing them costs CPU and saves little.
-            config.http.disableCompression();
+            config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
             settings.corsOrigin().ifPresent(origin ->
                     config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.allowHost(origin))));
-        });
-        app.before(ctx -> {
-            CaptureSteps steps = new CaptureSteps();
-            ctx.attribute(STEPS, steps);
-            ctx.attribute("requestId", UUID.randomUUID().toString());
-            ctx.header("Cache-Control", "no-store");
-            ctx.header("X-Content-Type-Options", "nosniff");
-            guard(ctx, token, settings);
-            steps.mark("guard");
-        });
-        app.get("/v1/status", ctx -> ctx.json(operations.status()));
-        app.get("/v1/devices", ctx -> ctx.json(Map.of("devices", operations.devices())));
-        app.post("/v1/captures", ctx -> {
-            CaptureSteps steps = java.util.Objects.requireNonNull(ctx.attribute(STEPS));
-            CaptureOrder order;
-            try {
-                order = CaptureOrder.fromJson(body(ctx, settings));
-            } catch (ApiRefusal e) {
-                operations.orderRefused(e.code());
-                throw e;
-            }
-            steps.mark("parse");
-            Map<String, Object> answer = operations.capture(order, steps);
-            writeJson(ctx, answer, steps);
-        });
-        app.post("/v1/enrollment", ctx -> {
-            JsonNode body = body(ctx, settings);
-            JsonNode oneTime = body.get("token");
-            if (oneTime != null && (!oneTime.isTextual() || oneTime.asText().length() > 200)) {
-                throw new ApiRefusal(400, "bad_token", "token must be a string of at most 200 characters");
-            }
-            ctx.json(operations.enroll(java.util.Optional.ofNullable(oneTime).map(JsonNode::asText)));
-        });
-        app.post("/v1/attestations", ctx -> ctx.status(202).json(operations.attestNow()));
-        app.post("/v1/key-rotation", ctx -> ctx.json(operations.rotateKey()));
-        app.get("/v1/devices/{id}/stream", ctx -> {
-            int subId = parseSubId(ctx.queryParam("deviceSubId"));
-            String boundary = "frame-" + UUID.randomUUID();
-            ctx.contentType("multipart/x-mixed-replace; boundary=" + boundary);
-            operations.stream(ctx.pathParam("id"), subId, ctx.res().getOutputStream(), boundary);
-        });
-        app.exception(ApiRefusal.class, (e, ctx) -> refuse(ctx, e.status(), e.code(), e.getMessage()));
-        app.exception(HttpResponseException.class, (e, ctx) -> {
-            switch (e.getStatus()) {
-                case 404 -> refuse(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
-                case 405 -> refuse(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
-                case 413 -> refuse(ctx, 413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
-                default -> refuse(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
-            }
-        });
-        // The state directory failing a write (disk full, read-only, permissions) is the operator's to fix, not a crash.
-        app.exception(java.io.UncheckedIOException.class, (e, ctx) -> {
-            LOG.error("event=api.storage_error requestId={} message=\"{}\"", (Object) ctx.attribute("requestId"), e.getMessage());
-            refuse(ctx, 507, "storage_unavailable", "the agent could not write to its state directory: " + e.getMessage());
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            if (causedBySqlite(e)) {
-                // The queue or the registration chains (SQLite) could not be written: disk full or read-only.
+            // Javalin 7 takes every route at configuration time.
+            io.javalin.config.RoutesConfig routes = config.routes;
+            routes.before(ctx -> {
+                CaptureSteps steps = new CaptureSteps();
+                ctx.attribute(STEPS, steps);
+                ctx.attribute("requestId", UUID.randomUUID().toString());
+                ctx.header("Cache-Control", "no-store");
+                ctx.header("X-Content-Type-Options", "nosniff");
+                guard(ctx, token, settings);
+                steps.mark("guard");
+            });
+            routes.get("/v1/status", ctx -> ctx.json(operations.status()));
+            routes.get("/v1/devices", ctx -> ctx.json(Map.of("devices", operations.devices())));
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(operations.metrics()));
+            routes.post("/v1/captures", ctx -> {
+                CaptureSteps steps = java.util.Objects.requireNonNull(ctx.attribute(STEPS));
+                CaptureOrder order;
+                try {
+                    order = CaptureOrder.fromJson(body(ctx, settings));
+                } catch (ApiRefusal e) {
+                    operations.orderRefused(e.code());
+                    throw e;
+                }
+                steps.mark("parse");
+                Map<String, Object> answer = operations.capture(order, steps);
+                writeJson(ctx, answer, steps);
+            });
+            routes.post("/v1/enrollment", ctx -> {
+                JsonNode body = body(ctx, settings);
+                JsonNode oneTime = body.get("token");
+                if (oneTime != null && (!oneTime.isTextual() || oneTime.asText().length() > 200)) {
+                    throw new ApiRefusal(400, "bad_token", "token must be a string of at most 200 characters");
+                }
+                ctx.json(operations.enroll(java.util.Optional.ofNullable(oneTime).map(JsonNode::asText)));
+            });
+            routes.post("/v1/attestations", ctx -> ctx.status(202).json(operations.attestNow()));
+            routes.post("/v1/key-rotation", ctx -> ctx.json(operations.rotateKey()));
+            routes.get("/v1/devices/{id}/stream", ctx -> {
+                int subId = parseSubId(ctx.queryParam("deviceSubId"));
+                String boundary = "frame-" + UUID.randomUUID();
+                ctx.contentType("multipart/x-mixed-replace; boundary=" + boundary);
+                operations.stream(ctx.pathParam("id"), subId, ctx.res().getOutputStream(), boundary);
+            });
+            routes.exception(ApiRefusal.class, (e, ctx) -> refuse(ctx, e.status(), e.code(), e.getMessage()));
+            routes.exception(HttpResponseException.class, (e, ctx) -> {
+                switch (e.getStatus()) {
+                    case 404 -> refuse(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+                    case 405 -> refuse(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+                    case 413 -> refuse(ctx, 413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
+                    default -> refuse(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+                }
+            });
+            // The state directory failing a write (disk full, read-only, permissions) is the operator's to fix, not a crash.
+            routes.exception(java.io.UncheckedIOException.class, (e, ctx) -> {
                 LOG.error("event=api.storage_error requestId={} message=\"{}\"", (Object) ctx.attribute("requestId"), e.getMessage());
-                refuse(ctx, 507, "storage_unavailable", "the agent could not write to its state directory: " + e.getMessage()
-                        + "; check disk space and permissions");
-                return;
-            }
-            LOG.error("event=api.internal_error requestId={} type={} message=\"{}\"", (Object) ctx.attribute("requestId"),
-                    e.getClass().getSimpleName(), e.getMessage());
-            refuse(ctx, 500, "internal_error", "the agent failed unexpectedly (requestId " + ctx.attribute("requestId")
-                    + "); see the agent log");
+                refuse(ctx, 507, "storage_unavailable", "the agent could not write to its state directory: " + e.getMessage());
+            });
+            routes.exception(Exception.class, (e, ctx) -> {
+                if (causedBySqlite(e)) {
+                    // The queue or the registration chains (SQLite) could not be written: disk full or read-only.
+                    LOG.error("event=api.storage_error requestId={} message=\"{}\"", (Object) ctx.attribute("requestId"), e.getMessage());
+                    refuse(ctx, 507, "storage_unavailable", "the agent could not write to its state directory: " + e.getMessage()
+                            + "; check disk space and permissions");
+                    return;
+                }
+                LOG.error("event=api.internal_error requestId={} type={} message=\"{}\"", (Object) ctx.attribute("requestId"),
+                        e.getClass().getSimpleName(), e.getMessage());
+                refuse(ctx, 500, "internal_error", "the agent failed unexpectedly (requestId " + ctx.attribute("requestId")
+                        + "); see the agent log");
+            });
         });
         app.start(InetAddress.getLoopbackAddress().getHostAddress(), settings.port());
         LOG.info("event=api.started address=127.0.0.1 port={} cors={}", app.port(), settings.corsOrigin().orElse("none"));

@@ -5,13 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.stationtrust.agent.internal.audit.Redaction;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.DeviceRegistry;
 import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.SbiClient;
 import org.stationtrust.sbi.client.UntrustedDevice;
-import org.stationtrust.agent.internal.audit.Redaction;
 
 /**
  * The devices the agent knows, from the last discovery. Each gets an agent id {@code <port>-<deviceId>},
@@ -39,6 +39,11 @@ public final class DeviceDirectory {
                 e.reason(), DeviceFailures.reasonText(e)));
         registry = found;
         return found;
+    }
+
+    /** The devices of the last discovery, without discovering again (empty before the first one ended). */
+    public Optional<DeviceRegistry> lastKnown() {
+        return Optional.ofNullable(registry);
     }
 
     public DeviceRegistry current() {

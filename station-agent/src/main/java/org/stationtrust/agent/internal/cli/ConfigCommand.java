@@ -33,7 +33,8 @@ final class ConfigCommand implements Runnable {
             out.println("  server:          " + c.server().url().map(Object::toString).orElse("(none: offline)"));
             out.println("  server pin:      " + (c.server().publicKeyPins().isEmpty() ? "(none)" : c.server().publicKeyPins().toString()));
             out.println("  enrollment token:" + (c.server().enrollmentToken().isPresent() ? " set" : " not set"));
-            out.println("  tpm:             " + c.tpm().uri().orElse("(none)") + " pcrs " + c.tpm().pcrs());
+            out.println("  tpm:             " + c.tpm().uri().orElse("(none)") + " pcrs " + c.tpm().pcrs()
+                    + " event log " + c.tpm().eventLog());
             out.println("  device CAs:      " + c.devices().trustStore().map(Object::toString).orElse("(none)")
                     + " ports " + c.devices().firstPort() + "-" + c.devices().lastPort());
             out.println("  local API:       127.0.0.1:" + c.api().port() + " cors " + c.api().corsOrigin().orElse("none"));

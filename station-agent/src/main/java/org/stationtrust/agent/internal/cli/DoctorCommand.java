@@ -42,6 +42,7 @@ final class DoctorCommand implements Callable<Integer> {
         ok("configuration", "valid (" + config.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
         checkStateDir(config);
         checkTpm(config);
+        checkEventLog(config);
         checkServer(config);
         checkDevices(config);
         out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
@@ -80,6 +81,28 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (TpmException e) {
             fail("tpm", e.getMessage(), "check that " + c.tpm().uri().get() + " exists and that the agent's user is in group tss"
                     + " (ls -l /dev/tpmrm0; usermod -aG tss station-agent)");
+        }
+    }
+
+    /** The boot event log the agent sends with quotes (docs/measured-boot.md). */
+    private void checkEventLog(AgentConfig c) {
+        org.stationtrust.agent.internal.boot.EventLogSource source =
+                org.stationtrust.agent.internal.boot.EventLogSources.of(c);
+        try {
+            java.util.Optional<byte[]> log = source.read();
+            if (log.isEmpty()) {
+                ok("boot event log", "not sent (" + source.describe() + "); the server's boot policy decides");
+                return;
+            }
+            org.stationtrust.tpm.eventlog.EventLog parsed = org.stationtrust.tpm.eventlog.EventLog.parse(log.get());
+            ok("boot event log", source.describe() + " readable: " + parsed.format().label() + ", "
+                    + parsed.events().size() + " events, banks " + parsed.banks());
+        } catch (org.stationtrust.agent.internal.boot.EventLogUnreadable e) {
+            fail("boot event log", e.getMessage(), "run the agent through its systemd unit (ExecStartPre copies "
+                    + org.stationtrust.agent.internal.boot.EventLogFile.KERNEL + "), or set tpm.event_log: none");
+        } catch (org.stationtrust.tpm.eventlog.MalformedEventLog e) {
+            fail("boot event log", source.describe() + " is not a TCG event log: " + e.getMessage(),
+                    "check that tpm.event_log names the firmware's binary_bios_measurements");
         }
     }
 

@@ -36,7 +36,7 @@ public final class ConfigLoader {
     public static final Set<String> KEYS = Set.of(
             "mode", "state_dir", "machine.name",
             "server.url", "server.public_key_pins", "server.certificate_sha256", "server.timeout_seconds", "server.attestation_interval_seconds",
-            "tpm.uri", "tpm.pcrs",
+            "tpm.uri", "tpm.pcrs", "tpm.event_log",
             "devices.trust_store", "devices.ports", "devices.allowed_skew_seconds", "devices.env",
             "api.port", "api.cors_origin", "api.max_body_bytes", "api.token_group",
             "queue.initial_backoff_ms", "queue.max_backoff_seconds");
@@ -187,6 +187,11 @@ public final class ConfigLoader {
             problems.add(new Problem("tpm.uri", "expected device:/dev/tpmrm0, tbs: or swtpm:HOST:PORT, saw '" + abbreviate(tpmUri.get()) + "'"));
         }
         List<Integer> pcrs = v.integerList("tpm.pcrs", List.of(0, 1, 2, 3, 4, 5, 6, 7), 0, 23);
+        String eventLog = v.string("tpm.event_log").orElse(new AgentConfig.Tpm(tpmUri, pcrs).eventLog());
+        if (!eventLog.equals("none") && !eventLog.equals("tbs") && !eventLog.startsWith("/")) {
+            problems.add(new Problem("tpm.event_log", "expected an absolute file path, tbs or none, saw '"
+                    + abbreviate(eventLog) + "'"));
+        }
 
         Optional<Path> trustStore = v.path("devices.trust_store");
         if (trustStore.isPresent() && !Files.isDirectory(trustStore.get())) {
@@ -221,7 +226,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) return null;
         return new AgentConfig(mode, stateDir, machineName,
                 new AgentConfig.Server(url, pins, token, Duration.ofSeconds(timeout), Duration.ofSeconds(attestEvery)),
-                new AgentConfig.Tpm(tpmUri, pcrs),
+                new AgentConfig.Tpm(tpmUri, pcrs, eventLog),
                 new AgentConfig.Devices(trustStore, ports[0], ports[1], Duration.ofSeconds(skew), sbiEnv),
                 new AgentConfig.Api(apiPort, cors, maxBody, tokenGroup),
                 new AgentConfig.Queue(Duration.ofMillis(initialBackoff), Duration.ofSeconds(maxBackoff)));

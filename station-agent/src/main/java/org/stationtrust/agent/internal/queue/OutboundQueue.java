@@ -195,6 +195,18 @@ public final class OutboundQueue implements AutoCloseable {
         }
     }
 
+    /** When the oldest message still waiting (not parked) was queued, in clock milliseconds. */
+    public synchronized Optional<Long> oldestWaitingSince() {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT MIN(created_at) FROM outbox WHERE parked = 0")) {
+            rs.next();
+            long v = rs.getLong(1);
+            return rs.wasNull() ? Optional.empty() : Optional.of(v);
+        } catch (SQLException e) {
+            throw new QueueUnavailable("cannot read the offline queue", e);
+        }
+    }
+
     /** Counts of the queue. */
     public record QueueCounts(long waiting, long parked) {
     }

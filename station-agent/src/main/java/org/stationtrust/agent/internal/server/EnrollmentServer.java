@@ -53,13 +53,26 @@ public final class EnrollmentServer {
                             byte[] quoteNonce) {
     }
 
-    /** A quote as the server wants it: nonce (as issued), TPMS_ATTEST, TPMT_SIGNATURE, SHA-256 PCR values by index. */
-    public record QuoteEvidence(String nonce, byte[] attest, byte[] signature, Map<Integer, byte[]> pcrs) {
+    /**
+     * A quote as the server wants it: nonce (as issued), TPMS_ATTEST, TPMT_SIGNATURE, SHA-256 PCR values by index,
+     * and the boot event log (null: none) or only its SHA-256 (hex, null: none) when the server holds that log.
+     */
+    public record QuoteEvidence(String nonce, byte[] attest, byte[] signature, Map<Integer, byte[]> pcrs,
+                                byte[] eventLog, String eventLogSha256) {
+        public QuoteEvidence(String nonce, byte[] attest, byte[] signature, Map<Integer, byte[]> pcrs) {
+            this(nonce, attest, signature, pcrs, null, null);
+        }
+
         QuoteSubmission toWire() {
             Map<String, String> values = new java.util.TreeMap<>();
             pcrs.forEach((i, v) -> values.put(Integer.toString(i), B64.encodeToString(v)));
-            return new QuoteSubmission(nonce, B64.encodeToString(attest), B64.encodeToString(signature), values);
+            return new QuoteSubmission(nonce, B64.encodeToString(attest), B64.encodeToString(signature), values,
+                    eventLog == null ? null : B64.encodeToString(eventLog), eventLogSha256);
         }
+    }
+
+    /** A quote nonce, and the SHA-256 of the boot event log the server holds for this machine, if any. */
+    public record QuoteNonce(String nonce, java.util.Optional<String> heldEventLogSha256) {
     }
 
     public Challenge enroll(EnrollmentRequest request) throws ServerRefused, ServerUnreachable {
@@ -85,6 +98,13 @@ public final class EnrollmentServer {
     public String nonce(NoncePurpose purpose, RequestSigning signing) throws ServerRefused, ServerUnreachable {
         return call(StationRoute.NONCE, StationRoute.NONCE.path(), new NonceRequest(purpose), signing, NonceIssued.class)
                 .nonce();
+    }
+
+    /** A quote nonce; the answer also says which event log digest the server holds (docs/server-api.md). */
+    public QuoteNonce quoteNonce(RequestSigning signing) throws ServerRefused, ServerUnreachable {
+        NonceIssued a = call(StationRoute.NONCE, StationRoute.NONCE.path(), new NonceRequest(NoncePurpose.QUOTE), signing,
+                NonceIssued.class);
+        return new QuoteNonce(a.nonce(), java.util.Optional.ofNullable(a.eventLogSha256()));
     }
 
     public QuoteResult submitQuote(QuoteEvidence quote, RequestSigning signing) throws ServerRefused, ServerUnreachable {

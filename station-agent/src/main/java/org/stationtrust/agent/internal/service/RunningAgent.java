@@ -25,6 +25,7 @@ import org.stationtrust.agent.internal.capture.DeviceFailures;
 import org.stationtrust.agent.internal.capture.PacketOutbox;
 import org.stationtrust.agent.internal.config.StateDirectory;
 import org.stationtrust.agent.internal.identity.StationState;
+import org.stationtrust.agent.internal.metrics.AgentMetrics;
 import org.stationtrust.agent.internal.queue.Backoff;
 import org.stationtrust.agent.internal.queue.Courier;
 import org.stationtrust.agent.internal.queue.Foreground;
@@ -61,6 +62,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     private final Optional<AuditShipper> shipper;
     private volatile LocalApi api;
     private final ApiToken token;
+    private final AgentMetrics metrics;
+    private final Clock clock;
 
     private RunningAgent(Builder b) {
         this.config = b.config;
@@ -77,6 +80,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         this.shipper = Optional.ofNullable(b.shipper);
         this.api = b.api;
         this.token = b.token;
+        this.metrics = b.metrics;
+        this.clock = b.clock;
     }
 
     /** Everything built so far, so a failure half-way closes what was opened. */
@@ -95,6 +100,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         AuditShipper shipper;
         LocalApi api;
         ApiToken token;
+        AgentMetrics metrics;
+        Clock clock;
 
         void closeQuietly() {
             for (AutoCloseable c : new AutoCloseable[] {api, server, courier, captures, sbi, chains, queue, identity, audit}) {
@@ -120,6 +127,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         }
         Builder b = new Builder();
         b.config = config;
+        b.clock = clock;
+        b.metrics = AgentMetrics.create();
         try {
             b.state = StateDirectory.open(config.stateDir(), config.api().tokenGroup());
             b.audit = AuditLog.open(b.state.root(), clock);
@@ -130,7 +139,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             b.audit.append("agent.started", Map.of("mode", config.mode().name().toLowerCase(java.util.Locale.ROOT),
                     "machineName", config.machineName()));
             ConfigFingerprint.recordChange(config, b.state, b.audit);
-            b.identity = StationIdentity.open(config, b.state, b.audit);
+            b.identity = StationIdentity.open(config, b.state, b.audit, b.metrics.tpmCalls());
             AesGcmCipher cipher = new AesGcmCipher(dataKey(b, clock));
             b.queue = OutboundQueue.open(b.state.resolve("queue.db"), cipher, clock,
                     new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()));
@@ -176,6 +185,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             }
             b.token = ApiToken.loadOrCreate(b.state.root(), config.api().tokenGroup());
             RunningAgent agent = new RunningAgent(b);
+            b.metrics.watch(new MetricsSource(agent.queue, agent.shipper, agent.devices, agent.identity, clock));
             b.api = LocalApi.start(config.api(), b.token, agent);
             agent.api = b.api;
             LOG.info("event=agent.ready api=127.0.0.1:{} phase={}", b.api.port(), b.identity.state().phase());
@@ -307,7 +317,14 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             throw new ApiRefusal(409, "station_not_active", "this station is " + identity.state().phase()
                     + "; captures are allowed once the server approved its enrollment (see station-agent status)");
         }
-        return flow.capture(order, steps);
+        Map<String, Object> answer = flow.capture(order, steps);
+        steps.forEachStep(metrics::captureStep);
+        return answer;
+    }
+
+    @Override
+    public String metrics() {
+        return metrics.scrape();
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class ServerSession implements AutoCloseable {
     private final Clock clock;
     private final RequestSigning signing;
     private final RotationRecovery recovery;
+    private final org.stationtrust.agent.internal.boot.EventLogSource eventLog;
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
     private static final Backoff APPROVAL_POLL = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private final Object wake = new Object();
@@ -59,6 +60,7 @@ public final class ServerSession implements AutoCloseable {
         this.clock = clock;
         this.signing = identity.requestSigning(clock);
         this.recovery = new RotationRecovery(identity, server, audit, clock);
+        this.eventLog = org.stationtrust.agent.internal.boot.EventLogSources.of(config);
         this.thread = new Thread(this::loop, "server-session");
         this.thread.setDaemon(true);
     }
@@ -208,13 +210,17 @@ public final class ServerSession implements AutoCloseable {
         return schedule();
     }
 
-    /** One attestation: fresh nonce from the server, quote with the AK, server verifies. */
+    /** One attestation: fresh nonce from the server, quote with the AK and the boot event log, server verifies. */
     public void attest() throws ServerUnreachable, ServerRefused, TpmException {
         try {
-            String nonce = server.nonce(NoncePurpose.QUOTE, signing);
-            Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs())));
-            QuoteResult answer = server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce,
-                    quote.attest(), quote.signature(), quote.pcrs().asMap()), signing);
+            QuoteResult answer;
+            try {
+                answer = quoteOnce(false);
+            } catch (ServerRefused e) {
+                // the server no longer holds the log whose digest was sent (another instance, a restore): send it whole
+                if (!e.is(ErrorCode.EVENT_LOG_REQUIRED)) throw e;
+                answer = quoteOnce(true);
+            }
             learnInterval(answer.attestationIntervalSeconds());
             identity.update(identity.state().withAttestation(clock.instant().toString(), "PASSED"));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
@@ -225,6 +231,39 @@ public final class ServerSession implements AutoCloseable {
                 refreshEnrollmentState();
             }
             throw e;
+        }
+    }
+
+    private QuoteResult quoteOnce(boolean wholeLog)
+            throws ServerUnreachable, ServerRefused, TpmException {
+        EnrollmentServer.QuoteNonce issued = server.quoteNonce(signing);
+        String nonce = issued.nonce();
+        Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs())));
+        byte[] log = bootEventLog();
+        String digest = log == null ? null : java.util.HexFormat.of().formatHex(sha256(log));
+        // wire cost: a log the server already holds travels as its digest only
+        boolean unchanged = !wholeLog && digest != null && issued.heldEventLogSha256().map(digest::equalsIgnoreCase)
+                .orElse(false);
+        return server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(),
+                quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing);
+    }
+
+    /** The boot event log, or null (none configured, or unreadable: audited, and the server's policy decides). */
+    private byte[] bootEventLog() {
+        try {
+            return eventLog.read().orElse(null);
+        } catch (org.stationtrust.agent.internal.boot.EventLogUnreadable e) {
+            LOG.warn("event=event_log.unreadable source={} reason={}", eventLog.describe(), e.getMessage());
+            audit.append("event_log.unreadable", Map.of("source", eventLog.describe()));
+            return null;
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java 17 has SHA-256", e);
         }
     }
 

@@ -18,13 +18,13 @@ import org.stationtrust.agent.internal.identity.SignedRequests;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.identity.TpmAccess;
 import org.stationtrust.agent.internal.identity.TpmMachineSigner;
-import org.stationtrust.tpm.TpmProtocolError;
-import org.stationtrust.tpm.TpmUnreachable;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmConnection;
 import org.stationtrust.tpm.TpmException;
+import org.stationtrust.tpm.TpmProtocolError;
+import org.stationtrust.tpm.TpmUnreachable;
 
 /**
  * The station's identity: the TPM connection and its provisioned keys (EK, AK, machine key), the state
@@ -41,9 +41,11 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
     private final MachineSigner signer;
     private final DataKeySource dataKey;
     private volatile StationState state;
+    private final io.micrometer.core.instrument.Timer tpmCalls;
 
     private StationIdentity(StateDirectory stateDir, AuditLog audit, TpmConnection connection, MachineIdentity machine,
-                            DataKeySource dataKey, StationState state) {
+                            DataKeySource dataKey, StationState state, io.micrometer.core.instrument.Timer tpmCalls) {
+        this.tpmCalls = tpmCalls;
         this.uri = connection == null ? Optional.empty() : Optional.of(connection.uri());
         this.stateDir = stateDir;
         this.audit = audit;
@@ -54,7 +56,9 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         this.signer = machine == null ? null : new TpmMachineSigner(this, () -> this.state.machineId());
     }
 
-    public static StationIdentity open(AgentConfig config, StateDirectory stateDir, AuditLog audit) throws AgentStartFailure {
+    /** {@code tpmCalls} times every call into the TPM (metrics). */
+    public static StationIdentity open(AgentConfig config, StateDirectory stateDir, AuditLog audit,
+                                       io.micrometer.core.instrument.Timer tpmCalls) throws AgentStartFailure {
         StationState state;
         try {
             state = StationState.load(stateDir.root());
@@ -63,7 +67,8 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         }
         if (config.tpm().uri().isEmpty()) {
             LOG.warn("event=tpm.absent message=\"DEVELOPMENT: no TPM; no machine identity, no signed packets, queue key unsealed on disk\"");
-            return new StationIdentity(stateDir, audit, null, null, DataKeySource.unsealedFile(stateDir.root()), state);
+            return new StationIdentity(stateDir, audit, null, null, DataKeySource.unsealedFile(stateDir.root()), state,
+                    tpmCalls);
         }
         String uri = config.tpm().uri().get();
         TpmConnection connection = null;
@@ -71,7 +76,7 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
             connection = TpmConnection.open(uri);
             MachineIdentity machine = MachineIdentity.provision(connection, handles(state));
             StationIdentity identity = new StationIdentity(stateDir, audit, connection, machine,
-                    new TpmDataKey(connection, stateDir.root()), state);
+                    new TpmDataKey(connection, stateDir.root()), state, tpmCalls);
             identity.checkSameTpm();
             audit.append("tpm.provisioned", Map.of("uri", uri, "ekKind", machine.endorsementKey().kind().name(),
                     "machineKeyName", hex(machine.machineKey().name())));
@@ -107,12 +112,15 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         synchronized (this) {
             if (machine == null) throw new IllegalStateException("this agent runs without a TPM");
             org.stationtrust.agent.internal.identity.TpmCallCounter.record();
+            long start = System.nanoTime();
             try {
                 return call.apply(machine);
             } catch (TpmUnreachable | TpmProtocolError lost) {
                 LOG.warn("event=tpm.reconnecting reason=\"{}\"", lost.getMessage());
                 reconnect();
                 return call.apply(machine);
+            } finally {
+                tpmCalls.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -245,7 +253,12 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
             public <T> T call(TpmCall<T> call) throws TpmException {
                 synchronized (StationIdentity.this) {
                     org.stationtrust.agent.internal.identity.TpmCallCounter.record();
-                    return call.apply(key);
+                    long start = System.nanoTime();
+                    try {
+                        return call.apply(key);
+                    } finally {
+                        tpmCalls.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
                 }
             }
 

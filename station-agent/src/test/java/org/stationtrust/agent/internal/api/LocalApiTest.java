@@ -84,6 +84,11 @@ class LocalApiTest {
         public Map<String, Object> attestNow() {
             return Map.of("attestation", "requested");
         }
+
+        @Override
+        public String metrics() {
+            return "# TYPE fake_total counter\nfake_total 1.0\n";
+        }
     };
 
     @BeforeEach

@@ -31,6 +31,24 @@ class DoctorCommandTest {
             assertTrue(text.contains("[FAIL] state directory") && text.contains("fix: chmod 700"), text);
             assertTrue(text.contains("[FAIL] server: no server.url configured"), text);
             assertTrue(text.contains("fix: set server.url"), text);
+            assertTrue(text.contains("[FAIL] boot event log: no boot event log at /run/station-agent/"), text);
+            assertTrue(text.contains("ExecStartPre copies /sys/kernel/security/tpm0/binary_bios_measurements"), text);
+        }
+    }
+
+    @Test
+    void reportsAReadableBootEventLogWithItsFormatAndEvents() throws Exception {
+        try (StationFixture station = new StationFixture(dir)) {
+            Path log = Files.write(dir.resolve("binary_bios_measurements"),
+                    org.stationtrust.tpm.simulator.SyntheticBoot.typical()
+                            .log(org.stationtrust.tpm.verify.HashAlgorithm.SHA256).bytes());
+            Path config = station.writeConfig("doctor-log", "");
+            Files.writeString(config, Files.readString(config).replace("tpm:\n", "tpm:\n  event_log: " + log + "\n"));
+            StringWriter out = new StringWriter();
+            Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "--config", config.toString(),
+                    "doctor");
+            assertTrue(out.toString().contains("[ ok ] boot event log: " + log + " readable: crypto-agile, 23 events, banks [SHA256]"),
+                    out.toString());
         }
     }
 }

@@ -167,7 +167,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyKeyIsCoveredByTheInvalidValueTest() {
-        assertEquals(20, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
+        assertEquals(21, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
     }
 
     @Test

@@ -321,5 +321,11 @@ final class LocalApiTarget {
         public Map<String, Object> rotateKey() {
             return reached("rotate");
         }
+
+        @Override
+        public String metrics() {
+            reached("metrics");
+            return "";
+        }
     }
 }

@@ -1,0 +1,51 @@
+package org.stationtrust.server;
+
+import java.time.Duration;
+
+/**
+ * What one client (one remote address) and all clients together may hold of the server, so that no anonymous
+ * party can starve the others (docs/server-api.md, "Limits against hostile clients"). Defaults suit stations that
+ * each have their own address; behind a reverse proxy every client has the proxy's address, so raise the
+ * per-client figures there.
+ *
+ * @param connectionsPerClient open connections one address may hold; further ones are closed at once
+ * @param requestsPerClient    requests of one address in progress at a time (including bodies still arriving);
+ *                             the excess is answered 429 {@code rate_limited} without reading its body
+ * @param bodyMemoryBytes      request bodies held in memory by all requests together; a request whose body would
+ *                             exceed it is answered 503 {@code server_busy} without reading it
+ * @param bodyTimeout          the longest a body may take to arrive, whatever its size
+ * @param minBodyBytesPerSecond the slowest a body may arrive after its first {@link #BODY_GRACE}
+ * @param threads              request threads of the server
+ * @param operatorThreads      of those, how many station and anonymous traffic can never take: health, readiness,
+ *                             the admin page and the operator API keep them
+ */
+public record ClientLimits(int connectionsPerClient, int requestsPerClient, long bodyMemoryBytes, Duration bodyTimeout,
+                           int minBodyBytesPerSecond, int threads, int operatorThreads) {
+    /** Bodies may start slowly (TLS, a slow first packet) for this long before the minimum rate applies. */
+    public static final Duration BODY_GRACE = Duration.ofSeconds(2);
+    /** Threads Jetty needs for itself (acceptor, selector, reserved executor) besides request handling. */
+    static final int JETTY_OWN_THREADS = 6;
+
+    public static final ClientLimits DEFAULTS = new ClientLimits(64, 32, 64L * 1024 * 1024, Duration.ofSeconds(20),
+            2048, 200, 24);
+
+    public ClientLimits {
+        if (connectionsPerClient < 1 || requestsPerClient < 1) {
+            throw new IllegalArgumentException("per-client connection and request limits must be at least 1");
+        }
+        if (bodyMemoryBytes < 1024 * 1024) throw new IllegalArgumentException("bodyMemoryBytes must be at least 1 MiB");
+        if (bodyTimeout == null || bodyTimeout.compareTo(BODY_GRACE) <= 0 || bodyTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("bodyTimeout must be more than 2 s and at most 10 minutes");
+        }
+        if (minBodyBytesPerSecond < 1) throw new IllegalArgumentException("minBodyBytesPerSecond must be at least 1");
+        if (operatorThreads < 2 || threads < operatorThreads + JETTY_OWN_THREADS + 2) {
+            throw new IllegalArgumentException("threads must exceed operatorThreads (at least 2) by at least "
+                    + (JETTY_OWN_THREADS + 2));
+        }
+    }
+
+    /** Request threads station and anonymous traffic may use at once. */
+    public int stationThreads() {
+        return threads - operatorThreads - JETTY_OWN_THREADS;
+    }
+}

@@ -1,0 +1,71 @@
+package org.stationtrust.server.internal.api;
+
+import java.util.regex.Pattern;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.RequestGate;
+import org.stationtrust.server.internal.station.SignedRequestVerifier;
+
+/**
+ * The cheap checks each route gets before its body is read ({@link RequestGate}): a station's signature header,
+ * key and timestamp; the operator token on the packet check; the enrollment rate limit. Only a request that passed
+ * them may send a packet-sized body (or, on the quote route, a quote with its boot event log); every other body is
+ * bounded by {@code maxBodyBytes}.
+ */
+final class StationPrechecks implements RequestGate.Precheck {
+    static final String PACKETS_VERIFY = org.stationtrust.protocol.StationRoute.PACKETS_VERIFY.path();
+    static final String PACKETS = org.stationtrust.protocol.StationRoute.PACKETS.path();
+    /** A quote may carry the boot event log, so an authenticated station may send it a larger body. */
+    static final String QUOTES = org.stationtrust.protocol.StationRoute.QUOTE.path();
+    private static final Pattern ACTIVATION = Pattern.compile("/api/v1/enrollments/[^/]{1,64}/activation");
+    private final Components c;
+    private final int packetLimit;
+    private final int quoteLimit;
+
+    StationPrechecks(Components c, int packetLimit, int quoteLimit) {
+        this.c = c;
+        this.packetLimit = packetLimit;
+        this.quoteLimit = quoteLimit;
+    }
+
+    @Override
+    public RequestGate.Admission admit(RequestGate.Head h) {
+        try {
+            return check(h);
+        } catch (org.stationtrust.server.internal.store.StorageException e) {
+            throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "The database is unavailable; retry later");
+        }
+    }
+
+    private RequestGate.Admission check(RequestGate.Head h) {
+        int standard = c.config().maxBodyBytes();
+        String path = h.path();
+        if (!h.method().equals("POST")) return new RequestGate.Admission(standard, null);
+        if (path.equals(org.stationtrust.protocol.StationRoute.ENROLL.path()) || ACTIVATION.matcher(path).matches()) {
+            c.enrollLimit().acquire("ip:" + h.client());
+            return new RequestGate.Admission(standard, null);
+        }
+        if (path.equals(PACKETS_VERIFY) && h.header().apply("Authorization") != null) {
+            Caller caller = c.auth().fromAuthorizationHeader(h.header().apply("Authorization")).orElseThrow(() ->
+                    new ApiException(ErrorCode.UNAUTHENTICATED, "The API token is unknown, expired or revoked"));
+            if (!caller.role().includes(Role.AUDITOR)) {
+                throw new ApiException(ErrorCode.FORBIDDEN, "Checking packets needs the auditor role");
+            }
+            return new RequestGate.Admission(packetLimit, caller);
+        }
+        if (path.equals(PACKETS_VERIFY) || path.equals(PACKETS) || path.startsWith("/api/v1/attestation/")
+                || path.startsWith("/api/v1/stations/")) {
+            String header = h.header().apply(org.stationtrust.protocol.StationHeaders.SIGNATURE);
+            if (header == null && path.equals(PACKETS_VERIFY)) {
+                throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) "
+                        + "or sign the request as a station (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ")");
+            }
+            SignedRequestVerifier.Authenticated a = c.signed().authenticate(h.method(), path, header);
+            boolean packet = path.equals(PACKETS_VERIFY) || path.equals(PACKETS);
+            return new RequestGate.Admission(packet ? packetLimit : path.equals(QUOTES) ? quoteLimit : standard, a);
+        }
+        return new RequestGate.Admission(standard, null);
+    }
+}

@@ -1,0 +1,135 @@
+package org.stationtrust.server.internal.boot;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.stationtrust.server.internal.boot.BootVerdict.Result;
+import org.stationtrust.tpm.eventlog.BootAuthority;
+import org.stationtrust.tpm.eventlog.BootState;
+import org.stationtrust.tpm.eventlog.EventLog;
+import org.stationtrust.tpm.eventlog.EventLogMismatch;
+import org.stationtrust.tpm.eventlog.EventLogReplay;
+import org.stationtrust.tpm.eventlog.MalformedEventLog;
+import org.stationtrust.tpm.eventlog.SecureBoot;
+import org.stationtrust.tpm.eventlog.SignatureEntry;
+import org.stationtrust.tpm.eventlog.VerifiedEventLog;
+import org.stationtrust.tpm.verify.HashAlgorithm;
+
+/**
+ * Judges a boot by its event log against a policy, in this order: the log parses, it replays to the
+ * quoted PCRs (only then is anything in it believed), then each rule over the boot state
+ * (docs/measured-boot.md), then the difference from the last accepted boot. The first failure decides.
+ */
+public final class BootJudge {
+    private BootJudge() {
+    }
+
+    /**
+     * @param log the event log the station sent, empty when it sent none
+     * @param quoted PCR values of {@code bank} from a verified quote
+     * @param lastAccepted the summary of the machine's last accepted boot, if any
+     * @param baseline exact PCR values (approval baseline or golden values) for {@code onNoEventLog: baseline}
+     */
+    public static BootVerdict judge(BootPolicy policy, Optional<byte[]> log, HashAlgorithm bank,
+            SortedMap<Integer, byte[]> quoted, Optional<BootSummary> lastAccepted,
+            SortedMap<Integer, byte[]> baseline) {
+        Objects.requireNonNull(policy, "policy");
+        if (log.isEmpty()) {
+            return noLog(policy, quoted, baseline);
+        }
+        VerifiedEventLog verified;
+        try {
+            verified = EventLogReplay.verify(EventLog.parse(log.get()), bank, quoted, policy.replayPcrs(),
+                    policy.allowMissingExitBootServices());
+        } catch (MalformedEventLog e) {
+            return BootVerdict.failed(Result.EVENT_LOG_INVALID, "parse", Optional.empty(), e.getMessage(),
+                    Optional.empty());
+        } catch (EventLogMismatch e) {
+            return BootVerdict.failed(Result.EVENT_LOG_INVALID, "replay", Optional.empty(), e.getMessage(),
+                    Optional.empty());
+        }
+        BootState state = BootState.of(verified);
+        Optional<BootVerdict> violation = firstViolation(policy, state, quoted);
+        if (violation.isPresent()) {
+            return violation.get();
+        }
+        BootSummary summary = BootSummary.of(state);
+        List<String> changes = lastAccepted.map(summary::changesSince).orElse(List.of());
+        Result result = changes.isEmpty() ? Result.PASSED : Result.PASSED_CHANGED;
+        String message = changes.isEmpty() ? "the boot satisfies policy " + policy.name()
+                : "the boot changed since the last accepted one and still satisfies policy " + policy.name();
+        return new BootVerdict(result, Optional.empty(), Optional.empty(), message, Optional.of(state),
+                Optional.of(summary), changes);
+    }
+
+    private static BootVerdict noLog(BootPolicy policy, SortedMap<Integer, byte[]> quoted,
+            SortedMap<Integer, byte[]> baseline) {
+        if (policy.onNoEventLog() == BootPolicy.OnNoEventLog.FAIL) {
+            return BootVerdict.failed(Result.NO_EVENT_LOG, "onNoEventLog", Optional.empty(), "the station sent no"
+                    + " boot event log and policy " + policy.name() + " requires one (onNoEventLog: fail)",
+                    Optional.empty());
+        }
+        if (baseline.isEmpty()) {
+            return BootVerdict.failed(Result.NO_EVENT_LOG, "onNoEventLog", Optional.empty(), "no event log, and the"
+                    + " machine has no PCR baseline or golden values to fall back on", Optional.empty());
+        }
+        for (Map.Entry<Integer, byte[]> e : baseline.entrySet()) {
+            byte[] q = quoted.get(e.getKey());
+            if (q == null || !MessageDigest.isEqual(q, e.getValue())) {
+                return BootVerdict.failed(Result.PCR_POLICY_VIOLATION, "onNoEventLog", Optional.empty(),
+                        "no event log; PCR " + e.getKey() + " is " + (q == null ? "not quoted" : HexFormat.of()
+                        .formatHex(q)) + " but the baseline holds " + HexFormat.of().formatHex(e.getValue()),
+                        Optional.empty());
+            }
+        }
+        return new BootVerdict(Result.PASSED, Optional.empty(), Optional.empty(), "no event log; the quoted PCRs"
+                + " equal the machine's baseline (onNoEventLog: baseline)", Optional.empty(), Optional.empty(), List.of());
+    }
+
+    private static Optional<BootVerdict> firstViolation(BootPolicy p, BootState s, SortedMap<Integer, byte[]> quoted) {
+        if (p.requireSecureBoot() && s.secureBoot() != SecureBoot.ON) {
+            return violation("requireSecureBoot", Optional.empty(), "Secure Boot is " + s.secureBoot()
+                    + " in the verified log; policy " + p.name() + " requires it on", s);
+        }
+        if (p.forbidDebug() && !s.debugFlags().isEmpty()) {
+            return violation("forbidDebug", Optional.empty(), "the boot has " + s.debugFlags() + " switched on", s);
+        }
+        if (!p.allowedBootAuthorities().isEmpty() && s.authorities().isEmpty()) {
+            return violation("allowedBootAuthorities", Optional.empty(), "the verified log names no authority that"
+                    + " verified a boot application, so none can be checked against the allowed ones", s);
+        }
+        for (BootAuthority a : s.authorities()) {
+            Optional<AuthorityMatcher> forbidden = p.forbiddenAuthorities().stream()
+                    .filter(m -> m.matches(a.entry())).findFirst();
+            if (forbidden.isPresent()) {
+                return violation("forbiddenAuthorities", Optional.of(a.entry().event()), "a boot application was"
+                        + " verified by " + a.entry().describe() + ", forbidden by '" + forbidden.get() + "'", s);
+            }
+            if (!p.allowedBootAuthorities().isEmpty()
+                    && p.allowedBootAuthorities().stream().noneMatch(m -> m.matches(a.entry()))) {
+                return violation("allowedBootAuthorities", Optional.of(a.entry().event()), "a boot application was"
+                        + " verified by " + a.entry().describe() + ", which is not among the allowed authorities", s);
+            }
+        }
+        for (AuthorityMatcher required : p.requiredDbx()) {
+            if (s.dbx().stream().noneMatch(required::matches)) {
+                Optional<Integer> dbxEvent = s.dbx().stream().map(SignatureEntry::event).findFirst();
+                return violation("requiredDbx", dbxEvent, "dbx does not revoke '" + required + "' ("
+                        + s.dbx().size() + " entries measured); apply the dbx update", s);
+            }
+        }
+        if (!p.pins().isEmpty() && p.pins().stream().noneMatch(pin -> pin.matches(s.firmwareVersions(), quoted))) {
+            return violation("pins", Optional.empty(), "the quoted PCRs match none of the " + p.pins().size()
+                    + " pinned value sets for firmware " + s.firmwareVersions(), s);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<BootVerdict> violation(String rule, Optional<Integer> event, String message, BootState s) {
+        return Optional.of(BootVerdict.failed(Result.PCR_POLICY_VIOLATION, rule, event, message, Optional.of(s)));
+    }
+}

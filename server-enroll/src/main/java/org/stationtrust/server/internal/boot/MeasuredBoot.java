@@ -1,0 +1,200 @@
+package org.stationtrust.server.internal.boot;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.store.BootStore.MachineBoot;
+import org.stationtrust.server.internal.store.BootStore;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.tpm.eventlog.EventLogLimits;
+import org.stationtrust.tpm.verify.HashAlgorithm;
+
+/**
+ * Measured boot on the server (docs/measured-boot.md): which policy applies to a machine, the event log
+ * a quote brings (whole, or only its SHA-256 when the server holds that log already), the verdict, and
+ * what is recorded of it. A machine with no policy (none assigned, no default) keeps the exact-PCR check.
+ */
+public final class MeasuredBoot {
+    /** Base64 of the largest log accepted, plus room for the rest of a quote submission. */
+    public static final int MAX_QUOTE_BODY = (EventLogLimits.DEFAULT.maxLogBytes() / 3 + 1) * 4 + 64 * 1024;
+    private static final int PARSED_POLICIES = 1024;
+
+    private final Database db;
+    private final BootStore store;
+    private final AuditLog audit;
+    /** Parsed policies by document: a stored document never changes meaning, so parse it once. */
+    private final ConcurrentHashMap<String, BootPolicy> parsed = new ConcurrentHashMap<>();
+
+    public MeasuredBoot(Database db, AuditLog audit) {
+        this.db = db;
+        this.store = new BootStore(db);
+        this.audit = audit;
+    }
+
+    public BootStore store() {
+        return store;
+    }
+
+    /** A verdict with the log it was reached on (null when none was sent nor held). */
+    public record Judgement(BootVerdict verdict, String logSha256, byte[] log, boolean logSent) {
+    }
+
+    /** The policy for this machine: its own, else the default; empty when neither exists. */
+    public Optional<BootPolicy> policyFor(Optional<MachineBoot> row) {
+        Optional<BootStore.StoredPolicy> stored = row.map(MachineBoot::policyName).flatMap(store::policy);
+        if (stored.isEmpty()) {
+            stored = store.defaultPolicy();
+        }
+        return stored.map(p -> parse(p.document()));
+    }
+
+    /** The SHA-256 (hex) of the log of this machine's last accepted boot, which a station need not resend. */
+    public Optional<String> heldDigest(String machineId) {
+        return store.machine(machineId).map(MachineBoot::acceptedLogSha256);
+    }
+
+    /**
+     * Judges a verified quote's PCRs with the machine's boot policy; empty when no policy applies.
+     *
+     * @param eventLog base64 of the log, or null
+     * @param eventLogSha256 hex SHA-256 of the log when only the digest is sent, or null
+     * @param baseline the machine's exact PCR values (baseline or golden), for onNoEventLog: baseline
+     */
+    public Optional<Judgement> judge(String machineId, String eventLog, String eventLogSha256,
+            SortedMap<Integer, byte[]> pcrs, SortedMap<Integer, byte[]> baseline) {
+        Optional<MachineBoot> row = store.machine(machineId);
+        Optional<BootPolicy> policy = policyFor(row);
+        if (policy.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] log = null;
+        boolean sent = eventLog != null;
+        if (sent) {
+            log = decode(eventLog);
+            if (eventLogSha256 != null && !sha256(log).equals(eventLogSha256.toLowerCase(Locale.ROOT))) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "eventLogSha256 is not the SHA-256 of eventLog");
+            }
+        } else if (eventLogSha256 != null) {
+            log = heldLog(row, eventLogSha256);
+        }
+        Optional<BootSummary> last = row.map(MachineBoot::acceptedSummary).map(MeasuredBoot::summary);
+        BootVerdict verdict = BootJudge.judge(policy.get(), Optional.ofNullable(log), HashAlgorithm.SHA256, pcrs, last,
+                baseline);
+        return Optional.of(new Judgement(verdict, log == null ? null : sha256(log), log, sent));
+    }
+
+    private static byte[] heldLog(Optional<MachineBoot> row, String digest) {
+        MachineBoot m = row.orElse(null);
+        if (m == null || m.acceptedLogSha256() == null || m.acceptedLog() == null
+                || !MessageDigest.isEqual(m.acceptedLogSha256().getBytes(StandardCharsets.US_ASCII),
+                digest.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+            throw new ApiException(ErrorCode.EVENT_LOG_REQUIRED, "The server holds no event log with SHA-256 " + clip(digest)
+                    + (m == null || m.acceptedLogSha256() == null ? "" : " (it holds " + m.acceptedLogSha256() + ")")
+                    + "; send the whole log in eventLog");
+        }
+        return Base64.getDecoder().decode(m.acceptedLog());
+    }
+
+    private static byte[] decode(String base64) {
+        int max = EventLogLimits.DEFAULT.maxLogBytes();
+        if (base64.length() > (max / 3 + 1) * 4) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "eventLog is longer than " + max + " bytes");
+        }
+        try {
+            return Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "eventLog is not standard padded base64");
+        }
+    }
+
+    /** The API error of a failed verdict: its result is the error code. */
+    public static ApiException failure(BootVerdict v) {
+        ErrorCode code = switch (v.result()) {
+            case EVENT_LOG_INVALID -> ErrorCode.EVENT_LOG_INVALID;
+            case NO_EVENT_LOG -> ErrorCode.NO_EVENT_LOG;
+            default -> ErrorCode.PCR_POLICY_VIOLATION;
+        };
+        return new ApiException(code, "Boot refused" + v.rule().map(r -> " by rule " + r).orElse("")
+                + v.event().map(e -> " at event #" + e).orElse("") + ": " + v.message());
+    }
+
+    /**
+     * Records the verdict in the attestation's transaction: a passing boot becomes the accepted one (its log
+     * kept); a log that did not replay is kept for the admin. Changes and failures are audited.
+     */
+    public void record(Connection c, String machineId, Judgement j, SortedMap<Integer, byte[]> pcrs)
+            throws SQLException {
+        BootVerdict v = j.verdict();
+        String log64 = j.log() == null ? null : Base64.getEncoder().encodeToString(j.log());
+        boolean accepted = v.result().passed() && v.summary().isPresent();
+        store.record(c, machineId, new BootStore.Judged(v.result().wire(), v.rule().orElse(null), v.event().orElse(null),
+                clip(v.message()), json(v.changes()), v.state().map(MeasuredBoot::json).orElse(null), PcrMap.toJson(pcrs),
+                j.logSha256(), accepted && j.logSent() ? log64 : null, accepted ? json(v.summary().get()) : null,
+                v.result() == BootVerdict.Result.EVENT_LOG_INVALID ? log64 : null));
+        if (v.result() == BootVerdict.Result.PASSED_CHANGED) {
+            audit.append(c, "machine:" + machineId, "boot.changed", machineId, "OK", clip(String.join("; ", v.changes())));
+        } else if (!v.result().passed()) {
+            audit.append(c, "machine:" + machineId, "boot.refused", machineId, v.result().wire(),
+                    v.rule().map(r -> "rule " + r + ": ").orElse("") + clip(v.message()));
+        }
+    }
+
+    BootPolicy parse(String document) {
+        BootPolicy p = parsed.get(document);
+        if (p != null) {
+            return p;
+        }
+        try {
+            p = BootPolicy.parse(document.getBytes(StandardCharsets.UTF_8));
+        } catch (BootPolicyInvalid e) {
+            // stored documents were validated when saved: this is a damaged database, fail closed
+            throw new IllegalStateException("stored boot policy does not load: " + e.getMessage(), e);
+        }
+        if (parsed.size() >= PARSED_POLICIES) {
+            parsed.clear();
+        }
+        parsed.put(document, p);
+        return p;
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(HashAlgorithm.SHA256.digest(bytes));
+    }
+
+    static String json(Object value) {
+        return EventLogCommand.json(value);
+    }
+
+    static BootSummary summary(String json) {
+        try {
+            return EventLogCommand.JSON.readValue(json, BootSummary.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored boot summary does not load: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static List<String> changes(String json) {
+        try {
+            return List.of(EventLogCommand.JSON.readValue(json, String[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored boot changes do not load: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String clip(String s) {
+        return s == null ? "" : s.length() > 1000 ? s.substring(0, 1000) + "..." : s;
+    }
+}

@@ -1,0 +1,103 @@
+package org.stationtrust.server.internal.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Measured-boot storage (migration V6): named policies with at most one default, and per machine its
+ * assigned policy, the last boot judged, the last boot accepted (log kept) and a flagged log.
+ */
+public final class BootStore {
+    private final Database db;
+
+    public BootStore(Database db) {
+        this.db = db;
+    }
+
+    public record StoredPolicy(String name, String document, boolean isDefault, String updatedBy, long updatedAt) {
+    }
+
+    /** One machine's row; every field but the id may be null (nothing judged or accepted yet). */
+    public record MachineBoot(String machineId, String policyName, String acceptedLogSha256, String acceptedLog,
+            String acceptedSummary, Long acceptedAt, String lastResult, String lastRule, Long lastEvent,
+            String lastMessage, String lastChanges, String lastState, String lastPcrs, Long lastAt, String flaggedLog,
+            Long flaggedAt) {
+    }
+
+    /** The last verdict; {@code accepted} and {@code flagged} carry the log to keep, or null. */
+    public record Judged(String result, String rule, Integer event, String message, String changes, String state,
+            String pcrs, String logSha256, String acceptedLog, String acceptedSummary, String flaggedLog) {
+    }
+
+    public void putPolicy(Connection c, String name, String document, String who) throws SQLException {
+        Sql.update(c, "INSERT INTO boot_policies (name, document, is_default, updated_by, updated_at) VALUES (?, ?, 0, ?, ?)"
+                + " ON CONFLICT (name) DO UPDATE SET document = excluded.document, updated_by = excluded.updated_by,"
+                + " updated_at = excluded.updated_at", name, document, who, System.currentTimeMillis());
+    }
+
+    /** Makes {@code name} the only default policy (null: no default). */
+    public void setDefault(Connection c, String name) throws SQLException {
+        Sql.update(c, "UPDATE boot_policies SET is_default = 0 WHERE is_default <> 0");
+        if (name != null) {
+            Sql.update(c, "UPDATE boot_policies SET is_default = 1 WHERE name = ?", name);
+        }
+    }
+
+    public List<StoredPolicy> policies() {
+        return db.withConnection(c -> Sql.query(c, "SELECT * FROM boot_policies ORDER BY name", BootStore::policy));
+    }
+
+    public Optional<StoredPolicy> policy(String name) {
+        return db.withConnection(c -> Sql.one(c, "SELECT * FROM boot_policies WHERE name = ?", BootStore::policy, name));
+    }
+
+    public Optional<StoredPolicy> defaultPolicy() {
+        return db.withConnection(c -> Sql.one(c, "SELECT * FROM boot_policies WHERE is_default <> 0",
+                BootStore::policy));
+    }
+
+    public Optional<MachineBoot> machine(String machineId) {
+        return db.withConnection(c -> Sql.one(c, "SELECT * FROM machine_boot WHERE machine_id = ?", BootStore::machine,
+                machineId));
+    }
+
+    public void assign(Connection c, String machineId, String policyName) throws SQLException {
+        Sql.update(c, "INSERT INTO machine_boot (machine_id, policy_name) VALUES (?, ?) ON CONFLICT (machine_id)"
+                + " DO UPDATE SET policy_name = excluded.policy_name", machineId, policyName);
+    }
+
+    /** Records a verdict in the attestation's transaction; accepted and flagged logs only when given. */
+    public void record(Connection c, String machineId, Judged j) throws SQLException {
+        long now = System.currentTimeMillis();
+        Sql.update(c, "INSERT INTO machine_boot (machine_id) VALUES (?) ON CONFLICT (machine_id) DO NOTHING", machineId);
+        Sql.update(c, "UPDATE machine_boot SET last_result = ?, last_rule = ?, last_event = ?, last_message = ?,"
+                + " last_changes = ?, last_state = ?, last_pcrs = ?, last_at = ? WHERE machine_id = ?", j.result(),
+                j.rule(), j.event(), j.message(), j.changes(), j.state(), j.pcrs(), now, machineId);
+        if (j.acceptedSummary() != null) {
+            Sql.update(c, "UPDATE machine_boot SET accepted_log_sha256 = ?, accepted_log = COALESCE(?, accepted_log),"
+                    + " accepted_summary = ?, accepted_at = ? WHERE machine_id = ?", j.logSha256(), j.acceptedLog(),
+                    j.acceptedSummary(), now, machineId);
+        }
+        if (j.flaggedLog() != null) {
+            Sql.update(c, "UPDATE machine_boot SET flagged_log = ?, flagged_at = ? WHERE machine_id = ?", j.flaggedLog(),
+                    now, machineId);
+        }
+    }
+
+    private static StoredPolicy policy(ResultSet rs) throws SQLException {
+        return new StoredPolicy(rs.getString("name"), rs.getString("document"), rs.getInt("is_default") != 0,
+                rs.getString("updated_by"), rs.getLong("updated_at"));
+    }
+
+    private static MachineBoot machine(ResultSet rs) throws SQLException {
+        return new MachineBoot(rs.getString("machine_id"), rs.getString("policy_name"),
+                rs.getString("accepted_log_sha256"), rs.getString("accepted_log"), rs.getString("accepted_summary"),
+                Sql.nullableLong(rs, "accepted_at"), rs.getString("last_result"), rs.getString("last_rule"),
+                Sql.nullableLong(rs, "last_event"), rs.getString("last_message"), rs.getString("last_changes"),
+                rs.getString("last_state"), rs.getString("last_pcrs"), Sql.nullableLong(rs, "last_at"), rs.getString("flagged_log"),
+                Sql.nullableLong(rs, "flagged_at"));
+    }
+}

@@ -1,0 +1,398 @@
+package org.stationtrust.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.server.internal.testing.RawHttp;
+import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.internal.testing.TestServer;
+
+/**
+ * Hostile clients against a real server on loopback (issue 13, "Proof"): each attacker sits on its own loopback
+ * address (127.0.0.2 and up) and speaks raw HTTP/1.1, so it can hold bodies back; the operators and the station
+ * use 127.0.0.1. Every figure is printed next to its limit.
+ */
+class HostileClientsTest {
+    /** Short body deadline so that the slow bodies' fate is seen within the test. */
+    static final ClientLimits QUICK = new ClientLimits(64, 32, 64L * 1024 * 1024, Duration.ofSeconds(6), 2048, 200, 24);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(120)
+    void sixHundredSlowBodiesFromOneAddressStarveNeitherHealthNorOperatorsNorAStation() throws Exception {
+        try (TestServer server = TestServer.start(dir, b -> b.clientLimits(QUICK))) {
+            SoftwareStation station = new SoftwareStation();
+            String id = server.seedMachine(station, EnrollmentState.ACTIVE, true);
+            int port = server.server.port();
+            // Warm up (class loading, JIT, first crypto use) and take the quiet figure to compare with.
+            long q0 = System.nanoTime();
+            assertEquals(200, attest(server, station, id).statusCode());
+            long quietMs = (System.nanoTime() - q0) / 1_000_000;
+            List<Socket> attack = new ArrayList<>();
+            int closedAtOnce = 0;
+            for (int i = 0; i < 600; i++) {
+                String path = i % 2 == 0 ? "/api/v1/attestation/quotes" : "/api/v1/enrollments";
+                try {
+                    Socket s = RawHttp.connect("127.0.0.2", port);
+                    attack.add(s);
+                    RawHttp.write(s, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 60000\r\n\r\n{");
+                } catch (IOException e) {
+                    closedAtOnce++;
+                }
+            }
+            // One byte every 500 ms on every connection still open (120 bytes/s per connection at most).
+            var dribble = Executors.newSingleThreadScheduledExecutor();
+            dribble.scheduleAtFixedRate(() -> {
+                for (Socket s : attack) {
+                    try {
+                        if (!s.isClosed()) s.getOutputStream().write(' ');
+                    } catch (IOException gone) {
+                        // the server closed it
+                    }
+                }
+            }, 500, 500, TimeUnit.MILLISECONDS);
+            try {
+                long t0 = System.nanoTime();
+                HttpResponse<String> health = server.request("GET", "/health", null, null);
+                long healthMs = (System.nanoTime() - t0) / 1_000_000;
+                t0 = System.nanoTime();
+                HttpResponse<String> operator = server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines", null);
+                long operatorMs = (System.nanoTime() - t0) / 1_000_000;
+                t0 = System.nanoTime();
+                var signer = StationClient.jcaSigner(station.machineKey());
+                HttpResponse<String> nonce = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id, signer);
+                long nonceMs = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(201, nonce.statusCode(), nonce.body());
+                HttpResponse<String> quote = server.stations.send("POST", "/api/v1/attestation/quotes",
+                        station.quoteBody(TestServer.json(nonce).path("nonce").asText()), id, signer);
+                long stationMs = (System.nanoTime() - t0) / 1_000_000;
+                System.out.printf("600 slow-body connections from 127.0.0.2: GET /health %d ms, operator API %d ms, "
+                        + "station nonce %d ms + quote %d ms (limit 2000 ms each; %d ms for both before the attack); "
+                        + "load average %.1f%n", healthMs, operatorMs, nonceMs, stationMs - nonceMs, quietMs,
+                        java.lang.management.ManagementFactory
+                                .getOperatingSystemMXBean().getSystemLoadAverage());
+                assertEquals(200, health.statusCode());
+                assertEquals(200, operator.statusCode(), operator.body());
+                assertEquals(200, quote.statusCode(), quote.body());
+                assertEquals("PASSED", TestServer.json(quote).path("result").asText());
+                assertTrue(healthMs < 2000 && operatorMs < 2000, "health and operator answers within 2 s");
+                assertTrue(nonceMs < 2000 && stationMs - nonceMs < 2000, "the station's two calls within 2 s each");
+            } finally {
+                dribble.shutdownNow();
+            }
+            // What the attacker got: answered at once (refused on its headers), closed as over the connection
+            // limit, or timed out by the body deadline; nothing holds a connection longer than the deadline.
+            Map<String, Integer> outcomes = new TreeMap<>();
+            long deadline = System.nanoTime() + QUICK.bodyTimeout().plusSeconds(5).toNanos();
+            for (Socket s : attack) {
+                s.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                String outcome;
+                try {
+                    RawHttp.Answer a = RawHttp.read(s.getInputStream());
+                    outcome = a.status() + " " + a.errorCode();
+                } catch (SocketTimeoutException e) {
+                    outcome = "still open";
+                } catch (IOException e) {
+                    outcome = "closed without answer";
+                }
+                outcomes.merge(outcome, 1, Integer::sum);
+                s.close();
+            }
+            outcomes.merge("closed before the request was sent", closedAtOnce, Integer::sum);
+            System.out.println("attacker's 600 connections ended as: " + outcomes);
+            assertFalse(outcomes.containsKey("still open"), "every slow body ended within the deadline: " + outcomes);
+            assertTrue(outcomes.getOrDefault("408 body_timeout", 0) > 0, "slow bodies time out: " + outcomes);
+            assertTrue(outcomes.getOrDefault("401 signature_missing", 0) > 0,
+                    "unsigned station calls are refused before their bodies: " + outcomes);
+            for (String o : outcomes.keySet()) {
+                assertFalse(o.startsWith("500"), "no internal error: " + outcomes);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void aHundredConcurrentAnonymousEightMebibyteBodiesFitInHalfAGigabyteOfHeap() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("mem.db");
+        assertEquals(0, ServerCommand.run(new String[] {"migrate", "--db", url}));
+        String token = cliTokenFor(url);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path log = dir.resolve("server.log");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process server = new ProcessBuilder(javaBin, "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp",
+                System.getProperty("java.class.path"), "org.stationtrust.server.ServerCommand", "serve", "--bind",
+                "127.0.0.1", "--port", Integer.toString(port), "--insecure-plaintext-http", "--db", url)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitReady(port, server, log);
+            ExecutorService pool = Executors.newFixedThreadPool(100);
+            Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+            byte[] chunk = new byte[64 * 1024];
+            Arrays.fill(chunk, (byte) 'A');
+            List<Future<?>> done = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 100; i++) {
+                int n = i;
+                done.add(pool.submit(() -> {
+                    String from = "127.0.0." + (10 + n);
+                    // a third anonymous, a third with a made-up token, a third with no length at all (chunked)
+                    String how = n % 3 == 0 ? "anonymous" : n % 3 == 1 ? "bad token" : "chunked";
+                    String headers = "POST /api/v1/packets/verify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                            + "application/json\r\n" + (how.equals("bad token") ? "Authorization: Bearer sta_"
+                            + "x".repeat(43) + "\r\n" : "") + (how.equals("chunked") ? "Transfer-Encoding: chunked\r\n"
+                            : "Content-Length: " + (8 * 1024 * 1024) + "\r\n") + "\r\n";
+                    answers.computeIfAbsent(how + " -> " + send8MiB(from, port, headers, chunk, how.equals("chunked")),
+                            k -> new AtomicInteger()).incrementAndGet();
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get(180, TimeUnit.SECONDS);
+            pool.shutdown();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("100 concurrent anonymous 8 MiB bodies against a server with -Xmx512m, answered in " + ms
+                    + " ms: " + answers);
+            assertTrue(server.isAlive(), "the server survived");
+            String output = Files.readString(log);
+            assertFalse(output.contains("OutOfMemoryError"), "no OutOfMemoryError");
+            for (String k : answers.keySet()) {
+                assertTrue(k.endsWith("401 unauthenticated") || k.endsWith("413 body_too_large"), "answers stay "
+                        + "correct: " + answers);
+            }
+            // Real work still goes through, including an operator's own packet-sized body.
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            HttpResponse<String> check = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/api/v1/packets/verify")).header("Authorization", "Bearer " + token).header("Content-Type",
+                    "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"packet\":\"" + "A".repeat(4_000_000)
+                    + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(422, check.statusCode(), "an authenticated operator may send a packet-sized body: "
+                    + check.body().substring(0, Math.min(200, check.body().length())));
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static HttpResponse<String> attest(TestServer server, SoftwareStation station, String id) {
+        var signer = StationClient.jcaSigner(station.machineKey());
+        HttpResponse<String> nonce = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id, signer);
+        return server.stations.send("POST", "/api/v1/attestation/quotes",
+                station.quoteBody(TestServer.json(nonce).path("nonce").asText()), id, signer);
+    }
+
+    /** Sends headers and then 8 MiB as fast as the server takes them; returns "status code" or how it ended. */
+    private static String send8MiB(String from, int port, String headers, byte[] chunk, boolean chunked) {
+        try (Socket s = RawHttp.connect(from, port)) {
+            RawHttp.write(s, headers);
+            try {
+                for (int sent = 0; sent < 8 * 1024 * 1024; sent += chunk.length) {
+                    if (chunked) RawHttp.write(s, Integer.toHexString(chunk.length) + "\r\n");
+                    s.getOutputStream().write(chunk);
+                    if (chunked) RawHttp.write(s, "\r\n");
+                }
+                if (chunked) RawHttp.write(s, "0\r\n\r\n");
+            } catch (IOException refusedMidBody) {
+                // the server answered and closed before taking the whole body: read what it said
+            }
+            RawHttp.Answer a = RawHttp.read(s.getInputStream());
+            return a.status() + " " + a.errorCode();
+        } catch (IOException e) {
+            return "connection failed: " + e.getMessage();
+        }
+    }
+
+    private static void awaitReady(int port, Process server, Path log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return;
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!server.isAlive()) throw new AssertionError("server exited: " + Files.readString(log));
+            if (System.nanoTime() > deadline) throw new AssertionError("server did not become ready");
+            Thread.sleep(100);
+        }
+    }
+
+    private static String cliTokenFor(String url) throws Exception {
+        Path password = Files.createTempFile("pw", ".txt");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(password, TestServer.PASSWORD);
+        try {
+            assertEquals(0, ServerCommand.run(new String[] {"user", "add", "aud", "--role", "auditor", "--password-file",
+                    password.toString(), "--db", url}));
+        } finally {
+            Files.delete(password);
+        }
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, ServerCommand.run(new String[] {"token", "issue", "--user", "aud", "--db", url}));
+        } finally {
+            System.setOut(saved);
+        }
+        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
+        return lines[lines.length - 1].strip();
+    }
+
+    @Test
+    @Timeout(180)
+    void aHundredThousandAnonymousRefusalsAddAFewAuditRowsAndTheLastDecisionsStayOnTheAuditPage() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            SoftwareStation station = new SoftwareStation();
+            String id = server.seedMachine(station, EnrollmentState.PENDING_APPROVAL, false);
+            HttpResponse<String> decision = server.as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + id + "/approve",
+                    "{\"reason\":\"the last real decision\"}");
+            assertEquals(200, decision.statusCode(), decision.body());
+            long before = auditRows(server);
+            int port = server.server.port();
+            int connections = 8;
+            int perConnection = 12_500;
+            long t0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(connections);
+            List<Future<Integer>> refused = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                refused.add(pool.submit(() -> pipelined(port, perConnection)));
+            }
+            int total = 0;
+            for (Future<Integer> f : refused) total += f.get(150, TimeUnit.SECONDS);
+            pool.shutdown();
+            long floodMs = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(connections * perConnection, total, "every request refused signature_missing");
+            server.server.flushAnonymousRefusals();
+            long added = auditRows(server) - before;
+            System.out.printf("100,000 anonymous refusals in %d ms: %d audit row(s) added (bound: 1 per reason, source "
+                    + "and minute, at most %d sources a minute)%n", floodMs, added,
+                    org.stationtrust.server.internal.audit.RefusalAudit.MAX_SOURCES_PER_MINUTE);
+            long minutes = floodMs / 60_000 + 2;
+            assertTrue(added >= 1 && added <= minutes, "one row per minute the flood lasted (one reason, one source): "
+                    + added);
+            JsonNode recent = TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit", null));
+            assertTrue(recent.toString().contains("the last real decision"), "the decision is still on the audit page");
+            assertTrue(recent.toString().contains("100000 anonymous request(s) refused")
+                    || recent.toString().contains("anonymous request(s) refused"), recent.toString());
+            JsonNode verify = TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit/verify", null));
+            assertTrue(verify.path("intact").asBoolean(), verify.toString());
+        }
+    }
+
+    /** Sends {@code n} unsigned station calls on one keep-alive connection, in batches; returns how many were 401. */
+    private static int pipelined(int port, int n) throws IOException {
+        int refused = 0;
+        try (Socket s = RawHttp.connect("127.0.0.3", port)) {
+            var in = new java.io.BufferedInputStream(s.getInputStream());
+            String one = "GET /api/v1/stations/me HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+            for (int sent = 0; sent < n; sent += 250) {
+                int batch = Math.min(250, n - sent);
+                RawHttp.write(s, one.repeat(batch));
+                for (int i = 0; i < batch; i++) {
+                    RawHttp.Answer a = RawHttp.read(in);
+                    if (a.status() == 401 && a.errorCode().equals("signature_missing")) refused++;
+                }
+            }
+        }
+        return refused;
+    }
+
+    private static long auditRows(TestServer server) {
+        return server.db.withConnection(c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM audit_events")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Test
+    @Timeout(120)
+    void passwordGuessingFromRotatingAddressesMakesTheAccountBackOffButNotItsOperatorsBrowser() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            int port = server.server.port();
+            RawHttp.Answer first = login("127.0.0.1", port, "admin", TestServer.PASSWORD, null);
+            assertEquals(303, first.status(), first.body());
+            String device = cookie(first.headers(), "st_device");
+            int firstHeldBack = -1;
+            int checked = 0;
+            for (int i = 0; i < 40; i++) {
+                RawHttp.Answer a = login("127.0.0." + (20 + i), port, "admin", "guess number " + i, null);
+                if (a.status() == 401) checked++;
+                if (a.status() == 429 && firstHeldBack < 0) firstHeldBack = i;
+            }
+            System.out.printf("40 guesses at one account from 40 addresses: %d had their password checked, the first "
+                    + "held back was guess %d (back-off after %d failures)%n", checked, firstHeldBack + 1,
+                    org.stationtrust.server.internal.auth.LoginThrottle.FREE_FAILURES);
+            assertEquals(org.stationtrust.server.internal.auth.LoginThrottle.FREE_FAILURES, firstHeldBack,
+                    "the per-account back-off engages whatever the address");
+            assertTrue(checked < 12, "most guesses never reach the password check: " + checked);
+            assertEquals(429, login("127.0.0.90", port, "admin", TestServer.PASSWORD, null).status(),
+                    "during the back-off an unknown browser waits, even with the right password");
+            // An attacker on the operator's own address exhausts that address's limit ...
+            for (int i = 0; i < 12; i++) login("127.0.0.1", port, "auditor", "wrong " + i, null);
+            assertEquals(429, login("127.0.0.1", port, "approver", TestServer.PASSWORD, null).status());
+            // ... yet the operator's browser (its device cookie) signs in, from there or anywhere.
+            assertEquals(303, login("127.0.0.1", port, "admin", TestServer.PASSWORD, device).status());
+            String audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=200", null).body();
+            assertTrue(audit.contains("login.backoff"), "repeated failures raise an audit alert");
+            assertFalse(audit.contains("guess number"), "no typed password reaches the audit log");
+        }
+    }
+
+    private static RawHttp.Answer login(String from, int port, String user, String password, String device)
+            throws IOException {
+        String body = "login_csrf=t0k3n&username=" + java.net.URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&password=" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return RawHttp.exchange(from, port, "POST", "/admin/login", "Content-Type: application/x-www-form-urlencoded\r\n"
+                + "Cookie: st_login=t0k3n" + (device == null ? "" : "; st_device=" + device) + "\r\n", body);
+    }
+
+    private static String cookie(String headers, String name) {
+        int i = headers.toLowerCase(java.util.Locale.ROOT).indexOf("set-cookie: " + name + "=");
+        assertTrue(i >= 0, "no " + name + " cookie in " + headers);
+        int start = i + ("set-cookie: " + name + "=").length();
+        return headers.substring(start, headers.indexOf(';', start));
+    }
+}

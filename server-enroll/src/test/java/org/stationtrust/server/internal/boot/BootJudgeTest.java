@@ -1,0 +1,152 @@
+package org.stationtrust.server.internal.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.stationtrust.server.internal.boot.BootVerdict.Result;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
+import org.stationtrust.tpm.verify.HashAlgorithm;
+
+/** Each rule can fail on its own, with the rule and event named; routine updates pass as PASSED_CHANGED. */
+class BootJudgeTest {
+    private static final HashAlgorithm SHA256 = HashAlgorithm.SHA256;
+
+    private static BootVerdict judge(String policyJson, SyntheticEventLog log, Optional<BootSummary> last)
+            throws Exception {
+        return BootJudge.judge(BootPolicyTest.policy(policyJson), Optional.of(log.bytes()), SHA256,
+                new TreeMap<>(log.pcrs(SHA256)), last, new TreeMap<>());
+    }
+
+    private static String fingerprint(byte[] der) {
+        return "sha256:" + HexFormat.of().formatHex(SHA256.digest(der));
+    }
+
+    @Test
+    void aTypicalSecureBootPassesTheDefaultPolicy() throws Exception {
+        BootVerdict v = judge("{\"name\": \"default\"}", SyntheticBoot.typical().log(SHA256), Optional.empty());
+        assertEquals(Result.PASSED, v.result(), v.message());
+        assertTrue(v.state().isPresent());
+        assertTrue(v.changes().isEmpty());
+    }
+
+    @Test
+    void aFirmwareAndBootloaderUpdateWithTheSameAuthoritiesPassesAsChangedWithTheDifferenceListed() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        String policy = "{\"name\": \"fleet\", \"allowedBootAuthorities\": [\"" + fingerprint(boot.db().get(0)) + "\"]}";
+        BootVerdict first = judge(policy, boot.log(SHA256), Optional.empty());
+        assertEquals(Result.PASSED, first.result(), first.message());
+        boot.firmware("StationBIOS 1.01", "firmware image 1.01".getBytes(StandardCharsets.US_ASCII))
+                .bootApplication("\\EFI\\station\\bootx64.efi", "bootloader image v2".getBytes(StandardCharsets.US_ASCII))
+                .addDb(SyntheticBoot.certificate("CN=Windows UEFI CA 2023,O=Microsoft Corporation,C=US"));
+        BootVerdict second = judge(policy, boot.log(SHA256), first.summary());
+        assertEquals(Result.PASSED_CHANGED, second.result(), second.message());
+        String changes = String.join("\n", second.changes());
+        assertTrue(changes.contains("firmware version: + StationBIOS 1.01"), changes);
+        assertTrue(changes.contains("firmware version: - StationBIOS 1.00"), changes);
+        assertTrue(changes.contains("db: + CN=Windows UEFI CA 2023,O=Microsoft Corporation,C=US"), changes);
+        assertTrue(changes.contains("boot application: + \\EFI\\station\\bootx64.efi sha256 "
+                + HexFormat.of().formatHex(SHA256.digest("bootloader image v2".getBytes(StandardCharsets.US_ASCII)))),
+                changes);
+        assertEquals(Result.PASSED, judge(policy, boot.log(SHA256), second.summary()).result());
+    }
+
+    @Test
+    void secureBootOffFailsRequireSecureBoot() throws Exception {
+        BootVerdict v = judge("{\"name\": \"p\"}", SyntheticBoot.typical().secureBoot(false).log(SHA256),
+                Optional.empty());
+        assertEquals(Result.PCR_POLICY_VIOLATION, v.result());
+        assertEquals("requireSecureBoot", v.rule().orElseThrow());
+        assertTrue(v.message().contains("OFF"), v.message());
+        assertEquals(Result.PASSED, judge("{\"name\": \"p\", \"requireSecureBoot\": false}",
+                SyntheticBoot.typical().secureBoot(false).log(SHA256), Optional.empty()).result());
+    }
+
+    @Test
+    void aBootApplicationVerifiedByAForbiddenAuthorityFailsNamingItsEvent() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        boot.authority(boot.db().get(1));
+        BootVerdict v = judge("{\"name\": \"p\", \"forbiddenAuthorities\": [\"CN=Other Vendor UEFI CA,O=Other Vendor\"]}",
+                boot.log(SHA256), Optional.empty());
+        assertEquals(Result.PCR_POLICY_VIOLATION, v.result());
+        assertEquals("forbiddenAuthorities", v.rule().orElseThrow());
+        assertEquals(v.state().orElseThrow().authorities().get(0).entry().event(), v.event().orElseThrow());
+    }
+
+    @Test
+    void anAuthorityOutsideTheAllowedOnesFails() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        BootVerdict v = judge("{\"name\": \"p\", \"allowedBootAuthorities\": [\"" + fingerprint(boot.db().get(1)) + "\"]}",
+                boot.log(SHA256), Optional.empty());
+        assertEquals("allowedBootAuthorities", v.rule().orElseThrow());
+        assertTrue(v.event().isPresent());
+    }
+
+    @Test
+    void aDbxThatLacksARequiredRevocationFails() throws Exception {
+        byte[] boothole = SHA256.digest("grub with boothole".getBytes(StandardCharsets.US_ASCII));
+        String policy = "{\"name\": \"p\", \"requiredDbx\": [\"sha256:" + HexFormat.of().formatHex(boothole) + "\"]}";
+        SyntheticBoot boot = SyntheticBoot.typical();
+        BootVerdict v = judge(policy, boot.log(SHA256), Optional.empty());
+        assertEquals(Result.PCR_POLICY_VIOLATION, v.result());
+        assertEquals("requiredDbx", v.rule().orElseThrow());
+        boot.dbx(List.of(boot.dbx().get(0), boothole));
+        assertEquals(Result.PASSED, judge(policy, boot.log(SHA256), Optional.empty()).result());
+    }
+
+    @Test
+    void aLogThatDoesNotReplayToTheQuoteIsInvalid() throws Exception {
+        SyntheticEventLog log = SyntheticBoot.typical().log(SHA256);
+        SortedMap<Integer, byte[]> quoted = new TreeMap<>(log.pcrs(SHA256));
+        quoted.put(4, SHA256.digest(new byte[] {4}));
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(log.bytes()), SHA256,
+                quoted, Optional.empty(), new TreeMap<>());
+        assertEquals(Result.EVENT_LOG_INVALID, v.result());
+        assertEquals("replay", v.rule().orElseThrow());
+        assertTrue(v.message().contains("PCR 4"), v.message());
+        assertTrue(v.state().isEmpty());
+    }
+
+    @Test
+    void bytesThatAreNotALogAreInvalid() throws Exception {
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(new byte[] {1, 2, 3}),
+                SHA256, new TreeMap<>(), Optional.empty(), new TreeMap<>());
+        assertEquals(Result.EVENT_LOG_INVALID, v.result());
+        assertEquals("parse", v.rule().orElseThrow());
+    }
+
+    @Test
+    void noLogFailsUnlessThePolicyFallsBackToTheBaseline() throws Exception {
+        SortedMap<Integer, byte[]> quoted = new TreeMap<>(SyntheticBoot.typical().log(SHA256).pcrs(SHA256));
+        BootVerdict fail = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.empty(), SHA256, quoted,
+                Optional.empty(), quoted);
+        assertEquals(Result.NO_EVENT_LOG, fail.result());
+        BootPolicy baseline = BootPolicyTest.policy("{\"name\": \"p\", \"onNoEventLog\": \"baseline\"}");
+        assertEquals(Result.PASSED, BootJudge.judge(baseline, Optional.empty(), SHA256, quoted, Optional.empty(),
+                quoted).result());
+        SortedMap<Integer, byte[]> other = new TreeMap<>(quoted);
+        other.put(0, new byte[32]);
+        BootVerdict moved = BootJudge.judge(baseline, Optional.empty(), SHA256, quoted, Optional.empty(), other);
+        assertEquals(Result.PCR_POLICY_VIOLATION, moved.result());
+        assertEquals(Result.NO_EVENT_LOG, BootJudge.judge(baseline, Optional.empty(), SHA256, quoted, Optional.empty(),
+                new TreeMap<>()).result());
+    }
+
+    @Test
+    void pinsHoldPerFirmwareVersion() throws Exception {
+        SyntheticEventLog log = SyntheticBoot.typical().log(SHA256);
+        String pcr0 = HexFormat.of().formatHex(log.pcrs(SHA256).get(0));
+        assertEquals(Result.PASSED, judge("{\"name\": \"p\", \"pins\": [{\"firmwareVersion\": \"StationBIOS 1.00\","
+                + " \"pcrs\": {\"0\": \"" + pcr0 + "\"}}]}", log, Optional.empty()).result());
+        BootVerdict otherVersion = judge("{\"name\": \"p\", \"pins\": [{\"firmwareVersion\": \"StationBIOS 2.00\","
+                + " \"pcrs\": {\"0\": \"" + pcr0 + "\"}}]}", log, Optional.empty());
+        assertEquals("pins", otherVersion.rule().orElseThrow());
+    }
+}

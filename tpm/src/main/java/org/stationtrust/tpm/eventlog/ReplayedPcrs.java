@@ -1,0 +1,117 @@
+package org.stationtrust.tpm.eventlog;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.stationtrust.tpm.verify.HashAlgorithm;
+
+/**
+ * The PCR values a log's events produce, per bank: each PCR starts at its reset value and every event
+ * other than EV_NO_ACTION extends it (TPM 2.0 Part 1 §17.2: new = H(old || digest)).
+ */
+public final class ReplayedPcrs {
+    public static final int PCR_COUNT = 24;
+
+    private final Map<HashAlgorithm, byte[][]> values;
+    private final Map<HashAlgorithm, SortedSet<Integer>> touched;
+    private final int startupLocality;
+
+    private ReplayedPcrs(Map<HashAlgorithm, byte[][]> values, Map<HashAlgorithm, SortedSet<Integer>> touched,
+            int startupLocality) {
+        this.values = values;
+        this.touched = touched;
+        this.startupLocality = startupLocality;
+    }
+
+    static ReplayedPcrs of(EventLog log) {
+        Map<HashAlgorithm, byte[][]> values = new EnumMap<>(HashAlgorithm.class);
+        Map<HashAlgorithm, SortedSet<Integer>> touched = new EnumMap<>(HashAlgorithm.class);
+        for (HashAlgorithm bank : log.banks()) {
+            byte[][] pcrs = new byte[PCR_COUNT][];
+            for (int i = 0; i < PCR_COUNT; i++) {
+                pcrs[i] = initialValue(bank, i, log.startupLocality());
+            }
+            values.put(bank, pcrs);
+            touched.put(bank, new TreeSet<>());
+        }
+        for (MeasuredEvent e : log.events()) {
+            if (e.type() == EventType.EV_NO_ACTION) {
+                continue; // PC Client PFP §10.4.1: informational, never extended
+            }
+            for (EventDigest d : e.digests()) {
+                HashAlgorithm bank = d.hash().orElse(null);
+                if (bank != null && values.containsKey(bank)) {
+                    MessageDigest md = bank.newDigest();
+                    md.update(values.get(bank)[e.pcr()]);
+                    md.update(d.valueUnsafe());
+                    values.get(bank)[e.pcr()] = md.digest();
+                    touched.get(bank).add(e.pcr());
+                }
+            }
+        }
+        touched.replaceAll((bank, set) -> Collections.unmodifiableSortedSet(set));
+        return new ReplayedPcrs(values, touched, log.startupLocality());
+    }
+
+    /**
+     * A PCR's value after TPM2_Startup: PCRs 17-22 (dynamic root of trust) hold all ones until a
+     * DRTM event resets them; PCR 0 holds the startup locality in its last byte (PC Client PFP
+     * §3.3.4.1, the H-CRTM and locality 3 start); all others zero.
+     */
+    public static byte[] initialValue(HashAlgorithm bank, int pcr, int startupLocality) {
+        if (pcr < 0 || pcr >= PCR_COUNT) {
+            throw new IllegalArgumentException("PCR index 0.." + (PCR_COUNT - 1) + ", got " + pcr);
+        }
+        byte[] v = new byte[bank.digestLength()];
+        if (pcr >= 17 && pcr <= 22) {
+            Arrays.fill(v, (byte) 0xff);
+        } else if (pcr == 0) {
+            v[v.length - 1] = (byte) startupLocality;
+        }
+        return v;
+    }
+
+    public Set<HashAlgorithm> banks() {
+        return Collections.unmodifiableSet(values.keySet());
+    }
+
+    /** The PCRs at least one event of this bank extended. */
+    public SortedSet<Integer> touched(HashAlgorithm bank) {
+        SortedSet<Integer> t = touched.get(bank);
+        if (t == null) {
+            throw new IllegalArgumentException("the log has no " + bank + " bank; it has " + values.keySet());
+        }
+        return t;
+    }
+
+    public byte[] value(HashAlgorithm bank, int pcr) {
+        touched(bank);
+        return values.get(bank)[pcr].clone();
+    }
+
+    /** Whether the replayed value equals {@code expected} (constant time). */
+    public boolean matches(HashAlgorithm bank, int pcr, byte[] expected) {
+        touched(bank);
+        return MessageDigest.isEqual(values.get(bank)[pcr], expected);
+    }
+
+    public byte[] initialValue(HashAlgorithm bank, int pcr) {
+        return initialValue(bank, pcr, startupLocality);
+    }
+
+    /** The value of every PCR that events touched, ascending. */
+    public SortedMap<Integer, byte[]> touchedValues(HashAlgorithm bank) {
+        SortedMap<Integer, byte[]> out = new TreeMap<>();
+        for (int pcr : touched(bank)) {
+            out.put(pcr, values.get(bank)[pcr].clone());
+        }
+        return out;
+    }
+}
