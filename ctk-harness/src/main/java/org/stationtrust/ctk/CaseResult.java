@@ -43,6 +43,16 @@ public record CaseResult(
         actual = actual == null ? "" : actual;
     }
 
+    /** Advisory findings: reported, never a failure. */
+    public List<CheckResult> warnings() {
+        return checks.stream().filter(c -> "WARN".equals(c.status())).toList();
+    }
+
+    /** A case of our own, beyond MOSIP's catalogue (no MOSIP id maps to it). */
+    public boolean ourAddition() {
+        return mosipIds.isEmpty();
+    }
+
     static CaseResult skipped(TestCase c, String reason) {
         return new CaseResult(c.id(), c.name(), c.category(), c.purpose(), c.mosipIds(), Outcome.SKIPPED, reason,
                 "", "", List.of(), List.of(), 0);

@@ -34,6 +34,8 @@ public final class Catalogue {
     private final String specVersion;
     private final List<TestCase> cases;
     private final Map<String, String> mosipNotApplicable;
+    private String version = "";
+    private String sha256 = "";
 
     private Catalogue(String specVersion, List<TestCase> cases, Map<String, String> mosipNotApplicable) {
         this.specVersion = specVersion;
@@ -78,6 +80,13 @@ public final class Catalogue {
         }
         Catalogue catalogue = new Catalogue(root.path("specVersion").asText(), cases, notApplicable);
         catalogue.validate();
+        catalogue.version = root.path("catalogueVersion").asText("");
+        try {
+            catalogue.sha256 = java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
         return catalogue;
     }
 
@@ -104,6 +113,16 @@ public final class Catalogue {
             throw new InvalidCatalogue("MOSIP ids not accounted for (map them to a case or mark them not applicable): "
                     + missing);
         }
+    }
+
+    /** The catalogue's own version (catalogueVersion), named in reports. */
+    public String version() {
+        return version;
+    }
+
+    /** SHA-256 (lower-case hex) of the catalogue JSON as read: names exactly which catalogue judged a run. */
+    public String sha256() {
+        return sha256;
     }
 
     public String specVersion() {

@@ -59,6 +59,12 @@ public final class Harness {
     private final boolean interactive;
     private final Duration caseTimeout;
     private final Listener listener;
+    private final String deviceType;
+    private final Duration readyWait;
+    private final RunSettings settings;
+    private final Catalogue catalogue;
+    private volatile List<CertificateFacts> deviceCertificates = List.of();
+    private volatile String firmware = "";
 
     private final List<CaseResult> results = Collections.synchronizedList(new ArrayList<>());
     private final LatencyStats latency = new LatencyStats();
@@ -77,8 +83,18 @@ public final class Harness {
         this.interactive = b.interactive;
         this.caseTimeout = b.caseTimeout;
         this.listener = b.listener;
-        this.rules = new JudgingRules(b.trustStore, b.algorithms, b.skew, b.grace, b.responseLimit,
-                Optional.ofNullable(b.harnessKey).map(HarnessKey::certificate), b.clock);
+        this.deviceType = b.deviceType;
+        this.readyWait = b.readyWait;
+        Duration skew = b.skew == null ? b.profile.defaultSkew() : b.skew;
+        this.rules = new JudgingRules(b.trustStore, b.algorithms, skew, b.grace, b.responseLimit,
+                Optional.ofNullable(b.harnessKey).map(HarnessKey::certificate), b.clock, b.profile,
+                b.ftmCas.isEmpty() ? Optional.empty() : Optional.of(DeviceTrustStore.of(b.ftmCas)),
+                Optional.ofNullable(b.organisation));
+        this.settings = new RunSettings(b.profile, port, b.deviceId, b.deviceType, new java.util.TreeSet<>(b.algorithms),
+                skew, b.grace, b.responseLimit, b.caseTimeout, b.readyWait, b.env, b.interactive, b.lab, b.operatorName,
+                b.vendorCas.stream().map(c -> CertificateFacts.of("vendor CA", c)).toList(), b.organisation,
+                b.ftmCas.stream().map(c -> CertificateFacts.of("FTM CA", c)).toList());
+        this.catalogue = b.catalogue == null ? Catalogue.builtIn() : b.catalogue;
     }
 
     public static Builder builder(int port, DeviceTrustStore vendorCa) {
@@ -100,7 +116,7 @@ public final class Harness {
     public RunReport run(List<TestCase> cases) throws InterruptedException {
         startedAt = Instant.now();
         startedNanos = System.nanoTime();
-        DeviceLocator.Located located = DeviceLocator.locate(port, deviceId, rules.responseLimit());
+        DeviceLocator.Located located = DeviceLocator.locate(port, deviceId, deviceType, rules.responseLimit());
         if (located.profile().isEmpty()) {
             String why = "the device could not be identified by discovery on 127.0.0.1:" + port + ": " + located.problem();
             listener.started(cases.size());
@@ -115,8 +131,13 @@ public final class Harness {
         }
         device = located.profile().get();
         deviceNanos.addAndGet(located.elapsedNanos());
+        long identifyStart = System.nanoTime();
+        DeviceLocator.Identity identity = DeviceLocator.identity(port, device.deviceId(), rules.responseLimit());
+        deviceNanos.addAndGet(System.nanoTime() - identifyStart);
+        deviceCertificates = identity.certificates();
+        firmware = identity.firmware();
         CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, timedOperator(),
-                rules.grace(), rules.responseLimit());
+                rules.grace(), rules.responseLimit(), readyWait);
         listener.started(cases.size());
         ExecutorService[] worker = {Executors.newSingleThreadExecutor(daemon("ctk-case"))};
         ExecutorService judges = Executors.newSingleThreadExecutor(daemon("ctk-judge"));
@@ -259,14 +280,22 @@ public final class Harness {
             d.put("make", p.digitalId().path("make").asText(""));
             d.put("model", p.digitalId().path("model").asText(""));
             d.put("deviceProvider", p.digitalId().path("deviceProvider").asText(""));
+            d.put("deviceProviderId", p.digitalId().path("deviceProviderId").asText(""));
+            d.put("deviceCode", p.deviceCode() == null ? "" : p.deviceCode());
+            d.put("certification", p.certification() == null ? "" : p.certification());
+            d.put("firmware", firmware);
+            d.put("serviceVersion", p.serviceVersion() == null ? "" : p.serviceVersion());
         }
         List<CaseResult> copy;
         synchronized (results) {
             copy = List.copyOf(results);
         }
+        String[] build = LabContext.buildFacts();
+        LabContext lab = new LabContext(build[0], build[1], catalogue.version(), catalogue.sha256(), settings,
+                deviceCertificates);
         return new RunReport("station-trust ctk-harness", "0.9.5", started, Instant.now(), complete, d, copy,
                 latency.summary(), new RunReport.Timing(round(wall), round(deviceMs), round(operatorMs), round(harnessMs),
-                wall <= 0 ? 0 : round(100.0 * harnessMs / wall)));
+                wall <= 0 ? 0 : round(100.0 * harnessMs / wall)), lab);
     }
 
     private static double round(double v) {
@@ -279,7 +308,16 @@ public final class Harness {
         private final DeviceTrustStore trustStore;
         private String deviceId;
         private Set<String> algorithms = Set.of("RS256");
-        private Duration skew = Duration.ofMinutes(5);
+        private Duration skew;
+        private Profile profile = Profile.SPEC;
+        private String deviceType;
+        private Duration readyWait = Duration.ofSeconds(15);
+        private String lab = "";
+        private String operatorName = "";
+        private List<java.security.cert.X509Certificate> vendorCas = List.of();
+        private Catalogue catalogue;
+        private List<java.security.cert.X509Certificate> ftmCas = List.of();
+        private String organisation;
         private Duration grace = Duration.ofSeconds(2);
         private Duration responseLimit = Duration.ofSeconds(5);
         private Duration caseTimeout = Duration.ofSeconds(120);
@@ -311,6 +349,26 @@ public final class Harness {
         }
 
         public Builder deviceId(String id) { this.deviceId = id; return this; }
+        /** The catalogue the cases come from (its version and digest go into the report; default built-in). */
+        public Builder catalogue(Catalogue c) { this.catalogue = Objects.requireNonNull(c); return this; }
+        /** The rule book ({@link Profile#SPEC} by default); sets the default skew (MOSIP 180 s). */
+        public Builder profile(Profile p) { this.profile = Objects.requireNonNull(p); return this; }
+        /** Test the device of this type (Finger, Iris, Face) when the port serves several. */
+        public Builder deviceType(String t) { this.deviceType = t; return this; }
+        /** How long to wait between cases for a Busy device to become Ready (default 15 s). */
+        public Builder readyWait(Duration d) { this.readyWait = Objects.requireNonNull(d); return this; }
+        /** The lab and the person running the certification, named in the reports. */
+        public Builder lab(String lab, String operatorName) {
+            this.lab = lab == null ? "" : lab;
+            this.operatorName = operatorName == null ? "" : operatorName;
+            return this;
+        }
+        /** L1 devices: the FTM provider CA(s) their chip key (which signs digitalId) chains to. */
+        public Builder ftmCaCertificates(List<java.security.cert.X509Certificate> cas) { this.ftmCas = List.copyOf(cas); return this; }
+        /** The organisation (subject O) every device signing certificate must name; null: not checked. */
+        public Builder organisation(String o) { this.organisation = o; return this; }
+        /** The vendor CA certificates, listed with their fingerprints in the reports. */
+        public Builder vendorCaCertificates(List<java.security.cert.X509Certificate> cas) { this.vendorCas = List.copyOf(cas); return this; }
         public Builder allowedAlgorithms(Set<String> a) { this.algorithms = Set.copyOf(a); return this; }
         public Builder allowedSkew(Duration d) { this.skew = d; return this; }
         public Builder grace(Duration d) { this.grace = d; return this; }
@@ -328,6 +386,9 @@ public final class Harness {
         public Builder clock(Clock c) { this.clock = Objects.requireNonNull(c); return this; }
 
         public Harness build() {
+            if (readyWait.isNegative() || readyWait.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("ready wait must be 0-300 s, was " + readyWait);
+            }
             if (caseTimeout.toMillis() < 1000) {
                 throw new IllegalArgumentException("case timeout must be at least 1 s, was " + caseTimeout);
             }

@@ -112,6 +112,18 @@ public final class HarnessKey {
         }
     }
 
+    /** RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature of {@code data}: the report's detached JWS. */
+    public byte[] signRs256(byte[] data) {
+        try {
+            java.security.Signature s = java.security.Signature.getInstance("SHA256withRSA");
+            s.initSign(privateKey);
+            s.update(data);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with the harness key: " + e.getMessage(), e);
+        }
+    }
+
     /** The certificate the vendor configures on the device as the server encryption certificate. */
     public X509Certificate certificate() {
         return certificate;

@@ -58,7 +58,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--type", description = "Only cases for this modality: Finger, Iris or Face (also picks the device with --discover).")
     String type;
 
-    @Option(names = "--case", description = "Only these case ids (repeatable).")
+    @Option(names = "--case", description = "Only these case ids (repeatable); a MOSIP id (SBI1001) selects every case mapped to it.")
     List<String> caseIds = new ArrayList<>();
 
     @Option(names = "--tag", description = "Only cases carrying one of these tags (repeatable), e.g. robustness, hash-chain.")
@@ -73,8 +73,28 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--grace-ms", defaultValue = "2000", description = "How late after its timeout a capture may answer (default ${DEFAULT-VALUE}).")
     int graceMs;
 
-    @Option(names = "--skew-seconds", defaultValue = "300", description = "Allowed timestamp skew, both directions (default ${DEFAULT-VALUE}).")
-    int skewSeconds;
+    @Option(names = "--skew-seconds", description = "Allowed timestamp skew, both directions (default: 300 in the spec profile, 180 in mosip).")
+    Integer skewSeconds;
+
+    @Option(names = "--profile", defaultValue = "spec",
+            description = "Rule book: spec (SBI 0.9.5 as written; default) or mosip (what MOSIP's toolkit 1.4.x enforces).")
+    String profile;
+
+    @Option(names = "--ready-wait-seconds", defaultValue = "15",
+            description = "Between cases, how long to wait for a Busy device to report Ready (default ${DEFAULT-VALUE}).")
+    int readyWaitSeconds;
+
+    @Option(names = "--ftm-ca", description = "PEM file(s) of the FTM provider CA that L1 devices' chip keys (signing digitalId) chain to.")
+    List<Path> ftmCa = new ArrayList<>();
+
+    @Option(names = "--organisation", description = "The device provider's organisation: the subject O every device signing certificate must name.")
+    String organisation;
+
+    @Option(names = "--lab", defaultValue = "", description = "The certification lab, named in the reports.")
+    String lab;
+
+    @Option(names = "--operator", defaultValue = "", description = "The person running the tests, named in the reports.")
+    String operatorName;
 
     @Option(names = "--allowed-alg", defaultValue = "RS256",
             description = "JWS algorithms accepted from the device (repeatable; default ${DEFAULT-VALUE}, never none).")
@@ -148,12 +168,21 @@ public final class Main implements Callable<Integer> {
             stdout.println("Configure it on the device as the server certificate that CAPTURE encrypts to.");
             return 0;
         }
-        DeviceTrustStore trust = DeviceTrustStore.of(readCertificates(vendorCa));
+        Profile rules = Profile.parse(profile);
+        List<X509Certificate> cas = readCertificates(vendorCa);
+        DeviceTrustStore trust = DeviceTrustStore.of(cas);
         int devicePort = devicePort(trust);
-        Harness harness = Harness.builder(devicePort, trust)
-                .deviceId(deviceId).harnessKey(key).env(env)
+        Harness.Builder builder = Harness.builder(devicePort, trust)
+                .deviceId(deviceId).deviceType(type).harnessKey(key).env(env).profile(rules)
+                .readyWait(Duration.ofSeconds(readyWaitSeconds)).lab(lab, operatorName).vendorCaCertificates(cas)
+                .ftmCaCertificates(ftmCa.isEmpty() ? List.of() : readCertificates(ftmCa)).organisation(organisation)
+                .catalogue(catalogue)
                 .caseTimeout(Duration.ofSeconds(caseTimeoutSeconds)).grace(Duration.ofMillis(graceMs))
-                .allowedSkew(Duration.ofSeconds(skewSeconds)).allowedAlgorithms(java.util.Set.copyOf(allowedAlgorithms))
+                .allowedAlgorithms(java.util.Set.copyOf(allowedAlgorithms));
+        if (skewSeconds != null) {
+            builder.allowedSkew(Duration.ofSeconds(skewSeconds));
+        }
+        Harness harness = builder
                 .operator(nonInteractive ? Operator.automatic() : new TerminalOperator(
                         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), stderr), !nonInteractive)
                 .listener(new ProgressBar(stderr)).build();
@@ -163,6 +192,7 @@ public final class Main implements Callable<Integer> {
                 writeReports(harness.snapshot(), "interrupted: partial ");
             }
         }, "ctk-partial-report");
+        this.signingKey = key;
         Runtime.getRuntime().addShutdownHook(hook);
         RunReport report = harness.run(selected);
         finished.set(true);
@@ -172,6 +202,11 @@ public final class Main implements Callable<Integer> {
                 report.count(CaseResult.Outcome.PASSED), report.count(CaseResult.Outcome.FAILED),
                 report.count(CaseResult.Outcome.SKIPPED), report.timing().harnessPercent(),
                 report.timing().wallMs() / 1000, report.exitCode());
+        if (!report.needingPerson().isEmpty()) {
+            stdout.printf("NOT YET CERTIFIABLE: %d cases need a person at the device; run again without"
+                    + " --non-interactive to complete them: %s%n", report.needingPerson().size(),
+                    report.needingPerson().stream().map(CaseResult::id).toList());
+        }
         report.latency().forEach((verb, l) -> stdout.printf("  %-10s n=%-4d p50 %.1f ms  p90 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                 verb, l.count(), l.p50(), l.p90(), l.p99(), l.max()));
         return report.exitCode();
@@ -179,7 +214,9 @@ public final class Main implements Callable<Integer> {
 
     /** The cases the options select; a typo must not shrink the run to nothing that then passes. */
     private List<TestCase> selectedCases(Catalogue catalogue) {
-        List<String> unknown = caseIds.stream().filter(id -> catalogue.cases().stream().noneMatch(c -> c.id().equals(id))).toList();
+        Profile.parse(profile); // an unknown profile is a usage error before anything runs
+        List<String> unknown = caseIds.stream().filter(id -> catalogue.cases().stream()
+                .noneMatch(c -> c.id().equals(id) || c.mosipIds().contains(id))).toList();
         if (!unknown.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown case id(s) " + unknown
                     + "; --list shows the catalogue's ids");
@@ -195,7 +232,7 @@ public final class Main implements Callable<Integer> {
     private boolean selected(TestCase c) {
         return (purpose == null || c.purpose().equalsIgnoreCase(purpose) || "Any".equals(c.purpose()))
                 && (type == null || c.deviceTypes().stream().anyMatch(t -> t.equalsIgnoreCase(type)))
-                && (caseIds.isEmpty() || caseIds.contains(c.id()))
+                && (caseIds.isEmpty() || caseIds.contains(c.id()) || c.mosipIds().stream().anyMatch(caseIds::contains))
                 && (tags.isEmpty() || c.tags().stream().anyMatch(tags::contains));
     }
 
@@ -246,9 +283,27 @@ public final class Main implements Callable<Integer> {
         return certs;
     }
 
+    /**
+     * {@code verify-report REPORT.json}: exit 0 only when REPORT.json.jws verifies over the report's
+     * bytes; prints the signing key's SHA-256 fingerprint for the lab to compare with the one it trusts.
+     */
+    @Command(name = "verify-report", description = "Verify a signed JSON report (REPORT.json with REPORT.json.jws beside it).")
+    int verifyReport(@CommandLine.Parameters(paramLabel = "REPORT.json") Path report) throws IOException {
+        try {
+            String fingerprint = Reports.verify(report);
+            stdout.println("OK: " + report + " is signed by the harness key with certificate SHA-256 " + fingerprint);
+            return 0;
+        } catch (Reports.InvalidReport e) {
+            stdout.println("NOT VERIFIED: " + report + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private volatile HarnessKey signingKey;
+
     private void writeReports(RunReport report, String label) {
         try {
-            List<Path> files = Reports.writeAll(report, out);
+            List<Path> files = signingKey == null ? Reports.writeAll(report, out) : Reports.writeAll(report, out, signingKey);
             stderr.println("Wrote " + label + "reports: " + files);
         } catch (IOException e) {
             stderr.println("Could not write the reports to " + out + ": " + e.getMessage());

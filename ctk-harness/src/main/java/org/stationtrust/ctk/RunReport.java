@@ -17,7 +17,8 @@ public record RunReport(
         Map<String, String> device,
         List<CaseResult> results,
         Map<String, Latency> latency,
-        Timing timing) {
+        Timing timing,
+        LabContext lab) {
 
     /** Milliseconds per verb over all answered exchanges. */
     public record Latency(int count, double p50, double p90, double p99, double max) {
@@ -31,6 +32,13 @@ public record RunReport(
         device = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(device));
         results = List.copyOf(results);
         latency = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(latency));
+        java.util.Objects.requireNonNull(lab, "lab");
+    }
+
+    /** Cases a certification still needs a person for: skipped because the run was non-interactive. */
+    public List<CaseResult> needingPerson() {
+        return results.stream().filter(r -> r.outcome() == CaseResult.Outcome.SKIPPED
+                && r.reason().startsWith("skipped: needs operator")).toList();
     }
 
     public long count(CaseResult.Outcome outcome) {

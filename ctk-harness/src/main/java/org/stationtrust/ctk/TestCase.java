@@ -111,16 +111,28 @@ public record TestCase(
 
     /**
      * What a correct device answers. errorCode is a code ("0", "109"), "nonzero" (any error) or
-     * "nonzero-or-empty" (an error element or no element at all).
+     * "nonzero-or-empty" (an error element or no element at all; the mosip profile wants the error
+     * element). {@code advisory}: a device that does not answer as expected gets a warning, not a
+     * failure (the spec leaves it to the caller). {@code notBeforeTimeout}: "always" (the answer may not
+     * come before the request's timeout) or "unless-score-met" (earlier only with every score reached).
      */
-    public record Expectation(String errorCode, String deviceStatus, Boolean withinTimeout) {
-        static final Expectation SUCCESS = new Expectation("0", null, null);
+    public record Expectation(String errorCode, String deviceStatus, Boolean withinTimeout, Boolean advisory,
+                              String notBeforeTimeout) {
+        static final Expectation SUCCESS = new Expectation("0", null, null, null, null);
 
         public Expectation {
             if (errorCode != null && !errorCode.matches("\\d{1,4}|nonzero|nonzero-or-empty")) {
                 throw new IllegalArgumentException("expected errorCode '" + errorCode
                         + "' must be digits, 'nonzero' or 'nonzero-or-empty'");
             }
+            if (notBeforeTimeout != null && !notBeforeTimeout.matches("always|unless-score-met")) {
+                throw new IllegalArgumentException("notBeforeTimeout '" + notBeforeTimeout
+                        + "' must be 'always' or 'unless-score-met'");
+            }
+        }
+
+        public boolean isAdvisory() {
+            return Boolean.TRUE.equals(advisory);
         }
 
         public boolean success() {

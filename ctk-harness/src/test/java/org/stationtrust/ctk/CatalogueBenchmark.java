@@ -28,6 +28,10 @@ class CatalogueBenchmark {
             new Object[] {DeviceKind.IRIS_DOUBLE, "Registration"}, new Object[] {DeviceKind.FACE, "Registration"},
             new Object[] {DeviceKind.FACE, "Auth"});
 
+    /** The iso-19794 finding: "N records read field by field; M images decoded ... (decode X ms per record)". */
+    private static final java.util.regex.Pattern DECODE =
+            java.util.regex.Pattern.compile("(\\d+) images decoded .*\\(decode ([0-9.]+) ms per record\\)");
+
     @Test
     void wholeAutomaticCatalogue() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("ctk.benchmark"), "benchmark runs only with -Dctk.benchmark=true");
@@ -38,6 +42,8 @@ class CatalogueBenchmark {
             double device = 0;
             double harness = 0;
             int cases = 0;
+            int records = 0;
+            double decodeMs = 0;
             Map<String, RunReport.Latency> latency = new TreeMap<>();
             for (Object[] setup : SETUPS) {
                 try (SimulatedDevice d = SimulatorFixture.start((DeviceKind) setup[0], (String) setup[1], FaultMode.NONE, delay)) {
@@ -48,10 +54,22 @@ class CatalogueBenchmark {
                     harness += r.timing().harnessMs();
                     cases += (int) r.count(CaseResult.Outcome.PASSED);
                     r.latency().forEach((verb, l) -> latency.merge(verb, l, (a, b) -> a.max() >= b.max() ? a : b));
+                    for (CaseResult c : r.results()) {
+                        for (CaseResult.CheckResult k : c.checks()) {
+                            java.util.regex.Matcher m = DECODE.matcher(k.message());
+                            if (k.check().equals("iso-19794") && m.find()) {
+                                int n = Integer.parseInt(m.group(1));
+                                records += n;
+                                decodeMs += n * Double.parseDouble(m.group(2));
+                            }
+                        }
+                    }
                 }
             }
             System.out.printf("BENCHMARK round %d captureDelay %d ms: %d cases, wall %.0f ms, device %.0f ms, harness %.0f ms (%.1f%%)%n",
                     round, delay.toMillis(), cases, wall, device, harness, 100 * harness / wall);
+            System.out.printf("BENCHMARK round %d ISO decode: %d records, %.1f ms in all, %.2f ms per record%n",
+                    round, records, decodeMs, records == 0 ? 0 : decodeMs / records);
             latency.forEach((verb, l) -> System.out.printf("BENCHMARK   %-10s worst setup: n=%d p50 %.1f p90 %.1f p99 %.1f max %.1f ms%n",
                     verb, l.count(), l.p50(), l.p90(), l.p99(), l.max()));
             if (round == rounds) {
@@ -59,7 +77,9 @@ class CatalogueBenchmark {
                         benchFigure("CTK harness time in the whole non-interactive catalogue", harness, wall, "ms",
                                 harness / wall, "ratio < 0.10", harness / wall < 0.10, cases + " cases over the 4 simulator "
                                 + "setups (finger, iris, face, face Auth), round " + round + " of " + rounds
-                                + "; limit: the run's wall time, of which " + Math.round(device) + " ms waiting on the device"));
+                                + "; limit: the run's wall time, of which " + Math.round(device) + " ms waiting on the device"
+                                + String.format(java.util.Locale.ROOT, "; ISO records parsed and decoded: %d, %.2f ms per record",
+                                records, records == 0 ? 0 : decodeMs / records)));
             }
         }
     }

@@ -79,6 +79,10 @@ class OperatorCasesTest {
             assertTrue(operator.steps.contains("QA-REG-LEFT-SLAP-1112 10"), "ten people were captured");
             CaseResult qa = report.results().stream().filter(r -> r.id().equals("QA-REG-LEFT-SLAP-1112")).findFirst().orElseThrow();
             assertTrue(qa.actual().contains("qualityScore min 80 median 80 max 80 over 40"), qa.actual());
+            String html = Reports.html(report);
+            String cohorts = html.substring(html.indexOf("id=\"cohorts\""), html.indexOf("</table>", html.indexOf("id=\"cohorts\"")));
+            assertTrue(cohorts.contains("QA-REG-LEFT-SLAP-1112") && cohorts.contains("SBI1112")
+                    && cohorts.contains("qualityScore min 80 median 80 max 80 over 40"), cohorts);
         }
     }
 

@@ -128,7 +128,7 @@ class ReportsTest {
         results.set(0, bent);
         RunReport hostileRun = new RunReport(report.tool(), report.catalogueSpecVersion(), report.startedAt(),
                 report.finishedAt(), report.complete(), java.util.Map.of("type", hostile), results, report.latency(),
-                report.timing());
+                report.timing(), report.lab());
         Reports.writeAll(hostileRun, out);
 
         Document html = parseXml(out.resolve(Reports.HTML));

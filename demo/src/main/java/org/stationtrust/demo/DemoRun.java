@@ -115,8 +115,9 @@ final class DemoRun implements AutoCloseable {
     private String startDevices() throws Exception {
         // below the kernel's ephemeral range (32768+), so no outgoing connection holds these ports
         int base = 10000 + ThreadLocalRandom.current().nextInt(20000);
+        // MOSIP-strict: a device the compliance toolkit accepts (exact discovery types, JPEG 2000 ISO records).
         devices = SimulatedDevices.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).firstFreePortIn(base, base + 200)
-                .captureDelay(Duration.ofMillis(100)).build());
+                .format(org.stationtrust.sbi.simulator.SbiFormat.MOSIP_STRICT).captureDelay(Duration.ofMillis(100)).build());
         Path trust = Files.createDirectories(work.resolve("agent").resolve("device-cas"));
         deviceCa = trust.resolve("provider.pem");
         devices.all().get(0).writeDeviceProviderCaPem(deviceCa);

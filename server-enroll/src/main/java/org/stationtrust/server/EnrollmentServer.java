@@ -74,7 +74,7 @@ public final class EnrollmentServer implements AutoCloseable {
     }
 
     public static EnrollmentServer start(ServerConfig config) {
-        ServerMetrics metrics = ServerMetrics.create();
+        ServerMetrics metrics = ServerMetrics.create(config.metricsRecorded());
         Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), metrics.registry(),
                 metrics.groupCommitObserver());
         try {

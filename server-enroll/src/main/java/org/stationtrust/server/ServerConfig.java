@@ -13,7 +13,8 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                            Duration attestationInterval, Duration nonceTtl, Duration requestSkew,
                            Duration sessionTtl, int loginPerMinute, int enrollPerMinute, int noncePerMinute,
                            boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey, char[] metricsToken,
-                           Duration overdueSweepEvery, WebhookPolicy webhooks, ClientLimits clientLimits) {
+                           Duration overdueSweepEvery, WebhookPolicy webhooks, ClientLimits clientLimits,
+                           boolean metricsRecorded) {
 
     /** How the listener speaks: TLS from a keystore, TLS with a generated dev certificate, or plain HTTP. */
     public enum TlsMode {
@@ -127,6 +128,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         b.metricsToken = metricsToken;
         b.overdueSweepEvery = overdueSweepEvery;
         b.webhooks = webhooks;
+        b.metricsRecorded = metricsRecorded;
         return b;
     }
 
@@ -160,6 +162,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         private char[] metricsToken;
         private Duration overdueSweepEvery = Duration.ofMinutes(1);
         private WebhookPolicy webhooks = WebhookPolicy.DEFAULT;
+        private boolean metricsRecorded = true;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -194,12 +197,17 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         public Builder overdueSweepEvery(Duration d) { overdueSweepEvery = d; return this; }
         /** Webhook delivery policy; private (loopback, RFC 1918...) targets are refused unless it allows them (SSRF). */
         public Builder webhooks(WebhookPolicy policy) { webhooks = policy; return this; }
+        /**
+         * False turns every meter into a no-op (GET /metrics then answers an empty page): only for the benchmark that
+         * measures what recording metrics costs an attestation. Not a command-line option.
+         */
+        public Builder metricsRecorded(boolean recorded) { metricsRecorded = recorded; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(jdbcUrl, dbUser, dbPassword, bindHost, port, tlsMode, keystore, keystorePassword,
                     ekTrustStore, attestationInterval, nonceTtl, requestSkew, sessionTtl, loginPerMinute,
                     enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey, metricsToken,
-                    overdueSweepEvery, webhooks, clientLimits);
+                    overdueSweepEvery, webhooks, clientLimits, metricsRecorded);
         }
     }
 }

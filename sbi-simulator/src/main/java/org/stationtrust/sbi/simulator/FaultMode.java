@@ -48,7 +48,13 @@ public enum FaultMode {
     /** The device reads the request and never answers (until it is closed). */
     NEVER_ANSWERS,
     /** Discovery and info say Ready, but every capture answers error 111 (busy). */
-    BUSY;
+    BUSY,
+    /** Captures ignore the request's timeout: nothing presented answers 101 at once, a low score answers at once. */
+    IGNORES_TIMEOUT,
+    /** STREAM writes stray bytes after its final boundary. */
+    TRAILING_BYTES_AFTER_STREAM,
+    /** Capture timestamp and digitalId dateTime carry milliseconds and a {@code +00:00} offset. */
+    FRACTIONAL_TIMESTAMP;
 
     /** Parses an enum name, case-insensitive, with {@code -} accepted for {@code _}. */
     public static FaultMode parse(String text) {

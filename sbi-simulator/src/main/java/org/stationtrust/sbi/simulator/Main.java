@@ -84,6 +84,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--purpose", defaultValue = "Registration", description = "Registration or Auth.")
     String purpose = "Registration";
 
+    @Option(names = "--format", defaultValue = "DEFAULT",
+            description = "Wire-format strictness: DEFAULT, MOSIP_STRICT (what MOSIP's toolkit accepts), LOOSE.")
+    SbiFormat format = SbiFormat.DEFAULT;
+
     public static void main(String[] args) {
         // One key=value line per event on stderr, unless the user configured JUL otherwise.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null
@@ -102,6 +106,7 @@ public final class Main implements Callable<Integer> {
                 .biometricPresented(!noBiometric)
                 .captureDelay(Duration.ofMillis(captureDelayMs))
                 .purpose(purpose)
+                .format(format)
                 .closeConnections(!keepAlive)
                 .ca(loadCa());
         if (port != null) {

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param oversizedBodyBytes    body size under {@link FaultMode#OVERSIZED_BODY}
  * @param closeConnections      answer with {@code Connection: close} and close, as deployed devices do
  * @param deviceKey             key and certificate to sign with at start; empty = issue one from the CA
+ * @param format                how strictly the wire formats are followed ({@link SbiFormat#DEFAULT}: as before)
+ * @param companions            other devices served on the same port (a service for several modalities)
  */
 public record SimulatorConfig(
         DeviceKind kind,
@@ -44,7 +46,9 @@ public record SimulatorConfig(
         Duration slowDripInterval,
         long oversizedBodyBytes,
         boolean closeConnections,
-        Optional<DeviceKey> deviceKey) {
+        Optional<DeviceKey> deviceKey,
+        SbiFormat format,
+        java.util.List<DeviceKind> companions) {
 
     /** The SBI port range of SBI 0.9.5 §Device Discovery. */
     public static final int SBI_FIRST_PORT = 4501;
@@ -62,6 +66,11 @@ public record SimulatorConfig(
         Objects.requireNonNull(streamFrameInterval, "streamFrameInterval");
         Objects.requireNonNull(slowDripInterval, "slowDripInterval");
         Objects.requireNonNull(deviceKey, "deviceKey");
+        Objects.requireNonNull(format, "format");
+        companions = java.util.List.copyOf(companions);
+        if (companions.contains(kind) || companions.stream().distinct().count() != companions.size()) {
+            throw new IllegalArgumentException("companions must be other kinds than " + kind + ", each once: " + companions);
+        }
         if (portFrom < 0 || portTo > 65535 || portFrom > portTo || (portFrom == 0) != (portTo == 0)) {
             throw new IllegalArgumentException("Port range " + portFrom + "-" + portTo
                     + " is invalid; expected 0-0 (any free port) or 1 <= from <= to <= 65535");
@@ -120,6 +129,8 @@ public record SimulatorConfig(
         b.oversizedBodyBytes = oversizedBodyBytes;
         b.closeConnections = closeConnections;
         b.deviceKey = deviceKey.orElse(null);
+        b.format = format;
+        b.companions = companions;
         return b;
     }
 
@@ -142,6 +153,8 @@ public record SimulatorConfig(
         private long oversizedBodyBytes = 64L << 20;
         private boolean closeConnections = true;
         private DeviceKey deviceKey;
+        private SbiFormat format = SbiFormat.DEFAULT;
+        private java.util.List<DeviceKind> companions = java.util.List.of();
 
         private Builder(DeviceKind kind) {
             this.kind = kind;
@@ -170,12 +183,16 @@ public record SimulatorConfig(
         public Builder closeConnections(boolean close) { this.closeConnections = close; return this; }
         /** Sign with this key and certificate instead of issuing a new one at start. */
         public Builder deviceKey(DeviceKey key) { this.deviceKey = key; return this; }
+        /** How strictly the wire formats are followed (default {@link SbiFormat#DEFAULT}). */
+        public Builder format(SbiFormat format) { this.format = format; return this; }
+        /** Other devices this service lists and serves on the same port (each Ready, own serial and key). */
+        public Builder companions(java.util.List<DeviceKind> kinds) { this.companions = kinds; return this; }
 
         public SimulatorConfig build() {
             return new SimulatorConfig(kind, portFrom, portTo, Optional.ofNullable(ca), Optional.ofNullable(serialNumber),
                     fault, status, quality, biometricPresented, Optional.ofNullable(encryptionCertificate), purpose,
                     captureDelay, streamFrameInterval, slowDripInterval, oversizedBodyBytes, closeConnections,
-                    Optional.ofNullable(deviceKey));
+                    Optional.ofNullable(deviceKey), format, companions);
         }
     }
 }

@@ -275,13 +275,18 @@ class FaultModeTest {
             java.util.Map.entry(FaultMode.OVERSIZED_BODY, "oversizedBodyIsChunkedAndHuge"),
             java.util.Map.entry(FaultMode.SLOW_DRIP, "slowDripSendsOnlyAFewBytesPerSecond"),
             java.util.Map.entry(FaultMode.NEVER_ANSWERS, "neverAnswersTimesTheClientOut"),
-            java.util.Map.entry(FaultMode.BUSY, "busyCapturesAnswer111WhileDiscoverySaysReady"));
+            java.util.Map.entry(FaultMode.BUSY, "busyCapturesAnswer111WhileDiscoverySaysReady"),
+            java.util.Map.entry(FaultMode.IGNORES_TIMEOUT, "FormatModesTest#ignoresTimeoutAnswersNothingPresentedAtOnce"),
+            java.util.Map.entry(FaultMode.TRAILING_BYTES_AFTER_STREAM, "FormatModesTest#trailingBytesFollowTheClosingBoundaryOfAStream"),
+            java.util.Map.entry(FaultMode.FRACTIONAL_TIMESTAMP, "FormatModesTest#fractionalTimestampWritesMillisecondsAndAnOffset"));
 
     @Test
     void everyFaultModeHasATestThatProvesIt() throws NoSuchMethodException {
         assertEquals(EnumSet.allOf(FaultMode.class), EnumSet.copyOf(PROOF.keySet()), "add a test for each new fault mode");
         for (String method : PROOF.values()) {
-            assertTrue(FaultModeTest.class.getDeclaredMethod(method).isAnnotationPresent(Test.class), method);
+            Class<?> owner = method.startsWith("FormatModesTest#") ? FormatModesTest.class : FaultModeTest.class;
+            String name = method.substring(method.indexOf('#') + 1);
+            assertTrue(owner.getDeclaredMethod(name).isAnnotationPresent(Test.class), method);
         }
     }
 }

@@ -82,6 +82,7 @@ class AttestationBenchmark {
                     / 2, (before.jwsPerCpuSecond + after.jwsPerCpuSecond) / 2);
             double openRate = rate / 2;
             long[] open = openLoop(server, stations, ids, openRate, SECONDS);
+            MetricsCost metricsCost = metricsCost(server, dir, stations, ids);
             double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             Locale r = Locale.ROOT;
             System.out.printf(r, "%n=== attestation benchmark (SQLite, plain HTTP on loopback, %d stations, %d concurrent, %d s,"
@@ -143,6 +144,13 @@ class AttestationBenchmark {
                     seconds / n * 1e6, 100 * seconds / cpu));
             System.out.printf(r, "bare crypto of one attestation costs %.0f us of CPU (1 quote + 2 JWS verifications)%n",
                     1e6 / barePerAttestationCpu);
+            System.out.printf(r, "metrics (Micrometer, recorded as deployed) against no-op meters, same database, runs of %d s"
+                    + " back to back: %.0f /s and %.0f us CPU per attestation with metrics, %.0f /s and %.0f us without;"
+                    + " metrics cost %.0f us CPU per attestation (%.1f %% of the bare crypto's CPU); rate ratio %.2f%n",
+                    SECONDS, metricsCost.onRate(), metricsCost.onCpuMicros(), metricsCost.offRate(),
+                    metricsCost.offCpuMicros(), metricsCost.onCpuMicros() - metricsCost.offCpuMicros(),
+                    100 * (metricsCost.onCpuMicros() - metricsCost.offCpuMicros()) / (1e6 / barePerAttestationCpu),
+                    metricsCost.onRate() / metricsCost.offRate());
             String load = String.format(r, "load average %.1f-%.1f", loadAtStart, loadAtEnd);
             writeBenchFigures("server-enroll",
                     benchFigure("server attestations/s (nonce + quote, " + CONCURRENCY + " concurrent, SQLite) / bare crypto"
@@ -160,11 +168,47 @@ class AttestationBenchmark {
                     benchFigure("the same / bare quote verification alone", rate, bare.quotesPerSecond, "attestations/s",
                             rate / bare.quotesPerSecond, "reported", null, "per CPU-second ratio "
                             + String.format(r, "%.2f", perCpu / bare.quotesPerCpuSecond) + "; " + load),
+                    benchFigure("server attestations/s with metrics recorded / with no-op meters", metricsCost.onRate(),
+                            metricsCost.offRate(), "attestations/s", metricsCost.onRate() / metricsCost.offRate(),
+                            "reported", null, "the cost of metrics on the attestation path: "
+                            + String.format(r, "%.0f", metricsCost.onCpuMicros() - metricsCost.offCpuMicros())
+                            + " us CPU per attestation (" + String.format(r, "%.0f vs %.0f", metricsCost.onCpuMicros(),
+                            metricsCost.offCpuMicros()) + " us); the main ratio above is measured with metrics on; "
+                            + load),
                     benchFigure("attestation p99 latency, open loop at half the closed-loop rate", openP99, null, "ms",
                             null, "ours < 50 ms", openP99 < 50, CONCURRENCY + " stations; open-loop p50 "
                             + String.format(r, "%.1f", openP50) + " ms; closed-loop p50 / p99 "
                             + String.format(r, "%.1f / %.1f", closedP50, closedP99) + " ms; " + load));
         }
+    }
+
+    /** Rates and CPU per attestation with metrics recorded and with no-op meters (runs back to back). */
+    record MetricsCost(double onRate, double onCpuMicros, double offRate, double offCpuMicros) {
+    }
+
+    /**
+     * The cost of recording metrics: a second instance on the same database with every meter a no-op (the first one
+     * idles meanwhile), then the first one again, each warmed up and measured for {@link #SECONDS}.
+     */
+    static MetricsCost metricsCost(TestServer on, Path dir, List<SoftwareStation> stations, List<String> ids)
+            throws Exception {
+        double[] off;
+        try (TestServer noop = TestServer.second(org.stationtrust.server.internal.testing.TestDatabases.sqliteUrl(dir),
+                null, null, on.tokens, b -> b.rateLimits(1_000_000, 1_000_000, 1_000_000).metricsRecorded(false))) {
+            off = measured(noop, stations, ids);
+        }
+        double[] with = measured(on, stations, ids);
+        return new MetricsCost(with[0], with[1], off[0], off[1]);
+    }
+
+    /** {attestations per second, microseconds of process CPU per attestation} after a short warm-up. */
+    static double[] measured(TestServer server, List<SoftwareStation> stations, List<String> ids) throws Exception {
+        run(server, stations, ids, Math.max(1, WARMUP_SECONDS / 2), new long[1 << 20]);
+        double cpuStart = processCpuSeconds();
+        long start = System.nanoTime();
+        int n = run(server, stations, ids, SECONDS, new long[1 << 22]);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new double[] {n / elapsed, (processCpuSeconds() - cpuStart) / n * 1e6};
     }
 
     /** CPU time of closed-loop workers that have finished (their threads are gone before a snapshot sees them). */

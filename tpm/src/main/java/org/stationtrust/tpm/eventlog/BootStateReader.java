@@ -24,7 +24,10 @@ final class BootStateReader {
     private static final byte[] WBCL = "WBCL".getBytes(StandardCharsets.US_ASCII);
 
     private final HashAlgorithm bank;
+    private final java.security.MessageDigest md;
     private final int maxNesting;
+    private MeasuredEvent trustedEvent;
+    private boolean trustedValue;
     private SecureBoot secureBoot = SecureBoot.NOT_MEASURED;
     private final List<List<SignatureEntry>> databases = new ArrayList<>(List.of(
             new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
@@ -43,6 +46,7 @@ final class BootStateReader {
 
     private BootStateReader(HashAlgorithm bank, int maxNesting) {
         this.bank = bank;
+        this.md = bank.newDigest();
         this.maxNesting = maxNesting;
     }
 
@@ -79,8 +83,13 @@ final class BootStateReader {
         }
     }
 
+    /** Hashes each event's data at most once, with one digest object per reader. */
     private boolean trusted(MeasuredEvent e) {
-        return e.dataMatchesDigest(bank);
+        if (e != trustedEvent) {
+            trustedEvent = e;
+            trustedValue = e.dataMatchesDigest(bank, md);
+        }
+        return trustedValue;
     }
 
     /** A separator is recognised by its data (0, 1 or all ones; "WBCL" for Windows), not by its type. */
@@ -114,14 +123,18 @@ final class BootStateReader {
         }
         UefiVariable v = UefiVariable.parse(e.dataUnsafe(), e.offset());
         byte[] digest = e.digest(bank).map(EventDigest::valueUnsafe).orElse(new byte[0]);
-        if (Arrays.equals(digest, bank.digest(e.dataUnsafe()))) {
+        if (trusted(e)) {
             variables.add(new BootVariable(e.index(), v.name(), BootVariable.Convention.WHOLE_STRUCTURE));
-        } else if (Arrays.equals(digest, bank.digest(Arrays.copyOfRange(e.dataUnsafe(), v.dataOffset(),
-                v.dataOffset() + v.dataLength())))) {
+        } else if (dataOnlyMatches(e, v, digest)) {
             variables.add(new BootVariable(e.index(), v.name(), BootVariable.Convention.DATA_ONLY));
         } else {
             notes.add(e + ": boot variable " + v.name() + " matches neither digest convention; content ignored");
         }
+    }
+
+    private boolean dataOnlyMatches(MeasuredEvent e, UefiVariable v, byte[] digest) {
+        md.update(e.dataUnsafe(), v.dataOffset(), v.dataLength());
+        return java.security.MessageDigest.isEqual(digest, md.digest());
     }
 
     /** Every code measurement of PCR 4 counts as a boot application, whatever its type says. */

@@ -33,6 +33,8 @@ public final class EventLog {
     private final Set<HashAlgorithm> banks;
     private final int startupLocality;
     private final int size;
+    /** Computed once on first use: the log is immutable, and a judge replays it for the quote and the state. */
+    private volatile ReplayedPcrs replayed;
 
     private EventLog(EventLogFormat format, List<SpecIdAlgorithm> algorithms, Set<HashAlgorithm> banks,
             List<MeasuredEvent> events, int startupLocality, int size) {
@@ -93,7 +95,12 @@ public final class EventLog {
 
     /** Recomputes every PCR of every bank from the events (see {@link ReplayedPcrs}). */
     public ReplayedPcrs replay() {
-        return ReplayedPcrs.of(this);
+        ReplayedPcrs r = replayed;
+        if (r == null) {
+            r = ReplayedPcrs.of(this);
+            replayed = r;
+        }
+        return r;
     }
 
     /** One pass over the bytes; every record bounded by the limits before anything is copied. */
@@ -182,7 +189,7 @@ public final class EventLog {
             byte[] digest = r.bytes("digest", SHA1_DIGEST);
             byte[] data = eventData();
             return new MeasuredEvent(events.size(), at, checkPcr(pcr, type, at), type,
-                    List.of(new EventDigest(HashAlgorithm.SHA1.id(), digest)), data);
+                    List.of(new EventDigest(HashAlgorithm.SHA1.id(), digest, true)), data, true);
         }
 
         /** TCG_PCR_EVENT2 (PC Client PFP §10.2.2): a TPML_DIGEST_VALUES sized by the Spec ID event. */
@@ -207,7 +214,8 @@ public final class EventLog {
                             String.format("0x%04x%s", alg, slot >= 0 ? " again" : ""));
                 }
                 seen[slot] = true;
-                digests.add(new EventDigest(alg, r.bytes("digests[" + i + "].digest", algorithms.get(slot).digestSize())));
+                digests.add(new EventDigest(alg, r.bytes("digests[" + i + "].digest", algorithms.get(slot).digestSize()),
+                        true));
             }
             byte[] data = eventData();
             if (type != EventType.EV_NO_ACTION) {
@@ -215,7 +223,8 @@ public final class EventLog {
                     bankMissing[i] |= !seen[i];
                 }
             }
-            return new MeasuredEvent(events.size(), at, checkPcr(pcr, type, at), type, digests, data);
+            return new MeasuredEvent(events.size(), at, checkPcr(pcr, type, at), type,
+                    java.util.Collections.unmodifiableList(digests), data, true);
         }
 
         private int slotOf(int alg) {

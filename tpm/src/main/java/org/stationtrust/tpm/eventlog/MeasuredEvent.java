@@ -1,5 +1,6 @@
 package org.stationtrust.tpm.eventlog;
 
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,29 +9,64 @@ import org.stationtrust.tpm.verify.HashAlgorithm;
 /**
  * One event of the log as the firmware wrote it. Nothing here is trusted by itself: the digests count
  * once the replay of their bank matches a quote, and the data only where a digest equals its hash
- * ({@link #dataMatchesDigest}).
- *
- * @param index position in the log, 0 for the first record
- * @param offset byte offset of the record in the log
- * @param pcr the PCR index the event was extended into (0..23), or {@link #NO_PCR} for an EV_NO_ACTION
- *        event that names none
- * @param type the event type (see {@link EventType}), not covered by the digest
+ * ({@link #dataMatchesDigest}). Immutable; {@link #data()} returns a copy.
  */
-public record MeasuredEvent(int index, long offset, int pcr, long type, List<EventDigest> digests, byte[] data) {
+public final class MeasuredEvent {
     /** Windows writes informational EV_NO_ACTION events with PCR index 0xffffffff. */
     public static final int NO_PCR = -1;
 
-    public MeasuredEvent {
+    private final int index;
+    private final long offset;
+    private final int pcr;
+    private final long type;
+    private final List<EventDigest> digests;
+    private final byte[] data;
+
+    /**
+     * @param index position in the log, 0 for the first record
+     * @param offset byte offset of the record in the log
+     * @param pcr the PCR index the event was extended into (0..23), or {@link #NO_PCR} for an EV_NO_ACTION event
+     *        that names none
+     * @param type the event type (see {@link EventType}), not covered by the digest
+     */
+    public MeasuredEvent(int index, long offset, int pcr, long type, List<EventDigest> digests, byte[] data) {
+        this(index, offset, pcr, type, List.copyOf(digests), data.clone(), true);
+    }
+
+    /** The parser's constructor: the list and array are fresh and never shared, so they are not copied again. */
+    MeasuredEvent(int index, long offset, int pcr, long type, List<EventDigest> digests, byte[] data, boolean owned) {
         if (pcr < NO_PCR || pcr >= ReplayedPcrs.PCR_COUNT || (pcr == NO_PCR && type != EventType.EV_NO_ACTION)) {
             throw new IllegalArgumentException("PCR index 0.." + (ReplayedPcrs.PCR_COUNT - 1)
                     + " (or -1 for EV_NO_ACTION), got " + pcr);
         }
-        Objects.requireNonNull(digests, "digests");
-        digests = List.copyOf(digests);
-        data = data.clone();
+        this.index = index;
+        this.offset = offset;
+        this.pcr = pcr;
+        this.type = type;
+        this.digests = Objects.requireNonNull(digests, "digests");
+        this.data = Objects.requireNonNull(data, "data");
     }
 
-    @Override
+    public int index() {
+        return index;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public int pcr() {
+        return pcr;
+    }
+
+    public long type() {
+        return type;
+    }
+
+    public List<EventDigest> digests() {
+        return digests;
+    }
+
     public byte[] data() {
         return data.clone();
     }
@@ -63,8 +99,13 @@ public record MeasuredEvent(int index, long offset, int pcr, long type, List<Eve
      * the event data; for code events it covers the code, so their data cannot be checked).
      */
     public boolean dataMatchesDigest(HashAlgorithm bank) {
+        return dataMatchesDigest(bank, bank.newDigest());
+    }
+
+    /** The same with a digest the caller reuses (reset after use). */
+    boolean dataMatchesDigest(HashAlgorithm bank, MessageDigest md) {
         Optional<EventDigest> d = digest(bank);
-        return d.isPresent() && d.get().matches(bank.digest(data));
+        return d.isPresent() && d.get().matches(md.digest(data));
     }
 
     @Override

@@ -19,45 +19,49 @@ import org.stationtrust.tpm.verify.HashAlgorithm;
 public final class ReplayedPcrs {
     public static final int PCR_COUNT = 24;
 
-    private final Map<HashAlgorithm, byte[][]> values;
-    private final Map<HashAlgorithm, SortedSet<Integer>> touched;
-    private final int startupLocality;
+    private final EventLog log;
+    /** Each bank is replayed on first use: a judge needs only the quoted one (a log may carry three or four). */
+    private final Map<HashAlgorithm, byte[][]> values = new EnumMap<>(HashAlgorithm.class);
+    private final Map<HashAlgorithm, SortedSet<Integer>> touched = new EnumMap<>(HashAlgorithm.class);
 
-    private ReplayedPcrs(Map<HashAlgorithm, byte[][]> values, Map<HashAlgorithm, SortedSet<Integer>> touched,
-            int startupLocality) {
-        this.values = values;
-        this.touched = touched;
-        this.startupLocality = startupLocality;
+    private ReplayedPcrs(EventLog log) {
+        this.log = log;
     }
 
     static ReplayedPcrs of(EventLog log) {
-        Map<HashAlgorithm, byte[][]> values = new EnumMap<>(HashAlgorithm.class);
-        Map<HashAlgorithm, SortedSet<Integer>> touched = new EnumMap<>(HashAlgorithm.class);
-        for (HashAlgorithm bank : log.banks()) {
-            byte[][] pcrs = new byte[PCR_COUNT][];
-            for (int i = 0; i < PCR_COUNT; i++) {
-                pcrs[i] = initialValue(bank, i, log.startupLocality());
-            }
-            values.put(bank, pcrs);
-            touched.put(bank, new TreeSet<>());
+        return new ReplayedPcrs(log);
+    }
+
+    private synchronized byte[][] bank(HashAlgorithm bank) {
+        byte[][] pcrs = values.get(bank);
+        if (pcrs != null) {
+            return pcrs;
         }
+        if (!log.banks().contains(bank)) {
+            throw new IllegalArgumentException("the log has no " + bank + " bank; it has " + log.banks());
+        }
+        pcrs = new byte[PCR_COUNT][];
+        for (int i = 0; i < PCR_COUNT; i++) {
+            pcrs[i] = initialValue(bank, i, log.startupLocality());
+        }
+        SortedSet<Integer> extended = new TreeSet<>();
+        MessageDigest md = bank.newDigest();
         for (MeasuredEvent e : log.events()) {
             if (e.type() == EventType.EV_NO_ACTION) {
                 continue; // PC Client PFP §10.4.1: informational, never extended
             }
             for (EventDigest d : e.digests()) {
-                HashAlgorithm bank = d.hash().orElse(null);
-                if (bank != null && values.containsKey(bank)) {
-                    MessageDigest md = bank.newDigest();
-                    md.update(values.get(bank)[e.pcr()]);
+                if (d.algorithmId() == bank.id()) {
+                    md.update(pcrs[e.pcr()]);
                     md.update(d.valueUnsafe());
-                    values.get(bank)[e.pcr()] = md.digest();
-                    touched.get(bank).add(e.pcr());
+                    pcrs[e.pcr()] = md.digest();
+                    extended.add(e.pcr());
                 }
             }
         }
-        touched.replaceAll((bank, set) -> Collections.unmodifiableSortedSet(set));
-        return new ReplayedPcrs(values, touched, log.startupLocality());
+        values.put(bank, pcrs);
+        touched.put(bank, Collections.unmodifiableSortedSet(extended));
+        return pcrs;
     }
 
     /**
@@ -79,38 +83,34 @@ public final class ReplayedPcrs {
     }
 
     public Set<HashAlgorithm> banks() {
-        return Collections.unmodifiableSet(values.keySet());
+        return log.banks();
     }
 
     /** The PCRs at least one event of this bank extended. */
-    public SortedSet<Integer> touched(HashAlgorithm bank) {
-        SortedSet<Integer> t = touched.get(bank);
-        if (t == null) {
-            throw new IllegalArgumentException("the log has no " + bank + " bank; it has " + values.keySet());
-        }
-        return t;
+    public synchronized SortedSet<Integer> touched(HashAlgorithm bank) {
+        bank(bank);
+        return touched.get(bank);
     }
 
     public byte[] value(HashAlgorithm bank, int pcr) {
-        touched(bank);
-        return values.get(bank)[pcr].clone();
+        return bank(bank)[pcr].clone();
     }
 
     /** Whether the replayed value equals {@code expected} (constant time). */
     public boolean matches(HashAlgorithm bank, int pcr, byte[] expected) {
-        touched(bank);
-        return MessageDigest.isEqual(values.get(bank)[pcr], expected);
+        return MessageDigest.isEqual(bank(bank)[pcr], expected);
     }
 
     public byte[] initialValue(HashAlgorithm bank, int pcr) {
-        return initialValue(bank, pcr, startupLocality);
+        return initialValue(bank, pcr, log.startupLocality());
     }
 
     /** The value of every PCR that events touched, ascending. */
     public SortedMap<Integer, byte[]> touchedValues(HashAlgorithm bank) {
+        byte[][] pcrs = bank(bank);
         SortedMap<Integer, byte[]> out = new TreeMap<>();
         for (int pcr : touched(bank)) {
-            out.put(pcr, values.get(bank)[pcr].clone());
+            out.put(pcr, pcrs[pcr].clone());
         }
         return out;
     }

@@ -2,7 +2,6 @@ package org.stationtrust.tpm.verify;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Optional;
 import org.stationtrust.tpm.verify.internal.TpmConstants;
 
@@ -12,6 +11,8 @@ public enum HashAlgorithm {
     SHA256(TpmConstants.ALG_SHA256, "SHA-256", 32),
     SHA384(TpmConstants.ALG_SHA384, "SHA-384", 48),
     SHA512(TpmConstants.ALG_SHA512, "SHA-512", 64);
+
+    private static final HashAlgorithm[] VALUES = values();
 
     private final int id;
     private final String jcaName;
@@ -41,7 +42,13 @@ public enum HashAlgorithm {
     }
 
     public static Optional<HashAlgorithm> fromId(int id) {
-        return Arrays.stream(values()).filter(h -> h.id == id).findFirst();
+        // a loop, not a stream: the event log replay asks once per digest
+        for (HashAlgorithm h : VALUES) {
+            if (h.id == id) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
     }
 
     public MessageDigest newDigest() {

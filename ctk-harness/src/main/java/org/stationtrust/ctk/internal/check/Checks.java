@@ -13,7 +13,7 @@ public final class Checks {
         for (Check c : List.of(new SchemaCheck(), new SignatureCheck(), new TrustCheck(), new DigitalIdCheck(),
                 new EchoCheck(), new BioSubTypeCheck(), new QualityRangeCheck(), new QualityThresholdCheck(),
                 new TimestampCheck(), new HashChainCheck(), new ResponseTimeCheck(), new ErrorCodeCheck(),
-                new DecryptionCheck(), new Iso19794Check(), new DeviceStatusCheck(), new KeyRotationCheck(),
+                new DecryptionCheck(), new Iso19794Check(), new DeviceStatusCheck(), new KeyRotationCheck(), new TimeoutFloorCheck(), new MosipSchemaCheck(),
                 new StreamCheck(), new StreamEndsCheck(), new RobustAnswerCheck(), new LivenessCheck())) {
             BY_NAME.put(c.name(), c);
         }

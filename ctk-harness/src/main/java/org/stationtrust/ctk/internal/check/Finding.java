@@ -6,7 +6,8 @@ import java.util.Objects;
 /** What one check concluded about one case. */
 public record Finding(String check, Status status, String message) {
 
-    public enum Status { PASS, FAIL, NOT_EVALUATED }
+    /** WARN: an advisory finding (e.g. a reused transaction id accepted): reported, never a failure. */
+    public enum Status { PASS, FAIL, WARN, NOT_EVALUATED }
 
     public Finding {
         Objects.requireNonNull(check, "check");
@@ -27,6 +28,10 @@ public record Finding(String check, Status status, String message) {
 
     public static Finding fail(String check, String message) {
         return new Finding(check, Status.FAIL, message);
+    }
+
+    public static Finding warn(String check, String message) {
+        return new Finding(check, Status.WARN, message);
     }
 
     public static Finding notEvaluated(String check, String why) {

@@ -1,31 +1,30 @@
 package org.stationtrust.ctk.internal.check;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
+import java.util.Map;
+import org.stationtrust.ctk.internal.iso.ImageDecoder;
+import org.stationtrust.ctk.internal.iso.IsoFormatException;
+import org.stationtrust.ctk.internal.iso.IsoRecord;
+import org.stationtrust.ctk.internal.iso.IsoRecordReader;
 
 /**
- * The general record header of each bioValue: ISO/IEC 19794-4:2011 (finger, "FIR", version "020"),
- * 19794-6:2011 (iris, "IIR", "020") or 19794-5:2011 (face, "FAC", "030", with the 2011 edition's
- * temporal semantics field: a 17-byte general header); record length equal to the
- * bytes received, at least one representation, and the first representation's length within the record.
+ * Each bioValue is an ISO/IEC 19794 record read field by field (19794-4:2011 finger, 19794-6:2011
+ * iris, 19794-5:2011 face) with every field checked against the standard: header, lengths, capture
+ * time, quality blocks, finger position or eye label matching the bioSubType, sampling rates, bit
+ * depth, encoding and image type. Its image is decoded to prove it is an image of the declared size,
+ * lossless when the header says so, and not blank. In the mosip profile the compression must also be
+ * what MOSIP requires for the purpose (registration lossless JPEG 2000; authentication lossy JPEG 2000,
+ * or WSQ for fingers), with exactly one representation.
  */
 public final class Iso19794Check implements Check {
-
-    /** Format identifier, version and general header length per modality. */
-    record Format(String identifier, String version, int headerLength, String standard) {
-    }
-
-    static Optional<Format> formatOf(String bioType) {
-        return switch (bioType) {
-            case "Finger" -> Optional.of(new Format("FIR", "020", 16, "ISO/IEC 19794-4:2011"));
-            case "Iris" -> Optional.of(new Format("IIR", "020", 16, "ISO/IEC 19794-6:2011"));
-            case "Face" -> Optional.of(new Format("FAC", "030", 17, "ISO/IEC 19794-5:2011"));
-            default -> Optional.empty();
-        };
-    }
+    static final Map<String, Integer> FINGER_POSITIONS = Map.ofEntries(Map.entry("UNKNOWN", 0),
+            Map.entry("Right Thumb", 1), Map.entry("Right IndexFinger", 2), Map.entry("Right MiddleFinger", 3),
+            Map.entry("Right RingFinger", 4), Map.entry("Right LittleFinger", 5), Map.entry("Left Thumb", 6),
+            Map.entry("Left IndexFinger", 7), Map.entry("Left MiddleFinger", 8), Map.entry("Left RingFinger", 9),
+            Map.entry("Left LittleFinger", 10));
+    static final Map<String, Integer> EYE_LABELS = Map.of("UNKNOWN", 0, "Right", 1, "Left", 2);
 
     @Override
     public String name() {
@@ -39,57 +38,161 @@ public final class Iso19794Check implements Check {
             return Finding.notEvaluated(name(), "no successful capture element");
         }
         List<String> problems = new ArrayList<>();
+        long decodeNanos = 0;
+        int decoded = 0;
+        int minRange = 255;
+        boolean auth = "Auth".equals(SchemaCheck.purposeOf(o));
         for (Observation.CaptureElement e : elements) {
             String where = "biometrics[" + e.index() + "].bioValue";
             String type = e.payload() == null ? "" : e.payload().path("bioType").asText("");
-            Optional<Format> format = formatOf(type);
-            if (format.isEmpty()) {
-                problems.add(where + " has unknown bioType '" + type + "'");
-            } else if (e.bioValue() == null) {
+            if (e.bioValue() == null) {
                 problems.add(where + " could not be read: " + e.bioValueProblem());
-            } else {
-                problem(e.bioValue(), format.get()).ifPresent(p -> problems.add(where + " " + p));
+                continue;
+            }
+            try {
+                IsoRecord r = IsoRecordReader.read(e.bioValue(), type);
+                String subType = e.payload().path("bioSubType").asText("UNKNOWN");
+                fields(r, subType, rules.mosip(), auth).forEach(p -> problems.add(where + " " + p));
+                ImageDecoder.Decoded d = ImageDecoder.decode(r);
+                decodeNanos += d.decodeNanos();
+                decoded++;
+                minRange = Math.min(minRange, d.dynamicRange());
+                image(r, d).forEach(p -> problems.add(where + " " + p));
+            } catch (IsoFormatException ex) {
+                problems.add(where + " " + ex.getMessage());
             }
         }
-        return Finding.of(name(), problems, elements.size() + " records have consistent ISO 19794 headers");
+        String ok = String.format(Locale.ROOT, "%d records read field by field; %d images decoded to their declared size "
+                + "(decode %.1f ms per record), grey-level range at least %d", elements.size(), decoded,
+                decoded == 0 ? 0.0 : decodeNanos / 1e6 / decoded, minRange);
+        return Finding.of(name(), problems, ok);
     }
 
-    /** The first header problem of {@code record}, if any. */
-    static Optional<String> problem(byte[] record, Format f) {
-        if (record.length < f.headerLength() + 4) {
-            return Optional.of("is " + record.length + " bytes, too short for a " + f.standard() + " record");
+    /** Field checks of the standard (both profiles) and MOSIP's per-purpose rules (mosip profile). */
+    static List<String> fields(IsoRecord r, String subType, boolean mosip, boolean auth) {
+        List<String> p = new ArrayList<>();
+        if (mosip && r.representations() != 1) {
+            p.add("has " + r.representations() + " representations; MOSIP requires exactly one");
         }
-        String id = new String(record, 0, 3, StandardCharsets.US_ASCII);
-        if (!id.equals(f.identifier()) || record[3] != 0) {
-            return Optional.of("format identifier is '" + printable(record, 0, 4) + "', expected '" + f.identifier()
-                    + "\\0' (" + f.standard() + ")");
+        int[] t = r.captureTime();
+        boolean unset = t[0] == 0xFFFF;
+        if (!unset && (t[0] < 2000 || t[1] < 1 || t[1] > 12 || t[2] < 1 || t[2] > 31 || t[3] > 23 || t[4] > 59
+                || t[5] > 59 || (t[6] > 999 && t[6] != 0xFFFF))) {
+            p.add(String.format(Locale.ROOT, "capture date-time %04d-%02d-%02d %02d:%02d:%02d.%03d is not a valid UTC time",
+                    t[0], t[1], t[2], t[3], t[4], t[5], t[6]));
         }
-        String version = new String(record, 4, 3, StandardCharsets.US_ASCII);
-        if (!version.equals(f.version()) || record[7] != 0) {
-            return Optional.of("version is '" + printable(record, 4, 4) + "', expected '" + f.version() + "\\0'");
+        for (int q : r.qualities()) {
+            if (q > 100 && q != 255) {
+                p.add("quality block score " + q + " is outside 0-100 (255 = failed)");
+            }
         }
-        ByteBuffer b = ByteBuffer.wrap(record);
-        long declared = Integer.toUnsignedLong(b.getInt(8));
-        if (declared != record.length) {
-            return Optional.of("record length field says " + declared + " bytes but " + record.length + " arrived");
+        if (r.width() < 1 || r.height() < 1) {
+            p.add("declares a " + r.width() + "x" + r.height() + " image");
         }
-        int representations = Short.toUnsignedInt(b.getShort(12));
-        if (representations < 1) {
-            return Optional.of("declares no representation");
+        switch (r.modality()) {
+            case "Finger" -> finger(r, subType, mosip, auth, p);
+            case "Iris" -> iris(r, subType, mosip, auth, p);
+            default -> face(r, mosip, auth, p);
         }
-        long first = Integer.toUnsignedLong(b.getInt(f.headerLength()));
-        if (first < 4 || first > record.length - f.headerLength()) {
-            return Optional.of("first representation length " + first + " does not fit the "
-                    + (record.length - f.headerLength()) + " bytes after the header");
-        }
-        return Optional.empty();
+        return p;
     }
 
-    private static String printable(byte[] b, int from, int n) {
-        StringBuilder s = new StringBuilder();
-        for (int i = from; i < from + n; i++) {
-            s.append(b[i] >= 32 && b[i] < 127 ? String.valueOf((char) b[i]) : String.format("\\x%02x", b[i]));
+    private static void finger(IsoRecord r, String subType, boolean mosip, boolean auth, List<String> p) {
+        if (r.technology() > 20) {
+            p.add("capture device technology " + r.technology() + " is outside 0-20");
         }
-        return s.toString();
+        Integer expected = FINGER_POSITIONS.get(subType);
+        if (r.position() > 10) {
+            p.add("finger position " + r.position() + " is not a single finger (0-10)");
+        } else if (expected != null && expected != 0 && r.position() != expected) {
+            p.add("finger position " + r.position() + " does not match bioSubType '" + subType + "' (" + expected + ")");
+        }
+        if (r.scaleUnits() != 1 && r.scaleUnits() != 2) {
+            p.add("scale units " + r.scaleUnits() + " is neither 1 (ppi) nor 2 (ppcm)");
+        }
+        List<Integer> rates = r.samplingRates();
+        if (rates.get(2) > rates.get(0) || rates.get(3) > rates.get(1)) {
+            p.add("image sampling rate " + rates.get(2) + "x" + rates.get(3) + " exceeds the scan rate " + rates.get(0)
+                    + "x" + rates.get(1));
+        }
+        if (mosip && r.scaleUnits() == 1 && (rates.get(2) < 500 || rates.get(2) > 1000 || rates.get(3) < 500 || rates.get(3) > 1000)) {
+            p.add("image sampling rate " + rates.get(2) + "x" + rates.get(3) + " ppi is outside MOSIP's 500-1000 ppi");
+        }
+        if (r.bitDepth() != 8) {
+            p.add("bit depth " + r.bitDepth() + ", expected 8-bit grey");
+        }
+        if (r.impression() > 29 || (r.impression() > 15 && r.impression() < 20)) {
+            p.add("impression type " + r.impression() + " is not defined");
+        }
+        if (mosip) {
+            boolean allowed = auth ? r.encoding() == 4 || r.encoding() == 2 : r.encoding() == 5;
+            if (!allowed) {
+                p.add("compression " + r.encoding() + " is not what MOSIP requires for " + (auth
+                        ? "authentication (4 JPEG 2000 lossy or 2 WSQ)" : "registration (5 JPEG 2000 lossless)"));
+            }
+        }
+    }
+
+    private static void iris(IsoRecord r, String subType, boolean mosip, boolean auth, List<String> p) {
+        Integer expected = EYE_LABELS.get(subType);
+        if (r.position() > 2) {
+            p.add("eye label " + r.position() + " is outside 0-2");
+        } else if (expected != null && expected != 0 && r.position() != expected) {
+            p.add("eye label " + r.position() + " does not match bioSubType '" + subType + "' (" + expected + ")");
+        }
+        if (!List.of(1, 2, 3, 7).contains(r.imageType())) {
+            p.add("image type " + r.imageType() + " is not 1, 2, 3 or 7");
+        }
+        if (!List.of(2, 0x0A, 0x0E).contains(r.encoding())) {
+            p.add("image format " + r.encoding() + " is not MONO_RAW (2), MONO_JPEG2000 (10) or MONO_PNG (14)");
+        }
+        if (r.bitDepth() != 8) {
+            p.add("bit depth " + r.bitDepth() + ", expected 8-bit grey");
+        }
+        if (mosip) {
+            if (r.encoding() != 0x0A) {
+                p.add("image format " + r.encoding() + " is not MONO_JPEG2000 (10), which MOSIP requires");
+            }
+            int history = auth ? 2 : 1;
+            int type = auth ? 7 : 3;
+            if (r.compressionHistory() != history) {
+                p.add("compression history " + r.compressionHistory() + ", MOSIP requires " + history
+                        + (auth ? " (lossy) for authentication" : " (lossless) for registration"));
+            }
+            if (r.imageType() != type) {
+                p.add("image type " + r.imageType() + ", MOSIP requires " + type
+                        + (auth ? " (cropped and masked) for authentication" : " (cropped) for registration"));
+            }
+        }
+    }
+
+    private static void face(IsoRecord r, boolean mosip, boolean auth, List<String> p) {
+        if (!(r.imageType() <= 3 || (r.imageType() >= 0x80 && r.imageType() <= 0x82))) {
+            p.add("face image type " + r.imageType() + " is not defined");
+        }
+        if (r.encoding() > 3) {
+            p.add("image data type " + r.encoding() + " is not 0-3");
+        }
+        if (mosip && r.encoding() != (auth ? 1 : 2)) {
+            p.add("image data type " + r.encoding() + ", MOSIP requires " + (auth ? "1 (JPEG 2000 lossy) for authentication"
+                    : "2 (JPEG 2000 lossless) for registration"));
+        }
+    }
+
+    /** The decoded image against the header, and the image-level facts (our addition). */
+    static List<String> image(IsoRecord r, ImageDecoder.Decoded d) {
+        List<String> p = new ArrayList<>();
+        if (d.width() != r.width() || d.height() != r.height()) {
+            p.add("image decodes to " + d.width() + "x" + d.height() + " but the header declares " + r.width() + "x" + r.height());
+        }
+        Boolean declared = r.declaredLossless();
+        if (declared != null && d.lossless() != null && !declared.equals(d.lossless())) {
+            p.add("header declares a " + (declared ? "lossless" : "lossy") + " image but the JPEG 2000 codestream is "
+                    + (d.lossless() ? "lossless (5-3 wavelet)" : "lossy (9-7 wavelet)"));
+        }
+        if (d.distinctLevels() <= 1) {
+            p.add("image is blank: every pixel has grey level " + d.minLevel() + " (constant image)");
+        }
+        return p;
     }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.stationtrust.ctk.Profile;
 import org.stationtrust.sbi.client.DeviceTrustStore;
 
 /**
@@ -17,6 +18,9 @@ import org.stationtrust.sbi.client.DeviceTrustStore;
  * @param grace             how late after its timeout a device may answer
  * @param responseLimit     longest acceptable answer for verbs without a timeout (discovery, info)
  * @param harnessCertificate the certificate auth captures are encrypted to, when configured
+ * @param profile           the rule book ({@link Profile#SPEC} or {@link Profile#MOSIP})
+ * @param ftmTrust          L1 devices: the FTM provider CA(s) the chip key that signs digitalId chains to
+ * @param organisation      the device provider's organisation, which the device certificate's O must name
  */
 public record JudgingRules(
         DeviceTrustStore trustStore,
@@ -25,7 +29,27 @@ public record JudgingRules(
         Duration grace,
         Duration responseLimit,
         Optional<X509Certificate> harnessCertificate,
-        Clock clock) {
+        Clock clock,
+        Profile profile,
+        Optional<DeviceTrustStore> ftmTrust,
+        Optional<String> organisation) {
+
+    /** Rules of the {@link Profile#SPEC} profile. */
+    public JudgingRules(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Duration allowedSkew, Duration grace,
+                        Duration responseLimit, Optional<X509Certificate> harnessCertificate, Clock clock) {
+        this(trustStore, allowedAlgorithms, allowedSkew, grace, responseLimit, harnessCertificate, clock, Profile.SPEC);
+    }
+
+    /** Rules without an FTM CA or organisation to check. */
+    public JudgingRules(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Duration allowedSkew, Duration grace,
+                        Duration responseLimit, Optional<X509Certificate> harnessCertificate, Clock clock, Profile profile) {
+        this(trustStore, allowedAlgorithms, allowedSkew, grace, responseLimit, harnessCertificate, clock, profile,
+                Optional.empty(), Optional.empty());
+    }
+
+    public boolean mosip() {
+        return profile == Profile.MOSIP;
+    }
 
     public JudgingRules {
         Objects.requireNonNull(trustStore, "trustStore");
@@ -41,5 +65,8 @@ public record JudgingRules(
         }
         Objects.requireNonNull(harnessCertificate, "harnessCertificate");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(ftmTrust, "ftmTrust");
+        Objects.requireNonNull(organisation, "organisation");
     }
 }

@@ -81,6 +81,14 @@ public final class Observation {
     public String livenessProblem;
     public X509Certificate certificateBefore;
     public X509Certificate certificateAfter;
+    /** The x5c chain after the rotation, leaf first (intermediates included). */
+    public List<X509Certificate> chainAfter = List.of();
+    /** The device status when the case began, when it was not Ready after the bounded wait (else null). */
+    public String statusBefore;
+    /** Time spent waiting for Ready before the case (device time, not judged). */
+    public long readyWaitNanos;
+    /** Stray bytes read after a stream's final boundary (tolerated, reported). */
+    public int streamTrailingBytes;
     /** Whether a robustness probe got an error answer (status/code) rather than silence. */
     public String probeOutcome;
 
@@ -108,6 +116,7 @@ public final class Observation {
             spans.add(new long[] {t.endNanos() - t.exchange().elapsedNanos(), t.endNanos()});
         }
         spans.sort((a, b) -> Long.compare(a[0], b[0]));
+        total += readyWaitNanos;
         for (long[] s : spans) {
             long from = Math.max(s[0], coveredUntil);
             if (s[1] > from) {

@@ -93,6 +93,11 @@ public final class SchemaCheck implements Check {
             requireArray(d, "deviceSubId", where, problems);
             requireArray(d, "specVersion", where, problems);
             allowed(d, "deviceStatus", STATUSES, where, problems);
+            JsonFacts.text(d, "digitalId").ifPresent(id -> {
+                if (id.chars().filter(ch -> ch == '.').count() == 2) {
+                    problems.add(where + ".digitalId is a JWS; SBI 0.9.5 §Device Discovery sends it unsigned (base64url JSON)");
+                }
+            });
             JsonFacts.text(d, "callbackId").ifPresent(cb -> {
                 if (!cb.startsWith("http://127.0.0.1:")) {
                     problems.add(where + ".callbackId '" + cb + "' must be http://127.0.0.1:<port>/ (not localhost)");

@@ -18,13 +18,20 @@ public final class StreamCheck implements Check {
         if (s == null) {
             return Finding.fail(name(), "no stream was read");
         }
+        boolean multipart = s.contentType() != null
+                && s.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/x-mixed-replace");
+        if (!multipart && !o.errorCodes.isEmpty()) {
+            // A JSON error instead of a stream: name the device's answer (e.g. 111 = still busy).
+            return Finding.fail(name(), "STREAM answered error " + o.errorCodes
+                    + ErrorCodeCheck.describe(o.errorCodes) + " instead of a stream");
+        }
         if (s.problem() != null && s.frames() == 0) {
             return Finding.fail(name(), "stream failed: " + s.problem());
         }
         if (s.status() != 200) {
             return Finding.fail(name(), "STREAM answered HTTP " + s.status() + ", expected 200");
         }
-        if (s.contentType() == null || !s.contentType().toLowerCase().startsWith("multipart/x-mixed-replace")) {
+        if (s.contentType() == null || !s.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("multipart/x-mixed-replace")) {
             return Finding.fail(name(), "STREAM Content-Type is '" + s.contentType() + "', expected multipart/x-mixed-replace");
         }
         if (s.frames() == 0 || s.validJpegFrames() < s.frames()) {
@@ -33,6 +40,8 @@ public final class StreamCheck implements Check {
         if (s.framesPerSecond() < MIN_FPS) {
             return Finding.fail(name(), String.format("stream delivers %.1f frames/s, below %.0f", s.framesPerSecond(), MIN_FPS));
         }
-        return Finding.pass(name(), String.format("%d JPEG frames at %.1f frames/s", s.frames(), s.framesPerSecond()));
+        String trailing = o.streamTrailingBytes > 0 ? String.format(
+                "; %d stray bytes after the final boundary, ignored (devices may send them)", o.streamTrailingBytes) : "";
+        return Finding.pass(name(), String.format("%d JPEG frames at %.1f frames/s%s", s.frames(), s.framesPerSecond(), trailing));
     }
 }

@@ -8,9 +8,10 @@ import java.util.Optional;
 import org.stationtrust.sbi.client.SbiTimestamp;
 
 /**
- * Capture timestamps and signed digitalId dateTimes are valid ISO 8601 UTC (with or without
- * fractions of a second) and lie between the request and the answer, give or take the allowed skew,
- * in both directions (MOSIP's toolkit checks one direction and one format).
+ * Capture timestamps and signed digitalId dateTimes are written exactly {@code yyyy-MM-ddTHH:mm:ssZ}
+ * (SBI 0.9.5 glossary; MOSIP's TimeCheckValidator parses only that form) and lie between the request
+ * and the answer, give or take the allowed skew (180 s in the mosip profile). Both directions are
+ * judged: the backward bound is our addition (MOSIP checks only how far ahead the stamp is).
  */
 public final class TimestampCheck implements Check {
 
@@ -59,7 +60,15 @@ public final class TimestampCheck implements Check {
         return Finding.of(name(), problems, "timestamps are UTC and within +/-" + skew.toSeconds() + " s of the exchange");
     }
 
+    private static final java.util.regex.Pattern WIRE_FORM =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
+
     private static void judge(String where, String value, Observation.SentCapture sent, Duration skew, List<String> problems) {
+        if (value != null && !WIRE_FORM.matcher(value).matches() && parseUtc(value).isPresent()) {
+            problems.add(where + " '" + SchemaCheck.abbreviate(value) + "' is not written yyyy-MM-ddTHH:mm:ssZ"
+                    + " (fractions of a second or an offset instead of Z)");
+            return;
+        }
         Optional<Instant> ts = parseUtc(value);
         if (ts.isEmpty()) {
             problems.add(where + " '" + (value == null ? "missing" : SchemaCheck.abbreviate(value))

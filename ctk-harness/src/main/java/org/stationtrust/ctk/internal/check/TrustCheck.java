@@ -9,9 +9,31 @@ import org.stationtrust.sbi.client.DeviceAnswerRejected;
 
 /**
  * The x5c chain of every signed part is valid now and chains to the vendor's device-provider CA
- * given on the command line (sbi-client's DeviceTrustStore does the PKIX work).
+ * given on the command line (sbi-client's DeviceTrustStore does the PKIX work). The certification
+ * level splits the trust (SBI 0.9.5 §Device Trust): an L0 device signs its digitalId with the device
+ * key itself; an L1 device signs it with its FTM chip key, a different key, chained to the FTM
+ * provider CA ({@code --ftm-ca}). With {@code --organisation}, every signing certificate's subject O
+ * must name the device provider (MOSIP 1.4 compares it with the partner's organisation).
  */
 public final class TrustCheck implements Check {
+
+    private static void organisation(String what, java.security.cert.X509Certificate cert, String expected,
+                                     List<String> problems) {
+        String o = null;
+        try {
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("O")) {
+                    o = rdn.getValue().toString();
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            o = null;
+        }
+        if (!expected.equals(o)) {
+            problems.add(what + " certificate names organisation '" + (o == null ? "(none)" : SchemaCheck.abbreviate(o))
+                    + "', expected '" + expected + "' (--organisation)");
+        }
+    }
 
     @Override
     public String name() {
@@ -24,20 +46,47 @@ public final class TrustCheck implements Check {
             return Finding.notEvaluated(name(), "no signed part in the answers");
         }
         List<String> problems = new ArrayList<>();
+        String level = o.device() == null || o.device().certification() == null ? "L0" : o.device().certification();
+        java.security.PublicKey deviceKey = null;
+        List<java.security.PublicKey> digitalIdKeys = new ArrayList<>();
         for (Observation.SignedPart part : o.signed) {
             Optional<JsonNode> header = Certificates.header(part.compact());
             if (header.isEmpty()) {
                 problems.add(part.what() + " has no readable header, so no certificate to trust");
                 continue;
             }
+            boolean digitalId = part.what().endsWith("digitalId");
             try {
-                rules.trustStore().check(Certificates.chain(header.get()), rules.clock().instant());
+                List<java.security.cert.X509Certificate> chain = Certificates.chain(header.get());
+                boolean chip = digitalId && "L1".equals(level) && rules.ftmTrust().isPresent();
+                (chip ? rules.ftmTrust().get() : rules.trustStore()).check(chain, rules.clock().instant());
+                rules.organisation().ifPresent(org -> organisation(part.what(), chain.get(0), org, problems));
+                if (digitalId) {
+                    digitalIdKeys.add(chain.get(0).getPublicKey());
+                } else if (deviceKey == null) {
+                    deviceKey = chain.get(0).getPublicKey();
+                }
             } catch (CertificateException e) {
                 problems.add(part.what() + ": " + e.getMessage());
             } catch (DeviceAnswerRejected e) {
                 problems.add(part.what() + " certificate not trusted (" + e.reason() + "): " + e.detail());
             }
         }
-        return Finding.of(name(), problems, "every signing certificate is valid now and chains to the vendor CA");
+        for (java.security.PublicKey k : digitalIdKeys) {
+            if (deviceKey == null) {
+                break;
+            }
+            if ("L0".equals(level) && !k.equals(deviceKey)) {
+                problems.add("certification L0 but the digitalId is signed by another key than the device key");
+                break;
+            }
+            if ("L1".equals(level) && k.equals(deviceKey)) {
+                problems.add("certification L1 but the digitalId is signed by the device key, not by an FTM chip key");
+                break;
+            }
+        }
+        return Finding.of(name(), problems, "every signing certificate is valid now and chains to the vendor CA"
+                + ("L1".equals(level) && rules.ftmTrust().isPresent() ? " (digitalId to the FTM CA)" : "")
+                + " (" + level + " key split)");
     }
 }

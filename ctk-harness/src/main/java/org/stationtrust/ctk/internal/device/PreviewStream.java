@@ -24,6 +24,7 @@ public final class PreviewStream implements AutoCloseable {
     private volatile long firstFrameNanos;
     private volatile long lastFrameNanos;
     private volatile String problem;
+    private volatile int trailingBytes;
     private final Thread reader;
 
     private PreviewStream(DeviceChannel.OpenAnswer answer) {
@@ -84,6 +85,11 @@ public final class PreviewStream implements AutoCloseable {
         return validJpeg.get();
     }
 
+    /** Bytes that followed the closing boundary (devices may send stray bytes; reported, not judged). */
+    public int trailingBytes() {
+        return trailingBytes;
+    }
+
     public String problem() {
         return problem;
     }
@@ -133,8 +139,12 @@ public final class PreviewStream implements AutoCloseable {
         }
     }
 
-    /** Reads part headers up to the blank line; returns Content-Length, or -1 at the end of the stream. */
-    private static long partLength(InputStream in) throws IOException {
+    /**
+     * Reads part headers up to the blank line; returns Content-Length, or -1 at the end of the stream.
+     * The closing boundary ({@code --boundary--}, with or without leading dashes) ends the stream; what
+     * follows it is counted as trailing bytes (at most 64 KiB are read), never taken for a frame.
+     */
+    private long partLength(InputStream in) throws IOException {
         long length = -1;
         int lines = 0;
         while (true) {
@@ -149,6 +159,10 @@ public final class PreviewStream implements AutoCloseable {
                     return length;
                 }
                 continue;
+            }
+            if (length < 0 && line.endsWith("--") && line.length() > 2 && !line.contains(":")) {
+                trailingBytes = in.readNBytes(64 * 1024).length;
+                return -1;
             }
             if (++lines > MAX_HEADER_LINES) {
                 throw new IOException("more than " + MAX_HEADER_LINES + " header lines without a Content-Length");

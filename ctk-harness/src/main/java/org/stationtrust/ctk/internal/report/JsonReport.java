@@ -8,7 +8,7 @@ import org.stationtrust.ctk.RunReport;
 
 /** The machine-readable report; its shape is fixed by report/ctk-report.schema.json (schemaVersion 1). */
 public final class JsonReport {
-    public static final String SCHEMA_VERSION = "1";
+    public static final String SCHEMA_VERSION = "2";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonReport() {
@@ -23,6 +23,31 @@ public final class JsonReport {
         root.put("finishedAt", r.finishedAt().toString());
         root.put("complete", r.complete());
         root.put("exitCode", r.exitCode());
+        root.put("profile", r.lab().settings().profile().wire());
+        root.put("toolVersion", r.lab().toolVersion());
+        root.put("toolBuild", r.lab().toolBuild());
+        ObjectNode catalogue = root.putObject("catalogue");
+        catalogue.put("version", r.lab().catalogueVersion());
+        catalogue.put("sha256", r.lab().catalogueSha256());
+        catalogue.put("specVersion", r.catalogueSpecVersion());
+        settings(root.putObject("settings"), r.lab().settings());
+        ObjectNode lab = root.putObject("lab");
+        lab.put("lab", r.lab().settings().lab());
+        lab.put("operator", r.lab().settings().operator());
+        ArrayNode certs = root.putArray("certificates");
+        java.util.stream.Stream.of(r.lab().deviceCertificates(), r.lab().settings().vendorCas(), r.lab().settings().ftmCas())
+                .flatMap(java.util.List::stream).forEach(c -> certificate(certs.addObject(), c));
+        ObjectNode assessment = root.putObject("assessment");
+        assessment.put("assessed", org.stationtrust.ctk.LabContext.ASSESSED);
+        assessment.put("notAssessed", org.stationtrust.ctk.LabContext.NOT_ASSESSED);
+        ArrayNode person = root.putArray("needsPerson");
+        for (CaseResult c : r.needingPerson()) {
+            ObjectNode n = person.addObject();
+            n.put("id", c.id());
+            n.put("name", c.name());
+            ArrayNode ids = n.putArray("mosipIds");
+            c.mosipIds().forEach(ids::add);
+        }
         ObjectNode device = root.putObject("device");
         r.device().forEach(device::put);
         ObjectNode summary = root.putObject("summary");
@@ -55,6 +80,7 @@ public final class JsonReport {
             ArrayNode ids = n.putArray("mosipIds");
             c.mosipIds().forEach(ids::add);
             n.put("outcome", c.outcome().name());
+            n.put("ourAddition", c.ourAddition());
             n.put("reason", c.reason());
             n.put("expected", c.expected());
             n.put("actual", c.actual());
@@ -83,6 +109,33 @@ public final class JsonReport {
             }
         }
         return root;
+    }
+
+    private static void settings(ObjectNode n, org.stationtrust.ctk.RunSettings s) {
+        n.put("profile", s.profile().wire());
+        n.put("port", s.port());
+        n.put("deviceId", s.deviceId() == null ? "" : s.deviceId());
+        n.put("deviceType", s.deviceType() == null ? "" : s.deviceType());
+        ArrayNode algs = n.putArray("allowedAlgorithms");
+        s.algorithms().forEach(algs::add);
+        n.put("skewSeconds", s.skew().toSeconds());
+        n.put("graceMs", s.grace().toMillis());
+        n.put("responseLimitMs", s.responseLimit().toMillis());
+        n.put("caseTimeoutSeconds", s.caseTimeout().toSeconds());
+        n.put("readyWaitSeconds", s.readyWait().toSeconds());
+        n.put("env", s.env());
+        n.put("interactive", s.interactive());
+        n.put("organisation", s.organisation());
+    }
+
+    private static void certificate(ObjectNode n, org.stationtrust.ctk.CertificateFacts c) {
+        n.put("role", c.role());
+        n.put("subject", c.subject());
+        n.put("issuer", c.issuer());
+        n.put("serial", c.serial());
+        n.put("notBefore", String.valueOf(c.notBefore()));
+        n.put("notAfter", String.valueOf(c.notAfter()));
+        n.put("sha256", c.sha256());
     }
 
     public static String write(RunReport r) {

@@ -72,6 +72,9 @@ final class AnswerReader {
         json(o, Kind.DISCOVERY, e).ifPresent(json -> {
             if (json.isArray()) {
                 for (JsonNode d : json) {
+                    if (otherDevice(o, d.path("deviceId").asText(null))) {
+                        continue; // a service may list several devices on its port; only ours is judged
+                    }
                     o.discovered.add(d);
                     o.errorCodes.add(d.path("error").path("errorCode").asText("missing"));
                 }
@@ -89,8 +92,11 @@ final class AnswerReader {
             for (JsonNode d : json) {
                 String info = d.path("deviceInfo").isTextual() ? d.path("deviceInfo").asText() : null;
                 String code = d.path("error").path("errorCode").asText("missing");
-                o.errorCodes.add(code);
                 JsonNode payload = JsonFacts.digitalId(info).orElse(null);
+                if (payload != null && otherDevice(o, payload.path("deviceId").asText(null))) {
+                    continue;
+                }
+                o.errorCodes.add(code);
                 o.infos.add(new Observation.InfoEntry(d, info, payload, code));
                 if (signed && info != null) {
                     o.signed.add(new Observation.SignedPart("info[" + i + "].deviceInfo", info));
@@ -101,6 +107,11 @@ final class AnswerReader {
                 i++;
             }
         });
+    }
+
+    /** An entry naming another device than the one under test (several devices on one port). */
+    private static boolean otherDevice(Observation o, String deviceId) {
+        return o.device() != null && deviceId != null && !deviceId.equals(o.device().deviceId());
     }
 
     void capture(Observation o, int request, Exchange e, boolean auth) {

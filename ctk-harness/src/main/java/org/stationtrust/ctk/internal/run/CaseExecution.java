@@ -28,11 +28,13 @@ public final class CaseExecution {
     private final Operator operator;
     private final Duration grace;
     private final Duration responseLimit;
+    private final Duration readyWait;
     /** The last hash of the registration so far: captures chain across cases as at a real station. */
     private String registrationHash = HashChain.START_HEX;
 
     public CaseExecution(DeviceChannel channel, DeviceProfile device, org.stationtrust.ctk.HarnessKey key,
-                         String env, Operator operator, Duration grace, Duration responseLimit) {
+                         String env, Operator operator, Duration grace, Duration responseLimit, Duration readyWait) {
+        this.readyWait = readyWait;
         this.channel = channel;
         this.device = device;
         this.reader = new AnswerReader(key);
@@ -44,6 +46,9 @@ public final class CaseExecution {
 
     public Observation run(TestCase c) throws InterruptedException {
         Observation o = new Observation(c, device);
+        if (!"device-status".equals(c.category())) {
+            awaitReady(o);
+        }
         switch (c.category()) {
             case "discovery" -> discovery(c, o);
             case "device-info", "device-status" -> info(o, !"Not Registered".equals(c.expect().deviceStatus()));
@@ -56,9 +61,52 @@ public final class CaseExecution {
         return o;
     }
 
+    /**
+     * Waits (bounded by readyWait) while the device says Busy, e.g. still finishing a stream or capture
+     * a previous case abandoned, so that a case does not inherit that state; if it is still not Ready the
+     * case runs anyway and its verdict names the status the device was in.
+     */
+    private void awaitReady(Observation o) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + readyWait.toNanos();
+        String status = "unknown";
+        while (true) {
+            Exchange e = channel.send("MOSIPDINFO", "/info", new byte[0], responseLimit);
+            status = statusIn(e);
+            if ("Ready".equals(status) || !"Busy".equals(status) || System.nanoTime() - deadline >= 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        o.readyWaitNanos = System.nanoTime() - start;
+        if (!"Ready".equals(status)) {
+            o.statusBefore = status;
+            o.notes.add("device was " + status + " before the case (waited up to " + readyWait.toMillis() + " ms for Ready)");
+        }
+    }
+
+    private String statusIn(Exchange e) {
+        if (!e.answered() || e.status() != 200) {
+            return e.answered() ? "answering HTTP " + e.status() : "not answering (" + e.transportError() + ")";
+        }
+        JsonNode list = JsonFacts.parse(e.responseBody()).orElse(null);
+        if (list == null || !list.isArray()) {
+            return "answering something that is not a device info list";
+        }
+        for (JsonNode entry : list) {
+            JsonNode payload = JsonFacts.digitalId(entry.path("deviceInfo").asText(null)).orElse(null);
+            if (payload != null && (list.size() == 1 || device.deviceId().equals(payload.path("deviceId").asText()))) {
+                return payload.path("deviceStatus").asText("without a deviceStatus");
+            }
+        }
+        return "not listing the device in its info";
+    }
+
     private void discovery(TestCase c, Observation o) {
         String type = c.request().discoveryType();
-        String asked = type == null || "own".equals(type) ? device.type() : type;
+        // "upper": the device's own type upper-cased (MOSIP SBI1196): an invalid type, case matters.
+        String asked = type == null || "own".equals(type) ? device.type()
+                : "upper".equals(type) ? device.type().toUpperCase(java.util.Locale.ROOT) : type;
         byte[] body = ("{\"type\":\"" + asked + "\"}").getBytes(StandardCharsets.UTF_8);
         reader.discovery(o, o.record(channel.send("MOSIPDISC", "/device", body, responseLimit), responseLimit));
     }
@@ -79,10 +127,22 @@ public final class CaseExecution {
         int before = o.infos.size();
         info(o, true);
         o.certificateAfter = o.infos.size() > before ? certificateOf(o.infos.get(o.infos.size() - 1).deviceInfo()) : null;
+        if (o.certificateAfter != null) {
+            o.chainAfter = chainOf(o.infos.get(o.infos.size() - 1).deviceInfo());
+        }
     }
 
     private X509Certificate signerOf(Observation o) {
         return o.infos.isEmpty() ? null : certificateOf(o.infos.get(o.infos.size() - 1).deviceInfo());
+    }
+
+    private static java.util.List<X509Certificate> chainOf(String jws) {
+        try {
+            var header = Certificates.header(jws);
+            return header.isPresent() ? Certificates.chain(header.get()) : java.util.List.of();
+        } catch (CertificateException e) {
+            return java.util.List.of();
+        }
     }
 
     private static X509Certificate certificateOf(String jws) {
@@ -170,6 +230,7 @@ public final class CaseExecution {
             }
             int want = c.request().frames() == null ? 6 : c.request().frames();
             s.awaitFrames(want, wait);
+            o.streamTrailingBytes = s.trailingBytes();
             o.stream = new Observation.StreamRecord(s.status(), s.contentType(), s.frames(), s.validJpegFrames(),
                     s.framesPerSecond(), false, s.problem());
             o.record(new Exchange("STREAM", "/stream", body, s.status(), null, null, false,
@@ -196,9 +257,18 @@ public final class CaseExecution {
                 + wait.toMillis() + "\"}").getBytes(StandardCharsets.UTF_8);
         long start = System.nanoTime();
         try (PreviewStream s = PreviewStream.open(channel, body, wait.plus(grace))) {
+            if (!s.isMultipart()) {
+                Exchange e = new Exchange("STREAM", "/stream", body, s.status(), null, s.errorBody(64 * 1024), false,
+                        System.nanoTime() - start, null);
+                o.record(e, wait.plus(grace));
+                reader.json(o, Observation.Kind.CAPTURE, e).ifPresent(j -> collectErrors(o, j));
+                o.stream = new Observation.StreamRecord(s.status(), s.contentType(), 0, 0, 0, false, null);
+                return;
+            }
             s.awaitFrames(4, Duration.ofSeconds(3));
             sendCapture(c, o, CaptureRequests.newTransactionId(), false);
             boolean ended = s.status() == 200 && s.awaitEnd(grace.plus(Duration.ofSeconds(1)));
+            o.streamTrailingBytes = s.trailingBytes();
             o.stream = new Observation.StreamRecord(s.status(), s.contentType(), s.frames(), s.validJpegFrames(),
                     s.framesPerSecond(), ended, s.problem());
             o.record(new Exchange("STREAM", "/stream", body, s.status(), null, null, false,

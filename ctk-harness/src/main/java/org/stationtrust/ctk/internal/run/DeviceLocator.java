@@ -35,6 +35,14 @@ public final class DeviceLocator {
 
     /** Like {@link #onPort} but says why no device was identified. */
     public static Located locate(int port, String deviceId, Duration timeout) {
+        return locate(port, deviceId, null, timeout);
+    }
+
+    /**
+     * The device with {@code deviceId}, else the first of {@code type} (Finger, Iris, Face; any when
+     * null), among those the service on {@code port} lists: a service may serve several on one port.
+     */
+    public static Located locate(int port, String deviceId, String type, Duration timeout) {
         Exchange e = new DeviceChannel(port).send("MOSIPDISC", "/device", ANY, timeout);
         if (!e.answered()) {
             return new Located(Optional.empty(), "MOSIPDISC got no answer (" + e.transportError() + ")", e.elapsedNanos());
@@ -51,12 +59,13 @@ public final class DeviceLocator {
         }
         for (JsonNode d : list) {
             Optional<DeviceProfile> p = profile(port, d, deviceId);
-            if (p.isPresent()) {
+            if (p.isPresent() && (type == null || p.get().type().equalsIgnoreCase(type))) {
                 return new Located(p, null, e.elapsedNanos());
             }
         }
         return new Located(Optional.empty(), "MOSIPDISC listed no device with a readable digitalId"
-                + (deviceId == null ? "" : " and deviceId " + deviceId), e.elapsedNanos());
+                + (deviceId == null ? "" : " and deviceId " + deviceId) + (type == null ? "" : " of type " + type),
+                e.elapsedNanos());
     }
 
     private static Optional<DeviceProfile> profile(int port, JsonNode d, String deviceId) {
@@ -77,6 +86,40 @@ public final class DeviceLocator {
         return Optional.of(new DeviceProfile(port, id, subIds, type, subType, d.path("purpose").asText(""),
                 d.path("deviceStatus").asText(""), specs, digitalId, d.path("deviceCode").asText(null),
                 d.path("certification").asText(null), d.path("serviceVersion").asText(null)));
+    }
+
+    /** The device's signing chain and firmware as its signed info states them (empty when unreadable). */
+    public record Identity(List<org.stationtrust.ctk.CertificateFacts> certificates, String firmware) {
+    }
+
+    /** Reads MOSIPDINFO once for the report: the x5c chain of deviceId's deviceInfo and its firmware. */
+    public static Identity identity(int port, String deviceId, Duration timeout) {
+        Exchange e = new DeviceChannel(port).send("MOSIPDINFO", "/info", new byte[0], timeout);
+        JsonNode list = e.answered() && !e.truncated() ? JsonFacts.parse(e.responseBody()).orElse(null) : null;
+        if (list == null || !list.isArray()) {
+            return new Identity(List.of(), "");
+        }
+        for (JsonNode entry : list) {
+            String jws = entry.path("deviceInfo").asText(null);
+            JsonNode payload = JsonFacts.digitalId(jws).orElse(null);
+            if (payload == null || !(list.size() == 1 || deviceId.equals(payload.path("deviceId").asText()))) {
+                continue;
+            }
+            List<org.stationtrust.ctk.CertificateFacts> certs = new ArrayList<>();
+            try {
+                var header = org.stationtrust.ctk.internal.check.Certificates.header(jws);
+                if (header.isPresent()) {
+                    var chain = org.stationtrust.ctk.internal.check.Certificates.chain(header.get());
+                    for (int i = 0; i < chain.size(); i++) {
+                        certs.add(org.stationtrust.ctk.CertificateFacts.of(i == 0 ? "device" : "device chain " + i, chain.get(i)));
+                    }
+                }
+            } catch (java.security.cert.CertificateException ex) {
+                // unsigned or malformed: the checks report it; the summary just has no certificate
+            }
+            return new Identity(certs, payload.path("firmware").asText(""));
+        }
+        return new Identity(List.of(), "");
     }
 
     /** Ports to test, found with sbi-client's discovery: verified devices first, then rejected ones (see Harness). */

@@ -23,12 +23,28 @@ public final class TerminalOperator implements Operator {
         }
         out.println();
         out.println("== " + c.id() + ": " + c.name());
-        for (int i = 0; i < c.humanSteps().size(); i++) {
-            if (!c.humanSteps().get(i).startsWith("After the case")) {
-                out.println("   " + (i + 1) + ". " + c.humanSteps().get(i));
+        int step = 0;
+        for (String s : c.humanSteps()) {
+            if (!s.startsWith("After the case")) {
+                out.println("   " + (++step) + ". " + s);
             }
         }
+        if (!c.request().bioSubType().isEmpty()) {
+            out.println("   " + (++step) + ". Present exactly: " + String.join(", ", c.request().bioSubType()) + ".");
+        }
+        if (!c.request().exception().isEmpty()) {
+            out.println("   " + (++step) + ". Keep off the sensor (exceptions): " + String.join(", ", c.request().exception()) + ".");
+        }
+        if (capturing(c)) {
+            out.println("   " + (++step) + ". Keep still until the harness says the capture is over.");
+        }
         return ask();
+    }
+
+    /** Cases where a person presents a biometric during the case. */
+    private static boolean capturing(TestCase c) {
+        return (c.methods().contains("RCAPTURE") || c.methods().contains("CAPTURE"))
+                && !"timeout-without-input".equals(c.category()) && !"robustness".equals(c.category());
     }
 
     @Override
@@ -40,6 +56,11 @@ public final class TerminalOperator implements Operator {
 
     @Override
     public void restore(TestCase c) {
+        if (capturing(c) && c.needsOperator()) {
+            out.println("   Capture over: remove " + (c.deviceTypes().equals(java.util.List.of("Face")) ? "the face from the camera"
+                    : c.deviceTypes().equals(java.util.List.of("Iris")) ? "the eyes from the iris camera"
+                    : "the fingers from the sensor") + " now.");
+        }
         c.humanSteps().stream().filter(s -> s.startsWith("After the case")).forEach(s -> {
             out.println("   " + s + " Press Enter when done.");
             ask();

@@ -32,12 +32,19 @@ public final class Verdicts {
             }
         }
         List<Finding> failed = findings.stream().filter(Finding::failed).toList();
-        boolean anyPass = findings.stream().anyMatch(f -> f.status() == Finding.Status.PASS);
+        boolean anyPass = findings.stream().anyMatch(f -> f.status() == Finding.Status.PASS
+                || f.status() == Finding.Status.WARN);
         Outcome outcome = failed.isEmpty() && anyPass ? Outcome.PASSED : Outcome.FAILED;
+        String warnings = findings.stream().filter(f -> f.status() == Finding.Status.WARN)
+                .map(f -> "warning: " + f.check() + ": " + f.message()).collect(Collectors.joining(" | "));
         String reason = !failed.isEmpty()
                 ? failed.stream().map(f -> f.check() + ": " + f.message()).collect(Collectors.joining(" | "))
-                : anyPass ? "" : "nothing could be judged: " + findings.stream().map(Finding::message)
+                : anyPass ? warnings : "nothing could be judged: " + findings.stream().map(Finding::message)
                         .collect(Collectors.joining("; "));
+        if (outcome == Outcome.FAILED && o.statusBefore != null) {
+            // The device was not Ready when the case began (bounded wait): say so before the symptoms.
+            reason = "the device was " + o.statusBefore + " before the case started | " + reason;
+        }
         return new CaseResult(c.id(), c.name(), c.category(), c.purpose(), c.mosipIds(), outcome, reason,
                 expected(c), actual(o), findings.stream().map(f -> new CheckResult(f.check(), f.status().name(),
                 f.message())).toList(), exchanges(o), durationMs);

@@ -15,8 +15,47 @@ class KeyRotationCheckTest {
         device = TestDevice.create();
     }
 
+    /** A rotation observation whose info before and after names the same device. */
     private static Observation rotation() {
-        return new Observation(TestDevice.testCase("KEYROT-REG-LEFT-SLAP"), device.profile());
+        Observation o = new Observation(TestDevice.testCase("KEYROT-REG-LEFT-SLAP"), device.profile());
+        o.infos.add(device.info("SLAP-0001"));
+        o.infos.add(device.info("SLAP-0001"));
+        return o;
+    }
+
+    @Test
+    void passesWhenTheRotatedCertificateChainsThroughAnIntermediateSentInX5c() {
+        Observation o = rotation();
+        java.util.List<java.security.cert.X509Certificate> chain = device.rotatedUnderIntermediate();
+        o.certificateBefore = device.deviceCert;
+        o.certificateAfter = chain.get(0);
+        o.chainAfter = chain;
+        Finding f = new KeyRotationCheck().judge(o, device.rules());
+        assertEquals(Finding.Status.PASS, f.status(), f.message());
+        o.chainAfter = java.util.List.of(chain.get(0));
+        assertTrue(new KeyRotationCheck().judge(o, device.rules()).failed(), "without the intermediate it cannot chain");
+    }
+
+    @Test
+    void failsWhenTheDeviceIdentityChangedAcrossTheRotation() {
+        Observation o = rotation();
+        o.infos.set(1, device.info("SLAP-9999"));
+        o.certificateBefore = device.deviceCert;
+        o.certificateAfter = device.rotated().deviceCert;
+        Finding f = new KeyRotationCheck().judge(o, device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("digitalId.serialNo 'SLAP-0001' became 'SLAP-9999'"), f.message());
+    }
+
+    @Test
+    void failsWhenTheNewCertificateIsOlderThanTheOldOne() {
+        Observation o = rotation();
+        TestDevice newer = device.rotated();
+        o.certificateBefore = newer.deviceCert;
+        o.certificateAfter = device.deviceCert;
+        Finding f = new KeyRotationCheck().judge(o, device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("is not later than the old one's"), f.message());
     }
 
     @Test

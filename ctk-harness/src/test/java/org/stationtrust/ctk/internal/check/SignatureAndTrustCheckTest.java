@@ -98,4 +98,60 @@ class SignatureAndTrustCheckTest {
         assertEquals(Finding.Status.NOT_EVALUATED, new SignatureCheck().judge(o, device.rules()).status());
         assertEquals(List.of(), o.signed);
     }
+
+    private static org.stationtrust.ctk.internal.device.DeviceProfile certified(String level) {
+        var p = device.profile();
+        return new org.stationtrust.ctk.internal.device.DeviceProfile(p.port(), p.deviceId(), p.deviceSubIds(), p.type(),
+                p.subType(), p.purpose(), p.status(), p.specVersions(), p.digitalId(), p.deviceCode(), level, p.serviceVersion());
+    }
+
+    /** Info signed by the device key, its digitalId signed by {@code idSigner}. */
+    private static Observation infoWithDigitalIdSignedBy(TestDevice idSigner, String level) {
+        Observation o = new Observation(TestDevice.testCase("INFO-SIGNED"), certified(level));
+        o.signed.add(new Observation.SignedPart("info[0].deviceInfo", device.sign(TestDevice.JSON.createObjectNode().put("deviceId", "1"))));
+        o.signed.add(new Observation.SignedPart("info[0].digitalId", idSigner.sign(TestDevice.digitalId("SLAP-0001"))));
+        return o;
+    }
+
+    private static JudgingRules rules(java.util.Optional<org.stationtrust.sbi.client.DeviceTrustStore> ftm,
+                                      java.util.Optional<String> organisation) {
+        JudgingRules r = device.rules();
+        return new JudgingRules(r.trustStore(), r.allowedAlgorithms(), r.allowedSkew(), r.grace(), r.responseLimit(),
+                r.harnessCertificate(), r.clock(), r.profile(), ftm, organisation);
+    }
+
+    /** False green (issue 16): the L0 / L1 trust split of the digitalId signature. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}, digitalId by {1} -> {2}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "L0, device key, PASS, ",
+            "L0, other key, FAIL, signed by another key than the device key",
+            "L1, device key, FAIL, not by an FTM chip key",
+            "L1, other key, PASS, "})
+    void theCertificationLevelDecidesWhichKeySignsTheDigitalId(String level, String signer, Finding.Status expected,
+                                                              String message) {
+        TestDevice chip = device.rotated();
+        Observation o = infoWithDigitalIdSignedBy("device key".equals(signer) ? device : chip, level);
+        Finding f = new TrustCheck().judge(o, rules(java.util.Optional.of(chip.trustStore()), java.util.Optional.empty()));
+        assertEquals(expected, f.status(), f.message());
+        if (message != null) {
+            assertTrue(f.message().contains(message), f.message());
+        }
+    }
+
+    @Test
+    void anL1DigitalIdMustChainToTheFtmCaWhenOneIsGiven() {
+        TestDevice foreignChip = TestDevice.create();
+        Observation o = infoWithDigitalIdSignedBy(foreignChip, "L1");
+        Finding f = new TrustCheck().judge(o, rules(java.util.Optional.of(device.trustStore()), java.util.Optional.empty()));
+        assertEquals(Finding.Status.PASS, new TrustCheck().judge(infoWithDigitalIdSignedBy(device.rotated(), "L1"),
+                rules(java.util.Optional.of(device.trustStore()), java.util.Optional.empty())).status());
+        assertTrue(f.failed() && f.message().contains("info[0].digitalId certificate not trusted"), f.message());
+    }
+
+    @Test
+    void theDeviceCertificateMustNameTheProvidersOrganisationWhenOneIsGiven() {
+        Finding f = new TrustCheck().judge(device.goodLeftSlap(), rules(java.util.Optional.empty(), java.util.Optional.of("Acme Biometrics")));
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("names organisation '(none)', expected 'Acme Biometrics'"), f.message());
+    }
 }

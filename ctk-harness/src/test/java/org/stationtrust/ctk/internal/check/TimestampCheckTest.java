@@ -34,11 +34,48 @@ class TimestampCheckTest {
     }
 
     private Finding judgeShiftedBy(Duration shift) {
+        return judgeStamped(Instant.now().plus(shift).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                device.rules());
+    }
+
+    private Finding judgeStamped(String timestamp, JudgingRules rules) {
         Observation o = device.goodLeftSlap();
         ObjectNode p = (ObjectNode) o.elements.get(2).payload().deepCopy();
-        p.put("timestamp", Instant.now().plus(shift).toString());
+        p.put("timestamp", timestamp);
         device.replace(o, 2, p, o.elements.get(2).hash());
-        return new TimestampCheck().judge(o, device.rules());
+        return new TimestampCheck().judge(o, rules);
+    }
+
+    /** SBI1083-SBI1090: the device behaviour the case must accept, and the one it must refuse. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "SECONDS_Z, PASS",
+            "MILLISECONDS_Z, FAIL",
+            "OFFSET_PLUS_ZERO, FAIL",
+            "NANOSECONDS_Z, FAIL"})
+    void acceptsOnlyTheWireFormWithoutFractionsOrOffsets(String form, Finding.Status expected) {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String text = switch (form) {
+            case "SECONDS_Z" -> now.toString();
+            case "MILLISECONDS_Z" -> now.plusMillis(123).toString();
+            case "OFFSET_PLUS_ZERO" -> now.toString().replace("Z", "+00:00");
+            default -> now.plusNanos(123_456_789).toString();
+        };
+        Finding f = judgeStamped(text, device.rules());
+        assertEquals(expected, f.status(), f.message());
+        if (expected == Finding.Status.FAIL) {
+            assertTrue(f.message().contains("is not written yyyy-MM-ddTHH:mm:ssZ"), f.message());
+        }
+    }
+
+    /** MOSIP allows 180 s; the spec profile keeps 300 s: four minutes ahead passes one and fails the other. */
+    @Test
+    void theMosipProfileAllowsThreeMinutesOfSkewTheSpecProfileFive() {
+        String ahead = Instant.now().plus(Duration.ofMinutes(4)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        assertEquals(Finding.Status.PASS, judgeStamped(ahead, device.rules(org.stationtrust.ctk.Profile.SPEC)).status());
+        Finding mosip = judgeStamped(ahead, device.rules(org.stationtrust.ctk.Profile.MOSIP));
+        assertTrue(mosip.failed());
+        assertTrue(mosip.message().contains("future timestamp, allowed skew 180 s"), mosip.message());
     }
 
     @Test
@@ -51,7 +88,7 @@ class TimestampCheckTest {
     private static Observation infoDated(Instant dateTime) {
         Observation o = new Observation(TestDevice.testCase("INFO-SIGNED"), device.profile());
         var id = TestDevice.digitalId("SLAP-0001");
-        id.put("dateTime", dateTime.toString());
+        id.put("dateTime", dateTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         var payload = TestDevice.JSON.createObjectNode().put("deviceStatus", "Ready").put("digitalId", device.sign(id));
         o.record(new org.stationtrust.ctk.internal.device.Exchange("MOSIPDINFO", "/info", null, 200, null, null, false,
                 3_000_000L, null), Duration.ofSeconds(5));

@@ -13,6 +13,7 @@ import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.FaultMode;
 import org.stationtrust.sbi.simulator.SbiSimulator;
 import org.stationtrust.sbi.simulator.SimulatedDevice;
+import org.stationtrust.sbi.simulator.SbiFormat;
 import org.stationtrust.sbi.simulator.SimulatorConfig;
 
 /** Starts simulated devices on free ports and runs the harness against them with short timeouts. */
@@ -31,6 +32,7 @@ public final class SimulatorFixture {
     /** A simulator whose captures take {@code captureDelay}, like a sensor waiting for a good image. */
     public static SimulatedDevice start(DeviceKind kind, String purpose, FaultMode fault, Duration captureDelay) {
         return SbiSimulator.start(SimulatorConfig.builder(kind).anyFreePort().purpose(purpose).fault(fault)
+                .format(SbiFormat.MOSIP_STRICT)
                 .encryptionCertificate(KEY.certificate()).slowDripInterval(Duration.ofMillis(50))
                 .captureDelay(captureDelay).build());
     }

@@ -88,7 +88,34 @@ public final class TestDevice {
     /** Another device key and certificate from the same CA (a key rotation). */
     public TestDevice rotated() {
         Instant now = Instant.now();
-        return withCa(caKeys, ca, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
+        return withCa(caKeys, ca, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)));
+    }
+
+    /**
+     * A rotated device certificate issued by an intermediate CA under the vendor CA: the chain
+     * [device, intermediate] as a device sends it in x5c.
+     */
+    public List<X509Certificate> rotatedUnderIntermediate() {
+        try {
+            Instant now = Instant.now();
+            KeyPair interKeys = rsa();
+            X500Name interName = new X500Name("CN=Test Device Provider Intermediate");
+            JcaX509v3CertificateBuilder ib = new JcaX509v3CertificateBuilder(new X500Name("CN=Test Device Provider CA"),
+                    BigInteger.valueOf(RANDOM.nextInt(1 << 30)), Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(Duration.ofDays(60))), interName, interKeys.getPublic());
+            ib.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            X509Certificate inter = new JcaX509CertificateConverter().getCertificate(
+                    ib.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+            KeyPair dev = rsa();
+            JcaX509v3CertificateBuilder db = new JcaX509v3CertificateBuilder(interName,
+                    BigInteger.valueOf(RANDOM.nextInt(1 << 30)), Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=SLAP-0001"), dev.getPublic());
+            X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(
+                    db.build(new JcaContentSignerBuilder("SHA256withRSA").build(interKeys.getPrivate())));
+            return List.of(leaf, inter);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static TestDevice withCa(KeyPair caKeys, X509Certificate ca, Instant notBefore, Instant notAfter) {
@@ -124,6 +151,21 @@ public final class TestDevice {
         }
     }
 
+    /** A signed MOSIPDINFO entry of this device (deviceId 1, deviceCode CODE-1, digitalId of {@code serial}). */
+    public Observation.InfoEntry info(String serial) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("deviceStatus", "Ready");
+        p.put("deviceId", "1");
+        p.put("deviceCode", "CODE-1");
+        p.put("certification", "L0");
+        p.put("digitalId", sign(digitalId(serial)));
+        String jws = sign(p);
+        ObjectNode element = JSON.createObjectNode();
+        element.put("deviceInfo", jws);
+        element.putObject("error").put("errorCode", "0").put("errorInfo", "Success");
+        return new Observation.InfoEntry(element, jws, p, "0");
+    }
+
     public DeviceTrustStore trustStore() {
         return DeviceTrustStore.of(List.of(ca));
     }
@@ -131,6 +173,12 @@ public final class TestDevice {
     public JudgingRules rules() {
         return new JudgingRules(trustStore(), Set.of("RS256"), Duration.ofMinutes(5), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), Optional.empty(), Clock.systemUTC());
+    }
+
+    /** Rules of {@code profile} with its default skew (spec 300 s, mosip 180 s). */
+    public JudgingRules rules(org.stationtrust.ctk.Profile profile) {
+        return new JudgingRules(trustStore(), Set.of("RS256"), profile.defaultSkew(), Duration.ofSeconds(2),
+                Duration.ofSeconds(5), Optional.empty(), Clock.systemUTC(), profile);
     }
 
     public static ObjectNode digitalId(String serial) {
@@ -142,7 +190,7 @@ public final class TestDevice {
         id.put("deviceSubType", "Slap");
         id.put("deviceProvider", "Test Provider");
         id.put("deviceProviderId", "TP-1");
-        id.put("dateTime", Instant.now().toString());
+        id.put("dateTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         return id;
     }
 
@@ -187,7 +235,7 @@ public final class TestDevice {
         p.put("env", "Staging");
         p.put("bioValue", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(record));
         p.put("transactionId", transactionId);
-        p.put("timestamp", timestamp.toString());
+        p.put("timestamp", timestamp.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         p.put("requestedScore", "40");
         p.put("qualityScore", "80");
         return p;

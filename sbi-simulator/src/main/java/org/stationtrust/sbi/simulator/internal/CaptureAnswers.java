@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.DeviceStatus;
 import org.stationtrust.sbi.simulator.FaultMode;
+import org.stationtrust.sbi.simulator.SbiFormat;
 
 /**
  * RCAPTURE and CAPTURE (SBI 0.9.5 §Capture, §Registration Capture): validates the request, waits
@@ -24,8 +25,11 @@ public final class CaptureAnswers {
     private final DeviceState state;
     private final DeviceSigner signer;
     private final long captureDelayMillis;
+    private final SbiFormat format;
 
-    public CaptureAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, long captureDelayMillis) {
+    public CaptureAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, long captureDelayMillis,
+                          SbiFormat format) {
+        this.format = format;
         this.profile = profile;
         this.state = state;
         this.signer = signer;
@@ -63,15 +67,24 @@ public final class CaptureAnswers {
     /** Holds the sensor (claimed by the caller) while the capture runs, then releases it. */
     private ObjectNode onSensor(CaptureRequest req, List<String> subTypes, boolean authentication) throws DeviceError {
         try {
+            boolean ignoresTimeout = state.fault() == FaultMode.IGNORES_TIMEOUT;
             if (!state.biometricPresented()) {
-                state.sleepUnlessClosed(req.timeout().toMillis());
+                state.sleepUnlessClosed(ignoresTimeout ? 0 : req.timeout().toMillis());
                 throw new DeviceError(DeviceError.NO_BIOMETRIC,
                         "No biometric object was detected before the timeout of " + req.timeout().toMillis() + " ms");
             }
+            long start = System.nanoTime();
             if (captureDelayMillis > 0) {
                 state.sleepUnlessClosed(captureDelayMillis);
             }
-            return elements(req, subTypes, authentication);
+            ObjectNode answer = elements(req, subTypes, authentication);
+            if (format.followsSpecTiming() && !ignoresTimeout && state.quality() < req.requestedScore()) {
+                // SBI 0.9.5 §Capture: the device keeps trying until the requested score or the timeout,
+                // then returns its best frame (encoded already, so the answer leaves at the timeout).
+                long spent = (System.nanoTime() - start) / 1_000_000;
+                state.sleepUnlessClosed(Math.max(0, req.timeout().toMillis() - spent));
+            }
+            return answer;
         } finally {
             state.endCapture(req.deviceSubId());
         }
@@ -117,10 +130,10 @@ public final class CaptureAnswers {
         Instant now = Instant.now();
         Instant claimed = now.plus(DeviceAnswers.timestampShift(fault));
         DeviceProfile shown = fault == FaultMode.FOREIGN_DIGITAL_ID ? profile.foreign() : profile;
-        Capture c = new Capture(req, authentication, fault, now, Wire.timestamp(claimed),
+        Capture c = new Capture(req, authentication, fault, now, DeviceAnswers.timestamp(claimed, fault),
                 fault == FaultMode.LOW_QUALITY ? Math.max(0, req.requestedScore() - 25) : state.quality(),
                 fault == FaultMode.WRONG_TRANSACTION_ID ? "other-" + UUID.randomUUID() : req.transactionId(),
-                signer.sign(DeviceAnswers.json(shown.digitalId(claimed)), fault),
+                signer.sign(DeviceAnswers.json(DeviceAnswers.signedDigitalId(shown, claimed, fault)), fault),
                 state.encryptionCertificate());
         boolean exceptionPhoto = profile.kind() == DeviceKind.FACE && !req.exceptions().isEmpty();
 
@@ -131,7 +144,7 @@ public final class CaptureAnswers {
         List<String> reported = misreport(subTypes, req.deviceSubId(), fault);
         long seed = req.transactionId().hashCode();
         for (int i = 0; i < reported.size(); i++) {
-            byte[] iso = isoRecord(reported.get(i), c.quality(), c.at(), seed + i, exceptionPhoto);
+            byte[] iso = isoRecord(reported.get(i), c.quality(), c.at(), seed + i, exceptionPhoto, authentication);
             byte[] hash = Wire.sha256(previous, Wire.sha256(iso));
             previous = hash;
             biometrics.add(element(c, reported.get(i), iso, hash));
@@ -152,24 +165,36 @@ public final class CaptureAnswers {
         }
         data.put("purpose", c.authentication() ? "Auth" : "Registration");
         data.put("env", c.request().env());
-        if (c.authentication()) {
+        boolean loose = format == SbiFormat.LOOSE;
+        if (c.authentication() && !loose) {
             data.put("domainUri", c.request().domainUri());
         }
         data.put("bioValue", enc != null ? enc.bioValue() : Wire.base64Url(iso));
         data.put("transactionId", c.echoedTransactionId());
         data.put("timestamp", c.timestamp());
-        data.put("requestedScore", String.valueOf(c.request().requestedScore()));
-        data.put("qualityScore", String.valueOf(c.quality()));
+        if (loose) {
+            // Numbers where MOSIP's schema wants strings, and a property its schema does not allow.
+            data.put("requestedScore", c.request().requestedScore());
+            data.put("qualityScore", c.quality());
+            data.put("vendorNote", "simulated");
+        } else {
+            data.put("requestedScore", String.valueOf(c.request().requestedScore()));
+            data.put("qualityScore", String.valueOf(c.quality()));
+        }
 
         ObjectNode element = Wire.JSON.createObjectNode();
         element.put("specVersion", Wire.SPEC_VERSION);
         element.put("data", signer.sign(data.toString().getBytes(StandardCharsets.UTF_8), c.fault()));
-        element.put("hash", Wire.upperHex(hash));
+        element.put("hash", loose ? Wire.upperHex(hash).toLowerCase(java.util.Locale.ROOT) : Wire.upperHex(hash));
         if (enc != null) {
             element.put("sessionKey", enc.sessionKey());
             element.put("thumbprint", enc.thumbprint());
         }
-        DeviceAnswers.error(element, "0", "Success");
+        if (loose) {
+            DeviceAnswers.error(element, "0", ""); // a string, but empty: MOSIP's schema wants it non-empty
+        } else {
+            DeviceAnswers.error(element, "0", "Success");
+        }
         return element;
     }
 
@@ -198,17 +223,40 @@ public final class CaptureAnswers {
         return pool.stream().filter(n -> !sensor.contains(n)).findFirst().orElse(SensorLayout.UNKNOWN);
     }
 
-    private byte[] isoRecord(String subType, int quality, Instant at, long seed, boolean exceptionPhoto) {
+    /**
+     * The ISO record of one element. The default format keeps raw/JPEG images; the strict and loose
+     * formats write JPEG 2000 compressed as MOSIP wants by purpose: lossless for registration, lossy
+     * for authentication (ISO/IEC 19794-4 compression 5/4, 19794-6 MONO_JPEG2000 with compression
+     * history 1/2 and image type cropped / cropped and masked, 19794-5 image data type 2/1).
+     */
+    private byte[] isoRecord(String subType, int quality, Instant at, long seed, boolean exceptionPhoto,
+                             boolean authentication) {
+        boolean j2k = format.followsSpecTiming();
+        boolean lossless = !authentication;
         return switch (profile.kind()) {
-            case FINGER_SLAP -> IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at,
-                    SyntheticImages.rawGray(SyntheticImages.fingerprint(seed)),
-                    SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT);
-            case IRIS_DOUBLE -> IsoRecords.iris(SensorLayout.eyeLabel(subType), quality, at,
-                    SyntheticImages.rawGray(SyntheticImages.iris(seed)),
-                    SyntheticImages.IRIS_WIDTH, SyntheticImages.IRIS_HEIGHT);
-            case FACE -> IsoRecords.face(quality, at,
-                    SyntheticImages.jpeg(SyntheticImages.face(seed, exceptionPhoto), 0.8f),
-                    SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT);
+            case FINGER_SLAP -> {
+                java.awt.image.BufferedImage img = SyntheticImages.fingerprint(seed);
+                yield j2k ? IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at,
+                        SyntheticImages.jpeg2000(img, lossless), SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT,
+                        lossless ? 5 : 4)
+                        : IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at, SyntheticImages.rawGray(img),
+                        SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT);
+            }
+            case IRIS_DOUBLE -> {
+                java.awt.image.BufferedImage img = SyntheticImages.iris(seed);
+                yield j2k ? IsoRecords.iris(SensorLayout.eyeLabel(subType), quality, at,
+                        SyntheticImages.jpeg2000(img, lossless), SyntheticImages.IRIS_WIDTH, SyntheticImages.IRIS_HEIGHT,
+                        lossless ? 3 : 7, 0x0A, lossless ? 1 : 2)
+                        : IsoRecords.iris(SensorLayout.eyeLabel(subType), quality, at, SyntheticImages.rawGray(img),
+                        SyntheticImages.IRIS_WIDTH, SyntheticImages.IRIS_HEIGHT);
+            }
+            case FACE -> {
+                java.awt.image.BufferedImage img = SyntheticImages.face(seed, exceptionPhoto);
+                yield j2k ? IsoRecords.face(quality, at, SyntheticImages.jpeg2000(img, lossless),
+                        SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT, lossless ? 2 : 1)
+                        : IsoRecords.face(quality, at, SyntheticImages.jpeg(img, 0.8f),
+                        SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT);
+            }
         };
     }
 

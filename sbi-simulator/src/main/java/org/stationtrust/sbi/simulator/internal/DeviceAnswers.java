@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.stationtrust.sbi.simulator.DeviceStatus;
 import org.stationtrust.sbi.simulator.FaultMode;
+import org.stationtrust.sbi.simulator.SbiFormat;
 
 /** Builds the MOSIPDISC and MOSIPDINFO answers (SBI 0.9.5 §Device Discovery, §Device Info). */
 public final class DeviceAnswers {
@@ -16,8 +17,10 @@ public final class DeviceAnswers {
     private final DeviceState state;
     private final DeviceSigner signer;
     private final String callbackId;
+    private final SbiFormat format;
 
-    public DeviceAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, int port) {
+    public DeviceAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, int port, SbiFormat format) {
+        this.format = format;
         this.profile = profile;
         this.state = state;
         this.signer = signer;
@@ -32,6 +35,13 @@ public final class DeviceAnswers {
     public ArrayNode discovery(byte[] requestBody) {
         ArrayNode out = Wire.JSON.createArrayNode();
         String type = requestedType(requestBody);
+        if (format.followsSpecTiming() && !java.util.List.of("Biometric Device", "Finger", "Iris", "Face").contains(type)) {
+            // SBI 0.9.5 §Device Discovery names exactly these types; MOSIP's SBI1196 sends one upper-cased
+            // and expects an error element, not an empty list.
+            ObjectNode err = out.addObject();
+            error(err, DeviceError.MALFORMED_REQUEST, "Unknown discovery type; expected Biometric Device, Finger, Iris or Face");
+            return out;
+        }
         if (type == null || !(type.equalsIgnoreCase("Biometric Device") || type.equalsIgnoreCase(profile.kind().bioType()))) {
             return out;
         }
@@ -48,7 +58,7 @@ public final class DeviceAnswers {
         e.put("digitalId", Wire.base64Url(json(profile.digitalId(Instant.now()))));
         e.put("deviceCode", profile.serialNo());
         e.putArray("specVersion").add(Wire.SPEC_VERSION);
-        e.put("purpose", status == DeviceStatus.NOT_REGISTERED ? "" : profile.purpose());
+        e.put("purpose", status == DeviceStatus.NOT_REGISTERED && !format.followsSpecTiming() ? "" : profile.purpose());
         error(e, "0", "Success");
         return out;
     }
@@ -59,7 +69,7 @@ public final class DeviceAnswers {
         FaultMode fault = state.fault();
         boolean registered = status != DeviceStatus.NOT_REGISTERED;
         DeviceProfile shown = fault == FaultMode.FOREIGN_DIGITAL_ID ? profile.foreign() : profile;
-        byte[] digitalIdJson = json(shown.digitalId(Instant.now().plus(timestampShift(fault))));
+        byte[] digitalIdJson = json(signedDigitalId(shown, Instant.now().plus(timestampShift(fault)), fault));
 
         ObjectNode info = Wire.JSON.createObjectNode();
         info.put("deviceStatus", status.wire());
@@ -73,7 +83,7 @@ public final class DeviceAnswers {
         info.put("digitalId", registered ? signer.sign(digitalIdJson, fault) : Wire.base64Url(digitalIdJson));
         info.put("deviceCode", profile.serialNo());
         info.put("env", "Staging");
-        info.put("purpose", registered ? profile.purpose() : "");
+        info.put("purpose", registered || format.followsSpecTiming() ? profile.purpose() : "");
         info.putArray("specVersion").add(Wire.SPEC_VERSION);
 
         ArrayNode out = Wire.JSON.createArrayNode();
@@ -86,6 +96,15 @@ public final class DeviceAnswers {
             error(e, DeviceError.NOT_REGISTERED, "Device not registered");
         }
         return out;
+    }
+
+    /** The digitalId a device signs, its dateTime written as {@code fault} has it. */
+    public static ObjectNode signedDigitalId(DeviceProfile shown, Instant at, FaultMode fault) {
+        ObjectNode id = shown.digitalId(at);
+        if (fault == FaultMode.FRACTIONAL_TIMESTAMP) {
+            id.put("dateTime", timestamp(at, fault));
+        }
+        return id;
     }
 
     /** The clock offset a timestamp fault applies. */
@@ -101,6 +120,14 @@ public final class DeviceAnswers {
         ObjectNode err = node.putObject("error");
         err.put("errorCode", code);
         err.put("errorInfo", info);
+    }
+
+    /** The timestamp text of a capture or digitalId under {@code fault}. */
+    public static String timestamp(Instant at, FaultMode fault) {
+        return fault == FaultMode.FRACTIONAL_TIMESTAMP
+                ? java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                        at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).atOffset(java.time.ZoneOffset.UTC)).replace("Z", "+00:00")
+                : Wire.timestamp(at);
     }
 
     static byte[] json(JsonNode node) {

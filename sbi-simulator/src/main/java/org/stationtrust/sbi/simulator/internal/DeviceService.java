@@ -44,6 +44,13 @@ public final class DeviceService implements AutoCloseable {
     private final Transport transport;
     private final AdminEndpoint admin;
     private final Map<String, Route> routes;
+    /** Every device this port serves, the configured one first (the admin endpoint acts on it). */
+    private final List<Unit> units;
+
+    /** One device of the service: its identity, state and answer builders. */
+    private record Unit(DeviceProfile profile, DeviceState state, DeviceAnswers answers, CaptureAnswers captures,
+                        StreamAnswers streams) {
+    }
 
     private DeviceService(SimulatorConfig config, DeviceProviderCa ca, HttpServer server) {
         this.config = config;
@@ -56,9 +63,15 @@ public final class DeviceService implements AutoCloseable {
         this.credentials = new DeviceCredentials(ca, "Simulated " + config.kind().bioType() + " device " + serial,
                 config.deviceKey().map(k -> new DeviceCredentials.SigningIdentity(k.key(), k.certificate())).orElse(null));
         DeviceSigner signer = new DeviceSigner(credentials);
-        this.answers = new DeviceAnswers(profile, state, signer, port);
-        this.captures = new CaptureAnswers(profile, state, signer, config.captureDelay().toMillis());
+        this.answers = new DeviceAnswers(profile, state, signer, port, config.format());
+        this.captures = new CaptureAnswers(profile, state, signer, config.captureDelay().toMillis(), config.format());
         this.streams = new StreamAnswers(config.kind(), state, config.streamFrameInterval().toMillis());
+        List<Unit> all = new java.util.ArrayList<>();
+        all.add(new Unit(profile, state, answers, captures, streams));
+        for (org.stationtrust.sbi.simulator.DeviceKind kind : config.companions()) {
+            all.add(companion(config, ca, kind));
+        }
+        this.units = List.copyOf(all);
         this.transport = new Transport(state, config.slowDripInterval().toMillis(), config.oversizedBodyBytes(), port,
                 config.closeConnections());
         this.admin = new AdminEndpoint(this);
@@ -69,6 +82,40 @@ public final class DeviceService implements AutoCloseable {
         server.start();
         LOG.log(System.Logger.Level.INFO, "event=started kind={0} port={1} serial={2} status={3} fault={4}",
                 config.kind(), String.valueOf(port), serial, config.status().wire(), config.fault());
+    }
+
+    /** A further device on this port: Ready, no fault, its own serial and device key from the same CA. */
+    private Unit companion(SimulatorConfig config, DeviceProviderCa ca, org.stationtrust.sbi.simulator.DeviceKind kind) {
+        SimulatorConfig c = config.toBuilder().kind(kind).serialNumber(null).deviceKey(null).companions(List.of()).build();
+        String serial = defaultSerial(c);
+        DeviceProfile p = DeviceProfile.of(kind, serial, config.purpose());
+        DeviceState s = new DeviceState(DeviceStatus.READY, FaultMode.NONE, config.quality(), config.biometricPresented(),
+                config.encryptionCertificate().orElse(null));
+        DeviceSigner signer = new DeviceSigner(new DeviceCredentials(ca, "Simulated " + kind.bioType() + " device " + serial, null));
+        return new Unit(p, s, new DeviceAnswers(p, s, signer, port, config.format()),
+                new CaptureAnswers(p, s, signer, config.captureDelay().toMillis(), config.format()),
+                new StreamAnswers(kind, s, config.streamFrameInterval().toMillis()));
+    }
+
+    /** The unit a capture or stream body names by deviceId (bio[0].deviceId or deviceId); the first unit otherwise. */
+    private Unit unitFor(byte[] body) {
+        if (units.size() == 1) {
+            return units.get(0);
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = Wire.JSON.readTree(body);
+            String id = n == null ? "" : n.path("bio").path(0).path("deviceId").asText(n.path("deviceId").asText(""));
+            return units.stream().filter(u -> u.profile().kind().deviceId().equals(id)).findFirst().orElse(units.get(0));
+        } catch (IOException | RuntimeException e) {
+            return units.get(0);
+        }
+    }
+
+    private com.fasterxml.jackson.databind.node.ArrayNode all(java.util.function.Function<Unit,
+            com.fasterxml.jackson.databind.node.ArrayNode> answer) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = Wire.JSON.createArrayNode();
+        units.forEach(u -> out.addAll(answer.apply(u)));
+        return out;
     }
 
     /** Starts a device on a server that {@link #bind} already bound. */
@@ -113,7 +160,7 @@ public final class DeviceService implements AutoCloseable {
 
     @Override
     public void close() {
-        state.markClosed();
+        units.forEach(u -> u.state().markClosed());
         server.stop(0);
         executor.shutdownNow();
         LOG.log(System.Logger.Level.INFO, "event=stopped port={0} serial={1}", String.valueOf(port), profile.serialNo());
@@ -161,13 +208,28 @@ public final class DeviceService implements AutoCloseable {
     private Map<String, Route> routes() {
         return Map.of(
                 "/device", new Route(List.of("MOSIPDISC", "SBIDISC"), "MOSIPDISC",
-                        (ex, verb, body) -> transport.sendSbiJson(ex, answers.discovery(body).toString())),
+                        (ex, verb, body) -> transport.sendSbiJson(ex, discovery(body).toString())),
                 "/info", new Route(List.of("MOSIPDINFO", "SBIINFO"), "MOSIPDINFO",
-                        (ex, verb, body) -> transport.sendSbiJson(ex, answers.info().toString())),
+                        (ex, verb, body) -> transport.sendSbiJson(ex, all(u -> u.answers().info()).toString())),
                 "/capture", new Route(List.of("RCAPTURE", "CAPTURE"), "RCAPTURE, CAPTURE",
                         (ex, verb, body) -> transport.sendSbiJson(ex,
-                                captures.capture(body, verb.equals("CAPTURE")).toString())),
-                "/stream", new Route(List.of("STREAM"), "STREAM", (ex, verb, body) -> streams.stream(ex, body)));
+                                unitFor(body).captures().capture(body, verb.equals("CAPTURE")).toString())),
+                "/stream", new Route(List.of("STREAM"), "STREAM", (ex, verb, body) -> unitFor(body).streams().stream(ex, body)));
+    }
+
+    /**
+     * Every unit's discovery entries; with several units, an invalid type is answered once (by the
+     * first unit) rather than once per device.
+     */
+    private com.fasterxml.jackson.databind.node.ArrayNode discovery(byte[] body) {
+        com.fasterxml.jackson.databind.node.ArrayNode first = units.get(0).answers().discovery(body);
+        if (first.size() == 1 && !"0".equals(first.get(0).path("error").path("errorCode").asText("0"))) {
+            return first;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode out = Wire.JSON.createArrayNode();
+        out.addAll(first);
+        units.stream().skip(1).forEach(u -> out.addAll(u.answers().discovery(body)));
+        return out;
     }
 
     private void route(HttpExchange ex, String method, String path, byte[] body) throws IOException {

@@ -26,6 +26,16 @@ public final class IsoRecords {
      * quality block) and uncompressed 8-bit pixels (compression 0).
      */
     public static byte[] finger(int fingerPosition, int quality, Instant captured, byte[] rawPixels, int width, int height) {
+        return finger(fingerPosition, quality, captured, rawPixels, width, height, 0);
+    }
+
+    /**
+     * The same record with {@code image} compressed as ISO/IEC 19794-4:2011 Table 2 {@code compression}
+     * says (0 uncompressed, 2 WSQ, 4 JPEG 2000 lossy, 5 JPEG 2000 lossless).
+     */
+    public static byte[] finger(int fingerPosition, int quality, Instant captured, byte[] image, int width, int height,
+                                int compression) {
+        byte[] rawPixels = image;
         int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 1 + 1 + 1 + 2 + 2 + 2 + 2 + 1 + 1 + 1 + 2 + 2 + 4 + rawPixels.length;
         return write(out -> {
             out.writeBytes("FIR\0");
@@ -49,7 +59,7 @@ public final class IsoRecords {
             out.writeShort(500);       // image horizontal sampling rate
             out.writeShort(500);       // image vertical sampling rate
             out.writeByte(8);          // bit depth
-            out.writeByte(0);          // compression: uncompressed, no bit packing
+            out.writeByte(compression); // compression (0: uncompressed, no bit packing)
             out.writeByte(0);          // impression: live-scan plain
             out.writeShort(width);
             out.writeShort(height);
@@ -66,6 +76,15 @@ public final class IsoRecords {
      * @param eyeLabel 0 unspecified, 1 right eye, 2 left eye
      */
     public static byte[] iris(int eyeLabel, int quality, Instant captured, byte[] rawPixels, int width, int height) {
+        return iris(eyeLabel, quality, captured, rawPixels, width, height, 7, 2, 0);
+    }
+
+    /**
+     * The same record with an explicit image type (3 cropped, 7 cropped and masked), image format
+     * (2 MONO_RAW, 0x0A MONO_JPEG2000) and compression history (0 undefined, 1 lossless or none, 2 lossy).
+     */
+    public static byte[] iris(int eyeLabel, int quality, Instant captured, byte[] rawPixels, int width, int height,
+                              int imageType, int imageFormat, int compressionHistory) {
         int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 2 + 27 + 4 + rawPixels.length;
         return write(out -> {
             out.writeBytes("IIR\0");
@@ -83,9 +102,9 @@ public final class IsoRecords {
             out.writeShort(1);         // representation number
             // image information (27)
             out.writeByte(eyeLabel);
-            out.writeByte(7);          // image type: cropped and masked
-            out.writeByte(2);          // image format: MONO_RAW
-            out.writeByte(0);          // properties: orientation undefined, no compression history
+            out.writeByte(imageType);
+            out.writeByte(imageFormat);
+            out.writeByte(compressionHistory << 4); // properties: orientation undefined (bits 0-3), compression history (bits 4-5)
             out.writeShort(width);
             out.writeShort(height);
             out.writeByte(8);          // bit depth
@@ -109,6 +128,11 @@ public final class IsoRecords {
      * (4+9+1+2+2+1+5 +17 facial information +11 image information) then image length(4) and JPEG.
      */
     public static byte[] face(int quality, Instant captured, byte[] jpeg, int width, int height) {
+        return face(quality, captured, jpeg, width, height, 0);
+    }
+
+    /** The same record with image data type 0 JPEG, 1 JPEG 2000 lossy, 2 JPEG 2000 lossless. */
+    public static byte[] face(int quality, Instant captured, byte[] jpeg, int width, int height, int imageDataType) {
         int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 17 + 11 + 4 + jpeg.length;
         return write(out -> {
             out.writeBytes("FAC\0");
@@ -135,7 +159,7 @@ public final class IsoRecords {
             out.write(new byte[3]);    // pose angle uncertainty
             // image information (11)
             out.writeByte(1);          // face image type: full frontal
-            out.writeByte(0);          // image data type: JPEG
+            out.writeByte(imageDataType);
             out.writeShort(width);
             out.writeShort(height);
             out.writeByte(0);          // spatial sampling rate level unspecified

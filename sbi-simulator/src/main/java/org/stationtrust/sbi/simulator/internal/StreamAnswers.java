@@ -116,6 +116,11 @@ public final class StreamAnswers {
                 }
             }
             out.write(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (state.fault() == FaultMode.TRAILING_BYTES_AFTER_STREAM) {
+                // What some deployed services leave behind: a stray part after the closing boundary.
+                out.write("Content-Type: image/jpeg\r\nContent-Length: 16\r\n\r\n0123456789ABCDEF\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
         } catch (IOException e) {
             end = "client-gone";
         }

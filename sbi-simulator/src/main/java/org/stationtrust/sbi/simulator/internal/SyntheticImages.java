@@ -133,6 +133,32 @@ public final class SyntheticImages {
         return bytes.toByteArray();
     }
 
+    /**
+     * JPEG 2000 (JP2 file) of a grey image: reversible 5-3 wavelet when {@code lossless}, else the
+     * irreversible 9-7 wavelet at 1 bit per pixel (ISO/IEC 15444-1 COD marker says which).
+     */
+    public static byte[] jpeg2000(BufferedImage img, boolean lossless) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg2000").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            com.github.jaiimageio.jpeg2000.J2KImageWriteParam p =
+                    (com.github.jaiimageio.jpeg2000.J2KImageWriteParam) writer.getDefaultWriteParam();
+            p.setLossless(lossless);
+            p.setFilter(lossless ? com.github.jaiimageio.jpeg2000.J2KImageWriteParam.FILTER_53
+                    : com.github.jaiimageio.jpeg2000.J2KImageWriteParam.FILTER_97);
+            if (!lossless) {
+                p.setEncodingRate(1.0);
+            }
+            writer.write(null, new IIOImage(img, null, null), p);
+        } catch (IOException e) {
+            throw new IllegalStateException("JPEG 2000 encoding failed", e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
     private static byte[] pixels(BufferedImage img) {
         return ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
     }

@@ -85,6 +85,7 @@ public final class ErrorResponses {
 
     /** Refusals the request gate makes before any route runs: all of them anonymous. */
     public void gateRefused(org.stationtrust.server.internal.http.RequestGate.Head head, ErrorCode code, String message) {
+        c.metrics().refused(code);
         c.refusals().refused(head.client(), code.wire(), head.method() + " " + clip(head.path()));
         LOG.info("refused_at_gate", "client", head.client(), "method", head.method(), "path", clip(head.path()),
                 "code", code.wire());

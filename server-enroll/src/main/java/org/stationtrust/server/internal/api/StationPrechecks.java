@@ -6,6 +6,7 @@ import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.RequestGate;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
 
 /**
@@ -44,7 +45,14 @@ final class StationPrechecks implements RequestGate.Precheck {
         String path = h.path();
         if (!h.method().equals("POST")) return new RequestGate.Admission(standard, null);
         if (path.equals(org.stationtrust.protocol.StationRoute.ENROLL.path()) || ACTIVATION.matcher(path).matches()) {
-            c.enrollLimit().acquire("ip:" + h.client());
+            try {
+                c.enrollLimit().acquire("ip:" + h.client());
+            } catch (ApiException e) {
+                // Refused before the route runs, so the route's own count of enrollment results never sees it.
+                c.metrics().enrollment(path.equals(org.stationtrust.protocol.StationRoute.ENROLL.path()) ? ServerMetrics.EnrollmentStep.BEGIN
+                        : ServerMetrics.EnrollmentStep.ACTIVATE, e.code());
+                throw e;
+            }
             return new RequestGate.Admission(standard, null);
         }
         if (path.equals(PACKETS_VERIFY) && h.header().apply("Authorization") != null) {

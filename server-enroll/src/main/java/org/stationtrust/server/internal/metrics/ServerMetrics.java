@@ -64,7 +64,14 @@ public final class ServerMetrics {
 
     /** A fresh registry with the Prometheus defaults: what a running server uses. */
     public static ServerMetrics create() {
-        return new ServerMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        return create(true);
+    }
+
+    /** {@code recorded} false: a registry that denies every meter (no-op meters), to measure what metrics cost. */
+    public static ServerMetrics create(boolean recorded) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        if (!recorded) registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny());
+        return new ServerMetrics(registry);
     }
 
     private Counter attemptCounter(String result, String reason) {

@@ -12,13 +12,24 @@ public final class Guids {
         int d2 = r.u16(field);
         int d3 = r.u16(field);
         byte[] d4 = r.bytes(field, 8);
-        StringBuilder s = new StringBuilder(36).append(String.format("%08x-%04x-%04x-", d1, d2, d3));
+        // by hand: String.format per GUID costs more than the rest of reading a signature list
+        StringBuilder s = new StringBuilder(36);
+        hex(s, d1, 8).append('-');
+        hex(s, d2, 4).append('-');
+        hex(s, d3, 4).append('-');
         for (int i = 0; i < 8; i++) {
             if (i == 2) {
                 s.append('-');
             }
-            s.append(String.format("%02x", d4[i] & 0xff));
+            hex(s, d4[i] & 0xff, 2);
         }
         return s.toString();
+    }
+
+    private static StringBuilder hex(StringBuilder s, long value, int digits) {
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            s.append(Character.forDigit((int) (value >>> shift) & 0xf, 16));
+        }
+        return s;
     }
 }

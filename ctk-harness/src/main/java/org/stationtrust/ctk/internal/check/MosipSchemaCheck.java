@@ -1,0 +1,132 @@
+package org.stationtrust.ctk.internal.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The mosip profile only: what MOSIP's toolkit 1.4.x schemas (resources/schemas/sbi/*.json) refuse
+ * although SBI 0.9.5 tolerates it. No property beyond the schema's (additionalProperties false at
+ * every level since 1.4.0); requestedScore and qualityScore strings of 1-3 digits; hash upper-case
+ * hex; errorInfo non-empty; domainUri on authentication captures; purpose and certification from
+ * their enumerations, also when the device is Not Registered.
+ */
+public final class MosipSchemaCheck implements Check {
+    static final Set<String> DISCOVERY_KEYS = Set.of("deviceId", "deviceStatus", "certification", "serviceVersion",
+            "deviceSubId", "callbackId", "digitalId", "deviceCode", "specVersion", "purpose", "error");
+    static final Set<String> INFO_KEYS = Set.of("deviceStatus", "deviceId", "firmware", "certification",
+            "serviceVersion", "deviceSubId", "callbackId", "digitalId", "deviceCode", "env", "purpose", "specVersion");
+    static final Set<String> DIGITAL_ID_KEYS = Set.of("serialNo", "make", "model", "type", "deviceSubType",
+            "deviceProvider", "deviceProviderId", "dateTime");
+    static final Set<String> ELEMENT_KEYS = Set.of("specVersion", "data", "hash", "error");
+    static final Set<String> AUTH_ELEMENT_KEYS = Set.of("specVersion", "data", "hash", "error", "sessionKey", "thumbprint");
+    static final Set<String> DATA_KEYS = Set.of("digitalId", "deviceCode", "deviceServiceVersion", "bioType",
+            "bioSubType", "purpose", "env", "domainUri", "bioValue", "transactionId", "timestamp", "requestedScore",
+            "qualityScore");
+    static final Set<String> ERROR_KEYS = Set.of("errorCode", "errorInfo");
+    static final Set<String> CERTIFICATIONS = Set.of("L0", "L1");
+
+    @Override
+    public String name() {
+        return "mosip-schema";
+    }
+
+    @Override
+    public Finding judge(Observation o, JudgingRules rules) {
+        if (!rules.mosip()) {
+            return Finding.notEvaluated(name(), "mosip profile only");
+        }
+        List<String> problems = new ArrayList<>();
+        int judged = 0;
+        for (int i = 0; i < o.discovered.size(); i++) {
+            JsonNode d = o.discovered.get(i);
+            String where = "discovery[" + i + "]";
+            judged++;
+            error(d, where, problems);
+            if (!"0".equals(d.path("error").path("errorCode").asText())) {
+                continue;
+            }
+            keys(d, DISCOVERY_KEYS, where, problems);
+            enumerated(d, "purpose", SchemaCheck.PURPOSES, where, problems);
+            enumerated(d, "certification", CERTIFICATIONS, where, problems);
+            JsonFacts.digitalId(d.path("digitalId").asText(null))
+                    .ifPresent(id -> keys(id, DIGITAL_ID_KEYS, where + ".digitalId", problems));
+        }
+        for (Observation.InfoEntry info : o.infos) {
+            judged++;
+            error(info.element(), "info", problems);
+            if (info.payload() == null) {
+                continue;
+            }
+            keys(info.payload(), INFO_KEYS, "deviceInfo", problems);
+            enumerated(info.payload(), "purpose", SchemaCheck.PURPOSES, "deviceInfo", problems);
+            enumerated(info.payload(), "certification", CERTIFICATIONS, "deviceInfo", problems);
+            JsonFacts.digitalId(info.payload().path("digitalId").asText(null))
+                    .ifPresent(id -> keys(id, DIGITAL_ID_KEYS, "deviceInfo.digitalId", problems));
+        }
+        boolean auth = "Auth".equals(SchemaCheck.purposeOf(o));
+        for (Observation.CaptureElement e : o.elements) {
+            judged++;
+            String where = "capture " + (e.request() + 1) + " biometrics[" + e.index() + "]";
+            error(e.element(), where, problems);
+            if (!e.success()) {
+                continue;
+            }
+            if (auth && e.payload() != null && !e.payload().path("domainUri").isTextual()) {
+                problems.add(where + ".data.domainUri is missing (required on authentication captures)");
+            }
+            keys(e.element(), auth ? AUTH_ELEMENT_KEYS : ELEMENT_KEYS, where, problems);
+            if (e.hash() != null && !e.hash().matches("[0-9A-F]{64}")) {
+                problems.add(where + ".hash '" + SchemaCheck.abbreviate(e.hash()) + "' is not upper-case hex");
+            }
+            if (e.payload() == null) {
+                continue;
+            }
+            keys(e.payload(), DATA_KEYS, where + ".data", problems);
+            for (String score : List.of("requestedScore", "qualityScore")) {
+                JsonNode v = e.payload().path(score);
+                if (!v.isTextual() || !v.asText().matches("[0-9]{1,3}")) {
+                    problems.add(where + ".data." + score + " must be a string of 1-3 digits, was "
+                            + (v.isMissingNode() ? "missing" : v.getNodeType() + " " + SchemaCheck.abbreviate(v.toString())));
+                }
+            }
+        }
+        if (judged == 0) {
+            return Finding.notEvaluated(name(), "no answer to judge");
+        }
+        return Finding.of(name(), problems, "answers follow MOSIP's schemas");
+    }
+
+    private static void error(JsonNode element, String where, List<String> problems) {
+        JsonNode err = element == null ? null : element.path("error");
+        if (err == null || !err.isObject()) {
+            return; // the schema check reports a missing error object
+        }
+        keys(err, ERROR_KEYS, where + ".error", problems);
+        if (!err.path("errorInfo").isTextual() || err.path("errorInfo").asText().isEmpty()) {
+            problems.add(where + ".error.errorInfo is missing or empty");
+        }
+    }
+
+    private static void keys(JsonNode node, Set<String> allowed, String where, List<String> problems) {
+        if (!node.isObject()) {
+            return;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                problems.add(where + " has the extra property '" + SchemaCheck.abbreviate(k) + "'");
+            }
+        }
+    }
+
+    private static void enumerated(JsonNode node, String field, Set<String> values, String where, List<String> problems) {
+        String v = node.path(field).asText(null);
+        if (v == null || !values.contains(v)) {
+            problems.add(where + "." + field + " '" + (v == null ? "missing" : SchemaCheck.abbreviate(v))
+                    + "' is not one of " + values + " (MOSIP wants it also when Not Registered)");
+        }
+    }
+}
