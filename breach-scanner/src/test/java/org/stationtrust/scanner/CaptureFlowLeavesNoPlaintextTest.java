@@ -80,7 +80,7 @@ class CaptureFlowLeavesNoPlaintextTest {
                 try (EnrollmentServer server = EnrollmentServer.start(config)) {
                     HttpClient https = PinnedHttps.client(server.tlsFingerprint().orElseThrow());
                     AgentConfig agentConfig = new AgentConfig(AgentConfig.Mode.PRODUCTION, stateDir, "station-breach-scan",
-                            new AgentConfig.Server(Optional.of(URI.create(server.baseUrl())), Optional.of(server.tlsFingerprint().orElseThrow()),
+                            new AgentConfig.Server(Optional.of(URI.create(server.baseUrl())), List.of(org.stationtrust.agent.PublicKeyPin.parse(server.tlsPublicKeyPin().orElseThrow())),
                                     Optional.of(new AgentConfig.Secret(enrollmentToken)), Duration.ofSeconds(10), Duration.ofHours(1)),
                             new AgentConfig.Tpm(Optional.of(tpm.uri()), List.of(0, 1, 2, 3, 4, 5, 6, 7)),
                             new AgentConfig.Devices(Optional.of(trust), first, last, Duration.ofSeconds(300), "Production"),

@@ -108,7 +108,7 @@ final class DemoRun implements AutoCloseable {
         operator = server.operator();
         JsonNode ready = operator.getOk("/ready");
         story.say("server-enroll serve --dev (pid %d) on SQLite %s, log %s", server.pid(), server.database(), server.log());
-        story.say("TLS certificate SHA-256 %s (pinned in the agent's configuration)", server.pin());
+        story.say("TLS public key %s (pinned in the agent's configuration)", server.pin());
         return server.url() + " " + ready.path("status").asText() + ", EK trust store = the TPM's local CA";
     }
 
@@ -137,7 +137,7 @@ final class DemoRun implements AutoCloseable {
         Files.writeString(config, "mode: production\n"
                 + "state_dir: " + dir.resolve("state") + "\n"
                 + "machine:\n  name: demo-station\n"
-                + "server:\n  url: " + server.url() + "\n  certificate_sha256: " + server.pin() + "\n"
+                + "server:\n  url: " + server.url() + "\n  public_key_pins: [\"" + server.pin() + "\"]\n"
                 + "tpm:\n  uri: " + tpm.uri() + "\n"
                 + "devices:\n  trust_store: " + deviceCa.getParent() + "\n  ports: " + first + "-" + last + "\n"
                 + "api:\n  port: 0\n"

@@ -34,9 +34,10 @@ final class JsonHttp {
         this.bearer = bearer;
     }
 
-    /** The server's API over TLS trusting exactly the pinned certificate, with the agent's own pinning. */
-    static JsonHttp pinned(String baseUrl, String sha256Fingerprint, String bearer) {
-        return new JsonHttp(HttpClient.newBuilder().sslContext(PinnedTls.context(sha256Fingerprint))
+    /** The server's API over TLS trusting exactly the pinned public key, with the agent's own pinning. */
+    static JsonHttp pinned(String baseUrl, String publicKeyPin, String bearer) {
+        return new JsonHttp(HttpClient.newBuilder().sslContext(PinnedTls.context(
+                        java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(publicKeyPin))))
                 .connectTimeout(Duration.ofSeconds(5)).build(), baseUrl, bearer);
     }
 

@@ -43,7 +43,7 @@ final class ServerProcess implements AutoCloseable {
                     "serve", "--dev",
                     "--bind", "127.0.0.1", "--port", "0", "--db", s.jdbcUrl, "--ek-trust-store", ekTrustStore.toString(),
                     "--require-enrollment-token", "--attestation-interval", "PT1H");
-            s.pin = s.process.awaitLine(Pattern.compile("TLS certificate SHA-256 fingerprint: (\\S+)"), WAIT).group(1);
+            s.pin = s.process.awaitLine(Pattern.compile("TLS public key pin \\(server.public_key_pins\\): (\\S+)"), WAIT).group(1);
             s.url = s.process.awaitLine(Pattern.compile("listening on (https://\\S+)"), WAIT).group(1);
             s.operator = JsonHttp.pinned(s.url, s.pin, adminToken);
             return s;

@@ -1,6 +1,7 @@
 package org.stationtrust.demo;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -12,14 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The module rules of docs/design.md, held on the production classes of every module. */
 class ModuleRulesTest {
 
     /** Root package of each module that has an internal API boundary. */
     private static final List<String> MODULE_ROOTS = List.of(
             "org.stationtrust.tpm",
+            "org.stationtrust.protocol",
             "org.stationtrust.sbi.client",
             "org.stationtrust.sbi.simulator",
             "org.stationtrust.server",
@@ -91,5 +91,47 @@ class ModuleRulesTest {
                 .should().dependOnClassesThat().resideInAPackage(root + "..internal..")
                 .allowEmptyShould(true)
                 .check(production);
+    }
+
+    @Test
+    void theStationProtocolDependsOnNothingOfOursAndOnlyTheAgentAndTheServerUseIt() {
+        noClasses().that().resideInAPackage("org.stationtrust.protocol..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.stationtrust.tpm..", "org.stationtrust.sbi..", "org.stationtrust.server..",
+                        "org.stationtrust.agent..", "org.stationtrust.ctk..", "org.stationtrust.demo..",
+                        "org.stationtrust.scanner..", "org.stationtrust.installer..")
+                .check(production);
+        noClasses().that().resideOutsideOfPackages("org.stationtrust.protocol..", "org.stationtrust.agent..",
+                        "org.stationtrust.server..")
+                .should().dependOnClassesThat().resideInAPackage("org.stationtrust.protocol..")
+                .check(production);
+    }
+
+    /**
+     * The wire contract is written once: no class outside station-protocol declares a constant whose value is one of
+     * the protocol's routes, JWS types, header names or qualifying-data prefix. A field that takes its value from the
+     * protocol (its static initialiser sets it) is an alias and allowed; a literal constant (no initialiser write,
+     * javac inlines it) is a second copy.
+     */
+    @Test
+    void onlyTheStationProtocolDefinesWireConstants() {
+        java.util.Set<String> wire = WireConstants.values();
+        assertTrue(wire.contains("/api/v1/packets") && wire.contains("X-Station-Signature")
+                && wire.contains("capture-packet+jws"), "the wire constants were not collected: " + wire);
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields()
+                .that().areDeclaredInClassesThat().resideOutsideOfPackage("org.stationtrust.protocol..")
+                .and().areStatic().and().areFinal().and().haveRawType(String.class)
+                .should(WireConstants.notHoldALiteralWireConstant(wire))
+                .check(production);
+    }
+
+    @Test
+    void theWireConstantRuleCatchesALiteralCopy() {
+        JavaClasses copy = new ClassFileImporter().importClasses(WireConstants.LiteralCopy.class);
+        ArchRule rule = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields()
+                .that().areStatic().and().areFinal().and().haveRawType(String.class)
+                .should(WireConstants.notHoldALiteralWireConstant(WireConstants.values()));
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> rule.check(copy),
+                "a literal copy of a route must break the rule");
     }
 }

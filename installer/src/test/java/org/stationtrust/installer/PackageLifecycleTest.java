@@ -1,26 +1,21 @@
 package org.stationtrust.installer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.stationtrust.installer.Host.assertOwnerAndMode;
 import static org.stationtrust.installer.Host.awaitLine;
 import static org.stationtrust.installer.Host.digests;
 import static org.stationtrust.installer.Host.dpkgInstall;
 import static org.stationtrust.installer.Host.passwdField;
 import static org.stationtrust.installer.Packages.Program.STATION_AGENT;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,7 +53,7 @@ class PackageLifecycleTest {
     static Map<String, String> keysAfterFirstRun;
     /** The admin's first edit (step 1 of the printed next steps): the server and its pin, as STATION_AGENT_* would also allow. */
     static final String SERVER = "https://127.0.0.1:9";
-    static final String PIN = "ab".repeat(32);
+    static final String PIN = "sha256/" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
     @BeforeAll
     static void buildTwoVersions() {
@@ -134,10 +129,10 @@ class PackageLifecycleTest {
     void theShippedConfigFailsClosedUntilTheAdminNamesTheServer() throws IOException {
         Command.Result check = ServiceUnit.installed(STATION_AGENT).command(List.of("/usr/bin/station-agent", "config", "check")).run();
         assertEquals(78, check.exit(), check.describe());
-        assertTrue(check.stderr().contains("server.url") && check.stderr().contains("server.certificate_sha256"), check.describe());
+        assertTrue(check.stderr().contains("server.url") && check.stderr().contains("server.public_key_pins"), check.describe());
 
         writeConfig(Files.readString(CONFIG).replace("  # url:", "  url: " + SERVER)
-                .replace("  # certificate_sha256:", "  certificate_sha256: " + PIN));
+                .replace("  # public_key_pins:", "  public_key_pins: [\"" + PIN + "\"]"));
         Command.Result fixed = ServiceUnit.installed(STATION_AGENT).command(List.of("/usr/bin/station-agent", "config", "check")).run();
         assertEquals(0, fixed.exit(), fixed.describe());
         assertTrue(fixed.stdout().contains("configuration OK"), fixed.describe());

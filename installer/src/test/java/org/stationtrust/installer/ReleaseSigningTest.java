@@ -1,9 +1,9 @@
 package org.stationtrust.installer;
 
-import static org.stationtrust.installer.Packages.Program.STATION_AGENT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.stationtrust.installer.Packages.Program.STATION_AGENT;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -16,25 +16,25 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.stationtrust.server.internal.api.AdminApi;
 import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.ErrorResponses;
 import org.stationtrust.server.internal.api.StationApi;
+import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.auth.Secrets;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.stationtrust.server.internal.http.ConnectionLimiter;
 import org.stationtrust.server.internal.http.JsonLog;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
-import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.metrics.MetricsEndpoint;
-import org.stationtrust.server.internal.notify.WebhookCourier;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
-import org.stationtrust.server.internal.store.FleetCounts;
+import org.stationtrust.server.internal.notify.WebhookCourier;
 import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.FleetCounts;
 
 /**
  * A running enrollment server: HTTPS (or dev self-signed, or plain HTTP for tests), the station API, the
@@ -163,7 +163,7 @@ public final class EnrollmentServer implements AutoCloseable {
                     List.copyOf(adminRoutes));
             if (config.tlsMode() == ServerConfig.TlsMode.DEV_SELF_SIGNED) {
                 LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
-                        + "development only; stations must pin the fingerprint below");
+                        + "development only; stations must pin the public key pin below");
             }
             if (config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT
                     || config.tlsMode() == ServerConfig.TlsMode.PLAINTEXT_BEHIND_TLS_PROXY) {
@@ -177,7 +177,7 @@ public final class EnrollmentServer implements AutoCloseable {
             LOG.info("started", "url", s.baseUrl(), "tls", config.tlsMode().name(), "database", db.kind().name(),
                     "tpmCaDirectory", config.ekTrustStore() == null ? "none (EK certificates cannot be verified)"
                             : config.ekTrustStore().toString());
-            tls.ifPresent(t -> LOG.info("tls_fingerprint", "sha256", t.fingerprint()));
+            tls.ifPresent(t -> LOG.info("tls_identity", "publicKeyPin", t.publicKeyPin(), "certificateSha256", t.fingerprint()));
             return s;
         } catch (RuntimeException e) {
             db.close();
@@ -269,9 +269,14 @@ public final class EnrollmentServer implements AutoCloseable {
         return (tls.isPresent() ? "https" : "http") + "://" + components.config().bindHost() + ":" + port();
     }
 
-    /** The SHA-256 fingerprint of the TLS certificate (what stations pin), when TLS is on. */
+    /** The SHA-256 fingerprint of the TLS certificate, when TLS is on. */
     public Optional<String> tlsFingerprint() {
         return tls.map(TlsIdentity::fingerprint);
+    }
+
+    /** What stations pin ({@code sha256/<base64>} of the TLS key's SubjectPublicKeyInfo), when TLS is on. */
+    public Optional<String> tlsPublicKeyPin() {
+        return tls.map(TlsIdentity::publicKeyPin);
     }
 
     public Optional<java.security.cert.X509Certificate> tlsCertificate() {

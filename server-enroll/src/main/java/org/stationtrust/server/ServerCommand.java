@@ -10,17 +10,17 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.PasswordHasher;
 import org.stationtrust.server.internal.auth.SecretSource;
-import org.stationtrust.server.internal.boot.EventLogCommand;
 import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.boot.EventLogCommand;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.UserStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * The command line: serve, migrate, user add, token issue, audit verify, eventlog (server-enroll/README.md).
@@ -167,6 +167,7 @@ public final class ServerCommand {
             ServerConfig config = b.build();
             if (migrate) EnrollmentServer.migrate(config);
             EnrollmentServer server = EnrollmentServer.start(config);
+            server.tlsPublicKeyPin().ifPresent(p -> System.out.println("TLS public key pin (server.public_key_pins): " + p));
             server.tlsFingerprint().ifPresent(f -> System.out.println("TLS certificate SHA-256 fingerprint: " + f));
             System.out.println("listening on " + server.baseUrl());
             CountDownLatch stop = new CountDownLatch(1);

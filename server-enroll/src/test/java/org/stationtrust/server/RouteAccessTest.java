@@ -21,6 +21,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.testing.TestServer;
 
@@ -153,8 +154,8 @@ class RouteAccessTest {
         String own = server.seedMachine(s, EnrollmentState.ACTIVE, true);
         var other = new org.stationtrust.server.internal.testing.SoftwareStation();
         String otherId = server.seedMachine(other, EnrollmentState.ACTIVE, true);
-        String body = "{\"packet\":\"" + s.jws("capture-packet+jws", own, "{\"op\":1}".getBytes()) + "\"}";
-        String foreign = "{\"packet\":\"" + other.jws("capture-packet+jws", otherId, "{\"op\":1}".getBytes()) + "\"}";
+        String body = "{\"packet\":\"" + s.jws("capture-packet+jws", own, org.stationtrust.server.internal.testing.TestPackets.payload(own, "p-1", "op1")) + "\"}";
+        String foreign = "{\"packet\":\"" + other.jws("capture-packet+jws", otherId, org.stationtrust.server.internal.testing.TestPackets.payload(otherId, "p-1", "op1")) + "\"}";
         assertEquals(401, server.request("POST", "/api/v1/packets/verify", body, null).statusCode());
         assertEquals(401, server.request("POST", "/api/v1/packets/verify", body, "sta_notatoken").statusCode());
         assertEquals(200, server.as(Role.AUDITOR, "POST", "/api/v1/packets/verify", foreign).statusCode());

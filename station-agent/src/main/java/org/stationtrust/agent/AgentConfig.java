@@ -27,13 +27,14 @@ public record AgentConfig(
 
     /**
      * The enrollment server. {@code url} is absent only in development mode (offline agent).
-     * {@code certificateSha256} is the pinned SHA-256 of the server's leaf certificate (DER), lowercase hex.
+     * {@code publicKeyPins} are the server's public keys the agent trusts ({@link PublicKeyPin}: the current key and,
+     * during a planned rotation, the next); empty only in development mode.
      */
-    public record Server(Optional<URI> url, Optional<String> certificateSha256,
+    public record Server(Optional<URI> url, List<PublicKeyPin> publicKeyPins,
                          Optional<Secret> enrollmentToken, Duration timeout, Duration attestationInterval) {
         public Server {
             Objects.requireNonNull(url);
-            Objects.requireNonNull(certificateSha256);
+            publicKeyPins = List.copyOf(publicKeyPins);
             Objects.requireNonNull(enrollmentToken);
             if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("server.timeout must be positive");
             if (attestationInterval.isNegative() || attestationInterval.isZero()) {

@@ -160,7 +160,7 @@ public final class EndorsementKey {
 
     private static X509Certificate parseCertificate(Kind kind, byte[] nv) throws TpmException {
         // Some TPMs pad the NV index after the certificate: take exactly the outer DER SEQUENCE.
-        int length = derLength(nv);
+        int length = org.stationtrust.tpm.verify.EkCertificateValidator.outerSequenceLength(nv);
         if (length < 0 || length > nv.length) {
             throw new TpmProtocolError(String.format("NV 0x%08X does not start with a DER certificate (%d bytes read)",
                     kind.certificateIndex, nv.length));
@@ -172,26 +172,6 @@ public final class EndorsementKey {
             throw new TpmProtocolError(String.format("NV 0x%08X holds bytes that are not an X.509 certificate: %s",
                     kind.certificateIndex, e.getMessage()), e);
         }
-    }
-
-    /** Total length of a DER SEQUENCE at the start of {@code der}, or -1. */
-    private static int derLength(byte[] der) {
-        if (der.length < 2 || der[0] != 0x30) {
-            return -1;
-        }
-        int first = der[1] & 0xFF;
-        if (first < 0x80) {
-            return 2 + first;
-        }
-        int count = first & 0x7F;
-        if (count < 1 || count > 3 || der.length < 2 + count) {
-            return -1;
-        }
-        int length = 0;
-        for (int i = 0; i < count; i++) {
-            length = (length << 8) | (der[2 + i] & 0xFF);
-        }
-        return 2 + count + length;
     }
 
     public Kind kind() {

@@ -63,8 +63,25 @@ public final class DeviceInfoVerifier {
         return out;
     }
 
-    /** Verifies a MOSIPDINFO answer from {@code port} against the discovery answer of the same port. */
+    /**
+     * Verifies a MOSIPDINFO answer from {@code port} against the discovery answer of the same port and
+     * throws the first device's rejection: for callers that need every listed device trusted.
+     */
     public List<Device> verify(int port, List<DiscoveredDevice> discovered, byte[] infoBody)
+            throws DeviceAnswerRejected {
+        PortDevices judged = verifyEach(port, discovered, infoBody);
+        if (!judged.untrusted().isEmpty()) {
+            throw judged.untrusted().get(0).rejection();
+        }
+        return judged.devices();
+    }
+
+    /**
+     * Verifies each entry of a MOSIPDINFO answer on its own: the ones that verify become {@link Device}s,
+     * each other one an {@link UntrustedDevice} with its reason. Throws only when the answer as a whole is
+     * unusable (not JSON, not an array, empty).
+     */
+    public PortDevices verifyEach(int port, List<DiscoveredDevice> discovered, byte[] infoBody)
             throws DeviceAnswerRejected {
         Map<String, DiscoveredDevice> byId = new LinkedHashMap<>();
         discovered.forEach(d -> byId.put(d.deviceId(), d));
@@ -72,12 +89,32 @@ public final class DeviceInfoVerifier {
         if (entries.isEmpty()) {
             throw Json.malformed("MOSIPDINFO answer lists no device");
         }
-        List<Device> out = new ArrayList<>();
-        for (JsonNode e : entries) {
-            Json.object(e, "MOSIPDINFO entry");
-            out.add(verifyEntry(port, byId, e));
+        List<Device> devices = new ArrayList<>();
+        List<UntrustedDevice> untrusted = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode e = entries.get(i);
+            try {
+                Json.object(e, "MOSIPDINFO entry");
+                devices.add(verifyEntry(port, byId, e));
+            } catch (DeviceAnswerRejected rejected) {
+                untrusted.add(new UntrustedDevice(port, claimedDeviceId(e).orElse("entry " + (i + 1)), rejected));
+            }
         }
-        return out;
+        return new PortDevices(devices, untrusted);
+    }
+
+    /** The deviceId an entry claims, read without verification: only a label for the operator. */
+    private static Optional<String> claimedDeviceId(JsonNode entry) {
+        try {
+            String info = Json.optText(entry, "deviceInfo", "deviceInfo").orElse("");
+            int first = info.indexOf('.');
+            int second = first < 0 ? -1 : info.indexOf('.', first + 1);
+            String payload = second > 0 ? info.substring(first + 1, second) : info;
+            JsonNode p = Json.parse(Json.base64Url(payload, "deviceInfo"), "deviceInfo");
+            return Json.optText(p, "deviceId", "deviceInfo").map(Redaction::deviceText);
+        } catch (DeviceAnswerRejected | RuntimeException unreadable) {
+            return Optional.empty();
+        }
     }
 
     private Device verifyEntry(int port, Map<String, DiscoveredDevice> byId, JsonNode entry)

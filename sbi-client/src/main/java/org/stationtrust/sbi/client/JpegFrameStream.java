@@ -43,6 +43,14 @@ public final class JpegFrameStream implements Closeable {
         }
     }
 
+    /**
+     * Present when the stream ended with bytes after its last complete frame that were not a part: a device
+     * defect to report (the frames read are complete and usable).
+     */
+    public Optional<DeviceAnswerRejected> trailingBytes() {
+        return reader.trailingBytes();
+    }
+
     /** Frames read so far. */
     public int framesRead() {
         return frames;

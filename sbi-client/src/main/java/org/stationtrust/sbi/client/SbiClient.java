@@ -72,18 +72,21 @@ public final class SbiClient implements AutoCloseable {
      */
     public DeviceRegistry discover() {
         long start = System.nanoTime();
-        Map<Integer, Future<List<Device>>> probes = new LinkedHashMap<>();
+        Map<Integer, Future<PortDevices>> probes = new LinkedHashMap<>();
         for (int port = config.firstPort(); port <= config.lastPort(); port++) {
             int p = port;
-            probes.put(port, discoveryPool.submit(() -> probe(p)));
+            probes.put(port, discoveryPool.submit(() -> probeEach(p)));
         }
         long waitUntil = System.nanoTime() + config.discoveryDeadline().multipliedBy(2).plusSeconds(1).toNanos()
                 * (1 + (probes.size() - 1) / config.discoveryThreads());
         List<Device> devices = new ArrayList<>();
+        List<UntrustedDevice> untrusted = new ArrayList<>();
         Map<Integer, DeviceAnswerRejected> rejections = new HashMap<>();
-        for (Map.Entry<Integer, Future<List<Device>>> e : probes.entrySet()) {
+        for (Map.Entry<Integer, Future<PortDevices>> e : probes.entrySet()) {
             try {
-                devices.addAll(e.getValue().get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS));
+                PortDevices found = e.getValue().get(Math.max(0, waitUntil - System.nanoTime()), TimeUnit.NANOSECONDS);
+                devices.addAll(found.devices());
+                untrusted.addAll(found.untrusted());
             } catch (ExecutionException ex) {
                 Throwable cause = ex.getCause();
                 DeviceAnswerRejected r = cause instanceof DeviceAnswerRejected d ? d
@@ -101,21 +104,37 @@ public final class SbiClient implements AutoCloseable {
                 break;
             }
         }
-        DeviceRegistry registry = new DeviceRegistry(devices, rejections);
-        LOG.info("sbi discovery ports={}-{} devices={} trusted={} rejectedPorts={} ms={}", config.firstPort(),
-                config.lastPort(), registry.devices().size(), registry.trusted().size(),
-                registry.rejections().keySet(), (System.nanoTime() - start) / 1_000_000);
+        DeviceRegistry registry = new DeviceRegistry(devices, untrusted, rejections);
+        for (UntrustedDevice u : registry.untrusted()) {
+            LOG.warn("sbi device untrusted port={} deviceId={} reason={} detail={}", u.port(), u.deviceId(),
+                    u.rejection().reason(), u.rejection().detail());
+        }
+        LOG.info("sbi discovery ports={}-{} devices={} trusted={} untrusted={} rejectedPorts={} ms={}",
+                config.firstPort(), config.lastPort(), registry.devices().size(), registry.trusted().size(),
+                registry.untrusted().size(), registry.rejections().keySet(), (System.nanoTime() - start) / 1_000_000);
         return registry;
     }
 
-    /** Discovers and describes the device(s) of one port. */
+    /** Discovers and describes the device(s) of one port; throws when any of them does not verify. */
     public List<Device> probe(int port) throws DeviceAnswerRejected {
+        PortDevices found = probeEach(port);
+        if (!found.untrusted().isEmpty()) {
+            throw found.untrusted().get(0).rejection();
+        }
+        return found.devices();
+    }
+
+    /**
+     * Discovers the devices of one port and judges each on its own: those that verify, and those that do
+     * not with their reason. Throws when the service's answers as a whole are unusable.
+     */
+    public PortDevices probeEach(int port) throws DeviceAnswerRejected {
         Duration deadline = config.discoveryDeadline();
         SbiHttpAnswer disc = transport.exchange(port, SbiVerb.MOSIPDISC,
                 SbiRequests.discovery("Biometric Device"), deadline);
         List<DeviceInfoVerifier.DiscoveredDevice> discovered = DeviceInfoVerifier.parseDiscovery(disc.bodyUnsafe());
         SbiHttpAnswer info = transport.exchange(port, SbiVerb.MOSIPDINFO, null, deadline);
-        return infoVerifier.verify(port, discovered, info.bodyUnsafe());
+        return infoVerifier.verifyEach(port, discovered, info.bodyUnsafe());
     }
 
     /** Asks a known device for its info again (status, certificate) and re-verifies it. */

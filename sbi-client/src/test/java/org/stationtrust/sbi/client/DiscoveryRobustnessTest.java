@@ -92,7 +92,9 @@ class DiscoveryRobustnessTest {
             assertEquals(RejectionReason.HTTP_STATUS, registry.rejections().get(plainPort).reason());
             assertEquals(RejectionReason.TIMEOUT, registry.rejections().get(silent.getLocalPort()).reason());
             int unapprovedPort = unapproved.all().get(0).port();
-            assertEquals(RejectionReason.CERTIFICATE_UNTRUSTED, registry.rejections().get(unapprovedPort).reason());
+            UntrustedDevice unapprovedDevice = registry.untrusted().stream().filter(u -> u.port() == unapprovedPort)
+                    .findFirst().orElseThrow(() -> new AssertionError("the unapproved device is not listed: " + registry));
+            assertEquals(RejectionReason.CERTIFICATE_UNTRUSTED, unapprovedDevice.rejection().reason());
             assertEquals(RejectionReason.TIMEOUT, registry.rejections().get(dripping.port()).reason());
             assertEquals(RejectionReason.ANSWER_TOO_LARGE, registry.rejections().get(flooding.port()).reason());
             assertTrue(trustedPorts.stream().noneMatch(p -> p == plainPort || p == silent.getLocalPort()

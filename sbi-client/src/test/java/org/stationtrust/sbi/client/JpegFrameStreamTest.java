@@ -34,6 +34,13 @@ class JpegFrameStreamTest {
     }
 
     private static List<byte[]> read(byte[] body, int maxFrame) throws Exception {
+        return readAll(body, maxFrame).frames();
+    }
+
+    private record Outcome(List<byte[]> frames, Optional<DeviceAnswerRejected> trailingBytes) {
+    }
+
+    private static Outcome readAll(byte[] body, int maxFrame) throws Exception {
         String head = "HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; boundary=frame\r\nConnection: close\r\n\r\n";
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         all.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
@@ -49,7 +56,7 @@ class JpegFrameStreamTest {
                 while ((f = stream.nextFrame()).isPresent()) {
                     frames.add(f.get());
                 }
-                return frames;
+                return new Outcome(frames, stream.trailingBytes());
             }
         }
     }
@@ -93,5 +100,37 @@ class JpegFrameStreamTest {
         DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> read(cut, 1024));
         assertEquals(RejectionReason.MALFORMED_ANSWER, e.reason());
         assertTrue(e.getMessage().contains("STREAM"));
+    }
+
+    @Test
+    void aCleanStreamReportsNoTrailingBytes() throws Exception {
+        Outcome clean = readAll(multipart("--frame", "", List.of(JPEG_A, JPEG_B), "--frame--\r\n"), 1024);
+        assertEquals(2, clean.frames().size());
+        assertTrue(clean.trailingBytes().isEmpty());
+    }
+
+    @Test
+    void headerBytesAfterTheLastFrameEndTheStreamKeepingEveryFrameAndAreReportedAsADefect() throws Exception {
+        Outcome o = readAll(multipart("--frame", "", List.of(JPEG_A, JPEG_B), "--frame\r\nContent-Type: image/jp"), 1024);
+        assertEquals(2, o.frames().size());
+        assertArrayEquals(JPEG_B, o.frames().get(1));
+        DeviceAnswerRejected defect = o.trailingBytes().orElseThrow();
+        assertEquals(RejectionReason.MALFORMED_ANSWER, defect.reason());
+        assertTrue(defect.detail().contains("after its last complete frame"), defect.detail());
+    }
+
+    @Test
+    void anUnterminatedGarbageTailIsReportedAsTrailingBytes() throws Exception {
+        Outcome o = readAll(multipart("--frame", "", List.of(JPEG_A), "--frame--\r\n\u0000\u0001garbage"), 1024);
+        assertEquals(1, o.frames().size());
+        assertTrue(o.trailingBytes().isPresent());
+    }
+
+    @Test
+    void aLongBinaryTailWithoutLineEndsIsReportedAsTrailingBytes() throws Exception {
+        String tail = "x".repeat(20_000);
+        Outcome o = readAll(multipart("--frame", "", List.of(JPEG_A, JPEG_B), tail), 64 * 1024);
+        assertEquals(2, o.frames().size());
+        assertTrue(o.trailingBytes().orElseThrow().detail().contains("20002 bytes"), o.trailingBytes().get().detail());
     }
 }

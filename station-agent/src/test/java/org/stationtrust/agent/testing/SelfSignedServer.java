@@ -26,13 +26,15 @@ public final class SelfSignedServer implements AutoCloseable {
     private final X509Certificate certificate;
 
     public SelfSignedServer() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(256);
-        KeyPair pair = generator.generateKeyPair();
+        this(newKey());
+    }
+
+    /** A server with a new certificate (own serial, validity from now) for {@code pair}: a renewal when the key is reused. */
+    public SelfSignedServer(KeyPair pair) throws Exception {
         Instant now = Instant.now();
         X500Name name = new X500Name("CN=enroll.test");
         certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
-                BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(1, ChronoUnit.HOURS)),
+                BigInteger.valueOf(System.nanoTime()), Date.from(now.minus(1, ChronoUnit.HOURS)),
                 Date.from(now.plus(1, ChronoUnit.DAYS)), name, pair.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -51,6 +53,12 @@ public final class SelfSignedServer implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    public static KeyPair newKey() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        return generator.generateKeyPair();
     }
 
     public X509Certificate certificate() {

@@ -12,8 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.util.Optional;
 import org.stationtrust.agent.internal.server.ServerHttp;
 import org.stationtrust.server.EnrollmentServer;
 import org.stationtrust.server.ServerCommand;
@@ -62,7 +68,8 @@ public final class ServerFixture implements AutoCloseable {
         adminToken = cli("token", "issue", "--user", "admin", "--db", jdbcUrl).strip();
         server = EnrollmentServer.start(config);
         this.config = config.toBuilder().bind("127.0.0.1", server.port()).build();
-        http = ServerHttp.client(URI.create(url()), Optional.of(pin()), Duration.ofSeconds(5));
+        http = ServerHttp.client(URI.create(url()), java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(pin())),
+                Duration.ofSeconds(5));
     }
 
     private static Path keystore(Path dir, char[] password) throws Exception {
@@ -84,6 +91,73 @@ public final class ServerFixture implements AutoCloseable {
 
     public char[] keystorePassword() {
         return KEYSTORE_PASSWORD.toCharArray();
+    }
+
+    /**
+     * Issues a new certificate for the key the keystore already holds (new serial, validity from now), as a
+     * certificate renewal does; takes effect at the next {@link #restart}. Restartable fixtures only.
+     */
+    public void renewCertificate() throws Exception {
+        KeyStore store = loadKeystore();
+        java.security.cert.Certificate old = store.getCertificate("server");
+        storeKeystore(store, (PrivateKey) store.getKey("server", keystorePassword()), old.getPublicKey());
+    }
+
+    /**
+     * Writes a keystore with a new key next to the current one and returns its pin, for announcing it to the
+     * stations before {@link #switchToNextKey}.
+     */
+    public String prepareNextKey() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair next = generator.generateKeyPair();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", next.getPrivate(), keystorePassword(), new java.security.cert.Certificate[] {
+                certificate(next.getPrivate(), next.getPublic())});
+        try (java.io.OutputStream out = Files.newOutputStream(dir.resolve("server-next.p12"))) {
+            store.store(out, keystorePassword());
+        }
+        return org.stationtrust.agent.PublicKeyPin.of(next.getPublic()).toString();
+    }
+
+    /** The prepared next key becomes the server's key at the next {@link #restart}. */
+    public void switchToNextKey() throws Exception {
+        Files.move(dir.resolve("server-next.p12"), keystore(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private KeyStore loadKeystore() throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(keystore())) {
+            store.load(in, keystorePassword());
+        }
+        return store;
+    }
+
+    private void storeKeystore(KeyStore store, PrivateKey key, PublicKey publicKey) throws Exception {
+        store.setKeyEntry("server", key, keystorePassword(), new java.security.cert.Certificate[] {certificate(key, publicKey)});
+        try (java.io.OutputStream out = Files.newOutputStream(keystore())) {
+            store.store(out, keystorePassword());
+        }
+    }
+
+    /** A self-signed certificate for 127.0.0.1, valid from a minute ago for two days, with a fresh serial. */
+    private static X509Certificate certificate(PrivateKey key, PublicKey publicKey) throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=127.0.0.1");
+        var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name,
+                java.math.BigInteger.valueOf(System.nanoTime()), java.util.Date.from(now.minusSeconds(60)),
+                java.util.Date.from(now.plus(Duration.ofDays(2))), name, publicKey);
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(
+                        org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")));
+        return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(builder.build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+    }
+
+    /** The SHA-256 of the server's current certificate (to tell a renewed certificate from the old one). */
+    public String certificateFingerprint() {
+        return server.tlsFingerprint().orElseThrow();
     }
 
     /** Stops the server (its port refuses connections) until {@link #restart}. */
@@ -120,8 +194,9 @@ public final class ServerFixture implements AutoCloseable {
         return server.baseUrl();
     }
 
+    /** The server's public key pin ({@code sha256/<base64>}), what the agent's server.public_key_pins holds. */
     public String pin() {
-        return server.tlsFingerprint().orElseThrow();
+        return server.tlsPublicKeyPin().orElseThrow();
     }
 
     public String issueEnrollmentToken() {

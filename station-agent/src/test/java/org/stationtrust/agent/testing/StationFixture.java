@@ -9,10 +9,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.config.ConfigLoader;
 import org.stationtrust.agent.internal.service.RunningAgent;
+import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.SimulatedDevices;
 import org.stationtrust.sbi.simulator.SimulatorConfig;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
-import org.stationtrust.sbi.simulator.DeviceKind;
 
 /**
  * The real parts a station test needs, in one place: a software TPM (swtpm), the three simulated SBI
@@ -64,16 +64,26 @@ public final class StationFixture implements AutoCloseable {
 
     /** A production-mode agent.yaml: everything pinned (server certificate, device CAs, TPM). */
     public AgentConfig productionConfig(String name, String serverUrl, String pin, Map<String, String> env) throws Exception {
-        return new ConfigLoader(env).load(productionConfigFile(name, serverUrl, pin));
+        return productionConfig(name, serverUrl, java.util.List.of(pin), env);
+    }
+
+    /** The same with several server key pins (the current key and the next, during a planned key change). */
+    public AgentConfig productionConfig(String name, String serverUrl, java.util.List<String> pins, Map<String, String> env)
+            throws Exception {
+        return new ConfigLoader(env).load(productionConfigFile(name, serverUrl, pins));
     }
 
     /** The production-mode agent.yaml itself (for the command line). */
     public Path productionConfigFile(String name, String serverUrl, String pin) throws IOException {
+        return productionConfigFile(name, serverUrl, java.util.List.of(pin));
+    }
+
+    private Path productionConfigFile(String name, String serverUrl, java.util.List<String> pins) throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "mode: production\n"
                 + "state_dir: " + dir.resolve(name + "-state") + "\n"
                 + "machine:\n  name: " + name + "\n"
-                + "server:\n  url: " + serverUrl + "\n  certificate_sha256: " + pin + "\n  timeout_seconds: 10\n"
+                + "server:\n  url: " + serverUrl + "\n  public_key_pins: [\"" + String.join("\", \"", pins) + "\"]\n  timeout_seconds: 10\n"
                 + "tpm:\n  uri: " + tpm.uri() + "\n"
                 + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n"
                 + "api:\n  port: 0\n"

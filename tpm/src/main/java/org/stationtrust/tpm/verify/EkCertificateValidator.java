@@ -68,6 +68,52 @@ public final class EkCertificateValidator {
         }
     }
 
+    /**
+     * An EK certificate as read from its NV index: TPMs may pad the index after the certificate (TCG EK
+     * Credential Profile 2.0 §2.2.1.5: the index is sized by the manufacturer), and {@code tpm2_nvread} returns
+     * the padding too. {@code paddingBytes} says how many bytes followed the outer DER SEQUENCE.
+     */
+    public record NvCertificate(X509Certificate certificate, int paddingBytes) {
+    }
+
+    /**
+     * Takes exactly the outer DER SEQUENCE at the start of {@code nv} (strict DER inside it) and reports the
+     * bytes after it as padding; everything {@link #parseCertificate} refuses except trailing bytes is refused.
+     */
+    public static NvCertificate parseNvCertificate(byte[] nv) throws MalformedCertificate {
+        if (nv == null || nv.length == 0 || nv.length > MAX_CERTIFICATE_BYTES) {
+            throw new MalformedCertificate("expected a DER certificate of 1.." + MAX_CERTIFICATE_BYTES + " bytes, got "
+                    + (nv == null ? "null" : nv.length + " bytes"));
+        }
+        int length = outerSequenceLength(nv);
+        if (length < 0 || length > nv.length) {
+            throw new MalformedCertificate("expected a DER SEQUENCE with a definite length of at most " + nv.length
+                    + " bytes at the start (first bytes 0x" + String.format("%02x", nv[0] & 0xff)
+                    + "); send the certificate as DER, not PEM or text");
+        }
+        return new NvCertificate(parseCertificate(Arrays.copyOf(nv, length)), nv.length - length);
+    }
+
+    /** Total length (tag, length octets, content) of the DER SEQUENCE at the start of {@code der}, or -1. */
+    public static int outerSequenceLength(byte[] der) {
+        if (der.length < 2 || der[0] != 0x30) {
+            return -1;
+        }
+        int first = der[1] & 0xFF;
+        if (first < 0x80) {
+            return 2 + first;
+        }
+        int count = first & 0x7F;
+        if (count < 1 || count > 3 || der.length < 2 + count) {
+            return -1;
+        }
+        int length = 0;
+        for (int i = 0; i < count; i++) {
+            length = (length << 8) | (der[2 + i] & 0xFF);
+        }
+        return 2 + count + length;
+    }
+
     /** Validates now. */
     public ValidatedEkCertificate validate(X509Certificate ek, List<X509Certificate> chain)
             throws EkCertificateUntrusted {

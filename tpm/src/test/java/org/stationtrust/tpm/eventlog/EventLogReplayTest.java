@@ -15,9 +15,9 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.stationtrust.tpm.simulator.SyntheticBoot;
 import org.stationtrust.tpm.simulator.SyntheticEventLog;
-import org.junit.jupiter.api.Test;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /** A log counts only where it replays to the quoted values; each way of lying about a boot is caught. */

@@ -134,6 +134,13 @@ public final class DeviceLocator {
                     ports.add(d.port());
                 }
             }
+            registry.untrusted().forEach(u -> {
+                notes.println("port " + u.port() + " listed device " + u.deviceId() + " whose info was rejected ("
+                        + u.rejection().reason() + "): " + u.rejection().detail());
+                if (!ports.contains(u.port())) {
+                    ports.add(u.port());
+                }
+            });
             registry.rejections().forEach((port, why) -> {
                 notes.println("port " + port + " answered but was rejected (" + why.reason() + "): " + why.detail());
                 if (!ports.contains(port)) {

@@ -10,17 +10,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.attest.PcrMap;
 import org.stationtrust.server.internal.audit.AuditChainReport;
-import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.AdminRoute.Surface;
+import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
-import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.UserStore;
@@ -200,7 +200,7 @@ public final class AdminApi {
             v.put("time", e.event().occurredAt());
             v.put("event", e.event().event());
             try {
-                v.put("fields", JsonBodies.MAPPER.readTree(e.event().fields()));
+                v.put("fields", org.stationtrust.protocol.WireJson.strict().readTree(e.event().fields()));
             } catch (java.io.IOException ex) {
                 throw new IllegalStateException("stored station event " + e.event().eventId() + " is not JSON", ex);
             }

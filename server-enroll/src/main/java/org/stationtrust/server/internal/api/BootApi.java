@@ -8,9 +8,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.AdminRoute.Surface;
+import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.boot.BootAdministration;
 import org.stationtrust.server.internal.boot.BootPolicy;
@@ -18,7 +19,6 @@ import org.stationtrust.server.internal.boot.BootViews;
 import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
-import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
 
 /**

@@ -12,7 +12,6 @@ import org.stationtrust.server.internal.enroll.EnrollmentService;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.notify.Webhooks;
-import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.server.internal.station.KeyRotation;
 import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
@@ -26,6 +25,7 @@ import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.StationAuditStore;
 import org.stationtrust.server.internal.store.UserStore;
+import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.tpm.verify.EkCertificateValidator;
 import org.stationtrust.tpm.verify.MalformedCertificate;
 import org.stationtrust.tpm.verify.TrustAnchors;
@@ -66,7 +66,7 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                         webhooks),
                 attestation,
                 new SignedRequestVerifier(machines, nonces, keys, config.requestSkew(), config.attestationInterval()),
-                new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys),
+                new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys, config.attestationInterval()),
                 new RateLimiter(config.loginPerMinute(), () -> metrics.rateLimited("login")),
                 new RateLimiter(config.enrollPerMinute(), () -> metrics.rateLimited("enroll")),
                 new RateLimiter(config.noncePerMinute(), () -> metrics.rateLimited("nonce")), new PacketReceiptStore(db),

@@ -3,26 +3,40 @@ package org.stationtrust.server.internal.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.stationtrust.server.internal.attest.QuoteSubmission;
-import org.stationtrust.server.internal.boot.BootViews;
-import org.stationtrust.server.internal.boot.MeasuredBoot;
-import org.stationtrust.server.internal.enroll.EnrollmentRequest;
-import org.stationtrust.server.internal.enroll.EnrollmentService;
-import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.Bodies;
-import org.stationtrust.server.internal.http.ErrorCode;
-import org.stationtrust.server.internal.http.JsonBodies;
-import org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep;
+import org.stationtrust.protocol.ActivationRequest;
+import org.stationtrust.protocol.EnrollmentChallenge;
+import org.stationtrust.protocol.EnrollmentRequest;
+import org.stationtrust.protocol.EnrollmentStatus;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.KeyRotationRequest;
+import org.stationtrust.protocol.KeyRotationResult;
+import org.stationtrust.protocol.NonceIssued;
+import org.stationtrust.protocol.NoncePurpose;
+import org.stationtrust.protocol.NonceRequest;
+import org.stationtrust.protocol.PacketCheck;
+import org.stationtrust.protocol.PacketDelivery;
+import org.stationtrust.protocol.PacketReceipt;
+import org.stationtrust.protocol.PacketVerdict;
+import org.stationtrust.protocol.QuoteResult;
+import org.stationtrust.protocol.QuoteSubmission;
+import org.stationtrust.protocol.StationRoute;
+import org.stationtrust.protocol.StationStatus;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
-import org.stationtrust.server.internal.station.KeyRotation;
+import org.stationtrust.server.internal.boot.BootViews;
+import org.stationtrust.server.internal.boot.MeasuredBoot;
+import org.stationtrust.server.internal.enroll.EnrollmentService;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.Bodies;
+import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep;
 import org.stationtrust.server.internal.station.PacketVerifier;
-import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
+import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.StationMachine;
 
@@ -36,25 +50,22 @@ public final class StationApi {
         this.c = c;
     }
 
-    record NonceRequest(String purpose) {
-    }
-
     /** The cheap checks the request gate runs for these routes before their bodies are read. */
     public org.stationtrust.server.internal.http.RequestGate.Precheck prechecks() {
         return new StationPrechecks(c, PACKET_BODY_LIMIT, quoteBodyLimit());
     }
 
     public void register(RoutesConfig app) {
-        app.post("/api/v1/enrollments", ctx -> counted(EnrollmentStep.BEGIN, ctx, this::begin));
-        app.get("/api/v1/enrollments/{id}", this::status);
-        app.post("/api/v1/enrollments/{id}/activation", ctx -> counted(EnrollmentStep.ACTIVATE, ctx, this::activate));
-        app.post("/api/v1/attestation/nonces", this::nonce);
-        app.post("/api/v1/attestation/quotes", this::quote);
-        app.post("/api/v1/stations/key-rotation", this::rotate);
-        app.get("/api/v1/stations/me", this::me);
-        app.post(PACKETS_VERIFY, this::verifyPacket);
-        app.post("/api/v1/packets", this::receivePacket);
-        app.post("/api/v1/stations/audit-events", this::receiveAuditEvents);
+        app.post(StationRoute.ENROLL.template(), ctx -> counted(EnrollmentStep.BEGIN, ctx, this::begin));
+        app.get(StationRoute.ENROLLMENT_STATUS.template(), this::status);
+        app.post(StationRoute.ACTIVATE.template(), ctx -> counted(EnrollmentStep.ACTIVATE, ctx, this::activate));
+        app.post(StationRoute.NONCE.template(), this::nonce);
+        app.post(StationRoute.QUOTE.template(), this::quote);
+        app.post(StationRoute.KEY_ROTATION.template(), this::rotate);
+        app.get(StationRoute.ME.template(), this::me);
+        app.post(StationRoute.PACKETS_VERIFY.template(), this::verifyPacket);
+        app.post(StationRoute.PACKETS.template(), this::receivePacket);
+        app.post(StationRoute.AUDIT_EVENTS.template(), this::receiveAuditEvents);
     }
 
     /**
@@ -74,15 +85,6 @@ public final class StationApi {
         }
         ctx.status(outcome.received() > 0 ? 201 : 200).json(Map.of("received", outcome.received(),
                 "duplicates", outcome.duplicates()));
-    }
-
-    record PacketDelivery(String packetId, String packet) {
-        PacketDelivery {
-            if (packetId == null || !packetId.matches("[A-Za-z0-9_.:-]{1,64}")) {
-                throw new IllegalArgumentException("packetId must be 1-64 characters of A-Z a-z 0-9 _ . : -");
-            }
-            if (packet == null) throw new IllegalArgumentException("packet (compact JWS) is required");
-        }
     }
 
     /**
@@ -109,11 +111,8 @@ public final class StationApi {
                         + "different content");
             }
         }
-        ctx.status(fresh ? 201 : 200).json(Map.of("packetId", d.packetId(), "received", true, "duplicate", !fresh,
-                "sha256", digest, "keyStatus", v.currentKey() ? "current" : "retired"));
-    }
-
-    record Packet(String packet) {
+        ctx.status(fresh ? 201 : 200).json(new PacketReceipt(d.packetId(), true, !fresh, digest,
+                v.currentKey() ? "current" : "retired"));
     }
 
     /**
@@ -133,20 +132,20 @@ public final class StationApi {
             if (!caller.role().includes(Role.AUDITOR)) {
                 throw new ApiException(ErrorCode.FORBIDDEN, "Checking packets needs the auditor role");
             }
-        } else if (ctx.header(SignedRequestVerifier.HEADER) != null) {
+        } else if (ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE) != null) {
             stationId = signed(ctx, Requirement.ATTESTED).machine().id();
         } else {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) or "
-                    + "sign the request as a station (" + SignedRequestVerifier.HEADER + ")");
+                    + "sign the request as a station (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ")");
         }
         byte[] body = Bodies.json(ctx, PACKET_BODY_LIMIT);
-        Packet p = JsonBodies.parse(body, Packet.class);
+        PacketCheck p = JsonBodies.parse(body, PacketCheck.class);
         PacketVerifier.Verdict v = c.packets().verify(p.packet());
         if (stationId != null && !stationId.equals(v.machineId())) {
             throw new ApiException(ErrorCode.FORBIDDEN, "A station may check only its own packets");
         }
-        ctx.json(Map.of("valid", true, "machineId", v.machineId(), "machineName", v.machineName(), "keyId", v.keyId(),
-                "keyStatus", v.currentKey() ? "current" : "retired"));
+        ctx.json(new PacketVerdict(true, v.machineId(), v.machineName(), v.keyId(), v.currentKey() ? "current" : "retired",
+                v.machineState(), v.attestationStatus(), v.packet().packetId()));
     }
 
     /** Runs an enrollment step and counts its result (accepted, or the error code it was refused with). */
@@ -164,45 +163,32 @@ public final class StationApi {
         // The enrollment rate limit was taken by the request gate, before the body was read (StationPrechecks).
         EnrollmentRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), EnrollmentRequest.class);
         EnrollmentService.Challenge ch = c.enrollment().begin(r, ctx.ip());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machineId", ch.machineId());
-        out.put("state", ch.state().name());
-        out.put("ekVerified", ch.ekVerified());
-        out.put("reenrollmentOf", ch.reenrollmentOf());
-        out.put("credentialBlob", b64(ch.credentialBlob()));
-        out.put("encryptedSecret", b64(ch.encryptedSecret()));
-        out.put("quoteNonce", b64(ch.quoteNonce()));
-        ctx.status(201).json(out);
+        ctx.status(201).json(new EnrollmentChallenge(ch.machineId(), ch.state(), ch.ekVerified(), ch.reenrollmentOf(),
+                b64(ch.credentialBlob()), b64(ch.encryptedSecret()), b64(ch.quoteNonce())));
     }
 
     private void status(Context ctx) {
         String id = ctx.pathParam("id");
         Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
         if (m == null) throw new ApiException(ErrorCode.NOT_FOUND, "No enrollment with that id");
-        ctx.json(Map.of("machineId", m.id(), "state", m.state().name(), "ekVerified", m.ekVerified()));
+        ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
     }
 
     private void activate(Context ctx) {
-        EnrollmentService.ActivationProof proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()),
-                EnrollmentService.ActivationProof.class);
-        if (proof.secret() == null || proof.quote() == null) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "secret and quote are required");
-        }
+        ActivationRequest proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), ActivationRequest.class);
         Machine m = c.enrollment().activate(ctx.pathParam("id"), proof, ctx.ip());
-        ctx.json(Map.of("machineId", m.id(), "state", m.state().name()));
+        ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
     }
 
     private void nonce(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ACTIVE);
         c.nonceLimit().acquire("machine:" + s.machine().id());
         byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
-        String purpose = body.length == 0 ? "quote" : JsonBodies.parse(body, NonceRequest.class).purpose();
-        var issued = c.attestation().issueNonce(s, purpose == null ? "quote" : purpose);
-        Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("nonce", issued.nonce(),
-                "purpose", issued.purpose(), "expiresAt", Views.time(issued.expiresAt())));
+        NoncePurpose purpose = body.length == 0 ? NoncePurpose.QUOTE : JsonBodies.parse(body, NonceRequest.class).purpose();
+        var issued = c.attestation().issueNonce(s, purpose.wire());
         // the digest of the boot event log the server holds: a station whose log is unchanged sends only that
-        c.attestation().measuredBoot().heldDigest(s.machine().id()).ifPresent(d -> out.put("eventLogSha256", d));
-        ctx.status(201).json(out);
+        String held = c.attestation().measuredBoot().heldDigest(s.machine().id()).orElse(null);
+        ctx.status(201).json(new NonceIssued(issued.nonce(), purpose, Views.time(issued.expiresAt()), held));
     }
 
     private void quote(Context ctx) {
@@ -211,27 +197,23 @@ public final class StationApi {
         QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, quoteBodyLimit()), QuoteSubmission.class);
         var attested = c.attestation().attest(s, q);
         // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
-        Map<String, Object> out = new java.util.LinkedHashMap<>(Map.of("result", "PASSED", "machineId", s.machine().id(),
-                "pcrs", attested.pcrs().keySet(),
-                "attestationIntervalSeconds", c.config().attestationInterval().toSeconds()));
-        attested.boot().ifPresent(b -> out.putAll(BootViews.quoteAnswer(b)));
-        ctx.json(out);
+        ctx.json(new QuoteResult("PASSED", s.machine().id(), List.copyOf(attested.pcrs().keySet()),
+                c.config().attestationInterval().toSeconds(), attested.boot().map(BootViews::quoteBoot).orElse(null),
+                attested.boot().map(MeasuredBoot.Judgement::logSha256).orElse(null)));
     }
 
     private void rotate(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ATTESTED);
-        KeyRotation.Request r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), KeyRotation.Request.class);
+        KeyRotationRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), KeyRotationRequest.class);
         String keyId = c.rotation().rotate(s, r);
-        ctx.json(Map.of("machineId", s.machine().id(), "keyId", keyId));
+        ctx.json(new KeyRotationResult(s.machine().id(), keyId));
     }
 
     private void me(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ATTESTED);
         StationMachine m = s.machine();
-        ctx.json(Map.of("machineId", m.id(), "machineName", m.name(), "state", m.state().name(),
-                "attestationStatus", Views.attestation(m, System.currentTimeMillis(),
-                        c.config().attestationInterval().toMillis()), "keyId", s.key().id(),
-                "attestationIntervalSeconds", c.config().attestationInterval().toSeconds()));
+        ctx.json(new StationStatus(m.id(), m.name(), m.state(), Views.attestation(m, System.currentTimeMillis(),
+                c.config().attestationInterval().toMillis()), s.key().id(), c.config().attestationInterval().toSeconds()));
     }
 
     private StationCaller signed(Context ctx, Requirement requirement) {
@@ -250,11 +232,11 @@ public final class StationApi {
      * body is bound to it and the machine's state checked. The nonce is left to the caller's transaction.
      */
     private StationCaller signedLeavingNonce(Context ctx, Requirement requirement) {
-        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals("/api/v1/packets");
+        boolean packet = ctx.path().equals(PACKETS_VERIFY) || ctx.path().equals(StationPrechecks.PACKETS);
         boolean quote = ctx.path().equals(StationPrechecks.QUOTES);
         Object prechecked = ctx.attribute(org.stationtrust.server.internal.http.RequestGate.PRECHECKED);
         SignedRequestVerifier.Authenticated a = prechecked instanceof SignedRequestVerifier.Authenticated done ? done
-                : c.signed().authenticate(ctx.method().name(), ctx.path(), ctx.header(SignedRequestVerifier.HEADER));
+                : c.signed().authenticate(ctx.method().name(), ctx.path(), ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE));
         byte[] body = Bodies.bytes(ctx, packet ? PACKET_BODY_LIMIT : quote ? quoteBodyLimit() : c.config().maxBodyBytes());
         StationCaller s = c.signed().complete(a, body, requirement);
         ctx.attribute("station", s.machine().id());

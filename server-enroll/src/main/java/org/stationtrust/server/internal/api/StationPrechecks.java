@@ -1,10 +1,10 @@
 package org.stationtrust.server.internal.api;
 
 import java.util.regex.Pattern;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
@@ -16,10 +16,10 @@ import org.stationtrust.server.internal.station.SignedRequestVerifier;
  * bounded by {@code maxBodyBytes}.
  */
 final class StationPrechecks implements RequestGate.Precheck {
-    static final String PACKETS_VERIFY = "/api/v1/packets/verify";
-    static final String PACKETS = "/api/v1/packets";
+    static final String PACKETS_VERIFY = org.stationtrust.protocol.StationRoute.PACKETS_VERIFY.path();
+    static final String PACKETS = org.stationtrust.protocol.StationRoute.PACKETS.path();
     /** A quote may carry the boot event log, so an authenticated station may send it a larger body. */
-    static final String QUOTES = "/api/v1/attestation/quotes";
+    static final String QUOTES = org.stationtrust.protocol.StationRoute.QUOTE.path();
     private static final Pattern ACTIVATION = Pattern.compile("/api/v1/enrollments/[^/]{1,64}/activation");
     private final Components c;
     private final int packetLimit;
@@ -44,12 +44,12 @@ final class StationPrechecks implements RequestGate.Precheck {
         int standard = c.config().maxBodyBytes();
         String path = h.path();
         if (!h.method().equals("POST")) return new RequestGate.Admission(standard, null);
-        if (path.equals("/api/v1/enrollments") || ACTIVATION.matcher(path).matches()) {
+        if (path.equals(org.stationtrust.protocol.StationRoute.ENROLL.path()) || ACTIVATION.matcher(path).matches()) {
             try {
                 c.enrollLimit().acquire("ip:" + h.client());
             } catch (ApiException e) {
                 // Refused before the route runs, so the route's own count of enrollment results never sees it.
-                c.metrics().enrollment(path.equals("/api/v1/enrollments") ? ServerMetrics.EnrollmentStep.BEGIN
+                c.metrics().enrollment(path.equals(org.stationtrust.protocol.StationRoute.ENROLL.path()) ? ServerMetrics.EnrollmentStep.BEGIN
                         : ServerMetrics.EnrollmentStep.ACTIVATE, e.code());
                 throw e;
             }
@@ -65,10 +65,10 @@ final class StationPrechecks implements RequestGate.Precheck {
         }
         if (path.equals(PACKETS_VERIFY) || path.equals(PACKETS) || path.startsWith("/api/v1/attestation/")
                 || path.startsWith("/api/v1/stations/")) {
-            String header = h.header().apply(SignedRequestVerifier.HEADER);
+            String header = h.header().apply(org.stationtrust.protocol.StationHeaders.SIGNATURE);
             if (header == null && path.equals(PACKETS_VERIFY)) {
                 throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) "
-                        + "or sign the request as a station (" + SignedRequestVerifier.HEADER + ")");
+                        + "or sign the request as a station (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ")");
             }
             SignedRequestVerifier.Authenticated a = c.signed().authenticate(h.method(), path, header);
             boolean packet = path.equals(PACKETS_VERIFY) || path.equals(PACKETS);

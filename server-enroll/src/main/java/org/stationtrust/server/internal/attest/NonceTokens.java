@@ -7,9 +7,9 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 
 /**
  * Stateless attestation nonces: issuing one writes nothing; the nonce itself carries what the server would

@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 
 /**
  * Throttles password guessing per account, whatever address the guesses come from: after {@link #FREE_FAILURES}

@@ -5,8 +5,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Optional;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 
 /** Registers admin routes behind authentication, role and CSRF checks: one place for access control. */
 public final class RouteGuard {

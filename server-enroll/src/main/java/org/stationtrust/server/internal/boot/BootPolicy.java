@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.stationtrust.server.internal.http.JsonBodies;
 
 /**
  * A named measured-boot policy (docs/measured-boot.md). Omitted rules take the strict default; an
@@ -67,7 +66,7 @@ public record BootPolicy(String name, boolean requireSecureBoot, List<AuthorityM
         }
         JsonNode root;
         try {
-            root = JsonBodies.MAPPER.readTree(json);
+            root = org.stationtrust.protocol.WireJson.strict().readTree(json);
         } catch (JsonProcessingException e) {
             throw new BootPolicyInvalid("the boot policy is not well-formed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

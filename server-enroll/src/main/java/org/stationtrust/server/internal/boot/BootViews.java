@@ -13,17 +13,10 @@ public final class BootViews {
     }
 
     /** Added to a passing quote's answer: the boot verdict and the digest of the log the server now holds. */
-    public static Map<String, Object> quoteAnswer(MeasuredBoot.Judgement j) {
-        Map<String, Object> boot = new LinkedHashMap<>();
-        boot.put("result", j.verdict().result().wire());
-        boot.put("message", j.verdict().message());
-        boot.put("changes", j.verdict().changes());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("boot", boot);
-        if (j.logSha256() != null) {
-            out.put("eventLogSha256", j.logSha256());
-        }
-        return out;
+    /** The boot part of a quote's answer (station-protocol's QuoteResult.Boot). */
+    public static org.stationtrust.protocol.QuoteResult.Boot quoteBoot(MeasuredBoot.Judgement j) {
+        return new org.stationtrust.protocol.QuoteResult.Boot(j.verdict().result().wire(), j.verdict().message(),
+                j.verdict().changes());
     }
 
     public static Map<String, Object> policy(BootStore.StoredPolicy p) {

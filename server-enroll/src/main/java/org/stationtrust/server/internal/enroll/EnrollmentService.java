@@ -1,28 +1,29 @@
 package org.stationtrust.server.internal.enroll;
 
 import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.ActivationRequest;
+import org.stationtrust.protocol.EnrollmentRequest;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.attest.PcrMap;
 import org.stationtrust.server.internal.attest.QuoteCheck;
-import org.stationtrust.server.internal.attest.QuoteSubmission;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.notify.FleetEvent;
 import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
-import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.Machine;
@@ -75,11 +76,9 @@ public final class EnrollmentService {
                             byte[] credentialBlob, byte[] encryptedSecret, byte[] quoteNonce) {
     }
 
-    public record ActivationProof(String secret, QuoteSubmission quote) {
-    }
-
+    /** {@code paddingBytes}: bytes that followed the certificate's DER (NV index padding), recorded in the audit. */
     private record CheckedEk(TpmPublic ekPublic, String certificateB64, boolean verified, String subject, String issuer,
-                             String serial, String manufacturer) {
+                             String serial, String manufacturer, int paddingBytes) {
     }
 
     public Challenge begin(EnrollmentRequest r, String requestSource) {
@@ -107,7 +106,7 @@ public final class EnrollmentService {
         try {
             CertifyVerifier.verify(ak, decode("machineKeyCertifyInfo", r.machineKeyCertifyInfo(), 1024),
                     decode("machineKeyCertifySignature", r.machineKeyCertifySignature(), 1024), machineKey,
-                    EnrollmentRequest.certifyQualifyingData(r.machineName()));
+                    org.stationtrust.protocol.QualifyingData.enrollment(r.machineName()));
         } catch (TpmVerificationException e) {
             throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the machine key was "
                     + "refused: " + e.getMessage());
@@ -159,6 +158,8 @@ public final class EnrollmentService {
                 tokenId, b64.encodeToString(machineKey.encoded()), b64.encodeToString(machineKey.toPublicKey().getEncoded()));
         audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, "OK", "machine '" + r.machineName()
                 + "', EK " + (ek.verified() ? "verified (" + ek.issuer() + ")" : "UNVERIFIED")
+                + (ek.paddingBytes() > 0 ? ", EK certificate followed by " + ek.paddingBytes()
+                        + " bytes of NV padding (ignored)" : "")
                 + (previous != null ? ", RE-ENROLLMENT of known EK (previous machine " + previous + ")" : "")
                 + (pendingSameEk.isEmpty() ? "" : ", same EK as pending enrollment(s) " + pendingSameEk
                         + " (the one that activates supersedes the others)")
@@ -167,7 +168,7 @@ public final class EnrollmentService {
     }
 
     /** Checks the proof of TPM residency (the recovered secret) and the first quote. */
-    public Machine activate(String machineId, ActivationProof proof, String requestSource) {
+    public Machine activate(String machineId, ActivationRequest proof, String requestSource) {
         Machine m = machines.find(machineId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                 "No enrollment with id '" + machineId + "'"));
         if (m.state() != EnrollmentState.PENDING_ACTIVATION || m.activationSecretHash() == null) {
@@ -186,6 +187,11 @@ public final class EnrollmentService {
             return refuseWrongSecret(m, attemptKey, requestSource);
         }
         byte[] nonce = HexFormat.of().parseHex(m.firstQuoteNonce());
+        // The quote's extraData is checked against the issued nonce below; the field must say the same thing.
+        if (!MessageDigest.isEqual(nonce, QuoteCheck.decodeNonce(proof.quote().nonce()))) {
+            throw new ApiException(ErrorCode.NONCE_INVALID, "The activation quote's nonce is not the quoteNonce this "
+                    + "enrollment was issued; quote over that value and send it unchanged");
+        }
         SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(AttestationService.parseStored(m.akPublic()), nonce,
                 proof.quote());
         return db.inTransaction(c -> {
@@ -275,11 +281,13 @@ public final class EnrollmentService {
         TpmPublic ekPublic = parsePublic("ekPublic", r.ekPublic());
         KeyRules.requireEndorsementKey(ekPublic);
         if (r.ekCertificate() == null) {
-            return new CheckedEk(ekPublic, null, false, null, null, null, null);
+            return new CheckedEk(ekPublic, null, false, null, null, null, null, 0);
         }
         try {
-            X509Certificate cert = EkCertificateValidator.parseCertificate(decode("ekCertificate", r.ekCertificate(),
-                    EkCertificateValidator.MAX_CERTIFICATE_BYTES));
+            // Read with tpm2_nvread, the certificate keeps its NV index's padding: take exactly the DER SEQUENCE.
+            EkCertificateValidator.NvCertificate nv = EkCertificateValidator.parseNvCertificate(decode("ekCertificate",
+                    r.ekCertificate(), EkCertificateValidator.MAX_CERTIFICATE_BYTES));
+            X509Certificate cert = nv.certificate();
             List<X509Certificate> chain = new ArrayList<>();
             for (String c : r.ekCertificateChain()) {
                 chain.add(EkCertificateValidator.parseCertificate(decode("ekCertificateChain", c,
@@ -292,8 +300,9 @@ public final class EnrollmentService {
             EkCertificateValidator.requireSameKey(cert, ekPublic);
             String manufacturer = valid.tpm().map(t -> t.manufacturer() + " " + t.model() + " " + t.version())
                     .orElse(null);
-            return new CheckedEk(ekPublic, r.ekCertificate(), true, cert.getSubjectX500Principal().getName(),
-                    cert.getIssuerX500Principal().getName(), cert.getSerialNumber().toString(16), manufacturer);
+            return new CheckedEk(ekPublic, Base64.getEncoder().encodeToString(cert.getEncoded()), true,
+                    cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(),
+                    cert.getSerialNumber().toString(16), manufacturer, nv.paddingBytes());
         } catch (MalformedCertificate e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "EK certificate is not a DER X.509 certificate: "
                     + e.getMessage());
@@ -301,6 +310,8 @@ public final class EnrollmentService {
             throw new ApiException(ErrorCode.EK_CERTIFICATE_UNTRUSTED, e.getMessage());
         } catch (EkKeyMismatch e) {
             throw new ApiException(ErrorCode.EK_MISMATCH, e.getMessage());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "EK certificate cannot be re-encoded: " + e.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package org.stationtrust.server.internal.enroll;
 
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.tpm.verify.EccCurve;
 import org.stationtrust.tpm.verify.TpmPublic;
 

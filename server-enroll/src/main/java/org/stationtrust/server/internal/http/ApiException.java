@@ -1,5 +1,6 @@
 package org.stationtrust.server.internal.http;
 
+import org.stationtrust.protocol.ErrorCode;
 /** A refused request: a stable code, and a message saying what was expected and what to do. */
 public final class ApiException extends RuntimeException {
     private final ErrorCode code;

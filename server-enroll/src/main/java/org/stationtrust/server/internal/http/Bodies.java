@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import org.stationtrust.protocol.ErrorCode;
 
 /** Reads request bodies with a hard size bound, before any parsing. */
 public final class Bodies {

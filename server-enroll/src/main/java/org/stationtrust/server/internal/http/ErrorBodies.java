@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.stationtrust.protocol.ErrorCode;
 
 /** The one error body of the API (docs/server-api.md, "Conventions"): {@code {error: {code, message}, requestId}}. */
 public final class ErrorBodies {
@@ -25,7 +26,7 @@ public final class ErrorBodies {
 
     public static byte[] json(ErrorCode code, String message, String requestId) {
         try {
-            return JsonBodies.MAPPER.writeValueAsBytes(map(code, message, requestId));
+            return org.stationtrust.protocol.WireJson.strict().writeValueAsBytes(map(code, message, requestId));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an error body of strings cannot fail to serialise", e);
         }

@@ -1,43 +1,18 @@
 package org.stationtrust.server.internal.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.util.Base64;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.WireJson;
 
-/** Strict JSON: unknown fields, type coercions and trailing data are refused at the edge. */
+/** Strict JSON ({@link WireJson#strict()}): unknown fields, type coercions and trailing data are refused at the edge. */
 public final class JsonBodies {
-    public static final ObjectMapper MAPPER = strictMapper();
 
     private JsonBodies() {
-    }
-
-    private static ObjectMapper strictMapper() {
-        ObjectMapper m = JsonMapper.builder()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                // docs/server-api.md: duplicate keys are refused, also when binding to records (not only trees).
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .build();
-        m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16)
-                .maxStringLength(9 * 1024 * 1024).build());
-        return m;
     }
 
     public static <T> T parse(byte[] body, Class<T> type) {
@@ -45,7 +20,7 @@ public final class JsonBodies {
             throw new ApiException(ErrorCode.MALFORMED_JSON, "Expected a JSON object body, got an empty body");
         }
         try {
-            T value = MAPPER.readValue(body, type);
+            T value = WireJson.strict().readValue(body, type);
             if (value == null) throw new ApiException(ErrorCode.MALFORMED_JSON, "Expected a JSON object, got null");
             return value;
         } catch (ValueInstantiationException e) {
@@ -116,15 +91,6 @@ public final class JsonBodies {
     }
 
     public static String requireText(String field, String value, int maxLength) {
-        if (value == null || value.isBlank()) throw new IllegalArgumentException("Field '" + field + "' is required");
-        if (value.length() > maxLength) {
-            throw new IllegalArgumentException("Field '" + field + "' is longer than " + maxLength + " characters");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                throw new IllegalArgumentException("Field '" + field + "' contains a control character");
-            }
-        }
-        return value;
+        return org.stationtrust.protocol.Fields.requireText(field, value, maxLength);
     }
 }

@@ -1,6 +1,7 @@
 package org.stationtrust.server.internal.http;
 
 import java.util.concurrent.ConcurrentHashMap;
+import org.stationtrust.protocol.ErrorCode;
 
 /**
  * A token bucket per (bucket name, client key), per server instance. Behind a load balancer each

@@ -72,7 +72,20 @@ public record TlsIdentity(KeyStore keyStore, char[] password, X509Certificate ce
         }
     }
 
-    /** SHA-256 over the DER certificate, colon-separated hex: what a station pins. */
+    /**
+     * What a station pins: {@code sha256/<base64>} of the certificate's SubjectPublicKeyInfo (as OkHttp's
+     * CertificatePinner writes it), unchanged when the certificate is renewed with the same key.
+     */
+    public String publicKeyPin() {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(certificate.getPublicKey().getEncoded());
+            return "sha256/" + java.util.Base64.getEncoder().encodeToString(d);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SHA-256 over the DER certificate, colon-separated hex: to recognise the certificate, not to pin it. */
     public String fingerprint() {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());

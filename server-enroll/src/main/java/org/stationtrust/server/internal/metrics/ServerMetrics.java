@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.stationtrust.server.EnrollmentState;
-import org.stationtrust.server.internal.http.ErrorCode;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.store.FleetCounts;
 import org.stationtrust.server.internal.store.GroupCommitObserver;
 

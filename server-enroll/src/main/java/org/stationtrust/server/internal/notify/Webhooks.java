@@ -9,13 +9,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
-import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.store.WebhookStore;
 
 /**
@@ -106,7 +105,7 @@ public final class Webhooks implements FleetEvents {
 
     /** The JSON a receiver gets (docs/server-api.md, "Webhooks"); fixed when queued, so every retry is identical. */
     static String body(String deliveryId, FleetEvent e) {
-        ObjectNode o = JsonBodies.MAPPER.createObjectNode();
+        ObjectNode o = org.stationtrust.protocol.WireJson.strict().createObjectNode();
         o.put("deliveryId", deliveryId);
         o.put("eventId", e.eventId());
         o.put("type", e.type().wire());

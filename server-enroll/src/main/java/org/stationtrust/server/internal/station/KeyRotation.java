@@ -1,12 +1,12 @@
 package org.stationtrust.server.internal.station;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Base64;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.KeyRotationRequest;
 import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.enroll.KeyRules;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
@@ -33,18 +33,7 @@ public final class KeyRotation {
         this.audit = audit;
     }
 
-    public record Request(@JsonProperty(value = "nonce", required = true) String nonce,
-                          @JsonProperty(value = "machineKeyPublic", required = true) String machineKeyPublic,
-                          @JsonProperty(value = "certifyInfo", required = true) String certifyInfo,
-                          @JsonProperty(value = "certifySignature", required = true) String certifySignature) {
-        public Request {
-            if (nonce == null || machineKeyPublic == null || certifyInfo == null || certifySignature == null) {
-                throw new IllegalArgumentException("nonce, machineKeyPublic, certifyInfo and certifySignature are required");
-            }
-        }
-    }
-
-    public String rotate(StationCaller station, Request r) {
+    public String rotate(StationCaller station, KeyRotationRequest r) {
         TpmPublic newKey;
         byte[] info, sig;
         try {

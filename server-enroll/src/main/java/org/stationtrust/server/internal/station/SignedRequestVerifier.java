@@ -1,18 +1,20 @@
 package org.stationtrust.server.internal.station;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.regex.Pattern;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.Es256Jws;
+import org.stationtrust.protocol.JwsType;
+import org.stationtrust.protocol.MalformedJws;
+import org.stationtrust.protocol.SignedRequestClaims;
+import org.stationtrust.protocol.StationHeaders;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
-import org.stationtrust.server.internal.store.StationMachine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
+import org.stationtrust.server.internal.store.StationMachine;
 
 /**
  * Checks the {@code X-Station-Signature} header (docs/server-api.md, "Signed station requests"): a compact
@@ -22,10 +24,6 @@ import org.stationtrust.server.internal.store.NonceStore;
  * quote call, in the handler's own transaction ({@link #verifyLeavingNonce}).
  */
 public final class SignedRequestVerifier {
-    public static final String HEADER = "X-Station-Signature";
-    public static final String TYP = "station-request+jws";
-    private static final int MAX_JWS = 4096;
-    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
 
     private final MachineStore machines;
     private final NonceStore nonces;
@@ -43,12 +41,6 @@ public final class SignedRequestVerifier {
     }
 
     /** The signed payload; every field required, no others. */
-    record Payload(@JsonProperty(value = "method", required = true) String method,
-                   @JsonProperty(value = "path", required = true) String path,
-                   @JsonProperty(value = "bodySha256", required = true) String bodySha256,
-                   @JsonProperty(value = "timestamp", required = true) long timestamp,
-                   @JsonProperty(value = "nonce", required = true) String nonce) {
-    }
 
     /** What a station may do: business calls need a fresh attestation; attestation calls do not. */
     public enum Requirement { ATTESTED, ACTIVE }
@@ -105,20 +97,25 @@ public final class SignedRequestVerifier {
      */
     public Authenticated authenticate(String method, String path, String header) {
         if (header == null || header.isBlank()) {
-            throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Station calls must carry the " + HEADER
+            throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Station calls must carry the " + StationHeaders.SIGNATURE
                     + " header (a compact JWS by the machine key)");
         }
-        CompactJws jws = CompactJws.parse(header, MAX_JWS, TYP, ErrorCode.SIGNATURE_INVALID);
+        Es256Jws jws;
+        try {
+            jws = Es256Jws.parse(header, JwsType.STATION_REQUEST);
+        } catch (MalformedJws e) {
+            throw new ApiException(ErrorCode.SIGNATURE_INVALID, e.getMessage());
+        }
         MachineStore.WithKey found = machines.findWithCurrentKey(jws.kid()).orElseThrow(() -> new ApiException(
                 ErrorCode.MACHINE_UNKNOWN, "No enrolled machine with id '" + jws.kid() + "'; enroll this station first"));
         StationMachine machine = found.machine();
         MachineStore.MachineKey key = found.key().orElseThrow(() -> new ApiException(
                 ErrorCode.MACHINE_UNKNOWN, "Machine " + machine.id() + " has no signing key"));
-        if (!jws.verifies(keys.verificationKey(key))) {
+        if (!Es256.verify(keys.verificationKey(key), jws.signingInput(), jws.signature())) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "The request signature does not verify with machine "
                     + machine.id() + "'s current key (was the key rotated?)");
         }
-        Payload p = parsePayload(jws.payload());
+        SignedRequestClaims p = parsePayload(jws.payload());
         if (!p.method().equals(method) || !p.path().equals(path)) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "The signature is for " + clip(p.method()) + " "
                     + clip(p.path()) + ", not for this request " + method + " " + clip(path));
@@ -128,7 +125,7 @@ public final class SignedRequestVerifier {
             throw new ApiException(ErrorCode.TIMESTAMP_OUT_OF_RANGE, "Request timestamp " + p.timestamp()
                     + " is more than " + skew.toSeconds() + " s from server time " + now + "; check the station clock");
         }
-        if (!NONCE.matcher(p.nonce()).matches()) {
+        if (!SignedRequestClaims.NONCE.matcher(p.nonce()).matches()) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "nonce must be 16-128 base64url characters");
         }
         return new Authenticated(machine, key, p.bodySha256(), new RequestNonce(p.nonce(),
@@ -149,7 +146,7 @@ public final class SignedRequestVerifier {
      * the machine's state read again, so a revocation meanwhile holds.
      */
     public StationCaller complete(Authenticated a, byte[] body, Requirement requirement) {
-        String bodyHash = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(body));
+        String bodyHash = SignedRequestClaims.bodyHash(body);
         if (!MessageDigest.isEqual(bodyHash.getBytes(StandardCharsets.US_ASCII),
                 a.bodySha256().getBytes(StandardCharsets.US_ASCII))) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "bodySha256 does not match the body sent "
@@ -191,9 +188,9 @@ public final class SignedRequestVerifier {
         }
     }
 
-    private static Payload parsePayload(byte[] json) {
+    private static SignedRequestClaims parsePayload(byte[] json) {
         try {
-            return JsonBodies.parse(json, Payload.class);
+            return JsonBodies.parse(json, SignedRequestClaims.class);
         } catch (ApiException e) {
             throw new ApiException(ErrorCode.SIGNATURE_INVALID, "Signed payload is not the expected JSON object "
                     + "{method, path, bodySha256, timestamp, nonce}: " + e.getMessage());

@@ -8,7 +8,6 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import org.stationtrust.server.internal.auth.Secrets;
-import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.store.StationAuditStore.StationEvent;
 
 /** A batch of audit events a station sends from its own log, validated at the edge (sizes, names, shapes). */
@@ -51,7 +50,7 @@ public record StationAuditBatch(List<Event> events) {
         public StationEvent stored() {
             String json;
             try {
-                json = fields == null ? "{}" : JsonBodies.MAPPER.writeValueAsString(fields);
+                json = fields == null ? "{}" : org.stationtrust.protocol.WireJson.strict().writeValueAsString(fields);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("fields cannot be written back as JSON", e);
             }

@@ -3,7 +3,7 @@ package org.stationtrust.server.internal.store;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 
 /**
  * Machine counts for the fleet gauges, read with one grouped query when a scrape asks and at most once per

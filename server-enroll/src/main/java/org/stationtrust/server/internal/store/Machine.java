@@ -2,7 +2,7 @@ package org.stationtrust.server.internal.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 
 /** A machine row: its enrollment, keys (public only), decision and attestation status. */
 public record Machine(String id, String name, EnrollmentState state, String ekPublic, String ekName,

@@ -1,6 +1,6 @@
 package org.stationtrust.server.internal.store;
 
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 
 /**
  * The part of a machine row that a signed station request needs: identity, state, AK, PCR policy and attestation

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.api.AdminApi;
 import org.stationtrust.server.internal.api.Components;
@@ -20,8 +20,8 @@ import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditEvent;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Authenticator;
-import org.stationtrust.server.internal.auth.LoginThrottle;
 import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.auth.LoginThrottle;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
@@ -107,7 +107,7 @@ public final class AdminPage {
         String next = ctx.formParam("password");
         if (current == null || next == null) {
             throw new org.stationtrust.server.internal.http.ApiException(
-                    org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD, "Current and new password are required");
+                    org.stationtrust.protocol.ErrorCode.INVALID_FIELD, "Current and new password are required");
         }
         String session = ctx.cookie(Authenticator.SESSION_COOKIE);
         c.operators().changeOwnPassword(who.username(), current.toCharArray(), next.toCharArray(),
@@ -137,14 +137,14 @@ public final class AdminPage {
             String text = ctx.formParam("pcrs") == null ? "" : ctx.formParam("pcrs");
             if (text.length() > 4096) {
                 throw new org.stationtrust.server.internal.http.ApiException(
-                        org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD, "Too much PCR text");
+                        org.stationtrust.protocol.ErrorCode.INVALID_FIELD, "Too much PCR text");
             }
             for (String line : text.split("\\R")) {
                 if (line.isBlank()) continue;
                 String[] kv = line.split("=", 2);
                 if (kv.length != 2) {
                     throw new org.stationtrust.server.internal.http.ApiException(
-                            org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD,
+                            org.stationtrust.protocol.ErrorCode.INVALID_FIELD,
                             "Write one PCR per line as index=hex, e.g. 7=ab12...");
                 }
                 hex.put(kv[0].strip(), kv[1].strip());
@@ -153,7 +153,7 @@ public final class AdminPage {
                 c.approvals().setGoldenPcrs(who, ctx.pathParam("id"), PcrMap.fromHexJson(hex), ctx.formParam("reason"));
             } catch (IllegalArgumentException e) {
                 throw new org.stationtrust.server.internal.http.ApiException(
-                        org.stationtrust.server.internal.http.ErrorCode.INVALID_FIELD, e.getMessage());
+                        org.stationtrust.protocol.ErrorCode.INVALID_FIELD, e.getMessage());
             }
             ctx.redirect("/admin/machines/" + ctx.pathParam("id"), HttpStatus.SEE_OTHER);
         }));
@@ -222,7 +222,7 @@ public final class AdminPage {
                 presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             c.loginLimit().acquire("ip:" + ctx.ip());
             throw new org.stationtrust.server.internal.http.ApiException(
-                    org.stationtrust.server.internal.http.ErrorCode.CSRF_TOKEN_INVALID,
+                    org.stationtrust.protocol.ErrorCode.CSRF_TOKEN_INVALID,
                     "The sign-in form is stale or came from another site: reload /admin/login and sign in again");
         }
         String user = ctx.formParam("username");

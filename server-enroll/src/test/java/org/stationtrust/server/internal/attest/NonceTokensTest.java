@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 
 class NonceTokensTest {
     private static final char[] KEY = "a shared nonce key of at least thirty-two characters".toCharArray();

@@ -2,7 +2,6 @@ package org.stationtrust.server.internal.enroll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
@@ -124,7 +123,8 @@ class EnrollmentProtocolTest {
         assertEquals(interval, TestServer.json(me).path("attestationIntervalSeconds").asLong());
 
         // Capture packet signed once by the TPM key, verified by the server against the enrolled key.
-        String packetJws = packetJws(s, "{\"operator\":\"op1\",\"biometrics\":[]}");
+        String packetJws = packetJws(s, new String(org.stationtrust.server.internal.testing.TestPackets.payload(s.machineId,
+                "packet-1", "op1"), java.nio.charset.StandardCharsets.UTF_8));
         HttpResponse<String> pv = server.as(Role.AUDITOR, "POST", "/api/v1/packets/verify",
                 "{\"packet\":\"" + packetJws + "\"}");
         assertEquals(200, pv.statusCode(), pv.body());
@@ -179,6 +179,51 @@ class EnrollmentProtocolTest {
         String input = b.encodeToString(("{\"alg\":\"ES256\",\"kid\":\"" + s.machineId
                 + "\",\"typ\":\"capture-packet+jws\"}").getBytes()) + "." + b.encodeToString(payload.getBytes());
         return input + "." + b.encodeToString(s.signer().apply(input.getBytes()));
+    }
+
+    @Test
+    void acceptsAnEkCertificateFollowedByNvPaddingAndRecordsThePadding() throws Exception {
+        TpmStation s = station(connection, "padded-ek");
+        ObjectNode body = s.enrollmentBody();
+        byte[] der = Base64.getDecoder().decode(body.path("ekCertificate").asText());
+        byte[] padded = java.util.Arrays.copyOf(der, der.length + 37);
+        java.util.Arrays.fill(padded, der.length, padded.length, (byte) 0xFF);
+        body.put("ekCertificate", Base64.getEncoder().encodeToString(padded));
+
+        HttpResponse<String> r = s.enroll(body);
+
+        assertEquals(201, r.statusCode(), r.body());
+        assertTrue(TestServer.json(r).path("ekVerified").asBoolean());
+        String audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=50", null).body();
+        assertTrue(audit.contains(s.machineId) && audit.contains("followed by 37 bytes of NV padding"), audit);
+    }
+
+    @Test
+    void refusesAnEkCertificateThatIsCutShort() throws Exception {
+        TpmStation s = station(connection, "cut-ek");
+        ObjectNode body = s.enrollmentBody();
+        byte[] der = Base64.getDecoder().decode(body.path("ekCertificate").asText());
+        body.put("ekCertificate", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(der, der.length - 10)));
+
+        HttpResponse<String> r = s.enroll(body);
+
+        assertEquals("invalid_field", TestServer.errorCode(r), r.body());
+    }
+
+    @Test
+    void refusesAnActivationQuoteWhoseNonceFieldIsNotTheIssuedNonce() throws Exception {
+        TpmStation s = station(connection, "nonce-field");
+        HttpResponse<String> r = s.enroll(s.enrollmentBody());
+        JsonNode challenge = TestServer.json(r);
+        byte[] issued = TpmStation.d(challenge.path("quoteNonce").asText());
+
+        HttpResponse<String> a = s.activateWith(s.recoverSecret(challenge), issued,
+                Base64.getEncoder().encodeToString(new byte[32]));
+
+        assertEquals("nonce_invalid", TestServer.errorCode(a), a.body());
+        assertEquals(EnrollmentState.PENDING_ACTIVATION, server.state(s.machineId));
+        assertEquals(200, s.activateWith(s.recoverSecret(challenge), issued).statusCode(),
+                "the same proof with the issued nonce still activates");
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.server.internal.attest.QuoteSubmission;
-import org.stationtrust.server.internal.enroll.EnrollmentRequest;
+import org.stationtrust.protocol.EnrollmentRequest;
+import org.stationtrust.protocol.Es256Jws;
+import org.stationtrust.protocol.JwsType;
+import org.stationtrust.protocol.MalformedJws;
+import org.stationtrust.protocol.QuoteSubmission;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.ErrorCode;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
@@ -22,8 +24,8 @@ class EdgeParsersTest {
     static void parseAll(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         try {
-            CompactJws.parse(text, 4096, SignedRequestVerifier.TYP, ErrorCode.SIGNATURE_INVALID);
-        } catch (ApiException expected) {
+            Es256Jws.parse(text, JwsType.STATION_REQUEST);
+        } catch (MalformedJws expected) {
             // a typed refusal is the only acceptable failure
         }
         for (Class<?> type : new Class<?>[] {EnrollmentRequest.class, QuoteSubmission.class}) {
@@ -36,7 +38,7 @@ class EdgeParsersTest {
     }
 
     @Test
-    void mutatedJwsAndJsonOnlyEverGiveTypedRefusals() {
+    void mutatedJwsAndJsonOnlyEverGiveTypedRefusals() throws MalformedJws {
         Random random = new Random(42);
         byte[] jws = VALID_JWS.getBytes(StandardCharsets.US_ASCII);
         byte[] json = ("{\"nonce\":\"AAAA\",\"attest\":\"AAAA\",\"signature\":\"AAAA\",\"pcrs\":{\"0\":\"AAAA\"}}")
@@ -51,7 +53,7 @@ class EdgeParsersTest {
             parsed++;
         }
         assertEquals(3000, parsed);
-        CompactJws ok = CompactJws.parse(VALID_JWS, 4096, SignedRequestVerifier.TYP, ErrorCode.SIGNATURE_INVALID);
+        Es256Jws ok = Es256Jws.parse(VALID_JWS, JwsType.STATION_REQUEST);
         assertEquals("0123456789abcdef0123456789abcdef", ok.kid());
     }
 }

@@ -115,7 +115,8 @@ class HostileStationRequestsTest {
     @Test
     void refusesForgedOrMistypedCapturePackets() {
         byte[] spki = station.machineKey().getPublic().getEncoded();
-        String packet = "{\"packetId\":\"p-1\",\"operator\":\"op1\",\"biometrics\":[]}";
+        String packet = new String(org.stationtrust.server.internal.testing.TestPackets.payload(station.machineId, "p-1",
+                "op1"), java.nio.charset.StandardCharsets.UTF_8);
         String packetHeader = "{\"alg\":\"%s\",\"kid\":\"" + station.machineId + "\",\"typ\":\"capture-packet+jws\"}";
         String[] forged = {
             jws(String.format(packetHeader, "HS256"), packet, hmacKeyedWith(spki)),

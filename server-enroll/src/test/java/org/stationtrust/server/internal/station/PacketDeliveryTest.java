@@ -11,9 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.internal.testing.TestPackets;
 import org.stationtrust.server.internal.testing.TestServer;
 
 /** Stations deliver signed capture packets: verified, acknowledged idempotently, only a receipt kept. */
@@ -44,13 +45,13 @@ class PacketDeliveryTest {
     void aSignedPacketIsAcknowledgedOnceAndAResendAgain() {
         SoftwareStation s = new SoftwareStation();
         String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
-        String jws = s.jws("capture-packet+jws", id, "{\"biometrics\":\"secret-template\"}".getBytes());
+        String jws = s.jws("capture-packet+jws", id, TestPackets.payload(id, "p-1", "secret-template"));
         HttpResponse<String> first = deliver(s, id, delivery("p-1", jws));
         assertEquals(201, first.statusCode(), first.body());
         HttpResponse<String> again = deliver(s, id, delivery("p-1", jws));
         assertEquals(200, again.statusCode(), again.body());
         assertTrue(TestServer.json(again).path("duplicate").asBoolean());
-        String other = s.jws("capture-packet+jws", id, "{\"biometrics\":\"another\"}".getBytes());
+        String other = s.jws("capture-packet+jws", id, TestPackets.payload(id, "p-1", "another"));
         assertEquals("conflict", TestServer.errorCode(deliver(s, id, delivery("p-1", other))));
         String stored = server.db.withConnection(c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM packet_receipts")) {
@@ -67,7 +68,7 @@ class PacketDeliveryTest {
         SoftwareStation s = new SoftwareStation();
         String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
         for (int i = 0; i < 3; i++) {
-            String jws = s.jws("capture-packet+jws", id, ("{\"biometrics\":\"template-" + i + "\"}").getBytes());
+            String jws = s.jws("capture-packet+jws", id, TestPackets.payload(id, "list-" + i, "template-" + i));
             assertEquals(201, deliver(s, id, delivery("list-" + i, jws)).statusCode());
             assertEquals(200, deliver(s, id, delivery("list-" + i, jws)).statusCode(), "a resend is acknowledged again");
         }
@@ -92,17 +93,73 @@ class PacketDeliveryTest {
     void refusesTamperedForeignAndUnattestedDeliveries() {
         SoftwareStation s = new SoftwareStation();
         String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
-        String jws = s.jws("capture-packet+jws", id, "{\"op\":1}".getBytes());
-        String tampered = jws.substring(0, jws.indexOf('.') + 1) + "eyJvcCI6Mn0" + jws.substring(jws.lastIndexOf('.'));
+        String jws = s.jws("capture-packet+jws", id, TestPackets.payload(id, "p-2", "op-1"));
+        String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(TestPackets.payload(id, "p-2", "op-2"));
+        String tampered = jws.substring(0, jws.indexOf('.') + 1) + otherPayload + jws.substring(jws.lastIndexOf('.'));
         assertEquals("packet_invalid", TestServer.errorCode(deliver(s, id, delivery("p-2", tampered))));
         SoftwareStation t = new SoftwareStation();
         String other = server.seedMachine(t, EnrollmentState.ACTIVE, true);
-        String foreign = t.jws("capture-packet+jws", other, "{\"op\":1}".getBytes());
+        String foreign = t.jws("capture-packet+jws", other, TestPackets.payload(other, "p-3", "op-1"));
         assertEquals("forbidden", TestServer.errorCode(deliver(s, id, delivery("p-3", foreign))));
         assertEquals("invalid_field", TestServer.errorCode(deliver(s, id, delivery("bad id with spaces", jws))));
         SoftwareStation u = new SoftwareStation();
         String unattested = server.seedMachine(u, EnrollmentState.ACTIVE, false);
         assertEquals("machine_unattested", TestServer.errorCode(deliver(u, unattested, delivery("p-4",
-                u.jws("capture-packet+jws", unattested, "{}".getBytes())))));
+                u.jws("capture-packet+jws", unattested, TestPackets.payload(unattested, "p-4", "x"))))));
+    }
+
+    static HttpResponse<String> verifyAsAuditor(String jws) {
+        return server.as(org.stationtrust.server.Role.AUDITOR, "POST", "/api/v1/packets/verify",
+                "{\"packet\":\"" + jws + "\"}");
+    }
+
+    @Test
+    void aSignedCapturePacketJwsWhosePayloadIsNotJsonIsRefusedWithItsReason() {
+        SoftwareStation s = new SoftwareStation();
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        String notJson = s.jws("capture-packet+jws", id, "not json at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        HttpResponse<String> verified = verifyAsAuditor(notJson);
+        HttpResponse<String> delivered = deliver(s, id, delivery("p-5", notJson));
+
+        assertEquals("packet_invalid", TestServer.errorCode(verified), verified.body());
+        assertTrue(verified.body().contains("not a capture packet"), verified.body());
+        assertEquals("packet_invalid", TestServer.errorCode(delivered), delivered.body());
+    }
+
+    @Test
+    void aPacketWhoseMachineIdIsNotItsSignerIsRefused() {
+        SoftwareStation s = new SoftwareStation();
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        String claimsAnother = s.jws("capture-packet+jws", id, TestPackets.payload("f".repeat(32), "p-6", "x"));
+
+        HttpResponse<String> verified = verifyAsAuditor(claimsAnother);
+        HttpResponse<String> delivered = deliver(s, id, delivery("p-6", claimsAnother));
+
+        assertEquals("packet_invalid", TestServer.errorCode(verified), verified.body());
+        assertTrue(verified.body().contains("machineId"), verified.body());
+        assertEquals("packet_invalid", TestServer.errorCode(delivered), delivered.body());
+    }
+
+    @Test
+    void verificationReportsTheMachinesStateAndAttestationStatusNextToValid() {
+        SoftwareStation s = new SoftwareStation();
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        String jws = s.jws("capture-packet+jws", id, TestPackets.payload(id, "p-7", "x"));
+        var healthy = TestServer.json(verifyAsAuditor(jws));
+        assertTrue(healthy.path("valid").asBoolean(), healthy.toString());
+        assertEquals("ACTIVE", healthy.path("machineState").asText());
+        assertEquals("OK", healthy.path("attestationStatus").asText());
+        assertEquals("p-7", healthy.path("packetId").asText());
+
+        server.db.inTransaction(c -> {
+            new org.stationtrust.server.internal.store.MachineStore(server.db).recordAttestation(c, id, false,
+                    "quote refused", null);
+            return null;
+        });
+        var flagged = TestServer.json(verifyAsAuditor(jws));
+
+        assertTrue(flagged.path("valid").asBoolean(), "the signature still holds: " + flagged);
+        assertEquals("FAILED", flagged.path("attestationStatus").asText(), flagged.toString());
     }
 }

@@ -21,7 +21,6 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.stationtrust.server.internal.enroll.EnrollmentRequest;
 
 /**
  * A software station that goes through the whole enrollment protocol over HTTP, without a TPM: an ECC
@@ -109,7 +108,7 @@ public final class SoftwareEnrollee {
 
     /** POST /api/v1/enrollments body (no EK certificate). */
     public String enrollmentBody() {
-        byte[][] certify = certify(EnrollmentRequest.certifyQualifyingData(name));
+        byte[][] certify = certify(org.stationtrust.protocol.QualifyingData.enrollment(name));
         ObjectNode b = TestServer.JSON.createObjectNode();
         b.put("machineName", name);
         b.put("ekPublic", B64.encodeToString(ekPublic()));

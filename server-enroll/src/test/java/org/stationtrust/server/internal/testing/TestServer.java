@@ -1,5 +1,7 @@
 package org.stationtrust.server.internal.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,10 +11,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.EnrollmentServer;
-import org.stationtrust.server.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.attest.PcrMap;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.function.Function;
-import org.stationtrust.server.internal.enroll.EnrollmentRequest;
 import org.stationtrust.tpm.KeyCertification;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.Quote;
@@ -35,7 +34,7 @@ public final class TpmStation {
     /** The enrollment body, as the agent sends it. */
     public ObjectNode enrollmentBody() {
         try {
-            KeyCertification cert = identity.certifyMachineKey(EnrollmentRequest.certifyQualifyingData(name));
+            KeyCertification cert = identity.certifyMachineKey(org.stationtrust.protocol.QualifyingData.enrollment(name));
             ObjectNode b = TestServer.JSON.createObjectNode();
             b.put("machineName", name);
             b.put("ekCertificate", B64.encodeToString(identity.endorsementKey().certificate().getEncoded()));
@@ -58,19 +57,28 @@ public final class TpmStation {
 
     /** Recovers the secret with ActivateCredential and sends it with the first quote. */
     public HttpResponse<String> activate(JsonNode challenge) {
+        return activateWith(recoverSecret(challenge), d(challenge.path("quoteNonce").asText()));
+    }
+
+    /** The activation secret, recovered by the TPM from the enrollment answer's credential challenge. */
+    public byte[] recoverSecret(JsonNode challenge) {
         try {
-            byte[] secret = identity.activateCredential(d(challenge.path("credentialBlob").asText()),
+            return identity.activateCredential(d(challenge.path("credentialBlob").asText()),
                     d(challenge.path("encryptedSecret").asText()));
-            return activateWith(secret, d(challenge.path("quoteNonce").asText()));
         } catch (TpmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public HttpResponse<String> activateWith(byte[] secret, byte[] quoteNonce) {
+        return activateWith(secret, quoteNonce, B64.encodeToString(quoteNonce));
+    }
+
+    /** An activation whose quote is over {@code quoteNonce} but whose {@code nonce} field says {@code nonceField}. */
+    public HttpResponse<String> activateWith(byte[] secret, byte[] quoteNonce, String nonceField) {
         ObjectNode b = TestServer.JSON.createObjectNode();
         b.put("secret", B64.encodeToString(secret));
-        b.set("quote", quoteJson(quoteNonce, B64.encodeToString(quoteNonce)));
+        b.set("quote", quoteJson(quoteNonce, nonceField));
         return client.sendRaw("POST", "/api/v1/enrollments/" + machineId + "/activation", b.toString(), null);
     }
 

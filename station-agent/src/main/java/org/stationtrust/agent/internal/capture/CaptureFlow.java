@@ -13,18 +13,19 @@ import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.api.CaptureOrder;
 import org.stationtrust.agent.internal.api.CaptureSteps;
 import org.stationtrust.agent.internal.audit.AuditLog;
-import org.stationtrust.agent.internal.identity.CompactJws;
+import org.stationtrust.agent.internal.identity.MachineJws;
 import org.stationtrust.agent.internal.identity.MachineSigner;
 import org.stationtrust.agent.internal.identity.TpmCallCounter;
 import org.stationtrust.agent.internal.queue.Foreground;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
+import org.stationtrust.protocol.JwsType;
 import org.stationtrust.sbi.client.BiometricSample;
 import org.stationtrust.sbi.client.CaptureRequest;
 import org.stationtrust.sbi.client.CaptureResult;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
-import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.HashChain;
+import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.SbiClient;
 
 /**
@@ -103,7 +104,7 @@ public final class CaptureFlow implements AutoCloseable {
             try {
                 byte[] payload = packet.payload(signer.keyId());
                 steps.mark("packetBuild");
-                jws = CompactJws.sign(signer, CapturePacket.TYP, payload);
+                jws = MachineJws.sign(signer, JwsType.CAPTURE_PACKET, payload);
                 steps.mark("tpmSign");
             } catch (MachineSigner.SigningUnavailable e) {
                 RuntimeException chainFailure = chainWrite.await(steps);

@@ -1,8 +1,5 @@
 package org.stationtrust.agent.internal.capture;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.time.Instant;
@@ -17,12 +14,11 @@ import org.stationtrust.sbi.client.Device;
 /**
  * The payload of a capture packet: who captured what, on which device, under which consent, and the
  * device's own signed answers ({@code data}) so the server can re-check them. Signed once by the TPM
- * machine key as a compact JWS of typ {@code capture-packet+jws}.
+ * machine key as a compact JWS of type {@link org.stationtrust.protocol.JwsType#CAPTURE_PACKET}; its wire form is the
+ * protocol's {@link org.stationtrust.protocol.CapturePacket}.
  */
 public record CapturePacket(String packetId, String machineName, CaptureOrder order, CaptureResult result,
                             String previousHash, Instant createdAt) {
-    public static final String TYP = "capture-packet+jws";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public CapturePacket {
         Objects.requireNonNull(packetId);
@@ -33,63 +29,32 @@ public record CapturePacket(String packetId, String machineName, CaptureOrder or
         Objects.requireNonNull(createdAt);
     }
 
+    /** The payload to sign: the protocol's {@link org.stationtrust.protocol.CapturePacket}, validated as it is built. */
     public byte[] payload(String machineId) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("type", "capture-packet");
-        root.put("version", 1);
-        root.put("packetId", packetId);
-        root.put("machineId", machineId);
-        root.put("machineName", machineName);
-        root.put("registrationId", order.registrationId());
-        root.put("consentReference", order.consentReference());
-        root.put("operator", order.operator());
-        root.put("createdAt", createdAt.toString());
-        root.put("modality", result.device().type().wireName());
-        root.put("deviceSubId", order.deviceSubId());
-        root.put("transactionId", result.transactionId());
-        root.put("previousHash", previousHash);
-        root.put("lastHash", result.lastHash());
-        root.set("exceptions", JSON.valueToTree(order.exceptions()));
-        root.set("device", device(result.device()));
-        ArrayNode biometrics = root.putArray("biometrics");
-        for (BiometricSample s : result.samples()) {
-            ObjectNode b = biometrics.addObject();
-            b.put("bioType", s.bioType().wireName());
-            b.put("bioSubType", s.bioSubType());
-            b.put("qualityScore", s.qualityScore());
-            b.put("requestedScore", order.requestedScore());
-            b.put("timestamp", s.timestamp().toString());
-            b.put("hash", s.hash());
-            b.put("data", s.signedData());
-        }
-        try {
-            return JSON.writeValueAsBytes(root);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot serialise a capture packet", e);
-        }
+        List<org.stationtrust.protocol.CapturePacket.Biometric> biometrics = result.samples().stream()
+                .map(s -> new org.stationtrust.protocol.CapturePacket.Biometric(s.bioType().wireName(), s.bioSubType(),
+                        s.qualityScore(), order.requestedScore(), s.timestamp().toString(), s.hash(), s.signedData()))
+                .toList();
+        return new org.stationtrust.protocol.CapturePacket(org.stationtrust.protocol.CapturePacket.TYPE,
+                org.stationtrust.protocol.CapturePacket.VERSION, packetId, machineId, machineName, order.registrationId(),
+                order.consentReference(), order.operator(), createdAt.toString(), result.device().type().wireName(),
+                order.deviceSubId(), result.transactionId(), previousHash, result.lastHash(), order.exceptions(),
+                device(result.device()), biometrics).toJson();
     }
 
     static List<String> subTypes(CaptureResult result) {
         return result.samples().stream().map(BiometricSample::bioSubType).toList();
     }
 
-    private static ObjectNode device(Device d) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("deviceId", d.deviceId());
-        node.put("serialNo", d.serialNo());
-        node.put("make", d.make());
-        node.put("model", d.model());
-        node.put("provider", d.provider());
-        node.put("deviceCode", d.deviceCode());
-        node.put("certification", d.certification());
-        node.put("firmware", d.firmware());
-        d.certificate().ifPresent(c -> {
+    private static org.stationtrust.protocol.CapturePacket.Device device(Device d) {
+        String certificateSha256 = d.certificate().map(c -> {
             try {
-                node.put("certificateSha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded())));
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
             } catch (CertificateEncodingException | java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-        });
-        return node;
+        }).orElse(null);
+        return new org.stationtrust.protocol.CapturePacket.Device(d.deviceId(), d.serialNo(), d.make(), d.model(),
+                d.provider(), d.deviceCode(), d.certification(), d.firmware(), certificateSha256);
     }
 }

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.stationtrust.agent.internal.audit.Redaction;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.DeviceRegistry;
 import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.SbiClient;
+import org.stationtrust.sbi.client.UntrustedDevice;
 
 /**
  * The devices the agent knows, from the last discovery. Each gets an agent id {@code <port>-<deviceId>},
@@ -31,6 +33,8 @@ public final class DeviceDirectory {
     /** Runs discovery over the configured port range and remembers the result. */
     public DeviceRegistry rediscover() {
         DeviceRegistry found = sbi.discover();
+        found.untrusted().forEach(u -> LOG.warn("event=device.untrusted port={} deviceId={} reason={} detail=\"{}\"",
+                u.port(), u.deviceId(), u.rejection().reason(), DeviceFailures.reasonText(u.rejection())));
         found.rejections().forEach((port, e) -> LOG.warn("event=device.rejected port={} reason={} detail=\"{}\"", port,
                 e.reason(), DeviceFailures.reasonText(e)));
         registry = found;
@@ -87,6 +91,16 @@ public final class DeviceDirectory {
             m.put("provider", d.provider());
             m.put("certification", d.certification());
             m.put("purpose", d.purpose());
+            out.add(m);
+        }
+        for (UntrustedDevice u : registry.untrusted()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("port", u.port());
+            m.put("deviceId", u.deviceId());
+            m.put("status", Redaction.scrub(u.status()));
+            m.put("trusted", false);
+            m.put("rejected", u.rejection().reason().name());
+            m.put("reason", DeviceFailures.reasonText(u.rejection()));
             out.add(m);
         }
         for (Map.Entry<Integer, DeviceAnswerRejected> e : registry.rejections().entrySet()) {

@@ -31,7 +31,7 @@ final class ConfigCommand implements Runnable {
             out.println("  machine name:    " + c.machineName());
             out.println("  state dir:       " + c.stateDir());
             out.println("  server:          " + c.server().url().map(Object::toString).orElse("(none: offline)"));
-            out.println("  server pin:      " + c.server().certificateSha256().orElse("(none)"));
+            out.println("  server pin:      " + (c.server().publicKeyPins().isEmpty() ? "(none)" : c.server().publicKeyPins().toString()));
             out.println("  enrollment token:" + (c.server().enrollmentToken().isPresent() ? " set" : " not set"));
             out.println("  tpm:             " + c.tpm().uri().orElse("(none)") + " pcrs " + c.tpm().pcrs()
                     + " event log " + c.tpm().eventLog());

@@ -108,16 +108,16 @@ final class DoctorCommand implements Callable<Integer> {
 
     private void checkServer(AgentConfig c) {
         if (c.server().url().isEmpty()) {
-            fail("server", "no server.url configured", "set server.url and server.certificate_sha256");
+            fail("server", "no server.url configured", "set server.url and server.public_key_pins");
             return;
         }
         URI url = c.server().url().get();
-        HttpClient http = ServerHttp.client(url, c.server().certificateSha256(), Duration.ofSeconds(5));
+        HttpClient http = ServerHttp.client(url, c.server().publicKeyPins(), Duration.ofSeconds(5));
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/enrollments/doctor-probe"))
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url.resolve(org.stationtrust.protocol.StationRoute.ENROLLMENT_STATUS.path("doctor-probe")))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
             ok("server", url + " answered (HTTP " + r.statusCode() + ")"
-                    + (c.server().certificateSha256().isPresent() ? ", certificate matches the pin" : ""));
+                    + (c.server().publicKeyPins().isEmpty() ? "" : ", its public key matches a pin"));
             r.headers().firstValue("Date").ifPresentOrElse(date -> {
                 Instant server = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
                 Duration skew = Duration.between(server, Instant.now()).abs();
@@ -133,7 +133,7 @@ final class DoctorCommand implements Callable<Integer> {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof org.stationtrust.agent.PinnedTls.ServerCertificateNotPinned) reason = t.getMessage();
             }
-            fail("server", url + ": " + reason, "check the network, server.url, and server.certificate_sha256");
+            fail("server", url + ": " + reason, "check the network, server.url, and server.public_key_pins");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -19,8 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.stationtrust.agent.AgentConfig;
-import org.stationtrust.agent.InvalidConfiguration;
 import org.stationtrust.agent.InvalidConfiguration.Problem;
+import org.stationtrust.agent.InvalidConfiguration;
+import org.stationtrust.agent.PublicKeyPin;
 
 /**
  * Reads {@code agent.yaml}, applies {@code STATION_AGENT_*} environment overrides, and builds an
@@ -34,7 +35,7 @@ public final class ConfigLoader {
     /** Every key the agent understands; anything else in the file is a typo and refused. */
     public static final Set<String> KEYS = Set.of(
             "mode", "state_dir", "machine.name",
-            "server.url", "server.certificate_sha256", "server.timeout_seconds", "server.attestation_interval_seconds",
+            "server.url", "server.public_key_pins", "server.certificate_sha256", "server.timeout_seconds", "server.attestation_interval_seconds",
             "tpm.uri", "tpm.pcrs", "tpm.event_log",
             "devices.trust_store", "devices.ports", "devices.allowed_skew_seconds", "devices.env",
             "api.port", "api.cors_origin", "api.max_body_bytes", "api.token_group",
@@ -43,7 +44,6 @@ public final class ConfigLoader {
     public static final Set<String> SECRET_KEYS = Set.of("server.enrollment_token");
 
     private static final Pattern MACHINE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TPM_URI = Pattern.compile("device:/.+|tbs:|swtpm:[A-Za-z0-9.\\-]+:\\d{1,5}");
     private static final Set<String> SBI_ENVS = Set.of("Staging", "Developer", "Pre-Production", "Production");
 
@@ -126,6 +126,39 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The server's public key pins (1-4, {@code sha256/<base64>} of the SubjectPublicKeyInfo): the current key, and the
+     * next one during a planned rotation. The former whole-certificate pin broke every station at each renewal, so
+     * its key is refused with the way to the new one.
+     */
+    private static List<PublicKeyPin> publicKeyPins(Values v, boolean dev, List<Problem> problems) {
+        if (v.string("server.certificate_sha256").isPresent()) {
+            problems.add(new Problem("server.certificate_sha256", "no longer read: it pinned the whole certificate, which"
+                    + " changes at every renewal; pin the server's public key instead: server.public_key_pins: [sha256/...]"
+                    + " (serve prints it; or openssl x509 -in server.crt -pubkey -noout | openssl pkey -pubin -outform der"
+                    + " | openssl dgst -sha256 -binary | base64)"));
+        }
+        List<PublicKeyPin> pins = new ArrayList<>();
+        for (String text : v.string("server.public_key_pins").map(s -> s.split(",")).orElse(new String[0])) {
+            if (text.isBlank()) continue;
+            try {
+                pins.add(PublicKeyPin.parse(text));
+            } catch (IllegalArgumentException e) {
+                problems.add(new Problem("server.public_key_pins", e.getMessage() + ", saw " + text.trim().length() + " characters"));
+                return List.of();
+            }
+        }
+        if (pins.size() > 4) {
+            problems.add(new Problem("server.public_key_pins", "at most 4 pins (the current key and the next), saw " + pins.size()));
+            return List.of();
+        }
+        if (pins.isEmpty() && !dev) {
+            problems.add(new Problem("server.public_key_pins", "required in production: pin the server's public key"
+                    + " (sha256/<base64>, printed by server-enroll serve), or set mode: development"));
+        }
+        return List.copyOf(pins);
+    }
+
     private AgentConfig build(Map<String, String> raw, List<Problem> problems) {
         Values v = new Values(raw, problems);
         AgentConfig.Mode mode = v.choice("mode", "production", Map.of(
@@ -140,16 +173,7 @@ public final class ConfigLoader {
         }
 
         Optional<URI> url = serverUrl(v, dev, problems);
-        Optional<String> pin = v.string("server.certificate_sha256").map(s -> s.replace(":", "").toLowerCase(Locale.ROOT));
-        if (pin.isPresent() && !SHA256_HEX.matcher(pin.get()).matches()) {
-            problems.add(new Problem("server.certificate_sha256", "expected the SHA-256 of the server certificate as 64 hex digits"
-                    + " (colons allowed), saw " + pin.get().length() + " characters"));
-            pin = Optional.empty();
-        }
-        if (pin.isEmpty() && !dev && !problems.stream().anyMatch(p -> p.key().equals("server.certificate_sha256"))) {
-            problems.add(new Problem("server.certificate_sha256", "required in production: pin the server certificate"
-                    + " (openssl x509 -in server.crt -outform DER | sha256sum), or set mode: development"));
-        }
+        List<PublicKeyPin> pins = publicKeyPins(v, dev, problems);
         Optional<AgentConfig.Secret> token = secret("server.enrollment_token", problems);
         int timeout = v.integer("server.timeout_seconds", 10, 1, 300);
         int attestEvery = v.integer("server.attestation_interval_seconds", 3600, 5, 7 * 86400);
@@ -201,7 +225,7 @@ public final class ConfigLoader {
         }
         if (!problems.isEmpty()) return null;
         return new AgentConfig(mode, stateDir, machineName,
-                new AgentConfig.Server(url, pin, token, Duration.ofSeconds(timeout), Duration.ofSeconds(attestEvery)),
+                new AgentConfig.Server(url, pins, token, Duration.ofSeconds(timeout), Duration.ofSeconds(attestEvery)),
                 new AgentConfig.Tpm(tpmUri, pcrs, eventLog),
                 new AgentConfig.Devices(trustStore, ports[0], ports[1], Duration.ofSeconds(skew), sbiEnv),
                 new AgentConfig.Api(apiPort, cors, maxBody, tokenGroup),

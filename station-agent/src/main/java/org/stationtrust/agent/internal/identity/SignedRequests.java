@@ -1,23 +1,18 @@
 package org.stationtrust.agent.internal.identity;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.protocol.JwsType;
+import org.stationtrust.protocol.SignedRequestClaims;
+import org.stationtrust.protocol.StationHeaders;
 
 /**
- * Signs agent-to-server requests as agreed with server-enroll: header {@code X-Station-Signature} carrying
- * a compact JWS (typ {@code station-request+jws}) over method, path, body SHA-256, timestamp and a nonce.
+ * Signs agent-to-server requests as the protocol defines: header {@link StationHeaders#SIGNATURE} carrying
+ * a compact JWS ({@link JwsType#STATION_REQUEST}) over the {@link SignedRequestClaims} of the request.
  */
 public final class SignedRequests implements RequestSigning {
-    public static final String HEADER = "X-Station-Signature";
-    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
     private final MachineSigner signer;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
@@ -31,24 +26,12 @@ public final class SignedRequests implements RequestSigning {
     public Map<String, String> headers(String method, String path, byte[] body) {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
-        ObjectNode payload = JsonNodeFactory.instance.objectNode();
-        payload.put("method", method);
-        payload.put("path", path);
-        payload.put("bodySha256", B64URL.encodeToString(sha256(body)));
-        payload.put("timestamp", clock.instant().getEpochSecond());
-        payload.put("nonce", B64URL.encodeToString(nonce));
+        SignedRequestClaims claims = SignedRequestClaims.of(method, path, body, clock.instant().getEpochSecond(), nonce);
         try {
-            return Map.of(HEADER, CompactJws.sign(signer, "station-request+jws", payload.toString().getBytes(StandardCharsets.UTF_8)));
+            return Map.of(StationHeaders.SIGNATURE, MachineJws.sign(signer, JwsType.STATION_REQUEST, claims.toJson()));
         } catch (MachineSigner.SigningUnavailable e) {
             throw new IllegalStateException("cannot sign the request to the server: " + e.getMessage(), e);
         }
     }
 
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

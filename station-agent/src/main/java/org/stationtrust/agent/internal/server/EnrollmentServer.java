@@ -1,8 +1,5 @@
 package org.stationtrust.agent.internal.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,14 +10,33 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.stationtrust.agent.PinnedTls;
+import org.stationtrust.protocol.ActivationRequest;
+import org.stationtrust.protocol.EnrollmentChallenge;
+import org.stationtrust.protocol.EnrollmentRequest;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.EnrollmentStatus;
+import org.stationtrust.protocol.ErrorAnswer;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.KeyRotationRequest;
+import org.stationtrust.protocol.KeyRotationResult;
+import org.stationtrust.protocol.NonceIssued;
+import org.stationtrust.protocol.NoncePurpose;
+import org.stationtrust.protocol.NonceRequest;
+import org.stationtrust.protocol.PacketCheck;
+import org.stationtrust.protocol.PacketVerdict;
+import org.stationtrust.protocol.QuoteResult;
+import org.stationtrust.protocol.QuoteSubmission;
+import org.stationtrust.protocol.StationRoute;
+import org.stationtrust.protocol.StationStatus;
+import org.stationtrust.protocol.WireJson;
 
 /**
  * The server-enroll HTTP API as the station calls it (docs/server-api.md): enrollment and activation
- * (anonymous), then nonces, quotes and key rotation signed with the TPM machine key.
+ * (anonymous), then nonces, quotes and key rotation signed with the TPM machine key. Requests and answers are the
+ * station-protocol records; errors carry the protocol's {@link ErrorCode}.
  */
 public final class EnrollmentServer {
     static final int MAX_ANSWER_BYTES = 256 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getEncoder();
     private final HttpClient http;
     private final URI base;
@@ -32,8 +48,9 @@ public final class EnrollmentServer {
         this.timeout = timeout;
     }
 
-    /** The server's answer to an enrollment: the machine id and the credential challenge. */
-    public record Challenge(String machineId, String state, byte[] credentialBlob, byte[] encryptedSecret, byte[] quoteNonce) {
+    /** The server's answer to an enrollment: the machine id and the credential challenge, decoded. */
+    public record Challenge(String machineId, EnrollmentState state, byte[] credentialBlob, byte[] encryptedSecret,
+                            byte[] quoteNonce) {
     }
 
     /**
@@ -46,16 +63,11 @@ public final class EnrollmentServer {
             this(nonce, attest, signature, pcrs, null, null);
         }
 
-        ObjectNode toJson() {
-            ObjectNode q = JSON.createObjectNode();
-            q.put("nonce", nonce);
-            q.put("attest", B64.encodeToString(attest));
-            q.put("signature", B64.encodeToString(signature));
-            ObjectNode values = q.putObject("pcrs");
+        QuoteSubmission toWire() {
+            Map<String, String> values = new java.util.TreeMap<>();
             pcrs.forEach((i, v) -> values.put(Integer.toString(i), B64.encodeToString(v)));
-            if (eventLog != null) q.put("eventLog", B64.encodeToString(eventLog));
-            if (eventLogSha256 != null) q.put("eventLogSha256", eventLogSha256);
-            return q;
+            return new QuoteSubmission(nonce, B64.encodeToString(attest), B64.encodeToString(signature), values,
+                    eventLog == null ? null : B64.encodeToString(eventLog), eventLogSha256);
         }
     }
 
@@ -63,70 +75,88 @@ public final class EnrollmentServer {
     public record QuoteNonce(String nonce, java.util.Optional<String> heldEventLogSha256) {
     }
 
-    public Challenge enroll(ObjectNode request) throws ServerRefused, ServerUnreachable {
-        JsonNode a = call("POST", "/api/v1/enrollments", request, RequestSigning.NONE);
-        return new Challenge(text(a, "machineId"), text(a, "state"), bytes(a, "credentialBlob"), bytes(a, "encryptedSecret"),
-                bytes(a, "quoteNonce"));
+    public Challenge enroll(EnrollmentRequest request) throws ServerRefused, ServerUnreachable {
+        EnrollmentChallenge a = call(StationRoute.ENROLL, StationRoute.ENROLL.path(), request, RequestSigning.NONE,
+                EnrollmentChallenge.class);
+        return new Challenge(a.machineId(), a.state(), bytes("credentialBlob", a.credentialBlob()),
+                bytes("encryptedSecret", a.encryptedSecret()), bytes("quoteNonce", a.quoteNonce()));
     }
 
     /** Proves TPM residency with the recovered secret and sends the first quote; returns the new state. */
-    public String activate(String machineId, byte[] secret, QuoteEvidence firstQuote) throws ServerRefused, ServerUnreachable {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("secret", B64.encodeToString(secret));
-        body.set("quote", firstQuote.toJson());
-        return text(call("POST", "/api/v1/enrollments/" + pathId(machineId) + "/activation", body, RequestSigning.NONE), "state");
+    public EnrollmentState activate(String machineId, byte[] secret, QuoteEvidence firstQuote) throws ServerRefused, ServerUnreachable {
+        ActivationRequest body = new ActivationRequest(B64.encodeToString(secret), firstQuote.toWire());
+        return call(StationRoute.ACTIVATE, StationRoute.ACTIVATE.path(machineId), body, RequestSigning.NONE,
+                EnrollmentStatus.class).state();
     }
 
-    public String enrollmentState(String machineId) throws ServerRefused, ServerUnreachable {
-        return text(call("GET", "/api/v1/enrollments/" + pathId(machineId), null, RequestSigning.NONE), "state");
+    public EnrollmentState enrollmentState(String machineId) throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.ENROLLMENT_STATUS, StationRoute.ENROLLMENT_STATUS.path(machineId), null,
+                RequestSigning.NONE, EnrollmentStatus.class).state();
     }
 
     /** A fresh single-use nonce (base64, as issued) for a quote or a key rotation. */
-    public String nonce(String purpose, RequestSigning signing) throws ServerRefused, ServerUnreachable {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("purpose", purpose);
-        return text(call("POST", "/api/v1/attestation/nonces", body, signing), "nonce");
+    public String nonce(NoncePurpose purpose, RequestSigning signing) throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.NONCE, StationRoute.NONCE.path(), new NonceRequest(purpose), signing, NonceIssued.class)
+                .nonce();
     }
 
     /** A quote nonce; the answer also says which event log digest the server holds (docs/server-api.md). */
     public QuoteNonce quoteNonce(RequestSigning signing) throws ServerRefused, ServerUnreachable {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("purpose", "quote");
-        JsonNode a = call("POST", "/api/v1/attestation/nonces", body, signing);
-        JsonNode held = a.path("eventLogSha256");
-        return new QuoteNonce(text(a, "nonce"), held.isTextual() ? java.util.Optional.of(held.asText())
-                : java.util.Optional.empty());
+        NonceIssued a = call(StationRoute.NONCE, StationRoute.NONCE.path(), new NonceRequest(NoncePurpose.QUOTE), signing,
+                NonceIssued.class);
+        return new QuoteNonce(a.nonce(), java.util.Optional.ofNullable(a.eventLogSha256()));
     }
 
-    public JsonNode submitQuote(QuoteEvidence quote, RequestSigning signing) throws ServerRefused, ServerUnreachable {
-        return call("POST", "/api/v1/attestation/quotes", quote.toJson(), signing);
+    public QuoteResult submitQuote(QuoteEvidence quote, RequestSigning signing) throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.QUOTE, StationRoute.QUOTE.path(), quote.toWire(), signing, QuoteResult.class);
     }
 
     /** Registers the new machine key (certified by the AK over a key-rotation nonce); signed by the old key. Returns the key id. */
     public String rotateKey(String nonce, byte[] machineKeyPublic, org.stationtrust.tpm.KeyCertification certification,
                             RequestSigning signedByOldKey) throws ServerRefused, ServerUnreachable {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("nonce", nonce);
-        body.put("machineKeyPublic", B64.encodeToString(machineKeyPublic));
-        body.put("certifyInfo", B64.encodeToString(certification.attest()));
-        body.put("certifySignature", B64.encodeToString(certification.signature()));
-        return text(call("POST", "/api/v1/stations/key-rotation", body, signedByOldKey), "keyId");
+        KeyRotationRequest body = new KeyRotationRequest(nonce, B64.encodeToString(machineKeyPublic),
+                B64.encodeToString(certification.attest()), B64.encodeToString(certification.signature()));
+        return call(StationRoute.KEY_ROTATION, StationRoute.KEY_ROTATION.path(), body, signedByOldKey,
+                KeyRotationResult.class).keyId();
     }
 
-    public JsonNode me(RequestSigning signing) throws ServerRefused, ServerUnreachable {
-        return call("GET", "/api/v1/stations/me", null, signing);
+    public StationStatus me(RequestSigning signing) throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.ME, StationRoute.ME.path(), null, signing, StationStatus.class);
     }
 
     /** Asks the server to check a capture packet against the enrolled key. */
-    public JsonNode verifyPacket(String packetJws, RequestSigning signing) throws ServerRefused, ServerUnreachable {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("packet", packetJws);
-        return call("POST", "/api/v1/packets/verify", body, signing);
+    public PacketVerdict verifyPacket(String packetJws, RequestSigning signing) throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.PACKETS_VERIFY, StationRoute.PACKETS_VERIFY.path(), new PacketCheck(packetJws), signing,
+                PacketVerdict.class);
     }
 
-    JsonNode call(String method, String path, ObjectNode body, RequestSigning signing) throws ServerRefused, ServerUnreachable {
+    /**
+     * One call: the body written from its record, the answer read into {@code answerType} (unknown fields skipped,
+     * everything else strict), an error answer into {@link ServerRefused} with its {@link ErrorCode}.
+     */
+    <T> T call(StationRoute route, String path, Object body, RequestSigning signing, Class<T> answerType)
+            throws ServerRefused, ServerUnreachable {
+        byte[] bytes;
+        try {
+            bytes = body == null ? null : WireJson.strict().writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the body of " + route, e);
+        }
+        byte[] raw = exchange(route.method(), path, bytes, signing);
+        try {
+            T answer = WireJson.answers().readValue(raw, answerType);
+            if (answer == null) throw new ServerUnreachable("the server's answer to " + route + " is empty", null);
+            return answer;
+        } catch (IOException e) {
+            throw new ServerUnreachable("the server's answer to " + route.method() + " " + path + " is not the expected "
+                    + answerType.getSimpleName() + ": " + e.getMessage().split("\n")[0], e);
+        }
+    }
+
+    /** The raw exchange: the 2xx answer's bytes, or the error answer as {@link ServerRefused}. */
+    private byte[] exchange(String method, String path, byte[] body, RequestSigning signing) throws ServerRefused, ServerUnreachable {
         String fullPath = ServerPaths.join(base, path);
-        byte[] bytes = body == null ? new byte[0] : body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = body == null ? new byte[0] : body;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.getScheme() + "://" + base.getRawAuthority() + fullPath))
                 .timeout(timeout).header("Accept", "application/json");
         if (body == null) {
@@ -144,20 +174,30 @@ public final class EnrollmentServer {
             Thread.currentThread().interrupt();
             throw new ServerUnreachable("interrupted while calling the server", e);
         }
-        JsonNode answer;
+        byte[] raw;
         try (InputStream in = response.body()) {
-            byte[] raw = in.readNBytes(MAX_ANSWER_BYTES + 1);
-            if (raw.length > MAX_ANSWER_BYTES) throw new ServerUnreachable("the server's answer exceeds " + MAX_ANSWER_BYTES + " bytes", null);
-            answer = raw.length == 0 ? JSON.createObjectNode() : JSON.readTree(raw);
+            raw = in.readNBytes(MAX_ANSWER_BYTES + 1);
         } catch (IOException e) {
-            throw new ServerUnreachable("the server's answer to " + method + " " + path + " is not JSON (HTTP " + response.statusCode() + ")", e);
+            throw new ServerUnreachable("the server's answer to " + method + " " + path + " broke off (HTTP "
+                    + response.statusCode() + ")", e);
         }
+        if (raw.length > MAX_ANSWER_BYTES) throw new ServerUnreachable("the server's answer exceeds " + MAX_ANSWER_BYTES + " bytes", null);
         if (response.statusCode() / 100 != 2) {
-            JsonNode error = answer.path("error");
-            throw new ServerRefused(response.statusCode(), error.path("code").asText("unknown"),
-                    error.path("message").asText("(no message)"));
+            throw refusal(response.statusCode(), raw);
         }
-        return answer;
+        return raw;
+    }
+
+    /** An error answer as the protocol defines it; anything else is still a refusal, without a known code. */
+    private static ServerRefused refusal(int status, byte[] raw) {
+        try {
+            ErrorAnswer error = WireJson.answers().readValue(raw, ErrorAnswer.class);
+            return new ServerRefused(status, error.code(), error.error().code(),
+                    error.error().message() == null ? "(no message)" : error.error().message());
+        } catch (IOException | RuntimeException e) {
+            return new ServerRefused(status, java.util.Optional.empty(), "http_" + status,
+                    "the answer is not the server's error object");
+        }
     }
 
     private static String describe(IOException e) {
@@ -169,22 +209,9 @@ public final class EnrollmentServer {
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
 
-    private static String pathId(String machineId) {
-        if (!machineId.matches("[A-Za-z0-9_-]{1,64}")) throw new IllegalArgumentException("unexpected machine id format");
-        return machineId;
-    }
-
-    private static String text(JsonNode node, String field) throws ServerUnreachable {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual() || v.asText().length() > 4096) {
-            throw new ServerUnreachable("the server's answer lacks the text field '" + field + "'", null);
-        }
-        return v.asText();
-    }
-
-    private static byte[] bytes(JsonNode node, String field) throws ServerUnreachable {
+    private static byte[] bytes(String field, String value) throws ServerUnreachable {
         try {
-            return Base64.getDecoder().decode(text(node, field));
+            return Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
             throw new ServerUnreachable("the server's field '" + field + "' is not base64", e);
         }

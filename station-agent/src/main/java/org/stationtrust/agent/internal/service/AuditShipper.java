@@ -16,9 +16,10 @@ import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.queue.Backoff;
 import org.stationtrust.agent.internal.queue.Delivery;
 import org.stationtrust.agent.internal.queue.OutboundItem;
-import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.queue.OutboundQueue.AuditCursor;
+import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.queue.Shipment;
+import org.stationtrust.protocol.StationRoute;
 
 /**
  * Sends the station's audit log to the server ({@code POST /api/v1/stations/audit-events}) in batches of up to
@@ -30,7 +31,7 @@ import org.stationtrust.agent.internal.queue.Shipment;
  * parked by id, never silently dropped.
  */
 final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
-    static final String PATH = "/api/v1/stations/audit-events";
+    static final String PATH = StationRoute.AUDIT_EVENTS.path();
     /** StationAuditBatch.MAX_EVENTS on the server. */
     static final int MAX_EVENTS = 100;
     /** Below the server's default request body limit (64 KiB). */

@@ -1,9 +1,5 @@
 package org.stationtrust.agent.internal.service;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.util.Base64;
 import java.util.List;
@@ -14,6 +10,9 @@ import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
 import org.stationtrust.agent.internal.server.EnrollmentServer;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.protocol.EnrollmentRequest;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.QualifyingData;
 import org.stationtrust.tpm.KeyCertification;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.PcrSelection;
@@ -38,19 +37,13 @@ final class EnrollmentProcedure {
         this.pcrs = pcrs;
     }
 
-    /** Qualifying data of the enrollment certification, as server-enroll expects it. */
-    static byte[] certifyQualifyingData(String machineName) {
-        return sha256(("station-trust:enroll:" + machineName).getBytes(StandardCharsets.UTF_8));
-    }
-
     EnrollmentPhase enroll(String serverUrl, String machineName, Optional<String> token)
             throws ServerRefused, ServerUnreachable, TpmException {
         if (identity.machine().isEmpty()) {
             throw new IllegalStateException("enrollment needs a TPM; this agent runs without one (tpm.uri: none)");
         }
-        KeyCertification certification = identity.call(m -> m.certifyMachineKey(certifyQualifyingData(machineName)));
-        ObjectNode body = enrollmentBody(identity.current(), machineName, certification);
-        token.ifPresent(t -> body.put("enrollmentToken", t));
+        KeyCertification certification = identity.call(m -> m.certifyMachineKey(QualifyingData.enrollment(machineName)));
+        EnrollmentRequest body = enrollmentBody(identity.current(), machineName, certification, token);
         audit.append("enrollment.submitting", Map.of("server", serverUrl, "machineName", machineName, "withToken", token.isPresent()));
         EnrollmentServer.Challenge challenge;
         try {
@@ -65,7 +58,7 @@ final class EnrollmentProcedure {
 
         byte[] secret = identity.call(m -> m.activateCredential(challenge.credentialBlob(), challenge.encryptedSecret()));
         Quote quote = identity.call(m -> m.quote(challenge.quoteNonce(), selection(pcrs)));
-        String state;
+        EnrollmentState state;
         try {
             state = server.activate(challenge.machineId(), secret, new EnrollmentServer.QuoteEvidence(
                     Base64.getEncoder().encodeToString(challenge.quoteNonce()), quote.attest(), quote.signature(), quote.pcrs().asMap()));
@@ -76,45 +69,39 @@ final class EnrollmentProcedure {
         EnrollmentPhase phase = phaseOf(state);
         identity.update(identity.state().withPhase(phase, phase == EnrollmentPhase.PENDING_APPROVAL
                 ? "credential activated; waiting for an administrator to approve this station" : null));
-        audit.append("enrollment.activated", Map.of("machineId", challenge.machineId(), "state", state));
+        audit.append("enrollment.activated", Map.of("machineId", challenge.machineId(), "state", state.name()));
         return phase;
     }
 
     /** POST /api/v1/enrollments body (docs/server-api.md): TPM structures and the EK certificate, standard base64. */
-    private static ObjectNode enrollmentBody(MachineIdentity machine, String machineName, KeyCertification certification) {
+    private static EnrollmentRequest enrollmentBody(MachineIdentity machine, String machineName,
+                                                    KeyCertification certification, Optional<String> token) {
         Base64.Encoder b64 = Base64.getEncoder();
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("machineName", machineName);
+        String ekCertificate;
         try {
-            body.put("ekCertificate", b64.encodeToString(machine.endorsementKey().certificate().getEncoded()));
+            ekCertificate = b64.encodeToString(machine.endorsementKey().certificate().getEncoded());
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("the EK certificate read from NV cannot be re-encoded", e);
         }
-        body.put("ekPublic", b64.encodeToString(machine.endorsementKey().publicArea().encoded()));
-        body.put("akPublic", b64.encodeToString(machine.attestationKey().publicArea().encoded()));
-        body.put("machineKeyPublic", b64.encodeToString(machine.machineKey().publicArea().encoded()));
-        body.put("machineKeyCertifyInfo", b64.encodeToString(certification.attest()));
-        body.put("machineKeyCertifySignature", b64.encodeToString(certification.signature()));
-        return body;
+        return new EnrollmentRequest(machineName, ekCertificate, null,
+                b64.encodeToString(machine.endorsementKey().publicArea().encoded()),
+                b64.encodeToString(machine.attestationKey().publicArea().encoded()),
+                b64.encodeToString(machine.machineKey().publicArea().encoded()),
+                b64.encodeToString(certification.attest()), b64.encodeToString(certification.signature()), token.orElse(null));
     }
 
     static PcrSelection selection(List<Integer> pcrs) {
         return PcrSelection.of(pcrs.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    static EnrollmentPhase phaseOf(String serverState) throws ServerUnreachable {
-        try {
-            return EnrollmentPhase.valueOf(serverState);
-        } catch (IllegalArgumentException e) {
-            throw new ServerUnreachable("the server reports an unknown enrollment state '" + serverState + "'", e);
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The station's phase for a server state (the server's states are the protocol's enum, each has a phase). */
+    static EnrollmentPhase phaseOf(EnrollmentState serverState) {
+        return switch (serverState) {
+            case PENDING_ACTIVATION -> EnrollmentPhase.PENDING_ACTIVATION;
+            case PENDING_APPROVAL -> EnrollmentPhase.PENDING_APPROVAL;
+            case ACTIVE -> EnrollmentPhase.ACTIVE;
+            case REVOKED -> EnrollmentPhase.REVOKED;
+            case REJECTED -> EnrollmentPhase.REJECTED;
+        };
     }
 }

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.capture.PacketOutbox;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
+import org.stationtrust.protocol.PacketDelivery;
+import org.stationtrust.protocol.StationRoute;
+import org.stationtrust.protocol.WireJson;
 
 /**
  * Capture packets in the offline queue, bound for {@code POST /api/v1/packets}. A packet's row is keyed by its
@@ -23,7 +26,7 @@ import org.stationtrust.agent.internal.queue.OutboundQueue;
  * between the two syncs; its capture was never answered) is removed before anything is delivered.
  */
 final class QueuedPackets implements PacketOutbox {
-    static final String PATH = "/api/v1/packets";
+    static final String PATH = StationRoute.PACKETS.path();
     static final String KEY_PREFIX = "packet:";
     private static final Logger LOG = LoggerFactory.getLogger(QueuedPackets.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +47,11 @@ final class QueuedPackets implements PacketOutbox {
     }
 
     static byte[] body(String packetId, String jws) {
-        return ("{\"packetId\":\"" + packetId + "\",\"packet\":\"" + jws + "\"}").getBytes(StandardCharsets.US_ASCII);
+        try {
+            return WireJson.strict().writeValueAsBytes(new PacketDelivery(packetId, jws));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a packet delivery", e);
+        }
     }
 
     /** Removes queued packets whose capture has no {@code capture.completed} record; returns how many. */

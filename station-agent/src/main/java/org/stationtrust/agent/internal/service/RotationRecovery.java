@@ -12,6 +12,7 @@ import org.stationtrust.agent.internal.server.EnrollmentServer;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmException;
 
@@ -26,13 +27,13 @@ import org.stationtrust.tpm.TpmException;
 final class RotationRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(RotationRecovery.class);
     /** The server refuses the key that signed: the agreed code (docs/server-api.md, "Signed station requests"). */
-    static final String KEY_REFUSED = "signature_invalid";
+    static final ErrorCode KEY_REFUSED = ErrorCode.SIGNATURE_INVALID;
     /**
      * Refusals the server gives only after the signature verified (its order: parse, machine, signature, binding,
      * time, nonce, then state), so they prove the key is accepted.
      */
-    private static final Set<String> SIGNATURE_VERIFIED = Set.of("machine_unattested", "machine_not_active",
-            "timestamp_out_of_range", "request_replayed");
+    private static final Set<ErrorCode> SIGNATURE_VERIFIED = Set.of(ErrorCode.MACHINE_UNATTESTED,
+            ErrorCode.MACHINE_NOT_ACTIVE, ErrorCode.TIMESTAMP_OUT_OF_RANGE, ErrorCode.REQUEST_REPLAYED);
 
     /** How an attempt ended. */
     enum Outcome {
@@ -106,8 +107,8 @@ final class RotationRecovery {
             server.me(signing);
             return Verdict.ACCEPTED;
         } catch (ServerRefused e) {
-            if (KEY_REFUSED.equals(e.code())) return Verdict.REFUSED;
-            if (SIGNATURE_VERIFIED.contains(e.code())) return Verdict.ACCEPTED;
+            if (e.is(KEY_REFUSED)) return Verdict.REFUSED;
+            if (e.errorCode().filter(SIGNATURE_VERIFIED::contains).isPresent()) return Verdict.ACCEPTED;
             LOG.warn("event=machine_key.probe_inconclusive key={} status={} code={}", which, e.status(), e.code());
             return Verdict.UNKNOWN;
         } catch (ServerUnreachable e) {

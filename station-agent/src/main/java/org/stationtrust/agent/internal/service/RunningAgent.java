@@ -3,7 +3,6 @@ package org.stationtrust.agent.internal.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,9 +20,9 @@ import org.stationtrust.agent.internal.api.LocalApi;
 import org.stationtrust.agent.internal.atrest.AesGcmCipher;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.capture.CaptureFlow;
-import org.stationtrust.agent.internal.capture.PacketOutbox;
 import org.stationtrust.agent.internal.capture.DeviceDirectory;
 import org.stationtrust.agent.internal.capture.DeviceFailures;
+import org.stationtrust.agent.internal.capture.PacketOutbox;
 import org.stationtrust.agent.internal.config.StateDirectory;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.metrics.AgentMetrics;
@@ -48,7 +47,6 @@ import org.stationtrust.sbi.client.SbiClientConfig;
 public final class RunningAgent implements AgentOperations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningAgent.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final String PACKETS_PATH = "/api/v1/packets";
 
     private final AgentConfig config;
     private final StateDirectory state;
@@ -151,7 +149,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             Foreground foreground = new Foreground();
             QueuedPackets.discardOrphans(b.queue, b.audit);
             if (config.server().url().isPresent()) {
-                var http = ServerHttp.client(config.server().url().get(), config.server().certificateSha256(), config.server().timeout());
+                var http = ServerHttp.client(config.server().url().get(), config.server().publicKeyPins(), config.server().timeout());
                 b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
                 HttpDelivery delivery = new HttpDelivery(http, config.server().url().get(), b.identity.requestSigning(clock),
                         config.server().timeout());
@@ -340,7 +338,14 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         Device device = directory.byAgentId(deviceId).orElseThrow(() -> new ApiRefusal(404, "device_not_found",
                 "no device with id " + deviceId + "; list devices with GET /v1/devices"));
         try (JpegFrameStream frames = sbi.orElseThrow().stream(device, deviceSubId, Duration.ofSeconds(60))) {
-            FrameRelay.relay(frames, out, boundary);
+            FrameRelay.Outcome outcome = FrameRelay.relay(frames, out, boundary);
+            Optional<DeviceAnswerRejected> problem = outcome.failure().or(outcome::trailingBytes);
+            if (problem.isEmpty()) {
+                LOG.info("event=stream.ended deviceId={} frames={} outcome=complete", deviceId, outcome.frames());
+            } else {
+                LOG.warn("event=stream.ended deviceId={} frames={} outcome={} reason={} detail=\"{}\"", deviceId,
+                        outcome.frames(), outcome.kind(), problem.get().reason(), DeviceFailures.reasonText(problem.get()));
+            }
         } catch (DeviceAnswerRejected e) {
             throw DeviceFailures.refusal(e);
         } catch (IOException e) {

@@ -11,13 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.audit.AuditLog;
-import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
+import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.queue.Backoff;
 import org.stationtrust.agent.internal.server.EnrollmentServer;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.NoncePurpose;
+import org.stationtrust.protocol.QuoteResult;
 import org.stationtrust.tpm.Quote;
 import org.stationtrust.tpm.TpmException;
 
@@ -210,28 +213,28 @@ public final class ServerSession implements AutoCloseable {
     /** One attestation: fresh nonce from the server, quote with the AK and the boot event log, server verifies. */
     public void attest() throws ServerUnreachable, ServerRefused, TpmException {
         try {
-            com.fasterxml.jackson.databind.JsonNode answer;
+            QuoteResult answer;
             try {
                 answer = quoteOnce(false);
             } catch (ServerRefused e) {
                 // the server no longer holds the log whose digest was sent (another instance, a restore): send it whole
-                if (!"event_log_required".equals(e.code())) throw e;
+                if (!e.is(ErrorCode.EVENT_LOG_REQUIRED)) throw e;
                 answer = quoteOnce(true);
             }
-            learnInterval(answer.path("attestationIntervalSeconds"));
+            learnInterval(answer.attestationIntervalSeconds());
             identity.update(identity.state().withAttestation(clock.instant().toString(), "PASSED"));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
         } catch (ServerRefused e) {
             identity.update(identity.state().withAttestation(clock.instant().toString(), "REFUSED " + e.code()));
             audit.append("attestation.refused", Map.of("status", e.status(), "code", e.code()));
-            if (e.code().contains("NOT_ACTIVE") || e.code().contains("not_active") || e.code().contains("UNKNOWN") || e.code().contains("unknown")) {
+            if (e.is(ErrorCode.MACHINE_NOT_ACTIVE) || e.is(ErrorCode.MACHINE_UNKNOWN)) {
                 refreshEnrollmentState();
             }
             throw e;
         }
     }
 
-    private com.fasterxml.jackson.databind.JsonNode quoteOnce(boolean wholeLog)
+    private QuoteResult quoteOnce(boolean wholeLog)
             throws ServerUnreachable, ServerRefused, TpmException {
         EnrollmentServer.QuoteNonce issued = server.quoteNonce(signing);
         String nonce = issued.nonce();
@@ -279,14 +282,14 @@ public final class ServerSession implements AutoCloseable {
         return serverInterval;
     }
 
-    private void learnInterval(com.fasterxml.jackson.databind.JsonNode seconds) {
-        // An older server does not send it; a nonsensical value is ignored rather than trusted.
-        if (!seconds.canConvertToLong() || !seconds.isIntegralNumber() || seconds.asLong() < 1 || seconds.asLong() > 366L * 86_400) {
+    private void learnInterval(long seconds) {
+        // An older server does not send it (read as 0); a nonsensical value is ignored rather than trusted.
+        if (seconds < 1 || seconds > 366L * 86_400) {
             LOG.warn("event=attestation.interval_unknown message=\"the server did not send a usable attestationIntervalSeconds;"
                     + " using server.attestation_interval_seconds\"");
             return;
         }
-        Duration learned = Duration.ofSeconds(seconds.asLong());
+        Duration learned = Duration.ofSeconds(seconds);
         if (!serverInterval.equals(Optional.of(learned))) {
             serverInterval = Optional.of(learned);
             LOG.info("event=attestation.interval_learned seconds={} scheduleSeconds={}", learned.toSeconds(), schedule().toSeconds());
@@ -320,7 +323,7 @@ public final class ServerSession implements AutoCloseable {
         identity.recordPendingRotation(next);
         String keyId;
         try {
-            String nonce = server.nonce("key-rotation", signing);
+            String nonce = server.nonce(NoncePurpose.KEY_ROTATION, signing);
             org.stationtrust.tpm.KeyCertification certification = identity.call(m -> next.certifyMachineKey(Base64.getDecoder().decode(nonce)));
             keyId = server.rotateKey(nonce, next.machineKey().publicArea().encoded(), certification, signing);
         } catch (ServerRefused e) {
@@ -351,7 +354,7 @@ public final class ServerSession implements AutoCloseable {
         RotationRecovery.Outcome outcome = recovery.resolve();
         if (outcome == RotationRecovery.Outcome.ADOPTED_NEW_KEY) {
             try {
-                return server.me(signing).path("keyId").asText(identity.machineKeyNameHex());
+                return server.me(signing).keyId();
             } catch (ServerRefused | ServerUnreachable e) {
                 return identity.machineKeyNameHex();
             }

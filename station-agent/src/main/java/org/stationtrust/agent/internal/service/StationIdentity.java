@@ -18,13 +18,13 @@ import org.stationtrust.agent.internal.identity.SignedRequests;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.identity.TpmAccess;
 import org.stationtrust.agent.internal.identity.TpmMachineSigner;
-import org.stationtrust.tpm.TpmProtocolError;
-import org.stationtrust.tpm.TpmUnreachable;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmConnection;
 import org.stationtrust.tpm.TpmException;
+import org.stationtrust.tpm.TpmProtocolError;
+import org.stationtrust.tpm.TpmUnreachable;
 
 /**
  * The station's identity: the TPM connection and its provisioned keys (EK, AK, machine key), the state

@@ -36,7 +36,7 @@ class CommandLineTest {
         Files.writeString(file, "mode: production\nserver:\n  url: http://enroll.example.org\napi:\n  port: -1\n");
         assertEquals(78, run("--config", file.toString(), "config", "check"));
         String text = err.toString();
-        for (String key : List.of("server.url", "server.certificate_sha256", "devices.trust_store", "api.port")) {
+        for (String key : List.of("server.url", "server.public_key_pins", "devices.trust_store", "api.port")) {
             assertTrue(text.contains(key + ":"), "names " + key + " in:\n" + text);
         }
     }

@@ -33,7 +33,7 @@ class ConfigLoaderTest {
         Path trust = Files.createDirectories(dir.resolve("trust"));
         return "state_dir: " + dir.resolve("state") + "\n"
                 + "machine:\n  name: station-7\n"
-                + "server:\n  url: https://enroll.example.org\n  certificate_sha256: " + "ab".repeat(32) + "\n"
+                + "server:\n  url: https://enroll.example.org\n  public_key_pins: [" + "ab".repeat(32) + "]\n"
                 + "tpm:\n  uri: swtpm:127.0.0.1:2321\n"
                 + "devices:\n  trust_store: " + trust + "\n";
     }
@@ -57,7 +57,7 @@ class ConfigLoaderTest {
     void refusesProductionWithoutPinTrustStoreOrTpmNamingEachKey() throws Exception {
         Path file = yaml("state_dir: " + dir + "/s\nserver:\n  url: https://enroll.example.org\ntpm:\n  uri: none\n");
         InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));
-        assertEquals(Set.of("server.certificate_sha256", "devices.trust_store", "tpm.uri"), badKeys(e));
+        assertEquals(Set.of("server.public_key_pins", "devices.trust_store", "tpm.uri"), badKeys(e));
         assertTrue(e.getMessage().contains("mode: development"), e.getMessage());
     }
 
@@ -153,7 +153,7 @@ class ConfigLoaderTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} = {1} is refused by name")
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
             "mode|paranoid", "state_dir|relative/path", "machine.name|-bad name-", "server.url|ftp://enroll.example.org",
-            "server.certificate_sha256|abc", "server.timeout_seconds|0", "server.attestation_interval_seconds|1",
+            "server.public_key_pins|abc", "server.certificate_sha256|ab", "server.timeout_seconds|0", "server.attestation_interval_seconds|1",
             "tpm.uri|serial:/dev/ttyS0", "tpm.pcrs|0,24", "devices.trust_store|/nonexistent/ca-dir", "devices.ports|4600-4501",
             "devices.allowed_skew_seconds|-5", "devices.env|Testing", "api.port|65536", "api.cors_origin|*",
             "api.max_body_bytes|10", "api.token_group|no-such-group-here", "queue.initial_backoff_ms|0",
@@ -167,13 +167,31 @@ class ConfigLoaderTest {
 
     @Test
     void everyKeyIsCoveredByTheInvalidValueTest() {
-        assertEquals(19, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
+        assertEquals(21, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
     }
 
     @Test
     void refusesAMalformedPinWithoutEchoingIt() throws Exception {
         Path file = yaml(production().replace("ab".repeat(32), "not-a-fingerprint"));
         InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));
+        assertEquals(Set.of("server.public_key_pins"), badKeys(e));
+        assertTrue(!e.getMessage().contains("not-a-fingerprint"), e.getMessage());
+    }
+
+    @Test
+    void readsTheCurrentAndTheNextPublicKeyPin() throws Exception {
+        String current = "sha256/" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        Path file = yaml(production().replace("ab".repeat(32), current + ", " + "cd".repeat(32)));
+        AgentConfig config = new ConfigLoader(Map.of()).load(file);
+        assertEquals(List.of(org.stationtrust.agent.PublicKeyPin.parse(current),
+                org.stationtrust.agent.PublicKeyPin.parse("cd".repeat(32))), config.server().publicKeyPins());
+    }
+
+    @Test
+    void refusesTheFormerWholeCertificatePinAndSaysWhatReplacesIt() throws Exception {
+        Map<String, String> env = Map.of(ConfigLoader.envName("server.certificate_sha256"), "ab".repeat(32));
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(env).load(yaml(production())));
         assertEquals(Set.of("server.certificate_sha256"), badKeys(e));
+        assertTrue(e.getMessage().contains("server.public_key_pins"), e.getMessage());
     }
 }

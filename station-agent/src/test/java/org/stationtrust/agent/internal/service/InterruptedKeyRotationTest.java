@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.config.ConfigLoader;
-import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
+import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.server.EnrollmentServer;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerHttp;
@@ -62,7 +61,7 @@ class InterruptedKeyRotationTest {
         station = new StationFixture(dir.resolve("station"));
         server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(), Duration.ofHours(1), true);
         proxy = new RotationProxy(server.url(), server.keystore(), server.keystorePassword());
-        direct = new EnrollmentServer(ServerHttp.client(URI.create(server.url()), Optional.of(server.pin()), Duration.ofSeconds(10)),
+        direct = new EnrollmentServer(ServerHttp.client(URI.create(server.url()), java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(server.pin())), Duration.ofSeconds(10)),
                 URI.create(server.url()), Duration.ofSeconds(30));
     }
 
@@ -83,7 +82,7 @@ class InterruptedKeyRotationTest {
             String oldPacket = capture(client, "R-LOST-1");
             Map<String, String> signedByOldKey = presign(agent);
             // Control: the same kind of request, signed by the same key, is accepted before the rotation.
-            assertEquals(agent.identity().state().machineId(), direct.me(fixed(presign(agent))).path("machineId").asText());
+            assertEquals(agent.identity().state().machineId(), direct.me(fixed(presign(agent))).machineId());
 
             proxy.mode(RotationProxy.Mode.DROP_AFTER_COMMIT);
             client.post("/v1/key-rotation", "{}");
@@ -135,7 +134,7 @@ class InterruptedKeyRotationTest {
             assertTrue(has(audit, "machine_key.rotation_discarded", null), "the pending key is discarded");
             assertTrue(has(audit, "machine_key.evicted", "discarded"), "the pending key is evicted from the TPM");
 
-            assertEquals(after.machineId(), direct.me(fixed(presign(agent))).path("machineId").asText(), "the server accepts the old key");
+            assertEquals(after.machineId(), direct.me(fixed(presign(agent))).machineId(), "the server accepts the old key");
             attestAgain(agent, client);
             assertEquals("current", verify(capture(client, "R-NEVER-1")).path("keyStatus").asText());
 

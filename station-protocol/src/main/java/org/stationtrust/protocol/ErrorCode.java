@@ -1,6 +1,12 @@
-package org.stationtrust.server.internal.http;
+package org.stationtrust.protocol;
 
-/** Stable error codes of the API (docs/server-api.md lists them); the HTTP status goes with the code. */
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Stable error codes of the server API (docs/server-api.md, "Error codes"); the HTTP status goes with the code.
+ * A station branches on these values, never on the text of a message.
+ */
 public enum ErrorCode {
     MALFORMED_JSON(400), INVALID_FIELD(400), BODY_TOO_LARGE(413), UNSUPPORTED_MEDIA_TYPE(415),
     UNAUTHENTICATED(401), FORBIDDEN(403), CSRF_TOKEN_INVALID(403), NOT_FOUND(404), CONFLICT(409),
@@ -25,6 +31,14 @@ public enum ErrorCode {
 
     /** The wire form: lower snake case, e.g. {@code request_replayed}. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The code a wire value names, or empty for a code this version does not know (a newer server's). */
+    public static Optional<ErrorCode> fromWire(String wire) {
+        for (ErrorCode c : values()) {
+            if (c.wire().equals(wire)) return Optional.of(c);
+        }
+        return Optional.empty();
     }
 }

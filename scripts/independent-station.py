@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""An independent station: the station-trust protocol with tpm2-tools, openssl and this file only.
+
+Usage (TPM2TOOLS_TCTI selects the TPM, e.g. swtpm:host=127.0.0.1,port=2321 or device:/dev/tpmrm0):
+  independent-station.py enroll  --server URL --name NAME --state DIR [--pin sha256/BASE64] [--token ste_...]
+  independent-station.py attest  --state DIR
+  independent-station.py packet  --state DIR      (signs a capture packet, has the server verify it)
+Walkthrough and reasons: docs/independent-station.md. Python 3 standard library only.
+"""
+import argparse, base64, hashlib, http.client, json, os, ssl, struct, subprocess, sys, time, urllib.parse
+
+AK_HANDLE, MK_HANDLE = "0x81010020", "0x81010021"
+PCRS = list(range(8))
+B64 = lambda b: base64.b64encode(b).decode()
+B64URL = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def tpm(*args, out=None):
+    """Runs one tpm2-tools command; returns the bytes of `out` when given. Objects it left loaded are flushed
+    (their saved contexts stay usable): a TPM holds as few as three transient objects."""
+    subprocess.run(["tpm2_" + args[0], *args[1:]], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["tpm2_flushcontext", "-t"], check=True)
+    return open(out, "rb").read() if out else None
+
+
+def tpmt(path):
+    """tpm2-tools writes TPM2B_PUBLIC; the protocol wants the TPMT_PUBLIC inside (no 2-byte size)."""
+    data = open(path, "rb").read()
+    return data[2:2 + struct.unpack(">H", data[:2])[0]]
+
+
+class Server:
+    def __init__(self, url, pin):
+        self.url, self.pin = urllib.parse.urlsplit(url), pin
+
+    def call(self, method, path, body=None, headers=None):
+        u = self.url
+        if u.scheme == "https":
+            ctx = ssl.create_default_context()
+            ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE  # trust comes from the pin below
+            conn = http.client.HTTPSConnection(u.hostname, u.port or 443, context=ctx, timeout=30)
+            conn.connect()
+            require_pin(conn.sock.getpeercert(binary_form=True), self.pin)
+        else:
+            conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
+        data = b"" if body is None else json.dumps(body).encode()
+        h = {"Content-Type": "application/json"} if body is not None else {}
+        conn.request(method, path, body=data if body is not None else None, headers={**h, **(headers or {})})
+        r = conn.getresponse()
+        answer = json.loads(r.read() or b"{}")
+        if r.status // 100 != 2:
+            sys.exit(f"{method} {path}: HTTP {r.status} {answer.get('error', answer)}")
+        return answer
+
+
+def require_pin(der, pin):
+    """The SHA-256 of the server's SubjectPublicKeyInfo must be the configured pin (what OkHttp calls sha256/...)."""
+    spki = subprocess.run(["openssl", "x509", "-inform", "der", "-noout", "-pubkey"], input=der, check=True,
+                          capture_output=True).stdout
+    spki = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=spki, check=True,
+                          capture_output=True).stdout
+    seen = "sha256/" + base64.b64encode(hashlib.sha256(spki).digest()).decode()
+    if seen != pin:
+        sys.exit(f"server key {seen} is not the pinned {pin}: not connecting")
+
+
+def jose(der_or_plain):
+    """ECDSA signature as JOSE r||s (RFC 7518 §3.4); tpm2_sign -f plain writes it DER-encoded."""
+    if len(der_or_plain) == 64:
+        return der_or_plain
+    def integer(b, i):
+        assert b[i] == 0x02
+        n = b[i + 1]
+        return int.from_bytes(b[i + 2:i + 2 + n], "big"), i + 2 + n
+    r, i = integer(der_or_plain, 2)
+    s, _ = integer(der_or_plain, i)
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def jws(state, typ, payload):
+    """The protocol's ES256 compact JWS, signed by the TPM machine key."""
+    header = json.dumps({"alg": "ES256", "kid": state["machineId"], "typ": typ}, separators=(",", ":")).encode()
+    signing_input = B64URL(header) + "." + B64URL(payload)
+    msg = os.path.join(state["dir"], "jws.in")
+    open(msg, "wb").write(signing_input.encode())
+    sig = tpm("sign", "-c", MK_HANDLE, "-g", "sha256", "-s", "ecdsa", "-f", "plain",
+              "-o", os.path.join(state["dir"], "jws.sig"), msg, out=os.path.join(state["dir"], "jws.sig"))
+    return signing_input + "." + B64URL(jose(sig))
+
+
+def signed(state, server, method, path, body=None):
+    """A signed station request: X-Station-Signature over method, path, body hash, time and a fresh nonce."""
+    raw = b"" if body is None else json.dumps(body).encode()
+    claims = {"method": method, "path": path, "bodySha256": B64URL(hashlib.sha256(raw).digest()),
+              "timestamp": int(time.time()), "nonce": B64URL(os.urandom(16))}
+    header = {"X-Station-Signature": jws(state, "station-request+jws", json.dumps(claims).encode())}
+    return server.call(method, path, body, header)
+
+
+def certify(d, qualifying_data):
+    """TPM2_Certify (Part 3 §18.2) by hand: tpm2_certify 5.4 cannot set qualifying data (-q came in 5.5)."""
+    pw = struct.pack(">IHBH", 0x40000009, 0, 0, 0)  # TPM_RS_PW, empty nonce, no attributes, empty password
+    body = (struct.pack(">II", int(MK_HANDLE, 16), int(AK_HANDLE, 16)) + struct.pack(">I", 2 * len(pw)) + pw + pw
+            + struct.pack(">H", len(qualifying_data)) + qualifying_data + struct.pack(">H", 0x0010))  # inScheme NULL
+    command = struct.pack(">HII", 0x8002, 10 + len(body), 0x00000148) + body
+    cmd, rsp = os.path.join(d, "certify.cmd"), os.path.join(d, "certify.rsp")
+    open(cmd, "wb").write(command)
+    with open(cmd, "rb") as stdin:
+        subprocess.run(["tpm2_send", "-o", rsp], stdin=stdin, check=True)
+    r = open(rsp, "rb").read()
+    tag, size, rc = struct.unpack(">HII", r[:10])
+    if rc != 0:
+        sys.exit(f"TPM2_Certify failed: response code 0x{rc:x}")
+    params = r[14:14 + struct.unpack(">I", r[10:14])[0]]
+    n = struct.unpack(">H", params[:2])[0]
+    return params[2:2 + n], params[2 + n:]  # TPMS_ATTEST, TPMT_SIGNATURE
+
+
+def quote(d, nonce):
+    """TPM2_Quote over SHA-256 PCRs 0-7 with the server's nonce, and the PCR values it covers."""
+    sel = "sha256:" + ",".join(map(str, PCRS))
+    tpm("quote", "-c", AK_HANDLE, "-l", sel, "-q", nonce.hex(), "-g", "sha256",
+        "-m", os.path.join(d, "quote.msg"), "-s", os.path.join(d, "quote.sig"))
+    values = tpm("pcrread", sel, "-o", os.path.join(d, "pcrs.bin"), out=os.path.join(d, "pcrs.bin"))
+    return {"attest": B64(open(os.path.join(d, "quote.msg"), "rb").read()),
+            "signature": B64(open(os.path.join(d, "quote.sig"), "rb").read()),
+            "pcrs": {str(i): B64(values[32 * k:32 * k + 32]) for k, i in enumerate(PCRS)}}
+
+
+def enroll(a):
+    d = os.path.abspath(a.state)
+    os.makedirs(d, exist_ok=True)
+    p = lambda name: os.path.join(d, name)
+    # The RSA EK from the TCG default template: the key of the certificate at NV 0x01C00002.
+    tpm("createek", "-c", p("ek.ctx"), "-G", "rsa", "-u", p("ek.pub"))
+    ek_cert = tpm("nvread", "0x01C00002", "-C", "o", "-o", p("ek.der"), out=p("ek.der"))  # may keep NV padding
+    tpm("createak", "-C", p("ek.ctx"), "-c", p("ak.ctx"), "-G", "ecc", "-g", "sha256", "-s", "ecdsa", "-u", p("ak.pub"))
+    tpm("createprimary", "-C", "o", "-g", "sha256", "-G", "ecc", "-c", p("srk.ctx"))
+    tpm("create", "-C", p("srk.ctx"), "-G", "ecc256:ecdsa-sha256", "-u", p("mk.pub"), "-r", p("mk.priv"),
+        "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign")
+    tpm("load", "-C", p("srk.ctx"), "-u", p("mk.pub"), "-r", p("mk.priv"), "-c", p("mk.ctx"))
+    for ctx, handle in ((p("ak.ctx"), AK_HANDLE), (p("mk.ctx"), MK_HANDLE)):
+        subprocess.run(["tpm2_evictcontrol", "-C", "o", "-c", handle], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)  # a handle left by an earlier run
+        tpm("evictcontrol", "-C", "o", "-c", ctx, handle)
+    info, sig = certify(d, hashlib.sha256(("station-trust:enroll:" + a.name).encode()).digest())
+    server = Server(a.server, a.pin)
+    request = {"machineName": a.name, "ekCertificate": B64(ek_cert), "ekPublic": B64(tpmt(p("ek.pub"))),
+               "akPublic": B64(tpmt(p("ak.pub"))), "machineKeyPublic": B64(tpmt(p("mk.pub"))),
+               "machineKeyCertifyInfo": B64(info), "machineKeyCertifySignature": B64(sig)}
+    if a.token:
+        request["enrollmentToken"] = a.token
+    challenge = server.call("POST", "/api/v1/enrollments", request)
+    # tpm2_activatecredential reads makecredential's file: magic, version, TPM2B_ID_OBJECT, TPM2B_ENCRYPTED_SECRET.
+    blob, secret = base64.b64decode(challenge["credentialBlob"]), base64.b64decode(challenge["encryptedSecret"])
+    open(p("cred.bin"), "wb").write(struct.pack(">II", 0xBADCC0DE, 1) + struct.pack(">H", len(blob)) + blob
+                                    + struct.pack(">H", len(secret)) + secret)
+    tpm("startauthsession", "--policy-session", "-S", p("session.ctx"))
+    tpm("policysecret", "-S", p("session.ctx"), "-c", "e")
+    tpm("activatecredential", "-c", AK_HANDLE, "-C", p("ek.ctx"), "-i", p("cred.bin"), "-o", p("secret.bin"),
+        "-P", "session:" + p("session.ctx"))
+    tpm("flushcontext", p("session.ctx"))
+    nonce = base64.b64decode(challenge["quoteNonce"])
+    state = server.call("POST", f"/api/v1/enrollments/{challenge['machineId']}/activation",
+                        {"secret": B64(open(p("secret.bin"), "rb").read()),
+                         "quote": {"nonce": challenge["quoteNonce"], **quote(d, nonce)}})
+    json.dump({"server": a.server, "pin": a.pin, "machineId": challenge["machineId"]}, open(p("state.json"), "w"))
+    print(json.dumps(state))
+
+
+def load(a):
+    state = json.load(open(os.path.join(a.state, "state.json")))
+    state["dir"] = os.path.abspath(a.state)
+    return state, Server(state["server"], state["pin"])
+
+
+def attest(a):
+    state, server = load(a)
+    issued = signed(state, server, "POST", "/api/v1/attestation/nonces", {"purpose": "quote"})
+    body = {"nonce": issued["nonce"], **quote(state["dir"], base64.b64decode(issued["nonce"]))}
+    print(json.dumps(signed(state, server, "POST", "/api/v1/attestation/quotes", body)))
+
+
+def packet(a):
+    state, server = load(a)
+    h = "AB" * 32
+    payload = {"type": "capture-packet", "version": 1, "packetId": "indep-" + B64URL(os.urandom(6)),
+               "machineId": state["machineId"], "machineName": "independent", "registrationId": "R-1",
+               "consentReference": "consent-1", "operator": "op-1", "createdAt": "2026-12-01T10:00:00Z",
+               "modality": "Face", "deviceSubId": 0, "transactionId": "tx-1", "previousHash": h, "lastHash": h,
+               "exceptions": [], "device": {"deviceId": "1", "serialNo": "S", "make": "M", "model": "M",
+                                            "provider": "P", "deviceCode": "S", "certification": "L0", "firmware": "1"},
+               "biometrics": [{"bioType": "Face", "bioSubType": "", "qualityScore": 90, "requestedScore": 40,
+                               "timestamp": "2026-12-01T10:00:00Z", "hash": h, "data": "eyJ.eyJ.c2ln"}]}
+    compact = jws(state, "capture-packet+jws", json.dumps(payload).encode())
+    print(json.dumps(signed(state, server, "POST", "/api/v1/packets/verify", {"packet": compact})))
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", choices=["enroll", "attest", "packet"])
+    ap.add_argument("--state", required=True)
+    ap.add_argument("--server")
+    ap.add_argument("--name")
+    ap.add_argument("--pin")
+    ap.add_argument("--token")
+    a = ap.parse_args()
+    if a.command == "enroll" and not (a.server and a.name):
+        ap.error("enroll needs --server and --name")
+    if a.command == "enroll" and a.server.startswith("https") and not a.pin:
+        ap.error("an https server needs --pin sha256/BASE64 (SubjectPublicKeyInfo SHA-256)")
+    {"enroll": enroll, "attest": attest, "packet": packet}[a.command](a)
