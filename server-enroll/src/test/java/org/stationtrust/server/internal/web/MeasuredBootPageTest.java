@@ -2,26 +2,17 @@ package org.stationtrust.server.internal.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.testing.HeadlessChromium;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
@@ -31,9 +22,6 @@ import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /** A machine's page in a real headless Chromium shows its boot verdict, the rule, the changes and the boot state. */
 class MeasuredBootPageTest {
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-
     @TempDir
     Path dir;
     TestServer server;
@@ -41,20 +29,8 @@ class MeasuredBootPageTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
-                "needs Debian chromium and chromium-driver: apt-get install -y chromium chromium-driver");
         server = TestServer.start(dir.resolve("db"));
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        System.setProperty("SE_OFFLINE", "true");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(15));
+        browser = HeadlessChromium.start(dir);
     }
 
     @AfterEach
@@ -63,14 +39,8 @@ class MeasuredBootPageTest {
         if (server != null) server.close();
     }
 
-    /**
-     * Every admin form is a full-page POST followed by a redirect. Reading the next page's fields right after the
-     * click can race the navigation and hit the old page's elements, so wait until the old document is gone.
-     */
     private void submitAndWaitForNextPage(By button) {
-        WebElement oldPage = browser.findElement(By.tagName("html"));
-        browser.findElement(button).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(oldPage));
+        HeadlessChromium.submitAndWaitForNextPage(browser, button);
     }
 
     private String quote(SoftwareStation s, String id, SyntheticEventLog log) {
