@@ -99,7 +99,7 @@ class MetricsEndpointTest {
     @Test
     void countsEnrollmentResultsAndRateLimitHits() {
         // The enroll limit is 1 per minute here: the first malformed request is refused as such by the route, the
-        // second by the limit, which the request gate checks before the route runs.
+        // second by the limit, which the request gate checks before the route runs (and counts the same way).
         HttpResponse<String> malformed = server.request("POST", "/api/v1/enrollments", "{}", null);
         assertEquals(400, malformed.statusCode());
         assertEquals(429, server.request("POST", "/api/v1/enrollments", "{}", null).statusCode());
@@ -107,6 +107,8 @@ class MetricsEndpointTest {
         assertEquals(1.0, m.value("stationtrust_rate_limit_hits_total", Map.of("limit", "enroll")));
         assertEquals(1.0, m.value("stationtrust_enrollment_attempts_total", Map.of("step", "begin",
                 "result", TestServer.errorCode(malformed))));
+        assertEquals(1.0, m.value("stationtrust_enrollment_attempts_total", Map.of("step", "begin",
+                "result", "rate_limited")), "the gate's refusal counts as an enrollment result too");
         assertEquals(1.0, m.value("stationtrust_http_refused_requests_total", Map.of("code", "rate_limited")));
     }
 
