@@ -160,6 +160,16 @@ public final class LocalApi implements AutoCloseable {
         return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
     }
 
+    /** How much of an oversized body is read and dropped so that its sender receives the 413. */
+    private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
+
+    private static void drain(java.io.InputStream in) throws java.io.IOException {
+        byte[] sink = new byte[8192];
+        long dropped = 0;
+        int n;
+        while (dropped < DRAIN_LIMIT && (n = in.read(sink)) > 0) dropped += n;
+    }
+
     private static JsonNode body(Context ctx, AgentConfig.Api settings) throws ApiRefusal {
         String type = Optional.ofNullable(ctx.contentType()).orElse("");
         if (!type.startsWith("application/json")) {
@@ -167,13 +177,16 @@ public final class LocalApi implements AutoCloseable {
         }
         byte[] bytes;
         try {
-            bytes = ctx.bodyAsBytes();
-        } catch (HttpResponseException e) {
-            if (e.getStatus() != 413) throw e;
-            throw new ApiRefusal(413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
-        }
-        if (bytes.length > settings.maxBodyBytes()) {
-            throw new ApiRefusal(413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
+            java.io.InputStream in = ctx.req().getInputStream();
+            bytes = in.readNBytes(settings.maxBodyBytes() + 1);
+            if (bytes.length > settings.maxBodyBytes()) {
+                // Jetty 12 closes a connection whose body was left unread, and a client still sending it then sees a
+                // reset instead of our answer: read and drop the rest, up to a bound, before refusing.
+                drain(in);
+                throw new ApiRefusal(413, "body_too_large", "request body larger than " + settings.maxBodyBytes() + " bytes");
+            }
+        } catch (java.io.IOException e) {
+            throw new ApiRefusal(400, "body_unreadable", "the request body could not be read");
         }
         try {
             JsonNode node = JSON.readTree(bytes);
