@@ -88,12 +88,67 @@ class Iso19794CheckTest {
                         true, true, null),
                 row("face lossless for authentication", IsoBuilder.face(2, face, 96, 120), "Face", "UNKNOWN", true, true,
                         "MOSIP requires 1 (JPEG 2000 lossy) for authentication"),
-                row("finger record sent as iris", regFinger.get(), "Iris", "Left", false, false, "format identifier is 'FIR"));
+                row("finger record sent as iris", regFinger.get(), "Iris", "Left", false, false, "format identifier is 'FIR"),
+                // capture device identifiers: a type is numbered by its vendor (MOSIP ISO_VALIDATOR_014)
+                row("device type with its vendor", IsoBuilder.finger(7, 5, FINGER_LOSSLESS, 80, 100, 1,
+                        new IsoBuilder.Provenance(0x0033, 0x0102, 0, 0)), "Finger", "Left IndexFinger", true, false, null),
+                row("device type without a vendor (spec)", IsoBuilder.finger(7, 5, FINGER_LOSSLESS, 80, 100, 1,
+                        new IsoBuilder.Provenance(0, 0x0102, 0, 0)), "Finger", "Left IndexFinger", false, false,
+                        "capture device type 0x0102 is given without a capture device vendor"),
+                row("device type without a vendor (mosip)", IsoBuilder.finger(7, 5, FINGER_LOSSLESS, 80, 100, 1,
+                        new IsoBuilder.Provenance(0, 0x0102, 0, 0)), "Finger", "Left IndexFinger", true, false,
+                        "ISO_VALIDATOR_014"),
+                // MOSIP's finger rules beyond the standard
+                row("unknown finger for registration passes the spec profile", IsoBuilder.finger(0, 5, FINGER_LOSSLESS, 80,
+                        100, 1), "Finger", "UNKNOWN", false, false, null),
+                row("unknown finger for registration fails the mosip profile", IsoBuilder.finger(0, 5, FINGER_LOSSLESS, 80,
+                        100, 1), "Finger", "UNKNOWN", true, false, "MOSIP requires the finger (1-10) for registration"),
+                // face landmark points (ours: MOSIP reads them but checks nothing)
+                row("face with eye centres and nose tip", IsoBuilder.face(2, face, 96, 120, List.of(
+                        new IsoBuilder.Landmark(1, 0xC1, 37, 47), new IsoBuilder.Landmark(1, 0xC2, 59, 47),
+                        new IsoBuilder.Landmark(1, 0x93, 48, 62)), 0), "Face", "UNKNOWN", true, false, null),
+                row("landmark outside the image", IsoBuilder.face(2, face, 96, 120, List.of(
+                        new IsoBuilder.Landmark(1, 0xC1, 37, 470)), 0), "Face", "UNKNOWN", false, false,
+                        "landmark point 1 of 1 lies at (37, 470), outside the 96x120 image"),
+                row("landmark with no MPEG-4 feature point", IsoBuilder.face(2, face, 96, 120, List.of(
+                        new IsoBuilder.Landmark(1, 0x7F, 10, 10)), 0), "Face", "UNKNOWN", false, false,
+                        "MPEG-4 code 0x7F (7.15), which is no feature point"),
+                row("landmark of an undefined type", IsoBuilder.face(2, face, 96, 120, List.of(
+                        new IsoBuilder.Landmark(9, 0x11, 10, 10)), 0), "Face", "UNKNOWN", false, false,
+                        "has type 9, which 19794-5:2011 Table 12 does not define"),
+                // MOSIP's face enumerations (mosip profile only)
+                row("gender outside the enumeration passes the spec profile", IsoBuilder.face(2, face, 96, 120, List.of(), 3),
+                        "Face", "UNKNOWN", false, false, null),
+                row("gender outside the enumeration fails the mosip profile", IsoBuilder.face(2, face, 96, 120, List.of(), 3),
+                        "Face", "UNKNOWN", true, false, "gender 3 is not 0 unspecified"));
     }
 
     private static Arguments row(String name, byte[] record, String type, String subType, boolean mosip, boolean auth,
                                  String problem) {
         return Arguments.of(name, record, type, subType, mosip, auth, problem);
+    }
+
+    /** A quality algorithm named without its vendor cannot be looked up: advisory, not a failure. */
+    @org.junit.jupiter.api.Test
+    void aQualityAlgorithmWithoutItsVendorIsAWarningNotAFailure() throws IsoFormatException {
+        byte[] named = IsoBuilder.finger(7, 5, FINGER_LOSSLESS, 80, 100, 1, new IsoBuilder.Provenance(0, 0, 0, 0x0007));
+        byte[] both = IsoBuilder.finger(7, 5, FINGER_LOSSLESS, 80, 100, 1, new IsoBuilder.Provenance(0, 0, 0x000F, 0x0007));
+        List<String> advisories = IsoProvenanceRules.qualityAdvisories(IsoRecordReader.read(named, "Finger"));
+        assertEquals(1, advisories.size(), advisories.toString());
+        assertTrue(advisories.get(0).contains("names algorithm 0x0007 but no algorithm vendor"), advisories.get(0));
+        assertEquals(List.of(), IsoProvenanceRules.qualityAdvisories(IsoRecordReader.read(both, "Finger")));
+        assertEquals(List.of(), judge(named, "Finger", "Left IndexFinger", true, false));
+
+        org.stationtrust.ctk.internal.testing.TestDevice device = org.stationtrust.ctk.internal.testing.TestDevice.create();
+        Observation o = device.goodLeftSlap();
+        for (int i = 0; i < o.elements.size(); i++) {
+            Observation.CaptureElement old = o.elements.get(i);
+            byte[] record = IsoBuilder.finger(7 + i, 5, FINGER_LOSSLESS, 80, 100, 1, new IsoBuilder.Provenance(0, 0, 0, 0x0007));
+            o.elements.set(i, device.element(old.request(), old.index(), (com.fasterxml.jackson.databind.node.ObjectNode) old.payload(), old.hash(), record));
+        }
+        Finding f = new Iso19794Check().judge(o, device.rules(org.stationtrust.ctk.Profile.MOSIP));
+        assertEquals(Finding.Status.WARN, f.status(), f.message());
+        assertTrue(f.message().contains("advisory (our addition)"), f.message());
     }
 
     @ParameterizedTest(name = "{0}")
