@@ -63,6 +63,11 @@ public final class Iso19794Check implements Check {
                 decoded++;
                 minRange = Math.min(minRange, d.dynamicRange());
                 image(r, d).forEach(p -> problems.add(where + " " + p));
+                if (rules.mosip()) {
+                    List<String> colour = new ArrayList<>();
+                    IsoProvenanceRules.mosipFaceColour(r, d.colourComponents(), colour);
+                    colour.forEach(p -> problems.add(where + " " + p));
+                }
             } catch (IsoFormatException ex) {
                 problems.add(where + " " + ex.getMessage());
             }

@@ -121,6 +121,21 @@ final class IsoProvenanceRules {
         }
     }
 
+    /**
+     * MOSIP's face colour rule (mosip profile, ISO_VALIDATOR_114): colour space 0 (unspecified) or 1
+     * (24-bit RGB), and an image that decodes to colour; 19794-5 itself allows grey (3).
+     */
+    static void mosipFaceColour(IsoRecord r, int decodedComponents, List<String> p) {
+        if (r.face() == null) {
+            return;
+        }
+        int space = r.face().colourSpace();
+        if ((space != 0 && space != 1) || decodedComponents < 3) {
+            p.add("image colour space " + space + " with " + (decodedComponents < 3 ? "a grey" : "a colour")
+                    + " image; MOSIP requires 24-bit RGB (colour space 1, or 0) for face (ISO_VALIDATOR_114)");
+        }
+    }
+
     /** MOSIP's finger rules beyond the standard's ranges (mosip profile). */
     static void mosipFinger(IsoRecord r, boolean auth, List<String> p) {
         if (!auth && r.position() == 0) {

@@ -31,7 +31,11 @@ class Iso19794CheckTest {
         try {
             IsoRecord r = IsoRecordReader.read(record, type);
             problems.addAll(Iso19794Check.fields(r, subType, mosip, auth));
-            problems.addAll(Iso19794Check.image(r, ImageDecoder.decode(r)));
+            ImageDecoder.Decoded d = ImageDecoder.decode(r);
+            problems.addAll(Iso19794Check.image(r, d));
+            if (mosip) {
+                IsoProvenanceRules.mosipFaceColour(r, d.colourComponents(), problems);
+            }
         } catch (IsoFormatException e) {
             problems.add(e.getMessage());
         }
@@ -46,8 +50,9 @@ class Iso19794CheckTest {
         }
         byte[] iris = IsoBuilder.jpeg2000(IsoBuilder.pattern(96, 72, false), true);
         byte[] irisLossy = IsoBuilder.jpeg2000(IsoBuilder.pattern(96, 72, false), false);
-        byte[] face = IsoBuilder.jpeg2000(IsoBuilder.pattern(96, 120, false), true);
-        byte[] faceLossy = IsoBuilder.jpeg2000(IsoBuilder.pattern(96, 120, false), false);
+        byte[] face = IsoBuilder.jpeg2000(IsoBuilder.rgb(IsoBuilder.pattern(96, 120, false)), true);
+        byte[] faceLossy = IsoBuilder.jpeg2000(IsoBuilder.rgb(IsoBuilder.pattern(96, 120, false)), false);
+        byte[] faceGrey = IsoBuilder.jpeg2000(IsoBuilder.pattern(96, 120, false), true);
         return Stream.of(
                 row("finger registration, JPEG 2000 lossless", regFinger.get(), "Finger", "Left IndexFinger", true, false, null),
                 row("finger authentication, JPEG 2000 lossy", IsoBuilder.finger(0, 4, FINGER_LOSSY, 80, 100, 1), "Finger",
@@ -117,6 +122,13 @@ class Iso19794CheckTest {
                         new IsoBuilder.Landmark(9, 0x11, 10, 10)), 0), "Face", "UNKNOWN", false, false,
                         "has type 9, which 19794-5:2011 Table 12 does not define"),
                 // MOSIP's face enumerations (mosip profile only)
+                // MOSIP's face colour rule (ISO_VALIDATOR_114); 19794-5 allows grey
+                row("grey face passes the spec profile", IsoBuilder.face(2, faceGrey, 96, 120, List.of(), 0, 3), "Face",
+                        "UNKNOWN", false, false, null),
+                row("grey face fails the mosip profile", IsoBuilder.face(2, faceGrey, 96, 120, List.of(), 0, 3), "Face",
+                        "UNKNOWN", true, false, "image colour space 3 with a grey image; MOSIP requires 24-bit RGB"),
+                row("grey image declared RGB fails the mosip profile", IsoBuilder.face(2, faceGrey, 96, 120, List.of(), 0, 1),
+                        "Face", "UNKNOWN", true, false, "image colour space 1 with a grey image"),
                 row("gender outside the enumeration passes the spec profile", IsoBuilder.face(2, face, 96, 120, List.of(), 3),
                         "Face", "UNKNOWN", false, false, null),
                 row("gender outside the enumeration fails the mosip profile", IsoBuilder.face(2, face, 96, 120, List.of(), 3),

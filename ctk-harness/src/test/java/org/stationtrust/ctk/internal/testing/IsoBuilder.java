@@ -32,6 +32,18 @@ public final class IsoBuilder {
         return img;
     }
 
+    /** The image as 24-bit RGB (three equal components). */
+    public static BufferedImage rgb(BufferedImage grey) {
+        BufferedImage out = new BufferedImage(grey.getWidth(), grey.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(grey, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     public static byte[] jpeg2000(BufferedImage img, boolean lossless) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg2000").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -93,13 +105,19 @@ public final class IsoBuilder {
         return b.array();
     }
 
-    /** 19794-5:2011 face record. */
+    /** 19794-5:2011 face record, colour space 1 (24-bit RGB). */
     public static byte[] face(int dataType, byte[] image, int width, int height) {
-        return face(dataType, image, width, height, List.of(), 0);
+        return face(dataType, image, width, height, List.of(), 0, 1);
     }
 
     /** The same with landmark points and a gender code (0 unspecified, 1 male, 2 female, 255 unknown). */
     public static byte[] face(int dataType, byte[] image, int width, int height, List<Landmark> landmarks, int gender) {
+        return face(dataType, image, width, height, landmarks, gender, 1);
+    }
+
+    /** The same with an image colour space (1 24-bit RGB, 3 8-bit greyscale). */
+    public static byte[] face(int dataType, byte[] image, int width, int height, List<Landmark> landmarks, int gender,
+                              int colourSpace) {
         int rep = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 17 + 8 * landmarks.size() + 11 + 4 + image.length;
         ByteBuffer b = header("FAC", "030", 17, rep, 1);
         b.putShort((short) 0);
@@ -110,7 +128,7 @@ public final class IsoBuilder {
             b.put((byte) l.type()).put((byte) l.code()).putShort((short) l.x()).putShort((short) l.y()).putShort((short) 0);
         }
         b.put((byte) 1).put((byte) dataType).putShort((short) width).putShort((short) height);
-        b.put(new byte[4]).put((byte) 3);
+        b.put(new byte[4]).put((byte) colourSpace);
         b.putInt(image.length).put(image);
         return b.array();
     }

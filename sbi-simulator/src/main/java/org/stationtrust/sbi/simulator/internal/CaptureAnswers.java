@@ -231,7 +231,8 @@ public final class CaptureAnswers {
      * for authentication (ISO/IEC 19794-4 compression 5/4, 19794-6 MONO_JPEG2000 with compression
      * history 1/2 and image type cropped / cropped and masked, 19794-5 image data type 2/1). With
      * {@code wsqAuthFingers}, authentication fingers are WSQ (19794-4 compression 2), in every format.
-     * Face records carry the eye centres and nose tip as landmark points.
+     * Face records carry the eye centres and nose tip as landmark points, and are 24-bit RGB in the
+     * JPEG 2000 formats (MOSIP's colour rule).
      */
     private byte[] isoRecord(String subType, int quality, Instant at, long seed, boolean exceptionPhoto,
                              boolean authentication) {
@@ -260,9 +261,10 @@ public final class CaptureAnswers {
             }
             case FACE -> {
                 java.awt.image.BufferedImage img = SyntheticImages.face(seed, exceptionPhoto);
-                yield IsoRecords.face(quality, at, j2k ? SyntheticImages.jpeg2000(img, lossless) : SyntheticImages.jpeg(img, 0.8f),
+                yield IsoRecords.face(quality, at,
+                        j2k ? SyntheticImages.jpeg2000(SyntheticImages.rgb(img), lossless) : SyntheticImages.jpeg(img, 0.8f),
                         SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT, j2k ? (lossless ? 2 : 1) : 0,
-                        SyntheticImages.faceLandmarks(seed));
+                        SyntheticImages.faceLandmarks(seed), j2k ? 1 : 3);
             }
         };
     }

@@ -130,15 +130,16 @@ public final class IsoRecords {
      * length(4) and JPEG.
      */
     public static byte[] face(int quality, Instant captured, byte[] jpeg, int width, int height) {
-        return face(quality, captured, jpeg, width, height, 0, List.of());
+        return face(quality, captured, jpeg, width, height, 0, List.of(), 3);
     }
 
     /**
-     * The same record with image data type 0 JPEG, 1 JPEG 2000 lossy, 2 JPEG 2000 lossless, and
-     * landmark points (19794-5:2011 §5.6.6: type, code, x, y, z; 2D points have z 0).
+     * The same record with image data type 0 JPEG, 1 JPEG 2000 lossy, 2 JPEG 2000 lossless, landmark
+     * points (19794-5:2011 §5.6.6: type, code, x, y, z; 2D points have z 0) and image colour space
+     * (1 24-bit RGB, 3 8-bit greyscale).
      */
     public static byte[] face(int quality, Instant captured, byte[] jpeg, int width, int height, int imageDataType,
-                              List<Landmark> landmarks) {
+                              List<Landmark> landmarks, int colourSpace) {
         int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 17 + 8 * landmarks.size() + 11 + 4 + jpeg.length;
         return write(out -> {
             out.writeBytes("FAC\0");
@@ -178,7 +179,7 @@ public final class IsoRecords {
             out.writeByte(0);          // spatial sampling rate level unspecified
             out.writeShort(0);         // post-acquisition processing
             out.writeByte(0);          // cross reference
-            out.writeByte(3);          // image colour space: 8-bit greyscale
+            out.writeByte(colourSpace);
             out.writeInt(jpeg.length);
             out.write(jpeg);
         });

@@ -125,6 +125,18 @@ public final class SyntheticImages {
         return pixels(img).clone();
     }
 
+    /** The image as 24-bit RGB (three equal components), as MOSIP wants face images. */
+    public static BufferedImage rgb(BufferedImage img) {
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     /** WSQ (ISO/IEC 19794-4 compression 2) of a grey fingerprint at the specification's 15:1 setting. */
     public static byte[] wsq(BufferedImage img) {
         return WsqEncoder.encode(rawGray(img), img.getWidth(), img.getHeight(), WsqEncoder.DEFAULT_BITRATE);
