@@ -77,6 +77,78 @@ class WsqEncoderTest {
         assertEquals(0xA1, wsq[wsq.length - 1] & 0xFF);
     }
 
+    /**
+     * The codestream's structure read segment by segment as the specification lays it out, without
+     * jnbis: SOI; DTT, DQT, SOF (with the image size), DHT; three blocks, each an SOB naming table 0, 1, 1
+     * followed by entropy-coded bytes in which every 0xFF is stuffed with 0x00, the second table before
+     * the second block; EOI last. Every segment's length field matches its bytes.
+     */
+    @Test
+    void theCodestreamFollowsTheSpecificationsSegmentLayout() {
+        byte[] w = WsqEncoder.encode(noisyRidges(96, 80, 5), 96, 80, 0.75);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        int p = 0;
+        assertEquals(0xFFA0, u16(w, p));
+        seen.add("SOI");
+        p += 2;
+        while (p < w.length) {
+            int marker = u16(w, p);
+            if (marker == 0xFFA1) {
+                seen.add("EOI");
+                p += 2;
+                break;
+            }
+            int length = u16(w, p + 2);
+            switch (marker) {
+                case 0xFFA4 -> {
+                    assertEquals(2 + 2 + 6 * 9, length, "DTT: two sizes, 5 + 4 coefficients of 6 bytes");
+                    assertEquals(9, w[p + 4] & 0xFF);
+                    assertEquals(7, w[p + 5] & 0xFF);
+                    seen.add("DTT");
+                }
+                case 0xFFA5 -> {
+                    assertEquals(2 + 3 + 6 * 64, length, "DQT: bin centre and 64 (Q, Z) pairs");
+                    seen.add("DQT");
+                }
+                case 0xFFA2 -> {
+                    assertEquals(17, length);
+                    assertEquals(80, u16(w, p + 6), "height");
+                    assertEquals(96, u16(w, p + 8), "width");
+                    seen.add("SOF");
+                }
+                case 0xFFA6 -> {
+                    int codes = 0;
+                    for (int i = 0; i < 16; i++) {
+                        codes += w[p + 5 + i] & 0xFF;
+                    }
+                    assertEquals(2 + 1 + 16 + codes, length, "DHT: id, 16 counts, one value per code");
+                    seen.add("DHT" + (w[p + 4] & 0xFF));
+                }
+                case 0xFFA3 -> {
+                    assertEquals(3, length);
+                    seen.add("SOB" + (w[p + 4] & 0xFF));
+                    p += 2 + length;
+                    while (!((w[p] & 0xFF) == 0xFF && (w[p + 1] & 0xFF) != 0)) { // entropy-coded data up to a marker
+                        if ((w[p] & 0xFF) == 0xFF) {
+                            assertEquals(0, w[p + 1], "a data byte 0xFF is followed by a stuffed 0x00");
+                            p++;
+                        }
+                        p++;
+                    }
+                    continue;
+                }
+                default -> throw new AssertionError(String.format("unexpected marker 0x%04X at %d", marker, p));
+            }
+            p += 2 + length;
+        }
+        assertEquals(w.length, p, "EOI is the last two bytes");
+        assertEquals(java.util.List.of("SOI", "DTT", "DQT", "SOF", "DHT0", "SOB0", "DHT1", "SOB1", "SOB1", "EOI"), seen);
+    }
+
+    private static int u16(byte[] b, int p) {
+        return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+    }
+
     @Test
     void tooSmallOrMismatchedImagesAreRefusedWithTheReason() {
         IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
