@@ -166,6 +166,7 @@ public final class Iso19794Check implements Check {
             p.add("bit depth " + r.bitDepth() + ", expected 8-bit grey");
         }
         if (mosip) {
+            IsoProvenanceRules.mosipIris(r, auth, p);
             if (r.encoding() != 0x0A) {
                 p.add("image format " + r.encoding() + " is not MONO_JPEG2000 (10), which MOSIP requires");
             }

@@ -136,6 +136,31 @@ final class IsoProvenanceRules {
         }
     }
 
+    /** MOSIP's iris rules beyond the standard's ranges (mosip profile). */
+    static void mosipIris(IsoRecord r, boolean auth, List<String> p) {
+        IsoRecord.IrisInfo i = r.iris();
+        if (i == null) {
+            return;
+        }
+        if (r.technology() > 1) {
+            p.add("capture device technology " + r.technology() + " is not 0 (unknown) or 1 (CMOS/CCD) (ISO_VALIDATOR_047)");
+        }
+        if (i.eyesPresent() != r.representations()) {
+            p.add("declares " + i.eyesPresent() + " eyes present for " + r.representations()
+                    + " representations; MOSIP requires one eye per representation (ISO_VALIDATOR_044)");
+        }
+        if (r.capture().representationNumber() != 1) {
+            p.add("representation number " + r.capture().representationNumber() + "; MOSIP requires 1 (ISO_VALIDATOR_054)");
+        }
+        if (!auth && r.position() == 0) {
+            p.add("eye label 0 (unknown); MOSIP requires the eye (1 right, 2 left) for registration (ISO_VALIDATOR_055)");
+        }
+        if (i.horizontalOrientation() > 2 || i.verticalOrientation() > 2) {
+            p.add("image orientation " + i.horizontalOrientation() + "/" + i.verticalOrientation()
+                    + " (horizontal/vertical) is not 0 undefined, 1 base or 2 flipped (ISO_VALIDATOR_058/059)");
+        }
+    }
+
     /** MOSIP's finger rules beyond the standard's ranges (mosip profile). */
     static void mosipFinger(IsoRecord r, boolean auth, List<String> p) {
         if (!auth && r.position() == 0) {

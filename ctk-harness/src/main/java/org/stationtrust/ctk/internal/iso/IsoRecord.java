@@ -28,12 +28,13 @@ import java.util.List;
  * @param image             the image bytes
  * @param capture           capture device vendor and type, every quality block, representation number
  * @param face              the face record's own fields (19794-5); null for finger and iris
+ * @param iris              the iris record's own fields (19794-6); null for finger and face
  */
 public record IsoRecord(String modality, int representations, int certificationFlag, long recordLength,
                         long representationLength, int[] captureTime, int technology, List<Integer> qualities,
                         int position, int imageType, int encoding, int compressionHistory, int width, int height,
                         int bitDepth, List<Integer> samplingRates, int scaleUnits, int impression, byte[] image,
-                        Capture capture, FaceInfo face) {
+                        Capture capture, FaceInfo face, IrisInfo iris) {
 
     public IsoRecord {
         qualities = List.copyOf(qualities);
@@ -58,7 +59,7 @@ public record IsoRecord(String modality, int representations, int certificationF
      * @param deviceVendor         capture device vendor identifier (IBIA registered; 0 = unreported)
      * @param deviceType           capture device type identifier (assigned by the vendor; 0 = unreported)
      * @param qualityBlocks        every quality block as stored
-     * @param representationNumber finger representation number; -1 where the record has none
+     * @param representationNumber finger or iris representation number; -1 for face
      */
     public record Capture(int deviceVendor, int deviceType, List<QualityBlock> qualityBlocks, int representationNumber) {
         public Capture {
@@ -76,6 +77,13 @@ public record IsoRecord(String modality, int representations, int certificationF
         public FaceInfo {
             landmarks = List.copyOf(landmarks);
         }
+    }
+
+    /**
+     * The iris record's own fields: eyes present (general header) and the image properties' horizontal
+     * and vertical orientation (bits 0-1 and 2-3: 0 undefined, 1 base, 2 flipped).
+     */
+    public record IrisInfo(int eyesPresent, int horizontalOrientation, int verticalOrientation) {
     }
 
     /** A landmark point block (19794-5:2011): type, code (MPEG-4: group in the high nibble), coordinates. */

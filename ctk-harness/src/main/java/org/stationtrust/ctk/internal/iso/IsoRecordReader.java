@@ -34,7 +34,8 @@ public final class IsoRecordReader {
         }
     }
 
-    private record Header(int representations, int certificationFlag, long recordLength, int temporalSemantics) {
+    private record Header(int representations, int certificationFlag, long recordLength, int temporalSemantics,
+                          int positions) {
     }
 
     private static Header general(ByteBuffer b, int size, String id, String version, String standard, boolean face)
@@ -48,10 +49,11 @@ public final class IsoRecordReader {
         int reps = Short.toUnsignedInt(b.getShort());
         int cert = Byte.toUnsignedInt(b.get());
         int temporal = -1;
+        int positions = -1;
         if (face) {
             temporal = Short.toUnsignedInt(b.getShort());
         } else {
-            b.get(); // number of fingers / eyes
+            positions = Byte.toUnsignedInt(b.get()); // number of fingers / eyes
         }
         if (reps < 1) {
             throw new IsoFormatException("declares no representation");
@@ -59,7 +61,7 @@ public final class IsoRecordReader {
         if (cert > 1) {
             throw new IsoFormatException("certification flag is " + cert + ", expected 0 or 1");
         }
-        return new Header(reps, cert, length, temporal);
+        return new Header(reps, cert, length, temporal, positions);
     }
 
     private static void expectText(ByteBuffer b, String expected, String field, String standard) throws IsoFormatException {
@@ -139,13 +141,13 @@ public final class IsoRecordReader {
         byte[] image = image(b, "finger");
         return new IsoRecord("Finger", h.representations(), h.certificationFlag(), h.recordLength(), c.length(), c.time(),
                 c.technology(), c.qualities(), position, -1, compression, -1, width, height, depth, rates, scale,
-                impression, image, c.capture(representationNumber), null);
+                impression, image, c.capture(representationNumber), null, null);
     }
 
     private static IsoRecord iris(ByteBuffer b, int size) throws IsoFormatException {
         Header h = general(b, size, "IIR", "020", "ISO/IEC 19794-6:2011", false);
         Common c = common(b, h);
-        b.getShort(); // representation number
+        int representationNumber = Short.toUnsignedInt(b.getShort());
         int eye = Byte.toUnsignedInt(b.get());
         int type = Byte.toUnsignedInt(b.get());
         int format = Byte.toUnsignedInt(b.get());
@@ -157,7 +159,8 @@ public final class IsoRecordReader {
         byte[] image = image(b, "iris");
         return new IsoRecord("Iris", h.representations(), h.certificationFlag(), h.recordLength(), c.length(), c.time(),
                 c.technology(), c.qualities(), eye, type, format, (properties >> 4) & 0x3, width, height, depth,
-                List.of(), -1, -1, image, c.capture(-1), null);
+                List.of(), -1, -1, image, c.capture(representationNumber), null,
+                new IsoRecord.IrisInfo(h.positions(), properties & 0x3, (properties >> 2) & 0x3));
     }
 
     private static IsoRecord face(ByteBuffer b, int size) throws IsoFormatException {
@@ -190,7 +193,7 @@ public final class IsoRecordReader {
                 colourSpace);
         return new IsoRecord("Face", h.representations(), h.certificationFlag(), h.recordLength(), c.length(), c.time(),
                 c.technology(), c.qualities(), -1, faceType, dataType, -1, width, height, -1, List.of(), -1, -1, image,
-                c.capture(-1), face);
+                c.capture(-1), face, null);
     }
 
     private static String printable(byte[] b) {

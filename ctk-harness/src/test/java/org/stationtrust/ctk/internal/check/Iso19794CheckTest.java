@@ -108,6 +108,11 @@ class Iso19794CheckTest {
                         100, 1), "Finger", "UNKNOWN", false, false, null),
                 row("unknown finger for registration fails the mosip profile", IsoBuilder.finger(0, 5, FINGER_LOSSLESS, 80,
                         100, 1), "Finger", "UNKNOWN", true, false, "MOSIP requires the finger (1-10) for registration"),
+                // MOSIP's iris rules beyond the standard
+                row("unknown eye for registration passes the spec profile", IsoBuilder.iris(0, 3, 0x0A, 1, iris, 96, 72),
+                        "Iris", "UNKNOWN", false, false, null),
+                row("unknown eye for registration fails the mosip profile", IsoBuilder.iris(0, 3, 0x0A, 1, iris, 96, 72),
+                        "Iris", "UNKNOWN", true, false, "MOSIP requires the eye (1 right, 2 left) for registration"),
                 // face landmark points (ours: MOSIP reads them but checks nothing)
                 row("face with eye centres and nose tip", IsoBuilder.face(2, face, 96, 120, List.of(
                         new IsoBuilder.Landmark(1, 0xC1, 37, 47), new IsoBuilder.Landmark(1, 0xC2, 59, 47),
