@@ -145,9 +145,12 @@ final class IsoProvenanceRules {
         if (r.technology() > 1) {
             p.add("capture device technology " + r.technology() + " is not 0 (unknown) or 1 (CMOS/CCD) (ISO_VALIDATOR_047)");
         }
-        if (i.eyesPresent() != r.representations()) {
-            p.add("declares " + i.eyesPresent() + " eyes present for " + r.representations()
+        if (r.capture().present() != r.representations()) {
+            p.add("declares " + r.capture().present() + " eyes present for " + r.representations()
                     + " representations; MOSIP requires one eye per representation (ISO_VALIDATOR_044)");
+        }
+        if (r.certificationFlag() != 0) {
+            p.add("certification flag " + r.certificationFlag() + "; MOSIP requires 0 for iris (ISO_VALIDATOR_042)");
         }
         if (r.capture().representationNumber() != 1) {
             p.add("representation number " + r.capture().representationNumber() + "; MOSIP requires 1 (ISO_VALIDATOR_054)");
@@ -165,6 +168,10 @@ final class IsoProvenanceRules {
     static void mosipFinger(IsoRecord r, boolean auth, List<String> p) {
         if (!auth && r.position() == 0) {
             p.add("finger position 0 (unknown); MOSIP requires the finger (1-10) for registration (ISO_VALIDATOR_022)");
+        }
+        if (r.capture().present() != 1) {
+            p.add("declares " + r.capture().present() + " fingers present; MOSIP requires one finger per record"
+                    + " (ISO_VALIDATOR_009)");
         }
         int number = r.capture().representationNumber();
         if (number > 15) {

@@ -60,8 +60,10 @@ public record IsoRecord(String modality, int representations, int certificationF
      * @param deviceType           capture device type identifier (assigned by the vendor; 0 = unreported)
      * @param qualityBlocks        every quality block as stored
      * @param representationNumber finger or iris representation number; -1 for face
+     * @param present              fingers or eyes present, as the general header says; -1 for face
      */
-    public record Capture(int deviceVendor, int deviceType, List<QualityBlock> qualityBlocks, int representationNumber) {
+    public record Capture(int deviceVendor, int deviceType, List<QualityBlock> qualityBlocks, int representationNumber,
+                          int present) {
         public Capture {
             qualityBlocks = List.copyOf(qualityBlocks);
         }
@@ -80,10 +82,10 @@ public record IsoRecord(String modality, int representations, int certificationF
     }
 
     /**
-     * The iris record's own fields: eyes present (general header) and the image properties' horizontal
-     * and vertical orientation (bits 0-1 and 2-3: 0 undefined, 1 base, 2 flipped).
+     * The iris record's own fields: the image properties' horizontal and vertical orientation (bits 0-1
+     * and 2-3: 0 undefined, 1 base, 2 flipped).
      */
-    public record IrisInfo(int eyesPresent, int horizontalOrientation, int verticalOrientation) {
+    public record IrisInfo(int horizontalOrientation, int verticalOrientation) {
     }
 
     /** A landmark point block (19794-5:2011): type, code (MPEG-4: group in the high nibble), coordinates. */

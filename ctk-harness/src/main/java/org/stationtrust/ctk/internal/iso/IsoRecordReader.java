@@ -75,9 +75,9 @@ public final class IsoRecordReader {
 
     /** Representation length, capture time, technology, vendor, device type, quality and certification blocks. */
     private record Common(long length, int[] time, int technology, List<Integer> qualities, int vendor, int deviceType,
-                          List<IsoRecord.QualityBlock> blocks) {
+                          List<IsoRecord.QualityBlock> blocks, int present) {
         IsoRecord.Capture capture(int representationNumber) {
-            return new IsoRecord.Capture(vendor, deviceType, blocks, representationNumber);
+            return new IsoRecord.Capture(vendor, deviceType, blocks, representationNumber, present);
         }
     }
 
@@ -111,7 +111,7 @@ public final class IsoRecordReader {
             int certs = Byte.toUnsignedInt(b.get());
             b.position(b.position() + 3 * certs);
         }
-        return new Common(length, time, technology, qualities, vendor, deviceType, qualityBlocks);
+        return new Common(length, time, technology, qualities, vendor, deviceType, qualityBlocks, h.positions());
     }
 
     private static byte[] image(ByteBuffer b, String what) throws IsoFormatException {
@@ -160,7 +160,7 @@ public final class IsoRecordReader {
         return new IsoRecord("Iris", h.representations(), h.certificationFlag(), h.recordLength(), c.length(), c.time(),
                 c.technology(), c.qualities(), eye, type, format, (properties >> 4) & 0x3, width, height, depth,
                 List.of(), -1, -1, image, c.capture(representationNumber), null,
-                new IsoRecord.IrisInfo(h.positions(), properties & 0x3, (properties >> 2) & 0x3));
+                new IsoRecord.IrisInfo(properties & 0x3, (properties >> 2) & 0x3));
     }
 
     private static IsoRecord face(ByteBuffer b, int size) throws IsoFormatException {

@@ -108,6 +108,12 @@ class Iso19794CheckTest {
                         100, 1), "Finger", "UNKNOWN", false, false, null),
                 row("unknown finger for registration fails the mosip profile", IsoBuilder.finger(0, 5, FINGER_LOSSLESS, 80,
                         100, 1), "Finger", "UNKNOWN", true, false, "MOSIP requires the finger (1-10) for registration"),
+                row("two fingers present in a finger record fails the mosip profile", fingersPresent(regFinger.get(), 2),
+                        "Finger", "Left IndexFinger", true, false, "MOSIP requires one finger per record (ISO_VALIDATOR_009)"),
+                row("certified iris record passes the spec profile", certified(IsoBuilder.iris(2, 3, 0x0A, 1, iris, 96, 72)),
+                        "Iris", "Left", false, false, null),
+                row("certified iris record fails the mosip profile", certified(IsoBuilder.iris(2, 3, 0x0A, 1, iris, 96, 72)),
+                        "Iris", "Left", true, false, "certification flag 1; MOSIP requires 0 for iris"),
                 // MOSIP's iris rules beyond the standard
                 row("unknown eye for registration passes the spec profile", IsoBuilder.iris(0, 3, 0x0A, 1, iris, 96, 72),
                         "Iris", "UNKNOWN", false, false, null),
@@ -138,6 +144,27 @@ class Iso19794CheckTest {
                         "Face", "UNKNOWN", false, false, null),
                 row("gender outside the enumeration fails the mosip profile", IsoBuilder.face(2, face, 96, 120, List.of(), 3),
                         "Face", "UNKNOWN", true, false, "gender 3 is not 0 unspecified"));
+    }
+
+    /** The record with the general header's fingers/eyes present byte (offset 15) set to {@code n}. */
+    private static byte[] fingersPresent(byte[] record, int n) {
+        byte[] r = record.clone();
+        r[15] = (byte) n;
+        return r;
+    }
+
+    /**
+     * A 19794-4/-6 record with the certification flag set and an empty certification block list (one
+     * count byte after the single quality block), both lengths grown by that byte.
+     */
+    private static byte[] certified(byte[] record) {
+        int at = 16 + 4 + 9 + 1 + 2 + 2 + 1 + 5;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(record.length + 1);
+        b.put(record, 0, at).put((byte) 0).put(record, at, record.length - at);
+        byte[] r = b.array();
+        r[14] = 1;
+        java.nio.ByteBuffer.wrap(r).putInt(8, r.length).putInt(16, r.length - 16);
+        return r;
     }
 
     private static Arguments row(String name, byte[] record, String type, String subType, boolean mosip, boolean auth,
