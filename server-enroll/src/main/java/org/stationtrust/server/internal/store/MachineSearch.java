@@ -9,7 +9,8 @@ import org.stationtrust.protocol.EnrollmentState;
  * One page of the admin console's machine list: what to look for, in which order, from where. Every field is
  * checked here, so the store builds its SQL from known column names and binds every value.
  *
- * @param text       matched case-blind against name, machine id, EK serial and TPM manufacturer (null: any)
+ * @param text       matched case-blind against the start of name, machine id, EK serial and TPM manufacturer (null:
+ *                   any)
  * @param state      only machines in this state (null: any)
  * @param attestation only this attestation status, one of {@link FleetCounts#ATTESTATION_STATUSES} (null: any)
  * @param firmware   text the last measured boot state must contain, e.g. a firmware version (null: any)
@@ -23,6 +24,8 @@ public record MachineSearch(String text, EnrollmentState state, String attestati
                             Long toMillis, Sort sort, Cursor after, int size) {
     public static final int MAX_TEXT = 100;
     public static final int MAX_SIZE = 200;
+    /** Counting stops here: a larger count costs a scan and tells an operator nothing more. */
+    public static final int COUNT_CAP = 10_000;
 
     /** The orders the list offers; each is served by an index on (key, id). */
     public enum Sort {
@@ -108,6 +111,30 @@ public record MachineSearch(String text, EnrollmentState state, String attestati
 
     public MachineSearch withAfter(Cursor next) {
         return new MachineSearch(text, state, attestation, firmware, fromMillis, toMillis, sort, next, size);
+    }
+
+    /** A LIKE pattern matching values that start with {@code s} (lower-cased), its wildcards taken literally. */
+    static String startsWith(String s) {
+        return s.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /**
+     * Bounds [low, high) of an index range that holds every value starting with {@code s} (lower-cased), or null when
+     * there is none to offer. The range ends at the last ASCII letter or digit of the prefix, raised by one (a..y,
+     * 0..8): under byte order (SQLite) and under the locale collations of PostgreSQL alike, where punctuation and
+     * format characters weigh nothing at the first level, every value with the prefix sorts inside it. The range
+     * may hold more than the prefix's values; the LIKE beside it decides.
+     */
+    static String[] prefixRange(String s) {
+        String p = s.toLowerCase(Locale.ROOT);
+        for (int end = p.length(); end > 0; end--) {
+            char last = p.charAt(end - 1);
+            if ((last >= 'a' && last <= 'y') || (last >= '0' && last <= '8')) {
+                String low = p.substring(0, end);
+                return new String[] {low, low.substring(0, end - 1) + (char) (last + 1)};
+            }
+        }
+        return null;
     }
 
     /** A LIKE pattern matching {@code s} anywhere, with LIKE's wildcards in {@code s} taken literally. */

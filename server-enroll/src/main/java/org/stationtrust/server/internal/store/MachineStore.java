@@ -209,7 +209,10 @@ public final class MachineStore {
                           Long lastSuccessAt) {
     }
 
-    /** One page of the list, the cursor of the next page (null on the last) and how many machines match in all. */
+    /**
+     * One page of the list, the cursor of the next page (null on the last) and how many machines match in all, counted
+     * up to {@link MachineSearch#COUNT_CAP} + 1 (a count beyond the cap says "more than").
+     */
     public record Page(List<ListRow> rows, MachineSearch.Cursor next, long matching) {
     }
 
@@ -240,10 +243,23 @@ public final class MachineStore {
             params.add(s.toMillis());
         }
         if (s.text() != null) {
-            where.append(" AND (lower(name) LIKE ? ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\' OR lower(COALESCE("
-                    + "ek_serial, '')) LIKE ? ESCAPE '\\' OR lower(COALESCE(tpm_manufacturer, '')) LIKE ? ESCAPE '\\')");
-            String like = MachineSearch.contains(s.text());
-            for (int i = 0; i < 4; i++) params.add(like);
+            // The start of name, id, EK serial or TPM manufacturer, each through its index: a range that holds every
+            // value with the prefix (MachineSearch.prefixRange), then LIKE for the exact test.
+            String like = MachineSearch.startsWith(s.text());
+            String[] range = MachineSearch.prefixRange(s.text());
+            where.append(" AND (");
+            String[] columns = {"lower(name)", "id", "lower(ek_serial)", "lower(tpm_manufacturer)"};
+            for (int i = 0; i < columns.length; i++) {
+                where.append(i == 0 ? "" : " OR ").append("(");
+                if (range != null) {
+                    where.append(columns[i]).append(" >= ? AND ").append(columns[i]).append(" < ? AND ");
+                    params.add(range[0]);
+                    params.add(range[1]);
+                }
+                where.append(columns[i]).append(" LIKE ? ESCAPE '\\')");
+                params.add(like);
+            }
+            where.append(")");
         }
         if (s.firmware() != null) {
             where.append(" AND EXISTS (SELECT 1 FROM machine_boot b WHERE b.machine_id = machines.id AND "
@@ -264,8 +280,10 @@ public final class MachineStore {
         return db.withConnection(c -> {
             List<ListRow> rows = Sql.query(c, "SELECT " + LIST_COLUMNS + " FROM machines" + page + " ORDER BY " + column
                     + " " + dir + ", id " + dir + " LIMIT ?", MachineStore::listRow, pageParams.toArray());
-            long matching = Sql.one(c, "SELECT COUNT(*) FROM machines" + where, rs -> rs.getLong(1), params.toArray())
-                    .orElse(0L);
+            List<Object> countParams = new java.util.ArrayList<>(params);
+            countParams.add(MachineSearch.COUNT_CAP + 1);
+            long matching = Sql.one(c, "SELECT COUNT(*) FROM (SELECT 1 FROM machines" + where + " LIMIT ?) counted",
+                    rs -> rs.getLong(1), countParams.toArray()).orElse(0L);
             MachineSearch.Cursor next = null;
             if (rows.size() > s.size()) {
                 rows = rows.subList(0, s.size());
