@@ -109,10 +109,6 @@ public record MachineSearch(String text, EnrollmentState state, String attestati
         return new MachineSearch(null, null, null, null, null, null, Sort.NEWEST, null, size);
     }
 
-    public MachineSearch withAfter(Cursor next) {
-        return new MachineSearch(text, state, attestation, firmware, fromMillis, toMillis, sort, next, size);
-    }
-
     /** A LIKE pattern matching values that start with {@code s} (lower-cased), its wildcards taken literally. */
     static String startsWith(String s) {
         return s.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";

@@ -211,6 +211,7 @@ class ConsoleBrowserTest {
         browser.get(server.url("/admin/machines/" + pending));
         assertTrue(now(By.cssSelector("form.decide")).isEmpty(), "no decision form for an auditor");
         assertTrue(now(By.linkText("Operators")).isEmpty(), "operators are for admins");
+        assertTrue(now(By.linkText("Enrollment tokens")).isEmpty(), "enrollment tokens are for approvers and admins");
         browser.findElement(By.id("logout")).click();
 
         login("approver");
