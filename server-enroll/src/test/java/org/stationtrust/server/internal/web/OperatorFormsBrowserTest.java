@@ -60,7 +60,7 @@ class OperatorFormsBrowserTest {
     private String operatorState(String user) {
         admin.get(server.url("/admin/users"));
         return admin.findElement(By.cssSelector("#operators tr[data-user='" + user + "']"))
-                .findElements(By.tagName("td")).get(2).getText();
+                .findElements(By.tagName("td")).get(3).getText();
     }
 
     private void submitReason(String formId, String reason) {
