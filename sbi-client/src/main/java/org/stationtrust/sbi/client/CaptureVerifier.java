@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.internal.DeviceErrors;
 import org.stationtrust.sbi.client.internal.Json;
-import org.stationtrust.sbi.client.internal.Redaction;
 
 /**
  * Checks an RCAPTURE or CAPTURE answer (docs/sbi-protocol.md "What the station checks on every answer"), element by

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.internal.DeviceErrors;
 import org.stationtrust.sbi.client.internal.DigitalIds;
 import org.stationtrust.sbi.client.internal.Json;
-import org.stationtrust.sbi.client.internal.Redaction;
 
 /**
  * Turns a MOSIPDISC and a MOSIPDINFO answer from one port into {@link Device}s: the device info JWS

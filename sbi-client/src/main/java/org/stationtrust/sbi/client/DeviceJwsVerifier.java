@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.internal.Json;
-import org.stationtrust.sbi.client.internal.Redaction;
 
 /**
  * Verifies a device's compact JWS (SBI 0.9.5 "Signature"): algorithm on the allow-list ({@code none}

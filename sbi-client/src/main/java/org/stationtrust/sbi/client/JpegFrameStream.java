@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Optional;
 import okhttp3.Response;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.internal.JpegFrameReader;
 
 /**
@@ -39,7 +40,7 @@ public final class JpegFrameStream implements Closeable {
                 return Optional.empty();
             }
             throw new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, "the STREAM broke after " + frames
-                    + " frames (" + org.stationtrust.sbi.client.internal.Redaction.deviceText(e.getMessage()) + ")", e);
+                    + " frames (" + Redaction.deviceText(e.getMessage()) + ")", e);
         }
     }
 

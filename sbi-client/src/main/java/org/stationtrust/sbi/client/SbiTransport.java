@@ -15,8 +15,8 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.internal.JpegFrameReader;
-import org.stationtrust.sbi.client.internal.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,8 +10,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.ctk.internal.testing.Iso;
 import org.stationtrust.ctk.internal.testing.TestDevice;
+import org.stationtrust.testsupport.HostileInputs;
 
-class RedactionTest {
+class ReportBodiesTest {
     @Test
     void elidesBioValueAndSessionKeyInsideSignedDataButKeepsTheRest() {
         TestDevice device = TestDevice.create();
@@ -22,7 +23,7 @@ class RedactionTest {
         element.put("data", device.sign(payload));
         element.put("sessionKey", "c2Vzc2lvbi1rZXktYnl0ZXM");
         element.put("hash", "ABCDEF");
-        String shown = Redaction.body(answer.toString().getBytes(StandardCharsets.UTF_8));
+        String shown = ReportBodies.body(answer.toString().getBytes(StandardCharsets.UTF_8));
         assertFalse(shown.contains(bioValue), "the biometric record must not appear");
         assertFalse(shown.contains("c2Vzc2lvbi1rZXktYnl0ZXM"));
         assertTrue(shown.contains("<bioValue elided: " + bioValue.length() + " characters>"), shown);
@@ -32,12 +33,27 @@ class RedactionTest {
 
     @Test
     void scrubsBioValueFromTextThatIsNotJson() {
-        String shown = Redaction.body("{\"bioValue\":\"QUJDREVG\", \"x\": [1,2".getBytes(StandardCharsets.UTF_8));
+        String shown = ReportBodies.body("{\"bioValue\":\"QUJDREVG\", \"x\": [1,2".getBytes(StandardCharsets.UTF_8));
         assertFalse(shown.contains("QUJDREVG"), shown);
     }
 
     @Test
     void showsBinaryAsAByteCount() {
-        assertEquals("<4 bytes, not UTF-8 text>", Redaction.body(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, (byte) 0xC3}));
+        assertEquals("<4 bytes, not UTF-8 text>", ReportBodies.body(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, (byte) 0xC3}));
+    }
+
+    @Test
+    void hostileValuesOfTheSharedSetNeverReachAReport() {
+        for (HostileInputs.Hostile h : HostileInputs.all()) {
+            ObjectNode answer = TestDevice.JSON.createObjectNode();
+            answer.put(h.key(), h.value());
+            if (HostileInputs.caughtInText().contains(h)) {
+                answer.putObject("error").put("errorInfo", h.text());
+            }
+            String json = ReportBodies.body(answer.toString().getBytes(StandardCharsets.UTF_8));
+            String text = ReportBodies.body(("{\"" + h.key() + "\": \"" + h.value() + "\", broken")
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals(java.util.List.of(), HostileInputs.leaks(json + "\n" + text), json + "\n" + text);
+        }
     }
 }

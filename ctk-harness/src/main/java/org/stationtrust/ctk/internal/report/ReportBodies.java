@@ -9,20 +9,24 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.stationtrust.ctk.internal.check.JsonFacts;
+import org.stationtrust.logging.Redaction;
 
 /**
- * The one place where biometric values leave the harness: reports show exchanges as they were, except
- * that bioValue (and the wrapped sessionKey) are replaced by their length, and signed parts are shown
- * decoded (header, payload with the same elisions, signature length).
+ * How an exchange's body appears in a report: as it was, with signed parts shown decoded (header, payload,
+ * signature length) so a reader sees what the device signed, and every value the shared {@link Redaction} policy
+ * withholds (bioValue, sessionKey, ...) replaced by its length. What is withheld is the policy's decision, not this
+ * class's.
  */
-public final class Redaction {
+public final class ReportBodies {
     static final int MAX_SHOWN = 16 * 1024;
-    private static final Set<String> ELIDED = Set.of("bioValue", "sessionKey");
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** A "key": "value" pair in text that is not JSON (a truncated or malformed answer). */
+    private static final Pattern QUOTED_PAIR = Pattern.compile("\"([^\"\\\\]{1,64})\"\\s*:\\s*\"[^\"]*\"?");
 
-    private Redaction() {
+    private ReportBodies() {
     }
 
     /** The body as report text: pretty redacted JSON, or scrubbed text, or a byte count for binary. */
@@ -37,23 +41,22 @@ public final class Redaction {
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body, 0, Math.min(body.length, MAX_SHOWN))).toString();
-            return cut(text.replaceAll("\"(bioValue|sessionKey)\"\\s*:\\s*\"[^\"]*\"?", "\"$1\":\"<elided>\""))
+            return cut(Redaction.scrub(withheldPairs(text)))
                     + (body.length > MAX_SHOWN ? "\n... (" + body.length + " bytes in all)" : "");
         } catch (CharacterCodingException e) {
             return "<" + body.length + " bytes, not UTF-8 text>";
         }
     }
 
-    /** A copy of {@code node} with biometric values elided and JWS strings decoded. */
+    /**
+     * A copy of {@code node} for a report: JWS strings decoded (their payload redacted the same way), values under
+     * keys the policy calls sensitive replaced by their length, other text scrubbed.
+     */
     public static JsonNode redact(JsonNode node) {
         if (node.isObject()) {
             ObjectNode out = F.objectNode();
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                if (ELIDED.contains(e.getKey()) && e.getValue().isTextual()) {
-                    out.put(e.getKey(), "<" + e.getKey() + " elided: " + e.getValue().asText().length() + " characters>");
-                } else {
-                    out.set(e.getKey(), redact(e.getValue()));
-                }
+                out.set(e.getKey(), field(e.getKey(), e.getValue()));
             }
             return out;
         }
@@ -63,9 +66,35 @@ public final class Redaction {
             return out;
         }
         if (node.isTextual()) {
-            return jws(node.asText()).orElse(node);
+            return jws(node.asText()).orElseGet(() -> F.textNode(Redaction.scrub(node.asText())));
         }
         return node;
+    }
+
+    private static JsonNode field(String key, JsonNode value) {
+        if (value.isTextual()) {
+            Optional<JsonNode> decoded = jws(value.asText());
+            if (decoded.isPresent()) {
+                return decoded.get();
+            }
+            if (Redaction.isSensitiveKey(key)) {
+                return F.textNode("<" + key + " elided: " + value.asText().length() + " characters>");
+            }
+        } else if (value.isValueNode() && !value.isNull() && Redaction.isSensitiveKey(key)) {
+            return F.textNode("<" + key + " elided>");
+        }
+        return redact(value);
+    }
+
+    private static String withheldPairs(String text) {
+        Matcher m = QUOTED_PAIR.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (m.find()) {
+            String replacement = Redaction.isSensitiveKey(m.group(1)) ? "\"" + m.group(1) + "\":\"<elided>\"" : m.group();
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static Optional<JsonNode> jws(String value) {
