@@ -51,6 +51,8 @@ public final class ServerSession implements AutoCloseable {
     private boolean autoEnroll;
     /** The server's attestation interval, from its last answer to a quote; empty until the first one this run. */
     private volatile Optional<Duration> serverInterval = Optional.empty();
+    /** The SHA-256 (hex) of the boot event log the server accepted last, from its answer; null: none known. */
+    private volatile String acceptedLogSha256;
 
     private ServerSession(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock) {
         this.config = config;
@@ -236,16 +238,35 @@ public final class ServerSession implements AutoCloseable {
 
     private QuoteResult quoteOnce(boolean wholeLog)
             throws ServerUnreachable, ServerRefused, TpmException {
-        EnrollmentServer.QuoteNonce issued = server.quoteNonce(signing);
-        String nonce = issued.nonce();
-        Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs())));
         byte[] log = bootEventLog();
         String digest = log == null ? null : java.util.HexFormat.of().formatHex(sha256(log));
+        String machineId = identity.state().machineId();
+        // The server accepted this very log last time (or there is none): the quote alone authenticates the
+        // exchange, so neither request needs the machine key's signature (docs/server-api.md, "Attestation").
+        if (!wholeLog && machineId != null && (log == null || digest.equalsIgnoreCase(acceptedLogSha256))) {
+            String nonce = server.unsignedQuoteNonce(machineId);
+            Quote quote = quote(nonce);
+            return remember(server.submitUnsignedQuote(machineId, new EnrollmentServer.QuoteEvidence(nonce,
+                    quote.attest(), quote.signature(), quote.pcrs().asMap(), null, digest)));
+        }
+        EnrollmentServer.QuoteNonce issued = server.quoteNonce(signing);
+        String nonce = issued.nonce();
+        Quote quote = quote(nonce);
         // wire cost: a log the server already holds travels as its digest only
         boolean unchanged = !wholeLog && digest != null && issued.heldEventLogSha256().map(digest::equalsIgnoreCase)
                 .orElse(false);
-        return server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(),
-                quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing);
+        return remember(server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(),
+                quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing));
+    }
+
+    private Quote quote(String nonce) throws TpmException {
+        return identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs())));
+    }
+
+    /** The digest of the log the server now holds, so that the next quote of the same boot sends only that. */
+    private QuoteResult remember(QuoteResult answer) {
+        acceptedLogSha256 = answer.eventLogSha256();
+        return answer;
     }
 
     /** The boot event log, or null (none configured, or unreadable: audited, and the server's policy decides). */
