@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +34,7 @@ import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.Registration;
 import org.stationtrust.sbi.client.SbiClient;
 import org.stationtrust.sbi.client.SbiClientConfig;
+import org.stationtrust.testsupport.FreePorts;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmConnection;
@@ -64,7 +64,7 @@ class CaptureBenchmark {
         String loadBefore = loadAverage();
         try (StationFixture station = new StationFixture(dir); DroppingReceiver server = new DroppingReceiver()) {
             List<Double> sign = tpmSignatures(station);
-            int port = freePort();
+            int port = FreePorts.loopback();
             Path config = station.writeConfig("bench", "server:\n  url: " + server.baseUrl() + "\n"
                     + "queue:\n  initial_backoff_ms: 100\n  max_backoff_seconds: 5\n");
             Files.writeString(config, Files.readString(config).replace("port: 0", "port: " + port));
@@ -342,11 +342,6 @@ class CaptureBenchmark {
         return 100; // USER_HZ on Linux
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static double ms(long start) {
         return (System.nanoTime() - start) / 1e6;

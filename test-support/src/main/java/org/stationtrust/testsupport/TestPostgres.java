@@ -1,7 +1,6 @@
-package org.stationtrust.server.internal.testing;
+package org.stationtrust.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,7 +16,8 @@ import java.util.stream.Stream;
 /**
  * A throw-away PostgreSQL from the Debian packages: own data directory in a temp dir, a free loopback port,
  * trust authentication for local test use only, stopped and deleted on close. As root it runs the server as
- * the {@code postgres} user (PostgreSQL refuses to run as root).
+ * the {@code postgres} user (PostgreSQL refuses to run as root). The one launcher of every module's tests
+ * (server-enroll's stores and load tests, the breach scanner's JDBC scan, the installer's package test).
  */
 public final class TestPostgres implements AutoCloseable {
     private final Path dataDir;
@@ -48,15 +48,12 @@ public final class TestPostgres implements AutoCloseable {
     public static TestPostgres start() throws Exception {
         String bin = binaries();
         if (bin == null) throw new IllegalStateException("PostgreSQL is not installed: apt-get install -y postgresql");
-        Path base = Files.createTempDirectory(Path.of("/tmp"), "server-enroll-pg-",
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "station-trust-pg-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path data = base.resolve("data");
         Files.createDirectories(data);
         if (isRoot()) run(List.of("chown", "-R", "postgres:postgres", base.toString()), false);
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         TestPostgres pg = new TestPostgres(base, data, bin, port);
         run(List.of(bin + "/initdb", "-D", data.toString(), "-U", "postgres", "--auth=trust", "--no-sync",
                 "-E", "UTF8"), true);
@@ -65,13 +62,18 @@ public final class TestPostgres implements AutoCloseable {
         return pg;
     }
 
+    /** The JDBC URL of {@code database} on this server (user {@code postgres}, no password). */
+    public String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
     /** Creates a database and returns its JDBC URL. */
     public String createDatabase(String name) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
                 "postgres", ""); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
+        return url(name);
     }
 
     /** Stops the server (fast shutdown: sessions are cut) and starts it again on the same port and data. */

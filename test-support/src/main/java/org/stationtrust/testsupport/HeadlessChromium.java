@@ -1,4 +1,4 @@
-package org.stationtrust.server.internal.testing;
+package org.stationtrust.testsupport;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,7 +17,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Debian's Chromium, headless, driven through chromedriver: the one browser set-up of the server's page tests. The
+ * Debian's Chromium, headless, driven through chromedriver: the one browser set-up of every page test (server-enroll's
+ * admin pages, ctk-harness's HTML report). The
  * background-networking flags keep it from calling out of a machine with no network; its profile lives in the
  * test's own directory.
  */

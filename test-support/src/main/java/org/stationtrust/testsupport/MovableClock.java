@@ -1,4 +1,4 @@
-package org.stationtrust.agent.testing;
+package org.stationtrust.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 
 /**
  * A UTC clock a test moves while the code under test reads it from its own threads: either frozen at an
- * instant and stepped forward (backoff and linger pass without sleeping), or the real time shifted by an
+ * instant and stepped forward (backoff, expiry and linger pass without sleeping), or the real time shifted by an
  * offset (a station clock set wrong, then right again).
  */
 public final class MovableClock extends Clock {
@@ -24,6 +24,11 @@ public final class MovableClock extends Clock {
         return new MovableClock(start);
     }
 
+    /** Time stands at the moment of this call until {@link #advance} moves it. */
+    public static MovableClock frozenNow() {
+        return new MovableClock(Instant.now());
+    }
+
     /** The real time, plus whatever offset {@link #shiftTo} sets. */
     public static MovableClock realTime() {
         return new MovableClock(null);
@@ -31,6 +36,14 @@ public final class MovableClock extends Clock {
 
     public void advance(Duration step) {
         offset = offset.plus(step);
+    }
+
+    /** Moves the clock to {@code instant} (frozen clocks), by setting the offset from the start. */
+    public void set(Instant instant) {
+        if (frozenAt == null) {
+            throw new IllegalStateException("a real-time clock is shifted with shiftTo, not set");
+        }
+        offset = Duration.between(frozenAt, instant);
     }
 
     public void shiftTo(Duration newOffset) {
