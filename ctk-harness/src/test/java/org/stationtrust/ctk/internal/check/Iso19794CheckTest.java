@@ -15,7 +15,7 @@ import org.stationtrust.ctk.internal.iso.ImageDecoder;
 import org.stationtrust.ctk.internal.iso.IsoFormatException;
 import org.stationtrust.ctk.internal.iso.IsoRecord;
 import org.stationtrust.ctk.internal.iso.IsoRecordReader;
-import org.stationtrust.ctk.internal.testing.IsoBuilder;
+import org.stationtrust.ctk.testing.IsoBuilder;
 
 /**
  * ISO 19794 records read field by field and decoded: what a compliant device sends passes, and each

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.ctk.internal.testing.Iso;
-import org.stationtrust.ctk.internal.testing.TestDevice;
+import org.stationtrust.ctk.testing.Iso;
+import org.stationtrust.ctk.testing.TestDevice;
 import org.stationtrust.testsupport.HostileInputs;
 
 class ReportBodiesTest {

@@ -1,4 +1,4 @@
-package org.stationtrust.ctk.internal.testing;
+package org.stationtrust.ctk.testing;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.stationtrust.ctk.internal.testing;
+package org.stationtrust.ctk.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

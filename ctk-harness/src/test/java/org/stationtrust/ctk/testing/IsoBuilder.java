@@ -1,4 +1,4 @@
-package org.stationtrust.ctk.internal.testing;
+package org.stationtrust.ctk.testing;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
