@@ -97,6 +97,19 @@ class ModuleRulesTest {
                 .check(production);
     }
 
+    /** sbi-client's public API is what its users call; the transport and the verifiers behind it are internal. */
+    @Test
+    void sbiClientKeepsItsTransportRequestsAndVerifiersInternal() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+                .that().resideInAPackage("org.stationtrust.sbi.client..")
+                .and().haveSimpleNameEndingWith("Verifier").or().haveSimpleNameStartingWith("Sbi")
+                .and().resideInAPackage("org.stationtrust.sbi.client..")
+                .and().doNotHaveSimpleName("SbiClient").and().doNotHaveSimpleName("SbiClientConfig")
+                .and().doNotHaveSimpleName("SbiTimestamp")
+                .should().resideInAPackage("org.stationtrust.sbi.client.internal..")
+                .check(production);
+    }
+
     @Test
     void simulatorIsWrittenIndependentlyOfTheClient() {
         noClasses().that().resideInAPackage("org.stationtrust.sbi.simulator..")

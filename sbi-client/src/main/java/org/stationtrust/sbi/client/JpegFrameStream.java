@@ -18,7 +18,8 @@ public final class JpegFrameStream implements Closeable {
     private int frames;
     private boolean closed;
 
-    JpegFrameStream(JpegFrameReader reader, Response response) {
+    /** Made by the library's transport when a device answers a STREAM request; callers get one from {@link SbiClient#stream}. */
+    public JpegFrameStream(JpegFrameReader reader, Response response) {
         this.reader = reader;
         this.response = response;
     }

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
+import org.stationtrust.sbi.client.internal.VerifiedJws;
 import org.stationtrust.sbi.client.testing.TestPki;
 import org.stationtrust.testsupport.MovableClock;
 

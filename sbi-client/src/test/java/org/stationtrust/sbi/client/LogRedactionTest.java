@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.stationtrust.logging.JsonLineEncoder;
 import org.stationtrust.logging.Redaction;
+import org.stationtrust.sbi.client.testing.RegistrationSession;
 import org.stationtrust.sbi.client.testing.SimulatorRig;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.FaultMode;
@@ -35,10 +36,10 @@ class LogRedactionTest {
         root.setLevel(ch.qos.logback.classic.Level.DEBUG);
         try (SimulatorRig rig = SimulatorRig.start()) {
             Device slap = rig.device(DeviceKind.FINGER_SLAP);
-            CaptureResult ok = rig.client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+            CaptureResult ok = new RegistrationSession(rig.client).capture(slap, CaptureRequest.fingers(1, List.of()));
             rig.simulated(DeviceKind.FINGER_SLAP).setFault(FaultMode.BROKEN_HASH_CHAIN);
             DeviceAnswerRejected rejected = assertThrows(DeviceAnswerRejected.class,
-                    () -> rig.client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of())));
+                    () -> new RegistrationSession(rig.client).capture(slap, CaptureRequest.fingers(1, List.of())));
 
             // As a program writes them: through the shared encoder.
             String logs = appender.list.stream().map(JsonLineEncoder::line).collect(Collectors.joining("\n"));

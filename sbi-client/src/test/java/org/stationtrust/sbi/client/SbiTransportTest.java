@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.sbi.client.testing.RawHttpServer;
+import org.stationtrust.sbi.client.internal.SbiHttpAnswer;
+import org.stationtrust.sbi.client.internal.SbiTransport;
+import org.stationtrust.sbi.client.internal.SbiVerb;
 import org.stationtrust.sbi.client.testing.RawHttpServer.RawAnswer;
+import org.stationtrust.sbi.client.testing.RawHttpServer;
 import org.stationtrust.testsupport.FreePorts;
 
 class SbiTransportTest {

@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,10 +15,12 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
-import org.stationtrust.logging.Redaction;
-import org.stationtrust.sbi.client.internal.JpegFrameReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stationtrust.logging.Redaction;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.JpegFrameStream;
+import org.stationtrust.sbi.client.RejectionReason;
 
 /**
  * One bounded HTTP exchange with an SBI service on 127.0.0.1 (custom verbs through OkHttp). Every call

@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 /** The SBI 0.9.5 HTTP verbs and their exact paths (docs/sbi-protocol.md "Transport"). */
 public enum SbiVerb {

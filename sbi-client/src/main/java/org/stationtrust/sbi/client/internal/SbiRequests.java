@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,7 +10,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.stationtrust.sbi.client.internal.Json;
+import org.stationtrust.sbi.client.CaptureRequest;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.HashChain;
 
 /**
  * Request bodies as deployed devices accept them (docs/sbi-protocol.md "Interop rules"): numbers as JSON

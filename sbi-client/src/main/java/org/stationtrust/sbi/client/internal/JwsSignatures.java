@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -8,6 +8,8 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.RejectionReason;
 
 /**
  * JWS signature check with the JDK's providers (RFC 7518 §3): RS* = PKCS#1 v1.5, PS* = RSASSA-PSS

@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -10,9 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.stationtrust.logging.Redaction;
-import org.stationtrust.sbi.client.internal.DeviceErrors;
-import org.stationtrust.sbi.client.internal.DigitalIds;
-import org.stationtrust.sbi.client.internal.Json;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceStatus;
+import org.stationtrust.sbi.client.DigitalId;
+import org.stationtrust.sbi.client.PortDevices;
+import org.stationtrust.sbi.client.RejectionReason;
+import org.stationtrust.sbi.client.UntrustedDevice;
 
 /**
  * Turns a MOSIPDISC and a MOSIPDINFO answer from one port into {@link Device}s: the device info JWS

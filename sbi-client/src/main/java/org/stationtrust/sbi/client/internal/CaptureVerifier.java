@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -12,8 +12,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.stationtrust.logging.Redaction;
-import org.stationtrust.sbi.client.internal.DeviceErrors;
-import org.stationtrust.sbi.client.internal.Json;
+import org.stationtrust.sbi.client.BiometricSample;
+import org.stationtrust.sbi.client.CaptureRequest;
+import org.stationtrust.sbi.client.CaptureResult;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DigitalId;
+import org.stationtrust.sbi.client.HashChain;
+import org.stationtrust.sbi.client.Modality;
+import org.stationtrust.sbi.client.RejectionReason;
+import org.stationtrust.sbi.client.SbiTimestamp;
 
 /**
  * Checks an RCAPTURE or CAPTURE answer (docs/sbi-protocol.md "What the station checks on every answer"), element by

@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 /** The raw answer of one SBI exchange: HTTP 200 and a body no larger than the configured cap. */
 public record SbiHttpAnswer(int port, SbiVerb verb, byte[] body, long elapsedNanos) {
@@ -12,7 +12,7 @@ public record SbiHttpAnswer(int port, SbiVerb verb, byte[] body, long elapsedNan
     }
 
     /** The body without a defensive copy, for parsers inside this library. */
-    byte[] bodyUnsafe() {
+    public byte[] bodyUnsafe() {
         return body;
     }
 

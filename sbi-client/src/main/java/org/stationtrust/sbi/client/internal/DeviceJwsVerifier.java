@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
@@ -15,7 +15,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.stationtrust.logging.Redaction;
-import org.stationtrust.sbi.client.internal.Json;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceTrustStore;
+import org.stationtrust.sbi.client.RejectionReason;
 
 /**
  * Verifies a device's compact JWS (SBI 0.9.5 "Signature"): algorithm on the allow-list ({@code none}
@@ -43,7 +45,7 @@ public final class DeviceJwsVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    static Set<String> checkedAlgorithms(Set<String> algorithms) {
+    public static Set<String> checkedAlgorithms(Set<String> algorithms) {
         if (algorithms.isEmpty()) {
             throw new IllegalArgumentException("allow at least one JWS algorithm (RS256 is the SBI default)");
         }
@@ -124,7 +126,7 @@ public final class DeviceJwsVerifier {
         return verified;
     }
 
-    static String name(X509Certificate c) {
+    public static String name(X509Certificate c) {
         return Redaction.deviceText(c.getSubjectX500Principal().getName(), 160);
     }
 

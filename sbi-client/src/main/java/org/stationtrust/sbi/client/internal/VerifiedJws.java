@@ -1,4 +1,4 @@
-package org.stationtrust.sbi.client;
+package org.stationtrust.sbi.client.internal;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
