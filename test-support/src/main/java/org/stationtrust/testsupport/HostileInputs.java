@@ -1,16 +1,17 @@
 package org.stationtrust.testsupport;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Random;
 
 /**
  * The shared test set of the redaction policy: secrets and biometric values as they reach a module's logging
  * (under their own key, or inside free text under an ordinary key or message). Every module that writes log lines,
  * audit records, error messages or reports runs its own output path over {@link #all()} and asserts
- * {@link #leaks(String)} is empty. Values are made here at class load from a fixed seed: no real secret exists.
+ * {@link #leaks(String)} is empty. Values are made here at class load, reproducibly (SHA-256 of a label): no real secret exists.
  */
 public final class HostileInputs {
     /**
@@ -38,40 +39,48 @@ public final class HostileInputs {
     public static final String SESSION_COOKIE;
 
     static {
-        Random random = new Random(20261206L);
-        byte[] record = new byte[96];
-        random.nextBytes(record);
+        byte[] record = bytes("finger record", 96);
         System.arraycopy("FIR\u0000010\u0000".getBytes(StandardCharsets.ISO_8859_1), 0, record, 0, 8);
         FINGER_RECORD_BASE64 = Base64.getEncoder().encodeToString(record);
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
-        byte[] signature = new byte[64];
-        random.nextBytes(signature);
+        byte[] signature = bytes("signature", 64);
         JWS = url.encodeToString("{\"alg\":\"ES256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + url.encodeToString(("{\"bioValue\":\"" + FINGER_RECORD_BASE64 + "\"}").getBytes(StandardCharsets.UTF_8))
                 + "." + url.encodeToString(signature);
-        OPERATOR_TOKEN = "sta_" + token(random);
-        ENROLLMENT_TOKEN = "ste_" + token(random);
-        STATION_TOKEN = "sts_" + token(random);
-        byte[] der = new byte[300];
-        random.nextBytes(der);
+        OPERATOR_TOKEN = "sta_" + token("operator");
+        ENROLLMENT_TOKEN = "ste_" + token("enrollment");
+        STATION_TOKEN = "sts_" + token("station");
+        byte[] der = bytes("ek certificate", 300);
         der[0] = 0x30;
         der[1] = (byte) 0x82;
         EK_CERTIFICATE_BASE64 = Base64.getEncoder().encodeToString(der);
-        byte[] key = new byte[121];
-        random.nextBytes(key);
+        byte[] key = bytes("private key", 121);
         PRIVATE_KEY_PEM = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key)
                 + "\n-----END PRIVATE KEY-----";
-        SESSION_COOKIE = token(random);
+        SESSION_COOKIE = token("session");
     }
 
     private HostileInputs() {
     }
 
-    private static String token(Random random) {
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    private static String token(String label) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(label, 32));
+    }
+
+    /** Reproducible bytes that look random: SHA-256 of the label and a counter, repeated. */
+    private static byte[] bytes(String label, int length) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            byte[] out = new byte[length];
+            for (int i = 0, counter = 0; i < length; i += 32, counter++) {
+                byte[] block = sha256.digest((label + "/" + counter).getBytes(StandardCharsets.UTF_8));
+                System.arraycopy(block, 0, out, i, Math.min(32, length - i));
+            }
+            return out;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static String lastPemLine() {

@@ -69,8 +69,9 @@ public final class TestPostgres implements AutoCloseable {
 
     /** Creates a database and returns its JDBC URL. */
     public String createDatabase(String name) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                "postgres", ""); Statement s = c.createStatement()) {
+        // Trust authentication: the user is named in the URL, there is no password.
+        try (Connection c = DriverManager.getConnection(url("postgres") + "?user=postgres");
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
         return url(name);
@@ -126,7 +127,7 @@ public final class TestPostgres implements AutoCloseable {
         if (asPostgres && isRoot()) full.addAll(List.of("runuser", "-u", "postgres", "--"));
         full.addAll(command);
         Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("command failed: " + String.join(" ", full) + "\n" + out);
         }

@@ -183,7 +183,7 @@ class Iso19794CheckTest {
         assertEquals(List.of(), IsoProvenanceRules.qualityAdvisories(IsoRecordReader.read(both, "Finger")));
         assertEquals(List.of(), judge(named, "Finger", "Left IndexFinger", true, false));
 
-        org.stationtrust.ctk.internal.testing.TestDevice device = org.stationtrust.ctk.internal.testing.TestDevice.create();
+        org.stationtrust.ctk.testing.TestDevice device = org.stationtrust.ctk.testing.TestDevice.create();
         Observation o = device.goodLeftSlap();
         for (int i = 0; i < o.elements.size(); i++) {
             Observation.CaptureElement old = o.elements.get(i);
