@@ -57,6 +57,7 @@ public final class Iso19794Check implements Check {
                 String subType = e.payload().path("bioSubType").asText("UNKNOWN");
                 fields(r, subType, rules.mosip(), auth).forEach(p -> problems.add(where + " " + p));
                 IsoProvenanceRules.qualityAdvisories(r).forEach(a -> advisories.add(where + " " + a));
+                IsoProvenanceRules.landmarkCodeAdvisories(r).forEach(a -> advisories.add(where + " " + a));
                 encodings.add(r.codec().name());
                 ImageDecoder.Decoded d = ImageDecoder.decode(r);
                 decodeNanos += d.decodeNanos();

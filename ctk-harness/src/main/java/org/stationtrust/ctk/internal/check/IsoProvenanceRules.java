@@ -74,21 +74,40 @@ final class IsoProvenanceRules {
                         + " point, 2 anthropometric 2D, 3 anthropometric 3D)");
                 continue;
             }
-            if (l.type() == 1) {
-                int group = l.code() >> 4;
-                int point = l.code() & 0x0F;
-                Integer last = MPEG4_POINTS.get(group);
-                if (last == null || point < 1 || point > last) {
-                    p.add(String.format("%s has MPEG-4 code 0x%02X (%d.%d), which is no feature point of ISO/IEC"
-                            + " 14496-2 Annex C or 19794-5 (groups 2-12); write the group in the high four bits and the"
-                            + " point in the low four", which, l.code(), group, point));
-                }
-            }
             if (l.type() != 3 && (l.x() >= r.width() || l.y() >= r.height())) {
                 p.add(which + " lies at (" + l.x() + ", " + l.y() + "), outside the " + r.width() + "x" + r.height()
                         + " image its coordinates refer to");
             }
         }
+    }
+
+    /**
+     * MPEG-4 feature point codes outside our table of ISO/IEC 14496-2 Annex C and 19794-5 (groups 2-12). A warning,
+     * not a failure: the table was written without the standards' text at hand, so a code it lacks may still be
+     * valid, and a false red is worse than a missed advisory.
+     */
+    static List<String> landmarkCodeAdvisories(IsoRecord r) {
+        List<String> out = new java.util.ArrayList<>();
+        if (r.face() == null) {
+            return out;
+        }
+        List<IsoRecord.Landmark> points = r.face().landmarks();
+        for (int i = 0; i < points.size(); i++) {
+            IsoRecord.Landmark l = points.get(i);
+            if (l.type() != 1) {
+                continue;
+            }
+            int group = l.code() >> 4;
+            int point = l.code() & 0x0F;
+            Integer last = MPEG4_POINTS.get(group);
+            if (last == null || point < 1 || point > last) {
+                out.add(String.format("landmark point %d of %d has MPEG-4 code 0x%02X (%d.%d), which is not in our table"
+                        + " of feature points (ISO/IEC 14496-2 Annex C, 19794-5 groups 2-12); check that the group is in"
+                        + " the high four bits and the point in the low four", i + 1, points.size(), l.code(), group,
+                        point));
+            }
+        }
+        return out;
     }
 
     /** The face record's descriptive fields as MOSIP's enumerations allow them (mosip profile). */
