@@ -12,16 +12,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.scanner.testing.LocalPostgres;
 import org.stationtrust.scanner.testing.Samples;
+import org.stationtrust.testsupport.TestPostgres;
 
 /** The JDBC path on PostgreSQL: text, bytea, jsonb and array columns in two schemas; clean rows stay clean. */
 class PostgresScanTest {
 
     @Test
     void findsPlantedValuesInEveryColumnTypeAndSchemaOfAPostgresDatabase() throws Exception {
-        assumeTrue(LocalPostgres.binaries() != null, "PostgreSQL is not installed (apt-get install -y postgresql)");
-        try (LocalPostgres pg = LocalPostgres.start()) {
+        assumeTrue(TestPostgres.binaries() != null, "PostgreSQL is not installed (apt-get install -y postgresql)");
+        try (TestPostgres pg = TestPostgres.start()) {
             String url = pg.url("postgres");
             byte[] face = Samples.record("FAC\0" + "030\0");
             String token = "ste_" + Samples.b64url(Samples.random(32));

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.ctk.internal.testing.SimulatorFixture;
+import org.stationtrust.ctk.testing.SimulatorFixture;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.FaultMode;
 import org.stationtrust.sbi.simulator.SimulatedDevice;

@@ -20,7 +20,7 @@ import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.ctk.internal.testing.SimulatorFixture;
+import org.stationtrust.ctk.testing.SimulatorFixture;
 
 class HarnessKeyTest {
     private static final HarnessKey KEY = SimulatorFixture.KEY;

@@ -3,14 +3,12 @@ package org.stationtrust.ctk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,18 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.stationtrust.ctk.internal.testing.MiniJsonSchema;
-import org.stationtrust.ctk.internal.testing.SimulatorFixture;
+import org.stationtrust.ctk.testing.MiniJsonSchema;
+import org.stationtrust.ctk.testing.SimulatorFixture;
 import org.stationtrust.sbi.client.DeviceTrustStore;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.SbiFormat;
 import org.stationtrust.sbi.simulator.SbiSimulator;
 import org.stationtrust.sbi.simulator.SimulatedDevice;
 import org.stationtrust.sbi.simulator.SimulatorConfig;
+import org.stationtrust.testsupport.HeadlessChromium;
 import org.w3c.dom.Document;
 
 /**
@@ -49,8 +47,6 @@ import org.w3c.dom.Document;
  * need a person, and a JSON report whose detached signature verifies and breaks on a one-byte change.
  */
 class LabReportTest {
-    static final String CHROMIUM = "/usr/bin/chromium";
-    static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -162,23 +158,12 @@ class LabReportTest {
 
     @Test
     void headlessChromiumRendersTheSummaryFactsInTheFirstScreen() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
-                "needs Debian chromium and chromium-driver: apt-get install -y chromium chromium-driver");
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        System.setProperty("SE_OFFLINE", "true");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        ChromeDriver browser = new ChromeDriver(service, options);
+        WebDriver browser = HeadlessChromium.start(dir);
         try {
             browser.manage().window().setSize(new Dimension(1400, 1600));
             browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
             browser.get(dir.resolve(Reports.HTML).toUri().toString());
-            byte[] png = browser.getScreenshotAs(OutputType.BYTES);
+            byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
             Files.write(dir.resolve("ctk-report.png"), png);
             BufferedImage shot = ImageIO.read(new ByteArrayInputStream(png));
             assertTrue(shot.getWidth() >= 1000 && shot.getHeight() >= 1000, shot.getWidth() + "x" + shot.getHeight());

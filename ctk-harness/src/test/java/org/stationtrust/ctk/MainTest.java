@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.ctk.internal.testing.SimulatorFixture;
+import org.stationtrust.ctk.testing.SimulatorFixture;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.FaultMode;
 import org.stationtrust.sbi.simulator.SimulatedDevice;

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.stationtrust.ctk.CaseResult.Outcome;
-import org.stationtrust.ctk.internal.testing.SimulatorFixture;
+import org.stationtrust.ctk.testing.SimulatorFixture;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.SbiFormat;
 import org.stationtrust.sbi.simulator.SbiSimulator;

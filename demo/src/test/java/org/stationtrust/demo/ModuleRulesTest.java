@@ -19,6 +19,7 @@ class ModuleRulesTest {
     /** Root package of each module that has an internal API boundary. */
     private static final List<String> MODULE_ROOTS = List.of(
             "org.stationtrust.tpm",
+            "org.stationtrust.logging",
             "org.stationtrust.protocol",
             "org.stationtrust.sbi.client",
             "org.stationtrust.sbi.simulator",
@@ -46,6 +47,39 @@ class ModuleRulesTest {
     }
 
     @Test
+    void theLoggingModuleDependsOnNothingOfOurs() {
+        noClasses().that().resideInAPackage("org.stationtrust.logging..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.stationtrust.tpm..", "org.stationtrust.protocol..", "org.stationtrust.sbi..",
+                        "org.stationtrust.server..", "org.stationtrust.agent..", "org.stationtrust.ctk..",
+                        "org.stationtrust.scanner..", "org.stationtrust.demo..", "org.stationtrust.testsupport..")
+                .check(production);
+    }
+
+    /** One redaction policy (docs/logging.md): no module keeps its own list of secrets or its own log line format. */
+    @Test
+    void onlyTheLoggingModuleDefinesRedactionOrALogLineFormat() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+                .that().haveSimpleNameContaining("Redact")
+                .should().resideInAPackage("org.stationtrust.logging..")
+                .check(production);
+        noClasses().that().resideOutsideOfPackage("org.stationtrust.logging..")
+                .should().beAssignableTo("ch.qos.logback.core.encoder.Encoder")
+                .orShould().beAssignableTo("ch.qos.logback.core.pattern.Converter")
+                .orShould().beAssignableTo("ch.qos.logback.core.Layout")
+                .check(production);
+    }
+
+    @Test
+    void noProductionClassUsesTheTestSupportModule() {
+        assertTrue(production.stream().anyMatch(c -> c.getPackageName().startsWith("org.stationtrust.testsupport")),
+                "test-support is on this test's classpath, so the rule below is not vacuous");
+        noClasses().that().resideOutsideOfPackage("org.stationtrust.testsupport..")
+                .should().dependOnClassesThat().resideInAPackage("org.stationtrust.testsupport..")
+                .check(production);
+    }
+
+    @Test
     void tpmDependsOnNothingOfOurs() {
         noClasses().that().resideInAPackage("org.stationtrust.tpm..")
                 .should().dependOnClassesThat().resideInAnyPackage(
@@ -60,6 +94,19 @@ class ModuleRulesTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "org.stationtrust.tpm..", "org.stationtrust.sbi.simulator..", "org.stationtrust.server..",
                         "org.stationtrust.agent..", "org.stationtrust.ctk..", "org.stationtrust.demo..")
+                .check(production);
+    }
+
+    /** sbi-client's public API is what its users call; the transport and the verifiers behind it are internal. */
+    @Test
+    void sbiClientKeepsItsTransportRequestsAndVerifiersInternal() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+                .that().resideInAPackage("org.stationtrust.sbi.client..")
+                .and().haveSimpleNameEndingWith("Verifier").or().haveSimpleNameStartingWith("Sbi")
+                .and().resideInAPackage("org.stationtrust.sbi.client..")
+                .and().doNotHaveSimpleName("SbiClient").and().doNotHaveSimpleName("SbiClientConfig")
+                .and().doNotHaveSimpleName("SbiTimestamp")
+                .should().resideInAPackage("org.stationtrust.sbi.client.internal..")
                 .check(production);
     }
 

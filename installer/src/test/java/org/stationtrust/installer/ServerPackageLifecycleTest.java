@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.internal.testing.TestPostgres;
+import org.stationtrust.testsupport.TestPostgres;
 
 /**
  * The server package's life on this machine, in order: install, configure TLS, run on SQLite (migrations on

@@ -26,7 +26,7 @@ import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ConnectionLimiter;
-import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;

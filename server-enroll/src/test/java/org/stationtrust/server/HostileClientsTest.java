@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -38,6 +37,7 @@ import org.stationtrust.server.internal.testing.RawHttp;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.FreePorts;
 
 /**
  * Hostile clients against a real server on loopback (issue 13, "Proof"): each attacker sits on its own loopback
@@ -152,10 +152,7 @@ class HostileClientsTest {
         String url = "jdbc:sqlite:" + dir.resolve("mem.db");
         assertEquals(0, ServerCommand.run(new String[] {"migrate", "--db", url}));
         String token = cliTokenFor(url);
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         Path log = dir.resolve("server.log");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process server = new ProcessBuilder(javaBin, "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp",

@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.stationtrust.testsupport.FreePorts;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
 import org.stationtrust.tpm.simulator.SoftwareTpmExtension;
 
@@ -45,10 +44,7 @@ class TpmConnectionTest {
 
     @Test
     void aSimulatorThatIsDownIsReportedAsUnreachable() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         TpmUnreachable e = assertThrows(TpmUnreachable.class, () -> TpmConnection.open("swtpm:127.0.0.1:" + port));
         assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
     }

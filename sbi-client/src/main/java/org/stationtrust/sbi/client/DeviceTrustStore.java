@@ -25,7 +25,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.stationtrust.sbi.client.internal.Redaction;
+import org.stationtrust.logging.Redaction;
+import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
 
 /**
  * The device-provider CAs the station trusts. {@link #check} validates a device certificate chain:

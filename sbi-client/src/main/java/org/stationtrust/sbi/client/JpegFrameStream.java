@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Optional;
 import okhttp3.Response;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.internal.JpegFrameReader;
 
 /**
@@ -17,7 +18,8 @@ public final class JpegFrameStream implements Closeable {
     private int frames;
     private boolean closed;
 
-    JpegFrameStream(JpegFrameReader reader, Response response) {
+    /** Made by the library's transport when a device answers a STREAM request; callers get one from {@link SbiClient#stream}. */
+    public JpegFrameStream(JpegFrameReader reader, Response response) {
         this.reader = reader;
         this.response = response;
     }
@@ -39,7 +41,7 @@ public final class JpegFrameStream implements Closeable {
                 return Optional.empty();
             }
             throw new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, "the STREAM broke after " + frames
-                    + " frames (" + org.stationtrust.sbi.client.internal.Redaction.deviceText(e.getMessage()) + ")", e);
+                    + " frames (" + Redaction.deviceText(e.getMessage()) + ")", e);
         }
     }
 

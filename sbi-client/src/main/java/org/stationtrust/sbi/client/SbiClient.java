@@ -16,6 +16,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stationtrust.sbi.client.internal.CaptureVerifier;
+import org.stationtrust.sbi.client.internal.DeviceInfoVerifier;
+import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
+import org.stationtrust.sbi.client.internal.SbiHttpAnswer;
+import org.stationtrust.sbi.client.internal.SbiRequests;
+import org.stationtrust.sbi.client.internal.SbiTransport;
+import org.stationtrust.sbi.client.internal.SbiVerb;
 
 /**
  * The station's SBI 0.9.5 client: discovers devices on 127.0.0.1, captures, and accepts an answer only
@@ -47,23 +54,6 @@ public final class SbiClient implements AutoCloseable {
 
     public SbiClientConfig config() {
         return config;
-    }
-
-    /** The bounded transport this client uses (for compliance tooling). */
-    public SbiTransport transport() {
-        return transport;
-    }
-
-    public DeviceJwsVerifier jwsVerifier() {
-        return jwsVerifier;
-    }
-
-    public DeviceInfoVerifier deviceInfoVerifier() {
-        return infoVerifier;
-    }
-
-    public CaptureVerifier captureVerifier() {
-        return captureVerifier;
     }
 
     /**
@@ -152,12 +142,13 @@ public final class SbiClient implements AutoCloseable {
                 + device.deviceId());
     }
 
-    /** Starts a registration session (a fresh hash chain). */
-    public Registration newRegistration() {
-        return new Registration(this);
-    }
-
-    /** One verified RCAPTURE continuing {@code previous}; prefer {@link Registration#capture}. */
+    /**
+     * One verified RCAPTURE continuing {@code previous}, the chain of this person's registration
+     * (docs/sbi-protocol.md "Hash chain"): the first capture sends {@link HashChain#start()}, each next one
+     * {@code HashChain.continueFrom(result.lastHash())} of the last verified capture. A rejected capture leaves the
+     * chain where it was, so the operator can retry. The caller keeps the chain (durably, if captures outlive the
+     * process) and moves it on only once it has kept the result.
+     */
     public CaptureResult registrationCapture(Device device, CaptureRequest request, HashChain previous)
             throws DeviceAnswerRejected {
         return capture(device, request, CaptureVerifier.Purpose.REGISTRATION, previous, null);

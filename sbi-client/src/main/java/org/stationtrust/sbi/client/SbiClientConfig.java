@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
 
 /**
  * Validated client configuration. Defaults are the secure choice: RS256 only, ±5 min skew, 16 MiB

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.sbi.client.testing.RegistrationSession;
 import org.stationtrust.sbi.client.testing.SimulatorRig;
 import org.stationtrust.sbi.client.testing.TestPki;
 import org.stationtrust.sbi.simulator.DeviceKind;
@@ -49,7 +50,7 @@ class AuthenticationCaptureTest {
 
             sim.setFault(FaultMode.NONE);
             DeviceAnswerRejected purpose = assertThrows(DeviceAnswerRejected.class,
-                    () -> client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of())));
+                    () -> new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of())));
             assertEquals(RejectionReason.PURPOSE_MISMATCH, purpose.reason());
         }
     }

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.sbi.client.internal.SbiRequests;
 import org.stationtrust.sbi.client.testing.FixtureDevice;
 import org.stationtrust.sbi.client.testing.RawHttpServer;
+import org.stationtrust.sbi.client.testing.RegistrationSession;
 import org.stationtrust.sbi.client.testing.TestClients;
 import org.stationtrust.sbi.client.testing.TestPki;
 
@@ -57,12 +59,12 @@ class CaptureVerificationTest {
 
     private RejectionReason capture() {
         return assertThrows(DeviceAnswerRejected.class,
-                () -> client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()))).reason();
+                () -> new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of()))).reason();
     }
 
     @Test
     void aValidSlapVerifiesAndCarriesTheTransactionIdAndHashes() throws Exception {
-        Registration registration = client.newRegistration();
+        RegistrationSession registration = new RegistrationSession(client);
         CaptureResult left = registration.capture(slap, CaptureRequest.fingers(1, List.of()));
         assertEquals(4, left.samples().size());
         assertEquals(left.lastHash(), registration.previousHash());
@@ -103,7 +105,7 @@ class CaptureVerificationTest {
                     p.put("bioSubType", "Left LittleFinger");
                 }
             };
-            client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of("Left LittleFinger")));
+            new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of("Left LittleFinger")));
         });
         assertEquals(RejectionReason.BIO_SUBTYPE_NOT_REQUESTED, e.reason());
     }
@@ -135,11 +137,11 @@ class CaptureVerificationTest {
     void acceptsTimestampsWithAndWithoutMillis() throws Exception {
         Instant seconds = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         fixture.editPayload = p -> p.put("timestamp", seconds.toString());
-        CaptureResult whole = client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+        CaptureResult whole = new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of()));
         assertTrue(whole.samples().stream().allMatch(s -> s.timestamp().equals(seconds)), "parsed without millis");
         Instant millis = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
         fixture.editPayload = p -> p.put("timestamp", millis.toString());
-        CaptureResult precise = client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+        CaptureResult precise = new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of()));
         assertTrue(precise.samples().stream().allMatch(s -> s.timestamp().equals(millis)), "parsed with millis");
     }
 
@@ -148,7 +150,7 @@ class CaptureVerificationTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String digits = now.toString().replace("Z", "+0000");
         fixture.editPayload = p -> p.put("timestamp", digits);
-        CaptureResult result = client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+        CaptureResult result = new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of()));
         assertTrue(result.samples().stream().allMatch(s -> s.timestamp().equals(now)), "parsed " + digits);
     }
 
@@ -173,14 +175,14 @@ class CaptureVerificationTest {
     @Test
     void acceptsANumericQualityAtTheThreshold() throws Exception {
         fixture.editPayload = p -> p.put("qualityScore", 40);
-        CaptureResult r = client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+        CaptureResult r = new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of()));
         assertEquals(40.0, r.samples().get(0).qualityScore());
     }
 
     @Test
     void rejectsAQualityBelowTheRequestedScore() {
         fixture.editPayload = p -> p.put("qualityScore", "80");
-        DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> client.newRegistration()
+        DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> new RegistrationSession(client)
                 .capture(slap, CaptureRequest.fingers(1, List.of()).withRequestedScore(90)));
         assertEquals(RejectionReason.QUALITY_BELOW_THRESHOLD, e.reason());
     }
@@ -202,7 +204,7 @@ class CaptureVerificationTest {
 
     @Test
     void aRejectedCaptureLeavesTheRegistrationChainUntouched() throws Exception {
-        Registration registration = client.newRegistration();
+        RegistrationSession registration = new RegistrationSession(client);
         fixture.editAnswer = a -> ((ObjectNode) a.get("biometrics").get(0)).put("hash", "00".repeat(32));
         assertThrows(DeviceAnswerRejected.class, () -> registration.capture(slap, CaptureRequest.fingers(1, List.of())));
         assertEquals(HashChain.START_HEX, registration.previousHash());

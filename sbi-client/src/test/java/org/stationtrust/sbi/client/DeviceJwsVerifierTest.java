@@ -15,13 +15,15 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
+import org.stationtrust.sbi.client.internal.VerifiedJws;
 import org.stationtrust.sbi.client.testing.TestPki;
+import org.stationtrust.testsupport.MovableClock;
 
 class DeviceJwsVerifierTest {
     private static final TestPki PKI = new TestPki("Trusted Provider CA");
@@ -144,14 +146,14 @@ class DeviceJwsVerifierTest {
 
     @Test
     void aChainIsValidatedOnceButItsValidityIsCheckedEveryTime() throws Exception {
-        MutableClock clock = new MutableClock(Instant.now());
+        MovableClock clock = MovableClock.frozenNow();
         DeviceTrustStore store = DeviceTrustStore.of(PKI.caList());
         DeviceJwsVerifier v = new DeviceJwsVerifier(store, Set.of("RS256"), clock);
         String jws = TestPki.signRs256(PAYLOAD, PKI.deviceKeys.getPrivate(), PKI.device);
         v.verify(jws, "a");
         v.verify(jws, "b");
         assertEquals(1, store.cachedChains());
-        clock.now = PKI.device.getNotAfter().toInstant().plusSeconds(60);
+        clock.set(PKI.device.getNotAfter().toInstant().plusSeconds(60));
         DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> v.verify(jws, "c"));
         assertEquals(RejectionReason.CERTIFICATE_EXPIRED, e.reason());
     }
@@ -174,28 +176,5 @@ class DeviceJwsVerifierTest {
         new DeviceJwsVerifier(pkcs12, Set.of("RS256"), Clock.systemUTC())
                 .verify(TestPki.signRs256(PAYLOAD, PKI.deviceKeys.getPrivate(), PKI.device), "x");
         assertThrows(java.io.IOException.class, () -> DeviceTrustStore.fromPemDirectory(Files.createDirectory(dir.resolve("empty"))));
-    }
-
-    static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

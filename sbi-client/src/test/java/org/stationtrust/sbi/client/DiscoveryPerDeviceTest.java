@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.stationtrust.sbi.client.testing.FixtureDevice;
 import org.stationtrust.sbi.client.testing.RawHttpServer;
 import org.stationtrust.sbi.client.testing.RawHttpServer.RawAnswer;
+import org.stationtrust.sbi.client.testing.RegistrationSession;
 import org.stationtrust.sbi.client.testing.TestClients;
 import org.stationtrust.sbi.client.testing.TestPki;
 
@@ -76,7 +77,7 @@ class DiscoveryPerDeviceTest {
             server.handler(request -> twoDevices(fixture, request));
 
             Device slap = client.discover().first(Modality.FINGER).orElseThrow();
-            CaptureResult left = client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+            CaptureResult left = new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of()));
 
             assertEquals(4, left.samples().size());
         }

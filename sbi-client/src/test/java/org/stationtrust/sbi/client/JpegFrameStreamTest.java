@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.sbi.client.testing.RawHttpServer;
+import org.stationtrust.sbi.client.internal.SbiRequests;
+import org.stationtrust.sbi.client.internal.SbiTransport;
 import org.stationtrust.sbi.client.testing.RawHttpServer.RawAnswer;
+import org.stationtrust.sbi.client.testing.RawHttpServer;
 
 /** STREAM parsing by each part's Content-Length, whatever the boundary lines look like. */
 class JpegFrameStreamTest {

@@ -13,10 +13,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-import org.stationtrust.sbi.client.internal.Redaction;
+import org.stationtrust.logging.JsonLineEncoder;
+import org.stationtrust.logging.Redaction;
+import org.stationtrust.sbi.client.testing.RegistrationSession;
 import org.stationtrust.sbi.client.testing.SimulatorRig;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.FaultMode;
+import org.stationtrust.testsupport.HostileInputs;
 
 /** Logs name captures by transactionId and never carry bioValue, certificates, keys or images. */
 class LogRedactionTest {
@@ -33,12 +36,13 @@ class LogRedactionTest {
         root.setLevel(ch.qos.logback.classic.Level.DEBUG);
         try (SimulatorRig rig = SimulatorRig.start()) {
             Device slap = rig.device(DeviceKind.FINGER_SLAP);
-            CaptureResult ok = rig.client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+            CaptureResult ok = new RegistrationSession(rig.client).capture(slap, CaptureRequest.fingers(1, List.of()));
             rig.simulated(DeviceKind.FINGER_SLAP).setFault(FaultMode.BROKEN_HASH_CHAIN);
             DeviceAnswerRejected rejected = assertThrows(DeviceAnswerRejected.class,
-                    () -> rig.client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of())));
+                    () -> new RegistrationSession(rig.client).capture(slap, CaptureRequest.fingers(1, List.of())));
 
-            String logs = appender.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
+            // As a program writes them: through the shared encoder.
+            String logs = appender.list.stream().map(JsonLineEncoder::line).collect(Collectors.joining("\n"));
             assertTrue(logs.contains("transactionId=" + ok.transactionId()));
             assertTrue(logs.contains("transactionId=" + rejected.transactionId().orElseThrow()));
             assertTrue(logs.contains("reason=HASH_CHAIN_BROKEN"));
@@ -80,5 +84,13 @@ class LogRedactionTest {
         assertFalse(safe.contains("\n"));
         assertTrue(safe.length() < 120, safe);
         assertEquals("(none)", Redaction.deviceText(null));
+    }
+
+    @Test
+    void deviceTextFromAHostileDeviceCarriesNoSecretOfTheSharedSet() {
+        for (HostileInputs.Hostile h : HostileInputs.caughtInText()) {
+            String safe = Redaction.deviceText(h.text(), 10_000);
+            assertEquals(List.of(), HostileInputs.leaks(safe), safe);
+        }
     }
 }

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.stationtrust.sbi.client.internal.CaptureVerifier;
+import org.stationtrust.sbi.client.internal.DeviceInfoVerifier;
+import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
 import org.stationtrust.sbi.client.internal.JpegFrameReader;
 import org.stationtrust.sbi.client.testing.TestPki;
 

@@ -13,6 +13,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.stationtrust.sbi.client.internal.SbiRequests;
 import org.stationtrust.sbi.client.testing.SimulatorRig;
 import org.stationtrust.sbi.simulator.DeviceKind;
 

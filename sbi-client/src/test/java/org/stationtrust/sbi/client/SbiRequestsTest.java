@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.sbi.client.internal.SbiRequests;
 
 class SbiRequestsTest {
     private static final ObjectMapper JSON = new ObjectMapper();

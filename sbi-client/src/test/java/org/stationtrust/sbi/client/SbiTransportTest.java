@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.sbi.client.testing.RawHttpServer;
+import org.stationtrust.sbi.client.internal.SbiHttpAnswer;
+import org.stationtrust.sbi.client.internal.SbiTransport;
+import org.stationtrust.sbi.client.internal.SbiVerb;
 import org.stationtrust.sbi.client.testing.RawHttpServer.RawAnswer;
+import org.stationtrust.sbi.client.testing.RawHttpServer;
+import org.stationtrust.testsupport.FreePorts;
 
 class SbiTransportTest {
     private final SbiTransport transport = new SbiTransport(64 * 1024);
@@ -101,10 +104,7 @@ class SbiTransportTest {
 
     @Test
     void aClosedPortIsUnreachable() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         int p = port;
         assertEquals(RejectionReason.DEVICE_UNREACHABLE, assertThrows(DeviceAnswerRejected.class,
                 () -> transport.exchange(p, SbiVerb.MOSIPDISC, new byte[0], DEADLINE)).reason());

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.sbi.client.testing.RegistrationSession;
 import org.stationtrust.sbi.client.testing.SimulatorRig;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.FaultMode;
@@ -75,7 +76,7 @@ class SimulatorFaultModeTest {
 
     private void rejects(FaultMode fault) throws Exception {
         RejectionReason expected = EXPECTED.get(fault);
-        Registration registration = rig.client.newRegistration();
+        RegistrationSession registration = new RegistrationSession(rig.client);
         registration.capture(slap, CaptureRequest.fingers(1, List.of()));
         String chainBefore = registration.previousHash();
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.sbi.client.testing.RegistrationSession;
 import org.stationtrust.sbi.client.testing.SimulatorRig;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.SimulatedDevice;
@@ -65,7 +66,7 @@ class SimulatorInteropTest {
         Device slap = rig.device(DeviceKind.FINGER_SLAP);
         Device iris = rig.device(DeviceKind.IRIS_DOUBLE);
         Device face = rig.device(DeviceKind.FACE);
-        Registration registration = rig.client.newRegistration();
+        RegistrationSession registration = new RegistrationSession(rig.client);
         List<CaptureResult> results = new ArrayList<>();
         List<String> previousHashes = new ArrayList<>();
         for (Object[] step : new Object[][] {
@@ -94,7 +95,7 @@ class SimulatorInteropTest {
 
     @Test
     void capturesWithExceptionsAndTheFaceExceptionPhoto() throws Exception {
-        Registration registration = rig.client.newRegistration();
+        RegistrationSession registration = new RegistrationSession(rig.client);
         CaptureResult slap = registration.capture(rig.device(DeviceKind.FINGER_SLAP),
                 CaptureRequest.fingers(2, List.of("Right LittleFinger", "Right RingFinger")));
         assertEquals(List.of("Right IndexFinger", "Right MiddleFinger"),
@@ -117,7 +118,7 @@ class SimulatorInteropTest {
         assertEquals(Optional.empty(), iris.certificate());
         assertFalse(rig.discover().trusted().stream().anyMatch(d -> d.port() == sim.port()));
         DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class,
-                () -> rig.client.newRegistration().capture(iris, CaptureRequest.irises(3, List.of())));
+                () -> new RegistrationSession(rig.client).capture(iris, CaptureRequest.irises(3, List.of())));
         assertEquals(RejectionReason.NOT_REGISTERED, e.reason());
     }
 
@@ -129,14 +130,14 @@ class SimulatorInteropTest {
         Device busy = rig.client.refresh(face);
         assertEquals(DeviceStatus.BUSY, busy.status());
         assertEquals(RejectionReason.DEVICE_BUSY, assertThrows(DeviceAnswerRejected.class,
-                () -> rig.client.newRegistration().capture(busy, CaptureRequest.face())).reason());
+                () -> new RegistrationSession(rig.client).capture(busy, CaptureRequest.face())).reason());
         sim.setStatus(org.stationtrust.sbi.simulator.DeviceStatus.NOT_READY);
         Device notReady = rig.client.refresh(face);
         assertEquals(RejectionReason.DEVICE_NOT_READY, assertThrows(DeviceAnswerRejected.class,
-                () -> rig.client.newRegistration().capture(notReady, CaptureRequest.face())).reason());
+                () -> new RegistrationSession(rig.client).capture(notReady, CaptureRequest.face())).reason());
         // The device answers 110 itself too, if the station captures with a stale view.
         assertEquals(RejectionReason.DEVICE_NOT_READY, assertThrows(DeviceAnswerRejected.class,
-                () -> rig.client.newRegistration().capture(face, CaptureRequest.face())).reason());
+                () -> new RegistrationSession(rig.client).capture(face, CaptureRequest.face())).reason());
     }
 
     @Test
@@ -146,7 +147,7 @@ class SimulatorInteropTest {
         sim.rotateKey();
         Device after = rig.client.refresh(before);
         assertNotEquals(before.certificate(), after.certificate());
-        assertEquals(4, rig.client.newRegistration().capture(after, CaptureRequest.fingers(1, List.of())).samples().size());
+        assertEquals(4, new RegistrationSession(rig.client).capture(after, CaptureRequest.fingers(1, List.of())).samples().size());
     }
 
     @Test
@@ -154,7 +155,7 @@ class SimulatorInteropTest {
         SimulatedDevice sim = rig.simulated(DeviceKind.FACE);
         sim.setBiometricPresented(false);
         long start = System.nanoTime();
-        DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> rig.client.newRegistration()
+        DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> new RegistrationSession(rig.client)
                 .capture(rig.device(DeviceKind.FACE), CaptureRequest.face().withTimeout(Duration.ofSeconds(1))));
         assertEquals(RejectionReason.DEVICE_ERROR, e.reason());
         assertTrue(e.getMessage().contains("101"), e.getMessage());
@@ -164,7 +165,7 @@ class SimulatorInteropTest {
     @Test
     void repeatedCapturesPayForTheTrustPathOnce() throws Exception {
         Device slap = rig.device(DeviceKind.FINGER_SLAP);
-        Registration registration = rig.client.newRegistration();
+        RegistrationSession registration = new RegistrationSession(rig.client);
         registration.capture(slap, CaptureRequest.fingers(1, List.of()));
         int chains = rig.client.config().trustStore().cachedChains();
         assertTrue(chains >= 1, "the device chain was validated and cached");
@@ -207,7 +208,7 @@ class SimulatorInteropTest {
         Device slap = rig.device(DeviceKind.FINGER_SLAP);
         try (JpegFrameStream stream = rig.client.stream(slap, 1, Duration.ofSeconds(10))) {
             assertTrue(stream.nextFrame().isPresent());
-            rig.client.newRegistration().capture(slap, CaptureRequest.fingers(1, List.of()));
+            new RegistrationSession(rig.client).capture(slap, CaptureRequest.fingers(1, List.of()));
             long start = System.nanoTime();
             while (stream.nextFrame().isPresent()) {
                 assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "stream did not end");

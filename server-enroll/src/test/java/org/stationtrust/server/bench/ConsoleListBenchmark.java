@@ -19,8 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.server.internal.testing.ConsoleFleet;
-import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.TestPostgres;
 
 /**
  * The admin console's machine list at fleet size: 100,000 generated machines (ConsoleFleet) on SQLite and on

@@ -25,8 +25,8 @@ import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
 import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.TestPostgres;
 
 /**
  * Many software stations enroll (enroll, activate, approval, attest) against two server instances on one

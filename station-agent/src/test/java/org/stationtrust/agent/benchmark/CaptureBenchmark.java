@@ -1,13 +1,12 @@
 package org.stationtrust.agent.benchmark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.stationtrust.bench.BenchFigures.benchFigure;
 import static org.stationtrust.bench.BenchFigures.writeBenchFigures;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,12 +29,14 @@ import org.stationtrust.agent.testing.AgentClient;
 import org.stationtrust.agent.testing.DroppingReceiver;
 import org.stationtrust.agent.testing.StationFixture;
 import org.stationtrust.sbi.client.CaptureRequest;
+import org.stationtrust.sbi.client.CaptureResult;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceTrustStore;
+import org.stationtrust.sbi.client.HashChain;
 import org.stationtrust.sbi.client.Modality;
-import org.stationtrust.sbi.client.Registration;
 import org.stationtrust.sbi.client.SbiClient;
 import org.stationtrust.sbi.client.SbiClientConfig;
+import org.stationtrust.testsupport.FreePorts;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmConnection;
@@ -64,7 +66,7 @@ class CaptureBenchmark {
         String loadBefore = loadAverage();
         try (StationFixture station = new StationFixture(dir); DroppingReceiver server = new DroppingReceiver()) {
             List<Double> sign = tpmSignatures(station);
-            int port = freePort();
+            int port = FreePorts.loopback();
             Path config = station.writeConfig("bench", "server:\n  url: " + server.baseUrl() + "\n"
                     + "queue:\n  initial_backoff_ms: 100\n  max_backoff_seconds: 5\n");
             Files.writeString(config, Files.readString(config).replace("port: 0", "port: " + port));
@@ -88,7 +90,8 @@ class CaptureBenchmark {
                         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                         .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(ORDER)).build();
                 Device face = sbi.discover().first(Modality.FACE).orElseThrow();
-                Registration registration = sbi.newRegistration();
+                // The chain of one registration, as a direct caller of sbi-client keeps it.
+                AtomicReference<HashChain> chain = new AtomicReference<>(HashChain.start());
 
                 okhttp3.OkHttpClient ok = new okhttp3.OkHttpClient.Builder().proxy(java.net.Proxy.NO_PROXY).build();
                 okhttp3.Request okCapture = new okhttp3.Request.Builder().url("http://127.0.0.1:" + port + "/v1/captures")
@@ -114,7 +117,7 @@ class CaptureBenchmark {
                     // Rotate which goes first, so a moment of load falls on each path alike.
                     for (int k = 0; k < 3; k++) {
                         switch ((i + k) % 3) {
-                            case 0 -> d = direct(registration, face);
+                            case 0 -> d = direct(sbi, chain, face);
                             case 1 -> o = viaOkHttp(ok, okCapture);
                             default -> j = viaJdk(http, capture);
                         }
@@ -223,9 +226,10 @@ class CaptureBenchmark {
         return sign;
     }
 
-    private static double direct(Registration registration, Device face) throws Exception {
+    private static double direct(SbiClient sbi, AtomicReference<HashChain> chain, Device face) throws Exception {
         long t = System.nanoTime();
-        registration.capture(face, CaptureRequest.face());
+        CaptureResult result = sbi.registrationCapture(face, CaptureRequest.face(), chain.get());
+        chain.set(HashChain.continueFrom(result.lastHash()));
         return ms(t);
     }
 
@@ -342,11 +346,6 @@ class CaptureBenchmark {
         return 100; // USER_HZ on Linux
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static double ms(long start) {
         return (System.nanoTime() - start) / 1e6;

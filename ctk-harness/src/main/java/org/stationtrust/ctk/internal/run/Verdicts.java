@@ -14,7 +14,7 @@ import org.stationtrust.ctk.internal.check.JsonFacts;
 import org.stationtrust.ctk.internal.check.JudgingRules;
 import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.device.Exchange;
-import org.stationtrust.ctk.internal.report.Redaction;
+import org.stationtrust.ctk.internal.report.ReportBodies;
 
 /** Applies a case's checks to its observation and turns the findings into a {@link CaseResult}. */
 public final class Verdicts {
@@ -105,7 +105,7 @@ public final class Verdicts {
         List<ExchangeRecord> out = new ArrayList<>();
         for (Exchange e : o.exchanges) {
             out.add(new ExchangeRecord(e.verb(), e.path(), e.status(), Math.round(e.elapsedMillis() * 10) / 10.0,
-                    Redaction.body(e.requestBody()), Redaction.body(e.responseBody()), e.transportError()));
+                    ReportBodies.body(e.requestBody()), ReportBodies.body(e.responseBody()), e.transportError()));
         }
         return out;
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.ctk.internal.testing.TestDevice;
+import org.stationtrust.ctk.testing.TestDevice;
 
 /** The decryption check: thumbprint names the harness certificate, and every bioValue decrypted. */
 class DecryptionCheckTest {

@@ -31,7 +31,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
-import org.stationtrust.ctk.internal.testing.TestDevice;
+import org.stationtrust.ctk.testing.TestDevice;
 import org.stationtrust.sbi.client.DeviceTrustStore;
 
 /**

@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.ctk.internal.device.Exchange;
-import org.stationtrust.ctk.internal.testing.Iso;
-import org.stationtrust.ctk.internal.testing.TestDevice;
+import org.stationtrust.ctk.testing.Iso;
+import org.stationtrust.ctk.testing.TestDevice;
 import org.stationtrust.sbi.client.HashChain;
 
 class HashChainCheckTest {

@@ -15,7 +15,7 @@ import org.stationtrust.ctk.internal.iso.ImageDecoder;
 import org.stationtrust.ctk.internal.iso.IsoFormatException;
 import org.stationtrust.ctk.internal.iso.IsoRecord;
 import org.stationtrust.ctk.internal.iso.IsoRecordReader;
-import org.stationtrust.ctk.internal.testing.IsoBuilder;
+import org.stationtrust.ctk.testing.IsoBuilder;
 
 /**
  * ISO 19794 records read field by field and decoded: what a compliant device sends passes, and each
@@ -182,7 +182,7 @@ class Iso19794CheckTest {
         assertEquals(List.of(), IsoProvenanceRules.qualityAdvisories(IsoRecordReader.read(both, "Finger")));
         assertEquals(List.of(), judge(named, "Finger", "Left IndexFinger", true, false));
 
-        org.stationtrust.ctk.internal.testing.TestDevice device = org.stationtrust.ctk.internal.testing.TestDevice.create();
+        org.stationtrust.ctk.testing.TestDevice device = org.stationtrust.ctk.testing.TestDevice.create();
         Observation o = device.goodLeftSlap();
         for (int i = 0; i < o.elements.size(); i++) {
             Observation.CaptureElement old = o.elements.get(i);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.ctk.internal.testing.TestDevice;
+import org.stationtrust.ctk.testing.TestDevice;
 
 class KeyRotationCheckTest {
     static TestDevice device;

@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.ctk.internal.device.Exchange;
-import org.stationtrust.ctk.internal.testing.TestDevice;
+import org.stationtrust.ctk.testing.TestDevice;
 
 /** Error code, response time, device status, stream, robustness and liveness checks. */
 class OutcomeChecksTest {

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.ctk.CaseResult;
 import org.stationtrust.ctk.TestCase;
-import org.stationtrust.ctk.internal.testing.TestDevice;
+import org.stationtrust.ctk.testing.TestDevice;
 
 class ProgressBarTest {
 

@@ -2,6 +2,7 @@ package org.stationtrust.sbi.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.RejectionReason;
 

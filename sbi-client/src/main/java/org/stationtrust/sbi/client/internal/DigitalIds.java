@@ -1,6 +1,7 @@
 package org.stationtrust.sbi.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.DigitalId;
 import org.stationtrust.sbi.client.Modality;

@@ -7,8 +7,8 @@ import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.JsonLog;
-import org.stationtrust.server.internal.http.Redaction;
+import org.stationtrust.logging.JsonLog;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.server.internal.store.StorageException;
 
 /** Turns every failure into a JSON error with a stable code (HTML on the admin page), and audits refusals. */
@@ -63,7 +63,7 @@ public final class ErrorResponses {
                 } else if (shouldAudit(code, caller != null ? caller.username() : "machine:" + station)) {
                     c.audit().append(caller != null ? caller.username() : "machine:" + station, "refused "
                             + ctx.method() + " " + route(ctx), clip(ctx.path()), "REFUSED",
-                            code.wire() + ": " + Redaction.text(message));
+                            code.wire() + ": " + Redaction.scrub(message));
                 }
             } catch (RuntimeException auditFailure) {
                 LOG.error("audit_append_failed", "requestId", ctx.attribute("requestId"));

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.server.internal.notify.FleetEvent;
 import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.SocketChannelEndPoint;
+import org.stationtrust.logging.JsonLog;
 
 /**
  * Caps the connections one remote address holds open: a connection beyond the cap is closed as soon as it opens,

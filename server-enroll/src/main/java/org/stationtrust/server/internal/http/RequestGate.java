@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.ClientLimits;
 

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Secrets;
-import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.store.WebhookStore;
 

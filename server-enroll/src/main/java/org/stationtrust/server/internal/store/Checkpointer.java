@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.stationtrust.server.internal.http.JsonLog;
+import org.stationtrust.logging.JsonLog;
 
 /**
  * Copies SQLite's write-ahead log into the database file from a thread of its own. With SQLite's defaults the

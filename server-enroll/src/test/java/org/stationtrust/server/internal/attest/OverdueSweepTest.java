@@ -25,10 +25,10 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.Migrations;
-import org.stationtrust.server.internal.testing.MovableClock;
 import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.MovableClock;
+import org.stationtrust.testsupport.TestPostgres;
 
 /** The overdue sweep with a clock the test moves, on SQLite (through a running server) and on PostgreSQL. */
 class OverdueSweepTest {
@@ -71,7 +71,7 @@ class OverdueSweepTest {
             String attested = server.seedMachine(station, EnrollmentState.ACTIVE, true);
             String neverAttested = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, false);
             server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
-            MovableClock clock = new MovableClock();
+            MovableClock clock = MovableClock.frozenNow();
             OverdueSweep sweep = sweep(server.db, clock);
 
             clock.advance(INTERVAL.minusMinutes(1));
@@ -112,7 +112,7 @@ class OverdueSweepTest {
             try (Database a = Database.open(url, "postgres", null); Database b = Database.open(url, "postgres", null)) {
                 new Migrations(a).apply();
                 for (int i = 0; i < 40; i++) TestServer.seedMachine(a, new SoftwareStation(), EnrollmentState.ACTIVE, true);
-                MovableClock clock = new MovableClock();
+                MovableClock clock = MovableClock.frozenNow();
                 OverdueSweep sweepA = sweep(a, clock);
                 OverdueSweep sweepB = sweep(b, clock);
 

@@ -11,13 +11,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import org.stationtrust.logging.JsonLineEncoder;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
 
-/** End to end: passwords, tokens, signatures and session cookies never reach a log line. */
+/** End to end: passwords, tokens, signatures and session cookies never reach a log line as the server writes it. */
 class LogContentTest {
     @TempDir
     Path dir;
@@ -45,7 +46,7 @@ class LogContentTest {
             server.stations.sendRaw("GET", "/api/v1/stations/me", null, jws.substring(0, jws.length() - 4) + "AAAA");
 
             StringBuilder all = new StringBuilder();
-            captured.list.forEach(e -> all.append(e.getFormattedMessage()).append('\n'));
+            captured.list.forEach(e -> all.append(JsonLineEncoder.line(e)).append('\n'));
             String logs = all.toString();
             assertTrue(logs.contains("\"event\":\"request\""), "requests are logged: " + logs);
             for (String secret : new String[] {TestServer.PASSWORD, "a wrong password guess",

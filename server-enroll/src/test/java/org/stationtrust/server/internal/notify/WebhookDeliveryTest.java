@@ -26,13 +26,13 @@ import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.WebhookStore;
-import org.stationtrust.server.internal.testing.MovableClock;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
 import org.stationtrust.server.internal.testing.WebhookReceiver;
+import org.stationtrust.testsupport.MovableClock;
+import org.stationtrust.testsupport.TestPostgres;
 import org.stationtrust.tpm.simulator.SyntheticBoot;
 import org.stationtrust.tpm.simulator.SyntheticEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
@@ -143,7 +143,7 @@ class WebhookDeliveryTest {
             assertEquals(403, server.stations.send("POST", "/api/v1/attestation/quotes", station.quoteBody(forged),
                     attested, station::signWithMachineKey).statusCode());
             decide(server, attested, "revoke");
-            MovableClock clock = new MovableClock();
+            MovableClock clock = MovableClock.frozenNow();
             clock.advance(Duration.ofHours(25));
             OverdueSweep sweep = new OverdueSweep(server.db, new MachineStore(server.db), new AuditLog(server.db),
                     new Webhooks(new WebhookStore(server.db), new AuditLog(server.db), FAST), Duration.ofHours(24), clock);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +29,7 @@ import org.stationtrust.server.internal.store.Migrations;
 import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.server.internal.testing.TestDatabases;
 import org.stationtrust.server.internal.testing.WebhookReceiver;
+import org.stationtrust.testsupport.FreePorts;
 
 /**
  * The server as its own process ({@code serve}), killed with SIGKILL while the receiver holds a delivery it has
@@ -123,10 +123,7 @@ class WebhookServerKilledTest {
     }
 
     private void start(String url) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = dir.resolve("server-" + port + ".log");
         server = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),

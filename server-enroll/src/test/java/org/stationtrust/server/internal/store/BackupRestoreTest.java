@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.TestPostgres;
 
 /**
  * The backup and restore of docs/operations.md, done with the commands it names: a backup taken while the

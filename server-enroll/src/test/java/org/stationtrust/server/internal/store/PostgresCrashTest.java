@@ -23,8 +23,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.TestPostgres;
 
 /**
  * PostgreSQL crashed (SIGKILL to the postmaster and all its processes, no shutdown checkpoint) while stations

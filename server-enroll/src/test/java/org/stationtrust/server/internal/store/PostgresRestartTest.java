@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.TestPostgres;
 
 /**
  * PostgreSQL stopped and started again under two running server instances: while it is down both answer

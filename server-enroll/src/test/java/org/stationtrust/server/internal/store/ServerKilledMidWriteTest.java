@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +35,7 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.FreePorts;
 
 /**
  * The server as its own process (the real {@code serve} command on SQLite), killed with SIGKILL while
@@ -69,9 +69,9 @@ class ServerKilledMidWriteTest {
 
     @Test
     void killedOnPostgresItLosesNothingAcknowledgedAndStaysConsistent() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.stationtrust.server.internal.testing.TestPostgres.binaries() != null,
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.stationtrust.testsupport.TestPostgres.binaries() != null,
                 "PostgreSQL is not installed (apt-get install -y postgresql)");
-        try (org.stationtrust.server.internal.testing.TestPostgres pg = org.stationtrust.server.internal.testing.TestPostgres.start()) {
+        try (org.stationtrust.testsupport.TestPostgres pg = org.stationtrust.testsupport.TestPostgres.start()) {
             url = pg.createDatabase("killed");
             dbUser = "postgres";
             db = new String[] {"--db", url, "--db-user", dbUser};
@@ -365,10 +365,7 @@ class ServerKilledMidWriteTest {
     }
 
     private void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), "org.stationtrust.server.ServerCommand",
                 "serve", "--bind", "127.0.0.1", "--port", Integer.toString(port), "--insecure-plaintext-http"));

@@ -30,9 +30,9 @@ import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.testing.AxeCore;
 import org.stationtrust.server.internal.testing.ConsoleFleet;
-import org.stationtrust.server.internal.testing.HeadlessChromium;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.HeadlessChromium;
 
 /**
  * The admin console in a real headless Chromium against a real server on SQLite: every page passes axe-core with no

@@ -16,9 +16,9 @@ import org.openqa.selenium.WebElement;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.testing.ConsoleFleet;
-import org.stationtrust.server.internal.testing.HeadlessChromium;
-import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.HeadlessChromium;
+import org.stationtrust.testsupport.TestPostgres;
 
 /**
  * The console on PostgreSQL in headless Chromium: search, filters and keyset paging over 1,200 generated machines,

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.testing.HeadlessChromium;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.testsupport.HeadlessChromium;
 
 /**
  * The operator lifecycle forms in real headless Chromium, with two browsers: an admin disables, enables, resets and

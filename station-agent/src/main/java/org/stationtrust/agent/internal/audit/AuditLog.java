@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.stationtrust.logging.Redaction;
 
 /**
  * The station's append-only audit log: one JSON object per line, each carrying the SHA-256 of the

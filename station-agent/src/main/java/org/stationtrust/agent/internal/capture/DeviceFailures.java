@@ -1,7 +1,7 @@
 package org.stationtrust.agent.internal.capture;
 
 import org.stationtrust.agent.internal.api.ApiRefusal;
-import org.stationtrust.agent.internal.audit.Redaction;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 
 /** Turns sbi-client's rejections into local API refusals: the reason and the action, never a 500. */

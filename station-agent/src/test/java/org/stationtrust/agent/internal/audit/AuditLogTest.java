@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.logging.Redaction;
 
 class AuditLogTest {
     @TempDir Path dir;

@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.agent.internal.atrest.AesGcmCipher;
 import org.stationtrust.sbi.client.HashChain;
+import org.stationtrust.testsupport.MovableClock;
 
 /** Chains kept in SQLite: continued after reopening, forgotten after their lifetime, never readable with another key. */
 class RegistrationChainsTest {
@@ -27,30 +27,10 @@ class RegistrationChainsTest {
         return g.generateKey();
     }
 
-    /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-11-25T09:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void aChainContinuesAfterReopeningAndIsForgottenAfterItsLifetime() throws Exception {
         SecretKey key = key();
-        MovableClock clock = new MovableClock();
+        MovableClock clock = MovableClock.frozenAt(Instant.parse("2026-11-25T09:00:00Z"));
         Path file = dir.resolve(RegistrationChains.FILE);
         try (RegistrationChains chains = RegistrationChains.open(file, new AesGcmCipher(key), clock, Duration.ofHours(24))) {
             assertEquals(HashChain.START_HEX, chains.current("R-1").hex());
@@ -58,10 +38,10 @@ class RegistrationChainsTest {
         }
         assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(HASH),
                 "the hash is sealed on disk");
-        clock.now = clock.now.plus(Duration.ofHours(23));
+        clock.advance(Duration.ofHours(23));
         try (RegistrationChains chains = RegistrationChains.open(file, new AesGcmCipher(key), clock, Duration.ofHours(24))) {
             assertEquals(HASH, chains.current("R-1").hex().toUpperCase());
-            clock.now = clock.now.plus(Duration.ofHours(2));
+            clock.advance(Duration.ofHours(2));
             assertEquals(HashChain.START_HEX, chains.current("R-1").hex(), "expired: a new chain");
             chains.advance("R-2", HASH);
             assertEquals(1, chains.size(), "the expired row is deleted");
@@ -86,7 +66,7 @@ class RegistrationChainsTest {
 
     @Test
     void aChainSealedWithAnotherKeyStartsANewChain() throws Exception {
-        MovableClock clock = new MovableClock();
+        MovableClock clock = MovableClock.frozenAt(Instant.parse("2026-11-25T09:00:00Z"));
         Path file = dir.resolve(RegistrationChains.FILE);
         try (RegistrationChains chains = RegistrationChains.open(file, new AesGcmCipher(key()), clock, Duration.ofHours(24))) {
             chains.advance("R-1", HASH);

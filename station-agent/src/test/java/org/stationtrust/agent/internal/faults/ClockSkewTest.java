@@ -17,7 +17,7 @@ import org.stationtrust.agent.internal.service.RunningAgent;
 import org.stationtrust.agent.testing.AgentClient;
 import org.stationtrust.agent.testing.ServerFixture;
 import org.stationtrust.agent.testing.StationFixture;
-import org.stationtrust.agent.testing.MovableClock;
+import org.stationtrust.testsupport.MovableClock;
 
 /**
  * A station whose clock is 5 minutes ahead of the server's (the limit is 60 s): its attestation still passes,

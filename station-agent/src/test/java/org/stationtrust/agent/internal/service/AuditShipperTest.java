@@ -28,7 +28,7 @@ import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.server.HttpDelivery;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.testing.DroppingReceiver;
-import org.stationtrust.agent.testing.MovableClock;
+import org.stationtrust.testsupport.MovableClock;
 
 /**
  * The station's audit log reaches the server in batches (real HTTP receiver, real SQLite queue, real log file): many

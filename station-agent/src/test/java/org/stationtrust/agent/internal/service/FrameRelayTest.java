@@ -11,19 +11,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.agent.testing.SelfSignedServer;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.DeviceStatus;
+import org.stationtrust.sbi.client.DeviceTrustStore;
 import org.stationtrust.sbi.client.DigitalId;
 import org.stationtrust.sbi.client.JpegFrameStream;
 import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.RejectionReason;
-import org.stationtrust.sbi.client.SbiRequests;
-import org.stationtrust.sbi.client.SbiTransport;
+import org.stationtrust.sbi.client.SbiClient;
+import org.stationtrust.sbi.client.SbiClientConfig;
 
 /** The preview relay against a real socket that sends a device's STREAM answer byte for byte. */
 class FrameRelayTest {
@@ -59,10 +62,17 @@ class FrameRelayTest {
                 }
             });
             server.start();
-            Device d = new Device(device.getLocalPort(), "3", List.of(0), DeviceStatus.NOT_REGISTERED, "", "", "", "",
-                    List.of(), "", "", FACE, Optional.empty());
-            try (JpegFrameStream frames = new SbiTransport(1 << 20).openStream(device.getLocalPort(),
-                    SbiRequests.stream(d, 0, Duration.ofSeconds(2)), Duration.ofSeconds(3), 1 << 16)) {
+            // Any certificate makes the device trusted for SbiClient.stream: the relay, not the trust chain, is under test.
+            X509Certificate certificate;
+            try (SelfSignedServer issuer = new SelfSignedServer()) {
+                certificate = issuer.certificate();
+            }
+            Device d = new Device(device.getLocalPort(), "3", List.of(0), DeviceStatus.READY, "", "", "", "",
+                    List.of(), "", "", FACE, Optional.of(certificate));
+            SbiClientConfig config = SbiClientConfig.builder(DeviceTrustStore.of(List.of(certificate)))
+                    .maxAnswerBytes(1 << 20).maxFrameBytes(1 << 16).build();
+            try (SbiClient client = new SbiClient(config);
+                    JpegFrameStream frames = client.stream(d, 0, Duration.ofSeconds(2))) {
                 return FrameRelay.relay(frames, relayed, "agent");
             } finally {
                 server.join(5000);

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +36,7 @@ import org.stationtrust.agent.testing.AgentProcess;
 import org.stationtrust.agent.testing.RotationProxy;
 import org.stationtrust.agent.testing.ServerFixture;
 import org.stationtrust.agent.testing.StationFixture;
+import org.stationtrust.testsupport.FreePorts;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmConnection;
@@ -195,7 +194,7 @@ class InterruptedKeyRotationTest {
     }
 
     private KilledMidRotation killMidRotation(String name) throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         Path config = station.productionConfigFile(name, proxy.url(), server.pin());
         Files.writeString(config, Files.readString(config).replace("port: 0", "port: " + port));
         Path state = dir.resolve("station/" + name + "-state");
@@ -280,12 +279,6 @@ class InterruptedKeyRotationTest {
     private static boolean has(List<JsonNode> audit, String event, String containing) {
         return audit.stream().anyMatch(r -> event.equals(r.path("event").asText())
                 && (containing == null || r.toString().contains(containing)));
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     static void await(String what, Callable<Boolean> condition) throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +19,7 @@ import org.stationtrust.agent.testing.AgentClient;
 import org.stationtrust.agent.testing.AgentProcess;
 import org.stationtrust.agent.testing.DroppingReceiver;
 import org.stationtrust.agent.testing.StationFixture;
+import org.stationtrust.testsupport.FreePorts;
 
 /**
  * Offline delivery with the agent as a real process: the server is down while captures happen, comes
@@ -53,11 +53,6 @@ class OfflineDeliveryTest {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Accepted messages that are packets (the agent's audit events go through the same queue). */
     private static List<String> packetBodies() {
@@ -82,7 +77,7 @@ class OfflineDeliveryTest {
 
     @Test
     void deliversEveryPacketExactlyOnceAcrossAnOutageALostReplyAndASigkill() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         Path config = station.writeConfig("offline", "server:\n  url: " + server.baseUrl() + "\n"
                 + "queue:\n  initial_backoff_ms: 100\n  max_backoff_seconds: 1\n");
         Files.writeString(config, Files.readString(config).replace("port: 0", "port: " + port));

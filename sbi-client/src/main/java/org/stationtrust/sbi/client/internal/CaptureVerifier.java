@@ -1,0 +1,278 @@
+package org.stationtrust.sbi.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.stationtrust.logging.Redaction;
+import org.stationtrust.sbi.client.BiometricSample;
+import org.stationtrust.sbi.client.CaptureRequest;
+import org.stationtrust.sbi.client.CaptureResult;
+import org.stationtrust.sbi.client.Device;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DigitalId;
+import org.stationtrust.sbi.client.HashChain;
+import org.stationtrust.sbi.client.Modality;
+import org.stationtrust.sbi.client.RejectionReason;
+import org.stationtrust.sbi.client.SbiTimestamp;
+
+/**
+ * Checks an RCAPTURE or CAPTURE answer (docs/sbi-protocol.md "What the station checks on every answer"), element by
+ * element: device error, specVersion echo, JWS, inner digitalId signed and the same device, deviceCode,
+ * purpose, transactionId echo, bioType, bioSubType requested and not repeated, timestamp within the
+ * skew, quality 0-100 and at least the requested score, hash chain (registration only: an
+ * authentication bioValue is encrypted, so its hash cannot be recomputed here), then the count.
+ */
+public final class CaptureVerifier {
+    /** What the capture was for; the answer must echo it in {@code purpose}. */
+    public enum Purpose {
+        REGISTRATION("Registration"),
+        AUTHENTICATION("Auth");
+
+        private final String wireName;
+
+        Purpose(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    private static final java.util.regex.Pattern QUALITY = java.util.regex.Pattern.compile("-?[0-9]{1,6}(\\.[0-9]{1,10})?");
+
+    private final DeviceJwsVerifier jws;
+    private final Duration allowedSkew;
+    private final Clock clock;
+
+    public CaptureVerifier(DeviceJwsVerifier jws, Duration allowedSkew, Clock clock) {
+        this.jws = Objects.requireNonNull(jws, "jws");
+        this.allowedSkew = Objects.requireNonNull(allowedSkew, "allowedSkew");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Checks what must hold before a capture is sent: the device is trusted, Ready and fit for it. */
+    public static void requireCapturable(Device device, CaptureRequest request, Purpose purpose)
+            throws DeviceAnswerRejected {
+        if (!device.trusted()) {
+            throw new DeviceAnswerRejected(RejectionReason.NOT_REGISTERED, device + " has no verified certificate");
+        }
+        switch (device.status()) {
+            case READY:
+                break;
+            case BUSY:
+                throw new DeviceAnswerRejected(RejectionReason.DEVICE_BUSY, device + " reported Busy");
+            case NOT_REGISTERED:
+                throw new DeviceAnswerRejected(RejectionReason.NOT_REGISTERED, device + " reported Not Registered");
+            default:
+                throw new DeviceAnswerRejected(RejectionReason.DEVICE_NOT_READY, device + " reported "
+                        + device.status().wireName() + ", expected Ready");
+        }
+        if (!device.purpose().isEmpty() && !device.purpose().equalsIgnoreCase(purpose.wireName())) {
+            throw new DeviceAnswerRejected(RejectionReason.PURPOSE_MISMATCH, device + " is certified for '"
+                    + Redaction.deviceText(device.purpose()) + "', this capture is for " + purpose.wireName());
+        }
+        if (!device.specVersions().isEmpty() && !device.specVersions().contains(SbiRequests.SPEC_VERSION)) {
+            throw new DeviceAnswerRejected(RejectionReason.SPEC_VERSION_MISMATCH, device + " supports "
+                    + device.specVersions() + ", expected " + SbiRequests.SPEC_VERSION);
+        }
+        if (device.type() != request.type()) {
+            throw new IllegalArgumentException("a " + request.type().wireName() + " capture cannot be sent to "
+                    + device);
+        }
+        if (!device.deviceSubIds().isEmpty() && !device.deviceSubIds().contains(request.deviceSubId())) {
+            throw new IllegalArgumentException("deviceSubId " + request.deviceSubId() + " is not offered by "
+                    + device + " (it offers " + device.deviceSubIds() + ")");
+        }
+    }
+
+    /**
+     * Verifies a capture answer body. {@code previous} is the chain before this capture (registration);
+     * it is ignored for authentication.
+     */
+    public CaptureResult verify(Device device, CaptureRequest request, Purpose purpose, String transactionId,
+                                HashChain previous, byte[] body) throws DeviceAnswerRejected {
+        try {
+            return verifyElements(device, request, purpose, transactionId, previous, body);
+        } catch (DeviceAnswerRejected e) {
+            throw e.transactionId().isPresent() ? e : e.forTransaction(transactionId);
+        }
+    }
+
+    private CaptureResult verifyElements(Device device, CaptureRequest request, Purpose purpose,
+                                         String transactionId, HashChain previous, byte[] body)
+            throws DeviceAnswerRejected {
+        JsonNode root = Json.object(Json.parse(body, "capture answer"), "capture answer");
+        List<JsonNode> elements = Json.array(root.get("biometrics"), "capture answer 'biometrics'");
+        // Elements are independent until the hash chain: check them in parallel, report in order.
+        IntStream indexes = IntStream.range(0, elements.size());
+        List<Checked> checked = (elements.size() > 1 ? indexes.parallel() : indexes)
+                .mapToObj(i -> checkElement(i, elements.get(i), device, request, purpose, transactionId)).toList();
+        List<BiometricSample> samples = new ArrayList<>();
+        Set<String> seenSubTypes = new HashSet<>();
+        HashChain chain = previous;
+        for (int i = 0; i < checked.size(); i++) {
+            String what = "biometrics[" + i + "]";
+            Checked c = checked.get(i);
+            if (c.rejection() != null) {
+                throw c.rejection();
+            }
+            BiometricSample sample = c.sample();
+            if (request.type() != Modality.FACE && !seenSubTypes.add(sample.bioSubType())) {
+                throw new DeviceAnswerRejected(RejectionReason.BIO_SUBTYPE_DUPLICATE, what + " repeats bioSubType '"
+                        + sample.bioSubType() + "'");
+            }
+            if (purpose == Purpose.REGISTRATION) {
+                chain = chain.next(c.bioValue());
+                if (!chain.matches(sample.hash())) {
+                    throw new DeviceAnswerRejected(RejectionReason.HASH_CHAIN_BROKEN, what + " hash is '"
+                            + Redaction.deviceText(sample.hash())
+                            + "', recomputed from the previous hash and the record: " + chain.hex());
+                }
+                chain = HashChain.continueFrom(sample.hash());
+            }
+            samples.add(sample);
+        }
+        if (elements.size() != request.count()) {
+            throw new DeviceAnswerRejected(RejectionReason.COUNT_MISMATCH, "the answer carries "
+                    + elements.size() + " biometrics, the request asked for " + request.count());
+        }
+        String lastHash = purpose == Purpose.REGISTRATION ? chain.hex() : samples.get(samples.size() - 1).hash();
+        return new CaptureResult(transactionId, device, samples, lastHash);
+    }
+
+    /** One element after its own checks: a sample, or the first rejection it earned. */
+    private record Checked(BiometricSample sample, byte[] bioValue, DeviceAnswerRejected rejection) {
+    }
+
+    private Checked checkElement(int i, JsonNode node, Device device, CaptureRequest request, Purpose purpose,
+                                 String transactionId) {
+        String what = "biometrics[" + i + "]";
+        try {
+            JsonNode element = Json.object(node, what);
+            Optional<DeviceAnswerRejected> error = DeviceErrors.rejection(element, what);
+            if (error.isPresent()) {
+                throw error.get();
+            }
+            String specVersion = Json.optText(element, "specVersion", what).orElse("");
+            if (!specVersion.equals(SbiRequests.SPEC_VERSION)) {
+                throw new DeviceAnswerRejected(RejectionReason.SPEC_VERSION_MISMATCH, what + " specVersion is '"
+                        + Redaction.deviceText(specVersion) + "', the request used " + SbiRequests.SPEC_VERSION);
+            }
+            String data = Json.text(element, "data", what);
+            VerifiedJws verified = jws.verify(data, what + " data");
+            JsonNode p = Json.object(Json.parse(verified.payload(), what + " data payload"), what + " data payload");
+            checkDevice(device, p, what);
+            checkEcho(p, purpose, transactionId, request, what);
+            String subType = checkSubType(request, p, what);
+            Instant timestamp = checkTimestamp(Json.text(p, "timestamp", what), what);
+            double quality = checkQuality(Json.text(p, "qualityScore", what), request.requestedScore(), what);
+            byte[] bioValue = Json.base64Url(Json.text(p, "bioValue", what), what + " bioValue");
+            String hash = Json.text(element, "hash", what);
+            boolean encrypted = purpose == Purpose.AUTHENTICATION;
+            return new Checked(new BiometricSample(request.type(), subType, bioValue, encrypted,
+                    encrypted ? Json.optText(element, "sessionKey", what) : Optional.empty(),
+                    encrypted ? Json.optText(element, "thumbprint", what) : Optional.empty(),
+                    quality, timestamp, hash, data), bioValue, null);
+        } catch (DeviceAnswerRejected e) {
+            return new Checked(null, null, e);
+        }
+    }
+
+    private void checkDevice(Device device, JsonNode p, String what) throws DeviceAnswerRejected {
+        DigitalId digitalId = DeviceInfoVerifier.signedDigitalId(jws, Json.text(p, "digitalId", what),
+                what + " digitalId");
+        if (!digitalId.sameDeviceAs(device.digitalId())) {
+            throw new DeviceAnswerRejected(RejectionReason.DIGITAL_ID_MISMATCH, what + " was signed for "
+                    + digitalId.describe() + ", the request went to " + device.digitalId().describe());
+        }
+        String deviceCode = Json.optText(p, "deviceCode", what).orElse("");
+        if (!device.deviceCode().isEmpty() && !device.deviceCode().equals(deviceCode)) {
+            throw new DeviceAnswerRejected(RejectionReason.DEVICE_MISMATCH, what + " deviceCode is '"
+                    + Redaction.deviceText(deviceCode) + "', device info said '"
+                    + Redaction.deviceText(device.deviceCode()) + "'");
+        }
+    }
+
+    private static void checkEcho(JsonNode p, Purpose purpose, String transactionId, CaptureRequest request,
+                                  String what) throws DeviceAnswerRejected {
+        String answerPurpose = Json.optText(p, "purpose", what).orElse("");
+        if (!answerPurpose.equalsIgnoreCase(purpose.wireName())) {
+            throw new DeviceAnswerRejected(RejectionReason.PURPOSE_MISMATCH, what + " purpose is '"
+                    + Redaction.deviceText(answerPurpose) + "', expected " + purpose.wireName());
+        }
+        String tx = Json.optText(p, "transactionId", what).orElse("");
+        if (!tx.equals(transactionId)) {
+            throw new DeviceAnswerRejected(RejectionReason.TRANSACTION_ID_MISMATCH, what + " echoes transactionId '"
+                    + Redaction.deviceText(tx) + "', the request sent '" + transactionId + "'");
+        }
+        String bioType = Json.text(p, "bioType", what);
+        if (!bioType.equalsIgnoreCase(request.type().wireName())) {
+            throw new DeviceAnswerRejected(RejectionReason.BIO_TYPE_MISMATCH, what + " bioType is '"
+                    + Redaction.deviceText(bioType) + "', the request asked for " + request.type().wireName());
+        }
+    }
+
+    private static String checkSubType(CaptureRequest request, JsonNode p, String what)
+            throws DeviceAnswerRejected {
+        String subType = Json.optText(p, "bioSubType", what).orElse("");
+        if (request.type() == Modality.FACE) {
+            if (!Modality.isNoFaceSubType(subType)) {
+                throw new DeviceAnswerRejected(RejectionReason.BIO_SUBTYPE_NOT_REQUESTED, what + " bioSubType is '"
+                        + Redaction.deviceText(subType) + "', a face has none");
+            }
+            return subType;
+        }
+        List<String> acceptable = request.acceptableSubTypes();
+        if (!acceptable.contains(subType)) {
+            throw new DeviceAnswerRejected(RejectionReason.BIO_SUBTYPE_NOT_REQUESTED, what + " bioSubType is '"
+                    + Redaction.deviceText(subType) + "', the request accepts " + acceptable);
+        }
+        return subType;
+    }
+
+    private Instant checkTimestamp(String value, String what) throws DeviceAnswerRejected {
+        Instant ts = SbiTimestamp.parseUtc(value).orElseThrow(() -> Json.malformed(what + " timestamp '"
+                + Redaction.deviceText(value) + "' is not " + SbiTimestamp.expectedForm()));
+        Instant now = clock.instant();
+        if (ts.isBefore(now.minus(allowedSkew))) {
+            throw new DeviceAnswerRejected(RejectionReason.TIMESTAMP_TOO_OLD, what + " timestamp " + ts
+                    + " is more than " + allowedSkew.toSeconds() + " s before now (" + now + ")");
+        }
+        if (ts.isAfter(now.plus(allowedSkew))) {
+            throw new DeviceAnswerRejected(RejectionReason.TIMESTAMP_IN_FUTURE, what + " timestamp " + ts
+                    + " is more than " + allowedSkew.toSeconds() + " s after now (" + now + ")");
+        }
+        return ts;
+    }
+
+    private static double checkQuality(String value, int requested, String what) throws DeviceAnswerRejected {
+        double quality;
+        try {
+            if (!QUALITY.matcher(value.trim()).matches()) {
+                throw new NumberFormatException("not a plain decimal");
+            }
+            quality = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new DeviceAnswerRejected(RejectionReason.QUALITY_MALFORMED, what + " qualityScore '"
+                    + Redaction.deviceText(value) + "' is not a number");
+        }
+        if (!(quality >= 0 && quality <= 100)) {
+            throw new DeviceAnswerRejected(RejectionReason.QUALITY_MALFORMED, what + " qualityScore "
+                    + Redaction.deviceText(value) + " is outside 0-100");
+        }
+        if (quality < requested) {
+            throw new DeviceAnswerRejected(RejectionReason.QUALITY_BELOW_THRESHOLD, what + " qualityScore "
+                    + quality + " is below the requested " + requested);
+        }
+        return quality;
+    }
+}

@@ -1,0 +1,217 @@
+package org.stationtrust.sbi.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.stationtrust.logging.Redaction;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceTrustStore;
+import org.stationtrust.sbi.client.RejectionReason;
+
+/**
+ * Verifies a device's compact JWS (SBI 0.9.5 "Signature"): algorithm on the allow-list ({@code none}
+ * and HMAC never), x5c present and parseable, certificates valid now and chaining to the trust store,
+ * key type matching the algorithm family (no alg confusion), signature valid. Each failure has its own
+ * {@link RejectionReason}. Thread-safe.
+ */
+public final class DeviceJwsVerifier {
+    /** Asymmetric algorithms a policy may allow; RS256 is the SBI default. */
+    public static final Set<String> KNOWN_ALGORITHMS =
+            Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+    private static final int MAX_JWS_CHARS = 48 * 1024 * 1024;
+    private static final int CERT_CACHE_LIMIT = 1024;
+    private static final int REPEATED_MAX_CHARS = 16 * 1024;
+
+    private final DeviceTrustStore trustStore;
+    private final Set<String> allowedAlgorithms;
+    private final Clock clock;
+    private final Map<String, X509Certificate> parsedCertificates = new ConcurrentHashMap<>();
+    private final Map<String, VerifiedJws> repeated = new ConcurrentHashMap<>();
+
+    public DeviceJwsVerifier(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Clock clock) {
+        this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+        this.allowedAlgorithms = checkedAlgorithms(allowedAlgorithms);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public static Set<String> checkedAlgorithms(Set<String> algorithms) {
+        if (algorithms.isEmpty()) {
+            throw new IllegalArgumentException("allow at least one JWS algorithm (RS256 is the SBI default)");
+        }
+        for (String alg : algorithms) {
+            if (!KNOWN_ALGORITHMS.contains(alg)) {
+                throw new IllegalArgumentException("JWS algorithm '" + alg + "' cannot be allowed: only "
+                        + "asymmetric algorithms " + KNOWN_ALGORITHMS + " can verify a device ('none' and HMAC never)");
+            }
+        }
+        return Set.copyOf(algorithms);
+    }
+
+    /** True when {@code value} has the shape of a compact JWS (three dot-separated parts). */
+    public static boolean looksSigned(String value) {
+        int first = value.indexOf('.');
+        int second = first < 0 ? -1 : value.indexOf('.', first + 1);
+        return second > 0 && value.indexOf('.', second + 1) < 0;
+    }
+
+    /** Verifies {@code compact}; {@code what} names the object in messages (e.g. "deviceInfo"). */
+    public VerifiedJws verify(String compact, String what) throws DeviceAnswerRejected {
+        if (compact == null || compact.isEmpty() || compact.length() > MAX_JWS_CHARS) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " is empty or larger than "
+                    + MAX_JWS_CHARS + " characters");
+        }
+        int first = compact.indexOf('.');
+        int last = compact.lastIndexOf('.');
+        if (first < 0 || first == last || compact.indexOf('.', first + 1) != last) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what
+                    + " is not three dot-separated parts (header.payload.signature)");
+        }
+        String encodedHeader = compact.substring(0, first);
+        String encodedPayload = compact.substring(first + 1, last);
+        String encodedSignature = compact.substring(last + 1);
+        JsonNode header = header(encodedHeader, what);
+        String alg = algorithm(header, what);
+        if (header.has("crit")) {
+            // RFC 7515 §4.1.11: an unknown critical extension (e.g. b64=false) must make the JWS invalid.
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what
+                    + " header declares critical extensions ('crit'), which SBI devices never use");
+        }
+        if (encodedSignature.isEmpty()) {
+            throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " has an empty signature");
+        }
+        List<X509Certificate> chain = certificates(header, what);
+        trustStore.check(chain, clock.instant());
+        PublicKey key = chain.get(0).getPublicKey();
+        byte[] signature = strictBase64Url(encodedSignature, what + " signature", RejectionReason.JWS_MALFORMED);
+        byte[] payload = strictBase64Url(encodedPayload, what + " payload", RejectionReason.JWS_MALFORMED);
+        // RFC 7515 §5.2: the signing input is the ASCII of the first two parts as received; both were
+        // just checked to be strict base64url, so the ASCII conversion is exact.
+        if (!JwsSignatures.verify(alg, key, compact, last, signature, what)) {
+            throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " signature (" + alg
+                    + ") does not verify with the key of " + name(chain.get(0)));
+        }
+        return new VerifiedJws(alg, chain, payload);
+    }
+
+    /**
+     * As {@link #verify}, but remembers small objects that verified (a digitalId repeats in every
+     * element of every capture): the same exact string is not verified twice, yet its certificates'
+     * validity period is checked again on every call.
+     */
+    public VerifiedJws verifyRepeated(String compact, String what) throws DeviceAnswerRejected {
+        if (compact == null || compact.length() > REPEATED_MAX_CHARS) {
+            return verify(compact, what);
+        }
+        VerifiedJws known = repeated.get(compact);
+        if (known != null) {
+            trustStore.check(known.chain(), clock.instant());
+            return known;
+        }
+        VerifiedJws verified = verify(compact, what);
+        if (repeated.size() >= CERT_CACHE_LIMIT) {
+            repeated.clear();
+        }
+        repeated.put(compact, verified);
+        return verified;
+    }
+
+    public static String name(X509Certificate c) {
+        return Redaction.deviceText(c.getSubjectX500Principal().getName(), 160);
+    }
+
+    private static byte[] strictBase64Url(String part, String what, RejectionReason reason)
+            throws DeviceAnswerRejected {
+        // The JDK decoder rejects every byte outside the base64url alphabet (so the ASCII signing input
+        // is exact); padding is not part of a compact JWS.
+        if (part.indexOf('=') >= 0) {
+            throw new DeviceAnswerRejected(reason, what + " carries base64 padding, not allowed in a compact JWS");
+        }
+        try {
+            return java.util.Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) {
+            throw new DeviceAnswerRejected(reason, what + " is not valid base64url (" + e.getMessage() + ")");
+        }
+    }
+
+    private static JsonNode header(String encoded, String what) throws DeviceAnswerRejected {
+        byte[] bytes = strictBase64Url(encoded, what + " header", RejectionReason.JWS_MALFORMED);
+        JsonNode header;
+        try {
+            header = Json.object(Json.parse(bytes, what + " header"), what + " header");
+        } catch (DeviceAnswerRejected e) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, e.detail());
+        }
+        return header;
+    }
+
+    private String algorithm(JsonNode header, String what) throws DeviceAnswerRejected {
+        JsonNode alg = header.get("alg");
+        if (alg == null || !alg.isTextual()) {
+            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " header has no 'alg' string");
+        }
+        String name = alg.asText();
+        if (name.toLowerCase(Locale.ROOT).equals("none")) {
+            throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what
+                    + " declares alg 'none' (unsigned); a device answer must be signed with one of " + allowedAlgorithms);
+        }
+        if (!allowedAlgorithms.contains(name)) {
+            throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what + " uses alg '"
+                    + Redaction.deviceText(name, 20) + "', policy allows only " + allowedAlgorithms);
+        }
+        return name;
+    }
+
+    private List<X509Certificate> certificates(JsonNode header, String what) throws DeviceAnswerRejected {
+        JsonNode x5c = header.get("x5c");
+        if (x5c == null || x5c.isNull() || (x5c.isArray() && x5c.isEmpty())) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MISSING, what
+                    + " header has no x5c device certificate");
+        }
+        if (!x5c.isArray()) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, what
+                    + " header x5c must be an array of base64 DER certificates");
+        }
+        List<X509Certificate> chain = new ArrayList<>();
+        for (JsonNode entry : x5c) {
+            if (!entry.isTextual()) {
+                throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, what
+                        + " header x5c holds a non-string entry");
+            }
+            chain.add(certificate(entry.asText(), what));
+        }
+        return chain;
+    }
+
+    private X509Certificate certificate(String encoded, String what) throws DeviceAnswerRejected {
+        X509Certificate cached = parsedCertificates.get(encoded);
+        if (cached != null) {
+            return cached;
+        }
+        X509Certificate cert;
+        try {
+            byte[] der = Json.base64Either(encoded);
+            cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException | RuntimeException e) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, what
+                    + " x5c entry is not a base64 DER X.509 certificate (" + Redaction.deviceText(e.getMessage()) + ")");
+        }
+        if (parsedCertificates.size() >= CERT_CACHE_LIMIT) {
+            parsedCertificates.clear();
+        }
+        parsedCertificates.put(encoded, cert);
+        return cert;
+    }
+
+}
