@@ -134,4 +134,47 @@ class ModuleRulesTest {
         org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> rule.check(copy),
                 "a literal copy of a route must break the rule");
     }
+
+    /**
+     * The agent's local API answers records, never {@code Map<String, Object>}: no method of its API package takes or
+     * returns a type that involves {@link java.util.Map} (an answer's fields are fixed in the code, docs can list them).
+     */
+    @Test
+    void theAgentsLocalApiAnswersRecordsNotMaps() {
+        noMapsAtTheApi("org.stationtrust.agent.internal.api..").check(production);
+    }
+
+    @Test
+    void theNoMapRuleCatchesAMapAnswer() {
+        JavaClasses loose = new ClassFileImporter().importClasses(LooseApi.class);
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> noMapsAtTheApi("org.stationtrust.demo..").check(loose), "a Map answer must break the rule");
+    }
+
+    /** An API the way the rule forbids it. */
+    static final class LooseApi {
+        java.util.List<java.util.Map<String, Object>> devices() {
+            return java.util.List.of();
+        }
+    }
+
+    private static ArchRule noMapsAtTheApi(String apiPackage) {
+        return com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods()
+                .that().areDeclaredInClassesThat().resideInAPackage(apiPackage)
+                .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaMethod>(
+                        "not take or return a Map") {
+                    @Override
+                    public void check(com.tngtech.archunit.core.domain.JavaMethod method,
+                                      com.tngtech.archunit.lang.ConditionEvents events) {
+                        java.util.stream.Stream<com.tngtech.archunit.core.domain.JavaType> types = java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of(method.getReturnType()), method.getParameterTypes().stream());
+                        boolean map = types.anyMatch(t -> t.getAllInvolvedRawTypes().stream()
+                                .anyMatch(raw -> raw.isAssignableTo(java.util.Map.class)));
+                        if (map) {
+                            events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(method,
+                                    method.getFullName() + " takes or returns a Map: answer a record instead"));
+                        }
+                    }
+                });
+    }
 }

@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.stationtrust.agent.internal.api.ApiRefusal;
+import org.stationtrust.agent.internal.api.CaptureAnswer;
+import org.stationtrust.agent.internal.api.RefusalCode;
+import org.stationtrust.agent.internal.api.StatusAnswer;
+import org.stationtrust.agent.internal.config.StorageUnavailable;
 import org.stationtrust.agent.internal.api.CaptureOrder;
 import org.stationtrust.agent.internal.api.CaptureSteps;
 import org.stationtrust.agent.internal.audit.AuditLog;
@@ -67,7 +71,7 @@ public final class CaptureFlow implements AutoCloseable {
         this.machineName = machineName;
     }
 
-    public Map<String, Object> capture(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
+    public CaptureAnswer capture(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
         foreground.enter();
         try {
             return captureOnce(order, steps);
@@ -76,8 +80,8 @@ public final class CaptureFlow implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> captureOnce(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
-        Modality modality = Modality.fromWire(order.modality());
+    private CaptureAnswer captureOnce(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
+        Modality modality = order.modality();
         Device device = chooseDevice(order, modality);
         CaptureRequest request = request(order, modality);
         long tpmCallsBefore = TpmCallCounter.onThisThread();
@@ -110,7 +114,7 @@ public final class CaptureFlow implements AutoCloseable {
                 RuntimeException chainFailure = chainWrite.await(steps);
                 if (chainFailure != null) throw chainFailure;
                 refuse(order, "TPM_SIGNING_FAILED", device);
-                throw new ApiRefusal(503, "tpm_unavailable", "the capture was verified but the TPM could not sign the packet: "
+                throw new ApiRefusal(RefusalCode.TPM_UNAVAILABLE, "the capture was verified but the TPM could not sign the packet: "
                         + e.getMessage());
             }
             long tpmCalls = TpmCallCounter.onThisThread() - tpmCallsBefore;
@@ -127,9 +131,9 @@ public final class CaptureFlow implements AutoCloseable {
                     outbox.store(packet.packetId(), jws);
                     steps.add("store.queueWrite", System.nanoTime() - queueing);
                 }, writes.executor(), () -> outbox.withdraw(packet.packetId()));
-            } catch (java.io.UncheckedIOException | OutboundQueue.QueueUnavailable e) {
+            } catch (java.io.UncheckedIOException | StorageUnavailable e) {
                 withdraw(order, device, previousHash, result.lastHash(), chainWrite, steps);
-                throw new ApiRefusal(507, "storage_unavailable", "the capture was verified but could not be stored, so nothing"
+                throw new ApiRefusal(RefusalCode.STORAGE_UNAVAILABLE, "the capture was verified but could not be stored, so nothing"
                         + " of it will be sent; free space in the agent's state directory and capture again: " + e.getMessage());
             } catch (RuntimeException e) {
                 withdraw(order, device, previousHash, result.lastHash(), chainWrite, steps);
@@ -140,7 +144,7 @@ public final class CaptureFlow implements AutoCloseable {
                     result.samples().size(), steps.logFields());
             packets.incrementAndGet();
             this.tpmCalls.addAndGet(tpmCalls);
-            Map<String, Object> answer = response(packet, result, jws);
+            CaptureAnswer answer = response(packet, result, jws);
             steps.mark("answer");
             return answer;
         }
@@ -187,24 +191,21 @@ public final class CaptureFlow implements AutoCloseable {
     }
 
     /** Packets made so far and the TPM calls their request threads made (must be one per packet: the signature). */
-    public Map<String, Long> packetPathCounts() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        out.put("packets", packets.get());
-        out.put("tpmOperations", tpmCalls.get());
-        return out;
+    public StatusAnswer.PacketPath packetPath() {
+        return new StatusAnswer.PacketPath(packets.get(), tpmCalls.get());
     }
 
     private Device chooseDevice(CaptureOrder order, Modality modality) throws ApiRefusal {
         if (order.deviceId().isPresent()) {
-            Device d = devices.byAgentId(order.deviceId().get()).orElseThrow(() -> refusal(order, 404, "device_not_found",
+            Device d = devices.byAgentId(order.deviceId().get()).orElseThrow(() -> refusal(order, RefusalCode.DEVICE_NOT_FOUND,
                     "no device with id " + order.deviceId().get() + "; list devices with GET /v1/devices"));
             if (d.type() != modality) {
-                throw refusal(order, 400, "bad_capture_request", "device " + order.deviceId().get() + " is a "
+                throw refusal(order, RefusalCode.BAD_CAPTURE_REQUEST, "device " + order.deviceId().get() + " is a "
                         + d.type().wireName() + " device, the order asks for " + modality.wireName());
             }
             return d;
         }
-        return devices.forCapture(modality, order.deviceSubId()).orElseThrow(() -> refusal(order, 503, "no_trusted_device",
+        return devices.forCapture(modality, order.deviceSubId()).orElseThrow(() -> refusal(order, RefusalCode.NO_TRUSTED_DEVICE,
                 "no trusted " + modality.wireName() + " device with deviceSubId " + order.deviceSubId()
                         + " was found on 127.0.0.1; connect the device, start its SBI service, and check GET /v1/devices"));
     }
@@ -215,13 +216,13 @@ public final class CaptureFlow implements AutoCloseable {
             return new CaptureRequest(modality, order.deviceSubId(), count, order.subtypes(), order.exceptions(),
                     order.requestedScore(), order.timeout(), false);
         } catch (IllegalArgumentException e) {
-            throw refusal(order, 400, "bad_capture_request", e.getMessage());
+            throw refusal(order, RefusalCode.BAD_CAPTURE_REQUEST, e.getMessage());
         }
     }
 
-    private ApiRefusal refusal(CaptureOrder order, int status, String code, String reason) {
-        refuse(order, code, null);
-        return new ApiRefusal(status, code, reason);
+    private ApiRefusal refusal(CaptureOrder order, RefusalCode code, String reason) {
+        refuse(order, code.wire(), null);
+        return new ApiRefusal(code, reason);
     }
 
     private void refuse(CaptureOrder order, String code, Device device) {
@@ -229,32 +230,20 @@ public final class CaptureFlow implements AutoCloseable {
         fields.put("registrationId", order.registrationId());
         fields.put("consentReference", order.consentReference());
         fields.put("operator", order.operator());
-        fields.put("modality", order.modality());
+        fields.put("modality", order.modality().wireName());
         fields.put("reason", code);
         if (device != null) fields.put("deviceSerialNo", device.serialNo());
         audit.append("capture.refused", fields);
     }
 
-    private static Map<String, Object> response(CapturePacket packet, CaptureResult result, String jws) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("packetId", packet.packetId());
-        out.put("transactionId", result.transactionId());
-        out.put("deviceId", DeviceDirectory.agentId(result.device()));
-        out.put("previousHash", packet.previousHash());
-        out.put("lastHash", result.lastHash());
-        List<Map<String, Object>> biometrics = new ArrayList<>();
+    private static CaptureAnswer response(CapturePacket packet, CaptureResult result, String jws) {
+        List<CaptureAnswer.Biometric> biometrics = new ArrayList<>();
         for (BiometricSample s : result.samples()) {
-            Map<String, Object> b = new LinkedHashMap<>();
-            b.put("bioType", s.bioType().wireName());
-            b.put("bioSubType", s.bioSubType());
-            b.put("qualityScore", s.qualityScore());
-            b.put("hash", s.hash());
-            b.put("bioValue", Base64.getUrlEncoder().withoutPadding().encodeToString(s.bioValue()));
-            biometrics.add(b);
+            biometrics.add(new CaptureAnswer.Biometric(s.bioType().wireName(), s.bioSubType(), s.qualityScore(), s.hash(),
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(s.bioValue())));
         }
-        out.put("biometrics", biometrics);
-        out.put("packet", jws);
-        return out;
+        return new CaptureAnswer(packet.packetId(), result.transactionId(), DeviceDirectory.agentId(result.device()),
+                packet.previousHash(), result.lastHash(), biometrics, jws);
     }
 
     static String sha256Hex(String text) {

@@ -336,11 +336,11 @@ public final class OutboundQueue implements AutoCloseable {
     }
 
     /** The queue's database cannot be used (disk full, file removed). */
-    public static final class QueueUnavailable extends RuntimeException {
+    public static final class QueueUnavailable extends org.stationtrust.agent.internal.config.StorageUnavailable {
         private static final long serialVersionUID = 1L;
 
         QueueUnavailable(String message, Throwable cause) {
-            super(message + ": " + cause.getMessage() + "; check the state directory's disk space and permissions", cause);
+            super(message, cause);
         }
     }
 }

@@ -93,8 +93,8 @@ class CaptureThroughLocalApiTest {
         try {
             AgentClient.Answer answer = client.post("/v1/captures", order("Face", 0, "[]", "R-300"));
             assertEquals(502, answer.status(), answer.body().toString());
-            assertEquals("SIGNATURE_INVALID", answer.body().path("error").asText());
-            assertTrue(answer.body().path("reason").asText().contains("signature"), answer.body().toString());
+            assertEquals("SIGNATURE_INVALID", answer.body().path("error").path("code").asText());
+            assertTrue(answer.body().path("error").path("message").asText().contains("signature"), answer.body().toString());
         } finally {
             station.devices().device(DeviceKind.FACE).reset();
         }
@@ -159,7 +159,7 @@ class CaptureThroughLocalApiTest {
     void refusesACaptureWithoutConsent() throws Exception {
         AgentClient.Answer answer = client.post("/v1/captures", "{\"modality\":\"Face\",\"registrationId\":\"R-9\"}");
         assertEquals(400, answer.status());
-        assertEquals("consent_required", answer.body().path("error").asText());
+        assertEquals("consent_required", answer.body().path("error").path("code").asText());
         String audit = Files.readString(agent.stateDirectory().resolve("audit.jsonl"));
         assertTrue(audit.contains("\"capture.refused\"") && audit.contains("consent_required"), "the refusal is audited");
     }

@@ -110,7 +110,7 @@ class EnrollmentEndToEndTest {
             await("the agent to see its revocation", () -> agent.identity().state().phase() == EnrollmentPhase.REVOKED);
             AgentClient.Answer refused = client.post("/v1/captures", order("Face", 0, "R-E2E-3"));
             assertEquals(409, refused.status(), refused.body().toString());
-            assertEquals("station_not_active", refused.body().path("error").asText());
+            assertEquals("station_not_active", refused.body().path("error").path("code").asText());
         }
     }
 
