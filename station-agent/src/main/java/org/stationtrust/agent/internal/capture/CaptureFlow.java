@@ -122,7 +122,7 @@ public final class CaptureFlow implements AutoCloseable {
             // ran while the packet was built and signed); the queue's commit runs while the record syncs. A capture that
             // cannot be stored whole leaves neither, so the operator's capture again is the only packet the server gets.
             try {
-                audit.appendConcurrentlyWith("capture.completed", auditFields(order, modality, device, result, packet, jws), () -> {
+                audit.appendConcurrentlyWith(AuditLog.CAPTURE_COMPLETED, auditFields(order, modality, device, result, packet, jws), () -> {
                     long waiting = System.nanoTime();
                     RuntimeException chainFailure = chainWrite.await(steps);
                     steps.add("store.chainWait", System.nanoTime() - waiting);

@@ -37,7 +37,7 @@ final class MetricsSource implements AgentMetrics.Source {
 
     @Override
     public long queueParked() {
-        return queue.counts().parked();
+        return queue.counts().parked() + shipper.map(AuditShipper::parked).orElse(0L);
     }
 
     @Override

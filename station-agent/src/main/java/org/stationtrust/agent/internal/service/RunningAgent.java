@@ -107,7 +107,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         Clock clock;
 
         void closeQuietly() {
-            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, captures, sbi, chains, queue, identity, audit}) {
+            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, shipper, captures, sbi, chains, queue, identity, audit}) {
                 if (c == null) continue;
                 try {
                     c.close();
@@ -156,7 +156,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
                 HttpDelivery delivery = new HttpDelivery(http, config.server().url().get(), b.identity.requestSigning(clock),
                         config.server().timeout());
-                b.shipper = new AuditShipper(b.audit, b.queue, delivery,
+                b.shipper = new AuditShipper(b.audit, AuditCursorStore.open(b.state.resolve("queue.db"), clock), b.queue::wake, delivery,
                         new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()), clock);
                 b.audit.onAppend(b.shipper);
                 b.courier = new Courier(b.queue, delivery, b.shipper).yieldingTo(foreground).start();
@@ -253,7 +253,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
      */
     public OutboundQueue.QueueCounts outbound() {
         OutboundQueue.QueueCounts rows = queue.counts();
-        return new OutboundQueue.QueueCounts(rows.waiting() + shipper.map(AuditShipper::waiting).orElse(0L), rows.parked());
+        return new OutboundQueue.QueueCounts(rows.waiting() + shipper.map(AuditShipper::waiting).orElse(0L),
+                rows.parked() + shipper.map(AuditShipper::parked).orElse(0L));
     }
 
     public Optional<Courier> courier() {
@@ -364,6 +365,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         b.api = api;
         b.server = server.orElse(null);
         b.courier = courier.orElse(null);
+        b.shipper = shipper.orElse(null);
         b.sbi = sbi.orElse(null);
         b.captures = captures.orElse(null);
         b.chains = chains;

@@ -101,7 +101,7 @@ class CaptureOnFullDiskDeliveryTest {
 
                 server.restart();
                 await("the queue to drain", () -> agent.queue().counts().waiting() == 0);
-                assertEquals(0, agent.queue().counts().parked(), "nothing parked");
+                assertEquals(0, agent.outbound().parked(), "nothing parked");
                 JsonNode receipts = server.admin("GET", "/api/v1/admin/machines/" + machineId + "/packets?limit=1000", null);
                 Set<String> received = new TreeSet<>();
                 receipts.path("packets").forEach(p -> received.add(p.path("packetId").asText()));

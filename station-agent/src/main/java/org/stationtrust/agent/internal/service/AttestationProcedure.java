@@ -1,0 +1,87 @@
+package org.stationtrust.agent.internal.service;
+
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.agent.internal.boot.EventLogSource;
+import org.stationtrust.agent.internal.boot.EventLogUnreadable;
+import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.agent.internal.server.ServerRefused;
+import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.QuoteResult;
+import org.stationtrust.tpm.Quote;
+import org.stationtrust.tpm.TpmException;
+
+/**
+ * One attestation, beside {@link EnrollmentProcedure} and {@link KeyRotationProcedure}: a fresh nonce from the server,
+ * a quote by the AK over the configured PCRs, and the boot event log (docs/measured-boot.md); the server verifies.
+ * A log the server already holds travels as its digest only; on {@code event_log_required} it is sent whole.
+ */
+final class AttestationProcedure {
+    private static final Logger LOG = LoggerFactory.getLogger(AttestationProcedure.class);
+    private final StationIdentity identity;
+    private final EnrollmentServer server;
+    private final AuditLog audit;
+    private final List<Integer> pcrs;
+    private final EventLogSource eventLog;
+    private final RequestSigning signing;
+
+    AttestationProcedure(StationIdentity identity, EnrollmentServer server, AuditLog audit, List<Integer> pcrs,
+                         EventLogSource eventLog, RequestSigning signing) {
+        this.identity = identity;
+        this.server = server;
+        this.audit = audit;
+        this.pcrs = pcrs;
+        this.eventLog = eventLog;
+        this.signing = signing;
+    }
+
+    /** Attests once; answers the server's verdict (its attestation interval included). */
+    QuoteResult attest() throws ServerUnreachable, ServerRefused, TpmException {
+        try {
+            return quoteOnce(false);
+        } catch (ServerRefused e) {
+            // the server no longer holds the log whose digest was sent (another instance, a restore): send it whole
+            if (!e.is(ErrorCode.EVENT_LOG_REQUIRED)) throw e;
+            return quoteOnce(true);
+        }
+    }
+
+    private QuoteResult quoteOnce(boolean wholeLog) throws ServerUnreachable, ServerRefused, TpmException {
+        EnrollmentServer.QuoteNonce issued = server.quoteNonce(signing);
+        String nonce = issued.nonce();
+        Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(pcrs)));
+        byte[] log = bootEventLog();
+        String digest = log == null ? null : HexFormat.of().formatHex(sha256(log));
+        // wire cost: a log the server already holds travels as its digest only
+        boolean unchanged = !wholeLog && digest != null && issued.heldEventLogSha256().map(digest::equalsIgnoreCase)
+                .orElse(false);
+        return server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(),
+                quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing);
+    }
+
+    /** The boot event log, or null (none configured, or unreadable: audited, and the server's policy decides). */
+    private byte[] bootEventLog() {
+        try {
+            return eventLog.read().orElse(null);
+        } catch (EventLogUnreadable e) {
+            LOG.warn("event=event_log.unreadable source={} reason={}", eventLog.describe(), e.getMessage());
+            audit.append("event_log.unreadable", Map.of("source", eventLog.describe()));
+            return null;
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java 17 has SHA-256", e);
+        }
+    }
+}
