@@ -179,7 +179,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 discovery.setDaemon(true);
                 discovery.start();
                 if (b.identity.signer().isPresent()) {
-                    b.captures = new CaptureFlow(b.sbi, b.devices, b.identity.signer().get(), b.audit,
+                    b.captures = new CaptureFlow(b.sbi, b.devices, b.identity.packetSigner().orElseThrow(), b.audit,
                             config.server().url().isPresent() ? new QueuedPackets(b.queue) : PacketOutbox.NONE,
                             clock, config.machineName(), b.chains, foreground);
                 }
@@ -277,7 +277,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         StatusAnswer.PacketPath packetPath = captures.map(CaptureFlow::packetPath).orElse(null);
         return new StatusAnswer(config.mode().name().toLowerCase(java.util.Locale.ROOT), config.machineName(), s.machineId(),
                 s.phase().name(), s.detail(), s.lastAttestation(), s.lastAttestationResult(), rotation, schedule,
-                identity.signer().isPresent() ? "ready" : "absent", identity.signer().map(x -> x.signatures()).orElse(0L),
+                identity.signer().isPresent() ? "ready" : "absent", identity.signatures(),
                 packetPath, config.devices().trustStore().isPresent(), queueCounts());
     }
 
@@ -304,6 +304,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                     + "; captures are allowed once the server approved its enrollment (see station-agent status)");
         }
         CaptureAnswer answer = flow.capture(order, steps);
+        LOG.info("event=capture.packet packetId={} transactionId={} samples={} {}", answer.packetId(), answer.transactionId(),
+                answer.biometrics().size(), steps.logFields());
         steps.forEachStep(metrics::captureStep);
         return answer;
     }

@@ -39,6 +39,8 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
     private volatile TpmConnection connection;
     private volatile MachineIdentity machine;
     private final MachineSigner signer;
+    /** The capture path's own signer: its signatures are the packet path's TPM calls. */
+    private final MachineSigner packetSigner;
     private final DataKeySource dataKey;
     private volatile StationState state;
     private final io.micrometer.core.instrument.Timer tpmCalls;
@@ -54,6 +56,7 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         this.dataKey = dataKey;
         this.state = state;
         this.signer = machine == null ? null : new TpmMachineSigner(this, () -> this.state.machineId());
+        this.packetSigner = machine == null ? null : new TpmMachineSigner(this, () -> this.state.machineId());
     }
 
     /** {@code tpmCalls} times every call into the TPM (metrics). */
@@ -111,7 +114,6 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
     public <T> T call(TpmCall<T> call) throws TpmException {
         synchronized (this) {
             if (machine == null) throw new IllegalStateException("this agent runs without a TPM");
-            org.stationtrust.agent.internal.identity.TpmCallCounter.record();
             long start = System.nanoTime();
             try {
                 return call.apply(machine);
@@ -177,7 +179,6 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
             @Override
             public <T> T call(TpmCall<T> call) throws TpmException {
                 synchronized (StationIdentity.this) {
-                    org.stationtrust.agent.internal.identity.TpmCallCounter.record();
                     long start = System.nanoTime();
                     try {
                         return call.apply(key);
@@ -199,8 +200,19 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         return Optional.ofNullable(machine);
     }
 
+    /** The signer of requests to the server (and of anything but capture packets). */
     public Optional<MachineSigner> signer() {
         return Optional.ofNullable(signer);
+    }
+
+    /** The signer of capture packets, used by the capture flow alone. */
+    public Optional<MachineSigner> packetSigner() {
+        return Optional.ofNullable(packetSigner);
+    }
+
+    /** TPM signatures made so far by both signers. */
+    public long signatures() {
+        return signer == null ? 0 : signer.signatures() + packetSigner.signatures();
     }
 
     public DataKeySource dataKey() {

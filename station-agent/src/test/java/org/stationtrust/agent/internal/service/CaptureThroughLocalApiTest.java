@@ -64,10 +64,13 @@ class CaptureThroughLocalApiTest {
 
     @Test
     void capturesAVerifiedSlapAndSignsThePacketOnceWithTheTpmKey() throws Exception {
-        long before = agent.identity().signer().orElseThrow().signatures();
+        JsonNode before = client.get("/v1/status").body().path("packetPath");
         AgentClient.Answer answer = client.post("/v1/captures", order("Finger", 1, "[\"Left LittleFinger\"]", "R-100"));
         assertEquals(200, answer.status(), answer.body().toString());
-        assertEquals(before + 1, agent.identity().signer().orElseThrow().signatures(), "exactly one TPM signature per packet");
+        JsonNode after = client.get("/v1/status").body().path("packetPath");
+        assertEquals(before.path("packets").asLong() + 1, after.path("packets").asLong());
+        assertEquals(before.path("tpmOperations").asLong() + 1, after.path("tpmOperations").asLong(),
+                "exactly one TPM call (the signature) per packet");
         assertEquals(3, answer.body().path("biometrics").size(), "a left slap minus one exception");
         JsonNode packet = verifyPacket(answer.body().path("packet").asText(), agent.identity().signer().orElseThrow().publicKey());
         assertEquals("consent-42", packet.path("consentReference").asText());
