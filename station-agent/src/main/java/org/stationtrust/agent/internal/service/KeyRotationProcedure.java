@@ -207,8 +207,8 @@ final class KeyRotationProcedure {
         Optional<MachineIdentity> key = pending.isPresent() ? pending : loadPendingQuietly(s);
         key.ifPresent(k -> evict(k, "discarded"));
         identity.update(StationState::withoutPendingRotation);
-        audit.append("machine_key.rotation_discarded", Map.of("keyName", s.pendingMachineKeyNameHex(),
-                "handle", handleText(s.pendingMachineKeyHandle()), "reason", why));
+        audit.append("machine_key.rotation_discarded", Map.of("keyName", s.pendingRotation().orElseThrow().keyNameHex(),
+                "handle", handleText(s.pendingRotation().orElseThrow().handle()), "reason", why));
     }
 
     /**
@@ -218,10 +218,10 @@ final class KeyRotationProcedure {
     private Optional<MachineIdentity> loadPending() throws TpmException {
         StationState s = identity.state();
         if (!s.rotationPending() || identity.machine().isEmpty()) return Optional.empty();
-        MachineIdentity found = identity.machineKeyAt(s.pendingMachineKeyHandle());
-        if (StationIdentity.hex(found.machineKey().name()).equals(s.pendingMachineKeyNameHex())) return Optional.of(found);
+        MachineIdentity found = identity.machineKeyAt(s.pendingRotation().orElseThrow().handle());
+        if (StationIdentity.hex(found.machineKey().name()).equals(s.pendingRotation().orElseThrow().keyNameHex())) return Optional.of(found);
         LOG.warn("event=machine_key.pending_missing handle={} message=\"the pending rotation's key is no longer in the TPM\"",
-                handleText(s.pendingMachineKeyHandle()));
+                handleText(s.pendingRotation().orElseThrow().handle()));
         evict(found, "stranger");
         return Optional.empty();
     }
@@ -230,7 +230,7 @@ final class KeyRotationProcedure {
         try {
             return loadPending();
         } catch (TpmException | RuntimeException e) {
-            LOG.warn("event=machine_key.pending_unreadable handle={} reason=\"{}\"", handleText(s.pendingMachineKeyHandle()), e.getMessage());
+            LOG.warn("event=machine_key.pending_unreadable handle={} reason=\"{}\"", handleText(s.pendingRotation().orElseThrow().handle()), e.getMessage());
             return Optional.empty();
         }
     }
@@ -239,7 +239,7 @@ final class KeyRotationProcedure {
     private void unresolvable(String why) {
         StationState s = identity.state();
         audit.append("machine_key.rotation_unresolved", Map.of("currentKeyName", String.valueOf(s.machineKeyNameHex()),
-                "pendingKeyName", String.valueOf(s.pendingMachineKeyNameHex()), "reason", why));
+                "pendingKeyName", s.pendingRotation().map(StationState.PendingRotation::keyNameHex).orElse("null"), "reason", why));
         identity.update(state -> state.withoutPendingRotation().withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
                 "after an interrupted key rotation the server accepts neither the current nor the new machine key ("
                         + why + "): enroll this station again (station-agent deprovision, then station-agent enroll)"));
@@ -248,7 +248,7 @@ final class KeyRotationProcedure {
 
     private Outcome settled(Outcome outcome, StationState before) {
         audit.append("machine_key.rotation_resolved", Map.of("outcome", outcome.name(), "machineId", before.machineId(),
-                "currentKeyName", String.valueOf(before.machineKeyNameHex()), "pendingKeyName", before.pendingMachineKeyNameHex()));
+                "currentKeyName", String.valueOf(before.machineKeyNameHex()), "pendingKeyName", before.pendingRotation().map(StationState.PendingRotation::keyNameHex).orElse("null")));
         LOG.info("event=machine_key.rotation_resolved outcome={}", outcome);
         return outcome;
     }

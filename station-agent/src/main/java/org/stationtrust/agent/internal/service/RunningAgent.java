@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -268,15 +269,16 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     @Override
     public StatusAnswer status() {
         StationState s = identity.state();
-        StatusAnswer.PendingRotation rotation = s.rotationPending() ? new StatusAnswer.PendingRotation(
-                s.pendingMachineKeyNameHex(), String.format("0x%08X", s.pendingMachineKeyHandle()),
+        StatusAnswer.PendingRotation rotation = s.pendingRotation().map(p -> new StatusAnswer.PendingRotation(
+                p.keyNameHex(), String.format("0x%08X", p.handle()),
                 "a key rotation was sent and its answer not received yet; the agent asks the server which key it accepts"
-                        + " on its next call") : null;
+                        + " on its next call")).orElse(null);
         StatusAnswer.AttestationSchedule schedule = server.map(session -> new StatusAnswer.AttestationSchedule(
                 session.serverInterval().map(Duration::toSeconds).orElse(null), session.schedule().toSeconds())).orElse(null);
         StatusAnswer.PacketPath packetPath = captures.map(CaptureFlow::packetPath).orElse(null);
         return new StatusAnswer(config.mode().name().toLowerCase(java.util.Locale.ROOT), config.machineName(), s.machineId(),
-                s.phase().name(), s.detail(), s.lastAttestation(), s.lastAttestationResult(), rotation, schedule,
+                s.phase().name(), s.detail(), s.lastAttestedAt().map(Instant::toString).orElse(null),
+                s.lastAttestation().map(StationState.Attestation::result).orElse(null), rotation, schedule,
                 identity.signer().isPresent() ? "ready" : "absent", identity.signatures(),
                 packetPath, config.devices().trustStore().isPresent(), queueCounts());
     }

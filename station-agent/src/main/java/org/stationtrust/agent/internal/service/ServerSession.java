@@ -200,9 +200,9 @@ public final class ServerSession implements AutoCloseable {
     }
 
     private Duration attestIfDue(StationState s) throws ServerUnreachable, ServerRefused, TpmException {
-        Instant last = s.lastAttestation() == null ? Instant.EPOCH : Instant.parse(s.lastAttestation());
+        Instant last = s.lastAttestedAt().orElse(Instant.EPOCH);
         // Until the server has told this run its interval, attest now: the configured value may be longer than the server's.
-        boolean due = attestRequested || serverInterval.isEmpty() || !"PASSED".equals(s.lastAttestationResult())
+        boolean due = attestRequested || serverInterval.isEmpty() || !s.attestationPassed()
                 || !clock.instant().isBefore(last.plus(schedule()));
         if (!due) return Duration.between(clock.instant(), last.plus(schedule()));
         attestRequested = false;
@@ -215,10 +215,10 @@ public final class ServerSession implements AutoCloseable {
         try {
             QuoteResult answer = attestation.attest();
             learnInterval(answer.attestationIntervalSeconds());
-            identity.update(identity.state().withAttestation(clock.instant().toString(), "PASSED"));
+            identity.update(s -> s.withAttestation(StationState.Attestation.passed(clock.instant())));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
         } catch (ServerRefused e) {
-            identity.update(identity.state().withAttestation(clock.instant().toString(), "REFUSED " + e.code()));
+            identity.update(s -> s.withAttestation(StationState.Attestation.refused(clock.instant(), e.code())));
             audit.append("attestation.refused", Map.of("status", e.status(), "code", e.code()));
             if (e.is(ErrorCode.MACHINE_NOT_ACTIVE) || e.is(ErrorCode.MACHINE_UNKNOWN)) {
                 refreshEnrollmentState();

@@ -1,6 +1,6 @@
 package org.stationtrust.agent.internal.faults;
 
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -57,12 +57,12 @@ class ClockSkewTest {
                 ILoggingEvent refusal = events.list.stream().filter(ClockSkewTest::isSkewRefusal).findFirst().orElseThrow();
                 assertTrue(refusal.getLevel().isGreaterOrEqual(Level.WARN), refusal.toString());
                 assertTrue(refusal.getFormattedMessage().contains("check the station clock"), refusal.getFormattedMessage());
-                assertNotEquals("PASSED", agent.identity().state().lastAttestationResult(), "no attestation passes with a wrong clock");
+                assertFalse(agent.identity().state().attestationPassed(), "no attestation passes with a wrong clock");
 
                 clock.shiftTo(Duration.ZERO);
                 AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
                 client.post("/v1/attestations", "{}");
-                await("a passing attestation once the clock is right", () -> "PASSED".equals(agent.identity().state().lastAttestationResult()));
+                await("a passing attestation once the clock is right", () -> agent.identity().state().attestationPassed());
             }
         } finally {
             root.detachAppender(events);

@@ -155,7 +155,7 @@ class InterruptedKeyRotationTest {
             StationState after = StationState.load(killed.state());
             assertEquals(EnrollmentPhase.ACTIVE, after.phase(), String.valueOf(after.detail()));
             assertEquals(killed.pendingKeyName(), after.machineKeyNameHex(), "the restarted agent signs with the key the server accepted");
-            assertNull(after.pendingMachineKeyHandle());
+            assertNull(after.pendingRotation().orElse(null));
             assertTrue(has(audit(killed.state()), "machine_key.rotation_resolved", "ADOPTED_NEW_KEY"));
             await("a passing attestation signed with the new key", () -> {
                 JsonNode status = client.get("/v1/status").body();
@@ -227,7 +227,7 @@ class InterruptedKeyRotationTest {
         }
         proxy.mode(RotationProxy.Mode.PASS);
         proxy.release();
-        return new KilledMidRotation(config, state, port, marked.pendingMachineKeyNameHex(), marked.pendingMachineKeyHandle());
+        return new KilledMidRotation(config, state, port, marked.pendingRotation().orElseThrow().keyNameHex(), marked.pendingRotation().orElseThrow().handle());
     }
 
     private AgentConfig enrollingConfig(String name) throws Exception {
@@ -239,14 +239,14 @@ class InterruptedKeyRotationTest {
         await("enrollment to reach PENDING_APPROVAL", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
         server.admin("POST", "/api/v1/admin/machines/" + agent.identity().state().machineId() + "/approve", "{\"reason\":\"rotation test\"}");
         await("approval and a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
-                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+                && agent.identity().state().attestationPassed());
     }
 
     private static void attestAgain(RunningAgent agent, AgentClient client) throws Exception {
-        String before = agent.identity().state().lastAttestation();
+        java.util.Optional<java.time.Instant> before = agent.identity().state().lastAttestedAt();
         assertEquals(202, client.post("/v1/attestations", "{}").status());
-        await("a new passing attestation", () -> !before.equals(agent.identity().state().lastAttestation())
-                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+        await("a new passing attestation", () -> !before.equals(agent.identity().state().lastAttestedAt())
+                && agent.identity().state().attestationPassed());
     }
 
     /** Headers for GET /api/v1/stations/me signed now by the agent's current key, to be sent later. */
