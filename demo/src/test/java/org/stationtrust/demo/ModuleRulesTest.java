@@ -250,4 +250,18 @@ class ModuleRulesTest {
                     }
                 });
     }
+
+    /**
+     * Exceptions are named for the failure, without an {@code Exception} suffix (as most of the codebase does:
+     * {@code ServerRefused}, {@code MalformedJws}, {@code DeviceAnswerRejected}); held for the agent and the protocol.
+     */
+    @Test
+    void theAgentsAndTheProtocolsExceptionsAreNamedForTheFailure() {
+        ArchRule rule = noClasses().that().resideInAnyPackage("org.stationtrust.agent..", "org.stationtrust.protocol..")
+                .and().areAssignableTo(Throwable.class)
+                .should().haveSimpleNameEndingWith("Exception");
+        rule.check(production);
+        assertTrue(production.stream().anyMatch(c -> c.getPackageName().startsWith("org.stationtrust.agent")
+                && c.isAssignableTo(Throwable.class)), "the rule has exceptions to judge");
+    }
 }

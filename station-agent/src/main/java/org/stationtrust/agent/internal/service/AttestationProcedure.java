@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.boot.EventLogSource;
 import org.stationtrust.agent.internal.boot.EventLogUnreadable;
-import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
@@ -26,13 +26,13 @@ import org.stationtrust.tpm.TpmException;
 final class AttestationProcedure {
     private static final Logger LOG = LoggerFactory.getLogger(AttestationProcedure.class);
     private final StationIdentity identity;
-    private final EnrollmentServer server;
+    private final ServerClient server;
     private final AuditLog audit;
     private final List<Integer> pcrs;
     private final EventLogSource eventLog;
     private final RequestSigning signing;
 
-    AttestationProcedure(StationIdentity identity, EnrollmentServer server, AuditLog audit, List<Integer> pcrs,
+    AttestationProcedure(StationIdentity identity, ServerClient server, AuditLog audit, List<Integer> pcrs,
                          EventLogSource eventLog, RequestSigning signing) {
         this.identity = identity;
         this.server = server;
@@ -54,7 +54,7 @@ final class AttestationProcedure {
     }
 
     private QuoteResult quoteOnce(boolean wholeLog) throws ServerUnreachable, ServerRefused, TpmException {
-        EnrollmentServer.QuoteNonce issued = server.quoteNonce(signing);
+        ServerClient.QuoteNonce issued = server.quoteNonce(signing);
         String nonce = issued.nonce();
         Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(pcrs)));
         byte[] log = bootEventLog();
@@ -62,7 +62,7 @@ final class AttestationProcedure {
         // wire cost: a log the server already holds travels as its digest only
         boolean unchanged = !wholeLog && digest != null && issued.heldEventLogSha256().map(digest::equalsIgnoreCase)
                 .orElse(false);
-        return server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(),
+        return server.submitQuote(new ServerClient.QuoteEvidence(nonce, quote.attest(), quote.signature(),
                 quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing);
     }
 

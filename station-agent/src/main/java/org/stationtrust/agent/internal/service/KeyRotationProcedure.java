@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState;
-import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
@@ -58,12 +58,12 @@ final class KeyRotationProcedure {
     private enum Verdict { ACCEPTED, REFUSED, UNKNOWN }
 
     private final StationIdentity identity;
-    private final EnrollmentServer server;
+    private final ServerClient server;
     private final AuditLog audit;
     private final Clock clock;
     private final RequestSigning signing;
 
-    KeyRotationProcedure(StationIdentity identity, EnrollmentServer server, AuditLog audit, Clock clock, RequestSigning signing) {
+    KeyRotationProcedure(StationIdentity identity, ServerClient server, AuditLog audit, Clock clock, RequestSigning signing) {
         this.identity = identity;
         this.server = server;
         this.audit = audit;

@@ -13,7 +13,7 @@ import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.queue.Backoff;
-import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
@@ -32,7 +32,7 @@ public final class ServerSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerSession.class);
     private final AgentConfig config;
     private final StationIdentity identity;
-    private final EnrollmentServer server;
+    private final ServerClient server;
     private final AuditLog audit;
     private final Clock clock;
     private final RequestSigning signing;
@@ -54,7 +54,7 @@ public final class ServerSession implements AutoCloseable {
     private ServerSession(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock) {
         this.config = config;
         this.identity = identity;
-        this.server = new EnrollmentServer(http, config.server().url().orElseThrow(), config.server().timeout());
+        this.server = new ServerClient(http, config.server().url().orElseThrow(), config.server().timeout());
         this.audit = audit;
         this.clock = clock;
         this.signing = identity.requestSigning(clock);
@@ -73,7 +73,7 @@ public final class ServerSession implements AutoCloseable {
         return session;
     }
 
-    public EnrollmentServer server() {
+    public ServerClient server() {
         return server;
     }
 

@@ -29,7 +29,7 @@ import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.config.ConfigLoader;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
 import org.stationtrust.agent.internal.identity.StationState;
-import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerHttp;
 import org.stationtrust.agent.internal.server.ServerRefused;
@@ -54,14 +54,14 @@ class InterruptedKeyRotationTest {
     private StationFixture station;
     private ServerFixture server;
     private RotationProxy proxy;
-    private EnrollmentServer direct;
+    private ServerClient direct;
 
     @BeforeEach
     void start() throws Exception {
         station = new StationFixture(dir.resolve("station"));
         server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(), Duration.ofHours(1), true);
         proxy = new RotationProxy(server.url(), server.keystore(), server.keystorePassword());
-        direct = new EnrollmentServer(ServerHttp.client(URI.create(server.url()), java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(server.pin())), Duration.ofSeconds(10)),
+        direct = new ServerClient(ServerHttp.client(URI.create(server.url()), java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(server.pin())), Duration.ofSeconds(10)),
                 URI.create(server.url()), Duration.ofSeconds(30));
     }
 
