@@ -60,7 +60,7 @@ class IndependentStationTest {
     }
 
     @Test
-    void aStationWrittenWithTpm2ToolsEnrollsIsApprovedAttestsAndHasItsPacketVerified() throws Exception {
+    void aStationWrittenWithTpm2ToolsEnrollsIsApprovedAttestsSignedAndUnsignedAndHasItsPacketVerified() throws Exception {
         assertTrue(Files.isRegularFile(SCRIPT), SCRIPT + " is missing");
 
         JsonNode enrolled = station("enroll", "--server", server.url(""), "--name", "independent-1");
@@ -76,6 +76,10 @@ class IndependentStationTest {
         JsonNode attested = station("attest");
         assertEquals("PASSED", attested.path("result").asText(), attested.toString());
         assertEquals(machineId, attested.path("machineId").asText());
+
+        JsonNode unsigned = station("attest", "--unsigned");
+        assertEquals("PASSED", unsigned.path("result").asText(), unsigned.toString());
+        assertEquals(machineId, unsigned.path("machineId").asText());
 
         JsonNode verdict = station("packet");
         assertTrue(verdict.path("valid").asBoolean(), verdict.toString());

@@ -16,11 +16,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import java.util.HexFormat;
 import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.StationRoute;
+import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.station.Es256;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
+import org.stationtrust.tpm.verify.HashAlgorithm;
 import org.stationtrust.tpm.verify.PcrValues;
 import org.stationtrust.tpm.verify.QuoteVerifier;
 import org.stationtrust.tpm.verify.TpmPublic;
@@ -51,10 +57,15 @@ class AttestationBenchmark {
                 .clientLimits(TestServer.UNLIMITED_CLIENTS))) {
             List<SoftwareStation> stations = new ArrayList<>();
             List<String> ids = new ArrayList<>();
+            measuredBootOn(server);
             for (int i = 0; i < STATIONS; i++) {
                 SoftwareStation s = new SoftwareStation(true);
+                s.pcrs().clear();
+                BOOT_LOG.pcrs(HashAlgorithm.SHA256).forEach(s.pcrs()::put);
+                for (int pcr = 0; pcr < 8; pcr++) s.pcrs().putIfAbsent(pcr, new byte[32]);
                 stations.add(s);
                 ids.add(server.seedMachine(s, EnrollmentState.ACTIVE, true));
+                firstBoot(server, s, ids.get(i));
             }
             long prepareStart = System.nanoTime();
             SoftwareStation.prepareFastSignatures(PRESIGNED);
@@ -98,7 +109,7 @@ class AttestationBenchmark {
             double closedP99 = sorted[(int) (n * 0.99)] / 1e6;
             double openP50 = open[open.length / 2] / 1e6;
             double openP99 = open[(int) (open.length * 0.99)] / 1e6;
-            System.out.printf(r, "closed loop: attestations (nonce + quote, 2 signed requests): %d in %.1f s = %.0f /s;"
+            System.out.printf(r, "closed loop: attestations (nonce + quote, " + FLOW + " flow): %d in %.1f s = %.0f /s;"
                     + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", n, elapsed, rate, closedP50, closedP99, sorted[n - 1] / 1e6);
             System.out.printf(r, "open loop: %d stations attesting at %.0f /s in total (half the closed-loop rate): %d done,"
                     + " p50 %.1f ms, p99 %.1f ms (target p99 < 50 ms)%n", CONCURRENCY, openRate, open.length, openP50, openP99);
@@ -130,6 +141,11 @@ class AttestationBenchmark {
             double serverCpuRatio = perServerCpu / barePerAttestationCpu;
             System.out.printf(r, "per CPU-second of the server alone (process CPU less the load generator's threads):"
                     + " attestations %.0f; ratio / bare crypto of one attestation: %.2f%n", perServerCpu, serverCpuRatio);
+            double quoteCpuRatio = perServerCpu / bare.quotesPerCpuSecond;
+            boolean quoteTarget = quoteCpuRatio >= 0.35 && openP99 < 20;
+            System.out.printf(r, "TARGET attestations per CPU-second of the server >= 0.35 x bare quote verifications per"
+                    + " CPU-second (%s flow, measured boot on, log unchanged): %.2f; open-loop p99 %.1f ms (< 20 ms): %s%n",
+                    FLOW, quoteCpuRatio, openP99, quoteTarget ? "met" : "not met");
             // Other processes starve the bare loops and the load run differently, so a wall-clock ratio alone can pass
             // or fail by accident: the target counts as met only when the CPU-normalised ratio agrees.
             boolean met = ratio >= 0.3 && cpuRatio >= 0.3;
@@ -165,9 +181,13 @@ class AttestationBenchmark {
                             "reported", null, "the process's CPU less the load generator's threads (which sign and send"
                             + " for the stations, other machines in the field); GC and JIT counted as the server's; "
                             + load),
-                    benchFigure("the same / bare quote verification alone", rate, bare.quotesPerSecond, "attestations/s",
-                            rate / bare.quotesPerSecond, "reported", null, "per CPU-second ratio "
-                            + String.format(r, "%.2f", perCpu / bare.quotesPerCpuSecond) + "; " + load),
+                    benchFigure("server attestations per CPU-second of the server alone / bare quote verifications per"
+                            + " CPU-second (" + FLOW + " flow, measured boot on, log unchanged)", perServerCpu,
+                            bare.quotesPerCpuSecond, "per CPU-s", quoteCpuRatio, "ratio >= 0.35 and open-loop p99 < 20 ms",
+                            quoteTarget, "issue 19's target: an attestation at most about three times the cost of the"
+                            + " one quote check it must make; wall-clock ratio " + String.format(r, "%.2f",
+                            rate / bare.quotesPerSecond) + "; open-loop p99 " + String.format(r, "%.1f", openP99)
+                            + " ms; " + load),
                     benchFigure("server attestations/s with metrics recorded / with no-op meters", metricsCost.onRate(),
                             metricsCost.offRate(), "attestations/s", metricsCost.onRate() / metricsCost.offRate(),
                             "reported", null, "the cost of metrics on the attestation path: "
@@ -180,6 +200,39 @@ class AttestationBenchmark {
                             + String.format(r, "%.1f", openP50) + " ms; closed-loop p50 / p99 "
                             + String.format(r, "%.1f / %.1f", closedP50, closedP99) + " ms; " + load));
         }
+    }
+
+    /** Every station boots the same (a fleet of one laptop model): a typical UEFI Secure Boot log. */
+    static final SyntheticEventLog BOOT_LOG = typicalBoot();
+    static final String BOOT_LOG_SHA256 = HexFormat.of().formatHex(HashAlgorithm.SHA256.digest(BOOT_LOG.bytes()));
+
+    private static SyntheticEventLog typicalBoot() {
+        try {
+            return SyntheticBoot.typical().log(HashAlgorithm.SHA256);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the synthetic boot log", e);
+        }
+    }
+
+    /** A default boot policy for the whole fleet, so every quote is judged by its event log (docs/measured-boot.md). */
+    static void measuredBootOn(TestServer server) {
+        HttpResponse<String> put = server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}");
+        if (put.statusCode() != 200) throw new AssertionError(put.body());
+        HttpResponse<String> made = server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
+                "{\"reason\": \"attestation benchmark\"}");
+        if (made.statusCode() != 200) throw new AssertionError(made.body());
+    }
+
+    /** The station's first attestation carries its whole event log (signed, as a log that large must be). */
+    static void firstBoot(TestServer server, SoftwareStation s, String id) {
+        HttpResponse<String> n = server.stations.send("POST", NONCES, "{}", id, StationClient.jcaSigner(s.machineKey()));
+        if (n.statusCode() != 201) throw new AssertionError(n.body());
+        String nonce = TestServer.json(n).path("nonce").asText();
+        String quote = s.quoteBody(nonce);
+        quote = quote.substring(0, quote.length() - 1) + ",\"eventLog\":\""
+                + Base64.getEncoder().encodeToString(BOOT_LOG.bytes()) + "\"}";
+        HttpResponse<String> r = server.stations.send("POST", QUOTES, quote, id, StationClient.jcaSigner(s.machineKey()));
+        if (r.statusCode() != 200) throw new AssertionError(r.body());
     }
 
     /** Rates and CPU per attestation with metrics recorded and with no-op meters (runs back to back). */
@@ -336,8 +389,22 @@ class AttestationBenchmark {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /**
+     * How stations attest: "unsigned" (default; the quote authenticates the request, docs/server-api.md) or
+     * "signed" (both requests carry X-Station-Signature), to measure what the unsigned exchange saves.
+     */
+    static final String FLOW = System.getProperty("bench.flow", "unsigned");
+    static final String NONCES = StationRoute.NONCE.path();
+    static final String QUOTES = StationRoute.QUOTE.path();
+
+    /**
+     * One attestation as a station whose boot event log the server already holds: nonce, then the quote with only
+     * the log's digest (measured boot on, log unchanged).
+     */
     static boolean attest(Transport client, SoftwareStation s, String id) {
-        KeepAliveClient.Response n = signed(client, "/api/v1/attestation/nonces", "{}", id, s);
+        boolean signed = FLOW.equals("signed");
+        KeepAliveClient.Response n = signed ? signed(client, NONCES, "{}", id, s)
+                : client.send("POST", NONCES, "{\"purpose\":\"quote\",\"machineId\":\"" + id + "\"}", null);
         if (n.status() != 201) {
             System.err.println(n.body());
             return false;
@@ -345,7 +412,11 @@ class AttestationBenchmark {
         String body = n.body();
         int at = body.indexOf("\"nonce\":\"") + 9;
         String nonce = body.substring(at, body.indexOf('"', at));
-        KeepAliveClient.Response r = signed(client, "/api/v1/attestation/quotes", s.quoteBody(nonce), id, s);
+        String quote = s.quoteBody(nonce);
+        quote = quote.substring(0, quote.length() - 1) + ",\"eventLogSha256\":\"" + BOOT_LOG_SHA256 + "\""
+                + (signed ? "" : ",\"machineId\":\"" + id + "\"") + "}";
+        KeepAliveClient.Response r = signed ? signed(client, QUOTES, quote, id, s) : client.send("POST", QUOTES, quote,
+                null);
         if (r.status() != 200) System.err.println(r.body());
         return r.status() == 200;
     }

@@ -37,7 +37,8 @@ final class ThreadCpu {
     }
 
     static String group(String thread) {
-        if (thread.startsWith("JettyServerThreadPool") || thread.startsWith("qtp")) return "server request threads";
+        // the server names its request pool server-enroll-http-N (EnrollmentServer), so this test comes first
+        if (thread.startsWith("server-enroll-http") || thread.startsWith("qtp")) return "server request threads";
         if (thread.startsWith("bench-") || thread.startsWith("HttpClient")) return "load generator";
         if (thread.startsWith("sqlite-group-commit") || thread.startsWith("server-enroll")) return "server background";
         return "other Java threads";

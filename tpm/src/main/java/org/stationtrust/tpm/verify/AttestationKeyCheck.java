@@ -30,7 +30,7 @@ final class AttestationKeyCheck {
                         .orElse("-") + " but the signature is " + sig.algorithm() + "/" + sig.hash());
             }
         }
-        if (!sig.verify(ak.toPublicKey(), signedData)) {
+        if (!sig.verify(ak, signedData)) {
             return Optional.of("the " + sig.algorithm() + " signature does not verify with the key (Name "
                     + java.util.HexFormat.of().formatHex(ak.name()) + ") over the attestation bytes");
         }

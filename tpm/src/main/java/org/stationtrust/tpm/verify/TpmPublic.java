@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.stationtrust.tpm.verify.internal.TpmReader;
+import org.stationtrust.tpm.verify.internal.VerificationKey;
 import org.stationtrust.tpm.verify.internal.TpmWriter;
 
 /**
@@ -83,6 +84,7 @@ public final class TpmPublic {
     private final Scheme scheme;
     private final KeyParameters parameters;
     private final byte[] encoded;
+    private volatile VerificationKey verificationKey;
 
     private TpmPublic(KeyType type, HashAlgorithm nameAlg, int attributes, byte[] authPolicy,
             Symmetric symmetric, Scheme scheme, KeyParameters parameters, byte[] encoded) {
@@ -187,6 +189,25 @@ public final class TpmPublic {
 
     /** The key as a JCA {@code ECPublicKey} or {@code RSAPublicKey}. */
     public PublicKey toPublicKey() {
+        return verificationKey().jca();
+    }
+
+    /**
+     * The key prepared for signature checks, made on first use and kept: derived from the immutable encoding only
+     * (as String keeps its hash), so two threads that race here build equal keys and either one may stay.
+     */
+    VerificationKey verificationKey() {
+        VerificationKey k = verificationKey;
+        if (k == null) {
+            PublicKey jca = newPublicKey();
+            k = parameters instanceof EccParameters ecc ? VerificationKey.ecc(ecc.curve().jcaName(), ecc.x(), ecc.y(), jca)
+                    : VerificationKey.rsa(jca);
+            verificationKey = k;
+        }
+        return k;
+    }
+
+    private PublicKey newPublicKey() {
         try {
             if (parameters instanceof RsaParameters rsa) {
                 return KeyFactory.getInstance("RSA").generatePublic(

@@ -17,6 +17,7 @@ import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.stationtrust.tpm.verify.internal.TpmConstants;
 import org.stationtrust.tpm.verify.internal.TpmReader;
+import org.stationtrust.tpm.verify.internal.VerificationKey;
 
 /**
  * A parsed TPMT_SIGNATURE (TPM 2.0 Part 2 §11.3.4): ECDSA (r, s), RSASSA-PKCS1-v1_5 or RSA-PSS.
@@ -141,6 +142,25 @@ public final class TpmSignature {
     private void requireEcdsa() {
         if (algorithm != Algorithm.ECDSA) {
             throw new IllegalStateException("only an ECDSA signature has r and s; this one is " + algorithm);
+        }
+    }
+
+    /**
+     * True when this signature over signedData verifies with the TPM key. The key's prepared form is kept with
+     * it, so checking many signatures of one key (a machine's AK) does the key's conversion and precomputation
+     * once. A key of the wrong type gives false.
+     */
+    public boolean verify(TpmPublic key, byte[] signedData) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(signedData, "signedData");
+        VerificationKey k = key.verificationKey();
+        if (algorithm != Algorithm.ECDSA) return verify(k.jca(), signedData);
+        if (!k.isEcc()) return false;
+        try {
+            return k.verifyEcdsa(hash.digest(signedData), new BigInteger(1, r), new BigInteger(1, s));
+        } catch (RuntimeException e) {
+            // An r or s the arithmetic cannot take is a failed verification, not a crash.
+            return false;
         }
     }
 

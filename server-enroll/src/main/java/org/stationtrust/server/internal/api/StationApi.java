@@ -26,6 +26,7 @@ import org.stationtrust.protocol.StationStatus;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
+import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.boot.BootViews;
 import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
@@ -181,23 +182,71 @@ public final class StationApi {
     }
 
     private void nonce(Context ctx) {
+        if (ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE) == null) {
+            unsignedNonce(ctx);
+            return;
+        }
         StationCaller s = signed(ctx, Requirement.ACTIVE);
         c.nonceLimit().acquire("machine:" + s.machine().id());
         byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
-        NoncePurpose purpose = body.length == 0 ? NoncePurpose.QUOTE : JsonBodies.parse(body, NonceRequest.class).purpose();
-        var issued = c.attestation().issueNonce(s, purpose.wire());
+        NonceRequest request = body.length == 0 ? new NonceRequest(NoncePurpose.QUOTE) : JsonBodies.parse(body,
+                NonceRequest.class);
+        if (request.machineId() != null && !request.machineId().equals(s.machine().id())) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "machineId names another machine than the signature");
+        }
+        var issued = c.attestation().issueNonce(s.machine().id(), request.purpose().wire());
         // the digest of the boot event log the server holds: a station whose log is unchanged sends only that
         String held = c.attestation().measuredBoot().heldDigest(s.machine().id()).orElse(null);
-        ctx.status(201).json(new NonceIssued(issued.nonce(), purpose, Views.time(issued.expiresAt()), held));
+        ctx.status(201).json(new NonceIssued(issued.nonce(), request.purpose(), Views.time(issued.expiresAt()), held));
+    }
+
+    /**
+     * A quote nonce without a signature (docs/server-api.md, "Attestation"): it reads and writes nothing and says
+     * nothing about the machine (not even whether it exists), so it is limited per client address, not per machine,
+     * and a stranger cannot use up a station's nonces.
+     */
+    private void unsignedNonce(Context ctx) {
+        c.nonceLimit().acquire("ip:" + ctx.ip());
+        NonceRequest request = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), NonceRequest.class);
+        if (request.purpose() != NoncePurpose.QUOTE) {
+            throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Only a quote nonce may be asked for without "
+                    + "signing; sign the request (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ") for a "
+                    + request.purpose().wire() + " nonce");
+        }
+        if (request.machineId() == null) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "An unsigned nonce request must name its machine in "
+                    + "machineId (or be signed)");
+        }
+        var issued = c.attestation().issueNonce(request.machineId(), request.purpose().wire());
+        ctx.status(201).json(new NonceIssued(issued.nonce(), request.purpose(), Views.time(issued.expiresAt()), null));
     }
 
     private void quote(Context ctx) {
-        // The request's nonce is recorded in the attestation's own transaction (one commit for the request).
-        StationCaller s = signedLeavingNonce(ctx, Requirement.ACTIVE);
-        QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, quoteBodyLimit()), QuoteSubmission.class);
-        var attested = c.attestation().attest(s, q);
+        String machineId;
+        AttestationService.Attested attested;
+        if (ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE) == null) {
+            // The quote authenticates the request; the gate let only a standard-sized body in.
+            QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
+            if (q.machineId() == null) {
+                throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Send the quote signed ("
+                        + org.stationtrust.protocol.StationHeaders.SIGNATURE + ") or name the machine in machineId");
+            }
+            attested = c.attestation().attestUnsigned(q.machineId(), q);
+            machineId = q.machineId();
+            // from here on the request is the machine's own (its quote verified)
+            ctx.attribute("station", machineId);
+        } else {
+            // The request's nonce is recorded in the attestation's own transaction (one commit for the request).
+            StationCaller s = signedLeavingNonce(ctx, Requirement.ACTIVE);
+            QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, quoteBodyLimit()), QuoteSubmission.class);
+            if (q.machineId() != null && !q.machineId().equals(s.machine().id())) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "machineId names another machine than the signature");
+            }
+            attested = c.attestation().attest(s, q);
+            machineId = s.machine().id();
+        }
         // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
-        ctx.json(new QuoteResult("PASSED", s.machine().id(), List.copyOf(attested.pcrs().keySet()),
+        ctx.json(new QuoteResult("PASSED", machineId, List.copyOf(attested.pcrs().keySet()),
                 c.config().attestationInterval().toSeconds(), attested.boot().map(BootViews::quoteBoot).orElse(null),
                 attested.boot().map(MeasuredBoot.Judgement::logSha256).orElse(null)));
     }

@@ -20,6 +20,7 @@ final class StationPrechecks implements RequestGate.Precheck {
     static final String PACKETS = org.stationtrust.protocol.StationRoute.PACKETS.path();
     /** A quote may carry the boot event log, so an authenticated station may send it a larger body. */
     static final String QUOTES = org.stationtrust.protocol.StationRoute.QUOTE.path();
+    static final String NONCES = org.stationtrust.protocol.StationRoute.NONCE.path();
     private static final Pattern ACTIVATION = Pattern.compile("/api/v1/enrollments/[^/]{1,64}/activation");
     private final Components c;
     private final int packetLimit;
@@ -66,6 +67,11 @@ final class StationPrechecks implements RequestGate.Precheck {
         if (path.equals(PACKETS_VERIFY) || path.equals(PACKETS) || path.startsWith("/api/v1/attestation/")
                 || path.startsWith("/api/v1/stations/")) {
             String header = h.header().apply(org.stationtrust.protocol.StationHeaders.SIGNATURE);
+            if (header == null && (path.equals(NONCES) || path.equals(QUOTES))) {
+                // Quote-authenticated attestation (docs/server-api.md): nothing to check before the body, so the
+                // body gets only the standard limit; a quote with its whole boot event log must come signed.
+                return new RequestGate.Admission(standard, null);
+            }
             if (header == null && path.equals(PACKETS_VERIFY)) {
                 throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) "
                         + "or sign the request as a station (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ")");

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.SortedMap;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.QuoteSubmission;
 import org.stationtrust.server.internal.audit.AuditLog;
@@ -19,7 +20,6 @@ import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.server.internal.store.StationMachine;
-import org.stationtrust.tpm.verify.MalformedTpmStructure;
 import org.stationtrust.tpm.verify.TpmPublic;
 
 /**
@@ -39,6 +39,7 @@ public final class AttestationService {
     private final ServerMetrics metrics;
     private final FleetEvents events;
     private final MeasuredBoot measuredBoot;
+    private final AkKeys akKeys = new AkKeys(100_000);
 
     public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
                               NonceTokens tokens, ServerMetrics metrics, FleetEvents events) {
@@ -64,12 +65,16 @@ public final class AttestationService {
     public record IssuedNonce(String nonce, String purpose, long expiresAt) {
     }
 
-    public IssuedNonce issueNonce(StationCaller station, String purpose) {
+    /**
+     * A nonce for this machine and purpose. Issuing writes nothing and reads nothing: the machine id is bound by
+     * the nonce's MAC, so an unsigned request for any id learns nothing about which machines exist.
+     */
+    public IssuedNonce issueNonce(String machineId, String purpose) {
         if (!PURPOSE_QUOTE.equals(purpose) && !PURPOSE_KEY_ROTATION.equals(purpose)) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "purpose must be 'quote' or 'key-rotation'");
         }
         long expires = (System.currentTimeMillis() + nonceTtl.toMillis()) / 1000 * 1000;
-        byte[] n = tokens.issue(station.machine().id(), purpose, expires);
+        byte[] n = tokens.issue(machineId, purpose, expires);
         return new IssuedNonce(Base64.getEncoder().encodeToString(n), purpose, expires);
     }
 
@@ -91,15 +96,40 @@ public final class AttestationService {
     }
 
     /**
-     * Verifies a quote against the machine's policy and records the result either way. The nonce is spent and the
-     * result recorded in one transaction; a nonce this server issued to the machine is spent by a failed attempt too.
-     * When the signed request's own nonce was left unrecorded, it is recorded first in that transaction: a replayed
-     * request is refused and records nothing.
+     * Verifies a quote of a signed request against the machine's policy and records the result either way. The
+     * nonce is spent and the result recorded in one transaction; a nonce this server issued to the machine is spent
+     * by a failed attempt too. When the signed request's own nonce was left unrecorded, it is recorded first in
+     * that transaction: a replayed request is refused and records nothing.
      */
     public Attested attest(StationCaller station, QuoteSubmission q) {
+        return timed(() -> verifyAndRecord(station.machine(), station, q));
+    }
+
+    /**
+     * Verifies an unsigned quote (docs/server-api.md, "Attestation"): the quote authenticates the request, since
+     * only the machine's TPM can sign a quote over a nonce issued for that machine with its AK. Until the quote
+     * has verified, the request could be anyone's, so a refusal before that records nothing against the machine
+     * and spends nothing; after it, the attempt is the machine's and is recorded like a signed one. A nonce
+     * already spent (a replay of the machine's own request) and a digest-only log the server does not hold are
+     * refused without a record as well.
+     */
+    public Attested attestUnsigned(String machineId, QuoteSubmission q) {
+        return timed(() -> {
+            StationMachine m = machines.findWithCurrentKey(machineId).map(MachineStore.WithKey::machine)
+                    .orElseThrow(() -> new ApiException(ErrorCode.MACHINE_UNKNOWN, "No enrolled machine with id '"
+                            + clip(machineId) + "'; enroll this station first"));
+            if (m.state() != EnrollmentState.ACTIVE) {
+                throw new ApiException(ErrorCode.MACHINE_NOT_ACTIVE, "Machine " + m.id() + " is " + m.state()
+                        + "; only ACTIVE (approved, not revoked) machines may attest");
+            }
+            return verifyAndRecord(m, null, q);
+        });
+    }
+
+    private Attested timed(java.util.function.Supplier<Attested> attempt) {
         long start = System.nanoTime();
         try {
-            Attested attested = verifyAndRecord(station, q);
+            Attested attested = attempt.get();
             metrics.attestation(null, System.nanoTime() - start);
             return attested;
         } catch (ApiException e) {
@@ -108,76 +138,77 @@ public final class AttestationService {
         }
     }
 
-    private Attested verifyAndRecord(StationCaller station, QuoteSubmission q) {
-        StationMachine m = station.machine();
+    /** One attempt; {@code signer} is null for an unsigned request, which the quote alone authenticates. */
+    private Attested verifyAndRecord(StationMachine m, StationCaller signer, QuoteSubmission q) {
         long now = System.currentTimeMillis();
-        String[] spent = new String[1];
-        long[] spentExpiry = new long[1];
-        MeasuredBoot.Judgement[] judged = new MeasuredBoot.Judgement[1];
-        java.util.concurrent.atomic.AtomicReference<SortedMap<Integer, byte[]>> quoted =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        Attempt a = new Attempt();
         try {
             byte[] nonce = QuoteCheck.decodeNonce(q.nonce());
             NonceTokens.Verified v = tokens.verify(nonce, m.id(), PURPOSE_QUOTE, now);
-            spent[0] = HexFormat.of().formatHex(nonce);
-            spentExpiry[0] = v.expiresAtMillis();
-            TpmPublic ak = parseStored(m.akPublic());
-            SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(ak, nonce, q);
-            quoted.set(pcrs);
+            a.spent = HexFormat.of().formatHex(nonce);
+            a.spentExpiry = v.expiresAtMillis();
+            a.pcrs = QuoteCheck.verify(akKeys.get(m.akPublic()), nonce, q);
+            a.quoteVerified = true;
             // under a boot policy the event log decides (docs/measured-boot.md); else the exact PCR values
             SortedMap<Integer, byte[]> baseline = PcrMap.fromJson(m.policyPcrs());
-            judged[0] = measuredBoot.judge(m.id(), q.eventLog(), q.eventLogSha256(), pcrs, baseline).orElse(null);
-            if (judged[0] == null) {
-                QuoteCheck.requireMatchesPolicy(baseline, pcrs);
-            } else if (!judged[0].verdict().result().passed()) {
-                throw MeasuredBoot.failure(judged[0].verdict());
+            a.judged = measuredBoot.judge(m.id(), q.eventLog(), q.eventLogSha256(), a.pcrs, baseline).orElse(null);
+            if (a.judged == null) {
+                QuoteCheck.requireMatchesPolicy(baseline, a.pcrs);
+            } else if (!a.judged.verdict().result().passed()) {
+                throw MeasuredBoot.failure(a.judged.verdict());
             }
             boolean recovered = !"OK".equals(m.attestationStatus());
             db.batched(c -> {
-                station.recordNonce(c, nonces);
-                if (!nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now)) throw alreadyUsed();
-                machines.recordAttestation(c, m.id(), true, judged[0] != null ? "quote verified, boot "
-                        + judged[0].verdict().result().wire() : "quote verified against "
-                        + (m.goldenPcrs() != null ? "golden values" : "baseline"), PcrMap.toJson(pcrs));
-                if (judged[0] != null) measuredBoot.record(c, m.id(), judged[0], pcrs);
+                if (signer != null) signer.recordNonce(c, nonces);
+                if (!nonces.consume(c, a.spent, m.id(), PURPOSE_QUOTE, a.spentExpiry, now)) throw alreadyUsed();
+                machines.recordAttestation(c, m.id(), true, a.judged != null ? "quote verified, boot "
+                        + a.judged.verdict().result().wire() : "quote verified against "
+                        + (m.goldenPcrs() != null ? "golden values" : "baseline"), PcrMap.toJson(a.pcrs));
+                if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
                 if (recovered) {
                     audit.append(c, "machine:" + m.id(), "attestation.pass", m.id(), "OK",
                             "status " + m.attestationStatus() + " -> OK");
                 }
                 return null;
             });
-            return new Attested(pcrs, Optional.ofNullable(judged[0]));
+            return new Attested(a.pcrs, Optional.ofNullable(a.judged));
         } catch (ApiException e) {
             if (e.code() == ErrorCode.REQUEST_REPLAYED) throw e;
-            db.batched(c -> {
-                station.recordNonce(c, nonces);
-                if (spent[0] != null) nonces.consume(c, spent[0], m.id(), PURPOSE_QUOTE, spentExpiry[0], now);
-                machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
-                if (judged[0] != null) measuredBoot.record(c, m.id(), judged[0], quoted.get());
-                if (!"FAILED".equals(m.attestationStatus())) {
-                    events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
-                            e.code().wire() + ": " + clip(e.getMessage())));
-                }
-                return null;
-            });
+            if (signer == null && (!a.quoteVerified || e.code() == ErrorCode.NONCE_INVALID
+                    || e.code() == ErrorCode.EVENT_LOG_REQUIRED)) {
+                throw e;
+            }
+            recordFailure(m, signer, a, e, now);
             throw e;
         }
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<String, TpmPublic> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What one attempt established so far. */
+    private static final class Attempt {
+        String spent;
+        long spentExpiry;
+        SortedMap<Integer, byte[]> pcrs;
+        boolean quoteVerified;
+        MeasuredBoot.Judgement judged;
+    }
 
-    /** Parses a stored AK public area; cached, since a stored public area never changes. */
-    public static TpmPublic parseStored(String base64) {
-        TpmPublic cached = PARSED.get(base64);
-        if (cached != null) return cached;
-        if (PARSED.size() > 100_000) PARSED.clear();
-        try {
-            TpmPublic parsed = TpmPublic.parse(Base64.getDecoder().decode(base64));
-            PARSED.put(base64, parsed);
-            return parsed;
-        } catch (MalformedTpmStructure e) {
-            throw new IllegalStateException("Stored TPM public area does not parse", e);
-        }
+    private void recordFailure(StationMachine m, StationCaller signer, Attempt a, ApiException e, long now) {
+        db.batched(c -> {
+            if (signer != null) signer.recordNonce(c, nonces);
+            if (a.spent != null) nonces.consume(c, a.spent, m.id(), PURPOSE_QUOTE, a.spentExpiry, now);
+            machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
+            if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
+            if (!"FAILED".equals(m.attestationStatus())) {
+                events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
+                        e.code().wire() + ": " + clip(e.getMessage())));
+            }
+            return null;
+        });
+    }
+
+    /** The machine's AK as a parsed key, kept for its next quote check. */
+    public TpmPublic akPublic(String storedBase64) {
+        return akKeys.get(storedBase64);
     }
 
     private static String clip(String s) {

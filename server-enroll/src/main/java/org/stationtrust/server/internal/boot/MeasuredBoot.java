@@ -31,12 +31,15 @@ public final class MeasuredBoot {
     /** Base64 of the largest log accepted, plus room for the rest of a quote submission. */
     public static final int MAX_QUOTE_BODY = (EventLogLimits.DEFAULT.maxLogBytes() / 3 + 1) * 4 + 64 * 1024;
     private static final int PARSED_POLICIES = 1024;
+    private static final int REMEMBERED_MACHINES = 200_000;
 
     private final Database db;
     private final BootStore store;
     private final AuditLog audit;
     /** Parsed policies by document: a stored document never changes meaning, so parse it once. */
     private final ConcurrentHashMap<String, BootPolicy> parsed = new ConcurrentHashMap<>();
+    /** The last passing verdict per machine, for {@link #repeated}. */
+    private final ConcurrentHashMap<String, Passed> passed = new ConcurrentHashMap<>();
 
     public MeasuredBoot(Database db, AuditLog audit) {
         this.db = db;
@@ -48,17 +51,28 @@ public final class MeasuredBoot {
         return store;
     }
 
-    /** A verdict with the log it was reached on (null when none was sent nor held). */
-    public record Judgement(BootVerdict verdict, String logSha256, byte[] log, boolean logSent) {
+    /**
+     * A verdict with the log it was reached on (null when none was sent nor held); {@code repeated}: the same boot
+     * as the accepted one, judged again from memory (see {@link #judge}).
+     */
+    public record Judgement(BootVerdict verdict, String logSha256, byte[] log, boolean logSent, boolean repeated) {
+        public Judgement(BootVerdict verdict, String logSha256, byte[] log, boolean logSent) {
+            this(verdict, logSha256, log, logSent, false);
+        }
+    }
+
+    /** The last passing verdict this instance reached for a machine, with everything it depended on. */
+    private record Passed(String logSha256, String pcrsJson, String policyDocument, BootVerdict verdict) {
     }
 
     /** The policy for this machine: its own, else the default; empty when neither exists. */
     public Optional<BootPolicy> policyFor(Optional<MachineBoot> row) {
-        Optional<BootStore.StoredPolicy> stored = row.map(MachineBoot::policyName).flatMap(store::policy);
-        if (stored.isEmpty()) {
-            stored = store.defaultPolicy();
-        }
-        return stored.map(p -> parse(p.document()));
+        return storedPolicyFor(row.map(MachineBoot::policyName)).map(p -> parse(p.document()));
+    }
+
+    private Optional<BootStore.StoredPolicy> storedPolicyFor(Optional<String> policyName) {
+        Optional<BootStore.StoredPolicy> stored = policyName.flatMap(store::policy);
+        return stored.isPresent() ? stored : store.defaultPolicy();
     }
 
     /** The SHA-256 (hex) of the log of this machine's last accepted boot, which a station need not resend. */
@@ -75,11 +89,52 @@ public final class MeasuredBoot {
      */
     public Optional<Judgement> judge(String machineId, String eventLog, String eventLogSha256,
             SortedMap<Integer, byte[]> pcrs, SortedMap<Integer, byte[]> baseline) {
+        if (eventLog == null && eventLogSha256 != null) {
+            Optional<Judgement> again = repeated(machineId, eventLogSha256.toLowerCase(Locale.ROOT), PcrMap.toJson(pcrs));
+            if (again.isPresent()) return again;
+        }
         Optional<MachineBoot> row = store.machine(machineId);
-        Optional<BootPolicy> policy = policyFor(row);
-        if (policy.isEmpty()) {
+        Optional<BootStore.StoredPolicy> stored = storedPolicyFor(row.map(MachineBoot::policyName));
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
+        Optional<Judgement> judged = judge(row, parse(stored.get().document()), eventLog, eventLogSha256, pcrs, baseline);
+        judged.filter(j -> j.verdict().result().passed() && j.logSha256() != null).ifPresent(j -> remember(machineId,
+                new Passed(j.logSha256(), PcrMap.toJson(pcrs), stored.get().document(), j.verdict())));
+        return judged;
+    }
+
+    /**
+     * The same boot as the last one this instance passed, told by digest: the same accepted log, the same quoted
+     * PCRs and the same policy document give the same verdict, so it is not reached again (a log is parsed and
+     * replayed, its certificates read, in about the time of a quote check). The database still decides: another
+     * instance's verdict since, a new accepted log or a changed policy sends it down the full path.
+     */
+    private Optional<Judgement> repeated(String machineId, String digest, String pcrsJson) {
+        Passed last = passed.get(machineId);
+        if (last == null || !last.logSha256().equals(digest) || !last.pcrsJson().equals(pcrsJson)) return Optional.empty();
+        BootStore.Glance now = store.glance(machineId).orElse(null);
+        if (now == null || !digest.equals(now.acceptedLogSha256()) || !pcrsJson.equals(now.lastPcrs())
+                || !BootVerdict.Result.PASSED.wire().equals(now.lastResult())
+                        && !BootVerdict.Result.PASSED_CHANGED.wire().equals(now.lastResult())) {
+            return Optional.empty();
+        }
+        Optional<BootStore.StoredPolicy> policy = storedPolicyFor(Optional.ofNullable(now.policyName()));
+        if (policy.isEmpty() || !policy.get().document().equals(last.policyDocument())) return Optional.empty();
+        BootVerdict v = last.verdict();
+        // the boot is now the accepted one, so nothing differs from it
+        BootVerdict again = new BootVerdict(BootVerdict.Result.PASSED, Optional.empty(), Optional.empty(), v.message(),
+                v.state(), v.summary(), List.of());
+        return Optional.of(new Judgement(again, digest, null, false, true));
+    }
+
+    private void remember(String machineId, Passed p) {
+        if (passed.size() >= REMEMBERED_MACHINES) passed.clear();
+        passed.put(machineId, p);
+    }
+
+    private Optional<Judgement> judge(Optional<MachineBoot> row, BootPolicy policy, String eventLog,
+            String eventLogSha256, SortedMap<Integer, byte[]> pcrs, SortedMap<Integer, byte[]> baseline) {
         byte[] log = null;
         boolean sent = eventLog != null;
         if (sent) {
@@ -91,7 +146,7 @@ public final class MeasuredBoot {
             log = heldLog(row, eventLogSha256);
         }
         Optional<BootSummary> last = row.map(MachineBoot::acceptedSummary).map(MeasuredBoot::summary);
-        BootVerdict verdict = BootJudge.judge(policy.get(), Optional.ofNullable(log), HashAlgorithm.SHA256, pcrs, last,
+        BootVerdict verdict = BootJudge.judge(policy, Optional.ofNullable(log), HashAlgorithm.SHA256, pcrs, last,
                 baseline);
         return Optional.of(new Judgement(verdict, log == null ? null : sha256(log), log, sent));
     }
@@ -139,7 +194,8 @@ public final class MeasuredBoot {
             throws SQLException {
         BootVerdict v = j.verdict();
         String log64 = j.log() == null ? null : Base64.getEncoder().encodeToString(j.log());
-        boolean accepted = v.result().passed() && v.summary().isPresent();
+        // a repeated boot is the accepted one already: only its last verdict is written
+        boolean accepted = v.result().passed() && v.summary().isPresent() && !j.repeated();
         store.record(c, machineId, new BootStore.Judged(v.result().wire(), v.rule().orElse(null), v.event().orElse(null),
                 clip(v.message()), json(v.changes()), v.state().map(MeasuredBoot::json).orElse(null), PcrMap.toJson(pcrs),
                 j.logSha256(), accepted && j.logSent() ? log64 : null, accepted ? json(v.summary().get()) : null,

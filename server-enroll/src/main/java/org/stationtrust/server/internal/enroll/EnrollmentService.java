@@ -192,7 +192,7 @@ public final class EnrollmentService {
             throw new ApiException(ErrorCode.NONCE_INVALID, "The activation quote's nonce is not the quoteNonce this "
                     + "enrollment was issued; quote over that value and send it unchanged");
         }
-        SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(AttestationService.parseStored(m.akPublic()), nonce,
+        SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(org.stationtrust.server.internal.attest.AkKeys.parse(m.akPublic()), nonce,
                 proof.quote());
         return db.inTransaction(c -> {
             if (!machines.transition(c, machineId, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.PENDING_APPROVAL)) {

@@ -46,7 +46,7 @@ public final class KeyRotation {
         KeyRules.requireMachineKey(newKey);
         byte[] nonce = attestation.consumeNonce(station.machine().id(), r.nonce(), AttestationService.PURPOSE_KEY_ROTATION);
         try {
-            CertifyVerifier.verify(AttestationService.parseStored(station.machine().akPublic()), info, sig, newKey, nonce);
+            CertifyVerifier.verify(attestation.akPublic(station.machine().akPublic()), info, sig, newKey, nonce);
         } catch (TpmVerificationException e) {
             throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the new key was refused: "
                     + e.getMessage());

@@ -59,6 +59,17 @@ public final class BootStore {
                 BootStore::policy));
     }
 
+    /** What an unchanged boot is checked against, without the stored logs. */
+    public record Glance(String policyName, String acceptedLogSha256, String lastResult, String lastPcrs) {
+    }
+
+    /** The few columns {@link Glance} needs: the accepted and flagged logs (tens of KiB) stay in the database. */
+    public Optional<Glance> glance(String machineId) {
+        return db.withConnection(c -> Sql.one(c, "SELECT policy_name, accepted_log_sha256, last_result, last_pcrs"
+                + " FROM machine_boot WHERE machine_id = ?", rs -> new Glance(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4)), machineId));
+    }
+
     public Optional<MachineBoot> machine(String machineId) {
         return db.withConnection(c -> Sql.one(c, "SELECT * FROM machine_boot WHERE machine_id = ?", BootStore::machine,
                 machineId));

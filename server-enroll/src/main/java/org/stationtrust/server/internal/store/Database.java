@@ -63,7 +63,7 @@ public final class Database implements AutoCloseable {
             // Checkpointer thread copies most pages before that, off the writer's path (see there).
             sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(Checkpointer.WRITER_CHECKPOINT_PAGES));
             ownerOnly(jdbcUrl);
-            SQLiteDataSource ds = new SQLiteDataSource(sqlite);
+            SQLiteDataSource ds = new CachingSqliteDataSource(sqlite);
             ds.setUrl(jdbcUrl);
             config.setDataSource(ds);
             config.setMaximumPoolSize(8);

@@ -5,23 +5,24 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.sqlite.SQLiteConnection;
 
 /**
- * Prepared statements kept per SQLite connection, so that a statement run on every station request is compiled
- * once per connection instead of once per request (sqlite-jdbc has no cache of its own; pgjdbc has, so PostgreSQL
- * connections prepare as usual). The pool lends a connection to one thread at a time, so each connection's map
- * needs no lock of its own. A cached statement on loan is never lent twice: a nested use of the same SQL text gets
- * a statement of its own. A statement that threw is closed and dropped, not reused. The maps of connections the
- * pool has closed are dropped when the next new connection is first seen.
+ * The prepared statements of one SQLite connection, kept so that a statement run on every station request is
+ * compiled once per connection instead of once per request (sqlite-jdbc has no cache of its own; pgjdbc has, so
+ * PostgreSQL connections prepare as usual). Each connection owns its cache ({@link CachingSqliteDataSource}), and
+ * the pool lends a connection to one thread at a time, so a cache needs no lock. A cached statement on loan is
+ * never lent twice: a nested use of the same SQL text gets a statement of its own. A statement that threw is
+ * closed and dropped, not reused.
  */
 final class StatementCache {
     /** More distinct statements than the code has means SQL text built at run time: those are not cached. */
     static final int MAX_PER_CONNECTION = 256;
-    private static final ConcurrentHashMap<SQLiteConnection, Map<String, Entry>> CACHES = new ConcurrentHashMap<>();
+    private final SQLiteConnection connection;
+    private final Map<String, Entry> entries = new HashMap<>();
 
-    private StatementCache() {
+    StatementCache(SQLiteConnection connection) {
+        this.connection = connection;
     }
 
     /** One cached statement of one connection. */
@@ -57,28 +58,30 @@ final class StatementCache {
         }
     }
 
-    /** Prepares sql on c: from this connection's cache on SQLite, fresh elsewhere. Close the loan after use. */
+    /**
+     * Prepares sql on c: from the cache of c's driver connection when it has one (SQLite through
+     * {@link CachingSqliteDataSource}), fresh otherwise. Close the loan after use.
+     */
     static Prepared prepare(Connection c, String sql) throws SQLException {
-        if (!c.isWrapperFor(SQLiteConnection.class)) return new Prepared(c.prepareStatement(sql), null);
-        SQLiteConnection raw = c.unwrap(SQLiteConnection.class);
-        Map<String, Entry> cache = CACHES.get(raw);
-        if (cache == null) {
-            CACHES.keySet().removeIf(StatementCache::closed);
-            cache = new HashMap<>();
-            CACHES.put(raw, cache);
+        if (!c.isWrapperFor(CachingSqliteDataSource.CachingConnection.class)) {
+            return new Prepared(c.prepareStatement(sql), null);
         }
-        Entry cached = cache.get(sql);
+        return c.unwrap(CachingSqliteDataSource.CachingConnection.class).statements().lend(sql);
+    }
+
+    private Prepared lend(String sql) throws SQLException {
+        Entry cached = entries.get(sql);
         if (cached != null && !cached.onLoan && !cached.statement.isClosed()) {
             cached.onLoan = true;
             return new Prepared(cached.statement, cached);
         }
-        if (cached != null && !cached.onLoan) cache.remove(sql); // closed underneath us: replace it
+        if (cached != null && !cached.onLoan) entries.remove(sql); // closed underneath us: replace it
         // Prepared on the driver's own connection, so the pool's proxy does not close it when the connection returns.
-        PreparedStatement fresh = raw.prepareStatement(sql);
-        if (!cache.containsKey(sql) && cache.size() < MAX_PER_CONNECTION) {
-            Entry entry = new Entry(cache, sql, fresh);
+        PreparedStatement fresh = connection.prepareStatement(sql);
+        if (!entries.containsKey(sql) && entries.size() < MAX_PER_CONNECTION) {
+            Entry entry = new Entry(entries, sql, fresh);
             entry.onLoan = true;
-            cache.put(sql, entry);
+            entries.put(sql, entry);
             return new Prepared(fresh, entry);
         }
         return new Prepared(fresh, null);
@@ -86,16 +89,7 @@ final class StatementCache {
 
     /** Statements cached for c's driver connection (0 when none, or not SQLite); for tests. */
     static int cachedFor(Connection c) throws SQLException {
-        if (!c.isWrapperFor(SQLiteConnection.class)) return 0;
-        Map<String, Entry> cache = CACHES.get(c.unwrap(SQLiteConnection.class));
-        return cache == null ? 0 : cache.size();
-    }
-
-    private static boolean closed(SQLiteConnection c) {
-        try {
-            return c.isClosed();
-        } catch (SQLException e) {
-            return true;
-        }
+        if (!c.isWrapperFor(CachingSqliteDataSource.CachingConnection.class)) return 0;
+        return c.unwrap(CachingSqliteDataSource.CachingConnection.class).statements().entries.size();
     }
 }

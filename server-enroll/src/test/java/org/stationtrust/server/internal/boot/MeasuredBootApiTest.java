@@ -137,6 +137,24 @@ class MeasuredBootApiTest {
     }
 
     @Test
+    void anUnchangedBootIsJudgedAgainInFullOnceItsPolicyChanges() throws Exception {
+        SyntheticEventLog log = SyntheticBoot.typical().log(SHA256);
+        Station s = new Station(log);
+        assertEquals(200, s.quote(log.bytes(), null).statusCode());
+        HttpResponse<String> again = s.quote(null, sha256(log.bytes()));
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals("PASSED", TestServer.json(again).path("boot").path("result").asText());
+        assertTrue(TestServer.json(again).path("boot").path("changes").isEmpty(), again.body());
+        put("strict-dbx", "{\"name\": \"strict-dbx\", \"requiredDbx\": [\"sha256:" + "ab".repeat(32) + "\"]}");
+        HttpResponse<String> assigned = server.as(Role.ADMIN, "PUT", "/api/v1/admin/machines/" + s.id + "/boot-policy",
+                "{\"policy\": \"strict-dbx\", \"reason\": \"a revocation every laptop must carry\"}");
+        assertEquals(200, assigned.statusCode(), assigned.body());
+        HttpResponse<String> judged = s.quote(null, sha256(log.bytes()));
+        assertEquals("pcr_policy_violation", TestServer.errorCode(judged), judged.body());
+        assertTrue(judged.body().contains("requiredDbx"), judged.body());
+    }
+
+    @Test
     void secureBootOffIsRefusedWithTheRuleAndRecorded() throws Exception {
         SyntheticEventLog log = SyntheticBoot.typical().secureBoot(false).log(SHA256);
         Station s = new Station(log);

@@ -102,6 +102,48 @@ abstract class MultiInstanceSuite {
     }
 
     @Test
+    void oneUnsignedQuoteSentToBothInstancesAtOnceIsAcceptedOnceAndTheReplaysRecordNothing() throws Exception {
+        SoftwareStation s = new SoftwareStation();
+        String id = first().seedMachine(s, EnrollmentState.ACTIVE, true);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 3; round++) {
+                int recorded = history(id);
+                HttpResponse<String> n = second().stations.sendRaw("POST", "/api/v1/attestation/nonces",
+                        "{\"purpose\":\"quote\",\"machineId\":\"" + id + "\"}", null);
+                assertEquals(201, n.statusCode(), n.body());
+                String nonce = TestServer.json(n).path("nonce").asText();
+                var body = (com.fasterxml.jackson.databind.node.ObjectNode) TestServer.JSON.readTree(quoteFor(s, nonce));
+                String quote = body.put("machineId", id).toString();
+                List<Future<HttpResponse<String>>> results = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    TestServer target = i % 2 == 0 ? first() : second();
+                    results.add(pool.submit(() -> target.stations.sendRaw("POST", "/api/v1/attestation/quotes", quote,
+                            null)));
+                }
+                int accepted = 0;
+                for (Future<HttpResponse<String>> f : results) {
+                    HttpResponse<String> r = f.get();
+                    if (r.statusCode() == 200) {
+                        accepted++;
+                    } else {
+                        assertEquals("nonce_invalid", TestServer.errorCode(r), r.body());
+                    }
+                }
+                assertEquals(1, accepted, "round " + round);
+                assertEquals(recorded + 1, history(id), "only the accepted attempt is in the machine's history");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private int history(String id) {
+        return TestServer.json(second().as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + id + "/attestations", null))
+                .path("history").size();
+    }
+
+    @Test
     void everyOperatorReadAndDecisionWorksOnThisDatabase() {
         SoftwareStation s = new SoftwareStation();
         String pending = first().seedMachine(s, EnrollmentState.PENDING_APPROVAL, false);
@@ -136,7 +178,10 @@ abstract class MultiInstanceSuite {
         HttpResponse<String> n = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
                 StationClient.jcaSigner(s.machineKey()));
         assertEquals(201, n.statusCode(), n.body());
-        String nonce = TestServer.json(n).path("nonce").asText();
+        return quoteFor(s, TestServer.json(n).path("nonce").asText());
+    }
+
+    static String quoteFor(SoftwareStation s, String nonce) {
         byte[][] q = s.quote(java.util.Base64.getDecoder().decode(nonce));
         var body = TestServer.JSON.createObjectNode();
         body.put("nonce", nonce);

@@ -323,11 +323,18 @@ class ServerKilledMidWriteTest {
         }
     }
 
+    /** One attestation, every other one in the unsigned exchange (the quote authenticates it). */
     private void attest(SoftwareEnrollee s) throws Exception {
-        JsonNode n = json(post("/api/v1/attestation/nonces", "{\"purpose\":\"quote\"}", null, s), 201);
-        JsonNode q = json(post("/api/v1/attestation/quotes", s.quoteJson(n.path("nonce").asText()).toString(), null, s), 200);
+        boolean unsigned = attestations.getAndIncrement() % 2 == 1;
+        JsonNode n = json(post("/api/v1/attestation/nonces", unsigned ? "{\"purpose\":\"quote\",\"machineId\":\""
+                + s.machineId + "\"}" : "{\"purpose\":\"quote\"}", null, unsigned ? null : s), 201);
+        var quote = s.quoteJson(n.path("nonce").asText());
+        if (unsigned) quote.put("machineId", s.machineId);
+        JsonNode q = json(post("/api/v1/attestation/quotes", quote.toString(), null, unsigned ? null : s), 200);
         assertEquals("PASSED", q.path("result").asText(), q.toString());
     }
+
+    private final AtomicInteger attestations = new AtomicInteger();
 
     private static int rank(String state) {
         return switch (state) {

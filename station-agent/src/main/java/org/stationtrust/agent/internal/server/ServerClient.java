@@ -108,6 +108,21 @@ public final class ServerClient {
         return new QuoteNonce(a.nonce(), java.util.Optional.ofNullable(a.eventLogSha256()));
     }
 
+    /**
+     * A quote nonce asked for without a signature (docs/server-api.md, "Attestation"): it names the machine, costs
+     * the server no signature check, and says nothing of the log the server holds.
+     */
+    public String unsignedQuoteNonce(String machineId) throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.NONCE, StationRoute.NONCE.path(), NonceRequest.unsignedQuote(machineId),
+                RequestSigning.NONE, NonceIssued.class).nonce();
+    }
+
+    /** A quote sent unsigned: the quote, by the machine's AK over a nonce issued for it, authenticates it. */
+    public QuoteResult submitUnsignedQuote(String machineId, QuoteEvidence quote) throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.QUOTE, StationRoute.QUOTE.path(), quote.toWire().forMachine(machineId),
+                RequestSigning.NONE, QuoteResult.class);
+    }
+
     public QuoteResult submitQuote(QuoteEvidence quote, RequestSigning signing) throws ServerRefused, ServerUnreachable {
         return call(StationRoute.QUOTE, StationRoute.QUOTE.path(), quote.toWire(), signing, QuoteResult.class);
     }

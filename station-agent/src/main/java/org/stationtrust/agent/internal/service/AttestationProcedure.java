@@ -21,7 +21,9 @@ import org.stationtrust.tpm.TpmException;
 /**
  * One attestation, beside {@link EnrollmentProcedure} and {@link KeyRotationProcedure}: a fresh nonce from the server,
  * a quote by the AK over the configured PCRs, and the boot event log (docs/measured-boot.md); the server verifies.
- * A log the server already holds travels as its digest only; on {@code event_log_required} it is sent whole.
+ * A log the server already holds travels as its digest only; on {@code event_log_required} it is sent whole. When
+ * the server accepted this very log last time (or there is none), nonce and quote go unsigned: the quote alone
+ * authenticates the exchange.
  */
 final class AttestationProcedure {
     private static final Logger LOG = LoggerFactory.getLogger(AttestationProcedure.class);
@@ -31,6 +33,8 @@ final class AttestationProcedure {
     private final List<Integer> pcrs;
     private final EventLogSource eventLog;
     private final RequestSigning signing;
+    /** The SHA-256 (hex) of the boot event log the server accepted last, from its answer; null: none known. */
+    private volatile String acceptedLogSha256;
 
     AttestationProcedure(StationIdentity identity, ServerClient server, AuditLog audit, List<Integer> pcrs,
                          EventLogSource eventLog, RequestSigning signing) {
@@ -54,16 +58,35 @@ final class AttestationProcedure {
     }
 
     private QuoteResult quoteOnce(boolean wholeLog) throws ServerUnreachable, ServerRefused, TpmException {
-        ServerClient.QuoteNonce issued = server.quoteNonce(signing);
-        String nonce = issued.nonce();
-        Quote quote = identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(pcrs)));
         byte[] log = bootEventLog();
         String digest = log == null ? null : HexFormat.of().formatHex(sha256(log));
+        String machineId = identity.state().machineId();
+        // The server accepted this very log last time (or there is none): the quote alone authenticates the
+        // exchange, so neither request needs the machine key's signature (docs/server-api.md, "Attestation").
+        if (!wholeLog && machineId != null && (log == null || digest.equalsIgnoreCase(acceptedLogSha256))) {
+            String nonce = server.unsignedQuoteNonce(machineId);
+            Quote quote = quote(nonce);
+            return remember(server.submitUnsignedQuote(machineId, new ServerClient.QuoteEvidence(nonce,
+                    quote.attest(), quote.signature(), quote.pcrs().asMap(), null, digest)));
+        }
+        ServerClient.QuoteNonce issued = server.quoteNonce(signing);
+        String nonce = issued.nonce();
+        Quote quote = quote(nonce);
         // wire cost: a log the server already holds travels as its digest only
         boolean unchanged = !wholeLog && digest != null && issued.heldEventLogSha256().map(digest::equalsIgnoreCase)
                 .orElse(false);
-        return server.submitQuote(new ServerClient.QuoteEvidence(nonce, quote.attest(), quote.signature(),
-                quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing);
+        return remember(server.submitQuote(new ServerClient.QuoteEvidence(nonce, quote.attest(), quote.signature(),
+                quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing));
+    }
+
+    private Quote quote(String nonce) throws TpmException {
+        return identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(pcrs)));
+    }
+
+    /** The digest of the log the server now holds, so that the next quote of the same boot sends only that. */
+    private QuoteResult remember(QuoteResult answer) {
+        acceptedLogSha256 = answer.eventLogSha256();
+        return answer;
     }
 
     /** The boot event log, or null (none configured, or unreadable: audited, and the server's policy decides). */
