@@ -48,7 +48,7 @@ class ServerKeyRotationTest {
                 await("PENDING_APPROVAL", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
                 server.admin("POST", "/api/v1/admin/machines/" + agent.identity().state().machineId() + "/approve",
                         "{\"reason\":\"rotation test\"}");
-                awaitPassingAttestation(agent, null);
+                awaitPassingAttestation(agent, java.util.Optional.empty());
 
                 // 1. Renewal: a new certificate for the same key; the station's configuration does not change.
                 String before = server.certificateFingerprint();
