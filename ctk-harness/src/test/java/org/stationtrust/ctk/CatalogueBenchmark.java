@@ -28,9 +28,9 @@ class CatalogueBenchmark {
             new Object[] {DeviceKind.IRIS_DOUBLE, "Registration"}, new Object[] {DeviceKind.FACE, "Registration"},
             new Object[] {DeviceKind.FACE, "Auth"});
 
-    /** The iso-19794 finding: "N records read field by field; M images decoded ... (decode X ms per record)". */
+    /** The iso-19794 finding: "N records read field by field; M images (ENCODINGS) decoded ... (decode X ms per record)". */
     private static final java.util.regex.Pattern DECODE =
-            java.util.regex.Pattern.compile("(\\d+) images decoded .*\\(decode ([0-9.]+) ms per record\\)");
+            java.util.regex.Pattern.compile("(\\d+) images \\([A-Z0-9, ]*\\) decoded .*\\(decode ([0-9.]+) ms per record\\)");
 
     @Test
     void wholeAutomaticCatalogue() throws Exception {

@@ -64,6 +64,16 @@ final class JsonHttp {
         return a.body();
     }
 
+    /** PUT of a JSON document; an answer other than 2xx is an error that names the call and the answer. */
+    JsonNode put(String path, String json) throws IOException, InterruptedException {
+        Answer a = send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+        if (!a.ok()) {
+            throw new IllegalStateException("PUT " + path + " answered " + a.status() + ": " + a.body());
+        }
+        return a.body();
+    }
+
     JsonNode getOk(String path) throws IOException, InterruptedException {
         Answer a = get(path);
         if (!a.ok()) {

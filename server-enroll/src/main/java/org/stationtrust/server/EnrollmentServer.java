@@ -231,8 +231,8 @@ public final class EnrollmentServer implements AutoCloseable {
             ctx.header("X-Frame-Options", "DENY");
             ctx.header("Referrer-Policy", "no-referrer");
             ctx.header("Cache-Control", "no-store");
-            ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                    + "frame-ancestors 'none'");
+            ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
+                    + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
             if (https) ctx.header("Strict-Transport-Security", "max-age=31536000");
         });
         app.after(ctx -> {

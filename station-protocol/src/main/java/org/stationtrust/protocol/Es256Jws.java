@@ -109,11 +109,21 @@ public final class Es256Jws {
         } catch (IllegalArgumentException e) {
             throw new MalformedJws("JWS " + what + " is not base64url: " + e.getMessage());
         }
-        // One byte string, one encoding: unused trailing bits must be zero (RFC 4648 §3.5).
-        if (!ENCODER.encodeToString(bytes).equals(part)) {
+        // One byte string, one encoding: unused trailing bits must be zero (RFC 4648 §3.5). Without padding, a last
+        // group of 2 characters carries 8 bits in 12 (4 unused), of 3 characters 16 in 18 (2 unused).
+        int unusedBits = part.length() % 4 == 2 ? 4 : part.length() % 4 == 3 ? 2 : 0;
+        if (unusedBits > 0 && (sextet(part.charAt(part.length() - 1)) & ((1 << unusedBits) - 1)) != 0) {
             throw new MalformedJws("JWS " + what + " is not canonical base64url (non-zero trailing bits)");
         }
         return bytes;
+    }
+
+    /** The 6-bit value of a base64url character (the alphabet was checked). */
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        return c == '-' ? 62 : 63;
     }
 
     private static boolean isBase64UrlAlphabet(String part) {

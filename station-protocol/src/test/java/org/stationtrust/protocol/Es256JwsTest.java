@@ -80,6 +80,31 @@ class Es256JwsTest {
     }
 
     @Test
+    void acceptsAPayloadPartExactlyWhenItIsTheCanonicalEncodingOfItsBytes() throws Exception {
+        KeyPair key = p256();
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String header = B64.encodeToString(("{\"alg\":\"ES256\",\"kid\":\"" + KID
+                + "\",\"typ\":\"station-request+jws\"}").getBytes(StandardCharsets.UTF_8));
+        String signature = B64.encodeToString(sign(key, "any input"));
+        int accepted = 0;
+        for (int length = 1; length <= 3; length++) { // last groups of 2, 3 and 4 characters
+            String canonical = B64.encodeToString("{}xyz".substring(0, length).getBytes(StandardCharsets.US_ASCII));
+            for (char last : alphabet.toCharArray()) {
+                String part = canonical.substring(0, canonical.length() - 1) + last;
+                boolean isCanonical = B64.encodeToString(java.util.Base64.getUrlDecoder().decode(part)).equals(part);
+                String compact = header + "." + part + "." + signature;
+                if (isCanonical) {
+                    Es256Jws.parse(compact, JwsType.STATION_REQUEST);
+                    accepted++;
+                } else {
+                    assertThrows(MalformedJws.class, () -> Es256Jws.parse(compact, JwsType.STATION_REQUEST), part);
+                }
+            }
+        }
+        assertEquals(4 + 16 + 64, accepted, "one last character in 16, in 4, and every one, for 4, 2 and 0 unused bits");
+    }
+
+    @Test
     void refusesAnotherAlgorithmTypeOrHeaderFieldAndAMissingKid() throws Exception {
         KeyPair key = p256();
         for (String header : new String[] {

@@ -88,6 +88,10 @@ public final class Main implements Callable<Integer> {
             description = "Wire-format strictness: DEFAULT, MOSIP_STRICT (what MOSIP's toolkit accepts), LOOSE.")
     SbiFormat format = SbiFormat.DEFAULT;
 
+    @Option(names = "--wsq", description = "Authentication finger images WSQ-compressed (ISO 19794-4 compression 2)"
+            + " instead of JPEG 2000 lossy (MOSIP accepts both).")
+    boolean wsq;
+
     public static void main(String[] args) {
         // One key=value line per event on stderr, unless the user configured JUL otherwise.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null
@@ -107,6 +111,7 @@ public final class Main implements Callable<Integer> {
                 .captureDelay(Duration.ofMillis(captureDelayMs))
                 .purpose(purpose)
                 .format(format)
+                .wsqAuthFingers(wsq)
                 .closeConnections(!keepAlive)
                 .ca(loadCa());
         if (port != null) {

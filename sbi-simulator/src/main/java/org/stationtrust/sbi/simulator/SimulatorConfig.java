@@ -28,6 +28,8 @@ import java.util.Optional;
  * @param deviceKey             key and certificate to sign with at start; empty = issue one from the CA
  * @param format                how strictly the wire formats are followed ({@link SbiFormat#DEFAULT}: as before)
  * @param companions            other devices served on the same port (a service for several modalities)
+ * @param wsqAuthFingers        authentication finger images WSQ-compressed (ISO/IEC 19794-4 compression 2),
+ *                              which MOSIP accepts besides lossy JPEG 2000; registration stays lossless
  */
 public record SimulatorConfig(
         DeviceKind kind,
@@ -48,7 +50,8 @@ public record SimulatorConfig(
         boolean closeConnections,
         Optional<DeviceKey> deviceKey,
         SbiFormat format,
-        java.util.List<DeviceKind> companions) {
+        java.util.List<DeviceKind> companions,
+        boolean wsqAuthFingers) {
 
     /** The SBI port range of SBI 0.9.5 §Device Discovery. */
     public static final int SBI_FIRST_PORT = 4501;
@@ -131,6 +134,7 @@ public record SimulatorConfig(
         b.deviceKey = deviceKey.orElse(null);
         b.format = format;
         b.companions = companions;
+        b.wsqAuthFingers = wsqAuthFingers;
         return b;
     }
 
@@ -155,6 +159,7 @@ public record SimulatorConfig(
         private DeviceKey deviceKey;
         private SbiFormat format = SbiFormat.DEFAULT;
         private java.util.List<DeviceKind> companions = java.util.List.of();
+        private boolean wsqAuthFingers;
 
         private Builder(DeviceKind kind) {
             this.kind = kind;
@@ -188,11 +193,14 @@ public record SimulatorConfig(
         /** Other devices this service lists and serves on the same port (each Ready, own serial and key). */
         public Builder companions(java.util.List<DeviceKind> kinds) { this.companions = kinds; return this; }
 
+        /** true: authentication finger images are WSQ instead of JPEG 2000 lossy / raw. */
+        public Builder wsqAuthFingers(boolean wsq) { this.wsqAuthFingers = wsq; return this; }
+
         public SimulatorConfig build() {
             return new SimulatorConfig(kind, portFrom, portTo, Optional.ofNullable(ca), Optional.ofNullable(serialNumber),
                     fault, status, quality, biometricPresented, Optional.ofNullable(encryptionCertificate), purpose,
                     captureDelay, streamFrameInterval, slowDripInterval, oversizedBodyBytes, closeConnections,
-                    Optional.ofNullable(deviceKey), format, companions);
+                    Optional.ofNullable(deviceKey), format, companions, wsqAuthFingers);
         }
     }
 }

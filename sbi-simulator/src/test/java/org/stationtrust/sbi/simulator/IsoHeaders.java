@@ -74,8 +74,8 @@ record IsoHeaders(String format, String version, long recordLength, int represen
         int quality = r[p + 1] & 0xFF;
         p += 6;
         int landmarks = b.getShort(p);
-        assertEquals(0, landmarks);
-        p += 17;
+        assertEquals(3, landmarks, "eye centres and nose tip");
+        p += 17 + 8 * landmarks;
         assertEquals(0, r[p + 1] & 0xFF, "image data type JPEG");
         int width = b.getShort(p + 2) & 0xFFFF;
         int height = b.getShort(p + 4) & 0xFFFF;

@@ -33,6 +33,7 @@ class MainTest {
         assertEquals(0, cli.execute("--help"));
         assertTrue(out.toString().contains("--fault"));
         assertTrue(out.toString().contains("BROKEN_HASH_CHAIN"));
+        assertTrue(out.toString().contains("--wsq"), "WSQ authentication finger images can be asked for");
     }
 
     @Test

@@ -16,7 +16,8 @@ import org.stationtrust.ctk.internal.iso.IsoRecordReader;
  * depth, encoding and image type. Its image is decoded to prove it is an image of the declared size,
  * lossless when the header says so, and not blank. In the mosip profile the compression must also be
  * what MOSIP requires for the purpose (registration lossless JPEG 2000; authentication lossy JPEG 2000,
- * or WSQ for fingers), with exactly one representation.
+ * or WSQ for fingers), with exactly one representation. The capture device, quality block and face
+ * landmark fields are judged by {@link IsoProvenanceRules}.
  */
 public final class Iso19794Check implements Check {
     static final Map<String, Integer> FINGER_POSITIONS = Map.ofEntries(Map.entry("UNKNOWN", 0),
@@ -38,6 +39,8 @@ public final class Iso19794Check implements Check {
             return Finding.notEvaluated(name(), "no successful capture element");
         }
         List<String> problems = new ArrayList<>();
+        List<String> advisories = new ArrayList<>();
+        java.util.Set<String> encodings = new java.util.TreeSet<>();
         long decodeNanos = 0;
         int decoded = 0;
         int minRange = 255;
@@ -53,18 +56,29 @@ public final class Iso19794Check implements Check {
                 IsoRecord r = IsoRecordReader.read(e.bioValue(), type);
                 String subType = e.payload().path("bioSubType").asText("UNKNOWN");
                 fields(r, subType, rules.mosip(), auth).forEach(p -> problems.add(where + " " + p));
+                IsoProvenanceRules.qualityAdvisories(r).forEach(a -> advisories.add(where + " " + a));
+                IsoProvenanceRules.landmarkCodeAdvisories(r).forEach(a -> advisories.add(where + " " + a));
+                encodings.add(r.codec().name());
                 ImageDecoder.Decoded d = ImageDecoder.decode(r);
                 decodeNanos += d.decodeNanos();
                 decoded++;
                 minRange = Math.min(minRange, d.dynamicRange());
                 image(r, d).forEach(p -> problems.add(where + " " + p));
+                if (rules.mosip()) {
+                    List<String> colour = new ArrayList<>();
+                    IsoProvenanceRules.mosipFaceColour(r, d.colourComponents(), colour);
+                    colour.forEach(p -> problems.add(where + " " + p));
+                }
             } catch (IsoFormatException ex) {
                 problems.add(where + " " + ex.getMessage());
             }
         }
-        String ok = String.format(Locale.ROOT, "%d records read field by field; %d images decoded to their declared size "
-                + "(decode %.1f ms per record), grey-level range at least %d", elements.size(), decoded,
-                decoded == 0 ? 0.0 : decodeNanos / 1e6 / decoded, minRange);
+        String ok = String.format(Locale.ROOT, "%d records read field by field; %d images (%s) decoded to their declared "
+                + "size (decode %.1f ms per record), grey-level range at least %d", elements.size(), decoded,
+                String.join(", ", encodings), decoded == 0 ? 0.0 : decodeNanos / 1e6 / decoded, minRange);
+        if (problems.isEmpty() && !advisories.isEmpty()) {
+            return Finding.warn(name(), ok + "; advisory (our addition): " + String.join("; ", advisories));
+        }
         return Finding.of(name(), problems, ok);
     }
 
@@ -89,6 +103,7 @@ public final class Iso19794Check implements Check {
         if (r.width() < 1 || r.height() < 1) {
             p.add("declares a " + r.width() + "x" + r.height() + " image");
         }
+        IsoProvenanceRules.captureDevice(r, p);
         switch (r.modality()) {
             case "Finger" -> finger(r, subType, mosip, auth, p);
             case "Iris" -> iris(r, subType, mosip, auth, p);
@@ -115,8 +130,9 @@ public final class Iso19794Check implements Check {
             p.add("image sampling rate " + rates.get(2) + "x" + rates.get(3) + " exceeds the scan rate " + rates.get(0)
                     + "x" + rates.get(1));
         }
-        if (mosip && r.scaleUnits() == 1 && (rates.get(2) < 500 || rates.get(2) > 1000 || rates.get(3) < 500 || rates.get(3) > 1000)) {
-            p.add("image sampling rate " + rates.get(2) + "x" + rates.get(3) + " ppi is outside MOSIP's 500-1000 ppi");
+        if (mosip && r.scaleUnits() == 1 && rates.stream().anyMatch(x -> x < 490 || x > 1010)) {
+            p.add("sampling rates (scan " + rates.get(0) + "x" + rates.get(1) + ", image " + rates.get(2) + "x" + rates.get(3)
+                    + " ppi) are not all within MOSIP's 490-1010 ppi (ISO_VALIDATOR_025-028)");
         }
         if (r.bitDepth() != 8) {
             p.add("bit depth " + r.bitDepth() + ", expected 8-bit grey");
@@ -125,6 +141,7 @@ public final class Iso19794Check implements Check {
             p.add("impression type " + r.impression() + " is not defined");
         }
         if (mosip) {
+            IsoProvenanceRules.mosipFinger(r, auth, p);
             boolean allowed = auth ? r.encoding() == 4 || r.encoding() == 2 : r.encoding() == 5;
             if (!allowed) {
                 p.add("compression " + r.encoding() + " is not what MOSIP requires for " + (auth
@@ -150,6 +167,7 @@ public final class Iso19794Check implements Check {
             p.add("bit depth " + r.bitDepth() + ", expected 8-bit grey");
         }
         if (mosip) {
+            IsoProvenanceRules.mosipIris(r, auth, p);
             if (r.encoding() != 0x0A) {
                 p.add("image format " + r.encoding() + " is not MONO_JPEG2000 (10), which MOSIP requires");
             }
@@ -172,6 +190,10 @@ public final class Iso19794Check implements Check {
         }
         if (r.encoding() > 3) {
             p.add("image data type " + r.encoding() + " is not 0-3");
+        }
+        IsoProvenanceRules.landmarks(r, p);
+        if (mosip) {
+            IsoProvenanceRules.mosipFace(r, p);
         }
         if (mosip && r.encoding() != (auth ? 1 : 2)) {
             p.add("image data type " + r.encoding() + ", MOSIP requires " + (auth ? "1 (JPEG 2000 lossy) for authentication"

@@ -8,7 +8,8 @@ import org.stationtrust.sbi.client.DeviceAnswerRejected;
 /**
  * Key rotation passes only when the device certificate really changed (other bytes and other public
  * key), the new certificate is valid now and chains to the vendor CA, and it is the same device
- * (MOSIP's toolkit accepts an unchanged or untrusted certificate).
+ * (MOSIP's toolkit accepts an unchanged or untrusted certificate); an L1 device keeps signing its
+ * digitalId with the same chip key.
  */
 public final class KeyRotationCheck implements Check {
 
@@ -77,6 +78,39 @@ public final class KeyRotationCheck implements Check {
                         + "' became '" + idAfter.get().path(f).asText("") + "'";
             }
         }
-        return null;
+        return "L1".equals(after.path("certification").asText("")) ? chipKept(before.path("digitalId").asText(""),
+                after.path("digitalId").asText("")) : null;
+    }
+
+    /**
+     * SBI 0.9.5 §Keys: the FTM key "is a permanent key and would never be rotated"; only the device key
+     * rotates. So an L1 device signs its digitalId with the same chip key before and after. Null when so.
+     */
+    private static String chipKept(String before, String after) {
+        try {
+            List<java.security.cert.X509Certificate> chipBefore = chainOf(before);
+            List<java.security.cert.X509Certificate> chipAfter = chainOf(after);
+            if (chipBefore.isEmpty() || chipAfter.isEmpty()) {
+                return "the L1 digitalId carries no chip certificate before or after the rotation";
+            }
+            if (!chipBefore.get(0).getPublicKey().equals(chipAfter.get(0).getPublicKey())) {
+                return "the L1 digitalId is signed by another chip key after the rotation (chip certificate serial "
+                        + chipBefore.get(0).getSerialNumber().toString(16) + " -> " + chipAfter.get(0).getSerialNumber().toString(16)
+                        + "); SBI 0.9.5 §Keys: the FTM key is permanent, only the device key rotates";
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "the L1 digitalId's chip certificate could not be read: " + e.getMessage();
+        }
+    }
+
+    private static List<java.security.cert.X509Certificate> chainOf(String compact) {
+        return Certificates.header(compact).map(h -> {
+            try {
+                return Certificates.chain(h);
+            } catch (java.security.cert.CertificateException e) {
+                return List.<java.security.cert.X509Certificate>of();
+            }
+        }).orElse(List.of());
     }
 }

@@ -6,14 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceTrustStore;
 
 /**
  * The x5c chain of every signed part is valid now and chains to the vendor's device-provider CA
  * given on the command line (sbi-client's DeviceTrustStore does the PKIX work). The certification
  * level splits the trust (SBI 0.9.5 §Device Trust): an L0 device signs its digitalId with the device
  * key itself; an L1 device signs it with its FTM chip key, a different key, chained to the FTM
- * provider CA ({@code --ftm-ca}). With {@code --organisation}, every signing certificate's subject O
- * must name the device provider (MOSIP 1.4 compares it with the partner's organisation).
+ * provider CA ({@code --ftm-ca}). With {@code --organisation}, every device signing certificate's
+ * subject O must name the device provider (MOSIP 1.4 compares it with the partner's organisation); an
+ * L1 chip certificate is the FTM provider's and is exempt. The spec's rules on the certificates
+ * themselves (key size, the chip certificate issued by the FTM root itself, at most 20 years) are
+ * {@link FtmCertificateRules}.
  */
 public final class TrustCheck implements Check {
 
@@ -69,9 +73,17 @@ public final class TrustCheck implements Check {
             boolean digitalId = part.what().endsWith("digitalId");
             try {
                 List<java.security.cert.X509Certificate> chain = Certificates.chain(header.get());
-                boolean chip = digitalId && "L1".equals(level) && rules.ftmTrust().isPresent();
+                boolean l1Id = digitalId && "L1".equals(level);
+                boolean chip = l1Id && rules.ftmTrust().isPresent();
                 (chip ? rules.ftmTrust().get() : rules.trustStore()).check(chain, rules.clock().instant());
-                rules.organisation().ifPresent(org -> organisation(part.what(), chain.get(0), org, problems));
+                FtmCertificateRules.keyStrength(part.what(), chain.get(0)).ifPresent(problems::add);
+                if (l1Id) {
+                    problems.addAll(FtmCertificateRules.chipCertificate(part.what(), chain.get(0),
+                            rules.ftmTrust().map(DeviceTrustStore::caCertificates).orElse(List.of())));
+                } else {
+                    // the FTM chip certificate names the FTM provider, not the device provider
+                    rules.organisation().ifPresent(org -> organisation(part.what(), chain.get(0), org, problems));
+                }
                 if (!digitalId) {
                     deviceKey = chain.get(0).getPublicKey(); // the answer that carries the next digitalId
                 } else if (deviceKey != null) {

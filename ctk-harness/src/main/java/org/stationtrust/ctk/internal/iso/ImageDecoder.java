@@ -25,9 +25,12 @@ public final class ImageDecoder {
     private ImageDecoder() {
     }
 
-    /** What decoding showed. {@code lossless} is null when the codec does not say. */
+    /**
+     * What decoding showed. {@code lossless} is null when the codec does not say; {@code colourComponents}
+     * is 1 for grey images, 3 for colour.
+     */
     public record Decoded(int width, int height, int minLevel, int maxLevel, int distinctLevels, Boolean lossless,
-                          long decodeNanos) {
+                          long decodeNanos, int colourComponents) {
         public int dynamicRange() {
             return maxLevel - minLevel;
         }
@@ -57,7 +60,7 @@ public final class ImageDecoder {
         for (byte p : image) {
             levels[p & 0xFF]++;
         }
-        return facts(width, height, levels, Boolean.TRUE, start);
+        return facts(width, height, levels, Boolean.TRUE, start, 1);
     }
 
     private static Decoded wsq(byte[] image, long start) throws IsoFormatException {
@@ -71,7 +74,7 @@ public final class ImageDecoder {
         for (byte p : bitmap.getPixels()) {
             levels[p & 0xFF]++;
         }
-        return facts(bitmap.getWidth(), bitmap.getHeight(), levels, Boolean.FALSE, start);
+        return facts(bitmap.getWidth(), bitmap.getHeight(), levels, Boolean.FALSE, start, 1);
     }
 
     private static Decoded imageIo(byte[] image, String format, long start, Boolean lossless) throws IsoFormatException {
@@ -89,7 +92,8 @@ public final class ImageDecoder {
                             + " image, above the " + MAX_PIXELS + " pixel limit");
                 }
                 BufferedImage img = reader.read(0);
-                return facts(img.getWidth(), img.getHeight(), levels(img), lossless, start);
+                return facts(img.getWidth(), img.getHeight(), levels(img), lossless, start,
+                        img.getColorModel().getNumColorComponents());
             } finally {
                 reader.dispose();
             }
@@ -120,7 +124,7 @@ public final class ImageDecoder {
         return levels;
     }
 
-    private static Decoded facts(int width, int height, int[] levels, Boolean lossless, long start) {
+    private static Decoded facts(int width, int height, int[] levels, Boolean lossless, long start, int components) {
         int min = -1;
         int max = -1;
         int distinct = 0;
@@ -133,7 +137,8 @@ public final class ImageDecoder {
                 }
             }
         }
-        return new Decoded(width, height, Math.max(min, 0), Math.max(max, 0), distinct, lossless, System.nanoTime() - start);
+        return new Decoded(width, height, Math.max(min, 0), Math.max(max, 0), distinct, lossless, System.nanoTime() - start,
+                components);
     }
 
     /** Reads the wavelet transform of a JPEG 2000 codestream (raw or inside a JP2 file). */

@@ -26,11 +26,15 @@ import java.util.List;
  * @param scaleUnits        finger: 1 ppi, 2 ppcm; -1 otherwise
  * @param impression        finger impression type; -1 otherwise
  * @param image             the image bytes
+ * @param capture           capture device vendor and type, every quality block, representation number
+ * @param face              the face record's own fields (19794-5); null for finger and iris
+ * @param iris              the iris record's own fields (19794-6); null for finger and face
  */
 public record IsoRecord(String modality, int representations, int certificationFlag, long recordLength,
                         long representationLength, int[] captureTime, int technology, List<Integer> qualities,
                         int position, int imageType, int encoding, int compressionHistory, int width, int height,
-                        int bitDepth, List<Integer> samplingRates, int scaleUnits, int impression, byte[] image) {
+                        int bitDepth, List<Integer> samplingRates, int scaleUnits, int impression, byte[] image,
+                        Capture capture, FaceInfo face, IrisInfo iris) {
 
     public IsoRecord {
         qualities = List.copyOf(qualities);
@@ -47,6 +51,45 @@ public record IsoRecord(String modality, int representations, int certificationF
     @Override
     public byte[] image() {
         return image.clone();
+    }
+
+    /**
+     * The representation header's provenance fields (19794-4/-5/-6:2011, common to the three).
+     *
+     * @param deviceVendor         capture device vendor identifier (IBIA registered; 0 = unreported)
+     * @param deviceType           capture device type identifier (assigned by the vendor; 0 = unreported)
+     * @param qualityBlocks        every quality block as stored
+     * @param representationNumber finger or iris representation number; -1 for face
+     * @param present              fingers or eyes present, as the general header says; -1 for face
+     */
+    public record Capture(int deviceVendor, int deviceType, List<QualityBlock> qualityBlocks, int representationNumber,
+                          int present) {
+        public Capture {
+            qualityBlocks = List.copyOf(qualityBlocks);
+        }
+    }
+
+    /** One quality block (19794-1:2011): score 0-100 or 255, and who computed it with which algorithm. */
+    public record QualityBlock(int score, int algorithmVendor, int algorithmId) {
+    }
+
+    /** The facial information and image information fields of a 19794-5:2011 representation. */
+    public record FaceInfo(int temporalSemantics, int gender, int eyeColour, int hairColour, List<Landmark> landmarks,
+                           int spatialSamplingLevel, int colourSpace) {
+        public FaceInfo {
+            landmarks = List.copyOf(landmarks);
+        }
+    }
+
+    /**
+     * The iris record's own fields: the image properties' horizontal and vertical orientation (bits 0-1
+     * and 2-3: 0 undefined, 1 base, 2 flipped).
+     */
+    public record IrisInfo(int horizontalOrientation, int verticalOrientation) {
+    }
+
+    /** A landmark point block (19794-5:2011): type, code (MPEG-4: group in the high nibble), coordinates. */
+    public record Landmark(int type, int code, int x, int y, int z) {
     }
 
     /** The image format the declared encoding names. */

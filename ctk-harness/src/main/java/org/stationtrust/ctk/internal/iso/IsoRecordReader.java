@@ -34,7 +34,8 @@ public final class IsoRecordReader {
         }
     }
 
-    private record Header(int representations, int certificationFlag, long recordLength) {
+    private record Header(int representations, int certificationFlag, long recordLength, int temporalSemantics,
+                          int positions) {
     }
 
     private static Header general(ByteBuffer b, int size, String id, String version, String standard, boolean face)
@@ -47,10 +48,12 @@ public final class IsoRecordReader {
         }
         int reps = Short.toUnsignedInt(b.getShort());
         int cert = Byte.toUnsignedInt(b.get());
+        int temporal = -1;
+        int positions = -1;
         if (face) {
-            b.getShort(); // temporal semantics
+            temporal = Short.toUnsignedInt(b.getShort());
         } else {
-            b.get(); // number of fingers / eyes
+            positions = Byte.toUnsignedInt(b.get()); // number of fingers / eyes
         }
         if (reps < 1) {
             throw new IsoFormatException("declares no representation");
@@ -58,7 +61,7 @@ public final class IsoRecordReader {
         if (cert > 1) {
             throw new IsoFormatException("certification flag is " + cert + ", expected 0 or 1");
         }
-        return new Header(reps, cert, length);
+        return new Header(reps, cert, length, temporal, positions);
     }
 
     private static void expectText(ByteBuffer b, String expected, String field, String standard) throws IsoFormatException {
@@ -71,7 +74,11 @@ public final class IsoRecordReader {
     }
 
     /** Representation length, capture time, technology, vendor, device type, quality and certification blocks. */
-    private record Common(long length, int[] time, int technology, List<Integer> qualities) {
+    private record Common(long length, int[] time, int technology, List<Integer> qualities, int vendor, int deviceType,
+                          List<IsoRecord.QualityBlock> blocks, int present) {
+        IsoRecord.Capture capture(int representationNumber) {
+            return new IsoRecord.Capture(vendor, deviceType, blocks, representationNumber, present);
+        }
     }
 
     private static Common common(ByteBuffer b, Header h) throws IsoFormatException {
@@ -89,20 +96,22 @@ public final class IsoRecordReader {
                 Byte.toUnsignedInt(b.get()), Byte.toUnsignedInt(b.get()), Byte.toUnsignedInt(b.get()),
                 Short.toUnsignedInt(b.getShort())};
         int technology = Byte.toUnsignedInt(b.get());
-        b.getShort(); // capture device vendor
-        b.getShort(); // capture device type
+        int vendor = Short.toUnsignedInt(b.getShort());
+        int deviceType = Short.toUnsignedInt(b.getShort());
         int blocks = Byte.toUnsignedInt(b.get());
         List<Integer> qualities = new ArrayList<>();
+        List<IsoRecord.QualityBlock> qualityBlocks = new ArrayList<>();
         for (int i = 0; i < blocks; i++) {
-            qualities.add(Byte.toUnsignedInt(b.get()));
-            b.getShort();
-            b.getShort();
+            int score = Byte.toUnsignedInt(b.get());
+            qualities.add(score);
+            qualityBlocks.add(new IsoRecord.QualityBlock(score, Short.toUnsignedInt(b.getShort()),
+                    Short.toUnsignedInt(b.getShort())));
         }
         if (h.certificationFlag() == 1) {
             int certs = Byte.toUnsignedInt(b.get());
             b.position(b.position() + 3 * certs);
         }
-        return new Common(length, time, technology, qualities);
+        return new Common(length, time, technology, qualities, vendor, deviceType, qualityBlocks, h.positions());
     }
 
     private static byte[] image(ByteBuffer b, String what) throws IsoFormatException {
@@ -120,7 +129,7 @@ public final class IsoRecordReader {
         Header h = general(b, size, "FIR", "020", "ISO/IEC 19794-4:2011", false);
         Common c = common(b, h);
         int position = Byte.toUnsignedInt(b.get());
-        b.get(); // representation number
+        int representationNumber = Byte.toUnsignedInt(b.get());
         int scale = Byte.toUnsignedInt(b.get());
         List<Integer> rates = List.of(Short.toUnsignedInt(b.getShort()), Short.toUnsignedInt(b.getShort()),
                 Short.toUnsignedInt(b.getShort()), Short.toUnsignedInt(b.getShort()));
@@ -132,13 +141,13 @@ public final class IsoRecordReader {
         byte[] image = image(b, "finger");
         return new IsoRecord("Finger", h.representations(), h.certificationFlag(), h.recordLength(), c.length(), c.time(),
                 c.technology(), c.qualities(), position, -1, compression, -1, width, height, depth, rates, scale,
-                impression, image);
+                impression, image, c.capture(representationNumber), null, null);
     }
 
     private static IsoRecord iris(ByteBuffer b, int size) throws IsoFormatException {
         Header h = general(b, size, "IIR", "020", "ISO/IEC 19794-6:2011", false);
         Common c = common(b, h);
-        b.getShort(); // representation number
+        int representationNumber = Short.toUnsignedInt(b.getShort());
         int eye = Byte.toUnsignedInt(b.get());
         int type = Byte.toUnsignedInt(b.get());
         int format = Byte.toUnsignedInt(b.get());
@@ -150,23 +159,41 @@ public final class IsoRecordReader {
         byte[] image = image(b, "iris");
         return new IsoRecord("Iris", h.representations(), h.certificationFlag(), h.recordLength(), c.length(), c.time(),
                 c.technology(), c.qualities(), eye, type, format, (properties >> 4) & 0x3, width, height, depth,
-                List.of(), -1, -1, image);
+                List.of(), -1, -1, image, c.capture(representationNumber), null,
+                new IsoRecord.IrisInfo(properties & 0x3, (properties >> 2) & 0x3));
     }
 
     private static IsoRecord face(ByteBuffer b, int size) throws IsoFormatException {
         Header h = general(b, size, "FAC", "030", "ISO/IEC 19794-5:2011", true);
         Common c = common(b, h);
-        int landmarks = Short.toUnsignedInt(b.getShort());
-        b.position(b.position() + 4 + 3 + 2 + 3 + 3); // gender..height, property mask, expression, pose, uncertainty
-        b.position(b.position() + 8 * landmarks);
+        int count = Short.toUnsignedInt(b.getShort());
+        int gender = Byte.toUnsignedInt(b.get());
+        int eyes = Byte.toUnsignedInt(b.get());
+        int hair = Byte.toUnsignedInt(b.get());
+        b.get(); // subject height
+        b.position(b.position() + 3 + 2 + 3 + 3); // property mask, expression, pose angle, pose uncertainty
+        if (count > b.remaining() / 8) {
+            throw new IsoFormatException("declares " + count + " landmark points, more than the " + b.remaining()
+                    + " bytes left hold");
+        }
+        List<IsoRecord.Landmark> landmarks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            landmarks.add(new IsoRecord.Landmark(Byte.toUnsignedInt(b.get()), Byte.toUnsignedInt(b.get()),
+                    Short.toUnsignedInt(b.getShort()), Short.toUnsignedInt(b.getShort()), Short.toUnsignedInt(b.getShort())));
+        }
         int faceType = Byte.toUnsignedInt(b.get());
         int dataType = Byte.toUnsignedInt(b.get());
         int width = Short.toUnsignedInt(b.getShort());
         int height = Short.toUnsignedInt(b.getShort());
-        b.position(b.position() + 1 + 2 + 1 + 1); // spatial sampling level, post-acquisition, cross reference, colour space
+        int sampling = Byte.toUnsignedInt(b.get());
+        b.position(b.position() + 2 + 1); // post-acquisition processing, cross reference
+        int colourSpace = Byte.toUnsignedInt(b.get());
         byte[] image = image(b, "face");
+        IsoRecord.FaceInfo face = new IsoRecord.FaceInfo(h.temporalSemantics(), gender, eyes, hair, landmarks, sampling,
+                colourSpace);
         return new IsoRecord("Face", h.representations(), h.certificationFlag(), h.recordLength(), c.length(), c.time(),
-                c.technology(), c.qualities(), -1, faceType, dataType, -1, width, height, -1, List.of(), -1, -1, image);
+                c.technology(), c.qualities(), -1, faceType, dataType, -1, width, height, -1, List.of(), -1, -1, image,
+                c.capture(-1), face, null);
     }
 
     private static String printable(byte[] b) {

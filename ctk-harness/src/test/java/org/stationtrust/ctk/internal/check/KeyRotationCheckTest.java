@@ -87,6 +87,42 @@ class KeyRotationCheckTest {
         assertTrue(f.message().contains("not trusted"), f.message());
     }
 
+    /** Signed info of an L1 device whose digitalId is signed by {@code chip}. */
+    private static Observation.InfoEntry l1Info(TestDevice chip) {
+        com.fasterxml.jackson.databind.node.ObjectNode p = TestDevice.JSON.createObjectNode();
+        p.put("deviceStatus", "Ready");
+        p.put("deviceId", "1");
+        p.put("deviceCode", "CODE-1");
+        p.put("certification", "L1");
+        p.put("digitalId", chip.sign(TestDevice.digitalId("SLAP-0001")));
+        String jws = device.sign(p);
+        com.fasterxml.jackson.databind.node.ObjectNode element = TestDevice.JSON.createObjectNode();
+        element.put("deviceInfo", jws);
+        return new Observation.InfoEntry(element, jws, p, "0");
+    }
+
+    /** SBI 0.9.5 §Keys: an L1 device's chip (FTM) key is permanent; only the device key rotates. */
+    @Test
+    void anL1DeviceKeepsItsChipKeyAcrossTheRotation() {
+        TestDevice chip = TestDevice.create();
+        Observation kept = new Observation(TestDevice.testCase("KEYROT-REG-LEFT-SLAP"), device.profile());
+        kept.infos.add(l1Info(chip));
+        kept.infos.add(l1Info(chip));
+        kept.certificateBefore = device.deviceCert;
+        kept.certificateAfter = device.rotated().deviceCert;
+        Finding f = new KeyRotationCheck().judge(kept, device.rules());
+        assertEquals(Finding.Status.PASS, f.status(), f.message());
+
+        Observation changed = new Observation(TestDevice.testCase("KEYROT-REG-LEFT-SLAP"), device.profile());
+        changed.infos.add(l1Info(chip));
+        changed.infos.add(l1Info(chip.rotated()));
+        changed.certificateBefore = device.deviceCert;
+        changed.certificateAfter = device.rotated().deviceCert;
+        Finding g = new KeyRotationCheck().judge(changed, device.rules());
+        assertTrue(g.failed(), g.message());
+        assertTrue(g.message().contains("signed by another chip key after the rotation"), g.message());
+    }
+
     @Test
     void failsWhenACertificateCouldNotBeRead() {
         Observation o = rotation();

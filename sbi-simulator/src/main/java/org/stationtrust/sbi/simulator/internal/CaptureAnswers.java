@@ -26,10 +26,12 @@ public final class CaptureAnswers {
     private final DeviceSigner signer;
     private final long captureDelayMillis;
     private final SbiFormat format;
+    private final boolean wsqAuthFingers;
 
     public CaptureAnswers(DeviceProfile profile, DeviceState state, DeviceSigner signer, long captureDelayMillis,
-                          SbiFormat format) {
+                          SbiFormat format, boolean wsqAuthFingers) {
         this.format = format;
+        this.wsqAuthFingers = wsqAuthFingers;
         this.profile = profile;
         this.state = state;
         this.signer = signer;
@@ -227,7 +229,10 @@ public final class CaptureAnswers {
      * The ISO record of one element. The default format keeps raw/JPEG images; the strict and loose
      * formats write JPEG 2000 compressed as MOSIP wants by purpose: lossless for registration, lossy
      * for authentication (ISO/IEC 19794-4 compression 5/4, 19794-6 MONO_JPEG2000 with compression
-     * history 1/2 and image type cropped / cropped and masked, 19794-5 image data type 2/1).
+     * history 1/2 and image type cropped / cropped and masked, 19794-5 image data type 2/1). With
+     * {@code wsqAuthFingers}, authentication fingers are WSQ (19794-4 compression 2), in every format.
+     * Face records carry the eye centres and nose tip as landmark points, and are 24-bit RGB in the
+     * JPEG 2000 formats (MOSIP's colour rule).
      */
     private byte[] isoRecord(String subType, int quality, Instant at, long seed, boolean exceptionPhoto,
                              boolean authentication) {
@@ -236,6 +241,10 @@ public final class CaptureAnswers {
         return switch (profile.kind()) {
             case FINGER_SLAP -> {
                 java.awt.image.BufferedImage img = SyntheticImages.fingerprint(seed);
+                if (authentication && wsqAuthFingers) {
+                    yield IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at, SyntheticImages.wsq(img),
+                            SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT, 2);
+                }
                 yield j2k ? IsoRecords.finger(SensorLayout.fingerPosition(subType), quality, at,
                         SyntheticImages.jpeg2000(img, lossless), SyntheticImages.FINGER_WIDTH, SyntheticImages.FINGER_HEIGHT,
                         lossless ? 5 : 4)
@@ -252,10 +261,10 @@ public final class CaptureAnswers {
             }
             case FACE -> {
                 java.awt.image.BufferedImage img = SyntheticImages.face(seed, exceptionPhoto);
-                yield j2k ? IsoRecords.face(quality, at, SyntheticImages.jpeg2000(img, lossless),
-                        SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT, lossless ? 2 : 1)
-                        : IsoRecords.face(quality, at, SyntheticImages.jpeg(img, 0.8f),
-                        SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT);
+                yield IsoRecords.face(quality, at,
+                        j2k ? SyntheticImages.jpeg2000(SyntheticImages.rgb(img), lossless) : SyntheticImages.jpeg(img, 0.8f),
+                        SyntheticImages.FACE_WIDTH, SyntheticImages.FACE_HEIGHT, j2k ? (lossless ? 2 : 1) : 0,
+                        SyntheticImages.faceLandmarks(seed), j2k ? 1 : 3);
             }
         };
     }

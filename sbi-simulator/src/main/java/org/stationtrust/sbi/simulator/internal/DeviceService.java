@@ -64,7 +64,8 @@ public final class DeviceService implements AutoCloseable {
                 config.deviceKey().map(k -> new DeviceCredentials.SigningIdentity(k.key(), k.certificate())).orElse(null));
         DeviceSigner signer = new DeviceSigner(credentials);
         this.answers = new DeviceAnswers(profile, state, signer, port, config.format());
-        this.captures = new CaptureAnswers(profile, state, signer, config.captureDelay().toMillis(), config.format());
+        this.captures = new CaptureAnswers(profile, state, signer, config.captureDelay().toMillis(), config.format(),
+                config.wsqAuthFingers());
         this.streams = new StreamAnswers(config.kind(), state, config.streamFrameInterval().toMillis());
         List<Unit> all = new java.util.ArrayList<>();
         all.add(new Unit(profile, state, answers, captures, streams));
@@ -93,7 +94,8 @@ public final class DeviceService implements AutoCloseable {
                 config.encryptionCertificate().orElse(null));
         DeviceSigner signer = new DeviceSigner(new DeviceCredentials(ca, "Simulated " + kind.bioType() + " device " + serial, null));
         return new Unit(p, s, new DeviceAnswers(p, s, signer, port, config.format()),
-                new CaptureAnswers(p, s, signer, config.captureDelay().toMillis(), config.format()),
+                new CaptureAnswers(p, s, signer, config.captureDelay().toMillis(), config.format(),
+                config.wsqAuthFingers()),
                 new StreamAnswers(kind, s, config.streamFrameInterval().toMillis()));
     }
 

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 
 /**
  * ISO/IEC 19794 biometric data interchange records, 2011 editions as MOSIP uses them: one
@@ -125,15 +126,21 @@ public final class IsoRecords {
     /**
      * ISO/IEC 19794-5:2011 face image record: general header (17) "FAC\0" "030\0" length(4)
      * representations(2)=1 certificationFlag(1)=0 temporalSemantics(2)=0; representation header
-     * (4+9+1+2+2+1+5 +17 facial information +11 image information) then image length(4) and JPEG.
+     * (4+9+1+2+2+1+5 +17 facial information + 8 per landmark point +11 image information) then image
+     * length(4) and JPEG.
      */
     public static byte[] face(int quality, Instant captured, byte[] jpeg, int width, int height) {
-        return face(quality, captured, jpeg, width, height, 0);
+        return face(quality, captured, jpeg, width, height, 0, List.of(), 3);
     }
 
-    /** The same record with image data type 0 JPEG, 1 JPEG 2000 lossy, 2 JPEG 2000 lossless. */
-    public static byte[] face(int quality, Instant captured, byte[] jpeg, int width, int height, int imageDataType) {
-        int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 17 + 11 + 4 + jpeg.length;
+    /**
+     * The same record with image data type 0 JPEG, 1 JPEG 2000 lossy, 2 JPEG 2000 lossless, landmark
+     * points (19794-5:2011 §5.6.6: type, code, x, y, z; 2D points have z 0) and image colour space
+     * (1 24-bit RGB, 3 8-bit greyscale).
+     */
+    public static byte[] face(int quality, Instant captured, byte[] jpeg, int width, int height, int imageDataType,
+                              List<Landmark> landmarks, int colourSpace) {
+        int repLength = 4 + 9 + 1 + 2 + 2 + 1 + 5 + 17 + 8 * landmarks.size() + 11 + 4 + jpeg.length;
         return write(out -> {
             out.writeBytes("FAC\0");
             out.writeBytes("030\0");
@@ -148,7 +155,7 @@ public final class IsoRecords {
             out.writeShort(0);
             qualityBlock(out, quality);
             // facial information (17)
-            out.writeShort(0);         // landmark points
+            out.writeShort(landmarks.size());
             out.writeByte(0);          // gender unspecified
             out.writeByte(0);          // eye colour unspecified
             out.writeByte(0);          // hair colour unspecified
@@ -157,6 +164,13 @@ public final class IsoRecords {
             out.writeShort(0);         // expression unspecified
             out.write(new byte[3]);    // pose angle yaw/pitch/roll unspecified
             out.write(new byte[3]);    // pose angle uncertainty
+            for (Landmark l : landmarks) {
+                out.writeByte(l.type());
+                out.writeByte(l.code());
+                out.writeShort(l.x());
+                out.writeShort(l.y());
+                out.writeShort(0);
+            }
             // image information (11)
             out.writeByte(1);          // face image type: full frontal
             out.writeByte(imageDataType);
@@ -165,10 +179,21 @@ public final class IsoRecords {
             out.writeByte(0);          // spatial sampling rate level unspecified
             out.writeShort(0);         // post-acquisition processing
             out.writeByte(0);          // cross reference
-            out.writeByte(3);          // image colour space: 8-bit greyscale
+            out.writeByte(colourSpace);
             out.writeInt(jpeg.length);
             out.write(jpeg);
         });
+    }
+
+    /**
+     * A 2D landmark point: type 1 is an MPEG-4 feature point (ISO/IEC 14496-2 Annex C) whose code
+     * holds the group in the high four bits and the point in the low four (12.1 is 0xC1).
+     */
+    public record Landmark(int type, int code, int x, int y) {
+        /** MPEG-4 feature point {@code group.point} at (x, y). */
+        public static Landmark mpeg4(int group, int point, int x, int y) {
+            return new Landmark(1, (group << 4) | point, x, y);
+        }
     }
 
     private static void captureDateTime(DataOutputStream out, Instant at) throws IOException {

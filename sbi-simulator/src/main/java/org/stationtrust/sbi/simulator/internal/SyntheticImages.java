@@ -96,6 +96,16 @@ public final class SyntheticImages {
         return img;
     }
 
+    /**
+     * Where {@link #face} draws the eye centres and the nose tip, as 19794-5 landmark points: MPEG-4
+     * feature points 12.1 (right eye centre, on the image's left), 12.2 (left eye centre), 9.3 (nose tip).
+     */
+    public static java.util.List<IsoRecords.Landmark> faceLandmarks(long seed) {
+        int shift = (int) (seed % 5) - 2;
+        return java.util.List.of(IsoRecords.Landmark.mpeg4(12, 1, 37 + shift, 47),
+                IsoRecords.Landmark.mpeg4(12, 2, 59 + shift, 47), IsoRecords.Landmark.mpeg4(9, 3, 48 + shift, 62));
+    }
+
     /** A live-view frame for STREAM: the face or sensor pattern with a moving bar. */
     public static BufferedImage streamFrame(long frameNumber, int width, int height) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
@@ -113,6 +123,23 @@ public final class SyntheticImages {
     /** The raw 8-bit pixels, row by row (for ISO "uncompressed" image data). */
     public static byte[] rawGray(BufferedImage img) {
         return pixels(img).clone();
+    }
+
+    /** The image as 24-bit RGB (three equal components), as MOSIP wants face images. */
+    public static BufferedImage rgb(BufferedImage img) {
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** WSQ (ISO/IEC 19794-4 compression 2) of a grey fingerprint at the specification's 15:1 setting. */
+    public static byte[] wsq(BufferedImage img) {
+        return WsqEncoder.encode(rawGray(img), img.getWidth(), img.getHeight(), WsqEncoder.DEFAULT_BITRATE);
     }
 
     /** Baseline JPEG of a grey image. */

@@ -71,7 +71,7 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 new RateLimiter(config.enrollPerMinute(), () -> metrics.rateLimited("enroll")),
                 new RateLimiter(config.noncePerMinute(), () -> metrics.rateLimited("nonce")), new PacketReceiptStore(db),
                 new StationAuditStore(db), metrics, webhooks, new org.stationtrust.server.internal.audit.RefusalAudit(audit),
-                new org.stationtrust.server.internal.auth.LoginThrottle(usernameKey(config)),
+                new org.stationtrust.server.internal.auth.LoginThrottle(db, usernameKey(config)),
                 new org.stationtrust.server.internal.auth.OperatorAccounts(db, users, credentials, hasher, audit));
     }
 

@@ -99,9 +99,10 @@ public final class ErrorResponses {
     private static void send(Context ctx, ErrorCode code, String message) {
         ctx.status(code.status());
         if (ctx.path().startsWith("/admin")) {
-            ctx.html("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Refused</title></head><body><h1>"
-                    + code.status() + " " + code.wire() + "</h1><p id=\"error\">" + escape(message)
-                    + "</p><p><a href=\"/admin\">Back</a></p></body></html>");
+            ctx.html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Refused - station-trust"
+                    + "</title><link rel=\"stylesheet\" href=\"/static/console.css\"></head><body><main id=\"main\"><h1>"
+                    + code.status() + " " + code.wire() + "</h1><p id=\"error\" class=\"alert\" role=\"alert\">"
+                    + escape(message) + "</p><p><a href=\"/admin\">Back to the overview</a></p></main></body></html>");
             return;
         }
         ctx.json(org.stationtrust.server.internal.http.ErrorBodies.map(code, message, ctx.attribute("requestId")));

@@ -21,6 +21,8 @@ import org.stationtrust.protocol.PacketReceipt;
 import org.stationtrust.protocol.PacketVerdict;
 import org.stationtrust.protocol.QuoteResult;
 import org.stationtrust.protocol.QuoteSubmission;
+import org.stationtrust.protocol.StationAuditBatch;
+import org.stationtrust.protocol.StationAuditReceipt;
 import org.stationtrust.protocol.StationRoute;
 import org.stationtrust.protocol.StationStatus;
 import org.stationtrust.server.Role;
@@ -38,6 +40,7 @@ import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
+import org.stationtrust.server.internal.station.StationAuditEvents;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.StationMachine;
 
@@ -76,16 +79,15 @@ public final class StationApi {
      */
     private void receiveAuditEvents(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ATTESTED);
-        org.stationtrust.server.internal.station.StationAuditBatch batch = JsonBodies.parse(
-                Bodies.json(ctx, c.config().maxBodyBytes()), org.stationtrust.server.internal.station.StationAuditBatch.class);
+        StationAuditBatch batch = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), StationAuditBatch.class);
         var outcome = c.stationAudit().receive(s.machine().id(), batch.events().stream()
-                .map(org.stationtrust.server.internal.station.StationAuditBatch.Event::stored).toList(), c.audit());
+                .map(StationAuditEvents::stored).toList(), c.audit());
         if (!outcome.conflicts().isEmpty()) {
             throw new ApiException(ErrorCode.CONFLICT, "Event id(s) " + outcome.conflicts() + " were already delivered "
                     + "with different content; nothing of this batch was stored");
         }
-        ctx.status(outcome.received() > 0 ? 201 : 200).json(Map.of("received", outcome.received(),
-                "duplicates", outcome.duplicates()));
+        ctx.status(outcome.received() > 0 ? 201 : 200).json(new StationAuditReceipt(outcome.received(),
+                outcome.duplicates()));
     }
 
     /**

@@ -51,7 +51,7 @@ public final class AttestationService {
         this.audit = audit;
         this.nonceTtl = nonceTtl;
         this.tokens = tokens;
-        this.measuredBoot = new MeasuredBoot(db, audit);
+        this.measuredBoot = new MeasuredBoot(db, audit, events);
     }
 
     public MeasuredBoot measuredBoot() {

@@ -76,6 +76,18 @@ public final class AuditLog {
         });
     }
 
+    /** The newest events about one subject (a machine id, an operator) first, at most {@code limit}. */
+    public List<AuditEvent> about(String subject, int limit) {
+        return db.withConnection(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events WHERE subject = ? ORDER BY seq "
+                    + "DESC LIMIT ?")) {
+                q.setString(1, subject);
+                q.setInt(2, Math.max(1, Math.min(limit, 1000)));
+                return read(q);
+            }
+        });
+    }
+
     /**
      * Walks the whole chain: sequence numbers must run 1..n without gaps, each row's prev_hash must be the
      * previous row's hash, each hash must match its content, and the head must point at the last row.

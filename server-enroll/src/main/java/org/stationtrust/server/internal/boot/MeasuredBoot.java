@@ -16,6 +16,9 @@ import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.attest.PcrMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.notify.FleetEvent;
+import org.stationtrust.server.internal.notify.FleetEventType;
+import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.store.BootStore.MachineBoot;
 import org.stationtrust.server.internal.store.BootStore;
 import org.stationtrust.server.internal.store.Database;
@@ -36,15 +39,17 @@ public final class MeasuredBoot {
     private final Database db;
     private final BootStore store;
     private final AuditLog audit;
+    private final FleetEvents events;
     /** Parsed policies by document: a stored document never changes meaning, so parse it once. */
     private final ConcurrentHashMap<String, BootPolicy> parsed = new ConcurrentHashMap<>();
     /** The last passing verdict per machine, for {@link #repeated}. */
     private final ConcurrentHashMap<String, Passed> passed = new ConcurrentHashMap<>();
 
-    public MeasuredBoot(Database db, AuditLog audit) {
+    public MeasuredBoot(Database db, AuditLog audit, FleetEvents events) {
         this.db = db;
         this.store = new BootStore(db);
         this.audit = audit;
+        this.events = events;
     }
 
     public BootStore store() {
@@ -188,11 +193,14 @@ public final class MeasuredBoot {
 
     /**
      * Records the verdict in the attestation's transaction: a passing boot becomes the accepted one (its log
-     * kept); a log that did not replay is kept for the admin. Changes and failures are audited.
+     * kept); a log that did not replay is kept for the admin. Changes and failures are audited, and a change of
+     * the machine's boot state ({@link BootStateChange}) queues a {@code machine.boot_state_changed} notification in
+     * this same transaction, so it exists exactly when the verdict committed.
      */
     public void record(Connection c, String machineId, Judgement j, SortedMap<Integer, byte[]> pcrs)
             throws SQLException {
         BootVerdict v = j.verdict();
+        Optional<String> change = BootStateChange.detail(store.lastResult(c, machineId), v);
         String log64 = j.log() == null ? null : Base64.getEncoder().encodeToString(j.log());
         // a repeated boot is the accepted one already: only its last verdict is written
         boolean accepted = v.result().passed() && v.summary().isPresent() && !j.repeated();
@@ -205,6 +213,10 @@ public final class MeasuredBoot {
         } else if (!v.result().passed()) {
             audit.append(c, "machine:" + machineId, "boot.refused", machineId, v.result().wire(),
                     v.rule().map(r -> "rule " + r + ": ").orElse("") + clip(v.message()));
+        }
+        if (change.isPresent()) {
+            events.emit(c, FleetEvent.of(FleetEventType.BOOT_STATE_CHANGED, machineId, store.machineName(c, machineId),
+                    change.get()));
         }
     }
 

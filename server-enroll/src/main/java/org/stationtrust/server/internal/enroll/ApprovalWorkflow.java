@@ -45,8 +45,11 @@ public final class ApprovalWorkflow {
      */
     public Machine approve(Caller caller, String machineId, String reason) {
         String why = requireReason(reason);
-        return db.inTransaction(c -> {
-            Machine m = load(c, machineId);
+        return db.inTransaction(c -> approve(c, caller, load(c, machineId), why));
+    }
+
+    private Machine approve(Connection c, Caller caller, Machine m, String why) throws SQLException {
+        {
             if (!m.ekVerified() && !caller.role().includes(Role.ADMIN)) {
                 throw new ApiException(ErrorCode.FORBIDDEN, "This enrollment's EK is unverified (no EK certificate "
                         + "chained to a trusted TPM manufacturer): only an admin may approve it");
@@ -68,13 +71,16 @@ public final class ApprovalWorkflow {
                 }
             }
             return machines.find(c, m.id()).orElseThrow();
-        });
+        }
     }
 
     public Machine reject(Caller caller, String machineId, String reason) {
         String why = requireReason(reason);
-        return db.inTransaction(c -> {
-            Machine m = load(c, machineId);
+        return db.inTransaction(c -> reject(c, caller, load(c, machineId), why));
+    }
+
+    private Machine reject(Connection c, Caller caller, Machine m, String why) throws SQLException {
+        {
             if (m.state() != EnrollmentState.PENDING_APPROVAL && m.state() != EnrollmentState.PENDING_ACTIVATION) {
                 throw notPending(m);
             }
@@ -84,19 +90,88 @@ public final class ApprovalWorkflow {
             events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REJECTED, m.id(), m.name(), "rejected by "
                     + caller.username() + ": " + why));
             return machines.find(c, m.id()).orElseThrow();
-        });
+        }
     }
 
     public Machine revoke(Caller caller, String machineId, String reason) {
         String why = requireReason(reason);
-        return db.inTransaction(c -> {
-            Machine m = load(c, machineId);
+        return db.inTransaction(c -> revoke(c, caller, load(c, machineId), why));
+    }
+
+    private Machine revoke(Connection c, Caller caller, Machine m, String why) throws SQLException {
+        {
             requireTransition(c, m, EnrollmentState.ACTIVE, EnrollmentState.REVOKED);
             machines.recordRevocation(c, m.id(), caller.username(), why);
             audit.append(c, caller.username(), "machine.revoke", m.id(), "OK", "machine '" + m.name() + "': " + why);
             events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REVOKED, m.id(), m.name(), "revoked by "
                     + caller.username() + ": " + why));
             return machines.find(c, m.id()).orElseThrow();
+        }
+    }
+
+    /** A decision the console applies to a batch of machines. */
+    public enum Decision {
+        APPROVE(Role.APPROVER), REJECT(Role.APPROVER), REVOKE(Role.ADMIN);
+
+        private final Role role;
+
+        Decision(Role role) {
+            this.role = role;
+        }
+
+        public Role role() {
+            return role;
+        }
+    }
+
+    /** A batch member as the operator saw it: its id and the state the page showed. */
+    public record Seen(String machineId, EnrollmentState state) {
+    }
+
+    /** How many machines one batch may hold. */
+    public static final int MAX_BATCH = 500;
+
+    /**
+     * Applies one decision to every machine of a batch in one transaction, each judged and audited on its own (the
+     * same checks, audit row and notification as a single decision). The batch is refused as a whole, and nothing
+     * is changed, when any member is no longer in the state the operator saw or any member's decision is refused.
+     */
+    public java.util.List<Machine> decideBatch(Caller caller, Decision decision, java.util.List<Seen> batch,
+                                               String reason) {
+        String why = requireReason(reason);
+        if (!caller.role().includes(decision.role())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "Deciding '" + decision.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' needs the " + decision.role().name().toLowerCase(java.util.Locale.ROOT) + " role");
+        }
+        if (batch.isEmpty()) throw new ApiException(ErrorCode.INVALID_FIELD, "Select at least one machine");
+        if (batch.size() > MAX_BATCH) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "A batch holds at most " + MAX_BATCH + " machines");
+        }
+        if (batch.stream().map(Seen::machineId).distinct().count() != batch.size()) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "A machine appears twice in the batch");
+        }
+        return db.inTransaction(c -> {
+            java.util.List<Machine> loaded = new java.util.ArrayList<>();
+            java.util.List<String> changed = new java.util.ArrayList<>();
+            for (Seen seen : batch) {
+                Machine m = load(c, seen.machineId());
+                if (m.state() != seen.state()) changed.add(m.id() + " is now " + m.state() + " (shown " + seen.state() + ")");
+                loaded.add(m);
+            }
+            if (!changed.isEmpty()) {
+                throw new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Batch refused, nothing was changed: "
+                        + changed.size() + " of " + batch.size() + " machines changed since the page was shown: "
+                        + String.join("; ", changed) + ". Reload the page and decide again.");
+            }
+            java.util.List<Machine> out = new java.util.ArrayList<>();
+            for (Machine m : loaded) {
+                out.add(switch (decision) {
+                    case APPROVE -> approve(c, caller, m, why);
+                    case REJECT -> reject(c, caller, m, why);
+                    case REVOKE -> revoke(c, caller, m, why);
+                });
+            }
+            return out;
         });
     }
 

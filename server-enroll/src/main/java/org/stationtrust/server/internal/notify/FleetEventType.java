@@ -12,7 +12,7 @@ public enum FleetEventType {
     ATTESTATION_FAILED("attestation.failed"),
     /** The overdue sweep found no successful attestation within the interval. */
     MACHINE_OVERDUE("machine.overdue"),
-    /** Measured boot: the machine's verified boot state changed (emitted once boot-state verification lands). */
+    /** Measured boot: the machine's judged boot state changed (MeasuredBoot, rules in BootStateChange). */
     BOOT_STATE_CHANGED("machine.boot_state_changed"),
     /**
      * Sign-ins to one operator account failed repeatedly and the account now backs off (LoginThrottle); not about a

@@ -80,6 +80,21 @@ public final class BootStore {
                 + " DO UPDATE SET policy_name = excluded.policy_name", machineId, policyName);
     }
 
+    /**
+     * The result of the last boot judged for this machine, read in the caller's transaction (so a verdict recorded
+     * next is compared with exactly the one it replaces); empty when none was judged yet.
+     */
+    public Optional<String> lastResult(Connection c, String machineId) throws SQLException {
+        List<String> rows = Sql.query(c, "SELECT last_result FROM machine_boot WHERE machine_id = ?"
+                + " AND last_result IS NOT NULL", rs -> rs.getString(1), machineId);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** The machine's name (for a notification about it), read in the caller's transaction; "" when unknown. */
+    public String machineName(Connection c, String machineId) throws SQLException {
+        return Sql.one(c, "SELECT name FROM machines WHERE id = ?", rs -> rs.getString(1), machineId).orElse("");
+    }
+
     /** Records a verdict in the attestation's transaction; accepted and flagged logs only when given. */
     public void record(Connection c, String machineId, Judged j) throws SQLException {
         long now = System.currentTimeMillis();

@@ -203,6 +203,140 @@ public final class MachineStore {
                 machineId, limit));
     }
 
+    /** One row of the admin console's machine list: only the columns the list shows. */
+    public record ListRow(String id, String name, EnrollmentState state, String attestationStatus, boolean ekVerified,
+                          String ekSerial, String tpmManufacturer, long createdAt, Long lastAttemptAt,
+                          Long lastSuccessAt) {
+    }
+
+    /**
+     * One page of the list, the cursor of the next page (null on the last) and how many machines match in all, counted
+     * up to {@link MachineSearch#COUNT_CAP} + 1 (a count beyond the cap says "more than").
+     */
+    public record Page(List<ListRow> rows, MachineSearch.Cursor next, long matching) {
+    }
+
+    private static final String LIST_COLUMNS = "id, name, state, attestation_status, ek_verified, ek_serial, "
+            + "tpm_manufacturer, created_at, last_attempt_at, last_success_at";
+
+    /**
+     * A page of machines by keyset: the rows after the cursor in the search's order, read through the index on
+     * (sort key, id), so the cost of a page does not grow with its position. Text and firmware searches scan.
+     */
+    public Page search(MachineSearch s) {
+        List<Object> params = new java.util.ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (s.state() != null) {
+            where.append(" AND state = ?");
+            params.add(s.state().name());
+        }
+        if (s.attestation() != null) {
+            where.append(" AND attestation_status = ?");
+            params.add(s.attestation());
+        }
+        if (s.fromMillis() != null) {
+            where.append(" AND created_at >= ?");
+            params.add(s.fromMillis());
+        }
+        if (s.toMillis() != null) {
+            where.append(" AND created_at < ?");
+            params.add(s.toMillis());
+        }
+        if (s.text() != null) {
+            // The start of name, id, EK serial or TPM manufacturer, each through its index: a range that holds every
+            // value with the prefix (MachineSearch.prefixRange), then LIKE for the exact test.
+            String like = MachineSearch.startsWith(s.text());
+            String[] range = MachineSearch.prefixRange(s.text());
+            where.append(" AND (");
+            String[] columns = {"lower(name)", "id", "lower(ek_serial)", "lower(tpm_manufacturer)"};
+            for (int i = 0; i < columns.length; i++) {
+                where.append(i == 0 ? "" : " OR ").append("(");
+                if (range != null) {
+                    where.append(columns[i]).append(" >= ? AND ").append(columns[i]).append(" < ? AND ");
+                    params.add(range[0]);
+                    params.add(range[1]);
+                }
+                where.append(columns[i]).append(" LIKE ? ESCAPE '\\')");
+                params.add(like);
+            }
+            where.append(")");
+        }
+        if (s.firmware() != null) {
+            where.append(" AND EXISTS (SELECT 1 FROM machine_boot b WHERE b.machine_id = machines.id AND "
+                    + "lower(b.last_state) LIKE ? ESCAPE '\\')");
+            params.add(MachineSearch.contains(s.firmware()));
+        }
+        String column = s.sort().column;
+        String dir = s.sort().descending ? "DESC" : "ASC";
+        List<Object> pageParams = new java.util.ArrayList<>(params);
+        StringBuilder page = new StringBuilder(where);
+        if (s.after() != null) {
+            page.append(" AND (").append(column).append(", id) ").append(s.sort().descending ? "<" : ">")
+                    .append(" (?, ?)");
+            pageParams.add(column.equals("created_at") ? (Object) Long.valueOf(s.after().key()) : s.after().key());
+            pageParams.add(s.after().id());
+        }
+        pageParams.add(s.size() + 1);
+        return db.withConnection(c -> {
+            List<ListRow> rows = Sql.query(c, "SELECT " + LIST_COLUMNS + " FROM machines" + page + " ORDER BY " + column
+                    + " " + dir + ", id " + dir + " LIMIT ?", MachineStore::listRow, pageParams.toArray());
+            List<Object> countParams = new java.util.ArrayList<>(params);
+            countParams.add(MachineSearch.COUNT_CAP + 1);
+            long matching = Sql.one(c, "SELECT COUNT(*) FROM (SELECT 1 FROM machines" + where + " LIMIT ?) counted",
+                    rs -> rs.getLong(1), countParams.toArray()).orElse(0L);
+            MachineSearch.Cursor next = null;
+            if (rows.size() > s.size()) {
+                rows = rows.subList(0, s.size());
+                ListRow last = rows.get(rows.size() - 1);
+                next = new MachineSearch.Cursor(column.equals("created_at") ? Long.toString(last.createdAt())
+                        : last.name(), last.id());
+            }
+            return new Page(List.copyOf(rows), next, matching);
+        });
+    }
+
+    /** Machine counts by state and attestation status (the overview's figures), keyed "STATE/STATUS". */
+    public java.util.Map<String, Long> countsByStateAndStatus() {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        db.withConnection(c -> Sql.query(c, "SELECT state, attestation_status, COUNT(*) FROM machines GROUP BY state, "
+                + "attestation_status", rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3))));
+        return counts;
+    }
+
+    /** The oldest machines in a state first (the queue of decisions), at most {@code limit}. */
+    public List<Machine> oldestIn(EnrollmentState state, int limit) {
+        return db.withConnection(c -> Sql.query(c, "SELECT * FROM machines WHERE state = ? ORDER BY created_at, id "
+                + "LIMIT ?", Machine::from, state.name(), limit));
+    }
+
+    /** Active machines with this attestation status, most recent attempt first, at most {@code limit}. */
+    public List<ListRow> activeWithStatus(String attestationStatus, int limit) {
+        return db.withConnection(c -> Sql.query(c, "SELECT " + LIST_COLUMNS + " FROM machines WHERE state = ? AND "
+                + "attestation_status = ? ORDER BY created_at DESC, id DESC LIMIT ?", MachineStore::listRow,
+                EnrollmentState.ACTIVE.name(), attestationStatus, limit));
+    }
+
+    /** Other machines (not rejected) named like this one, case-blind, as "id (STATE)": at most 10. */
+    public List<String> sameName(String id, String name) {
+        return db.withConnection(c -> Sql.query(c, "SELECT id, state FROM machines WHERE lower(name) = lower(?) AND id <> ? "
+                + "AND state <> ? LIMIT 10", rs -> rs.getString(1) + " (" + rs.getString(2) + ")",
+                name, id, EnrollmentState.REJECTED.name()));
+    }
+
+    /** Other enrollments still pending (approval or activation) with the same EK: at most 10 ids. */
+    public List<String> samePendingEk(String id, String ekName) {
+        return db.withConnection(c -> Sql.query(c, "SELECT id FROM machines WHERE ek_name = ? AND id <> ? AND state IN "
+                + "(?, ?) LIMIT 10", rs -> rs.getString(1), ekName, id, EnrollmentState.PENDING_APPROVAL.name(),
+                EnrollmentState.PENDING_ACTIVATION.name()));
+    }
+
+    private static ListRow listRow(java.sql.ResultSet rs) throws SQLException {
+        return new ListRow(rs.getString("id"), rs.getString("name"), EnrollmentState.parse(rs.getString("state")),
+                rs.getString("attestation_status"), rs.getInt("ek_verified") != 0, rs.getString("ek_serial"),
+                rs.getString("tpm_manufacturer"), rs.getLong("created_at"), Sql.nullableLong(rs, "last_attempt_at"),
+                Sql.nullableLong(rs, "last_success_at"));
+    }
+
     private static MachineKey key(java.sql.ResultSet rs) throws SQLException {
         return new MachineKey(rs.getString("id"), rs.getString("machine_id"), rs.getString("tpm_public"),
                 rs.getString("spki"), rs.getLong("created_at"), Sql.nullableLong(rs, "retired_at"));

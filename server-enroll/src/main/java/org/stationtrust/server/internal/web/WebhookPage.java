@@ -11,6 +11,7 @@ import org.stationtrust.server.internal.api.WebhookApi;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.store.WebhookStore;
+import org.stationtrust.server.internal.web.templates.JtewebhooksGenerated;
 
 /** {@code /admin/webhooks}: the configured webhooks and the delivery log (newest 200), for auditors and above. */
 public final class WebhookPage {
@@ -22,29 +23,29 @@ public final class WebhookPage {
         this.c = c;
     }
 
+    public record HookRow(String id, String url, String events, String status) {
+    }
+
+    public record Cell(String column, String value) {
+    }
+
+    public record DeliveryRow(String id, boolean delivered, List<Cell> cells) {
+    }
+
     public List<AdminRoute> routes() {
         return List.of(new AdminRoute(GET, "/admin/webhooks", Role.AUDITOR, AdminRoute.Surface.PAGE, this::show));
     }
 
     private void show(Context ctx, Caller who) {
-        StringBuilder b = new StringBuilder("<h2>Webhooks</h2><table id=\"webhooks\"><tr><th>Id</th><th>URL</th>"
-                + "<th>Events</th><th>Status</th></tr>");
-        for (WebhookStore.Webhook w : c.webhooks().store().list()) {
-            b.append("<tr><td>").append(Html.esc(w.id())).append("</td><td>").append(Html.esc(w.url()))
-                    .append("</td><td>").append(Html.esc(w.events())).append("</td><td>")
-                    .append(w.disabledAt() == null ? "ENABLED" : "DISABLED").append("</td></tr>");
-        }
-        b.append("</table><h2>Delivery log</h2><table id=\"deliveries\"><tr>");
-        LOG_COLUMNS.forEach(col -> b.append("<th>").append(col).append("</th>"));
-        b.append("</tr>");
-        for (WebhookStore.Delivery d : c.webhooks().store().recent(200)) {
+        List<HookRow> hooks = c.webhooks().store().list().stream().map(w -> new HookRow(w.id(), w.url(),
+                String.valueOf(w.events()), w.disabledAt() == null ? "ENABLED" : "DISABLED")).toList();
+        List<DeliveryRow> deliveries = c.webhooks().store().recent(200).stream().map(d -> {
             Map<String, Object> v = WebhookApi.delivery(d);
-            b.append("<tr data-delivery=\"").append(Html.esc(d.id())).append("\" class=\"")
-                    .append(d.status().equals(WebhookStore.DELIVERED) ? "" : "warn").append("\">");
-            LOG_COLUMNS.forEach(col -> b.append("<td class=\"").append(col).append("\">").append(Html.esc(v.get(col)))
-                    .append("</td>"));
-            b.append("</tr>");
-        }
-        ctx.html(Html.page("Webhooks", who.username(), b.append("</table>").toString()));
+            List<Cell> cells = LOG_COLUMNS.stream().map(col -> new Cell(col, v.get(col) == null ? ""
+                    : String.valueOf(v.get(col)))).toList();
+            return new DeliveryRow(d.id(), d.status().equals(WebhookStore.DELIVERED), cells);
+        }).toList();
+        Render.send(ctx, out -> JtewebhooksGenerated.render(out, null, Chrome.of("Webhooks", who, "webhooks"), hooks,
+                LOG_COLUMNS, deliveries));
     }
 }

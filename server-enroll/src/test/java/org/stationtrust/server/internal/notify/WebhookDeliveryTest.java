@@ -29,9 +29,13 @@ import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.server.internal.testing.MovableClock;
 import org.stationtrust.server.internal.testing.SoftwareEnrollee;
 import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestPostgres;
 import org.stationtrust.server.internal.testing.TestServer;
 import org.stationtrust.server.internal.testing.WebhookReceiver;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
+import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /** Webhooks delivered to a real HTTP receiver on loopback: every event, a receiver down, slow, or answering 500. */
 class WebhookDeliveryTest {
@@ -165,6 +169,65 @@ class WebhookDeliveryTest {
             assertEquals(1.0, m.value("stationtrust_webhook_deliveries_total", Map.of("event", "machine_revoked",
                     "outcome", "delivered")));
             assertEquals(0.0, m.value("stationtrust_webhook_outbox_pending", Map.of()));
+        }
+    }
+
+    /** Quotes PCRs that this boot's log replays to, sending the log; answers the quote route's status. */
+    private static int attestBoot(TestServer server, SoftwareStation station, String id, SyntheticEventLog boot) {
+        station.pcrs().clear();
+        station.pcrs().putAll(boot.pcrs(HashAlgorithm.SHA256));
+        for (int i = 0; i < 8; i++) station.pcrs().putIfAbsent(i, new byte[32]);
+        String nonce = TestServer.json(server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
+                StationClient.jcaSigner(station.machineKey()))).path("nonce").asText();
+        return server.stations.send("POST", "/api/v1/attestation/quotes", station.quoteBody(nonce, boot.bytes()), id,
+                StationClient.jcaSigner(station.machineKey())).statusCode();
+    }
+
+    @Test
+    void aChangedBootStateIsDeliveredOncePerChangeAndNotForTheSameVerdictAgain() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
+             TestServer server = TestServer.start(dir, b -> b.webhooks(FAST).rateLimits(100, 100, 100))) {
+            assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet",
+                    "{\"name\": \"fleet\"}").statusCode());
+            assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
+                    "{\"reason\": \"webhook test\"}").statusCode());
+            createWebhook(server, receiver.url(), "machine.boot_state_changed");
+            SyntheticBoot boot = SyntheticBoot.typical(); // a mutable builder: each log taken before the next change
+            SyntheticEventLog v100 = boot.log(HashAlgorithm.SHA256);
+            SyntheticEventLog v101 = boot.firmware("StationBIOS 1.01", "image 1.01".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII)).log(HashAlgorithm.SHA256);
+            SyntheticEventLog secureBootOff = boot.secureBoot(false).log(HashAlgorithm.SHA256);
+            SoftwareStation station = new SoftwareStation();
+            String id = server.seedMachine(station, EnrollmentState.ACTIVE, true);
+
+            assertEquals(200, attestBoot(server, station, id, v100), "first boot: PASSED");
+            assertEquals(200, attestBoot(server, station, id, v100), "same boot: PASSED");
+            assertEquals(200, attestBoot(server, station, id, v101), "firmware update: PASSED_CHANGED");
+            assertEquals(403, attestBoot(server, station, id, secureBootOff));
+            assertEquals(403, attestBoot(server, station, id, secureBootOff), "the same refusal again");
+            assertEquals(200, attestBoot(server, station, id, v101), "the accepted boot again: PASSED");
+
+            await("three deliveries", () -> receiver.processed().size() == 3);
+            Thread.sleep(1_000); // room for a wrongly queued fourth to arrive
+            List<WebhookReceiver.Received> got = receiver.received();
+            assertEquals(3, got.size(), "a first pass, a repeated pass and a repeated refusal are not changes: " + got);
+            java.util.SortedMap<String, String> details = new java.util.TreeMap<>(); // by event id: time-ordered
+            for (WebhookReceiver.Received r : got) {
+                assertTrue(r.signatureValid(), r.toString());
+                assertEquals("machine.boot_state_changed", r.event());
+                JsonNode body = TestServer.JSON.readTree(r.body());
+                assertEquals(id, body.path("machine").path("id").asText());
+                assertFalse(body.path("machine").path("name").asText().isEmpty(), "the machine is named");
+                details.put(body.path("eventId").asText(), body.path("detail").asText());
+            }
+            List<String> inOrder = new ArrayList<>(details.values());
+            assertTrue(inOrder.get(0).startsWith("boot PASSED -> PASSED_CHANGED: ")
+                    && inOrder.get(0).contains("StationBIOS 1.01"), inOrder.get(0));
+            assertTrue(inOrder.get(1).startsWith("boot PASSED_CHANGED -> pcr_policy_violation (rule requireSecureBoot)"),
+                    inOrder.get(1));
+            assertEquals("boot pcr_policy_violation -> PASSED", inOrder.get(2));
+            assertTrue(deliveries(server).stream().allMatch(d -> d.path("event").asText()
+                    .equals("machine.boot_state_changed")), deliveries(server).toString());
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.auth.LoginThrottle;
+import org.stationtrust.server.internal.testing.RawHttp;
 import org.stationtrust.server.internal.testing.SoftwareStation;
 import org.stationtrust.server.internal.testing.StationClient;
 import org.stationtrust.server.internal.testing.TestServer;
@@ -30,6 +32,40 @@ abstract class MultiInstanceSuite {
     abstract TestServer second();
 
     abstract TpmConnection tpm();
+
+    /** A further instance on the same database, started now; the caller closes it. */
+    abstract TestServer anotherInstance();
+
+    /**
+     * Password guesses at one account, alternating between the instances and each from another address: the
+     * account backs off after {@link LoginThrottle#FREE_FAILURES} failures in all, not per instance, and an
+     * instance that saw none of them (as after a restart) holds the account back too; the operator's device
+     * cookie, issued by one instance, passes on every other.
+     */
+    @Test
+    void passwordGuessesSpreadOverInstancesMakeTheAccountBackOffOnEveryInstance() throws Exception {
+        try (TestServer third = anotherInstance()) {
+            RawHttp.Answer signedIn = first().pageLogin("127.0.0.1", "approver", TestServer.PASSWORD, null);
+            assertEquals(303, signedIn.status(), signedIn.body());
+            String device = TestServer.setCookie(signedIn, LoginThrottle.DEVICE_COOKIE);
+            for (int i = 0; i < LoginThrottle.FREE_FAILURES; i++) {
+                RawHttp.Answer a = (i % 2 == 0 ? first() : second()).pageLogin("127.0.3." + (10 + i), "approver",
+                        "guess " + i, null);
+                assertEquals(401, a.status(), "guess " + i + " has its password checked");
+            }
+            // 3 failures on one instance, 2 on the other: per instance neither would hold the account back yet
+            RawHttp.Answer held = second().pageLogin("127.0.3.40", "approver", "guess 5", null);
+            assertEquals(429, held.status(), "five failures in all make the account wait: " + held.body());
+            RawHttp.Answer fresh = third.pageLogin("127.0.3.41", "approver", TestServer.PASSWORD, null);
+            assertEquals(429, fresh.status(), "an instance that saw no failure holds the account back too, even "
+                    + "against the right password from an unknown browser");
+            assertTrue(fresh.body().contains("retry in"), fresh.body());
+            RawHttp.Answer known = third.pageLogin("127.0.3.42", "approver", TestServer.PASSWORD, device);
+            assertEquals(303, known.status(), "the operator's browser passes, whichever instance issued its cookie");
+            RawHttp.Answer cleared = second().pageLogin("127.0.3.43", "approver", TestServer.PASSWORD, null);
+            assertEquals(303, cleared.status(), "a sign-in clears the account's failures on every instance");
+        }
+    }
 
     @Test
     void anEnrollmentBegunOnOneInstanceCompletesOnTheOther() throws Exception {

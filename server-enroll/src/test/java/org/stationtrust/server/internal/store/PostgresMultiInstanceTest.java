@@ -20,12 +20,13 @@ class PostgresMultiInstanceTest extends MultiInstanceSuite {
     static TpmConnection connection;
     static TestServer a;
     static TestServer b;
+    static String url;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(TestPostgres.binaries() != null, "PostgreSQL not installed: apt-get install -y postgresql");
         postgres = TestPostgres.start();
-        String url = postgres.createDatabase("enroll");
+        url = postgres.createDatabase("enroll");
         softwareTpm = SoftwareTpm.start(dir.resolve("tpm"));
         connection = TpmConnection.open(softwareTpm.uri());
         a = TestServer.start(url, "postgres", null, c -> c.rateLimits(1000, 1000, 1000).ekTrustStore(softwareTpm.caDirectory()));
@@ -49,6 +50,11 @@ class PostgresMultiInstanceTest extends MultiInstanceSuite {
     @Override
     TestServer second() {
         return b;
+    }
+
+    @Override
+    TestServer anotherInstance() {
+        return TestServer.second(url, "postgres", null, a.tokens, c -> c.rateLimits(1000, 1000, 1000));
     }
 
     @Override

@@ -17,10 +17,11 @@ class SqliteMultiInstanceTest extends MultiInstanceSuite {
     static TpmConnection connection;
     static TestServer a;
     static TestServer b;
+    static String url;
 
     @BeforeAll
     static void start() throws Exception {
-        String url = TestDatabases.sqliteUrl(dir.resolve("db"));
+        url = TestDatabases.sqliteUrl(dir.resolve("db"));
         softwareTpm = SoftwareTpm.start(dir.resolve("tpm"));
         connection = TpmConnection.open(softwareTpm.uri());
         a = TestServer.start(url, null, null, c -> c.rateLimits(1000, 1000, 1000).ekTrustStore(softwareTpm.caDirectory()));
@@ -43,6 +44,11 @@ class SqliteMultiInstanceTest extends MultiInstanceSuite {
     @Override
     TestServer second() {
         return b;
+    }
+
+    @Override
+    TestServer anotherInstance() {
+        return TestServer.second(url, null, null, a.tokens, c -> c.rateLimits(1000, 1000, 1000));
     }
 
     @Override

@@ -191,6 +191,13 @@ public final class SoftwareStation {
         return b.append("}}").toString();
     }
 
+    /** The same body carrying a boot event log (measured boot, docs/server-api.md). */
+    public String quoteBody(String nonceB64, byte[] eventLog) {
+        String body = quoteBody(nonceB64);
+        return body.substring(0, body.length() - 1) + ",\"eventLog\":\"" + Base64.getEncoder().encodeToString(eventLog)
+                + "\"}";
+    }
+
     public Map<String, String> pcrsWire() {
         Map<String, String> m = new TreeMap<>();
         pcrs.forEach((k, v) -> m.put(Integer.toString(k), Base64.getEncoder().encodeToString(v)));

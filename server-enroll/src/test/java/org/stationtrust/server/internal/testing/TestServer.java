@@ -112,6 +112,30 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Submits the sign-in form from a chosen loopback address (RawHttp), with a fixed login CSRF token in both the
+     * cookie and the form (the double submit the page checks), and the browser's device cookie when given.
+     */
+    public RawHttp.Answer pageLogin(String from, String username, String password, String deviceToken) {
+        try {
+            return RawHttp.exchange(from, server.port(), "POST", "/admin/login",
+                    "Content-Type: application/x-www-form-urlencoded\r\nCookie: st_login=t0k3n"
+                            + (deviceToken == null ? "" : "; st_device=" + deviceToken) + "\r\n",
+                    "login_csrf=t0k3n&username=" + enc(username) + "&password=" + enc(password));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value of a cookie the answer sets, or fails the test. */
+    public static String setCookie(RawHttp.Answer answer, String name) {
+        String headers = answer.headers();
+        int i = headers.toLowerCase(java.util.Locale.ROOT).indexOf("set-cookie: " + name + "=");
+        if (i < 0) throw new AssertionError("no " + name + " cookie in " + headers);
+        int start = i + ("set-cookie: " + name + "=").length();
+        return headers.substring(start, headers.indexOf(';', start));
+    }
+
     private static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -56,9 +56,12 @@ class AdminPageBrowserTest {
 
         var row = browser.findElement(By.cssSelector("tr.enrollment[data-machine='" + machineId + "']"));
         assertTrue(row.getText().contains("EK unverified"), row.getText());
-        assertTrue(row.getText().contains("PCR 0"), "the first quote's PCRs are shown: " + row.getText());
-        browser.findElement(By.id("approve-" + machineId + "-reason")).sendKeys("asset tag 4711, checked by phone");
-        submitAndWaitForNextPage(By.id("approve-" + machineId));
+        assertTrue(row.getText().contains("8 PCRs: 0, 1"), "the first quote's PCRs, short: " + row.getText());
+        row.findElement(By.tagName("summary")).click();
+        assertTrue(row.getText().contains("PCR 0"), "and in full on demand: " + row.getText());
+        browser.get(server.url("/admin/machines/" + machineId));
+        browser.findElement(By.id("approve-reason")).sendKeys("asset tag 4711, checked by phone");
+        submitAndWaitForNextPage(By.id("approve"));
 
         assertEquals("ACTIVE", browser.findElement(By.id("f-state")).getText());
         assertEquals("admin", browser.findElement(By.id("f-decidedBy")).getText());
@@ -72,7 +75,7 @@ class AdminPageBrowserTest {
         browser.get(server.url("/admin/machines"));
         var machineRow = browser.findElement(By.cssSelector("#machines tr[data-machine='" + machineId + "']"));
         assertEquals("ACTIVE", machineRow.findElement(By.className("state")).getText());
-        assertEquals("NONE", machineRow.findElements(By.tagName("td")).get(2).getText(),
+        assertEquals("NONE", machineRow.findElements(By.tagName("td")).get(4).getText(),
                 "approved but not yet attested: visible on the page");
 
         browser.get(server.url("/admin/audit"));

@@ -1,8 +1,8 @@
 package org.stationtrust.agent.internal.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -18,7 +18,10 @@ import org.stationtrust.agent.internal.queue.Delivery;
 import org.stationtrust.agent.internal.queue.OutboundItem;
 import org.stationtrust.agent.internal.queue.Shipment;
 import org.stationtrust.agent.internal.service.AuditCursorStore.AuditCursor;
+import org.stationtrust.protocol.StationAuditBatch;
+import org.stationtrust.protocol.StationAuditEvent;
 import org.stationtrust.protocol.StationRoute;
+import org.stationtrust.protocol.WireJson;
 
 /**
  * Sends the station's audit log to the server ({@code POST /api/v1/stations/audit-events}) in batches of up to
@@ -31,11 +34,9 @@ import org.stationtrust.protocol.StationRoute;
  */
 final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoCloseable {
     static final String PATH = StationRoute.AUDIT_EVENTS.path();
-    /** StationAuditBatch.MAX_EVENTS on the server. */
-    static final int MAX_EVENTS = 100;
+    static final int MAX_EVENTS = StationAuditBatch.MAX_EVENTS;
     /** Below the server's default request body limit (64 KiB). */
     static final int MAX_BODY_BYTES = 60_000;
-    static final int MAX_FIELDS_CHARS = 4000;
     private static final int RECENT = 1000;
     /**
      * How long the first waiting record waits for others to share its request: audit events are not urgent, and a
@@ -44,7 +45,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
     static final long LINGER_MILLIS = 1000;
     private static final AuditCursor START = new AuditCursor(0, 0, AuditLog.GENESIS);
     private static final Logger LOG = LoggerFactory.getLogger(AuditShipper.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = WireJson.strict();
 
     private final AuditLog log;
     private final AuditCursorStore store;
@@ -133,6 +134,15 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
             }
             if (batch.isEmpty()) break;
             Batch b = encode(batch);
+            if (b.events() == 0) {
+                // the first record cannot be an event the protocol accepts (StationAuditEvent): sending it would only
+                // earn a refusal, so it is parked here, by id, with the reason
+                AuditLog.Appended bad = batch.get(0);
+                store.park(eventId(bad.record()), b.invalid());
+                LOG.warn("event=audit.parked eventId={} reason=\"{}\"", eventId(bad.record()), b.invalid());
+                acknowledged(bad);
+                continue;
+            }
             Delivery.Outcome outcome;
             try {
                 requests.incrementAndGet();
@@ -220,41 +230,49 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
         return a.record().path("seq").asLong() == at.seq() + 1 && a.record().path("prev").asText().equals(at.hash());
     }
 
-    private record Batch(String key, byte[] body, int events) {
+    /** A request body of {@code events} records; none when the first record is no valid event ({@code invalid} says why). */
+    private record Batch(String key, byte[] body, int events, String invalid) {
     }
 
-    /** {@code {"events":[{"eventId","time","event","fields"}, ...]}}, cut before {@value #MAX_BODY_BYTES} bytes. */
+    /**
+     * A {@link StationAuditBatch} of the records' events, as many as fit in {@value #MAX_BODY_BYTES} bytes, cut before
+     * the first record that is no valid {@link StationAuditEvent} (that one is refused alone when it comes first).
+     */
     private static Batch encode(List<AuditLog.Appended> records) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
-        body.writeBytes("{\"events\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        int n = 0;
+        List<StationAuditEvent> events = new ArrayList<>();
+        int size = "{\"events\":[]}".length();
         for (AuditLog.Appended a : records) {
-            byte[] event = event(a.record());
-            if (n > 0 && body.size() + event.length + 3 > MAX_BODY_BYTES) break;
-            if (n > 0) body.write(',');
-            body.writeBytes(event);
-            n++;
+            StationAuditEvent event;
+            try {
+                event = event(a.record());
+            } catch (IllegalArgumentException e) {
+                if (events.isEmpty()) return new Batch(null, null, 0, "not a valid audit event: " + e.getMessage());
+                break;
+            }
+            int length = bytes(event).length;
+            if (!events.isEmpty() && size + length + 1 > MAX_BODY_BYTES) break;
+            size += length + (events.isEmpty() ? 0 : 1);
+            events.add(event);
         }
-        body.writeBytes("]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        String key = "audit-" + eventId(records.get(0).record()) + "-to-" + eventId(records.get(n - 1).record());
-        return new Batch(key, body.toByteArray(), n);
+        String key = "audit-" + events.get(0).eventId() + "-to-" + events.get(events.size() - 1).eventId();
+        return new Batch(key, bytes(new StationAuditBatch(events)), events.size(), null);
     }
 
-    /** One event from one audit record as written. */
-    static byte[] event(ObjectNode record) {
-        ObjectNode event = JSON.createObjectNode();
-        event.put("eventId", eventId(record));
-        event.put("time", record.path("time").asText());
-        event.put("event", record.path("event").asText());
-        ObjectNode fields = record.path("fields").isObject() ? (ObjectNode) record.get("fields") : JSON.createObjectNode();
-        if (fields.toString().length() > MAX_FIELDS_CHARS) {
-            // The server takes at most 4096 characters of fields; the full record stays in the station's audit.jsonl.
-            fields = JSON.createObjectNode().put("omitted", "fields longer than " + MAX_FIELDS_CHARS
-                    + " characters; see the station's audit.jsonl, seq " + record.path("seq").asLong());
+    /** One event from one audit record as written; fields too long for the server are replaced by a pointer. */
+    static StationAuditEvent event(ObjectNode record) {
+        JsonNode fields = record.path("fields");
+        ObjectNode sent = null;
+        if (fields.isObject()) {
+            sent = StationAuditEvent.fitsAsFields(fields) ? (ObjectNode) fields : JSON.createObjectNode().put("omitted",
+                    "fields longer than " + StationAuditEvent.MAX_FIELDS_CHARS + " characters; see the station's "
+                    + "audit.jsonl, seq " + record.path("seq").asLong());
         }
-        event.set("fields", fields);
+        return new StationAuditEvent(eventId(record), record.path("time").asText(), record.path("event").asText(), sent);
+    }
+
+    private static byte[] bytes(Object wire) {
         try {
-            return JSON.writeValueAsBytes(event);
+            return JSON.writeValueAsBytes(wire);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write an audit event as JSON", e);
         }

@@ -153,4 +153,32 @@ class AuditShipperTest {
             assertTrue(receiver.received().size() >= 4, "the batch was split before events were parked: " + receiver.received().size());
         }
     }
+
+    @Test
+    void sendsEveryBatchAsTheProtocolsRecordAndParksARecordThatIsNoValidEventWithoutSendingIt() throws Exception {
+        try (AuditLog log = AuditLog.open(dir, clock);
+             OutboundQueue queue = OutboundQueue.open(dir.resolve("queue.db"), cipher, clock, backoff)) {
+            log.append("test.before", Map.of("n", 1));
+            log.append("an event name with spaces", Map.of("n", 2));
+            Map<String, Object> many = new java.util.TreeMap<>(); // short values (long ones are redacted), many keys
+            for (int i = 0; i < 400; i++) many.put("field" + i, "value" + i);
+            log.append("test.after", many);
+            AuditShipper shipper = shipper(log, queue);
+            drain(shipper);
+            assertEquals(1, shipper.parked(), "the invalid record is parked by id");
+            List<String> events = new ArrayList<>();
+            for (DroppingReceiver.Received r : receiver.received()) {
+                org.stationtrust.protocol.StationAuditBatch batch = org.stationtrust.protocol.WireJson.strict()
+                        .readValue(r.body(), org.stationtrust.protocol.StationAuditBatch.class);
+                batch.events().forEach(e -> events.add(e.event()));
+                for (org.stationtrust.protocol.StationAuditEvent e : batch.events()) {
+                    if (e.event().equals("test.after")) {
+                        assertTrue(e.fields().path("omitted").asText().contains("audit.jsonl, seq 3"), e.toString());
+                    }
+                }
+            }
+            assertEquals(List.of("test.before", "test.after"), events, "the server's strict reader takes every body, "
+                    + "and the invalid record never left the station");
+        }
+    }
 }

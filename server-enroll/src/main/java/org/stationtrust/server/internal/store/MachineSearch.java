@@ -1,0 +1,144 @@
+package org.stationtrust.server.internal.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import org.stationtrust.protocol.EnrollmentState;
+
+/**
+ * One page of the admin console's machine list: what to look for, in which order, from where. Every field is
+ * checked here, so the store builds its SQL from known column names and binds every value.
+ *
+ * @param text       matched case-blind against the start of name, machine id, EK serial and TPM manufacturer (null:
+ *                   any)
+ * @param state      only machines in this state (null: any)
+ * @param attestation only this attestation status, one of {@link FleetCounts#ATTESTATION_STATUSES} (null: any)
+ * @param firmware   text the last measured boot state must contain, e.g. a firmware version (null: any)
+ * @param fromMillis enrolled at or after (null: no bound)
+ * @param toMillis   enrolled before (null: no bound)
+ * @param sort       the order
+ * @param after      the cursor: the sort key and id of the last row of the previous page (null: first page)
+ * @param size       rows per page
+ */
+public record MachineSearch(String text, EnrollmentState state, String attestation, String firmware, Long fromMillis,
+                            Long toMillis, Sort sort, Cursor after, int size) {
+    public static final int MAX_TEXT = 100;
+    public static final int MAX_SIZE = 200;
+    /** Counting stops here: a larger count costs a scan and tells an operator nothing more. */
+    public static final int COUNT_CAP = 10_000;
+
+    /** The orders the list offers; each is served by an index on (key, id). */
+    public enum Sort {
+        NEWEST("created_at", true), OLDEST("created_at", false), NAME("name", false), NAME_DESC("name", true);
+
+        final String column;
+        final boolean descending;
+
+        Sort(String column, boolean descending) {
+            this.column = column;
+            this.descending = descending;
+        }
+
+        public static Sort parse(String text) {
+            if (text == null || text.isEmpty()) return NEWEST;
+            for (Sort s : values()) {
+                if (s.name().equalsIgnoreCase(text)) return s;
+            }
+            throw new IllegalArgumentException("Unknown sort '" + text + "': expected newest, oldest, name or name_desc");
+        }
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where the next page starts: after the row with this sort key and id. Carried in the URL as base64url. */
+    public record Cursor(String key, String id) {
+        public Cursor {
+            if (key == null || id == null || id.length() > 40 || key.length() > 200) {
+                throw new IllegalArgumentException("Malformed page cursor");
+            }
+        }
+
+        public String encode() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((key + "\n" + id)
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+
+        public static Cursor decode(String text) {
+            if (text == null || text.isEmpty()) return null;
+            if (text.length() > 400) throw new IllegalArgumentException("Malformed page cursor");
+            String plain;
+            try {
+                plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Malformed page cursor", e);
+            }
+            int cut = plain.lastIndexOf('\n');
+            if (cut < 0) throw new IllegalArgumentException("Malformed page cursor");
+            return new Cursor(plain.substring(0, cut), plain.substring(cut + 1));
+        }
+    }
+
+    public MachineSearch {
+        text = blankToNull(text);
+        firmware = blankToNull(firmware);
+        if (text != null && text.length() > MAX_TEXT) {
+            throw new IllegalArgumentException("Search text is longer than " + MAX_TEXT + " characters");
+        }
+        if (firmware != null && firmware.length() > MAX_TEXT) {
+            throw new IllegalArgumentException("Firmware text is longer than " + MAX_TEXT + " characters");
+        }
+        if (attestation != null && !FleetCounts.ATTESTATION_STATUSES.contains(attestation)) {
+            throw new IllegalArgumentException("Unknown attestation result '" + attestation + "': expected one of "
+                    + FleetCounts.ATTESTATION_STATUSES);
+        }
+        if (sort == null) throw new IllegalArgumentException("sort is required");
+        if (size < 1 || size > MAX_SIZE) throw new IllegalArgumentException("Page size must be 1.." + MAX_SIZE);
+        if (after != null && sort.column.equals("created_at")) {
+            try {
+                Long.parseLong(after.key());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Malformed page cursor", e);
+            }
+        }
+    }
+
+    /** The first page of everything, newest first. */
+    public static MachineSearch all(int size) {
+        return new MachineSearch(null, null, null, null, null, null, Sort.NEWEST, null, size);
+    }
+
+    /** A LIKE pattern matching values that start with {@code s} (lower-cased), its wildcards taken literally. */
+    static String startsWith(String s) {
+        return s.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /**
+     * Bounds [low, high) of an index range that holds every value starting with {@code s} (lower-cased), or null when
+     * there is none to offer. The range ends at the last ASCII letter or digit of the prefix, raised by one (a..y,
+     * 0..8): under byte order (SQLite) and under the locale collations of PostgreSQL alike, where punctuation and
+     * format characters weigh nothing at the first level, every value with the prefix sorts inside it. The range
+     * may hold more than the prefix's values; the LIKE beside it decides.
+     */
+    static String[] prefixRange(String s) {
+        String p = s.toLowerCase(Locale.ROOT);
+        for (int end = p.length(); end > 0; end--) {
+            char last = p.charAt(end - 1);
+            if ((last >= 'a' && last <= 'y') || (last >= '0' && last <= '8')) {
+                String low = p.substring(0, end);
+                return new String[] {low, low.substring(0, end - 1) + (char) (last + 1)};
+            }
+        }
+        return null;
+    }
+
+    /** A LIKE pattern matching {@code s} anywhere, with LIKE's wildcards in {@code s} taken literally. */
+    static String contains(String s) {
+        return "%" + s.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

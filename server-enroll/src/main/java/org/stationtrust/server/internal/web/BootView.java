@@ -1,0 +1,56 @@
+package org.stationtrust.server.internal.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.stationtrust.server.internal.boot.BootViews;
+import org.stationtrust.server.internal.boot.MeasuredBoot;
+
+/**
+ * The "Measured boot" part of a machine's page: its policy, the last verdict with the rule and event that decided
+ * it, the event-level changes since the last accepted boot, and the boot state (Secure Boot, firmware, authorities,
+ * boot applications).
+ */
+public record BootView(List<MachinePages.Field> fields, boolean judged, List<String> changes,
+                       List<MachinePages.Field> state) {
+
+    @SuppressWarnings("unchecked")
+    static BootView of(MeasuredBoot boot, String machineId) {
+        var row = boot.store().machine(machineId);
+        Map<String, Object> v = BootViews.machine(machineId, row, boot.policyFor(row), false);
+        List<MachinePages.Field> fields = new ArrayList<>();
+        fields.add(field("boot-policy", "Policy", v.get("effectivePolicy") == null ? "none (exact PCR values)"
+                : v.get("effectivePolicy") + (v.get("policy") == null ? " (default)" : "")));
+        Map<String, Object> last = (Map<String, Object>) v.get("last");
+        if (last == null) return new BootView(List.copyOf(fields), false, List.of(), List.of());
+        fields.add(field("boot-result", "Last boot", String.valueOf(last.get("result"))));
+        fields.add(field("boot-at", "Judged at", String.valueOf(last.get("at"))));
+        if (last.get("rule") != null) {
+            fields.add(field("boot-rule", "Rule", last.get("rule") + (last.get("event") == null ? "" : " (event #"
+                    + last.get("event") + ")")));
+        }
+        fields.add(field("boot-message", "Message", String.valueOf(last.get("message"))));
+        List<String> changes = new ArrayList<>();
+        for (Object change : (Iterable<?>) last.get("changes")) changes.add(String.valueOf(change));
+        List<MachinePages.Field> state = new ArrayList<>();
+        if (last.get("bootState") instanceof JsonNode s) {
+            state.add(field("boot-secure-boot", "Secure Boot", s.path("secureBoot").asText()));
+            state.add(field("boot-firmware", "Firmware", s.path("firmwareVersions").toString()));
+            StringBuilder authorities = new StringBuilder();
+            s.path("authorities").forEach(a -> authorities.append(a.path("entry").path("subject").asText())
+                    .append(" sha256 ").append(a.path("entry").path("sha256").asText()).append("; "));
+            state.add(field("boot-authorities", "Authorities", authorities.toString()));
+            StringBuilder apps = new StringBuilder();
+            s.path("bootApplications").forEach(a -> apps.append(a.path("path").asText()).append(" sha256 ")
+                    .append(a.path("digest").asText()).append("; "));
+            state.add(field("boot-applications", "Boot applications", apps.toString()));
+            state.add(field("boot-db", "db / dbx", s.path("db").size() + " / " + s.path("dbx").size() + " entries"));
+        }
+        return new BootView(List.copyOf(fields), true, List.copyOf(changes), List.copyOf(state));
+    }
+
+    private static MachinePages.Field field(String id, String label, String value) {
+        return new MachinePages.Field(id, label, value, false);
+    }
+}

@@ -1,0 +1,345 @@
+package org.stationtrust.server.internal.web;
+
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.api.Components;
+import org.stationtrust.server.internal.api.Views;
+import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.auth.AdminRoute;
+import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
+import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineSearch;
+import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.web.templates.JtemachineGenerated;
+import org.stationtrust.server.internal.web.templates.JtemachinesGenerated;
+import org.stationtrust.server.internal.web.templates.JteoverviewGenerated;
+
+/** The console's machine pages: overview, list, detail, and the decisions on one machine or a batch. */
+public final class MachinePages {
+    private static final int OVERVIEW_ROWS = 20;
+    private final Components c;
+
+    public MachinePages(Components c) {
+        this.c = c;
+    }
+
+    // ---- view models: what each template shows, computed here so the templates only lay it out ----
+
+    /** One figure of the overview with the list it links to. */
+    public record Count(String id, String label, long value, String href, boolean attention) {
+    }
+
+    /** A machine waiting for a decision, with what the approver must know before deciding. */
+    public record Pending(Machine m, List<Pcrs.Pcr> pcrs, List<String> sameName, List<String> sameEk, String created,
+                          String pick, String invisible) {
+    }
+
+    public record OverviewView(Chrome chrome, List<Count> counts, List<Pending> pending, long pendingTotal,
+                               List<Row> flagged, List<Pending> unactivated, long unactivatedTotal) {
+    }
+
+    /** A list row with its display values. {@code pick} is the batch checkbox's value: id and the state shown. */
+    public record Row(MachineStore.ListRow row, String attestation, boolean warn, String created, String createdShort,
+                      String lastAttempt, String lastSuccess, boolean selectable, String pick) {
+    }
+
+    public record ListView(Chrome chrome, ListFilter filter, MachineStore.Page page, List<Row> rows) {
+    }
+
+    /** A labelled value of a machine; {@code key} names its element ({@code f-<key>}). */
+    public record Field(String key, String label, String value, boolean code) {
+    }
+
+    public record HistoryItem(String at, String outcome, String detail, boolean passed) {
+    }
+
+    public record KeyRow(String fingerprint, String created, String retired) {
+    }
+
+    public record PacketRow(String packetId, String sha256, String received) {
+    }
+
+    public record AuditRow(long seq, String at, String actor, String action, String subject, String outcome,
+                           String detail) {
+        static AuditRow of(org.stationtrust.server.internal.audit.AuditEvent e) {
+            return new AuditRow(e.seq(), Views.time(e.at()), e.actor(), e.action(), e.subject(), e.outcome(), e.detail());
+        }
+    }
+
+    public record DetailView(Chrome chrome, Machine m, String attestation, boolean attestationWarn,
+                             List<String> warnings, List<Field> identity, List<Field> decision,
+                             List<Field> attestationFields, List<HistoryItem> history, List<Pcrs.Pcr> firstPcrs,
+                             List<Pcrs.Pcr> policyPcrs, String policyName, BootView boot, List<KeyRow> keys,
+                             long packetCount, List<PacketRow> packets, List<AuditRow> audit, boolean canApprove,
+                             boolean canReject, boolean canRevoke) {
+    }
+
+    public List<AdminRoute> routes() {
+        List<AdminRoute> r = new ArrayList<>();
+        r.add(page(GET, "/admin", Role.AUDITOR, this::overview));
+        r.add(page(GET, "/admin/machines", Role.AUDITOR, this::list));
+        r.add(page(GET, "/admin/machines/{id}", Role.AUDITOR, this::detail));
+        r.add(page(POST, "/admin/machines/batch", Role.APPROVER, this::batch));
+        r.add(page(POST, "/admin/machines/{id}/approve", Role.APPROVER, (ctx, who) -> {
+            c.approvals().approve(who, ctx.pathParam("id"), ctx.formParam("reason"));
+            ctx.redirect("/admin/machines/" + ctx.pathParam("id"), HttpStatus.SEE_OTHER);
+        }));
+        r.add(page(POST, "/admin/machines/{id}/reject", Role.APPROVER, (ctx, who) -> {
+            c.approvals().reject(who, ctx.pathParam("id"), ctx.formParam("reason"));
+            ctx.redirect("/admin/machines/" + ctx.pathParam("id"), HttpStatus.SEE_OTHER);
+        }));
+        r.add(page(POST, "/admin/machines/{id}/revoke", Role.ADMIN, (ctx, who) -> {
+            c.approvals().revoke(who, ctx.pathParam("id"), ctx.formParam("reason"));
+            ctx.redirect("/admin/machines/" + ctx.pathParam("id"), HttpStatus.SEE_OTHER);
+        }));
+        r.add(page(POST, "/admin/machines/{id}/golden-pcrs", Role.ADMIN, this::golden));
+        return r;
+    }
+
+    private static AdminRoute page(io.javalin.http.HandlerType m, String path, Role role, AdminRoute.Action a) {
+        return new AdminRoute(m, path, role, AdminRoute.Surface.PAGE, a);
+    }
+
+    private long interval() {
+        return c.config().attestationInterval().toMillis();
+    }
+
+    private void overview(Context ctx, Caller who) {
+        Map<String, Long> n = c.machines().countsByStateAndStatus();
+        long pendingTotal = inState(n, EnrollmentState.PENDING_APPROVAL);
+        long unactivatedTotal = inState(n, EnrollmentState.PENDING_ACTIVATION);
+        long failed = n.getOrDefault("ACTIVE/FAILED", 0L);
+        long overdue = n.getOrDefault("ACTIVE/OVERDUE", 0L);
+        List<Count> counts = List.of(
+                new Count("pending", "pending approval", pendingTotal, "/admin/machines?state=PENDING_APPROVAL&sort=oldest",
+                        pendingTotal > 0),
+                new Count("flagged", "flagged: failed attestation", failed,
+                        "/admin/machines?state=ACTIVE&attestation=FAILED", failed > 0),
+                new Count("overdue", "overdue", overdue, "/admin/machines?state=ACTIVE&attestation=OVERDUE", overdue > 0),
+                new Count("active", "active", inState(n, EnrollmentState.ACTIVE), "/admin/machines?state=ACTIVE", false),
+                new Count("activation", "waiting for activation", unactivatedTotal,
+                        "/admin/machines?state=PENDING_ACTIVATION", false),
+                new Count("revoked", "revoked", inState(n, EnrollmentState.REVOKED), "/admin/machines?state=REVOKED", false),
+                new Count("rejected", "rejected", inState(n, EnrollmentState.REJECTED), "/admin/machines?state=REJECTED",
+                        false));
+        List<Pending> pending = c.machines().oldestIn(EnrollmentState.PENDING_APPROVAL, OVERVIEW_ROWS).stream()
+                .map(m -> pending(m, true)).toList();
+        List<Pending> unactivated = c.machines().oldestIn(EnrollmentState.PENDING_ACTIVATION, OVERVIEW_ROWS).stream()
+                .map(m -> pending(m, false)).toList();
+        long now = System.currentTimeMillis();
+        List<Row> flagged = c.machines().activeWithStatus("FAILED", OVERVIEW_ROWS).stream()
+                .map(r -> row(r, now, who)).toList();
+        OverviewView v = new OverviewView(Chrome.of("Overview", who, "overview"), counts, pending, pendingTotal,
+                flagged, unactivated, unactivatedTotal);
+        Render.send(ctx, out -> JteoverviewGenerated.render(out, null, v));
+    }
+
+    private static long inState(Map<String, Long> counts, EnrollmentState state) {
+        return counts.entrySet().stream().filter(e -> e.getKey().startsWith(state.name() + "/"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    private Pending pending(Machine m, boolean withName) {
+        return new Pending(m, Pcrs.of(m.firstQuotePcrs()), withName ? c.machines().sameName(m.id(), m.name()) : List.of(),
+                c.machines().samePendingEk(m.id(), m.ekName()), Views.time(m.createdAt()), pick(m.id(), m.state()),
+                Names.invisibleWarning(m.name()));
+    }
+
+    private static String pick(String id, EnrollmentState state) {
+        return id + "." + state.name();
+    }
+
+    private Row row(MachineStore.ListRow r, long now, Caller who) {
+        boolean overdue = r.state() == EnrollmentState.ACTIVE && (r.lastSuccessAt() == null
+                || now - r.lastSuccessAt() > interval());
+        String att = "OK".equals(r.attestationStatus()) && overdue ? "OVERDUE" : r.attestationStatus();
+        boolean selectable = switch (r.state()) {
+            case PENDING_APPROVAL, PENDING_ACTIVATION -> who.role().includes(Role.APPROVER);
+            case ACTIVE -> who.role().includes(Role.ADMIN);
+            default -> false;
+        };
+        String created = Views.time(r.createdAt());
+        return new Row(r, att, !"OK".equals(att), created, created.substring(0, Math.min(16, created.length()))
+                .replace('T', ' '), orDash(Views.time(r.lastAttemptAt())), orDash(Views.time(r.lastSuccessAt())),
+                selectable, pick(r.id(), r.state()));
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "never" : s;
+    }
+
+    private void list(Context ctx, Caller who) {
+        ListFilter filter = ListFilter.from(ctx);
+        MachineSearch search = filter.search();
+        MachineStore.Page page = c.machines().search(search);
+        long now = System.currentTimeMillis();
+        String title = search.state() == EnrollmentState.PENDING_APPROVAL ? "Machines pending approval" : "Machines";
+        ListView v = new ListView(Chrome.of(title, who, "machines"), filter, page,
+                page.rows().stream().map(r -> row(r, now, who)).toList());
+        Render.send(ctx, out -> JtemachinesGenerated.render(out, null, v));
+    }
+
+    private void detail(Context ctx, Caller who) {
+        String id = ctx.pathParam("id");
+        Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
+        if (m == null) {
+            ctx.status(404);
+            Render.send(ctx, out -> org.stationtrust.server.internal.web.templates.JtemessageGenerated.render(out, null,
+                    Chrome.of("Not found", who, "machines"), "No machine with that id."));
+            return;
+        }
+        Render.send(ctx, out -> JtemachineGenerated.render(out, null, detailView(m, who)));
+    }
+
+    private DetailView detailView(Machine m, Caller who) {
+        long now = System.currentTimeMillis();
+        String att = Views.attestation(m, now, interval());
+        List<String> warnings = new ArrayList<>();
+        if (Names.invisibleWarning(m.name()) != null) warnings.add(Names.invisibleWarning(m.name()));
+        if (m.replacesMachine() != null) {
+            warnings.add("Re-enrollment of a known EK (previous machine " + m.replacesMachine() + "): TPM cleared or new "
+                    + "disk image?");
+        }
+        if (!m.ekVerified()) warnings.add("EK unverified (no EK certificate chained to a trusted TPM manufacturer): "
+                + "only an admin may approve.");
+        List<String> sameEk = c.machines().samePendingEk(m.id(), m.ekName());
+        if (!sameEk.isEmpty() && m.state() != EnrollmentState.ACTIVE) {
+            warnings.add("Same EK as other pending enrollment(s) " + String.join(", ", sameEk));
+        }
+        List<String> sameName = c.machines().sameName(m.id(), m.name());
+        if (!sameName.isEmpty()) warnings.add("Another machine already has this name: " + String.join(", ", sameName));
+        List<Field> identity = List.of(
+                new Field("machineId", "Machine id", m.id(), true),
+                new Field("machineName", "Name", m.name(), false),
+                new Field("ekVerified", "EK verified", m.ekVerified() ? "yes" : "no", false),
+                new Field("ekCertificateSubject", "EK certificate subject", m.ekSubject(), false),
+                new Field("ekCertificateIssuer", "EK certificate issuer", m.ekIssuer(), false),
+                new Field("ekCertificateSerial", "EK certificate serial", m.ekSerial(), true),
+                new Field("ekCertificateSha256", "EK certificate SHA-256", sha256OfBase64(m.ekCertificate()), true),
+                new Field("ekName", "EK name", m.ekName(), true),
+                new Field("tpmManufacturer", "TPM manufacturer", m.tpmManufacturer(), false),
+                new Field("akSha256", "AK SHA-256 (TPM2B_PUBLIC)", sha256OfBase64(m.akPublic()), true),
+                new Field("requestSource", "Enrolled from", m.requestSource(), false),
+                new Field("createdAt", "Enrolled at", Views.time(m.createdAt()), false),
+                new Field("enrollmentTokenId", "Enrollment token", m.enrollmentTokenId(), true),
+                new Field("reenrollmentOf", "Re-enrollment of", m.replacesMachine(), true));
+        List<Field> decision = List.of(
+                new Field("state", "State", m.state().name(), false),
+                new Field("decidedBy", "Decided by", m.decidedBy(), false),
+                new Field("decidedAt", "Decided at", Views.time(m.decidedAt()), false),
+                new Field("decisionReason", "Reason", m.decisionReason(), false),
+                new Field("revokedBy", "Revoked by", m.revokedBy(), false),
+                new Field("revokedAt", "Revoked at", Views.time(m.revokedAt()), false),
+                new Field("revokeReason", "Revocation reason", m.revokeReason(), false));
+        List<Field> attestation = List.of(
+                new Field("attestationStatus", "Status", att, false),
+                new Field("attestationFailure", "Last failure", m.attestationFailure(), false),
+                new Field("lastAttestationAttempt", "Last attempt", orDash(Views.time(m.lastAttemptAt())), false),
+                new Field("lastAttestationSuccess", "Last success", orDash(Views.time(m.lastSuccessAt())), false));
+        List<HistoryItem> history = c.machines().history(m.id(), 50).stream().map(r -> new HistoryItem(
+                Views.time(r.at()), r.outcome(), r.detail(), "PASSED".equals(r.outcome()))).toList();
+        List<KeyRow> keys = c.machines().keys(m.id()).stream().map(k -> new KeyRow(sha256OfBase64(k.spki()),
+                Views.time(k.createdAt()), Views.time(k.retiredAt()))).toList();
+        List<PacketRow> packets = c.packetReceipts().list(m.id(), 20).stream().map(p -> new PacketRow(p.packetId(),
+                p.sha256(), Views.time(p.receivedAt()))).toList();
+        List<AuditRow> audit = c.audit().about(m.id(), 100).stream().map(AuditRow::of).toList();
+        boolean approver = who.role().includes(Role.APPROVER);
+        boolean admin = who.role().includes(Role.ADMIN);
+        return new DetailView(Chrome.of("Machine " + m.name(), who, "machines"), m, att, !"OK".equals(att),
+                List.copyOf(warnings), identity, decision, attestation, history, Pcrs.of(m.firstQuotePcrs()),
+                Pcrs.of(m.policyPcrs()), m.goldenPcrs() != null ? "golden" : m.baselinePcrs() != null ? "baseline"
+                : "none", BootView.of(c.attestation().measuredBoot(), m.id()), keys,
+                c.packetReceipts().count(m.id()), packets, audit,
+                m.state() == EnrollmentState.PENDING_APPROVAL && approver && (m.ekVerified() || admin),
+                approver && (m.state() == EnrollmentState.PENDING_APPROVAL
+                        || m.state() == EnrollmentState.PENDING_ACTIVATION),
+                admin && m.state() == EnrollmentState.ACTIVE);
+    }
+
+    /** SHA-256 (hex) of a stored base64 value: the fingerprint an operator compares with another tool's. */
+    static String sha256OfBase64(String b64) {
+        if (b64 == null) return null;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(b64)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IllegalArgumentException e) {
+            return "(stored value is not base64)";
+        }
+    }
+
+    /**
+     * A batch decision: every ticked box carries the machine id and the state the page showed; the workflow
+     * decides them in one transaction, each audited, or refuses the whole batch (nothing changed).
+     */
+    private void batch(Context ctx, Caller who) {
+        String action = ctx.formParam("action");
+        ApprovalWorkflow.Decision decision;
+        try {
+            decision = ApprovalWorkflow.Decision.valueOf(action == null ? "" : action.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "Unknown decision: expected approve, reject or revoke");
+        }
+        List<String> picks = ctx.formParams("pick");
+        if (picks.size() > ApprovalWorkflow.MAX_BATCH) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "A batch holds at most " + ApprovalWorkflow.MAX_BATCH
+                    + " machines");
+        }
+        List<ApprovalWorkflow.Seen> seen = new ArrayList<>();
+        for (String p : picks) {
+            int dot = p.lastIndexOf('.');
+            if (dot <= 0 || dot > 40) throw new ApiException(ErrorCode.INVALID_FIELD, "Malformed machine selection");
+            try {
+                seen.add(new ApprovalWorkflow.Seen(p.substring(0, dot), EnrollmentState.parse(p.substring(dot + 1))));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "Malformed machine selection");
+            }
+        }
+        List<Machine> decided = c.approvals().decideBatch(who, decision, seen, ctx.formParam("reason"));
+        String verb = switch (decision) {
+            case APPROVE -> "Approved";
+            case REJECT -> "Rejected";
+            case REVOKE -> "Revoked";
+        };
+        StringBuilder names = new StringBuilder();
+        for (Machine m : decided) names.append(names.length() == 0 ? "" : ", ").append(m.name());
+        Render.send(ctx, out -> org.stationtrust.server.internal.web.templates.JtemessageGenerated.render(out, null,
+                Chrome.of("Batch decided", who, "machines"), verb + " " + decided.size() + " machine"
+                        + (decided.size() == 1 ? "" : "s") + ", each audited on its own: " + names + "."));
+    }
+
+    private void golden(Context ctx, Caller who) {
+        java.util.Map<String, String> hex = new java.util.LinkedHashMap<>();
+        String text = ctx.formParam("pcrs") == null ? "" : ctx.formParam("pcrs");
+        if (text.length() > 4096) throw new ApiException(ErrorCode.INVALID_FIELD, "Too much PCR text");
+        for (String line : text.split("\\R")) {
+            if (line.isBlank()) continue;
+            String[] kv = line.split("=", 2);
+            if (kv.length != 2) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "Write one PCR per line as index=hex, e.g. 7=ab12...");
+            }
+            hex.put(kv[0].strip(), kv[1].strip());
+        }
+        try {
+            c.approvals().setGoldenPcrs(who, ctx.pathParam("id"), PcrMap.fromHexJson(hex), ctx.formParam("reason"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+        ctx.redirect("/admin/machines/" + ctx.pathParam("id"), HttpStatus.SEE_OTHER);
+    }
+}

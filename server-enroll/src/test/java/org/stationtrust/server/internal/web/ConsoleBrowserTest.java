@@ -1,0 +1,459 @@
+package org.stationtrust.server.internal.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.testing.AxeCore;
+import org.stationtrust.server.internal.testing.ConsoleFleet;
+import org.stationtrust.server.internal.testing.HeadlessChromium;
+import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.internal.testing.TestServer;
+
+/**
+ * The admin console in a real headless Chromium against a real server on SQLite: every page passes axe-core with no
+ * serious or critical violation, decisions one by one and in batches, role-based visibility, filters and paging
+ * over a generated fleet, hostile machine names, and the 1366x768 laptop screen.
+ */
+class ConsoleBrowserTest {
+    static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    @TempDir
+    Path dir;
+    TestServer server;
+    WebDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.start(dir.resolve("db"));
+        browser = HeadlessChromium.start(dir);
+        viewport(1366, 768);
+    }
+
+    /** The page area itself (not the window around it) at this size, as on a laptop screen of that resolution. */
+    private void viewport(int width, int height) {
+        ((org.openqa.selenium.chrome.ChromeDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                java.util.Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) browser.quit();
+        if (server != null) server.close();
+    }
+
+    private void login(String user) {
+        browser.get(server.url("/admin/login"));
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
+        HeadlessChromium.submitAndWaitForNextPage(browser, By.id("login"));
+        assertEquals(user, browser.findElement(By.id("who")).getText());
+    }
+
+    private void submit(By button) {
+        HeadlessChromium.submitAndWaitForNextPage(browser, button);
+    }
+
+    private void assertAccessible(String page) throws Exception {
+        List<String> violations = AxeCore.seriousViolations(browser);
+        assertTrue(violations.isEmpty(), "axe-core " + AxeCore.version(browser) + " on " + page + ": " + violations);
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** Elements matching now, without the implicit wait (which would wait out its timeout for an absent one). */
+    private List<WebElement> now(By by) {
+        browser.manage().timeouts().implicitlyWait(java.time.Duration.ZERO);
+        try {
+            return browser.findElements(by);
+        } finally {
+            browser.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(15));
+        }
+    }
+
+    private List<WebElement> rows(String table) {
+        browser.findElement(By.id(table)); // waits for the page that holds the table
+        return now(By.cssSelector("#" + table + " tbody tr"));
+    }
+
+    @Test
+    void everyPagePassesAxeWithNoSeriousOrCriticalViolationAndTheMainPagesAreScreenshotted() throws Exception {
+        ConsoleFleet.seed(server.db, "a0a0a0", 0, 60, System.currentTimeMillis() - 86_400_000L);
+        String active = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
+        server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_ACTIVATION, false);
+
+        browser.get(server.url("/admin/login"));
+        assertAccessible("sign-in");
+        browser.get(server.url("/reset-password"));
+        assertAccessible("password reset");
+        login("admin");
+        assertAccessible("overview");
+        screenshot("overview");
+        browser.get(server.url("/admin/machines"));
+        assertAccessible("machine list");
+        screenshot("machine-list");
+        browser.get(server.url("/admin/machines/" + active));
+        browser.findElement(By.cssSelector("#first-pcrs summary")).click();
+        assertAccessible("machine detail");
+        screenshot("machine-detail");
+        for (String page : List.of("/admin/machines?state=PENDING_APPROVAL&sort=oldest", "/admin/tokens", "/admin/audit",
+                "/admin/webhooks", "/admin/users", "/admin/password", "/admin/machines/nosuchmachine",
+                "/admin/machines?from=yesterday")) {
+            browser.get(server.url(page));
+            assertAccessible(page);
+        }
+        browser.get(server.url("/admin/tokens"));
+        browser.findElement(By.id("token-note")).sendKeys("lab bench 3");
+        submit(By.id("issue-token"));
+        assertTrue(browser.findElement(By.id("token")).getText().startsWith("ste_"), "token shown once");
+        assertAccessible("token issued");
+    }
+
+    @Test
+    void theCspAllowsOnlyTheServersOwnStylesheetAndThePagesCarryNoInlineScriptOrStyle() throws Exception {
+        HttpResponse<String> css = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                server.url("/static/console.css"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, css.statusCode());
+        assertTrue(css.headers().firstValue("Content-Type").orElse("").startsWith("text/css"));
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> login = server.login(client, "admin", TestServer.PASSWORD);
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(server.url("/admin"))).header("Cookie",
+                cookie).build(), HttpResponse.BodyHandlers.ofString());
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(csp.contains("default-src 'none'") && csp.contains("style-src 'self'") && !csp.contains("unsafe"),
+                csp);
+        assertFalse(csp.contains("script-src"), "no script is allowed at all: " + csp);
+        assertFalse(page.body().contains("<script") || page.body().contains("<style") || page.body().contains("style="),
+                "no inline script or style");
+        assertFalse(page.body().contains("http://") || page.body().contains("https://"), "nothing loaded from elsewhere");
+    }
+
+    @Test
+    void anAdminApprovesABatchEachMachineDecidedAndAuditedOnItsOwn() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) ids.add(server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false));
+        String untouched = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        login("admin");
+        for (String id : ids) browser.findElement(By.id("pick-" + id)).click();
+        browser.findElement(By.id("pending-reason")).sendKeys("delivery 42 to the Nairobi centre");
+        submit(By.id("pending-approve"));
+        assertTrue(browser.findElement(By.id("message")).getText().startsWith("Approved 3 machines"),
+                browser.findElement(By.id("message")).getText());
+        for (String id : ids) assertEquals(EnrollmentState.ACTIVE, server.state(id));
+        assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(untouched));
+        String audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=50", null).body();
+        for (String id : ids) {
+            assertTrue(Pattern.compile("\"action\":\"enrollment.approve\",\"subject\":\"" + id).matcher(audit).find(),
+                    "one audit row per machine: " + id);
+        }
+        browser.get(server.url("/admin/machines/" + ids.get(0)));
+        assertEquals("admin", browser.findElement(By.id("f-decidedBy")).getText());
+        assertEquals("delivery 42 to the Nairobi centre", browser.findElement(By.id("f-decisionReason")).getText());
+        assertTrue(browser.findElement(By.id("machine-audit")).getText().contains("enrollment.approve"),
+                "the machine's own audit events are on its page");
+    }
+
+    @Test
+    void aBatchIsRefusedAsAWholeWhenAnyMemberChangedSinceThePageWasShown() throws Exception {
+        String a = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        String b = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        login("admin");
+        browser.get(server.url("/admin/machines?state=PENDING_APPROVAL"));
+        browser.findElement(By.id("pick-" + a)).click();
+        browser.findElement(By.id("pick-" + b)).click();
+        // Someone else rejects b while this page is open.
+        assertEquals(200, server.as(Role.APPROVER, "POST", "/api/v1/admin/machines/" + b + "/reject",
+                "{\"reason\": \"duplicate request\"}").statusCode());
+        browser.findElement(By.id("batch-reason")).sendKeys("batch of two");
+        submit(By.id("batch-approve"));
+        String error = browser.findElement(By.id("error")).getText();
+        assertTrue(error.contains("Batch refused") && error.contains(b + " is now REJECTED"), error);
+        assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(a), "nothing of the batch was applied");
+        assertEquals(EnrollmentState.REJECTED, server.state(b));
+    }
+
+    @Test
+    void anAuditorSeesNoDecisionAndAnApproverNoRevocation() throws Exception {
+        String pending = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        String active = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
+        login("auditor");
+        assertTrue(now(By.cssSelector("input[name=pick], button[name=action]")).isEmpty());
+        browser.get(server.url("/admin/machines"));
+        assertEquals(2, rows("machines").size());
+        assertTrue(now(By.cssSelector("input[name=pick], button[name=action]")).isEmpty());
+        browser.get(server.url("/admin/machines/" + pending));
+        assertTrue(now(By.cssSelector("form.decide")).isEmpty(), "no decision form for an auditor");
+        assertTrue(now(By.linkText("Operators")).isEmpty(), "operators are for admins");
+        assertTrue(now(By.linkText("Enrollment tokens")).isEmpty(), "enrollment tokens are for approvers and admins");
+        browser.findElement(By.id("logout")).click();
+
+        login("approver");
+        assertEquals(1, now(By.id("pending-approve")).size());
+        assertTrue(now(By.id("pending-revoke")).isEmpty(), "an approver has no revoke");
+        browser.get(server.url("/admin/machines"));
+        assertTrue(now(By.id("pick-" + active)).isEmpty(), "an active machine is not selectable");
+        assertEquals(1, now(By.id("pick-" + pending)).size());
+        browser.get(server.url("/admin/machines/" + active));
+        assertTrue(now(By.id("revoke")).isEmpty());
+        browser.get(server.url("/admin/machines/" + pending));
+        assertTrue(now(By.id("approve")).isEmpty(), "an unverified EK needs an admin");
+        assertEquals(1, now(By.id("reject")).size());
+        browser.findElement(By.id("logout")).click();
+
+        login("admin");
+        browser.get(server.url("/admin/machines/" + active));
+        browser.findElement(By.id("revoke-reason")).sendKeys("laptop stolen, police report 77");
+        submit(By.id("revoke"));
+        assertEquals("REVOKED", browser.findElement(By.id("f-state")).getText());
+        assertEquals("admin", browser.findElement(By.id("f-revokedBy")).getText());
+    }
+
+    @Test
+    void aBatchPostWithoutTheCsrfTokenIsRefusedAndChangesNothing() throws Exception {
+        String id = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        String cookie = server.login(client, "admin", TestServer.PASSWORD).headers().firstValue("Set-Cookie")
+                .orElseThrow().split(";")[0];
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.url("/admin/machines/batch")))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.ofString("action=approve&reason=forged+page&pick=" + id
+                        + ".PENDING_APPROVAL")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode());
+        assertTrue(r.body().contains("csrf_token_invalid"), r.body());
+        assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(id));
+    }
+
+    @Test
+    void hostileMachineNamesAreShownAsTextAndCannotReorderOrInjectAnything() throws Exception {
+        long now = System.currentTimeMillis();
+        String markup = "<script>document.title='owned'</script><img src=x id=injected>\"'><b>x</b>";
+        String bidi = "invoice\u202Egpj.exe";
+        String zeroWidth = "ad\u200Bmin\u200D-laptop";
+        String m1 = ConsoleFleet.seedNamed(server.db, "h0000000000000000000000000000001", markup, now - 3000);
+        String m2 = ConsoleFleet.seedNamed(server.db, "h0000000000000000000000000000002", bidi, now - 2000);
+        String m3 = ConsoleFleet.seedNamed(server.db, "h0000000000000000000000000000003", zeroWidth, now - 1000);
+        login("admin");
+        for (String page : List.of("/admin", "/admin/machines", "/admin/machines/" + m1, "/admin/machines/" + m2,
+                "/admin/machines?q=" + java.net.URLEncoder.encode("<script>", java.nio.charset.StandardCharsets.UTF_8))) {
+            browser.get(server.url(page));
+            assertTrue(now(By.id("injected")).isEmpty(), page + ": markup stayed text");
+            assertTrue(now(By.cssSelector("main b")).stream().noneMatch(e -> e.getText().equals("x")),
+                    page + ": no element from a name");
+            assertFalse(browser.getTitle().equals("owned"), page + ": the name's script did not run");
+            assertFalse(browser.getPageSource().contains("<script>document"), page);
+        }
+        browser.get(server.url("/admin/machines"));
+        assertEquals(markup, browser.findElement(By.cssSelector("tr[data-machine='" + m1 + "'] td.name")).getText());
+        WebElement bidiName = browser.findElement(By.cssSelector("tr[data-machine='" + m2 + "'] td.name bdi"));
+        assertEquals(bidi, bidiName.getText(), "the name is shown as stored, its override isolated in <bdi>");
+        assertEquals("isolate", bidiName.getCssValue("unicode-bidi"));
+        assertEquals(zeroWidth, ((JavascriptExecutor) browser).executeScript("return arguments[0].textContent;",
+                browser.findElement(By.cssSelector("tr[data-machine='" + m3 + "'] td.name"))), "shown as stored");
+        browser.get(server.url("/admin"));
+        assertTrue(browser.findElement(By.cssSelector("tr[data-machine='" + m2 + "'] .invisible")).getText()
+                .contains("U+202E"), "the approver is told of the bidi override");
+        assertTrue(browser.findElement(By.cssSelector("tr[data-machine='" + m3 + "'] .invisible")).getText()
+                .contains("U+200B, U+200D"), "and of the zero-width characters");
+        browser.get(server.url("/admin/machines?q=" + java.net.URLEncoder.encode("ad\u200Bmin",
+                java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(1, rows("machines").size(), "a zero-width character is matched as typed, not dropped");
+        browser.get(server.url("/admin/machines?q=admin-laptop"));
+        assertEquals(0, rows("machines").size(), "the look-alike does not match the plain name");
+        assertAccessible("list with hostile names");
+    }
+
+    @Test
+    void filtersSortAndKeysetPagingOverTwelveHundredGeneratedMachines() throws Exception {
+        long start = java.time.LocalDate.of(2026, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+        List<ConsoleFleet.Generated> fleet = ConsoleFleet.seed(server.db, "f1f1f1", 0, 1200, start);
+        login("admin");
+        browser.get(server.url("/admin/machines"));
+        assertEquals("1200 machines match.", browser.findElement(By.id("matching")).getText());
+        assertEquals(50, rows("machines").size());
+        assertEquals("f1f1f1-001199", rows("machines").get(0).findElement(By.cssSelector("td.name")).getText(),
+                "newest first");
+
+        // Search by name, id, EK serial, manufacturer.
+        browser.findElement(By.id("q")).sendKeys("f1f1f1-00042");
+        submit(By.id("apply"));
+        assertEquals(10, rows("machines").size(), "f1f1f1-000420..429");
+        browser.get(server.url("/admin/machines?q=SN1117"));
+        assertEquals(1, rows("machines").size());
+        assertEquals(fleet.get(1117).id(), rows("machines").get(0).getAttribute("data-machine"));
+        browser.get(server.url("/admin/machines?q=" + fleet.get(7).id()));
+        assertEquals(1, rows("machines").size());
+        browser.get(server.url("/admin/machines?q=intc"));
+        assertEquals("300 machines match.", browser.findElement(By.id("matching")).getText(), "every fourth: INTC");
+
+        // Filters through the form: state and attestation result.
+        browser.get(server.url("/admin/machines"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-state"))).selectByValue("ACTIVE");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-attestation"))).selectByValue("FAILED");
+        submit(By.id("apply"));
+        long activeFailed = fleet.stream().filter(g -> g.state() == EnrollmentState.ACTIVE
+                && g.attestation().equals("FAILED")).count();
+        assertEquals(activeFailed + " machines match.", browser.findElement(By.id("matching")).getText());
+        for (WebElement row : rows("machines")) {
+            assertEquals("ACTIVE", row.findElement(By.cssSelector("td.state")).getText());
+        }
+        // Enrolment time: 2026-01-01 holds machines 0..1199 at one a minute, so the first day has 1200 minutes; the
+        // second day none.
+        browser.get(server.url("/admin/machines?from=2026-01-01&to=2026-01-01&state=REJECTED"));
+        assertEquals("240 machines match.", browser.findElement(By.id("matching")).getText());
+        browser.get(server.url("/admin/machines?from=2026-01-02"));
+        assertEquals("0 machines match.", browser.findElement(By.id("matching")).getText());
+        // Firmware from the measured boot state.
+        browser.get(server.url("/admin/machines?firmware=StationBIOS+1.01"));
+        long withFirmware = java.util.stream.IntStream.range(0, 1200).filter(i -> i % 10 == 0 && i % 3 == 1).count();
+        assertEquals(withFirmware + " machines match.", browser.findElement(By.id("matching")).getText());
+
+        // Sort by name and walk every page of a filter: no machine twice, none missed.
+        browser.get(server.url("/admin/machines?state=PENDING_APPROVAL&sort=name"));
+        Set<String> seen = new HashSet<>();
+        String previous = "";
+        int pages = 0;
+        while (true) {
+            pages++;
+            for (WebElement row : rows("machines")) {
+                String name = row.findElement(By.cssSelector("td.name")).getText();
+                assertTrue(name.compareTo(previous) > 0, name + " after " + previous);
+                previous = name;
+                assertTrue(seen.add(row.getAttribute("data-machine")), "no machine on two pages");
+            }
+            List<WebElement> next = now(By.id("next-page"));
+            if (next.isEmpty()) break;
+            submit(By.id("next-page"));
+        }
+        assertEquals(240, seen.size(), "every pending machine once");
+        assertEquals(5, pages);
+        assertEquals(1, now(By.id("first-page")).size());
+        assertAccessible("last page of a filtered list");
+    }
+
+    @Test
+    void thePendingListShowsAtLeastFifteenMachinesOnA1366By768Screen() throws Exception {
+        ConsoleFleet.seed(server.db, "b0b0b0", 0, 200, System.currentTimeMillis() - 86_400_000L);
+        login("admin");
+        browser.get(server.url("/admin/machines?state=PENDING_APPROVAL&sort=oldest"));
+        long viewport = (Long) ((JavascriptExecutor) browser).executeScript("return window.innerHeight;");
+        assertEquals(768, viewport, "viewport height");
+        long visible = (Long) ((JavascriptExecutor) browser).executeScript("return Array.from(document.querySelectorAll("
+                + "'#machines tbody tr')).filter(r => r.getBoundingClientRect().bottom <= window.innerHeight).length;");
+        assertTrue(visible >= 15, visible + " pending machines fully visible in a " + viewport + " px high viewport");
+        Files.createDirectories(SCREENSHOTS);
+        screenshot("pending-1366x768");
+        long width = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth;");
+        long inner = (Long) ((JavascriptExecutor) browser).executeScript("return window.innerWidth;");
+        assertTrue(width <= inner, "no horizontal scrolling at 1366 px: " + width + " > " + inner);
+        viewport(1280, 800);
+        browser.get(server.url("/admin/machines"));
+        width = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth;");
+        inner = (Long) ((JavascriptExecutor) browser).executeScript("return window.innerWidth;");
+        assertTrue(width <= inner, "no horizontal scrolling at 1280 px: " + width + " > " + inner);
+    }
+
+    @Test
+    void theConsoleIsUsableWithTheKeyboardAlone() throws Exception {
+        String id = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        browser.get(server.url("/admin/login"));
+        org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser);
+        // Skip link first, then the form fields in order.
+        keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+        assertEquals("Skip to content", browser.switchTo().activeElement().getText());
+        keys.sendKeys(org.openqa.selenium.Keys.TAB).sendKeys("admin").sendKeys(org.openqa.selenium.Keys.TAB)
+                .sendKeys(TestServer.PASSWORD).perform();
+        WebElement old = browser.findElement(By.tagName("html"));
+        keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(15))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+        assertEquals("admin", browser.findElement(By.id("who")).getText());
+        // Tick the pending machine and reject it with the keyboard.
+        WebElement box = browser.findElement(By.id("pick-" + id));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].focus();", box);
+        keys.sendKeys(org.openqa.selenium.Keys.SPACE).perform();
+        assertTrue(box.isSelected());
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('pending-reason').focus();");
+        keys.sendKeys("typed with the keyboard").sendKeys(org.openqa.selenium.Keys.TAB).sendKeys(org.openqa.selenium.Keys.TAB)
+                .perform();
+        assertEquals("pending-reject", browser.switchTo().activeElement().getAttribute("id"));
+        old = browser.findElement(By.tagName("html"));
+        keys.sendKeys(org.openqa.selenium.Keys.ENTER).perform();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(15))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+        assertEquals(EnrollmentState.REJECTED, server.state(id));
+    }
+
+    @Test
+    void anAdminManagesOperatorsAndApiTokensOnThePage() throws Exception {
+        login("admin");
+        browser.get(server.url("/admin/users"));
+        browser.findElement(By.id("new-username")).sendKeys("centre-lead");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-role"))).selectByValue("approver");
+        browser.findElement(By.id("new-password")).sendKeys("a long enough password");
+        submit(By.id("add-user"));
+        assertTrue(browser.findElement(By.cssSelector("tr[data-user='centre-lead']")).getText().contains("approver"));
+
+        browser.findElement(By.id("disable-centre-lead-reason")).sendKeys("on leave");
+        submit(By.id("disable-centre-lead"));
+        assertTrue(browser.findElement(By.cssSelector("tr[data-user='centre-lead']")).getText().contains("disabled"));
+        browser.findElement(By.id("enable-centre-lead-reason")).sendKeys("back from leave");
+        submit(By.id("enable-centre-lead"));
+        assertTrue(browser.findElement(By.cssSelector("tr[data-user='centre-lead']")).getText().contains("enabled"));
+
+        submit(By.id("reset-centre-lead"));
+        assertTrue(browser.findElement(By.id("reset-token")).getText().startsWith("str_"));
+
+        browser.get(server.url("/admin/users"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("api-user"))).selectByValue("centre-lead");
+        browser.findElement(By.id("api-label")).sendKeys("reporting script");
+        submit(By.id("issue-api"));
+        String token = browser.findElement(By.id("api-token")).getText();
+        assertEquals(200, server.request("GET", "/api/v1/admin/machines", null, token).statusCode(),
+                "the token works on the API");
+        browser.get(server.url("/admin/users"));
+        WebElement row = now(By.cssSelector("#api-tokens tbody tr")).stream()
+                .filter(r -> r.getText().contains("reporting script")).findFirst().orElseThrow();
+        String tokenId = row.getAttribute("data-token");
+        submit(By.id("revoke-token-" + tokenId));
+        assertEquals(401, server.request("GET", "/api/v1/admin/machines", null, token).statusCode(),
+                "a revoked token no longer works");
+        String audit = server.as(Role.ADMIN, "GET", "/api/v1/admin/audit?limit=50", null).body();
+        for (String action : List.of("user.add", "user.disable", "user.enable", "api_token.issue", "api_token.revoke")) {
+            assertTrue(audit.contains("\"" + action + "\""), action + " audited");
+        }
+        assertFalse(audit.contains(token), "the token is never audited");
+    }
+
+    static String csrf(String body) {
+        Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(body);
+        return m.find() ? m.group(1) : null;
+    }
+}
