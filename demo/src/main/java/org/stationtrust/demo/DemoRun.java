@@ -237,7 +237,7 @@ final class DemoRun implements AutoCloseable {
         if (early.ok()) {
             throw new IllegalStateException("the agent captured before its enrollment was approved: " + early.body());
         }
-        story.say("a capture now is refused: %d %s", early.status(), early.body().path("error").asText());
+        story.say("a capture now is refused: %d %s", early.status(), early.body().path("error").path("code").asText());
         return "state " + activated.path("fields").path("state").asText() + " (first quote sent as the PCR baseline)";
     }
 

@@ -181,4 +181,134 @@ class ModuleRulesTest {
         org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> rule.check(copy),
                 "a literal copy of a route must break the rule");
     }
+
+    /**
+     * The agent's local API answers records, never {@code Map<String, Object>}: no method of its API package takes or
+     * returns a type that involves {@link java.util.Map} (an answer's fields are fixed in the code, docs can list them).
+     */
+    @Test
+    void theAgentsLocalApiAnswersRecordsNotMaps() {
+        noMapsAtTheApi("org.stationtrust.agent.internal.api..").check(production);
+    }
+
+    @Test
+    void theNoMapRuleCatchesAMapAnswer() {
+        JavaClasses loose = new ClassFileImporter().importClasses(LooseApi.class);
+        org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> noMapsAtTheApi("org.stationtrust.demo..").check(loose), "a Map answer must break the rule");
+    }
+
+    /** An API the way the rule forbids it. */
+    static final class LooseApi {
+        java.util.List<java.util.Map<String, Object>> devices() {
+            return java.util.List.of();
+        }
+    }
+
+    private static ArchRule noMapsAtTheApi(String apiPackage) {
+        return com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods()
+                .that().areDeclaredInClassesThat().resideInAPackage(apiPackage)
+                .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaMethod>(
+                        "not take or return a Map") {
+                    @Override
+                    public void check(com.tngtech.archunit.core.domain.JavaMethod method,
+                                      com.tngtech.archunit.lang.ConditionEvents events) {
+                        java.util.stream.Stream<com.tngtech.archunit.core.domain.JavaType> types = java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of(method.getReturnType()), method.getParameterTypes().stream());
+                        boolean map = types.anyMatch(t -> t.getAllInvolvedRawTypes().stream()
+                                .anyMatch(raw -> raw.isAssignableTo(java.util.Map.class)));
+                        if (map) {
+                            events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(method,
+                                    method.getFullName() + " takes or returns a Map: answer a record instead"));
+                        }
+                    }
+                });
+    }
+
+    /**
+     * Fields of station-agent that may hold static mutable state, each with its reason. Everything else shared across
+     * instances is passed in as an instance (no per-thread counters, no static caches).
+     */
+    private static final java.util.Map<String, String> AGENT_STATIC_STATE_ALLOWED = java.util.Map.of();
+
+    /** No static mutable state in station-agent outside {@link #AGENT_STATIC_STATE_ALLOWED}. */
+    @Test
+    void theAgentKeepsNoStaticMutableState() {
+        noStaticMutableState("org.stationtrust.agent..", AGENT_STATIC_STATE_ALLOWED.keySet()).check(production);
+        for (String allowed : AGENT_STATIC_STATE_ALLOWED.keySet()) {
+            assertTrue(production.stream().flatMap(c -> c.getFields().stream()).anyMatch(f -> f.getFullName().equals(allowed)),
+                    "the allow-list names a field that no longer exists: " + allowed);
+        }
+    }
+
+    @Test
+    void theStaticStateRuleCatchesACounterAThreadLocalAndAnArray() {
+        JavaClasses shared = new ClassFileImporter().importClasses(SharedState.class);
+        for (String field : new String[] {"COUNTER", "PER_THREAD", "CACHE", "BYTES", "count"}) {
+            java.util.Set<String> others = new java.util.HashSet<>();
+            for (String f : new String[] {"COUNTER", "PER_THREAD", "CACHE", "BYTES", "count"}) {
+                if (!f.equals(field)) others.add(SharedState.class.getName() + "." + f);
+            }
+            org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                    () -> noStaticMutableState("org.stationtrust.demo..", others).check(shared),
+                    field + " must break the rule");
+        }
+    }
+
+    /** Static state the way the rule forbids it. */
+    @SuppressWarnings("unused")
+    static final class SharedState {
+        private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+        private static final ThreadLocal<long[]> PER_THREAD = ThreadLocal.withInitial(() -> new long[1]);
+        private static final java.util.Map<String, Object> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final byte[] BYTES = new byte[1];
+        private static int count;
+    }
+
+    private static final java.util.List<String> MUTABLE_TYPES = java.util.List.of("java.lang.ThreadLocal",
+            "java.lang.InheritableThreadLocal", "java.util.Map", "java.util.HashMap", "java.util.LinkedHashMap",
+            "java.util.TreeMap", "java.util.WeakHashMap", "java.util.IdentityHashMap", "java.util.EnumMap",
+            "java.util.ArrayList", "java.util.LinkedList", "java.util.HashSet", "java.util.TreeSet", "java.util.ArrayDeque",
+            "java.util.Deque", "java.util.Queue", "java.util.BitSet", "java.lang.StringBuilder");
+
+    private static boolean mutableType(com.tngtech.archunit.core.domain.JavaClass type) {
+        return type.isArray() || type.getPackageName().startsWith("java.util.concurrent")
+                || MUTABLE_TYPES.contains(type.getName());
+    }
+
+    private static ArchRule noStaticMutableState(String packages, java.util.Set<String> allowed) {
+        return com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields()
+                .that().areDeclaredInClassesThat().resideInAPackage(packages).and().areStatic()
+                .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaField>(
+                        "hold no mutable state") {
+                    @Override
+                    public void check(com.tngtech.archunit.core.domain.JavaField field,
+                                      com.tngtech.archunit.lang.ConditionEvents events) {
+                        if (allowed.contains(field.getFullName()) || field.getName().startsWith("$")
+                                || field.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.SYNTHETIC)) {
+                            return;
+                        }
+                        boolean notFinal = !field.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.FINAL);
+                        if (notFinal || mutableType(field.getRawType())) {
+                            events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(field, field.getFullName()
+                                    + (notFinal ? " is static and not final" : " is static and of a mutable type "
+                                    + field.getRawType().getName()) + ": pass an instance in instead"));
+                        }
+                    }
+                });
+    }
+
+    /**
+     * Exceptions are named for the failure, without an {@code Exception} suffix (as most of the codebase does:
+     * {@code ServerRefused}, {@code MalformedJws}, {@code DeviceAnswerRejected}); held for the agent and the protocol.
+     */
+    @Test
+    void theAgentsAndTheProtocolsExceptionsAreNamedForTheFailure() {
+        ArchRule rule = noClasses().that().resideInAnyPackage("org.stationtrust.agent..", "org.stationtrust.protocol..")
+                .and().areAssignableTo(Throwable.class)
+                .should().haveSimpleNameEndingWith("Exception");
+        rule.check(production);
+        assertTrue(production.stream().anyMatch(c -> c.getPackageName().startsWith("org.stationtrust.agent")
+                && c.isAssignableTo(Throwable.class)), "the rule has exceptions to judge");
+    }
 }

@@ -39,7 +39,9 @@ public final class WireJson {
                 // docs/server-api.md: duplicate keys are refused, also when binding to records (not only trees).
                 .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        // A request's integer field given 2.5 is refused, not truncated (docs/server-api.md: wrong types are refused).
         b = failOnUnknown ? b.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 : b.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         ObjectMapper m = b.build();
         m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

@@ -169,7 +169,7 @@ class CaptureBenchmark {
                         + " device capture step; independent of how fast the direct capture ran)", median(outsideDevice), mean(outsideDevice)));
                 report.add(String.format(Locale.ROOT, "target                         overhead p50 <= TPM signature %.2f + 5 = %.2f ms: %s (OkHttp), %s (JDK HttpClient)",
                         tpmSign, limit, met ? "met" : "missed", median(overheadJdk) <= limit ? "met" : "missed"));
-                report.add(String.format(Locale.ROOT, "TPM operations per packet      %.2f (%d calls into the TPM on the request threads of %d packets)",
+                report.add(String.format(Locale.ROOT, "TPM operations per packet      %.2f (%d calls into the TPM by the capture path's signer for %d packets)",
                         perPacket, tpmOps, packets));
                 report.add(String.format(Locale.ROOT, "audit delivery                 %d signed requests for the audit events of %d captures (batches of up to 100)",
                         auditRequests, 2 * ROUNDS));
@@ -197,7 +197,7 @@ class CaptureBenchmark {
                                         + "application's client: overhead p50 %.2f ms (mean %.2f); load %s", median(overheadJdk),
                                         mean(overheadJdk), loadAfter)),
                         benchFigure("TPM operations per packet", perPacket, 1.0, "operations", perPacket, "ours = 1",
-                                Math.abs(perPacket - 1) < 1e-9, "calls into the TPM on the capture request threads"),
+                                Math.abs(perPacket - 1) < 1e-9, "calls into the TPM by the capture path's own signer"),
                         benchFigure("agent resident memory during captures", peakRss / 1024.0, null, "MB", null,
                                 "ours < 256 MB", peakRss / 1024.0 < 256, "idle " + idleRss / 1024 + " MB (VmRSS)"),
                         benchFigure("agent cold start to ready", coldStart, null, "ms", null, "reported", null,

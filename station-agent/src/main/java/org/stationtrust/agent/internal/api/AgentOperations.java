@@ -1,33 +1,32 @@
 package org.stationtrust.agent.internal.api;
 
 import java.io.OutputStream;
-import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /** What the local API exposes; the running agent implements it. Every failure is an {@link ApiRefusal} with a reason. */
 public interface AgentOperations {
-    Map<String, Object> status();
+    StatusAnswer status();
 
-    List<Map<String, Object>> devices() throws ApiRefusal;
+    DevicesAnswer devices() throws ApiRefusal;
 
     /** Captures, verifies and packs one modality; the order is the parsed request body. Each step is timed in {@code steps}. */
-    Map<String, Object> capture(CaptureOrder order, CaptureSteps steps) throws ApiRefusal;
+    CaptureAnswer capture(CaptureOrder order, CaptureSteps steps) throws ApiRefusal;
 
-    /** A capture order was refused before reaching a device (no consent, malformed): audited with its reason. */
+    /** A capture order was refused before reaching a device (no consent, malformed): audited with its code. */
     void orderRefused(String code);
 
     /** Writes the device preview to {@code out} as {@code multipart/x-mixed-replace} JPEG parts until it ends. */
     void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) throws ApiRefusal;
 
     /** Enrolls the station now with an optional one-time token; answers the resulting state. */
-    Map<String, Object> enroll(java.util.Optional<String> token) throws ApiRefusal;
+    EnrollmentAnswer enroll(Optional<String> token) throws ApiRefusal;
 
     /** Asks for an attestation now; answers at once (the result shows in status). */
-    Map<String, Object> attestNow() throws ApiRefusal;
+    AttestationAnswer attestNow() throws ApiRefusal;
 
     /** The agent's metrics in the Prometheus text format 0.0.4. */
     String metrics();
 
     /** Rotates the TPM machine key with the server; answers the new key id. */
-    Map<String, Object> rotateKey() throws ApiRefusal;
+    KeyRotationAnswer rotateKey() throws ApiRefusal;
 }

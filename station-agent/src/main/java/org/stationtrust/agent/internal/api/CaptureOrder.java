@@ -1,28 +1,25 @@
 package org.stationtrust.agent.internal.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.stationtrust.sbi.client.Modality;
 
 /**
  * One capture asked by the registration application ({@code POST /v1/captures}), parsed and bounded at the edge.
  * The consent reference is mandatory: without it the agent refuses to capture.
  */
-public record CaptureOrder(String modality, int deviceSubId, List<String> subtypes, List<String> exceptions,
+public record CaptureOrder(Modality modality, int deviceSubId, List<String> subtypes, List<String> exceptions,
                            int requestedScore, Duration timeout, String consentReference, String registrationId,
-                           String operator, java.util.Optional<String> deviceId) {
-    private static final Set<String> FIELDS = Set.of("modality", "deviceSubId", "subtypes", "exceptions", "requestedScore",
-            "timeoutMs", "consentReference", "registrationId", "operator", "deviceId");
-    private static final Set<String> MODALITIES = Set.of("Finger", "Iris", "Face");
+                           String operator, Optional<String> deviceId) {
     private static final Pattern REFERENCE = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
     private static final Pattern REGISTRATION = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Pattern SUBTYPE = Pattern.compile("[A-Za-z ]{1,32}");
+    private static final Pattern DEVICE_ID = Pattern.compile("[0-9]{1,5}-[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_NAMES = 10;
 
     public CaptureOrder {
         Objects.requireNonNull(modality);
@@ -35,65 +32,57 @@ public record CaptureOrder(String modality, int deviceSubId, List<String> subtyp
         Objects.requireNonNull(deviceId);
     }
 
-    static CaptureOrder fromJson(JsonNode body) throws ApiRefusal {
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) throw bad("unknown field '" + clip(name) + "'; known fields are " + FIELDS);
-        }
-        String consent = text(body, "consentReference", REFERENCE, null);
+    /** The order a well-formed body asks for, with its defaults, or the rule it breaks. */
+    static CaptureOrder from(CaptureOrderBody body) throws ApiRefusal {
+        String consent = text("consentReference", body.consentReference(), REFERENCE, null);
         if (consent == null) {
-            throw new ApiRefusal(400, "consent_required", "a capture needs the registration's consentReference"
+            throw new ApiRefusal(RefusalCode.CONSENT_REQUIRED, "a capture needs the registration's consentReference"
                     + " (1-128 characters [A-Za-z0-9._:/-]); record the person's consent first");
         }
-        String modality = text(body, "modality", null, null);
-        if (modality == null || !MODALITIES.contains(modality)) throw bad("modality must be one of " + MODALITIES);
-        int subId = integer(body, "deviceSubId", 0, 0, 3);
-        int score = integer(body, "requestedScore", 40, 0, 100);
-        int timeoutMs = integer(body, "timeoutMs", 10_000, 1_000, 60_000);
-        String registration = text(body, "registrationId", REGISTRATION, null);
-        if (registration == null) throw bad("registrationId is required (1-64 characters [A-Za-z0-9-]); it chains the captures of one registration");
-        String operator = text(body, "operator", OPERATOR, "unknown");
-        String deviceId = text(body, "deviceId", Pattern.compile("[0-9]{1,5}-[A-Za-z0-9._-]{1,64}"), null);
-        return new CaptureOrder(modality, subId, names(body, "subtypes"), names(body, "exceptions"), score,
-                Duration.ofMillis(timeoutMs), consent, registration, operator,
-                java.util.Optional.ofNullable(deviceId));
+        Modality modality = modality(body.modality());
+        int subId = integer("deviceSubId", body.deviceSubId(), 0, 0, 3);
+        int score = integer("requestedScore", body.requestedScore(), 40, 0, 100);
+        int timeoutMs = integer("timeoutMs", body.timeoutMs(), 10_000, 1_000, 60_000);
+        String registration = text("registrationId", body.registrationId(), REGISTRATION, null);
+        if (registration == null) {
+            throw invalid("registrationId is required (1-64 characters [A-Za-z0-9-]); it chains the captures of one registration");
+        }
+        String operator = text("operator", body.operator(), OPERATOR, "unknown");
+        String deviceId = text("deviceId", body.deviceId(), DEVICE_ID, null);
+        return new CaptureOrder(modality, subId, names("subtypes", body.subtypes()), names("exceptions", body.exceptions()),
+                score, Duration.ofMillis(timeoutMs), consent, registration, operator, Optional.ofNullable(deviceId));
     }
 
-    private static String text(JsonNode body, String field, Pattern pattern, String fallback) throws ApiRefusal {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) return fallback;
-        if (!node.isTextual()) throw bad(field + " must be a string");
-        String value = node.asText();
-        if (pattern != null && !pattern.matcher(value).matches()) throw bad(field + " must match " + pattern.pattern());
+    /** sbi-client's {@link Modality}, by its exact SBI wire name. */
+    private static Modality modality(String value) throws ApiRefusal {
+        for (Modality m : Modality.values()) {
+            if (m.wireName().equals(value)) return m;
+        }
+        throw invalid("modality must be one of Finger, Iris, Face");
+    }
+
+    private static String text(String field, String value, Pattern pattern, String fallback) throws ApiRefusal {
+        if (value == null) return fallback;
+        if (!pattern.matcher(value).matches()) throw invalid(field + " must match " + pattern.pattern());
         return value;
     }
 
-    private static int integer(JsonNode body, String field, int fallback, int min, int max) throws ApiRefusal {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) return fallback;
-        if (!node.isIntegralNumber() || node.asLong() < min || node.asLong() > max) {
-            throw bad(field + " must be an integer in " + min + ".." + max);
+    private static int integer(String field, Integer value, int fallback, int min, int max) throws ApiRefusal {
+        if (value == null) return fallback;
+        if (value < min || value > max) throw invalid(field + " must be an integer in " + min + ".." + max);
+        return value;
+    }
+
+    private static List<String> names(String field, List<String> values) throws ApiRefusal {
+        if (values == null) return List.of();
+        if (values.size() > MAX_NAMES) throw invalid(field + " must be an array of at most " + MAX_NAMES + " bioSubType names");
+        for (String v : values) {
+            if (v == null || !SUBTYPE.matcher(v).matches()) throw invalid(field + " holds something that is not a bioSubType name");
         }
-        return node.asInt();
+        return values;
     }
 
-    private static List<String> names(JsonNode body, String field) throws ApiRefusal {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) return List.of();
-        if (!node.isArray() || node.size() > 10) throw bad(field + " must be an array of at most 10 bioSubType names");
-        List<String> out = new ArrayList<>();
-        for (JsonNode item : node) {
-            if (!item.isTextual() || !SUBTYPE.matcher(item.asText()).matches()) throw bad(field + " holds something that is not a bioSubType name");
-            out.add(item.asText());
-        }
-        return out;
-    }
-
-    private static ApiRefusal bad(String reason) {
-        return new ApiRefusal(400, "bad_capture_request", reason);
-    }
-
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    private static ApiRefusal invalid(String message) {
+        return new ApiRefusal(RefusalCode.INVALID_FIELD, message);
     }
 }

@@ -11,7 +11,7 @@ import java.util.StringJoiner;
  * ms) so a client can see the agent's share of its latency; nothing in it is secret. Used by one request thread;
  * steps measured on other threads are added with {@link #add}.
  */
-public final class CaptureSteps {
+public final class CaptureSteps implements CaptureProbe {
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private final long started = System.nanoTime();
     private final long cpuStarted = cpu();
@@ -21,6 +21,7 @@ public final class CaptureSteps {
     private long lastCpu = cpuStarted;
 
     /** Ends the step running since the previous mark (or the start) and names it; also its CPU time on this thread. */
+    @Override
     public synchronized void mark(String step) {
         long now = System.nanoTime();
         long cpu = cpu();
@@ -34,14 +35,9 @@ public final class CaptureSteps {
         return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
     }
 
-    /** Adds a step measured elsewhere (e.g. a write done concurrently); does not move the mark. */
+    @Override
     public synchronized void add(String step, long durationNanos) {
         nanos.merge(step, durationNanos, Long::sum);
-    }
-
-    /** Restarts the running step here without naming the time since the last mark (it was accounted elsewhere). */
-    public synchronized void skipTo(long nanoTime) {
-        last = nanoTime;
     }
 
     /** Milliseconds since this request's steps started. */

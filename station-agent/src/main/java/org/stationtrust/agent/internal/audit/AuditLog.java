@@ -13,9 +13,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.stationtrust.logging.Redaction;
@@ -28,6 +31,9 @@ import org.stationtrust.logging.Redaction;
  */
 public final class AuditLog implements AutoCloseable {
     public static final String GENESIS = "0".repeat(64);
+    /** The event of a capture whose packet was stored and answered; its fields name the {@code packetId}. */
+    public static final String CAPTURE_COMPLETED = "capture.completed";
+    private static final int SCAN_BATCH = 1000;
     static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
 
@@ -122,6 +128,27 @@ public final class AuditLog implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Which of {@code packetIds} have their {@link #CAPTURE_COMPLETED} record in this log (read from its start, up to
+     * what is synced; the read stops once every one was found).
+     */
+    public Set<String> completedCaptures(Collection<String> packetIds) throws IOException {
+        Set<String> missing = new HashSet<>(packetIds);
+        Set<String> found = new HashSet<>();
+        long offset = 0;
+        while (!missing.isEmpty()) {
+            List<Appended> batch = readFrom(offset, SCAN_BATCH);
+            if (batch.isEmpty()) break;
+            for (Appended a : batch) {
+                if (!CAPTURE_COMPLETED.equals(a.record().path("event").asText())) continue;
+                String packetId = a.record().path("fields").path("packetId").asText();
+                if (missing.remove(packetId)) found.add(packetId);
+            }
+            offset = batch.get(batch.size() - 1).endOffset();
+        }
+        return found;
     }
 
     /** Appends one event; {@code fields} are redacted first. Returns the record as written. */

@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.stationtrust.agent.internal.api.ApiRefusal;
+import org.stationtrust.agent.internal.api.CaptureAnswer;
+import org.stationtrust.agent.internal.api.RefusalCode;
+import org.stationtrust.agent.internal.api.StatusAnswer;
+import org.stationtrust.agent.internal.config.StorageUnavailable;
 import org.stationtrust.agent.internal.api.CaptureOrder;
-import org.stationtrust.agent.internal.api.CaptureSteps;
+import org.stationtrust.agent.internal.api.CaptureProbe;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.MachineJws;
 import org.stationtrust.agent.internal.identity.MachineSigner;
-import org.stationtrust.agent.internal.identity.TpmCallCounter;
 import org.stationtrust.agent.internal.queue.Foreground;
-import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.protocol.JwsType;
 import org.stationtrust.sbi.client.BiometricSample;
 import org.stationtrust.sbi.client.CaptureRequest;
@@ -40,18 +42,17 @@ public final class CaptureFlow implements AutoCloseable {
     private final DeviceDirectory devices;
     private final MachineSigner signer;
     private final AuditLog audit;
-    private final PacketOutbox outbox;
+    private final CaptureCommit commits;
     private final Clock clock;
     private final String machineName;
     private final RegistrationChains chains;
-    private final ConcurrentWrites writes = new ConcurrentWrites(4);
     private final Foreground foreground;
     private final java.util.concurrent.atomic.AtomicLong packets = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong tpmCalls = new java.util.concurrent.atomic.AtomicLong();
 
     /**
-     * {@code outbox} keeps each packet (packetId, compact JWS) until it is delivered to the server; {@code chains} keeps each
-     * registration's hash chain across agent restarts.
+     * {@code signer} is this flow's own (its signatures are counted as the packet path's TPM calls); {@code outbox} keeps
+     * each packet (packetId, compact JWS) until it is delivered to the server; {@code chains} keeps each registration's
+     * hash chain across agent restarts.
      */
     public CaptureFlow(SbiClient sbi, DeviceDirectory devices, MachineSigner signer, AuditLog audit,
                        PacketOutbox outbox, Clock clock, String machineName, RegistrationChains chains,
@@ -62,87 +63,85 @@ public final class CaptureFlow implements AutoCloseable {
         this.devices = devices;
         this.signer = signer;
         this.audit = audit;
-        this.outbox = outbox;
+        this.commits = new CaptureCommit(audit, outbox, chains);
         this.clock = clock;
         this.machineName = machineName;
     }
 
-    public Map<String, Object> capture(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
+    public CaptureAnswer capture(CaptureOrder order, CaptureProbe probe) throws ApiRefusal {
         foreground.enter();
         try {
-            return captureOnce(order, steps);
+            return captureOnce(order, probe);
         } finally {
             foreground.exit();
         }
     }
 
-    private Map<String, Object> captureOnce(CaptureOrder order, CaptureSteps steps) throws ApiRefusal {
-        Modality modality = Modality.fromWire(order.modality());
+    private CaptureAnswer captureOnce(CaptureOrder order, CaptureProbe probe) throws ApiRefusal {
+        Modality modality = order.modality();
         Device device = chooseDevice(order, modality);
         CaptureRequest request = request(order, modality);
-        long tpmCallsBefore = TpmCallCounter.onThisThread();
-        steps.mark("prepare");
+        probe.mark("prepare");
         // One capture of a registration at a time: each continues the chain where the previous verified one ended,
         // and the chain's new end is durable before the next capture of that registration reads it.
         synchronized (chains.lockFor(order.registrationId())) {
             HashChain chain = chains.current(order.registrationId());
             String previousHash = chain.hex();
-            steps.mark("chainRead");
-            CaptureResult result;
-            try {
-                result = sbi.registrationCapture(device, request, chain);
-            } catch (DeviceAnswerRejected e) {
-                refuse(order, e.reason().name(), device);
-                throw DeviceFailures.refusal(e);
-            }
-            steps.mark("sbiCapture");
-            ConcurrentWrites.Pending chainWrite = writes.start("bg.chainCommit",
-                    () -> chains.advance(order.registrationId(), result.lastHash()));
+            probe.mark("chainRead");
+            CaptureResult result = deviceCapture(order, device, request, chain);
+            probe.mark("sbiCapture");
+            CaptureCommit.Step commit = commits.begin(order.registrationId(), previousHash, result.lastHash(), probe);
             CapturePacket packet = new CapturePacket(UUID.randomUUID().toString(), machineName, order, result, previousHash,
                     clock.instant());
-            String jws;
-            try {
-                byte[] payload = packet.payload(signer.keyId());
-                steps.mark("packetBuild");
-                jws = MachineJws.sign(signer, JwsType.CAPTURE_PACKET, payload);
-                steps.mark("tpmSign");
-            } catch (MachineSigner.SigningUnavailable e) {
-                RuntimeException chainFailure = chainWrite.await(steps);
-                if (chainFailure != null) throw chainFailure;
-                refuse(order, "TPM_SIGNING_FAILED", device);
-                throw new ApiRefusal(503, "tpm_unavailable", "the capture was verified but the TPM could not sign the packet: "
-                        + e.getMessage());
-            }
-            long tpmCalls = TpmCallCounter.onThisThread() - tpmCallsBefore;
-            // The packet is queued only together with its audit record, once the chain's step is committed (that commit
-            // ran while the packet was built and signed); the queue's commit runs while the record syncs. A capture that
-            // cannot be stored whole leaves neither, so the operator's capture again is the only packet the server gets.
-            try {
-                audit.appendConcurrentlyWith("capture.completed", auditFields(order, modality, device, result, packet, jws), () -> {
-                    long waiting = System.nanoTime();
-                    RuntimeException chainFailure = chainWrite.await(steps);
-                    steps.add("store.chainWait", System.nanoTime() - waiting);
-                    if (chainFailure != null) throw chainFailure;
-                    long queueing = System.nanoTime();
-                    outbox.store(packet.packetId(), jws);
-                    steps.add("store.queueWrite", System.nanoTime() - queueing);
-                }, writes.executor(), () -> outbox.withdraw(packet.packetId()));
-            } catch (java.io.UncheckedIOException | OutboundQueue.QueueUnavailable e) {
-                withdraw(order, device, previousHash, result.lastHash(), chainWrite, steps);
-                throw new ApiRefusal(507, "storage_unavailable", "the capture was verified but could not be stored, so nothing"
-                        + " of it will be sent; free space in the agent's state directory and capture again: " + e.getMessage());
-            } catch (RuntimeException e) {
-                withdraw(order, device, previousHash, result.lastHash(), chainWrite, steps);
-                throw e;
-            }
-            steps.mark("store");
-            LOG.info("event=capture.packet packetId={} transactionId={} samples={} {}", packet.packetId(), result.transactionId(),
-                    result.samples().size(), steps.logFields());
+            String jws = sign(order, device, packet, commit, probe);
+            store(order, device, commit, packet, jws, auditFields(order, modality, device, result, packet, jws));
+            probe.mark("store");
             packets.incrementAndGet();
-            this.tpmCalls.addAndGet(tpmCalls);
-            Map<String, Object> answer = response(packet, result, jws);
-            steps.mark("answer");
+            CaptureAnswer answer = response(packet, result, jws);
+            probe.mark("answer");
             return answer;
+        }
+    }
+
+    private CaptureResult deviceCapture(CaptureOrder order, Device device, CaptureRequest request, HashChain chain)
+            throws ApiRefusal {
+        try {
+            return sbi.registrationCapture(device, request, chain);
+        } catch (DeviceAnswerRejected e) {
+            refuse(order, e.reason().name(), device);
+            throw DeviceFailures.refusal(e);
+        }
+    }
+
+    /** The packet signed once by the TPM machine key; a failure keeps the chain step (the device's chain advanced). */
+    private String sign(CaptureOrder order, Device device, CapturePacket packet, CaptureCommit.Step commit,
+                        CaptureProbe probe) throws ApiRefusal {
+        try {
+            byte[] payload = packet.payload(signer.keyId());
+            probe.mark("packetBuild");
+            String jws = MachineJws.sign(signer, JwsType.CAPTURE_PACKET, payload);
+            probe.mark("tpmSign");
+            return jws;
+        } catch (MachineSigner.SigningUnavailable e) {
+            commit.chainOnly();
+            refuse(order, "TPM_SIGNING_FAILED", device);
+            throw new ApiRefusal(RefusalCode.TPM_UNAVAILABLE, "the capture was verified but the TPM could not sign the packet: "
+                    + e.getMessage());
+        }
+    }
+
+    /** Stores packet and record, or neither (then the refusal is audited as far as the disk allows). */
+    private void store(CaptureOrder order, Device device, CaptureCommit.Step commit, CapturePacket packet, String jws,
+                       Map<String, Object> auditFields) throws ApiRefusal {
+        try {
+            commit.store(packet.packetId(), jws, auditFields);
+        } catch (java.io.UncheckedIOException | StorageUnavailable e) {
+            refuseQuietly(order, device);
+            throw new ApiRefusal(RefusalCode.STORAGE_UNAVAILABLE, "the capture was verified but could not be stored, so nothing"
+                    + " of it will be sent; free space in the agent's state directory and capture again: " + e.getMessage());
+        } catch (RuntimeException e) {
+            refuseQuietly(order, device);
+            throw e;
         }
     }
 
@@ -161,18 +160,8 @@ public final class CaptureFlow implements AutoCloseable {
         return fields;
     }
 
-    /**
-     * A capture that could not be stored: once its chain commit has finished, its chain step is undone and the
-     * refusal audited, both as far as the disk allows.
-     */
-    private void withdraw(CaptureOrder order, Device device, String previousHash, String withdrawnHash,
-                          ConcurrentWrites.Pending chainWrite, CaptureSteps steps) {
-        chainWrite.await(steps);
-        try {
-            chains.rewind(order.registrationId(), withdrawnHash, previousHash);
-        } catch (RuntimeException e) {
-            LOG.warn("event=capture.chain_not_rewound registrationId={} reason=\"{}\"", order.registrationId(), e.getMessage());
-        }
+    /** A capture that could not be stored: its refusal is audited, as far as the disk allows. */
+    private void refuseQuietly(CaptureOrder order, Device device) {
         try {
             refuse(order, "STORAGE_UNAVAILABLE", device);
         } catch (RuntimeException e) {
@@ -183,28 +172,28 @@ public final class CaptureFlow implements AutoCloseable {
     /** Stops the writers' threads (after the local API stopped taking captures). */
     @Override
     public void close() {
-        writes.close();
+        commits.close();
     }
 
-    /** Packets made so far and the TPM calls their request threads made (must be one per packet: the signature). */
-    public Map<String, Long> packetPathCounts() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        out.put("packets", packets.get());
-        out.put("tpmOperations", tpmCalls.get());
-        return out;
+    /**
+     * Packets made so far and the TPM calls made for them: the signer given to this flow is its only way to the TPM
+     * and is used by nothing else, so its signatures are the packet path's TPM calls (one per packet).
+     */
+    public StatusAnswer.PacketPath packetPath() {
+        return new StatusAnswer.PacketPath(packets.get(), signer.signatures());
     }
 
     private Device chooseDevice(CaptureOrder order, Modality modality) throws ApiRefusal {
         if (order.deviceId().isPresent()) {
-            Device d = devices.byAgentId(order.deviceId().get()).orElseThrow(() -> refusal(order, 404, "device_not_found",
+            Device d = devices.byAgentId(order.deviceId().get()).orElseThrow(() -> refusal(order, RefusalCode.DEVICE_NOT_FOUND,
                     "no device with id " + order.deviceId().get() + "; list devices with GET /v1/devices"));
             if (d.type() != modality) {
-                throw refusal(order, 400, "bad_capture_request", "device " + order.deviceId().get() + " is a "
+                throw refusal(order, RefusalCode.BAD_CAPTURE_REQUEST, "device " + order.deviceId().get() + " is a "
                         + d.type().wireName() + " device, the order asks for " + modality.wireName());
             }
             return d;
         }
-        return devices.forCapture(modality, order.deviceSubId()).orElseThrow(() -> refusal(order, 503, "no_trusted_device",
+        return devices.forCapture(modality, order.deviceSubId()).orElseThrow(() -> refusal(order, RefusalCode.NO_TRUSTED_DEVICE,
                 "no trusted " + modality.wireName() + " device with deviceSubId " + order.deviceSubId()
                         + " was found on 127.0.0.1; connect the device, start its SBI service, and check GET /v1/devices"));
     }
@@ -215,13 +204,13 @@ public final class CaptureFlow implements AutoCloseable {
             return new CaptureRequest(modality, order.deviceSubId(), count, order.subtypes(), order.exceptions(),
                     order.requestedScore(), order.timeout(), false);
         } catch (IllegalArgumentException e) {
-            throw refusal(order, 400, "bad_capture_request", e.getMessage());
+            throw refusal(order, RefusalCode.BAD_CAPTURE_REQUEST, e.getMessage());
         }
     }
 
-    private ApiRefusal refusal(CaptureOrder order, int status, String code, String reason) {
-        refuse(order, code, null);
-        return new ApiRefusal(status, code, reason);
+    private ApiRefusal refusal(CaptureOrder order, RefusalCode code, String reason) {
+        refuse(order, code.wire(), null);
+        return new ApiRefusal(code, reason);
     }
 
     private void refuse(CaptureOrder order, String code, Device device) {
@@ -229,32 +218,20 @@ public final class CaptureFlow implements AutoCloseable {
         fields.put("registrationId", order.registrationId());
         fields.put("consentReference", order.consentReference());
         fields.put("operator", order.operator());
-        fields.put("modality", order.modality());
+        fields.put("modality", order.modality().wireName());
         fields.put("reason", code);
         if (device != null) fields.put("deviceSerialNo", device.serialNo());
         audit.append("capture.refused", fields);
     }
 
-    private static Map<String, Object> response(CapturePacket packet, CaptureResult result, String jws) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("packetId", packet.packetId());
-        out.put("transactionId", result.transactionId());
-        out.put("deviceId", DeviceDirectory.agentId(result.device()));
-        out.put("previousHash", packet.previousHash());
-        out.put("lastHash", result.lastHash());
-        List<Map<String, Object>> biometrics = new ArrayList<>();
+    private static CaptureAnswer response(CapturePacket packet, CaptureResult result, String jws) {
+        List<CaptureAnswer.Biometric> biometrics = new ArrayList<>();
         for (BiometricSample s : result.samples()) {
-            Map<String, Object> b = new LinkedHashMap<>();
-            b.put("bioType", s.bioType().wireName());
-            b.put("bioSubType", s.bioSubType());
-            b.put("qualityScore", s.qualityScore());
-            b.put("hash", s.hash());
-            b.put("bioValue", Base64.getUrlEncoder().withoutPadding().encodeToString(s.bioValue()));
-            biometrics.add(b);
+            biometrics.add(new CaptureAnswer.Biometric(s.bioType().wireName(), s.bioSubType(), s.qualityScore(), s.hash(),
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(s.bioValue())));
         }
-        out.put("biometrics", biometrics);
-        out.put("packet", jws);
-        return out;
+        return new CaptureAnswer(packet.packetId(), result.transactionId(), DeviceDirectory.agentId(result.device()),
+                packet.previousHash(), result.lastHash(), biometrics, jws);
     }
 
     static String sha256Hex(String text) {

@@ -4,7 +4,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.stationtrust.agent.internal.api.CaptureSteps;
+import org.stationtrust.agent.internal.api.CaptureProbe;
 
 /**
  * Runs a capture's registration chain commit (its own sync) on another thread while the request thread builds and
@@ -53,7 +53,7 @@ final class ConcurrentWrites implements AutoCloseable {
          * Waits for the write (not interruptible: the outcome must be known); returns its failure, or null. Awaiting
          * again answers the same without counting the step twice.
          */
-        synchronized RuntimeException await(CaptureSteps steps) {
+        synchronized RuntimeException await(CaptureProbe steps) {
             if (!awaited) {
                 failure = awaitOnce(steps);
                 awaited = true;
@@ -61,7 +61,7 @@ final class ConcurrentWrites implements AutoCloseable {
             return failure;
         }
 
-        private RuntimeException awaitOnce(CaptureSteps steps) {
+        private RuntimeException awaitOnce(CaptureProbe steps) {
             boolean interrupted = false;
             try {
                 while (true) {

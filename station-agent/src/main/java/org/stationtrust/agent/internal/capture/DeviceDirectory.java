@@ -1,10 +1,11 @@
 package org.stationtrust.agent.internal.capture;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.stationtrust.agent.internal.api.DeviceView;
+import org.stationtrust.agent.internal.api.DevicesAnswer;
 import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
@@ -73,44 +74,21 @@ public final class DeviceDirectory {
     }
 
     /** The device list as the local API shows it, with the reason for each port whose answer was rejected. */
-    public static List<Map<String, Object>> describe(DeviceRegistry registry) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public static DevicesAnswer describe(DeviceRegistry registry) {
+        List<DeviceView> out = new ArrayList<>();
         for (Device d : registry.devices()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", agentId(d));
-            m.put("port", d.port());
-            m.put("deviceId", d.deviceId());
-            m.put("type", d.type().wireName());
-            m.put("subType", d.subType());
-            m.put("deviceSubIds", d.deviceSubIds());
-            m.put("status", d.status().wireName());
-            m.put("trusted", d.trusted());
-            m.put("make", d.make());
-            m.put("model", d.model());
-            m.put("serialNo", d.serialNo());
-            m.put("provider", d.provider());
-            m.put("certification", d.certification());
-            m.put("purpose", d.purpose());
-            out.add(m);
+            out.add(new DeviceView.Verified(agentId(d), d.port(), d.deviceId(), d.type().wireName(), d.subType(),
+                    d.deviceSubIds(), d.status().wireName(), d.trusted(), d.make(), d.model(), d.serialNo(), d.provider(),
+                    d.certification(), d.purpose()));
         }
         for (UntrustedDevice u : registry.untrusted()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("port", u.port());
-            m.put("deviceId", u.deviceId());
-            m.put("status", Redaction.scrub(u.status()));
-            m.put("trusted", false);
-            m.put("rejected", u.rejection().reason().name());
-            m.put("reason", DeviceFailures.reasonText(u.rejection()));
-            out.add(m);
+            out.add(new DeviceView.Untrusted(u.port(), u.deviceId(), Redaction.scrub(u.status()), false,
+                    u.rejection().reason().name(), DeviceFailures.reasonText(u.rejection())));
         }
         for (Map.Entry<Integer, DeviceAnswerRejected> e : registry.rejections().entrySet()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("port", e.getKey());
-            m.put("trusted", false);
-            m.put("rejected", e.getValue().reason().name());
-            m.put("reason", DeviceFailures.reasonText(e.getValue()));
-            out.add(m);
+            out.add(new DeviceView.RejectedPort(e.getKey(), false, e.getValue().reason().name(),
+                    DeviceFailures.reasonText(e.getValue())));
         }
-        return out;
+        return new DevicesAnswer(out);
     }
 }

@@ -14,12 +14,6 @@ public final class DeviceFailures {
     }
 
     public static ApiRefusal refusal(DeviceAnswerRejected e) {
-        int status = switch (e.reason()) {
-            case DEVICE_UNREACHABLE, TIMEOUT -> 503;
-            case DEVICE_BUSY, DEVICE_NOT_READY, NOT_REGISTERED -> 409;
-            case DEVICE_ERROR, QUALITY_BELOW_THRESHOLD, COUNT_MISMATCH -> 422;
-            default -> 502; // the device answered, but the answer cannot be trusted
-        };
-        return new ApiRefusal(status, e.reason().name(), reasonText(e));
+        return ApiRefusal.device(e.reason(), reasonText(e));
     }
 }

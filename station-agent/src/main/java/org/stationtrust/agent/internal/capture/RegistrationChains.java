@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.stationtrust.agent.internal.config.StorageUnavailable;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +97,7 @@ public final class RegistrationChains implements AutoCloseable {
                 return hex.map(HashChain::continueFrom).orElseGet(HashChain::start);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the registration chains: " + e.getMessage(), e);
+            throw new StorageUnavailable("cannot read the registration chains", e);
         }
     }
 
@@ -110,7 +111,7 @@ public final class RegistrationChains implements AutoCloseable {
             ps.setLong(3, clock.millis());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot record the registration chain: " + e.getMessage(), e);
+            throw new StorageUnavailable("cannot record the registration chain", e);
         }
         if (recent.size() >= RECENT) recent.clear();
         recent.put(registrationId, new Recent(lastHashHex, clock.millis()));
@@ -132,7 +133,7 @@ public final class RegistrationChains implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the registration chains: " + e.getMessage(), e);
+            throw new StorageUnavailable("cannot count the registration chains", e);
         }
     }
 
@@ -142,7 +143,7 @@ public final class RegistrationChains implements AutoCloseable {
             ps.setLong(1, clock.millis() - lifetime.toMillis());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot expire registration chains: " + e.getMessage(), e);
+            throw new StorageUnavailable("cannot expire registration chains", e);
         }
     }
 

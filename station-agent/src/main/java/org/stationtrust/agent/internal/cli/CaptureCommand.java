@@ -47,7 +47,8 @@ final class CaptureCommand implements Callable<Integer> {
         LocalAgent.Answer a = running.get().call("POST", "/v1/captures", order.toString());
         PrintWriter out = spec.commandLine().getOut();
         if (a.status() != 200) {
-            spec.commandLine().getErr().println("capture refused (" + a.body().path("error").asText() + "): " + a.body().path("reason").asText());
+            spec.commandLine().getErr().println("capture refused (" + a.body().path("error").path("code").asText() + "): "
+                    + a.body().path("error").path("message").asText());
             return AgentCommand.EXIT_FAILED;
         }
         out.println("packet " + a.body().path("packetId").asText() + " (signed by the TPM), transaction " + a.body().path("transactionId").asText());

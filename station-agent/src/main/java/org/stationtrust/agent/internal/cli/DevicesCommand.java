@@ -2,10 +2,12 @@ package org.stationtrust.agent.internal.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.agent.internal.api.DeviceView;
 import org.stationtrust.agent.internal.capture.DeviceDirectory;
+import org.stationtrust.protocol.WireJson;
 import org.stationtrust.sbi.client.DeviceTrustStore;
 import org.stationtrust.sbi.client.SbiClient;
 import org.stationtrust.sbi.client.SbiClientConfig;
@@ -29,10 +31,10 @@ final class DevicesCommand implements Callable<Integer> {
         try (SbiClient sbi = new SbiClient(SbiClientConfig.builder(DeviceTrustStore.fromPemDirectory(c.devices().trustStore().get()))
                 .ports(c.devices().firstPort(), c.devices().lastPort()).allowedSkew(c.devices().allowedSkew())
                 .env(c.devices().environment()).build())) {
-            var devices = DeviceDirectory.describe(sbi.discover());
+            List<DeviceView> devices = DeviceDirectory.describe(sbi.discover()).devices();
             if (devices.isEmpty()) out.println("no SBI device answered on 127.0.0.1:" + c.devices().firstPort() + "-" + c.devices().lastPort());
-            for (Map<String, Object> d : devices) out.println(d);
-            return devices.stream().anyMatch(d -> Boolean.TRUE.equals(d.get("trusted"))) ? 0 : AgentCommand.EXIT_FAILED;
+            for (DeviceView d : devices) out.println(WireJson.answers().writeValueAsString(d));
+            return devices.stream().anyMatch(d -> d instanceof DeviceView.Verified v && v.trusted()) ? 0 : AgentCommand.EXIT_FAILED;
         } catch (IOException e) {
             spec.commandLine().getErr().println("cannot read the device trust store: " + e.getMessage());
             return AgentCommand.EXIT_FAILED;

@@ -6,11 +6,11 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.api.ApiRefusal;
+import org.stationtrust.agent.internal.api.EnrollmentAnswer;
 import org.stationtrust.agent.internal.config.SecretFiles;
 import org.stationtrust.agent.internal.service.AgentStartFailure;
 import org.stationtrust.agent.internal.service.RunningAgent;
@@ -64,8 +64,8 @@ final class EnrollCommand implements Callable<Integer> {
             return a.status() == 200 ? 0 : AgentCommand.EXIT_FAILED;
         }
         try (RunningAgent agent = RunningAgent.start(onAnyPort(config), Clock.systemUTC(), false)) {
-            Map<String, Object> result = agent.enroll(oneTime);
-            out.println("enrolled: machineId " + result.get("machineId") + ", state " + result.get("enrollment")
+            EnrollmentAnswer result = agent.enroll(oneTime);
+            out.println("enrolled: machineId " + result.machineId() + ", state " + result.enrollment()
                     + "; an administrator must now approve this station");
             return 0;
         } catch (ApiRefusal e) {

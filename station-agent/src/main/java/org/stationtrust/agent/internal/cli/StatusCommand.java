@@ -30,7 +30,7 @@ final class StatusCommand implements Callable<Integer> {
         out.println("  machineName: " + config.machineName());
         out.println("  machineId: " + (s.machineId() == null ? "(none)" : s.machineId()));
         out.println("  enrollment: " + s.phase() + (s.detail() == null ? "" : " (" + s.detail() + ")"));
-        out.println("  lastAttestation: " + (s.lastAttestation() == null ? "(never)" : s.lastAttestation() + " " + s.lastAttestationResult()));
+        out.println("  lastAttestation: " + s.lastAttestation().map(a -> a.at() + " " + a.result()).orElse("(never)"));
         return s.phase() == StationState.EnrollmentPhase.REENROLLMENT_REQUIRED ? AgentCommand.EXIT_FAILED : 0;
     }
 }

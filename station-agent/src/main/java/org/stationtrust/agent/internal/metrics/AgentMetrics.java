@@ -18,10 +18,10 @@ import org.stationtrust.sbi.client.Modality;
  * error text. Served on the local API's {@code GET /metrics}, behind its token.
  */
 public final class AgentMetrics {
-    private static final Duration[] CAPTURE_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    private static final java.util.List<Duration> CAPTURE_BUCKETS = java.util.List.of(Duration.ofMillis(1), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
-            Duration.ofSeconds(10)};
+            Duration.ofSeconds(10));
 
     /** The attestation outcomes a gauge reports: the last one is 1, the others 0. */
     public enum AttestationOutcome { PASSED, REFUSED, NONE }
@@ -55,7 +55,7 @@ public final class AgentMetrics {
         this.registry = registry;
         tpmCalls = Timer.builder("stationtrust.agent.tpm.call")
                 .description("Time of one call into the TPM (a TPM2_Sign, TPM2_Quote, unseal...), waiting for it included")
-                .serviceLevelObjectives(CAPTURE_BUCKETS).register(registry);
+                .serviceLevelObjectives(CAPTURE_BUCKETS.toArray(new Duration[0])).register(registry);
     }
 
     public static AgentMetrics create() {
@@ -70,7 +70,7 @@ public final class AgentMetrics {
     public void captureStep(String step, long nanos) {
         captureSteps.computeIfAbsent(step, s -> Timer.builder("stationtrust.agent.capture.step")
                 .description("Time of each step of POST /v1/captures (device capture, packet build, TPM signature, store)")
-                .tag("step", s).serviceLevelObjectives(CAPTURE_BUCKETS).register(registry))
+                .tag("step", s).serviceLevelObjectives(CAPTURE_BUCKETS.toArray(new Duration[0])).register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -60,12 +60,6 @@ public final class OutboundQueue implements AutoCloseable {
                           next_attempt_at INTEGER NOT NULL,
                           last_error TEXT,
                           parked INTEGER NOT NULL DEFAULT 0)""");
-                // How far the station's audit log has been delivered (the log itself is the durable outbox of its events).
-                s.execute("CREATE TABLE IF NOT EXISTS audit_cursor (id INTEGER PRIMARY KEY CHECK (id = 1),"
-                        + " seq INTEGER NOT NULL, end_offset INTEGER NOT NULL, hash TEXT NOT NULL)");
-                // Audit events the server refused for good, kept by id for an operator (the record stays in audit.jsonl).
-                s.execute("CREATE TABLE IF NOT EXISTS audit_parked (event_id TEXT PRIMARY KEY, reason TEXT NOT NULL,"
-                        + " parked_at INTEGER NOT NULL)");
             }
             return new OutboundQueue(db, cipher, clock, backoff);
         } catch (SQLException e) {
@@ -183,11 +177,10 @@ public final class OutboundQueue implements AutoCloseable {
         }
     }
 
-    /** Counts for {@code status}: messages waiting and messages parked (audit events the server refused included). */
+    /** Counts for {@code status}: messages waiting and messages parked (the audit shipper counts its own). */
     public synchronized QueueCounts counts() {
         try (Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(parked = 0), 0), COALESCE(SUM(parked = 1), 0)"
-                     + " + (SELECT COUNT(*) FROM audit_parked) FROM outbox")) {
+             ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(parked = 0), 0), COALESCE(SUM(parked = 1), 0) FROM outbox")) {
             rs.next();
             return new QueueCounts(rs.getLong(1), rs.getLong(2));
         } catch (SQLException e) {
@@ -222,51 +215,6 @@ public final class OutboundQueue implements AutoCloseable {
         } catch (SQLException e) {
             throw new QueueUnavailable("cannot read the offline queue", e);
         }
-    }
-
-    /** Where the delivery of the audit log stands: the last delivered record, empty when none was. */
-    public synchronized Optional<AuditCursor> auditCursor() {
-        try (Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT seq, end_offset, hash FROM audit_cursor WHERE id = 1")) {
-            return rs.next() ? Optional.of(new AuditCursor(rs.getLong(1), rs.getLong(2), rs.getString(3))) : Optional.empty();
-        } catch (SQLException e) {
-            throw new QueueUnavailable("cannot read the offline queue", e);
-        }
-    }
-
-    /**
-     * The server acknowledged the audit log up to {@code cursor}. Not synced on its own: a cursor lost to a power cut
-     * resends events the server already has, and it acknowledges them by id without storing them twice.
-     */
-    public synchronized void auditDelivered(AuditCursor cursor) {
-        relaxed(() -> {
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO audit_cursor(id, seq, end_offset, hash) VALUES (1,?,?,?)"
-                    + " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, end_offset = excluded.end_offset, hash = excluded.hash")) {
-                ps.setLong(1, cursor.seq());
-                ps.setLong(2, cursor.endOffset());
-                ps.setString(3, cursor.hash());
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                throw new QueueUnavailable("cannot update the offline queue", e);
-            }
-        });
-    }
-
-    /** The server refused this audit event for good: its id and the reason are kept (and counted as parked). */
-    public synchronized void parkAuditEvent(String eventId, String reason) {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO audit_parked(event_id, reason, parked_at) VALUES (?,?,?)"
-                + " ON CONFLICT(event_id) DO UPDATE SET reason = excluded.reason")) {
-            ps.setString(1, eventId);
-            ps.setString(2, truncate(reason));
-            ps.setLong(3, clock.millis());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new QueueUnavailable("cannot update the offline queue", e);
-        }
-    }
-
-    /** The last delivered audit record: its sequence number, the log offset after it, and its hash. */
-    public record AuditCursor(long seq, long endOffset, String hash) {
     }
 
     /** Wakes the courier: something new waits (e.g. an audit record was appended). */
@@ -336,11 +284,11 @@ public final class OutboundQueue implements AutoCloseable {
     }
 
     /** The queue's database cannot be used (disk full, file removed). */
-    public static final class QueueUnavailable extends RuntimeException {
+    public static final class QueueUnavailable extends org.stationtrust.agent.internal.config.StorageUnavailable {
         private static final long serialVersionUID = 1L;
 
         QueueUnavailable(String message, Throwable cause) {
-            super(message + ": " + cause.getMessage() + "; check the state directory's disk space and permissions", cause);
+            super(message, cause);
         }
     }
 }

@@ -16,9 +16,8 @@ import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.queue.Backoff;
 import org.stationtrust.agent.internal.queue.Delivery;
 import org.stationtrust.agent.internal.queue.OutboundItem;
-import org.stationtrust.agent.internal.queue.OutboundQueue.AuditCursor;
-import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.queue.Shipment;
+import org.stationtrust.agent.internal.service.AuditCursorStore.AuditCursor;
 import org.stationtrust.protocol.StationAuditBatch;
 import org.stationtrust.protocol.StationAuditEvent;
 import org.stationtrust.protocol.StationRoute;
@@ -28,12 +27,12 @@ import org.stationtrust.protocol.WireJson;
  * Sends the station's audit log to the server ({@code POST /api/v1/stations/audit-events}) in batches of up to
  * {@value #MAX_EVENTS} events (the server's limit) and {@value #MAX_BODY_BYTES} bytes, one signed request per batch.
  * The log file is the durable outbox: nothing is copied into the queue when a record is appended, so an append costs
- * one sync. A cursor in the queue's database says how far the server acknowledged; each event keeps its id
+ * one sync. The shipper's own {@link AuditCursorStore} says how far the server acknowledged; each event keeps its id
  * ({@code <seq>-<hash prefix>}), so a batch resent after a lost reply or a crash is recognised by the server and
  * stored once. A batch the server refuses (409, 413, 4xx) is split until the refused event is alone; that event is
  * parked by id, never silently dropped.
  */
-final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
+final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoCloseable {
     static final String PATH = StationRoute.AUDIT_EVENTS.path();
     static final int MAX_EVENTS = StationAuditBatch.MAX_EVENTS;
     /** Below the server's default request body limit (64 KiB). */
@@ -49,7 +48,8 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
     private static final ObjectMapper JSON = WireJson.strict();
 
     private final AuditLog log;
-    private final OutboundQueue queue;
+    private final AuditCursorStore store;
+    private final Runnable wakeCourier;
     private final Delivery delivery;
     private final Backoff backoff;
     private final Clock clock;
@@ -64,13 +64,15 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
     /** When records were first seen waiting since the last delivery (0: none seen). */
     private long waitingSince;
 
-    AuditShipper(AuditLog log, OutboundQueue queue, Delivery delivery, Backoff backoff, Clock clock) {
+    /** {@code store} is the shipper's own from now on (closed with it); {@code wakeCourier} runs after each append. */
+    AuditShipper(AuditLog log, AuditCursorStore store, Runnable wakeCourier, Delivery delivery, Backoff backoff, Clock clock) {
         this.log = log;
-        this.queue = queue;
+        this.store = store;
+        this.wakeCourier = wakeCourier;
         this.delivery = delivery;
         this.backoff = backoff;
         this.clock = clock;
-        this.cursor = queue.auditCursor().orElse(START);
+        this.cursor = store.cursor().orElse(START);
     }
 
     @Override
@@ -79,7 +81,17 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
             recent.addLast(appended);
             if (recent.size() > RECENT) recent.removeFirst();
         }
-        queue.wake();
+        wakeCourier.run();
+    }
+
+    /** Audit events the server refused for good, parked by id. */
+    long parked() {
+        return store.parked();
+    }
+
+    @Override
+    public void close() throws java.sql.SQLException {
+        store.close();
     }
 
     /** Audit records not yet acknowledged by the server. */
@@ -126,7 +138,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
                 // the first record cannot be an event the protocol accepts (StationAuditEvent): sending it would only
                 // earn a refusal, so it is parked here, by id, with the reason
                 AuditLog.Appended bad = batch.get(0);
-                queue.parkAuditEvent(eventId(bad.record()), b.invalid());
+                store.park(eventId(bad.record()), b.invalid());
                 LOG.warn("event=audit.parked eventId={} reason=\"{}\"", eventId(bad.record()), b.invalid());
                 acknowledged(bad);
                 continue;
@@ -158,7 +170,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
                 acknowledged(last);
                 delivered++;
             } else {
-                queue.parkAuditEvent(eventId(last.record()), reason(outcome));
+                store.park(eventId(last.record()), reason(outcome));
                 LOG.warn("event=audit.parked eventId={} reason=\"{}\"", eventId(last.record()), reason(outcome));
                 acknowledged(last);
             }
@@ -174,7 +186,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended> {
 
     private void acknowledged(AuditLog.Appended last) {
         AuditCursor next = new AuditCursor(last.record().path("seq").asLong(), last.endOffset(), last.record().path("hash").asText());
-        queue.auditDelivered(next);
+        store.delivered(next);
         cursor = next;
         failures = 0;
         nextAttemptAt = 0;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
-import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
 import org.stationtrust.protocol.EnrollmentRequest;
@@ -26,11 +26,11 @@ import org.stationtrust.tpm.TpmException;
  */
 final class EnrollmentProcedure {
     private final StationIdentity identity;
-    private final EnrollmentServer server;
+    private final ServerClient server;
     private final AuditLog audit;
     private final List<Integer> pcrs;
 
-    EnrollmentProcedure(StationIdentity identity, EnrollmentServer server, AuditLog audit, List<Integer> pcrs) {
+    EnrollmentProcedure(StationIdentity identity, ServerClient server, AuditLog audit, List<Integer> pcrs) {
         this.identity = identity;
         this.server = server;
         this.audit = audit;
@@ -45,7 +45,7 @@ final class EnrollmentProcedure {
         KeyCertification certification = identity.call(m -> m.certifyMachineKey(QualifyingData.enrollment(machineName)));
         EnrollmentRequest body = enrollmentBody(identity.current(), machineName, certification, token);
         audit.append("enrollment.submitting", Map.of("server", serverUrl, "machineName", machineName, "withToken", token.isPresent()));
-        EnrollmentServer.Challenge challenge;
+        ServerClient.Challenge challenge;
         try {
             challenge = server.enroll(body);
         } catch (ServerRefused e) {
@@ -60,7 +60,7 @@ final class EnrollmentProcedure {
         Quote quote = identity.call(m -> m.quote(challenge.quoteNonce(), selection(pcrs)));
         EnrollmentState state;
         try {
-            state = server.activate(challenge.machineId(), secret, new EnrollmentServer.QuoteEvidence(
+            state = server.activate(challenge.machineId(), secret, new ServerClient.QuoteEvidence(
                     Base64.getEncoder().encodeToString(challenge.quoteNonce()), quote.attest(), quote.signature(), quote.pcrs().asMap()));
         } catch (ServerRefused e) {
             audit.append("enrollment.activation_refused", Map.of("machineId", challenge.machineId(), "code", e.code()));

@@ -37,7 +37,7 @@ final class MetricsSource implements AgentMetrics.Source {
 
     @Override
     public long queueParked() {
-        return queue.counts().parked();
+        return queue.counts().parked() + shipper.map(AuditShipper::parked).orElse(0L);
     }
 
     @Override
@@ -58,15 +58,14 @@ final class MetricsSource implements AgentMetrics.Source {
 
     @Override
     public AgentMetrics.AttestationOutcome lastAttestation() {
-        String result = identity.state().lastAttestationResult();
-        if (result == null) return AgentMetrics.AttestationOutcome.NONE;
-        return "PASSED".equals(result) ? AgentMetrics.AttestationOutcome.PASSED : AgentMetrics.AttestationOutcome.REFUSED;
+        return identity.state().lastAttestation().map(a -> a.outcome() == StationState.AttestationOutcome.PASSED
+                ? AgentMetrics.AttestationOutcome.PASSED : AgentMetrics.AttestationOutcome.REFUSED)
+                .orElse(AgentMetrics.AttestationOutcome.NONE);
     }
 
     @Override
     public double lastAttestationAgeSeconds() {
-        StationState s = identity.state();
-        if (s.lastAttestation() == null) return Double.NaN;
-        return Math.max(0, clock.millis() - Instant.parse(s.lastAttestation()).toEpochMilli()) / 1000.0;
+        return identity.state().lastAttestedAt().map(at -> Math.max(0, clock.millis() - at.toEpochMilli()) / 1000.0)
+                .orElse(Double.NaN);
     }
 }

@@ -1,11 +1,6 @@
 package org.stationtrust.agent.internal.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +24,6 @@ final class QueuedPackets implements PacketOutbox {
     static final String PATH = StationRoute.PACKETS.path();
     static final String KEY_PREFIX = "packet:";
     private static final Logger LOG = LoggerFactory.getLogger(QueuedPackets.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final OutboundQueue queue;
 
     QueuedPackets(OutboundQueue queue) {
@@ -60,16 +54,7 @@ final class QueuedPackets implements PacketOutbox {
         if (keys.isEmpty()) return 0;
         Set<String> waiting = new HashSet<>();
         for (String key : keys) waiting.add(key.substring(KEY_PREFIX.length()));
-        try (BufferedReader reader = Files.newBufferedReader(audit.file(), StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null && !waiting.isEmpty()) {
-                if (!line.contains("\"capture.completed\"")) continue;
-                JsonNode record = JSON.readTree(line);
-                if ("capture.completed".equals(record.path("event").asText())) {
-                    waiting.remove(record.path("fields").path("packetId").asText());
-                }
-            }
-        }
+        waiting.removeAll(audit.completedCaptures(waiting));
         for (String packetId : waiting) {
             queue.discard(KEY_PREFIX + packetId);
             audit.append("capture.orphan_discarded", Map.of("packetId", packetId,

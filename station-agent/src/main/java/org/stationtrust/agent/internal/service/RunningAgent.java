@@ -1,12 +1,10 @@
 package org.stationtrust.agent.internal.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -15,6 +13,13 @@ import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.api.AgentOperations;
 import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.api.ApiToken;
+import org.stationtrust.agent.internal.api.AttestationAnswer;
+import org.stationtrust.agent.internal.api.CaptureAnswer;
+import org.stationtrust.agent.internal.api.DevicesAnswer;
+import org.stationtrust.agent.internal.api.EnrollmentAnswer;
+import org.stationtrust.agent.internal.api.KeyRotationAnswer;
+import org.stationtrust.agent.internal.api.RefusalCode;
+import org.stationtrust.agent.internal.api.StatusAnswer;
 import org.stationtrust.agent.internal.api.CaptureOrder;
 import org.stationtrust.agent.internal.api.LocalApi;
 import org.stationtrust.agent.internal.atrest.AesGcmCipher;
@@ -46,7 +51,6 @@ import org.stationtrust.sbi.client.SbiClientConfig;
  */
 public final class RunningAgent implements AgentOperations, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningAgent.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AgentConfig config;
     private final StateDirectory state;
@@ -104,7 +108,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         Clock clock;
 
         void closeQuietly() {
-            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, captures, sbi, chains, queue, identity, audit}) {
+            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, shipper, captures, sbi, chains, queue, identity, audit}) {
                 if (c == null) continue;
                 try {
                     c.close();
@@ -153,7 +157,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 b.server = ServerSession.start(config, http, b.identity, b.audit, clock, autoEnroll);
                 HttpDelivery delivery = new HttpDelivery(http, config.server().url().get(), b.identity.requestSigning(clock),
                         config.server().timeout());
-                b.shipper = new AuditShipper(b.audit, b.queue, delivery,
+                b.shipper = new AuditShipper(b.audit, AuditCursorStore.open(b.state.resolve("queue.db"), clock), b.queue::wake, delivery,
                         new Backoff(config.queue().initialBackoff(), config.queue().maxBackoff()), clock);
                 b.audit.onAppend(b.shipper);
                 b.courier = new Courier(b.queue, delivery, b.shipper).yieldingTo(foreground).start();
@@ -176,7 +180,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 discovery.setDaemon(true);
                 discovery.start();
                 if (b.identity.signer().isPresent()) {
-                    b.captures = new CaptureFlow(b.sbi, b.devices, b.identity.signer().get(), b.audit,
+                    b.captures = new CaptureFlow(b.sbi, b.devices, b.identity.packetSigner().orElseThrow(), b.audit,
                             config.server().url().isPresent() ? new QueuedPackets(b.queue) : PacketOutbox.NONE,
                             clock, config.machineName(), b.chains, foreground);
                 }
@@ -250,7 +254,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
      */
     public OutboundQueue.QueueCounts outbound() {
         OutboundQueue.QueueCounts rows = queue.counts();
-        return new OutboundQueue.QueueCounts(rows.waiting() + shipper.map(AuditShipper::waiting).orElse(0L), rows.parked());
+        return new OutboundQueue.QueueCounts(rows.waiting() + shipper.map(AuditShipper::waiting).orElse(0L),
+                rows.parked() + shipper.map(AuditShipper::parked).orElse(0L));
     }
 
     public Optional<Courier> courier() {
@@ -262,62 +267,47 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     }
 
     @Override
-    public Map<String, Object> status() {
-        Map<String, Object> out = new LinkedHashMap<>();
+    public StatusAnswer status() {
         StationState s = identity.state();
-        out.put("mode", config.mode().name().toLowerCase(java.util.Locale.ROOT));
-        out.put("machineName", config.machineName());
-        out.put("machineId", s.machineId());
-        out.put("enrollment", s.phase().name());
-        if (s.detail() != null) out.put("detail", s.detail());
-        out.put("lastAttestation", s.lastAttestation());
-        out.put("lastAttestationResult", s.lastAttestationResult());
-        if (s.rotationPending()) {
-            Map<String, Object> rotation = new LinkedHashMap<>();
-            rotation.put("pendingKeyName", s.pendingMachineKeyNameHex());
-            rotation.put("pendingHandle", String.format("0x%08X", s.pendingMachineKeyHandle()));
-            rotation.put("detail", "a key rotation was sent and its answer not received yet; the agent asks the server which"
-                    + " key it accepts on its next call");
-            out.put("keyRotation", rotation);
-        }
-        server.ifPresent(session -> {
-            Map<String, Object> schedule = new LinkedHashMap<>();
-            schedule.put("serverIntervalSeconds", session.serverInterval().map(Duration::toSeconds).orElse(null));
-            schedule.put("everySeconds", session.schedule().toSeconds());
-            out.put("attestationSchedule", schedule);
-        });
-        out.put("tpm", identity.signer().isPresent() ? "ready" : "absent");
-        out.put("tpmSignatures", identity.signer().map(x -> x.signatures()).orElse(0L));
-        captures.ifPresent(flow -> out.put("packetPath", flow.packetPathCounts()));
-        out.put("deviceTrustStore", config.devices().trustStore().isPresent());
+        StatusAnswer.PendingRotation rotation = s.pendingRotation().map(p -> new StatusAnswer.PendingRotation(
+                p.keyNameHex(), String.format("0x%08X", p.handle()),
+                "a key rotation was sent and its answer not received yet; the agent asks the server which key it accepts"
+                        + " on its next call")).orElse(null);
+        StatusAnswer.AttestationSchedule schedule = server.map(session -> new StatusAnswer.AttestationSchedule(
+                session.serverInterval().map(Duration::toSeconds).orElse(null), session.schedule().toSeconds())).orElse(null);
+        StatusAnswer.PacketPath packetPath = captures.map(CaptureFlow::packetPath).orElse(null);
+        return new StatusAnswer(config.mode().name().toLowerCase(java.util.Locale.ROOT), config.machineName(), s.machineId(),
+                s.phase().name(), s.detail(), s.lastAttestedAt().map(Instant::toString).orElse(null),
+                s.lastAttestation().map(StationState.Attestation::result).orElse(null), rotation, schedule,
+                identity.signer().isPresent() ? "ready" : "absent", identity.signatures(),
+                packetPath, config.devices().trustStore().isPresent(), queueCounts());
+    }
+
+    private StatusAnswer.QueueCounts queueCounts() {
         OutboundQueue.QueueCounts counts = outbound();
         long auditEvents = shipper.map(AuditShipper::waiting).orElse(0L);
-        Map<String, Object> queueCounts = new LinkedHashMap<>();
-        queueCounts.put("waiting", counts.waiting());
-        queueCounts.put("parked", counts.parked());
-        queueCounts.put("queued", counts.waiting() - auditEvents);
-        queueCounts.put("auditEvents", auditEvents);
-        queueCounts.put("auditRequests", shipper.map(AuditShipper::requests).orElse(0L));
-        out.put("queue", queueCounts);
-        return out;
+        return new StatusAnswer.QueueCounts(counts.waiting(), counts.parked(), counts.waiting() - auditEvents, auditEvents,
+                shipper.map(AuditShipper::requests).orElse(0L));
     }
 
     @Override
-    public List<Map<String, Object>> devices() throws ApiRefusal {
+    public DevicesAnswer devices() throws ApiRefusal {
         DeviceDirectory directory = devices.orElseThrow(RunningAgent::noTrustStore);
         return DeviceDirectory.describe(directory.rediscover());
     }
 
     @Override
-    public Map<String, Object> capture(CaptureOrder order, org.stationtrust.agent.internal.api.CaptureSteps steps) throws ApiRefusal {
+    public CaptureAnswer capture(CaptureOrder order, org.stationtrust.agent.internal.api.CaptureSteps steps) throws ApiRefusal {
         if (devices.isEmpty()) throw noTrustStore();
-        CaptureFlow flow = captures.orElseThrow(() -> new ApiRefusal(503, "tpm_unavailable",
+        CaptureFlow flow = captures.orElseThrow(() -> new ApiRefusal(RefusalCode.TPM_UNAVAILABLE,
                 "captures need the TPM machine key to sign packets, and this agent runs without a TPM (tpm.uri: none)"));
         if (!config.development() && identity.state().phase() != StationState.EnrollmentPhase.ACTIVE) {
-            throw new ApiRefusal(409, "station_not_active", "this station is " + identity.state().phase()
+            throw new ApiRefusal(RefusalCode.STATION_NOT_ACTIVE, "this station is " + identity.state().phase()
                     + "; captures are allowed once the server approved its enrollment (see station-agent status)");
         }
-        Map<String, Object> answer = flow.capture(order, steps);
+        CaptureAnswer answer = flow.capture(order, steps);
+        LOG.info("event=capture.packet packetId={} transactionId={} samples={} {}", answer.packetId(), answer.transactionId(),
+                answer.biometrics().size(), steps.logFields());
         steps.forEachStep(metrics::captureStep);
         return answer;
     }
@@ -335,7 +325,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     @Override
     public void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) throws ApiRefusal {
         DeviceDirectory directory = devices.orElseThrow(RunningAgent::noTrustStore);
-        Device device = directory.byAgentId(deviceId).orElseThrow(() -> new ApiRefusal(404, "device_not_found",
+        Device device = directory.byAgentId(deviceId).orElseThrow(() -> new ApiRefusal(RefusalCode.DEVICE_NOT_FOUND,
                 "no device with id " + deviceId + "; list devices with GET /v1/devices"));
         try (JpegFrameStream frames = sbi.orElseThrow().stream(device, deviceSubId, Duration.ofSeconds(60))) {
             FrameRelay.Outcome outcome = FrameRelay.relay(frames, out, boundary);
@@ -354,22 +344,22 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     }
 
     @Override
-    public Map<String, Object> enroll(Optional<String> enrollmentToken) throws ApiRefusal {
+    public EnrollmentAnswer enroll(Optional<String> enrollmentToken) throws ApiRefusal {
         return new ServerOperations(server, identity).enroll(enrollmentToken);
     }
 
     @Override
-    public Map<String, Object> attestNow() throws ApiRefusal {
+    public AttestationAnswer attestNow() throws ApiRefusal {
         return new ServerOperations(server, identity).attestNow();
     }
 
     @Override
-    public Map<String, Object> rotateKey() throws ApiRefusal {
+    public KeyRotationAnswer rotateKey() throws ApiRefusal {
         return new ServerOperations(server, identity).rotateKey();
     }
 
     private static ApiRefusal noTrustStore() {
-        return new ApiRefusal(503, "no_device_trust_store", "no devices.trust_store is configured, so no device can be"
+        return new ApiRefusal(RefusalCode.NO_DEVICE_TRUST_STORE, "no devices.trust_store is configured, so no device can be"
                 + " trusted; put the device providers' CA certificates (PEM) in a directory and set devices.trust_store");
     }
 
@@ -379,6 +369,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         b.api = api;
         b.server = server.orElse(null);
         b.courier = courier.orElse(null);
+        b.shipper = shipper.orElse(null);
         b.sbi = sbi.orElse(null);
         b.captures = captures.orElse(null);
         b.chains = chains;

@@ -1,8 +1,11 @@
 package org.stationtrust.agent.internal.service;
 
-import java.util.Map;
 import java.util.Optional;
 import org.stationtrust.agent.internal.api.ApiRefusal;
+import org.stationtrust.agent.internal.api.AttestationAnswer;
+import org.stationtrust.agent.internal.api.EnrollmentAnswer;
+import org.stationtrust.agent.internal.api.KeyRotationAnswer;
+import org.stationtrust.agent.internal.api.RefusalCode;
 import org.stationtrust.agent.internal.identity.StationState;
 
 /** The local API's server-facing operations (enroll, attest now, rotate key), with every failure turned into a reason. */
@@ -15,45 +18,45 @@ final class ServerOperations {
         this.identity = identity;
     }
 
-    public Map<String, Object> enroll(Optional<String> enrollmentToken) throws ApiRefusal {
-        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
-        if (identity.machine().isEmpty()) throw new ApiRefusal(503, "tpm_unavailable", "enrollment needs a TPM");
+    public EnrollmentAnswer enroll(Optional<String> enrollmentToken) throws ApiRefusal {
+        ServerSession session = server.orElseThrow(() -> new ApiRefusal(RefusalCode.NO_SERVER, "no server.url is configured"));
+        if (identity.machine().isEmpty()) throw new ApiRefusal(RefusalCode.TPM_UNAVAILABLE, "enrollment needs a TPM");
         try {
             StationState.EnrollmentPhase phase = session.enrollNow(enrollmentToken);
-            return Map.of("machineId", identity.state().machineId(), "enrollment", phase.name());
+            return new EnrollmentAnswer(identity.state().machineId(), phase.name());
         } catch (IllegalStateException e) {
-            throw new ApiRefusal(409, "already_enrolled", e.getMessage());
+            throw new ApiRefusal(RefusalCode.ALREADY_ENROLLED, e.getMessage());
         } catch (org.stationtrust.agent.internal.server.ServerRefused e) {
-            throw new ApiRefusal(502, "server_refused", e.getMessage());
+            throw new ApiRefusal(RefusalCode.SERVER_REFUSED, e.getMessage());
         } catch (org.stationtrust.agent.internal.server.ServerUnreachable e) {
-            throw new ApiRefusal(503, "server_unreachable", e.getMessage());
+            throw new ApiRefusal(RefusalCode.SERVER_UNREACHABLE, e.getMessage());
         } catch (org.stationtrust.tpm.TpmException e) {
-            throw new ApiRefusal(503, "tpm_unavailable", "the TPM failed during enrollment: " + e.getMessage());
+            throw new ApiRefusal(RefusalCode.TPM_UNAVAILABLE, "the TPM failed during enrollment: " + e.getMessage());
         }
     }
 
-    public Map<String, Object> attestNow() throws ApiRefusal {
-        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
+    public AttestationAnswer attestNow() throws ApiRefusal {
+        ServerSession session = server.orElseThrow(() -> new ApiRefusal(RefusalCode.NO_SERVER, "no server.url is configured"));
         if (identity.state().phase() != StationState.EnrollmentPhase.ACTIVE) {
-            throw new ApiRefusal(409, "station_not_active", "only an ACTIVE station attests; this one is " + identity.state().phase());
+            throw new ApiRefusal(RefusalCode.STATION_NOT_ACTIVE, "only an ACTIVE station attests; this one is " + identity.state().phase());
         }
         session.requestAttestation();
-        return Map.of("attestation", "requested");
+        return AttestationAnswer.requested();
     }
 
-    public Map<String, Object> rotateKey() throws ApiRefusal {
-        ServerSession session = server.orElseThrow(() -> new ApiRefusal(409, "no_server", "no server.url is configured"));
+    public KeyRotationAnswer rotateKey() throws ApiRefusal {
+        ServerSession session = server.orElseThrow(() -> new ApiRefusal(RefusalCode.NO_SERVER, "no server.url is configured"));
         try {
             String keyId = session.rotateKey();
-            return Map.of("keyId", keyId, "machineKeyName", identity.machineKeyNameHex());
+            return new KeyRotationAnswer(keyId, identity.machineKeyNameHex());
         } catch (IllegalStateException e) {
-            throw new ApiRefusal(409, "station_not_active", e.getMessage());
+            throw new ApiRefusal(RefusalCode.STATION_NOT_ACTIVE, e.getMessage());
         } catch (org.stationtrust.agent.internal.server.ServerRefused e) {
-            throw new ApiRefusal(502, "server_refused", e.getMessage());
+            throw new ApiRefusal(RefusalCode.SERVER_REFUSED, e.getMessage());
         } catch (org.stationtrust.agent.internal.server.ServerUnreachable e) {
-            throw new ApiRefusal(503, "server_unreachable", e.getMessage());
+            throw new ApiRefusal(RefusalCode.SERVER_UNREACHABLE, e.getMessage());
         } catch (org.stationtrust.tpm.TpmException e) {
-            throw new ApiRefusal(503, "tpm_unavailable", "the TPM failed during key rotation: " + e.getMessage());
+            throw new ApiRefusal(RefusalCode.TPM_UNAVAILABLE, "the TPM failed during key rotation: " + e.getMessage());
         }
     }
 }

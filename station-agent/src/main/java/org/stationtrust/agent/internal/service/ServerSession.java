@@ -4,7 +4,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -14,31 +13,31 @@ import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.queue.Backoff;
-import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
 import org.stationtrust.protocol.ErrorCode;
-import org.stationtrust.protocol.NoncePurpose;
 import org.stationtrust.protocol.QuoteResult;
-import org.stationtrust.tpm.Quote;
 import org.stationtrust.tpm.TpmException;
 
 /**
- * The agent's life with the server, on one background thread: enroll when not enrolled (with the
- * configured one-time token), wait for approval with backoff, then attest on schedule and on demand.
+ * The agent's life with the server, on one background thread, as a state machine over the enrollment phase: enroll
+ * when not enrolled (with the configured one-time token; {@link EnrollmentProcedure}), wait for approval with backoff,
+ * then attest on schedule and on demand ({@link AttestationProcedure}); a key rotation asked by an operator and one
+ * whose answer was lost go to {@link KeyRotationProcedure}.
  * A cleared TPM (REENROLLMENT_REQUIRED), a rejection or a revocation stops it until an operator acts.
  */
 public final class ServerSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerSession.class);
     private final AgentConfig config;
     private final StationIdentity identity;
-    private final EnrollmentServer server;
+    private final ServerClient server;
     private final AuditLog audit;
     private final Clock clock;
     private final RequestSigning signing;
-    private final RotationRecovery recovery;
-    private final org.stationtrust.agent.internal.boot.EventLogSource eventLog;
+    private final KeyRotationProcedure rotation;
+    private final AttestationProcedure attestation;
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
     private static final Backoff APPROVAL_POLL = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
     private final Object wake = new Object();
@@ -51,18 +50,17 @@ public final class ServerSession implements AutoCloseable {
     private boolean autoEnroll;
     /** The server's attestation interval, from its last answer to a quote; empty until the first one this run. */
     private volatile Optional<Duration> serverInterval = Optional.empty();
-    /** The SHA-256 (hex) of the boot event log the server accepted last, from its answer; null: none known. */
-    private volatile String acceptedLogSha256;
 
     private ServerSession(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock) {
         this.config = config;
         this.identity = identity;
-        this.server = new EnrollmentServer(http, config.server().url().orElseThrow(), config.server().timeout());
+        this.server = new ServerClient(http, config.server().url().orElseThrow(), config.server().timeout());
         this.audit = audit;
         this.clock = clock;
         this.signing = identity.requestSigning(clock);
-        this.recovery = new RotationRecovery(identity, server, audit, clock);
-        this.eventLog = org.stationtrust.agent.internal.boot.EventLogSources.of(config);
+        this.rotation = new KeyRotationProcedure(identity, server, audit, clock, signing);
+        this.attestation = new AttestationProcedure(identity, server, audit, config.tpm().pcrs(),
+                org.stationtrust.agent.internal.boot.EventLogSources.of(config), signing);
         this.thread = new Thread(this::loop, "server-session");
         this.thread.setDaemon(true);
     }
@@ -75,7 +73,7 @@ public final class ServerSession implements AutoCloseable {
         return session;
     }
 
-    public EnrollmentServer server() {
+    public ServerClient server() {
         return server;
     }
 
@@ -202,9 +200,9 @@ public final class ServerSession implements AutoCloseable {
     }
 
     private Duration attestIfDue(StationState s) throws ServerUnreachable, ServerRefused, TpmException {
-        Instant last = s.lastAttestation() == null ? Instant.EPOCH : Instant.parse(s.lastAttestation());
+        Instant last = s.lastAttestedAt().orElse(Instant.EPOCH);
         // Until the server has told this run its interval, attest now: the configured value may be longer than the server's.
-        boolean due = attestRequested || serverInterval.isEmpty() || !"PASSED".equals(s.lastAttestationResult())
+        boolean due = attestRequested || serverInterval.isEmpty() || !s.attestationPassed()
                 || !clock.instant().isBefore(last.plus(schedule()));
         if (!due) return Duration.between(clock.instant(), last.plus(schedule()));
         attestRequested = false;
@@ -212,79 +210,20 @@ public final class ServerSession implements AutoCloseable {
         return schedule();
     }
 
-    /** One attestation: fresh nonce from the server, quote with the AK and the boot event log, server verifies. */
+    /** One attestation ({@link AttestationProcedure}); its result is remembered, audited, and its interval learned. */
     public void attest() throws ServerUnreachable, ServerRefused, TpmException {
         try {
-            QuoteResult answer;
-            try {
-                answer = quoteOnce(false);
-            } catch (ServerRefused e) {
-                // the server no longer holds the log whose digest was sent (another instance, a restore): send it whole
-                if (!e.is(ErrorCode.EVENT_LOG_REQUIRED)) throw e;
-                answer = quoteOnce(true);
-            }
+            QuoteResult answer = attestation.attest();
             learnInterval(answer.attestationIntervalSeconds());
-            identity.update(identity.state().withAttestation(clock.instant().toString(), "PASSED"));
+            identity.update(s -> s.withAttestation(StationState.Attestation.passed(clock.instant())));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
         } catch (ServerRefused e) {
-            identity.update(identity.state().withAttestation(clock.instant().toString(), "REFUSED " + e.code()));
+            identity.update(s -> s.withAttestation(StationState.Attestation.refused(clock.instant(), e.code())));
             audit.append("attestation.refused", Map.of("status", e.status(), "code", e.code()));
             if (e.is(ErrorCode.MACHINE_NOT_ACTIVE) || e.is(ErrorCode.MACHINE_UNKNOWN)) {
                 refreshEnrollmentState();
             }
             throw e;
-        }
-    }
-
-    private QuoteResult quoteOnce(boolean wholeLog)
-            throws ServerUnreachable, ServerRefused, TpmException {
-        byte[] log = bootEventLog();
-        String digest = log == null ? null : java.util.HexFormat.of().formatHex(sha256(log));
-        String machineId = identity.state().machineId();
-        // The server accepted this very log last time (or there is none): the quote alone authenticates the
-        // exchange, so neither request needs the machine key's signature (docs/server-api.md, "Attestation").
-        if (!wholeLog && machineId != null && (log == null || digest.equalsIgnoreCase(acceptedLogSha256))) {
-            String nonce = server.unsignedQuoteNonce(machineId);
-            Quote quote = quote(nonce);
-            return remember(server.submitUnsignedQuote(machineId, new EnrollmentServer.QuoteEvidence(nonce,
-                    quote.attest(), quote.signature(), quote.pcrs().asMap(), null, digest)));
-        }
-        EnrollmentServer.QuoteNonce issued = server.quoteNonce(signing);
-        String nonce = issued.nonce();
-        Quote quote = quote(nonce);
-        // wire cost: a log the server already holds travels as its digest only
-        boolean unchanged = !wholeLog && digest != null && issued.heldEventLogSha256().map(digest::equalsIgnoreCase)
-                .orElse(false);
-        return remember(server.submitQuote(new EnrollmentServer.QuoteEvidence(nonce, quote.attest(), quote.signature(),
-                quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing));
-    }
-
-    private Quote quote(String nonce) throws TpmException {
-        return identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(config.tpm().pcrs())));
-    }
-
-    /** The digest of the log the server now holds, so that the next quote of the same boot sends only that. */
-    private QuoteResult remember(QuoteResult answer) {
-        acceptedLogSha256 = answer.eventLogSha256();
-        return answer;
-    }
-
-    /** The boot event log, or null (none configured, or unreadable: audited, and the server's policy decides). */
-    private byte[] bootEventLog() {
-        try {
-            return eventLog.read().orElse(null);
-        } catch (org.stationtrust.agent.internal.boot.EventLogUnreadable e) {
-            LOG.warn("event=event_log.unreadable source={} reason={}", eventLog.describe(), e.getMessage());
-            audit.append("event_log.unreadable", Map.of("source", eventLog.describe()));
-            return null;
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java 17 has SHA-256", e);
         }
     }
 
@@ -323,72 +262,29 @@ public final class ServerSession implements AutoCloseable {
      */
     private void settlePendingRotation() throws ServerUnreachable, TpmException {
         if (!identity.state().rotationPending()) return;
-        if (recovery.resolve() == RotationRecovery.Outcome.STILL_UNKNOWN) {
+        if (rotation.settle() == KeyRotationProcedure.Outcome.STILL_UNKNOWN) {
             throw new ServerUnreachable("the outcome of an interrupted key rotation is still unknown (the server did not"
                     + " answer which key it accepts); the agent asks again", null);
         }
     }
 
     /**
-     * Rotates the machine key (when an operator or the registration application asks): new key certified by the AK,
-     * request signed by the old key. The new key is recorded as pending before the request leaves; a clear answer
-     * settles it at once, a lost one is settled by {@link RotationRecovery} (right away if the server answers, else
-     * on the next signed call or the next start).
+     * Rotates the machine key (when an operator or the registration application asks) with {@link KeyRotationProcedure};
+     * a rotation whose answer was lost wakes the session, which settles it on its next step.
      */
     public synchronized String rotateKey() throws ServerUnreachable, ServerRefused, TpmException {
         settlePendingRotation();
         if (identity.state().phase() != EnrollmentPhase.ACTIVE) {
             throw new IllegalStateException("only an ACTIVE station rotates its key; this one is " + identity.state().phase());
         }
-        org.stationtrust.tpm.MachineIdentity next = identity.prepareNextKey();
-        identity.recordPendingRotation(next);
-        String keyId;
         try {
-            String nonce = server.nonce(NoncePurpose.KEY_ROTATION, signing);
-            org.stationtrust.tpm.KeyCertification certification = identity.call(m -> next.certifyMachineKey(Base64.getDecoder().decode(nonce)));
-            keyId = server.rotateKey(nonce, next.machineKey().publicArea().encoded(), certification, signing);
-        } catch (ServerRefused e) {
-            if (e.status() / 100 == 4 && e.status() != 408) {
-                // A clear refusal: the server did not take the new key.
-                audit.append("machine_key.rotation_refused", Map.of("status", e.status(), "code", e.code()));
-                identity.discardPendingKey(Optional.of(next), "the server refused the rotation (" + e.code() + ")");
-                throw e;
-            }
-            return afterLostAnswer(e.getMessage());
+            return rotation.rotate();
         } catch (ServerUnreachable e) {
-            return afterLostAnswer(e.getMessage());
-        } catch (TpmException e) {
-            // Only the certification can fail here, before the request is sent: the server never saw the new key.
-            identity.discardPendingKey(Optional.of(next), "the TPM failed to certify the new key (" + e.getClass().getSimpleName() + ")");
+            synchronized (wake) {
+                wake.notifyAll();
+            }
             throw e;
         }
-        identity.adoptKey(next, "the server confirmed the rotation");
-        return keyId;
-    }
-
-    /**
-     * No clear answer to the rotation: ask the server once now which key it accepts. Returns the server's key id when
-     * the new key turned out to be accepted; otherwise throws, the rotation left pending or settled as not applied.
-     */
-    private String afterLostAnswer(String reason) throws ServerUnreachable, ServerRefused, TpmException {
-        audit.append("machine_key.rotation_unanswered", Map.of("reason", reason.length() > 200 ? reason.substring(0, 200) : reason));
-        RotationRecovery.Outcome outcome = recovery.resolve();
-        if (outcome == RotationRecovery.Outcome.ADOPTED_NEW_KEY) {
-            try {
-                return server.me(signing).keyId();
-            } catch (ServerRefused | ServerUnreachable e) {
-                return identity.machineKeyNameHex();
-            }
-        }
-        synchronized (wake) {
-            wake.notifyAll();
-        }
-        throw new ServerUnreachable(switch (outcome) {
-            case KEPT_CURRENT_KEY -> "the key rotation did not take effect (" + reason + "); the station keeps its current key; retry the rotation";
-            case NEITHER_KEY_ACCEPTED -> "the key rotation was interrupted and the server accepts neither key: enroll this station again";
-            default -> "the outcome of the key rotation is unknown (" + reason + "); the agent settles it on its next call"
-                    + " to the server (see station-agent status)";
-        }, null);
     }
 
     private void refreshEnrollmentState() {

@@ -39,6 +39,8 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
     private volatile TpmConnection connection;
     private volatile MachineIdentity machine;
     private final MachineSigner signer;
+    /** The capture path's own signer: its signatures are the packet path's TPM calls. */
+    private final MachineSigner packetSigner;
     private final DataKeySource dataKey;
     private volatile StationState state;
     private final io.micrometer.core.instrument.Timer tpmCalls;
@@ -54,6 +56,7 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         this.dataKey = dataKey;
         this.state = state;
         this.signer = machine == null ? null : new TpmMachineSigner(this, () -> this.state.machineId());
+        this.packetSigner = machine == null ? null : new TpmMachineSigner(this, () -> this.state.machineId());
     }
 
     /** {@code tpmCalls} times every call into the TPM (metrics). */
@@ -111,7 +114,6 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
     public <T> T call(TpmCall<T> call) throws TpmException {
         synchronized (this) {
             if (machine == null) throw new IllegalStateException("this agent runs without a TPM");
-            org.stationtrust.agent.internal.identity.TpmCallCounter.record();
             long start = System.nanoTime();
             try {
                 return call.apply(machine);
@@ -152,98 +154,23 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
     }
 
     /**
-     * Creates a fresh machine key at the other handle, next to the current one (docs/server-api.md "Key
-     * rotation": the request must be signed by the old key). A retired key left there by an earlier rotation
-     * is replaced, never reused.
+     * The machine key at {@code handle} beside the current one (same storage root and AK): the key persisted there, or a
+     * new one created there when the handle is empty. Key rotation ({@link KeyRotationProcedure}) uses it.
      */
-    public MachineIdentity prepareNextKey() throws TpmException {
-        return call(current -> {
-            int other = current.config().machineKeyHandle() == MACHINE_KEY_HANDLES.get(0) ? MACHINE_KEY_HANDLES.get(1) : MACHINE_KEY_HANDLES.get(0);
-            MachineIdentity next = MachineIdentity.provision(connection, current.config().withHandles(
-                    current.config().storageRootHandle(), current.config().attestationKeyHandle(), other));
-            next.rotateMachineKey();
-            return next;
-        });
+    MachineIdentity machineKeyAt(int handle) throws TpmException {
+        return call(current -> MachineIdentity.provision(connection, current.config().withHandles(
+                current.config().storageRootHandle(), current.config().attestationKeyHandle(), handle)));
     }
 
     /**
-     * Remembers, durably (atomic 0600 write), that a rotation to {@code next} is about to be sent. From here until
-     * {@link #adoptKey} or {@link #discardPendingKey}, a lost answer is resolved by asking the server which key it accepts.
+     * Signs with {@code next} from now on and records it as the machine key, no rotation pending any more (one atomic
+     * state write); answers the key it replaces.
      */
-    public synchronized void recordPendingRotation(MachineIdentity next) {
-        String name = hex(next.machineKey().name());
-        int handle = next.config().machineKeyHandle();
-        update(state.withPendingRotation(handle, name));
-        audit.append("machine_key.rotation_pending", Map.of("keyName", name, "handle", handleText(handle),
-                "currentKeyName", hex(machine.machineKey().name())));
-    }
-
-    /**
-     * The server accepts the new key: sign with it from now on, forget the pending mark, then evict the retired key
-     * from the TPM (the server refuses it anyway; a failed eviction is reported, the next rotation replaces it).
-     */
-    public synchronized void adoptKey(MachineIdentity next, String how) {
+    synchronized MachineIdentity useMachineKey(MachineIdentity next) {
         MachineIdentity previous = machine;
-        String before = hex(previous.machineKey().name());
-        machine = next;
         update(state.withMachineKey(hex(next.machineKey().name()), next.config().machineKeyHandle()));
-        audit.append("machine_key.rotated", Map.of("previousKeyName", before, "keyName", hex(next.machineKey().name()),
-                "handle", handleText(next.config().machineKeyHandle()), "how", how));
-        evict(previous, "retired");
-    }
-
-    /**
-     * The rotation did not take effect (refused, never sent, or the server still accepts the current key): evict the
-     * pending key from its handle and forget the mark. {@code pending} is the key object if at hand, else the handle
-     * recorded in the state is used.
-     */
-    public synchronized void discardPendingKey(Optional<MachineIdentity> pending, String why) {
-        StationState s = state;
-        if (!s.rotationPending()) return;
-        Optional<MachineIdentity> key = pending;
-        if (key.isEmpty()) {
-            key = loadPendingKeyQuietly(s);
-        }
-        key.ifPresent(k -> evict(k, "discarded"));
-        update(s.withoutPendingRotation());
-        audit.append("machine_key.rotation_discarded", Map.of("keyName", s.pendingMachineKeyNameHex(),
-                "handle", handleText(s.pendingMachineKeyHandle()), "reason", why));
-    }
-
-    /**
-     * The pending key as it sits in the TPM, if it is the one recorded. Loading an empty handle creates a key there;
-     * such a stranger is evicted again and the answer is empty (the pending key is lost).
-     */
-    public synchronized Optional<MachineIdentity> loadPendingKey() throws TpmException {
-        StationState s = state;
-        if (!s.rotationPending() || machine == null) return Optional.empty();
-        MachineIdentity found = call(current -> MachineIdentity.provision(connection, current.config().withHandles(
-                current.config().storageRootHandle(), current.config().attestationKeyHandle(), s.pendingMachineKeyHandle())));
-        if (hex(found.machineKey().name()).equals(s.pendingMachineKeyNameHex())) return Optional.of(found);
-        LOG.warn("event=machine_key.pending_missing handle={} message=\"the pending rotation's key is no longer in the TPM\"",
-                handleText(s.pendingMachineKeyHandle()));
-        evict(found, "stranger");
-        return Optional.empty();
-    }
-
-    private Optional<MachineIdentity> loadPendingKeyQuietly(StationState s) {
-        try {
-            return loadPendingKey();
-        } catch (TpmException | RuntimeException e) {
-            LOG.warn("event=machine_key.pending_unreadable handle={} reason=\"{}\"", handleText(s.pendingMachineKeyHandle()), e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** Neither key is accepted by the server: stop, keep both keys for inspection, say that re-enrollment is the fix. */
-    public synchronized void rotationUnresolvable(String why) {
-        StationState s = state;
-        audit.append("machine_key.rotation_unresolved", Map.of("currentKeyName", String.valueOf(s.machineKeyNameHex()),
-                "pendingKeyName", String.valueOf(s.pendingMachineKeyNameHex()), "reason", why));
-        update(s.withoutPendingRotation().withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
-                "after an interrupted key rotation the server accepts neither the current nor the new machine key ("
-                        + why + "): enroll this station again (station-agent deprovision, then station-agent enroll)"));
-        LOG.error("event=machine_key.rotation_unresolved message=\"the server accepts neither machine key; enroll this station again\"");
+        machine = next;
+        return previous;
     }
 
     /** Signs server requests with {@code key} (not necessarily the current one): used to ask the server which key it accepts. */
@@ -252,7 +179,6 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
             @Override
             public <T> T call(TpmCall<T> call) throws TpmException {
                 synchronized (StationIdentity.this) {
-                    org.stationtrust.agent.internal.identity.TpmCallCounter.record();
                     long start = System.nanoTime();
                     try {
                         return call.apply(key);
@@ -270,28 +196,23 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         return new SignedRequests(new TpmMachineSigner(pinned, () -> this.state.machineId()), clock);
     }
 
-    private void evict(MachineIdentity key, String what) {
-        try {
-            key.evictMachineKey();
-            audit.append("machine_key.evicted", Map.of("keyName", hex(key.machineKey().name()),
-                    "handle", handleText(key.config().machineKeyHandle()), "what", what));
-        } catch (TpmException | RuntimeException e) {
-            LOG.warn("event=machine_key.evict_failed handle={} reason=\"{}\"", handleText(key.config().machineKeyHandle()), e.getMessage());
-            audit.append("machine_key.evict_failed", Map.of("handle", handleText(key.config().machineKeyHandle()),
-                    "reason", e.getClass().getSimpleName()));
-        }
-    }
-
-    private static String handleText(int handle) {
-        return String.format("0x%08X", handle);
-    }
-
     public Optional<MachineIdentity> machine() {
         return Optional.ofNullable(machine);
     }
 
+    /** The signer of requests to the server (and of anything but capture packets). */
     public Optional<MachineSigner> signer() {
         return Optional.ofNullable(signer);
+    }
+
+    /** The signer of capture packets, used by the capture flow alone. */
+    public Optional<MachineSigner> packetSigner() {
+        return Optional.ofNullable(packetSigner);
+    }
+
+    /** TPM signatures made so far by both signers. */
+    public long signatures() {
+        return signer == null ? 0 : signer.signatures() + packetSigner.signatures();
     }
 
     public DataKeySource dataKey() {
@@ -312,6 +233,11 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
 
     public String machineKeyNameHex() {
         return hex(machine.machineKey().name());
+    }
+
+    /** Persists the state {@code change} makes of the current one, with no other change in between. */
+    public synchronized void update(java.util.function.UnaryOperator<StationState> change) {
+        update(change.apply(state));
     }
 
     /** Persists a new state (0600, atomic rename). */

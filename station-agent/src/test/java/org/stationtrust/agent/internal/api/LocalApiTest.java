@@ -25,7 +25,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.sbi.client.RejectionReason;
 
 class LocalApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,23 +42,25 @@ class LocalApiTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private CaptureOrder lastOrder;
     private final java.util.List<String> refusedOrders = new java.util.ArrayList<>();
+    private final java.util.List<Optional<String>> enrollTokens = new java.util.ArrayList<>();
 
     /** Records what the API passes inward; the capture path against real devices is proven in CaptureThroughLocalApiTest. */
     private final AgentOperations operations = new AgentOperations() {
         @Override
-        public Map<String, Object> status() {
-            return Map.of("mode", "development");
+        public StatusAnswer status() {
+            return new StatusAnswer("development", "station-1", null, "NOT_ENROLLED", null, null, null, null, null, "absent", 0,
+                    null, false, new StatusAnswer.QueueCounts(0, 0, 0, 0, 0));
         }
 
         @Override
-        public List<Map<String, Object>> devices() throws ApiRefusal {
-            throw new ApiRefusal(503, "DEVICE_UNREACHABLE", "nothing accepted the connection: start the device service");
+        public DevicesAnswer devices() throws ApiRefusal {
+            throw ApiRefusal.device(RejectionReason.DEVICE_UNREACHABLE, "nothing accepted the connection: start the device service");
         }
 
         @Override
-        public Map<String, Object> capture(CaptureOrder order, CaptureSteps steps) {
+        public CaptureAnswer capture(CaptureOrder order, CaptureSteps steps) {
             lastOrder = order;
-            return Map.of("accepted", true);
+            return new CaptureAnswer("p-1", "t-1", "4501-1", "0".repeat(64), "1".repeat(64), List.of(), "a.b.c");
         }
 
         @Override
@@ -71,18 +73,19 @@ class LocalApiTest {
         }
 
         @Override
-        public Map<String, Object> enroll(Optional<String> enrollmentToken) throws ApiRefusal {
-            throw new ApiRefusal(409, "no_server", "no server.url is configured");
+        public EnrollmentAnswer enroll(Optional<String> enrollmentToken) throws ApiRefusal {
+            enrollTokens.add(enrollmentToken);
+            throw new ApiRefusal(RefusalCode.NO_SERVER, "no server.url is configured");
         }
 
         @Override
-        public Map<String, Object> rotateKey() throws ApiRefusal {
-            throw new ApiRefusal(409, "no_server", "no server.url is configured");
+        public KeyRotationAnswer rotateKey() throws ApiRefusal {
+            throw new ApiRefusal(RefusalCode.NO_SERVER, "no server.url is configured");
         }
 
         @Override
-        public Map<String, Object> attestNow() {
-            return Map.of("attestation", "requested");
+        public AttestationAnswer attestNow() {
+            return AttestationAnswer.requested();
         }
 
         @Override
@@ -115,7 +118,9 @@ class LocalApiTest {
     }
 
     private static String error(HttpResponse<String> response) throws IOException {
-        return JSON.readTree(response.body()).path("error").asText();
+        JsonNode error = JSON.readTree(response.body()).path("error");
+        assertTrue(error.path("message").isTextual() && !error.path("message").asText().isBlank(), "a message: " + response.body());
+        return error.path("code").asText();
     }
 
     @Test
@@ -182,10 +187,65 @@ class LocalApiTest {
         assertEquals("consent_required", error(noConsent));
         HttpResponse<String> unknown = post("{\"modality\":\"Finger\",\"consentReference\":\"C-1\",\"registrationId\":\"R-1\",\"x\":1}");
         assertEquals(400, unknown.statusCode());
-        assertEquals("bad_capture_request", error(unknown));
+        assertEquals("invalid_field", error(unknown));
+        assertTrue(JSON.readTree(unknown.body()).path("error").path("message").asText().contains("Unknown field 'x'"), unknown.body());
         assertEquals(null, lastOrder, "nothing refused reached the agent");
-        assertEquals(List.of("body_too_large", "malformed_json", "consent_required", "bad_capture_request"), refusedOrders,
+        assertEquals(List.of("body_too_large", "malformed_json", "consent_required", "invalid_field"), refusedOrders,
                 "each refused order is reported for the audit log");
+    }
+
+    @Test
+    void refusesDuplicateKeysTrailingDataAndWrongTypesWithTheSharedReader() throws Exception {
+        String valid = "\"modality\":\"Finger\",\"consentReference\":\"C-1\",\"registrationId\":\"R-1\"";
+        HttpResponse<String> duplicate = post("{" + valid + ",\"registrationId\":\"R-2\"}");
+        assertEquals(400, duplicate.statusCode());
+        assertEquals("malformed_json", error(duplicate));
+        assertTrue(duplicate.body().contains("registrationId"), "the message names the repeated key: " + duplicate.body());
+        HttpResponse<String> trailing = post("{" + valid + "} {}");
+        assertEquals(400, trailing.statusCode());
+        assertEquals("malformed_json", error(trailing));
+        HttpResponse<String> wrongType = post("{" + valid + ",\"deviceSubId\":\"1\"}");
+        assertEquals(400, wrongType.statusCode());
+        assertEquals("invalid_field", error(wrongType));
+        assertTrue(wrongType.body().contains("deviceSubId") && !wrongType.body().contains("java."), wrongType.body());
+        HttpResponse<String> fraction = post("{" + valid + ",\"requestedScore\":40.5}");
+        assertEquals(400, fraction.statusCode(), fraction.body());
+        assertEquals("invalid_field", error(fraction));
+        HttpResponse<String> lowerCase = post("{\"modality\":\"finger\",\"consentReference\":\"C-1\",\"registrationId\":\"R-1\"}");
+        assertEquals(400, lowerCase.statusCode());
+        assertEquals("invalid_field", error(lowerCase));
+        assertEquals(null, lastOrder, "nothing refused reached the agent");
+    }
+
+    @Test
+    void answersEveryRefusalInTheServersErrorBody() throws Exception {
+        HttpResponse<String> notJson = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/captures"))
+                .header("Authorization", "Bearer " + token.reveal()).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, notJson.statusCode());
+        JsonNode body = JSON.readTree(notJson.body());
+        assertEquals("unsupported_media_type", body.path("error").path("code").asText());
+        assertTrue(body.path("requestId").isTextual(), notJson.body());
+        assertEquals(java.util.Set.of("error", "requestId"), fieldNames(body));
+        assertEquals(java.util.Set.of("code", "message"), fieldNames(body.path("error")));
+    }
+
+    @Test
+    void refusesAnOversizedEnrollmentTokenBeforeItReachesTheAgent() throws Exception {
+        HttpResponse<String> tooLong = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/enrollment"))
+                .header("Authorization", "Bearer " + token.reveal()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + "t".repeat(201) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, tooLong.statusCode());
+        assertEquals("invalid_field", error(tooLong));
+        assertTrue(tooLong.body().contains("at most 200"), tooLong.body());
+        assertEquals(List.of(), enrollTokens, "the refused token never reached the agent");
+    }
+
+    private static java.util.Set<String> fieldNames(JsonNode node) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
@@ -203,8 +263,8 @@ class LocalApiTest {
         HttpResponse<String> response = get("/v1/devices", token.reveal());
         assertEquals(503, response.statusCode());
         JsonNode body = JSON.readTree(response.body());
-        assertEquals("DEVICE_UNREACHABLE", body.path("error").asText());
-        assertTrue(body.path("reason").asText().contains("start the device service"));
+        assertEquals("DEVICE_UNREACHABLE", body.path("error").path("code").asText());
+        assertTrue(body.path("error").path("message").asText().contains("start the device service"));
     }
 
     @Test

@@ -103,4 +103,17 @@ class AuditLogTest {
         assertFalse(text.contains("eyJhbGciOiJFUzI1NiJ9"));
         assertTrue(text.contains(Redaction.REDACTED));
     }
+
+    @Test
+    void answersWhichCapturesCompletedByTheRecordsEventNotByItsText() throws Exception {
+        try (AuditLog log = AuditLog.open(dir, Clock.systemUTC())) {
+            log.append(AuditLog.CAPTURE_COMPLETED, Map.of("packetId", "p-1"));
+            // Another event that merely mentions the words and the id must not count.
+            log.append("capture.refused", Map.of("packetId", "p-2", "note", "\"capture.completed\""));
+            for (int i = 0; i < 2500; i++) log.append("test.filler", Map.of("n", i));
+            log.append(AuditLog.CAPTURE_COMPLETED, Map.of("packetId", "p-3"));
+            assertEquals(java.util.Set.of("p-1", "p-3"), log.completedCaptures(List.of("p-1", "p-2", "p-3", "p-4")));
+            assertEquals(java.util.Set.of(), log.completedCaptures(List.of()));
+        }
+    }
 }

@@ -38,7 +38,7 @@ import org.stationtrust.agent.testing.StationFixture;
  * dangerous case is reached for certain: the queue still has room while the audit record no longer fits. Then the
  * whole state directory is filled. After every answer the packets waiting in the queue are exactly the captures
  * the audit log records as completed: a capture that could not be stored whole (packet and audit record) leaves
- * neither behind and answers 507. Once space is freed the operator captures the refused registrations again; when
+ * neither behind and answers 503 storage_unavailable. Once space is freed the operator captures the refused registrations again; when
  * the server is back it holds exactly one packet per acknowledged capture, none from a refused one, and the audit
  * chain verifies. Needs root to mount (CI runs as root); skipped with the reason otherwise.
  */
@@ -83,7 +83,7 @@ class CaptureOnFullDiskDeliveryTest {
                     int before = refusedRegistrations.size();
                     int fitted = captureUntilRefused(client, "R-A-", acknowledged, refusedRegistrations, state);
                     System.out.println("audit disk full, queue not: " + fitted + " captures fitted, then "
-                            + (refusedRegistrations.size() - before) + " refused with 507");
+                            + (refusedRegistrations.size() - before) + " refused with 503");
                     Files.delete(auditFiller);
                 } else {
                     System.out.println("bind-mounting a separate tmpfs onto audit.jsonl failed: only the whole disk is filled");
@@ -93,7 +93,7 @@ class CaptureOnFullDiskDeliveryTest {
                 int before = refusedRegistrations.size();
                 int fitted = captureUntilRefused(client, "R-F-", acknowledged, refusedRegistrations, state);
                 System.out.println("state directory full: " + fitted + " captures fitted, then "
-                        + (refusedRegistrations.size() - before) + " refused with 507");
+                        + (refusedRegistrations.size() - before) + " refused with 503");
                 Files.delete(filler);
                 for (String registration : refusedRegistrations) acknowledged.add(captureOk(client, registration));
                 assertQueuedPacketsMatchTheAudit(state);
@@ -101,7 +101,7 @@ class CaptureOnFullDiskDeliveryTest {
 
                 server.restart();
                 await("the queue to drain", () -> agent.queue().counts().waiting() == 0);
-                assertEquals(0, agent.queue().counts().parked(), "nothing parked");
+                assertEquals(0, agent.outbound().parked(), "nothing parked");
                 JsonNode receipts = server.admin("GET", "/api/v1/admin/machines/" + machineId + "/packets?limit=1000", null);
                 Set<String> received = new TreeSet<>();
                 receipts.path("packets").forEach(p -> received.add(p.path("packetId").asText()));
@@ -128,9 +128,9 @@ class CaptureOnFullDiskDeliveryTest {
                 acknowledged.add(a.body().path("packetId").asText());
                 fitted++;
             } else {
-                assertEquals(507, a.status(), a.body().toString());
-                assertEquals("storage_unavailable", a.body().path("error").asText());
-                assertTrue(a.body().path("reason").asText().contains("disk"), "the reason says what to fix: " + a.body());
+                assertEquals(503, a.status(), a.body().toString());
+                assertEquals("storage_unavailable", a.body().path("error").path("code").asText());
+                assertTrue(a.body().path("error").path("message").asText().contains("disk"), "the reason says what to fix: " + a.body());
                 refusedRegistrations.add(registration);
                 refused++;
             }

@@ -41,7 +41,7 @@ class ClockSkewTest {
                 await("PENDING_APPROVAL", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
                 server.admin("POST", "/api/v1/admin/machines/" + agent.identity().state().machineId() + "/approve", "{\"reason\":\"skew test\"}");
                 await("a passing attestation, whatever the station's clock says",
-                        () -> "PASSED".equals(agent.identity().state().lastAttestationResult()));
+                        () -> agent.identity().state().attestationPassed());
 
                 AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
                 AgentClient.Answer refused = client.post("/v1/key-rotation", "{}");

@@ -53,9 +53,9 @@ class QueueDiskFullTest {
             System.out.println("disk full: acknowledged " + acknowledged.size() + ", then " + (refused == null ? "none refused"
                     : refused.status() + " " + refused.body()));
             assertTrue(refused != null, "captures cannot go on being stored on a full disk");
-            assertEquals(507, refused.status(), refused.body().toString());
-            assertEquals("storage_unavailable", refused.body().path("error").asText());
-            assertTrue(refused.body().path("reason").asText().contains("disk"), "a reason the operator can act on: " + refused.body());
+            assertEquals(503, refused.status(), refused.body().toString());
+            assertEquals("storage_unavailable", refused.body().path("error").path("code").asText());
+            assertTrue(refused.body().path("error").path("message").asText().contains("disk"), "a reason the operator can act on: " + refused.body());
             String audit = Files.readString(state.resolve("audit.jsonl"));
             for (String packetId : acknowledged) assertTrue(audit.contains(packetId), "acknowledged capture " + packetId + " is audited");
 

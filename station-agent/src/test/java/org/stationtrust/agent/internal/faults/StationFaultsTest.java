@@ -61,7 +61,7 @@ class StationFaultsTest {
             synchronized (answers) {
                 refused = answers.stream().filter(a -> a.status() != 200).toList();
             }
-            System.out.println("after the kill: " + refused.stream().map(a -> a.status() + " " + a.body().path("error").asText()).toList());
+            System.out.println("after the kill: " + refused.stream().map(a -> a.status() + " " + a.body().path("error").path("code").asText()).toList());
             assertTrue(!refused.isEmpty(), "captures after the kill cannot be signed");
             for (AgentClient.Answer a : refused) {
                 assertNotEquals(500, a.status(), a.body().toString());
@@ -92,13 +92,13 @@ class StationFaultsTest {
             AgentClient.Answer later = client.post("/v1/captures", order("Iris", 3, "R-3"));
             pool.shutdown();
             // Status and error code only: a successful answer carries biometric values, which must not reach any log.
-            System.out.println("during: " + during.status() + " " + during.body().path("error").asText()
-                    + "\nlater: " + later.status() + " " + later.body().path("error").asText());
+            System.out.println("during: " + during.status() + " " + during.body().path("error").path("code").asText()
+                    + "\nlater: " + later.status() + " " + later.body().path("error").path("code").asText());
 
             for (AgentClient.Answer a : List.of(during, later)) {
                 if (a.status() == 200) continue; // the capture finished before the unplug
                 assertNotEquals(500, a.status(), a.body().toString());
-                assertTrue(a.body().path("reason").asText().length() > 10, "a reason the operator can read: " + a.body());
+                assertTrue(a.body().path("error").path("message").asText().length() > 10, "a reason the operator can read: " + a.body());
             }
             assertNotEquals(200, later.status(), "an unplugged device cannot capture: " + later.body());
             assertEquals(200, client.post("/v1/captures", order("Finger", 1, "R-4")).status(), "the finger device still works");
@@ -112,7 +112,7 @@ class StationFaultsTest {
                     back = client.post("/v1/captures", order("Iris", 3, "R-5-" + i));
                     if (back.status() != 200) Thread.sleep(250);
                 }
-                assertEquals(200, back.status(), "the replugged device captures again: " + back.body().path("error").asText());
+                assertEquals(200, back.status(), "the replugged device captures again: " + back.body().path("error").path("code").asText());
             }
             assertAuditIntact(agent);
         }

@@ -15,14 +15,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.api.AgentOperations;
 import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.api.ApiToken;
+import org.stationtrust.agent.internal.api.AttestationAnswer;
+import org.stationtrust.agent.internal.api.CaptureAnswer;
 import org.stationtrust.agent.internal.api.CaptureOrder;
+import org.stationtrust.agent.internal.api.DevicesAnswer;
+import org.stationtrust.agent.internal.api.EnrollmentAnswer;
+import org.stationtrust.agent.internal.api.KeyRotationAnswer;
+import org.stationtrust.agent.internal.api.RefusalCode;
+import org.stationtrust.agent.internal.api.StatusAnswer;
 import org.stationtrust.agent.internal.api.LocalApi;
 
 /**
@@ -30,7 +36,7 @@ import org.stationtrust.agent.internal.api.LocalApi;
  * its body limit): method, path and path parameters, Host, Authorization, Content-Type, extra headers and body
  * all come from the fuzzer. Behind the API sits {@link Operations}, which only records what reached it, so the
  * harness checks the edge alone: every answer arrives (no hang), none is a 5xx, every refusal by the agent is
- * JSON with {@code error} and {@code reason}, and nothing reaches an operation without the right token and a
+ * the error body {@code {"error": {"code", "message"}}}, and nothing reaches an operation without the right token and a
  * loopback Host. Anything else throws {@link FuzzFinding}, which Jazzer reports with the input that caused it.
  */
 final class LocalApiTarget {
@@ -149,10 +155,11 @@ final class LocalApiTarget {
             if (method.equals("HEAD")) return; // a HEAD answer has no body to judge
             JsonNode refusal = answer.json();
             // Requests the HTTP server cannot parse (bad header bytes, a too long line) are refused by Jetty before
-            // the agent sees them; everything the agent refuses is its JSON {error, reason}.
+            // the agent sees them; everything the agent refuses is the product's error body {error: {code, message}}.
             boolean jettyRefusal = refusal == null && (answer.status() == 400 || answer.status() == 431 || answer.status() == 414);
-            if (!jettyRefusal && (refusal == null || !refusal.path("error").isTextual() || refusal.path("reason").asText().isBlank())) {
-                throw new FuzzFinding("a refusal without {error, reason}: " + answer.status() + " " + answer.text());
+            if (!jettyRefusal && (refusal == null || !refusal.path("error").path("code").isTextual()
+                    || refusal.path("error").path("message").asText().isBlank())) {
+                throw new FuzzFinding("a refusal without {error: {code, message}}: " + answer.status() + " " + answer.text());
             }
         }
     }
@@ -271,28 +278,30 @@ final class LocalApiTarget {
     private static final class Operations implements AgentOperations {
         final AtomicInteger reached = new AtomicInteger();
 
-        private Map<String, Object> reached(String what) {
+        private void reached() {
             reached.incrementAndGet();
-            return Map.of("reached", what);
         }
 
         @Override
-        public Map<String, Object> status() {
-            return reached("status");
+        public StatusAnswer status() {
+            reached();
+            return new StatusAnswer("development", "fuzz", null, "NOT_ENROLLED", null, null, null, null, null, "absent", 0,
+                    null, false, new StatusAnswer.QueueCounts(0, 0, 0, 0, 0));
         }
 
         @Override
-        public List<Map<String, Object>> devices() {
-            reached("devices");
-            return List.of();
+        public DevicesAnswer devices() {
+            reached();
+            return new DevicesAnswer(List.of());
         }
 
         @Override
-        public Map<String, Object> capture(CaptureOrder order, org.stationtrust.agent.internal.api.CaptureSteps steps) {
+        public CaptureAnswer capture(CaptureOrder order, org.stationtrust.agent.internal.api.CaptureSteps steps) {
             if (order.consentReference().isBlank() || order.registrationId().isBlank()) {
                 throw new FuzzFinding("a capture order without consent reference or registration passed the parser");
             }
-            return reached("capture");
+            reached();
+            return new CaptureAnswer("p", "t", "d", "", "", List.of(), "");
         }
 
         @Override
@@ -302,29 +311,32 @@ final class LocalApiTarget {
 
         @Override
         public void stream(String deviceId, int deviceSubId, OutputStream out, String boundary) throws ApiRefusal {
-            reached("stream");
+            reached();
             if (deviceSubId < 0 || deviceSubId > 3) throw new FuzzFinding("deviceSubId " + deviceSubId + " passed the parser");
-            throw new ApiRefusal(404, "device_not_found", "no device with this id");
+            throw new ApiRefusal(RefusalCode.DEVICE_NOT_FOUND, "no device with this id");
         }
 
         @Override
-        public Map<String, Object> enroll(Optional<String> token) {
-            return reached("enroll");
+        public EnrollmentAnswer enroll(Optional<String> token) {
+            reached();
+            return new EnrollmentAnswer(null, "NOT_ENROLLED");
         }
 
         @Override
-        public Map<String, Object> attestNow() {
-            return reached("attest");
+        public AttestationAnswer attestNow() {
+            reached();
+            return AttestationAnswer.requested();
         }
 
         @Override
-        public Map<String, Object> rotateKey() {
-            return reached("rotate");
+        public KeyRotationAnswer rotateKey() {
+            reached();
+            return new KeyRotationAnswer("k", "n");
         }
 
         @Override
         public String metrics() {
-            reached("metrics");
+            reached();
             return "";
         }
     }

@@ -48,7 +48,7 @@ class ServerKeyRotationTest {
                 await("PENDING_APPROVAL", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
                 server.admin("POST", "/api/v1/admin/machines/" + agent.identity().state().machineId() + "/approve",
                         "{\"reason\":\"rotation test\"}");
-                awaitPassingAttestation(agent, null);
+                awaitPassingAttestation(agent, java.util.Optional.empty());
 
                 // 1. Renewal: a new certificate for the same key; the station's configuration does not change.
                 String before = server.certificateFingerprint();
@@ -57,21 +57,21 @@ class ServerKeyRotationTest {
                 server.restart();
                 assertNotEquals(before, server.certificateFingerprint(), "the server shows a new certificate");
                 assertEquals(firstPin, server.pin(), "for the same key");
-                awaitPassingAttestation(agent, agent.identity().state().lastAttestation());
+                awaitPassingAttestation(agent, agent.identity().state().lastAttestedAt());
             }
 
             // 2. Announcement: the next key's pin is added to the stations' configuration while the old key still serves.
             String nextPin = server.prepareNextKey();
             AgentConfig pinnedToBoth = station.productionConfig("rotating", server.url(), List.of(firstPin, nextPin), Map.of());
             try (RunningAgent agent = RunningAgent.start(pinnedToBoth, Clock.systemUTC())) {
-                awaitPassingAttestation(agent, agent.identity().state().lastAttestation());
+                awaitPassingAttestation(agent, agent.identity().state().lastAttestedAt());
 
                 // 3. Switch: the server moves to the new key; the station goes on without a change.
                 server.stop();
                 server.switchToNextKey();
                 server.restart();
                 assertEquals(nextPin, server.pin());
-                awaitPassingAttestation(agent, agent.identity().state().lastAttestation());
+                awaitPassingAttestation(agent, agent.identity().state().lastAttestedAt());
             }
 
             // A station that was never told of the new key is refused by its pin, not silently trusting.
@@ -87,12 +87,12 @@ class ServerKeyRotationTest {
     }
 
     /** Asks for an attestation and waits until one passed after {@code previous} (an ISO instant, or null). */
-    private static void awaitPassingAttestation(RunningAgent agent, String previous) throws Exception {
+    private static void awaitPassingAttestation(RunningAgent agent, java.util.Optional<java.time.Instant> previous) throws Exception {
         new AgentClient(agent.apiPort(), agent.apiToken().reveal()).post("/v1/attestations", "{}");
         await("a passing attestation after " + previous, () -> {
             var s = agent.identity().state();
-            return "PASSED".equals(s.lastAttestationResult()) && s.lastAttestation() != null
-                    && (previous == null || java.time.Instant.parse(s.lastAttestation()).isAfter(java.time.Instant.parse(previous)));
+            return s.attestationPassed() && s.lastAttestedAt().isPresent()
+                    && (previous.isEmpty() || s.lastAttestedAt().orElseThrow().isAfter(previous.get()));
         });
     }
 

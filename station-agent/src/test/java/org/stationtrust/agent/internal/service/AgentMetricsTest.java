@@ -51,8 +51,8 @@ class AgentMetricsTest {
             DeliveryToServerTest.await("enrollment", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
             String machineId = agent.identity().state().machineId();
             server.admin("POST", "/api/v1/admin/machines/" + machineId + "/approve", "{\"reason\":\"metrics test\"}");
-            DeliveryToServerTest.await("a passing attestation", () -> "PASSED".equals(agent.identity().state()
-                    .lastAttestationResult()));
+            DeliveryToServerTest.await("a passing attestation", () -> agent.identity().state()
+                    .attestationPassed());
             AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
             assertEquals(200, client.post("/v1/captures", "{\"modality\":\"Face\",\"deviceSubId\":0,"
                     + "\"consentReference\":\"consent-m\",\"registrationId\":\"R-M-1\"}").status());

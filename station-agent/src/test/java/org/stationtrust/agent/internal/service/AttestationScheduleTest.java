@@ -51,7 +51,7 @@ class AttestationScheduleTest {
             String machineId = agent.identity().state().machineId();
             server.admin("POST", "/api/v1/admin/machines/" + machineId + "/approve", "{\"reason\":\"schedule test\"}");
             EnrollmentEndToEndTest.await("a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
-                    && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+                    && agent.identity().state().attestationPassed());
 
             JsonNode schedule = new AgentClient(agent.apiPort(), agent.apiToken().reveal()).get("/v1/status").body()
                     .path("attestationSchedule");
@@ -60,11 +60,11 @@ class AttestationScheduleTest {
 
             // Two more attestations arrive unasked, each before the server's 12 s run out.
             for (int i = 0; i < 2; i++) {
-                Instant before = Instant.parse(agent.identity().state().lastAttestation());
+                Instant before = agent.identity().state().lastAttestedAt().orElseThrow();
                 EnrollmentEndToEndTest.await("an attestation on the server's schedule", () ->
-                        Instant.parse(agent.identity().state().lastAttestation()).isAfter(before)
-                                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
-                long gap = Duration.between(before, Instant.parse(agent.identity().state().lastAttestation())).toMillis();
+                        agent.identity().state().lastAttestedAt().orElseThrow().isAfter(before)
+                                && agent.identity().state().attestationPassed());
+                long gap = Duration.between(before, agent.identity().state().lastAttestedAt().orElseThrow()).toMillis();
                 assertTrue(gap < 12_000, "attested " + gap + " ms after the previous one");
             }
             JsonNode machine = server.admin("GET", "/api/v1/admin/machines/" + machineId, null);

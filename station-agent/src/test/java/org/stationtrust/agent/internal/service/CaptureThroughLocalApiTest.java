@@ -64,10 +64,13 @@ class CaptureThroughLocalApiTest {
 
     @Test
     void capturesAVerifiedSlapAndSignsThePacketOnceWithTheTpmKey() throws Exception {
-        long before = agent.identity().signer().orElseThrow().signatures();
+        JsonNode before = client.get("/v1/status").body().path("packetPath");
         AgentClient.Answer answer = client.post("/v1/captures", order("Finger", 1, "[\"Left LittleFinger\"]", "R-100"));
         assertEquals(200, answer.status(), answer.body().toString());
-        assertEquals(before + 1, agent.identity().signer().orElseThrow().signatures(), "exactly one TPM signature per packet");
+        JsonNode after = client.get("/v1/status").body().path("packetPath");
+        assertEquals(before.path("packets").asLong() + 1, after.path("packets").asLong());
+        assertEquals(before.path("tpmOperations").asLong() + 1, after.path("tpmOperations").asLong(),
+                "exactly one TPM call (the signature) per packet");
         assertEquals(3, answer.body().path("biometrics").size(), "a left slap minus one exception");
         JsonNode packet = verifyPacket(answer.body().path("packet").asText(), agent.identity().signer().orElseThrow().publicKey());
         assertEquals("consent-42", packet.path("consentReference").asText());
@@ -93,8 +96,8 @@ class CaptureThroughLocalApiTest {
         try {
             AgentClient.Answer answer = client.post("/v1/captures", order("Face", 0, "[]", "R-300"));
             assertEquals(502, answer.status(), answer.body().toString());
-            assertEquals("SIGNATURE_INVALID", answer.body().path("error").asText());
-            assertTrue(answer.body().path("reason").asText().contains("signature"), answer.body().toString());
+            assertEquals("SIGNATURE_INVALID", answer.body().path("error").path("code").asText());
+            assertTrue(answer.body().path("error").path("message").asText().contains("signature"), answer.body().toString());
         } finally {
             station.devices().device(DeviceKind.FACE).reset();
         }
@@ -159,7 +162,7 @@ class CaptureThroughLocalApiTest {
     void refusesACaptureWithoutConsent() throws Exception {
         AgentClient.Answer answer = client.post("/v1/captures", "{\"modality\":\"Face\",\"registrationId\":\"R-9\"}");
         assertEquals(400, answer.status());
-        assertEquals("consent_required", answer.body().path("error").asText());
+        assertEquals("consent_required", answer.body().path("error").path("code").asText());
         String audit = Files.readString(agent.stateDirectory().resolve("audit.jsonl"));
         assertTrue(audit.contains("\"capture.refused\"") && audit.contains("consent_required"), "the refusal is audited");
     }

@@ -61,7 +61,7 @@ class DeliveryToServerTest {
         server.admin("POST", "/api/v1/admin/machines/" + agent.identity().state().machineId() + "/approve",
                 "{\"reason\":\"delivery test\"}");
         await("approval and a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
-                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+                && agent.identity().state().attestationPassed());
         return agent;
     }
 

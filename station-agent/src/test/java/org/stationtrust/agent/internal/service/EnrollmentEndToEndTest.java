@@ -68,7 +68,7 @@ class EnrollmentEndToEndTest {
 
             server.admin("POST", "/api/v1/admin/machines/" + machineId + "/approve", "{\"reason\":\"e2e test\"}");
             await("approval and a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
-                    && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+                    && agent.identity().state().attestationPassed());
 
             String[][] registration = {{"Finger", "1"}, {"Finger", "2"}, {"Finger", "3"}, {"Iris", "3"}, {"Face", "0"}};
             String lastPacket = null;
@@ -99,10 +99,10 @@ class EnrollmentEndToEndTest {
             assertEquals("retired", old.path("keyStatus").asText(), old.toString());
 
             // Signed calls keep working with the new key: an on-demand attestation passes.
-            String before = agent.identity().state().lastAttestation();
+            java.util.Optional<java.time.Instant> before = agent.identity().state().lastAttestedAt();
             assertEquals(202, client.post("/v1/attestations", "{}").status());
-            await("a new passing attestation signed with the new key", () -> !before.equals(agent.identity().state().lastAttestation())
-                    && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+            await("a new passing attestation signed with the new key", () -> !before.equals(agent.identity().state().lastAttestedAt())
+                    && agent.identity().state().attestationPassed());
 
             // Revocation: the next attestation is refused, the agent learns it is REVOKED and stops capturing.
             server.admin("POST", "/api/v1/admin/machines/" + machineId + "/revoke", "{\"reason\":\"e2e revocation\"}");
@@ -110,7 +110,7 @@ class EnrollmentEndToEndTest {
             await("the agent to see its revocation", () -> agent.identity().state().phase() == EnrollmentPhase.REVOKED);
             AgentClient.Answer refused = client.post("/v1/captures", order("Face", 0, "R-E2E-3"));
             assertEquals(409, refused.status(), refused.body().toString());
-            assertEquals("station_not_active", refused.body().path("error").asText());
+            assertEquals("station_not_active", refused.body().path("error").path("code").asText());
         }
     }
 

@@ -27,7 +27,7 @@ import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.config.ConfigLoader;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
 import org.stationtrust.agent.internal.identity.StationState;
-import org.stationtrust.agent.internal.server.EnrollmentServer;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerHttp;
 import org.stationtrust.agent.internal.server.ServerRefused;
@@ -53,14 +53,14 @@ class InterruptedKeyRotationTest {
     private StationFixture station;
     private ServerFixture server;
     private RotationProxy proxy;
-    private EnrollmentServer direct;
+    private ServerClient direct;
 
     @BeforeEach
     void start() throws Exception {
         station = new StationFixture(dir.resolve("station"));
         server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(), Duration.ofHours(1), true);
         proxy = new RotationProxy(server.url(), server.keystore(), server.keystorePassword());
-        direct = new EnrollmentServer(ServerHttp.client(URI.create(server.url()), java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(server.pin())), Duration.ofSeconds(10)),
+        direct = new ServerClient(ServerHttp.client(URI.create(server.url()), java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(server.pin())), Duration.ofSeconds(10)),
                 URI.create(server.url()), Duration.ofSeconds(30));
     }
 
@@ -154,7 +154,7 @@ class InterruptedKeyRotationTest {
             StationState after = StationState.load(killed.state());
             assertEquals(EnrollmentPhase.ACTIVE, after.phase(), String.valueOf(after.detail()));
             assertEquals(killed.pendingKeyName(), after.machineKeyNameHex(), "the restarted agent signs with the key the server accepted");
-            assertNull(after.pendingMachineKeyHandle());
+            assertNull(after.pendingRotation().orElse(null));
             assertTrue(has(audit(killed.state()), "machine_key.rotation_resolved", "ADOPTED_NEW_KEY"));
             await("a passing attestation signed with the new key", () -> {
                 JsonNode status = client.get("/v1/status").body();
@@ -226,7 +226,7 @@ class InterruptedKeyRotationTest {
         }
         proxy.mode(RotationProxy.Mode.PASS);
         proxy.release();
-        return new KilledMidRotation(config, state, port, marked.pendingMachineKeyNameHex(), marked.pendingMachineKeyHandle());
+        return new KilledMidRotation(config, state, port, marked.pendingRotation().orElseThrow().keyNameHex(), marked.pendingRotation().orElseThrow().handle());
     }
 
     private AgentConfig enrollingConfig(String name) throws Exception {
@@ -238,14 +238,14 @@ class InterruptedKeyRotationTest {
         await("enrollment to reach PENDING_APPROVAL", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
         server.admin("POST", "/api/v1/admin/machines/" + agent.identity().state().machineId() + "/approve", "{\"reason\":\"rotation test\"}");
         await("approval and a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
-                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+                && agent.identity().state().attestationPassed());
     }
 
     private static void attestAgain(RunningAgent agent, AgentClient client) throws Exception {
-        String before = agent.identity().state().lastAttestation();
+        java.util.Optional<java.time.Instant> before = agent.identity().state().lastAttestedAt();
         assertEquals(202, client.post("/v1/attestations", "{}").status());
-        await("a new passing attestation", () -> !before.equals(agent.identity().state().lastAttestation())
-                && "PASSED".equals(agent.identity().state().lastAttestationResult()));
+        await("a new passing attestation", () -> !before.equals(agent.identity().state().lastAttestedAt())
+                && agent.identity().state().attestationPassed());
     }
 
     /** Headers for GET /api/v1/stations/me signed now by the agent's current key, to be sent later. */

@@ -45,7 +45,7 @@ class MeasuredBootEndToEndTest {
     private static AgentConfig config;
     private static RunningAgent agent;
     private static String machineId;
-    private static String lastSeen;
+    private static java.util.Optional<java.time.Instant> lastSeen;
 
     @BeforeAll
     static void start() throws Exception {
@@ -79,7 +79,7 @@ class MeasuredBootEndToEndTest {
      */
     private static JsonNode reboot(List<SyntheticEventLog.Extend> measured, byte[] told) throws Exception {
         if (agent != null) {
-            lastSeen = agent.identity().state().lastAttestation();
+            lastSeen = agent.identity().state().lastAttestedAt();
             agent.close();
             agent = null;
         }
@@ -101,15 +101,15 @@ class MeasuredBootEndToEndTest {
     }
 
     private static JsonNode startAndAttest() throws Exception {
-        String before = lastSeen;
+        java.util.Optional<java.time.Instant> before = lastSeen;
         agent = RunningAgent.start(config, Clock.systemUTC());
         if (machineId == null) {
             EnrollmentEndToEndTest.await("enrollment", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
             machineId = agent.identity().state().machineId();
             server.admin("POST", "/api/v1/admin/machines/" + machineId + "/approve", "{\"reason\":\"e2e boot\"}");
         }
-        EnrollmentEndToEndTest.await("an attestation after the boot", () -> agent.identity().state().lastAttestation() != null
-                && !agent.identity().state().lastAttestation().equals(before));
+        EnrollmentEndToEndTest.await("an attestation after the boot", () -> agent.identity().state().lastAttestedAt().isPresent()
+                && !agent.identity().state().lastAttestedAt().equals(before));
         return server.admin("GET", "/api/v1/admin/machines/" + machineId + "/boot", null);
     }
 
@@ -132,8 +132,8 @@ class MeasuredBootEndToEndTest {
         JsonNode last = boot.path("last");
         assertEquals(result, last.path("result").asText(), last.toString());
         assertEquals(rule, last.path("rule").asText(), last.toString());
-        assertTrue(agent.identity().state().lastAttestationResult().startsWith("REFUSED"),
-                agent.identity().state().lastAttestationResult());
+        assertTrue(agent.identity().state().lastAttestation().map(a -> a.outcome() == org.stationtrust.agent.internal.identity.StationState.AttestationOutcome.REFUSED).orElse(false),
+                agent.identity().state().lastAttestation().toString());
     }
 
     @Test
@@ -147,10 +147,10 @@ class MeasuredBootEndToEndTest {
         assertEquals("PASSED", first.path("last").path("result").asText(), first.toString());
         assertEquals(HexFormat.of().formatHex(SHA256.digest(v1.bytes())), first.path("acceptedEventLogSha256").asText());
         AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
-        String before = agent.identity().state().lastAttestation();
+        java.util.Optional<java.time.Instant> before = agent.identity().state().lastAttestedAt();
         assertEquals(202, client.post("/v1/attestations", "{}").status());
-        EnrollmentEndToEndTest.await("an on-demand attestation", () -> !before.equals(agent.identity().state().lastAttestation()));
-        assertEquals("PASSED", agent.identity().state().lastAttestationResult(), "unchanged log: its digest alone");
+        EnrollmentEndToEndTest.await("an on-demand attestation", () -> !before.equals(agent.identity().state().lastAttestedAt()));
+        assertTrue(agent.identity().state().attestationPassed(), "unchanged log: its digest alone");
 
         // a firmware and boot loader update signed by the same authorities passes, changed, with no admin action
         JsonNode changed = reboot(fleet.firmware("StationBIOS 1.01", "image 1.01".getBytes(StandardCharsets.US_ASCII))
@@ -158,7 +158,7 @@ class MeasuredBootEndToEndTest {
                 .log(SHA256)).path("last");
         assertEquals("PASSED_CHANGED", changed.path("result").asText(), changed.toString());
         assertTrue(changed.path("changes").toString().contains("firmware version: + StationBIOS 1.01"), changed.toString());
-        assertEquals("PASSED", agent.identity().state().lastAttestationResult());
+        assertTrue(agent.identity().state().attestationPassed());
 
         assertRefused(reboot(fleetBoot().secureBoot(false).log(SHA256)), "pcr_policy_violation", "requireSecureBoot");
 

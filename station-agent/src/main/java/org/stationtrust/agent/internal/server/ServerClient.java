@@ -31,18 +31,19 @@ import org.stationtrust.protocol.StationStatus;
 import org.stationtrust.protocol.WireJson;
 
 /**
- * The server-enroll HTTP API as the station calls it (docs/server-api.md): enrollment and activation
+ * The station's client of server-enroll's HTTP API (docs/server-api.md; the server itself is server-enroll's
+ * {@code EnrollmentServer}): enrollment and activation
  * (anonymous), then nonces, quotes and key rotation signed with the TPM machine key. Requests and answers are the
  * station-protocol records; errors carry the protocol's {@link ErrorCode}.
  */
-public final class EnrollmentServer {
+public final class ServerClient {
     static final int MAX_ANSWER_BYTES = 256 * 1024;
     private static final Base64.Encoder B64 = Base64.getEncoder();
     private final HttpClient http;
     private final URI base;
     private final Duration timeout;
 
-    public EnrollmentServer(HttpClient http, URI base, Duration timeout) {
+    public ServerClient(HttpClient http, URI base, Duration timeout) {
         this.http = http;
         this.base = base;
         this.timeout = timeout;

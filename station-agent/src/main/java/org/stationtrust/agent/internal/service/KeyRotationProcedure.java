@@ -1,0 +1,286 @@
+package org.stationtrust.agent.internal.service;
+
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.agent.internal.identity.StationState;
+import org.stationtrust.agent.internal.server.ServerClient;
+import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.agent.internal.server.ServerRefused;
+import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.protocol.NoncePurpose;
+import org.stationtrust.tpm.KeyCertification;
+import org.stationtrust.tpm.MachineIdentity;
+import org.stationtrust.tpm.TpmException;
+
+/**
+ * Machine-key rotation as docs/server-api.md ("Key rotation") describes it, beside {@link EnrollmentProcedure}:
+ * a fresh key at the other persistent handle, certified by the AK over a {@code key-rotation} nonce, announced in a
+ * request signed by the old key. The new key is recorded as pending ({@code station.json}) before the request
+ * leaves; a clear answer settles it at once.
+ *
+ * <p>A lost answer (server killed, connection dropped, timeout, agent crash) is settled by {@link #settle}: one signed
+ * {@code GET /api/v1/stations/me} per key asks the server which key it accepts, first the key the agent signs with,
+ * the pending one only when the server answers {@code signature_invalid}. A key becomes current only on the server's
+ * word (no ping-pong); when neither is accepted the station stops in {@code REENROLLMENT_REQUIRED}.
+ */
+final class KeyRotationProcedure {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRotationProcedure.class);
+    /** The server refuses the key that signed: the agreed code (docs/server-api.md, "Signed station requests"). */
+    static final ErrorCode KEY_REFUSED = ErrorCode.SIGNATURE_INVALID;
+    /**
+     * Refusals the server gives only after the signature verified (its order: parse, machine, signature, binding,
+     * time, nonce, then state), so they prove the key is accepted.
+     */
+    private static final Set<ErrorCode> SIGNATURE_VERIFIED = Set.of(ErrorCode.MACHINE_UNATTESTED,
+            ErrorCode.MACHINE_NOT_ACTIVE, ErrorCode.TIMESTAMP_OUT_OF_RANGE, ErrorCode.REQUEST_REPLAYED);
+
+    /** How settling a pending rotation ended. */
+    enum Outcome {
+        /** Nothing was pending. */
+        NOTHING_PENDING,
+        /** The server still accepts the current key: the rotation did not take effect; the new key is discarded. */
+        KEPT_CURRENT_KEY,
+        /** The server accepts the new key: the rotation took effect; the agent signs with it now. */
+        ADOPTED_NEW_KEY,
+        /** No usable answer (server unreachable, 5xx, ...): still pending, tried again on the next call. */
+        STILL_UNKNOWN,
+        /** The server refuses both keys: REENROLLMENT_REQUIRED. */
+        NEITHER_KEY_ACCEPTED
+    }
+
+    private enum Verdict { ACCEPTED, REFUSED, UNKNOWN }
+
+    private final StationIdentity identity;
+    private final ServerClient server;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final RequestSigning signing;
+
+    KeyRotationProcedure(StationIdentity identity, ServerClient server, AuditLog audit, Clock clock, RequestSigning signing) {
+        this.identity = identity;
+        this.server = server;
+        this.audit = audit;
+        this.clock = clock;
+        this.signing = signing;
+    }
+
+    /**
+     * Rotates the machine key; answers the server's key id. A clear refusal leaves the current key; a lost answer is
+     * settled at once when the server answers which key it accepts, else left pending (and thrown as unreachable).
+     */
+    String rotate() throws ServerUnreachable, ServerRefused, TpmException {
+        MachineIdentity next = nextKey();
+        recordPending(next);
+        String keyId;
+        try {
+            String nonce = server.nonce(NoncePurpose.KEY_ROTATION, signing);
+            KeyCertification certification = identity.call(m -> next.certifyMachineKey(Base64.getDecoder().decode(nonce)));
+            keyId = server.rotateKey(nonce, next.machineKey().publicArea().encoded(), certification, signing);
+        } catch (ServerRefused e) {
+            if (e.status() / 100 == 4 && e.status() != 408) {
+                // A clear refusal: the server did not take the new key.
+                audit.append("machine_key.rotation_refused", Map.of("status", e.status(), "code", e.code()));
+                discard(Optional.of(next), "the server refused the rotation (" + e.code() + ")");
+                throw e;
+            }
+            return afterLostAnswer(e.getMessage());
+        } catch (ServerUnreachable e) {
+            return afterLostAnswer(e.getMessage());
+        } catch (TpmException e) {
+            // Only the certification can fail here, before the request is sent: the server never saw the new key.
+            discard(Optional.of(next), "the TPM failed to certify the new key (" + e.getClass().getSimpleName() + ")");
+            throw e;
+        }
+        adopt(next, "the server confirmed the rotation");
+        return keyId;
+    }
+
+    /** Settles a rotation whose answer was lost, this run or before a restart, by asking the server. */
+    Outcome settle() throws TpmException {
+        StationState s = identity.state();
+        if (!s.rotationPending()) return Outcome.NOTHING_PENDING;
+        if (s.machineId() == null) {
+            discard(Optional.empty(), "the station is not enrolled any more");
+            return Outcome.NOTHING_PENDING;
+        }
+        Verdict current = probe("current", identity.requestSigning(clock));
+        if (current == Verdict.UNKNOWN) return Outcome.STILL_UNKNOWN;
+        if (current == Verdict.ACCEPTED) {
+            discard(Optional.empty(), "the server still accepts the current key: the rotation did not take effect");
+            return settled(Outcome.KEPT_CURRENT_KEY, s);
+        }
+        Optional<MachineIdentity> pending = loadPending();
+        if (pending.isEmpty()) {
+            unresolvable("the server refuses the current key and the new key is no longer in the TPM");
+            return settled(Outcome.NEITHER_KEY_ACCEPTED, s);
+        }
+        return switch (probe("pending", identity.requestSigningWith(pending.get(), clock))) {
+            case UNKNOWN -> Outcome.STILL_UNKNOWN;
+            case ACCEPTED -> {
+                adopt(pending.get(), "recovered after a lost rotation answer");
+                yield settled(Outcome.ADOPTED_NEW_KEY, s);
+            }
+            case REFUSED -> {
+                unresolvable("the server answers signature_invalid to both keys");
+                yield settled(Outcome.NEITHER_KEY_ACCEPTED, s);
+            }
+        };
+    }
+
+    /**
+     * No clear answer to the rotation: ask the server once now which key it accepts. Returns the server's key id when
+     * the new key turned out to be accepted; otherwise throws, the rotation left pending or settled as not applied.
+     */
+    private String afterLostAnswer(String reason) throws ServerUnreachable, TpmException {
+        audit.append("machine_key.rotation_unanswered", Map.of("reason", reason.length() > 200 ? reason.substring(0, 200) : reason));
+        Outcome outcome = settle();
+        if (outcome == Outcome.ADOPTED_NEW_KEY) {
+            try {
+                return server.me(signing).keyId();
+            } catch (ServerRefused | ServerUnreachable e) {
+                return identity.machineKeyNameHex();
+            }
+        }
+        throw new ServerUnreachable(switch (outcome) {
+            case KEPT_CURRENT_KEY -> "the key rotation did not take effect (" + reason + "); the station keeps its current key; retry the rotation";
+            case NEITHER_KEY_ACCEPTED -> "the key rotation was interrupted and the server accepts neither key: enroll this station again";
+            default -> "the outcome of the key rotation is unknown (" + reason + "); the agent settles it on its next call"
+                    + " to the server (see station-agent status)";
+        }, null);
+    }
+
+    /**
+     * A fresh machine key at the other handle, next to the current one (the request must be signed by the old key).
+     * A retired key left there by an earlier rotation is replaced, never reused.
+     */
+    private MachineIdentity nextKey() throws TpmException {
+        int handle = identity.current().config().machineKeyHandle();
+        int other = handle == StationIdentity.MACHINE_KEY_HANDLES.get(0)
+                ? StationIdentity.MACHINE_KEY_HANDLES.get(1) : StationIdentity.MACHINE_KEY_HANDLES.get(0);
+        MachineIdentity next = identity.machineKeyAt(other);
+        identity.call(m -> {
+            next.rotateMachineKey();
+            return null;
+        });
+        return next;
+    }
+
+    /**
+     * Remembers, durably (atomic 0600 write), that a rotation to {@code next} is about to be sent. From here until
+     * {@link #adopt} or {@link #discard}, a lost answer is settled by asking the server which key it accepts.
+     */
+    private void recordPending(MachineIdentity next) {
+        String name = StationIdentity.hex(next.machineKey().name());
+        int handle = next.config().machineKeyHandle();
+        identity.update(s -> s.withPendingRotation(handle, name));
+        audit.append("machine_key.rotation_pending", Map.of("keyName", name, "handle", handleText(handle),
+                "currentKeyName", identity.machineKeyNameHex()));
+    }
+
+    /**
+     * The server accepts the new key: sign with it from now on, forget the pending mark, then evict the retired key
+     * from the TPM (the server refuses it anyway; a failed eviction is reported, the next rotation replaces it).
+     */
+    private void adopt(MachineIdentity next, String how) {
+        MachineIdentity previous = identity.useMachineKey(next);
+        audit.append("machine_key.rotated", Map.of("previousKeyName", StationIdentity.hex(previous.machineKey().name()),
+                "keyName", StationIdentity.hex(next.machineKey().name()),
+                "handle", handleText(next.config().machineKeyHandle()), "how", how));
+        evict(previous, "retired");
+    }
+
+    /**
+     * The rotation did not take effect (refused, never sent, or the server still accepts the current key): evict the
+     * pending key from its handle and forget the mark. {@code pending} is the key object if at hand, else the handle
+     * recorded in the state is used.
+     */
+    private void discard(Optional<MachineIdentity> pending, String why) {
+        StationState s = identity.state();
+        if (!s.rotationPending()) return;
+        Optional<MachineIdentity> key = pending.isPresent() ? pending : loadPendingQuietly(s);
+        key.ifPresent(k -> evict(k, "discarded"));
+        identity.update(StationState::withoutPendingRotation);
+        audit.append("machine_key.rotation_discarded", Map.of("keyName", s.pendingRotation().orElseThrow().keyNameHex(),
+                "handle", handleText(s.pendingRotation().orElseThrow().handle()), "reason", why));
+    }
+
+    /**
+     * The pending key as it sits in the TPM, if it is the one recorded. Loading an empty handle creates a key there;
+     * such a stranger is evicted again and the answer is empty (the pending key is lost).
+     */
+    private Optional<MachineIdentity> loadPending() throws TpmException {
+        StationState s = identity.state();
+        if (!s.rotationPending() || identity.machine().isEmpty()) return Optional.empty();
+        MachineIdentity found = identity.machineKeyAt(s.pendingRotation().orElseThrow().handle());
+        if (StationIdentity.hex(found.machineKey().name()).equals(s.pendingRotation().orElseThrow().keyNameHex())) return Optional.of(found);
+        LOG.warn("event=machine_key.pending_missing handle={} message=\"the pending rotation's key is no longer in the TPM\"",
+                handleText(s.pendingRotation().orElseThrow().handle()));
+        evict(found, "stranger");
+        return Optional.empty();
+    }
+
+    private Optional<MachineIdentity> loadPendingQuietly(StationState s) {
+        try {
+            return loadPending();
+        } catch (TpmException | RuntimeException e) {
+            LOG.warn("event=machine_key.pending_unreadable handle={} reason=\"{}\"", handleText(s.pendingRotation().orElseThrow().handle()), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Neither key is accepted by the server: stop, keep both keys for inspection, say that re-enrollment is the fix. */
+    private void unresolvable(String why) {
+        StationState s = identity.state();
+        audit.append("machine_key.rotation_unresolved", Map.of("currentKeyName", String.valueOf(s.machineKeyNameHex()),
+                "pendingKeyName", s.pendingRotation().map(StationState.PendingRotation::keyNameHex).orElse("null"), "reason", why));
+        identity.update(state -> state.withoutPendingRotation().withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
+                "after an interrupted key rotation the server accepts neither the current nor the new machine key ("
+                        + why + "): enroll this station again (station-agent deprovision, then station-agent enroll)"));
+        LOG.error("event=machine_key.rotation_unresolved message=\"the server accepts neither machine key; enroll this station again\"");
+    }
+
+    private Outcome settled(Outcome outcome, StationState before) {
+        audit.append("machine_key.rotation_resolved", Map.of("outcome", outcome.name(), "machineId", before.machineId(),
+                "currentKeyName", String.valueOf(before.machineKeyNameHex()), "pendingKeyName", before.pendingRotation().map(StationState.PendingRotation::keyNameHex).orElse("null")));
+        LOG.info("event=machine_key.rotation_resolved outcome={}", outcome);
+        return outcome;
+    }
+
+    private Verdict probe(String which, RequestSigning with) {
+        try {
+            server.me(with);
+            return Verdict.ACCEPTED;
+        } catch (ServerRefused e) {
+            if (e.is(KEY_REFUSED)) return Verdict.REFUSED;
+            if (e.errorCode().filter(SIGNATURE_VERIFIED::contains).isPresent()) return Verdict.ACCEPTED;
+            LOG.warn("event=machine_key.probe_inconclusive key={} status={} code={}", which, e.status(), e.code());
+            return Verdict.UNKNOWN;
+        } catch (ServerUnreachable e) {
+            LOG.warn("event=machine_key.probe_unanswered key={} reason=\"{}\"", which, e.getMessage());
+            return Verdict.UNKNOWN;
+        }
+    }
+
+    private void evict(MachineIdentity key, String what) {
+        try {
+            key.evictMachineKey();
+            audit.append("machine_key.evicted", Map.of("keyName", StationIdentity.hex(key.machineKey().name()),
+                    "handle", handleText(key.config().machineKeyHandle()), "what", what));
+        } catch (TpmException | RuntimeException e) {
+            LOG.warn("event=machine_key.evict_failed handle={} reason=\"{}\"", handleText(key.config().machineKeyHandle()), e.getMessage());
+            audit.append("machine_key.evict_failed", Map.of("handle", handleText(key.config().machineKeyHandle()),
+                    "reason", e.getClass().getSimpleName()));
+        }
+    }
+
+    private static String handleText(int handle) {
+        return String.format("0x%08X", handle);
+    }
+}
