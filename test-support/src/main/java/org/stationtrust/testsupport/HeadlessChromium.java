@@ -13,7 +13,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -54,6 +53,22 @@ public final class HeadlessChromium {
     public static void submitAndWaitForNextPage(WebDriver browser, By button) {
         WebElement oldPage = browser.findElement(By.tagName("html"));
         browser.findElement(button).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(oldPage));
+        new WebDriverWait(browser, Duration.ofSeconds(15)).until(b -> gone(oldPage));
+    }
+
+    /**
+     * True once the element's document is gone. Mid-navigation Chromium may answer "Node with given id does not
+     * belong to the document" (an unknown error, not a stale-element one) for the same condition.
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) return true;
+            throw e;
+        }
     }
 }
