@@ -36,6 +36,7 @@ import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep;
+import org.stationtrust.server.internal.station.EnrollmentSignature;
 import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
@@ -164,9 +165,13 @@ public final class StationApi {
 
     private void begin(Context ctx) {
         // The enrollment rate limit was taken by the request gate, before the body was read (StationPrechecks).
-        EnrollmentRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), EnrollmentRequest.class);
-        EnrollmentService.Challenge ch = c.enrollment().begin(r, ctx.ip());
-        ctx.status(201).json(new EnrollmentChallenge(ch.machineId(), ch.state(), ch.ekVerified(), ch.reenrollmentOf(),
+        byte[] body = Bodies.json(ctx, c.config().maxBodyBytes());
+        EnrollmentRequest r = JsonBodies.parse(body, EnrollmentRequest.class);
+        EnrollmentService.Challenge ch = c.enrollment().begin(r, new EnrollmentSignature.Presented(ctx.method().name(),
+                ctx.path(), body, ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE),
+                c.config().requestSkew()), ctx.ip());
+        // A retry of the same enrollment gets the same answer; 200 says it created nothing (docs/server-api.md).
+        ctx.status(ch.repeated() ? 200 : 201).json(new EnrollmentChallenge(ch.machineId(), ch.state(), ch.ekVerified(), ch.reenrollmentOf(),
                 b64(ch.credentialBlob()), b64(ch.encryptedSecret()), b64(ch.quoteNonce())));
     }
 

@@ -24,10 +24,15 @@ import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.notify.FleetEvent;
 import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
+import org.stationtrust.server.internal.station.EnrollmentSignature;
+import org.stationtrust.server.internal.station.SignedRequestVerifier.RequestNonce;
 import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.EnrollmentAnswerStore;
+import org.stationtrust.server.internal.store.EnrollmentAnswerStore.StoredChallenge;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.tpm.verify.CertifyVerifier;
 import org.stationtrust.tpm.verify.CredentialChallenge;
 import org.stationtrust.tpm.verify.EkCertificateUntrusted;
@@ -44,7 +49,9 @@ import org.stationtrust.tpm.verify.ValidatedEkCertificate;
  * The enrollment protocol, server side (docs/design.md, "Enrollment" steps 2-5): check the EK, AK and machine key
  * and the AK's certification of the machine key, answer with a credential challenge to the EK for the AK's
  * Name, and accept the proof (the recovered secret) with a first quote, moving the machine to
- * PENDING_APPROVAL.
+ * PENDING_APPROVAL. A retry of an enrollment whose answer was lost (same token, same EK, AK and machine key, signed
+ * by that machine key) gets the pending enrollment's answer again instead of a refusal (docs/design.md, "Enrollment
+ * retry").
  */
 public final class EnrollmentService {
     public static final int MAX_ACTIVATION_ATTEMPTS = 3;
@@ -59,6 +66,8 @@ public final class EnrollmentService {
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> activationFailures =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final FleetEvents events;
+    private final EnrollmentAnswerStore answers = new EnrollmentAnswerStore();
+    private final NonceStore nonces;
 
     public EnrollmentService(Database db, MachineStore machines, EnrollmentTokenStore tokens, AuditLog audit,
                              Optional<EkCertificateValidator> ekValidator, boolean requireToken, FleetEvents events) {
@@ -69,11 +78,19 @@ public final class EnrollmentService {
         this.audit = audit;
         this.ekValidator = ekValidator;
         this.requireToken = requireToken;
+        this.nonces = new NonceStore(db);
     }
 
-    /** The answer to an enrollment request: the challenge and the nonce for the first quote. */
+    /**
+     * The answer to an enrollment request: the challenge and the nonce for the first quote; {@code repeated} when it
+     * is the answer an earlier attempt of the same enrollment was given (a retry).
+     */
     public record Challenge(String machineId, EnrollmentState state, boolean ekVerified, String reenrollmentOf,
-                            byte[] credentialBlob, byte[] encryptedSecret, byte[] quoteNonce) {
+                            byte[] credentialBlob, byte[] encryptedSecret, byte[] quoteNonce, boolean repeated) {
+    }
+
+    /** What a first attempt creates: the new machine's id, its challenge and the first quote's nonce. */
+    private record Fresh(String machineId, byte[] secret, CredentialChallenge challenge, byte[] quoteNonce) {
     }
 
     /** {@code paddingBytes}: bytes that followed the certificate's DER (NV index padding), recorded in the audit. */
@@ -81,7 +98,11 @@ public final class EnrollmentService {
                              String serial, String manufacturer, int paddingBytes) {
     }
 
-    public Challenge begin(EnrollmentRequest r, String requestSource) {
+    /**
+     * Checks an enrollment request and records the enrollment it begins, or, for a retry of an enrollment whose token
+     * it already spent, answers that enrollment's challenge again. {@code presented} carries the optional signature.
+     */
+    public Challenge begin(EnrollmentRequest r, EnrollmentSignature.Presented presented, String requestSource) {
         if (requireToken && r.enrollmentToken() == null) {
             throw new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "This server requires a one-time enrollment "
                     + "token; ask an admin to issue one");
@@ -92,14 +113,67 @@ public final class EnrollmentService {
         KeyRules.requireAttestationKey(ak);
         KeyRules.requireMachineKey(machineKey);
         checkCertification(r, ak, machineKey);
+        Optional<RequestNonce> signature = EnrollmentSignature.check(presented, machineKey);
         byte[] secret = Secrets.randomBytes(32);
-        CredentialChallenge challenge = challenge(ek.ekPublic(), ak, secret);
-        byte[] quoteNonce = Secrets.randomBytes(32);
-        String machineId = Secrets.newId();
-        String replaced = db.inTransaction(c -> record(c, r, requestSource, ek, ak, machineKey, machineId, secret,
-                quoteNonce));
-        return new Challenge(machineId, EnrollmentState.PENDING_ACTIVATION, ek.verified(), replaced,
-                challenge.credentialBlob(), challenge.encryptedSecret(), quoteNonce);
+        Fresh fresh = new Fresh(Secrets.newId(), secret, challenge(ek.ekPublic(), ak, secret), Secrets.randomBytes(32));
+        return db.inTransaction(c -> {
+            String tokenId = null;
+            if (r.enrollmentToken() != null) {
+                String tokenHash = Secrets.digest(r.enrollmentToken());
+                Optional<String> spent = tokens.consume(c, tokenHash, fresh.machineId(), System.currentTimeMillis());
+                if (spent.isEmpty()) return retry(c, r, tokenHash, ek, ak, machineKey, signature, requestSource);
+                tokenId = spent.get();
+            }
+            String replaced = record(c, r, requestSource, ek, ak, machineKey, fresh, tokenId);
+            if (signature.isPresent() && !nonces.recordRequestNonce(c, fresh.machineId(), signature.get().nonce(),
+                    signature.get().keepUntil())) {
+                throw replayed(fresh.machineId());
+            }
+            return new Challenge(fresh.machineId(), EnrollmentState.PENDING_ACTIVATION, ek.verified(), replaced,
+                    fresh.challenge().credentialBlob(), fresh.challenge().encryptedSecret(), fresh.quoteNonce(), false);
+        });
+    }
+
+    /**
+     * The token was spent already: only the enrollment it was spent on, asked again by the station that holds its
+     * machine key, gets an answer, the same one as before; everything else is refused exactly as an unknown, used or
+     * expired token (docs/design.md, "Enrollment retry"). Holds while that enrollment is PENDING_ACTIVATION.
+     */
+    private Challenge retry(Connection c, EnrollmentRequest r, String tokenHash, CheckedEk ek, TpmPublic ak,
+                            TpmPublic machineKey, Optional<RequestNonce> signature, String requestSource)
+            throws SQLException {
+        if (signature.isEmpty()) throw tokenRefused();
+        EnrollmentTokenStore.TokenUse use = tokens.use(c, tokenHash).orElseThrow(EnrollmentService::tokenRefused);
+        Machine m = machines.find(c, use.machineId()).orElseThrow(EnrollmentService::tokenRefused);
+        MachineStore.MachineKey key = machines.currentKey(c, m.id()).orElseThrow(EnrollmentService::tokenRefused);
+        StoredChallenge answer = answers.find(c, m.id()).orElseThrow(EnrollmentService::tokenRefused);
+        Base64.Encoder b64 = Base64.getEncoder();
+        boolean same = m.state() == EnrollmentState.PENDING_ACTIVATION && m.name().equals(r.machineName())
+                && m.ekPublic().equals(b64.encodeToString(ek.ekPublic().encoded())) && m.ekVerified() == ek.verified()
+                && m.akPublic().equals(b64.encodeToString(ak.encoded()))
+                && key.tpmPublic().equals(b64.encodeToString(machineKey.encoded()));
+        if (!same) throw tokenRefused();
+        if (!nonces.recordRequestNonce(c, m.id(), signature.get().nonce(), signature.get().keepUntil())) {
+            throw replayed(m.id());
+        }
+        audit.append(c, "station@" + requestSource, "enrollment.retry", m.id(), "OK", "the station retried its "
+                + "enrollment with token " + use.tokenId() + " (same EK, AK and machine key, signed by that key); "
+                + "answered with this pending enrollment's challenge again"
+                + (requestSource.equals(m.requestSource()) ? "" : "; from " + requestSource + ", the first attempt "
+                        + "came from " + m.requestSource()));
+        Base64.Decoder d = Base64.getDecoder();
+        return new Challenge(m.id(), m.state(), m.ekVerified(), m.replacesMachine(), d.decode(answer.credentialBlob()),
+                d.decode(answer.encryptedSecret()), HexFormat.of().parseHex(m.firstQuoteNonce()), true);
+    }
+
+    private static ApiException tokenRefused() {
+        return new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "The enrollment token is unknown, already used or "
+                + "expired; ask an admin for a new one");
+    }
+
+    private static ApiException replayed(String machineId) {
+        return new ApiException(ErrorCode.REQUEST_REPLAYED, "This request nonce was already used for enrollment "
+                + machineId + ": a replayed request; sign each attempt with a fresh nonce");
     }
 
     private static void checkCertification(EnrollmentRequest r, TpmPublic ak, TpmPublic machineKey) {
@@ -131,13 +205,8 @@ public final class EnrollmentService {
      * left as they are (until one of them activates). Returns the replaced machine's id, or null.
      */
     private String record(Connection c, EnrollmentRequest r, String requestSource, CheckedEk ek, TpmPublic ak,
-                          TpmPublic machineKey, String machineId, byte[] secret, byte[] quoteNonce) throws SQLException {
-        String tokenId = null;
-        if (r.enrollmentToken() != null) {
-            tokenId = tokens.consume(c, Secrets.digest(r.enrollmentToken()), machineId, System.currentTimeMillis())
-                    .orElseThrow(() -> new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "The enrollment token "
-                            + "is unknown, already used or expired; ask an admin for a new one"));
-        }
+                          TpmPublic machineKey, Fresh fresh, String tokenId) throws SQLException {
+        String machineId = fresh.machineId();
         String ekName = HexFormat.of().formatHex(ek.ekPublic().name());
         String previous = null;
         List<String> pendingSameEk = new ArrayList<>();
@@ -154,8 +223,11 @@ public final class EnrollmentService {
         machines.insert(c, new MachineStore.NewMachine(machineId, r.machineName(), b64.encodeToString(
                         ek.ekPublic().encoded()), ekName, ek.certificateB64(), ek.verified(), ek.subject(), ek.issuer(),
                         ek.serial(), ek.manufacturer(), b64.encodeToString(ak.encoded()), previous, requestSource,
-                        HexFormat.of().formatHex(Secrets.sha256(secret)), HexFormat.of().formatHex(quoteNonce)),
+                        HexFormat.of().formatHex(Secrets.sha256(fresh.secret())),
+                        HexFormat.of().formatHex(fresh.quoteNonce())),
                 tokenId, b64.encodeToString(machineKey.encoded()), b64.encodeToString(machineKey.toPublicKey().getEncoded()));
+        answers.save(c, machineId, new StoredChallenge(b64.encodeToString(fresh.challenge().credentialBlob()),
+                b64.encodeToString(fresh.challenge().encryptedSecret())), System.currentTimeMillis());
         audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, "OK", "machine '" + r.machineName()
                 + "', EK " + (ek.verified() ? "verified (" + ek.issuer() + ")" : "UNVERIFIED")
                 + (ek.paddingBytes() > 0 ? ", EK certificate followed by " + ek.paddingBytes()
@@ -200,6 +272,7 @@ public final class EnrollmentService {
                         + "meanwhile");
             }
             machines.recordFirstQuote(c, machineId, PcrMap.toJson(pcrs));
+            answers.forget(c, machineId);
             audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, "OK",
                     "credential activated, first quote over PCRs " + pcrs.keySet() + "; awaiting approval");
             supersedeOthers(c, m);

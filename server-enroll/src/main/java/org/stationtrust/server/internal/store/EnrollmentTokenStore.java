@@ -37,6 +37,19 @@ public final class EnrollmentTokenStore {
         return n == 1 ? id : Optional.empty();
     }
 
+    /** Who spent a token: its id and the enrollment (machine id) that used it. */
+    public record TokenUse(String tokenId, String machineId) {
+    }
+
+    /**
+     * The enrollment a used token went to, read in the caller's transaction; empty when the token is unknown or not
+     * used. Expiry does not matter here: the token was spent while it was valid.
+     */
+    public Optional<TokenUse> use(Connection c, String tokenHash) throws SQLException {
+        return Sql.one(c, "SELECT id, used_by FROM enrollment_tokens WHERE token_hash = ? AND used_at IS NOT NULL",
+                rs -> new TokenUse(rs.getString(1), rs.getString(2)), tokenHash);
+    }
+
     public boolean expire(String id) {
         long now = System.currentTimeMillis();
         return db.write(c -> Sql.update(c, "UPDATE enrollment_tokens SET expires_at = ? WHERE id = ? AND "

@@ -55,6 +55,29 @@ public final class TpmStation {
         return r;
     }
 
+    /**
+     * The enrollment signed by the machine key, as the agent sends it (docs/server-api.md, "Enrollment"): the
+     * {@code X-Station-Signature} JWS with the key's hex TPM Name as {@code kid}, a fresh nonce each call.
+     */
+    public HttpResponse<String> enrollSigned(ObjectNode body) {
+        String b = body.toString();
+        return enrollWith(b, enrollmentSignature(b));
+    }
+
+    /** The signature header of one enrollment attempt with {@code body}: fresh nonce, current time. */
+    public String enrollmentSignature(String body) {
+        String kid = java.util.HexFormat.of().formatHex(identity.machineKey().name());
+        return StationClient.header(kid, StationClient.payload("POST", "/api/v1/enrollments", StationClient.bytes(body),
+                System.currentTimeMillis() / 1000, StationClient.randomNonce()), signer());
+    }
+
+    /** Sends an enrollment exactly as given (body and signature header, null: unsigned). */
+    public HttpResponse<String> enrollWith(String body, String signatureHeader) {
+        HttpResponse<String> r = client.sendRaw("POST", "/api/v1/enrollments", body, signatureHeader);
+        if (r.statusCode() == 201 || r.statusCode() == 200) machineId = TestServer.json(r).path("machineId").asText();
+        return r;
+    }
+
     /** Recovers the secret with ActivateCredential and sends it with the first quote. */
     public HttpResponse<String> activate(JsonNode challenge) {
         return activateWith(recoverSecret(challenge), d(challenge.path("quoteNonce").asText()));
