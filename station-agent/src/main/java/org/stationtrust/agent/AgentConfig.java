@@ -28,17 +28,43 @@ public record AgentConfig(
     /**
      * The enrollment server. {@code url} is absent only in development mode (offline agent).
      * {@code publicKeyPins} are the server's public keys the agent trusts ({@link PublicKeyPin}: the current key and,
-     * during a planned rotation, the next); empty only in development mode.
+     * during a planned rotation, the next); empty only in development mode. {@code enrollmentRetry}: how an
+     * enrollment whose answer did not arrive is sent again.
      */
     public record Server(Optional<URI> url, List<PublicKeyPin> publicKeyPins,
-                         Optional<Secret> enrollmentToken, Duration timeout, Duration attestationInterval) {
+                         Optional<Secret> enrollmentToken, Duration timeout, Duration attestationInterval,
+                         EnrollmentRetry enrollmentRetry) {
         public Server {
             Objects.requireNonNull(url);
             publicKeyPins = List.copyOf(publicKeyPins);
             Objects.requireNonNull(enrollmentToken);
+            Objects.requireNonNull(enrollmentRetry);
             if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("server.timeout must be positive");
             if (attestationInterval.isNegative() || attestationInterval.isZero()) {
                 throw new IllegalArgumentException("attestation interval must be positive");
+            }
+        }
+
+        /** The same with the default enrollment retry ({@link EnrollmentRetry#DEFAULT}). */
+        public Server(Optional<URI> url, List<PublicKeyPin> publicKeyPins, Optional<Secret> enrollmentToken,
+                      Duration timeout, Duration attestationInterval) {
+            this(url, publicKeyPins, enrollmentToken, timeout, attestationInterval, EnrollmentRetry.DEFAULT);
+        }
+    }
+
+    /**
+     * An enrollment whose answer did not arrive (timeout, connection reset, HTTP 5xx) is sent again, at most
+     * {@code attempts} times in all, waiting from {@code initialBackoff} doubling up to {@code maxBackoff} (with
+     * jitter) in between; a refusal (4xx) is final. The server answers a retry of the same enrollment with the same
+     * pending enrollment (docs/server-api.md, "Enrollment").
+     */
+    public record EnrollmentRetry(int attempts, Duration initialBackoff, Duration maxBackoff) {
+        public static final EnrollmentRetry DEFAULT = new EnrollmentRetry(5, Duration.ofSeconds(1), Duration.ofSeconds(30));
+
+        public EnrollmentRetry {
+            if (attempts < 1 || attempts > 20) throw new IllegalArgumentException("enrollment attempts must be 1-20");
+            if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("enrollment backoff must be positive with max >= initial");
             }
         }
     }

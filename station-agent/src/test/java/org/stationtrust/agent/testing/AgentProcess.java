@@ -16,10 +16,16 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public static AgentProcess start(Path config, Path log) throws IOException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(config, log, java.util.Map.of());
+    }
+
+    /** The same with these environment variables added (e.g. the enrollment token). */
+    public static AgentProcess start(Path config, Path log, java.util.Map<String, String> env) throws IOException {
+        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.stationtrust.agent.Main", "--config", config.toString(), "run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new AgentProcess(p, log);
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        b.environment().putAll(env);
+        return new AgentProcess(b.start(), log);
     }
 
     public long pid() {

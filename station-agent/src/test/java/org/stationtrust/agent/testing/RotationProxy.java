@@ -29,8 +29,9 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A real HTTPS reverse proxy between the agent and server-enroll. It presents the server's own certificate (from
  * the restartable fixture's keystore), so the agent's pin holds, and forwards every request unchanged, except that
- * a key-rotation request can be lost: before it reaches the server, or after the server committed it (the answer
- * is thrown away and the connection closed), or held after the commit until the test lets go.
+ * a key-rotation request (or, after {@link #losesOn}, a request to another path, such as an enrollment) can be lost:
+ * before it reaches the server, or after the server committed it (the answer is thrown away and the connection
+ * closed), or held after the commit until the test lets go. The "rotation" counters count requests to that path.
  */
 public final class RotationProxy implements AutoCloseable {
     public static final String ROTATION_PATH = "/api/v1/stations/key-rotation";
@@ -57,7 +58,10 @@ public final class RotationProxy implements AutoCloseable {
     });
     private final HttpClient upstream;
     private final String target;
-    private volatile Mode mode = Mode.PASS;
+    private Mode mode = Mode.PASS;
+    /** Requests on the lossy path still to get {@link #mode}; -1: every one until the mode changes. */
+    private int losses = -1;
+    private volatile String lossyPath = ROTATION_PATH;
     private final AtomicInteger rotationsSeen = new AtomicInteger();
     private final AtomicInteger rotationsCommitted = new AtomicInteger();
     private final AtomicInteger lastRotationStatus = new AtomicInteger();
@@ -91,8 +95,28 @@ public final class RotationProxy implements AutoCloseable {
         return "https://127.0.0.1:" + https.getAddress().getPort();
     }
 
-    public void mode(Mode next) {
+    public synchronized void mode(Mode next) {
         mode = next;
+        losses = -1;
+    }
+
+    /** {@code next} for the following {@code times} requests on the lossy path, then {@link Mode#PASS} again. */
+    public synchronized void mode(Mode next, int times) {
+        mode = next;
+        losses = times;
+    }
+
+    /** Loses requests to {@code path} (exact request path) instead of key rotations. */
+    public RotationProxy losesOn(String path) {
+        lossyPath = path;
+        return this;
+    }
+
+    /** The mode for one request on the lossy path. */
+    private synchronized Mode take() {
+        if (losses == 0) mode = Mode.PASS;
+        if (losses > 0) losses--;
+        return mode;
     }
 
     /** Key-rotation requests that arrived here. */
@@ -123,9 +147,9 @@ public final class RotationProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            boolean rotation = ROTATION_PATH.equals(exchange.getRequestURI().getRawPath());
+            boolean rotation = lossyPath.equals(exchange.getRequestURI().getRawPath());
             requests.computeIfAbsent(exchange.getRequestURI().getRawPath(), k -> new AtomicInteger()).incrementAndGet();
-            Mode now = rotation ? mode : Mode.PASS;
+            Mode now = rotation ? take() : Mode.PASS;
             if (rotation) rotationsSeen.incrementAndGet();
             if (now == Mode.DROP_BEFORE_SERVER) throw new LostOnPurpose("rotation request dropped before the server");
             HttpResponse<byte[]> answer = forward(exchange, body);

@@ -199,6 +199,18 @@ public final class ServerFixture implements AutoCloseable {
         return server.tlsPublicKeyPin().orElseThrow();
     }
 
+    /** One number from the server's database (SQLite, read directly): {@code sql} with one string parameter. */
+    public int count(String sql, String param) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+             java.sql.PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, param);
+            try (java.sql.ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     public String issueEnrollmentToken() {
         return cli("token", "issue", "--enrollment", "--db", jdbcUrl).strip();
     }

@@ -85,6 +85,6 @@ final class EnrollCommand implements Callable<Integer> {
     private static AgentConfig withServer(AgentConfig c, URI url) {
         AgentConfig.Server s = c.server();
         return new AgentConfig(c.mode(), c.stateDir(), c.machineName(), new AgentConfig.Server(Optional.of(url),
-                s.publicKeyPins(), s.enrollmentToken(), s.timeout(), s.attestationInterval()), c.tpm(), c.devices(), c.api(), c.queue());
+                s.publicKeyPins(), s.enrollmentToken(), s.timeout(), s.attestationInterval(), s.enrollmentRetry()), c.tpm(), c.devices(), c.api(), c.queue());
     }
 }

@@ -36,6 +36,7 @@ public final class ConfigLoader {
     public static final Set<String> KEYS = Set.of(
             "mode", "state_dir", "machine.name",
             "server.url", "server.public_key_pins", "server.certificate_sha256", "server.timeout_seconds", "server.attestation_interval_seconds",
+            "server.enrollment_attempts", "server.enrollment_backoff_ms",
             "tpm.uri", "tpm.pcrs", "tpm.event_log",
             "devices.trust_store", "devices.ports", "devices.allowed_skew_seconds", "devices.env",
             "api.port", "api.cors_origin", "api.max_body_bytes", "api.token_group",
@@ -177,6 +178,9 @@ public final class ConfigLoader {
         Optional<AgentConfig.Secret> token = secret("server.enrollment_token", problems);
         int timeout = v.integer("server.timeout_seconds", 10, 1, 300);
         int attestEvery = v.integer("server.attestation_interval_seconds", 3600, 5, 7 * 86400);
+        AgentConfig.EnrollmentRetry defaults = AgentConfig.EnrollmentRetry.DEFAULT;
+        int enrollAttempts = v.integer("server.enrollment_attempts", defaults.attempts(), 1, 20);
+        int enrollBackoff = v.integer("server.enrollment_backoff_ms", (int) defaults.initialBackoff().toMillis(), 10, 60_000);
 
         Optional<String> tpmUri = v.string("tpm.uri").or(() -> Optional.of("device:/dev/tpmrm0"));
         if (tpmUri.get().equals("none")) {
@@ -225,7 +229,9 @@ public final class ConfigLoader {
         }
         if (!problems.isEmpty()) return null;
         return new AgentConfig(mode, stateDir, machineName,
-                new AgentConfig.Server(url, pins, token, Duration.ofSeconds(timeout), Duration.ofSeconds(attestEvery)),
+                new AgentConfig.Server(url, pins, token, Duration.ofSeconds(timeout), Duration.ofSeconds(attestEvery),
+                        new AgentConfig.EnrollmentRetry(enrollAttempts, Duration.ofMillis(enrollBackoff),
+                                Duration.ofMillis(Math.max(enrollBackoff, defaults.maxBackoff().toMillis())))),
                 new AgentConfig.Tpm(tpmUri, pcrs, eventLog),
                 new AgentConfig.Devices(trustStore, ports[0], ports[1], Duration.ofSeconds(skew), sbiEnv),
                 new AgentConfig.Api(apiPort, cors, maxBody, tokenGroup),

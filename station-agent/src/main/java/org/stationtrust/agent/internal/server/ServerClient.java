@@ -76,8 +76,12 @@ public final class ServerClient {
     public record QuoteNonce(String nonce, java.util.Optional<String> heldEventLogSha256) {
     }
 
-    public Challenge enroll(EnrollmentRequest request) throws ServerRefused, ServerUnreachable {
-        EnrollmentChallenge a = call(StationRoute.ENROLL, StationRoute.ENROLL.path(), request, RequestSigning.NONE,
+    /**
+     * Sends an enrollment; {@code signing} signs it with the machine key (kid: the key's TPM Name), which the server
+     * needs to answer a retry of the same enrollment (201 the first time, 200 with the same answer for a retry).
+     */
+    public Challenge enroll(EnrollmentRequest request, RequestSigning signing) throws ServerRefused, ServerUnreachable {
+        EnrollmentChallenge a = call(StationRoute.ENROLL, StationRoute.ENROLL.path(), request, signing,
                 EnrollmentChallenge.class);
         return new Challenge(a.machineId(), a.state(), bytes("credentialBlob", a.credentialBlob()),
                 bytes("encryptedSecret", a.encryptedSecret()), bytes("quoteNonce", a.quoteNonce()));

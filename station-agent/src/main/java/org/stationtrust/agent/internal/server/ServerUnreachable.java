@@ -7,4 +7,12 @@ public final class ServerUnreachable extends Exception {
     public ServerUnreachable(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The server's key is not one the station pins: retrying reaches the same server, an operator must act. */
+    public boolean pinMismatch() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof org.stationtrust.agent.PinnedTls.ServerCertificateNotPinned) return true;
+        }
+        return false;
+    }
 }

@@ -133,7 +133,7 @@ public final class ServerSession implements AutoCloseable {
             case NOT_ENROLLED -> {
                 if (!autoEnroll) return Duration.ofMinutes(5);
                 try {
-                    new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs()).enroll(
+                    new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs(), config.server().enrollmentRetry(), clock).enroll(
                             config.server().url().orElseThrow().toString(), config.machineName(),
                             config.server().enrollmentToken().map(AgentConfig.Secret::value));
                 } catch (ServerRefused e) {
@@ -176,7 +176,7 @@ public final class ServerSession implements AutoCloseable {
             audit.append("enrollment.restarted", Map.of("previousMachineId", String.valueOf(s.machineId()), "previousPhase", s.phase().name()));
             identity.update(s.restarted());
         }
-        EnrollmentPhase phase = new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs()).enroll(
+        EnrollmentPhase phase = new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs(), config.server().enrollmentRetry(), clock).enroll(
                 config.server().url().orElseThrow().toString(), config.machineName(),
                 token.or(() -> config.server().enrollmentToken().map(AgentConfig.Secret::value)));
         synchronized (wake) {

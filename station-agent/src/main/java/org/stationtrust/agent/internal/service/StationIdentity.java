@@ -219,6 +219,14 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         return dataKey;
     }
 
+    /**
+     * Signs enrollment requests: the station has no machine id yet, so the JWS names the machine key by its hex TPM
+     * Name, the key the request body carries (docs/server-api.md, "Enrollment").
+     */
+    public RequestSigning enrollmentSigning(Clock clock) {
+        return signer == null ? RequestSigning.NONE : new SignedRequests(new TpmMachineSigner(this, () -> null), clock);
+    }
+
     public RequestSigning requestSigning(Clock clock) {
         return signer == null ? RequestSigning.NONE : new SignedRequests(signer, clock);
     }
