@@ -203,10 +203,7 @@ final class DemoRun implements AutoCloseable {
         Files.writeString(config, "mode: production\n"
                 + "state_dir: " + dir.resolve("state") + "\n"
                 + "machine:\n  name: demo-station\n"
-                // 30 s per request: on a loaded machine an enrollment can take longer than the default 10 s, and a
-                // one-time token the server spent on a request whose answer the agent gave up on cannot be reused
                 + "server:\n  url: " + server.url() + "\n  public_key_pins: [\"" + server.pin() + "\"]\n"
-                + "  timeout_seconds: 30\n"
                 + "tpm:\n  uri: " + tpm.uri() + "\n  event_log: " + eventLog + "\n"
                 + "devices:\n  trust_store: " + deviceCa.getParent() + "\n  ports: " + first + "-" + last + "\n"
                 + "api:\n  port: 0\n"

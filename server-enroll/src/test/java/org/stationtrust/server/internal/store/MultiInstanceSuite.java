@@ -91,6 +91,59 @@ abstract class MultiInstanceSuite {
         assertTrue(chain.path("intact").asBoolean(), chain.toString());
     }
 
+    /**
+     * An enrollment whose answer was lost, retried through the other instance (docs/design.md, "Enrollment retry"):
+     * the same answer; and the same signed enrollment sent to both instances at once leaves one enrollment.
+     */
+    @Test
+    void anEnrollmentRetriedOnTheOtherInstanceGetsTheSameAnswerAndOnlyOneIsCreated() throws Exception {
+        MachineIdentity id = MachineIdentity.provision(tpm(), IdentityConfig.defaults()
+                .withHandles(IdentityConfig.DEFAULT_STORAGE_ROOT, 0x81000320, 0x81000321));
+        TpmStation onFirst = new TpmStation(id, first().stations, "lb-retry");
+        TpmStation onSecond = new TpmStation(id, second().stations, "lb-retry");
+        com.fasterxml.jackson.databind.node.ObjectNode body = onFirst.enrollmentBody();
+        body.put("enrollmentToken", enrollmentToken());
+        HttpResponse<String> begun = onFirst.enrollSigned(body);
+        assertEquals(201, begun.statusCode(), begun.body());
+        HttpResponse<String> retried = onSecond.enrollSigned(body);
+        assertEquals(200, retried.statusCode(), retried.body());
+        for (String f : List.of("machineId", "credentialBlob", "encryptedSecret", "quoteNonce")) {
+            assertEquals(TestServer.json(begun).path(f), TestServer.json(retried).path(f), f);
+        }
+        assertEquals(200, onSecond.activate(TestServer.json(retried)).statusCode(), "activated with the repeated answer");
+
+        MachineIdentity id2 = MachineIdentity.provision(tpm(), IdentityConfig.defaults()
+                .withHandles(IdentityConfig.DEFAULT_STORAGE_ROOT, 0x81000322, 0x81000323));
+        TpmStation burst = new TpmStation(id2, first().stations, "lb-retry-burst");
+        com.fasterxml.jackson.databind.node.ObjectNode body2 = burst.enrollmentBody();
+        body2.put("enrollmentToken", enrollmentToken());
+        String text = body2.toString();
+        String toFirst = burst.enrollmentSignature(text);
+        String toSecond = burst.enrollmentSignature(text);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<HttpResponse<String>> a = pool.submit(() -> first().stations.sendRaw("POST", "/api/v1/enrollments", text,
+                    toFirst));
+            Future<HttpResponse<String>> b = pool.submit(() -> second().stations.sendRaw("POST", "/api/v1/enrollments", text,
+                    toSecond));
+            HttpResponse<String> ra = a.get();
+            HttpResponse<String> rb = b.get();
+            assertEquals(java.util.Set.of(200, 201), java.util.Set.of(ra.statusCode(), rb.statusCode()),
+                    ra.body() + " / " + rb.body());
+            assertEquals(TestServer.json(ra).path("machineId"), TestServer.json(rb).path("machineId"));
+        } finally {
+            pool.shutdownNow();
+        }
+        int created = first().db.withConnection(c -> Sql.one(c, "SELECT COUNT(*) FROM machines WHERE name = ?",
+                rs -> rs.getInt(1), "lb-retry-burst").orElseThrow());
+        assertEquals(1, created, "one enrollment for one token");
+    }
+
+    private String enrollmentToken() {
+        return TestServer.json(first().as(Role.ADMIN, "POST", "/api/v1/admin/enrollment-tokens",
+                "{\"note\":\"load-balanced retry\"}")).path("token").asText();
+    }
+
     @Test
     void anAttestationNonceReplayedAcrossInstancesIsRefused() {
         SoftwareStation s = new SoftwareStation();

@@ -154,6 +154,7 @@ class ConfigLoaderTest {
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
             "mode|paranoid", "state_dir|relative/path", "machine.name|-bad name-", "server.url|ftp://enroll.example.org",
             "server.public_key_pins|abc", "server.certificate_sha256|ab", "server.timeout_seconds|0", "server.attestation_interval_seconds|1",
+            "server.enrollment_attempts|0", "server.enrollment_attempts|21", "server.enrollment_backoff_ms|5",
             "tpm.uri|serial:/dev/ttyS0", "tpm.pcrs|0,24", "devices.trust_store|/nonexistent/ca-dir", "devices.ports|4600-4501",
             "devices.allowed_skew_seconds|-5", "devices.env|Testing", "api.port|65536", "api.cors_origin|*",
             "api.max_body_bytes|10", "api.token_group|no-such-group-here", "queue.initial_backoff_ms|0",
@@ -167,7 +168,18 @@ class ConfigLoaderTest {
 
     @Test
     void everyKeyIsCoveredByTheInvalidValueTest() {
-        assertEquals(21, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
+        assertEquals(23, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
+    }
+
+    @Test
+    void readsTheEnrollmentRetrySettingsAndDefaultsToFiveAttemptsFromOneSecond() throws Exception {
+        AgentConfig defaults = new ConfigLoader(Map.of()).load(yaml(production()));
+        assertEquals(AgentConfig.EnrollmentRetry.DEFAULT, defaults.server().enrollmentRetry());
+        assertEquals(5, defaults.server().enrollmentRetry().attempts());
+        AgentConfig set = new ConfigLoader(Map.of(ConfigLoader.envName("server.enrollment_attempts"), "3",
+                ConfigLoader.envName("server.enrollment_backoff_ms"), "45000")).load(yaml(production()));
+        assertEquals(new AgentConfig.EnrollmentRetry(3, java.time.Duration.ofSeconds(45), java.time.Duration.ofSeconds(45)),
+                set.server().enrollmentRetry(), "the backoff never shrinks below the first wait");
     }
 
     @Test
