@@ -334,15 +334,18 @@ public final class EnrollmentService {
 
     /**
      * Rejects enrollments that were never activated before {@code cutoff} (epoch ms), so abandoned or
-     * forged enrollment attempts do not pile up as pending rows. Returns how many were rejected.
+     * forged enrollment attempts do not pile up as pending rows; forgets the kept answers of enrollments no longer
+     * awaiting activation (rejected or superseded meanwhile). Returns how many were rejected.
      */
     public int expireUnactivated(long cutoff) {
         return db.inTransaction(c -> {
+            answers.forgetSettled(c);
             int n = 0;
             for (String id : machines.unactivatedBefore(c, cutoff)) {
                 if (machines.transition(c, id, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.REJECTED)) {
                     machines.recordDecision(c, id, "server", "not activated in time", null);
                     audit.append(c, "server", "enrollment.expire", id, "OK", "credential never activated");
+                    answers.forget(c, id);
                     n++;
                 }
             }

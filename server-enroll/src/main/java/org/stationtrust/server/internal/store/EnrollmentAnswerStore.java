@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The credential challenge each pending enrollment was answered with (V12), so that a retry of the same enrollment
  * gets the same answer. The challenge is encrypted to the EK (TPM 2.0 Part 1 §24, MakeCredential): only that TPM can
- * recover its secret, so keeping it is no secret kept. The row goes once the enrollment is activated.
+ * recover its secret, so keeping it is no secret kept. The row goes at activation or expiry, or at the next sweep
+ * once the enrollment was rejected or superseded.
  */
 public final class EnrollmentAnswerStore {
 
@@ -25,8 +26,14 @@ public final class EnrollmentAnswerStore {
                 rs -> new StoredChallenge(rs.getString(1), rs.getString(2)), machineId);
     }
 
-    /** Forgets the answer of an enrollment that no longer accepts a retry (activated). */
+    /** Forgets the answer of an enrollment that no longer accepts a retry (activated, expired). */
     public void forget(Connection c, String machineId) throws SQLException {
         Sql.update(c, "DELETE FROM enrollment_answers WHERE machine_id = ?", machineId);
+    }
+
+    /** Forgets the answers of every enrollment that left PENDING_ACTIVATION otherwise (rejected, superseded). */
+    public int forgetSettled(Connection c) throws SQLException {
+        return Sql.update(c, "DELETE FROM enrollment_answers WHERE machine_id IN (SELECT id FROM machines WHERE state "
+                + "<> 'PENDING_ACTIVATION')");
     }
 }

@@ -115,9 +115,27 @@ class EnrollmentRetryTest {
 
         HttpResponse<String> activated = s.activate(TestServer.json(again));
         assertEquals(200, activated.statusCode(), "the TPM answers the repeated challenge: " + activated.body());
+        assertEquals(0, count("SELECT COUNT(*) FROM enrollment_answers WHERE machine_id = ?", s.machineId),
+                "the kept answer goes at activation");
         assertEquals("enrollment_token_invalid", TestServer.errorCode(s.enrollSigned(bodyWith(s, token))),
                 "once activated the station had its answer: a further attempt is refused as before");
         assertEquals(1, machinesNamed("retry-laptop-1"));
+    }
+
+    @Test
+    void aRetryOfARejectedEnrollmentIsRefusedAndItsKeptAnswerIsSweptAway() throws Exception {
+        TpmStation s = station("retry-rejected");
+        String token = token();
+        assertEquals(201, s.enrollSigned(bodyWith(s, token)).statusCode());
+        HttpResponse<String> rejected = server.as(Role.APPROVER, "POST", "/api/v1/admin/machines/" + s.machineId
+                + "/reject", "{\"reason\":\"not ours\"}");
+        assertEquals(200, rejected.statusCode(), rejected.body());
+        assertEquals("enrollment_token_invalid", TestServer.errorCode(s.enrollSigned(bodyWith(s, token))),
+                "only an enrollment awaiting activation is answered again");
+        assertEquals(1, count("SELECT COUNT(*) FROM enrollment_answers WHERE machine_id = ?", s.machineId));
+        server.db.inTransaction(c -> new org.stationtrust.server.internal.store.EnrollmentAnswerStore().forgetSettled(c));
+        assertEquals(0, count("SELECT COUNT(*) FROM enrollment_answers WHERE machine_id = ?", s.machineId),
+                "the sweep forgets the answers of settled enrollments");
     }
 
     @Test
