@@ -127,7 +127,7 @@ public final class EnrollmentService {
             String replaced = record(c, r, requestSource, ek, ak, machineKey, fresh, tokenId);
             if (signature.isPresent() && !nonces.recordRequestNonce(c, fresh.machineId(), signature.get().nonce(),
                     signature.get().keepUntil())) {
-                throw replayed(fresh.machineId());
+                throw replayed();
             }
             return new Challenge(fresh.machineId(), EnrollmentState.PENDING_ACTIVATION, ek.verified(), replaced,
                     fresh.challenge().credentialBlob(), fresh.challenge().encryptedSecret(), fresh.quoteNonce(), false);
@@ -154,7 +154,7 @@ public final class EnrollmentService {
                 && key.tpmPublic().equals(b64.encodeToString(machineKey.encoded()));
         if (!same) throw tokenRefused();
         if (!nonces.recordRequestNonce(c, m.id(), signature.get().nonce(), signature.get().keepUntil())) {
-            throw replayed(m.id());
+            throw replayed();
         }
         audit.append(c, "station@" + requestSource, "enrollment.retry", m.id(), "OK", "the station retried its "
                 + "enrollment with token " + use.tokenId() + " (same EK, AK and machine key, signed by that key); "
@@ -171,9 +171,10 @@ public final class EnrollmentService {
                 + "expired; ask an admin for a new one");
     }
 
-    private static ApiException replayed(String machineId) {
-        return new ApiException(ErrorCode.REQUEST_REPLAYED, "This request nonce was already used for enrollment "
-                + machineId + ": a replayed request; sign each attempt with a fresh nonce");
+    /** A replayed enrollment attempt learns nothing of the enrollment, not even its id. */
+    private static ApiException replayed() {
+        return new ApiException(ErrorCode.REQUEST_REPLAYED, "This request nonce was already used for this enrollment: "
+                + "a replayed request; sign each attempt with a fresh nonce");
     }
 
     private static void checkCertification(EnrollmentRequest r, TpmPublic ak, TpmPublic machineKey) {
