@@ -25,7 +25,6 @@ import org.stationtrust.server.internal.notify.FleetEvent;
 import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.station.EnrollmentSignature;
-import org.stationtrust.server.internal.station.SignedRequestVerifier.RequestNonce;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentAnswerStore;
 import org.stationtrust.server.internal.store.EnrollmentAnswerStore.StoredChallenge;
@@ -113,7 +112,7 @@ public final class EnrollmentService {
         KeyRules.requireAttestationKey(ak);
         KeyRules.requireMachineKey(machineKey);
         checkCertification(r, ak, machineKey);
-        Optional<RequestNonce> signature = EnrollmentSignature.check(presented, machineKey);
+        Optional<EnrollmentSignature.Proof> signature = EnrollmentSignature.check(presented, machineKey);
         byte[] secret = Secrets.randomBytes(32);
         Fresh fresh = new Fresh(Secrets.newId(), secret, challenge(ek.ekPublic(), ak, secret), Secrets.randomBytes(32));
         return db.inTransaction(c -> {
@@ -125,8 +124,8 @@ public final class EnrollmentService {
                 tokenId = spent.get();
             }
             String replaced = record(c, r, requestSource, ek, ak, machineKey, fresh, tokenId);
-            if (signature.isPresent() && !nonces.recordRequestNonce(c, fresh.machineId(), signature.get().nonce(),
-                    signature.get().keepUntil())) {
+            if (signature.isPresent() && !nonces.recordRequestNonce(c, fresh.machineId(), signature.get().nonce().nonce(),
+                    signature.get().nonce().keepUntil())) {
                 throw replayed();
             }
             return new Challenge(fresh.machineId(), EnrollmentState.PENDING_ACTIVATION, ek.verified(), replaced,
@@ -140,7 +139,7 @@ public final class EnrollmentService {
      * expired token (docs/design.md, "Enrollment retry"). Holds while that enrollment is PENDING_ACTIVATION.
      */
     private Challenge retry(Connection c, EnrollmentRequest r, String tokenHash, CheckedEk ek, TpmPublic ak,
-                            TpmPublic machineKey, Optional<RequestNonce> signature, String requestSource)
+                            TpmPublic machineKey, Optional<EnrollmentSignature.Proof> signature, String requestSource)
             throws SQLException {
         if (signature.isEmpty()) throw tokenRefused();
         EnrollmentTokenStore.TokenUse use = tokens.use(c, tokenHash).orElseThrow(EnrollmentService::tokenRefused);
@@ -153,7 +152,8 @@ public final class EnrollmentService {
                 && m.akPublic().equals(b64.encodeToString(ak.encoded()))
                 && key.tpmPublic().equals(b64.encodeToString(machineKey.encoded()));
         if (!same) throw tokenRefused();
-        if (!nonces.recordRequestNonce(c, m.id(), signature.get().nonce(), signature.get().keepUntil())) {
+        signature.get().requireTimely();
+        if (!nonces.recordRequestNonce(c, m.id(), signature.get().nonce().nonce(), signature.get().nonce().keepUntil())) {
             throw replayed();
         }
         audit.append(c, "station@" + requestSource, "enrollment.retry", m.id(), "OK", "the station retried its "

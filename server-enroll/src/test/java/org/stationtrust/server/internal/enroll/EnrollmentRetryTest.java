@@ -139,6 +139,25 @@ class EnrollmentRetryTest {
     }
 
     @Test
+    void aStationClockOffByMinutesEnrollsButItsRetryIsRefusedForItsTime() throws Exception {
+        TpmStation s = station("retry-skewed");
+        String body = bodyWith(s, token()).toString();
+        String kid = java.util.HexFormat.of().formatHex(s.identity().machineKey().name());
+        long fiveMinutesAhead = System.currentTimeMillis() / 1000 + 300;
+        java.util.function.Supplier<String> skewed = () -> org.stationtrust.server.internal.testing.StationClient.header(
+                kid, org.stationtrust.server.internal.testing.StationClient.payload("POST", "/api/v1/enrollments",
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8), fiveMinutesAhead,
+                        org.stationtrust.server.internal.testing.StationClient.randomNonce()), s.signer());
+        HttpResponse<String> first = s.enrollWith(body, skewed.get());
+        assertEquals(201, first.statusCode(), "a first enrollment needs no signature, so its time is not judged: "
+                + first.body());
+        assertEquals("timestamp_out_of_range", TestServer.errorCode(s.enrollWith(body, skewed.get())),
+                "a retry is admitted by its signature alone, which must be timely");
+        assertEquals(200, s.enrollSigned(TestServer.JSON.readValue(body, ObjectNode.class)).statusCode(),
+                "once the clock is right the retry passes");
+    }
+
+    @Test
     void anUnsignedRetryIsRefusedAsASpentToken() throws Exception {
         TpmStation s = station("retry-unsigned");
         String token = token();
