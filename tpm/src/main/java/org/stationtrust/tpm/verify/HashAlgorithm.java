@@ -36,6 +36,21 @@ public enum HashAlgorithm {
         return digestLength;
     }
 
+    /** The bank's name as tpm2-tools and the server's wire write it: "sha1", "sha256". */
+    public String bankName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The bank a name such as "sha256" names (exact lower case), or empty. */
+    public static Optional<HashAlgorithm> fromBankName(String name) {
+        for (HashAlgorithm h : VALUES) {
+            if (h.bankName().equals(name)) {
+                return Optional.of(h);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** JCA name without the dash, as used in "SHA256withECDSA" and "HmacSHA256". */
     public String compactName() {
         return jcaName.replace("-", "");
