@@ -23,6 +23,7 @@ import org.stationtrust.protocol.NonceIssued;
 import org.stationtrust.protocol.NoncePurpose;
 import org.stationtrust.protocol.NonceRequest;
 import org.stationtrust.protocol.PacketCheck;
+import org.stationtrust.protocol.PcrBank;
 import org.stationtrust.protocol.PacketVerdict;
 import org.stationtrust.protocol.QuoteResult;
 import org.stationtrust.protocol.QuoteSubmission;
@@ -73,7 +74,10 @@ public final class ServerClient {
             for (PcrValues bank : pcrs.banks()) {
                 Map<String, String> values = new java.util.TreeMap<>();
                 bank.asMap().forEach((i, v) -> values.put(Integer.toString(i), B64.encodeToString(v)));
-                banks.put(bank.bank().bankName(), values);
+                // the wire name is the protocol's (PcrBank); a bank it does not know cannot be sent
+                PcrBank name = PcrBank.fromWire(bank.bank().bankName()).orElseThrow(() -> new IllegalStateException(
+                        "the quote covers " + bank.bank() + ", which the server's protocol does not carry"));
+                banks.put(name.wire(), values);
             }
             return QuoteSubmission.ofBanks(nonce, B64.encodeToString(attest), B64.encodeToString(signature), banks,
                     eventLog == null ? null : B64.encodeToString(eventLog), eventLogSha256);
