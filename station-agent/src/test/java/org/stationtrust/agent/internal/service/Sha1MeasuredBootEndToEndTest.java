@@ -89,6 +89,10 @@ class Sha1MeasuredBootEndToEndTest {
             tpm2("tpm2_pcrextend", e.pcr() + ":sha1=" + HexFormat.of().formatHex(e.digests().get(SHA1)));
         }
         Files.write(logFile, told);
+        return startAndAttest(before);
+    }
+
+    private static JsonNode startAndAttest(Optional<java.time.Instant> before) throws Exception {
         agent = RunningAgent.start(config, Clock.systemUTC());
         if (machineId == null) {
             EnrollmentEndToEndTest.await("enrollment", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
@@ -115,7 +119,7 @@ class Sha1MeasuredBootEndToEndTest {
     }
 
     @Test
-    void aSha1LogPassesInTheSha1BankAChangedEventFailsAndAQuoteOfTheSha1BankAloneIsRefused() throws Exception {
+    void aSha1LogPassesInTheSha1BankAnUnloggedExtendOrAChangedEventFailsAndAQuoteOfTheSha1BankAloneIsRefused() throws Exception {
         SyntheticBoot boot = SyntheticBoot.typical();
         SyntheticEventLog log = boot.sha1FormatLog();
 
@@ -123,6 +127,18 @@ class Sha1MeasuredBootEndToEndTest {
         assertEquals("PASSED", passed.path("result").asText(), passed.toString());
         assertEquals("SHA1", passed.path("bootState").path("bank").asText(), passed.toString());
         assertTrue(agent.identity().state().attestationPassed());
+
+        // the SHA-1 bank extended behind the log's back, the SHA-256 bank untouched: the unchanged log travels as its
+        // digest, and the server must not take it for the boot it passed from memory of the SHA-256 values alone
+        Optional<java.time.Instant> before = agent.identity().state().lastAttestedAt();
+        agent.close();
+        agent = null;
+        tpm2("tpm2_pcrextend", "4:sha1=" + HexFormat.of().formatHex(SHA1.digest(
+                "unlogged loader".getBytes(StandardCharsets.US_ASCII))));
+        JsonNode behindTheBack = startAndAttest(before);
+        assertEquals("event_log_invalid", behindTheBack.path("result").asText(), behindTheBack.toString());
+        assertTrue(behindTheBack.path("message").asText().contains("SHA1 PCR 4"), behindTheBack.toString());
+        assertTrue(refused(), agent.identity().state().lastAttestation().toString());
 
         List<SyntheticEventLog.Extend> changed = new ArrayList<>(log.events());
         SyntheticEventLog.Extend crtm = changed.get(0);
