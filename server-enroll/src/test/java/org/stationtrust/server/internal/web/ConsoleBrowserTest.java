@@ -214,6 +214,9 @@ class ConsoleBrowserTest {
         assertTrue(now(By.cssSelector("form.decide")).isEmpty(), "no decision form for an auditor");
         assertTrue(now(By.linkText("Operators")).isEmpty(), "operators are for admins");
         assertTrue(now(By.linkText("Enrollment tokens")).isEmpty(), "enrollment tokens are for approvers and admins");
+        browser.get(server.url("/admin/users"));
+        assertAccessible("an auditor refused the operators page");
+        browser.get(server.url("/admin"));
         browser.findElement(By.id("logout")).click();
 
         login("approver");
@@ -235,6 +238,7 @@ class ConsoleBrowserTest {
         submit(By.id("revoke"));
         assertEquals("REVOKED", browser.findElement(By.id("f-state")).getText());
         assertEquals("admin", browser.findElement(By.id("f-revokedBy")).getText());
+        assertAccessible("machine page after a revocation");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,8 @@ class MeasuredBootPageTest {
         assertTrue(browser.findElement(By.id("boot-changes")).getText().contains("firmware version: + StationBIOS 1.01"));
         assertEquals("ON", browser.findElement(By.id("boot-secure-boot")).getText());
         assertTrue(browser.findElement(By.id("boot-authorities")).getText().contains("CN=Station UEFI CA 2023"));
+        List<String> violations = org.stationtrust.server.internal.testing.AxeCore.seriousViolations(browser);
+        assertTrue(violations.isEmpty(), "axe-core on the machine page with its measured boot: " + violations);
 
         // The verdict wrote the machine's firmware column in its transaction: the list filters by the new firmware.
         browser.get(server.url("/admin/machines"));
