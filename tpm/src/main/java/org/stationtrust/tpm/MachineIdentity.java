@@ -93,10 +93,20 @@ public final class MachineIdentity {
         return quote(nonce, PcrSelection.DEFAULT);
     }
 
-    /** TPM2_Quote of {@code pcrs} with the caller's nonce, plus the PCR values the quote covers. */
+    /** TPM2_Quote of {@code pcrs} in the SHA-256 bank with the caller's nonce, plus the PCR values it covers. */
     public Quote quote(byte[] nonce, PcrSelection pcrs) throws TpmException {
+        return quote(nonce, pcrs, PcrBanks.SHA256);
+    }
+
+    /**
+     * TPM2_Quote of {@code pcrs} in each of {@code banks} (one selection, in that order) with the caller's nonce,
+     * plus the PCR values it covers. A bank the TPM has not allocated fails with {@link TpmProtocolError}.
+     */
+    public Quote quote(byte[] nonce, PcrSelection pcrs, PcrBanks banks) throws TpmException {
         requireQualifyingData("nonce", nonce);
-        return QuoteCommand.quote(connection.channel(), attestationKey.handle(), nonce.clone(), pcrs.pcrs());
+        java.util.Objects.requireNonNull(banks, "banks");
+        return QuoteCommand.quote(connection.channel(), attestationKey.handle(), nonce.clone(), pcrs.pcrs(),
+                banks.banks());
     }
 
     /**

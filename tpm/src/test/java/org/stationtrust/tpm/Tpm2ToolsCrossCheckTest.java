@@ -19,6 +19,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
 import org.stationtrust.tpm.simulator.SoftwareTpmExtension;
+import org.stationtrust.tpm.verify.HashAlgorithm;
+import org.stationtrust.tpm.verify.PcrValues;
+import org.stationtrust.tpm.verify.QuoteVerifier;
+import org.stationtrust.tpm.verify.QuotedPcrs;
 
 /**
  * Cross-checks with tpm2-tools, a TPM stack nobody here wrote. swtpm serves one client at a time, so
@@ -65,6 +69,39 @@ class Tpm2ToolsCrossCheckTest {
     }
 
     @Test
+    void tpm2CheckquoteAcceptsOurQuotesOverTheSha1BankAndOverBothBanks(@TempDir Path dir) throws Exception {
+        try (SoftwareTpm tpm = SoftwareTpm.start(dir.resolve("tpm"), List.of(HashAlgorithm.SHA1, HashAlgorithm.SHA256))) {
+            for (PcrBanks banks : List.of(PcrBanks.SHA256_AND_SHA1, PcrBanks.of(HashAlgorithm.SHA1))) {
+                byte[] nonce = AttestationTest.random(32);
+                Quote quote;
+                byte[] akPublic;
+                try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
+                    MachineIdentity identity = MachineIdentity.provision(connection, IdentityConfig.defaults());
+                    quote = identity.quote(nonce, PcrSelection.DEFAULT, banks);
+                    akPublic = identity.attestationKey().publicArea().encoded();
+                    QuoteVerifier.verify(identity.attestationKey().publicArea(), quote.attest(), quote.signature(),
+                            nonce, quote.pcrs());
+                }
+                assertEquals(banks.banks(), quote.pcrs().algorithms());
+                assertEquals(20, quote.pcrs().bank(HashAlgorithm.SHA1).orElseThrow().value(0).length);
+                Path files = Files.createDirectories(dir.resolve(banks.toString()));
+                writeFiles(files, quote, akPublic);
+                Result ok = run(tpm, files, "tpm2_checkquote", "-u", "ak.pub", "-m", "quote.msg", "-s", "quote.sig",
+                        "-f", "pcrs.bin", "-g", "sha256", "-q", HexFormat.of().formatHex(nonce));
+                assertEquals(0, ok.exitCode(), banks + ": " + ok.output());
+                assertTrue(ok.output().contains("sha1:"), ok.output());
+
+                byte[] pcrs = Files.readAllBytes(files.resolve("pcrs.bin"));
+                pcrs[4 + 16 * 8 + 4 + 4 + 2] ^= 1; // the first value sent, of the first bank selected
+                Files.write(files.resolve("pcrs.bin"), pcrs);
+                Result wrong = run(tpm, files, "tpm2_checkquote", "-u", "ak.pub", "-m", "quote.msg", "-s",
+                        "quote.sig", "-f", "pcrs.bin", "-g", "sha256", "-q", HexFormat.of().formatHex(nonce));
+                assertNotEquals(0, wrong.exitCode(), banks + ": changed PCR value accepted: " + wrong.output());
+            }
+        }
+    }
+
+    @Test
     void tpm2ToolsFindsRoomForItsObjectsAfterOurCode(SoftwareTpm tpm, @TempDir Path dir) throws Exception {
         try (TpmConnection connection = TpmConnection.open(tpm.uri())) {
             MachineIdentity identity = MachineIdentity.provision(connection, IdentityConfig.defaults());
@@ -108,31 +145,33 @@ class Tpm2ToolsCrossCheckTest {
     /**
      * tpm2_quote's "-o" PCR file (tpm2-tools 5.x, host byte order, C struct layout): TPML_PCR_SELECTION
      * (u32 count, 16 x {u16 hash, u8 sizeofSelect, u8[4] select, pad}), then u32 k and k TPML_DIGESTs
-     * (u32 count, 8 x {u16 size, u8[64]}), 8 values each. (tpm2_checkquote rejects plain -l + values here.)
+     * (u32 count, 8 x {u16 size, u8[64]}), 8 values each, bank after bank in selection order.
+     * (tpm2_checkquote rejects plain -l + values here.)
      */
-    static byte[] serializedPcrs(org.stationtrust.tpm.verify.PcrValues values) {
-        List<Integer> indices = new ArrayList<>(values.indices());
-        int blocks = (indices.size() + 7) / 8;
+    static byte[] serializedPcrs(QuotedPcrs quoted) {
+        List<byte[]> values = new ArrayList<>();
+        quoted.banks().forEach(bank -> bank.indices().forEach(i -> values.add(bank.value(i))));
+        int blocks = (values.size() + 7) / 8;
         java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(4 + 16 * 8 + 4 + blocks * (4 + 8 * 66))
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        out.putInt(1);
-        byte[] select = new byte[4];
-        for (int i : indices) {
-            select[i / 8] |= (byte) (1 << (i % 8));
+        out.putInt(quoted.banks().size());
+        for (PcrValues bank : quoted.banks()) {
+            byte[] select = new byte[4];
+            for (int i : bank.indices()) {
+                select[i / 8] |= (byte) (1 << (i % 8));
+            }
+            out.putShort((short) bank.bank().id()).put((byte) 3).put(select).put((byte) 0);
         }
-        out.putShort((short) 0x000B).put((byte) 3).put(select).put((byte) 0);
         out.position(4 + 16 * 8);
         out.putInt(blocks);
         for (int b = 0; b < blocks; b++) {
             int start = out.position();
-            List<Integer> chunk = indices.subList(b * 8, Math.min(indices.size(), b * 8 + 8));
+            List<byte[]> chunk = values.subList(b * 8, Math.min(values.size(), b * 8 + 8));
             out.putInt(chunk.size());
             for (int k = 0; k < 8; k++) {
-                int digestAt = start + 4 + k * 66;
-                out.position(digestAt);
+                out.position(start + 4 + k * 66);
                 if (k < chunk.size()) {
-                    byte[] v = values.value(chunk.get(k));
-                    out.putShort((short) v.length).put(v);
+                    out.putShort((short) chunk.get(k).length).put(chunk.get(k));
                 }
             }
             out.position(start + 4 + 8 * 66);

@@ -27,8 +27,13 @@ public final class StationFixture implements AutoCloseable {
     private final int lastPort;
 
     public StationFixture(Path dir) throws IOException {
+        this(dir, java.util.List.of(org.stationtrust.tpm.verify.HashAlgorithm.SHA256));
+    }
+
+    /** A station whose TPM has these PCR banks allocated (SHA-1 and SHA-256 for an older laptop's firmware). */
+    public StationFixture(Path dir, java.util.List<org.stationtrust.tpm.verify.HashAlgorithm> pcrBanks) throws IOException {
         this.dir = dir;
-        this.tpm = SoftwareTpm.start(dir.resolve("tpm"));
+        this.tpm = SoftwareTpm.start(dir.resolve("tpm"), pcrBanks);
         // Below the kernel's ephemeral range (32768+), so no outgoing connection of another process holds these ports.
         int base = 10000 + ThreadLocalRandom.current().nextInt(20000);
         this.devices = SimulatedDevices.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).firstFreePortIn(base, base + 200).build());

@@ -1,7 +1,9 @@
 package org.stationtrust.tpm.internal;
 
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -11,7 +13,9 @@ import org.stationtrust.tpm.TpmException;
 import org.stationtrust.tpm.TpmProtocolError;
 import org.stationtrust.tpm.verify.Attestation;
 import org.stationtrust.tpm.verify.MalformedTpmStructure;
+import org.stationtrust.tpm.verify.HashAlgorithm;
 import org.stationtrust.tpm.verify.PcrValues;
+import org.stationtrust.tpm.verify.QuotedPcrs;
 
 import tss.tpm.PCR_ReadResponse;
 import tss.tpm.TPMS_NULL_SIG_SCHEME;
@@ -26,17 +30,24 @@ public final class QuoteCommand {
     private QuoteCommand() {
     }
 
-    public static Quote quote(TpmChannel channel, int akHandle, byte[] nonce, SortedSet<Integer> pcrs)
-            throws TpmException {
+    /** Quotes {@code pcrs} in every bank of {@code banks}, one TPMS_PCR_SELECTION per bank in that order. */
+    public static Quote quote(TpmChannel channel, int akHandle, byte[] nonce, SortedSet<Integer> pcrs,
+            List<HashAlgorithm> banks) throws TpmException {
         TPM_HANDLE ak = new TPM_HANDLE(akHandle);
-        TPMS_PCR_SELECTION[] selection = {new TPMS_PCR_SELECTION(TPM_ALG_ID.SHA256, bitmap(pcrs))};
+        TPMS_PCR_SELECTION[] selection = banks.stream()
+                .map(b -> new TPMS_PCR_SELECTION(TPM_ALG_ID.fromInt(b.id()), bitmap(pcrs)))
+                .toArray(TPMS_PCR_SELECTION[]::new);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             byte[] parameters = channel.callForParameters("TPM2_Quote",
                     t -> t.Quote(ak, nonce, new TPMS_NULL_SIG_SCHEME(), selection));
             Wire wire = new Wire(parameters, "TPM2_Quote response");
             byte[] attest = wire.sized("quoted");
             byte[] signature = wire.rest();
-            PcrValues values = readPcrs(channel, pcrs);
+            List<PcrValues> read = new ArrayList<>();
+            for (HashAlgorithm bank : banks) {
+                read.add(readPcrs(channel, bank, pcrs));
+            }
+            QuotedPcrs values = QuotedPcrs.of(read);
             // A PCR extended between the quote and the read would make them disagree: quote again.
             if (Arrays.equals(quotedDigest(attest), values.digest())) {
                 return new Quote(attest, signature, values);
@@ -48,10 +59,16 @@ public final class QuoteCommand {
 
     /** Reads sha256 PCR values; a TPM returns at most 8 per call, so it loops until all are read. */
     public static PcrValues readPcrs(TpmChannel channel, SortedSet<Integer> pcrs) throws TpmException {
+        return readPcrs(channel, HashAlgorithm.SHA256, pcrs);
+    }
+
+    /** Reads PCR values of one bank, as {@link #readPcrs(TpmChannel, SortedSet)} does. */
+    public static PcrValues readPcrs(TpmChannel channel, HashAlgorithm bank, SortedSet<Integer> pcrs)
+            throws TpmException {
         TreeMap<Integer, byte[]> values = new TreeMap<>();
         SortedSet<Integer> missing = new TreeSet<>(pcrs);
         while (!missing.isEmpty()) {
-            TPMS_PCR_SELECTION[] ask = {new TPMS_PCR_SELECTION(TPM_ALG_ID.SHA256, bitmap(missing))};
+            TPMS_PCR_SELECTION[] ask = {new TPMS_PCR_SELECTION(TPM_ALG_ID.fromInt(bank.id()), bitmap(missing))};
             PCR_ReadResponse r = channel.call("TPM2_PCR_Read", t -> t.PCR_Read(ask));
             SortedSet<Integer> got = new TreeSet<>();
             for (TPMS_PCR_SELECTION s : r.pcrSelectionOut) {
@@ -63,7 +80,8 @@ public final class QuoteCommand {
             }
             if (got.isEmpty() || got.size() != r.pcrValues.length || !missing.containsAll(got)) {
                 throw new TpmProtocolError("TPM2_PCR_Read returned " + r.pcrValues.length + " values for PCRs " + got
-                        + " when asked for " + missing + "; is the sha256 bank active?");
+                        + " when asked for " + missing + "; is the " + bank.bankName() + " bank allocated? (tpm2_getcap"
+                        + " pcrs lists the allocated banks)");
             }
             int k = 0;
             for (int index : got) {
@@ -71,7 +89,7 @@ public final class QuoteCommand {
             }
             missing.removeAll(got);
         }
-        return PcrValues.sha256(values);
+        return PcrValues.of(bank, values);
     }
 
     private static byte[] quotedDigest(byte[] attest) throws TpmException {

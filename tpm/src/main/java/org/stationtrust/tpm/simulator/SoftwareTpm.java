@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /**
  * A hermetic swtpm instance: its own state directory, its own local CA and configuration files
@@ -46,12 +47,23 @@ public final class SoftwareTpm implements AutoCloseable {
      * overwritten) and starts it.
      */
     public static SoftwareTpm start(Path workDir) {
+        return start(workDir, List.of(HashAlgorithm.SHA256));
+    }
+
+    /**
+     * As {@link #start(Path)} with these PCR banks allocated (swtpm_setup's active_pcr_banks), e.g. SHA-1 and
+     * SHA-256 for the older laptops whose firmware logs and extends the SHA-1 bank.
+     */
+    public static SoftwareTpm start(Path workDir, List<HashAlgorithm> pcrBanks) {
+        if (pcrBanks == null || pcrBanks.isEmpty() || pcrBanks.stream().distinct().count() != pcrBanks.size()) {
+            throw new IllegalArgumentException("allocate at least one PCR bank, each once; got " + pcrBanks);
+        }
         Path dir = requireUsableDirectory(workDir);
         String swtpm = Programs.require("swtpm");
         String setup = Programs.require("swtpm_setup");
         String localca = Programs.require("swtpm_localca");
         try {
-            List<X509Certificate> certificates = SwtpmManufacturer.manufacture(dir, setup, localca);
+            List<X509Certificate> certificates = SwtpmManufacturer.manufacture(dir, setup, localca, pcrBanks);
             SoftwareTpm tpm = new SoftwareTpm(dir, certificates);
             tpm.launch(swtpm);
             return tpm;

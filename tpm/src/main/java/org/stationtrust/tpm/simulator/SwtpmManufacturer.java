@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /**
  * Manufactures a TPM state with swtpm_setup, using configuration files and a local CA inside the
@@ -24,15 +25,17 @@ final class SwtpmManufacturer {
     }
 
     /** Runs swtpm_setup in {@code dir}/state and returns the CA certificates (root, then intermediate). */
-    static List<X509Certificate> manufacture(Path dir, String setup, String localca) throws IOException {
+    static List<X509Certificate> manufacture(Path dir, String setup, String localca, List<HashAlgorithm> pcrBanks)
+            throws IOException {
         Path state = Files.createDirectories(dir.resolve("state"));
         Path ca = Files.createDirectories(dir.resolve("ca"));
-        Path setupConf = writeConfiguration(dir, ca, localca);
+        Path setupConf = writeConfiguration(dir, ca, localca, pcrBanks);
         runSetup(dir, setup, state, setupConf);
         return publishTrustAnchors(ca, dir.resolve("trust"));
     }
 
-    private static Path writeConfiguration(Path dir, Path ca, String localca) throws IOException {
+    private static Path writeConfiguration(Path dir, Path ca, String localca, List<HashAlgorithm> pcrBanks)
+            throws IOException {
         Path localcaConf = dir.resolve("swtpm-localca.conf");
         Files.writeString(localcaConf, String.join("\n",
                 "statedir = " + ca,
@@ -51,7 +54,7 @@ final class SwtpmManufacturer {
                 "create_certs_tool = " + localca,
                 "create_certs_tool_config = " + localcaConf,
                 "create_certs_tool_options = " + localcaOptions,
-                "active_pcr_banks = sha256",
+                "active_pcr_banks = " + String.join(",", pcrBanks.stream().map(HashAlgorithm::bankName).toList()),
                 ""), StandardCharsets.UTF_8);
         return setupConf;
     }

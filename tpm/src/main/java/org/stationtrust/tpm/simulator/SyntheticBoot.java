@@ -115,8 +115,17 @@ public final class SyntheticBoot {
         return boot;
     }
 
+    /** This boot as a crypto-agile log with digests of {@code banks}. */
     public SyntheticEventLog log(HashAlgorithm... banks) {
-        SyntheticEventLog log = SyntheticEventLog.cryptoAgile(banks);
+        return log(SyntheticEventLog.cryptoAgile(banks));
+    }
+
+    /** This boot as older firmware logs it: the SHA-1 format (TCG_PCR_EVENT), SHA-1 digests only. */
+    public SyntheticEventLog sha1FormatLog() {
+        return log(SyntheticEventLog.sha1Format());
+    }
+
+    private SyntheticEventLog log(SyntheticEventLog log) {
         log.event(0, EventType.EV_S_CRTM_VERSION, (firmwareVersion + "\0").getBytes(StandardCharsets.UTF_16LE));
         log.measured(0, EventType.EV_EFI_PLATFORM_FIRMWARE_BLOB, blob(0xffc00000L, firmwareImage.length), firmwareImage);
         log.variable(1, EventType.EV_EFI_VARIABLE_BOOT, SyntheticEventLog.EFI_GLOBAL_VARIABLE, "BootOrder",

@@ -15,7 +15,8 @@ import org.stationtrust.tpm.eventlog.EventType;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /**
- * For tests and the demo (swtpm has no firmware): writes a crypto-agile boot event log as firmware would (PC Client PFP §10.2.2), and
+ * For tests and the demo (swtpm has no firmware): writes a boot event log as firmware would, crypto-agile (PC Client
+ * PFP §10.2.2) or in the SHA-1 format of older firmware (TCG_PCR_EVENT records, §10.2.1), and
  * keeps the digests it logged so that a test can extend the same ones into a software TPM (swtpm has
  * no firmware) or compute the PCR values on its own. Written independently of the parser.
  */
@@ -27,19 +28,42 @@ public final class SyntheticEventLog {
     public record Extend(int pcr, long type, Map<HashAlgorithm, byte[]> digests, byte[] data) {
     }
 
+    private static final int SHA1_EVENT_HEADER = 4 + 4 + 20 + 4;
+
     private final List<HashAlgorithm> banks;
+    private final boolean cryptoAgile;
     private final List<Extend> events = new ArrayList<>();
     private int locality;
 
-    private SyntheticEventLog(List<HashAlgorithm> banks) {
+    private SyntheticEventLog(List<HashAlgorithm> banks, boolean cryptoAgile) {
         this.banks = List.copyOf(banks);
+        this.cryptoAgile = cryptoAgile;
     }
 
     public static SyntheticEventLog cryptoAgile(HashAlgorithm... banks) {
-        return new SyntheticEventLog(List.of(banks));
+        return new SyntheticEventLog(List.of(banks), true);
+    }
+
+    /** The SHA-1 format: no Spec ID event, one SHA-1 digest per event (PC Client PFP §10.2.1, TCG_PCR_EVENT). */
+    public static SyntheticEventLog sha1Format() {
+        return new SyntheticEventLog(List.of(HashAlgorithm.SHA1), false);
+    }
+
+    /** The banks this log carries digests for. */
+    public List<HashAlgorithm> banks() {
+        return banks;
+    }
+
+    /** An empty log of the same format and banks, for a test that rebuilds one from changed events. */
+    public SyntheticEventLog emptyCopy() {
+        return new SyntheticEventLog(banks, cryptoAgile);
     }
 
     public SyntheticEventLog startupLocality(int value) {
+        if (!cryptoAgile && value != 0) {
+            throw new IllegalStateException("a SHA-1 format log has no StartupLocality event (PC Client PFP §10.4.5.3"
+                    + " defines it for crypto-agile logs)");
+        }
         this.locality = value;
         return this;
     }
@@ -57,6 +81,10 @@ public final class SyntheticEventLog {
     }
 
     public SyntheticEventLog raw(int pcr, long type, Map<HashAlgorithm, byte[]> digests, byte[] data) {
+        if (!cryptoAgile && (digests.size() != 1 || digests.get(HashAlgorithm.SHA1) == null
+                || digests.get(HashAlgorithm.SHA1).length != HashAlgorithm.SHA1.digestLength())) {
+            throw new IllegalArgumentException("an event of a SHA-1 format log has exactly one 20-byte SHA-1 digest");
+        }
         events.add(new Extend(pcr, type, new EnumMap<>(digests), data.clone()));
         return this;
     }
@@ -102,6 +130,10 @@ public final class SyntheticEventLog {
 
     public byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!cryptoAgile) {
+            events.forEach(e -> writeSha1Event(out, e));
+            return out.toByteArray();
+        }
         writeSpecId(out);
         if (locality != 0) {
             byte[] data = new byte[17];
@@ -125,6 +157,14 @@ public final class SyntheticEventLog {
         header.putInt(0).putInt((int) EventType.EV_NO_ACTION).put(new byte[20]).putInt(spec.capacity());
         out.writeBytes(header.array());
         out.writeBytes(spec.array());
+    }
+
+    /** TCG_PCR_EVENT: PCR index, type, the SHA-1 digest, data size, data (all little endian). */
+    private static void writeSha1Event(ByteArrayOutputStream out, Extend e) {
+        ByteBuffer b = le(SHA1_EVENT_HEADER + e.data().length);
+        b.putInt(e.pcr()).putInt((int) e.type()).put(e.digests().get(HashAlgorithm.SHA1)).putInt(e.data().length)
+                .put(e.data());
+        out.writeBytes(b.array());
     }
 
     private void writeEvent2(ByteArrayOutputStream out, Extend e) {

@@ -3,27 +3,41 @@ package org.stationtrust.tpm.verify;
 import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * PCR values of the SHA-256 bank, ordered by index: what an agent sends along with a quote. The
- * quote's pcrDigest is SHA-256 over the values concatenated in selection (ascending index) order
- * (TPM 2.0 Part 3 §18.4).
+ * PCR values of one bank (SHA-256, or SHA-1 for a log that carries nothing stronger), ordered by index:
+ * what an agent sends along with a quote. The quote's pcrDigest is SHA-256 over the values concatenated
+ * in selection (ascending index) order (TPM 2.0 Part 3 §18.4); {@link QuotedPcrs} holds several banks.
  */
 public final class PcrValues {
     public static final int MAX_INDEX = 23;
 
+    private final HashAlgorithm bank;
     private final SortedMap<Integer, byte[]> values;
 
-    private PcrValues(SortedMap<Integer, byte[]> values) {
+    private PcrValues(HashAlgorithm bank, SortedMap<Integer, byte[]> values) {
+        this.bank = bank;
         this.values = values;
     }
 
     /** SHA-256 bank values by PCR index (0..23); each value must be 32 bytes; at least one PCR. */
     public static PcrValues sha256(Map<Integer, byte[]> byIndex) {
+        return of(HashAlgorithm.SHA256, byIndex);
+    }
+
+    /** SHA-1 bank values by PCR index (0..23); each value must be 20 bytes; at least one PCR. */
+    public static PcrValues sha1(Map<Integer, byte[]> byIndex) {
+        return of(HashAlgorithm.SHA1, byIndex);
+    }
+
+    /** Values of {@code bank} by PCR index (0..23); each as long as the bank's digest; at least one PCR. */
+    public static PcrValues of(HashAlgorithm bank, Map<Integer, byte[]> byIndex) {
+        Objects.requireNonNull(bank, "bank");
         if (byIndex == null || byIndex.isEmpty()) {
             throw new IllegalArgumentException("PCR values must hold at least one PCR, got none");
         }
@@ -34,17 +48,17 @@ public final class PcrValues {
             if (index == null || index < 0 || index > MAX_INDEX) {
                 throw new IllegalArgumentException("PCR index must be 0.." + MAX_INDEX + ", got " + index);
             }
-            if (value == null || value.length != HashAlgorithm.SHA256.digestLength()) {
-                throw new IllegalArgumentException("PCR " + index + " of the sha256 bank must be 32 bytes, got "
-                        + (value == null ? "null" : value.length));
+            if (value == null || value.length != bank.digestLength()) {
+                throw new IllegalArgumentException("PCR " + index + " of the " + bank + " bank must be "
+                        + bank.digestLength() + " bytes, got " + (value == null ? "null" : value.length));
             }
             copy.put(index, value.clone());
         }
-        return new PcrValues(copy);
+        return new PcrValues(bank, copy);
     }
 
     public HashAlgorithm bank() {
-        return HashAlgorithm.SHA256;
+        return bank;
     }
 
     public SortedSet<Integer> indices() {
@@ -69,13 +83,18 @@ public final class PcrValues {
     /** SHA-256 of the values concatenated in ascending index order. */
     public byte[] digest() {
         MessageDigest md = HashAlgorithm.SHA256.newDigest();
-        values.values().forEach(md::update);
+        update(md);
         return md.digest();
+    }
+
+    /** Feeds the values, in ascending index order, to a digest of several banks ({@link QuotedPcrs}). */
+    void update(MessageDigest md) {
+        values.values().forEach(md::update);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PcrValues other && values.keySet().equals(other.values.keySet())
+        return o instanceof PcrValues other && bank == other.bank && values.keySet().equals(other.values.keySet())
                 && MessageDigest.isEqual(digest(), other.digest());
     }
 
@@ -86,6 +105,6 @@ public final class PcrValues {
 
     @Override
     public String toString() {
-        return "PcrValues[sha256 " + values.keySet() + "]";
+        return "PcrValues[" + bank.bankName() + " " + values.keySet() + "]";
     }
 }

@@ -23,10 +23,20 @@ public final class QuoteVerifier {
      * @param attest TPMS_ATTEST bytes as signed by the TPM
      * @param signature TPMT_SIGNATURE bytes
      * @param expectedNonce the nonce the verifier issued, 16..64 random bytes (compared in constant time)
-     * @param pcrs the SHA-256 PCR values sent with the quote
+     * @param pcrs the PCR values of the one bank the quote covers, sent with it
      */
     public static VerifiedQuote verify(TpmPublic ak, byte[] attest, byte[] signature, byte[] expectedNonce,
             PcrValues pcrs) throws TpmVerificationException {
+        Objects.requireNonNull(pcrs, "pcrs");
+        return verify(ak, attest, signature, expectedNonce, QuotedPcrs.of(pcrs));
+    }
+
+    /**
+     * As {@link #verify(TpmPublic, byte[], byte[], byte[], PcrValues)} for a quote over several banks: the values
+     * sent must cover exactly the banks and PCRs selected; their order is taken from the quote's selection.
+     */
+    public static VerifiedQuote verify(TpmPublic ak, byte[] attest, byte[] signature, byte[] expectedNonce,
+            QuotedPcrs pcrs) throws TpmVerificationException {
         Objects.requireNonNull(expectedNonce, "expectedNonce");
         Objects.requireNonNull(pcrs, "pcrs");
         if (expectedNonce.length < MIN_NONCE || expectedNonce.length > MAX_NONCE) {
@@ -54,25 +64,28 @@ public final class QuoteVerifier {
                     + attestation.extraData().length + " bytes seen, " + expectedNonce.length
                     + " expected); it is a replay or answers another challenge: issue a fresh nonce");
         }
-        requireSelectionMatches(quote.pcrSelection(), pcrs);
-        byte[] digest = pcrs.digest();
+        QuotedPcrs ordered = requireSelectionMatches(quote.pcrSelection(), pcrs);
+        byte[] digest = ordered.digest();
         if (!MessageDigest.isEqual(quote.pcrDigest(), digest)) {
             throw new PcrDigestMismatch("the quote signs PCR digest " + HexFormat.of().formatHex(quote.pcrDigest())
                     + " but the PCR values sent hash to " + HexFormat.of().formatHex(digest)
                     + "; the values sent are not the ones quoted: reject them");
         }
-        return new VerifiedQuote(attestation, pcrs);
+        return new VerifiedQuote(attestation, ordered);
     }
 
-    private static void requireSelectionMatches(List<PcrBankSelection> selection, PcrValues pcrs)
+    /** The values sent, in the quote's bank order, when they are exactly the banks and PCRs it selects. */
+    private static QuotedPcrs requireSelectionMatches(List<PcrBankSelection> selection, QuotedPcrs pcrs)
             throws PcrSelectionMismatch {
         List<PcrBankSelection> nonEmpty = selection.stream().filter(b -> !b.pcrs().isEmpty()).toList();
-        boolean matches = nonEmpty.size() == 1 && nonEmpty.get(0).hash() == pcrs.bank()
-                && nonEmpty.get(0).pcrs().equals(pcrs.indices());
+        boolean matches = nonEmpty.size() == pcrs.banks().size() && nonEmpty.stream().allMatch(b -> pcrs.bank(b.hash())
+                .map(v -> v.indices().equals(b.pcrs())).orElse(false));
         if (!matches) {
             throw new PcrSelectionMismatch("the quote selects " + describe(nonEmpty) + " but the PCR values sent are "
-                    + pcrs.bank() + ":" + pcrs.indices() + "; send exactly the PCRs quoted (one sha256 bank)");
+                    + pcrs.banks().stream().map(b -> b.bank() + ":" + b.indices()).toList()
+                    + "; send exactly the banks and PCRs quoted");
         }
+        return pcrs.inOrder(nonEmpty.stream().map(PcrBankSelection::hash).toList());
     }
 
     private static String describe(List<PcrBankSelection> banks) {

@@ -34,6 +34,40 @@ class EventLogParsingTest {
     }
 
     @Test
+    void aSha1FormatLogWrittenAsOlderFirmwareDoesParsesAndReplaysInTheSha1BankAndIsQuotedBesideSha256()
+            throws Exception {
+        SyntheticEventLog written = org.stationtrust.tpm.simulator.SyntheticBoot.typical().sha1FormatLog();
+        EventLog log = EventLog.parse(written.bytes());
+        assertEquals(EventLogFormat.SHA1, log.format());
+        assertEquals(java.util.Set.of(HashAlgorithm.SHA1), log.banks());
+        assertEquals(written.events().size(), log.events().size());
+        written.pcrs(HashAlgorithm.SHA1).forEach((pcr, value) -> assertTrue(Arrays.equals(value,
+                log.replay().value(HashAlgorithm.SHA1, pcr)), "SHA-1 PCR " + pcr));
+        assertEquals(org.stationtrust.tpm.PcrBanks.SHA256_AND_SHA1, org.stationtrust.tpm.PcrBanks.forEventLog(log));
+        assertEquals(BootState.of(EventLogReplay.verify(log, HashAlgorithm.SHA1, written.pcrs(HashAlgorithm.SHA1),
+                new java.util.TreeSet<>(java.util.List.of(0, 1, 4, 5, 7)), false)).secureBoot(), SecureBoot.ON);
+    }
+
+    @Test
+    void theQuotedBanksFollowTheLogsStrongestBank() throws Exception {
+        var boot = org.stationtrust.tpm.simulator.SyntheticBoot.typical();
+        assertEquals(org.stationtrust.tpm.PcrBanks.SHA256_AND_SHA1, org.stationtrust.tpm.PcrBanks.forEventLog(
+                java.util.Optional.of(boot.log(HashAlgorithm.SHA1).bytes())), "crypto-agile, SHA-1 bank only");
+        assertEquals(org.stationtrust.tpm.PcrBanks.SHA256, org.stationtrust.tpm.PcrBanks.forEventLog(
+                java.util.Optional.of(boot.log(HashAlgorithm.SHA1, HashAlgorithm.SHA256).bytes())), "both banks");
+        assertEquals(org.stationtrust.tpm.PcrBanks.SHA256, org.stationtrust.tpm.PcrBanks.forEventLog(
+                java.util.Optional.empty()), "no log");
+        assertEquals(org.stationtrust.tpm.PcrBanks.SHA256, org.stationtrust.tpm.PcrBanks.forEventLog(
+                java.util.Optional.of(new byte[] {1, 2, 3})), "a log that does not parse: the server judges it");
+    }
+
+    @Test
+    void aSha1FormatEventNeedsExactlyOneSha1Digest() {
+        assertThrows(IllegalArgumentException.class, () -> SyntheticEventLog.sha1Format().raw(0, EventType.EV_SEPARATOR,
+                java.util.Map.of(HashAlgorithm.SHA256, new byte[32]), new byte[4]));
+    }
+
+    @Test
     void anEmptyLogIsRefused() {
         assertEquals(0, refused(new byte[0]).offset());
     }

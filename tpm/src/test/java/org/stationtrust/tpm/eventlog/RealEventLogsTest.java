@@ -3,6 +3,7 @@ package org.stationtrust.tpm.eventlog;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.stationtrust.tpm.PcrBanks;
 import org.stationtrust.tpm.verify.Attestation;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 import org.stationtrust.tpm.verify.PcrBankSelection;
@@ -74,6 +76,32 @@ class RealEventLogsTest {
             }
             assertEquals(expected.get(bank), ours, name + ": " + bank + " PCRs");
         }
+        assertSha1LogsAreQuotedAndVerifiedInTheSha1Bank(name, log, expected);
+    }
+
+    /**
+     * A log without SHA-256 digests makes the agent quote SHA-1 beside SHA-256, and it verifies in the SHA-1 bank
+     * against the values tpm2_eventlog computed, standing for the TPM's quoted ones; any other log is quoted in
+     * SHA-256 alone.
+     */
+    private static void assertSha1LogsAreQuotedAndVerifiedInTheSha1Bank(String name, EventLog log,
+            Map<HashAlgorithm, SortedMap<Integer, String>> tpm2Tools) throws Exception {
+        boolean sha1Only = !log.banks().contains(HashAlgorithm.SHA256);
+        assertEquals(sha1Only ? PcrBanks.SHA256_AND_SHA1 : PcrBanks.SHA256, PcrBanks.forEventLog(log), name);
+        if (!sha1Only) {
+            return;
+        }
+        SortedMap<Integer, byte[]> quoted = new TreeMap<>();
+        tpm2Tools.get(HashAlgorithm.SHA1).forEach((pcr, hex) -> quoted.put(pcr, HexFormat.of().parseHex(hex)));
+        VerifiedEventLog verified = EventLogReplay.verify(log, HashAlgorithm.SHA1, quoted,
+                new TreeSet<>(quoted.keySet()), false);
+        assertEquals(HashAlgorithm.SHA1, BootState.of(verified).bank(), name);
+        int pcr = quoted.firstKey();
+        byte[] changed = quoted.get(pcr).clone();
+        changed[0] ^= 1;
+        quoted.put(pcr, changed);
+        assertThrows(EventLogMismatch.class, () -> EventLogReplay.verify(log, HashAlgorithm.SHA1, quoted,
+                new TreeSet<>(quoted.keySet()), false), name + ": another SHA-1 value of PCR " + pcr);
     }
 
     @Test

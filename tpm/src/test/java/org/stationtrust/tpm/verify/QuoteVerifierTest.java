@@ -1,5 +1,6 @@
 package org.stationtrust.tpm.verify;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,7 @@ class QuoteVerifierTest {
     @Test
     void acceptsAQuoteWhoseEveryCheckHolds() throws Exception {
         VerifiedQuote v = QuoteVerifier.verify(ak.pub(), attest, signature, NONCE, PCRS);
-        assertSame(PCRS, v.pcrs());
+        assertSame(PCRS, v.pcrs().sha256().orElseThrow());
     }
 
     @Test
@@ -70,6 +71,27 @@ class QuoteVerifierTest {
         PcrSelectionMismatch e = assertThrows(PcrSelectionMismatch.class,
                 () -> QuoteVerifier.verify(ak.pub(), a, ak.sign(a), NONCE, PCRS));
         assertTrue(e.getMessage().contains("SHA1"), e.getMessage());
+    }
+
+    @Test
+    void acceptsAQuoteOverSha256AndSha1HashedInTheQuotesBankOrderWhateverTheOrderSent() throws Exception {
+        byte[] twoBanks = new TpmWriter().u32(2).u16(TpmConstants.ALG_SHA256).u8(3).bytes(new byte[] {(byte) 0x87, 0, 0})
+                .u16(TpmConstants.ALG_SHA1).u8(3).bytes(new byte[] {(byte) 0x87, 0, 0}).toByteArray();
+        java.util.Map<Integer, byte[]> sha1 = new java.util.TreeMap<>();
+        for (int i : new int[] {0, 1, 2, 7}) {
+            sha1.put(i, new byte[20]);
+            sha1.get(i)[0] = (byte) i;
+        }
+        PcrValues sha1Values = PcrValues.sha1(sha1);
+        byte[] a = TpmStructures.quote(NONCE, twoBanks, QuotedPcrs.of(PCRS, sha1Values).digest());
+        VerifiedQuote v = QuoteVerifier.verify(ak.pub(), a, ak.sign(a), NONCE, QuotedPcrs.of(sha1Values, PCRS));
+        assertEquals(java.util.List.of(HashAlgorithm.SHA256, HashAlgorithm.SHA1), v.pcrs().algorithms());
+
+        byte[] otherOrder = TpmStructures.quote(NONCE, twoBanks, QuotedPcrs.of(sha1Values, PCRS).digest());
+        assertThrows(PcrDigestMismatch.class, () -> QuoteVerifier.verify(ak.pub(), otherOrder, ak.sign(otherOrder),
+                NONCE, QuotedPcrs.of(PCRS, sha1Values)), "the banks hash in the quote's order only");
+        assertThrows(PcrSelectionMismatch.class, () -> QuoteVerifier.verify(ak.pub(), a, ak.sign(a), NONCE,
+                QuotedPcrs.of(sha1Values)), "a bank quoted but not sent");
     }
 
     @Test

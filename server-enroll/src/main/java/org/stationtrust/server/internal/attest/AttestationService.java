@@ -20,6 +20,7 @@ import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.server.internal.store.StationMachine;
+import org.stationtrust.tpm.verify.QuotedPcrs;
 import org.stationtrust.tpm.verify.TpmPublic;
 
 /**
@@ -147,11 +148,12 @@ public final class AttestationService {
             NonceTokens.Verified v = tokens.verify(nonce, m.id(), PURPOSE_QUOTE, now);
             a.spent = HexFormat.of().formatHex(nonce);
             a.spentExpiry = v.expiresAtMillis();
-            a.pcrs = QuoteCheck.verify(akKeys.get(m.akPublic()), nonce, q);
+            QuotedPcrs quoted = QuoteCheck.verify(akKeys.get(m.akPublic()), nonce, q);
             a.quoteVerified = true;
+            a.pcrs = QuoteCheck.requireSha256(quoted);
             // under a boot policy the event log decides (docs/measured-boot.md); else the exact PCR values
             SortedMap<Integer, byte[]> baseline = PcrMap.fromJson(m.policyPcrs());
-            a.judged = measuredBoot.judge(m.id(), q.eventLog(), q.eventLogSha256(), a.pcrs, baseline).orElse(null);
+            a.judged = measuredBoot.judge(m.id(), q.eventLog(), q.eventLogSha256(), quoted, baseline).orElse(null);
             if (a.judged == null) {
                 QuoteCheck.requireMatchesPolicy(baseline, a.pcrs);
             } else if (!a.judged.verdict().result().passed()) {
@@ -198,6 +200,10 @@ public final class AttestationService {
             if (a.spent != null) nonces.consume(c, a.spent, m.id(), PURPOSE_QUOTE, a.spentExpiry, now);
             machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
             if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
+            if (e.code() == ErrorCode.PCR_BANK_REFUSED) {
+                audit.append(c, "machine:" + m.id(), "attestation.pcr_bank_refused", m.id(), e.code().wire(),
+                        clip(e.getMessage()));
+            }
             if (!"FAILED".equals(m.attestationStatus())) {
                 events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
                         e.code().wire() + ": " + clip(e.getMessage())));

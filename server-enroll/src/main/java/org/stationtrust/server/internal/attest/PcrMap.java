@@ -20,8 +20,13 @@ public final class PcrMap {
 
     /** Wire form {"0": "<base64 32 bytes>", ...}: indices 0..23, each value exactly 32 bytes. */
     public static SortedMap<Integer, byte[]> fromWire(Map<String, String> wire) {
-        if (wire == null || wire.isEmpty()) throw new IllegalArgumentException("Field 'pcrs' needs at least one PCR");
-        if (wire.size() > MAX_INDEX + 1) throw new IllegalArgumentException("Field 'pcrs' has more than 24 entries");
+        return fromWire(wire, "pcrs", 32);
+    }
+
+    /** Wire form of one bank ({@code field} names it in errors): indices 0..23, each value {@code length} bytes. */
+    public static SortedMap<Integer, byte[]> fromWire(Map<String, String> wire, String field, int length) {
+        if (wire == null || wire.isEmpty()) throw new IllegalArgumentException("Field '" + field + "' needs at least one PCR");
+        if (wire.size() > MAX_INDEX + 1) throw new IllegalArgumentException("Field '" + field + "' has more than 24 entries");
         SortedMap<Integer, byte[]> out = new TreeMap<>();
         for (Map.Entry<String, String> e : wire.entrySet()) {
             int index = index(e.getKey());
@@ -29,10 +34,10 @@ public final class PcrMap {
             try {
                 v = Base64.getDecoder().decode(e.getValue() == null ? "" : e.getValue());
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("PCR " + index + " is not base64");
+                throw new IllegalArgumentException("PCR " + index + " of '" + field + "' is not base64");
             }
-            if (v.length != 32) throw new IllegalArgumentException("PCR " + index + " must be 32 bytes (SHA-256 bank), "
-                    + "was " + v.length);
+            if (v.length != length) throw new IllegalArgumentException("PCR " + index + " of '" + field + "' must be "
+                    + length + " bytes, was " + v.length);
             out.put(index, v);
         }
         return out;

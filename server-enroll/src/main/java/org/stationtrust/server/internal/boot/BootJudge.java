@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.stationtrust.server.internal.boot.BootVerdict.Result;
 import org.stationtrust.tpm.eventlog.BootAuthority;
 import org.stationtrust.tpm.eventlog.BootState;
@@ -18,6 +19,8 @@ import org.stationtrust.tpm.eventlog.SecureBoot;
 import org.stationtrust.tpm.eventlog.SignatureEntry;
 import org.stationtrust.tpm.eventlog.VerifiedEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
+import org.stationtrust.tpm.verify.PcrValues;
+import org.stationtrust.tpm.verify.QuotedPcrs;
 
 /**
  * Judges a boot by its event log against a policy, in this order: the log parses, it replays to the
@@ -29,6 +32,44 @@ public final class BootJudge {
     }
 
     /**
+     * Judges a verified quote's banks: the log is replayed in the strongest bank it carries (SHA-256, else SHA-1,
+     * PC Client PFP §10.2.1: SHA-1-only firmware), which the quote must cover; pins and the no-log baseline use the
+     * quote's SHA-256 values.
+     *
+     * @param log the event log the station sent, empty when it sent none
+     * @param quoted the banks of a verified quote
+     * @param lastAccepted the summary of the machine's last accepted boot, if any
+     * @param baseline exact SHA-256 PCR values (approval baseline or golden values) for {@code onNoEventLog: baseline}
+     */
+    public static BootVerdict judge(BootPolicy policy, Optional<byte[]> log, QuotedPcrs quoted,
+            Optional<BootSummary> lastAccepted, SortedMap<Integer, byte[]> baseline) {
+        Objects.requireNonNull(policy, "policy");
+        SortedMap<Integer, byte[]> sha256 = quoted.sha256().map(PcrValues::asMap).orElseGet(TreeMap::new);
+        if (log.isEmpty()) {
+            return noLog(policy, sha256, baseline);
+        }
+        EventLog parsed;
+        try {
+            parsed = EventLog.parse(log.get());
+        } catch (MalformedEventLog e) {
+            return BootVerdict.failed(Result.EVENT_LOG_INVALID, "parse", Optional.empty(), e.getMessage(),
+                    Optional.empty());
+        }
+        HashAlgorithm bank = replayBank(parsed);
+        Optional<PcrValues> replayed = quoted.bank(bank);
+        if (replayed.isEmpty()) {
+            return BootVerdict.failed(Result.EVENT_LOG_INVALID, "replay", Optional.empty(), "the log's strongest bank"
+                    + " is " + bank.bankName() + " (it carries " + names(parsed.banks()) + ") but the quote covers "
+                    + names(quoted.algorithms()) + "; the log can be checked only against a quote of "
+                    + bank.bankName() + ": update the station agent, which quotes it beside sha256", Optional.empty());
+        }
+        return judgeParsed(policy, parsed, bank, replayed.get().asMap(), sha256, lastAccepted);
+    }
+
+    /**
+     * Judges a log replayed in {@code bank} against {@code quoted}, which also serves the pins and the no-log
+     * baseline: for a command that takes the PCRs from the log itself, and for tests of one bank.
+     *
      * @param log the event log the station sent, empty when it sent none
      * @param quoted PCR values of {@code bank} from a verified quote
      * @param lastAccepted the summary of the machine's last accepted boot, if any
@@ -41,19 +82,36 @@ public final class BootJudge {
         if (log.isEmpty()) {
             return noLog(policy, quoted, baseline);
         }
-        VerifiedEventLog verified;
         try {
-            verified = EventLogReplay.verify(EventLog.parse(log.get()), bank, quoted, policy.replayPcrs(),
-                    policy.allowMissingExitBootServices());
+            return judgeParsed(policy, EventLog.parse(log.get()), bank, quoted, quoted, lastAccepted);
         } catch (MalformedEventLog e) {
             return BootVerdict.failed(Result.EVENT_LOG_INVALID, "parse", Optional.empty(), e.getMessage(),
                     Optional.empty());
+        }
+    }
+
+    /**
+     * The bank a log is judged in: SHA-256 when it carries SHA-256 digests, else SHA-1 when it carries those; SHA-1
+     * is never chosen over a SHA-256 the log holds. A log with neither stays on SHA-256 and fails its replay.
+     */
+    static HashAlgorithm replayBank(EventLog log) {
+        return !log.banks().contains(HashAlgorithm.SHA256) && log.banks().contains(HashAlgorithm.SHA1)
+                ? HashAlgorithm.SHA1 : HashAlgorithm.SHA256;
+    }
+
+    private static BootVerdict judgeParsed(BootPolicy policy, EventLog log, HashAlgorithm bank,
+            SortedMap<Integer, byte[]> replayQuoted, SortedMap<Integer, byte[]> sha256Quoted,
+            Optional<BootSummary> lastAccepted) {
+        VerifiedEventLog verified;
+        try {
+            verified = EventLogReplay.verify(log, bank, replayQuoted, policy.replayPcrs(),
+                    policy.allowMissingExitBootServices());
         } catch (EventLogMismatch e) {
             return BootVerdict.failed(Result.EVENT_LOG_INVALID, "replay", Optional.empty(), e.getMessage(),
                     Optional.empty());
         }
         BootState state = BootState.of(verified);
-        Optional<BootVerdict> violation = firstViolation(policy, state, quoted);
+        Optional<BootVerdict> violation = firstViolation(policy, state, sha256Quoted);
         if (violation.isPresent()) {
             return violation.get();
         }
@@ -64,6 +122,10 @@ public final class BootJudge {
                 : "the boot changed since the last accepted one and still satisfies policy " + policy.name();
         return new BootVerdict(result, Optional.empty(), Optional.empty(), message, Optional.of(state),
                 Optional.of(summary), changes);
+    }
+
+    private static String names(java.util.Collection<HashAlgorithm> banks) {
+        return banks.stream().map(HashAlgorithm::bankName).sorted().toList().toString();
     }
 
     private static BootVerdict noLog(BootPolicy policy, SortedMap<Integer, byte[]> quoted,

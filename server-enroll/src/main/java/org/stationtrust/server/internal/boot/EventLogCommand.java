@@ -130,7 +130,7 @@ public final class EventLogCommand {
             SortedMap<Integer, byte[]> quoted = new TreeMap<>();
             try {
                 EventLog log = EventLog.parse(bytes);
-                bank = preferredBank(log);
+                bank = BootJudge.replayBank(log); // the bank the server judges this log in
                 // no quote here: every PCR is taken to hold what the log replays to
                 for (int pcr : policy.replayPcrs()) {
                     quoted.put(pcr, log.banks().contains(bank) ? log.replay().value(bank, pcr)

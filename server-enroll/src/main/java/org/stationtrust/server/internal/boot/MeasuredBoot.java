@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +23,11 @@ import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.store.BootStore.MachineBoot;
 import org.stationtrust.server.internal.store.BootStore;
 import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.tpm.eventlog.BootState;
 import org.stationtrust.tpm.eventlog.EventLogLimits;
 import org.stationtrust.tpm.verify.HashAlgorithm;
+import org.stationtrust.tpm.verify.PcrValues;
+import org.stationtrust.tpm.verify.QuotedPcrs;
 
 /**
  * Measured boot on the server (docs/measured-boot.md): which policy applies to a machine, the event log
@@ -66,8 +70,12 @@ public final class MeasuredBoot {
         }
     }
 
-    /** The last passing verdict this instance reached for a machine, with everything it depended on. */
-    private record Passed(String logSha256, String pcrsJson, String policyDocument, BootVerdict verdict) {
+    /**
+     * The last passing verdict this instance reached for a machine, with everything it depended on: the SHA-256
+     * values and those of the bank the log was replayed in (SHA-1 for a log without SHA-256 digests).
+     */
+    private record Passed(String logSha256, String pcrsJson, String replayedJson, String policyDocument,
+            BootVerdict verdict) {
     }
 
     /** The policy for this machine: its own, else the default; empty when neither exists. */
@@ -90,12 +98,15 @@ public final class MeasuredBoot {
      *
      * @param eventLog base64 of the log, or null
      * @param eventLogSha256 hex SHA-256 of the log when only the digest is sent, or null
+     * @param quoted the verified quote's banks; SHA-256 among them ({@code QuoteCheck.requireSha256})
      * @param baseline the machine's exact PCR values (baseline or golden), for onNoEventLog: baseline
      */
-    public Optional<Judgement> judge(String machineId, String eventLog, String eventLogSha256,
-            SortedMap<Integer, byte[]> pcrs, SortedMap<Integer, byte[]> baseline) {
+    public Optional<Judgement> judge(String machineId, String eventLog, String eventLogSha256, QuotedPcrs quoted,
+            SortedMap<Integer, byte[]> baseline) {
+        SortedMap<Integer, byte[]> pcrs = quoted.sha256().map(PcrValues::asMap).orElseGet(java.util.TreeMap::new);
         if (eventLog == null && eventLogSha256 != null) {
-            Optional<Judgement> again = repeated(machineId, eventLogSha256.toLowerCase(Locale.ROOT), PcrMap.toJson(pcrs));
+            Optional<Judgement> again = repeated(machineId, eventLogSha256.toLowerCase(Locale.ROOT), PcrMap.toJson(pcrs),
+                    quoted);
             if (again.isPresent()) return again;
         }
         Optional<MachineBoot> row = store.machine(machineId);
@@ -103,10 +114,18 @@ public final class MeasuredBoot {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Judgement> judged = judge(row, parse(stored.get().document()), eventLog, eventLogSha256, pcrs, baseline);
+        Optional<Judgement> judged = judge(row, parse(stored.get().document()), eventLog, eventLogSha256, quoted,
+                baseline);
         judged.filter(j -> j.verdict().result().passed() && j.logSha256() != null).ifPresent(j -> remember(machineId,
-                new Passed(j.logSha256(), PcrMap.toJson(pcrs), stored.get().document(), j.verdict())));
+                new Passed(j.logSha256(), PcrMap.toJson(pcrs), replayedJson(j.verdict(), quoted),
+                        stored.get().document(), j.verdict())));
         return judged;
+    }
+
+    /** The bank the verdict's log was replayed in, with the quote's values of it; null when none was replayed. */
+    private static String replayedJson(BootVerdict v, QuotedPcrs quoted) {
+        return v.state().flatMap(s -> quoted.bank(s.bank())).map(b -> b.bank().bankName() + ":"
+                + PcrMap.toJson(b.asMap())).orElse(null);
     }
 
     /**
@@ -115,9 +134,14 @@ public final class MeasuredBoot {
      * replayed, its certificates read, in about the time of a quote check). The database still decides: another
      * instance's verdict since, a new accepted log or a changed policy sends it down the full path.
      */
-    private Optional<Judgement> repeated(String machineId, String digest, String pcrsJson) {
+    private Optional<Judgement> repeated(String machineId, String digest, String pcrsJson, QuotedPcrs quoted) {
         Passed last = passed.get(machineId);
         if (last == null || !last.logSha256().equals(digest) || !last.pcrsJson().equals(pcrsJson)) return Optional.empty();
+        // a log replayed in SHA-1 is the same boot only if the SHA-1 bank is quoted with the same values too
+        BootVerdict lastVerdict = last.verdict();
+        if (lastVerdict.state().isPresent() && !Objects.equals(last.replayedJson(), replayedJson(lastVerdict, quoted))) {
+            return Optional.empty();
+        }
         BootStore.Glance now = store.glance(machineId).orElse(null);
         if (now == null || !digest.equals(now.acceptedLogSha256()) || !pcrsJson.equals(now.lastPcrs())
                 || !BootVerdict.Result.PASSED.wire().equals(now.lastResult())
@@ -139,7 +163,7 @@ public final class MeasuredBoot {
     }
 
     private Optional<Judgement> judge(Optional<MachineBoot> row, BootPolicy policy, String eventLog,
-            String eventLogSha256, SortedMap<Integer, byte[]> pcrs, SortedMap<Integer, byte[]> baseline) {
+            String eventLogSha256, QuotedPcrs quoted, SortedMap<Integer, byte[]> baseline) {
         byte[] log = null;
         boolean sent = eventLog != null;
         if (sent) {
@@ -151,8 +175,7 @@ public final class MeasuredBoot {
             log = heldLog(row, eventLogSha256);
         }
         Optional<BootSummary> last = row.map(MachineBoot::acceptedSummary).map(MeasuredBoot::summary);
-        BootVerdict verdict = BootJudge.judge(policy, Optional.ofNullable(log), HashAlgorithm.SHA256, pcrs, last,
-                baseline);
+        BootVerdict verdict = BootJudge.judge(policy, Optional.ofNullable(log), quoted, last, baseline);
         return Optional.of(new Judgement(verdict, log == null ? null : sha256(log), log, sent));
     }
 
@@ -205,7 +228,8 @@ public final class MeasuredBoot {
         // a repeated boot is the accepted one already: only its last verdict is written
         boolean accepted = v.result().passed() && v.summary().isPresent() && !j.repeated();
         store.record(c, machineId, new BootStore.Judged(v.result().wire(), v.rule().orElse(null), v.event().orElse(null),
-                clip(v.message()), json(v.changes()), v.state().map(MeasuredBoot::json).orElse(null), PcrMap.toJson(pcrs),
+                clip(v.message()), json(v.changes()), v.state().map(MeasuredBoot::json).orElse(null),
+                v.state().map(BootState::firmwareVersions).orElse(List.of()), PcrMap.toJson(pcrs),
                 j.logSha256(), accepted && j.logSent() ? log64 : null, accepted ? json(v.summary().get()) : null,
                 v.result() == BootVerdict.Result.EVENT_LOG_INVALID ? log64 : null));
         if (v.result() == BootVerdict.Result.PASSED_CHANGED) {

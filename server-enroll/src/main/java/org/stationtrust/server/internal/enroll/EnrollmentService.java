@@ -265,8 +265,8 @@ public final class EnrollmentService {
             throw new ApiException(ErrorCode.NONCE_INVALID, "The activation quote's nonce is not the quoteNonce this "
                     + "enrollment was issued; quote over that value and send it unchanged");
         }
-        SortedMap<Integer, byte[]> pcrs = QuoteCheck.verify(org.stationtrust.server.internal.attest.AkKeys.parse(m.akPublic()), nonce,
-                proof.quote());
+        SortedMap<Integer, byte[]> pcrs = QuoteCheck.requireSha256(QuoteCheck.verify(
+                org.stationtrust.server.internal.attest.AkKeys.parse(m.akPublic()), nonce, proof.quote()));
         return db.inTransaction(c -> {
             if (!machines.transition(c, machineId, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.PENDING_APPROVAL)) {
                 throw new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Enrollment " + machineId + " changed state "

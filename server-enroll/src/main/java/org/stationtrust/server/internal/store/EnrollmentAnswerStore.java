@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * The credential challenge each pending enrollment was answered with (V12), so that a retry of the same enrollment
+ * The credential challenge each pending enrollment was answered with (V13), so that a retry of the same enrollment
  * gets the same answer. The challenge is encrypted to the EK (TPM 2.0 Part 1 §24, MakeCredential): only that TPM can
  * recover its secret, so keeping it is no secret kept. The row goes at activation or expiry, or at the next sweep
  * once the enrollment was rejected or superseded.

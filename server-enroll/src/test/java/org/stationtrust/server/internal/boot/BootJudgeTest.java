@@ -14,10 +14,13 @@ import org.stationtrust.server.internal.boot.BootVerdict.Result;
 import org.stationtrust.tpm.simulator.SyntheticBoot;
 import org.stationtrust.tpm.simulator.SyntheticEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
+import org.stationtrust.tpm.verify.PcrValues;
+import org.stationtrust.tpm.verify.QuotedPcrs;
 
 /** Each rule can fail on its own, with the rule and event named; routine updates pass as PASSED_CHANGED. */
 class BootJudgeTest {
     private static final HashAlgorithm SHA256 = HashAlgorithm.SHA256;
+    private static final HashAlgorithm SHA1 = HashAlgorithm.SHA1;
 
     private static BootVerdict judge(String policyJson, SyntheticEventLog log, Optional<BootSummary> last)
             throws Exception {
@@ -148,5 +151,64 @@ class BootJudgeTest {
         BootVerdict otherVersion = judge("{\"name\": \"p\", \"pins\": [{\"firmwareVersion\": \"StationBIOS 2.00\","
                 + " \"pcrs\": {\"0\": \"" + pcr0 + "\"}}]}", log, Optional.empty());
         assertEquals("pins", otherVersion.rule().orElseThrow());
+    }
+
+    private static QuotedPcrs quoted(SyntheticEventLog sha256Boot, SyntheticEventLog sha1Boot) {
+        return QuotedPcrs.of(PcrValues.sha256(sha256Boot.pcrs(SHA256)), PcrValues.sha1(sha1Boot.pcrs(SHA1)));
+    }
+
+    @Test
+    void aSha1FormatLogIsJudgedInTheSha1BankOfAQuoteThatCoversItBesideSha256() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        SyntheticEventLog log = boot.sha1FormatLog();
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(log.bytes()),
+                quoted(boot.log(SHA256), log), Optional.empty(), new TreeMap<>());
+        assertEquals(Result.PASSED, v.result(), v.message());
+        assertEquals(SHA1, v.state().orElseThrow().bank());
+    }
+
+    @Test
+    void aSha1FormatLogWithOneEventChangedIsInvalidInTheSha1Bank() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        SyntheticEventLog measured = boot.sha1FormatLog();
+        SyntheticEventLog told = SyntheticEventLog.sha1Format();
+        List<SyntheticEventLog.Extend> events = measured.events();
+        for (int i = 0; i < events.size(); i++) {
+            SyntheticEventLog.Extend e = events.get(i);
+            told.raw(e.pcr(), e.type(), i == 0 ? java.util.Map.of(SHA1, SHA1.digest(new byte[] {9})) : e.digests(),
+                    e.data());
+        }
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(told.bytes()),
+                quoted(boot.log(SHA256), measured), Optional.empty(), new TreeMap<>());
+        assertEquals(Result.EVENT_LOG_INVALID, v.result(), v.message());
+        assertEquals("replay", v.rule().orElseThrow());
+        assertTrue(v.message().contains("SHA1 PCR 0"), v.message());
+    }
+
+    @Test
+    void aSha1OnlyLogAgainstAQuoteOfTheSha256BankAloneIsInvalidAndSaysWhichBankToQuote() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"),
+                Optional.of(boot.sha1FormatLog().bytes()), QuotedPcrs.of(PcrValues.sha256(boot.log(SHA256).pcrs(SHA256))),
+                Optional.empty(), new TreeMap<>());
+        assertEquals(Result.EVENT_LOG_INVALID, v.result());
+        assertTrue(v.message().contains("quote of sha1"), v.message());
+    }
+
+    @Test
+    void aLogCarryingSha256IsNeverJudgedInTheSha1BankEvenWhenOnlySha1Replays() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        SyntheticEventLog both = boot.log(SHA1, SHA256);
+        // the SHA-1 values replay; the SHA-256 ones were extended behind the log's back
+        SortedMap<Integer, byte[]> sha256 = new TreeMap<>(both.pcrs(SHA256));
+        sha256.put(4, SHA256.digest(new byte[] {4}));
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(both.bytes()),
+                QuotedPcrs.of(PcrValues.sha256(sha256), PcrValues.sha1(both.pcrs(SHA1))), Optional.empty(),
+                new TreeMap<>());
+        assertEquals(Result.EVENT_LOG_INVALID, v.result(), v.message());
+        assertTrue(v.message().contains("SHA256 PCR 4"), v.message());
+        BootVerdict sha1Only = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(both.bytes()),
+                QuotedPcrs.of(PcrValues.sha1(both.pcrs(SHA1))), Optional.empty(), new TreeMap<>());
+        assertEquals(Result.EVENT_LOG_INVALID, sha1Only.result(), "a quote of the weaker bank alone: " + sha1Only.message());
     }
 }

@@ -113,7 +113,7 @@ public final class TpmStation {
             quote.put("attest", B64.encodeToString(q.attest()));
             quote.put("signature", B64.encodeToString(q.signature()));
             ObjectNode pcrs = quote.putObject("pcrs");
-            q.pcrs().asMap().forEach((k, v) -> pcrs.put(Integer.toString(k), B64.encodeToString(v)));
+            q.pcrs().sha256().orElseThrow().asMap().forEach((k, v) -> pcrs.put(Integer.toString(k), B64.encodeToString(v)));
             return quote;
         } catch (TpmException e) {
             throw new IllegalStateException(e);

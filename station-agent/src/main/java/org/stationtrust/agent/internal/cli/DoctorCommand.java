@@ -96,7 +96,8 @@ final class DoctorCommand implements Callable<Integer> {
             }
             org.stationtrust.tpm.eventlog.EventLog parsed = org.stationtrust.tpm.eventlog.EventLog.parse(log.get());
             ok("boot event log", source.describe() + " readable: " + parsed.format().label() + ", "
-                    + parsed.events().size() + " events, banks " + parsed.banks());
+                    + parsed.events().size() + " events, banks " + parsed.banks() + "; quotes cover "
+                    + org.stationtrust.tpm.PcrBanks.forEventLog(parsed));
         } catch (org.stationtrust.agent.internal.boot.EventLogUnreadable e) {
             fail("boot event log", e.getMessage(), "run the agent through its systemd unit (ExecStartPre copies "
                     + org.stationtrust.agent.internal.boot.EventLogFile.KERNEL + "), or set tpm.event_log: none");

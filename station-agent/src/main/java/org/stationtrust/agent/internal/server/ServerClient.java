@@ -23,12 +23,15 @@ import org.stationtrust.protocol.NonceIssued;
 import org.stationtrust.protocol.NoncePurpose;
 import org.stationtrust.protocol.NonceRequest;
 import org.stationtrust.protocol.PacketCheck;
+import org.stationtrust.protocol.PcrBank;
 import org.stationtrust.protocol.PacketVerdict;
 import org.stationtrust.protocol.QuoteResult;
 import org.stationtrust.protocol.QuoteSubmission;
 import org.stationtrust.protocol.StationRoute;
 import org.stationtrust.protocol.StationStatus;
 import org.stationtrust.protocol.WireJson;
+import org.stationtrust.tpm.verify.PcrValues;
+import org.stationtrust.tpm.verify.QuotedPcrs;
 
 /**
  * The station's client of server-enroll's HTTP API (docs/server-api.md; the server itself is server-enroll's
@@ -55,19 +58,28 @@ public final class ServerClient {
     }
 
     /**
-     * A quote as the server wants it: nonce (as issued), TPMS_ATTEST, TPMT_SIGNATURE, SHA-256 PCR values by index,
-     * and the boot event log (null: none) or only its SHA-256 (hex, null: none) when the server holds that log.
+     * A quote as the server wants it: nonce (as issued), TPMS_ATTEST, TPMT_SIGNATURE, the PCR values of each bank
+     * quoted, and the boot event log (null: none) or only its SHA-256 (hex, null: none) when the server holds that
+     * log.
      */
-    public record QuoteEvidence(String nonce, byte[] attest, byte[] signature, Map<Integer, byte[]> pcrs,
+    public record QuoteEvidence(String nonce, byte[] attest, byte[] signature, QuotedPcrs pcrs,
                                 byte[] eventLog, String eventLogSha256) {
-        public QuoteEvidence(String nonce, byte[] attest, byte[] signature, Map<Integer, byte[]> pcrs) {
+        public QuoteEvidence(String nonce, byte[] attest, byte[] signature, QuotedPcrs pcrs) {
             this(nonce, attest, signature, pcrs, null, null);
         }
 
+        /** A quote of the SHA-256 bank alone goes as {@code pcrs}; one over several banks as {@code pcrBanks}. */
         QuoteSubmission toWire() {
-            Map<String, String> values = new java.util.TreeMap<>();
-            pcrs.forEach((i, v) -> values.put(Integer.toString(i), B64.encodeToString(v)));
-            return new QuoteSubmission(nonce, B64.encodeToString(attest), B64.encodeToString(signature), values,
+            Map<String, Map<String, String>> banks = new java.util.LinkedHashMap<>();
+            for (PcrValues bank : pcrs.banks()) {
+                Map<String, String> values = new java.util.TreeMap<>();
+                bank.asMap().forEach((i, v) -> values.put(Integer.toString(i), B64.encodeToString(v)));
+                // the wire name is the protocol's (PcrBank); a bank it does not know cannot be sent
+                PcrBank name = PcrBank.fromWire(bank.bank().bankName()).orElseThrow(() -> new IllegalStateException(
+                        "the quote covers " + bank.bank() + ", which the server's protocol does not carry"));
+                banks.put(name.wire(), values);
+            }
+            return QuoteSubmission.ofBanks(nonce, B64.encodeToString(attest), B64.encodeToString(signature), banks,
                     eventLog == null ? null : B64.encodeToString(eventLog), eventLogSha256);
         }
     }

@@ -15,12 +15,14 @@ import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.QuoteResult;
+import org.stationtrust.tpm.PcrBanks;
 import org.stationtrust.tpm.Quote;
 import org.stationtrust.tpm.TpmException;
 
 /**
  * One attestation, beside {@link EnrollmentProcedure} and {@link KeyRotationProcedure}: a fresh nonce from the server,
- * a quote by the AK over the configured PCRs, and the boot event log (docs/measured-boot.md); the server verifies.
+ * a quote by the AK over the configured PCRs (SHA-256, plus SHA-1 when the boot event log carries no SHA-256
+ * digests, so that the server can replay it), and the log (docs/measured-boot.md); the server verifies.
  * A log the server already holds travels as its digest only; on {@code event_log_required} it is sent whole. When
  * the server accepted this very log last time (or there is none), nonce and quote go unsigned: the quote alone
  * authenticates the exchange.
@@ -65,22 +67,24 @@ final class AttestationProcedure {
         // exchange, so neither request needs the machine key's signature (docs/server-api.md, "Attestation").
         if (!wholeLog && machineId != null && (log == null || digest.equalsIgnoreCase(acceptedLogSha256))) {
             String nonce = server.unsignedQuoteNonce(machineId);
-            Quote quote = quote(nonce);
+            Quote quote = quote(nonce, log);
             return remember(server.submitUnsignedQuote(machineId, new ServerClient.QuoteEvidence(nonce,
-                    quote.attest(), quote.signature(), quote.pcrs().asMap(), null, digest)));
+                    quote.attest(), quote.signature(), quote.pcrs(), null, digest)));
         }
         ServerClient.QuoteNonce issued = server.quoteNonce(signing);
         String nonce = issued.nonce();
-        Quote quote = quote(nonce);
+        Quote quote = quote(nonce, log);
         // wire cost: a log the server already holds travels as its digest only
         boolean unchanged = !wholeLog && digest != null && issued.heldEventLogSha256().map(digest::equalsIgnoreCase)
                 .orElse(false);
         return remember(server.submitQuote(new ServerClient.QuoteEvidence(nonce, quote.attest(), quote.signature(),
-                quote.pcrs().asMap(), unchanged ? null : log, unchanged ? digest : null), signing));
+                quote.pcrs(), unchanged ? null : log, unchanged ? digest : null), signing));
     }
 
-    private Quote quote(String nonce) throws TpmException {
-        return identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(pcrs)));
+    /** The quote, over the banks the log needs: SHA-256, and SHA-1 beside it for a log without SHA-256 digests. */
+    private Quote quote(String nonce, byte[] log) throws TpmException {
+        PcrBanks banks = PcrBanks.forEventLog(java.util.Optional.ofNullable(log));
+        return identity.call(m -> m.quote(Base64.getDecoder().decode(nonce), EnrollmentProcedure.selection(pcrs), banks));
     }
 
     /** The digest of the log the server now holds, so that the next quote of the same boot sends only that. */

@@ -73,7 +73,7 @@ final class EnrollmentProcedure {
         EnrollmentState state;
         try {
             state = server.activate(challenge.machineId(), secret, new ServerClient.QuoteEvidence(
-                    Base64.getEncoder().encodeToString(challenge.quoteNonce()), quote.attest(), quote.signature(), quote.pcrs().asMap()));
+                    Base64.getEncoder().encodeToString(challenge.quoteNonce()), quote.attest(), quote.signature(), quote.pcrs()));
         } catch (ServerRefused e) {
             audit.append("enrollment.activation_refused", Map.of("machineId", challenge.machineId(), "code", e.code()));
             throw e;

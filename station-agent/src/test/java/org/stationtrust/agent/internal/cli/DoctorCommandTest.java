@@ -47,8 +47,15 @@ class DoctorCommandTest {
             StringWriter out = new StringWriter();
             Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "--config", config.toString(),
                     "doctor");
-            assertTrue(out.toString().contains("[ ok ] boot event log: " + log + " readable: crypto-agile, 23 events, banks [SHA256]"),
-                    out.toString());
+            assertTrue(out.toString().contains("[ ok ] boot event log: " + log + " readable: crypto-agile, 23 events, banks [SHA256]"
+                    + "; quotes cover sha256"), out.toString());
+
+            Files.write(log, org.stationtrust.tpm.simulator.SyntheticBoot.typical().sha1FormatLog().bytes());
+            StringWriter sha1 = new StringWriter();
+            Main.run(new PrintWriter(sha1, true), new PrintWriter(new StringWriter(), true), "--config", config.toString(),
+                    "doctor");
+            assertTrue(sha1.toString().contains("readable: sha1, 22 events, banks [SHA1]; quotes cover sha256+sha1"),
+                    sha1.toString());
         }
     }
 }
