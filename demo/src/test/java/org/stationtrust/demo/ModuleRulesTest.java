@@ -226,6 +226,20 @@ class ModuleRulesTest {
     }
 
     /**
+     * No route class of the server takes the whole set of server parts ({@code Components}): each is handed only what
+     * it uses, in its own {@code Parts} record, by the server's one wiring class.
+     */
+    @Test
+    void noServerRouteClassTakesTheWholeComponents() {
+        String components = "org.stationtrust.server.internal.api.Components";
+        assertTrue(production.stream().anyMatch(c -> c.getName().equals(components)), "the rule has its type to look for");
+        noClasses().that().resideInAnyPackage("org.stationtrust.server.internal..")
+                .and().doNotHaveFullyQualifiedName(components)
+                .should().dependOnClassesThat().haveFullyQualifiedName(components)
+                .check(production);
+    }
+
+    /**
      * Fields of station-agent that may hold static mutable state, each with its reason. Everything else shared across
      * instances is passed in as an instance (no per-thread counters, no static caches).
      */

@@ -15,9 +15,11 @@ import java.util.Map;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.api.Components;
+import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.api.Views;
+import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
@@ -25,6 +27,7 @@ import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineSearch;
 import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.web.templates.JtemachineGenerated;
 import org.stationtrust.server.internal.web.templates.JtemachinesGenerated;
 import org.stationtrust.server.internal.web.templates.JteoverviewGenerated;
@@ -32,9 +35,14 @@ import org.stationtrust.server.internal.web.templates.JteoverviewGenerated;
 /** The console's machine pages: overview, list, detail, and the decisions on one machine or a batch. */
 public final class MachinePages {
     private static final int OVERVIEW_ROWS = 20;
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(ApprovalWorkflow approvals, AttestationService attestation, AuditLog audit,
+                        ServerConfig config, MachineStore machines, PacketReceiptStore packetReceipts) {
+    }
 
-    public MachinePages(Components c) {
+    private final Parts c;
+
+    public MachinePages(Parts c) {
         this.c = c;
     }
 
