@@ -166,7 +166,7 @@ public final class StationApi {
             throw new ApiException(ErrorCode.FORBIDDEN, "A station may check only its own packets");
         }
         ctx.json(new PacketVerdict(true, v.machineId(), v.machineName(), v.keyId(), v.currentKey() ? "current" : "retired",
-                v.machineState(), v.attestationStatus(), v.packet().packetId()));
+                v.machineState(), v.attestationStatus().name(), v.packet().packetId()));
     }
 
     /** Runs an enrollment step and counts its result (accepted, or the error code it was refused with). */

@@ -151,10 +151,11 @@ public final class EnrollmentService {
             }
         }
         Base64.Encoder b64 = Base64.getEncoder();
-        machines.insert(c, new MachineStore.NewMachine(machineId, r.machineName(), b64.encodeToString(
-                        ek.ekPublic().encoded()), ekName, ek.certificateB64(), ek.verified(), ek.subject(), ek.issuer(),
-                        ek.serial(), ek.manufacturer(), b64.encodeToString(ak.encoded()), previous, requestSource,
-                        HexFormat.of().formatHex(Secrets.sha256(secret)), HexFormat.of().formatHex(quoteNonce)),
+        MachineStore.Endorsement endorsement = new MachineStore.Endorsement(b64.encodeToString(ek.ekPublic().encoded()),
+                ekName, ek.certificateB64(), ek.verified(), ek.subject(), ek.issuer(), ek.serial(), ek.manufacturer());
+        machines.insert(c, new MachineStore.NewMachine(machineId, r.machineName(), endorsement,
+                        b64.encodeToString(ak.encoded()), previous, requestSource, new MachineStore.Activation(
+                        HexFormat.of().formatHex(Secrets.sha256(secret)), HexFormat.of().formatHex(quoteNonce))),
                 tokenId, b64.encodeToString(machineKey.encoded()), b64.encodeToString(machineKey.toPublicKey().getEncoded()));
         audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, "OK", "machine '" + r.machineName()
                 + "', EK " + (ek.verified() ? "verified (" + ek.issuer() + ")" : "UNVERIFIED")

@@ -9,6 +9,7 @@ import org.stationtrust.protocol.InvalidCapturePacket;
 import org.stationtrust.protocol.JwsType;
 import org.stationtrust.protocol.MalformedJws;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
 
@@ -33,7 +34,7 @@ public final class PacketVerifier {
 
     /** A packet that verified, with how its machine stands now (attestationStatus OK, FAILED, OVERDUE, ...). */
     public record Verdict(String machineId, String machineName, String keyId, boolean currentKey,
-                          EnrollmentState machineState, String attestationStatus, CapturePacket packet) {
+                          EnrollmentState machineState, AttestationStatus attestationStatus, CapturePacket packet) {
     }
 
     public Verdict verify(String packet) {
@@ -59,7 +60,7 @@ public final class PacketVerifier {
         for (MachineStore.MachineKey k : machines.keys(m.id())) {
             if (Es256.verify(keys.verificationKey(k), jws.signingInput(), jws.signature())) {
                 boolean overdue = m.overdue(System.currentTimeMillis(), attestationInterval.toMillis());
-                String attestation = "OK".equals(m.attestationStatus()) && overdue ? "OVERDUE" : m.attestationStatus();
+                AttestationStatus attestation = m.attestationStatus().seen(overdue);
                 return new Verdict(m.id(), m.name(), k.id(), k.retiredAt() == null, m.state(), attestation, payload);
             }
         }
