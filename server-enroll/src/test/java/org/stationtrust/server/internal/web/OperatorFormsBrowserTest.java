@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.HeadlessChromium;
 
 /**
