@@ -240,6 +240,20 @@ class ModuleRulesTest {
     }
 
     /**
+     * Station requests and attestation read the narrow view of a machine ({@code StationMachine}: identity, state, AK,
+     * PCR policy columns, attestation status), never the whole row with its EK certificate and decision history.
+     */
+    @Test
+    void stationRequestsAndAttestationUseTheStationViewOfAMachine() {
+        String machine = "org.stationtrust.server.internal.store.Machine";
+        assertTrue(production.stream().anyMatch(c -> c.getName().equals(machine)), "the rule has its type to look for");
+        noClasses().that().resideInAnyPackage("org.stationtrust.server.internal.station..",
+                        "org.stationtrust.server.internal.attest..")
+                .should().dependOnClassesThat().haveFullyQualifiedName(machine)
+                .check(production);
+    }
+
+    /**
      * Fields of station-agent that may hold static mutable state, each with its reason. Everything else shared across
      * instances is passed in as an instance (no per-thread counters, no static caches).
      */

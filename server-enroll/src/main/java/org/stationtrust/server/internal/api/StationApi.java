@@ -190,7 +190,7 @@ public final class StationApi {
 
     private void status(Context ctx) {
         String id = ctx.pathParam("id");
-        Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
+        MachineStore.EnrollmentView m = id.length() > 40 ? null : c.machines().findEnrollment(id).orElse(null);
         if (m == null) throw new ApiException(ErrorCode.NOT_FOUND, "No enrollment with that id");
         ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
     }

@@ -143,7 +143,7 @@ public final class EnrollmentService {
         List<String> pendingSameEk = new ArrayList<>();
         // Nothing is superseded here: anyone holding the (public) EK certificate can get this far. A pending
         // enrollment of the same EK is superseded only when this one proves possession of the EK (activate).
-        for (Machine old : machines.findByEkName(c, ekName)) {
+        for (MachineStore.EnrollmentView old : machines.findByEkName(c, ekName)) {
             if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
                 pendingSameEk.add(old.id());
             } else if (previous == null && old.state() != EnrollmentState.REJECTED) {
@@ -248,7 +248,7 @@ public final class EnrollmentService {
      * earlier attempt of the same station, or someone else's replay of its public EK) are superseded now.
      */
     private void supersedeOthers(Connection c, Machine m) throws SQLException {
-        for (Machine old : machines.findByEkName(c, m.ekName())) {
+        for (MachineStore.EnrollmentView old : machines.findByEkName(c, m.ekName())) {
             if (old.id().equals(m.id())) continue;
             if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
                 machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);

@@ -10,8 +10,8 @@ import org.stationtrust.protocol.JwsType;
 import org.stationtrust.protocol.MalformedJws;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.store.AttestationStatus;
-import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.StationMachine;
 
 /**
  * Checks a capture packet (compact JWS, typ capture-packet+jws, kid = machine id) against the keys the
@@ -51,7 +51,7 @@ public final class PacketVerifier {
             throw new ApiException(ErrorCode.PACKET_INVALID, "The packet's machineId '" + payload.machineId()
                     + "' is not the machine that signed it (kid '" + jws.kid() + "')");
         }
-        Machine m = machines.find(jws.kid()).orElseThrow(() -> new ApiException(ErrorCode.PACKET_INVALID,
+        StationMachine m = machines.findStation(jws.kid()).orElseThrow(() -> new ApiException(ErrorCode.PACKET_INVALID,
                 "The packet names machine '" + jws.kid() + "', which is not enrolled"));
         if (m.state() != EnrollmentState.ACTIVE) {
             throw new ApiException(ErrorCode.PACKET_INVALID, "Machine " + m.id() + " is " + m.state()

@@ -70,9 +70,29 @@ public final class MachineStore {
         return Sql.one(c, "SELECT * FROM machines WHERE id = ?", Machine::from, id);
     }
 
+    /** What enrollment needs to know of a machine: where it stands and whether its EK certificate was verified. */
+    public record EnrollmentView(String id, EnrollmentState state, boolean ekVerified) {
+        static EnrollmentView from(java.sql.ResultSet rs) throws SQLException {
+            return new EnrollmentView(rs.getString(1), EnrollmentState.parse(rs.getString(2)), rs.getInt(3) != 0);
+        }
+    }
+
     /** Earlier machines enrolled with the same EK (by EK name), newest first. */
-    public List<Machine> findByEkName(Connection c, String ekName) throws SQLException {
-        return Sql.query(c, "SELECT * FROM machines WHERE ek_name = ? ORDER BY created_at DESC", Machine::from, ekName);
+    public List<EnrollmentView> findByEkName(Connection c, String ekName) throws SQLException {
+        return Sql.query(c, "SELECT id, state, ek_verified FROM machines WHERE ek_name = ? ORDER BY created_at DESC",
+                EnrollmentView::from, ekName);
+    }
+
+    /** A machine as enrollment sees it (its status answer, a check that it exists). */
+    public Optional<EnrollmentView> findEnrollment(String id) {
+        return db.withConnection(c -> Sql.one(c, "SELECT id, state, ek_verified FROM machines WHERE id = ?",
+                EnrollmentView::from, id));
+    }
+
+    /** A machine as a packet check sees it: the station's narrow view, without its keys. */
+    public Optional<StationMachine> findStation(String id) {
+        return db.withConnection(c -> Sql.one(c, "SELECT " + StationMachine.COLUMNS + " FROM machines m WHERE m.id = ?",
+                StationMachine::from, id));
     }
 
     /** Ids of enrollments still waiting for activation that began before cutoff (at most 500 per call). */
