@@ -29,7 +29,6 @@ import org.slf4j.event.KeyValuePair;
  */
 public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     private static final JsonFactory JSON = new JsonFactory();
-    private static final byte[] NEWLINE = "\n".getBytes(StandardCharsets.UTF_8);
     private static final int MAX_CAUSES = 8;
 
     @Override
@@ -39,7 +38,9 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
-        return (line(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = write(event);
+        out.write('\n');
+        return out.toByteArray();
     }
 
     @Override
@@ -49,6 +50,10 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
 
     /** The line for {@code event}, without the newline: what a test compares. */
     public static String line(ILoggingEvent event) {
+        return write(event).toString(StandardCharsets.UTF_8);
+    }
+
+    private static ByteArrayOutputStream write(ILoggingEvent event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -72,7 +77,7 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
         } catch (IOException e) {
             throw new UncheckedIOException("a log line could not be written as JSON", e);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return out;
     }
 
     private static void writeValue(JsonGenerator g, String key, Object value) throws IOException {

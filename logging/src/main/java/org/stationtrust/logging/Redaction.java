@@ -57,8 +57,6 @@ public final class Redaction {
             "-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", Pattern.DOTALL);
     private static final Pattern LONG_BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{40,}={0,2}");
     private static final Pattern HEX = Pattern.compile("[0-9A-Fa-f]+");
-    private static final Pattern CAMEL_BOUNDARY = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])");
-    private static final Pattern SEPARATORS = Pattern.compile("[^A-Za-z0-9]+");
 
     private Redaction() {
     }
@@ -68,9 +66,15 @@ public final class Redaction {
         if (key == null || key.isEmpty()) {
             return false;
         }
-        String joined = SEPARATORS.matcher(key).replaceAll("").toLowerCase(Locale.ROOT);
+        StringBuilder joined = new StringBuilder(key.length());
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (isAsciiLetterOrDigit(c)) {
+                joined.append(Character.toLowerCase(c));
+            }
+        }
         for (String part : SENSITIVE_PARTS) {
-            if (joined.contains(part)) {
+            if (joined.indexOf(part) >= 0) {
                 return true;
             }
         }
@@ -88,9 +92,14 @@ public final class Redaction {
 
     /** Free text with every secret-looking run replaced by {@value #REDACTED}; {@code null} stays {@code null}. */
     public static String scrub(String text) {
-        if (text == null || text.length() < 5) {
+        if (text == null || text.length() < 5 || !SecretShape.mightHoldOne(text)) {
             return text;
         }
+        return scrubAll(text);
+    }
+
+    /** {@link #scrub} without its pre-check: every pattern run over the text (what the pre-check is tested against). */
+    static String scrubAll(String text) {
         String out = PEM_PRIVATE_KEY.matcher(text).replaceAll(REDACTED);
         out = JWS.matcher(out).replaceAll(REDACTED);
         out = BEARER.matcher(out).replaceAll("Bearer " + REDACTED);
@@ -185,16 +194,57 @@ public final class Redaction {
         return out.toString();
     }
 
-    /** "ekCertificate" -> [ek, certificate]; "X-Auth-Token" -> [x, auth, token]; "PCR_VALUES" -> [pcr, values]. */
+    /**
+     * "ekCertificate" -> [ek, certificate]; "X-Auth-Token" -> [x, auth, token]; "PCR_VALUES" -> [pcr, values];
+     * "PCRValues" -> [pcr, values]. Runs of anything but ASCII letters and digits separate words; inside a run a
+     * word ends before an upper-case letter that follows a lower-case letter or digit, and before the last
+     * upper-case letter of a capital run that a lower-case letter follows.
+     */
     static List<String> words(String key) {
         List<String> words = new ArrayList<>();
-        for (String chunk : SEPARATORS.split(key)) {
-            for (String w : CAMEL_BOUNDARY.split(chunk)) {
-                if (!w.isEmpty()) {
-                    words.add(w.toLowerCase(Locale.ROOT));
+        int start = -1;
+        for (int i = 0; i <= key.length(); i++) {
+            char c = i < key.length() ? key.charAt(i) : ' ';
+            if (!isAsciiLetterOrDigit(c)) {
+                if (start >= 0) {
+                    words.add(key.substring(start, i).toLowerCase(Locale.ROOT));
+                    start = -1;
                 }
+            } else if (start < 0) {
+                start = i;
+            } else if (i > start && startsWord(key, i)) {
+                words.add(key.substring(start, i).toLowerCase(Locale.ROOT));
+                start = i;
             }
         }
         return words;
+    }
+
+    private static boolean startsWord(String key, int i) {
+        char prev = key.charAt(i - 1);
+        char c = key.charAt(i);
+        if (!isAsciiUpper(c)) {
+            return false;
+        }
+        if (isAsciiLower(prev) || isAsciiDigit(prev)) {
+            return true;
+        }
+        return isAsciiUpper(prev) && i + 1 < key.length() && isAsciiLower(key.charAt(i + 1));
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) {
+        return isAsciiUpper(c) || isAsciiLower(c) || isAsciiDigit(c);
+    }
+
+    private static boolean isAsciiUpper(char c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isAsciiLower(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }
