@@ -27,8 +27,11 @@ import org.stationtrust.testsupport.TestPostgres;
  * PostgreSQL, one signed-in browser session, each page fetched over HTTP on loopback (rendered by the server, the
  * whole answer read) after a warm-up. Figures: the p95 of the default list (newest first), the pending-approval
  * filter (oldest first), a page 100 pages deep (keyset cursor), the list sorted by name, a search (start of an EK
- * serial, by index) and the firmware filter (which scans the measured boot states); target p95 under 100 ms. The same run measures /health as the floor of one HTTP round trip. Not a timed test: run by scripts/bench
- * ({@code -Dtest=ConsoleListBenchmark}); the normal build excludes *Benchmark.
+ * serial, by index), the firmware filter (the firmware column, migration V12, by index) newest first and by name,
+ * the attestation filter and an enrolment-time range; target p95 under 100 ms. The same run measures /health as the
+ * floor of one HTTP round trip, and prints the load average (/proc/loadavg) before and after each database's run,
+ * since this machine is shared. Not a timed test: run by scripts/bench ({@code -Dtest=ConsoleListBenchmark}); the
+ * normal build excludes *Benchmark.
  */
 class ConsoleListBenchmark {
     private static final int MACHINES = Integer.getInteger("bench.console.machines", 100_000);
@@ -71,6 +74,23 @@ class ConsoleListBenchmark {
     }
 
     private static List<Figure> measure(String database, TestServer server) throws Exception {
+        List<Figure> figures = measureLoaded(database, server);
+        System.out.printf(Locale.ROOT, "%s: load average after the run: %s%n", database, loadAverage());
+        return figures;
+    }
+
+    /** The 1, 5 and 15 minute load averages (Linux /proc/loadavg), "unknown" elsewhere. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static List<Figure> measureLoaded(String database, TestServer server) throws Exception {
+        System.out.printf(Locale.ROOT, "%s: load average before the run: %s%n", database, loadAverage());
         long seedStart = System.nanoTime();
         for (int from = 0; from < MACHINES; from += 10_000) {
             ConsoleFleet.seed(server.db, "c0c0c0", from, Math.min(MACHINES, from + 10_000), 1_767_225_600_000L);
@@ -88,7 +108,10 @@ class ConsoleListBenchmark {
                 new String[] {"page 101 by cursor", deep},
                 new String[] {"sorted by name", "/admin/machines?sort=name"},
                 new String[] {"search, start of EK serial", "/admin/machines?q=SN4242"},
-                new String[] {"firmware filter (scans boot states)", "/admin/machines?firmware=StationBIOS+1.01"});
+                new String[] {"firmware filter, newest first", "/admin/machines?firmware=StationBIOS+1.01"},
+                new String[] {"firmware filter, by name", "/admin/machines?firmware=StationBIOS+1.01&sort=name"},
+                new String[] {"attestation FAILED", "/admin/machines?attestation=FAILED"},
+                new String[] {"enrolled 2026-01-20..2026-01-31", "/admin/machines?from=2026-01-20&to=2026-01-31"});
         double health = p95(time(client, null, server, "/health"));
         List<Figure> out = new ArrayList<>();
         for (String[] p : pages) {

@@ -25,9 +25,9 @@ import org.stationtrust.tpm.eventlog.EventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /**
- * What judging a boot costs the server, on one core (one thread): parse, replay against the quoted PCRs, boot state
- * and policy of real logs, against the bare SHA-256 of the same bytes measured in the same run (alternating rounds,
- * median). Target: at least 10,000 logs per second per core. Not a timed test: run by scripts/bench
+ * What judging a boot costs the server, on one core (one thread, in that thread's CPU time): parse, replay against
+ * the quoted PCRs, boot state and policy of real logs, against the bare SHA-256 of the same bytes measured in the
+ * same run (alternating rounds of one CPU-second each, median). Target: at least 10,000 logs per second per core. Not a timed test: run by scripts/bench
  * ({@code -Dtest=EventLogBenchmark}); the normal build excludes *Benchmark.
  */
 class EventLogBenchmark {
@@ -56,7 +56,7 @@ class EventLogBenchmark {
                     f.bytes(), f.ours(), f.bare(), f.ratio(), TARGET, f.ours() >= TARGET ? "met" : "NOT met");
             json.add(benchFigure("measured boot: " + f.name() + " (" + f.bytes() / 1024 + " KB) judged per core",
                     f.ours(), f.bare(), "logs/s", f.ratio(), "ours >= " + (int) TARGET + " logs/s per core",
-                    f.ours() >= TARGET, "limit: bare SHA-256 of the same bytes, same thread; median of " + ROUNDS
+                    f.ours() >= TARGET, "limit: bare SHA-256 of the same bytes, same thread, per CPU-second of it; median of " + ROUNDS
                             + " alternating rounds"));
         }
         writeBenchFigures("server-enroll-eventlog", json.toArray(String[]::new));
@@ -100,14 +100,23 @@ class EventLogBenchmark {
         }
     }
 
+    /**
+     * Operations per CPU-second of this thread (its own CPU time, so other load on the machine, which takes the core
+     * away between operations, does not count against either side); the clock is read every 16 operations.
+     */
     private static double rate(Runnable work) {
-        long start = System.nanoTime();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long start = threads.getCurrentThreadCpuTime();
         long n = 0;
-        while (System.nanoTime() - start < ROUND_NANOS) {
-            work.run();
-            n++;
-        }
-        return n * 1e9 / (System.nanoTime() - start);
+        long spent;
+        do {
+            for (int i = 0; i < 16; i++) {
+                work.run();
+            }
+            n += 16;
+            spent = threads.getCurrentThreadCpuTime() - start;
+        } while (spent < ROUND_NANOS);
+        return n * 1e9 / spent;
     }
 
     private static double median(double[] values) {

@@ -51,14 +51,33 @@ public final class AxeCore {
      * Runs axe on the page the browser shows (WCAG 2.x A/AA rules and axe's best practices) and answers the
      * violations of serious or critical impact, one line each with the rule, its help text and where.
      */
-    @SuppressWarnings("unchecked")
     public static List<String> seriousViolations(WebDriver browser) throws IOException, InterruptedException {
+        return run(browser, "{resultTypes: ['violations']}", "v.impact === 'serious' || v.impact === 'critical'");
+    }
+
+    /**
+     * Runs only the named axe rules (for rules axe leaves off by default, such as {@code color-contrast-enhanced},
+     * WCAG 1.4.6 AAA) and answers every violation whatever its impact.
+     */
+    public static List<String> violationsOf(WebDriver browser, List<String> rules) throws IOException,
+            InterruptedException {
+        StringBuilder ids = new StringBuilder();
+        for (String r : rules) {
+            if (!r.matches("[a-z0-9-]+")) throw new IllegalArgumentException("not an axe rule id: " + r);
+            ids.append(ids.length() == 0 ? "" : ", ").append('\'').append(r).append('\'');
+        }
+        return run(browser, "{resultTypes: ['violations'], runOnly: {type: 'rule', values: [" + ids + "]}}", "true");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> run(WebDriver browser, String options, String keep) throws IOException,
+            InterruptedException {
         JavascriptExecutor js = (JavascriptExecutor) browser;
         browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
         js.executeScript(source());
         Object answer = js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations"
-                + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                + "axe.run(document, " + options + ").then(r => done(r.violations"
+                + ".filter(v => " + keep + ")"
                 + ".map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3)"
                 + ".map(n => n.target.join(' ')).join(' | ')))).catch(e => done(['axe failed: ' + e]));");
         return (List<String>) answer;

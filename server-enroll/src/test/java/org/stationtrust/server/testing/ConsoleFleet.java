@@ -12,7 +12,8 @@ import org.stationtrust.server.internal.store.Database;
  * {@code <prefix>-<i>} (zero-padded to six digits), has EK serial {@code SN<i>}, a TPM manufacturer cycling
  * through {@link #MANUFACTURERS}, a state cycling through {@link #STATES}, an attestation status cycling through
  * OK, FAILED and NONE for active machines, and was enrolled {@code i} minutes after {@code startMillis}. Every
- * tenth machine has a measured boot state with firmware "StationBIOS 1.0<i % 3>".
+ * tenth machine has a measured boot state with firmware "StationBIOS 1.0<i % 3>" and that firmware in its column
+ * (as {@code BootStore.record} writes them together).
  */
 public final class ConsoleFleet {
     public static final List<String> MANUFACTURERS = List.of("IFX", "STM", "NTC", "INTC");
@@ -41,8 +42,9 @@ public final class ConsoleFleet {
         db.inTransaction(c -> {
             try (PreparedStatement m = c.prepareStatement("INSERT INTO machines (id, name, state, ek_public, ek_name, "
                     + "ek_verified, ek_subject, ek_issuer, ek_serial, tpm_manufacturer, ak_public, request_source, "
-                    + "created_at, attestation_status, first_quote_pcrs, baseline_pcrs, last_attempt_at, last_success_at) "
-                    + "VALUES (?, ?, ?, 'AAAA', ?, 1, ?, 'CN=Generated TPM CA', ?, ?, 'AAAA', 'generated', ?, ?, ?, ?, ?, ?)");
+                    + "created_at, attestation_status, first_quote_pcrs, baseline_pcrs, last_attempt_at, last_success_at, "
+                    + "firmware) VALUES (?, ?, ?, 'AAAA', ?, 1, ?, 'CN=Generated TPM CA', ?, ?, 'AAAA', 'generated', ?, ?, ?, "
+                    + "?, ?, ?, ?)");
                  PreparedStatement boot = c.prepareStatement("INSERT INTO machine_boot (machine_id, last_result, "
                          + "last_state, last_at) VALUES (?, 'PASSED', ?, ?)")) {
                 int batch = 0;
@@ -64,11 +66,11 @@ public final class ConsoleFleet {
                     else m.setNull(12, java.sql.Types.BIGINT);
                     if (active && "OK".equals(g.attestation())) m.setLong(13, System.currentTimeMillis());
                     else m.setNull(13, java.sql.Types.BIGINT);
+                    m.setString(14, i % 10 == 0 ? firmware(i) : null);
                     m.addBatch();
                     if (i % 10 == 0) {
                         boot.setString(1, g.id());
-                        boot.setString(2, "{\"secureBoot\":\"ON\",\"firmwareVersions\":[\"StationBIOS 1.0" + (i % 3)
-                                + "\"]}");
+                        boot.setString(2, "{\"secureBoot\":\"ON\",\"firmwareVersions\":[\"" + firmware(i) + "\"]}");
                         boot.setLong(3, g.createdAt());
                         boot.addBatch();
                     }
@@ -84,6 +86,11 @@ public final class ConsoleFleet {
             return null;
         });
         return out;
+    }
+
+    /** The firmware of generated machine {@code i} when it has a boot state (every tenth). */
+    public static String firmware(int i) {
+        return "StationBIOS 1.0" + (i % 3);
     }
 
     /** One machine with a name of the caller's choosing (hostile names), pending approval. */

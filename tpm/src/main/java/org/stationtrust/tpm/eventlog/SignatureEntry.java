@@ -10,7 +10,11 @@ import java.util.Objects;
  * @param event the index of the event it was read from
  */
 public record SignatureEntry(Kind kind, String sha256, String subject, int event) {
-    public enum Kind { X509, SHA256, OTHER }
+    public enum Kind {
+        X509, SHA256, OTHER;
+
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     public SignatureEntry {
         Objects.requireNonNull(kind, "kind");
@@ -21,6 +25,6 @@ public record SignatureEntry(Kind kind, String sha256, String subject, int event
     /** What an admin reads: the subject of a certificate, or the kind and hash. */
     public String describe() {
         return kind == Kind.X509 && !subject.isEmpty() ? subject + " (sha256 " + sha256 + ")"
-                : kind.name().toLowerCase(java.util.Locale.ROOT) + " " + sha256;
+                : kind.label + " " + sha256;
     }
 }

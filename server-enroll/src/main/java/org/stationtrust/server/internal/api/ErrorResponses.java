@@ -105,7 +105,8 @@ public final class ErrorResponses {
 
     private static void send(Context ctx, ErrorCode code, String message) {
         ctx.status(code.status());
-        if (ctx.path().startsWith("/admin")) {
+        // a person in a browser gets a page: the console and the password reset form (a wrong or spent token)
+        if (ctx.path().startsWith("/admin") || ctx.path().equals(org.stationtrust.server.internal.web.AdminPage.RESET_PAGE)) {
             ctx.html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Refused - station-trust"
                     + "</title><link rel=\"stylesheet\" href=\"/static/console.css\"></head><body><main id=\"main\"><h1>"
                     + code.status() + " " + code.wire() + "</h1><p id=\"error\" class=\"alert\" role=\"alert\">"

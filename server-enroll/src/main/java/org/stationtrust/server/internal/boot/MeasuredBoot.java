@@ -22,6 +22,7 @@ import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.store.BootStore.MachineBoot;
 import org.stationtrust.server.internal.store.BootStore;
 import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.tpm.eventlog.BootState;
 import org.stationtrust.tpm.eventlog.EventLogLimits;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
@@ -205,7 +206,8 @@ public final class MeasuredBoot {
         // a repeated boot is the accepted one already: only its last verdict is written
         boolean accepted = v.result().passed() && v.summary().isPresent() && !j.repeated();
         store.record(c, machineId, new BootStore.Judged(v.result().wire(), v.rule().orElse(null), v.event().orElse(null),
-                clip(v.message()), json(v.changes()), v.state().map(MeasuredBoot::json).orElse(null), PcrMap.toJson(pcrs),
+                clip(v.message()), json(v.changes()), v.state().map(MeasuredBoot::json).orElse(null),
+                v.state().map(BootState::firmwareVersions).orElse(List.of()), PcrMap.toJson(pcrs),
                 j.logSha256(), accepted && j.logSent() ? log64 : null, accepted ? json(v.summary().get()) : null,
                 v.result() == BootVerdict.Result.EVENT_LOG_INVALID ? log64 : null));
         if (v.result() == BootVerdict.Result.PASSED_CHANGED) {

@@ -236,9 +236,17 @@ public final class RequestGate extends Handler.Wrapper {
             this.refusalMessage = refusalMessage;
         }
 
+        /**
+         * Reads what has arrived; the deadline timer is set only when the body is not all there yet (most bodies of
+         * station requests arrive with their head, and a timer set and cancelled per request cost the scheduler's
+         * lock twice). A reader that finishes on another thread before the timer is set leaves a timer that finds
+         * it finished and stops.
+         */
         void start() {
-            schedule();
             run();
+            if (!finished.get()) {
+                schedule();
+            }
         }
 
         private void schedule() {

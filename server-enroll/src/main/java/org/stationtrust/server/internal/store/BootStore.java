@@ -27,9 +27,16 @@ public final class BootStore {
             Long flaggedAt) {
     }
 
-    /** The last verdict; {@code accepted} and {@code flagged} carry the log to keep, or null. */
+    /**
+     * The last verdict; {@code accepted} and {@code flagged} carry the log to keep, or null. {@code firmwareVersions}
+     * are those of {@code state} (empty without one), for the machine's firmware column ({@link FirmwareColumn}).
+     */
     public record Judged(String result, String rule, Integer event, String message, String changes, String state,
-            String pcrs, String logSha256, String acceptedLog, String acceptedSummary, String flaggedLog) {
+            List<String> firmwareVersions, String pcrs, String logSha256, String acceptedLog, String acceptedSummary,
+            String flaggedLog) {
+        public Judged {
+            firmwareVersions = List.copyOf(firmwareVersions);
+        }
     }
 
     public void putPolicy(Connection c, String name, String document, String who) throws SQLException {
@@ -95,13 +102,19 @@ public final class BootStore {
         return Sql.one(c, "SELECT name FROM machines WHERE id = ?", rs -> rs.getString(1), machineId).orElse("");
     }
 
-    /** Records a verdict in the attestation's transaction; accepted and flagged logs only when given. */
+    /**
+     * Records a verdict in the attestation's transaction, the machine's firmware column with it; accepted and flagged
+     * logs only when given.
+     */
     public void record(Connection c, String machineId, Judged j) throws SQLException {
         long now = System.currentTimeMillis();
         Sql.update(c, "INSERT INTO machine_boot (machine_id) VALUES (?) ON CONFLICT (machine_id) DO NOTHING", machineId);
         Sql.update(c, "UPDATE machine_boot SET last_result = ?, last_rule = ?, last_event = ?, last_message = ?,"
                 + " last_changes = ?, last_state = ?, last_pcrs = ?, last_at = ? WHERE machine_id = ?", j.result(),
                 j.rule(), j.event(), j.message(), j.changes(), j.state(), j.pcrs(), now, machineId);
+        // the list's firmware filter reads this column by index; it changes exactly when last_state does
+        Sql.update(c, "UPDATE machines SET firmware = ? WHERE id = ?", FirmwareColumn.label(j.firmwareVersions()),
+                machineId);
         if (j.acceptedSummary() != null) {
             Sql.update(c, "UPDATE machine_boot SET accepted_log_sha256 = ?, accepted_log = COALESCE(?, accepted_log),"
                     + " accepted_summary = ?, accepted_at = ? WHERE machine_id = ?", j.logSha256(), j.acceptedLog(),

@@ -13,7 +13,8 @@ import org.stationtrust.protocol.EnrollmentState;
  *                   any)
  * @param state      only machines in this state (null: any)
  * @param attestation only this attestation status, one of {@link FleetCounts#ATTESTATION_STATUSES} (null: any)
- * @param firmware   text the last measured boot state must contain, e.g. a firmware version (null: any)
+ * @param firmware   the firmware of the last measured boot exactly, as {@link FirmwareColumn#label} wrote it (null:
+ *                   any)
  * @param fromMillis enrolled at or after (null: no bound)
  * @param toMillis   enrolled before (null: no bound)
  * @param sort       the order
@@ -86,8 +87,8 @@ public record MachineSearch(String text, EnrollmentState state, String attestati
         if (text != null && text.length() > MAX_TEXT) {
             throw new IllegalArgumentException("Search text is longer than " + MAX_TEXT + " characters");
         }
-        if (firmware != null && firmware.length() > MAX_TEXT) {
-            throw new IllegalArgumentException("Firmware text is longer than " + MAX_TEXT + " characters");
+        if (firmware != null && firmware.length() > FirmwareColumn.MAX) {
+            throw new IllegalArgumentException("Firmware is longer than " + FirmwareColumn.MAX + " characters");
         }
         if (attestation != null && !FleetCounts.ATTESTATION_STATUSES.contains(attestation)) {
             throw new IllegalArgumentException("Unknown attestation result '" + attestation + "': expected one of "
@@ -131,11 +132,6 @@ public record MachineSearch(String text, EnrollmentState state, String attestati
             }
         }
         return null;
-    }
-
-    /** A LIKE pattern matching {@code s} anywhere, with LIKE's wildcards in {@code s} taken literally. */
-    static String contains(String s) {
-        return "%" + s.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     private static String blankToNull(String s) {

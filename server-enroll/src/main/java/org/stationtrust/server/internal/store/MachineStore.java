@@ -256,7 +256,8 @@ public final class MachineStore {
 
     /**
      * A page of machines by keyset: the rows after the cursor in the search's order, read through the index on
-     * (sort key, id), so the cost of a page does not grow with its position. Text and firmware searches scan.
+     * (sort key, id), so the cost of a page does not grow with its position; the state, attestation and firmware
+     * filters have indexes on (key, created_at, id), the text search reads index ranges of its four columns.
      */
     public Page search(MachineSearch s) {
         List<Object> params = new java.util.ArrayList<>();
@@ -297,9 +298,9 @@ public final class MachineStore {
             where.append(")");
         }
         if (s.firmware() != null) {
-            where.append(" AND EXISTS (SELECT 1 FROM machine_boot b WHERE b.machine_id = machines.id AND "
-                    + "lower(b.last_state) LIKE ? ESCAPE '\\')");
-            params.add(MachineSearch.contains(s.firmware()));
+            // the firmware column (migration V12), by its index on (firmware, created_at, id)
+            where.append(" AND firmware = ?");
+            params.add(s.firmware());
         }
         String column = s.sort().column;
         String dir = s.sort().descending ? "DESC" : "ASC";
@@ -328,6 +329,19 @@ public final class MachineStore {
             }
             return new Page(List.copyOf(rows), next, matching);
         });
+    }
+
+    /**
+     * The distinct values of the firmware column in order, at most {@code limit}: a loose index scan (each step the
+     * next value above the last, read from the index on firmware), so its cost grows with the number of values
+     * returned, not with the fleet.
+     */
+    public List<String> firmwareValues(int limit) {
+        return db.withConnection(c -> Sql.query(c, "WITH RECURSIVE fw(v, n) AS ("
+                + "SELECT (SELECT firmware FROM machines WHERE firmware IS NOT NULL ORDER BY firmware LIMIT 1), 1"
+                + " UNION ALL SELECT (SELECT firmware FROM machines WHERE firmware > fw.v ORDER BY firmware LIMIT 1),"
+                + " n + 1 FROM fw WHERE fw.v IS NOT NULL AND n < ?) SELECT v FROM fw WHERE v IS NOT NULL",
+                rs -> rs.getString(1), limit));
     }
 
     /** Machine counts by state and attestation status (the overview's figures), keyed "STATE/STATUS". */

@@ -8,19 +8,30 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Applies the versioned SQL files under {@code db/migration/} (listed in {@code index.txt}) in order,
  * once each, recording them in {@code schema_version}. The same files serve SQLite and PostgreSQL.
- * On PostgreSQL an advisory lock keeps two instances starting together from racing.
+ * On PostgreSQL an advisory lock keeps two instances starting together from racing. A migration whose data change
+ * differs between the two databases (reading stored JSON) has a Java step run right after its file, in the same
+ * transaction ({@link #JAVA_STEPS}).
  */
 public final class Migrations {
     private static final Pattern FILE = Pattern.compile("V(\\d+)__([a-z0-9_]+)\\.sql");
     private static final long PG_LOCK_KEY = 0x5354_454eL;
 
+    /** Work a migration's SQL cannot say the same way on SQLite and PostgreSQL, run right after that version's file. */
+    private static final Map<Integer, JavaStep> JAVA_STEPS = Map.of(12, FirmwareColumn::backfill);
+
     private final Database db;
+
+    @FunctionalInterface
+    interface JavaStep {
+        void run(Connection c) throws SQLException;
+    }
 
     public Migrations(Database db) {
         this.db = db;
@@ -49,6 +60,8 @@ public final class Migrations {
                 try (Statement s = c.createStatement()) {
                     for (String statement : statements(m.sql())) s.execute(statement);
                 }
+                JavaStep step = JAVA_STEPS.get(m.version());
+                if (step != null) step.run(c);
                 Sql.update(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                         m.version(), m.name(), System.currentTimeMillis());
                 applied.add(m.version());

@@ -72,7 +72,8 @@ public final class AdminPage {
         });
     }
 
-    static final String RESET_PAGE = "/reset-password";
+    /** The password reset form, outside /admin; its refusals are pages too ({@code ErrorResponses}). */
+    public static final String RESET_PAGE = "/reset-password";
     /** The console's one stylesheet, served by the server itself (CSP style-src 'self'; no CDN, no web fonts). */
     static final String STYLESHEET = "/static/console.css";
     private static final byte[] STYLE = readStyle();

@@ -68,8 +68,16 @@ public final class MachinePages {
                       String lastAttempt, String lastSuccess, boolean selectable, String pick) {
     }
 
-    public record ListView(Chrome chrome, ListFilter filter, MachineStore.Page page, List<Row> rows) {
+    /**
+     * The list page. {@code firmwareChoices}: the firmware values present (at most {@link #FIRMWARE_CHOICES}, in
+     * order), with the filter's own value added when it lies beyond them; {@code moreFirmware}: the bound was reached.
+     */
+    public record ListView(Chrome chrome, ListFilter filter, MachineStore.Page page, List<Row> rows,
+                           List<String> firmwareChoices, boolean moreFirmware) {
     }
+
+    /** How many firmware values the list's choice offers (a fleet holds a few models, each a few firmware versions). */
+    public static final int FIRMWARE_CHOICES = 100;
 
     /** A labelled value of a machine; {@code key} names its element ({@code f-<key>}). */
     public record Field(String key, String label, String value, boolean code) {
@@ -199,8 +207,12 @@ public final class MachinePages {
         MachineStore.Page page = c.machines().search(search);
         long now = System.currentTimeMillis();
         String title = search.state() == EnrollmentState.PENDING_APPROVAL ? "Machines pending approval" : "Machines";
+        List<String> firmware = new java.util.ArrayList<>(c.machines().firmwareValues(FIRMWARE_CHOICES + 1));
+        boolean moreFirmware = firmware.size() > FIRMWARE_CHOICES;
+        if (moreFirmware) firmware.remove(FIRMWARE_CHOICES);
+        if (search.firmware() != null && !firmware.contains(search.firmware())) firmware.add(search.firmware());
         ListView v = new ListView(Chrome.of(title, who, "machines"), filter, page,
-                page.rows().stream().map(r -> row(r, now, who)).toList());
+                page.rows().stream().map(r -> row(r, now, who)).toList(), List.copyOf(firmware), moreFirmware);
         Render.send(ctx, out -> JtemachinesGenerated.render(out, null, v));
     }
 

@@ -166,6 +166,7 @@ class ConsoleBrowserTest {
         submit(By.id("pending-approve"));
         assertTrue(browser.findElement(By.id("message")).getText().startsWith("Approved 3 machines"),
                 browser.findElement(By.id("message")).getText());
+        assertAccessible("batch result");
         for (String id : ids) assertEquals(EnrollmentState.ACTIVE, server.state(id));
         assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(untouched));
         String audit = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=50", null).body();
@@ -195,6 +196,7 @@ class ConsoleBrowserTest {
         submit(By.id("batch-approve"));
         String error = browser.findElement(By.id("error")).getText();
         assertTrue(error.contains("Batch refused") && error.contains(b + " is now REJECTED"), error);
+        assertAccessible("batch refused");
         assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(a), "nothing of the batch was applied");
         assertEquals(EnrollmentState.REJECTED, server.state(b));
     }
@@ -212,6 +214,9 @@ class ConsoleBrowserTest {
         assertTrue(now(By.cssSelector("form.decide")).isEmpty(), "no decision form for an auditor");
         assertTrue(now(By.linkText("Operators")).isEmpty(), "operators are for admins");
         assertTrue(now(By.linkText("Enrollment tokens")).isEmpty(), "enrollment tokens are for approvers and admins");
+        browser.get(server.url("/admin/users"));
+        assertAccessible("an auditor refused the operators page");
+        browser.get(server.url("/admin"));
         browser.findElement(By.id("logout")).click();
 
         login("approver");
@@ -233,6 +238,7 @@ class ConsoleBrowserTest {
         submit(By.id("revoke"));
         assertEquals("REVOKED", browser.findElement(By.id("f-state")).getText());
         assertEquals("admin", browser.findElement(By.id("f-revokedBy")).getText());
+        assertAccessible("machine page after a revocation");
     }
 
     @Test
@@ -409,6 +415,77 @@ class ConsoleBrowserTest {
         new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(15))
                 .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
         assertEquals(EnrollmentState.REJECTED, server.state(id));
+        assertAccessible("single decision result");
+    }
+
+    @Test
+    void theConsoleStaysReadableUnderForcedColoursAndHigherContrast() throws Exception {
+        ConsoleFleet.seed(server.db, "b0b0b0", 0, 60, System.currentTimeMillis() - 86_400_000L);
+        String active = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
+        login("admin");
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        // Windows high contrast as Chromium emulates it: the page's colours replaced by a few system colours.
+        emulateMedia(java.util.Map.of("forced-colors", "active", "prefers-contrast", "more"));
+        for (String page : List.of("/admin", "/admin/machines", "/admin/machines/" + active, "/admin/users",
+                "/admin/audit", "/admin/tokens")) {
+            browser.get(server.url(page));
+            assertEquals(Boolean.TRUE, js.executeScript("return matchMedia('(forced-colors: active)').matches"
+                    + " && matchMedia('(prefers-contrast: more)').matches;"), "emulated on " + page);
+            assertAccessible(page + " under forced colours");
+            // Nothing told by colour alone: every badge and button has text and a border the system colours keep.
+            for (WebElement e : now(By.cssSelector(".badge, button"))) {
+                String what = e.getTagName() + " '" + e.getText() + "' on " + page;
+                assertFalse(e.getText().isBlank() && e.getAttribute("aria-label") == null, what + " has text");
+                if (!e.isDisplayed()) continue;
+                assertEquals("solid", e.getCssValue("border-top-style"), what + " bordered");
+                assertTrue(px(e.getCssValue("border-top-width")) >= 1, what + " bordered");
+                assertFalse(e.getCssValue("border-top-color").equals(e.getCssValue("background-color")),
+                        what + ": border distinct from its background");
+            }
+            screenshot("forced-colors" + page.replace("/admin", "").replace('/', '-'));
+        }
+        browser.get(server.url("/admin"));
+        List<WebElement> attention = now(By.cssSelector(".counts .attention a"));
+        assertFalse(attention.isEmpty(), "the seeded fleet has flagged machines");
+        for (WebElement a : attention) {
+            assertTrue(a.getText().contains("needs attention"), "attention said in words: " + a.getText());
+        }
+        // The focus ring stays visible with the keyboard: the first 12 stops of the overview, each with an outline.
+        org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser);
+        for (int i = 0; i < 12; i++) {
+            keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+            WebElement focused = browser.switchTo().activeElement();
+            String what = focused.getTagName() + " '" + focused.getText() + "' (stop " + i + ")";
+            assertFalse("none".equals(focused.getCssValue("outline-style")), what + " shows focus");
+            assertTrue(px(focused.getCssValue("outline-width")) >= 2, what + " focus ring at least 2 px");
+        }
+
+        // Higher contrast alone (no forced colours): every text at WCAG AAA contrast, by axe's own rule.
+        emulateMedia(java.util.Map.of("prefers-contrast", "more"));
+        for (String page : List.of("/admin", "/admin/machines", "/admin/machines/" + active, "/admin/users")) {
+            browser.get(server.url(page));
+            List<String> low = AxeCore.violationsOf(browser, List.of("color-contrast-enhanced"));
+            assertTrue(low.isEmpty(), "7:1 contrast on " + page + " under prefers-contrast: more: " + low);
+        }
+        emulateMedia(java.util.Map.of());
+        browser.get(server.url("/admin/machines"));
+        assertEquals(Boolean.FALSE, js.executeScript("return matchMedia('(forced-colors: active)').matches;"));
+    }
+
+    /** Chromium's CSS media feature emulation (DevTools protocol), e.g. forced-colors and prefers-contrast. */
+    private void emulateMedia(java.util.Map<String, String> features) {
+        List<java.util.Map<String, String>> list = new ArrayList<>();
+        features.forEach((name, value) -> list.add(java.util.Map.of("name", name, "value", value)));
+        if (list.isEmpty()) {
+            list.add(java.util.Map.of("name", "forced-colors", "value", ""));
+            list.add(java.util.Map.of("name", "prefers-contrast", "value", ""));
+        }
+        ((org.openqa.selenium.chrome.ChromeDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia",
+                java.util.Map.of("media", "", "features", list));
+    }
+
+    private static double px(String cssLength) {
+        return cssLength.endsWith("px") ? Double.parseDouble(cssLength.substring(0, cssLength.length() - 2)) : 0;
     }
 
     @Test
@@ -430,12 +507,14 @@ class ConsoleBrowserTest {
 
         submit(By.id("reset-centre-lead"));
         assertTrue(browser.findElement(By.id("reset-token")).getText().startsWith("str_"));
+        assertAccessible("password reset token issued");
 
         browser.get(server.url("/admin/users"));
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("api-user"))).selectByValue("centre-lead");
         browser.findElement(By.id("api-label")).sendKeys("reporting script");
         submit(By.id("issue-api"));
         String token = browser.findElement(By.id("api-token")).getText();
+        assertAccessible("API token issued");
         assertEquals(200, server.request("GET", "/api/v1/admin/machines", null, token).statusCode(),
                 "the token works on the API");
         browser.get(server.url("/admin/users"));

@@ -46,9 +46,21 @@ class ConsolePostgresTest {
                 assertEquals("10 machines match.", browser.findElement(By.id("matching")).getText(), "case-blind");
                 browser.get(server.url("/admin/machines?q=sn1117"));
                 assertEquals(fleet.get(1117).id(), rows(browser).get(0).getAttribute("data-machine"));
-                browser.get(server.url("/admin/machines?firmware=stationbios+1.02"));
+                // the firmware filter: a choice of the values present (the firmware column, migration V12)
+                browser.get(server.url("/admin/machines"));
+                org.openqa.selenium.support.ui.Select firmware = new org.openqa.selenium.support.ui.Select(
+                        browser.findElement(By.id("filter-firmware")));
+                assertEquals(Set.of("any", "StationBIOS 1.00", "StationBIOS 1.01", "StationBIOS 1.02"),
+                        Set.copyOf(firmware.getOptions().stream().map(WebElement::getText).toList()));
+                firmware.selectByVisibleText("StationBIOS 1.02");
+                HeadlessChromium.submitAndWaitForNextPage(browser, By.id("apply"));
                 assertEquals(java.util.stream.IntStream.range(0, 1200).filter(i -> i % 10 == 0 && i % 3 == 2).count()
                         + " machines match.", browser.findElement(By.id("matching")).getText());
+                for (WebElement row : rows(browser)) {
+                    int i = fleet.stream().map(ConsoleFleet.Generated::id).toList().indexOf(row.getAttribute("data-machine"));
+                    assertEquals("StationBIOS 1.02", ConsoleFleet.firmware(i), "row " + i);
+                    assertEquals(0, i % 10, "only machines with a boot state");
+                }
 
                 browser.get(server.url("/admin/machines?state=REVOKED&sort=name_desc"));
                 Set<String> seen = new HashSet<>();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,5 +86,21 @@ class MeasuredBootPageTest {
         assertTrue(browser.findElement(By.id("boot-changes")).getText().contains("firmware version: + StationBIOS 1.01"));
         assertEquals("ON", browser.findElement(By.id("boot-secure-boot")).getText());
         assertTrue(browser.findElement(By.id("boot-authorities")).getText().contains("CN=Station UEFI CA 2023"));
+        List<String> violations = org.stationtrust.server.internal.testing.AxeCore.seriousViolations(browser);
+        assertTrue(violations.isEmpty(), "axe-core on the machine page with its measured boot: " + violations);
+
+        // The verdict wrote the machine's firmware column in its transaction: the list filters by the new firmware.
+        browser.get(server.url("/admin/machines"));
+        org.openqa.selenium.support.ui.Select firmware = new org.openqa.selenium.support.ui.Select(
+                browser.findElement(By.id("filter-firmware")));
+        assertEquals(java.util.List.of("any", "StationBIOS 1.01"), firmware.getOptions().stream()
+                .map(org.openqa.selenium.WebElement::getText).toList(), "the firmware of the last boot only");
+        firmware.selectByVisibleText("StationBIOS 1.01");
+        submitAndWaitForNextPage(By.id("apply"));
+        assertEquals("1 machines match.", browser.findElement(By.id("matching")).getText());
+        assertEquals(id, browser.findElement(By.cssSelector("#machines tbody tr")).getAttribute("data-machine"));
+        browser.get(server.url("/admin/machines?firmware=StationBIOS+1.00"));
+        assertEquals("0 machines match.", browser.findElement(By.id("matching")).getText(),
+                "the firmware before the update no longer matches");
     }
 }

@@ -69,7 +69,7 @@ class OperatorFormsBrowserTest {
     }
 
     @Test
-    void anAdminDisablesEnablesResetsAndRemovesOperatorsFromThePageAndEachTakesEffectAtOnce() {
+    void anAdminDisablesEnablesResetsAndRemovesOperatorsFromThePageAndEachTakesEffectAtOnce() throws Exception {
         signIn(admin, "admin", TestServer.PASSWORD);
         assertTrue(signedInAs(admin, "admin"));
         signIn(auditor, "auditor", TestServer.PASSWORD);
@@ -84,6 +84,7 @@ class OperatorFormsBrowserTest {
         signIn(auditor, "auditor", TestServer.PASSWORD);
         assertFalse(signedInAs(auditor, "auditor"), "a disabled operator cannot sign in with the right password");
         assertTrue(auditor.findElement(By.id("login-error")).getText().contains("Wrong"));
+        assertAccessible(auditor, "sign-in refused");
 
         admin.get(server.url("/admin/users"));
         submitReason("enable-auditor", "back on the project");
@@ -107,12 +108,14 @@ class OperatorFormsBrowserTest {
         auditor.findElement(By.id("password")).sendKeys("yet another password here");
         HeadlessChromium.submitAndWaitForNextPage(auditor, By.id("reset"));
         assertFalse(auditor.getCurrentUrl().endsWith("/admin/login"), "the token works once");
+        assertAccessible(auditor, "reset token refused");
 
         auditor.get(server.url("/admin/password"));
         auditor.findElement(By.id("current")).sendKeys(RESET_PASSWORD);
         auditor.findElement(By.id("password")).sendKeys(CHANGED_PASSWORD);
         HeadlessChromium.submitAndWaitForNextPage(auditor, By.id("change"));
         assertTrue(signedInAs(auditor, "auditor"), "changing one's own password keeps this session");
+        assertAccessible(auditor, "password changed");
         signIn(auditor, "auditor", RESET_PASSWORD);
         assertFalse(signedInAs(auditor, "auditor"), "the previous password no longer works");
         signIn(auditor, "auditor", CHANGED_PASSWORD);
@@ -120,6 +123,7 @@ class OperatorFormsBrowserTest {
 
         admin.get(server.url("/admin/users"));
         submitReason("remove-approver", "account no longer needed");
+        assertAccessible(admin, "operator removed");
         admin.get(server.url("/admin/users"));
         assertTrue(admin.findElements(By.cssSelector("#operators tr[data-user='approver']")).isEmpty(),
                 "the removed operator is gone from the list");
@@ -130,5 +134,10 @@ class OperatorFormsBrowserTest {
                 "user.password_change", "user.remove")) {
             assertTrue(actions.contains(action), action + " audited: " + actions);
         }
+    }
+
+    private static void assertAccessible(WebDriver browser, String page) throws Exception {
+        List<String> violations = org.stationtrust.server.internal.testing.AxeCore.seriousViolations(browser);
+        assertTrue(violations.isEmpty(), "axe-core on " + page + ": " + violations);
     }
 }
