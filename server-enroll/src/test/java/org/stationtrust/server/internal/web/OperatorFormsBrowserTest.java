@@ -137,7 +137,7 @@ class OperatorFormsBrowserTest {
     }
 
     private static void assertAccessible(WebDriver browser, String page) throws Exception {
-        List<String> violations = org.stationtrust.server.internal.testing.AxeCore.seriousViolations(browser);
+        List<String> violations = org.stationtrust.server.testing.AxeCore.seriousViolations(browser);
         assertTrue(violations.isEmpty(), "axe-core on " + page + ": " + violations);
     }
 }
