@@ -20,8 +20,6 @@ public final class Demo {
     static final String NOTHING_LEFT = "nothing left running";
     /** Every process the demo started, so that a shutdown hook can stop them if the demo is interrupted. */
     static final Set<ProcessHandle> CHILDREN = ConcurrentHashMap.newKeySet();
-    /** The simulated devices log every request (java.util.logging); the story shows what matters instead. */
-    private static final java.util.logging.Logger DEVICE_LOG = java.util.logging.Logger.getLogger("org.stationtrust.sbi.simulator");
 
     private Demo() {
     }
@@ -43,7 +41,6 @@ public final class Demo {
 
     /** Runs the whole story in {@code work} (must be fresh), printing each step to {@code out}. */
     public static DemoResult run(Path work, PrintStream out) {
-        DEVICE_LOG.setLevel(java.util.logging.Level.WARNING);
         List<String> planned = new ArrayList<>(DemoRun.STEPS);
         planned.add(NOTHING_LEFT);
         Story story = new Story(out, planned);

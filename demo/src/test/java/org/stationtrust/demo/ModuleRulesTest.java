@@ -226,6 +226,34 @@ class ModuleRulesTest {
     }
 
     /**
+     * No route class of the server takes the whole set of server parts ({@code Components}): each is handed only what
+     * it uses, in its own {@code Parts} record, by the server's one wiring class.
+     */
+    @Test
+    void noServerRouteClassTakesTheWholeComponents() {
+        String components = "org.stationtrust.server.internal.api.Components";
+        assertTrue(production.stream().anyMatch(c -> c.getName().equals(components)), "the rule has its type to look for");
+        noClasses().that().resideInAnyPackage("org.stationtrust.server.internal..")
+                .and().doNotHaveFullyQualifiedName(components)
+                .should().dependOnClassesThat().haveFullyQualifiedName(components)
+                .check(production);
+    }
+
+    /**
+     * Station requests and attestation read the narrow view of a machine ({@code StationMachine}: identity, state, AK,
+     * PCR policy columns, attestation status), never the whole row with its EK certificate and decision history.
+     */
+    @Test
+    void stationRequestsAndAttestationUseTheStationViewOfAMachine() {
+        String machine = "org.stationtrust.server.internal.store.Machine";
+        assertTrue(production.stream().anyMatch(c -> c.getName().equals(machine)), "the rule has its type to look for");
+        noClasses().that().resideInAnyPackage("org.stationtrust.server.internal.station..",
+                        "org.stationtrust.server.internal.attest..")
+                .should().dependOnClassesThat().haveFullyQualifiedName(machine)
+                .check(production);
+    }
+
+    /**
      * Fields of station-agent that may hold static mutable state, each with its reason. Everything else shared across
      * instances is passed in as an instance (no per-thread counters, no static caches).
      */

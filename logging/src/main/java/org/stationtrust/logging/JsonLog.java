@@ -22,6 +22,13 @@ public final class JsonLog {
         }
     }
 
+    /** A detail line (per exchange, per capture), written only where the program's configuration asks for debug. */
+    public void debug(String event, Object... keyValues) {
+        if (logger.isDebugEnabled()) {
+            log(logger.atDebug(), event, keyValues);
+        }
+    }
+
     public void warn(String event, Object... keyValues) {
         log(logger.atWarn(), event, keyValues);
     }

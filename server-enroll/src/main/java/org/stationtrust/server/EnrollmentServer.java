@@ -17,7 +17,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.stationtrust.server.internal.api.AdminApi;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.ErrorResponses;
 import org.stationtrust.server.internal.api.StationApi;
@@ -25,7 +25,6 @@ import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.http.ConnectionLimiter;
-import org.stationtrust.logging.JsonLog;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
@@ -90,11 +89,11 @@ public final class EnrollmentServer implements AutoCloseable {
             };
             List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
             org.stationtrust.server.internal.web.AdminPage page =
-                    new org.stationtrust.server.internal.web.AdminPage(c, config.tlsMode().clientsUseHttps());
+                    ServerRoutes.adminPage(c, config.tlsMode().clientsUseHttps());
             List<AdminRoute> adminRoutes = routeTable(c, page);
             // Javalin 7 takes every route at configuration time (cfg.routes), before the server is built.
-            ErrorResponses errors = new ErrorResponses(c);
-            StationApi stationApi = new StationApi(c);
+            ErrorResponses errors = ServerRoutes.errors(c);
+            StationApi stationApi = ServerRoutes.stationApi(c);
             ClientLimits limits = config.clientLimits();
             RequestGate gate = new RequestGate(limits, stationApi.prechecks(), errors::gateRefused);
             ConnectionLimiter connections = new ConnectionLimiter(limits.connectionsPerClient());
@@ -126,7 +125,7 @@ public final class EnrollmentServer implements AutoCloseable {
                 stationApi.register(routes);
                 new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(routes);
                 page.registerPublic(routes);
-                new org.stationtrust.server.internal.api.AdminApi(c).registerPublic(routes);
+                ServerRoutes.adminApi(c).registerPublic(routes);
                 new RouteGuard(c.auth()).register(routes, adminRoutes);
             });
             app.start();
@@ -186,11 +185,11 @@ public final class EnrollmentServer implements AutoCloseable {
 
     /** Every operator route, API and page: the single table the access test walks. */
     static List<AdminRoute> routeTable(Components c, org.stationtrust.server.internal.web.AdminPage page) {
-        List<AdminRoute> all = new ArrayList<>(new AdminApi(c).routes());
-        all.addAll(new org.stationtrust.server.internal.api.BootApi(c).routes());
-        all.addAll(new org.stationtrust.server.internal.api.WebhookApi(c).routes());
+        List<AdminRoute> all = new ArrayList<>(ServerRoutes.adminApi(c).routes());
+        all.addAll(ServerRoutes.bootApi(c).routes());
+        all.addAll(ServerRoutes.webhookApi(c).routes());
         all.addAll(page.routes());
-        all.addAll(new org.stationtrust.server.internal.web.WebhookPage(c).routes());
+        all.addAll(ServerRoutes.webhookPage(c).routes());
         return all;
     }
 

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
-import org.stationtrust.server.internal.testing.RawHttp;
-import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.RawHttp;
+import org.stationtrust.server.testing.SoftwareEnrollee;
+import org.stationtrust.server.testing.TestServer;
 
 /**
  * Attacks on another station's enrollment (issue 13, item 2): replaying its public EK with one's own AK and machine

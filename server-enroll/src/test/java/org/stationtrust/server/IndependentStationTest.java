@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
 
 /**

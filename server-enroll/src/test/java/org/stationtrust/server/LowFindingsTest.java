@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.Migrations;
-import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareEnrollee;
+import org.stationtrust.server.testing.TestServer;
 
 /** The low findings of issue 13, each checked against a running server. */
 class LowFindingsTest {

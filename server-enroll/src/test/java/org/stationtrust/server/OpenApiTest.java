@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.ErrorCode;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.TestServer;
 import org.yaml.snakeyaml.Yaml;
 
 /** The OpenAPI file documents exactly the API routes the server registers, and every error code. */

@@ -9,8 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.internal.testing.TestDatabases;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.TestDatabases;
+import org.stationtrust.server.testing.TestServer;
 
 /** Disable, enable, remove, change one's password, admin reset by one-time token: API, page and CLI (issue 13). */
 class OperatorLifecycleTest {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.auth.AdminRoute;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.TestServer;
 
 /**
  * Generated from the route table the server registers: every operator route refuses anonymous callers
@@ -150,16 +150,16 @@ class RouteAccessTest {
 
     @Test
     void packetVerificationNeedsAnAuditorTokenOrTheSigningStationItself() {
-        var s = new org.stationtrust.server.internal.testing.SoftwareStation();
+        var s = new org.stationtrust.server.testing.SoftwareStation();
         String own = server.seedMachine(s, EnrollmentState.ACTIVE, true);
-        var other = new org.stationtrust.server.internal.testing.SoftwareStation();
+        var other = new org.stationtrust.server.testing.SoftwareStation();
         String otherId = server.seedMachine(other, EnrollmentState.ACTIVE, true);
-        String body = "{\"packet\":\"" + s.jws("capture-packet+jws", own, org.stationtrust.server.internal.testing.TestPackets.payload(own, "p-1", "op1")) + "\"}";
-        String foreign = "{\"packet\":\"" + other.jws("capture-packet+jws", otherId, org.stationtrust.server.internal.testing.TestPackets.payload(otherId, "p-1", "op1")) + "\"}";
+        String body = "{\"packet\":\"" + s.jws("capture-packet+jws", own, org.stationtrust.server.testing.TestPackets.payload(own, "p-1", "op1")) + "\"}";
+        String foreign = "{\"packet\":\"" + other.jws("capture-packet+jws", otherId, org.stationtrust.server.testing.TestPackets.payload(otherId, "p-1", "op1")) + "\"}";
         assertEquals(401, server.request("POST", "/api/v1/packets/verify", body, null).statusCode());
         assertEquals(401, server.request("POST", "/api/v1/packets/verify", body, "sta_notatoken").statusCode());
         assertEquals(200, server.as(Role.AUDITOR, "POST", "/api/v1/packets/verify", foreign).statusCode());
-        var signer = org.stationtrust.server.internal.testing.StationClient.jcaSigner(s.machineKey());
+        var signer = org.stationtrust.server.testing.StationClient.jcaSigner(s.machineKey());
         assertEquals(200, server.stations.send("POST", "/api/v1/packets/verify", body, own, signer).statusCode());
         var r = server.stations.send("POST", "/api/v1/packets/verify", foreign, own, signer);
         assertEquals(403, r.statusCode(), r.body());

@@ -14,8 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.sbi.client.internal.CaptureVerifier;
 import org.stationtrust.sbi.client.internal.DeviceInfoVerifier;
 import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
@@ -29,7 +28,7 @@ import org.stationtrust.sbi.client.internal.SbiVerb;
  * when every check passed. Create one per station, share it, close it at shutdown.
  */
 public final class SbiClient implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SbiClient.class);
+    private static final JsonLog LOG = new JsonLog(SbiClient.class);
 
     private final SbiClientConfig config;
     private final SbiTransport transport;
@@ -96,12 +95,12 @@ public final class SbiClient implements AutoCloseable {
         }
         DeviceRegistry registry = new DeviceRegistry(devices, untrusted, rejections);
         for (UntrustedDevice u : registry.untrusted()) {
-            LOG.warn("sbi device untrusted port={} deviceId={} reason={} detail={}", u.port(), u.deviceId(),
-                    u.rejection().reason(), u.rejection().detail());
+            LOG.warn("sbi.device_untrusted", "port", u.port(), "deviceId", u.deviceId(),
+                    "reason", u.rejection().reason(), "detail", u.rejection().detail());
         }
-        LOG.info("sbi discovery ports={}-{} devices={} trusted={} untrusted={} rejectedPorts={} ms={}",
-                config.firstPort(), config.lastPort(), registry.devices().size(), registry.trusted().size(),
-                registry.untrusted().size(), registry.rejections().keySet(), (System.nanoTime() - start) / 1_000_000);
+        LOG.info("sbi.discovery", "ports", config.firstPort() + "-" + config.lastPort(), "devices",
+                registry.devices().size(), "trusted", registry.trusted().size(), "untrusted", registry.untrusted().size(),
+                "rejectedPorts", registry.rejections().keySet().toString(), "ms", (System.nanoTime() - start) / 1_000_000);
         return registry;
     }
 
@@ -175,21 +174,21 @@ public final class SbiClient implements AutoCloseable {
                             previous.hex())
                     : SbiRequests.authenticationCapture(device, request, config.env(), domainUri, tx,
                             config.clock().instant(), previous.hex());
-            LOG.debug("sbi capture start transactionId={} port={} deviceId={} type={} deviceSubId={} count={} purpose={}",
-                    tx, device.port(), device.deviceId(), request.type().wireName(), request.deviceSubId(),
-                    request.count(), purpose.wireName());
+            LOG.debug("sbi.capture_start", "transactionId", tx, "port", device.port(), "deviceId", device.deviceId(),
+                    "type", request.type().wireName(), "deviceSubId", request.deviceSubId(), "count", request.count(),
+                    "purpose", purpose.wireName());
             SbiVerb verb = purpose == CaptureVerifier.Purpose.REGISTRATION ? SbiVerb.RCAPTURE : SbiVerb.CAPTURE;
             SbiHttpAnswer answer = transport.exchange(device.port(), verb, body,
                     request.timeout().plus(config.captureMargin()));
             CaptureResult result = captureVerifier.verify(device, request, purpose, tx, previous, answer.bodyUnsafe());
-            LOG.info("sbi capture verified transactionId={} port={} type={} samples={} ms={}", tx, device.port(),
-                    request.type().wireName(), result.samples().size(),
-                    (System.nanoTime() - start) / 1_000_000);
+            LOG.info("sbi.capture_verified", "transactionId", tx, "port", device.port(),
+                    "type", request.type().wireName(), "samples", result.samples().size(),
+                    "ms", (System.nanoTime() - start) / 1_000_000);
             return result;
         } catch (DeviceAnswerRejected e) {
             DeviceAnswerRejected tagged = e.transactionId().isPresent() ? e : e.forTransaction(tx);
-            LOG.warn("sbi capture rejected transactionId={} port={} reason={} detail={}", tx, device.port(),
-                    tagged.reason(), tagged.detail());
+            LOG.warn("sbi.capture_rejected", "transactionId", tx, "port", device.port(), "reason", tagged.reason(),
+                    "detail", tagged.detail());
             throw tagged;
         }
     }

@@ -43,9 +43,10 @@ class LogRedactionTest {
 
             // As a program writes them: through the shared encoder.
             String logs = appender.list.stream().map(JsonLineEncoder::line).collect(Collectors.joining("\n"));
-            assertTrue(logs.contains("transactionId=" + ok.transactionId()));
-            assertTrue(logs.contains("transactionId=" + rejected.transactionId().orElseThrow()));
-            assertTrue(logs.contains("reason=HASH_CHAIN_BROKEN"));
+            assertTrue(logs.contains("\"transactionId\":\"" + ok.transactionId() + "\""), logs);
+            assertTrue(logs.contains("\"transactionId\":\"" + rejected.transactionId().orElseThrow() + "\""), logs);
+            assertTrue(logs.contains("\"event\":\"sbi.capture_rejected\"") && logs.contains("\"reason\":\"HASH_CHAIN_BROKEN\""),
+                    logs);
             for (BiometricSample s : ok.samples()) {
                 String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(s.bioValue());
                 assertFalse(logs.contains(b64.substring(0, 40)), "bioValue reached a log line");

@@ -92,11 +92,14 @@ public final class Main implements Callable<Integer> {
             + " instead of JPEG 2000 lossy (MOSIP accepts both).")
     boolean wsq;
 
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+    /** The program's Logback configuration, a class path resource of this module. */
+    static final String LOG_CONFIGURATION = "sbi-simulator-logback.xml";
+
     public static void main(String[] args) {
-        // One key=value line per event on stderr, unless the user configured JUL otherwise.
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null
-                && System.getProperty("java.util.logging.config.file") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL%1$tz %4$s %5$s%6$s%n");
+        // One JSON line per event on stderr (docs/logging.md), unless the user names a Logback configuration.
+        if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION, LOG_CONFIGURATION);
         }
         System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }

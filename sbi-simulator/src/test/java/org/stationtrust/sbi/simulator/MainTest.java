@@ -65,6 +65,9 @@ class MainTest {
             assertEquals(devices.get(0).get("serialNo").asText(),
                     TestDevices.JSON.readTree(r.body()).get(0).get("deviceCode").asText());
             assertTrue(Files.readString(ca).startsWith("-----BEGIN CERTIFICATE-----"));
+            String output = Files.readString(dir.resolve("out.txt"));
+            assertTrue(output.lines().anyMatch(l -> l.startsWith("{\"ts\":") && l.contains("\"event\":\"started\"")),
+                    "the program logs JSON lines through the shared encoder: " + output);
         } finally {
             p.destroy();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stops on SIGTERM");

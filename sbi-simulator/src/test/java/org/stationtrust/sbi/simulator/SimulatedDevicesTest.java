@@ -11,11 +11,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Random;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.stationtrust.logging.JsonLineEncoder;
+import org.stationtrust.testsupport.LogCapture;
 
 class SimulatedDevicesTest {
     /** A range away from 4501-4600 so that other modules' discovery tests never see these devices. */
@@ -82,38 +80,22 @@ class SimulatedDevicesTest {
 
     @Test
     void logsNeverCarryBioValuesOrCertificates() throws Exception {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                Object[] params = r.getParameters() == null ? new Object[0] : r.getParameters();
-                lines.add(java.text.MessageFormat.format(r.getMessage(), params));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try (SimulatedDevice slap = TestDevices.start(DeviceKind.FINGER_SLAP)) {
-            JsonNode b = TestDevices.capture(slap, TestDevices.rcapture(DeviceKind.FINGER_SLAP, 1, 4, List.of(),
+        List<String> lines;
+        JsonNode b;
+        try (LogCapture capture = LogCapture.start(); SimulatedDevice slap = TestDevices.start(DeviceKind.FINGER_SLAP)) {
+            b = TestDevices.capture(slap, TestDevices.rcapture(DeviceKind.FINGER_SLAP, 1, 4, List.of(),
                     TestDevices.EMPTY_SHA256_HEX)).get("biometrics");
-            String bioValue = TestDevices.Jws.parse(b.get(0).get("data").asText()).payloadJson().get("bioValue").asText();
             TestDevices.admin(slap, "rotate-key", "{}");
-            assertFalse(lines.isEmpty(), "the capture was logged");
-            assertTrue(lines.stream().anyMatch(l -> l.contains("verb=RCAPTURE")), String.join("\n", lines));
-            for (String l : lines) {
-                assertFalse(l.contains(bioValue.substring(0, 40)), "bioValue in log: " + l);
-                assertFalse(l.contains("BEGIN"), "PEM in log: " + l);
-                assertFalse(l.contains(b.get(0).get("data").asText().substring(0, 40)), "JWS in log: " + l);
-            }
-        } finally {
-            root.removeHandler(capture);
+            // As the program writes them: through the shared encoder.
+            lines = capture.events().stream().map(JsonLineEncoder::line).toList();
+        }
+        String bioValue = TestDevices.Jws.parse(b.get(0).get("data").asText()).payloadJson().get("bioValue").asText();
+        assertFalse(lines.isEmpty(), "the capture was logged");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"verb\":\"RCAPTURE\"")), String.join("\n", lines));
+        for (String l : lines) {
+            assertFalse(l.contains(bioValue.substring(0, 40)), "bioValue in log: " + l);
+            assertFalse(l.contains("BEGIN"), "PEM in log: " + l);
+            assertFalse(l.contains(b.get(0).get("data").asText().substring(0, 40)), "JWS in log: " + l);
         }
     }
 }

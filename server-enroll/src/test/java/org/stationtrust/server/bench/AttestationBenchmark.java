@@ -21,9 +21,9 @@ import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.StationRoute;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.station.Es256;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.tpm.simulator.SyntheticBoot;
 import org.stationtrust.tpm.simulator.SyntheticEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
@@ -272,7 +272,7 @@ class AttestationBenchmark {
     static MetricsCost metricsCost(TestServer on, Path dir, List<SoftwareStation> stations, List<String> ids)
             throws Exception {
         double[] off;
-        try (TestServer noop = TestServer.second(org.stationtrust.server.internal.testing.TestDatabases.sqliteUrl(dir),
+        try (TestServer noop = TestServer.second(org.stationtrust.server.testing.TestDatabases.sqliteUrl(dir),
                 null, null, on.tokens, b -> b.rateLimits(1_000_000, 1_000_000, 1_000_000).metricsRecorded(false)
                         .clientLimits(TestServer.UNLIMITED_CLIENTS))) {
             off = measured(noop, stations, ids);

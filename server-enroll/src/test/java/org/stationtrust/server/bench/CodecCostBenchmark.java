@@ -16,8 +16,8 @@ import org.stationtrust.protocol.JwsType;
 import org.stationtrust.protocol.MalformedJws;
 import org.stationtrust.protocol.SignedRequestClaims;
 import org.stationtrust.server.internal.http.JsonBodies;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.StationClient;
 
 /**
  * What the shared codec costs on the attestation path (issue: "the shared codec must not cost throughput"): the CPU

@@ -18,8 +18,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.server.internal.testing.ConsoleFleet;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.ConsoleFleet;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.TestPostgres;
 
 /**

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.store.GroupCommitObserver;
-import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.testing.SoftwareStation;
 
 /**
  * The CPU the meters of one attestation cost, in thread CPU time on one thread, against the bare crypto of one

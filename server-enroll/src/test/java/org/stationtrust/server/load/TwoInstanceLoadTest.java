@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareEnrollee;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.TestPostgres;
 
 /**

@@ -15,8 +15,7 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.JpegFrameStream;
@@ -29,7 +28,7 @@ import org.stationtrust.sbi.client.RejectionReason;
  * close connections and send stray bytes after bodies, and a capture must never be sent twice.
  */
 public final class SbiTransport {
-    private static final Logger LOG = LoggerFactory.getLogger(SbiTransport.class);
+    private static final JsonLog LOG = new JsonLog(SbiTransport.class);
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
     /** SBI services listen on the loopback address, not "localhost" (docs/sbi-protocol.md "Transport"). */
     public static final String HOST = "127.0.0.1";
@@ -75,8 +74,8 @@ public final class SbiTransport {
             requireOk(response, verb);
             byte[] body = readCapped(response.body(), verb);
             long elapsed = System.nanoTime() - start;
-            LOG.debug("sbi exchange port={} verb={} status=200 bytes={} ms={}", port, verb, body.length,
-                    elapsed / 1_000_000);
+            LOG.debug("sbi.exchange", "port", port, "verb", verb, "status", 200, "bytes", body.length,
+                    "ms", elapsed / 1_000_000);
             return new SbiHttpAnswer(port, kind, body, elapsed);
         } catch (IOException e) {
             throw mapFailure(e, port, verb, start, deadline);
@@ -155,8 +154,8 @@ public final class SbiTransport {
     private static DeviceAnswerRejected mapFailure(IOException e, int port, String verb, long start,
                                                    Duration deadline) {
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        LOG.debug("sbi exchange failed port={} verb={} ms={} error={}", port, verb, elapsedMs,
-                Redaction.deviceText(e.toString()));
+        LOG.debug("sbi.exchange_failed", "port", port, "verb", verb, "ms", elapsedMs,
+                "error", Redaction.deviceText(e.toString()));
         if (e instanceof ConnectException && elapsedMs < deadline.toMillis()) {
             return new DeviceAnswerRejected(RejectionReason.DEVICE_UNREACHABLE, "connection to " + HOST + ":"
                     + port + " was refused");

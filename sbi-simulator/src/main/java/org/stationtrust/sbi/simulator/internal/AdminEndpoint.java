@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Set;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.sbi.simulator.DeviceStatus;
 import org.stationtrust.sbi.simulator.FaultMode;
 
@@ -16,7 +17,7 @@ import org.stationtrust.sbi.simulator.FaultMode;
  * loopback clients and is never subject to fault modes. README.md documents every route.
  */
 public final class AdminEndpoint {
-    private static final System.Logger LOG = System.getLogger(AdminEndpoint.class.getName());
+    private static final JsonLog LOG = new JsonLog(AdminEndpoint.class);
 
     private final DeviceService device;
 
@@ -60,8 +61,8 @@ public final class AdminEndpoint {
         try {
             if (allowed.equals("POST")) {
                 apply(path, body);
-                LOG.log(System.Logger.Level.INFO, "admin={0} serial={1} status={2} fault={3}", path,
-                        device.profile().serialNo(), device.state().status().wire(), device.state().fault());
+                LOG.info("admin.changed", "admin", path, "serial", device.profile().serialNo(), "status",
+                        device.state().status().wire(), "fault", device.state().fault());
             }
         } catch (IllegalArgumentException e) {
             Transport.sendPlain(ex, 400, "application/json", problem(e.getMessage()));

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.DeviceStatus;
 import org.stationtrust.sbi.simulator.FaultMode;
@@ -19,7 +20,7 @@ import org.stationtrust.sbi.simulator.SbiFormat;
  * fault modes are applied here.
  */
 public final class CaptureAnswers {
-    private static final System.Logger LOG = System.getLogger(CaptureAnswers.class.getName());
+    private static final JsonLog LOG = new JsonLog(CaptureAnswers.class);
 
     private final DeviceProfile profile;
     private final DeviceState state;
@@ -55,13 +56,13 @@ public final class CaptureAnswers {
                 throw new DeviceError(DeviceError.BUSY, "Device is busy with another capture");
             }
             ObjectNode answer = onSensor(req, subTypes, authentication);
-            LOG.log(System.Logger.Level.INFO, "verb={0} serial={1} transactionId={2} deviceSubId={3} result=0 elements={4} fault={5}",
-                    verb, profile.serialNo(), transactionId, String.valueOf(req.deviceSubId()),
-                    String.valueOf(answer.get("biometrics").size()), state.fault());
+            LOG.info("capture.answered", "verb", verb, "serial", profile.serialNo(), "transactionId", transactionId,
+                    "deviceSubId", req.deviceSubId(), "result", 0, "elements", answer.get("biometrics").size(),
+                    "fault", state.fault());
             return answer;
         } catch (DeviceError e) {
-            LOG.log(System.Logger.Level.INFO, "verb={0} serial={1} transactionId={2} result={3} info=\"{4}\"",
-                    verb, profile.serialNo(), transactionId, e.code(), e.info());
+            LOG.info("capture.refused", "verb", verb, "serial", profile.serialNo(), "transactionId", transactionId,
+                    "result", e.code(), "info", e.info());
             return errorAnswer(e);
         }
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.sbi.simulator.DeviceProviderCa;
 import org.stationtrust.sbi.simulator.DeviceStatus;
 import org.stationtrust.sbi.simulator.FaultMode;
@@ -27,7 +28,7 @@ import org.stationtrust.sbi.simulator.SimulatorException;
  * and the admin endpoint /admin/*.
  */
 public final class DeviceService implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(DeviceService.class.getName());
+    private static final JsonLog LOG = new JsonLog(DeviceService.class);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -81,8 +82,8 @@ public final class DeviceService implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        LOG.log(System.Logger.Level.INFO, "event=started kind={0} port={1} serial={2} status={3} fault={4}",
-                config.kind(), String.valueOf(port), serial, config.status().wire(), config.fault());
+        LOG.info("started", "kind", config.kind(), "port", port, "serial", serial, "status", config.status().wire(),
+                "fault", config.fault());
     }
 
     /** A further device on this port: Ready, no fault, its own serial and device key from the same CA. */
@@ -165,7 +166,7 @@ public final class DeviceService implements AutoCloseable {
         units.forEach(u -> u.state().markClosed());
         server.stop(0);
         executor.shutdownNow();
-        LOG.log(System.Logger.Level.INFO, "event=stopped port={0} serial={1}", String.valueOf(port), profile.serialNo());
+        LOG.info("stopped", "port", port, "serial", profile.serialNo());
     }
 
     private void handle(HttpExchange ex) {
@@ -185,9 +186,9 @@ public final class DeviceService implements AutoCloseable {
             }
             route(ex, method, path, body);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "verb={0} path={1} event=client-gone", method, path);
+            LOG.debug("client_gone", "verb", method, "path", path);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "verb=" + method + " path=" + path + " event=internal-error", e);
+            LOG.warn("internal_error", "verb", method, "path", path, "exception", e.getClass().getName());
             try {
                 Transport.sendPlain(ex, 500, "text/plain", "Simulator internal error: " + e.getClass().getSimpleName());
             } catch (IOException | RuntimeException ignored) {
@@ -250,7 +251,7 @@ public final class DeviceService implements AutoCloseable {
         } else if (!route.verbs().contains(method)) {
             notAllowed(ex, route.allow());
         } else {
-            LOG.log(System.Logger.Level.DEBUG, "verb={0} port={1}", method, String.valueOf(port));
+            LOG.debug("request", "verb", method, "port", port);
             route.handler().handle(ex, method, body);
         }
     }

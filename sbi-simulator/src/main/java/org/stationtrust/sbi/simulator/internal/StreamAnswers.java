@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.DeviceStatus;
 import org.stationtrust.sbi.simulator.FaultMode;
@@ -17,7 +18,7 @@ import org.stationtrust.sbi.simulator.FaultMode;
  */
 public final class StreamAnswers {
     public static final String BOUNDARY = "sbiframe";
-    private static final System.Logger LOG = System.getLogger(StreamAnswers.class.getName());
+    private static final JsonLog LOG = new JsonLog(StreamAnswers.class);
     private static final long DEFAULT_TIMEOUT_MS = 60_000;
     private static final int FRAME_WIDTH = 160;
     private static final int FRAME_HEIGHT = 120;
@@ -124,7 +125,7 @@ public final class StreamAnswers {
         } catch (IOException e) {
             end = "client-gone";
         }
-        LOG.log(System.Logger.Level.INFO, "verb=STREAM deviceSubId={0} frames={1} end={2}", String.valueOf(subId), String.valueOf(frame), end);
+        LOG.info("stream.ended", "verb", "STREAM", "deviceSubId", subId, "frames", frame, "end", end);
     }
 
     private static void sendError(HttpExchange ex, DeviceError e) throws IOException {

@@ -13,23 +13,41 @@ import java.util.Map;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.attest.PcrMap;
 import org.stationtrust.server.internal.audit.AuditChainReport;
+import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.AdminRoute.Surface;
 import org.stationtrust.server.internal.auth.AdminRoute;
+import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.auth.OperatorAccounts;
 import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.http.RateLimiter;
+import org.stationtrust.server.internal.store.CredentialStore;
+import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.PacketReceiptStore;
+import org.stationtrust.server.internal.store.StationAuditStore;
 import org.stationtrust.server.internal.store.UserStore;
 
 /** The operator JSON API (bearer API tokens). Every route is in {@link #routes()}: the route table. */
 public final class AdminApi {
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(ApprovalWorkflow approvals, AuditLog audit, Authenticator auth, ServerConfig config,
+                        CredentialStore credentials, EnrollmentTokenStore enrollmentTokens, RateLimiter loginLimit,
+                        MachineStore machines, OperatorAccounts operators, PacketReceiptStore packetReceipts,
+                        StationAuditStore stationAudit, UserStore users) {
+    }
 
-    public AdminApi(Components c) {
+    private final Parts c;
+
+    public AdminApi(Parts c) {
         this.c = c;
     }
 
@@ -251,12 +269,13 @@ public final class AdminApi {
 
     private void issueToken(Context ctx, Caller who) {
         NewEnrollmentToken t = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), NewEnrollmentToken.class);
-        ctx.status(201).json(issueEnrollmentToken(c, who, t.note(), t.ttlSeconds() == null ? Duration.ofDays(1)
+        ctx.status(201).json(issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, t.note(), t.ttlSeconds() == null ? Duration.ofDays(1)
                 : Duration.ofSeconds(t.ttlSeconds())));
     }
 
     /** Shared with the admin page and the CLI: the plain token is shown once. */
-    public static Map<String, Object> issueEnrollmentToken(Components c, Caller who, String note, Duration ttl) {
+    public static Map<String, Object> issueEnrollmentToken(EnrollmentTokenStore tokens, AuditLog audit, Caller who,
+                                                           String note, Duration ttl) {
         String n;
         try {
             n = note == null ? "" : JsonBodies.requireText("note", note, 200);
@@ -269,8 +288,8 @@ public final class AdminApi {
         String token = Secrets.newToken("ste_");
         String id = Secrets.newId();
         long expires = System.currentTimeMillis() + ttl.toMillis();
-        c.enrollmentTokens().create(id, Secrets.digest(token), who.username(), n, expires);
-        c.audit().append(who.username(), "enrollment_token.issue", id, "OK", "note '" + n + "', expires "
+        tokens.create(id, Secrets.digest(token), who.username(), n, expires);
+        audit.append(who.username(), "enrollment_token.issue", id, "OK", "note '" + n + "', expires "
                 + Views.time(expires));
         return Map.of("id", id, "token", token, "expiresAt", Views.time(expires));
     }

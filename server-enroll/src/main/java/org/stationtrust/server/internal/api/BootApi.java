@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.ServerConfig;
+import org.stationtrust.server.internal.attest.AttestationService;
+import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.AdminRoute.Surface;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
@@ -20,17 +23,24 @@ import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.MachineStore;
 
 /**
  * The measured-boot part of the operator API (docs/server-api.md, "Measured boot"): auditors read
  * policies and a machine's boot; only admins change policies, the default and assignments.
  */
 public final class BootApi {
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(AttestationService attestation, AuditLog audit, ServerConfig config, Database db,
+                        MachineStore machines) {
+    }
+
+    private final Parts c;
     private final MeasuredBoot boot;
     private final BootAdministration admin;
 
-    public BootApi(Components c) {
+    public BootApi(Parts c) {
         this.c = c;
         this.boot = c.attestation().measuredBoot();
         this.admin = new BootAdministration(c.db(), boot, c.machines(), c.audit());

@@ -3,22 +3,29 @@ package org.stationtrust.server.internal.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.stationtrust.logging.JsonLog;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.RefusalAudit;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.logging.JsonLog;
-import org.stationtrust.logging.Redaction;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.store.StorageException;
 
 /** Turns every failure into a JSON error with a stable code (HTML on the admin page), and audits refusals. */
 public final class ErrorResponses {
     private static final JsonLog LOG = new JsonLog(ErrorResponses.class);
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(AuditLog audit, ServerMetrics metrics, RefusalAudit refusals) {
+    }
+
+    private final Parts c;
     private final java.util.concurrent.ConcurrentHashMap<String, Long> rateLimitAudited =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ErrorResponses(Components c) {
+    public ErrorResponses(Parts c) {
         this.c = c;
     }
 

@@ -26,38 +26,56 @@ import org.stationtrust.protocol.StationAuditReceipt;
 import org.stationtrust.protocol.StationRoute;
 import org.stationtrust.protocol.StationStatus;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.ServerConfig;
+import org.stationtrust.server.internal.attest.AttestationService;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
-import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.boot.BootViews;
 import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.metrics.ServerMetrics.EnrollmentStep;
+import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.EnrollmentSignature;
+import org.stationtrust.server.internal.station.KeyRotation;
 import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.station.StationAuditEvents;
 import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.PacketReceiptStore;
+import org.stationtrust.server.internal.store.StationAuditStore;
 import org.stationtrust.server.internal.store.StationMachine;
 
 /** Routes stations call: enrollment (anonymous, rate-limited) and signed calls after enrollment. */
 public final class StationApi {
     private static final String PACKETS_VERIFY = StationPrechecks.PACKETS_VERIFY;
     private static final int PACKET_BODY_LIMIT = PacketVerifier.MAX_PACKET_CHARS + 1024;
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(AttestationService attestation, AuditLog audit, Authenticator auth, ServerConfig config,
+                        EnrollmentService enrollment, RateLimiter enrollLimit, MachineStore machines,
+                        ServerMetrics metrics, RateLimiter nonceLimit, PacketReceiptStore packetReceipts,
+                        PacketVerifier packets, KeyRotation rotation, SignedRequestVerifier signed,
+                        StationAuditStore stationAudit) {
+    }
 
-    public StationApi(Components c) {
+    private final Parts c;
+
+    public StationApi(Parts c) {
         this.c = c;
     }
 
     /** The cheap checks the request gate runs for these routes before their bodies are read. */
     public org.stationtrust.server.internal.http.RequestGate.Precheck prechecks() {
-        return new StationPrechecks(c, PACKET_BODY_LIMIT, quoteBodyLimit());
+        return new StationPrechecks(new StationPrechecks.Parts(c.auth(), c.config(), c.enrollLimit(), c.metrics(), c.signed()),
+                PACKET_BODY_LIMIT, quoteBodyLimit());
     }
 
     public void register(RoutesConfig app) {
@@ -149,7 +167,7 @@ public final class StationApi {
             throw new ApiException(ErrorCode.FORBIDDEN, "A station may check only its own packets");
         }
         ctx.json(new PacketVerdict(true, v.machineId(), v.machineName(), v.keyId(), v.currentKey() ? "current" : "retired",
-                v.machineState(), v.attestationStatus(), v.packet().packetId()));
+                v.machineState(), v.attestationStatus().name(), v.packet().packetId()));
     }
 
     /** Runs an enrollment step and counts its result (accepted, or the error code it was refused with). */
@@ -177,7 +195,7 @@ public final class StationApi {
 
     private void status(Context ctx) {
         String id = ctx.pathParam("id");
-        Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
+        MachineStore.EnrollmentView m = id.length() > 40 ? null : c.machines().findEnrollment(id).orElse(null);
         if (m == null) throw new ApiException(ErrorCode.NOT_FOUND, "No enrollment with that id");
         ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
     }

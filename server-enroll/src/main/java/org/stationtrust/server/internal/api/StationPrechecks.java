@@ -3,8 +3,11 @@ package org.stationtrust.server.internal.api;
 import java.util.regex.Pattern;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.ServerConfig;
+import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
@@ -22,11 +25,16 @@ final class StationPrechecks implements RequestGate.Precheck {
     static final String QUOTES = org.stationtrust.protocol.StationRoute.QUOTE.path();
     static final String NONCES = org.stationtrust.protocol.StationRoute.NONCE.path();
     private static final Pattern ACTIVATION = Pattern.compile("/api/v1/enrollments/[^/]{1,64}/activation");
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(Authenticator auth, ServerConfig config, RateLimiter enrollLimit, ServerMetrics metrics,
+                        SignedRequestVerifier signed) {
+    }
+
+    private final Parts c;
     private final int packetLimit;
     private final int quoteLimit;
 
-    StationPrechecks(Components c, int packetLimit, int quoteLimit) {
+    StationPrechecks(Parts c, int packetLimit, int quoteLimit) {
         this.c = c;
         this.packetLimit = packetLimit;
         this.quoteLimit = quoteLimit;

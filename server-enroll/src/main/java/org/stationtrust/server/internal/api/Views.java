@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.attest.PcrPolicy;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.StationMachine;
@@ -19,16 +20,12 @@ public final class Views {
 
     /** Attestation status as shown to operators: OK, FAILED, NONE, or OVERDUE when OK but too old. */
     public static String attestation(Machine m, long now, long intervalMillis) {
-        return attestation(m.attestationStatus(), m.overdue(now, intervalMillis));
+        return m.attestationStatus().seen(m.overdue(now, intervalMillis)).name();
     }
 
     /** The same for the machine a signed station request carries. */
     public static String attestation(StationMachine m, long now, long intervalMillis) {
-        return attestation(m.attestationStatus(), m.overdue(now, intervalMillis));
-    }
-
-    private static String attestation(String status, boolean overdue) {
-        return "OK".equals(status) && overdue ? "OVERDUE" : status;
+        return m.attestationStatus().seen(m.overdue(now, intervalMillis)).name();
     }
 
     public static Map<String, Object> machine(Machine m, long intervalMillis) {
@@ -47,7 +44,8 @@ public final class Views {
         v.put("requestSource", m.requestSource());
         v.put("createdAt", time(m.createdAt()));
         v.put("firstQuotePcrs", m.firstQuotePcrs() == null ? null : PcrMap.toHex(m.firstQuotePcrs()));
-        v.put("policy", m.goldenPcrs() != null ? "golden" : m.baselinePcrs() != null ? "baseline" : null);
+        PcrPolicy.Source policy = PcrPolicy.Source.of(m.goldenPcrs(), m.baselinePcrs());
+        v.put("policy", policy == PcrPolicy.Source.NONE ? null : policy.label());
         v.put("decidedBy", m.decidedBy());
         v.put("decidedAt", time(m.decidedAt()));
         v.put("decisionReason", m.decisionReason());

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.Bodies;
@@ -18,9 +19,13 @@ import org.stationtrust.server.internal.store.WebhookStore;
 
 /** Operator routes of webhooks: admins configure them, auditors read the delivery log. Part of the route table. */
 public final class WebhookApi {
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(ServerConfig config, Webhooks webhooks) {
+    }
 
-    public WebhookApi(Components c) {
+    private final Parts c;
+
+    public WebhookApi(Parts c) {
         this.c = c;
     }
 

@@ -16,6 +16,7 @@ import org.stationtrust.server.internal.notify.FleetEvent;
 import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
+import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
@@ -152,20 +153,21 @@ public final class AttestationService {
             a.quoteVerified = true;
             a.pcrs = QuoteCheck.requireSha256(quoted);
             // under a boot policy the event log decides (docs/measured-boot.md); else the exact PCR values
-            SortedMap<Integer, byte[]> baseline = PcrMap.fromJson(m.policyPcrs());
+            PcrPolicy policy = PcrPolicy.of(m.goldenPcrs(), m.baselinePcrs());
+            SortedMap<Integer, byte[]> baseline = policy.values();
             a.judged = measuredBoot.judge(m.id(), q.eventLog(), q.eventLogSha256(), quoted, baseline).orElse(null);
             if (a.judged == null) {
                 QuoteCheck.requireMatchesPolicy(baseline, a.pcrs);
             } else if (!a.judged.verdict().result().passed()) {
                 throw MeasuredBoot.failure(a.judged.verdict());
             }
-            boolean recovered = !"OK".equals(m.attestationStatus());
+            boolean recovered = m.attestationStatus() != AttestationStatus.OK;
             db.batched(c -> {
                 if (signer != null) signer.recordNonce(c, nonces);
                 if (!nonces.consume(c, a.spent, m.id(), PURPOSE_QUOTE, a.spentExpiry, now)) throw alreadyUsed();
                 machines.recordAttestation(c, m.id(), true, a.judged != null ? "quote verified, boot "
                         + a.judged.verdict().result().wire() : "quote verified against "
-                        + (m.goldenPcrs() != null ? "golden values" : "baseline"), PcrMap.toJson(a.pcrs));
+                        + policy.source().description(), PcrMap.toJson(a.pcrs));
                 if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
                 if (recovered) {
                     audit.append(c, "machine:" + m.id(), "attestation.pass", m.id(), "OK",
@@ -204,7 +206,7 @@ public final class AttestationService {
                 audit.append(c, "machine:" + m.id(), "attestation.pcr_bank_refused", m.id(), e.code().wire(),
                         clip(e.getMessage()));
             }
-            if (!"FAILED".equals(m.attestationStatus())) {
+            if (m.attestationStatus() != AttestationStatus.FAILED) {
                 events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
                         e.code().wire() + ": " + clip(e.getMessage())));
             }

@@ -146,7 +146,7 @@ public final class BootAdministration {
     }
 
     private void requireMachine(String machineId) {
-        if (machineId == null || machineId.length() > 40 || machines.find(machineId).isEmpty()) {
+        if (machineId == null || machineId.length() > 40 || machines.findEnrollment(machineId).isEmpty()) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No machine with that id");
         }
     }

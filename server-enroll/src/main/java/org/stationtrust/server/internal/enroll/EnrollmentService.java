@@ -213,7 +213,7 @@ public final class EnrollmentService {
         List<String> pendingSameEk = new ArrayList<>();
         // Nothing is superseded here: anyone holding the (public) EK certificate can get this far. A pending
         // enrollment of the same EK is superseded only when this one proves possession of the EK (activate).
-        for (Machine old : machines.findByEkName(c, ekName)) {
+        for (MachineStore.EnrollmentView old : machines.findByEkName(c, ekName)) {
             if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
                 pendingSameEk.add(old.id());
             } else if (previous == null && old.state() != EnrollmentState.REJECTED) {
@@ -221,11 +221,12 @@ public final class EnrollmentService {
             }
         }
         Base64.Encoder b64 = Base64.getEncoder();
-        machines.insert(c, new MachineStore.NewMachine(machineId, r.machineName(), b64.encodeToString(
-                        ek.ekPublic().encoded()), ekName, ek.certificateB64(), ek.verified(), ek.subject(), ek.issuer(),
-                        ek.serial(), ek.manufacturer(), b64.encodeToString(ak.encoded()), previous, requestSource,
+        MachineStore.Endorsement endorsement = new MachineStore.Endorsement(b64.encodeToString(ek.ekPublic().encoded()),
+                ekName, ek.certificateB64(), ek.verified(), ek.subject(), ek.issuer(), ek.serial(), ek.manufacturer());
+        machines.insert(c, new MachineStore.NewMachine(machineId, r.machineName(), endorsement,
+                        b64.encodeToString(ak.encoded()), previous, requestSource, new MachineStore.Activation(
                         HexFormat.of().formatHex(Secrets.sha256(fresh.secret())),
-                        HexFormat.of().formatHex(fresh.quoteNonce())),
+                        HexFormat.of().formatHex(fresh.quoteNonce()))),
                 tokenId, b64.encodeToString(machineKey.encoded()), b64.encodeToString(machineKey.toPublicKey().getEncoded()));
         answers.save(c, machineId, new StoredChallenge(b64.encodeToString(fresh.challenge().credentialBlob()),
                 b64.encodeToString(fresh.challenge().encryptedSecret())), System.currentTimeMillis());
@@ -321,7 +322,7 @@ public final class EnrollmentService {
      * earlier attempt of the same station, or someone else's replay of its public EK) are superseded now.
      */
     private void supersedeOthers(Connection c, Machine m) throws SQLException {
-        for (Machine old : machines.findByEkName(c, m.ekName())) {
+        for (MachineStore.EnrollmentView old : machines.findByEkName(c, m.ekName())) {
             if (old.id().equals(m.id())) continue;
             if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
                 machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);

@@ -9,8 +9,9 @@ import org.stationtrust.protocol.InvalidCapturePacket;
 import org.stationtrust.protocol.JwsType;
 import org.stationtrust.protocol.MalformedJws;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.StationMachine;
 
 /**
  * Checks a capture packet (compact JWS, typ capture-packet+jws, kid = machine id) against the keys the
@@ -33,7 +34,7 @@ public final class PacketVerifier {
 
     /** A packet that verified, with how its machine stands now (attestationStatus OK, FAILED, OVERDUE, ...). */
     public record Verdict(String machineId, String machineName, String keyId, boolean currentKey,
-                          EnrollmentState machineState, String attestationStatus, CapturePacket packet) {
+                          EnrollmentState machineState, AttestationStatus attestationStatus, CapturePacket packet) {
     }
 
     public Verdict verify(String packet) {
@@ -50,7 +51,7 @@ public final class PacketVerifier {
             throw new ApiException(ErrorCode.PACKET_INVALID, "The packet's machineId '" + payload.machineId()
                     + "' is not the machine that signed it (kid '" + jws.kid() + "')");
         }
-        Machine m = machines.find(jws.kid()).orElseThrow(() -> new ApiException(ErrorCode.PACKET_INVALID,
+        StationMachine m = machines.findStation(jws.kid()).orElseThrow(() -> new ApiException(ErrorCode.PACKET_INVALID,
                 "The packet names machine '" + jws.kid() + "', which is not enrolled"));
         if (m.state() != EnrollmentState.ACTIVE) {
             throw new ApiException(ErrorCode.PACKET_INVALID, "Machine " + m.id() + " is " + m.state()
@@ -59,7 +60,7 @@ public final class PacketVerifier {
         for (MachineStore.MachineKey k : machines.keys(m.id())) {
             if (Es256.verify(keys.verificationKey(k), jws.signingInput(), jws.signature())) {
                 boolean overdue = m.overdue(System.currentTimeMillis(), attestationInterval.toMillis());
-                String attestation = "OK".equals(m.attestationStatus()) && overdue ? "OVERDUE" : m.attestationStatus();
+                AttestationStatus attestation = m.attestationStatus().seen(overdue);
                 return new Verdict(m.id(), m.name(), k.id(), k.retiredAt() == null, m.state(), attestation, payload);
             }
         }

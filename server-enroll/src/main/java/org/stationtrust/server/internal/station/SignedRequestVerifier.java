@@ -12,6 +12,7 @@ import org.stationtrust.protocol.SignedRequestClaims;
 import org.stationtrust.protocol.StationHeaders;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.JsonBodies;
+import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.server.internal.store.StationMachine;
@@ -177,7 +178,7 @@ public final class SignedRequestVerifier {
                     + "; only ACTIVE (approved, not revoked) machines may call this");
         }
         if (requirement == Requirement.ATTESTED) {
-            if (!"OK".equals(machine.attestationStatus())) {
+            if (machine.attestationStatus() != AttestationStatus.OK) {
                 throw new ApiException(ErrorCode.MACHINE_UNATTESTED, "Machine " + machine.id() + " has no passing "
                         + "attestation (status " + machine.attestationStatus() + "); attest first");
             }

@@ -11,7 +11,7 @@ public record Machine(String id, String name, EnrollmentState state, String ekPu
                       String requestSource, long createdAt, String activationSecretHash, int activationAttempts,
                       String firstQuoteNonce, String firstQuotePcrs, String baselinePcrs, String goldenPcrs,
                       String decidedBy, Long decidedAt, String decisionReason, String revokedBy, Long revokedAt,
-                      String revokeReason, String attestationStatus, String attestationFailure, Long lastAttemptAt,
+                      String revokeReason, AttestationStatus attestationStatus, String attestationFailure, Long lastAttemptAt,
                       Long lastSuccessAt) {
 
     static Machine from(ResultSet rs) throws SQLException {
@@ -24,13 +24,8 @@ public record Machine(String id, String name, EnrollmentState state, String ekPu
                 rs.getString("first_quote_nonce"), rs.getString("first_quote_pcrs"), rs.getString("baseline_pcrs"),
                 rs.getString("golden_pcrs"), rs.getString("decided_by"), Sql.nullableLong(rs, "decided_at"),
                 rs.getString("decision_reason"), rs.getString("revoked_by"), Sql.nullableLong(rs, "revoked_at"),
-                rs.getString("revoke_reason"), rs.getString("attestation_status"), rs.getString("attestation_failure"),
+                rs.getString("revoke_reason"), AttestationStatus.parse(rs.getString("attestation_status")), rs.getString("attestation_failure"),
                 Sql.nullableLong(rs, "last_attempt_at"), Sql.nullableLong(rs, "last_success_at"));
-    }
-
-    /** The PCR policy in force: admin golden values when set, else the baseline recorded at approval. */
-    public String policyPcrs() {
-        return goldenPcrs != null ? goldenPcrs : baselinePcrs;
     }
 
     /** Overdue when the last successful attestation is older than the interval (or never happened). */

@@ -15,10 +15,25 @@ public final class MachineStore {
     }
 
     /** What an enrollment request establishes, before activation. */
-    public record NewMachine(String id, String name, String ekPublic, String ekName, String ekCertificate,
-                             boolean ekVerified, String ekSubject, String ekIssuer, String ekSerial,
-                             String tpmManufacturer, String akPublic, String replacesMachine, String requestSource,
-                             String activationSecretHash, String firstQuoteNonce) {
+    public record NewMachine(String id, String name, Endorsement ek, String akPublic, String replacesMachine,
+                             String requestSource, Activation activation) {
+    }
+
+    /**
+     * The machine's endorsement key as enrollment found it (public values only): its public area (base64), TPM name,
+     * certificate (base64 DER) and what checking that certificate established.
+     */
+    public record Endorsement(String publicArea, String name, String certificate, boolean verified, String subject,
+                              String issuer, String serial, String tpmManufacturer) {
+
+        /** An EK without a certificate (nothing verified). */
+        public static Endorsement uncertified(String publicArea, String name) {
+            return new Endorsement(publicArea, name, null, false, null, null, null, null);
+        }
+    }
+
+    /** The credential activation still open: the digest of its secret and the nonce its first quote must carry. */
+    public record Activation(String secretHash, String firstQuoteNonce) {
     }
 
     public record MachineKey(String id, String machineId, String tpmPublic, String spki, long createdAt,
@@ -35,10 +50,10 @@ public final class MachineStore {
                 + "ek_subject, ek_issuer, ek_serial, tpm_manufacturer, ak_public, replaces_machine, enrollment_token_id, "
                 + "request_source, created_at, activation_secret_hash, activation_attempts, first_quote_nonce, "
                 + "attestation_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 'NONE')",
-                m.id(), m.name(), EnrollmentState.PENDING_ACTIVATION.name(), m.ekPublic(), m.ekName(),
-                m.ekCertificate(), m.ekVerified(), m.ekSubject(), m.ekIssuer(), m.ekSerial(), m.tpmManufacturer(),
-                m.akPublic(), m.replacesMachine(), enrollmentTokenId, m.requestSource(), now,
-                m.activationSecretHash(), m.firstQuoteNonce());
+                m.id(), m.name(), EnrollmentState.PENDING_ACTIVATION.name(), m.ek().publicArea(), m.ek().name(),
+                m.ek().certificate(), m.ek().verified(), m.ek().subject(), m.ek().issuer(), m.ek().serial(),
+                m.ek().tpmManufacturer(), m.akPublic(), m.replacesMachine(), enrollmentTokenId, m.requestSource(), now,
+                m.activation().secretHash(), m.activation().firstQuoteNonce());
         insertKey(c, m.id(), keyTpmPublic, keySpki, now);
     }
 
@@ -55,9 +70,29 @@ public final class MachineStore {
         return Sql.one(c, "SELECT * FROM machines WHERE id = ?", Machine::from, id);
     }
 
+    /** What enrollment needs to know of a machine: where it stands and whether its EK certificate was verified. */
+    public record EnrollmentView(String id, EnrollmentState state, boolean ekVerified) {
+        static EnrollmentView from(java.sql.ResultSet rs) throws SQLException {
+            return new EnrollmentView(rs.getString(1), EnrollmentState.parse(rs.getString(2)), rs.getInt(3) != 0);
+        }
+    }
+
     /** Earlier machines enrolled with the same EK (by EK name), newest first. */
-    public List<Machine> findByEkName(Connection c, String ekName) throws SQLException {
-        return Sql.query(c, "SELECT * FROM machines WHERE ek_name = ? ORDER BY created_at DESC", Machine::from, ekName);
+    public List<EnrollmentView> findByEkName(Connection c, String ekName) throws SQLException {
+        return Sql.query(c, "SELECT id, state, ek_verified FROM machines WHERE ek_name = ? ORDER BY created_at DESC",
+                EnrollmentView::from, ekName);
+    }
+
+    /** A machine as enrollment sees it (its status answer, a check that it exists). */
+    public Optional<EnrollmentView> findEnrollment(String id) {
+        return db.withConnection(c -> Sql.one(c, "SELECT id, state, ek_verified FROM machines WHERE id = ?",
+                EnrollmentView::from, id));
+    }
+
+    /** A machine as a packet check sees it: the station's narrow view, without its keys. */
+    public Optional<StationMachine> findStation(String id) {
+        return db.withConnection(c -> Sql.one(c, "SELECT " + StationMachine.COLUMNS + " FROM machines m WHERE m.id = ?",
+                StationMachine::from, id));
     }
 
     /** Ids of enrollments still waiting for activation that began before cutoff (at most 500 per call). */
@@ -170,7 +205,7 @@ public final class MachineStore {
     }
 
     /** An ACTIVE machine the overdue sweep looks at. */
-    public record OverdueCandidate(String id, String name, String attestationStatus, Long lastSuccessAt) {
+    public record OverdueCandidate(String id, String name, AttestationStatus attestationStatus, Long lastSuccessAt) {
     }
 
     /**
@@ -180,15 +215,15 @@ public final class MachineStore {
     public List<OverdueCandidate> overdueCandidates(Connection c, long cutoff, int limit) throws SQLException {
         return Sql.query(c, "SELECT id, name, attestation_status, last_success_at FROM machines WHERE state = ? AND "
                 + "attestation_status IN ('OK', 'NONE') AND COALESCE(last_success_at, decided_at, created_at) < ? "
-                + "LIMIT ?", rs -> new OverdueCandidate(rs.getString(1), rs.getString(2), rs.getString(3),
+                + "LIMIT ?", rs -> new OverdueCandidate(rs.getString(1), rs.getString(2), AttestationStatus.parse(rs.getString(3)),
                 Sql.nullableLong(rs, "last_success_at")), EnrollmentState.ACTIVE.name(), cutoff, limit);
     }
 
     /** Sets OVERDUE only if the status and age are still what the sweep saw (a quote may have landed meanwhile). */
-    public boolean markOverdue(Connection c, String id, String seenStatus, long cutoff) throws SQLException {
+    public boolean markOverdue(Connection c, String id, AttestationStatus seenStatus, long cutoff) throws SQLException {
         return Sql.update(c, "UPDATE machines SET attestation_status = 'OVERDUE' WHERE id = ? AND state = ? AND "
                 + "attestation_status = ? AND COALESCE(last_success_at, decided_at, created_at) < ?", id,
-                EnrollmentState.ACTIVE.name(), seenStatus, cutoff) == 1;
+                EnrollmentState.ACTIVE.name(), seenStatus.name(), cutoff) == 1;
     }
 
     /** PostgreSQL: takes the transaction-scoped advisory lock {@code key}, or answers false when another holds it. */
@@ -204,7 +239,7 @@ public final class MachineStore {
     }
 
     /** One row of the admin console's machine list: only the columns the list shows. */
-    public record ListRow(String id, String name, EnrollmentState state, String attestationStatus, boolean ekVerified,
+    public record ListRow(String id, String name, EnrollmentState state, AttestationStatus attestationStatus, boolean ekVerified,
                           String ekSerial, String tpmManufacturer, long createdAt, Long lastAttemptAt,
                           Long lastSuccessAt) {
     }
@@ -324,10 +359,10 @@ public final class MachineStore {
     }
 
     /** Active machines with this attestation status, most recent attempt first, at most {@code limit}. */
-    public List<ListRow> activeWithStatus(String attestationStatus, int limit) {
+    public List<ListRow> activeWithStatus(AttestationStatus attestationStatus, int limit) {
         return db.withConnection(c -> Sql.query(c, "SELECT " + LIST_COLUMNS + " FROM machines WHERE state = ? AND "
                 + "attestation_status = ? ORDER BY created_at DESC, id DESC LIMIT ?", MachineStore::listRow,
-                EnrollmentState.ACTIVE.name(), attestationStatus, limit));
+                EnrollmentState.ACTIVE.name(), attestationStatus.name(), limit));
     }
 
     /** Other machines (not rejected) named like this one, case-blind, as "id (STATE)": at most 10. */
@@ -346,7 +381,7 @@ public final class MachineStore {
 
     private static ListRow listRow(java.sql.ResultSet rs) throws SQLException {
         return new ListRow(rs.getString("id"), rs.getString("name"), EnrollmentState.parse(rs.getString("state")),
-                rs.getString("attestation_status"), rs.getInt("ek_verified") != 0, rs.getString("ek_serial"),
+                AttestationStatus.parse(rs.getString("attestation_status")), rs.getInt("ek_verified") != 0, rs.getString("ek_serial"),
                 rs.getString("tpm_manufacturer"), rs.getLong("created_at"), Sql.nullableLong(rs, "last_attempt_at"),
                 Sql.nullableLong(rs, "last_success_at"));
     }

@@ -11,14 +11,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.api.AdminApi;
-import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.audit.AuditChainReport;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.RefusalAudit;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.LoginThrottle;
+import org.stationtrust.server.internal.auth.OperatorAccounts;
+import org.stationtrust.server.internal.http.RateLimiter;
+import org.stationtrust.server.internal.notify.Webhooks;
+import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.EnrollmentTokenStore;
+import org.stationtrust.server.internal.store.UserStore;
 import org.stationtrust.server.internal.web.templates.JteauditGenerated;
 import org.stationtrust.server.internal.web.templates.JteloginGenerated;
 import org.stationtrust.server.internal.web.templates.JtepasswordGenerated;
@@ -33,10 +41,17 @@ import org.stationtrust.server.internal.web.templates.JtetokensGenerated;
  */
 public final class AdminPage {
     static final String LOGIN_COOKIE = "st_login";
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(AuditLog audit, Authenticator auth, ServerConfig config, Database db,
+                        EnrollmentTokenStore enrollmentTokens, RateLimiter loginLimit, LoginThrottle loginThrottle,
+                        OperatorAccounts operators, RefusalAudit refusals, UserStore users, Webhooks webhooks,
+                        MachinePages.Parts machinePages, OperatorPages.Parts operatorPages) {
+    }
+
+    private final Parts c;
     private final boolean secureCookies;
 
-    public AdminPage(Components c, boolean secureCookies) {
+    public AdminPage(Parts c, boolean secureCookies) {
         this.c = c;
         this.secureCookies = secureCookies;
     }
@@ -86,7 +101,7 @@ public final class AdminPage {
     }
 
     public List<AdminRoute> routes() {
-        List<AdminRoute> r = new ArrayList<>(new MachinePages(c).routes());
+        List<AdminRoute> r = new ArrayList<>(new MachinePages(c.machinePages()).routes());
         r.add(page(GET, "/admin/tokens", Role.APPROVER, this::tokens));
         r.add(page(POST, "/admin/tokens", Role.ADMIN, this::issueToken));
         r.add(page(POST, "/admin/tokens/{id}/expire", Role.ADMIN, (ctx, who) -> {
@@ -96,7 +111,7 @@ public final class AdminPage {
             ctx.redirect("/admin/tokens", HttpStatus.SEE_OTHER);
         }));
         r.add(page(GET, "/admin/audit", Role.AUDITOR, this::audit));
-        r.addAll(new OperatorPages(c).routes());
+        r.addAll(new OperatorPages(c.operatorPages()).routes());
         r.add(page(GET, "/admin/password", Role.AUDITOR, (ctx, who) -> Render.send(ctx, out ->
                 JtepasswordGenerated.render(out, null, Chrome.of("Change my password", who, "password")))));
         r.add(page(POST, "/admin/password", Role.AUDITOR, this::changePassword));
@@ -210,7 +225,7 @@ public final class AdminPage {
     }
 
     private void issueToken(Context ctx, Caller who) {
-        Map<String, Object> t = AdminApi.issueEnrollmentToken(c, who, ctx.formParam("note"), Duration.ofDays(1));
+        Map<String, Object> t = AdminApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
         Render.send(ctx, out -> JtesecretGenerated.render(out, null, Chrome.of("Enrollment token issued", who, "tokens"),
                 "Give this token to the station installer. It is shown only once and works once, until "
                         + t.get("expiresAt") + ":", "token", String.valueOf(t.get("token")), "/admin/tokens",

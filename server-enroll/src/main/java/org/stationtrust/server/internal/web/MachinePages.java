@@ -15,16 +15,21 @@ import java.util.Map;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.api.Components;
+import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.api.Views;
+import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.attest.PcrPolicy;
+import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineSearch;
 import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.web.templates.JtemachineGenerated;
 import org.stationtrust.server.internal.web.templates.JtemachinesGenerated;
 import org.stationtrust.server.internal.web.templates.JteoverviewGenerated;
@@ -32,9 +37,14 @@ import org.stationtrust.server.internal.web.templates.JteoverviewGenerated;
 /** The console's machine pages: overview, list, detail, and the decisions on one machine or a batch. */
 public final class MachinePages {
     private static final int OVERVIEW_ROWS = 20;
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(ApprovalWorkflow approvals, AttestationService attestation, AuditLog audit,
+                        ServerConfig config, MachineStore machines, PacketReceiptStore packetReceipts) {
+    }
 
-    public MachinePages(Components c) {
+    private final Parts c;
+
+    public MachinePages(Parts c) {
         this.c = c;
     }
 
@@ -150,7 +160,7 @@ public final class MachinePages {
         List<Pending> unactivated = c.machines().oldestIn(EnrollmentState.PENDING_ACTIVATION, OVERVIEW_ROWS).stream()
                 .map(m -> pending(m, false)).toList();
         long now = System.currentTimeMillis();
-        List<Row> flagged = c.machines().activeWithStatus("FAILED", OVERVIEW_ROWS).stream()
+        List<Row> flagged = c.machines().activeWithStatus(AttestationStatus.FAILED, OVERVIEW_ROWS).stream()
                 .map(r -> row(r, now, who)).toList();
         OverviewView v = new OverviewView(Chrome.of("Overview", who, "overview"), counts, pending, pendingTotal,
                 flagged, unactivated, unactivatedTotal);
@@ -175,7 +185,7 @@ public final class MachinePages {
     private Row row(MachineStore.ListRow r, long now, Caller who) {
         boolean overdue = r.state() == EnrollmentState.ACTIVE && (r.lastSuccessAt() == null
                 || now - r.lastSuccessAt() > interval());
-        String att = "OK".equals(r.attestationStatus()) && overdue ? "OVERDUE" : r.attestationStatus();
+        String att = r.attestationStatus().seen(overdue).name();
         boolean selectable = switch (r.state()) {
             case PENDING_APPROVAL, PENDING_ACTIVATION -> who.role().includes(Role.APPROVER);
             case ACTIVE -> who.role().includes(Role.ADMIN);
@@ -272,10 +282,10 @@ public final class MachinePages {
         List<AuditRow> audit = c.audit().about(m.id(), 100).stream().map(AuditRow::of).toList();
         boolean approver = who.role().includes(Role.APPROVER);
         boolean admin = who.role().includes(Role.ADMIN);
+        PcrPolicy policy = PcrPolicy.of(m.goldenPcrs(), m.baselinePcrs());
         return new DetailView(Chrome.of("Machine " + m.name(), who, "machines"), m, att, !"OK".equals(att),
                 List.copyOf(warnings), identity, decision, attestation, history, Pcrs.of(m.firstQuotePcrs()),
-                Pcrs.of(m.policyPcrs()), m.goldenPcrs() != null ? "golden" : m.baselinePcrs() != null ? "baseline"
-                : "none", BootView.of(c.attestation().measuredBoot(), m.id()), keys,
+                Pcrs.of(policy), policy.source().label(), BootView.of(c.attestation().measuredBoot(), m.id()), keys,
                 c.packetReceipts().count(m.id()), packets, audit,
                 m.state() == EnrollmentState.PENDING_APPROVAL && approver && (m.ekVerified() || admin),
                 approver && (m.state() == EnrollmentState.PENDING_APPROVAL

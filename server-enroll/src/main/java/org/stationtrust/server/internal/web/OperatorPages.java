@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.Views;
+import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.AdminRoute;
+import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.OperatorAccounts;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.UserStore;
 import org.stationtrust.server.internal.web.templates.JteoperatorsGenerated;
 import org.stationtrust.server.internal.web.templates.JtesecretGenerated;
@@ -26,9 +28,14 @@ import org.stationtrust.server.internal.web.templates.JtesecretGenerated;
  * API and the command line (OperatorAccounts, Authenticator).
  */
 public final class OperatorPages {
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(AuditLog audit, Authenticator auth, CredentialStore credentials, OperatorAccounts operators,
+                        UserStore users) {
+    }
 
-    public OperatorPages(Components c) {
+    private final Parts c;
+
+    public OperatorPages(Parts c) {
         this.c = c;
     }
 

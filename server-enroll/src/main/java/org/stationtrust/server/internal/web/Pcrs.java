@@ -1,8 +1,10 @@
 package org.stationtrust.server.internal.web;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.attest.PcrPolicy;
 
 /** PCR values for the console: one line closed ("8 PCRs: 0-7"), the full values when opened. */
 public final class Pcrs {
@@ -16,6 +18,13 @@ public final class Pcrs {
     public static List<Pcr> of(String json) {
         List<Pcr> out = new ArrayList<>();
         if (json != null) PcrMap.toHex(json).forEach((k, v) -> out.add(new Pcr(k, v)));
+        return List.copyOf(out);
+    }
+
+    /** The values of a machine's PCR policy, in index order; empty when it has none. */
+    public static List<Pcr> of(PcrPolicy policy) {
+        List<Pcr> out = new ArrayList<>();
+        policy.values().forEach((k, v) -> out.add(new Pcr(k, HexFormat.of().formatHex(v))));
         return List.copyOf(out);
     }
 

@@ -6,10 +6,10 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.WebhookApi;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
+import org.stationtrust.server.internal.notify.Webhooks;
 import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.server.internal.web.templates.JtewebhooksGenerated;
 
@@ -17,9 +17,13 @@ import org.stationtrust.server.internal.web.templates.JtewebhooksGenerated;
 public final class WebhookPage {
     private static final List<String> LOG_COLUMNS = List.of("createdAt", "event", "machineId", "webhookId", "status",
             "attempts", "lastHttpStatus", "lastError", "nextAttemptAt", "deliveredAt");
-    private final Components c;
+    /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
+    public record Parts(Webhooks webhooks) {
+    }
 
-    public WebhookPage(Components c) {
+    private final Parts c;
+
+    public WebhookPage(Parts c) {
         this.c = c;
     }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.store.MachineStore;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.TestServer;
 
 /** Stateless nonces over real HTTP: forged, expired, foreign-purpose and reused nonces are refused and recorded. */
 class AttestationNonceTest {

@@ -25,8 +25,8 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.Migrations;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.MovableClock;
 import org.stationtrust.testsupport.TestPostgres;
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.server.internal.store.Database;
-import org.stationtrust.server.internal.testing.TestDatabases;
+import org.stationtrust.server.testing.TestDatabases;
 
 class AuditLogTest {
     @TempDir

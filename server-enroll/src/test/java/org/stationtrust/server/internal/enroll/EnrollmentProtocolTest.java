@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestServer;
-import org.stationtrust.server.internal.testing.TpmStation;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
+import org.stationtrust.server.testing.TpmStation;
 import org.stationtrust.tpm.EndorsementKey;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
@@ -123,7 +123,7 @@ class EnrollmentProtocolTest {
         assertEquals(interval, TestServer.json(me).path("attestationIntervalSeconds").asLong());
 
         // Capture packet signed once by the TPM key, verified by the server against the enrolled key.
-        String packetJws = packetJws(s, new String(org.stationtrust.server.internal.testing.TestPackets.payload(s.machineId,
+        String packetJws = packetJws(s, new String(org.stationtrust.server.testing.TestPackets.payload(s.machineId,
                 "packet-1", "op1"), java.nio.charset.StandardCharsets.UTF_8));
         HttpResponse<String> pv = server.as(Role.AUDITOR, "POST", "/api/v1/packets/verify",
                 "{\"packet\":\"" + packetJws + "\"}");

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.testing.TestServer;
-import org.stationtrust.server.internal.testing.TpmStation;
+import org.stationtrust.server.testing.TestServer;
+import org.stationtrust.server.testing.TpmStation;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmConnection;
@@ -144,10 +144,10 @@ class EnrollmentRetryTest {
         String body = bodyWith(s, token()).toString();
         String kid = java.util.HexFormat.of().formatHex(s.identity().machineKey().name());
         long fiveMinutesAhead = System.currentTimeMillis() / 1000 + 300;
-        java.util.function.Supplier<String> skewed = () -> org.stationtrust.server.internal.testing.StationClient.header(
-                kid, org.stationtrust.server.internal.testing.StationClient.payload("POST", "/api/v1/enrollments",
+        java.util.function.Supplier<String> skewed = () -> org.stationtrust.server.testing.StationClient.header(
+                kid, org.stationtrust.server.testing.StationClient.payload("POST", "/api/v1/enrollments",
                         body.getBytes(java.nio.charset.StandardCharsets.UTF_8), fiveMinutesAhead,
-                        org.stationtrust.server.internal.testing.StationClient.randomNonce()), s.signer());
+                        org.stationtrust.server.testing.StationClient.randomNonce()), s.signer());
         HttpResponse<String> first = s.enrollWith(body, skewed.get());
         assertEquals(201, first.statusCode(), "a first enrollment needs no signature, so its time is not judged: "
                 + first.body());
@@ -212,10 +212,10 @@ class EnrollmentRetryTest {
         // The thief sends the owner's body (public values) and signs with its own TPM key, naming the owner's key.
         String body = bodyWith(s, token).toString();
         String kid = java.util.HexFormat.of().formatHex(s.identity().machineKey().name());
-        String forged = org.stationtrust.server.internal.testing.StationClient.header(kid,
-                org.stationtrust.server.internal.testing.StationClient.payload("POST", "/api/v1/enrollments",
+        String forged = org.stationtrust.server.testing.StationClient.header(kid,
+                org.stationtrust.server.testing.StationClient.payload("POST", "/api/v1/enrollments",
                         body.getBytes(java.nio.charset.StandardCharsets.UTF_8), System.currentTimeMillis() / 1000,
-                        org.stationtrust.server.internal.testing.StationClient.randomNonce()), thief.signer());
+                        org.stationtrust.server.testing.StationClient.randomNonce()), thief.signer());
         assertEquals("signature_invalid", TestServer.errorCode(thief.enrollWith(body, forged)));
         assertEquals(0, auditEvents("enrollment.retry", s.machineId));
     }

@@ -11,9 +11,9 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.MachineStore;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.TestDatabases;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.TestDatabases;
+import org.stationtrust.server.testing.TestServer;
 
 class UnactivatedEnrollmentTest {
     @TempDir

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.stationtrust.logging.JsonLineEncoder;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
 
 /** End to end: passwords, tokens, signatures and session cookies never reach a log line as the server writes it. */
 class LogContentTest {

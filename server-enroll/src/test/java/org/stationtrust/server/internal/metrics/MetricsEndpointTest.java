@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.bench.PrometheusText;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.TestServer;
 
 /** {@code /metrics} over real HTTP, scraped and parsed strictly, after real attestations and refusals. */
 class MetricsEndpointTest {

@@ -27,8 +27,8 @@ import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.Migrations;
 import org.stationtrust.server.internal.store.WebhookStore;
-import org.stationtrust.server.internal.testing.TestDatabases;
-import org.stationtrust.server.internal.testing.WebhookReceiver;
+import org.stationtrust.server.testing.TestDatabases;
+import org.stationtrust.server.testing.WebhookReceiver;
 import org.stationtrust.testsupport.FreePorts;
 
 /**

@@ -12,8 +12,8 @@ import org.stationtrust.protocol.MalformedJws;
 import org.stationtrust.protocol.QuoteSubmission;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.JsonBodies;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.StationClient;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.StationClient;
 
 /** Mutated JWS headers and JSON bodies only ever give typed refusals (the normal-run half of the fuzzing). */
 class EdgeParsersTest {

@@ -9,7 +9,7 @@ import java.security.KeyPair;
 import java.util.Arrays;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.junit.jupiter.api.Test;
-import org.stationtrust.server.internal.testing.SoftwareStation;
+import org.stationtrust.server.testing.SoftwareStation;
 
 /** The server's ES256 check against signatures made by the JDK (an independent implementation). */
 class Es256Test {

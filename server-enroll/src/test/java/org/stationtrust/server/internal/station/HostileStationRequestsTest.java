@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareEnrollee;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
 
 /**
  * Hostile input against the signed-request and packet checks, on a station enrolled through the real
@@ -115,7 +115,7 @@ class HostileStationRequestsTest {
     @Test
     void refusesForgedOrMistypedCapturePackets() {
         byte[] spki = station.machineKey().getPublic().getEncoded();
-        String packet = new String(org.stationtrust.server.internal.testing.TestPackets.payload(station.machineId, "p-1",
+        String packet = new String(org.stationtrust.server.testing.TestPackets.payload(station.machineId, "p-1",
                 "op1"), java.nio.charset.StandardCharsets.UTF_8);
         String packetHeader = "{\"alg\":\"%s\",\"kid\":\"" + station.machineId + "\",\"typ\":\"capture-packet+jws\"}";
         String[] forged = {

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
 
 /** Signed station requests with plain JCA ES256 keys: each check of the verifier can fail. */
 class SignedRequestTest {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareEnrollee;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.TestPostgres;
 
 /**

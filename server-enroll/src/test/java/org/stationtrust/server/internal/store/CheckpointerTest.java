@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.internal.testing.TestDatabases;
+import org.stationtrust.server.testing.TestDatabases;
 
 class CheckpointerTest {
     @TempDir

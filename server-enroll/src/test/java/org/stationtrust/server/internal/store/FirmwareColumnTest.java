@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.internal.testing.TestDatabases;
+import org.stationtrust.server.testing.TestDatabases;
 import org.stationtrust.testsupport.TestPostgres;
 
 /**

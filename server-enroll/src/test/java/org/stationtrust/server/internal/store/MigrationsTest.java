@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.internal.testing.TestDatabases;
+import org.stationtrust.server.testing.TestDatabases;
 
 class MigrationsTest {
     @TempDir
@@ -35,8 +35,9 @@ class MigrationsTest {
     void aNonceIsSpentExactlyOnceAndARequestNonceRecordedOnce() {
         try (Database db = TestDatabases.migratedSqlite(dir)) {
             db.withConnection(c -> {
-                new MachineStore(db).insert(c, new MachineStore.NewMachine("m1", "pc", "ek", "ekname", null, false,
-                        null, null, null, null, "ak", null, "127.0.0.1", null, null), null, "k", "spki");
+                new MachineStore(db).insert(c, new MachineStore.NewMachine("m1", "pc",
+                        MachineStore.Endorsement.uncertified("ek", "ekname"), "ak", null, "127.0.0.1",
+                        new MachineStore.Activation(null, null)), null, "k", "spki");
                 return null;
             });
             NonceStore nonces = new NonceStore(db);
@@ -65,8 +66,9 @@ class MigrationsTest {
                                 m.version(), m.name(), now);
                     }
                 }
-                new MachineStore(db).insert(c, new MachineStore.NewMachine("m1", "pc", "ek", "ekname", null, false,
-                        null, null, null, null, "ak", null, "127.0.0.1", null, null), null, "k", "spki");
+                new MachineStore(db).insert(c, new MachineStore.NewMachine("m1", "pc",
+                        MachineStore.Endorsement.uncertified("ek", "ekname"), "ak", null, "127.0.0.1",
+                        new MachineStore.Activation(null, null)), null, "k", "spki");
                 Sql.update(c, "INSERT INTO attestation_nonces (nonce, machine_id, purpose, created_at, expires_at, "
                         + "consumed_at) VALUES ('bb', 'm1', 'quote', ?, ?, ?)", now, now + 60_000, now);
                 return null;
@@ -97,8 +99,9 @@ class MigrationsTest {
         try (Database db = TestDatabases.migratedSqlite(dir)) {
             MachineStore machines = new MachineStore(db);
             db.inTransaction(c -> {
-                machines.insert(c, new MachineStore.NewMachine("m1", "pc", "ek", "ekname", null, false, null, null,
-                        null, null, "ak", null, "127.0.0.1", null, null), null, "k1", "spki1");
+                machines.insert(c, new MachineStore.NewMachine("m1", "pc",
+                        MachineStore.Endorsement.uncertified("ek", "ekname"), "ak", null, "127.0.0.1",
+                        new MachineStore.Activation(null, null)), null, "k1", "spki1");
                 return null;
             });
             StorageException refused = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,

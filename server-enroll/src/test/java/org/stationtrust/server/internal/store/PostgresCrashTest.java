@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareEnrollee;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.TestPostgres;
 
 /**

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.TestPostgres;
 import org.stationtrust.tpm.TpmConnection;
 import org.stationtrust.tpm.simulator.SoftwareTpm;

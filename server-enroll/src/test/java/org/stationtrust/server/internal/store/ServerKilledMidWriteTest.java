@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.server.ServerCommand;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.testing.SoftwareEnrollee;
-import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareEnrollee;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.FreePorts;
 
 /**
@@ -180,7 +180,7 @@ class ServerKilledMidWriteTest {
     /** One key rotation with a fresh key: nonce and rotation signed by the current key, then the station switches. */
     private void rotate(SoftwareEnrollee s, Map<String, KeyPair> inFlight) throws Exception {
         JsonNode n = json(post("/api/v1/attestation/nonces", "{\"purpose\":\"key-rotation\"}", null, s), 201);
-        KeyPair next = org.stationtrust.server.internal.testing.SoftwareStation.p256();
+        KeyPair next = org.stationtrust.server.testing.SoftwareStation.p256();
         inFlight.put(s.name(), next);
         json(post("/api/v1/stations/key-rotation", s.rotationBody(n.path("nonce").asText(), next), null, s), 200);
         s.useMachineKey(next);

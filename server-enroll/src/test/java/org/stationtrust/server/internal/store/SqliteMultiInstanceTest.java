@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.internal.testing.TestDatabases;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.TestDatabases;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.tpm.TpmConnection;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
 

@@ -12,7 +12,7 @@ import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.server.internal.testing.TestDatabases;
+import org.stationtrust.server.testing.TestDatabases;
 
 class StatementCacheTest {
     @TempDir

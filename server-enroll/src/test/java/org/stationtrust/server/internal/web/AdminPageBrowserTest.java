@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.stationtrust.protocol.EnrollmentState;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.HeadlessChromium;
 
 /** The admin page in a real headless Chromium: log in, approve a pending enrollment, see it active. */

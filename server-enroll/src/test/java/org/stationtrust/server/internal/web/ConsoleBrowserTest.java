@@ -28,10 +28,10 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.testing.AxeCore;
-import org.stationtrust.server.internal.testing.ConsoleFleet;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.AxeCore;
+import org.stationtrust.server.testing.ConsoleFleet;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.HeadlessChromium;
 
 /**

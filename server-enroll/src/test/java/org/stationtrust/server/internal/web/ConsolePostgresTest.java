@@ -15,8 +15,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.testing.ConsoleFleet;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.ConsoleFleet;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.HeadlessChromium;
 import org.stationtrust.testsupport.TestPostgres;
 

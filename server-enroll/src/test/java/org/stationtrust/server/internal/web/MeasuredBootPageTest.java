@@ -13,9 +13,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.testing.SoftwareStation;
-import org.stationtrust.server.internal.testing.StationClient;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.HeadlessChromium;
 import org.stationtrust.tpm.simulator.SyntheticBoot;
 import org.stationtrust.tpm.simulator.SyntheticEventLog;
@@ -86,7 +86,7 @@ class MeasuredBootPageTest {
         assertTrue(browser.findElement(By.id("boot-changes")).getText().contains("firmware version: + StationBIOS 1.01"));
         assertEquals("ON", browser.findElement(By.id("boot-secure-boot")).getText());
         assertTrue(browser.findElement(By.id("boot-authorities")).getText().contains("CN=Station UEFI CA 2023"));
-        List<String> violations = org.stationtrust.server.internal.testing.AxeCore.seriousViolations(browser);
+        List<String> violations = org.stationtrust.server.testing.AxeCore.seriousViolations(browser);
         assertTrue(violations.isEmpty(), "axe-core on the machine page with its measured boot: " + violations);
 
         // The verdict wrote the machine's firmware column in its transaction: the list filters by the new firmware.

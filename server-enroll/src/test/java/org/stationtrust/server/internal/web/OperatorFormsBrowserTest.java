@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.testing.TestServer;
+import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.HeadlessChromium;
 
 /**
@@ -137,7 +137,7 @@ class OperatorFormsBrowserTest {
     }
 
     private static void assertAccessible(WebDriver browser, String page) throws Exception {
-        List<String> violations = org.stationtrust.server.internal.testing.AxeCore.seriousViolations(browser);
+        List<String> violations = org.stationtrust.server.testing.AxeCore.seriousViolations(browser);
         assertTrue(violations.isEmpty(), "axe-core on " + page + ": " + violations);
     }
 }

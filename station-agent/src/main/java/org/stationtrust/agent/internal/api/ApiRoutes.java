@@ -9,13 +9,12 @@ import java.io.OutputStream;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.WireJson;
 
 /** The routes of the local API: each parses its request at the edge, calls one operation, and answers a record. */
 final class ApiRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+    private static final JsonLog LOG = new JsonLog(ApiRoutes.class);
     private static final ObjectMapper JSON = WireJson.answers();
     private static final String STEPS = "captureSteps";
     private final AgentOperations operations;
@@ -87,9 +86,9 @@ final class ApiRoutes {
         out.write(json);
         out.flush();
         steps.mark("write");
-        LOG.debug("event=capture.answered requestId={} bytes={} writeMs={} totalMs={}", (Object) ctx.attribute(Refusals.REQUEST_ID),
-                json.length, String.format(Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e6),
-                String.format(Locale.ROOT, "%.3f", steps.totalMillis()));
+        LOG.debug("capture.answered", "requestId", ctx.attribute(Refusals.REQUEST_ID), "bytes", json.length,
+                "writeMs", String.format(Locale.ROOT, "%.3f", (System.nanoTime() - started) / 1e6),
+                "totalMs", String.format(Locale.ROOT, "%.3f", steps.totalMillis()));
     }
 
     private static int deviceSubId(String value) throws ApiRefusal {

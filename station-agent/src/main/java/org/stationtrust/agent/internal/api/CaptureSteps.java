@@ -63,13 +63,6 @@ public final class CaptureSteps implements CaptureProbe {
         nanos.forEach(each::accept);
     }
 
-    /** The steps as {@code stepMs=1.2} pairs for a log line. */
-    public synchronized String logFields() {
-        StringJoiner out = new StringJoiner(" ");
-        nanos.forEach((step, n) -> out.add(step + "Ms=" + millis(n)));
-        return out.toString();
-    }
-
     private static String millis(long n) {
         return String.format(Locale.ROOT, "%.3f", n / 1e6);
     }

@@ -4,9 +4,8 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import java.net.InetAddress;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.AgentConfig;
+import org.stationtrust.logging.JsonLog;
 
 /**
  * The local API for the registration application, on the server's pattern: bound to 127.0.0.1 only, every request
@@ -15,7 +14,7 @@ import org.stationtrust.agent.AgentConfig;
  * error body ({@link Refusals}). No CORS unless one origin is configured.
  */
 public final class LocalApi implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(LocalApi.class);
+    private static final JsonLog LOG = new JsonLog(LocalApi.class);
     private final Javalin app;
 
     private LocalApi(Javalin app) {
@@ -32,7 +31,8 @@ public final class LocalApi implements AutoCloseable {
             refusals.register(config.routes);
         });
         app.start(InetAddress.getLoopbackAddress().getHostAddress(), settings.port());
-        LOG.info("event=api.started address=127.0.0.1 port={} cors={}", app.port(), settings.corsOrigin().orElse("none"));
+        LOG.info("api.started", "address", "127.0.0.1", "port", app.port(),
+                "cors", settings.corsOrigin().orElse("none"));
         return new LocalApi(app);
     }
 

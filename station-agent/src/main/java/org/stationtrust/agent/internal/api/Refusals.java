@@ -4,9 +4,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.UncheckedIOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.config.StorageUnavailable;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.ErrorAnswer;
 
 /**
@@ -16,7 +15,7 @@ import org.stationtrust.protocol.ErrorAnswer;
  * {@code internal}, with the request id to find it in the log.
  */
 final class Refusals {
-    private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
+    private static final JsonLog LOG = new JsonLog(Refusals.class);
     static final String REQUEST_ID = "requestId";
     private final int maxBodyBytes;
 
@@ -31,15 +30,15 @@ final class Refusals {
         routes.exception(UncheckedIOException.class, this::storageFailed);
         routes.exception(StorageUnavailable.class, this::storageFailed);
         routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("event=api.internal_error requestId={} type={} message=\"{}\"", (Object) ctx.attribute(REQUEST_ID),
-                    e.getClass().getSimpleName(), e.getMessage());
+            LOG.error("api.internal_error", "requestId", ctx.attribute(REQUEST_ID),
+                    "type", e.getClass().getSimpleName(), "message", e.getMessage());
             refuse(ctx, RefusalCode.INTERNAL, "the agent failed unexpectedly (requestId " + ctx.attribute(REQUEST_ID)
                     + "); see the agent log");
         });
     }
 
     private void storageFailed(RuntimeException e, Context ctx) {
-        LOG.error("event=api.storage_error requestId={} message=\"{}\"", (Object) ctx.attribute(REQUEST_ID), e.getMessage());
+        LOG.error("api.storage_error", "requestId", ctx.attribute(REQUEST_ID), "message", e.getMessage());
         refuse(ctx, RefusalCode.STORAGE_UNAVAILABLE, "the agent could not write to its state directory: " + e.getMessage());
     }
 
@@ -69,7 +68,7 @@ final class Refusals {
     private static void send(Context ctx, int status, String code, String message) {
         String requestId = ctx.attribute(REQUEST_ID);
         ctx.status(status).json(new ErrorAnswer(new ErrorAnswer.Error(code, message), requestId));
-        LOG.info("event=api.refused requestId={} method={} path={} status={} error={}", requestId, ctx.method(), ctx.path(),
-                status, code);
+        LOG.info("api.refused", "requestId", requestId, "method", ctx.method(), "path", ctx.path(), "status", status,
+                "error", code);
     }
 }

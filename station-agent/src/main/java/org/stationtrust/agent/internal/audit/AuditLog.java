@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.logging.Redaction;
 
 /**
@@ -35,7 +36,7 @@ public final class AuditLog implements AutoCloseable {
     public static final String CAPTURE_COMPLETED = "capture.completed";
     private static final int SCAN_BATCH = 1000;
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditLog.class);
+    private static final JsonLog LOG = new JsonLog(AuditLog.class);
 
     private final Path file;
     private final Path head;
@@ -238,7 +239,7 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException e) {
             // The record is synced and what it describes is stored: keep both. A head that lags is what a crash
             // leaves too, and AuditChain.verify accepts it; the next successful append moves it on.
-            LOG.warn("event=audit.head_lagging seq={} reason=\"{}\"", seq + 1, e.getMessage());
+            LOG.warn("audit.head_lagging", "seq", seq + 1, "reason", e.getMessage());
         }
         seq++;
         lastHash = hash;

@@ -1,10 +1,9 @@
 package org.stationtrust.agent.internal.capture;
 
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.api.CaptureProbe;
 import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.logging.JsonLog;
 
 /**
  * What a verified capture stores before it is answered, and the overlap of those writes (station-agent README, "What a
@@ -15,7 +14,7 @@ import org.stationtrust.agent.internal.audit.AuditLog;
  * capture again is the only packet the server gets. Nothing here answers before its write is durable or has failed.
  */
 final class CaptureCommit implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CaptureCommit.class);
+    private static final JsonLog LOG = new JsonLog(CaptureCommit.class);
     private final ConcurrentWrites writes = new ConcurrentWrites(4);
     private final AuditLog audit;
     private final PacketOutbox outbox;
@@ -86,7 +85,7 @@ final class CaptureCommit implements AutoCloseable {
             try {
                 chains.rewind(registrationId, lastHash, previousHash);
             } catch (RuntimeException e) {
-                LOG.warn("event=capture.chain_not_rewound registrationId={} reason=\"{}\"", registrationId, e.getMessage());
+                LOG.warn("capture.chain_not_rewound", "registrationId", registrationId, "reason", e.getMessage());
             }
         }
     }

@@ -11,15 +11,16 @@ import java.util.Map;
 import java.util.UUID;
 import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.api.CaptureAnswer;
-import org.stationtrust.agent.internal.api.RefusalCode;
-import org.stationtrust.agent.internal.api.StatusAnswer;
-import org.stationtrust.agent.internal.config.StorageUnavailable;
 import org.stationtrust.agent.internal.api.CaptureOrder;
 import org.stationtrust.agent.internal.api.CaptureProbe;
+import org.stationtrust.agent.internal.api.RefusalCode;
+import org.stationtrust.agent.internal.api.StatusAnswer;
 import org.stationtrust.agent.internal.audit.AuditLog;
+import org.stationtrust.agent.internal.config.StorageUnavailable;
 import org.stationtrust.agent.internal.identity.MachineJws;
 import org.stationtrust.agent.internal.identity.MachineSigner;
 import org.stationtrust.agent.internal.queue.Foreground;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.JwsType;
 import org.stationtrust.sbi.client.BiometricSample;
 import org.stationtrust.sbi.client.CaptureRequest;
@@ -37,7 +38,7 @@ import org.stationtrust.sbi.client.SbiClient;
  * included): both are stored or neither is.
  */
 public final class CaptureFlow implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CaptureFlow.class);
+    private static final JsonLog LOG = new JsonLog(CaptureFlow.class);
     private final SbiClient sbi;
     private final DeviceDirectory devices;
     private final MachineSigner signer;
@@ -165,7 +166,7 @@ public final class CaptureFlow implements AutoCloseable {
         try {
             refuse(order, "STORAGE_UNAVAILABLE", device);
         } catch (RuntimeException e) {
-            LOG.warn("event=capture.refusal_not_audited registrationId={} reason=\"{}\"", order.registrationId(), e.getMessage());
+            LOG.warn("capture.refusal_not_audited", "registrationId", order.registrationId(), "reason", e.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.stationtrust.agent.internal.api.DeviceView;
 import org.stationtrust.agent.internal.api.DevicesAnswer;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
@@ -19,7 +20,7 @@ import org.stationtrust.sbi.client.UntrustedDevice;
  * unique on the station even when two services reuse the same SBI deviceId.
  */
 public final class DeviceDirectory {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeviceDirectory.class);
+    private static final JsonLog LOG = new JsonLog(DeviceDirectory.class);
     private final SbiClient sbi;
     private volatile DeviceRegistry registry;
 
@@ -34,10 +35,10 @@ public final class DeviceDirectory {
     /** Runs discovery over the configured port range and remembers the result. */
     public DeviceRegistry rediscover() {
         DeviceRegistry found = sbi.discover();
-        found.untrusted().forEach(u -> LOG.warn("event=device.untrusted port={} deviceId={} reason={} detail=\"{}\"",
-                u.port(), u.deviceId(), u.rejection().reason(), DeviceFailures.reasonText(u.rejection())));
-        found.rejections().forEach((port, e) -> LOG.warn("event=device.rejected port={} reason={} detail=\"{}\"", port,
-                e.reason(), DeviceFailures.reasonText(e)));
+        found.untrusted().forEach(u -> LOG.warn("device.untrusted", "port", u.port(), "deviceId", u.deviceId(),
+                "reason", u.rejection().reason(), "detail", DeviceFailures.reasonText(u.rejection())));
+        found.rejections().forEach((port, e) -> LOG.warn("device.rejected", "port", port, "reason", e.reason(),
+                "detail", DeviceFailures.reasonText(e)));
         registry = found;
         return found;
     }

@@ -1,15 +1,14 @@
 package org.stationtrust.agent.internal.queue;
 
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.stationtrust.logging.JsonLog;
 
 /**
  * The background loop that drains the {@link OutboundQueue} through a {@link Delivery}, one message at a time, in order,
  * then any {@link Shipment} (the audit log's batches).
  */
 public final class Courier implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Courier.class);
+    private static final JsonLog LOG = new JsonLog(Courier.class);
     private final OutboundQueue queue;
     private final Delivery delivery;
     private final java.util.List<Shipment> shipments;
@@ -52,7 +51,8 @@ public final class Courier implements AutoCloseable {
                 outcome = new Delivery.RetryLater(e.getClass().getSimpleName() + ": " + e.getMessage());
             }
             if (outcome instanceof Delivery.Conflict conflict) {
-                LOG.warn("event=queue.conflict kind={} idempotencyKey={} reason=\"{}\"", item.kind(), item.idempotencyKey(), conflict.reason());
+                LOG.warn("queue.conflict", "kind", item.kind(), "idempotency", item.idempotencyKey(),
+                        "reason", conflict.reason());
                 outcome = new Delivery.Delivered();
             } else if (outcome instanceof Delivery.TooLarge tooLarge) {
                 outcome = new Delivery.Refused(tooLarge.reason());
@@ -60,13 +60,16 @@ public final class Courier implements AutoCloseable {
             if (outcome instanceof Delivery.Delivered) {
                 queue.delivered(item.idempotencyKey());
                 delivered++;
-                LOG.info("event=queue.delivered kind={} idempotencyKey={} attempts={}", item.kind(), item.idempotencyKey(), item.attempts() + 1);
+                LOG.info("queue.delivered", "kind", item.kind(), "idempotency", item.idempotencyKey(),
+                        "attempts", item.attempts() + 1);
             } else if (outcome instanceof Delivery.RetryLater retry) {
                 queue.retryLater(item.idempotencyKey(), retry.reason());
-                LOG.info("event=queue.retry kind={} idempotencyKey={} reason=\"{}\"", item.kind(), item.idempotencyKey(), retry.reason());
+                LOG.info("queue.retry", "kind", item.kind(), "idempotency", item.idempotencyKey(),
+                        "reason", retry.reason());
             } else if (outcome instanceof Delivery.Refused refused) {
                 queue.park(item.idempotencyKey(), refused.reason());
-                LOG.warn("event=queue.parked kind={} idempotencyKey={} reason=\"{}\"", item.kind(), item.idempotencyKey(), refused.reason());
+                LOG.warn("queue.parked", "kind", item.kind(), "idempotency", item.idempotencyKey(),
+                        "reason", refused.reason());
             }
         }
         for (Shipment shipment : shipments) {
@@ -102,7 +105,7 @@ public final class Courier implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.error("event=queue.error reason=\"{}\"", e.getMessage());
+                LOG.error("queue.error", "reason", e.getMessage());
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException ie) {

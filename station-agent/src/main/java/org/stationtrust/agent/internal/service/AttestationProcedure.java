@@ -4,15 +4,14 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.boot.EventLogSource;
 import org.stationtrust.agent.internal.boot.EventLogUnreadable;
-import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.QuoteResult;
 import org.stationtrust.tpm.PcrBanks;
@@ -28,7 +27,7 @@ import org.stationtrust.tpm.TpmException;
  * authenticates the exchange.
  */
 final class AttestationProcedure {
-    private static final Logger LOG = LoggerFactory.getLogger(AttestationProcedure.class);
+    private static final JsonLog LOG = new JsonLog(AttestationProcedure.class);
     private final StationIdentity identity;
     private final ServerClient server;
     private final AuditLog audit;
@@ -98,7 +97,7 @@ final class AttestationProcedure {
         try {
             return eventLog.read().orElse(null);
         } catch (EventLogUnreadable e) {
-            LOG.warn("event=event_log.unreadable source={} reason={}", eventLog.describe(), e.getMessage());
+            LOG.warn("event_log.unreadable", "source", eventLog.describe(), "reason", e.getMessage());
             audit.append("event_log.unreadable", Map.of("source", eventLog.describe()));
             return null;
         }

@@ -10,14 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.queue.Backoff;
 import org.stationtrust.agent.internal.queue.Delivery;
 import org.stationtrust.agent.internal.queue.OutboundItem;
 import org.stationtrust.agent.internal.queue.Shipment;
 import org.stationtrust.agent.internal.service.AuditCursorStore.AuditCursor;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.StationAuditBatch;
 import org.stationtrust.protocol.StationAuditEvent;
 import org.stationtrust.protocol.StationRoute;
@@ -44,7 +43,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
      */
     static final long LINGER_MILLIS = 1000;
     private static final AuditCursor START = new AuditCursor(0, 0, AuditLog.GENESIS);
-    private static final Logger LOG = LoggerFactory.getLogger(AuditShipper.class);
+    private static final JsonLog LOG = new JsonLog(AuditShipper.class);
     private static final ObjectMapper JSON = WireJson.strict();
 
     private final AuditLog log;
@@ -139,7 +138,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
                 // earn a refusal, so it is parked here, by id, with the reason
                 AuditLog.Appended bad = batch.get(0);
                 store.park(eventId(bad.record()), b.invalid());
-                LOG.warn("event=audit.parked eventId={} reason=\"{}\"", eventId(bad.record()), b.invalid());
+                LOG.warn("audit.parked", "eventId", eventId(bad.record()), "reason", b.invalid());
                 acknowledged(bad);
                 continue;
             }
@@ -156,7 +155,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
                 acknowledged(last);
                 delivered += n;
                 cap = Math.min(MAX_EVENTS, cap * 2);
-                LOG.info("event=audit.delivered events={} lastSeq={}", n, last.record().path("seq").asLong());
+                LOG.info("audit.delivered", "events", n, "lastSeq", last.record().path("seq").asLong());
             } else if (outcome instanceof Delivery.RetryLater retry) {
                 retryLater(retry.reason());
                 break;
@@ -164,14 +163,14 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
                 // 409 (an event known with other content), 413 or another refusal: the server stored nothing of the
                 // batch. Halve it until the refused event is alone; the others go through.
                 cap = Math.max(1, n / 2);
-                LOG.warn("event=audit.batch_split events={} nextSize={} reason=\"{}\"", n, cap, reason(outcome));
+                LOG.warn("audit.batch_split", "events", n, "nextSize", cap, "reason", reason(outcome));
             } else if (outcome instanceof Delivery.Conflict conflict) {
-                LOG.warn("event=audit.conflict eventId={} reason=\"{}\"", eventId(last.record()), conflict.reason());
+                LOG.warn("audit.conflict", "eventId", eventId(last.record()), "reason", conflict.reason());
                 acknowledged(last);
                 delivered++;
             } else {
                 store.park(eventId(last.record()), reason(outcome));
-                LOG.warn("event=audit.parked eventId={} reason=\"{}\"", eventId(last.record()), reason(outcome));
+                LOG.warn("audit.parked", "eventId", eventId(last.record()), "reason", reason(outcome));
                 acknowledged(last);
             }
         }
@@ -181,7 +180,7 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
     private void retryLater(String reason) {
         failures++;
         nextAttemptAt = clock.millis() + backoff.after(failures).toMillis();
-        LOG.info("event=audit.retry attempt={} reason=\"{}\"", failures, reason);
+        LOG.info("audit.retry", "attempt", failures, "reason", reason);
     }
 
     private void acknowledged(AuditLog.Appended last) {
@@ -219,8 +218,8 @@ final class AuditShipper implements Shipment, Consumer<AuditLog.Appended>, AutoC
     /** The cursor does not belong to this log (a new log after a state reset): deliver it from the start. */
     private List<AuditLog.Appended> restart(AuditCursor at, String why) throws IOException {
         if (at.equals(START)) return List.of();
-        LOG.warn("event=audit.cursor_reset seq={} reason=\"{}; sending the log from its start (the server keeps each event once)\"",
-                at.seq(), why);
+        LOG.warn("audit.cursor_reset", "seq", at.seq(),
+                "reason", why + "; sending the log from its start (the server keeps each event once)");
         cursor = START;
         List<AuditLog.Appended> read = log.readFrom(0, cap);
         return read.isEmpty() || !follows(read.get(0), START) ? List.of() : read;

@@ -5,14 +5,13 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState;
-import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.NoncePurpose;
 import org.stationtrust.tpm.KeyCertification;
@@ -31,7 +30,7 @@ import org.stationtrust.tpm.TpmException;
  * word (no ping-pong); when neither is accepted the station stops in {@code REENROLLMENT_REQUIRED}.
  */
 final class KeyRotationProcedure {
-    private static final Logger LOG = LoggerFactory.getLogger(KeyRotationProcedure.class);
+    private static final JsonLog LOG = new JsonLog(KeyRotationProcedure.class);
     /** The server refuses the key that signed: the agreed code (docs/server-api.md, "Signed station requests"). */
     static final ErrorCode KEY_REFUSED = ErrorCode.SIGNATURE_INVALID;
     /**
@@ -220,8 +219,8 @@ final class KeyRotationProcedure {
         if (!s.rotationPending() || identity.machine().isEmpty()) return Optional.empty();
         MachineIdentity found = identity.machineKeyAt(s.pendingRotation().orElseThrow().handle());
         if (StationIdentity.hex(found.machineKey().name()).equals(s.pendingRotation().orElseThrow().keyNameHex())) return Optional.of(found);
-        LOG.warn("event=machine_key.pending_missing handle={} message=\"the pending rotation's key is no longer in the TPM\"",
-                handleText(s.pendingRotation().orElseThrow().handle()));
+        LOG.warn("machine_key.pending_missing", "handle", handleText(s.pendingRotation().orElseThrow().handle()),
+                "message", "the pending rotation's key is no longer in the TPM");
         evict(found, "stranger");
         return Optional.empty();
     }
@@ -230,7 +229,8 @@ final class KeyRotationProcedure {
         try {
             return loadPending();
         } catch (TpmException | RuntimeException e) {
-            LOG.warn("event=machine_key.pending_unreadable handle={} reason=\"{}\"", handleText(s.pendingRotation().orElseThrow().handle()), e.getMessage());
+            LOG.warn("machine_key.pending_unreadable", "handle", handleText(s.pendingRotation().orElseThrow().handle()),
+                    "reason", e.getMessage());
             return Optional.empty();
         }
     }
@@ -243,13 +243,14 @@ final class KeyRotationProcedure {
         identity.update(state -> state.withoutPendingRotation().withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
                 "after an interrupted key rotation the server accepts neither the current nor the new machine key ("
                         + why + "): enroll this station again (station-agent deprovision, then station-agent enroll)"));
-        LOG.error("event=machine_key.rotation_unresolved message=\"the server accepts neither machine key; enroll this station again\"");
+        LOG.error("machine_key.rotation_unresolved", "message",
+                "the server accepts neither machine key; enroll this station again");
     }
 
     private Outcome settled(Outcome outcome, StationState before) {
         audit.append("machine_key.rotation_resolved", Map.of("outcome", outcome.name(), "machineId", before.machineId(),
                 "currentKeyName", String.valueOf(before.machineKeyNameHex()), "pendingKeyName", before.pendingRotation().map(StationState.PendingRotation::keyNameHex).orElse("null")));
-        LOG.info("event=machine_key.rotation_resolved outcome={}", outcome);
+        LOG.info("machine_key.rotation_resolved", "outcome", outcome);
         return outcome;
     }
 
@@ -260,10 +261,10 @@ final class KeyRotationProcedure {
         } catch (ServerRefused e) {
             if (e.is(KEY_REFUSED)) return Verdict.REFUSED;
             if (e.errorCode().filter(SIGNATURE_VERIFIED::contains).isPresent()) return Verdict.ACCEPTED;
-            LOG.warn("event=machine_key.probe_inconclusive key={} status={} code={}", which, e.status(), e.code());
+            LOG.warn("machine_key.probe_inconclusive", "keyRole", which, "status", e.status(), "code", e.code());
             return Verdict.UNKNOWN;
         } catch (ServerUnreachable e) {
-            LOG.warn("event=machine_key.probe_unanswered key={} reason=\"{}\"", which, e.getMessage());
+            LOG.warn("machine_key.probe_unanswered", "keyRole", which, "reason", e.getMessage());
             return Verdict.UNKNOWN;
         }
     }
@@ -274,7 +275,8 @@ final class KeyRotationProcedure {
             audit.append("machine_key.evicted", Map.of("keyName", StationIdentity.hex(key.machineKey().name()),
                     "handle", handleText(key.config().machineKeyHandle()), "what", what));
         } catch (TpmException | RuntimeException e) {
-            LOG.warn("event=machine_key.evict_failed handle={} reason=\"{}\"", handleText(key.config().machineKeyHandle()), e.getMessage());
+            LOG.warn("machine_key.evict_failed", "handle", handleText(key.config().machineKeyHandle()),
+                    "reason", e.getMessage());
             audit.append("machine_key.evict_failed", Map.of("handle", handleText(key.config().machineKeyHandle()),
                     "reason", e.getClass().getSimpleName()));
         }

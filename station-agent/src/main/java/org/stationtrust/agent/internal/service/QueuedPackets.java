@@ -5,11 +5,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.capture.PacketOutbox;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.PacketDelivery;
 import org.stationtrust.protocol.StationRoute;
 import org.stationtrust.protocol.WireJson;
@@ -23,7 +22,7 @@ import org.stationtrust.protocol.WireJson;
 final class QueuedPackets implements PacketOutbox {
     static final String PATH = StationRoute.PACKETS.path();
     static final String KEY_PREFIX = "packet:";
-    private static final Logger LOG = LoggerFactory.getLogger(QueuedPackets.class);
+    private static final JsonLog LOG = new JsonLog(QueuedPackets.class);
     private final OutboundQueue queue;
 
     QueuedPackets(OutboundQueue queue) {
@@ -59,7 +58,7 @@ final class QueuedPackets implements PacketOutbox {
             queue.discard(KEY_PREFIX + packetId);
             audit.append("capture.orphan_discarded", Map.of("packetId", packetId,
                     "reason", "queued packet without its capture.completed record (interrupted capture, never answered)"));
-            LOG.warn("event=capture.orphan_discarded packetId={}", packetId);
+            LOG.warn("capture.orphan_discarded", "packetId", packetId);
         }
         return waiting.size();
     }

@@ -5,23 +5,23 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.api.AgentOperations;
 import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.api.ApiToken;
 import org.stationtrust.agent.internal.api.AttestationAnswer;
 import org.stationtrust.agent.internal.api.CaptureAnswer;
+import org.stationtrust.agent.internal.api.CaptureOrder;
 import org.stationtrust.agent.internal.api.DevicesAnswer;
 import org.stationtrust.agent.internal.api.EnrollmentAnswer;
 import org.stationtrust.agent.internal.api.KeyRotationAnswer;
+import org.stationtrust.agent.internal.api.LocalApi;
 import org.stationtrust.agent.internal.api.RefusalCode;
 import org.stationtrust.agent.internal.api.StatusAnswer;
-import org.stationtrust.agent.internal.api.CaptureOrder;
-import org.stationtrust.agent.internal.api.LocalApi;
 import org.stationtrust.agent.internal.atrest.AesGcmCipher;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.capture.CaptureFlow;
@@ -37,6 +37,7 @@ import org.stationtrust.agent.internal.queue.Foreground;
 import org.stationtrust.agent.internal.queue.OutboundQueue;
 import org.stationtrust.agent.internal.server.HttpDelivery;
 import org.stationtrust.agent.internal.server.ServerHttp;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.DeviceTrustStore;
@@ -50,7 +51,7 @@ import org.stationtrust.sbi.client.SbiClientConfig;
  * closed in reverse. It implements what the local API exposes.
  */
 public final class RunningAgent implements AgentOperations, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RunningAgent.class);
+    private static final JsonLog LOG = new JsonLog(RunningAgent.class);
 
     private final AgentConfig config;
     private final StateDirectory state;
@@ -113,7 +114,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 try {
                     c.close();
                 } catch (Exception e) {
-                    LOG.warn("event=agent.close_failed component={} reason=\"{}\"", c.getClass().getSimpleName(), e.getMessage());
+                    LOG.warn("agent.close_failed", "component", c.getClass().getSimpleName(), "reason", e.getMessage());
                 }
             }
         }
@@ -126,8 +127,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     /** {@code autoEnroll} false: a not-yet-enrolled station waits for an explicit enrollment (CLI enroll). */
     public static RunningAgent start(AgentConfig config, Clock clock, boolean autoEnroll) throws AgentStartFailure {
         if (config.development()) {
-            LOG.warn("event=agent.development_mode message=\"DEVELOPMENT MODE: trust checks that production enforces"
-                    + " (server pin, device trust store, TPM) may be missing; never use this on a registration station\"");
+            LOG.warn("agent.development_mode", "message",
+                    "DEVELOPMENT MODE: trust checks that production enforces (server pin, device trust store, TPM) may be missing; never use this on a registration station");
         }
         Builder b = new Builder();
         b.config = config;
@@ -137,7 +138,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             b.state = StateDirectory.open(config.stateDir(), config.api().tokenGroup());
             b.audit = AuditLog.open(b.state.root(), clock);
             if (b.state.wasTightened()) {
-                LOG.warn("event=state_dir.tightened path={} message=\"state directory had group/other permissions; set to 0700\"", b.state.root());
+                LOG.warn("state_dir.tightened", "path", b.state.root(), "message",
+                        "state directory had group/other permissions; set to 0700");
                 b.audit.append("state_dir.tightened", Map.of("path", b.state.root().toString()));
             }
             b.audit.append("agent.started", Map.of("mode", config.mode().name().toLowerCase(java.util.Locale.ROOT),
@@ -162,7 +164,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 b.audit.onAppend(b.shipper);
                 b.courier = new Courier(b.queue, delivery, b.shipper).yieldingTo(foreground).start();
             } else {
-                LOG.warn("event=agent.offline message=\"no server.url (development): the agent neither enrolls nor delivers packets\"");
+                LOG.warn("agent.offline", "message",
+                        "no server.url (development): the agent neither enrolls nor delivers packets");
             }
             if (config.devices().trustStore().isPresent()) {
                 DeviceTrustStore trust = DeviceTrustStore.fromPemDirectory(config.devices().trustStore().get());
@@ -174,7 +177,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                     try {
                         directory.rediscover();
                     } catch (RuntimeException e) {
-                        LOG.warn("event=devices.discovery_failed reason=\"{}\"", e.getMessage());
+                        LOG.warn("devices.discovery_failed", "reason", e.getMessage());
                     }
                 }, "initial-discovery");
                 discovery.setDaemon(true);
@@ -185,14 +188,15 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                             clock, config.machineName(), b.chains, foreground);
                 }
             } else {
-                LOG.warn("event=devices.no_trust_store message=\"no devices.trust_store (development): every device is refused\"");
+                LOG.warn("devices.no_trust_store", "message",
+                        "no devices.trust_store (development): every device is refused");
             }
             b.token = ApiToken.loadOrCreate(b.state.root(), config.api().tokenGroup());
             RunningAgent agent = new RunningAgent(b);
             b.metrics.watch(new MetricsSource(agent.queue, agent.shipper, agent.devices, agent.identity, clock));
             b.api = LocalApi.start(config.api(), b.token, agent);
             agent.api = b.api;
-            LOG.info("event=agent.ready api=127.0.0.1:{} phase={}", b.api.port(), b.identity.state().phase());
+            LOG.info("agent.ready", "api", "127.0.0.1:" + b.api.port(), "phase", b.identity.state().phase());
             return agent;
         } catch (AgentStartFailure e) {
             b.closeQuietly();
@@ -221,7 +225,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                 if (java.nio.file.Files.exists(f)) java.nio.file.Files.move(f, b.state.resolve(name + suffix));
             }
             b.audit.append("queue.quarantined", Map.of("suffix", suffix, "reason", "data key sealed by another TPM"));
-            LOG.error("event=queue.quarantined suffix={} message=\"queue sealed by another TPM moved aside; enroll this station again\"", suffix);
+            LOG.error("queue.quarantined", "suffix", suffix, "message",
+                    "queue sealed by another TPM moved aside; enroll this station again");
             return b.identity.dataKey().dataKey();
         }
     }
@@ -306,8 +311,10 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                     + "; captures are allowed once the server approved its enrollment (see station-agent status)");
         }
         CaptureAnswer answer = flow.capture(order, steps);
-        LOG.info("event=capture.packet packetId={} transactionId={} samples={} {}", answer.packetId(), answer.transactionId(),
-                answer.biometrics().size(), steps.logFields());
+        List<Object> fields = new ArrayList<>(List.of("packetId", answer.packetId(), "transactionId",
+                answer.transactionId(), "samples", answer.biometrics().size()));
+        steps.forEachStep((step, nanos) -> fields.addAll(List.of(step + "Ms", Math.round(nanos / 1e3) / 1e3)));
+        LOG.info("capture.packet", fields.toArray());
         steps.forEachStep(metrics::captureStep);
         return answer;
     }
@@ -331,15 +338,15 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
             FrameRelay.Outcome outcome = FrameRelay.relay(frames, out, boundary);
             Optional<DeviceAnswerRejected> problem = outcome.failure().or(outcome::trailingBytes);
             if (problem.isEmpty()) {
-                LOG.info("event=stream.ended deviceId={} frames={} outcome=complete", deviceId, outcome.frames());
+                LOG.info("stream.ended", "deviceId", deviceId, "frames", outcome.frames(), "outcome", "complete");
             } else {
-                LOG.warn("event=stream.ended deviceId={} frames={} outcome={} reason={} detail=\"{}\"", deviceId,
-                        outcome.frames(), outcome.kind(), problem.get().reason(), DeviceFailures.reasonText(problem.get()));
+                LOG.warn("stream.ended", "deviceId", deviceId, "frames", outcome.frames(), "outcome", outcome.kind(),
+                        "reason", problem.get().reason(), "detail", DeviceFailures.reasonText(problem.get()));
             }
         } catch (DeviceAnswerRejected e) {
             throw DeviceFailures.refusal(e);
         } catch (IOException e) {
-            LOG.info("event=stream.client_gone deviceId={}", deviceId);
+            LOG.info("stream.client_gone", "deviceId", deviceId);
         }
     }
 

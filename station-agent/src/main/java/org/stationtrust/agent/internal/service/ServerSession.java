@@ -6,17 +6,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.queue.Backoff;
-import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.QuoteResult;
 import org.stationtrust.tpm.TpmException;
@@ -29,7 +28,7 @@ import org.stationtrust.tpm.TpmException;
  * A cleared TPM (REENROLLMENT_REQUIRED), a rejection or a revocation stops it until an operator acts.
  */
 public final class ServerSession implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ServerSession.class);
+    private static final JsonLog LOG = new JsonLog(ServerSession.class);
     private final AgentConfig config;
     private final StationIdentity identity;
     private final ServerClient server;
@@ -98,19 +97,21 @@ public final class ServerSession implements AutoCloseable {
             } catch (ServerUnreachable e) {
                 failures++;
                 wait = backoff.after(failures);
-                LOG.warn("event=server.unreachable attempt={} retryInMs={} reason=\"{}\"", failures, wait.toMillis(), e.getMessage());
+                LOG.warn("server.unreachable", "attempt", failures, "retryInMs", wait.toMillis(),
+                        "reason", e.getMessage());
             } catch (ServerRefused e) {
                 failures++;
                 wait = backoff.after(failures);
-                LOG.warn("event=server.refused attempt={} status={} code={} reason=\"{}\"", failures, e.status(), e.code(), e.getMessage());
+                LOG.warn("server.refused", "attempt", failures, "status", e.status(), "code", e.code(),
+                        "reason", e.getMessage());
             } catch (TpmException e) {
                 failures++;
                 wait = backoff.after(failures);
-                LOG.error("event=tpm.error attempt={} reason=\"{}\"", failures, e.getMessage());
+                LOG.error("tpm.error", "attempt", failures, "reason", e.getMessage());
             } catch (RuntimeException e) {
                 failures++;
                 wait = backoff.after(failures);
-                LOG.error("event=server_session.error reason=\"{}\"", e.toString());
+                LOG.error("server_session.error", "reason", e.toString());
             }
             synchronized (wake) {
                 if (running && !attestRequested) {
@@ -142,7 +143,8 @@ public final class ServerSession implements AutoCloseable {
                         autoEnroll = false;
                         identity.update(identity.state().withPhase(EnrollmentPhase.NOT_ENROLLED, "the server refused the"
                                 + " enrollment (" + e.code() + "); fix the cause, then run station-agent enroll"));
-                        LOG.error("event=enrollment.refused code={} message=\"automatic enrollment stopped; run station-agent enroll\"", e.code());
+                        LOG.error("enrollment.refused", "code", e.code(), "message",
+                                "automatic enrollment stopped; run station-agent enroll");
                         return Duration.ofMinutes(5);
                     }
                     throw e;
@@ -194,7 +196,7 @@ public final class ServerSession implements AutoCloseable {
         approvalPolls = 0;
         identity.update(s.withPhase(phase, phase == EnrollmentPhase.ACTIVE ? null : "the server reports " + phase));
         audit.append("enrollment.state_changed", Map.of("machineId", s.machineId(), "from", s.phase().name(), "to", phase.name()));
-        LOG.info("event=enrollment.state_changed machineId={} from={} to={}", s.machineId(), s.phase(), phase);
+        LOG.info("enrollment.state_changed", "machineId", s.machineId(), "from", s.phase(), "to", phase);
         if (phase == EnrollmentPhase.ACTIVE) attestRequested = true;
         return Duration.ofMillis(10);
     }
@@ -245,14 +247,15 @@ public final class ServerSession implements AutoCloseable {
     private void learnInterval(long seconds) {
         // An older server does not send it (read as 0); a nonsensical value is ignored rather than trusted.
         if (seconds < 1 || seconds > 366L * 86_400) {
-            LOG.warn("event=attestation.interval_unknown message=\"the server did not send a usable attestationIntervalSeconds;"
-                    + " using server.attestation_interval_seconds\"");
+            LOG.warn("attestation.interval_unknown", "message",
+                    "the server did not send a usable attestationIntervalSeconds; using server.attestation_interval_seconds");
             return;
         }
         Duration learned = Duration.ofSeconds(seconds);
         if (!serverInterval.equals(Optional.of(learned))) {
             serverInterval = Optional.of(learned);
-            LOG.info("event=attestation.interval_learned seconds={} scheduleSeconds={}", learned.toSeconds(), schedule().toSeconds());
+            LOG.info("attestation.interval_learned", "seconds", learned.toSeconds(),
+                    "scheduleSeconds", schedule().toSeconds());
         }
     }
 
@@ -296,7 +299,7 @@ public final class ServerSession implements AutoCloseable {
                 audit.append("enrollment.state_changed", Map.of("machineId", s.machineId(), "from", s.phase().name(), "to", phase.name()));
             }
         } catch (ServerUnreachable | ServerRefused e) {
-            LOG.warn("event=enrollment.state_unknown reason=\"{}\"", e.getMessage());
+            LOG.warn("enrollment.state_unknown", "reason", e.getMessage());
         }
     }
 

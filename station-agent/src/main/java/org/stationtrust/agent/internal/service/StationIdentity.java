@@ -6,8 +6,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.atrest.DataKeySource;
 import org.stationtrust.agent.internal.atrest.TpmDataKey;
@@ -19,6 +17,7 @@ import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.identity.TpmAccess;
 import org.stationtrust.agent.internal.identity.TpmMachineSigner;
 import org.stationtrust.agent.internal.server.RequestSigning;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmConnection;
@@ -32,7 +31,7 @@ import org.stationtrust.tpm.TpmUnreachable;
  * with the enrolled one: a cleared or replaced TPM is reported as {@code REENROLLMENT_REQUIRED}.
  */
 public final class StationIdentity implements AutoCloseable, TpmAccess {
-    private static final Logger LOG = LoggerFactory.getLogger(StationIdentity.class);
+    private static final JsonLog LOG = new JsonLog(StationIdentity.class);
     private final StateDirectory stateDir;
     private final AuditLog audit;
     private final Optional<String> uri;
@@ -69,7 +68,8 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
             throw new AgentStartFailure(e.getMessage(), e);
         }
         if (config.tpm().uri().isEmpty()) {
-            LOG.warn("event=tpm.absent message=\"DEVELOPMENT: no TPM; no machine identity, no signed packets, queue key unsealed on disk\"");
+            LOG.warn("tpm.absent", "message",
+                    "DEVELOPMENT: no TPM; no machine identity, no signed packets, queue key unsealed on disk");
             return new StationIdentity(stateDir, audit, null, null, DataKeySource.unsealedFile(stateDir.root()), state,
                     tpmCalls);
         }
@@ -101,7 +101,8 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
             update(s.withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
                     "the TPM's endorsement key changed (TPM cleared or replaced): enroll this station again"));
             audit.append("tpm.endorsement_key_changed", Map.of("enrolledEkName", s.ekNameHex(), "currentEkName", ek));
-            LOG.error("event=tpm.endorsement_key_changed message=\"this TPM is not the one enrolled; run station-agent enroll\"");
+            LOG.error("tpm.endorsement_key_changed", "message",
+                    "this TPM is not the one enrolled; run station-agent enroll");
         } else if (s.machineKeyNameHex() != null && !s.machineKeyNameHex().equals(key)
                 && s.phase() != StationState.EnrollmentPhase.NOT_ENROLLED) {
             update(s.withPhase(StationState.EnrollmentPhase.REENROLLMENT_REQUIRED,
@@ -118,7 +119,7 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
             try {
                 return call.apply(machine);
             } catch (TpmUnreachable | TpmProtocolError lost) {
-                LOG.warn("event=tpm.reconnecting reason=\"{}\"", lost.getMessage());
+                LOG.warn("tpm.reconnecting", "reason", lost.getMessage());
                 reconnect();
                 return call.apply(machine);
             } finally {
@@ -137,7 +138,7 @@ public final class StationIdentity implements AutoCloseable, TpmAccess {
         try {
             connection.close();
         } catch (RuntimeException e) {
-            LOG.debug("event=tpm.close_failed reason=\"{}\"", e.getMessage());
+            LOG.debug("tpm.close_failed", "reason", e.getMessage());
         }
         connection = TpmConnection.open(uri.orElseThrow());
         machine = MachineIdentity.provision(connection, machine.config());

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stationtrust.logging.JsonLineEncoder;
+import org.stationtrust.logging.JsonLog;
 import org.stationtrust.testsupport.HostileInputs;
 import org.stationtrust.testsupport.LogCapture;
 
 /** The agent's log lines and audit records against the shared hostile set. */
 class LogLinesTest {
     private static final Logger LOG = LoggerFactory.getLogger(LogLinesTest.class);
+    private static final JsonLog EVENTS = new JsonLog(LogLinesTest.class);
 
     @TempDir
     Path dir;
@@ -36,12 +38,12 @@ class LogLinesTest {
         StringBuilder lines = new StringBuilder();
         try (LogCapture capture = LogCapture.start()) {
             for (HostileInputs.Hostile h : HostileInputs.caughtInText()) {
-                // The agent's lines are messages with arguments, often a device's or the server's words.
-                LOG.warn("delivery failed: {}", h.text());
+                // The agent's lines are events with fields, often a device's or the server's words under "reason".
+                EVENTS.warn("queue.retry", "kind", "packet", "reason", h.text(), "detail", h.text());
                 LOG.info(h.text(), new IllegalStateException(h.text()));
             }
             for (HostileInputs.Hostile h : HostileInputs.all()) {
-                LOG.atInfo().addKeyValue(h.key(), h.value()).log("structured");
+                EVENTS.info("test.keyed", h.key(), h.value());
             }
             for (ILoggingEvent e : capture.events()) {
                 lines.append(JsonLineEncoder.line(e)).append('\n');

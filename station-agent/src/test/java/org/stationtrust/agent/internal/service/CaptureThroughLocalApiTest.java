@@ -147,7 +147,9 @@ class CaptureThroughLocalApiTest {
             root.detachAppender(raw);
         }
         assertEquals(200, answer.status(), answer.body().toString());
+        // What the code handed to the logger, before the encoder's redaction: message, key-value pairs, exception.
         String logged = String.join("\n", raw.list.stream().map(e -> e.getFormattedMessage()
+                + (e.getKeyValuePairs() == null ? "" : e.getKeyValuePairs().toString())
                 + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).toList());
         assertTrue(raw.list.size() >= 3, "the capture and the refusals were logged: " + logged);
         for (JsonNode b : answer.body().path("biometrics")) {

@@ -69,7 +69,7 @@ class TpmLifecycleTest {
             root.detachAppender(events);
         }
         long warnings = events.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
-                && e.getFormattedMessage().contains("DEVELOPMENT MODE")).count();
+                && org.stationtrust.logging.JsonLineEncoder.line(e).contains("DEVELOPMENT MODE")).count();
         assertEquals(2, warnings, "one loud warning per start");
     }
 

@@ -1,4 +1,4 @@
-package org.stationtrust.server.internal.testing;
+package org.stationtrust.server.testing;
 
 import java.sql.PreparedStatement;
 import java.util.ArrayList;

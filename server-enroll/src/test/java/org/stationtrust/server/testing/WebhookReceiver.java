@@ -1,4 +1,4 @@
-package org.stationtrust.server.internal.testing;
+package org.stationtrust.server.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

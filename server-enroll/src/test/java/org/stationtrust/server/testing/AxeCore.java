@@ -1,4 +1,4 @@
-package org.stationtrust.server.internal.testing;
+package org.stationtrust.server.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,4 +1,4 @@
-package org.stationtrust.server.internal.testing;
+package org.stationtrust.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -222,9 +222,9 @@ public final class TestServer implements AutoCloseable {
         String id = java.util.UUID.randomUUID().toString().replace("-", "");
         Base64.Encoder b64 = Base64.getEncoder();
         return db.inTransaction(c -> {
-            machines.insert(c, new MachineStore.NewMachine(id, "soft-" + id.substring(0, 6), b64.encodeToString(new byte[8]),
-                    "ek-" + id, null, false, null, null, null, null, b64.encodeToString(s.akPublic()), null, "test",
-                    null, null), null, b64.encodeToString(s.machineKeyPublic()),
+            machines.insert(c, new MachineStore.NewMachine(id, "soft-" + id.substring(0, 6),
+                    MachineStore.Endorsement.uncertified(b64.encodeToString(new byte[8]), "ek-" + id),
+                    b64.encodeToString(s.akPublic()), null, "test", new MachineStore.Activation(null, null)), null, b64.encodeToString(s.machineKeyPublic()),
                     b64.encodeToString(s.machineKey().getPublic().getEncoded()));
             machines.recordFirstQuote(c, id, PcrMap.toJson(s.pcrs()));
             if (state != EnrollmentState.PENDING_ACTIVATION) {

@@ -1,4 +1,4 @@
-package org.stationtrust.server.internal.testing;
+package org.stationtrust.server.testing;
 
 import java.nio.file.Path;
 import org.stationtrust.server.internal.store.Database;
