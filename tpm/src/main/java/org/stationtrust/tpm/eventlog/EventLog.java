@@ -207,14 +207,14 @@ public final class EventLog {
             boolean[] seen = new boolean[algorithms.size()];
             for (int i = 0; i < count; i++) {
                 long algAt = r.offset();
-                int alg = r.u16("digests[" + i + "].hashAlg");
+                int alg = r.u16("digests", i, "hashAlg");
                 int slot = slotOf(alg);
                 if (slot < 0 || seen[slot]) {
                     throw r.failAt(algAt, "digests[" + i + "].hashAlg", "a bank of the Spec ID event, once",
                             String.format("0x%04x%s", alg, slot >= 0 ? " again" : ""));
                 }
                 seen[slot] = true;
-                digests.add(new EventDigest(alg, r.bytes("digests[" + i + "].digest", algorithms.get(slot).digestSize()),
+                digests.add(new EventDigest(alg, r.bytes("digests", i, "digest", algorithms.get(slot).digestSize()),
                         true));
             }
             byte[] data = eventData();

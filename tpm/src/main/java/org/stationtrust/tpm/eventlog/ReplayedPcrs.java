@@ -44,7 +44,7 @@ public final class ReplayedPcrs {
         for (int i = 0; i < PCR_COUNT; i++) {
             pcrs[i] = initialValue(bank, i, log.startupLocality());
         }
-        SortedSet<Integer> extended = new TreeSet<>();
+        boolean[] extended = new boolean[PCR_COUNT];
         MessageDigest md = bank.newDigest();
         for (MeasuredEvent e : log.events()) {
             if (e.type() == EventType.EV_NO_ACTION) {
@@ -55,12 +55,18 @@ public final class ReplayedPcrs {
                     md.update(pcrs[e.pcr()]);
                     md.update(d.valueUnsafe());
                     pcrs[e.pcr()] = md.digest();
-                    extended.add(e.pcr());
+                    extended[e.pcr()] = true;
                 }
             }
         }
         values.put(bank, pcrs);
-        touched.put(bank, Collections.unmodifiableSortedSet(extended));
+        SortedSet<Integer> extendedPcrs = new TreeSet<>();
+        for (int i = 0; i < PCR_COUNT; i++) {
+            if (extended[i]) {
+                extendedPcrs.add(i);
+            }
+        }
+        touched.put(bank, Collections.unmodifiableSortedSet(extendedPcrs));
         return pcrs;
     }
 

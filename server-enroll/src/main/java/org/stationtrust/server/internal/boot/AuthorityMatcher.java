@@ -1,5 +1,7 @@
 package org.stationtrust.server.internal.boot;
 
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import javax.security.auth.x500.X500Principal;
@@ -39,9 +41,24 @@ public record AuthorityMatcher(String text, String sha256, X500Principal subject
     }
 
     public boolean matches(SignatureEntry entry) {
-        if (sha256 != null) {
-            return sha256.equals(entry.sha256()); // both lower-case hex
+        return sha256 != null ? entry.sha256Equals(HexFormat.of().parseHex(sha256)) : subjectMatches(entry);
+    }
+
+    /** Whether any of {@code entries} matches (a dbx of hundreds of hashes: compared as bytes, parsed once). */
+    public boolean matchesAny(List<SignatureEntry> entries) {
+        if (sha256 == null) {
+            return entries.stream().anyMatch(this::subjectMatches);
         }
+        byte[] digest = HexFormat.of().parseHex(sha256);
+        for (SignatureEntry e : entries) {
+            if (e.sha256Equals(digest)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean subjectMatches(SignatureEntry entry) {
         if (entry.kind() != SignatureEntry.Kind.X509 || entry.subject().isEmpty()) {
             return false;
         }

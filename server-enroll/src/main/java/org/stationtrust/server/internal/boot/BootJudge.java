@@ -178,7 +178,7 @@ public final class BootJudge {
             }
         }
         for (AuthorityMatcher required : p.requiredDbx()) {
-            if (s.dbx().stream().noneMatch(required::matches)) {
+            if (!required.matchesAny(s.dbx())) {
                 Optional<Integer> dbxEvent = s.dbx().stream().map(SignatureEntry::event).findFirst();
                 return violation("requiredDbx", dbxEvent, "dbx does not revoke '" + required + "' ("
                         + s.dbx().size() + " entries measured); apply the dbx update", s);

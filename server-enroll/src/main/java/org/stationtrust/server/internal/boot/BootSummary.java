@@ -1,9 +1,11 @@
 package org.stationtrust.server.internal.boot;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Set;
 import org.stationtrust.tpm.eventlog.BootApplication;
 import org.stationtrust.tpm.eventlog.BootAuthority;
@@ -12,7 +14,9 @@ import org.stationtrust.tpm.eventlog.SignatureEntry;
 
 /**
  * What is kept of an accepted boot to compare the next one with: the parts an admin recognises
- * (firmware, Secure Boot databases, authorities, boot applications), as display strings.
+ * (firmware, Secure Boot databases, authorities, boot applications), as display strings. The lines of
+ * PK, KEK, db and dbx are written only when read (stored, compared or shown): a summary is made for every
+ * judged boot, and a dbx holds hundreds of hashes.
  */
 public record BootSummary(String secureBoot, List<String> firmwareVersions, List<String> firmwareBlobs,
         List<String> pk, List<String> kek, List<String> db, List<String> dbx, List<String> authorities,
@@ -23,11 +27,11 @@ public record BootSummary(String secureBoot, List<String> firmwareVersions, List
         Objects.requireNonNull(secureBoot, "secureBoot");
         firmwareVersions = List.copyOf(firmwareVersions);
         firmwareBlobs = List.copyOf(firmwareBlobs);
-        pk = List.copyOf(pk);
-        kek = List.copyOf(kek);
-        db = List.copyOf(db);
-        dbx = List.copyOf(dbx);
-        authorities = List.copyOf(authorities);
+        pk = Described.copyOf(pk);
+        kek = Described.copyOf(kek);
+        db = Described.copyOf(db);
+        dbx = Described.copyOf(dbx);
+        authorities = Described.copyOf(authorities);
         bootApplications = List.copyOf(bootApplications);
         debugFlags = List.copyOf(debugFlags);
     }
@@ -35,13 +39,50 @@ public record BootSummary(String secureBoot, List<String> firmwareVersions, List
     public static BootSummary of(BootState s) {
         return new BootSummary(s.secureBoot().name(), s.firmwareVersions(), s.firmwareBlobs(), describe(s.pk()),
                 describe(s.kek()), describe(s.db()), describe(s.dbx()),
-                s.authorities().stream().map(BootAuthority::entry).map(SignatureEntry::describe).distinct().toList(),
+                describe(distinct(s.authorities())),
                 s.bootApplications().stream().map(BootSummary::application).toList(),
                 s.debugFlags().stream().map(Enum::name).sorted().toList());
     }
 
+    /** The authorities' entries, each certificate or hash once (the first event that names it). */
+    private static List<SignatureEntry> distinct(List<BootAuthority> authorities) {
+        List<SignatureEntry> out = new ArrayList<>();
+        for (BootAuthority a : authorities) {
+            if (out.stream().noneMatch(e -> e.sameContent(a.entry()))) {
+                out.add(a.entry());
+            }
+        }
+        return out;
+    }
+
     private static List<String> describe(List<SignatureEntry> entries) {
-        return entries.stream().map(SignatureEntry::describe).toList();
+        return new Described(List.copyOf(entries));
+    }
+
+    /**
+     * The {@link SignatureEntry#describe()} lines of an immutable list of entries, each written when first read (the
+     * entry keeps it); equal to, and written to JSON as, the list of those strings.
+     */
+    private static final class Described extends AbstractList<String> implements RandomAccess {
+        private final List<SignatureEntry> entries;
+
+        Described(List<SignatureEntry> entries) {
+            this.entries = entries;
+        }
+
+        static List<String> copyOf(List<String> lines) {
+            return lines instanceof Described ? lines : List.copyOf(lines);
+        }
+
+        @Override
+        public String get(int index) {
+            return entries.get(index).describe();
+        }
+
+        @Override
+        public int size() {
+            return entries.size();
+        }
     }
 
     private static String application(BootApplication a) {

@@ -21,6 +21,7 @@ import org.stationtrust.tpm.eventlog.EventLog;
 import org.stationtrust.tpm.eventlog.EventLogLimits;
 import org.stationtrust.tpm.eventlog.MalformedEventLog;
 import org.stationtrust.tpm.eventlog.ReplayedPcrs;
+import org.stationtrust.tpm.eventlog.SignatureEntry;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {EventLogCommand.Replay.class, EventLogCommand.Check.class})
 public final class EventLogCommand {
     static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .addMixIn(SignatureEntry.class, SignatureEntryJson.class);
 
     static byte[] readBounded(Path file, int max, String what) {
         try (InputStream in = Files.newInputStream(file)) {

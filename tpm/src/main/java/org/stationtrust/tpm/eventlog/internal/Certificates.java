@@ -1,9 +1,7 @@
 package org.stationtrust.tpm.eventlog.internal;
 
-import java.util.HexFormat;
 import javax.security.auth.x500.X500Principal;
 import org.stationtrust.tpm.eventlog.SignatureEntry;
-import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /**
  * The subject and SHA-256 fingerprint of a DER certificate measured by the firmware. Only the path to the
@@ -19,13 +17,13 @@ public final class Certificates {
     private Certificates() {
     }
 
+    /** The entry of a certificate; its fingerprint and subject are computed when first read. */
     public static SignatureEntry entry(byte[] der, int eventIndex) {
-        String fingerprint = HexFormat.of().formatHex(HashAlgorithm.SHA256.digest(der));
-        return new SignatureEntry(SignatureEntry.Kind.X509, fingerprint, subject(der), eventIndex);
+        return SignatureEntry.certificate(der, eventIndex);
     }
 
     /** RFC 2253 subject, or "" when the bytes are not a certificate (the fingerprint still names them). */
-    static String subject(byte[] der) {
+    public static String subject(byte[] der) {
         int[] tbs = element(der, 0, der.length, SEQUENCE);
         int[] inner = tbs == null ? null : element(der, tbs[0], tbs[1], SEQUENCE);
         if (inner == null) {

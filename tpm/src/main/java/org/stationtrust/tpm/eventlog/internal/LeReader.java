@@ -80,6 +80,26 @@ public final class LeReader {
         return out;
     }
 
+    /**
+     * {@link #u16} of the field {@code array[index].member}; its name is written only if the read fails (a log has
+     * thousands of these fields).
+     */
+    public int u16(String array, int index, String member) throws MalformedEventLog {
+        if (remaining() < 2) {
+            throw fail(array + "[" + index + "]." + member, "2 byte(s)", "only " + remaining()
+                    + " left (truncated, or a forged size)");
+        }
+        return u16(array);
+    }
+
+    /** {@link #bytes} of the field {@code array[index].member}, named only if the read fails. */
+    public byte[] bytes(String array, int index, String member, long length) throws MalformedEventLog {
+        if (length < 0 || length > remaining()) {
+            return bytes(array + "[" + index + "]." + member, length);
+        }
+        return bytes(array, length);
+    }
+
     public void skip(String field, long length) throws MalformedEventLog {
         require(field, length);
         position += (int) length;

@@ -2,7 +2,6 @@ package org.stationtrust.tpm.eventlog.internal;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import org.stationtrust.tpm.eventlog.MalformedEventLog;
 import org.stationtrust.tpm.eventlog.SignatureEntry;
@@ -58,9 +57,8 @@ public final class SignatureLists {
             return Certificates.entry(data, eventIndex);
         }
         if (type.equals(EFI_CERT_SHA256) && data.length == HashAlgorithm.SHA256.digestLength()) {
-            return new SignatureEntry(SignatureEntry.Kind.SHA256, HexFormat.of().formatHex(data), "", eventIndex);
+            return SignatureEntry.sha256Hash(data, eventIndex);
         }
-        return new SignatureEntry(SignatureEntry.Kind.OTHER, HexFormat.of().formatHex(HashAlgorithm.SHA256.digest(data)),
-                "type " + type, eventIndex);
+        return SignatureEntry.other(type, data, eventIndex);
     }
 }
