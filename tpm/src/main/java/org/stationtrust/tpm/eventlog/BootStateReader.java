@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import org.stationtrust.tpm.eventlog.internal.Certificates;
@@ -53,8 +54,14 @@ final class BootStateReader {
     static BootState read(EventLog log, HashAlgorithm bank, SortedSet<Integer> pcrs, boolean ebsTolerated,
             int maxNesting) {
         BootStateReader r = new BootStateReader(bank, maxNesting);
+        boolean[] read = new boolean[ReplayedPcrs.PCR_COUNT];
+        for (int pcr : pcrs) {
+            if (pcr >= 0 && pcr < read.length) {
+                read[pcr] = true;
+            }
+        }
         for (MeasuredEvent e : log.events()) {
-            if (e.type() != EventType.EV_NO_ACTION && pcrs.contains(e.pcr())) {
+            if (e.type() != EventType.EV_NO_ACTION && e.pcr() >= 0 && read[e.pcr()]) {
                 r.event(e);
             }
         }
@@ -94,11 +101,12 @@ final class BootStateReader {
 
     /** A separator is recognised by its data (0, 1 or all ones; "WBCL" for Windows), not by its type. */
     private boolean separator(MeasuredEvent e) {
-        byte[] d = e.dataUnsafe();
-        boolean zero = d.length == 4 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0;
-        boolean error = d.length == 4 && !zero && (d[0] == 1 || d[0] == (byte) 0xff) && d[1] == d[2] && d[2] == d[3]
-                && (d[1] == 0 || d[1] == (byte) 0xff);
-        boolean windows = Arrays.equals(d, WBCL);
+        boolean four = e.dataLength() == 4;
+        boolean zero = four && e.dataAt(0) == 0 && e.dataAt(1) == 0 && e.dataAt(2) == 0 && e.dataAt(3) == 0;
+        boolean error = four && !zero && (e.dataAt(0) == 1 || e.dataAt(0) == (byte) 0xff)
+                && e.dataAt(1) == e.dataAt(2) && e.dataAt(2) == e.dataAt(3)
+                && (e.dataAt(1) == 0 || e.dataAt(1) == (byte) 0xff);
+        boolean windows = e.dataEquals(WBCL);
         if (!(zero || error || windows) || !trusted(e)) {
             return false;
         }
@@ -122,7 +130,7 @@ final class BootStateReader {
             return;
         }
         UefiVariable v = UefiVariable.parse(e.dataUnsafe(), e.offset());
-        byte[] digest = e.digest(bank).map(EventDigest::valueUnsafe).orElse(new byte[0]);
+        Optional<EventDigest> digest = e.digest(bank);
         if (trusted(e)) {
             variables.add(new BootVariable(e.index(), v.name(), BootVariable.Convention.WHOLE_STRUCTURE));
         } else if (dataOnlyMatches(e, v, digest)) {
@@ -132,9 +140,10 @@ final class BootStateReader {
         }
     }
 
-    private boolean dataOnlyMatches(MeasuredEvent e, UefiVariable v, byte[] digest) {
+    private boolean dataOnlyMatches(MeasuredEvent e, UefiVariable v, Optional<EventDigest> digest) {
         md.update(e.dataUnsafe(), v.dataOffset(), v.dataLength());
-        return java.security.MessageDigest.isEqual(digest, md.digest());
+        byte[] hash = md.digest();
+        return digest.isPresent() && digest.get().matches(hash);
     }
 
     /** Every code measurement of PCR 4 counts as a boot application, whatever its type says. */
@@ -152,7 +161,7 @@ final class BootStateReader {
     }
 
     private void exitBootServices(MeasuredEvent e) {
-        if (!separator(e) && trusted(e) && EventLogReplay.isExitBootServices(e.dataUnsafe())) {
+        if (!separator(e) && trusted(e) && EventLogReplay.isExitBootServices(e)) {
             exitBootServices = true;
         }
     }

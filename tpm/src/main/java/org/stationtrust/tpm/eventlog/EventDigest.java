@@ -1,6 +1,7 @@
 package org.stationtrust.tpm.eventlog;
 
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.stationtrust.tpm.verify.HashAlgorithm;
@@ -12,19 +13,27 @@ import org.stationtrust.tpm.verify.HashAlgorithm;
  */
 public final class EventDigest {
     private final int algorithmId;
-    private final byte[] value;
+    /** The value is bytes [offset, offset + length) of this array: the parser's copy of the whole log. */
+    private final byte[] bytes;
+    private final int offset;
+    private final int length;
 
     public EventDigest(int algorithmId, byte[] value) {
-        this(algorithmId, value.clone(), true);
+        this(algorithmId, value.clone(), 0, value.length);
     }
 
-    /** The parser's constructor: the array is fresh and never shared. */
-    EventDigest(int algorithmId, byte[] value, boolean owned) {
+    /**
+     * The parser's constructor: a region of its own copy of the log, never written after parsing (a log holds
+     * thousands of digests; one copy of it costs less than a copy of each).
+     */
+    EventDigest(int algorithmId, byte[] bytes, int offset, int length) {
         if (algorithmId < 0 || algorithmId > 0xffff) {
             throw new IllegalArgumentException("a TPM_ALG_ID is 16 bits, got " + algorithmId);
         }
         this.algorithmId = algorithmId;
-        this.value = value;
+        this.bytes = bytes;
+        this.offset = offset;
+        this.length = length;
     }
 
     public int algorithmId() {
@@ -32,16 +41,24 @@ public final class EventDigest {
     }
 
     public byte[] value() {
-        return value.clone();
+        return Arrays.copyOfRange(bytes, offset, offset + length);
     }
 
-    /** Whether this digest equals {@code candidate} (constant time, no copy). */
+    /** Whether this digest equals {@code candidate} (constant time for equal lengths, as MessageDigest.isEqual). */
     boolean matches(byte[] candidate) {
-        return MessageDigest.isEqual(value, candidate);
+        if (candidate.length != length) {
+            return false;
+        }
+        int diff = 0;
+        for (int i = 0; i < length; i++) {
+            diff |= bytes[offset + i] ^ candidate[i];
+        }
+        return diff == 0;
     }
 
-    byte[] valueUnsafe() {
-        return value;
+    /** Feeds the value to {@code md} without a copy (the replay's extend). */
+    void updateInto(MessageDigest md) {
+        md.update(bytes, offset, length);
     }
 
     public Optional<HashAlgorithm> hash() {
@@ -49,7 +66,7 @@ public final class EventDigest {
     }
 
     public String hex() {
-        return HexFormat.of().formatHex(value);
+        return HexFormat.of().formatHex(bytes, offset, offset + length);
     }
 
     @Override

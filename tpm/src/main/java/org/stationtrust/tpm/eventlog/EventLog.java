@@ -116,8 +116,12 @@ public final class EventLog {
         private boolean pcr0Extended;
         private boolean[] bankMissing = new boolean[1];
 
+        /** The parser's own copy of the log: events and digests are regions of it, so nothing else is copied. */
+        private final byte[] bytes;
+
         Parser(byte[] log, EventLogLimits limits) {
-            this.r = LeReader.of(log);
+            this.bytes = log.clone();
+            this.r = LeReader.of(bytes);
             this.limits = limits;
             this.size = log.length;
         }
@@ -186,10 +190,11 @@ public final class EventLog {
             long at = r.offset();
             long pcr = r.u32("pcrIndex");
             long type = r.u32("eventType");
-            byte[] digest = r.bytes("digest", SHA1_DIGEST);
-            byte[] data = eventData();
+            int digest = r.take("digest", SHA1_DIGEST);
+            int length = eventDataLength();
+            int data = r.take("event", length);
             return new MeasuredEvent(events.size(), at, checkPcr(pcr, type, at), type,
-                    List.of(new EventDigest(HashAlgorithm.SHA1.id(), digest, true)), data, true);
+                    List.of(new EventDigest(HashAlgorithm.SHA1.id(), bytes, digest, SHA1_DIGEST)), bytes, data, length);
         }
 
         /** TCG_PCR_EVENT2 (PC Client PFP §10.2.2): a TPML_DIGEST_VALUES sized by the Spec ID event. */
@@ -214,17 +219,18 @@ public final class EventLog {
                             String.format("0x%04x%s", alg, slot >= 0 ? " again" : ""));
                 }
                 seen[slot] = true;
-                digests.add(new EventDigest(alg, r.bytes("digests", i, "digest", algorithms.get(slot).digestSize()),
-                        true));
+                int size = algorithms.get(slot).digestSize();
+                digests.add(new EventDigest(alg, bytes, r.take("digests", i, "digest", size), size));
             }
-            byte[] data = eventData();
+            int length = eventDataLength();
+            int data = r.take("event", length);
             if (type != EventType.EV_NO_ACTION) {
                 for (int i = 0; i < seen.length; i++) {
                     bankMissing[i] |= !seen[i];
                 }
             }
             return new MeasuredEvent(events.size(), at, checkPcr(pcr, type, at), type,
-                    java.util.Collections.unmodifiableList(digests), data, true);
+                    java.util.Collections.unmodifiableList(digests), bytes, data, length);
         }
 
         private int slotOf(int alg) {
@@ -248,13 +254,14 @@ public final class EventLog {
             return (int) pcr;
         }
 
-        private byte[] eventData() throws MalformedEventLog {
+        /** The event's size, bounded by the limits; the caller takes the data (at most what is left of the log). */
+        private int eventDataLength() throws MalformedEventLog {
             long at = r.offset();
             long length = r.u32("eventSize");
             if (length > limits.maxEventBytes()) {
                 throw r.failAt(at, "eventSize", "at most " + limits.maxEventBytes() + " bytes", String.valueOf(length));
             }
-            return r.bytes("event", length);
+            return (int) length;
         }
     }
 }

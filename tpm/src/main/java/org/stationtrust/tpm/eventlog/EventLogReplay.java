@@ -17,6 +17,8 @@ public final class EventLogReplay {
     /** PC Client PFP §10.4.4: the EV_EFI_ACTION strings measured into PCR 5 around ExitBootServices(). */
     static final String EBS_INVOCATION = "Exit Boot Services Invocation";
     static final String EBS_SUCCESS = "Exit Boot Services Returned with Success";
+    private static final byte[] EBS_INVOCATION_BYTES = EBS_INVOCATION.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EBS_SUCCESS_BYTES = EBS_SUCCESS.getBytes(StandardCharsets.US_ASCII);
     private static final int EBS_PCR = 5;
 
     private EventLogReplay() {
@@ -75,7 +77,7 @@ public final class EventLogReplay {
     private static boolean matchesWithUnloggedExitBootServices(EventLog log, HashAlgorithm bank,
             ReplayedPcrs replayed, byte[] quoted) {
         for (MeasuredEvent e : log.events()) {
-            if (e.pcr() == EBS_PCR && e.type() == EventType.EV_EFI_ACTION && isExitBootServices(e.dataUnsafe())) {
+            if (e.pcr() == EBS_PCR && e.type() == EventType.EV_EFI_ACTION && isExitBootServices(e)) {
                 return false; // the log has them: this is not the defect
             }
         }
@@ -89,8 +91,8 @@ public final class EventLogReplay {
         return MessageDigest.isEqual(value, quoted);
     }
 
-    static boolean isExitBootServices(byte[] data) {
-        String s = new String(data, StandardCharsets.US_ASCII);
-        return s.equals(EBS_INVOCATION) || s.equals(EBS_SUCCESS);
+    /** The data is exactly one of the two actions' ASCII text (no NUL: PC Client PFP §10.4.4 action strings). */
+    static boolean isExitBootServices(MeasuredEvent e) {
+        return e.dataEquals(EBS_INVOCATION_BYTES) || e.dataEquals(EBS_SUCCESS_BYTES);
     }
 }

@@ -1,6 +1,7 @@
 package org.stationtrust.tpm.eventlog;
 
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +21,12 @@ public final class MeasuredEvent {
     private final int pcr;
     private final long type;
     private final List<EventDigest> digests;
-    private final byte[] data;
+    /** The data is bytes [dataOffset, dataOffset + dataLength) of this array (the parser's copy of the whole log). */
+    private final byte[] bytes;
+    private final int dataOffset;
+    private final int dataLength;
+    /** The data as an array of its own, made for the readers that parse it (most events are only hashed). */
+    private volatile byte[] ownData;
 
     /**
      * @param index position in the log, 0 for the first record
@@ -30,11 +36,15 @@ public final class MeasuredEvent {
      * @param type the event type (see {@link EventType}), not covered by the digest
      */
     public MeasuredEvent(int index, long offset, int pcr, long type, List<EventDigest> digests, byte[] data) {
-        this(index, offset, pcr, type, List.copyOf(digests), data.clone(), true);
+        this(index, offset, pcr, type, List.copyOf(digests), data.clone(), 0, data.length);
     }
 
-    /** The parser's constructor: the list and array are fresh and never shared, so they are not copied again. */
-    MeasuredEvent(int index, long offset, int pcr, long type, List<EventDigest> digests, byte[] data, boolean owned) {
+    /**
+     * The parser's constructor: the list is fresh and never shared, and the data a region of the parser's copy of
+     * the log, never written after parsing; neither is copied again.
+     */
+    MeasuredEvent(int index, long offset, int pcr, long type, List<EventDigest> digests, byte[] bytes, int dataOffset,
+            int dataLength) {
         if (pcr < NO_PCR || pcr >= ReplayedPcrs.PCR_COUNT || (pcr == NO_PCR && type != EventType.EV_NO_ACTION)) {
             throw new IllegalArgumentException("PCR index 0.." + (ReplayedPcrs.PCR_COUNT - 1)
                     + " (or -1 for EV_NO_ACTION), got " + pcr);
@@ -44,7 +54,12 @@ public final class MeasuredEvent {
         this.pcr = pcr;
         this.type = type;
         this.digests = Objects.requireNonNull(digests, "digests");
-        this.data = Objects.requireNonNull(data, "data");
+        this.bytes = Objects.requireNonNull(bytes, "bytes");
+        this.dataOffset = dataOffset;
+        this.dataLength = dataLength;
+        if (dataOffset == 0 && dataLength == bytes.length) {
+            this.ownData = bytes;
+        }
     }
 
     public int index() {
@@ -68,16 +83,34 @@ public final class MeasuredEvent {
     }
 
     public byte[] data() {
-        return data.clone();
+        return Arrays.copyOfRange(bytes, dataOffset, dataOffset + dataLength);
     }
 
-    /** The event data without a copy, for this package's own readers. */
+    /** The data as an array of its own (made once), for this package's readers; never written. */
     byte[] dataUnsafe() {
-        return data;
+        byte[] d = ownData;
+        if (d == null) {
+            d = data();
+            ownData = d;
+        }
+        return d;
+    }
+
+    /** Whether the data is exactly {@code expected}, without a copy. */
+    boolean dataEquals(byte[] expected) {
+        return Arrays.equals(bytes, dataOffset, dataOffset + dataLength, expected, 0, expected.length);
+    }
+
+    /** Byte {@code i} of the data, without a copy. */
+    byte dataAt(int i) {
+        if (i < 0 || i >= dataLength) {
+            throw new IndexOutOfBoundsException("data byte " + i + " of " + dataLength);
+        }
+        return bytes[dataOffset + i];
     }
 
     public int dataLength() {
-        return data.length;
+        return dataLength;
     }
 
     public String typeName() {
@@ -105,7 +138,11 @@ public final class MeasuredEvent {
     /** The same with a digest the caller reuses (reset after use). */
     boolean dataMatchesDigest(HashAlgorithm bank, MessageDigest md) {
         Optional<EventDigest> d = digest(bank);
-        return d.isPresent() && d.get().matches(md.digest(data));
+        if (d.isEmpty()) {
+            return false;
+        }
+        md.update(bytes, dataOffset, dataLength);
+        return d.get().matches(md.digest());
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class ReplayedPcrs {
             for (EventDigest d : e.digests()) {
                 if (d.algorithmId() == bank.id()) {
                     md.update(pcrs[e.pcr()]);
-                    md.update(d.valueUnsafe());
+                    d.updateInto(md);
                     pcrs[e.pcr()] = md.digest();
                     extended[e.pcr()] = true;
                 }

@@ -44,20 +44,36 @@ public final class SignatureEntry {
 
     /** A certificate; its fingerprint and subject are read from {@code der} when asked for. */
     public static SignatureEntry certificate(byte[] der, int event) {
-        return new SignatureEntry(Kind.X509, der.clone(), null, event);
+        return certificate(der, 0, der.length, event);
+    }
+
+    /** A certificate whose DER is bytes [from, to) of {@code bytes} (copied). */
+    public static SignatureEntry certificate(byte[] bytes, int from, int to, int event) {
+        return new SignatureEntry(Kind.X509, Arrays.copyOfRange(bytes, from, to), null, event);
     }
 
     /** A SHA-256 hash entry (EFI_CERT_SHA256_GUID), 32 bytes. */
     public static SignatureEntry sha256Hash(byte[] hash, int event) {
-        if (hash.length != HashAlgorithm.SHA256.digestLength()) {
-            throw new IllegalArgumentException("a SHA-256 hash has 32 bytes, got " + hash.length);
+        return sha256Hash(hash, 0, hash.length, event);
+    }
+
+    /** A SHA-256 hash entry whose hash is bytes [from, to) of {@code bytes} (copied). */
+    public static SignatureEntry sha256Hash(byte[] bytes, int from, int to, int event) {
+        if (to - from != HashAlgorithm.SHA256.digestLength()) {
+            throw new IllegalArgumentException("a SHA-256 hash has 32 bytes, got " + (to - from));
         }
-        return new SignatureEntry(Kind.SHA256, hash.clone(), null, event);
+        return new SignatureEntry(Kind.SHA256, Arrays.copyOfRange(bytes, from, to), null, event);
     }
 
     /** An entry of another signature type: named by that type, identified by the SHA-256 of its data. */
     public static SignatureEntry other(String type, byte[] data, int event) {
-        return new SignatureEntry(Kind.OTHER, data.clone(), "type " + Objects.requireNonNull(type, "type"), event);
+        return other(type, data, 0, data.length, event);
+    }
+
+    /** An entry of another signature type whose data is bytes [from, to) of {@code bytes} (copied). */
+    public static SignatureEntry other(String type, byte[] bytes, int from, int to, int event) {
+        return new SignatureEntry(Kind.OTHER, Arrays.copyOfRange(bytes, from, to),
+                "type " + Objects.requireNonNull(type, "type"), event);
     }
 
     public Kind kind() {

@@ -31,6 +31,14 @@ public final class LeReader {
         return new LeReader(data, 0, data.length, logOffset);
     }
 
+    /** A reader over data[from, to), whose byte {@code from} lies at {@code logOffset} in the log. */
+    public static LeReader of(byte[] data, int from, int to, long logOffset) {
+        if (from < 0 || to > data.length || from > to) {
+            throw new IndexOutOfBoundsException("region [" + from + ", " + to + ") of " + data.length + " bytes");
+        }
+        return new LeReader(data, from, to, logOffset);
+    }
+
     /** Absolute offset of the next byte in the log. */
     public long offset() {
         return base + position;
@@ -92,12 +100,23 @@ public final class LeReader {
         return u16(array);
     }
 
-    /** {@link #bytes} of the field {@code array[index].member}, named only if the read fails. */
-    public byte[] bytes(String array, int index, String member, long length) throws MalformedEventLog {
+    /**
+     * Skips {@code length} bytes and returns the index in the array where they start: for a caller that keeps the
+     * array and refers to regions of it instead of copying each.
+     */
+    public int take(String field, long length) throws MalformedEventLog {
+        require(field, length);
+        int start = position;
+        position += (int) length;
+        return start;
+    }
+
+    /** {@link #take} of the field {@code array[index].member}, named only if the read fails. */
+    public int take(String array, int index, String member, long length) throws MalformedEventLog {
         if (length < 0 || length > remaining()) {
-            return bytes(array + "[" + index + "]." + member, length);
+            return take(array + "[" + index + "]." + member, length);
         }
-        return bytes(array, length);
+        return take(array, length);
     }
 
     public void skip(String field, long length) throws MalformedEventLog {

@@ -1,7 +1,6 @@
 package org.stationtrust.tpm.eventlog.internal;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.stationtrust.tpm.eventlog.MalformedEventLog;
 import org.stationtrust.tpm.eventlog.SignatureEntry;
@@ -24,7 +23,7 @@ public final class SignatureLists {
 
     public static List<SignatureEntry> parse(byte[] event, int from, int length, long logOffset, int eventIndex)
             throws MalformedEventLog {
-        LeReader r = LeReader.of(Arrays.copyOfRange(event, from, from + length), logOffset + from);
+        LeReader r = LeReader.of(event, from, from + length, logOffset + from);
         List<SignatureEntry> entries = new ArrayList<>();
         while (!r.atEnd()) {
             long at = r.offset();
@@ -45,7 +44,8 @@ public final class SignatureLists {
                     throw r.fail("EFI_SIGNATURE_LIST", "at most " + MAX_ENTRIES + " signatures", "more");
                 }
                 r.skip("EFI_SIGNATURE_DATA.SignatureOwner", OWNER);
-                entries.add(entry(type, r.bytes("EFI_SIGNATURE_DATA.SignatureData", sigSize - OWNER), eventIndex));
+                int at2 = r.take("EFI_SIGNATURE_DATA.SignatureData", sigSize - OWNER);
+                entries.add(entry(type, event, at2, at2 + (int) (sigSize - OWNER), eventIndex));
             }
         }
         return entries;
@@ -53,12 +53,17 @@ public final class SignatureLists {
 
     /** One signature's data as a policy sees it: a certificate's subject and fingerprint, or a hash. */
     public static SignatureEntry entry(String type, byte[] data, int eventIndex) {
+        return entry(type, data, 0, data.length, eventIndex);
+    }
+
+    /** The same for the signature data at bytes [from, to) of {@code bytes} (copied once, into the entry). */
+    static SignatureEntry entry(String type, byte[] bytes, int from, int to, int eventIndex) {
         if (type.equals(EFI_CERT_X509)) {
-            return Certificates.entry(data, eventIndex);
+            return SignatureEntry.certificate(bytes, from, to, eventIndex);
         }
-        if (type.equals(EFI_CERT_SHA256) && data.length == HashAlgorithm.SHA256.digestLength()) {
-            return SignatureEntry.sha256Hash(data, eventIndex);
+        if (type.equals(EFI_CERT_SHA256) && to - from == HashAlgorithm.SHA256.digestLength()) {
+            return SignatureEntry.sha256Hash(bytes, from, to, eventIndex);
         }
-        return SignatureEntry.other(type, data, eventIndex);
+        return SignatureEntry.other(type, bytes, from, to, eventIndex);
     }
 }
