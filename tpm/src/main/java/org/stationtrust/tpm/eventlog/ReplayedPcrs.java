@@ -20,7 +20,10 @@ public final class ReplayedPcrs {
     public static final int PCR_COUNT = 24;
 
     private final EventLog log;
-    /** Each bank is replayed on first use: a judge needs only the quoted one (a log may carry three or four). */
+    /**
+     * Each PCR of each bank is replayed on first use: a judge needs only the quoted bank (a log may carry three or
+     * four) and the PCRs its policy checks (0-7 by default, while the OS logs most events in 8-14). Null until then.
+     */
     private final Map<HashAlgorithm, byte[][]> values = new EnumMap<>(HashAlgorithm.class);
     private final Map<HashAlgorithm, SortedSet<Integer>> touched = new EnumMap<>(HashAlgorithm.class);
 
@@ -32,42 +35,45 @@ public final class ReplayedPcrs {
         return new ReplayedPcrs(log);
     }
 
-    private synchronized byte[][] bank(HashAlgorithm bank) {
-        byte[][] pcrs = values.get(bank);
-        if (pcrs != null) {
-            return pcrs;
+    private synchronized byte[] pcr(HashAlgorithm bank, int pcr) {
+        if (pcr < 0 || pcr >= PCR_COUNT) {
+            throw new IllegalArgumentException("PCR index 0.." + (PCR_COUNT - 1) + ", got " + pcr);
         }
+        byte[][] pcrs = values.get(bank);
+        if (pcrs == null) {
+            requireBank(bank);
+            pcrs = new byte[PCR_COUNT][];
+            values.put(bank, pcrs);
+        }
+        if (pcrs[pcr] == null) {
+            pcrs[pcr] = replay(bank, pcr);
+        }
+        return pcrs[pcr];
+    }
+
+    private void requireBank(HashAlgorithm bank) {
         if (!log.banks().contains(bank)) {
             throw new IllegalArgumentException("the log has no " + bank + " bank; it has " + log.banks());
         }
-        pcrs = new byte[PCR_COUNT][];
-        for (int i = 0; i < PCR_COUNT; i++) {
-            pcrs[i] = initialValue(bank, i, log.startupLocality());
-        }
-        boolean[] extended = new boolean[PCR_COUNT];
+    }
+
+    /** Extends the PCR's reset value with the bank's digest of each of its events, in log order. */
+    private byte[] replay(HashAlgorithm bank, int pcr) {
+        byte[] value = initialValue(bank, pcr, log.startupLocality());
         MessageDigest md = bank.newDigest();
         for (MeasuredEvent e : log.events()) {
-            if (e.type() == EventType.EV_NO_ACTION) {
-                continue; // PC Client PFP §10.4.1: informational, never extended
+            if (e.pcr() != pcr || e.type() == EventType.EV_NO_ACTION) {
+                continue; // PC Client PFP §10.4.1: EV_NO_ACTION is informational, never extended
             }
             for (EventDigest d : e.digests()) {
                 if (d.algorithmId() == bank.id()) {
-                    md.update(pcrs[e.pcr()]);
+                    md.update(value);
                     d.updateInto(md);
-                    pcrs[e.pcr()] = md.digest();
-                    extended[e.pcr()] = true;
+                    value = md.digest();
                 }
             }
         }
-        values.put(bank, pcrs);
-        SortedSet<Integer> extendedPcrs = new TreeSet<>();
-        for (int i = 0; i < PCR_COUNT; i++) {
-            if (extended[i]) {
-                extendedPcrs.add(i);
-            }
-        }
-        touched.put(bank, Collections.unmodifiableSortedSet(extendedPcrs));
-        return pcrs;
+        return value;
     }
 
     /**
@@ -94,17 +100,28 @@ public final class ReplayedPcrs {
 
     /** The PCRs at least one event of this bank extended. */
     public synchronized SortedSet<Integer> touched(HashAlgorithm bank) {
-        bank(bank);
-        return touched.get(bank);
+        SortedSet<Integer> pcrs = touched.get(bank);
+        if (pcrs == null) {
+            requireBank(bank);
+            SortedSet<Integer> extended = new TreeSet<>();
+            for (MeasuredEvent e : log.events()) {
+                if (e.type() != EventType.EV_NO_ACTION && e.digests().stream().anyMatch(d -> d.algorithmId() == bank.id())) {
+                    extended.add(e.pcr());
+                }
+            }
+            pcrs = Collections.unmodifiableSortedSet(extended);
+            touched.put(bank, pcrs);
+        }
+        return pcrs;
     }
 
     public byte[] value(HashAlgorithm bank, int pcr) {
-        return bank(bank)[pcr].clone();
+        return pcr(bank, pcr).clone();
     }
 
     /** Whether the replayed value equals {@code expected} (constant time). */
     public boolean matches(HashAlgorithm bank, int pcr, byte[] expected) {
-        return MessageDigest.isEqual(bank(bank)[pcr], expected);
+        return MessageDigest.isEqual(pcr(bank, pcr), expected);
     }
 
     public byte[] initialValue(HashAlgorithm bank, int pcr) {
@@ -113,10 +130,9 @@ public final class ReplayedPcrs {
 
     /** The value of every PCR that events touched, ascending. */
     public SortedMap<Integer, byte[]> touchedValues(HashAlgorithm bank) {
-        byte[][] pcrs = bank(bank);
         SortedMap<Integer, byte[]> out = new TreeMap<>();
         for (int pcr : touched(bank)) {
-            out.put(pcr, pcrs[pcr].clone());
+            out.put(pcr, value(bank, pcr));
         }
         return out;
     }
