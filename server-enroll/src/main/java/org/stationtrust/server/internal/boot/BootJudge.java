@@ -82,12 +82,26 @@ public final class BootJudge {
         if (log.isEmpty()) {
             return noLog(policy, quoted, baseline);
         }
+        EventLog parsed;
         try {
-            return judgeParsed(policy, EventLog.parse(log.get()), bank, quoted, quoted, lastAccepted);
+            parsed = EventLog.parse(log.get());
         } catch (MalformedEventLog e) {
             return BootVerdict.failed(Result.EVENT_LOG_INVALID, "parse", Optional.empty(), e.getMessage(),
                     Optional.empty());
         }
+        if (bank != HashAlgorithm.SHA256 && !policy.pins().isEmpty()) {
+            // pins are SHA-256 values: compared with another bank's values they could never hold, for a reason that
+            // is not the boot's (the server compares them with the quote's SHA-256 bank)
+            return BootVerdict.failed(Result.PCR_POLICY_VIOLATION, "pins", Optional.empty(), pinsNeedSha256(policy,
+                    bank), Optional.empty());
+        }
+        return judgeParsed(policy, parsed, bank, quoted, quoted, lastAccepted);
+    }
+
+    /** Why pins cannot be judged from the values of {@code bank} alone. */
+    static String pinsNeedSha256(BootPolicy policy, HashAlgorithm bank) {
+        return "policy " + policy.name() + " pins SHA-256 PCR values, but only " + bank.bankName() + " values are"
+                + " given to compare them with; the server compares pins with the SHA-256 bank of the station's quote";
     }
 
     /**

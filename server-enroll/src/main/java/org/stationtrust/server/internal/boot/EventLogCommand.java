@@ -133,6 +133,15 @@ public final class EventLogCommand {
             try {
                 EventLog log = EventLog.parse(bytes);
                 bank = BootJudge.replayBank(log); // the bank the server judges this log in
+                if (bank != HashAlgorithm.SHA256 && !policy.pins().isEmpty()) {
+                    // the log has no SHA-256 digests, so there are no SHA-256 values to hold the pins against:
+                    // refuse rather than print a verdict the server would not give
+                    System.err.println("error: cannot judge pins against this log: " + BootJudge.pinsNeedSha256(
+                            policy, bank) + ", and the log carries no SHA-256 digests (banks "
+                            + log.banks().stream().map(HashAlgorithm::bankName).sorted().toList() + "); check it"
+                            + " with a copy of the policy without pins");
+                    return 2;
+                }
                 // no quote here: every PCR is taken to hold what the log replays to
                 for (int pcr : policy.replayPcrs()) {
                     quoted.put(pcr, log.banks().contains(bank) ? log.replay().value(bank, pcr)

@@ -153,6 +153,25 @@ class BootJudgeTest {
         assertEquals("pins", otherVersion.rule().orElseThrow());
     }
 
+    @Test
+    void pinsOfALogJudgedInSha1AloneFailClosedSayingTheyNeedTheSha256Bank() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        String pcr0 = HexFormat.of().formatHex(boot.log(SHA256).pcrs(SHA256).get(0));
+        SyntheticEventLog sha1 = boot.sha1FormatLog();
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\", \"pins\": [{\"pcrs\": {\"0\": \""
+                + pcr0 + "\"}}]}"), Optional.of(sha1.bytes()), SHA1, new TreeMap<>(sha1.pcrs(SHA1)), Optional.empty(),
+                new TreeMap<>());
+        assertEquals(Result.PCR_POLICY_VIOLATION, v.result(), v.message());
+        assertEquals("pins", v.rule().orElseThrow());
+        assertTrue(v.message().contains("pins SHA-256 PCR values, but only sha1 values are given"), v.message());
+        // the server has the quote's SHA-256 bank beside SHA-1: there the same pins hold
+        BootVerdict server = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\", \"pins\": [{\"pcrs\": {\"0\": \""
+                + pcr0 + "\"}}]}"), Optional.of(sha1.bytes()), quoted(boot.log(SHA256), sha1), Optional.empty(),
+                new TreeMap<>());
+        assertEquals(Result.PASSED, server.result(), server.message());
+        assertEquals(SHA1, server.state().orElseThrow().bank());
+    }
+
     private static QuotedPcrs quoted(SyntheticEventLog sha256Boot, SyntheticEventLog sha1Boot) {
         return QuotedPcrs.of(PcrValues.sha256(sha256Boot.pcrs(SHA256)), PcrValues.sha1(sha1Boot.pcrs(SHA1)));
     }
