@@ -48,6 +48,7 @@ public final class BootViews {
             last.put("changes", m.lastChanges() == null ? List.of() : MeasuredBoot.changes(m.lastChanges()));
             last.put("at", time(m.lastAt()));
             last.put("bootState", m.lastState() == null ? null : tree(m.lastState()));
+            last.put("pcrs", quotedPcrs(m));
             out.put("last", last);
         }
         out.put("acceptedAt", m == null ? null : time(m.acceptedAt()));
@@ -55,6 +56,21 @@ public final class BootViews {
         out.put("flaggedAt", m == null ? null : time(m.flaggedAt()));
         if (withFlaggedLog && m != null && m.flaggedLog() != null) {
             out.put("flaggedEventLog", m.flaggedLog());
+        }
+        return out;
+    }
+
+    /**
+     * The last judged quote's values by bank: {"sha256": {"0": "<hex>", ...}} and, when the quote covered it, the bank
+     * the log was replayed in beside it ("sha1"); the boot state's {@code bank} says which one that was.
+     */
+    static Map<String, Object> quotedPcrs(BootStore.MachineBoot m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (m.lastPcrs() != null) {
+            out.put("sha256", tree(m.lastPcrs()));
+        }
+        if (m.lastOtherPcrs() != null) {
+            tree(m.lastOtherPcrs()).fields().forEachRemaining(bank -> out.put(bank.getKey(), bank.getValue()));
         }
         return out;
     }

@@ -64,9 +64,10 @@ public final class MeasuredBoot {
      * A verdict with the log it was reached on (null when none was sent nor held); {@code repeated}: the same boot
      * as the accepted one, judged again from memory (see {@link #judge}).
      */
-    public record Judgement(BootVerdict verdict, String logSha256, byte[] log, boolean logSent, boolean repeated) {
+    public record Judgement(BootVerdict verdict, String logSha256, byte[] log, boolean logSent, boolean repeated,
+            String otherPcrs) {
         public Judgement(BootVerdict verdict, String logSha256, byte[] log, boolean logSent) {
-            this(verdict, logSha256, log, logSent, false);
+            this(verdict, logSha256, log, logSent, false, null);
         }
     }
 
@@ -154,7 +155,7 @@ public final class MeasuredBoot {
         // the boot is now the accepted one, so nothing differs from it
         BootVerdict again = new BootVerdict(BootVerdict.Result.PASSED, Optional.empty(), Optional.empty(), v.message(),
                 v.state(), v.summary(), List.of());
-        return Optional.of(new Judgement(again, digest, null, false, true));
+        return Optional.of(new Judgement(again, digest, null, false, true, otherPcrs(quoted)));
     }
 
     private void remember(String machineId, Passed p) {
@@ -176,7 +177,8 @@ public final class MeasuredBoot {
         }
         Optional<BootSummary> last = row.map(MachineBoot::acceptedSummary).map(MeasuredBoot::summary);
         BootVerdict verdict = BootJudge.judge(policy, Optional.ofNullable(log), quoted, last, baseline);
-        return Optional.of(new Judgement(verdict, log == null ? null : sha256(log), log, sent));
+        return Optional.of(new Judgement(verdict, log == null ? null : sha256(log), log, sent, false,
+                otherPcrs(quoted)));
     }
 
     private static byte[] heldLog(Optional<MachineBoot> row, String digest) {
@@ -201,6 +203,22 @@ public final class MeasuredBoot {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "eventLog is not standard padded base64");
         }
+    }
+
+    /**
+     * The quote's banks other than SHA-256 as stored beside the SHA-256 values (migration V14): {"sha1": {"0":
+     * "<hex>", ...}}, or null when it covers SHA-256 alone.
+     */
+    static String otherPcrs(QuotedPcrs quoted) {
+        java.util.Map<String, java.util.Map<Integer, String>> banks = new java.util.TreeMap<>();
+        for (PcrValues b : quoted.banks()) {
+            if (b.bank() != HashAlgorithm.SHA256) {
+                java.util.Map<Integer, String> values = new java.util.TreeMap<>();
+                b.asMap().forEach((index, value) -> values.put(index, HexFormat.of().formatHex(value)));
+                banks.put(b.bank().bankName(), values);
+            }
+        }
+        return banks.isEmpty() ? null : json(banks);
     }
 
     /** The API error of a failed verdict: its result is the error code. */
@@ -231,7 +249,7 @@ public final class MeasuredBoot {
                 clip(v.message()), json(v.changes()), v.state().map(MeasuredBoot::json).orElse(null),
                 v.state().map(BootState::firmwareVersions).orElse(List.of()), PcrMap.toJson(pcrs),
                 j.logSha256(), accepted && j.logSent() ? log64 : null, accepted ? json(v.summary().get()) : null,
-                v.result() == BootVerdict.Result.EVENT_LOG_INVALID ? log64 : null));
+                v.result() == BootVerdict.Result.EVENT_LOG_INVALID ? log64 : null, j.otherPcrs()));
         if (v.result() == BootVerdict.Result.PASSED_CHANGED) {
             audit.append(c, "machine:" + machineId, "boot.changed", machineId, "OK", clip(String.join("; ", v.changes())));
         } else if (!v.result().passed()) {

@@ -24,18 +24,28 @@ public final class BootStore {
     public record MachineBoot(String machineId, String policyName, String acceptedLogSha256, String acceptedLog,
             String acceptedSummary, Long acceptedAt, String lastResult, String lastRule, Long lastEvent,
             String lastMessage, String lastChanges, String lastState, String lastPcrs, Long lastAt, String flaggedLog,
-            Long flaggedAt) {
+            Long flaggedAt, String lastOtherPcrs) {
     }
 
     /**
      * The last verdict; {@code accepted} and {@code flagged} carry the log to keep, or null. {@code firmwareVersions}
      * are those of {@code state} (empty without one), for the machine's firmware column ({@link FirmwareColumn}).
+     * {@code pcrs} are the quoted SHA-256 values, {@code otherPcrs} those of the quote's other banks (JSON by bank
+     * name, migration V14) or null.
      */
     public record Judged(String result, String rule, Integer event, String message, String changes, String state,
             List<String> firmwareVersions, String pcrs, String logSha256, String acceptedLog, String acceptedSummary,
-            String flaggedLog) {
+            String flaggedLog, String otherPcrs) {
         public Judged {
             firmwareVersions = List.copyOf(firmwareVersions);
+        }
+
+        /** A verdict on a quote of the SHA-256 bank alone. */
+        public Judged(String result, String rule, Integer event, String message, String changes, String state,
+                List<String> firmwareVersions, String pcrs, String logSha256, String acceptedLog, String acceptedSummary,
+                String flaggedLog) {
+            this(result, rule, event, message, changes, state, firmwareVersions, pcrs, logSha256, acceptedLog,
+                    acceptedSummary, flaggedLog, null);
         }
     }
 
@@ -110,8 +120,9 @@ public final class BootStore {
         long now = System.currentTimeMillis();
         Sql.update(c, "INSERT INTO machine_boot (machine_id) VALUES (?) ON CONFLICT (machine_id) DO NOTHING", machineId);
         Sql.update(c, "UPDATE machine_boot SET last_result = ?, last_rule = ?, last_event = ?, last_message = ?,"
-                + " last_changes = ?, last_state = ?, last_pcrs = ?, last_at = ? WHERE machine_id = ?", j.result(),
-                j.rule(), j.event(), j.message(), j.changes(), j.state(), j.pcrs(), now, machineId);
+                + " last_changes = ?, last_state = ?, last_pcrs = ?, last_other_pcrs = ?, last_at = ? WHERE machine_id = ?",
+                j.result(), j.rule(), j.event(), j.message(), j.changes(), j.state(), j.pcrs(), j.otherPcrs(), now,
+                machineId);
         // the list's firmware filter reads this column by index; it changes exactly when last_state does
         Sql.update(c, "UPDATE machines SET firmware = ? WHERE id = ?", FirmwareColumn.label(j.firmwareVersions()),
                 machineId);
@@ -137,6 +148,6 @@ public final class BootStore {
                 Sql.nullableLong(rs, "accepted_at"), rs.getString("last_result"), rs.getString("last_rule"),
                 Sql.nullableLong(rs, "last_event"), rs.getString("last_message"), rs.getString("last_changes"),
                 rs.getString("last_state"), rs.getString("last_pcrs"), Sql.nullableLong(rs, "last_at"), rs.getString("flagged_log"),
-                Sql.nullableLong(rs, "flagged_at"));
+                Sql.nullableLong(rs, "flagged_at"), rs.getString("last_other_pcrs"));
     }
 }

@@ -47,6 +47,16 @@ public record BootView(List<MachinePages.Field> fields, boolean judged, List<Str
             state.add(field("boot-applications", "Boot applications", apps.toString()));
             state.add(field("boot-db", "db / dbx", s.path("db").size() + " / " + s.path("dbx").size() + " entries"));
         }
+        // the quoted values of each bank, the one the log was replayed in named (SHA-1 for a log without SHA-256)
+        String replayed = last.get("bootState") instanceof JsonNode s ? s.path("bank").asText().toLowerCase(
+                java.util.Locale.ROOT) : "";
+        ((Map<String, Object>) last.get("pcrs")).forEach((bank, values) -> {
+            StringBuilder text = new StringBuilder();
+            ((JsonNode) values).fields().forEachRemaining(p -> text.append(text.length() == 0 ? "" : ", ")
+                    .append(p.getKey()).append(": ").append(p.getValue().asText()));
+            state.add(field("boot-pcrs-" + bank, "Quoted PCRs (" + bank + (bank.equals(replayed)
+                    ? ", the bank the log replayed in)" : ")"), text.toString()));
+        });
         return new BootView(List.copyOf(fields), true, List.copyOf(changes), List.copyOf(state));
     }
 

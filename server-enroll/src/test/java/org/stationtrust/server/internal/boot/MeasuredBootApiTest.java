@@ -11,18 +11,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.StationClient;
 import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.tpm.simulator.SyntheticBoot;
 import org.stationtrust.tpm.simulator.SyntheticEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
+import org.stationtrust.tpm.verify.PcrValues;
+import org.stationtrust.tpm.verify.QuotedPcrs;
 
 /**
  * Measured boot through the real server over HTTP: policies edited by admins only and audited, the
@@ -134,6 +139,44 @@ class MeasuredBootApiTest {
         assertEquals("ON", view.path("last").path("bootState").path("secureBoot").asText());
         assertEquals(sha256(updated.bytes()), view.path("acceptedEventLogSha256").asText());
         assertTrue(auditHas("boot.changed", s.id));
+    }
+
+    /**
+     * A station whose log has no SHA-256 digests quotes SHA-1 beside SHA-256 (SoftwareStation quotes SHA-256 only, so
+     * the verdict is reached and recorded by the server's MeasuredBoot on the server's database, as an attestation
+     * does); the admin API then shows both banks' values and the boot state names the bank the log replayed in.
+     */
+    @Test
+    void theSha1ValuesOfAQuoteAreStoredAndShownBesideTheSha256OnesWithTheirBank() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        SyntheticEventLog sha256Log = boot.log(SHA256);
+        SyntheticEventLog sha1Log = boot.sha1FormatLog();
+        Station s = new Station(sha256Log);
+        MeasuredBoot measured = new MeasuredBoot(server.db, new AuditLog(server.db), (c, event) -> { });
+        SortedMap<Integer, byte[]> sha256 = new TreeMap<>(sha256Log.pcrs(SHA256));
+        QuotedPcrs quoted = QuotedPcrs.of(PcrValues.sha256(sha256), PcrValues.sha1(sha1Log.pcrs(HashAlgorithm.SHA1)));
+        MeasuredBoot.Judgement j = measured.judge(s.id, Base64.getEncoder().encodeToString(sha1Log.bytes()), null,
+                quoted, new TreeMap<>()).orElseThrow();
+        assertEquals("PASSED", j.verdict().result().wire(), j.verdict().message());
+        server.db.inTransaction(c -> {
+            measured.record(c, s.id, j, sha256);
+            return null;
+        });
+        JsonNode last = s.boot(Role.AUDITOR).path("last");
+        assertEquals("SHA1", last.path("bootState").path("bank").asText());
+        assertEquals(8, last.path("pcrs").path("sha1").size(), last.toString());
+        sha1Log.pcrs(HashAlgorithm.SHA1).forEach((pcr, v) -> assertEquals(HexFormat.of().formatHex(v),
+                last.path("pcrs").path("sha1").path(String.valueOf(pcr)).asText(), "sha1 PCR " + pcr));
+        sha256.forEach((pcr, v) -> assertEquals(HexFormat.of().formatHex(v),
+                last.path("pcrs").path("sha256").path(String.valueOf(pcr)).asText(), "sha256 PCR " + pcr));
+
+        // the same boot quoted in SHA-256 alone with its SHA-256 log: no SHA-1 values are left over
+        HttpResponse<String> again = s.quote(sha256Log.bytes(), null);
+        assertEquals(200, again.statusCode(), again.body());
+        JsonNode now = s.boot(Role.AUDITOR).path("last");
+        assertEquals("SHA256", now.path("bootState").path("bank").asText());
+        assertTrue(now.path("pcrs").path("sha1").isMissingNode(), now.toString());
+        assertEquals(HexFormat.of().formatHex(sha256.get(7)), now.path("pcrs").path("sha256").path("7").asText());
     }
 
     @Test

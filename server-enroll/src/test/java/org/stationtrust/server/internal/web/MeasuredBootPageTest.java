@@ -103,4 +103,46 @@ class MeasuredBootPageTest {
         assertEquals("0 machines match.", browser.findElement(By.id("matching")).getText(),
                 "the firmware before the update no longer matches");
     }
+
+    @Test
+    void theMachinePageShowsTheSha1ValuesOfAQuoteBesideTheSha256OnesNamingTheBankTheLogReplayedIn() throws Exception {
+        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}")
+                .statusCode());
+        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
+                "{\"reason\": \"fleet\"}").statusCode());
+        SyntheticBoot boot = SyntheticBoot.typical();
+        SoftwareStation s = new SoftwareStation();
+        java.util.SortedMap<Integer, byte[]> sha256 = new java.util.TreeMap<>(boot.log(HashAlgorithm.SHA256)
+                .pcrs(HashAlgorithm.SHA256));
+        String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+        // SoftwareStation quotes SHA-256 only: the server's MeasuredBoot judges and records the two-bank quote
+        SyntheticEventLog sha1Log = boot.sha1FormatLog();
+        org.stationtrust.server.internal.boot.MeasuredBoot measured = new org.stationtrust.server.internal.boot
+                .MeasuredBoot(server.db, new org.stationtrust.server.internal.audit.AuditLog(server.db), (c, e) -> { });
+        var j = measured.judge(id, java.util.Base64.getEncoder().encodeToString(sha1Log.bytes()), null,
+                org.stationtrust.tpm.verify.QuotedPcrs.of(org.stationtrust.tpm.verify.PcrValues.sha256(sha256),
+                        org.stationtrust.tpm.verify.PcrValues.sha1(sha1Log.pcrs(HashAlgorithm.SHA1))),
+                new java.util.TreeMap<>()).orElseThrow();
+        server.db.inTransaction(c -> {
+            measured.record(c, id, j, sha256);
+            return null;
+        });
+
+        browser.get(server.url("/admin/login"));
+        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
+        submitAndWaitForNextPage(By.id("login"));
+        browser.get(server.url("/admin/machines/" + id));
+        assertEquals("PASSED", browser.findElement(By.id("boot-result")).getText());
+        String sha1 = browser.findElement(By.id("boot-pcrs-sha1")).getText();
+        assertTrue(sha1.contains("7: " + java.util.HexFormat.of().formatHex(sha1Log.pcrs(HashAlgorithm.SHA1).get(7))),
+                sha1);
+        String sha256Text = browser.findElement(By.id("boot-pcrs-sha256")).getText();
+        assertTrue(sha256Text.contains("7: " + java.util.HexFormat.of().formatHex(sha256.get(7))), sha256Text);
+        String page = browser.findElement(By.tagName("body")).getText();
+        assertTrue(page.contains("Quoted PCRs (sha1, the bank the log replayed in)"), page);
+        assertTrue(page.contains("Quoted PCRs (sha256)"), page);
+        List<String> violations = org.stationtrust.server.testing.AxeCore.seriousViolations(browser);
+        assertTrue(violations.isEmpty(), "axe-core on the machine page with two banks: " + violations);
+    }
 }
