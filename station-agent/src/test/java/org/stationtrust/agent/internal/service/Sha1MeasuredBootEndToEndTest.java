@@ -1,6 +1,7 @@
 package org.stationtrust.agent.internal.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,6 +128,10 @@ class Sha1MeasuredBootEndToEndTest {
         assertEquals("PASSED", passed.path("result").asText(), passed.toString());
         assertEquals("SHA1", passed.path("bootState").path("bank").asText(), passed.toString());
         assertTrue(agent.identity().state().attestationPassed());
+        // the quote's SHA-1 values are kept and shown with their bank beside the SHA-256 ones
+        log.pcrs(SHA1).forEach((pcr, v) -> assertEquals(HexFormat.of().formatHex(v),
+                passed.path("pcrs").path("sha1").path(String.valueOf(pcr)).asText(), "sha1 PCR " + pcr));
+        assertEquals(64, passed.path("pcrs").path("sha256").path("0").asText().length(), passed.toString());
 
         // the SHA-1 bank extended behind the log's back, the SHA-256 bank untouched: the unchanged log travels as its
         // digest, and the server must not take it for the boot it passed from memory of the SHA-256 values alone
@@ -138,6 +143,10 @@ class Sha1MeasuredBootEndToEndTest {
         JsonNode behindTheBack = startAndAttest(before);
         assertEquals("event_log_invalid", behindTheBack.path("result").asText(), behindTheBack.toString());
         assertTrue(behindTheBack.path("message").asText().contains("SHA1 PCR 4"), behindTheBack.toString());
+        String quoted4 = behindTheBack.path("pcrs").path("sha1").path("4").asText();
+        assertEquals(40, quoted4.length(), behindTheBack.toString());
+        assertFalse(quoted4.equals(HexFormat.of().formatHex(log.pcrs(SHA1).get(4))),
+                "the admin sees the SHA-1 PCR 4 that was extended behind the log's back: " + quoted4);
         assertTrue(refused(), agent.identity().state().lastAttestation().toString());
 
         List<SyntheticEventLog.Extend> changed = new ArrayList<>(log.events());
