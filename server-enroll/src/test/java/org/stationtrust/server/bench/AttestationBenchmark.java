@@ -101,6 +101,7 @@ class AttestationBenchmark {
             long[] open = openLoop(server, stations, ids, openRate, SECONDS);
             MetricsCost metricsCost = metricsCost(server, dir, stations, ids);
             double floorMicros = exchangeFloorMicros(server, stations, ids);
+            double bareJettyMicros = BareJettyFloor.microsPerExchange(CONCURRENCY, Math.max(3, SECONDS / 3));
             double unpreparedPerCpu = unpreparedQuotesPerCpuSecond(stations);
             double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             Locale r = Locale.ROOT;
@@ -186,6 +187,9 @@ class AttestationBenchmark {
                     + " of server CPU; two such exchanges %.0f us against the %.0f us of server CPU a whole attestation"
                     + " may cost at the 0.35 target; an attestation costs %.0f us%n", floorMicros, 2 * floorMicros,
                     budgetMicros, 1e6 / perServerCpu);
+            System.out.printf(r, "one exchange on a bare Jetty server (a handler that reads the body and answers fixed JSON,"
+                    + " same load and client): %.0f us of server CPU; the nonce exchange costs %.1f x that%n",
+                    bareJettyMicros, floorMicros / bareJettyMicros);
             System.out.printf(r, "bare quote verification with the AK parsed and prepared each time (as the server did"
                     + " before it kept parsed AKs, and as the bare figure was measured when issue 19 was filed): %.0f per"
                     + " CPU-second; attestations per server CPU-second against it: %.2f%n", unpreparedPerCpu,
