@@ -9,7 +9,6 @@ import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.api.AdminApi;
@@ -225,10 +224,10 @@ public final class AdminPage {
     }
 
     private void issueToken(Context ctx, Caller who) {
-        Map<String, Object> t = AdminApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
+        Views.IssuedEnrollmentToken t = AdminApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
         Render.send(ctx, out -> JtesecretGenerated.render(out, null, Chrome.of("Enrollment token issued", who, "tokens"),
                 "Give this token to the station installer. It is shown only once and works once, until "
-                        + t.get("expiresAt") + ":", "token", String.valueOf(t.get("token")), "/admin/tokens",
+                        + t.expiresAt() + ":", "token", t.token(), "/admin/tokens",
                 "Back to tokens"));
     }
 

@@ -230,7 +230,7 @@ public final class MachinePages {
 
     private DetailView detailView(Machine m, Caller who) {
         long now = System.currentTimeMillis();
-        String att = Views.attestation(m, now, interval());
+        String att = Views.attestation(m, now, interval()).name();
         List<String> warnings = new ArrayList<>();
         if (Names.invisibleWarning(m.name()) != null) warnings.add(Names.invisibleWarning(m.name()));
         if (m.replacesMachine() != null) {
