@@ -268,7 +268,7 @@ public final class MachineStore {
         }
         if (s.attestation() != null) {
             where.append(" AND attestation_status = ?");
-            params.add(s.attestation());
+            params.add(s.attestation().name());
         }
         if (s.fromMillis() != null) {
             where.append(" AND created_at >= ?");
@@ -344,12 +344,9 @@ public final class MachineStore {
                 rs -> rs.getString(1), limit));
     }
 
-    /** Machine counts by state and attestation status (the overview's figures), keyed "STATE/STATUS". */
-    public java.util.Map<String, Long> countsByStateAndStatus() {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
-        db.withConnection(c -> Sql.query(c, "SELECT state, attestation_status, COUNT(*) FROM machines GROUP BY state, "
-                + "attestation_status", rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3))));
-        return counts;
+    /** Machine counts by state and attestation status (the overview's figures). */
+    public StateCounts countsByStateAndStatus() {
+        return db.withConnection(StateCounts::read);
     }
 
     /** The oldest machines in a state first (the queue of decisions), at most {@code limit}. */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
@@ -30,6 +29,7 @@ import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineSearch;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
+import org.stationtrust.server.internal.store.StateCounts;
 import org.stationtrust.server.internal.web.templates.JtemachineGenerated;
 import org.stationtrust.server.internal.web.templates.JtemachinesGenerated;
 import org.stationtrust.server.internal.web.templates.JteoverviewGenerated;
@@ -138,22 +138,22 @@ public final class MachinePages {
     }
 
     private void overview(Context ctx, Caller who) {
-        Map<String, Long> n = c.machines().countsByStateAndStatus();
-        long pendingTotal = inState(n, EnrollmentState.PENDING_APPROVAL);
-        long unactivatedTotal = inState(n, EnrollmentState.PENDING_ACTIVATION);
-        long failed = n.getOrDefault("ACTIVE/FAILED", 0L);
-        long overdue = n.getOrDefault("ACTIVE/OVERDUE", 0L);
+        StateCounts n = c.machines().countsByStateAndStatus();
+        long pendingTotal = n.inState(EnrollmentState.PENDING_APPROVAL);
+        long unactivatedTotal = n.inState(EnrollmentState.PENDING_ACTIVATION);
+        long failed = n.with(EnrollmentState.ACTIVE, AttestationStatus.FAILED);
+        long overdue = n.with(EnrollmentState.ACTIVE, AttestationStatus.OVERDUE);
         List<Count> counts = List.of(
                 new Count("pending", "pending approval", pendingTotal, "/admin/machines?state=PENDING_APPROVAL&sort=oldest",
                         pendingTotal > 0),
                 new Count("flagged", "flagged: failed attestation", failed,
                         "/admin/machines?state=ACTIVE&attestation=FAILED", failed > 0),
                 new Count("overdue", "overdue", overdue, "/admin/machines?state=ACTIVE&attestation=OVERDUE", overdue > 0),
-                new Count("active", "active", inState(n, EnrollmentState.ACTIVE), "/admin/machines?state=ACTIVE", false),
+                new Count("active", "active", n.inState(EnrollmentState.ACTIVE), "/admin/machines?state=ACTIVE", false),
                 new Count("activation", "waiting for activation", unactivatedTotal,
                         "/admin/machines?state=PENDING_ACTIVATION", false),
-                new Count("revoked", "revoked", inState(n, EnrollmentState.REVOKED), "/admin/machines?state=REVOKED", false),
-                new Count("rejected", "rejected", inState(n, EnrollmentState.REJECTED), "/admin/machines?state=REJECTED",
+                new Count("revoked", "revoked", n.inState(EnrollmentState.REVOKED), "/admin/machines?state=REVOKED", false),
+                new Count("rejected", "rejected", n.inState(EnrollmentState.REJECTED), "/admin/machines?state=REJECTED",
                         false));
         List<Pending> pending = c.machines().oldestIn(EnrollmentState.PENDING_APPROVAL, OVERVIEW_ROWS).stream()
                 .map(m -> pending(m, true)).toList();
@@ -165,11 +165,6 @@ public final class MachinePages {
         OverviewView v = new OverviewView(Chrome.of("Overview", who, "overview"), counts, pending, pendingTotal,
                 flagged, unactivated, unactivatedTotal);
         Render.send(ctx, out -> JteoverviewGenerated.render(out, null, v));
-    }
-
-    private static long inState(Map<String, Long> counts, EnrollmentState state) {
-        return counts.entrySet().stream().filter(e -> e.getKey().startsWith(state.name() + "/"))
-                .mapToLong(Map.Entry::getValue).sum();
     }
 
     private Pending pending(Machine m, boolean withName) {
