@@ -272,7 +272,7 @@ public final class AdminApi {
             throw new ApiException(ErrorCode.NOT_FOUND, "No open enrollment token with that id");
         }
         c.audit().append(who.username(), "enrollment_token.expire", id, "OK", "expired by operator");
-        ctx.json(new Views.StatusChanged(id, "EXPIRED"));
+        ctx.json(new Views.StatusChanged<>(id, EnrollmentTokenStore.EnrollmentToken.Status.EXPIRED));
     }
 
     private void audit(Context ctx, Caller who) {
@@ -321,7 +321,7 @@ public final class AdminApi {
         long now = System.currentTimeMillis();
         ctx.json(new Views.ApiTokens(c.credentials().apiTokens().stream().map(t -> new Views.ApiTokenView(t.id(),
                 t.username(), t.label(), Views.time(t.createdAt()), Views.time(t.expiresAt()),
-                t.revokedAt() != null ? "REVOKED" : t.expiresAt() <= now ? "EXPIRED" : "ACTIVE")).toList()));
+                t.status(now))).toList()));
     }
 
     private void revokeApiToken(Context ctx, Caller who) {
@@ -330,7 +330,7 @@ public final class AdminApi {
             throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
         }
         c.audit().append(who.username(), "api_token.revoke", id, "OK", "revoked by operator");
-        ctx.json(new Views.StatusChanged(id, "REVOKED"));
+        ctx.json(new Views.StatusChanged<>(id, CredentialStore.ApiToken.Status.REVOKED));
     }
 
     private void issueApiToken(Context ctx, Caller who) {

@@ -7,7 +7,10 @@ import java.util.Map;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.attest.PcrMap;
 import org.stationtrust.server.internal.attest.PcrPolicy;
+import org.stationtrust.server.internal.store.AttestationOutcome;
 import org.stationtrust.server.internal.store.AttestationStatus;
+import org.stationtrust.server.internal.store.CredentialStore;
+import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.StationMachine;
@@ -70,7 +73,7 @@ public final class Views {
     }
 
     /** One attestation attempt. */
-    public record AttestationView(String at, String outcome, String detail) {
+    public record AttestationView(String at, AttestationOutcome outcome, String detail) {
         static AttestationView of(MachineStore.AttestationRecord r) {
             return new AttestationView(time(r.at()), r.outcome(), r.detail());
         }
@@ -95,7 +98,7 @@ public final class Views {
     }
 
     public record EnrollmentTokenView(String id, String note, String createdBy, String createdAt, String expiresAt,
-                                      String status, String usedBy) {
+                                      EnrollmentTokenStore.EnrollmentToken.Status status, String usedBy) {
     }
 
     /** A newly issued enrollment token: the plain token is in this answer only. */
@@ -103,7 +106,7 @@ public final class Views {
     }
 
     /** A token or webhook whose status an operator changed. */
-    public record StatusChanged(String id, String status) {
+    public record StatusChanged<S extends Enum<S>>(String id, S status) {
     }
 
     /** GET /api/v1/admin/audit. */
@@ -147,7 +150,7 @@ public final class Views {
     }
 
     public record ApiTokenView(String id, String username, String label, String createdAt, String expiresAt,
-                               String status) {
+                               CredentialStore.ApiToken.Status status) {
     }
 
     /** POST /api/v1/admin/api-tokens: the plain token, shown once. */

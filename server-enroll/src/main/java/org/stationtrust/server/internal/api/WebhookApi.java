@@ -13,6 +13,7 @@ import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.notify.Webhooks;
+import org.stationtrust.server.internal.store.DeliveryStatus;
 import org.stationtrust.server.internal.store.WebhookStore;
 
 /** Operator routes of webhooks: admins configure them, auditors read the delivery log. Part of the route table. */
@@ -34,7 +35,7 @@ public final class WebhookApi {
         r.add(api(POST, "/api/v1/admin/webhooks", Role.ADMIN, this::create));
         r.add(api(POST, "/api/v1/admin/webhooks/{id}/disable", Role.ADMIN, (ctx, who) -> {
             c.webhooks().disable(who, ctx.pathParam("id"));
-            ctx.json(new Views.StatusChanged(ctx.pathParam("id"), "DISABLED"));
+            ctx.json(new Views.StatusChanged<>(ctx.pathParam("id"), WebhookStore.Webhook.Status.DISABLED));
         }));
         r.add(api(GET, "/api/v1/admin/webhooks/deliveries", Role.AUDITOR, (ctx, who) -> ctx.json(new Deliveries(
                 c.webhooks().store().recent(AdminApi.limit(ctx, 100)).stream().map(DeliveryView::of).toList()))));
@@ -57,16 +58,16 @@ public final class WebhookApi {
 
     /** A webhook as listed: never its secret. */
     public record WebhookView(String id, String url, List<String> events, String createdBy, String createdAt,
-                              String status) {
+                              WebhookStore.Webhook.Status status) {
         static WebhookView of(WebhookStore.Webhook w) {
             return new WebhookView(w.id(), w.url(), List.of(w.events().split(",")), w.createdBy(),
-                    Views.time(w.createdAt()), w.disabledAt() == null ? "ENABLED" : "DISABLED");
+                    Views.time(w.createdAt()), w.status());
         }
     }
 
     /** A webhook just created: the listed fields and its secret, shown this once (the receiver checks signatures). */
     public record CreatedWebhook(String id, String url, List<String> events, String createdBy, String createdAt,
-                                 String status, String secret) {
+                                 WebhookStore.Webhook.Status status, String secret) {
         static CreatedWebhook of(WebhookStore.Webhook w) {
             WebhookView v = WebhookView.of(w);
             return new CreatedWebhook(v.id(), v.url(), v.events(), v.createdBy(), v.createdAt(), v.status(), w.secret());
@@ -79,12 +80,12 @@ public final class WebhookApi {
 
     /** One row of the delivery log: where it stands, never the body (it is in the receiver's hands). */
     public record DeliveryView(String id, String webhookId, String eventId, String event, String machineId,
-                               String status, int attempts, String createdAt, String lastAttemptAt,
+                               DeliveryStatus status, int attempts, String createdAt, String lastAttemptAt,
                                Integer lastHttpStatus, String lastError, String nextAttemptAt, String deliveredAt) {
         public static DeliveryView of(WebhookStore.Delivery d) {
             return new DeliveryView(d.id(), d.webhookId(), d.eventId(), d.event(), d.machineId(), d.status(),
                     d.attempts(), Views.time(d.createdAt()), Views.time(d.lastAttemptAt()), d.lastStatus(), d.lastError(),
-                    d.status().equals(WebhookStore.PENDING) ? Views.time(d.nextAttemptAt()) : null,
+                    d.status() == DeliveryStatus.PENDING ? Views.time(d.nextAttemptAt()) : null,
                     Views.time(d.deliveredAt()));
         }
     }

@@ -27,7 +27,7 @@ public final class FleetCounts {
         if (nowMillis - last.get().readAtMillis() < minAgeMillis) return;
         StateCounts machines = db.withConnection(StateCounts::read);
         long pending = db.withConnection(c -> Sql.one(c, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = ?",
-                rs -> rs.getLong(1), WebhookStore.PENDING).orElse(0L));
+                rs -> rs.getLong(1), DeliveryStatus.PENDING.name()).orElse(0L));
         last.set(new Snapshot(nowMillis, machines, pending));
     }
 

@@ -40,7 +40,8 @@ public final class MachineStore {
                              Long retiredAt) {
     }
 
-    public record AttestationRecord(String id, String machineId, long at, String outcome, String detail, String pcrs) {
+    public record AttestationRecord(String id, String machineId, long at, AttestationOutcome outcome, String detail,
+                                    String pcrs) {
     }
 
     public void insert(Connection c, NewMachine m, String enrollmentTokenId, String keyTpmPublic, String keySpki)
@@ -193,7 +194,8 @@ public final class MachineStore {
             throws SQLException {
         long now = System.currentTimeMillis();
         Sql.update(c, "INSERT INTO attestations (id, machine_id, at, outcome, detail, pcrs) VALUES (?, ?, ?, ?, ?, ?)",
-                org.stationtrust.server.internal.auth.Secrets.newTimeOrderedId(), machineId, now, passed ? "PASSED" : "FAILED",
+                org.stationtrust.server.internal.auth.Secrets.newTimeOrderedId(), machineId, now,
+                (passed ? AttestationOutcome.PASSED : AttestationOutcome.FAILED).name(),
                 detail, pcrsJson);
         if (passed) {
             Sql.update(c, "UPDATE machines SET attestation_status = 'OK', attestation_failure = NULL, "
@@ -234,7 +236,7 @@ public final class MachineStore {
     public List<AttestationRecord> history(String machineId, int limit) {
         return db.withConnection(c -> Sql.query(c, "SELECT * FROM attestations WHERE machine_id = ? ORDER BY at DESC "
                 + "LIMIT ?", rs -> new AttestationRecord(rs.getString("id"), rs.getString("machine_id"),
-                rs.getLong("at"), rs.getString("outcome"), rs.getString("detail"), rs.getString("pcrs")),
+                rs.getLong("at"), AttestationOutcome.parse(rs.getString("outcome")), rs.getString("detail"), rs.getString("pcrs")),
                 machineId, limit));
     }
 

@@ -219,7 +219,8 @@ public final class AdminPage {
     private void tokens(Context ctx, Caller who) {
         long now = System.currentTimeMillis();
         List<TokenRow> rows = c.enrollmentTokens().list().stream().map(t -> new TokenRow(t.id(), t.note(),
-                t.createdBy(), Views.time(t.expiresAt()), t.status(now), "OPEN".equals(t.status(now)))).toList();
+                t.createdBy(), Views.time(t.expiresAt()), t.status(now).name(),
+                t.status(now) == EnrollmentTokenStore.EnrollmentToken.Status.OPEN)).toList();
         Render.send(ctx, out -> JtetokensGenerated.render(out, null, Chrome.of("Enrollment tokens", who, "tokens"), rows));
     }
 

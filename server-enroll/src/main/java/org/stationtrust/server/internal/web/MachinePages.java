@@ -24,6 +24,7 @@ import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.store.AttestationOutcome;
 import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineSearch;
@@ -269,7 +270,7 @@ public final class MachinePages {
                 new Field("lastAttestationAttempt", "Last attempt", orDash(Views.time(m.lastAttemptAt())), false),
                 new Field("lastAttestationSuccess", "Last success", orDash(Views.time(m.lastSuccessAt())), false));
         List<HistoryItem> history = c.machines().history(m.id(), 50).stream().map(r -> new HistoryItem(
-                Views.time(r.at()), r.outcome(), r.detail(), "PASSED".equals(r.outcome()))).toList();
+                Views.time(r.at()), r.outcome().name(), r.detail(), r.outcome() == AttestationOutcome.PASSED)).toList();
         List<KeyRow> keys = c.machines().keys(m.id()).stream().map(k -> new KeyRow(sha256OfBase64(k.spki()),
                 Views.time(k.createdAt()), Views.time(k.retiredAt()))).toList();
         List<PacketRow> packets = c.packetReceipts().list(m.id(), 20).stream().map(p -> new PacketRow(p.packetId(),

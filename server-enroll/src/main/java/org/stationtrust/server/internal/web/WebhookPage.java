@@ -9,6 +9,7 @@ import org.stationtrust.server.internal.api.WebhookApi;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.notify.Webhooks;
+import org.stationtrust.server.internal.store.DeliveryStatus;
 import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.server.internal.web.templates.JtewebhooksGenerated;
 
@@ -41,14 +42,14 @@ public final class WebhookPage {
 
     private void show(Context ctx, Caller who) {
         List<HookRow> hooks = c.webhooks().store().list().stream().map(w -> new HookRow(w.id(), w.url(),
-                String.valueOf(w.events()), w.disabledAt() == null ? "ENABLED" : "DISABLED")).toList();
+                String.valueOf(w.events()), w.status().name())).toList();
         List<DeliveryRow> deliveries = c.webhooks().store().recent(200).stream().map(d -> {
             WebhookApi.DeliveryView v = WebhookApi.DeliveryView.of(d);
             List<Cell> cells = LOG_COLUMNS.stream().map(col -> {
                 Object value = column(v, col);
                 return new Cell(col, value == null ? "" : String.valueOf(value));
             }).toList();
-            return new DeliveryRow(d.id(), d.status().equals(WebhookStore.DELIVERED), cells);
+            return new DeliveryRow(d.id(), d.status() == DeliveryStatus.DELIVERED, cells);
         }).toList();
         Render.send(ctx, out -> JtewebhooksGenerated.render(out, null, Chrome.of("Webhooks", who, "webhooks"), hooks,
                 LOG_COLUMNS, deliveries));
