@@ -78,6 +78,37 @@ public final class MachineStore {
         }
     }
 
+    /**
+     * What activation and an enrollment retry read of an enrollment: the keys it was begun with, where it came from and
+     * its open credential challenge (secret digest, nonce of the first quote). The caller checks the state.
+     */
+    public record PendingEnrollment(String id, String name, EnrollmentState state, String ekPublic, String ekName,
+                                    boolean ekVerified, String akPublic, String replacesMachine, String requestSource,
+                                    String activationSecretHash, String firstQuoteNonce) {
+        static final String COLUMNS = "id, name, state, ek_public, ek_name, ek_verified, ak_public, replaces_machine, "
+                + "request_source, activation_secret_hash, first_quote_nonce";
+
+        static PendingEnrollment from(java.sql.ResultSet rs) throws SQLException {
+            return new PendingEnrollment(rs.getString(1), rs.getString(2), EnrollmentState.parse(rs.getString(3)),
+                    rs.getString(4), rs.getString(5), rs.getInt(6) != 0, rs.getString(7), rs.getString(8),
+                    rs.getString(9), rs.getString(10), rs.getString(11));
+        }
+
+        /** Where the enrollment stands, as its status answer says. */
+        public EnrollmentView view() {
+            return new EnrollmentView(id, state, ekVerified);
+        }
+    }
+
+    public Optional<PendingEnrollment> findPending(String id) {
+        return db.withConnection(c -> findPending(c, id));
+    }
+
+    public Optional<PendingEnrollment> findPending(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT " + PendingEnrollment.COLUMNS + " FROM machines WHERE id = ?", PendingEnrollment::from,
+                id);
+    }
+
     /** Earlier machines enrolled with the same EK (by EK name), newest first. */
     public List<EnrollmentView> findByEkName(Connection c, String ekName) throws SQLException {
         return Sql.query(c, "SELECT id, state, ek_verified FROM machines WHERE ek_name = ? ORDER BY created_at DESC",
