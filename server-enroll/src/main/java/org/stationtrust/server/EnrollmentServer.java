@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.stationtrust.logging.JsonLog;
+import org.stationtrust.server.internal.api.AttestationHandler;
 import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.ErrorResponses;
 import org.stationtrust.server.internal.api.StationApi;
@@ -24,8 +25,10 @@ import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
+import org.stationtrust.server.internal.http.AccessLog;
 import org.stationtrust.server.internal.http.ConnectionLimiter;
 import org.stationtrust.server.internal.http.RequestGate;
+import org.stationtrust.server.internal.http.ResponseHeaders;
 import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
 import org.stationtrust.server.internal.metrics.MetricsEndpoint;
@@ -97,6 +100,11 @@ public final class EnrollmentServer implements AutoCloseable {
             ClientLimits limits = config.clientLimits();
             RequestGate gate = new RequestGate(limits, stationApi.prechecks(), errors::gateRefused);
             ConnectionLimiter connections = new ConnectionLimiter(limits.connectionsPerClient());
+            AccessLog access = new AccessLog(EnrollmentServer.class);
+            boolean https = config.tlsMode().clientsUseHttps();
+            // the attestation routes answer below the gate, before the servlet layer (AttestationHandler says why)
+            gate.setHandler(new AttestationHandler(ServerRoutes.attestationRoutes(c), errors, access, https));
+            registered.addAll(AttestationHandler.ROUTES);
             Javalin app = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
@@ -107,7 +115,8 @@ public final class EnrollmentServer implements AutoCloseable {
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
                 cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls, connections));
                 // Request counts and latency by method, status and outcome only (no path: bounded labels), gate refusals
-                // included; the request gate inside it; Javalin places its servlet handler inside the gate.
+                // included; the request gate inside it, the attestation handler inside that; Javalin places its servlet
+                // handler innermost.
                 cfg.jetty.modifyServer(server -> {
                     var timed = new io.micrometer.jetty12.server.TimedHandler(metrics.registry(),
                             io.micrometer.core.instrument.Tags.empty());
@@ -116,7 +125,7 @@ public final class EnrollmentServer implements AutoCloseable {
                 });
                 RoutesConfig routes = cfg.routes;
                 errors.register(routes);
-                pipeline(routes, config.tlsMode().clientsUseHttps());
+                pipeline(routes, https, access);
                 routes.get("/health", ctx -> ctx.json(new Views.Health("ok")));
                 routes.get("/ready", ctx -> {
                     boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
@@ -219,28 +228,17 @@ public final class EnrollmentServer implements AutoCloseable {
         return connector;
     }
 
-    private static void pipeline(RoutesConfig app, boolean https) {
-        JsonLog access = new JsonLog(EnrollmentServer.class);
+    private static void pipeline(RoutesConfig app, boolean https, AccessLog access) {
         app.before(ctx -> {
-            // A correlation label, not a secret: drawn from the thread's own generator rather than the shared
-            // SecureRandom, whose lock every request thread would otherwise queue on.
-            ctx.attribute("requestId", java.util.HexFormat.of().toHexDigits(
-                    java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+            String requestId = ResponseHeaders.newRequestId();
+            ctx.attribute("requestId", requestId);
             ctx.attribute("startNanos", System.nanoTime());
-            ctx.header("X-Request-Id", ctx.attribute("requestId"));
-            ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("X-Frame-Options", "DENY");
-            ctx.header("Referrer-Policy", "no-referrer");
-            ctx.header("Cache-Control", "no-store");
-            ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-                    + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-            if (https) ctx.header("Strict-Transport-Security", "max-age=31536000");
+            ResponseHeaders.apply(ctx::header, requestId, https);
         });
         app.after(ctx -> {
             Long start = ctx.attribute("startNanos");
-            access.info("request", "requestId", ctx.attribute("requestId"), "method", ctx.method().name(),
-                    "route", Routes.matchedPath(ctx), "status", ctx.statusCode(), "client", ctx.ip(),
-                    "ms", start == null ? -1 : (System.nanoTime() - start) / 1_000_000);
+            access.answered(ctx.attribute("requestId"), ctx.method().name(), Routes.matchedPath(ctx), ctx.statusCode(),
+                    ctx.ip(), start == null ? 0 : start);
         });
     }
 

@@ -1,6 +1,7 @@
 package org.stationtrust.server;
 
 import org.stationtrust.server.internal.api.AdminApi;
+import org.stationtrust.server.internal.api.AttestationRoutes;
 import org.stationtrust.server.internal.api.BootApi;
 import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.ErrorResponses;
@@ -37,6 +38,10 @@ final class ServerRoutes {
         return new StationApi(new StationApi.Parts(c.attestation(), c.audit(), c.auth(), c.config(), c.enrollment(),
                 c.enrollLimit(), c.machines(), c.metrics(), c.nonceLimit(), c.packetReceipts(), c.packets(),
                 c.rotation(), c.signed(), c.stationAudit()));
+    }
+
+    static AttestationRoutes attestationRoutes(Components c) {
+        return new AttestationRoutes(new AttestationRoutes.Parts(c.attestation(), c.config(), c.nonceLimit(), c.signed()));
     }
 
     static ErrorResponses errors(Components c) {

@@ -42,15 +42,12 @@ public final class ErrorResponses {
         }, e.getStatus() == 404 || e.getStatus() == 405 ? "No such route: " + ctx.method() + " " + ctx.path()
                 : e.getMessage()));
         app.exception(StorageException.class, (e, ctx) -> {
-            LOG.error("storage_failure", "requestId", ctx.attribute("requestId"), "error", e.getMessage());
-            c.metrics().refused(ErrorCode.STORAGE_UNAVAILABLE);
-            send(ctx, ErrorCode.STORAGE_UNAVAILABLE, "The database is unavailable; retry later");
+            Failure f = failure(e, ctx.attribute("requestId"), refusedOf(ctx));
+            send(ctx, f.code(), f.message());
         });
         app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("internal_error", "requestId", ctx.attribute("requestId"), "type", e.getClass().getName(),
-                    "error", e.getMessage());
-            c.metrics().refused(ErrorCode.INTERNAL);
-            send(ctx, ErrorCode.INTERNAL, "Internal error; quote request id " + ctx.attribute("requestId"));
+            Failure f = failure(e, ctx.attribute("requestId"), refusedOf(ctx));
+            send(ctx, f.code(), f.message());
         });
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
@@ -60,23 +57,65 @@ public final class ErrorResponses {
     }
 
     private void refuse(Context ctx, ErrorCode code, String message) {
+        refused(refusedOf(ctx), code, message);
+        send(ctx, code, message);
+    }
+
+    private static Refused refusedOf(Context ctx) {
+        return new Refused(ctx.ip(), ctx.method().name(), route(ctx), ctx.path(), ctx.attribute(RouteGuard.CALLER_ATTRIBUTE),
+                ctx.attribute("station"));
+    }
+
+    /** Who was refused what, as the audit row names it. */
+    public record Refused(String client, String method, String route, String path, Caller caller, String station) {
+    }
+
+    /** What a failure becomes on the wire: its code and the message the caller reads. */
+    public record Failure(ErrorCode code, String message) {
+    }
+
+    /**
+     * What a failure a route threw becomes, counted: a refusal ({@link ApiException}) with its own code and message,
+     * audited as {@link #refused} says; a fault of the server with a generic message, its cause going to the log only
+     * (with the request id the caller is told to quote).
+     */
+    public Failure failure(Exception e, String requestId, Refused who) {
+        if (e instanceof ApiException api) {
+            refused(who, api.code(), api.getMessage());
+            return new Failure(api.code(), api.getMessage());
+        }
+        Failure f;
+        if (e instanceof StorageException) {
+            LOG.error("storage_failure", "requestId", requestId, "error", e.getMessage());
+            f = new Failure(ErrorCode.STORAGE_UNAVAILABLE, "The database is unavailable; retry later");
+        } else {
+            LOG.error("internal_error", "requestId", requestId, "type", e.getClass().getName(), "error", e.getMessage());
+            f = new Failure(ErrorCode.INTERNAL, "Internal error; quote request id " + requestId);
+        }
+        c.metrics().refused(f.code());
+        return f;
+    }
+
+    /**
+     * Counts a refusal and audits it: an anonymous one aggregated (one row per reason, source and minute), a known
+     * caller's or station's as its own row (rate limits once a minute); a route that does not exist is not audited,
+     * except under the operator API.
+     */
+    public void refused(Refused r, ErrorCode code, String message) {
         c.metrics().refused(code);
-        Caller caller = ctx.attribute(RouteGuard.CALLER_ATTRIBUTE);
-        String station = ctx.attribute("station");
-        if (code != ErrorCode.NOT_FOUND || ctx.path().startsWith("/api/v1/admin")) {
+        if (code != ErrorCode.NOT_FOUND || r.path().startsWith("/api/v1/admin")) {
             try {
-                if (caller == null && station == null) {
-                    c.refusals().refused(ctx.ip(), code.wire(), ctx.method().name() + " " + route(ctx));
-                } else if (shouldAudit(code, caller != null ? caller.username() : "machine:" + station)) {
-                    c.audit().append(caller != null ? caller.username() : "machine:" + station, "refused "
-                            + ctx.method() + " " + route(ctx), clip(ctx.path()), "REFUSED",
+                if (r.caller() == null && r.station() == null) {
+                    c.refusals().refused(r.client(), code.wire(), r.method() + " " + r.route());
+                } else if (shouldAudit(code, r.caller() != null ? r.caller().username() : "machine:" + r.station())) {
+                    c.audit().append(r.caller() != null ? r.caller().username() : "machine:" + r.station(), "refused "
+                            + r.method() + " " + r.route(), clip(r.path()), "REFUSED",
                             code.wire() + ": " + Redaction.scrub(message));
                 }
             } catch (RuntimeException auditFailure) {
-                LOG.error("audit_append_failed", "requestId", ctx.attribute("requestId"));
+                LOG.error("audit_append_failed", "route", r.route());
             }
         }
-        send(ctx, code, message);
     }
 
     /** An authenticated caller's rate-limit refusals are audited once per minute, so a flood is not a write flood. */

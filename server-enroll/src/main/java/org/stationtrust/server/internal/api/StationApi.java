@@ -12,15 +12,10 @@ import org.stationtrust.protocol.EnrollmentStatus;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.KeyRotationRequest;
 import org.stationtrust.protocol.KeyRotationResult;
-import org.stationtrust.protocol.NonceIssued;
-import org.stationtrust.protocol.NoncePurpose;
-import org.stationtrust.protocol.NonceRequest;
 import org.stationtrust.protocol.PacketCheck;
 import org.stationtrust.protocol.PacketDelivery;
 import org.stationtrust.protocol.PacketReceipt;
 import org.stationtrust.protocol.PacketVerdict;
-import org.stationtrust.protocol.QuoteResult;
-import org.stationtrust.protocol.QuoteSubmission;
 import org.stationtrust.protocol.StationAuditBatch;
 import org.stationtrust.protocol.StationAuditReceipt;
 import org.stationtrust.protocol.StationRoute;
@@ -32,7 +27,6 @@ import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
-import org.stationtrust.server.internal.boot.BootViews;
 import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.enroll.EnrollmentService;
 import org.stationtrust.server.internal.http.ApiException;
@@ -81,8 +75,6 @@ public final class StationApi {
         app.post(StationRoute.ENROLL.template(), ctx -> counted(EnrollmentStep.BEGIN, ctx, this::begin));
         app.get(StationRoute.ENROLLMENT_STATUS.template(), this::status);
         app.post(StationRoute.ACTIVATE.template(), ctx -> counted(EnrollmentStep.ACTIVATE, ctx, this::activate));
-        app.post(StationRoute.NONCE.template(), this::nonce);
-        app.post(StationRoute.QUOTE.template(), this::quote);
         app.post(StationRoute.KEY_ROTATION.template(), this::rotate);
         app.get(StationRoute.ME.template(), this::me);
         app.post(StationRoute.PACKETS_VERIFY.template(), this::verifyPacket);
@@ -205,76 +197,6 @@ public final class StationApi {
         ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
     }
 
-    private void nonce(Context ctx) {
-        if (ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE) == null) {
-            unsignedNonce(ctx);
-            return;
-        }
-        StationCaller s = signed(ctx, Requirement.ACTIVE);
-        c.nonceLimit().acquire("machine:" + s.machine().id());
-        byte[] body = Bodies.bytes(ctx, c.config().maxBodyBytes());
-        NonceRequest request = body.length == 0 ? new NonceRequest(NoncePurpose.QUOTE) : JsonBodies.parse(body,
-                NonceRequest.class);
-        if (request.machineId() != null && !request.machineId().equals(s.machine().id())) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "machineId names another machine than the signature");
-        }
-        var issued = c.attestation().issueNonce(s.machine().id(), request.purpose().wire());
-        // the digest of the boot event log the server holds: a station whose log is unchanged sends only that
-        String held = c.attestation().measuredBoot().heldDigest(s.machine().id()).orElse(null);
-        ctx.status(201).json(new NonceIssued(issued.nonce(), request.purpose(), Views.time(issued.expiresAt()), held));
-    }
-
-    /**
-     * A quote nonce without a signature (docs/server-api.md, "Attestation"): it reads and writes nothing and says
-     * nothing about the machine (not even whether it exists), so it is limited per client address, not per machine,
-     * and a stranger cannot use up a station's nonces.
-     */
-    private void unsignedNonce(Context ctx) {
-        c.nonceLimit().acquire("ip:" + ctx.ip());
-        NonceRequest request = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), NonceRequest.class);
-        if (request.purpose() != NoncePurpose.QUOTE) {
-            throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Only a quote nonce may be asked for without "
-                    + "signing; sign the request (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ") for a "
-                    + request.purpose().wire() + " nonce");
-        }
-        if (request.machineId() == null) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "An unsigned nonce request must name its machine in "
-                    + "machineId (or be signed)");
-        }
-        var issued = c.attestation().issueNonce(request.machineId(), request.purpose().wire());
-        ctx.status(201).json(new NonceIssued(issued.nonce(), request.purpose(), Views.time(issued.expiresAt()), null));
-    }
-
-    private void quote(Context ctx) {
-        String machineId;
-        AttestationService.Attested attested;
-        if (ctx.header(org.stationtrust.protocol.StationHeaders.SIGNATURE) == null) {
-            // The quote authenticates the request; the gate let only a standard-sized body in.
-            QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), QuoteSubmission.class);
-            if (q.machineId() == null) {
-                throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Send the quote signed ("
-                        + org.stationtrust.protocol.StationHeaders.SIGNATURE + ") or name the machine in machineId");
-            }
-            attested = c.attestation().attestUnsigned(q.machineId(), q);
-            machineId = q.machineId();
-            // from here on the request is the machine's own (its quote verified)
-            ctx.attribute("station", machineId);
-        } else {
-            // The request's nonce is recorded in the attestation's own transaction (one commit for the request).
-            StationCaller s = signedLeavingNonce(ctx, Requirement.ACTIVE);
-            QuoteSubmission q = JsonBodies.parse(Bodies.json(ctx, quoteBodyLimit()), QuoteSubmission.class);
-            if (q.machineId() != null && !q.machineId().equals(s.machine().id())) {
-                throw new ApiException(ErrorCode.INVALID_FIELD, "machineId names another machine than the signature");
-            }
-            attested = c.attestation().attest(s, q);
-            machineId = s.machine().id();
-        }
-        // The station schedules its next quote from this, so its own setting cannot drift from the server's policy.
-        ctx.json(new QuoteResult("PASSED", machineId, List.copyOf(attested.pcrs().keySet()),
-                c.config().attestationInterval().toSeconds(), attested.boot().map(BootViews::quoteBoot).orElse(null),
-                attested.boot().map(MeasuredBoot.Judgement::logSha256).orElse(null)));
-    }
-
     private void rotate(Context ctx) {
         StationCaller s = signed(ctx, Requirement.ATTESTED);
         KeyRotationRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), KeyRotationRequest.class);
@@ -295,9 +217,8 @@ public final class StationApi {
         return s;
     }
 
-    /** A quote may carry a boot event log of up to 1 MiB (base64). */
     private int quoteBodyLimit() {
-        return Math.max(c.config().maxBodyBytes(), MeasuredBoot.MAX_QUOTE_BODY);
+        return AttestationRoutes.quoteBodyLimit(c.config());
     }
 
     /**

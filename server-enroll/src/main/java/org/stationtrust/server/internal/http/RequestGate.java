@@ -348,13 +348,24 @@ public final class RequestGate extends Handler.Wrapper {
         }
     }
 
+    /**
+     * The body the gate read for a request it passed on (empty when the request had none), for handlers below the gate
+     * that take the body whole instead of reading it as a stream.
+     */
+    public static byte[] body(Request request) {
+        BufferedRequest buffered = Request.as(request, BufferedRequest.class);
+        return buffered == null ? new byte[0] : buffered.bytes();
+    }
+
     /** The request with its body already in memory: the routes read it without waiting. */
     private static final class BufferedRequest extends Request.Wrapper {
+        private final byte[] body;
         private final int length;
         private Content.Chunk next;
 
         BufferedRequest(Request request, byte[] body, int length) {
             super(request);
+            this.body = body;
             this.length = length;
             this.next = Content.Chunk.from(ByteBuffer.wrap(body, 0, length), true);
         }
@@ -362,6 +373,10 @@ public final class RequestGate extends Handler.Wrapper {
         @Override
         public long getLength() {
             return length;
+        }
+
+        byte[] bytes() {
+            return length == body.length ? body : java.util.Arrays.copyOf(body, length);
         }
 
         @Override
