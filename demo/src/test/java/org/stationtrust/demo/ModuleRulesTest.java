@@ -371,15 +371,17 @@ class ModuleRulesTest {
 
     /**
      * Station requests and attestation read the narrow view of a machine ({@code StationMachine}: identity, state, AK,
-     * PCR policy columns, attestation status), never the whole row with its EK certificate and decision history.
+     * PCR policy columns, attestation status), and enrollment its pending view ({@code PendingEnrollment}), never the
+     * operators' view with its EK certificate and decision history ({@code MachineDetail}).
      */
     @Test
-    void stationRequestsAndAttestationUseTheStationViewOfAMachine() {
-        String machine = "org.stationtrust.server.internal.store.Machine";
-        assertTrue(production.stream().anyMatch(c -> c.getName().equals(machine)), "the rule has its type to look for");
+    void stationRequestsAttestationAndEnrollmentUseTheirOwnViewsOfAMachine() {
+        String detail = "org.stationtrust.server.internal.store.MachineDetail";
+        assertTrue(production.stream().anyMatch(c -> c.getName().equals(detail)), "the rule has its type to look for");
         noClasses().that().resideInAnyPackage("org.stationtrust.server.internal.station..",
                         "org.stationtrust.server.internal.attest..")
-                .should().dependOnClassesThat().haveFullyQualifiedName(machine)
+                .or().haveFullyQualifiedName("org.stationtrust.server.internal.enroll.EnrollmentService")
+                .should().dependOnClassesThat().haveFullyQualifiedName(detail)
                 .check(production);
     }
 

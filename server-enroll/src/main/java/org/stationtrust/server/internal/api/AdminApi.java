@@ -29,7 +29,7 @@ import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
-import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineDetail;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.StationAuditStore;
@@ -141,7 +141,7 @@ public final class AdminApi {
         return new AdminRoute(m, path, role, Surface.API, a);
     }
 
-    private Views.MachineView view(Machine m) {
+    private Views.MachineView view(MachineDetail m) {
         return Views.MachineView.of(m, System.currentTimeMillis(), c.config().attestationInterval().toMillis());
     }
 
@@ -164,8 +164,8 @@ public final class AdminApi {
         ctx.json(new Views.Machines(c.machines().listAll().stream().map(this::view).toList()));
     }
 
-    private Machine load(String id) {
-        Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
+    private MachineDetail load(String id) {
+        MachineDetail m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
         if (m == null) throw new ApiException(ErrorCode.NOT_FOUND, "No machine with that id");
         return m;
     }
@@ -175,15 +175,15 @@ public final class AdminApi {
     }
 
     private void history(Context ctx, Caller who) {
-        Machine m = load(ctx.pathParam("id"));
-        ctx.json(new Views.AttestationHistory(m.id(), Views.attestation(m, System.currentTimeMillis(),
-                c.config().attestationInterval().toMillis()), Views.time(m.lastAttemptAt()), Views.time(m.lastSuccessAt()),
+        MachineDetail m = load(ctx.pathParam("id"));
+        ctx.json(new Views.AttestationHistory(m.id(), m.attestationSeen(System.currentTimeMillis(),
+                c.config().attestationInterval().toMillis()), Views.time(m.attestation().lastAttempt()), Views.time(m.attestation().lastSuccess()),
                 c.machines().history(m.id(), 100).stream().map(Views.AttestationView::of).toList()));
     }
 
     /** Receipts of the capture packets a machine delivered (never their content), newest first. */
     private void packets(Context ctx, Caller who) {
-        Machine m = load(ctx.pathParam("id"));
+        MachineDetail m = load(ctx.pathParam("id"));
         int limit = limit(ctx, 1000);
         ctx.json(new Views.Packets(m.id(), c.packetReceipts().count(m.id()), c.packetReceipts().list(m.id(), limit)
                 .stream().map(p -> new Views.PacketView(p.packetId(), p.sha256(), p.keyId(), Views.time(p.receivedAt())))
@@ -192,7 +192,7 @@ public final class AdminApi {
 
     /** Audit events the machine delivered from its own log, newest first (by the station's clock). */
     private void stationAudit(Context ctx, Caller who) {
-        Machine m = load(ctx.pathParam("id"));
+        MachineDetail m = load(ctx.pathParam("id"));
         int limit = limit(ctx, 200);
         ctx.json(new Views.StationEvents(m.id(), c.stationAudit().count(m.id()), c.stationAudit().list(m.id(), limit)
                 .stream().map(e -> new Views.StationEventView(e.event().eventId(), e.event().occurredAt(),

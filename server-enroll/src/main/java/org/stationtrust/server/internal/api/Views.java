@@ -11,7 +11,7 @@ import org.stationtrust.server.internal.store.AttestationOutcome;
 import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
-import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineDetail;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.StationMachine;
 
@@ -27,10 +27,12 @@ public final class Views {
         return millis == null ? null : Instant.ofEpochMilli(millis).toString();
     }
 
-    /** Attestation status as shown to operators: OK, FAILED, NONE, or OVERDUE when OK but too old. */
-    public static AttestationStatus attestation(Machine m, long now, long intervalMillis) {
-        return m.attestationStatus().seen(m.overdue(now, intervalMillis));
+    public static String time(Instant at) {
+        return at == null ? null : at.toString();
     }
+
+    /** A decision not taken (yet): every field null. */
+    public static final MachineDetail.Decision UNDECIDED = new MachineDetail.Decision(null, null, null);
 
     /** The same for the machine a signed station request carries. */
     public static String attestation(StationMachine m, long now, long intervalMillis) {
@@ -47,15 +49,19 @@ public final class Views {
                               String attestationFailure, String lastAttestationAttempt,
                               String lastAttestationSuccess) {
 
-        static MachineView of(Machine m, long now, long intervalMillis) {
-            PcrPolicy.Source policy = PcrPolicy.Source.of(m.goldenPcrs(), m.baselinePcrs());
-            return new MachineView(m.id(), m.name(), m.state(), m.ekVerified(), m.ekSubject(), m.ekIssuer(),
-                    m.ekSerial(), m.tpmManufacturer(), m.replacesMachine(), m.enrollmentTokenId(), m.requestSource(),
-                    time(m.createdAt()), m.firstQuotePcrs() == null ? null : PcrMap.toHex(m.firstQuotePcrs()),
-                    policy == PcrPolicy.Source.NONE ? null : policy.label(), m.decidedBy(), time(m.decidedAt()),
-                    m.decisionReason(), m.revokedBy(), time(m.revokedAt()), m.revokeReason(),
-                    attestation(m, now, intervalMillis), m.attestationFailure(), time(m.lastAttemptAt()),
-                    time(m.lastSuccessAt()));
+        static MachineView of(MachineDetail m, long now, long intervalMillis) {
+            MachineDetail.Ek ek = m.ek();
+            MachineDetail.Origin origin = m.origin();
+            PcrPolicy.Source policy = PcrPolicy.Source.of(m.pcrs().golden(), m.pcrs().baseline());
+            MachineDetail.Decision decision = java.util.Objects.requireNonNullElse(m.decision(), UNDECIDED);
+            MachineDetail.Decision revocation = java.util.Objects.requireNonNullElse(m.revocation(), UNDECIDED);
+            return new MachineView(m.id(), m.name(), m.state(), ek.verified(), ek.subject(), ek.issuer(), ek.serial(),
+                    ek.tpmManufacturer(), origin.replacesMachine(), origin.enrollmentTokenId(), origin.requestSource(),
+                    time(origin.createdAt()), m.pcrs().firstQuote() == null ? null : PcrMap.toHex(m.pcrs().firstQuote()),
+                    policy == PcrPolicy.Source.NONE ? null : policy.label(), decision.by(), time(decision.at()),
+                    decision.reason(), revocation.by(), time(revocation.at()), revocation.reason(),
+                    m.attestationSeen(now, intervalMillis), m.attestation().failure(), time(m.attestation().lastAttempt()),
+                    time(m.attestation().lastSuccess()));
         }
     }
 

@@ -63,12 +63,12 @@ public final class MachineStore {
                 org.stationtrust.server.internal.auth.Secrets.newId(), machineId, tpmPublic, spki, now);
     }
 
-    public Optional<Machine> find(String id) {
+    public Optional<MachineDetail> find(String id) {
         return db.withConnection(c -> find(c, id));
     }
 
-    public Optional<Machine> find(Connection c, String id) throws SQLException {
-        return Sql.one(c, "SELECT * FROM machines WHERE id = ?", Machine::from, id);
+    public Optional<MachineDetail> find(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines WHERE id = ?", MachineDetail::from, id);
     }
 
     /** What enrollment needs to know of a machine: where it stands and whether its EK certificate was verified. */
@@ -133,14 +133,14 @@ public final class MachineStore {
                 rs -> rs.getString(1), EnrollmentState.PENDING_ACTIVATION.name(), cutoff);
     }
 
-    public List<Machine> list(EnrollmentState state) {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM machines WHERE state = ? ORDER BY created_at DESC",
-                Machine::from, state.name()));
+    public List<MachineDetail> list(EnrollmentState state) {
+        return db.withConnection(c -> Sql.query(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines WHERE state = ? "
+                + "ORDER BY created_at DESC", MachineDetail::from, state.name()));
     }
 
-    public List<Machine> listAll() {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM machines ORDER BY created_at DESC LIMIT 1000",
-                Machine::from));
+    public List<MachineDetail> listAll() {
+        return db.withConnection(c -> Sql.query(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines ORDER BY "
+                + "created_at DESC LIMIT 1000", MachineDetail::from));
     }
 
     /** The machine's current (not retired) signing key. */
@@ -383,9 +383,9 @@ public final class MachineStore {
     }
 
     /** The oldest machines in a state first (the queue of decisions), at most {@code limit}. */
-    public List<Machine> oldestIn(EnrollmentState state, int limit) {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM machines WHERE state = ? ORDER BY created_at, id "
-                + "LIMIT ?", Machine::from, state.name(), limit));
+    public List<MachineDetail> oldestIn(EnrollmentState state, int limit) {
+        return db.withConnection(c -> Sql.query(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines WHERE state = ? "
+                + "ORDER BY created_at, id LIMIT ?", MachineDetail::from, state.name(), limit));
     }
 
     /** Active machines with this attestation status, most recent attempt first, at most {@code limit}. */
