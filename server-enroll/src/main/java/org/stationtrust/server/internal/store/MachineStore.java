@@ -272,9 +272,15 @@ public final class MachineStore {
     }
 
     /** One row of the admin console's machine list: only the columns the list shows. */
-    public record ListRow(String id, String name, EnrollmentState state, AttestationStatus attestationStatus, boolean ekVerified,
-                          String ekSerial, String tpmManufacturer, long createdAt, Long lastAttemptAt,
-                          Long lastSuccessAt) {
+    public record ListRow(String id, String name, EnrollmentState state, AttestationStatus attestationStatus,
+                          boolean ekVerified, String ekSerial, String tpmManufacturer, java.time.Instant createdAt,
+                          java.time.Instant lastAttemptAt, java.time.Instant lastSuccessAt) {
+
+        /** The attestation status as an operator sees it now: OK that is overdue reads OVERDUE. */
+        public AttestationStatus attestationSeen(long now, long intervalMillis) {
+            return attestationStatus.seen(MachineDetail.overdue(state, lastSuccessAt == null ? null
+                    : lastSuccessAt.toEpochMilli(), now, intervalMillis));
+        }
     }
 
     /**
@@ -357,7 +363,7 @@ public final class MachineStore {
             if (rows.size() > s.size()) {
                 rows = rows.subList(0, s.size());
                 ListRow last = rows.get(rows.size() - 1);
-                next = new MachineSearch.Cursor(column.equals("created_at") ? Long.toString(last.createdAt())
+                next = new MachineSearch.Cursor(column.equals("created_at") ? Long.toString(last.createdAt().toEpochMilli())
                         : last.name(), last.id());
             }
             return new Page(List.copyOf(rows), next, matching);
@@ -412,8 +418,12 @@ public final class MachineStore {
     private static ListRow listRow(java.sql.ResultSet rs) throws SQLException {
         return new ListRow(rs.getString("id"), rs.getString("name"), EnrollmentState.parse(rs.getString("state")),
                 AttestationStatus.parse(rs.getString("attestation_status")), rs.getInt("ek_verified") != 0, rs.getString("ek_serial"),
-                rs.getString("tpm_manufacturer"), rs.getLong("created_at"), Sql.nullableLong(rs, "last_attempt_at"),
-                Sql.nullableLong(rs, "last_success_at"));
+                rs.getString("tpm_manufacturer"), java.time.Instant.ofEpochMilli(rs.getLong("created_at")),
+                instant(Sql.nullableLong(rs, "last_attempt_at")), instant(Sql.nullableLong(rs, "last_success_at")));
+    }
+
+    private static java.time.Instant instant(Long millis) {
+        return millis == null ? null : java.time.Instant.ofEpochMilli(millis);
     }
 
     private static MachineKey key(java.sql.ResultSet rs) throws SQLException {

@@ -179,9 +179,7 @@ public final class MachinePages {
     }
 
     private Row row(MachineStore.ListRow r, long now, Caller who) {
-        boolean overdue = r.state() == EnrollmentState.ACTIVE && (r.lastSuccessAt() == null
-                || now - r.lastSuccessAt() > interval());
-        String att = r.attestationStatus().seen(overdue).name();
+        String att = r.attestationSeen(now, interval()).name();
         boolean selectable = switch (r.state()) {
             case PENDING_APPROVAL, PENDING_ACTIVATION -> who.role().includes(Role.APPROVER);
             case ACTIVE -> who.role().includes(Role.ADMIN);
