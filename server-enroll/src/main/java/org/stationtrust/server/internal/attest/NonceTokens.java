@@ -27,13 +27,18 @@ public final class NonceTokens {
     private static final int MAC_OFFSET = 16;
     private static final byte[] DOMAIN = "station-trust attestation nonce v1".getBytes(StandardCharsets.US_ASCII);
 
-    private final SecretKeySpec key;
+    /**
+     * One initialised MAC per request thread: looking the algorithm up and keying it cost about as much as the MAC of
+     * a nonce itself. Each use is complete (doFinal resets it), so nothing of one nonce carries into the next.
+     */
+    private final ThreadLocal<Mac> macs;
 
     /** @param secret the shared server secret (at least 32 characters), or null for a random key of this process */
     public NonceTokens(char[] secret) {
         byte[] k = secret == null ? Secrets.randomBytes(32)
                 : Secrets.sha256(new String(secret).getBytes(StandardCharsets.UTF_8));
-        this.key = new SecretKeySpec(k, "HmacSHA256");
+        SecretKeySpec key = new SecretKeySpec(k, "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> keyed(key));
     }
 
     /** A fresh nonce for this machine and purpose, valid until expiresAtMillis (rounded down to the second). */
@@ -89,13 +94,18 @@ public final class NonceTokens {
     }
 
     private byte[] mac(byte[] nonce, String machineId) {
+        Mac m = macs.get();
+        m.update(DOMAIN);
+        m.update(nonce, 0, MAC_OFFSET);
+        m.update(machineId.getBytes(StandardCharsets.UTF_8));
+        return m.doFinal();
+    }
+
+    private static Mac keyed(SecretKeySpec key) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(key);
-            m.update(DOMAIN);
-            m.update(nonce, 0, MAC_OFFSET);
-            m.update(machineId.getBytes(StandardCharsets.UTF_8));
-            return m.doFinal();
+            return m;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
