@@ -9,7 +9,6 @@ import java.util.function.BiConsumer;
  * attestation handler): the request id and the hardening headers of docs/server-api.md, "Conventions".
  */
 public final class ResponseHeaders {
-    public static final String REQUEST_ID = "X-Request-Id";
     private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
 
@@ -26,7 +25,7 @@ public final class ResponseHeaders {
 
     /** Puts the request id and the hardening headers ({@code https}: HSTS too). */
     public static void apply(BiConsumer<String, String> put, String requestId, boolean https) {
-        put.accept(REQUEST_ID, requestId);
+        put.accept(org.stationtrust.protocol.StationHeaders.REQUEST_ID, requestId);
         put.accept("X-Content-Type-Options", "nosniff");
         put.accept("X-Frame-Options", "DENY");
         put.accept("Referrer-Policy", "no-referrer");

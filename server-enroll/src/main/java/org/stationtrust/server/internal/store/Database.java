@@ -69,8 +69,9 @@ public final class Database implements AutoCloseable {
             // Checkpointer thread copies most pages before that, off the writer's path (see there).
             sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(Checkpointer.WRITER_CHECKPOINT_PAGES));
             // Reads through a memory map instead of read() calls: every commit of the group-commit writer makes the
-            // other pooled connections drop their page caches, so without it each attestation's lookups copied the same
-            // pages in again through the kernel (perf: read syscalls and page buffers on the request threads).
+            // other pooled connections drop their page caches, so each attestation's lookups copy the same pages in
+            // again through the kernel (perf: read calls and page buffers on the request threads). Measured on a loaded
+            // machine: 1,206 against 1,155 attestations per server CPU-second without it (within the noise there).
             sqlite.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(MMAP_BYTES));
             ownerOnly(jdbcUrl);
             SQLiteDataSource ds = new CachingSqliteDataSource(sqlite);
