@@ -226,6 +226,136 @@ class ModuleRulesTest {
     }
 
     /**
+     * Neither the server nor the agent answers with a {@code Map<String, Object>} (docs/server-api.md: every answer's
+     * fields are fixed in a record): no class that answers JSON ({@code Context.json}) builds a map or a JSON object
+     * tree in a method (a lambda's body is a method of its class), and no method or field of the server, or of the
+     * agent's API package, has a type that is, or holds, a map to {@code Object} or to {@code ?}. (The agent's audit
+     * log takes an event's fields as such a map: a log line, not an answer.)
+     */
+    @Test
+    void theServerAndTheAgentAnswerRecordsNotMaps() {
+        noLooseAnswers("org.stationtrust.server..", "org.stationtrust.server..").check(production);
+        noLooseAnswers("org.stationtrust.agent..", "org.stationtrust.agent.internal.api..").check(production);
+    }
+
+    @Test
+    void theLooseAnswerRuleCatchesAMapAnswerAndAMapBuiltForContextJson() {
+        JavaClasses loose = new ClassFileImporter().importClasses(LooseAnswers.class, LooseRoute.class);
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> noLooseAnswers("org.stationtrust.demo..", "org.stationtrust.demo..").check(loose));
+        for (String expected : new String[] {"LooseAnswers.machine()", "LooseAnswers.machines()",
+                "LooseAnswers.status(java.util.Map)", "LooseAnswers.cache", "LooseRoute calls java.util.Map.of",
+                "LooseRoute constructs java.util.LinkedHashMap"}) {
+            assertTrue(e.getMessage().contains(expected), "the rule misses " + expected + ": " + e.getMessage());
+        }
+    }
+
+    /** Answers typed the way the rule forbids. */
+    @SuppressWarnings("unused")
+    static final class LooseAnswers {
+        private final java.util.Map<String, ?> cache = java.util.Map.of();
+
+        java.util.Map<String, Object> machine() {
+            return java.util.Map.of();
+        }
+
+        java.util.List<java.util.Map<String, Object>> machines() {
+            return java.util.List.of();
+        }
+
+        void status(java.util.Map<String, Object> out) {
+        }
+    }
+
+    /** A route answering a map it builds in a lambda, its signatures all clean. */
+    static final class LooseRoute {
+        void register(io.javalin.config.RoutesConfig routes) {
+            routes.get("/health", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+            routes.get("/ready", ctx -> {
+                java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+                out.put("status", "ready");
+                ctx.json(out);
+            });
+        }
+    }
+
+    /** Classes in {@code answering} build no map to answer; members in {@code typed} have no map-to-Object type. */
+    private static ArchRule noLooseAnswers(String answering, String typed) {
+        // jte's generated templates take named parameters as a Map<String, Object> (renderMap): generated, not answers
+        ArchRule types = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.members()
+                .that().areDeclaredInClassesThat().resideInAPackage(typed)
+                .and().areDeclaredInClassesThat().resideOutsideOfPackage("org.stationtrust.server.internal.web.templates..")
+                .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaMember>(
+                        "not have a type that is or holds a map to Object or ?") {
+                    @Override
+                    public void check(com.tngtech.archunit.core.domain.JavaMember member,
+                                      com.tngtech.archunit.lang.ConditionEvents events) {
+                        java.util.List<com.tngtech.archunit.core.domain.JavaType> types = new java.util.ArrayList<>();
+                        if (member instanceof com.tngtech.archunit.core.domain.JavaField f) types.add(f.getType());
+                        if (member instanceof com.tngtech.archunit.core.domain.JavaMethod m) {
+                            types.add(m.getReturnType());
+                            types.addAll(m.getParameterTypes());
+                        }
+                        if (member instanceof com.tngtech.archunit.core.domain.JavaConstructor c) {
+                            types.addAll(c.getParameterTypes());
+                        }
+                        if (types.stream().anyMatch(ModuleRulesTest::looseMap)) {
+                            events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(member,
+                                    member.getFullName() + " has a Map<?, Object> type: answer a record instead"));
+                        }
+                    }
+                });
+        ArchRule built = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+                .that().resideInAPackage(answering)
+                .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass>(
+                        "not build a map or a JSON object tree when it answers JSON") {
+                    @Override
+                    public void check(com.tngtech.archunit.core.domain.JavaClass c,
+                                      com.tngtech.archunit.lang.ConditionEvents events) {
+                        boolean answers = c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getName().equals("json")
+                                && call.getTargetOwner().isAssignableTo("io.javalin.http.Context"));
+                        if (!answers) return;
+                        // a map made in a constructor or a static initialiser is the class's state, not an answer
+                        c.getMethodCallsFromSelf().stream().filter(call -> inAMethod(call) && (call.getTargetOwner()
+                                .getName().equals("java.util.Map") || call.getName().equals("createObjectNode")
+                                || call.getName().equals("objectNode"))).forEach(call -> events.add(looseAnswer(c,
+                                "calls " + call.getTargetOwner().getName() + "." + call.getName(), call)));
+                        c.getConstructorCallsFromSelf().stream().filter(call -> inAMethod(call) && (call.getTargetOwner()
+                                .isAssignableTo(java.util.Map.class) || call.getTargetOwner().isAssignableTo(
+                                "com.fasterxml.jackson.databind.node.ObjectNode"))).forEach(call -> events.add(
+                                looseAnswer(c, "constructs " + call.getTargetOwner().getName(), call)));
+                    }
+                });
+        return com.tngtech.archunit.lang.CompositeArchRule.of(types).and(built);
+    }
+
+    private static boolean inAMethod(com.tngtech.archunit.core.domain.JavaAccess<?> call) {
+        return call.getOrigin() instanceof com.tngtech.archunit.core.domain.JavaMethod;
+    }
+
+    private static com.tngtech.archunit.lang.ConditionEvent looseAnswer(
+            com.tngtech.archunit.core.domain.JavaClass c, String what, com.tngtech.archunit.core.domain.JavaAccess<?> call) {
+        return com.tngtech.archunit.lang.SimpleConditionEvent.violated(c, c.getName() + " " + what + " in "
+                + call.getSourceCodeLocation() + " and answers JSON: answer a record instead");
+    }
+
+    /** A map whose values are {@code Object} or a wildcard, or a type holding one (a list of such maps). */
+    private static boolean looseMap(com.tngtech.archunit.core.domain.JavaType type) {
+        if (type instanceof com.tngtech.archunit.core.domain.JavaParameterizedType p) {
+            java.util.List<com.tngtech.archunit.core.domain.JavaType> args = p.getActualTypeArguments();
+            if (p.toErasure().isAssignableTo(java.util.Map.class) && args.size() == 2) {
+                com.tngtech.archunit.core.domain.JavaType value = args.get(1);
+                if (value instanceof com.tngtech.archunit.core.domain.JavaWildcardType
+                        || value.toErasure().getName().equals("java.lang.Object")) {
+                    return true;
+                }
+            }
+            return args.stream().anyMatch(ModuleRulesTest::looseMap);
+        }
+        return false;
+    }
+
+    /**
      * No route class of the server takes the whole set of server parts ({@code Components}): each is handed only what
      * it uses, in its own {@code Parts} record, by the server's one wiring class.
      */
@@ -241,15 +371,17 @@ class ModuleRulesTest {
 
     /**
      * Station requests and attestation read the narrow view of a machine ({@code StationMachine}: identity, state, AK,
-     * PCR policy columns, attestation status), never the whole row with its EK certificate and decision history.
+     * PCR policy columns, attestation status), and enrollment its pending view ({@code PendingEnrollment}), never the
+     * operators' view with its EK certificate and decision history ({@code MachineDetail}).
      */
     @Test
-    void stationRequestsAndAttestationUseTheStationViewOfAMachine() {
-        String machine = "org.stationtrust.server.internal.store.Machine";
-        assertTrue(production.stream().anyMatch(c -> c.getName().equals(machine)), "the rule has its type to look for");
+    void stationRequestsAttestationAndEnrollmentUseTheirOwnViewsOfAMachine() {
+        String detail = "org.stationtrust.server.internal.store.MachineDetail";
+        assertTrue(production.stream().anyMatch(c -> c.getName().equals(detail)), "the rule has its type to look for");
         noClasses().that().resideInAnyPackage("org.stationtrust.server.internal.station..",
                         "org.stationtrust.server.internal.attest..")
-                .should().dependOnClassesThat().haveFullyQualifiedName(machine)
+                .or().haveFullyQualifiedName("org.stationtrust.server.internal.enroll.EnrollmentService")
+                .should().dependOnClassesThat().haveFullyQualifiedName(detail)
                 .check(production);
     }
 

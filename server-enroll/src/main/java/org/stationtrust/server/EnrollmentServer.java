@@ -5,7 +5,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +21,7 @@ import org.stationtrust.server.internal.api.AttestationHandler;
 import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.ErrorResponses;
 import org.stationtrust.server.internal.api.StationApi;
+import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
@@ -126,10 +126,10 @@ public final class EnrollmentServer implements AutoCloseable {
                 RoutesConfig routes = cfg.routes;
                 errors.register(routes);
                 pipeline(routes, https, access);
-                routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+                routes.get("/health", ctx -> ctx.json(new Views.Health("ok")));
                 routes.get("/ready", ctx -> {
                     boolean ready = db.isReachable() && c.migrations().currentVersion() == c.migrations().latestVersion();
-                    ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not-ready"));
+                    ctx.status(ready ? 200 : 503).json(new Views.Health(ready ? "ready" : "not-ready"));
                 });
                 stationApi.register(routes);
                 new MetricsEndpoint(metrics, new FleetCounts(db, 1_000), c.auth(), config.metricsToken()).register(routes);

@@ -7,7 +7,6 @@ import static io.javalin.http.HandlerType.PUT;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.stationtrust.protocol.EnrollmentState;
@@ -30,7 +29,7 @@ import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
-import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineDetail;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.StationAuditStore;
@@ -100,19 +99,19 @@ public final class AdminApi {
         r.add(api(POST, "/api/v1/admin/api-tokens/{id}/revoke", Role.ADMIN, this::revokeApiToken));
         r.add(api(POST, "/api/v1/admin/users/{id}/disable", Role.ADMIN, (ctx, who) -> {
             c.operators().disable(who.username(), who.username(), ctx.pathParam("id"), decision(ctx).reason());
-            ctx.json(Map.of("username", ctx.pathParam("id"), "disabled", true));
+            ctx.json(new Views.UserDisabled(ctx.pathParam("id"), true));
         }));
         r.add(api(POST, "/api/v1/admin/users/{id}/enable", Role.ADMIN, (ctx, who) -> {
             c.operators().enable(who.username(), ctx.pathParam("id"), decision(ctx).reason());
-            ctx.json(Map.of("username", ctx.pathParam("id"), "disabled", false));
+            ctx.json(new Views.UserDisabled(ctx.pathParam("id"), false));
         }));
         r.add(api(POST, "/api/v1/admin/users/{id}/remove", Role.ADMIN, (ctx, who) -> {
             c.operators().remove(who.username(), who.username(), ctx.pathParam("id"), decision(ctx).reason());
-            ctx.json(Map.of("username", ctx.pathParam("id"), "removed", true));
+            ctx.json(new Views.UserRemoved(ctx.pathParam("id"), true));
         }));
         r.add(api(POST, "/api/v1/admin/users/{id}/password-reset", Role.ADMIN, (ctx, who) -> {
             var reset = c.operators().issueReset(who.username(), ctx.pathParam("id"));
-            ctx.status(201).json(Map.of("username", reset.username(), "token", reset.token(), "expiresAt",
+            ctx.status(201).json(new Views.PasswordResetIssued(reset.username(), reset.token(),
                     reset.expiresAt().toString()));
         }));
         r.add(api(POST, "/api/v1/admin/me/password", Role.AUDITOR, (ctx, who) -> {
@@ -122,7 +121,7 @@ public final class AdminApi {
             }
             c.operators().changeOwnPassword(who.username(), p.currentPassword().toCharArray(),
                     p.newPassword().toCharArray(), null);
-            ctx.json(Map.of("username", who.username(), "changed", true));
+            ctx.json(new Views.PasswordChanged(who.username(), true));
         }));
         return r;
     }
@@ -134,7 +133,7 @@ public final class AdminApi {
             PasswordReset r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), PasswordReset.class);
             String who = c.operators().redeemReset(r.token(), r.newPassword() == null ? null : r.newPassword().toCharArray(),
                     ctx.ip());
-            ctx.json(Map.of("username", who, "changed", true));
+            ctx.json(new Views.PasswordChanged(who, true));
         });
     }
 
@@ -142,8 +141,8 @@ public final class AdminApi {
         return new AdminRoute(m, path, role, Surface.API, a);
     }
 
-    private Map<String, Object> view(Machine m) {
-        return Views.machine(m, c.config().attestationInterval().toMillis());
+    private Views.MachineView view(MachineDetail m) {
+        return Views.MachineView.of(m, System.currentTimeMillis(), c.config().attestationInterval().toMillis());
     }
 
     private Decision decision(Context ctx) {
@@ -158,15 +157,15 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
-        ctx.json(Map.of("enrollments", c.machines().list(s).stream().map(this::view).toList()));
+        ctx.json(new Views.Enrollments(c.machines().list(s).stream().map(this::view).toList()));
     }
 
     private void listMachines(Context ctx, Caller who) {
-        ctx.json(Map.of("machines", c.machines().listAll().stream().map(this::view).toList()));
+        ctx.json(new Views.Machines(c.machines().listAll().stream().map(this::view).toList()));
     }
 
-    private Machine load(String id) {
-        Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
+    private MachineDetail load(String id) {
+        MachineDetail m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
         if (m == null) throw new ApiException(ErrorCode.NOT_FOUND, "No machine with that id");
         return m;
     }
@@ -176,56 +175,37 @@ public final class AdminApi {
     }
 
     private void history(Context ctx, Caller who) {
-        Machine m = load(ctx.pathParam("id"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machineId", m.id());
-        out.put("attestationStatus", Views.attestation(m, System.currentTimeMillis(),
-                c.config().attestationInterval().toMillis()));
-        out.put("lastAttempt", Views.time(m.lastAttemptAt()));
-        out.put("lastSuccess", Views.time(m.lastSuccessAt()));
-        out.put("history", c.machines().history(m.id(), 100).stream().map(Views::attestationRecord).toList());
-        ctx.json(out);
+        MachineDetail m = load(ctx.pathParam("id"));
+        ctx.json(new Views.AttestationHistory(m.id(), m.attestationSeen(System.currentTimeMillis(),
+                c.config().attestationInterval().toMillis()), Views.time(m.attestation().lastAttempt()), Views.time(m.attestation().lastSuccess()),
+                c.machines().history(m.id(), 100).stream().map(Views.AttestationView::of).toList()));
     }
 
     /** Receipts of the capture packets a machine delivered (never their content), newest first. */
     private void packets(Context ctx, Caller who) {
-        Machine m = load(ctx.pathParam("id"));
+        MachineDetail m = load(ctx.pathParam("id"));
         int limit = limit(ctx, 1000);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machineId", m.id());
-        out.put("total", c.packetReceipts().count(m.id()));
-        out.put("packets", c.packetReceipts().list(m.id(), limit).stream().map(p -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("packetId", p.packetId());
-            v.put("sha256", p.sha256());
-            v.put("keyId", p.keyId());
-            v.put("receivedAt", Views.time(p.receivedAt()));
-            return v;
-        }).toList());
-        ctx.json(out);
+        ctx.json(new Views.Packets(m.id(), c.packetReceipts().count(m.id()), c.packetReceipts().list(m.id(), limit)
+                .stream().map(p -> new Views.PacketView(p.packetId(), p.sha256(), p.keyId(), Views.time(p.receivedAt())))
+                .toList()));
     }
 
     /** Audit events the machine delivered from its own log, newest first (by the station's clock). */
     private void stationAudit(Context ctx, Caller who) {
-        Machine m = load(ctx.pathParam("id"));
+        MachineDetail m = load(ctx.pathParam("id"));
         int limit = limit(ctx, 200);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machineId", m.id());
-        out.put("total", c.stationAudit().count(m.id()));
-        out.put("events", c.stationAudit().list(m.id(), limit).stream().map(e -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("eventId", e.event().eventId());
-            v.put("time", e.event().occurredAt());
-            v.put("event", e.event().event());
-            try {
-                v.put("fields", org.stationtrust.protocol.WireJson.strict().readTree(e.event().fields()));
-            } catch (java.io.IOException ex) {
-                throw new IllegalStateException("stored station event " + e.event().eventId() + " is not JSON", ex);
-            }
-            v.put("receivedAt", Views.time(e.receivedAt()));
-            return v;
-        }).toList());
-        ctx.json(out);
+        ctx.json(new Views.StationEvents(m.id(), c.stationAudit().count(m.id()), c.stationAudit().list(m.id(), limit)
+                .stream().map(e -> new Views.StationEventView(e.event().eventId(), e.event().occurredAt(),
+                        e.event().event(), storedJson(e.event().eventId(), e.event().fields()),
+                        Views.time(e.receivedAt()))).toList()));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode storedJson(String eventId, String fields) {
+        try {
+            return org.stationtrust.protocol.WireJson.strict().readTree(fields);
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("stored station event " + eventId + " is not JSON", ex);
+        }
     }
 
     /** The {@code limit} query parameter, 1..1000. */
@@ -254,17 +234,9 @@ public final class AdminApi {
 
     private void listTokens(Context ctx, Caller who) {
         long now = System.currentTimeMillis();
-        ctx.json(Map.of("enrollmentTokens", c.enrollmentTokens().list().stream().map(t -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("id", t.id());
-            v.put("note", t.note());
-            v.put("createdBy", t.createdBy());
-            v.put("createdAt", Views.time(t.createdAt()));
-            v.put("expiresAt", Views.time(t.expiresAt()));
-            v.put("status", t.status(now));
-            v.put("usedBy", t.usedBy());
-            return v;
-        }).toList()));
+        ctx.json(new Views.EnrollmentTokens(c.enrollmentTokens().list().stream().map(t -> new Views.EnrollmentTokenView(
+                t.id(), t.note(), t.createdBy(), Views.time(t.createdAt()), Views.time(t.expiresAt()), t.status(now),
+                t.usedBy())).toList()));
     }
 
     private void issueToken(Context ctx, Caller who) {
@@ -274,8 +246,8 @@ public final class AdminApi {
     }
 
     /** Shared with the admin page and the CLI: the plain token is shown once. */
-    public static Map<String, Object> issueEnrollmentToken(EnrollmentTokenStore tokens, AuditLog audit, Caller who,
-                                                           String note, Duration ttl) {
+    public static Views.IssuedEnrollmentToken issueEnrollmentToken(EnrollmentTokenStore tokens, AuditLog audit,
+                                                                   Caller who, String note, Duration ttl) {
         String n;
         try {
             n = note == null ? "" : JsonBodies.requireText("note", note, 200);
@@ -291,7 +263,7 @@ public final class AdminApi {
         tokens.create(id, Secrets.digest(token), who.username(), n, expires);
         audit.append(who.username(), "enrollment_token.issue", id, "OK", "note '" + n + "', expires "
                 + Views.time(expires));
-        return Map.of("id", id, "token", token, "expiresAt", Views.time(expires));
+        return new Views.IssuedEnrollmentToken(id, token, Views.time(expires));
     }
 
     private void expireToken(Context ctx, Caller who) {
@@ -300,7 +272,7 @@ public final class AdminApi {
             throw new ApiException(ErrorCode.NOT_FOUND, "No open enrollment token with that id");
         }
         c.audit().append(who.username(), "enrollment_token.expire", id, "OK", "expired by operator");
-        ctx.json(Map.of("id", id, "status", "EXPIRED"));
+        ctx.json(new Views.StatusChanged<>(id, EnrollmentTokenStore.EnrollmentToken.Status.EXPIRED));
     }
 
     private void audit(Context ctx, Caller who) {
@@ -313,37 +285,20 @@ public final class AdminApi {
                 throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be a number 1..1000");
             }
         }
-        ctx.json(Map.of("events", c.audit().recent(limit).stream().map(e -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("seq", e.seq());
-            v.put("at", Views.time(e.at()));
-            v.put("actor", e.actor());
-            v.put("action", e.action());
-            v.put("subject", e.subject());
-            v.put("outcome", e.outcome());
-            v.put("detail", e.detail());
-            v.put("hash", e.hash());
-            return v;
-        }).toList()));
+        ctx.json(new Views.AuditEvents(c.audit().recent(limit).stream().map(e -> new Views.AuditEventView(e.seq(),
+                Views.time(e.at()), e.actor(), e.action(), e.subject(), e.outcome(), e.detail(), e.hash())).toList()));
     }
 
     /** Incremental from the last verified row by default; {@code ?full=true} walks the whole chain. */
     private void verifyAudit(Context ctx, Caller who) {
         boolean full = "true".equals(ctx.queryParam("full"));
         AuditChainReport r = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
-        ctx.json(Map.of("intact", r.intact(), "rows", r.rows(), "problems", r.problems(), "full", r.full(),
-                "verifiedFrom", r.fromSeq()));
+        ctx.json(new Views.AuditVerification(r.intact(), r.rows(), r.problems(), r.full(), r.fromSeq()));
     }
 
-    private List<Map<String, Object>> users() {
-        return c.users().list().stream().map(u -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("username", u.username());
-            v.put("role", u.role().name().toLowerCase(java.util.Locale.ROOT));
-            v.put("createdAt", Views.time(u.createdAt()));
-            v.put("disabled", u.disabled());
-            return v;
-        }).toList();
+    private List<Views.UserView> users() {
+        return c.users().list().stream().map(u -> new Views.UserView(u.username(),
+                u.role().name().toLowerCase(java.util.Locale.ROOT), Views.time(u.createdAt()), u.disabled())).toList();
     }
 
     private void addUser(Context ctx, Caller who) {
@@ -359,21 +314,14 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
-        ctx.status(201).json(Map.of("username", u.username()));
+        ctx.status(201).json(new Views.UserAdded(u.username()));
     }
 
     private void listApiTokens(Context ctx, Caller who) {
         long now = System.currentTimeMillis();
-        ctx.json(Map.of("apiTokens", c.credentials().apiTokens().stream().map(t -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("id", t.id());
-            v.put("username", t.username());
-            v.put("label", t.label());
-            v.put("createdAt", Views.time(t.createdAt()));
-            v.put("expiresAt", Views.time(t.expiresAt()));
-            v.put("status", t.revokedAt() != null ? "REVOKED" : t.expiresAt() <= now ? "EXPIRED" : "ACTIVE");
-            return v;
-        }).toList()));
+        ctx.json(new Views.ApiTokens(c.credentials().apiTokens().stream().map(t -> new Views.ApiTokenView(t.id(),
+                t.username(), t.label(), Views.time(t.createdAt()), Views.time(t.expiresAt()),
+                t.status(now))).toList()));
     }
 
     private void revokeApiToken(Context ctx, Caller who) {
@@ -382,7 +330,7 @@ public final class AdminApi {
             throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
         }
         c.audit().append(who.username(), "api_token.revoke", id, "OK", "revoked by operator");
-        ctx.json(Map.of("id", id, "status", "REVOKED"));
+        ctx.json(new Views.StatusChanged<>(id, CredentialStore.ApiToken.Status.REVOKED));
     }
 
     private void issueApiToken(Context ctx, Caller who) {
@@ -396,6 +344,6 @@ public final class AdminApi {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
         c.audit().append(who.username(), "api_token.issue", t.username(), "OK", "label '" + t.label() + "'");
-        ctx.status(201).json(Map.of("token", token));
+        ctx.status(201).json(new Views.IssuedApiToken(token));
     }
 }

@@ -7,7 +7,6 @@ import static io.javalin.http.HandlerType.PUT;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.javalin.http.Context;
 import java.util.List;
-import java.util.Map;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
@@ -55,7 +54,7 @@ public final class BootApi {
 
     public List<AdminRoute> routes() {
         return List.of(
-                api(GET, "/api/v1/admin/boot-policies", Role.AUDITOR, (ctx, who) -> ctx.json(Map.of("bootPolicies",
+                api(GET, "/api/v1/admin/boot-policies", Role.AUDITOR, (ctx, who) -> ctx.json(new BootViews.Policies(
                         boot.store().policies().stream().map(BootViews::policy).toList()))),
                 api(PUT, "/api/v1/admin/boot-policies/{name}", Role.ADMIN, (ctx, who) -> ctx.json(BootViews.policy(
                         admin.putPolicy(who, name(ctx), Bodies.json(ctx, BootPolicy.MAX_BYTES))))),

@@ -152,7 +152,7 @@ public final class ErrorResponses {
                     + escape(message) + "</p><p><a href=\"/admin\">Back to the overview</a></p></main></body></html>");
             return;
         }
-        ctx.json(org.stationtrust.server.internal.http.ErrorBodies.map(code, message, ctx.attribute("requestId")));
+        ctx.json(org.stationtrust.server.internal.http.ErrorBodies.answer(code, message, ctx.attribute("requestId")));
     }
 
     private static String clip(String s) {

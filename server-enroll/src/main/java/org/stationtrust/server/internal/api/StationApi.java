@@ -42,7 +42,6 @@ import org.stationtrust.server.internal.station.SignedRequestVerifier.Requiremen
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.station.StationAuditEvents;
-import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.StationAuditStore;
@@ -194,7 +193,7 @@ public final class StationApi {
 
     private void activate(Context ctx) {
         ActivationRequest proof = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), ActivationRequest.class);
-        Machine m = c.enrollment().activate(ctx.pathParam("id"), proof, ctx.ip());
+        var m = c.enrollment().activate(ctx.pathParam("id"), proof, ctx.ip());
         ctx.json(new EnrollmentStatus(m.id(), m.state(), m.ekVerified()));
     }
 

@@ -5,9 +5,7 @@ import static io.javalin.http.HandlerType.POST;
 
 import io.javalin.http.Context;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.auth.AdminRoute;
@@ -15,6 +13,7 @@ import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.notify.Webhooks;
+import org.stationtrust.server.internal.store.DeliveryStatus;
 import org.stationtrust.server.internal.store.WebhookStore;
 
 /** Operator routes of webhooks: admins configure them, auditors read the delivery log. Part of the route table. */
@@ -31,15 +30,15 @@ public final class WebhookApi {
 
     public List<AdminRoute> routes() {
         List<AdminRoute> r = new ArrayList<>();
-        r.add(api(GET, "/api/v1/admin/webhooks", Role.ADMIN, (ctx, who) -> ctx.json(Map.of("webhooks",
-                c.webhooks().store().list().stream().map(WebhookApi::view).toList()))));
+        r.add(api(GET, "/api/v1/admin/webhooks", Role.ADMIN, (ctx, who) -> ctx.json(new Hooks(
+                c.webhooks().store().list().stream().map(WebhookView::of).toList()))));
         r.add(api(POST, "/api/v1/admin/webhooks", Role.ADMIN, this::create));
         r.add(api(POST, "/api/v1/admin/webhooks/{id}/disable", Role.ADMIN, (ctx, who) -> {
             c.webhooks().disable(who, ctx.pathParam("id"));
-            ctx.json(Map.of("id", ctx.pathParam("id"), "status", "DISABLED"));
+            ctx.json(new Views.StatusChanged<>(ctx.pathParam("id"), WebhookStore.Webhook.Status.DISABLED));
         }));
-        r.add(api(GET, "/api/v1/admin/webhooks/deliveries", Role.AUDITOR, (ctx, who) -> ctx.json(Map.of("deliveries",
-                c.webhooks().store().recent(AdminApi.limit(ctx, 100)).stream().map(WebhookApi::delivery).toList()))));
+        r.add(api(GET, "/api/v1/admin/webhooks/deliveries", Role.AUDITOR, (ctx, who) -> ctx.json(new Deliveries(
+                c.webhooks().store().recent(AdminApi.limit(ctx, 100)).stream().map(DeliveryView::of).toList()))));
         return r;
     }
 
@@ -50,39 +49,44 @@ public final class WebhookApi {
     private void create(Context ctx, Caller who) {
         Webhooks.NewWebhook w = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), Webhooks.NewWebhook.class);
         WebhookStore.Webhook created = c.webhooks().create(who, w);
-        Map<String, Object> out = view(created);
-        out.put("secret", created.secret()); // shown once, at creation: the receiver needs it to check signatures
-        ctx.status(201).json(out);
+        ctx.status(201).json(CreatedWebhook.of(created));
+    }
+
+    /** GET /api/v1/admin/webhooks. */
+    public record Hooks(List<WebhookView> webhooks) {
     }
 
     /** A webhook as listed: never its secret. */
-    static Map<String, Object> view(WebhookStore.Webhook w) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", w.id());
-        v.put("url", w.url());
-        v.put("events", List.of(w.events().split(",")));
-        v.put("createdBy", w.createdBy());
-        v.put("createdAt", Views.time(w.createdAt()));
-        v.put("status", w.disabledAt() == null ? "ENABLED" : "DISABLED");
-        return v;
+    public record WebhookView(String id, String url, List<String> events, String createdBy, String createdAt,
+                              WebhookStore.Webhook.Status status) {
+        static WebhookView of(WebhookStore.Webhook w) {
+            return new WebhookView(w.id(), w.url(), List.of(w.events().split(",")), w.createdBy(),
+                    Views.time(w.createdAt()), w.status());
+        }
+    }
+
+    /** A webhook just created: the listed fields and its secret, shown this once (the receiver checks signatures). */
+    public record CreatedWebhook(String id, String url, List<String> events, String createdBy, String createdAt,
+                                 WebhookStore.Webhook.Status status, String secret) {
+        static CreatedWebhook of(WebhookStore.Webhook w) {
+            WebhookView v = WebhookView.of(w);
+            return new CreatedWebhook(v.id(), v.url(), v.events(), v.createdBy(), v.createdAt(), v.status(), w.secret());
+        }
+    }
+
+    /** GET /api/v1/admin/webhooks/deliveries. */
+    public record Deliveries(List<DeliveryView> deliveries) {
     }
 
     /** One row of the delivery log: where it stands, never the body (it is in the receiver's hands). */
-    public static Map<String, Object> delivery(WebhookStore.Delivery d) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", d.id());
-        v.put("webhookId", d.webhookId());
-        v.put("eventId", d.eventId());
-        v.put("event", d.event());
-        v.put("machineId", d.machineId());
-        v.put("status", d.status());
-        v.put("attempts", d.attempts());
-        v.put("createdAt", Views.time(d.createdAt()));
-        v.put("lastAttemptAt", Views.time(d.lastAttemptAt()));
-        v.put("lastHttpStatus", d.lastStatus());
-        v.put("lastError", d.lastError());
-        v.put("nextAttemptAt", d.status().equals(WebhookStore.PENDING) ? Views.time(d.nextAttemptAt()) : null);
-        v.put("deliveredAt", Views.time(d.deliveredAt()));
-        return v;
+    public record DeliveryView(String id, String webhookId, String eventId, String event, String machineId,
+                               DeliveryStatus status, int attempts, String createdAt, String lastAttemptAt,
+                               Integer lastHttpStatus, String lastError, String nextAttemptAt, String deliveredAt) {
+        public static DeliveryView of(WebhookStore.Delivery d) {
+            return new DeliveryView(d.id(), d.webhookId(), d.eventId(), d.event(), d.machineId(), d.status(),
+                    d.attempts(), Views.time(d.createdAt()), Views.time(d.lastAttemptAt()), d.lastStatus(), d.lastError(),
+                    d.status() == DeliveryStatus.PENDING ? Views.time(d.nextAttemptAt()) : null,
+                    Views.time(d.deliveredAt()));
+        }
     }
 }

@@ -1,5 +1,8 @@
 package org.stationtrust.server.internal.boot;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,64 +22,65 @@ public final class BootViews {
                 j.verdict().changes());
     }
 
-    public static Map<String, Object> policy(BootStore.StoredPolicy p) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", p.name());
-        out.put("default", p.isDefault());
-        out.put("updatedBy", p.updatedBy());
-        out.put("updatedAt", Instant.ofEpochMilli(p.updatedAt()).toString());
-        out.put("policy", tree(p.document()));
-        return out;
+    /** A boot policy as stored: its document nested as JSON. */
+    public record PolicyView(String name, @JsonProperty("default") boolean isDefault, String updatedBy,
+                             String updatedAt, JsonNode policy) {
     }
 
-    /** A machine's boot: assigned and effective policy, last verdict with its changes and state, accepted boot. */
-    public static Map<String, Object> machine(String machineId, Optional<BootStore.MachineBoot> row,
-            Optional<BootPolicy> effective, boolean withFlaggedLog) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("machineId", machineId);
-        out.put("policy", row.map(BootStore.MachineBoot::policyName).orElse(null));
-        out.put("effectivePolicy", effective.map(BootPolicy::name).orElse(null));
-        BootStore.MachineBoot m = row.orElse(null);
-        if (m == null || m.lastResult() == null) {
-            out.put("last", null);
-        } else {
-            Map<String, Object> last = new LinkedHashMap<>();
-            last.put("result", m.lastResult());
-            last.put("rule", m.lastRule());
-            last.put("event", m.lastEvent());
-            last.put("message", m.lastMessage());
-            last.put("changes", m.lastChanges() == null ? List.of() : MeasuredBoot.changes(m.lastChanges()));
-            last.put("at", time(m.lastAt()));
-            last.put("bootState", m.lastState() == null ? null : tree(m.lastState()));
-            last.put("pcrs", quotedPcrs(m));
-            out.put("last", last);
-        }
-        out.put("acceptedAt", m == null ? null : time(m.acceptedAt()));
-        out.put("acceptedEventLogSha256", m == null ? null : m.acceptedLogSha256());
-        out.put("flaggedAt", m == null ? null : time(m.flaggedAt()));
-        if (withFlaggedLog && m != null && m.flaggedLog() != null) {
-            out.put("flaggedEventLog", m.flaggedLog());
-        }
-        return out;
+    /** GET /api/v1/admin/boot-policies. */
+    public record Policies(List<PolicyView> bootPolicies) {
     }
 
     /**
-     * The last judged quote's values by bank: {"sha256": {"0": "<hex>", ...}} and, when the quote covered it, the bank
-     * the log was replayed in beside it ("sha1"); the boot state's {@code bank} says which one that was.
+     * A machine's boot: assigned and effective policy, last verdict, accepted boot; the log of a boot that did not
+     * replay ({@code flaggedEventLog}) only for admins and only when there is one (absent otherwise, not null).
      */
-    static Map<String, Object> quotedPcrs(BootStore.MachineBoot m) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    public record MachineView(String machineId, String policy, String effectivePolicy, LastBoot last, String acceptedAt,
+                              String acceptedEventLogSha256, String flaggedAt,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String flaggedEventLog) {
+    }
+
+    /**
+     * The last verdict: the rule and event that decided it, its changes and the boot state it found; {@code pcrs} the
+     * judged quote's values by bank ({"sha256": {"0": "<hex>", ...}}, and "sha1" when the quote covered it; the boot
+     * state's {@code bank} says which one the log replayed in).
+     */
+    public record LastBoot(String result, String rule, Long event, String message, List<String> changes, String at,
+                           JsonNode bootState, Map<String, JsonNode> pcrs) {
+    }
+
+    public static PolicyView policy(BootStore.StoredPolicy p) {
+        return new PolicyView(p.name(), p.isDefault(), p.updatedBy(), Instant.ofEpochMilli(p.updatedAt()).toString(),
+                tree(p.document()));
+    }
+
+    /** A machine's boot: assigned and effective policy, last verdict with its changes and state, accepted boot. */
+    public static MachineView machine(String machineId, Optional<BootStore.MachineBoot> row,
+            Optional<BootPolicy> effective, boolean withFlaggedLog) {
+        BootStore.MachineBoot m = row.orElse(null);
+        LastBoot last = m == null || m.lastResult() == null ? null : new LastBoot(m.lastResult(), m.lastRule(),
+                m.lastEvent(), m.lastMessage(), m.lastChanges() == null ? List.of() : MeasuredBoot.changes(m.lastChanges()),
+                time(m.lastAt()), m.lastState() == null ? null : tree(m.lastState()), quotedPcrs(m));
+        return new MachineView(machineId, row.map(BootStore.MachineBoot::policyName).orElse(null),
+                effective.map(BootPolicy::name).orElse(null), last, m == null ? null : time(m.acceptedAt()),
+                m == null ? null : m.acceptedLogSha256(), m == null ? null : time(m.flaggedAt()),
+                withFlaggedLog && m != null ? m.flaggedLog() : null);
+    }
+
+    /** The SHA-256 values of the last judged quote, then those of its other banks (migration V14), by bank name. */
+    static Map<String, JsonNode> quotedPcrs(BootStore.MachineBoot m) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
         if (m.lastPcrs() != null) {
             out.put("sha256", tree(m.lastPcrs()));
         }
         if (m.lastOtherPcrs() != null) {
             tree(m.lastOtherPcrs()).fields().forEachRemaining(bank -> out.put(bank.getKey(), bank.getValue()));
         }
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** Stored JSON (written by this server) back as a tree, so the answer nests it instead of quoting it. */
-    static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+    static JsonNode tree(String json) {
         try {
             return EventLogCommand.JSON.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

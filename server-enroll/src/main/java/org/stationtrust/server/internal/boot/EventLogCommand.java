@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +64,13 @@ public final class EventLogCommand {
         }
     }
 
+    /**
+     * What {@code replay --json} prints: its fields in name order, as this command has always written them (its
+     * mapper orders map entries by key).
+     */
+    record Replayed(BootState bootState, int events, String format, Map<String, SortedMap<String, String>> pcrs) {
+    }
+
     @Command(name = "replay", description = "Print the log's format, events, replayed PCRs of every bank and boot state")
     static final class Replay implements Callable<Integer> {
         @Parameters(index = "0", description = "the binary event log")
@@ -92,12 +98,7 @@ public final class EventLogCommand {
             }
             BootState state = BootState.claimedBy(log, preferredBank(log));
             if (json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("format", log.format().label());
-                doc.put("events", log.events().size());
-                doc.put("pcrs", pcrs);
-                doc.put("bootState", state);
-                out.println(json(doc));
+                out.println(json(new Replayed(state, log.events().size(), log.format().label(), pcrs)));
                 return 0;
             }
             out.println("format: " + log.format().label() + ", " + log.events().size() + " events, startup locality "

@@ -14,7 +14,7 @@ import org.stationtrust.server.internal.notify.FleetEvent;
 import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.store.Database;
-import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineDetail;
 import org.stationtrust.server.internal.store.MachineStore;
 
 /** Operator decisions on machines: approve, reject, revoke, golden PCRs. Each is one audited transaction. */
@@ -43,25 +43,25 @@ public final class ApprovalWorkflow {
      * PENDING_APPROVAL → ACTIVE, recording the first quote's PCRs as the baseline. An enrollment whose EK
      * could not be verified needs an admin. A re-enrollment revokes the machine it replaces.
      */
-    public Machine approve(Caller caller, String machineId, String reason) {
+    public MachineDetail approve(Caller caller, String machineId, String reason) {
         String why = requireReason(reason);
         return db.inTransaction(c -> approve(c, caller, load(c, machineId), why));
     }
 
-    private Machine approve(Connection c, Caller caller, Machine m, String why) throws SQLException {
+    private MachineDetail approve(Connection c, Caller caller, MachineDetail m, String why) throws SQLException {
         {
-            if (!m.ekVerified() && !caller.role().includes(Role.ADMIN)) {
+            if (!m.ek().verified() && !caller.role().includes(Role.ADMIN)) {
                 throw new ApiException(ErrorCode.FORBIDDEN, "This enrollment's EK is unverified (no EK certificate "
                         + "chained to a trusted TPM manufacturer): only an admin may approve it");
             }
             requireTransition(c, m, EnrollmentState.PENDING_APPROVAL, EnrollmentState.ACTIVE);
-            machines.recordDecision(c, m.id(), caller.username(), why, m.firstQuotePcrs());
+            machines.recordDecision(c, m.id(), caller.username(), why, m.pcrs().firstQuote());
             audit.append(c, caller.username(), "enrollment.approve", m.id(), "OK", "machine '" + m.name() + "'"
-                    + (m.ekVerified() ? "" : " (EK unverified)") + ": " + why);
+                    + (m.ek().verified() ? "" : " (EK unverified)") + ": " + why);
             events.emit(c, FleetEvent.of(FleetEventType.MACHINE_APPROVED, m.id(), m.name(), "approved by "
                     + caller.username() + ": " + why));
-            if (m.replacesMachine() != null) {
-                Machine old = machines.find(c, m.replacesMachine()).orElse(null);
+            if (m.origin().replacesMachine() != null) {
+                MachineDetail old = machines.find(c, m.origin().replacesMachine()).orElse(null);
                 if (old != null && machines.transition(c, old.id(), EnrollmentState.ACTIVE, EnrollmentState.REVOKED)) {
                     machines.recordRevocation(c, old.id(), caller.username(), "superseded by re-enrollment " + m.id());
                     audit.append(c, caller.username(), "machine.revoke", old.id(), "OK",
@@ -74,12 +74,12 @@ public final class ApprovalWorkflow {
         }
     }
 
-    public Machine reject(Caller caller, String machineId, String reason) {
+    public MachineDetail reject(Caller caller, String machineId, String reason) {
         String why = requireReason(reason);
         return db.inTransaction(c -> reject(c, caller, load(c, machineId), why));
     }
 
-    private Machine reject(Connection c, Caller caller, Machine m, String why) throws SQLException {
+    private MachineDetail reject(Connection c, Caller caller, MachineDetail m, String why) throws SQLException {
         {
             if (m.state() != EnrollmentState.PENDING_APPROVAL && m.state() != EnrollmentState.PENDING_ACTIVATION) {
                 throw notPending(m);
@@ -93,12 +93,12 @@ public final class ApprovalWorkflow {
         }
     }
 
-    public Machine revoke(Caller caller, String machineId, String reason) {
+    public MachineDetail revoke(Caller caller, String machineId, String reason) {
         String why = requireReason(reason);
         return db.inTransaction(c -> revoke(c, caller, load(c, machineId), why));
     }
 
-    private Machine revoke(Connection c, Caller caller, Machine m, String why) throws SQLException {
+    private MachineDetail revoke(Connection c, Caller caller, MachineDetail m, String why) throws SQLException {
         {
             requireTransition(c, m, EnrollmentState.ACTIVE, EnrollmentState.REVOKED);
             machines.recordRevocation(c, m.id(), caller.username(), why);
@@ -136,7 +136,7 @@ public final class ApprovalWorkflow {
      * same checks, audit row and notification as a single decision). The batch is refused as a whole, and nothing
      * is changed, when any member is no longer in the state the operator saw or any member's decision is refused.
      */
-    public java.util.List<Machine> decideBatch(Caller caller, Decision decision, java.util.List<Seen> batch,
+    public java.util.List<MachineDetail> decideBatch(Caller caller, Decision decision, java.util.List<Seen> batch,
                                                String reason) {
         String why = requireReason(reason);
         if (!caller.role().includes(decision.role())) {
@@ -151,10 +151,10 @@ public final class ApprovalWorkflow {
             throw new ApiException(ErrorCode.INVALID_FIELD, "A machine appears twice in the batch");
         }
         return db.inTransaction(c -> {
-            java.util.List<Machine> loaded = new java.util.ArrayList<>();
+            java.util.List<MachineDetail> loaded = new java.util.ArrayList<>();
             java.util.List<String> changed = new java.util.ArrayList<>();
             for (Seen seen : batch) {
-                Machine m = load(c, seen.machineId());
+                MachineDetail m = load(c, seen.machineId());
                 if (m.state() != seen.state()) changed.add(m.id() + " is now " + m.state() + " (shown " + seen.state() + ")");
                 loaded.add(m);
             }
@@ -163,8 +163,8 @@ public final class ApprovalWorkflow {
                         + changed.size() + " of " + batch.size() + " machines changed since the page was shown: "
                         + String.join("; ", changed) + ". Reload the page and decide again.");
             }
-            java.util.List<Machine> out = new java.util.ArrayList<>();
-            for (Machine m : loaded) {
+            java.util.List<MachineDetail> out = new java.util.ArrayList<>();
+            for (MachineDetail m : loaded) {
                 out.add(switch (decision) {
                     case APPROVE -> approve(c, caller, m, why);
                     case REJECT -> reject(c, caller, m, why);
@@ -175,10 +175,10 @@ public final class ApprovalWorkflow {
         });
     }
 
-    public Machine setGoldenPcrs(Caller caller, String machineId, SortedMap<Integer, byte[]> golden, String reason) {
+    public MachineDetail setGoldenPcrs(Caller caller, String machineId, SortedMap<Integer, byte[]> golden, String reason) {
         String why = requireReason(reason);
         return db.inTransaction(c -> {
-            Machine m = load(c, machineId);
+            MachineDetail m = load(c, machineId);
             machines.setGoldenPcrs(c, m.id(), PcrMap.toJson(golden));
             audit.append(c, caller.username(), "machine.golden_pcrs", m.id(), "OK", "PCRs " + golden.keySet() + ": "
                     + why);
@@ -186,13 +186,13 @@ public final class ApprovalWorkflow {
         });
     }
 
-    private Machine load(Connection c, String id) throws SQLException {
+    private MachineDetail load(Connection c, String id) throws SQLException {
         if (id == null || id.length() > 40) throw new ApiException(ErrorCode.NOT_FOUND, "No such machine");
         return machines.find(c, id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No machine with id '"
                 + id + "'"));
     }
 
-    private void requireTransition(Connection c, Machine m, EnrollmentState from, EnrollmentState to)
+    private void requireTransition(Connection c, MachineDetail m, EnrollmentState from, EnrollmentState to)
             throws SQLException {
         if (m.state() != from || !machines.transition(c, m.id(), from, to)) {
             throw new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Machine " + m.id() + " is " + m.state()
@@ -200,7 +200,7 @@ public final class ApprovalWorkflow {
         }
     }
 
-    private static ApiException notPending(Machine m) {
+    private static ApiException notPending(MachineDetail m) {
         return new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Machine " + m.id() + " is " + m.state()
                 + "; only pending enrollments can be rejected");
     }

@@ -29,7 +29,6 @@ import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentAnswerStore;
 import org.stationtrust.server.internal.store.EnrollmentAnswerStore.StoredChallenge;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
-import org.stationtrust.server.internal.store.Machine;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.tpm.verify.CertifyVerifier;
@@ -143,7 +142,8 @@ public final class EnrollmentService {
             throws SQLException {
         if (signature.isEmpty()) throw tokenRefused();
         EnrollmentTokenStore.TokenUse use = tokens.use(c, tokenHash).orElseThrow(EnrollmentService::tokenRefused);
-        Machine m = machines.find(c, use.machineId()).orElseThrow(EnrollmentService::tokenRefused);
+        MachineStore.PendingEnrollment m = machines.findPending(c, use.machineId())
+                .orElseThrow(EnrollmentService::tokenRefused);
         MachineStore.MachineKey key = machines.currentKey(c, m.id()).orElseThrow(EnrollmentService::tokenRefused);
         StoredChallenge answer = answers.find(c, m.id()).orElseThrow(EnrollmentService::tokenRefused);
         Base64.Encoder b64 = Base64.getEncoder();
@@ -242,8 +242,8 @@ public final class EnrollmentService {
     }
 
     /** Checks the proof of TPM residency (the recovered secret) and the first quote. */
-    public Machine activate(String machineId, ActivationRequest proof, String requestSource) {
-        Machine m = machines.find(machineId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
+    public MachineStore.EnrollmentView activate(String machineId, ActivationRequest proof, String requestSource) {
+        MachineStore.PendingEnrollment m = machines.findPending(machineId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                 "No enrollment with id '" + machineId + "'"));
         if (m.state() != EnrollmentState.PENDING_ACTIVATION || m.activationSecretHash() == null) {
             throw new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Enrollment " + machineId + " is " + m.state()
@@ -278,10 +278,10 @@ public final class EnrollmentService {
             audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, "OK",
                     "credential activated, first quote over PCRs " + pcrs.keySet() + "; awaiting approval");
             supersedeOthers(c, m);
-            Machine pending = machines.find(c, machineId).orElseThrow();
+            MachineStore.PendingEnrollment pending = machines.findPending(c, machineId).orElseThrow();
             events.emit(c, FleetEvent.of(FleetEventType.ENROLLMENT_PENDING_APPROVAL, machineId, pending.name(),
                     pending.ekVerified() ? "EK certificate verified" : "EK unverified: only an admin may approve"));
-            return pending;
+            return pending.view();
         });
     }
 
@@ -291,7 +291,8 @@ public final class EnrollmentService {
      * failing); any other address is merely refused further attempts for it, so nobody who merely knows a machine id
      * can cancel another's enrollment. The secret is 32 random bytes: guessing it is not the threat, denial is.
      */
-    private Machine refuseWrongSecret(Machine m, String attemptKey, String requestSource) {
+    private MachineStore.EnrollmentView refuseWrongSecret(MachineStore.PendingEnrollment m, String attemptKey,
+                                                          String requestSource) {
         if (activationFailures.size() > 100_000) activationFailures.clear();
         int fromSource = activationFailures.merge(attemptKey, 1, Integer::sum);
         boolean enrollingSource = requestSource.equals(m.requestSource());
@@ -321,7 +322,7 @@ public final class EnrollmentService {
      * The enrollment {@code m} has just proven possession of its EK: other pending enrollments of the same EK (an
      * earlier attempt of the same station, or someone else's replay of its public EK) are superseded now.
      */
-    private void supersedeOthers(Connection c, Machine m) throws SQLException {
+    private void supersedeOthers(Connection c, MachineStore.PendingEnrollment m) throws SQLException {
         for (MachineStore.EnrollmentView old : machines.findByEkName(c, m.ekName())) {
             if (old.id().equals(m.id())) continue;
             if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {

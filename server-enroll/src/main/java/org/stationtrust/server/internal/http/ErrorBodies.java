@@ -3,8 +3,7 @@ package org.stationtrust.server.internal.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.stationtrust.protocol.ErrorAnswer;
 import org.stationtrust.protocol.ErrorCode;
 
 /** The one error body of the API (docs/server-api.md, "Conventions"): {@code {error: {code, message}, requestId}}. */
@@ -14,19 +13,15 @@ public final class ErrorBodies {
     private ErrorBodies() {
     }
 
-    public static Map<String, Object> map(ErrorCode code, String message, String requestId) {
-        Map<String, Object> err = new LinkedHashMap<>();
-        err.put("code", code.wire());
-        err.put("message", message);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", err);
-        body.put("requestId", requestId != null ? requestId : newRequestId());
-        return body;
+    /** The error answer; a fresh request id when the request has none yet. */
+    public static ErrorAnswer answer(ErrorCode code, String message, String requestId) {
+        return new ErrorAnswer(new ErrorAnswer.Error(code.wire(), message), requestId != null ? requestId
+                : newRequestId());
     }
 
     public static byte[] json(ErrorCode code, String message, String requestId) {
         try {
-            return org.stationtrust.protocol.WireJson.strict().writeValueAsBytes(map(code, message, requestId));
+            return org.stationtrust.protocol.WireJson.strict().writeValueAsBytes(answer(code, message, requestId));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an error body of strings cannot fail to serialise", e);
         }

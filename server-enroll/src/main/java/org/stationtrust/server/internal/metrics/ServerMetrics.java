@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.FleetCounts;
 import org.stationtrust.server.internal.store.GroupCommitObserver;
 
@@ -140,14 +141,14 @@ public final class ServerMetrics {
                     .description("Machines by enrollment state (whole database: the same on every instance)")
                     .tag("state", s.name().toLowerCase(Locale.ROOT)).strongReference(true).register(registry);
         }
-        for (String status : FleetCounts.ATTESTATION_STATUSES) {
+        for (AttestationStatus status : AttestationStatus.values()) {
             Gauge.builder("stationtrust.machines.active.attestation", counts, c -> c.activeWithStatus(status))
                     .description("ACTIVE machines by attestation status")
-                    .tag("status", status.toLowerCase(Locale.ROOT)).strongReference(true).register(registry);
+                    .tag("status", status.name().toLowerCase(Locale.ROOT)).strongReference(true).register(registry);
         }
         Gauge.builder("stationtrust.machines.pending.approval", counts, c -> c.inState(EnrollmentState.PENDING_APPROVAL))
                 .description("Enrollments waiting for an approver").strongReference(true).register(registry);
-        Gauge.builder("stationtrust.machines.overdue", counts, c -> c.activeWithStatus("OVERDUE"))
+        Gauge.builder("stationtrust.machines.overdue", counts, c -> c.activeWithStatus(AttestationStatus.OVERDUE))
                 .description("ACTIVE machines the overdue sweep marked: no successful attestation within the interval")
                 .strongReference(true).register(registry);
         Gauge.builder("stationtrust.webhook.outbox.pending", counts, FleetCounts::webhooksPending)

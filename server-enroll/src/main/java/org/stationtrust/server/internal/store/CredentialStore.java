@@ -16,6 +16,13 @@ public final class CredentialStore {
     }
 
     public record ApiToken(String id, String username, String label, long createdAt, long expiresAt, Long revokedAt) {
+        /** Where an API token stands: revoked outranks expired. */
+        public enum Status { ACTIVE, EXPIRED, REVOKED }
+
+        public Status status(long now) {
+            if (revokedAt != null) return Status.REVOKED;
+            return expiresAt <= now ? Status.EXPIRED : Status.ACTIVE;
+        }
     }
 
     public void createSession(String tokenHash, String username, String csrf, long expiresAt) {

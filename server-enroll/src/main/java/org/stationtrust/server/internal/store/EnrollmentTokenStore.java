@@ -15,9 +15,12 @@ public final class EnrollmentTokenStore {
 
     public record EnrollmentToken(String id, String createdBy, String note, long createdAt, long expiresAt,
                                   Long usedAt, String usedBy) {
-        public String status(long now) {
-            if (usedAt != null) return "USED";
-            return expiresAt <= now ? "EXPIRED" : "OPEN";
+        /** Where an enrollment token stands: used outranks expired. */
+        public enum Status { OPEN, USED, EXPIRED }
+
+        public Status status(long now) {
+            if (usedAt != null) return Status.USED;
+            return expiresAt <= now ? Status.EXPIRED : Status.OPEN;
         }
     }
 

@@ -1,7 +1,5 @@
 package org.stationtrust.server.internal.store;
 
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.stationtrust.protocol.EnrollmentState;
 
@@ -11,15 +9,13 @@ import org.stationtrust.protocol.EnrollmentState;
  * database, so every instance on one PostgreSQL reports the same figures.
  */
 public final class FleetCounts {
-    /** The attestation statuses a machine row can carry (NONE before the first quote). */
-    public static final List<String> ATTESTATION_STATUSES = List.of("OK", "FAILED", "NONE", "OVERDUE");
-
-    private record Snapshot(long readAtMillis, Map<String, Long> byStateAndStatus, long webhooksPending) {
+    private record Snapshot(long readAtMillis, StateCounts machines, long webhooksPending) {
     }
 
     private final Database db;
     private final long minAgeMillis;
-    private final AtomicReference<Snapshot> last = new AtomicReference<>(new Snapshot(Long.MIN_VALUE / 2, Map.of(), 0));
+    private final AtomicReference<Snapshot> last = new AtomicReference<>(new Snapshot(Long.MIN_VALUE / 2,
+            StateCounts.EMPTY, 0));
 
     public FleetCounts(Database db, long minAgeMillis) {
         this.db = db;
@@ -29,25 +25,21 @@ public final class FleetCounts {
     /** Reads the counts again unless the last read is younger than the minimum age. */
     public void refresh(long nowMillis) {
         if (nowMillis - last.get().readAtMillis() < minAgeMillis) return;
-        Map<String, Long> counts = new java.util.HashMap<>();
-        db.withConnection(c -> Sql.query(c, "SELECT state, attestation_status, COUNT(*) FROM machines GROUP BY state, "
-                + "attestation_status", rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3))));
+        StateCounts machines = db.withConnection(StateCounts::read);
         long pending = db.withConnection(c -> Sql.one(c, "SELECT COUNT(*) FROM webhook_deliveries WHERE status = ?",
-                rs -> rs.getLong(1), WebhookStore.PENDING).orElse(0L));
-        last.set(new Snapshot(nowMillis, Map.copyOf(counts), pending));
+                rs -> rs.getLong(1), DeliveryStatus.PENDING.name()).orElse(0L));
+        last.set(new Snapshot(nowMillis, machines, pending));
     }
 
     public double inState(EnrollmentState state) {
-        String prefix = state.name() + "/";
-        return last.get().byStateAndStatus().entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                .mapToLong(Map.Entry::getValue).sum();
+        return last.get().machines().inState(state);
     }
 
     public double webhooksPending() {
         return last.get().webhooksPending();
     }
 
-    public double activeWithStatus(String attestationStatus) {
-        return last.get().byStateAndStatus().getOrDefault(EnrollmentState.ACTIVE.name() + "/" + attestationStatus, 0L);
+    public double activeWithStatus(AttestationStatus attestationStatus) {
+        return last.get().machines().with(EnrollmentState.ACTIVE, attestationStatus);
     }
 }

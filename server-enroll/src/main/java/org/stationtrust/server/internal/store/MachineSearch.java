@@ -12,7 +12,7 @@ import org.stationtrust.protocol.EnrollmentState;
  * @param text       matched case-blind against the start of name, machine id, EK serial and TPM manufacturer (null:
  *                   any)
  * @param state      only machines in this state (null: any)
- * @param attestation only this attestation status, one of {@link FleetCounts#ATTESTATION_STATUSES} (null: any)
+ * @param attestation only this attestation status (null: any)
  * @param firmware   the firmware of the last measured boot exactly, as {@link FirmwareColumn#label} wrote it (null:
  *                   any)
  * @param fromMillis enrolled at or after (null: no bound)
@@ -21,7 +21,8 @@ import org.stationtrust.protocol.EnrollmentState;
  * @param after      the cursor: the sort key and id of the last row of the previous page (null: first page)
  * @param size       rows per page
  */
-public record MachineSearch(String text, EnrollmentState state, String attestation, String firmware, Long fromMillis,
+public record MachineSearch(String text, EnrollmentState state, AttestationStatus attestation, String firmware,
+                            Long fromMillis,
                             Long toMillis, Sort sort, Cursor after, int size) {
     public static final int MAX_TEXT = 100;
     public static final int MAX_SIZE = 200;
@@ -89,10 +90,6 @@ public record MachineSearch(String text, EnrollmentState state, String attestati
         }
         if (firmware != null && firmware.length() > FirmwareColumn.MAX) {
             throw new IllegalArgumentException("Firmware is longer than " + FirmwareColumn.MAX + " characters");
-        }
-        if (attestation != null && !FleetCounts.ATTESTATION_STATUSES.contains(attestation)) {
-            throw new IllegalArgumentException("Unknown attestation result '" + attestation + "': expected one of "
-                    + FleetCounts.ATTESTATION_STATUSES);
         }
         if (sort == null) throw new IllegalArgumentException("sort is required");
         if (size < 1 || size > MAX_SIZE) throw new IllegalArgumentException("Page size must be 1.." + MAX_SIZE);

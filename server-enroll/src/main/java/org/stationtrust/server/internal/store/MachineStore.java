@@ -40,7 +40,8 @@ public final class MachineStore {
                              Long retiredAt) {
     }
 
-    public record AttestationRecord(String id, String machineId, long at, String outcome, String detail, String pcrs) {
+    public record AttestationRecord(String id, String machineId, long at, AttestationOutcome outcome, String detail,
+                                    String pcrs) {
     }
 
     public void insert(Connection c, NewMachine m, String enrollmentTokenId, String keyTpmPublic, String keySpki)
@@ -62,12 +63,12 @@ public final class MachineStore {
                 org.stationtrust.server.internal.auth.Secrets.newId(), machineId, tpmPublic, spki, now);
     }
 
-    public Optional<Machine> find(String id) {
+    public Optional<MachineDetail> find(String id) {
         return db.withConnection(c -> find(c, id));
     }
 
-    public Optional<Machine> find(Connection c, String id) throws SQLException {
-        return Sql.one(c, "SELECT * FROM machines WHERE id = ?", Machine::from, id);
+    public Optional<MachineDetail> find(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines WHERE id = ?", MachineDetail::from, id);
     }
 
     /** What enrollment needs to know of a machine: where it stands and whether its EK certificate was verified. */
@@ -75,6 +76,37 @@ public final class MachineStore {
         static EnrollmentView from(java.sql.ResultSet rs) throws SQLException {
             return new EnrollmentView(rs.getString(1), EnrollmentState.parse(rs.getString(2)), rs.getInt(3) != 0);
         }
+    }
+
+    /**
+     * What activation and an enrollment retry read of an enrollment: the keys it was begun with, where it came from and
+     * its open credential challenge (secret digest, nonce of the first quote). The caller checks the state.
+     */
+    public record PendingEnrollment(String id, String name, EnrollmentState state, String ekPublic, String ekName,
+                                    boolean ekVerified, String akPublic, String replacesMachine, String requestSource,
+                                    String activationSecretHash, String firstQuoteNonce) {
+        static final String COLUMNS = "id, name, state, ek_public, ek_name, ek_verified, ak_public, replaces_machine, "
+                + "request_source, activation_secret_hash, first_quote_nonce";
+
+        static PendingEnrollment from(java.sql.ResultSet rs) throws SQLException {
+            return new PendingEnrollment(rs.getString(1), rs.getString(2), EnrollmentState.parse(rs.getString(3)),
+                    rs.getString(4), rs.getString(5), rs.getInt(6) != 0, rs.getString(7), rs.getString(8),
+                    rs.getString(9), rs.getString(10), rs.getString(11));
+        }
+
+        /** Where the enrollment stands, as its status answer says. */
+        public EnrollmentView view() {
+            return new EnrollmentView(id, state, ekVerified);
+        }
+    }
+
+    public Optional<PendingEnrollment> findPending(String id) {
+        return db.withConnection(c -> findPending(c, id));
+    }
+
+    public Optional<PendingEnrollment> findPending(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT " + PendingEnrollment.COLUMNS + " FROM machines WHERE id = ?", PendingEnrollment::from,
+                id);
     }
 
     /** Earlier machines enrolled with the same EK (by EK name), newest first. */
@@ -101,14 +133,14 @@ public final class MachineStore {
                 rs -> rs.getString(1), EnrollmentState.PENDING_ACTIVATION.name(), cutoff);
     }
 
-    public List<Machine> list(EnrollmentState state) {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM machines WHERE state = ? ORDER BY created_at DESC",
-                Machine::from, state.name()));
+    public List<MachineDetail> list(EnrollmentState state) {
+        return db.withConnection(c -> Sql.query(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines WHERE state = ? "
+                + "ORDER BY created_at DESC", MachineDetail::from, state.name()));
     }
 
-    public List<Machine> listAll() {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM machines ORDER BY created_at DESC LIMIT 1000",
-                Machine::from));
+    public List<MachineDetail> listAll() {
+        return db.withConnection(c -> Sql.query(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines ORDER BY "
+                + "created_at DESC LIMIT 1000", MachineDetail::from));
     }
 
     /** The machine's current (not retired) signing key. */
@@ -193,7 +225,8 @@ public final class MachineStore {
             throws SQLException {
         long now = System.currentTimeMillis();
         Sql.update(c, "INSERT INTO attestations (id, machine_id, at, outcome, detail, pcrs) VALUES (?, ?, ?, ?, ?, ?)",
-                org.stationtrust.server.internal.auth.Secrets.newTimeOrderedId(), machineId, now, passed ? "PASSED" : "FAILED",
+                org.stationtrust.server.internal.auth.Secrets.newTimeOrderedId(), machineId, now,
+                (passed ? AttestationOutcome.PASSED : AttestationOutcome.FAILED).name(),
                 detail, pcrsJson);
         if (passed) {
             Sql.update(c, "UPDATE machines SET attestation_status = 'OK', attestation_failure = NULL, "
@@ -234,14 +267,20 @@ public final class MachineStore {
     public List<AttestationRecord> history(String machineId, int limit) {
         return db.withConnection(c -> Sql.query(c, "SELECT * FROM attestations WHERE machine_id = ? ORDER BY at DESC "
                 + "LIMIT ?", rs -> new AttestationRecord(rs.getString("id"), rs.getString("machine_id"),
-                rs.getLong("at"), rs.getString("outcome"), rs.getString("detail"), rs.getString("pcrs")),
+                rs.getLong("at"), AttestationOutcome.parse(rs.getString("outcome")), rs.getString("detail"), rs.getString("pcrs")),
                 machineId, limit));
     }
 
     /** One row of the admin console's machine list: only the columns the list shows. */
-    public record ListRow(String id, String name, EnrollmentState state, AttestationStatus attestationStatus, boolean ekVerified,
-                          String ekSerial, String tpmManufacturer, long createdAt, Long lastAttemptAt,
-                          Long lastSuccessAt) {
+    public record ListRow(String id, String name, EnrollmentState state, AttestationStatus attestationStatus,
+                          boolean ekVerified, String ekSerial, String tpmManufacturer, java.time.Instant createdAt,
+                          java.time.Instant lastAttemptAt, java.time.Instant lastSuccessAt) {
+
+        /** The attestation status as an operator sees it now: OK that is overdue reads OVERDUE. */
+        public AttestationStatus attestationSeen(long now, long intervalMillis) {
+            return attestationStatus.seen(MachineDetail.overdue(state, lastSuccessAt == null ? null
+                    : lastSuccessAt.toEpochMilli(), now, intervalMillis));
+        }
     }
 
     /**
@@ -268,7 +307,7 @@ public final class MachineStore {
         }
         if (s.attestation() != null) {
             where.append(" AND attestation_status = ?");
-            params.add(s.attestation());
+            params.add(s.attestation().name());
         }
         if (s.fromMillis() != null) {
             where.append(" AND created_at >= ?");
@@ -324,7 +363,7 @@ public final class MachineStore {
             if (rows.size() > s.size()) {
                 rows = rows.subList(0, s.size());
                 ListRow last = rows.get(rows.size() - 1);
-                next = new MachineSearch.Cursor(column.equals("created_at") ? Long.toString(last.createdAt())
+                next = new MachineSearch.Cursor(column.equals("created_at") ? Long.toString(last.createdAt().toEpochMilli())
                         : last.name(), last.id());
             }
             return new Page(List.copyOf(rows), next, matching);
@@ -344,18 +383,15 @@ public final class MachineStore {
                 rs -> rs.getString(1), limit));
     }
 
-    /** Machine counts by state and attestation status (the overview's figures), keyed "STATE/STATUS". */
-    public java.util.Map<String, Long> countsByStateAndStatus() {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
-        db.withConnection(c -> Sql.query(c, "SELECT state, attestation_status, COUNT(*) FROM machines GROUP BY state, "
-                + "attestation_status", rs -> counts.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3))));
-        return counts;
+    /** Machine counts by state and attestation status (the overview's figures). */
+    public StateCounts countsByStateAndStatus() {
+        return db.withConnection(StateCounts::read);
     }
 
     /** The oldest machines in a state first (the queue of decisions), at most {@code limit}. */
-    public List<Machine> oldestIn(EnrollmentState state, int limit) {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM machines WHERE state = ? ORDER BY created_at, id "
-                + "LIMIT ?", Machine::from, state.name(), limit));
+    public List<MachineDetail> oldestIn(EnrollmentState state, int limit) {
+        return db.withConnection(c -> Sql.query(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines WHERE state = ? "
+                + "ORDER BY created_at, id LIMIT ?", MachineDetail::from, state.name(), limit));
     }
 
     /** Active machines with this attestation status, most recent attempt first, at most {@code limit}. */
@@ -382,8 +418,12 @@ public final class MachineStore {
     private static ListRow listRow(java.sql.ResultSet rs) throws SQLException {
         return new ListRow(rs.getString("id"), rs.getString("name"), EnrollmentState.parse(rs.getString("state")),
                 AttestationStatus.parse(rs.getString("attestation_status")), rs.getInt("ek_verified") != 0, rs.getString("ek_serial"),
-                rs.getString("tpm_manufacturer"), rs.getLong("created_at"), Sql.nullableLong(rs, "last_attempt_at"),
-                Sql.nullableLong(rs, "last_success_at"));
+                rs.getString("tpm_manufacturer"), java.time.Instant.ofEpochMilli(rs.getLong("created_at")),
+                instant(Sql.nullableLong(rs, "last_attempt_at")), instant(Sql.nullableLong(rs, "last_success_at")));
+    }
+
+    private static java.time.Instant instant(Long millis) {
+        return millis == null ? null : java.time.Instant.ofEpochMilli(millis);
     }
 
     private static MachineKey key(java.sql.ResultSet rs) throws SQLException {

@@ -22,6 +22,6 @@ public record StationMachine(String id, String name, EnrollmentState state, Stri
 
     /** Overdue when the last successful attestation is older than the interval (or never happened). */
     public boolean overdue(long now, long intervalMillis) {
-        return Machine.overdue(state, lastSuccessAt, now, intervalMillis);
+        return MachineDetail.overdue(state, lastSuccessAt, now, intervalMillis);
     }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
  * leaves the lease to expire and the delivery is sent again (at least once).
  */
 public final class WebhookStore {
-    public static final String PENDING = "PENDING", DELIVERED = "DELIVERED", FAILED = "FAILED";
+    private static final String PENDING = DeliveryStatus.PENDING.name(), DELIVERED = DeliveryStatus.DELIVERED.name(),
+            FAILED = DeliveryStatus.FAILED.name();
     private final Database db;
 
     public WebhookStore(Database db) {
@@ -23,6 +24,13 @@ public final class WebhookStore {
 
     public record Webhook(String id, String url, String events, String secret, String createdBy, long createdAt,
                           Long disabledAt) {
+        /** Whether the webhook still receives events. */
+        public enum Status { ENABLED, DISABLED }
+
+        public Status status() {
+            return disabledAt == null ? Status.ENABLED : Status.DISABLED;
+        }
+
         static Webhook from(ResultSet rs) throws SQLException {
             return new Webhook(rs.getString("id"), rs.getString("url"), rs.getString("events"), rs.getString("secret"),
                     rs.getString("created_by"), rs.getLong("created_at"), Sql.nullableLong(rs, "disabled_at"));
@@ -30,14 +38,14 @@ public final class WebhookStore {
     }
 
     public record Delivery(String id, String webhookId, String eventId, String event, String machineId, String body,
-                           long createdAt, String status, int attempts, long nextAttemptAt, String leaseOwner,
+                           long createdAt, DeliveryStatus status, int attempts, long nextAttemptAt, String leaseOwner,
                            Long leaseUntil, Long lastAttemptAt, Integer lastStatus, String lastError, Long deliveredAt) {
         static Delivery from(ResultSet rs) throws SQLException {
             int last = rs.getInt("last_status");
             Integer lastStatus = rs.wasNull() ? null : last;
             return new Delivery(rs.getString("id"), rs.getString("webhook_id"), rs.getString("event_id"),
                     rs.getString("event"), rs.getString("machine_id"), rs.getString("body"), rs.getLong("created_at"),
-                    rs.getString("status"), rs.getInt("attempts"), rs.getLong("next_attempt_at"),
+                    DeliveryStatus.parse(rs.getString("status")), rs.getInt("attempts"), rs.getLong("next_attempt_at"),
                     rs.getString("lease_owner"), Sql.nullableLong(rs, "lease_until"),
                     Sql.nullableLong(rs, "last_attempt_at"), lastStatus, rs.getString("last_error"),
                     Sql.nullableLong(rs, "delivered_at"));

@@ -9,7 +9,6 @@ import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.api.AdminApi;
@@ -220,15 +219,16 @@ public final class AdminPage {
     private void tokens(Context ctx, Caller who) {
         long now = System.currentTimeMillis();
         List<TokenRow> rows = c.enrollmentTokens().list().stream().map(t -> new TokenRow(t.id(), t.note(),
-                t.createdBy(), Views.time(t.expiresAt()), t.status(now), "OPEN".equals(t.status(now)))).toList();
+                t.createdBy(), Views.time(t.expiresAt()), t.status(now).name(),
+                t.status(now) == EnrollmentTokenStore.EnrollmentToken.Status.OPEN)).toList();
         Render.send(ctx, out -> JtetokensGenerated.render(out, null, Chrome.of("Enrollment tokens", who, "tokens"), rows));
     }
 
     private void issueToken(Context ctx, Caller who) {
-        Map<String, Object> t = AdminApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
+        Views.IssuedEnrollmentToken t = AdminApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
         Render.send(ctx, out -> JtesecretGenerated.render(out, null, Chrome.of("Enrollment token issued", who, "tokens"),
                 "Give this token to the station installer. It is shown only once and works once, until "
-                        + t.get("expiresAt") + ":", "token", String.valueOf(t.get("token")), "/admin/tokens",
+                        + t.expiresAt() + ":", "token", t.token(), "/admin/tokens",
                 "Back to tokens"));
     }
 

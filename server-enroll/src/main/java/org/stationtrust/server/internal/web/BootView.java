@@ -3,7 +3,6 @@ package org.stationtrust.server.internal.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.stationtrust.server.internal.boot.BootViews;
 import org.stationtrust.server.internal.boot.MeasuredBoot;
 
@@ -15,26 +14,25 @@ import org.stationtrust.server.internal.boot.MeasuredBoot;
 public record BootView(List<MachinePages.Field> fields, boolean judged, List<String> changes,
                        List<MachinePages.Field> state) {
 
-    @SuppressWarnings("unchecked")
     static BootView of(MeasuredBoot boot, String machineId) {
         var row = boot.store().machine(machineId);
-        Map<String, Object> v = BootViews.machine(machineId, row, boot.policyFor(row), false);
+        BootViews.MachineView v = BootViews.machine(machineId, row, boot.policyFor(row), false);
         List<MachinePages.Field> fields = new ArrayList<>();
-        fields.add(field("boot-policy", "Policy", v.get("effectivePolicy") == null ? "none (exact PCR values)"
-                : v.get("effectivePolicy") + (v.get("policy") == null ? " (default)" : "")));
-        Map<String, Object> last = (Map<String, Object>) v.get("last");
+        fields.add(field("boot-policy", "Policy", v.effectivePolicy() == null ? "none (exact PCR values)"
+                : v.effectivePolicy() + (v.policy() == null ? " (default)" : "")));
+        BootViews.LastBoot last = v.last();
         if (last == null) return new BootView(List.copyOf(fields), false, List.of(), List.of());
-        fields.add(field("boot-result", "Last boot", String.valueOf(last.get("result"))));
-        fields.add(field("boot-at", "Judged at", String.valueOf(last.get("at"))));
-        if (last.get("rule") != null) {
-            fields.add(field("boot-rule", "Rule", last.get("rule") + (last.get("event") == null ? "" : " (event #"
-                    + last.get("event") + ")")));
+        fields.add(field("boot-result", "Last boot", String.valueOf(last.result())));
+        fields.add(field("boot-at", "Judged at", String.valueOf(last.at())));
+        if (last.rule() != null) {
+            fields.add(field("boot-rule", "Rule", last.rule() + (last.event() == null ? "" : " (event #"
+                    + last.event() + ")")));
         }
-        fields.add(field("boot-message", "Message", String.valueOf(last.get("message"))));
-        List<String> changes = new ArrayList<>();
-        for (Object change : (Iterable<?>) last.get("changes")) changes.add(String.valueOf(change));
+        fields.add(field("boot-message", "Message", String.valueOf(last.message())));
+        List<String> changes = List.copyOf(last.changes());
         List<MachinePages.Field> state = new ArrayList<>();
-        if (last.get("bootState") instanceof JsonNode s) {
+        if (last.bootState() != null) {
+            JsonNode s = last.bootState();
             state.add(field("boot-secure-boot", "Secure Boot", s.path("secureBoot").asText()));
             state.add(field("boot-firmware", "Firmware", s.path("firmwareVersions").toString()));
             StringBuilder authorities = new StringBuilder();
@@ -48,11 +46,11 @@ public record BootView(List<MachinePages.Field> fields, boolean judged, List<Str
             state.add(field("boot-db", "db / dbx", s.path("db").size() + " / " + s.path("dbx").size() + " entries"));
         }
         // the quoted values of each bank, the one the log was replayed in named (SHA-1 for a log without SHA-256)
-        String replayed = last.get("bootState") instanceof JsonNode s ? s.path("bank").asText().toLowerCase(
-                java.util.Locale.ROOT) : "";
-        ((Map<String, Object>) last.get("pcrs")).forEach((bank, values) -> {
+        String replayed = last.bootState() == null ? "" : last.bootState().path("bank").asText().toLowerCase(
+                java.util.Locale.ROOT);
+        last.pcrs().forEach((bank, values) -> {
             StringBuilder text = new StringBuilder();
-            ((JsonNode) values).fields().forEachRemaining(p -> text.append(text.length() == 0 ? "" : ", ")
+            values.fields().forEachRemaining(p -> text.append(text.length() == 0 ? "" : ", ")
                     .append(p.getKey()).append(": ").append(p.getValue().asText()));
             state.add(field("boot-pcrs-" + bank, "Quoted PCRs (" + bank + (bank.equals(replayed)
                     ? ", the bank the log replayed in)" : ")"), text.toString()));

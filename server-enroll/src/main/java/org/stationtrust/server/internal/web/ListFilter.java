@@ -10,7 +10,7 @@ import java.util.List;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.store.FleetCounts;
+import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.MachineSearch;
 
 /**
@@ -21,7 +21,8 @@ public record ListFilter(String q, String state, String attestation, String firm
                          String sort, String after, int size) {
     public static final int DEFAULT_SIZE = 50;
     public static final List<String> STATES = java.util.Arrays.stream(EnrollmentState.values()).map(Enum::name).toList();
-    public static final List<String> ATTESTATIONS = FleetCounts.ATTESTATION_STATUSES;
+    public static final List<String> ATTESTATIONS = java.util.Arrays.stream(AttestationStatus.values()).map(Enum::name)
+            .toList();
     public static final List<String> SORTS = java.util.Arrays.stream(MachineSearch.Sort.values())
             .map(MachineSearch.Sort::wire).toList();
 
@@ -48,7 +49,7 @@ public record ListFilter(String q, String state, String attestation, String firm
     public MachineSearch search() {
         try {
             return new MachineSearch(q, state.isEmpty() ? null : EnrollmentState.parse(state),
-                    attestation.isEmpty() ? null : attestation, firmware, day(from, "from"), day(to, "to"),
+                    attestation.isEmpty() ? null : AttestationStatus.fromQuery(attestation), firmware, day(from, "from"), day(to, "to"),
                     MachineSearch.Sort.parse(sort), MachineSearch.Cursor.decode(after), size);
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
@@ -25,11 +24,13 @@ import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.store.AttestationOutcome;
 import org.stationtrust.server.internal.store.AttestationStatus;
-import org.stationtrust.server.internal.store.Machine;
+import org.stationtrust.server.internal.store.MachineDetail;
 import org.stationtrust.server.internal.store.MachineSearch;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
+import org.stationtrust.server.internal.store.StateCounts;
 import org.stationtrust.server.internal.web.templates.JtemachineGenerated;
 import org.stationtrust.server.internal.web.templates.JtemachinesGenerated;
 import org.stationtrust.server.internal.web.templates.JteoverviewGenerated;
@@ -55,7 +56,7 @@ public final class MachinePages {
     }
 
     /** A machine waiting for a decision, with what the approver must know before deciding. */
-    public record Pending(Machine m, List<Pcrs.Pcr> pcrs, List<String> sameName, List<String> sameEk, String created,
+    public record Pending(MachineDetail m, List<Pcrs.Pcr> pcrs, List<String> sameName, List<String> sameEk, String created,
                           String pick, String invisible) {
     }
 
@@ -99,7 +100,7 @@ public final class MachinePages {
         }
     }
 
-    public record DetailView(Chrome chrome, Machine m, String attestation, boolean attestationWarn,
+    public record DetailView(Chrome chrome, MachineDetail m, String attestation, boolean attestationWarn,
                              List<String> warnings, List<Field> identity, List<Field> decision,
                              List<Field> attestationFields, List<HistoryItem> history, List<Pcrs.Pcr> firstPcrs,
                              List<Pcrs.Pcr> policyPcrs, String policyName, BootView boot, List<KeyRow> keys,
@@ -138,22 +139,22 @@ public final class MachinePages {
     }
 
     private void overview(Context ctx, Caller who) {
-        Map<String, Long> n = c.machines().countsByStateAndStatus();
-        long pendingTotal = inState(n, EnrollmentState.PENDING_APPROVAL);
-        long unactivatedTotal = inState(n, EnrollmentState.PENDING_ACTIVATION);
-        long failed = n.getOrDefault("ACTIVE/FAILED", 0L);
-        long overdue = n.getOrDefault("ACTIVE/OVERDUE", 0L);
+        StateCounts n = c.machines().countsByStateAndStatus();
+        long pendingTotal = n.inState(EnrollmentState.PENDING_APPROVAL);
+        long unactivatedTotal = n.inState(EnrollmentState.PENDING_ACTIVATION);
+        long failed = n.with(EnrollmentState.ACTIVE, AttestationStatus.FAILED);
+        long overdue = n.with(EnrollmentState.ACTIVE, AttestationStatus.OVERDUE);
         List<Count> counts = List.of(
                 new Count("pending", "pending approval", pendingTotal, "/admin/machines?state=PENDING_APPROVAL&sort=oldest",
                         pendingTotal > 0),
                 new Count("flagged", "flagged: failed attestation", failed,
                         "/admin/machines?state=ACTIVE&attestation=FAILED", failed > 0),
                 new Count("overdue", "overdue", overdue, "/admin/machines?state=ACTIVE&attestation=OVERDUE", overdue > 0),
-                new Count("active", "active", inState(n, EnrollmentState.ACTIVE), "/admin/machines?state=ACTIVE", false),
+                new Count("active", "active", n.inState(EnrollmentState.ACTIVE), "/admin/machines?state=ACTIVE", false),
                 new Count("activation", "waiting for activation", unactivatedTotal,
                         "/admin/machines?state=PENDING_ACTIVATION", false),
-                new Count("revoked", "revoked", inState(n, EnrollmentState.REVOKED), "/admin/machines?state=REVOKED", false),
-                new Count("rejected", "rejected", inState(n, EnrollmentState.REJECTED), "/admin/machines?state=REJECTED",
+                new Count("revoked", "revoked", n.inState(EnrollmentState.REVOKED), "/admin/machines?state=REVOKED", false),
+                new Count("rejected", "rejected", n.inState(EnrollmentState.REJECTED), "/admin/machines?state=REJECTED",
                         false));
         List<Pending> pending = c.machines().oldestIn(EnrollmentState.PENDING_APPROVAL, OVERVIEW_ROWS).stream()
                 .map(m -> pending(m, true)).toList();
@@ -167,14 +168,9 @@ public final class MachinePages {
         Render.send(ctx, out -> JteoverviewGenerated.render(out, null, v));
     }
 
-    private static long inState(Map<String, Long> counts, EnrollmentState state) {
-        return counts.entrySet().stream().filter(e -> e.getKey().startsWith(state.name() + "/"))
-                .mapToLong(Map.Entry::getValue).sum();
-    }
-
-    private Pending pending(Machine m, boolean withName) {
-        return new Pending(m, Pcrs.of(m.firstQuotePcrs()), withName ? c.machines().sameName(m.id(), m.name()) : List.of(),
-                c.machines().samePendingEk(m.id(), m.ekName()), Views.time(m.createdAt()), pick(m.id(), m.state()),
+    private Pending pending(MachineDetail m, boolean withName) {
+        return new Pending(m, Pcrs.of(m.pcrs().firstQuote()), withName ? c.machines().sameName(m.id(), m.name()) : List.of(),
+                c.machines().samePendingEk(m.id(), m.ek().name()), Views.time(m.origin().createdAt()), pick(m.id(), m.state()),
                 Names.invisibleWarning(m.name()));
     }
 
@@ -183,9 +179,7 @@ public final class MachinePages {
     }
 
     private Row row(MachineStore.ListRow r, long now, Caller who) {
-        boolean overdue = r.state() == EnrollmentState.ACTIVE && (r.lastSuccessAt() == null
-                || now - r.lastSuccessAt() > interval());
-        String att = r.attestationStatus().seen(overdue).name();
+        String att = r.attestationSeen(now, interval()).name();
         boolean selectable = switch (r.state()) {
             case PENDING_APPROVAL, PENDING_ACTIVATION -> who.role().includes(Role.APPROVER);
             case ACTIVE -> who.role().includes(Role.ADMIN);
@@ -218,7 +212,7 @@ public final class MachinePages {
 
     private void detail(Context ctx, Caller who) {
         String id = ctx.pathParam("id");
-        Machine m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
+        MachineDetail m = id.length() > 40 ? null : c.machines().find(id).orElse(null);
         if (m == null) {
             ctx.status(404);
             Render.send(ctx, out -> org.stationtrust.server.internal.web.templates.JtemessageGenerated.render(out, null,
@@ -228,53 +222,55 @@ public final class MachinePages {
         Render.send(ctx, out -> JtemachineGenerated.render(out, null, detailView(m, who)));
     }
 
-    private DetailView detailView(Machine m, Caller who) {
+    private DetailView detailView(MachineDetail m, Caller who) {
         long now = System.currentTimeMillis();
-        String att = Views.attestation(m, now, interval());
+        String att = m.attestationSeen(now, interval()).name();
         List<String> warnings = new ArrayList<>();
         if (Names.invisibleWarning(m.name()) != null) warnings.add(Names.invisibleWarning(m.name()));
-        if (m.replacesMachine() != null) {
-            warnings.add("Re-enrollment of a known EK (previous machine " + m.replacesMachine() + "): TPM cleared or new "
+        if (m.origin().replacesMachine() != null) {
+            warnings.add("Re-enrollment of a known EK (previous machine " + m.origin().replacesMachine() + "): TPM cleared or new "
                     + "disk image?");
         }
-        if (!m.ekVerified()) warnings.add("EK unverified (no EK certificate chained to a trusted TPM manufacturer): "
+        if (!m.ek().verified()) warnings.add("EK unverified (no EK certificate chained to a trusted TPM manufacturer): "
                 + "only an admin may approve.");
-        List<String> sameEk = c.machines().samePendingEk(m.id(), m.ekName());
+        List<String> sameEk = c.machines().samePendingEk(m.id(), m.ek().name());
         if (!sameEk.isEmpty() && m.state() != EnrollmentState.ACTIVE) {
             warnings.add("Same EK as other pending enrollment(s) " + String.join(", ", sameEk));
         }
         List<String> sameName = c.machines().sameName(m.id(), m.name());
         if (!sameName.isEmpty()) warnings.add("Another machine already has this name: " + String.join(", ", sameName));
         List<Field> identity = List.of(
-                new Field("machineId", "Machine id", m.id(), true),
+                new Field("machineId", "MachineDetail id", m.id(), true),
                 new Field("machineName", "Name", m.name(), false),
-                new Field("ekVerified", "EK verified", m.ekVerified() ? "yes" : "no", false),
-                new Field("ekCertificateSubject", "EK certificate subject", m.ekSubject(), false),
-                new Field("ekCertificateIssuer", "EK certificate issuer", m.ekIssuer(), false),
-                new Field("ekCertificateSerial", "EK certificate serial", m.ekSerial(), true),
-                new Field("ekCertificateSha256", "EK certificate SHA-256", sha256OfBase64(m.ekCertificate()), true),
-                new Field("ekName", "EK name", m.ekName(), true),
-                new Field("tpmManufacturer", "TPM manufacturer", m.tpmManufacturer(), false),
+                new Field("ekVerified", "EK verified", m.ek().verified() ? "yes" : "no", false),
+                new Field("ekCertificateSubject", "EK certificate subject", m.ek().subject(), false),
+                new Field("ekCertificateIssuer", "EK certificate issuer", m.ek().issuer(), false),
+                new Field("ekCertificateSerial", "EK certificate serial", m.ek().serial(), true),
+                new Field("ekCertificateSha256", "EK certificate SHA-256", sha256OfBase64(m.ek().certificate()), true),
+                new Field("ekName", "EK name", m.ek().name(), true),
+                new Field("tpmManufacturer", "TPM manufacturer", m.ek().tpmManufacturer(), false),
                 new Field("akSha256", "AK SHA-256 (TPM2B_PUBLIC)", sha256OfBase64(m.akPublic()), true),
-                new Field("requestSource", "Enrolled from", m.requestSource(), false),
-                new Field("createdAt", "Enrolled at", Views.time(m.createdAt()), false),
-                new Field("enrollmentTokenId", "Enrollment token", m.enrollmentTokenId(), true),
-                new Field("reenrollmentOf", "Re-enrollment of", m.replacesMachine(), true));
+                new Field("requestSource", "Enrolled from", m.origin().requestSource(), false),
+                new Field("createdAt", "Enrolled at", Views.time(m.origin().createdAt()), false),
+                new Field("enrollmentTokenId", "Enrollment token", m.origin().enrollmentTokenId(), true),
+                new Field("reenrollmentOf", "Re-enrollment of", m.origin().replacesMachine(), true));
+        MachineDetail.Decision decided = java.util.Objects.requireNonNullElse(m.decision(), Views.UNDECIDED);
+        MachineDetail.Decision revoked = java.util.Objects.requireNonNullElse(m.revocation(), Views.UNDECIDED);
         List<Field> decision = List.of(
                 new Field("state", "State", m.state().name(), false),
-                new Field("decidedBy", "Decided by", m.decidedBy(), false),
-                new Field("decidedAt", "Decided at", Views.time(m.decidedAt()), false),
-                new Field("decisionReason", "Reason", m.decisionReason(), false),
-                new Field("revokedBy", "Revoked by", m.revokedBy(), false),
-                new Field("revokedAt", "Revoked at", Views.time(m.revokedAt()), false),
-                new Field("revokeReason", "Revocation reason", m.revokeReason(), false));
+                new Field("decidedBy", "Decided by", decided.by(), false),
+                new Field("decidedAt", "Decided at", Views.time(decided.at()), false),
+                new Field("decisionReason", "Reason", decided.reason(), false),
+                new Field("revokedBy", "Revoked by", revoked.by(), false),
+                new Field("revokedAt", "Revoked at", Views.time(revoked.at()), false),
+                new Field("revokeReason", "Revocation reason", revoked.reason(), false));
         List<Field> attestation = List.of(
                 new Field("attestationStatus", "Status", att, false),
-                new Field("attestationFailure", "Last failure", m.attestationFailure(), false),
-                new Field("lastAttestationAttempt", "Last attempt", orDash(Views.time(m.lastAttemptAt())), false),
-                new Field("lastAttestationSuccess", "Last success", orDash(Views.time(m.lastSuccessAt())), false));
+                new Field("attestationFailure", "Last failure", m.attestation().failure(), false),
+                new Field("lastAttestationAttempt", "Last attempt", orDash(Views.time(m.attestation().lastAttempt())), false),
+                new Field("lastAttestationSuccess", "Last success", orDash(Views.time(m.attestation().lastSuccess())), false));
         List<HistoryItem> history = c.machines().history(m.id(), 50).stream().map(r -> new HistoryItem(
-                Views.time(r.at()), r.outcome(), r.detail(), "PASSED".equals(r.outcome()))).toList();
+                Views.time(r.at()), r.outcome().name(), r.detail(), r.outcome() == AttestationOutcome.PASSED)).toList();
         List<KeyRow> keys = c.machines().keys(m.id()).stream().map(k -> new KeyRow(sha256OfBase64(k.spki()),
                 Views.time(k.createdAt()), Views.time(k.retiredAt()))).toList();
         List<PacketRow> packets = c.packetReceipts().list(m.id(), 20).stream().map(p -> new PacketRow(p.packetId(),
@@ -282,12 +278,12 @@ public final class MachinePages {
         List<AuditRow> audit = c.audit().about(m.id(), 100).stream().map(AuditRow::of).toList();
         boolean approver = who.role().includes(Role.APPROVER);
         boolean admin = who.role().includes(Role.ADMIN);
-        PcrPolicy policy = PcrPolicy.of(m.goldenPcrs(), m.baselinePcrs());
+        PcrPolicy policy = PcrPolicy.of(m.pcrs().golden(), m.pcrs().baseline());
         return new DetailView(Chrome.of("Machine " + m.name(), who, "machines"), m, att, !"OK".equals(att),
-                List.copyOf(warnings), identity, decision, attestation, history, Pcrs.of(m.firstQuotePcrs()),
+                List.copyOf(warnings), identity, decision, attestation, history, Pcrs.of(m.pcrs().firstQuote()),
                 Pcrs.of(policy), policy.source().label(), BootView.of(c.attestation().measuredBoot(), m.id()), keys,
                 c.packetReceipts().count(m.id()), packets, audit,
-                m.state() == EnrollmentState.PENDING_APPROVAL && approver && (m.ekVerified() || admin),
+                m.state() == EnrollmentState.PENDING_APPROVAL && approver && (m.ek().verified() || admin),
                 approver && (m.state() == EnrollmentState.PENDING_APPROVAL
                         || m.state() == EnrollmentState.PENDING_ACTIVATION),
                 admin && m.state() == EnrollmentState.ACTIVE);
@@ -332,14 +328,14 @@ public final class MachinePages {
                 throw new ApiException(ErrorCode.INVALID_FIELD, "Malformed machine selection");
             }
         }
-        List<Machine> decided = c.approvals().decideBatch(who, decision, seen, ctx.formParam("reason"));
+        List<MachineDetail> decided = c.approvals().decideBatch(who, decision, seen, ctx.formParam("reason"));
         String verb = switch (decision) {
             case APPROVE -> "Approved";
             case REJECT -> "Rejected";
             case REVOKE -> "Revoked";
         };
         StringBuilder names = new StringBuilder();
-        for (Machine m : decided) names.append(names.length() == 0 ? "" : ", ").append(m.name());
+        for (MachineDetail m : decided) names.append(names.length() == 0 ? "" : ", ").append(m.name());
         Render.send(ctx, out -> org.stationtrust.server.internal.web.templates.JtemessageGenerated.render(out, null,
                 Chrome.of("Batch decided", who, "machines"), verb + " " + decided.size() + " machine"
                         + (decided.size() == 1 ? "" : "s") + ", each audited on its own: " + names + "."));

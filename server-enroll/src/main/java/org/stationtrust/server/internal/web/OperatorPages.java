@@ -85,8 +85,8 @@ public final class OperatorPages {
                 u.username().equals(who.username()))).toList();
         long now = System.currentTimeMillis();
         List<ApiTokenRow> tokens = c.credentials().apiTokens().stream().map(t -> new ApiTokenRow(t.id(), t.username(),
-                t.label(), Views.time(t.createdAt()), Views.time(t.expiresAt()), t.revokedAt() != null ? "REVOKED"
-                : t.expiresAt() <= now ? "EXPIRED" : "ACTIVE")).toList();
+                t.label(), Views.time(t.createdAt()), Views.time(t.expiresAt()),
+                t.status(now).name())).toList();
         Render.send(ctx, out -> JteoperatorsGenerated.render(out, null, Chrome.of("Operators", who, "users"), operators,
                 tokens));
     }

@@ -4,12 +4,12 @@ import static io.javalin.http.HandlerType.GET;
 
 import io.javalin.http.Context;
 import java.util.List;
-import java.util.Map;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.api.WebhookApi;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.notify.Webhooks;
+import org.stationtrust.server.internal.store.DeliveryStatus;
 import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.server.internal.web.templates.JtewebhooksGenerated;
 
@@ -42,14 +42,33 @@ public final class WebhookPage {
 
     private void show(Context ctx, Caller who) {
         List<HookRow> hooks = c.webhooks().store().list().stream().map(w -> new HookRow(w.id(), w.url(),
-                String.valueOf(w.events()), w.disabledAt() == null ? "ENABLED" : "DISABLED")).toList();
+                String.valueOf(w.events()), w.status().name())).toList();
         List<DeliveryRow> deliveries = c.webhooks().store().recent(200).stream().map(d -> {
-            Map<String, Object> v = WebhookApi.delivery(d);
-            List<Cell> cells = LOG_COLUMNS.stream().map(col -> new Cell(col, v.get(col) == null ? ""
-                    : String.valueOf(v.get(col)))).toList();
-            return new DeliveryRow(d.id(), d.status().equals(WebhookStore.DELIVERED), cells);
+            WebhookApi.DeliveryView v = WebhookApi.DeliveryView.of(d);
+            List<Cell> cells = LOG_COLUMNS.stream().map(col -> {
+                Object value = column(v, col);
+                return new Cell(col, value == null ? "" : String.valueOf(value));
+            }).toList();
+            return new DeliveryRow(d.id(), d.status() == DeliveryStatus.DELIVERED, cells);
         }).toList();
         Render.send(ctx, out -> JtewebhooksGenerated.render(out, null, Chrome.of("Webhooks", who, "webhooks"), hooks,
                 LOG_COLUMNS, deliveries));
+    }
+
+    /** The value of one column of the delivery log, as the API answers it. */
+    private static Object column(WebhookApi.DeliveryView v, String column) {
+        return switch (column) {
+            case "createdAt" -> v.createdAt();
+            case "event" -> v.event();
+            case "machineId" -> v.machineId();
+            case "webhookId" -> v.webhookId();
+            case "status" -> v.status();
+            case "attempts" -> v.attempts();
+            case "lastHttpStatus" -> v.lastHttpStatus();
+            case "lastError" -> v.lastError();
+            case "nextAttemptAt" -> v.nextAttemptAt();
+            case "deliveredAt" -> v.deliveredAt();
+            default -> throw new IllegalArgumentException("no delivery column " + column);
+        };
     }
 }

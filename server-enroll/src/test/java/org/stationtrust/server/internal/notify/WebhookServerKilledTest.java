@@ -118,7 +118,7 @@ class WebhookServerKilledTest {
     private boolean allDelivered(String url, int expected) {
         try (Database db = Database.open(url, null, null)) {
             List<WebhookStore.Delivery> all = new WebhookStore(db).recent(100);
-            return all.size() == expected && all.stream().allMatch(d -> d.status().equals(WebhookStore.DELIVERED));
+            return all.size() == expected && all.stream().allMatch(d -> d.status() == org.stationtrust.server.internal.store.DeliveryStatus.DELIVERED);
         }
     }
 

@@ -52,8 +52,11 @@ class MachineSearchTest {
     void boundsAreCheckedWhereTheSearchIsMade() {
         assertThrows(IllegalArgumentException.class, () -> new MachineSearch("x".repeat(101), null, null, null, null,
                 null, MachineSearch.Sort.NEWEST, null, 50));
-        assertThrows(IllegalArgumentException.class, () -> new MachineSearch(null, null, "MAYBE", null, null, null,
-                MachineSearch.Sort.NEWEST, null, 50));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> AttestationStatus.fromQuery("MAYBE"));
+        assertEquals("Unknown attestation status 'MAYBE': expected one of OK, FAILED, NONE, OVERDUE", unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AttestationStatus.fromQuery("ok"), "the exact name only");
+        assertEquals(AttestationStatus.OVERDUE, AttestationStatus.fromQuery("OVERDUE"));
         assertThrows(IllegalArgumentException.class, () -> MachineSearch.all(0));
         assertThrows(IllegalArgumentException.class, () -> MachineSearch.all(201));
         assertThrows(IllegalArgumentException.class, () -> MachineSearch.Sort.parse("random"));
