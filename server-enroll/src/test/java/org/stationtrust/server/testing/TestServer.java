@@ -15,7 +15,7 @@ import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.EnrollmentServer;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
-import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.PasswordHasher;
 import org.stationtrust.server.internal.store.CredentialStore;

@@ -13,7 +13,7 @@ import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
-import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.AdminRoute.Surface;
@@ -276,15 +276,7 @@ public final class AdminApi {
     }
 
     private void audit(Context ctx, Caller who) {
-        int limit = 200;
-        String l = ctx.queryParam("limit");
-        if (l != null) {
-            try {
-                limit = Integer.parseInt(l);
-            } catch (NumberFormatException e) {
-                throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be a number 1..1000");
-            }
-        }
+        int limit = limit(ctx, 200);
         ctx.json(new Views.AuditEvents(c.audit().recent(limit).stream().map(e -> new Views.AuditEventView(e.seq(),
                 Views.time(e.at()), e.actor(), e.action(), e.subject(), e.outcome(), e.detail(), e.hash())).toList()));
     }

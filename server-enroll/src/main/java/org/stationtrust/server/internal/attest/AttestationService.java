@@ -1,5 +1,7 @@
 package org.stationtrust.server.internal.attest;
 
+import org.stationtrust.server.internal.pcr.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrPolicy;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -153,7 +155,7 @@ public final class AttestationService {
             a.quoteVerified = true;
             a.pcrs = QuoteCheck.requireSha256(quoted);
             // under a boot policy the event log decides (docs/measured-boot.md); else the exact PCR values
-            PcrPolicy policy = PcrPolicy.of(m.goldenPcrs(), m.baselinePcrs());
+            PcrPolicy policy = m.pcrPolicy();
             SortedMap<Integer, byte[]> baseline = policy.values();
             a.judged = measuredBoot.judge(m.id(), q.eventLog(), q.eventLogSha256(), quoted, baseline).orElse(null);
             if (a.judged == null) {

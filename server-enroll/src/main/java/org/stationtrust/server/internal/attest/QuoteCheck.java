@@ -1,5 +1,7 @@
 package org.stationtrust.server.internal.attest;
 
+import org.stationtrust.server.internal.pcr.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrPolicy;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import org.stationtrust.protocol.ErrorCode;
-import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.ApiException;

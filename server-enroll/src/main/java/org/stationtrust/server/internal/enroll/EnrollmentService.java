@@ -15,7 +15,7 @@ import org.stationtrust.protocol.EnrollmentRequest;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.attest.AttestationService;
-import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.attest.QuoteCheck;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Secrets;

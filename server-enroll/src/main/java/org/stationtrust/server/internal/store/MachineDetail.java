@@ -1,6 +1,7 @@
 package org.stationtrust.server.internal.store;
 
 import java.sql.ResultSet;
+import org.stationtrust.server.internal.pcr.PcrPolicy;
 import java.sql.SQLException;
 import java.time.Instant;
 import org.stationtrust.protocol.EnrollmentState;
@@ -32,9 +33,13 @@ public record MachineDetail(String id, String name, EnrollmentState state, Ek ek
 
     /**
      * The stored PCR values, JSON with hex values by index (null when absent): the first quote's, the baseline that
-     * approval took from it, an admin's golden values. {@code PcrPolicy.of(golden, baseline)} is the policy in force.
+     * approval took from it, an admin's golden values, kept as stored for display; {@link #policy} is the policy in
+     * force, as a value.
      */
     public record Pcrs(String firstQuote, String baseline, String golden) {
+        public PcrPolicy policy() {
+            return PcrPolicy.of(golden, baseline);
+        }
     }
 
     /** An operator's (or the server's) decision: who, when, why. */

@@ -17,8 +17,8 @@ import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.attest.AttestationService;
-import org.stationtrust.server.internal.attest.PcrMap;
-import org.stationtrust.server.internal.attest.PcrPolicy;
+import org.stationtrust.server.internal.pcr.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrPolicy;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
@@ -278,7 +278,7 @@ public final class MachinePages {
         List<AuditRow> audit = c.audit().about(m.id(), 100).stream().map(AuditRow::of).toList();
         boolean approver = who.role().includes(Role.APPROVER);
         boolean admin = who.role().includes(Role.ADMIN);
-        PcrPolicy policy = PcrPolicy.of(m.pcrs().golden(), m.pcrs().baseline());
+        PcrPolicy policy = m.pcrs().policy();
         return new DetailView(Chrome.of("Machine " + m.name(), who, "machines"), m, att, !"OK".equals(att),
                 List.copyOf(warnings), identity, decision, attestation, history, Pcrs.of(m.pcrs().firstQuote()),
                 Pcrs.of(policy), policy.source().label(), BootView.of(c.attestation().measuredBoot(), m.id()), keys,

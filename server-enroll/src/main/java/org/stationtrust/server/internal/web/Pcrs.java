@@ -3,8 +3,8 @@ package org.stationtrust.server.internal.web;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.stationtrust.server.internal.attest.PcrMap;
-import org.stationtrust.server.internal.attest.PcrPolicy;
+import org.stationtrust.server.internal.pcr.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrPolicy;
 
 /** PCR values for the console: one line closed ("8 PCRs: 0-7"), the full values when opened. */
 public final class Pcrs {

@@ -193,4 +193,16 @@ class BadInputTest {
     void unknownRoutesAnswerWithAJsonError() {
         assertRefused(server.request("GET", "/api/v1/nothing-here", null, null), 404, "not_found");
     }
+
+    @Test
+    void anAuditLimitOutsideOneToAThousandIsRefusedNotQuietlyClamped() {
+        for (String limit : List.of("0", "-5", "1001", "5000", "ten")) {
+            var r = server.as(org.stationtrust.server.Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=" + limit, null);
+            org.junit.jupiter.api.Assertions.assertEquals(400, r.statusCode(), limit + ": " + r.body());
+            org.junit.jupiter.api.Assertions.assertTrue(r.body().contains("limit must be a number 1..1000"), r.body());
+        }
+        var ok = server.as(org.stationtrust.server.Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=3", null);
+        org.junit.jupiter.api.Assertions.assertEquals(200, ok.statusCode(), ok.body());
+        org.junit.jupiter.api.Assertions.assertTrue(TestServer.json(ok).path("events").size() <= 3, ok.body());
+    }
 }

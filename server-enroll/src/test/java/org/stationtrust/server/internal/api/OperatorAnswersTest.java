@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
-import org.stationtrust.server.internal.attest.PcrMap;
+import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.testing.ConsoleFleet;

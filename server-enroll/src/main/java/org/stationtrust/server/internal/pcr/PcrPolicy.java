@@ -1,4 +1,4 @@
-package org.stationtrust.server.internal.attest;
+package org.stationtrust.server.internal.pcr;
 
 import java.util.Collections;
 import java.util.SortedMap;

@@ -1,4 +1,4 @@
-package org.stationtrust.server.internal.attest;
+package org.stationtrust.server.internal.pcr;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
