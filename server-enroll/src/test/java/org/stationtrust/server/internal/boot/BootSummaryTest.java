@@ -24,7 +24,7 @@ import org.stationtrust.tpm.verify.HashAlgorithm;
  * as the lines written at once: every entry's description, the authorities each once, in order.
  */
 class BootSummaryTest {
-    /** tpm's copies of the real logs of ../shared/eventlogs (sources and licences in their README). */
+    /** tpm's copies of real boot event logs (sources and licences in tpm/src/test/resources/eventlogs/README.md). */
     private static final Path REAL_LOGS = Path.of("..", "tpm", "src", "test", "resources", "eventlogs");
 
     private static BootState stateOf(SyntheticBoot boot) throws Exception {
