@@ -1,7 +1,6 @@
 package org.stationtrust.server.internal.api;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.stationtrust.protocol.ErrorCode;
@@ -16,6 +15,7 @@ import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.boot.BootViews;
 import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
@@ -138,17 +138,11 @@ public final class AttestationRoutes {
     }
 
     private static byte[] json(Call r, int maxBytes) {
-        String type = r.header().apply("Content-Type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as Content-Type: application/json");
-        }
+        Bodies.requireJson(r.header().apply("Content-Type"));
         return bounded(r, maxBytes);
     }
 
     private static byte[] bounded(Call r, int maxBytes) {
-        if (r.body().length > maxBytes) {
-            throw new ApiException(ErrorCode.BODY_TOO_LARGE, "Request body exceeds " + maxBytes + " bytes");
-        }
-        return r.body();
+        return Bodies.bounded(r.body(), maxBytes);
     }
 }

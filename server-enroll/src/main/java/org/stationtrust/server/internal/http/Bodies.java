@@ -12,11 +12,21 @@ public final class Bodies {
     }
 
     public static byte[] json(Context ctx, int maxBytes) {
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        requireJson(ctx.contentType());
+        return bytes(ctx, maxBytes);
+    }
+
+    /** Refuses a body whose declared type is not JSON ({@code 415 unsupported_media_type}). */
+    public static void requireJson(String contentType) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as Content-Type: application/json");
         }
-        return bytes(ctx, maxBytes);
+    }
+
+    /** A body already read whole, refused when it exceeds {@code maxBytes} ({@code 413 body_too_large}). */
+    public static byte[] bounded(byte[] body, int maxBytes) {
+        if (body.length > maxBytes) throw tooLarge(maxBytes);
+        return body;
     }
 
     public static byte[] bytes(Context ctx, int maxBytes) {

@@ -1,22 +1,18 @@
 package org.stationtrust.server.internal.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import org.stationtrust.protocol.ErrorAnswer;
 import org.stationtrust.protocol.ErrorCode;
 
 /** The one error body of the API (docs/server-api.md, "Conventions"): {@code {error: {code, message}, requestId}}. */
 public final class ErrorBodies {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private ErrorBodies() {
     }
 
     /** The error answer; a fresh request id when the request has none yet. */
     public static ErrorAnswer answer(ErrorCode code, String message, String requestId) {
         return new ErrorAnswer(new ErrorAnswer.Error(code.wire(), message), requestId != null ? requestId
-                : newRequestId());
+                : ResponseHeaders.newRequestId());
     }
 
     public static byte[] json(ErrorCode code, String message, String requestId) {
@@ -25,12 +21,5 @@ public final class ErrorBodies {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an error body of strings cannot fail to serialise", e);
         }
-    }
-
-    /** A request id for answers made before the routes run. */
-    public static String newRequestId() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }
