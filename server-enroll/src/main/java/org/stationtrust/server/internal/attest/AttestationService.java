@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.QuoteSubmission;
@@ -19,6 +20,7 @@ import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.AttestationStatus;
+import org.stationtrust.server.internal.store.BootStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
@@ -33,6 +35,7 @@ import org.stationtrust.tpm.verify.TpmPublic;
 public final class AttestationService {
     public static final String PURPOSE_QUOTE = "quote";
     public static final String PURPOSE_KEY_ROTATION = "key-rotation";
+    private static final int KNOWN_MACHINES = 100_000;
 
     private final Database db;
     private final MachineStore machines;
@@ -44,6 +47,8 @@ public final class AttestationService {
     private final FleetEvents events;
     private final MeasuredBoot measuredBoot;
     private final AkKeys akKeys = new AkKeys(100_000);
+    /** Machine id to its stored AK, for {@link #unchangedBoot}; bounded like the parsed keys (past it, starts over). */
+    private final ConcurrentHashMap<String, String> knownAks = new ConcurrentHashMap<>();
 
     public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
                               NonceTokens tokens, ServerMetrics metrics, FleetEvents events) {
@@ -119,6 +124,8 @@ public final class AttestationService {
      */
     public Attested attestUnsigned(String machineId, QuoteSubmission q) {
         return timed(() -> {
+            Optional<Attested> unchanged = unchangedBoot(machineId, q);
+            if (unchanged.isPresent()) return unchanged.get();
             StationMachine m = machines.findWithCurrentKey(machineId).map(MachineStore.WithKey::machine)
                     .orElseThrow(() -> new ApiException(ErrorCode.MACHINE_UNKNOWN, "No enrolled machine with id '"
                             + clip(machineId) + "'; enroll this station first"));
@@ -126,8 +133,76 @@ public final class AttestationService {
                 throw new ApiException(ErrorCode.MACHINE_NOT_ACTIVE, "Machine " + m.id() + " is " + m.state()
                         + "; only ACTIVE (approved, not revoked) machines may attest");
             }
+            if (knownAks.size() >= KNOWN_MACHINES) knownAks.clear();
+            knownAks.put(m.id(), m.akPublic());
             return verifyAndRecord(m, null, q);
         });
+    }
+
+    /**
+     * The usual attestation (docs/design.md, "An unchanged boot"): an unsigned quote of a machine this instance has
+     * seen pass, bringing the digest of the log it passed with and the same PCR values. The quote is checked with
+     * the machine's AK as this instance read it (an AK never changes under a machine id, and the transaction
+     * compares it again), the boot's verdict is the remembered one, and everything that decision rests on (the
+     * machine ACTIVE with that AK, its accepted log, last verdict and PCR values, the policy document that applies)
+     * is read in the attestation's own transaction before anything is written. Empty, having spent and recorded
+     * nothing, whenever any of it does not hold: the full path then decides as it always did. A quote the AK does
+     * not verify is refused at once, recording nothing, as the full path refuses it after reading the machine.
+     */
+    private Optional<Attested> unchangedBoot(String machineId, QuoteSubmission q) {
+        String ak = knownAks.get(machineId);
+        if (ak == null || q.eventLog() != null || q.eventLogSha256() == null) return Optional.empty();
+        long now = System.currentTimeMillis();
+        byte[] nonce;
+        SortedMap<Integer, byte[]> pcrs;
+        MeasuredBoot.Unchanged unchanged;
+        NonceTokens.Verified v;
+        QuotedPcrs quoted;
+        try {
+            nonce = QuoteCheck.decodeNonce(q.nonce());
+            v = tokens.verify(nonce, machineId, PURPOSE_QUOTE, now);
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+        // one check, not two (the full path would refuse a machine revoked since with MACHINE_NOT_ACTIVE instead)
+        quoted = QuoteCheck.verify(akKeys.get(ak), nonce, q);
+        try {
+            pcrs = QuoteCheck.requireSha256(quoted);
+            String pcrsJson = PcrMap.toJson(pcrs);
+            Optional<MeasuredBoot.Unchanged> u = measuredBoot.unchanged(machineId,
+                    q.eventLogSha256().toLowerCase(java.util.Locale.ROOT), pcrsJson, quoted);
+            if (u.isEmpty()) return Optional.empty();
+            unchanged = u.get();
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+        String spent = HexFormat.of().formatHex(nonce);
+        String detail = "quote verified, boot " + unchanged.judgement().verdict().result().wire();
+        Boolean recorded;
+        try {
+            recorded = db.batched(c -> {
+                BootStore.Standing s = measuredBoot.store().standing(c, machineId).orElse(null);
+                if (s == null || s.state() != EnrollmentState.ACTIVE || !ak.equals(s.akPublic())
+                        || !MeasuredBoot.holds(unchanged, s.boot(), s.policyDocument())) {
+                    return false;
+                }
+                if (!nonces.consume(c, spent, machineId, PURPOSE_QUOTE, v.expiresAtMillis(), now)) throw alreadyUsed();
+                if (!machines.recordPassIfActive(c, machineId, detail, unchanged.pcrsJson(), unchanged.firmware())) {
+                    throw new StaleStanding();
+                }
+                measuredBoot.recordUnchanged(c, machineId, unchanged);
+                if (s.attestationStatus() != AttestationStatus.OK) {
+                    audit.append(c, "machine:" + machineId, "attestation.pass", machineId, "OK",
+                            "status " + s.attestationStatus() + " -> OK");
+                }
+                return true;
+            });
+        } catch (StaleStanding e) {
+            recorded = false;
+        }
+        metrics.unchangedBoot(recorded);
+        // NONCE_INVALID (a replay) propagates from the transaction as on the full path: nothing recorded either way
+        return recorded ? Optional.of(new Attested(pcrs, Optional.of(unchanged.judgement()))) : Optional.empty();
     }
 
     private Attested timed(java.util.function.Supplier<Attested> attempt) {
@@ -186,6 +261,15 @@ public final class AttestationService {
             }
             recordFailure(m, signer, a, e, now);
             throw e;
+        }
+    }
+
+    /** The machine stopped being ACTIVE between the standing read and the write (another instance revoked it). */
+    private static final class StaleStanding extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StaleStanding() {
+            super("machine no longer ACTIVE", null, false, false);
         }
     }
 

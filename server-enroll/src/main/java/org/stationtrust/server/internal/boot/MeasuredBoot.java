@@ -23,6 +23,7 @@ import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.store.BootStore.MachineBoot;
 import org.stationtrust.server.internal.store.BootStore;
 import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.FirmwareColumn;
 import org.stationtrust.tpm.eventlog.BootState;
 import org.stationtrust.tpm.eventlog.EventLogLimits;
 import org.stationtrust.tpm.verify.HashAlgorithm;
@@ -76,7 +77,7 @@ public final class MeasuredBoot {
      * values and those of the bank the log was replayed in (SHA-1 for a log without SHA-256 digests).
      */
     private record Passed(String logSha256, String pcrsJson, String replayedJson, String policyDocument,
-            BootVerdict verdict) {
+            BootVerdict verdict, String stateJson, String firmware) {
     }
 
     /** The policy for this machine: its own, else the default; empty when neither exists. */
@@ -119,7 +120,8 @@ public final class MeasuredBoot {
                 baseline);
         judged.filter(j -> j.verdict().result().passed() && j.logSha256() != null).ifPresent(j -> remember(machineId,
                 new Passed(j.logSha256(), PcrMap.toJson(pcrs), replayedJson(j.verdict(), quoted),
-                        stored.get().document(), j.verdict())));
+                        stored.get().document(), j.verdict(), j.verdict().state().map(MeasuredBoot::json).orElse(null),
+                        FirmwareColumn.label(j.verdict().state().map(BootState::firmwareVersions).orElse(List.of())))));
         return judged;
     }
 
@@ -130,32 +132,66 @@ public final class MeasuredBoot {
     }
 
     /**
-     * The same boot as the last one this instance passed, told by digest: the same accepted log, the same quoted
-     * PCRs and the same policy document give the same verdict, so it is not reached again (a log is parsed and
-     * replayed, its certificates read, in about the time of a quote check). The database still decides: another
-     * instance's verdict since, a new accepted log or a changed policy sends it down the full path.
+     * A boot judged from memory: the same accepted log, the same quoted PCRs and the same policy document give the
+     * same verdict, so it is not reached again (a log is parsed and replayed, its certificates read, in about the time
+     * of a quote check). It holds only while the database still says so ({@link #holds}): another instance's verdict
+     * since, a new accepted log or a changed policy sends it down the full path. {@code stateJson} and
+     * {@code firmware} are what the repeated verdict records, written once when it was first reached.
      */
-    private Optional<Judgement> repeated(String machineId, String digest, String pcrsJson, QuotedPcrs quoted) {
+    public record Unchanged(Judgement judgement, String pcrsJson, String policyDocument, String stateJson,
+            String firmware) {
+    }
+
+    /**
+     * The last verdict this instance passed for the machine, if this quote shows the same boot: the log told by
+     * {@code digest} (lower-case hex), the same SHA-256 values ({@code pcrsJson}, as {@link PcrMap#toJson}) and, for a
+     * log replayed in another bank, the same values of that bank. Reads nothing.
+     */
+    public Optional<Unchanged> unchanged(String machineId, String digest, String pcrsJson, QuotedPcrs quoted) {
         Passed last = passed.get(machineId);
         if (last == null || !last.logSha256().equals(digest) || !last.pcrsJson().equals(pcrsJson)) return Optional.empty();
         // a log replayed in SHA-1 is the same boot only if the SHA-1 bank is quoted with the same values too
-        BootVerdict lastVerdict = last.verdict();
-        if (lastVerdict.state().isPresent() && !Objects.equals(last.replayedJson(), replayedJson(lastVerdict, quoted))) {
-            return Optional.empty();
-        }
-        BootStore.Glance now = store.glance(machineId).orElse(null);
-        if (now == null || !digest.equals(now.acceptedLogSha256()) || !pcrsJson.equals(now.lastPcrs())
-                || !BootVerdict.Result.PASSED.wire().equals(now.lastResult())
-                        && !BootVerdict.Result.PASSED_CHANGED.wire().equals(now.lastResult())) {
-            return Optional.empty();
-        }
-        Optional<BootStore.StoredPolicy> policy = storedPolicyFor(Optional.ofNullable(now.policyName()));
-        if (policy.isEmpty() || !policy.get().document().equals(last.policyDocument())) return Optional.empty();
         BootVerdict v = last.verdict();
+        if (v.state().isPresent() && !Objects.equals(last.replayedJson(), replayedJson(v, quoted))) {
+            return Optional.empty();
+        }
         // the boot is now the accepted one, so nothing differs from it
         BootVerdict again = new BootVerdict(BootVerdict.Result.PASSED, Optional.empty(), Optional.empty(), v.message(),
                 v.state(), v.summary(), List.of());
-        return Optional.of(new Judgement(again, digest, null, false, true, otherPcrs(quoted)));
+        return Optional.of(new Unchanged(new Judgement(again, digest, null, false, true, otherPcrs(quoted)), pcrsJson,
+                last.policyDocument(), last.stateJson(), last.firmware()));
+    }
+
+    /**
+     * Whether the stored boot still is the one {@code u} remembers: its accepted log, its last verdict a pass on
+     * the same SHA-256 values, and {@code policyDocument} (the one that applies now, null for none) the same.
+     */
+    public static boolean holds(Unchanged u, BootStore.Glance now, String policyDocument) {
+        return now != null && u.judgement().logSha256().equals(now.acceptedLogSha256())
+                && u.pcrsJson().equals(now.lastPcrs())
+                && (BootVerdict.Result.PASSED.wire().equals(now.lastResult())
+                        || BootVerdict.Result.PASSED_CHANGED.wire().equals(now.lastResult()))
+                && u.policyDocument().equals(policyDocument);
+    }
+
+    /**
+     * Records an unchanged boot passing again (see {@link #unchanged}) in the attestation's transaction, once
+     * {@link #holds} said yes in that transaction: only the last verdict's result, message and time change.
+     */
+    public void recordUnchanged(Connection c, String machineId, Unchanged u) throws SQLException {
+        BootVerdict v = u.judgement().verdict();
+        store.recordRepeated(c, machineId, v.result().wire(), clip(v.message()), u.stateJson(), u.judgement().otherPcrs());
+    }
+
+    /** {@link #unchanged}, confirmed by reading the stored boot and the policy that applies (outside a transaction). */
+    private Optional<Judgement> repeated(String machineId, String digest, String pcrsJson, QuotedPcrs quoted) {
+        Optional<Unchanged> u = unchanged(machineId, digest, pcrsJson, quoted);
+        if (u.isEmpty()) return Optional.empty();
+        BootStore.Glance now = store.glance(machineId).orElse(null);
+        if (now == null) return Optional.empty();
+        String policy = storedPolicyFor(Optional.ofNullable(now.policyName())).map(BootStore.StoredPolicy::document)
+                .orElse(null);
+        return holds(u.get(), now, policy) ? Optional.of(u.get().judgement()) : Optional.empty();
     }
 
     private void remember(String machineId, Passed p) {

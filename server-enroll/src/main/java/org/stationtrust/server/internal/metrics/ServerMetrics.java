@@ -41,6 +41,8 @@ public final class ServerMetrics {
     private final Map<String, Counter> rateLimitHits = new ConcurrentHashMap<>();
     private final Map<String, Counter> webhookDeliveries = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
+    private final Counter unchangedBootHeld;
+    private final Counter unchangedBootStale;
     private final Timer batchCommit;
 
     public ServerMetrics(PrometheusMeterRegistry registry) {
@@ -55,6 +57,8 @@ public final class ServerMetrics {
         attestationDuration = Timer.builder("stationtrust.attestation.verify")
                 .description("Time to verify one quote and record its outcome (commit included)")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+        unchangedBootHeld = unchangedBootCounter("held");
+        unchangedBootStale = unchangedBootCounter("stale");
         batchSize = DistributionSummary.builder("stationtrust.db.group.commit.batch.size")
                 .description("Writes committed together by one SQLite group-commit transaction")
                 .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
@@ -79,6 +83,19 @@ public final class ServerMetrics {
         return Counter.builder("stationtrust.attestation.attempts")
                 .description("Attestation quotes received, by result and (for failures) the error code")
                 .tags("result", result, "reason", reason).register(registry);
+    }
+
+    private Counter unchangedBootCounter(String outcome) {
+        return Counter.builder("stationtrust.attestation.unchanged.boot")
+                .description("Attestations of an unchanged boot decided from this instance's memory (docs/design.md,"
+                        + " \"An unchanged boot\"): held when the transaction confirmed what was remembered, stale when"
+                        + " it did not and the full path decided")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** An unchanged boot decided from memory: {@code held}, or found stale in its transaction (full path taken). */
+    public void unchangedBoot(boolean held) {
+        (held ? unchangedBootHeld : unchangedBootStale).increment();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.stationtrust.protocol.EnrollmentState;
 
 /**
  * Measured-boot storage (migration V6): named policies with at most one default, and per machine its
@@ -85,6 +86,39 @@ public final class BootStore {
         return db.withConnection(c -> Sql.one(c, "SELECT policy_name, accepted_log_sha256, last_result, last_pcrs"
                 + " FROM machine_boot WHERE machine_id = ?", rs -> new Glance(rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getString(4)), machineId));
+    }
+
+    /**
+     * A machine's standing for an attestation whose boot is judged from memory: its state, attestation status and AK,
+     * its boot glance and the document of the policy that applies to it (its own, else the default; null when none),
+     * read in the caller's transaction so that what is recorded next rests on exactly these values.
+     */
+    public record Standing(EnrollmentState state, AttestationStatus attestationStatus, String akPublic, Glance boot,
+            String policyDocument) {
+    }
+
+    /** {@link Standing} in the caller's transaction; empty when no such machine exists. */
+    public Optional<Standing> standing(Connection c, String machineId) throws SQLException {
+        return Sql.one(c, "SELECT m.state, m.attestation_status, m.ak_public, b.policy_name, b.accepted_log_sha256,"
+                + " b.last_result, b.last_pcrs, COALESCE(p.document, (SELECT d.document FROM boot_policies d WHERE"
+                + " d.is_default <> 0 ORDER BY d.name LIMIT 1)) FROM machines m LEFT JOIN machine_boot b ON b.machine_id"
+                + " = m.id LEFT JOIN boot_policies p ON p.name = b.policy_name WHERE m.id = ?",
+                rs -> new Standing(EnrollmentState.parse(rs.getString(1)), AttestationStatus.parse(rs.getString(2)),
+                        rs.getString(3), new Glance(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)),
+                        rs.getString(8)), machineId);
+    }
+
+    /**
+     * Records an unchanged boot passing again, in the attestation's transaction: the accepted log, its state, the
+     * quoted SHA-256 values and the firmware column are those of the verdict it repeats, so only what a repeat
+     * changes is written ({@code state} is written again so that a pass without a log in between cannot leave a
+     * stale one; identical bytes cost SQLite no page write).
+     */
+    public void recordRepeated(Connection c, String machineId, String result, String message, String state,
+            String otherPcrs) throws SQLException {
+        Sql.update(c, "UPDATE machine_boot SET last_result = ?, last_rule = NULL, last_event = NULL, last_message = ?,"
+                + " last_changes = '[]', last_state = ?, last_other_pcrs = ?, last_at = ? WHERE machine_id = ?",
+                result, message, state, otherPcrs, System.currentTimeMillis(), machineId);
     }
 
     public Optional<MachineBoot> machine(String machineId) {

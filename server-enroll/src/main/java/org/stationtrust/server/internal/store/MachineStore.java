@@ -237,6 +237,24 @@ public final class MachineStore {
         }
     }
 
+    /**
+     * Records a passing attestation of a machine that is still ACTIVE, with its firmware column, in the caller's
+     * transaction; false, having written nothing, when the machine is no longer ACTIVE (revoked meanwhile).
+     */
+    public boolean recordPassIfActive(Connection c, String machineId, String detail, String pcrsJson, String firmware)
+            throws SQLException {
+        long now = System.currentTimeMillis();
+        if (Sql.update(c, "UPDATE machines SET attestation_status = 'OK', attestation_failure = NULL, last_attempt_at = ?,"
+                + " last_success_at = ?, firmware = ? WHERE id = ? AND state = ?", now, now, firmware, machineId,
+                EnrollmentState.ACTIVE.name()) != 1) {
+            return false;
+        }
+        Sql.update(c, "INSERT INTO attestations (id, machine_id, at, outcome, detail, pcrs) VALUES (?, ?, ?, ?, ?, ?)",
+                org.stationtrust.server.internal.auth.Secrets.newTimeOrderedId(), machineId, now,
+                AttestationOutcome.PASSED.name(), detail, pcrsJson);
+        return true;
+    }
+
     /** An ACTIVE machine the overdue sweep looks at. */
     public record OverdueCandidate(String id, String name, AttestationStatus attestationStatus, Long lastSuccessAt) {
     }

@@ -1,0 +1,236 @@
+package org.stationtrust.server.internal.attest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.stationtrust.tpm.verify.HashAlgorithm.SHA256;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
+
+/**
+ * An unchanged boot decided from the server's memory (docs/design.md, "An unchanged boot"), over real HTTP on a real
+ * database: it records what the full path records, and every change the memory cannot know of (another verdict, a
+ * revocation, a new policy, a flagged status, an altered AK) is found in the attestation's own transaction and
+ * decided on the full path instead, as the {@code stationtrust.attestation.unchanged.boot} counters show.
+ */
+class UnchangedBootTest {
+    private static final String NONCES = "/api/v1/attestation/nonces";
+    private static final String QUOTES = "/api/v1/attestation/quotes";
+    private static final SyntheticEventLog LOG = boot();
+    private static final String DIGEST = HexFormat.of().formatHex(SHA256.digest(LOG.bytes()));
+    private static final String SCRAPE = "unchanged-boot-scrape-token-0123456789";
+    @TempDir
+    static Path dir;
+    static TestServer server;
+
+    private static SyntheticEventLog boot() {
+        try {
+            return SyntheticBoot.typical().log(SHA256);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir, b -> b.metricsToken(SCRAPE.toCharArray()));
+        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}")
+                .statusCode());
+        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
+                "{\"reason\": \"every laptop of the fleet\"}").statusCode());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** A station that booted {@link #LOG}, enrolled, whose first quote sent the whole log (signed, as it must be). */
+    private static final class Station {
+        final SoftwareStation soft = new SoftwareStation();
+        final String id;
+
+        Station() {
+            soft.pcrs().clear();
+            LOG.pcrs(SHA256).forEach(soft.pcrs()::put);
+            for (int i = 0; i < 8; i++) soft.pcrs().putIfAbsent(i, new byte[32]);
+            id = server.seedMachine(soft, EnrollmentState.ACTIVE, true);
+            HttpResponse<String> n = server.stations.send("POST", NONCES, "{}", id,
+                    StationClient.jcaSigner(soft.machineKey()));
+            HttpResponse<String> r = server.stations.send("POST", QUOTES,
+                    soft.quoteBody(TestServer.json(n).path("nonce").asText(), LOG.bytes()), id,
+                    StationClient.jcaSigner(soft.machineKey()));
+            assertEquals(200, r.statusCode(), r.body());
+        }
+
+        String nonce() {
+            HttpResponse<String> r = server.stations.sendRaw("POST", NONCES, "{\"purpose\":\"quote\",\"machineId\":\""
+                    + id + "\"}", null);
+            assertEquals(201, r.statusCode(), r.body());
+            return TestServer.json(r).path("nonce").asText();
+        }
+
+        /** The usual attestation: unsigned, the log told by its digest. */
+        HttpResponse<String> quote(String nonce) {
+            String q = soft.quoteBody(nonce);
+            return server.stations.sendRaw("POST", QUOTES, q.substring(0, q.length() - 1) + ",\"eventLogSha256\":\""
+                    + DIGEST + "\",\"machineId\":\"" + id + "\"}", null);
+        }
+
+        HttpResponse<String> quote() {
+            return quote(nonce());
+        }
+
+        int history() {
+            return TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + id + "/attestations",
+                    null)).path("history").size();
+        }
+
+        JsonNode boot() {
+            return TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + id + "/boot", null));
+        }
+
+        void sql(String statement) {
+            server.db.write(c -> {
+                try (var ps = c.prepareStatement(statement)) {
+                    ps.setString(1, id);
+                    return ps.executeUpdate();
+                }
+            });
+        }
+    }
+
+    private static double counter(String outcome) {
+        String text = server.request("GET", "/metrics", null, SCRAPE).body();
+        String prefix = "stationtrust_attestation_unchanged_boot_total{outcome=\"" + outcome + "\"} ";
+        for (String line : text.split("\n")) {
+            if (line.startsWith(prefix)) return Double.parseDouble(line.substring(prefix.length()));
+        }
+        throw new AssertionError("no " + prefix + " in the metrics");
+    }
+
+    private static boolean auditHas(String action, String subject, String detailPart) {
+        JsonNode events = TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=1000", null));
+        for (JsonNode e : events.path("events")) {
+            if (action.equals(e.path("action").asText()) && subject.equals(e.path("subject").asText())
+                    && e.path("detail").asText().contains(detailPart)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void anUnchangedBootIsDecidedFromMemoryAndRecordedAsTheFullPathRecordsIt() {
+        Station s = new Station();
+        // the first unsigned quote of this machine on this instance reads the machine: the full path
+        assertEquals(200, s.quote().statusCode());
+        JsonNode before = s.boot();
+        double held = counter("held");
+        int history = s.history();
+        HttpResponse<String> r = s.quote();
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(held + 1, counter("held"), "decided from memory");
+        assertEquals("PASSED", TestServer.json(r).path("boot").path("result").asText());
+        assertEquals(DIGEST, TestServer.json(r).path("eventLogSha256").asText());
+        assertEquals(history + 1, s.history(), "one history row, as on the full path");
+        JsonNode after = s.boot();
+        assertEquals("PASSED", after.path("last").path("result").asText());
+        assertEquals(before.path("last").path("bootState"), after.path("last").path("bootState"));
+        assertEquals(before.path("last").path("pcrs"), after.path("last").path("pcrs"));
+        assertEquals(before.path("acceptedEventLogSha256"), after.path("acceptedEventLogSha256"));
+        assertTrue(!java.time.Instant.parse(after.path("last").path("at").asText())
+                .isBefore(java.time.Instant.parse(before.path("last").path("at").asText())), after.toString());
+        JsonNode machine = TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + s.id, null));
+        assertEquals("OK", machine.path("attestationStatus").asText(), machine.toString());
+    }
+
+    @Test
+    void aReplayedNonceIsRefusedAndRecordsNothing() {
+        Station s = new Station();
+        assertEquals(200, s.quote().statusCode());
+        String nonce = s.nonce();
+        assertEquals(200, s.quote(nonce).statusCode());
+        int history = s.history();
+        HttpResponse<String> replay = s.quote(nonce);
+        assertEquals("nonce_invalid", TestServer.errorCode(replay), replay.body());
+        assertEquals(history, s.history());
+    }
+
+    @Test
+    void anotherVerdictSinceSendsTheBootDownTheFullPathWhichJudgesItAgain() {
+        Station s = new Station();
+        assertEquals(200, s.quote().statusCode());
+        // as another instance would have recorded it: this boot refused since
+        s.sql("UPDATE machine_boot SET last_result = 'pcr_policy_violation' WHERE machine_id = ?");
+        double stale = counter("stale");
+        HttpResponse<String> r = s.quote();
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(stale + 1, counter("stale"), "the transaction found the memory stale");
+        assertEquals("PASSED", s.boot().path("last").path("result").asText());
+    }
+
+    @Test
+    void aMachineRevokedSinceIsRefusedAndNothingIsRecorded() {
+        Station s = new Station();
+        assertEquals(200, s.quote().statusCode());
+        s.sql("UPDATE machines SET state = 'REVOKED' WHERE id = ?");
+        int history = s.history();
+        HttpResponse<String> r = s.quote();
+        assertEquals("machine_not_active", TestServer.errorCode(r), r.body());
+        assertEquals(history, s.history());
+    }
+
+    @Test
+    void aPolicyAssignedSinceJudgesTheSameBootAgainAndRefusesIt() {
+        Station s = new Station();
+        assertEquals(200, s.quote().statusCode());
+        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/needs-dbx", "{\"name\": \"needs-dbx\","
+                + " \"requiredDbx\": [\"sha256:" + "cd".repeat(32) + "\"]}").statusCode());
+        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/machines/" + s.id + "/boot-policy",
+                "{\"policy\": \"needs-dbx\", \"reason\": \"a revocation every laptop must carry\"}").statusCode());
+        HttpResponse<String> r = s.quote();
+        assertEquals("pcr_policy_violation", TestServer.errorCode(r), r.body());
+        assertTrue(r.body().contains("requiredDbx"), r.body());
+    }
+
+    @Test
+    void aFlaggedMachinePassingFromMemoryIsAuditedAsRecovered() {
+        Station s = new Station();
+        assertEquals(200, s.quote().statusCode());
+        s.sql("UPDATE machines SET attestation_status = 'OVERDUE' WHERE id = ?");
+        double held = counter("held");
+        assertEquals(200, s.quote().statusCode());
+        assertEquals(held + 1, counter("held"));
+        assertTrue(auditHas("attestation.pass", s.id, "OVERDUE -> OK"), "recovery audited");
+    }
+
+    @Test
+    void anAkAlteredInTheDatabaseIsFoundInTheTransactionAndTheQuoteIsThenRefused() {
+        Station s = new Station();
+        assertEquals(200, s.quote().statusCode());
+        String other = java.util.Base64.getEncoder().encodeToString(new SoftwareStation().akPublic());
+        server.db.write(c -> {
+            try (var ps = c.prepareStatement("UPDATE machines SET ak_public = ? WHERE id = ?")) {
+                ps.setString(1, other);
+                ps.setString(2, s.id);
+                return ps.executeUpdate();
+            }
+        });
+        HttpResponse<String> r = s.quote();
+        assertEquals("quote_invalid", TestServer.errorCode(r), r.body());
+    }
+}
