@@ -20,7 +20,6 @@ import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.AttestationStatus;
-import org.stationtrust.server.internal.store.BootStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
@@ -181,9 +180,9 @@ public final class AttestationService {
         Boolean recorded;
         try {
             recorded = db.batched(c -> {
-                BootStore.Standing s = measuredBoot.store().standing(c, machineId).orElse(null);
+                MachineStore.Standing s = machines.standing(c, machineId).orElse(null);
                 if (s == null || s.state() != EnrollmentState.ACTIVE || !ak.equals(s.akPublic())
-                        || !MeasuredBoot.holds(unchanged, s.boot(), s.policyDocument())) {
+                        || !measuredBoot.holds(c, machineId, unchanged)) {
                     return false;
                 }
                 if (!nonces.consume(c, spent, machineId, PURPOSE_QUOTE, v.expiresAtMillis(), now)) throw alreadyUsed();

@@ -90,6 +90,11 @@ public final class MeasuredBoot {
         return stored.isPresent() ? stored : store.defaultPolicy();
     }
 
+    private Optional<BootStore.StoredPolicy> storedPolicyFor(Connection c, String policyName) throws SQLException {
+        Optional<BootStore.StoredPolicy> stored = policyName == null ? Optional.empty() : store.policy(c, policyName);
+        return stored.isPresent() ? stored : store.defaultPolicy(c);
+    }
+
     /** The SHA-256 (hex) of the log of this machine's last accepted boot, which a station need not resend. */
     public Optional<String> heldDigest(String machineId) {
         return store.machine(machineId).map(MachineBoot::acceptedLogSha256);
@@ -163,15 +168,19 @@ public final class MeasuredBoot {
     }
 
     /**
-     * Whether the stored boot still is the one {@code u} remembers: its accepted log, its last verdict a pass on
-     * the same SHA-256 values, and {@code policyDocument} (the one that applies now, null for none) the same.
+     * Whether the stored boot still is the one {@code u} remembers, read in {@code c} (the attestation's transaction,
+     * when it is to record): its accepted log, its last verdict a pass on the same SHA-256 values, and the document
+     * of the policy that applies now (the machine's own, else the default) the same.
      */
-    public static boolean holds(Unchanged u, BootStore.Glance now, String policyDocument) {
-        return now != null && u.judgement().logSha256().equals(now.acceptedLogSha256())
-                && u.pcrsJson().equals(now.lastPcrs())
-                && (BootVerdict.Result.PASSED.wire().equals(now.lastResult())
-                        || BootVerdict.Result.PASSED_CHANGED.wire().equals(now.lastResult()))
-                && u.policyDocument().equals(policyDocument);
+    public boolean holds(Connection c, String machineId, Unchanged u) throws SQLException {
+        BootStore.Glance now = store.glance(c, machineId).orElse(null);
+        if (now == null || !u.judgement().logSha256().equals(now.acceptedLogSha256())
+                || !u.pcrsJson().equals(now.lastPcrs())
+                || !BootVerdict.Result.PASSED.wire().equals(now.lastResult())
+                        && !BootVerdict.Result.PASSED_CHANGED.wire().equals(now.lastResult())) {
+            return false;
+        }
+        return storedPolicyFor(c, now.policyName()).map(p -> p.document().equals(u.policyDocument())).orElse(false);
     }
 
     /**
@@ -186,12 +195,8 @@ public final class MeasuredBoot {
     /** {@link #unchanged}, confirmed by reading the stored boot and the policy that applies (outside a transaction). */
     private Optional<Judgement> repeated(String machineId, String digest, String pcrsJson, QuotedPcrs quoted) {
         Optional<Unchanged> u = unchanged(machineId, digest, pcrsJson, quoted);
-        if (u.isEmpty()) return Optional.empty();
-        BootStore.Glance now = store.glance(machineId).orElse(null);
-        if (now == null) return Optional.empty();
-        String policy = storedPolicyFor(Optional.ofNullable(now.policyName())).map(BootStore.StoredPolicy::document)
-                .orElse(null);
-        return holds(u.get(), now, policy) ? Optional.of(u.get().judgement()) : Optional.empty();
+        if (u.isEmpty() || !db.withConnection(c -> holds(c, machineId, u.get()))) return Optional.empty();
+        return Optional.of(u.get().judgement());
     }
 
     private void remember(String machineId, Passed p) {

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import org.stationtrust.protocol.EnrollmentState;
 
 /**
  * Measured-boot storage (migration V6): named policies with at most one default, and per machine its
@@ -69,12 +68,21 @@ public final class BootStore {
     }
 
     public Optional<StoredPolicy> policy(String name) {
-        return db.withConnection(c -> Sql.one(c, "SELECT * FROM boot_policies WHERE name = ?", BootStore::policy, name));
+        return db.withConnection(c -> policy(c, name));
+    }
+
+    /** The same, in the caller's connection (and transaction, when it has one). */
+    public Optional<StoredPolicy> policy(Connection c, String name) throws SQLException {
+        return Sql.one(c, "SELECT * FROM boot_policies WHERE name = ?", BootStore::policy, name);
     }
 
     public Optional<StoredPolicy> defaultPolicy() {
-        return db.withConnection(c -> Sql.one(c, "SELECT * FROM boot_policies WHERE is_default <> 0",
-                BootStore::policy));
+        return db.withConnection(this::defaultPolicy);
+    }
+
+    /** The same, in the caller's connection (and transaction, when it has one). */
+    public Optional<StoredPolicy> defaultPolicy(Connection c) throws SQLException {
+        return Sql.one(c, "SELECT * FROM boot_policies WHERE is_default <> 0", BootStore::policy);
     }
 
     /** What an unchanged boot is checked against, without the stored logs. */
@@ -82,30 +90,10 @@ public final class BootStore {
     }
 
     /** The few columns {@link Glance} needs: the accepted and flagged logs (tens of KiB) stay in the database. */
-    public Optional<Glance> glance(String machineId) {
-        return db.withConnection(c -> Sql.one(c, "SELECT policy_name, accepted_log_sha256, last_result, last_pcrs"
-                + " FROM machine_boot WHERE machine_id = ?", rs -> new Glance(rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getString(4)), machineId));
-    }
-
-    /**
-     * A machine's standing for an attestation whose boot is judged from memory: its state, attestation status and AK,
-     * its boot glance and the document of the policy that applies to it (its own, else the default; null when none),
-     * read in the caller's transaction so that what is recorded next rests on exactly these values.
-     */
-    public record Standing(EnrollmentState state, AttestationStatus attestationStatus, String akPublic, Glance boot,
-            String policyDocument) {
-    }
-
-    /** {@link Standing} in the caller's transaction; empty when no such machine exists. */
-    public Optional<Standing> standing(Connection c, String machineId) throws SQLException {
-        return Sql.one(c, "SELECT m.state, m.attestation_status, m.ak_public, b.policy_name, b.accepted_log_sha256,"
-                + " b.last_result, b.last_pcrs, COALESCE(p.document, (SELECT d.document FROM boot_policies d WHERE"
-                + " d.is_default <> 0 ORDER BY d.name LIMIT 1)) FROM machines m LEFT JOIN machine_boot b ON b.machine_id"
-                + " = m.id LEFT JOIN boot_policies p ON p.name = b.policy_name WHERE m.id = ?",
-                rs -> new Standing(EnrollmentState.parse(rs.getString(1)), AttestationStatus.parse(rs.getString(2)),
-                        rs.getString(3), new Glance(rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)),
-                        rs.getString(8)), machineId);
+    public Optional<Glance> glance(Connection c, String machineId) throws SQLException {
+        return Sql.one(c, "SELECT policy_name, accepted_log_sha256, last_result, last_pcrs FROM machine_boot"
+                + " WHERE machine_id = ?", rs -> new Glance(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4)), machineId);
     }
 
     /**

@@ -237,6 +237,17 @@ public final class MachineStore {
         }
     }
 
+    /** What an attestation decided from memory must find unchanged in its transaction (docs/design.md). */
+    public record Standing(EnrollmentState state, AttestationStatus attestationStatus, String akPublic) {
+    }
+
+    /** The machine's {@link Standing}, read in the caller's transaction; empty when no such machine exists. */
+    public Optional<Standing> standing(Connection c, String machineId) throws SQLException {
+        return Sql.one(c, "SELECT state, attestation_status, ak_public FROM machines WHERE id = ?",
+                rs -> new Standing(EnrollmentState.parse(rs.getString(1)), AttestationStatus.parse(rs.getString(2)),
+                        rs.getString(3)), machineId);
+    }
+
     /**
      * Records a passing attestation of a machine that is still ACTIVE, with its firmware column, in the caller's
      * transaction; false, having written nothing, when the machine is no longer ACTIVE (revoked meanwhile).
