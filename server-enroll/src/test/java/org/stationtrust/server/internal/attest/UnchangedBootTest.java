@@ -2,23 +2,17 @@ package org.stationtrust.server.internal.attest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.stationtrust.tpm.verify.HashAlgorithm.SHA256;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.testing.SoftwareStation;
-import org.stationtrust.server.testing.StationClient;
 import org.stationtrust.server.testing.TestServer;
-import org.stationtrust.tpm.simulator.SyntheticBoot;
-import org.stationtrust.tpm.simulator.SyntheticEventLog;
 
 /**
  * An unchanged boot decided from the server's memory (docs/design.md, "An unchanged boot"), over real HTTP on a real
@@ -27,90 +21,20 @@ import org.stationtrust.tpm.simulator.SyntheticEventLog;
  * decided on the full path instead, as the {@code stationtrust.attestation.unchanged.boot} counters show.
  */
 class UnchangedBootTest {
-    private static final String NONCES = "/api/v1/attestation/nonces";
-    private static final String QUOTES = "/api/v1/attestation/quotes";
-    private static final SyntheticEventLog LOG = boot();
-    private static final String DIGEST = HexFormat.of().formatHex(SHA256.digest(LOG.bytes()));
     private static final String SCRAPE = "unchanged-boot-scrape-token-0123456789";
     @TempDir
     static Path dir;
     static TestServer server;
 
-    private static SyntheticEventLog boot() {
-        try {
-            return SyntheticBoot.typical().log(SHA256);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @BeforeAll
     static void start() {
         server = TestServer.start(dir, b -> b.metricsToken(SCRAPE.toCharArray()));
-        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}")
-                .statusCode());
-        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
-                "{\"reason\": \"every laptop of the fleet\"}").statusCode());
+        DigestStation.measuredBootOn(server);
     }
 
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    /** A station that booted {@link #LOG}, enrolled, whose first quote sent the whole log (signed, as it must be). */
-    private static final class Station {
-        final SoftwareStation soft = new SoftwareStation();
-        final String id;
-
-        Station() {
-            soft.pcrs().clear();
-            LOG.pcrs(SHA256).forEach(soft.pcrs()::put);
-            for (int i = 0; i < 8; i++) soft.pcrs().putIfAbsent(i, new byte[32]);
-            id = server.seedMachine(soft, EnrollmentState.ACTIVE, true);
-            HttpResponse<String> n = server.stations.send("POST", NONCES, "{}", id,
-                    StationClient.jcaSigner(soft.machineKey()));
-            HttpResponse<String> r = server.stations.send("POST", QUOTES,
-                    soft.quoteBody(TestServer.json(n).path("nonce").asText(), LOG.bytes()), id,
-                    StationClient.jcaSigner(soft.machineKey()));
-            assertEquals(200, r.statusCode(), r.body());
-        }
-
-        String nonce() {
-            HttpResponse<String> r = server.stations.sendRaw("POST", NONCES, "{\"purpose\":\"quote\",\"machineId\":\""
-                    + id + "\"}", null);
-            assertEquals(201, r.statusCode(), r.body());
-            return TestServer.json(r).path("nonce").asText();
-        }
-
-        /** The usual attestation: unsigned, the log told by its digest. */
-        HttpResponse<String> quote(String nonce) {
-            String q = soft.quoteBody(nonce);
-            return server.stations.sendRaw("POST", QUOTES, q.substring(0, q.length() - 1) + ",\"eventLogSha256\":\""
-                    + DIGEST + "\",\"machineId\":\"" + id + "\"}", null);
-        }
-
-        HttpResponse<String> quote() {
-            return quote(nonce());
-        }
-
-        int history() {
-            return TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + id + "/attestations",
-                    null)).path("history").size();
-        }
-
-        JsonNode boot() {
-            return TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + id + "/boot", null));
-        }
-
-        void sql(String statement) {
-            server.db.write(c -> {
-                try (var ps = c.prepareStatement(statement)) {
-                    ps.setString(1, id);
-                    return ps.executeUpdate();
-                }
-            });
-        }
     }
 
     private static double counter(String outcome) {
@@ -135,7 +59,7 @@ class UnchangedBootTest {
 
     @Test
     void anUnchangedBootIsDecidedFromMemoryAndRecordedAsTheFullPathRecordsIt() {
-        Station s = new Station();
+        DigestStation s = new DigestStation(server);
         // the first unsigned quote of this machine on this instance reads the machine: the full path
         assertEquals(200, s.quote().statusCode());
         JsonNode before = s.boot();
@@ -145,7 +69,7 @@ class UnchangedBootTest {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(held + 1, counter("held"), "decided from memory");
         assertEquals("PASSED", TestServer.json(r).path("boot").path("result").asText());
-        assertEquals(DIGEST, TestServer.json(r).path("eventLogSha256").asText());
+        assertEquals(DigestStation.DIGEST, TestServer.json(r).path("eventLogSha256").asText());
         assertEquals(history + 1, s.history(), "one history row, as on the full path");
         JsonNode after = s.boot();
         assertEquals("PASSED", after.path("last").path("result").asText());
@@ -160,7 +84,7 @@ class UnchangedBootTest {
 
     @Test
     void aReplayedNonceIsRefusedAndRecordsNothing() {
-        Station s = new Station();
+        DigestStation s = new DigestStation(server);
         assertEquals(200, s.quote().statusCode());
         String nonce = s.nonce();
         assertEquals(200, s.quote(nonce).statusCode());
@@ -172,7 +96,7 @@ class UnchangedBootTest {
 
     @Test
     void anotherVerdictSinceSendsTheBootDownTheFullPathWhichJudgesItAgain() {
-        Station s = new Station();
+        DigestStation s = new DigestStation(server);
         assertEquals(200, s.quote().statusCode());
         // as another instance would have recorded it: this boot refused since
         s.sql("UPDATE machine_boot SET last_result = 'pcr_policy_violation' WHERE machine_id = ?");
@@ -185,7 +109,7 @@ class UnchangedBootTest {
 
     @Test
     void aMachineRevokedSinceIsRefusedAndNothingIsRecorded() {
-        Station s = new Station();
+        DigestStation s = new DigestStation(server);
         assertEquals(200, s.quote().statusCode());
         s.sql("UPDATE machines SET state = 'REVOKED' WHERE id = ?");
         int history = s.history();
@@ -196,7 +120,7 @@ class UnchangedBootTest {
 
     @Test
     void aPolicyAssignedSinceJudgesTheSameBootAgainAndRefusesIt() {
-        Station s = new Station();
+        DigestStation s = new DigestStation(server);
         assertEquals(200, s.quote().statusCode());
         assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/needs-dbx", "{\"name\": \"needs-dbx\","
                 + " \"requiredDbx\": [\"sha256:" + "cd".repeat(32) + "\"]}").statusCode());
@@ -209,7 +133,7 @@ class UnchangedBootTest {
 
     @Test
     void aFlaggedMachinePassingFromMemoryIsAuditedAsRecovered() {
-        Station s = new Station();
+        DigestStation s = new DigestStation(server);
         assertEquals(200, s.quote().statusCode());
         s.sql("UPDATE machines SET attestation_status = 'OVERDUE' WHERE id = ?");
         double held = counter("held");
@@ -220,7 +144,7 @@ class UnchangedBootTest {
 
     @Test
     void anAkAlteredInTheDatabaseIsFoundInTheTransactionAndTheQuoteIsThenRefused() {
-        Station s = new Station();
+        DigestStation s = new DigestStation(server);
         assertEquals(200, s.quote().statusCode());
         String other = java.util.Base64.getEncoder().encodeToString(new SoftwareStation().akPublic());
         server.db.write(c -> {

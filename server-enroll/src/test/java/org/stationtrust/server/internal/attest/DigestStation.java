@@ -1,0 +1,114 @@
+package org.stationtrust.server.internal.attest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.stationtrust.tpm.verify.HashAlgorithm.SHA256;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.util.HexFormat;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.StationClient;
+import org.stationtrust.server.testing.TestServer;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
+
+/**
+ * A station that booted a typical UEFI log, enrolled on a server whose default boot policy judges it, and sent the
+ * whole log once (signed, as a log that large must be); then it attests the usual way: unsigned, the log told by its
+ * SHA-256 (docs/design.md, "An unchanged boot"). Any server instance on the same database can be asked.
+ */
+final class DigestStation {
+    static final SyntheticEventLog LOG = typicalBoot();
+    static final String DIGEST = HexFormat.of().formatHex(SHA256.digest(LOG.bytes()));
+    private static final String NONCES = "/api/v1/attestation/nonces";
+    private static final String QUOTES = "/api/v1/attestation/quotes";
+
+    final SoftwareStation soft = new SoftwareStation();
+    final String id;
+    private final TestServer server;
+
+    DigestStation(TestServer server) {
+        this.server = server;
+        soft.pcrs().clear();
+        LOG.pcrs(SHA256).forEach(soft.pcrs()::put);
+        for (int i = 0; i < 8; i++) soft.pcrs().putIfAbsent(i, new byte[32]);
+        id = server.seedMachine(soft, EnrollmentState.ACTIVE, true);
+        HttpResponse<String> n = server.stations.send("POST", NONCES, "{}", id,
+                StationClient.jcaSigner(soft.machineKey()));
+        HttpResponse<String> r = server.stations.send("POST", QUOTES,
+                soft.quoteBody(TestServer.json(n).path("nonce").asText(), LOG.bytes()), id,
+                StationClient.jcaSigner(soft.machineKey()));
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    private static SyntheticEventLog typicalBoot() {
+        try {
+            return SyntheticBoot.typical().log(SHA256);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Makes {@code server}'s default boot policy one that passes {@link #LOG}. */
+    static void measuredBootOn(TestServer server) {
+        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}")
+                .statusCode());
+        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
+                "{\"reason\": \"every laptop of the fleet\"}").statusCode());
+    }
+
+    String nonce() {
+        return nonce(server);
+    }
+
+    String nonce(TestServer at) {
+        HttpResponse<String> r = at.stations.sendRaw("POST", NONCES, "{\"purpose\":\"quote\",\"machineId\":\""
+                + id + "\"}", null);
+        assertEquals(201, r.statusCode(), r.body());
+        return TestServer.json(r).path("nonce").asText();
+    }
+
+    /** The body of the usual attestation over {@code nonce}. */
+    String quoteBody(String nonce) {
+        String q = soft.quoteBody(nonce);
+        return q.substring(0, q.length() - 1) + ",\"eventLogSha256\":\"" + DIGEST + "\",\"machineId\":\"" + id
+                + "\"}";
+    }
+
+    HttpResponse<String> quote(String nonce) {
+        return send(server, quoteBody(nonce));
+    }
+
+    HttpResponse<String> quote() {
+        return quote(nonce());
+    }
+
+    /** The usual attestation at {@code at}, with a nonce {@code at} issued. */
+    HttpResponse<String> quoteAt(TestServer at) {
+        return send(at, quoteBody(nonce(at)));
+    }
+
+    static HttpResponse<String> send(TestServer at, String body) {
+        return at.stations.sendRaw("POST", QUOTES, body, null);
+    }
+
+    int history() {
+        return TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + id + "/attestations",
+                null)).path("history").size();
+    }
+
+    JsonNode boot() {
+        return TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + id + "/boot", null));
+    }
+
+    void sql(String statement) {
+        server.db.write(c -> {
+            try (var ps = c.prepareStatement(statement)) {
+                ps.setString(1, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+}
