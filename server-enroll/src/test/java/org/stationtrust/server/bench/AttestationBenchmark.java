@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import java.util.HexFormat;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.StationRoute;
-import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.station.Es256;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.StationClient;
@@ -63,7 +62,7 @@ class AttestationBenchmark {
                 .clientLimits(TestServer.UNLIMITED_CLIENTS))) {
             List<SoftwareStation> stations = new ArrayList<>();
             List<String> ids = new ArrayList<>();
-            measuredBootOn(server);
+            server.fleetBootPolicy();
             for (int i = 0; i < STATIONS; i++) {
                 SoftwareStation s = new SoftwareStation(true);
                 s.pcrs().clear();
@@ -264,15 +263,6 @@ class AttestationBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the synthetic boot log", e);
         }
-    }
-
-    /** A default boot policy for the whole fleet, so every quote is judged by its event log (docs/measured-boot.md). */
-    static void measuredBootOn(TestServer server) {
-        HttpResponse<String> put = server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}");
-        if (put.statusCode() != 200) throw new AssertionError(put.body());
-        HttpResponse<String> made = server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
-                "{\"reason\": \"attestation benchmark\"}");
-        if (made.statusCode() != 200) throw new AssertionError(made.body());
     }
 
     /** The station's first attestation carries its whole event log (signed, as a log that large must be). */

@@ -165,6 +165,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
+     * Measured boot for the whole fleet, through the admin API: a boot policy "fleet" with no rules of its own made the
+     * default, so every quote is judged by its event log (docs/measured-boot.md).
+     */
+    public void fleetBootPolicy() {
+        HttpResponse<String> put = as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}");
+        if (put.statusCode() != 200) throw new AssertionError("PUT fleet policy: " + put.body());
+        HttpResponse<String> made = as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
+                "{\"reason\": \"every laptop of the fleet\"}");
+        if (made.statusCode() != 200) throw new AssertionError("make fleet the default: " + made.body());
+    }
+
+    /**
      * A whole enrollment across two instances on one database: begun here, the credential challenge answered on
      * {@code other}, approved here by an admin with {@code reason}; sets the enrollee's machine id.
      */

@@ -86,10 +86,10 @@ public final class MeasuredBoot {
     }
 
     private Optional<BootStore.StoredPolicy> storedPolicyFor(Optional<String> policyName) {
-        Optional<BootStore.StoredPolicy> stored = policyName.flatMap(store::policy);
-        return stored.isPresent() ? stored : store.defaultPolicy();
+        return db.withConnection(c -> storedPolicyFor(c, policyName.orElse(null)));
     }
 
+    /** The machine's own policy ({@code policyName}, null for none), else the default; read in {@code c}. */
     private Optional<BootStore.StoredPolicy> storedPolicyFor(Connection c, String policyName) throws SQLException {
         Optional<BootStore.StoredPolicy> stored = policyName == null ? Optional.empty() : store.policy(c, policyName);
         return stored.isPresent() ? stored : store.defaultPolicy(c);

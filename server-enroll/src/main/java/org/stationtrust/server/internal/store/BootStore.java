@@ -76,11 +76,7 @@ public final class BootStore {
         return Sql.one(c, "SELECT * FROM boot_policies WHERE name = ?", BootStore::policy, name);
     }
 
-    public Optional<StoredPolicy> defaultPolicy() {
-        return db.withConnection(this::defaultPolicy);
-    }
-
-    /** The same, in the caller's connection (and transaction, when it has one). */
+    /** The default policy, read in the caller's connection (and transaction, when it has one). */
     public Optional<StoredPolicy> defaultPolicy(Connection c) throws SQLException {
         return Sql.one(c, "SELECT * FROM boot_policies WHERE is_default <> 0", BootStore::policy);
     }

@@ -51,14 +51,6 @@ final class DigestStation {
         }
     }
 
-    /** Makes {@code server}'s default boot policy one that passes {@link #LOG}. */
-    static void measuredBootOn(TestServer server) {
-        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}")
-                .statusCode());
-        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
-                "{\"reason\": \"every laptop of the fleet\"}").statusCode());
-    }
-
     String nonce() {
         return nonce(server);
     }

@@ -28,7 +28,7 @@ class UnchangedBootAcrossInstancesTest {
         String url = postgres.createDatabase("unchanged");
         a = TestServer.start(url, "postgres", null, c -> c.rateLimits(1000, 1000, 1000));
         b = TestServer.second(url, "postgres", null, a.tokens, c -> c.rateLimits(1000, 1000, 1000));
-        DigestStation.measuredBootOn(a);
+        a.fleetBootPolicy();
     }
 
     @AfterAll

@@ -29,7 +29,7 @@ class UnchangedBootTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(dir, b -> b.metricsToken(SCRAPE.toCharArray()));
-        DigestStation.measuredBootOn(server);
+        server.fleetBootPolicy();
     }
 
     @AfterAll

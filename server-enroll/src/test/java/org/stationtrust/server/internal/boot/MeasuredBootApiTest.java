@@ -42,10 +42,7 @@ class MeasuredBootApiTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(dir);
-        put("fleet", "{\"name\": \"fleet\"}");
-        HttpResponse<String> r = server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
-                "{\"reason\": \"every laptop of the fleet\"}");
-        assertEquals(200, r.statusCode(), r.body());
+        server.fleetBootPolicy();
     }
 
     @AfterAll

@@ -187,10 +187,7 @@ class WebhookDeliveryTest {
     void aChangedBootStateIsDeliveredOncePerChangeAndNotForTheSameVerdictAgain() throws Exception {
         try (WebhookReceiver receiver = WebhookReceiver.start(SECRET);
              TestServer server = TestServer.start(dir, b -> b.webhooks(FAST).rateLimits(100, 100, 100))) {
-            assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet",
-                    "{\"name\": \"fleet\"}").statusCode());
-            assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
-                    "{\"reason\": \"webhook test\"}").statusCode());
+            server.fleetBootPolicy();
             createWebhook(server, receiver.url(), "machine.boot_state_changed");
             SyntheticBoot boot = SyntheticBoot.typical(); // a mutable builder: each log taken before the next change
             SyntheticEventLog v100 = boot.log(HashAlgorithm.SHA256);

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.stationtrust.protocol.EnrollmentState;
-import org.stationtrust.server.Role;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.StationClient;
 import org.stationtrust.server.testing.TestServer;
@@ -62,10 +61,7 @@ class MeasuredBootPageTest {
 
     @Test
     void theMachinePageShowsTheBootVerdictItsChangesAndTheBootState() throws Exception {
-        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}")
-                .statusCode());
-        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
-                "{\"reason\": \"fleet\"}").statusCode());
+        server.fleetBootPolicy();
         SyntheticBoot boot = SyntheticBoot.typical();
         SoftwareStation s = new SoftwareStation();
         s.pcrs().clear();
@@ -106,10 +102,7 @@ class MeasuredBootPageTest {
 
     @Test
     void theMachinePageShowsTheSha1ValuesOfAQuoteBesideTheSha256OnesNamingTheBankTheLogReplayedIn() throws Exception {
-        assertEquals(200, server.as(Role.ADMIN, "PUT", "/api/v1/admin/boot-policies/fleet", "{\"name\": \"fleet\"}")
-                .statusCode());
-        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/boot-policies/fleet/make-default",
-                "{\"reason\": \"fleet\"}").statusCode());
+        server.fleetBootPolicy();
         SyntheticBoot boot = SyntheticBoot.typical();
         SoftwareStation s = new SoftwareStation();
         java.util.SortedMap<Integer, byte[]> sha256 = new java.util.TreeMap<>(boot.log(HashAlgorithm.SHA256)
