@@ -25,6 +25,9 @@ public final class HeadlessChromium {
     public static final String CHROMIUM = "/usr/bin/chromium";
     public static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
+    /** How long a lookup waits for an element to appear (pages that fill in after loading). */
+    private static final Duration IMPLICIT_WAIT = Duration.ofSeconds(15);
+
     private HeadlessChromium() {
     }
 
@@ -42,8 +45,21 @@ public final class HeadlessChromium {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
         WebDriver browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(15));
+        browser.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
         return browser;
+    }
+
+    /**
+     * The elements matching now, on a page that has finished loading, without the implicit wait: a lookup expected to
+     * find nothing would otherwise wait out the whole {@link #IMPLICIT_WAIT} before answering the empty list.
+     */
+    public static java.util.List<WebElement> present(WebDriver browser, By by) {
+        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+        try {
+            return browser.findElements(by);
+        } finally {
+            browser.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        }
     }
 
     /**
@@ -53,7 +69,7 @@ public final class HeadlessChromium {
     public static void submitAndWaitForNextPage(WebDriver browser, By button) {
         WebElement oldPage = browser.findElement(By.tagName("html"));
         browser.findElement(button).click();
-        new WebDriverWait(browser, Duration.ofSeconds(15)).until(b -> gone(oldPage));
+        new WebDriverWait(browser, IMPLICIT_WAIT).until(b -> gone(oldPage));
     }
 
     /**

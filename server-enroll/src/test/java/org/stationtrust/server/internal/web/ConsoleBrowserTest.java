@@ -89,12 +89,7 @@ class ConsoleBrowserTest {
 
     /** Elements matching now, without the implicit wait (which would wait out its timeout for an absent one). */
     private List<WebElement> now(By by) {
-        browser.manage().timeouts().implicitlyWait(java.time.Duration.ZERO);
-        try {
-            return browser.findElements(by);
-        } finally {
-            browser.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(15));
-        }
+        return HeadlessChromium.present(browser, by);
     }
 
     private List<WebElement> rows(String table) {

@@ -72,9 +72,7 @@ class ConsolePostgresTest {
                         previous = name;
                         assertTrue(seen.add(row.getAttribute("data-machine")));
                     }
-                    browser.manage().timeouts().implicitlyWait(java.time.Duration.ZERO);
-                    boolean more = !browser.findElements(By.id("next-page")).isEmpty();
-                    browser.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(15));
+                    boolean more = !HeadlessChromium.present(browser, By.id("next-page")).isEmpty();
                     if (!more) break;
                     HeadlessChromium.submitAndWaitForNextPage(browser, By.id("next-page"));
                 }

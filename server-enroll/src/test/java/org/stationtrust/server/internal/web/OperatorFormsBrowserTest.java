@@ -53,7 +53,8 @@ class OperatorFormsBrowserTest {
     }
 
     private static boolean signedInAs(WebDriver browser, String user) {
-        List<org.openqa.selenium.WebElement> who = browser.findElements(By.id("who"));
+        // the page has loaded (signIn waits for it): an absent name answers at once, not after the implicit wait
+        List<org.openqa.selenium.WebElement> who = HeadlessChromium.present(browser, By.id("who"));
         return !who.isEmpty() && who.get(0).getText().equals(user);
     }
 
@@ -125,9 +126,9 @@ class OperatorFormsBrowserTest {
         submitReason("remove-approver", "account no longer needed");
         assertAccessible(admin, "operator removed");
         admin.get(server.url("/admin/users"));
-        assertTrue(admin.findElements(By.cssSelector("#operators tr[data-user='approver']")).isEmpty(),
+        assertTrue(HeadlessChromium.present(admin, By.cssSelector("#operators tr[data-user='approver']")).isEmpty(),
                 "the removed operator is gone from the list");
-        assertTrue(admin.findElements(By.id("disable-admin")).isEmpty(), "an admin is offered no form against itself");
+        assertTrue(HeadlessChromium.present(admin, By.id("disable-admin")).isEmpty(), "an admin is offered no form against itself");
 
         List<String> actions = new AuditLog(server.db).recent(100).stream().map(e -> e.action()).toList();
         for (String action : List.of("user.disable", "user.enable", "user.password_reset_issued", "user.password_reset",
