@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,8 +27,10 @@ import org.stationtrust.sbi.simulator.SimulatedDevice;
  * device must fail with a reason naming the fault; every other case must still pass.
  * IGNORES_TIMEOUT is caught only by the timeout cases, which need a person (FalseVerdictsTest runs them
  * with a scripted one); TRAILING_BYTES_AFTER_STREAM is tolerated, not a fault (FalseVerdictsTest too). The fault is
- * switched on once the harness has identified the device, so that each case meets it.
+ * switched on once the harness has identified the device, so that each case meets it. Rows run side by side, each
+ * against its own simulator (src/test/resources/junit-platform.properties).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class FaultModeTest {
     private static final List<TestCase> CASES = SimulatorFixture.automaticCases();
     /** Per healthy case: the checks that passed (judged something). */
@@ -48,7 +52,11 @@ class FaultModeTest {
     }
 
     static Stream<Arguments> faults() {
+        // the rows that wait out time limits first, so that the quick ones run beside them
         return Stream.of(
+                Arguments.of(FaultMode.NEVER_ANSWERS, Set.of("response-time", "liveness"), "no answer|hangs"),
+                Arguments.of(FaultMode.SLOW_DRIP, Set.of("response-time", "liveness"), "no complete answer|too slow|hangs"),
+                Arguments.of(FaultMode.BUSY, Set.of("bio-subtype", "stream-ends"), "111 = device busy"),
                 Arguments.of(FaultMode.BAD_SIGNATURE, Set.of("signature"), "bad signature"),
                 Arguments.of(FaultMode.ALG_NONE, Set.of("signature"), "unsigned \\(alg 'none'"),
                 Arguments.of(FaultMode.MISSING_X5C, Set.of("signature", "trust"), "no x5c"),
@@ -65,10 +73,7 @@ class FaultModeTest {
                 Arguments.of(FaultMode.WRONG_COUNT, Set.of("bio-subtype"), "wrong count"),
                 Arguments.of(FaultMode.LOW_QUALITY, Set.of("quality-threshold"), "low quality"),
                 Arguments.of(FaultMode.MALFORMED_JSON, Set.of("schema", "robust-answer", "liveness"), "malformed JSON"),
-                Arguments.of(FaultMode.OVERSIZED_BODY, Set.of("schema", "robust-answer", "liveness"), "oversized body"),
-                Arguments.of(FaultMode.BUSY, Set.of("bio-subtype", "stream-ends"), "111 = device busy"),
-                Arguments.of(FaultMode.NEVER_ANSWERS, Set.of("response-time", "liveness"), "no answer|hangs"),
-                Arguments.of(FaultMode.SLOW_DRIP, Set.of("response-time", "liveness"), "no complete answer|too slow|hangs"));
+                Arguments.of(FaultMode.OVERSIZED_BODY, Set.of("schema", "robust-answer", "liveness"), "oversized body"));
     }
 
     @ParameterizedTest(name = "{0}")
