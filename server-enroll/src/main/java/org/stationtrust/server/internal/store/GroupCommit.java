@@ -28,6 +28,8 @@ final class GroupCommit implements AutoCloseable {
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final GroupCommitObserver observer;
+    /** Put on the queue by {@link #close} so that the writer, waiting for work, sees at once that it should stop. */
+    private final Pending<Void> wake = new Pending<>(c -> null);
     private volatile boolean closed;
 
     private static final class Pending<T> {
@@ -91,7 +93,8 @@ final class GroupCommit implements AutoCloseable {
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                commit(batch);
+                batch.remove(wake);
+                if (!batch.isEmpty()) commit(batch);
             } catch (InterruptedException e) {
                 closed = true;
             } catch (RuntimeException | Error e) {
@@ -157,6 +160,7 @@ final class GroupCommit implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        queue.add(wake);
         try {
             writer.join(5_000);
         } catch (InterruptedException e) {
