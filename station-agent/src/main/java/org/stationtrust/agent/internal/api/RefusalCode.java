@@ -37,6 +37,8 @@ public enum RefusalCode {
     NO_SERVER(409),
     ALREADY_ENROLLED(409),
     STATION_NOT_ACTIVE(409),
+    /** An enrollment or key rotation asked while the agent's own step (e.g. an enrollment retrying) still runs. */
+    AGENT_BUSY(409),
     SERVER_REFUSED(502),
     SERVER_UNREACHABLE(503),
     /** The state directory (queue, registration chains, audit log) could not be written: disk full, read-only. */

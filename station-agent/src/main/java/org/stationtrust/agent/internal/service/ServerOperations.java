@@ -24,6 +24,8 @@ final class ServerOperations {
         try {
             StationState.EnrollmentPhase phase = session.enrollNow(enrollmentToken);
             return new EnrollmentAnswer(identity.state().machineId(), phase.name());
+        } catch (ServerSession.Busy e) {
+            throw new ApiRefusal(RefusalCode.AGENT_BUSY, e.getMessage());
         } catch (IllegalStateException e) {
             throw new ApiRefusal(RefusalCode.ALREADY_ENROLLED, e.getMessage());
         } catch (org.stationtrust.agent.internal.server.ServerRefused e) {
@@ -49,6 +51,8 @@ final class ServerOperations {
         try {
             String keyId = session.rotateKey();
             return new KeyRotationAnswer(keyId, identity.machineKeyNameHex());
+        } catch (ServerSession.Busy e) {
+            throw new ApiRefusal(RefusalCode.AGENT_BUSY, e.getMessage());
         } catch (IllegalStateException e) {
             throw new ApiRefusal(RefusalCode.STATION_NOT_ACTIVE, e.getMessage());
         } catch (org.stationtrust.agent.internal.server.ServerRefused e) {

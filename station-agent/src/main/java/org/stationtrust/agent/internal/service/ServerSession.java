@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
@@ -39,7 +41,17 @@ public final class ServerSession implements AutoCloseable {
     private final AttestationProcedure attestation;
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
     private static final Backoff APPROVAL_POLL = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+    /** How long an operator's enrollment or key rotation waits for the session's current step to end. */
+    static final Duration OPERATOR_WAIT = Duration.ofSeconds(10);
     private final Object wake = new Object();
+    /**
+     * Held by the session's own step and by an operator's enrollment or key rotation, one at a time. The step may hold
+     * it for long (an enrollment retrying while the server does not answer), so an operator waits at most
+     * {@link #OPERATOR_WAIT} and is then told what the session is doing ({@link Busy}).
+     */
+    private final ReentrantLock turn = new ReentrantLock();
+    /** What the holder of {@link #turn} is doing, in words for the operator. */
+    private volatile String doing = "starting";
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean attestRequested;
@@ -127,12 +139,24 @@ public final class ServerSession implements AutoCloseable {
     }
 
     /** One step of the state machine; returns how long to wait before the next. */
-    synchronized Duration step() throws ServerUnreachable, ServerRefused, TpmException {
+    Duration step() throws ServerUnreachable, ServerRefused, TpmException {
+        turn.lock();
+        try {
+            return stepHoldingTurn();
+        } finally {
+            doing = "waiting for its next step";
+            turn.unlock();
+        }
+    }
+
+    private Duration stepHoldingTurn() throws ServerUnreachable, ServerRefused, TpmException {
+        doing = "settling an interrupted key rotation";
         settlePendingRotation();
         StationState s = identity.state();
         switch (s.phase()) {
             case NOT_ENROLLED -> {
                 if (!autoEnroll) return Duration.ofMinutes(5);
+                doing = "enrolling with the configured token (retrying while the server does not answer)";
                 try {
                     new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs(), config.server().enrollmentRetry(), clock).enroll(
                             config.server().url().orElseThrow().toString(), config.machineName(),
@@ -152,9 +176,11 @@ public final class ServerSession implements AutoCloseable {
                 return Duration.ofMillis(200);
             }
             case PENDING_APPROVAL, PENDING_ACTIVATION -> {
+                doing = "asking the server whether the enrollment was approved";
                 return pollApproval(s);
             }
             case ACTIVE -> {
+                doing = "attesting";
                 return attestIfDue(s);
             }
             default -> {
@@ -168,7 +194,18 @@ public final class ServerSession implements AutoCloseable {
      * Enrolls now (CLI {@code enroll}, or re-enrollment after a cleared TPM, a rejection or a revocation).
      * Refuses while an enrollment is active or pending, so a second key is never enrolled by accident.
      */
-    public synchronized EnrollmentPhase enrollNow(Optional<String> token) throws ServerUnreachable, ServerRefused, TpmException {
+    public EnrollmentPhase enrollNow(Optional<String> token) throws ServerUnreachable, ServerRefused, TpmException {
+        takeTurn("enrolling (asked by an operator)");
+        try {
+            return enrollHoldingTurn(token);
+        } finally {
+            doing = "waiting for its next step";
+            turn.unlock();
+        }
+    }
+
+    private EnrollmentPhase enrollHoldingTurn(Optional<String> token) throws ServerUnreachable, ServerRefused,
+            TpmException {
         StationState s = identity.state();
         if (s.phase() == EnrollmentPhase.ACTIVE || s.phase() == EnrollmentPhase.PENDING_APPROVAL) {
             throw new IllegalStateException("this station is already enrolled as " + s.machineId() + " (" + s.phase()
@@ -275,7 +312,17 @@ public final class ServerSession implements AutoCloseable {
      * Rotates the machine key (when an operator or the registration application asks) with {@link KeyRotationProcedure};
      * a rotation whose answer was lost wakes the session, which settles it on its next step.
      */
-    public synchronized String rotateKey() throws ServerUnreachable, ServerRefused, TpmException {
+    public String rotateKey() throws ServerUnreachable, ServerRefused, TpmException {
+        takeTurn("rotating the machine key (asked by an operator)");
+        try {
+            return rotateHoldingTurn();
+        } finally {
+            doing = "waiting for its next step";
+            turn.unlock();
+        }
+    }
+
+    private String rotateHoldingTurn() throws ServerUnreachable, ServerRefused, TpmException {
         settlePendingRotation();
         if (identity.state().phase() != EnrollmentPhase.ACTIVE) {
             throw new IllegalStateException("only an ACTIVE station rotates its key; this one is " + identity.state().phase());
@@ -287,6 +334,29 @@ public final class ServerSession implements AutoCloseable {
                 wake.notifyAll();
             }
             throw e;
+        }
+    }
+
+    /** Takes {@link #turn} for an operator's request, waiting at most {@link #OPERATOR_WAIT}; else {@link Busy}. */
+    private void takeTurn(String what) {
+        try {
+            if (!turn.tryLock(OPERATOR_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new Busy(doing);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy(doing);
+        }
+        doing = what;
+    }
+
+    /** An operator's request refused because the session was still busy with something else after {@link #OPERATOR_WAIT}. */
+    public static final class Busy extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Busy(String doing) {
+            super("the agent is busy " + doing + " and did not finish within " + OPERATOR_WAIT.toSeconds()
+                    + " s; try again once it has (station-agent status shows where it stands)");
         }
     }
 

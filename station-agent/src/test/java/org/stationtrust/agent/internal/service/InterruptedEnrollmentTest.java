@@ -11,10 +11,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.agent.internal.api.ApiRefusal;
 import org.stationtrust.agent.internal.config.ConfigLoader;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
@@ -103,6 +105,32 @@ class InterruptedEnrollmentTest {
                     machineId));
             assertEquals(1, server.count("SELECT COUNT(*) FROM audit_events WHERE action = 'enrollment.retry' AND "
                     + "subject = ?", machineId));
+        }
+    }
+
+    @Test
+    void anOperatorsEnrollmentWhileTheAgentRetriesItsOwnIsRefusedAsBusyAndTheOwnOneCompletes() throws Exception {
+        String token = server.issueEnrollmentToken();
+        // four attempts lost on the way: the agent retries after 1, 2, 4 and 8 s, longer than an operator waits
+        proxy.mode(RotationProxy.Mode.DROP_BEFORE_SERVER, 4);
+        try (RunningAgent agent = RunningAgent.start(station.productionConfig("busy-enrolling", proxy.url(), server.pin(),
+                Map.of(TOKEN_ENV, token)), Clock.systemUTC())) {
+            InterruptedKeyRotationTest.await("the first attempt to be lost", () -> proxy.rotationsSeen() == 1);
+            long start = System.nanoTime();
+            ApiRefusal busy = org.junit.jupiter.api.Assertions.assertThrows(ApiRefusal.class,
+                    () -> agent.enroll(Optional.of(token)));
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals("agent_busy", busy.code(), busy.getMessage());
+            assertEquals(409, busy.status());
+            assertTrue(busy.getMessage().contains("enrolling with the configured token"), busy.getMessage());
+            assertTrue(!busy.getMessage().contains(token), "the token is not repeated to the caller");
+            assertTrue(waited.compareTo(ServerSession.OPERATOR_WAIT.plusSeconds(5)) < 0,
+                    "refused after the operator's wait, not after the enrollment's retries: " + waited);
+            InterruptedKeyRotationTest.await("the agent's own enrollment to reach PENDING_APPROVAL",
+                    () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
+            assertEquals(1, server.count("SELECT COUNT(*) FROM machines WHERE name = ?", "busy-enrolling"),
+                    "the refused request enrolled nothing");
+            assertEquals(5, proxy.rotationsSeen(), "the agent's five attempts, none from the refused request");
         }
     }
 
