@@ -12,6 +12,7 @@ import org.stationtrust.server.internal.auth.PasswordHasher;
 import org.stationtrust.server.internal.auth.SecretSource;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.boot.EventLogCommand;
+import org.stationtrust.server.internal.store.AttestationHistory;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
@@ -29,7 +30,7 @@ import picocli.CommandLine;
 @Command(name = "server-enroll", mixinStandardHelpOptions = true, version = "server-enroll 0.1.0",
         description = "station-trust enrollment server",
         subcommands = {ServerCommand.Serve.class, ServerCommand.Migrate.class, ServerCommand.User.class,
-                ServerCommand.Token.class, ServerCommand.Audit.class, EventLogCommand.class})
+                ServerCommand.Token.class, ServerCommand.Audit.class, ServerCommand.History.class, EventLogCommand.class})
 public final class ServerCommand {
     static Map<String, String> environment = System.getenv();
 
@@ -347,6 +348,29 @@ public final class ServerCommand {
                     System.out.println("audit chain BROKEN (" + r.rows() + " events):");
                     r.problems().forEach(p -> System.out.println("  " + p));
                     return 1;
+                }
+            }
+        }
+    }
+
+    @Command(name = "history", description = "Attestation history", subcommands = History.Prune.class)
+    static final class History {
+        @Command(name = "prune", description = "Remove attestation history recorded before now minus --older-than")
+        static final class Prune implements Callable<Integer> {
+            @Mixin
+            DbOptions db;
+            @Option(names = "--older-than", required = true, description = "ISO-8601 age, at least P7D (e.g. P400D)")
+            Duration age;
+
+            @Override
+            public Integer call() {
+                try (Database d = db.open()) {
+                    AttestationHistory.Pruned p = new AttestationHistory(d).pruneOlderThan(age, java.time.Instant.now());
+                    new AuditLog(d).append("cli", "attestation_history.prune", "-", "OK", p.rows() + " rows of "
+                            + p.machines() + " machines recorded before " + p.cutoff());
+                    System.out.println("removed " + p.rows() + " attestation rows of " + p.machines()
+                            + " machines, recorded before " + p.cutoff());
+                    return 0;
                 }
             }
         }

@@ -9,14 +9,21 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.testing.SoftwareStation;
+import org.stationtrust.server.testing.TestServer;
 
-/** The CLI: migrate, the first admin from an env var or a 0600 file (never a default), tokens, audit verify. */
+/**
+ * The CLI: migrate, the first admin from an env var or a 0600 file (never a default), tokens, audit verify, history
+ * pruning.
+ */
 class ServerCommandTest {
     @TempDir
     Path dir;
@@ -126,5 +133,52 @@ class ServerCommandTest {
             System.setErr(originalErr);
         }
         return err.toString();
+    }
+
+    @Test
+    void historyPruneRemovesOnlyRowsOlderThanTheAgeAuditsItAndRefusesLessThanAWeek() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("cli.db");
+        run(0, "migrate", db());
+        long now = System.currentTimeMillis();
+        long day = 86_400_000L;
+        long[] ages = {400, 31, 29, 1};
+        try (Database d = Database.open(url, null, null)) {
+            for (int m = 0; m < 3; m++) {
+                String id = TestServer.seedMachine(d, new SoftwareStation(), EnrollmentState.ACTIVE, false);
+                d.inTransaction(c -> {
+                    for (long age : ages) {
+                        try (PreparedStatement s = c.prepareStatement("INSERT INTO attestations (id, machine_id, at,"
+                                + " outcome, detail, pcrs) VALUES (?, ?, ?, 'PASSED', 'seeded', NULL)")) {
+                            s.setString(1, java.util.UUID.randomUUID().toString());
+                            s.setString(2, id);
+                            s.setLong(3, now - age * day);
+                            s.executeUpdate();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        assertTrue(run(2, "history", "prune", "--older-than", "P6D", db()).isEmpty(), "refused, nothing done");
+        assertEquals(12, count(url, "SELECT COUNT(*) FROM attestations"));
+
+        String out = run(0, "history", "prune", "--older-than", "P30D", db());
+        assertTrue(out.contains("removed 6 attestation rows of 3 machines"), out);
+        assertEquals(0, count(url, "SELECT COUNT(*) FROM attestations WHERE at < " + (now - 30 * day)));
+        assertEquals(6, count(url, "SELECT COUNT(*) FROM attestations"), "the rows younger than 30 days stay");
+        assertEquals(1, count(url, "SELECT COUNT(*) FROM audit_events WHERE action = 'attestation_history.prune'"));
+        assertTrue(run(0, "history", "prune", "--older-than", "P30D", db()).contains("removed 0 attestation rows"));
+        assertTrue(run(0, "audit", "verify", db()).contains("intact"));
+    }
+
+    private static long count(String url, String sql) {
+        try (Database d = Database.open(url, null, null)) {
+            return d.withConnection(c -> {
+                try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+        }
     }
 }
