@@ -177,15 +177,16 @@ public final class AttestationService {
         }
         String spent = HexFormat.of().formatHex(nonce);
         String detail = "quote verified, boot " + unchanged.judgement().verdict().result().wire();
-        Boolean recorded;
+        Written written;
         try {
-            recorded = db.batched(c -> {
+            written = db.batched(c -> {
                 MachineStore.Standing s = machines.standing(c, machineId).orElse(null);
                 if (s == null || s.state() != EnrollmentState.ACTIVE || !ak.equals(s.akPublic())
                         || !measuredBoot.holds(c, machineId, unchanged)) {
-                    return false;
+                    return Written.NOTHING;
                 }
-                if (!nonces.consume(c, spent, machineId, PURPOSE_QUOTE, v.expiresAtMillis(), now)) throw alreadyUsed();
+                // the first write: a replay ends the transaction without one (see Written)
+                if (!nonces.consume(c, spent, machineId, PURPOSE_QUOTE, v.expiresAtMillis(), now)) return Written.REPLAYED;
                 if (!machines.recordPassIfActive(c, machineId, detail, unchanged.pcrsJson(), unchanged.firmware())) {
                     throw new StaleStanding();
                 }
@@ -194,13 +195,15 @@ public final class AttestationService {
                     audit.append(c, "machine:" + machineId, "attestation.pass", machineId, "OK",
                             "status " + s.attestationStatus() + " -> OK");
                 }
-                return true;
+                return Written.RECORDED;
             });
         } catch (StaleStanding e) {
-            recorded = false;
+            written = Written.NOTHING;
         }
+        // a replay is refused as on the full path, nothing recorded either way
+        if (written == Written.REPLAYED) throw alreadyUsed();
+        boolean recorded = written == Written.RECORDED;
         metrics.unchangedBoot(recorded);
-        // NONCE_INVALID (a replay) propagates from the transaction as on the full path: nothing recorded either way
         return recorded ? Optional.of(new Attested(pcrs, Optional.of(unchanged.judgement()))) : Optional.empty();
     }
 
@@ -238,9 +241,13 @@ public final class AttestationService {
                 throw MeasuredBoot.failure(a.judged.verdict());
             }
             boolean recovered = m.attestationStatus() != AttestationStatus.OK;
-            db.batched(c -> {
-                if (signer != null) signer.recordNonce(c, nonces);
-                if (!nonces.consume(c, a.spent, m.id(), PURPOSE_QUOTE, a.spentExpiry, now)) throw alreadyUsed();
+            Written written = db.batched(c -> {
+                // the first write of each kind of replay ends the transaction without a write (see Written)
+                if (signer != null && !signer.recordNonceIfFresh(c, nonces)) return Written.REPLAYED_REQUEST;
+                if (!nonces.consume(c, a.spent, m.id(), PURPOSE_QUOTE, a.spentExpiry, now)) {
+                    if (signer == null) return Written.REPLAYED;
+                    throw alreadyUsed(); // the request's own nonce is written already: roll it back
+                }
                 machines.recordAttestation(c, m.id(), true, a.judged != null ? "quote verified, boot "
                         + a.judged.verdict().result().wire() : "quote verified against "
                         + policy.source().description(), PcrMap.toJson(a.pcrs));
@@ -249,8 +256,10 @@ public final class AttestationService {
                     audit.append(c, "machine:" + m.id(), "attestation.pass", m.id(), "OK",
                             "status " + m.attestationStatus() + " -> OK");
                 }
-                return null;
+                return Written.RECORDED;
             });
+            if (written == Written.REPLAYED_REQUEST) throw signer.replayedRequest();
+            if (written == Written.REPLAYED) throw alreadyUsed();
             return new Attested(a.pcrs, Optional.ofNullable(a.judged));
         } catch (ApiException e) {
             if (e.code() == ErrorCode.REQUEST_REPLAYED) throw e;
@@ -262,6 +271,14 @@ public final class AttestationService {
             throw e;
         }
     }
+
+    /**
+     * What an attestation's transaction did. A replay (a spent nonce, or a signed request's nonce used before) is
+     * found by the transaction's first write and ends it without writing instead of throwing: on SQLite the
+     * transaction is shared with other requests' writes (group commit), and a throw rolls all of them back and runs
+     * each again in its own transaction, so a replayed request would cost the server the whole batch's work again.
+     */
+    private enum Written { RECORDED, NOTHING, REPLAYED, REPLAYED_REQUEST }
 
     /** The machine stopped being ACTIVE between the standing read and the write (another instance revoked it). */
     private static final class StaleStanding extends RuntimeException {

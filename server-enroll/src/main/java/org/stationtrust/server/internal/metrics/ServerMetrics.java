@@ -44,6 +44,7 @@ public final class ServerMetrics {
     private final Counter unchangedBootHeld;
     private final Counter unchangedBootStale;
     private final Timer batchCommit;
+    private final Counter batchesRetried;
 
     public ServerMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
@@ -62,6 +63,9 @@ public final class ServerMetrics {
         batchSize = DistributionSummary.builder("stationtrust.db.group.commit.batch.size")
                 .description("Writes committed together by one SQLite group-commit transaction")
                 .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
+        batchesRetried = Counter.builder("stationtrust.db.group.commit.retried")
+                .description("Group-commit batches rolled back because one write failed, then run write by write")
+                .register(registry);
         batchCommit = Timer.builder("stationtrust.db.group.commit.write")
                 .description("Time to run and commit one group-commit batch")
                 .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
@@ -145,9 +149,17 @@ public final class ServerMetrics {
 
     /** What the group-commit writer reports after each batch. */
     public GroupCommitObserver groupCommitObserver() {
-        return (writes, nanos) -> {
-            batchSize.record(writes);
-            batchCommit.record(nanos, TimeUnit.NANOSECONDS);
+        return new GroupCommitObserver() {
+            @Override
+            public void committed(int writes, long nanos) {
+                batchSize.record(writes);
+                batchCommit.record(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void retriedAlone(int writes) {
+                batchesRetried.increment();
+            }
         };
     }
 

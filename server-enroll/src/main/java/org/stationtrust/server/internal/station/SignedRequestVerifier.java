@@ -56,10 +56,23 @@ public final class SignedRequestVerifier {
          * REQUEST_REPLAYED, so that the transaction rolls back, when the machine already used it.
          */
         public void recordNonce(java.sql.Connection c, NonceStore nonces) throws java.sql.SQLException {
-            if (unrecordedNonce != null && !nonces.recordRequestNonce(c, machine.id(), unrecordedNonce.nonce(),
-                    unrecordedNonce.keepUntil())) {
-                throw replayed(machine.id());
-            }
+            if (!recordNonceIfFresh(c, nonces)) throw replayed(machine.id());
+        }
+
+        /**
+         * Records the request's nonce in the caller's transaction, when it was left to the caller; false, having
+         * written nothing, when the machine already used it. For a caller that records it first and can then end its
+         * transaction without a write instead of throwing ({@link #replayedRequest} is the refusal to give): a throw
+         * would roll back the other writes of a group-commit batch and make each run again alone.
+         */
+        public boolean recordNonceIfFresh(java.sql.Connection c, NonceStore nonces) throws java.sql.SQLException {
+            return unrecordedNonce == null || nonces.recordRequestNonce(c, machine.id(), unrecordedNonce.nonce(),
+                    unrecordedNonce.keepUntil());
+        }
+
+        /** The refusal of a request whose nonce the machine already used. */
+        public org.stationtrust.server.internal.http.ApiException replayedRequest() {
+            return replayed(machine.id());
         }
     }
 

@@ -119,6 +119,7 @@ final class GroupCommit implements AutoCloseable {
                     for (Pending<?> p : batch) p.complete();
                     return;
                 }
+                observer.retriedAlone(batch.size());
                 for (Pending<?> p : batch) runAlone(c, p);
             } finally {
                 c.setAutoCommit(true);

@@ -6,4 +6,8 @@ public interface GroupCommitObserver {
     GroupCommitObserver NONE = (writes, nanos) -> { };
 
     void committed(int writes, long nanos);
+
+    /** A batch in which one write failed, rolled back and run again write by write ({@code writes} of them). */
+    default void retriedAlone(int writes) {
+    }
 }
