@@ -141,12 +141,7 @@ public final class ServerSession implements AutoCloseable {
     /** One step of the state machine; returns how long to wait before the next. */
     Duration step() throws ServerUnreachable, ServerRefused, TpmException {
         turn.lock();
-        try {
-            return stepHoldingTurn();
-        } finally {
-            doing = "waiting for its next step";
-            turn.unlock();
-        }
+        return thenRelease(this::stepHoldingTurn);
     }
 
     private Duration stepHoldingTurn() throws ServerUnreachable, ServerRefused, TpmException {
@@ -196,12 +191,7 @@ public final class ServerSession implements AutoCloseable {
      */
     public EnrollmentPhase enrollNow(Optional<String> token) throws ServerUnreachable, ServerRefused, TpmException {
         takeTurn("enrolling (asked by an operator)");
-        try {
-            return enrollHoldingTurn(token);
-        } finally {
-            doing = "waiting for its next step";
-            turn.unlock();
-        }
+        return thenRelease(() -> enrollHoldingTurn(token));
     }
 
     private EnrollmentPhase enrollHoldingTurn(Optional<String> token) throws ServerUnreachable, ServerRefused,
@@ -314,12 +304,7 @@ public final class ServerSession implements AutoCloseable {
      */
     public String rotateKey() throws ServerUnreachable, ServerRefused, TpmException {
         takeTurn("rotating the machine key (asked by an operator)");
-        try {
-            return rotateHoldingTurn();
-        } finally {
-            doing = "waiting for its next step";
-            turn.unlock();
-        }
+        return thenRelease(this::rotateHoldingTurn);
     }
 
     private String rotateHoldingTurn() throws ServerUnreachable, ServerRefused, TpmException {
@@ -334,6 +319,22 @@ public final class ServerSession implements AutoCloseable {
                 wake.notifyAll();
             }
             throw e;
+        }
+    }
+
+    /** Work done while holding {@link #turn}. */
+    @FunctionalInterface
+    private interface InTurn<T> {
+        T run() throws ServerUnreachable, ServerRefused, TpmException;
+    }
+
+    /** Runs {@code work}, {@link #turn} already held, and releases the turn however it ends. */
+    private <T> T thenRelease(InTurn<T> work) throws ServerUnreachable, ServerRefused, TpmException {
+        try {
+            return work.run();
+        } finally {
+            doing = "waiting for its next step";
+            turn.unlock();
         }
     }
 
