@@ -298,9 +298,11 @@ public final class AttestationService {
         MeasuredBoot.Judgement judged;
     }
 
+    /** Records a failed attempt; a signed request replayed is refused instead, having recorded nothing. */
     private void recordFailure(StationMachine m, StationCaller signer, Attempt a, ApiException e, long now) {
-        db.batched(c -> {
-            if (signer != null) signer.recordNonce(c, nonces);
+        boolean fresh = db.batched(c -> {
+            // the first write: a replay ends the transaction without one (see Written)
+            if (signer != null && !signer.recordNonceIfFresh(c, nonces)) return false;
             if (a.spent != null) nonces.consume(c, a.spent, m.id(), PURPOSE_QUOTE, a.spentExpiry, now);
             machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
             if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
@@ -312,8 +314,9 @@ public final class AttestationService {
                 events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),
                         e.code().wire() + ": " + clip(e.getMessage())));
             }
-            return null;
+            return true;
         });
+        if (!fresh) throw signer.replayedRequest();
     }
 
     /** The machine's AK as a parsed key, kept for its next quote check. */

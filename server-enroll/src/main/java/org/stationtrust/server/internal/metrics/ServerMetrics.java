@@ -157,7 +157,7 @@ public final class ServerMetrics {
             }
 
             @Override
-            public void retriedAlone(int writes) {
+            public void retriedAlone() {
                 batchesRetried.increment();
             }
         };

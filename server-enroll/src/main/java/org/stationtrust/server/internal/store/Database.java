@@ -154,8 +154,11 @@ public final class Database implements AutoCloseable {
      * Runs work in a transaction and returns once it committed, like {@link #inTransaction}; on SQLite the work
      * may share its transaction with other requests' writes waiting at the same moment (group commit: one commit,
      * one WAL append, one lock round for many small writes). The work must only touch the database through
-     * {@code c}; if it throws, its own writes are rolled back and the others' still commit. On PostgreSQL, which
-     * has many writers, it is simply its own transaction.
+     * {@code c}; if it throws, its own writes are rolled back and the others' still commit. A throw costs the batch:
+     * it is rolled back whole and every write in it run again alone. So a refusal that is expected from a client (a
+     * replayed nonce) is found by the work's first write and returned, the transaction ended without a write, and
+     * thrown by the caller after it; a throw is for what cannot be foreseen. On PostgreSQL, which has many writers,
+     * it is simply its own transaction.
      */
     public <T> T batched(SqlWork<T> work) {
         return groupCommit == null ? inTransaction(work) : groupCommit.submit(work);

@@ -93,7 +93,7 @@ final class GroupCommit implements AutoCloseable {
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                batch.remove(wake);
+                if (closed) batch.remove(wake); // only close() puts it there, after setting closed
                 if (!batch.isEmpty()) commit(batch);
             } catch (InterruptedException e) {
                 closed = true;
@@ -119,7 +119,7 @@ final class GroupCommit implements AutoCloseable {
                     for (Pending<?> p : batch) p.complete();
                     return;
                 }
-                observer.retriedAlone(batch.size());
+                observer.retriedAlone();
                 for (Pending<?> p : batch) runAlone(c, p);
             } finally {
                 c.setAutoCommit(true);

@@ -7,7 +7,7 @@ public interface GroupCommitObserver {
 
     void committed(int writes, long nanos);
 
-    /** A batch in which one write failed, rolled back and run again write by write ({@code writes} of them). */
-    default void retriedAlone(int writes) {
+    /** A batch in which one write failed, rolled back and then run again write by write. */
+    default void retriedAlone() {
     }
 }
