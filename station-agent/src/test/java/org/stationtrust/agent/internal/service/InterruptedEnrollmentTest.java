@@ -56,12 +56,17 @@ class InterruptedEnrollmentTest {
         if (station != null) station.close();
     }
 
+    /** A production agent named {@code name}, enrolling through the proxy with {@code token}. */
+    private RunningAgent agentThroughProxy(String name, String token) throws Exception {
+        return RunningAgent.start(station.productionConfig(name, proxy.url(), server.pin(), Map.of(TOKEN_ENV, token)),
+                Clock.systemUTC());
+    }
+
     @Test
     void retriesAnEnrollmentWhoseAnswerWasLostAfterTheServerCommittedItAndEndsWithOneEnrollment() throws Exception {
         String token = server.issueEnrollmentToken();
         proxy.mode(RotationProxy.Mode.DROP_AFTER_COMMIT, 1);
-        try (RunningAgent agent = RunningAgent.start(station.productionConfig("lost-enrollment", proxy.url(), server.pin(),
-                Map.of(TOKEN_ENV, token)), Clock.systemUTC())) {
+        try (RunningAgent agent = agentThroughProxy("lost-enrollment", token)) {
             InterruptedKeyRotationTest.await("the enrollment to reach PENDING_APPROVAL",
                     () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
             String machineId = agent.identity().state().machineId();
@@ -113,8 +118,7 @@ class InterruptedEnrollmentTest {
         String token = server.issueEnrollmentToken();
         // four attempts lost on the way: the agent retries after 1, 2, 4 and 8 s, longer than an operator waits
         proxy.mode(RotationProxy.Mode.DROP_BEFORE_SERVER, 4);
-        try (RunningAgent agent = RunningAgent.start(station.productionConfig("busy-enrolling", proxy.url(), server.pin(),
-                Map.of(TOKEN_ENV, token)), Clock.systemUTC())) {
+        try (RunningAgent agent = agentThroughProxy("busy-enrolling", token)) {
             InterruptedKeyRotationTest.await("the first attempt to be lost", () -> proxy.rotationsSeen() == 1);
             long start = System.nanoTime();
             ApiRefusal busy = org.junit.jupiter.api.Assertions.assertThrows(ApiRefusal.class,
