@@ -78,17 +78,30 @@ public final class StationFixture implements AutoCloseable {
         return new ConfigLoader(env).load(productionConfigFile(name, serverUrl, pins));
     }
 
+    /** The same with more settings in its {@code server:} block, e.g. {@code enrollment_attempts: 20}. */
+    public AgentConfig productionConfig(String name, String serverUrl, String pin, Map<String, String> env,
+                                        Map<String, Object> serverSettings) throws Exception {
+        return new ConfigLoader(env).load(productionConfigFile(name, serverUrl, java.util.List.of(pin), serverSettings));
+    }
+
     /** The production-mode agent.yaml itself (for the command line). */
     public Path productionConfigFile(String name, String serverUrl, String pin) throws IOException {
         return productionConfigFile(name, serverUrl, java.util.List.of(pin));
     }
 
     private Path productionConfigFile(String name, String serverUrl, java.util.List<String> pins) throws IOException {
+        return productionConfigFile(name, serverUrl, pins, Map.of());
+    }
+
+    private Path productionConfigFile(String name, String serverUrl, java.util.List<String> pins,
+                                      Map<String, Object> serverSettings) throws IOException {
+        StringBuilder server = new StringBuilder();
+        serverSettings.forEach((key, value) -> server.append("  ").append(key).append(": ").append(value).append('\n'));
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, "mode: production\n"
                 + "state_dir: " + dir.resolve(name + "-state") + "\n"
                 + "machine:\n  name: " + name + "\n"
-                + "server:\n  url: " + serverUrl + "\n  public_key_pins: [\"" + String.join("\", \"", pins) + "\"]\n  timeout_seconds: 10\n"
+                + "server:\n  url: " + serverUrl + "\n  public_key_pins: [\"" + String.join("\", \"", pins) + "\"]\n  timeout_seconds: 10\n" + server
                 + "tpm:\n  uri: " + tpm.uri() + "\n"
                 + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n"
                 + "api:\n  port: 0\n"
