@@ -22,6 +22,7 @@ import org.stationtrust.server.internal.api.Components;
 import org.stationtrust.server.internal.api.ErrorResponses;
 import org.stationtrust.server.internal.api.StationApi;
 import org.stationtrust.server.internal.api.Views;
+import org.stationtrust.server.internal.attest.HistoryRetention;
 import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
@@ -34,6 +35,7 @@ import org.stationtrust.server.internal.http.TlsIdentity;
 import org.stationtrust.server.internal.metrics.MetricsEndpoint;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.notify.WebhookCourier;
+import org.stationtrust.server.internal.store.AttestationHistory;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.FleetCounts;
 
@@ -164,6 +166,12 @@ public final class EnrollmentServer implements AutoCloseable {
                     java.time.Clock.systemUTC());
             long every = config.overdueSweepEvery().toMillis();
             janitor.scheduleWithFixedDelay(sweep::runLogged, every, every, TimeUnit.MILLISECONDS);
+            if (config.historyRetention() != null) {
+                HistoryRetention retention = new HistoryRetention(new AttestationHistory(db), c.audit(),
+                        config.historyRetention(), java.time.Clock.systemUTC());
+                janitor.scheduleWithFixedDelay(retention::runLogged, HistoryRetention.FIRST_RUN.toMillis(),
+                        HistoryRetention.EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            }
             WebhookCourier courier = new WebhookCourier(c.webhooks().store(), c.audit(), metrics, config.webhooks())
                     .start();
             EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, courier, List.copyOf(registered),

@@ -130,6 +130,9 @@ public final class ServerCommand {
         @Option(names = "--overdue-sweep-every", defaultValue = "PT1M", description = "How often machines past the "
                 + "attestation interval are marked OVERDUE (ISO-8601)")
         java.time.Duration overdueSweepEvery;
+        @Option(names = "--attestation-history-retention", description = "ISO-8601 age, at least P7D (e.g. P400D): "
+                + "the server removes attestation history older than this every 6 hours; unset: it keeps all of it")
+        java.time.Duration historyRetention;
         @Option(names = "--webhook-allow-private-targets", description = "Allow webhook URLs on loopback and private "
                 + "addresses (SSRF risk: see README, Webhooks)")
         boolean webhookPrivateTargets;
@@ -161,7 +164,7 @@ public final class ServerCommand {
             }
             new SecretSource(environment).read("SERVER_NONCE_KEY").ifPresent(b::nonceKey);
             new SecretSource(environment).read("SERVER_METRICS_TOKEN").ifPresent(b::metricsToken);
-            b.overdueSweepEvery(overdueSweepEvery)
+            b.overdueSweepEvery(overdueSweepEvery).historyRetention(historyRetention)
                     .webhooks(new ServerConfig.WebhookPolicy(webhookPrivateTargets,
                             ServerConfig.WebhookPolicy.DEFAULT.firstRetry(), ServerConfig.WebhookPolicy.DEFAULT.maxRetry(),
                             ServerConfig.WebhookPolicy.DEFAULT.maxAttempts(), webhookTimeout));
@@ -366,10 +369,8 @@ public final class ServerCommand {
             public Integer call() {
                 try (Database d = db.open()) {
                     AttestationHistory.Pruned p = new AttestationHistory(d).pruneOlderThan(age, java.time.Instant.now());
-                    new AuditLog(d).append("cli", "attestation_history.prune", "-", "OK", p.rows() + " rows of "
-                            + p.machines() + " machines recorded before " + p.cutoff());
-                    System.out.println("removed " + p.rows() + " attestation rows of " + p.machines()
-                            + " machines, recorded before " + p.cutoff());
+                    new AuditLog(d).append("cli", "attestation_history.prune", "-", "OK", "removed " + p.describe());
+                    System.out.println("removed " + p.describe());
                     return 0;
                 }
             }

@@ -3,6 +3,7 @@ package org.stationtrust.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.stationtrust.server.internal.store.AttestationHistory;
 
 /**
  * Validated server configuration, loaded once. Defaults are the secure choice: TLS on, loopback bind,
@@ -13,8 +14,8 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                            Duration attestationInterval, Duration nonceTtl, Duration requestSkew,
                            Duration sessionTtl, int loginPerMinute, int enrollPerMinute, int noncePerMinute,
                            boolean requireEnrollmentToken, int maxBodyBytes, char[] nonceKey, char[] metricsToken,
-                           Duration overdueSweepEvery, WebhookPolicy webhooks, ClientLimits clientLimits,
-                           boolean metricsRecorded) {
+                           Duration overdueSweepEvery, Duration historyRetention, WebhookPolicy webhooks,
+                           ClientLimits clientLimits, boolean metricsRecorded) {
 
     /** How the listener speaks: TLS from a keystore, TLS with a generated dev certificate, or plain HTTP. */
     public enum TlsMode {
@@ -94,6 +95,11 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                     + "'openssl rand -base64 33'), was " + metricsToken.length);
         }
         requirePositive("overdueSweepEvery", overdueSweepEvery);
+        if (historyRetention != null && historyRetention.compareTo(AttestationHistory.MINIMUM_AGE) < 0) {
+            throw new IllegalArgumentException("attestation-history-retention must be at least "
+                    + AttestationHistory.MINIMUM_AGE.toDays() + " days (P" + AttestationHistory.MINIMUM_AGE.toDays()
+                    + "D), not " + AttestationHistory.text(historyRetention));
+        }
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -127,6 +133,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         b.clientLimits = clientLimits;
         b.metricsToken = metricsToken;
         b.overdueSweepEvery = overdueSweepEvery;
+        b.historyRetention = historyRetention;
         b.webhooks = webhooks;
         b.metricsRecorded = metricsRecorded;
         return b;
@@ -161,6 +168,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         private ClientLimits clientLimits = ClientLimits.DEFAULTS;
         private char[] metricsToken;
         private Duration overdueSweepEvery = Duration.ofMinutes(1);
+        private Duration historyRetention;
         private WebhookPolicy webhooks = WebhookPolicy.DEFAULT;
         private boolean metricsRecorded = true;
 
@@ -195,6 +203,11 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
         public Builder metricsToken(char[] token) { metricsToken = token; return this; }
         /** How often the overdue sweep looks for machines whose last success is older than the interval. */
         public Builder overdueSweepEvery(Duration d) { overdueSweepEvery = d; return this; }
+        /**
+         * How old attestation history may grow before the server removes it (server-enroll's own pruning, every 6 hours); null, the
+         * default: the server removes none (docs/operations.md, "Attestation history").
+         */
+        public Builder historyRetention(Duration age) { historyRetention = age; return this; }
         /** Webhook delivery policy; private (loopback, RFC 1918...) targets are refused unless it allows them (SSRF). */
         public Builder webhooks(WebhookPolicy policy) { webhooks = policy; return this; }
         /**
@@ -207,7 +220,7 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
             return new ServerConfig(jdbcUrl, dbUser, dbPassword, bindHost, port, tlsMode, keystore, keystorePassword,
                     ekTrustStore, attestationInterval, nonceTtl, requestSkew, sessionTtl, loginPerMinute,
                     enrollPerMinute, noncePerMinute, requireEnrollmentToken, maxBodyBytes, nonceKey, metricsToken,
-                    overdueSweepEvery, webhooks, clientLimits, metricsRecorded);
+                    overdueSweepEvery, historyRetention, webhooks, clientLimits, metricsRecorded);
         }
     }
 }

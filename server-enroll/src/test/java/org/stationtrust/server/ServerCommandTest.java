@@ -171,6 +171,13 @@ class ServerCommandTest {
         assertTrue(run(0, "audit", "verify", db()).contains("intact"));
     }
 
+    @Test
+    void serveRefusesAnAttestationHistoryRetentionUnderAWeekSayingWhy() {
+        run(0, "migrate", db());
+        String err = runCapturingErr(2, "serve", db(), "--dev", "--port", "0", "--attestation-history-retention", "P3D");
+        assertTrue(err.contains("attestation-history-retention must be at least 7 days (P7D), not P3D"), err);
+    }
+
     private static long count(String url, String sql) {
         try (Database d = Database.open(url, null, null)) {
             return d.withConnection(c -> {

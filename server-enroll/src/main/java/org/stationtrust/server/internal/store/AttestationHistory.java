@@ -21,15 +21,25 @@ public final class AttestationHistory {
         this.db = db;
     }
 
+    /** An age as an admin writes it: whole days as {@code P400D} (Java writes PT9600H), anything else as Java does. */
+    public static String text(Duration age) {
+        return age.toSeconds() % 86_400 == 0 && age.getNano() == 0 ? "P" + age.toDays() + "D" : age.toString();
+    }
+
     /** What a pruning removed: the rows, of how many machines, all recorded before {@code cutoff}. */
     public record Pruned(long rows, long machines, Instant cutoff) {
+        /** The words of the audit event and of the command's answer. */
+        public String describe() {
+            return rows + " attestation rows of " + machines + " machines, recorded before "
+                    + cutoff.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        }
     }
 
     /** Removes every attestation row recorded before {@code now - age}; {@code age} at least {@link #MINIMUM_AGE}. */
     public Pruned pruneOlderThan(Duration age, Instant now) {
         if (age.compareTo(MINIMUM_AGE) < 0) {
             throw new IllegalArgumentException("--older-than must be at least " + MINIMUM_AGE.toDays() + " days (P"
-                    + MINIMUM_AGE.toDays() + "D), not " + age);
+                    + MINIMUM_AGE.toDays() + "D), not " + text(age));
         }
         Instant cutoff = now.minus(age);
         long rows = 0;
