@@ -95,6 +95,18 @@ final class DigestStation {
         return TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + id + "/boot", null));
     }
 
+    /** The machine's firmware column, as the console's filter reads it. */
+    String firmware() {
+        return server.db.withConnection(c -> {
+            try (var ps = c.prepareStatement("SELECT firmware FROM machines WHERE id = ?")) {
+                ps.setString(1, id);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
     void sql(String statement) {
         server.db.write(c -> {
             try (var ps = c.prepareStatement(statement)) {

@@ -140,6 +140,21 @@ class UnchangedBootTest {
         assertEquals(200, s.quote().statusCode());
         assertEquals(held + 1, counter("held"));
         assertTrue(auditHas("attestation.pass", s.id, "OVERDUE -> OK"), "recovery audited");
+        assertEquals("OK", TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + s.id, null))
+                .path("attestationStatus").asText(), "the status is written when it changes");
+    }
+
+    @Test
+    void aFirmwareColumnAlteredSinceIsWrittenAgainByThePassFromMemory() {
+        DigestStation s = new DigestStation(server);
+        assertEquals(200, s.quote().statusCode());
+        String firmware = s.firmware();
+        assertTrue(firmware != null && !firmware.isBlank(), "the judged boot named its firmware: " + firmware);
+        s.sql("UPDATE machines SET firmware = 'altered' WHERE id = ?");
+        double held = counter("held");
+        assertEquals(200, s.quote().statusCode());
+        assertEquals(held + 1, counter("held"));
+        assertEquals(firmware, s.firmware(), "the pass wrote the firmware of the boot it judged");
     }
 
     @Test
