@@ -21,6 +21,8 @@ import javax.sql.DataSource;
 final class GroupCommit implements AutoCloseable {
     static final int MAX_BATCH = 128;
     private static final long ANSWER_TIMEOUT_SECONDS = 60;
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
+    private static final String NOT_RUN = "database closed before the write ran";
 
     private final DataSource pool;
     private final Runnable lock;
@@ -32,7 +34,7 @@ final class GroupCommit implements AutoCloseable {
     private final Pending<Void> wake = new Pending<>(c -> null);
     private volatile boolean closed;
 
-    private static final class Pending<T> {
+    static final class Pending<T> {
         final Database.SqlWork<T> work;
         final CompletableFuture<T> answer = new CompletableFuture<>();
         T result;
@@ -63,8 +65,25 @@ final class GroupCommit implements AutoCloseable {
     /** Runs work in a transaction shared with other waiting writes; returns once that transaction committed. */
     <T> T submit(Database.SqlWork<T> work) {
         if (closed) throw new StorageException(new SQLException("database closed"));
-        Pending<T> p = new Pending<>(work);
+        return handOver(new Pending<>(work));
+    }
+
+    /**
+     * Queues p and waits for its answer. A {@link #close} that ran since the caller looked can have let the writer
+     * take its last look at the queue before p was on it; nothing would then answer p for a minute. So once closed,
+     * the caller waits for the writer to stop (as close does) and takes p back if the writer never took it: it is
+     * answered at once as not run. Package-private for the test that hands a write over after close.
+     */
+    <T> T handOver(Pending<T> p) {
         queue.add(p);
+        if (closed && Thread.currentThread() != writer) {
+            try {
+                writer.join(CLOSE_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (queue.remove(p)) p.answer.completeExceptionally(new SQLException(NOT_RUN));
+        }
         try {
             return p.answer.get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -104,7 +123,7 @@ final class GroupCommit implements AutoCloseable {
             }
         }
         for (Pending<?> p; (p = queue.poll()) != null; ) {
-            p.answer.completeExceptionally(new SQLException("database closed before the write ran"));
+            p.answer.completeExceptionally(new SQLException(NOT_RUN));
         }
     }
 
@@ -163,7 +182,7 @@ final class GroupCommit implements AutoCloseable {
         closed = true;
         queue.add(wake);
         try {
-            writer.join(5_000);
+            writer.join(CLOSE_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -107,4 +107,18 @@ class GroupCommitTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aWriteHandedOverAfterTheWriterStoppedIsAnsweredAtOnceAsNotRun() {
+        GroupCommit commit = new GroupCommit(new org.sqlite.SQLiteDataSource(), () -> { }, () -> { },
+                GroupCommitObserver.NONE);
+        commit.close();
+        // what a submit that looked before close() and queued after the writer's last look does
+        long start = System.nanoTime();
+        StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+                () -> commit.handOver(new GroupCommit.Pending<>(c -> 1)));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(e.getCause().getMessage().contains("database closed before the write ran"), e.getCause().getMessage());
+        assertTrue(millis < 5_000, "answered at once, not after the minute a commit may take: " + millis + " ms");
+    }
 }
