@@ -85,7 +85,7 @@ public final class BootStore {
     public record Glance(String policyName, String acceptedLogSha256, String lastResult, String lastPcrs) {
     }
 
-    /** The few columns {@link Glance} needs: the accepted and flagged logs (tens of KiB) stay in the database. */
+    /** The few columns {@link Glance} needs, of the row every attestation reads (the logs are in machine_boot_logs). */
     public Optional<Glance> glance(Connection c, String machineId) throws SQLException {
         return Sql.one(c, "SELECT policy_name, accepted_log_sha256, last_result, last_pcrs FROM machine_boot"
                 + " WHERE machine_id = ?", rs -> new Glance(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -96,7 +96,8 @@ public final class BootStore {
      * Records an unchanged boot passing again, in the attestation's transaction: the accepted log, its state, the
      * quoted SHA-256 values and the firmware column are those of the verdict it repeats, so only what a repeat
      * changes is written ({@code state} is written again so that a pass without a log in between cannot leave a
-     * stale one; identical bytes cost SQLite no page write).
+     * stale one; identical bytes cost SQLite no page write). SQLite still builds the whole row again, which is why
+     * the stored logs live in a table of their own (migration V15).
      */
     public void recordRepeated(Connection c, String machineId, String result, String message, String state,
             String otherPcrs) throws SQLException {
@@ -105,9 +106,11 @@ public final class BootStore {
                 result, message, state, otherPcrs, System.currentTimeMillis(), machineId);
     }
 
+    /** The machine's boot row with its stored logs (machine_boot_logs: kept apart, see migration V15). */
     public Optional<MachineBoot> machine(String machineId) {
-        return db.withConnection(c -> Sql.one(c, "SELECT * FROM machine_boot WHERE machine_id = ?", BootStore::machine,
-                machineId));
+        return db.withConnection(c -> Sql.one(c, "SELECT b.*, l.accepted_log, l.flagged_log FROM machine_boot b"
+                + " LEFT JOIN machine_boot_logs l ON l.machine_id = b.machine_id WHERE b.machine_id = ?",
+                BootStore::machine, machineId));
     }
 
     public void assign(Connection c, String machineId, String policyName) throws SQLException {
@@ -145,13 +148,17 @@ public final class BootStore {
         Sql.update(c, "UPDATE machines SET firmware = ? WHERE id = ?", FirmwareColumn.label(j.firmwareVersions()),
                 machineId);
         if (j.acceptedSummary() != null) {
-            Sql.update(c, "UPDATE machine_boot SET accepted_log_sha256 = ?, accepted_log = COALESCE(?, accepted_log),"
-                    + " accepted_summary = ?, accepted_at = ? WHERE machine_id = ?", j.logSha256(), j.acceptedLog(),
-                    j.acceptedSummary(), now, machineId);
+            Sql.update(c, "UPDATE machine_boot SET accepted_log_sha256 = ?, accepted_summary = ?, accepted_at = ?"
+                    + " WHERE machine_id = ?", j.logSha256(), j.acceptedSummary(), now, machineId);
+            if (j.acceptedLog() != null) {
+                Sql.update(c, "INSERT INTO machine_boot_logs (machine_id, accepted_log) VALUES (?, ?) ON CONFLICT"
+                        + " (machine_id) DO UPDATE SET accepted_log = excluded.accepted_log", machineId, j.acceptedLog());
+            }
         }
         if (j.flaggedLog() != null) {
-            Sql.update(c, "UPDATE machine_boot SET flagged_log = ?, flagged_at = ? WHERE machine_id = ?", j.flaggedLog(),
-                    now, machineId);
+            Sql.update(c, "UPDATE machine_boot SET flagged_at = ? WHERE machine_id = ?", now, machineId);
+            Sql.update(c, "INSERT INTO machine_boot_logs (machine_id, flagged_log) VALUES (?, ?) ON CONFLICT"
+                    + " (machine_id) DO UPDATE SET flagged_log = excluded.flagged_log", machineId, j.flaggedLog());
         }
     }
 
