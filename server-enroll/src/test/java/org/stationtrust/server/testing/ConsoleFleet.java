@@ -46,7 +46,9 @@ public final class ConsoleFleet {
                     + "firmware) VALUES (?, ?, ?, 'AAAA', ?, 1, ?, 'CN=Generated TPM CA', ?, ?, 'AAAA', 'generated', ?, ?, ?, "
                     + "?, ?, ?, ?)");
                  PreparedStatement boot = c.prepareStatement("INSERT INTO machine_boot (machine_id, last_result, "
-                         + "last_state, last_at) VALUES (?, 'PASSED', ?, ?)")) {
+                         + "last_at) VALUES (?, 'PASSED', ?)");
+                 PreparedStatement state = c.prepareStatement("INSERT INTO machine_boot_documents (machine_id, "
+                         + "last_state) VALUES (?, ?)")) {
                 int batch = 0;
                 for (int i = from; i < to; i++) {
                     Generated g = machine(prefix, i, startMillis);
@@ -70,18 +72,22 @@ public final class ConsoleFleet {
                     m.addBatch();
                     if (i % 10 == 0) {
                         boot.setString(1, g.id());
-                        boot.setString(2, "{\"secureBoot\":\"ON\",\"firmwareVersions\":[\"" + firmware(i) + "\"]}");
-                        boot.setLong(3, g.createdAt());
+                        boot.setLong(2, g.createdAt());
                         boot.addBatch();
+                        state.setString(1, g.id());
+                        state.setString(2, "{\"secureBoot\":\"ON\",\"firmwareVersions\":[\"" + firmware(i) + "\"]}");
+                        state.addBatch();
                     }
                     out.add(g);
                     if (++batch % 1000 == 0) {
                         m.executeBatch();
                         boot.executeBatch();
+                        state.executeBatch();
                     }
                 }
                 m.executeBatch();
                 boot.executeBatch();
+                state.executeBatch();
             }
             return null;
         });

@@ -47,7 +47,7 @@ public final class MeasuredBoot {
     private final FleetEvents events;
     /** Parsed policies by document: a stored document never changes meaning, so parse it once. */
     private final ConcurrentHashMap<String, BootPolicy> parsed = new ConcurrentHashMap<>();
-    /** The last passing verdict per machine, for {@link #repeated}. */
+    /** The last passing verdict per machine, for {@link #unchanged}. */
     private final ConcurrentHashMap<String, Passed> passed = new ConcurrentHashMap<>();
 
     public MeasuredBoot(Database db, AuditLog audit, FleetEvents events) {
@@ -63,7 +63,7 @@ public final class MeasuredBoot {
 
     /**
      * A verdict with the log it was reached on (null when none was sent nor held); {@code repeated}: the same boot
-     * as the accepted one, judged again from memory (see {@link #judge}).
+     * as the accepted one, decided from memory ({@link #unchanged}).
      */
     public record Judgement(BootVerdict verdict, String logSha256, byte[] log, boolean logSent, boolean repeated,
             String otherPcrs) {
@@ -77,7 +77,7 @@ public final class MeasuredBoot {
      * values and those of the bank the log was replayed in (SHA-1 for a log without SHA-256 digests).
      */
     private record Passed(String logSha256, String pcrsJson, String replayedJson, String policyDocument,
-            BootVerdict verdict, String stateJson, String firmware) {
+            String message, java.util.Optional<HashAlgorithm> replayedBank, String stateSha256, String firmware) {
     }
 
     /** The policy for this machine: its own, else the default; empty when neither exists. */
@@ -111,11 +111,6 @@ public final class MeasuredBoot {
     public Optional<Judgement> judge(String machineId, String eventLog, String eventLogSha256, QuotedPcrs quoted,
             SortedMap<Integer, byte[]> baseline) {
         SortedMap<Integer, byte[]> pcrs = quoted.sha256().map(PcrValues::asMap).orElseGet(java.util.TreeMap::new);
-        if (eventLog == null && eventLogSha256 != null) {
-            Optional<Judgement> again = repeated(machineId, eventLogSha256.toLowerCase(Locale.ROOT), PcrMap.toJson(pcrs),
-                    quoted);
-            if (again.isPresent()) return again;
-        }
         Optional<MachineBoot> row = store.machine(machineId);
         Optional<BootStore.StoredPolicy> stored = storedPolicyFor(row.map(MachineBoot::policyName));
         if (stored.isEmpty()) {
@@ -123,27 +118,33 @@ public final class MeasuredBoot {
         }
         Optional<Judgement> judged = judge(row, parse(stored.get().document()), eventLog, eventLogSha256, quoted,
                 baseline);
+        // remembered small: a boot state lists every db and dbx entry (tens of KB on a real PC), so only its digest
         judged.filter(j -> j.verdict().result().passed() && j.logSha256() != null).ifPresent(j -> remember(machineId,
                 new Passed(j.logSha256(), PcrMap.toJson(pcrs), replayedJson(j.verdict(), quoted),
-                        stored.get().document(), j.verdict(), j.verdict().state().map(MeasuredBoot::json).orElse(null),
+                        stored.get().document(), j.verdict().message(), j.verdict().state().map(BootState::bank),
+                        BootStore.stateDigest(j.verdict().state().map(MeasuredBoot::json).orElse(null)),
                         FirmwareColumn.label(j.verdict().state().map(BootState::firmwareVersions).orElse(List.of())))));
         return judged;
     }
 
     /** The bank the verdict's log was replayed in, with the quote's values of it; null when none was replayed. */
     private static String replayedJson(BootVerdict v, QuotedPcrs quoted) {
-        return v.state().flatMap(s -> quoted.bank(s.bank())).map(b -> b.bank().bankName() + ":"
-                + PcrMap.toJson(b.asMap())).orElse(null);
+        return replayedJson(v.state().map(BootState::bank), quoted);
+    }
+
+    private static String replayedJson(Optional<HashAlgorithm> bank, QuotedPcrs quoted) {
+        return bank.flatMap(quoted::bank).map(b -> b.bank().bankName() + ":" + PcrMap.toJson(b.asMap())).orElse(null);
     }
 
     /**
      * A boot judged from memory: the same accepted log, the same quoted PCRs and the same policy document give the
      * same verdict, so it is not reached again (a log is parsed and replayed, its certificates read, in about the time
      * of a quote check). It holds only while the database still says so ({@link #holds}): another instance's verdict
-     * since, a new accepted log or a changed policy sends it down the full path. {@code stateJson} and
-     * {@code firmware} are what the repeated verdict records, written once when it was first reached.
+     * since, a new accepted log or a changed policy sends it down the full path. {@code stateSha256} and
+     * {@code firmware} tell the state the repeated verdict found, recorded once when it was first reached. Its
+     * verdict carries no boot state: nothing a repeat records or answers needs it.
      */
-    public record Unchanged(Judgement judgement, String pcrsJson, String policyDocument, String stateJson,
+    public record Unchanged(Judgement judgement, String pcrsJson, String policyDocument, String stateSha256,
             String firmware) {
     }
 
@@ -156,15 +157,15 @@ public final class MeasuredBoot {
         Passed last = passed.get(machineId);
         if (last == null || !last.logSha256().equals(digest) || !last.pcrsJson().equals(pcrsJson)) return Optional.empty();
         // a log replayed in SHA-1 is the same boot only if the SHA-1 bank is quoted with the same values too
-        BootVerdict v = last.verdict();
-        if (v.state().isPresent() && !Objects.equals(last.replayedJson(), replayedJson(v, quoted))) {
+        if (last.replayedBank().isPresent() && !Objects.equals(last.replayedJson(), replayedJson(last.replayedBank(),
+                quoted))) {
             return Optional.empty();
         }
         // the boot is now the accepted one, so nothing differs from it
-        BootVerdict again = new BootVerdict(BootVerdict.Result.PASSED, Optional.empty(), Optional.empty(), v.message(),
-                v.state(), v.summary(), List.of());
+        BootVerdict again = new BootVerdict(BootVerdict.Result.PASSED, Optional.empty(), Optional.empty(),
+                last.message(), Optional.empty(), Optional.empty(), List.of());
         return Optional.of(new Unchanged(new Judgement(again, digest, null, false, true, otherPcrs(quoted)), pcrsJson,
-                last.policyDocument(), last.stateJson(), last.firmware()));
+                last.policyDocument(), last.stateSha256(), last.firmware()));
     }
 
     /**
@@ -176,6 +177,7 @@ public final class MeasuredBoot {
         BootStore.Glance now = store.glance(c, machineId).orElse(null);
         if (now == null || !u.judgement().logSha256().equals(now.acceptedLogSha256())
                 || !u.pcrsJson().equals(now.lastPcrs())
+                || u.stateSha256() == null || !u.stateSha256().equals(now.lastStateSha256())
                 || !BootVerdict.Result.PASSED.wire().equals(now.lastResult())
                         && !BootVerdict.Result.PASSED_CHANGED.wire().equals(now.lastResult())) {
             return false;
@@ -189,14 +191,7 @@ public final class MeasuredBoot {
      */
     public void recordUnchanged(Connection c, String machineId, Unchanged u) throws SQLException {
         BootVerdict v = u.judgement().verdict();
-        store.recordRepeated(c, machineId, v.result().wire(), clip(v.message()), u.stateJson(), u.judgement().otherPcrs());
-    }
-
-    /** {@link #unchanged}, confirmed by reading the stored boot and the policy that applies (outside a transaction). */
-    private Optional<Judgement> repeated(String machineId, String digest, String pcrsJson, QuotedPcrs quoted) {
-        Optional<Unchanged> u = unchanged(machineId, digest, pcrsJson, quoted);
-        if (u.isEmpty() || !db.withConnection(c -> holds(c, machineId, u.get()))) return Optional.empty();
-        return Optional.of(u.get().judgement());
+        store.recordRepeated(c, machineId, v.result().wire(), clip(v.message()), u.judgement().otherPcrs());
     }
 
     private void remember(String machineId, Passed p) {

@@ -1,5 +1,6 @@
 package org.stationtrust.server.internal.store;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,36 +82,44 @@ public final class BootStore {
         return Sql.one(c, "SELECT * FROM boot_policies WHERE is_default <> 0", BootStore::policy);
     }
 
-    /** What an unchanged boot is checked against, without the stored logs. */
-    public record Glance(String policyName, String acceptedLogSha256, String lastResult, String lastPcrs) {
+    /**
+     * What an unchanged boot is checked against: the small row every attestation reads, without the documents
+     * (machine_boot_documents, migration V15). {@code lastStateSha256} is {@link #stateDigest} of the last state.
+     */
+    public record Glance(String policyName, String acceptedLogSha256, String lastResult, String lastPcrs,
+            String lastStateSha256) {
     }
 
-    /** The few columns {@link Glance} needs, of the row every attestation reads (the logs are in machine_boot_logs). */
     public Optional<Glance> glance(Connection c, String machineId) throws SQLException {
-        return Sql.one(c, "SELECT policy_name, accepted_log_sha256, last_result, last_pcrs FROM machine_boot"
-                + " WHERE machine_id = ?", rs -> new Glance(rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getString(4)), machineId);
+        return Sql.one(c, "SELECT policy_name, accepted_log_sha256, last_result, last_pcrs, last_state_sha256 FROM"
+                + " machine_boot WHERE machine_id = ?", rs -> new Glance(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5)), machineId);
+    }
+
+    /** How a recorded boot state is told apart without reading it: the SHA-256 (hex) of its JSON; null for none. */
+    public static String stateDigest(String stateJson) {
+        return stateJson == null ? null : java.util.HexFormat.of().formatHex(
+                org.stationtrust.tpm.verify.HashAlgorithm.SHA256.digest(stateJson.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
-     * Records an unchanged boot passing again, in the attestation's transaction: the accepted log, its state, the
-     * quoted SHA-256 values and the firmware column are those of the verdict it repeats, so only what a repeat
-     * changes is written ({@code state} is written again so that a pass without a log in between cannot leave a
-     * stale one; identical bytes cost SQLite no page write). SQLite still builds the whole row again, which is why
-     * the stored logs live in a table of their own (migration V15).
+     * Records an unchanged boot passing again, in the attestation's transaction, once the caller read in it that the
+     * stored boot is the one repeated ({@link Glance}: the same accepted log, values and state digest): the accepted
+     * log, the state, the quoted SHA-256 values and the firmware column are already those of the verdict it repeats,
+     * so only the small row's result, message and time are written.
      */
-    public void recordRepeated(Connection c, String machineId, String result, String message, String state,
-            String otherPcrs) throws SQLException {
+    public void recordRepeated(Connection c, String machineId, String result, String message, String otherPcrs)
+            throws SQLException {
         Sql.update(c, "UPDATE machine_boot SET last_result = ?, last_rule = NULL, last_event = NULL, last_message = ?,"
-                + " last_changes = '[]', last_state = ?, last_other_pcrs = ?, last_at = ? WHERE machine_id = ?",
-                result, message, state, otherPcrs, System.currentTimeMillis(), machineId);
+                + " last_changes = '[]', last_other_pcrs = ?, last_at = ? WHERE machine_id = ?",
+                result, message, otherPcrs, System.currentTimeMillis(), machineId);
     }
 
-    /** The machine's boot row with its stored logs (machine_boot_logs: kept apart, see migration V15). */
+    /** The machine's boot row with its documents (machine_boot_documents, kept apart: migration V15). */
     public Optional<MachineBoot> machine(String machineId) {
-        return db.withConnection(c -> Sql.one(c, "SELECT b.*, l.accepted_log, l.flagged_log FROM machine_boot b"
-                + " LEFT JOIN machine_boot_logs l ON l.machine_id = b.machine_id WHERE b.machine_id = ?",
-                BootStore::machine, machineId));
+        return db.withConnection(c -> Sql.one(c, "SELECT b.*, d.accepted_log, d.accepted_summary, d.last_state,"
+                + " d.flagged_log FROM machine_boot b LEFT JOIN machine_boot_documents d ON d.machine_id = b.machine_id"
+                + " WHERE b.machine_id = ?", BootStore::machine, machineId));
     }
 
     public void assign(Connection c, String machineId, String policyName) throws SQLException {
@@ -141,24 +150,24 @@ public final class BootStore {
         long now = System.currentTimeMillis();
         Sql.update(c, "INSERT INTO machine_boot (machine_id) VALUES (?) ON CONFLICT (machine_id) DO NOTHING", machineId);
         Sql.update(c, "UPDATE machine_boot SET last_result = ?, last_rule = ?, last_event = ?, last_message = ?,"
-                + " last_changes = ?, last_state = ?, last_pcrs = ?, last_other_pcrs = ?, last_at = ? WHERE machine_id = ?",
-                j.result(), j.rule(), j.event(), j.message(), j.changes(), j.state(), j.pcrs(), j.otherPcrs(), now,
-                machineId);
+                + " last_changes = ?, last_state_sha256 = ?, last_pcrs = ?, last_other_pcrs = ?, last_at = ?"
+                + " WHERE machine_id = ?", j.result(), j.rule(), j.event(), j.message(), j.changes(),
+                stateDigest(j.state()), j.pcrs(), j.otherPcrs(), now, machineId);
+        Sql.update(c, "INSERT INTO machine_boot_documents (machine_id, last_state) VALUES (?, ?) ON CONFLICT"
+                + " (machine_id) DO UPDATE SET last_state = excluded.last_state", machineId, j.state());
         // the list's firmware filter reads this column by index; it changes exactly when last_state does
         Sql.update(c, "UPDATE machines SET firmware = ? WHERE id = ?", FirmwareColumn.label(j.firmwareVersions()),
                 machineId);
         if (j.acceptedSummary() != null) {
-            Sql.update(c, "UPDATE machine_boot SET accepted_log_sha256 = ?, accepted_summary = ?, accepted_at = ?"
-                    + " WHERE machine_id = ?", j.logSha256(), j.acceptedSummary(), now, machineId);
-            if (j.acceptedLog() != null) {
-                Sql.update(c, "INSERT INTO machine_boot_logs (machine_id, accepted_log) VALUES (?, ?) ON CONFLICT"
-                        + " (machine_id) DO UPDATE SET accepted_log = excluded.accepted_log", machineId, j.acceptedLog());
-            }
+            Sql.update(c, "UPDATE machine_boot SET accepted_log_sha256 = ?, accepted_at = ? WHERE machine_id = ?",
+                    j.logSha256(), now, machineId);
+            Sql.update(c, "UPDATE machine_boot_documents SET accepted_summary = ?, accepted_log = COALESCE(?,"
+                    + " accepted_log) WHERE machine_id = ?", j.acceptedSummary(), j.acceptedLog(), machineId);
         }
         if (j.flaggedLog() != null) {
             Sql.update(c, "UPDATE machine_boot SET flagged_at = ? WHERE machine_id = ?", now, machineId);
-            Sql.update(c, "INSERT INTO machine_boot_logs (machine_id, flagged_log) VALUES (?, ?) ON CONFLICT"
-                    + " (machine_id) DO UPDATE SET flagged_log = excluded.flagged_log", machineId, j.flaggedLog());
+            Sql.update(c, "UPDATE machine_boot_documents SET flagged_log = ? WHERE machine_id = ?", j.flaggedLog(),
+                    machineId);
         }
     }
 
