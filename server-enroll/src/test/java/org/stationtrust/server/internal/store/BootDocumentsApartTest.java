@@ -98,15 +98,7 @@ class BootDocumentsApartTest {
     /** The schema as V14 left it: m1 with logs, summary and state, m2 with a verdict and none of them. */
     private static void seedAtV14(Database db) {
         db.inTransaction(c -> {
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, "
-                        + "applied_at BIGINT NOT NULL)");
-                for (Migrations.Migration m : Migrations.load().subList(0, 14)) {
-                    for (String statement : Migrations.statements(m.sql())) st.execute(statement);
-                    Sql.update(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                            m.version(), m.name(), 0L);
-                }
-            }
+            SchemaAt.create(c, 14);
             try (PreparedStatement m = c.prepareStatement("INSERT INTO machines (id, name, state, ek_public, ek_name, "
                     + "ek_verified, ak_public, request_source, created_at, attestation_status) VALUES (?, ?, 'ACTIVE', "
                     + "'AAAA', ?, 1, 'AAAA', 'test', 0, 'OK')");

@@ -118,15 +118,7 @@ class FirmwareColumnTest {
     private static Map<String, String> seedAtV11(Database db) {
         Map<String, String> expected = new HashMap<>();
         db.inTransaction(c -> {
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, "
-                        + "applied_at BIGINT NOT NULL)");
-                for (Migrations.Migration m : Migrations.load().subList(0, 11)) {
-                    for (String statement : Migrations.statements(m.sql())) st.execute(statement);
-                    Sql.update(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                            m.version(), m.name(), 0L);
-                }
-            }
+            SchemaAt.create(c, 11);
             try (PreparedStatement m = c.prepareStatement("INSERT INTO machines (id, name, state, ek_public, ek_name, "
                     + "ek_verified, ak_public, request_source, created_at, attestation_status) VALUES (?, ?, 'ACTIVE', "
                     + "'AAAA', ?, 1, 'AAAA', 'test', ?, 'OK')");

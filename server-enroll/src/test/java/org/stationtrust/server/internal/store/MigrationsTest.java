@@ -57,15 +57,7 @@ class MigrationsTest {
             long now = System.currentTimeMillis();
             db.inTransaction(c -> {
                 // The schema as V3 left it, with one nonce spent under the old key (nonce alone).
-                try (java.sql.Statement st = c.createStatement()) {
-                    st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, "
-                            + "applied_at BIGINT NOT NULL)");
-                    for (Migrations.Migration m : Migrations.load().subList(0, 3)) {
-                        for (String statement : Migrations.statements(m.sql())) st.execute(statement);
-                        Sql.update(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                                m.version(), m.name(), now);
-                    }
-                }
+                SchemaAt.create(c, 3);
                 new MachineStore(db).insert(c, new MachineStore.NewMachine("m1", "pc",
                         MachineStore.Endorsement.uncertified("ek", "ekname"), "ak", null, "127.0.0.1",
                         new MachineStore.Activation(null, null)), null, "k", "spki");
