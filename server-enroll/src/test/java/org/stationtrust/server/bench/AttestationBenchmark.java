@@ -257,7 +257,8 @@ class AttestationBenchmark {
      * Every station boots the same (a fleet of one laptop model): a UEFI Secure Boot log of a real log's size. The
      * synthetic boot alone is 3.9 KB; real boot logs are larger, mostly by their revocation list (dbx), so this one
      * carries {@value #REVOKED_HASHES} revoked hashes, which makes it 24 KB: the median size of the whole-boot logs in
-     * ../shared/eventlogs/go-eventlog (15.6-38.3 KB).
+     * tpm/src/test/resources/eventlogs/go-eventlog (15.6-38.3 KB; copies of the real logs,
+     * with their source and licence beside them).
      */
     static final SyntheticEventLog BOOT_LOG = typicalBoot();
     static final String BOOT_LOG_SHA256 = HexFormat.of().formatHex(HashAlgorithm.SHA256.digest(BOOT_LOG.bytes()));
