@@ -95,10 +95,8 @@ public record ServerConfig(String jdbcUrl, String dbUser, String dbPassword, Str
                     + "'openssl rand -base64 33'), was " + metricsToken.length);
         }
         requirePositive("overdueSweepEvery", overdueSweepEvery);
-        if (historyRetention != null && historyRetention.compareTo(AttestationHistory.MINIMUM_AGE) < 0) {
-            throw new IllegalArgumentException("attestation-history-retention must be at least "
-                    + AttestationHistory.MINIMUM_AGE.toDays() + " days (P" + AttestationHistory.MINIMUM_AGE.toDays()
-                    + "D), not " + AttestationHistory.text(historyRetention));
+        if (historyRetention != null) {
+            AttestationHistory.requireMinimumAge("attestation-history-retention", historyRetention);
         }
     }
 

@@ -31,10 +31,7 @@ public final class HistoryRetention {
         this.audit = Objects.requireNonNull(audit);
         this.retention = Objects.requireNonNull(retention);
         this.clock = Objects.requireNonNull(clock);
-        if (retention.compareTo(AttestationHistory.MINIMUM_AGE) < 0) {
-            throw new IllegalArgumentException("a history retention under " + AttestationHistory.MINIMUM_AGE + ": "
-                    + retention);
-        }
+        AttestationHistory.requireMinimumAge("attestation-history-retention", retention);
     }
 
     /** One run: removes the history recorded before now minus the retention, audited when it removed any. */

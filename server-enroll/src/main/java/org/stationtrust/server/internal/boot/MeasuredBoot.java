@@ -77,7 +77,7 @@ public final class MeasuredBoot {
      * values and those of the bank the log was replayed in (SHA-1 for a log without SHA-256 digests).
      */
     private record Passed(String logSha256, String pcrsJson, String replayedJson, String policyDocument,
-            String message, java.util.Optional<HashAlgorithm> replayedBank, String stateSha256, String firmware) {
+            String message, Optional<HashAlgorithm> replayedBank, String stateSha256, String firmware) {
     }
 
     /** The policy for this machine: its own, else the default; empty when neither exists. */

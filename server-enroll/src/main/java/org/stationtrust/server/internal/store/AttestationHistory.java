@@ -21,6 +21,14 @@ public final class AttestationHistory {
         this.db = db;
     }
 
+    /** Refuses an age under {@link #MINIMUM_AGE}, naming the setting or option it came from. */
+    public static void requireMinimumAge(String setting, Duration age) {
+        if (age.compareTo(MINIMUM_AGE) < 0) {
+            throw new IllegalArgumentException(setting + " must be at least " + MINIMUM_AGE.toDays() + " days (P"
+                    + MINIMUM_AGE.toDays() + "D), not " + text(age));
+        }
+    }
+
     /** An age as an admin writes it: whole days as {@code P400D} (Java writes PT9600H), anything else as Java does. */
     public static String text(Duration age) {
         return age.toSeconds() % 86_400 == 0 && age.getNano() == 0 ? "P" + age.toDays() + "D" : age.toString();
@@ -37,10 +45,7 @@ public final class AttestationHistory {
 
     /** Removes every attestation row recorded before {@code now - age}; {@code age} at least {@link #MINIMUM_AGE}. */
     public Pruned pruneOlderThan(Duration age, Instant now) {
-        if (age.compareTo(MINIMUM_AGE) < 0) {
-            throw new IllegalArgumentException("--older-than must be at least " + MINIMUM_AGE.toDays() + " days (P"
-                    + MINIMUM_AGE.toDays() + "D), not " + text(age));
-        }
+        requireMinimumAge("--older-than", age);
         Instant cutoff = now.minus(age);
         long rows = 0;
         long machines = 0;
