@@ -47,15 +47,18 @@ class AttestationBenchmark {
      * prepared before the runs: enough for 3,000 attestations/s through the fixed warm-ups (the JIT's settling may
      * use them up and sign in full; {@link #PRESIGNED_MEASURED} are prepared after it).
      */
-    static final int PRESIGNED = Integer.getInteger("bench.presigned",
-            (System.getProperty("bench.flow", "unsigned").equals("signed") ? 3 : 1) * 3000
-                    * (WARMUP_SECONDS + WARMUP_SECONDS / 2 + 5));
+    static final int PRESIGNED = Integer.getInteger("bench.presigned", signaturesPerAttestation() * 3000
+            * (WARMUP_SECONDS + WARMUP_SECONDS / 2 + 5));
     /**
      * Prepared again once the JIT has settled, for the measured closed loop and the open loop after it: enough for
      * 6,000 attestations/s (a 2-core machine of 2026-12-07 ran 4,800 /s closed loop and used up a budget of 3,000 /s).
      */
-    static final int PRESIGNED_MEASURED = (System.getProperty("bench.flow", "unsigned").equals("signed") ? 3 : 1) * 6000
-            * (SECONDS + SECONDS / 2 + 5);
+    static final int PRESIGNED_MEASURED = signaturesPerAttestation() * 6000 * (SECONDS + SECONDS / 2 + 5);
+
+    /** A station's signatures per attestation: the quote; in the signed flow also its two request signatures. */
+    static int signaturesPerAttestation() {
+        return System.getProperty("bench.flow", "unsigned").equals("signed") ? 3 : 1;
+    }
 
     @Test
     void attestationThroughputAgainstBareVerification() throws Exception {
@@ -115,7 +118,7 @@ class AttestationBenchmark {
             double bareJettyMicros = BareJettyFloor.microsPerExchange(CONCURRENCY, Math.max(3, SECONDS / 3));
             double unpreparedPerCpu = unpreparedQuotesPerCpuSecond(stations);
             // the bare figures above check one station's quote over and over, its key's tables hot in the caches
-            double fleetKeysPerCpu = bare(stations).quotesPerCpuSecond();
+            double fleetKeysPerCpu = bareQuotes(stations)[1];
             double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             Locale r = Locale.ROOT;
             System.out.printf(r, "%n=== attestation benchmark (SQLite, plain HTTP on loopback, %d stations, %d concurrent, %d s,"
@@ -598,18 +601,11 @@ class AttestationBenchmark {
     static Bare bare(List<SoftwareStation> stations) throws Exception {
         int threads = Runtime.getRuntime().availableProcessors();
         int n = stations.size();
-        TpmPublic[] aks = new TpmPublic[n];
-        byte[][][] quotes = new byte[n][][];
-        PcrValues[] pcrs = new PcrValues[n];
         byte[][] inputs = new byte[n][];
         byte[][] sigs = new byte[n][];
         org.bouncycastle.crypto.params.ECPublicKeyParameters[] keys = new org.bouncycastle.crypto.params.ECPublicKeyParameters[n];
-        byte[] nonce = new byte[32];
         for (int i = 0; i < n; i++) {
             SoftwareStation s = stations.get(i);
-            aks[i] = TpmPublic.parse(s.akPublic());
-            quotes[i] = s.quote(nonce);
-            pcrs[i] = PcrValues.sha256(s.pcrs());
             String jws = s.jws("station-request+jws", "m", StationClient.payload("GET", "/x", new byte[0], 0,
                     "n".repeat(24)).getBytes(StandardCharsets.UTF_8));
             inputs[i] = jws.substring(0, jws.lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII);
@@ -617,16 +613,36 @@ class AttestationBenchmark {
             // The same ES256 check the server runs (Es256, BouncyCastle lightweight), key decoded once as the server caches it.
             keys[i] = Es256.key(s.machineKey().getPublic());
         }
+        double[] quoteRate = bareQuotes(stations);
         ThreadLocal<int[]> next = ThreadLocal.withInitial(() -> new int[1]);
-        double[] quoteRate = loop(threads, () -> {
-            int i = next.get()[0]++ % n;
-            QuoteVerifier.verify(aks[i], quotes[i][0], quotes[i][1], nonce, pcrs[i]);
-        });
         double[] jwsRate = loop(threads, () -> {
             int i = next.get()[0]++ % n;
             if (!Es256.verify(keys[i], inputs[i], sigs[i])) throw new AssertionError();
         });
         return new Bare(threads, quoteRate[0], jwsRate[0], quoteRate[1], jwsRate[1]);
+    }
+
+    /**
+     * The bare quote check alone ({@code QuoteVerifier.verify}, AK parsed once), cycling through the given stations'
+     * quotes on as many threads as there are cores: {checks/s, checks per CPU-second}.
+     */
+    static double[] bareQuotes(List<SoftwareStation> stations) throws Exception {
+        int n = stations.size();
+        TpmPublic[] aks = new TpmPublic[n];
+        byte[][][] quotes = new byte[n][][];
+        PcrValues[] pcrs = new PcrValues[n];
+        byte[] nonce = new byte[32];
+        for (int i = 0; i < n; i++) {
+            SoftwareStation s = stations.get(i);
+            aks[i] = TpmPublic.parse(s.akPublic());
+            quotes[i] = s.quote(nonce);
+            pcrs[i] = PcrValues.sha256(s.pcrs());
+        }
+        ThreadLocal<int[]> next = ThreadLocal.withInitial(() -> new int[1]);
+        return loop(Runtime.getRuntime().availableProcessors(), () -> {
+            int i = next.get()[0]++ % n;
+            QuoteVerifier.verify(aks[i], quotes[i][0], quotes[i][1], nonce, pcrs[i]);
+        });
     }
 
     /** Quote checks per CPU-second with the AK parsed from its bytes (and so prepared again) for every check. */
