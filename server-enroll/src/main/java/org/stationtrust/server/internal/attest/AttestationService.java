@@ -175,18 +175,38 @@ public final class AttestationService {
         } catch (ApiException e) {
             return Optional.empty();
         }
-        String spent = HexFormat.of().formatHex(nonce);
+        Written written = recordUnchanged(machineId, ak, null, unchanged, HexFormat.of().formatHex(nonce),
+                v.expiresAtMillis(), now);
+        // a replay is refused as on the full path, nothing recorded either way
+        if (written == Written.REPLAYED) throw alreadyUsed();
+        boolean recorded = written == Written.RECORDED;
+        metrics.unchangedBoot(recorded);
+        return recorded ? Optional.of(new Attested(pcrs, Optional.of(unchanged.judgement()))) : Optional.empty();
+    }
+
+    /**
+     * The transaction of an unchanged boot (docs/design.md, "An unchanged boot"), for an unsigned quote and a signed
+     * one alike: it reads first whether the machine is still ACTIVE with the AK {@code ak} and its stored boot still
+     * the one {@code unchanged} remembers, and writes nothing (NOTHING) when not; then, as the full path, spends the
+     * signed request's own nonce ({@code signer}, null for an unsigned quote) and the quote's nonce, and records the
+     * pass. A signed request seen before ends it with REPLAYED_REQUEST, having written nothing.
+     */
+    private Written recordUnchanged(String machineId, String ak, StationCaller signer, MeasuredBoot.Unchanged unchanged,
+            String spent, long spentExpiry, long now) {
         String detail = "quote verified, boot " + unchanged.judgement().verdict().result().wire();
-        Written written;
         try {
-            written = db.batched(c -> {
+            return db.batched(c -> {
                 MachineStore.Standing s = machines.standing(c, machineId).orElse(null);
                 if (s == null || s.state() != EnrollmentState.ACTIVE || !ak.equals(s.akPublic())
                         || !measuredBoot.holds(c, machineId, unchanged)) {
                     return Written.NOTHING;
                 }
                 // the first write: a replay ends the transaction without one (see Written)
-                if (!nonces.consume(c, spent, machineId, PURPOSE_QUOTE, v.expiresAtMillis(), now)) return Written.REPLAYED;
+                if (signer != null && !signer.recordNonceIfFresh(c, nonces)) return Written.REPLAYED_REQUEST;
+                if (!nonces.consume(c, spent, machineId, PURPOSE_QUOTE, spentExpiry, now)) {
+                    if (signer == null) return Written.REPLAYED;
+                    throw alreadyUsed(); // the request's own nonce is written already: roll it back
+                }
                 if (!machines.recordPassIfActive(c, machineId, detail, unchanged.pcrsJson(), unchanged.firmware())) {
                     throw new StaleStanding();
                 }
@@ -198,13 +218,8 @@ public final class AttestationService {
                 return Written.RECORDED;
             });
         } catch (StaleStanding e) {
-            written = Written.NOTHING;
+            return Written.NOTHING;
         }
-        // a replay is refused as on the full path, nothing recorded either way
-        if (written == Written.REPLAYED) throw alreadyUsed();
-        boolean recorded = written == Written.RECORDED;
-        metrics.unchangedBoot(recorded);
-        return recorded ? Optional.of(new Attested(pcrs, Optional.of(unchanged.judgement()))) : Optional.empty();
     }
 
     private Attested timed(java.util.function.Supplier<Attested> attempt) {
@@ -231,6 +246,17 @@ public final class AttestationService {
             QuotedPcrs quoted = QuoteCheck.verify(akKeys.get(m.akPublic()), nonce, q);
             a.quoteVerified = true;
             a.pcrs = QuoteCheck.requireSha256(quoted);
+            // a signed quote of the boot this instance passed last is decided from memory as an unsigned one is
+            Optional<MeasuredBoot.Unchanged> unchanged = signer == null || q.eventLog() != null
+                    || q.eventLogSha256() == null ? Optional.empty() : measuredBoot.unchanged(m.id(),
+                    q.eventLogSha256().toLowerCase(java.util.Locale.ROOT), PcrMap.toJson(a.pcrs), quoted);
+            if (unchanged.isPresent()) {
+                Written written = recordUnchanged(m.id(), m.akPublic(), signer, unchanged.get(), a.spent,
+                        a.spentExpiry, now);
+                if (written == Written.REPLAYED_REQUEST) throw signer.replayedRequest();
+                metrics.unchangedBoot(written == Written.RECORDED);
+                if (written == Written.RECORDED) return new Attested(a.pcrs, Optional.of(unchanged.get().judgement()));
+            }
             // under a boot policy the event log decides (docs/measured-boot.md); else the exact PCR values
             PcrPolicy policy = m.pcrPolicy();
             SortedMap<Integer, byte[]> baseline = policy.values();

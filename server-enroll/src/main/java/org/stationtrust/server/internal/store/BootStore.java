@@ -115,6 +115,12 @@ public final class BootStore {
                 result, message, otherPcrs, System.currentTimeMillis(), machineId);
     }
 
+    /** The SHA-256 of the machine's accepted boot log, read from the small row alone (a signed nonce answers it). */
+    public Optional<String> acceptedLogSha256(String machineId) {
+        return db.withConnection(c -> Sql.one(c, "SELECT accepted_log_sha256 FROM machine_boot WHERE machine_id = ?"
+                + " AND accepted_log_sha256 IS NOT NULL", rs -> rs.getString(1), machineId));
+    }
+
     /** The machine's boot row with its documents (machine_boot_documents, kept apart: migration V15). */
     public Optional<MachineBoot> machine(String machineId) {
         return db.withConnection(c -> Sql.one(c, "SELECT b.*, d.accepted_log, d.accepted_summary, d.last_state,"

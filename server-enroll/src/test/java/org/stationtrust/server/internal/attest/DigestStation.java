@@ -82,6 +82,29 @@ final class DigestStation {
         return send(at, quoteBody(nonce(at)));
     }
 
+    /** A nonce asked for in a signed request, as a station that signs every request asks. */
+    String signedNonce() {
+        HttpResponse<String> r = server.stations.send("POST", NONCES, "{}", id, StationClient.jcaSigner(soft.machineKey()));
+        assertEquals(201, r.statusCode(), r.body());
+        return TestServer.json(r).path("nonce").asText();
+    }
+
+    /** The signature header of a signed quote request with {@code body} (a fresh request nonce each time). */
+    String signature(String body) {
+        return StationClient.header(id, StationClient.payload("POST", QUOTES, StationClient.bytes(body),
+                System.currentTimeMillis() / 1000, StationClient.randomNonce()), StationClient.jcaSigner(soft.machineKey()));
+    }
+
+    /** The usual attestation, signed: a signed nonce, then the quote with the log told by its digest, signed. */
+    HttpResponse<String> signedQuote() {
+        String body = quoteBody(signedNonce());
+        return sendSigned(body, signature(body));
+    }
+
+    HttpResponse<String> sendSigned(String body, String signature) {
+        return server.stations.sendRaw("POST", QUOTES, body, signature);
+    }
+
     static HttpResponse<String> send(TestServer at, String body) {
         return at.stations.sendRaw("POST", QUOTES, body, null);
     }

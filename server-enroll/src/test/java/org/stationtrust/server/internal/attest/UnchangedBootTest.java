@@ -172,4 +172,52 @@ class UnchangedBootTest {
         HttpResponse<String> r = s.quote();
         assertEquals("quote_invalid", TestServer.errorCode(r), r.body());
     }
+
+    @Test
+    void aSignedQuoteOfTheSameBootIsDecidedFromMemoryAsAnUnsignedOneIs() {
+        DigestStation s = new DigestStation(server);
+        double held = counter("held");
+        int history = s.history();
+        HttpResponse<String> r = s.signedQuote();
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(held + 1, counter("held"), "decided from memory, not judged again from the held log");
+        assertEquals("PASSED", TestServer.json(r).path("boot").path("result").asText());
+        assertEquals(history + 1, s.history(), "one history row, as on the full path");
+        assertEquals("PASSED", s.boot().path("last").path("result").asText());
+    }
+
+    @Test
+    void aSignedQuoteRequestSentAgainIsRefusedAsReplayedAndRecordsNothing() {
+        DigestStation s = new DigestStation(server);
+        String body = s.quoteBody(s.signedNonce());
+        String signature = s.signature(body);
+        assertEquals(200, s.sendSigned(body, signature).statusCode());
+        int history = s.history();
+        double held = counter("held");
+        HttpResponse<String> replay = s.sendSigned(body, signature);
+        assertEquals("request_replayed", TestServer.errorCode(replay), replay.body());
+        assertEquals(history, s.history());
+        assertEquals(held, counter("held"));
+    }
+
+    @Test
+    void aSignedQuoteOverASpentNonceIsRefusedAsTheFullPathRefusesIt() {
+        DigestStation s = new DigestStation(server);
+        String nonce = s.signedNonce();
+        assertEquals(200, s.quote(nonce).statusCode());
+        String body = s.quoteBody(nonce);
+        HttpResponse<String> r = s.sendSigned(body, s.signature(body));
+        assertEquals("nonce_invalid", TestServer.errorCode(r), r.body());
+    }
+
+    @Test
+    void aSignedQuoteAfterAnotherVerdictGoesDownTheFullPathAndPasses() {
+        DigestStation s = new DigestStation(server);
+        s.sql("UPDATE machine_boot SET last_result = 'pcr_policy_violation' WHERE machine_id = ?");
+        double stale = counter("stale");
+        HttpResponse<String> r = s.signedQuote();
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(stale + 1, counter("stale"), "the transaction found the memory stale");
+        assertEquals("PASSED", s.boot().path("last").path("result").asText());
+    }
 }
