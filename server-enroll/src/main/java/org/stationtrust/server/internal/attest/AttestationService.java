@@ -246,10 +246,11 @@ public final class AttestationService {
             QuotedPcrs quoted = QuoteCheck.verify(akKeys.get(m.akPublic()), nonce, q);
             a.quoteVerified = true;
             a.pcrs = QuoteCheck.requireSha256(quoted);
-            // a signed quote of the boot this instance passed last is decided from memory as an unsigned one is
-            Optional<MeasuredBoot.Unchanged> unchanged = signer == null || q.eventLog() != null
-                    || q.eventLogSha256() == null ? Optional.empty() : measuredBoot.unchanged(m.id(),
-                    q.eventLogSha256().toLowerCase(java.util.Locale.ROOT), PcrMap.toJson(a.pcrs), quoted);
+            // a signed quote of the boot this instance passed last, told by digest or by the whole log again, is
+            // decided from memory as an unsigned one is
+            Optional<MeasuredBoot.Unchanged> unchanged = signer == null ? Optional.empty()
+                    : MeasuredBoot.toldDigest(q.eventLog(), q.eventLogSha256()).flatMap(digest ->
+                    measuredBoot.unchanged(m.id(), digest, PcrMap.toJson(a.pcrs), quoted));
             if (unchanged.isPresent()) {
                 Written written = recordUnchanged(m.id(), m.akPublic(), signer, unchanged.get(), a.spent,
                         a.spentExpiry, now);

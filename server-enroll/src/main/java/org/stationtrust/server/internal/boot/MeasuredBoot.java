@@ -169,6 +169,25 @@ public final class MeasuredBoot {
     }
 
     /**
+     * The SHA-256 (lower-case hex) of the boot log a quote tells: the digest when only that is sent, else that of the
+     * whole log sent (a station may send it with every quote, as Keylime's agent does). Empty when it tells none, when
+     * the log does not decode or when a digest sent beside it differs: the full path then refuses with its reason.
+     */
+    public static Optional<String> toldDigest(String eventLog, String eventLogSha256) {
+        if (eventLog == null) {
+            return Optional.ofNullable(eventLogSha256).map(d -> d.toLowerCase(Locale.ROOT));
+        }
+        String digest;
+        try {
+            digest = sha256(decode(eventLog));
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+        return eventLogSha256 == null || digest.equals(eventLogSha256.toLowerCase(Locale.ROOT)) ? Optional.of(digest)
+                : Optional.empty();
+    }
+
+    /**
      * Whether the stored boot still is the one {@code u} remembers, read in {@code c} (the attestation's transaction,
      * when it is to record): its accepted log, its last verdict a pass on the same SHA-256 values, and the document
      * of the policy that applies now (the machine's own, else the default) the same.

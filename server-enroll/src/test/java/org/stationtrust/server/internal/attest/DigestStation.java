@@ -101,6 +101,12 @@ final class DigestStation {
         return sendSigned(body, signature(body));
     }
 
+    /** A signed quote that sends the whole log again, as a station that sends it with every quote does. */
+    HttpResponse<String> signedWholeLogQuote() {
+        String body = soft.quoteBody(signedNonce(), LOG.bytes());
+        return sendSigned(body, signature(body));
+    }
+
     HttpResponse<String> sendSigned(String body, String signature) {
         return server.stations.sendRaw("POST", QUOTES, body, signature);
     }

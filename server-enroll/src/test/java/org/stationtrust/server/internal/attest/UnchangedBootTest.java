@@ -220,4 +220,26 @@ class UnchangedBootTest {
         assertEquals(stale + 1, counter("stale"), "the transaction found the memory stale");
         assertEquals("PASSED", s.boot().path("last").path("result").asText());
     }
+
+    @Test
+    void aSignedQuoteSendingTheSameWholeLogAgainIsDecidedFromMemory() {
+        DigestStation s = new DigestStation(server);
+        double held = counter("held");
+        int history = s.history();
+        HttpResponse<String> r = s.signedWholeLogQuote();
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(held + 1, counter("held"), "the log's digest is the accepted one: not parsed and replayed again");
+        assertEquals(DigestStation.DIGEST, TestServer.json(r).path("eventLogSha256").asText());
+        assertEquals(history + 1, s.history());
+    }
+
+    @Test
+    void aWholeLogSentWithAnotherLogsDigestIsStillRefused() {
+        DigestStation s = new DigestStation(server);
+        String q = s.soft.quoteBody(s.signedNonce(), DigestStation.LOG.bytes());
+        String body = q.substring(0, q.length() - 1) + ",\"eventLogSha256\":\"" + "ab".repeat(32) + "\"}";
+        HttpResponse<String> r = s.sendSigned(body, s.signature(body));
+        assertEquals("invalid_field", TestServer.errorCode(r), r.body());
+        assertTrue(r.body().contains("eventLogSha256"), r.body());
+    }
 }
