@@ -205,8 +205,9 @@ class AttestationBenchmark {
                     + " may cost at the 0.35 target; an attestation costs %.0f us%n", floorMicros, 2 * floorMicros,
                     budgetMicros, 1e6 / perServerCpu);
             double fullLogBarePerCpu = 1 / (1 / bare.quotesPerCpuSecond + 1 / bare.jwsPerCpuSecond);
-            System.out.printf(r, "measured boot with the whole log (%d bytes) sent and judged every time, the quote request"
-                    + " signed: %.0f us of server CPU per attestation = %.0f per server CPU-second; / bare crypto of one"
+            System.out.printf(r, "measured boot with the whole log (%d bytes) sent with every quote, the quote request"
+                    + " signed (the log is the one accepted, so its digest decides it; judging a log anew:"
+                    + " EventLogBenchmark): %.0f us of server CPU per attestation = %.0f per server CPU-second; / bare crypto of one"
                     + " such attestation (1 quote + 1 JWS verification): %.2f (with only the digest sent: %.2f)%n",
                     BOOT_LOG.bytes().length, fullLogMicros, 1e6 / fullLogMicros, 1e6 / fullLogMicros / fullLogBarePerCpu,
                     serverCpuRatio);
@@ -569,8 +570,10 @@ class AttestationBenchmark {
     static final String BOOT_LOG_BASE64 = Base64.getEncoder().encodeToString(BOOT_LOG.bytes());
 
     /**
-     * An attestation whose boot event log the server judges again every time: the whole log travels with the quote.
-     * The quote request is signed, as a station's is when it sends a log (a body over the unsigned limit needs it).
+     * An attestation that sends the whole boot event log with every quote, as a station that does not keep the
+     * server's digest does. The quote request is signed, as a station's is when it sends a log (a body over the
+     * unsigned limit needs it). The log is the one the server accepted, so its digest decides it (docs/design.md,
+     * "An unchanged boot"); the log is still carried, decoded and hashed every time.
      */
     static boolean attestWithFullLog(Transport client, SoftwareStation s, String id) {
         KeepAliveClient.Response n = client.send("POST", NONCES, "{\"purpose\":\"quote\",\"machineId\":\"" + id
