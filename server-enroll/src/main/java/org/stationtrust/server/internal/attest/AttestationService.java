@@ -140,7 +140,8 @@ public final class AttestationService {
 
     /**
      * The usual attestation (docs/design.md, "An unchanged boot"): an unsigned quote of a machine this instance has
-     * seen pass, bringing the digest of the log it passed with and the same PCR values. The quote is checked with
+     * seen pass, bringing the digest of the log it passed with (or, within the unsigned body limit, that log again)
+     * and the same PCR values. The quote is checked with
      * the machine's AK as this instance read it (an AK never changes under a machine id, and the transaction
      * compares it again), the boot's verdict is the remembered one, and everything that decision rests on (the
      * machine ACTIVE with that AK, its accepted log, last verdict and PCR values, the policy document that applies)
@@ -150,7 +151,7 @@ public final class AttestationService {
      */
     private Optional<Attested> unchangedBoot(String machineId, QuoteSubmission q) {
         String ak = knownAks.get(machineId);
-        if (ak == null || q.eventLog() != null || q.eventLogSha256() == null) return Optional.empty();
+        if (ak == null || q.eventLog() == null && q.eventLogSha256() == null) return Optional.empty();
         long now = System.currentTimeMillis();
         byte[] nonce;
         SortedMap<Integer, byte[]> pcrs;
@@ -168,8 +169,9 @@ public final class AttestationService {
         try {
             pcrs = QuoteCheck.requireSha256(quoted);
             String pcrsJson = PcrMap.toJson(pcrs);
-            Optional<MeasuredBoot.Unchanged> u = measuredBoot.unchanged(machineId,
-                    q.eventLogSha256().toLowerCase(java.util.Locale.ROOT), pcrsJson, quoted);
+            // the log told by its digest, or sent whole (within the unsigned body limit): hashed once the quote verified
+            Optional<MeasuredBoot.Unchanged> u = MeasuredBoot.toldDigest(q.eventLog(), q.eventLogSha256())
+                    .flatMap(digest -> measuredBoot.unchanged(machineId, digest, pcrsJson, quoted));
             if (u.isEmpty()) return Optional.empty();
             unchanged = u.get();
         } catch (ApiException e) {

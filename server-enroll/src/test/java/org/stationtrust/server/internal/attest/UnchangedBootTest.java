@@ -242,4 +242,16 @@ class UnchangedBootTest {
         assertEquals("invalid_field", TestServer.errorCode(r), r.body());
         assertTrue(r.body().contains("eventLogSha256"), r.body());
     }
+
+    @Test
+    void anUnsignedQuoteSendingTheSameWholeLogIsDecidedFromMemory() {
+        DigestStation s = new DigestStation(server);
+        assertEquals(200, s.quote().statusCode());
+        String q = s.soft.quoteBody(s.nonce(), DigestStation.LOG.bytes());
+        double held = counter("held");
+        HttpResponse<String> r = DigestStation.send(server, q.substring(0, q.length() - 1) + ",\"machineId\":\"" + s.id
+                + "\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(held + 1, counter("held"));
+    }
 }
