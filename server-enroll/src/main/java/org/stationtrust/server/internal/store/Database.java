@@ -45,9 +45,6 @@ public final class Database implements AutoCloseable {
      * Opens the pool with its meters (HikariCP's own {@code hikaricp_connections_*} on {@code registry}, when given)
      * and tells {@code observer} of each group-commit batch.
      */
-    /** The part of a SQLite database file read through a memory map (address space, not memory: the page cache's). */
-    static final long MMAP_BYTES = 256L * 1024 * 1024;
-
     public static Database open(String jdbcUrl, String user, String password,
                                 io.micrometer.core.instrument.MeterRegistry registry, GroupCommitObserver observer) {
         HikariConfig config = new HikariConfig();
@@ -68,11 +65,10 @@ public final class Database implements AutoCloseable {
             // The committing connection checkpoints only past 10,000 log pages (SQLite's default is 1,000); the
             // Checkpointer thread copies most pages before that, off the writer's path (see there).
             sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(Checkpointer.WRITER_CHECKPOINT_PAGES));
-            // Reads through a memory map instead of read() calls: every commit of the group-commit writer makes the
-            // other pooled connections drop their page caches, so each attestation's lookups copy the same pages in
-            // again through the kernel (perf: read calls and page buffers on the request threads). Measured on a loaded
-            // machine: 1,206 against 1,155 attestations per server CPU-second without it (within the noise there).
-            sqlite.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(MMAP_BYTES));
+            // No memory map (SQLite's default, mmap_size 0): in WAL mode a connection that begins a read after another
+            // one committed drops its page cache and unmaps the file, so with the group-commit writer committing
+            // hundreds of times a second nearly every pooled read paid an munmap, which flushes every core's TLB
+            // (docs/performance.md, "Attestation").
             ownerOnly(jdbcUrl);
             SQLiteDataSource ds = new CachingSqliteDataSource(sqlite);
             ds.setUrl(jdbcUrl);
