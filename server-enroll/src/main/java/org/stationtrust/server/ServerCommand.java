@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.PasswordHasher;
 import org.stationtrust.server.internal.auth.SecretSource;
@@ -284,7 +285,7 @@ public final class ServerCommand {
                     if (!users.create(UserStore.requireValidUsername(username), new PasswordHasher().hash(password), r)) {
                         throw new IllegalArgumentException("User '" + username + "' already exists");
                     }
-                    new AuditLog(d).append("cli", "user.add", username, "OK", "role " + r);
+                    new AuditLog(d).append("cli", "user.add", username, AuditOutcome.OK, "role " + r);
                     System.out.println("added " + username + " (" + r.name().toLowerCase(java.util.Locale.ROOT) + ")");
                     return 0;
                 }
@@ -318,13 +319,15 @@ public final class ServerCommand {
                         String id = Secrets.newId();
                         new EnrollmentTokenStore(d).create(id, Secrets.digest(token), "cli", label,
                                 System.currentTimeMillis() + ttl.toMillis());
-                        new AuditLog(d).append("cli", "enrollment_token.issue", id, "OK", "note '" + label + "'");
+                        new AuditLog(d).append("cli", "enrollment_token.issue", id, AuditOutcome.OK,
+                                "note '" + label + "'");
                         System.out.println(token);
                     } else {
                         Authenticator auth = new Authenticator(new UserStore(d), new CredentialStore(d),
                                 new PasswordHasher(), Duration.ofMinutes(1));
                         String token = auth.issueApiToken(user, label, ttl);
-                        new AuditLog(d).append("cli", "api_token.issue", user, "OK", "label '" + label + "'");
+                        new AuditLog(d).append("cli", "api_token.issue", user, AuditOutcome.OK,
+                                "label '" + label + "'");
                         System.out.println(token);
                     }
                     return 0;
@@ -369,7 +372,8 @@ public final class ServerCommand {
             public Integer call() {
                 try (Database d = db.open()) {
                     AttestationHistory.Pruned p = new AttestationHistory(d).pruneOlderThan(age, java.time.Instant.now());
-                    new AuditLog(d).append("cli", "attestation_history.prune", "-", "OK", "removed " + p.describe());
+                    new AuditLog(d).append("cli", "attestation_history.prune", "-", AuditOutcome.OK,
+                            "removed " + p.describe());
                     System.out.println("removed " + p.describe());
                     return 0;
                 }

@@ -13,6 +13,7 @@ import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
@@ -261,7 +262,7 @@ public final class AdminApi {
         String id = Secrets.newId();
         long expires = System.currentTimeMillis() + ttl.toMillis();
         tokens.create(id, Secrets.digest(token), who.username(), n, expires);
-        audit.append(who.username(), "enrollment_token.issue", id, "OK", "note '" + n + "', expires "
+        audit.append(who.username(), "enrollment_token.issue", id, AuditOutcome.OK, "note '" + n + "', expires "
                 + Views.time(expires));
         return new Views.IssuedEnrollmentToken(id, token, Views.time(expires));
     }
@@ -271,7 +272,7 @@ public final class AdminApi {
         if (!c.enrollmentTokens().expire(id)) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No open enrollment token with that id");
         }
-        c.audit().append(who.username(), "enrollment_token.expire", id, "OK", "expired by operator");
+        c.audit().append(who.username(), "enrollment_token.expire", id, AuditOutcome.OK, "expired by operator");
         ctx.json(new Views.StatusChanged<>(id, EnrollmentTokenStore.EnrollmentToken.Status.EXPIRED));
     }
 
@@ -302,7 +303,7 @@ public final class AdminApi {
             if (!c.auth().createUser(u.username(), u.password().toCharArray(), role)) {
                 throw new ApiException(ErrorCode.CONFLICT, "User '" + u.username() + "' already exists");
             }
-            c.audit().append(who.username(), "user.add", u.username(), "OK", "role " + role);
+            c.audit().append(who.username(), "user.add", u.username(), AuditOutcome.OK, "role " + role);
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
@@ -321,7 +322,7 @@ public final class AdminApi {
         if (!c.credentials().revokeApiToken(id)) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
         }
-        c.audit().append(who.username(), "api_token.revoke", id, "OK", "revoked by operator");
+        c.audit().append(who.username(), "api_token.revoke", id, AuditOutcome.OK, "revoked by operator");
         ctx.json(new Views.StatusChanged<>(id, CredentialStore.ApiToken.Status.REVOKED));
     }
 
@@ -335,7 +336,7 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
-        c.audit().append(who.username(), "api_token.issue", t.username(), "OK", "label '" + t.label() + "'");
+        c.audit().append(who.username(), "api_token.issue", t.username(), AuditOutcome.OK, "label '" + t.label() + "'");
         ctx.status(201).json(new Views.IssuedApiToken(token));
     }
 }

@@ -7,6 +7,7 @@ import org.stationtrust.logging.JsonLog;
 import org.stationtrust.logging.Redaction;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.audit.RefusalAudit;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.RouteGuard;
@@ -109,7 +110,7 @@ public final class ErrorResponses {
                     c.refusals().refused(r.client(), code.wire(), r.method() + " " + r.route());
                 } else if (shouldAudit(code, r.caller() != null ? r.caller().username() : "machine:" + r.station())) {
                     c.audit().append(r.caller() != null ? r.caller().username() : "machine:" + r.station(), "refused "
-                            + r.method() + " " + r.route(), clip(r.path()), "REFUSED",
+                            + r.method() + " " + r.route(), clip(r.path()), AuditOutcome.REFUSED,
                             code.wire() + ": " + Redaction.scrub(message));
                 }
             } catch (RuntimeException auditFailure) {

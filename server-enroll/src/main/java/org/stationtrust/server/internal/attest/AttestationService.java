@@ -1,5 +1,6 @@
 package org.stationtrust.server.internal.attest;
 
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.pcr.PcrPolicy;
 import java.time.Duration;
@@ -214,7 +215,7 @@ public final class AttestationService {
                 }
                 measuredBoot.recordUnchanged(c, machineId, unchanged);
                 if (s.attestationStatus() != AttestationStatus.OK) {
-                    audit.append(c, "machine:" + machineId, "attestation.pass", machineId, "OK",
+                    audit.append(c, "machine:" + machineId, "attestation.pass", machineId, AuditOutcome.OK,
                             "status " + s.attestationStatus() + " -> OK");
                 }
                 return Written.RECORDED;
@@ -282,7 +283,7 @@ public final class AttestationService {
                         + policy.source().description(), PcrMap.toJson(a.pcrs));
                 if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
                 if (recovered) {
-                    audit.append(c, "machine:" + m.id(), "attestation.pass", m.id(), "OK",
+                    audit.append(c, "machine:" + m.id(), "attestation.pass", m.id(), AuditOutcome.OK,
                             "status " + m.attestationStatus() + " -> OK");
                 }
                 return Written.RECORDED;
@@ -336,8 +337,8 @@ public final class AttestationService {
             machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
             if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
             if (e.code() == ErrorCode.PCR_BANK_REFUSED) {
-                audit.append(c, "machine:" + m.id(), "attestation.pcr_bank_refused", m.id(), e.code().wire(),
-                        clip(e.getMessage()));
+                audit.append(c, "machine:" + m.id(), "attestation.pcr_bank_refused", m.id(), AuditOutcome.REFUSED,
+                        e.code().wire() + ": " + clip(e.getMessage()));
             }
             if (m.attestationStatus() != AttestationStatus.FAILED) {
                 events.emit(c, FleetEvent.of(FleetEventType.ATTESTATION_FAILED, m.id(), m.name(),

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.stationtrust.logging.JsonLog;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.store.AttestationHistory;
 
 /**
@@ -38,7 +39,8 @@ public final class HistoryRetention {
     public AttestationHistory.Pruned runOnce() {
         AttestationHistory.Pruned p = history.pruneOlderThan(retention, clock.instant());
         if (p.rows() > 0) {
-            audit.append("server", "attestation_history.prune", "-", "OK", "removed " + p.describe() + " (retention "
+            audit.append("server", "attestation_history.prune", "-", AuditOutcome.OK,
+                    "removed " + p.describe() + " (retention "
                     + AttestationHistory.text(retention) + ")");
         }
         return p;

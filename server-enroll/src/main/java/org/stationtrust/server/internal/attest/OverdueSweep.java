@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.logging.JsonLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.notify.FleetEvent;
 import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
@@ -61,7 +62,8 @@ public final class OverdueSweep {
                 String detail = "no successful attestation within " + interval + (m.lastSuccessAt() == null
                         ? " (never attested since approval)" : " (last success " + java.time.Instant.ofEpochMilli(
                         m.lastSuccessAt()) + ")");
-                audit.append(c, "server", "attestation.overdue", m.id(), "OK", "status " + m.attestationStatus()
+                audit.append(c, "server", "attestation.overdue", m.id(), AuditOutcome.OK,
+                        "status " + m.attestationStatus()
                         + " -> OVERDUE: " + detail);
                 events.emit(c, FleetEvent.of(FleetEventType.MACHINE_OVERDUE, m.id(), m.name(), detail));
                 marked++;

@@ -24,12 +24,12 @@ public final class AuditLog {
     }
 
     /** Appends in its own transaction. */
-    public AuditEvent append(String actor, String action, String subject, String outcome, String detail) {
+    public AuditEvent append(String actor, String action, String subject, AuditOutcome outcome, String detail) {
         return db.inTransaction(c -> append(c, actor, action, subject, outcome, detail));
     }
 
     /** Appends inside the caller's transaction, so a decision and its audit row commit together. */
-    public AuditEvent append(Connection c, String actor, String action, String subject, String outcome,
+    public AuditEvent append(Connection c, String actor, String action, String subject, AuditOutcome outcome,
                              String detail) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")) {
             if (lock.executeUpdate() != 1) throw new SQLException("audit_head row is missing: database not migrated");
@@ -43,7 +43,7 @@ public final class AuditLog {
             prev = rs.getString(2);
         }
         long at = System.currentTimeMillis();
-        String a = clip(actor, 128), act = clip(action, 64), s = clip(subject, 128), o = clip(outcome, 16),
+        String a = clip(actor, 128), act = clip(action, 64), s = clip(subject, 128), o = outcome.name(),
                 d = clip(detail, MAX_FIELD);
         String hash = AuditEvent.hashOf(seq, at, a, act, s, o, d, prev);
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO audit_events (seq, at, actor, action, subject, "

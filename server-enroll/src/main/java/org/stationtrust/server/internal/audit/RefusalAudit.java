@@ -71,7 +71,8 @@ public final class RefusalAudit {
             Key k = e.getKey();
             if (counts.remove(k) == null) continue;
             long n = e.getValue().n.sum();
-            audit.append("anonymous@" + k.source(), ACTION, k.reason(), "REFUSED", n + " anonymous request(s) refused "
+            audit.append("anonymous@" + k.source(), ACTION, k.reason(), AuditOutcome.REFUSED,
+                    n + " anonymous request(s) refused "
                     + k.reason() + " from " + k.source() + " in the minute from " + Instant.ofEpochMilli(k.minute() * 60_000)
                     + " (first: " + e.getValue().firstRoute + ")");
             rows++;

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
@@ -53,7 +54,8 @@ public final class OperatorAccounts {
             users.setDisabled(c, username, true);
             int sessions = credentials.endSessions(c, username, null);
             int tokens = credentials.revokeApiTokensOf(c, username, System.currentTimeMillis());
-            audit.append(c, actor, "user.disable", username, "OK", reason + " (" + sessions + " session(s) ended, "
+            audit.append(c, actor, "user.disable", username, AuditOutcome.OK,
+                    reason + " (" + sessions + " session(s) ended, "
                     + tokens + " API token(s) revoked)");
             return null;
         });
@@ -65,7 +67,7 @@ public final class OperatorAccounts {
             UserStore.User u = existing(c, username);
             if (!u.disabled()) throw new ApiException(ErrorCode.CONFLICT, "Operator '" + username + "' is not disabled");
             users.setDisabled(c, username, false);
-            audit.append(c, actor, "user.enable", username, "OK", reason);
+            audit.append(c, actor, "user.enable", username, AuditOutcome.OK, reason);
             return null;
         });
     }
@@ -76,7 +78,7 @@ public final class OperatorAccounts {
             UserStore.User u = existing(c, username);
             guardOthers(c, self, u, "remove");
             users.delete(c, username);
-            audit.append(c, actor, "user.remove", username, "OK", "role " + u.role() + "; " + reason);
+            audit.append(c, actor, "user.remove", username, AuditOutcome.OK, "role " + u.role() + "; " + reason);
             return null;
         });
     }
@@ -90,14 +92,15 @@ public final class OperatorAccounts {
         UserStore.User u = users.find(username).orElseThrow(() -> new ApiException(ErrorCode.UNAUTHENTICATED,
                 "Unknown operator"));
         if (!hasher.matches(current, u.passwordHash())) {
-            audit.append(username, "user.password_change", username, "REFUSED", "current password wrong");
+            audit.append(username, "user.password_change", username, AuditOutcome.REFUSED, "current password wrong");
             throw new ApiException(ErrorCode.FORBIDDEN, "The current password is wrong");
         }
         String hash = hasher.hash(next);
         db.inTransaction(c -> {
             users.setPasswordHash(c, username, hash);
             int ended = credentials.endSessions(c, username, keepSessionHash);
-            audit.append(c, username, "user.password_change", username, "OK", ended + " other session(s) ended");
+            audit.append(c, username, "user.password_change", username, AuditOutcome.OK,
+                    ended + " other session(s) ended");
             return null;
         });
     }
@@ -110,7 +113,7 @@ public final class OperatorAccounts {
         db.inTransaction(c -> {
             existing(c, username);
             credentials.createPasswordReset(c, Secrets.digest(token), username, actor, now, expires);
-            audit.append(c, actor, "user.password_reset_issued", username, "OK", "one-time token, expires "
+            audit.append(c, actor, "user.password_reset_issued", username, AuditOutcome.OK, "one-time token, expires "
                     + Instant.ofEpochMilli(expires));
             return null;
         });
@@ -129,7 +132,7 @@ public final class OperatorAccounts {
             if (u.isPresent()) {
                 users.setPasswordHash(c, u.get(), hash);
                 credentials.endSessions(c, u.get(), null);
-                audit.append(c, "anonymous@" + source, "user.password_reset", u.get(), "OK",
+                audit.append(c, "anonymous@" + source, "user.password_reset", u.get(), AuditOutcome.OK,
                         "password set with a one-time reset token; every session ended");
             }
             return u;

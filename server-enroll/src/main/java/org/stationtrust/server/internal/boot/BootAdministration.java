@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Caller;
@@ -49,7 +50,7 @@ public final class BootAdministration {
         String text = new String(document, StandardCharsets.UTF_8);
         db.inTransaction(c -> {
             boot.store().putPolicy(c, name, text, who.username());
-            audit.append(c, who.username(), "boot_policy.put", name, "OK", text.length() > 2000
+            audit.append(c, who.username(), "boot_policy.put", name, AuditOutcome.OK, text.length() > 2000
                     ? text.substring(0, 2000) + "..." : text);
             return null;
         });
@@ -61,7 +62,7 @@ public final class BootAdministration {
         requirePolicy(name);
         db.inTransaction(c -> {
             boot.store().setDefault(c, name);
-            audit.append(c, who.username(), "boot_policy.default", name, "OK", why);
+            audit.append(c, who.username(), "boot_policy.default", name, AuditOutcome.OK, why);
             return null;
         });
     }
@@ -75,7 +76,7 @@ public final class BootAdministration {
         requireMachine(machineId);
         db.inTransaction(c -> {
             boot.store().assign(c, machineId, policyName);
-            audit.append(c, who.username(), "boot_policy.assign", machineId, "OK",
+            audit.append(c, who.username(), "boot_policy.assign", machineId, AuditOutcome.OK,
                     (policyName == null ? "default policy" : "policy " + policyName) + ": " + why);
             return null;
         });
@@ -122,7 +123,8 @@ public final class BootAdministration {
         }
         db.inTransaction(c -> {
             boot.store().putPolicy(c, policy.name(), new String(updated, StandardCharsets.UTF_8), who.username());
-            audit.append(c, who.username(), "boot_policy.accept_model", policy.name(), "OK", "firmware '" + version
+            audit.append(c, who.username(), "boot_policy.accept_model", policy.name(), AuditOutcome.OK,
+                    "firmware '" + version
                     + "' with PCRs " + pcrs.size() + " pinned from machine " + machineId + ": " + why);
             return null;
         });

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.stationtrust.protocol.ErrorCode;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.http.ApiException;
@@ -306,10 +307,11 @@ public final class MeasuredBoot {
                 j.logSha256(), accepted && j.logSent() ? log64 : null, accepted ? json(v.summary().get()) : null,
                 v.result() == BootVerdict.Result.EVENT_LOG_INVALID ? log64 : null, j.otherPcrs()));
         if (v.result() == BootVerdict.Result.PASSED_CHANGED) {
-            audit.append(c, "machine:" + machineId, "boot.changed", machineId, "OK", clip(String.join("; ", v.changes())));
+            audit.append(c, "machine:" + machineId, "boot.changed", machineId, AuditOutcome.OK,
+                    clip(String.join("; ", v.changes())));
         } else if (!v.result().passed()) {
-            audit.append(c, "machine:" + machineId, "boot.refused", machineId, v.result().wire(),
-                    v.rule().map(r -> "rule " + r + ": ").orElse("") + clip(v.message()));
+            audit.append(c, "machine:" + machineId, "boot.refused", machineId, AuditOutcome.REFUSED, v.result().wire()
+                    + ": " + v.rule().map(r -> "rule " + r + ": ").orElse("") + clip(v.message()));
         }
         if (change.isPresent()) {
             events.emit(c, FleetEvent.of(FleetEventType.BOOT_STATE_CHANGED, machineId, store.machineName(c, machineId),

@@ -6,6 +6,7 @@ import java.util.SortedMap;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.auth.Caller;
@@ -56,7 +57,8 @@ public final class ApprovalWorkflow {
             }
             requireTransition(c, m, EnrollmentState.PENDING_APPROVAL, EnrollmentState.ACTIVE);
             machines.recordDecision(c, m.id(), caller.username(), why, m.pcrs().firstQuote());
-            audit.append(c, caller.username(), "enrollment.approve", m.id(), "OK", "machine '" + m.name() + "'"
+            audit.append(c, caller.username(), "enrollment.approve", m.id(), AuditOutcome.OK,
+                    "machine '" + m.name() + "'"
                     + (m.ek().verified() ? "" : " (EK unverified)") + ": " + why);
             events.emit(c, FleetEvent.of(FleetEventType.MACHINE_APPROVED, m.id(), m.name(), "approved by "
                     + caller.username() + ": " + why));
@@ -64,7 +66,7 @@ public final class ApprovalWorkflow {
                 MachineDetail old = machines.find(c, m.origin().replacesMachine()).orElse(null);
                 if (old != null && machines.transition(c, old.id(), EnrollmentState.ACTIVE, EnrollmentState.REVOKED)) {
                     machines.recordRevocation(c, old.id(), caller.username(), "superseded by re-enrollment " + m.id());
-                    audit.append(c, caller.username(), "machine.revoke", old.id(), "OK",
+                    audit.append(c, caller.username(), "machine.revoke", old.id(), AuditOutcome.OK,
                             "superseded by re-enrollment " + m.id());
                     events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REVOKED, old.id(), old.name(),
                             "superseded by re-enrollment " + m.id()));
@@ -86,7 +88,8 @@ public final class ApprovalWorkflow {
             }
             requireTransition(c, m, m.state(), EnrollmentState.REJECTED);
             machines.recordDecision(c, m.id(), caller.username(), why, null);
-            audit.append(c, caller.username(), "enrollment.reject", m.id(), "OK", "machine '" + m.name() + "': " + why);
+            audit.append(c, caller.username(), "enrollment.reject", m.id(), AuditOutcome.OK,
+                    "machine '" + m.name() + "': " + why);
             events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REJECTED, m.id(), m.name(), "rejected by "
                     + caller.username() + ": " + why));
             return machines.find(c, m.id()).orElseThrow();
@@ -102,7 +105,8 @@ public final class ApprovalWorkflow {
         {
             requireTransition(c, m, EnrollmentState.ACTIVE, EnrollmentState.REVOKED);
             machines.recordRevocation(c, m.id(), caller.username(), why);
-            audit.append(c, caller.username(), "machine.revoke", m.id(), "OK", "machine '" + m.name() + "': " + why);
+            audit.append(c, caller.username(), "machine.revoke", m.id(), AuditOutcome.OK,
+                    "machine '" + m.name() + "': " + why);
             events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REVOKED, m.id(), m.name(), "revoked by "
                     + caller.username() + ": " + why));
             return machines.find(c, m.id()).orElseThrow();
@@ -180,7 +184,8 @@ public final class ApprovalWorkflow {
         return db.inTransaction(c -> {
             MachineDetail m = load(c, machineId);
             machines.setGoldenPcrs(c, m.id(), PcrMap.toJson(golden));
-            audit.append(c, caller.username(), "machine.golden_pcrs", m.id(), "OK", "PCRs " + golden.keySet() + ": "
+            audit.append(c, caller.username(), "machine.golden_pcrs", m.id(), AuditOutcome.OK,
+                    "PCRs " + golden.keySet() + ": "
                     + why);
             return machines.find(c, m.id()).orElseThrow();
         });

@@ -15,6 +15,7 @@ import org.stationtrust.protocol.EnrollmentRequest;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.attest.AttestationService;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.attest.QuoteCheck;
 import org.stationtrust.server.internal.audit.AuditLog;
@@ -156,7 +157,8 @@ public final class EnrollmentService {
         if (!nonces.recordRequestNonce(c, m.id(), signature.get().nonce().nonce(), signature.get().nonce().keepUntil())) {
             throw replayed();
         }
-        audit.append(c, "station@" + requestSource, "enrollment.retry", m.id(), "OK", "the station retried its "
+        audit.append(c, "station@" + requestSource, "enrollment.retry", m.id(), AuditOutcome.OK,
+                "the station retried its "
                 + "enrollment with token " + use.tokenId() + " (same EK, AK and machine key, signed by that key); "
                 + "answered with this pending enrollment's challenge again"
                 + (requestSource.equals(m.requestSource()) ? "" : "; from " + requestSource + ", the first attempt "
@@ -230,7 +232,8 @@ public final class EnrollmentService {
                 tokenId, b64.encodeToString(machineKey.encoded()), b64.encodeToString(machineKey.toPublicKey().getEncoded()));
         answers.save(c, machineId, new StoredChallenge(b64.encodeToString(fresh.challenge().credentialBlob()),
                 b64.encodeToString(fresh.challenge().encryptedSecret())), System.currentTimeMillis());
-        audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, "OK", "machine '" + r.machineName()
+        audit.append(c, "station@" + requestSource, "enrollment.begin", machineId, AuditOutcome.OK,
+                "machine '" + r.machineName()
                 + "', EK " + (ek.verified() ? "verified (" + ek.issuer() + ")" : "UNVERIFIED")
                 + (ek.paddingBytes() > 0 ? ", EK certificate followed by " + ek.paddingBytes()
                         + " bytes of NV padding (ignored)" : "")
@@ -275,7 +278,7 @@ public final class EnrollmentService {
             }
             machines.recordFirstQuote(c, machineId, PcrMap.toJson(pcrs));
             answers.forget(c, machineId);
-            audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, "OK",
+            audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, AuditOutcome.OK,
                     "credential activated, first quote over PCRs " + pcrs.keySet() + "; awaiting approval");
             supersedeOthers(c, m);
             MachineStore.PendingEnrollment pending = machines.findPending(c, machineId).orElseThrow();
@@ -302,12 +305,14 @@ public final class EnrollmentService {
                     && machines.transition(c, m.id(), EnrollmentState.PENDING_ACTIVATION, EnrollmentState.REJECTED)) {
                 machines.recordDecision(c, m.id(), "server", "activation proof wrong " + fromSource
                         + " times from the enrolling address", null);
-                audit.append(c, "server", "enrollment.reject", m.id(), "OK", "activation proof wrong " + fromSource
+                audit.append(c, "server", "enrollment.reject", m.id(), AuditOutcome.OK,
+                        "activation proof wrong " + fromSource
                         + " times from the enrolling address " + requestSource);
                 events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REJECTED, m.id(), m.name(), "activation proof wrong "
                         + fromSource + " times (not the TPM that holds the EK)"));
             } else if (!enrollingSource && fromSource == MAX_ACTIVATION_ATTEMPTS) {
-                audit.append(c, "anonymous@" + requestSource, "enrollment.activation_blocked", m.id(), "REFUSED",
+                audit.append(c, "anonymous@" + requestSource, "enrollment.activation_blocked", m.id(),
+                        AuditOutcome.REFUSED,
                         MAX_ACTIVATION_ATTEMPTS + " wrong activation secrets from an address other than the enrolling "
                                 + "one; further attempts from it are refused, the enrollment stays pending");
             }
@@ -329,7 +334,7 @@ public final class EnrollmentService {
                 machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);
                 machines.recordDecision(c, old.id(), "server", "superseded by enrollment " + m.id()
                         + ", which proved possession of the same EK", null);
-                audit.append(c, "server", "enrollment.supersede", old.id(), "OK", "enrollment " + m.id()
+                audit.append(c, "server", "enrollment.supersede", old.id(), AuditOutcome.OK, "enrollment " + m.id()
                         + " with the same EK activated (proof of possession) and replaced this pending one");
             }
         }
@@ -347,7 +352,7 @@ public final class EnrollmentService {
             for (String id : machines.unactivatedBefore(c, cutoff)) {
                 if (machines.transition(c, id, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.REJECTED)) {
                     machines.recordDecision(c, id, "server", "not activated in time", null);
-                    audit.append(c, "server", "enrollment.expire", id, "OK", "credential never activated");
+                    audit.append(c, "server", "enrollment.expire", id, AuditOutcome.OK, "credential never activated");
                     answers.forget(c, id);
                     n++;
                 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.logging.JsonLog;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
@@ -146,7 +147,8 @@ public final class WebhookCourier implements AutoCloseable {
         LOG.warn("webhook_attempt_failed", "delivery", d.id(), "webhook", d.webhookId(), "attempt", attempts,
                 "error", error);
         if (next == null) {
-            audit.append("server", "webhook.delivery_failed", d.id(), "FAILED", "event " + d.event() + " to webhook "
+            audit.append("server", "webhook.delivery_failed", d.id(), AuditOutcome.FAILED,
+                    "event " + d.event() + " to webhook "
                     + d.webhookId() + " given up after " + attempts + " attempts: " + error);
         }
     }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.Secrets;
 import org.stationtrust.server.internal.http.ApiException;
@@ -50,7 +51,8 @@ public final class Webhooks implements FleetEvents {
             target = WebhookTarget.parse(w.url());
             target.requireAllowedAddress(policy.allowPrivateTargets());
         } catch (WebhookTarget.Refused e) {
-            audit.append(who.username(), "webhook.create", clip(String.valueOf(w.url())), "REFUSED", e.getMessage());
+            audit.append(who.username(), "webhook.create", clip(String.valueOf(w.url())), AuditOutcome.REFUSED,
+                    e.getMessage());
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
         Set<FleetEventType> events = parseEvents(w.events());
@@ -63,7 +65,8 @@ public final class Webhooks implements FleetEvents {
                 events.stream().map(FleetEventType::wire).collect(Collectors.joining(",")), secret, who.username(),
                 System.currentTimeMillis(), null);
         store.create(created);
-        audit.append(who.username(), "webhook.create", created.id(), "OK", created.url() + " for " + created.events());
+        audit.append(who.username(), "webhook.create", created.id(), AuditOutcome.OK,
+                created.url() + " for " + created.events());
         return created;
     }
 
@@ -87,7 +90,8 @@ public final class Webhooks implements FleetEvents {
         if (!store.disable(id, System.currentTimeMillis())) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No enabled webhook with that id");
         }
-        audit.append(who.username(), "webhook.disable", id, "OK", "disabled; its pending deliveries are still sent");
+        audit.append(who.username(), "webhook.disable", id, AuditOutcome.OK,
+                "disabled; its pending deliveries are still sent");
     }
 
     @Override

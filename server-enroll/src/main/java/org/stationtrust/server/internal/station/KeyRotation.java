@@ -5,6 +5,7 @@ import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.KeyRotationRequest;
 import org.stationtrust.server.internal.attest.AttestationService;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.enroll.KeyRules;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.JsonBodies;
@@ -57,7 +58,8 @@ public final class KeyRotation {
                     Base64.getEncoder().encodeToString(newKey.encoded()), spki)) {
                 throw new ApiException(ErrorCode.CONFLICT, "The signing key changed meanwhile; sign with the current key");
             }
-            audit.append(c, "machine:" + station.machine().id(), "machine.rotate_key", station.machine().id(), "OK",
+            audit.append(c, "machine:" + station.machine().id(), "machine.rotate_key", station.machine().id(),
+                    AuditOutcome.OK,
                     "signing key " + station.key().id() + " retired, new key certified by the AK");
             return machines.currentKey(c, station.machine().id()).orElseThrow().id();
         });

@@ -3,6 +3,7 @@ package org.stationtrust.server.internal.store;
 import java.util.List;
 import java.util.Optional;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 
 /**
  * Audit events stations deliver from their own logs, kept per (machine, event id) so a resend is recognised;
@@ -58,7 +59,8 @@ public final class StationAuditStore {
                 c.rollback();
                 return new Outcome(0, duplicates, List.copyOf(conflicts));
             }
-            audit.append(c, "station:" + machineId, "station_audit.received", machineId, "OK", received + " new event(s) "
+            audit.append(c, "station:" + machineId, "station_audit.received", machineId, AuditOutcome.OK,
+                    received + " new event(s) "
                     + kinds + ", " + duplicates + " resent");
             return new Outcome(received, duplicates, List.of());
         });

@@ -15,6 +15,7 @@ import org.stationtrust.server.internal.api.AdminApi;
 import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.audit.RefusalAudit;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Authenticator;
@@ -105,7 +106,8 @@ public final class AdminPage {
         r.add(page(POST, "/admin/tokens", Role.ADMIN, this::issueToken));
         r.add(page(POST, "/admin/tokens/{id}/expire", Role.ADMIN, (ctx, who) -> {
             if (c.enrollmentTokens().expire(ctx.pathParam("id"))) {
-                c.audit().append(who.username(), "enrollment_token.expire", ctx.pathParam("id"), "OK", "expired on page");
+                c.audit().append(who.username(), "enrollment_token.expire", ctx.pathParam("id"), AuditOutcome.OK,
+                        "expired on page");
             }
             ctx.redirect("/admin/tokens", HttpStatus.SEE_OTHER);
         }));
@@ -176,7 +178,7 @@ public final class AdminPage {
             return;
         }
         String who = session.get().caller().username();
-        c.audit().append(who, "login", who, "OK", "page session" + (trusted ? " (known browser)" : ""));
+        c.audit().append(who, "login", who, AuditOutcome.OK, "page session" + (trusted ? " (known browser)" : ""));
         ctx.header("Set-Cookie", cookie(session.get().token(), c.config().sessionTtl().toSeconds()));
         ctx.res().addHeader("Set-Cookie", LoginThrottle.DEVICE_COOKIE + "=" + throttle.succeeded(who)
                 + "; Path=/admin/login; Max-Age=31536000; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
@@ -192,7 +194,8 @@ public final class AdminPage {
     private void refusedLogin(Context ctx, String user, LoginThrottle.Failure f) {
         boolean known = c.users().find(user).isPresent();
         if (known) {
-            c.audit().append("anonymous@" + ctx.ip(), "login", user, "REFUSED", "wrong password (failure " + f.failures()
+            c.audit().append("anonymous@" + ctx.ip(), "login", user, AuditOutcome.REFUSED,
+                    "wrong password (failure " + f.failures()
                     + " in a row for this account)");
         } else {
             c.refusals().refused(ctx.ip(), "login_failed", "POST /admin/login as " + c.loginThrottle().usernameDigest(user));
@@ -204,7 +207,7 @@ public final class AdminPage {
                     + "a browser that signed in before";
             // The alert and its webhook notification (operator.login_backoff) commit together.
             c.db().inTransaction(conn -> {
-                c.audit().append(conn, "server", "login.backoff", account, "ALERT", detail);
+                c.audit().append(conn, "server", "login.backoff", account, AuditOutcome.ALERT, detail);
                 c.webhooks().emit(conn, org.stationtrust.server.internal.notify.FleetEvent.of(
                         org.stationtrust.server.internal.notify.FleetEventType.OPERATOR_LOGIN_BACKOFF, "", "", detail));
                 return null;

@@ -13,6 +13,7 @@ import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
@@ -69,7 +70,7 @@ public final class OperatorPages {
             if (id.length() > 40 || !c.credentials().revokeApiToken(id)) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
             }
-            c.audit().append(who.username(), "api_token.revoke", id, "OK", "revoked on the operators page");
+            c.audit().append(who.username(), "api_token.revoke", id, AuditOutcome.OK, "revoked on the operators page");
             ctx.redirect("/admin/users", HttpStatus.SEE_OTHER);
         }));
         return r;
@@ -106,7 +107,7 @@ public final class OperatorPages {
         if (!c.auth().createUser(username, password.toCharArray(), role)) {
             throw new ApiException(ErrorCode.CONFLICT, "Operator '" + username + "' already exists");
         }
-        c.audit().append(who.username(), "user.add", username, "OK", "role " + role + " (operators page)");
+        c.audit().append(who.username(), "user.add", username, AuditOutcome.OK, "role " + role + " (operators page)");
         ctx.redirect("/admin/users", HttpStatus.SEE_OTHER);
     }
 
@@ -135,7 +136,8 @@ public final class OperatorPages {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
-        c.audit().append(who.username(), "api_token.issue", username, "OK", "label '" + label + "' (operators page)");
+        c.audit().append(who.username(), "api_token.issue", username, AuditOutcome.OK,
+                "label '" + label + "' (operators page)");
         Render.send(ctx, out -> JtesecretGenerated.render(out, null, Chrome.of("API token issued", who, "users"),
                 "The API token for " + username + ". It is shown only once; send it as 'Authorization: Bearer <token>':",
                 "api-token", token, "/admin/users", "Back to operators"));

@@ -22,7 +22,7 @@ class AuditLogTest {
     void fillChain() {
         db = TestDatabases.migratedSqlite(dir);
         log = new AuditLog(db);
-        for (int i = 1; i <= 5; i++) log.append("alice", "enrollment.approve", "m" + i, "OK", "reason " + i);
+        for (int i = 1; i <= 5; i++) log.append("alice", "enrollment.approve", "m" + i, AuditOutcome.OK, "reason " + i);
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -92,12 +92,12 @@ class AuditLogTest {
     void incrementalVerificationStartsAtTheCheckpointAndStillSeesTheCheckpointRowAndEverythingAfter() {
         AuditChainReport full = log.verify();
         assertTrue(full.intact() && full.full());
-        for (int i = 6; i <= 8; i++) log.append("bob", "machine.revoke", "m" + i, "OK", "reason " + i);
+        for (int i = 6; i <= 8; i++) log.append("bob", "machine.revoke", "m" + i, AuditOutcome.OK, "reason " + i);
         AuditChainReport incremental = log.verifyFromCheckpoint();
         assertTrue(incremental.intact(), incremental.problems().toString());
         assertEquals(5, incremental.fromSeq(), "walks from the last verified row");
         assertEquals(8, incremental.rows());
-        for (int i = 9; i <= 10; i++) log.append("bob", "machine.revoke", "m" + i, "OK", "reason " + i);
+        for (int i = 9; i <= 10; i++) log.append("bob", "machine.revoke", "m" + i, AuditOutcome.OK, "reason " + i);
         sql("UPDATE audit_events SET detail = 'changed later' WHERE seq = 9");
         AuditChainReport edited = log.verifyFromCheckpoint();
         assertFalse(edited.intact(), "an edit after the checkpoint");

@@ -205,7 +205,10 @@ class MeasuredBootApiTest {
         JsonNode view = s.boot(Role.AUDITOR);
         assertEquals("pcr_policy_violation", view.path("last").path("result").asText());
         assertEquals("requireSecureBoot", view.path("last").path("rule").asText());
-        assertTrue(auditHas("boot.refused", s.id));
+        JsonNode row = auditRow("boot.refused", s.id);
+        assertEquals("REFUSED", row.path("outcome").asText(), row.toString());
+        assertTrue(row.path("detail").asText().startsWith("pcr_policy_violation: rule requireSecureBoot"),
+                "the verdict whole, not cut to the outcome column: " + row);
     }
 
     @Test
@@ -272,12 +275,17 @@ class MeasuredBootApiTest {
     }
 
     private static boolean auditHas(String action, String subject) {
+        return !auditRow(action, subject).isMissingNode();
+    }
+
+    /** The audit row of {@code action} on {@code subject}, or a missing node. */
+    private static JsonNode auditRow(String action, String subject) {
         JsonNode events = TestServer.json(server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=1000", null));
         for (JsonNode e : events.path("events")) {
             if (action.equals(e.path("action").asText()) && subject.equals(e.path("subject").asText())) {
-                return true;
+                return e;
             }
         }
-        return false;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 }
