@@ -141,14 +141,14 @@ public final class AttestationService {
 
     /**
      * The usual attestation (docs/design.md, "An unchanged boot"): an unsigned quote of a machine this instance has
-     * seen pass, bringing the digest of the log it passed with (or, within the unsigned body limit, that log again)
-     * and the same PCR values. The quote is checked with
-     * the machine's AK as this instance read it (an AK never changes under a machine id, and the transaction
-     * compares it again), the boot's verdict is the remembered one, and everything that decision rests on (the
-     * machine ACTIVE with that AK, its accepted log, last verdict and PCR values, the policy document that applies)
-     * is read in the attestation's own transaction before anything is written. Empty, having spent and recorded
-     * nothing, whenever any of it does not hold: the full path then decides as it always did. A quote the AK does
-     * not verify is refused at once, recording nothing, as the full path refuses it after reading the machine.
+     * seen pass, bringing the digest of the log it passed with (or, within the unsigned body limit, that log again) and
+     * the same PCR values. The quote is checked with the machine's AK as this instance read it (an AK never changes
+     * under a machine id, and the transaction compares it again), the boot's verdict is the remembered one, and
+     * everything that decision rests on (the machine ACTIVE with that AK, its accepted log, last verdict and PCR
+     * values, the policy document that applies) is read in the attestation's own transaction before anything is
+     * written. Empty, having spent and recorded nothing, whenever any of it does not hold: the full path then decides
+     * as it always did. A quote the AK does not verify is refused at once, recording nothing, as the full path refuses
+     * it after reading the machine.
      */
     private Optional<Attested> unchangedBoot(String machineId, QuoteSubmission q) {
         String ak = knownAks.get(machineId);
