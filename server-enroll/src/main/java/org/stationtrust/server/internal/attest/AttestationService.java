@@ -171,8 +171,8 @@ public final class AttestationService {
             pcrs = QuoteCheck.requireSha256(quoted);
             String pcrsJson = PcrMap.toJson(pcrs);
             // the log told by its digest, or sent whole (within the unsigned body limit): hashed once the quote verified
-            Optional<MeasuredBoot.Unchanged> u = MeasuredBoot.toldDigest(q.eventLog(), q.eventLogSha256())
-                    .flatMap(digest -> measuredBoot.unchanged(machineId, digest, pcrsJson, quoted));
+            Optional<MeasuredBoot.Unchanged> u = measuredBoot.unchanged(machineId, q.eventLog(), q.eventLogSha256(),
+                    pcrsJson, quoted);
             if (u.isEmpty()) return Optional.empty();
             unchanged = u.get();
         } catch (ApiException e) {
@@ -252,8 +252,7 @@ public final class AttestationService {
             // a signed quote of the boot this instance passed last, told by digest or by the whole log again, is
             // decided from memory as an unsigned one is
             Optional<MeasuredBoot.Unchanged> unchanged = signer == null ? Optional.empty()
-                    : MeasuredBoot.toldDigest(q.eventLog(), q.eventLogSha256()).flatMap(digest ->
-                    measuredBoot.unchanged(m.id(), digest, PcrMap.toJson(a.pcrs), quoted));
+                    : measuredBoot.unchanged(m.id(), q.eventLog(), q.eventLogSha256(), PcrMap.toJson(a.pcrs), quoted);
             if (unchanged.isPresent()) {
                 Written written = recordUnchanged(m.id(), m.akPublic(), signer, unchanged.get(), a.spent,
                         a.spentExpiry, now);

@@ -150,13 +150,17 @@ public final class MeasuredBoot {
     }
 
     /**
-     * The last verdict this instance passed for the machine, if this quote shows the same boot: the log told by
-     * {@code digest} (lower-case hex), the same SHA-256 values ({@code pcrsJson}, as {@link PcrMap#toJson}) and, for a
-     * log replayed in another bank, the same values of that bank. Reads nothing.
+     * The last verdict this instance passed for the machine, if this quote shows the same boot: the log it tells
+     * ({@code eventLogSha256}, or {@code eventLog} sent whole, hashed only when there is a verdict to compare with),
+     * the same SHA-256 values ({@code pcrsJson}, as {@link PcrMap#toJson}) and, for a log replayed in another bank,
+     * the same values of that bank. Reads nothing.
      */
-    public Optional<Unchanged> unchanged(String machineId, String digest, String pcrsJson, QuotedPcrs quoted) {
+    public Optional<Unchanged> unchanged(String machineId, String eventLog, String eventLogSha256, String pcrsJson,
+            QuotedPcrs quoted) {
         Passed last = passed.get(machineId);
-        if (last == null || !last.logSha256().equals(digest) || !last.pcrsJson().equals(pcrsJson)) return Optional.empty();
+        if (last == null || !last.pcrsJson().equals(pcrsJson)) return Optional.empty();
+        String digest = toldDigest(eventLog, eventLogSha256).orElse(null);
+        if (!last.logSha256().equals(digest)) return Optional.empty();
         // a log replayed in SHA-1 is the same boot only if the SHA-1 bank is quoted with the same values too
         if (last.replayedBank().isPresent() && !Objects.equals(last.replayedJson(), replayedJson(last.replayedBank(),
                 quoted))) {
@@ -174,7 +178,7 @@ public final class MeasuredBoot {
      * whole log sent (a station may send it with every quote, as Keylime's agent does). Empty when it tells none, when
      * the log does not decode or when a digest sent beside it differs: the full path then refuses with its reason.
      */
-    public static Optional<String> toldDigest(String eventLog, String eventLogSha256) {
+    private static Optional<String> toldDigest(String eventLog, String eventLogSha256) {
         if (eventLog == null) {
             return Optional.ofNullable(eventLogSha256).map(d -> d.toLowerCase(Locale.ROOT));
         }

@@ -117,8 +117,7 @@ public final class BootStore {
 
     /** The SHA-256 of the machine's accepted boot log, read from the small row alone (a signed nonce answers it). */
     public Optional<String> acceptedLogSha256(String machineId) {
-        return db.withConnection(c -> Sql.one(c, "SELECT accepted_log_sha256 FROM machine_boot WHERE machine_id = ?"
-                + " AND accepted_log_sha256 IS NOT NULL", rs -> rs.getString(1), machineId));
+        return db.withConnection(c -> glance(c, machineId)).map(Glance::acceptedLogSha256);
     }
 
     /** The machine's boot row with its documents (machine_boot_documents, kept apart: migration V15). */
