@@ -86,17 +86,25 @@ public final class SoftwareStation {
                 ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_USER_WITH_AUTH | ATTR_SIGN, false);
     }
 
-    /** TPMT_PUBLIC of an ECC P-256 key (TPM 2.0 Part 2 §12.2.4). */
+    /** TPMT_PUBLIC of an ECC P-256 key (TPM 2.0 Part 2 §12.2.4), its scheme ECDSA with SHA-256 or none. */
     static byte[] tpmtPublic(ECPublicKey key, int attributes, boolean ecdsaScheme) {
+        return tpmtPublic(key, attributes, ecdsaScheme ? 0x000B : 0);
+    }
+
+    /**
+     * TPMT_PUBLIC of an ECC P-256 key with the attributes given, its scheme ECDSA with the hash {@code ecdsaHash}
+     * (a TPM_ALG_ID: 0x0004 SHA-1, 0x000B SHA-256, 0x000C SHA-384) or TPM_ALG_NULL when it is 0.
+     */
+    public static byte[] tpmtPublic(ECPublicKey key, int attributes, int ecdsaHash) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         u16(o, 0x0023);
         u16(o, 0x000B);
         u32(o, attributes);
         u16(o, 0);
         u16(o, 0x0010);
-        if (ecdsaScheme) {
+        if (ecdsaHash != 0) {
             u16(o, 0x0018);
-            u16(o, 0x000B);
+            u16(o, ecdsaHash);
         } else {
             u16(o, 0x0010);
         }

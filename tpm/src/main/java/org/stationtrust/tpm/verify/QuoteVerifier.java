@@ -65,7 +65,7 @@ public final class QuoteVerifier {
                     + " expected); it is a replay or answers another challenge: issue a fresh nonce");
         }
         QuotedPcrs ordered = requireSelectionMatches(quote.pcrSelection(), pcrs);
-        byte[] digest = ordered.digest();
+        byte[] digest = ordered.digest(sig.hash()); // the signing scheme's hash (Part 3 §18.4), which the key fixes
         if (!MessageDigest.isEqual(quote.pcrDigest(), digest)) {
             throw new PcrDigestMismatch("the quote signs PCR digest " + HexFormat.of().formatHex(quote.pcrDigest())
                     + " but the PCR values sent hash to " + HexFormat.of().formatHex(digest)

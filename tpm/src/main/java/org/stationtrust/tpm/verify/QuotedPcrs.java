@@ -68,9 +68,17 @@ public final class QuotedPcrs {
         return of(order.stream().map(h -> bank(h).orElseThrow()).toList());
     }
 
-    /** SHA-256 over every bank's values, bank by bank in selection order, each in ascending index order. */
+    /** {@link #digest(HashAlgorithm)} with SHA-256, the scheme hash of every AK our agent makes. */
     public byte[] digest() {
-        MessageDigest md = HashAlgorithm.SHA256.newDigest();
+        return digest(HashAlgorithm.SHA256);
+    }
+
+    /**
+     * The quote's PCR digest: {@code hash} over every bank's values, bank by bank in selection order, each in
+     * ascending index order. A TPM takes the hash of the quote's signing scheme (Part 3 §18.4), whatever the banks.
+     */
+    public byte[] digest(HashAlgorithm hash) {
+        MessageDigest md = hash.newDigest();
         banks.forEach(b -> b.update(md));
         return md.digest();
     }

@@ -71,6 +71,27 @@ class Tpm2ToolsQuoteAndCertifyTest {
     }
 
     @Test
+    void acceptsAQuoteByAnAkWhoseSchemeHashIsSha384OverTheSha256Bank() throws Exception {
+        // TPM2_Quote digests the selected PCR values with the signing scheme's hash (Part 3 §18.4), not the bank's
+        tools.run("tpm2_createak", "-C", "ek.ctx", "-c", "ak384.ctx", "-G", "ecc", "-g", "sha384", "-s", "ecdsa",
+                "-u", "ak384.pub", "-n", "ak384.name", "-r", "ak384.priv");
+        tools.flush();
+        TpmPublic ak384 = tools.readPublic("ak384.pub");
+        byte[] nonce = nonce();
+        tools.run("tpm2_quote", "-c", "ak384.ctx", "-l", PCRS, "-q", HexFormat.of().formatHex(nonce), "-m", "q384.msg",
+                "-s", "q384.sig", "-g", "sha384");
+        tools.flush();
+        PcrValues pcrs = tools.pcrValues(PCR_INDICES);
+
+        VerifiedQuote verified = QuoteVerifier.verify(ak384, tools.read("q384.msg"), tools.read("q384.sig"), nonce,
+                pcrs);
+
+        byte[] pcrDigest = verified.attestation().quote().orElseThrow().pcrDigest();
+        assertEquals(48, pcrDigest.length, "a SHA-384 digest of the SHA-256 bank's values");
+        assertArrayEquals(QuotedPcrs.of(pcrs).digest(HashAlgorithm.SHA384), pcrDigest);
+    }
+
+    @Test
     void rejectsAQuoteWhoseNonceIsNotTheIssuedOne() throws Exception {
         byte[] nonce = nonce();
         quote("ak.ctx", nonce, "q");

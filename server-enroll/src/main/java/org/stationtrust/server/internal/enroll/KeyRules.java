@@ -1,23 +1,39 @@
 package org.stationtrust.server.internal.enroll;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.tpm.verify.EccCurve;
+import org.stationtrust.tpm.verify.HashAlgorithm;
 import org.stationtrust.tpm.verify.TpmPublic;
 
 /** The key attributes the server insists on (docs/design.md, "Enrollment" step 1), checked in one place. */
 public final class KeyRules {
     private static final int RESIDENT = TpmPublic.FIXED_TPM | TpmPublic.FIXED_PARENT | TpmPublic.SENSITIVE_DATA_ORIGIN;
+    private static final Set<HashAlgorithm> STRONG_HASHES = EnumSet.of(HashAlgorithm.SHA256, HashAlgorithm.SHA384,
+            HashAlgorithm.SHA512);
 
     private KeyRules() {
     }
 
-    /** AK: a restricted signing key generated in and bound to the TPM. */
+    /**
+     * AK: a restricted signing key generated in and bound to the TPM, whose own scheme signs with SHA-256, SHA-384 or
+     * SHA-512 (a quote's PCR digest is taken with that hash too; SHA-1 is refused).
+     */
     public static void requireAttestationKey(TpmPublic ak) {
         if (!ak.hasAttributes(RESIDENT | TpmPublic.RESTRICTED | TpmPublic.SIGN) || ak.isDecrypt()) {
             throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The attestation key must be restricted, sign-only, "
                     + "fixedTPM, fixedParent and sensitiveDataOrigin; attributes were 0x"
                     + Integer.toHexString(ak.attributes()));
+        }
+        TpmPublic.Scheme scheme = ak.scheme();
+        boolean signing = scheme.kind() == TpmPublic.SchemeKind.ECDSA || scheme.kind() == TpmPublic.SchemeKind.RSASSA
+                || scheme.kind() == TpmPublic.SchemeKind.RSAPSS;
+        if (!signing || scheme.hash().isEmpty() || !STRONG_HASHES.contains(scheme.hash().get())) {
+            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The attestation key's scheme must be ECDSA, RSASSA "
+                    + "or RSAPSS with SHA-256, SHA-384 or SHA-512 (e.g. tpm2_createak -g sha256); it was " + scheme.kind()
+                    + scheme.hash().map(h -> "/" + h).orElse(""));
         }
     }
 
