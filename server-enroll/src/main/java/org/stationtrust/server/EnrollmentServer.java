@@ -100,10 +100,10 @@ public final class EnrollmentServer implements AutoCloseable {
             ErrorResponses errors = ServerRoutes.errors(c);
             StationApi stationApi = ServerRoutes.stationApi(c);
             ClientLimits limits = config.clientLimits();
-            RequestGate gate = new RequestGate(limits, stationApi.prechecks(), errors::gateRefused);
+            boolean https = config.tlsMode().clientsUseHttps();
+            RequestGate gate = new RequestGate(limits, stationApi.prechecks(), errors::gateRefused, https);
             ConnectionLimiter connections = new ConnectionLimiter(limits.connectionsPerClient());
             AccessLog access = new AccessLog(EnrollmentServer.class);
-            boolean https = config.tlsMode().clientsUseHttps();
             // the attestation routes answer below the gate, before the servlet layer (AttestationHandler says why)
             gate.setHandler(new AttestationHandler(ServerRoutes.attestationRoutes(c), errors, access, https));
             registered.addAll(AttestationHandler.ROUTES);

@@ -66,14 +66,17 @@ public final class RequestGate extends Handler.Wrapper {
     private final ClientLimits limits;
     private final Precheck precheck;
     private final Refusals refusals;
+    private final boolean https;
     private final ConcurrentHashMap<String, Integer> inProgress = new ConcurrentHashMap<>();
     private final Semaphore stationThreads;
     private final AtomicLong bodyBytes = new AtomicLong();
 
-    public RequestGate(ClientLimits limits, Precheck precheck, Refusals refusals) {
+    /** {@code https}: clients reach the server over TLS, so its refusals carry HSTS as every other answer does. */
+    public RequestGate(ClientLimits limits, Precheck precheck, Refusals refusals, boolean https) {
         this.limits = limits;
         this.precheck = precheck;
         this.refusals = refusals;
+        this.https = https;
         this.stationThreads = new Semaphore(limits.stationThreads());
     }
 
@@ -167,14 +170,15 @@ public final class RequestGate extends Handler.Wrapper {
                            boolean close) {
         refusals.refused(head, code, message);
         response.setStatus(code.status());
+        // the same headers and request id as every other answer (docs/server-api.md, "Conventions")
+        String requestId = ResponseHeaders.newRequestId();
+        ResponseHeaders.apply(response.getHeaders()::put, requestId, https);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         if (code == ErrorCode.RATE_LIMITED || code == ErrorCode.SERVER_BUSY) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
         }
         if (close) response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        response.write(true, ByteBuffer.wrap(ErrorBodies.json(code, message, null)), callback);
+        response.write(true, ByteBuffer.wrap(ErrorBodies.json(code, message, requestId)), callback);
         return true;
     }
 

@@ -118,7 +118,12 @@ class BadInputTest {
     void refusesOversizedBodiesAndWrongContentType() throws Exception {
         String before = snapshot();
         String huge = "{\"machineName\":\"" + "a".repeat(70 * 1024) + "\"}";
-        assertRefused(server.request("POST", "/api/v1/enrollments", huge, null), 413, "body_too_large");
+        HttpResponse<String> tooLarge = server.request("POST", "/api/v1/enrollments", huge, null);
+        assertRefused(tooLarge, 413, "body_too_large");
+        // refused by the request gate, before any route: still the request id and headers every answer carries
+        assertEquals(TestServer.JSON.readTree(tooLarge.body()).path("requestId").asText(),
+                tooLarge.headers().firstValue("X-Request-Id").orElse("none"));
+        assertEquals("DENY", tooLarge.headers().firstValue("X-Frame-Options").orElse("none"));
         HttpResponse<String> r = server.http.send(HttpRequest.newBuilder(URI.create(server.url("/api/v1/enrollments")))
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
