@@ -23,6 +23,8 @@ final class BootStateReader {
     private static final int BOOT_VARIABLE_PCR = 1;
     private static final int EBS_PCR = 5;
     private static final byte[] WBCL = "WBCL".getBytes(StandardCharsets.US_ASCII);
+    /** PC Client PFP: the EV_EFI_ACTION string firmware measures into PCR 7 when its debugger may be used. */
+    private static final byte[] UEFI_DEBUG_MODE = "UEFI Debug Mode".getBytes(StandardCharsets.US_ASCII);
 
     private final HashAlgorithm bank;
     private final java.security.MessageDigest md;
@@ -64,6 +66,10 @@ final class BootStateReader {
             if (e.type() != EventType.EV_NO_ACTION && e.pcr() >= 0 && read[e.pcr()]) {
                 r.event(e);
             }
+        }
+        if (log.padding() > 0) {
+            r.notes.add(log.padding() + " bytes of filler after the last event (the unused end of the firmware's log"
+                    + " area): not events");
         }
         if (ebsTolerated) {
             r.notes.add("PCR 5: the firmware extended the Exit Boot Services actions without logging them;"
@@ -180,6 +186,10 @@ final class BootStateReader {
             notes.add(e + ": digest is not the hash of its data; content ignored");
             return;
         }
+        if (e.dataEquals(UEFI_DEBUG_MODE)) { // recognised by content, whatever the event's type says
+            debug.add(DebugFlag.FIRMWARE_DEBUGGER);
+            return;
+        }
         UefiVariable v = UefiVariable.parse(e.dataUnsafe(), e.offset());
         if (pcr7Separated) {
             authority(e, v);
@@ -221,17 +231,22 @@ final class BootStateReader {
         return -1;
     }
 
-    /** The authority's data is an EFI_SIGNATURE_DATA (owner GUID, then a certificate or hash); shim logs a bare certificate. */
+    /**
+     * The authority's data is an EFI_SIGNATURE_DATA (owner GUID, then a certificate or hash); shim logs a bare
+     * certificate. An authority is recognised by content: a certificate, or an entry of the variables that hold
+     * authorities (db, shim's MokList and Shim), whatever the event's (unsigned) type says. Any other variable counts
+     * only when the event is typed an authority: shim measures SbatLevel, MokListTrusted and the like here too.
+     */
     private void authority(MeasuredEvent e, UefiVariable v) {
         byte[] d = Arrays.copyOfRange(e.dataUnsafe(), v.dataOffset(), v.dataOffset() + v.dataLength());
+        boolean authorityVariable = v.is(UefiVariable.EFI_IMAGE_SECURITY_DATABASE, "db")
+                || v.is(UefiVariable.SHIM_LOCK, "MokList") || v.is(UefiVariable.SHIM_LOCK, "Shim");
         SignatureEntry entry;
         if (isDer(d, 0)) {
             entry = Certificates.entry(d, e.index());
         } else if (d.length > 16 && isDer(d, 16)) {
             entry = Certificates.entry(Arrays.copyOfRange(d, 16, d.length), e.index());
-        } else if (e.type() != EventType.EV_EFI_VARIABLE_AUTHORITY) {
-            // shim measures SbatLevel, MokListTrusted and the like here too: only a certificate counts as an
-            // authority whatever the event's (unsigned) type says
+        } else if (!authorityVariable && e.type() != EventType.EV_EFI_VARIABLE_AUTHORITY) {
             notes.add(e + ": PCR 7 variable " + v.name() + " after the separator (not an authority)");
             return;
         } else if (d.length == 16 + HashAlgorithm.SHA256.digestLength()) {

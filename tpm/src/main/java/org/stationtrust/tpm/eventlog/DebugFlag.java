@@ -1,6 +1,10 @@
 package org.stationtrust.tpm.eventlog;
 
-/** A boot switch that weakens the OS's integrity, as Windows measures it (SIPA events, PCRs 12-14). */
+/**
+ * A boot switch that weakens the boot's integrity: the firmware debugger, which firmware announces in PCR 7 with the
+ * action "UEFI Debug Mode" (PC Client PFP, PCR 7 usage), and the switches Windows measures in SIPA events (PCRs
+ * 12-14).
+ */
 public enum DebugFlag {
-    BOOT_DEBUGGING, KERNEL_DEBUGGING, HYPERVISOR_DEBUGGING, TEST_SIGNING, CODE_INTEGRITY_OFF
+    FIRMWARE_DEBUGGER, BOOT_DEBUGGING, KERNEL_DEBUGGING, HYPERVISOR_DEBUGGING, TEST_SIGNING, CODE_INTEGRITY_OFF
 }

@@ -31,19 +31,23 @@ public final class EventLog {
     private final List<SpecIdAlgorithm> algorithms;
     private final List<MeasuredEvent> events;
     private final Set<HashAlgorithm> banks;
+    private final Set<HashAlgorithm> partialBanks;
     private final int startupLocality;
     private final int size;
+    private final int padding;
     /** Computed once on first use: the log is immutable, and a judge replays it for the quote and the state. */
     private volatile ReplayedPcrs replayed;
 
     private EventLog(EventLogFormat format, List<SpecIdAlgorithm> algorithms, Set<HashAlgorithm> banks,
-            List<MeasuredEvent> events, int startupLocality, int size) {
+            Set<HashAlgorithm> partialBanks, List<MeasuredEvent> events, int startupLocality, int size, int padding) {
         this.format = format;
         this.algorithms = algorithms;
         this.banks = banks;
+        this.partialBanks = partialBanks;
         this.events = events;
         this.startupLocality = startupLocality;
         this.size = size;
+        this.padding = padding;
     }
 
     public static EventLog parse(byte[] log) throws MalformedEventLog {
@@ -79,6 +83,15 @@ public final class EventLog {
         return banks;
     }
 
+    /**
+     * Banks some measured events carry and others lack. Firmware fills a bank in every event or in none, so a log
+     * with such a bank was altered (an event added without it); the bank cannot be replayed, and a weaker complete
+     * bank must not be judged in its place.
+     */
+    public Set<HashAlgorithm> partialBanks() {
+        return partialBanks;
+    }
+
     /** Every record, the Spec ID event and other EV_NO_ACTION events included, in log order. */
     public List<MeasuredEvent> events() {
         return events;
@@ -91,6 +104,14 @@ public final class EventLog {
 
     public int size() {
         return size;
+    }
+
+    /**
+     * Bytes after the last event that are all zero or all 0xFF: the unused end of the firmware's log area, which
+     * Linux hands over as it is. They are not events; 0 when the log ends with its last event.
+     */
+    public int padding() {
+        return padding;
     }
 
     /** Recomputes every PCR of every bank from the events (see {@link ReplayedPcrs}). */
@@ -115,6 +136,8 @@ public final class EventLog {
         private boolean localitySeen;
         private boolean pcr0Extended;
         private boolean[] bankMissing = new boolean[1];
+        private boolean[] bankCarried = new boolean[1];
+        private int padding;
 
         /** The parser's own copy of the log: events and digests are regions of it, so nothing else is copied. */
         private final byte[] bytes;
@@ -132,19 +155,43 @@ public final class EventLog {
                 format = EventLogFormat.CRYPTO_AGILE;
                 algorithms = SpecIdEvent.algorithms(first, MAX_ALGORITHMS);
                 bankMissing = new boolean[algorithms.size()];
+                bankCarried = new boolean[algorithms.size()];
+            } else {
+                bankCarried[0] = first.type() != EventType.EV_NO_ACTION;
             }
             accept(first);
             while (!r.atEnd()) {
+                if (onlyFillerLeft()) {
+                    padding = (int) (size - r.offset());
+                    break;
+                }
                 accept(format == EventLogFormat.CRYPTO_AGILE ? readAgileRecord() : readSha1Record());
             }
             Set<HashAlgorithm> banks = EnumSet.noneOf(HashAlgorithm.class);
+            Set<HashAlgorithm> partial = EnumSet.noneOf(HashAlgorithm.class);
             for (int i = 0; i < algorithms.size(); i++) {
-                if (!bankMissing[i]) {
-                    algorithms.get(i).hash().ifPresent(banks::add);
+                Set<HashAlgorithm> into = !bankMissing[i] ? banks : bankCarried[i] ? partial : null;
+                if (into != null) {
+                    algorithms.get(i).hash().ifPresent(into::add);
                 }
             }
-            return new EventLog(format, algorithms, Collections.unmodifiableSet(banks), List.copyOf(events),
-                    locality, size);
+            return new EventLog(format, algorithms, Collections.unmodifiableSet(banks),
+                    Collections.unmodifiableSet(partial), List.copyOf(events), locality, size, padding);
+        }
+
+        /** The rest of the log is all zero or all 0xFF bytes: the unused end of the log area, not a record. */
+        private boolean onlyFillerLeft() {
+            int from = (int) r.offset();
+            byte filler = bytes[from];
+            if (filler != 0 && filler != (byte) 0xff) {
+                return false;
+            }
+            for (int i = from + 1; i < size; i++) {
+                if (bytes[i] != filler) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static boolean isSpecIdEvent(MeasuredEvent e) {
@@ -227,6 +274,7 @@ public final class EventLog {
             if (type != EventType.EV_NO_ACTION) {
                 for (int i = 0; i < seen.length; i++) {
                     bankMissing[i] |= !seen[i];
+                    bankCarried[i] |= seen[i];
                 }
             }
             return new MeasuredEvent(events.size(), at, checkPcr(pcr, type, at), type,

@@ -36,6 +36,10 @@ public final class EventLogReplay {
             SortedSet<Integer> pcrs, boolean allowMissingExitBootServices) throws EventLogMismatch {
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(quoted, "quoted");
+        if (log.partialBanks().contains(bank)) {
+            throw new EventLogMismatch(-1, "the log's events carry " + bank + " digests, but not all of them: firmware"
+                    + " fills a bank in every event, so an event was added or altered; the log cannot be replayed");
+        }
         if (!log.banks().contains(bank)) {
             throw new EventLogMismatch(-1, "the quote covers the " + bank + " bank but the log has digests for "
                     + log.banks() + " only; quote a bank the log carries (SHA-1 for a SHA-1 format log)");

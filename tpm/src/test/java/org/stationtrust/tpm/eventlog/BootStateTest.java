@@ -116,6 +116,84 @@ class BootStateTest {
     }
 
     @Test
+    void aHashAuthorityOfDbIsStillAnAuthorityWhenItsTypeIsRelabelled() throws Exception {
+        byte[] image = SHA256.digest("a loader allowed by its hash in db".getBytes(StandardCharsets.US_ASCII));
+        byte[] entry = new byte[16 + image.length];
+        System.arraycopy(SyntheticEventLog.guid(SyntheticBoot.OWNER), 0, entry, 0, 16);
+        System.arraycopy(image, 0, entry, 16, image.length);
+        for (long type : new long[] {EventType.EV_EFI_VARIABLE_AUTHORITY, EventType.EV_EFI_ACTION}) {
+            SyntheticEventLog s = SyntheticEventLog.cryptoAgile(SHA256);
+            s.separators(0, 1, 2, 3, 4, 5, 6, 7);
+            s.variable(7, type, SyntheticEventLog.EFI_IMAGE_SECURITY_DATABASE, "db", entry);
+            BootState state = stateOf(s);
+            assertEquals(1, state.authorities().size(), "type 0x" + Long.toHexString(type) + ": " + state.notes());
+            assertEquals(HexFormat.of().formatHex(image), state.authorities().get(0).entry().sha256());
+        }
+    }
+
+    @Test
+    void aVariableOtherThanTheAuthorityStoresIsAnAuthorityOnlyWhenTypedOne() throws Exception {
+        SyntheticEventLog s = SyntheticEventLog.cryptoAgile(SHA256);
+        s.separators(0, 1, 2, 3, 4, 5, 6, 7);
+        s.variable(7, EventType.EV_EFI_ACTION, "605dab50-e046-4300-abb6-3dd810dd8b23", "SbatLevel",
+                "sbat,1,2021030218\n".getBytes(StandardCharsets.US_ASCII));
+        BootState state = stateOf(s);
+        assertTrue(state.authorities().isEmpty(), state.authorities().toString());
+        assertTrue(state.notes().get(0).contains("SbatLevel after the separator (not an authority)"), state.notes().get(0));
+    }
+
+    @Test
+    void theFirmwareDebuggerAnnouncedInPcr7IsADebugFlagWhateverItsType() throws Exception {
+        for (long type : new long[] {EventType.EV_EFI_ACTION, EventType.EV_EFI_VARIABLE_DRIVER_CONFIG}) {
+            SyntheticBoot boot = SyntheticBoot.typical();
+            SyntheticEventLog s = SyntheticEventLog.cryptoAgile(SHA256);
+            s.event(7, type, "UEFI Debug Mode".getBytes(StandardCharsets.US_ASCII));
+            boot.log(SHA256).events().forEach(e -> s.raw(e.pcr(), e.type(), e.digests(), e.data()));
+            BootState state = stateOf(s);
+            assertEquals(java.util.Set.of(DebugFlag.FIRMWARE_DEBUGGER), state.debugFlags(), state.notes().toString());
+        }
+        assertTrue(stateOf(SyntheticBoot.typical().log(SHA256)).debugFlags().isEmpty());
+    }
+
+    @Test
+    void fillerAfterTheLastEventIsNotReadAsEventsAndIsNoted() throws Exception {
+        SyntheticEventLog s = SyntheticBoot.typical().log(SHA256);
+        for (byte filler : new byte[] {0, (byte) 0xff}) {
+            byte[] log = java.util.Arrays.copyOf(s.bytes(), s.bytes().length + 4096);
+            java.util.Arrays.fill(log, s.bytes().length, log.length, filler);
+            EventLog parsed = EventLog.parse(log);
+            assertEquals(EventLog.parse(s.bytes()).events().size(), parsed.events().size());
+            assertEquals(4096, parsed.padding());
+            BootState state = BootState.of(EventLogReplay.verify(parsed, SHA256, s.pcrs(SHA256), PCRS_0_TO_7, false));
+            assertTrue(state.notes().contains("4096 bytes of filler after the last event (the unused end of the"
+                    + " firmware's log area): not events"), state.notes().toString());
+        }
+    }
+
+    @Test
+    void aSha1FormatLogFollowedByZerosGetsNoPcr0EventsFromThem() throws Exception {
+        SyntheticEventLog s = SyntheticBoot.typical().sha1FormatLog();
+        byte[] log = java.util.Arrays.copyOf(s.bytes(), s.bytes().length + 64);
+        EventLog parsed = EventLog.parse(log);
+        assertEquals(EventLog.parse(s.bytes()).events().size(), parsed.events().size());
+        EventLogReplay.verify(parsed, HashAlgorithm.SHA1, s.pcrs(HashAlgorithm.SHA1), PCRS_0_TO_7, false);
+    }
+
+    @Test
+    void aBankSomeEventsLackIsPartialAndCannotBeReplayed() throws Exception {
+        SyntheticEventLog s = SyntheticBoot.typical().log(HashAlgorithm.SHA1, SHA256);
+        java.util.SortedMap<Integer, byte[]> quoted = s.pcrs(SHA256);
+        s.raw(16, EventType.EV_EFI_ACTION, Map.of(HashAlgorithm.SHA1, HashAlgorithm.SHA1.digest(new byte[] {1})),
+                new byte[] {1});
+        EventLog parsed = EventLog.parse(s.bytes());
+        assertEquals(java.util.Set.of(HashAlgorithm.SHA1), parsed.banks());
+        assertEquals(java.util.Set.of(SHA256), parsed.partialBanks());
+        EventLogMismatch e = org.junit.jupiter.api.Assertions.assertThrows(EventLogMismatch.class,
+                () -> EventLogReplay.verify(parsed, SHA256, quoted, PCRS_0_TO_7, false));
+        assertTrue(e.getMessage().contains("carry SHA256 digests, but not all of them"), e.getMessage());
+    }
+
+    @Test
     void eventsOfPcrsThatWereNotVerifiedAreNotRead() throws Exception {
         SyntheticEventLog s = SyntheticBoot.typical().log(SHA256);
         BootState state = BootState.of(EventLogReplay.verify(EventLog.parse(s.bytes()), SHA256, s.pcrs(SHA256),

@@ -16,6 +16,7 @@ import org.stationtrust.tpm.eventlog.EventLogMismatch;
 import org.stationtrust.tpm.eventlog.EventLogReplay;
 import org.stationtrust.tpm.eventlog.MalformedEventLog;
 import org.stationtrust.tpm.eventlog.SecureBoot;
+import org.stationtrust.tpm.eventlog.Separator;
 import org.stationtrust.tpm.eventlog.SignatureEntry;
 import org.stationtrust.tpm.eventlog.VerifiedEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
@@ -105,17 +106,26 @@ public final class BootJudge {
     }
 
     /**
-     * The bank a log is judged in: SHA-256 when it carries SHA-256 digests, else SHA-1 when it carries those; SHA-1
-     * is never chosen over a SHA-256 the log holds. A log with neither stays on SHA-256 and fails its replay.
+     * The bank a log is judged in: SHA-256 when any of its events carries a SHA-256 digest, else SHA-1 when it
+     * carries those; SHA-1 is never chosen over a SHA-256 the log holds, even in part (an event added without one
+     * must not move the judgement to the weaker bank: the SHA-256 replay then fails). A log with neither stays on
+     * SHA-256 and fails its replay.
      */
     static HashAlgorithm replayBank(EventLog log) {
-        return !log.banks().contains(HashAlgorithm.SHA256) && log.banks().contains(HashAlgorithm.SHA1)
-                ? HashAlgorithm.SHA1 : HashAlgorithm.SHA256;
+        boolean sha256 = log.banks().contains(HashAlgorithm.SHA256) || log.partialBanks().contains(HashAlgorithm.SHA256);
+        return !sha256 && log.banks().contains(HashAlgorithm.SHA1) ? HashAlgorithm.SHA1 : HashAlgorithm.SHA256;
     }
 
     private static BootVerdict judgeParsed(BootPolicy policy, EventLog log, HashAlgorithm bank,
             SortedMap<Integer, byte[]> replayQuoted, SortedMap<Integer, byte[]> sha256Quoted,
             Optional<BootSummary> lastAccepted) {
+        if (bank == HashAlgorithm.SHA1 && lastAccepted.map(BootSummary::bank).filter(HashAlgorithm.SHA256.name()::equals)
+                .isPresent()) {
+            // firmware does not stop measuring SHA-256: a log without it now was rewritten to be judged in SHA-1
+            return BootVerdict.failed(Result.EVENT_LOG_INVALID, "replay", Optional.empty(), "the log carries no SHA-256"
+                    + " digests, but the machine's last accepted boot was judged from SHA-256 ones; a log is never"
+                    + " judged in a weaker bank than the last accepted boot's", Optional.empty());
+        }
         VerifiedEventLog verified;
         try {
             verified = EventLogReplay.verify(log, bank, replayQuoted, policy.replayPcrs(),
@@ -125,6 +135,13 @@ public final class BootJudge {
                     Optional.empty());
         }
         BootState state = BootState.of(verified);
+        Optional<Separator> error = state.separators().stream().filter(Separator::error).findFirst();
+        if (error.isPresent()) {
+            return BootVerdict.failed(Result.EVENT_LOG_INVALID, "separator", Optional.of(error.get().event()),
+                    "the firmware ended PCR " + error.get().pcr() + "'s measurements with an error separator (event "
+                    + error.get().event() + "): it reports that a measurement failed, so the PCR's events do not"
+                    + " show the whole boot", Optional.of(state));
+        }
         Optional<BootVerdict> violation = firstViolation(policy, state, sha256Quoted);
         if (violation.isPresent()) {
             return violation.get();

@@ -16,9 +16,10 @@ import org.stationtrust.tpm.eventlog.SignatureEntry;
  * What is kept of an accepted boot to compare the next one with: the parts an admin recognises
  * (firmware, Secure Boot databases, authorities, boot applications), as display strings. The lines of
  * PK, KEK, db and dbx are written only when read (stored, compared or shown): a summary is made for every
- * judged boot, and a dbx holds hundreds of hashes.
+ * judged boot, and a dbx holds hundreds of hashes. {@code bank} is the bank the log was judged in ({@code SHA256} or
+ * {@code SHA1}); null in a summary stored before it was kept.
  */
-public record BootSummary(String secureBoot, List<String> firmwareVersions, List<String> firmwareBlobs,
+public record BootSummary(String bank, String secureBoot, List<String> firmwareVersions, List<String> firmwareBlobs,
         List<String> pk, List<String> kek, List<String> db, List<String> dbx, List<String> authorities,
         List<String> bootApplications, List<String> debugFlags) {
     private static final int LISTED = 5;
@@ -37,7 +38,7 @@ public record BootSummary(String secureBoot, List<String> firmwareVersions, List
     }
 
     public static BootSummary of(BootState s) {
-        return new BootSummary(s.secureBoot().name(), s.firmwareVersions(), s.firmwareBlobs(), describe(s.pk()),
+        return new BootSummary(s.bank().name(), s.secureBoot().name(), s.firmwareVersions(), s.firmwareBlobs(), describe(s.pk()),
                 describe(s.kek()), describe(s.db()), describe(s.dbx()),
                 describe(distinct(s.authorities())),
                 s.bootApplications().stream().map(BootSummary::application).toList(),

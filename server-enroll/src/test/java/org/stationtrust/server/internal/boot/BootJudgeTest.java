@@ -230,4 +230,87 @@ class BootJudgeTest {
                 QuotedPcrs.of(PcrValues.sha1(both.pcrs(SHA1))), Optional.empty(), new TreeMap<>());
         assertEquals(Result.EVENT_LOG_INVALID, sha1Only.result(), "a quote of the weaker bank alone: " + sha1Only.message());
     }
+
+    @Test
+    void oneEventAddedWithoutItsSha256DigestDoesNotMoveTheJudgementToTheSha1Bank() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        SyntheticEventLog both = boot.log(SHA1, SHA256);
+        QuotedPcrs quoted = QuotedPcrs.of(PcrValues.sha256(both.pcrs(SHA256)), PcrValues.sha1(both.pcrs(SHA1)));
+        // an event of a PCR nobody replays, carrying SHA-1 alone: the SHA-256 bank is no longer complete
+        both.raw(16, org.stationtrust.tpm.eventlog.EventType.EV_EFI_ACTION, java.util.Map.of(SHA1,
+                SHA1.digest(new byte[] {1})), new byte[] {1});
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(both.bytes()),
+                quoted, Optional.empty(), new TreeMap<>());
+        assertEquals(Result.EVENT_LOG_INVALID, v.result(), v.message());
+        assertTrue(v.message().contains("carry SHA256 digests, but not all of them"), v.message());
+    }
+
+    @Test
+    void aSha1LogForAMachineWhoseLastAcceptedBootWasJudgedInSha256IsInvalid() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        BootVerdict first = judge("{\"name\": \"p\"}", boot.log(SHA256), Optional.empty());
+        assertEquals("SHA256", first.summary().orElseThrow().bank());
+        SyntheticEventLog sha1 = boot.sha1FormatLog();
+        BootVerdict v = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(sha1.bytes()),
+                quoted(boot.log(SHA256), sha1), first.summary(), new TreeMap<>());
+        assertEquals(Result.EVENT_LOG_INVALID, v.result(), v.message());
+        assertTrue(v.message().contains("never judged in a weaker bank"), v.message());
+        // the same log for a machine whose accepted boots were SHA-1 ones still passes
+        BootVerdict sha1First = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(sha1.bytes()),
+                quoted(boot.log(SHA256), sha1), Optional.empty(), new TreeMap<>());
+        assertEquals(Result.PASSED, sha1First.result(), sha1First.message());
+        BootVerdict again = BootJudge.judge(BootPolicyTest.policy("{\"name\": \"p\"}"), Optional.of(sha1.bytes()),
+                quoted(boot.log(SHA256), sha1), sha1First.summary(), new TreeMap<>());
+        assertEquals(Result.PASSED, again.result(), again.message());
+    }
+
+    @Test
+    void aSeparatorThatReportsAMeasurementErrorFailsTheBootNamingItsPcrAndEvent() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        SyntheticEventLog log = SyntheticEventLog.cryptoAgile(SHA256);
+        for (SyntheticEventLog.Extend e : boot.log(SHA256).events()) {
+            boolean pcr7Separator = e.pcr() == 7 && e.type() == org.stationtrust.tpm.eventlog.EventType.EV_SEPARATOR;
+            if (pcr7Separator) {
+                log.event(7, e.type(), new byte[] {1, 0, 0, 0});
+            } else {
+                log.raw(e.pcr(), e.type(), e.digests(), e.data());
+            }
+        }
+        BootVerdict v = judge("{\"name\": \"p\"}", log, Optional.empty());
+        assertEquals(Result.EVENT_LOG_INVALID, v.result(), v.message());
+        assertEquals("separator", v.rule().orElseThrow());
+        assertTrue(v.message().contains("PCR 7"), v.message());
+    }
+
+    @Test
+    void theFirmwareDebuggerFailsForbidDebugWhichIsOnByDefault() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        SyntheticEventLog log = SyntheticEventLog.cryptoAgile(SHA256);
+        log.event(7, org.stationtrust.tpm.eventlog.EventType.EV_EFI_ACTION,
+                "UEFI Debug Mode".getBytes(StandardCharsets.US_ASCII));
+        boot.log(SHA256).events().forEach(e -> log.raw(e.pcr(), e.type(), e.digests(), e.data()));
+        BootVerdict v = judge("{\"name\": \"p\"}", log, Optional.empty());
+        assertEquals(Result.PCR_POLICY_VIOLATION, v.result(), v.message());
+        assertEquals("forbidDebug", v.rule().orElseThrow());
+        assertTrue(v.message().contains("FIRMWARE_DEBUGGER"), v.message());
+        assertEquals(Result.PASSED, judge("{\"name\": \"p\", \"forbidDebug\": false}", log, Optional.empty())
+                .result());
+    }
+
+    @Test
+    void aDbHashAuthorityRelabelledAsAnActionIsStillJudgedAgainstTheAllowedAuthorities() throws Exception {
+        SyntheticBoot boot = SyntheticBoot.typical();
+        byte[] image = SHA256.digest("custom grub".getBytes(StandardCharsets.US_ASCII));
+        byte[] entry = new byte[16 + image.length];
+        System.arraycopy(SyntheticEventLog.guid(SyntheticBoot.OWNER), 0, entry, 0, 16);
+        System.arraycopy(image, 0, entry, 16, image.length);
+        SyntheticEventLog log = boot.log(SHA256);
+        log.variable(7, org.stationtrust.tpm.eventlog.EventType.EV_EFI_ACTION, SyntheticEventLog.EFI_IMAGE_SECURITY_DATABASE,
+                "db", entry);
+        String policy = "{\"name\": \"fleet\", \"allowedBootAuthorities\": [\"" + fingerprint(boot.db().get(0)) + "\"]}";
+        BootVerdict v = judge(policy, log, Optional.empty());
+        assertEquals(Result.PCR_POLICY_VIOLATION, v.result(), v.message());
+        assertEquals("allowedBootAuthorities", v.rule().orElseThrow());
+        assertTrue(v.message().contains(HexFormat.of().formatHex(image)), v.message());
+    }
 }

@@ -10,6 +10,8 @@ import org.stationtrust.tpm.eventlog.MalformedEventLog;
 public record UefiVariable(String vendor, String name, int dataOffset, int dataLength) {
     public static final String EFI_GLOBAL_VARIABLE = "8be4df61-93ca-11d2-aa0d-00e098032b8c";
     public static final String EFI_IMAGE_SECURITY_DATABASE = "d719b2cb-3d3a-4596-a3bc-dad00e67656f";
+    /** shim's vendor GUID: it logs the authorities it verified with as "Shim" (its built-in certificate) and "MokList". */
+    public static final String SHIM_LOCK = "605dab50-e046-4300-abb6-3dd810dd8b23";
     private static final int MAX_NAME_CHARS = 256;
 
     public static UefiVariable parse(byte[] event, long logOffset) throws MalformedEventLog {
