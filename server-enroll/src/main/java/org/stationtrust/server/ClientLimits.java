@@ -6,7 +6,7 @@ import java.time.Duration;
  * What one client (one remote address) and all clients together may hold of the server, so that no anonymous
  * party can starve the others (docs/server-api.md, "Limits against hostile clients"). Defaults suit stations that
  * each have their own address; behind a reverse proxy every client has the proxy's address, so raise the
- * per-client figures there.
+ * per-client figures there. Built with {@link #builder()} (from the defaults) or {@link #toBuilder()}.
  *
  * @param connectionsPerClient open connections one address may hold; further ones are closed at once
  * @param requestsPerClient    requests of one address in progress at a time (including bodies still arriving);
@@ -47,5 +47,48 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
     /** Request threads station and anonymous traffic may use at once. */
     public int stationThreads() {
         return threads - operatorThreads - JETTY_OWN_THREADS;
+    }
+
+    public static Builder builder() {
+        return DEFAULTS.toBuilder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.connectionsPerClient = connectionsPerClient;
+        b.requestsPerClient = requestsPerClient;
+        b.bodyMemoryBytes = bodyMemoryBytes;
+        b.bodyTimeout = bodyTimeout;
+        b.minBodyBytesPerSecond = minBodyBytesPerSecond;
+        b.threads = threads;
+        b.operatorThreads = operatorThreads;
+        return b;
+    }
+
+    /** Limits with some figures changed; {@link #build} validates them together. */
+    public static final class Builder {
+        private int connectionsPerClient;
+        private int requestsPerClient;
+        private long bodyMemoryBytes;
+        private Duration bodyTimeout;
+        private int minBodyBytesPerSecond;
+        private int threads;
+        private int operatorThreads;
+
+        private Builder() {
+        }
+
+        public Builder connectionsPerClient(int n) { connectionsPerClient = n; return this; }
+        public Builder requestsPerClient(int n) { requestsPerClient = n; return this; }
+        public Builder bodyMemoryBytes(long n) { bodyMemoryBytes = n; return this; }
+        public Builder bodyTimeout(Duration d) { bodyTimeout = d; return this; }
+        public Builder minBodyBytesPerSecond(int n) { minBodyBytesPerSecond = n; return this; }
+        public Builder threads(int n) { threads = n; return this; }
+        public Builder operatorThreads(int n) { operatorThreads = n; return this; }
+
+        public ClientLimits build() {
+            return new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemoryBytes, bodyTimeout,
+                    minBodyBytesPerSecond, threads, operatorThreads);
+        }
     }
 }

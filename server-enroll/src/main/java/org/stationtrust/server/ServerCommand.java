@@ -152,9 +152,8 @@ public final class ServerCommand {
             if (dev && plaintext) throw new IllegalArgumentException("--dev and --insecure-plaintext-http exclude each other");
             ServerConfig.Builder b = ServerConfig.builder(db.url).database(db.user, db.password()).bind(bind, port)
                     .tls(mode).ekTrustStore(ekTrustStore).attestationInterval(interval).requireEnrollmentToken(requireToken);
-            ClientLimits d = ClientLimits.DEFAULTS;
-            b.clientLimits(new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemory, d.bodyTimeout(),
-                    d.minBodyBytesPerSecond(), d.threads(), d.operatorThreads()));
+            b.clientLimits(ClientLimits.builder().connectionsPerClient(connectionsPerClient)
+                    .requestsPerClient(requestsPerClient).bodyMemoryBytes(bodyMemory).build());
             if (mode == ServerConfig.TlsMode.KEYSTORE) {
                 if (keystore == null) {
                     throw new IllegalArgumentException("TLS needs --keystore <file.p12> (or --dev for a self-signed "

@@ -46,7 +46,7 @@ import org.stationtrust.testsupport.FreePorts;
  */
 class HostileClientsTest {
     /** Short body deadline so that the slow bodies' fate is seen within the test. */
-    static final ClientLimits QUICK = new ClientLimits(64, 32, 64L * 1024 * 1024, Duration.ofSeconds(6), 2048, 200, 24);
+    static final ClientLimits QUICK = ClientLimits.builder().bodyTimeout(Duration.ofSeconds(6)).build();
 
     @TempDir
     Path dir;
