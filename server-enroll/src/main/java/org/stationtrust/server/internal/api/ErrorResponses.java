@@ -136,6 +136,8 @@ public final class ErrorResponses {
      */
     public void gateRefused(org.stationtrust.server.internal.http.RequestGate.Head head, ErrorCode code, String message) {
         c.metrics().refused(code);
+        // as for the routes' refusals: a path nobody serves is not audited, except under the operator API
+        if (code == ErrorCode.NOT_FOUND && !head.path().startsWith("/api/v1/admin")) return;
         c.refusals().refused(head.client(), code.wire(), head.method() + " " + clip(head.path()));
     }
 

@@ -22,6 +22,8 @@ import org.stationtrust.server.ClientLimits;
  * line and headers, before anything expensive happens.
  * <ol>
  * <li>requests one client address has in progress are capped (429 {@code rate_limited});</li>
+ * <li>a path not in the exact form the routes are written in ({@link #canonical}) is refused (404
+ * {@code not_found});</li>
  * <li>the route's cheap checks run on the headers ({@link Precheck}: a station's signature, key and timestamp, an
  * operator token, the enrollment rate limit); a refusal is answered without reading the body;</li>
  * <li>the body is bounded per route ({@link Admission#bodyLimit}, 413 {@code body_too_large} on the declared
@@ -84,6 +86,22 @@ public final class RequestGate extends Handler.Wrapper {
                 || path.startsWith("/api/v1/admin/");
     }
 
+    /**
+     * Whether the path is already in the one form the routes are written in. The router forgives a trailing slash
+     * and the servlet layer decodes and normalises, while the prechecks compare the path as sent: a request
+     * whose path the router would read differently (e.g. {@code /api/v1/enrollments/} past the enrollment rate
+     * limit) is refused here, so every check and the router see the same path.
+     */
+    static boolean canonical(org.eclipse.jetty.http.HttpURI uri) {
+        String raw = uri.getPath();
+        if (raw == null || !raw.startsWith("/") || !raw.equals(uri.getCanonicalPath())) return false;
+        return raw.equals("/") || (!raw.endsWith("/") && !raw.contains("//"));
+    }
+
+    private static String clip(String s) {
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
     /** Body bytes held in memory right now by all requests (for tests and metrics). */
     public long bodyBytesHeld() {
         return bodyBytes.get();
@@ -101,6 +119,11 @@ public final class RequestGate extends Handler.Wrapper {
                     hasBody(request));
         }
         Callback done = countedDone(head.client(), callback);
+        if (!canonical(request.getHttpURI())) {
+            return refuseUnread(head, request, response, done, ErrorCode.NOT_FOUND, "No such route: "
+                    + head.method() + " " + clip(head.path()) + " (paths are exact: no trailing slash, empty segment, "
+                    + "dot segment, path parameter or percent-encoding)");
+        }
         Admission admission;
         try {
             admission = precheck.admit(head);

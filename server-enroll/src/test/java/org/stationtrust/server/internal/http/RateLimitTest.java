@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.server.testing.RawHttp;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.StationClient;
 import org.stationtrust.server.testing.TestServer;
@@ -57,5 +58,43 @@ class RateLimitTest {
                     .body();
             assertEquals(1, audit.split("machine:" + id).length - 1, "a flood of refusals is audited once per minute");
         }
+    }
+
+    @Test
+    void everyRateLimitedRouteWithATrailingSlashOrAnotherSpellingIsRefusedAndCreatesNothing() throws Exception {
+        try (TestServer server = TestServer.start(dir, b -> b.rateLimits(2, 2, 2))) {
+            int port = server.server.port();
+            // The router forgives a trailing slash; the rate limits compare the path as sent. Each spelling is
+            // tried more often than its limit allows.
+            String[] spellings = {"/api/v1/enrollments/", "/api/v1/enrollments/0123abcd/activation/",
+                    "/api/v1/attestation/nonces/", "/api/v1/attestation/quotes/", "/admin/login/", "/reset-password/",
+                    "/api/v1/password-resets/", "//api/v1/enrollments", "/api/v1//enrollments",
+                    "/api/v1/%65nrollments", "/api/v1/enrollments;x", "/api/v1/x/../enrollments"};
+            for (String path : spellings) {
+                for (int i = 0; i < 4; i++) {
+                    RawHttp.Answer a = RawHttp.exchange("127.0.0.5", port, "POST", path,
+                            "Content-Type: application/json\r\n", "{}");
+                    // Jetty itself may refuse a dot segment (400) before the gate sees it
+                    boolean jettyRefused = path.contains("..") && a.status() == 400;
+                    assertTrue(jettyRefused || a.status() == 404 && a.errorCode().equals("not_found"),
+                            "before any route or limit: " + path + " answered " + a.status() + " " + a.body());
+                }
+            }
+            long machines = server.db.withConnection(c -> {
+                try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM machines")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            assertEquals(0, machines, "no spelling reached the enrollment route");
+            assertEquals("rate_limited", TestServer.errorCode(postTimes(server, "/api/v1/enrollments", 3)),
+                    "the canonical path is served and limited as before");
+        }
+    }
+
+    private static HttpResponse<String> postTimes(TestServer server, String path, int times) {
+        HttpResponse<String> last = null;
+        for (int i = 0; i < times; i++) last = server.request("POST", path, "{}", null);
+        return last;
     }
 }
