@@ -18,16 +18,19 @@ import java.time.Duration;
  * @param threads              request threads of the server
  * @param operatorThreads      of those, how many station and anonymous traffic can never take: health, readiness,
  *                             the admin page and the operator API keep them
+ * @param passwordHashes       password hashes (Argon2id, 19 MiB of heap each) running at once, server-wide; a sign-in
+ *                             or password reset finding none free is answered 503 {@code server_busy}; 0 (the
+ *                             default) sizes it from the processors and the heap ({@code PasswordHashSlots.automatic})
  */
 public record ClientLimits(int connectionsPerClient, int requestsPerClient, long bodyMemoryBytes, Duration bodyTimeout,
-                           int minBodyBytesPerSecond, int threads, int operatorThreads) {
+                           int minBodyBytesPerSecond, int threads, int operatorThreads, int passwordHashes) {
     /** Bodies may start slowly (TLS, a slow first packet) for this long before the minimum rate applies. */
     public static final Duration BODY_GRACE = Duration.ofSeconds(2);
     /** Threads Jetty needs for itself (acceptor, selector, reserved executor) besides request handling. */
     static final int JETTY_OWN_THREADS = 6;
 
     public static final ClientLimits DEFAULTS = new ClientLimits(64, 32, 64L * 1024 * 1024, Duration.ofSeconds(20),
-            2048, 200, 24);
+            2048, 200, 24, 0);
 
     public ClientLimits {
         if (connectionsPerClient < 1 || requestsPerClient < 1) {
@@ -41,6 +44,10 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         if (operatorThreads < 2 || threads < operatorThreads + JETTY_OWN_THREADS + 2) {
             throw new IllegalArgumentException("threads must exceed operatorThreads (at least 2) by at least "
                     + (JETTY_OWN_THREADS + 2));
+        }
+        if (passwordHashes < 0 || passwordHashes > 64) {
+            throw new IllegalArgumentException("passwordHashes must be 0 (sized from processors and heap) to 64, not "
+                    + passwordHashes);
         }
     }
 
@@ -62,6 +69,7 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         b.minBodyBytesPerSecond = minBodyBytesPerSecond;
         b.threads = threads;
         b.operatorThreads = operatorThreads;
+        b.passwordHashes = passwordHashes;
         return b;
     }
 
@@ -74,6 +82,7 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         private int minBodyBytesPerSecond;
         private int threads;
         private int operatorThreads;
+        private int passwordHashes;
 
         private Builder() {
         }
@@ -85,10 +94,11 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         public Builder minBodyBytesPerSecond(int n) { minBodyBytesPerSecond = n; return this; }
         public Builder threads(int n) { threads = n; return this; }
         public Builder operatorThreads(int n) { operatorThreads = n; return this; }
+        public Builder passwordHashes(int n) { passwordHashes = n; return this; }
 
         public ClientLimits build() {
             return new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemoryBytes, bodyTimeout,
-                    minBodyBytesPerSecond, threads, operatorThreads);
+                    minBodyBytesPerSecond, threads, operatorThreads, passwordHashes);
         }
     }
 }

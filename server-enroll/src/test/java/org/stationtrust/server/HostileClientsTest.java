@@ -211,6 +211,90 @@ class HostileClientsTest {
         }
     }
 
+    @Test
+    @Timeout(240)
+    void threeHundredConcurrentAnonymousSignInsFromThirtyAddressesLeaveA128MebibyteHeapStanding() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("logins.db");
+        assertEquals(0, ServerCommand.run(new String[] {"migrate", "--db", url}));
+        cliTokenFor(url);
+        int port = FreePorts.loopback();
+        Path log = dir.resolve("server.log");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // 300 Argon2id runs at once would need about 6 GiB; the heap has 128 MiB
+        Process server = new ProcessBuilder(javaBin, "-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-cp",
+                System.getProperty("java.class.path"), "org.stationtrust.server.ServerCommand", "serve", "--bind",
+                "127.0.0.1", "--port", Integer.toString(port), "--insecure-plaintext-http", "--db", url)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitReady(port, server, log);
+            ExecutorService pool = Executors.newFixedThreadPool(300);
+            Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                int n = i;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    // ten at once from each address: the per-address sign-in limit (10 a minute) lets all of them in
+                    RawHttp.Answer a = login("127.0.1." + (10 + n % 30), port, "nobody" + n, "guess number " + n, null);
+                    boolean retryAfter = a.headers().toLowerCase(java.util.Locale.ROOT).contains("retry-after: ");
+                    // the sign-in form's refusals are pages naming the code
+                    String code = a.body().contains("server_busy") ? "server_busy" : "";
+                    answers.computeIfAbsent(a.status() + " " + (a.status() == 503 ? code + (retryAfter
+                            ? " with Retry-After" : " without Retry-After") : ""), k -> new AtomicInteger())
+                            .incrementAndGet();
+                    return null;
+                }));
+            }
+            long t0 = System.nanoTime();
+            go.countDown();
+            for (Future<?> f : done) f.get(180, TimeUnit.SECONDS);
+            pool.shutdown();
+            System.out.println("300 concurrent anonymous sign-ins from 30 addresses against -Xmx128m, answered in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms: " + answers);
+            assertTrue(server.isAlive(), "the server survived");
+            assertFalse(Files.readString(log).contains("OutOfMemoryError"), "no OutOfMemoryError");
+            for (String k : answers.keySet()) {
+                assertTrue(k.equals("401 ") || k.equals("503 server_busy with Retry-After"), "a wrong password or busy, "
+                        + "with Retry-After: " + answers);
+            }
+            assertTrue(answers.containsKey("503 server_busy with Retry-After"), "the excess is refused: " + answers);
+            RawHttp.Answer operator = login("127.0.0.1", port, "aud", TestServer.PASSWORD, null);
+            assertEquals(303, operator.status(), "the operator signs in afterwards: " + operator.body());
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void madeUpPasswordResetTokensAreRefusedWithoutTakingAPasswordHashSlot() throws Exception {
+        try (TestServer server = TestServer.start(dir, b -> b.clientLimits(ClientLimits.builder().passwordHashes(1)
+                .build()))) {
+            int port = server.server.port();
+            ExecutorService pool = Executors.newFixedThreadPool(40);
+            Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int n = i;
+                done.add(pool.submit(() -> {
+                    RawHttp.Answer a = RawHttp.exchange("127.0.2." + (10 + n), port, "POST", "/api/v1/password-resets",
+                            "Content-Type: application/json\r\n", "{\"token\":\"str_made-up-" + n
+                                    + "\",\"newPassword\":\"a new password of mine " + n + "\"}");
+                    answers.computeIfAbsent(a.status() + " " + a.errorCode(), k -> new AtomicInteger()).incrementAndGet();
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get(60, TimeUnit.SECONDS);
+            pool.shutdown();
+            System.out.println("40 concurrent password resets with made-up tokens, one password hash slot: " + answers);
+            assertEquals(Map.of("403 forbidden", 40), Map.of(answers.keySet().iterator().next(),
+                    answers.values().iterator().next().get()), "each refused on its token, none busy: " + answers);
+            assertEquals(1, answers.size(), answers.toString());
+        }
+    }
+
     private static HttpResponse<String> attest(TestServer server, SoftwareStation station, String id) {
         var signer = StationClient.jcaSigner(station.machineKey());
         HttpResponse<String> nonce = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id, signer);

@@ -56,7 +56,10 @@ public record Components(ServerConfig config, Database db, Migrations migrations
         NonceStore nonces = new NonceStore(db);
         StationKeys keys = new StationKeys();
         Webhooks webhooks = new Webhooks(new WebhookStore(db), audit, config.webhooks());
-        PasswordHasher hasher = new PasswordHasher();
+        int hashes = config.clientLimits().passwordHashes();
+        PasswordHasher hasher = new PasswordHasher(new org.stationtrust.server.internal.auth.PasswordHashSlots(
+                hashes > 0 ? hashes : org.stationtrust.server.internal.auth.PasswordHashSlots.automatic(
+                        PasswordHasher.MEMORY_KIB)));
         Authenticator auth = new Authenticator(users, credentials, hasher, config.sessionTtl());
         AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl(),
                 new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()), metrics, webhooks);

@@ -147,6 +147,7 @@ public final class ErrorResponses {
 
     private static void send(Context ctx, ErrorCode code, String message) {
         ctx.status(code.status());
+        if (code == ErrorCode.SERVER_BUSY || code == ErrorCode.RATE_LIMITED) ctx.header("Retry-After", "1");
         // a person in a browser gets a page: the console and the password reset form (a wrong or spent token)
         if (ctx.path().startsWith("/admin") || ctx.path().equals(org.stationtrust.server.internal.web.AdminPage.RESET_PAGE)) {
             ctx.html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Refused - station-trust"

@@ -79,12 +79,18 @@ public final class RequestGate extends Handler.Wrapper {
         this.stationThreads = new Semaphore(limits.stationThreads());
     }
 
-    /** Operator, health, readiness and metrics routes: they use the reserved threads. */
+    /**
+     * Operator, health, readiness and metrics routes: they use the reserved threads. Signing in is not among them:
+     * whoever signs in is not an operator yet, and anonymous sign-ins must not take the threads operators keep.
+     */
     public static boolean operatorRoute(String path) {
         return path.equals("/health") || path.equals("/ready") || path.equals("/metrics") || path.equals("/admin")
-                || path.startsWith("/admin/")
+                || (path.startsWith("/admin/") && !path.equals(SIGN_IN))
                 || path.startsWith("/api/v1/admin/");
     }
+
+    /** The sign-in form and its POST (AdminPage). */
+    static final String SIGN_IN = "/admin/login";
 
     /**
      * Whether the path is already in the one form the routes are written in. The router forgives a trailing slash
