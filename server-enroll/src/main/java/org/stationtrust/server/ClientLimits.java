@@ -21,16 +21,19 @@ import java.time.Duration;
  * @param passwordHashes       password hashes (Argon2id, 19 MiB of heap each) running at once, server-wide; a sign-in
  *                             or password reset finding none free is answered 503 {@code server_busy}; 0 (the
  *                             default) sizes it from the processors and the heap ({@code PasswordHashSlots.automatic})
+ * @param anonymousBodyPercent the share of {@code bodyMemoryBytes} that bodies of callers the route's cheap checks did
+ *                             not authenticate (no station signature, no operator session or token) may hold together
  */
 public record ClientLimits(int connectionsPerClient, int requestsPerClient, long bodyMemoryBytes, Duration bodyTimeout,
-                           int minBodyBytesPerSecond, int threads, int operatorThreads, int passwordHashes) {
+                           int minBodyBytesPerSecond, int threads, int operatorThreads, int passwordHashes,
+                           int anonymousBodyPercent) {
     /** Bodies may start slowly (TLS, a slow first packet) for this long before the minimum rate applies. */
     public static final Duration BODY_GRACE = Duration.ofSeconds(2);
     /** Threads Jetty needs for itself (acceptor, selector, reserved executor) besides request handling. */
     static final int JETTY_OWN_THREADS = 6;
 
     public static final ClientLimits DEFAULTS = new ClientLimits(64, 32, 64L * 1024 * 1024, Duration.ofSeconds(20),
-            2048, 200, 24, 0);
+            2048, 200, 24, 0, 25);
 
     public ClientLimits {
         if (connectionsPerClient < 1 || requestsPerClient < 1) {
@@ -49,6 +52,14 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
             throw new IllegalArgumentException("passwordHashes must be 0 (sized from processors and heap) to 64, not "
                     + passwordHashes);
         }
+        if (anonymousBodyPercent < 1 || anonymousBodyPercent > 100) {
+            throw new IllegalArgumentException("anonymousBodyPercent must be 1 to 100, not " + anonymousBodyPercent);
+        }
+    }
+
+    /** Body memory the bodies of unauthenticated callers may hold together. */
+    public long anonymousBodyBytes() {
+        return bodyMemoryBytes * anonymousBodyPercent / 100;
     }
 
     /** Request threads station and anonymous traffic may use at once. */
@@ -70,6 +81,7 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         b.threads = threads;
         b.operatorThreads = operatorThreads;
         b.passwordHashes = passwordHashes;
+        b.anonymousBodyPercent = anonymousBodyPercent;
         return b;
     }
 
@@ -83,6 +95,7 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         private int threads;
         private int operatorThreads;
         private int passwordHashes;
+        private int anonymousBodyPercent;
 
         private Builder() {
         }
@@ -95,10 +108,12 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         public Builder threads(int n) { threads = n; return this; }
         public Builder operatorThreads(int n) { operatorThreads = n; return this; }
         public Builder passwordHashes(int n) { passwordHashes = n; return this; }
+        public Builder anonymousBodyPercent(int n) { anonymousBodyPercent = n; return this; }
 
         public ClientLimits build() {
             return new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemoryBytes, bodyTimeout,
-                    minBodyBytesPerSecond, threads, operatorThreads, passwordHashes);
+                    minBodyBytesPerSecond, threads, operatorThreads, passwordHashes,
+                    anonymousBodyPercent);
         }
     }
 }

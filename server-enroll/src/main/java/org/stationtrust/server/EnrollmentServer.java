@@ -30,6 +30,7 @@ import org.stationtrust.server.internal.http.AccessLog;
 import org.stationtrust.server.internal.http.ConnectionLimiter;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.http.ResponseHeaders;
+import org.stationtrust.server.internal.http.RouteTable;
 import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
 import org.stationtrust.server.internal.metrics.MetricsEndpoint;
@@ -100,7 +101,9 @@ public final class EnrollmentServer implements AutoCloseable {
             ErrorResponses errors = ServerRoutes.errors(c);
             StationApi stationApi = ServerRoutes.stationApi(c);
             ClientLimits limits = config.clientLimits();
-            RequestGate gate = new RequestGate(limits, stationApi.prechecks(), errors::gateRefused);
+            RouteTable served = new RouteTable();
+            AttestationHandler.ROUTES.forEach(served::add);
+            RequestGate gate = new RequestGate(limits, served, stationApi.prechecks(), errors::gateRefused);
             ConnectionLimiter connections = new ConnectionLimiter(limits.connectionsPerClient());
             AccessLog access = new AccessLog(EnrollmentServer.class);
             boolean https = config.tlsMode().clientsUseHttps();
@@ -112,7 +115,10 @@ public final class EnrollmentServer implements AutoCloseable {
                 QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
                 threads.setName("server-enroll-http");
                 cfg.jetty.threadPool = threads;
-                cfg.events.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath()));
+                cfg.events.handlerAdded(h -> {
+                    registered.add(h.getHttpMethod().name() + " " + h.getPath());
+                    served.add(h.getHttpMethod().name() + " " + h.getPath());
+                });
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
                 cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls, connections));

@@ -128,6 +128,9 @@ public final class ServerCommand {
         @Option(names = "--body-memory", defaultValue = "67108864",
                 description = "bytes of request bodies all requests together may hold in memory")
         long bodyMemory;
+        @Option(names = "--anonymous-body-percent", defaultValue = "25", description = "share of --body-memory the "
+                + "bodies of unauthenticated callers may hold together (1-100)")
+        int anonymousBodyPercent;
         @Option(names = "--password-hashes", defaultValue = "0", description = "password hashes (Argon2id, 19 MiB "
                 + "each) running at once; more sign-ins get 503 server_busy; 0: from processors and heap")
         int passwordHashes;
@@ -156,7 +159,8 @@ public final class ServerCommand {
             ServerConfig.Builder b = ServerConfig.builder(db.url).database(db.user, db.password()).bind(bind, port)
                     .tls(mode).ekTrustStore(ekTrustStore).attestationInterval(interval).requireEnrollmentToken(requireToken);
             b.clientLimits(ClientLimits.builder().connectionsPerClient(connectionsPerClient)
-                    .requestsPerClient(requestsPerClient).bodyMemoryBytes(bodyMemory).passwordHashes(passwordHashes).build());
+                    .requestsPerClient(requestsPerClient).bodyMemoryBytes(bodyMemory).passwordHashes(passwordHashes)
+                    .anonymousBodyPercent(anonymousBodyPercent).build());
             if (mode == ServerConfig.TlsMode.KEYSTORE) {
                 if (keystore == null) {
                     throw new IllegalArgumentException("TLS needs --keystore <file.p12> (or --dev for a self-signed "

@@ -295,6 +295,51 @@ class HostileClientsTest {
         }
     }
 
+    @Test
+    @Timeout(120)
+    void slowAnonymousBodiesFromEightAddressesLeaveOperatorsAndSignedStationsTheirBodyMemory() throws Exception {
+        // 2 MiB of body memory, of which anonymous bodies may hold a quarter; bodies may dribble for 20 s
+        ClientLimits limits = ClientLimits.builder().bodyMemoryBytes(2L * 1024 * 1024).minBodyBytesPerSecond(1).build();
+        try (TestServer server = TestServer.start(dir, b -> b.clientLimits(limits))) {
+            SoftwareStation station = new SoftwareStation();
+            String active = server.seedMachine(station, EnrollmentState.ACTIVE, true);
+            String pending = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+            int port = server.server.port();
+            List<Socket> attack = new ArrayList<>();
+            try {
+                // 40 slow bodies at a path no route serves, 40 at the unsigned quote route: 4.8 MB declared
+                for (int i = 0; i < 80; i++) {
+                    Socket s = RawHttp.connect("127.0.3." + (10 + i % 8), port);
+                    attack.add(s);
+                    RawHttp.write(s, "POST " + (i % 2 == 0 ? "/api/v1/nowhere" : "/api/v1/attestation/quotes")
+                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 60000\r\n\r\n{");
+                }
+                // the anonymous share is full once a further anonymous body is refused
+                String body = "{\"machineId\":\"" + " ".repeat(59_000) + "\"}";
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                RawHttp.Answer probe;
+                do {
+                    probe = RawHttp.exchange("127.0.3.99", port, "POST", "/api/v1/attestation/quotes",
+                            "Content-Type: application/json\r\n", body);
+                } while (probe.status() != 503 && System.nanoTime() < deadline);
+                assertEquals("server_busy", probe.errorCode(), "a further anonymous body is refused: " + probe.body());
+                assertTrue(probe.body().contains("unauthenticated"), probe.body());
+                HttpResponse<String> decision = server.as(Role.ADMIN, "POST", "/api/v1/admin/machines/" + pending
+                        + "/approve", "{\"reason\":\"approved while anonymous bodies dribble\"}");
+                assertEquals(200, decision.statusCode(), "an operator's body still fits: " + decision.body());
+                HttpResponse<String> quote = attest(server, station, active);
+                assertEquals(200, quote.statusCode(), "a signed station's bodies still fit: " + quote.body());
+                RawHttp.Answer nowhere = RawHttp.exchange("127.0.3.98", port, "POST", "/api/v1/nowhere",
+                        "Content-Type: application/json\r\n", "{}");
+                assertEquals(404, nowhere.status(), nowhere.body());
+                assertEquals("not_found", nowhere.errorCode());
+            } finally {
+                for (Socket s : attack) s.close();
+            }
+        }
+    }
+
     private static HttpResponse<String> attest(TestServer server, SoftwareStation station, String id) {
         var signer = StationClient.jcaSigner(station.machineKey());
         HttpResponse<String> nonce = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id, signer);
