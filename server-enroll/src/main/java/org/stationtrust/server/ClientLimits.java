@@ -23,17 +23,22 @@ import java.time.Duration;
  *                             default) sizes it from the processors and the heap ({@code PasswordHashSlots.automatic})
  * @param anonymousBodyPercent the share of {@code bodyMemoryBytes} that bodies of callers the route's cheap checks did
  *                             not authenticate (no station signature, no operator session or token) may hold together
+ * @param maxConnections       open connections of all clients together; beyond it the server stops accepting until
+ *                             one closes (new ones wait in the operating system's accept queue)
+ * @param headTimeout          the longest a request head (request line and headers) may take to arrive: a new
+ *                             connection's first head from the connection's opening, a later one from its first byte;
+ *                             the connection is closed when it is late
  */
 public record ClientLimits(int connectionsPerClient, int requestsPerClient, long bodyMemoryBytes, Duration bodyTimeout,
                            int minBodyBytesPerSecond, int threads, int operatorThreads, int passwordHashes,
-                           int anonymousBodyPercent) {
+                           int anonymousBodyPercent, int maxConnections, Duration headTimeout) {
     /** Bodies may start slowly (TLS, a slow first packet) for this long before the minimum rate applies. */
     public static final Duration BODY_GRACE = Duration.ofSeconds(2);
     /** Threads Jetty needs for itself (acceptor, selector, reserved executor) besides request handling. */
     static final int JETTY_OWN_THREADS = 6;
 
     public static final ClientLimits DEFAULTS = new ClientLimits(64, 32, 64L * 1024 * 1024, Duration.ofSeconds(20),
-            2048, 200, 24, 0, 25);
+            2048, 200, 24, 0, 25, 2048, Duration.ofSeconds(10));
 
     public ClientLimits {
         if (connectionsPerClient < 1 || requestsPerClient < 1) {
@@ -54,6 +59,14 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         }
         if (anonymousBodyPercent < 1 || anonymousBodyPercent > 100) {
             throw new IllegalArgumentException("anonymousBodyPercent must be 1 to 100, not " + anonymousBodyPercent);
+        }
+        if (maxConnections < connectionsPerClient || maxConnections > 1_000_000) {
+            throw new IllegalArgumentException("maxConnections must be at least connectionsPerClient ("
+                    + connectionsPerClient + ") and at most 1000000, not " + maxConnections);
+        }
+        if (headTimeout == null || headTimeout.compareTo(Duration.ofSeconds(1)) < 0
+                || headTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new IllegalArgumentException("headTimeout must be 1 to 60 seconds, not " + headTimeout);
         }
     }
 
@@ -82,6 +95,8 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         b.operatorThreads = operatorThreads;
         b.passwordHashes = passwordHashes;
         b.anonymousBodyPercent = anonymousBodyPercent;
+        b.maxConnections = maxConnections;
+        b.headTimeout = headTimeout;
         return b;
     }
 
@@ -96,6 +111,8 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         private int operatorThreads;
         private int passwordHashes;
         private int anonymousBodyPercent;
+        private int maxConnections;
+        private Duration headTimeout;
 
         private Builder() {
         }
@@ -109,11 +126,13 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         public Builder operatorThreads(int n) { operatorThreads = n; return this; }
         public Builder passwordHashes(int n) { passwordHashes = n; return this; }
         public Builder anonymousBodyPercent(int n) { anonymousBodyPercent = n; return this; }
+        public Builder maxConnections(int n) { maxConnections = n; return this; }
+        public Builder headTimeout(Duration d) { headTimeout = d; return this; }
 
         public ClientLimits build() {
             return new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemoryBytes, bodyTimeout,
                     minBodyBytesPerSecond, threads, operatorThreads, passwordHashes,
-                    anonymousBodyPercent);
+                    anonymousBodyPercent, maxConnections, headTimeout);
         }
     }
 }

@@ -128,6 +128,12 @@ public final class ServerCommand {
         @Option(names = "--body-memory", defaultValue = "67108864",
                 description = "bytes of request bodies all requests together may hold in memory")
         long bodyMemory;
+        @Option(names = "--max-connections", defaultValue = "2048", description = "open connections of all clients "
+                + "together; beyond it new ones wait until one closes")
+        int maxConnections;
+        @Option(names = "--head-timeout", defaultValue = "PT10S", description = "the longest a request's line and "
+                + "headers may take to arrive (ISO-8601, 1-60 s); a late connection is closed")
+        java.time.Duration headTimeout;
         @Option(names = "--anonymous-body-percent", defaultValue = "25", description = "share of --body-memory the "
                 + "bodies of unauthenticated callers may hold together (1-100)")
         int anonymousBodyPercent;
@@ -160,7 +166,8 @@ public final class ServerCommand {
                     .tls(mode).ekTrustStore(ekTrustStore).attestationInterval(interval).requireEnrollmentToken(requireToken);
             b.clientLimits(ClientLimits.builder().connectionsPerClient(connectionsPerClient)
                     .requestsPerClient(requestsPerClient).bodyMemoryBytes(bodyMemory).passwordHashes(passwordHashes)
-                    .anonymousBodyPercent(anonymousBodyPercent).build());
+                    .anonymousBodyPercent(anonymousBodyPercent).maxConnections(maxConnections).headTimeout(headTimeout)
+                    .build());
             if (mode == ServerConfig.TlsMode.KEYSTORE) {
                 if (keystore == null) {
                     throw new IllegalArgumentException("TLS needs --keystore <file.p12> (or --dev for a self-signed "

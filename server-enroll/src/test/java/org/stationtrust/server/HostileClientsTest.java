@@ -340,6 +340,74 @@ class HostileClientsTest {
         }
     }
 
+    @Test
+    @Timeout(120)
+    void connectionsSendingTheirHeadsOneByteAtATimeAreClosedAtTheHeadDeadline() throws Exception {
+        Duration deadline = Duration.ofSeconds(2);
+        try (TestServer server = TestServer.start(dir, b -> b.clientLimits(ClientLimits.builder().headTimeout(deadline)
+                .build()))) {
+            int port = server.server.port();
+            List<Socket> attack = new ArrayList<>();
+            for (int i = 0; i < 40; i++) attack.add(RawHttp.connect("127.0.5." + (10 + i % 20), port));
+            // a keep-alive connection that sent one whole request, then dribbles the next head
+            Socket keptAlive = RawHttp.connect("127.0.5.99", port);
+            RawHttp.write(keptAlive, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertEquals(200, RawHttp.read(keptAlive.getInputStream()).status());
+            attack.add(keptAlive);
+            // one header byte every 500 ms: far inside Jetty's idle timeout, which every byte renews
+            String head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + "a".repeat(100) + "\r\n\r\n";
+            long t0 = System.nanoTime();
+            Map<Socket, Long> closedAfterMs = new ConcurrentHashMap<>();
+            for (int b = 0; b < head.length() && closedAfterMs.size() < attack.size(); b++) {
+                for (Socket s : attack) {
+                    if (closedAfterMs.containsKey(s)) continue;
+                    try {
+                        s.getOutputStream().write(head.charAt(b));
+                        s.getOutputStream().flush();
+                        s.setSoTimeout(1);
+                        if (s.getInputStream().read() == -1) throw new IOException("closed by the server");
+                    } catch (SocketTimeoutException stillOpen) {
+                        // nothing to read yet
+                    } catch (IOException closed) {
+                        closedAfterMs.put(s, (System.nanoTime() - t0) / 1_000_000);
+                    }
+                }
+                Thread.sleep(500);
+            }
+            long latest = closedAfterMs.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+            System.out.printf("41 connections sending their heads at 2 bytes/s: %d closed by the server, the last "
+                    + "after %d ms (deadline %d ms)%n", closedAfterMs.size(), latest, deadline.toMillis());
+            assertEquals(attack.size(), closedAfterMs.size(), "every slow head is closed");
+            assertTrue(latest < deadline.toMillis() + 3000, "within the deadline and a little: " + latest);
+            assertEquals(200, server.request("GET", "/health", null, null).statusCode());
+            for (Socket s : attack) s.close();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void connectionsBeyondTheServerWideLimitWaitUntilHeldOnesClose() throws Exception {
+        ClientLimits limits = ClientLimits.builder().maxConnections(100).headTimeout(Duration.ofSeconds(3)).build();
+        try (TestServer server = TestServer.start(dir, b -> b.clientLimits(limits))) {
+            int port = server.server.port();
+            List<Socket> held = new ArrayList<>();
+            try {
+                // 120 silent connections from three addresses (40 each, under the per-address limit)
+                for (int i = 0; i < 120; i++) held.add(RawHttp.connect("127.0.6." + (10 + i % 3), port));
+                long t0 = System.nanoTime();
+                RawHttp.Answer health = RawHttp.exchange("127.0.0.1", port, "GET", "/health", "", null);
+                long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+                System.out.printf("a request on connection 121 (limit 100, head deadline 3 s) answered after %d ms%n",
+                        waitedMs);
+                assertEquals(200, health.status());
+                assertTrue(waitedMs > 1000, "it waited for a free connection: " + waitedMs + " ms");
+                assertTrue(waitedMs < 10_000, "and got one once the held ones met their deadline: " + waitedMs + " ms");
+            } finally {
+                for (Socket s : held) s.close();
+            }
+        }
+    }
+
     private static HttpResponse<String> attest(TestServer server, SoftwareStation station, String id) {
         var signer = StationClient.jcaSigner(station.machineKey());
         HttpResponse<String> nonce = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id, signer);
