@@ -28,17 +28,21 @@ import java.time.Duration;
  * @param headTimeout          the longest a request head (request line and headers) may take to arrive: a new
  *                             connection's first head from the connection's opening, a later one from its first byte;
  *                             the connection is closed when it is late
+ * @param failedChecksPerMinute station authentications (signature, key, timestamp, unsigned quote) one address may
+ *                             fail a minute; further requests needing one are answered 429 {@code rate_limited}
+ *                             without being checked
  */
 public record ClientLimits(int connectionsPerClient, int requestsPerClient, long bodyMemoryBytes, Duration bodyTimeout,
                            int minBodyBytesPerSecond, int threads, int operatorThreads, int passwordHashes,
-                           int anonymousBodyPercent, int maxConnections, Duration headTimeout) {
+                           int anonymousBodyPercent, int maxConnections, Duration headTimeout,
+                           int failedChecksPerMinute) {
     /** Bodies may start slowly (TLS, a slow first packet) for this long before the minimum rate applies. */
     public static final Duration BODY_GRACE = Duration.ofSeconds(2);
     /** Threads Jetty needs for itself (acceptor, selector, reserved executor) besides request handling. */
     static final int JETTY_OWN_THREADS = 6;
 
     public static final ClientLimits DEFAULTS = new ClientLimits(64, 32, 64L * 1024 * 1024, Duration.ofSeconds(20),
-            2048, 200, 24, 0, 25, 2048, Duration.ofSeconds(10));
+            2048, 200, 24, 0, 25, 2048, Duration.ofSeconds(10), 30);
 
     public ClientLimits {
         if (connectionsPerClient < 1 || requestsPerClient < 1) {
@@ -67,6 +71,9 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         if (headTimeout == null || headTimeout.compareTo(Duration.ofSeconds(1)) < 0
                 || headTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new IllegalArgumentException("headTimeout must be 1 to 60 seconds, not " + headTimeout);
+        }
+        if (failedChecksPerMinute < 1 || failedChecksPerMinute > 1_000_000) {
+            throw new IllegalArgumentException("failedChecksPerMinute must be 1 to 1000000, not " + failedChecksPerMinute);
         }
     }
 
@@ -97,6 +104,7 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         b.anonymousBodyPercent = anonymousBodyPercent;
         b.maxConnections = maxConnections;
         b.headTimeout = headTimeout;
+        b.failedChecksPerMinute = failedChecksPerMinute;
         return b;
     }
 
@@ -113,6 +121,7 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         private int anonymousBodyPercent;
         private int maxConnections;
         private Duration headTimeout;
+        private int failedChecksPerMinute;
 
         private Builder() {
         }
@@ -128,11 +137,13 @@ public record ClientLimits(int connectionsPerClient, int requestsPerClient, long
         public Builder anonymousBodyPercent(int n) { anonymousBodyPercent = n; return this; }
         public Builder maxConnections(int n) { maxConnections = n; return this; }
         public Builder headTimeout(Duration d) { headTimeout = d; return this; }
+        public Builder failedChecksPerMinute(int n) { failedChecksPerMinute = n; return this; }
 
         public ClientLimits build() {
             return new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemoryBytes, bodyTimeout,
                     minBodyBytesPerSecond, threads, operatorThreads, passwordHashes,
-                    anonymousBodyPercent, maxConnections, headTimeout);
+                    anonymousBodyPercent, maxConnections, headTimeout,
+                    failedChecksPerMinute);
         }
     }
 }

@@ -128,6 +128,9 @@ public final class ServerCommand {
         @Option(names = "--body-memory", defaultValue = "67108864",
                 description = "bytes of request bodies all requests together may hold in memory")
         long bodyMemory;
+        @Option(names = "--failed-checks-per-client", defaultValue = "30", description = "station signature or quote "
+                + "checks one client address may fail a minute (raise it behind a reverse proxy)")
+        int failedChecksPerMinute;
         @Option(names = "--max-connections", defaultValue = "2048", description = "open connections of all clients "
                 + "together; beyond it new ones wait until one closes")
         int maxConnections;
@@ -167,7 +170,7 @@ public final class ServerCommand {
             b.clientLimits(ClientLimits.builder().connectionsPerClient(connectionsPerClient)
                     .requestsPerClient(requestsPerClient).bodyMemoryBytes(bodyMemory).passwordHashes(passwordHashes)
                     .anonymousBodyPercent(anonymousBodyPercent).maxConnections(maxConnections).headTimeout(headTimeout)
-                    .build());
+                    .failedChecksPerMinute(failedChecksPerMinute).build());
             if (mode == ServerConfig.TlsMode.KEYSTORE) {
                 if (keystore == null) {
                     throw new IllegalArgumentException("TLS needs --keystore <file.p12> (or --dev for a self-signed "

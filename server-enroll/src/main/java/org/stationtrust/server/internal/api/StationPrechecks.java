@@ -27,7 +27,7 @@ final class StationPrechecks implements RequestGate.Precheck {
     private static final Pattern ACTIVATION = Pattern.compile("/api/v1/enrollments/[^/]{1,64}/activation");
     /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
     public record Parts(Authenticator auth, ServerConfig config, RateLimiter enrollLimit, ServerMetrics metrics,
-                        SignedRequestVerifier signed) {
+                        SignedRequestVerifier signed, org.stationtrust.server.internal.http.FailedChecks failedChecks) {
     }
 
     private final Parts c;
@@ -89,7 +89,8 @@ final class StationPrechecks implements RequestGate.Precheck {
                 throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) "
                         + "or sign the request as a station (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ")");
             }
-            SignedRequestVerifier.Authenticated a = c.signed().authenticate(h.method(), path, header);
+            SignedRequestVerifier.Authenticated a = c.failedChecks().guard(h.client(),
+                    () -> c.signed().authenticate(h.method(), path, header));
             boolean packet = path.equals(PACKETS_VERIFY) || path.equals(PACKETS);
             return new RequestGate.Admission(packet ? packetLimit : path.equals(QUOTES) ? quoteLimit : standard, a);
         }

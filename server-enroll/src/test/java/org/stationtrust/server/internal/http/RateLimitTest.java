@@ -92,6 +92,36 @@ class RateLimitTest {
         }
     }
 
+    @Test
+    void failedQuoteChecksFromOneAddressAreLimitedWhileTheStationsOwnAttestationsPass() throws Exception {
+        try (TestServer server = TestServer.start(dir, b -> b.clientLimits(org.stationtrust.server.ClientLimits.builder()
+                .failedChecksPerMinute(3).build()))) {
+            SoftwareStation s = new SoftwareStation();
+            String id = server.seedMachine(s, EnrollmentState.ACTIVE, true);
+            String nonce = TestServer.json(server.stations.sendRaw("POST", "/api/v1/attestation/nonces",
+                    "{\"purpose\":\"quote\",\"machineId\":\"" + id + "\"}", null)).path("nonce").asText();
+            String quote = s.quoteBody(nonce).replaceFirst("\\{", "{\"machineId\":\"" + id + "\",");
+            assertEquals(200, server.stations.sendRaw("POST", "/api/v1/attestation/quotes", quote, null).statusCode());
+            // the same quote again from another address: verified each time, then found over a spent nonce
+            java.util.List<String> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                RawHttp.Answer a = RawHttp.exchange("127.0.7.1", server.server.port(), "POST",
+                        "/api/v1/attestation/quotes", "Content-Type: application/json\r\n", quote);
+                answers.add(a.status() + " " + a.errorCode());
+            }
+            System.out.println("a spent quote replayed 6 times from one address (3 failures a minute): " + answers);
+            assertEquals(java.util.List.of("403 nonce_invalid", "403 nonce_invalid", "403 nonce_invalid",
+                    "429 rate_limited", "429 rate_limited", "429 rate_limited"), answers);
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> n = server.stations.send("POST", "/api/v1/attestation/nonces", "{}", id,
+                        StationClient.jcaSigner(s.machineKey()));
+                HttpResponse<String> q = server.stations.send("POST", "/api/v1/attestation/quotes",
+                        s.quoteBody(TestServer.json(n).path("nonce").asText()), id, StationClient.jcaSigner(s.machineKey()));
+                assertEquals(200, q.statusCode(), "the station's own attestations pass: " + q.body());
+            }
+        }
+    }
+
     private static HttpResponse<String> postTimes(TestServer server, String path, int times) {
         HttpResponse<String> last = null;
         for (int i = 0; i < times; i++) last = server.request("POST", path, "{}", null);
