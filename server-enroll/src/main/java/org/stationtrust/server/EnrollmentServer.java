@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -28,8 +29,10 @@ import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.http.AccessLog;
 import org.stationtrust.server.internal.http.ConnectionLimiter;
+import org.stationtrust.server.internal.http.HeadDeadline;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.http.ResponseHeaders;
+import org.stationtrust.server.internal.http.RouteTable;
 import org.stationtrust.server.internal.http.Routes;
 import org.stationtrust.server.internal.http.TlsIdentity;
 import org.stationtrust.server.internal.metrics.MetricsEndpoint;
@@ -53,18 +56,21 @@ public final class EnrollmentServer implements AutoCloseable {
     private final Components components;
     private final Optional<TlsIdentity> tls;
     private final ScheduledExecutorService janitor;
+    private final ScheduledExecutorService headClock;
     private final WebhookCourier courier;
     private final List<String> registeredRoutes;
     private final List<AdminRoute> adminRoutes;
 
     private EnrollmentServer(Javalin app, Components components, Optional<TlsIdentity> tls,
-                             ScheduledExecutorService janitor, WebhookCourier courier, List<String> registeredRoutes,
+                             ScheduledExecutorService janitor, ScheduledExecutorService headClock,
+                             WebhookCourier courier, List<String> registeredRoutes,
                              List<AdminRoute> adminRoutes) {
         this.courier = courier;
         this.app = app;
         this.components = components;
         this.tls = tls;
         this.janitor = janitor;
+        this.headClock = headClock;
         this.registeredRoutes = registeredRoutes;
         this.adminRoutes = adminRoutes;
     }
@@ -101,8 +107,11 @@ public final class EnrollmentServer implements AutoCloseable {
             StationApi stationApi = ServerRoutes.stationApi(c);
             ClientLimits limits = config.clientLimits();
             boolean https = config.tlsMode().clientsUseHttps();
-            RequestGate gate = new RequestGate(limits, stationApi.prechecks(), errors::gateRefused, https);
+            RouteTable served = new RouteTable();
+            AttestationHandler.ROUTES.forEach(served::add);
+            RequestGate gate = new RequestGate(limits, served, stationApi.prechecks(), errors::gateRefused, https);
             ConnectionLimiter connections = new ConnectionLimiter(limits.connectionsPerClient());
+            HeadDeadline heads = new HeadDeadline(limits.headTimeout());
             AccessLog access = new AccessLog(EnrollmentServer.class);
             // the attestation routes answer below the gate, before the servlet layer (AttestationHandler says why)
             gate.setHandler(new AttestationHandler(ServerRoutes.attestationRoutes(c), errors, access, https));
@@ -112,10 +121,19 @@ public final class EnrollmentServer implements AutoCloseable {
                 QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
                 threads.setName("server-enroll-http");
                 cfg.jetty.threadPool = threads;
-                cfg.events.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath()));
+                cfg.events.handlerAdded(h -> {
+                    registered.add(h.getHttpMethod().name() + " " + h.getPath());
+                    served.add(h.getHttpMethod().name() + " " + h.getPath());
+                });
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
-                cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, config, tls, connections));
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector connector = connector(server, httpConfig, config, tls, connections);
+                    connector.addEventListener(heads);
+                    // all clients together: beyond it Jetty stops accepting until a connection closes
+                    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+                    return connector;
+                });
                 // Request counts and latency by method, status and outcome only (no path: bounded labels), gate refusals
                 // included; the request gate inside it, the attestation handler inside that; Javalin places its servlet
                 // handler innermost.
@@ -140,6 +158,18 @@ public final class EnrollmentServer implements AutoCloseable {
                 new RouteGuard(c.auth()).register(routes, adminRoutes);
             });
             app.start();
+            ScheduledExecutorService headClock = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "server-enroll-head-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+            headClock.scheduleWithFixedDelay(() -> {
+                try {
+                    heads.check();
+                } catch (RuntimeException e) {
+                    LOG.warn("head_deadline_check_failed", "error", String.valueOf(e.getMessage()));
+                }
+            }, 250, 250, TimeUnit.MILLISECONDS);
             ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "server-enroll-janitor");
                 t.setDaemon(true);
@@ -174,7 +204,7 @@ public final class EnrollmentServer implements AutoCloseable {
             }
             WebhookCourier courier = new WebhookCourier(c.webhooks().store(), c.audit(), metrics, config.webhooks())
                     .start();
-            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, courier, List.copyOf(registered),
+            EnrollmentServer s = new EnrollmentServer(app, c, tls, janitor, headClock, courier, List.copyOf(registered),
                     List.copyOf(adminRoutes));
             if (config.tlsMode() == ServerConfig.TlsMode.DEV_SELF_SIGNED) {
                 LOG.warn("development_mode", "message", "self-signed TLS certificate generated at start: for "
@@ -293,6 +323,7 @@ public final class EnrollmentServer implements AutoCloseable {
     @Override
     public void close() {
         janitor.shutdownNow();
+        headClock.shutdownNow();
         courier.close();
         app.stop();
         try {

@@ -128,6 +128,21 @@ public final class ServerCommand {
         @Option(names = "--body-memory", defaultValue = "67108864",
                 description = "bytes of request bodies all requests together may hold in memory")
         long bodyMemory;
+        @Option(names = "--failed-checks-per-client", defaultValue = "30", description = "station signature or quote "
+                + "checks one client address may fail a minute (raise it behind a reverse proxy)")
+        int failedChecksPerMinute;
+        @Option(names = "--max-connections", defaultValue = "2048", description = "open connections of all clients "
+                + "together; beyond it new ones wait until one closes")
+        int maxConnections;
+        @Option(names = "--head-timeout", defaultValue = "PT10S", description = "the longest a request's line and "
+                + "headers may take to arrive (ISO-8601, 1-60 s); a late connection is closed")
+        java.time.Duration headTimeout;
+        @Option(names = "--anonymous-body-percent", defaultValue = "25", description = "share of --body-memory the "
+                + "bodies of unauthenticated callers may hold together (1-100)")
+        int anonymousBodyPercent;
+        @Option(names = "--password-hashes", defaultValue = "0", description = "password hashes (Argon2id, 19 MiB "
+                + "each) running at once; more sign-ins get 503 server_busy; 0: from processors and heap")
+        int passwordHashes;
         @Option(names = "--overdue-sweep-every", defaultValue = "PT1M", description = "How often machines past the "
                 + "attestation interval are marked OVERDUE (ISO-8601)")
         java.time.Duration overdueSweepEvery;
@@ -152,9 +167,10 @@ public final class ServerCommand {
             if (dev && plaintext) throw new IllegalArgumentException("--dev and --insecure-plaintext-http exclude each other");
             ServerConfig.Builder b = ServerConfig.builder(db.url).database(db.user, db.password()).bind(bind, port)
                     .tls(mode).ekTrustStore(ekTrustStore).attestationInterval(interval).requireEnrollmentToken(requireToken);
-            ClientLimits d = ClientLimits.DEFAULTS;
-            b.clientLimits(new ClientLimits(connectionsPerClient, requestsPerClient, bodyMemory, d.bodyTimeout(),
-                    d.minBodyBytesPerSecond(), d.threads(), d.operatorThreads()));
+            b.clientLimits(ClientLimits.builder().connectionsPerClient(connectionsPerClient)
+                    .requestsPerClient(requestsPerClient).bodyMemoryBytes(bodyMemory).passwordHashes(passwordHashes)
+                    .anonymousBodyPercent(anonymousBodyPercent).maxConnections(maxConnections).headTimeout(headTimeout)
+                    .failedChecksPerMinute(failedChecksPerMinute).build());
             if (mode == ServerConfig.TlsMode.KEYSTORE) {
                 if (keystore == null) {
                     throw new IllegalArgumentException("TLS needs --keystore <file.p12> (or --dev for a self-signed "

@@ -37,11 +37,12 @@ final class ServerRoutes {
     static StationApi stationApi(Components c) {
         return new StationApi(new StationApi.Parts(c.attestation(), c.audit(), c.auth(), c.config(), c.enrollment(),
                 c.enrollLimit(), c.machines(), c.metrics(), c.nonceLimit(), c.packetReceipts(), c.packets(),
-                c.rotation(), c.signed(), c.stationAudit()));
+                c.rotation(), c.signed(), c.stationAudit(), c.failedChecks()));
     }
 
     static AttestationRoutes attestationRoutes(Components c) {
-        return new AttestationRoutes(new AttestationRoutes.Parts(c.attestation(), c.config(), c.nonceLimit(), c.signed()));
+        return new AttestationRoutes(new AttestationRoutes.Parts(c.attestation(), c.config(), c.nonceLimit(), c.signed(),
+                c.failedChecks()));
     }
 
     static ErrorResponses errors(Components c) {

@@ -39,8 +39,9 @@ public final class TestServer implements AutoCloseable {
      * Per-client limits for load tests and the benchmark, whose many workers all come from 127.0.0.1 (a deployment
      * sees one address per station).
      */
-    public static final org.stationtrust.server.ClientLimits UNLIMITED_CLIENTS = new org.stationtrust.server.ClientLimits(
-            100_000, 100_000, 256L * 1024 * 1024, java.time.Duration.ofSeconds(20), 2048, 200, 24);
+    public static final org.stationtrust.server.ClientLimits UNLIMITED_CLIENTS = org.stationtrust.server.ClientLimits.builder()
+            .connectionsPerClient(100_000).requestsPerClient(100_000).maxConnections(100_000)
+            .bodyMemoryBytes(256L * 1024 * 1024).build();
     public final EnrollmentServer server;
     public final Database db;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

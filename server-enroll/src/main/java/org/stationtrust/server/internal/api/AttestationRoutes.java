@@ -29,7 +29,7 @@ import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCal
 public final class AttestationRoutes {
     /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
     public record Parts(AttestationService attestation, ServerConfig config, RateLimiter nonceLimit,
-                        SignedRequestVerifier signed) {
+                        SignedRequestVerifier signed, org.stationtrust.server.internal.http.FailedChecks failedChecks) {
     }
 
     /**
@@ -101,7 +101,7 @@ public final class AttestationRoutes {
                 throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Send the quote signed (" + StationHeaders.SIGNATURE
                         + ") or name the machine in machineId");
             }
-            attested = c.attestation().attestUnsigned(q.machineId(), q);
+            attested = c.failedChecks().guard(r.client(), () -> c.attestation().attestUnsigned(q.machineId(), q));
             machineId = q.machineId();
             // from here on the request is the machine's own (its quote verified)
             station.accept(machineId);

@@ -40,7 +40,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                          StationAuditStore stationAudit, ServerMetrics metrics, Webhooks webhooks,
                          org.stationtrust.server.internal.audit.RefusalAudit refusals,
                          org.stationtrust.server.internal.auth.LoginThrottle loginThrottle,
-                         org.stationtrust.server.internal.auth.OperatorAccounts operators) {
+                         org.stationtrust.server.internal.auth.OperatorAccounts operators,
+                         org.stationtrust.server.internal.http.FailedChecks failedChecks) {
 
     /** Components with a registry of their own (tests, the CLI). */
     public static Components create(ServerConfig config, Database db) {
@@ -56,7 +57,10 @@ public record Components(ServerConfig config, Database db, Migrations migrations
         NonceStore nonces = new NonceStore(db);
         StationKeys keys = new StationKeys();
         Webhooks webhooks = new Webhooks(new WebhookStore(db), audit, config.webhooks());
-        PasswordHasher hasher = new PasswordHasher();
+        int hashes = config.clientLimits().passwordHashes();
+        PasswordHasher hasher = new PasswordHasher(new org.stationtrust.server.internal.auth.PasswordHashSlots(
+                hashes > 0 ? hashes : org.stationtrust.server.internal.auth.PasswordHashSlots.automatic(
+                        PasswordHasher.MEMORY_KIB)));
         Authenticator auth = new Authenticator(users, credentials, hasher, config.sessionTtl());
         AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl(),
                 new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()), metrics, webhooks);
@@ -72,7 +76,9 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 new RateLimiter(config.noncePerMinute(), () -> metrics.rateLimited("nonce")), new PacketReceiptStore(db),
                 new StationAuditStore(db), metrics, webhooks, new org.stationtrust.server.internal.audit.RefusalAudit(audit),
                 new org.stationtrust.server.internal.auth.LoginThrottle(db, usernameKey(config)),
-                new org.stationtrust.server.internal.auth.OperatorAccounts(db, users, credentials, hasher, audit));
+                new org.stationtrust.server.internal.auth.OperatorAccounts(db, users, credentials, hasher, audit),
+                new org.stationtrust.server.internal.http.FailedChecks(config.clientLimits().failedChecksPerMinute(),
+                        () -> metrics.rateLimited("failed_checks")));
     }
 
     /**

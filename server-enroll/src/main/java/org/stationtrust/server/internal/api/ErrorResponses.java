@@ -136,6 +136,8 @@ public final class ErrorResponses {
      */
     public void gateRefused(org.stationtrust.server.internal.http.RequestGate.Head head, ErrorCode code, String message) {
         c.metrics().refused(code);
+        // as for the routes' refusals: a path nobody serves is not audited, except under the operator API
+        if (code == ErrorCode.NOT_FOUND && !head.path().startsWith("/api/v1/admin")) return;
         c.refusals().refused(head.client(), code.wire(), head.method() + " " + clip(head.path()));
     }
 
@@ -145,6 +147,7 @@ public final class ErrorResponses {
 
     private static void send(Context ctx, ErrorCode code, String message) {
         ctx.status(code.status());
+        if (code == ErrorCode.SERVER_BUSY || code == ErrorCode.RATE_LIMITED) ctx.header("Retry-After", "1");
         // a person in a browser gets a page: the console and the password reset form (a wrong or spent token)
         if (ctx.path().startsWith("/admin") || ctx.path().equals(org.stationtrust.server.internal.web.AdminPage.RESET_PAGE)) {
             ctx.html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Refused - station-trust"

@@ -56,7 +56,8 @@ public final class StationApi {
                         EnrollmentService enrollment, RateLimiter enrollLimit, MachineStore machines,
                         ServerMetrics metrics, RateLimiter nonceLimit, PacketReceiptStore packetReceipts,
                         PacketVerifier packets, KeyRotation rotation, SignedRequestVerifier signed,
-                        StationAuditStore stationAudit) {
+                        StationAuditStore stationAudit,
+                        org.stationtrust.server.internal.http.FailedChecks failedChecks) {
     }
 
     private final Parts c;
@@ -67,7 +68,8 @@ public final class StationApi {
 
     /** The cheap checks the request gate runs for these routes before their bodies are read. */
     public org.stationtrust.server.internal.http.RequestGate.Precheck prechecks() {
-        return new StationPrechecks(new StationPrechecks.Parts(c.auth(), c.config(), c.enrollLimit(), c.metrics(), c.signed()),
+        return new StationPrechecks(new StationPrechecks.Parts(c.auth(), c.config(), c.enrollLimit(), c.metrics(), c.signed(),
+                c.failedChecks()),
                 PACKET_BODY_LIMIT, quoteBodyLimit());
     }
 

@@ -27,7 +27,7 @@ final class StationPrechecks implements RequestGate.Precheck {
     private static final Pattern ACTIVATION = Pattern.compile("/api/v1/enrollments/[^/]{1,64}/activation");
     /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
     public record Parts(Authenticator auth, ServerConfig config, RateLimiter enrollLimit, ServerMetrics metrics,
-                        SignedRequestVerifier signed) {
+                        SignedRequestVerifier signed, org.stationtrust.server.internal.http.FailedChecks failedChecks) {
     }
 
     private final Parts c;
@@ -52,6 +52,11 @@ final class StationPrechecks implements RequestGate.Precheck {
     private RequestGate.Admission check(RequestGate.Head h) {
         int standard = c.config().maxBodyBytes();
         String path = h.path();
+        if (RequestGate.operatorRoute(path)) {
+            // the route guard decides; known here only so that an operator's body may use the whole body memory
+            boolean body = !h.method().equals("GET") && !h.method().equals("HEAD");
+            return new RequestGate.Admission(standard, null, body && operator(h));
+        }
         if (!h.method().equals("POST")) return new RequestGate.Admission(standard, null);
         if (path.equals(org.stationtrust.protocol.StationRoute.ENROLL.path()) || ACTIVATION.matcher(path).matches()) {
             try {
@@ -84,10 +89,26 @@ final class StationPrechecks implements RequestGate.Precheck {
                 throw new ApiException(ErrorCode.UNAUTHENTICATED, "Send an operator API token (Authorization: Bearer) "
                         + "or sign the request as a station (" + org.stationtrust.protocol.StationHeaders.SIGNATURE + ")");
             }
-            SignedRequestVerifier.Authenticated a = c.signed().authenticate(h.method(), path, header);
+            SignedRequestVerifier.Authenticated a = c.failedChecks().guard(h.client(),
+                    () -> c.signed().authenticate(h.method(), path, header));
             boolean packet = path.equals(PACKETS_VERIFY) || path.equals(PACKETS);
             return new RequestGate.Admission(packet ? packetLimit : path.equals(QUOTES) ? quoteLimit : standard, a);
         }
         return new RequestGate.Admission(standard, null);
+    }
+
+    /** Whether the request carries a valid operator API token or page session (one indexed read). */
+    private boolean operator(RequestGate.Head h) {
+        String authorization = h.header().apply("Authorization");
+        if (authorization != null) return c.auth().fromAuthorizationHeader(authorization).isPresent();
+        String cookies = h.header().apply("Cookie");
+        if (cookies == null) return false;
+        for (String cookie : cookies.split(";")) {
+            String kv = cookie.strip();
+            if (kv.startsWith(Authenticator.SESSION_COOKIE + "=")) {
+                return c.auth().fromSession(kv.substring(Authenticator.SESSION_COOKIE.length() + 1)).isPresent();
+            }
+        }
+        return false;
     }
 }

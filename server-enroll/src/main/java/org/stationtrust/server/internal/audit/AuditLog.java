@@ -76,6 +76,31 @@ public final class AuditLog {
         });
     }
 
+    /** The newest events first, at most {@code limit}, leaving out those of one action (e.g. counted refusals). */
+    public List<AuditEvent> recentExcept(String action, int limit) {
+        return db.withConnection(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events WHERE action <> ? ORDER BY seq "
+                    + "DESC LIMIT ?")) {
+                q.setString(1, action);
+                q.setInt(2, Math.max(1, Math.min(limit, 1000)));
+                return read(q);
+            }
+        });
+    }
+
+    /** The newest events of one action among the last {@code within} events, at most {@code limit}. */
+    public List<AuditEvent> recentOf(String action, int limit, int within) {
+        return db.withConnection(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events WHERE action = ? AND seq > "
+                    + "(SELECT COALESCE(MAX(seq), 0) FROM audit_events) - ? ORDER BY seq DESC LIMIT ?")) {
+                q.setString(1, action);
+                q.setInt(2, within);
+                q.setInt(3, Math.max(1, Math.min(limit, 1000)));
+                return read(q);
+            }
+        });
+    }
+
     /** The newest events about one subject (a machine id, an operator) first, at most {@code limit}. */
     public List<AuditEvent> about(String subject, int limit) {
         return db.withConnection(c -> {

@@ -126,6 +126,11 @@ public final class OperatorAccounts {
         if (token == null || !token.startsWith(RESET_PREFIX) || token.length() > 100) {
             throw new ApiException(ErrorCode.FORBIDDEN, "The reset token is unknown, used or expired");
         }
+        // The token is looked at before the password is hashed: a made-up token costs a read, not an Argon2id run.
+        if (credentials.openPasswordReset(Secrets.digest(token), System.currentTimeMillis()).isEmpty()) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "The reset token is unknown, used or expired; ask an admin for "
+                    + "a new one");
+        }
         String hash = hasher.hash(next);
         Optional<String> who = db.inTransaction(c -> {
             Optional<String> u = credentials.consumePasswordReset(c, Secrets.digest(token), System.currentTimeMillis());

@@ -37,6 +37,21 @@ public final class RateLimiter {
         }
     }
 
+    /** Whether the key's bucket is empty now; takes nothing, and creates no bucket for a key that has none. */
+    public boolean exhausted(String key) {
+        Bucket b = buckets.get(key);
+        if (b == null) return false;
+        long now = System.nanoTime();
+        synchronized (b) {
+            return Math.min(perMinute, b.tokens + (now - b.lastNanos) / 60e9 * perMinute) < 1;
+        }
+    }
+
+    /** Takes one token for the key if there is one, without refusing. */
+    public void spend(String key) {
+        tryAcquire(key, System.nanoTime());
+    }
+
     boolean tryAcquire(String key, long nowNanos) {
         if (buckets.size() > 100_000) buckets.clear();
         Bucket b = buckets.computeIfAbsent(key, k -> {

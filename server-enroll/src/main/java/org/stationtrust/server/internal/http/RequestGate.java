@@ -22,10 +22,14 @@ import org.stationtrust.server.ClientLimits;
  * line and headers, before anything expensive happens.
  * <ol>
  * <li>requests one client address has in progress are capped (429 {@code rate_limited});</li>
+ * <li>a path not in the exact form the routes are written in ({@link #canonical}) is refused (404
+ * {@code not_found});</li>
  * <li>the route's cheap checks run on the headers ({@link Precheck}: a station's signature, key and timestamp, an
  * operator token, the enrollment rate limit); a refusal is answered without reading the body;</li>
+ * <li>a request no route serves is refused (404 {@code not_found}) before anything is reserved for it;</li>
  * <li>the body is bounded per route ({@link Admission#bodyLimit}, 413 {@code body_too_large} on the declared
- * length alone), must fit in the memory all bodies share (503 {@code server_busy}), and is read asynchronously,
+ * length alone), must fit in the memory all bodies share, and an anonymous one in its share of it
+ * ({@link ClientLimits#anonymousBodyBytes}; 503 {@code server_busy}), and is read asynchronously,
  * holding no thread while it arrives, within a deadline: at most {@link ClientLimits#bodyTimeout} in all and at
  * least {@link ClientLimits#minBodyBytesPerSecond} after {@link ClientLimits#BODY_GRACE} (408 {@code body_timeout},
  * connection closed);</li>
@@ -47,9 +51,23 @@ public final class RequestGate extends Handler.Wrapper {
     public record Head(String method, String path, String client, java.util.function.Function<String, String> header) {
     }
 
-    /** What the precheck allows: the body limit for this request and what it verified (or null). */
-    public record Admission(int bodyLimit, Object verified) {
+    /**
+     * What the precheck allows: the body limit for this request, what it verified (or null), and whether the caller is
+     * known (a verified station or an authenticated operator): only known callers' bodies may use the whole body
+     * memory.
+     */
+    public record Admission(int bodyLimit, Object verified, boolean known) {
+        public Admission(int bodyLimit, Object verified) {
+            this(bodyLimit, verified, verified != null);
+        }
     }
+
+    /**
+     * An anonymous body of at most this declared length is not counted against the anonymous share of the body memory
+     * (only against the whole): it is what an unsigned quote or nonce request needs, and the connection limits bound
+     * how many such bodies there can be.
+     */
+    static final int SMALL_BODY = 8 * 1024;
 
     /** A route's cheap checks on the request line and headers; throws {@link ApiException} to refuse. */
     @FunctionalInterface
@@ -64,27 +82,52 @@ public final class RequestGate extends Handler.Wrapper {
     }
 
     private final ClientLimits limits;
+    private final RouteTable routes;
     private final Precheck precheck;
     private final Refusals refusals;
     private final boolean https;
     private final ConcurrentHashMap<String, Integer> inProgress = new ConcurrentHashMap<>();
     private final Semaphore stationThreads;
     private final AtomicLong bodyBytes = new AtomicLong();
+    private final AtomicLong anonymousBodyBytes = new AtomicLong();
 
     /** {@code https}: clients reach the server over TLS, so its refusals carry HSTS as every other answer does. */
-    public RequestGate(ClientLimits limits, Precheck precheck, Refusals refusals, boolean https) {
+    public RequestGate(ClientLimits limits, RouteTable routes, Precheck precheck, Refusals refusals, boolean https) {
         this.limits = limits;
+        this.routes = routes;
         this.precheck = precheck;
         this.refusals = refusals;
         this.https = https;
         this.stationThreads = new Semaphore(limits.stationThreads());
     }
 
-    /** Operator, health, readiness and metrics routes: they use the reserved threads. */
+    /**
+     * Operator, health, readiness and metrics routes: they use the reserved threads. Signing in is not among them:
+     * whoever signs in is not an operator yet, and anonymous sign-ins must not take the threads operators keep.
+     */
     public static boolean operatorRoute(String path) {
         return path.equals("/health") || path.equals("/ready") || path.equals("/metrics") || path.equals("/admin")
-                || path.startsWith("/admin/")
+                || (path.startsWith("/admin/") && !path.equals(SIGN_IN))
                 || path.startsWith("/api/v1/admin/");
+    }
+
+    /** The sign-in form and its POST (AdminPage). */
+    static final String SIGN_IN = "/admin/login";
+
+    /**
+     * Whether the path is already in the one form the routes are written in. The router forgives a trailing slash
+     * and the servlet layer decodes and normalises, while the prechecks compare the path as sent: a request
+     * whose path the router would read differently (e.g. {@code /api/v1/enrollments/} past the enrollment rate
+     * limit) is refused here, so every check and the router see the same path.
+     */
+    static boolean canonical(org.eclipse.jetty.http.HttpURI uri) {
+        String raw = uri.getPath();
+        if (raw == null || !raw.startsWith("/") || !raw.equals(uri.getCanonicalPath())) return false;
+        return raw.equals("/") || (!raw.endsWith("/") && !raw.contains("//"));
+    }
+
+    private static String clip(String s) {
+        return s.length() > 128 ? s.substring(0, 128) : s;
     }
 
     /** Body bytes held in memory right now by all requests (for tests and metrics). */
@@ -104,6 +147,15 @@ public final class RequestGate extends Handler.Wrapper {
                     hasBody(request));
         }
         Callback done = countedDone(head.client(), callback);
+        if (!canonical(request.getHttpURI())) {
+            return refuseUnread(head, request, response, done, ErrorCode.NOT_FOUND, "No such route: "
+                    + head.method() + " " + clip(head.path()) + " (paths are exact: no trailing slash, empty segment, "
+                    + "dot segment, path parameter or percent-encoding)");
+        }
+        if (!routes.serves(head.method(), head.path())) {
+            return refuseUnread(head, request, response, done, ErrorCode.NOT_FOUND, "No such route: "
+                    + head.method() + " " + clip(head.path()));
+        }
         Admission admission;
         try {
             admission = precheck.admit(head);
@@ -126,7 +178,16 @@ public final class RequestGate extends Handler.Wrapper {
             return refuseUnread(head, request, response, done, ErrorCode.SERVER_BUSY, "The server is receiving too many "
                     + "request bodies at the moment; retry shortly");
         }
-        Callback releasing = releasing(reserve, done);
+        // Bodies of callers nobody knows yet share a part of the memory, so they cannot crowd out stations' signed
+        // requests and operators' forms.
+        long anonymous = admission.known() || (declared >= 0 && declared <= SMALL_BODY) ? 0 : reserve;
+        if (anonymous > 0 && anonymousBodyBytes.addAndGet(anonymous) > limits.anonymousBodyBytes()) {
+            anonymousBodyBytes.addAndGet(-anonymous);
+            bodyBytes.addAndGet(-reserve);
+            return refuseUnread(head, request, response, done, ErrorCode.SERVER_BUSY, "The server is receiving too many "
+                    + "request bodies from unauthenticated callers at the moment; retry shortly");
+        }
+        Callback releasing = releasing(reserve, anonymous, done);
         new BodyReader(head, request, response, releasing, admission.bodyLimit(), (int) reserve, null, null).start();
         return true;
     }
@@ -186,8 +247,11 @@ public final class RequestGate extends Handler.Wrapper {
         return once(callback, () -> inProgress.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1));
     }
 
-    private Callback releasing(long reserved, Callback callback) {
-        return once(callback, () -> bodyBytes.addAndGet(-reserved));
+    private Callback releasing(long reserved, long anonymous, Callback callback) {
+        return once(callback, () -> {
+            bodyBytes.addAndGet(-reserved);
+            if (anonymous > 0) anonymousBodyBytes.addAndGet(-anonymous);
+        });
     }
 
     /** A callback that runs {@code release} exactly once, when the request completes either way. */

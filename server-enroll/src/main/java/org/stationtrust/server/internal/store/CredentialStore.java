@@ -85,6 +85,12 @@ public final class CredentialStore {
                 + "(?, ?, ?, ?, ?)", tokenHash, username, createdBy, now, expiresAt);
     }
 
+    /** The operator an unused, unexpired reset token was issued for; spends nothing. */
+    public Optional<String> openPasswordReset(String tokenHash, long now) {
+        return db.withConnection(c -> Sql.one(c, "SELECT username FROM password_resets WHERE token_hash = ? AND used_at "
+                + "IS NULL AND expires_at > ?", rs -> rs.getString(1), tokenHash, now));
+    }
+
     /** Spends a reset token: the operator it was issued for, if it is known, unused and not expired. */
     public Optional<String> consumePasswordReset(java.sql.Connection c, String tokenHash, long now)
             throws java.sql.SQLException {

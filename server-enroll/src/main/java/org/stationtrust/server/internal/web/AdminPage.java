@@ -238,7 +238,12 @@ public final class AdminPage {
     private void audit(Context ctx, Caller who) {
         boolean full = "1".equals(ctx.queryParam("full"));
         AuditChainReport report = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
-        List<MachinePages.AuditRow> events = c.audit().recent(200).stream().map(MachinePages.AuditRow::of).toList();
-        Render.send(ctx, out -> JteauditGenerated.render(out, null, Chrome.of("Audit log", who, "audit"), report, events));
+        // Counted anonymous refusals are shown apart, so that no flood pushes the real decisions off the page.
+        List<MachinePages.AuditRow> events = c.audit().recentExcept(RefusalAudit.ACTION, 200).stream()
+                .map(MachinePages.AuditRow::of).toList();
+        List<MachinePages.AuditRow> anonymous = c.audit().recentOf(RefusalAudit.ACTION, 20, 10_000).stream()
+                .map(MachinePages.AuditRow::of).toList();
+        Render.send(ctx, out -> JteauditGenerated.render(out, null, Chrome.of("Audit log", who, "audit"), report, events,
+                anonymous));
     }
 }

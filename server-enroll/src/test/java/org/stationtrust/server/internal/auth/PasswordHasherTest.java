@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class PasswordHasherTest {
-    private final PasswordHasher hasher = new PasswordHasher(1024, 1);
+    private final PasswordHasher hasher = new PasswordHasher(1024, 1, new PasswordHashSlots(1));
 
     @Test
     void acceptsTheRightPasswordAndRefusesAnyOther() {
