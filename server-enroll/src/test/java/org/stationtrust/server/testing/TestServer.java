@@ -41,7 +41,7 @@ public final class TestServer implements AutoCloseable {
      */
     public static final org.stationtrust.server.ClientLimits UNLIMITED_CLIENTS = org.stationtrust.server.ClientLimits.builder()
             .connectionsPerClient(100_000).requestsPerClient(100_000).maxConnections(100_000)
-            .bodyMemoryBytes(256L * 1024 * 1024).build();
+            .failedChecksPerMinute(1_000_000).bodyMemoryBytes(256L * 1024 * 1024).build();
     public final EnrollmentServer server;
     public final Database db;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
