@@ -51,6 +51,8 @@ public final class EnrollmentServer implements AutoCloseable {
     private static final JsonLog LOG = new JsonLog(EnrollmentServer.class);
     /** An enrollment whose credential is not activated within a day is rejected by the janitor. */
     private static final long UNACTIVATED_LIFETIME_MILLIS = 24 * 3600 * 1000L;
+    /** Connections accepted by the kernel and not yet by the server (docs/reliability.md, "Hostile clients"). */
+    private static final int ACCEPT_QUEUE = 1024;
 
     private final Javalin app;
     private final Components components;
@@ -261,6 +263,9 @@ public final class EnrollmentServer implements AutoCloseable {
             connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         }
         connector.addEventListener(connections);
+        // the listen backlog: Java's default of 50 drops the connections of a burst of stations (they retry a second
+        // later); the kernel caps it at net.core.somaxconn
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         connector.setHost(config.bindHost());
         connector.setPort(config.port());
         return connector;
