@@ -14,6 +14,7 @@ import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.audit.AuditOutcome;
+import org.stationtrust.server.internal.http.ClientAddress;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
@@ -130,7 +131,7 @@ public final class AdminApi {
     /** The anonymous redemption of a one-time password reset token (the token is the credential). */
     public void registerPublic(io.javalin.config.RoutesConfig app) {
         app.post("/api/v1/password-resets", ctx -> {
-            c.loginLimit().acquire("ip:" + ctx.ip());
+            c.loginLimit().acquire(ClientAddress.limitKey(ctx.ip()));
             PasswordReset r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), PasswordReset.class);
             String who = c.operators().redeemReset(r.token(), r.newPassword() == null ? null : r.newPassword().toCharArray(),
                     ctx.ip());

@@ -16,6 +16,7 @@ import org.stationtrust.server.internal.boot.BootViews;
 import org.stationtrust.server.internal.boot.MeasuredBoot;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
+import org.stationtrust.server.internal.http.ClientAddress;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
@@ -72,7 +73,7 @@ public final class AttestationRoutes {
      * station's nonces.
      */
     private NonceIssued unsignedNonce(Call r) {
-        c.nonceLimit().acquire("ip:" + r.client());
+        c.nonceLimit().acquire(ClientAddress.limitKey(r.client()));
         NonceRequest request = JsonBodies.parse(json(r, c.config().maxBodyBytes()), NonceRequest.class);
         if (request.purpose() != NoncePurpose.QUOTE) {
             throw new ApiException(ErrorCode.SIGNATURE_MISSING, "Only a quote nonce may be asked for without "

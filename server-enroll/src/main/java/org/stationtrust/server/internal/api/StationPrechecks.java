@@ -7,6 +7,7 @@ import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.http.ApiException;
+import org.stationtrust.server.internal.http.ClientAddress;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.http.RequestGate;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
@@ -60,7 +61,7 @@ final class StationPrechecks implements RequestGate.Precheck {
         if (!h.method().equals("POST")) return new RequestGate.Admission(standard, null);
         if (path.equals(org.stationtrust.protocol.StationRoute.ENROLL.path()) || ACTIVATION.matcher(path).matches()) {
             try {
-                c.enrollLimit().acquire("ip:" + h.client());
+                c.enrollLimit().acquire(ClientAddress.limitKey(h.client()));
             } catch (ApiException e) {
                 // Refused before the route runs, so the route's own count of enrollment results never sees it.
                 c.metrics().enrollment(path.equals(org.stationtrust.protocol.StationRoute.ENROLL.path()) ? ServerMetrics.EnrollmentStep.BEGIN

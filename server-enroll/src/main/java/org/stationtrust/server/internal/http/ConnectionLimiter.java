@@ -54,6 +54,6 @@ public final class ConnectionLimiter implements Connection.Listener {
         if (!(connection.getEndPoint() instanceof SocketChannelEndPoint)) return null;
         SocketAddress remote = connection.getEndPoint().getRemoteSocketAddress();
         return remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : null;
+                ? ClientAddress.limitKey(inet.getAddress().getHostAddress()) : null;
     }
 }

@@ -33,7 +33,7 @@ public final class FailedChecks {
      * nothing checked); a failure of the check spends one.
      */
     public <T> T guard(String client, Supplier<T> check) {
-        String key = "ip:" + client;
+        String key = ClientAddress.limitKey(client);
         if (failures.exhausted(key)) {
             onRefusal.run();
             throw new ApiException(ErrorCode.RATE_LIMITED, "Too many failed signature or quote checks from this address "

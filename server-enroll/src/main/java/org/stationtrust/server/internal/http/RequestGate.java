@@ -140,13 +140,14 @@ public final class RequestGate extends Handler.Wrapper {
         String path = request.getHttpURI().getPath();
         Head head = new Head(request.getMethod(), path == null ? "" : path, Request.getRemoteAddr(request),
                 name -> request.getHeaders().get(name));
-        if (inProgress.merge(head.client(), 1, Integer::sum) > limits.requestsPerClient()) {
-            Callback done = countedDone(head.client(), callback);
+        String limitKey = ClientAddress.limitKey(head.client());
+        if (inProgress.merge(limitKey, 1, Integer::sum) > limits.requestsPerClient()) {
+            Callback done = countedDone(limitKey, callback);
             return refuse(head, response, done, ErrorCode.RATE_LIMITED, "Too many requests in progress from this "
                     + "address (limit " + limits.requestsPerClient() + "); retry when earlier ones have finished",
                     hasBody(request));
         }
-        Callback done = countedDone(head.client(), callback);
+        Callback done = countedDone(limitKey, callback);
         if (!canonical(request.getHttpURI())) {
             return refuseUnread(head, request, response, done, ErrorCode.NOT_FOUND, "No such route: "
                     + head.method() + " " + clip(head.path()) + " (paths are exact: no trailing slash, empty segment, "

@@ -22,6 +22,7 @@ import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.LoginThrottle;
 import org.stationtrust.server.internal.auth.OperatorAccounts;
+import org.stationtrust.server.internal.http.ClientAddress;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.notify.Webhooks;
 import org.stationtrust.server.internal.store.Database;
@@ -65,7 +66,7 @@ public final class AdminPage {
         // The one-time reset token is the credential here (an admin issued it); outside /admin, no session.
         app.get(RESET_PAGE, ctx -> Render.send(ctx, out -> JteresetGenerated.render(out, null, RESET_PAGE)));
         app.post(RESET_PAGE, ctx -> {
-            c.loginLimit().acquire("ip:" + ctx.ip());
+            c.loginLimit().acquire(ClientAddress.limitKey(ctx.ip()));
             String next = ctx.formParam("password");
             c.operators().redeemReset(ctx.formParam("token"), next == null ? null : next.toCharArray(), ctx.ip());
             ctx.redirect("/admin/login", HttpStatus.SEE_OTHER);
@@ -150,7 +151,7 @@ public final class AdminPage {
         if (expected == null || presented == null || !java.security.MessageDigest.isEqual(
                 expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-            c.loginLimit().acquire("ip:" + ctx.ip());
+            c.loginLimit().acquire(ClientAddress.limitKey(ctx.ip()));
             throw new org.stationtrust.server.internal.http.ApiException(
                     org.stationtrust.protocol.ErrorCode.CSRF_TOKEN_INVALID,
                     "The sign-in form is stale or came from another site: reload /admin/login and sign in again");
@@ -158,7 +159,7 @@ public final class AdminPage {
         String user = ctx.formParam("username");
         String password = ctx.formParam("password");
         if (user == null || password == null || user.length() > 64 || password.length() > 1024) {
-            c.loginLimit().acquire("ip:" + ctx.ip());
+            c.loginLimit().acquire(ClientAddress.limitKey(ctx.ip()));
             loginPage(ctx.status(401), "Wrong user name or password.");
             return;
         }
@@ -168,7 +169,7 @@ public final class AdminPage {
         long now = System.currentTimeMillis();
         if (!trusted) {
             // Per address, then per account (whatever the address): a browser that signed in before passes both.
-            c.loginLimit().acquire("ip:" + ctx.ip());
+            c.loginLimit().acquire(ClientAddress.limitKey(ctx.ip()));
             throttle.admit(user, now);
         }
         var session = c.auth().login(user, password.toCharArray());
