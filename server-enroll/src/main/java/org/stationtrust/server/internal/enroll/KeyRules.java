@@ -37,10 +37,17 @@ public final class KeyRules {
         }
     }
 
-    /** Machine key: a non-restricted ECC P-256 signing key that cannot leave the TPM. */
+    /**
+     * Machine key: a non-restricted ECC P-256 signing key that cannot leave the TPM, named with SHA-256 (its Name in
+     * hex, 68 characters, is the enrollment signature's kid).
+     */
     public static void requireMachineKey(TpmPublic key) {
         if (!(key.parameters() instanceof TpmPublic.EccParameters ecc) || ecc.curve() != EccCurve.NIST_P256) {
             throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The machine key must be ECC P-256 (ES256)");
+        }
+        if (key.nameAlg() != HashAlgorithm.SHA256) {
+            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The machine key's name algorithm must be SHA-256 "
+                    + "(tpm2_create -g sha256): its Name is the enrollment signature's kid; it was " + key.nameAlg());
         }
         if (!key.hasAttributes(RESIDENT | TpmPublic.SIGN) || key.isRestricted() || key.isDecrypt()) {
             throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The machine key must be a non-restricted "

@@ -63,6 +63,18 @@ class KeyRulesTest {
     }
 
     @Test
+    void aMachineKeyNamedWithAnotherHashThanSha256IsRefusedNamingIt() throws Exception {
+        int machineKey = ATTR_FIXED_TPM | ATTR_FIXED_PARENT | ATTR_SENSITIVE_DATA_ORIGIN | ATTR_USER_WITH_AUTH | ATTR_SIGN;
+        byte[] area = SoftwareStation.tpmtPublic(key, machineKey, SHA256);
+        KeyRules.requireMachineKey(TpmPublic.parse(area));
+        area[3] = (byte) SHA384; // TPMT_PUBLIC: type (2 bytes), then nameAlg
+        TpmPublic sha384Named = TpmPublic.parse(area);
+        ApiException e = assertThrows(ApiException.class, () -> KeyRules.requireMachineKey(sha384Named));
+        assertEquals(ErrorCode.KEY_ATTRIBUTES_INVALID, e.code());
+        assertTrue(e.getMessage().contains("name algorithm must be SHA-256"), e.getMessage());
+    }
+
+    @Test
     void anAkThatIsNotRestrictedOrNotFixedToTheTpmIsRefused() throws Exception {
         refused(ak(AK & ~ATTR_RESTRICTED, SHA256));
         refused(ak(AK & ~ATTR_FIXED_TPM, SHA256));
