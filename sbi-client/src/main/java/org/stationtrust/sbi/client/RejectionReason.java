@@ -32,6 +32,12 @@ public enum RejectionReason {
     SIGNATURE_INVALID("the JWS signature does not verify with the device certificate",
             "the answer was altered or the device is faulty: do not use it"),
     DIGITAL_ID_UNSIGNED("the digitalId is not signed", "do not use this device"),
+    DIGITAL_ID_SIGNER_INVALID("the digitalId is not signed by the key the device's certification level requires "
+            + "(L0: the device key; L1: the FTM chip key, another key)",
+            "do not use this device; report it to its provider (its digitalId may be copied from another device)"),
+    SIGNER_MISMATCH("the capture data is not signed by the device key that signed the device info read at discovery",
+            "the device's signing key changed since discovery, or another device answered: discover devices (or refresh "
+                    + "this one) to read its device info again, then capture again"),
     DIGITAL_ID_MISMATCH("the digitalId does not describe the device found by discovery/info",
             "another device answered; rediscover devices"),
     DEVICE_MISMATCH("deviceId, deviceCode, certification or callbackId differ between answers",

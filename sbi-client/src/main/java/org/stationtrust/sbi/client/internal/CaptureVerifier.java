@@ -25,7 +25,8 @@ import org.stationtrust.sbi.client.SbiTimestamp;
 
 /**
  * Checks an RCAPTURE or CAPTURE answer (docs/sbi-protocol.md "What the station checks on every answer"), element by
- * element: device error, specVersion echo, JWS, inner digitalId signed and the same device, deviceCode,
+ * element: device error, specVersion echo, JWS signed by the device key read at discovery, inner digitalId
+ * signed (by the key the certification level requires) and the same device, deviceCode,
  * purpose, transactionId echo, bioType, bioSubType requested and not repeated, timestamp within the
  * skew, quality 0-100 and at least the requested score, hash chain (registration only: an
  * authentication bioValue is encrypted, so its hash cannot be recomputed here), then the count.
@@ -169,6 +170,7 @@ public final class CaptureVerifier {
             }
             String data = Json.text(element, "data", what);
             VerifiedJws verified = jws.verify(data, what + " data");
+            DeviceSigners.requireDeviceKey(device, verified.signer(), what + " data");
             JsonNode p = Json.object(Json.parse(verified.payload(), what + " data payload"), what + " data payload");
             checkDevice(device, p, what);
             checkEcho(p, purpose, transactionId, request, what);
@@ -188,8 +190,9 @@ public final class CaptureVerifier {
     }
 
     private void checkDevice(Device device, JsonNode p, String what) throws DeviceAnswerRejected {
-        DigitalId digitalId = DeviceInfoVerifier.signedDigitalId(jws, Json.text(p, "digitalId", what),
-                what + " digitalId");
+        DeviceInfoVerifier.SignedDigitalId signed = DeviceInfoVerifier.signedDigitalId(jws,
+                Json.text(p, "digitalId", what), what + " digitalId");
+        DigitalId digitalId = signed.digitalId();
         if (!digitalId.sameDeviceAs(device.digitalId())) {
             throw new DeviceAnswerRejected(RejectionReason.DIGITAL_ID_MISMATCH, what + " was signed for "
                     + digitalId.describe() + ", the request went to " + device.digitalId().describe());
@@ -200,6 +203,9 @@ public final class CaptureVerifier {
                     + Redaction.deviceText(deviceCode) + "', device info said '"
                     + Redaction.deviceText(device.deviceCode()) + "'");
         }
+        // requireDeviceKey ran first, so the device's certificate is present and is the data signer's key.
+        DeviceSigners.requireDigitalIdSigner(device.certification(), device.certificate().orElseThrow(),
+                signed.signer(), what + " digitalId");
     }
 
     private static void checkEcho(JsonNode p, Purpose purpose, String transactionId, CaptureRequest request,

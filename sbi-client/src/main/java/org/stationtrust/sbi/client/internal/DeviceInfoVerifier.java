@@ -21,7 +21,8 @@ import org.stationtrust.sbi.client.UntrustedDevice;
 /**
  * Turns a MOSIPDISC and a MOSIPDINFO answer from one port into {@link Device}s: the device info JWS
  * verified, its inner digitalId signed and equal to the discovery one, deviceId, deviceCode,
- * certification and callbackId consistent between both answers. Unsigned device info yields a
+ * certification and callbackId consistent between both answers, the digitalId signed by the key its
+ * certification level requires ({@link DeviceSigners}). Unsigned device info yields a
  * "Not Registered" device without a certificate, never a trusted one.
  */
 public final class DeviceInfoVerifier {
@@ -150,7 +151,8 @@ public final class DeviceInfoVerifier {
             throw new DeviceAnswerRejected(RejectionReason.DEVICE_MISMATCH, "deviceInfo names deviceId '"
                     + Redaction.deviceText(deviceId) + "', discovery listed " + byId.keySet());
         }
-        DigitalId digitalId = signedDigitalId(jws, Json.text(p, "digitalId", what), what + " digitalId");
+        SignedDigitalId signedId = signedDigitalId(jws, Json.text(p, "digitalId", what), what + " digitalId");
+        DigitalId digitalId = signedId.digitalId();
         if (!digitalId.sameDeviceAs(d.digitalId())) {
             throw new DeviceAnswerRejected(RejectionReason.DIGITAL_ID_MISMATCH, "deviceInfo digitalId is "
                     + digitalId.describe() + ", discovery announced " + d.digitalId().describe());
@@ -159,6 +161,7 @@ public final class DeviceInfoVerifier {
         String certification = Json.optText(p, "certification", what).orElse("");
         requireSame("deviceCode", d.deviceCode(), deviceCode);
         requireSame("certification", d.certification(), certification);
+        DeviceSigners.requireDigitalIdSigner(certification, verified.signer(), signedId.signer(), what + " digitalId");
         String callbackId = Json.optText(p, "callbackId", what).orElse(d.callbackId());
         int callbackPort = callbackPort(callbackId, port);
         DeviceStatus status = status(Json.text(p, "deviceStatus", what));
@@ -172,13 +175,19 @@ public final class DeviceInfoVerifier {
                 Optional.of(verified.signer()));
     }
 
+    /** A digitalId whose JWS verified, with the certificate that signed it. */
+    record SignedDigitalId(DigitalId digitalId, X509Certificate signer) {
+    }
+
     /** Verifies a signed digitalId (JWS) and parses it; an unsigned one is DIGITAL_ID_UNSIGNED. */
-    static DigitalId signedDigitalId(DeviceJwsVerifier jws, String value, String what) throws DeviceAnswerRejected {
+    static SignedDigitalId signedDigitalId(DeviceJwsVerifier jws, String value, String what)
+            throws DeviceAnswerRejected {
         if (!DeviceJwsVerifier.looksSigned(value)) {
             throw new DeviceAnswerRejected(RejectionReason.DIGITAL_ID_UNSIGNED, what
                     + " is not a JWS; a registered device signs its digitalId");
         }
-        return DigitalIds.parse(jws.verifyRepeated(value, what).payload(), what);
+        VerifiedJws verified = jws.verifyRepeated(value, what);
+        return new SignedDigitalId(DigitalIds.parse(verified.payload(), what), verified.signer());
     }
 
     private Device unregistered(int port, DiscoveredDevice d) throws DeviceAnswerRejected {

@@ -29,6 +29,10 @@ public final class FixtureDevice implements RawHttpServer.Handler {
     public final TestPki pki;
     public volatile PrivateKey signingKey;
     public volatile X509Certificate signingCert;
+    /** Who signs the digitalId; null = the device key ({@link #signingKey}), as an L0 device does. */
+    public volatile PrivateKey digitalIdKey;
+    public volatile X509Certificate digitalIdCert;
+    public volatile String certification = "L0";
     public volatile boolean registered = true;
     public volatile String status = "Ready";
     public volatile Consumer<ObjectNode> editPayload = p -> { };
@@ -76,7 +80,7 @@ public final class FixtureDevice implements RawHttpServer.Handler {
         ObjectNode d = arr.addObject();
         d.put("deviceId", DEVICE_ID);
         d.put("deviceStatus", status);
-        d.put("certification", "L0");
+        d.put("certification", certification);
         d.put("serviceVersion", "1.0");
         d.putArray("deviceSubId").add("1").add("2").add("3");
         d.put("callbackId", "http://127.0.0.1:" + port + "/");
@@ -93,11 +97,11 @@ public final class FixtureDevice implements RawHttpServer.Handler {
         p.put("deviceStatus", registered ? status : "Not Registered");
         p.put("deviceId", DEVICE_ID);
         p.put("firmware", "1.0.0");
-        p.put("certification", "L0");
+        p.put("certification", certification);
         p.put("serviceVersion", "1.0");
         p.putArray("deviceSubId").add("1").add("2").add("3");
         p.put("callbackId", "http://127.0.0.1:" + port + "/");
-        p.put("digitalId", sign(digitalIdJson(SERIAL)));
+        p.put("digitalId", signDigitalId(digitalIdJson(SERIAL)));
         p.put("deviceCode", SERIAL);
         p.put("env", "Staging");
         p.put("purpose", "Registration");
@@ -123,6 +127,12 @@ public final class FixtureDevice implements RawHttpServer.Handler {
         return TestPki.signRs256(payload.toString(), signingKey, signingCert);
     }
 
+    /** The digitalId JWS as this device sends it (device key, or {@link #digitalIdKey} when set). */
+    public String signDigitalId(JsonNode digitalId) {
+        PrivateKey key = digitalIdKey;
+        return key == null ? sign(digitalId) : TestPki.signRs256(digitalId.toString(), key, digitalIdCert);
+    }
+
     /** A valid RCAPTURE answer for the request (the sensor's subtypes minus exceptions, chained hashes). */
     public String capture(byte[] requestBody) throws Exception {
         JsonNode req = JSON.readTree(requestBody);
@@ -142,7 +152,7 @@ public final class FixtureDevice implements RawHttpServer.Handler {
             byte[] hash = sha.digest();
             previous = hash;
             ObjectNode p = JSON.createObjectNode();
-            p.put("digitalId", sign(digitalIdJson(SERIAL)));
+            p.put("digitalId", signDigitalId(digitalIdJson(SERIAL)));
             p.put("deviceCode", SERIAL);
             p.put("deviceServiceVersion", "1.0");
             p.put("bioType", "Finger");
