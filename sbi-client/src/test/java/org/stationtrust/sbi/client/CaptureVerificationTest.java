@@ -173,6 +173,29 @@ class CaptureVerificationTest {
     }
 
     @Test
+    void acceptsAQualityScoreWrittenAsAnOrdinaryFloatingPointNumber() throws Exception {
+        fixture.editPayload = p -> p.put("qualityScore", 80.66666666666667);
+        assertEquals(80.66666666666667, capturedQuality());
+        for (String text : List.of("80.33333333333333", "8.05E1", "805e-1", "+80.5", ".5e2")) {
+            fixture.editPayload = p -> p.put("qualityScore", text);
+            assertEquals(Double.parseDouble(text), capturedQuality(), text);
+        }
+    }
+
+    private double capturedQuality() throws DeviceAnswerRejected {
+        return new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of()))
+                .samples().get(0).qualityScore();
+    }
+
+    @Test
+    void refusesNonFiniteOutOfRangeOverLongAndNonDecimalQualityScores() {
+        for (String text : List.of("NaN", "Infinity", "-Infinity", "1e400", "100.0000001", "-0.5", "0x1p6", "80d",
+                "80." + "0".repeat(40), "")) {
+            assertEquals(RejectionReason.QUALITY_MALFORMED, rejectedWith(p -> p.put("qualityScore", text)), text);
+        }
+    }
+
+    @Test
     void acceptsANumericQualityAtTheThreshold() throws Exception {
         fixture.editPayload = p -> p.put("qualityScore", 40);
         CaptureResult r = new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of()));

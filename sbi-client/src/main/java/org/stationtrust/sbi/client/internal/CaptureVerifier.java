@@ -48,7 +48,11 @@ public final class CaptureVerifier {
         }
     }
 
-    private static final java.util.regex.Pattern QUALITY = java.util.regex.Pattern.compile("-?[0-9]{1,6}(\\.[0-9]{1,10})?");
+    /** A qualityScore longer than this is refused before parsing (a number needs 17 significant digits at most). */
+    static final int MAX_QUALITY_CHARS = 32;
+    /** Decimal and exponent forms only: no hex floats, no Java suffixes (80d), no NaN or Infinity. */
+    private static final java.util.regex.Pattern QUALITY =
+            java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
     private final DeviceJwsVerifier jws;
     private final Duration allowedSkew;
@@ -260,18 +264,16 @@ public final class CaptureVerifier {
         return ts;
     }
 
+    /** SBI 0.9.5 calls qualityScore a floating point number: any decimal or exponent form, finite, 0-100. */
     private static double checkQuality(String value, int requested, String what) throws DeviceAnswerRejected {
-        double quality;
-        try {
-            if (!QUALITY.matcher(value.trim()).matches()) {
-                throw new NumberFormatException("not a plain decimal");
-            }
-            quality = Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
+        String trimmed = value.length() > MAX_QUALITY_CHARS ? value : value.trim();
+        if (trimmed.length() > MAX_QUALITY_CHARS || !QUALITY.matcher(trimmed).matches()) {
             throw new DeviceAnswerRejected(RejectionReason.QUALITY_MALFORMED, what + " qualityScore '"
-                    + Redaction.deviceText(value) + "' is not a number");
+                    + Redaction.deviceText(value, MAX_QUALITY_CHARS) + "' is not a number of at most "
+                    + MAX_QUALITY_CHARS + " characters");
         }
-        if (!(quality >= 0 && quality <= 100)) {
+        double quality = Double.parseDouble(trimmed);
+        if (!Double.isFinite(quality) || !(quality >= 0 && quality <= 100)) {
             throw new DeviceAnswerRejected(RejectionReason.QUALITY_MALFORMED, what + " qualityScore "
                     + Redaction.deviceText(value) + " is outside 0-100");
         }
