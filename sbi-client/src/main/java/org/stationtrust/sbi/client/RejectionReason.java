@@ -42,6 +42,9 @@ public enum RejectionReason {
             "another device answered; rediscover devices"),
     DEVICE_MISMATCH("deviceId, deviceCode, certification or callbackId differ between answers",
             "rediscover devices; report the device if it persists"),
+    ENVIRONMENT_MISMATCH("the device or answer names another environment (env) than the station is configured for",
+            "use a device registered for this station's environment (e.g. Staging, Production), or correct the "
+                    + "station's configured environment"),
     PURPOSE_MISMATCH("the device or answer purpose is not the one requested", "use a device certified for this purpose"),
     SPEC_VERSION_MISMATCH("the answer does not echo the spec version requested", "use a device supporting SBI 0.9.5"),
     TRANSACTION_ID_MISMATCH("the answer does not echo the transactionId of the request",

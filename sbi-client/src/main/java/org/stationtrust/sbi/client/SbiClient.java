@@ -22,6 +22,7 @@ import org.stationtrust.sbi.client.internal.SbiHttpAnswer;
 import org.stationtrust.sbi.client.internal.SbiRequests;
 import org.stationtrust.sbi.client.internal.SbiTransport;
 import org.stationtrust.sbi.client.internal.SbiVerb;
+import org.stationtrust.sbi.client.internal.TimestampWindow;
 
 /**
  * The station's SBI 0.9.5 client: discovers devices on 127.0.0.1, captures, and accepts an answer only
@@ -41,8 +42,9 @@ public final class SbiClient implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.transport = new SbiTransport(config.maxAnswerBytes());
         this.jwsVerifier = new DeviceJwsVerifier(config.trustStore(), config.allowedAlgorithms(), config.clock());
-        this.infoVerifier = new DeviceInfoVerifier(jwsVerifier);
-        this.captureVerifier = new CaptureVerifier(jwsVerifier, config.allowedSkew(), config.clock());
+        TimestampWindow timestamps = new TimestampWindow(config.allowedSkew(), config.clock());
+        this.infoVerifier = new DeviceInfoVerifier(jwsVerifier, timestamps, config.env());
+        this.captureVerifier = new CaptureVerifier(jwsVerifier, timestamps, config.env());
         AtomicInteger n = new AtomicInteger();
         this.discoveryPool = Executors.newFixedThreadPool(config.discoveryThreads(), r -> {
             Thread t = new Thread(r, "sbi-discovery-" + n.incrementAndGet());

@@ -48,6 +48,7 @@ class CaptureVerificationTest {
 
     @AfterEach
     void heal() {
+        fixture.editDigitalId = d -> { };
         fixture.editPayload = p -> { };
         fixture.editAnswer = a -> { };
     }
@@ -251,6 +252,28 @@ class CaptureVerificationTest {
     @Test
     void rejectsAnotherDeviceCode() {
         assertEquals(RejectionReason.DEVICE_MISMATCH, rejectedWith(p -> p.put("deviceCode", "OTHER-9")));
+    }
+
+    @Test
+    void rejectsACaptureNamingAnotherEnvironmentOrNone() {
+        assertEquals(RejectionReason.ENVIRONMENT_MISMATCH, rejectedWith(p -> p.put("env", "Production")));
+        assertEquals(RejectionReason.ENVIRONMENT_MISMATCH, rejectedWith(p -> p.remove("env")));
+    }
+
+    @Test
+    void rejectsADigitalIdWhoseDateTimeIsOutsideTheAllowedSkew() {
+        fixture.editDigitalId = d -> d.put("dateTime", Instant.now().minus(6, ChronoUnit.MINUTES).toString());
+        assertEquals(RejectionReason.TIMESTAMP_TOO_OLD, capture());
+        fixture.editDigitalId = d -> d.put("dateTime", Instant.now().plus(6, ChronoUnit.MINUTES).toString());
+        assertEquals(RejectionReason.TIMESTAMP_IN_FUTURE, capture());
+        fixture.editDigitalId = d -> d.put("dateTime", "last week");
+        assertEquals(RejectionReason.MALFORMED_ANSWER, capture());
+    }
+
+    @Test
+    void acceptsADigitalIdWithoutDateTime() throws Exception {
+        fixture.editDigitalId = d -> d.remove("dateTime");
+        assertEquals(4, new RegistrationSession(client).capture(slap, CaptureRequest.fingers(1, List.of())).samples().size());
     }
 
     @Test

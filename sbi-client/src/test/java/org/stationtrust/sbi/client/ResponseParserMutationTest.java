@@ -25,6 +25,7 @@ class ResponseParserMutationTest {
         p.put("bioType", "Finger");
         p.put("bioSubType", "Left IndexFinger");
         p.put("purpose", "Registration");
+        p.put("env", "Staging");
         p.put("bioValue", "RklSAA");
         p.put("transactionId", "tx-fuzz-1");
         p.put("timestamp", Instant.now().toString());
@@ -95,7 +96,7 @@ class ResponseParserMutationTest {
         static String digitalId() {
             return sign("{\"serialNo\":\"FIX-0001\",\"make\":\"Fixture\",\"model\":\"FX-SLAP\",\"type\":\"Finger\","
                     + "\"deviceSubType\":\"Slap\",\"deviceProvider\":\"Fixture Provider\","
-                    + "\"deviceProviderId\":\"fixture.provider\",\"dateTime\":\"2026-01-01T00:00:00Z\"}");
+                    + "\"deviceProviderId\":\"fixture.provider\",\"dateTime\":\"" + java.time.Instant.now() + "\"}");
         }
     }
 }

@@ -51,7 +51,8 @@ class SimulatorFaultModeTest {
     /** Faults that also corrupt MOSIPDISC/MOSIPDINFO, so that discovery must refuse the device too. */
     private static final EnumSet<FaultMode> TOUCH_DEVICE_INFO = EnumSet.of(FaultMode.BAD_SIGNATURE,
             FaultMode.ALG_NONE, FaultMode.MISSING_X5C, FaultMode.EXPIRED_CERTIFICATE, FaultMode.UNTRUSTED_CA,
-            FaultMode.FOREIGN_DIGITAL_ID, FaultMode.MALFORMED_JSON, FaultMode.OVERSIZED_BODY);
+            FaultMode.FOREIGN_DIGITAL_ID, FaultMode.STALE_TIMESTAMP, FaultMode.FUTURE_TIMESTAMP,
+            FaultMode.MALFORMED_JSON, FaultMode.OVERSIZED_BODY);
 
     private static SimulatorRig rig;
     private static SimulatedDevice sim;

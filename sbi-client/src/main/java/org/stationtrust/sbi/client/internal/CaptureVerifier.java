@@ -1,8 +1,6 @@
 package org.stationtrust.sbi.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,13 +19,12 @@ import org.stationtrust.sbi.client.DigitalId;
 import org.stationtrust.sbi.client.HashChain;
 import org.stationtrust.sbi.client.Modality;
 import org.stationtrust.sbi.client.RejectionReason;
-import org.stationtrust.sbi.client.SbiTimestamp;
 
 /**
  * Checks an RCAPTURE or CAPTURE answer (docs/sbi-protocol.md "What the station checks on every answer"), element by
  * element: device error, specVersion echo, JWS signed by the device key read at discovery, inner digitalId
  * signed (by the key the certification level requires) and the same device, deviceCode,
- * purpose, transactionId echo, bioType, bioSubType requested and not repeated, timestamp within the
+ * purpose, env, transactionId echo, bioType, bioSubType requested and not repeated, timestamp within the
  * skew, quality 0-100 and at least the requested score, hash chain (registration only: an
  * authentication bioValue is encrypted, so its hash cannot be recomputed here), then the count.
  */
@@ -55,13 +52,14 @@ public final class CaptureVerifier {
             java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
     private final DeviceJwsVerifier jws;
-    private final Duration allowedSkew;
-    private final Clock clock;
+    private final TimestampWindow timestamps;
+    private final String env;
 
-    public CaptureVerifier(DeviceJwsVerifier jws, Duration allowedSkew, Clock clock) {
+    /** {@code env} is the station's environment (e.g. Staging): every answer must name it. */
+    public CaptureVerifier(DeviceJwsVerifier jws, TimestampWindow timestamps, String env) {
         this.jws = Objects.requireNonNull(jws, "jws");
-        this.allowedSkew = Objects.requireNonNull(allowedSkew, "allowedSkew");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timestamps = Objects.requireNonNull(timestamps, "timestamps");
+        this.env = Objects.requireNonNull(env, "env");
     }
 
     /** Checks what must hold before a capture is sent: the device is trusted, Ready and fit for it. */
@@ -178,8 +176,9 @@ public final class CaptureVerifier {
             JsonNode p = Json.object(Json.parse(verified.payload(), what + " data payload"), what + " data payload");
             checkDevice(device, p, what);
             checkEcho(p, purpose, transactionId, request, what);
+            DeviceInfoVerifier.requireEnvironment(env, Json.optText(p, "env", what).orElse(""), what);
             String subType = checkSubType(request, p, what);
-            Instant timestamp = checkTimestamp(Json.text(p, "timestamp", what), what);
+            Instant timestamp = timestamps.check(Json.text(p, "timestamp", what), what + " timestamp");
             double quality = checkQuality(Json.text(p, "qualityScore", what), request.requestedScore(), what);
             byte[] bioValue = Json.base64Url(Json.text(p, "bioValue", what), what + " bioValue");
             String hash = Json.text(element, "hash", what);
@@ -194,7 +193,7 @@ public final class CaptureVerifier {
     }
 
     private void checkDevice(Device device, JsonNode p, String what) throws DeviceAnswerRejected {
-        DeviceInfoVerifier.SignedDigitalId signed = DeviceInfoVerifier.signedDigitalId(jws,
+        DeviceInfoVerifier.SignedDigitalId signed = DeviceInfoVerifier.signedDigitalId(jws, timestamps,
                 Json.text(p, "digitalId", what), what + " digitalId");
         DigitalId digitalId = signed.digitalId();
         if (!digitalId.sameDeviceAs(device.digitalId())) {
@@ -207,6 +206,7 @@ public final class CaptureVerifier {
                     + Redaction.deviceText(deviceCode) + "', device info said '"
                     + Redaction.deviceText(device.deviceCode()) + "'");
         }
+        DeviceInfoVerifier.requireDeviceCodeIsSerialNo(deviceCode, digitalId, what);
         // requireDeviceKey ran first, so the device's certificate is present and is the data signer's key.
         DeviceSigners.requireDigitalIdSigner(device.certification(), device.certificate().orElseThrow(),
                 signed.signer(), what + " digitalId");
@@ -247,21 +247,6 @@ public final class CaptureVerifier {
                     + Redaction.deviceText(subType) + "', the request accepts " + acceptable);
         }
         return subType;
-    }
-
-    private Instant checkTimestamp(String value, String what) throws DeviceAnswerRejected {
-        Instant ts = SbiTimestamp.parseUtc(value).orElseThrow(() -> Json.malformed(what + " timestamp '"
-                + Redaction.deviceText(value) + "' is not " + SbiTimestamp.expectedForm()));
-        Instant now = clock.instant();
-        if (ts.isBefore(now.minus(allowedSkew))) {
-            throw new DeviceAnswerRejected(RejectionReason.TIMESTAMP_TOO_OLD, what + " timestamp " + ts
-                    + " is more than " + allowedSkew.toSeconds() + " s before now (" + now + ")");
-        }
-        if (ts.isAfter(now.plus(allowedSkew))) {
-            throw new DeviceAnswerRejected(RejectionReason.TIMESTAMP_IN_FUTURE, what + " timestamp " + ts
-                    + " is more than " + allowedSkew.toSeconds() + " s after now (" + now + ")");
-        }
-        return ts;
     }
 
     /** SBI 0.9.5 calls qualityScore a floating point number: any decimal or exponent form, finite, 0-100. */

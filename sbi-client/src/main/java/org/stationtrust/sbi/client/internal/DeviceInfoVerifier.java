@@ -27,9 +27,14 @@ import org.stationtrust.sbi.client.UntrustedDevice;
  */
 public final class DeviceInfoVerifier {
     private final DeviceJwsVerifier jws;
+    private final TimestampWindow timestamps;
+    private final String env;
 
-    public DeviceInfoVerifier(DeviceJwsVerifier jws) {
+    /** {@code env} is the station's environment (e.g. Staging): a device registered for another is refused. */
+    public DeviceInfoVerifier(DeviceJwsVerifier jws, TimestampWindow timestamps, String env) {
         this.jws = Objects.requireNonNull(jws, "jws");
+        this.timestamps = Objects.requireNonNull(timestamps, "timestamps");
+        this.env = Objects.requireNonNull(env, "env");
     }
 
     /** One entry of a MOSIPDISC answer, unverified (discovery is unsigned by design). */
@@ -151,7 +156,8 @@ public final class DeviceInfoVerifier {
             throw new DeviceAnswerRejected(RejectionReason.DEVICE_MISMATCH, "deviceInfo names deviceId '"
                     + Redaction.deviceText(deviceId) + "', discovery listed " + byId.keySet());
         }
-        SignedDigitalId signedId = signedDigitalId(jws, Json.text(p, "digitalId", what), what + " digitalId");
+        SignedDigitalId signedId = signedDigitalId(jws, timestamps, Json.text(p, "digitalId", what),
+                what + " digitalId");
         DigitalId digitalId = signedId.digitalId();
         if (!digitalId.sameDeviceAs(d.digitalId())) {
             throw new DeviceAnswerRejected(RejectionReason.DIGITAL_ID_MISMATCH, "deviceInfo digitalId is "
@@ -160,6 +166,8 @@ public final class DeviceInfoVerifier {
         String deviceCode = Json.optText(p, "deviceCode", what).orElse("");
         String certification = Json.optText(p, "certification", what).orElse("");
         requireSame("deviceCode", d.deviceCode(), deviceCode);
+        requireDeviceCodeIsSerialNo(deviceCode, digitalId, what);
+        requireEnvironment(env, Json.optText(p, "env", what).orElse(""), what);
         requireSame("certification", d.certification(), certification);
         DeviceSigners.requireDigitalIdSigner(certification, verified.signer(), signedId.signer(), what + " digitalId");
         String callbackId = Json.optText(p, "callbackId", what).orElse(d.callbackId());
@@ -179,15 +187,40 @@ public final class DeviceInfoVerifier {
     record SignedDigitalId(DigitalId digitalId, X509Certificate signer) {
     }
 
-    /** Verifies a signed digitalId (JWS) and parses it; an unsigned one is DIGITAL_ID_UNSIGNED. */
-    static SignedDigitalId signedDigitalId(DeviceJwsVerifier jws, String value, String what)
-            throws DeviceAnswerRejected {
+    /**
+     * Verifies a signed digitalId (JWS) and parses it; an unsigned one is DIGITAL_ID_UNSIGNED. Its dateTime,
+     * when present, is held to the allowed skew like every other device timestamp.
+     */
+    static SignedDigitalId signedDigitalId(DeviceJwsVerifier jws, TimestampWindow timestamps, String value,
+                                           String what) throws DeviceAnswerRejected {
         if (!DeviceJwsVerifier.looksSigned(value)) {
             throw new DeviceAnswerRejected(RejectionReason.DIGITAL_ID_UNSIGNED, what
                     + " is not a JWS; a registered device signs its digitalId");
         }
         VerifiedJws verified = jws.verifyRepeated(value, what);
-        return new SignedDigitalId(DigitalIds.parse(verified.payload(), what), verified.signer());
+        DigitalId digitalId = DigitalIds.parse(verified.payload(), what);
+        if (!digitalId.dateTime().isEmpty()) {
+            timestamps.check(digitalId.dateTime(), what + " dateTime");
+        }
+        return new SignedDigitalId(digitalId, verified.signer());
+    }
+
+    /** SBI 0.9.5 "Device Info": deviceCode is the same as serialNo in the digital ID. */
+    static void requireDeviceCodeIsSerialNo(String deviceCode, DigitalId digitalId, String what)
+            throws DeviceAnswerRejected {
+        if (!deviceCode.equals(digitalId.serialNo())) {
+            throw new DeviceAnswerRejected(RejectionReason.DEVICE_MISMATCH, what + " deviceCode is '"
+                    + Redaction.deviceText(deviceCode) + "', its digitalId serialNo is '"
+                    + Redaction.deviceText(digitalId.serialNo()) + "' (the spec makes them the same)");
+        }
+    }
+
+    /** A device registered for another environment than the station's (e.g. Staging vs Production). */
+    static void requireEnvironment(String expected, String env, String what) throws DeviceAnswerRejected {
+        if (!env.equalsIgnoreCase(expected)) {
+            throw new DeviceAnswerRejected(RejectionReason.ENVIRONMENT_MISMATCH, what + " env is '"
+                    + Redaction.deviceText(env) + "', this station is configured for '" + expected + "'");
+        }
     }
 
     private Device unregistered(int port, DiscoveredDevice d) throws DeviceAnswerRejected {

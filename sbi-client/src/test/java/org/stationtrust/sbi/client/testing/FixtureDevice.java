@@ -33,6 +33,10 @@ public final class FixtureDevice implements RawHttpServer.Handler {
     public volatile PrivateKey digitalIdKey;
     public volatile X509Certificate digitalIdCert;
     public volatile String certification = "L0";
+    public volatile String deviceCode = SERIAL;
+    public volatile String env = "Staging";
+    /** Bends the digitalId before it is signed (device info and captures). */
+    public volatile Consumer<ObjectNode> editDigitalId = d -> { };
     public volatile boolean registered = true;
     public volatile String status = "Ready";
     public volatile Consumer<ObjectNode> editPayload = p -> { };
@@ -85,7 +89,7 @@ public final class FixtureDevice implements RawHttpServer.Handler {
         d.putArray("deviceSubId").add("1").add("2").add("3");
         d.put("callbackId", "http://127.0.0.1:" + port + "/");
         d.put("digitalId", TestPki.b64url(digitalIdJson(SERIAL).toString().getBytes(StandardCharsets.UTF_8)));
-        d.put("deviceCode", SERIAL);
+        d.put("deviceCode", deviceCode);
         d.putArray("specVersion").add("0.9.5");
         d.put("purpose", "Registration");
         error(d, "0", "Success");
@@ -102,8 +106,8 @@ public final class FixtureDevice implements RawHttpServer.Handler {
         p.putArray("deviceSubId").add("1").add("2").add("3");
         p.put("callbackId", "http://127.0.0.1:" + port + "/");
         p.put("digitalId", signDigitalId(digitalIdJson(SERIAL)));
-        p.put("deviceCode", SERIAL);
-        p.put("env", "Staging");
+        p.put("deviceCode", deviceCode);
+        p.put("env", env);
         p.put("purpose", "Registration");
         p.putArray("specVersion").add("0.9.5");
         return p;
@@ -128,7 +132,8 @@ public final class FixtureDevice implements RawHttpServer.Handler {
     }
 
     /** The digitalId JWS as this device sends it (device key, or {@link #digitalIdKey} when set). */
-    public String signDigitalId(JsonNode digitalId) {
+    public String signDigitalId(ObjectNode digitalId) {
+        editDigitalId.accept(digitalId);
         PrivateKey key = digitalIdKey;
         return key == null ? sign(digitalId) : TestPki.signRs256(digitalId.toString(), key, digitalIdCert);
     }
@@ -153,7 +158,7 @@ public final class FixtureDevice implements RawHttpServer.Handler {
             previous = hash;
             ObjectNode p = JSON.createObjectNode();
             p.put("digitalId", signDigitalId(digitalIdJson(SERIAL)));
-            p.put("deviceCode", SERIAL);
+            p.put("deviceCode", deviceCode);
             p.put("deviceServiceVersion", "1.0");
             p.put("bioType", "Finger");
             p.put("bioSubType", subType);
