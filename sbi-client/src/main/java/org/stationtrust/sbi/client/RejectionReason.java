@@ -29,6 +29,9 @@ public enum RejectionReason {
             "check the station clock, then the device provider"),
     CERTIFICATE_UNTRUSTED("the device certificate does not chain to a trusted device-provider CA",
             "add the provider CA to the trust store only if the provider is approved"),
+    CERTIFICATE_KEY_TOO_WEAK("a certificate of the device's x5c chain holds a key weaker than SBI allows "
+            + "(RSA under 2048 bits, EC under 256 bits, or another kind)",
+            "do not use this device; have its provider issue RSA keys of 2048 bits or more"),
     SIGNATURE_INVALID("the JWS signature does not verify with the device certificate",
             "the answer was altered or the device is faulty: do not use it"),
     DIGITAL_ID_UNSIGNED("the digitalId is not signed", "do not use this device"),

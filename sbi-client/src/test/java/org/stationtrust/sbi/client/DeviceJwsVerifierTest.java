@@ -48,6 +48,27 @@ class DeviceJwsVerifierTest {
     }
 
     @Test
+    void rejectsAnRsa1024DeviceKeyEvenWhenItChainsToATrustedCa() {
+        KeyPair weak = TestPki.rsa(1024);
+        X509Certificate cert = PKI.deviceCertificate(weak.getPublic(), Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofDays(1)));
+        DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class,
+                () -> verifier.verify(TestPki.signRs256(PAYLOAD, weak.getPrivate(), cert), "deviceInfo"));
+        assertEquals(RejectionReason.CERTIFICATE_KEY_TOO_WEAK, e.reason());
+        assertTrue(e.getMessage().contains("1024-bit RSA"), e.getMessage());
+    }
+
+    @Test
+    void acceptsAnEcP256DeviceKeyWhenEs256IsAllowed() throws Exception {
+        KeyPair ec = TestPki.ec();
+        X509Certificate cert = PKI.deviceCertificate(ec.getPublic(), Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofDays(1)));
+        String jws = TestPki.signWithHeader("{\"alg\":\"ES256\",\"x5c\":[\"" + TestPki.x5c(cert) + "\"]}",
+                PAYLOAD, ec.getPrivate());
+        assertEquals(cert, verifier(Clock.systemUTC(), Set.of("ES256")).verify(jws, "deviceInfo").signer());
+    }
+
+    @Test
     void rejectsAlgNoneAlways() {
         String none = TestPki.b64url("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + TestPki.b64url(PAYLOAD.getBytes(StandardCharsets.UTF_8)) + ".";

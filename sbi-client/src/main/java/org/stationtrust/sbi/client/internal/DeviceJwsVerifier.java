@@ -6,6 +6,8 @@ import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,7 @@ import org.stationtrust.sbi.client.RejectionReason;
 /**
  * Verifies a device's compact JWS (SBI 0.9.5 "Signature"): algorithm on the allow-list ({@code none}
  * and HMAC never), x5c present and parseable, certificates valid now and chaining to the trust store,
- * key type matching the algorithm family (no alg confusion), signature valid. Each failure has its own
+ * keys strong enough (RSA 2048, EC 256 bits), key type matching the algorithm family (no alg confusion), signature valid. Each failure has its own
  * {@link RejectionReason}. Thread-safe.
  */
 public final class DeviceJwsVerifier {
@@ -32,6 +34,8 @@ public final class DeviceJwsVerifier {
     private static final int MAX_JWS_CHARS = 48 * 1024 * 1024;
     private static final int CERT_CACHE_LIMIT = 1024;
     private static final int REPEATED_MAX_CHARS = 16 * 1024;
+    static final int MIN_RSA_BITS = 2048;
+    static final int MIN_EC_BITS = 256;
 
     private final DeviceTrustStore trustStore;
     private final Set<String> allowedAlgorithms;
@@ -92,6 +96,7 @@ public final class DeviceJwsVerifier {
         }
         List<X509Certificate> chain = certificates(header, what);
         trustStore.check(chain, clock.instant());
+        requireStrongKeys(chain, what);
         PublicKey key = chain.get(0).getPublicKey();
         byte[] signature = strictBase64Url(encodedSignature, what + " signature", RejectionReason.JWS_MALFORMED);
         byte[] payload = strictBase64Url(encodedPayload, what + " payload", RejectionReason.JWS_MALFORMED);
@@ -128,6 +133,25 @@ public final class DeviceJwsVerifier {
 
     public static String name(X509Certificate c) {
         return Redaction.deviceText(c.getSubjectX500Principal().getName(), 160);
+    }
+
+    /**
+     * sbi-protocol.md §Signatures: signing keys are RSA of at least 2048 bits (EC at least P-256); a weaker key
+     * anywhere in x5c is refused even when the chain is trusted.
+     */
+    private static void requireStrongKeys(List<X509Certificate> chain, String what) throws DeviceAnswerRejected {
+        for (X509Certificate c : chain) {
+            PublicKey key = c.getPublicKey();
+            int bits = key instanceof RSAPublicKey rsa ? rsa.getModulus().bitLength()
+                    : key instanceof ECPublicKey ec ? ec.getParams().getCurve().getField().getFieldSize() : -1;
+            int minimum = key instanceof ECPublicKey ? MIN_EC_BITS : MIN_RSA_BITS;
+            if (bits < minimum) {
+                throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_KEY_TOO_WEAK, what + " certificate "
+                        + name(c) + " holds " + (bits < 0 ? "a " + key.getAlgorithm() + " key" : "a " + bits + "-bit "
+                        + key.getAlgorithm() + " key") + ", expected RSA of at least " + MIN_RSA_BITS
+                        + " bits or EC of at least " + MIN_EC_BITS + " bits");
+            }
+        }
     }
 
     private static byte[] strictBase64Url(String part, String what, RejectionReason reason)

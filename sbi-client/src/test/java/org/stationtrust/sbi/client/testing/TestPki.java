@@ -51,9 +51,14 @@ public final class TestPki {
     }
 
     public static KeyPair rsa() {
+        return rsa(2048);
+    }
+
+    /** An RSA key of {@code bits} (1024 only to prove weak keys are refused). */
+    public static KeyPair rsa(int bits) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
+            g.initialize(bits);
             return g.generateKeyPair();
         } catch (Exception e) {
             throw new IllegalStateException(e);
