@@ -35,6 +35,18 @@ class JpegFrameStreamTest {
         return out.toByteArray();
     }
 
+    /** Parts with headers but no Content-Length, each ended by the next boundary line only. */
+    private static byte[] multipartWithoutLengths(String boundaryLine, List<byte[]> frames, String tail) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] f : frames) {
+            out.writeBytes((boundaryLine + "\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.writeBytes(f);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.writeBytes(tail.getBytes(StandardCharsets.ISO_8859_1));
+        return out.toByteArray();
+    }
+
     private static List<byte[]> read(byte[] body, int maxFrame) throws Exception {
         return readAll(body, maxFrame).frames();
     }
@@ -76,6 +88,45 @@ class JpegFrameStreamTest {
         List<byte[]> frames = read(multipart("frame", "\r\n", List.of(JPEG_B, JPEG_A, JPEG_B), ""), 1024);
         assertEquals(3, frames.size());
         assertArrayEquals(JPEG_B, frames.get(2));
+    }
+
+    @Test
+    void readsPartsWithoutContentLengthUpToTheNextBoundaryLine() throws Exception {
+        List<byte[]> frames = read(multipartWithoutLengths("--frame", List.of(JPEG_A, JPEG_B, JPEG_A), "--frame--\r\n"),
+                1024);
+        assertEquals(3, frames.size());
+        assertArrayEquals(JPEG_A, frames.get(0));
+        assertArrayEquals(JPEG_B, frames.get(1));
+        assertArrayEquals(JPEG_A, frames.get(2));
+    }
+
+    @Test
+    void readsPartsWithoutContentLengthWhoseBoundaryLacksTheDashesAndMixedWithLengthParts() throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(multipartWithoutLengths("frame", List.of(JPEG_A), ""));
+        body.writeBytes(multipart("frame", "", List.of(JPEG_B), "frame--"));
+        List<byte[]> frames = read(body.toByteArray(), 1024);
+        assertEquals(2, frames.size());
+        assertArrayEquals(JPEG_A, frames.get(0));
+        assertArrayEquals(JPEG_B, frames.get(1));
+    }
+
+    @Test
+    void rejectsAPartWithoutContentLengthRunningPastTheFrameCap() {
+        byte[] big = new byte[4096];
+        big[0] = (byte) 0xFF;
+        big[1] = (byte) 0xD8;
+        DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class,
+                () -> read(multipartWithoutLengths("--frame", List.of(big), "--frame--\r\n"), 2048));
+        assertEquals(RejectionReason.ANSWER_TOO_LARGE, e.reason());
+    }
+
+    @Test
+    void rejectsAStreamEndingInsideAPartWithoutContentLength() {
+        byte[] body = multipartWithoutLengths("--frame", List.of(JPEG_A), "");
+        DeviceAnswerRejected e = assertThrows(DeviceAnswerRejected.class, () -> read(body, 1024));
+        assertEquals(RejectionReason.MALFORMED_ANSWER, e.reason());
+        assertTrue(e.getMessage().contains("before its next boundary"), e.getMessage());
     }
 
     @Test

@@ -12,18 +12,26 @@ import org.stationtrust.sbi.client.RejectionReason;
 /**
  * Reads JPEG frames from an SBI STREAM body. Deployed services delimit multipart parts loosely
  * (boundaries with or without leading dashes), so each part is read by its Content-Length header
- * (docs/sbi-protocol.md "STREAM"); any line that is not a header is taken as a boundary. Bytes after the last
- * complete frame that do not form a part end the stream and are reported as a defect, not as a broken stream.
+ * (docs/sbi-protocol.md "STREAM"); any line that is not a header is taken as a boundary. A part without
+ * Content-Length runs until the next line equal to the boundary line before it (RFC 2046 §5.1.1: the CRLF
+ * before a boundary belongs to it), within the frame cap. Bytes after the last complete frame that do not
+ * form a part end the stream and are reported as a defect, not as a broken stream.
  */
 public final class JpegFrameReader {
     private static final int MAX_LINE = 8 * 1024;
     private static final int MAX_LINES_PER_PART = 64;
+    /** RFC 2046 §5.1.1 allows 70 boundary characters; with the two dashes, a delimiter line of 72. */
+    private static final int MAX_BOUNDARY_LINE = 72;
+    /** readPartHeaders: the part has no Content-Length and runs until the next boundary line. */
+    private static final long UNTIL_BOUNDARY = -2;
 
     private final InputStream in;
     private final int maxFrameBytes;
     private long preambleBytes;
     private boolean lastLineUnterminated;
     private DeviceAnswerRejected trailing;
+    /** The last boundary line seen (as sent, with or without dashes), or null before the first. */
+    private String boundary;
 
     public JpegFrameReader(InputStream in, int maxFrameBytes) {
         this.in = in;
@@ -48,12 +56,17 @@ public final class JpegFrameReader {
             }
             return endWithTrailingBytes(malformed);
         }
-        if (contentLength < 0) {
+        if (contentLength == -1) {
             return Optional.empty();
         }
-        byte[] frame = in.readNBytes((int) contentLength);
-        if (frame.length != contentLength) {
-            throw malformed("a part announced " + contentLength + " bytes but the stream ended after " + frame.length);
+        byte[] frame;
+        if (contentLength == UNTIL_BOUNDARY) {
+            frame = readUntilBoundary();
+        } else {
+            frame = in.readNBytes((int) contentLength);
+            if (frame.length != contentLength) {
+                throw malformed("a part announced " + contentLength + " bytes but the stream ended after " + frame.length);
+            }
         }
         if (frame.length < 2 || (frame[0] & 0xff) != 0xFF || (frame[1] & 0xff) != 0xD8) {
             throw malformed("a part is not a JPEG image (no FF D8 start marker)");
@@ -111,7 +124,10 @@ public final class JpegFrameReader {
                     return contentLength;
                 }
                 if (sawHeader) {
-                    throw malformed("a part has headers but no Content-Length");
+                    if (boundary == null) {
+                        throw malformed("a part has neither a Content-Length nor a boundary line before it");
+                    }
+                    return UNTIL_BOUNDARY;
                 }
                 continue;
             }
@@ -125,8 +141,53 @@ public final class JpegFrameReader {
             } else {
                 contentLength = -1;
                 sawHeader = false;
+                boundary = line;
             }
         }
+    }
+
+    /**
+     * The body of a part without Content-Length: every byte up to the next line that starts with the boundary
+     * line (a closing {@code --} may follow it), the line end before it excluded, at most the frame cap. The
+     * rest of the boundary line is consumed; the next part's headers follow.
+     */
+    private byte[] readUntilBoundary() throws IOException, DeviceAnswerRejected {
+        if (boundary.length() > MAX_BOUNDARY_LINE) {
+            throw malformed("a part without Content-Length follows a boundary line of " + boundary.length()
+                    + " characters, more than the " + MAX_BOUNDARY_LINE + " a multipart boundary may have");
+        }
+        byte[] delimiter = ("\n" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        int limit = maxFrameBytes + 1 + delimiter.length;   // a whole frame, its CR, the delimiter
+        byte[] buf = new byte[Math.min(limit, 64 * 1024)];
+        int size = 0;
+        while (size < delimiter.length || !endsWith(buf, size, delimiter)) {
+            int b = in.read();
+            if (b == -1) {
+                throw malformed("the stream ended inside a part without Content-Length, before its next boundary");
+            }
+            if (size == limit) {
+                throw new DeviceAnswerRejected(RejectionReason.ANSWER_TOO_LARGE, "a STREAM part without "
+                        + "Content-Length runs past the frame cap of " + maxFrameBytes + " bytes without a boundary");
+            }
+            if (size == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(limit, 2L * buf.length));
+            }
+            buf[size++] = (byte) b;
+        }
+        int end = size - delimiter.length;
+        if (end > 0 && buf[end - 1] == '\r') {
+            end--;
+        }
+        if (end > maxFrameBytes) {
+            throw new DeviceAnswerRejected(RejectionReason.ANSWER_TOO_LARGE, "a STREAM frame of " + end
+                    + " bytes, the cap is " + maxFrameBytes);
+        }
+        readLine(); // the rest of the boundary line: nothing, or the closing "--"
+        return java.util.Arrays.copyOf(buf, end);
+    }
+
+    private static boolean endsWith(byte[] buf, int size, byte[] suffix) {
+        return java.util.Arrays.equals(buf, size - suffix.length, size, suffix, 0, suffix.length);
     }
 
     private long parseLength(String value) throws DeviceAnswerRejected {
