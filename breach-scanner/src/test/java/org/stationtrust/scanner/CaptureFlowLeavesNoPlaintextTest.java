@@ -83,7 +83,7 @@ class CaptureFlowLeavesNoPlaintextTest {
                             new AgentConfig.Server(Optional.of(URI.create(server.baseUrl())), List.of(org.stationtrust.agent.PublicKeyPin.parse(server.tlsPublicKeyPin().orElseThrow())),
                                     Optional.of(new AgentConfig.Secret(enrollmentToken)), Duration.ofSeconds(10), Duration.ofHours(1)),
                             new AgentConfig.Tpm(Optional.of(tpm.uri()), List.of(0, 1, 2, 3, 4, 5, 6, 7)),
-                            new AgentConfig.Devices(Optional.of(trust), first, last, Duration.ofSeconds(300), "Production"),
+                            new AgentConfig.Devices(Optional.of(trust), first, last, Duration.ofSeconds(300), "Staging"), // the simulator is registered for Staging
                             new AgentConfig.Api(0, Optional.empty(), 64 * 1024),
                             new AgentConfig.Queue(Duration.ofMillis(50), Duration.ofSeconds(1)));
                     try (StationAgent agent = StationAgent.start(agentConfig)) {

@@ -205,7 +205,9 @@ final class DemoRun implements AutoCloseable {
                 + "machine:\n  name: demo-station\n"
                 + "server:\n  url: " + server.url() + "\n  public_key_pins: [\"" + server.pin() + "\"]\n"
                 + "tpm:\n  uri: " + tpm.uri() + "\n  event_log: " + eventLog + "\n"
-                + "devices:\n  trust_store: " + deviceCa.getParent() + "\n  ports: " + first + "-" + last + "\n"
+                // the simulated devices are registered for the Staging environment
+                + "devices:\n  trust_store: " + deviceCa.getParent() + "\n  ports: " + first + "-" + last
+                + "\n  env: Staging\n"
                 + "api:\n  port: 0\n"
                 + "queue:\n  initial_backoff_ms: 100\n  max_backoff_seconds: 2\n");
         agent = AgentProcess.start(config, dir.resolve("state"), token, dir.resolve("agent.log"));

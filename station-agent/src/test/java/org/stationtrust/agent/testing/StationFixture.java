@@ -62,7 +62,7 @@ public final class StationFixture implements AutoCloseable {
                 + "state_dir: " + dir.resolve(name + "-state") + "\n"
                 + "machine:\n  name: " + name + "\n"
                 + "tpm:\n  uri: " + tpm.uri() + "\n"
-                + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n"
+                + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n  env: Staging\n"
                 + "api:\n  port: 0\n" + extraYaml);
         return file;
     }
@@ -103,7 +103,7 @@ public final class StationFixture implements AutoCloseable {
                 + "machine:\n  name: " + name + "\n"
                 + "server:\n  url: " + serverUrl + "\n  public_key_pins: [\"" + String.join("\", \"", pins) + "\"]\n  timeout_seconds: 10\n" + server
                 + "tpm:\n  uri: " + tpm.uri() + "\n"
-                + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n"
+                + "devices:\n  trust_store: " + trustStore + "\n  ports: " + firstPort + "-" + lastPort + "\n  env: Staging\n"
                 + "api:\n  port: 0\n"
                 + "queue:\n  initial_backoff_ms: 50\n  max_backoff_seconds: 1\n");
         return file;

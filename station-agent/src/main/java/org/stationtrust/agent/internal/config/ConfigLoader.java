@@ -207,7 +207,7 @@ public final class ConfigLoader {
         }
         int[] ports = v.portRange("devices.ports", 4501, 4600);
         int skew = v.integer("devices.allowed_skew_seconds", 300, 0, 3600);
-        String sbiEnv = v.string("devices.env").orElse(dev ? "Developer" : "Production");
+        String sbiEnv = v.string("devices.env").orElse(dev ? "Staging" : "Production");
         if (!SBI_ENVS.contains(sbiEnv)) problems.add(new Problem("devices.env", "expected one of " + SBI_ENVS + ", saw '" + abbreviate(sbiEnv) + "'"));
 
         int apiPort = v.integer("api.port", 4800, 0, 65535);
