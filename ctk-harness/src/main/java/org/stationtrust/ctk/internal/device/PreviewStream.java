@@ -2,7 +2,9 @@ package org.stationtrust.ctk.internal.device;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Reads a STREAM answer in the background: each part is taken by its Content-Length header, not by
  * a strict multipart parser, because deployed services delimit parts loosely (docs/sbi-protocol.md "STREAM").
+ * A part without Content-Length (RFC 2046 §5.1.1 does not require one) is read up to the next line
+ * holding the boundary, with or without its leading dashes, bounded by the frame limit.
  */
 public final class PreviewStream implements AutoCloseable {
     private static final int MAX_FRAME = 8 * 1024 * 1024;
     private static final int MAX_HEADER_LINES = 64;
+    /** partLength: the stream ended. */
+    private static final long END = -1;
+    /** partLength: the part has no Content-Length; read it up to the next boundary line. */
+    private static final long TO_BOUNDARY = -2;
+    /** The longest rest of a boundary line looked at (RFC 2046 allows transport padding after it). */
+    private static final int MAX_BOUNDARY_TAIL = 256;
 
     private final DeviceChannel.OpenAnswer answer;
     private final AtomicInteger frames = new AtomicInteger();
@@ -25,6 +35,8 @@ public final class PreviewStream implements AutoCloseable {
     private volatile long lastFrameNanos;
     private volatile String problem;
     private volatile int trailingBytes;
+    /** Set by the reader thread when a part read to its boundary ended at the closing boundary. */
+    private boolean closingBoundarySeen;
     private final Thread reader;
 
     private PreviewStream(DeviceChannel.OpenAnswer answer) {
@@ -110,24 +122,29 @@ public final class PreviewStream implements AutoCloseable {
         try {
             while (true) {
                 long length = partLength(in);
-                if (length < 0) {
+                if (length == END) {
                     break;
                 }
-                if (length > MAX_FRAME) {
-                    problem = "a frame declares " + length + " bytes, more than " + MAX_FRAME;
+                byte[] frame;
+                if (length == TO_BOUNDARY) {
+                    frame = readToBoundary(in);
+                    if (frame == null) {
+                        break;
+                    }
+                } else {
+                    if (length > MAX_FRAME) {
+                        problem = "a frame declares " + length + " bytes, more than " + MAX_FRAME;
+                        break;
+                    }
+                    frame = in.readNBytes((int) length);
+                    if (frame.length < length) {
+                        break;
+                    }
+                }
+                count(frame);
+                if (closingBoundarySeen) {
+                    trailingBytes = in.readNBytes(64 * 1024).length;
                     break;
-                }
-                byte[] frame = in.readNBytes((int) length);
-                if (frame.length < length) {
-                    break;
-                }
-                long now = System.nanoTime();
-                if (frames.getAndIncrement() == 0) {
-                    firstFrameNanos = now;
-                }
-                lastFrameNanos = now;
-                if (isJpeg(frame)) {
-                    validJpeg.incrementAndGet();
                 }
             }
         } catch (IOException e) {
@@ -139,10 +156,22 @@ public final class PreviewStream implements AutoCloseable {
         }
     }
 
+    private void count(byte[] frame) {
+        long now = System.nanoTime();
+        if (frames.getAndIncrement() == 0) {
+            firstFrameNanos = now;
+        }
+        lastFrameNanos = now;
+        if (isJpeg(frame)) {
+            validJpeg.incrementAndGet();
+        }
+    }
+
     /**
-     * Reads part headers up to the blank line; returns Content-Length, or -1 at the end of the stream.
-     * The closing boundary ({@code --boundary--}, with or without leading dashes) ends the stream; what
-     * follows it is counted as trailing bytes (at most 64 KiB are read), never taken for a frame.
+     * Reads part headers up to the blank line; returns Content-Length, {@link #TO_BOUNDARY} when the
+     * headers ended without one, or {@link #END} at the end of the stream. The closing boundary
+     * ({@code --boundary--}, with or without leading dashes) ends the stream; what follows it is
+     * counted as trailing bytes (at most 64 KiB are read), never taken for a frame.
      */
     private long partLength(InputStream in) throws IOException {
         long length = -1;
@@ -152,20 +181,23 @@ public final class PreviewStream implements AutoCloseable {
             try {
                 line = DeviceChannel.readLine(in);
             } catch (IOException e) {
-                return -1;
+                return END;
             }
             if (line.isEmpty()) {
                 if (length >= 0) {
                     return length;
                 }
+                if (lines > 0) {
+                    return TO_BOUNDARY;
+                }
                 continue;
             }
             if (length < 0 && line.endsWith("--") && line.length() > 2 && !line.contains(":")) {
                 trailingBytes = in.readNBytes(64 * 1024).length;
-                return -1;
+                return END;
             }
             if (++lines > MAX_HEADER_LINES) {
-                throw new IOException("more than " + MAX_HEADER_LINES + " header lines without a Content-Length");
+                throw new IOException("more than " + MAX_HEADER_LINES + " part header lines");
             }
             String lower = line.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-length:")) {
@@ -176,6 +208,102 @@ public final class PreviewStream implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A part without Content-Length: its bytes up to the CRLF before the next line that holds the
+     * boundary (leading dashes optional), or null when the stream ends first. Sets {@link #closingBoundarySeen}
+     * when that line is the closing boundary.
+     */
+    private byte[] readToBoundary(InputStream in) throws IOException {
+        byte[] mark = boundary();
+        if (mark == null) {
+            problem = "a part has no Content-Length and the Content-Type '" + contentType()
+                    + "' names no boundary; send Content-Length with each part or a boundary parameter";
+            return null;
+        }
+        byte[] bytes = new byte[64 * 1024];
+        int size = 0;
+        int lineStart = 0;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                // The closing boundary may be the last bytes, without a CRLF after it.
+                return lineStart > 0 && isBoundaryLine(bytes, lineStart, size, mark) ? frameBefore(bytes, lineStart, size, mark) : null;
+            }
+            if (size == MAX_FRAME + MAX_BOUNDARY_TAIL) {
+                problem = "a part without Content-Length runs past " + MAX_FRAME
+                        + " bytes without a boundary line; send Content-Length with each part";
+                return null;
+            }
+            if (size == bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.min(bytes.length * 2, MAX_FRAME + MAX_BOUNDARY_TAIL));
+            }
+            bytes[size++] = (byte) b;
+            if (b != '\n') {
+                continue;
+            }
+            int end = size - 1;
+            if (lineStart > 0 && isBoundaryLine(bytes, lineStart, end, mark)) {
+                return frameBefore(bytes, lineStart, end, mark);
+            }
+            lineStart = size;
+        }
+    }
+
+    /** The part's bytes before the CRLF that precedes the boundary line [lineStart, lineEnd). */
+    private byte[] frameBefore(byte[] bytes, int lineStart, int lineEnd, byte[] mark) {
+        int frameEnd = lineStart - 1;
+        if (frameEnd > 0 && bytes[frameEnd - 1] == '\r') {
+            frameEnd--;
+        }
+        closingBoundarySeen = tail(bytes, lineStart, lineEnd, mark).strip().startsWith("--");
+        return Arrays.copyOf(bytes, frameEnd);
+    }
+
+    /** The line [from, to) (to = its LF or the end of the stream) is dashes, the boundary, then nothing, or "--", or padding. */
+    private static boolean isBoundaryLine(byte[] b, int from, int to, byte[] mark) {
+        int i = from;
+        while (i < to && b[i] == '-') {
+            i++;
+        }
+        if (to - i < mark.length || to - from > mark.length + 2 + MAX_BOUNDARY_TAIL) {
+            return false;
+        }
+        for (int k = 0; k < mark.length; k++) {
+            if (b[i + k] != mark[k]) {
+                return false;
+            }
+        }
+        String rest = tail(b, from, to, mark).strip();
+        return rest.isEmpty() || rest.equals("--");
+    }
+
+    private static String tail(byte[] b, int from, int to, byte[] mark) {
+        int i = from;
+        while (i < to && b[i] == '-') {
+            i++;
+        }
+        return new String(b, i + mark.length, to - i - mark.length, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The boundary parameter of the Content-Type without leading dashes, or null. */
+    private byte[] boundary() {
+        String type = contentType() == null ? "" : contentType();
+        for (String param : type.split(";")) {
+            String p = param.strip();
+            if (p.toLowerCase(Locale.ROOT).startsWith("boundary=")) {
+                String v = p.substring(9).strip();
+                if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                    v = v.substring(1, v.length() - 1);
+                }
+                while (v.startsWith("-")) {
+                    v = v.substring(1);
+                }
+                return v.isEmpty() ? null : v.getBytes(StandardCharsets.ISO_8859_1);
+            }
+        }
+        return null;
     }
 
     static boolean isJpeg(byte[] f) {

@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
 class PreviewStreamTest {
     private static final int FRAMES = 8;
 
-    /** A complete JPEG-shaped frame (SOI ... EOI) of {@code size} bytes, its filler free of CR and LF. */
+    /** A complete JPEG-shaped frame (SOI ... EOI) of {@code size} bytes. */
     private static byte[] jpeg(int size, int seed) {
         byte[] f = new byte[size];
         Arrays.fill(f, (byte) ('a' + seed % 26));
         f[0] = (byte) 0xFF;
         f[1] = (byte) 0xD8;
+        // Line breaks and a near-boundary line inside the image: a reader by boundary must not cut there.
+        byte[] decoy = "\r\n--frameX\r\n--fram\n".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(decoy, 0, f, size / 2, decoy.length);
         f[size - 2] = (byte) 0xFF;
         f[size - 1] = (byte) 0xD9;
         return f;
@@ -103,6 +106,26 @@ class PreviewStreamTest {
     void readsEveryFrameOfAPlainStreamAsBefore() throws Exception {
         int port = serveStream(multipart(20 * 1024, true), false, 4096);
         try (PreviewStream s = readAll(port)) {
+            assertEquals(FRAMES, s.frames());
+            assertEquals(FRAMES, s.validJpegFrames());
+        }
+    }
+
+    @Test
+    void readsPartsWithoutContentLengthUpToTheNextBoundary() throws Exception {
+        int port = serveStream(multipart(20 * 1024, false), false, 4096);
+        try (PreviewStream s = readAll(port)) {
+            assertNull(s.problem());
+            assertEquals(FRAMES, s.frames());
+            assertEquals(FRAMES, s.validJpegFrames());
+        }
+    }
+
+    @Test
+    void readsChunkedPartsWithoutContentLengthUpToTheNextBoundary() throws Exception {
+        int port = serveStream(multipart(20 * 1024, false), true, 4096);
+        try (PreviewStream s = readAll(port)) {
+            assertNull(s.problem());
             assertEquals(FRAMES, s.frames());
             assertEquals(FRAMES, s.validJpegFrames());
         }
