@@ -2,9 +2,8 @@ package org.stationtrust.ctk.internal.device;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +22,6 @@ public final class PreviewStream implements AutoCloseable {
     private static final long END = -1;
     /** partLength: the part has no Content-Length; read it up to the next boundary line. */
     private static final long TO_BOUNDARY = -2;
-    /** The longest rest of a boundary line looked at (RFC 2046 allows transport padding after it). */
-    private static final int MAX_BOUNDARY_TAIL = 256;
 
     private final DeviceChannel.OpenAnswer answer;
     private final AtomicInteger frames = new AtomicInteger();
@@ -211,99 +208,27 @@ public final class PreviewStream implements AutoCloseable {
     }
 
     /**
-     * A part without Content-Length: its bytes up to the CRLF before the next line that holds the
-     * boundary (leading dashes optional), or null when the stream ends first. Sets {@link #closingBoundarySeen}
-     * when that line is the closing boundary.
+     * A part without Content-Length, read by {@link PartToBoundary}; null when the stream ended first
+     * or the part broke a bound (then {@link #problem} says which).
      */
     private byte[] readToBoundary(InputStream in) throws IOException {
-        byte[] mark = boundary();
-        if (mark == null) {
+        Optional<PartToBoundary> reader = PartToBoundary.of(contentType(), MAX_FRAME);
+        if (reader.isEmpty()) {
             problem = "a part has no Content-Length and the Content-Type '" + contentType()
                     + "' names no boundary; send Content-Length with each part or a boundary parameter";
             return null;
         }
-        byte[] bytes = new byte[64 * 1024];
-        int size = 0;
-        int lineStart = 0;
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                // The closing boundary may be the last bytes, without a CRLF after it.
-                return lineStart > 0 && isBoundaryLine(bytes, lineStart, size, mark) ? frameBefore(bytes, lineStart, size, mark) : null;
-            }
-            if (size == MAX_FRAME + MAX_BOUNDARY_TAIL) {
-                problem = "a part without Content-Length runs past " + MAX_FRAME
-                        + " bytes without a boundary line; send Content-Length with each part";
-                return null;
-            }
-            if (size == bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.min(bytes.length * 2, MAX_FRAME + MAX_BOUNDARY_TAIL));
-            }
-            bytes[size++] = (byte) b;
-            if (b != '\n') {
-                continue;
-            }
-            int end = size - 1;
-            if (lineStart > 0 && isBoundaryLine(bytes, lineStart, end, mark)) {
-                return frameBefore(bytes, lineStart, end, mark);
-            }
-            lineStart = size;
+        PartToBoundary.Part part = reader.get().read(in);
+        if (part == null) {
+            return null;
         }
-    }
-
-    /** The part's bytes before the CRLF that precedes the boundary line [lineStart, lineEnd). */
-    private byte[] frameBefore(byte[] bytes, int lineStart, int lineEnd, byte[] mark) {
-        int frameEnd = lineStart - 1;
-        if (frameEnd > 0 && bytes[frameEnd - 1] == '\r') {
-            frameEnd--;
+        if (part.tooLong()) {
+            problem = "a part without Content-Length runs past " + MAX_FRAME
+                    + " bytes without a boundary line; send Content-Length with each part";
+            return null;
         }
-        closingBoundarySeen = tail(bytes, lineStart, lineEnd, mark).strip().startsWith("--");
-        return Arrays.copyOf(bytes, frameEnd);
-    }
-
-    /** The line [from, to) (to = its LF or the end of the stream) is dashes, the boundary, then nothing, or "--", or padding. */
-    private static boolean isBoundaryLine(byte[] b, int from, int to, byte[] mark) {
-        int i = from;
-        while (i < to && b[i] == '-') {
-            i++;
-        }
-        if (to - i < mark.length || to - from > mark.length + 2 + MAX_BOUNDARY_TAIL) {
-            return false;
-        }
-        for (int k = 0; k < mark.length; k++) {
-            if (b[i + k] != mark[k]) {
-                return false;
-            }
-        }
-        String rest = tail(b, from, to, mark).strip();
-        return rest.isEmpty() || rest.equals("--");
-    }
-
-    private static String tail(byte[] b, int from, int to, byte[] mark) {
-        int i = from;
-        while (i < to && b[i] == '-') {
-            i++;
-        }
-        return new String(b, i + mark.length, to - i - mark.length, StandardCharsets.ISO_8859_1);
-    }
-
-    /** The boundary parameter of the Content-Type without leading dashes, or null. */
-    private byte[] boundary() {
-        String type = contentType() == null ? "" : contentType();
-        for (String param : type.split(";")) {
-            String p = param.strip();
-            if (p.toLowerCase(Locale.ROOT).startsWith("boundary=")) {
-                String v = p.substring(9).strip();
-                if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-                    v = v.substring(1, v.length() - 1);
-                }
-                while (v.startsWith("-")) {
-                    v = v.substring(1);
-                }
-                return v.isEmpty() ? null : v.getBytes(StandardCharsets.ISO_8859_1);
-            }
-        }
-        return null;
+        closingBoundarySeen = part.closing();
+        return part.bytes();
     }
 
     static boolean isJpeg(byte[] f) {

@@ -53,12 +53,16 @@ class PreviewStreamTest {
      * chunk boundary falls inside frames and part headers), chunk-framed when {@code chunked}.
      */
     private static int serveStream(byte[] body, boolean chunked, int piece) throws IOException {
+        return serveStream(body, chunked, piece, "multipart/x-mixed-replace; boundary=frame");
+    }
+
+    private static int serveStream(byte[] body, boolean chunked, int piece, String contentType) throws IOException {
         ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {
             try (server; Socket s = server.accept()) {
                 s.getInputStream().read(new byte[4096]);
                 OutputStream out = s.getOutputStream();
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace; boundary=frame\r\n"
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\n"
                         + (chunked ? "Transfer-Encoding: chunked\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 for (int off = 0; off < body.length; off += piece) {
                     int n = Math.min(piece, body.length - off);
@@ -128,6 +132,15 @@ class PreviewStreamTest {
             assertNull(s.problem());
             assertEquals(FRAMES, s.frames());
             assertEquals(FRAMES, s.validJpegFrames());
+        }
+    }
+
+    @Test
+    void namesAPartWithoutContentLengthWhenTheContentTypeNamesNoBoundary() throws Exception {
+        int port = serveStream(multipart(2048, false), false, 4096, "multipart/x-mixed-replace");
+        try (PreviewStream s = readAll(port)) {
+            assertEquals(0, s.frames());
+            assertTrue(s.problem() != null && s.problem().contains("names no boundary"), s.problem());
         }
     }
 }
