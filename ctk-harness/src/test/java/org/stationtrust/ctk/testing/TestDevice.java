@@ -151,6 +151,25 @@ public final class TestDevice {
         }
     }
 
+    /**
+     * Signs the header and payload JSON given verbatim (RS256 with the device key), so a test can send
+     * what a JOSE library would never write: repeated keys, a crit header, base64 padding.
+     */
+    public String signVerbatim(String headerTemplate, String payloadJson, boolean padded) {
+        try {
+            String header = headerTemplate.replace("X5C", java.util.Base64.getEncoder().encodeToString(deviceCert.getEncoded()));
+            java.util.Base64.Encoder enc = padded ? java.util.Base64.getUrlEncoder() : java.util.Base64.getUrlEncoder().withoutPadding();
+            String input = enc.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                    + enc.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+            java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+            rsa.initSign(deviceKeys.getPrivate());
+            rsa.update(input.getBytes(StandardCharsets.US_ASCII));
+            return input + "." + enc.encodeToString(rsa.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A signed MOSIPDINFO entry of this device (deviceId 1, deviceCode CODE-1, digitalId of {@code serial}). */
     public Observation.InfoEntry info(String serial) {
         ObjectNode p = JSON.createObjectNode();

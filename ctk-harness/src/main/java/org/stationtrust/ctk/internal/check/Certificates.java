@@ -42,7 +42,7 @@ public final class Certificates {
         if (cached != null) {
             return cached;
         }
-        byte[] der = JsonFacts.base64(base64).orElseThrow(() -> new CertificateException("x5c entry is not base64"));
+        byte[] der = JsonFacts.base64Either(base64).orElseThrow(() -> new CertificateException("x5c entry is not base64"));
         X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(der));
         if (CACHE.size() >= 256) {

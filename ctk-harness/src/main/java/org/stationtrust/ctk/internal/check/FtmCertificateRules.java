@@ -18,7 +18,8 @@ import java.util.Optional;
  * may be valid for at most 20 years; §Digital Id: the first x5c certificate of an L1 digitalId is that
  * chip certificate ("if the chain of certificates is sent, it is ignored"), so an intermediate between
  * root and chip is not what the spec describes. §Cryptography: biometric signatures use RSA of at least
- * 2048 bits or curve 25519, no other curve. MOSIP's toolkit checks none of these (it trusts the chain
+ * 2048 bits or curve 25519, no other curve; curve 25519 (EdDSA) is refused all the same, since no
+ * signature check here or at the station verifies it. MOSIP's toolkit checks none of these (it trusts the chain
  * only), so in the mosip profile they are stricter than MOSIP.
  */
 final class FtmCertificateRules {
@@ -40,7 +41,12 @@ final class FtmCertificateRules {
         }
         String alg = key.getAlgorithm();
         if ("Ed25519".equalsIgnoreCase(alg) || "EdDSA".equalsIgnoreCase(alg)) {
-            return Optional.empty();
+            // §Cryptography names curve 25519, but an EdDSA JWS (RFC 8037) is verified neither by the
+            // signature check nor by the station: telling the vendor here beats a bad signature later.
+            return Optional.of(what + " certificate holds an Ed25519 key; SBI 0.9.5 §Cryptography names curve 25519,"
+                    + " but neither this harness's signature check nor the station (sbi-client: RS/PS/ES algorithms)"
+                    + " can verify an EdDSA signature, so every station would refuse the device: issue it an RSA key of at"
+                    + " least " + MIN_RSA_BITS + " bits");
         }
         return Optional.of(what + " certificate holds a " + alg + " key; SBI 0.9.5 §Cryptography allows RSA (>= "
                 + MIN_RSA_BITS + " bits) or curve 25519 only");

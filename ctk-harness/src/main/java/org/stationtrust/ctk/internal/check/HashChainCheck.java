@@ -2,6 +2,7 @@ package org.stationtrust.ctk.internal.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.stationtrust.sbi.client.HashChain;
 
 /**
@@ -9,6 +10,8 @@ import org.stationtrust.sbi.client.HashChain;
  * by element, and across the requests of one case, and compares with every element's hash.
  */
 public final class HashChainCheck implements Check {
+    /** docs/sbi-protocol.md §Hash chain: a hash is the hex of a SHA-256 (upper case; any case read). */
+    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
 
     @Override
     public String name() {
@@ -45,10 +48,14 @@ public final class HashChainCheck implements Check {
                 chain = chain.next(e.bioValue());
                 links++;
                 if (!chain.matches(e.hash())) {
+                    boolean hex = e.hash() != null && HEX_SHA256.matcher(e.hash()).matches();
                     problems.add(where + " hash " + SchemaCheck.abbreviate(String.valueOf(e.hash()))
-                            + " differs from the recomputed " + chain.hex().substring(0, 16)
-                            + "... (broken hash chain)");
-                    chain = e.hash() != null && e.hash().length() == 64 ? HashChain.continueFrom(e.hash()) : chain;
+                            + (hex ? " differs from the recomputed " + chain.hex().substring(0, 16) + "..."
+                                    : " is not 64 hex digits (the recomputed one starts " + chain.hex().substring(0, 16)
+                                    + "...); send UPPER_HEX(SHA-256(previous hash || SHA-256(bioValue)))")
+                            + " (broken hash chain)");
+                    // Judge the next element against what the device sent, so one bad link is reported once.
+                    chain = hex ? HashChain.continueFrom(e.hash()) : chain;
                 }
                 lastHash = e.hash();
             }

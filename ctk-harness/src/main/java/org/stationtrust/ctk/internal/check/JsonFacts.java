@@ -1,5 +1,7 @@
 package org.stationtrust.ctk.internal.check;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -9,7 +11,12 @@ import java.util.Optional;
 
 /** Small, bounded readings of device JSON shared by the checks. */
 public final class JsonFacts {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Refuses a repeated key as sbi-client's Json does (two parsers must not disagree on a field): a
+     * looser harness would pass a device that every station refuses.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     private static final int MAX_DECODED = 16 * 1024 * 1024;
 
     private JsonFacts() {
@@ -41,8 +48,28 @@ public final class JsonFacts {
         return Optional.empty();
     }
 
-    /** Decodes base64url (padding optional) or standard base64; empty when neither fits. */
+    /**
+     * Decodes base64url as the station does for bioValue, sessionKey and an unsigned digitalId
+     * (sbi-client Json.base64Url): trailing padding tolerated, the standard {@code +/} alphabet not.
+     * JWS parts are stricter still ({@link SignatureCheck}); x5c is {@link #base64Either}.
+     */
     public static Optional<byte[]> base64(String value) {
+        if (value == null || value.length() > MAX_DECODED * 4 / 3 + 4) {
+            return Optional.empty();
+        }
+        String v = value.strip();
+        while (v.endsWith("=")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            return Optional.of(Base64.getUrlDecoder().decode(v));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Standard base64 as x5c is written (RFC 7515 §4.1.6), base64url tolerated; empty when neither fits. */
+    public static Optional<byte[]> base64Either(String value) {
         if (value == null || value.length() > MAX_DECODED * 4 / 3 + 4) {
             return Optional.empty();
         }

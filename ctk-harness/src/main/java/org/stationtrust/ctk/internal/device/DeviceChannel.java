@@ -82,7 +82,10 @@ public final class DeviceChannel {
             out.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
             Head head = readHead(in);
-            return new OpenAnswer(socket, in, head.status, head.headers);
+            // A chunked STREAM body carries chunk-size lines between the multipart bytes: remove them
+            // here so the preview reader sees the multipart body itself (RFC 9112 §7.1).
+            InputStream answerBody = isChunked(head.headers) ? new ChunkedBody(in) : in;
+            return new OpenAnswer(socket, answerBody, head.status, head.headers);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -200,8 +203,8 @@ public final class DeviceChannel {
 
     private Body readBody(InputStream in, Map<String, String> headers) throws IOException {
         String length = headers.get("content-length");
-        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-            return readChunked(in);
+        if (isChunked(headers)) {
+            return readUpTo(new ChunkedBody(in), Long.MAX_VALUE);
         }
         if (length != null) {
             long n;
@@ -214,6 +217,10 @@ public final class DeviceChannel {
             return readUpTo(in, n);
         }
         return readUpTo(in, Long.MAX_VALUE);
+    }
+
+    private static boolean isChunked(Map<String, String> headers) {
+        return "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
     }
 
     private Body readUpTo(InputStream in, long n) throws IOException {
@@ -233,30 +240,6 @@ public final class DeviceChannel {
             left -= r;
         }
         return new Body(out.toByteArray(), false);
-    }
-
-    private Body readChunked(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while (true) {
-            String sizeLine = readLine(in);
-            int semi = sizeLine.indexOf(';');
-            long size;
-            try {
-                size = Long.parseLong((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("bad chunk size line: " + abbreviate(sizeLine), e);
-            }
-            if (size == 0) {
-                return new Body(out.toByteArray(), false);
-            }
-            if (out.size() + size > maxAnswerBytes) {
-                Body part = readUpTo(in, maxAnswerBytes - out.size());
-                out.write(part.bytes);
-                return new Body(out.toByteArray(), true);
-            }
-            out.write(in.readNBytes((int) size));
-            readLine(in);
-        }
     }
 
     static String readLine(InputStream in) throws IOException {

@@ -3,6 +3,7 @@ package org.stationtrust.ctk.internal.device;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Reads a STREAM answer in the background: each part is taken by its Content-Length header, not by
  * a strict multipart parser, because deployed services delimit parts loosely (docs/sbi-protocol.md "STREAM").
+ * A part without Content-Length (RFC 2046 §5.1.1 does not require one) is read up to the next line
+ * holding the boundary, with or without its leading dashes, bounded by the frame limit.
  */
 public final class PreviewStream implements AutoCloseable {
     private static final int MAX_FRAME = 8 * 1024 * 1024;
     private static final int MAX_HEADER_LINES = 64;
+    /** partLength: the stream ended. */
+    private static final long END = -1;
+    /** partLength: the part has no Content-Length; read it up to the next boundary line. */
+    private static final long TO_BOUNDARY = -2;
 
     private final DeviceChannel.OpenAnswer answer;
     private final AtomicInteger frames = new AtomicInteger();
@@ -25,6 +32,8 @@ public final class PreviewStream implements AutoCloseable {
     private volatile long lastFrameNanos;
     private volatile String problem;
     private volatile int trailingBytes;
+    /** Set by the reader thread when a part read to its boundary ended at the closing boundary. */
+    private boolean closingBoundarySeen;
     private final Thread reader;
 
     private PreviewStream(DeviceChannel.OpenAnswer answer) {
@@ -110,24 +119,29 @@ public final class PreviewStream implements AutoCloseable {
         try {
             while (true) {
                 long length = partLength(in);
-                if (length < 0) {
+                if (length == END) {
                     break;
                 }
-                if (length > MAX_FRAME) {
-                    problem = "a frame declares " + length + " bytes, more than " + MAX_FRAME;
+                byte[] frame;
+                if (length == TO_BOUNDARY) {
+                    frame = readToBoundary(in);
+                    if (frame == null) {
+                        break;
+                    }
+                } else {
+                    if (length > MAX_FRAME) {
+                        problem = "a frame declares " + length + " bytes, more than " + MAX_FRAME;
+                        break;
+                    }
+                    frame = in.readNBytes((int) length);
+                    if (frame.length < length) {
+                        break;
+                    }
+                }
+                count(frame);
+                if (closingBoundarySeen) {
+                    trailingBytes = in.readNBytes(64 * 1024).length;
                     break;
-                }
-                byte[] frame = in.readNBytes((int) length);
-                if (frame.length < length) {
-                    break;
-                }
-                long now = System.nanoTime();
-                if (frames.getAndIncrement() == 0) {
-                    firstFrameNanos = now;
-                }
-                lastFrameNanos = now;
-                if (isJpeg(frame)) {
-                    validJpeg.incrementAndGet();
                 }
             }
         } catch (IOException e) {
@@ -139,10 +153,22 @@ public final class PreviewStream implements AutoCloseable {
         }
     }
 
+    private void count(byte[] frame) {
+        long now = System.nanoTime();
+        if (frames.getAndIncrement() == 0) {
+            firstFrameNanos = now;
+        }
+        lastFrameNanos = now;
+        if (isJpeg(frame)) {
+            validJpeg.incrementAndGet();
+        }
+    }
+
     /**
-     * Reads part headers up to the blank line; returns Content-Length, or -1 at the end of the stream.
-     * The closing boundary ({@code --boundary--}, with or without leading dashes) ends the stream; what
-     * follows it is counted as trailing bytes (at most 64 KiB are read), never taken for a frame.
+     * Reads part headers up to the blank line; returns Content-Length, {@link #TO_BOUNDARY} when the
+     * headers ended without one, or {@link #END} at the end of the stream. The closing boundary
+     * ({@code --boundary--}, with or without leading dashes) ends the stream; what follows it is
+     * counted as trailing bytes (at most 64 KiB are read), never taken for a frame.
      */
     private long partLength(InputStream in) throws IOException {
         long length = -1;
@@ -152,20 +178,23 @@ public final class PreviewStream implements AutoCloseable {
             try {
                 line = DeviceChannel.readLine(in);
             } catch (IOException e) {
-                return -1;
+                return END;
             }
             if (line.isEmpty()) {
                 if (length >= 0) {
                     return length;
                 }
+                if (lines > 0) {
+                    return TO_BOUNDARY;
+                }
                 continue;
             }
             if (length < 0 && line.endsWith("--") && line.length() > 2 && !line.contains(":")) {
                 trailingBytes = in.readNBytes(64 * 1024).length;
-                return -1;
+                return END;
             }
             if (++lines > MAX_HEADER_LINES) {
-                throw new IOException("more than " + MAX_HEADER_LINES + " header lines without a Content-Length");
+                throw new IOException("more than " + MAX_HEADER_LINES + " part header lines");
             }
             String lower = line.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-length:")) {
@@ -176,6 +205,30 @@ public final class PreviewStream implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A part without Content-Length, read by {@link PartToBoundary}; null when the stream ended first
+     * or the part broke a bound (then {@link #problem} says which).
+     */
+    private byte[] readToBoundary(InputStream in) throws IOException {
+        Optional<PartToBoundary> reader = PartToBoundary.of(contentType(), MAX_FRAME);
+        if (reader.isEmpty()) {
+            problem = "a part has no Content-Length and the Content-Type '" + contentType()
+                    + "' names no boundary; send Content-Length with each part or a boundary parameter";
+            return null;
+        }
+        PartToBoundary.Part part = reader.get().read(in);
+        if (part == null) {
+            return null;
+        }
+        if (part.tooLong()) {
+            problem = "a part without Content-Length runs past " + MAX_FRAME
+                    + " bytes without a boundary line; send Content-Length with each part";
+            return null;
+        }
+        closingBoundarySeen = part.closing();
+        return part.bytes();
     }
 
     static boolean isJpeg(byte[] f) {

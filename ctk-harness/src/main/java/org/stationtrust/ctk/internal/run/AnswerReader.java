@@ -2,6 +2,7 @@ package org.stationtrust.ctk.internal.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -19,9 +20,11 @@ import org.stationtrust.ctk.internal.device.Exchange;
  * signed parts, and capture elements with their biometric record decoded (decrypted for auth).
  */
 final class AnswerReader {
+    /** Repeated keys refused as the station's parser (sbi-client Json) refuses them. */
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64)
-                    .maxStringLength(32 * 1024 * 1024).build()).build());
+                    .maxStringLength(32 * 1024 * 1024).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     private final HarnessKey harnessKey;
 
@@ -36,7 +39,11 @@ final class AnswerReader {
     static String parseComplaint(JsonProcessingException ex) {
         String message = ex.getOriginalMessage() == null ? "" : ex.getOriginalMessage().lines().findFirst().orElse("");
         String kind = message.split("['\"(]", 2)[0].strip();
-        kind = kind.isEmpty() ? ex.getClass().getSimpleName() : kind.length() > 80 ? kind.substring(0, 80) : kind;
+        if (kind.startsWith("Duplicate field")) {
+            kind = "a JSON key repeated in one object (the station refuses duplicate keys, since two parsers could"
+                    + " read different values: send each key once)";
+        }
+        kind = kind.isEmpty() ? ex.getClass().getSimpleName() : kind.length() > 160 ? kind.substring(0, 160) : kind;
         return ex.getLocation() == null ? kind
                 : kind + " at line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr();
     }

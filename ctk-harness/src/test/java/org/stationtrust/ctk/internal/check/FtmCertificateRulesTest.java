@@ -103,6 +103,15 @@ class FtmCertificateRulesTest {
         assertTrue(p.isPresent() && p.get().contains("holds a EC key"), p.toString());
     }
 
+    @Test
+    void anEd25519KeyFailsBecauseNoSignatureCheckCanVerifyIt() throws Exception {
+        KeyPair ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        X509Certificate c = cert("CN=Test FTM Root,O=ChipCo", "CN=CHIP-0006,O=ChipCo", ed, rootKeys, false, Duration.ofDays(365));
+        Optional<String> p = FtmCertificateRules.keyStrength("info[0].digitalId", c);
+        assertTrue(p.isPresent() && p.get().contains("Ed25519") && p.get().contains("can verify")
+                && p.get().contains("issue it an RSA key"), p.toString());
+    }
+
     /** False red fixed: with --organisation, the chip certificate names the FTM provider, not the device provider. */
     @Test
     void theChipCertificateIsExemptFromTheDeviceProvidersOrganisation() throws Exception {

@@ -40,6 +40,15 @@ class HashChainCheckTest {
     }
 
     @Test
+    void reportsAHashOf64NonHexCharactersAsABrokenChainInsteadOfCrashing() {
+        Observation o = device.goodLeftSlap();
+        device.replace(o, 1, (ObjectNode) o.elements.get(1).payload(), "Z".repeat(64));
+        Finding f = new HashChainCheck().judge(o, device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("not 64 hex digits") && f.message().contains("broken hash chain"), f.message());
+    }
+
+    @Test
     void requiresTheChainToContinueAcrossRequests() {
         Observation o = device.goodLeftSlap();
         String last = o.elements.get(3).hash();

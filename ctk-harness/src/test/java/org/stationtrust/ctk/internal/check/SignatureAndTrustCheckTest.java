@@ -62,6 +62,48 @@ class SignatureAndTrustCheckTest {
         assertTrue(f.message().contains("HS256"), f.message());
     }
 
+    private static final String HEADER = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5c\":[\"X5C\"]}";
+
+    @Test
+    void acceptsAVerbatimJwsWrittenAsTheStationWantsIt() {
+        Finding f = new SignatureCheck().judge(withSignedPart(device.signVerbatim(HEADER, "{\"a\":1}", false)), device.rules());
+        assertEquals(Finding.Status.PASS, f.status(), f.message());
+    }
+
+    @Test
+    void rejectsAJwsWhosePartsCarryBase64PaddingAsTheStationDoes() {
+        // "{\"a\":1}" is 7 bytes: its base64url needs one '=' of padding.
+        String jws = device.signVerbatim(HEADER, "{\"a\":1}", true);
+        assertTrue(jws.contains("="), jws);
+        Finding f = new SignatureCheck().judge(withSignedPart(jws), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("'=' padding") && f.message().contains("without padding"), f.message());
+    }
+
+    @Test
+    void rejectsAJwsWithACritHeaderAsTheStationDoes() {
+        String header = "{\"alg\":\"RS256\",\"crit\":[\"b64\"],\"b64\":true,\"x5c\":[\"X5C\"]}";
+        Finding f = new SignatureCheck().judge(withSignedPart(device.signVerbatim(header, "{\"a\":1}", false)), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("'crit'") && f.message().contains("remove"), f.message());
+    }
+
+    @Test
+    void rejectsAJwsWhosePayloadRepeatsAKeyAsTheStationDoes() {
+        String jws = device.signVerbatim(HEADER, "{\"deviceId\":\"1\",\"deviceId\":\"2\"}", false);
+        Finding f = new SignatureCheck().judge(withSignedPart(jws), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("payload repeats a JSON key"), f.message());
+    }
+
+    @Test
+    void rejectsAJwsWhoseHeaderRepeatsAKeyAsTheStationDoes() {
+        String header = "{\"alg\":\"RS256\",\"alg\":\"none\",\"x5c\":[\"X5C\"]}";
+        Finding f = new SignatureCheck().judge(withSignedPart(device.signVerbatim(header, "{\"a\":1}", false)), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("header repeats a JSON key"), f.message());
+    }
+
     @Test
     void rejectsAJwsWithoutX5c() {
         String signed = device.sign(TestDevice.digitalId("X"));

@@ -30,4 +30,14 @@ class AnswerReaderTest {
             assertTrue(problem.contains("column") && problem.contains("malformed JSON, HTTP 200"), problem);
         }
     }
+
+    @Test
+    void anAnswerThatRepeatsAKeyIsRefusedAsTheStationRefusesIt() {
+        Observation o = new Observation(TestDevice.testCase("REG-LEFT-SLAP"), null);
+        Exchange e = new Exchange("RCAPTURE", "/capture", new byte[0], 200, null,
+                "{\"biometrics\": [], \"biometrics\": []}".getBytes(StandardCharsets.UTF_8), false, 1_000_000L, null);
+        new AnswerReader(null).capture(o, 0, e, false);
+        String problem = o.answers.get(0).parseProblem();
+        assertTrue(problem != null && problem.contains("repeated") && problem.contains("send each key once"), problem);
+    }
 }
