@@ -30,6 +30,11 @@ public final class OutboundQueue implements AutoCloseable {
     private final Object signal = new Object();
     /** Set by {@link #wake} so a wake-up between the courier's last look and its wait is not lost. */
     private boolean woken;
+    /**
+     * Until when (clock millis) the whole queue waits after a transient failure; 0: not held. In memory: a restart
+     * tries the oldest message once at once, then backs off again.
+     */
+    private long heldUntil;
 
     private OutboundQueue(Connection db, PayloadCipher cipher, Clock clock, Backoff backoff) {
         this.db = db;
@@ -95,8 +100,12 @@ public final class OutboundQueue implements AutoCloseable {
         return key;
     }
 
-    /** The oldest message due now, decrypted; rows that no longer decrypt are parked, not lost. */
+    /**
+     * The oldest message due now, decrypted, or none while the queue is held after a transient failure; rows that no
+     * longer decrypt are parked, not lost.
+     */
     public synchronized Optional<OutboundItem> nextDue() {
+        if (held()) return Optional.empty();
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT idempotency_key, kind, path, sealed, attempts FROM outbox"
                         + " WHERE parked = 0 AND next_attempt_at <= ? ORDER BY seq LIMIT 1")) {
@@ -148,22 +157,30 @@ public final class OutboundQueue implements AutoCloseable {
         }
     }
 
-    /** A transient failure: retry later with backoff. */
+    /**
+     * A transient failure (server unreachable, 5xx, ...): the message stays first in line and the whole queue waits
+     * with backoff, counted by this message's attempts. Holding the queue, not the row, keeps the order and spares
+     * the messages behind it an attempt (and its TPM signature) that would fail the same way.
+     */
     public synchronized void retryLater(String idempotencyKey, String reason) {
-        relaxed(() -> retryLaterSynced(idempotencyKey, reason));
+        relaxed(() -> recordFailure(idempotencyKey, reason));
     }
 
-    private void retryLaterSynced(String idempotencyKey, String reason) {
+    private void recordFailure(String idempotencyKey, String reason) {
         try (PreparedStatement ps = db.prepareStatement(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE idempotency_key = ?")) {
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idempotency_key = ?")) {
             int attempts = attemptsOf(idempotencyKey) + 1;
             ps.setString(1, truncate(reason));
-            ps.setLong(2, clock.millis() + backoff.after(attempts).toMillis());
-            ps.setString(3, idempotencyKey);
+            ps.setString(2, idempotencyKey);
             ps.executeUpdate();
+            heldUntil = clock.millis() + backoff.after(attempts).toMillis();
         } catch (SQLException e) {
             throw new QueueUnavailable("cannot update the offline queue", e);
         }
+    }
+
+    private boolean held() {
+        return clock.millis() < heldUntil;
     }
 
     /** The server refused the message for good (or it no longer decrypts): keep it aside for an operator, stop retrying. */
@@ -211,7 +228,7 @@ public final class OutboundQueue implements AutoCloseable {
             rs.next();
             long next = rs.getLong(1);
             if (rs.wasNull()) return Optional.empty();
-            return Optional.of(Math.max(0, next - clock.millis()));
+            return Optional.of(Math.max(0, Math.max(next, heldUntil) - clock.millis()));
         } catch (SQLException e) {
             throw new QueueUnavailable("cannot read the offline queue", e);
         }

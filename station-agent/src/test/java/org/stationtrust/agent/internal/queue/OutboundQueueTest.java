@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterEach;
@@ -113,6 +115,47 @@ class OutboundQueueTest {
         assertEquals(Set.copyOf(keys), receiver.accepted().keySet());
         long sendsOfFirst = receiver.received().stream().filter(r -> r.idempotencyKey().equals(keys.get(0))).count();
         assertTrue(sendsOfFirst >= 3, "503, delivered before the crash, resent after the restart: the same key each time, saw " + sendsOfFirst);
+    }
+
+    @Test
+    void whileTheServerIsDownEachPassCostsAtMostOneSignatureAndDeliveryKeepsTheOrderWhenItReturns() throws Exception {
+        AtomicInteger signatures = new AtomicInteger();
+        RequestSigning counting = (method, path, body) -> {
+            signatures.incrementAndGet();
+            return Map.of("X-Station-Signature", "counted");
+        };
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        List<String> keys = new ArrayList<>();
+        try (OutboundQueue queue = openQueue(key)) {
+            for (int i = 0; i < 10; i++) keys.add(queue.enqueue("packet", "/api/v1/packets", body(i)));
+            receiver.answerWith(503);
+            Courier toDownServer = new Courier(queue, new HttpDelivery(http, URI.create(receiver.baseUrl()), counting, Duration.ofSeconds(2)));
+            for (int pass = 1; pass <= 4; pass++) {
+                Thread.sleep(60); // past the backoff (at most 40 ms)
+                toDownServer.drainDue();
+                assertEquals(pass, signatures.get(), "one signature per pass while the server answers 503");
+                keys.add(queue.enqueue("packet", "/api/v1/packets", body(100 + pass)));
+            }
+            int port;
+            try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+                port = closed.getLocalPort();
+            }
+            Courier toNoServer = new Courier(queue, new HttpDelivery(http, URI.create("http://127.0.0.1:" + port), counting, Duration.ofSeconds(2)));
+            for (int pass = 1; pass <= 3; pass++) {
+                Thread.sleep(60);
+                toNoServer.drainDue();
+                assertEquals(4 + pass, signatures.get(), "one signature per pass while the server is unreachable");
+            }
+            assertTrue(receiver.received().stream().allMatch(r -> r.idempotencyKey().equals(keys.get(0))),
+                    "only the oldest message was tried while the server was down");
+            int before = receiver.received().size();
+            receiver.answerWith(200);
+            Thread.sleep(60);
+            drainUntilEmpty(queue, courier(queue));
+            List<String> order = receiver.received().subList(before, receiver.received().size()).stream()
+                    .map(DroppingReceiver.Received::idempotencyKey).toList();
+            assertEquals(keys, order, "delivered once each, oldest first, when the server returned");
+        }
     }
 
     @Test
