@@ -106,22 +106,32 @@ public final class OutboundQueue implements AutoCloseable {
      */
     public synchronized Optional<OutboundItem> nextDue() {
         if (held()) return Optional.empty();
+        // a loop, not recursion: any number of unreadable rows (a foreign data key) is parked without growing the stack
+        while (true) {
+            Optional<SealedRow> row = oldestDueRow();
+            if (row.isEmpty()) return Optional.empty();
+            SealedRow r = row.get();
+            try {
+                byte[] body = cipher.open(r.sealed(), context(r.key(), r.kind(), r.path()));
+                return Optional.of(new OutboundItem(r.key(), r.kind(), r.path(), body, r.attempts()));
+            } catch (PayloadCipher.UnreadablePayload e) {
+                park(r.key(), e.getMessage());
+            }
+        }
+    }
+
+    /** One row as stored, read with its result set closed before anything else touches the table. */
+    private record SealedRow(String key, String kind, String path, byte[] sealed, int attempts) {
+    }
+
+    private Optional<SealedRow> oldestDueRow() {
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT idempotency_key, kind, path, sealed, attempts FROM outbox"
                         + " WHERE parked = 0 AND next_attempt_at <= ? ORDER BY seq LIMIT 1")) {
             ps.setLong(1, clock.millis());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
-                String key = rs.getString(1);
-                String kind = rs.getString(2);
-                String path = rs.getString(3);
-                try {
-                    byte[] body = cipher.open(rs.getBytes(4), context(key, kind, path));
-                    return Optional.of(new OutboundItem(key, kind, path, body, rs.getInt(5)));
-                } catch (PayloadCipher.UnreadablePayload e) {
-                    park(key, e.getMessage());
-                    return nextDue();
-                }
+                return Optional.of(new SealedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getInt(5)));
             }
         } catch (SQLException e) {
             throw new QueueUnavailable("cannot read the offline queue", e);

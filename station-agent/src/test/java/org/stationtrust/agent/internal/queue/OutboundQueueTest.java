@@ -185,6 +185,37 @@ class OutboundQueueTest {
     }
 
     @Test
+    void parksThousandsOfUnreadableRowsInOneLookWithoutGrowingTheStack() throws Exception {
+        try (OutboundQueue queue = openQueue(key)) {
+            queue.enqueue("packet", "/api/v1/packets", body(0));
+        }
+        // 5000 more rows sealed with the same (soon foreign) key, each with its own idempotency key, in one statement
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"));
+             java.sql.Statement st = db.createStatement()) {
+            st.executeUpdate("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)"
+                    + " INSERT INTO outbox(idempotency_key, kind, path, sealed, created_at, next_attempt_at)"
+                    + " SELECT 'copy-' || i, kind, path, sealed, created_at, next_attempt_at FROM outbox, n");
+        }
+        KeyGenerator generator = KeyGenerator.getInstance("AES");
+        generator.init(256);
+        try (OutboundQueue queue = openQueue(generator.generateKey())) {
+            java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+            // a small stack: recursion over the rows would overflow it long before 5000
+            Thread look = new Thread(null, () -> {
+                try {
+                    result.set(queue.nextDue());
+                } catch (Throwable t) {
+                    result.set(t);
+                }
+            }, "small-stack", 256 * 1024);
+            look.start();
+            look.join(120_000);
+            assertEquals(java.util.Optional.empty(), result.get(), "nothing readable is due");
+            assertEquals(new OutboundQueue.QueueCounts(0, 5001), queue.counts(), "every unreadable row is parked, none lost");
+        }
+    }
+
+    @Test
     void backoffGrowsExponentiallyUpToTheCeiling() {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
         assertEquals(Duration.ofMillis(500), backoff.ceiling(1));
