@@ -31,10 +31,10 @@ public final class OutboundQueue implements AutoCloseable {
     /** Set by {@link #wake} so a wake-up between the courier's last look and its wait is not lost. */
     private boolean woken;
     /**
-     * Until when (clock millis) the whole queue waits after a transient failure; 0: not held. In memory: a restart
-     * tries the oldest message once at once, then backs off again.
+     * Until when ({@link System#nanoTime}, so a wall clock stepped back does not prolong it) the whole queue waits after
+     * a transient failure; null: not held. In memory: a restart tries the oldest message at once, then backs off again.
      */
-    private long heldUntil;
+    private Long heldUntilNanos;
 
     private OutboundQueue(Connection db, PayloadCipher cipher, Clock clock, Backoff backoff) {
         this.db = db;
@@ -127,8 +127,9 @@ public final class OutboundQueue implements AutoCloseable {
     private Optional<SealedRow> oldestDueRow() {
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT idempotency_key, kind, path, sealed, attempts FROM outbox"
-                        + " WHERE parked = 0 AND next_attempt_at <= ? ORDER BY seq LIMIT 1")) {
-            ps.setLong(1, clock.millis());
+                        + " WHERE parked = 0 ORDER BY seq LIMIT 1")) {
+            // every waiting row is due unless the queue is held: next_attempt_at, a wall-clock time written by earlier
+            // versions per row, is no longer read (a clock stepped back would have postponed those rows by the step)
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
                 return Optional.of(new SealedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getInt(5)));
@@ -183,14 +184,19 @@ public final class OutboundQueue implements AutoCloseable {
             ps.setString(1, truncate(reason));
             ps.setString(2, idempotencyKey);
             ps.executeUpdate();
-            heldUntil = clock.millis() + backoff.after(attempts).toMillis();
+            heldUntilNanos = System.nanoTime() + backoff.after(attempts).toNanos();
         } catch (SQLException e) {
             throw new QueueUnavailable("cannot update the offline queue", e);
         }
     }
 
     private boolean held() {
-        return clock.millis() < heldUntil;
+        return heldMillis() > 0;
+    }
+
+    private long heldMillis() {
+        Long until = heldUntilNanos;
+        return until == null ? 0 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
     }
 
     /** The server refused the message for good (or it no longer decrypts): keep it aside for an operator, stop retrying. */
@@ -231,17 +237,9 @@ public final class OutboundQueue implements AutoCloseable {
     public record QueueCounts(long waiting, long parked) {
     }
 
-    /** Milliseconds until the next message is due, or empty when none waits. */
+    /** Milliseconds until the next message is due (0 unless the queue is held), or empty when none waits. */
     public synchronized Optional<Long> millisUntilNextDue() {
-        try (Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MIN(next_attempt_at) FROM outbox WHERE parked = 0")) {
-            rs.next();
-            long next = rs.getLong(1);
-            if (rs.wasNull()) return Optional.empty();
-            return Optional.of(Math.max(0, Math.max(next, heldUntil) - clock.millis()));
-        } catch (SQLException e) {
-            throw new QueueUnavailable("cannot read the offline queue", e);
-        }
+        return counts().waiting() == 0 ? Optional.empty() : Optional.of(heldMillis());
     }
 
     /** Wakes the courier: something new waits (e.g. an audit record was appended). */

@@ -68,6 +68,8 @@ public final class ServerSession implements AutoCloseable {
     private boolean resumeActivation = true;
     /** The server's attestation interval, from its last answer to a quote; empty until the first one this run. */
     private volatile Optional<Duration> serverInterval = Optional.empty();
+    /** {@link System#nanoTime} of this run's last passed attestation; null before the first. */
+    private volatile Long attestedAtNanos;
 
     private ServerSession(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock) {
         this.config = config;
@@ -270,14 +272,22 @@ public final class ServerSession implements AutoCloseable {
     }
 
     private Duration attestIfDue(StationState s) throws ServerUnreachable, ServerRefused, TpmException {
-        Instant last = s.lastAttestedAt().orElse(Instant.EPOCH);
-        // Until the server has told this run its interval, attest now: the configured value may be longer than the server's.
-        boolean due = attestRequested || serverInterval.isEmpty() || !s.attestationPassed()
-                || !clock.instant().isBefore(last.plus(schedule()));
-        if (!due) return Duration.between(clock.instant(), last.plus(schedule()));
+        // Measured on the monotonic clock since this run's last passed attestation, never by the wall clock: a clock
+        // stepped back would postpone it by the step. A run's first attestation is due anyway (serverInterval empty).
+        Duration schedule = schedule();
+        Optional<Duration> since = sinceLastAttestation();
+        boolean due = attestRequested || serverInterval.isEmpty() || !s.attestationPassed() || since.isEmpty()
+                || since.get().compareTo(schedule) >= 0;
+        if (!due) return schedule.minus(since.get());
         attestRequested = false;
         attest();
         return schedule();
+    }
+
+    /** Time since this run's last passed attestation ({@link System#nanoTime}), if there was one. */
+    private Optional<Duration> sinceLastAttestation() {
+        Long at = attestedAtNanos;
+        return at == null ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - at));
     }
 
     /** One attestation ({@link AttestationProcedure}); its result is remembered, audited, and its interval learned. */
@@ -285,6 +295,7 @@ public final class ServerSession implements AutoCloseable {
         try {
             QuoteResult answer = attestation.attest();
             learnInterval(answer.attestationIntervalSeconds());
+            attestedAtNanos = System.nanoTime();
             identity.update(s -> s.withAttestation(StationState.Attestation.passed(clock.instant())));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
         } catch (ServerRefused e) {

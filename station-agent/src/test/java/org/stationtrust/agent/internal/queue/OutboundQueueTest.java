@@ -216,6 +216,19 @@ class OutboundQueueTest {
     }
 
     @Test
+    void aMessageQueuedBeforeTheClockWasSteppedBackAnHourIsDueAtOnce() throws Exception {
+        Clock anHourAhead = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+        String key;
+        try (OutboundQueue queue = OutboundQueue.open(dir.resolve("queue.db"), new AesGcmCipher(this.key), anHourAhead, fastBackoff)) {
+            key = queue.enqueue("packet", "/api/v1/packets", body(1));
+        }
+        try (OutboundQueue queue = openQueue(this.key)) {
+            assertEquals(key, queue.nextDue().orElseThrow().idempotencyKey(), "due now, not in an hour");
+            assertEquals(java.util.Optional.of(0L), queue.millisUntilNextDue());
+        }
+    }
+
+    @Test
     void backoffGrowsExponentiallyUpToTheCeiling() {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5));
         assertEquals(Duration.ofMillis(500), backoff.ceiling(1));
