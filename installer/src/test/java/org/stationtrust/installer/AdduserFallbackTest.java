@@ -75,7 +75,7 @@ class AdduserFallbackTest {
 
     @Test
     void withoutSystemdToolsTheAgentsInstallCreatesTheSameUserGroupsAndDirectoriesAndCanRunTwice() throws IOException {
-        installTwiceWithoutSystemdTools(buildAndForgetTheServiceUser(STATION_AGENT), "station-agent enroll --server URL --token T");
+        installTwiceWithoutSystemdTools(buildAndForgetTheServiceUser(STATION_AGENT), "station-agent enroll --server URL --token-file FILE");
         List<String> groups = List.of(Command.of("id", "-nG", "station-agent").run().requireSuccess().stdout().trim().split(" "));
         assertEquals(List.of("station-agent", "tss"), groups.stream().sorted().toList());
         Host.assertOwnerAndMode(Path.of("/var/lib/station-agent"), "station-agent", "station-agent", "rwx------");

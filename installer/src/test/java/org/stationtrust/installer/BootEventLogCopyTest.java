@@ -45,7 +45,25 @@ class BootEventLogCopyTest {
         assertArrayEquals(log, Files.readAllBytes(copy));
         assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
         assertEquals("nobody", Files.getOwner(copy).getName());
-        assertFalse(Files.exists(dir.resolve("run").resolve("binary_bios_measurements.new")));
+        try (var left = Files.list(copy.getParent())) {
+            assertEquals(java.util.List.of(copy), left.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void aLinkWhereTheCopyGoesIsRefusedAndItsTargetLeftAlone() throws Exception {
+        Path source = Files.write(dir.resolve("binary_bios_measurements"), new byte[] {1, 2, 3});
+        Path victim = Files.write(dir.resolve("victim"), new byte[] {9});
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Path copy = Files.createSymbolicLink(run.resolve("binary_bios_measurements"), victim);
+        Command.Result r = Command.of("sh", SCRIPT.toString(), source.toString(), copy.toString(), "nobody:nogroup").run();
+        assertFalse(r.succeeded(), r.describe());
+        assertTrue(r.describe().contains("is a symbolic link"), r.describe());
+        assertTrue(Files.isSymbolicLink(copy), "the link is left for someone to look at");
+        assertArrayEquals(new byte[] {9}, Files.readAllBytes(victim));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)));
+        assertEquals(Files.getOwner(dir), Files.getOwner(victim), "the link's target was not given to the agent");
     }
 
     @Test

@@ -84,7 +84,7 @@ class PackageLifecycleTest {
         Command.Result install = dpkgInstall(first);
         String installOutput = install.output();
         assertEquals(first.version(), Host.installedVersion(STATION_AGENT).orElseThrow());
-        assertTrue(installOutput.contains("station-agent enroll --server URL --token T"), installOutput);
+        assertTrue(installOutput.contains("station-agent enroll --server URL --token-file FILE"), installOutput);
         if (!Files.exists(Path.of("/dev/tpmrm0"))) {
             assertTrue(installOutput.contains("no /dev/tpmrm0; 'station-agent doctor' explains"), installOutput);
         }

@@ -61,7 +61,7 @@ public final class RotationProxy implements AutoCloseable {
     private Mode mode = Mode.PASS;
     /** Requests on the lossy path still to get {@link #mode}; -1: every one until the mode changes. */
     private int losses = -1;
-    private volatile String lossyPath = ROTATION_PATH;
+    private volatile java.util.function.Predicate<String> lossyPath = ROTATION_PATH::equals;
     private final AtomicInteger rotationsSeen = new AtomicInteger();
     private final AtomicInteger rotationsCommitted = new AtomicInteger();
     private final AtomicInteger lastRotationStatus = new AtomicInteger();
@@ -108,7 +108,13 @@ public final class RotationProxy implements AutoCloseable {
 
     /** Loses requests to {@code path} (exact request path) instead of key rotations. */
     public RotationProxy losesOn(String path) {
-        lossyPath = path;
+        lossyPath = path::equals;
+        return this;
+    }
+
+    /** Loses requests whose path ends with {@code suffix} (e.g. an activation, whose path holds the machine id). */
+    public RotationProxy losesOnPathsEndingWith(String suffix) {
+        lossyPath = p -> p.endsWith(suffix);
         return this;
     }
 
@@ -147,7 +153,7 @@ public final class RotationProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            boolean rotation = lossyPath.equals(exchange.getRequestURI().getRawPath());
+            boolean rotation = lossyPath.test(exchange.getRequestURI().getRawPath());
             requests.computeIfAbsent(exchange.getRequestURI().getRawPath(), k -> new AtomicInteger()).incrementAndGet();
             Mode now = rotation ? take() : Mode.PASS;
             if (rotation) rotationsSeen.incrementAndGet();

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
                 DeprovisionCommand.class, RotateKeyCommand.class, AuditCommand.class, ConfigCommand.class, DoctorCommand.class})
 public final class AgentCommand implements Runnable {
     public static final int EXIT_FAILED = 1;
+    /** A command line that is refused (picocli's own code for invalid input). */
+    public static final int EXIT_USAGE = 2;
     public static final int EXIT_CONFIG = 78;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",

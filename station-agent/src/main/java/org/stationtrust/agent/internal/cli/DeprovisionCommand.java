@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.config.StateDirectory;
+import org.stationtrust.agent.internal.config.StateDirectoryLock;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
@@ -42,8 +43,15 @@ final class DeprovisionCommand implements Callable<Integer> {
         }
         IdentityConfig handles = IdentityConfig.defaults();
         StateDirectory state = StateDirectory.open(config.stateDir(), config.api().tokenGroup());
+        StateDirectoryLock lock;
+        try {
+            lock = StateDirectoryLock.acquire(state, "station-agent deprovision");
+        } catch (StateDirectoryLock.StateDirectoryInUse e) {
+            spec.commandLine().getErr().println("station-agent: " + e.getMessage());
+            return AgentCommand.EXIT_FAILED;
+        }
         StationState before = StationState.load(state.root());
-        try (TpmConnection tpm = TpmConnection.open(config.tpm().uri().get());
+        try (lock; TpmConnection tpm = TpmConnection.open(config.tpm().uri().get());
              AuditLog audit = AuditLog.open(state.root(), java.time.Clock.systemUTC())) {
             // The machine key may sit at either rotation handle; evict both (provision is idempotent and
             // recreates the AK evicted by the first pass, which the second pass evicts again).

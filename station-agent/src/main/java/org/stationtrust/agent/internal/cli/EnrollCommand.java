@@ -27,19 +27,35 @@ final class EnrollCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "URL", description = "server URL (default: server.url of the configuration)")
     URI server;
 
-    @Option(names = "--token", paramLabel = "T", description = "one-time enrollment token (visible in the process list;"
-            + " prefer --token-file or STATION_AGENT_SERVER_ENROLLMENT_TOKEN_FILE)")
-    String token;
+    /** Refused, with the reason: a token in the arguments is readable by every user in /proc/PID/cmdline. */
+    @Option(names = "--token", paramLabel = "T", hidden = true)
+    String tokenOnCommandLine;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "file (0600) holding the one-time enrollment token")
+    @Option(names = "--token-file", paramLabel = "FILE", description = "file (0600, owned by you) holding the one-time"
+            + " enrollment token")
     Path tokenFile;
+
+    @Option(names = "--token-stdin", description = "read the one-time enrollment token from standard input (one line)")
+    boolean tokenStdin;
+
+    static final String TOKEN_ON_COMMAND_LINE = "--token is refused: a token on the command line is readable by every"
+            + " user of this machine (process list, /proc/PID/cmdline); put it in a file only you can read (chmod 600)"
+            + " and pass --token-file FILE, or pipe it in with --token-stdin";
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig config = AgentCommand.loadConfig(AgentCommand.configOf(spec), spec.commandLine().getErr());
-        if (config == null) return AgentCommand.EXIT_CONFIG;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (tokenOnCommandLine != null) {
+            err.println("station-agent: " + TOKEN_ON_COMMAND_LINE);
+            return AgentCommand.EXIT_USAGE;
+        }
+        if (tokenFile != null && tokenStdin) {
+            err.println("station-agent: give the token one way: --token-file FILE or --token-stdin, not both");
+            return AgentCommand.EXIT_USAGE;
+        }
+        AgentConfig config = AgentCommand.loadConfig(AgentCommand.configOf(spec), spec.commandLine().getErr());
+        if (config == null) return AgentCommand.EXIT_CONFIG;
         if (server != null) {
             boolean loopbackHttp = "http".equals(server.getScheme()) && config.development()
                     && ("127.0.0.1".equals(server.getHost()) || "localhost".equals(server.getHost()));
@@ -53,8 +69,13 @@ final class EnrollCommand implements Callable<Integer> {
             err.println("no server: pass --server URL or set server.url");
             return AgentCommand.EXIT_CONFIG;
         }
-        Optional<String> oneTime = Optional.ofNullable(token);
-        if (tokenFile != null) oneTime = Optional.of(new SecretFiles().read(tokenFile));
+        Optional<String> oneTime;
+        try {
+            oneTime = oneTimeToken();
+        } catch (SecretFiles.UnusableSecretFile e) {
+            err.println("station-agent: the enrollment token: " + e.getMessage());
+            return AgentCommand.EXIT_CONFIG;
+        }
         Optional<LocalAgent> running = LocalAgent.find(config);
         if (running.isPresent()) {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -75,6 +96,13 @@ final class EnrollCommand implements Callable<Integer> {
             err.println("station-agent: " + e.getMessage());
             return AgentCommand.EXIT_FAILED;
         }
+    }
+
+    /** The token from --token-file (checked as every secret file) or from standard input, if given. */
+    private Optional<String> oneTimeToken() throws SecretFiles.UnusableSecretFile {
+        if (tokenFile != null) return Optional.of(new SecretFiles().read(tokenFile));
+        if (!tokenStdin) return Optional.empty();
+        return Optional.of(SecretFiles.fromStream(System.in, "standard input"));
     }
 
     private static AgentConfig onAnyPort(AgentConfig c) {

@@ -1,5 +1,7 @@
 package org.stationtrust.agent.internal.config;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -48,6 +50,11 @@ public final class ConfigLoader {
     private static final Pattern TPM_URI = Pattern.compile("device:/.+|tbs:|swtpm:[A-Za-z0-9.\\-]+:\\d{1,5}");
     private static final Set<String> SBI_ENVS = Set.of("Staging", "Developer", "Pre-Production", "Production");
 
+    /** Variables with the agent's prefix that others read: the package's launcher (JVM options) and its build (signing). */
+    private static final Set<String> OTHER_VARIABLES = Set.of("STATION_AGENT_JVM_OPTIONS", "STATION_AGENT_RELEASE_KEY_FILE",
+            "STATION_AGENT_RELEASE_KEY_PASSPHRASE_FILE", "STATION_AGENT_JAR_KEYSTORE", "STATION_AGENT_JAR_KEYSTORE_PASSWORD_FILE",
+            "STATION_AGENT_JAR_KEY_ALIAS");
+
     private final Map<String, String> environment;
     private final SecretFiles secretFiles = new SecretFiles();
 
@@ -64,6 +71,7 @@ public final class ConfigLoader {
     public AgentConfig load(Path file) throws InvalidConfiguration {
         List<Problem> problems = new ArrayList<>();
         Map<String, String> raw = readFile(file, problems);
+        refuseUnknownVariables(problems);
         for (String key : KEYS) {
             String value = environment.get(envName(key));
             if (value != null) raw.put(key, value.trim());
@@ -71,6 +79,17 @@ public final class ConfigLoader {
         AgentConfig config = build(raw, problems);
         if (!problems.isEmpty() || config == null) throw new InvalidConfiguration(problems);
         return config;
+    }
+
+    /** A misspelt override would leave its setting at the default without a word: every unknown name is refused. */
+    private void refuseUnknownVariables(List<Problem> problems) {
+        Set<String> known = new java.util.HashSet<>(OTHER_VARIABLES);
+        KEYS.forEach(k -> known.add(envName(k)));
+        SECRET_KEYS.forEach(k -> known.addAll(List.of(envName(k), envName(k) + "_FILE")));
+        environment.keySet().stream().filter(n -> n.startsWith("STATION_AGENT_") && !known.contains(n)).sorted()
+                .forEach(n -> problems.add(new Problem(abbreviate(n), "unknown environment variable: an override is"
+                        + " STATION_AGENT_ and a key of agent.yaml with dots as underscores (server.url:"
+                        + " STATION_AGENT_SERVER_URL); fix its name or unset it")));
     }
 
     private Map<String, String> readFile(Path file, List<Problem> problems) {
@@ -85,13 +104,21 @@ public final class ConfigLoader {
                 problems.add(new Problem("--config", file + " is larger than " + MAX_FILE_BYTES + " bytes; this is not an agent.yaml"));
                 return raw;
             }
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            // a key given twice would silently win over the first (YAML 1.2 says keys are unique): refused
+            JsonNode root = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                    .readTree(file.toFile());
             if (root == null || root.isMissingNode() || root.isNull()) return raw;
             if (!root.isObject()) {
                 problems.add(new Problem("--config", "expected a YAML mapping at the top of " + file));
                 return raw;
             }
             flatten("", root, raw, problems);
+        } catch (JsonParseException e) {
+            String message = firstLine(e.getOriginalMessage());
+            problems.add(new Problem("--config", message.startsWith("Duplicate field")
+                    ? message.replace("Duplicate field", "the key") + " appears twice in one mapping of " + file + " (line "
+                            + e.getLocation().getLineNr() + "); keep one of them"
+                    : "cannot parse " + file + " as YAML: " + firstLine(e.getMessage())));
         } catch (IOException e) {
             problems.add(new Problem("--config", "cannot parse " + file + " as YAML: " + firstLine(e.getMessage())));
         }
@@ -189,6 +216,11 @@ public final class ConfigLoader {
             tpmUri = Optional.empty();
         } else if (!TPM_URI.matcher(tpmUri.get()).matches()) {
             problems.add(new Problem("tpm.uri", "expected device:/dev/tpmrm0, tbs: or swtpm:HOST:PORT, saw '" + abbreviate(tpmUri.get()) + "'"));
+        } else if (tpmUri.get().startsWith("swtpm:") && !dev && !isLoopbackName(tpmUri.get().split(":")[1])) {
+            // the simulator protocol is plain TCP: a "TPM" elsewhere on the network could be anyone's
+            problems.add(new Problem("tpm.uri", "a software TPM (swtpm) on another host is refused in production, saw '"
+                    + abbreviate(tpmUri.get()) + "'; use device:/dev/tpmrm0 (or tbs:), or swtpm:127.0.0.1:PORT for a test"
+                    + " station, or mode: development"));
         }
         List<Integer> pcrs = v.integerList("tpm.pcrs", List.of(0, 1, 2, 3, 4, 5, 6, 7), 0, 23);
         String eventLog = v.string("tpm.event_log").orElse(new AgentConfig.Tpm(tpmUri, pcrs).eventLog());

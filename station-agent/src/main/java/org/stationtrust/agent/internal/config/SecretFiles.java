@@ -25,6 +25,19 @@ public final class SecretFiles {
         }
     }
 
+    /** A secret piped in (e.g. standard input): its first line, at most {@link #MAX_SECRET_BYTES} bytes, not empty. */
+    public static String fromStream(java.io.InputStream in, String source) throws UnusableSecretFile {
+        try {
+            byte[] bytes = in.readNBytes(MAX_SECRET_BYTES + 1);
+            if (bytes.length > MAX_SECRET_BYTES) throw new UnusableSecretFile(source + " holds more than " + MAX_SECRET_BYTES + " bytes");
+            String value = new String(bytes, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            if (value.isEmpty()) throw new UnusableSecretFile("no token on " + source + " (expected one line)");
+            return value;
+        } catch (IOException e) {
+            throw new UnusableSecretFile("cannot read " + source + ": " + e.getMessage());
+        }
+    }
+
     public String read(Path file) throws UnusableSecretFile {
         try {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {

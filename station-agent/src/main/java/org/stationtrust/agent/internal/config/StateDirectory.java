@@ -1,8 +1,11 @@
 package org.stationtrust.agent.internal.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -84,12 +87,28 @@ public final class StateDirectory {
         return root.resolve(name);
     }
 
-    /** Writes a file readable only by the owner, atomically (write to a temporary, then rename). */
+    /**
+     * Writes a file readable only by the owner, atomically and durably: the temporary is synced before the rename and
+     * the directory after it, so a power cut leaves the old content or the new one, never an empty or lost file (a
+     * caller may act on the new content, e.g. evict a key the old one named, as soon as this returns).
+     */
     public static void writePrivate(Path file, byte[] content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(tmp, content);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) out.write(buffer);
+            out.force(true);
+        }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /** Makes a rename in {@code dir} durable (fsync of the directory; Linux allows it on a read-only descriptor). */
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 }

@@ -5,7 +5,8 @@ import org.stationtrust.logging.JsonLog;
 
 /**
  * The background loop that drains the {@link OutboundQueue} through a {@link Delivery}, one message at a time, in order,
- * then any {@link Shipment} (the audit log's batches).
+ * then any {@link Shipment} (the audit log's batches). A transient failure ends the queue's pass and holds the whole
+ * queue with backoff ({@link OutboundQueue#retryLater}).
  */
 public final class Courier implements AutoCloseable {
     private static final JsonLog LOG = new JsonLog(Courier.class);
@@ -66,6 +67,8 @@ public final class Courier implements AutoCloseable {
                 queue.retryLater(item.idempotencyKey(), retry.reason());
                 LOG.info("queue.retry", "kind", item.kind(), "idempotency", item.idempotencyKey(),
                         "reason", retry.reason());
+                // the pass ends here: the messages behind would fail the same way, each after a TPM signature
+                break;
             } else if (outcome instanceof Delivery.Refused refused) {
                 queue.park(item.idempotencyKey(), refused.reason());
                 LOG.warn("queue.parked", "kind", item.kind(), "idempotency", item.idempotencyKey(),

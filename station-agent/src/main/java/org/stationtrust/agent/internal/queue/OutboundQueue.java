@@ -30,6 +30,11 @@ public final class OutboundQueue implements AutoCloseable {
     private final Object signal = new Object();
     /** Set by {@link #wake} so a wake-up between the courier's last look and its wait is not lost. */
     private boolean woken;
+    /**
+     * Until when ({@link System#nanoTime}, so a wall clock stepped back does not prolong it) the whole queue waits after
+     * a transient failure; null: not held. In memory: a restart tries the oldest message at once, then backs off again.
+     */
+    private Long heldUntilNanos;
 
     private OutboundQueue(Connection db, PayloadCipher cipher, Clock clock, Backoff backoff) {
         this.db = db;
@@ -95,24 +100,39 @@ public final class OutboundQueue implements AutoCloseable {
         return key;
     }
 
-    /** The oldest message due now, decrypted; rows that no longer decrypt are parked, not lost. */
+    /**
+     * The oldest message due now, decrypted, or none while the queue is held after a transient failure; rows that no
+     * longer decrypt are parked, not lost.
+     */
     public synchronized Optional<OutboundItem> nextDue() {
+        if (held()) return Optional.empty();
+        // a loop, not recursion: any number of unreadable rows (a foreign data key) is parked without growing the stack
+        while (true) {
+            Optional<SealedRow> row = oldestDueRow();
+            if (row.isEmpty()) return Optional.empty();
+            SealedRow r = row.get();
+            try {
+                byte[] body = cipher.open(r.sealed(), context(r.key(), r.kind(), r.path()));
+                return Optional.of(new OutboundItem(r.key(), r.kind(), r.path(), body, r.attempts()));
+            } catch (PayloadCipher.UnreadablePayload e) {
+                park(r.key(), e.getMessage());
+            }
+        }
+    }
+
+    /** One row as stored, read with its result set closed before anything else touches the table. */
+    private record SealedRow(String key, String kind, String path, byte[] sealed, int attempts) {
+    }
+
+    private Optional<SealedRow> oldestDueRow() {
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT idempotency_key, kind, path, sealed, attempts FROM outbox"
-                        + " WHERE parked = 0 AND next_attempt_at <= ? ORDER BY seq LIMIT 1")) {
-            ps.setLong(1, clock.millis());
+                        + " WHERE parked = 0 ORDER BY seq LIMIT 1")) {
+            // every waiting row is due unless the queue is held: next_attempt_at, a wall-clock time written by earlier
+            // versions per row, is no longer read (a clock stepped back would have postponed those rows by the step)
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
-                String key = rs.getString(1);
-                String kind = rs.getString(2);
-                String path = rs.getString(3);
-                try {
-                    byte[] body = cipher.open(rs.getBytes(4), context(key, kind, path));
-                    return Optional.of(new OutboundItem(key, kind, path, body, rs.getInt(5)));
-                } catch (PayloadCipher.UnreadablePayload e) {
-                    park(key, e.getMessage());
-                    return nextDue();
-                }
+                return Optional.of(new SealedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getInt(5)));
             }
         } catch (SQLException e) {
             throw new QueueUnavailable("cannot read the offline queue", e);
@@ -148,22 +168,35 @@ public final class OutboundQueue implements AutoCloseable {
         }
     }
 
-    /** A transient failure: retry later with backoff. */
+    /**
+     * A transient failure (server unreachable, 5xx, ...): the message stays first in line and the whole queue waits
+     * with backoff, counted by this message's attempts. Holding the queue, not the row, keeps the order and spares
+     * the messages behind it an attempt (and its TPM signature) that would fail the same way.
+     */
     public synchronized void retryLater(String idempotencyKey, String reason) {
-        relaxed(() -> retryLaterSynced(idempotencyKey, reason));
+        relaxed(() -> recordFailure(idempotencyKey, reason));
     }
 
-    private void retryLaterSynced(String idempotencyKey, String reason) {
+    private void recordFailure(String idempotencyKey, String reason) {
         try (PreparedStatement ps = db.prepareStatement(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE idempotency_key = ?")) {
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE idempotency_key = ?")) {
             int attempts = attemptsOf(idempotencyKey) + 1;
             ps.setString(1, truncate(reason));
-            ps.setLong(2, clock.millis() + backoff.after(attempts).toMillis());
-            ps.setString(3, idempotencyKey);
+            ps.setString(2, idempotencyKey);
             ps.executeUpdate();
+            heldUntilNanos = System.nanoTime() + backoff.after(attempts).toNanos();
         } catch (SQLException e) {
             throw new QueueUnavailable("cannot update the offline queue", e);
         }
+    }
+
+    private boolean held() {
+        return heldMillis() > 0;
+    }
+
+    private long heldMillis() {
+        Long until = heldUntilNanos;
+        return until == null ? 0 : Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
     }
 
     /** The server refused the message for good (or it no longer decrypts): keep it aside for an operator, stop retrying. */
@@ -204,17 +237,9 @@ public final class OutboundQueue implements AutoCloseable {
     public record QueueCounts(long waiting, long parked) {
     }
 
-    /** Milliseconds until the next message is due, or empty when none waits. */
+    /** Milliseconds until the next message is due (0 unless the queue is held), or empty when none waits. */
     public synchronized Optional<Long> millisUntilNextDue() {
-        try (Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("SELECT MIN(next_attempt_at) FROM outbox WHERE parked = 0")) {
-            rs.next();
-            long next = rs.getLong(1);
-            if (rs.wasNull()) return Optional.empty();
-            return Optional.of(Math.max(0, next - clock.millis()));
-        } catch (SQLException e) {
-            throw new QueueUnavailable("cannot read the offline queue", e);
-        }
+        return counts().waiting() == 0 ? Optional.empty() : Optional.of(heldMillis());
     }
 
     /** Wakes the courier: something new waits (e.g. an audit record was appended). */

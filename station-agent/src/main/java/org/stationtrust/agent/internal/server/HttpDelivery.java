@@ -1,10 +1,8 @@
 package org.stationtrust.agent.internal.server;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.stationtrust.agent.internal.queue.Delivery;
 import org.stationtrust.agent.internal.queue.OutboundItem;
@@ -15,13 +13,15 @@ import org.stationtrust.agent.internal.queue.OutboundItem;
  * told apart so a batch can be split.
  */
 public final class HttpDelivery implements Delivery {
-    private final HttpClient http;
+    /** Delivery answers are not read; a longer body only fails the exchange, which is retried. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
+    private final ServerExchange exchange;
     private final URI base;
     private final RequestSigning signing;
     private final Duration timeout;
 
     public HttpDelivery(HttpClient http, URI base, RequestSigning signing, Duration timeout) {
-        this.http = http;
+        this.exchange = new ServerExchange(http, timeout);
         this.base = base;
         this.signing = signing;
         this.timeout = timeout;
@@ -37,8 +37,7 @@ public final class HttpDelivery implements Delivery {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(item.body()));
         signing.headers("POST", path, item.body()).forEach(request::header);
         try {
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            int code = response.statusCode();
+            int code = exchange.send(request.build(), MAX_ANSWER_BYTES).status();
             if (code / 100 == 2) return new Delivered();
             if (code == 409) return new Conflict("server answered HTTP 409: already received under this id");
             if (code == 413) return new TooLarge("server answered HTTP 413: the body is larger than it accepts");
@@ -48,11 +47,8 @@ public final class HttpDelivery implements Delivery {
             if (code == 401 || code == 403) return new RetryLater("server refused the station's signature (HTTP " + code
                     + "); waiting for attestation or approval");
             return new Refused("server refused the message with HTTP " + code);
-        } catch (IOException e) {
-            return new RetryLater("server unreachable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new RetryLater("interrupted");
+        } catch (ServerUnreachable e) {
+            return new RetryLater("server unreachable: " + e.getMessage());
         }
     }
 }

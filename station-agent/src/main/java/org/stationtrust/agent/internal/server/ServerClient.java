@@ -1,15 +1,12 @@
 package org.stationtrust.agent.internal.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.stationtrust.agent.PinnedTls;
 import org.stationtrust.protocol.ActivationRequest;
 import org.stationtrust.protocol.EnrollmentChallenge;
 import org.stationtrust.protocol.EnrollmentRequest;
@@ -42,12 +39,13 @@ import org.stationtrust.tpm.verify.QuotedPcrs;
 public final class ServerClient {
     static final int MAX_ANSWER_BYTES = 256 * 1024;
     private static final Base64.Encoder B64 = Base64.getEncoder();
-    private final HttpClient http;
+    private final ServerExchange exchange;
     private final URI base;
     private final Duration timeout;
 
+    /** {@code timeout} bounds each whole call: connecting, sending, the answer's headers and its body. */
     public ServerClient(HttpClient http, URI base, Duration timeout) {
-        this.http = http;
+        this.exchange = new ServerExchange(http, timeout);
         this.base = base;
         this.timeout = timeout;
     }
@@ -197,27 +195,11 @@ public final class ServerClient {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
         }
         signing.headers(method, fullPath, bytes).forEach(request::header);
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new ServerUnreachable("cannot reach the enrollment server at " + base + ": " + describe(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServerUnreachable("interrupted while calling the server", e);
+        ServerExchange.Answer answer = exchange.send(request.build(), MAX_ANSWER_BYTES);
+        if (answer.status() / 100 != 2) {
+            throw refusal(answer.status(), answer.body());
         }
-        byte[] raw;
-        try (InputStream in = response.body()) {
-            raw = in.readNBytes(MAX_ANSWER_BYTES + 1);
-        } catch (IOException e) {
-            throw new ServerUnreachable("the server's answer to " + method + " " + path + " broke off (HTTP "
-                    + response.statusCode() + ")", e);
-        }
-        if (raw.length > MAX_ANSWER_BYTES) throw new ServerUnreachable("the server's answer exceeds " + MAX_ANSWER_BYTES + " bytes", null);
-        if (response.statusCode() / 100 != 2) {
-            throw refusal(response.statusCode(), raw);
-        }
-        return raw;
+        return answer.body();
     }
 
     /** An error answer as the protocol defines it; anything else is still a refusal, without a known code. */
@@ -230,15 +212,6 @@ public final class ServerClient {
             return new ServerRefused(status, java.util.Optional.empty(), "http_" + status,
                     "the answer is not the server's error object");
         }
-    }
-
-    private static String describe(IOException e) {
-        Throwable t = e;
-        while (t != null) {
-            if (t instanceof PinnedTls.ServerCertificateNotPinned) return t.getMessage();
-            t = t.getCause();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
 
     private static byte[] bytes(String field, String value) throws ServerUnreachable {

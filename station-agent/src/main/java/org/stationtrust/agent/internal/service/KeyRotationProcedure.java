@@ -186,6 +186,9 @@ final class KeyRotationProcedure {
     /**
      * The server accepts the new key: sign with it from now on, forget the pending mark, then evict the retired key
      * from the TPM (the server refuses it anyway; a failed eviction is reported, the next rotation replaces it).
+     * The eviction comes only after the new key is durably in station.json ({@code useMachineKey} returns once the
+     * state file and its directory are synced): a power cut in between leaves the old key in the TPM, never a state
+     * naming an evicted handle.
      */
     private void adopt(MachineIdentity next, String how) {
         MachineIdentity previous = identity.useMachineKey(next);

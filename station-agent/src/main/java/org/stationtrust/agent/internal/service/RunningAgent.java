@@ -29,6 +29,7 @@ import org.stationtrust.agent.internal.capture.DeviceDirectory;
 import org.stationtrust.agent.internal.capture.DeviceFailures;
 import org.stationtrust.agent.internal.capture.PacketOutbox;
 import org.stationtrust.agent.internal.config.StateDirectory;
+import org.stationtrust.agent.internal.config.StateDirectoryLock;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.metrics.AgentMetrics;
 import org.stationtrust.agent.internal.queue.Backoff;
@@ -55,6 +56,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
 
     private final AgentConfig config;
     private final StateDirectory state;
+    private final StateDirectoryLock lock;
     private final AuditLog audit;
     private final StationIdentity identity;
     private final OutboundQueue queue;
@@ -73,6 +75,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     private RunningAgent(Builder b) {
         this.config = b.config;
         this.state = b.state;
+        this.lock = b.lock;
         this.audit = b.audit;
         this.identity = b.identity;
         this.queue = b.queue;
@@ -93,6 +96,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
     private static final class Builder {
         AgentConfig config;
         StateDirectory state;
+        StateDirectoryLock lock;
         AuditLog audit;
         StationIdentity identity;
         OutboundQueue queue;
@@ -109,7 +113,8 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         Clock clock;
 
         void closeQuietly() {
-            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, shipper, captures, sbi, chains, queue, identity, audit}) {
+            // the lock last: nothing of this agent writes to the state directory after another may take it
+            for (AutoCloseable c : new AutoCloseable[] {api, server, courier, shipper, captures, sbi, chains, queue, identity, audit, lock}) {
                 if (c == null) continue;
                 try {
                     c.close();
@@ -136,6 +141,11 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         b.metrics = AgentMetrics.create();
         try {
             b.state = StateDirectory.open(config.stateDir(), config.api().tokenGroup());
+            try {
+                b.lock = StateDirectoryLock.acquire(b.state, autoEnroll ? "station-agent run" : "station-agent enroll");
+            } catch (StateDirectoryLock.StateDirectoryInUse e) {
+                throw new AgentStartFailure(e.getMessage(), e);
+            }
             b.audit = AuditLog.open(b.state.root(), clock);
             if (b.state.wasTightened()) {
                 LOG.warn("state_dir.tightened", "path", b.state.root(), "message",
@@ -383,6 +393,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
         b.queue = queue;
         b.identity = identity;
         b.audit = audit;
+        b.lock = lock;
         audit.append("agent.stopped", Map.of());
         b.closeQuietly();
     }

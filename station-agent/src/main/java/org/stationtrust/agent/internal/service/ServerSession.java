@@ -59,8 +59,17 @@ public final class ServerSession implements AutoCloseable {
     /** Polls for approval so far: the wait grows from 1 s to 30 s while an administrator has not decided. */
     private int approvalPolls;
     private boolean autoEnroll;
+    /**
+     * The token of this run's operator enrollment, kept in memory only (never on disk) so that an activation
+     * interrupted in this run can be resumed with the same request; after a restart the configured token is used.
+     */
+    private volatile Optional<String> operatorToken = Optional.empty();
+    /** False once resuming an interrupted activation was refused: an operator must enroll again. */
+    private boolean resumeActivation = true;
     /** The server's attestation interval, from its last answer to a quote; empty until the first one this run. */
     private volatile Optional<Duration> serverInterval = Optional.empty();
+    /** {@link System#nanoTime} of this run's last passed attestation; null before the first. */
+    private volatile Long attestedAtNanos;
 
     private ServerSession(AgentConfig config, HttpClient http, StationIdentity identity, AuditLog audit, Clock clock) {
         this.config = config;
@@ -170,9 +179,13 @@ public final class ServerSession implements AutoCloseable {
                 }
                 return Duration.ofMillis(200);
             }
-            case PENDING_APPROVAL, PENDING_ACTIVATION -> {
+            case PENDING_APPROVAL -> {
                 doing = "asking the server whether the enrollment was approved";
-                return pollApproval(s);
+                return pollApproval(s, EnrollmentProcedure.phaseOf(server.enrollmentState(s.machineId())));
+            }
+            case PENDING_ACTIVATION -> {
+                doing = "resuming an interrupted credential activation";
+                return resumeActivation(s);
             }
             case ACTIVE -> {
                 doing = "attesting";
@@ -205,6 +218,8 @@ public final class ServerSession implements AutoCloseable {
             audit.append("enrollment.restarted", Map.of("previousMachineId", String.valueOf(s.machineId()), "previousPhase", s.phase().name()));
             identity.update(s.restarted());
         }
+        operatorToken = token;
+        resumeActivation = true;
         EnrollmentPhase phase = new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs(), config.server().enrollmentRetry(), clock).enroll(
                 config.server().url().orElseThrow().toString(), config.machineName(),
                 token.or(() -> config.server().enrollmentToken().map(AgentConfig.Secret::value)));
@@ -214,8 +229,36 @@ public final class ServerSession implements AutoCloseable {
         return phase;
     }
 
-    private Duration pollApproval(StationState s) throws ServerUnreachable, ServerRefused {
-        EnrollmentPhase phase = EnrollmentProcedure.phaseOf(server.enrollmentState(s.machineId()));
+    /**
+     * An enrollment saved {@code PENDING_ACTIVATION} whose activation did not complete (its answer lost, the agent
+     * stopped): while the server still has it pending, the same enrollment is sent again, signed afresh, and the server
+     * answers it with the same challenge (docs/server-api.md, "Enrollment", "Signature and retry"), which is activated
+     * now. Failures wait with the session's backoff; the server rejects an enrollment not activated within 24 hours.
+     */
+    private Duration resumeActivation(StationState s) throws ServerUnreachable, ServerRefused, TpmException {
+        EnrollmentPhase onServer = EnrollmentProcedure.phaseOf(server.enrollmentState(s.machineId()));
+        if (onServer != EnrollmentPhase.PENDING_ACTIVATION || !resumeActivation) return pollApproval(s, onServer);
+        Optional<String> token = operatorToken.or(() -> config.server().enrollmentToken().map(AgentConfig.Secret::value));
+        audit.append("enrollment.activation_resuming", Map.of("machineId", s.machineId(), "withToken", token.isPresent()));
+        try {
+            new EnrollmentProcedure(identity, server, audit, config.tpm().pcrs(), config.server().enrollmentRetry(), clock)
+                    .enroll(config.server().url().orElseThrow().toString(), config.machineName(), token);
+        } catch (ServerRefused e) {
+            if (e.status() / 100 == 4 && e.status() != 429 && e.status() != 408) {
+                resumeActivation = false;
+                identity.update(identity.state().withPhase(EnrollmentPhase.PENDING_ACTIVATION, "the interrupted"
+                        + " activation could not be resumed (" + e.code() + "); run station-agent enroll with the same"
+                        + " token within 24 hours of the first attempt (it is answered the same enrollment), else with a new one"));
+                LOG.error("enrollment.resume_refused", "code", e.code(), "message",
+                        "the interrupted activation was not resumed; run station-agent enroll");
+                return Duration.ofMinutes(5);
+            }
+            throw e;
+        }
+        return Duration.ofMillis(200);
+    }
+
+    private Duration pollApproval(StationState s, EnrollmentPhase phase) {
         if (phase == s.phase()) {
             approvalPolls++;
             return APPROVAL_POLL.after(approvalPolls);
@@ -229,14 +272,22 @@ public final class ServerSession implements AutoCloseable {
     }
 
     private Duration attestIfDue(StationState s) throws ServerUnreachable, ServerRefused, TpmException {
-        Instant last = s.lastAttestedAt().orElse(Instant.EPOCH);
-        // Until the server has told this run its interval, attest now: the configured value may be longer than the server's.
-        boolean due = attestRequested || serverInterval.isEmpty() || !s.attestationPassed()
-                || !clock.instant().isBefore(last.plus(schedule()));
-        if (!due) return Duration.between(clock.instant(), last.plus(schedule()));
+        // Measured on the monotonic clock since this run's last passed attestation, never by the wall clock: a clock
+        // stepped back would postpone it by the step. A run's first attestation is due anyway (serverInterval empty).
+        Duration schedule = schedule();
+        Optional<Duration> since = sinceLastAttestation();
+        boolean due = attestRequested || serverInterval.isEmpty() || !s.attestationPassed() || since.isEmpty()
+                || since.get().compareTo(schedule) >= 0;
+        if (!due) return schedule.minus(since.get());
         attestRequested = false;
         attest();
         return schedule();
+    }
+
+    /** Time since this run's last passed attestation ({@link System#nanoTime}), if there was one. */
+    private Optional<Duration> sinceLastAttestation() {
+        Long at = attestedAtNanos;
+        return at == null ? Optional.empty() : Optional.of(Duration.ofNanos(System.nanoTime() - at));
     }
 
     /** One attestation ({@link AttestationProcedure}); its result is remembered, audited, and its interval learned. */
@@ -244,6 +295,7 @@ public final class ServerSession implements AutoCloseable {
         try {
             QuoteResult answer = attestation.attest();
             learnInterval(answer.attestationIntervalSeconds());
+            attestedAtNanos = System.nanoTime();
             identity.update(s -> s.withAttestation(StationState.Attestation.passed(clock.instant())));
             audit.append("attestation.passed", Map.of("machineId", Optional.ofNullable(identity.state().machineId()).orElse("?")));
         } catch (ServerRefused e) {

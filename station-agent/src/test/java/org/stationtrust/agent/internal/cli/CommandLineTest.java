@@ -71,6 +71,38 @@ class CommandLineTest {
     }
 
     @Test
+    void enrollRefusesATokenOnTheCommandLineAndSaysWhatToUseInstead() throws Exception {
+        assertEquals(2, run("--config", devConfig().toString(), "enroll", "--server", "http://127.0.0.1:9", "--token", "ste_SECRET"));
+        String text = err.toString();
+        assertTrue(text.contains("--token is refused") && text.contains("/proc/PID/cmdline")
+                && text.contains("--token-file FILE") && text.contains("--token-stdin"), text);
+        assertTrue(!text.contains("ste_SECRET") && !out.toString().contains("ste_SECRET"), "the token is not echoed");
+        assertTrue(!Files.exists(dir.resolve("state")), "nothing was started");
+    }
+
+    @Test
+    void enrollRefusesATokenFileOthersCanRead() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "ste_SECRET\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(78, run("--config", devConfig().toString(), "enroll", "--server", "http://127.0.0.1:9", "--token-file", token.toString()));
+        assertTrue(err.toString().contains("chmod 600 " + token), err.toString());
+        assertTrue(!err.toString().contains("ste_SECRET"));
+    }
+
+    @Test
+    void enrollWithTokenStdinRefusesAnEmptyInput() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.stationtrust.agent.Main", "--config", devConfig().toString(),
+                "enroll", "--server", "http://127.0.0.1:9", "--token-stdin").redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(78, p.exitValue(), output);
+        assertTrue(output.contains("no token on standard input"), output);
+    }
+
+    @Test
     void helpListsEveryCommand() {
         assertEquals(0, run("--help"));
         for (String command : List.of("run", "status", "enroll", "attest", "devices", "capture", "rotate-key", "deprovision", "audit", "config", "doctor")) {

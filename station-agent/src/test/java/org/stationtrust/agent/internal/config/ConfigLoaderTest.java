@@ -117,6 +117,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void refusesAKeyGivenTwiceInOneMappingNamingItAndItsLine() throws Exception {
+        Path file = yaml(production().replace("server:\n  url: https://enroll.example.org\n",
+                "server:\n  url: https://enroll.example.org\n  url: https://elsewhere.example.org\n"));
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));
+        assertTrue(badKeys(e).contains("--config"), "the file is refused, not read with the last value: " + badKeys(e));
+        assertTrue(e.getMessage().contains("the key 'url' appears twice") && e.getMessage().contains("line 6")
+                && e.getMessage().contains("keep one"), e.getMessage());
+    }
+
+    @Test
+    void refusesAnUnknownAgentEnvironmentVariableNamingItWithoutItsValue() throws Exception {
+        Map<String, String> env = Map.of("STATION_AGENT_SERVER_ULR", "https://typo.example.org",
+                "STATION_AGENT_JVM_OPTIONS", "-Xmx256m", "OTHER_VARIABLE", "x");
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(env).load(yaml(production())));
+        assertEquals(Set.of("STATION_AGENT_SERVER_ULR"), badKeys(e), "the launcher's variable and others' are not ours to refuse");
+        assertTrue(e.getMessage().contains("unknown environment variable") && e.getMessage().contains("STATION_AGENT_SERVER_URL"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("typo.example.org"), "the value is not echoed");
+    }
+
+    @Test
+    void refusesASoftwareTpmOnAnotherHostInProductionButNotInDevelopment() throws Exception {
+        Map<String, String> remote = Map.of("STATION_AGENT_TPM_URI", "swtpm:tpm.example.org:2321");
+        InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(remote).load(yaml(production())));
+        assertEquals(Set.of("tpm.uri"), badKeys(e));
+        assertTrue(e.getMessage().contains("device:/dev/tpmrm0"), e.getMessage());
+        AgentConfig dev = new ConfigLoader(remote).load(yaml("mode: development\n" + production()));
+        assertEquals("swtpm:tpm.example.org:2321", dev.tpm().uri().orElseThrow());
+    }
+
+    @Test
     void refusesASecretWrittenInTheYamlFile() throws Exception {
         Path file = yaml(production().replace("server:\n", "server:\n  enrollment_token: abc\n"));
         InvalidConfiguration e = assertThrows(InvalidConfiguration.class, () -> new ConfigLoader(Map.of()).load(file));

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterEach;
@@ -116,6 +118,47 @@ class OutboundQueueTest {
     }
 
     @Test
+    void whileTheServerIsDownEachPassCostsAtMostOneSignatureAndDeliveryKeepsTheOrderWhenItReturns() throws Exception {
+        AtomicInteger signatures = new AtomicInteger();
+        RequestSigning counting = (method, path, body) -> {
+            signatures.incrementAndGet();
+            return Map.of("X-Station-Signature", "counted");
+        };
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        List<String> keys = new ArrayList<>();
+        try (OutboundQueue queue = openQueue(key)) {
+            for (int i = 0; i < 10; i++) keys.add(queue.enqueue("packet", "/api/v1/packets", body(i)));
+            receiver.answerWith(503);
+            Courier toDownServer = new Courier(queue, new HttpDelivery(http, URI.create(receiver.baseUrl()), counting, Duration.ofSeconds(2)));
+            for (int pass = 1; pass <= 4; pass++) {
+                Thread.sleep(60); // past the backoff (at most 40 ms)
+                toDownServer.drainDue();
+                assertEquals(pass, signatures.get(), "one signature per pass while the server answers 503");
+                keys.add(queue.enqueue("packet", "/api/v1/packets", body(100 + pass)));
+            }
+            int port;
+            try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+                port = closed.getLocalPort();
+            }
+            Courier toNoServer = new Courier(queue, new HttpDelivery(http, URI.create("http://127.0.0.1:" + port), counting, Duration.ofSeconds(2)));
+            for (int pass = 1; pass <= 3; pass++) {
+                Thread.sleep(60);
+                toNoServer.drainDue();
+                assertEquals(4 + pass, signatures.get(), "one signature per pass while the server is unreachable");
+            }
+            assertTrue(receiver.received().stream().allMatch(r -> r.idempotencyKey().equals(keys.get(0))),
+                    "only the oldest message was tried while the server was down");
+            int before = receiver.received().size();
+            receiver.answerWith(200);
+            Thread.sleep(60);
+            drainUntilEmpty(queue, courier(queue));
+            List<String> order = receiver.received().subList(before, receiver.received().size()).stream()
+                    .map(DroppingReceiver.Received::idempotencyKey).toList();
+            assertEquals(keys, order, "delivered once each, oldest first, when the server returned");
+        }
+    }
+
+    @Test
     void parksAMessageTheServerRefusesInsteadOfDroppingIt() throws Exception {
         try (OutboundQueue queue = openQueue(key)) {
             queue.enqueue("packet", "/api/v1/packets", body(1));
@@ -138,6 +181,50 @@ class OutboundQueueTest {
         try (OutboundQueue queue = openQueue(generator.generateKey())) {
             assertTrue(queue.nextDue().isEmpty(), "a foreign data key reads nothing");
             assertEquals(new OutboundQueue.QueueCounts(0, 1), queue.counts(), "the unreadable message is parked, not deleted");
+        }
+    }
+
+    @Test
+    void parksThousandsOfUnreadableRowsInOneLookWithoutGrowingTheStack() throws Exception {
+        try (OutboundQueue queue = openQueue(key)) {
+            queue.enqueue("packet", "/api/v1/packets", body(0));
+        }
+        // 5000 more rows sealed with the same (soon foreign) key, each with its own idempotency key, in one statement
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("queue.db"));
+             java.sql.Statement st = db.createStatement()) {
+            st.executeUpdate("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)"
+                    + " INSERT INTO outbox(idempotency_key, kind, path, sealed, created_at, next_attempt_at)"
+                    + " SELECT 'copy-' || i, kind, path, sealed, created_at, next_attempt_at FROM outbox, n");
+        }
+        KeyGenerator generator = KeyGenerator.getInstance("AES");
+        generator.init(256);
+        try (OutboundQueue queue = openQueue(generator.generateKey())) {
+            java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+            // a small stack: recursion over the rows would overflow it long before 5000
+            Thread look = new Thread(null, () -> {
+                try {
+                    result.set(queue.nextDue());
+                } catch (Throwable t) {
+                    result.set(t);
+                }
+            }, "small-stack", 256 * 1024);
+            look.start();
+            look.join(120_000);
+            assertEquals(java.util.Optional.empty(), result.get(), "nothing readable is due");
+            assertEquals(new OutboundQueue.QueueCounts(0, 5001), queue.counts(), "every unreadable row is parked, none lost");
+        }
+    }
+
+    @Test
+    void aMessageQueuedBeforeTheClockWasSteppedBackAnHourIsDueAtOnce() throws Exception {
+        Clock anHourAhead = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+        String key;
+        try (OutboundQueue queue = OutboundQueue.open(dir.resolve("queue.db"), new AesGcmCipher(this.key), anHourAhead, fastBackoff)) {
+            key = queue.enqueue("packet", "/api/v1/packets", body(1));
+        }
+        try (OutboundQueue queue = openQueue(this.key)) {
+            assertEquals(key, queue.nextDue().orElseThrow().idempotencyKey(), "due now, not in an hour");
+            assertEquals(java.util.Optional.of(0L), queue.millisUntilNextDue());
         }
     }
 

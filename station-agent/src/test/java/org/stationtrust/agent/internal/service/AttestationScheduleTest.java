@@ -71,4 +71,63 @@ class AttestationScheduleTest {
             assertEquals("OK", machine.path("attestationStatus").asText(), "never overdue: " + machine);
         }
     }
+
+    /** A clock that can be stepped, as an NTP correction or an operator steps the system clock. */
+    private static final class SteppedClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void stepBy(Duration step) {
+            offset = offset.plus(step);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+    }
+
+    private static long serverIntervalSeconds(RunningAgent agent) {
+        try {
+            return new AgentClient(agent.apiPort(), agent.apiToken().reveal()).get("/v1/status").body()
+                    .path("attestationSchedule").path("serverIntervalSeconds").asLong();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aClockSteppedBackAnHourDoesNotPostponeTheNextAttestation() throws Exception {
+        AgentConfig config = station.productionConfig("station-clock-step", server.url(), server.pin(),
+                Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN", server.issueEnrollmentToken()));
+        SteppedClock clock = new SteppedClock();
+        try (RunningAgent agent = RunningAgent.start(config, clock)) {
+            EnrollmentEndToEndTest.await("enrollment", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
+            String machineId = agent.identity().state().machineId();
+            server.admin("POST", "/api/v1/admin/machines/" + machineId + "/approve", "{\"reason\":\"clock test\"}");
+            EnrollmentEndToEndTest.await("a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
+                    && agent.identity().state().attestationPassed());
+            // the server's interval learned (the first answer of the run), then the clock goes back an hour
+            EnrollmentEndToEndTest.await("the server's interval", () -> serverIntervalSeconds(agent) == 12);
+            Instant before = agent.identity().state().lastAttestedAt().orElseThrow();
+            long start = System.nanoTime();
+            clock.stepBy(Duration.ofHours(-1));
+            EnrollmentEndToEndTest.await("an attestation after the step", () ->
+                    !agent.identity().state().lastAttestedAt().orElseThrow().equals(before)
+                            && agent.identity().state().attestationPassed());
+            long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(waited < 12_000, "attested " + waited + " ms after the step, within the server's interval");
+            JsonNode machine = server.admin("GET", "/api/v1/admin/machines/" + machineId, null);
+            assertEquals("OK", machine.path("attestationStatus").asText(), "never overdue: " + machine);
+        }
+    }
 }

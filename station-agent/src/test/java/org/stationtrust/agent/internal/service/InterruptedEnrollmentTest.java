@@ -114,6 +114,50 @@ class InterruptedEnrollmentTest {
     }
 
     @Test
+    void anActivationLostBeforeTheServerIsResumedWithTheSameEnrollmentAndReachesPendingApproval() throws Exception {
+        String token = server.issueEnrollmentToken();
+        proxy.losesOnPathsEndingWith("/activation").mode(RotationProxy.Mode.DROP_BEFORE_SERVER, 1);
+        try (RunningAgent agent = agentThroughProxy("lost-activation", token)) {
+            InterruptedKeyRotationTest.await("the enrollment to reach PENDING_APPROVAL",
+                    () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
+            assertResumedOnce("lost-activation", agent.identity().state().machineId());
+        }
+    }
+
+    @Test
+    void anActivationInterruptedBeforeARestartIsResumedByTheRestartedAgent() throws Exception {
+        String token = server.issueEnrollmentToken();
+        Path config = station.productionConfigFile("restarted-activation", proxy.url(), server.pin());
+        proxy.losesOnPathsEndingWith("/activation").mode(RotationProxy.Mode.DROP_BEFORE_SERVER);
+        try (RunningAgent agent = RunningAgent.start(new ConfigLoader(Map.of(TOKEN_ENV, token)).load(config), Clock.systemUTC())) {
+            InterruptedKeyRotationTest.await("an activation to be lost", () -> proxy.rotationsSeen() >= 1);
+            assertEquals(EnrollmentPhase.PENDING_ACTIVATION, agent.identity().state().phase());
+        }
+        proxy.mode(RotationProxy.Mode.PASS);
+        try (RunningAgent again = RunningAgent.start(new ConfigLoader(Map.of(TOKEN_ENV, token)).load(config), Clock.systemUTC())) {
+            InterruptedKeyRotationTest.await("the enrollment to reach PENDING_APPROVAL",
+                    () -> again.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
+            String machineId = again.identity().state().machineId();
+            assertEquals(1, server.count("SELECT COUNT(*) FROM machines WHERE name = ?", "restarted-activation"),
+                    "the restarted agent activated the enrollment the first run began");
+            assertEquals("PENDING_APPROVAL", server.admin("GET", "/api/v1/admin/machines/" + machineId, null)
+                    .path("state").asText());
+            assertTrue(has(audit(dir.resolve("station/restarted-activation-state")), "enrollment.activation_resuming"));
+        }
+    }
+
+    private void assertResumedOnce(String name, String machineId) throws Exception {
+        assertEquals(1, server.count("SELECT COUNT(*) FROM machines WHERE name = ?", name), "one enrollment");
+        assertTrue(server.count("SELECT COUNT(*) FROM audit_events WHERE action = 'enrollment.retry' AND subject = ?",
+                machineId) >= 1, "the challenge was asked for again with the signed retry");
+        assertEquals("PENDING_APPROVAL", server.admin("GET", "/api/v1/admin/machines/" + machineId, null)
+                .path("state").asText());
+        List<JsonNode> audit = audit(dir.resolve("station/" + name + "-state"));
+        assertTrue(has(audit, "enrollment.activation_resuming"), "the agent audited the resumption");
+        assertTrue(has(audit, "enrollment.activated"));
+    }
+
+    @Test
     void anOperatorsEnrollmentWhileTheAgentRetriesItsOwnIsRefusedAsBusyAndTheOwnOneCompletes() throws Exception {
         String token = server.issueEnrollmentToken();
         // every attempt lost until the operator has been refused; attempts enough that the agent is still retrying then
