@@ -110,6 +110,11 @@ public final class CaptureFlow implements AutoCloseable {
             return sbi.registrationCapture(device, request, chain);
         } catch (DeviceAnswerRejected e) {
             refuse(order, e.reason().name(), device);
+            if (e.reason() == org.stationtrust.sbi.client.RejectionReason.SIGNER_MISMATCH) {
+                // a device replugged or re-keyed since discovery: its device info is read again, and checked again,
+                // so that the operator's next capture is judged against the key it signs with now
+                devices.rediscover();
+            }
             throw DeviceFailures.refusal(e);
         }
     }
