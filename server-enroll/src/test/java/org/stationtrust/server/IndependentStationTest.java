@@ -23,7 +23,8 @@ import org.stationtrust.tpm.simulator.SoftwareTpm;
 /**
  * docs/independent-station.md as executable documentation: the project's script, with tpm2-tools and openssl only,
  * on a real swtpm, against a real server: enroll (EK certificate read from NV with its padding, TPM2_Certify sent
- * by hand), activate, approval through the operator API, attest, a capture packet verified.
+ * by hand), activate, approval through the operator API, attest, a capture packet verified; and a signed enrollment
+ * retried after its answer was lost.
  */
 class IndependentStationTest {
     private static final Path SCRIPT = Path.of("..", "scripts", "independent-station.py").toAbsolutePath().normalize();
@@ -44,19 +45,38 @@ class IndependentStationTest {
         if (tpm != null) tpm.close();
     }
 
-    /** Runs one command of the script and returns the JSON it printed last. */
+    /** Runs one command of the script on the shared swtpm and returns the JSON it printed last. */
     private static JsonNode station(String... args) throws IOException, InterruptedException {
+        List<JsonNode> printed = station(tpm, dir.resolve("station"), args);
+        return printed.get(printed.size() - 1);
+    }
+
+    /** Runs one command of the script, which must succeed, and returns every JSON line it printed, in order. */
+    private static List<JsonNode> station(SoftwareTpm on, Path state, String... args)
+            throws IOException, InterruptedException {
+        Run run = run(on, state, args);
+        assertEquals(0, run.exitCode(), String.join(" ", args) + " failed:\n" + run.output());
+        List<JsonNode> printed = new ArrayList<>();
+        for (String line : run.output().strip().split("\n")) {
+            if (line.startsWith("{")) printed.add(TestServer.JSON.readTree(line));
+        }
+        assertTrue(!printed.isEmpty(), String.join(" ", args) + " printed no JSON:\n" + run.output());
+        return printed;
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    private static Run run(SoftwareTpm on, Path state, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("python3", SCRIPT.toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--state", dir.resolve("station").toString()));
+        command.addAll(List.of("--state", state.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("TPM2TOOLS_TCTI", tpm.tcti());
+        pb.environment().put("TPM2TOOLS_TCTI", on.tcti());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the script did not finish: " + out);
-        assertEquals(0, p.exitValue(), String.join(" ", args) + " failed:\n" + out);
-        String[] lines = out.strip().split("\n");
-        return TestServer.JSON.readTree(lines[lines.length - 1]);
+        return new Run(p.exitValue(), out);
     }
 
     @Test
@@ -86,5 +106,57 @@ class IndependentStationTest {
         assertEquals(machineId, verdict.path("machineId").asText());
         assertEquals("current", verdict.path("keyStatus").asText());
         assertEquals("OK", verdict.path("attestationStatus").asText());
+    }
+
+    /**
+     * docs/independent-station.md, "Signing the enrollment": the first answer is lost after the server spent the token;
+     * the same request sent again unsigned is refused, signed afresh by the machine key it gets the same enrollment
+     * back (200), activates with it, and once activated even a signed resend is refused. Its own swtpm and server: the
+     * script's persistent handles would otherwise replace the other test's keys.
+     */
+    @Test
+    void aStationWhoseEnrollmentAnswerWasLostGetsTheSameEnrollmentBackOnlyBySigningItsResend() throws Exception {
+        Path state = dir.resolve("retrying-station");
+        try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-retry"));
+             TestServer enroller = TestServer.start(dir.resolve("db-retry"), b -> b.ekTrustStore(own.caDirectory()))) {
+            HttpResponse<String> issued = enroller.as(Role.ADMIN, "POST", "/api/v1/admin/enrollment-tokens",
+                    "{\"note\":\"independent station retry\"}");
+            assertEquals(201, issued.statusCode(), issued.body());
+            String token = TestServer.json(issued).path("token").asText();
+            String[] enroll = {"enroll", "--server", enroller.url(""), "--name", "independent retry-2"};
+
+            List<JsonNode> first = station(own, state, concat(enroll, "--token", token, "--lose-answer"));
+            JsonNode lost = first.get(first.size() - 1).path("lostAnswer");
+            assertEquals(201, first.get(first.size() - 1).path("httpStatus").asInt(), first.toString());
+            String machineId = lost.path("machineId").asText();
+            assertEquals(EnrollmentState.PENDING_ACTIVATION, enroller.state(machineId));
+
+            String saved = Files.readString(state.resolve("enrollment-request.json"));
+            HttpResponse<String> unsigned = enroller.request("POST", "/api/v1/enrollments", saved, null);
+            assertEquals(403, unsigned.statusCode(), unsigned.body());
+            assertEquals("enrollment_token_invalid", TestServer.errorCode(unsigned));
+
+            List<JsonNode> resent = station(own, state, concat(enroll, "--resend"));
+            JsonNode again = resent.get(0).path("enrollmentAnswer");
+            assertEquals(200, resent.get(0).path("httpStatus").asInt(), resent.toString());
+            for (String field : List.of("machineId", "credentialBlob", "encryptedSecret", "quoteNonce")) {
+                assertEquals(lost.path(field).asText(), again.path(field).asText(), field + " of the retry's answer");
+            }
+            JsonNode activated = resent.get(resent.size() - 1);
+            assertEquals(machineId, activated.path("machineId").asText());
+            assertEquals("PENDING_APPROVAL", activated.path("state").asText(), activated.toString());
+
+            Run late = run(own, state, concat(enroll, "--resend"));
+            assertTrue(late.exitCode() != 0, "a resend after activation must be refused:\n" + late.output());
+            assertTrue(late.output().contains("HTTP 403") && late.output().contains("enrollment_token_invalid"),
+                    late.output());
+            assertEquals(EnrollmentState.PENDING_APPROVAL, enroller.state(machineId));
+        }
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 }
