@@ -9,10 +9,12 @@ Usage (TPM2TOOLS_TCTI selects the TPM, e.g. swtpm:host=127.0.0.1,port=2321 or de
   independent-station.py packet  --state DIR      (signs a capture packet, has the server verify it)
 Walkthrough and reasons: docs/independent-station.md. Python 3 standard library only.
 """
-import argparse, base64, hashlib, http.client, json, os, ssl, struct, subprocess, sys, time, urllib.parse
+import argparse, base64, hashlib, http.client, json, os, re, ssl, struct, subprocess, sys, time, urllib.parse
 
 AK_HANDLE, MK_HANDLE = "0x81010020", "0x81010021"
 PCRS = list(range(8))
+# docs/server-api.md, "Enrollment": 1-128 characters, a letter or digit first, single spaces, none at the end
+MACHINE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._()-]| (?=[A-Za-z0-9._()-]))*")
 B64 = lambda b: base64.b64encode(b).decode()
 B64URL = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 
@@ -142,6 +144,9 @@ def enroll(a):
     d = os.path.abspath(a.state)
     os.makedirs(d, exist_ok=True)
     p = lambda name: os.path.join(d, name)
+    if len(a.name) > 128 or not MACHINE_NAME.fullmatch(a.name):
+        sys.exit(f"machine name {a.name!r} is refused by the server: 1-128 characters, a letter or digit first, then "
+                 "letters, digits, . _ ( ) - and single spaces, not ending with a space")
     if a.resend:
         raw = resend_body(p("enrollment-request.json"), a.name)
     else:
@@ -265,7 +270,7 @@ if __name__ == "__main__":
     ap.add_argument("--lose-answer", action="store_true",
                     help="enroll (tests): print the answer as lost and stop before activating, as if it never arrived")
     a = ap.parse_args()
-    if a.command == "enroll" and not (a.server and a.name):
+    if a.command == "enroll" and (a.server is None or a.name is None):
         ap.error("enroll needs --server and --name")
     if a.command == "enroll" and a.resend and a.token:
         ap.error("--resend sends the saved request, its token included: leave out --token")

@@ -154,6 +154,17 @@ class IndependentStationTest {
         }
     }
 
+    /** docs/independent-station.md, section 2: the name is certified, so the station checks it before certifying. */
+    @Test
+    void aStationChecksTheMachineNameBeforeItCertifiesIt() throws Exception {
+        for (String name : List.of("ends with a space ", "two  spaces", "-starts-with-a-dash", "x".repeat(129), "")) {
+            Run refused = run(tpm, dir.resolve("misnamed"), "enroll", "--server", server.url(""), "--name=" + name);
+            assertTrue(refused.exitCode() != 0, "'" + name + "' must be refused:\n" + refused.output());
+            assertTrue(refused.output().contains("machine name"), refused.output());
+            assertTrue(!Files.exists(dir.resolve("misnamed").resolve("ek.pub")), "the TPM was used for '" + name + "'");
+        }
+    }
+
     private static String[] concat(String[] head, String... tail) {
         String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
