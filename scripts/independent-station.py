@@ -73,16 +73,19 @@ def require_pin(der, pin):
         sys.exit(f"server key {seen} is not the pinned {pin}: not connecting")
 
 
-def jose(der_or_plain):
-    """ECDSA signature as JOSE r||s (RFC 7518 §3.4); tpm2_sign -f plain writes it DER-encoded."""
-    if len(der_or_plain) == 64:
-        return der_or_plain
-    def integer(b, i):
-        assert b[i] == 0x02
-        n = b[i + 1]
-        return int.from_bytes(b[i + 2:i + 2 + n], "big"), i + 2 + n
-    r, i = integer(der_or_plain, 2)
-    s, _ = integer(der_or_plain, i)
+def jose(der):
+    """ECDSA signature as JOSE r||s (RFC 7518 §3.4); tpm2_sign -f plain writes it DER-encoded: SEQUENCE { r, s }."""
+    def integer(i):
+        if der[i] != 0x02 or der[i + 1] > 33:
+            sys.exit(f"tpm2_sign -f plain wrote no DER INTEGER at byte {i}: {der.hex()}")
+        n = der[i + 1]
+        return int.from_bytes(der[i + 2:i + 2 + n], "big"), i + 2 + n
+    if len(der) < 8 or der[0] != 0x30 or der[1] != len(der) - 2:
+        sys.exit(f"tpm2_sign -f plain wrote no DER ECDSA signature: {der.hex()}")
+    r, i = integer(2)
+    s, end = integer(i)
+    if end != len(der):
+        sys.exit(f"tpm2_sign -f plain wrote bytes after the signature: {der.hex()}")
     return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
