@@ -5,7 +5,7 @@ Usage (TPM2TOOLS_TCTI selects the TPM, e.g. swtpm:host=127.0.0.1,port=2321 or de
   independent-station.py enroll  --server URL --name NAME --state DIR [--pin sha256/BASE64] [--token ste_...]
   independent-station.py enroll  --resend --server URL --name NAME --state DIR [--pin sha256/BASE64]
                                   (the saved enrollment request again, signed afresh: its answer was lost)
-  independent-station.py attest  --state DIR
+  independent-station.py attest  --state DIR [--unsigned] [--event-log /sys/kernel/security/tpm0/binary_bios_measurements]
   independent-station.py packet  --state DIR      (signs a capture packet, has the server verify it)
 Walkthrough and reasons: docs/independent-station.md. Python 3 standard library only.
 """
@@ -57,9 +57,15 @@ class Server:
         conn.request(method, path, body=data, headers={**h, **(headers or {})})
         r = conn.getresponse()
         answer = json.loads(r.read() or b"{}")
+        if r.status == 409 and answer.get("error", {}).get("code") == "event_log_required":
+            raise EventLogRequired(answer["error"].get("message", ""))
         if r.status // 100 != 2:
             sys.exit(f"{method} {path}: HTTP {r.status} {answer.get('error', answer)}")
         return r.status, answer
+
+
+class EventLogRequired(Exception):
+    """409 event_log_required: the server does not hold the log of the digest sent; the whole log must go."""
 
 
 def require_pin(der, pin):
@@ -230,18 +236,59 @@ def load(a):
     return state, Server(state["server"], state["pin"])
 
 
+def save(state):
+    json.dump({k: v for k, v in state.items() if k != "dir"}, open(os.path.join(state["dir"], "state.json"), "w"))
+
+
 def attest(a):
     state, server = load(a)
-    if a.unsigned:
+    log = read_event_log(a.event_log) if a.event_log else None
+    unsigned = a.unsigned
+    if unsigned and log is not None and state.get("eventLogSha256") != hashlib.sha256(log).hexdigest():
+        # the whole log travels only in the signed exchange (the unsigned one takes the standard body size)
+        print("the server does not hold this boot event log yet: sending it in the signed exchange", file=sys.stderr)
+        unsigned = False
+    try:
+        result = quote_exchange(state, server, unsigned, log, whole_log=False)
+    except EventLogRequired:
+        print("the server does not hold this boot event log: sending it whole, signed", file=sys.stderr)
+        result = quote_exchange(state, server, False, log, whole_log=True)
+    if "eventLogSha256" in result:  # the log the server now holds: its digest alone will do next time
+        state["eventLogSha256"] = result["eventLogSha256"]
+        save(state)
+    print(json.dumps(result))
+
+
+def quote_exchange(state, server, unsigned, log, whole_log):
+    """Section 5: a nonce, a quote over it, and the boot event log whole or by the digest the server holds."""
+    d, machine = state["dir"], state["machineId"]
+    if unsigned:
         # the quote authenticates the exchange: no machine-key signature on either request (server-api.md)
-        issued = server.call("POST", "/api/v1/attestation/nonces", {"purpose": "quote", "machineId": state["machineId"]})
-        body = {"nonce": issued["nonce"], **quote(state["dir"], base64.b64decode(issued["nonce"])),
-                "machineId": state["machineId"]}
-        print(json.dumps(server.call("POST", "/api/v1/attestation/quotes", body)))
-        return
-    issued = signed(state, server, "POST", "/api/v1/attestation/nonces", {"purpose": "quote"})
-    body = {"nonce": issued["nonce"], **quote(state["dir"], base64.b64decode(issued["nonce"]))}
-    print(json.dumps(signed(state, server, "POST", "/api/v1/attestation/quotes", body)))
+        issued = server.call("POST", "/api/v1/attestation/nonces", {"purpose": "quote", "machineId": machine})
+        held = state.get("eventLogSha256")
+    else:
+        issued = signed(state, server, "POST", "/api/v1/attestation/nonces", {"purpose": "quote"})
+        held = issued.get("eventLogSha256")
+    body = {"nonce": issued["nonce"], **quote(d, base64.b64decode(issued["nonce"]))}
+    if log is not None:
+        digest = hashlib.sha256(log).hexdigest()
+        if held == digest and not whole_log:
+            body["eventLogSha256"] = digest
+        else:
+            body["eventLog"] = B64(log)
+        print(f"boot event log: sent {'its SHA-256 only' if 'eventLogSha256' in body else 'whole'}, "
+              f"{'unsigned' if unsigned else 'signed'}", file=sys.stderr)
+    if unsigned:
+        return server.call("POST", "/api/v1/attestation/quotes", {**body, "machineId": machine})
+    return signed(state, server, "POST", "/api/v1/attestation/quotes", body)
+
+
+def read_event_log(path):
+    """The boot event log (Linux: /sys/kernel/security/tpm0/binary_bios_measurements, root only), at most 1 MiB."""
+    log = open(path, "rb").read()
+    if not log or len(log) > 1 << 20:
+        sys.exit(f"boot event log {path} has {len(log)} bytes: the server takes 1 byte to 1 MiB")
+    return log
 
 
 def packet(a):
@@ -268,6 +315,8 @@ if __name__ == "__main__":
     ap.add_argument("--pin")
     ap.add_argument("--token")
     ap.add_argument("--unsigned", action="store_true", help="attest: the unsigned exchange (the quote authenticates it)")
+    ap.add_argument("--event-log", help="attest: the boot event log (binary_bios_measurements) for the server's boot "
+                    "policy; sent whole once, then by its SHA-256 while the server holds it")
     ap.add_argument("--resend", action="store_true",
                     help="enroll: send the saved enrollment request again, signed with a fresh nonce (its answer was lost)")
     ap.add_argument("--lose-answer", action="store_true",

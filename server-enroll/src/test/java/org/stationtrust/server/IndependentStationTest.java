@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.testing.TestServer;
+import org.stationtrust.tpm.verify.HashAlgorithm;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
 
 /**
  * docs/independent-station.md as executable documentation: the project's script, with tpm2-tools and openssl only,
@@ -152,6 +156,61 @@ class IndependentStationTest {
                     late.output());
             assertEquals(EnrollmentState.PENDING_APPROVAL, enroller.state(machineId));
         }
+    }
+
+    /**
+     * docs/independent-station.md, section 5, "Boot event log": under a boot policy the quote needs the log; the
+     * script sends it whole in the signed exchange the first time (even when asked for the unsigned one) and then only
+     * its digest, unsigned. The boot is synthetic: its events are extended into swtpm's PCRs with tpm2_pcrextend.
+     */
+    @Test
+    void aStationSendsItsBootEventLogWholeOnceSignedThenOnlyItsDigestUnsigned() throws Exception {
+        Path state = dir.resolve("booted-station");
+        try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-boot"));
+             TestServer judged = TestServer.start(dir.resolve("db-boot"), b -> b.ekTrustStore(own.caDirectory()))) {
+            judged.fleetBootPolicy();
+            List<JsonNode> enrolled = station(own, state, "enroll", "--server", judged.url(""), "--name", "independent-3");
+            String machineId = enrolled.get(enrolled.size() - 1).path("machineId").asText();
+            HttpResponse<String> approved = judged.as(Role.APPROVER, "POST", "/api/v1/admin/machines/" + machineId
+                    + "/approve", "{\"reason\":\"independent station reviewed\"}");
+            assertEquals(200, approved.statusCode(), approved.body());
+
+            SyntheticEventLog boot = SyntheticBoot.typical().log(HashAlgorithm.SHA256);
+            for (SyntheticEventLog.Extend e : boot.events()) {
+                pcrExtend(own, e.pcr() + ":sha256=" + HexFormat.of().formatHex(e.digests().get(HashAlgorithm.SHA256)));
+            }
+            Path log = Files.write(dir.resolve("binary_bios_measurements"), boot.bytes());
+
+            Run withoutLog = run(own, state, "attest");
+            assertTrue(withoutLog.exitCode() != 0 && withoutLog.output().contains("no_event_log"), withoutLog.output());
+
+            Run first = run(own, state, "attest", "--unsigned", "--event-log", log.toString());
+            assertEquals(0, first.exitCode(), first.output());
+            assertTrue(first.output().contains("boot event log: sent whole, signed"), first.output());
+            JsonNode whole = lastJson(first);
+            assertEquals("PASSED", whole.path("result").asText(), whole.toString());
+            String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(boot.bytes()));
+            assertEquals(digest, whole.path("eventLogSha256").asText(), whole.toString());
+
+            Run next = run(own, state, "attest", "--unsigned", "--event-log", log.toString());
+            assertEquals(0, next.exitCode(), next.output());
+            assertTrue(next.output().contains("boot event log: sent its SHA-256 only, unsigned"), next.output());
+            assertEquals("PASSED", lastJson(next).path("result").asText(), next.output());
+        }
+    }
+
+    private static JsonNode lastJson(Run run) throws IOException {
+        String[] lines = run.output().strip().split("\n");
+        return TestServer.JSON.readTree(lines[lines.length - 1]);
+    }
+
+    /** TPM2_PCR_Extend through tpm2-tools: the "firmware" of the synthetic boot. */
+    private static void pcrExtend(SoftwareTpm on, String digest) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("tpm2_pcrextend", digest).redirectErrorStream(true);
+        pb.environment().put("TPM2TOOLS_TCTI", on.tcti());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "tpm2_pcrextend " + digest + ": " + out);
     }
 
     /** docs/independent-station.md, section 2: the name is certified, so the station checks it before certifying. */
