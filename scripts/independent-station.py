@@ -3,6 +3,7 @@
 
 Usage (TPM2TOOLS_TCTI selects the TPM, e.g. swtpm:host=127.0.0.1,port=2321 or device:/dev/tpmrm0):
   independent-station.py enroll  --server URL --name NAME --state DIR [--pin sha256/BASE64] [--token ste_...]
+                                  [--ek-chain INTERMEDIATE.der ...]
   independent-station.py enroll  --resend --server URL --name NAME --state DIR [--pin sha256/BASE64]
                                   (the saved enrollment request again, signed afresh: its answer was lost)
   independent-station.py attest  --state DIR [--unsigned] [--event-log /sys/kernel/security/tpm0/binary_bios_measurements]
@@ -159,7 +160,7 @@ def enroll(a):
     if a.resend:
         raw = resend_body(p("enrollment-request.json"), a.name)
     else:
-        raw = json.dumps(new_enrollment(d, a.name, a.token)).encode()
+        raw = json.dumps(new_enrollment(d, a.name, a.token, a.ek_chain or [])).encode()
         # kept before it is sent: the only way to get the answer again if it is lost (--resend); it holds the token
         with os.fdopen(os.open(p("enrollment-request.json"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
             f.write(raw)
@@ -176,7 +177,7 @@ def enroll(a):
     json.dump({"server": a.server, "pin": a.pin, "machineId": challenge["machineId"]}, open(p("state.json"), "w"))
 
 
-def new_enrollment(d, name, token):
+def new_enrollment(d, name, token, chain):
     """Makes the keys (docs section 1), has the AK certify the machine key (section 2); returns the request body."""
     p = lambda f: os.path.join(d, f)
     # The RSA EK from the TCG default template: the key of the certificate at NV 0x01C00002.
@@ -195,6 +196,8 @@ def new_enrollment(d, name, token):
     request = {"machineName": name, "ekCertificate": B64(ek_cert), "ekPublic": B64(tpmt(p("ek.pub"))),
                "akPublic": B64(tpmt(p("ak.pub"))), "machineKeyPublic": B64(tpmt(p("mk.pub"))),
                "machineKeyCertifyInfo": B64(info), "machineKeyCertifySignature": B64(sig)}
+    if chain:  # the intermediates between the EK certificate and a root the server trusts (DER, at most 4)
+        request["ekCertificateChain"] = [B64(open(f, "rb").read()) for f in chain]
     if token:
         request["enrollmentToken"] = token
     return request
@@ -315,6 +318,8 @@ if __name__ == "__main__":
     ap.add_argument("--pin")
     ap.add_argument("--token")
     ap.add_argument("--unsigned", action="store_true", help="attest: the unsigned exchange (the quote authenticates it)")
+    ap.add_argument("--ek-chain", nargs="+", metavar="DER",
+                    help="enroll: intermediate CA certificates (DER, at most 4) the server's EK trust store lacks")
     ap.add_argument("--event-log", help="attest: the boot event log (binary_bios_measurements) for the server's boot "
                     "policy; sent whole once, then by its SHA-256 while the server holds it")
     ap.add_argument("--resend", action="store_true",
@@ -324,8 +329,10 @@ if __name__ == "__main__":
     a = ap.parse_args()
     if a.command == "enroll" and (a.server is None or a.name is None):
         ap.error("enroll needs --server and --name")
-    if a.command == "enroll" and a.resend and a.token:
-        ap.error("--resend sends the saved request, its token included: leave out --token")
+    if a.ek_chain and len(a.ek_chain) > 4:
+        ap.error(f"--ek-chain takes at most 4 certificates (the server refuses more), got {len(a.ek_chain)}")
+    if a.command == "enroll" and a.resend and (a.token or a.ek_chain):
+        ap.error("--resend sends the saved request, its token and EK chain included: leave out --token and --ek-chain")
     if a.command == "enroll" and a.server.startswith("https") and not a.pin:
         ap.error("an https server needs --pin sha256/BASE64 (SubjectPublicKeyInfo SHA-256)")
     {"enroll": enroll, "attest": attest, "packet": packet}[a.command](a)

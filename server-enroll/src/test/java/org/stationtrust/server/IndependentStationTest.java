@@ -213,6 +213,30 @@ class IndependentStationTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "tpm2_pcrextend " + digest + ": " + out);
     }
 
+    /**
+     * docs/independent-station.md, section 1: a server whose EK trust store holds only swtpm's root CA refuses the EK
+     * certificate alone, and verifies it when the station sends the intermediate CA in {@code ekCertificateChain}.
+     */
+    @Test
+    void aStationSendsTheIntermediateCaThatTheServersEkTrustStoreLacks() throws Exception {
+        Path state = dir.resolve("chained-station");
+        try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-chain"))) {
+            Path rootOnly = Files.createDirectories(dir.resolve("root-only"));
+            Files.copy(own.caDirectory().resolve("swtpm-localca-root.pem"), rootOnly.resolve("root.pem"));
+            Path intermediate = Files.write(dir.resolve("intermediate.der"), own.caCertificates().get(1).getEncoded());
+            try (TestServer rooted = TestServer.start(dir.resolve("db-chain"), b -> b.ekTrustStore(rootOnly))) {
+                String[] enroll = {"enroll", "--server", rooted.url(""), "--name", "independent-4"};
+                Run alone = run(own, state, enroll);
+                assertTrue(alone.exitCode() != 0 && alone.output().contains("ek_certificate_untrusted"), alone.output());
+
+                List<JsonNode> chained = station(own, state, concat(enroll, "--ek-chain", intermediate.toString()));
+                JsonNode answer = chained.get(0).path("enrollmentAnswer");
+                assertTrue(answer.path("ekVerified").asBoolean(), answer.toString());
+                assertEquals("PENDING_APPROVAL", chained.get(chained.size() - 1).path("state").asText(), chained.toString());
+            }
+        }
+    }
+
     /** docs/independent-station.md, section 2: the name is certified, so the station checks it before certifying. */
     @Test
     void aStationChecksTheMachineNameBeforeItCertifiesIt() throws Exception {
