@@ -3,14 +3,19 @@
 
 Usage (TPM2TOOLS_TCTI selects the TPM, e.g. swtpm:host=127.0.0.1,port=2321 or device:/dev/tpmrm0):
   independent-station.py enroll  --server URL --name NAME --state DIR [--pin sha256/BASE64] [--token ste_...]
-  independent-station.py attest  --state DIR
+                                  [--ek-chain INTERMEDIATE.der ...]
+  independent-station.py enroll  --resend --server URL --name NAME --state DIR [--pin sha256/BASE64]
+                                  (the saved enrollment request again, signed afresh: its answer was lost)
+  independent-station.py attest  --state DIR [--unsigned] [--event-log /sys/kernel/security/tpm0/binary_bios_measurements]
   independent-station.py packet  --state DIR      (signs a capture packet, has the server verify it)
 Walkthrough and reasons: docs/independent-station.md. Python 3 standard library only.
 """
-import argparse, base64, hashlib, http.client, json, os, ssl, struct, subprocess, sys, time, urllib.parse
+import argparse, base64, hashlib, http.client, json, os, re, ssl, struct, subprocess, sys, time, urllib.parse
 
 AK_HANDLE, MK_HANDLE = "0x81010020", "0x81010021"
 PCRS = list(range(8))
+# docs/server-api.md, "Enrollment": 1-128 characters, a letter or digit first, single spaces, none at the end
+MACHINE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._()-]| (?=[A-Za-z0-9._()-]))*")
 B64 = lambda b: base64.b64encode(b).decode()
 B64URL = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 
@@ -34,6 +39,11 @@ class Server:
         self.url, self.pin = urllib.parse.urlsplit(url), pin
 
     def call(self, method, path, body=None, headers=None):
+        """Sends `body` (a dict, or the exact bytes to send) and returns the answer; an error answer ends the script."""
+        return self.exchange(method, path, body, headers)[1]
+
+    def exchange(self, method, path, body=None, headers=None):
+        """As call, and the HTTP status with the answer: an enrollment retry is answered 200, a first attempt 201."""
         u = self.url
         if u.scheme == "https":
             ctx = ssl.create_default_context()
@@ -43,14 +53,20 @@ class Server:
             require_pin(conn.sock.getpeercert(binary_form=True), self.pin)
         else:
             conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
-        data = b"" if body is None else json.dumps(body).encode()
+        data = None if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
         h = {"Content-Type": "application/json"} if body is not None else {}
-        conn.request(method, path, body=data if body is not None else None, headers={**h, **(headers or {})})
+        conn.request(method, path, body=data, headers={**h, **(headers or {})})
         r = conn.getresponse()
         answer = json.loads(r.read() or b"{}")
+        if r.status == 409 and answer.get("error", {}).get("code") == "event_log_required":
+            raise EventLogRequired(answer["error"].get("message", ""))
         if r.status // 100 != 2:
             sys.exit(f"{method} {path}: HTTP {r.status} {answer.get('error', answer)}")
-        return answer
+        return r.status, answer
+
+
+class EventLogRequired(Exception):
+    """409 event_log_required: the server does not hold the log of the digest sent; the whole log must go."""
 
 
 def require_pin(der, pin):
@@ -64,37 +80,44 @@ def require_pin(der, pin):
         sys.exit(f"server key {seen} is not the pinned {pin}: not connecting")
 
 
-def jose(der_or_plain):
-    """ECDSA signature as JOSE r||s (RFC 7518 §3.4); tpm2_sign -f plain writes it DER-encoded."""
-    if len(der_or_plain) == 64:
-        return der_or_plain
-    def integer(b, i):
-        assert b[i] == 0x02
-        n = b[i + 1]
-        return int.from_bytes(b[i + 2:i + 2 + n], "big"), i + 2 + n
-    r, i = integer(der_or_plain, 2)
-    s, _ = integer(der_or_plain, i)
+def jose(der):
+    """ECDSA signature as JOSE r||s (RFC 7518 §3.4); tpm2_sign -f plain writes it DER-encoded: SEQUENCE { r, s }."""
+    def integer(i):
+        if der[i] != 0x02 or der[i + 1] > 33:
+            sys.exit(f"tpm2_sign -f plain wrote no DER INTEGER at byte {i}: {der.hex()}")
+        n = der[i + 1]
+        return int.from_bytes(der[i + 2:i + 2 + n], "big"), i + 2 + n
+    if len(der) < 8 or der[0] != 0x30 or der[1] != len(der) - 2:
+        sys.exit(f"tpm2_sign -f plain wrote no DER ECDSA signature: {der.hex()}")
+    r, i = integer(2)
+    s, end = integer(i)
+    if end != len(der):
+        sys.exit(f"tpm2_sign -f plain wrote bytes after the signature: {der.hex()}")
     return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
-def jws(state, typ, payload):
-    """The protocol's ES256 compact JWS, signed by the TPM machine key."""
-    header = json.dumps({"alg": "ES256", "kid": state["machineId"], "typ": typ}, separators=(",", ":")).encode()
+def jws(d, kid, typ, payload):
+    """The protocol's ES256 compact JWS, signed by the TPM machine key (its files in the state directory d)."""
+    header = json.dumps({"alg": "ES256", "kid": kid, "typ": typ}, separators=(",", ":")).encode()
     signing_input = B64URL(header) + "." + B64URL(payload)
-    msg = os.path.join(state["dir"], "jws.in")
+    msg, sig = os.path.join(d, "jws.in"), os.path.join(d, "jws.sig")
     open(msg, "wb").write(signing_input.encode())
-    sig = tpm("sign", "-c", MK_HANDLE, "-g", "sha256", "-s", "ecdsa", "-f", "plain",
-              "-o", os.path.join(state["dir"], "jws.sig"), msg, out=os.path.join(state["dir"], "jws.sig"))
-    return signing_input + "." + B64URL(jose(sig))
+    der = tpm("sign", "-c", MK_HANDLE, "-g", "sha256", "-s", "ecdsa", "-f", "plain", "-o", sig, msg, out=sig)
+    return signing_input + "." + B64URL(jose(der))
+
+
+def signature(d, kid, method, path, raw):
+    """X-Station-Signature over method, path, the exact body bytes, the time and a fresh nonce (one per attempt)."""
+    claims = {"method": method, "path": path, "bodySha256": B64URL(hashlib.sha256(raw).digest()),
+              "timestamp": int(time.time()), "nonce": B64URL(os.urandom(16))}
+    return {"X-Station-Signature": jws(d, kid, "station-request+jws", json.dumps(claims).encode())}
 
 
 def signed(state, server, method, path, body=None):
-    """A signed station request: X-Station-Signature over method, path, body hash, time and a fresh nonce."""
+    """A signed station request: the machine id is the kid, the body is signed as the bytes sent."""
     raw = b"" if body is None else json.dumps(body).encode()
-    claims = {"method": method, "path": path, "bodySha256": B64URL(hashlib.sha256(raw).digest()),
-              "timestamp": int(time.time()), "nonce": B64URL(os.urandom(16))}
-    header = {"X-Station-Signature": jws(state, "station-request+jws", json.dumps(claims).encode())}
-    return server.call(method, path, body, header)
+    return server.call(method, path, raw if body is not None else None,
+                       signature(state["dir"], state["machineId"], method, path, raw))
 
 
 def certify(d, qualifying_data):
@@ -131,6 +154,32 @@ def enroll(a):
     d = os.path.abspath(a.state)
     os.makedirs(d, exist_ok=True)
     p = lambda name: os.path.join(d, name)
+    if len(a.name) > 128 or not MACHINE_NAME.fullmatch(a.name):
+        sys.exit(f"machine name {a.name!r} is refused by the server: 1-128 characters, a letter or digit first, then "
+                 "letters, digits, . _ ( ) - and single spaces, not ending with a space")
+    if a.resend:
+        raw = resend_body(p("enrollment-request.json"), a.name)
+    else:
+        raw = json.dumps(new_enrollment(d, a.name, a.token, a.ek_chain or [])).encode()
+        # kept before it is sent: the only way to get the answer again if it is lost (--resend); it holds the token
+        with os.fdopen(os.open(p("enrollment-request.json"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+            f.write(raw)
+    # kid = the machine key's TPM Name in lower-case hex (docs/independent-station.md, "Signing the enrollment")
+    kid = tpm("readpublic", "-c", MK_HANDLE, "-n", p("mk.name"), out=p("mk.name")).hex()
+    server = Server(a.server, a.pin)
+    path = "/api/v1/enrollments"
+    status, challenge = server.exchange("POST", path, raw, signature(d, kid, "POST", path, raw))
+    if a.lose_answer:  # a test hook: the answer never reached the station; only a signed resend gets it again
+        print(json.dumps({"lostAnswer": challenge, "httpStatus": status}))
+        return
+    print(json.dumps({"enrollmentAnswer": challenge, "httpStatus": status}))
+    activate(d, server, challenge)
+    json.dump({"server": a.server, "pin": a.pin, "machineId": challenge["machineId"]}, open(p("state.json"), "w"))
+
+
+def new_enrollment(d, name, token, chain):
+    """Makes the keys (docs section 1), has the AK certify the machine key (section 2); returns the request body."""
+    p = lambda f: os.path.join(d, f)
     # The RSA EK from the TCG default template: the key of the certificate at NV 0x01C00002.
     tpm("createek", "-c", p("ek.ctx"), "-G", "rsa", "-u", p("ek.pub"))
     ek_cert = tpm("nvread", "0x01C00002", "-C", "o", "-o", p("ek.der"), out=p("ek.der"))  # may keep NV padding
@@ -143,14 +192,31 @@ def enroll(a):
         subprocess.run(["tpm2_evictcontrol", "-C", "o", "-c", handle], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)  # a handle left by an earlier run
         tpm("evictcontrol", "-C", "o", "-c", ctx, handle)
-    info, sig = certify(d, hashlib.sha256(("station-trust:enroll:" + a.name).encode()).digest())
-    server = Server(a.server, a.pin)
-    request = {"machineName": a.name, "ekCertificate": B64(ek_cert), "ekPublic": B64(tpmt(p("ek.pub"))),
+    info, sig = certify(d, hashlib.sha256(("station-trust:enroll:" + name).encode()).digest())
+    request = {"machineName": name, "ekCertificate": B64(ek_cert), "ekPublic": B64(tpmt(p("ek.pub"))),
                "akPublic": B64(tpmt(p("ak.pub"))), "machineKeyPublic": B64(tpmt(p("mk.pub"))),
                "machineKeyCertifyInfo": B64(info), "machineKeyCertifySignature": B64(sig)}
-    if a.token:
-        request["enrollmentToken"] = a.token
-    challenge = server.call("POST", "/api/v1/enrollments", request)
+    if chain:  # the intermediates between the EK certificate and a root the server trusts (DER, at most 4)
+        request["ekCertificateChain"] = [B64(open(f, "rb").read()) for f in chain]
+    if token:
+        request["enrollmentToken"] = token
+    return request
+
+
+def resend_body(path, name):
+    """The enrollment request an earlier run sent, byte for byte: a retry must carry the same token, name and keys."""
+    if not os.path.isfile(path):
+        sys.exit(f"--resend: no earlier enrollment request in {path}; enroll without --resend first")
+    raw = open(path, "rb").read()
+    sent = json.loads(raw)["machineName"]
+    if sent != name:
+        sys.exit(f"--resend: the saved request enrolls {sent!r}, not {name!r}; a new name needs a new enrollment")
+    return raw
+
+
+def activate(d, server, challenge):
+    """Section 3: recovers the secret with tpm2_activatecredential and sends it with the first quote."""
+    p = lambda f: os.path.join(d, f)
     # tpm2_activatecredential reads makecredential's file: magic, version, TPM2B_ID_OBJECT, TPM2B_ENCRYPTED_SECRET.
     blob, secret = base64.b64decode(challenge["credentialBlob"]), base64.b64decode(challenge["encryptedSecret"])
     open(p("cred.bin"), "wb").write(struct.pack(">II", 0xBADCC0DE, 1) + struct.pack(">H", len(blob)) + blob
@@ -164,7 +230,6 @@ def enroll(a):
     state = server.call("POST", f"/api/v1/enrollments/{challenge['machineId']}/activation",
                         {"secret": B64(open(p("secret.bin"), "rb").read()),
                          "quote": {"nonce": challenge["quoteNonce"], **quote(d, nonce)}})
-    json.dump({"server": a.server, "pin": a.pin, "machineId": challenge["machineId"]}, open(p("state.json"), "w"))
     print(json.dumps(state))
 
 
@@ -174,18 +239,59 @@ def load(a):
     return state, Server(state["server"], state["pin"])
 
 
+def save(state):
+    json.dump({k: v for k, v in state.items() if k != "dir"}, open(os.path.join(state["dir"], "state.json"), "w"))
+
+
 def attest(a):
     state, server = load(a)
-    if a.unsigned:
+    log = read_event_log(a.event_log) if a.event_log else None
+    unsigned = a.unsigned
+    if unsigned and log is not None and state.get("eventLogSha256") != hashlib.sha256(log).hexdigest():
+        # the whole log travels only in the signed exchange (the unsigned one takes the standard body size)
+        print("the server does not hold this boot event log yet: sending it in the signed exchange", file=sys.stderr)
+        unsigned = False
+    try:
+        result = quote_exchange(state, server, unsigned, log, whole_log=False)
+    except EventLogRequired:
+        print("the server does not hold this boot event log: sending it whole, signed", file=sys.stderr)
+        result = quote_exchange(state, server, False, log, whole_log=True)
+    if "eventLogSha256" in result:  # the log the server now holds: its digest alone will do next time
+        state["eventLogSha256"] = result["eventLogSha256"]
+        save(state)
+    print(json.dumps(result))
+
+
+def quote_exchange(state, server, unsigned, log, whole_log):
+    """Section 5: a nonce, a quote over it, and the boot event log whole or by the digest the server holds."""
+    d, machine = state["dir"], state["machineId"]
+    if unsigned:
         # the quote authenticates the exchange: no machine-key signature on either request (server-api.md)
-        issued = server.call("POST", "/api/v1/attestation/nonces", {"purpose": "quote", "machineId": state["machineId"]})
-        body = {"nonce": issued["nonce"], **quote(state["dir"], base64.b64decode(issued["nonce"])),
-                "machineId": state["machineId"]}
-        print(json.dumps(server.call("POST", "/api/v1/attestation/quotes", body)))
-        return
-    issued = signed(state, server, "POST", "/api/v1/attestation/nonces", {"purpose": "quote"})
-    body = {"nonce": issued["nonce"], **quote(state["dir"], base64.b64decode(issued["nonce"]))}
-    print(json.dumps(signed(state, server, "POST", "/api/v1/attestation/quotes", body)))
+        issued = server.call("POST", "/api/v1/attestation/nonces", {"purpose": "quote", "machineId": machine})
+        held = state.get("eventLogSha256")
+    else:
+        issued = signed(state, server, "POST", "/api/v1/attestation/nonces", {"purpose": "quote"})
+        held = issued.get("eventLogSha256")
+    body = {"nonce": issued["nonce"], **quote(d, base64.b64decode(issued["nonce"]))}
+    if log is not None:
+        digest = hashlib.sha256(log).hexdigest()
+        if held == digest and not whole_log:
+            body["eventLogSha256"] = digest
+        else:
+            body["eventLog"] = B64(log)
+        print(f"boot event log: sent {'its SHA-256 only' if 'eventLogSha256' in body else 'whole'}, "
+              f"{'unsigned' if unsigned else 'signed'}", file=sys.stderr)
+    if unsigned:
+        return server.call("POST", "/api/v1/attestation/quotes", {**body, "machineId": machine})
+    return signed(state, server, "POST", "/api/v1/attestation/quotes", body)
+
+
+def read_event_log(path):
+    """The boot event log (Linux: /sys/kernel/security/tpm0/binary_bios_measurements, root only), at most 1 MiB."""
+    log = open(path, "rb").read()
+    if not log or len(log) > 1 << 20:
+        sys.exit(f"boot event log {path} has {len(log)} bytes: the server takes 1 byte to 1 MiB")
+    return log
 
 
 def packet(a):
@@ -199,7 +305,7 @@ def packet(a):
                                             "provider": "P", "deviceCode": "S", "certification": "L0", "firmware": "1"},
                "biometrics": [{"bioType": "Face", "bioSubType": "", "qualityScore": 90, "requestedScore": 40,
                                "timestamp": "2026-12-01T10:00:00Z", "hash": h, "data": "eyJ.eyJ.c2ln"}]}
-    compact = jws(state, "capture-packet+jws", json.dumps(payload).encode())
+    compact = jws(state["dir"], state["machineId"], "capture-packet+jws", json.dumps(payload).encode())
     print(json.dumps(signed(state, server, "POST", "/api/v1/packets/verify", {"packet": compact})))
 
 
@@ -212,9 +318,21 @@ if __name__ == "__main__":
     ap.add_argument("--pin")
     ap.add_argument("--token")
     ap.add_argument("--unsigned", action="store_true", help="attest: the unsigned exchange (the quote authenticates it)")
+    ap.add_argument("--ek-chain", nargs="+", metavar="DER",
+                    help="enroll: intermediate CA certificates (DER, at most 4) the server's EK trust store lacks")
+    ap.add_argument("--event-log", help="attest: the boot event log (binary_bios_measurements) for the server's boot "
+                    "policy; sent whole once, then by its SHA-256 while the server holds it")
+    ap.add_argument("--resend", action="store_true",
+                    help="enroll: send the saved enrollment request again, signed with a fresh nonce (its answer was lost)")
+    ap.add_argument("--lose-answer", action="store_true",
+                    help="enroll (tests): print the answer as lost and stop before activating, as if it never arrived")
     a = ap.parse_args()
-    if a.command == "enroll" and not (a.server and a.name):
+    if a.command == "enroll" and (a.server is None or a.name is None):
         ap.error("enroll needs --server and --name")
+    if a.ek_chain and len(a.ek_chain) > 4:
+        ap.error(f"--ek-chain takes at most 4 certificates (the server refuses more), got {len(a.ek_chain)}")
+    if a.command == "enroll" and a.resend and (a.token or a.ek_chain):
+        ap.error("--resend sends the saved request, its token and EK chain included: leave out --token and --ek-chain")
     if a.command == "enroll" and a.server.startswith("https") and not a.pin:
         ap.error("an https server needs --pin sha256/BASE64 (SubjectPublicKeyInfo SHA-256)")
     {"enroll": enroll, "attest": attest, "packet": packet}[a.command](a)

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -18,12 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.testing.TestServer;
+import org.stationtrust.tpm.verify.HashAlgorithm;
 import org.stationtrust.tpm.simulator.SoftwareTpm;
+import org.stationtrust.tpm.simulator.SyntheticBoot;
+import org.stationtrust.tpm.simulator.SyntheticEventLog;
 
 /**
  * docs/independent-station.md as executable documentation: the project's script, with tpm2-tools and openssl only,
  * on a real swtpm, against a real server: enroll (EK certificate read from NV with its padding, TPM2_Certify sent
- * by hand), activate, approval through the operator API, attest, a capture packet verified.
+ * by hand), activate, approval through the operator API, attest, a capture packet verified; and a signed enrollment
+ * retried after its answer was lost.
  */
 class IndependentStationTest {
     private static final Path SCRIPT = Path.of("..", "scripts", "independent-station.py").toAbsolutePath().normalize();
@@ -44,19 +49,38 @@ class IndependentStationTest {
         if (tpm != null) tpm.close();
     }
 
-    /** Runs one command of the script and returns the JSON it printed last. */
+    /** Runs one command of the script on the shared swtpm and returns the JSON it printed last. */
     private static JsonNode station(String... args) throws IOException, InterruptedException {
+        List<JsonNode> printed = station(tpm, dir.resolve("station"), args);
+        return printed.get(printed.size() - 1);
+    }
+
+    /** Runs one command of the script, which must succeed, and returns every JSON line it printed, in order. */
+    private static List<JsonNode> station(SoftwareTpm on, Path state, String... args)
+            throws IOException, InterruptedException {
+        Run run = run(on, state, args);
+        assertEquals(0, run.exitCode(), String.join(" ", args) + " failed:\n" + run.output());
+        List<JsonNode> printed = new ArrayList<>();
+        for (String line : run.output().strip().split("\n")) {
+            if (line.startsWith("{")) printed.add(TestServer.JSON.readTree(line));
+        }
+        assertTrue(!printed.isEmpty(), String.join(" ", args) + " printed no JSON:\n" + run.output());
+        return printed;
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    private static Run run(SoftwareTpm on, Path state, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("python3", SCRIPT.toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--state", dir.resolve("station").toString()));
+        command.addAll(List.of("--state", state.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("TPM2TOOLS_TCTI", tpm.tcti());
+        pb.environment().put("TPM2TOOLS_TCTI", on.tcti());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the script did not finish: " + out);
-        assertEquals(0, p.exitValue(), String.join(" ", args) + " failed:\n" + out);
-        String[] lines = out.strip().split("\n");
-        return TestServer.JSON.readTree(lines[lines.length - 1]);
+        return new Run(p.exitValue(), out);
     }
 
     @Test
@@ -86,5 +110,147 @@ class IndependentStationTest {
         assertEquals(machineId, verdict.path("machineId").asText());
         assertEquals("current", verdict.path("keyStatus").asText());
         assertEquals("OK", verdict.path("attestationStatus").asText());
+    }
+
+    /**
+     * docs/independent-station.md, "Signing the enrollment": the first answer is lost after the server spent the token;
+     * the same request sent again unsigned is refused, signed afresh by the machine key it gets the same enrollment
+     * back (200), activates with it, and once activated even a signed resend is refused. Its own swtpm and server: the
+     * script's persistent handles would otherwise replace the other test's keys.
+     */
+    @Test
+    void aStationWhoseEnrollmentAnswerWasLostGetsTheSameEnrollmentBackOnlyBySigningItsResend() throws Exception {
+        Path state = dir.resolve("retrying-station");
+        try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-retry"));
+             TestServer enroller = TestServer.start(dir.resolve("db-retry"), b -> b.ekTrustStore(own.caDirectory()))) {
+            HttpResponse<String> issued = enroller.as(Role.ADMIN, "POST", "/api/v1/admin/enrollment-tokens",
+                    "{\"note\":\"independent station retry\"}");
+            assertEquals(201, issued.statusCode(), issued.body());
+            String token = TestServer.json(issued).path("token").asText();
+            String[] enroll = {"enroll", "--server", enroller.url(""), "--name", "independent retry-2"};
+
+            List<JsonNode> first = station(own, state, concat(enroll, "--token", token, "--lose-answer"));
+            JsonNode lost = first.get(first.size() - 1).path("lostAnswer");
+            assertEquals(201, first.get(first.size() - 1).path("httpStatus").asInt(), first.toString());
+            String machineId = lost.path("machineId").asText();
+            assertEquals(EnrollmentState.PENDING_ACTIVATION, enroller.state(machineId));
+
+            String saved = Files.readString(state.resolve("enrollment-request.json"));
+            HttpResponse<String> unsigned = enroller.request("POST", "/api/v1/enrollments", saved, null);
+            assertEquals(403, unsigned.statusCode(), unsigned.body());
+            assertEquals("enrollment_token_invalid", TestServer.errorCode(unsigned));
+
+            List<JsonNode> resent = station(own, state, concat(enroll, "--resend"));
+            JsonNode again = resent.get(0).path("enrollmentAnswer");
+            assertEquals(200, resent.get(0).path("httpStatus").asInt(), resent.toString());
+            for (String field : List.of("machineId", "credentialBlob", "encryptedSecret", "quoteNonce")) {
+                assertEquals(lost.path(field).asText(), again.path(field).asText(), field + " of the retry's answer");
+            }
+            JsonNode activated = resent.get(resent.size() - 1);
+            assertEquals(machineId, activated.path("machineId").asText());
+            assertEquals("PENDING_APPROVAL", activated.path("state").asText(), activated.toString());
+
+            Run late = run(own, state, concat(enroll, "--resend"));
+            assertTrue(late.exitCode() != 0, "a resend after activation must be refused:\n" + late.output());
+            assertTrue(late.output().contains("HTTP 403") && late.output().contains("enrollment_token_invalid"),
+                    late.output());
+            assertEquals(EnrollmentState.PENDING_APPROVAL, enroller.state(machineId));
+        }
+    }
+
+    /**
+     * docs/independent-station.md, section 5, "Boot event log": under a boot policy the quote needs the log; the
+     * script sends it whole in the signed exchange the first time (even when asked for the unsigned one) and then only
+     * its digest, unsigned. The boot is synthetic: its events are extended into swtpm's PCRs with tpm2_pcrextend.
+     */
+    @Test
+    void aStationSendsItsBootEventLogWholeOnceSignedThenOnlyItsDigestUnsigned() throws Exception {
+        Path state = dir.resolve("booted-station");
+        try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-boot"));
+             TestServer judged = TestServer.start(dir.resolve("db-boot"), b -> b.ekTrustStore(own.caDirectory()))) {
+            judged.fleetBootPolicy();
+            List<JsonNode> enrolled = station(own, state, "enroll", "--server", judged.url(""), "--name", "independent-3");
+            String machineId = enrolled.get(enrolled.size() - 1).path("machineId").asText();
+            HttpResponse<String> approved = judged.as(Role.APPROVER, "POST", "/api/v1/admin/machines/" + machineId
+                    + "/approve", "{\"reason\":\"independent station reviewed\"}");
+            assertEquals(200, approved.statusCode(), approved.body());
+
+            SyntheticEventLog boot = SyntheticBoot.typical().log(HashAlgorithm.SHA256);
+            for (SyntheticEventLog.Extend e : boot.events()) {
+                pcrExtend(own, e.pcr() + ":sha256=" + HexFormat.of().formatHex(e.digests().get(HashAlgorithm.SHA256)));
+            }
+            Path log = Files.write(dir.resolve("binary_bios_measurements"), boot.bytes());
+
+            Run withoutLog = run(own, state, "attest");
+            assertTrue(withoutLog.exitCode() != 0 && withoutLog.output().contains("no_event_log"), withoutLog.output());
+
+            Run first = run(own, state, "attest", "--unsigned", "--event-log", log.toString());
+            assertEquals(0, first.exitCode(), first.output());
+            assertTrue(first.output().contains("boot event log: sent whole, signed"), first.output());
+            JsonNode whole = lastJson(first);
+            assertEquals("PASSED", whole.path("result").asText(), whole.toString());
+            String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(boot.bytes()));
+            assertEquals(digest, whole.path("eventLogSha256").asText(), whole.toString());
+
+            Run next = run(own, state, "attest", "--unsigned", "--event-log", log.toString());
+            assertEquals(0, next.exitCode(), next.output());
+            assertTrue(next.output().contains("boot event log: sent its SHA-256 only, unsigned"), next.output());
+            assertEquals("PASSED", lastJson(next).path("result").asText(), next.output());
+        }
+    }
+
+    private static JsonNode lastJson(Run run) throws IOException {
+        String[] lines = run.output().strip().split("\n");
+        return TestServer.JSON.readTree(lines[lines.length - 1]);
+    }
+
+    /** TPM2_PCR_Extend through tpm2-tools: the "firmware" of the synthetic boot. */
+    private static void pcrExtend(SoftwareTpm on, String digest) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("tpm2_pcrextend", digest).redirectErrorStream(true);
+        pb.environment().put("TPM2TOOLS_TCTI", on.tcti());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "tpm2_pcrextend " + digest + ": " + out);
+    }
+
+    /**
+     * docs/independent-station.md, section 1: a server whose EK trust store holds only swtpm's root CA refuses the EK
+     * certificate alone, and verifies it when the station sends the intermediate CA in {@code ekCertificateChain}.
+     */
+    @Test
+    void aStationSendsTheIntermediateCaThatTheServersEkTrustStoreLacks() throws Exception {
+        Path state = dir.resolve("chained-station");
+        try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-chain"))) {
+            Path rootOnly = Files.createDirectories(dir.resolve("root-only"));
+            Files.copy(own.caDirectory().resolve("swtpm-localca-root.pem"), rootOnly.resolve("root.pem"));
+            Path intermediate = Files.write(dir.resolve("intermediate.der"), own.caCertificates().get(1).getEncoded());
+            try (TestServer rooted = TestServer.start(dir.resolve("db-chain"), b -> b.ekTrustStore(rootOnly))) {
+                String[] enroll = {"enroll", "--server", rooted.url(""), "--name", "independent-4"};
+                Run alone = run(own, state, enroll);
+                assertTrue(alone.exitCode() != 0 && alone.output().contains("ek_certificate_untrusted"), alone.output());
+
+                List<JsonNode> chained = station(own, state, concat(enroll, "--ek-chain", intermediate.toString()));
+                JsonNode answer = chained.get(0).path("enrollmentAnswer");
+                assertTrue(answer.path("ekVerified").asBoolean(), answer.toString());
+                assertEquals("PENDING_APPROVAL", chained.get(chained.size() - 1).path("state").asText(), chained.toString());
+            }
+        }
+    }
+
+    /** docs/independent-station.md, section 2: the name is certified, so the station checks it before certifying. */
+    @Test
+    void aStationChecksTheMachineNameBeforeItCertifiesIt() throws Exception {
+        for (String name : List.of("ends with a space ", "two  spaces", "-starts-with-a-dash", "x".repeat(129), "")) {
+            Run refused = run(tpm, dir.resolve("misnamed"), "enroll", "--server", server.url(""), "--name=" + name);
+            assertTrue(refused.exitCode() != 0, "'" + name + "' must be refused:\n" + refused.output());
+            assertTrue(refused.output().contains("machine name"), refused.output());
+            assertTrue(!Files.exists(dir.resolve("misnamed").resolve("ek.pub")), "the TPM was used for '" + name + "'");
+        }
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 }
