@@ -6,13 +6,22 @@ Usage (TPM2TOOLS_TCTI selects the TPM, e.g. swtpm:host=127.0.0.1,port=2321 or de
                                   [--ek-chain INTERMEDIATE.der ...]
   independent-station.py enroll  --resend --server URL --name NAME --state DIR [--pin sha256/BASE64]
                                   (the saved enrollment request again, signed afresh: its answer was lost)
+  independent-station.py status  --state DIR      (the enrollment's state: PENDING_APPROVAL until approved, ACTIVE)
   independent-station.py attest  --state DIR [--unsigned] [--event-log /sys/kernel/security/tpm0/binary_bios_measurements]
   independent-station.py packet  --state DIR      (signs a capture packet, has the server verify it)
+  independent-station.py rotate  --state DIR      (a new machine key, certified by the AK; the old key is evicted)
+Test-only flags (they make the station misbehave on purpose, so a test can see the server refuse it):
+  enroll --lose-answer            stop after the enrollment's answer, as if it never arrived
+  rotate --keep-old-key           leave the old machine key in the TPM after the rotation
+  attest|packet --machine-key H   sign with the key at persistent handle H, not the current machine key
+  any command --replay-last       at the end, send the last signed request again, the same bytes and headers
 Walkthrough and reasons: docs/independent-station.md. Python 3 standard library only.
 """
 import argparse, base64, hashlib, http.client, json, os, re, ssl, struct, subprocess, sys, time, urllib.parse
 
 AK_HANDLE, MK_HANDLE = "0x81010020", "0x81010021"
+# Key rotation makes the new machine key next to the old one (server-api.md, "Key rotation"): the two handles alternate.
+MK_HANDLES = (MK_HANDLE, "0x81010022")
 PCRS = list(range(8))
 # docs/server-api.md, "Enrollment": 1-128 characters, a letter or digit first, single spaces, none at the end
 MACHINE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._()-]| (?=[A-Za-z0-9._()-]))*")
@@ -37,6 +46,7 @@ def tpmt(path):
 class Server:
     def __init__(self, url, pin):
         self.url, self.pin = urllib.parse.urlsplit(url), pin
+        self.last_signed = None
 
     def call(self, method, path, body=None, headers=None):
         """Sends `body` (a dict, or the exact bytes to send) and returns the answer; an error answer ends the script."""
@@ -44,6 +54,15 @@ class Server:
 
     def exchange(self, method, path, body=None, headers=None):
         """As call, and the HTTP status with the answer: an enrollment retry is answered 200, a first attempt 201."""
+        status, answer = self.send(method, path, body, headers)
+        if status == 409 and answer.get("error", {}).get("code") == "event_log_required":
+            raise EventLogRequired(answer["error"].get("message", ""))
+        if status // 100 != 2:
+            sys.exit(f"{method} {path}: HTTP {status} {answer.get('error', answer)}")
+        return status, answer
+
+    def send(self, method, path, body=None, headers=None):
+        """Sends one request and returns the HTTP status and the answer, whatever they are."""
         u = self.url
         if u.scheme == "https":
             ctx = ssl.create_default_context()
@@ -55,14 +74,11 @@ class Server:
             conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
         data = None if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
         h = {"Content-Type": "application/json"} if body is not None else {}
+        if headers and "X-Station-Signature" in headers:
+            self.last_signed = (method, path, data, headers)  # for the test-only --replay-last
         conn.request(method, path, body=data, headers={**h, **(headers or {})})
         r = conn.getresponse()
-        answer = json.loads(r.read() or b"{}")
-        if r.status == 409 and answer.get("error", {}).get("code") == "event_log_required":
-            raise EventLogRequired(answer["error"].get("message", ""))
-        if r.status // 100 != 2:
-            sys.exit(f"{method} {path}: HTTP {r.status} {answer.get('error', answer)}")
-        return r.status, answer
+        return r.status, json.loads(r.read() or b"{}")
 
 
 class EventLogRequired(Exception):
@@ -96,34 +112,36 @@ def jose(der):
     return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
-def jws(d, kid, typ, payload):
-    """The protocol's ES256 compact JWS, signed by the TPM machine key (its files in the state directory d)."""
+def jws(d, kid, typ, payload, key):
+    """The protocol's ES256 compact JWS, signed by the TPM machine key at persistent handle `key` (files in d)."""
     header = json.dumps({"alg": "ES256", "kid": kid, "typ": typ}, separators=(",", ":")).encode()
     signing_input = B64URL(header) + "." + B64URL(payload)
     msg, sig = os.path.join(d, "jws.in"), os.path.join(d, "jws.sig")
     open(msg, "wb").write(signing_input.encode())
-    der = tpm("sign", "-c", MK_HANDLE, "-g", "sha256", "-s", "ecdsa", "-f", "plain", "-o", sig, msg, out=sig)
+    der = tpm("sign", "-c", key, "-g", "sha256", "-s", "ecdsa", "-f", "plain", "-o", sig, msg, out=sig)
     return signing_input + "." + B64URL(jose(der))
 
 
-def signature(d, kid, method, path, raw):
+def signature(d, kid, method, path, raw, key):
     """X-Station-Signature over method, path, the exact body bytes, the time and a fresh nonce (one per attempt)."""
     claims = {"method": method, "path": path, "bodySha256": B64URL(hashlib.sha256(raw).digest()),
               "timestamp": int(time.time()), "nonce": B64URL(os.urandom(16))}
-    return {"X-Station-Signature": jws(d, kid, "station-request+jws", json.dumps(claims).encode())}
+    return {"X-Station-Signature": jws(d, kid, "station-request+jws", json.dumps(claims).encode(), key)}
 
 
 def signed(state, server, method, path, body=None):
-    """A signed station request: the machine id is the kid, the body is signed as the bytes sent."""
+    """A signed station request: the machine id is the kid, the body is signed as the bytes sent, by the current
+    machine key (or the one --machine-key names)."""
     raw = b"" if body is None else json.dumps(body).encode()
     return server.call(method, path, raw if body is not None else None,
-                       signature(state["dir"], state["machineId"], method, path, raw))
+                       signature(state["dir"], state["machineId"], method, path, raw, state["key"]))
 
 
-def certify(d, qualifying_data):
-    """TPM2_Certify (Part 3 §18.2) by hand: tpm2_certify 5.4 cannot set qualifying data (-q came in 5.5)."""
+def certify(d, qualifying_data, key):
+    """TPM2_Certify (Part 3 §18.2) of the machine key at handle `key` by the AK, sent by hand: tpm2_certify 5.4
+    cannot set qualifying data (-q came in 5.5)."""
     pw = struct.pack(">IHBH", 0x40000009, 0, 0, 0)  # TPM_RS_PW, empty nonce, no attributes, empty password
-    body = (struct.pack(">II", int(MK_HANDLE, 16), int(AK_HANDLE, 16)) + struct.pack(">I", 2 * len(pw)) + pw + pw
+    body = (struct.pack(">II", int(key, 16), int(AK_HANDLE, 16)) + struct.pack(">I", 2 * len(pw)) + pw + pw
             + struct.pack(">H", len(qualifying_data)) + qualifying_data + struct.pack(">H", 0x0010))  # inScheme NULL
     command = struct.pack(">HII", 0x8002, 10 + len(body), 0x00000148) + body
     cmd, rsp = os.path.join(d, "certify.cmd"), os.path.join(d, "certify.rsp")
@@ -168,13 +186,15 @@ def enroll(a):
     kid = tpm("readpublic", "-c", MK_HANDLE, "-n", p("mk.name"), out=p("mk.name")).hex()
     server = Server(a.server, a.pin)
     path = "/api/v1/enrollments"
-    status, challenge = server.exchange("POST", path, raw, signature(d, kid, "POST", path, raw))
+    status, challenge = server.exchange("POST", path, raw, signature(d, kid, "POST", path, raw, MK_HANDLE))
     if a.lose_answer:  # a test hook: the answer never reached the station; only a signed resend gets it again
         print(json.dumps({"lostAnswer": challenge, "httpStatus": status}))
-        return
+        return server
     print(json.dumps({"enrollmentAnswer": challenge, "httpStatus": status}))
     activate(d, server, challenge)
-    json.dump({"server": a.server, "pin": a.pin, "machineId": challenge["machineId"]}, open(p("state.json"), "w"))
+    json.dump({"server": a.server, "pin": a.pin, "machineId": challenge["machineId"], "machineKeyHandle": MK_HANDLE},
+              open(p("state.json"), "w"))
+    return server
 
 
 def new_enrollment(d, name, token, chain):
@@ -184,15 +204,9 @@ def new_enrollment(d, name, token, chain):
     tpm("createek", "-c", p("ek.ctx"), "-G", "rsa", "-u", p("ek.pub"))
     ek_cert = tpm("nvread", "0x01C00002", "-C", "o", "-o", p("ek.der"), out=p("ek.der"))  # may keep NV padding
     tpm("createak", "-C", p("ek.ctx"), "-c", p("ak.ctx"), "-G", "ecc", "-g", "sha256", "-s", "ecdsa", "-u", p("ak.pub"))
-    tpm("createprimary", "-C", "o", "-g", "sha256", "-G", "ecc", "-c", p("srk.ctx"))
-    tpm("create", "-C", p("srk.ctx"), "-G", "ecc256:ecdsa-sha256", "-u", p("mk.pub"), "-r", p("mk.priv"),
-        "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign")
-    tpm("load", "-C", p("srk.ctx"), "-u", p("mk.pub"), "-r", p("mk.priv"), "-c", p("mk.ctx"))
-    for ctx, handle in ((p("ak.ctx"), AK_HANDLE), (p("mk.ctx"), MK_HANDLE)):
-        subprocess.run(["tpm2_evictcontrol", "-C", "o", "-c", handle], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)  # a handle left by an earlier run
-        tpm("evictcontrol", "-C", "o", "-c", ctx, handle)
-    info, sig = certify(d, hashlib.sha256(("station-trust:enroll:" + name).encode()).digest())
+    persist(p("ak.ctx"), AK_HANDLE)
+    make_machine_key(d, "mk", MK_HANDLE)
+    info, sig = certify(d, hashlib.sha256(("station-trust:enroll:" + name).encode()).digest(), MK_HANDLE)
     request = {"machineName": name, "ekCertificate": B64(ek_cert), "ekPublic": B64(tpmt(p("ek.pub"))),
                "akPublic": B64(tpmt(p("ak.pub"))), "machineKeyPublic": B64(tpmt(p("mk.pub"))),
                "machineKeyCertifyInfo": B64(info), "machineKeyCertifySignature": B64(sig)}
@@ -201,6 +215,28 @@ def new_enrollment(d, name, token, chain):
     if token:
         request["enrollmentToken"] = token
     return request
+
+
+def make_machine_key(d, prefix, handle):
+    """A non-restricted ECC P-256 signing key under the owner's SRK, made persistent at `handle` (docs section 1);
+    its public area is written to <prefix>.pub."""
+    p = lambda f: os.path.join(d, f)
+    tpm("createprimary", "-C", "o", "-g", "sha256", "-G", "ecc", "-c", p("srk.ctx"))
+    tpm("create", "-C", p("srk.ctx"), "-G", "ecc256:ecdsa-sha256", "-u", p(prefix + ".pub"), "-r", p(prefix + ".priv"),
+        "-a", "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign")
+    tpm("load", "-C", p("srk.ctx"), "-u", p(prefix + ".pub"), "-r", p(prefix + ".priv"), "-c", p(prefix + ".ctx"))
+    persist(p(prefix + ".ctx"), handle)
+
+
+def persist(ctx, handle):
+    """Makes a loaded object persistent at `handle`, replacing whatever an earlier run left there."""
+    evict(handle)
+    tpm("evictcontrol", "-C", "o", "-c", ctx, handle)
+
+
+def evict(handle):
+    """Removes the persistent object at `handle`, if there is one."""
+    subprocess.run(["tpm2_evictcontrol", "-C", "o", "-c", handle], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def resend_body(path, name):
@@ -234,13 +270,19 @@ def activate(d, server, challenge):
 
 
 def load(a):
-    state = json.load(open(os.path.join(a.state, "state.json")))
+    path = os.path.join(a.state, "state.json")
+    if not os.path.isfile(path):
+        sys.exit(f"no enrolled station in {a.state}: run enroll first")
+    state = json.load(open(path))
     state["dir"] = os.path.abspath(a.state)
+    state.setdefault("machineKeyHandle", MK_HANDLE)  # a state written before key rotation existed
+    state["key"] = a.machine_key or state["machineKeyHandle"]  # the key that signs this run's requests
     return state, Server(state["server"], state["pin"])
 
 
 def save(state):
-    json.dump({k: v for k, v in state.items() if k != "dir"}, open(os.path.join(state["dir"], "state.json"), "w"))
+    json.dump({k: v for k, v in state.items() if k not in ("dir", "key")},
+              open(os.path.join(state["dir"], "state.json"), "w"))
 
 
 def attest(a):
@@ -260,6 +302,7 @@ def attest(a):
         state["eventLogSha256"] = result["eventLogSha256"]
         save(state)
     print(json.dumps(result))
+    return server
 
 
 def quote_exchange(state, server, unsigned, log, whole_log):
@@ -305,13 +348,55 @@ def packet(a):
                                             "provider": "P", "deviceCode": "S", "certification": "L0", "firmware": "1"},
                "biometrics": [{"bioType": "Face", "bioSubType": "", "qualityScore": 90, "requestedScore": 40,
                                "timestamp": "2026-12-01T10:00:00Z", "hash": h, "data": "eyJ.eyJ.c2ln"}]}
-    compact = jws(state["dir"], state["machineId"], "capture-packet+jws", json.dumps(payload).encode())
+    compact = jws(state["dir"], state["machineId"], "capture-packet+jws", json.dumps(payload).encode(), state["key"])
     print(json.dumps(signed(state, server, "POST", "/api/v1/packets/verify", {"packet": compact})))
+    return server
+
+
+def status(a):
+    """server-api.md, "Enrollment" step 4: the enrollment's state, polled unsigned until ACTIVE or REJECTED."""
+    state, server = load(a)
+    print(json.dumps(server.call("GET", f"/api/v1/enrollments/{state['machineId']}")))
+    return server
+
+
+def rotate(a):
+    """Section 7: a new machine key next to the current one, certified by the AK over a key-rotation nonce, sent
+    signed by the current key; the new one then signs everything and the old one is evicted."""
+    state, server = load(a)
+    d, old = state["dir"], state["machineKeyHandle"]
+    new = MK_HANDLES[1] if old == MK_HANDLES[0] else MK_HANDLES[0]
+    issued = signed(state, server, "POST", "/api/v1/attestation/nonces", {"purpose": "key-rotation"})
+    nonce = base64.b64decode(issued["nonce"])
+    if issued.get("purpose") != "key-rotation" or len(nonce) != 32:
+        sys.exit(f"the server issued no 32-byte key-rotation nonce: purpose {issued.get('purpose')!r}, "
+                 f"{len(nonce)} bytes")
+    make_machine_key(d, "mk-next", new)
+    info, sig = certify(d, nonce, new)  # qualifying data: the nonce's 32 bytes, not its text, not a hash of it
+    answer = signed(state, server, "POST", "/api/v1/stations/key-rotation",
+                    {"nonce": issued["nonce"], "machineKeyPublic": B64(tpmt(os.path.join(d, "mk-next.pub"))),
+                     "certifyInfo": B64(info), "certifySignature": B64(sig)})
+    state["machineKeyHandle"] = new  # only the new key is accepted from now on
+    save(state)
+    if not a.keep_old_key:
+        evict(old)
+    print(json.dumps({**answer, "machineKeyHandle": new, "previousMachineKeyHandle": old}))
+    return server
+
+
+def replay_last(server):
+    """Test-only: the last signed request again, byte for byte (body and headers); the server must refuse it
+    (request_replayed). Prints the answer whatever it is; the test judges it."""
+    if server is None or server.last_signed is None:
+        sys.exit("--replay-last: this command sent no signed request")
+    code, answer = server.send(*server.last_signed)
+    print(json.dumps({"replayed": {"httpStatus": code, **answer}}))
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["enroll", "attest", "packet"])
+    commands = {"enroll": enroll, "status": status, "attest": attest, "packet": packet, "rotate": rotate}
+    ap.add_argument("command", choices=list(commands))
     ap.add_argument("--state", required=True)
     ap.add_argument("--server")
     ap.add_argument("--name")
@@ -325,7 +410,14 @@ if __name__ == "__main__":
     ap.add_argument("--resend", action="store_true",
                     help="enroll: send the saved enrollment request again, signed with a fresh nonce (its answer was lost)")
     ap.add_argument("--lose-answer", action="store_true",
-                    help="enroll (tests): print the answer as lost and stop before activating, as if it never arrived")
+                    help="enroll (tests only): print the answer as lost and stop before activating, as if it never arrived")
+    ap.add_argument("--keep-old-key", action="store_true",
+                    help="rotate (tests only): leave the old machine key in the TPM, so a test can show it is refused")
+    ap.add_argument("--machine-key", metavar="HANDLE", choices=MK_HANDLES,
+                    help="attest, packet (tests only): sign with the machine key at this handle, not the current one")
+    ap.add_argument("--replay-last", action="store_true",
+                    help="any command (tests only): send its last signed request again, byte for byte, and print "
+                    "the answer; the server must refuse it (request_replayed)")
     a = ap.parse_args()
     if a.command == "enroll" and (a.server is None or a.name is None):
         ap.error("enroll needs --server and --name")
@@ -335,4 +427,12 @@ if __name__ == "__main__":
         ap.error("--resend sends the saved request, its token and EK chain included: leave out --token and --ek-chain")
     if a.command == "enroll" and a.server.startswith("https") and not a.pin:
         ap.error("an https server needs --pin sha256/BASE64 (SubjectPublicKeyInfo SHA-256)")
-    {"enroll": enroll, "attest": attest, "packet": packet}[a.command](a)
+    if a.machine_key and a.command not in ("attest", "packet"):
+        ap.error("--machine-key is for attest and packet only: enroll and rotate choose their keys themselves")
+    if a.keep_old_key and a.command != "rotate":
+        ap.error("--keep-old-key is for rotate only")
+    if a.lose_answer and a.command != "enroll":
+        ap.error("--lose-answer is for enroll only")
+    server = commands[a.command](a)
+    if a.replay_last:
+        replay_last(server)

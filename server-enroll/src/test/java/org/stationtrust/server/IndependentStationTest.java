@@ -27,8 +27,8 @@ import org.stationtrust.tpm.simulator.SyntheticEventLog;
 /**
  * docs/independent-station.md as executable documentation: the project's script, with tpm2-tools and openssl only,
  * on a real swtpm, against a real server: enroll (EK certificate read from NV with its padding, TPM2_Certify sent
- * by hand), activate, approval through the operator API, attest, a capture packet verified; and a signed enrollment
- * retried after its answer was lost.
+ * by hand), activate, the enrollment polled, approval through the operator API, attest, a capture packet verified;
+ * a signed enrollment retried after its answer was lost; signed requests never accepted twice; key rotation.
  */
 class IndependentStationTest {
     private static final Path SCRIPT = Path.of("..", "scripts", "independent-station.py").toAbsolutePath().normalize();
@@ -84,7 +84,8 @@ class IndependentStationTest {
     }
 
     @Test
-    void aStationWrittenWithTpm2ToolsEnrollsIsApprovedAttestsSignedAndUnsignedAndHasItsPacketVerified() throws Exception {
+    void aStationWrittenWithTpm2ToolsEnrollsPollsUntilApprovedAttestsSignedAndUnsignedAndHasItsPacketVerified()
+            throws Exception {
         assertTrue(Files.isRegularFile(SCRIPT), SCRIPT + " is missing");
 
         JsonNode enrolled = station("enroll", "--server", server.url(""), "--name", "independent-1");
@@ -92,10 +93,16 @@ class IndependentStationTest {
         assertEquals("PENDING_APPROVAL", enrolled.path("state").asText(), enrolled.toString());
         assertTrue(enrolled.path("ekVerified").asBoolean(), "the EK certificate from NV 0x01C00002 verified: " + enrolled);
 
+        JsonNode waiting = station("status");
+        assertEquals(machineId, waiting.path("machineId").asText(), waiting.toString());
+        assertEquals("PENDING_APPROVAL", waiting.path("state").asText(), waiting.toString());
+
         HttpResponse<String> approved = server.as(Role.APPROVER, "POST", "/api/v1/admin/machines/" + machineId + "/approve",
                 "{\"reason\":\"independent station reviewed\"}");
         assertEquals(200, approved.statusCode(), approved.body());
-        assertEquals(EnrollmentState.ACTIVE, server.state(machineId));
+        JsonNode active = station("status");
+        assertEquals("ACTIVE", active.path("state").asText(), active.toString());
+        assertTrue(active.path("ekVerified").asBoolean(), active.toString());
 
         JsonNode attested = station("attest");
         assertEquals("PASSED", attested.path("result").asText(), attested.toString());
@@ -113,10 +120,86 @@ class IndependentStationTest {
     }
 
     /**
+     * docs/server-api.md, "Signed station requests": the request nonce is checked last, so the very bytes and headers
+     * of a signed request the server accepted, sent again, pass every other check and are refused as replayed.
+     */
+    @Test
+    void aSignedRequestTheServerAcceptedIsRefusedWhenItsExactBytesAreSentAgain() throws Exception {
+        Path state = dir.resolve("replaying-station");
+        try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-replay"));
+             TestServer replayed = TestServer.start(dir.resolve("db-replay"), b -> b.ekTrustStore(own.caDirectory()))) {
+            String machineId = enrolledAndApproved(own, state, replayed, "independent-5");
+            assertEquals("PASSED", last(station(own, state, "attest")).path("result").asText());
+
+            List<JsonNode> printed = station(own, state, "packet", "--replay-last");
+            assertTrue(printed.get(0).path("valid").asBoolean(), "the first sending is verified: " + printed);
+            JsonNode again = last(printed).path("replayed");
+            assertEquals(401, again.path("httpStatus").asInt(), again.toString());
+            assertEquals("request_replayed", again.path("error").path("code").asText(), again.toString());
+            assertEquals(EnrollmentState.ACTIVE, replayed.state(machineId));
+        }
+    }
+
+    /**
+     * docs/independent-station.md, section 7: the new machine key is made next to the old one, certified by the AK over
+     * a key-rotation nonce and sent signed by the old key; from then on the new key signs and the old key is refused.
+     * A second rotation goes back to the first handle and evicts the key it replaces.
+     */
+    @Test
+    void aStationRotatesItsMachineKeyAfterWhichOnlyTheNewKeyIsAccepted() throws Exception {
+        Path state = dir.resolve("rotating-station");
+        try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-rotate"));
+             TestServer rotating = TestServer.start(dir.resolve("db-rotate"), b -> b.ekTrustStore(own.caDirectory()))) {
+            String machineId = enrolledAndApproved(own, state, rotating, "independent-6");
+            assertEquals("PASSED", last(station(own, state, "attest")).path("result").asText());
+            String firstKeyId = last(station(own, state, "packet")).path("keyId").asText();
+
+            JsonNode rotated = last(station(own, state, "rotate", "--keep-old-key"));
+            assertEquals(machineId, rotated.path("machineId").asText(), rotated.toString());
+            String newKeyId = rotated.path("keyId").asText();
+            assertTrue(!newKeyId.isEmpty() && !newKeyId.equals(firstKeyId), "a new key id: " + rotated);
+            assertEquals("0x81010021", rotated.path("previousMachineKeyHandle").asText(), rotated.toString());
+            assertEquals("0x81010022", rotated.path("machineKeyHandle").asText(), rotated.toString());
+
+            JsonNode byNewKey = last(station(own, state, "packet"));
+            assertTrue(byNewKey.path("valid").asBoolean(), byNewKey.toString());
+            assertEquals(newKeyId, byNewKey.path("keyId").asText(), byNewKey.toString());
+            assertEquals("current", byNewKey.path("keyStatus").asText(), byNewKey.toString());
+
+            Run byOldKey = run(own, state, "packet", "--machine-key", "0x81010021");
+            assertTrue(byOldKey.exitCode() != 0, "a request signed by the old key must be refused:\n" + byOldKey.output());
+            assertTrue(byOldKey.output().contains("HTTP 401") && byOldKey.output().contains("signature_invalid"),
+                    byOldKey.output());
+
+            JsonNode again = last(station(own, state, "rotate"));
+            assertEquals("0x81010021", again.path("machineKeyHandle").asText(), again.toString());
+            assertEquals("current", last(station(own, state, "packet")).path("keyStatus").asText());
+            Run evicted = tpm2(own, "readpublic", "-c", "0x81010022");
+            assertTrue(evicted.exitCode() != 0, "the replaced key is evicted:\n" + evicted.output());
+        }
+    }
+
+    /** Enrolls the script's station on its own swtpm and has an approver approve it; returns its machine id. */
+    private static String enrolledAndApproved(SoftwareTpm on, Path state, TestServer at, String name)
+            throws IOException, InterruptedException {
+        String machineId = last(station(on, state, "enroll", "--server", at.url(""), "--name", name)).path("machineId")
+                .asText();
+        HttpResponse<String> approved = at.as(Role.APPROVER, "POST", "/api/v1/admin/machines/" + machineId + "/approve",
+                "{\"reason\":\"independent station reviewed\"}");
+        assertEquals(200, approved.statusCode(), approved.body());
+        return machineId;
+    }
+
+    private static JsonNode last(List<JsonNode> printed) {
+        return printed.get(printed.size() - 1);
+    }
+
+    /**
      * docs/independent-station.md, "Signing the enrollment": the first answer is lost after the server spent the token;
-     * the same request sent again unsigned is refused, signed afresh by the machine key it gets the same enrollment
-     * back (200), activates with it, and once activated even a signed resend is refused. Its own swtpm and server: the
-     * script's persistent handles would otherwise replace the other test's keys.
+     * the same request sent again with the same signature is refused as replayed, and unsigned as a spent token; signed
+     * afresh by the machine key it gets the same enrollment back (200), activates with it, and once activated even a
+     * signed resend is refused. Its own swtpm and server: the script's persistent handles would otherwise replace the
+     * other test's keys.
      */
     @Test
     void aStationWhoseEnrollmentAnswerWasLostGetsTheSameEnrollmentBackOnlyBySigningItsResend() throws Exception {
@@ -129,9 +212,12 @@ class IndependentStationTest {
             String token = TestServer.json(issued).path("token").asText();
             String[] enroll = {"enroll", "--server", enroller.url(""), "--name", "independent retry-2"};
 
-            List<JsonNode> first = station(own, state, concat(enroll, "--token", token, "--lose-answer"));
-            JsonNode lost = first.get(first.size() - 1).path("lostAnswer");
-            assertEquals(201, first.get(first.size() - 1).path("httpStatus").asInt(), first.toString());
+            List<JsonNode> first = station(own, state, concat(enroll, "--token", token, "--lose-answer", "--replay-last"));
+            JsonNode lost = first.get(0).path("lostAnswer");
+            assertEquals(201, first.get(0).path("httpStatus").asInt(), first.toString());
+            JsonNode sameSignature = last(first).path("replayed");
+            assertEquals(401, sameSignature.path("httpStatus").asInt(), "the same signature again: " + sameSignature);
+            assertEquals("request_replayed", sameSignature.path("error").path("code").asText(), sameSignature.toString());
             String machineId = lost.path("machineId").asText();
             assertEquals(EnrollmentState.PENDING_ACTIVATION, enroller.state(machineId));
 
@@ -206,11 +292,20 @@ class IndependentStationTest {
 
     /** TPM2_PCR_Extend through tpm2-tools: the "firmware" of the synthetic boot. */
     private static void pcrExtend(SoftwareTpm on, String digest) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("tpm2_pcrextend", digest).redirectErrorStream(true);
+        Run extended = tpm2(on, "pcrextend", digest);
+        assertEquals(0, extended.exitCode(), "tpm2_pcrextend " + digest + ": " + extended.output());
+    }
+
+    /** One tpm2-tools command on the given swtpm. */
+    private static Run tpm2(SoftwareTpm on, String tool, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("tpm2_" + tool));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("TPM2TOOLS_TCTI", on.tcti());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "tpm2_pcrextend " + digest + ": " + out);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "tpm2_" + tool + " did not finish: " + out);
+        return new Run(p.exitValue(), out);
     }
 
     /**
