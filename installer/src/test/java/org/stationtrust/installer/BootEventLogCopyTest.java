@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The unit's privileged pre-start step copies the boot event log for the agent: read to end of file (securityfs
- * reports size 0; a FIFO stands in for it), 0400, owned by the agent; and the unit gains nothing else.
+ * reports size 0; a FIFO stands in for it), 0400, user and group the agent's; and the unit gains nothing else.
  */
 class BootEventLogCopyTest {
     private static final Path SCRIPT = Path.of("src/deb/station-agent/copy-boot-event-log");
@@ -43,11 +45,32 @@ class BootEventLogCopyTest {
         Command.of("sh", SCRIPT.toString(), fifo.toString(), copy.toString(), "nobody:nogroup").run().requireSuccess();
         writer.join();
         assertArrayEquals(log, Files.readAllBytes(copy));
-        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
-        assertEquals("nobody", Files.getOwner(copy).getName());
+        assertReadableByTheOwnerAlone(copy);
         try (var left = Files.list(copy.getParent())) {
             assertEquals(java.util.List.of(copy), left.toList(), "no temporary file is left behind");
         }
+    }
+
+    @Test
+    void anEarlierCopyIsReplacedReadOnlyWhateverTheCallersUmask() throws Exception {
+        Path source = Files.write(dir.resolve("binary_bios_measurements"), new byte[] {4, 5, 6});
+        Path copy = Files.write(Files.createDirectories(dir.resolve("run")).resolve("binary_bios_measurements"),
+                new byte[] {1});
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Command.Result r = Command.of("sh", "-c", "umask 0000 && exec sh \"$0\" \"$@\"", SCRIPT.toString(),
+                source.toString(), copy.toString(), "nobody:nogroup").run();
+        assertTrue(r.succeeded(), r.describe());
+        assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(copy));
+        assertReadableByTheOwnerAlone(copy);
+    }
+
+    /** 0400, user and group the agent's (here nobody:nogroup): the agent reads the copy and nobody else needs to. */
+    private static void assertReadableByTheOwnerAlone(Path copy) throws java.io.IOException {
+        PosixFileAttributes attributes = Files.readAttributes(copy, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        assertTrue(attributes.isRegularFile(), copy + " is a regular file");
+        assertEquals("r--------", PosixFilePermissions.toString(attributes.permissions()), "mode 0400");
+        assertEquals("nobody", attributes.owner().getName());
+        assertEquals("nogroup", attributes.group().getName());
     }
 
     @Test

@@ -109,24 +109,16 @@ public final class EnrollmentServer implements AutoCloseable {
             StationApi stationApi = ServerRoutes.stationApi(c);
             ClientLimits limits = config.clientLimits();
             boolean https = config.tlsMode().clientsUseHttps();
-            RouteTable served = new RouteTable();
-            AttestationHandler.ROUTES.forEach(served::add);
-            RequestGate gate = new RequestGate(limits, served, stationApi.prechecks(), errors::gateRefused, https);
             ConnectionLimiter connections = new ConnectionLimiter(limits.connectionsPerClient());
             HeadDeadline heads = new HeadDeadline(limits.headTimeout());
             AccessLog access = new AccessLog(EnrollmentServer.class);
-            // the attestation routes answer below the gate, before the servlet layer (AttestationHandler says why)
-            gate.setHandler(new AttestationHandler(ServerRoutes.attestationRoutes(c), errors, access, https));
             registered.addAll(AttestationHandler.ROUTES);
             Javalin app = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
                 threads.setName("server-enroll-http");
                 cfg.jetty.threadPool = threads;
-                cfg.events.handlerAdded(h -> {
-                    registered.add(h.getHttpMethod().name() + " " + h.getPath());
-                    served.add(h.getHttpMethod().name() + " " + h.getPath());
-                });
+                cfg.events.handlerAdded(h -> registered.add(h.getHttpMethod().name() + " " + h.getPath()));
                 cfg.http.maxRequestSize = 9L * 1024 * 1024;
                 cfg.jsonMapper(new JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper(), false));
                 cfg.jetty.addConnector((server, httpConfig) -> {
@@ -140,6 +132,12 @@ public final class EnrollmentServer implements AutoCloseable {
                 // included; the request gate inside it, the attestation handler inside that; Javalin places its servlet
                 // handler innermost.
                 cfg.jetty.modifyServer(server -> {
+                    // Javalin builds its Jetty server when it starts, after this configuration registered every route,
+                    // so the gate's table is built once, complete, and never changes.
+                    RequestGate gate = new RequestGate(limits, RouteTable.of(registered), stationApi.prechecks(),
+                            errors::gateRefused, https);
+                    // the attestation routes answer below the gate, before the servlet layer (AttestationHandler says why)
+                    gate.setHandler(new AttestationHandler(ServerRoutes.attestationRoutes(c), errors, access, https));
                     var timed = new io.micrometer.jetty12.server.TimedHandler(metrics.registry(),
                             io.micrometer.core.instrument.Tags.empty());
                     timed.setHandler(gate);

@@ -81,4 +81,36 @@ class OperatorLifecycleTest {
             assertFalse(audit.contains(token) || audit.contains("reset by the admin today"), "no secret in the audit log");
         }
     }
+
+    /**
+     * The gate authenticates an operator on the headers (to size the body's memory), the route guard again once the body
+     * is there: a request whose operator is disabled while its body arrives (up to the body timeout) is refused.
+     */
+    @Test
+    void anOperatorDisabledWhileTheirBodyIsArrivingIsRefusedWhenItArrives() throws Exception {
+        try (TestServer server = TestServer.start(dir)) {
+            byte[] body = ("{\"currentPassword\":\"" + TestServer.PASSWORD + "\",\"newPassword\":\"changed while "
+                    + "being disabled\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try (java.net.Socket s = org.stationtrust.server.testing.RawHttp.connect("127.0.0.1", server.server.port())) {
+                org.stationtrust.server.testing.RawHttp.write(s, "POST /api/v1/admin/me/password HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer " + server.tokens.get(Role.AUDITOR)
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n");
+                s.getOutputStream().write(body, 0, 10);
+                s.getOutputStream().flush();
+                Thread.sleep(300); // the gate has admitted the head as the auditor's and is waiting for the body
+                assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/users/auditor/disable",
+                        "{\"reason\":\"left mid-request\"}").statusCode());
+                s.getOutputStream().write(body, 10, body.length - 10);
+                s.getOutputStream().flush();
+                org.stationtrust.server.testing.RawHttp.Answer answer =
+                        org.stationtrust.server.testing.RawHttp.read(s.getInputStream());
+                assertEquals(401, answer.status(), answer.body());
+                assertEquals("unauthenticated", answer.errorCode());
+            }
+            assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/users/auditor/enable",
+                    "{\"reason\":\"back\"}").statusCode());
+            assertEquals(303, server.login(HttpClient.newHttpClient(), "auditor", TestServer.PASSWORD).statusCode(),
+                    "the refused request did not change the password");
+        }
+    }
 }

@@ -98,7 +98,11 @@ final class StationPrechecks implements RequestGate.Precheck {
         return new RequestGate.Admission(standard, null);
     }
 
-    /** Whether the request carries a valid operator API token or page session (one indexed read). */
+    /**
+     * Whether the request carries a valid operator API token or page session (one indexed read). Only a size hint: the
+     * route guard authenticates again once the body is there, so an operator disabled or a token revoked while the body
+     * arrives (up to the body timeout, on any instance) is refused (OperatorLifecycleTest).
+     */
     private boolean operator(RequestGate.Head h) {
         String authorization = h.header().apply("Authorization");
         if (authorization != null) return c.auth().fromAuthorizationHeader(authorization).isPresent();
