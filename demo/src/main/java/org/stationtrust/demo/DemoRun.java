@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.stationtrust.sbi.simulator.DeviceKind;
+import org.stationtrust.sbi.simulator.DeviceProviderCa;
 import org.stationtrust.sbi.simulator.SimulatedDevice;
 import org.stationtrust.sbi.simulator.SimulatedDevices;
 import org.stationtrust.sbi.simulator.SimulatorConfig;
@@ -71,6 +72,7 @@ final class DemoRun implements AutoCloseable {
     private String machineId;
     private final List<String> packets = new ArrayList<>();
     private Path deviceCa;
+    private Path ftmCa;
     long serverRssKb;
     long agentRssKb;
     final List<Path> ctkReports = new ArrayList<>();
@@ -182,15 +184,20 @@ final class DemoRun implements AutoCloseable {
         // below the kernel's ephemeral range (32768+), so no outgoing connection holds these ports
         int base = 10000 + ThreadLocalRandom.current().nextInt(20000);
         // MOSIP-strict: a device the compliance toolkit accepts (exact discovery types, JPEG 2000 ISO records).
+        // L1 devices: each digitalId is signed by an FTM chip key whose CA (another partner) the station trusts apart.
+        DeviceProviderCa ftmProvider = DeviceProviderCa.generate("Simulated FTM Provider CA");
         devices = SimulatedDevices.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).firstFreePortIn(base, base + 200)
-                .format(org.stationtrust.sbi.simulator.SbiFormat.MOSIP_STRICT).captureDelay(Duration.ofMillis(100)).build());
+                .format(org.stationtrust.sbi.simulator.SbiFormat.MOSIP_STRICT).captureDelay(Duration.ofMillis(100))
+                .ftmCa(ftmProvider).build());
         Path trust = Files.createDirectories(work.resolve("agent").resolve("device-cas"));
         deviceCa = trust.resolve("provider.pem");
         devices.all().get(0).writeDeviceProviderCaPem(deviceCa);
+        ftmCa = ftmProvider.writeCertificatePem(work.resolve("agent").resolve("ftm-cas").resolve("ftm-provider.pem"));
         for (SimulatedDevice d : devices.all()) {
             story.say("%-12s %s serial %s", kindName(d), d.callbackUrl(), d.serialNumber());
         }
-        return devices.all().size() + " devices (finger slap, iris double, face), device-provider CA " + deviceCa;
+        return devices.all().size() + " L1 devices (finger slap, iris double, face), device-provider CA " + deviceCa
+                + ", FTM-provider CA " + ftmCa;
     }
 
     private String startAgent() throws Exception {
@@ -206,7 +213,8 @@ final class DemoRun implements AutoCloseable {
                 + "server:\n  url: " + server.url() + "\n  public_key_pins: [\"" + server.pin() + "\"]\n"
                 + "tpm:\n  uri: " + tpm.uri() + "\n  event_log: " + eventLog + "\n"
                 // the simulated devices are registered for the Staging environment
-                + "devices:\n  trust_store: " + deviceCa.getParent() + "\n  ports: " + first + "-" + last
+                + "devices:\n  trust_store: " + deviceCa.getParent() + "\n  ftm_trust_store: " + ftmCa.getParent()
+                + "\n  ports: " + first + "-" + last
                 + "\n  env: Staging\n"
                 + "api:\n  port: 0\n"
                 + "queue:\n  initial_backoff_ms: 100\n  max_backoff_seconds: 2\n");
@@ -348,7 +356,7 @@ final class DemoRun implements AutoCloseable {
             ByteArrayOutputStream stdout = new ByteArrayOutputStream();
             ByteArrayOutputStream progress = new ByteArrayOutputStream();
             int exit = org.stationtrust.ctk.Main.execute(new String[] {"--port", Integer.toString(d.port()), "--vendor-ca",
-                deviceCa.toString(), "--non-interactive", "--harness-key-dir", dir.resolve("harness-key").toString(),
+                deviceCa.toString(), "--ftm-ca", ftmCa.toString(), "--non-interactive", "--harness-key-dir", dir.resolve("harness-key").toString(),
                 "--out", out.toString()}, new PrintStream(stdout, true, StandardCharsets.UTF_8),
                     new PrintStream(progress, true, StandardCharsets.UTF_8));
             Files.write(out.resolve("ctk-progress.log"), progress.toByteArray());

@@ -1,11 +1,13 @@
 package org.stationtrust.agent;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.stationtrust.sbi.client.DeviceTrustStore;
 
 /**
  * The agent's configuration, loaded once from {@code agent.yaml} plus environment overrides and
@@ -88,12 +90,42 @@ public record AgentConfig(
         }
     }
 
-    /** SBI devices: the directory of trusted device-provider CA certificates (PEM), the port range to scan, the allowed clock skew. */
-    public record Devices(Optional<Path> trustStore, int firstPort, int lastPort, Duration allowedSkew, String environment) {
+    /**
+     * SBI devices: the directory of trusted device-provider CA certificates (PEM), the port range to scan, the allowed
+     * clock skew, the SBI environment, and the separate directory of trusted FTM-provider CA certificates (PEM) that the
+     * chip key of an L1 device (signing its digitalId) must chain to; without it L1 devices are refused.
+     */
+    public record Devices(Optional<Path> trustStore, int firstPort, int lastPort, Duration allowedSkew, String environment,
+                          Optional<Path> ftmTrustStore) {
         public Devices {
             Objects.requireNonNull(trustStore);
+            Objects.requireNonNull(ftmTrustStore);
             if (firstPort < 1 || lastPort > 65535 || firstPort > lastPort) {
                 throw new IllegalArgumentException("devices.ports must be an ascending range within 1-65535");
+            }
+            if (trustStore.isEmpty() && ftmTrustStore.isPresent()) {
+                throw new IllegalArgumentException("devices.ftm_trust_store needs devices.trust_store: an L1 device is "
+                        + "trusted through both");
+            }
+        }
+
+        /** Without FTM-provider CAs: L1 devices are refused. */
+        public Devices(Optional<Path> trustStore, int firstPort, int lastPort, Duration allowedSkew, String environment) {
+            this(trustStore, firstPort, lastPort, allowedSkew, environment, Optional.empty());
+        }
+
+        /**
+         * Reads the trust these settings name (the one place the agent builds it): the device-provider CAs, plus the
+         * FTM-provider CAs when {@code ftmTrustStore} is set. Fails when {@code trustStore} is not set.
+         */
+        public DeviceTrustStore loadTrustStore() throws IOException {
+            Path devices = trustStore.orElseThrow(() -> new IllegalStateException(
+                    "no devices.trust_store configured: no device can be trusted"));
+            DeviceTrustStore trust = DeviceTrustStore.fromPemDirectory(devices);
+            try {
+                return ftmTrustStore.isPresent() ? trust.withFtmProviderPemDirectory(ftmTrustStore.get()) : trust;
+            } catch (IllegalArgumentException e) {
+                throw new IOException("devices.ftm_trust_store " + ftmTrustStore.get() + ": " + e.getMessage(), e);
             }
         }
     }

@@ -27,8 +27,17 @@ public enum RejectionReason {
     CERTIFICATE_EXPIRED("the device certificate has expired", "have the device provider renew the device key"),
     CERTIFICATE_NOT_YET_VALID("the device certificate is not valid yet",
             "check the station clock, then the device provider"),
-    CERTIFICATE_UNTRUSTED("the device certificate does not chain to a trusted device-provider CA",
+    CERTIFICATE_UNTRUSTED("the device certificate does not chain to a trusted device-provider CA (an FTM-provider CA "
+            + "cannot vouch for a device key)",
             "add the provider CA to the trust store only if the provider is approved"),
+    FTM_TRUST_NOT_CONFIGURED("the device is certified L1, so an FTM chip key signs its digitalId, but the station "
+            + "trusts no FTM-provider CA to judge that key (device-provider CAs never vouch for chip keys)",
+            "configure the approved FTM providers' root certificates (station agent: devices.ftm_trust_store) to use L1 "
+                    + "devices; until then L1 devices are refused"),
+    FTM_CERTIFICATE_UNTRUSTED("the FTM chip certificate that signs an L1 device's digitalId does not chain to a "
+            + "trusted FTM-provider CA (a device-provider CA cannot vouch for it)",
+            "do not use this device; add the FTM provider's CA to the FTM trust store only if that FTM provider is "
+                    + "approved"),
     CERTIFICATE_KEY_TOO_WEAK("a certificate of the device's x5c chain holds a key weaker than SBI allows "
             + "(RSA under 2048 bits, EC under 256 bits, or another kind)",
             "do not use this device; have its provider issue RSA keys of 2048 bits or more"),

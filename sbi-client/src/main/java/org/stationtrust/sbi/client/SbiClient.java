@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.stationtrust.logging.JsonLog;
 import org.stationtrust.sbi.client.internal.CaptureVerifier;
 import org.stationtrust.sbi.client.internal.DeviceInfoVerifier;
-import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
+import org.stationtrust.sbi.client.internal.DeviceVerifiers;
 import org.stationtrust.sbi.client.internal.SbiHttpAnswer;
 import org.stationtrust.sbi.client.internal.SbiRequests;
 import org.stationtrust.sbi.client.internal.SbiTransport;
@@ -33,7 +33,6 @@ public final class SbiClient implements AutoCloseable {
 
     private final SbiClientConfig config;
     private final SbiTransport transport;
-    private final DeviceJwsVerifier jwsVerifier;
     private final DeviceInfoVerifier infoVerifier;
     private final CaptureVerifier captureVerifier;
     private final ExecutorService discoveryPool;
@@ -41,10 +40,10 @@ public final class SbiClient implements AutoCloseable {
     public SbiClient(SbiClientConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.transport = new SbiTransport(config.maxAnswerBytes());
-        this.jwsVerifier = new DeviceJwsVerifier(config.trustStore(), config.allowedAlgorithms(), config.clock());
+        DeviceVerifiers verifiers = DeviceVerifiers.of(config.trustStore(), config.allowedAlgorithms(), config.clock());
         TimestampWindow timestamps = new TimestampWindow(config.allowedSkew(), config.clock());
-        this.infoVerifier = new DeviceInfoVerifier(jwsVerifier, timestamps, config.env());
-        this.captureVerifier = new CaptureVerifier(jwsVerifier, timestamps, config.env());
+        this.infoVerifier = new DeviceInfoVerifier(verifiers, timestamps, config.env());
+        this.captureVerifier = new CaptureVerifier(verifiers, timestamps, config.env());
         AtomicInteger n = new AtomicInteger();
         this.discoveryPool = Executors.newFixedThreadPool(config.discoveryThreads(), r -> {
             Thread t = new Thread(r, "sbi-discovery-" + n.incrementAndGet());

@@ -105,12 +105,20 @@ class DeviceSignerBindingTest {
         assertEquals(4, capture(client.refresh(before)).samples().size());
     }
 
+    /** The client now also trusts {@code ftm} as the FTM-provider CA of L1 chip keys. */
+    private void trustFtmProvider(TestPki ftm) {
+        client.close();
+        client = new SbiClient(TestClients.config(DeviceTrustStore.of(PKI.caList()).withFtmProviderCas(ftm.caList()),
+                fixture.port).build());
+    }
+
     @Test
     void anL1DeviceWhoseDigitalIdIsSignedByItsChipKeyCaptures() throws Exception {
-        KeyPair chip = otherDeviceKeys();
+        TestPki ftm = new TestPki("Binding FTM Provider CA");
+        trustFtmProvider(ftm);
         fixture.certification = "L1";
-        fixture.digitalIdKey = chip.getPrivate();
-        fixture.digitalIdCert = certificateFor(chip);
+        fixture.digitalIdKey = ftm.deviceKeys.getPrivate();
+        fixture.digitalIdCert = ftm.device;
 
         Device device = discovered();
 
@@ -120,12 +128,14 @@ class DeviceSignerBindingTest {
 
     @Test
     void anL1DeviceSigningItsDigitalIdWithItsDeviceKeyIsUntrusted() {
+        trustFtmProvider(new TestPki("Binding FTM Provider CA"));
         fixture.certification = "L1";
 
         DeviceRegistry registry = client.discover();
 
+        // The device key chains to the device-provider CA, never to an FTM-provider CA.
         assertTrue(registry.trusted().isEmpty(), registry.toString());
-        assertEquals(RejectionReason.DIGITAL_ID_SIGNER_INVALID, registry.untrusted().get(0).rejection().reason());
+        assertEquals(RejectionReason.FTM_CERTIFICATE_UNTRUSTED, registry.untrusted().get(0).rejection().reason());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.stationtrust.sbi.client.internal.CaptureVerifier;
 import org.stationtrust.sbi.client.internal.DeviceInfoVerifier;
 import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
+import org.stationtrust.sbi.client.internal.DeviceVerifiers;
 import org.stationtrust.sbi.client.internal.JpegFrameReader;
 import org.stationtrust.sbi.client.internal.TimestampWindow;
 import org.stationtrust.sbi.client.testing.TestPki;
@@ -24,11 +25,12 @@ import org.stationtrust.sbi.client.testing.TestPki;
  */
 class ResponseParserFuzzTest {
     static final TestPki PKI = new TestPki("Fuzz CA");
-    static final DeviceJwsVerifier JWS = new DeviceJwsVerifier(DeviceTrustStore.of(PKI.caList()), Set.of("RS256", "ES256"),
-            Clock.systemUTC());
+    static final DeviceVerifiers VERIFIERS = DeviceVerifiers.of(DeviceTrustStore.of(PKI.caList()),
+            Set.of("RS256", "ES256"), Clock.systemUTC());
+    static final DeviceJwsVerifier JWS = VERIFIERS.deviceKeys();
     static final TimestampWindow TIMESTAMPS = new TimestampWindow(Duration.ofMinutes(5), Clock.systemUTC());
-    static final DeviceInfoVerifier INFO = new DeviceInfoVerifier(JWS, TIMESTAMPS, "Staging");
-    static final CaptureVerifier CAPTURE = new CaptureVerifier(JWS, TIMESTAMPS, "Staging");
+    static final DeviceInfoVerifier INFO = new DeviceInfoVerifier(VERIFIERS, TIMESTAMPS, "Staging");
+    static final CaptureVerifier CAPTURE = new CaptureVerifier(VERIFIERS, TIMESTAMPS, "Staging");
     static final DigitalId DIGITAL_ID = new DigitalId("FIX-0001", "Fixture", "FX-SLAP", Modality.FINGER, "Slap",
             "Fixture Provider", "fixture.provider", "");
     static final Device SLAP = new Device(4501, "1", List.of(1, 2, 3), DeviceStatus.READY, "L0", "Registration", "1.0",

@@ -51,6 +51,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--ca-out", description = "Write the device-provider CA certificate (PEM) here.")
     Path caOut;
 
+    @Option(names = "--l1-ftm-ca-out", description = "Play L1 devices: generate an FTM-provider CA (apart from the"
+            + " device-provider CA), issue each device's FTM chip key (signing its digitalId) from it, and write the FTM"
+            + " CA certificate (PEM) here.")
+    Path ftmCaOut;
+
     @Option(names = "--state-out", description = "After start, write a JSON array of the devices' admin state"
             + " (kind, port, callbackId, serialNo, ...) here, for scripts and process-based tests.")
     Path stateOut;
@@ -117,6 +122,8 @@ public final class Main implements Callable<Integer> {
                 .wsqAuthFingers(wsq)
                 .closeConnections(!keepAlive)
                 .ca(loadCa());
+        DeviceProviderCa ftmCa = ftmCaOut == null ? null : DeviceProviderCa.generate("Simulated FTM Provider CA");
+        b.ftmCa(ftmCa);
         if (port != null) {
             if (port == 0) {
                 b.anyFreePort();
@@ -143,10 +150,14 @@ public final class Main implements Callable<Integer> {
             running.ca().writeCertificatePem(caOut);
             out.println("device-provider CA certificate written to " + caOut.toAbsolutePath());
         }
+        if (ftmCa != null) {
+            ftmCa.writeCertificatePem(ftmCaOut);
+            out.println("FTM-provider CA certificate (L1 chip keys) written to " + ftmCaOut.toAbsolutePath());
+        }
         for (SimulatedDevice d : running.all()) {
             out.println("started " + d.kind() + " deviceId=" + d.deviceId() + " serial=" + d.serialNumber()
                     + " at " + d.callbackUrl() + " (admin: " + d.callbackUrl() + "admin/state)"
-                    + " status=" + d.status().wire() + " fault=" + d.fault());
+                    + " certification=" + d.certification() + " status=" + d.status().wire() + " fault=" + d.fault());
         }
         if (stateOut != null) {
             writeState(running, stateOut);

@@ -3,6 +3,7 @@ package org.stationtrust.sbi.simulator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.Optional;
 import org.stationtrust.sbi.simulator.internal.DeviceService;
 
 /**
@@ -60,6 +61,16 @@ public final class SimulatedDevice implements AutoCloseable {
     /** Writes the CA certificate (PEM) to {@code file} and returns it. */
     public Path writeDeviceProviderCaPem(Path file) {
         return ca().writeCertificatePem(file);
+    }
+
+    /** {@code L0} (the device key signs the digitalId) or {@code L1} (an FTM chip key does). */
+    public String certification() {
+        return service.profile().certification();
+    }
+
+    /** The FTM-provider CA whose certificate a client must trust for this L1 device's chip; empty for L0. */
+    public Optional<DeviceProviderCa> ftmCa() {
+        return service.ftmCa();
     }
 
     /** The certificate the device currently signs with (the one in {@code x5c} when no fault applies). */

@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param portFrom              first port to try; {@code 0} (with portTo 0) means any free port
  * @param portTo                last port to try (inclusive); the first free port in the range is used
  * @param ca                    device-provider CA issuing the device certificate; empty = generate one
+ * @param ftmCa                 FTM-provider CA issuing the FTM chip certificate of an L1 device, whose chip key signs
+ *                              the digitalId (SBI 0.9.5 §Digital Id); empty = an L0 device (the device key signs it).
+ *                              Any CA is accepted here, the device CA included, so tests can present bad chains
  * @param serialNumber          serialNo / deviceCode; empty = a random one
  * @param fault                 fault mode at start
  * @param status                device status at start
@@ -36,6 +39,7 @@ public record SimulatorConfig(
         int portFrom,
         int portTo,
         Optional<DeviceProviderCa> ca,
+        Optional<DeviceProviderCa> ftmCa,
         Optional<String> serialNumber,
         FaultMode fault,
         DeviceStatus status,
@@ -60,6 +64,7 @@ public record SimulatorConfig(
     public SimulatorConfig {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(ca, "ca");
+        Objects.requireNonNull(ftmCa, "ftmCa");
         Objects.requireNonNull(serialNumber, "serialNumber");
         Objects.requireNonNull(fault, "fault");
         Objects.requireNonNull(status, "status");
@@ -119,6 +124,7 @@ public record SimulatorConfig(
         b.portFrom = portFrom;
         b.portTo = portTo;
         b.ca = ca.orElse(null);
+        b.ftmCa = ftmCa.orElse(null);
         b.serialNumber = serialNumber.orElse(null);
         b.fault = fault;
         b.status = status;
@@ -144,6 +150,7 @@ public record SimulatorConfig(
         private int portFrom = SBI_FIRST_PORT;
         private int portTo = SBI_LAST_PORT;
         private DeviceProviderCa ca;
+        private DeviceProviderCa ftmCa;
         private String serialNumber;
         private FaultMode fault = FaultMode.NONE;
         private DeviceStatus status = DeviceStatus.READY;
@@ -173,6 +180,8 @@ public record SimulatorConfig(
         /** The first free port in {@code from..to} (inclusive). */
         public Builder firstFreePortIn(int from, int to) { this.portFrom = from; this.portTo = to; return this; }
         public Builder ca(DeviceProviderCa ca) { this.ca = ca; return this; }
+        /** An L1 device: an FTM chip key issued by {@code ftmCa} signs the digitalId; null = an L0 device. */
+        public Builder ftmCa(DeviceProviderCa ftmCa) { this.ftmCa = ftmCa; return this; }
         public Builder serialNumber(String serialNumber) { this.serialNumber = serialNumber; return this; }
         public Builder fault(FaultMode fault) { this.fault = fault; return this; }
         public Builder status(DeviceStatus status) { this.status = status; return this; }
@@ -197,7 +206,8 @@ public record SimulatorConfig(
         public Builder wsqAuthFingers(boolean wsq) { this.wsqAuthFingers = wsq; return this; }
 
         public SimulatorConfig build() {
-            return new SimulatorConfig(kind, portFrom, portTo, Optional.ofNullable(ca), Optional.ofNullable(serialNumber),
+            return new SimulatorConfig(kind, portFrom, portTo, Optional.ofNullable(ca), Optional.ofNullable(ftmCa),
+                    Optional.ofNullable(serialNumber),
                     fault, status, quality, biometricPresented, Optional.ofNullable(encryptionCertificate), purpose,
                     captureDelay, streamFrameInterval, slowDripInterval, oversizedBodyBytes, closeConnections,
                     Optional.ofNullable(deviceKey), format, companions, wsqAuthFingers);

@@ -51,13 +51,13 @@ public final class CaptureVerifier {
     private static final java.util.regex.Pattern QUALITY =
             java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
-    private final DeviceJwsVerifier jws;
+    private final DeviceVerifiers verifiers;
     private final TimestampWindow timestamps;
     private final String env;
 
     /** {@code env} is the station's environment (e.g. Staging): every answer must name it. */
-    public CaptureVerifier(DeviceJwsVerifier jws, TimestampWindow timestamps, String env) {
-        this.jws = Objects.requireNonNull(jws, "jws");
+    public CaptureVerifier(DeviceVerifiers verifiers, TimestampWindow timestamps, String env) {
+        this.verifiers = Objects.requireNonNull(verifiers, "verifiers");
         this.timestamps = Objects.requireNonNull(timestamps, "timestamps");
         this.env = Objects.requireNonNull(env, "env");
     }
@@ -171,7 +171,7 @@ public final class CaptureVerifier {
                         + Redaction.deviceText(specVersion) + "', the request used " + SbiRequests.SPEC_VERSION);
             }
             String data = Json.text(element, "data", what);
-            VerifiedJws verified = jws.verify(data, what + " data");
+            VerifiedJws verified = verifiers.deviceKeys().verify(data, what + " data");
             DeviceSigners.requireDeviceKey(device, verified.signer(), what + " data");
             JsonNode p = Json.object(Json.parse(verified.payload(), what + " data payload"), what + " data payload");
             checkDevice(device, p, what);
@@ -193,7 +193,8 @@ public final class CaptureVerifier {
     }
 
     private void checkDevice(Device device, JsonNode p, String what) throws DeviceAnswerRejected {
-        DeviceInfoVerifier.SignedDigitalId signed = DeviceInfoVerifier.signedDigitalId(jws, timestamps,
+        DeviceInfoVerifier.SignedDigitalId signed = DeviceInfoVerifier.signedDigitalId(
+                verifiers.forDigitalId(device.certification(), what + " digitalId"), timestamps,
                 Json.text(p, "digitalId", what), what + " digitalId");
         DigitalId digitalId = signed.digitalId();
         if (!digitalId.sameDeviceAs(device.digitalId())) {

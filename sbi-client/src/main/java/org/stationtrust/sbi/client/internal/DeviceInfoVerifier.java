@@ -22,17 +22,18 @@ import org.stationtrust.sbi.client.UntrustedDevice;
  * Turns a MOSIPDISC and a MOSIPDINFO answer from one port into {@link Device}s: the device info JWS
  * verified, its inner digitalId signed and equal to the discovery one, deviceId, deviceCode,
  * certification and callbackId consistent between both answers, the digitalId signed by the key its
- * certification level requires ({@link DeviceSigners}). Unsigned device info yields a
+ * certification level requires ({@link DeviceSigners}), chaining to the roots of its domain ({@link DeviceVerifiers}:
+ * device-provider CAs for the device key, FTM-provider CAs for an L1 chip key). Unsigned device info yields a
  * "Not Registered" device without a certificate, never a trusted one.
  */
 public final class DeviceInfoVerifier {
-    private final DeviceJwsVerifier jws;
+    private final DeviceVerifiers verifiers;
     private final TimestampWindow timestamps;
     private final String env;
 
     /** {@code env} is the station's environment (e.g. Staging): a device registered for another is refused. */
-    public DeviceInfoVerifier(DeviceJwsVerifier jws, TimestampWindow timestamps, String env) {
-        this.jws = Objects.requireNonNull(jws, "jws");
+    public DeviceInfoVerifier(DeviceVerifiers verifiers, TimestampWindow timestamps, String env) {
+        this.verifiers = Objects.requireNonNull(verifiers, "verifiers");
         this.timestamps = Objects.requireNonNull(timestamps, "timestamps");
         this.env = Objects.requireNonNull(env, "env");
     }
@@ -148,7 +149,7 @@ public final class DeviceInfoVerifier {
             }
             return unregistered(port, d);
         }
-        VerifiedJws verified = jws.verify(info.get(), what);
+        VerifiedJws verified = verifiers.deviceKeys().verify(info.get(), what);
         JsonNode p = Json.object(Json.parse(verified.payload(), what + " payload"), what + " payload");
         String deviceId = Json.text(p, "deviceId", what);
         DiscoveredDevice d = byId.get(deviceId);
@@ -156,15 +157,16 @@ public final class DeviceInfoVerifier {
             throw new DeviceAnswerRejected(RejectionReason.DEVICE_MISMATCH, "deviceInfo names deviceId '"
                     + Redaction.deviceText(deviceId) + "', discovery listed " + byId.keySet());
         }
-        SignedDigitalId signedId = signedDigitalId(jws, timestamps, Json.text(p, "digitalId", what),
-                what + " digitalId");
+        // The level is read before the digitalId is verified: it decides which roots the digitalId signer must reach.
+        String certification = Json.optText(p, "certification", what).orElse("");
+        SignedDigitalId signedId = signedDigitalId(verifiers.forDigitalId(certification, what + " digitalId"), timestamps,
+                Json.text(p, "digitalId", what), what + " digitalId");
         DigitalId digitalId = signedId.digitalId();
         if (!digitalId.sameDeviceAs(d.digitalId())) {
             throw new DeviceAnswerRejected(RejectionReason.DIGITAL_ID_MISMATCH, "deviceInfo digitalId is "
                     + digitalId.describe() + ", discovery announced " + d.digitalId().describe());
         }
         String deviceCode = Json.optText(p, "deviceCode", what).orElse("");
-        String certification = Json.optText(p, "certification", what).orElse("");
         requireSame("deviceCode", d.deviceCode(), deviceCode);
         requireDeviceCodeIsSerialNo(deviceCode, digitalId, what);
         requireEnvironment(env, Json.optText(p, "env", what).orElse(""), what);

@@ -37,14 +37,20 @@ public final class DeviceJwsVerifier {
     static final int MIN_RSA_BITS = 2048;
     static final int MIN_EC_BITS = 256;
 
-    private final DeviceTrustStore trustStore;
+    private final ChainTrust trustStore;
     private final Set<String> allowedAlgorithms;
     private final Clock clock;
     private final Map<String, X509Certificate> parsedCertificates = new ConcurrentHashMap<>();
     private final Map<String, VerifiedJws> repeated = new ConcurrentHashMap<>();
 
+    /** Verifies device-key signatures: x5c chains to the device-provider CAs of {@code trustStore}. */
     public DeviceJwsVerifier(DeviceTrustStore trustStore, Set<String> allowedAlgorithms, Clock clock) {
-        this.trustStore = Objects.requireNonNull(trustStore, "trustStore");
+        this(Objects.requireNonNull(trustStore, "trustStore")::check, allowedAlgorithms, clock);
+    }
+
+    /** Verifies signatures whose x5c must reach {@code trust} (e.g. the FTM-provider roots for an L1 digitalId). */
+    public DeviceJwsVerifier(ChainTrust trust, Set<String> allowedAlgorithms, Clock clock) {
+        this.trustStore = Objects.requireNonNull(trust, "trust");
         this.allowedAlgorithms = checkedAlgorithms(allowedAlgorithms);
         this.clock = Objects.requireNonNull(clock, "clock");
     }

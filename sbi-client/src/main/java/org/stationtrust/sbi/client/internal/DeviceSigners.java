@@ -39,8 +39,8 @@ final class DeviceSigners {
 
     /**
      * The digitalId signer required by the certification level the device declared in its signed info:
-     * L0 the device key itself, L1 a different key (the chip's); the trust chain of both is checked by the
-     * JWS verifier. Any other level cannot be judged and is refused.
+     * L0 the device key itself, L1 a different key (the chip's); the trust chain of each, to the roots of its own
+     * domain, is checked by the JWS verifier {@link DeviceVerifiers} chose. Any other level cannot be judged and is refused.
      */
     static void requireDigitalIdSigner(String certification, X509Certificate deviceKey, X509Certificate idSigner,
                                        String what) throws DeviceAnswerRejected {

@@ -42,7 +42,12 @@ public final class SimulatorRig implements AutoCloseable {
 
     /** A client configuration trusting {@code ca}, scanning 4501-4600 with short deadlines. */
     public static SbiClientConfig.Builder config(DeviceProviderCa ca) {
-        return SbiClientConfig.builder(DeviceTrustStore.of(List.of(ca.certificate())))
+        return config(DeviceTrustStore.of(List.of(ca.certificate())));
+    }
+
+    /** A client configuration trusting {@code trust} (e.g. with FTM-provider CAs), scanning 4501-4600 with short deadlines. */
+    public static SbiClientConfig.Builder config(DeviceTrustStore trust) {
+        return SbiClientConfig.builder(trust)
                 .ports(FIRST, LAST)
                 .discoveryDeadline(Duration.ofMillis(1500))
                 .captureMargin(Duration.ofSeconds(1));

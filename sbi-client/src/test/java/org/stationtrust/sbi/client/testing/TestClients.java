@@ -11,7 +11,11 @@ public final class TestClients {
     }
 
     public static SbiClientConfig.Builder config(TestPki pki, int port) {
-        return SbiClientConfig.builder(DeviceTrustStore.of(pki.caList()))
+        return config(DeviceTrustStore.of(pki.caList()), port);
+    }
+
+    public static SbiClientConfig.Builder config(DeviceTrustStore trust, int port) {
+        return SbiClientConfig.builder(trust)
                 .ports(port, port)
                 .discoveryDeadline(Duration.ofMillis(1500))
                 .captureMargin(Duration.ofSeconds(1));

@@ -136,7 +136,7 @@ public final class CaptureAnswers {
         Capture c = new Capture(req, authentication, fault, now, DeviceAnswers.timestamp(claimed, fault),
                 fault == FaultMode.LOW_QUALITY ? Math.max(0, req.requestedScore() - 25) : state.quality(),
                 fault == FaultMode.WRONG_TRANSACTION_ID ? "other-" + UUID.randomUUID() : req.transactionId(),
-                signer.sign(DeviceAnswers.json(DeviceAnswers.signedDigitalId(shown, claimed, fault)), fault),
+                signer.signDigitalId(DeviceAnswers.json(DeviceAnswers.signedDigitalId(shown, claimed, fault)), fault),
                 state.encryptionCertificate());
         boolean exceptionPhoto = profile.kind() == DeviceKind.FACE && !req.exceptions().isEmpty();
 

@@ -80,7 +80,7 @@ public final class DeviceAnswers {
         ArrayNode subIds = info.putArray("deviceSubId");
         profile.kind().deviceSubIds().forEach(i -> subIds.add(String.valueOf(i)));
         info.put("callbackId", callbackId);
-        info.put("digitalId", registered ? signer.sign(digitalIdJson, fault) : Wire.base64Url(digitalIdJson));
+        info.put("digitalId", registered ? signer.signDigitalId(digitalIdJson, fault) : Wire.base64Url(digitalIdJson));
         info.put("deviceCode", profile.serialNo());
         info.put("env", "Staging");
         info.put("purpose", registered || format.followsSpecTiming() ? profile.purpose() : "");

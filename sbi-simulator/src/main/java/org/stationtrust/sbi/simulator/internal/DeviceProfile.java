@@ -14,9 +14,10 @@ public record DeviceProfile(DeviceKind kind, String serialNo, String make, Strin
         Objects.requireNonNull(serialNo, "serialNo");
     }
 
-    public static DeviceProfile of(DeviceKind kind, String serialNo, String purpose) {
+    /** {@code certification}: L0 (the device key signs the digitalId) or L1 (an FTM chip key signs it). */
+    public static DeviceProfile of(DeviceKind kind, String serialNo, String purpose, String certification) {
         return new DeviceProfile(kind, serialNo, "StationTrust", kind.model(), "Station Trust Simulated Devices",
-                "stationtrust.sim", purpose, "L0", "SIM-FW-1.0.0");
+                "stationtrust.sim", purpose, certification, "SIM-FW-1.0.0");
     }
 
     /** The same kind of device from another vendor (for {@code FOREIGN_DIGITAL_ID}). */

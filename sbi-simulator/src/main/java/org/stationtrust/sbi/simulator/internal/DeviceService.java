@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -58,12 +59,12 @@ public final class DeviceService implements AutoCloseable {
         this.server = server;
         this.port = server.getAddress().getPort();
         String serial = config.serialNumber().orElseGet(() -> defaultSerial(config));
-        this.profile = DeviceProfile.of(config.kind(), serial, config.purpose());
         this.state = new DeviceState(config.status(), config.fault(), config.quality(), config.biometricPresented(),
                 config.encryptionCertificate().orElse(null));
         this.credentials = new DeviceCredentials(ca, "Simulated " + config.kind().bioType() + " device " + serial,
                 config.deviceKey().map(k -> new DeviceCredentials.SigningIdentity(k.key(), k.certificate())).orElse(null));
-        DeviceSigner signer = new DeviceSigner(credentials);
+        DeviceSigner signer = new DeviceSigner(credentials, ftmChip(config, serial));
+        this.profile = DeviceProfile.of(config.kind(), serial, config.purpose(), signer.certification());
         this.answers = new DeviceAnswers(profile, state, signer, port, config.format());
         this.captures = new CaptureAnswers(profile, state, signer, config.captureDelay().toMillis(), config.format(),
                 config.wsqAuthFingers());
@@ -90,14 +91,20 @@ public final class DeviceService implements AutoCloseable {
     private Unit companion(SimulatorConfig config, DeviceProviderCa ca, org.stationtrust.sbi.simulator.DeviceKind kind) {
         SimulatorConfig c = config.toBuilder().kind(kind).serialNumber(null).deviceKey(null).companions(List.of()).build();
         String serial = defaultSerial(c);
-        DeviceProfile p = DeviceProfile.of(kind, serial, config.purpose());
         DeviceState s = new DeviceState(DeviceStatus.READY, FaultMode.NONE, config.quality(), config.biometricPresented(),
                 config.encryptionCertificate().orElse(null));
-        DeviceSigner signer = new DeviceSigner(new DeviceCredentials(ca, "Simulated " + kind.bioType() + " device " + serial, null));
+        DeviceSigner signer = new DeviceSigner(new DeviceCredentials(ca, "Simulated " + kind.bioType() + " device " + serial,
+                null), ftmChip(c, serial));
+        DeviceProfile p = DeviceProfile.of(kind, serial, config.purpose(), signer.certification());
         return new Unit(p, s, new DeviceAnswers(p, s, signer, port, config.format()),
                 new CaptureAnswers(p, s, signer, config.captureDelay().toMillis(), config.format(),
                 config.wsqAuthFingers()),
                 new StreamAnswers(kind, s, config.streamFrameInterval().toMillis()));
+    }
+
+    /** The FTM chip key of an L1 device, issued by the configured FTM-provider CA; none for an L0 device. */
+    private static Optional<DeviceCredentials> ftmChip(SimulatorConfig config, String serial) {
+        return config.ftmCa().map(ftm -> new DeviceCredentials(ftm, "Simulated FTM chip of device " + serial, null));
     }
 
     /** The unit a capture or stream body names by deviceId (bio[0].deviceId or deviceId); the first unit otherwise. */
@@ -151,6 +158,8 @@ public final class DeviceService implements AutoCloseable {
     public DeviceProfile profile() { return profile; }
     public DeviceState state() { return state; }
     public DeviceCredentials credentials() { return credentials; }
+    /** The FTM-provider CA of an L1 device; empty for an L0 device. */
+    public Optional<DeviceProviderCa> ftmCa() { return config.ftmCa(); }
     public AdminEndpoint admin() { return admin; }
 
     /** Back to the configured start state, with fault NONE and status Ready. */

@@ -6,20 +6,46 @@ import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.CertificateEncodingException;
 import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
 import org.stationtrust.sbi.simulator.FaultMode;
 
 /**
  * Makes the compact JWS of SBI 0.9.5 §Signature: header {@code {"alg":"RS256","typ":"JWT","x5c":[...]}},
- * payload base64url, RS256 signature. The signature-level fault modes are applied here and only here.
+ * payload base64url, RS256 signature. The device key signs device info and capture data; the digitalId is signed by
+ * the device key (L0) or by the FTM chip key (L1). The signature-level fault modes are applied here and only here.
  */
 public final class DeviceSigner {
     private final DeviceCredentials credentials;
+    private final Optional<DeviceCredentials> ftmChip;
 
+    /** An L0 device: its device key signs everything. */
     public DeviceSigner(DeviceCredentials credentials) {
-        this.credentials = credentials;
+        this(credentials, Optional.empty());
     }
 
+    /** {@code ftmChip} present: an L1 device whose chip key (issued by the FTM provider) signs the digitalId. */
+    public DeviceSigner(DeviceCredentials credentials, Optional<DeviceCredentials> ftmChip) {
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.ftmChip = Objects.requireNonNull(ftmChip, "ftmChip");
+    }
+
+    /** L1 when an FTM chip signs the digitalId, else L0. */
+    public String certification() {
+        return ftmChip.isPresent() ? "L1" : "L0";
+    }
+
+    /** Signs with the device key (device info, capture data). */
     public String sign(byte[] payload, FaultMode fault) {
+        return sign(credentials, payload, fault);
+    }
+
+    /** Signs a digitalId: the FTM chip key of an L1 device, the device key of an L0 one. */
+    public String signDigitalId(byte[] payload, FaultMode fault) {
+        return sign(ftmChip.orElse(credentials), payload, fault);
+    }
+
+    private static String sign(DeviceCredentials credentials, byte[] payload, FaultMode fault) {
         DeviceCredentials.SigningIdentity id = switch (fault) {
             case EXPIRED_CERTIFICATE -> credentials.expired();
             case UNTRUSTED_CA -> credentials.untrusted();

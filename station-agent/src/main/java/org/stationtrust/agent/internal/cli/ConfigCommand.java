@@ -37,6 +37,8 @@ final class ConfigCommand implements Runnable {
                     + " event log " + c.tpm().eventLog());
             out.println("  device CAs:      " + c.devices().trustStore().map(Object::toString).orElse("(none)")
                     + " ports " + c.devices().firstPort() + "-" + c.devices().lastPort());
+            out.println("  FTM CAs (L1):    " + c.devices().ftmTrustStore().map(Object::toString)
+                    .orElse("(none: L1 devices refused)"));
             out.println("  local API:       127.0.0.1:" + c.api().port() + " cors " + c.api().corsOrigin().orElse("none"));
             return 0;
         }

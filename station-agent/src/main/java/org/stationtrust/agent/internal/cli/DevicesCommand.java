@@ -8,7 +8,6 @@ import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.api.DeviceView;
 import org.stationtrust.agent.internal.capture.DeviceDirectory;
 import org.stationtrust.protocol.WireJson;
-import org.stationtrust.sbi.client.DeviceTrustStore;
 import org.stationtrust.sbi.client.SbiClient;
 import org.stationtrust.sbi.client.SbiClientConfig;
 import picocli.CommandLine.Command;
@@ -28,7 +27,7 @@ final class DevicesCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("no devices.trust_store configured: no device can be trusted");
             return AgentCommand.EXIT_FAILED;
         }
-        try (SbiClient sbi = new SbiClient(SbiClientConfig.builder(DeviceTrustStore.fromPemDirectory(c.devices().trustStore().get()))
+        try (SbiClient sbi = new SbiClient(SbiClientConfig.builder(c.devices().loadTrustStore())
                 .ports(c.devices().firstPort(), c.devices().lastPort()).allowedSkew(c.devices().allowedSkew())
                 .env(c.devices().environment()).build())) {
             List<DeviceView> devices = DeviceDirectory.describe(sbi.discover()).devices();

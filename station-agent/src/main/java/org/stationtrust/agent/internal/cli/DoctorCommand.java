@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.server.ServerHttp;
 import org.stationtrust.sbi.client.DeviceRegistry;
-import org.stationtrust.sbi.client.DeviceTrustStore;
 import org.stationtrust.sbi.client.SbiClient;
 import org.stationtrust.sbi.client.SbiClientConfig;
 import org.stationtrust.tpm.EndorsementKey;
@@ -145,7 +144,7 @@ final class DoctorCommand implements Callable<Integer> {
             fail("devices", "no devices.trust_store", "put the device providers' CA certificates (PEM) in a directory and set devices.trust_store");
             return;
         }
-        try (SbiClient sbi = new SbiClient(SbiClientConfig.builder(DeviceTrustStore.fromPemDirectory(c.devices().trustStore().get()))
+        try (SbiClient sbi = new SbiClient(SbiClientConfig.builder(c.devices().loadTrustStore())
                 .ports(c.devices().firstPort(), c.devices().lastPort()).allowedSkew(c.devices().allowedSkew()).build())) {
             DeviceRegistry registry = sbi.discover();
             if (registry.trusted().isEmpty()) {
@@ -156,7 +155,7 @@ final class DoctorCommand implements Callable<Integer> {
                 ok("devices", registry.trusted().size() + " trusted device(s)");
             }
         } catch (IOException e) {
-            fail("devices", "cannot read the device trust store: " + e.getMessage(), "check devices.trust_store holds PEM certificates");
+            fail("devices", "cannot read the device trust store: " + e.getMessage(), "check devices.trust_store (and devices.ftm_trust_store, when set) hold PEM certificates, the two without a common CA");
         }
     }
 

@@ -40,7 +40,7 @@ public final class ConfigLoader {
             "server.url", "server.public_key_pins", "server.certificate_sha256", "server.timeout_seconds", "server.attestation_interval_seconds",
             "server.enrollment_attempts", "server.enrollment_backoff_ms",
             "tpm.uri", "tpm.pcrs", "tpm.event_log",
-            "devices.trust_store", "devices.ports", "devices.allowed_skew_seconds", "devices.env",
+            "devices.trust_store", "devices.ftm_trust_store", "devices.ports", "devices.allowed_skew_seconds", "devices.env",
             "api.port", "api.cors_origin", "api.max_body_bytes", "api.token_group",
             "queue.initial_backoff_ms", "queue.max_backoff_seconds");
     /** Secrets come only from the environment or a private file, never from agent.yaml or the command line. */
@@ -237,6 +237,18 @@ public final class ConfigLoader {
             problems.add(new Problem("devices.trust_store", "required in production: the directory of trusted device-provider CA"
                     + " certificates (PEM); without it no capture can be verified"));
         }
+        // L1 devices only: the FTM providers' roots, a partner domain apart from the device providers'. Absent: L1 refused.
+        Optional<Path> ftmTrustStore = v.path("devices.ftm_trust_store");
+        if (ftmTrustStore.isPresent() && !Files.isDirectory(ftmTrustStore.get())) {
+            problems.add(new Problem("devices.ftm_trust_store", "expected a directory of FTM-provider CA certificates (PEM),"
+                    + " but " + ftmTrustStore.get() + " is not a directory"));
+        } else if (ftmTrustStore.isPresent() && trustStore.isEmpty()) {
+            problems.add(new Problem("devices.ftm_trust_store", "set devices.trust_store too: an L1 device's device key"
+                    + " chains to the device-provider CAs, its FTM chip key to these"));
+        } else if (ftmTrustStore.isPresent() && sameDirectory(ftmTrustStore.get(), trustStore.get())) {
+            problems.add(new Problem("devices.ftm_trust_store", "must be another directory than devices.trust_store:"
+                    + " FTM-provider and device-provider CAs are separate trust domains"));
+        }
         int[] ports = v.portRange("devices.ports", 4501, 4600);
         int skew = v.integer("devices.allowed_skew_seconds", 300, 0, 3600);
         String sbiEnv = v.string("devices.env").orElse(dev ? "Staging" : "Production");
@@ -265,7 +277,7 @@ public final class ConfigLoader {
                         new AgentConfig.EnrollmentRetry(enrollAttempts, Duration.ofMillis(enrollBackoff),
                                 Duration.ofMillis(Math.max(enrollBackoff, defaults.maxBackoff().toMillis())))),
                 new AgentConfig.Tpm(tpmUri, pcrs, eventLog),
-                new AgentConfig.Devices(trustStore, ports[0], ports[1], Duration.ofSeconds(skew), sbiEnv),
+                new AgentConfig.Devices(trustStore, ports[0], ports[1], Duration.ofSeconds(skew), sbiEnv, ftmTrustStore),
                 new AgentConfig.Api(apiPort, cors, maxBody, tokenGroup),
                 new AgentConfig.Queue(Duration.ofMillis(initialBackoff), Duration.ofSeconds(maxBackoff)));
     }
@@ -290,6 +302,15 @@ public final class ConfigLoader {
             problems.add(new Problem("server.url", "not a URL: " + e.getReason()));
         }
         return Optional.empty();
+    }
+
+    /** True when both paths name one directory (through links too); an unreadable one counts as another. */
+    private static boolean sameDirectory(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static boolean isLoopbackName(String host) {

@@ -178,7 +178,7 @@ public final class RunningAgent implements AgentOperations, AutoCloseable {
                         "no server.url (development): the agent neither enrolls nor delivers packets");
             }
             if (config.devices().trustStore().isPresent()) {
-                DeviceTrustStore trust = DeviceTrustStore.fromPemDirectory(config.devices().trustStore().get());
+                DeviceTrustStore trust = config.devices().loadTrustStore();
                 b.sbi = new SbiClient(SbiClientConfig.builder(trust).ports(config.devices().firstPort(), config.devices().lastPort())
                         .allowedSkew(config.devices().allowedSkew()).env(config.devices().environment()).clock(clock).build());
                 b.devices = new DeviceDirectory(b.sbi);

@@ -62,6 +62,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void withoutAnFtmTrustStoreTheConfigurationLoadsAndNamesNoFtmRoots() throws Exception {
+        AgentConfig config = new ConfigLoader(Map.of()).load(yaml(production()));
+
+        assertTrue(config.devices().ftmTrustStore().isEmpty(), "no FTM roots unless configured: L1 devices refused");
+    }
+
+    @Test
+    void readsTheFtmTrustStoreFromTheFileOrTheEnvironment() throws Exception {
+        Path ftm = Files.createDirectories(dir.resolve("ftm"));
+        Path other = Files.createDirectories(dir.resolve("ftm-other"));
+
+        AgentConfig fromFile = new ConfigLoader(Map.of()).load(yaml(production() + "  ftm_trust_store: " + ftm + "\n"));
+        AgentConfig fromEnv = new ConfigLoader(Map.of("STATION_AGENT_DEVICES_FTM_TRUST_STORE", other.toString()))
+                .load(yaml(production()));
+
+        assertEquals(ftm, fromFile.devices().ftmTrustStore().orElseThrow());
+        assertEquals(other, fromEnv.devices().ftmTrustStore().orElseThrow());
+    }
+
+    @Test
+    void refusesAnFtmTrustStoreThatIsNotADirectoryOrIsTheDeviceTrustStore() throws Exception {
+        String missing = production() + "  ftm_trust_store: " + dir.resolve("absent") + "\n";
+        String same = production() + "  ftm_trust_store: " + dir.resolve("trust") + "\n";
+
+        InvalidConfiguration notADirectory = assertThrows(InvalidConfiguration.class,
+                () -> new ConfigLoader(Map.of()).load(yaml(missing)));
+        InvalidConfiguration sameDirectory = assertThrows(InvalidConfiguration.class,
+                () -> new ConfigLoader(Map.of()).load(yaml(same)));
+
+        assertEquals(Set.of("devices.ftm_trust_store"), badKeys(notADirectory));
+        assertEquals(Set.of("devices.ftm_trust_store"), badKeys(sameDirectory));
+        assertTrue(sameDirectory.getMessage().contains("separate trust domains"), sameDirectory.getMessage());
+    }
+
+    @Test
     void namesEveryBadKeyInOneReport() throws Exception {
         Path file = yaml(production() + "mode: testing\napi:\n  port: 70000\n  cors_origin: '*'\n"
                 + "queue:\n  initial_backoff_ms: fast\n" + "colour: blue\n");
@@ -186,7 +221,8 @@ class ConfigLoaderTest {
             "mode|paranoid", "state_dir|relative/path", "machine.name|-bad name-", "server.url|ftp://enroll.example.org",
             "server.public_key_pins|abc", "server.certificate_sha256|ab", "server.timeout_seconds|0", "server.attestation_interval_seconds|1",
             "server.enrollment_attempts|0", "server.enrollment_attempts|21", "server.enrollment_backoff_ms|5",
-            "tpm.uri|serial:/dev/ttyS0", "tpm.pcrs|0,24", "devices.trust_store|/nonexistent/ca-dir", "devices.ports|4600-4501",
+            "tpm.uri|serial:/dev/ttyS0", "tpm.pcrs|0,24", "devices.trust_store|/nonexistent/ca-dir",
+            "devices.ftm_trust_store|/nonexistent/ftm-ca-dir", "devices.ports|4600-4501",
             "devices.allowed_skew_seconds|-5", "devices.env|Testing", "api.port|65536", "api.cors_origin|*",
             "api.max_body_bytes|10", "api.token_group|no-such-group-here", "queue.initial_backoff_ms|0",
             "queue.max_backoff_seconds|0"})
@@ -199,7 +235,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyKeyIsCoveredByTheInvalidValueTest() {
-        assertEquals(23, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
+        assertEquals(24, ConfigLoader.KEYS.size(), "add the new key to everyInvalidKeyGivesAnErrorThatNamesIt");
     }
 
     @Test
