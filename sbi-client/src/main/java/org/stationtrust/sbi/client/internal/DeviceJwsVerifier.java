@@ -76,14 +76,15 @@ public final class DeviceJwsVerifier {
         CompactJws parsed = CompactJws.parse(compact, what);
         JsonNode header = parsed.header();
         String alg = algorithm(parsed.algorithm(), what);
-        if (parsed.signature().length == 0) {
+        byte[] signature = parsed.signature();
+        if (signature.length == 0) {
             throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " has an empty signature");
         }
         List<X509Certificate> chain = certificates(header, what);
         trustStore.check(chain, clock.instant());
         requireStrongKeys(chain, what);
         PublicKey key = chain.get(0).getPublicKey();
-        if (!JwsSignatures.verify(alg, key, parsed.signingInput(), parsed.signature(), what)) {
+        if (!JwsSignatures.verify(alg, key, parsed.signingInput(), signature, what)) {
             throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " signature (" + alg
                     + ") does not verify with the key of " + name(chain.get(0)));
         }
