@@ -6,20 +6,20 @@ import java.io.InterruptedIOException;
 import java.util.Optional;
 import okhttp3.Response;
 import org.stationtrust.logging.Redaction;
-import org.stationtrust.sbi.client.internal.JpegFrameReader;
 
 /**
- * A live STREAM of JPEG preview frames. Read with {@link #nextFrame()} until it is empty (the device
+ * A live STREAM of JPEG preview frames: the parts {@link StreamPartReader} reads, each refused unless it starts
+ * as a JPEG image does (FF D8). Read with {@link #nextFrame()} until it is empty (the device
  * ended the stream, usually when the matching RCAPTURE completed); always close it. Not thread-safe.
  */
 public final class JpegFrameStream implements Closeable {
-    private final JpegFrameReader reader;
+    private final StreamPartReader reader;
     private final Response response;
     private int frames;
     private boolean closed;
 
     /** Made by the library's transport when a device answers a STREAM request; callers get one from {@link SbiClient#stream}. */
-    public JpegFrameStream(JpegFrameReader reader, Response response) {
+    public JpegFrameStream(StreamPartReader reader, Response response) {
         this.reader = reader;
         this.response = response;
     }
@@ -31,7 +31,14 @@ public final class JpegFrameStream implements Closeable {
         }
         try {
             Optional<byte[]> frame = reader.next();
-            frame.ifPresent(f -> frames++);
+            if (frame.isPresent()) {
+                byte[] f = frame.get();
+                if (f.length < 2 || (f[0] & 0xff) != 0xFF || (f[1] & 0xff) != 0xD8) {
+                    throw new DeviceAnswerRejected(RejectionReason.MALFORMED_ANSWER, "STREAM: part " + (frames + 1)
+                            + " is not a JPEG image (no FF D8 start marker)");
+                }
+                frames++;
+            }
             return frame;
         } catch (InterruptedIOException e) {
             throw new DeviceAnswerRejected(RejectionReason.TIMEOUT, "the STREAM reached its deadline after "

@@ -169,7 +169,7 @@ class JpegFrameStreamTest {
         assertArrayEquals(JPEG_B, o.frames().get(1));
         DeviceAnswerRejected defect = o.trailingBytes().orElseThrow();
         assertEquals(RejectionReason.MALFORMED_ANSWER, defect.reason());
-        assertTrue(defect.detail().contains("after its last complete frame"), defect.detail());
+        assertTrue(defect.detail().contains("after its last complete part"), defect.detail());
     }
 
     @Test

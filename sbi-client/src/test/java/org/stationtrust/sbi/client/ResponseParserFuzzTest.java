@@ -15,7 +15,6 @@ import org.stationtrust.sbi.client.internal.CaptureVerifier;
 import org.stationtrust.sbi.client.internal.DeviceInfoVerifier;
 import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
 import org.stationtrust.sbi.client.internal.DeviceVerifiers;
-import org.stationtrust.sbi.client.internal.JpegFrameReader;
 import org.stationtrust.sbi.client.internal.TimestampWindow;
 import org.stationtrust.sbi.client.testing.TestPki;
 
@@ -49,7 +48,8 @@ class ResponseParserFuzzTest {
                         "tx-fuzz-1", HashChain.start(), input);
                 case 3 -> JWS.verify(new String(input, StandardCharsets.UTF_8), "fuzzed");
                 default -> {
-                    JpegFrameReader reader = new JpegFrameReader(new ByteArrayInputStream(input), 4096);
+                    StreamPartReader reader = new StreamPartReader(new ByteArrayInputStream(input),
+                            "multipart/x-mixed-replace; boundary=frame", 4096);
                     for (int i = 0; i < 16 && reader.next().isPresent(); i++) {
                         // drain a few frames
                     }

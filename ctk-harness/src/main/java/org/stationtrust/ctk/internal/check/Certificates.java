@@ -8,19 +8,22 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.stationtrust.sbi.client.CompactJws;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceJson;
 
 /** Reads the x5c chain out of a compact JWS header. */
 public final class Certificates {
     private Certificates() {
     }
 
-    /** The JWS header, decoded without verification. */
+    /** The JWS header as sbi-client's CompactJws reads it, without verification; empty when it does not read. */
     public static Optional<JsonNode> header(String compact) {
-        if (compact == null) {
+        try {
+            return compact == null ? Optional.empty() : Optional.of(CompactJws.parse(compact, "JWS").header());
+        } catch (DeviceAnswerRejected e) {
             return Optional.empty();
         }
-        int dot = compact.indexOf('.');
-        return dot <= 0 ? Optional.empty() : JsonFacts.base64Json(compact.substring(0, dot));
     }
 
     /** The x5c chain (leaf first); throws with a readable reason when absent or malformed. */
@@ -42,7 +45,12 @@ public final class Certificates {
         if (cached != null) {
             return cached;
         }
-        byte[] der = JsonFacts.base64Either(base64).orElseThrow(() -> new CertificateException("x5c entry is not base64"));
+        byte[] der;
+        try {
+            der = DeviceJson.base64Certificate(base64, "x5c entry");
+        } catch (DeviceAnswerRejected e) {
+            throw new CertificateException(e.detail());
+        }
         X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(der));
         if (CACHE.size() >= 256) {

@@ -33,7 +33,7 @@ public final class DigitalIdCheck implements Check {
                 continue;
             }
             seen++;
-            compare("discovery[" + i + "].digitalId", JsonFacts.digitalId(d.path("digitalId").asText(null)), device, problems);
+            compare("discovery[" + i + "].digitalId", AnswerFields.digitalId(d.path("digitalId").asText(null)), device, problems);
         }
         for (Observation.InfoEntry info : o.infos) {
             if (info.payload() == null || !"0".equals(info.errorCode())) {
@@ -70,7 +70,7 @@ public final class DigitalIdCheck implements Check {
         if (value.chars().filter(c -> c == '.').count() != 2) {
             problems.add(where + ".digitalId is not signed (expected a JWS)");
         }
-        compare(where + ".digitalId", JsonFacts.digitalId(value), device, problems);
+        compare(where + ".digitalId", AnswerFields.digitalId(value), device, problems);
     }
 
     private static void compare(String where, Optional<JsonNode> id, DeviceProfile device, List<String> problems) {

@@ -67,8 +67,8 @@ public final class KeyRotationCheck implements Check {
                         + "' became '" + after.path(f).asText("") + "'";
             }
         }
-        var idBefore = JsonFacts.digitalId(before.path("digitalId").asText(null));
-        var idAfter = JsonFacts.digitalId(after.path("digitalId").asText(null));
+        var idBefore = AnswerFields.digitalId(before.path("digitalId").asText(null));
+        var idAfter = AnswerFields.digitalId(after.path("digitalId").asText(null));
         if (idBefore.isEmpty() || idAfter.isEmpty()) {
             return "the digitalId could not be read before or after the rotation";
         }

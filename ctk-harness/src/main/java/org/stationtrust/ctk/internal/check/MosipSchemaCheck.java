@@ -51,7 +51,7 @@ public final class MosipSchemaCheck implements Check {
             keys(d, DISCOVERY_KEYS, where, problems);
             enumerated(d, "purpose", SchemaCheck.PURPOSES, where, problems);
             enumerated(d, "certification", CERTIFICATIONS, where, problems);
-            JsonFacts.digitalId(d.path("digitalId").asText(null))
+            AnswerFields.digitalId(d.path("digitalId").asText(null))
                     .ifPresent(id -> keys(id, DIGITAL_ID_KEYS, where + ".digitalId", problems));
         }
         for (Observation.InfoEntry info : o.infos) {
@@ -63,7 +63,7 @@ public final class MosipSchemaCheck implements Check {
             keys(info.payload(), INFO_KEYS, "deviceInfo", problems);
             enumerated(info.payload(), "purpose", SchemaCheck.PURPOSES, "deviceInfo", problems);
             enumerated(info.payload(), "certification", CERTIFICATIONS, "deviceInfo", problems);
-            JsonFacts.digitalId(info.payload().path("digitalId").asText(null))
+            AnswerFields.digitalId(info.payload().path("digitalId").asText(null))
                     .ifPresent(id -> keys(id, DIGITAL_ID_KEYS, "deviceInfo.digitalId", problems));
         }
         boolean auth = "Auth".equals(SchemaCheck.purposeOf(o));

@@ -21,13 +21,13 @@ public final class QualityRangeCheck implements Check {
         List<String> problems = new ArrayList<>();
         for (Observation.CaptureElement e : elements) {
             String where = "biometrics[" + e.index() + "]";
-            Optional<Double> q = JsonFacts.number(e.payload(), "qualityScore");
+            Optional<Double> q = AnswerFields.number(e.payload(), "qualityScore");
             if (q.isEmpty() || q.get() < 0 || q.get() > 100) {
                 problems.add(where + ".qualityScore " + (q.isEmpty() ? "is not a number" : q.get() + " is outside 0-100"));
             }
             if (e.request() < o.sent.size()) {
-                Optional<Double> asked = JsonFacts.number(o.sent.get(e.request()).body().path("bio").path(0), "requestedScore");
-                Optional<Double> echoed = JsonFacts.number(e.payload(), "requestedScore");
+                Optional<Double> asked = AnswerFields.number(o.sent.get(e.request()).body().path("bio").path(0), "requestedScore");
+                Optional<Double> echoed = AnswerFields.number(e.payload(), "requestedScore");
                 if (asked.isPresent() && (echoed.isEmpty() || Math.abs(echoed.get() - asked.get()) > 1e-9)) {
                     problems.add(where + ".requestedScore " + echoed.map(String::valueOf).orElse("missing")
                             + " does not echo the requested " + asked.get());

@@ -21,9 +21,9 @@ public final class QualityThresholdCheck implements Check {
         List<String> problems = new ArrayList<>();
         double lowest = 100;
         for (Observation.CaptureElement e : elements) {
-            Optional<Double> q = JsonFacts.number(e.payload(), "qualityScore");
+            Optional<Double> q = AnswerFields.number(e.payload(), "qualityScore");
             Optional<Double> asked = e.request() < o.sent.size()
-                    ? JsonFacts.number(o.sent.get(e.request()).body().path("bio").path(0), "requestedScore")
+                    ? AnswerFields.number(o.sent.get(e.request()).body().path("bio").path(0), "requestedScore")
                     : Optional.empty();
             if (q.isEmpty() || asked.isEmpty()) {
                 problems.add("biometrics[" + e.index() + "] has no comparable qualityScore/requestedScore");

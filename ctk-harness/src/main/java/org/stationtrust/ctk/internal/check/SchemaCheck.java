@@ -63,7 +63,7 @@ public final class SchemaCheck implements Check {
                 allowed(e.payload(), "bioType", TYPES, where, problems);
                 allowed(e.payload(), "purpose", PURPOSES, where, problems);
                 for (String score : List.of("requestedScore", "qualityScore")) {
-                    if (JsonFacts.number(e.payload(), score).isEmpty()) {
+                    if (AnswerFields.number(e.payload(), score).isEmpty()) {
                         problems.add(where + "." + score + " is missing or not a number");
                     }
                 }
@@ -93,12 +93,12 @@ public final class SchemaCheck implements Check {
             requireArray(d, "deviceSubId", where, problems);
             requireArray(d, "specVersion", where, problems);
             allowed(d, "deviceStatus", STATUSES, where, problems);
-            JsonFacts.text(d, "digitalId").ifPresent(id -> {
+            AnswerFields.text(d, "digitalId").ifPresent(id -> {
                 if (id.chars().filter(ch -> ch == '.').count() == 2) {
                     problems.add(where + ".digitalId is a JWS; SBI 0.9.5 §Device Discovery sends it unsigned (base64url JSON)");
                 }
             });
-            JsonFacts.text(d, "callbackId").ifPresent(cb -> {
+            AnswerFields.text(d, "callbackId").ifPresent(cb -> {
                 if (!cb.startsWith("http://127.0.0.1:")) {
                     problems.add(where + ".callbackId '" + cb + "' must be http://127.0.0.1:<port>/ (not localhost)");
                 }
@@ -137,7 +137,7 @@ public final class SchemaCheck implements Check {
                 continue;
             }
             requireStrings(e, List.of("specVersion", "data", "hash"), where, problems);
-            JsonFacts.text(e, "hash").ifPresent(h -> {
+            AnswerFields.text(e, "hash").ifPresent(h -> {
                 if (!h.matches("[0-9A-Fa-f]{64}")) {
                     problems.add(where + ".hash must be 64 hex digits, was '" + abbreviate(h) + "'");
                 }
@@ -180,7 +180,7 @@ public final class SchemaCheck implements Check {
     }
 
     private static void allowed(JsonNode node, String field, Set<String> values, String where, List<String> problems) {
-        JsonFacts.text(node, field).ifPresent(v -> {
+        AnswerFields.text(node, field).ifPresent(v -> {
             if (!values.contains(v)) {
                 problems.add(where + "." + field + " '" + abbreviate(v) + "' is not one of " + values);
             }

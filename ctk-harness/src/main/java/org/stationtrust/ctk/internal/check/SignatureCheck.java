@@ -1,8 +1,5 @@
 package org.stationtrust.ctk.internal.check;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -14,19 +11,17 @@ import java.security.spec.PSSParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import org.stationtrust.sbi.client.CompactJws;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
 
 /**
  * Every signed part is a compact JWS with an allowed algorithm (never none), an x5c device
  * certificate, and a signature that verifies with that certificate's key (SBI 0.9.5 §Signature).
- * Whether the certificate is trusted is the trust check's concern. The JWS is read as strictly as
- * the station reads it (sbi-client's DeviceJwsVerifier): unpadded base64url parts, no {@code crit},
- * no repeated JSON key; a device the harness passes must not be refused at every station.
+ * Whether the certificate is trusted is the trust check's concern. The JWS is read by the station's own
+ * reader (sbi-client's {@link CompactJws}): unpadded base64url parts, no {@code crit}, no repeated JSON
+ * key; a device the harness passes must not be refused at every station.
  */
 public final class SignatureCheck implements Check {
-    /** RFC 7515 §2 / §7.1: a compact JWS part is base64url without padding. */
-    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]*");
-
     @Override
     public String name() {
         return "signature";
@@ -46,30 +41,20 @@ public final class SignatureCheck implements Check {
 
     static Optional<String> problem(Observation.SignedPart part, JudgingRules rules) {
         String what = part.what();
-        String[] parts = part.compact() == null ? new String[0] : part.compact().split("\\.", -1);
-        if (parts.length != 3) {
-            return Optional.of(what + " is not a compact JWS (" + parts.length + " parts, expected 3)");
+        CompactJws jws;
+        try {
+            // The station's own reading (sbi-client CompactJws): three unpadded base64url parts, a strict JSON
+            // header with an alg and no crit; the payload JSON as strict (no repeated key).
+            jws = CompactJws.parse(part.compact(), what);
+            jws.payloadJson(what + " payload");
+        } catch (DeviceAnswerRejected e) {
+            return Optional.of(e.detail());
         }
-        Optional<String> encoding = encoding(what, parts);
-        if (encoding.isPresent()) {
-            return encoding;
-        }
-        Optional<String> repeated = repeatedKey(what, "header", parts[0]).or(() -> repeatedKey(what, "payload", parts[1]));
-        if (repeated.isPresent()) {
-            return repeated;
-        }
-        Optional<JsonNode> header = Certificates.header(part.compact());
-        if (header.isEmpty()) {
-            return Optional.of(what + " header is not base64url JSON");
-        }
-        if (header.get().has("crit")) {
-            return Optional.of(what + " header declares critical extensions ('crit'); RFC 7515 §4.1.11 makes the JWS"
-                    + " invalid for a recipient that does not process them, SBI uses none and the station (sbi-client)"
-                    + " refuses it: remove 'crit' from the header");
-        }
-        String alg = header.get().path("alg").asText("");
-        if (alg.equalsIgnoreCase("none") || parts[2].isEmpty()) {
-            return Optional.of(what + " is unsigned (alg '" + alg + "', signature empty); expected one of "
+        String alg = jws.algorithm();
+        byte[] signature = jws.signature();
+        if (alg.equalsIgnoreCase("none") || signature.length == 0) {
+            return Optional.of(what + " is unsigned (alg '" + SchemaCheck.abbreviate(alg) + "', signature "
+                    + (signature.length == 0 ? "empty" : signature.length + " bytes") + "); expected one of "
                     + rules.allowedAlgorithms());
         }
         if (!rules.allowedAlgorithms().contains(alg)) {
@@ -78,13 +63,9 @@ public final class SignatureCheck implements Check {
         }
         PublicKey key;
         try {
-            key = Certificates.chain(header.get()).get(0).getPublicKey();
+            key = Certificates.chain(jws.header()).get(0).getPublicKey();
         } catch (CertificateException e) {
             return Optional.of(what + " x5c problem: " + e.getMessage());
-        }
-        byte[] signature = JsonFacts.base64(parts[2]).orElse(null);
-        if (signature == null) {
-            return Optional.of(what + " signature part is not base64url");
         }
         try {
             Signature verifier = verifierFor(alg, key);
@@ -92,44 +73,12 @@ public final class SignatureCheck implements Check {
                 return Optional.of(what + " declares " + alg + " but x5c holds a " + key.getAlgorithm() + " key");
             }
             verifier.initVerify(key);
-            verifier.update(part.compact().substring(0, part.compact().lastIndexOf('.')).getBytes(StandardCharsets.US_ASCII));
+            verifier.update(jws.signingInput());
             return verifier.verify(signature) ? Optional.empty()
                     : Optional.of(what + " signature does not verify with the x5c certificate key (bad signature)");
         } catch (GeneralSecurityException | RuntimeException e) {
             return Optional.of(what + " signature does not verify with the x5c certificate key (bad signature: "
                     + e.getMessage() + ")");
-        }
-    }
-
-    private static Optional<String> encoding(String what, String[] parts) {
-        String[] labels = {"header", "payload", "signature"};
-        for (int i = 0; i < parts.length; i++) {
-            if (!BASE64URL.matcher(parts[i]).matches()) {
-                return Optional.of(what + " " + labels[i] + " is not unpadded base64url ("
-                        + (parts[i].indexOf('=') >= 0 ? "'=' padding" : "characters outside A-Z a-z 0-9 - _")
-                        + "); RFC 7515 §7.1 and the station (sbi-client) refuse it: encode each JWS part as"
-                        + " base64url without padding");
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A JSON part that repeats a key, which the station refuses (two parsers could read different values). */
-    private static Optional<String> repeatedKey(String what, String label, String encoded) {
-        Optional<byte[]> bytes = JsonFacts.base64(encoded);
-        if (bytes.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            JsonFacts.MAPPER.readTree(bytes.get());
-            return Optional.empty();
-        } catch (JsonProcessingException e) {
-            String m = String.valueOf(e.getOriginalMessage());
-            return m.startsWith("Duplicate field") ? Optional.of(what + " " + label + " repeats a JSON key; the station"
-                    + " (sbi-client) refuses duplicate keys, since two parsers could read different values: send each"
-                    + " key once") : Optional.empty();
-        } catch (java.io.IOException e) {
-            return Optional.empty();
         }
     }
 

@@ -67,8 +67,8 @@ public final class TimeoutFloorCheck implements Check {
             if (e.request() != request || e.payload() == null) {
                 continue;
             }
-            double q = JsonFacts.number(e.payload(), "qualityScore").orElse(Double.NaN);
-            double r = JsonFacts.number(e.payload(), "requestedScore").orElse(Double.NaN);
+            double q = AnswerFields.number(e.payload(), "qualityScore").orElse(Double.NaN);
+            double r = AnswerFields.number(e.payload(), "requestedScore").orElse(Double.NaN);
             if (Double.isNaN(q) || Double.isNaN(r) || q < r) {
                 below.add(Double.isNaN(q) ? "?" : String.valueOf((long) q));
             }

@@ -40,7 +40,7 @@ public final class TimestampCheck implements Check {
             }
             Observation.Timed t = infoExchanges.get(i);
             var window = new Observation.SentCapture(-1, null, null, null, t.startedAt(), t.endedAt(), t.exchange());
-            JsonFacts.digitalId(info.payload().path("digitalId").asText(null)).ifPresent(id ->
+            AnswerFields.digitalId(info.payload().path("digitalId").asText(null)).ifPresent(id ->
                     judge("deviceInfo.digitalId.dateTime", id.path("dateTime").asText(null), window, skew, problems));
             judged++;
         }
@@ -54,7 +54,7 @@ public final class TimestampCheck implements Check {
             Observation.SentCapture sent = o.sent.get(e.request());
             String where = "biometrics[" + e.index() + "]";
             judge(where + ".timestamp", e.payload().path("timestamp").asText(null), sent, skew, problems);
-            JsonFacts.digitalId(e.payload().path("digitalId").asText(null)).ifPresent(id ->
+            AnswerFields.digitalId(e.payload().path("digitalId").asText(null)).ifPresent(id ->
                     judge(where + ".digitalId.dateTime", id.path("dateTime").asText(null), sent, skew, problems));
         }
         return Finding.of(name(), problems, "timestamps are UTC and within +/-" + skew.toSeconds() + " s of the exchange");

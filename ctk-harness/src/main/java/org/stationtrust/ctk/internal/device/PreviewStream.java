@@ -1,27 +1,24 @@
 package org.stationtrust.ctk.internal.device;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.StreamPartReader;
 
 /**
- * Reads a STREAM answer in the background: each part is taken by its Content-Length header, not by
- * a strict multipart parser, because deployed services delimit parts loosely (docs/sbi-protocol.md "STREAM").
- * A part without Content-Length (RFC 2046 §5.1.1 does not require one) is read up to the next line
- * holding the boundary, with or without its leading dashes, bounded by the frame limit.
+ * Reads a STREAM answer in the background with the station's own part reader (sbi-client's
+ * {@link StreamPartReader}: parts by Content-Length, or to the boundary line the Content-Type names), so a
+ * stream the harness passes is one a station reads. Unlike the station, which refuses a stream at its first
+ * part that is not a JPEG, the harness counts every part and how many are complete JPEG images, and keeps
+ * the reader's refusal as the stream's {@link #problem()}.
  */
 public final class PreviewStream implements AutoCloseable {
     private static final int MAX_FRAME = 8 * 1024 * 1024;
-    private static final int MAX_HEADER_LINES = 64;
-    /** partLength: the stream ended. */
-    private static final long END = -1;
-    /** partLength: the part has no Content-Length; read it up to the next boundary line. */
-    private static final long TO_BOUNDARY = -2;
 
     private final DeviceChannel.OpenAnswer answer;
     private final AtomicInteger frames = new AtomicInteger();
@@ -32,8 +29,6 @@ public final class PreviewStream implements AutoCloseable {
     private volatile long lastFrameNanos;
     private volatile String problem;
     private volatile int trailingBytes;
-    /** Set by the reader thread when a part read to its boundary ended at the closing boundary. */
-    private boolean closingBoundarySeen;
     private final Thread reader;
 
     private PreviewStream(DeviceChannel.OpenAnswer answer) {
@@ -94,7 +89,10 @@ public final class PreviewStream implements AutoCloseable {
         return validJpeg.get();
     }
 
-    /** Bytes that followed the closing boundary (devices may send stray bytes; reported, not judged). */
+    /**
+     * Bytes after the closing boundary, or after the last complete part when they are not a part (devices may
+     * send stray bytes; reported, not judged).
+     */
     public int trailingBytes() {
         return trailingBytes;
     }
@@ -115,40 +113,19 @@ public final class PreviewStream implements AutoCloseable {
     }
 
     private void readLoop() {
-        InputStream in = answer.body();
+        StreamPartReader parts = new StreamPartReader(answer.body(), contentType(), MAX_FRAME);
         try {
-            while (true) {
-                long length = partLength(in);
-                if (length == END) {
-                    break;
-                }
-                byte[] frame;
-                if (length == TO_BOUNDARY) {
-                    frame = readToBoundary(in);
-                    if (frame == null) {
-                        break;
-                    }
-                } else {
-                    if (length > MAX_FRAME) {
-                        problem = "a frame declares " + length + " bytes, more than " + MAX_FRAME;
-                        break;
-                    }
-                    frame = in.readNBytes((int) length);
-                    if (frame.length < length) {
-                        break;
-                    }
-                }
-                count(frame);
-                if (closingBoundarySeen) {
-                    trailingBytes = in.readNBytes(64 * 1024).length;
-                    break;
-                }
+            for (Optional<byte[]> part; (part = parts.next()).isPresent(); ) {
+                count(part.get());
             }
+        } catch (DeviceAnswerRejected e) {
+            problem = e.detail();
         } catch (IOException e) {
             if (!answer.socket().isClosed()) {
                 problem = e.getMessage();
             }
         } finally {
+            trailingBytes = (int) Math.min(Integer.MAX_VALUE, parts.trailingByteCount());
             ended.countDown();
         }
     }
@@ -162,73 +139,6 @@ public final class PreviewStream implements AutoCloseable {
         if (isJpeg(frame)) {
             validJpeg.incrementAndGet();
         }
-    }
-
-    /**
-     * Reads part headers up to the blank line; returns Content-Length, {@link #TO_BOUNDARY} when the
-     * headers ended without one, or {@link #END} at the end of the stream. The closing boundary
-     * ({@code --boundary--}, with or without leading dashes) ends the stream; what follows it is
-     * counted as trailing bytes (at most 64 KiB are read), never taken for a frame.
-     */
-    private long partLength(InputStream in) throws IOException {
-        long length = -1;
-        int lines = 0;
-        while (true) {
-            String line;
-            try {
-                line = DeviceChannel.readLine(in);
-            } catch (IOException e) {
-                return END;
-            }
-            if (line.isEmpty()) {
-                if (length >= 0) {
-                    return length;
-                }
-                if (lines > 0) {
-                    return TO_BOUNDARY;
-                }
-                continue;
-            }
-            if (length < 0 && line.endsWith("--") && line.length() > 2 && !line.contains(":")) {
-                trailingBytes = in.readNBytes(64 * 1024).length;
-                return END;
-            }
-            if (++lines > MAX_HEADER_LINES) {
-                throw new IOException("more than " + MAX_HEADER_LINES + " part header lines");
-            }
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                try {
-                    length = Long.parseLong(line.substring(15).trim());
-                } catch (NumberFormatException e) {
-                    throw new IOException("part Content-Length is not a number: " + line);
-                }
-            }
-        }
-    }
-
-    /**
-     * A part without Content-Length, read by {@link PartToBoundary}; null when the stream ended first
-     * or the part broke a bound (then {@link #problem} says which).
-     */
-    private byte[] readToBoundary(InputStream in) throws IOException {
-        Optional<PartToBoundary> reader = PartToBoundary.of(contentType(), MAX_FRAME);
-        if (reader.isEmpty()) {
-            problem = "a part has no Content-Length and the Content-Type '" + contentType()
-                    + "' names no boundary; send Content-Length with each part or a boundary parameter";
-            return null;
-        }
-        PartToBoundary.Part part = reader.get().read(in);
-        if (part == null) {
-            return null;
-        }
-        if (part.tooLong()) {
-            problem = "a part without Content-Length runs past " + MAX_FRAME
-                    + " bytes without a boundary line; send Content-Length with each part";
-            return null;
-        }
-        closingBoundarySeen = part.closing();
-        return part.bytes();
     }
 
     static boolean isJpeg(byte[] f) {

@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.stationtrust.ctk.internal.check.JsonFacts;
+import org.stationtrust.ctk.internal.check.AnswerFields;
 import org.stationtrust.logging.Redaction;
+import org.stationtrust.sbi.client.CompactJws;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
 
 /**
  * How an exchange's body appears in a report: as it was, with signed parts shown decoded (header, payload,
@@ -34,7 +36,7 @@ public final class ReportBodies {
         if (body.length == 0) {
             return "";
         }
-        Optional<JsonNode> json = body.length <= 32 * 1024 * 1024 ? JsonFacts.parse(body) : Optional.empty();
+        Optional<JsonNode> json = body.length <= 32 * 1024 * 1024 ? AnswerFields.json(body) : Optional.empty();
         if (json.isPresent() && (json.get().isContainerNode())) {
             return cut(redact(json.get()).toPrettyString());
         }
@@ -97,24 +99,27 @@ public final class ReportBodies {
         return out.toString();
     }
 
+    /** A JWS that reads as a station reads it (sbi-client's CompactJws), shown decoded; empty for any other text. */
     private static Optional<JsonNode> jws(String value) {
-        String[] parts = value.split("\\.", -1);
-        if (parts.length != 3 || value.length() < 20) {
+        if (value.length() < 20 || !CompactJws.looksLike(value)) {
             return Optional.empty();
         }
-        Optional<JsonNode> header = JsonFacts.base64Json(parts[0]);
-        Optional<JsonNode> payload = JsonFacts.base64Json(parts[1]);
-        if (header.isEmpty() || !header.get().has("alg") || payload.isEmpty()) {
+        CompactJws parsed;
+        JsonNode payload;
+        try {
+            parsed = CompactJws.parse(value, "JWS");
+            payload = parsed.payloadJson("JWS payload");
+        } catch (DeviceAnswerRejected e) {
             return Optional.empty();
         }
         ObjectNode shown = F.objectNode();
-        ObjectNode h = header.get().deepCopy();
+        ObjectNode h = (ObjectNode) parsed.header();
         if (h.path("x5c").isArray()) {
             h.put("x5c", "<" + h.path("x5c").size() + " certificate(s)>");
         }
         shown.set("jwsHeader", h);
-        shown.set("jwsPayload", redact(payload.get()));
-        shown.put("jwsSignature", "<" + parts[2].length() + " characters>");
+        shown.set("jwsPayload", redact(payload));
+        shown.put("jwsSignature", "<" + (value.length() - value.lastIndexOf('.') - 1) + " characters>");
         return Optional.of(shown);
     }
 

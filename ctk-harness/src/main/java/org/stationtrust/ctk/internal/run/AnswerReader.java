@@ -1,51 +1,26 @@
 package org.stationtrust.ctk.internal.run;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.JsonFactory;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
 import org.stationtrust.ctk.HarnessKey;
-import org.stationtrust.ctk.internal.check.JsonFacts;
+import org.stationtrust.ctk.internal.check.AnswerFields;
 import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.check.Observation.Kind;
 import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceJson;
 
 /**
- * Turns raw answers into the facts checks judge: parsed JSON (bounded nesting and size), error codes,
+ * Turns raw answers into the facts checks judge: parsed JSON (the station's reader, sbi-client DeviceJson), error codes,
  * signed parts, and capture elements with their biometric record decoded (decrypted for auth).
  */
 final class AnswerReader {
-    /** Repeated keys refused as the station's parser (sbi-client Json) refuses them. */
-    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64)
-                    .maxStringLength(32 * 1024 * 1024).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
-
     private final HarnessKey harnessKey;
 
     AnswerReader(HarnessKey harnessKey) {
         this.harnessKey = harnessKey;
-    }
-
-    /**
-     * Jackson's complaint up to its first quoted excerpt, plus where: the excerpt is device bytes
-     * (possibly part of an unquoted bioValue) and findings are not redacted like exchanges are.
-     */
-    static String parseComplaint(JsonProcessingException ex) {
-        String message = ex.getOriginalMessage() == null ? "" : ex.getOriginalMessage().lines().findFirst().orElse("");
-        String kind = message.split("['\"(]", 2)[0].strip();
-        if (kind.startsWith("Duplicate field")) {
-            kind = "a JSON key repeated in one object (the station refuses duplicate keys, since two parsers could"
-                    + " read different values: send each key once)";
-        }
-        kind = kind.isEmpty() ? ex.getClass().getSimpleName() : kind.length() > 160 ? kind.substring(0, 160) : kind;
-        return ex.getLocation() == null ? kind
-                : kind + " at line " + ex.getLocation().getLineNr() + ", column " + ex.getLocation().getColumnNr();
     }
 
     /** Parses the body of {@code e} as JSON into the observation; returns the JSON when it parsed. */
@@ -59,18 +34,15 @@ final class AnswerReader {
             return Optional.empty();
         }
         try {
-            JsonNode n = MAPPER.readTree(e.responseBody());
-            if (n == null || n.isMissingNode()) {
-                o.answers.add(new Observation.Answer(kind, e, null, "empty body (HTTP " + e.status() + ")"));
-                return Optional.empty();
-            }
+            // The station's reader (sbi-client DeviceJson): its bounds, no repeated key, and a message that
+            // says what was wrong and where without quoting device bytes (findings are not redacted).
+            JsonNode n = DeviceJson.read(e.responseBody(), e.verb() + " answer");
             o.answers.add(new Observation.Answer(kind, e, n, null));
             return Optional.of(n);
-        } catch (JsonProcessingException ex) {
-            o.answers.add(new Observation.Answer(kind, e, null, parseComplaint(ex) + " (malformed JSON, HTTP "
-                    + e.status() + ")"));
-        } catch (IOException ex) {
-            o.answers.add(new Observation.Answer(kind, e, null, ex.getMessage()));
+        } catch (DeviceAnswerRejected ex) {
+            String problem = new String(e.responseBody(), StandardCharsets.ISO_8859_1).isBlank()
+                    ? "empty body (HTTP " + e.status() + ")" : ex.detail() + " (malformed JSON, HTTP " + e.status() + ")";
+            o.answers.add(new Observation.Answer(kind, e, null, problem));
         }
         return Optional.empty();
     }
@@ -99,7 +71,7 @@ final class AnswerReader {
             for (JsonNode d : json) {
                 String info = d.path("deviceInfo").isTextual() ? d.path("deviceInfo").asText() : null;
                 String code = d.path("error").path("errorCode").asText("missing");
-                JsonNode payload = JsonFacts.digitalId(info).orElse(null);
+                JsonNode payload = AnswerFields.digitalId(info).orElse(null);
                 if (payload != null && otherDevice(o, payload.path("deviceId").asText(null))) {
                     continue;
                 }
@@ -132,7 +104,7 @@ final class AnswerReader {
                 String code = el.path("error").path("errorCode").asText("missing");
                 o.errorCodes.add(code);
                 String data = el.path("data").isTextual() ? el.path("data").asText() : null;
-                JsonNode payload = JsonFacts.jwsPayload(data).orElse(null);
+                JsonNode payload = AnswerFields.jwsPayload(data).orElse(null);
                 boolean ok = "0".equals(code);
                 if (ok && data != null) {
                     o.signed.add(new Observation.SignedPart("capture " + (request + 1) + " biometrics[" + i + "].data", data));
@@ -162,7 +134,7 @@ final class AnswerReader {
         if (payload == null) {
             throw new IllegalArgumentException("data is not a JWS with a JSON payload");
         }
-        byte[] bioValue = JsonFacts.base64(payload.path("bioValue").asText(null))
+        byte[] bioValue = AnswerFields.base64Url(payload.path("bioValue").asText(null))
                 .orElseThrow(() -> new IllegalArgumentException("bioValue is missing or not base64url"));
         if (!auth) {
             return bioValue;
@@ -170,7 +142,7 @@ final class AnswerReader {
         if (harnessKey == null) {
             throw new IllegalArgumentException("no harness key to decrypt with (--harness-key-dir)");
         }
-        byte[] sessionKey = JsonFacts.base64(element.path("sessionKey").asText(null))
+        byte[] sessionKey = AnswerFields.base64Url(element.path("sessionKey").asText(null))
                 .orElseThrow(() -> new IllegalArgumentException("sessionKey is missing or not base64url"));
         return harnessKey.decrypt(sessionKey, bioValue, payload.path("timestamp").asText(""),
                 payload.path("transactionId").asText(""));

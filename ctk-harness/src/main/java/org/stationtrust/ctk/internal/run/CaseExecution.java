@@ -11,7 +11,7 @@ import java.time.Instant;
 import org.stationtrust.ctk.Operator;
 import org.stationtrust.ctk.TestCase;
 import org.stationtrust.ctk.internal.check.Certificates;
-import org.stationtrust.ctk.internal.check.JsonFacts;
+import org.stationtrust.ctk.internal.check.AnswerFields;
 import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.device.DeviceChannel;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
@@ -89,12 +89,12 @@ public final class CaseExecution {
         if (!e.answered() || e.status() != 200) {
             return e.answered() ? "answering HTTP " + e.status() : "not answering (" + e.transportError() + ")";
         }
-        JsonNode list = JsonFacts.parse(e.responseBody()).orElse(null);
+        JsonNode list = AnswerFields.json(e.responseBody()).orElse(null);
         if (list == null || !list.isArray()) {
             return "answering something that is not a device info list";
         }
         for (JsonNode entry : list) {
-            JsonNode payload = JsonFacts.digitalId(entry.path("deviceInfo").asText(null)).orElse(null);
+            JsonNode payload = AnswerFields.digitalId(entry.path("deviceInfo").asText(null)).orElse(null);
             if (payload != null && (list.size() == 1 || device.deviceId().equals(payload.path("deviceId").asText()))) {
                 return payload.path("deviceStatus").asText("without a deviceStatus");
             }
@@ -287,7 +287,7 @@ public final class CaseExecution {
         Exchange alive = channel.send("MOSIPDINFO", "/info", new byte[0], responseLimit);
         o.record(alive, responseLimit);
         o.aliveAfterwards = alive.answered() && alive.status() == 200 && !alive.truncated()
-                && JsonFacts.parse(alive.responseBody()).map(JsonNode::isArray).orElse(false);
+                && AnswerFields.json(alive.responseBody()).map(JsonNode::isArray).orElse(false);
         if (!o.aliveAfterwards) {
             o.livenessProblem = !alive.answered() ? "no answer (" + alive.transportError() + ")"
                     : alive.truncated() ? "the answer exceeds the size limit (oversized body)"

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.stationtrust.ctk.internal.check.JsonFacts;
+import org.stationtrust.ctk.internal.check.AnswerFields;
 import org.stationtrust.ctk.internal.device.DeviceChannel;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
 import org.stationtrust.ctk.internal.device.Exchange;
@@ -53,7 +53,7 @@ public final class DeviceLocator {
         if (e.status() != 200) {
             return new Located(Optional.empty(), "MOSIPDISC answered HTTP " + e.status(), e.elapsedNanos());
         }
-        JsonNode list = JsonFacts.parse(e.responseBody()).orElse(null);
+        JsonNode list = AnswerFields.json(e.responseBody()).orElse(null);
         if (list == null || !list.isArray()) {
             return new Located(Optional.empty(), "MOSIPDISC answer is not a JSON array (malformed JSON)", e.elapsedNanos());
         }
@@ -73,7 +73,7 @@ public final class DeviceLocator {
         if (id == null || (deviceId != null && !deviceId.equals(id))) {
             return Optional.empty();
         }
-        JsonNode digitalId = JsonFacts.digitalId(d.path("digitalId").asText(null)).orElse(null);
+        JsonNode digitalId = AnswerFields.digitalId(d.path("digitalId").asText(null)).orElse(null);
         String type = digitalId == null ? null : digitalId.path("type").asText(null);
         String subType = digitalId == null ? null : digitalId.path("deviceSubType").asText(null);
         if (type == null || subType == null) {
@@ -95,13 +95,13 @@ public final class DeviceLocator {
     /** Reads MOSIPDINFO once for the report: the x5c chain of deviceId's deviceInfo and its firmware. */
     public static Identity identity(int port, String deviceId, Duration timeout) {
         Exchange e = new DeviceChannel(port).send("MOSIPDINFO", "/info", new byte[0], timeout);
-        JsonNode list = e.answered() && !e.truncated() ? JsonFacts.parse(e.responseBody()).orElse(null) : null;
+        JsonNode list = e.answered() && !e.truncated() ? AnswerFields.json(e.responseBody()).orElse(null) : null;
         if (list == null || !list.isArray()) {
             return new Identity(List.of(), "");
         }
         for (JsonNode entry : list) {
             String jws = entry.path("deviceInfo").asText(null);
-            JsonNode payload = JsonFacts.digitalId(jws).orElse(null);
+            JsonNode payload = AnswerFields.digitalId(jws).orElse(null);
             if (payload == null || !(list.size() == 1 || deviceId.equals(payload.path("deviceId").asText()))) {
                 continue;
             }

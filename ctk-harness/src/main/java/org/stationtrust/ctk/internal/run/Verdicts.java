@@ -10,7 +10,7 @@ import org.stationtrust.ctk.CaseResult.Outcome;
 import org.stationtrust.ctk.TestCase;
 import org.stationtrust.ctk.internal.check.Checks;
 import org.stationtrust.ctk.internal.check.Finding;
-import org.stationtrust.ctk.internal.check.JsonFacts;
+import org.stationtrust.ctk.internal.check.AnswerFields;
 import org.stationtrust.ctk.internal.check.JudgingRules;
 import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.device.Exchange;
@@ -79,7 +79,7 @@ public final class Verdicts {
         if (!o.elements.isEmpty()) {
             b.append(", ").append(o.elements.size()).append(" capture elements");
             List<Double> scores = o.successfulElements().stream()
-                    .map(e -> JsonFacts.number(e.payload(), "qualityScore").orElse(Double.NaN))
+                    .map(e -> AnswerFields.number(e.payload(), "qualityScore").orElse(Double.NaN))
                     .filter(d -> !d.isNaN()).sorted().toList();
             if (!scores.isEmpty() && (c(o).equals("quality-assessment") || c(o).equals("quality-check"))) {
                 b.append(String.format(java.util.Locale.ROOT, ", qualityScore min %.0f median %.0f max %.0f over %d",

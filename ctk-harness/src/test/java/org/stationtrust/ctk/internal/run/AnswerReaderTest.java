@@ -38,6 +38,6 @@ class AnswerReaderTest {
                 "{\"biometrics\": [], \"biometrics\": []}".getBytes(StandardCharsets.UTF_8), false, 1_000_000L, null);
         new AnswerReader(null).capture(o, 0, e, false);
         String problem = o.answers.get(0).parseProblem();
-        assertTrue(problem != null && problem.contains("repeated") && problem.contains("send each key once"), problem);
+        assertTrue(problem != null && problem.contains("repeats a JSON key") && problem.contains("send each key once"), problem);
     }
 }

@@ -17,7 +17,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.stationtrust.logging.Redaction;
+import org.stationtrust.sbi.client.CompactJws;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
+import org.stationtrust.sbi.client.DeviceJson;
 import org.stationtrust.sbi.client.DeviceTrustStore;
 import org.stationtrust.sbi.client.RejectionReason;
 
@@ -31,7 +33,6 @@ public final class DeviceJwsVerifier {
     /** Asymmetric algorithms a policy may allow; RS256 is the SBI default. */
     public static final Set<String> KNOWN_ALGORITHMS =
             Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
-    private static final int MAX_JWS_CHARS = 48 * 1024 * 1024;
     private static final int CERT_CACHE_LIMIT = 1024;
     private static final int REPEATED_MAX_CHARS = 16 * 1024;
     static final int MIN_RSA_BITS = 2048;
@@ -70,49 +71,30 @@ public final class DeviceJwsVerifier {
 
     /** True when {@code value} has the shape of a compact JWS (three dot-separated parts). */
     public static boolean looksSigned(String value) {
-        int first = value.indexOf('.');
-        int second = first < 0 ? -1 : value.indexOf('.', first + 1);
-        return second > 0 && value.indexOf('.', second + 1) < 0;
+        return CompactJws.looksLike(value);
     }
 
-    /** Verifies {@code compact}; {@code what} names the object in messages (e.g. "deviceInfo"). */
+    /**
+     * Verifies {@code compact}; {@code what} names the object in messages (e.g. "deviceInfo"). The JWS is read
+     * by {@link CompactJws} (the strict splitting and decoding the CTK shares); this class adds the verdicts.
+     */
     public VerifiedJws verify(String compact, String what) throws DeviceAnswerRejected {
-        if (compact == null || compact.isEmpty() || compact.length() > MAX_JWS_CHARS) {
-            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " is empty or larger than "
-                    + MAX_JWS_CHARS + " characters");
-        }
-        int first = compact.indexOf('.');
-        int last = compact.lastIndexOf('.');
-        if (first < 0 || first == last || compact.indexOf('.', first + 1) != last) {
-            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what
-                    + " is not three dot-separated parts (header.payload.signature)");
-        }
-        String encodedHeader = compact.substring(0, first);
-        String encodedPayload = compact.substring(first + 1, last);
-        String encodedSignature = compact.substring(last + 1);
-        JsonNode header = header(encodedHeader, what);
-        String alg = algorithm(header, what);
-        if (header.has("crit")) {
-            // RFC 7515 §4.1.11: an unknown critical extension (e.g. b64=false) must make the JWS invalid.
-            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what
-                    + " header declares critical extensions ('crit'), which SBI devices never use");
-        }
-        if (encodedSignature.isEmpty()) {
+        CompactJws parsed = CompactJws.parse(compact, what);
+        JsonNode header = parsed.header();
+        String alg = algorithm(parsed.algorithm(), what);
+        byte[] signature = parsed.signature();
+        if (signature.length == 0) {
             throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " has an empty signature");
         }
         List<X509Certificate> chain = certificates(header, what);
         trustStore.check(chain, clock.instant());
         requireStrongKeys(chain, what);
         PublicKey key = chain.get(0).getPublicKey();
-        byte[] signature = strictBase64Url(encodedSignature, what + " signature", RejectionReason.JWS_MALFORMED);
-        byte[] payload = strictBase64Url(encodedPayload, what + " payload", RejectionReason.JWS_MALFORMED);
-        // RFC 7515 §5.2: the signing input is the ASCII of the first two parts as received; both were
-        // just checked to be strict base64url, so the ASCII conversion is exact.
-        if (!JwsSignatures.verify(alg, key, compact, last, signature, what)) {
+        if (!JwsSignatures.verify(alg, key, parsed.signingInput(), signature, what)) {
             throw new DeviceAnswerRejected(RejectionReason.SIGNATURE_INVALID, what + " signature (" + alg
                     + ") does not verify with the key of " + name(chain.get(0)));
         }
-        return new VerifiedJws(alg, chain, payload);
+        return new VerifiedJws(parsed, chain);
     }
 
     /**
@@ -160,37 +142,7 @@ public final class DeviceJwsVerifier {
         }
     }
 
-    private static byte[] strictBase64Url(String part, String what, RejectionReason reason)
-            throws DeviceAnswerRejected {
-        // The JDK decoder rejects every byte outside the base64url alphabet (so the ASCII signing input
-        // is exact); padding is not part of a compact JWS.
-        if (part.indexOf('=') >= 0) {
-            throw new DeviceAnswerRejected(reason, what + " carries base64 padding, not allowed in a compact JWS");
-        }
-        try {
-            return java.util.Base64.getUrlDecoder().decode(part);
-        } catch (IllegalArgumentException e) {
-            throw new DeviceAnswerRejected(reason, what + " is not valid base64url (" + e.getMessage() + ")");
-        }
-    }
-
-    private static JsonNode header(String encoded, String what) throws DeviceAnswerRejected {
-        byte[] bytes = strictBase64Url(encoded, what + " header", RejectionReason.JWS_MALFORMED);
-        JsonNode header;
-        try {
-            header = Json.object(Json.parse(bytes, what + " header"), what + " header");
-        } catch (DeviceAnswerRejected e) {
-            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, e.detail());
-        }
-        return header;
-    }
-
-    private String algorithm(JsonNode header, String what) throws DeviceAnswerRejected {
-        JsonNode alg = header.get("alg");
-        if (alg == null || !alg.isTextual()) {
-            throw new DeviceAnswerRejected(RejectionReason.JWS_MALFORMED, what + " header has no 'alg' string");
-        }
-        String name = alg.asText();
+    private String algorithm(String name, String what) throws DeviceAnswerRejected {
         if (name.toLowerCase(Locale.ROOT).equals("none")) {
             throw new DeviceAnswerRejected(RejectionReason.ALGORITHM_NOT_ALLOWED, what
                     + " declares alg 'none' (unsigned); a device answer must be signed with one of " + allowedAlgorithms);
@@ -230,9 +182,11 @@ public final class DeviceJwsVerifier {
         }
         X509Certificate cert;
         try {
-            byte[] der = Json.base64Either(encoded);
+            byte[] der = DeviceJson.base64Certificate(encoded, what + " x5c entry");
             cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(der));
+        } catch (DeviceAnswerRejected e) {
+            throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, e.detail());
         } catch (CertificateException | RuntimeException e) {
             throw new DeviceAnswerRejected(RejectionReason.CERTIFICATE_MALFORMED, what
                     + " x5c entry is not a base64 DER X.509 certificate (" + Redaction.deviceText(e.getMessage()) + ")");

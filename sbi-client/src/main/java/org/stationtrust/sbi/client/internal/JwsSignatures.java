@@ -1,6 +1,5 @@
 package org.stationtrust.sbi.client.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -20,7 +19,7 @@ final class JwsSignatures {
     private JwsSignatures() {
     }
 
-    static boolean verify(String alg, PublicKey key, String compact, int signingInputEnd, byte[] signature,
+    static boolean verify(String alg, PublicKey key, byte[] signingInput, byte[] signature,
                           String what) throws DeviceAnswerRejected {
         boolean rsa = key instanceof RSAPublicKey;
         boolean ec = key instanceof ECPublicKey;
@@ -42,8 +41,7 @@ final class JwsSignatures {
                 s = Signature.getInstance("SHA" + bits + "withECDSAinP1363Format");
             }
             s.initVerify(key);
-            byte[] input = compact.getBytes(StandardCharsets.US_ASCII);
-            s.update(input, 0, signingInputEnd);
+            s.update(signingInput);
             return s.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;

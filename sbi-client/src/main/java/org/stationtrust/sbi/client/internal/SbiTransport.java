@@ -19,6 +19,7 @@ import org.stationtrust.logging.JsonLog;
 import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.DeviceAnswerRejected;
 import org.stationtrust.sbi.client.JpegFrameStream;
+import org.stationtrust.sbi.client.StreamPartReader;
 import org.stationtrust.sbi.client.RejectionReason;
 
 /**
@@ -91,7 +92,8 @@ public final class SbiTransport {
             response = call(port, SbiVerb.STREAM.name(), SbiVerb.STREAM.path(), jsonBody, deadline);
             requireOk(response, SbiVerb.STREAM.name());
             ResponseBody body = response.body();
-            JpegFrameReader reader = new JpegFrameReader(body.byteStream(), maxFrameBytes);
+            StreamPartReader reader = new StreamPartReader(body.byteStream(), response.header("Content-Type"),
+                    maxFrameBytes);
             return new JpegFrameStream(reader, response);
         } catch (IOException e) {
             closeQuietly(response);

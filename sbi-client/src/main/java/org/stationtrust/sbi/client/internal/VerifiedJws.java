@@ -2,15 +2,24 @@ package org.stationtrust.sbi.client.internal;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import org.stationtrust.sbi.client.CompactJws;
 
 /**
  * A compact JWS whose algorithm was allowed, whose x5c chain is valid and trusted, and whose signature
- * verified. {@code payload} is the decoded payload bytes.
+ * verified.
  */
-public record VerifiedJws(String algorithm, List<X509Certificate> chain, byte[] payload) {
+public record VerifiedJws(CompactJws jws, List<X509Certificate> chain) {
     public VerifiedJws {
         chain = List.copyOf(chain);
-        payload = payload.clone();
+    }
+
+    public String algorithm() {
+        return jws.algorithm();
+    }
+
+    /** The decoded payload bytes (a copy). */
+    public byte[] payload() {
+        return jws.payload();
     }
 
     public X509Certificate signer() {
@@ -18,13 +27,8 @@ public record VerifiedJws(String algorithm, List<X509Certificate> chain, byte[] 
     }
 
     @Override
-    public byte[] payload() {
-        return payload.clone();
-    }
-
-    @Override
     public String toString() {
-        return "VerifiedJws[alg=" + algorithm + ", signer=" + signer().getSubjectX500Principal().getName()
-                + ", payloadBytes=" + payload.length + "]";
+        return "VerifiedJws[alg=" + algorithm() + ", signer=" + signer().getSubjectX500Principal().getName()
+                + ", payloadBytes=" + jws.payload().length + "]";
     }
 }
