@@ -57,6 +57,23 @@ class MosipValidatorDifferencesTest {
         }
     }
 
+    /**
+     * SBI 0.9.5 §Capture Response: "hash" is SHA-256 hex in upper case, and MOSIP's HashValidator compares the
+     * text exactly. The spec profile used to accept a lower-case hash (the LOOSE simulator) as spec-tolerated.
+     */
+    @Test
+    void aLowerCaseHashFailsTheSpecProfileWhileTheOtherLooseFormatsStillPassIt() throws Exception {
+        try (SimulatedDevice d = SbiSimulator.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).anyFreePort()
+                .format(SbiFormat.LOOSE).build())) {
+            CaseResult r = run(d, Profile.SPEC, "REG-LEFT-SLAP");
+            assertEquals(Outcome.FAILED, r.outcome(), said(r));
+            CaseResult.CheckResult hash = check(r, "hash-chain");
+            assertEquals("FAIL", hash.status(), said(r));
+            assertTrue(hash.message().contains("is not upper-case hex"), hash.message());
+            assertEquals("PASS", check(r, "schema").status(), said(r));
+        }
+    }
+
     private static CaseResult run(SimulatedDevice d, Profile profile, String caseId) throws InterruptedException {
         return SimulatorFixture.harness(d).profile(profile).operator(Operator.automatic(), true).build()
                 .run(List.of(SimulatorFixture.CATALOGUE.byId(caseId))).results().get(0);
