@@ -5,13 +5,17 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The mosip profile only: what MOSIP's toolkit 1.4.x schemas (resources/schemas/sbi/*.json) refuse
  * although SBI 0.9.5 tolerates it. No property beyond the schema's (additionalProperties false at
- * every level since 1.4.0); requestedScore and qualityScore strings of 1-3 digits (the hash's upper
- * case is the spec's, judged by the hash-chain check in both profiles); errorInfo non-empty; domainUri on authentication captures; purpose and certification from
- * their enumerations, also when the device is Not Registered.
+ * every level since 1.4.0); requestedScore and qualityScore strings of 1-3 digits; errorInfo non-empty,
+ * and exactly "Success" beside errorCode "0"; an error element of a capture carrying specVersion, data and
+ * hash (null allowed), a three-digit errorCode 100-999 (any code for a transaction id, as MOSIP's schema of
+ * that case wants) and an errorInfo other than "Success"; domainUri on authentication captures; purpose and
+ * certification from their enumerations, also when the device is Not Registered. (The hash's upper case is
+ * the spec's own rule: the hash-chain check judges it in both profiles.)
  */
 public final class MosipSchemaCheck implements Check {
     static final Set<String> DISCOVERY_KEYS = Set.of("deviceId", "deviceStatus", "certification", "serviceVersion",
@@ -27,6 +31,11 @@ public final class MosipSchemaCheck implements Check {
             "qualityScore");
     static final Set<String> ERROR_KEYS = Set.of("errorCode", "errorInfo");
     static final Set<String> CERTIFICATIONS = Set.of("L0", "L1");
+    /** The keys MOSIP's error capture schemas require on an error element (their values may be null). */
+    static final List<String> ERROR_ELEMENT_FIELDS = List.of("specVersion", "data", "hash");
+    /** MOSIP's ErrorCaptureResponseSchema: an SBI error code is three digits, 100-999. */
+    private static final Pattern ERROR_CODE = Pattern.compile("[1-9][0-9]{2}");
+    static final String SUCCESS = "Success";
 
     @Override
     public String name() {
@@ -72,6 +81,7 @@ public final class MosipSchemaCheck implements Check {
             String where = "capture " + (e.request() + 1) + " biometrics[" + e.index() + "]";
             error(e.element(), where, problems);
             if (!e.success()) {
+                errorElement(e.element(), where, !"invalid-transaction-id".equals(o.testCase().category()), problems);
                 continue;
             }
             if (auth && e.payload() != null && !e.payload().path("domainUri").isTextual()) {
@@ -104,6 +114,30 @@ public final class MosipSchemaCheck implements Check {
         keys(err, ERROR_KEYS, where + ".error", problems);
         if (!err.path("errorInfo").isTextual() || err.path("errorInfo").asText().isEmpty()) {
             problems.add(where + ".error.errorInfo is missing or empty");
+        } else if ("0".equals(err.path("errorCode").asText()) && !SUCCESS.equals(err.path("errorInfo").asText())) {
+            problems.add(where + ".error.errorInfo is '" + SchemaCheck.abbreviate(err.path("errorInfo").asText())
+                    + "' beside errorCode \"0\"; MOSIP's schemas accept only \"Success\" there");
+        }
+    }
+
+    /** A capture element answering an error, as MOSIP's error capture schemas read it. */
+    private static void errorElement(JsonNode element, String where, boolean threeDigits, List<String> problems) {
+        if (element == null || !element.isObject()) {
+            return;
+        }
+        for (String field : ERROR_ELEMENT_FIELDS) {
+            if (!element.has(field)) {
+                problems.add(where + "." + field + " is missing (MOSIP's error schemas want it, null allowed)");
+            }
+        }
+        keys(element, AUTH_ELEMENT_KEYS, where, problems);
+        String code = element.path("error").path("errorCode").asText("");
+        if (threeDigits && !ERROR_CODE.matcher(code).matches()) {
+            problems.add(where + ".error.errorCode '" + SchemaCheck.abbreviate(code)
+                    + "' is not a three-digit SBI error code 100-999");
+        }
+        if (SUCCESS.equals(element.path("error").path("errorInfo").asText(null))) {
+            problems.add(where + ".error.errorInfo says \"Success\" beside errorCode '" + SchemaCheck.abbreviate(code) + "'");
         }
     }
 

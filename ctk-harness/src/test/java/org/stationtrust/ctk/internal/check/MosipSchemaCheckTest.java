@@ -1,0 +1,69 @@
+package org.stationtrust.ctk.internal.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.stationtrust.ctk.Profile;
+import org.stationtrust.ctk.testing.TestDevice;
+
+/** The mosip profile's schema rules, each next to the answer MOSIP's toolkit 1.4.x schemas accept. */
+class MosipSchemaCheckTest {
+    static TestDevice device;
+
+    @BeforeAll
+    static void createDevice() {
+        device = TestDevice.create();
+    }
+
+    @Test
+    void aSuccessfulElementWhoseErrorInfoIsNotSuccessFailsTheMosipProfile() {
+        Observation o = device.goodLeftSlap();
+        assertEquals(Finding.Status.PASS, judge(o).status(), judge(o).message());
+        ((ObjectNode) o.elements.get(2).element().path("error")).put("errorInfo", "OK");
+        Finding f = judge(o);
+        assertTrue(f.failed(), f.message());
+        assertTrue(f.message().contains("biometrics[2].error.errorInfo is 'OK' beside errorCode \"0\""), f.message());
+    }
+
+    @Test
+    void anErrorElementFailsTheMosipProfileWithoutAThreeDigitCodeItsNullableFieldsOrWithSuccessAsItsInfo() {
+        Finding bare = judge(errorAnswer("REG-LEFT-SLAP-INVALID-REQUEST", "{\"error\":{\"errorCode\":\"-1\",\"errorInfo\":\"Success\"}}"));
+        assertTrue(bare.failed(), bare.message());
+        for (String said : new String[] {"specVersion is missing", "data is missing", "hash is missing",
+                "errorCode '-1' is not a three-digit SBI error code", "errorInfo says \"Success\""}) {
+            assertTrue(bare.message().contains(said), "expected '" + said + "' in: " + bare.message());
+        }
+        Finding compliant = judge(errorAnswer("REG-LEFT-SLAP-INVALID-REQUEST",
+                "{\"specVersion\":\"0.9.5\",\"data\":null,\"hash\":null,\"error\":{\"errorCode\":\"501\",\"errorInfo\":\"env is missing\"}}"));
+        assertEquals(Finding.Status.PASS, compliant.status(), compliant.message());
+    }
+
+    @Test
+    void aTransactionIdErrorMayUseAnyNonEmptyCodeAsMosipsSchemaForThatCaseAllows() {
+        Finding f = judge(errorAnswer("REG-LEFT-SLAP-BAD-TRANSACTION-ID",
+                "{\"specVersion\":\"0.9.5\",\"data\":\"\",\"hash\":\"\",\"error\":{\"errorCode\":\"1001\",\"errorInfo\":\"bad id\"}}"));
+        assertEquals(Finding.Status.PASS, f.status(), f.message());
+    }
+
+    private static Finding judge(Observation o) {
+        return new MosipSchemaCheck().judge(o, device.rules(Profile.MOSIP));
+    }
+
+    /** A case whose single capture answered one error element, parsed as the runner does. */
+    private static Observation errorAnswer(String caseId, String elementJson) {
+        try {
+            Observation o = new Observation(TestDevice.testCase(caseId), device.profile());
+            ObjectNode el = (ObjectNode) TestDevice.JSON.readTree(elementJson);
+            String code = el.path("error").path("errorCode").asText();
+            o.elements.add(new Observation.CaptureElement(0, 0, el, el.path("specVersion").asText(null), null, null,
+                    null, code, el.path("error").path("errorInfo").asText(null), null, null));
+            o.errorCodes.add(code);
+            return o;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
