@@ -74,6 +74,28 @@ class MosipValidatorDifferencesTest {
         }
     }
 
+    /**
+     * MOSIP's count-mismatch schemas accept error 109 only with the SBI 0.9.5 error table's own words; the mosip
+     * profile used to accept any errorInfo there. The strict simulator uses the table's words, the default one its
+     * own detailed message.
+     */
+    @Test
+    void aCountMismatchAnsweredWithOtherWordsThanTheErrorTablesFailsTheMosipProfileOnly() throws Exception {
+        try (SimulatedDevice strict = SbiSimulator.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).anyFreePort()
+                .format(SbiFormat.MOSIP_STRICT).build());
+             SimulatedDevice detailed = SbiSimulator.start(SimulatorConfig.builder(DeviceKind.FINGER_SLAP).anyFreePort()
+                     .format(SbiFormat.DEFAULT).build())) {
+            CaseResult words = run(strict, Profile.MOSIP, "REG-LEFT-SLAP-COUNT-MISMATCH");
+            assertEquals(Outcome.PASSED, words.outcome(), said(words));
+            CaseResult other = run(detailed, Profile.MOSIP, "REG-LEFT-SLAP-COUNT-MISMATCH");
+            assertEquals(Outcome.FAILED, other.outcome(), said(other));
+            assertTrue(check(other, "mosip-schema").message().contains("wants exactly 'Requested number of biometric"
+                    + " (Finger/IRIS) not supported'"), said(other));
+            CaseResult spec = run(detailed, Profile.SPEC, "REG-LEFT-SLAP-COUNT-MISMATCH");
+            assertEquals(Outcome.PASSED, spec.outcome(), said(spec));
+        }
+    }
+
     private static CaseResult run(SimulatedDevice d, Profile profile, String caseId) throws InterruptedException {
         return SimulatorFixture.harness(d).profile(profile).operator(Operator.automatic(), true).build()
                 .run(List.of(SimulatorFixture.CATALOGUE.byId(caseId))).results().get(0);

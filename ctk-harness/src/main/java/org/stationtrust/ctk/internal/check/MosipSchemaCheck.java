@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * every level since 1.4.0); requestedScore and qualityScore strings of 1-3 digits; errorInfo non-empty,
  * and exactly "Success" beside errorCode "0"; an error element of a capture carrying specVersion, data and
  * hash (null allowed), a three-digit errorCode 100-999 (any code for a transaction id, as MOSIP's schema of
- * that case wants) and an errorInfo other than "Success"; domainUri on authentication captures; purpose and
+ * that case wants) and an errorInfo other than "Success"; error 109 with the spec table's words; domainUri on authentication captures; purpose and
  * certification from their enumerations, also when the device is Not Registered. (The hash's upper case is
  * the spec's own rule: the hash-chain check judges it in both profiles.)
  */
@@ -36,6 +36,8 @@ public final class MosipSchemaCheck implements Check {
     /** MOSIP's ErrorCaptureResponseSchema: an SBI error code is three digits, 100-999. */
     private static final Pattern ERROR_CODE = Pattern.compile("[1-9][0-9]{2}");
     static final String SUCCESS = "Success";
+    /** SBI 0.9.5 §Error Codes: the description of 109, which MOSIP's count-mismatch schemas require verbatim. */
+    static final String COUNT_NOT_SUPPORTED_INFO = "Requested number of biometric (Finger/IRIS) not supported";
 
     @Override
     public String name() {
@@ -82,6 +84,7 @@ public final class MosipSchemaCheck implements Check {
             error(e.element(), where, problems);
             if (!e.success()) {
                 errorElement(e.element(), where, !"invalid-transaction-id".equals(o.testCase().category()), problems);
+                countMismatchWords(e, o.testCase().category(), where, problems);
                 continue;
             }
             if (auth && e.payload() != null && !e.payload().path("domainUri").isTextual()) {
@@ -117,6 +120,19 @@ public final class MosipSchemaCheck implements Check {
         } else if ("0".equals(err.path("errorCode").asText()) && !SUCCESS.equals(err.path("errorInfo").asText())) {
             problems.add(where + ".error.errorInfo is '" + SchemaCheck.abbreviate(err.path("errorInfo").asText())
                     + "' beside errorCode \"0\"; MOSIP's schemas accept only \"Success\" there");
+        }
+    }
+
+    /**
+     * MOSIP's count-mismatch schemas pin error 109 to the SBI 0.9.5 error table's own description, word for word
+     * (the spec leaves errorInfo free; MOSIP does not).
+     */
+    private static void countMismatchWords(Observation.CaptureElement e, String category, String where,
+                                           List<String> problems) {
+        if ("bio-count-mismatch".equals(category) && "109".equals(e.errorCode())
+                && !COUNT_NOT_SUPPORTED_INFO.equals(e.errorInfo())) {
+            problems.add(where + ".error.errorInfo is '" + SchemaCheck.abbreviate(String.valueOf(e.errorInfo()))
+                    + "'; MOSIP's count-mismatch schema wants exactly '" + COUNT_NOT_SUPPORTED_INFO + "'");
         }
     }
 
