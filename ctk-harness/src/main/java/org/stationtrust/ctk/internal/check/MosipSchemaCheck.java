@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
  * every level since 1.4.0); requestedScore and qualityScore strings of 1-3 digits; errorInfo non-empty,
  * and exactly "Success" beside errorCode "0"; an error element of a capture carrying specVersion, data and
  * hash (null allowed), a three-digit errorCode 100-999 (any code for a transaction id, as MOSIP's schema of
- * that case wants) and an errorInfo other than "Success"; error 109 with the spec table's words; domainUri on authentication captures; purpose and
- * certification from their enumerations, also when the device is Not Registered. (The hash's upper case is
- * the spec's own rule: the hash-chain check judges it in both profiles.)
+ * that case wants) and an errorInfo other than "Success"; error 109 with the spec table's words; no
+ * bioSubType on a face element; domainUri on authentication captures; purpose and certification from their
+ * enumerations, also when the device is Not Registered. (The hash's upper case is the spec's own rule: the
+ * hash-chain check judges it in both profiles.)
  */
 public final class MosipSchemaCheck implements Check {
     static final Set<String> DISCOVERY_KEYS = Set.of("deviceId", "deviceStatus", "certification", "serviceVersion",
@@ -95,6 +96,7 @@ public final class MosipSchemaCheck implements Check {
                 continue;
             }
             keys(e.payload(), DATA_KEYS, where + ".data", problems);
+            faceSubType(e.payload(), where, problems);
             for (String score : List.of("requestedScore", "qualityScore")) {
                 JsonNode v = e.payload().path(score);
                 if (!v.isTextual() || !v.asText().matches("[0-9]{1,3}")) {
@@ -133,6 +135,19 @@ public final class MosipSchemaCheck implements Check {
                 && !COUNT_NOT_SUPPORTED_INFO.equals(e.errorInfo())) {
             problems.add(where + ".error.errorInfo is '" + SchemaCheck.abbreviate(String.valueOf(e.errorInfo()))
                     + "'; MOSIP's count-mismatch schema wants exactly '" + COUNT_NOT_SUPPORTED_INFO + "'");
+        }
+    }
+
+    /**
+     * MOSIP's capture schemas allow a face element's bioSubType only to be absent or the text "null" (SBI 0.9.5:
+     * "For Face: No bioSubType"); the spec profile keeps the station's tolerance of "UNKNOWN", "Face" and "".
+     */
+    private static void faceSubType(JsonNode payload, String where, List<String> problems) {
+        JsonNode sub = payload.path("bioSubType");
+        if ("Face".equals(payload.path("bioType").asText()) && !sub.isMissingNode() && !sub.isNull()
+                && !"null".equals(sub.asText())) {
+            problems.add(where + ".data.bioSubType is '" + SchemaCheck.abbreviate(sub.asText())
+                    + "' on a face element; MOSIP's schema allows none (or \"null\")");
         }
     }
 

@@ -48,6 +48,32 @@ class MosipSchemaCheckTest {
         assertEquals(Finding.Status.PASS, f.status(), f.message());
     }
 
+    @Test
+    void aFaceElementNamingABioSubTypeFailsTheMosipProfileWhichAllowsNoneOrTheTextNull() {
+        for (String named : new String[] {"UNKNOWN", "Face", ""}) {
+            Finding f = judge(face(named));
+            assertTrue(f.failed(), named + ": " + f.message());
+            assertTrue(f.message().contains("on a face element; MOSIP's schema allows none"), f.message());
+        }
+        assertEquals(Finding.Status.PASS, judge(face(null)).status(), judge(face(null)).message());
+        assertEquals(Finding.Status.PASS, judge(face("null")).status(), judge(face("null")).message());
+    }
+
+    /** The left slap relabelled as one face element naming {@code subType} (removed when null). */
+    private static Observation face(String subType) {
+        Observation o = device.goodLeftSlap();
+        ((ObjectNode) o.sent.get(0).body().path("bio").path(0)).put("type", "Face");
+        ObjectNode p = (ObjectNode) o.elements.get(0).payload().deepCopy();
+        p.put("bioType", "Face");
+        if (subType == null) {
+            p.remove("bioSubType");
+        } else {
+            p.put("bioSubType", subType);
+        }
+        device.replace(o, 0, p, o.elements.get(0).hash());
+        return o;
+    }
+
     private static Finding judge(Observation o) {
         return new MosipSchemaCheck().judge(o, device.rules(Profile.MOSIP));
     }
