@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * and exactly "Success" beside errorCode "0"; an error element of a capture carrying specVersion, data and
  * hash (null allowed), a three-digit errorCode 100-999 (any code for a transaction id, as MOSIP's schema of
  * that case wants) and an errorInfo other than "Success"; error 109 with the spec table's words; no
- * bioSubType on a face element; domainUri on authentication captures; purpose and certification from their
- * enumerations, also when the device is Not Registered. (The hash's upper case is the spec's own rule: the
- * hash-chain check judges it in both profiles.)
+ * bioSubType on a face element; deviceSubId entries the strings "0" to "3"; domainUri on authentication
+ * captures; purpose and certification from their enumerations, also when the device is Not Registered. (The
+ * hash's upper case is the spec's own rule: the hash-chain check judges it in both profiles.)
  */
 public final class MosipSchemaCheck implements Check {
     static final Set<String> DISCOVERY_KEYS = Set.of("deviceId", "deviceStatus", "certification", "serviceVersion",
@@ -32,6 +32,7 @@ public final class MosipSchemaCheck implements Check {
             "qualityScore");
     static final Set<String> ERROR_KEYS = Set.of("errorCode", "errorInfo");
     static final Set<String> CERTIFICATIONS = Set.of("L0", "L1");
+    static final Set<String> SUB_IDS = Set.of("0", "1", "2", "3");
     /** The keys MOSIP's error capture schemas require on an error element (their values may be null). */
     static final List<String> ERROR_ELEMENT_FIELDS = List.of("specVersion", "data", "hash");
     /** MOSIP's ErrorCaptureResponseSchema: an SBI error code is three digits, 100-999. */
@@ -63,6 +64,7 @@ public final class MosipSchemaCheck implements Check {
             keys(d, DISCOVERY_KEYS, where, problems);
             enumerated(d, "purpose", SchemaCheck.PURPOSES, where, problems);
             enumerated(d, "certification", CERTIFICATIONS, where, problems);
+            subIds(d, where, problems);
             JsonFacts.digitalId(d.path("digitalId").asText(null))
                     .ifPresent(id -> keys(id, DIGITAL_ID_KEYS, where + ".digitalId", problems));
         }
@@ -75,6 +77,7 @@ public final class MosipSchemaCheck implements Check {
             keys(info.payload(), INFO_KEYS, "deviceInfo", problems);
             enumerated(info.payload(), "purpose", SchemaCheck.PURPOSES, "deviceInfo", problems);
             enumerated(info.payload(), "certification", CERTIFICATIONS, "deviceInfo", problems);
+            subIds(info.payload(), "deviceInfo", problems);
             JsonFacts.digitalId(info.payload().path("digitalId").asText(null))
                     .ifPresent(id -> keys(id, DIGITAL_ID_KEYS, "deviceInfo.digitalId", problems));
         }
@@ -169,6 +172,16 @@ public final class MosipSchemaCheck implements Check {
         }
         if (SUCCESS.equals(element.path("error").path("errorInfo").asText(null))) {
             problems.add(where + ".error.errorInfo says \"Success\" beside errorCode '" + SchemaCheck.abbreviate(code) + "'");
+        }
+    }
+
+    /** MOSIP's discovery and info schemas: deviceSubId entries are the strings "0" to "3" (SBI 0.9.5 §Device Discovery). */
+    private static void subIds(JsonNode node, String where, List<String> problems) {
+        for (JsonNode id : node.path("deviceSubId")) {
+            if (!id.isTextual() || !SUB_IDS.contains(id.asText())) {
+                problems.add(where + ".deviceSubId holds " + SchemaCheck.abbreviate(id.toString())
+                        + "; MOSIP's schema wants the strings \"0\" to \"3\"");
+            }
         }
     }
 

@@ -59,6 +59,30 @@ class MosipSchemaCheckTest {
         assertEquals(Finding.Status.PASS, judge(face("null")).status(), judge(face("null")).message());
     }
 
+    @Test
+    void aDeviceSubIdThatIsNotOneOfTheStringsZeroToThreeFailsTheMosipProfile() {
+        Finding numbers = judge(info("[1, \"4\"]"));
+        assertTrue(numbers.message().contains("deviceInfo.deviceSubId holds 1;")
+                && numbers.message().contains("deviceInfo.deviceSubId holds \"4\";"), numbers.message());
+        Finding strings = judge(info("[\"1\", \"2\", \"3\"]"));
+        assertTrue(!strings.message().contains("deviceSubId"), strings.message());
+    }
+
+    /** INFO-SIGNED having read one signed, Ready deviceInfo whose deviceSubId is {@code subIds}. */
+    private static Observation info(String subIds) {
+        try {
+            Observation o = new Observation(TestDevice.testCase("INFO-SIGNED"), device.profile());
+            Observation.InfoEntry entry = device.info("SLAP-0001");
+            ObjectNode payload = ((ObjectNode) entry.payload()).deepCopy();
+            payload.set("deviceSubId", TestDevice.JSON.readTree(subIds));
+            payload.put("purpose", "Registration");
+            o.infos.add(new Observation.InfoEntry(entry.element(), entry.deviceInfo(), payload, "0"));
+            return o;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The left slap relabelled as one face element naming {@code subType} (removed when null). */
     private static Observation face(String subType) {
         Observation o = device.goodLeftSlap();
