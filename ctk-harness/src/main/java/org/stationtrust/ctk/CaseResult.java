@@ -2,6 +2,7 @@ package org.stationtrust.ctk;
 
 import java.util.List;
 import java.util.Objects;
+import org.stationtrust.logging.Redaction;
 
 /**
  * The verdict on one case, with what was expected, what was seen, every check's finding and the
@@ -25,6 +26,10 @@ public record CaseResult(
 
     /** One check's finding: status PASS, FAIL or NOT_EVALUATED. */
     public record CheckResult(String check, String status, String message) {
+        /** A finding may quote what the device sent: it passes the product's redaction policy like the exchanges. */
+        public CheckResult {
+            message = message == null ? "" : Redaction.scrub(message);
+        }
     }
 
     /** One HTTP exchange as shown in reports; request and response have biometric values elided. */
@@ -38,9 +43,11 @@ public record CaseResult(
         mosipIds = List.copyOf(mosipIds);
         checks = List.copyOf(checks);
         exchanges = List.copyOf(exchanges);
-        reason = reason == null ? "" : reason;
+        // Verdicts quote device values (a deviceCode, a callbackId): docs/logging.md's one policy withholds in them
+        // what it withholds in the exchanges, so a signed lab report never carries a biometric or a secret.
+        reason = reason == null ? "" : Redaction.scrub(reason);
         expected = expected == null ? "" : expected;
-        actual = actual == null ? "" : actual;
+        actual = actual == null ? "" : Redaction.scrub(actual);
     }
 
     /** Advisory findings: reported, never a failure. */

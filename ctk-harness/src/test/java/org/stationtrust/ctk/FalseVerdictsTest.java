@@ -95,9 +95,10 @@ class FalseVerdictsTest {
                         "timestamps are UTC"),
                 row("capture timestamps with milliseconds and an offset", slap.fault(FaultMode.FRACTIONAL_TIMESTAMP),
                         Profile.SPEC, "REG-LEFT-SLAP-TIME", Outcome.FAILED, "is not written yyyy-MM-ddTHH:mm:ssZ"),
-                // False green: MOSIP's schemas (numbers for scores, lower-case hash, extra property, empty errorInfo).
-                row("loose formats pass the spec profile", slap.format(SbiFormat.LOOSE), Profile.SPEC, "REG-LEFT-SLAP",
-                        Outcome.PASSED, "answers have every required field"),
+                // False green: MOSIP's schemas (numbers for scores, extra property, empty errorInfo); the lower-case
+                // hash breaks the spec itself ("in upper case"), so the spec profile refuses that one too.
+                row("loose formats: the spec profile refuses only the lower-case hash", slap.format(SbiFormat.LOOSE),
+                        Profile.SPEC, "REG-LEFT-SLAP", Outcome.FAILED, "schema PASS: answers have every required field"),
                 row("loose formats fail the mosip profile", slap.format(SbiFormat.LOOSE), Profile.MOSIP, "REG-LEFT-SLAP",
                         Outcome.FAILED, "qualityScore must be a string of 1-3 digits"),
                 row("loose formats: lower-case hash", slap.format(SbiFormat.LOOSE), Profile.MOSIP, "REG-LEFT-SLAP",

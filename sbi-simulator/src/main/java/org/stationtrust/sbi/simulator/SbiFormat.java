@@ -17,9 +17,10 @@ public enum SbiFormat {
      */
     MOSIP_STRICT,
     /**
-     * Spec-tolerated but refused by MOSIP's schemas: numeric requestedScore/qualityScore, lower-case
-     * hash, an extra property in the capture data, an empty errorInfo, no domainUri on authentication captures.
-     * Otherwise behaves like {@link #MOSIP_STRICT}.
+     * Spec-tolerated but refused by MOSIP's schemas: numeric requestedScore/qualityScore, an extra property in
+     * the capture data, an empty errorInfo, no domainUri on authentication captures; plus a lower-case hash,
+     * which breaks the spec itself (SBI 0.9.5 §Capture Response: "in upper case"). Otherwise behaves like
+     * {@link #MOSIP_STRICT}.
      */
     LOOSE;
 

@@ -10,8 +10,13 @@ import org.stationtrust.sbi.client.HashChain;
  * by element, and across the requests of one case, and compares with every element's hash.
  */
 public final class HashChainCheck implements Check {
-    /** docs/sbi-protocol.md §Hash chain: a hash is the hex of a SHA-256 (upper case; any case read). */
+    /** docs/sbi-protocol.md §Hash chain: a hash is the hex of a SHA-256 (any case read, to find the link). */
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
+    /**
+     * SBI 0.9.5 §Capture Response writes it "in upper case", and MOSIP's HashValidator compares the text
+     * exactly: a right link in lower case is still a failure, in both profiles.
+     */
+    private static final Pattern UPPER_HEX_SHA256 = Pattern.compile("[0-9A-F]{64}");
 
     @Override
     public String name() {
@@ -47,6 +52,10 @@ public final class HashChainCheck implements Check {
                 }
                 chain = chain.next(e.bioValue());
                 links++;
+                if (chain.matches(e.hash()) && !UPPER_HEX_SHA256.matcher(e.hash()).matches()) {
+                    problems.add(where + " hash " + SchemaCheck.abbreviate(e.hash()) + " is the right link but is not"
+                            + " upper-case hex (SBI 0.9.5 writes the hash in upper case; MOSIP compares it as text)");
+                }
                 if (!chain.matches(e.hash())) {
                     boolean hex = e.hash() != null && HEX_SHA256.matcher(e.hash()).matches();
                     problems.add(where + " hash " + SchemaCheck.abbreviate(String.valueOf(e.hash()))

@@ -113,7 +113,8 @@ public final class ReportBodies {
             return Optional.empty();
         }
         ObjectNode shown = F.objectNode();
-        ObjectNode h = (ObjectNode) parsed.header();
+        // The header is the device's text as much as the payload: the same policy, then x5c shown as a count.
+        ObjectNode h = (ObjectNode) redact(parsed.header());
         if (h.path("x5c").isArray()) {
             h.put("x5c", "<" + h.path("x5c").size() + " certificate(s)>");
         }

@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.stationtrust.ctk.internal.catalogue.CatalogueVocabulary;
 import org.stationtrust.ctk.internal.check.AnswerFields;
 import org.stationtrust.ctk.internal.device.DeviceChannel;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
 import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.logging.Redaction;
 import org.stationtrust.sbi.client.Device;
 import org.stationtrust.sbi.client.DeviceRegistry;
 import org.stationtrust.sbi.client.DeviceTrustStore;
@@ -20,6 +23,7 @@ import org.stationtrust.sbi.client.SbiClientConfig;
 /** Identifies the device under test on its port; across ports, sbi-client's discovery finds it. */
 public final class DeviceLocator {
     private static final byte[] ANY = "{\"type\":\"Biometric Device\"}".getBytes(StandardCharsets.UTF_8);
+    private static final String KINDS = "Finger: Slap, Single, Touchless; Iris: Single, Double; Face: Full face";
 
     private DeviceLocator() {
     }
@@ -60,7 +64,9 @@ public final class DeviceLocator {
         for (JsonNode d : list) {
             Optional<DeviceProfile> p = profile(port, d, deviceId);
             if (p.isPresent() && (type == null || p.get().type().equalsIgnoreCase(type))) {
-                return new Located(p, null, e.elapsedNanos());
+                Optional<String> unknown = unknownKind(p.get());
+                return unknown.isPresent() ? new Located(Optional.empty(), unknown.get(), e.elapsedNanos())
+                        : new Located(p, null, e.elapsedNanos());
             }
         }
         return new Located(Optional.empty(), "MOSIPDISC listed no device with a readable digitalId"
@@ -86,6 +92,20 @@ public final class DeviceLocator {
         return Optional.of(new DeviceProfile(port, id, subIds, type, subType, d.path("purpose").asText(""),
                 d.path("deviceStatus").asText(""), specs, digitalId, d.path("deviceCode").asText(null),
                 d.path("certification").asText(null), d.path("serviceVersion").asText(null)));
+    }
+
+    /**
+     * Cases are chosen by the digitalId's type and deviceSubType, so a pair SBI 0.9.5 §Digital ID does not
+     * define ("slap", "Full Face") would leave every case "not applicable" and nothing judged: refuse it instead.
+     */
+    private static Optional<String> unknownKind(DeviceProfile p) {
+        Set<String> subTypes = CatalogueVocabulary.SUBTYPES.get(p.type());
+        if (subTypes != null && subTypes.contains(p.subType())) {
+            return Optional.empty();
+        }
+        return Optional.of("MOSIPDISC lists deviceId " + Redaction.deviceText(p.deviceId()) + " whose digitalId names type '"
+                + Redaction.deviceText(p.type()) + "' and deviceSubType '" + Redaction.deviceText(p.subType())
+                + "', which SBI 0.9.5 does not define (" + KINDS + "; exact spelling): no case can be chosen for it");
     }
 
     /** The device's signing chain and firmware as its signed info states them (empty when unreadable). */

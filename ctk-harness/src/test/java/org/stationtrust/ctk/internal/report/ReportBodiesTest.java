@@ -31,6 +31,21 @@ class ReportBodiesTest {
         assertTrue(shown.contains("jwsSignature"), "signed parts are shown decoded");
     }
 
+    /** The JWS header is the device's text too: only x5c used to be replaced, any other header value was shown whole. */
+    @Test
+    void aSignedPartsHeaderPassesTheRedactionPolicyLikeItsPayload() {
+        TestDevice device = TestDevice.create();
+        String record = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(Iso.fingerRecord(500));
+        String jws = device.signVerbatim("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5c\":[\"X5C\"],\"kid\":\"" + record + "\"}",
+                "{\"deviceCode\":\"CODE-1\"}", false);
+        ObjectNode answer = TestDevice.JSON.createObjectNode();
+        answer.putArray("biometrics").addObject().put("data", jws);
+        String shown = ReportBodies.body(answer.toString().getBytes(StandardCharsets.UTF_8));
+        assertFalse(shown.contains(record.substring(0, 40)), shown);
+        assertTrue(shown.contains("\"alg\" : \"RS256\"") && shown.contains("<1 certificate(s)>")
+                && shown.contains("CODE-1"), shown);
+    }
+
     @Test
     void scrubsBioValueFromTextThatIsNotJson() {
         String shown = ReportBodies.body("{\"bioValue\":\"QUJDREVG\", \"x\": [1,2".getBytes(StandardCharsets.UTF_8));

@@ -63,7 +63,7 @@ public final class CaptureAnswers {
         } catch (DeviceError e) {
             LOG.info("capture.refused", "verb", verb, "serial", profile.serialNo(), "transactionId", transactionId,
                     "result", e.code(), "info", e.info());
-            return errorAnswer(e);
+            return errorAnswer(e, format);
         }
     }
 
@@ -270,13 +270,18 @@ public final class CaptureAnswers {
         };
     }
 
-    private static ObjectNode errorAnswer(DeviceError e) {
+    /**
+     * The strict and loose formats answer 109 with the error table's own words (SBI 0.9.5 §Error Codes), which
+     * MOSIP's count-mismatch schemas require verbatim; the default format keeps its detailed message.
+     */
+    private static ObjectNode errorAnswer(DeviceError e, SbiFormat format) {
         ObjectNode answer = Wire.JSON.createObjectNode();
         ObjectNode element = answer.putArray("biometrics").addObject();
         element.put("specVersion", Wire.SPEC_VERSION);
         element.put("data", "");
         element.put("hash", "");
-        DeviceAnswers.error(element, e.code(), e.info());
+        boolean tableWords = format.followsSpecTiming() && DeviceError.COUNT_NOT_SUPPORTED.equals(e.code());
+        DeviceAnswers.error(element, e.code(), tableWords ? DeviceError.COUNT_NOT_SUPPORTED_INFO : e.info());
         return answer;
     }
 }

@@ -9,6 +9,8 @@ public final class DeviceError extends Exception {
     public static final String DEVICE_NOT_FOUND = "106";
     public static final String DOMAIN_KEY_MISSING = "108";
     public static final String COUNT_NOT_SUPPORTED = "109";
+    /** SBI 0.9.5 §Error Codes: the table's description of 109. */
+    public static final String COUNT_NOT_SUPPORTED_INFO = "Requested number of biometric (Finger/IRIS) not supported";
     public static final String NOT_READY = "110";
     public static final String BUSY = "111";
     public static final String INVALID_TRANSACTION_ID = "112";
