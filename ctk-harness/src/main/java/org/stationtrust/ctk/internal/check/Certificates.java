@@ -39,26 +39,13 @@ public final class Certificates {
         return chain;
     }
 
-    /** A device signs every answer with the same certificate: parse each distinct one once. */
     private static X509Certificate parse(String base64) throws CertificateException {
-        X509Certificate cached = CACHE.get(base64);
-        if (cached != null) {
-            return cached;
-        }
         byte[] der;
         try {
             der = DeviceJson.base64Certificate(base64, "x5c entry");
         } catch (DeviceAnswerRejected e) {
             throw new CertificateException(e.detail());
         }
-        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(der));
-        if (CACHE.size() >= 256) {
-            CACHE.clear();
-        }
-        CACHE.put(base64, cert);
-        return cert;
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
     }
-
-    private static final java.util.Map<String, X509Certificate> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 }
