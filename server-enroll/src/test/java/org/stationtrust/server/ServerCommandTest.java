@@ -109,6 +109,27 @@ class ServerCommandTest {
     }
 
     @Test
+    void aDatabaseALaterReleaseMigratedIsRefusedByMigrateAndServeSayingToUpgradeThisServer() throws Exception {
+        run(0, "migrate", db());
+        int newest;
+        try (Database d = Database.open("jdbc:sqlite:" + dir.resolve("cli.db"), null, null)) {
+            newest = new org.stationtrust.server.internal.store.Migrations(d).latestVersion();
+            d.withConnection(c -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from_a_later_release', 0)")) {
+                    s.setInt(1, newest + 1);
+                    return s.executeUpdate();
+                }
+            });
+        }
+        String migrate = refusal(2, "migrate", db());
+        assertTrue(migrate.contains("schema is at version " + (newest + 1) + ", newer than this server knows (its newest is "
+                + newest + ")") && migrate.contains("Upgrade this server"), migrate);
+        String serve = refusal(2, "serve", db(), "--dev", "--port", "0");
+        assertTrue(serve.contains("newer than this server knows") && !serve.contains("run: server-enroll migrate"), serve);
+    }
+
+    @Test
     void auditVerifyFailsOnATamperedChain() throws Exception {
         run(0, "migrate", db());
         ServerCommand.environment = Map.of("SERVER_USER_PASSWORD", "a long admin passphrase");
