@@ -130,6 +130,17 @@ class ServerCommandTest {
     }
 
     @Test
+    void aPostgresqlDatabaseNobodyAnswersOnIsNamedWithItsUserAndWhereThePasswordGoes() {
+        ServerCommand.environment = Map.of();
+        String url = "jdbc:postgresql://127.0.0.1:" + org.stationtrust.testsupport.FreePorts.loopback() + "/enroll";
+        String refused = refusal(2, "migrate", "--db", url + "?password=not-in-the-message", "--db-user", "enroll");
+        assertTrue(refused.contains("cannot connect to the database " + url + " as enroll: ")
+                && refused.contains("refused"), refused);
+        assertTrue(refused.contains("no database password was given") && refused.contains("SERVER_DB_PASSWORD_FILE"), refused);
+        assertTrue(!refused.contains("not-in-the-message"), "the URL's query may hold a password: " + refused);
+    }
+
+    @Test
     void auditVerifyFailsOnATamperedChain() throws Exception {
         run(0, "migrate", db());
         ServerCommand.environment = Map.of("SERVER_USER_PASSWORD", "a long admin passphrase");
