@@ -113,9 +113,11 @@ class ServerPackageLifecycleTest {
 
     @Test
     @Order(4)
-    void installedCommandAnswersTheSameAsRootAndAsTheService() {
+    void installedCommandAnswersTheSameAsRootAndAsTheServiceWithoutWarnings() {
         Command.Result asRoot = Command.of("/usr/bin/server-enroll", "--help").run();
         assertEquals(0, asRoot.exit(), asRoot.describe());
+        // Dropped to the service user with root's HOME, dpkg would warn that /root/.dpkg.cfg is unreadable.
+        assertEquals("", asRoot.stderr(), "nothing on standard error as root: " + asRoot.describe());
         for (String command : List.of("serve", "migrate", "user", "token", "audit")) {
             assertTrue(asRoot.stdout().contains("\n  " + command + " "), "the installed CLI offers " + command + ":\n" + asRoot.stdout());
         }

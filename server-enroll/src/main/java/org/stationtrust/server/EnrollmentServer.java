@@ -41,6 +41,7 @@ import org.stationtrust.server.internal.notify.WebhookCourier;
 import org.stationtrust.server.internal.store.AttestationHistory;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.FleetCounts;
+import org.stationtrust.server.internal.store.SchemaNewerThanServer;
 
 /**
  * A running enrollment server: HTTPS (or dev self-signed, or plain HTTP for tests), the station API, the
@@ -91,6 +92,9 @@ public final class EnrollmentServer implements AutoCloseable {
         try {
             Components c = Components.create(config, db, metrics);
             int current = c.migrations().currentVersion();
+            if (current > c.migrations().latestVersion()) {
+                throw new SchemaNewerThanServer(current, c.migrations().latestVersion());
+            }
             if (current != c.migrations().latestVersion()) {
                 throw new IllegalStateException("Database schema is at version " + current + " but this server needs "
                         + c.migrations().latestVersion() + "; run: server-enroll migrate");

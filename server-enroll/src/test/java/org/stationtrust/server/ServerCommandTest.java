@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
@@ -44,6 +45,19 @@ class ServerCommandTest {
         return out.toString();
     }
 
+    /** Runs the command and returns what it printed on standard error, where refusals go. */
+    private String refusal(int expectedExit, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        System.setErr(new PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run(expectedExit, args);
+        } finally {
+            System.setErr(originalErr);
+        }
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private String db() {
         return "--db=jdbc:sqlite:" + dir.resolve("cli.db");
     }
@@ -72,6 +86,58 @@ class ServerCommandTest {
         run(2, "user", "add", "ops", "--role", "approver", "--password-file", file.toString(), db());
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         run(0, "user", "add", "ops", "--role", "approver", "--password-file", file.toString(), db());
+    }
+
+    @Test
+    void aSecretFileThatIsMissingOrBelongsToAnotherUserIsRefusedNamingTheFix() throws Exception {
+        run(0, "migrate", db());
+        ServerCommand.environment = Map.of();
+        Path file = dir.resolve("pw");
+        String missing = refusal(2, "user", "add", "ops", "--role", "approver", "--password-file", file.toString(), db());
+        assertTrue(missing.contains("--password-file " + file + " does not exist"), missing);
+
+        Files.writeString(file, "another long passphrase\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        String me = System.getProperty("user.name");
+        Assumptions.assumeTrue("root".equals(me), "giving a file to another user needs root");
+        Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        String foreign = refusal(2, "user", "add", "ops", "--role", "approver", "--password-file", file.toString(), db());
+        assertTrue(foreign.contains("belongs to nobody, not to root") && foreign.contains("run: chown root " + file),
+                foreign);
+        Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(me));
+        run(0, "user", "add", "ops", "--role", "approver", "--password-file", file.toString(), db());
+    }
+
+    @Test
+    void aDatabaseALaterReleaseMigratedIsRefusedByMigrateAndServeSayingToUpgradeThisServer() throws Exception {
+        run(0, "migrate", db());
+        int newest;
+        try (Database d = Database.open("jdbc:sqlite:" + dir.resolve("cli.db"), null, null)) {
+            newest = new org.stationtrust.server.internal.store.Migrations(d).latestVersion();
+            d.withConnection(c -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'from_a_later_release', 0)")) {
+                    s.setInt(1, newest + 1);
+                    return s.executeUpdate();
+                }
+            });
+        }
+        String migrate = refusal(2, "migrate", db());
+        assertTrue(migrate.contains("schema is at version " + (newest + 1) + ", newer than this server knows (its newest is "
+                + newest + ")") && migrate.contains("Upgrade this server"), migrate);
+        String serve = refusal(2, "serve", db(), "--dev", "--port", "0");
+        assertTrue(serve.contains("newer than this server knows") && !serve.contains("run: server-enroll migrate"), serve);
+    }
+
+    @Test
+    void aPostgresqlDatabaseNobodyAnswersOnIsNamedWithItsUserAndWhereThePasswordGoes() {
+        ServerCommand.environment = Map.of();
+        String url = "jdbc:postgresql://127.0.0.1:" + org.stationtrust.testsupport.FreePorts.loopback() + "/enroll";
+        String refused = refusal(2, "migrate", "--db", url + "?password=not-in-the-message", "--db-user", "enroll");
+        assertTrue(refused.contains("cannot connect to the database " + url + " as enroll: ")
+                && refused.contains("refused"), refused);
+        assertTrue(refused.contains("no database password was given") && refused.contains("SERVER_DB_PASSWORD_FILE"), refused);
+        assertTrue(!refused.contains("not-in-the-message"), "the URL's query may hold a password: " + refused);
     }
 
     @Test

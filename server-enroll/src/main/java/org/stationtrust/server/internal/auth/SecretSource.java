@@ -10,10 +10,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Secrets come from an environment variable NAME or a file named by NAME_FILE (owner-only permissions),
- * never from the command line or the repository.
+ * Secrets come from an environment variable NAME or a file named by NAME_FILE (owned by the user this process
+ * runs as, readable and writable by that user only), never from the command line or the repository.
  */
 public final class SecretSource {
+    private static final String RUNNING_USER = System.getProperty("user.name");
+
     private final Map<String, String> env;
 
     public SecretSource(Map<String, String> env) {
@@ -33,6 +35,16 @@ public final class SecretSource {
 
     public static char[] fromFile(Path p, String what) {
         try {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException(what + " " + p + " does not exist; create it (mode 0600, owned by "
+                        + RUNNING_USER + ") or name another file");
+            }
+            String owner = Files.getOwner(p).getName();
+            if (!owner.equals(RUNNING_USER)) {
+                // The same rule as the agent's token file: a secret belongs to the user that reads it.
+                throw new IllegalArgumentException(what + " " + p + " belongs to " + owner + ", not to " + RUNNING_USER
+                        + " (the user this runs as); run: chown " + RUNNING_USER + " " + p);
+            }
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
             for (PosixFilePermission bad : Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ,
                     PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE)) {

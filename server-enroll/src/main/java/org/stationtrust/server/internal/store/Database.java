@@ -86,7 +86,21 @@ public final class Database implements AutoCloseable {
                     + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)) + "'");
         }
         config.setConnectionTimeout(10_000);
-        return new Database(new HikariDataSource(config), kind, observer);
+        try {
+            return new Database(new HikariDataSource(config), kind, observer);
+        } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
+            throw new IllegalStateException(cannotConnect(jdbcUrl, user, password, e), e);
+        }
+    }
+
+    /** What an admin needs to fix a refused or failed connection: which database, as whom, why; never a password. */
+    private static String cannotConnect(String jdbcUrl, String user, String password, RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        // Query parameters may carry a password (?password=...): they are left out.
+        String where = jdbcUrl.replaceFirst("\\?.*$", "");
+        return "cannot connect to the database " + where + (user != null ? " as " + user : "") + ": "
+                + cause.getMessage() + (password == null && user != null ? " (no database password was given: put it in "
+                + "the file SERVER_DB_PASSWORD_FILE names, /etc/server-enroll/secrets/db-password in the package)" : "");
     }
 
     /**

@@ -40,9 +40,14 @@ public final class Migrations {
     public record Migration(int version, String name, String sql) {
     }
 
-    /** Applies pending migrations; returns the versions applied now. */
+    /**
+     * Applies pending migrations; returns the versions applied now.
+     *
+     * @throws SchemaNewerThanServer when a later release migrated the database past this server's newest version
+     */
     public List<Integer> apply() {
         List<Migration> all = load();
+        int latest = all.isEmpty() ? 0 : all.get(all.size() - 1).version();
         return db.inTransaction(c -> {
             if (db.kind() == Database.Kind.POSTGRESQL) {
                 try (Statement s = c.createStatement()) {
@@ -54,6 +59,7 @@ public final class Migrations {
                         + "name VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
             }
             int current = currentVersion(c);
+            if (current > latest) throw new SchemaNewerThanServer(current, latest);
             List<Integer> applied = new ArrayList<>();
             for (Migration m : all) {
                 if (m.version() <= current) continue;
