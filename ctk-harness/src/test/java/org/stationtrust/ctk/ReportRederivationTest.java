@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +22,9 @@ import org.stationtrust.ctk.testing.MiniJsonSchema;
 import org.stationtrust.ctk.testing.SimulatorFixture;
 import org.stationtrust.sbi.simulator.DeviceKind;
 import org.stationtrust.sbi.simulator.FaultMode;
+import org.stationtrust.sbi.simulator.SbiFormat;
+import org.stationtrust.sbi.simulator.SbiSimulator;
+import org.stationtrust.sbi.simulator.SimulatorConfig;
 import org.stationtrust.sbi.simulator.SimulatedDevice;
 
 /**
@@ -101,6 +106,14 @@ class ReportRederivationTest {
     }
 
     @Test
+    void theHtmlPageShowsEachExchangesInstantsAsTheJsonHasThem() throws Exception {
+        String html = java.nio.file.Files.readString(dir.resolve(Reports.HTML));
+        JsonNode capture = exchange(result("REG-LEFT-SLAP"), "RCAPTURE");
+        assertTrue(html.contains("sent " + capture.path("sentAt").asText() + ", headers received "
+                + capture.path("headersReceivedAt").asText() + ", ended " + capture.path("endedAt").asText()), "HTML instants");
+    }
+
+    @Test
     void aFutureTimestampVerdictIsRecomputedFromTheExchangeRecordTheStampAndTheSkewInTheReport() {
         JsonNode slap = result("REG-LEFT-SLAP");
         assertEquals("FAILED", slap.path("outcome").asText());
@@ -152,5 +165,97 @@ class ReportRederivationTest {
         Instant ended = Instant.parse(stream.path("endedAt").asText());
         assertTrue(headers.isBefore(Instant.parse(capture.path("sentAt").asText())), "stream open before the capture");
         assertFalse(ended.isBefore(Instant.parse(capture.path("endedAt").asText())), "stream ends after the capture");
+    }
+
+    /** Runs the cases against a simulator set up by {@code config} and returns the signed JSON report, read back. */
+    private static JsonNode signedReport(SimulatorConfig config, Path out, String... caseIds) throws Exception {
+        try (SimulatedDevice d = SbiSimulator.start(config)) {
+            RunReport report = SimulatorFixture.harness(d).operator(Operator.automatic(), true).build()
+                    .run(java.util.Arrays.stream(caseIds).map(SimulatorFixture.CATALOGUE::byId).toList());
+            Reports.writeAll(report, out, SimulatorFixture.KEY);
+            Reports.verify(out.resolve(Reports.JSON));
+            return JSON.readTree(out.resolve(Reports.JSON).toFile());
+        }
+    }
+
+    private static SimulatorConfig.Builder slap() {
+        return SimulatorConfig.builder(DeviceKind.FINGER_SLAP).anyFreePort().purpose("Registration")
+                .format(SbiFormat.MOSIP_STRICT).encryptionCertificate(SimulatorFixture.KEY.certificate());
+    }
+
+    private static byte[] hex(String h) {
+        return HexFormat.of().parseHex(h);
+    }
+
+    @Test
+    void aBrokenHashLinkIsRecomputedFromThePreviousHashAndTheBioValueDigestTheReportNames(@TempDir Path out)
+            throws Exception {
+        JsonNode report = signedReport(slap().fault(FaultMode.BROKEN_HASH_CHAIN).build(), out, "REG-LEFT-SLAP");
+        JsonNode slap = report.path("results").path(0);
+        String finding = finding(slap, "hash-chain");
+        Matcher m = Pattern.compile("biometrics\\[0] hash ([0-9A-F]{64}) differs from the recomputed ([0-9A-F]{64})"
+                + " \\(broken hash chain; previous ([0-9A-F]{64}), SHA-256\\(bioValue\\) ([0-9A-F]{64})\\)").matcher(finding);
+        assertTrue(finding.startsWith("FAIL: ") && m.find(), finding);
+        // the first link starts from the previousHash the harness sent, which the report's request shows
+        JsonNode request = JSON.readTree(exchange(slap, "RCAPTURE").path("request").asText());
+        assertEquals(request.path("bio").path(0).path("previousHash").asText(), m.group(3));
+        // the lab's own arithmetic: UPPER_HEX(SHA-256(previous || SHA-256(bioValue)))
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(hex(m.group(3)));
+        sha.update(hex(m.group(4)));
+        String link = HexFormat.of().withUpperCase().formatHex(sha.digest());
+        assertEquals(link, m.group(2));
+        assertTrue(!link.equals(m.group(1)) && exchange(slap, "RCAPTURE").path("response").asText().contains(m.group(1)),
+                "the device's hash is in the recorded answer and differs from the recomputed link");
+    }
+
+    @Test
+    void aPassingHashChainNamesEveryLinksInputsSoEachLinkCanBeRedone(@TempDir Path out) throws Exception {
+        JsonNode slap = signedReport(slap().build(), out, "REG-LEFT-SLAP").path("results").path(0);
+        String finding = finding(slap, "hash-chain");
+        assertTrue(finding.startsWith("PASS: 4 hash links recomputed and equal"), finding);
+        JsonNode request = JSON.readTree(exchange(slap, "RCAPTURE").path("request").asText());
+        String response = exchange(slap, "RCAPTURE").path("response").asText();
+        Matcher m = Pattern.compile("biometrics\\[(\\d)]: previous ([0-9A-F]{64}), SHA-256\\(bioValue\\) ([0-9A-F]{64})")
+                .matcher(finding);
+        String previous = request.path("bio").path(0).path("previousHash").asText();
+        int links = 0;
+        while (m.find()) {
+            assertEquals(previous, m.group(2), "link " + m.group(1) + " continues from the one before");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(hex(m.group(2)));
+            sha.update(hex(m.group(3)));
+            previous = HexFormat.of().withUpperCase().formatHex(sha.digest());
+            assertTrue(response.contains(previous), "the device's hash of link " + m.group(1) + " is in the answer");
+            links++;
+        }
+        assertEquals(4, links, finding);
+    }
+
+    @Test
+    void aResponseTimeVerdictNamesEachExchangesLimitWhichIsItsRequestTimeoutPlusTheGrace(@TempDir Path out)
+            throws Exception {
+        JsonNode report = signedReport(slap().build(), out, "REG-LEFT-SLAP");
+        JsonNode slap = report.path("results").path(0);
+        JsonNode capture = exchange(slap, "RCAPTURE");
+        long timeout = JSON.readTree(capture.path("request").asText()).path("timeout").asLong();
+        long limit = timeout + report.path("settings").path("graceMs").asLong();
+        String finding = finding(slap, "response-time");
+        assertTrue(finding.startsWith("PASS: ") && finding.contains(String.format(java.util.Locale.ROOT, "RCAPTURE %.1f of %d ms",
+                capture.path("elapsedMs").asDouble(), limit)), finding + " (limit " + limit + ")");
+        assertTrue(capture.path("elapsedMs").asDouble() <= limit);
+    }
+
+    @Test
+    void aTimeoutFloorVerdictNamesTheElapsedTimeAndTheRequestTimeoutItWasComparedWith(@TempDir Path out)
+            throws Exception {
+        JsonNode report = signedReport(slap().biometricPresented(false).build(), out, "REG-LEFT-SLAP-TIMEOUT-NO-INPUT");
+        JsonNode result = report.path("results").path(0);
+        JsonNode capture = exchange(result, "RCAPTURE");
+        long timeout = JSON.readTree(capture.path("request").asText()).path("timeout").asLong();
+        String finding = finding(result, "timeout-floor");
+        assertTrue(finding.startsWith("PASS: ") && finding.contains(String.format(java.util.Locale.ROOT,
+                "RCAPTURE after %.1f ms, timeout %d ms", capture.path("elapsedMs").asDouble(), timeout)), finding);
+        assertTrue(capture.path("elapsedMs").asDouble() >= timeout, "the verdict follows from the report");
     }
 }
