@@ -193,8 +193,8 @@ class ReportRederivationTest {
         JsonNode report = signedReport(slap().fault(FaultMode.BROKEN_HASH_CHAIN).build(), out, "REG-LEFT-SLAP");
         JsonNode slap = report.path("results").path(0);
         String finding = finding(slap, "hash-chain");
-        Matcher m = Pattern.compile("biometrics\\[0] hash ([0-9A-F]{64}) differs from the recomputed ([0-9A-F]{64})"
-                + " \\(broken hash chain; previous ([0-9A-F]{64}), SHA-256\\(bioValue\\) ([0-9A-F]{64})\\)").matcher(finding);
+        Matcher m = Pattern.compile("biometrics\\[0] broken hash chain: hash ([0-9A-F]{64}) differs from the recomputed ([0-9A-F]{64})"
+                + " \\(previous ([0-9A-F]{64}), SHA-256\\(bioValue\\) ([0-9A-F]{64})\\)").matcher(finding);
         assertTrue(finding.startsWith("FAIL: ") && m.find(), finding);
         // the first link starts from the previousHash the harness sent, which the report's request shows
         JsonNode request = JSON.readTree(exchange(slap, "RCAPTURE").path("request").asText());

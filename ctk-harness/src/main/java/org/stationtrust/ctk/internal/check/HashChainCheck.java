@@ -61,12 +61,14 @@ public final class HashChainCheck implements Check {
                 }
                 if (!chain.matches(e.hash())) {
                     boolean hex = e.hash() != null && HEX_SHA256.matcher(e.hash()).matches();
-                    // a hex hash is quoted whole, so the lab compares it with the recomputed link; anything else abbreviated
-                    problems.add(where + " hash " + (hex ? e.hash() : SchemaCheck.abbreviate(String.valueOf(e.hash())))
+                    // The label leads (the console cuts a reason at 200 characters); a hex hash is quoted whole, so the
+                    // lab compares it with the recomputed link; anything else is abbreviated.
+                    problems.add(where + " broken hash chain: hash "
+                            + (hex ? e.hash() : SchemaCheck.abbreviate(String.valueOf(e.hash())))
                             + (hex ? " differs from the recomputed " + chain.hex()
                                     : " is not 64 hex digits (the recomputed one is " + chain.hex()
                                     + "); send UPPER_HEX(SHA-256(previous hash || SHA-256(bioValue)))")
-                            + " (broken hash chain; " + link.substring(where.length() + 2) + ")");
+                            + " (" + link.substring(where.length() + 2) + ")");
                     // Judge the next element against what the device sent, so one bad link is reported once.
                     chain = hex ? HashChain.continueFrom(e.hash()) : chain;
                 }
