@@ -32,9 +32,19 @@ public record CaseResult(
         }
     }
 
-    /** One HTTP exchange as shown in reports; request and response have biometric values elided. */
-    public record ExchangeRecord(String verb, String path, int status, double elapsedMs, String request,
-                                 String response, String transportError) {
+    /**
+     * One HTTP exchange as shown in reports; request and response have biometric values elided. The
+     * instants are UTC ISO 8601 with milliseconds, on the harness's clock: when the request was sent,
+     * when the answer's headers arrived (null: none did) and when the answer ended (for a STREAM its end;
+     * when no answer came, the moment it was given up).
+     */
+    public record ExchangeRecord(String verb, String path, int status, double elapsedMs, String sentAt,
+                                 String headersReceivedAt, String endedAt, String request, String response,
+                                 String transportError) {
+        public ExchangeRecord {
+            Objects.requireNonNull(sentAt, "sentAt");
+            Objects.requireNonNull(endedAt, "endedAt");
+        }
     }
 
     public CaseResult {

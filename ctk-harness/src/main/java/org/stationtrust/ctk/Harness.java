@@ -136,7 +136,7 @@ public final class Harness {
         deviceNanos.addAndGet(System.nanoTime() - identifyStart);
         deviceCertificates = identity.certificates();
         firmware = identity.firmware();
-        CaseExecution execution = new CaseExecution(new DeviceChannel(port), device, harnessKey, env, timedOperator(),
+        CaseExecution execution = new CaseExecution(new DeviceChannel(port, rules.clock()), device, harnessKey, env, timedOperator(),
                 rules.grace(), rules.responseLimit(), readyWait);
         listener.started(cases.size());
         ExecutorService[] worker = {Executors.newSingleThreadExecutor(daemon("ctk-case"))};

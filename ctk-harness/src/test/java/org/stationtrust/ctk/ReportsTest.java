@@ -123,7 +123,8 @@ class ReportsTest {
         CaseResult bent = new CaseResult(first.id(), first.name(), first.category(), first.purpose(), first.mosipIds(),
                 CaseResult.Outcome.FAILED, "device said " + hostile, "expected", hostile, List.of(
                         new CaseResult.CheckResult("schema", "FAIL", hostile)), List.of(new CaseResult.ExchangeRecord(
-                        "MOSIPDINFO", "/info", 200, 1.0, hostile, hostile, null)), 1.0);
+                        "MOSIPDINFO", "/info", 200, 1.0, "2026-01-01T10:00:00.000Z", "2026-01-01T10:00:00.001Z",
+                        "2026-01-01T10:00:00.001Z", hostile, hostile, null)), 1.0);
         List<CaseResult> results = new ArrayList<>(report.results());
         results.set(0, bent);
         RunReport hostileRun = new RunReport(report.tool(), report.catalogueSpecVersion(), report.startedAt(),

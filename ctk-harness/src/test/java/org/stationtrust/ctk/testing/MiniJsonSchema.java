@@ -26,6 +26,10 @@ public final class MiniJsonSchema {
             problems.add(at + ": expected type " + type + ", was " + v.getNodeType());
             return;
         }
+        JsonNode pattern = schema.get("pattern");
+        if (pattern != null && v.isTextual() && !java.util.regex.Pattern.compile(pattern.asText()).matcher(v.asText()).find()) {
+            problems.add(at + ": '" + v.asText() + "' does not match " + pattern.asText());
+        }
         JsonNode en = schema.get("enum");
         if (en != null) {
             boolean found = false;

@@ -38,6 +38,7 @@ import org.stationtrust.ctk.internal.check.JudgingRules;
 import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
 import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.device.ExchangeTimes;
 import org.stationtrust.sbi.client.DeviceTrustStore;
 import org.stationtrust.sbi.client.HashChain;
 
@@ -272,9 +273,9 @@ public final class TestDevice {
         List<String> subtypes = List.of("Left IndexFinger", "Left MiddleFinger", "Left RingFinger", "Left LittleFinger");
         ObjectNode req = request(txn, HashChain.START_HEX, subtypes, "4");
         Exchange e = new Exchange("RCAPTURE", "/capture", req.toString().getBytes(StandardCharsets.UTF_8), 200, null,
-                new byte[0], false, 50_000_000L, null);
+                new byte[0], false, 50_000_000L, null, new ExchangeTimes(now.minusMillis(50), now, now));
         o.record(e, Duration.ofSeconds(12));
-        o.sent.add(new Observation.SentCapture(0, req, txn, HashChain.START_HEX, now.minusMillis(50), now, e));
+        o.sent.add(new Observation.SentCapture(0, req, txn, HashChain.START_HEX, e));
         HashChain chain = HashChain.start();
         List<Observation.CaptureElement> els = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -330,5 +331,11 @@ public final class TestDevice {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The instants of an exchange that ended now after {@code elapsedNanos}, answered (headers received) or not. */
+    public static ExchangeTimes endedNow(long elapsedNanos, boolean answered) {
+        Instant now = Instant.now();
+        return new ExchangeTimes(now.minusNanos(elapsedNanos), answered ? now : null, now);
     }
 }

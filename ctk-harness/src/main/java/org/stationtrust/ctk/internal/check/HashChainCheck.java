@@ -27,6 +27,7 @@ public final class HashChainCheck implements Check {
     public Finding judge(Observation o, JudgingRules rules) {
         List<String> problems = new ArrayList<>();
         int links = 0;
+        List<String> recomputed = new ArrayList<>();
         String lastHash = null;
         for (Observation.SentCapture sent : o.sent) {
             List<Observation.CaptureElement> mine = o.elements.stream()
@@ -50,6 +51,8 @@ public final class HashChainCheck implements Check {
                     problems.add(where + " hash cannot be recomputed: " + e.bioValueProblem());
                     break;
                 }
+                // The report withholds bioValue, so each link names its inputs: a lab recomputes it from them.
+                String link = where + ": previous " + chain.hex() + ", SHA-256(bioValue) " + digest(e.bioValue());
                 chain = chain.next(e.bioValue());
                 links++;
                 if (chain.matches(e.hash()) && !UPPER_HEX_SHA256.matcher(e.hash()).matches()) {
@@ -58,20 +61,34 @@ public final class HashChainCheck implements Check {
                 }
                 if (!chain.matches(e.hash())) {
                     boolean hex = e.hash() != null && HEX_SHA256.matcher(e.hash()).matches();
-                    problems.add(where + " hash " + SchemaCheck.abbreviate(String.valueOf(e.hash()))
-                            + (hex ? " differs from the recomputed " + chain.hex().substring(0, 16) + "..."
-                                    : " is not 64 hex digits (the recomputed one starts " + chain.hex().substring(0, 16)
-                                    + "...); send UPPER_HEX(SHA-256(previous hash || SHA-256(bioValue)))")
-                            + " (broken hash chain)");
+                    // The label leads (the console cuts a reason at 200 characters); a hex hash is quoted whole, so the
+                    // lab compares it with the recomputed link; anything else is abbreviated.
+                    problems.add(where + " broken hash chain: hash "
+                            + (hex ? e.hash() : SchemaCheck.abbreviate(String.valueOf(e.hash())))
+                            + (hex ? " differs from the recomputed " + chain.hex()
+                                    : " is not 64 hex digits (the recomputed one is " + chain.hex()
+                                    + "); send UPPER_HEX(SHA-256(previous hash || SHA-256(bioValue)))")
+                            + " (" + link.substring(where.length() + 2) + ")");
                     // Judge the next element against what the device sent, so one bad link is reported once.
                     chain = hex ? HashChain.continueFrom(e.hash()) : chain;
                 }
+                recomputed.add(link);
                 lastHash = e.hash();
             }
         }
         if (links == 0 && problems.isEmpty()) {
             return Finding.notEvaluated(name(), "no successful capture element to chain");
         }
-        return Finding.of(name(), problems, links + " hash links recomputed and equal");
+        return Finding.of(name(), problems, links + " hash links recomputed and equal, each UPPER_HEX(SHA-256(previous"
+                + " || SHA-256(bioValue))): " + String.join("; ", recomputed));
+    }
+
+    private static String digest(byte[] bioValue) {
+        try {
+            return java.util.HexFormat.of().withUpperCase().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(bioValue));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.stationtrust.ctk.internal.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,9 +31,9 @@ public final class Observation {
     public record InfoEntry(JsonNode element, String deviceInfo, JsonNode payload, String errorCode) {
     }
 
-    /** A capture request as sent, with the moments it left and its answer arrived. */
+    /** A capture request as sent, with its exchange (which dates when it left and when its answer arrived). */
     public record SentCapture(int index, ObjectNode body, String transactionId, String previousHash,
-                              Instant sentAt, Instant answeredAt, Exchange exchange) {
+                              Exchange exchange) {
     }
 
     /**
@@ -50,10 +49,7 @@ public final class Observation {
     }
 
     /** An exchange and the longest the device may take to answer it (null: not timed, e.g. abandoned probes). */
-    public record Timed(Exchange exchange, java.time.Duration limit, long endNanos, Instant endedAt) {
-        public Instant startedAt() {
-            return endedAt.minusNanos(exchange.elapsedNanos());
-        }
+    public record Timed(Exchange exchange, java.time.Duration limit, long endNanos) {
     }
 
     /** What reading a STREAM produced. */
@@ -100,7 +96,7 @@ public final class Observation {
     /** Records an exchange with its time limit. */
     public Exchange record(Exchange exchange, java.time.Duration limit) {
         exchanges.add(exchange);
-        timed.add(new Timed(exchange, limit, System.nanoTime(), Instant.now()));
+        timed.add(new Timed(exchange, limit, System.nanoTime()));
         return exchange;
     }
 

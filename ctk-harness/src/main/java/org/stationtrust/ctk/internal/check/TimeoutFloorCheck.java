@@ -27,6 +27,7 @@ public final class TimeoutFloorCheck implements Check {
         boolean always = "always".equals(rule) || rules.mosip();
         List<String> problems = new ArrayList<>();
         int judged = 0;
+        List<String> timings = new ArrayList<>();
         for (Observation.SentCapture sent : o.sent) {
             if (sent.exchange() == null || !sent.exchange().answered()) {
                 continue;
@@ -34,6 +35,7 @@ public final class TimeoutFloorCheck implements Check {
             judged++;
             long timeout = timeoutOf(sent);
             double ms = sent.exchange().elapsedMillis();
+            timings.add(String.format(java.util.Locale.ROOT, "%s after %.1f ms, timeout %d ms", sent.exchange().verb(), ms, timeout));
             if (ms >= timeout) {
                 continue;
             }
@@ -49,8 +51,9 @@ public final class TimeoutFloorCheck implements Check {
         if (judged == 0) {
             return Finding.notEvaluated(name(), "no answered capture");
         }
-        return Finding.of(name(), problems, always ? "every answer came at or after the timeout"
-                : "every early answer reached the requested score; later ones came at the timeout");
+        return Finding.of(name(), problems, (always ? "every answer came at or after the timeout"
+                : "every early answer reached the requested score; later ones came at the timeout")
+                + ": " + String.join(", ", timings));
     }
 
     private static long timeoutOf(Observation.SentCapture sent) {

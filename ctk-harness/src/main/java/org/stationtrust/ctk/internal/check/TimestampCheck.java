@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.device.ExchangeTimes;
 import org.stationtrust.sbi.client.SbiTimestamp;
 
 /**
@@ -29,19 +31,20 @@ public final class TimestampCheck implements Check {
     public Finding judge(Observation o, JudgingRules rules) {
         List<Observation.CaptureElement> elements = o.successfulElements();
         List<String> problems = new ArrayList<>();
+        List<String> judgedStamps = new ArrayList<>();
         Duration skew = rules.allowedSkew();
         int judged = elements.size();
         // Device info carries the device clock too: its signed digitalId's dateTime.
-        List<Observation.Timed> infoExchanges = o.timed.stream().filter(t -> t.exchange().verb().equals("MOSIPDINFO")).toList();
+        List<Exchange> infoExchanges = o.timed.stream().map(Observation.Timed::exchange)
+                .filter(e -> e.verb().equals("MOSIPDINFO")).toList();
         for (int i = 0; i < o.infos.size() && i < infoExchanges.size(); i++) {
             Observation.InfoEntry info = o.infos.get(i);
             if (info.payload() == null || !"0".equals(info.errorCode())) {
                 continue;
             }
-            Observation.Timed t = infoExchanges.get(i);
-            var window = new Observation.SentCapture(-1, null, null, null, t.startedAt(), t.endedAt(), t.exchange());
+            ExchangeTimes window = infoExchanges.get(i).times();
             AnswerFields.digitalId(info.payload().path("digitalId").asText(null)).ifPresent(id ->
-                    judge("deviceInfo.digitalId.dateTime", id.path("dateTime").asText(null), window, skew, problems));
+                    judge("deviceInfo.digitalId.dateTime", id.path("dateTime").asText(null), window, skew, problems, judgedStamps));
             judged++;
         }
         if (judged == 0) {
@@ -51,19 +54,27 @@ public final class TimestampCheck implements Check {
             if (e.payload() == null || e.request() >= o.sent.size()) {
                 continue;
             }
-            Observation.SentCapture sent = o.sent.get(e.request());
+            ExchangeTimes window = o.sent.get(e.request()).exchange().times();
             String where = "biometrics[" + e.index() + "]";
-            judge(where + ".timestamp", e.payload().path("timestamp").asText(null), sent, skew, problems);
+            judge(where + ".timestamp", e.payload().path("timestamp").asText(null), window, skew, problems, judgedStamps);
             AnswerFields.digitalId(e.payload().path("digitalId").asText(null)).ifPresent(id ->
-                    judge(where + ".digitalId.dateTime", id.path("dateTime").asText(null), sent, skew, problems));
+                    judge(where + ".digitalId.dateTime", id.path("dateTime").asText(null), window, skew, problems, judgedStamps));
         }
-        return Finding.of(name(), problems, "timestamps are UTC and within +/-" + skew.toSeconds() + " s of the exchange");
+        return Finding.of(name(), problems, "timestamps are UTC and within +/-" + skew.toSeconds()
+                + " s of the exchange (earliest accepted: request sent - skew - 1 s, stamps being whole seconds;"
+                + " latest: answer received + skew): " + String.join("; ", judgedStamps));
     }
 
     private static final java.util.regex.Pattern WIRE_FORM =
             java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
 
-    private static void judge(String where, String value, Observation.SentCapture sent, Duration skew, List<String> problems) {
+    /**
+     * Judges one stamp against its exchange. Every finding names the instants compared (the stamp, when
+     * the request was sent, when the answer was received, the skew and the bound) so that a lab can
+     * recompute the verdict from the report's exchange record alone.
+     */
+    private static void judge(String where, String value, ExchangeTimes exchange, Duration skew,
+                              List<String> problems, List<String> judgedStamps) {
         if (value != null && !WIRE_FORM.matcher(value).matches() && parseUtc(value).isPresent()) {
             problems.add(where + " '" + SchemaCheck.abbreviate(value) + "' is not written yyyy-MM-ddTHH:mm:ssZ"
                     + " (fractions of a second or an offset instead of Z)");
@@ -75,14 +86,28 @@ public final class TimestampCheck implements Check {
                     + "' is not an ISO 8601 UTC date-time");
             return;
         }
-        Instant earliest = sent.sentAt().minus(skew).minusSeconds(1); // whole-second stamps round down
-        Instant latest = sent.answeredAt().plus(skew);
+        Instant sent = exchange.sent();
+        Instant answered = exchange.ended();
+        Instant earliest = sent.minus(skew).minusSeconds(1); // whole-second stamps round down
+        Instant latest = answered.plus(skew);
+        String compared = "request sent " + ExchangeTimes.utcMillis(sent) + ", answer received "
+                + ExchangeTimes.utcMillis(answered) + ", allowed skew " + skew.toSeconds() + " s";
         if (ts.get().isBefore(earliest)) {
-            problems.add(where + " " + value + " is " + Duration.between(ts.get(), sent.sentAt()).toSeconds()
-                    + " s before the request (stale timestamp, allowed skew " + skew.toSeconds() + " s)");
+            problems.add(where + " " + value + " is " + seconds(Duration.between(ts.get(), sent))
+                    + " s before the request (stale timestamp; " + compared + ", earliest accepted "
+                    + ExchangeTimes.utcMillis(earliest) + " = request sent - skew - 1 s)");
         } else if (ts.get().isAfter(latest)) {
-            problems.add(where + " " + value + " is " + Duration.between(sent.answeredAt(), ts.get()).toSeconds()
-                    + " s after the answer (future timestamp, allowed skew " + skew.toSeconds() + " s)");
+            problems.add(where + " " + value + " is " + seconds(Duration.between(answered, ts.get()))
+                    + " s after the answer (future timestamp; " + compared + ", latest accepted "
+                    + ExchangeTimes.utcMillis(latest) + " = answer received + skew)");
+        } else {
+            judgedStamps.add(where + " " + value + " (request sent " + ExchangeTimes.utcMillis(sent)
+                    + ", answer received " + ExchangeTimes.utcMillis(answered) + ")");
         }
+    }
+
+    /** Seconds with the milliseconds the report's instants carry, e.g. "3599.750". */
+    private static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toMillis(), 3).toPlainString();
     }
 }

@@ -10,10 +10,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A deliberately small HTTP/1.1 client over a plain socket to 127.0.0.1. The harness needs what a
@@ -27,17 +29,30 @@ public final class DeviceChannel {
 
     private final int port;
     private final int maxAnswerBytes;
+    private final Clock clock;
 
-    public DeviceChannel(int port, int maxAnswerBytes) {
+    /** {@code clock} dates every exchange (the harness's clock: the system UTC clock unless an embedder sets one). */
+    public DeviceChannel(int port, int maxAnswerBytes, Clock clock) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535, was " + port);
         }
         this.port = port;
         this.maxAnswerBytes = maxAnswerBytes;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    public DeviceChannel(int port, Clock clock) {
+        this(port, DEFAULT_MAX_ANSWER_BYTES, clock);
+    }
+
+    /** On the system UTC clock, the harness's default. */
     public DeviceChannel(int port) {
-        this(port, DEFAULT_MAX_ANSWER_BYTES);
+        this(port, Clock.systemUTC());
+    }
+
+    /** Starts timing an exchange made outside {@link #send} (a STREAM) on this channel's clock. */
+    public ExchangeTimer startTimer() {
+        return ExchangeTimer.start(clock);
     }
 
     public int port() {
@@ -56,7 +71,7 @@ public final class DeviceChannel {
 
     /** Sends only the first half of a request, then closes: the slow/abandoning client probe. */
     public Exchange abandonHalfway(String verb, String path, byte[] body, Duration pause) {
-        long start = System.nanoTime();
+        ExchangeTimer timer = startTimer();
         byte[] request = requestBytes(verb, path, body);
         try (Socket socket = connect(Duration.ofSeconds(2))) {
             OutputStream out = socket.getOutputStream();
@@ -64,12 +79,11 @@ public final class DeviceChannel {
             out.flush();
             Thread.sleep(pause.toMillis());
         } catch (IOException e) {
-            return new Exchange(verb, path, body, -1, null, null, false, System.nanoTime() - start,
-                    "could not connect: " + e.getMessage());
+            return unanswered(verb, path, body, timer, "could not connect: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Exchange(verb, path, body, -1, null, null, false, System.nanoTime() - start, "abandoned on purpose");
+        return unanswered(verb, path, body, timer, "abandoned on purpose");
     }
 
     /** Opens a connection, sends the request and returns the socket positioned after the headers. */
@@ -102,8 +116,8 @@ public final class DeviceChannel {
     }
 
     private Exchange exchange(String verb, String path, byte[] body, Duration timeout, byte[] raw) {
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
+        ExchangeTimer timer = startTimer();
+        long deadline = System.nanoTime() + timeout.toNanos();
         byte[] request = raw != null ? raw : requestBytes(verb, path, body);
         try (Socket socket = connect(timeout)) {
             socket.setSoTimeout(remainingMillis(deadline));
@@ -117,16 +131,21 @@ public final class DeviceChannel {
             }
             InputStream in = new BufferedInputStream(new DeadlineInputStream(socket, deadline), 8192);
             Head head = readHead(in);
+            timer.headersReceived();
             Body answer = readBody(in, head.headers);
+            ExchangeTimes times = timer.end();
             return new Exchange(verb, path, body, head.status, head.headers, answer.bytes, answer.truncated,
-                    System.nanoTime() - start, null);
+                    timer.elapsedNanos(), null, times);
         } catch (SocketTimeoutException e) {
-            return new Exchange(verb, path, body, -1, null, null, false, System.nanoTime() - start,
-                    "no complete answer within " + timeout.toMillis() + " ms");
+            return unanswered(verb, path, body, timer, "no complete answer within " + timeout.toMillis() + " ms");
         } catch (IOException | RuntimeException e) {
-            return new Exchange(verb, path, body, -1, null, null, false, System.nanoTime() - start,
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            return unanswered(verb, path, body, timer, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    private static Exchange unanswered(String verb, String path, byte[] body, ExchangeTimer timer, String why) {
+        ExchangeTimes times = timer.end();
+        return new Exchange(verb, path, body, -1, null, null, false, timer.elapsedNanos(), why, times);
     }
 
     private Socket connect(Duration timeout) throws IOException {

@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * One request and what came back, byte for byte, with timing. {@code status} is -1 when no HTTP
- * status line arrived; {@code transportError} then says why (timeout, connection reset...).
+ * One request and what came back, byte for byte, with timing: the elapsed monotonic time and the
+ * instants it was sent and answered ({@link ExchangeTimes}). {@code status} is -1 when no HTTP status
+ * line arrived; {@code transportError} then says why (timeout, connection reset...).
  */
 public record Exchange(
         String verb,
@@ -16,12 +17,14 @@ public record Exchange(
         byte[] responseBody,
         boolean truncated,
         long elapsedNanos,
-        String transportError) {
+        String transportError,
+        ExchangeTimes times) {
 
     public Exchange {
         requestBody = requestBody == null ? new byte[0] : requestBody;
         responseBody = responseBody == null ? new byte[0] : responseBody;
         headers = headers == null ? Map.of() : Map.copyOf(headers);
+        java.util.Objects.requireNonNull(times, "times");
     }
 
     public boolean answered() {

@@ -138,7 +138,10 @@ public final class HtmlReport {
             for (CaseResult.ExchangeRecord e : c.exchanges()) {
                 b.append("<p>").append(Xml.esc(e.verb() + " " + e.path())).append(" &#8594; ")
                         .append(e.status() > 0 ? "HTTP " + e.status() : Xml.esc("no answer: " + e.transportError()))
-                        .append(String.format(Locale.ROOT, " in %.1f ms", e.elapsedMs())).append("</p>");
+                        .append(String.format(Locale.ROOT, " in %.1f ms", e.elapsedMs()))
+                        .append(Xml.esc(": sent " + e.sentAt()
+                                + (e.headersReceivedAt() == null ? ", no headers received" : ", headers received " + e.headersReceivedAt())
+                                + ", ended " + e.endedAt())).append("</p>");
                 b.append("<pre>").append(Xml.esc(e.request().isEmpty() ? "(no body)" : e.request())).append("</pre>");
                 b.append("<pre>").append(Xml.esc(e.response().isEmpty() ? "(no body)" : e.response())).append("</pre>");
             }

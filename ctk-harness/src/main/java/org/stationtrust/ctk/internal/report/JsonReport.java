@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.stationtrust.ctk.CaseResult;
 import org.stationtrust.ctk.RunReport;
 
-/** The machine-readable report; its shape is fixed by report/ctk-report.schema.json (schemaVersion 1). */
+/**
+ * The machine-readable report; its shape is fixed by report/ctk-report.schema.json. A field added,
+ * removed or changed in meaning bumps {@link #SCHEMA_VERSION} and the schema with it (ctk-harness/README.md, Reports).
+ */
 public final class JsonReport {
-    public static final String SCHEMA_VERSION = "2";
+    public static final String SCHEMA_VERSION = "3";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonReport() {
@@ -99,6 +102,13 @@ public final class JsonReport {
                 en.put("path", e.path());
                 en.put("status", e.status());
                 en.put("elapsedMs", e.elapsedMs());
+                en.put("sentAt", e.sentAt());
+                if (e.headersReceivedAt() == null) {
+                    en.putNull("headersReceivedAt");
+                } else {
+                    en.put("headersReceivedAt", e.headersReceivedAt());
+                }
+                en.put("endedAt", e.endedAt());
                 en.put("request", e.request());
                 en.put("response", e.response());
                 if (e.transportError() == null) {

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import org.stationtrust.ctk.Operator;
 import org.stationtrust.ctk.TestCase;
 import org.stationtrust.ctk.internal.check.Certificates;
@@ -16,6 +15,7 @@ import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.device.DeviceChannel;
 import org.stationtrust.ctk.internal.device.DeviceProfile;
 import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.device.ExchangeTimer;
 import org.stationtrust.ctk.internal.device.PreviewStream;
 import org.stationtrust.sbi.client.HashChain;
 
@@ -186,11 +186,9 @@ public final class CaseExecution {
         ObjectNode body = requests.build(c, device, txn, registrationHash);
         String verb = c.methods().contains("CAPTURE") ? "CAPTURE" : "RCAPTURE";
         Duration limit = Duration.ofMillis(c.request().timeoutOr(CaptureRequests.DEFAULT_TIMEOUT_MS)).plus(grace);
-        Instant sentAt = Instant.now();
         Exchange e = o.record(channel.send(verb, "/capture", json(body), limit), limit);
-        Instant answeredAt = Instant.now();
         int index = o.sent.size();
-        o.sent.add(new Observation.SentCapture(index, body, txn, registrationHash, sentAt, answeredAt, e));
+        o.sent.add(new Observation.SentCapture(index, body, txn, registrationHash, e));
         reader.capture(o, index, e, "CAPTURE".equals(verb));
         for (Observation.CaptureElement el : o.elements) {
             if (el.request() == index && el.success() && el.hash() != null && el.hash().matches("[0-9A-Fa-f]{64}")) {
@@ -212,12 +210,13 @@ public final class CaseExecution {
         Duration wait = Duration.ofMillis(c.request().timeoutOr(5000));
         byte[] body = ("{\"deviceId\":\"" + deviceId + "\",\"deviceSubId\":\"" + sid + "\",\"timeout\":\""
                 + wait.toMillis() + "\"}").getBytes(StandardCharsets.UTF_8);
-        long start = System.nanoTime();
+        ExchangeTimer timer = channel.startTimer();
         try (PreviewStream s = PreviewStream.open(channel, body, wait)) {
+            timer.headersReceived();
             if (!s.isMultipart() || c.request().deviceId() != null) {
                 byte[] err = s.isMultipart() ? new byte[0] : s.errorBody(64 * 1024);
                 Exchange e = new Exchange("STREAM", "/stream", body, s.status(), null, err, false,
-                        System.nanoTime() - start, null);
+                        timer.elapsedNanos(), null, timer.end());
                 o.record(e, wait.plus(grace));
                 if (s.isMultipart()) {
                     s.awaitFrames(1, Duration.ofSeconds(1));
@@ -234,10 +233,10 @@ public final class CaseExecution {
             o.stream = new Observation.StreamRecord(s.status(), s.contentType(), s.frames(), s.validJpegFrames(),
                     s.framesPerSecond(), false, s.problem());
             o.record(new Exchange("STREAM", "/stream", body, s.status(), null, null, false,
-                    System.nanoTime() - start, null), null);
+                    timer.elapsedNanos(), null, timer.end()), null);
         } catch (IOException e) {
-            o.record(new Exchange("STREAM", "/stream", body, -1, null, null, false, System.nanoTime() - start,
-                    e.getMessage()), wait.plus(grace));
+            o.record(new Exchange("STREAM", "/stream", body, -1, null, null, false, timer.elapsedNanos(),
+                    e.getMessage(), timer.end()), wait.plus(grace));
             o.stream = new Observation.StreamRecord(-1, null, 0, 0, 0, false, e.getMessage());
         }
     }
@@ -255,11 +254,12 @@ public final class CaseExecution {
         Duration wait = Duration.ofMillis(c.request().timeoutOr(CaptureRequests.DEFAULT_TIMEOUT_MS));
         byte[] body = ("{\"deviceId\":\"" + device.deviceId() + "\",\"deviceSubId\":\"" + sid + "\",\"timeout\":\""
                 + wait.toMillis() + "\"}").getBytes(StandardCharsets.UTF_8);
-        long start = System.nanoTime();
+        ExchangeTimer timer = channel.startTimer();
         try (PreviewStream s = PreviewStream.open(channel, body, wait.plus(grace))) {
+            timer.headersReceived();
             if (!s.isMultipart()) {
                 Exchange e = new Exchange("STREAM", "/stream", body, s.status(), null, s.errorBody(64 * 1024), false,
-                        System.nanoTime() - start, null);
+                        timer.elapsedNanos(), null, timer.end());
                 o.record(e, wait.plus(grace));
                 reader.json(o, Observation.Kind.CAPTURE, e).ifPresent(j -> collectErrors(o, j));
                 o.stream = new Observation.StreamRecord(s.status(), s.contentType(), 0, 0, 0, false, null);
@@ -272,11 +272,11 @@ public final class CaseExecution {
             o.stream = new Observation.StreamRecord(s.status(), s.contentType(), s.frames(), s.validJpegFrames(),
                     s.framesPerSecond(), ended, s.problem());
             o.record(new Exchange("STREAM", "/stream", body, s.status(), null, null, false,
-                    System.nanoTime() - start, null), null);
+                    timer.elapsedNanos(), null, timer.end()), null);
         } catch (IOException e) {
             o.stream = new Observation.StreamRecord(-1, null, 0, 0, 0, false, e.getMessage());
-            o.record(new Exchange("STREAM", "/stream", body, -1, null, null, false, System.nanoTime() - start,
-                    e.getMessage()), wait);
+            o.record(new Exchange("STREAM", "/stream", body, -1, null, null, false, timer.elapsedNanos(),
+                    e.getMessage(), timer.end()), wait);
         }
     }
 

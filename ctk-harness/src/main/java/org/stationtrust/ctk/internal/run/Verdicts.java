@@ -14,6 +14,7 @@ import org.stationtrust.ctk.internal.check.AnswerFields;
 import org.stationtrust.ctk.internal.check.JudgingRules;
 import org.stationtrust.ctk.internal.check.Observation;
 import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.device.ExchangeTimes;
 import org.stationtrust.ctk.internal.report.ReportBodies;
 
 /** Applies a case's checks to its observation and turns the findings into a {@link CaseResult}. */
@@ -104,8 +105,11 @@ public final class Verdicts {
     static List<ExchangeRecord> exchanges(Observation o) {
         List<ExchangeRecord> out = new ArrayList<>();
         for (Exchange e : o.exchanges) {
+            ExchangeTimes t = e.times();
             out.add(new ExchangeRecord(e.verb(), e.path(), e.status(), Math.round(e.elapsedMillis() * 10) / 10.0,
-                    ReportBodies.body(e.requestBody()), ReportBodies.body(e.responseBody()), e.transportError()));
+                    ExchangeTimes.utcMillis(t.sent()),
+                    t.headersReceived() == null ? null : ExchangeTimes.utcMillis(t.headersReceived()),
+                    ExchangeTimes.utcMillis(t.ended()), ReportBodies.body(e.requestBody()), ReportBodies.body(e.responseBody()), e.transportError()));
         }
         return out;
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.device.ExchangeTimes;
 import org.stationtrust.ctk.testing.Iso;
 import org.stationtrust.ctk.testing.TestDevice;
 import org.stationtrust.sbi.client.HashChain;
@@ -55,8 +56,9 @@ class HashChainCheckTest {
         byte[] record = Iso.fingerRecord(200);
         Instant now = Instant.now();
         var req = TestDevice.request("CTK-test-0002", last, List.of("Left IndexFinger"), "1");
-        Exchange e = new Exchange("RCAPTURE", "/capture", new byte[0], 200, null, null, false, 1, null);
-        o.sent.add(new Observation.SentCapture(1, req, "CTK-test-0002", last, now, now, e));
+        Exchange e = new Exchange("RCAPTURE", "/capture", new byte[0], 200, null, null, false, 1, null,
+                new ExchangeTimes(now, now, now));
+        o.sent.add(new Observation.SentCapture(1, req, "CTK-test-0002", last, e));
         // The device restarts the chain instead of continuing from the previousHash it was sent.
         String restarted = HashChain.start().next(record).hex();
         TestDevice.add(o, device.element(1, 0, device.payload("CTK-test-0002", "Left IndexFinger", record,

@@ -23,7 +23,8 @@ class OutcomeChecksTest {
     }
 
     private static Exchange answered(int status, long millis) {
-        return new Exchange("RCAPTURE", "/capture", null, status, null, null, false, millis * 1_000_000L, null);
+        return new Exchange("RCAPTURE", "/capture", null, status, null, null, false, millis * 1_000_000L, null,
+                TestDevice.endedNow(millis * 1_000_000L, status > 0));
     }
 
     @Test
@@ -80,7 +81,7 @@ class OutcomeChecksTest {
     void responseTimeRejectsSilence() {
         Observation o = of("INFO-SIGNED");
         o.record(new Exchange("MOSIPDINFO", "/info", null, -1, null, null, false, 5_000_000_000L,
-                "no complete answer within 5000 ms"), Duration.ofSeconds(5));
+                "no complete answer within 5000 ms", TestDevice.endedNow(5_000_000_000L, false)), Duration.ofSeconds(5));
         Finding f = new ResponseTimeCheck().judge(o, device.rules());
         assertTrue(f.failed());
         assertTrue(f.message().contains("hangs"), f.message());

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.stationtrust.ctk.internal.device.Exchange;
+import org.stationtrust.ctk.internal.device.ExchangeTimes;
 import org.stationtrust.ctk.testing.TestDevice;
 
 class TimestampCheckTest {
@@ -75,7 +77,8 @@ class TimestampCheckTest {
         assertEquals(Finding.Status.PASS, judgeStamped(ahead, device.rules(org.stationtrust.ctk.Profile.SPEC)).status());
         Finding mosip = judgeStamped(ahead, device.rules(org.stationtrust.ctk.Profile.MOSIP));
         assertTrue(mosip.failed());
-        assertTrue(mosip.message().contains("future timestamp, allowed skew 180 s"), mosip.message());
+        assertTrue(mosip.message().contains("future timestamp;") && mosip.message().contains("allowed skew 180 s"),
+                mosip.message());
     }
 
     @Test
@@ -91,7 +94,7 @@ class TimestampCheckTest {
         id.put("dateTime", dateTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         var payload = TestDevice.JSON.createObjectNode().put("deviceStatus", "Ready").put("digitalId", device.sign(id));
         o.record(new org.stationtrust.ctk.internal.device.Exchange("MOSIPDINFO", "/info", null, 200, null, null, false,
-                3_000_000L, null), Duration.ofSeconds(5));
+                3_000_000L, null, TestDevice.endedNow(3_000_000L, true)), Duration.ofSeconds(5));
         o.infos.add(new Observation.InfoEntry(payload, device.sign(payload), payload, "0"));
         return o;
     }
@@ -116,5 +119,49 @@ class TimestampCheckTest {
         Finding f = judgeShiftedBy(Duration.ofHours(1));
         assertTrue(f.failed());
         assertTrue(f.message().contains("future timestamp"), f.message());
+    }
+
+    private static Observation infoAnswered(Instant dateTime, ExchangeTimes times) {
+        Observation o = new Observation(TestDevice.testCase("INFO-SIGNED"), device.profile());
+        var id = TestDevice.digitalId("SLAP-0001");
+        id.put("dateTime", dateTime.toString());
+        var payload = TestDevice.JSON.createObjectNode().put("deviceStatus", "Ready").put("digitalId", device.sign(id));
+        o.record(new Exchange("MOSIPDINFO", "/info", null, 200, null, null, false, 250_000_000L, null, times),
+                Duration.ofSeconds(5));
+        o.infos.add(new Observation.InfoEntry(payload, device.sign(payload), payload, "0"));
+        return o;
+    }
+
+    @Test
+    void aFutureTimestampFindingNamesTheStampBothInstantsTheSkewAndTheBoundItBroke() {
+        Instant sent = Instant.parse("2026-03-01T10:00:00.100Z");
+        Instant answered = Instant.parse("2026-03-01T10:00:00.350Z");
+        Finding f = new TimestampCheck().judge(infoAnswered(Instant.parse("2026-03-01T11:00:00Z"),
+                new ExchangeTimes(sent, sent.plusMillis(200), answered)), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("deviceInfo.digitalId.dateTime 2026-03-01T11:00:00Z is 3599.650 s after the answer"
+                + " (future timestamp; request sent 2026-03-01T10:00:00.100Z, answer received 2026-03-01T10:00:00.350Z,"
+                + " allowed skew 300 s, latest accepted 2026-03-01T10:05:00.350Z = answer received + skew)"), f.message());
+    }
+
+    @Test
+    void aStaleTimestampFindingNamesTheEarliestInstantAcceptedAndHowItWasComputed() {
+        Instant sent = Instant.parse("2026-03-01T10:00:00.100Z");
+        Finding f = new TimestampCheck().judge(infoAnswered(Instant.parse("2026-03-01T09:54:58Z"),
+                new ExchangeTimes(sent, sent, sent.plusMillis(5))), device.rules());
+        assertTrue(f.failed());
+        assertTrue(f.message().contains("is 302.100 s before the request (stale timestamp; request sent"
+                + " 2026-03-01T10:00:00.100Z, answer received 2026-03-01T10:00:00.105Z, allowed skew 300 s,"
+                + " earliest accepted 2026-03-01T09:54:59.100Z = request sent - skew - 1 s)"), f.message());
+    }
+
+    @Test
+    void aPassingTimestampVerdictStillNamesTheInstantsItWasComparedWith() {
+        Instant sent = Instant.parse("2026-03-01T10:00:00.100Z");
+        Finding f = new TimestampCheck().judge(infoAnswered(Instant.parse("2026-03-01T10:04:59Z"),
+                new ExchangeTimes(sent, sent, sent.plusMillis(5))), device.rules());
+        assertEquals(Finding.Status.PASS, f.status(), f.message());
+        assertTrue(f.message().contains("deviceInfo.digitalId.dateTime 2026-03-01T10:04:59Z (request sent"
+                + " 2026-03-01T10:00:00.100Z, answer received 2026-03-01T10:00:00.105Z)"), f.message());
     }
 }

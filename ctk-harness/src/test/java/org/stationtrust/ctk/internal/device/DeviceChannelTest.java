@@ -84,7 +84,7 @@ class DeviceChannelTest {
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
             write(out, "x".repeat(100_000));
         });
-        Exchange e = new DeviceChannel(port, 1024).send("RCAPTURE", "/capture", "{}".getBytes(), Duration.ofSeconds(2));
+        Exchange e = new DeviceChannel(port, 1024, java.time.Clock.systemUTC()).send("RCAPTURE", "/capture", "{}".getBytes(), Duration.ofSeconds(2));
         assertTrue(e.truncated());
         assertEquals(1024, e.responseBody().length);
     }

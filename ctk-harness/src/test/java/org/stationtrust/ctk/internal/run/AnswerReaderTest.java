@@ -22,7 +22,8 @@ class AnswerReaderTest {
                 "{\"biometrics\": \"" + record + "\" \"x\"}")) {
             Observation o = new Observation(TestDevice.testCase("REG-LEFT-SLAP"), null);
             Exchange e = new Exchange("RCAPTURE", "/capture", new byte[0], 200, null,
-                    body.getBytes(StandardCharsets.UTF_8), false, 1_000_000L, null);
+                    body.getBytes(StandardCharsets.UTF_8), false, 1_000_000L, null,
+                    TestDevice.endedNow(1_000_000L, true));
             new AnswerReader(null).capture(o, 0, e, false);
             assertEquals(1, o.answers.size());
             String problem = o.answers.get(0).parseProblem();
@@ -35,7 +36,8 @@ class AnswerReaderTest {
     void anAnswerThatRepeatsAKeyIsRefusedAsTheStationRefusesIt() {
         Observation o = new Observation(TestDevice.testCase("REG-LEFT-SLAP"), null);
         Exchange e = new Exchange("RCAPTURE", "/capture", new byte[0], 200, null,
-                "{\"biometrics\": [], \"biometrics\": []}".getBytes(StandardCharsets.UTF_8), false, 1_000_000L, null);
+                "{\"biometrics\": [], \"biometrics\": []}".getBytes(StandardCharsets.UTF_8), false, 1_000_000L, null,
+                    TestDevice.endedNow(1_000_000L, true));
         new AnswerReader(null).capture(o, 0, e, false);
         String problem = o.answers.get(0).parseProblem();
         assertTrue(problem != null && problem.contains("repeats a JSON key") && problem.contains("send each key once"), problem);
