@@ -17,6 +17,8 @@ import org.stationtrust.server.internal.store.AttestationHistory;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
+import org.stationtrust.server.internal.store.SchemaNewerThanServer;
+import org.stationtrust.server.internal.store.UnsupportedDatabaseUrl;
 import org.stationtrust.server.internal.store.UserStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,13 +41,17 @@ public final class ServerCommand {
         System.exit(run(args));
     }
 
-    /** sysexits.h EX_CONFIG: the configuration file is invalid (the package's unit does not restart on it). */
+    /**
+     * sysexits.h EX_CONFIG: the configuration is unusable in a way that trying again cannot change (an invalid
+     * configuration file, a database URL of no supported kind, a database a later release migrated); the package's
+     * unit does not restart on it. Every other failure (e.g. a database that does not answer) exits 2, and is retried.
+     */
     static final int EXIT_CONFIG = 78;
 
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new ServerCommand()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
-            return 2;
+            return retryCannotHelp(e) ? EXIT_CONFIG : 2;
         });
         String configFile = environment.get(ConfigFile.ENVIRONMENT_VARIABLE);
         if (configFile != null && !configFile.isBlank()) {
@@ -58,6 +64,13 @@ public final class ServerCommand {
             }
         }
         return cli.execute(args);
+    }
+
+    private static boolean retryCannotHelp(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnsupportedDatabaseUrl || t instanceof SchemaNewerThanServer) return true;
+        }
+        return false;
     }
 
     /** Database options shared by every command. Password from SERVER_DB_PASSWORD or SERVER_DB_PASSWORD_FILE. */

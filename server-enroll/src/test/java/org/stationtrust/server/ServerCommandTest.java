@@ -109,7 +109,7 @@ class ServerCommandTest {
     }
 
     @Test
-    void aDatabaseALaterReleaseMigratedIsRefusedByMigrateAndServeSayingToUpgradeThisServer() throws Exception {
+    void aDatabaseALaterReleaseMigratedIsRefusedByMigrateAndServeSayingToUpgradeThisServerAsAConfigurationError() throws Exception {
         run(0, "migrate", db());
         int newest;
         try (Database d = Database.open("jdbc:sqlite:" + dir.resolve("cli.db"), null, null)) {
@@ -122,11 +122,21 @@ class ServerCommandTest {
                 }
             });
         }
-        String migrate = refusal(2, "migrate", db());
+        String migrate = refusal(78, "migrate", db());
         assertTrue(migrate.contains("schema is at version " + (newest + 1) + ", newer than this server knows (its newest is "
                 + newest + ")") && migrate.contains("Upgrade this server"), migrate);
-        String serve = refusal(2, "serve", db(), "--dev", "--port", "0");
+        String serve = refusal(78, "serve", db(), "--dev", "--port", "0");
         assertTrue(serve.contains("newer than this server knows") && !serve.contains("run: server-enroll migrate"), serve);
+    }
+
+    @Test
+    void aDatabaseUrlOfNoSupportedKindIsAConfigurationErrorWhileAnUnreachableDatabaseIsRetried() {
+        ServerCommand.environment = Map.of();
+        String refused = refusal(78, "migrate", "--db", "jdbc:postgres://127.0.0.1/enroll");
+        assertTrue(refused.contains("Unsupported database URL") && refused.contains("jdbc:postgresql://host:port/db"),
+                refused);
+        String unreachable = "jdbc:postgresql://127.0.0.1:" + org.stationtrust.testsupport.FreePorts.loopback() + "/enroll";
+        assertTrue(refusal(2, "migrate", "--db", unreachable).contains("cannot connect to the database"));
     }
 
     @Test

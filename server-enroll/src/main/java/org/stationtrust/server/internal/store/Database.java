@@ -81,9 +81,7 @@ public final class Database implements AutoCloseable {
             if (password != null) config.setPassword(password);
             config.setMaximumPoolSize(16);
         } else {
-            throw new IllegalArgumentException("Unsupported database URL: expected jdbc:sqlite:<file> or "
-                    + "jdbc:postgresql://host:port/db, saw a URL starting with '"
-                    + jdbcUrl.substring(0, Math.min(jdbcUrl.length(), 16)) + "'");
+            throw new UnsupportedDatabaseUrl(jdbcUrl);
         }
         config.setConnectionTimeout(10_000);
         try {
