@@ -28,7 +28,8 @@ import org.stationtrust.tpm.simulator.SyntheticEventLog;
  * docs/independent-station.md as executable documentation: the project's script, with tpm2-tools and openssl only,
  * on a real swtpm, against a real server: enroll (EK certificate read from NV with its padding, TPM2_Certify sent
  * by hand), activate, the enrollment polled, approval through the operator API, attest, a capture packet verified;
- * a signed enrollment retried after its answer was lost; signed requests never accepted twice; key rotation.
+ * a signed enrollment retried after its answer was lost; signed requests never accepted twice; key rotation, a
+ * packet of the retired key, and a rotation whose answer was lost recovered to the key the server holds.
  */
 class IndependentStationTest {
     private static final Path SCRIPT = Path.of("..", "scripts", "independent-station.py").toAbsolutePath().normalize();
