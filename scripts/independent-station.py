@@ -8,10 +8,17 @@ Usage (TPM2TOOLS_TCTI selects the TPM, e.g. swtpm:host=127.0.0.1,port=2321 or de
                                   (the saved enrollment request again, signed afresh: its answer was lost)
   independent-station.py status  --state DIR      (the enrollment's state: PENDING_APPROVAL until approved, ACTIVE)
   independent-station.py attest  --state DIR [--unsigned] [--event-log /sys/kernel/security/tpm0/binary_bios_measurements]
-  independent-station.py packet  --state DIR      (signs a capture packet, has the server verify it)
+  independent-station.py packet  --state DIR [--save-to FILE | --verify-saved FILE]
+                                  (signs a capture packet, has the server verify it; or keeps it in FILE unsent;
+                                  or has the server verify the packet an earlier run kept in FILE)
   independent-station.py rotate  --state DIR      (a new machine key, certified by the AK; the old key is evicted)
+  independent-station.py recover-rotation --state DIR
+                                  (a rotation's answer was lost: asks the server with each key which one it holds,
+                                  keeps that one and evicts the other)
 Test-only flags (they make the station misbehave on purpose, so a test can see the server refuse it):
   enroll --lose-answer            stop after the enrollment's answer, as if it never arrived
+  rotate --lose-answer            stop after the rotation's answer, as if it never arrived (recover-rotation next)
+  rotate --lose-request           stop before sending the rotation request, as if it never reached the server
   rotate --keep-old-key           leave the old machine key in the TPM after the rotation
   attest|packet --machine-key H   sign with the key at persistent handle H, not the current machine key
   any command --replay-last       at the end, send the last signed request again, the same bytes and headers
@@ -269,11 +276,15 @@ def activate(d, server, challenge):
     print(json.dumps(state))
 
 
-def load(a):
+def load(a, recovering=False):
     path = os.path.join(a.state, "state.json")
     if not os.path.isfile(path):
         sys.exit(f"no enrolled station in {a.state}: run enroll first")
     state = json.load(open(path))
+    if "pendingMachineKeyHandle" in state and not recovering:
+        # the server may hold either key: signing with the wrong one would only be refused (signature_invalid)
+        sys.exit(f"the answer to the key rotation to {state['pendingMachineKeyHandle']} never arrived, so the server "
+                 f"may hold either key: run recover-rotation --state {a.state} first")
     state["dir"] = os.path.abspath(a.state)
     state.setdefault("machineKeyHandle", MK_HANDLE)  # a state written before key rotation existed
     state["key"] = a.machine_key or state["machineKeyHandle"]  # the key that signs this run's requests
@@ -339,6 +350,21 @@ def read_event_log(path):
 
 def packet(a):
     state, server = load(a)
+    if a.verify_saved:
+        compact = open(a.verify_saved).read().strip()
+    else:
+        compact = new_packet(state)
+    if a.save_to:  # kept unsent, e.g. to be verified later, after a key rotation
+        with open(a.save_to, "w") as f:
+            f.write(compact + "\n")
+        print(json.dumps({"savedPacket": a.save_to, "machineKeyHandle": state["key"]}))
+        return server
+    print(json.dumps(signed(state, server, "POST", "/api/v1/packets/verify", {"packet": compact})))
+    return server
+
+
+def new_packet(state):
+    """A capture packet with placeholder biometrics, signed by the machine key (section 6)."""
     h = "AB" * 32
     payload = {"type": "capture-packet", "version": 1, "packetId": "indep-" + B64URL(os.urandom(6)),
                "machineId": state["machineId"], "machineName": "independent", "registrationId": "R-1",
@@ -348,9 +374,7 @@ def packet(a):
                                             "provider": "P", "deviceCode": "S", "certification": "L0", "firmware": "1"},
                "biometrics": [{"bioType": "Face", "bioSubType": "", "qualityScore": 90, "requestedScore": 40,
                                "timestamp": "2026-12-01T10:00:00Z", "hash": h, "data": "eyJ.eyJ.c2ln"}]}
-    compact = jws(state["dir"], state["machineId"], "capture-packet+jws", json.dumps(payload).encode(), state["key"])
-    print(json.dumps(signed(state, server, "POST", "/api/v1/packets/verify", {"packet": compact})))
-    return server
+    return jws(state["dir"], state["machineId"], "capture-packet+jws", json.dumps(payload).encode(), state["key"])
 
 
 def status(a):
@@ -373,15 +397,72 @@ def rotate(a):
                  f"{len(nonce)} bytes")
     make_machine_key(d, "mk-next", new)
     info, sig = certify(d, nonce, new)  # qualifying data: the nonce's 32 bytes, not its text, not a hash of it
-    answer = signed(state, server, "POST", "/api/v1/stations/key-rotation",
-                    {"nonce": issued["nonce"], "machineKeyPublic": B64(tpmt(os.path.join(d, "mk-next.pub"))),
-                     "certifyInfo": B64(info), "certifySignature": B64(sig)})
-    state["machineKeyHandle"] = new  # only the new key is accepted from now on
+    raw = json.dumps({"nonce": issued["nonce"], "machineKeyPublic": B64(tpmt(os.path.join(d, "mk-next.pub"))),
+                      "certifyInfo": B64(info), "certifySignature": B64(sig)}).encode()
+    # Noted before sending: once the request has left, the server may hold the new key even if no answer comes back,
+    # and only recover-rotation may then tell which key signs (server-api.md, "Which key the server accepts").
+    state["pendingMachineKeyHandle"] = new
     save(state)
-    if not a.keep_old_key:
-        evict(old)
+    if a.lose_request:  # a test hook: the request never reached the server
+        print(json.dumps({"requestNotSent": True, "machineKeyHandle": old, "pendingMachineKeyHandle": new}))
+        return server
+    path = "/api/v1/stations/key-rotation"
+    try:
+        status, answer = server.send("POST", path, raw, signature(d, state["machineId"], "POST", path, raw, old))
+    except (OSError, http.client.HTTPException, ValueError) as e:
+        sys.exit(f"POST {path}: no answer ({e}); the server may hold either key: run recover-rotation")
+    if a.lose_answer:  # a test hook: the answer never reached the station
+        print(json.dumps({"lostAnswer": answer, "httpStatus": status, "pendingMachineKeyHandle": new}))
+        return server
+    if 400 <= status < 500:  # refused: the server kept the current key
+        del state["pendingMachineKeyHandle"]
+        save(state)
+        evict(new)
+        sys.exit(f"POST {path}: HTTP {status} {answer.get('error', answer)}; the key at {old} stays current")
+    if status != 200:
+        sys.exit(f"POST {path}: HTTP {status} {answer.get('error', answer)}; the server may hold either key: "
+                 "run recover-rotation")
+    keep(state, new, None if a.keep_old_key else old)
     print(json.dumps({**answer, "machineKeyHandle": new, "previousMachineKeyHandle": old}))
     return server
+
+
+def keep(state, key, other):
+    """From now on `key` signs everything; `other` (unless None) is evicted: the server no longer accepts it."""
+    state["machineKeyHandle"] = key
+    state.pop("pendingMachineKeyHandle", None)
+    save(state)
+    if other is not None:
+        evict(other)
+
+
+# After the signature verified, these refusals can still come (server-api.md, "Which key the server accepts"):
+# they too show that the signing key is the one the server holds.
+AFTER_SIGNATURE = ("timestamp_out_of_range", "machine_not_active", "machine_unattested", "request_replayed")
+
+
+def recover_rotation(a):
+    """server-api.md, "Which key the server accepts": after a rotation whose answer was lost, GET /api/v1/stations/me
+    signed by each key in turn. The server accepts exactly one: keep it, evict the other."""
+    state, server = load(a, recovering=True)
+    pending = state.get("pendingMachineKeyHandle")
+    if pending is None:
+        sys.exit(f"no key rotation in {a.state} is waiting for its answer: nothing to recover")
+    previous = state["machineKeyHandle"]
+    path = "/api/v1/stations/me"
+    for key, other in ((pending, previous), (previous, pending)):
+        status, answer = server.send("GET", path, None, signature(state["dir"], state["machineId"], "GET", path, b"", key))
+        code = answer.get("error", {}).get("code")
+        if status == 200 or code in AFTER_SIGNATURE:
+            keep(state, key, other)
+            print(json.dumps({"machineKeyHandle": key, "rotated": key == pending, "evicted": other,
+                              "keyId": answer.get("keyId"), "httpStatus": status, **({"error": code} if code else {})}))
+            return server
+        if code != "signature_invalid":
+            sys.exit(f"GET {path} signed by the key at {key}: HTTP {status} {answer.get('error', answer)}; this does "
+                     "not tell whether the server holds that key: try recover-rotation again later")
+    sys.exit(f"the server accepts neither the key at {previous} nor the one at {pending} (signature_invalid for both): "
+             "this station must enroll again")
 
 
 def replay_last(server):
@@ -395,7 +476,8 @@ def replay_last(server):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = {"enroll": enroll, "status": status, "attest": attest, "packet": packet, "rotate": rotate}
+    commands = {"enroll": enroll, "status": status, "attest": attest, "packet": packet, "rotate": rotate,
+                "recover-rotation": recover_rotation}
     ap.add_argument("command", choices=list(commands))
     ap.add_argument("--state", required=True)
     ap.add_argument("--server")
@@ -410,7 +492,14 @@ if __name__ == "__main__":
     ap.add_argument("--resend", action="store_true",
                     help="enroll: send the saved enrollment request again, signed with a fresh nonce (its answer was lost)")
     ap.add_argument("--lose-answer", action="store_true",
-                    help="enroll (tests only): print the answer as lost and stop before activating, as if it never arrived")
+                    help="enroll, rotate (tests only): print the answer as lost and stop before using it, as if it "
+                    "never arrived")
+    ap.add_argument("--lose-request", action="store_true",
+                    help="rotate (tests only): stop before sending the rotation request, as if it never reached the "
+                    "server")
+    ap.add_argument("--save-to", metavar="FILE", help="packet: sign the packet and keep it in FILE, unsent")
+    ap.add_argument("--verify-saved", metavar="FILE",
+                    help="packet: have the server verify the packet an earlier run kept in FILE")
     ap.add_argument("--keep-old-key", action="store_true",
                     help="rotate (tests only): leave the old machine key in the TPM, so a test can show it is refused")
     ap.add_argument("--machine-key", metavar="HANDLE", choices=MK_HANDLES,
@@ -431,8 +520,16 @@ if __name__ == "__main__":
         ap.error("--machine-key is for attest and packet only: enroll and rotate choose their keys themselves")
     if a.keep_old_key and a.command != "rotate":
         ap.error("--keep-old-key is for rotate only")
-    if a.lose_answer and a.command != "enroll":
-        ap.error("--lose-answer is for enroll only")
+    if a.lose_answer and a.command not in ("enroll", "rotate"):
+        ap.error("--lose-answer is for enroll and rotate only")
+    if a.lose_request and a.command != "rotate":
+        ap.error("--lose-request is for rotate only")
+    if a.lose_request and a.lose_answer:
+        ap.error("--lose-request sends nothing, so there is no answer to lose: choose one")
+    if (a.save_to or a.verify_saved) and a.command != "packet":
+        ap.error("--save-to and --verify-saved are for packet only")
+    if a.save_to and a.verify_saved:
+        ap.error("--save-to keeps a new packet, --verify-saved sends a kept one: choose one")
     server = commands[a.command](a)
     if a.replay_last:
         replay_last(server)

@@ -28,7 +28,8 @@ import org.stationtrust.tpm.simulator.SyntheticEventLog;
  * docs/independent-station.md as executable documentation: the project's script, with tpm2-tools and openssl only,
  * on a real swtpm, against a real server: enroll (EK certificate read from NV with its padding, TPM2_Certify sent
  * by hand), activate, the enrollment polled, approval through the operator API, attest, a capture packet verified;
- * a signed enrollment retried after its answer was lost; signed requests never accepted twice; key rotation.
+ * a signed enrollment retried after its answer was lost; signed requests never accepted twice; key rotation, a
+ * packet of the retired key, and a rotation whose answer was lost recovered to the key the server holds.
  */
 class IndependentStationTest {
     private static final Path SCRIPT = Path.of("..", "scripts", "independent-station.py").toAbsolutePath().normalize();
@@ -142,17 +143,24 @@ class IndependentStationTest {
 
     /**
      * docs/independent-station.md, section 7: the new machine key is made next to the old one, certified by the AK over
-     * a key-rotation nonce and sent signed by the old key; from then on the new key signs and the old key is refused.
-     * A second rotation goes back to the first handle and evicts the key it replaces.
+     * a key-rotation nonce and sent signed by the old key; from then on the new key signs and the old key is refused,
+     * while a packet the old key signed before still verifies, as retired. A rotation whose answer is lost is
+     * recovered by asking {@code GET /api/v1/stations/me} with each key (server-api.md, "Which key the server
+     * accepts"): to the new key when the server took it, to the old one when the request never reached it; the key
+     * the server does not hold is evicted. A second rotation goes back to the first handle.
      */
     @Test
-    void aStationRotatesItsMachineKeyAfterWhichOnlyTheNewKeyIsAccepted() throws Exception {
+    void aStationRotatesItsMachineKeyAfterWhichOnlyTheNewKeyIsAcceptedAndRecoversARotationWhoseAnswerWasLost()
+            throws Exception {
         Path state = dir.resolve("rotating-station");
         try (SoftwareTpm own = SoftwareTpm.start(dir.resolve("tpm-rotate"));
              TestServer rotating = TestServer.start(dir.resolve("db-rotate"), b -> b.ekTrustStore(own.caDirectory()))) {
             String machineId = enrolledAndApproved(own, state, rotating, "independent-6");
             assertEquals("PASSED", last(station(own, state, "attest")).path("result").asText());
             String firstKeyId = last(station(own, state, "packet")).path("keyId").asText();
+            Path signedBefore = dir.resolve("signed-before-rotation.jws");
+            assertEquals("0x81010021", last(station(own, state, "packet", "--save-to", signedBefore.toString()))
+                    .path("machineKeyHandle").asText());
 
             JsonNode rotated = last(station(own, state, "rotate", "--keep-old-key"));
             assertEquals(machineId, rotated.path("machineId").asText(), rotated.toString());
@@ -171,11 +179,35 @@ class IndependentStationTest {
             assertTrue(byOldKey.output().contains("HTTP 401") && byOldKey.output().contains("signature_invalid"),
                     byOldKey.output());
 
-            JsonNode again = last(station(own, state, "rotate"));
-            assertEquals("0x81010021", again.path("machineKeyHandle").asText(), again.toString());
-            assertEquals("current", last(station(own, state, "packet")).path("keyStatus").asText());
-            Run evicted = tpm2(own, "readpublic", "-c", "0x81010022");
-            assertTrue(evicted.exitCode() != 0, "the replaced key is evicted:\n" + evicted.output());
+            JsonNode retired = last(station(own, state, "packet", "--verify-saved", signedBefore.toString()));
+            assertTrue(retired.path("valid").asBoolean(), "signed by the old key before the rotation: " + retired);
+            assertEquals(firstKeyId, retired.path("keyId").asText(), retired.toString());
+            assertEquals("retired", retired.path("keyStatus").asText(), retired.toString());
+
+            JsonNode lost = last(station(own, state, "rotate", "--lose-answer"));
+            assertEquals(200, lost.path("httpStatus").asInt(), "the server took the rotation: " + lost);
+            String lostKeyId = lost.path("lostAnswer").path("keyId").asText();
+            Run unsure = run(own, state, "packet");
+            assertTrue(unsure.exitCode() != 0 && unsure.output().contains("run recover-rotation"),
+                    "no request is signed while the server may hold either key:\n" + unsure.output());
+            JsonNode recovered = last(station(own, state, "recover-rotation"));
+            assertEquals("0x81010021", recovered.path("machineKeyHandle").asText(), recovered.toString());
+            assertTrue(recovered.path("rotated").asBoolean(), recovered.toString());
+            assertEquals(lostKeyId, recovered.path("keyId").asText(), recovered.toString());
+            JsonNode afterRecovery = last(station(own, state, "packet"));
+            assertEquals(lostKeyId, afterRecovery.path("keyId").asText(), afterRecovery.toString());
+            assertEquals("current", afterRecovery.path("keyStatus").asText(), afterRecovery.toString());
+            assertTrue(tpm2(own, "readpublic", "-c", "0x81010022").exitCode() != 0, "the replaced key is evicted");
+
+            JsonNode unsent = last(station(own, state, "rotate", "--lose-request"));
+            assertEquals("0x81010022", unsent.path("pendingMachineKeyHandle").asText(), unsent.toString());
+            JsonNode kept = last(station(own, state, "recover-rotation"));
+            assertEquals("0x81010021", kept.path("machineKeyHandle").asText(), kept.toString());
+            assertTrue(!kept.path("rotated").asBoolean(), "the server never saw the rotation: " + kept);
+            assertEquals(lostKeyId, kept.path("keyId").asText(), kept.toString());
+            assertEquals(lostKeyId, last(station(own, state, "packet")).path("keyId").asText());
+            assertTrue(tpm2(own, "readpublic", "-c", "0x81010022").exitCode() != 0,
+                    "the key the server never received is evicted");
         }
     }
 
