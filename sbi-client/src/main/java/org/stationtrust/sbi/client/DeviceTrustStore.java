@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -16,33 +15,28 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import org.stationtrust.sbi.client.internal.DeviceJwsVerifier;
+import org.stationtrust.sbi.client.internal.DomainSeparation;
 import org.stationtrust.sbi.client.internal.TrustAnchors;
 
 /**
  * The roots the station trusts for device signatures, in two separate partner domains (SBI 0.9.5 §Signature; MOSIP
  * partner management keeps "DEVICE" and "FTM" providers apart): the device-provider CAs, to which every device key
  * (signing device info and capture {@code data}) must chain, and the FTM-provider CAs, to which the FTM chip key of an
- * L1 device (signing its digitalId) must chain. A CA of one domain never vouches for a key of the other. Without
+ * L1 device (signing its digitalId) must chain. A CA of one domain never vouches for a key of the other, not even
+ * through a bridge: an anchor issued by (or holding the key of) an anchor of the other domain is refused when the store
+ * is built, and a chain holding the key of the other domain's anchor is refused when checked. Without
  * FTM-provider CAs, L1 devices are refused ({@link RejectionReason#FTM_TRUST_NOT_CONFIGURED}): fail closed.
  * Immutable; validity is checked on every call, the PKIX path once per distinct chain and domain (cached).
  */
 public final class DeviceTrustStore {
     private final TrustAnchors deviceProviders;
     private final Optional<TrustAnchors> ftmProviders;
+    private final Optional<DomainSeparation> separation;
 
     private DeviceTrustStore(TrustAnchors deviceProviders, Optional<TrustAnchors> ftmProviders) {
         this.deviceProviders = deviceProviders;
         this.ftmProviders = ftmProviders;
-        for (X509Certificate ftm : ftmCaCertificates()) {
-            for (X509Certificate device : deviceProviders.certificates()) {
-                if (MessageDigest.isEqual(ftm.getPublicKey().getEncoded(), device.getPublicKey().getEncoded())) {
-                    throw new IllegalArgumentException("CA " + DeviceJwsVerifier.name(ftm) + " is configured both as a "
-                            + "device-provider CA and as an FTM-provider CA (same key); the two domains must have "
-                            + "distinct roots, otherwise one provider could vouch for the other's keys");
-                }
-            }
-        }
+        this.separation = ftmProviders.map(ftm -> new DomainSeparation(deviceProviders, ftm));
     }
 
     private static DeviceTrustStore deviceOnly(List<X509Certificate> cas) {
@@ -86,7 +80,7 @@ public final class DeviceTrustStore {
 
     /**
      * The same device-provider CAs, and exactly these FTM-provider CAs for the chip keys of L1 devices. Refused when
-     * the list is empty or shares a CA key with the device-provider CAs.
+     * the list is empty, or when a CA of one domain holds the key of, or was issued by, a CA of the other.
      */
     public DeviceTrustStore withFtmProviderCas(List<X509Certificate> ftmCaCertificates) {
         return new DeviceTrustStore(deviceProviders, Optional.of(
@@ -136,14 +130,19 @@ public final class DeviceTrustStore {
 
     /**
      * Checks that a device key's {@code chain} (leaf first, as in x5c) is valid at {@code now} and chains to a
-     * device-provider CA. Throws with CERTIFICATE_EXPIRED, CERTIFICATE_NOT_YET_VALID or CERTIFICATE_UNTRUSTED.
+     * device-provider CA, without passing through an FTM-provider CA's key. Throws with CERTIFICATE_EXPIRED,
+     * CERTIFICATE_NOT_YET_VALID or CERTIFICATE_UNTRUSTED.
      */
     public void check(List<X509Certificate> chain, Instant now) throws DeviceAnswerRejected {
+        if (separation.isPresent()) {
+            separation.get().requireDeviceChain(chain);
+        }
         deviceProviders.check(chain, now);
     }
 
     /**
-     * Checks that an L1 FTM chip key's {@code chain} is valid at {@code now} and chains to an FTM-provider CA. Throws
+     * Checks that an L1 FTM chip key's {@code chain} is valid at {@code now} and chains to an FTM-provider CA, without
+     * passing through a device-provider CA's key. Throws
      * with FTM_TRUST_NOT_CONFIGURED when no FTM-provider CA is configured, CERTIFICATE_EXPIRED,
      * CERTIFICATE_NOT_YET_VALID or FTM_CERTIFICATE_UNTRUSTED.
      */
@@ -153,6 +152,7 @@ public final class DeviceTrustStore {
                     + "signed by its FTM chip key, and this station trusts no FTM-provider CA; configure the approved FTM "
                     + "providers' root certificates (kept apart from the device-provider CAs) to use L1 devices");
         }
+        separation.get().requireFtmChain(chain);
         ftmProviders.get().check(chain, now);
     }
 }

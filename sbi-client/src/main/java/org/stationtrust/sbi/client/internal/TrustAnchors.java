@@ -55,6 +55,16 @@ public final class TrustAnchors {
         return anchors;
     }
 
+    /** The domain's name in messages, e.g. "device-provider". */
+    public String domain() {
+        return domain;
+    }
+
+    /** The reason a chain that does not reach these roots is refused with. */
+    public RejectionReason untrusted() {
+        return untrusted;
+    }
+
     public int cachedChains() {
         return validatedChains.size();
     }

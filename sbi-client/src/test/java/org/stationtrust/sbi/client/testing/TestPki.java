@@ -50,6 +50,24 @@ public final class TestPki {
                 caKeys.getPrivate(), notBefore, notAfter, false);
     }
 
+    /**
+     * A CA certificate for {@code key} named {@code subject}, issued by {@code issuer}: an intermediate, or a
+     * cross-certificate when {@code key} and {@code subject} are those of another root.
+     */
+    public static X509Certificate caCertificate(PublicKey key, String subject, X509Certificate issuer, PrivateKey issuerKey) {
+        Instant now = Instant.now();
+        return issue(key, subject, issuer.getSubjectX500Principal().getName(), issuerKey, now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(30)), true);
+    }
+
+    /** An end-entity signing certificate for {@code key} named {@code subject}, issued by {@code issuer}. */
+    public static X509Certificate signerCertificate(PublicKey key, String subject, X509Certificate issuer,
+                                                    PrivateKey issuerKey) {
+        Instant now = Instant.now();
+        return issue(key, subject, issuer.getSubjectX500Principal().getName(), issuerKey, now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofDays(30)), false);
+    }
+
     public static KeyPair rsa() {
         return rsa(2048);
     }
