@@ -111,24 +111,30 @@ final class KeyRotationProcedure {
         }
         Verdict current = probe("current", identity.requestSigning(clock));
         if (current == Verdict.UNKNOWN) return Outcome.STILL_UNKNOWN;
+        // Each resolution is audited before it is applied: a crash in between settles again at the next start (a
+        // second row), never leaves an applied resolution without its row.
         if (current == Verdict.ACCEPTED) {
+            audited(Outcome.KEPT_CURRENT_KEY, s);
             discard(Optional.empty(), "the server still accepts the current key: the rotation did not take effect");
-            return settled(Outcome.KEPT_CURRENT_KEY, s);
+            return Outcome.KEPT_CURRENT_KEY;
         }
         Optional<MachineIdentity> pending = loadPending();
         if (pending.isEmpty()) {
+            audited(Outcome.NEITHER_KEY_ACCEPTED, s);
             unresolvable("the server refuses the current key and the new key is no longer in the TPM");
-            return settled(Outcome.NEITHER_KEY_ACCEPTED, s);
+            return Outcome.NEITHER_KEY_ACCEPTED;
         }
         return switch (probe("pending", identity.requestSigningWith(pending.get(), clock))) {
             case UNKNOWN -> Outcome.STILL_UNKNOWN;
             case ACCEPTED -> {
+                audited(Outcome.ADOPTED_NEW_KEY, s);
                 adopt(pending.get(), "recovered after a lost rotation answer");
-                yield settled(Outcome.ADOPTED_NEW_KEY, s);
+                yield Outcome.ADOPTED_NEW_KEY;
             }
             case REFUSED -> {
+                audited(Outcome.NEITHER_KEY_ACCEPTED, s);
                 unresolvable("the server answers signature_invalid to both keys");
-                yield settled(Outcome.NEITHER_KEY_ACCEPTED, s);
+                yield Outcome.NEITHER_KEY_ACCEPTED;
             }
         };
     }
@@ -191,10 +197,11 @@ final class KeyRotationProcedure {
      * naming an evicted handle.
      */
     private void adopt(MachineIdentity next, String how) {
-        MachineIdentity previous = identity.useMachineKey(next);
-        audit.append("machine_key.rotated", Map.of("previousKeyName", StationIdentity.hex(previous.machineKey().name()),
+        // audited before it is applied, as every resolution (see settle)
+        audit.append("machine_key.rotated", Map.of("previousKeyName", String.valueOf(identity.state().machineKeyNameHex()),
                 "keyName", StationIdentity.hex(next.machineKey().name()),
                 "handle", handleText(next.config().machineKeyHandle()), "how", how));
+        MachineIdentity previous = identity.useMachineKey(next);
         evict(previous, "retired");
     }
 
@@ -208,9 +215,9 @@ final class KeyRotationProcedure {
         if (!s.rotationPending()) return;
         Optional<MachineIdentity> key = pending.isPresent() ? pending : loadPendingQuietly(s);
         key.ifPresent(k -> evict(k, "discarded"));
-        identity.update(StationState::withoutPendingRotation);
         audit.append("machine_key.rotation_discarded", Map.of("keyName", s.pendingRotation().orElseThrow().keyNameHex(),
                 "handle", handleText(s.pendingRotation().orElseThrow().handle()), "reason", why));
+        identity.update(StationState::withoutPendingRotation);
     }
 
     /**
@@ -250,11 +257,10 @@ final class KeyRotationProcedure {
                 "the server accepts neither machine key; enroll this station again");
     }
 
-    private Outcome settled(Outcome outcome, StationState before) {
+    private void audited(Outcome outcome, StationState before) {
         audit.append("machine_key.rotation_resolved", Map.of("outcome", outcome.name(), "machineId", before.machineId(),
                 "currentKeyName", String.valueOf(before.machineKeyNameHex()), "pendingKeyName", before.pendingRotation().map(StationState.PendingRotation::keyNameHex).orElse("null")));
         LOG.info("machine_key.rotation_resolved", "outcome", outcome);
-        return outcome;
     }
 
     private Verdict probe(String which, RequestSigning with) {
