@@ -220,12 +220,17 @@ public final class AdminPage {
     public record TokenRow(String id, String note, String createdBy, String expires, String status, boolean expirable) {
     }
 
+    /** How many enrollment tokens the page lists (one is issued per station: they add up over a fleet's life). */
+    public static final int TOKEN_ROWS = 200;
+
     private void tokens(Context ctx, Caller who) {
         long now = System.currentTimeMillis();
-        List<TokenRow> rows = c.enrollmentTokens().list().stream().map(t -> new TokenRow(t.id(), t.note(),
+        List<TokenRow> rows = c.enrollmentTokens().newest(TOKEN_ROWS).stream().map(t -> new TokenRow(t.id(), t.note(),
                 t.createdBy(), Views.time(t.expiresAt()), t.status(now).name(),
                 t.status(now) == EnrollmentTokenStore.EnrollmentToken.Status.OPEN)).toList();
-        Render.send(ctx, out -> JtetokensGenerated.render(out, null, Chrome.of("Enrollment tokens", who, "tokens"), rows));
+        EnrollmentTokenStore.Counts counts = c.enrollmentTokens().counts(now);
+        Render.send(ctx, out -> JtetokensGenerated.render(out, null, Chrome.of("Enrollment tokens", who, "tokens"), rows,
+                counts));
     }
 
     private void issueToken(Context ctx, Caller who) {
