@@ -241,6 +241,9 @@ public final class AdminPage {
                 "Back to tokens"));
     }
 
+    private static final int OPERATOR_ROWS = 50;
+    private static final int OPERATOR_WITHIN = 100_000;
+
     private void audit(Context ctx, Caller who) {
         boolean full = "1".equals(ctx.queryParam("full"));
         AuditChainReport report = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
@@ -249,7 +252,10 @@ public final class AdminPage {
                 .map(MachinePages.AuditRow::of).toList();
         List<MachinePages.AuditRow> anonymous = c.audit().recentOf(RefusalAudit.ACTION, 20, 10_000).stream()
                 .map(MachinePages.AuditRow::of).toList();
-        Render.send(ctx, out -> JteauditGenerated.render(out, null, Chrome.of("Audit log", who, "audit"), report, events,
-                anonymous));
+        // What people did, apart: thousands of machines' own events would push their decisions off the full list.
+        List<MachinePages.AuditRow> operators = c.audit().recentByOperators(OPERATOR_ROWS, OPERATOR_WITHIN).stream()
+                .map(MachinePages.AuditRow::of).toList();
+        Render.send(ctx, out -> JteauditGenerated.render(out, null, Chrome.of("Audit log", who, "audit"), report,
+                operators, events, anonymous));
     }
 }

@@ -13,6 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
+import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.TestServer;
 import org.stationtrust.testsupport.HeadlessChromium;
 
@@ -49,6 +54,39 @@ class ConsoleFleetScaleBrowserTest {
     private List<WebElement> rows(String table) {
         browser.findElement(By.id(table));
         return HeadlessChromium.present(browser, By.cssSelector("#" + table + " tbody tr"));
+    }
+
+    @Test
+    void theAuditPageKeepsTheLatestOperatorDecisionsInViewWhenMachineEventsFloodTheLog() throws Exception {
+        String approved = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        server.db.write(c -> {
+            try (PreparedStatement verified = c.prepareStatement("UPDATE machines SET ek_verified = 1 WHERE id = ?")) {
+                verified.setString(1, approved);
+                return verified.executeUpdate();
+            }
+        });
+        assertEquals(200, server.as(Role.APPROVER, "POST", "/api/v1/admin/machines/" + approved + "/approve",
+                "{\"reason\": \"asset tag 991 checked on site\"}").statusCode());
+        // A Monday morning on 3,000 machines: hundreds go overdue, recover, rotate keys and send station audit.
+        AuditLog audit = new AuditLog(server.db);
+        server.db.inTransaction(c -> {
+            for (int i = 0; i < 600; i++) {
+                String machine = String.format("%032x", i);
+                audit.append(c, i % 2 == 0 ? "server" : "machine:" + machine, i % 2 == 0 ? "attestation.overdue"
+                        : "attestation.pass", machine, AuditOutcome.OK, "status OK -> OVERDUE");
+            }
+            return null;
+        });
+
+        login("auditor");
+        browser.get(server.url("/admin/audit"));
+        String people = browser.findElement(By.id("operator-actions")).getText();
+        assertTrue(people.contains("enrollment.approve") && people.contains(approved)
+                && people.contains("asset tag 991 checked on site"), "the approval is in view: " + people);
+        assertTrue(people.contains("auditor") && people.contains("login"), "and the sign-ins: " + people);
+        assertTrue(rows("operator-actions").stream().noneMatch(r -> r.getText().contains("attestation.")),
+                "machine and server events are not among the operators' actions");
+        assertEquals(200, rows("audit").size(), "the full log is still shown below, newest first");
     }
 
     @Test
