@@ -22,6 +22,7 @@ import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.LoginThrottle;
 import org.stationtrust.server.internal.auth.OperatorAccounts;
+import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.http.ClientAddress;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.notify.Webhooks;
@@ -148,7 +149,7 @@ public final class AdminPage {
     private void login(Context ctx) {
         String expected = ctx.cookie(LOGIN_COOKIE);
         String presented = ctx.formParam("login_csrf");
-        if (expected == null || presented == null || !java.security.MessageDigest.isEqual(
+        if (expected == null || presented == null || RouteGuard.fromAnotherSite(ctx) || !java.security.MessageDigest.isEqual(
                 expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             c.loginLimit().acquire(ClientAddress.limitKey(ctx.ip()));

@@ -252,6 +252,41 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aFormSentFromAnotherSiteIsRefusedEvenWithTheSessionAndItsCsrfToken() throws Exception {
+        String id = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        String cookie = server.login(client, "admin", TestServer.PASSWORD).headers().firstValue("Set-Cookie")
+                .orElseThrow().split(";")[0];
+        String page = client.send(HttpRequest.newBuilder(URI.create(server.url("/admin/machines/" + id)))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(csrf.find(), "the page carries the session's CSRF token");
+        // A sibling host of the same site gets the SameSite=Strict cookie; here it also learnt the token.
+        for (String site : List.of("cross-site", "same-site")) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.url("/admin/machines/" + id
+                            + "/reject"))).header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", cookie).header("Sec-Fetch-Site", site)
+                    .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&reason=forged+elsewhere"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode(), site);
+            assertTrue(r.body().contains("csrf_token_invalid") && r.body().contains("another site"), r.body());
+        }
+        assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(id));
+        HttpResponse<String> login = client.send(HttpRequest.newBuilder(URI.create(server.url("/admin/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", "st_login=t0k3n")
+                .header("Sec-Fetch-Site", "cross-site").POST(HttpRequest.BodyPublishers.ofString(
+                        "login_csrf=t0k3n&username=admin&password=" + java.net.URLEncoder.encode(TestServer.PASSWORD,
+                                java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, login.statusCode(), "nor may another site sign a browser in");
+
+        login("admin"); // while Chromium's own forms (Sec-Fetch-Site: same-origin) go through
+        browser.get(server.url("/admin/machines/" + id));
+        browser.findElement(By.id("approve-reason")).sendKeys("checked by phone");
+        submit(By.id("reject"));
+        assertEquals("REJECTED", browser.findElement(By.id("f-state")).getText());
+    }
+
+    @Test
     void hostileMachineNamesAreShownAsTextAndCannotReorderOrInjectAnything() throws Exception {
         long now = System.currentTimeMillis();
         String markup = "<script>document.title='owned'</script><img src=x id=injected>\"'><b>x</b>";
