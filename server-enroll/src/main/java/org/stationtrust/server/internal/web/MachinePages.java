@@ -105,7 +105,7 @@ public final class MachinePages {
                              List<Field> attestationFields, List<HistoryItem> history, List<Pcrs.Pcr> firstPcrs,
                              List<Pcrs.Pcr> policyPcrs, String policyName, BootView boot, List<KeyRow> keys,
                              long packetCount, List<PacketRow> packets, List<AuditRow> audit, boolean canApprove,
-                             boolean canReject, boolean canRevoke) {
+                             boolean canReject, boolean canRevoke, List<Row> sameEk) {
     }
 
     public List<AdminRoute> routes() {
@@ -286,8 +286,12 @@ public final class MachinePages {
                 m.state() == EnrollmentState.PENDING_APPROVAL && approver && (m.ek().verified() || admin),
                 approver && (m.state() == EnrollmentState.PENDING_APPROVAL
                         || m.state() == EnrollmentState.PENDING_ACTIVATION),
-                admin && m.state() == EnrollmentState.ACTIVE);
+                admin && m.state() == EnrollmentState.ACTIVE,
+                c.machines().sameEk(m.id(), m.ek().name(), SAME_EK_ROWS).stream().map(r -> row(r, now, who)).toList());
     }
+
+    /** How many other enrollments of a machine's EK its page shows beside it. */
+    private static final int SAME_EK_ROWS = 10;
 
     /** SHA-256 (hex) of a stored base64 value: the fingerprint an operator compares with another tool's. */
     static String sha256OfBase64(String b64) {

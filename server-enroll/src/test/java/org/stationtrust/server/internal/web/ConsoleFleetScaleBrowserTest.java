@@ -23,7 +23,8 @@ import org.stationtrust.testsupport.HeadlessChromium;
 
 /**
  * The console as an admin of thousands of machines sees it, in headless Chromium against a real server: pages whose
- * tables grow with the fleet stay bounded, and what people decided stays in view however much the machines log.
+ * tables grow with the fleet stay bounded, what people decided stays in view however much the machines log, and the
+ * enrollments of one TPM (re-imaged, cleared, or copied) are shown side by side.
  */
 class ConsoleFleetScaleBrowserTest {
     @TempDir
@@ -122,5 +123,42 @@ class ConsoleFleetScaleBrowserTest {
         assertTrue(rows.get(0).getText().contains("station 2999"), "newest first: " + rows.get(0).getText());
         assertEquals("3000 enrollment tokens, 10 open; the newest 200 are shown.",
                 browser.findElement(By.id("token-count")).getText());
+    }
+
+    @Test
+    void everyEnrollmentOfTheSameEkIsListedBesideTheMachineWithItsStateAndALinkToIt() throws Exception {
+        String active = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
+        String pending = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        String unactivated = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_ACTIVATION, false);
+        String stranger = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
+        server.db.write(c -> {
+            try (PreparedStatement same = c.prepareStatement("UPDATE machines SET ek_name = 'ek-shared', created_at = ? "
+                    + "WHERE id = ?")) {
+                List<String> oldestFirst = List.of(active, pending, unactivated);
+                for (int i = 0; i < oldestFirst.size(); i++) {
+                    same.setLong(1, System.currentTimeMillis() - 60_000L * (3 - i));
+                    same.setString(2, oldestFirst.get(i));
+                    same.executeUpdate();
+                }
+                return null;
+            }
+        });
+
+        login("approver");
+        browser.get(server.url("/admin/machines/" + pending));
+        List<WebElement> rows = rows("same-ek");
+        assertEquals(List.of(unactivated, active), rows.stream().map(r -> r.getAttribute("data-machine")).toList(),
+                "the other two enrollments of the EK, newest first, and not the machine of another EK");
+        assertEquals("ACTIVE", rows.get(1).findElement(By.className("state")).getText());
+        assertEquals("PENDING_ACTIVATION", rows.get(0).findElement(By.className("state")).getText());
+        List<String> violations = org.stationtrust.server.testing.AxeCore.seriousViolations(browser);
+        assertTrue(violations.isEmpty(), "axe on a machine page with its EK's other enrollments: " + violations);
+        HeadlessChromium.submitAndWaitForNextPage(browser, By.cssSelector("#same-ek tr[data-machine='" + active
+                + "'] a"));
+        assertEquals(List.of(unactivated, pending), rows("same-ek").stream().map(r -> r.getAttribute("data-machine"))
+                .toList(), "and from the active machine the two that claim its EK");
+        browser.get(server.url("/admin/machines/" + stranger));
+        browser.findElement(By.id("identity-heading"));
+        assertTrue(HeadlessChromium.present(browser, By.id("same-ek")).isEmpty(), "a machine alone on its EK: no table");
     }
 }
