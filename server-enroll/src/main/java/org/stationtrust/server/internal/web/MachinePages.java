@@ -266,11 +266,12 @@ public final class MachinePages {
                 new Field("revokeReason", "Revocation reason", revoked.reason(), false));
         List<Field> attestation = List.of(
                 new Field("attestationStatus", "Status", att, false),
-                new Field("attestationFailure", "Last failure", m.attestation().failure(), false),
+                new Field("attestationFailure", "Last failure", Names.spelled(m.attestation().failure()), false),
                 new Field("lastAttestationAttempt", "Last attempt", orDash(Views.time(m.attestation().lastAttempt())), false),
                 new Field("lastAttestationSuccess", "Last success", orDash(Views.time(m.attestation().lastSuccess())), false));
         List<HistoryItem> history = c.machines().history(m.id(), 50).stream().map(r -> new HistoryItem(
-                Views.time(r.at()), r.outcome().name(), r.detail(), r.outcome() == AttestationOutcome.PASSED)).toList();
+                Views.time(r.at()), r.outcome().name(), Names.spelled(r.detail()), r.outcome() == AttestationOutcome.PASSED))
+                .toList();
         List<KeyRow> keys = c.machines().keys(m.id()).stream().map(k -> new KeyRow(sha256OfBase64(k.spki()),
                 Views.time(k.createdAt()), Views.time(k.retiredAt()))).toList();
         List<PacketRow> packets = c.packetReceipts().list(m.id(), 20).stream().map(p -> new PacketRow(p.packetId(),

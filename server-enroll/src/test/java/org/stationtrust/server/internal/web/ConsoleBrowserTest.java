@@ -326,6 +326,49 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void bootLogStringsFromTheStationAreShownAsTextWithTheirInvisibleCharactersSpelledOut() throws Exception {
+        String id = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
+        // A boot application's device path is event data the PCRs do not cover: whoever boots the machine writes it.
+        String path = "\\EFI\\Boot\\\u202Eife.rgmtoob<img src=x id=injected>";
+        String firmware = "Station\u200BBIOS 1.01";
+        server.db.write(c -> {
+            try (java.sql.PreparedStatement boot = c.prepareStatement("INSERT INTO machine_boot (machine_id, last_result, "
+                    + "last_message, last_changes, last_at) VALUES (?, 'PASSED_CHANGED', ?, ?, ?)");
+                 java.sql.PreparedStatement doc = c.prepareStatement("INSERT INTO machine_boot_documents (machine_id, "
+                         + "last_state) VALUES (?, ?)")) {
+                boot.setString(1, id);
+                boot.setString(2, "boot application " + path + " changed");
+                boot.setString(3, TestServer.JSON.writeValueAsString(List.of("new boot application " + path)));
+                boot.setLong(4, System.currentTimeMillis());
+                boot.executeUpdate();
+                doc.setString(1, id);
+                doc.setString(2, TestServer.JSON.writeValueAsString(java.util.Map.of("secureBoot", "ON",
+                        "firmwareVersions", List.of(firmware), "bootApplications", List.of(java.util.Map.of("path", path,
+                                "digest", "ab".repeat(32))))));
+                return doc.executeUpdate();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        login("auditor");
+        browser.get(server.url("/admin/machines/" + id));
+        assertTrue(now(By.id("injected")).isEmpty(), "markup in the log stayed text");
+        for (String field : List.of("boot-message", "boot-applications", "boot-firmware")) {
+            String text = (String) ((JavascriptExecutor) browser).executeScript("return arguments[0].textContent;",
+                    browser.findElement(By.id(field)));
+            assertFalse(text.chars().anyMatch(ch -> Character.getType(ch) == Character.FORMAT),
+                    field + " carries no invisible or direction-changing character: " + text);
+        }
+        assertTrue(browser.findElement(By.id("boot-applications")).getText().contains("[U+202E]ife.rgmtoob<img"),
+                "the override is spelled out where it was: " + browser.findElement(By.id("boot-applications")).getText());
+        assertTrue(browser.findElement(By.id("boot-firmware")).getText().contains("Station[U+200B]BIOS"));
+        String change = (String) ((JavascriptExecutor) browser).executeScript("return arguments[0].textContent;",
+                browser.findElement(By.cssSelector("#boot-changes li")));
+        assertTrue(change.contains("[U+202E]") && !change.contains("\u202E"), change);
+        assertAccessible("machine page with a hostile boot log");
+    }
+
+    @Test
     void filtersSortAndKeysetPagingOverTwelveHundredGeneratedMachines() throws Exception {
         long start = java.time.LocalDate.of(2026, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
         List<ConsoleFleet.Generated> fleet = ConsoleFleet.seed(server.db, "f1f1f1", 0, 1200, start);
