@@ -197,6 +197,25 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aBatchRefusedForOneMemberNamesThatMemberSoTheApproverCanUntickIt() throws Exception {
+        List<String> verified = new ArrayList<>();
+        for (int i = 0; i < 3; i++) verified.add(ConsoleFleet.seed(server.db, "b" + i + "b" + i + "b" + i, 1, 2,
+                System.currentTimeMillis() - 86_400_000L).get(0).id()); // generated machine 1: pending, EK verified
+        String unverified = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        login("approver");
+        browser.get(server.url("/admin/machines?state=PENDING_APPROVAL"));
+        for (String id : verified) browser.findElement(By.id("pick-" + id)).click();
+        browser.findElement(By.id("pick-" + unverified)).click();
+        browser.findElement(By.id("batch-reason")).sendKeys("delivery 7");
+        submit(By.id("batch-approve"));
+        String error = browser.findElement(By.id("error")).getText();
+        assertTrue(error.contains(unverified) && error.contains("soft-" + unverified.substring(0, 6))
+                && error.contains("only an admin may approve"), "the refusal names the member refused: " + error);
+        assertTrue(error.contains("nothing was changed"), error);
+        for (String id : verified) assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(id));
+    }
+
+    @Test
     void anAuditorSeesNoDecisionAndAnApproverNoRevocation() throws Exception {
         String pending = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
         String active = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
