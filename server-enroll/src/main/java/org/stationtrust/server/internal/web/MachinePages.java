@@ -216,7 +216,7 @@ public final class MachinePages {
         if (m == null) {
             ctx.status(404);
             Render.send(ctx, out -> org.stationtrust.server.internal.web.templates.JtemessageGenerated.render(out, null,
-                    Chrome.of("Not found", who, "machines"), "No machine with that id."));
+                    Chrome.of("Not found", who, "machines"), "No machine with that id.", "/admin"));
             return;
         }
         Render.send(ctx, out -> JtemachineGenerated.render(out, null, detailView(m, who)));
@@ -343,7 +343,18 @@ public final class MachinePages {
         for (MachineDetail m : decided) names.append(names.length() == 0 ? "" : ", ").append(m.name());
         Render.send(ctx, out -> org.stationtrust.server.internal.web.templates.JtemessageGenerated.render(out, null,
                 Chrome.of("Batch decided", who, "machines"), verb + " " + decided.size() + " machine"
-                        + (decided.size() == 1 ? "" : "s") + ", each audited on its own: " + names + "."));
+                        + (decided.size() == 1 ? "" : "s") + ", each audited on its own: " + names + ".",
+                back(ctx.formParam("back"))));
+    }
+
+    /**
+     * Where the page after a batch leads back to: the list (with its filter) or the overview the batch came from. Only
+     * the console's own pages, by path: anything else (another host, "//host", a scheme) leads to the overview.
+     */
+    static String back(String back) {
+        if (back == null || back.length() > 2000) return "/admin";
+        boolean list = back.equals("/admin/machines") || back.startsWith("/admin/machines?");
+        return list && back.chars().noneMatch(ch -> ch == '\\' || ch < 0x21 || ch > 0x7e) ? back : "/admin";
     }
 
     private void golden(Context ctx, Caller who) {

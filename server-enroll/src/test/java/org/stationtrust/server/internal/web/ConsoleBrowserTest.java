@@ -177,6 +177,47 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void afterABatchFromAFilteredListTheApproverGoesBackToThatListWithTheDecidedMachinesGone() throws Exception {
+        List<ConsoleFleet.Generated> fleet = ConsoleFleet.seed(server.db, "d0d0d0", 0, 40,
+                System.currentTimeMillis() - 86_400_000L);
+        login("approver");
+        String filtered = "/admin/machines?q=d0d0d0-00001&state=PENDING_APPROVAL&sort=oldest";
+        browser.get(server.url(filtered));
+        List<WebElement> before = rows("machines");
+        assertEquals(2, before.size(), "d0d0d0-000011 and -000016 are pending");
+        before.get(0).findElement(By.name("pick")).click();
+        browser.findElement(By.id("batch-reason")).sendKeys("delivery 12");
+        submit(By.id("batch-approve"));
+        assertTrue(browser.findElement(By.id("message")).getText().startsWith("Approved 1 machine"));
+        submit(By.id("back"));
+        assertEquals(server.url("/admin/machines?q=d0d0d0-00001&state=PENDING_APPROVAL&sort=oldest"),
+                browser.getCurrentUrl(), "the same filter, from its first page");
+        assertEquals(List.of(fleet.get(16).id()), rows("machines").stream().map(r -> r.getAttribute("data-machine"))
+                .toList(), "the decided machine has left the list");
+
+        browser.get(server.url("/admin"));
+        HeadlessChromium.present(browser, By.name("pick")).get(0).click();
+        browser.findElement(By.id("pending-reason")).sendKeys("delivery 13");
+        submit(By.id("pending-approve"));
+        submit(By.id("back"));
+        assertEquals(server.url("/admin"), browser.getCurrentUrl(), "a batch from the overview goes back there");
+    }
+
+    @Test
+    void aBatchCannotSendTheApproverToAnotherSiteAfterwards() throws Exception {
+        String id = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        login("admin");
+        browser.get(server.url("/admin/machines?state=PENDING_APPROVAL"));
+        browser.findElement(By.id("pick-" + id)).click();
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('#batch input[name=back]').value = "
+                + "'//evil.example/admin/machines?x';");
+        browser.findElement(By.id("batch-reason")).sendKeys("forged back link");
+        submit(By.id("batch-approve"));
+        assertEquals("/admin", browser.findElement(By.id("back")).getDomAttribute("href"),
+                "a back link outside the console's lists falls back to the overview");
+    }
+
+    @Test
     void aBatchIsRefusedAsAWholeWhenAnyMemberChangedSinceThePageWasShown() throws Exception {
         String a = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
         String b = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
