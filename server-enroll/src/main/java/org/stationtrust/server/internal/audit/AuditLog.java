@@ -101,6 +101,24 @@ public final class AuditLog {
         });
     }
 
+    /**
+     * The newest events of operators (people signed in, and the {@code cli}) among the last {@code within} events, at
+     * most {@code limit}: on a fleet, machines' and the server's own events (actors {@code machine:..},
+     * {@code station:..}, {@code station@..}, {@code anonymous..}, {@code server}) outnumber them by far. Operator
+     * names hold neither ':' nor '@' ({@code UserStore.requireValidUsername}).
+     */
+    public List<AuditEvent> recentByOperators(int limit, int within) {
+        return db.withConnection(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events WHERE seq > "
+                    + "(SELECT COALESCE(MAX(seq), 0) FROM audit_events) - ? AND actor NOT IN ('server', 'anonymous') "
+                    + "AND actor NOT LIKE '%:%' AND actor NOT LIKE '%@%' ORDER BY seq DESC LIMIT ?")) {
+                q.setInt(1, within);
+                q.setInt(2, Math.max(1, Math.min(limit, 1000)));
+                return read(q);
+            }
+        });
+    }
+
     /** The newest events about one subject (a machine id, an operator) first, at most {@code limit}. */
     public List<AuditEvent> about(String subject, int limit) {
         return db.withConnection(c -> {

@@ -28,6 +28,11 @@ public final class RouteGuard {
                             .toLowerCase(java.util.Locale.ROOT));
                 }
                 if (route.surface() == AdminRoute.Surface.PAGE && route.method().equals(HandlerType.POST)
+                        && fromAnotherSite(ctx)) {
+                    throw new ApiException(ErrorCode.CSRF_TOKEN_INVALID, "This form was sent from another site ("
+                            + "Sec-Fetch-Site: " + ctx.header(FETCH_SITE) + "): open the console itself and submit it there");
+                }
+                if (route.surface() == AdminRoute.Surface.PAGE && route.method().equals(HandlerType.POST)
                         && !Authenticator.csrfMatches(caller, ctx.formParam("csrf"))) {
                     throw new ApiException(ErrorCode.CSRF_TOKEN_INVALID, "The form's CSRF token is missing or stale: "
                             + "reload the page and submit again");
@@ -35,6 +40,18 @@ public final class RouteGuard {
                 route.action().handle(ctx, caller);
             });
         }
+    }
+
+    private static final String FETCH_SITE = "Sec-Fetch-Site";
+
+    /**
+     * Whether the browser says the request was made by another site (Fetch Metadata, {@code Sec-Fetch-Site}): a second
+     * line behind the CSRF token and the SameSite=Strict cookie, which a sibling host of the same site still gets.
+     * The browser sets the header itself, whatever a proxy does to Host; a client without it (curl) is not judged.
+     */
+    public static boolean fromAnotherSite(Context ctx) {
+        String site = ctx.header(FETCH_SITE);
+        return site != null && !site.equals("same-origin") && !site.equals("none");
     }
 
     private Caller authenticate(Context ctx, AdminRoute route) {

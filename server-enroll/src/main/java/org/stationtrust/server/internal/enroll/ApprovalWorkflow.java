@@ -169,11 +169,16 @@ public final class ApprovalWorkflow {
             }
             java.util.List<MachineDetail> out = new java.util.ArrayList<>();
             for (MachineDetail m : loaded) {
-                out.add(switch (decision) {
-                    case APPROVE -> approve(c, caller, m, why);
-                    case REJECT -> reject(c, caller, m, why);
-                    case REVOKE -> revoke(c, caller, m, why);
-                });
+                try {
+                    out.add(switch (decision) {
+                        case APPROVE -> approve(c, caller, m, why);
+                        case REJECT -> reject(c, caller, m, why);
+                        case REVOKE -> revoke(c, caller, m, why);
+                    });
+                } catch (ApiException refused) { // rolls the batch back: say which of up to 500 members was refused
+                    throw new ApiException(refused.code(), "Batch refused, nothing was changed: machine " + m.id()
+                            + " ('" + m.name() + "'): " + refused.getMessage() + ". Untick it and decide again.");
+                }
             }
             return out;
         });

@@ -61,8 +61,28 @@ public final class EnrollmentTokenStore {
 
     public List<EnrollmentToken> list() {
         return db.withConnection(c -> Sql.query(c, "SELECT * FROM enrollment_tokens ORDER BY created_at DESC",
-                rs -> new EnrollmentToken(rs.getString("id"), rs.getString("created_by"), rs.getString("note"),
-                        rs.getLong("created_at"), rs.getLong("expires_at"), Sql.nullableLong(rs, "used_at"),
-                        rs.getString("used_by"))));
+                EnrollmentTokenStore::token));
+    }
+
+    /** The newest {@code limit} tokens, newest first: a fleet issues one per station, so they only grow. */
+    public List<EnrollmentToken> newest(int limit) {
+        return db.withConnection(c -> Sql.query(c, "SELECT * FROM enrollment_tokens ORDER BY created_at DESC, id DESC "
+                + "LIMIT ?", EnrollmentTokenStore::token, limit));
+    }
+
+    /** How many tokens were issued in all, and how many of them are open (neither used nor expired) at {@code now}. */
+    public record Counts(long total, long open) {
+    }
+
+    public Counts counts(long now) {
+        return db.withConnection(c -> Sql.one(c, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN used_at IS NULL AND expires_at > ? "
+                + "THEN 1 ELSE 0 END), 0) FROM enrollment_tokens", rs -> new Counts(rs.getLong(1), rs.getLong(2)), now)
+                .orElse(new Counts(0, 0)));
+    }
+
+    private static EnrollmentToken token(java.sql.ResultSet rs) throws SQLException {
+        return new EnrollmentToken(rs.getString("id"), rs.getString("created_by"), rs.getString("note"),
+                rs.getLong("created_at"), rs.getLong("expires_at"), Sql.nullableLong(rs, "used_at"),
+                rs.getString("used_by"));
     }
 }

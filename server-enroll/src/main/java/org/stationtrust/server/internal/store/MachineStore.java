@@ -447,6 +447,15 @@ public final class MachineStore {
                 name, id, EnrollmentState.REJECTED.name()));
     }
 
+    /**
+     * Every other enrollment of the same EK (by EK name), whatever its state, newest first, at most {@code limit}:
+     * the same TPM enrolled again (cleared TPM, new disk image) or a copy of its identity, for comparison.
+     */
+    public List<ListRow> sameEk(String id, String ekName, int limit) {
+        return db.withConnection(c -> Sql.query(c, "SELECT " + LIST_COLUMNS + " FROM machines WHERE ek_name = ? AND "
+                + "id <> ? ORDER BY created_at DESC, id DESC LIMIT ?", MachineStore::listRow, ekName, id, limit));
+    }
+
     /** Other enrollments still pending (approval or activation) with the same EK: at most 10 ids. */
     public List<String> samePendingEk(String id, String ekName) {
         return db.withConnection(c -> Sql.query(c, "SELECT id FROM machines WHERE ek_name = ? AND id <> ? AND state IN "

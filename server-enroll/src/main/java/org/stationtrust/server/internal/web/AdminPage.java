@@ -22,6 +22,7 @@ import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.LoginThrottle;
 import org.stationtrust.server.internal.auth.OperatorAccounts;
+import org.stationtrust.server.internal.auth.RouteGuard;
 import org.stationtrust.server.internal.http.ClientAddress;
 import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.notify.Webhooks;
@@ -148,7 +149,7 @@ public final class AdminPage {
     private void login(Context ctx) {
         String expected = ctx.cookie(LOGIN_COOKIE);
         String presented = ctx.formParam("login_csrf");
-        if (expected == null || presented == null || !java.security.MessageDigest.isEqual(
+        if (expected == null || presented == null || RouteGuard.fromAnotherSite(ctx) || !java.security.MessageDigest.isEqual(
                 expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 presented.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             c.loginLimit().acquire(ClientAddress.limitKey(ctx.ip()));
@@ -220,12 +221,17 @@ public final class AdminPage {
     public record TokenRow(String id, String note, String createdBy, String expires, String status, boolean expirable) {
     }
 
+    /** How many enrollment tokens the page lists (one is issued per station: they add up over a fleet's life). */
+    public static final int TOKEN_ROWS = 200;
+
     private void tokens(Context ctx, Caller who) {
         long now = System.currentTimeMillis();
-        List<TokenRow> rows = c.enrollmentTokens().list().stream().map(t -> new TokenRow(t.id(), t.note(),
+        List<TokenRow> rows = c.enrollmentTokens().newest(TOKEN_ROWS).stream().map(t -> new TokenRow(t.id(), t.note(),
                 t.createdBy(), Views.time(t.expiresAt()), t.status(now).name(),
                 t.status(now) == EnrollmentTokenStore.EnrollmentToken.Status.OPEN)).toList();
-        Render.send(ctx, out -> JtetokensGenerated.render(out, null, Chrome.of("Enrollment tokens", who, "tokens"), rows));
+        EnrollmentTokenStore.Counts counts = c.enrollmentTokens().counts(now);
+        Render.send(ctx, out -> JtetokensGenerated.render(out, null, Chrome.of("Enrollment tokens", who, "tokens"), rows,
+                counts));
     }
 
     private void issueToken(Context ctx, Caller who) {
@@ -236,6 +242,9 @@ public final class AdminPage {
                 "Back to tokens"));
     }
 
+    private static final int OPERATOR_ROWS = 50;
+    private static final int OPERATOR_WITHIN = 100_000;
+
     private void audit(Context ctx, Caller who) {
         boolean full = "1".equals(ctx.queryParam("full"));
         AuditChainReport report = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
@@ -244,7 +253,10 @@ public final class AdminPage {
                 .map(MachinePages.AuditRow::of).toList();
         List<MachinePages.AuditRow> anonymous = c.audit().recentOf(RefusalAudit.ACTION, 20, 10_000).stream()
                 .map(MachinePages.AuditRow::of).toList();
-        Render.send(ctx, out -> JteauditGenerated.render(out, null, Chrome.of("Audit log", who, "audit"), report, events,
-                anonymous));
+        // What people did, apart: thousands of machines' own events would push their decisions off the full list.
+        List<MachinePages.AuditRow> operators = c.audit().recentByOperators(OPERATOR_ROWS, OPERATOR_WITHIN).stream()
+                .map(MachinePages.AuditRow::of).toList();
+        Render.send(ctx, out -> JteauditGenerated.render(out, null, Chrome.of("Audit log", who, "audit"), report,
+                operators, events, anonymous));
     }
 }

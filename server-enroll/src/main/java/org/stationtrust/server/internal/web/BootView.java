@@ -29,7 +29,7 @@ public record BootView(List<MachinePages.Field> fields, boolean judged, List<Str
                     + last.event() + ")")));
         }
         fields.add(field("boot-message", "Message", String.valueOf(last.message())));
-        List<String> changes = List.copyOf(last.changes());
+        List<String> changes = last.changes().stream().map(Names::spelled).toList();
         List<MachinePages.Field> state = new ArrayList<>();
         if (last.bootState() != null) {
             JsonNode s = last.bootState();
@@ -58,7 +58,8 @@ public record BootView(List<MachinePages.Field> fields, boolean judged, List<Str
         return new BootView(List.copyOf(fields), true, List.copyOf(changes), List.copyOf(state));
     }
 
+    /** Every value here may hold text from the station's event log (paths, versions, subjects): spelled out. */
     private static MachinePages.Field field(String id, String label, String value) {
-        return new MachinePages.Field(id, label, value, false);
+        return new MachinePages.Field(id, label, Names.spelled(value), false);
     }
 }

@@ -105,7 +105,7 @@ public final class MachinePages {
                              List<Field> attestationFields, List<HistoryItem> history, List<Pcrs.Pcr> firstPcrs,
                              List<Pcrs.Pcr> policyPcrs, String policyName, BootView boot, List<KeyRow> keys,
                              long packetCount, List<PacketRow> packets, List<AuditRow> audit, boolean canApprove,
-                             boolean canReject, boolean canRevoke) {
+                             boolean canReject, boolean canRevoke, List<Row> sameEk) {
     }
 
     public List<AdminRoute> routes() {
@@ -216,7 +216,7 @@ public final class MachinePages {
         if (m == null) {
             ctx.status(404);
             Render.send(ctx, out -> org.stationtrust.server.internal.web.templates.JtemessageGenerated.render(out, null,
-                    Chrome.of("Not found", who, "machines"), "No machine with that id."));
+                    Chrome.of("Not found", who, "machines"), "No machine with that id.", "/admin"));
             return;
         }
         Render.send(ctx, out -> JtemachineGenerated.render(out, null, detailView(m, who)));
@@ -266,11 +266,12 @@ public final class MachinePages {
                 new Field("revokeReason", "Revocation reason", revoked.reason(), false));
         List<Field> attestation = List.of(
                 new Field("attestationStatus", "Status", att, false),
-                new Field("attestationFailure", "Last failure", m.attestation().failure(), false),
+                new Field("attestationFailure", "Last failure", Names.spelled(m.attestation().failure()), false),
                 new Field("lastAttestationAttempt", "Last attempt", orDash(Views.time(m.attestation().lastAttempt())), false),
                 new Field("lastAttestationSuccess", "Last success", orDash(Views.time(m.attestation().lastSuccess())), false));
         List<HistoryItem> history = c.machines().history(m.id(), 50).stream().map(r -> new HistoryItem(
-                Views.time(r.at()), r.outcome().name(), r.detail(), r.outcome() == AttestationOutcome.PASSED)).toList();
+                Views.time(r.at()), r.outcome().name(), Names.spelled(r.detail()), r.outcome() == AttestationOutcome.PASSED))
+                .toList();
         List<KeyRow> keys = c.machines().keys(m.id()).stream().map(k -> new KeyRow(sha256OfBase64(k.spki()),
                 Views.time(k.createdAt()), Views.time(k.retiredAt()))).toList();
         List<PacketRow> packets = c.packetReceipts().list(m.id(), 20).stream().map(p -> new PacketRow(p.packetId(),
@@ -286,8 +287,12 @@ public final class MachinePages {
                 m.state() == EnrollmentState.PENDING_APPROVAL && approver && (m.ek().verified() || admin),
                 approver && (m.state() == EnrollmentState.PENDING_APPROVAL
                         || m.state() == EnrollmentState.PENDING_ACTIVATION),
-                admin && m.state() == EnrollmentState.ACTIVE);
+                admin && m.state() == EnrollmentState.ACTIVE,
+                c.machines().sameEk(m.id(), m.ek().name(), SAME_EK_ROWS).stream().map(r -> row(r, now, who)).toList());
     }
+
+    /** How many other enrollments of a machine's EK its page shows beside it. */
+    private static final int SAME_EK_ROWS = 10;
 
     /** SHA-256 (hex) of a stored base64 value: the fingerprint an operator compares with another tool's. */
     static String sha256OfBase64(String b64) {
@@ -338,7 +343,18 @@ public final class MachinePages {
         for (MachineDetail m : decided) names.append(names.length() == 0 ? "" : ", ").append(m.name());
         Render.send(ctx, out -> org.stationtrust.server.internal.web.templates.JtemessageGenerated.render(out, null,
                 Chrome.of("Batch decided", who, "machines"), verb + " " + decided.size() + " machine"
-                        + (decided.size() == 1 ? "" : "s") + ", each audited on its own: " + names + "."));
+                        + (decided.size() == 1 ? "" : "s") + ", each audited on its own: " + names + ".",
+                back(ctx.formParam("back"))));
+    }
+
+    /**
+     * Where the page after a batch leads back to: the list (with its filter) or the overview the batch came from. Only
+     * the console's own pages, by path: anything else (another host, "//host", a scheme) leads to the overview.
+     */
+    static String back(String back) {
+        if (back == null || back.length() > 2000) return "/admin";
+        boolean list = back.equals("/admin/machines") || back.startsWith("/admin/machines?");
+        return list && back.chars().noneMatch(ch -> ch == '\\' || ch < 0x21 || ch > 0x7e) ? back : "/admin";
     }
 
     private void golden(Context ctx, Caller who) {

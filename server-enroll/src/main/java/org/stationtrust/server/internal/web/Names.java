@@ -13,6 +13,25 @@ final class Names {
     private Names() {
     }
 
+    /**
+     * Station-supplied text other than a name (boot log strings, failure details) with every invisible or
+     * direction-changing character (Unicode categories Cc, Cf, and lone surrogates) spelled out as {@code [U+XXXX]} where
+     * it stood, so the text reads as it is and nothing in it can reorder or hide what follows; null stays null.
+     */
+    static String spelled(String text) {
+        if (text == null) return null;
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE) {
+                b.append(String.format(Locale.ROOT, "[U+%04X]", cp));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return b.toString();
+    }
+
     /** A warning naming the invisible characters in {@code name} (e.g. "U+202E"), or null when it has none. */
     static String invisibleWarning(String name) {
         if (name == null) return null;

@@ -177,6 +177,47 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void afterABatchFromAFilteredListTheApproverGoesBackToThatListWithTheDecidedMachinesGone() throws Exception {
+        List<ConsoleFleet.Generated> fleet = ConsoleFleet.seed(server.db, "d0d0d0", 0, 40,
+                System.currentTimeMillis() - 86_400_000L);
+        login("approver");
+        String filtered = "/admin/machines?q=d0d0d0-00001&state=PENDING_APPROVAL&sort=oldest";
+        browser.get(server.url(filtered));
+        List<WebElement> before = rows("machines");
+        assertEquals(2, before.size(), "d0d0d0-000011 and -000016 are pending");
+        before.get(0).findElement(By.name("pick")).click();
+        browser.findElement(By.id("batch-reason")).sendKeys("delivery 12");
+        submit(By.id("batch-approve"));
+        assertTrue(browser.findElement(By.id("message")).getText().startsWith("Approved 1 machine"));
+        submit(By.id("back"));
+        assertEquals(server.url("/admin/machines?q=d0d0d0-00001&state=PENDING_APPROVAL&sort=oldest"),
+                browser.getCurrentUrl(), "the same filter, from its first page");
+        assertEquals(List.of(fleet.get(16).id()), rows("machines").stream().map(r -> r.getAttribute("data-machine"))
+                .toList(), "the decided machine has left the list");
+
+        browser.get(server.url("/admin"));
+        HeadlessChromium.present(browser, By.name("pick")).get(0).click();
+        browser.findElement(By.id("pending-reason")).sendKeys("delivery 13");
+        submit(By.id("pending-approve"));
+        submit(By.id("back"));
+        assertEquals(server.url("/admin"), browser.getCurrentUrl(), "a batch from the overview goes back there");
+    }
+
+    @Test
+    void aBatchCannotSendTheApproverToAnotherSiteAfterwards() throws Exception {
+        String id = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        login("admin");
+        browser.get(server.url("/admin/machines?state=PENDING_APPROVAL"));
+        browser.findElement(By.id("pick-" + id)).click();
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('#batch input[name=back]').value = "
+                + "'//evil.example/admin/machines?x';");
+        browser.findElement(By.id("batch-reason")).sendKeys("forged back link");
+        submit(By.id("batch-approve"));
+        assertEquals("/admin", browser.findElement(By.id("back")).getDomAttribute("href"),
+                "a back link outside the console's lists falls back to the overview");
+    }
+
+    @Test
     void aBatchIsRefusedAsAWholeWhenAnyMemberChangedSinceThePageWasShown() throws Exception {
         String a = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
         String b = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
@@ -194,6 +235,25 @@ class ConsoleBrowserTest {
         assertAccessible("batch refused");
         assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(a), "nothing of the batch was applied");
         assertEquals(EnrollmentState.REJECTED, server.state(b));
+    }
+
+    @Test
+    void aBatchRefusedForOneMemberNamesThatMemberSoTheApproverCanUntickIt() throws Exception {
+        List<String> verified = new ArrayList<>();
+        for (int i = 0; i < 3; i++) verified.add(ConsoleFleet.seed(server.db, "b" + i + "b" + i + "b" + i, 1, 2,
+                System.currentTimeMillis() - 86_400_000L).get(0).id()); // generated machine 1: pending, EK verified
+        String unverified = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        login("approver");
+        browser.get(server.url("/admin/machines?state=PENDING_APPROVAL"));
+        for (String id : verified) browser.findElement(By.id("pick-" + id)).click();
+        browser.findElement(By.id("pick-" + unverified)).click();
+        browser.findElement(By.id("batch-reason")).sendKeys("delivery 7");
+        submit(By.id("batch-approve"));
+        String error = browser.findElement(By.id("error")).getText();
+        assertTrue(error.contains(unverified) && error.contains("soft-" + unverified.substring(0, 6))
+                && error.contains("only an admin may approve"), "the refusal names the member refused: " + error);
+        assertTrue(error.contains("nothing was changed"), error);
+        for (String id : verified) assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(id));
     }
 
     @Test
@@ -252,6 +312,41 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aFormSentFromAnotherSiteIsRefusedEvenWithTheSessionAndItsCsrfToken() throws Exception {
+        String id = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        String cookie = server.login(client, "admin", TestServer.PASSWORD).headers().firstValue("Set-Cookie")
+                .orElseThrow().split(";")[0];
+        String page = client.send(HttpRequest.newBuilder(URI.create(server.url("/admin/machines/" + id)))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
+        assertTrue(csrf.find(), "the page carries the session's CSRF token");
+        // A sibling host of the same site gets the SameSite=Strict cookie; here it also learnt the token.
+        for (String site : List.of("cross-site", "same-site")) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.url("/admin/machines/" + id
+                            + "/reject"))).header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Cookie", cookie).header("Sec-Fetch-Site", site)
+                    .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&reason=forged+elsewhere"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, r.statusCode(), site);
+            assertTrue(r.body().contains("csrf_token_invalid") && r.body().contains("another site"), r.body());
+        }
+        assertEquals(EnrollmentState.PENDING_APPROVAL, server.state(id));
+        HttpResponse<String> login = client.send(HttpRequest.newBuilder(URI.create(server.url("/admin/login")))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", "st_login=t0k3n")
+                .header("Sec-Fetch-Site", "cross-site").POST(HttpRequest.BodyPublishers.ofString(
+                        "login_csrf=t0k3n&username=admin&password=" + java.net.URLEncoder.encode(TestServer.PASSWORD,
+                                java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, login.statusCode(), "nor may another site sign a browser in");
+
+        login("admin"); // while Chromium's own forms (Sec-Fetch-Site: same-origin) go through
+        browser.get(server.url("/admin/machines/" + id));
+        browser.findElement(By.id("approve-reason")).sendKeys("checked by phone");
+        submit(By.id("reject"));
+        assertEquals("REJECTED", browser.findElement(By.id("f-state")).getText());
+    }
+
+    @Test
     void hostileMachineNamesAreShownAsTextAndCannotReorderOrInjectAnything() throws Exception {
         long now = System.currentTimeMillis();
         String markup = "<script>document.title='owned'</script><img src=x id=injected>\"'><b>x</b>";
@@ -288,6 +383,49 @@ class ConsoleBrowserTest {
         browser.get(server.url("/admin/machines?q=admin-laptop"));
         assertEquals(0, rows("machines").size(), "the look-alike does not match the plain name");
         assertAccessible("list with hostile names");
+    }
+
+    @Test
+    void bootLogStringsFromTheStationAreShownAsTextWithTheirInvisibleCharactersSpelledOut() throws Exception {
+        String id = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
+        // A boot application's device path is event data the PCRs do not cover: whoever boots the machine writes it.
+        String path = "\\EFI\\Boot\\\u202Eife.rgmtoob<img src=x id=injected>";
+        String firmware = "Station\u200BBIOS 1.01";
+        server.db.write(c -> {
+            try (java.sql.PreparedStatement boot = c.prepareStatement("INSERT INTO machine_boot (machine_id, last_result, "
+                    + "last_message, last_changes, last_at) VALUES (?, 'PASSED_CHANGED', ?, ?, ?)");
+                 java.sql.PreparedStatement doc = c.prepareStatement("INSERT INTO machine_boot_documents (machine_id, "
+                         + "last_state) VALUES (?, ?)")) {
+                boot.setString(1, id);
+                boot.setString(2, "boot application " + path + " changed");
+                boot.setString(3, TestServer.JSON.writeValueAsString(List.of("new boot application " + path)));
+                boot.setLong(4, System.currentTimeMillis());
+                boot.executeUpdate();
+                doc.setString(1, id);
+                doc.setString(2, TestServer.JSON.writeValueAsString(java.util.Map.of("secureBoot", "ON",
+                        "firmwareVersions", List.of(firmware), "bootApplications", List.of(java.util.Map.of("path", path,
+                                "digest", "ab".repeat(32))))));
+                return doc.executeUpdate();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        login("auditor");
+        browser.get(server.url("/admin/machines/" + id));
+        assertTrue(now(By.id("injected")).isEmpty(), "markup in the log stayed text");
+        for (String field : List.of("boot-message", "boot-applications", "boot-firmware")) {
+            String text = (String) ((JavascriptExecutor) browser).executeScript("return arguments[0].textContent;",
+                    browser.findElement(By.id(field)));
+            assertFalse(text.chars().anyMatch(ch -> Character.getType(ch) == Character.FORMAT),
+                    field + " carries no invisible or direction-changing character: " + text);
+        }
+        assertTrue(browser.findElement(By.id("boot-applications")).getText().contains("[U+202E]ife.rgmtoob<img"),
+                "the override is spelled out where it was: " + browser.findElement(By.id("boot-applications")).getText());
+        assertTrue(browser.findElement(By.id("boot-firmware")).getText().contains("Station[U+200B]BIOS"));
+        String change = (String) ((JavascriptExecutor) browser).executeScript("return arguments[0].textContent;",
+                browser.findElement(By.cssSelector("#boot-changes li")));
+        assertTrue(change.contains("[U+202E]") && !change.contains("\u202E"), change);
+        assertAccessible("machine page with a hostile boot log");
     }
 
     @Test
