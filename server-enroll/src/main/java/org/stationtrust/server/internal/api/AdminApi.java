@@ -48,7 +48,7 @@ public final class AdminApi {
     }
 
     /** Rows per page of the three lists (machines, enrollments, enrollment tokens) when no {@code limit} is given. */
-    static final int MACHINE_PAGE = 100;
+    static final int LIST_PAGE = 100;
 
     private final Parts c;
 
@@ -174,11 +174,11 @@ public final class AdminApi {
 
     /**
      * One page of a machine list, newest first: {@code limit} rows (1..{@link MachineSearch#MAX_SIZE}, default
-     * {@link #MACHINE_PAGE}) after the {@code after} cursor (the previous page's {@code next}). Keyset on (created_at,
+     * {@link #LIST_PAGE}) after the {@code after} cursor (the previous page's {@code next}). Keyset on (created_at,
      * id), so machines enrolled while a client pages neither repeat nor push others out of its walk.
      */
     private static MachineSearch machinePage(Context ctx, EnrollmentState state) {
-        int limit = limit(ctx, MACHINE_PAGE, MachineSearch.MAX_SIZE);
+        int limit = limit(ctx, LIST_PAGE, MachineSearch.MAX_SIZE);
         try {
             return new MachineSearch(null, state, null, null, null, null, MachineSearch.Sort.NEWEST,
                     MachineSearch.Cursor.decode(ctx.queryParam("after")), limit);
@@ -266,7 +266,7 @@ public final class AdminApi {
 
     /** One page of enrollment tokens, newest first; {@code limit} and {@code after} as for the machine lists. */
     private void listTokens(Context ctx, Caller who) {
-        int limit = limit(ctx, MACHINE_PAGE, MachineSearch.MAX_SIZE);
+        int limit = limit(ctx, LIST_PAGE, MachineSearch.MAX_SIZE);
         EnrollmentTokenStore.Page page;
         try {
             page = c.enrollmentTokens().page(MachineSearch.Cursor.decode(ctx.queryParam("after")), limit);

@@ -91,7 +91,7 @@ class OperatorListPagingTest {
     @Test
     void aListWithoutLimitAnswersTheDefaultPageAndSaysMoreFollow() {
         JsonNode page = ok(Role.AUDITOR, "/api/v1/admin/machines");
-        assertEquals(AdminApi.MACHINE_PAGE, page.path("machines").size());
+        assertEquals(AdminApi.LIST_PAGE, page.path("machines").size());
         assertTrue(page.path("next").isTextual(), "a first page of a larger fleet names the next: " + page.path("next"));
     }
 
