@@ -250,7 +250,8 @@ final class DemoRun implements AutoCloseable {
 
     private String approve() throws Exception {
         JsonNode pending = operator.getOk("/api/v1/admin/enrollments");
-        story.say("operator API (bearer token, pinned TLS): %d enrollment(s) waiting", count(pending));
+        story.say("operator API (bearer token, pinned TLS): %d enrollment(s) waiting%s", count(pending),
+                pending.path("next").isTextual() ? " on the first page (more follow)" : "");
         JsonNode answer = operator.postOk("/api/v1/admin/machines/" + machineId + "/approve",
                 "{\"reason\":\"demo: EK certificate from the software TPM's CA, machine on the registration desk\"}");
         return "machine " + machineId + " -> " + answer.path("state").asText(answer.toString());

@@ -32,6 +32,7 @@ import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.MachineDetail;
+import org.stationtrust.server.internal.store.MachineSearch;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.StationAuditStore;
@@ -45,6 +46,9 @@ public final class AdminApi {
                         MachineStore machines, OperatorAccounts operators, PacketReceiptStore packetReceipts,
                         StationAuditStore stationAudit, UserStore users) {
     }
+
+    /** Rows per page of the three lists (machines, enrollments, enrollment tokens) when no {@code limit} is given. */
+    static final int LIST_PAGE = 100;
 
     private final Parts c;
 
@@ -159,11 +163,32 @@ public final class AdminApi {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
-        ctx.json(new Views.Enrollments(c.machines().list(s).stream().map(this::view).toList()));
+        MachineStore.DetailPage page = c.machines().details(machinePage(ctx, s));
+        ctx.json(new Views.Enrollments(page.rows().stream().map(this::view).toList(), next(page)));
     }
 
     private void listMachines(Context ctx, Caller who) {
-        ctx.json(new Views.Machines(c.machines().listAll().stream().map(this::view).toList()));
+        MachineStore.DetailPage page = c.machines().details(machinePage(ctx, null));
+        ctx.json(new Views.Machines(page.rows().stream().map(this::view).toList(), next(page)));
+    }
+
+    /**
+     * One page of a machine list, newest first: {@code limit} rows (1..{@link MachineSearch#MAX_SIZE}, default
+     * {@link #LIST_PAGE}) after the {@code after} cursor (the previous page's {@code next}). Keyset on (created_at,
+     * id), so machines enrolled while a client pages neither repeat nor push others out of its walk.
+     */
+    private static MachineSearch machinePage(Context ctx, EnrollmentState state) {
+        int limit = limit(ctx, LIST_PAGE, MachineSearch.MAX_SIZE);
+        try {
+            return new MachineSearch(null, state, null, null, null, null, MachineSearch.Sort.NEWEST,
+                    MachineSearch.Cursor.decode(ctx.queryParam("after")), limit);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "after: " + e.getMessage());
+        }
+    }
+
+    private static String next(MachineStore.DetailPage page) {
+        return page.next() == null ? null : page.next().encode();
     }
 
     private MachineDetail load(String id) {
@@ -212,15 +237,20 @@ public final class AdminApi {
 
     /** The {@code limit} query parameter, 1..1000. */
     static int limit(Context ctx, int fallback) {
+        return limit(ctx, fallback, 1000);
+    }
+
+    /** The {@code limit} query parameter, 1..max. */
+    static int limit(Context ctx, int fallback, int max) {
         String l = ctx.queryParam("limit");
         if (l == null) return fallback;
         try {
             int n = Integer.parseInt(l);
-            if (n >= 1 && n <= 1000) return n;
+            if (n >= 1 && n <= max) return n;
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be a number 1..1000, got '"
+        throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be a number 1.." + max + ", got '"
                 + (l.length() > 20 ? l.substring(0, 20) + "..." : l) + "'");
     }
 
@@ -234,11 +264,19 @@ public final class AdminApi {
         }
     }
 
+    /** One page of enrollment tokens, newest first; {@code limit} and {@code after} as for the machine lists. */
     private void listTokens(Context ctx, Caller who) {
+        int limit = limit(ctx, LIST_PAGE, MachineSearch.MAX_SIZE);
+        EnrollmentTokenStore.Page page;
+        try {
+            page = c.enrollmentTokens().page(MachineSearch.Cursor.decode(ctx.queryParam("after")), limit);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "after: " + e.getMessage());
+        }
         long now = System.currentTimeMillis();
-        ctx.json(new Views.EnrollmentTokens(c.enrollmentTokens().list().stream().map(t -> new Views.EnrollmentTokenView(
+        ctx.json(new Views.EnrollmentTokens(page.rows().stream().map(t -> new Views.EnrollmentTokenView(
                 t.id(), t.note(), t.createdBy(), Views.time(t.createdAt()), Views.time(t.expiresAt()), t.status(now),
-                t.usedBy())).toList()));
+                t.usedBy())).toList(), page.next() == null ? null : page.next().encode()));
     }
 
     private void issueToken(Context ctx, Caller who) {

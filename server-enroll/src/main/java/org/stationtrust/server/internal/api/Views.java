@@ -65,12 +65,15 @@ public final class Views {
         }
     }
 
-    /** GET /api/v1/admin/enrollments. */
-    public record Enrollments(List<MachineView> enrollments) {
+    /**
+     * GET /api/v1/admin/enrollments: one page; {@code next} is the cursor of the following page (pass it as
+     * {@code after}), null only on the last.
+     */
+    public record Enrollments(List<MachineView> enrollments, String next) {
     }
 
-    /** GET /api/v1/admin/machines. */
-    public record Machines(List<MachineView> machines) {
+    /** GET /api/v1/admin/machines: one page, {@code next} as in {@link Enrollments}. */
+    public record Machines(List<MachineView> machines, String next) {
     }
 
     /** GET /api/v1/admin/machines/{id}/attestations: where the machine stands and its last attempts. */
@@ -99,8 +102,8 @@ public final class Views {
     public record StationEventView(String eventId, String time, String event, JsonNode fields, String receivedAt) {
     }
 
-    /** GET /api/v1/admin/enrollment-tokens. */
-    public record EnrollmentTokens(List<EnrollmentTokenView> enrollmentTokens) {
+    /** GET /api/v1/admin/enrollment-tokens: one page, {@code next} as in {@link Enrollments}. */
+    public record EnrollmentTokens(List<EnrollmentTokenView> enrollmentTokens, String next) {
     }
 
     public record EnrollmentTokenView(String id, String note, String createdBy, String createdAt, String expiresAt,

@@ -59,9 +59,32 @@ public final class EnrollmentTokenStore {
                 + "used_at IS NULL AND expires_at > ?", now, id, now) == 1);
     }
 
-    public List<EnrollmentToken> list() {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM enrollment_tokens ORDER BY created_at DESC",
-                EnrollmentTokenStore::token));
+    /** A page of tokens, newest first, and the cursor of the next page (null on the last). */
+    public record Page(List<EnrollmentToken> rows, MachineSearch.Cursor next) {
+        public Page {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /**
+     * Up to {@code size} tokens after the cursor (null: from the newest), by keyset on (created_at, id) through its
+     * index (migration V16): tokens issued while a client pages neither repeat nor push others out of its walk.
+     */
+    public Page page(MachineSearch.Cursor after, int size) {
+        if (size < 1) throw new IllegalArgumentException("Page size must be at least 1, got " + size);
+        long key;
+        try {
+            key = after == null ? Long.MAX_VALUE : Long.parseLong(after.key());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(MachineSearch.Cursor.MALFORMED, e);
+        }
+        String id = after == null ? "" : after.id();
+        List<EnrollmentToken> rows = db.withConnection(c -> Sql.query(c, "SELECT * FROM enrollment_tokens WHERE "
+                + "(created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?", EnrollmentTokenStore::token,
+                key, id, size + 1));
+        if (rows.size() <= size) return new Page(rows, null);
+        EnrollmentToken last = rows.get(size - 1);
+        return new Page(rows.subList(0, size), new MachineSearch.Cursor(Long.toString(last.createdAt()), last.id()));
     }
 
     /** The newest {@code limit} tokens, newest first: a fleet issues one per station, so they only grow. */

@@ -52,13 +52,25 @@ public record MachineSearch(String text, EnrollmentState state, AttestationStatu
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The cursor that resumes this order after the row with these values. */
+        public Cursor cursorAfter(java.time.Instant createdAt, String name, String id) {
+            return new Cursor(column.equals("created_at") ? Long.toString(createdAt.toEpochMilli()) : name, id);
+        }
     }
 
-    /** Where the next page starts: after the row with this sort key and id. Carried in the URL as base64url. */
+    /**
+     * Where the next page starts: after the row with this sort key and id. Carried in the URL as base64url; it names a
+     * position only (no row content), so a made-up one can show nothing the caller could not list from the start.
+     */
     public record Cursor(String key, String id) {
+        public static final String MALFORMED = "Malformed page cursor: pass the 'next' value of the previous page unchanged, or "
+                + "none for the first page";
+        private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,40}");
+
         public Cursor {
-            if (key == null || id == null || id.length() > 40 || key.length() > 200) {
-                throw new IllegalArgumentException("Malformed page cursor");
+            if (key == null || id == null || key.length() > 200 || !ID.matcher(id).matches()) {
+                throw new IllegalArgumentException(MALFORMED);
             }
         }
 
@@ -69,15 +81,15 @@ public record MachineSearch(String text, EnrollmentState state, AttestationStatu
 
         public static Cursor decode(String text) {
             if (text == null || text.isEmpty()) return null;
-            if (text.length() > 400) throw new IllegalArgumentException("Malformed page cursor");
+            if (text.length() > 400) throw new IllegalArgumentException(MALFORMED);
             String plain;
             try {
                 plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Malformed page cursor", e);
+                throw new IllegalArgumentException(MALFORMED, e);
             }
             int cut = plain.lastIndexOf('\n');
-            if (cut < 0) throw new IllegalArgumentException("Malformed page cursor");
+            if (cut < 0) throw new IllegalArgumentException(MALFORMED);
             return new Cursor(plain.substring(0, cut), plain.substring(cut + 1));
         }
     }
@@ -97,7 +109,7 @@ public record MachineSearch(String text, EnrollmentState state, AttestationStatu
             try {
                 Long.parseLong(after.key());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Malformed page cursor", e);
+                throw new IllegalArgumentException(Cursor.MALFORMED, e);
             }
         }
     }

@@ -133,16 +133,6 @@ public final class MachineStore {
                 rs -> rs.getString(1), EnrollmentState.PENDING_ACTIVATION.name(), cutoff);
     }
 
-    public List<MachineDetail> list(EnrollmentState state) {
-        return db.withConnection(c -> Sql.query(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines WHERE state = ? "
-                + "ORDER BY created_at DESC", MachineDetail::from, state.name()));
-    }
-
-    public List<MachineDetail> listAll() {
-        return db.withConnection(c -> Sql.query(c, "SELECT " + MachineDetail.COLUMNS + " FROM machines ORDER BY "
-                + "created_at DESC LIMIT 1000", MachineDetail::from));
-    }
-
     /** The machine's current (not retired) signing key. */
     public Optional<MachineKey> currentKey(Connection c, String machineId) throws SQLException {
         return Sql.one(c, "SELECT * FROM machine_keys WHERE machine_id = ? AND retired_at IS NULL ORDER BY created_at "
@@ -338,75 +328,113 @@ public final class MachineStore {
      * filters have indexes on (key, created_at, id), the text search reads index ranges of its four columns.
      */
     public Page search(MachineSearch s) {
-        List<Object> params = new java.util.ArrayList<>();
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        if (s.state() != null) {
-            where.append(" AND state = ?");
-            params.add(s.state().name());
-        }
-        if (s.attestation() != null) {
-            where.append(" AND attestation_status = ?");
-            params.add(s.attestation().name());
-        }
-        if (s.fromMillis() != null) {
-            where.append(" AND created_at >= ?");
-            params.add(s.fromMillis());
-        }
-        if (s.toMillis() != null) {
-            where.append(" AND created_at < ?");
-            params.add(s.toMillis());
-        }
-        if (s.text() != null) {
-            // The start of name, id, EK serial or TPM manufacturer, each through its index: a range that holds every
-            // value with the prefix (MachineSearch.prefixRange), then LIKE for the exact test.
-            String like = MachineSearch.startsWith(s.text());
-            String[] range = MachineSearch.prefixRange(s.text());
-            where.append(" AND (");
-            String[] columns = {"lower(name)", "id", "lower(ek_serial)", "lower(tpm_manufacturer)"};
-            for (int i = 0; i < columns.length; i++) {
-                where.append(i == 0 ? "" : " OR ").append("(");
-                if (range != null) {
-                    where.append(columns[i]).append(" >= ? AND ").append(columns[i]).append(" < ? AND ");
-                    params.add(range[0]);
-                    params.add(range[1]);
-                }
-                where.append(columns[i]).append(" LIKE ? ESCAPE '\\')");
-                params.add(like);
-            }
-            where.append(")");
-        }
-        if (s.firmware() != null) {
-            // the firmware column (migration V12), by its index on (firmware, created_at, id)
-            where.append(" AND firmware = ?");
-            params.add(s.firmware());
-        }
-        String column = s.sort().column;
-        String dir = s.sort().descending ? "DESC" : "ASC";
-        List<Object> pageParams = new java.util.ArrayList<>(params);
-        StringBuilder page = new StringBuilder(where);
-        if (s.after() != null) {
-            page.append(" AND (").append(column).append(", id) ").append(s.sort().descending ? "<" : ">")
-                    .append(" (?, ?)");
-            pageParams.add(column.equals("created_at") ? (Object) Long.valueOf(s.after().key()) : s.after().key());
-            pageParams.add(s.after().id());
-        }
-        pageParams.add(s.size() + 1);
+        Filter filter = Filter.of(s);
         return db.withConnection(c -> {
-            List<ListRow> rows = Sql.query(c, "SELECT " + LIST_COLUMNS + " FROM machines" + page + " ORDER BY " + column
-                    + " " + dir + ", id " + dir + " LIMIT ?", MachineStore::listRow, pageParams.toArray());
-            List<Object> countParams = new java.util.ArrayList<>(params);
+            List<ListRow> rows = pageRows(c, LIST_COLUMNS, s, filter, MachineStore::listRow);
+            List<Object> countParams = new java.util.ArrayList<>(filter.params());
             countParams.add(MachineSearch.COUNT_CAP + 1);
-            long matching = Sql.one(c, "SELECT COUNT(*) FROM (SELECT 1 FROM machines" + where + " LIMIT ?) counted",
-                    rs -> rs.getLong(1), countParams.toArray()).orElse(0L);
+            long matching = Sql.one(c, "SELECT COUNT(*) FROM (SELECT 1 FROM machines" + filter.where()
+                    + " LIMIT ?) counted", rs -> rs.getLong(1), countParams.toArray()).orElse(0L);
             MachineSearch.Cursor next = null;
             if (rows.size() > s.size()) {
                 rows = rows.subList(0, s.size());
                 ListRow last = rows.get(rows.size() - 1);
-                next = new MachineSearch.Cursor(column.equals("created_at") ? Long.toString(last.createdAt().toEpochMilli())
-                        : last.name(), last.id());
+                next = s.sort().cursorAfter(last.createdAt(), last.name(), last.id());
             }
             return new Page(List.copyOf(rows), next, matching);
         });
+    }
+
+    /** A page of whole machines (the operator API's lists) and the cursor of the next page (null on the last). */
+    public record DetailPage(List<MachineDetail> rows, MachineSearch.Cursor next) {
+        public DetailPage {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /**
+     * The same keyset page as {@link #search} with every column of each machine, and without the count: the operator
+     * API follows {@code next} to the end instead.
+     */
+    public DetailPage details(MachineSearch s) {
+        Filter filter = Filter.of(s);
+        return db.withConnection(c -> {
+            List<MachineDetail> rows = pageRows(c, MachineDetail.COLUMNS, s, filter, MachineDetail::from);
+            if (rows.size() <= s.size()) return new DetailPage(rows, null);
+            MachineDetail last = rows.get(s.size() - 1);
+            return new DetailPage(rows.subList(0, s.size()), s.sort().cursorAfter(last.origin().createdAt(),
+                    last.name(), last.id()));
+        });
+    }
+
+    /** The filters of a search as a WHERE clause over bound values (every column name comes from this class). */
+    private record Filter(String where, List<Object> params) {
+        static Filter of(MachineSearch s) {
+            List<Object> params = new java.util.ArrayList<>();
+            StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+            if (s.state() != null) {
+                where.append(" AND state = ?");
+                params.add(s.state().name());
+            }
+            if (s.attestation() != null) {
+                where.append(" AND attestation_status = ?");
+                params.add(s.attestation().name());
+            }
+            if (s.fromMillis() != null) {
+                where.append(" AND created_at >= ?");
+                params.add(s.fromMillis());
+            }
+            if (s.toMillis() != null) {
+                where.append(" AND created_at < ?");
+                params.add(s.toMillis());
+            }
+            if (s.text() != null) {
+                // The start of name, id, EK serial or TPM manufacturer, each through its index: a range that holds
+                // every value with the prefix (MachineSearch.prefixRange), then LIKE for the exact test.
+                String like = MachineSearch.startsWith(s.text());
+                String[] range = MachineSearch.prefixRange(s.text());
+                where.append(" AND (");
+                String[] columns = {"lower(name)", "id", "lower(ek_serial)", "lower(tpm_manufacturer)"};
+                for (int i = 0; i < columns.length; i++) {
+                    where.append(i == 0 ? "" : " OR ").append("(");
+                    if (range != null) {
+                        where.append(columns[i]).append(" >= ? AND ").append(columns[i]).append(" < ? AND ");
+                        params.add(range[0]);
+                        params.add(range[1]);
+                    }
+                    where.append(columns[i]).append(" LIKE ? ESCAPE '\\')");
+                    params.add(like);
+                }
+                where.append(")");
+            }
+            if (s.firmware() != null) {
+                // the firmware column (migration V12), by its index on (firmware, created_at, id)
+                where.append(" AND firmware = ?");
+                params.add(s.firmware());
+            }
+            return new Filter(where.toString(), List.copyOf(params));
+        }
+    }
+
+    /**
+     * The filtered rows after the search's cursor in its order, one more than a page (the extra row says a next page
+     * exists): keyset on (sort key, id), read through the index on them.
+     */
+    private static <T> List<T> pageRows(Connection c, String columns, MachineSearch s, Filter filter, Sql.Row<T> row)
+            throws SQLException {
+        String column = s.sort().column;
+        String dir = s.sort().descending ? "DESC" : "ASC";
+        List<Object> params = new java.util.ArrayList<>(filter.params());
+        StringBuilder page = new StringBuilder(filter.where());
+        if (s.after() != null) {
+            page.append(" AND (").append(column).append(", id) ").append(s.sort().descending ? "<" : ">")
+                    .append(" (?, ?)");
+            params.add(column.equals("created_at") ? (Object) Long.valueOf(s.after().key()) : s.after().key());
+            params.add(s.after().id());
+        }
+        params.add(s.size() + 1);
+        return Sql.query(c, "SELECT " + columns + " FROM machines" + page + " ORDER BY " + column + " " + dir + ", id "
+                + dir + " LIMIT ?", row, params.toArray());
     }
 
     /**

@@ -105,6 +105,7 @@ class OperatorAnswersTest {
         call("enrollments", Role.AUDITOR, "GET", "/api/v1/admin/enrollments", null);
         call("enrollments active", Role.AUDITOR, "GET", "/api/v1/admin/enrollments?state=ACTIVE", null);
         call("machines", Role.AUDITOR, "GET", "/api/v1/admin/machines", null);
+        call("machines first page", Role.AUDITOR, "GET", "/api/v1/admin/machines?limit=1", null);
         call("machine failed", Role.AUDITOR, "GET", "/api/v1/admin/machines/" + attested, null);
         call("attestations", Role.AUDITOR, "GET", "/api/v1/admin/machines/" + attested + "/attestations", null);
         call("packets", Role.AUDITOR, "GET", "/api/v1/admin/machines/" + attested + "/packets", null);
@@ -202,7 +203,7 @@ class OperatorAnswersTest {
             enrollmentTokenId:null,requestSource:s,createdAt:s,firstQuotePcrs:{0:s,1:s,2:s,3:s,4:s,5:s,6:s,7:s},\
             policy:null,decidedBy:null,decidedAt:null,decisionReason:null,revokedBy:null,revokedAt:null,\
             revokeReason:null,attestationStatus:s,attestationFailure:null,lastAttestationAttempt:null,\
-            lastAttestationSuccess:null}]}
+            lastAttestationSuccess:null}],next:null}
             enrollments active 200 {enrollments:[{machineId:s,machineName:s,state:s,ekVerified:b,\
             ekCertificateSubject:null,ekCertificateIssuer:null,ekCertificateSerial:null,tpmManufacturer:null,\
             reenrollmentOf:null,enrollmentTokenId:null,requestSource:s,createdAt:s,firstQuotePcrs:{0:s,1:s,2:s,3:s,\
@@ -217,7 +218,7 @@ class OperatorAnswersTest {
             tpmManufacturer:s,reenrollmentOf:null,enrollmentTokenId:null,requestSource:s,createdAt:s,\
             firstQuotePcrs:{0:s},policy:s,decidedBy:null,decidedAt:null,decisionReason:null,revokedBy:null,\
             revokedAt:null,revokeReason:null,attestationStatus:s,attestationFailure:null,lastAttestationAttempt:s,\
-            lastAttestationSuccess:s}]}
+            lastAttestationSuccess:s}],next:null}
             machines 200 {machines:[{machineId:s,machineName:s,state:s,ekVerified:b,ekCertificateSubject:null,\
             ekCertificateIssuer:null,ekCertificateSerial:null,tpmManufacturer:null,reenrollmentOf:null,\
             enrollmentTokenId:null,requestSource:s,createdAt:s,firstQuotePcrs:{0:s,1:s,2:s,3:s,4:s,5:s,6:s,7:s},\
@@ -237,7 +238,12 @@ class OperatorAnswersTest {
             tpmManufacturer:s,reenrollmentOf:null,enrollmentTokenId:null,requestSource:s,createdAt:s,\
             firstQuotePcrs:{0:s},policy:s,decidedBy:null,decidedAt:null,decisionReason:null,revokedBy:null,\
             revokedAt:null,revokeReason:null,attestationStatus:s,attestationFailure:null,lastAttestationAttempt:s,\
-            lastAttestationSuccess:s}]}
+            lastAttestationSuccess:s}],next:null}
+            machines first page 200 {machines:[{machineId:s,machineName:s,state:s,ekVerified:b,\
+            ekCertificateSubject:s,ekCertificateIssuer:s,ekCertificateSerial:s,tpmManufacturer:s,reenrollmentOf:null,\
+            enrollmentTokenId:null,requestSource:s,createdAt:s,firstQuotePcrs:{0:s},policy:s,decidedBy:null,\
+            decidedAt:null,decisionReason:null,revokedBy:null,revokedAt:null,revokeReason:null,attestationStatus:s,\
+            attestationFailure:null,lastAttestationAttempt:s,lastAttestationSuccess:s}],next:s}
             machine failed 200 {machineId:s,machineName:s,state:s,ekVerified:b,ekCertificateSubject:null,\
             ekCertificateIssuer:null,ekCertificateSerial:null,tpmManufacturer:null,reenrollmentOf:null,\
             enrollmentTokenId:null,requestSource:s,createdAt:s,firstQuotePcrs:{0:s,1:s,2:s,3:s,4:s,5:s,6:s,7:s},\
@@ -269,7 +275,7 @@ class OperatorAnswersTest {
             policy:s,decidedBy:s,decidedAt:s,decisionReason:s,revokedBy:null,revokedAt:null,revokeReason:null,\
             attestationStatus:s,attestationFailure:s,lastAttestationAttempt:s,lastAttestationSuccess:s}
             token issue 201 {id:s,token:s,expiresAt:s}
-            tokens 200 {enrollmentTokens:[{id:s,note:s,createdBy:s,createdAt:s,expiresAt:s,status:s,usedBy:null}]}
+            tokens 200 {enrollmentTokens:[{id:s,note:s,createdBy:s,createdAt:s,expiresAt:s,status:s,usedBy:null}],next:null}
             token expire 200 {id:s,status:s}
             audit 200 {events:[{seq:n,at:s,actor:s,action:s,subject:s,outcome:s,detail:s,hash:s}]}
             audit verify 200 {intact:b,rows:n,problems:[],full:b,verifiedFrom:n}
