@@ -304,7 +304,8 @@ final class DemoRun implements AutoCloseable {
         if (trusted != 3) {
             throw new IllegalStateException("expected 3 trusted devices (finger, iris, face), found " + trusted + ": " + found);
         }
-        return trusted + " trusted devices, signatures chain to the device-provider CA";
+        return trusted + " trusted L1 devices: answers signed by keys chaining to the device-provider CA, each digitalId by"
+                + " an FTM key chaining to the FTM-provider CA";
     }
 
     private String register() throws Exception {
