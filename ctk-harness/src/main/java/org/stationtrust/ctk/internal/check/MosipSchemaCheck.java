@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * every level since 1.4.0); requestedScore and qualityScore strings of 1-3 digits; errorInfo non-empty,
  * and exactly "Success" beside errorCode "0"; an error element of a capture carrying specVersion, data and
  * hash (null allowed), a three-digit errorCode 100-999 (any code for a transaction id, as MOSIP's schema of
- * that case wants) and an errorInfo other than "Success"; error 109 with the spec table's words; no
+ * that case wants) and an errorInfo other than "Success"; a discovery entry answering an error with the same code
+ * and info rules; error 109 with the spec table's words; no
  * bioSubType on a face element; deviceSubId entries the strings "0" to "3"; domainUri on authentication
  * captures; purpose and certification from their enumerations, also when the device is Not Registered. (The
  * hash's upper case is the spec's own rule: the hash-chain check judges it in both profiles.)
@@ -59,6 +60,7 @@ public final class MosipSchemaCheck implements Check {
             judged++;
             error(d, where, problems);
             if (!"0".equals(d.path("error").path("errorCode").asText())) {
+                discoveryError(d, where, problems);
                 continue;
             }
             keys(d, DISCOVERY_KEYS, where, problems);
@@ -171,6 +173,23 @@ public final class MosipSchemaCheck implements Check {
                     + "' is not a three-digit SBI error code 100-999");
         }
         if (SUCCESS.equals(element.path("error").path("errorInfo").asText(null))) {
+            problems.add(where + ".error.errorInfo says \"Success\" beside errorCode '" + SchemaCheck.abbreviate(code) + "'");
+        }
+    }
+
+    /**
+     * A discovery entry answering an error (SBI1196, an unknown type), as MOSIP's discovery error schema reads it:
+     * only the error object is required, no property beyond the discovery entry's, a three-digit code 100-999 and
+     * an errorInfo other than "Success".
+     */
+    private static void discoveryError(JsonNode entry, String where, List<String> problems) {
+        keys(entry, DISCOVERY_KEYS, where, problems);
+        String code = entry.path("error").path("errorCode").asText("");
+        if (!ERROR_CODE.matcher(code).matches()) {
+            problems.add(where + ".error.errorCode '" + SchemaCheck.abbreviate(code)
+                    + "' is not a three-digit SBI error code 100-999");
+        }
+        if (SUCCESS.equals(entry.path("error").path("errorInfo").asText(null))) {
             problems.add(where + ".error.errorInfo says \"Success\" beside errorCode '" + SchemaCheck.abbreviate(code) + "'");
         }
     }

@@ -49,6 +49,19 @@ class MosipSchemaCheckTest {
     }
 
     @Test
+    void aDiscoveryErrorEntryFailsTheMosipProfileWithoutAThreeDigitCodeWithSuccessAsItsInfoOrWithAnExtraProperty() {
+        Finding bare = judge(discoveryError("{\"error\":{\"errorCode\":\"1\",\"errorInfo\":\"Success\"},\"extra\":1}"));
+        assertTrue(bare.failed(), bare.message());
+        for (String said : new String[] {"discovery[0].error.errorCode '1' is not a three-digit SBI error code",
+                "discovery[0].error.errorInfo says \"Success\"", "discovery[0] has the extra property 'extra'"}) {
+            assertTrue(bare.message().contains(said), "expected '" + said + "' in: " + bare.message());
+        }
+        // only the error object is required: the entry's other fields may be left out
+        Finding compliant = judge(discoveryError("{\"error\":{\"errorCode\":\"102\",\"errorInfo\":\"Invalid type\"}}"));
+        assertEquals(Finding.Status.PASS, compliant.status(), compliant.message());
+    }
+
+    @Test
     void aFaceElementNamingABioSubTypeFailsTheMosipProfileWhichAllowsNoneOrTheTextNull() {
         for (String named : new String[] {"UNKNOWN", "Face", ""}) {
             Finding f = judge(face(named));
@@ -100,6 +113,17 @@ class MosipSchemaCheckTest {
 
     private static Finding judge(Observation o) {
         return new MosipSchemaCheck().judge(o, device.rules(Profile.MOSIP));
+    }
+
+    /** The unknown-type discovery case (SBI1196) having read one entry, {@code entryJson}. */
+    private static Observation discoveryError(String entryJson) {
+        try {
+            Observation o = new Observation(TestDevice.testCase("DISC-UNKNOWN-TYPE"), device.profile());
+            o.discovered.add(TestDevice.JSON.readTree(entryJson));
+            return o;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A case whose single capture answered one error element, parsed as the runner does. */
