@@ -33,11 +33,8 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AgentConfig config = AgentCommand.loadConfig(AgentCommand.configOf(spec), spec.commandLine().getErr());
         if (config == null) return AgentCommand.EXIT_CONFIG;
-        Optional<LocalAgent> running = LocalAgent.find(config);
-        if (running.isEmpty()) {
-            spec.commandLine().getErr().println("the agent is not running: start it (systemctl start station-agent) and retry");
-            return AgentCommand.EXIT_FAILED;
-        }
+        Optional<LocalAgent> running = LocalAgent.required(config, spec.commandLine().getErr());
+        if (running.isEmpty()) return AgentCommand.EXIT_FAILED;
         ObjectNode order = JsonNodeFactory.instance.objectNode();
         order.put("modality", modality);
         order.put("deviceSubId", deviceSubId);

@@ -3,6 +3,7 @@ package org.stationtrust.agent.internal.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.api.ApiToken;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The CLI's way to a running agent: its local API on 127.0.0.1 with the token from the state directory. */
 final class LocalAgent {
@@ -39,6 +41,29 @@ final class LocalAgent {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    /** The running agent, or empty having told the user on {@code err} to start it. */
+    static Optional<LocalAgent> required(AgentConfig config, PrintWriter err) {
+        Optional<LocalAgent> running = find(config);
+        if (running.isEmpty()) {
+            err.println("the agent is not running: start it (systemctl start station-agent) and retry");
+        }
+        return running;
+    }
+
+    /**
+     * A command that asks the running agent one thing: POSTs {@code path} without a body, prints the answer; exit 0
+     * when it is {@code okStatus}.
+     */
+    static int post(CommandSpec spec, String path, int okStatus) throws IOException, InterruptedException {
+        AgentConfig config = AgentCommand.loadConfig(AgentCommand.configOf(spec), spec.commandLine().getErr());
+        if (config == null) return AgentCommand.EXIT_CONFIG;
+        Optional<LocalAgent> running = required(config, spec.commandLine().getErr());
+        if (running.isEmpty()) return AgentCommand.EXIT_FAILED;
+        Answer a = running.get().call("POST", path, null);
+        spec.commandLine().getOut().println(a.body());
+        return a.status() == okStatus ? 0 : AgentCommand.EXIT_FAILED;
     }
 
     Answer call(String method, String path, String json) throws IOException, InterruptedException {

@@ -65,6 +65,20 @@ class CommandLineTest {
     }
 
     @Test
+    void commandsThatNeedTheRunningAgentSayItIsNotRunningAndFail() throws Exception {
+        String config = devConfig().toString();
+        List<List<String>> commands = List.of(List.of("attest"), List.of("rotate-key"), List.of("capture", "--modality",
+                "Finger", "--device-sub-id", "1", "--consent", "C-1", "--registration", "R-1"));
+        for (List<String> command : commands) {
+            err.getBuffer().setLength(0);
+            List<String> args = new java.util.ArrayList<>(List.of("--config", config));
+            args.addAll(command);
+            assertEquals(1, run(args.toArray(String[]::new)), command + ": " + err);
+            assertTrue(err.toString().contains("the agent is not running: start it"), command + ": " + err);
+        }
+    }
+
+    @Test
     void statusWithoutARunningAgentReadsTheStateDirectory() throws Exception {
         assertEquals(0, run("--config", devConfig().toString(), "status"));
         assertTrue(out.toString().contains("enrollment: NOT_ENROLLED"), out.toString());
