@@ -56,8 +56,9 @@ final class SharedChromium implements AutoCloseable {
         }
     }
 
-    static void cdp(WebDriver browser, String command, Map<String, Object> parameters) {
-        ((HasCdp) browser).executeCdpCommand(command, parameters);
+    /** A DevTools protocol command, for what WebDriver itself cannot do (all cookies of all hosts, emulation). */
+    static Map<String, Object> cdp(WebDriver browser, String command, Map<String, Object> parameters) {
+        return ((HasCdp) browser).executeCdpCommand(command, parameters);
     }
 
     private void quit() {
