@@ -32,7 +32,11 @@ final class SharedChromium implements AutoCloseable {
         }
         if (browser == null) {
             profile = Files.createTempDirectory("shared-chromium");
-            browser = HeadlessChromium.start(profile);
+            try {
+                browser = HeadlessChromium.start(profile);
+            } finally {
+                if (browser == null) quit(); // skipped (no Chromium here) or failed: no empty profile left behind
+            }
         }
         List<String> windows = List.copyOf(browser.getWindowHandles());
         for (String extra : windows.subList(1, windows.size())) browser.switchTo().window(extra).close();
@@ -49,8 +53,7 @@ final class SharedChromium implements AutoCloseable {
 
     private static boolean answers(WebDriver browser) {
         try {
-            browser.getWindowHandles();
-            return true;
+            return !browser.getWindowHandles().isEmpty(); // a session with its last window closed is of no use
         } catch (WebDriverException e) {
             return false;
         }
