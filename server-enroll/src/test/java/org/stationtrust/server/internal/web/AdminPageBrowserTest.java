@@ -3,39 +3,27 @@ package org.stationtrust.server.internal.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.server.testing.ConsoleBrowser;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.TestServer;
-import org.stationtrust.testsupport.HeadlessChromium;
 
 /** The admin page in a real headless Chromium: log in, approve a pending enrollment, see it active. */
 class AdminPageBrowserTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ConsoleBrowser console = new ConsoleBrowser();
     TestServer server;
     WebDriver browser;
 
     @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir.resolve("db"));
-        browser = HeadlessChromium.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) browser.quit();
-        if (server != null) server.close();
-    }
-
-    private void submitAndWaitForNextPage(By button) {
-        HeadlessChromium.submitAndWaitForNextPage(browser, button);
+    void bind() {
+        server = console.server();
+        browser = console.browser();
     }
 
     @Test
@@ -46,12 +34,12 @@ class AdminPageBrowserTest {
         assertTrue(browser.getCurrentUrl().endsWith("/admin/login"), "anonymous visitors are sent to the login");
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys("not the password");
-        submitAndWaitForNextPage(By.id("login"));
+        console.submit(By.id("login"));
         assertTrue(browser.findElement(By.id("login-error")).getText().contains("Wrong"));
 
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
-        submitAndWaitForNextPage(By.id("login"));
+        console.submit(By.id("login"));
         assertEquals("admin", browser.findElement(By.id("who")).getText());
 
         var row = browser.findElement(By.cssSelector("tr.enrollment[data-machine='" + machineId + "']"));
@@ -61,7 +49,7 @@ class AdminPageBrowserTest {
         assertTrue(row.getText().contains("PCR 0"), "and in full on demand: " + row.getText());
         browser.get(server.url("/admin/machines/" + machineId));
         browser.findElement(By.id("approve-reason")).sendKeys("asset tag 4711, checked by phone");
-        submitAndWaitForNextPage(By.id("approve"));
+        console.submit(By.id("approve"));
 
         assertEquals("ACTIVE", browser.findElement(By.id("f-state")).getText());
         assertEquals("admin", browser.findElement(By.id("f-decidedBy")).getText());
@@ -69,7 +57,7 @@ class AdminPageBrowserTest {
 
         browser.findElement(By.id("golden-pcrs")).sendKeys("7=" + "ab".repeat(32));
         browser.findElement(By.id("golden-reason")).sendKeys("new secure boot database");
-        submitAndWaitForNextPage(By.id("set-golden"));
+        console.submit(By.id("set-golden"));
         assertEquals("golden", browser.findElement(By.id("f-policy")).getText());
 
         browser.get(server.url("/admin/machines"));

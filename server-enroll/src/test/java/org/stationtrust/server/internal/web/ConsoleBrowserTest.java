@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -29,10 +28,10 @@ import org.openqa.selenium.WebElement;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.testing.AxeCore;
+import org.stationtrust.server.testing.ConsoleBrowser;
 import org.stationtrust.server.testing.ConsoleFleet;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.TestServer;
-import org.stationtrust.testsupport.HeadlessChromium;
 
 /**
  * The admin console in a real headless Chromium against a real server on SQLite: every page passes axe-core with no
@@ -41,40 +40,16 @@ import org.stationtrust.testsupport.HeadlessChromium;
  */
 class ConsoleBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ConsoleBrowser console = new ConsoleBrowser();
     TestServer server;
     WebDriver browser;
 
     @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir.resolve("db"));
-        browser = HeadlessChromium.start(dir);
-        viewport(1366, 768);
-    }
-
-    /** The page area itself (not the window around it) at this size, as on a laptop screen of that resolution. */
-    private void viewport(int width, int height) {
-        ((org.openqa.selenium.chrome.ChromeDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                java.util.Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) browser.quit();
-        if (server != null) server.close();
-    }
-
-    private void login(String user) {
-        browser.get(server.url("/admin/login"));
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
-        HeadlessChromium.submitAndWaitForNextPage(browser, By.id("login"));
-        assertEquals(user, browser.findElement(By.id("who")).getText());
-    }
-
-    private void submit(By button) {
-        HeadlessChromium.submitAndWaitForNextPage(browser, button);
+    void bind() {
+        server = console.server();
+        browser = console.browser();
+        console.viewport(1366, 768); // a laptop screen of that resolution
     }
 
     private void assertAccessible(String page) throws Exception {
@@ -87,16 +62,6 @@ class ConsoleBrowserTest {
         Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
-    /** Elements matching now, without the implicit wait (which would wait out its timeout for an absent one). */
-    private List<WebElement> now(By by) {
-        return HeadlessChromium.present(browser, by);
-    }
-
-    private List<WebElement> rows(String table) {
-        browser.findElement(By.id(table)); // waits for the page that holds the table
-        return now(By.cssSelector("#" + table + " tbody tr"));
-    }
-
     @Test
     void everyPagePassesAxeWithNoSeriousOrCriticalViolationAndTheMainPagesAreScreenshotted() throws Exception {
         ConsoleFleet.seed(server.db, "a0a0a0", 0, 60, System.currentTimeMillis() - 86_400_000L);
@@ -107,7 +72,7 @@ class ConsoleBrowserTest {
         assertAccessible("sign-in");
         browser.get(server.url("/reset-password"));
         assertAccessible("password reset");
-        login("admin");
+        console.signIn(Role.ADMIN);
         assertAccessible("overview");
         screenshot("overview");
         browser.get(server.url("/admin/machines"));
@@ -125,7 +90,7 @@ class ConsoleBrowserTest {
         }
         browser.get(server.url("/admin/tokens"));
         browser.findElement(By.id("token-note")).sendKeys("lab bench 3");
-        submit(By.id("issue-token"));
+        console.submit(By.id("issue-token"));
         assertTrue(browser.findElement(By.id("token")).getText().startsWith("ste_"), "token shown once");
         assertAccessible("token issued");
     }
@@ -155,10 +120,10 @@ class ConsoleBrowserTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) ids.add(server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false));
         String untouched = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
-        login("admin");
+        console.signIn(Role.ADMIN);
         for (String id : ids) browser.findElement(By.id("pick-" + id)).click();
         browser.findElement(By.id("pending-reason")).sendKeys("delivery 42 to the Nairobi centre");
-        submit(By.id("pending-approve"));
+        console.submit(By.id("pending-approve"));
         assertTrue(browser.findElement(By.id("message")).getText().startsWith("Approved 3 machines"),
                 browser.findElement(By.id("message")).getText());
         assertAccessible("batch result");
@@ -180,39 +145,39 @@ class ConsoleBrowserTest {
     void afterABatchFromAFilteredListTheApproverGoesBackToThatListWithTheDecidedMachinesGone() throws Exception {
         List<ConsoleFleet.Generated> fleet = ConsoleFleet.seed(server.db, "d0d0d0", 0, 40,
                 System.currentTimeMillis() - 86_400_000L);
-        login("approver");
+        console.signIn(Role.APPROVER);
         String filtered = "/admin/machines?q=d0d0d0-00001&state=PENDING_APPROVAL&sort=oldest";
         browser.get(server.url(filtered));
-        List<WebElement> before = rows("machines");
+        List<WebElement> before = console.rows("machines");
         assertEquals(2, before.size(), "d0d0d0-000011 and -000016 are pending");
         before.get(0).findElement(By.name("pick")).click();
         browser.findElement(By.id("batch-reason")).sendKeys("delivery 12");
-        submit(By.id("batch-approve"));
+        console.submit(By.id("batch-approve"));
         assertTrue(browser.findElement(By.id("message")).getText().startsWith("Approved 1 machine"));
-        submit(By.id("back"));
+        console.submit(By.id("back"));
         assertEquals(server.url("/admin/machines?q=d0d0d0-00001&state=PENDING_APPROVAL&sort=oldest"),
                 browser.getCurrentUrl(), "the same filter, from its first page");
-        assertEquals(List.of(fleet.get(16).id()), rows("machines").stream().map(r -> r.getAttribute("data-machine"))
-                .toList(), "the decided machine has left the list");
+        assertEquals(List.of(fleet.get(16).id()), console.rows("machines").stream()
+                .map(r -> r.getAttribute("data-machine")).toList(), "the decided machine has left the list");
 
         browser.get(server.url("/admin"));
-        HeadlessChromium.present(browser, By.name("pick")).get(0).click();
+        console.now(By.name("pick")).get(0).click();
         browser.findElement(By.id("pending-reason")).sendKeys("delivery 13");
-        submit(By.id("pending-approve"));
-        submit(By.id("back"));
+        console.submit(By.id("pending-approve"));
+        console.submit(By.id("back"));
         assertEquals(server.url("/admin"), browser.getCurrentUrl(), "a batch from the overview goes back there");
     }
 
     @Test
     void aBatchCannotSendTheApproverToAnotherSiteAfterwards() throws Exception {
         String id = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
-        login("admin");
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/machines?state=PENDING_APPROVAL"));
         browser.findElement(By.id("pick-" + id)).click();
         ((JavascriptExecutor) browser).executeScript("document.querySelector('#batch input[name=back]').value = "
                 + "'//evil.example/admin/machines?x';");
         browser.findElement(By.id("batch-reason")).sendKeys("forged back link");
-        submit(By.id("batch-approve"));
+        console.submit(By.id("batch-approve"));
         assertEquals("/admin", browser.findElement(By.id("back")).getDomAttribute("href"),
                 "a back link outside the console's lists falls back to the overview");
     }
@@ -221,7 +186,7 @@ class ConsoleBrowserTest {
     void aBatchIsRefusedAsAWholeWhenAnyMemberChangedSinceThePageWasShown() throws Exception {
         String a = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
         String b = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
-        login("admin");
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/machines?state=PENDING_APPROVAL"));
         browser.findElement(By.id("pick-" + a)).click();
         browser.findElement(By.id("pick-" + b)).click();
@@ -229,7 +194,7 @@ class ConsoleBrowserTest {
         assertEquals(200, server.as(Role.APPROVER, "POST", "/api/v1/admin/machines/" + b + "/reject",
                 "{\"reason\": \"duplicate request\"}").statusCode());
         browser.findElement(By.id("batch-reason")).sendKeys("batch of two");
-        submit(By.id("batch-approve"));
+        console.submit(By.id("batch-approve"));
         String error = browser.findElement(By.id("error")).getText();
         assertTrue(error.contains("Batch refused") && error.contains(b + " is now REJECTED"), error);
         assertAccessible("batch refused");
@@ -243,12 +208,12 @@ class ConsoleBrowserTest {
         for (int i = 0; i < 3; i++) verified.add(ConsoleFleet.seed(server.db, "b" + i + "b" + i + "b" + i, 1, 2,
                 System.currentTimeMillis() - 86_400_000L).get(0).id()); // generated machine 1: pending, EK verified
         String unverified = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
-        login("approver");
+        console.signIn(Role.APPROVER);
         browser.get(server.url("/admin/machines?state=PENDING_APPROVAL"));
         for (String id : verified) browser.findElement(By.id("pick-" + id)).click();
         browser.findElement(By.id("pick-" + unverified)).click();
         browser.findElement(By.id("batch-reason")).sendKeys("delivery 7");
-        submit(By.id("batch-approve"));
+        console.submit(By.id("batch-approve"));
         String error = browser.findElement(By.id("error")).getText();
         assertTrue(error.contains(unverified) && error.contains("soft-" + unverified.substring(0, 6))
                 && error.contains("only an admin may approve"), "the refusal names the member refused: " + error);
@@ -260,37 +225,38 @@ class ConsoleBrowserTest {
     void anAuditorSeesNoDecisionAndAnApproverNoRevocation() throws Exception {
         String pending = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
         String active = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
-        login("auditor");
-        assertTrue(now(By.cssSelector("input[name=pick], button[name=action]")).isEmpty());
+        console.signIn(Role.AUDITOR);
+        assertTrue(console.now(By.cssSelector("input[name=pick], button[name=action]")).isEmpty());
         browser.get(server.url("/admin/machines"));
-        assertEquals(2, rows("machines").size());
-        assertTrue(now(By.cssSelector("input[name=pick], button[name=action]")).isEmpty());
+        assertEquals(2, console.rows("machines").size());
+        assertTrue(console.now(By.cssSelector("input[name=pick], button[name=action]")).isEmpty());
         browser.get(server.url("/admin/machines/" + pending));
-        assertTrue(now(By.cssSelector("form.decide")).isEmpty(), "no decision form for an auditor");
-        assertTrue(now(By.linkText("Operators")).isEmpty(), "operators are for admins");
-        assertTrue(now(By.linkText("Enrollment tokens")).isEmpty(), "enrollment tokens are for approvers and admins");
+        assertTrue(console.now(By.cssSelector("form.decide")).isEmpty(), "no decision form for an auditor");
+        assertTrue(console.now(By.linkText("Operators")).isEmpty(), "operators are for admins");
+        assertTrue(console.now(By.linkText("Enrollment tokens")).isEmpty(),
+                "enrollment tokens are for approvers and admins");
         browser.get(server.url("/admin/users"));
         assertAccessible("an auditor refused the operators page");
         browser.get(server.url("/admin"));
         browser.findElement(By.id("logout")).click();
 
-        login("approver");
-        assertEquals(1, now(By.id("pending-approve")).size());
-        assertTrue(now(By.id("pending-revoke")).isEmpty(), "an approver has no revoke");
+        console.signIn(Role.APPROVER);
+        assertEquals(1, console.now(By.id("pending-approve")).size());
+        assertTrue(console.now(By.id("pending-revoke")).isEmpty(), "an approver has no revoke");
         browser.get(server.url("/admin/machines"));
-        assertTrue(now(By.id("pick-" + active)).isEmpty(), "an active machine is not selectable");
-        assertEquals(1, now(By.id("pick-" + pending)).size());
+        assertTrue(console.now(By.id("pick-" + active)).isEmpty(), "an active machine is not selectable");
+        assertEquals(1, console.now(By.id("pick-" + pending)).size());
         browser.get(server.url("/admin/machines/" + active));
-        assertTrue(now(By.id("revoke")).isEmpty());
+        assertTrue(console.now(By.id("revoke")).isEmpty());
         browser.get(server.url("/admin/machines/" + pending));
-        assertTrue(now(By.id("approve")).isEmpty(), "an unverified EK needs an admin");
-        assertEquals(1, now(By.id("reject")).size());
+        assertTrue(console.now(By.id("approve")).isEmpty(), "an unverified EK needs an admin");
+        assertEquals(1, console.now(By.id("reject")).size());
         browser.findElement(By.id("logout")).click();
 
-        login("admin");
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/machines/" + active));
         browser.findElement(By.id("revoke-reason")).sendKeys("laptop stolen, police report 77");
-        submit(By.id("revoke"));
+        console.submit(By.id("revoke"));
         assertEquals("REVOKED", browser.findElement(By.id("f-state")).getText());
         assertEquals("admin", browser.findElement(By.id("f-revokedBy")).getText());
         assertAccessible("machine page after a revocation");
@@ -339,10 +305,10 @@ class ConsoleBrowserTest {
                                 java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, login.statusCode(), "nor may another site sign a browser in");
 
-        login("admin"); // while Chromium's own forms (Sec-Fetch-Site: same-origin) go through
+        console.signIn(Role.ADMIN); // while Chromium's own forms (Sec-Fetch-Site: same-origin) go through
         browser.get(server.url("/admin/machines/" + id));
         browser.findElement(By.id("approve-reason")).sendKeys("checked by phone");
-        submit(By.id("reject"));
+        console.submit(By.id("reject"));
         assertEquals("REJECTED", browser.findElement(By.id("f-state")).getText());
     }
 
@@ -355,12 +321,12 @@ class ConsoleBrowserTest {
         String m1 = ConsoleFleet.seedNamed(server.db, "h0000000000000000000000000000001", markup, now - 3000);
         String m2 = ConsoleFleet.seedNamed(server.db, "h0000000000000000000000000000002", bidi, now - 2000);
         String m3 = ConsoleFleet.seedNamed(server.db, "h0000000000000000000000000000003", zeroWidth, now - 1000);
-        login("admin");
+        console.signIn(Role.ADMIN);
         for (String page : List.of("/admin", "/admin/machines", "/admin/machines/" + m1, "/admin/machines/" + m2,
                 "/admin/machines?q=" + java.net.URLEncoder.encode("<script>", java.nio.charset.StandardCharsets.UTF_8))) {
             browser.get(server.url(page));
-            assertTrue(now(By.id("injected")).isEmpty(), page + ": markup stayed text");
-            assertTrue(now(By.cssSelector("main b")).stream().noneMatch(e -> e.getText().equals("x")),
+            assertTrue(console.now(By.id("injected")).isEmpty(), page + ": markup stayed text");
+            assertTrue(console.now(By.cssSelector("main b")).stream().noneMatch(e -> e.getText().equals("x")),
                     page + ": no element from a name");
             assertFalse(browser.getTitle().equals("owned"), page + ": the name's script did not run");
             assertFalse(browser.getPageSource().contains("<script>document"), page);
@@ -379,9 +345,9 @@ class ConsoleBrowserTest {
                 .contains("U+200B, U+200D"), "and of the zero-width characters");
         browser.get(server.url("/admin/machines?q=" + java.net.URLEncoder.encode("ad\u200Bmin",
                 java.nio.charset.StandardCharsets.UTF_8)));
-        assertEquals(1, rows("machines").size(), "a zero-width character is matched as typed, not dropped");
+        assertEquals(1, console.rows("machines").size(), "a zero-width character is matched as typed, not dropped");
         browser.get(server.url("/admin/machines?q=admin-laptop"));
-        assertEquals(0, rows("machines").size(), "the look-alike does not match the plain name");
+        assertEquals(0, console.rows("machines").size(), "the look-alike does not match the plain name");
         assertAccessible("list with hostile names");
     }
 
@@ -410,9 +376,9 @@ class ConsoleBrowserTest {
                 throw new IllegalStateException(e);
             }
         });
-        login("auditor");
+        console.signIn(Role.AUDITOR);
         browser.get(server.url("/admin/machines/" + id));
-        assertTrue(now(By.id("injected")).isEmpty(), "markup in the log stayed text");
+        assertTrue(console.now(By.id("injected")).isEmpty(), "markup in the log stayed text");
         for (String field : List.of("boot-message", "boot-applications", "boot-firmware")) {
             String text = (String) ((JavascriptExecutor) browser).executeScript("return arguments[0].textContent;",
                     browser.findElement(By.id(field)));
@@ -432,22 +398,22 @@ class ConsoleBrowserTest {
     void filtersSortAndKeysetPagingOverTwelveHundredGeneratedMachines() throws Exception {
         long start = java.time.LocalDate.of(2026, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
         List<ConsoleFleet.Generated> fleet = ConsoleFleet.seed(server.db, "f1f1f1", 0, 1200, start);
-        login("admin");
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/machines"));
         assertEquals("1200 machines match.", browser.findElement(By.id("matching")).getText());
-        assertEquals(50, rows("machines").size());
-        assertEquals("f1f1f1-001199", rows("machines").get(0).findElement(By.cssSelector("td.name")).getText(),
+        assertEquals(50, console.rows("machines").size());
+        assertEquals("f1f1f1-001199", console.rows("machines").get(0).findElement(By.cssSelector("td.name")).getText(),
                 "newest first");
 
         // Search by name, id, EK serial, manufacturer.
         browser.findElement(By.id("q")).sendKeys("f1f1f1-00042");
-        submit(By.id("apply"));
-        assertEquals(10, rows("machines").size(), "f1f1f1-000420..429");
+        console.submit(By.id("apply"));
+        assertEquals(10, console.rows("machines").size(), "f1f1f1-000420..429");
         browser.get(server.url("/admin/machines?q=SN1117"));
-        assertEquals(1, rows("machines").size());
-        assertEquals(fleet.get(1117).id(), rows("machines").get(0).getAttribute("data-machine"));
+        assertEquals(1, console.rows("machines").size());
+        assertEquals(fleet.get(1117).id(), console.rows("machines").get(0).getAttribute("data-machine"));
         browser.get(server.url("/admin/machines?q=" + fleet.get(7).id()));
-        assertEquals(1, rows("machines").size());
+        assertEquals(1, console.rows("machines").size());
         browser.get(server.url("/admin/machines?q=intc"));
         assertEquals("300 machines match.", browser.findElement(By.id("matching")).getText(), "every fourth: INTC");
 
@@ -455,11 +421,11 @@ class ConsoleBrowserTest {
         browser.get(server.url("/admin/machines"));
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-state"))).selectByValue("ACTIVE");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-attestation"))).selectByValue("FAILED");
-        submit(By.id("apply"));
+        console.submit(By.id("apply"));
         long activeFailed = fleet.stream().filter(g -> g.state() == EnrollmentState.ACTIVE
                 && g.attestation().equals("FAILED")).count();
         assertEquals(activeFailed + " machines match.", browser.findElement(By.id("matching")).getText());
-        for (WebElement row : rows("machines")) {
+        for (WebElement row : console.rows("machines")) {
             assertEquals("ACTIVE", row.findElement(By.cssSelector("td.state")).getText());
         }
         // Enrolment time: 2026-01-01 holds machines 0..1199 at one a minute, so the first day has 1200 minutes; the
@@ -480,26 +446,26 @@ class ConsoleBrowserTest {
         int pages = 0;
         while (true) {
             pages++;
-            for (WebElement row : rows("machines")) {
+            for (WebElement row : console.rows("machines")) {
                 String name = row.findElement(By.cssSelector("td.name")).getText();
                 assertTrue(name.compareTo(previous) > 0, name + " after " + previous);
                 previous = name;
                 assertTrue(seen.add(row.getAttribute("data-machine")), "no machine on two pages");
             }
-            List<WebElement> next = now(By.id("next-page"));
+            List<WebElement> next = console.now(By.id("next-page"));
             if (next.isEmpty()) break;
-            submit(By.id("next-page"));
+            console.submit(By.id("next-page"));
         }
         assertEquals(240, seen.size(), "every pending machine once");
         assertEquals(5, pages);
-        assertEquals(1, now(By.id("first-page")).size());
+        assertEquals(1, console.now(By.id("first-page")).size());
         assertAccessible("last page of a filtered list");
     }
 
     @Test
     void thePendingListShowsAtLeastFifteenMachinesOnA1366By768Screen() throws Exception {
         ConsoleFleet.seed(server.db, "b0b0b0", 0, 200, System.currentTimeMillis() - 86_400_000L);
-        login("admin");
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/machines?state=PENDING_APPROVAL&sort=oldest"));
         long viewport = (Long) ((JavascriptExecutor) browser).executeScript("return window.innerHeight;");
         assertEquals(768, viewport, "viewport height");
@@ -512,7 +478,7 @@ class ConsoleBrowserTest {
                 "return document.documentElement.scrollWidth;");
         long inner = (Long) ((JavascriptExecutor) browser).executeScript("return window.innerWidth;");
         assertTrue(width <= inner, "no horizontal scrolling at 1366 px: " + width + " > " + inner);
-        viewport(1280, 800);
+        console.viewport(1280, 800);
         browser.get(server.url("/admin/machines"));
         width = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth;");
         inner = (Long) ((JavascriptExecutor) browser).executeScript("return window.innerWidth;");
@@ -555,7 +521,7 @@ class ConsoleBrowserTest {
     void theConsoleStaysReadableUnderForcedColoursAndHigherContrast() throws Exception {
         ConsoleFleet.seed(server.db, "b0b0b0", 0, 60, System.currentTimeMillis() - 86_400_000L);
         String active = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
-        login("admin");
+        console.signIn(Role.ADMIN);
         JavascriptExecutor js = (JavascriptExecutor) browser;
         // Windows high contrast as Chromium emulates it: the page's colours replaced by a few system colours.
         emulateMedia(java.util.Map.of("forced-colors", "active", "prefers-contrast", "more"));
@@ -566,7 +532,7 @@ class ConsoleBrowserTest {
                     + " && matchMedia('(prefers-contrast: more)').matches;"), "emulated on " + page);
             assertAccessible(page + " under forced colours");
             // Nothing told by colour alone: every badge and button has text and a border the system colours keep.
-            for (WebElement e : now(By.cssSelector(".badge, button"))) {
+            for (WebElement e : console.now(By.cssSelector(".badge, button"))) {
                 String what = e.getTagName() + " '" + e.getText() + "' on " + page;
                 assertFalse(e.getText().isBlank() && e.getAttribute("aria-label") == null, what + " has text");
                 if (!e.isDisplayed()) continue;
@@ -578,7 +544,7 @@ class ConsoleBrowserTest {
             screenshot("forced-colors" + page.replace("/admin", "").replace('/', '-'));
         }
         browser.get(server.url("/admin"));
-        List<WebElement> attention = now(By.cssSelector(".counts .attention a"));
+        List<WebElement> attention = console.now(By.cssSelector(".counts .attention a"));
         assertFalse(attention.isEmpty(), "the seeded fleet has flagged machines");
         for (WebElement a : attention) {
             assertTrue(a.getText().contains("needs attention"), "attention said in words: " + a.getText());
@@ -623,38 +589,38 @@ class ConsoleBrowserTest {
 
     @Test
     void anAdminManagesOperatorsAndApiTokensOnThePage() throws Exception {
-        login("admin");
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/users"));
         browser.findElement(By.id("new-username")).sendKeys("centre-lead");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-role"))).selectByValue("approver");
         browser.findElement(By.id("new-password")).sendKeys("a long enough password");
-        submit(By.id("add-user"));
+        console.submit(By.id("add-user"));
         assertTrue(browser.findElement(By.cssSelector("tr[data-user='centre-lead']")).getText().contains("approver"));
 
         browser.findElement(By.id("disable-centre-lead-reason")).sendKeys("on leave");
-        submit(By.id("disable-centre-lead"));
+        console.submit(By.id("disable-centre-lead"));
         assertTrue(browser.findElement(By.cssSelector("tr[data-user='centre-lead']")).getText().contains("disabled"));
         browser.findElement(By.id("enable-centre-lead-reason")).sendKeys("back from leave");
-        submit(By.id("enable-centre-lead"));
+        console.submit(By.id("enable-centre-lead"));
         assertTrue(browser.findElement(By.cssSelector("tr[data-user='centre-lead']")).getText().contains("enabled"));
 
-        submit(By.id("reset-centre-lead"));
+        console.submit(By.id("reset-centre-lead"));
         assertTrue(browser.findElement(By.id("reset-token")).getText().startsWith("str_"));
         assertAccessible("password reset token issued");
 
         browser.get(server.url("/admin/users"));
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("api-user"))).selectByValue("centre-lead");
         browser.findElement(By.id("api-label")).sendKeys("reporting script");
-        submit(By.id("issue-api"));
+        console.submit(By.id("issue-api"));
         String token = browser.findElement(By.id("api-token")).getText();
         assertAccessible("API token issued");
         assertEquals(200, server.request("GET", "/api/v1/admin/machines", null, token).statusCode(),
                 "the token works on the API");
         browser.get(server.url("/admin/users"));
-        WebElement row = now(By.cssSelector("#api-tokens tbody tr")).stream()
+        WebElement row = console.now(By.cssSelector("#api-tokens tbody tr")).stream()
                 .filter(r -> r.getText().contains("reporting script")).findFirst().orElseThrow();
         String tokenId = row.getAttribute("data-token");
-        submit(By.id("revoke-token-" + tokenId));
+        console.submit(By.id("revoke-token-" + tokenId));
         assertEquals(401, server.request("GET", "/api/v1/admin/machines", null, token).statusCode(),
                 "a revoked token no longer works");
         String audit = server.as(Role.ADMIN, "GET", "/api/v1/admin/audit?limit=50", null).body();

@@ -3,13 +3,11 @@ package org.stationtrust.server.internal.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -17,9 +15,9 @@ import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.audit.AuditOutcome;
+import org.stationtrust.server.testing.ConsoleBrowser;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.TestServer;
-import org.stationtrust.testsupport.HeadlessChromium;
 
 /**
  * The console as an admin of thousands of machines sees it, in headless Chromium against a real server: pages whose
@@ -27,34 +25,15 @@ import org.stationtrust.testsupport.HeadlessChromium;
  * enrollments of one TPM (re-imaged, cleared, or copied) are shown side by side.
  */
 class ConsoleFleetScaleBrowserTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ConsoleBrowser console = new ConsoleBrowser();
     TestServer server;
     WebDriver browser;
 
     @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir.resolve("db"));
-        browser = HeadlessChromium.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) browser.quit();
-        if (server != null) server.close();
-    }
-
-    private void login(String user) {
-        browser.get(server.url("/admin/login"));
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
-        HeadlessChromium.submitAndWaitForNextPage(browser, By.id("login"));
-        assertEquals(user, browser.findElement(By.id("who")).getText());
-    }
-
-    private List<WebElement> rows(String table) {
-        browser.findElement(By.id(table));
-        return HeadlessChromium.present(browser, By.cssSelector("#" + table + " tbody tr"));
+    void bind() {
+        server = console.server();
+        browser = console.browser();
     }
 
     @Test
@@ -79,15 +58,15 @@ class ConsoleFleetScaleBrowserTest {
             return null;
         });
 
-        login("auditor");
+        console.signIn(Role.AUDITOR);
         browser.get(server.url("/admin/audit"));
         String people = browser.findElement(By.id("operator-actions")).getText();
         assertTrue(people.contains("enrollment.approve") && people.contains(approved)
                 && people.contains("asset tag 991 checked on site"), "the approval is in view: " + people);
         assertTrue(people.contains("auditor") && people.contains("login"), "and the sign-ins: " + people);
-        assertTrue(rows("operator-actions").stream().noneMatch(r -> r.getText().contains("attestation.")),
+        assertTrue(console.rows("operator-actions").stream().noneMatch(r -> r.getText().contains("attestation.")),
                 "machine and server events are not among the operators' actions");
-        assertEquals(200, rows("audit").size(), "the full log is still shown below, newest first");
+        assertEquals(200, console.rows("audit").size(), "the full log is still shown below, newest first");
     }
 
     @Test
@@ -116,9 +95,9 @@ class ConsoleFleetScaleBrowserTest {
             return null;
         });
 
-        login("admin");
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/tokens"));
-        List<WebElement> rows = rows("tokens");
+        List<WebElement> rows = console.rows("tokens");
         assertEquals(200, rows.size(), "one page of tokens, not all 3,000");
         assertTrue(rows.get(0).getText().contains("station 2999"), "newest first: " + rows.get(0).getText());
         assertEquals("3000 enrollment tokens, 10 open; the newest 200 are shown.",
@@ -144,21 +123,20 @@ class ConsoleFleetScaleBrowserTest {
             }
         });
 
-        login("approver");
+        console.signIn(Role.APPROVER);
         browser.get(server.url("/admin/machines/" + pending));
-        List<WebElement> rows = rows("same-ek");
+        List<WebElement> rows = console.rows("same-ek");
         assertEquals(List.of(unactivated, active), rows.stream().map(r -> r.getAttribute("data-machine")).toList(),
                 "the other two enrollments of the EK, newest first, and not the machine of another EK");
         assertEquals("ACTIVE", rows.get(1).findElement(By.className("state")).getText());
         assertEquals("PENDING_ACTIVATION", rows.get(0).findElement(By.className("state")).getText());
         List<String> violations = org.stationtrust.server.testing.AxeCore.seriousViolations(browser);
         assertTrue(violations.isEmpty(), "axe on a machine page with its EK's other enrollments: " + violations);
-        HeadlessChromium.submitAndWaitForNextPage(browser, By.cssSelector("#same-ek tr[data-machine='" + active
-                + "'] a"));
-        assertEquals(List.of(unactivated, pending), rows("same-ek").stream().map(r -> r.getAttribute("data-machine"))
-                .toList(), "and from the active machine the two that claim its EK");
+        console.submit(By.cssSelector("#same-ek tr[data-machine='" + active + "'] a"));
+        assertEquals(List.of(unactivated, pending), console.rows("same-ek").stream()
+                .map(r -> r.getAttribute("data-machine")).toList(), "and from the active machine the two that claim its EK");
         browser.get(server.url("/admin/machines/" + stranger));
         browser.findElement(By.id("identity-heading"));
-        assertTrue(HeadlessChromium.present(browser, By.id("same-ek")).isEmpty(), "a machine alone on its EK: no table");
+        assertTrue(console.now(By.id("same-ek")).isEmpty(), "a machine alone on its EK: no table");
     }
 }

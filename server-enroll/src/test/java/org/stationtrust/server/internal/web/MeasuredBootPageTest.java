@@ -3,44 +3,33 @@ package org.stationtrust.server.internal.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.stationtrust.protocol.EnrollmentState;
+import org.stationtrust.server.Role;
+import org.stationtrust.server.testing.ConsoleBrowser;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.StationClient;
 import org.stationtrust.server.testing.TestServer;
-import org.stationtrust.testsupport.HeadlessChromium;
 import org.stationtrust.tpm.simulator.SyntheticBoot;
 import org.stationtrust.tpm.simulator.SyntheticEventLog;
 import org.stationtrust.tpm.verify.HashAlgorithm;
 
 /** A machine's page in a real headless Chromium shows its boot verdict, the rule, the changes and the boot state. */
 class MeasuredBootPageTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final ConsoleBrowser console = new ConsoleBrowser();
     TestServer server;
     WebDriver browser;
 
     @BeforeEach
-    void start() throws Exception {
-        server = TestServer.start(dir.resolve("db"));
-        browser = HeadlessChromium.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        if (browser != null) browser.quit();
-        if (server != null) server.close();
-    }
-
-    private void submitAndWaitForNextPage(By button) {
-        HeadlessChromium.submitAndWaitForNextPage(browser, button);
+    void bind() {
+        server = console.server();
+        browser = console.browser();
     }
 
     private String quote(SoftwareStation s, String id, SyntheticEventLog log) {
@@ -72,10 +61,7 @@ class MeasuredBootPageTest {
                 "image 1.01".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).log(HashAlgorithm.SHA256));
         assertTrue(answer.contains("PASSED_CHANGED"), answer);
 
-        browser.get(server.url("/admin/login"));
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
-        submitAndWaitForNextPage(By.id("login"));
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/machines/" + id));
         assertEquals("fleet (default)", browser.findElement(By.id("boot-policy")).getText());
         assertEquals("PASSED_CHANGED", browser.findElement(By.id("boot-result")).getText());
@@ -92,7 +78,7 @@ class MeasuredBootPageTest {
         assertEquals(java.util.List.of("any", "StationBIOS 1.01"), firmware.getOptions().stream()
                 .map(org.openqa.selenium.WebElement::getText).toList(), "the firmware of the last boot only");
         firmware.selectByVisibleText("StationBIOS 1.01");
-        submitAndWaitForNextPage(By.id("apply"));
+        console.submit(By.id("apply"));
         assertEquals("1 machines match.", browser.findElement(By.id("matching")).getText());
         assertEquals(id, browser.findElement(By.cssSelector("#machines tbody tr")).getAttribute("data-machine"));
         browser.get(server.url("/admin/machines?firmware=StationBIOS+1.00"));
@@ -121,10 +107,7 @@ class MeasuredBootPageTest {
             return null;
         });
 
-        browser.get(server.url("/admin/login"));
-        browser.findElement(By.id("username")).sendKeys("admin");
-        browser.findElement(By.id("password")).sendKeys(TestServer.PASSWORD);
-        submitAndWaitForNextPage(By.id("login"));
+        console.signIn(Role.ADMIN);
         browser.get(server.url("/admin/machines/" + id));
         assertEquals("PASSED", browser.findElement(By.id("boot-result")).getText());
         String sha1 = browser.findElement(By.id("boot-pcrs-sha1")).getText();
