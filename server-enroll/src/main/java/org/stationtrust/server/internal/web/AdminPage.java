@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
-import org.stationtrust.server.internal.api.AdminApi;
+import org.stationtrust.server.internal.api.EnrollmentTokenApi;
 import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
@@ -235,7 +235,7 @@ public final class AdminPage {
     }
 
     private void issueToken(Context ctx, Caller who) {
-        Views.IssuedEnrollmentToken t = AdminApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
+        Views.IssuedEnrollmentToken t = EnrollmentTokenApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
         Render.send(ctx, out -> JtesecretGenerated.render(out, null, Chrome.of("Enrollment token issued", who, "tokens"),
                 "Give this token to the station installer. It is shown only once and works once, until "
                         + t.expiresAt() + ":", "token", t.token(), "/admin/tokens",
