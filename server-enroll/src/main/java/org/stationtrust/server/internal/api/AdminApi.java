@@ -7,6 +7,7 @@ import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.FullVerificationGate;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.AdminRoute.Surface;
 import org.stationtrust.server.internal.auth.Authenticator;
@@ -33,7 +34,7 @@ public final class AdminApi {
     public record Parts(ApprovalWorkflow approvals, AuditLog audit, Authenticator auth, ServerConfig config,
                         CredentialStore credentials, EnrollmentTokenStore enrollmentTokens, RateLimiter loginLimit,
                         MachineStore machines, OperatorAccounts operators, PacketReceiptStore packetReceipts,
-                        StationAuditStore stationAudit, UserStore users) {
+                        StationAuditStore stationAudit, UserStore users, FullVerificationGate fullVerification) {
     }
 
     /** Rows per page of the three lists (machines, enrollments, enrollment tokens) when no {@code limit} is given. */

@@ -29,10 +29,13 @@ final class AuditApi {
                 Views.time(e.at()), e.actor(), e.action(), e.subject(), e.outcome(), e.detail(), e.hash())).toList()));
     }
 
-    /** Incremental from the last verified row by default; {@code ?full=true} walks the whole chain. */
+    /**
+     * Incremental from the last verified row by default (not limited); {@code ?full=true} walks the whole chain,
+     * bounded by {@link org.stationtrust.server.internal.audit.FullVerificationGate} (docs/server-api.md, "Rate limits").
+     */
     private void verifyAudit(Context ctx, Caller who) {
         boolean full = "true".equals(ctx.queryParam("full"));
-        AuditChainReport r = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
+        AuditChainReport r = full ? c.fullVerification().verify(who.username()) : c.audit().verifyFromCheckpoint();
         ctx.json(new Views.AuditVerification(r.intact(), r.rows(), r.problems(), r.full(), r.fromSeq()));
     }
 }

@@ -16,6 +16,7 @@ import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.audit.AuditOutcome;
+import org.stationtrust.server.internal.audit.FullVerificationGate;
 import org.stationtrust.server.internal.audit.RefusalAudit;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Authenticator;
@@ -47,7 +48,8 @@ public final class AdminPage {
     public record Parts(AuditLog audit, Authenticator auth, ServerConfig config, Database db,
                         EnrollmentTokenStore enrollmentTokens, RateLimiter loginLimit, LoginThrottle loginThrottle,
                         OperatorAccounts operators, RefusalAudit refusals, UserStore users, Webhooks webhooks,
-                        MachinePages.Parts machinePages, OperatorPages.Parts operatorPages) {
+                        MachinePages.Parts machinePages, OperatorPages.Parts operatorPages,
+                        FullVerificationGate fullVerification) {
     }
 
     private final Parts c;
@@ -247,7 +249,8 @@ public final class AdminPage {
 
     private void audit(Context ctx, Caller who) {
         boolean full = "1".equals(ctx.queryParam("full"));
-        AuditChainReport report = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
+        // A full walk is bounded (one at a time, one per operator every 30 s: docs/server-api.md, "Rate limits").
+        AuditChainReport report = full ? c.fullVerification().verify(who.username()) : c.audit().verifyFromCheckpoint();
         // Counted anonymous refusals are shown apart, so that no flood pushes the real decisions off the page.
         List<MachinePages.AuditRow> events = c.audit().recentExcept(RefusalAudit.ACTION, 200).stream()
                 .map(MachinePages.AuditRow::of).toList();
