@@ -183,10 +183,21 @@ public final class AdminPage {
         }
         String who = session.get().caller().username();
         c.audit().append(who, "login", who, AuditOutcome.OK, "page session" + (trusted ? " (known browser)" : ""));
+        endEarlierSession(ctx, who);
         ctx.header("Set-Cookie", cookie(session.get().token(), c.config().sessionTtl().toSeconds()));
         ctx.res().addHeader("Set-Cookie", LoginThrottle.DEVICE_COOKIE + "=" + throttle.succeeded(who)
                 + "; Path=/admin/login; Max-Age=31536000; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
         ctx.redirect("/admin", HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * Ends, server-side, the session whose cookie this sign-in carried (whoever's it was), so the cookie replaced in
+     * the browser cannot be replayed for the rest of its 30 minutes; audited as {@code session.end}.
+     */
+    private void endEarlierSession(Context ctx, String who) {
+        c.auth().endSession(ctx.cookie(Authenticator.SESSION_COOKIE)).ifPresent(earlier -> c.audit().append(who,
+                "session.end", earlier.username(), AuditOutcome.OK, "the browser's earlier session of "
+                        + earlier.username() + " ended at a new sign-in"));
     }
 
     /**
