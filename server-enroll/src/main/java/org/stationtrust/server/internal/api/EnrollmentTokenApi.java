@@ -13,6 +13,7 @@ import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Caller;
 import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
@@ -58,6 +59,19 @@ public final class EnrollmentTokenApi {
                 : Duration.ofSeconds(t.ttlSeconds())));
     }
 
+    /**
+     * Shared with the admin page: expires an open token for a reason (3-500 characters, as every decision: the
+     * reason is the audit row's detail); {@code 404 not_found} when no open token has that id.
+     */
+    public static void expireEnrollmentToken(EnrollmentTokenStore tokens, AuditLog audit, Caller who, String id,
+                                             String reason) {
+        String why = ApprovalWorkflow.requireReason(reason);
+        if (id.length() > 40 || !tokens.expire(id)) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No open enrollment token with that id");
+        }
+        audit.append(who.username(), "enrollment_token.expire", id, AuditOutcome.OK, why);
+    }
+
     /** Shared with the admin page and the CLI: the plain token is shown once. */
     public static Views.IssuedEnrollmentToken issueEnrollmentToken(EnrollmentTokenStore tokens, AuditLog audit,
                                                                    Caller who, String note, Duration ttl) {
@@ -81,10 +95,7 @@ public final class EnrollmentTokenApi {
 
     private void expireToken(Context ctx, Caller who) {
         String id = ctx.pathParam("id");
-        if (!c.enrollmentTokens().expire(id)) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "No open enrollment token with that id");
-        }
-        c.audit().append(who.username(), "enrollment_token.expire", id, AuditOutcome.OK, "expired by operator");
+        expireEnrollmentToken(c.enrollmentTokens(), c.audit(), who, id, AdminApi.decision(ctx, c).reason());
         ctx.json(new Views.StatusChanged<>(id, EnrollmentTokenStore.EnrollmentToken.Status.EXPIRED));
     }
 }

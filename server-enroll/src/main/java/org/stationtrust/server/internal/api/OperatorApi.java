@@ -75,7 +75,7 @@ final class OperatorApi {
     }
 
     private void issueReset(Context ctx, Caller who) {
-        var reset = c.operators().issueReset(who.username(), ctx.pathParam("id"));
+        var reset = c.operators().issueReset(who.username(), ctx.pathParam("id"), AdminApi.decision(ctx, c).reason());
         ctx.status(201).json(new Views.PasswordResetIssued(reset.username(), reset.token(),
                 reset.expiresAt().toString()));
     }
@@ -120,10 +120,7 @@ final class OperatorApi {
 
     private void revokeApiToken(Context ctx, Caller who) {
         String id = ctx.pathParam("id");
-        if (!c.credentials().revokeApiToken(id)) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
-        }
-        c.audit().append(who.username(), "api_token.revoke", id, AuditOutcome.OK, "revoked by operator");
+        c.operators().revokeApiToken(who.username(), id, AdminApi.decision(ctx, c).reason());
         ctx.json(new Views.StatusChanged<>(id, CredentialStore.ApiToken.Status.REVOKED));
     }
 

@@ -109,10 +109,8 @@ public final class AdminPage {
         r.add(page(GET, "/admin/tokens", Role.APPROVER, this::tokens));
         r.add(page(POST, "/admin/tokens", Role.ADMIN, this::issueToken));
         r.add(page(POST, "/admin/tokens/{id}/expire", Role.ADMIN, (ctx, who) -> {
-            if (c.enrollmentTokens().expire(ctx.pathParam("id"))) {
-                c.audit().append(who.username(), "enrollment_token.expire", ctx.pathParam("id"), AuditOutcome.OK,
-                        "expired on page");
-            }
+            EnrollmentTokenApi.expireEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.pathParam("id"),
+                    ctx.formParam("reason"));
             ctx.redirect("/admin/tokens", HttpStatus.SEE_OTHER);
         }));
         r.add(page(GET, "/admin/audit", Role.AUDITOR, this::audit));
