@@ -276,11 +276,13 @@ public final class ServerCommand {
             DbOptions db;
             @Parameters(index = "0", description = "user name")
             String username;
+            @Option(names = "--reason", required = true, description = "why (3-500 characters, audited)")
+            String reason;
 
             @Override
             public Integer call() {
                 try (Database d = db.open()) {
-                    var reset = accounts(d).issueReset("cli", username);
+                    var reset = accounts(d).issueReset("cli", username, reason);
                     System.out.println("one-time reset token for " + username + ", valid until " + reset.expiresAt() + ":");
                     System.out.println(reset.token());
                     return 0;

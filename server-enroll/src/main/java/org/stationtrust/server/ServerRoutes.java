@@ -23,7 +23,7 @@ final class ServerRoutes {
     static AdminApi adminApi(Components c) {
         return new AdminApi(new AdminApi.Parts(c.approvals(), c.audit(), c.auth(), c.config(), c.credentials(),
                 c.enrollmentTokens(), c.loginLimit(), c.machines(), c.operators(), c.packetReceipts(), c.stationAudit(),
-                c.users()));
+                c.users(), c.fullVerification()));
     }
 
     static BootApi bootApi(Components c) {
@@ -56,7 +56,7 @@ final class ServerRoutes {
                 c.users());
         return new AdminPage(new AdminPage.Parts(c.audit(), c.auth(), c.config(), c.db(), c.enrollmentTokens(),
                 c.loginLimit(), c.loginThrottle(), c.operators(), c.refusals(), c.users(), c.webhooks(), machines,
-                operators), secureCookies);
+                operators, c.fullVerification()), secureCookies);
     }
 
     static WebhookPage webhookPage(Components c) {

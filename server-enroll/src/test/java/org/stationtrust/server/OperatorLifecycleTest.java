@@ -60,7 +60,8 @@ class OperatorLifecycleTest {
             assertEquals(303, server.login(HttpClient.newHttpClient(), "auditor", "a brand new passphrase").statusCode());
 
             // Admin reset: a one-time token, redeemed anonymously once.
-            HttpResponse<String> issued = server.as(Role.ADMIN, "POST", "/api/v1/admin/users/auditor/password-reset", null);
+            HttpResponse<String> issued = server.as(Role.ADMIN, "POST", "/api/v1/admin/users/auditor/password-reset",
+                    "{\"reason\":\"forgot the password\"}");
             assertEquals(201, issued.statusCode(), issued.body());
             String token = TestServer.json(issued).path("token").asText();
             String redeem = "{\"token\":\"" + token + "\",\"newPassword\":\"reset by the admin today\"}";

@@ -177,7 +177,8 @@ class RouteAccessTest {
         }
         assertFalse(server.as(Role.ADMIN, "GET", "/api/v1/admin/api-tokens", null).body().contains(token),
                 "tokens are never listed");
-        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/api-tokens/" + id + "/revoke", null).statusCode());
+        assertEquals(200, server.as(Role.ADMIN, "POST", "/api/v1/admin/api-tokens/" + id + "/revoke",
+                "{\"reason\":\"ci retired\"}").statusCode());
         assertEquals(401, server.request("GET", "/api/v1/admin/machines", null, token).statusCode());
     }
 

@@ -41,7 +41,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                          org.stationtrust.server.internal.audit.RefusalAudit refusals,
                          org.stationtrust.server.internal.auth.LoginThrottle loginThrottle,
                          org.stationtrust.server.internal.auth.OperatorAccounts operators,
-                         org.stationtrust.server.internal.http.FailedChecks failedChecks) {
+                         org.stationtrust.server.internal.http.FailedChecks failedChecks,
+                         org.stationtrust.server.internal.audit.FullVerificationGate fullVerification) {
 
     /** Components with a registry of their own (tests, the CLI). */
     public static Components create(ServerConfig config, Database db) {
@@ -78,7 +79,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 new org.stationtrust.server.internal.auth.LoginThrottle(db, usernameKey(config)),
                 new org.stationtrust.server.internal.auth.OperatorAccounts(db, users, credentials, hasher, audit),
                 new org.stationtrust.server.internal.http.FailedChecks(config.clientLimits().failedChecksPerMinute(),
-                        () -> metrics.rateLimited("failed_checks")));
+                        () -> metrics.rateLimited("failed_checks")),
+                new org.stationtrust.server.internal.audit.FullVerificationGate(audit));
     }
 
     /**

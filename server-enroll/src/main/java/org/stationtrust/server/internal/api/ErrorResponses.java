@@ -32,7 +32,10 @@ public final class ErrorResponses {
 
     public void register(RoutesConfig app) {
         app.exception(RouteGuard.LoginRedirect.class, (e, ctx) -> { });
-        app.exception(ApiException.class, (e, ctx) -> refuse(ctx, e.code(), e.getMessage()));
+        app.exception(ApiException.class, (e, ctx) -> {
+            refused(refusedOf(ctx), e.code(), e.getMessage());
+            send(ctx, e.code(), e.getMessage(), e.retryAfterSeconds());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> refuse(ctx, switch (e.getStatus()) {
             case 404, 405 -> ErrorCode.NOT_FOUND;
             case 413 -> ErrorCode.BODY_TOO_LARGE;
@@ -44,11 +47,11 @@ public final class ErrorResponses {
                 : e.getMessage()));
         app.exception(StorageException.class, (e, ctx) -> {
             Failure f = failure(e, ctx.attribute("requestId"), refusedOf(ctx));
-            send(ctx, f.code(), f.message());
+            send(ctx, f.code(), f.message(), 1);
         });
         app.exception(Exception.class, (e, ctx) -> {
             Failure f = failure(e, ctx.attribute("requestId"), refusedOf(ctx));
-            send(ctx, f.code(), f.message());
+            send(ctx, f.code(), f.message(), 1);
         });
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
@@ -59,7 +62,7 @@ public final class ErrorResponses {
 
     private void refuse(Context ctx, ErrorCode code, String message) {
         refused(refusedOf(ctx), code, message);
-        send(ctx, code, message);
+        send(ctx, code, message, 1);
     }
 
     private static Refused refusedOf(Context ctx) {
@@ -145,9 +148,11 @@ public final class ErrorResponses {
         return org.stationtrust.server.internal.http.Routes.matchedPath(ctx);
     }
 
-    private static void send(Context ctx, ErrorCode code, String message) {
+    private static void send(Context ctx, ErrorCode code, String message, long retryAfterSeconds) {
         ctx.status(code.status());
-        if (code == ErrorCode.SERVER_BUSY || code == ErrorCode.RATE_LIMITED) ctx.header("Retry-After", "1");
+        if (code == ErrorCode.SERVER_BUSY || code == ErrorCode.RATE_LIMITED) {
+            ctx.header("Retry-After", Long.toString(retryAfterSeconds));
+        }
         // a person in a browser gets a page: the console and the password reset form (a wrong or spent token)
         if (ctx.path().startsWith("/admin") || ctx.path().equals(org.stationtrust.server.internal.web.AdminPage.RESET_PAGE)) {
             ctx.html("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Refused - station-trust"

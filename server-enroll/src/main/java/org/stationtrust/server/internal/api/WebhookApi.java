@@ -6,6 +6,7 @@ import static io.javalin.http.HandlerType.POST;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
+import org.stationtrust.logging.UrlRedaction;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.auth.AdminRoute;
@@ -56,21 +57,27 @@ public final class WebhookApi {
     public record Hooks(List<WebhookView> webhooks) {
     }
 
-    /** A webhook as listed: never its secret. */
+    /**
+     * A webhook as listed: never its secret, and its URL redacted (it may carry the receiver's credential in its path
+     * or query): scheme, host, port, leading path and a fingerprint.
+     */
     public record WebhookView(String id, String url, List<String> events, String createdBy, String createdAt,
                               WebhookStore.Webhook.Status status) {
         static WebhookView of(WebhookStore.Webhook w) {
-            return new WebhookView(w.id(), w.url(), List.of(w.events().split(",")), w.createdBy(),
+            return new WebhookView(w.id(), UrlRedaction.of(w.url()), List.of(w.events().split(",")), w.createdBy(),
                     Views.time(w.createdAt()), w.status());
         }
     }
 
-    /** A webhook just created: the listed fields and its secret, shown this once (the receiver checks signatures). */
+    /**
+     * A webhook just created: the listed fields with the URL whole, as the admin typed it, and its secret, both shown
+     * this once (the receiver checks signatures).
+     */
     public record CreatedWebhook(String id, String url, List<String> events, String createdBy, String createdAt,
                                  WebhookStore.Webhook.Status status, String secret) {
         static CreatedWebhook of(WebhookStore.Webhook w) {
             WebhookView v = WebhookView.of(w);
-            return new CreatedWebhook(v.id(), v.url(), v.events(), v.createdBy(), v.createdAt(), v.status(), w.secret());
+            return new CreatedWebhook(v.id(), w.url(), v.events(), v.createdBy(), v.createdAt(), v.status(), w.secret());
         }
     }
 

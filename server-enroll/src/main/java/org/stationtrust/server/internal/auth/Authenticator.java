@@ -49,6 +49,16 @@ public final class Authenticator {
         if (sessionToken != null) credentials.deleteSession(Secrets.digest(sessionToken));
     }
 
+    /**
+     * Ends the live session this cookie names, if any, and says whose it was: a browser that signs in again keeps
+     * one session, not two (docs/server-api.md, "Operator API"). Other browsers' sessions are left alone.
+     */
+    public Optional<Caller> endSession(String cookieValue) {
+        Optional<Caller> owner = fromSession(cookieValue);
+        owner.ifPresent(o -> credentials.deleteSession(Secrets.digest(cookieValue)));
+        return owner;
+    }
+
     public Optional<Caller> fromSession(String cookieValue) {
         if (cookieValue == null || !cookieValue.startsWith(SESSION_PREFIX) || cookieValue.length() > 100) {
             return Optional.empty();

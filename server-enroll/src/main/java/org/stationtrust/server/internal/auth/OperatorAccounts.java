@@ -105,16 +105,17 @@ public final class OperatorAccounts {
         });
     }
 
-    /** Issues a one-time reset token for {@code username}, valid {@link #RESET_LIFETIME}. */
-    public Reset issueReset(String actor, String username) {
+    /** Issues a one-time reset token for {@code username}, valid {@link #RESET_LIFETIME}; the reason is audited. */
+    public Reset issueReset(String actor, String username, String reason) {
+        requireReason(reason);
         String token = Secrets.newToken(RESET_PREFIX);
         long now = System.currentTimeMillis();
         long expires = now + RESET_LIFETIME.toMillis();
         db.inTransaction(c -> {
             existing(c, username);
             credentials.createPasswordReset(c, Secrets.digest(token), username, actor, now, expires);
-            audit.append(c, actor, "user.password_reset_issued", username, AuditOutcome.OK, "one-time token, expires "
-                    + Instant.ofEpochMilli(expires));
+            audit.append(c, actor, "user.password_reset_issued", username, AuditOutcome.OK, reason.strip()
+                    + " (one-time token, expires " + Instant.ofEpochMilli(expires) + ")");
             return null;
         });
         return new Reset(username, token, Instant.ofEpochMilli(expires));
@@ -151,6 +152,18 @@ public final class OperatorAccounts {
             throw new ApiException(ErrorCode.INVALID_FIELD, "A new password must be " + MIN_PASSWORD + "-" + MAX_PASSWORD
                     + " characters");
         }
+    }
+
+    /**
+     * Revokes an active API token for a reason (3-500 characters, audited), from the API and the operators page alike;
+     * {@code 404 not_found} when no active token has that id.
+     */
+    public void revokeApiToken(String actor, String tokenId, String reason) {
+        requireReason(reason);
+        if (tokenId.length() > 40 || !credentials.revokeApiToken(tokenId)) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
+        }
+        audit.append(actor, "api_token.revoke", tokenId, AuditOutcome.OK, reason.strip());
     }
 
     private static void requireReason(String reason) {

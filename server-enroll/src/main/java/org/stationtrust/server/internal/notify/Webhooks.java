@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.stationtrust.logging.UrlRedaction;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.audit.AuditLog;
@@ -51,7 +52,7 @@ public final class Webhooks implements FleetEvents {
             target = WebhookTarget.parse(w.url());
             target.requireAllowedAddress(policy.allowPrivateTargets());
         } catch (WebhookTarget.Refused e) {
-            audit.append(who.username(), "webhook.create", clip(String.valueOf(w.url())), AuditOutcome.REFUSED,
+            audit.append(who.username(), "webhook.create", clip(UrlRedaction.of(w.url())), AuditOutcome.REFUSED,
                     e.getMessage());
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
@@ -65,8 +66,9 @@ public final class Webhooks implements FleetEvents {
                 events.stream().map(FleetEventType::wire).collect(Collectors.joining(",")), secret, who.username(),
                 System.currentTimeMillis(), null);
         store.create(created);
+        // The URL may hold the receiver's credential: the audit row gets its redacted form (docs/server-api.md).
         audit.append(who.username(), "webhook.create", created.id(), AuditOutcome.OK,
-                created.url() + " for " + created.events());
+                UrlRedaction.of(created.url()) + " for " + created.events());
         return created;
     }
 

@@ -11,11 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
-import org.stationtrust.server.internal.api.AdminApi;
+import org.stationtrust.server.internal.api.EnrollmentTokenApi;
 import org.stationtrust.server.internal.api.Views;
 import org.stationtrust.server.internal.audit.AuditChainReport;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.audit.AuditOutcome;
+import org.stationtrust.server.internal.audit.FullVerificationGate;
 import org.stationtrust.server.internal.audit.RefusalAudit;
 import org.stationtrust.server.internal.auth.AdminRoute;
 import org.stationtrust.server.internal.auth.Authenticator;
@@ -47,7 +48,8 @@ public final class AdminPage {
     public record Parts(AuditLog audit, Authenticator auth, ServerConfig config, Database db,
                         EnrollmentTokenStore enrollmentTokens, RateLimiter loginLimit, LoginThrottle loginThrottle,
                         OperatorAccounts operators, RefusalAudit refusals, UserStore users, Webhooks webhooks,
-                        MachinePages.Parts machinePages, OperatorPages.Parts operatorPages) {
+                        MachinePages.Parts machinePages, OperatorPages.Parts operatorPages,
+                        FullVerificationGate fullVerification) {
     }
 
     private final Parts c;
@@ -107,10 +109,8 @@ public final class AdminPage {
         r.add(page(GET, "/admin/tokens", Role.APPROVER, this::tokens));
         r.add(page(POST, "/admin/tokens", Role.ADMIN, this::issueToken));
         r.add(page(POST, "/admin/tokens/{id}/expire", Role.ADMIN, (ctx, who) -> {
-            if (c.enrollmentTokens().expire(ctx.pathParam("id"))) {
-                c.audit().append(who.username(), "enrollment_token.expire", ctx.pathParam("id"), AuditOutcome.OK,
-                        "expired on page");
-            }
+            EnrollmentTokenApi.expireEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.pathParam("id"),
+                    ctx.formParam("reason"));
             ctx.redirect("/admin/tokens", HttpStatus.SEE_OTHER);
         }));
         r.add(page(GET, "/admin/audit", Role.AUDITOR, this::audit));
@@ -181,10 +181,21 @@ public final class AdminPage {
         }
         String who = session.get().caller().username();
         c.audit().append(who, "login", who, AuditOutcome.OK, "page session" + (trusted ? " (known browser)" : ""));
+        endEarlierSession(ctx, who);
         ctx.header("Set-Cookie", cookie(session.get().token(), c.config().sessionTtl().toSeconds()));
         ctx.res().addHeader("Set-Cookie", LoginThrottle.DEVICE_COOKIE + "=" + throttle.succeeded(who)
                 + "; Path=/admin/login; Max-Age=31536000; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : ""));
         ctx.redirect("/admin", HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * Ends, server-side, the session whose cookie this sign-in carried (whoever's it was), so the cookie replaced in
+     * the browser cannot be replayed for the rest of its 30 minutes; audited as {@code session.end}.
+     */
+    private void endEarlierSession(Context ctx, String who) {
+        c.auth().endSession(ctx.cookie(Authenticator.SESSION_COOKIE)).ifPresent(earlier -> c.audit().append(who,
+                "session.end", earlier.username(), AuditOutcome.OK, "the browser's earlier session of "
+                        + earlier.username() + " ended at a new sign-in"));
     }
 
     /**
@@ -235,7 +246,7 @@ public final class AdminPage {
     }
 
     private void issueToken(Context ctx, Caller who) {
-        Views.IssuedEnrollmentToken t = AdminApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
+        Views.IssuedEnrollmentToken t = EnrollmentTokenApi.issueEnrollmentToken(c.enrollmentTokens(), c.audit(), who, ctx.formParam("note"), Duration.ofDays(1));
         Render.send(ctx, out -> JtesecretGenerated.render(out, null, Chrome.of("Enrollment token issued", who, "tokens"),
                 "Give this token to the station installer. It is shown only once and works once, until "
                         + t.expiresAt() + ":", "token", t.token(), "/admin/tokens",
@@ -247,7 +258,8 @@ public final class AdminPage {
 
     private void audit(Context ctx, Caller who) {
         boolean full = "1".equals(ctx.queryParam("full"));
-        AuditChainReport report = full ? c.audit().verify() : c.audit().verifyFromCheckpoint();
+        // A full walk is bounded (one at a time, one per operator every 30 s: docs/server-api.md, "Rate limits").
+        AuditChainReport report = full ? c.fullVerification().verify(who.username()) : c.audit().verifyFromCheckpoint();
         // Counted anonymous refusals are shown apart, so that no flood pushes the real decisions off the page.
         List<MachinePages.AuditRow> events = c.audit().recentExcept(RefusalAudit.ACTION, 200).stream()
                 .map(MachinePages.AuditRow::of).toList();

@@ -66,11 +66,7 @@ public final class OperatorPages {
         r.add(page(POST, "/admin/users/{id}/password-reset", this::issueReset));
         r.add(page(POST, "/admin/api-tokens", this::issueApiToken));
         r.add(page(POST, "/admin/api-tokens/{id}/revoke", (ctx, who) -> {
-            String id = ctx.pathParam("id");
-            if (id.length() > 40 || !c.credentials().revokeApiToken(id)) {
-                throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
-            }
-            c.audit().append(who.username(), "api_token.revoke", id, AuditOutcome.OK, "revoked on the operators page");
+            c.operators().revokeApiToken(who.username(), ctx.pathParam("id"), ctx.formParam("reason"));
             ctx.redirect("/admin/users", HttpStatus.SEE_OTHER);
         }));
         return r;
@@ -112,7 +108,7 @@ public final class OperatorPages {
     }
 
     private void issueReset(Context ctx, Caller who) {
-        var reset = c.operators().issueReset(who.username(), ctx.pathParam("id"));
+        var reset = c.operators().issueReset(who.username(), ctx.pathParam("id"), ctx.formParam("reason"));
         Render.send(ctx, out -> JtesecretGenerated.render(out, null, Chrome.of("Password reset token", who, "users"),
                 "Give this one-time token to " + reset.username() + " over a trusted channel. It works once, until "
                         + reset.expiresAt() + ", at " + AdminPage.RESET_PAGE + ":", "reset-token", reset.token(),

@@ -4,6 +4,7 @@ import static io.javalin.http.HandlerType.GET;
 
 import io.javalin.http.Context;
 import java.util.List;
+import org.stationtrust.logging.UrlRedaction;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.api.WebhookApi;
 import org.stationtrust.server.internal.auth.AdminRoute;
@@ -41,7 +42,7 @@ public final class WebhookPage {
     }
 
     private void show(Context ctx, Caller who) {
-        List<HookRow> hooks = c.webhooks().store().list().stream().map(w -> new HookRow(w.id(), w.url(),
+        List<HookRow> hooks = c.webhooks().store().list().stream().map(w -> new HookRow(w.id(), UrlRedaction.of(w.url()),
                 String.valueOf(w.events()), w.status().name())).toList();
         List<DeliveryRow> deliveries = c.webhooks().store().recent(200).stream().map(d -> {
             WebhookApi.DeliveryView v = WebhookApi.DeliveryView.of(d);

@@ -121,7 +121,7 @@ class OperatorAnswersTest {
                 "{\"note\":\"site 4\",\"ttlSeconds\":3600}");
         call("tokens", Role.APPROVER, "GET", "/api/v1/admin/enrollment-tokens", null);
         call("token expire", Role.ADMIN, "POST", "/api/v1/admin/enrollment-tokens/" + token.path("id").asText()
-                + "/expire", null);
+                + "/expire", "{\"reason\":\"station replaced\"}");
         call("audit", Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=3", null);
         call("audit verify", Role.AUDITOR, "GET", "/api/v1/admin/audit/verify", null);
         call("user add", Role.ADMIN, "POST", "/api/v1/admin/users",
@@ -134,11 +134,12 @@ class OperatorAnswersTest {
         for (JsonNode t : apiTokens.path("apiTokens")) {
             if (t.path("username").asText().equals("dana")) danasToken = t.path("id").asText();
         }
-        call("api token revoke", Role.ADMIN, "POST", "/api/v1/admin/api-tokens/" + danasToken + "/revoke", null);
+        call("api token revoke", Role.ADMIN, "POST", "/api/v1/admin/api-tokens/" + danasToken + "/revoke",
+                "{\"reason\":\"ci retired\"}");
         call("user disable", Role.ADMIN, "POST", "/api/v1/admin/users/dana/disable", "{\"reason\":\"leave\"}");
         call("user enable", Role.ADMIN, "POST", "/api/v1/admin/users/dana/enable", "{\"reason\":\"back\"}");
         JsonNode reset = call("password reset issue", Role.ADMIN, "POST", "/api/v1/admin/users/dana/password-reset",
-                null);
+                "{\"reason\":\"forgot it\"}");
         call("password reset redeem", null, "POST", "/api/v1/password-resets", "{\"token\":\""
                 + reset.path("token").asText() + "\",\"newPassword\":\"another horse battery staple\"}");
         call("user remove", Role.ADMIN, "POST", "/api/v1/admin/users/dana/remove", "{\"reason\":\"left\"}");

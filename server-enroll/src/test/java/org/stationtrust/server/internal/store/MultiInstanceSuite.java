@@ -247,7 +247,7 @@ abstract class MultiInstanceSuite {
         var token = TestServer.json(second().as(Role.ADMIN, "POST", "/api/v1/admin/enrollment-tokens",
                 "{\"note\":\"pg\",\"ttlSeconds\":600}"));
         assertEquals(200, first().as(Role.ADMIN, "POST", "/api/v1/admin/enrollment-tokens/" + token.path("id").asText()
-                + "/expire", null).statusCode());
+                + "/expire", "{\"reason\":\"not needed\"}").statusCode());
         assertEquals(201, first().as(Role.ADMIN, "POST", "/api/v1/admin/users", "{\"username\":\"op-"
                 + pending.substring(0, 6) + "\",\"password\":\"a long enough password\",\"role\":\"auditor\"}")
                 .statusCode());

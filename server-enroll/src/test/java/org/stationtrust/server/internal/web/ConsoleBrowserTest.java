@@ -604,6 +604,7 @@ class ConsoleBrowserTest {
         console.submit(By.id("enable-centre-lead"));
         assertTrue(browser.findElement(By.cssSelector("tr[data-user='centre-lead']")).getText().contains("enabled"));
 
+        browser.findElement(By.id("reset-centre-lead-reason")).sendKeys("forgot the password");
         console.submit(By.id("reset-centre-lead"));
         assertTrue(browser.findElement(By.id("reset-token")).getText().startsWith("str_"));
         assertAccessible("password reset token issued");
@@ -620,6 +621,7 @@ class ConsoleBrowserTest {
         WebElement row = console.now(By.cssSelector("#api-tokens tbody tr")).stream()
                 .filter(r -> r.getText().contains("reporting script")).findFirst().orElseThrow();
         String tokenId = row.getAttribute("data-token");
+        browser.findElement(By.id("revoke-token-" + tokenId + "-reason")).sendKeys("script retired");
         console.submit(By.id("revoke-token-" + tokenId));
         assertEquals(401, server.request("GET", "/api/v1/admin/machines", null, token).statusCode(),
                 "a revoked token no longer works");
