@@ -118,8 +118,8 @@ public final class Views {
     public record StatusChanged<S extends Enum<S>>(String id, S status) {
     }
 
-    /** GET /api/v1/admin/audit. */
-    public record AuditEvents(List<AuditEventView> events) {
+    /** GET /api/v1/admin/audit: one page, newest first; {@code next} is passed back as {@code ?after=}. */
+    public record AuditEvents(List<AuditEventView> events, String next) {
     }
 
     public record AuditEventView(long seq, String at, String actor, String action, String subject, String outcome,

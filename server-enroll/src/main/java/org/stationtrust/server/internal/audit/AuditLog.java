@@ -76,6 +76,21 @@ public final class AuditLog {
         });
     }
 
+    /**
+     * The events older than row {@code seq} (exclusive), newest first, at most {@code limit}: one page of the whole
+     * chain, walked from {@code Long.MAX_VALUE} down (docs/server-api.md, "Operator API").
+     */
+    public List<AuditEvent> before(long seq, int limit) {
+        return db.withConnection(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT * FROM audit_events WHERE seq < ? ORDER BY seq DESC "
+                    + "LIMIT ?")) {
+                q.setLong(1, seq);
+                q.setInt(2, Math.max(1, Math.min(limit, 1000)));
+                return read(q);
+            }
+        });
+    }
+
     /** The newest events first, at most {@code limit}, leaving out those of one action (e.g. counted refusals). */
     public List<AuditEvent> recentExcept(String action, int limit) {
         return db.withConnection(c -> {

@@ -21,13 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
+import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.testing.ConsoleFleet;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.TestServer;
 
 /**
- * The operator API's three lists (machines, enrollments, enrollment tokens) answer by pages that a client follows
- * with {@code next} to the whole set (docs/server-api.md): against a real server over a fleet of 2,500 machines.
+ * The operator API's lists (machines, enrollments, enrollment tokens, the audit chain) answer by pages that a client
+ * follows with {@code next} to the whole set (docs/server-api.md): against a real server over a fleet of 2,500
+ * machines.
  */
 class OperatorListPagingTest {
     private static final int FLEET = 2_500;
@@ -172,6 +175,41 @@ class OperatorListPagingTest {
                 assertTrue(message.startsWith("after: Malformed page cursor"), message);
                 assertFalse(r.body().contains("Exception") || r.body().contains("at org."), r.body());
             }
+        }
+    }
+
+    @Test
+    void walksTheWholeAuditChainByFollowingCursorsWhileRowsAreAppended() {
+        AuditLog audit = new AuditLog(server.db);
+        for (int i = 0; i < 450; i++) {
+            audit.append("cli", "paging.test", "row-" + i, AuditOutcome.OK, "seeded");
+        }
+        long seeded = audit.recent(1).get(0).seq();
+        List<Long> seen = new ArrayList<>();
+        String after = null;
+        do {
+            JsonNode page = ok(Role.AUDITOR, "/api/v1/admin/audit?limit=100" + cursor(after));
+            assertTrue(page.path("events").size() <= 100, "a page holds at most the limit");
+            page.path("events").forEach(e -> seen.add(e.path("seq").asLong()));
+            after = page.path("next").isNull() ? null : page.path("next").asText();
+            audit.append("cli", "paging.test", "meanwhile", AuditOutcome.OK, "written while the client pages");
+        } while (after != null);
+        long newest = seen.get(0);
+        assertTrue(newest >= seeded, "the first page starts at the newest row");
+        List<Long> expected = new ArrayList<>();
+        for (long seq = newest; seq >= 1; seq--) expected.add(seq);
+        assertEquals(expected, seen, "every row present at the first page, once, newest first, down to row 1");
+    }
+
+    @Test
+    void refusesAMalformedAuditCursorNamingWhatItWants() {
+        for (String c : List.of("0", "-5", "abc", "12a", "1".repeat(19))) {
+            HttpResponse<String> r = server.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?after="
+                    + URLEncoder.encode(c, StandardCharsets.UTF_8), null);
+            assertEquals(400, r.statusCode(), c + ": " + r.body());
+            assertEquals("invalid_field", TestServer.errorCode(r));
+            assertTrue(TestServer.json(r).path("error").path("message").asText().startsWith("after must be the next"),
+                    r.body());
         }
     }
 
