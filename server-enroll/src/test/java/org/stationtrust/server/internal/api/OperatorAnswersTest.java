@@ -278,7 +278,7 @@ class OperatorAnswersTest {
             token issue 201 {id:s,token:s,expiresAt:s}
             tokens 200 {enrollmentTokens:[{id:s,note:s,createdBy:s,createdAt:s,expiresAt:s,status:s,usedBy:null}],next:null}
             token expire 200 {id:s,status:s}
-            audit 200 {events:[{seq:n,at:s,actor:s,action:s,subject:s,outcome:s,detail:s,hash:s}]}
+            audit 200 {events:[{seq:n,at:s,actor:s,action:s,subject:s,outcome:s,detail:s,hash:s}],next:s}
             audit verify 200 {intact:b,rows:n,problems:[],full:b,verifiedFrom:n}
             user add 201 {username:s}
             users 200 [{username:s,role:s,createdAt:s,disabled:b}]
