@@ -58,7 +58,7 @@ public final class MachineStore {
         insertKey(c, m.id(), keyTpmPublic, keySpki, now);
     }
 
-    public void insertKey(Connection c, String machineId, String tpmPublic, String spki, long now) throws SQLException {
+    void insertKey(Connection c, String machineId, String tpmPublic, String spki, long now) throws SQLException {
         Sql.update(c, "INSERT INTO machine_keys (id, machine_id, tpm_public, spki, created_at) VALUES (?, ?, ?, ?, ?)",
                 org.stationtrust.server.internal.auth.Secrets.newId(), machineId, tpmPublic, spki, now);
     }
