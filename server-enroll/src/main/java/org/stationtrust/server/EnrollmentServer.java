@@ -196,7 +196,7 @@ public final class EnrollmentServer implements AutoCloseable {
                     LOG.warn("refusal_audit_flush_failed", "error", e.getMessage());
                 }
             }, 10, 10, TimeUnit.SECONDS);
-            OverdueSweep sweep = new OverdueSweep(db, c.machines(), c.audit(), c.webhooks(), config.attestationInterval(),
+            OverdueSweep sweep = new OverdueSweep(db, c.attestationRecords(), c.audit(), c.webhooks(), config.attestationInterval(),
                     java.time.Clock.systemUTC());
             long every = config.overdueSweepEvery().toMillis();
             janitor.scheduleWithFixedDelay(sweep::runLogged, every, every, TimeUnit.MILLISECONDS);

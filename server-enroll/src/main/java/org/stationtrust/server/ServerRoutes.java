@@ -22,8 +22,8 @@ final class ServerRoutes {
 
     static AdminApi adminApi(Components c) {
         return new AdminApi(new AdminApi.Parts(c.approvals(), c.audit(), c.auth(), c.config(), c.credentials(),
-                c.enrollmentTokens(), c.loginLimit(), c.machines(), c.operators(), c.packetReceipts(), c.stationAudit(),
-                c.users(), c.fullVerification()));
+                c.enrollmentTokens(), c.loginLimit(), c.machines(), c.machineListing(), c.attestationRecords(),
+                c.operators(), c.packetReceipts(), c.stationAudit(), c.users(), c.fullVerification()));
     }
 
     static BootApi bootApi(Components c) {
@@ -51,7 +51,7 @@ final class ServerRoutes {
 
     static AdminPage adminPage(Components c, boolean secureCookies) {
         MachinePages.Parts machines = new MachinePages.Parts(c.approvals(), c.attestation(), c.audit(), c.config(),
-                c.machines(), c.packetReceipts());
+                c.machines(), c.machineListing(), c.attestationRecords(), c.packetReceipts());
         OperatorPages.Parts operators = new OperatorPages.Parts(c.audit(), c.auth(), c.credentials(), c.operators(),
                 c.users());
         return new AdminPage(new AdminPage.Parts(c.audit(), c.auth(), c.config(), c.db(), c.enrollmentTokens(),

@@ -18,6 +18,7 @@ import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.auth.Authenticator;
 import org.stationtrust.server.internal.auth.PasswordHasher;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
@@ -246,7 +247,7 @@ public final class TestServer implements AutoCloseable {
             if (state == EnrollmentState.ACTIVE || state == EnrollmentState.REVOKED) {
                 machines.transition(c, id, EnrollmentState.PENDING_APPROVAL, EnrollmentState.ACTIVE);
                 machines.recordDecision(c, id, "fixture", "seeded", PcrMap.toJson(s.pcrs()));
-                if (attested) machines.recordAttestation(c, id, true, "seeded", PcrMap.toJson(s.pcrs()));
+                if (attested) new AttestationStore(db).recordAttestation(c, id, true, "seeded", PcrMap.toJson(s.pcrs()));
             }
             if (state == EnrollmentState.REVOKED) machines.transition(c, id, EnrollmentState.ACTIVE, EnrollmentState.REVOKED);
             if (state == EnrollmentState.REJECTED) {

@@ -17,8 +17,10 @@ import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.http.RateLimiter;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
+import org.stationtrust.server.internal.store.MachineListing;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.StationAuditStore;
@@ -33,7 +35,8 @@ public final class AdminApi {
     /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
     public record Parts(ApprovalWorkflow approvals, AuditLog audit, Authenticator auth, ServerConfig config,
                         CredentialStore credentials, EnrollmentTokenStore enrollmentTokens, RateLimiter loginLimit,
-                        MachineStore machines, OperatorAccounts operators, PacketReceiptStore packetReceipts,
+                        MachineStore machines, MachineListing listing, AttestationStore attestations,
+                        OperatorAccounts operators, PacketReceiptStore packetReceipts,
                         StationAuditStore stationAudit, UserStore users, FullVerificationGate fullVerification) {
     }
 

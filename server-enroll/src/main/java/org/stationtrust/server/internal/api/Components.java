@@ -16,9 +16,11 @@ import org.stationtrust.server.internal.station.KeyRotation;
 import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.station.StationKeys;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
+import org.stationtrust.server.internal.store.MachineListing;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.Migrations;
 import org.stationtrust.server.internal.store.NonceStore;
@@ -33,6 +35,7 @@ import org.stationtrust.tpm.verify.TrustAnchors;
 /** Everything a running server holds, wired once from the configuration. */
 public record Components(ServerConfig config, Database db, Migrations migrations, AuditLog audit, UserStore users,
                          CredentialStore credentials, EnrollmentTokenStore enrollmentTokens, MachineStore machines,
+                         MachineListing machineListing, AttestationStore attestationRecords,
                          NonceStore nonces, Authenticator auth, ApprovalWorkflow approvals,
                          EnrollmentService enrollment, AttestationService attestation, SignedRequestVerifier signed,
                          KeyRotation rotation, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
@@ -55,6 +58,7 @@ public record Components(ServerConfig config, Database db, Migrations migrations
         CredentialStore credentials = new CredentialStore(db);
         EnrollmentTokenStore tokens = new EnrollmentTokenStore(db);
         MachineStore machines = new MachineStore(db);
+        AttestationStore attestationRecords = new AttestationStore(db);
         NonceStore nonces = new NonceStore(db);
         StationKeys keys = new StationKeys();
         Webhooks webhooks = new Webhooks(new WebhookStore(db), audit, config.webhooks());
@@ -63,9 +67,10 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 hashes > 0 ? hashes : org.stationtrust.server.internal.auth.PasswordHashSlots.automatic(
                         PasswordHasher.MEMORY_KIB)));
         Authenticator auth = new Authenticator(users, credentials, hasher, config.sessionTtl());
-        AttestationService attestation = new AttestationService(db, machines, nonces, audit, config.nonceTtl(),
-                new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()), metrics, webhooks);
-        return new Components(config, db, new Migrations(db), audit, users, credentials, tokens, machines, nonces, auth,
+        AttestationService attestation = new AttestationService(db, machines, attestationRecords, nonces, audit,
+                config.nonceTtl(), new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()), metrics, webhooks);
+        return new Components(config, db, new Migrations(db), audit, users, credentials, tokens, machines,
+                new MachineListing(db), attestationRecords, nonces, auth,
                 new ApprovalWorkflow(db, machines, audit, webhooks),
                 new EnrollmentService(db, machines, tokens, audit, ekValidator(config), config.requireEnrollmentToken(),
                         webhooks),

@@ -18,8 +18,8 @@ import org.stationtrust.server.internal.http.Bodies;
 import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.store.MachineDetail;
+import org.stationtrust.server.internal.store.MachineListing;
 import org.stationtrust.server.internal.store.MachineSearch;
-import org.stationtrust.server.internal.store.MachineStore;
 
 /** The operator API's machines and enrollments: lists, one machine and its records, and the decisions on it. */
 final class MachineApi {
@@ -62,12 +62,12 @@ final class MachineApi {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
-        MachineStore.DetailPage page = c.machines().details(machinePage(ctx, s));
+        MachineListing.DetailPage page = c.listing().details(machinePage(ctx, s));
         ctx.json(new Views.Enrollments(page.rows().stream().map(this::view).toList(), next(page)));
     }
 
     private void listMachines(Context ctx, Caller who) {
-        MachineStore.DetailPage page = c.machines().details(machinePage(ctx, null));
+        MachineListing.DetailPage page = c.listing().details(machinePage(ctx, null));
         ctx.json(new Views.Machines(page.rows().stream().map(this::view).toList(), next(page)));
     }
 
@@ -86,7 +86,7 @@ final class MachineApi {
         }
     }
 
-    private static String next(MachineStore.DetailPage page) {
+    private static String next(MachineListing.DetailPage page) {
         return page.next() == null ? null : page.next().encode();
     }
 
@@ -104,7 +104,7 @@ final class MachineApi {
         MachineDetail m = load(ctx.pathParam("id"));
         ctx.json(new Views.AttestationHistory(m.id(), m.attestationSeen(System.currentTimeMillis(),
                 c.config().attestationInterval().toMillis()), Views.time(m.attestation().lastAttempt()), Views.time(m.attestation().lastSuccess()),
-                c.machines().history(m.id(), 100).stream().map(Views.AttestationView::of).toList()));
+                c.attestations().history(m.id(), 100).stream().map(Views.AttestationView::of).toList()));
     }
 
     /** Receipts of the capture packets a machine delivered (never their content), newest first. */

@@ -9,10 +9,10 @@ import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.pcr.PcrPolicy;
 import org.stationtrust.server.internal.store.AttestationOutcome;
 import org.stationtrust.server.internal.store.AttestationStatus;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.CredentialStore;
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.MachineDetail;
-import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.StationMachine;
 
 /**
@@ -83,7 +83,7 @@ public final class Views {
 
     /** One attestation attempt. */
     public record AttestationView(String at, AttestationOutcome outcome, String detail) {
-        static AttestationView of(MachineStore.AttestationRecord r) {
+        static AttestationView of(AttestationStore.AttestationRecord r) {
             return new AttestationView(time(r.at()), r.outcome(), r.detail());
         }
     }

@@ -22,6 +22,7 @@ import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.AttestationStatus;
 import org.stationtrust.server.internal.store.Database;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.server.internal.store.StationMachine;
@@ -39,6 +40,7 @@ public final class AttestationService {
 
     private final Database db;
     private final MachineStore machines;
+    private final AttestationStore attestations;
     private final NonceStore nonces;
     private final AuditLog audit;
     private final Duration nonceTtl;
@@ -50,12 +52,13 @@ public final class AttestationService {
     /** Machine id to its stored AK, for {@link #unchangedBoot}; bounded like the parsed keys (past it, starts over). */
     private final ConcurrentHashMap<String, String> knownAks = new ConcurrentHashMap<>();
 
-    public AttestationService(Database db, MachineStore machines, NonceStore nonces, AuditLog audit, Duration nonceTtl,
-                              NonceTokens tokens, ServerMetrics metrics, FleetEvents events) {
+    public AttestationService(Database db, MachineStore machines, AttestationStore attestations, NonceStore nonces,
+                              AuditLog audit, Duration nonceTtl, NonceTokens tokens, ServerMetrics metrics, FleetEvents events) {
         this.events = events;
         this.metrics = metrics;
         this.db = db;
         this.machines = machines;
+        this.attestations = attestations;
         this.nonces = nonces;
         this.audit = audit;
         this.nonceTtl = nonceTtl;
@@ -199,7 +202,7 @@ public final class AttestationService {
         String detail = "quote verified, boot " + unchanged.judgement().verdict().result().wire();
         try {
             return db.batched(c -> {
-                MachineStore.Standing s = machines.standing(c, machineId).orElse(null);
+                AttestationStore.Standing s = attestations.standing(c, machineId).orElse(null);
                 if (s == null || s.state() != EnrollmentState.ACTIVE || !ak.equals(s.akPublic())
                         || !measuredBoot.holds(c, machineId, unchanged)) {
                     return Written.NOTHING;
@@ -210,7 +213,7 @@ public final class AttestationService {
                     if (signer == null) return Written.REPLAYED;
                     throw alreadyUsed(); // the request's own nonce is written already: roll it back
                 }
-                if (!machines.recordPassIfActive(c, machineId, detail, unchanged.pcrsJson(), unchanged.firmware())) {
+                if (!attestations.recordPassIfActive(c, machineId, detail, unchanged.pcrsJson(), unchanged.firmware())) {
                     throw new StaleStanding();
                 }
                 measuredBoot.recordUnchanged(c, machineId, unchanged);
@@ -277,7 +280,7 @@ public final class AttestationService {
                     if (signer == null) return Written.REPLAYED;
                     throw alreadyUsed(); // the request's own nonce is written already: roll it back
                 }
-                machines.recordAttestation(c, m.id(), true, a.judged != null ? "quote verified, boot "
+                attestations.recordAttestation(c, m.id(), true, a.judged != null ? "quote verified, boot "
                         + a.judged.verdict().result().wire() : "quote verified against "
                         + policy.source().description(), PcrMap.toJson(a.pcrs));
                 if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
@@ -333,7 +336,7 @@ public final class AttestationService {
             // the first write: a replay ends the transaction without one (see Written)
             if (signer != null && !signer.recordNonceIfFresh(c, nonces)) return false;
             if (a.spent != null) nonces.consume(c, a.spent, m.id(), PURPOSE_QUOTE, a.spentExpiry, now);
-            machines.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
+            attestations.recordAttestation(c, m.id(), false, e.code().wire() + ": " + clip(e.getMessage()), null);
             if (a.judged != null) measuredBoot.record(c, m.id(), a.judged, a.pcrs);
             if (e.code() == ErrorCode.PCR_BANK_REFUSED) {
                 audit.append(c, "machine:" + m.id(), "attestation.pcr_bank_refused", m.id(), AuditOutcome.REFUSED,

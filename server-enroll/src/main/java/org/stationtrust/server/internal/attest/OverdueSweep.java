@@ -10,7 +10,7 @@ import org.stationtrust.server.internal.notify.FleetEvent;
 import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.store.Database;
-import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.AttestationStore;
 
 /**
  * Marks ACTIVE machines OVERDUE when their last successful attestation (or, never attested, their approval) is older
@@ -27,16 +27,16 @@ public final class OverdueSweep {
     private static final JsonLog LOG = new JsonLog(OverdueSweep.class);
 
     private final Database db;
-    private final MachineStore machines;
+    private final AttestationStore attestations;
     private final AuditLog audit;
     private final FleetEvents events;
     private final Duration interval;
     private final Clock clock;
 
-    public OverdueSweep(Database db, MachineStore machines, AuditLog audit, FleetEvents events, Duration interval,
-                        Clock clock) {
+    public OverdueSweep(Database db, AttestationStore attestations, AuditLog audit, FleetEvents events,
+                        Duration interval, Clock clock) {
         this.db = db;
-        this.machines = machines;
+        this.attestations = attestations;
         this.audit = audit;
         this.events = events;
         this.interval = interval;
@@ -52,13 +52,13 @@ public final class OverdueSweep {
         long now = clock.millis();
         long cutoff = now - interval.toMillis();
         return db.inTransaction(c -> {
-            if (db.kind() == Database.Kind.POSTGRESQL && !machines.tryAdvisoryLock(c, LOCK_KEY)) {
+            if (db.kind() == Database.Kind.POSTGRESQL && !attestations.tryAdvisoryLock(c, LOCK_KEY)) {
                 return new Outcome(true, 0);
             }
-            List<MachineStore.OverdueCandidate> due = machines.overdueCandidates(c, cutoff, BATCH);
+            List<AttestationStore.OverdueCandidate> due = attestations.overdueCandidates(c, cutoff, BATCH);
             int marked = 0;
-            for (MachineStore.OverdueCandidate m : due) {
-                if (!machines.markOverdue(c, m.id(), m.attestationStatus(), cutoff)) continue;
+            for (AttestationStore.OverdueCandidate m : due) {
+                if (!attestations.markOverdue(c, m.id(), m.attestationStatus(), cutoff)) continue;
                 String detail = "no successful attestation within " + interval + (m.lastSuccessAt() == null
                         ? " (never attested since approval)" : " (last success " + java.time.Instant.ofEpochMilli(
                         m.lastSuccessAt()) + ")");

@@ -1,7 +1,9 @@
 package org.stationtrust.server.internal.enroll;
 
-import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
+import static org.stationtrust.server.internal.enroll.EnrollmentCheck.challenge;
+import static org.stationtrust.server.internal.enroll.EnrollmentCheck.checkCertification;
+import static org.stationtrust.server.internal.enroll.EnrollmentCheck.parsePublic;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -9,21 +11,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.SortedMap;
 import org.stationtrust.protocol.ActivationRequest;
 import org.stationtrust.protocol.EnrollmentRequest;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
-import org.stationtrust.server.internal.attest.AttestationService;
-import org.stationtrust.server.internal.audit.AuditOutcome;
-import org.stationtrust.server.internal.pcr.PcrMap;
-import org.stationtrust.server.internal.attest.QuoteCheck;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.auth.Secrets;
+import org.stationtrust.server.internal.enroll.EnrollmentCheck.CheckedEk;
 import org.stationtrust.server.internal.http.ApiException;
-import org.stationtrust.server.internal.http.JsonBodies;
-import org.stationtrust.server.internal.notify.FleetEvent;
-import org.stationtrust.server.internal.notify.FleetEventType;
 import org.stationtrust.server.internal.notify.FleetEvents;
 import org.stationtrust.server.internal.station.EnrollmentSignature;
 import org.stationtrust.server.internal.store.Database;
@@ -32,25 +28,17 @@ import org.stationtrust.server.internal.store.EnrollmentAnswerStore.StoredChalle
 import org.stationtrust.server.internal.store.EnrollmentTokenStore;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.NonceStore;
-import org.stationtrust.tpm.verify.CertifyVerifier;
 import org.stationtrust.tpm.verify.CredentialChallenge;
-import org.stationtrust.tpm.verify.EkCertificateUntrusted;
 import org.stationtrust.tpm.verify.EkCertificateValidator;
-import org.stationtrust.tpm.verify.EkKeyMismatch;
-import org.stationtrust.tpm.verify.MalformedCertificate;
-import org.stationtrust.tpm.verify.MalformedTpmStructure;
 import org.stationtrust.tpm.verify.TpmPublic;
-import org.stationtrust.tpm.verify.TpmVerificationException;
-import org.stationtrust.tpm.verify.UnsuitableEndorsementKey;
-import org.stationtrust.tpm.verify.ValidatedEkCertificate;
 
 /**
- * The enrollment protocol, server side (docs/design.md, "Enrollment" steps 2-5): check the EK, AK and machine key
- * and the AK's certification of the machine key, answer with a credential challenge to the EK for the AK's
- * Name, and accept the proof (the recovered secret) with a first quote, moving the machine to
- * PENDING_APPROVAL. A retry of an enrollment whose answer was lost (same token, same EK, AK and machine key, signed
- * by that machine key) gets the pending enrollment's answer again instead of a refusal (docs/design.md, "Enrollment
- * retry").
+ * The enrollment protocol, server side (docs/design.md, "Enrollment" steps 2-5), and its one job of its own: recording
+ * a new enrollment (its token use, the machine with its open credential challenge, the re-enrollment bookkeeping) and
+ * answering it with the challenge. A retry of an enrollment whose answer was lost (same token, same EK, AK and machine
+ * key, signed by that machine key) gets the pending enrollment's answer again instead of a refusal (docs/design.md,
+ * "Enrollment retry"); enrollments never activated expire. The request's keys are checked by {@link EnrollmentCheck},
+ * the proof and first quote by {@link CredentialActivation}.
  */
 public final class EnrollmentService {
     public static final int MAX_ACTIVATION_ATTEMPTS = 3;
@@ -59,25 +47,22 @@ public final class EnrollmentService {
     private final MachineStore machines;
     private final EnrollmentTokenStore tokens;
     private final AuditLog audit;
-    private final Optional<EkCertificateValidator> ekValidator;
     private final boolean requireToken;
-    /** Wrong activation secrets per (enrollment, source address), per server instance. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> activationFailures =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final FleetEvents events;
     private final EnrollmentAnswerStore answers = new EnrollmentAnswerStore();
     private final NonceStore nonces;
+    private final EnrollmentCheck requestCheck;
+    private final CredentialActivation activation;
 
     public EnrollmentService(Database db, MachineStore machines, EnrollmentTokenStore tokens, AuditLog audit,
                              Optional<EkCertificateValidator> ekValidator, boolean requireToken, FleetEvents events) {
-        this.events = events;
         this.db = db;
         this.machines = machines;
         this.tokens = tokens;
         this.audit = audit;
-        this.ekValidator = ekValidator;
         this.requireToken = requireToken;
         this.nonces = new NonceStore(db);
+        this.requestCheck = new EnrollmentCheck(ekValidator);
+        this.activation = new CredentialActivation(db, machines, audit, events, answers);
     }
 
     /**
@@ -92,11 +77,6 @@ public final class EnrollmentService {
     private record Fresh(String machineId, byte[] secret, CredentialChallenge challenge, byte[] quoteNonce) {
     }
 
-    /** {@code paddingBytes}: bytes that followed the certificate's DER (NV index padding), recorded in the audit. */
-    private record CheckedEk(TpmPublic ekPublic, String certificateB64, boolean verified, String subject, String issuer,
-                             String serial, String manufacturer, int paddingBytes) {
-    }
-
     /**
      * Checks an enrollment request and records the enrollment it begins, or, for a retry of an enrollment whose token
      * it already spent, answers that enrollment's challenge again. {@code presented} carries the optional signature.
@@ -106,7 +86,7 @@ public final class EnrollmentService {
             throw new ApiException(ErrorCode.ENROLLMENT_TOKEN_INVALID, "This server requires a one-time enrollment "
                     + "token; ask an admin to issue one");
         }
-        CheckedEk ek = checkEndorsementKey(r);
+        CheckedEk ek = requestCheck.checkEndorsementKey(r);
         TpmPublic ak = parsePublic("akPublic", r.akPublic());
         TpmPublic machineKey = parsePublic("machineKeyPublic", r.machineKeyPublic());
         KeyRules.requireAttestationKey(ak);
@@ -179,29 +159,6 @@ public final class EnrollmentService {
                 + "a replayed request; sign each attempt with a fresh nonce");
     }
 
-    private static void checkCertification(EnrollmentRequest r, TpmPublic ak, TpmPublic machineKey) {
-        try {
-            CertifyVerifier.verify(ak, decode("machineKeyCertifyInfo", r.machineKeyCertifyInfo(), 1024),
-                    decode("machineKeyCertifySignature", r.machineKeyCertifySignature(), 1024), machineKey,
-                    org.stationtrust.protocol.QualifyingData.enrollment(r.machineName()));
-        } catch (TpmVerificationException e) {
-            throw new ApiException(ErrorCode.CERTIFICATION_INVALID, "The AK's certification of the machine key was "
-                    + "refused: " + e.getMessage());
-        }
-    }
-
-    private static CredentialChallenge challenge(TpmPublic ekPublic, TpmPublic ak, byte[] secret) {
-        try {
-            return CredentialChallenge.make(ekPublic, ak.name(), secret);
-        } catch (UnsuitableEndorsementKey e) {
-            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "The EK cannot receive a credential: "
-                    + e.getMessage());
-        } catch (TpmVerificationException e) {
-            throw new ApiException(ErrorCode.KEY_ATTRIBUTES_INVALID, "Cannot make a credential for this EK: "
-                    + e.getMessage());
-        }
-    }
-
     /**
      * Stores the new machine in one transaction with its token use and the re-enrollment bookkeeping: an approved
      * or revoked machine of the same EK is named as the one this would replace; pending ones of the same EK are
@@ -244,100 +201,9 @@ public final class EnrollmentService {
         return previous;
     }
 
-    /** Checks the proof of TPM residency (the recovered secret) and the first quote. */
+    /** Checks the proof of TPM residency (the recovered secret) and the first quote ({@link CredentialActivation}). */
     public MachineStore.EnrollmentView activate(String machineId, ActivationRequest proof, String requestSource) {
-        MachineStore.PendingEnrollment m = machines.findPending(machineId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
-                "No enrollment with id '" + machineId + "'"));
-        if (m.state() != EnrollmentState.PENDING_ACTIVATION || m.activationSecretHash() == null) {
-            throw new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Enrollment " + machineId + " is " + m.state()
-                    + "; only PENDING_ACTIVATION enrollments accept an activation proof");
-        }
-        byte[] secret = decode("secret", proof.secret(), 64);
-        byte[] expected = HexFormat.of().parseHex(m.activationSecretHash());
-        String attemptKey = machineId + "|" + requestSource;
-        Integer failedBefore = activationFailures.get(attemptKey);
-        if (failedBefore != null && failedBefore >= MAX_ACTIVATION_ATTEMPTS) {
-            throw new ApiException(ErrorCode.ACTIVATION_FAILED, "This address already sent " + MAX_ACTIVATION_ATTEMPTS
-                    + " wrong activation secrets for this enrollment; no further attempts are accepted from it");
-        }
-        if (!MessageDigest.isEqual(expected, Secrets.sha256(secret))) {
-            return refuseWrongSecret(m, attemptKey, requestSource);
-        }
-        byte[] nonce = HexFormat.of().parseHex(m.firstQuoteNonce());
-        // The quote's extraData is checked against the issued nonce below; the field must say the same thing.
-        if (!MessageDigest.isEqual(nonce, QuoteCheck.decodeNonce(proof.quote().nonce()))) {
-            throw new ApiException(ErrorCode.NONCE_INVALID, "The activation quote's nonce is not the quoteNonce this "
-                    + "enrollment was issued; quote over that value and send it unchanged");
-        }
-        SortedMap<Integer, byte[]> pcrs = QuoteCheck.requireSha256(QuoteCheck.verify(
-                org.stationtrust.server.internal.attest.AkKeys.parse(m.akPublic()), nonce, proof.quote()));
-        return db.inTransaction(c -> {
-            if (!machines.transition(c, machineId, EnrollmentState.PENDING_ACTIVATION, EnrollmentState.PENDING_APPROVAL)) {
-                throw new ApiException(ErrorCode.ENROLLMENT_NOT_PENDING, "Enrollment " + machineId + " changed state "
-                        + "meanwhile");
-            }
-            machines.recordFirstQuote(c, machineId, PcrMap.toJson(pcrs));
-            answers.forget(c, machineId);
-            audit.append(c, "station@" + requestSource, "enrollment.activate", machineId, AuditOutcome.OK,
-                    "credential activated, first quote over PCRs " + pcrs.keySet() + "; awaiting approval");
-            supersedeOthers(c, m);
-            MachineStore.PendingEnrollment pending = machines.findPending(c, machineId).orElseThrow();
-            events.emit(c, FleetEvent.of(FleetEventType.ENROLLMENT_PENDING_APPROVAL, machineId, pending.name(),
-                    pending.ekVerified() ? "EK certificate verified" : "EK unverified: only an admin may approve"));
-            return pending.view();
-        });
-    }
-
-    /**
-     * A wrong secret counts against the enrollment and the address it came from. Only the address that began the
-     * enrollment can get it rejected (after {@link #MAX_ACTIVATION_ATTEMPTS} wrong secrets: the station itself is
-     * failing); any other address is merely refused further attempts for it, so nobody who merely knows a machine id
-     * can cancel another's enrollment. The secret is 32 random bytes: guessing it is not the threat, denial is.
-     */
-    private MachineStore.EnrollmentView refuseWrongSecret(MachineStore.PendingEnrollment m, String attemptKey,
-                                                          String requestSource) {
-        if (activationFailures.size() > 100_000) activationFailures.clear();
-        int fromSource = activationFailures.merge(attemptKey, 1, Integer::sum);
-        boolean enrollingSource = requestSource.equals(m.requestSource());
-        int attempts = db.inTransaction(c -> {
-            int n = machines.recordActivationFailure(c, m.id());
-            if (enrollingSource && fromSource >= MAX_ACTIVATION_ATTEMPTS
-                    && machines.transition(c, m.id(), EnrollmentState.PENDING_ACTIVATION, EnrollmentState.REJECTED)) {
-                machines.recordDecision(c, m.id(), "server", "activation proof wrong " + fromSource
-                        + " times from the enrolling address", null);
-                audit.append(c, "server", "enrollment.reject", m.id(), AuditOutcome.OK,
-                        "activation proof wrong " + fromSource
-                        + " times from the enrolling address " + requestSource);
-                events.emit(c, FleetEvent.of(FleetEventType.MACHINE_REJECTED, m.id(), m.name(), "activation proof wrong "
-                        + fromSource + " times (not the TPM that holds the EK)"));
-            } else if (!enrollingSource && fromSource == MAX_ACTIVATION_ATTEMPTS) {
-                audit.append(c, "anonymous@" + requestSource, "enrollment.activation_blocked", m.id(),
-                        AuditOutcome.REFUSED,
-                        MAX_ACTIVATION_ATTEMPTS + " wrong activation secrets from an address other than the enrolling "
-                                + "one; further attempts from it are refused, the enrollment stays pending");
-            }
-            return n;
-        });
-        throw new ApiException(ErrorCode.ACTIVATION_FAILED, "The activation secret is wrong (attempt " + fromSource
-                + " of " + MAX_ACTIVATION_ATTEMPTS + " from this address; " + attempts + " in all): only the TPM "
-                + "holding the EK can recover it with ActivateCredential for this AK");
-    }
-
-    /**
-     * The enrollment {@code m} has just proven possession of its EK: other pending enrollments of the same EK (an
-     * earlier attempt of the same station, or someone else's replay of its public EK) are superseded now.
-     */
-    private void supersedeOthers(Connection c, MachineStore.PendingEnrollment m) throws SQLException {
-        for (MachineStore.EnrollmentView old : machines.findByEkName(c, m.ekName())) {
-            if (old.id().equals(m.id())) continue;
-            if (old.state() == EnrollmentState.PENDING_ACTIVATION || old.state() == EnrollmentState.PENDING_APPROVAL) {
-                machines.transition(c, old.id(), old.state(), EnrollmentState.REJECTED);
-                machines.recordDecision(c, old.id(), "server", "superseded by enrollment " + m.id()
-                        + ", which proved possession of the same EK", null);
-                audit.append(c, "server", "enrollment.supersede", old.id(), AuditOutcome.OK, "enrollment " + m.id()
-                        + " with the same EK activated (proof of possession) and replaced this pending one");
-            }
-        }
+        return activation.activate(machineId, proof, requestSource);
     }
 
     /**
@@ -359,60 +225,5 @@ public final class EnrollmentService {
             }
             return n;
         });
-    }
-
-    private CheckedEk checkEndorsementKey(EnrollmentRequest r) {
-        TpmPublic ekPublic = parsePublic("ekPublic", r.ekPublic());
-        KeyRules.requireEndorsementKey(ekPublic);
-        if (r.ekCertificate() == null) {
-            return new CheckedEk(ekPublic, null, false, null, null, null, null, 0);
-        }
-        try {
-            // Read with tpm2_nvread, the certificate keeps its NV index's padding: take exactly the DER SEQUENCE.
-            EkCertificateValidator.NvCertificate nv = EkCertificateValidator.parseNvCertificate(decode("ekCertificate",
-                    r.ekCertificate(), EkCertificateValidator.MAX_CERTIFICATE_BYTES));
-            X509Certificate cert = nv.certificate();
-            List<X509Certificate> chain = new ArrayList<>();
-            for (String c : r.ekCertificateChain()) {
-                chain.add(EkCertificateValidator.parseCertificate(decode("ekCertificateChain", c,
-                        EkCertificateValidator.MAX_CERTIFICATE_BYTES)));
-            }
-            EkCertificateValidator validator = ekValidator.orElseThrow(() -> new ApiException(
-                    ErrorCode.EK_CERTIFICATE_UNTRUSTED, "This server has no TPM manufacturer trust store configured "
-                    + "(--ek-trust-store), so no EK certificate can be verified"));
-            ValidatedEkCertificate valid = validator.validate(cert, chain);
-            EkCertificateValidator.requireSameKey(cert, ekPublic);
-            String manufacturer = valid.tpm().map(t -> t.manufacturer() + " " + t.model() + " " + t.version())
-                    .orElse(null);
-            return new CheckedEk(ekPublic, Base64.getEncoder().encodeToString(cert.getEncoded()), true,
-                    cert.getSubjectX500Principal().getName(), cert.getIssuerX500Principal().getName(),
-                    cert.getSerialNumber().toString(16), manufacturer, nv.paddingBytes());
-        } catch (MalformedCertificate e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "EK certificate is not a DER X.509 certificate: "
-                    + e.getMessage());
-        } catch (EkCertificateUntrusted e) {
-            throw new ApiException(ErrorCode.EK_CERTIFICATE_UNTRUSTED, e.getMessage());
-        } catch (EkKeyMismatch e) {
-            throw new ApiException(ErrorCode.EK_MISMATCH, e.getMessage());
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "EK certificate cannot be re-encoded: " + e.getMessage());
-        }
-    }
-
-    static TpmPublic parsePublic(String field, String b64) {
-        try {
-            return TpmPublic.parse(decode(field, b64, TpmPublic.MAX_SIZE));
-        } catch (MalformedTpmStructure e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "Field '" + field + "' is not a valid TPMT_PUBLIC: "
-                    + e.getMessage());
-        }
-    }
-
-    static byte[] decode(String field, String b64, int max) {
-        try {
-            return JsonBodies.base64(field, b64, max);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
-        }
     }
 }

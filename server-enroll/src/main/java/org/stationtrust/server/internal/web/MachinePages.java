@@ -26,8 +26,10 @@ import org.stationtrust.server.internal.enroll.ApprovalWorkflow;
 import org.stationtrust.server.internal.http.ApiException;
 import org.stationtrust.server.internal.store.AttestationOutcome;
 import org.stationtrust.server.internal.store.AttestationStatus;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.MachineDetail;
 import org.stationtrust.server.internal.store.MachineSearch;
+import org.stationtrust.server.internal.store.MachineListing;
 import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.internal.store.StateCounts;
@@ -40,7 +42,8 @@ public final class MachinePages {
     private static final int OVERVIEW_ROWS = 20;
     /** What this class uses of the running server (wired in {@code ServerRoutes}), nothing else. */
     public record Parts(ApprovalWorkflow approvals, AttestationService attestation, AuditLog audit,
-                        ServerConfig config, MachineStore machines, PacketReceiptStore packetReceipts) {
+                        ServerConfig config, MachineStore machines, MachineListing listing, AttestationStore attestations,
+                        PacketReceiptStore packetReceipts) {
     }
 
     private final Parts c;
@@ -65,7 +68,7 @@ public final class MachinePages {
     }
 
     /** A list row with its display values. {@code pick} is the batch checkbox's value: id and the state shown. */
-    public record Row(MachineStore.ListRow row, String attestation, boolean warn, String created, String createdShort,
+    public record Row(MachineListing.ListRow row, String attestation, boolean warn, String created, String createdShort,
                       String lastAttempt, String lastSuccess, boolean selectable, String pick) {
     }
 
@@ -73,7 +76,7 @@ public final class MachinePages {
      * The list page. {@code firmwareChoices}: the firmware values present (at most {@link #FIRMWARE_CHOICES}, in
      * order), with the filter's own value added when it lies beyond them; {@code moreFirmware}: the bound was reached.
      */
-    public record ListView(Chrome chrome, ListFilter filter, MachineStore.Page page, List<Row> rows,
+    public record ListView(Chrome chrome, ListFilter filter, MachineListing.Page page, List<Row> rows,
                            List<String> firmwareChoices, boolean moreFirmware) {
     }
 
@@ -139,7 +142,7 @@ public final class MachinePages {
     }
 
     private void overview(Context ctx, Caller who) {
-        StateCounts n = c.machines().countsByStateAndStatus();
+        StateCounts n = c.listing().countsByStateAndStatus();
         long pendingTotal = n.inState(EnrollmentState.PENDING_APPROVAL);
         long unactivatedTotal = n.inState(EnrollmentState.PENDING_ACTIVATION);
         long failed = n.with(EnrollmentState.ACTIVE, AttestationStatus.FAILED);
@@ -156,12 +159,12 @@ public final class MachinePages {
                 new Count("revoked", "revoked", n.inState(EnrollmentState.REVOKED), "/admin/machines?state=REVOKED", false),
                 new Count("rejected", "rejected", n.inState(EnrollmentState.REJECTED), "/admin/machines?state=REJECTED",
                         false));
-        List<Pending> pending = c.machines().oldestIn(EnrollmentState.PENDING_APPROVAL, OVERVIEW_ROWS).stream()
+        List<Pending> pending = c.listing().oldestIn(EnrollmentState.PENDING_APPROVAL, OVERVIEW_ROWS).stream()
                 .map(m -> pending(m, true)).toList();
-        List<Pending> unactivated = c.machines().oldestIn(EnrollmentState.PENDING_ACTIVATION, OVERVIEW_ROWS).stream()
+        List<Pending> unactivated = c.listing().oldestIn(EnrollmentState.PENDING_ACTIVATION, OVERVIEW_ROWS).stream()
                 .map(m -> pending(m, false)).toList();
         long now = System.currentTimeMillis();
-        List<Row> flagged = c.machines().activeWithStatus(AttestationStatus.FAILED, OVERVIEW_ROWS).stream()
+        List<Row> flagged = c.listing().activeWithStatus(AttestationStatus.FAILED, OVERVIEW_ROWS).stream()
                 .map(r -> row(r, now, who)).toList();
         OverviewView v = new OverviewView(Chrome.of("Overview", who, "overview"), counts, pending, pendingTotal,
                 flagged, unactivated, unactivatedTotal);
@@ -169,8 +172,8 @@ public final class MachinePages {
     }
 
     private Pending pending(MachineDetail m, boolean withName) {
-        return new Pending(m, Pcrs.of(m.pcrs().firstQuote()), withName ? c.machines().sameName(m.id(), m.name()) : List.of(),
-                c.machines().samePendingEk(m.id(), m.ek().name()), Views.time(m.origin().createdAt()), pick(m.id(), m.state()),
+        return new Pending(m, Pcrs.of(m.pcrs().firstQuote()), withName ? c.listing().sameName(m.id(), m.name()) : List.of(),
+                c.listing().samePendingEk(m.id(), m.ek().name()), Views.time(m.origin().createdAt()), pick(m.id(), m.state()),
                 Names.invisibleWarning(m.name()));
     }
 
@@ -178,7 +181,7 @@ public final class MachinePages {
         return id + "." + state.name();
     }
 
-    private Row row(MachineStore.ListRow r, long now, Caller who) {
+    private Row row(MachineListing.ListRow r, long now, Caller who) {
         String att = r.attestationSeen(now, interval()).name();
         boolean selectable = switch (r.state()) {
             case PENDING_APPROVAL, PENDING_ACTIVATION -> who.role().includes(Role.APPROVER);
@@ -198,10 +201,10 @@ public final class MachinePages {
     private void list(Context ctx, Caller who) {
         ListFilter filter = ListFilter.from(ctx);
         MachineSearch search = filter.search();
-        MachineStore.Page page = c.machines().search(search);
+        MachineListing.Page page = c.listing().search(search);
         long now = System.currentTimeMillis();
         String title = search.state() == EnrollmentState.PENDING_APPROVAL ? "Machines pending approval" : "Machines";
-        List<String> firmware = new java.util.ArrayList<>(c.machines().firmwareValues(FIRMWARE_CHOICES + 1));
+        List<String> firmware = new java.util.ArrayList<>(c.listing().firmwareValues(FIRMWARE_CHOICES + 1));
         boolean moreFirmware = firmware.size() > FIRMWARE_CHOICES;
         if (moreFirmware) firmware.remove(FIRMWARE_CHOICES);
         if (search.firmware() != null && !firmware.contains(search.firmware())) firmware.add(search.firmware());
@@ -233,11 +236,11 @@ public final class MachinePages {
         }
         if (!m.ek().verified()) warnings.add("EK unverified (no EK certificate chained to a trusted TPM manufacturer): "
                 + "only an admin may approve.");
-        List<String> sameEk = c.machines().samePendingEk(m.id(), m.ek().name());
+        List<String> sameEk = c.listing().samePendingEk(m.id(), m.ek().name());
         if (!sameEk.isEmpty() && m.state() != EnrollmentState.ACTIVE) {
             warnings.add("Same EK as other pending enrollment(s) " + String.join(", ", sameEk));
         }
-        List<String> sameName = c.machines().sameName(m.id(), m.name());
+        List<String> sameName = c.listing().sameName(m.id(), m.name());
         if (!sameName.isEmpty()) warnings.add("Another machine already has this name: " + String.join(", ", sameName));
         List<Field> identity = List.of(
                 new Field("machineId", "MachineDetail id", m.id(), true),
@@ -269,7 +272,7 @@ public final class MachinePages {
                 new Field("attestationFailure", "Last failure", Names.spelled(m.attestation().failure()), false),
                 new Field("lastAttestationAttempt", "Last attempt", orDash(Views.time(m.attestation().lastAttempt())), false),
                 new Field("lastAttestationSuccess", "Last success", orDash(Views.time(m.attestation().lastSuccess())), false));
-        List<HistoryItem> history = c.machines().history(m.id(), 50).stream().map(r -> new HistoryItem(
+        List<HistoryItem> history = c.attestations().history(m.id(), 50).stream().map(r -> new HistoryItem(
                 Views.time(r.at()), r.outcome().name(), Names.spelled(r.detail()), r.outcome() == AttestationOutcome.PASSED))
                 .toList();
         List<KeyRow> keys = c.machines().keys(m.id()).stream().map(k -> new KeyRow(sha256OfBase64(k.spki()),
@@ -288,7 +291,7 @@ public final class MachinePages {
                 approver && (m.state() == EnrollmentState.PENDING_APPROVAL
                         || m.state() == EnrollmentState.PENDING_ACTIVATION),
                 admin && m.state() == EnrollmentState.ACTIVE,
-                c.machines().sameEk(m.id(), m.ek().name(), SAME_EK_ROWS).stream().map(r -> row(r, now, who)).toList());
+                c.listing().sameEk(m.id(), m.ek().name(), SAME_EK_ROWS).stream().map(r -> row(r, now, who)).toList());
     }
 
     /** How many other enrollments of a machine's EK its page shows beside it. */

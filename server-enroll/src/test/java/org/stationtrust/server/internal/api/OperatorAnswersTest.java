@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.pcr.PcrMap;
-import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.testing.ConsoleFleet;
 import org.stationtrust.server.testing.SoftwareStation;
@@ -53,9 +53,9 @@ class OperatorAnswersTest {
         SoftwareStation soft = new SoftwareStation();
         String attested = server.seedMachine(soft, EnrollmentState.ACTIVE, true);
         String pcrs = PcrMap.toJson(soft.pcrs());
-        MachineStore machines = new MachineStore(server.db);
+        AttestationStore attestations = new AttestationStore(server.db);
         server.db.inTransaction(c -> {
-            machines.recordAttestation(c, attested, false, "PCR 7 differs from the policy", pcrs);
+            attestations.recordAttestation(c, attested, false, "PCR 7 differs from the policy", pcrs);
             return null;
         });
         String pending = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stationtrust.protocol.EnrollmentState;
-import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.TestServer;
 
@@ -55,7 +55,7 @@ class AttestationNonceTest {
     }
 
     private String lastRecorded() {
-        MachineStore.AttestationRecord last = new MachineStore(server.db).history(id, 1).get(0);
+        AttestationStore.AttestationRecord last = new AttestationStore(server.db).history(id, 1).get(0);
         return last.outcome() + " " + last.detail();
     }
 

@@ -22,8 +22,8 @@ import org.stationtrust.bench.PrometheusText;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.Database;
-import org.stationtrust.server.internal.store.MachineStore;
 import org.stationtrust.server.internal.store.Migrations;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.TestServer;
@@ -38,7 +38,7 @@ class OverdueSweepTest {
     Path dir;
 
     private static OverdueSweep sweep(Database db, MovableClock clock) {
-        return new OverdueSweep(db, new MachineStore(db), new AuditLog(db), (c, e) -> { }, INTERVAL, clock);
+        return new OverdueSweep(db, new AttestationStore(db), new AuditLog(db), (c, e) -> { }, INTERVAL, clock);
     }
 
     private static long overdueAudits(Database db) {

@@ -24,7 +24,7 @@ import org.stationtrust.server.Role;
 import org.stationtrust.server.ServerConfig;
 import org.stationtrust.server.internal.attest.OverdueSweep;
 import org.stationtrust.server.internal.audit.AuditLog;
-import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.AttestationStore;
 import org.stationtrust.server.internal.store.WebhookStore;
 import org.stationtrust.server.testing.SoftwareEnrollee;
 import org.stationtrust.server.testing.SoftwareStation;
@@ -145,7 +145,7 @@ class WebhookDeliveryTest {
             decide(server, attested, "revoke");
             MovableClock clock = MovableClock.frozenNow();
             clock.advance(Duration.ofHours(25));
-            OverdueSweep sweep = new OverdueSweep(server.db, new MachineStore(server.db), new AuditLog(server.db),
+            OverdueSweep sweep = new OverdueSweep(server.db, new AttestationStore(server.db), new AuditLog(server.db),
                     new Webhooks(new WebhookStore(server.db), new AuditLog(server.db), FAST), Duration.ofHours(24), clock);
             assertEquals(1, sweep.runOnce().marked(), "the approved enrollee is overdue 25 hours later");
 

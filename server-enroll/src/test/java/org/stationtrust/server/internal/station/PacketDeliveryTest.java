@@ -153,7 +153,7 @@ class PacketDeliveryTest {
         assertEquals("p-7", healthy.path("packetId").asText());
 
         server.db.inTransaction(c -> {
-            new org.stationtrust.server.internal.store.MachineStore(server.db).recordAttestation(c, id, false,
+            new org.stationtrust.server.internal.store.AttestationStore(server.db).recordAttestation(c, id, false,
                     "quote refused", null);
             return null;
         });

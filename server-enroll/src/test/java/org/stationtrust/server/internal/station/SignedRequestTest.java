@@ -97,7 +97,7 @@ class SignedRequestTest {
     }
 
     private static int attestationRows(String id) {
-        return new org.stationtrust.server.internal.store.MachineStore(server.db).history(id, 100).size();
+        return new org.stationtrust.server.internal.store.AttestationStore(server.db).history(id, 100).size();
     }
 
     @Test

@@ -65,7 +65,7 @@ class FirmwareColumnTest {
                 rs.getString(2))));
         assertEquals(expected, actual, "every machine's firmware from its stored boot state, none for the others");
 
-        MachineStore machines = new MachineStore(db);
+        MachineListing machines = new MachineListing(db);
         // in the database's own collation order (byte order on SQLite, the locale's on PostgreSQL)
         List<String> values = machines.firmwareValues(100);
         assertEquals(java.util.Set.of("Vendor BIOS 1.00", "Vendor BIOS 1.00 / Vendor EC 7", "Vendor BIOS 1.01",
@@ -75,9 +75,9 @@ class FirmwareColumnTest {
         long withV101 = expected.values().stream().filter("Vendor BIOS 1.01"::equals).count();
         MachineSearch search = new MachineSearch(null, null, null, "Vendor BIOS 1.01", null, null,
                 MachineSearch.Sort.NEWEST, null, 200);
-        MachineStore.Page page = machines.search(search);
+        MachineListing.Page page = machines.search(search);
         assertEquals(withV101, page.matching());
-        List<String> seen = new ArrayList<>(page.rows().stream().map(MachineStore.ListRow::id).toList());
+        List<String> seen = new ArrayList<>(page.rows().stream().map(MachineListing.ListRow::id).toList());
         while (page.next() != null) {
             page = machines.search(new MachineSearch(null, null, null, "Vendor BIOS 1.01", null, null,
                     MachineSearch.Sort.NEWEST, page.next(), 200));
