@@ -2,16 +2,18 @@ package org.stationtrust.agent.internal.service;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import org.stationtrust.agent.internal.service.KeyVerdicts.Verdict;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.agent.internal.service.KeyVerdicts.Verdict;
 import org.stationtrust.logging.JsonLog;
 import org.stationtrust.protocol.NonceIssued;
 import org.stationtrust.tpm.KeyCertification;
@@ -150,7 +152,7 @@ final class KeyRotationProcedure {
      */
     private Verdict keptForGood(StationState.PendingRotation pending, RequestSigning current) {
         if (pending.nonce().isPresent()) return verdicts.withdraw(pending.nonce().get(), current);
-        java.time.Instant safe = pending.markedAt().plus(UNNOTED_NONCE_LIFETIME);
+        Instant safe = pending.markedAt().plus(UNNOTED_NONCE_LIFETIME);
         if (clock.instant().isAfter(safe)) return Verdict.ACCEPTED;
         LOG.info("machine_key.rotation_waiting", "until", safe, "message", "the pending rotation's nonce was not "
                 + "noted: both keys are kept until no delayed request can carry it");
@@ -220,10 +222,10 @@ final class KeyRotationProcedure {
      * before anything is sent (the new key is discarded as for a failed certification).
      */
     private String noteNonce(NonceIssued issued) throws ServerUnreachable {
-        java.time.Instant expires;
+        Instant expires;
         try {
-            expires = java.time.Instant.parse(String.valueOf(issued.expiresAt()));
-        } catch (java.time.format.DateTimeParseException e) {
+            expires = Instant.parse(String.valueOf(issued.expiresAt()));
+        } catch (DateTimeParseException e) {
             throw new ServerUnreachable("the server's key-rotation nonce came without a readable expiresAt ('"
                     + issued.expiresAt() + "'); is it a station-trust server of this version?", e);
         }
