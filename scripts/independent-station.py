@@ -400,13 +400,21 @@ def rotate(a):
     raw = json.dumps({"nonce": issued["nonce"], "machineKeyPublic": B64(tpmt(os.path.join(d, "mk-next.pub"))),
                       "certifyInfo": B64(info), "certifySignature": B64(sig)}).encode()
     # Noted before sending: once the request has left, the server may hold the new key even if no answer comes back,
-    # and only recover-rotation may then tell which key signs (server-api.md, "Which key the server accepts").
+    # and only recover-rotation may then tell which key signs (server-api.md, "Which key the server accepts"). The
+    # nonce too: recover-rotation withdraws it before it gives up the new key (server-api.md, "Withdrawing a
+    # rotation"), for the request may only be delayed.
     state["pendingMachineKeyHandle"] = new
+    state["pendingRotationNonce"], state["pendingRotationNonceExpiresAt"] = issued["nonce"], issued.get("expiresAt")
     save(state)
-    if a.lose_request:  # a test hook: the request never reached the server
+    path = "/api/v1/stations/key-rotation"
+    if a.lose_request:  # a test hook: the request never reached the server (or is still on its way: --save-to)
+        if a.save_to:
+            with open(a.save_to, "w") as f:
+                json.dump({"path": path, "body": raw.decode(),
+                           "signature": signature(d, state["machineId"], "POST", path, raw, old)["X-Station-Signature"]},
+                          f)
         print(json.dumps({"requestNotSent": True, "machineKeyHandle": old, "pendingMachineKeyHandle": new}))
         return server
-    path = "/api/v1/stations/key-rotation"
     try:
         status, answer = server.send("POST", path, raw, signature(d, state["machineId"], "POST", path, raw, old))
     except (OSError, http.client.HTTPException, ValueError) as e:
@@ -415,7 +423,7 @@ def rotate(a):
         print(json.dumps({"lostAnswer": answer, "httpStatus": status, "pendingMachineKeyHandle": new}))
         return server
     if 400 <= status < 500:  # refused: the server kept the current key
-        del state["pendingMachineKeyHandle"]
+        forget_pending(state)
         save(state)
         evict(new)
         sys.exit(f"POST {path}: HTTP {status} {answer.get('error', answer)}; the key at {old} stays current")
@@ -430,10 +438,15 @@ def rotate(a):
 def keep(state, key, other):
     """From now on `key` signs everything; `other` (unless None) is evicted: the server no longer accepts it."""
     state["machineKeyHandle"] = key
-    state.pop("pendingMachineKeyHandle", None)
+    forget_pending(state)
     save(state)
     if other is not None:
         evict(other)
+
+
+def forget_pending(state):
+    for k in ("pendingMachineKeyHandle", "pendingRotationNonce", "pendingRotationNonceExpiresAt"):
+        state.pop(k, None)
 
 
 # After the signature verified, these refusals can still come (server-api.md, "Which key the server accepts"):
@@ -443,26 +456,80 @@ AFTER_SIGNATURE = ("timestamp_out_of_range", "machine_not_active", "machine_unat
 
 def recover_rotation(a):
     """server-api.md, "Which key the server accepts": after a rotation whose answer was lost, GET /api/v1/stations/me
-    signed by each key in turn. The server accepts exactly one: keep it, evict the other."""
+    signed by each key in turn. The server accepts at most one. The new key is kept as soon as it is accepted; the
+    current key only once the rotation is withdrawn ("Withdrawing a rotation"): a request that was only delayed could
+    otherwise still switch the server to the key evicted here. Anything unclear ends the run with both keys kept."""
     state, server = load(a, recovering=True)
     pending = state.get("pendingMachineKeyHandle")
     if pending is None:
         sys.exit(f"no key rotation in {a.state} is waiting for its answer: nothing to recover")
     previous = state["machineKeyHandle"]
+    if accepted(state, server, pending):
+        return kept(state, server, pending, previous, None)
+    if not accepted(state, server, previous):
+        sys.exit(f"the server accepts neither the key at {previous} nor the one at {pending} (signature_invalid for "
+                 "both): this station must enroll again")
+    withdrawal = withdraw(state, server, previous)
+    if withdrawal != "signature_invalid":
+        return kept(state, server, previous, pending, withdrawal)
+    # the delayed rotation took effect between the question and the withdrawal: the new key it is
+    if accepted(state, server, pending):
+        return kept(state, server, pending, previous, None)
+    sys.exit(f"the server stopped accepting the key at {previous} while the rotation was withdrawn, yet refuses the "
+             f"one at {pending}: run recover-rotation again")
+
+
+def accepted(state, server, key):
+    """Whether the server accepts the key at `key` (a signed GET /api/v1/stations/me); signature_invalid says no, and
+    an answer that tells neither ends the run."""
     path = "/api/v1/stations/me"
-    for key, other in ((pending, previous), (previous, pending)):
-        status, answer = server.send("GET", path, None, signature(state["dir"], state["machineId"], "GET", path, b"", key))
-        code = answer.get("error", {}).get("code")
-        if status == 200 or code in AFTER_SIGNATURE:
-            keep(state, key, other)
-            print(json.dumps({"machineKeyHandle": key, "rotated": key == pending, "evicted": other,
-                              "keyId": answer.get("keyId"), "httpStatus": status, **({"error": code} if code else {})}))
-            return server
-        if code != "signature_invalid":
-            sys.exit(f"GET {path} signed by the key at {key}: HTTP {status} {answer.get('error', answer)}; this does "
-                     "not tell whether the server holds that key: try recover-rotation again later")
-    sys.exit(f"the server accepts neither the key at {previous} nor the one at {pending} (signature_invalid for both): "
-             "this station must enroll again")
+    status, answer = server.send("GET", path, None, signature(state["dir"], state["machineId"], "GET", path, b"", key))
+    code = answer.get("error", {}).get("code")
+    state["answer"] = {"keyId": answer.get("keyId"), "httpStatus": status, **({"error": code} if code else {})}
+    if status == 200 or code in AFTER_SIGNATURE:
+        return True
+    if code != "signature_invalid":
+        sys.exit(f"GET {path} signed by the key at {key}: HTTP {status} {answer.get('error', answer)}; this does "
+                 "not tell whether the server holds that key: try recover-rotation again later")
+    return False
+
+
+# Without a noted nonce (a state written by an older version of this script), nothing can be withdrawn: the key is
+# given up only once a delayed request can no longer take effect, the nonce's 2 minutes and the 60 s timestamp window
+# after the state was saved with the pending mark (no other command writes it while a rotation is pending).
+UNNOTED_NONCE_SECONDS = 180
+
+
+def withdraw(state, server, key):
+    """server-api.md, "Withdrawing a rotation", signed by the key at `key` (the one the server accepts): its outcome
+    (withdrawn, already-withdrawn, expired), or signature_invalid when the rotation has just taken effect. Anything
+    else ends the run, both keys kept."""
+    nonce = state.get("pendingRotationNonce")
+    if nonce is None:
+        age = time.time() - os.path.getmtime(os.path.join(state["dir"], "state.json"))
+        if age < UNNOTED_NONCE_SECONDS:
+            sys.exit(f"this rotation's nonce was not noted, so it cannot be withdrawn: run recover-rotation again in "
+                     f"{int(UNNOTED_NONCE_SECONDS - age) + 1} s, when a delayed request can no longer take effect")
+        return "expired"
+    path = "/api/v1/stations/key-rotation/withdrawal"
+    raw = json.dumps({"nonce": nonce}).encode()
+    status, answer = server.send("POST", path, raw, signature(state["dir"], state["machineId"], "POST", path, raw, key))
+    code = answer.get("error", {}).get("code")
+    if status == 200 and answer.get("outcome") in ("withdrawn", "already-withdrawn", "expired"):
+        return answer["outcome"]
+    if code == "signature_invalid":
+        return code
+    sys.exit(f"POST {path}: HTTP {status} {answer.get('error', answer)}; the rotation is not withdrawn, so both keys "
+             "stay: try recover-rotation again later")
+
+
+def kept(state, server, key, other, withdrawal):
+    """Ends the recovery: `key` signs from now on, `other` is evicted; prints what the server said."""
+    answer, rotated = state.pop("answer"), key == state["pendingMachineKeyHandle"]
+    keep(state, key, other)
+    print(json.dumps({"machineKeyHandle": key, "rotated": rotated, "evicted": other, **answer,
+                      **({"withdrawal": withdrawal} if withdrawal else {})}))
+    return server
 
 
 def replay_last(server):
@@ -497,7 +564,8 @@ if __name__ == "__main__":
     ap.add_argument("--lose-request", action="store_true",
                     help="rotate (tests only): stop before sending the rotation request, as if it never reached the "
                     "server")
-    ap.add_argument("--save-to", metavar="FILE", help="packet: sign the packet and keep it in FILE, unsent")
+    ap.add_argument("--save-to", metavar="FILE", help="packet: sign the packet and keep it in FILE, unsent; "
+                    "rotate --lose-request (tests only): keep the signed rotation request in FILE, to be sent later")
     ap.add_argument("--verify-saved", metavar="FILE",
                     help="packet: have the server verify the packet an earlier run kept in FILE")
     ap.add_argument("--keep-old-key", action="store_true",
@@ -526,8 +594,10 @@ if __name__ == "__main__":
         ap.error("--lose-request is for rotate only")
     if a.lose_request and a.lose_answer:
         ap.error("--lose-request sends nothing, so there is no answer to lose: choose one")
-    if (a.save_to or a.verify_saved) and a.command != "packet":
-        ap.error("--save-to and --verify-saved are for packet only")
+    if a.verify_saved and a.command != "packet":
+        ap.error("--verify-saved is for packet only")
+    if a.save_to and a.command != "packet" and not (a.command == "rotate" and a.lose_request):
+        ap.error("--save-to is for packet and rotate --lose-request only")
     if a.save_to and a.verify_saved:
         ap.error("--save-to keeps a new packet, --verify-saved sends a kept one: choose one")
     server = commands[a.command](a)

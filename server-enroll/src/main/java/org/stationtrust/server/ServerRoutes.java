@@ -37,7 +37,7 @@ final class ServerRoutes {
     static StationApi stationApi(Components c) {
         return new StationApi(new StationApi.Parts(c.attestation(), c.audit(), c.auth(), c.config(), c.enrollment(),
                 c.enrollLimit(), c.machines(), c.metrics(), c.nonceLimit(), c.packetReceipts(), c.packets(),
-                c.rotation(), c.signed(), c.stationAudit(), c.failedChecks()));
+                c.rotation(), c.rotationWithdrawal(), c.signed(), c.stationAudit(), c.failedChecks()));
     }
 
     static AttestationRoutes attestationRoutes(Components c) {

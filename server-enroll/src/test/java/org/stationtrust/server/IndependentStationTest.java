@@ -199,15 +199,26 @@ class IndependentStationTest {
             assertEquals("current", afterRecovery.path("keyStatus").asText(), afterRecovery.toString());
             assertTrue(tpm2(own, "readpublic", "-c", "0x81010022").exitCode() != 0, "the replaced key is evicted");
 
-            JsonNode unsent = last(station(own, state, "rotate", "--lose-request"));
+            Path held = dir.resolve("held-rotation-request.json");
+            JsonNode unsent = last(station(own, state, "rotate", "--lose-request", "--save-to", held.toString()));
             assertEquals("0x81010022", unsent.path("pendingMachineKeyHandle").asText(), unsent.toString());
             JsonNode kept = last(station(own, state, "recover-rotation"));
             assertEquals("0x81010021", kept.path("machineKeyHandle").asText(), kept.toString());
             assertTrue(!kept.path("rotated").asBoolean(), "the server never saw the rotation: " + kept);
+            assertEquals("withdrawn", kept.path("withdrawal").asText(), "withdrawn before the new key went: " + kept);
             assertEquals(lostKeyId, kept.path("keyId").asText(), kept.toString());
             assertEquals(lostKeyId, last(station(own, state, "packet")).path("keyId").asText());
             assertTrue(tpm2(own, "readpublic", "-c", "0x81010022").exitCode() != 0,
                     "the key the server never received is evicted");
+            // The request was only delayed and arrives now, in its timestamp window: the withdrawal refuses it.
+            JsonNode request = TestServer.json(java.nio.file.Files.readString(held));
+            HttpResponse<String> late = rotating.stations.sendRaw("POST", request.path("path").asText(),
+                    request.path("body").asText(), request.path("signature").asText());
+            assertEquals("nonce_invalid", TestServer.errorCode(late), late.body());
+            assertEquals(lostKeyId, last(station(own, state, "packet")).path("keyId").asText(),
+                    "the kept key still signs");
+            assertTrue(rotating.as(Role.AUDITOR, "GET", "/api/v1/admin/audit?limit=500", null).body()
+                    .contains("machine.rotation_withdrawn"), "the withdrawal is audited");
         }
     }
 

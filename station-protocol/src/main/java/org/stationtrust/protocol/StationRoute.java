@@ -10,6 +10,7 @@ public enum StationRoute {
     NONCE("POST", "/api/v1/attestation/nonces", true),
     QUOTE("POST", "/api/v1/attestation/quotes", true),
     KEY_ROTATION("POST", "/api/v1/stations/key-rotation", true),
+    KEY_ROTATION_WITHDRAWAL("POST", "/api/v1/stations/key-rotation/withdrawal", true),
     ME("GET", "/api/v1/stations/me", true),
     PACKETS("POST", "/api/v1/packets", true),
     PACKETS_VERIFY("POST", "/api/v1/packets/verify", true),

@@ -47,7 +47,20 @@ public final class RotationProxy implements AutoCloseable {
         /** Forwarded; the server commits; its answer is discarded and the connection closed. */
         DROP_AFTER_COMMIT,
         /** Forwarded; the server commits; the answer is held until {@link #release()}, then the connection closed. */
-        HOLD_AFTER_COMMIT
+        HOLD_AFTER_COMMIT,
+        /**
+         * Kept here and the connection closed at once, so the agent sees a lost answer; the request reaches the server
+         * only when the test lets it go ({@link #releaseDelayed}, {@link #releaseDelayedBefore}): a delayed request.
+         */
+        DELAY_BEFORE_SERVER
+    }
+
+    /** A request kept by {@link Mode#DELAY_BEFORE_SERVER}, exactly as it came. */
+    private record Delayed(String method, String uri, java.util.Map<String, List<String>> headers, byte[] body) {
+    }
+
+    /** What the server answered to a delayed request once it was let go. */
+    public record DelayedAnswer(int status, String body) {
     }
 
     private final HttpsServer https;
@@ -67,6 +80,9 @@ public final class RotationProxy implements AutoCloseable {
     private final AtomicInteger lastRotationStatus = new AtomicInteger();
     private final CountDownLatch released = new CountDownLatch(1);
     private final java.util.Map<String, AtomicInteger> requests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicReference<Delayed> delayed = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.CompletableFuture<DelayedAnswer> delayedAnswer = new java.util.concurrent.CompletableFuture<>();
+    private volatile String releaseBefore;
 
     public RotationProxy(String serverUrl, Path keystore, char[] password) throws Exception {
         this.target = serverUrl;
@@ -150,15 +166,50 @@ public final class RotationProxy implements AutoCloseable {
         released.countDown();
     }
 
+    /** Whether a request is kept by {@link Mode#DELAY_BEFORE_SERVER} and not let go yet. */
+    public boolean holdsDelayed() {
+        return delayed.get() != null;
+    }
+
+    /** Lets the delayed request go to the server now; answers what the server said to it. */
+    public DelayedAnswer releaseDelayed() throws IOException {
+        Delayed d = delayed.getAndSet(null);
+        if (d == null) throw new IllegalStateException("no delayed request is held");
+        HttpResponse<byte[]> answer = forward(d.method(), d.uri(), d.headers(), d.body());
+        DelayedAnswer a = new DelayedAnswer(answer.statusCode(), new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
+        lastRotationStatus.set(a.status());
+        if (a.status() / 100 == 2) rotationsCommitted.incrementAndGet();
+        delayedAnswer.complete(a);
+        return a;
+    }
+
+    /** Lets the delayed request go just before the next request to {@code path} is forwarded (a race, ordered). */
+    public void releaseDelayedBefore(String path) {
+        releaseBefore = path;
+    }
+
+    /** What the server answered to the delayed request, once it was let go (by the test or {@link #releaseDelayedBefore}). */
+    public DelayedAnswer delayedAnswer() throws Exception {
+        return delayedAnswer.get(60, TimeUnit.SECONDS);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (exchange.getRequestURI().getRawPath().equals(releaseBefore) && holdsDelayed()) releaseDelayed();
             boolean rotation = lossyPath.test(exchange.getRequestURI().getRawPath());
             requests.computeIfAbsent(exchange.getRequestURI().getRawPath(), k -> new AtomicInteger()).incrementAndGet();
             Mode now = rotation ? take() : Mode.PASS;
             if (rotation) rotationsSeen.incrementAndGet();
             if (now == Mode.DROP_BEFORE_SERVER) throw new LostOnPurpose("rotation request dropped before the server");
-            HttpResponse<byte[]> answer = forward(exchange, body);
+            if (now == Mode.DELAY_BEFORE_SERVER) {
+                java.util.Map<String, List<String>> headers = new java.util.HashMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+                delayed.set(new Delayed(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
+                throw new LostOnPurpose("rotation request kept to be delivered later");
+            }
+            HttpResponse<byte[]> answer = forward(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                    exchange.getRequestHeaders(), body);
             if (rotation) {
                 lastRotationStatus.set(answer.statusCode());
                 if (answer.statusCode() / 100 == 2) rotationsCommitted.incrementAndGet();
@@ -182,12 +233,13 @@ public final class RotationProxy implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> forward(HttpExchange exchange, byte[] body) throws IOException {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI().toString()))
+    private HttpResponse<byte[]> forward(String method, String uri, java.util.Map<String, List<String>> headers, byte[] body)
+            throws IOException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(target + uri))
                 .timeout(Duration.ofSeconds(30))
-                .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));
-        exchange.getRequestHeaders().forEach((name, values) -> {
+        headers.forEach((name, values) -> {
             if (NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) return;
             for (String v : List.copyOf(values)) r.header(name, v);
         });

@@ -13,6 +13,7 @@ import org.stationtrust.server.internal.http.RateLimiter;
 import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.notify.Webhooks;
 import org.stationtrust.server.internal.station.KeyRotation;
+import org.stationtrust.server.internal.station.RotationWithdrawal;
 import org.stationtrust.server.internal.station.PacketVerifier;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
 import org.stationtrust.server.internal.station.StationKeys;
@@ -38,7 +39,7 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                          MachineListing machineListing, AttestationStore attestationRecords,
                          NonceStore nonces, Authenticator auth, ApprovalWorkflow approvals,
                          EnrollmentService enrollment, AttestationService attestation, SignedRequestVerifier signed,
-                         KeyRotation rotation, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
+                         KeyRotation rotation, RotationWithdrawal rotationWithdrawal, PacketVerifier packets, RateLimiter loginLimit, RateLimiter enrollLimit,
                          RateLimiter nonceLimit, PacketReceiptStore packetReceipts,
                          StationAuditStore stationAudit, ServerMetrics metrics, Webhooks webhooks,
                          org.stationtrust.server.internal.audit.RefusalAudit refusals,
@@ -67,8 +68,9 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                 hashes > 0 ? hashes : org.stationtrust.server.internal.auth.PasswordHashSlots.automatic(
                         PasswordHasher.MEMORY_KIB)));
         Authenticator auth = new Authenticator(users, credentials, hasher, config.sessionTtl());
+        var nonceTokens = new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey());
         AttestationService attestation = new AttestationService(db, machines, attestationRecords, nonces, audit,
-                config.nonceTtl(), new org.stationtrust.server.internal.attest.NonceTokens(config.nonceKey()), metrics, webhooks);
+                config.nonceTtl(), nonceTokens, metrics, webhooks);
         return new Components(config, db, new Migrations(db), audit, users, credentials, tokens, machines,
                 new MachineListing(db), attestationRecords, nonces, auth,
                 new ApprovalWorkflow(db, machines, audit, webhooks),
@@ -76,7 +78,8 @@ public record Components(ServerConfig config, Database db, Migrations migrations
                         webhooks),
                 attestation,
                 new SignedRequestVerifier(machines, nonces, keys, config.requestSkew(), config.attestationInterval()),
-                new KeyRotation(db, machines, attestation, audit), new PacketVerifier(machines, keys, config.attestationInterval()),
+                new KeyRotation(db, machines, attestation, nonces, nonceTokens, audit),
+                new RotationWithdrawal(db, machines, nonces, nonceTokens, audit), new PacketVerifier(machines, keys, config.attestationInterval()),
                 new RateLimiter(config.loginPerMinute(), () -> metrics.rateLimited("login")),
                 new RateLimiter(config.enrollPerMinute(), () -> metrics.rateLimited("enroll")),
                 new RateLimiter(config.noncePerMinute(), () -> metrics.rateLimited("nonce")), new PacketReceiptStore(db),

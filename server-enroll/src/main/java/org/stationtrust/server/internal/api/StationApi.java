@@ -12,6 +12,7 @@ import org.stationtrust.protocol.EnrollmentStatus;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.KeyRotationRequest;
 import org.stationtrust.protocol.KeyRotationResult;
+import org.stationtrust.protocol.KeyRotationWithdrawal;
 import org.stationtrust.protocol.PacketCheck;
 import org.stationtrust.protocol.PacketDelivery;
 import org.stationtrust.protocol.PacketReceipt;
@@ -38,6 +39,7 @@ import org.stationtrust.server.internal.metrics.ServerMetrics;
 import org.stationtrust.server.internal.station.EnrollmentSignature;
 import org.stationtrust.server.internal.station.KeyRotation;
 import org.stationtrust.server.internal.station.PacketVerifier;
+import org.stationtrust.server.internal.station.RotationWithdrawal;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.Requirement;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.station.SignedRequestVerifier;
@@ -55,7 +57,8 @@ public final class StationApi {
     public record Parts(AttestationService attestation, AuditLog audit, Authenticator auth, ServerConfig config,
                         EnrollmentService enrollment, RateLimiter enrollLimit, MachineStore machines,
                         ServerMetrics metrics, RateLimiter nonceLimit, PacketReceiptStore packetReceipts,
-                        PacketVerifier packets, KeyRotation rotation, SignedRequestVerifier signed,
+                        PacketVerifier packets, KeyRotation rotation, RotationWithdrawal withdrawal,
+                        SignedRequestVerifier signed,
                         StationAuditStore stationAudit,
                         org.stationtrust.server.internal.http.FailedChecks failedChecks) {
     }
@@ -78,6 +81,7 @@ public final class StationApi {
         app.get(StationRoute.ENROLLMENT_STATUS.template(), this::status);
         app.post(StationRoute.ACTIVATE.template(), ctx -> counted(EnrollmentStep.ACTIVATE, ctx, this::activate));
         app.post(StationRoute.KEY_ROTATION.template(), this::rotate);
+        app.post(StationRoute.KEY_ROTATION_WITHDRAWAL.template(), this::withdrawRotation);
         app.get(StationRoute.ME.template(), this::me);
         app.post(StationRoute.PACKETS_VERIFY.template(), this::verifyPacket);
         app.post(StationRoute.PACKETS.template(), this::receivePacket);
@@ -204,6 +208,17 @@ public final class StationApi {
         KeyRotationRequest r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), KeyRotationRequest.class);
         String keyId = c.rotation().rotate(s, r);
         ctx.json(new KeyRotationResult(s.machine().id(), keyId));
+    }
+
+    /**
+     * Withdraws a rotation whose answer the station lost (docs/server-api.md, "Withdrawing a rotation"). Only ACTIVE
+     * is required, not a passing attestation: a withdrawal only ever keeps the key the machine already has. The
+     * request's nonce is recorded in the withdrawal's own transaction.
+     */
+    private void withdrawRotation(Context ctx) {
+        StationCaller s = signedLeavingNonce(ctx, Requirement.ACTIVE);
+        KeyRotationWithdrawal r = JsonBodies.parse(Bodies.json(ctx, c.config().maxBodyBytes()), KeyRotationWithdrawal.class);
+        ctx.json(c.withdrawal().withdraw(s, r));
     }
 
     private void me(Context ctx) {

@@ -90,18 +90,6 @@ public final class AttestationService {
         return new IssuedNonce(Base64.getEncoder().encodeToString(n), purpose, expires);
     }
 
-    /** Consumes a nonce issued to this machine for this purpose, or refuses (reused, expired, foreign, forged). */
-    public byte[] consumeNonce(String machineId, String nonceB64, String purpose) {
-        byte[] nonce = QuoteCheck.decodeNonce(nonceB64);
-        long now = System.currentTimeMillis();
-        NonceTokens.Verified v = tokens.verify(nonce, machineId, purpose, now);
-        if (!db.batched(c -> nonces.consume(c, HexFormat.of().formatHex(nonce), machineId, purpose,
-                v.expiresAtMillis(), now))) {
-            throw alreadyUsed();
-        }
-        return nonce;
-    }
-
     private static ApiException alreadyUsed() {
         return new ApiException(ErrorCode.NONCE_INVALID, "Nonce refused: it was already used (on this or another "
                 + "server instance); request a fresh one");

@@ -60,6 +60,19 @@ public final class NonceTokens {
      * database's decision, made when it is consumed.
      */
     public Verified verify(byte[] nonce, String machineId, String purpose, long nowMillis) {
+        Verified v = verifyIssued(nonce, machineId, purpose);
+        if (v.expiresAtMillis() <= nowMillis) {
+            throw refused("the nonce expired " + (nowMillis - v.expiresAtMillis()) / 1000 + " s ago; request a fresh "
+                    + "one and answer it promptly");
+        }
+        return v;
+    }
+
+    /**
+     * The checks of {@link #verify} but the expiry: this server issued the nonce to this machine for this purpose.
+     * For a withdrawal (docs/server-api.md, "Withdrawing a rotation"), which may name an expired nonce.
+     */
+    public Verified verifyIssued(byte[] nonce, String machineId, String purpose) {
         if (nonce.length != LENGTH || nonce[0] != VERSION) {
             throw refused("the nonce is not one this server issues (wrong length or version); request a fresh one");
         }
@@ -73,12 +86,7 @@ public final class NonceTokens {
             throw refused("the nonce was issued for another purpose than '" + purpose + "'; request one for '"
                     + purpose + "'");
         }
-        long expires = Integer.toUnsignedLong(ByteBuffer.wrap(nonce, 2, 4).getInt()) * 1000;
-        if (expires <= nowMillis) {
-            throw refused("the nonce expired " + (nowMillis - expires) / 1000 + " s ago; request a fresh one and "
-                    + "answer it promptly");
-        }
-        return new Verified(expires);
+        return new Verified(Integer.toUnsignedLong(ByteBuffer.wrap(nonce, 2, 4).getInt()) * 1000);
     }
 
     private static ApiException refused(String why) {

@@ -1,9 +1,12 @@
 package org.stationtrust.server.internal.station;
 
 import java.util.Base64;
+import java.util.HexFormat;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.KeyRotationRequest;
 import org.stationtrust.server.internal.attest.AttestationService;
+import org.stationtrust.server.internal.attest.NonceTokens;
+import org.stationtrust.server.internal.attest.QuoteCheck;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.enroll.KeyRules;
@@ -12,6 +15,7 @@ import org.stationtrust.server.internal.http.JsonBodies;
 import org.stationtrust.server.internal.station.SignedRequestVerifier.StationCaller;
 import org.stationtrust.server.internal.store.Database;
 import org.stationtrust.server.internal.store.MachineStore;
+import org.stationtrust.server.internal.store.NonceStore;
 import org.stationtrust.tpm.verify.CertifyVerifier;
 import org.stationtrust.tpm.verify.MalformedTpmStructure;
 import org.stationtrust.tpm.verify.TpmPublic;
@@ -20,17 +24,26 @@ import org.stationtrust.tpm.verify.TpmVerificationException;
 /**
  * Machine key rotation: the request is signed by the old key, the new key is certified by the enrolled AK
  * over a fresh server nonce (purpose key-rotation). Afterwards only the new key is accepted.
+ *
+ * <p>The nonce is spent in the transaction that switches the key, and only there: a spent rotation nonce then means
+ * either that rotation took effect or a withdrawal ({@link RotationWithdrawal}) made sure none ever will
+ * (docs/server-api.md, "Withdrawing a rotation").
  */
 public final class KeyRotation {
     private final Database db;
     private final MachineStore machines;
     private final AttestationService attestation;
+    private final NonceStore nonces;
+    private final NonceTokens tokens;
     private final AuditLog audit;
 
-    public KeyRotation(Database db, MachineStore machines, AttestationService attestation, AuditLog audit) {
+    public KeyRotation(Database db, MachineStore machines, AttestationService attestation, NonceStore nonces,
+                       NonceTokens tokens, AuditLog audit) {
         this.db = db;
         this.machines = machines;
         this.attestation = attestation;
+        this.nonces = nonces;
+        this.tokens = tokens;
         this.audit = audit;
     }
 
@@ -45,7 +58,10 @@ public final class KeyRotation {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
         KeyRules.requireMachineKey(newKey);
-        byte[] nonce = attestation.consumeNonce(station.machine().id(), r.nonce(), AttestationService.PURPOSE_KEY_ROTATION);
+        String machineId = station.machine().id();
+        byte[] nonce = QuoteCheck.decodeNonce(r.nonce());
+        long expires = tokens.verify(nonce, machineId, AttestationService.PURPOSE_KEY_ROTATION,
+                System.currentTimeMillis()).expiresAtMillis();
         try {
             CertifyVerifier.verify(attestation.akPublic(station.machine().akPublic()), info, sig, newKey, nonce);
         } catch (TpmVerificationException e) {
@@ -54,14 +70,25 @@ public final class KeyRotation {
         }
         String spki = Base64.getEncoder().encodeToString(newKey.toPublicKey().getEncoded());
         return db.inTransaction(c -> {
-            if (!machines.rotateKey(c, station.machine().id(), station.key().id(),
+            long now = System.currentTimeMillis();
+            // Checked again inside the transaction, so that no rotation commits after its nonce expired, however long
+            // it waited for the database: a station may rely on the expiry alone (docs/server-api.md).
+            if (expires <= now) {
+                throw new ApiException(ErrorCode.NONCE_INVALID, "Nonce refused: it expired while the rotation waited "
+                        + "for the database; request a fresh one");
+            }
+            if (!nonces.consume(c, HexFormat.of().formatHex(nonce), machineId, AttestationService.PURPOSE_KEY_ROTATION,
+                    expires, now)) {
+                throw new ApiException(ErrorCode.NONCE_INVALID, "Nonce refused: it was already used or withdrawn (on "
+                        + "this or another server instance); request a fresh one");
+            }
+            if (!machines.rotateKey(c, machineId, station.key().id(),
                     Base64.getEncoder().encodeToString(newKey.encoded()), spki)) {
                 throw new ApiException(ErrorCode.CONFLICT, "The signing key changed meanwhile; sign with the current key");
             }
-            audit.append(c, "machine:" + station.machine().id(), "machine.rotate_key", station.machine().id(),
-                    AuditOutcome.OK,
+            audit.append(c, "machine:" + machineId, "machine.rotate_key", machineId, AuditOutcome.OK,
                     "signing key " + station.key().id() + " retired, new key certified by the AK");
-            return machines.currentKey(c, station.machine().id()).orElseThrow().id();
+            return machines.currentKey(c, machineId).orElseThrow().id();
         });
     }
 }

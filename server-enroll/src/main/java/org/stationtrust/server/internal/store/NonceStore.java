@@ -24,6 +24,16 @@ public final class NonceStore {
                 machineId, purpose, now, now) == 1;
     }
 
+    /**
+     * What spent a nonce, in the caller's transaction: the purpose its row was written with, or empty when it is
+     * unspent (or its row was purged, a day after it expired).
+     */
+    public java.util.Optional<String> spentAs(java.sql.Connection c, String nonceHex, long expiresAt)
+            throws java.sql.SQLException {
+        return Sql.one(c, "SELECT purpose FROM attestation_nonces WHERE expires_at = ? AND nonce = ?",
+                rs -> rs.getString(1), expiresAt, nonceHex);
+    }
+
     /** Records a signed request's nonce; false when this machine already used it (a replay). */
     public boolean recordRequestNonce(String machineId, String nonce, long expiresAt) {
         return db.batched(c -> recordRequestNonce(c, machineId, nonce, expiresAt));

@@ -69,10 +69,32 @@ public record StationState(String serverUrl, String machineId, EnrollmentPhase p
         }
     }
 
-    /** A key rotation sent (or about to be) whose outcome is not known yet: the new key's persistent handle and Name. */
-    public record PendingRotation(int handle, String keyNameHex) {
+    /**
+     * A key rotation sent (or about to be) whose outcome is not known yet: the new key's persistent handle and Name,
+     * when the mark was made, and the rotation's nonce once the server issued it (what a withdrawal names,
+     * docs/server-api.md "Withdrawing a rotation"). A mark from an older station.json has no nonce and is dated when it
+     * was read: later than the real mark, so a wait counted from it is never too short.
+     */
+    public record PendingRotation(int handle, String keyNameHex, Instant markedAt, Optional<RotationNonce> nonce) {
         public PendingRotation {
             Objects.requireNonNull(keyNameHex);
+            Objects.requireNonNull(markedAt);
+            Objects.requireNonNull(nonce);
+        }
+
+        PendingRotation withNonce(RotationNonce issued) {
+            return new PendingRotation(handle, keyNameHex, markedAt, Optional.of(issued));
+        }
+    }
+
+    /** A key-rotation nonce as the server issued it (base64) and when it expires (the server's word). */
+    public record RotationNonce(String nonce, Instant expiresAt) {
+        public RotationNonce {
+            Objects.requireNonNull(expiresAt);
+            if (nonce == null || nonce.isBlank() || nonce.length() > 128) {
+                throw new IllegalArgumentException("a rotation nonce is 1-128 characters of base64, was "
+                        + (nonce == null ? "null" : nonce.length() + " characters"));
+            }
         }
     }
 
@@ -149,9 +171,15 @@ public record StationState(String serverUrl, String machineId, EnrollmentPhase p
         });
     }
 
-    /** A rotation is about to be sent: the new key's handle and Name, recorded before the request leaves. */
-    public StationState withPendingRotation(int handle, String keyName) {
-        return change(d -> d.pendingRotation = Optional.of(new PendingRotation(handle, keyName)));
+    /** A rotation is about to be sent: the new key's handle and Name, recorded (at {@code at}) before the request leaves. */
+    public StationState withPendingRotation(int handle, String keyName, Instant at) {
+        return change(d -> d.pendingRotation = Optional.of(new PendingRotation(handle, keyName, at, Optional.empty())));
+    }
+
+    /** The pending rotation's nonce, noted before the rotation request that carries it leaves. */
+    public StationState withRotationNonce(RotationNonce issued) {
+        if (pendingRotation.isEmpty()) throw new IllegalStateException("no rotation is pending to note a nonce for");
+        return change(d -> d.pendingRotation = d.pendingRotation.map(p -> p.withNonce(issued)));
     }
 
     /** The rotation's outcome is known and the losing key is gone: nothing pending. */
@@ -204,14 +232,18 @@ public record StationState(String serverUrl, String machineId, EnrollmentPhase p
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Stored(String serverUrl, String machineId, EnrollmentPhase phase, String ekNameHex, String machineKeyNameHex,
                   String lastAttestation, String lastAttestationResult, String detail, Integer machineKeyHandle,
-                  Integer pendingMachineKeyHandle, String pendingMachineKeyNameHex) {
+                  Integer pendingMachineKeyHandle, String pendingMachineKeyNameHex, String pendingRotationMarkedAt,
+                  String pendingRotationNonce, String pendingRotationNonceExpiresAt) {
 
         static Stored of(StationState s) {
             return new Stored(s.serverUrl, s.machineId, s.phase, s.ekNameHex, s.machineKeyNameHex,
                     s.lastAttestation.map(a -> a.at().toString()).orElse(null),
                     s.lastAttestation.map(Attestation::result).orElse(null), s.detail, s.machineKeyHandle,
                     s.pendingRotation.map(PendingRotation::handle).orElse(null),
-                    s.pendingRotation.map(PendingRotation::keyNameHex).orElse(null));
+                    s.pendingRotation.map(PendingRotation::keyNameHex).orElse(null),
+                    s.pendingRotation.map(p -> p.markedAt().toString()).orElse(null),
+                    s.pendingRotation.flatMap(PendingRotation::nonce).map(RotationNonce::nonce).orElse(null),
+                    s.pendingRotation.flatMap(PendingRotation::nonce).map(n -> n.expiresAt().toString()).orElse(null));
         }
 
         StationState toState() throws IOException {
@@ -225,9 +257,32 @@ public record StationState(String serverUrl, String machineId, EnrollmentPhase p
                 }
             }
             Optional<PendingRotation> pending = pendingMachineKeyHandle != null && pendingMachineKeyNameHex != null
-                    ? Optional.of(new PendingRotation(pendingMachineKeyHandle, pendingMachineKeyNameHex)) : Optional.empty();
+                    ? Optional.of(pendingRotation()) : Optional.empty();
             return new StationState(serverUrl, machineId, phase, ekNameHex, machineKeyNameHex, detail, machineKeyHandle,
                     attestation, pending);
+        }
+
+        /** The pending mark; one written before the nonce was noted (or by an older agent) has none. */
+        private PendingRotation pendingRotation() throws IOException {
+            Optional<RotationNonce> nonce = Optional.empty();
+            if (pendingRotationNonce != null && pendingRotationNonceExpiresAt != null) {
+                try {
+                    nonce = Optional.of(new RotationNonce(pendingRotationNonce, instant(pendingRotationNonceExpiresAt)));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("pendingRotationNonce is not a rotation nonce: " + e.getMessage(), e);
+                }
+            }
+            // no date in an older file: dated now, which is later than the mark really was (see PendingRotation)
+            Instant marked = pendingRotationMarkedAt == null ? Instant.now() : instant(pendingRotationMarkedAt);
+            return new PendingRotation(pendingMachineKeyHandle, pendingMachineKeyNameHex, marked, nonce);
+        }
+
+        private static Instant instant(String text) throws IOException {
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new IOException("'" + clip(text) + "' is not an ISO-8601 instant", e);
+            }
         }
     }
 

@@ -16,6 +16,8 @@ import org.stationtrust.protocol.ErrorAnswer;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.protocol.KeyRotationRequest;
 import org.stationtrust.protocol.KeyRotationResult;
+import org.stationtrust.protocol.KeyRotationWithdrawal;
+import org.stationtrust.protocol.KeyRotationWithdrawn;
 import org.stationtrust.protocol.NonceIssued;
 import org.stationtrust.protocol.NoncePurpose;
 import org.stationtrust.protocol.NonceRequest;
@@ -148,6 +150,22 @@ public final class ServerClient {
                 B64.encodeToString(certification.attest()), B64.encodeToString(certification.signature()));
         return call(StationRoute.KEY_ROTATION, StationRoute.KEY_ROTATION.path(), body, signedByOldKey,
                 KeyRotationResult.class).keyId();
+    }
+
+    /** A key-rotation nonce as issued, with its expiry: the agent notes both before the rotation leaves. */
+    public NonceIssued rotationNonce(RequestSigning signing) throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.NONCE, StationRoute.NONCE.path(), new NonceRequest(NoncePurpose.KEY_ROTATION), signing,
+                NonceIssued.class);
+    }
+
+    /**
+     * Withdraws the rotation that carries {@code nonce} (docs/server-api.md, "Withdrawing a rotation"), signed by the
+     * key the server accepts now: on a 2xx, no rotation with that nonce can take effect any more.
+     */
+    public KeyRotationWithdrawn withdrawRotation(String nonce, RequestSigning signedByCurrentKey)
+            throws ServerRefused, ServerUnreachable {
+        return call(StationRoute.KEY_ROTATION_WITHDRAWAL, StationRoute.KEY_ROTATION_WITHDRAWAL.path(),
+                new KeyRotationWithdrawal(nonce), signedByCurrentKey, KeyRotationWithdrawn.class);
     }
 
     public StationStatus me(RequestSigning signing) throws ServerRefused, ServerUnreachable {

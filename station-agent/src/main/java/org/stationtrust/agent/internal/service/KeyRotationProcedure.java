@@ -1,19 +1,21 @@
 package org.stationtrust.agent.internal.service;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.stationtrust.agent.internal.audit.AuditLog;
 import org.stationtrust.agent.internal.identity.StationState;
 import org.stationtrust.agent.internal.server.RequestSigning;
 import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.internal.server.ServerUnreachable;
+import org.stationtrust.agent.internal.service.KeyVerdicts.Verdict;
 import org.stationtrust.logging.JsonLog;
-import org.stationtrust.protocol.ErrorCode;
-import org.stationtrust.protocol.NoncePurpose;
+import org.stationtrust.protocol.NonceIssued;
 import org.stationtrust.tpm.KeyCertification;
 import org.stationtrust.tpm.MachineIdentity;
 import org.stationtrust.tpm.TpmException;
@@ -27,18 +29,18 @@ import org.stationtrust.tpm.TpmException;
  * <p>A lost answer (server killed, connection dropped, timeout, agent crash) is settled by {@link #settle}: one signed
  * {@code GET /api/v1/stations/me} per key asks the server which key it accepts, first the key the agent signs with,
  * the pending one only when the server answers {@code signature_invalid}. A key becomes current only on the server's
- * word (no ping-pong); when neither is accepted the station stops in {@code REENROLLMENT_REQUIRED}.
+ * word (no ping-pong); when neither is accepted the station stops in {@code REENROLLMENT_REQUIRED}. That the current
+ * key is still accepted is not enough to drop the new one: a rotation request that was only delayed could still take
+ * effect, so the rotation is withdrawn first (docs/server-api.md, "Withdrawing a rotation").
  */
 final class KeyRotationProcedure {
     private static final JsonLog LOG = new JsonLog(KeyRotationProcedure.class);
-    /** The server refuses the key that signed: the agreed code (docs/server-api.md, "Signed station requests"). */
-    static final ErrorCode KEY_REFUSED = ErrorCode.SIGNATURE_INVALID;
     /**
-     * Refusals the server gives only after the signature verified (its order: parse, machine, signature, binding,
-     * time, nonce, then state), so they prove the key is accepted.
+     * How long after a pending mark with no noted nonce (written by an older agent, or before the nonce came) a
+     * rotation request may still take effect: the nonce's lifetime (2 minutes) plus the signed-request timestamp
+     * window (60 s), docs/server-api.md. The nonce was issued after the mark, so past this nothing can carry it.
      */
-    private static final Set<ErrorCode> SIGNATURE_VERIFIED = Set.of(ErrorCode.MACHINE_UNATTESTED,
-            ErrorCode.MACHINE_NOT_ACTIVE, ErrorCode.TIMESTAMP_OUT_OF_RANGE, ErrorCode.REQUEST_REPLAYED);
+    static final Duration UNNOTED_NONCE_LIFETIME = Duration.ofMinutes(2).plusSeconds(60);
 
     /** How settling a pending rotation ended. */
     enum Outcome {
@@ -54,17 +56,19 @@ final class KeyRotationProcedure {
         NEITHER_KEY_ACCEPTED
     }
 
-    private enum Verdict { ACCEPTED, REFUSED, UNKNOWN }
-
     private final StationIdentity identity;
     private final ServerClient server;
     private final AuditLog audit;
     private final Clock clock;
     private final RequestSigning signing;
+    private final KeyVerdicts verdicts;
+    private final RotationKeys keys;
 
     KeyRotationProcedure(StationIdentity identity, ServerClient server, AuditLog audit, Clock clock, RequestSigning signing) {
         this.identity = identity;
         this.server = server;
+        this.verdicts = new KeyVerdicts(server);
+        this.keys = new RotationKeys(identity, audit);
         this.audit = audit;
         this.clock = clock;
         this.signing = signing;
@@ -75,11 +79,11 @@ final class KeyRotationProcedure {
      * settled at once when the server answers which key it accepts, else left pending (and thrown as unreachable).
      */
     String rotate() throws ServerUnreachable, ServerRefused, TpmException {
-        MachineIdentity next = nextKey();
+        MachineIdentity next = keys.next();
         recordPending(next);
+        String nonce = rotationNonce(next);
         String keyId;
         try {
-            String nonce = server.nonce(NoncePurpose.KEY_ROTATION, signing);
             KeyCertification certification = identity.call(m -> next.certifyMachineKey(Base64.getDecoder().decode(nonce)));
             keyId = server.rotateKey(nonce, next.machineKey().publicArea().encoded(), certification, signing);
         } catch (ServerRefused e) {
@@ -101,6 +105,23 @@ final class KeyRotationProcedure {
         return keyId;
     }
 
+    /**
+     * The rotation's nonce, noted in the pending mark. Without it no rotation request exists, so when asking for it
+     * fails (refused, or its answer lost) the new key goes at once and the failure is thrown.
+     */
+    private String rotationNonce(MachineIdentity next) throws ServerRefused, ServerUnreachable {
+        try {
+            return noteNonce(server.rotationNonce(signing));
+        } catch (ServerRefused e) {
+            audit.append("machine_key.rotation_refused", Map.of("status", e.status(), "code", e.code()));
+            discard(Optional.of(next), "the server refused the key-rotation nonce (" + e.code() + ")");
+            throw e;
+        } catch (ServerUnreachable e) {
+            discard(Optional.of(next), "no key-rotation nonce: no rotation request was sent");
+            throw e;
+        }
+    }
+
     /** Settles a rotation whose answer was lost, this run or before a restart, by asking the server. */
     Outcome settle() throws TpmException {
         StationState s = identity.state();
@@ -109,22 +130,44 @@ final class KeyRotationProcedure {
             discard(Optional.empty(), "the station is not enrolled any more");
             return Outcome.NOTHING_PENDING;
         }
-        Verdict current = probe("current", identity.requestSigning(clock));
-        if (current == Verdict.UNKNOWN) return Outcome.STILL_UNKNOWN;
+        RequestSigning current = identity.requestSigning(clock);
+        Verdict verdict = verdicts.probe("current", current);
+        if (verdict == Verdict.ACCEPTED) verdict = keptForGood(s.pendingRotation().orElseThrow(), current);
+        if (verdict == Verdict.UNKNOWN) return Outcome.STILL_UNKNOWN;
         // Each resolution is audited before it is applied: a crash in between settles again at the next start (a
         // second row), never leaves an applied resolution without its row.
-        if (current == Verdict.ACCEPTED) {
+        if (verdict == Verdict.ACCEPTED) {
             audited(Outcome.KEPT_CURRENT_KEY, s);
-            discard(Optional.empty(), "the server still accepts the current key: the rotation did not take effect");
+            discard(Optional.empty(), "the server accepts the current key and no rotation with the pending nonce can "
+                    + "take effect any more: the rotation did not take effect");
             return Outcome.KEPT_CURRENT_KEY;
         }
-        Optional<MachineIdentity> pending = loadPending();
+        return settleOnPendingKey(s);
+    }
+
+    /**
+     * The server accepts the current key now; whether for good, so that the new key may go. With the rotation's nonce
+     * noted, the rotation is withdrawn; {@code signature_invalid} means it took effect meanwhile (REFUSED: the pending
+     * key is asked next). Without one (an older agent's mark), only once no request can carry that nonce any more.
+     */
+    private Verdict keptForGood(StationState.PendingRotation pending, RequestSigning current) {
+        if (pending.nonce().isPresent()) return verdicts.withdraw(pending.nonce().get(), current);
+        Instant safe = pending.markedAt().plus(UNNOTED_NONCE_LIFETIME);
+        if (clock.instant().isAfter(safe)) return Verdict.ACCEPTED;
+        LOG.info("machine_key.rotation_waiting", "until", safe, "message", "the pending rotation's nonce was not "
+                + "noted: both keys are kept until no delayed request can carry it");
+        return Verdict.UNKNOWN;
+    }
+
+    /** The server refuses the current key: the rotation took effect if it accepts the pending one. */
+    private Outcome settleOnPendingKey(StationState s) throws TpmException {
+        Optional<MachineIdentity> pending = keys.loadPending();
         if (pending.isEmpty()) {
             audited(Outcome.NEITHER_KEY_ACCEPTED, s);
             unresolvable("the server refuses the current key and the new key is no longer in the TPM");
             return Outcome.NEITHER_KEY_ACCEPTED;
         }
-        return switch (probe("pending", identity.requestSigningWith(pending.get(), clock))) {
+        return switch (verdicts.probe("pending", identity.requestSigningWith(pending.get(), clock))) {
             case UNKNOWN -> Outcome.STILL_UNKNOWN;
             case ACCEPTED -> {
                 audited(Outcome.ADOPTED_NEW_KEY, s);
@@ -162,31 +205,33 @@ final class KeyRotationProcedure {
     }
 
     /**
-     * A fresh machine key at the other handle, next to the current one (the request must be signed by the old key).
-     * A retired key left there by an earlier rotation is replaced, never reused.
-     */
-    private MachineIdentity nextKey() throws TpmException {
-        int handle = identity.current().config().machineKeyHandle();
-        int other = handle == StationIdentity.MACHINE_KEY_HANDLES.get(0)
-                ? StationIdentity.MACHINE_KEY_HANDLES.get(1) : StationIdentity.MACHINE_KEY_HANDLES.get(0);
-        MachineIdentity next = identity.machineKeyAt(other);
-        identity.call(m -> {
-            next.rotateMachineKey();
-            return null;
-        });
-        return next;
-    }
-
-    /**
      * Remembers, durably (atomic 0600 write), that a rotation to {@code next} is about to be sent. From here until
      * {@link #adopt} or {@link #discard}, a lost answer is settled by asking the server which key it accepts.
      */
     private void recordPending(MachineIdentity next) {
         String name = StationIdentity.hex(next.machineKey().name());
         int handle = next.config().machineKeyHandle();
-        identity.update(s -> s.withPendingRotation(handle, name));
-        audit.append("machine_key.rotation_pending", Map.of("keyName", name, "handle", handleText(handle),
+        identity.update(s -> s.withPendingRotation(handle, name, clock.instant()));
+        audit.append("machine_key.rotation_pending", Map.of("keyName", name, "handle", RotationKeys.handleText(handle),
                 "currentKeyName", identity.machineKeyNameHex()));
+    }
+
+    /**
+     * Notes the rotation's nonce in the pending mark, durably, before the request carrying it leaves: what a withdrawal
+     * names if the answer is lost. Answers the nonce as issued. A nonce answer without a readable expiry is refused
+     * before anything is sent (the new key is discarded as for a failed certification).
+     */
+    private String noteNonce(NonceIssued issued) throws ServerUnreachable {
+        Instant expires;
+        try {
+            expires = Instant.parse(String.valueOf(issued.expiresAt()));
+        } catch (DateTimeParseException e) {
+            throw new ServerUnreachable("the server's key-rotation nonce came without a readable expiresAt ('"
+                    + issued.expiresAt() + "'); is it a station-trust server of this version?", e);
+        }
+        StationState.RotationNonce nonce = new StationState.RotationNonce(issued.nonce(), expires);
+        identity.update(s -> s.withRotationNonce(nonce));
+        return issued.nonce();
     }
 
     /**
@@ -200,9 +245,9 @@ final class KeyRotationProcedure {
         // audited before it is applied, as every resolution (see settle)
         audit.append("machine_key.rotated", Map.of("previousKeyName", String.valueOf(identity.state().machineKeyNameHex()),
                 "keyName", StationIdentity.hex(next.machineKey().name()),
-                "handle", handleText(next.config().machineKeyHandle()), "how", how));
+                "handle", RotationKeys.handleText(next.config().machineKeyHandle()), "how", how));
         MachineIdentity previous = identity.useMachineKey(next);
-        evict(previous, "retired");
+        keys.evict(previous, "retired");
     }
 
     /**
@@ -213,36 +258,11 @@ final class KeyRotationProcedure {
     private void discard(Optional<MachineIdentity> pending, String why) {
         StationState s = identity.state();
         if (!s.rotationPending()) return;
-        Optional<MachineIdentity> key = pending.isPresent() ? pending : loadPendingQuietly(s);
-        key.ifPresent(k -> evict(k, "discarded"));
+        Optional<MachineIdentity> key = pending.isPresent() ? pending : keys.loadPendingQuietly(s);
+        key.ifPresent(k -> keys.evict(k, "discarded"));
         audit.append("machine_key.rotation_discarded", Map.of("keyName", s.pendingRotation().orElseThrow().keyNameHex(),
-                "handle", handleText(s.pendingRotation().orElseThrow().handle()), "reason", why));
+                "handle", RotationKeys.handleText(s.pendingRotation().orElseThrow().handle()), "reason", why));
         identity.update(StationState::withoutPendingRotation);
-    }
-
-    /**
-     * The pending key as it sits in the TPM, if it is the one recorded. Loading an empty handle creates a key there;
-     * such a stranger is evicted again and the answer is empty (the pending key is lost).
-     */
-    private Optional<MachineIdentity> loadPending() throws TpmException {
-        StationState s = identity.state();
-        if (!s.rotationPending() || identity.machine().isEmpty()) return Optional.empty();
-        MachineIdentity found = identity.machineKeyAt(s.pendingRotation().orElseThrow().handle());
-        if (StationIdentity.hex(found.machineKey().name()).equals(s.pendingRotation().orElseThrow().keyNameHex())) return Optional.of(found);
-        LOG.warn("machine_key.pending_missing", "handle", handleText(s.pendingRotation().orElseThrow().handle()),
-                "message", "the pending rotation's key is no longer in the TPM");
-        evict(found, "stranger");
-        return Optional.empty();
-    }
-
-    private Optional<MachineIdentity> loadPendingQuietly(StationState s) {
-        try {
-            return loadPending();
-        } catch (TpmException | RuntimeException e) {
-            LOG.warn("machine_key.pending_unreadable", "handle", handleText(s.pendingRotation().orElseThrow().handle()),
-                    "reason", e.getMessage());
-            return Optional.empty();
-        }
     }
 
     /** Neither key is accepted by the server: stop, keep both keys for inspection, say that re-enrollment is the fix. */
@@ -261,37 +281,5 @@ final class KeyRotationProcedure {
         audit.append("machine_key.rotation_resolved", Map.of("outcome", outcome.name(), "machineId", before.machineId(),
                 "currentKeyName", String.valueOf(before.machineKeyNameHex()), "pendingKeyName", before.pendingRotation().map(StationState.PendingRotation::keyNameHex).orElse("null")));
         LOG.info("machine_key.rotation_resolved", "outcome", outcome);
-    }
-
-    private Verdict probe(String which, RequestSigning with) {
-        try {
-            server.me(with);
-            return Verdict.ACCEPTED;
-        } catch (ServerRefused e) {
-            if (e.is(KEY_REFUSED)) return Verdict.REFUSED;
-            if (e.errorCode().filter(SIGNATURE_VERIFIED::contains).isPresent()) return Verdict.ACCEPTED;
-            LOG.warn("machine_key.probe_inconclusive", "keyRole", which, "status", e.status(), "code", e.code());
-            return Verdict.UNKNOWN;
-        } catch (ServerUnreachable e) {
-            LOG.warn("machine_key.probe_unanswered", "keyRole", which, "reason", e.getMessage());
-            return Verdict.UNKNOWN;
-        }
-    }
-
-    private void evict(MachineIdentity key, String what) {
-        try {
-            key.evictMachineKey();
-            audit.append("machine_key.evicted", Map.of("keyName", StationIdentity.hex(key.machineKey().name()),
-                    "handle", handleText(key.config().machineKeyHandle()), "what", what));
-        } catch (TpmException | RuntimeException e) {
-            LOG.warn("machine_key.evict_failed", "handle", handleText(key.config().machineKeyHandle()),
-                    "reason", e.getMessage());
-            audit.append("machine_key.evict_failed", Map.of("handle", handleText(key.config().machineKeyHandle()),
-                    "reason", e.getClass().getSimpleName()));
-        }
-    }
-
-    private static String handleText(int handle) {
-        return String.format("0x%08X", handle);
     }
 }
