@@ -61,7 +61,8 @@ class OperatorAnswersTest {
         String pending = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
         String toReject = server.seedMachine(new SoftwareStation(), EnrollmentState.PENDING_APPROVAL, false);
         String toRevoke = server.seedMachine(new SoftwareStation(), EnrollmentState.ACTIVE, true);
-        ConsoleFleet.seed(server.db, "f1ee70", 0, 1, System.currentTimeMillis());
+        // a second later than the others, so "machines first page" (newest first) is this one, not a random-id tie
+        ConsoleFleet.seed(server.db, "f1ee70", 0, 1, System.currentTimeMillis() + 1_000);
         String booted = ConsoleFleet.machine("f1ee70", 0, 0).id();
         new PacketReceiptStore(server.db).record(attested, "packet-1", "ab".repeat(32), "key-1");
         server.db.inTransaction(c -> {
