@@ -9,33 +9,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stationtrust.agent.AgentConfig;
 import org.stationtrust.agent.internal.config.ConfigLoader;
 import org.stationtrust.agent.internal.identity.StationState.EnrollmentPhase;
 import org.stationtrust.agent.internal.identity.StationState;
-import org.stationtrust.agent.internal.server.ServerClient;
 import org.stationtrust.agent.internal.server.RequestSigning;
-import org.stationtrust.agent.internal.server.ServerHttp;
 import org.stationtrust.agent.internal.server.ServerRefused;
 import org.stationtrust.agent.testing.AgentClient;
 import org.stationtrust.agent.testing.AgentProcess;
 import org.stationtrust.agent.testing.RotationProxy;
-import org.stationtrust.agent.testing.ServerFixture;
-import org.stationtrust.agent.testing.StationFixture;
 import org.stationtrust.testsupport.FreePorts;
 import org.stationtrust.tpm.IdentityConfig;
 import org.stationtrust.tpm.MachineIdentity;
@@ -50,45 +42,36 @@ class InterruptedKeyRotationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ME = "/api/v1/stations/me";
     @TempDir Path dir;
-    private StationFixture station;
-    private ServerFixture server;
-    private RotationProxy proxy;
-    private ServerClient direct;
+    private RotationRig rig;
 
     @BeforeEach
     void start() throws Exception {
-        station = new StationFixture(dir.resolve("station"));
-        server = new ServerFixture(Files.createDirectories(dir.resolve("server")), station.tpm().caDirectory(), Duration.ofHours(1), true);
-        proxy = new RotationProxy(server.url(), server.keystore(), server.keystorePassword());
-        direct = new ServerClient(ServerHttp.client(URI.create(server.url()), java.util.List.of(org.stationtrust.agent.PublicKeyPin.parse(server.pin())), Duration.ofSeconds(10)),
-                URI.create(server.url()), Duration.ofSeconds(30));
+        rig = new RotationRig(dir);
     }
 
     @AfterEach
     void stop() {
-        if (proxy != null) proxy.close();
-        if (server != null) server.close();
-        if (station != null) station.close();
+        if (rig != null) rig.close();
     }
 
     @Test
     void recoversToTheNewKeyWhenTheServerCommittedTheRotationButItsAnswerWasLost() throws Exception {
-        try (RunningAgent agent = RunningAgent.start(enrollingConfig("lost-answer"), Clock.systemUTC())) {
-            awaitActive(agent);
+        try (RunningAgent agent = RunningAgent.start(rig.enrollingConfig("lost-answer"), Clock.systemUTC())) {
+            rig.awaitActive(agent);
             AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
             String oldKeyName = agent.identity().machineKeyNameHex();
             Integer oldHandle = agent.identity().current().config().machineKeyHandle();
             String oldPacket = capture(client, "R-LOST-1");
             Map<String, String> signedByOldKey = presign(agent);
             // Control: the same kind of request, signed by the same key, is accepted before the rotation.
-            assertEquals(agent.identity().state().machineId(), direct.me(fixed(presign(agent))).machineId());
+            assertEquals(agent.identity().state().machineId(), rig.direct.me(fixed(presign(agent))).machineId());
 
-            proxy.mode(RotationProxy.Mode.DROP_AFTER_COMMIT);
+            rig.proxy.mode(RotationProxy.Mode.DROP_AFTER_COMMIT);
             client.post("/v1/key-rotation", "{}");
-            proxy.mode(RotationProxy.Mode.PASS);
-            assertEquals(1, proxy.rotationsCommitted(), "the server committed the rotation (HTTP " + proxy.lastRotationStatus() + ")");
+            rig.proxy.mode(RotationProxy.Mode.PASS);
+            assertEquals(1, rig.proxy.rotationsCommitted(), "the server committed the rotation (HTTP " + rig.proxy.lastRotationStatus() + ")");
 
-            await("the agent to settle the rotation", () -> !agent.identity().state().rotationPending());
+            RotationRig.await("the agent to settle the rotation", () -> !agent.identity().state().rotationPending());
             StationState after = agent.identity().state();
             assertEquals(EnrollmentPhase.ACTIVE, after.phase(), String.valueOf(after.detail()));
             assertNotEquals(oldKeyName, after.machineKeyNameHex(), "the agent signs with the new key");
@@ -98,7 +81,7 @@ class InterruptedKeyRotationTest {
             assertTrue(has(audit, "machine_key.rotation_resolved", "ADOPTED_NEW_KEY"), "the resolution is in the station audit log");
 
             // The server refuses the old key: a fresh request it signed before, never sent, is refused now.
-            ServerRefused refused = assertThrows(ServerRefused.class, () -> direct.me(fixed(signedByOldKey)));
+            ServerRefused refused = assertThrows(ServerRefused.class, () -> rig.direct.me(fixed(signedByOldKey)));
             assertEquals("signature_invalid", refused.code());
             // Signed calls work with the new key: an attestation passes, a new packet verifies as signed by the current key.
             attestAgain(agent, client);
@@ -109,20 +92,20 @@ class InterruptedKeyRotationTest {
 
     @Test
     void keepsTheOldKeyAndDiscardsTheNewOneWhenTheRotationRequestNeverReachesTheServer() throws Exception {
-        try (RunningAgent agent = RunningAgent.start(enrollingConfig("never-sent"), Clock.systemUTC())) {
-            awaitActive(agent);
+        try (RunningAgent agent = RunningAgent.start(rig.enrollingConfig("never-sent"), Clock.systemUTC())) {
+            rig.awaitActive(agent);
             AgentClient client = new AgentClient(agent.apiPort(), agent.apiToken().reveal());
             String oldKeyName = agent.identity().machineKeyNameHex();
             Integer oldHandle = agent.identity().current().config().machineKeyHandle();
 
-            proxy.mode(RotationProxy.Mode.DROP_BEFORE_SERVER);
+            rig.proxy.mode(RotationProxy.Mode.DROP_BEFORE_SERVER);
             AgentClient.Answer lost = client.post("/v1/key-rotation", "{}");
-            proxy.mode(RotationProxy.Mode.PASS);
+            rig.proxy.mode(RotationProxy.Mode.PASS);
             assertNotEquals(200, lost.status(), lost.body().toString());
-            assertEquals(1, proxy.rotationsSeen());
-            assertEquals(0, proxy.rotationsCommitted());
+            assertEquals(1, rig.proxy.rotationsSeen());
+            assertEquals(0, rig.proxy.rotationsCommitted());
 
-            await("the agent to settle the rotation", () -> !agent.identity().state().rotationPending());
+            RotationRig.await("the agent to settle the rotation", () -> !agent.identity().state().rotationPending());
             StationState after = agent.identity().state();
             assertEquals(EnrollmentPhase.ACTIVE, after.phase());
             assertEquals(oldKeyName, after.machineKeyNameHex(), "still the old key");
@@ -133,7 +116,7 @@ class InterruptedKeyRotationTest {
             assertTrue(has(audit, "machine_key.rotation_discarded", null), "the pending key is discarded");
             assertTrue(has(audit, "machine_key.evicted", "discarded"), "the pending key is evicted from the TPM");
 
-            assertEquals(after.machineId(), direct.me(fixed(presign(agent))).machineId(), "the server accepts the old key");
+            assertEquals(after.machineId(), rig.direct.me(fixed(presign(agent))).machineId(), "the server accepts the old key");
             attestAgain(agent, client);
             assertEquals("current", verify(capture(client, "R-NEVER-1")).path("keyStatus").asText());
 
@@ -150,13 +133,13 @@ class InterruptedKeyRotationTest {
         KilledMidRotation killed = killMidRotation("killed");
         try (AgentProcess agent = AgentProcess.start(killed.config(), dir.resolve("killed-2.log"))) {
             AgentClient client = agent.awaitReady(killed.state(), killed.port());
-            await("the restarted agent to settle the rotation", () -> !StationState.load(killed.state()).rotationPending());
+            RotationRig.await("the restarted agent to settle the rotation", () -> !StationState.load(killed.state()).rotationPending());
             StationState after = StationState.load(killed.state());
             assertEquals(EnrollmentPhase.ACTIVE, after.phase(), String.valueOf(after.detail()));
             assertEquals(killed.pendingKeyName(), after.machineKeyNameHex(), "the restarted agent signs with the key the server accepted");
             assertNull(after.pendingRotation().orElse(null));
             assertTrue(has(audit(killed.state()), "machine_key.rotation_resolved", "ADOPTED_NEW_KEY"));
-            await("a passing attestation signed with the new key", () -> {
+            RotationRig.await("a passing attestation signed with the new key", () -> {
                 JsonNode status = client.get("/v1/status").body();
                 return "PASSED".equals(status.path("lastAttestationResult").asText()) && !status.has("keyRotation");
             });
@@ -168,14 +151,14 @@ class InterruptedKeyRotationTest {
     void asksOnceForReEnrollmentWhenTheServerRefusesTheCurrentKeyAndTheNewOneIsGoneFromTheTpm() throws Exception {
         KilledMidRotation killed = killMidRotation("lost-key");
         // While the agent is down, the committed new key disappears from the TPM (an administrator's tpm2_evictcontrol).
-        try (TpmConnection tpm = TpmConnection.open(station.tpm().uri())) {
+        try (TpmConnection tpm = TpmConnection.open(rig.station.tpm().uri())) {
             MachineIdentity.provision(tpm, IdentityConfig.defaults().withHandles(IdentityConfig.DEFAULT_STORAGE_ROOT,
                     IdentityConfig.DEFAULT_ATTESTATION_KEY, killed.pendingHandle())).evictMachineKey();
         }
-        int probesBefore = proxy.requests(ME);
+        int probesBefore = rig.proxy.requests(ME);
         try (AgentProcess agent = AgentProcess.start(killed.config(), dir.resolve("lost-key-2.log"))) {
             AgentClient client = agent.awaitReady(killed.state(), killed.port());
-            await("the agent to give up on the rotation", () -> "REENROLLMENT_REQUIRED".equals(
+            RotationRig.await("the agent to give up on the rotation", () -> "REENROLLMENT_REQUIRED".equals(
                     client.get("/v1/status").body().path("enrollment").asText()));
             JsonNode status = client.get("/v1/status").body();
             assertTrue(status.path("detail").asText().contains("enroll this station again"), status.toString());
@@ -184,7 +167,7 @@ class InterruptedKeyRotationTest {
             List<JsonNode> audit = audit(killed.state());
             assertEquals(1, audit.stream().filter(r -> "machine_key.rotation_unresolved".equals(r.path("event").asText())).count());
             assertTrue(has(audit, "machine_key.rotation_resolved", "NEITHER_KEY_ACCEPTED"));
-            assertEquals(1, proxy.requests(ME) - probesBefore, "one probe with the current key; the missing key is not tried");
+            assertEquals(1, rig.proxy.requests(ME) - probesBefore, "one probe with the current key; the missing key is not tried");
             assertEquals(409, client.post("/v1/key-rotation", "{}").status(), "no rotation from a station that must re-enroll");
         }
     }
@@ -195,20 +178,20 @@ class InterruptedKeyRotationTest {
 
     private KilledMidRotation killMidRotation(String name) throws Exception {
         int port = FreePorts.loopback();
-        Path config = station.productionConfigFile(name, proxy.url(), server.pin());
+        Path config = rig.station.productionConfigFile(name, rig.proxy.url(), rig.server.pin());
         Files.writeString(config, Files.readString(config).replace("port: 0", "port: " + port));
         Path state = dir.resolve("station/" + name + "-state");
         String oldKeyName;
         try (RunningAgent enrolling = RunningAgent.start(new ConfigLoader(Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN",
-                server.issueEnrollmentToken())).load(config), Clock.systemUTC())) {
-            awaitActive(enrolling);
+                rig.server.issueEnrollmentToken())).load(config), Clock.systemUTC())) {
+            rig.awaitActive(enrolling);
             oldKeyName = enrolling.identity().machineKeyNameHex();
         }
         StationState marked;
         try (AgentProcess agent = AgentProcess.start(config, dir.resolve(name + "-1.log"))) {
             AgentClient client = agent.awaitReady(state, port);
-            await("the process to be active", () -> "ACTIVE".equals(client.get("/v1/status").body().path("enrollment").asText()));
-            proxy.mode(RotationProxy.Mode.HOLD_AFTER_COMMIT);
+            RotationRig.await("the process to be active", () -> "ACTIVE".equals(client.get("/v1/status").body().path("enrollment").asText()));
+            rig.proxy.mode(RotationProxy.Mode.HOLD_AFTER_COMMIT);
             CompletableFuture<Void> asked = CompletableFuture.runAsync(() -> {
                 try {
                     client.post("/v1/key-rotation", "{}");
@@ -216,7 +199,7 @@ class InterruptedKeyRotationTest {
                     // the agent dies before it answers
                 }
             });
-            await("the server to commit the rotation", () -> proxy.rotationsCommitted() == 1);
+            RotationRig.await("the server to commit the rotation", () -> rig.proxy.rotationsCommitted() == 1);
             marked = StationState.load(state);
             assertTrue(marked.rotationPending(), "the pending rotation is on disk before the answer");
             assertEquals(oldKeyName, marked.machineKeyNameHex());
@@ -224,27 +207,15 @@ class InterruptedKeyRotationTest {
             agent.kill();
             asked.handle((v, e) -> null).get();
         }
-        proxy.mode(RotationProxy.Mode.PASS);
-        proxy.release();
+        rig.proxy.mode(RotationProxy.Mode.PASS);
+        rig.proxy.release();
         return new KilledMidRotation(config, state, port, marked.pendingRotation().orElseThrow().keyNameHex(), marked.pendingRotation().orElseThrow().handle());
-    }
-
-    private AgentConfig enrollingConfig(String name) throws Exception {
-        return station.productionConfig(name, proxy.url(), server.pin(),
-                Map.of("STATION_AGENT_SERVER_ENROLLMENT_TOKEN", server.issueEnrollmentToken()));
-    }
-
-    private void awaitActive(RunningAgent agent) throws Exception {
-        await("enrollment to reach PENDING_APPROVAL", () -> agent.identity().state().phase() == EnrollmentPhase.PENDING_APPROVAL);
-        server.admin("POST", "/api/v1/admin/machines/" + agent.identity().state().machineId() + "/approve", "{\"reason\":\"rotation test\"}");
-        await("approval and a passing attestation", () -> agent.identity().state().phase() == EnrollmentPhase.ACTIVE
-                && agent.identity().state().attestationPassed());
     }
 
     private static void attestAgain(RunningAgent agent, AgentClient client) throws Exception {
         java.util.Optional<java.time.Instant> before = agent.identity().state().lastAttestedAt();
         assertEquals(202, client.post("/v1/attestations", "{}").status());
-        await("a new passing attestation", () -> !before.equals(agent.identity().state().lastAttestedAt())
+        RotationRig.await("a new passing attestation", () -> !before.equals(agent.identity().state().lastAttestedAt())
                 && agent.identity().state().attestationPassed());
     }
 
@@ -265,7 +236,7 @@ class InterruptedKeyRotationTest {
     }
 
     private JsonNode verify(String packet) throws Exception {
-        return server.admin("POST", "/api/v1/packets/verify", "{\"packet\":\"" + packet + "\"}");
+        return rig.server.admin("POST", "/api/v1/packets/verify", "{\"packet\":\"" + packet + "\"}");
     }
 
     private static List<JsonNode> audit(Path stateDir) throws Exception {
@@ -279,13 +250,5 @@ class InterruptedKeyRotationTest {
     private static boolean has(List<JsonNode> audit, String event, String containing) {
         return audit.stream().anyMatch(r -> event.equals(r.path("event").asText())
                 && (containing == null || r.toString().contains(containing)));
-    }
-
-    static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(100);
-        }
     }
 }
