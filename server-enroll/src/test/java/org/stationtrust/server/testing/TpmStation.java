@@ -49,6 +49,30 @@ public final class TpmStation {
         }
     }
 
+    /** A key rotation prepared and not sent: the station holding the new key, and the body the old key is to sign. */
+    public record Rotation(TpmStation station, String body) {
+    }
+
+    /**
+     * A new machine key at a second handle of {@code tpm} (this station's TPM), certified by the AK over the
+     * key-rotation {@code nonce}, and the body of {@code POST /api/v1/stations/key-rotation} (docs/server-api.md,
+     * "Key rotation").
+     */
+    public Rotation prepareRotation(org.stationtrust.tpm.TpmConnection tpm, String nonce) throws TpmException {
+        org.stationtrust.tpm.IdentityConfig cfg = identity.config();
+        MachineIdentity next = MachineIdentity.provision(tpm, cfg.withHandles(cfg.storageRootHandle(),
+                cfg.attestationKeyHandle(), cfg.machineKeyHandle() + 0x80));
+        KeyCertification cert = next.certifyMachineKey(Base64.getDecoder().decode(nonce));
+        ObjectNode rot = TestServer.JSON.createObjectNode();
+        rot.put("nonce", nonce);
+        rot.put("machineKeyPublic", B64.encodeToString(next.machineKey().publicArea().encoded()));
+        rot.put("certifyInfo", B64.encodeToString(cert.attest()));
+        rot.put("certifySignature", B64.encodeToString(cert.signature()));
+        TpmStation rotated = new TpmStation(next, client, name);
+        rotated.machineId = machineId;
+        return new Rotation(rotated, rot.toString());
+    }
+
     public HttpResponse<String> enroll(ObjectNode body) {
         HttpResponse<String> r = client.sendRaw("POST", "/api/v1/enrollments", body.toString(), null);
         if (r.statusCode() == 201) machineId = TestServer.json(r).path("machineId").asText();

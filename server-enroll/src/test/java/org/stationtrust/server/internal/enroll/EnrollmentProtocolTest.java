@@ -139,20 +139,12 @@ class EnrollmentProtocolTest {
         HttpResponse<String> n = s.signed("POST", "/api/v1/attestation/nonces", "{\"purpose\":\"key-rotation\"}");
         assertEquals(201, n.statusCode(), n.body());
         String nonce = TestServer.json(n).path("nonce").asText();
-        IdentityConfig cfg = s.identity().config();
-        MachineIdentity next = MachineIdentity.provision(connection, cfg.withHandles(cfg.storageRootHandle(),
-                cfg.attestationKeyHandle(), cfg.machineKeyHandle() + 0x80));
-        var cert = next.certifyMachineKey(Base64.getDecoder().decode(nonce));
-        ObjectNode rot = TestServer.JSON.createObjectNode();
-        rot.put("nonce", nonce);
-        rot.put("machineKeyPublic", Base64.getEncoder().encodeToString(next.machineKey().publicArea().encoded()));
-        rot.put("certifyInfo", Base64.getEncoder().encodeToString(cert.attest()));
-        rot.put("certifySignature", Base64.getEncoder().encodeToString(cert.signature()));
-        TpmStation rotated = new TpmStation(next, server.stations, "registration-laptop-1");
-        rotated.machineId = s.machineId;
+        TpmStation.Rotation rotation = s.prepareRotation(connection, nonce);
+        TpmStation rotated = rotation.station();
+        String rot = rotation.body();
         assertEquals("signature_invalid", TestServer.errorCode(rotated.signed("POST", "/api/v1/stations/key-rotation",
-                rot.toString())), "a rotation signed by the new key alone is refused");
-        HttpResponse<String> done = s.signed("POST", "/api/v1/stations/key-rotation", rot.toString());
+                rot)), "a rotation signed by the new key alone is refused");
+        HttpResponse<String> done = s.signed("POST", "/api/v1/stations/key-rotation", rot);
         assertEquals(200, done.statusCode(), done.body());
         assertEquals("signature_invalid", TestServer.errorCode(s.signed("GET", "/api/v1/stations/me", null)),
                 "the old key stopped working");

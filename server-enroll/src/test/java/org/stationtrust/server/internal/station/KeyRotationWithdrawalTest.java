@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +73,7 @@ class KeyRotationWithdrawalTest {
     void aWithdrawnNonceMakesALaterRotationWithItFailAndTheOldKeyStaysAccepted() throws Exception {
         TpmStation s = ready("withdraw-1");
         String nonce = rotationNonce(s);
-        Pending next = pending(s, nonce);
+        TpmStation.Rotation next = pending(s, nonce);
 
         HttpResponse<String> withdrawn = s.signed("POST", WITHDRAWAL, withdrawal(nonce));
         assertEquals(200, withdrawn.statusCode(), withdrawn.body());
@@ -104,7 +102,7 @@ class KeyRotationWithdrawalTest {
     void aWithdrawalSignedByAKeyOtherThanTheCurrentOneIsRefused() throws Exception {
         TpmStation s = ready("withdraw-2");
         String nonce = rotationNonce(s);
-        Pending next = pending(s, nonce);
+        TpmStation.Rotation next = pending(s, nonce);
         assertEquals("signature_invalid", TestServer.errorCode(next.station().signed("POST", WITHDRAWAL,
                 withdrawal(nonce))), "the new key, not accepted yet, cannot withdraw");
 
@@ -131,7 +129,7 @@ class KeyRotationWithdrawalTest {
         assertEquals("invalid_field", TestServer.errorCode(s.signed("POST", WITHDRAWAL, "{}")), "the nonce is required");
 
         // The other machine's nonce was not spent by the refused withdrawal: its rotation still goes through.
-        HttpResponse<String> rotated = other.signed("POST", ROTATION, pending(otherConnection, other, othersNonce).body());
+        HttpResponse<String> rotated = other.signed("POST", ROTATION, other.prepareRotation(otherConnection, othersNonce).body());
         assertEquals(200, rotated.statusCode(), rotated.body());
     }
 
@@ -139,7 +137,7 @@ class KeyRotationWithdrawalTest {
     void anExpiredNonceIsWithdrawnAsExpiredAndARotationWithItStaysRefused() throws Exception {
         TpmStation s = ready("withdraw-4");
         String nonce = rotationNonce(s);
-        Pending next = pending(s, nonce);
+        TpmStation.Rotation next = pending(s, nonce);
         Thread.sleep(NONCE_TTL.toMillis() + 1_000);
         HttpResponse<String> withdrawn = s.signed("POST", WITHDRAWAL, withdrawal(nonce));
         assertEquals(200, withdrawn.statusCode(), withdrawn.body());
@@ -149,26 +147,8 @@ class KeyRotationWithdrawalTest {
     }
 
     /** A new key next to the station's, certified by its AK over {@code nonce}, and the rotation body announcing it. */
-    private record Pending(TpmStation station, String body) {
-    }
-
-    private static Pending pending(TpmStation s, String nonce) throws Exception {
-        return pending(connection, s, nonce);
-    }
-
-    private static Pending pending(TpmConnection tpmConnection, TpmStation s, String nonce) throws Exception {
-        IdentityConfig cfg = s.identity().config();
-        MachineIdentity next = MachineIdentity.provision(tpmConnection, cfg.withHandles(cfg.storageRootHandle(),
-                cfg.attestationKeyHandle(), cfg.machineKeyHandle() + 0x80));
-        var cert = next.certifyMachineKey(Base64.getDecoder().decode(nonce));
-        ObjectNode rot = TestServer.JSON.createObjectNode();
-        rot.put("nonce", nonce);
-        rot.put("machineKeyPublic", Base64.getEncoder().encodeToString(next.machineKey().publicArea().encoded()));
-        rot.put("certifyInfo", Base64.getEncoder().encodeToString(cert.attest()));
-        rot.put("certifySignature", Base64.getEncoder().encodeToString(cert.signature()));
-        TpmStation station = new TpmStation(next, server.stations, "rotated");
-        station.machineId = s.machineId;
-        return new Pending(station, rot.toString());
+    private static TpmStation.Rotation pending(TpmStation s, String nonce) throws Exception {
+        return s.prepareRotation(connection, nonce);
     }
 
     private static String rotationNonce(TpmStation s) {
