@@ -39,6 +39,25 @@ public final class UrlRedaction {
         return out.append(print).toString();
     }
 
+    /**
+     * {@code text} (e.g. an HTTP client's error message about a request to {@code url}) with the URL, and its path and
+     * query wherever they appear alone, replaced by their shown form: what {@link #of} withholds stays withheld.
+     */
+    public static String within(String text, String url) {
+        if (text == null || url == null || url.isEmpty()) return text;
+        String out = text.replace(url, of(url));
+        try {
+            URI u = new URI(url.strip());
+            for (String part : new String[] {u.getRawQuery(), u.getRawPath()}) {
+                // a bare "/" or a short path says nothing and would blank unrelated text
+                if (part != null && part.length() > 1) out = out.replace(part, Redaction.REDACTED);
+            }
+        } catch (URISyntaxException e) {
+            return out;
+        }
+        return out;
+    }
+
     /** The first 8 hex digits of the SHA-256 of the URL as given: tells URLs apart, reveals nothing usable. */
     public static String fingerprint(String url) {
         try {

@@ -28,6 +28,17 @@ class UrlRedactionTest {
     }
 
     @Test
+    void anErrorMessageLosesTheUrlItsPathAndItsQueryWhereverTheyAppear() {
+        String url = "https://hooks.example/services/T0/xoxbS3cret?sig=qS3cret";
+        String message = "POST " + url + " failed; retried /services/T0/xoxbS3cret with sig=qS3cret at hooks.example";
+        String shown = UrlRedaction.within(message, url);
+        assertFalse(shown.contains("S3cret"), shown);
+        assertTrue(shown.contains(UrlRedaction.of(url)) && shown.contains("at hooks.example"), shown);
+        assertEquals("connection refused", UrlRedaction.within("connection refused", url));
+        assertEquals(null, UrlRedaction.within(null, url));
+    }
+
+    @Test
     void whatIsNotAUrlIsWithheldWhole() {
         String shown = UrlRedaction.of("not a url with s3cret");
         assertFalse(shown.contains("s3cret"), shown);

@@ -135,7 +135,8 @@ public final class WebhookCourier implements AutoCloseable {
             Thread.currentThread().interrupt();
             return; // the lease expires and the delivery is sent again
         }
-        failed(d, status, error);
+        // stored, shown to auditors and logged: no part of the URL that its redaction withholds (docs/logging.md, "URLs")
+        failed(d, status, org.stationtrust.logging.UrlRedaction.within(error, hook.get().url()));
     }
 
     private void failed(WebhookStore.Delivery d, Integer status, String error) {
