@@ -6,6 +6,7 @@ import static io.javalin.http.HandlerType.POST;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.List;
+import org.stationtrust.server.internal.audit.DecisionReason;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
@@ -65,7 +66,7 @@ public final class EnrollmentTokenApi {
      */
     public static void expireEnrollmentToken(EnrollmentTokenStore tokens, AuditLog audit, Caller who, String id,
                                              String reason) {
-        String why = ApprovalWorkflow.requireReason(reason);
+        String why = DecisionReason.require(reason);
         if (id.length() > 40 || !tokens.expire(id)) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No open enrollment token with that id");
         }

@@ -3,6 +3,7 @@ package org.stationtrust.server.internal.auth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.stationtrust.server.internal.audit.DecisionReason;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
@@ -46,7 +47,7 @@ public final class OperatorAccounts {
 
     /** {@code actor} is who acts ("cli" from the command line); {@code self} their account name, or null. */
     public void disable(String actor, String self, String username, String reason) {
-        requireReason(reason);
+        DecisionReason.require(reason);
         db.inTransaction(c -> {
             UserStore.User u = existing(c, username);
             guardOthers(c, self, u, "disable");
@@ -62,7 +63,7 @@ public final class OperatorAccounts {
     }
 
     public void enable(String actor, String username, String reason) {
-        requireReason(reason);
+        DecisionReason.require(reason);
         db.inTransaction(c -> {
             UserStore.User u = existing(c, username);
             if (!u.disabled()) throw new ApiException(ErrorCode.CONFLICT, "Operator '" + username + "' is not disabled");
@@ -73,7 +74,7 @@ public final class OperatorAccounts {
     }
 
     public void remove(String actor, String self, String username, String reason) {
-        requireReason(reason);
+        DecisionReason.require(reason);
         db.inTransaction(c -> {
             UserStore.User u = existing(c, username);
             guardOthers(c, self, u, "remove");
@@ -107,7 +108,7 @@ public final class OperatorAccounts {
 
     /** Issues a one-time reset token for {@code username}, valid {@link #RESET_LIFETIME}; the reason is audited. */
     public Reset issueReset(String actor, String username, String reason) {
-        requireReason(reason);
+        DecisionReason.require(reason);
         String token = Secrets.newToken(RESET_PREFIX);
         long now = System.currentTimeMillis();
         long expires = now + RESET_LIFETIME.toMillis();
@@ -159,18 +160,13 @@ public final class OperatorAccounts {
      * {@code 404 not_found} when no active token has that id.
      */
     public void revokeApiToken(String actor, String tokenId, String reason) {
-        requireReason(reason);
+        DecisionReason.require(reason);
         if (tokenId.length() > 40 || !credentials.revokeApiToken(tokenId)) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No active API token with that id");
         }
         audit.append(actor, "api_token.revoke", tokenId, AuditOutcome.OK, reason.strip());
     }
 
-    private static void requireReason(String reason) {
-        if (reason == null || reason.strip().length() < 3 || reason.length() > 500) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "A reason of 3-500 characters is required");
-        }
-    }
 
     private UserStore.User existing(java.sql.Connection c, String username) throws java.sql.SQLException {
         return users.find(c, username == null ? "" : username).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
+import org.stationtrust.server.internal.audit.DecisionReason;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.internal.audit.AuditOutcome;
 import org.stationtrust.server.internal.pcr.PcrMap;
@@ -58,7 +59,7 @@ public final class BootAdministration {
     }
 
     public void makeDefault(Caller who, String name, String reason) {
-        String why = reason(reason);
+        String why = DecisionReason.require(reason);
         requirePolicy(name);
         db.inTransaction(c -> {
             boot.store().setDefault(c, name);
@@ -69,7 +70,7 @@ public final class BootAdministration {
 
     /** Assigns a policy to a machine, or (null) returns it to the default. */
     public void assign(Caller who, String machineId, String policyName, String reason) {
-        String why = reason(reason);
+        String why = DecisionReason.require(reason);
         if (policyName != null) {
             requirePolicy(policyName);
         }
@@ -87,7 +88,7 @@ public final class BootAdministration {
      * version to its policy, so every machine of that model and version with the same values passes.
      */
     public BootStore.StoredPolicy acceptModel(Caller who, String machineId, String reason) {
-        String why = reason(reason);
+        String why = DecisionReason.require(reason);
         requireMachine(machineId);
         BootStore.MachineBoot m = boot.store().machine(machineId).orElseThrow(() -> notPinned(machineId));
         if (!"pins".equals(m.lastRule()) || m.lastState() == null || m.lastPcrs() == null) {
@@ -153,12 +154,6 @@ public final class BootAdministration {
         }
     }
 
-    private static String reason(String reason) {
-        if (reason == null || reason.isBlank() || reason.length() > 500) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "A reason (1-500 characters) is required");
-        }
-        return reason.strip();
-    }
 
     private static String clip(String s) {
         return s == null ? "" : s.length() > 64 ? s.substring(0, 64) + "..." : s;

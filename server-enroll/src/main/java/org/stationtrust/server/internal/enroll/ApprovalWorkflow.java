@@ -3,6 +3,7 @@ package org.stationtrust.server.internal.enroll;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.SortedMap;
+import org.stationtrust.server.internal.audit.DecisionReason;
 import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.protocol.ErrorCode;
 import org.stationtrust.server.Role;
@@ -32,20 +33,13 @@ public final class ApprovalWorkflow {
         this.audit = audit;
     }
 
-    public static String requireReason(String reason) {
-        if (reason == null || reason.strip().length() < 3) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "A reason of at least 3 characters is required");
-        }
-        if (reason.length() > 500) throw new ApiException(ErrorCode.INVALID_FIELD, "Reason is longer than 500 characters");
-        return reason.strip();
-    }
 
     /**
      * PENDING_APPROVAL → ACTIVE, recording the first quote's PCRs as the baseline. An enrollment whose EK
      * could not be verified needs an admin. A re-enrollment revokes the machine it replaces.
      */
     public MachineDetail approve(Caller caller, String machineId, String reason) {
-        String why = requireReason(reason);
+        String why = DecisionReason.require(reason);
         return db.inTransaction(c -> approve(c, caller, load(c, machineId), why));
     }
 
@@ -77,7 +71,7 @@ public final class ApprovalWorkflow {
     }
 
     public MachineDetail reject(Caller caller, String machineId, String reason) {
-        String why = requireReason(reason);
+        String why = DecisionReason.require(reason);
         return db.inTransaction(c -> reject(c, caller, load(c, machineId), why));
     }
 
@@ -97,7 +91,7 @@ public final class ApprovalWorkflow {
     }
 
     public MachineDetail revoke(Caller caller, String machineId, String reason) {
-        String why = requireReason(reason);
+        String why = DecisionReason.require(reason);
         return db.inTransaction(c -> revoke(c, caller, load(c, machineId), why));
     }
 
@@ -142,7 +136,7 @@ public final class ApprovalWorkflow {
      */
     public java.util.List<MachineDetail> decideBatch(Caller caller, Decision decision, java.util.List<Seen> batch,
                                                String reason) {
-        String why = requireReason(reason);
+        String why = DecisionReason.require(reason);
         if (!caller.role().includes(decision.role())) {
             throw new ApiException(ErrorCode.FORBIDDEN, "Deciding '" + decision.name().toLowerCase(java.util.Locale.ROOT)
                     + "' needs the " + decision.role().name().toLowerCase(java.util.Locale.ROOT) + " role");
@@ -185,7 +179,7 @@ public final class ApprovalWorkflow {
     }
 
     public MachineDetail setGoldenPcrs(Caller caller, String machineId, SortedMap<Integer, byte[]> golden, String reason) {
-        String why = requireReason(reason);
+        String why = DecisionReason.require(reason);
         return db.inTransaction(c -> {
             MachineDetail m = load(c, machineId);
             machines.setGoldenPcrs(c, m.id(), PcrMap.toJson(golden));
