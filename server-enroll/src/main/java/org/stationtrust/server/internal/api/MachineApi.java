@@ -20,6 +20,8 @@ import org.stationtrust.server.internal.pcr.PcrMap;
 import org.stationtrust.server.internal.store.MachineDetail;
 import org.stationtrust.server.internal.store.MachineListing;
 import org.stationtrust.server.internal.store.MachineSearch;
+import org.stationtrust.server.internal.store.PacketReceiptStore;
+import org.stationtrust.server.internal.store.StationAuditStore;
 
 /** The operator API's machines and enrollments: lists, one machine and its records, and the decisions on it. */
 final class MachineApi {
@@ -107,23 +109,40 @@ final class MachineApi {
                 c.attestations().history(m.id(), 100).stream().map(Views.AttestationView::of).toList()));
     }
 
-    /** Receipts of the capture packets a machine delivered (never their content), newest first. */
+    /**
+     * Receipts of the capture packets a machine delivered (never their content), one page newest first; {@code limit}
+     * (1-1000, default 1000) and {@code after}/{@code next} as for the machine lists.
+     */
     private void packets(Context ctx, Caller who) {
         MachineDetail m = load(ctx.pathParam("id"));
         int limit = AdminApi.limit(ctx, 1000);
-        ctx.json(new Views.Packets(m.id(), c.packetReceipts().count(m.id()), c.packetReceipts().list(m.id(), limit)
-                .stream().map(p -> new Views.PacketView(p.packetId(), p.sha256(), p.keyId(), Views.time(p.receivedAt())))
-                .toList()));
+        PacketReceiptStore.Page page = c.packetReceipts().page(m.id(), after(ctx), limit);
+        ctx.json(new Views.Packets(m.id(), c.packetReceipts().count(m.id()), page.rows().stream()
+                .map(p -> new Views.PacketView(p.packetId(), p.sha256(), p.keyId(), Views.time(p.receivedAt())))
+                .toList(), page.next() == null ? null : page.next().encode()));
     }
 
-    /** Audit events the machine delivered from its own log, newest first (by the station's clock). */
+    /**
+     * Audit events the machine delivered from its own log, one page newest first (by the station's clock);
+     * {@code limit} (1-1000, default 200) and {@code after}/{@code next} as for the machine lists.
+     */
     private void stationAudit(Context ctx, Caller who) {
         MachineDetail m = load(ctx.pathParam("id"));
         int limit = AdminApi.limit(ctx, 200);
-        ctx.json(new Views.StationEvents(m.id(), c.stationAudit().count(m.id()), c.stationAudit().list(m.id(), limit)
-                .stream().map(e -> new Views.StationEventView(e.event().eventId(), e.event().occurredAt(),
-                        e.event().event(), storedJson(e.event().eventId(), e.event().fields()),
-                        Views.time(e.receivedAt()))).toList()));
+        StationAuditStore.Page page = c.stationAudit().page(m.id(), after(ctx), limit);
+        ctx.json(new Views.StationEvents(m.id(), c.stationAudit().count(m.id()), page.rows().stream()
+                .map(e -> new Views.StationEventView(e.event().eventId(), e.event().occurredAt(), e.event().event(),
+                        storedJson(e.event().eventId(), e.event().fields()), Views.time(e.receivedAt()))).toList(),
+                page.next() == null ? null : page.next().encode()));
+    }
+
+    /** The {@code after} cursor of a paged list; a malformed one is {@code 400 invalid_field}. */
+    private static MachineSearch.Cursor after(Context ctx) {
+        try {
+            return MachineSearch.Cursor.decode(ctx.queryParam("after"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "after: " + e.getMessage());
+        }
     }
 
     private static com.fasterxml.jackson.databind.JsonNode storedJson(String eventId, String fields) {

@@ -89,14 +89,14 @@ public final class Views {
     }
 
     /** GET /api/v1/admin/machines/{id}/packets: receipts only, never a packet's content. */
-    public record Packets(String machineId, long total, List<PacketView> packets) {
+    public record Packets(String machineId, long total, List<PacketView> packets, String next) {
     }
 
     public record PacketView(String packetId, String sha256, String keyId, String receivedAt) {
     }
 
     /** GET /api/v1/admin/machines/{id}/audit-events: the station's own events, their fields nested as JSON. */
-    public record StationEvents(String machineId, long total, List<StationEventView> events) {
+    public record StationEvents(String machineId, long total, List<StationEventView> events, String next) {
     }
 
     public record StationEventView(String eventId, String time, String event, JsonNode fields, String receivedAt) {

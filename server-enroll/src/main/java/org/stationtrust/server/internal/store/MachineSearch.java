@@ -66,7 +66,8 @@ public record MachineSearch(String text, EnrollmentState state, AttestationStatu
     public record Cursor(String key, String id) {
         public static final String MALFORMED = "Malformed page cursor: pass the 'next' value of the previous page unchanged, or "
                 + "none for the first page";
-        private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,40}");
+        // the ids of every paged list: machines, tokens, packets, station events (station-protocol's Fields.ID)
+        private static final java.util.regex.Pattern ID = org.stationtrust.protocol.Fields.ID;
 
         public Cursor {
             if (key == null || id == null || key.length() > 200 || !ID.matcher(id).matches()) {

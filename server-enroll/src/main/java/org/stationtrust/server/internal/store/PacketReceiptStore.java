@@ -20,11 +20,32 @@ public final class PacketReceiptStore {
                 System.currentTimeMillis()) == 1);
     }
 
-    /** The newest receipts of one machine first, at most {@code limit} (1..1000). */
-    public java.util.List<Receipt> list(String machineId, int limit) {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM packet_receipts WHERE machine_id = ? "
-                + "ORDER BY received_at DESC, packet_id LIMIT ?", PacketReceiptStore::receipt, machineId,
-                Math.max(1, Math.min(limit, 1000))));
+    /** A page of receipts, newest first, and the cursor of the next page (null on the last). */
+    public record Page(java.util.List<Receipt> rows, MachineSearch.Cursor next) {
+        public Page {
+            rows = java.util.List.copyOf(rows);
+        }
+    }
+
+    /**
+     * Up to {@code size} (1..1000) receipts of one machine after the cursor (null: from the newest), by keyset on
+     * (received_at, packet_id): packets delivered while a client pages neither repeat nor push others out of its walk.
+     */
+    public Page page(String machineId, MachineSearch.Cursor after, int size) {
+        int n = Math.max(1, Math.min(size, 1000));
+        long key;
+        try {
+            key = after == null ? Long.MAX_VALUE : Long.parseLong(after.key());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(MachineSearch.Cursor.MALFORMED, e);
+        }
+        String id = after == null ? "" : after.id();
+        java.util.List<Receipt> rows = db.withConnection(c -> Sql.query(c, "SELECT * FROM packet_receipts WHERE "
+                + "machine_id = ? AND (received_at, packet_id) < (?, ?) ORDER BY received_at DESC, packet_id DESC LIMIT ?",
+                PacketReceiptStore::receipt, machineId, key, id, n + 1));
+        if (rows.size() <= n) return new Page(rows, null);
+        Receipt last = rows.get(n - 1);
+        return new Page(rows.subList(0, n), new MachineSearch.Cursor(Long.toString(last.receivedAt()), last.packetId()));
     }
 
     /** How many packets one machine delivered. */

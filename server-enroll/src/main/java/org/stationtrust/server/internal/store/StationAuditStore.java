@@ -67,11 +67,31 @@ public final class StationAuditStore {
     }
 
     /** The newest events of one machine first (by the station's time), at most {@code limit} (1..1000). */
-    public List<Stored> list(String machineId, int limit) {
-        return db.withConnection(c -> Sql.query(c, "SELECT * FROM station_audit_events WHERE machine_id = ? "
-                + "ORDER BY occurred_at DESC, event_id LIMIT ?", rs -> new Stored(new StationEvent(rs.getString("event_id"),
-                rs.getString("occurred_at"), rs.getString("event"), rs.getString("fields"), rs.getString("sha256")),
-                rs.getLong("received_at")), machineId, Math.max(1, Math.min(limit, 1000))));
+    /** A page of a machine's events, newest first by the station's clock, and the next page's cursor (null: last). */
+    public record Page(List<Stored> rows, MachineSearch.Cursor next) {
+        public Page {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /**
+     * Up to {@code size} (1..1000) events of one machine after the cursor (null: from the newest), by keyset on
+     * (occurred_at, event_id): events delivered while a client pages with later times never repeat in its walk.
+     */
+    public Page page(String machineId, MachineSearch.Cursor after, int size) {
+        int n = Math.max(1, Math.min(size, 1000));
+        Sql.Row<Stored> row = rs -> new Stored(new StationEvent(rs.getString("event_id"), rs.getString("occurred_at"),
+                rs.getString("event"), rs.getString("fields"), rs.getString("sha256")), rs.getLong("received_at"));
+        // no sentinel text for the first page: PostgreSQL compares text by the database's collation
+        List<Stored> rows = db.withConnection(c -> after == null
+                ? Sql.query(c, "SELECT * FROM station_audit_events WHERE machine_id = ? ORDER BY occurred_at DESC, "
+                        + "event_id DESC LIMIT ?", row, machineId, n + 1)
+                : Sql.query(c, "SELECT * FROM station_audit_events WHERE machine_id = ? AND (occurred_at, event_id) < "
+                        + "(?, ?) ORDER BY occurred_at DESC, event_id DESC LIMIT ?", row, machineId, after.key(),
+                        after.id(), n + 1));
+        if (rows.size() <= n) return new Page(rows, null);
+        StationEvent last = rows.get(n - 1).event();
+        return new Page(rows.subList(0, n), new MachineSearch.Cursor(last.occurredAt(), last.eventId()));
     }
 
     public long count(String machineId) {

@@ -277,7 +277,7 @@ public final class MachinePages {
                 .toList();
         List<KeyRow> keys = c.machines().keys(m.id()).stream().map(k -> new KeyRow(sha256OfBase64(k.spki()),
                 Views.time(k.createdAt()), Views.time(k.retiredAt()))).toList();
-        List<PacketRow> packets = c.packetReceipts().list(m.id(), 20).stream().map(p -> new PacketRow(p.packetId(),
+        List<PacketRow> packets = c.packetReceipts().page(m.id(), null, 20).rows().stream().map(p -> new PacketRow(p.packetId(),
                 p.sha256(), Views.time(p.receivedAt()))).toList();
         List<AuditRow> audit = c.audit().about(m.id(), 100).stream().map(AuditRow::of).toList();
         boolean approver = who.role().includes(Role.APPROVER);

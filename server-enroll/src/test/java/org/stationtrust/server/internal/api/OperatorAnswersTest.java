@@ -253,9 +253,9 @@ class OperatorAnswersTest {
             attestationStatus:s,attestationFailure:s,lastAttestationAttempt:s,lastAttestationSuccess:s}
             attestations 200 {machineId:s,attestationStatus:s,lastAttempt:s,lastSuccess:s,history:[{at:s,outcome:s,\
             detail:s}]}
-            packets 200 {machineId:s,total:n,packets:[{packetId:s,sha256:s,keyId:s,receivedAt:s}]}
+            packets 200 {machineId:s,total:n,packets:[{packetId:s,sha256:s,keyId:s,receivedAt:s}],next:null}
             audit events 200 {machineId:s,total:n,events:[{eventId:s,time:s,event:s,fields:{modality:s,count:n},\
-            receivedAt:s}]}
+            receivedAt:s}],next:null}
             approve 200 {machineId:s,machineName:s,state:s,ekVerified:b,ekCertificateSubject:null,\
             ekCertificateIssuer:null,ekCertificateSerial:null,tpmManufacturer:null,reenrollmentOf:null,\
             enrollmentTokenId:null,requestSource:s,createdAt:s,firstQuotePcrs:{0:s,1:s,2:s,3:s,4:s,5:s,6:s,7:s},\

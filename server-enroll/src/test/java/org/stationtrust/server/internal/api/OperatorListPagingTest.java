@@ -23,6 +23,7 @@ import org.stationtrust.protocol.EnrollmentState;
 import org.stationtrust.server.Role;
 import org.stationtrust.server.internal.audit.AuditLog;
 import org.stationtrust.server.internal.audit.AuditOutcome;
+import org.stationtrust.server.internal.store.PacketReceiptStore;
 import org.stationtrust.server.testing.ConsoleFleet;
 import org.stationtrust.server.testing.SoftwareStation;
 import org.stationtrust.server.testing.TestServer;
@@ -163,7 +164,7 @@ class OperatorListPagingTest {
                 "yesterday\nabc".getBytes(StandardCharsets.UTF_8)), b64.encodeToString(
                 "1700000000000\n../../machines".getBytes(StandardCharsets.UTF_8)), b64.encodeToString(
                 "1700000000000\n".getBytes(StandardCharsets.UTF_8)), b64.encodeToString(
-                ("1700000000000\n" + "a".repeat(41)).getBytes(StandardCharsets.UTF_8)));
+                ("1700000000000\n" + "a".repeat(65)).getBytes(StandardCharsets.UTF_8)));
         for (String path : List.of("/api/v1/admin/machines", "/api/v1/admin/enrollments",
                 "/api/v1/admin/enrollment-tokens")) {
             for (String c : cursors) {
@@ -176,6 +177,57 @@ class OperatorListPagingTest {
                 assertFalse(r.body().contains("Exception") || r.body().contains("at org."), r.body());
             }
         }
+    }
+
+    @Test
+    void listsEveryPacketReceiptAndStationEventOfAMachineByFollowingCursors() {
+        String machine = fleet.get(0).id();
+        PacketReceiptStore receipts = new PacketReceiptStore(server.db);
+        Set<String> packets = new HashSet<>();
+        for (int i = 0; i < 230; i++) {
+            String id = "pkt.2026:" + i; // received within a few milliseconds: the cursor must tell ties apart by id
+            receipts.record(machine, id, "ab".repeat(32), "key-1");
+            packets.add(id);
+        }
+        Set<String> events = new HashSet<>();
+        server.db.inTransaction(c -> {
+            try (var st = c.prepareStatement("INSERT INTO station_audit_events (machine_id, event_id, occurred_at, event, "
+                    + "fields, sha256, received_at) VALUES (?, ?, ?, 'capture.completed', '{}', ?, ?)")) {
+                for (int i = 0; i < 130; i++) {
+                    String id = "ev-" + i;
+                    st.setString(1, machine);
+                    st.setString(2, id);
+                    st.setString(3, String.format("2026-01-02T03:%02d:00Z", i / 10)); // ten events per instant
+                    st.setString(4, "cd".repeat(32));
+                    st.setLong(5, System.currentTimeMillis());
+                    st.executeUpdate();
+                    events.add(id);
+                }
+            }
+            return null;
+        });
+        assertEquals(packets, walk("/api/v1/admin/machines/" + machine + "/packets?limit=50", "packets", "packetId"));
+        assertEquals(events, walk("/api/v1/admin/machines/" + machine + "/audit-events?limit=40", "events", "eventId"));
+        for (String list : List.of("packets", "audit-events")) {
+            HttpResponse<String> r = server.as(Role.AUDITOR, "GET", "/api/v1/admin/machines/" + machine + "/" + list
+                    + "?after=%21%21not-a-cursor", null);
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(TestServer.json(r).path("error").path("message").asText().startsWith("after: Malformed page cursor"),
+                    r.body());
+        }
+    }
+
+    /** Every {@code idField} of the {@code rows} of a list, followed from its first page to its last; none twice. */
+    private static Set<String> walk(String firstPage, String rows, String idField) {
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        do {
+            JsonNode page = ok(Role.AUDITOR, firstPage + cursor(after));
+            page.path(rows).forEach(r -> seen.add(r.path(idField).asText()));
+            after = page.path("next").isNull() ? null : page.path("next").asText();
+        } while (after != null);
+        assertEquals(seen.size(), new HashSet<>(seen).size(), "no row listed twice: " + seen);
+        return new HashSet<>(seen);
     }
 
     @Test
