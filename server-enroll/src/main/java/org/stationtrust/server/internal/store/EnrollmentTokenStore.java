@@ -72,12 +72,7 @@ public final class EnrollmentTokenStore {
      */
     public Page page(MachineSearch.Cursor after, int size) {
         if (size < 1) throw new IllegalArgumentException("Page size must be at least 1, got " + size);
-        long key;
-        try {
-            key = after == null ? Long.MAX_VALUE : Long.parseLong(after.key());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(MachineSearch.Cursor.MALFORMED, e);
-        }
+        long key = MachineSearch.Cursor.timeKey(after);
         String id = after == null ? "" : after.id();
         List<EnrollmentToken> rows = db.withConnection(c -> Sql.query(c, "SELECT * FROM enrollment_tokens WHERE "
                 + "(created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?", EnrollmentTokenStore::token,

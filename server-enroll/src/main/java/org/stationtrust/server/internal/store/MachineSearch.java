@@ -75,6 +75,19 @@ public record MachineSearch(String text, EnrollmentState state, AttestationStatu
             }
         }
 
+        /**
+         * The time key of a cursor over a time-ordered list (creation, receipt): {@code Long.MAX_VALUE} for none (the
+         * first page); a key that is not a number is a malformed cursor.
+         */
+        public static long timeKey(Cursor after) {
+            if (after == null) return Long.MAX_VALUE;
+            try {
+                return Long.parseLong(after.key());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(MALFORMED, e);
+            }
+        }
+
         public String encode() {
             return Base64.getUrlEncoder().withoutPadding().encodeToString((key + "\n" + id)
                     .getBytes(StandardCharsets.UTF_8));
@@ -106,13 +119,7 @@ public record MachineSearch(String text, EnrollmentState state, AttestationStatu
         }
         if (sort == null) throw new IllegalArgumentException("sort is required");
         if (size < 1 || size > MAX_SIZE) throw new IllegalArgumentException("Page size must be 1.." + MAX_SIZE);
-        if (after != null && sort.column.equals("created_at")) {
-            try {
-                Long.parseLong(after.key());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(Cursor.MALFORMED, e);
-            }
-        }
+        if (sort.column.equals("created_at")) Cursor.timeKey(after);
     }
 
     /** The first page of everything, newest first. */

@@ -33,12 +33,7 @@ public final class PacketReceiptStore {
      */
     public Page page(String machineId, MachineSearch.Cursor after, int size) {
         int n = Math.max(1, Math.min(size, 1000));
-        long key;
-        try {
-            key = after == null ? Long.MAX_VALUE : Long.parseLong(after.key());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(MachineSearch.Cursor.MALFORMED, e);
-        }
+        long key = MachineSearch.Cursor.timeKey(after);
         String id = after == null ? "" : after.id();
         java.util.List<Receipt> rows = db.withConnection(c -> Sql.query(c, "SELECT * FROM packet_receipts WHERE "
                 + "machine_id = ? AND (received_at, packet_id) < (?, ?) ORDER BY received_at DESC, packet_id DESC LIMIT ?",
